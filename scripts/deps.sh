@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs, from Debian, only what this machine lacks.
+#   scripts/deps.sh build   what `make` needs to build frontline
+#   scripts/deps.sh check   also what `make check` needs (tests, sanitizers, fuzzers)
+#   scripts/deps.sh bench   also what `make bench` needs (wrk)
+# A library counts as present when pkg-config finds it; a tool when it is on PATH.
+set -eu
+want=${1:-build}
+missing=""
+
+need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+need_glob() { for f in $1; do [ -e "$f" ] && return 0; done; missing="$missing $2"; }
+
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_cmd meson meson
+need_cmd ninja ninja-build
+need_cmd python3 python3
+need_pc libmicrohttpd libmicrohttpd-dev
+need_pc jansson libjansson-dev
+need_pc sqlite3 libsqlite3-dev
+need_pc libsodium libsodium-dev
+
+if [ "$want" = check ] || [ "$want" = bench ]; then
+	need_pc cmocka libcmocka-dev
+	need_cmd clang clang
+	need_cmd node nodejs
+	need_cmd sqlite3 sqlite3
+	need_glob "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" libclang-rt-14-dev
+fi
+if [ "$want" = bench ]; then
+	need_cmd wrk wrk
+fi
+
+[ -z "$missing" ] && exit 0
+echo "deps: installing from Debian:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

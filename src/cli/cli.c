@@ -1,0 +1,118 @@
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "users/auth.h"
+
+void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value)
+{
+	if (f->n < 8) {
+		f->key[f->n] = key;
+		f->value[f->n] = value;
+		f->n++;
+	}
+}
+
+int fl_cli_fail(const char *what, const struct fl_err *e)
+{
+	fprintf(stderr, "frontline: %s: %s\n", what,
+		e && e->msg[0] ? e->msg : fl_err_describe(e ? e->code : FL_EINTERNAL));
+	return 1;
+}
+
+int fl_cli_config(struct fl_config *c, const struct fl_cli_flags *f)
+{
+	struct fl_err e = {0};
+	const char *path = f->config ? f->config : getenv("FRONTLINE_CONFIG");
+	char fallback[600];
+	int rc;
+
+	fl_config_defaults(c);
+	/* the data folder decides where the default config file is */
+	if (getenv("FRONTLINE_DATA"))
+		fl_config_set(c, "data", getenv("FRONTLINE_DATA"), NULL);
+	for (int i = 0; i < f->n; i++)
+		if (!strcmp(f->key[i], "data"))
+			fl_config_set(c, "data", f->value[i], NULL);
+	if (!path) {
+		snprintf(fallback, sizeof fallback, "%s/frontline.conf", c->data);
+		path = fallback;
+	}
+	rc = fl_config_load_file(c, path, path == fallback, &e);
+	if (!rc)
+		rc = fl_config_load_env(c, &e);
+	for (int i = 0; !rc && i < f->n; i++)
+		rc = fl_config_set(c, f->key[i], f->value[i], &e);
+	return rc ? fl_cli_fail("configuration", &e) : 0;
+}
+
+int fl_cli_open_store(const struct fl_config *c, fl_store **out)
+{
+	struct fl_store_opts o;
+	struct fl_err e = {0};
+	char path[600];
+
+	if (mkdir(c->data, 0700) && errno != EEXIST) {
+		fprintf(stderr, "frontline: cannot create data folder %s: %s\n", c->data,
+			strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/frontline.db", c->data);
+	o.path = path;
+	o.sync_full = c->sync_full;
+	if (fl_store_open(out, &o, &e))
+		return fl_cli_fail("opening the store", &e);
+	return 0;
+}
+
+struct first_admin {
+	const struct fl_config *c;
+	char password[25];
+	int created;
+	struct fl_err err;
+};
+
+static int tx_first_admin(fl_tx *tx, void *arg)
+{
+	struct first_admin *fa = arg;
+	struct fl_user u = {0};
+	char email[256];
+	int64_t n;
+	int rc = fl_store_user_count(tx, &n);
+
+	if (rc || n > 0)
+		return rc;
+	snprintf(email, sizeof email, "%s", fa->c->admin_email);
+	if (fl_email_normalize(email))
+		return fl_err_set(&fa->err, FL_EINVAL, "admin_email", NULL,
+				  "admin_email '%s' is not an e-mail address", fa->c->admin_email);
+	fl_auth_random_hex(fa->password, 24);
+	u.role = FL_ROLE_ADMIN;
+	u.name = "Administrator";
+	u.email = email;
+	u.must_change_password = 1;
+	rc = fl_user_create(tx, &u, fa->password, &fa->err);
+	if (!rc)
+		fa->created = 1;
+	return rc;
+}
+
+int fl_cli_first_admin(fl_store *s, const struct fl_config *c)
+{
+	struct first_admin fa = {.c = c};
+	int rc = fl_store_write(s, tx_first_admin, &fa);
+
+	if (rc)
+		return fl_cli_fail("creating the first admin", &fa.err);
+	if (fa.created)
+		printf("\nA new data folder: created the first admin.\n"
+		       "  e-mail:   %s\n"
+		       "  password: %s   (one-time: change it after signing in)\n\n",
+		       c->admin_email, fa.password);
+	return 0;
+}

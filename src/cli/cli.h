@@ -1,0 +1,37 @@
+/* The command line: one function per command, and what they share. */
+#ifndef FL_CLI_CLI_H
+#define FL_CLI_CLI_H
+
+#include "core/config.h"
+#include "store/store.h"
+
+/* Settings given as flags, applied last. */
+struct fl_cli_flags {
+	const char *config; /* --config FILE */
+	const char *key[8];
+	const char *value[8];
+	int n;
+};
+
+void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value);
+/* Builds the settings: defaults, the config file (--config, else
+ * $FRONTLINE_CONFIG, else DATA/frontline.conf if present), the
+ * environment, then flags. Prints the problem and returns non-zero when
+ * anything is wrong. */
+int fl_cli_config(struct fl_config *c, const struct fl_cli_flags *f);
+/* Creates the data folder (mode 0700) and opens the store in it. */
+int fl_cli_open_store(const struct fl_config *c, fl_store **out);
+/* Prints "frontline: <what>: <why>" to stderr and returns 1. */
+int fl_cli_fail(const char *what, const struct fl_err *e);
+
+int fl_cmd_serve(int argc, char **argv);
+int fl_cmd_user(int argc, char **argv);
+int fl_cmd_token(int argc, char **argv);
+int fl_cmd_backup(int argc, char **argv);
+int fl_cmd_demo(int argc, char **argv);
+
+/* Creates the first admin on an empty store; prints its e-mail and a
+ * one-time password. 0 when there already are users. */
+int fl_cli_first_admin(fl_store *s, const struct fl_config *c);
+
+#endif

@@ -1,0 +1,100 @@
+/* frontline serve */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/http.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline serve [--data DIR] [--listen HOST:PORT] [--config FILE]\n"
+		"                       [--threads N] [--body-limit BYTES] [--quiet]\n"
+		"\n"
+		"Serves the help desk API on HOST:PORT (default 127.0.0.1:8080) with its\n"
+		"data in DIR (default ./var). A new data folder gets a first admin, whose\n"
+		"e-mail and one-time password are printed.\n"
+		"\n"
+		"  --data DIR          the data folder (FRONTLINE_DATA)\n"
+		"  --listen HOST:PORT  where to listen; port 0 picks a free one (FRONTLINE_LISTEN)\n"
+		"  --config FILE       a key = value settings file (FRONTLINE_CONFIG)\n"
+		"  --threads N         HTTP worker threads (FRONTLINE_THREADS, default 4)\n"
+		"  --body-limit BYTES  largest request body (FRONTLINE_BODY_LIMIT, default 1 MiB)\n"
+		"  --quiet             no log line per request (FRONTLINE_LOG_REQUESTS=0)\n"
+		"\n"
+		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
+}
+
+int fl_cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"listen", required_argument, 0, 'l'},
+		{"config", required_argument, 0, 'c'},
+		{"threads", required_argument, 0, 't'},
+		{"body-limit", required_argument, 0, 'b'},
+		{"quiet", no_argument, 0, 'q'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct fl_server *srv;
+	struct fl_err e = {0};
+	fl_store *store;
+	sigset_t set;
+	int opt, sig;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'l': fl_cli_flag(&flags, "listen", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 't': fl_cli_flag(&flags, "threads", optarg); break;
+		case 'b': fl_cli_flag(&flags, "body_limit", optarg); break;
+		case 'q': fl_cli_flag(&flags, "log_requests", "0"); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (fl_cli_config(&cfg, &flags))
+		return 1;
+	fl_log_quiet(!cfg.log_requests);
+
+	/* signals are taken by sigwait below, not by handlers in any thread */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (fl_cli_open_store(&cfg, &store))
+		return 1;
+	if (fl_cli_first_admin(store, &cfg) || fl_routes_init()) {
+		fl_store_free(store);
+		return 1;
+	}
+	if (fl_server_start(&srv, &cfg, store, &e)) {
+		fl_store_free(store);
+		return fl_cli_fail("starting the server", &e);
+	}
+	fl_log("info", "frontline listening on http://%.*s:%u with data in %s",
+	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
+	       (unsigned)fl_server_port(srv), cfg.data);
+	fflush(stdout);
+
+	sigwait(&set, &sig);
+	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	fl_server_stop(srv, 10000);
+	fl_store_free(store);
+	fl_log("info", "stopped");
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* frontline user add, frontline token create */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "users/auth.h"
+
+static void user_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline user add --data DIR --role admin|agent|end-user\n"
+		"                          --name NAME --email EMAIL [--password-stdin]\n"
+		"\n"
+		"Adds a user. With --password-stdin the first line of standard input is\n"
+		"the password (at least 8 characters); without it the user has no\n"
+		"password and signs in with an API token. Prints the new user's id.\n");
+}
+
+struct add {
+	struct fl_user u;
+	const char *password;
+	struct fl_err err;
+};
+
+static int tx_add(fl_tx *tx, void *arg)
+{
+	struct add *a = arg;
+	return fl_user_create(tx, &a->u, a->password, &a->err);
+}
+
+static int read_password(char *buf, size_t cap)
+{
+	size_t n;
+	if (!fgets(buf, (int)cap, stdin))
+		return -1;
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = 0;
+	return 0;
+}
+
+static int user_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"config", required_argument, 0, 'c'},
+		{"role", required_argument, 0, 'r'},
+		{"name", required_argument, 0, 'n'},
+		{"email", required_argument, 0, 'e'},
+		{"password-stdin", no_argument, 0, 'p'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct add a = {0};
+	const char *role = NULL, *name = NULL, *email = NULL;
+	char addr[256], password[1100];
+	int opt, from_stdin = 0, rc;
+	fl_store *store;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'r': role = optarg; break;
+		case 'n': name = optarg; break;
+		case 'e': email = optarg; break;
+		case 'p': from_stdin = 1; break;
+		case 'h': user_usage(stdout); return 0;
+		default: user_usage(stderr); return 2;
+		}
+	}
+	if (!role || !name || !email || optind < argc) {
+		user_usage(stderr);
+		return 2;
+	}
+	a.u.role = fl_role_parse(fl_str_c(role));
+	if (a.u.role < 0) {
+		fprintf(stderr, "frontline: --role must be admin, agent or end-user\n");
+		return 2;
+	}
+	snprintf(addr, sizeof addr, "%s", email);
+	if (strlen(email) >= sizeof addr || fl_email_normalize(addr)) {
+		fprintf(stderr, "frontline: '%s' is not an e-mail address\n", email);
+		return 2;
+	}
+	if (!*name || strlen(name) > 255) {
+		fprintf(stderr, "frontline: --name must be 1 to 255 bytes\n");
+		return 2;
+	}
+	if (from_stdin) {
+		if (read_password(password, sizeof password)) {
+			fprintf(stderr, "frontline: no password on standard input\n");
+			return 2;
+		}
+		a.password = password;
+	}
+	a.u.name = (char *)name;
+	a.u.email = addr;
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store))
+		return 1;
+	rc = fl_store_write(store, tx_add, &a);
+	fl_store_free(store);
+	if (rc)
+		return fl_cli_fail("adding the user", &a.err);
+	printf("%lld\n", (long long)a.u.id);
+	return 0;
+}
+
+int fl_cmd_user(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "add"))
+		return user_add(argc - 1, argv + 1);
+	user_usage(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? stdout : stderr);
+	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+}
+
+static void token_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline token create --data DIR --email EMAIL [--description TEXT]\n"
+		"\n"
+		"Creates an API token for the user with EMAIL and prints it. Use it as\n"
+		"'Authorization: Bearer TOKEN' or HTTP Basic 'EMAIL/token:TOKEN'. Only a\n"
+		"hash is stored: the token cannot be shown again.\n");
+}
+
+struct token {
+	const char *email, *description;
+	char secret[FL_SECRET_LEN + 1];
+	struct fl_err err;
+};
+
+static int tx_token(fl_tx *tx, void *arg)
+{
+	struct token *t = arg;
+	struct fl_user u;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_user_by_email(tx, t->email, &a, &u);
+	if (rc == FL_ENOTFOUND)
+		rc = fl_err_set(&t->err, rc, "email", NULL, "no user has the e-mail %s", t->email);
+	if (!rc)
+		rc = fl_auth_token_create(tx, u.id, t->description, t->secret);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"config", required_argument, 0, 'c'},
+		{"email", required_argument, 0, 'e'},
+		{"description", required_argument, 0, 's'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct token t = {0};
+	char addr[256];
+	fl_store *store;
+	int opt, rc;
+
+	if (argc < 2 || strcmp(argv[1], "create")) {
+		int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		token_usage(help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	argc--, argv++;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'e': t.email = optarg; break;
+		case 's': t.description = optarg; break;
+		case 'h': token_usage(stdout); return 0;
+		default: token_usage(stderr); return 2;
+		}
+	}
+	if (!t.email || optind < argc) {
+		token_usage(stderr);
+		return 2;
+	}
+	snprintf(addr, sizeof addr, "%s", t.email);
+	if (strlen(t.email) >= sizeof addr || fl_email_normalize(addr)) {
+		fprintf(stderr, "frontline: '%s' is not an e-mail address\n", t.email);
+		return 2;
+	}
+	t.email = addr;
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store))
+		return 1;
+	rc = fl_store_write(store, tx_token, &t);
+	fl_store_free(store);
+	if (rc)
+		return fl_cli_fail("creating the token", &t.err);
+	printf("%s\n", t.secret);
+	return 0;
+}

@@ -1,0 +1,161 @@
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+
+void fl_config_defaults(struct fl_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->data, sizeof c->data, "var");
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	c->body_limit = 1u << 20;
+	c->threads = 4;
+	c->sync_full = 1;
+	c->log_requests = 1;
+	snprintf(c->admin_email, sizeof c->admin_email, "admin@frontline.local");
+	c->login_attempts = 10;
+}
+
+static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
+{
+	int64_t n;
+	if (fl_str_to_i64(fl_str_c(v), &n) || n < (int64_t)lo || (uint64_t)n > hi)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"))
+		*out = 1;
+	else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int copy(char *dst, size_t cap, const char *v)
+{
+	if (strlen(v) >= cap || !*v)
+		return -1;
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+int fl_config_set(struct fl_config *c, const char *key, const char *v,
+		  struct fl_err *e)
+{
+	size_t n;
+	int bad = 0;
+
+	if (!strcmp(key, "data"))
+		bad = copy(c->data, sizeof c->data, v);
+	else if (!strcmp(key, "listen"))
+		bad = copy(c->listen, sizeof c->listen, v);
+	else if (!strcmp(key, "admin_email"))
+		bad = copy(c->admin_email, sizeof c->admin_email, v);
+	else if (!strcmp(key, "body_limit"))
+		bad = parse_size(v, 1024, (size_t)1 << 30, &c->body_limit);
+	else if (!strcmp(key, "threads")) {
+		bad = parse_size(v, 1, 256, &n);
+		c->threads = bad ? c->threads : (unsigned)n;
+	} else if (!strcmp(key, "login_attempts")) {
+		bad = parse_size(v, 1, 1000000, &n);
+		c->login_attempts = bad ? c->login_attempts : (unsigned)n;
+	} else if (!strcmp(key, "sync")) {
+		if (!strcmp(v, "full"))
+			c->sync_full = 1;
+		else if (!strcmp(v, "normal"))
+			c->sync_full = 0;
+		else
+			bad = 1;
+	} else if (!strcmp(key, "log_requests"))
+		bad = parse_bool(v, &c->log_requests);
+	else
+		return fl_err_set(e, FL_EINVAL, key, "Unknown", "unknown setting '%s'", key);
+	if (bad)
+		return fl_err_set(e, FL_EINVAL, key, "InvalidValue",
+				  "invalid value '%s' for setting '%s'", v, key);
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = 0;
+	return s;
+}
+
+int fl_config_load_file(struct fl_config *c, const char *path, int optional,
+			struct fl_err *e)
+{
+	char line[1024];
+	int lineno = 0, rc = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		if (optional && errno == ENOENT)
+			return 0;
+		return fl_err_set(e, FL_EIO, NULL, NULL, "%s: %s", path, strerror(errno));
+	}
+	while (!rc && fgets(line, sizeof line, f)) {
+		char *hash = strchr(line, '#'), *eq, *key;
+		lineno++;
+		if (hash)
+			*hash = 0;
+		key = trim(line);
+		if (!*key)
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			rc = fl_err_set(e, FL_EINVAL, NULL, NULL,
+					"%s:%d: expected key = value", path, lineno);
+			break;
+		}
+		*eq = 0;
+		rc = fl_config_set(c, trim(key), trim(eq + 1), e);
+		if (rc && e) {
+			char msg[sizeof e->msg + 64];
+			snprintf(msg, sizeof msg, "%.48s:%d: %s", path, lineno, e->msg);
+			size_t n = strlen(msg);
+			n = n < sizeof e->msg ? n : sizeof e->msg - 1;
+			memcpy(e->msg, msg, n);
+			e->msg[n] = 0;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int fl_config_load_env(struct fl_config *c, struct fl_err *e)
+{
+	static const char *keys[] = {"data", "listen", "body_limit", "threads",
+				     "sync", "log_requests", "admin_email",
+				     "login_attempts"};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		char name[64];
+		size_t k;
+		const char *v;
+		int rc;
+
+		k = (size_t)snprintf(name, sizeof name, "FRONTLINE_");
+		for (const char *p = keys[i]; *p && k < sizeof name - 1; p++)
+			name[k++] = (char)toupper((unsigned char)*p);
+		name[k] = 0;
+		v = getenv(name);
+		if (v && (rc = fl_config_set(c, keys[i], v, e)))
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* Settings: defaults, then a config file, then FRONTLINE_* environment
+ * variables, then command-line flags — each layer overrides the one before.
+ *
+ * The file holds `key = value` lines; '#' starts a comment. Keys are the
+ * lower-case names below (data, listen, body_limit, threads, sync,
+ * log_requests, admin_email, login_attempts); the environment variable for a
+ * key is FRONTLINE_ plus the key in upper case. */
+#ifndef FL_CORE_CONFIG_H
+#define FL_CORE_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct fl_config {
+	char data[512];        /* data folder */
+	char listen[128];      /* HOST:PORT */
+	size_t body_limit;     /* bytes in a request body */
+	unsigned threads;      /* HTTP worker threads */
+	int sync_full;         /* 1: fsync every commit (synchronous=FULL) */
+	int log_requests;      /* 1: a log line per request */
+	char admin_email[256]; /* the first admin's e-mail on a new data folder */
+	unsigned login_attempts; /* failed logins per address per minute before 429 */
+};
+
+void fl_config_defaults(struct fl_config *c);
+/* Sets one key from text; FL_EINVAL (with e filled) for an unknown key or a
+ * bad value. */
+int fl_config_set(struct fl_config *c, const char *key, const char *value,
+		  struct fl_err *e);
+/* Reads a config file; a missing file is not an error when optional. */
+int fl_config_load_file(struct fl_config *c, const char *path, int optional,
+			struct fl_err *e);
+/* Applies FRONTLINE_<KEY> variables from the environment. */
+int fl_config_load_env(struct fl_config *c, struct fl_err *e);
+
+#endif

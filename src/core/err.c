@@ -1,0 +1,53 @@
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	int status;
+	const char *name;
+	const char *description;
+} table[] = {
+	[0] = {200, "OK", "OK"},
+	[-FL_EMALFORMED] = {400, "InvalidRequest", "The request could not be parsed"},
+	[-FL_EAUTH] = {401, "Couldn't authenticate you", "Missing or invalid credentials"},
+	[-FL_EFORBIDDEN] = {403, "Forbidden", "You do not have access to this resource"},
+	[-FL_ENOTFOUND] = {404, "RecordNotFound", "Not found"},
+	[-FL_EMETHOD] = {405, "MethodNotAllowed", "This method is not allowed on this resource"},
+	[-FL_ECONFLICT] = {409, "Conflict", "The request conflicts with the current state"},
+	[-FL_ETOOBIG] = {413, "PayloadTooLarge", "The request body is too large"},
+	[-FL_EINVAL] = {422, "RecordInvalid", "Record validation errors"},
+	[-FL_ERATE] = {429, "TooManyRequests", "Too many requests; retry later"},
+	[-FL_ENOMEM] = {500, "InternalError", "Out of memory"},
+	[-FL_EIO] = {500, "InternalError", "Storage failure"},
+	[-FL_EBUSY] = {503, "ServiceUnavailable", "The service is busy; retry later"},
+	[-FL_EINTERNAL] = {500, "InternalError", "Internal error"},
+};
+
+static int idx(int code)
+{
+	if (code > 0 || code <= FL_E__MIN)
+		return -FL_EINTERNAL;
+	return -code;
+}
+
+int fl_err_http_status(int code) { return table[idx(code)].status; }
+const char *fl_err_name(int code) { return table[idx(code)].name; }
+const char *fl_err_describe(int code) { return table[idx(code)].description; }
+
+int fl_err_set(struct fl_err *e, int code, const char *field,
+	       const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return code;
+	e->code = code;
+	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	snprintf(e->reason, sizeof e->reason, "%s", reason ? reason : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return code;
+}

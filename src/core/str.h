@@ -1,0 +1,66 @@
+/* Two string types.
+ *
+ * fl_str: a borrowed view {p, n}; it owns nothing and need not be
+ * NUL-terminated.
+ * fl_buf: a growable buffer, always NUL-terminated, that refuses to grow past
+ * its cap (FL_ETOOBIG) so that no outside input can make it unbounded. */
+#ifndef FL_CORE_STR_H
+#define FL_CORE_STR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	const char *p;
+	size_t n;
+} fl_str;
+
+#define FL_STR(lit) ((fl_str){(lit), sizeof(lit) - 1})
+
+fl_str fl_str_c(const char *z);
+bool fl_str_eq(fl_str a, const char *z);
+bool fl_str_eqi(fl_str a, const char *z); /* ASCII case-insensitive */
+bool fl_str_starts(fl_str a, const char *prefix);
+
+/* Parses a whole decimal int64 (optional leading '-'); FL_EMALFORMED on
+ * anything else, including overflow and empty input. */
+int fl_str_to_i64(fl_str s, int64_t *out);
+
+/* Checks that s is well-formed UTF-8 (no overlongs, no surrogates). */
+bool fl_utf8_valid(const char *p, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t fl_utf8_len(const char *p, size_t n);
+
+typedef struct {
+	char *p;    /* always NUL-terminated once anything was added */
+	size_t n;   /* bytes used, without the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* refuse to grow beyond this many bytes (0: 16 MiB) */
+} fl_buf;
+
+void fl_buf_init(fl_buf *b, size_t max);
+int fl_buf_add(fl_buf *b, const void *p, size_t n);
+int fl_buf_adds(fl_buf *b, const char *z);
+int fl_buf_addc(fl_buf *b, char c);
+int fl_buf_addf(fl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int fl_buf_vaddf(fl_buf *b, const char *fmt, va_list ap);
+/* Appends z with &, <, >, " and ' escaped for HTML text and attributes. */
+int fl_buf_add_html(fl_buf *b, const char *p, size_t n);
+void fl_buf_reset(fl_buf *b);
+/* Returns the string (never NULL: "" when empty) and leaves b empty; the
+ * caller frees it with free(). */
+char *fl_buf_steal(fl_buf *b);
+void fl_buf_free(fl_buf *b);
+
+/* Normalizes an e-mail address in place (lower case, trimmed) and checks its
+ * shape: one '@', a non-empty local part and a dotted or bracketed domain, no
+ * spaces or control characters, at most 254 bytes. */
+int fl_email_normalize(char *z);
+
+/* Lower-hex encoding of n bytes into out (2n+1 bytes). */
+void fl_hex(char *out, const unsigned char *p, size_t n);
+
+#endif

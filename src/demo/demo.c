@@ -1,0 +1,296 @@
+/* frontline demo: loads the embedded demo desk (demo.json) through the same
+ * domain calls the API uses, so the demo exercises the real rules. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/embed.h"
+#include "core/progress.h"
+#include "core/time.h"
+#include "tickets/ticket.h"
+
+#define DEMO_PASSWORD "frontline-demo"
+#define MAX_KEYS 128
+
+extern const struct fl_embedded fl_demo_data[];
+
+struct key_id {
+	const char *key;
+	int64_t id;
+	int role;
+};
+
+struct demo {
+	json_t *root;
+	struct key_id keys[MAX_KEYS];
+	size_t nkeys;
+	int64_t base;
+	struct fl_progress bar;
+	struct fl_err err;
+	int skipped;
+};
+
+static int remember(struct demo *d, const char *key, int64_t id, int role)
+{
+	if (!key || d->nkeys == MAX_KEYS)
+		return fl_err_set(&d->err, FL_EINVAL, NULL, NULL, "demo data: too many keys");
+	d->keys[d->nkeys++] = (struct key_id){key, id, role};
+	return 0;
+}
+
+static int64_t lookup(struct demo *d, json_t *key, int *role)
+{
+	const char *k = json_string_value(key);
+	for (size_t i = 0; k && i < d->nkeys; i++) {
+		if (!strcmp(d->keys[i].key, k)) {
+			if (role)
+				*role = d->keys[i].role;
+			return d->keys[i].id;
+		}
+	}
+	return 0;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *dump(fl_arena *a, json_t *v)
+{
+	char *z = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	char *copy = fl_arena_strdup(a, z ? z : "[]");
+	free(z);
+	return copy;
+}
+
+static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	size_t i;
+	json_t *o;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "organizations"), i, o) {
+		struct fl_org org = {0};
+		org.name = (char *)str(o, "name");
+		org.details = (char *)str(o, "details");
+		org.notes = (char *)str(o, "notes");
+		org.domain_names = dump(a, json_object_get(o, "domain_names"));
+		org.tags = dump(a, json_object_get(o, "tags"));
+		org.created_at = org.updated_at = d->base;
+		if ((rc = fl_store_org_insert(tx, &org)) || (rc = remember(d, str(o, "key"), org.id, 0)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(d->root, "groups"), i, o) {
+		struct fl_group g = {0};
+		g.name = (char *)str(o, "name");
+		g.description = (char *)str(o, "description");
+		g.created_at = g.updated_at = d->base;
+		if ((rc = fl_store_group_insert(tx, &g)) || (rc = remember(d, str(o, "key"), g.id, 0)))
+			return rc;
+	}
+	const char *lists[] = {"agents", "customers"};
+	for (size_t l = 0; l < 2; l++) {
+		json_array_foreach(json_object_get(d->root, lists[l]), i, o) {
+			struct fl_user u = {0};
+			char *email = fl_arena_strdup(a, str(o, "email"));
+			const char *role = str(o, "role");
+			size_t k;
+			json_t *v;
+			if (!email || fl_email_normalize(email))
+				return fl_err_set(&d->err, FL_EINVAL, NULL, NULL, "demo: bad e-mail");
+			u.role = l == 0 ? (role && !strcmp(role, "admin") ? FL_ROLE_ADMIN : FL_ROLE_AGENT)
+					: FL_ROLE_END_USER;
+			u.name = (char *)str(o, "name");
+			u.email = email;
+			u.locale = (char *)str(o, "locale");
+			u.tags = dump(a, json_object_get(o, "tags"));
+			u.organization_id = lookup(d, json_object_get(o, "organization"), NULL);
+			json_array_foreach(json_object_get(o, "phones"), k, v)
+				if (!u.phone)
+					u.phone = (char *)json_string_value(v);
+			rc = fl_user_create(tx, &u, l == 0 ? DEMO_PASSWORD : NULL, &d->err);
+			if (!rc)
+				rc = remember(d, str(o, "key"), u.id, u.role);
+			json_array_foreach(json_object_get(o, "emails"), k, v) {
+				char *extra = fl_arena_strdup(a, json_string_value(v));
+				struct fl_identity id = {0, u.id, FL_IDENT_EMAIL, extra, 0, 0, d->base};
+				if (rc || !extra || fl_email_normalize(extra))
+					break;
+				rc = fl_store_identity_add(tx, &id);
+			}
+			json_array_foreach(json_object_get(o, "groups"), k, v)
+				if (!rc)
+					rc = fl_store_group_member_add(tx, lookup(d, v, NULL), u.id);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int enum_of(json_t *o, const char *k, int (*parse)(fl_str))
+{
+	const char *z = str(o, k);
+	int v = z ? parse(fl_str_c(z)) : -1;
+	return v < 0 ? 0 : v;
+}
+
+static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
+{
+	struct fl_ticket_patch p;
+	struct fl_ticket out;
+	struct fl_actor agent = {0, FL_ROLE_ADMIN};
+	json_t *comments = json_object_get(t, "comments"), *c, *v;
+	int64_t created = d->base - (int64_t)json_integer_value(json_object_get(t, "age_hours")) * 3600;
+	int64_t assignee = lookup(d, json_object_get(t, "assignee"), NULL);
+	size_t i;
+	int rc;
+
+	/* created by the first agent on the requester's behalf */
+	agent.id = d->keys[0].id;
+	for (size_t k = 0; k < d->nkeys; k++)
+		if (d->keys[k].role == FL_ROLE_ADMIN) {
+			agent.id = d->keys[k].id;
+			break;
+		}
+	memset(&p, 0, sizeof p);
+	p.has_subject = 1;
+	p.subject = str(t, "subject");
+	p.has_requester = 1;
+	p.requester_id = lookup(d, json_object_get(t, "requester"), NULL);
+	p.has_priority = 1;
+	p.priority = enum_of(t, "priority", fl_priority_parse);
+	p.has_type = 1;
+	p.type = enum_of(t, "type", fl_type_parse);
+	p.has_channel = 1;
+	p.channel = enum_of(t, "channel", fl_channel_parse);
+	p.has_tags = 1;
+	json_array_foreach(json_object_get(t, "tags"), i, v)
+		if (p.ntags < FL_TICKET_MAX_TAGS)
+			p.tags[p.ntags++] = json_string_value(v);
+	p.has_ccs = 1;
+	json_array_foreach(json_object_get(t, "collaborators"), i, v)
+		if (p.nccs < FL_TICKET_MAX_CCS)
+			p.ccs[p.nccs++] = lookup(d, v, NULL);
+	c = json_array_get(comments, 0);
+	p.comment_body = str(c, "body");
+	p.comment_public = 1;
+	p.comment_author_id = p.requester_id;
+	fl_time_freeze(created);
+	rc = fl_ticket_create(tx, &agent, &p, a, &out, &d->err);
+
+	json_array_foreach(comments, i, c) {
+		struct fl_ticket_patch reply = {0};
+		struct fl_actor author = {0, FL_ROLE_END_USER};
+		if (i == 0 || rc)
+			continue;
+		author.id = lookup(d, json_object_get(c, "author"), &author.role);
+		reply.comment_body = str(c, "body");
+		reply.comment_public = json_is_true(json_object_get(c, "public"));
+		fl_time_freeze(created + json_integer_value(json_object_get(c, "after_minutes")) * 60);
+		rc = fl_ticket_update(tx, &author, out.id, &reply, a, &out, &d->err);
+	}
+	if (!rc) {
+		struct fl_ticket_patch fin = {0};
+		fin.has_assignee = 1;
+		fin.assignee_id = assignee;
+		fin.has_group = 1;
+		fin.group_id = lookup(d, json_object_get(t, "group"), NULL);
+		fin.has_status = out.status != FL_STATUS_NEW || enum_of(t, "status", fl_status_parse);
+		fin.status = enum_of(t, "status", fl_status_parse);
+		rc = fl_ticket_update(tx, &agent, out.id, &fin, a, &out, &d->err);
+	}
+	fl_time_freeze(0);
+	return rc;
+}
+
+static int tx_demo(fl_tx *tx, void *arg)
+{
+	struct demo *d = arg;
+	fl_arena a;
+	char *done;
+	size_t i, n;
+	json_t *t;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	if (fl_store_setting_get(tx, "demo_loaded", &a, &done) == 0) {
+		d->skipped = 1;
+		fl_arena_free(&a);
+		return 0;
+	}
+	d->nkeys = 0;
+	rc = load_people(tx, d, &a);
+	n = json_array_size(json_object_get(d->root, "tickets"));
+	json_array_foreach(json_object_get(d->root, "tickets"), i, t) {
+		if (rc)
+			break;
+		rc = load_ticket(tx, d, t, &a);
+		fl_progress_update(&d->bar, i + 1, n);
+	}
+	if (!rc)
+		rc = fl_store_setting_set(tx, "demo_loaded", "1");
+	fl_arena_free(&a);
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline demo --data DIR\n"
+		"\n"
+		"Loads a demo help desk: organizations, groups, agents and customers, and\n"
+		"tickets in Ukrainian, Russian, Lithuanian and English about refunds, late\n"
+		"deliveries, damaged goods, billing and complaints. Demo agents sign in\n"
+		"with the password '" DEMO_PASSWORD "'. Loading twice does nothing.\n");
+}
+
+int fl_cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"config", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct demo d = {0};
+	json_error_t jerr;
+	fl_store *store;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	d.root = json_loadb(fl_demo_data[0].data, fl_demo_data[0].len, 0, &jerr);
+	if (!d.root) {
+		fprintf(stderr, "frontline: demo data: %s\n", jerr.text);
+		return 1;
+	}
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
+		json_decref(d.root);
+		return 1;
+	}
+	d.base = fl_now();
+	fl_progress_start(&d.bar, "demo tickets");
+	rc = fl_cli_first_admin(store, &cfg);
+	if (!rc)
+		rc = fl_store_write(store, tx_demo, &d) ? fl_cli_fail("loading the demo", &d.err) : 0;
+	fl_progress_end(&d.bar);
+	fl_store_free(store);
+	json_decref(d.root);
+	if (!rc)
+		printf(d.skipped ? "demo data was already loaded\n"
+				 : "demo data loaded; demo agents sign in with password '" DEMO_PASSWORD "'\n");
+	return rc;
+}

@@ -1,0 +1,220 @@
+/* Authenticating requests: HTTP Basic (email:password, email/token:TOKEN),
+ * Bearer tokens and the session cookie, with a per-address limit on
+ * failures and the CSRF check for cookie-authenticated writes. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/time.h"
+#include "http/http_int.h"
+#include "users/auth.h"
+
+#define RL_SLOTS 1024
+#define RL_WINDOW 60
+
+struct fl_ratelimit {
+	pthread_mutex_t lock;
+	struct {
+		char peer[48];
+		int64_t window;
+		unsigned failures;
+	} slot[RL_SLOTS];
+};
+
+struct fl_ratelimit *fl_ratelimit_new(void)
+{
+	struct fl_ratelimit *rl = calloc(1, sizeof *rl);
+	if (rl)
+		pthread_mutex_init(&rl->lock, NULL);
+	return rl;
+}
+
+void fl_ratelimit_free(struct fl_ratelimit *rl)
+{
+	if (!rl)
+		return;
+	pthread_mutex_destroy(&rl->lock);
+	free(rl);
+}
+
+static size_t slot_of(const char *peer)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = peer; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % RL_SLOTS;
+}
+
+/* Seconds until peer may try again, 0 when it may now. */
+static int64_t rl_blocked(struct fl_server *srv, const char *peer)
+{
+	struct fl_ratelimit *rl = srv->ratelimit;
+	int64_t now = fl_now(), wait = 0;
+	size_t i = slot_of(peer);
+
+	pthread_mutex_lock(&rl->lock);
+	if (!strcmp(rl->slot[i].peer, peer) && now - rl->slot[i].window < RL_WINDOW &&
+	    rl->slot[i].failures >= srv->config.login_attempts)
+		wait = RL_WINDOW - (now - rl->slot[i].window);
+	pthread_mutex_unlock(&rl->lock);
+	return wait;
+}
+
+static void rl_fail(struct fl_server *srv, const char *peer)
+{
+	struct fl_ratelimit *rl = srv->ratelimit;
+	int64_t now = fl_now();
+	size_t i = slot_of(peer);
+
+	pthread_mutex_lock(&rl->lock);
+	if (strcmp(rl->slot[i].peer, peer) || now - rl->slot[i].window >= RL_WINDOW) {
+		snprintf(rl->slot[i].peer, sizeof rl->slot[i].peer, "%s", peer);
+		rl->slot[i].window = now;
+		rl->slot[i].failures = 0;
+	}
+	rl->slot[i].failures++;
+	pthread_mutex_unlock(&rl->lock);
+}
+
+struct check {
+	struct fl_req *r;
+	const char *email, *password, *token, *cookie;
+	const char *csrf;
+};
+
+static int tx_check(fl_tx *tx, void *arg)
+{
+	struct check *c = arg;
+	struct fl_req *r = c->r;
+
+	if (c->cookie)
+		return fl_auth_session_check(tx, c->cookie, &r->arena, &r->actor, &c->csrf);
+	if (c->token) {
+		struct fl_actor a;
+		int rc = fl_auth_token_check(tx, c->token, &r->arena, &a);
+		if (rc)
+			return rc;
+		if (c->email) {
+			/* Zendesk's email/token form: the token must be that user's */
+			struct fl_user u;
+			char addr[256];
+			if (strlen(c->email) >= sizeof addr)
+				return FL_EAUTH;
+			memcpy(addr, c->email, strlen(c->email) + 1);
+			if (fl_email_normalize(addr) ||
+			    fl_store_user_by_email(tx, addr, &r->arena, &u) || u.id != a.id)
+				return FL_EAUTH;
+		}
+		r->actor = a;
+		return 0;
+	}
+	return fl_auth_password_check(tx, c->email, c->password, &r->arena, &r->actor);
+}
+
+const char *fl_req_cookie(struct fl_req *r)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fl_session");
+	return v && *v ? v : NULL;
+}
+
+/* Decodes "Basic …" into c->email and c->password or c->token. */
+static int parse_basic(struct fl_req *r, const char *b64, struct check *c)
+{
+	size_t len = strlen(b64), n;
+	unsigned char *raw;
+	char *colon, *slash;
+
+	if (len > 2048)
+		return FL_EAUTH;
+	raw = fl_arena_alloc(&r->arena, len + 1);
+	if (!raw)
+		return FL_ENOMEM;
+	if (sodium_base642bin(raw, len, b64, len, NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return FL_EAUTH;
+	raw[n] = 0;
+	if (memchr(raw, 0, n))
+		return FL_EAUTH;
+	colon = strchr((char *)raw, ':');
+	if (!colon)
+		return FL_EAUTH;
+	*colon = 0;
+	c->email = (char *)raw;
+	slash = strstr((char *)raw, "/token");
+	if (slash && slash[6] == 0) {
+		*slash = 0;
+		c->token = colon + 1;
+	} else {
+		c->password = colon + 1;
+	}
+	return 0;
+}
+
+int fl_req_login_allowed(struct fl_req *r)
+{
+	int64_t wait = rl_blocked(r->server, fl_req_peer(r));
+	char secs[24];
+
+	if (wait <= 0)
+		return 0;
+	snprintf(secs, sizeof secs, "%lld", (long long)wait);
+	fl_req_header(r, "Retry-After", secs);
+	return fl_req_fail(r, FL_ERATE, NULL, NULL,
+			   "Too many failed sign-in attempts; retry in %lld seconds",
+			   (long long)wait);
+}
+
+void fl_req_login_failed(struct fl_req *r)
+{
+	rl_fail(r->server, fl_req_peer(r));
+}
+
+int fl_auth_request(struct fl_req *r)
+{
+	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	struct check c = {.r = r};
+	int rc;
+
+	if (h && !strncasecmp(h, "Basic ", 6)) {
+		rc = parse_basic(r, h + 6, &c);
+		if (rc)
+			return rc;
+	} else if (h && !strncasecmp(h, "Bearer ", 7)) {
+		c.token = h + 7;
+	} else if (h) {
+		return fl_req_fail(r, FL_EAUTH, NULL, NULL, "Unsupported Authorization scheme");
+	} else if ((c.cookie = fl_req_cookie(r))) {
+		r->via_cookie = 1;
+	} else {
+		return 0; /* anonymous; the route decides */
+	}
+
+	rc = fl_req_login_allowed(r);
+	if (rc)
+		return rc;
+	rc = fl_store_read(r->store, tx_check, &c);
+	if (rc == FL_EAUTH) {
+		fl_req_login_failed(r);
+		r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
+		if (r->via_cookie && r->route->role == FL_ROLE_ANONYMOUS)
+			return 0; /* a stale cookie on a public page: treat as signed out */
+		return fl_req_fail(r, FL_EAUTH, NULL, NULL,
+				   r->via_cookie ? "Your session has expired; sign in again"
+						 : "Couldn't authenticate you");
+	}
+	if (rc)
+		return rc;
+	if (r->via_cookie && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							       "X-CSRF-Token");
+		if (!sent || !c.csrf || strlen(sent) != strlen(c.csrf) ||
+		    sodium_memcmp(sent, c.csrf, strlen(c.csrf)) != 0)
+			return fl_req_fail(r, FL_EFORBIDDEN, NULL, "InvalidCSRFToken",
+					   "A valid X-CSRF-Token header is required");
+	}
+	return 0;
+}

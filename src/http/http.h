@@ -1,0 +1,133 @@
+/* The HTTP edge: what handlers see.
+ *
+ * Every endpoint is one row in the route table (routes.c) and one handler.
+ * A handler parses and validates its input, then hands a transaction
+ * callback and a render function to fl_req_read or fl_req_write; the
+ * framework runs the transaction (reads on this thread, writes through the
+ * group-commit writer with the connection suspended meanwhile), then calls
+ * render, or renders the error. Authorization is the route row's role: the
+ * framework checks it before the handler runs, and ticket visibility is
+ * decided by the domain (fl_ticket_load and the end-user scope). */
+#ifndef FL_HTTP_HTTP_H
+#define FL_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "store/store.h"
+#include "users/user.h"
+
+struct fl_req;
+typedef int (*fl_handler)(struct fl_req *r);
+typedef int (*fl_render)(struct fl_req *r);
+typedef int (*fl_req_tx)(fl_tx *tx, struct fl_req *r);
+
+struct fl_route {
+	const char *method;
+	const char *pattern; /* "/api/v2/tickets/{id}/comments"; {id} is a positive int64 */
+	fl_handler handler;
+	int role;            /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
+	size_t body_limit;   /* 0: the configured default */
+};
+
+#define FL_REQ_MAX_HEADERS 6
+
+struct fl_req {
+	struct MHD_Connection *conn;
+	struct fl_server *server;
+	fl_store *store;
+	const struct fl_config *config;
+	fl_arena arena;
+
+	const char *method, *url;
+	const struct fl_route *route;
+	int route_index;
+	int64_t id[2];         /* the {id} parts of the path, in order */
+	struct fl_actor actor;
+	int via_cookie;        /* authenticated by the session cookie */
+	json_t *body;          /* parsed JSON body, when there was one */
+	void *ctx;             /* the handler's own state, in arena */
+
+	/* the reply */
+	int status;
+	json_t *reply;
+	const char *raw;       /* a non-JSON body (metrics), with raw_type */
+	size_t raw_len;
+	const char *raw_type;
+	const char *headers[FL_REQ_MAX_HEADERS][2];
+	size_t nheaders;
+	struct fl_err err;
+
+	/* private to server.c */
+	struct fl_req_priv *priv;
+};
+
+/* Runs fn in a read transaction now, then render. Returns what the
+ * handler should return. */
+int fl_req_read(struct fl_req *r, fl_req_tx fn, fl_render render);
+/* Queues fn as a write; render runs once it is durable. */
+int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render);
+
+/* The reply: takes ownership of body. */
+int fl_req_reply(struct fl_req *r, int status, json_t *body);
+int fl_req_header(struct fl_req *r, const char *name, const char *value);
+/* Sets r->err and returns code, for handlers that fail before any
+ * transaction. */
+int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Sign-in throttling for handlers that check passwords themselves:
+ * fl_req_login_allowed is 0 or FL_ERATE (with Retry-After set). */
+int fl_req_login_allowed(struct fl_req *r);
+void fl_req_login_failed(struct fl_req *r);
+
+/* The session cookie's value, or NULL. */
+const char *fl_req_cookie(struct fl_req *r);
+
+/* A query-string argument, or NULL. */
+const char *fl_req_arg(struct fl_req *r, const char *name);
+/* "http://host" as the client addressed us, for links in replies. */
+const char *fl_req_base(struct fl_req *r);
+/* The client's address, for rate limits. */
+const char *fl_req_peer(struct fl_req *r);
+
+/* JSON helpers for rendering: NULL-safe strings, times, ids. */
+json_t *fl_json_str(const char *z);   /* JSON null for NULL */
+json_t *fl_json_time(int64_t t);      /* ISO 8601, or null for 0 */
+json_t *fl_json_id(int64_t id);       /* integer, or null for 0 */
+json_t *fl_json_raw(const char *text); /* parsed JSON text, or null */
+
+/* Paging helpers: offset pages (page, per_page) as Zendesk's offset
+ * pagination, and cursor pages (page[size], page[after]). */
+struct fl_req_page {
+	int cursor;       /* the client asked for cursor paging */
+	size_t per_page;  /* 1..100 */
+	size_t page;      /* 1-based, offset paging */
+	int has_after;
+	int64_t after_key, after_id;
+};
+int fl_req_paging(struct fl_req *r, struct fl_req_page *pg);
+/* Adds next_page/previous_page/count (offset) or meta/links (cursor) to
+ * reply, from whether there is more and the last row's keys. */
+int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *reply,
+		      int has_more, int64_t total, int64_t last_key, int64_t last_id);
+
+/* The route table: every domain's rows (routes.c), joined once at start by
+ * fl_routes_init. */
+extern const struct fl_route *fl_routes;
+extern size_t fl_nroutes;
+int fl_routes_init(void);
+
+/* The server. */
+struct fl_server;
+int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
+		    struct fl_err *e);
+/* Stops accepting, lets in-flight requests finish (at most wait_ms), stops. */
+void fl_server_stop(struct fl_server *srv, unsigned wait_ms);
+uint16_t fl_server_port(struct fl_server *srv);
+
+#endif

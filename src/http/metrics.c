@@ -1,0 +1,155 @@
+/* /metrics in Prometheus text format and /healthz.
+ *
+ * Counters are atomics indexed by route and status class so that observing
+ * a request costs a few increments and no lock. */
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_int.h"
+
+static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
+			       413, 422, 429, 499, 500, 503};
+#define NSTATUS (sizeof statuses / sizeof *statuses + 1) /* + other */
+
+/* Latency bucket bounds in microseconds. */
+static const uint64_t bounds[] = {250, 500, 1000, 2500, 5000, 10000, 25000,
+				  50000, 100000, 250000, 500000, 1000000, 2500000};
+#define NBUCKETS (sizeof bounds / sizeof *bounds)
+
+struct fl_metrics {
+	size_t nroutes; /* + 1 row for unmatched paths */
+	_Atomic uint64_t *count;  /* [route][status] */
+	_Atomic uint64_t bucket[NBUCKETS + 1];
+	_Atomic uint64_t sum_us, total;
+};
+
+int fl_metrics_init(struct fl_server *srv)
+{
+	struct fl_metrics *m = calloc(1, sizeof *m);
+	if (!m)
+		return FL_ENOMEM;
+	m->nroutes = fl_nroutes + 1;
+	m->count = calloc(m->nroutes * NSTATUS, sizeof *m->count);
+	if (!m->count) {
+		free(m);
+		return FL_ENOMEM;
+	}
+	srv->metrics = m;
+	return 0;
+}
+
+void fl_metrics_free(struct fl_server *srv)
+{
+	if (!srv->metrics)
+		return;
+	free(srv->metrics->count);
+	free(srv->metrics);
+	srv->metrics = NULL;
+}
+
+static size_t status_index(int status)
+{
+	for (size_t i = 0; i < NSTATUS - 1; i++)
+		if (statuses[i] == status)
+			return i;
+	return NSTATUS - 1;
+}
+
+void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us)
+{
+	struct fl_metrics *m = srv->metrics;
+	size_t row = route >= 0 ? (size_t)route : fl_nroutes;
+	size_t b = 0;
+
+	m->count[row * NSTATUS + status_index(status)]++;
+	while (b < NBUCKETS && us > bounds[b])
+		b++;
+	m->bucket[b]++;
+	m->sum_us += us;
+	m->total++;
+}
+
+int fl_metrics_handler(struct fl_req *r)
+{
+	struct fl_metrics *m = r->server->metrics;
+	uint64_t tx_us, tx_count, commits, batched, cum = 0;
+	fl_buf b;
+	int rc = 0;
+
+	fl_buf_init(&b, 4u << 20);
+	rc |= fl_buf_adds(&b, "# HELP frontline_requests_total HTTP requests by route and status.\n"
+			      "# TYPE frontline_requests_total counter\n");
+	for (size_t i = 0; i < m->nroutes; i++) {
+		for (size_t s = 0; s < NSTATUS; s++) {
+			uint64_t v = m->count[i * NSTATUS + s];
+			if (!v)
+				continue;
+			rc |= fl_buf_addf(&b, "frontline_requests_total{method=\"%s\",route=\"%s\",status=\"%s%d\"} %" PRIu64 "\n",
+					  i < fl_nroutes ? fl_routes[i].method : "",
+					  i < fl_nroutes ? fl_routes[i].pattern : "unmatched",
+					  s == NSTATUS - 1 ? "other" : "",
+					  s == NSTATUS - 1 ? 0 : statuses[s], v);
+		}
+	}
+	rc |= fl_buf_adds(&b, "# HELP frontline_request_duration_seconds Time from request to response.\n"
+			      "# TYPE frontline_request_duration_seconds histogram\n");
+	for (size_t i = 0; i <= NBUCKETS; i++) {
+		cum += m->bucket[i];
+		if (i < NBUCKETS)
+			rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_bucket{le=\"%g\"} %" PRIu64 "\n",
+					  (double)bounds[i] / 1e6, cum);
+		else
+			rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
+	}
+	rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_sum %.6f\n"
+			      "frontline_request_duration_seconds_count %" PRIu64 "\n",
+			  (double)m->sum_us / 1e6, (uint64_t)m->total);
+	fl_store_stats(r->store, &tx_us, &tx_count, &commits, &batched);
+	rc |= fl_buf_addf(&b,
+			  "# HELP frontline_db_seconds_total Time spent in database transactions.\n"
+			  "# TYPE frontline_db_seconds_total counter\n"
+			  "frontline_db_seconds_total %.6f\n"
+			  "# HELP frontline_db_transactions_total Database transactions run.\n"
+			  "# TYPE frontline_db_transactions_total counter\n"
+			  "frontline_db_transactions_total %" PRIu64 "\n"
+			  "# HELP frontline_db_commits_total Durable commits (each may carry many writes).\n"
+			  "# TYPE frontline_db_commits_total counter\n"
+			  "frontline_db_commits_total %" PRIu64 "\n"
+			  "# HELP frontline_db_writes_total Write transactions committed in those commits.\n"
+			  "# TYPE frontline_db_writes_total counter\n"
+			  "frontline_db_writes_total %" PRIu64 "\n"
+			  "# HELP frontline_requests_in_flight Requests being handled now.\n"
+			  "# TYPE frontline_requests_in_flight gauge\n"
+			  "frontline_requests_in_flight %ld\n",
+			  (double)tx_us / 1e6, tx_count, commits, batched,
+			  (long)r->server->inflight);
+	if (rc) {
+		fl_buf_free(&b);
+		return FL_ENOMEM;
+	}
+	r->raw = fl_arena_strndup(&r->arena, b.p, b.n);
+	r->raw_len = b.n;
+	r->raw_type = "text/plain; version=0.0.4; charset=utf-8";
+	r->status = 200;
+	fl_buf_free(&b);
+	return r->raw ? 0 : FL_ENOMEM;
+}
+
+static int tx_ping(fl_tx *tx, struct fl_req *r)
+{
+	int64_t n;
+	(void)r;
+	return fl_store_user_count(tx, &n);
+}
+
+static int render_health(struct fl_req *r)
+{
+	return fl_req_reply(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int fl_healthz_handler(struct fl_req *r)
+{
+	return fl_req_read(r, tx_ping, render_health);
+}

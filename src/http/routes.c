@@ -1,0 +1,47 @@
+/* The route table: each domain declares its rows next to its handlers;
+ * this file lists the domains and joins their rows once at start. */
+#include <stdlib.h>
+
+#include "http/http_int.h"
+
+extern const struct fl_route fl_ticket_routes[];
+extern const struct fl_route fl_user_routes[];
+extern const struct fl_route fl_search_routes[];
+extern const struct fl_route fl_view_routes[];
+
+int fl_metrics_handler(struct fl_req *r);
+int fl_healthz_handler(struct fl_req *r);
+
+static const struct fl_route ops_routes[] = {
+	{"GET", "/healthz", fl_healthz_handler, FL_ROLE_ANONYMOUS, 0},
+	{"GET", "/metrics", fl_metrics_handler, FL_ROLE_ANONYMOUS, 0},
+	{0},
+};
+
+static const struct fl_route *const parts[] = {
+	ops_routes, fl_ticket_routes, fl_user_routes, fl_search_routes, fl_view_routes,
+};
+
+const struct fl_route *fl_routes;
+size_t fl_nroutes;
+
+int fl_routes_init(void)
+{
+	struct fl_route *all;
+	size_t n = 0, k = 0;
+
+	if (fl_routes)
+		return 0;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		for (const struct fl_route *r = parts[i]; r->method; r++)
+			n++;
+	all = calloc(n, sizeof *all);
+	if (!all)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		for (const struct fl_route *r = parts[i]; r->method; r++)
+			all[k++] = *r;
+	fl_routes = all;
+	fl_nroutes = n;
+	return 0;
+}

@@ -1,0 +1,539 @@
+/* libmicrohttpd glue: the daemon, the life of a request, replies.
+ *
+ * A request goes through on_request several times: once when its headers
+ * arrive (match the route, check the declared size), once per chunk of body
+ * (accumulate under the route's limit), and once when the body is complete
+ * (authenticate, authorize, parse, run the handler). A handler that writes
+ * suspends the connection until the group-commit writer resumes it; the
+ * next call renders. on_completed logs the line and frees the request. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/input.h"
+#include "core/time.h"
+#include "http/http_int.h"
+
+enum { RECEIVING, WAITING, DONE };
+
+struct fl_req_priv {
+	fl_buf body;
+	int state;
+	int failed;       /* an error found while receiving (413) */
+	fl_req_tx tx_fn;
+	fl_render render;
+	int tx_rc;
+	uint64_t t0;
+	size_t bytes_out;
+	char base[160];
+};
+
+static int route_match(const char *pattern, const char *url, size_t url_len,
+		       int64_t id[2])
+{
+	const char *p = pattern, *u = url, *uend = url + url_len;
+	int nid = 0;
+
+	while (*p && u < uend) {
+		if (*p == '{') {
+			const char *seg_end = memchr(u, '/', (size_t)(uend - u));
+			int64_t v;
+			if (!seg_end)
+				seg_end = uend;
+			if (fl_str_to_i64((fl_str){u, (size_t)(seg_end - u)}, &v) || v <= 0 || nid == 2)
+				return 0;
+			id[nid++] = v;
+			u = seg_end;
+			p = strchr(p, '}') + 1;
+			continue;
+		}
+		if (*p != *u)
+			return 0;
+		p++, u++;
+	}
+	return !*p && u == uend;
+}
+
+/* Finds the route for method and url ("/x/y" or "/x/y.json"): its index,
+ * -1 for no such path, -2 when the path exists but not for this method
+ * (allow gets the methods that do). */
+static int route_find(const char *method, const char *url, int64_t id[2],
+		      char *allow, size_t allow_cap)
+{
+	size_t len = strlen(url);
+	int path_seen = 0;
+
+	if (len > 5 && !strcmp(url + len - 5, ".json"))
+		len -= 5;
+	while (len > 1 && url[len - 1] == '/')
+		len--;
+	allow[0] = 0;
+	for (size_t i = 0; i < fl_nroutes; i++) {
+		int64_t ids[2] = {0, 0};
+		if (!route_match(fl_routes[i].pattern, url, len, ids))
+			continue;
+		if (!strcmp(fl_routes[i].method, method) ||
+		    (!strcmp(method, "HEAD") && !strcmp(fl_routes[i].method, "GET"))) {
+			id[0] = ids[0];
+			id[1] = ids[1];
+			return (int)i;
+		}
+		path_seen = 1;
+		if (strlen(allow) + strlen(fl_routes[i].method) + 3 < allow_cap) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strcat(allow, fl_routes[i].method);
+		}
+	}
+	return path_seen ? -2 : -1;
+}
+
+json_t *fl_req_error_json(const struct fl_err *e, int code)
+{
+	json_t *o = json_object();
+	const char *name = fl_err_name(code);
+
+	if (code == FL_EMALFORMED && e->reason[0])
+		name = e->reason;
+	json_object_set_new(o, "error", json_string(name));
+	json_object_set_new(o, "description",
+			    json_string(e->msg[0] ? e->msg : fl_err_describe(code)));
+	if (e->field[0]) {
+		json_t *details = json_object(), *list = json_array(), *item = json_object();
+		json_object_set_new(item, "description",
+				    json_string(e->msg[0] ? e->msg : fl_err_describe(code)));
+		json_object_set_new(item, "error", json_string(e->reason[0] ? e->reason : "InvalidValue"));
+		json_array_append_new(list, item);
+		json_object_set_new(details, e->field, list);
+		json_object_set_new(o, "details", details);
+	}
+	return o;
+}
+
+static enum MHD_Result respond(struct fl_req *r)
+{
+	struct MHD_Response *resp;
+	char *body = NULL;
+	size_t len = 0;
+	enum MHD_Result ret;
+
+	if (r->raw) {
+		body = malloc(r->raw_len ? r->raw_len : 1);
+		if (body && r->raw_len)
+			memcpy(body, r->raw, r->raw_len);
+		len = r->raw_len;
+	} else if (r->reply && r->status != 204) {
+		body = json_dumps(r->reply, JSON_COMPACT);
+		len = body ? strlen(body) : 0;
+	}
+	resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+					       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+				r->raw_type ? r->raw_type : "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	for (size_t i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	r->priv->bytes_out = len;
+	r->priv->state = DONE;
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result respond_error(struct fl_req *r, int code)
+{
+	if (r->err.code != code)
+		r->err = (struct fl_err){.code = code};
+	r->status = fl_err_http_status(code);
+	json_decref(r->reply);
+	r->reply = fl_req_error_json(&r->err, code);
+	r->raw = NULL;
+	if (code == FL_EAUTH && !r->via_cookie)
+		fl_req_header(r, "WWW-Authenticate", "Basic realm=\"Frontline\", charset=\"UTF-8\"");
+	return respond(r);
+}
+
+static enum MHD_Result finish(struct fl_req *r, int rc)
+{
+	if (rc == FL_PENDING) /* render chained another transaction */
+		return MHD_YES;
+	if (rc < 0)
+		return respond_error(r, rc);
+	if (!r->reply && !r->raw && r->status != 204)
+		return respond_error(r, FL_EINTERNAL);
+	return respond(r);
+}
+
+static int tx_trampoline(fl_tx *tx, void *arg)
+{
+	struct fl_req *r = arg;
+	r->err = (struct fl_err){0};
+	return r->priv->tx_fn(tx, r);
+}
+
+int fl_req_read(struct fl_req *r, fl_req_tx fn, fl_render render)
+{
+	int rc;
+	r->priv->tx_fn = fn;
+	rc = fl_store_read(r->store, tx_trampoline, r);
+	return rc ? rc : render(r);
+}
+
+static void written(void *arg, int rc)
+{
+	struct fl_req *r = arg;
+	r->priv->tx_rc = rc;
+	MHD_resume_connection(r->conn);
+}
+
+int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render)
+{
+	int rc;
+	r->priv->tx_fn = fn;
+	r->priv->render = render;
+	r->priv->state = WAITING;
+	/* suspend first, so that the writer can never resume a connection
+	 * that is not suspended yet */
+	MHD_suspend_connection(r->conn);
+	rc = fl_store_write_async(r->store, tx_trampoline, r, written, r);
+	if (rc)
+		written(r, rc);
+	return FL_PENDING;
+}
+
+int fl_req_reply(struct fl_req *r, int status, json_t *body)
+{
+	json_decref(r->reply);
+	r->status = status;
+	r->reply = body;
+	return body || status == 204 ? 0 : FL_ENOMEM;
+}
+
+int fl_req_header(struct fl_req *r, const char *name, const char *value)
+{
+	if (r->nheaders == FL_REQ_MAX_HEADERS)
+		return FL_EINTERNAL;
+	r->headers[r->nheaders][0] = name;
+	r->headers[r->nheaders][1] = fl_arena_strdup(&r->arena, value);
+	r->nheaders++;
+	return 0;
+}
+
+int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
+		const char *fmt, ...)
+{
+	va_list ap;
+	r->err.code = code;
+	snprintf(r->err.field, sizeof r->err.field, "%s", field ? field : "");
+	snprintf(r->err.reason, sizeof r->err.reason, "%s", reason ? reason : "");
+	va_start(ap, fmt);
+	vsnprintf(r->err.msg, sizeof r->err.msg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *fl_req_arg(struct fl_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *fl_req_base(struct fl_req *r)
+{
+	const char *host;
+	if (r->priv->base[0])
+		return r->priv->base;
+	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+	if (!host || strlen(host) > 120 || strpbrk(host, " \"<>\\/\r\n"))
+		host = r->config->listen;
+	snprintf(r->priv->base, sizeof r->priv->base, "http://%s", host);
+	return r->priv->base;
+}
+
+const char *fl_req_peer(struct fl_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	static _Thread_local char buf[INET6_ADDRSTRLEN];
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	buf[0] = 0;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, sizeof buf);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, sizeof buf);
+	return buf;
+}
+
+static int method_has_body(const char *m)
+{
+	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+}
+
+static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn,
+			      const char *url, const char *method)
+{
+	struct fl_req *r = calloc(1, sizeof *r + sizeof *r->priv);
+	if (!r)
+		return NULL;
+	r->priv = (struct fl_req_priv *)(r + 1);
+	fl_arena_init(&r->arena, 64u << 20);
+	fl_buf_init(&r->priv->body, 0);
+	r->conn = conn;
+	r->server = srv;
+	r->store = srv->store;
+	r->config = &srv->config;
+	r->url = fl_arena_strdup(&r->arena, url);
+	r->method = fl_arena_strdup(&r->arena, method);
+	r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
+	r->route_index = -1;
+	r->priv->t0 = fl_mono_us();
+	return r;
+}
+
+/* The final call: everything is received. */
+static enum MHD_Result run(struct fl_req *r)
+{
+	const struct fl_route *rt = r->route;
+	int rc;
+
+	rc = fl_auth_request(r);
+	if (rc)
+		return respond_error(r, rc);
+	if (r->actor.role < rt->role)
+		return respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
+	if (method_has_body(r->method) && r->priv->body.n) {
+		rc = fl_input_parse(r->priv->body.p, r->priv->body.n, &r->body, &r->err);
+		if (rc)
+			return respond_error(r, rc);
+	}
+	return finish(r, rt->handler(r));
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	struct fl_server *srv = cls;
+	struct fl_req *r = *con_cls;
+	(void)version;
+
+	if (!r) {
+		char allow[64];
+		const char *cl;
+		size_t limit;
+
+		r = req_new(srv, conn, url, method);
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		srv->inflight++;
+		r->route_index = route_find(method, url, r->id, allow, sizeof allow);
+		if (r->route_index == -1)
+			return respond_error(r, FL_ENOTFOUND);
+		if (r->route_index == -2) {
+			fl_req_header(r, "Allow", allow);
+			return respond_error(r, FL_EMETHOD);
+		}
+		r->route = &fl_routes[r->route_index];
+		limit = r->route->body_limit ? r->route->body_limit : srv->config.body_limit;
+		r->priv->body.max = limit;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			int64_t n;
+			if (fl_str_to_i64(fl_str_c(cl), &n) || n < 0 || (uint64_t)n > limit) {
+				fl_req_fail(r, FL_ETOOBIG, NULL, NULL,
+					    "The request body is larger than %zu bytes", limit);
+				return respond_error(r, FL_ETOOBIG);
+			}
+		}
+		return MHD_YES;
+	}
+	if (r->priv->state == DONE) {
+		*upload_size = 0; /* a reply is queued; drop the rest of the body */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->priv->failed) {
+			int rc = fl_buf_add(&r->priv->body, upload_data, *upload_size);
+			if (rc)
+				r->priv->failed = rc;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->priv->state == WAITING) {
+		r->priv->state = RECEIVING;
+		if (r->priv->tx_rc)
+			return finish(r, r->priv->tx_rc);
+		return finish(r, r->priv->render(r));
+	}
+	if (r->priv->failed) {
+		if (r->priv->failed == FL_ETOOBIG)
+			fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
+				    r->priv->body.max);
+		return respond_error(r, r->priv->failed);
+	}
+	return run(r);
+}
+
+static void log_line(struct fl_req *r, uint64_t us)
+{
+	char path[256];
+	size_t k = 0;
+
+	/* a path can hold anything after percent-decoding: keep the log one line */
+	for (const char *p = r->url; p && *p && k < sizeof path - 1; p++)
+		path[k++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+	path[k] = 0;
+	fl_log("info", "%s %s %d %zu %lluus", r->method, path, r->status,
+	       r->priv->bytes_out, (unsigned long long)us);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct fl_server *srv = cls;
+	struct fl_req *r = *con_cls;
+	uint64_t us;
+	(void)conn;
+
+	if (!r)
+		return;
+	us = fl_mono_us() - r->priv->t0;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->priv->state != DONE)
+		r->status = 499; /* the client went away */
+	fl_metrics_observe(srv, r->route_index, r->status, us);
+	if (srv->config.log_requests)
+		log_line(r, us);
+	json_decref(r->reply);
+	json_decref(r->body);
+	fl_buf_free(&r->priv->body);
+	fl_arena_free(&r->arena);
+	free(r);
+	*con_cls = NULL;
+	srv->inflight--;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct fl_err *e)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+	size_t hlen;
+
+	memset(ss, 0, sizeof *ss);
+	if (!colon || fl_str_to_i64(fl_str_c(colon + 1), &port) || port < 0 || port > 65535)
+		goto bad;
+	hlen = (size_t)(colon - listen);
+	if (hlen >= sizeof host)
+		goto bad;
+	memcpy(host, listen, hlen);
+	host[hlen] = 0;
+	if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		host[hlen - 1] = 0;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			goto bad;
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+		goto bad;
+	return 0;
+bad:
+	return fl_err_set(e, FL_EINVAL, "listen", "InvalidValue",
+			  "listen address must be HOST:PORT or [IPV6]:PORT, not '%s'", listen);
+}
+
+int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
+		    struct fl_err *e)
+{
+	struct fl_server *srv = calloc(1, sizeof *srv);
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	int rc;
+
+	if (!srv)
+		return FL_ENOMEM;
+	srv->config = *c;
+	srv->store = s;
+	rc = parse_listen(c->listen, &ss, e);
+	if (rc) {
+		free(srv);
+		return rc;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	rc = fl_metrics_init(srv);
+	srv->ratelimit = fl_ratelimit_new();
+	if (rc || !srv->ratelimit) {
+		fl_metrics_free(srv);
+		fl_ratelimit_free(srv->ratelimit);
+		free(srv);
+		return rc ? rc : FL_ENOMEM;
+	}
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		fl_metrics_free(srv);
+		fl_ratelimit_free(srv->ratelimit);
+		free(srv);
+		return fl_err_set(e, FL_EIO, "listen", NULL, "cannot listen on %s", c->listen);
+	}
+	*out = srv;
+	return 0;
+}
+
+uint16_t fl_server_port(struct fl_server *srv)
+{
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : 0;
+}
+
+void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
+{
+	MHD_socket fd;
+
+	if (!srv)
+		return;
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (unsigned waited = 0; srv->inflight > 0 && waited < wait_ms; waited += 10)
+		usleep(10 * 1000);
+	MHD_stop_daemon(srv->daemon);
+	fl_metrics_free(srv);
+	fl_ratelimit_free(srv->ratelimit);
+	free(srv);
+}

@@ -1,0 +1,60 @@
+/* frontline: startup and command dispatch — nothing else. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef FL_VERSION
+#define FL_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline COMMAND [OPTIONS]\n"
+		"\n"
+		"A self-hosted customer-service desk.\n"
+		"\n"
+		"commands:\n"
+		"  serve          serve the help desk (API) on HOST:PORT\n"
+		"  user add       add an admin, agent or end user\n"
+		"  token create   create an API token for a user\n"
+		"  backup         copy the database while it is in use\n"
+		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
+		"  version        print the version\n"
+		"\n"
+		"'frontline COMMAND --help' tells more. Settings come from flags,\n"
+		"FRONTLINE_* environment variables and DATA/frontline.conf.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(cmd ? stdout : stderr);
+		return cmd ? 0 : 2;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("frontline %s\n", FL_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "frontline: libsodium failed to initialize\n");
+		return 1;
+	}
+	if (!strcmp(cmd, "serve"))
+		return fl_cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "user"))
+		return fl_cmd_user(argc - 1, argv + 1);
+	if (!strcmp(cmd, "token"))
+		return fl_cmd_token(argc - 1, argv + 1);
+	if (!strcmp(cmd, "backup"))
+		return fl_cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "demo"))
+		return fl_cmd_demo(argc - 1, argv + 1);
+	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);
+	usage(stderr);
+	return 2;
+}

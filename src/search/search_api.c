@@ -1,0 +1,156 @@
+/* GET /api/v2/search and /api/v2/search/count. */
+#include <string.h>
+
+#include "search/query.h"
+#include "tickets/ticket_api.h"
+
+struct ctx {
+	struct fl_filter f;
+	struct fl_page page;
+	struct fl_req_page pg;
+	struct fl_ticket *rows;
+	size_t n;
+	int64_t total;
+};
+
+/* The store marks hits with \x01 … \x02 around raw text; the browser gets
+ * escaped text with <em> around hits, and nothing else. */
+static char *snippet_html(fl_arena *a, const char *raw)
+{
+	fl_buf b;
+	char *out;
+	int rc = 0;
+
+	fl_buf_init(&b, 8192);
+	for (const char *p = raw; *p && !rc; p++) {
+		if (*p == 1)
+			rc = fl_buf_adds(&b, "<em>");
+		else if (*p == 2)
+			rc = fl_buf_adds(&b, "</em>");
+		else
+			rc = fl_buf_add_html(&b, p, 1);
+	}
+	out = rc ? NULL : fl_arena_strndup(a, b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	return out;
+}
+
+static int tx_search(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_ticket_find(tx, &c->f, &c->page, &r->arena, &c->rows, &c->n);
+	return rc ? rc : fl_store_ticket_count(tx, &c->f, &c->total);
+}
+
+static int render_search(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *o = json_object(), *list = json_array();
+	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
+
+	for (size_t i = 0; i < shown; i++) {
+		struct fl_ticket *t = &c->rows[i];
+		json_t *j;
+		if (t->snippet)
+			t->snippet = snippet_html(&r->arena, t->snippet);
+		j = fl_ticket_json(r, t);
+		json_object_set_new(j, "result_type", json_string("ticket"));
+		json_array_append_new(list, j);
+	}
+	json_object_set_new(o, "results", list);
+	json_object_set_new(o, "facets", json_null());
+	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
+	return fl_req_reply(r, 200, o);
+}
+
+/* The bare words of a user or organization search, joined. */
+static char *words(struct fl_req *r, const struct fl_filter *f)
+{
+	fl_buf b;
+	char *z;
+	fl_buf_init(&b, 2048);
+	for (size_t i = 0; i < f->ntext; i++)
+		if (fl_buf_adds(&b, i ? " " : "") || fl_buf_adds(&b, f->text[i]))
+			break;
+	z = b.n ? fl_arena_strndup(&r->arena, b.p, b.n) : NULL;
+	fl_buf_free(&b);
+	return z;
+}
+
+static int prepare(struct fl_req *r, struct ctx **out)
+{
+	const char *q = fl_req_arg(r, "query");
+	struct ctx *c = fl_arena_alloc(&r->arena, sizeof *c);
+	int rc;
+
+	if (!c)
+		return FL_ENOMEM;
+	r->ctx = c;
+	if (!q)
+		return fl_req_fail(r, FL_EMALFORMED, "query", "InvalidQuery",
+				   "the query parameter is required");
+	rc = fl_query_parse(fl_str_c(q), r->actor.id, &r->arena, &c->f, &r->err);
+	if (rc)
+		return rc;
+	if ((rc = fl_ticket_scope(&r->actor, &c->f)))
+		return rc;
+	*out = c;
+	return 0;
+}
+
+static int h_search(struct fl_req *r)
+{
+	struct ctx *c;
+	const char *sort_by = fl_req_arg(r, "sort_by");
+	const char *order = fl_req_arg(r, "sort_order");
+	int rc = prepare(r, &c);
+
+	if (rc)
+		return rc;
+	if (c->f.result_type == FL_RESULT_USER || c->f.result_type == FL_RESULT_ORGANIZATION) {
+		if (!fl_ticket_sees_private(&r->actor))
+			return fl_req_fail(r, FL_EFORBIDDEN, "query", NULL,
+					   "Only agents may search users and organizations");
+		return c->f.result_type == FL_RESULT_USER ? fl_user_list_text(r, words(r, &c->f))
+							  : fl_org_list_text(r, words(r, &c->f));
+	}
+	if ((rc = fl_req_paging(r, &c->pg)))
+		return rc;
+	c->pg.cursor = 0;
+	c->page.sort = c->f.ntext ? FL_SORT_RELEVANCE : FL_SORT_CREATED;
+	c->page.desc = 1;
+	if (sort_by && strcmp(sort_by, "relevance")) {
+		if ((rc = fl_ticket_sort_arg(r, FL_SORT_CREATED, 1, &c->page.sort, &c->page.desc)))
+			return rc;
+	}
+	if (order)
+		c->page.desc = !strcmp(order, "desc");
+	c->page.limit = c->pg.per_page;
+	c->page.offset = (c->pg.page - 1) * c->pg.per_page;
+	return fl_req_read(r, tx_search, render_search);
+}
+
+static int tx_count(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_ticket_count(tx, &c->f, &c->total);
+}
+
+static int render_count(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_req_reply(r, 200, json_pack("{s:I}", "count", (json_int_t)c->total));
+}
+
+static int h_count(struct fl_req *r)
+{
+	struct ctx *c;
+	int rc = prepare(r, &c);
+	return rc ? rc : fl_req_read(r, tx_count, render_count);
+}
+
+const struct fl_route fl_search_routes[] = {
+	{"GET", "/api/v2/search", h_search, FL_ROLE_END_USER, 0},
+	{"GET", "/api/v2/search/count", h_count, FL_ROLE_END_USER, 0},
+	{0},
+};

@@ -1,0 +1,68 @@
+/* The driver interface under the store: what a database backend provides.
+ *
+ * Private to src/store/. Query code (users.c, tickets.c, …) is written once
+ * against these calls with portable SQL ('?' placeholders, RETURNING,
+ * row-value comparisons); each driver translates what its dialect needs and
+ * keeps the few dialect-specific pieces (full-text search) behind hooks.
+ * Only driver files include a database library's header. */
+#ifndef FL_STORE_DB_H
+#define FL_STORE_DB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/str.h"
+#include "search/query.h"
+
+typedef struct fl_conn fl_conn;
+typedef struct fl_stmt fl_stmt;
+
+struct fl_driver {
+	const char *name;
+	/* Opens a connection; writer is 1 for the one connection that writes.
+	 * The driver applies durability settings (sync_full). */
+	int (*open)(const char *target, int writer, int sync_full,
+		    fl_conn **out, struct fl_err *e);
+	void (*close)(fl_conn *c);
+	/* Runs SQL without parameters or rows (BEGIN, COMMIT, DDL scripts). */
+	int (*exec)(fl_conn *c, const char *sql);
+	/* Prepares sql; when cache is set, sql must be a string with static
+	 * storage: the statement is kept and found again by its address. */
+	int (*prepare)(fl_conn *c, const char *sql, int cache, fl_stmt **out);
+	int (*bind_i64)(fl_stmt *s, int i, int64_t v);
+	int (*bind_text)(fl_stmt *s, int i, const char *p, size_t n);
+	int (*bind_null)(fl_stmt *s, int i);
+	/* 1: a row is ready; 0: done; <0: FL_ECONFLICT on a uniqueness or
+	 * foreign-key violation, FL_EBUSY, FL_EIO. */
+	int (*step)(fl_stmt *s);
+	int (*is_null)(fl_stmt *s, int col);
+	int64_t (*col_i64)(fl_stmt *s, int col);
+	/* Valid until the next step or done. */
+	const char *(*col_text)(fl_stmt *s, int col, size_t *n);
+	/* Resets a cached statement, finalizes any other. */
+	void (*done)(fl_stmt *s);
+	/* Full-text search, the one place the dialects differ most.
+	 * fts_query writes the driver's query expression for one term (when
+	 * term is given) or for every positive text term of f. fts_match is a
+	 * condition on tickets t with two parameters (the expression and
+	 * "public only" 0/1); fts_rank a query of (ticket_id, rank) pairs with
+	 * the same two parameters, lower rank first; fts_snippet a query with
+	 * parameters (expression, ticket_id, public only) giving one row: a
+	 * snippet of the best match with hits between \x01 and \x02. */
+	int (*fts_query)(const struct fl_filter *f, const char *term, fl_buf *out);
+	const char *fts_match;
+	const char *fts_rank;
+	const char *fts_snippet;
+	/* The embedded migrations, in order. */
+	const struct fl_embedded *migrations;
+	/* Copies the database into a file, calling progress(done, total). */
+	int (*backup)(fl_conn *c, const char *path,
+		      void (*progress)(void *arg, int done, int total), void *arg,
+		      struct fl_err *e);
+};
+
+extern const struct fl_driver fl_driver_sqlite;
+
+#endif

@@ -1,0 +1,139 @@
+#include <stdarg.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
+	   const char *fmt, va_list ap)
+{
+	fl_stmt *st;
+	int rc = tx->drv->prepare(tx->conn, sql, !dynamic, &st);
+
+	if (rc)
+		return rc;
+	for (int i = 1; *fmt && !rc; fmt++, i++) {
+		int64_t v;
+		const char *z;
+		switch (*fmt) {
+		case 'i':
+			rc = tx->drv->bind_i64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'I':
+			v = va_arg(ap, int64_t);
+			rc = v ? tx->drv->bind_i64(st, i, v) : tx->drv->bind_null(st, i);
+			break;
+		case 't':
+			z = va_arg(ap, const char *);
+			rc = z ? tx->drv->bind_text(st, i, z, strlen(z)) : tx->drv->bind_null(st, i);
+			break;
+		default:
+			rc = FL_EINTERNAL;
+		}
+	}
+	if (rc) {
+		tx->drv->done(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int fl_q(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = fl_q_v(tx, sql, dynamic, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int fl_q_exec(fl_tx *tx, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	fl_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = fl_q_v(tx, sql, 0, &st, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = tx->drv->step(st)) == 1)
+		;
+	tx->drv->done(st);
+	return rc;
+}
+
+int fl_q_int(fl_tx *tx, const char *sql, int64_t *out, const char *fmt, ...)
+{
+	va_list ap;
+	fl_stmt *st;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = fl_q_v(tx, sql, 0, &st, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = tx->drv->step(st);
+	if (rc == 1) {
+		*out = tx->drv->col_i64(st, 0);
+		/* finish RETURNING statements so the change is complete */
+		while ((rc = tx->drv->step(st)) == 1)
+			;
+	} else if (rc == 0) {
+		rc = FL_ENOTFOUND;
+	}
+	tx->drv->done(st);
+	return rc;
+}
+
+int fl_q_step(fl_tx *tx, fl_stmt *st)
+{
+	return tx->drv->step(st);
+}
+
+void fl_q_done(fl_tx *tx, fl_stmt *st)
+{
+	tx->drv->done(st);
+}
+
+int64_t fl_col_int(fl_tx *tx, fl_stmt *st, int col)
+{
+	return tx->drv->col_i64(st, col);
+}
+
+char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err)
+{
+	size_t n;
+	const char *p;
+	char *z;
+
+	if (tx->drv->is_null(st, col))
+		return NULL;
+	p = tx->drv->col_text(st, col, &n);
+	z = fl_arena_strndup(a, p ? p : "", n);
+	if (!z)
+		*err = FL_ENOMEM;
+	return z;
+}
+
+int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
+	     fl_stmt **out)
+{
+	fl_stmt *st;
+	int rc = tx->drv->prepare(tx->conn, sql, 0, &st);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = p[i].is_text ? tx->drv->bind_text(st, (int)i + 1, p[i].s, strlen(p[i].s))
+				  : tx->drv->bind_i64(st, (int)i + 1, p[i].i);
+	if (rc) {
+		tx->drv->done(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}

@@ -1,0 +1,301 @@
+/* The SQLite driver: WAL, one writer connection, any number of readers.
+ *
+ * Durability: with sync_full the writer runs synchronous=FULL, so a COMMIT
+ * returns only after the WAL is fsynced; the store's group commit makes many
+ * requests share that fsync. Statements that query code marks as cached are
+ * prepared once per connection and found again by the address of their SQL. */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "store/db.h"
+
+#define CACHE_SLOTS 256 /* a power of two, above the number of named statements */
+
+struct fl_stmt {
+	sqlite3_stmt *st;
+	int cached;
+};
+
+struct fl_conn {
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		fl_stmt stmt;
+	} cache[CACHE_SLOTS];
+};
+
+extern const struct fl_embedded fl_sqlite_migrations[];
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_CONSTRAINT:
+		return FL_ECONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return FL_EBUSY;
+	case SQLITE_NOMEM:
+		return FL_ENOMEM;
+	case SQLITE_TOOBIG:
+		return FL_ETOOBIG;
+	default:
+		return FL_EIO;
+	}
+}
+
+static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
+		   struct fl_err *e)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	fl_conn *c = calloc(1, sizeof *c);
+	char pragmas[256];
+
+	if (!c)
+		return FL_ENOMEM;
+	if (writer)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path,
+				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		sqlite3_close(c->db);
+		free(c);
+		return rc;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_extended_result_codes(c->db, 1);
+	snprintf(pragmas, sizeof pragmas,
+		 "PRAGMA journal_mode=WAL;"
+		 "PRAGMA synchronous=%s;"
+		 "PRAGMA foreign_keys=ON;"
+		 "PRAGMA cache_size=-16000;"
+		 "PRAGMA temp_store=MEMORY;"
+		 "PRAGMA query_only=%d;",
+		 sync_full ? "FULL" : "NORMAL", !writer);
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot set up %s: %s",
+				    path, sqlite3_errmsg(c->db));
+		sqlite3_close(c->db);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static void sq_close(fl_conn *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		sqlite3_finalize(c->cache[i].stmt.st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int sq_exec(fl_conn *c, const char *sql)
+{
+	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+}
+
+static size_t slot_of(const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> 20) & (CACHE_SLOTS - 1);
+}
+
+static int sq_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
+{
+	fl_stmt *s;
+	int rc;
+
+	if (cache) {
+		size_t i = slot_of(sql);
+		for (size_t k = 0; k < CACHE_SLOTS; k++, i = (i + 1) & (CACHE_SLOTS - 1)) {
+			if (c->cache[i].sql == sql) {
+				*out = &c->cache[i].stmt;
+				return 0;
+			}
+			if (!c->cache[i].sql)
+				break;
+		}
+		if (c->cache[i].sql)
+			return FL_EINTERNAL; /* more named statements than slots */
+		rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					&c->cache[i].stmt.st, NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
+		c->cache[i].sql = sql;
+		c->cache[i].stmt.cached = 1;
+		*out = &c->cache[i].stmt;
+		return 0;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return FL_ENOMEM;
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &s->st, NULL);
+	if (rc != SQLITE_OK) {
+		free(s);
+		return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
+	}
+	*out = s;
+	return 0;
+}
+
+static int sq_bind_i64(fl_stmt *s, int i, int64_t v)
+{
+	return map_rc(sqlite3_bind_int64(s->st, i, v));
+}
+
+static int sq_bind_text(fl_stmt *s, int i, const char *p, size_t n)
+{
+	return map_rc(sqlite3_bind_text64(s->st, i, p, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+static int sq_bind_null(fl_stmt *s, int i)
+{
+	return map_rc(sqlite3_bind_null(s->st, i));
+}
+
+static int sq_step(fl_stmt *s)
+{
+	return map_rc(sqlite3_step(s->st));
+}
+
+static int sq_is_null(fl_stmt *s, int col)
+{
+	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_i64(fl_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->st, col);
+}
+
+static const char *sq_col_text(fl_stmt *s, int col, size_t *n)
+{
+	const unsigned char *p = sqlite3_column_text(s->st, col);
+	*n = p ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	return (const char *)p;
+}
+
+static void sq_done(fl_stmt *s)
+{
+	if (!s)
+		return;
+	if (s->cached) {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		return;
+	}
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static int sq_backup(fl_conn *c, const char *path,
+		     void (*progress)(void *arg, int done, int total), void *arg,
+		     struct fl_err *e)
+{
+	sqlite3 *dst;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open(path, &dst) != SQLITE_OK) {
+		rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot create %s: %s", path,
+				sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return rc;
+	}
+	b = sqlite3_backup_init(dst, "main", c->db, "main");
+	if (!b) {
+		rc = fl_err_set(e, FL_EIO, NULL, NULL, "backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return rc;
+	}
+	do {
+		/* 256 pages a step keeps the source readable by others between steps. */
+		rc = sqlite3_backup_step(b, 256);
+		if (progress) {
+			int total = sqlite3_backup_pagecount(b);
+			progress(arg, total - sqlite3_backup_remaining(b), total);
+		}
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		rc = fl_err_set(e, FL_EIO, NULL, NULL, "backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return rc;
+	}
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? 0 : fl_err_set(e, FL_EIO, NULL, NULL, "backup: finishing failed");
+}
+
+/* FTS5 query syntax (sqlite.org/fts5.html section 3): every term becomes a
+ * quoted string, so nothing a user types is read as an operator; '*' after
+ * the closing quote asks for a prefix match. Terms are ANDed. */
+static int add_term(fl_buf *out, const char *term, int prefix)
+{
+	int rc = fl_buf_addc(out, '"');
+	for (const char *p = term; *p && !rc; p++)
+		rc = *p == '"' ? fl_buf_adds(out, "\"\"") : fl_buf_addc(out, *p);
+	if (!rc)
+		rc = fl_buf_adds(out, prefix ? "\"*" : "\"");
+	return rc;
+}
+
+static int sq_fts_query(const struct fl_filter *f, const char *term, fl_buf *out)
+{
+	int rc = 0;
+	if (term)
+		return add_term(out, term, 0);
+	for (size_t i = 0; i < f->ntext && !rc; i++) {
+		if (i)
+			rc = fl_buf_adds(out, " AND ");
+		if (!rc)
+			rc = add_term(out, f->text[i], f->text_prefix[i]);
+	}
+	return rc;
+}
+
+const struct fl_driver fl_driver_sqlite = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_i64 = sq_bind_i64,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.is_null = sq_is_null,
+	.col_i64 = sq_col_i64,
+	.col_text = sq_col_text,
+	.done = sq_done,
+	.fts_query = sq_fts_query,
+	.fts_match = "t.id IN (SELECT ticket_id FROM search_fts"
+		     " WHERE search_fts MATCH ? AND (? = 0 OR public = 1))",
+	.fts_rank = "SELECT ticket_id, MIN(rank) AS rank"
+		    " FROM search_fts"
+		    " WHERE search_fts MATCH ? AND (? = 0 OR public = 1)"
+		    " GROUP BY ticket_id",
+	.fts_snippet = "SELECT snippet(search_fts, 0, char(1), char(2), '…', 16)"
+		       " FROM search_fts"
+		       " WHERE search_fts MATCH ? AND ticket_id = ? AND (? = 0 OR public = 1)"
+		       " ORDER BY rank"
+		       " LIMIT 1",
+	.migrations = fl_sqlite_migrations,
+	.backup = sq_backup,
+};

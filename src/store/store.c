@@ -1,0 +1,333 @@
+/* Store lifecycle, the read-connection pool and the group-commit writer. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/time.h"
+#include "store/store_int.h"
+
+/* Transactions one commit may carry. Large enough that 64 concurrent
+ * writers share one fsync, small enough that one batch stays short. */
+#define BATCH_MAX 128
+#define READERS_MAX 64
+
+struct job {
+	fl_tx_fn fn;
+	void *arg;
+	void (*done)(void *done_arg, int rc);
+	void *done_arg;
+	int rc;
+	struct job *next;
+};
+
+struct fl_store {
+	const struct fl_driver *drv;
+	char *target;
+	int sync_full;
+
+	pthread_mutex_t pool_lock;
+	fl_conn *idle[READERS_MAX];
+	size_t nidle;
+
+	pthread_mutex_t q_lock;
+	pthread_cond_t q_cond;
+	struct job *head, *tail;
+	int closing;
+	pthread_t writer;
+	fl_conn *wconn;
+
+	_Atomic uint64_t tx_us, tx_count, commits, batched;
+};
+
+static int migrate(fl_store *s, struct fl_err *e)
+{
+	fl_tx tx = {s, s->drv, s->wconn, 1};
+	int64_t have = 0;
+	int rc;
+
+	rc = s->drv->exec(s->wconn, "CREATE TABLE IF NOT EXISTS schema_version("
+				    "version INTEGER NOT NULL)");
+	if (rc)
+		return fl_err_set(e, rc, NULL, NULL, "cannot create schema_version");
+	rc = fl_q_int(&tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &have, "");
+	if (rc)
+		return fl_err_set(e, rc, NULL, NULL, "cannot read schema version");
+	for (const struct fl_embedded *m = s->drv->migrations; m->name; m++) {
+		int64_t v = strtoll(m->name, NULL, 10);
+		if (v <= have)
+			continue;
+		rc = s->drv->exec(s->wconn, "BEGIN IMMEDIATE");
+		if (!rc)
+			rc = s->drv->exec(s->wconn, m->data);
+		if (!rc)
+			rc = fl_q_exec(&tx, "INSERT INTO schema_version(version) VALUES (?)", "i", v);
+		if (!rc)
+			rc = s->drv->exec(s->wconn, "COMMIT");
+		if (rc) {
+			s->drv->exec(s->wconn, "ROLLBACK");
+			return fl_err_set(e, rc, NULL, NULL, "migration %s failed", m->name);
+		}
+	}
+	return 0;
+}
+
+static void finish(fl_store *s, struct job *list, int rc_all)
+{
+	while (list) {
+		struct job *next = list->next;
+		list->done(list->done_arg, rc_all ? rc_all : list->rc);
+		list = next;
+	}
+	(void)s;
+}
+
+/* Runs one batch: every job in its own savepoint, one COMMIT for all. */
+static int run_batch(fl_store *s, struct job *list)
+{
+	fl_tx tx = {s, s->drv, s->wconn, 1};
+	int rc = s->drv->exec(s->wconn, "BEGIN IMMEDIATE");
+
+	if (rc)
+		return rc;
+	for (struct job *j = list; j; j = j->next) {
+		uint64_t t0 = fl_mono_us();
+		rc = s->drv->exec(s->wconn, "SAVEPOINT job");
+		if (rc)
+			break;
+		j->rc = j->fn(&tx, j->arg);
+		if (j->rc)
+			rc = s->drv->exec(s->wconn, "ROLLBACK TO job");
+		if (!rc)
+			rc = s->drv->exec(s->wconn, "RELEASE job");
+		s->tx_us += fl_mono_us() - t0;
+		s->tx_count++;
+		if (rc)
+			break;
+	}
+	if (!rc)
+		rc = s->drv->exec(s->wconn, "COMMIT");
+	if (rc)
+		s->drv->exec(s->wconn, "ROLLBACK");
+	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	fl_store *s = arg;
+
+	for (;;) {
+		struct job *list, *j;
+		size_t n = 0;
+		int rc;
+
+		pthread_mutex_lock(&s->q_lock);
+		while (!s->head && !s->closing)
+			pthread_cond_wait(&s->q_cond, &s->q_lock);
+		if (!s->head) {
+			pthread_mutex_unlock(&s->q_lock);
+			break;
+		}
+		list = s->head;
+		for (j = list; j->next && n < BATCH_MAX - 1; j = j->next)
+			n++;
+		s->head = j->next;
+		if (!s->head)
+			s->tail = NULL;
+		j->next = NULL;
+		pthread_mutex_unlock(&s->q_lock);
+
+		rc = run_batch(s, list);
+		if (rc == FL_EBUSY)
+			rc = run_batch(s, list); /* another process held the lock past the timeout */
+		s->commits++;
+		s->batched += n + 1;
+		finish(s, list, rc);
+	}
+	return NULL;
+}
+
+int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e)
+{
+	fl_store *s = calloc(1, sizeof *s);
+	int rc;
+
+	if (!s)
+		return FL_ENOMEM;
+	s->drv = &fl_driver_sqlite;
+	s->target = strdup(o->path);
+	s->sync_full = o->sync_full;
+	pthread_mutex_init(&s->pool_lock, NULL);
+	pthread_mutex_init(&s->q_lock, NULL);
+	pthread_cond_init(&s->q_cond, NULL);
+	if (!s->target) {
+		rc = FL_ENOMEM;
+		goto fail;
+	}
+	rc = s->drv->open(s->target, 1, s->sync_full, &s->wconn, e);
+	if (rc)
+		goto fail;
+	rc = migrate(s, e);
+	if (rc)
+		goto fail;
+	if (pthread_create(&s->writer, NULL, writer_main, s)) {
+		rc = fl_err_set(e, FL_ENOMEM, NULL, NULL, "cannot start the writer thread");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	s->drv->close(s->wconn);
+	free(s->target);
+	free(s);
+	return rc;
+}
+
+void fl_store_free(fl_store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->q_lock);
+	s->closing = 1;
+	pthread_cond_signal(&s->q_cond);
+	pthread_mutex_unlock(&s->q_lock);
+	pthread_join(s->writer, NULL);
+	for (size_t i = 0; i < s->nidle; i++)
+		s->drv->close(s->idle[i]);
+	/* a clean close checkpoints the WAL into the main file */
+	s->drv->close(s->wconn);
+	pthread_mutex_destroy(&s->pool_lock);
+	pthread_mutex_destroy(&s->q_lock);
+	pthread_cond_destroy(&s->q_cond);
+	free(s->target);
+	free(s);
+}
+
+static int reader_take(fl_store *s, fl_conn **out)
+{
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->nidle) {
+		*out = s->idle[--s->nidle];
+		pthread_mutex_unlock(&s->pool_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&s->pool_lock);
+	return s->drv->open(s->target, 0, s->sync_full, out, NULL);
+}
+
+static void reader_give(fl_store *s, fl_conn *c)
+{
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->nidle < READERS_MAX) {
+		s->idle[s->nidle++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&s->pool_lock);
+	s->drv->close(c);
+}
+
+int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
+{
+	fl_tx tx = {s, s->drv, NULL, 0};
+	uint64_t t0 = fl_mono_us();
+	int rc = reader_take(s, &tx.conn);
+
+	if (rc)
+		return rc;
+	rc = s->drv->exec(tx.conn, "BEGIN");
+	if (!rc) {
+		rc = fn(&tx, arg);
+		s->drv->exec(tx.conn, rc ? "ROLLBACK" : "COMMIT");
+	}
+	reader_give(s, tx.conn);
+	s->tx_us += fl_mono_us() - t0;
+	s->tx_count++;
+	return rc;
+}
+
+int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
+			 void (*done)(void *done_arg, int rc), void *done_arg)
+{
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return FL_ENOMEM;
+	j->fn = fn;
+	j->arg = arg;
+	j->done = done;
+	j->done_arg = done_arg;
+	pthread_mutex_lock(&s->q_lock);
+	if (s->closing) {
+		pthread_mutex_unlock(&s->q_lock);
+		free(j);
+		return FL_EBUSY;
+	}
+	if (s->tail)
+		s->tail->next = j;
+	else
+		s->head = j;
+	s->tail = j;
+	pthread_cond_signal(&s->q_cond);
+	pthread_mutex_unlock(&s->q_lock);
+	return 0;
+}
+
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int finished, rc;
+	struct job *self;
+};
+
+static void wake(void *arg, int rc)
+{
+	struct waiter *w = arg;
+	pthread_mutex_lock(&w->lock);
+	w->finished = 1;
+	w->rc = rc;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg)
+{
+	struct waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, NULL};
+	int rc = fl_store_write_async(s, fn, arg, wake, &w);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&w.lock);
+	while (!w.finished)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	return w.rc;
+}
+
+int fl_store_backup(fl_store *s, const char *path,
+		    void (*progress)(void *arg, int done, int total), void *arg,
+		    struct fl_err *e)
+{
+	fl_conn *c;
+	int rc = reader_take(s, &c);
+	if (rc)
+		return fl_err_set(e, rc, NULL, NULL, "cannot open the database");
+	rc = s->drv->backup(c, path, progress, arg, e);
+	reader_give(s, c);
+	return rc;
+}
+
+void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
+		    uint64_t *commits, uint64_t *batched)
+{
+	*tx_us = s->tx_us;
+	*tx_count = s->tx_count;
+	*commits = s->commits;
+	*batched = s->batched;
+}
+
+int fl_tx_is_write(const fl_tx *tx)
+{
+	return tx->write;
+}

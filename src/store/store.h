@@ -1,0 +1,148 @@
+/* The store: everything Frontline keeps, behind one narrow interface.
+ *
+ * Work runs in transactions given as callbacks. fl_store_read runs one on
+ * this thread against a pooled read connection (a consistent snapshot).
+ * Writes go to the single writer thread, which gathers the transactions
+ * waiting at that moment into one database transaction (each in its own
+ * savepoint, so one failure rolls back only its own work) and commits them
+ * with one fsync: group commit. A write call returns, or its done callback
+ * runs, only after the commit is durable. A callback must not touch the
+ * network or reply to anyone: it may be retried.
+ *
+ * Query functions return 0, FL_ENOTFOUND, FL_ECONFLICT (uniqueness) or a
+ * storage error; strings they return are copied into the arena given. */
+#ifndef FL_STORE_STORE_H
+#define FL_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "search/query.h"
+#include "tickets/ticket.h"
+#include "users/user.h"
+#include "views/view.h"
+
+typedef struct fl_store fl_store;
+typedef struct fl_tx fl_tx;
+typedef int (*fl_tx_fn)(fl_tx *tx, void *arg);
+
+struct fl_store_opts {
+	const char *path; /* the SQLite file */
+	int sync_full;    /* fsync every commit */
+};
+
+int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e);
+/* Waits for queued writes to commit, then closes. Accepts NULL. */
+void fl_store_free(fl_store *s);
+
+int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg);
+int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
+/* Queues fn; done(done_arg, rc) runs on the writer thread after commit (or
+ * failure). Returns FL_EBUSY when the store is closing. */
+int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
+			 void (*done)(void *done_arg, int rc), void *done_arg);
+
+int fl_store_backup(fl_store *s, const char *path,
+		    void (*progress)(void *arg, int done, int total), void *arg,
+		    struct fl_err *e);
+
+/* Microseconds spent in transactions and their count, for /metrics. */
+void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
+		    uint64_t *commits, uint64_t *batched);
+int fl_tx_is_write(const fl_tx *tx);
+
+/* settings (key/value) */
+int fl_store_setting_get(fl_tx *tx, const char *key, fl_arena *a, char **out);
+int fl_store_setting_set(fl_tx *tx, const char *key, const char *value);
+
+/* users and identities */
+int fl_store_user_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_user *out);
+int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a,
+			   struct fl_user *out);
+int fl_store_user_insert(fl_tx *tx, struct fl_user *u);
+int fl_store_user_update(fl_tx *tx, const struct fl_user *u);
+int fl_store_user_set_password(fl_tx *tx, int64_t id, const char *hash, int must_change);
+int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
+		       size_t offset, size_t limit, fl_arena *a,
+		       struct fl_user **out, size_t *n, int64_t *total);
+int fl_store_identity_add(fl_tx *tx, struct fl_identity *id);
+int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
+			   struct fl_identity **out, size_t *n);
+int fl_store_user_count(fl_tx *tx, int64_t *n);
+
+/* organizations and groups */
+int fl_store_org_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_org *out);
+int fl_store_org_insert(fl_tx *tx, struct fl_org *o);
+int fl_store_org_update(fl_tx *tx, const struct fl_org *o);
+int fl_store_org_delete(fl_tx *tx, int64_t id);
+int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
+		      fl_arena *a, struct fl_org **out, size_t *n, int64_t *total);
+int fl_store_group_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out);
+int fl_store_group_insert(fl_tx *tx, struct fl_group *g);
+int fl_store_group_update(fl_tx *tx, const struct fl_group *g);
+int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
+			struct fl_group **out, size_t *n, int64_t *total);
+int fl_store_group_member_add(fl_tx *tx, int64_t group_id, int64_t user_id);
+
+/* API tokens and browser sessions: a public selector finds the row, the
+ * caller compares the verifier hash in constant time. */
+struct fl_secret_row {
+	int64_t id, user_id;
+	char *verifier; /* hex hash */
+	char *csrf;     /* sessions only */
+	int64_t expires_at;
+};
+int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
+			  const char *verifier, const char *description, int64_t *id);
+int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
+			struct fl_secret_row *out);
+int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
+			    const char *verifier, const char *csrf, int64_t expires_at);
+int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
+			  struct fl_secret_row *out);
+int fl_store_session_delete(fl_tx *tx, const char *selector);
+
+/* tickets */
+enum fl_sort { FL_SORT_ID, FL_SORT_CREATED, FL_SORT_UPDATED, FL_SORT_PRIORITY,
+	       FL_SORT_STATUS, FL_SORT_RELEVANCE, FL_SORT__MAX };
+
+struct fl_page {
+	int sort, desc;
+	size_t limit;             /* rows wanted; at most 100 */
+	int has_after;            /* keyset cursor: rows after (after_key, after_id) */
+	int64_t after_key, after_id;
+	size_t offset;            /* offset paging, when there is no cursor */
+};
+
+int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out);
+int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t);
+int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_changed,
+			   int ccs_changed, int subject_changed);
+/* Tickets matching f (live ones only), in page order; loads limit+1 rows so
+ * that *n > limit tells the caller there is more. With text terms and
+ * relevance sort, fills each ticket's snippet. */
+int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
+			 const struct fl_page *pg, fl_arena *a,
+			 struct fl_ticket **out, size_t *n);
+int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
+int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
+
+int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
+int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
+			  const struct fl_page *pg, fl_arena *a,
+			  struct fl_comment **out, size_t *n);
+int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au);
+int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
+			struct fl_audit **out, size_t *n);
+
+/* views */
+int fl_store_view_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_view *out);
+int fl_store_view_insert(fl_tx *tx, struct fl_view *v);
+int fl_store_view_update(fl_tx *tx, const struct fl_view *v);
+int fl_store_view_delete(fl_tx *tx, int64_t id);
+int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a,
+		       struct fl_view **out, size_t *n);
+
+#endif

@@ -1,0 +1,47 @@
+/* Private to src/store/: the transaction handle and the query helpers that
+ * per-domain query files use. */
+#ifndef FL_STORE_INT_H
+#define FL_STORE_INT_H
+
+#include "core/arena.h"
+#include "store/db.h"
+#include "store/store.h"
+
+struct fl_tx {
+	fl_store *store;
+	const struct fl_driver *drv;
+	fl_conn *conn;
+	int write;
+};
+
+/* Prepares sql and binds the arguments described by fmt, one letter each:
+ *   i  int64_t
+ *   I  int64_t, bound as NULL when 0 (optional references)
+ *   t  const char *, NULL binds NULL
+ * A named statement (static SQL) is cached; pass dynamic = 1 for SQL built
+ * at run time. On success *out must be released with fl_q_done(). */
+int fl_q(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, ...);
+int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
+	   const char *fmt, va_list ap);
+/* Runs a statement that returns no rows (or ignores them). */
+int fl_q_exec(fl_tx *tx, const char *sql, const char *fmt, ...);
+/* Runs a statement that returns one integer (RETURNING id, COUNT(*)):
+ * FL_ENOTFOUND when there is no row. */
+int fl_q_int(fl_tx *tx, const char *sql, int64_t *out, const char *fmt, ...);
+int fl_q_step(fl_tx *tx, fl_stmt *st);
+void fl_q_done(fl_tx *tx, fl_stmt *st);
+int64_t fl_col_int(fl_tx *tx, fl_stmt *st, int col);
+/* A copy in a, NULL for SQL NULL (and for NULL on allocation failure: the
+ * caller checks *err). */
+char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err);
+
+/* Parameters of SQL built at run time. */
+struct fl_param {
+	int is_text;
+	int64_t i;
+	const char *s;
+};
+int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
+	     fl_stmt **out);
+
+#endif

@@ -1,0 +1,630 @@
+/* Queries about tickets: the tickets themselves with their tags and CCs,
+ * comments, audits, the full-text index and filtered listings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define TICKET_COLS                                                        \
+	"t.id, t.subject, t.description, t.status, t.priority, t.type, "   \
+	"t.channel, t.requester_id, t.submitter_id, t.assignee_id, "        \
+	"t.group_id, t.organization_id, t.custom_fields, t.external_id, "   \
+	"t.created_at, t.updated_at, t.solved_at, t.deleted_at"
+#define TICKET_NCOLS 18
+
+static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
+{
+	int err = 0;
+	memset(t, 0, sizeof *t);
+	t->id = fl_col_int(tx, st, 0);
+	t->subject = fl_col_text(tx, st, 1, a, &err);
+	t->description = fl_col_text(tx, st, 2, a, &err);
+	t->status = (int)fl_col_int(tx, st, 3);
+	t->priority = (int)fl_col_int(tx, st, 4);
+	t->type = (int)fl_col_int(tx, st, 5);
+	t->channel = (int)fl_col_int(tx, st, 6);
+	t->requester_id = fl_col_int(tx, st, 7);
+	t->submitter_id = fl_col_int(tx, st, 8);
+	t->assignee_id = fl_col_int(tx, st, 9);
+	t->group_id = fl_col_int(tx, st, 10);
+	t->organization_id = fl_col_int(tx, st, 11);
+	t->custom_fields = fl_col_text(tx, st, 12, a, &err);
+	t->external_id = fl_col_text(tx, st, 13, a, &err);
+	t->created_at = fl_col_int(tx, st, 14);
+	t->updated_at = fl_col_int(tx, st, 15);
+	t->solved_at = fl_col_int(tx, st, 16);
+	t->deleted_at = fl_col_int(tx, st, 17);
+	return err;
+}
+
+/* Loads the tags and CCs that belong to t. */
+static int read_ticket_lists(fl_tx *tx, fl_arena *a, struct fl_ticket *t)
+{
+	static const char sql_tags[] =
+		"SELECT tag"
+		" FROM ticket_tags"
+		" WHERE ticket_id = ?"
+		" ORDER BY tag";
+	static const char sql_ccs[] =
+		"SELECT user_id"
+		" FROM ticket_collaborators"
+		" WHERE ticket_id = ?"
+		" ORDER BY user_id";
+	fl_stmt *st;
+	int rc, err = 0;
+
+	rc = fl_q(tx, sql_tags, 0, &st, "i", t->id);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1 && t->ntags < FL_TICKET_MAX_TAGS)
+		t->tags[t->ntags++] = fl_col_text(tx, st, 0, a, &err);
+	fl_q_done(tx, st);
+	if (rc < 0 || err)
+		return rc < 0 ? rc : err;
+	rc = fl_q(tx, sql_ccs, 0, &st, "i", t->id);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1 && t->nccs < FL_TICKET_MAX_CCS)
+		t->ccs[t->nccs++] = fl_col_int(tx, st, 0);
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out)
+{
+	static const char sql[] =
+		"SELECT " TICKET_COLS
+		" FROM tickets t"
+		" WHERE t.id = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+
+	if (rc)
+		return rc;
+	rc = fl_q_step(tx, st);
+	if (rc == 1)
+		rc = read_ticket(tx, st, a, out);
+	else if (rc == 0)
+		rc = FL_ENOTFOUND;
+	fl_q_done(tx, st);
+	return rc ? rc : read_ticket_lists(tx, a, out);
+}
+
+static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs)
+{
+	static const char del_tags[] = "DELETE FROM ticket_tags WHERE ticket_id = ?";
+	static const char add_tag[] =
+		"INSERT INTO ticket_tags (ticket_id, tag)"
+		" VALUES (?, ?)"
+		" ON CONFLICT DO NOTHING";
+	static const char del_ccs[] = "DELETE FROM ticket_collaborators WHERE ticket_id = ?";
+	static const char add_cc[] =
+		"INSERT INTO ticket_collaborators (ticket_id, user_id)"
+		" VALUES (?, ?)"
+		" ON CONFLICT DO NOTHING";
+	int rc = 0;
+
+	if (tags) {
+		rc = fl_q_exec(tx, del_tags, "i", t->id);
+		for (size_t i = 0; i < t->ntags && !rc; i++)
+			rc = fl_q_exec(tx, add_tag, "it", t->id, t->tags[i]);
+	}
+	if (ccs && !rc) {
+		rc = fl_q_exec(tx, del_ccs, "i", t->id);
+		for (size_t i = 0; i < t->nccs && !rc; i++)
+			rc = fl_q_exec(tx, add_cc, "ii", t->id, t->ccs[i]);
+	}
+	return rc;
+}
+
+/* The subject's index row has rowid -ticket_id; a comment's its own id. */
+static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
+{
+	static const char del[] = "DELETE FROM search_fts WHERE rowid = ?";
+	static const char ins[] =
+		"INSERT INTO search_fts (rowid, body, ticket_id, comment_id, public)"
+		" VALUES (?, ?, ?, 0, 1)";
+	int rc = replace ? fl_q_exec(tx, del, "i", -t->id) : 0;
+	return rc ? rc : fl_q_exec(tx, ins, "iti", -t->id, t->subject, t->id);
+}
+
+int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t)
+{
+	static const char sql[] =
+		"INSERT INTO tickets (subject, description, status, priority, type,"
+		"                     channel, requester_id, submitter_id, assignee_id,"
+		"                     group_id, organization_id, custom_fields,"
+		"                     external_id, created_at, updated_at, solved_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &t->id, "ttiiiiiiIIIttiiI", t->subject,
+			  t->description ? t->description : "", (int64_t)t->status,
+			  (int64_t)t->priority, (int64_t)t->type, (int64_t)t->channel,
+			  t->requester_id, t->submitter_id, t->assignee_id,
+			  t->group_id, t->organization_id,
+			  t->custom_fields ? t->custom_fields : "[]", t->external_id,
+			  t->created_at, t->updated_at, t->solved_at);
+	if (!rc)
+		rc = write_lists(tx, t, 1, 1);
+	if (!rc)
+		rc = index_subject(tx, t, 0);
+	return rc;
+}
+
+int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_changed,
+			   int ccs_changed, int subject_changed)
+{
+	static const char sql[] =
+		"UPDATE tickets"
+		" SET subject = ?, status = ?, priority = ?, type = ?, channel = ?,"
+		"     requester_id = ?, assignee_id = ?, group_id = ?,"
+		"     organization_id = ?, custom_fields = ?, external_id = ?,"
+		"     updated_at = ?, solved_at = ?, deleted_at = ?"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "tiiiiiIIIttiIIi", t->subject, (int64_t)t->status,
+			   (int64_t)t->priority, (int64_t)t->type, (int64_t)t->channel,
+			   t->requester_id, t->assignee_id, t->group_id,
+			   t->organization_id, t->custom_fields, t->external_id,
+			   t->updated_at, t->solved_at, t->deleted_at, t->id);
+	if (!rc)
+		rc = write_lists(tx, t, tags_changed, ccs_changed);
+	if (!rc && subject_changed)
+		rc = index_subject(tx, t, 1);
+	return rc;
+}
+
+int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort)
+{
+	switch (sort) {
+	case FL_SORT_CREATED: return t->created_at;
+	case FL_SORT_UPDATED: return t->updated_at;
+	case FL_SORT_PRIORITY: return t->priority;
+	case FL_SORT_STATUS: return t->status;
+	default: return t->id;
+	}
+}
+
+/* Building WHERE clauses from filters. */
+
+#define MAX_PARAMS (FL_FILTER_MAX * 2 + FL_QUERY_MAX_TERMS * 2 + 8)
+
+struct where {
+	fl_buf sql;
+	struct fl_param p[MAX_PARAMS];
+	size_t np;
+	int rc;
+};
+
+static void w_sql(struct where *w, const char *z)
+{
+	if (!w->rc)
+		w->rc = fl_buf_adds(&w->sql, z);
+}
+
+static void w_int(struct where *w, int64_t v)
+{
+	if (w->np == MAX_PARAMS) {
+		w->rc = FL_ETOOBIG;
+		return;
+	}
+	w->p[w->np++] = (struct fl_param){0, v, NULL};
+}
+
+static void w_text(struct where *w, const char *s)
+{
+	if (w->np == MAX_PARAMS) {
+		w->rc = FL_ETOOBIG;
+		return;
+	}
+	w->p[w->np++] = (struct fl_param){1, 0, s};
+}
+
+static const char *const column[FL_F__MAX] = {
+	[FL_F_STATUS] = "t.status",
+	[FL_F_PRIORITY] = "t.priority",
+	[FL_F_TYPE] = "t.type",
+	[FL_F_CHANNEL] = "t.channel",
+	[FL_F_ASSIGNEE] = "t.assignee_id",
+	[FL_F_REQUESTER] = "t.requester_id",
+	[FL_F_SUBMITTER] = "t.submitter_id",
+	[FL_F_GROUP] = "t.group_id",
+	[FL_F_ORGANIZATION] = "t.organization_id",
+	[FL_F_CREATED] = "t.created_at",
+	[FL_F_UPDATED] = "t.updated_at",
+	[FL_F_SOLVED] = "t.solved_at",
+	[FL_F_ID] = "t.id",
+};
+
+static const char *const op_sql[FL_OP__MAX] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+
+static int is_reference(int field)
+{
+	return field == FL_F_ASSIGNEE || field == FL_F_REQUESTER ||
+	       field == FL_F_SUBMITTER || field == FL_F_GROUP ||
+	       field == FL_F_ORGANIZATION;
+}
+
+static void w_pred(struct where *w, const struct fl_pred *p)
+{
+	const char *col = column[p->field];
+
+	if (p->field == FL_F_TAG) {
+		w_sql(w, p->op == FL_OP_NE ? "NOT " : "");
+		w_sql(w, "EXISTS (SELECT 1 FROM ticket_tags g"
+			 " WHERE g.ticket_id = t.id AND g.tag = ?)");
+		w_text(w, p->sval);
+	} else if (p->field == FL_F_VISIBLE_TO) {
+		w_sql(w, "(t.requester_id = ? OR EXISTS (SELECT 1 FROM ticket_collaborators c"
+			 " WHERE c.ticket_id = t.id AND c.user_id = ?))");
+		w_int(w, p->ival);
+		w_int(w, p->ival);
+	} else if (is_reference(p->field) && p->sval) {
+		w_sql(w, p->op == FL_OP_NE ? "NOT " : "");
+		w_sql(w, "EXISTS (SELECT 1 FROM user_identities i WHERE i.type = 0"
+			 " AND i.value = ? AND i.user_id = ");
+		w_text(w, p->sval);
+		w_sql(w, col);
+		w_sql(w, ")");
+	} else if (is_reference(p->field) && p->ival == 0) {
+		w_sql(w, col);
+		w_sql(w, p->op == FL_OP_NE ? " IS NOT NULL" : " IS NULL");
+	} else if (p->field == FL_F_SOLVED || (is_reference(p->field) && p->op == FL_OP_NE)) {
+		/* a NULL column must still count as "not equal" */
+		w_sql(w, "COALESCE(");
+		w_sql(w, col);
+		w_sql(w, ", 0)");
+		w_sql(w, op_sql[p->op]);
+		w_sql(w, "?");
+		w_int(w, p->ival);
+	} else {
+		w_sql(w, col);
+		w_sql(w, op_sql[p->op]);
+		w_sql(w, "?");
+		w_int(w, p->ival);
+	}
+}
+
+/* Appends " AND …" for every group of f and its full-text terms. */
+static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f,
+		     fl_arena *a, int with_text_match)
+{
+	for (int g = 0; g < f->ngroups; g++) {
+		int first = 1;
+		for (size_t i = 0; i < f->n; i++) {
+			if (f->p[i].group != g)
+				continue;
+			w_sql(w, first ? " AND (" : " OR ");
+			w_pred(w, &f->p[i]);
+			first = 0;
+		}
+		if (!first)
+			w_sql(w, ")");
+	}
+	for (size_t i = 0; i < f->nnot_text && !w->rc; i++) {
+		fl_buf q;
+		fl_buf_init(&q, 4096);
+		w->rc = tx->drv->fts_query(f, f->not_text[i], &q);
+		if (!w->rc) {
+			char *z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
+			w_sql(w, " AND NOT ");
+			w_sql(w, tx->drv->fts_match);
+			w_text(w, z ? z : "");
+			w_int(w, f->public_only);
+			w->rc = w->rc ? w->rc : (z ? 0 : FL_ENOMEM);
+		}
+		fl_buf_free(&q);
+	}
+	if (with_text_match && f->ntext && !w->rc) {
+		fl_buf q;
+		fl_buf_init(&q, 8192);
+		w->rc = tx->drv->fts_query(f, NULL, &q);
+		if (!w->rc) {
+			char *z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
+			w_sql(w, " AND ");
+			w_sql(w, tx->drv->fts_match);
+			w_text(w, z ? z : "");
+			w_int(w, f->public_only);
+			w->rc = w->rc ? w->rc : (z ? 0 : FL_ENOMEM);
+		}
+		fl_buf_free(&q);
+	}
+}
+
+static const char *const sort_col[FL_SORT__MAX] = {
+	[FL_SORT_ID] = "t.id",
+	[FL_SORT_CREATED] = "t.created_at",
+	[FL_SORT_UPDATED] = "t.updated_at",
+	[FL_SORT_PRIORITY] = "t.priority",
+	[FL_SORT_STATUS] = "t.status",
+	[FL_SORT_RELEVANCE] = "r.rank",
+};
+
+static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
+			 struct fl_ticket *rows, size_t n)
+{
+	fl_buf q;
+	int rc;
+
+	fl_buf_init(&q, 8192);
+	rc = tx->drv->fts_query(f, NULL, &q);
+	for (size_t i = 0; i < n && !rc; i++) {
+		fl_stmt *st;
+		int err = 0;
+		rc = fl_q(tx, tx->drv->fts_snippet, 0, &st, "tii", q.p, rows[i].id,
+			  (int64_t)f->public_only);
+		if (rc)
+			break;
+		rc = fl_q_step(tx, st);
+		if (rc == 1)
+			rows[i].snippet = fl_col_text(tx, st, 0, a, &err);
+		fl_q_done(tx, st);
+		rc = rc < 0 ? rc : err;
+	}
+	fl_buf_free(&q);
+	return rc;
+}
+
+int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
+			 const struct fl_page *pg, fl_arena *a,
+			 struct fl_ticket **out, size_t *n)
+{
+	struct where w = {.rc = 0};
+	int relevance = pg->sort == FL_SORT_RELEVANCE && f->ntext;
+	int sort = relevance ? FL_SORT_RELEVANCE
+			     : (pg->sort == FL_SORT_RELEVANCE ? FL_SORT_UPDATED : pg->sort);
+	const char *dir = pg->desc && !relevance ? " DESC" : "";
+	size_t want = pg->limit + 1, k = 0;
+	struct fl_ticket *rows;
+	fl_stmt *st;
+	char *text_q = NULL;
+	int rc;
+
+	fl_buf_init(&w.sql, 64 * 1024);
+	w_sql(&w, "SELECT " TICKET_COLS " FROM ");
+	if (relevance) {
+		fl_buf q;
+		fl_buf_init(&q, 8192);
+		w.rc = tx->drv->fts_query(f, NULL, &q);
+		text_q = fl_arena_strndup(a, q.p ? q.p : "", q.n);
+		fl_buf_free(&q);
+		w_sql(&w, "(");
+		w_sql(&w, tx->drv->fts_rank);
+		w_sql(&w, ") r JOIN tickets t ON t.id = r.ticket_id");
+		w_text(&w, text_q ? text_q : "");
+		w_int(&w, f->public_only);
+	} else {
+		w_sql(&w, "tickets t");
+	}
+	w_sql(&w, " WHERE t.deleted_at IS NULL");
+	w_filter(&w, tx, f, a, !relevance);
+	if (pg->has_after && !relevance) {
+		w_sql(&w, " AND (");
+		w_sql(&w, sort_col[sort]);
+		w_sql(&w, pg->desc ? ", t.id) < (?, ?)" : ", t.id) > (?, ?)");
+		w_int(&w, pg->after_key);
+		w_int(&w, pg->after_id);
+	}
+	w_sql(&w, " ORDER BY ");
+	w_sql(&w, sort_col[sort]);
+	w_sql(&w, dir);
+	w_sql(&w, ", t.id");
+	w_sql(&w, dir);
+	w_sql(&w, " LIMIT ? OFFSET ?");
+	w_int(&w, (int64_t)want);
+	w_int(&w, (int64_t)(pg->has_after ? 0 : pg->offset));
+	rc = w.rc;
+	if (!rc)
+		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
+	fl_buf_free(&w.sql);
+	if (rc)
+		return rc;
+	rows = fl_arena_alloc(a, want * sizeof *rows);
+	if (!rows) {
+		fl_q_done(tx, st);
+		return FL_ENOMEM;
+	}
+	while (k < want && (rc = fl_q_step(tx, st)) == 1)
+		if ((rc = read_ticket(tx, st, a, &rows[k++])))
+			break;
+	fl_q_done(tx, st);
+	for (size_t i = 0; i < k && rc >= 0; i++)
+		rc = read_ticket_lists(tx, a, &rows[i]);
+	if (rc >= 0 && f->ntext)
+		rc = fill_snippets(tx, f, a, rows, k < pg->limit ? k : pg->limit);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return 0;
+}
+
+int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
+{
+	struct where w = {.rc = 0};
+	fl_arena a;
+	fl_stmt *st;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	fl_buf_init(&w.sql, 64 * 1024);
+	w_sql(&w, "SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL");
+	w_filter(&w, tx, f, &a, 1);
+	rc = w.rc;
+	if (!rc)
+		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
+	fl_buf_free(&w.sql);
+	if (!rc) {
+		rc = fl_q_step(tx, st);
+		if (rc == 1) {
+			*n = fl_col_int(tx, st, 0);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = FL_EINTERNAL;
+		}
+		fl_q_done(tx, st);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
+
+/* comments */
+
+int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
+{
+	static const char sql[] =
+		"INSERT INTO comments (ticket_id, author_id, public, body, html_body,"
+		"                      channel, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	static const char idx[] =
+		"INSERT INTO search_fts (rowid, body, ticket_id, comment_id, public)"
+		" VALUES (?, ?, ?, ?, ?)";
+	int rc = fl_q_int(tx, sql, &c->id, "iiittii", c->ticket_id, c->author_id,
+			  (int64_t)c->public, c->body, c->html_body,
+			  (int64_t)c->channel, c->created_at);
+	if (rc)
+		return rc;
+	return fl_q_exec(tx, idx, "itiii", c->id, c->body, c->ticket_id, c->id,
+			 (int64_t)c->public);
+}
+
+int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
+			  const struct fl_page *pg, fl_arena *a,
+			  struct fl_comment **out, size_t *n)
+{
+	static const char sql_asc[] =
+		"SELECT id, ticket_id, author_id, public, body, html_body, channel, created_at"
+		" FROM comments"
+		" WHERE ticket_id = ?"
+		"   AND (? = 0 OR public = 1)"
+		"   AND id > ?"
+		" ORDER BY id"
+		" LIMIT ? OFFSET ?";
+	static const char sql_desc[] =
+		"SELECT id, ticket_id, author_id, public, body, html_body, channel, created_at"
+		" FROM comments"
+		" WHERE ticket_id = ?"
+		"   AND (? = 0 OR public = 1)"
+		"   AND id < ?"
+		" ORDER BY id DESC"
+		" LIMIT ? OFFSET ?";
+	size_t want = pg->limit + 1, k = 0;
+	struct fl_comment *rows = fl_arena_alloc(a, want * sizeof *rows);
+	int64_t after = pg->has_after ? pg->after_id : (pg->desc ? INT64_MAX : 0);
+	fl_stmt *st;
+	int rc, err = 0;
+
+	if (!rows)
+		return FL_ENOMEM;
+	rc = fl_q(tx, pg->desc ? sql_desc : sql_asc, 0, &st, "iiiii", ticket_id,
+		  (int64_t)public_only, after, (int64_t)want,
+		  (int64_t)(pg->has_after ? 0 : pg->offset));
+	if (rc)
+		return rc;
+	while (k < want && (rc = fl_q_step(tx, st)) == 1) {
+		struct fl_comment *c = &rows[k++];
+		c->id = fl_col_int(tx, st, 0);
+		c->ticket_id = fl_col_int(tx, st, 1);
+		c->author_id = fl_col_int(tx, st, 2);
+		c->public = (int)fl_col_int(tx, st, 3);
+		c->body = fl_col_text(tx, st, 4, a, &err);
+		c->html_body = fl_col_text(tx, st, 5, a, &err);
+		c->channel = (int)fl_col_int(tx, st, 6);
+		c->created_at = fl_col_int(tx, st, 7);
+	}
+	fl_q_done(tx, st);
+	if (rc < 0 || err)
+		return rc < 0 ? rc : err;
+	*out = rows;
+	*n = k;
+	return 0;
+}
+
+/* audits */
+
+int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au)
+{
+	static const char sql[] =
+		"INSERT INTO audits (ticket_id, author_id, channel, created_at)"
+		" VALUES (?, ?, ?, ?)"
+		" RETURNING id";
+	static const char ev[] =
+		"INSERT INTO audit_events (audit_id, kind, field, value,"
+		"                          previous_value, comment_id)"
+		" VALUES (?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &au->id, "iiii", au->ticket_id, au->author_id,
+			  (int64_t)au->channel, au->created_at);
+	for (size_t i = 0; i < au->nevents && !rc; i++) {
+		struct fl_event *e = &au->events[i];
+		rc = fl_q_int(tx, ev, &e->id, "iitttI", au->id, (int64_t)e->kind,
+			      e->field, e->value, e->previous, e->comment_id);
+	}
+	return rc;
+}
+
+int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
+			struct fl_audit **out, size_t *n)
+{
+	/* one row per event, audits in order; at most 1000 audits */
+	static const char sql[] =
+		"SELECT au.id, au.author_id, au.channel, au.created_at,"
+		"       e.id, e.kind, e.field, e.value, e.previous_value, e.comment_id"
+		" FROM audits au"
+		" JOIN audit_events e ON e.audit_id = au.id"
+		" WHERE au.ticket_id = ?"
+		"   AND au.id IN (SELECT id FROM audits WHERE ticket_id = ? ORDER BY id LIMIT 1000)"
+		" ORDER BY au.id, e.id";
+	static const char sql_count[] =
+		"SELECT MIN(COUNT(*), 1000)"
+		" FROM audits"
+		" WHERE ticket_id = ?";
+	struct fl_audit *rows = NULL;
+	int64_t total;
+	size_t k = 0;
+	fl_stmt *st;
+	int rc, err = 0;
+
+	rc = fl_q_int(tx, sql_count, &total, "i", ticket_id);
+	if (rc)
+		return rc;
+	if (total > 0) {
+		rows = fl_arena_alloc(a, (size_t)total * sizeof *rows);
+		if (!rows)
+			return FL_ENOMEM;
+	}
+	rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, ticket_id);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		int64_t id = fl_col_int(tx, st, 0);
+		struct fl_audit *au;
+		struct fl_event *e;
+		if (k == 0 || rows[k - 1].id != id) {
+			if (k == (size_t)total)
+				break;
+			au = &rows[k++];
+			au->id = id;
+			au->ticket_id = ticket_id;
+			au->author_id = fl_col_int(tx, st, 1);
+			au->channel = (int)fl_col_int(tx, st, 2);
+			au->created_at = fl_col_int(tx, st, 3);
+		}
+		au = &rows[k - 1];
+		if (au->nevents == FL_AUDIT_MAX_EVENTS)
+			continue;
+		e = &au->events[au->nevents++];
+		e->id = fl_col_int(tx, st, 4);
+		e->kind = (int)fl_col_int(tx, st, 5);
+		e->field = fl_col_text(tx, st, 6, a, &err);
+		e->value = fl_col_text(tx, st, 7, a, &err);
+		e->previous = fl_col_text(tx, st, 8, a, &err);
+		e->comment_id = fl_col_int(tx, st, 9);
+	}
+	fl_q_done(tx, st);
+	if (rc < 0 || err)
+		return rc < 0 ? rc : err;
+	*out = rows;
+	*n = k;
+	return 0;
+}

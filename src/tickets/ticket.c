@@ -1,0 +1,611 @@
+/* The rules of tickets: defaults, who may change what, status transitions
+ * and the audit trail. Storage goes through store.h; nothing here knows of
+ * HTTP or SQL. */
+#include "tickets/ticket.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "store/store.h"
+
+static const char *const status_names[FL_STATUS__MAX] = {
+	"new", "open", "pending", "hold", "solved", "closed"};
+static const char *const priority_names[FL_PRIORITY__MAX] = {
+	NULL, "low", "normal", "high", "urgent"};
+static const char *const type_names[FL_TYPE__MAX] = {
+	NULL, "question", "incident", "problem", "task"};
+static const char *const channel_names[FL_CHANNEL__MAX] = {
+	"web", "email", "api", "voice", "chat", "sms", "messenger"};
+
+#define SUBJECT_MAX 300
+
+static int parse(fl_str s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && fl_str_eq(s, names[i]))
+			return i;
+	return -1;
+}
+
+const char *fl_status_name(int v) { return v >= 0 && v < FL_STATUS__MAX ? status_names[v] : "new"; }
+const char *fl_priority_name(int v) { return v > 0 && v < FL_PRIORITY__MAX ? priority_names[v] : NULL; }
+const char *fl_type_name(int v) { return v > 0 && v < FL_TYPE__MAX ? type_names[v] : NULL; }
+const char *fl_channel_name(int v) { return v >= 0 && v < FL_CHANNEL__MAX ? channel_names[v] : "api"; }
+int fl_status_parse(fl_str s) { return parse(s, status_names, FL_STATUS__MAX); }
+int fl_priority_parse(fl_str s) { return parse(s, priority_names, FL_PRIORITY__MAX); }
+int fl_type_parse(fl_str s) { return parse(s, type_names, FL_TYPE__MAX); }
+
+int fl_channel_parse(fl_str s)
+{
+	if (fl_str_eq(s, "phone"))
+		return FL_CHANNEL_PHONE;
+	return parse(s, channel_names, FL_CHANNEL__MAX);
+}
+
+int fl_ticket_sees_private(const struct fl_actor *actor)
+{
+	return actor->role == FL_ROLE_AGENT || actor->role == FL_ROLE_ADMIN;
+}
+
+int fl_ticket_scope(const struct fl_actor *actor, struct fl_filter *f)
+{
+	if (fl_ticket_sees_private(actor))
+		return 0;
+	f->public_only = 1;
+	return fl_filter_add(f, FL_F_VISIBLE_TO, FL_OP_EQ, actor->id, NULL, -1);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int fl_tags_normalize(const char **tags, size_t *n, fl_arena *a, struct fl_err *e)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		const char *p = tags[i];
+		size_t len;
+		char *t;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		len = strlen(p);
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (!len)
+			continue;
+		if (fl_utf8_len(p, len) > 80)
+			return fl_err_set(e, FL_EINVAL, "tags", "TooLong",
+					  "tags: a tag is at most 80 characters");
+		t = fl_arena_strndup(a, p, len);
+		if (!t)
+			return FL_ENOMEM;
+		for (char *c = t; *c; c++) {
+			if ((unsigned char)*c <= ' ' || *c == ',')
+				return fl_err_set(e, FL_EINVAL, "tags", "InvalidValue",
+						  "tags: '%.80s' contains a space or comma", t);
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
+		}
+		tags[k++] = t;
+	}
+	qsort(tags, k, sizeof *tags, cmp_str);
+	*n = 0;
+	for (size_t i = 0; i < k; i++)
+		if (*n == 0 || strcmp(tags[*n - 1], tags[i]))
+			tags[(*n)++] = tags[i];
+	return 0;
+}
+
+int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		   fl_arena *arena, struct fl_ticket *out)
+{
+	struct fl_ticket t;
+	int rc, visible;
+
+	if (id <= 0 || actor->role == FL_ROLE_ANONYMOUS)
+		return FL_ENOTFOUND;
+	rc = fl_store_ticket_get(tx, id, arena, &t);
+	if (rc)
+		return rc;
+	if (t.deleted_at)
+		return FL_ENOTFOUND;
+	visible = fl_ticket_sees_private(actor) || t.requester_id == actor->id;
+	for (size_t i = 0; !visible && i < t.nccs; i++)
+		visible = t.ccs[i] == actor->id;
+	if (!visible)
+		return FL_ENOTFOUND; /* not 403: do not confirm that it exists */
+	*out = t;
+	return 0;
+}
+
+int fl_text_to_html(const char *text, fl_buf *out)
+{
+	const char *p = text;
+	int rc = fl_buf_adds(out, "<p>");
+
+	while (*p && !rc) {
+		if (p[0] == '\r' && p[1] == '\n') {
+			p++;
+			continue;
+		}
+		if (p[0] == '\n' && p[1] == '\n') {
+			while (*p == '\n' || *p == '\r')
+				p++;
+			rc = fl_buf_adds(out, *p ? "</p><p>" : "");
+			continue;
+		}
+		if (*p == '\n') {
+			rc = fl_buf_adds(out, "<br>");
+			p++;
+			continue;
+		}
+		if (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7)) {
+			size_t n = strcspn(p, " \t\r\n<>\"'");
+			while (n && strchr(".,;:!?)", p[n - 1]))
+				n--;
+			rc = fl_buf_adds(out, "<a href=\"");
+			if (!rc)
+				rc = fl_buf_add_html(out, p, n);
+			if (!rc)
+				rc = fl_buf_adds(out, "\" rel=\"noopener noreferrer nofollow\">");
+			if (!rc)
+				rc = fl_buf_add_html(out, p, n);
+			if (!rc)
+				rc = fl_buf_adds(out, "</a>");
+			p += n;
+			continue;
+		}
+		size_t n = strcspn(p, "\r\nh");
+		if (n == 0)
+			n = 1;
+		rc = fl_buf_add_html(out, p, n);
+		p += n;
+	}
+	return rc ? rc : fl_buf_adds(out, "</p>");
+}
+
+/* The audit being built for one create or update. */
+struct change {
+	struct fl_audit *au;
+	fl_arena *arena;
+	int rc;
+};
+
+static void event(struct change *c, int kind, const char *field,
+		  const char *value, const char *previous, int64_t comment_id)
+{
+	struct fl_event *e;
+	if (c->rc)
+		return;
+	if (c->au->nevents == FL_AUDIT_MAX_EVENTS) {
+		c->rc = FL_EINTERNAL;
+		return;
+	}
+	e = &c->au->events[c->au->nevents++];
+	e->kind = kind;
+	e->field = field;
+	e->value = value ? fl_arena_strdup(c->arena, value) : NULL;
+	e->previous = previous ? fl_arena_strdup(c->arena, previous) : NULL;
+	e->comment_id = comment_id;
+	if ((value && !e->value) || (previous && !e->previous))
+		c->rc = FL_ENOMEM;
+}
+
+static const char *id_text(struct change *c, int64_t id)
+{
+	char buf[24];
+	if (!id)
+		return NULL;
+	snprintf(buf, sizeof buf, "%" PRId64, id);
+	return fl_arena_strdup(c->arena, buf);
+}
+
+static const char *list_text(struct change *c, char *const *tags, size_t n)
+{
+	fl_buf b;
+	char *z;
+	fl_buf_init(&b, 0);
+	for (size_t i = 0; i < n; i++)
+		if (fl_buf_adds(&b, i ? " " : "") || fl_buf_adds(&b, tags[i]))
+			break;
+	z = fl_arena_strdup(c->arena, b.p ? b.p : "");
+	fl_buf_free(&b);
+	return z;
+}
+
+static const char *ids_text(struct change *c, const int64_t *ids, size_t n)
+{
+	fl_buf b;
+	char *z;
+	fl_buf_init(&b, 0);
+	for (size_t i = 0; i < n; i++)
+		if (fl_buf_addf(&b, "%s%" PRId64, i ? " " : "", ids[i]))
+			break;
+	z = fl_arena_strdup(c->arena, b.p ? b.p : "");
+	fl_buf_free(&b);
+	return z;
+}
+
+static int check_user(struct fl_tx *tx, int64_t id, int need_agent, fl_arena *a,
+		      const char *field, struct fl_err *e)
+{
+	struct fl_user u;
+	int rc = fl_store_user_get(tx, id, a, &u);
+	if (rc == FL_ENOTFOUND || (!rc && !u.active))
+		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
+				  "%s: user %" PRId64 " does not exist", field, id);
+	if (rc)
+		return rc;
+	if (need_agent && u.role == FL_ROLE_END_USER)
+		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
+				  "%s: user %" PRId64 " is not an agent", field, id);
+	return 0;
+}
+
+/* Checks the references a patch makes: users, group, organization. */
+static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p,
+		      fl_arena *a, struct fl_err *e)
+{
+	int rc = 0;
+
+	if (p->has_requester && p->requester_id)
+		rc = check_user(tx, p->requester_id, 0, a, "requester_id", e);
+	if (!rc && p->has_assignee && p->assignee_id)
+		rc = check_user(tx, p->assignee_id, 1, a, "assignee_id", e);
+	for (size_t i = 0; !rc && p->has_ccs && i < p->nccs; i++)
+		rc = check_user(tx, p->ccs[i], 0, a, "collaborator_ids", e);
+	if (!rc && p->has_group && p->group_id) {
+		struct fl_group g;
+		rc = fl_store_group_get(tx, p->group_id, a, &g);
+		if (rc == FL_ENOTFOUND || (!rc && g.deleted))
+			rc = fl_err_set(e, FL_EINVAL, "group_id", "InvalidValue",
+					"group_id: group %" PRId64 " does not exist", p->group_id);
+	}
+	if (!rc && p->has_organization && p->organization_id) {
+		struct fl_org o;
+		rc = fl_store_org_get(tx, p->organization_id, a, &o);
+		if (rc == FL_ENOTFOUND)
+			rc = fl_err_set(e, FL_EINVAL, "organization_id", "InvalidValue",
+					"organization_id: organization %" PRId64 " does not exist",
+					p->organization_id);
+	}
+	return rc;
+}
+
+static int set_status(struct fl_ticket *t, int status, int64_t now)
+{
+	if (status >= FL_STATUS_SOLVED && t->status < FL_STATUS_SOLVED)
+		t->solved_at = now;
+	else if (status < FL_STATUS_SOLVED)
+		t->solved_at = 0;
+	t->status = status;
+	return 0;
+}
+
+static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
+		       const struct fl_ticket_patch *p, int64_t author, int channel,
+		       int is_public, int64_t now)
+{
+	struct fl_comment cm = {0};
+	fl_buf html;
+	int rc;
+
+	fl_buf_init(&html, 0);
+	rc = fl_text_to_html(p->comment_body, &html);
+	if (rc) {
+		fl_buf_free(&html);
+		return rc;
+	}
+	cm.ticket_id = t->id;
+	cm.author_id = author;
+	cm.public = is_public;
+	cm.body = (char *)p->comment_body;
+	cm.html_body = html.p;
+	cm.channel = channel;
+	cm.created_at = now;
+	rc = fl_store_comment_insert(tx, &cm);
+	fl_buf_free(&html);
+	if (!rc)
+		event(c, FL_EVENT_COMMENT, is_public ? "public" : "private", NULL, NULL, cm.id);
+	return rc ? rc : c->rc;
+}
+
+/* A subject from the first line of the first comment, at most 80 chars. */
+static char *subject_from(const char *body, fl_arena *a)
+{
+	size_t n = strcspn(body, "\r\n"), cut = 0, chars = 0;
+	while (cut < n && chars < 80) {
+		cut++;
+		while (cut < n && ((unsigned char)body[cut] & 0xC0) == 0x80)
+			cut++;
+		chars++;
+	}
+	return fl_arena_strndup(a, body, cut);
+}
+
+static int validate_subject(const char *s, struct fl_err *e)
+{
+	if (fl_utf8_len(s, strlen(s)) > SUBJECT_MAX)
+		return fl_err_set(e, FL_EINVAL, "subject", "TooLong",
+				  "Subject: is too long (maximum is %d characters)", SUBJECT_MAX);
+	return 0;
+}
+
+int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
+		     const struct fl_ticket_patch *p, fl_arena *arena,
+		     struct fl_ticket *out, struct fl_err *e)
+{
+	struct fl_ticket t;
+	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
+	struct change c = {au, arena, 0};
+	int64_t now = fl_now();
+	int agent = fl_ticket_sees_private(actor);
+	int rc;
+
+	if (!au)
+		return FL_ENOMEM;
+	if (!p->comment_body || !*p->comment_body)
+		return fl_err_set(e, FL_EINVAL, "comment", "Blank",
+				  "Comment: cannot be blank");
+	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
+		       p->has_organization || p->has_external_id ||
+		       (p->has_requester && p->requester_id != actor->id)))
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
+				  "End users may only set subject, description, priority, type and tags");
+	if ((rc = check_refs(tx, p, arena, e)))
+		return rc;
+
+	memset(&t, 0, sizeof t);
+	t.subject = p->has_subject && p->subject && *p->subject
+			    ? (char *)p->subject
+			    : subject_from(p->comment_body, arena);
+	if (!t.subject)
+		return FL_ENOMEM;
+	if ((rc = validate_subject(t.subject, e)))
+		return rc;
+	t.description = (char *)p->comment_body;
+	t.requester_id = p->has_requester && p->requester_id ? p->requester_id : actor->id;
+	t.submitter_id = actor->id;
+	t.assignee_id = p->has_assignee ? p->assignee_id : 0;
+	t.group_id = p->has_group ? p->group_id : 0;
+	t.priority = p->has_priority ? p->priority : FL_PRIORITY_NONE;
+	t.type = p->has_type ? p->type : FL_TYPE_NONE;
+	t.channel = p->has_channel ? p->channel : FL_CHANNEL_API;
+	t.custom_fields = p->has_custom_fields ? (char *)p->custom_fields : "[]";
+	t.external_id = p->has_external_id ? (char *)p->external_id : NULL;
+	t.created_at = t.updated_at = now;
+	if (p->has_organization) {
+		t.organization_id = p->organization_id;
+	} else {
+		struct fl_user r;
+		rc = fl_store_user_get(tx, t.requester_id, arena, &r);
+		if (rc)
+			return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "requester_id",
+				"InvalidValue", "requester_id: user does not exist") : rc;
+		t.organization_id = r.organization_id;
+	}
+	set_status(&t, p->has_status ? p->status : (t.assignee_id ? FL_STATUS_OPEN : FL_STATUS_NEW), now);
+	if (t.status >= FL_STATUS_SOLVED && !t.assignee_id)
+		t.assignee_id = agent ? actor->id : 0;
+	for (size_t i = 0; p->has_tags && i < p->ntags; i++)
+		t.tags[t.ntags++] = (char *)p->tags[i];
+	for (size_t i = 0; p->has_ccs && i < p->nccs; i++)
+		t.ccs[t.nccs++] = p->ccs[i];
+
+	if ((rc = fl_store_ticket_insert(tx, &t)))
+		return rc;
+	au->ticket_id = t.id;
+	au->author_id = actor->id;
+	au->channel = t.channel;
+	au->created_at = now;
+	event(&c, FL_EVENT_CREATE, "subject", t.subject, NULL, 0);
+	event(&c, FL_EVENT_CREATE, "status", fl_status_name(t.status), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "priority", fl_priority_name(t.priority), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "type", fl_type_name(t.type), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "requester_id", id_text(&c, t.requester_id), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "assignee_id", id_text(&c, t.assignee_id), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "group_id", id_text(&c, t.group_id), NULL, 0);
+	event(&c, FL_EVENT_CREATE, "organization_id", id_text(&c, t.organization_id), NULL, 0);
+	if (t.ntags)
+		event(&c, FL_EVENT_CREATE, "tags", list_text(&c, t.tags, t.ntags), NULL, 0);
+	if (t.nccs)
+		event(&c, FL_EVENT_CREATE, "collaborator_ids", ids_text(&c, t.ccs, t.nccs), NULL, 0);
+	if (c.rc)
+		return c.rc;
+	rc = add_comment(tx, &c, &t, p, p->comment_author_id ? p->comment_author_id : actor->id,
+			 t.channel, agent ? p->comment_public : 1, now);
+	if (!rc)
+		rc = fl_store_audit_insert(tx, au);
+	if (!rc)
+		*out = t;
+	return rc;
+}
+
+static int same_strs(char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+	return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
+}
+
+/* Records one changed field in the audit. */
+#define CHANGED(name, now_text, before_text) \
+	event(&c, FL_EVENT_CHANGE, name, now_text, before_text, 0)
+
+int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		     const struct fl_ticket_patch *p, fl_arena *arena,
+		     struct fl_ticket *out, struct fl_err *e)
+{
+	struct fl_ticket t, before;
+	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
+	struct change c = {au, arena, 0};
+	int64_t now = fl_now();
+	int agent = fl_ticket_sees_private(actor);
+	int tags_changed = 0, ccs_changed = 0, subject_changed = 0, rc;
+	int has_fields = p->has_subject || p->has_status || p->has_priority ||
+			 p->has_type || p->has_requester || p->has_assignee ||
+			 p->has_group || p->has_organization || p->has_tags ||
+			 p->has_ccs || p->has_custom_fields || p->has_external_id;
+
+	if (!au)
+		return FL_ENOMEM;
+	if ((rc = fl_ticket_load(tx, actor, id, arena, &t)))
+		return rc;
+	if (!agent && has_fields)
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
+				  "End users may only add comments to their requests");
+	if (t.status == FL_STATUS_CLOSED)
+		return fl_err_set(e, FL_EINVAL, "status", "Closed",
+				  "Status: closed prevents ticket update");
+	if (p->comment_body && !*p->comment_body)
+		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
+	if ((rc = check_refs(tx, p, arena, e)))
+		return rc;
+	before = t;
+
+	if (p->has_subject && p->subject && strcmp(p->subject, t.subject)) {
+		if (!*p->subject)
+			return fl_err_set(e, FL_EINVAL, "subject", "Blank", "Subject: cannot be blank");
+		if ((rc = validate_subject(p->subject, e)))
+			return rc;
+		t.subject = (char *)p->subject;
+		subject_changed = 1;
+		CHANGED("subject", t.subject, before.subject);
+	}
+	if (p->has_status && p->status != t.status) {
+		if (p->status == FL_STATUS_NEW)
+			return fl_err_set(e, FL_EINVAL, "status", "InvalidValue",
+					  "Status: cannot be set back to new");
+		set_status(&t, p->status, now);
+	}
+	if (p->has_priority)
+		t.priority = p->priority;
+	if (p->has_type)
+		t.type = p->type;
+	if (p->has_requester && p->requester_id && p->requester_id != t.requester_id)
+		t.requester_id = p->requester_id;
+	if (p->has_assignee)
+		t.assignee_id = p->assignee_id;
+	if (p->has_group)
+		t.group_id = p->group_id;
+	if (p->has_organization)
+		t.organization_id = p->organization_id;
+	if (p->has_custom_fields && strcmp(p->custom_fields, t.custom_fields)) {
+		t.custom_fields = (char *)p->custom_fields;
+		CHANGED("custom_fields", t.custom_fields, before.custom_fields);
+	}
+	if (p->has_external_id && (!t.external_id || !p->external_id ||
+				   strcmp(p->external_id, t.external_id))) {
+		t.external_id = (char *)p->external_id;
+		CHANGED("external_id", t.external_id, before.external_id);
+	}
+	if (p->has_tags && !same_strs(t.tags, t.ntags, p->tags, p->ntags)) {
+		const char *was = list_text(&c, t.tags, t.ntags);
+		t.ntags = p->ntags;
+		for (size_t i = 0; i < p->ntags; i++)
+			t.tags[i] = (char *)p->tags[i];
+		tags_changed = 1;
+		CHANGED("tags", list_text(&c, t.tags, t.ntags), was);
+	}
+	if (p->has_ccs && !same_ids(t.ccs, t.nccs, p->ccs, p->nccs)) {
+		const char *was = ids_text(&c, t.ccs, t.nccs);
+		t.nccs = p->nccs;
+		memcpy(t.ccs, p->ccs, p->nccs * sizeof *p->ccs);
+		ccs_changed = 1;
+		CHANGED("collaborator_ids", ids_text(&c, t.ccs, t.nccs), was);
+	}
+
+	/* A reply moves the ticket along when nobody said otherwise: the
+	 * customer answering reopens it, an agent's public reply opens a new one. */
+	if (p->comment_body && !p->has_status) {
+		if (!agent && t.status >= FL_STATUS_PENDING)
+			set_status(&t, FL_STATUS_OPEN, now);
+		else if (agent && p->comment_public && t.status == FL_STATUS_NEW)
+			set_status(&t, FL_STATUS_OPEN, now);
+	}
+	if (t.status >= FL_STATUS_SOLVED && !t.assignee_id && agent)
+		t.assignee_id = actor->id;
+
+	if (t.status != before.status)
+		CHANGED("status", fl_status_name(t.status), fl_status_name(before.status));
+	if (t.priority != before.priority)
+		CHANGED("priority", fl_priority_name(t.priority), fl_priority_name(before.priority));
+	if (t.type != before.type)
+		CHANGED("type", fl_type_name(t.type), fl_type_name(before.type));
+	if (t.requester_id != before.requester_id)
+		CHANGED("requester_id", id_text(&c, t.requester_id), id_text(&c, before.requester_id));
+	if (t.assignee_id != before.assignee_id)
+		CHANGED("assignee_id", id_text(&c, t.assignee_id), id_text(&c, before.assignee_id));
+	if (t.group_id != before.group_id)
+		CHANGED("group_id", id_text(&c, t.group_id), id_text(&c, before.group_id));
+	if (t.organization_id != before.organization_id)
+		CHANGED("organization_id", id_text(&c, t.organization_id),
+			id_text(&c, before.organization_id));
+	if (c.rc)
+		return c.rc;
+	if (au->nevents == 0 && !p->comment_body) {
+		*out = t; /* nothing changed: no audit, no new updated_at */
+		return 0;
+	}
+	t.updated_at = now;
+	au->ticket_id = t.id;
+	au->author_id = actor->id;
+	au->channel = p->has_channel ? p->channel : FL_CHANNEL_API;
+	au->created_at = now;
+	rc = fl_store_ticket_update(tx, &t, tags_changed, ccs_changed, subject_changed);
+	if (!rc && p->comment_body)
+		rc = add_comment(tx, &c, &t, p,
+				 p->comment_author_id ? p->comment_author_id : actor->id,
+				 au->channel, agent ? p->comment_public : 1, now);
+	if (!rc)
+		rc = fl_store_audit_insert(tx, au);
+	if (!rc)
+		*out = t;
+	return rc;
+}
+
+int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		     struct fl_err *e)
+{
+	fl_arena a;
+	struct fl_ticket t;
+	struct fl_audit *au;
+	int rc;
+
+	if (!fl_ticket_sees_private(actor))
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
+				  "Only agents and admins may delete tickets");
+	fl_arena_init(&a, 0);
+	rc = fl_ticket_load(tx, actor, id, &a, &t);
+	au = rc ? NULL : fl_arena_alloc(&a, sizeof *au);
+	if (!rc && !au)
+		rc = FL_ENOMEM;
+	if (!rc) {
+		t.deleted_at = t.updated_at = fl_now();
+		rc = fl_store_ticket_update(tx, &t, 0, 0, 0);
+	}
+	if (!rc) {
+		au->ticket_id = id;
+		au->author_id = actor->id;
+		au->channel = FL_CHANNEL_API;
+		au->created_at = t.deleted_at;
+		au->nevents = 1;
+		au->events[0] = (struct fl_event){0, FL_EVENT_DELETE, "deleted", "true", NULL, 0};
+		rc = fl_store_audit_insert(tx, au);
+	}
+	fl_arena_free(&a);
+	return rc;
+}

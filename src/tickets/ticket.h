@@ -1,0 +1,162 @@
+/* Tickets: the one model for a customer's request on every channel, its
+ * comments (public replies and internal notes) and its audit trail. */
+#ifndef FL_TICKETS_TICKET_H
+#define FL_TICKETS_TICKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "search/query.h"
+#include "users/user.h"
+
+struct fl_tx;
+
+/* Ordered as Zendesk orders them, so that status<solved works. */
+enum fl_status {
+	FL_STATUS_NEW,
+	FL_STATUS_OPEN,
+	FL_STATUS_PENDING,
+	FL_STATUS_HOLD,
+	FL_STATUS_SOLVED,
+	FL_STATUS_CLOSED,
+	FL_STATUS__MAX
+};
+
+/* 0 means "not set" (JSON null). */
+enum fl_priority { FL_PRIORITY_NONE, FL_PRIORITY_LOW, FL_PRIORITY_NORMAL,
+		   FL_PRIORITY_HIGH, FL_PRIORITY_URGENT, FL_PRIORITY__MAX };
+enum fl_type { FL_TYPE_NONE, FL_TYPE_QUESTION, FL_TYPE_INCIDENT,
+	       FL_TYPE_PROBLEM, FL_TYPE_TASK, FL_TYPE__MAX };
+enum fl_channel { FL_CHANNEL_WEB, FL_CHANNEL_EMAIL, FL_CHANNEL_API,
+		  FL_CHANNEL_PHONE, FL_CHANNEL_CHAT, FL_CHANNEL_SMS,
+		  FL_CHANNEL_MESSENGER, FL_CHANNEL__MAX };
+
+#define FL_TICKET_MAX_TAGS 64
+#define FL_TICKET_MAX_CCS 48
+
+struct fl_ticket {
+	int64_t id;
+	char *subject;
+	char *description; /* the first comment's text */
+	int status, priority, type, channel;
+	int64_t requester_id, submitter_id, assignee_id, group_id, organization_id;
+	char *tags[FL_TICKET_MAX_TAGS];
+	size_t ntags;
+	int64_t ccs[FL_TICKET_MAX_CCS]; /* collaborators (CC'd users) */
+	size_t nccs;
+	char *custom_fields; /* JSON array text [{"id":…,"value":…}] */
+	char *external_id;
+	int64_t created_at, updated_at, solved_at, deleted_at;
+	char *snippet; /* search results only: HTML-escaped, <em> marks hits */
+};
+
+struct fl_comment {
+	int64_t id, ticket_id, author_id;
+	int public;
+	char *body;      /* plain text */
+	char *html_body; /* safe HTML rendered from body */
+	int channel;
+	int64_t created_at;
+};
+
+/* One audit is one change set (a create or an update) by one author; its
+ * events say what changed. Audits are append-only. */
+enum fl_event_kind { FL_EVENT_CREATE, FL_EVENT_CHANGE, FL_EVENT_COMMENT,
+		     FL_EVENT_DELETE, FL_EVENT__MAX };
+
+struct fl_event {
+	int64_t id;
+	int kind;
+	const char *field;
+	char *value, *previous;
+	int64_t comment_id;
+};
+
+#define FL_AUDIT_MAX_EVENTS 160
+
+struct fl_audit {
+	int64_t id, ticket_id, author_id;
+	int channel;
+	int64_t created_at;
+	struct fl_event events[FL_AUDIT_MAX_EVENTS];
+	size_t nevents;
+};
+
+const char *fl_status_name(int v);
+const char *fl_priority_name(int v); /* NULL for none */
+const char *fl_type_name(int v);     /* NULL for none */
+const char *fl_channel_name(int v);
+int fl_status_parse(fl_str s);   /* -1 when unknown */
+int fl_priority_parse(fl_str s);
+int fl_type_parse(fl_str s);
+int fl_channel_parse(fl_str s);
+
+/* What a create or an update asks for: each has_* says the field was given.
+ * Strings are borrowed from the caller. */
+struct fl_ticket_patch {
+	int has_subject, has_status, has_priority, has_type, has_requester,
+	    has_assignee, has_group, has_organization, has_tags, has_ccs,
+	    has_custom_fields, has_external_id, has_channel;
+	const char *subject;
+	int status, priority, type, channel;
+	int64_t requester_id, assignee_id, group_id, organization_id;
+	const char *tags[FL_TICKET_MAX_TAGS];
+	size_t ntags;
+	int64_t ccs[FL_TICKET_MAX_CCS];
+	size_t nccs;
+	const char *custom_fields;
+	const char *external_id;
+	/* the comment to add, when comment_body is set */
+	const char *comment_body;
+	int comment_public;
+	int64_t comment_author_id; /* 0: the actor */
+};
+
+/* Creates a ticket with its first comment, as actor: fills defaults
+ * (requester = actor, status new or open when assigned, channel api), checks
+ * that referenced users, groups and organizations exist, writes the ticket,
+ * its comment, tags, CCs, search index and a Create audit. *out is
+ * allocated in arena. */
+int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
+		     const struct fl_ticket_patch *p, fl_arena *arena,
+		     struct fl_ticket *out, struct fl_err *e);
+
+/* Applies p to ticket id as actor, recording every changed field and any
+ * comment in one audit. End users may only add public comments to tickets
+ * they can see (which reopens a solved ticket); agents change everything.
+ * FL_ENOTFOUND when the actor cannot see the ticket. */
+int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		     const struct fl_ticket_patch *p, fl_arena *arena,
+		     struct fl_ticket *out, struct fl_err *e);
+
+/* Soft-deletes (the audit trail stays); agents and admins only. */
+int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		     struct fl_err *e);
+
+/* Loads ticket id if actor may see it: agents and admins see all live
+ * tickets; end users those they requested or are CC'd on. This is the one
+ * place that decides ticket visibility. */
+int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		   fl_arena *arena, struct fl_ticket *out);
+
+/* Narrows a ticket filter to what actor may see: for end users, tickets
+ * they requested or are CC'd on, matched on public comments only. With
+ * fl_ticket_load, this is where ticket visibility is decided. */
+int fl_ticket_scope(const struct fl_actor *actor, struct fl_filter *f);
+
+/* Normalizes tags in place: trimmed, ASCII lower case, sorted, without
+ * duplicates; a tag with inner whitespace or over 80 characters is
+ * FL_EINVAL. */
+int fl_tags_normalize(const char **tags, size_t *n, fl_arena *a, struct fl_err *e);
+
+/* Whether actor may see internal notes (agents and admins). */
+int fl_ticket_sees_private(const struct fl_actor *actor);
+
+/* Renders plain text as safe HTML: escaped, paragraphs on blank lines,
+ * <br> on single line breaks, http(s) links made clickable. */
+int fl_text_to_html(const char *text, fl_buf *out);
+
+#endif

@@ -1,0 +1,115 @@
+/* People: names of roles and identity types, e-mail checks, passwords. */
+#include "users/user.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "store/store.h"
+
+static const char *const roles[FL_ROLE__MAX] = {"end-user", "agent", "admin"};
+static const char *const ident_types[FL_IDENT__MAX] = {"email", "phone_number"};
+
+/* argon2id with OWASP's minimum (19 MiB, 2 passes): strong, and small enough
+ * that a few concurrent sign-ins do not exhaust a small machine. */
+#define PW_OPSLIMIT 2
+#define PW_MEMLIMIT (19u << 20)
+
+const char *fl_role_name(int role)
+{
+	return role >= 0 && role < FL_ROLE__MAX ? roles[role] : "anonymous";
+}
+
+int fl_role_parse(fl_str s)
+{
+	if (fl_str_eq(s, "end_user"))
+		return FL_ROLE_END_USER;
+	for (int i = 0; i < FL_ROLE__MAX; i++)
+		if (fl_str_eq(s, roles[i]))
+			return i;
+	return -1;
+}
+
+const char *fl_identity_type_name(int type)
+{
+	return type >= 0 && type < FL_IDENT__MAX ? ident_types[type] : "unknown";
+}
+
+int fl_identity_type_parse(fl_str s)
+{
+	for (int i = 0; i < FL_IDENT__MAX; i++)
+		if (fl_str_eq(s, ident_types[i]))
+			return i;
+	return -1;
+}
+
+int fl_password_hash(const char *password, char **out, struct fl_err *e)
+{
+	size_t len = strlen(password);
+	char *h;
+
+	if (len < 8)
+		return fl_err_set(e, FL_EINVAL, "password", "TooShort",
+				  "Password: must be at least 8 characters");
+	if (len > 1024)
+		return fl_err_set(e, FL_EINVAL, "password", "TooLong",
+				  "Password: must be at most 1024 characters");
+	h = malloc(crypto_pwhash_STRBYTES);
+	if (!h)
+		return FL_ENOMEM;
+	if (crypto_pwhash_str_alg(h, password, len, PW_OPSLIMIT, PW_MEMLIMIT,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		free(h);
+		return FL_ENOMEM;
+	}
+	*out = h;
+	return 0;
+}
+
+int fl_password_verify(const char *hash, const char *password)
+{
+	if (!hash || !password)
+		return FL_EAUTH;
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : FL_EAUTH;
+}
+
+int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password,
+		   struct fl_err *e)
+{
+	struct fl_identity id = {0};
+	char *hash = NULL;
+	int rc;
+
+	if (password && (rc = fl_password_hash(password, &hash, e)))
+		return rc;
+	u->password_hash = hash;
+	u->created_at = u->updated_at = fl_now();
+	u->active = 1;
+	rc = fl_store_user_insert(tx, u);
+	u->password_hash = NULL;
+	free(hash);
+	if (rc == FL_ECONFLICT)
+		return fl_err_set(e, FL_ECONFLICT, "email", "Taken",
+				  "Email: %s is already being used by another user",
+				  u->email ? u->email : "");
+	if (rc)
+		return rc;
+	if (u->email) {
+		id = (struct fl_identity){0, u->id, FL_IDENT_EMAIL, u->email, 1, 0, u->created_at};
+		rc = fl_store_identity_add(tx, &id);
+		if (rc == FL_ECONFLICT)
+			return fl_err_set(e, FL_ECONFLICT, "email", "Taken",
+					  "Email: %s is already being used by another user",
+					  u->email);
+	}
+	if (!rc && u->phone) {
+		id = (struct fl_identity){0, u->id, FL_IDENT_PHONE, u->phone, 1, 0, u->created_at};
+		rc = fl_store_identity_add(tx, &id);
+		if (rc == FL_ECONFLICT)
+			return fl_err_set(e, FL_ECONFLICT, "phone", "Taken",
+					  "Phone: %s is already being used by another user",
+					  u->phone);
+	}
+	return rc;
+}

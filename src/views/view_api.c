@@ -1,0 +1,384 @@
+/* /api/v2/views: saved ticket filters, their tickets and their counts. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/input.h"
+#include "core/time.h"
+#include "tickets/ticket_api.h"
+#include "views/view.h"
+
+#define MAX_COUNT_MANY 64
+
+struct view_in {
+	const char *title, *description;
+	int active;
+	int64_t position;
+	int has_title, has_description, has_active, has_position;
+};
+
+static const struct fl_field view_fields[] = {
+	{"title", FL_FT_STRING, 255, 0, 0, NULL, offsetof(struct view_in, title),
+	 offsetof(struct view_in, has_title), 0, 0},
+	{"description", FL_FT_STRING, 2000, 0, 1, NULL, offsetof(struct view_in, description),
+	 offsetof(struct view_in, has_description), 0, 0},
+	{"active", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct view_in, active),
+	 offsetof(struct view_in, has_active), 0, 0},
+	{"position", FL_FT_INT, 100000, 0, 0, NULL, offsetof(struct view_in, position),
+	 offsetof(struct view_in, has_position), 0, 0},
+	FL_FIELDS_END,
+};
+
+struct ctx {
+	struct view_in in;
+	const char *conditions; /* JSON text, when given */
+	const char *sort_by;
+	int sort_desc, has_sort;
+	struct fl_view view;
+	struct fl_view *views;
+	size_t n;
+	int64_t ids[MAX_COUNT_MANY];
+	int64_t counts[MAX_COUNT_MANY];
+	size_t nids;
+};
+
+static struct ctx *ctx_of(struct fl_req *r)
+{
+	if (!r->ctx)
+		r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx));
+	return r->ctx;
+}
+
+static const char *const sorts[] = {"id", "created_at", "updated_at", "priority", "status"};
+
+static int sort_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		if (name && !strcmp(name, sorts[i]))
+			return (int)i; /* same order as enum fl_sort */
+	return FL_SORT_UPDATED;
+}
+
+static json_t *view_json(struct fl_req *r, const struct fl_view *v)
+{
+	char url[256];
+	snprintf(url, sizeof url, "%s/api/v2/views/%" PRId64 ".json", fl_req_base(r), v->id);
+	json_t *cond = fl_json_raw(v->conditions);
+	if (!json_object_get(cond, "all"))
+		json_object_set_new(cond, "all", json_array());
+	if (!json_object_get(cond, "any"))
+		json_object_set_new(cond, "any", json_array());
+	return json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:I, s:o, s:{s:s, s:s}, s:o, s:o}",
+			 "id", (json_int_t)v->id, "url", url, "title", v->title,
+			 "description", v->description, "active", v->active,
+			 "position", (json_int_t)v->position, "conditions", cond,
+			 "execution", "sort_by", v->sort_by ? v->sort_by : "updated_at",
+			 "sort_order", v->sort_desc ? "desc" : "asc",
+			 "created_at", fl_json_time(v->created_at),
+			 "updated_at", fl_json_time(v->updated_at));
+}
+
+/* Reads {"view": {title, description, active, position, all, any |
+ * conditions: {all, any}, output|execution: {sort_by, sort_order}}}. */
+static int decode_view(struct fl_req *r, struct ctx *c, int creating)
+{
+	json_t *v = r->body ? json_object_get(r->body, "view") : NULL;
+	json_t *cond, *out;
+	struct fl_filter f;
+	int rc;
+
+	if (!json_is_object(v))
+		return fl_req_fail(r, FL_EMALFORMED, "view", "InvalidRequest",
+				   "the body must be {\"view\": {...}}");
+	if ((rc = fl_input_decode(v, view_fields, &c->in, &r->arena, &r->err)))
+		return rc;
+	if ((creating || c->in.has_title) && (!c->in.title || !*c->in.title))
+		return fl_req_fail(r, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
+	cond = json_object_get(v, "conditions");
+	if (!cond && (json_object_get(v, "all") || json_object_get(v, "any"))) {
+		cond = json_object();
+		if (json_object_get(v, "all"))
+			json_object_set(cond, "all", json_object_get(v, "all"));
+		if (json_object_get(v, "any"))
+			json_object_set(cond, "any", json_object_get(v, "any"));
+		json_object_set_new(v, "conditions", cond);
+	}
+	if (cond) {
+		char *text = json_dumps(cond, JSON_COMPACT);
+		if (!text)
+			return FL_ENOMEM;
+		rc = strlen(text) > 16384
+			     ? fl_req_fail(r, FL_EINVAL, "conditions", "TooLong", "conditions: too large")
+			     : fl_view_compile(text, r->actor.id, &r->arena, &f, &r->err);
+		c->conditions = rc ? NULL : fl_arena_strdup(&r->arena, text);
+		free(text);
+		if (rc)
+			return rc;
+	} else if (creating) {
+		return fl_req_fail(r, FL_EINVAL, "conditions", "Blank",
+				   "conditions: a view needs \"all\" or \"any\" conditions");
+	}
+	out = json_object_get(v, "output");
+	if (!out)
+		out = json_object_get(v, "execution");
+	if (json_is_object(out)) {
+		const char *by = json_string_value(json_object_get(out, "sort_by"));
+		const char *order = json_string_value(json_object_get(out, "sort_order"));
+		if (by && sort_of(by) == FL_SORT_UPDATED && strcmp(by, "updated_at"))
+			return fl_req_fail(r, FL_EINVAL, "sort_by", "InvalidValue",
+					   "sort_by: use id, created_at, updated_at, priority or status");
+		c->sort_by = by ? fl_arena_strdup(&r->arena, by) : "updated_at";
+		c->sort_desc = !order || !strcmp(order, "desc");
+		c->has_sort = 1;
+	}
+	return 0;
+}
+
+static int render_view(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *o = json_object();
+	json_object_set_new(o, "view", view_json(r, &c->view));
+	return fl_req_reply(r, r->status ? r->status : 200, o);
+}
+
+static int tx_create(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	struct fl_view *v = &c->view;
+	v->title = (char *)c->in.title;
+	v->description = (char *)c->in.description;
+	v->active = c->in.has_active ? c->in.active : 1;
+	v->position = c->in.position;
+	v->conditions = (char *)c->conditions;
+	v->sort_by = (char *)(c->has_sort ? c->sort_by : "updated_at");
+	v->sort_desc = c->has_sort ? c->sort_desc : 1;
+	v->created_at = v->updated_at = fl_now();
+	return fl_store_view_insert(tx, v);
+}
+
+static int h_create(struct fl_req *r)
+{
+	struct ctx *c = ctx_of(r);
+	int rc;
+	if (!c)
+		return FL_ENOMEM;
+	if ((rc = decode_view(r, c, 1)))
+		return rc;
+	r->status = 201;
+	return fl_req_write(r, tx_create, render_view);
+}
+
+static int tx_show(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_view_get(tx, r->id[0], &r->arena, &c->view);
+}
+
+static int h_show(struct fl_req *r)
+{
+	if (!ctx_of(r))
+		return FL_ENOMEM;
+	return fl_req_read(r, tx_show, render_view);
+}
+
+static int tx_update(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	struct fl_view *v = &c->view;
+	int rc = fl_store_view_get(tx, r->id[0], &r->arena, v);
+	if (rc)
+		return rc;
+	if (c->in.has_title)
+		v->title = (char *)c->in.title;
+	if (c->in.has_description)
+		v->description = (char *)(c->in.description ? c->in.description : "");
+	if (c->in.has_active)
+		v->active = c->in.active;
+	if (c->in.has_position)
+		v->position = c->in.position;
+	if (c->conditions)
+		v->conditions = (char *)c->conditions;
+	if (c->has_sort) {
+		v->sort_by = (char *)c->sort_by;
+		v->sort_desc = c->sort_desc;
+	}
+	v->updated_at = fl_now();
+	return fl_store_view_update(tx, v);
+}
+
+static int h_update(struct fl_req *r)
+{
+	struct ctx *c = ctx_of(r);
+	int rc;
+	if (!c)
+		return FL_ENOMEM;
+	if ((rc = decode_view(r, c, 0)))
+		return rc;
+	return fl_req_write(r, tx_update, render_view);
+}
+
+static int tx_delete(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_view_get(tx, r->id[0], &r->arena, &c->view);
+	return rc ? rc : fl_store_view_delete(tx, r->id[0]);
+}
+
+static int render_nothing(struct fl_req *r)
+{
+	return fl_req_reply(r, 204, NULL);
+}
+
+static int h_delete(struct fl_req *r)
+{
+	if (!ctx_of(r))
+		return FL_ENOMEM;
+	return fl_req_write(r, tx_delete, render_nothing);
+}
+
+static int tx_list(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_view_list(tx, !strcmp(r->route->pattern, "/api/v2/views/active"),
+				  &r->arena, &c->views, &c->n);
+}
+
+static int render_list(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list, view_json(r, &c->views[i]));
+	return fl_req_reply(r, 200, json_pack("{s:o, s:n, s:n, s:I}", "views", list, "next_page",
+					      "previous_page", "count", (json_int_t)c->n));
+}
+
+static int h_list(struct fl_req *r)
+{
+	if (!ctx_of(r))
+		return FL_ENOMEM;
+	return fl_req_read(r, tx_list, render_list);
+}
+
+/* Counts views c->ids[0..nids) for the actor. */
+static int tx_counts(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	for (size_t i = 0; i < c->nids; i++) {
+		struct fl_view v;
+		struct fl_filter f;
+		int rc = fl_store_view_get(tx, c->ids[i], &r->arena, &v);
+		if (rc)
+			return rc;
+		rc = fl_view_compile(v.conditions, r->actor.id, &r->arena, &f, &r->err);
+		if (!rc)
+			rc = fl_ticket_scope(&r->actor, &f);
+		if (!rc)
+			rc = fl_store_ticket_count(tx, &f, &c->counts[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static json_t *count_json(struct fl_req *r, int64_t id, int64_t n)
+{
+	char url[256], pretty[32];
+	snprintf(url, sizeof url, "%s/api/v2/views/%" PRId64 "/count.json", fl_req_base(r), id);
+	snprintf(pretty, sizeof pretty, "%" PRId64, n);
+	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "view_id", (json_int_t)id,
+			 "url", url, "value", (json_int_t)n, "pretty", pretty,
+			 "fresh", 1, "active", 1);
+}
+
+static int render_count(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_req_reply(r, 200, json_pack("{s:o}", "view_count",
+					      count_json(r, c->ids[0], c->counts[0])));
+}
+
+static int h_count(struct fl_req *r)
+{
+	struct ctx *c = ctx_of(r);
+	if (!c)
+		return FL_ENOMEM;
+	c->ids[0] = r->id[0];
+	c->nids = 1;
+	return fl_req_read(r, tx_counts, render_count);
+}
+
+static int render_count_many(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->nids; i++)
+		json_array_append_new(list, count_json(r, c->ids[i], c->counts[i]));
+	return fl_req_reply(r, 200, json_pack("{s:o}", "view_counts", list));
+}
+
+static int h_count_many(struct fl_req *r)
+{
+	struct ctx *c = ctx_of(r);
+	const char *ids = fl_req_arg(r, "ids");
+	if (!c)
+		return FL_ENOMEM;
+	for (const char *p = ids; p && *p;) {
+		size_t n = strcspn(p, ",");
+		int64_t id;
+		if (c->nids == MAX_COUNT_MANY)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany",
+					   "at most %d view ids", MAX_COUNT_MANY);
+		if (fl_str_to_i64((fl_str){p, n}, &id) || id <= 0)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
+					   "ids must be comma-separated view ids");
+		c->ids[c->nids++] = id;
+		p += n + (p[n] == ',');
+	}
+	if (!c->nids)
+		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
+	return fl_req_read(r, tx_counts, render_count_many);
+}
+
+static int tx_view_filter(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_view_get(tx, r->id[0], &r->arena, &c->view);
+}
+
+static int render_view_tickets(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	struct fl_filter f;
+	int sort = sort_of(c->view.sort_by), desc = c->view.sort_desc, rc;
+
+	rc = fl_view_compile(c->view.conditions, r->actor.id, &r->arena, &f, &r->err);
+	if (!rc && (fl_req_arg(r, "sort") || fl_req_arg(r, "sort_by")))
+		rc = fl_ticket_sort_arg(r, sort, desc, &sort, &desc);
+	if (rc)
+		return rc;
+	r->ctx = NULL; /* the ticket list keeps its own state */
+	return fl_ticket_list_filtered(r, &f, sort, desc);
+}
+
+static int h_view_tickets(struct fl_req *r)
+{
+	if (!ctx_of(r))
+		return FL_ENOMEM;
+	return fl_req_read(r, tx_view_filter, render_view_tickets);
+}
+
+const struct fl_route fl_view_routes[] = {
+	{"GET", "/api/v2/views", h_list, FL_ROLE_AGENT, 0},
+	{"GET", "/api/v2/views/active", h_list, FL_ROLE_AGENT, 0},
+	{"GET", "/api/v2/views/count_many", h_count_many, FL_ROLE_AGENT, 0},
+	{"POST", "/api/v2/views", h_create, FL_ROLE_ADMIN, 0},
+	{"GET", "/api/v2/views/{id}", h_show, FL_ROLE_AGENT, 0},
+	{"PUT", "/api/v2/views/{id}", h_update, FL_ROLE_ADMIN, 0},
+	{"DELETE", "/api/v2/views/{id}", h_delete, FL_ROLE_ADMIN, 0},
+	{"GET", "/api/v2/views/{id}/tickets", h_view_tickets, FL_ROLE_AGENT, 0},
+	{"GET", "/api/v2/views/{id}/count", h_count, FL_ROLE_AGENT, 0},
+	{0},
+};
