@@ -153,3 +153,10 @@ int fl_healthz_handler(struct fl_req *r)
 {
 	return fl_req_read(r, tx_ping, render_health);
 }
+
+/* /livez answers without touching the database: the ceiling the
+ * benchmarks compare every other route with. */
+int fl_livez_handler(struct fl_req *r)
+{
+	return render_health(r);
+}

@@ -11,9 +11,11 @@ extern const struct fl_route fl_view_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
+int fl_livez_handler(struct fl_req *r);
 
 static const struct fl_route ops_routes[] = {
 	{"GET", "/healthz", fl_healthz_handler, FL_ROLE_ANONYMOUS, 0},
+	{"GET", "/livez", fl_livez_handler, FL_ROLE_ANONYMOUS, 0},
 	{"GET", "/metrics", fl_metrics_handler, FL_ROLE_ANONYMOUS, 0},
 	{0},
 };

@@ -1,0 +1,61 @@
+# Frontline — a thin wrapper over Meson and Ninja.
+#
+#   make run          install what is missing, build, serve on 127.0.0.1:8080 (DEMO=1: demo data)
+#   make check        install what tests need, build with sanitizers, run every suite
+#   make bench        the benchmarks in bench/ (see docs/performance.md)
+#   make fuzz         run every fuzz target for FUZZ_SECONDS each
+
+BUILD       ?= build
+SAN_BUILD   ?= build-san
+FUZZ_BUILD  ?= build-fuzz
+DATA        ?= var
+LISTEN      ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 20
+
+.PHONY: all build run check unit api fuzz bench deps deps-check clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-check:
+	@scripts/deps.sh check
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Dtests=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+ifeq ($(DEMO),1)
+	./$(BUILD)/frontline demo --data $(DATA)
+endif
+	exec ./$(BUILD)/frontline serve --data $(DATA) --listen $(LISTEN)
+
+$(SAN_BUILD)/build.ninja:
+	meson setup $(SAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dtests=false -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+
+check: deps-check $(SAN_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
+	scripts/check.sh
+
+unit: deps-check $(SAN_BUILD)/build.ninja
+	scripts/check.sh unit
+
+api: deps-check $(SAN_BUILD)/build.ninja
+	scripts/check.sh api
+
+fuzz: deps-check $(FUZZ_BUILD)/build.ninja
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check.sh fuzz
+
+bench: build
+	@scripts/deps.sh bench
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
