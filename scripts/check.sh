@@ -3,7 +3,10 @@
 #   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   api   black-box HTTP tests against the sanitized binary (node --test)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
-# Prints one closing line "N passed, N failed" and exits non-zero on failure.
+#   style banned C functions (scripts/banned.sh)
+# Prints one closing line "N passed, N failed" counting individual tests
+# (cmocka cases, node tests, fuzz targets, style checks) and exits non-zero
+# on any failure.
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -14,45 +17,72 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 passed=0
 failed=0
+suite_failed=0
+counts=$(mktemp)
+trap 'rm -f "$counts"' EXIT
 
+# Runs a suite; it adds "P F" (tests passed, failed) to $counts.
 step() {
 	name=$1
 	shift
 	echo "== $name"
 	if "$@"; then
-		passed=$((passed + 1))
 		echo "== $name: ok"
 	else
-		failed=$((failed + 1))
+		suite_failed=$((suite_failed + 1))
 		echo "== $name: FAILED"
 	fi
 }
 
 unit() {
-	ninja -C "$SAN_BUILD" && meson test -C "$SAN_BUILD" --print-errorlogs
+	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
+	meson test -C "$SAN_BUILD" --print-errorlogs
+	rc=$?
+	# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)" per program
+	p=$(grep -ho '\[  PASSED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
+	f=$(grep -ho '\[  FAILED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "$p $f" >>"$counts"
+	return $rc
 }
 
 api() {
-	ninja -C "$SAN_BUILD" &&
-		FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" node --test --test-concurrency=2 tests/api/
+	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
+	log=$(mktemp)
+	FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" node --test --test-concurrency=2 tests/api/ 2>&1 | tee "$log"
+	rc=$(grep -c '^# fail [1-9]' "$log")
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+	rm -f "$log"
+	[ -z "$p" ] && p=0 && f=1 # the runner itself failed
+	echo "$p ${f:-0}" >>"$counts"
+	[ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]
+}
+
+style() {
+	if scripts/banned.sh; then echo "1 0" >>"$counts"; else echo "0 1" >>"$counts"; return 1; fi
 }
 
 fuzz() {
-	ninja -C "$FUZZ_BUILD" || return 1
+	ninja -C "$FUZZ_BUILD" || { echo "0 1" >>"$counts"; return 1; }
 	ok=0
 	for target in "$FUZZ_BUILD"/tests/fuzz/fuzz_*; do
-		[ -x "$target" ] || continue
-		name=$(basename "$target")
-		corpus=tests/fuzz/corpus/${name#fuzz_}
+		[ -f "$target" ] && [ -x "$target" ] || continue
+		fname=$(basename "$target")
+		corpus=tests/fuzz/corpus/${fname#fuzz_}
 		work=$(mktemp -d)
 		cp "$corpus"/* "$work"/ 2>/dev/null
-		echo "-- $name for ${FUZZ_SECONDS}s"
+		echo "-- $fname for ${FUZZ_SECONDS}s"
 		# regression inputs first (every crash we ever found), then explore
-		"$target" -runs=0 tests/fuzz/regressions/"${name#fuzz_}" 2>/dev/null >/dev/null ||
-			{ echo "$name: a regression input fails again"; ok=1; }
-		if ! "$target" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=2048 \
-			-artifact_prefix="tests/fuzz/crash-$name-" "$work" "$corpus" >"$work.log" 2>&1; then
+		"$target" -runs=0 tests/fuzz/regressions/"${fname#fuzz_}" 2>/dev/null >/dev/null ||
+			{ echo "$fname: a regression input fails again"; ok=1; }
+		if "$target" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=2048 \
+			-artifact_prefix="tests/fuzz/crash-$fname-" "$work" "$corpus" >"$work.log" 2>&1; then
+			grep -h '^Done' "$work.log"
+			echo "1 0" >>"$counts"
+		else
 			tail -40 "$work.log"
+			echo "0 1" >>"$counts"
 			ok=1
 		fi
 		rm -rf "$work" "$work.log"
@@ -64,12 +94,17 @@ case $what in
 unit) step unit unit ;;
 api) step api api ;;
 fuzz) step fuzz fuzz ;;
+style) step style style ;;
 all)
+	step style style
 	step unit unit
 	step api api
 	step fuzz fuzz
 	;;
-*) echo "usage: scripts/check.sh [unit|api|fuzz|all]" >&2; exit 2 ;;
+*) echo "usage: scripts/check.sh [unit|api|fuzz|style|all]" >&2; exit 2 ;;
 esac
+passed=$(awk '{s+=$1} END {print s+0}' "$counts")
+failed=$(awk '{s+=$2} END {print s+0}' "$counts")
+[ "$suite_failed" -gt 0 ] && [ "$failed" -eq 0 ] && failed=$suite_failed
 echo "check: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$suite_failed" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -67,7 +67,7 @@ static int route_match(const char *pattern, const char *url, size_t url_len,
 static int route_find(const char *method, const char *url, int64_t id[2],
 		      char *allow, size_t allow_cap)
 {
-	size_t len = strlen(url);
+	size_t len = strlen(url), used;
 	int path_seen = 0;
 
 	if (len > 5 && !strcmp(url + len - 5, ".json"))
@@ -86,11 +86,9 @@ static int route_find(const char *method, const char *url, int64_t id[2],
 			return (int)i;
 		}
 		path_seen = 1;
-		if (strlen(allow) + strlen(fl_routes[i].method) + 3 < allow_cap) {
-			if (allow[0])
-				strcat(allow, ", ");
-			strcat(allow, fl_routes[i].method);
-		}
+		used = strlen(allow);
+		snprintf(allow + used, allow_cap - used, "%s%s", used ? ", " : "",
+			 fl_routes[i].method);
 	}
 	return path_seen ? -2 : -1;
 }

@@ -1,0 +1,337 @@
+// Test harness for the black-box API suite: one Frontline server per test
+// file, on a free loopback port, with its own temporary data folder.
+//
+//   const srv = await startServer({ agents: ['agent'], endUsers: ['alice'] });
+//   const r = await srv.api('GET', '/api/v2/users/me', null, { auth: srv.users.alice });
+//   await srv.stop();   // SIGTERM; asserts exit code 0 within 15 s (ASan: no leaks)
+//   await srv.cleanup(); // in after(): kills what is left, removes the folder
+//
+// Only built-in modules are used (node:test, fetch, child_process, net).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.FRONTLINE_BIN ||
+	path.resolve(here, '../../../build-san/frontline');
+
+// The same sanitizer settings scripts/check.sh uses, when run directly.
+const SAN_ENV = {
+	ASAN_OPTIONS: process.env.ASAN_OPTIONS ||
+		'detect_leaks=1:abort_on_error=0:strict_string_checks=1',
+	UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'halt_on_error=1:print_stacktrace=1',
+};
+
+export const PASSWORD = 'correct horse battery';
+const HEALTH_WAIT_MS = 10_000;
+const STOP_WAIT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const LOG_KEEP = 256 * 1024;
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; we release it at once). */
+export async function freePort() {
+	const s = net.createServer();
+	s.listen(0, '127.0.0.1');
+	await once(s, 'listening');
+	const { port } = s.address();
+	s.close();
+	await once(s, 'close');
+	return port;
+}
+
+/**
+ * Runs the frontline CLI; resolves {code, signal, stdout, stderr}.
+ * leaks: false turns LeakSanitizer off for this run. The harness uses that
+ * for its own set-up commands only, so that a leak in the CLI cannot hide
+ * every other result; cli.test.mjs checks the CLI with leak detection on.
+ */
+export function runCli(args, { input, env = {}, leaks = true, timeoutMs = 30_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const e = { ...process.env, ...SAN_ENV, ...env };
+		if (!leaks)
+			e.ASAN_OPTIONS = `${e.ASAN_OPTIONS}:detect_leaks=0`;
+		const p = spawn(BIN, args, { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+		let stdout = '', stderr = '';
+		p.stdout.on('data', (d) => { stdout += d; });
+		p.stderr.on('data', (d) => { stderr += d; });
+		const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+		p.on('error', (err) => { clearTimeout(timer); reject(err); });
+		p.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, stdout, stderr });
+		});
+		p.stdin.on('error', () => {});
+		p.stdin.end(input ?? '');
+	});
+}
+
+function b64(s) { return Buffer.from(s, 'utf8').toString('base64'); }
+
+/** The Authorization header for an auth option (see Server.api). */
+export function authHeader(auth) {
+	if (!auth || auth === 'anonymous')
+		return undefined;
+	if (typeof auth === 'string')
+		return auth; // a raw header value
+	if (auth.bearer)
+		return `Bearer ${auth.bearer}`;
+	if (auth.basic)
+		return `Basic ${b64(`${auth.basic[0]}:${auth.basic[1]}`)}`;
+	if (auth.token && auth.email)
+		return `Bearer ${auth.token}`; // a user object from the harness
+	throw new Error(`unknown auth option ${JSON.stringify(auth)}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+class Server {
+	constructor(opts) {
+		this.opts = opts;
+		this.dir = null;
+		this.port = 0;
+		this.proc = null;
+		this.exit = null;
+		this.log = '';
+		this.users = {};
+		this.admin = null;
+	}
+
+	get base() { return `http://127.0.0.1:${this.port}`; }
+
+	/** Adds a user through the CLI (server stopped or not); returns it. */
+	async addUser(role, name, email, { password = PASSWORD, token = true } = {}) {
+		const r = await runCli(['user', 'add', '--data', this.dir, '--role', role,
+			'--name', name, '--email', email, '--password-stdin'],
+		{ input: `${password}\n`, leaks: false });
+		assert.equal(r.code, 0, `user add ${email} failed: ${r.stderr}`);
+		const id = Number(r.stdout.trim());
+		assert.ok(Number.isInteger(id) && id > 0, `user add printed ${JSON.stringify(r.stdout)}`);
+		const u = { id, role, name, email, password };
+		if (token)
+			u.token = await this.createToken(email);
+		return u;
+	}
+
+	async createToken(email) {
+		const r = await runCli(['token', 'create', '--data', this.dir, '--email', email],
+			{ leaks: false });
+		assert.equal(r.code, 0, `token create ${email} failed: ${r.stderr}`);
+		const t = r.stdout.trim();
+		assert.match(t, /^[0-9a-f]{56}$/, `token create printed ${JSON.stringify(r.stdout)}`);
+		return t;
+	}
+
+	async setup() {
+		this.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-api-'));
+		this.admin = await this.addUser('admin', 'Ada Admin', 'admin@example.test');
+		this.users.admin = this.admin;
+		for (const n of this.opts.agents ?? [])
+			this.users[n] = await this.addUser('agent', `Agent ${n}`, `${n}@example.test`);
+		for (const n of this.opts.endUsers ?? [])
+			this.users[n] = await this.addUser('end-user', `Customer ${n}`, `${n}@example.test`);
+	}
+
+	env() {
+		const e = { ...process.env, ...SAN_ENV };
+		if (this.opts.bodyLimit)
+			e.FRONTLINE_BODY_LIMIT = String(this.opts.bodyLimit);
+		if (this.opts.loginAttempts)
+			e.FRONTLINE_LOGIN_ATTEMPTS = String(this.opts.loginAttempts);
+		return { ...e, ...(this.opts.env ?? {}) };
+	}
+
+	/** Spawns serve and waits (<= 10 s) until /healthz answers 200. */
+	async start() {
+		let lastErr;
+		for (let attempt = 0; attempt < 3; attempt++) {
+			this.port = await freePort();
+			this.exit = null;
+			this.log = '';
+			const p = spawn(BIN, ['serve', '--data', this.dir,
+				'--listen', `127.0.0.1:${this.port}`, '--quiet'],
+			{ env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+			this.proc = p;
+			const keep = (d) => {
+				this.log += d;
+				if (this.log.length > LOG_KEEP)
+					this.log = this.log.slice(-LOG_KEEP);
+			};
+			p.stdout.on('data', keep);
+			p.stderr.on('data', keep);
+			p.exited = new Promise((resolve) => {
+				p.on('exit', (code, signal) => {
+					this.exit = { code, signal };
+					resolve(this.exit);
+				});
+			});
+			try {
+				await this.waitHealthy();
+				return;
+			} catch (err) {
+				lastErr = err;
+				if (this.proc && !this.exit)
+					this.proc.kill('SIGKILL');
+				await p.exited;
+				if (!/cannot listen|Address already in use/i.test(this.log))
+					break; // not a lost port race: do not retry
+			}
+		}
+		throw lastErr;
+	}
+
+	async waitHealthy() {
+		const deadline = Date.now() + HEALTH_WAIT_MS;
+		for (;;) {
+			if (this.exit)
+				throw new Error(`server exited during start (${JSON.stringify(this.exit)}):\n${this.log}`);
+			try {
+				const r = await fetch(`${this.base}/healthz`, { signal: AbortSignal.timeout(1000) });
+				await r.arrayBuffer();
+				if (r.status === 200)
+					return;
+			} catch { /* not listening yet */ }
+			if (Date.now() > deadline)
+				throw new Error(`server not healthy within ${HEALTH_WAIT_MS} ms:\n${this.log}`);
+			await sleep(50);
+		}
+	}
+
+	/**
+	 * One request. body: an object (sent as JSON), a string or a Buffer (sent
+	 * as is), or null. opts.auth: a harness user (its token as Bearer), a
+	 * {bearer}, a {basic: [user, password]}, a raw header string, or
+	 * 'anonymous'; the admin's token by default. Resolves {status, headers,
+	 * json, text}.
+	 */
+	async api(method, p, body = null, opts = {}) {
+		const headers = { ...(opts.headers ?? {}) };
+		const auth = 'auth' in opts ? opts.auth : this.admin;
+		const h = authHeader(auth);
+		if (h)
+			headers.authorization = h;
+		let payload;
+		if (body !== null && body !== undefined) {
+			if (typeof body === 'string' || Buffer.isBuffer(body)) {
+				payload = body;
+			} else {
+				payload = JSON.stringify(body);
+			}
+			if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+				headers['content-type'] = 'application/json';
+		}
+		const r = await fetch(this.base + p, {
+			method, headers, body: payload,
+			signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+		});
+		const text = await r.text();
+		let json;
+		if (text && (r.headers.get('content-type') ?? '').includes('json')) {
+			try { json = JSON.parse(text); } catch { json = undefined; }
+		}
+		return { status: r.status, headers: r.headers, json, text };
+	}
+
+	/** Creates a ticket (as the admin unless opts.auth) and returns it. */
+	async ticket(fields, opts = {}) {
+		const t = { comment: { body: fields.body ?? 'Something is broken' }, ...fields };
+		delete t.body;
+		const r = await this.api('POST', '/api/v2/tickets', { ticket: t }, opts);
+		assert.equal(r.status, 201, `create ticket: ${r.text}`);
+		return r.json.ticket;
+	}
+
+	/** Sends SIGTERM and waits for the exit; asserts code 0 unless told not to. */
+	async stop({ assertClean = true } = {}) {
+		if (!this.proc)
+			return this.exit;
+		const p = this.proc;
+		if (!this.exit)
+			p.kill('SIGTERM');
+		const res = await Promise.race([p.exited, sleep(STOP_WAIT_MS).then(() => null)]);
+		this.proc = null;
+		if (!res) {
+			p.kill('SIGKILL');
+			await p.exited;
+			if (assertClean)
+				assert.fail(`server did not exit within ${STOP_WAIT_MS} ms of SIGTERM:\n${this.log.slice(-8000)}`);
+			return this.exit;
+		}
+		if (assertClean) {
+			assert.deepEqual(res, { code: 0, signal: null },
+				`server did not exit cleanly on SIGTERM:\n${this.log.slice(-8000)}`);
+			assert.doesNotMatch(this.log, /runtime error:|AddressSanitizer|LeakSanitizer/,
+				`sanitizer report in the server's output:\n${this.log.slice(-8000)}`);
+		}
+		return res;
+	}
+
+	/** Kills the server with SIGKILL (a crash) and waits for it to go. */
+	async kill9() {
+		if (!this.proc)
+			return;
+		const p = this.proc;
+		p.kill('SIGKILL');
+		await p.exited;
+		this.proc = null;
+	}
+
+	/** Stops (SIGTERM, clean exit asserted unless told not to) and starts again. */
+	async restart({ assertClean = true } = {}) {
+		await this.stop({ assertClean });
+		await this.start();
+	}
+
+	/** For after(): kills what is still running and removes the data folder. */
+	async cleanup() {
+		if (this.proc && !this.exit) {
+			this.proc.kill('SIGKILL');
+			await this.proc.exited;
+		}
+		this.proc = null;
+		if (this.dir)
+			await fs.rm(this.dir, { recursive: true, force: true });
+		this.dir = null;
+	}
+}
+
+/**
+ * Makes a data folder with an admin (admin@example.test, password
+ * PASSWORD) and the named agents and end users (NAME@example.test), each
+ * with an API token, then starts serving. Options: agents, endUsers,
+ * bodyLimit, loginAttempts, env.
+ */
+export async function startServer(opts = {}) {
+	const s = new Server(opts);
+	try {
+		await s.setup();
+		await s.start();
+	} catch (err) {
+		await s.cleanup();
+		throw err;
+	}
+	return s;
+}
+
+/** Parses Prometheus text into [{name, labels, value}]. */
+export function parseMetrics(text) {
+	const out = [];
+	for (const line of text.split('\n')) {
+		if (!line || line.startsWith('#'))
+			continue;
+		const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)$/.exec(line);
+		if (!m)
+			throw new Error(`not a Prometheus sample line: ${line}`);
+		const labels = {};
+		for (const lm of (m[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+			labels[lm[1]] = lm[2];
+		out.push({ name: m[1], labels, value: Number(m[4]) });
+	}
+	return out;
+}
+
+export { sleep };
