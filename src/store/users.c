@@ -87,7 +87,7 @@ int fl_store_user_insert(fl_tx *tx, struct fl_user *u)
 		"                   suspended, created_at, updated_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &u->id, "ittItttttttiiiii", (int64_t)u->role,
+	return fl_q_int(tx, sql, &u->id, "itttIttttttiiiii", (int64_t)u->role,
 			u->name, u->email, u->phone, u->organization_id,
 			u->locale ? u->locale : "en", u->time_zone,
 			u->notes ? u->notes : "", u->details ? u->details : "",
@@ -105,7 +105,7 @@ int fl_store_user_update(fl_tx *tx, const struct fl_user *u)
 		"     details = ?, tags = ?, active = ?, suspended = ?,"
 		"     updated_at = ?, last_login_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ittItttttttiiIi", (int64_t)u->role, u->name,
+	return fl_q_exec(tx, sql, "itttItttttiiiIi", (int64_t)u->role, u->name,
 			 u->email, u->phone, u->organization_id,
 			 u->locale ? u->locale : "en", u->time_zone,
 			 u->notes ? u->notes : "", u->details ? u->details : "",
@@ -504,7 +504,7 @@ int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 	static const char sql[] =
 		"INSERT INTO sessions (user_id, selector, verifier, csrf, created_at, expires_at)"
 		" VALUES (?, ?, ?, ?, strftime('%s', 'now'), ?)";
-	return fl_q_exec(tx, sql, "itttii", user_id, selector, verifier, csrf, expires_at);
+	return fl_q_exec(tx, sql, "ittti", user_id, selector, verifier, csrf, expires_at);
 }
 
 int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
