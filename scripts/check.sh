@@ -3,7 +3,7 @@
 #   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   api   black-box HTTP tests against the sanitized binary (node --test)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
-#   style banned C functions (scripts/banned.sh)
+#   style banned C functions (scripts/banned.sh), SQL bind formats (tools/check_binds.py)
 # Prints one closing line "N passed, N failed" counting individual tests
 # (cmocka cases, node tests, fuzz targets, style checks) and exits non-zero
 # on any failure.
@@ -60,7 +60,11 @@ api() {
 }
 
 style() {
-	if scripts/banned.sh; then echo "1 0" >>"$counts"; else echo "0 1" >>"$counts"; return 1; fi
+	rc=0
+	for t in scripts/banned.sh tools/check_binds.py; do
+		if "$t"; then echo "1 0" >>"$counts"; else echo "0 1" >>"$counts"; rc=1; fi
+	done
+	return $rc
 }
 
 fuzz() {
