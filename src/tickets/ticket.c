@@ -257,6 +257,8 @@ static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p,
 		rc = check_user(tx, p->requester_id, 0, a, "requester_id", e);
 	if (!rc && p->has_assignee && p->assignee_id)
 		rc = check_user(tx, p->assignee_id, 1, a, "assignee_id", e);
+	if (!rc && p->comment_author_id)
+		rc = check_user(tx, p->comment_author_id, 0, a, "comment.author_id", e);
 	for (size_t i = 0; !rc && p->has_ccs && i < p->nccs; i++)
 		rc = check_user(tx, p->ccs[i], 0, a, "collaborator_ids", e);
 	if (!rc && p->has_group && p->group_id) {
