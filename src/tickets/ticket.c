@@ -405,14 +405,20 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	au->author_id = actor->id;
 	au->channel = t.channel;
 	au->created_at = now;
+	/* a Create event for every field that has a value */
 	event(&c, FL_EVENT_CREATE, "subject", t.subject, NULL, 0);
 	event(&c, FL_EVENT_CREATE, "status", fl_status_name(t.status), NULL, 0);
-	event(&c, FL_EVENT_CREATE, "priority", fl_priority_name(t.priority), NULL, 0);
-	event(&c, FL_EVENT_CREATE, "type", fl_type_name(t.type), NULL, 0);
 	event(&c, FL_EVENT_CREATE, "requester_id", id_text(&c, t.requester_id), NULL, 0);
-	event(&c, FL_EVENT_CREATE, "assignee_id", id_text(&c, t.assignee_id), NULL, 0);
-	event(&c, FL_EVENT_CREATE, "group_id", id_text(&c, t.group_id), NULL, 0);
-	event(&c, FL_EVENT_CREATE, "organization_id", id_text(&c, t.organization_id), NULL, 0);
+	if (t.priority)
+		event(&c, FL_EVENT_CREATE, "priority", fl_priority_name(t.priority), NULL, 0);
+	if (t.type)
+		event(&c, FL_EVENT_CREATE, "type", fl_type_name(t.type), NULL, 0);
+	if (t.assignee_id)
+		event(&c, FL_EVENT_CREATE, "assignee_id", id_text(&c, t.assignee_id), NULL, 0);
+	if (t.group_id)
+		event(&c, FL_EVENT_CREATE, "group_id", id_text(&c, t.group_id), NULL, 0);
+	if (t.organization_id)
+		event(&c, FL_EVENT_CREATE, "organization_id", id_text(&c, t.organization_id), NULL, 0);
 	if (t.ntags)
 		event(&c, FL_EVENT_CREATE, "tags", list_text(&c, t.tags, t.ntags), NULL, 0);
 	if (t.nccs)
