@@ -4,6 +4,7 @@
  * returns only after the WAL is fsynced; the store's group commit makes many
  * requests share that fsync. Statements that query code marks as cached are
  * prepared once per connection and found again by the address of their SQL. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,13 +53,25 @@ static int map_rc(int rc)
 	}
 }
 
+/* Before the first connection: no global memory statistics, whose mutex
+ * every allocation in every thread would otherwise take. Connections are
+ * never used by two threads at once (the pool hands each to one), so
+ * SQLite's per-connection mutexes are off too (SQLITE_OPEN_NOMUTEX). */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		   struct fl_err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	fl_conn *c = calloc(1, sizeof *c);
 	char pragmas[256];
 
+	pthread_once(&once, configure);
 	if (!c)
 		return FL_ENOMEM;
 	if (writer)

@@ -90,7 +90,9 @@ int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *ou
 	return rc ? rc : read_ticket_lists(tx, a, out);
 }
 
-static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs)
+/* Replaces the ticket's tags and/or CCs; fresh is set for a new ticket,
+ * which has none to delete. */
+static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs, int fresh)
 {
 	static const char del_tags[] = "DELETE FROM ticket_tags WHERE ticket_id = ?";
 	static const char add_tag[] =
@@ -105,12 +107,12 @@ static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs)
 	int rc = 0;
 
 	if (tags) {
-		rc = fl_q_exec(tx, del_tags, "i", t->id);
+		rc = fresh ? 0 : fl_q_exec(tx, del_tags, "i", t->id);
 		for (size_t i = 0; i < t->ntags && !rc; i++)
 			rc = fl_q_exec(tx, add_tag, "it", t->id, t->tags[i]);
 	}
 	if (ccs && !rc) {
-		rc = fl_q_exec(tx, del_ccs, "i", t->id);
+		rc = fresh ? 0 : fl_q_exec(tx, del_ccs, "i", t->id);
 		for (size_t i = 0; i < t->nccs && !rc; i++)
 			rc = fl_q_exec(tx, add_cc, "ii", t->id, t->ccs[i]);
 	}
@@ -145,7 +147,7 @@ int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t)
 			  t->custom_fields ? t->custom_fields : "[]", t->external_id,
 			  t->created_at, t->updated_at, t->solved_at);
 	if (!rc)
-		rc = write_lists(tx, t, 1, 1);
+		rc = write_lists(tx, t, 1, 1, 1);
 	if (!rc)
 		rc = index_subject(tx, t, 0);
 	return rc;
@@ -167,7 +169,7 @@ int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_change
 			   t->organization_id, t->custom_fields, t->external_id,
 			   t->updated_at, t->solved_at, t->deleted_at, t->id);
 	if (!rc)
-		rc = write_lists(tx, t, tags_changed, ccs_changed);
+		rc = write_lists(tx, t, tags_changed, ccs_changed, 0);
 	if (!rc && subject_changed)
 		rc = index_subject(tx, t, 1);
 	return rc;
