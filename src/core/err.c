@@ -36,18 +36,25 @@ int fl_err_http_status(int code) { return table[idx(code)].status; }
 const char *fl_err_name(int code) { return table[idx(code)].name; }
 const char *fl_err_describe(int code) { return table[idx(code)].description; }
 
-int fl_err_set(struct fl_err *e, int code, const char *field,
-	       const char *reason, const char *fmt, ...)
+int fl_err_vset(struct fl_err *e, int code, const char *field,
+		const char *reason, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (!e)
 		return code;
 	e->code = code;
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
 	snprintf(e->reason, sizeof e->reason, "%s", reason ? reason : "");
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	return code;
+}
+
+int fl_err_set(struct fl_err *e, int code, const char *field,
+	       const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fl_err_vset(e, code, field, reason, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -8,6 +8,8 @@
 #ifndef FL_CORE_ERR_H
 #define FL_CORE_ERR_H
 
+#include <stdarg.h>
+
 enum {
 	FL_OK = 0,
 	FL_EMALFORMED = -1, /* 400: input that cannot be parsed */
@@ -42,6 +44,10 @@ struct fl_err {
 int fl_err_set(struct fl_err *e, int code, const char *field,
 	       const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+int fl_err_vset(struct fl_err *e, int code, const char *field,
+		const char *reason, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* Status code, Zendesk-style error name and a default description. */
 int fl_err_http_status(int code);

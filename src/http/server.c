@@ -235,11 +235,8 @@ int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reaso
 		const char *fmt, ...)
 {
 	va_list ap;
-	r->err.code = code;
-	snprintf(r->err.field, sizeof r->err.field, "%s", field ? field : "");
-	snprintf(r->err.reason, sizeof r->err.reason, "%s", reason ? reason : "");
 	va_start(ap, fmt);
-	vsnprintf(r->err.msg, sizeof r->err.msg, fmt, ap);
+	fl_err_vset(&r->err, code, field, reason, fmt, ap);
 	va_end(ap);
 	return code;
 }
