@@ -73,6 +73,7 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 struct first_admin {
 	const struct fl_config *c;
 	char password[25];
+	char *hash;
 	int created;
 	struct fl_err err;
 };
@@ -91,12 +92,11 @@ static int tx_first_admin(fl_tx *tx, void *arg)
 	if (fl_email_normalize(email))
 		return fl_err_set(&fa->err, FL_EINVAL, "admin_email", NULL,
 				  "admin_email '%s' is not an e-mail address", fa->c->admin_email);
-	fl_auth_random_hex(fa->password, 24);
 	u.role = FL_ROLE_ADMIN;
 	u.name = "Administrator";
 	u.email = email;
 	u.must_change_password = 1;
-	rc = fl_user_create(tx, &u, fa->password, &fa->err);
+	rc = fl_user_create(tx, &u, fa->hash, &fa->err);
 	if (!rc)
 		fa->created = 1;
 	return rc;
@@ -105,8 +105,13 @@ static int tx_first_admin(fl_tx *tx, void *arg)
 int fl_cli_first_admin(fl_store *s, const struct fl_config *c)
 {
 	struct first_admin fa = {.c = c};
-	int rc = fl_store_write(s, tx_first_admin, &fa);
+	int rc;
 
+	fl_auth_random_hex(fa.password, 24);
+	if (fl_password_hash(fa.password, &fa.hash, &fa.err))
+		return fl_cli_fail("creating the first admin", &fa.err);
+	rc = fl_store_write(s, tx_first_admin, &fa);
+	free(fa.hash);
 	if (rc)
 		return fl_cli_fail("creating the first admin", &fa.err);
 	if (fa.created)

@@ -1,6 +1,7 @@
 /* frontline user add, frontline token create */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -19,14 +20,14 @@ static void user_usage(FILE *f)
 
 struct add {
 	struct fl_user u;
-	const char *password;
+	char *hash;
 	struct fl_err err;
 };
 
 static int tx_add(fl_tx *tx, void *arg)
 {
 	struct add *a = arg;
-	return fl_user_create(tx, &a->u, a->password, &a->err);
+	return fl_user_create(tx, &a->u, a->hash, &a->err);
 }
 
 static int read_password(char *buf, size_t cap)
@@ -95,14 +96,18 @@ static int user_add(int argc, char **argv)
 			fprintf(stderr, "frontline: no password on standard input\n");
 			return 2;
 		}
-		a.password = password;
+		if (fl_password_hash(password, &a.hash, &a.err))
+			return fl_cli_fail("the password", &a.err);
 	}
 	a.u.name = (char *)name;
 	a.u.email = addr;
-	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store))
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
+		free(a.hash);
 		return 1;
+	}
 	rc = fl_store_write(store, tx_add, &a);
 	fl_store_free(store);
+	free(a.hash);
 	if (rc)
 		return fl_cli_fail("adding the user", &a.err);
 	printf("%lld\n", (long long)a.u.id);

@@ -1,6 +1,7 @@
 #include "core/arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ void *fl_arena_alloc(fl_arena *a, size_t n)
 	fl_arena_chunk *c = a->chunks;
 	size_t align = alignof(max_align_t);
 
+	if (n > SIZE_MAX - align)
+		return NULL;
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;

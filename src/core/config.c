@@ -76,10 +76,22 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 			c->sync_full = 0;
 		else
 			bad = 1;
-	} else if (!strcmp(key, "log_requests"))
+	} else if (!strcmp(key, "log_requests")) {
 		bad = parse_bool(v, &c->log_requests);
-	else
+	} else if (!strcmp(key, "cookie_secure")) {
+		bad = parse_bool(v, &c->cookie_secure);
+	} else if (!strcmp(key, "public_url")) {
+		size_t len = strlen(v);
+		bad = (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) ||
+		      len >= sizeof c->public_url || strpbrk(v, " \"<>\\?#@\r\n") != NULL;
+		if (!bad) {
+			memcpy(c->public_url, v, len + 1);
+			while (len > 0 && c->public_url[len - 1] == '/') /* no trailing slash */
+				c->public_url[--len] = 0;
+		}
+	} else {
 		return fl_err_set(e, FL_EINVAL, key, "Unknown", "unknown setting '%s'", key);
+	}
 	if (bad)
 		return fl_err_set(e, FL_EINVAL, key, "InvalidValue",
 				  "invalid value '%s' for setting '%s'", v, key);
@@ -142,7 +154,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 {
 	static const char *keys[] = {"data", "listen", "body_limit", "threads",
 				     "sync", "log_requests", "admin_email",
-				     "login_attempts"};
+				     "login_attempts", "public_url", "cookie_secure"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

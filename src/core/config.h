@@ -3,7 +3,8 @@
  *
  * The file holds `key = value` lines; '#' starts a comment. Keys are the
  * lower-case names below (data, listen, body_limit, threads, sync,
- * log_requests, admin_email, login_attempts); the environment variable for a
+ * log_requests, admin_email, login_attempts, public_url,
+ * cookie_secure); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
 #ifndef FL_CORE_CONFIG_H
 #define FL_CORE_CONFIG_H
@@ -21,6 +22,8 @@ struct fl_config {
 	int log_requests;      /* 1: a log line per request */
 	char admin_email[256]; /* the first admin's e-mail on a new data folder */
 	unsigned login_attempts; /* failed logins per address per minute before 429 */
+	char public_url[256];  /* "https://help.example.com": links in answers; empty: from Host */
+	int cookie_secure;     /* 1: session cookie is Secure and __Host- (behind TLS) */
 };
 
 void fl_config_defaults(struct fl_config *c);

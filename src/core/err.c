@@ -23,6 +23,7 @@ static const struct {
 	[-FL_EIO] = {500, "InternalError", "Storage failure"},
 	[-FL_EBUSY] = {503, "ServiceUnavailable", "The service is busy; retry later"},
 	[-FL_EINTERNAL] = {500, "InternalError", "Internal error"},
+	[-FL_EMEDIA] = {415, "UnsupportedMediaType", "Send the body as application/json"},
 };
 
 static int idx(int code)

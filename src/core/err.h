@@ -25,7 +25,8 @@ enum {
 	FL_EIO = -11,       /* 500: storage failed */
 	FL_EBUSY = -12,     /* 503: storage busy beyond retries, or shutting down */
 	FL_EINTERNAL = -13, /* 500: a bug */
-	FL_E__MIN = -14
+	FL_EMEDIA = -14,    /* 415: a body that is not JSON */
+	FL_E__MIN = -15
 };
 
 /* Details for the user: which field, a short machine reason ("TooLong",

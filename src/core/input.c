@@ -21,8 +21,10 @@ static int decode_string(const struct fl_field *f, json_t *v, void *out,
 
 	if (!z)
 		return invalid(e, f->name, "InvalidType", "must be a string");
-	if (memchr(z, 0, n))
-		return invalid(e, f->name, "InvalidValue", "must not contain NUL characters");
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)z[i] < 0x20 && z[i] != '\t' && z[i] != '\n' && z[i] != '\r') ||
+		    z[i] == 0x7f)
+			return invalid(e, f->name, "InvalidValue", "must not contain control characters");
 	if (fl_utf8_len(z, n) > f->max)
 		return fl_err_set(e, FL_EINVAL, f->name, "TooLong",
 				  "%s: is too long (maximum is %zu characters)", f->name, f->max);

@@ -68,8 +68,10 @@ int fl_time_parse(fl_str s, int64_t *out)
 		return FL_EMALFORMED;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return FL_EMALFORMED;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return FL_EMALFORMED;
 	if (s.n > 10) {
-		if ((s.p[10] != 'T' && s.p[10] != ' ') || digits(s, 11, 2, &h) ||
+		if ((s.p[10] != 'T' && s.p[10] != 't' && s.p[10] != ' ') || digits(s, 11, 2, &h) ||
 		    s.n < 16 || s.p[13] != ':' || digits(s, 14, 2, &mi))
 			return FL_EMALFORMED;
 		i = 16;
@@ -77,6 +79,11 @@ int fl_time_parse(fl_str s, int64_t *out)
 			if (digits(s, 17, 2, &sec))
 				return FL_EMALFORMED;
 			i = 19;
+			if (i < s.n && s.p[i] == '.') { /* fractions of a second are dropped */
+				i++;
+				while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9')
+					i++;
+			}
 		}
 		if (h > 23 || mi > 59 || sec > 60)
 			return FL_EMALFORMED;

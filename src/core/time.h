@@ -12,8 +12,10 @@ uint64_t fl_mono_us(void);     /* monotonic microseconds, for durations */
 /* Writes "2026-11-22T08:24:40Z" into out (at least 21 bytes). */
 void fl_time_iso(int64_t t, char out[21]);
 
-/* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]Z" or with a "+HH:MM" offset
- * (RFC 3339 section 5.6). FL_EMALFORMED on anything else. */
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.frac]]" followed by "Z", a
+ * "+HH:MM"/"-HH:MM" offset, or nothing (then UTC): RFC 3339 section 5.6,
+ * with the zone optional for people typing dates into search. FL_EMALFORMED
+ * on anything else, including days that do not exist. */
 int fl_time_parse(fl_str s, int64_t *out);
 
 /* For tests: when set to a non-zero value, fl_now() returns it. */

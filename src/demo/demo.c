@@ -30,6 +30,7 @@ struct demo {
 	int64_t base;
 	struct fl_progress bar;
 	struct fl_err err;
+	char *agent_hash; /* DEMO_PASSWORD, hashed once */
 	int skipped;
 };
 
@@ -112,7 +113,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 			json_array_foreach(json_object_get(o, "phones"), k, v)
 				if (!u.phone)
 					u.phone = (char *)json_string_value(v);
-			rc = fl_user_create(tx, &u, l == 0 ? DEMO_PASSWORD : NULL, &d->err);
+			rc = fl_user_create(tx, &u, l == 0 ? d->agent_hash : NULL, &d->err);
 			if (!rc)
 				rc = remember(d, str(o, "key"), u.id, u.role);
 			json_array_foreach(json_object_get(o, "emails"), k, v) {
@@ -281,6 +282,11 @@ int fl_cmd_demo(int argc, char **argv)
 		json_decref(d.root);
 		return 1;
 	}
+	if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
+		json_decref(d.root);
+		fl_store_free(store);
+		return fl_cli_fail("the demo password", &d.err);
+	}
 	d.base = fl_now();
 	fl_progress_start(&d.bar, "demo tickets");
 	rc = fl_cli_first_admin(store, &cfg);
@@ -289,6 +295,7 @@ int fl_cmd_demo(int argc, char **argv)
 	fl_progress_end(&d.bar);
 	fl_store_free(store);
 	json_decref(d.root);
+	free(d.agent_hash);
 	if (!rc)
 		printf(d.skipped ? "demo data was already loaded\n"
 				 : "demo data loaded; demo agents sign in with password '" DEMO_PASSWORD "'\n");

@@ -1,6 +1,7 @@
 /* Authenticating requests: HTTP Basic (email:password, email/token:TOKEN),
  * Bearer tokens and the session cookie, with a per-address limit on
  * failures and the CSRF check for cookie-authenticated writes. */
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -13,13 +14,16 @@
 #include "http/http_int.h"
 #include "users/auth.h"
 
-#define RL_SLOTS 1024
+#define RL_SLOTS 4096
+#define RL_PROBE 8
 #define RL_WINDOW 60
 
+/* Failed password checks per client address in the current minute. An
+ * IPv6 client counts by its /64, which one subscriber usually holds whole. */
 struct fl_ratelimit {
 	pthread_mutex_t lock;
 	struct {
-		char peer[48];
+		char key[48];
 		int64_t window;
 		unsigned failures;
 	} slot[RL_SLOTS];
@@ -41,38 +45,80 @@ void fl_ratelimit_free(struct fl_ratelimit *rl)
 	free(rl);
 }
 
-static size_t slot_of(const char *peer)
+static void peer_key(struct fl_req *r, char key[48])
+{
+	const char *peer = fl_req_peer(r);
+	struct in6_addr a6;
+
+	if (strchr(peer, ':') && inet_pton(AF_INET6, peer, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, key, 48);
+		return;
+	}
+	snprintf(key, 48, "%s", peer);
+}
+
+static size_t slot_of(const char *key)
 {
 	uint32_t h = 2166136261u;
-	for (const char *p = peer; *p; p++)
+	for (const char *p = key; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	return h % RL_SLOTS;
 }
 
-/* Seconds until peer may try again, 0 when it may now. */
-static int64_t rl_blocked(struct fl_server *srv, const char *peer)
+/* The slot that counts for key: its own, else a free or stale one, else the
+ * oldest of the probed ones. Called with the lock held. */
+static size_t rl_find(struct fl_ratelimit *rl, const char *key, int64_t now, int claim)
+{
+	size_t start = slot_of(key), oldest = start;
+
+	for (size_t k = 0; k < RL_PROBE; k++) {
+		size_t i = (start + k) % RL_SLOTS;
+		if (!strcmp(rl->slot[i].key, key))
+			return i;
+	}
+	if (!claim)
+		return RL_SLOTS;
+	for (size_t k = 0; k < RL_PROBE; k++) {
+		size_t i = (start + k) % RL_SLOTS;
+		if (!rl->slot[i].key[0] || now - rl->slot[i].window >= RL_WINDOW) {
+			oldest = i;
+			break;
+		}
+		if (rl->slot[i].window < rl->slot[oldest].window)
+			oldest = i;
+	}
+	snprintf(rl->slot[oldest].key, sizeof rl->slot[oldest].key, "%s", key);
+	rl->slot[oldest].window = now;
+	rl->slot[oldest].failures = 0;
+	return oldest;
+}
+
+/* Seconds until the client may try a password again, 0 when it may now. */
+static int64_t rl_blocked(struct fl_server *srv, const char *key)
 {
 	struct fl_ratelimit *rl = srv->ratelimit;
 	int64_t now = fl_now(), wait = 0;
-	size_t i = slot_of(peer);
+	size_t i;
 
 	pthread_mutex_lock(&rl->lock);
-	if (!strcmp(rl->slot[i].peer, peer) && now - rl->slot[i].window < RL_WINDOW &&
+	i = rl_find(rl, key, now, 0);
+	if (i < RL_SLOTS && now - rl->slot[i].window < RL_WINDOW &&
 	    rl->slot[i].failures >= srv->config.login_attempts)
 		wait = RL_WINDOW - (now - rl->slot[i].window);
 	pthread_mutex_unlock(&rl->lock);
 	return wait;
 }
 
-static void rl_fail(struct fl_server *srv, const char *peer)
+static void rl_fail(struct fl_server *srv, const char *key)
 {
 	struct fl_ratelimit *rl = srv->ratelimit;
 	int64_t now = fl_now();
-	size_t i = slot_of(peer);
+	size_t i;
 
 	pthread_mutex_lock(&rl->lock);
-	if (strcmp(rl->slot[i].peer, peer) || now - rl->slot[i].window >= RL_WINDOW) {
-		snprintf(rl->slot[i].peer, sizeof rl->slot[i].peer, "%s", peer);
+	i = rl_find(rl, key, now, 1);
+	if (now - rl->slot[i].window >= RL_WINDOW) {
 		rl->slot[i].window = now;
 		rl->slot[i].failures = 0;
 	}
@@ -115,9 +161,15 @@ static int tx_check(fl_tx *tx, void *arg)
 	return fl_auth_password_check(tx, c->email, c->password, &r->arena, &r->actor);
 }
 
+const char *fl_req_cookie_name(struct fl_req *r)
+{
+	/* __Host-: only settable by this host, over TLS, for the whole site */
+	return r->config->cookie_secure ? "__Host-fl_session" : "fl_session";
+}
+
 const char *fl_req_cookie(struct fl_req *r)
 {
-	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "fl_session");
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, fl_req_cookie_name(r));
 	return v && *v ? v : NULL;
 }
 
@@ -156,9 +208,11 @@ static int parse_basic(struct fl_req *r, const char *b64, struct check *c)
 
 int fl_req_login_allowed(struct fl_req *r)
 {
-	int64_t wait = rl_blocked(r->server, fl_req_peer(r));
-	char secs[24];
+	char key[48], secs[24];
+	int64_t wait;
 
+	peer_key(r, key);
+	wait = rl_blocked(r->server, key);
 	if (wait <= 0)
 		return 0;
 	snprintf(secs, sizeof secs, "%lld", (long long)wait);
@@ -170,7 +224,9 @@ int fl_req_login_allowed(struct fl_req *r)
 
 void fl_req_login_failed(struct fl_req *r)
 {
-	rl_fail(r->server, fl_req_peer(r));
+	char key[48];
+	peer_key(r, key);
+	rl_fail(r->server, key);
 }
 
 int fl_auth_request(struct fl_req *r)
@@ -193,12 +249,14 @@ int fl_auth_request(struct fl_req *r)
 		return 0; /* anonymous; the route decides */
 	}
 
-	rc = fl_req_login_allowed(r);
-	if (rc)
+	/* passwords can be guessed, so their checks are throttled; tokens and
+	 * session ids are 224 random bits and are not */
+	if (c.password && (rc = fl_req_login_allowed(r)))
 		return rc;
 	rc = fl_store_read(r->store, tx_check, &c);
 	if (rc == FL_EAUTH) {
-		fl_req_login_failed(r);
+		if (c.password)
+			fl_req_login_failed(r);
 		r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
 		if (r->via_cookie && r->route->role == FL_ROLE_ANONYMOUS)
 			return 0; /* a stale cookie on a public page: treat as signed out */

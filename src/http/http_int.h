@@ -15,7 +15,8 @@ struct fl_server {
 	struct MHD_Daemon *daemon;
 	struct fl_config config;
 	fl_store *store;
-	_Atomic long inflight;
+	_Atomic long inflight;  /* requests between first call and completion */
+	_Atomic long suspended; /* requests waiting for the writer */
 	struct fl_metrics *metrics;
 	struct fl_ratelimit *ratelimit;
 };

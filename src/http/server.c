@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -32,7 +33,7 @@ struct fl_req_priv {
 	int tx_rc;
 	uint64_t t0;
 	size_t bytes_out;
-	char base[160];
+	char base[288];
 };
 
 static int route_match(const char *pattern, const char *url, size_t url_len,
@@ -194,8 +195,10 @@ int fl_req_read(struct fl_req *r, fl_req_tx fn, fl_render render)
 static void written(void *arg, int rc)
 {
 	struct fl_req *r = arg;
+	struct fl_server *srv = r->server;
 	r->priv->tx_rc = rc;
 	MHD_resume_connection(r->conn);
+	srv->suspended--; /* after this the request may be freed: touch it no more */
 }
 
 int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render)
@@ -206,6 +209,7 @@ int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render)
 	r->priv->state = WAITING;
 	/* suspend first, so that the writer can never resume a connection
 	 * that is not suspended yet */
+	r->server->suspended++;
 	MHD_suspend_connection(r->conn);
 	rc = fl_store_write_async(r->store, tx_trampoline, r, written, r);
 	if (rc)
@@ -246,13 +250,28 @@ const char *fl_req_arg(struct fl_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* A Host header we are willing to put in links: a name or address and a
+ * port, nothing that could end the authority (RFC 3986 section 3.2). */
+static int plain_host(const char *h)
+{
+	if (!h || !*h || strlen(h) > 120)
+		return 0;
+	for (; *h; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		      (*h >= '0' && *h <= '9') || strchr(".-:[]", *h)))
+			return 0;
+	return 1;
+}
+
 const char *fl_req_base(struct fl_req *r)
 {
 	const char *host;
 	if (r->priv->base[0])
 		return r->priv->base;
+	if (r->config->public_url[0])
+		return r->config->public_url;
 	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-	if (!host || strlen(host) > 120 || strpbrk(host, " \"<>\\/\r\n"))
+	if (!plain_host(host))
 		host = r->config->listen;
 	snprintf(r->priv->base, sizeof r->priv->base, "http://%s", host);
 	return r->priv->base;
@@ -299,17 +318,46 @@ static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn
 	return r;
 }
 
+/* Whether the request declares a JSON body. Bodies of other types are
+ * refused: an HTML form (text/plain, urlencoded) cannot then forge an API
+ * call from another site, since a JSON content type needs a CORS preflight. */
+static int json_body(struct fl_req *r)
+{
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+	size_t n = strlen("application/json");
+	return ct && !strncasecmp(ct, "application/json", n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* The first call, with the headers: everything that can be refused before a
+ * body is read — size, type, credentials, role — is refused here. */
+static enum MHD_Result check_headers(struct fl_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
+	size_t limit = r->priv->body.max;
+	int64_t n = 0;
+	int rc;
+
+	if (cl && (fl_str_to_i64(fl_str_c(cl), &n) || n < 0 || (uint64_t)n > limit)) {
+		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes", limit);
+		return respond_error(r, FL_ETOOBIG);
+	}
+	if (method_has_body(r->method) && (n > 0 || te) && !json_body(r))
+		return respond_error(r, FL_EMEDIA);
+	rc = fl_auth_request(r);
+	if (rc)
+		return respond_error(r, rc);
+	if (r->actor.role < r->route->role)
+		return respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
+	return MHD_YES;
+}
+
 /* The final call: everything is received. */
 static enum MHD_Result run(struct fl_req *r)
 {
 	const struct fl_route *rt = r->route;
 	int rc;
 
-	rc = fl_auth_request(r);
-	if (rc)
-		return respond_error(r, rc);
-	if (r->actor.role < rt->role)
-		return respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
 	if (method_has_body(r->method) && r->priv->body.n) {
 		rc = fl_input_parse(r->priv->body.p, r->priv->body.n, &r->body, &r->err);
 		if (rc)
@@ -329,8 +377,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 	if (!r) {
 		char allow[64];
-		const char *cl;
-		size_t limit;
 
 		r = req_new(srv, conn, url, method);
 		if (!r)
@@ -345,18 +391,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return respond_error(r, FL_EMETHOD);
 		}
 		r->route = &fl_routes[r->route_index];
-		limit = r->route->body_limit ? r->route->body_limit : srv->config.body_limit;
-		r->priv->body.max = limit;
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl) {
-			int64_t n;
-			if (fl_str_to_i64(fl_str_c(cl), &n) || n < 0 || (uint64_t)n > limit) {
-				fl_req_fail(r, FL_ETOOBIG, NULL, NULL,
-					    "The request body is larger than %zu bytes", limit);
-				return respond_error(r, FL_ETOOBIG);
-			}
-		}
-		return MHD_YES;
+		r->priv->body.max = r->route->body_limit ? r->route->body_limit : srv->config.body_limit;
+		return check_headers(r);
 	}
 	if (r->priv->state == DONE) {
 		*upload_size = 0; /* a reply is queued; drop the rest of the body */
@@ -386,16 +422,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	return run(r);
 }
 
+/* Copies z with control characters replaced, so a log entry stays one line
+ * whatever a client sent. */
+static void printable(char *out, size_t cap, const char *z)
+{
+	size_t k = 0;
+	for (; z && *z && k < cap - 1; z++)
+		out[k++] = (unsigned char)*z < 0x20 || *z == 0x7f ? '?' : *z;
+	out[k] = 0;
+}
+
 static void log_line(struct fl_req *r, uint64_t us)
 {
-	char path[256];
-	size_t k = 0;
+	char method[16], path[256];
 
-	/* a path can hold anything after percent-decoding: keep the log one line */
-	for (const char *p = r->url; p && *p && k < sizeof path - 1; p++)
-		path[k++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
-	path[k] = 0;
-	fl_log("info", "%s %s %d %zu %lluus", r->method, path, r->status,
+	printable(method, sizeof method, r->method);
+	printable(path, sizeof path, r->url);
+	fl_log("info", "%s %s %d %zu %lluus", method, path, r->status,
 	       r->priv->bytes_out, (unsigned long long)us);
 }
 
@@ -525,7 +568,10 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	for (unsigned waited = 0; srv->inflight > 0 && waited < wait_ms; waited += 10)
+	/* requests waiting for the writer finish whatever the wait: stopping
+	 * the daemon under them would free requests the writer still holds */
+	for (unsigned waited = 0; (srv->inflight > 0 && waited < wait_ms) || srv->suspended > 0;
+	     waited += 10)
 		usleep(10 * 1000);
 	MHD_stop_daemon(srv->daemon);
 	fl_metrics_free(srv);

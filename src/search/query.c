@@ -13,7 +13,7 @@ int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival,
 		return FL_ETOOBIG;
 	if (group < 0)
 		group = f->ngroups++;
-	f->p[f->n++] = (struct fl_pred){field, op, ival, sval, group};
+	f->p[f->n++] = (struct fl_pred){field, op, ival, 0, sval, group};
 	return 0;
 }
 
@@ -142,9 +142,16 @@ static int value_of(const struct term *t, int field, int64_t actor_id,
 		if (fl_time_parse(v, ival))
 			return bad(e, t, "invalid date");
 		return 0;
-	case FL_F_TAG:
-		*sval = fl_arena_strndup(a, v.p, v.n);
-		return *sval ? 0 : FL_ENOMEM;
+	case FL_F_TAG: {
+		char *z = fl_arena_strndup(a, v.p, v.n);
+		if (!z)
+			return FL_ENOMEM;
+		for (char *c = z; *c; c++) /* tags are stored in lower case */
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
+		*sval = z;
+		return 0;
+	}
 	default: /* ids, "me", "none", or an e-mail address */
 		if (fl_str_eqi(v, "me")) {
 			*ival = actor_id;
@@ -191,6 +198,7 @@ static int add_text(struct fl_filter *f, const struct term *t, fl_arena *a,
 	if (t->negate) {
 		if (f->nnot_text == FL_QUERY_MAX_TERMS)
 			goto too_many;
+		f->not_text_prefix[f->nnot_text] = prefix;
 		f->not_text[f->nnot_text++] = z;
 		return 0;
 	}
@@ -273,18 +281,16 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 				group_of[field] = f.ngroups++;
 			group = group_of[field];
 		}
-		if ((field == FL_F_CREATED || field == FL_F_UPDATED || field == FL_F_SOLVED) &&
-		    op == FL_OP_EQ && t.value.n == 10) {
-			/* a whole day */
-			if ((rc = fl_filter_add(&f, field, FL_OP_GE, ival, NULL, -1)) ||
-			    (rc = fl_filter_add(&f, field, FL_OP_LE, ival + 86399, NULL, -1)))
-				return rc;
-			continue;
-		}
 		rc = fl_filter_add(&f, field, op, ival, sval, group);
 		if (rc)
 			return fl_err_set(e, FL_EMALFORMED, "query", "TooManyTerms",
 					  "too many conditions in one query");
+		if ((field == FL_F_CREATED || field == FL_F_UPDATED || field == FL_F_SOLVED) &&
+		    (op == FL_OP_EQ || op == FL_OP_NE) && t.value.n == 10) {
+			/* a bare date means the whole day */
+			f.p[f.n - 1].op = op == FL_OP_EQ ? FL_OP_IN : FL_OP_NOT_IN;
+			f.p[f.n - 1].ival2 = ival + 86399;
+		}
 	}
 	if (rc < 0)
 		return rc;

@@ -32,14 +32,15 @@ enum fl_filter_field {
 	FL_F__MAX
 };
 
+/* FL_OP_IN and FL_OP_NOT_IN: ival <= value <= ival2 (a whole day). */
 enum fl_op { FL_OP_EQ, FL_OP_NE, FL_OP_LT, FL_OP_LE, FL_OP_GT, FL_OP_GE,
-	     FL_OP__MAX };
+	     FL_OP_IN, FL_OP_NOT_IN, FL_OP__MAX };
 
 /* ival holds enum values, ids (0 = none), times and the id of "me"; for
  * requester/assignee/submitter given by e-mail sval holds the address. */
 struct fl_pred {
 	int field, op;
-	int64_t ival;
+	int64_t ival, ival2;
 	const char *sval;
 	int group; /* predicates with the same group are ORed */
 };
@@ -55,12 +56,14 @@ struct fl_filter {
 	struct fl_pred p[FL_FILTER_MAX];
 	size_t n;
 	int ngroups;
-	/* full-text, already in the store's portable form: a list of words or
-	 * phrases that must all match, and ones that must not */
+	/* full-text: words or phrases that must each appear somewhere in the
+	 * ticket (subject or any comment it may see), and ones that must not;
+	 * a prefix flag asks for words that start with the term */
 	const char *text[FL_QUERY_MAX_TERMS];
 	int text_prefix[FL_QUERY_MAX_TERMS];
 	size_t ntext;
 	const char *not_text[FL_QUERY_MAX_TERMS];
+	int not_text_prefix[FL_QUERY_MAX_TERMS];
 	size_t nnot_text;
 	int result_type;
 	int public_only; /* text matches only public comments (end users) */

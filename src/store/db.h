@@ -44,14 +44,16 @@ struct fl_driver {
 	/* Resets a cached statement, finalizes any other. */
 	void (*done)(fl_stmt *s);
 	/* Full-text search, the one place the dialects differ most.
-	 * fts_query writes the driver's query expression for one term (when
-	 * term is given) or for every positive text term of f. fts_match is a
-	 * condition on tickets t with two parameters (the expression and
-	 * "public only" 0/1); fts_rank a query of (ticket_id, rank) pairs with
-	 * the same two parameters, lower rank first; fts_snippet a query with
-	 * parameters (expression, ticket_id, public only) giving one row: a
-	 * snippet of the best match with hits between \x01 and \x02. */
-	int (*fts_query)(const struct fl_filter *f, const char *term, fl_buf *out);
+	 * fts_term writes the driver's query expression matching one term (a
+	 * word or phrase; with prefix, words starting with it); fts_any one
+	 * matching any positive term of f. fts_match is a condition on tickets
+	 * t with two parameters (an expression and "public only" 0/1): some
+	 * row of the ticket matches; fts_rank a query of (ticket_id, rank)
+	 * pairs with the same two parameters, lower rank first; fts_snippet a
+	 * query with parameters (expression, ticket_id, public only) giving one
+	 * row: a snippet of the best match with hits between \x01 and \x02. */
+	int (*fts_term)(const char *term, int prefix, fl_buf *out);
+	int (*fts_any)(const struct fl_filter *f, fl_buf *out);
 	const char *fts_match;
 	const char *fts_rank;
 	const char *fts_snippet;

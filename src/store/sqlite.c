@@ -258,8 +258,8 @@ static int sq_backup(fl_conn *c, const char *path,
 
 /* FTS5 query syntax (sqlite.org/fts5.html section 3): every term becomes a
  * quoted string, so nothing a user types is read as an operator; '*' after
- * the closing quote asks for a prefix match. Terms are ANDed. */
-static int add_term(fl_buf *out, const char *term, int prefix)
+ * the closing quote asks for a prefix match. */
+static int add_term(const char *term, int prefix, fl_buf *out)
 {
 	int rc = fl_buf_addc(out, '"');
 	for (const char *p = term; *p && !rc; p++)
@@ -269,16 +269,14 @@ static int add_term(fl_buf *out, const char *term, int prefix)
 	return rc;
 }
 
-static int sq_fts_query(const struct fl_filter *f, const char *term, fl_buf *out)
+static int sq_fts_any(const struct fl_filter *f, fl_buf *out)
 {
 	int rc = 0;
-	if (term)
-		return add_term(out, term, 0);
 	for (size_t i = 0; i < f->ntext && !rc; i++) {
 		if (i)
-			rc = fl_buf_adds(out, " AND ");
+			rc = fl_buf_adds(out, " OR ");
 		if (!rc)
-			rc = add_term(out, f->text[i], f->text_prefix[i]);
+			rc = add_term(f->text[i], f->text_prefix[i], out);
 	}
 	return rc;
 }
@@ -297,7 +295,8 @@ const struct fl_driver fl_driver_sqlite = {
 	.col_i64 = sq_col_i64,
 	.col_text = sq_col_text,
 	.done = sq_done,
-	.fts_query = sq_fts_query,
+	.fts_term = add_term,
+	.fts_any = sq_fts_any,
 	.fts_match = "t.id IN (SELECT ticket_id FROM search_fts"
 		     " WHERE search_fts MATCH ? AND (? = 0 OR public = 1))",
 	.fts_rank = "SELECT ticket_id, MIN(rank) AS rank"

@@ -73,14 +73,15 @@ static int migrate(fl_store *s, struct fl_err *e)
 	return 0;
 }
 
-static void finish(fl_store *s, struct job *list, int rc_all)
+/* Tells every job of a batch its result and frees it. */
+static void finish(struct job *list, int rc_all)
 {
 	while (list) {
 		struct job *next = list->next;
 		list->done(list->done_arg, rc_all ? rc_all : list->rc);
+		free(list);
 		list = next;
 	}
-	(void)s;
 }
 
 /* Runs one batch: every job in its own savepoint, one COMMIT for all. */
@@ -143,7 +144,7 @@ static void *writer_main(void *arg)
 			rc = run_batch(s, list); /* another process held the lock past the timeout */
 		s->commits++;
 		s->batched += n + 1;
-		finish(s, list, rc);
+		finish(list, rc);
 	}
 	return NULL;
 }

@@ -64,6 +64,7 @@ int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a,
 int fl_store_user_insert(fl_tx *tx, struct fl_user *u);
 int fl_store_user_update(fl_tx *tx, const struct fl_user *u);
 int fl_store_user_set_password(fl_tx *tx, int64_t id, const char *hash, int must_change);
+int fl_store_user_touch_login(fl_tx *tx, int64_t id, int64_t when);
 int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 		       size_t offset, size_t limit, fl_arena *a,
 		       struct fl_user **out, size_t *n, int64_t *total);
@@ -103,6 +104,8 @@ int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
 			  struct fl_secret_row *out);
 int fl_store_session_delete(fl_tx *tx, const char *selector);
+/* Ends every session of user_id but the one with keep_selector (may be NULL). */
+int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
 
 /* tickets */
 enum fl_sort { FL_SORT_ID, FL_SORT_CREATED, FL_SORT_UPDATED, FL_SORT_PRIORITY,

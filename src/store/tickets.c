@@ -237,7 +237,8 @@ static const char *const column[FL_F__MAX] = {
 	[FL_F_ID] = "t.id",
 };
 
-static const char *const op_sql[FL_OP__MAX] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
+static const char *const op_sql[FL_OP__MAX] = {" = ", " <> ", " < ", " <= ", " > ", " >= ",
+						" BETWEEN ", " NOT BETWEEN "};
 
 static int is_reference(int field)
 {
@@ -270,6 +271,14 @@ static void w_pred(struct where *w, const struct fl_pred *p)
 	} else if (is_reference(p->field) && p->ival == 0) {
 		w_sql(w, col);
 		w_sql(w, p->op == FL_OP_NE ? " IS NOT NULL" : " IS NULL");
+	} else if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN) {
+		w_sql(w, "COALESCE(");
+		w_sql(w, col);
+		w_sql(w, ", 0)");
+		w_sql(w, op_sql[p->op]);
+		w_sql(w, "? AND ?");
+		w_int(w, p->ival);
+		w_int(w, p->ival2);
 	} else if (p->field == FL_F_SOLVED || (is_reference(p->field) && p->op == FL_OP_NE)) {
 		/* a NULL column must still count as "not equal" */
 		w_sql(w, "COALESCE(");
@@ -286,9 +295,31 @@ static void w_pred(struct where *w, const struct fl_pred *p)
 	}
 }
 
-/* Appends " AND …" for every group of f and its full-text terms. */
-static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f,
-		     fl_arena *a, int with_text_match)
+/* Appends " AND [NOT] <match>" for one full-text term. */
+static void w_text_term(struct where *w, fl_tx *tx, const struct fl_filter *f,
+			fl_arena *a, const char *term, int prefix, int negate)
+{
+	fl_buf q;
+	char *z;
+
+	if (w->rc)
+		return;
+	fl_buf_init(&q, 4096);
+	w->rc = tx->drv->fts_term(term, prefix, &q);
+	z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
+	fl_buf_free(&q);
+	if (!w->rc && !z)
+		w->rc = FL_ENOMEM;
+	w_sql(w, negate ? " AND NOT " : " AND ");
+	w_sql(w, tx->drv->fts_match);
+	w_text(w, z ? z : "");
+	w_int(w, f->public_only);
+}
+
+/* Appends " AND …" for every group of f and for each full-text term: a
+ * ticket matches when every word appears somewhere in it, not necessarily
+ * in the same comment. */
+static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
 {
 	for (int g = 0; g < f->ngroups; g++) {
 		int first = 1;
@@ -302,34 +333,23 @@ static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f,
 		if (!first)
 			w_sql(w, ")");
 	}
-	for (size_t i = 0; i < f->nnot_text && !w->rc; i++) {
-		fl_buf q;
-		fl_buf_init(&q, 4096);
-		w->rc = tx->drv->fts_query(f, f->not_text[i], &q);
-		if (!w->rc) {
-			char *z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
-			w_sql(w, " AND NOT ");
-			w_sql(w, tx->drv->fts_match);
-			w_text(w, z ? z : "");
-			w_int(w, f->public_only);
-			w->rc = w->rc ? w->rc : (z ? 0 : FL_ENOMEM);
-		}
-		fl_buf_free(&q);
-	}
-	if (with_text_match && f->ntext && !w->rc) {
-		fl_buf q;
-		fl_buf_init(&q, 8192);
-		w->rc = tx->drv->fts_query(f, NULL, &q);
-		if (!w->rc) {
-			char *z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
-			w_sql(w, " AND ");
-			w_sql(w, tx->drv->fts_match);
-			w_text(w, z ? z : "");
-			w_int(w, f->public_only);
-			w->rc = w->rc ? w->rc : (z ? 0 : FL_ENOMEM);
-		}
-		fl_buf_free(&q);
-	}
+	for (size_t i = 0; i < f->ntext; i++)
+		w_text_term(w, tx, f, a, f->text[i], f->text_prefix[i], 0);
+	for (size_t i = 0; i < f->nnot_text; i++)
+		w_text_term(w, tx, f, a, f->not_text[i], f->not_text_prefix[i], 1);
+}
+
+/* The expression matching any positive term, for ranking and snippets. */
+static char *any_term(fl_tx *tx, const struct fl_filter *f, fl_arena *a)
+{
+	fl_buf q;
+	char *z = NULL;
+
+	fl_buf_init(&q, 8192);
+	if (tx->drv->fts_any(f, &q) == 0)
+		z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
+	fl_buf_free(&q);
+	return z;
 }
 
 static const char *const sort_col[FL_SORT__MAX] = {
@@ -344,15 +364,13 @@ static const char *const sort_col[FL_SORT__MAX] = {
 static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
 			 struct fl_ticket *rows, size_t n)
 {
-	fl_buf q;
-	int rc;
+	char *any = any_term(tx, f, a);
+	int rc = any ? 0 : FL_ENOMEM;
 
-	fl_buf_init(&q, 8192);
-	rc = tx->drv->fts_query(f, NULL, &q);
 	for (size_t i = 0; i < n && !rc; i++) {
 		fl_stmt *st;
 		int err = 0;
-		rc = fl_q(tx, tx->drv->fts_snippet, 0, &st, "tii", q.p, rows[i].id,
+		rc = fl_q(tx, tx->drv->fts_snippet, 0, &st, "tii", any, rows[i].id,
 			  (int64_t)f->public_only);
 		if (rc)
 			break;
@@ -362,7 +380,6 @@ static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
 		fl_q_done(tx, st);
 		rc = rc < 0 ? rc : err;
 	}
-	fl_buf_free(&q);
 	return rc;
 }
 
@@ -384,11 +401,9 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	fl_buf_init(&w.sql, 64 * 1024);
 	w_sql(&w, "SELECT " TICKET_COLS " FROM ");
 	if (relevance) {
-		fl_buf q;
-		fl_buf_init(&q, 8192);
-		w.rc = tx->drv->fts_query(f, NULL, &q);
-		text_q = fl_arena_strndup(a, q.p ? q.p : "", q.n);
-		fl_buf_free(&q);
+		text_q = any_term(tx, f, a);
+		if (!text_q)
+			w.rc = FL_ENOMEM;
 		w_sql(&w, "(");
 		w_sql(&w, tx->drv->fts_rank);
 		w_sql(&w, ") r JOIN tickets t ON t.id = r.ticket_id");
@@ -398,7 +413,7 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 		w_sql(&w, "tickets t");
 	}
 	w_sql(&w, " WHERE t.deleted_at IS NULL");
-	w_filter(&w, tx, f, a, !relevance);
+	w_filter(&w, tx, f, a);
 	if (pg->has_after && !relevance) {
 		w_sql(&w, " AND (");
 		w_sql(&w, sort_col[sort]);
@@ -450,7 +465,7 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 	fl_arena_init(&a, 0);
 	fl_buf_init(&w.sql, 64 * 1024);
 	w_sql(&w, "SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL");
-	w_filter(&w, tx, f, &a, 1);
+	w_filter(&w, tx, f, &a);
 	rc = w.rc;
 	if (!rc)
 		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);

@@ -122,6 +122,15 @@ int fl_store_user_set_password(fl_tx *tx, int64_t id, const char *hash, int must
 	return fl_q_exec(tx, sql, "tii", hash, (int64_t)must_change, id);
 }
 
+int fl_store_user_touch_login(fl_tx *tx, int64_t id, int64_t when)
+{
+	static const char sql[] =
+		"UPDATE users"
+		" SET last_login_at = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ii", when, id);
+}
+
 int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 		       size_t offset, size_t limit, fl_arena *a,
 		       struct fl_user **out, size_t *n, int64_t *total)
@@ -523,6 +532,15 @@ int fl_store_session_delete(fl_tx *tx, const char *selector)
 		"DELETE FROM sessions"
 		" WHERE selector = ?";
 	return fl_q_exec(tx, sql, "t", selector);
+}
+
+int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector)
+{
+	static const char sql[] =
+		"DELETE FROM sessions"
+		" WHERE user_id = ?"
+		"   AND selector <> COALESCE(?, '')";
+	return fl_q_exec(tx, sql, "it", user_id, keep_selector);
 }
 
 /* settings */

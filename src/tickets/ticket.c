@@ -129,25 +129,25 @@ int fl_text_to_html(const char *text, fl_buf *out)
 	int rc = fl_buf_adds(out, "<p>");
 
 	while (*p && !rc) {
-		if (p[0] == '\r' && p[1] == '\n') {
-			p++;
-			continue;
-		}
-		if (p[0] == '\n' && p[1] == '\n') {
-			while (*p == '\n' || *p == '\r')
+		if (*p == '\r' || *p == '\n') {
+			/* a run of line breaks (LF, CRLF or CR): two or more end a paragraph */
+			int breaks = 0;
+			while (*p == '\r' || *p == '\n') {
+				if (p[0] == '\r' && p[1] == '\n')
+					p++;
 				p++;
-			rc = fl_buf_adds(out, *p ? "</p><p>" : "");
+				breaks++;
+			}
+			if (!*p)
+				break;
+			rc = fl_buf_adds(out, breaks >= 2 ? "</p><p>" : breaks ? "<br>" : "");
 			continue;
 		}
-		if (*p == '\n') {
-			rc = fl_buf_adds(out, "<br>");
-			p++;
-			continue;
-		}
-		if (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7)) {
-			size_t n = strcspn(p, " \t\r\n<>\"'");
-			while (n && strchr(".,;:!?)", p[n - 1]))
-				n--;
+		size_t scheme = !strncmp(p, "https://", 8) ? 8 : !strncmp(p, "http://", 7) ? 7 : 0;
+		size_t n = scheme ? strcspn(p, " \t\r\n<>\"'") : 0;
+		while (n > scheme && strchr(".,;:!?)", p[n - 1]))
+			n--;
+		if (n > scheme) {
 			rc = fl_buf_adds(out, "<a href=\"");
 			if (!rc)
 				rc = fl_buf_add_html(out, p, n);
@@ -160,11 +160,11 @@ int fl_text_to_html(const char *text, fl_buf *out)
 			p += n;
 			continue;
 		}
-		size_t n = strcspn(p, "\r\nh");
-		if (n == 0)
-			n = 1;
-		rc = fl_buf_add_html(out, p, n);
-		p += n;
+		size_t run = strcspn(p, "\r\nh");
+		if (run == 0)
+			run = 1;
+		rc = fl_buf_add_html(out, p, run);
+		p += run;
 	}
 	return rc ? rc : fl_buf_adds(out, "</p>");
 }
@@ -338,6 +338,15 @@ static int validate_subject(const char *s, struct fl_err *e)
 	return 0;
 }
 
+/* Whether z has nothing but white space. */
+static int blank(const char *z)
+{
+	for (; z && *z; z++)
+		if (*z != ' ' && *z != '\t' && *z != '\r' && *z != '\n')
+			return 0;
+	return 1;
+}
+
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e)
@@ -347,30 +356,37 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	struct change c = {au, arena, 0};
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
-	int rc;
+	int rc, is_public;
 
 	if (!au)
 		return FL_ENOMEM;
-	if (!p->comment_body || !*p->comment_body)
+	if (blank(p->comment_body))
 		return fl_err_set(e, FL_EINVAL, "comment", "Blank",
 				  "Comment: cannot be blank");
 	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
-		       p->has_organization || p->has_external_id ||
+		       p->has_organization || p->has_external_id || p->has_ccs ||
+		       p->has_custom_fields || p->has_channel ||
 		       (p->has_requester && p->requester_id != actor->id)))
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
 				  "End users may only set subject, description, priority, type and tags");
 	if ((rc = check_refs(tx, p, arena, e)))
 		return rc;
 
+	/* the subject and description are public: never taken from a note */
+	is_public = !agent || p->comment_public;
 	memset(&t, 0, sizeof t);
-	t.subject = p->has_subject && p->subject && *p->subject
-			    ? (char *)p->subject
-			    : subject_from(p->comment_body, arena);
+	if (p->has_subject && !blank(p->subject))
+		t.subject = (char *)p->subject;
+	else if (is_public)
+		t.subject = subject_from(p->comment_body, arena);
+	else
+		return fl_err_set(e, FL_EINVAL, "subject", "Blank",
+				  "Subject: is required when the first comment is an internal note");
 	if (!t.subject)
 		return FL_ENOMEM;
 	if ((rc = validate_subject(t.subject, e)))
 		return rc;
-	t.description = (char *)p->comment_body;
+	t.description = is_public ? (char *)p->comment_body : "";
 	t.requester_id = p->has_requester && p->requester_id ? p->requester_id : actor->id;
 	t.submitter_id = actor->id;
 	t.assignee_id = p->has_assignee ? p->assignee_id : 0;
@@ -426,7 +442,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (c.rc)
 		return c.rc;
 	rc = add_comment(tx, &c, &t, p, p->comment_author_id ? p->comment_author_id : actor->id,
-			 t.channel, agent ? p->comment_public : 1, now);
+			 t.channel, is_public, now);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
@@ -478,7 +494,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (t.status == FL_STATUS_CLOSED)
 		return fl_err_set(e, FL_EINVAL, "status", "Closed",
 				  "Status: closed prevents ticket update");
-	if (p->comment_body && !*p->comment_body)
+	if (p->comment_body && blank(p->comment_body))
 		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
 	if ((rc = check_refs(tx, p, arena, e)))
 		return rc;
@@ -538,6 +554,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 
 	/* A reply moves the ticket along when nobody said otherwise: the
 	 * customer answering reopens it, an agent's public reply opens a new one. */
+	if (!p->has_status && t.status == FL_STATUS_NEW && t.assignee_id)
+		set_status(&t, FL_STATUS_OPEN, now); /* assigning a new ticket opens it */
 	if (p->comment_body && !p->has_status) {
 		if (!agent && t.status >= FL_STATUS_PENDING)
 			set_status(&t, FL_STATUS_OPEN, now);

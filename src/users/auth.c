@@ -145,6 +145,19 @@ int fl_auth_session_delete(struct fl_tx *tx, const char *cookie)
 	return fl_store_session_delete(tx, sel);
 }
 
+int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
+			 const char *keep_cookie)
+{
+	char sel[SELECTOR_LEN + 1];
+	const char *verifier;
+	int rc = fl_store_user_set_password(tx, user_id, hash, 0);
+
+	if (rc)
+		return rc;
+	return fl_store_session_delete_user(tx, user_id,
+					    split(keep_cookie, sel, &verifier) ? NULL : sel);
+}
+
 /* A fixed hash to verify against when the address is unknown, so that the
  * answer takes as long either way. */
 static char dummy[crypto_pwhash_STRBYTES];

@@ -31,6 +31,10 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a,
 			  struct fl_actor *out, const char **csrf);
 int fl_auth_session_delete(struct fl_tx *tx, const char *cookie);
+/* Sets a new password hash and ends the user's other sessions (all but the
+ * one with keep_cookie, which may be NULL). */
+int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
+			 const char *keep_cookie);
 
 /* Checks an e-mail and password; FL_EAUTH when they do not match an active
  * user. Takes about as long for unknown addresses as for known ones. */

@@ -74,21 +74,17 @@ int fl_password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : FL_EAUTH;
 }
 
-int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password,
+int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
 		   struct fl_err *e)
 {
 	struct fl_identity id = {0};
-	char *hash = NULL;
 	int rc;
 
-	if (password && (rc = fl_password_hash(password, &hash, e)))
-		return rc;
-	u->password_hash = hash;
+	u->password_hash = (char *)password_hash;
 	u->created_at = u->updated_at = fl_now();
 	u->active = 1;
 	rc = fl_store_user_insert(tx, u);
 	u->password_hash = NULL;
-	free(hash);
 	if (rc == FL_ECONFLICT)
 		return fl_err_set(e, FL_ECONFLICT, "email", "Taken",
 				  "Email: %s is already being used by another user",

@@ -82,9 +82,11 @@ int fl_password_hash(const char *password, char **out, struct fl_err *e);
  * password). */
 int fl_password_verify(const char *hash, const char *password);
 
-/* Creates a user with its primary e-mail (and more identities when the
- * caller adds them); FL_ECONFLICT with field "email" when taken. */
-int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password,
+/* Creates a user with its primary e-mail and phone as identities;
+ * FL_ECONFLICT with field "email" when taken. password_hash comes from
+ * fl_password_hash, computed before the write transaction so that the slow
+ * hash never holds the writer; NULL for no password. */
+int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
 		   struct fl_err *e);
 
 #endif

@@ -107,6 +107,7 @@ struct ctx {
 	char csrf[FL_CSRF_LEN + 1];
 	const char *csrf_out;
 	int remember;
+	char *hash; /* a new password's hash, made before the write */
 };
 
 static struct ctx *ctx_of(struct fl_req *r)
@@ -114,6 +115,14 @@ static struct ctx *ctx_of(struct fl_req *r)
 	if (!r->ctx)
 		r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx));
 	return r->ctx;
+}
+
+/* Hashes a password in the handler, outside any transaction: argon2id takes
+ * tens of milliseconds that the writer must not spend. */
+static int hash_password(struct fl_req *r, const char *password, char **out)
+{
+	int rc = fl_password_hash(password, out, &r->err);
+	return rc ? rc : fl_arena_on_free(&r->arena, free, *out);
 }
 
 /* Checks that text is a JSON array of at most max strings. */
@@ -148,9 +157,12 @@ json_t *fl_user_json(struct fl_req *r, const struct fl_user *u)
 	json_object_set_new(o, "organization_id", fl_json_id(u->organization_id));
 	json_object_set_new(o, "locale", fl_json_str(u->locale));
 	json_object_set_new(o, "time_zone", fl_json_str(u->time_zone));
-	json_object_set_new(o, "notes", fl_json_str(u->notes));
-	json_object_set_new(o, "details", fl_json_str(u->details));
-	json_object_set_new(o, "tags", fl_json_raw(u->tags));
+	if (fl_ticket_sees_private(&r->actor)) {
+		/* what agents note about a person is for agents */
+		json_object_set_new(o, "notes", fl_json_str(u->notes));
+		json_object_set_new(o, "details", fl_json_str(u->details));
+		json_object_set_new(o, "tags", fl_json_raw(u->tags));
+	}
 	json_object_set_new(o, "active", json_boolean(u->active));
 	json_object_set_new(o, "suspended", json_boolean(u->suspended));
 	json_object_set_new(o, "created_at", fl_json_time(u->created_at));
@@ -265,7 +277,7 @@ static int tx_user_create(fl_tx *tx, struct fl_req *r)
 		if (rc)
 			return rc;
 	}
-	rc = fl_user_create(tx, u, c->u.has_password ? c->u.password : NULL, &r->err);
+	rc = fl_user_create(tx, u, c->hash, &r->err);
 	/* more addresses and numbers: Zendesk's "identities" on create */
 	json_array_foreach(idents, i, item) {
 		struct fl_identity id = {0};
@@ -303,8 +315,10 @@ static int h_user_create(struct fl_req *r)
 		return rc;
 	if (!c->u.has_name || !c->u.name || !*c->u.name)
 		return fl_req_fail(r, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
-	if (!c->u.has_email && (!c->u.has_role || c->u.role != FL_ROLE_END_USER) && c->u.has_role)
+	if (!c->u.has_email && c->u.has_role && c->u.role != FL_ROLE_END_USER)
 		return fl_req_fail(r, FL_EINVAL, "email", "Blank", "Email: agents need an e-mail address");
+	if (c->u.has_password && (rc = hash_password(r, c->u.password, &c->hash)))
+		return rc;
 	r->status = 201;
 	return fl_req_write(r, tx_user_create, render_user);
 }
@@ -387,14 +401,8 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 	if (rc == FL_ECONFLICT)
 		return fl_req_fail(r, FL_EINVAL, "organization_id", "InvalidValue",
 				   "organization_id: organization does not exist");
-	if (!rc && c->u.has_password) {
-		char *hash;
-		rc = fl_password_hash(c->u.password, &hash, &r->err);
-		if (!rc) {
-			rc = fl_store_user_set_password(tx, u->id, hash, 0);
-			free(hash);
-		}
-	}
+	if (!rc && c->hash)
+		rc = fl_auth_password_set(tx, u->id, c->hash, NULL);
 	return rc;
 }
 
@@ -405,6 +413,8 @@ static int h_user_update(struct fl_req *r)
 	if (!c)
 		return FL_ENOMEM;
 	if ((rc = decode_user(r, c)))
+		return rc;
+	if (c->u.has_password && (rc = hash_password(r, c->u.password, &c->hash)))
 		return rc;
 	return fl_req_write(r, tx_user_update, render_user);
 }
@@ -512,6 +522,9 @@ static int tx_ident_add(fl_tx *tx, struct fl_req *r)
 	int rc = fl_store_user_get(tx, r->id[0], &r->arena, &c->user);
 	if (rc)
 		return rc;
+	if (r->actor.role == FL_ROLE_AGENT && c->user.role != FL_ROLE_END_USER &&
+	    c->user.id != r->actor.id)
+		return fl_req_fail(r, FL_EFORBIDDEN, NULL, NULL, "Agents may only edit end users");
 	c->ident.user_id = c->user.id;
 	c->ident.created_at = fl_now();
 	rc = fl_store_identity_add(tx, &c->ident);
@@ -901,7 +914,7 @@ static int tx_session_create(fl_tx *tx, struct fl_req *r)
 					c->secret, c->csrf);
 	if (!rc) {
 		c->user.last_login_at = fl_now();
-		rc = fl_store_user_update(tx, &c->user);
+		rc = fl_store_user_touch_login(tx, c->user.id, c->user.last_login_at);
 	}
 	return rc;
 }
@@ -918,14 +931,12 @@ static int render_session(struct fl_req *r)
 static int render_login(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	char cookie[256];
+	char cookie[256], age[32] = "";
+
 	if (c->remember)
-		snprintf(cookie, sizeof cookie,
-			 "fl_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d",
-			 c->secret, REMEMBER_TTL);
-	else
-		snprintf(cookie, sizeof cookie, "fl_session=%s; Path=/; HttpOnly; SameSite=Lax",
-			 c->secret);
+		snprintf(age, sizeof age, "; Max-Age=%d", REMEMBER_TTL);
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+		 fl_req_cookie_name(r), c->secret, r->config->cookie_secure ? "; Secure" : "", age);
 	fl_req_header(r, "Set-Cookie", cookie);
 	return render_session(r);
 }
@@ -990,7 +1001,10 @@ static int tx_logout(fl_tx *tx, struct fl_req *r)
 
 static int render_logout(struct fl_req *r)
 {
-	fl_req_header(r, "Set-Cookie", "fl_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	char cookie[128];
+	snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=0",
+		 fl_req_cookie_name(r), r->config->cookie_secure ? "; Secure" : "");
+	fl_req_header(r, "Set-Cookie", cookie);
 	return fl_req_reply(r, 204, NULL);
 }
 
@@ -1014,11 +1028,15 @@ static const struct fl_field password_fields[] = {
 	FL_FIELDS_END,
 };
 
-static int tx_password(fl_tx *tx, struct fl_req *r)
+static struct password_in *password_of(struct fl_req *r)
 {
-	struct password_in *in = (struct password_in *)(((struct ctx *)r->ctx) + 1);
+	return (struct password_in *)(((struct ctx *)r->ctx) + 1);
+}
+
+static int tx_password_check(fl_tx *tx, struct fl_req *r)
+{
+	struct password_in *in = password_of(r);
 	struct ctx *c = r->ctx;
-	char *hash;
 	int rc;
 
 	if (r->id[0] != r->actor.id)
@@ -1027,15 +1045,25 @@ static int tx_password(fl_tx *tx, struct fl_req *r)
 	if (rc)
 		return rc;
 	if (c->user.password_hash &&
-	    fl_password_verify(c->user.password_hash, in->previous ? in->previous : ""))
+	    fl_password_verify(c->user.password_hash, in->previous ? in->previous : "")) {
+		fl_req_login_failed(r);
 		return fl_req_fail(r, FL_EINVAL, "previous_password", "InvalidValue",
 				   "previous_password: is wrong");
-	rc = fl_password_hash(in->password, &hash, &r->err);
-	if (rc)
-		return rc;
-	rc = fl_store_user_set_password(tx, r->actor.id, hash, 0);
-	free(hash);
-	return rc;
+	}
+	return 0;
+}
+
+static int tx_password_set(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
+}
+
+static int password_checked(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = hash_password(r, password_of(r)->password, &c->hash);
+	return rc ? rc : fl_req_write(r, tx_password_set, render_nothing);
 }
 
 static int h_password(struct fl_req *r)
@@ -1046,7 +1074,7 @@ static int h_password(struct fl_req *r)
 	r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx) + sizeof(struct password_in));
 	if (!r->ctx)
 		return FL_ENOMEM;
-	in = (struct password_in *)(((struct ctx *)r->ctx) + 1);
+	in = password_of(r);
 	if (!r->body)
 		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest",
 				   "send {\"previous_password\": …, \"password\": …}");
@@ -1054,7 +1082,9 @@ static int h_password(struct fl_req *r)
 		return rc;
 	if (!in->password)
 		return fl_req_fail(r, FL_EINVAL, "password", "Blank", "Password: cannot be blank");
-	return fl_req_write(r, tx_password, render_nothing);
+	if ((rc = fl_req_login_allowed(r)))
+		return rc;
+	return fl_req_read(r, tx_password_check, password_checked);
 }
 
 /* API tokens */

@@ -88,6 +88,11 @@ static int compile_one(json_t *c, const char *where, size_t i, int group,
 		return bad(e, where, i, "unknown field");
 	if (op < 0)
 		return bad(e, where, i, "unknown operator");
+	if ((field == FL_F_TAG) != (!strcmp(oname, "includes") || !strcmp(oname, "not_includes")) &&
+	    !(field == FL_F_TAG && (op == FL_OP_EQ || op == FL_OP_NE)))
+		return bad(e, where, i, field == FL_F_TAG
+						? "tags take includes, not_includes, is or is_not"
+						: "includes and not_includes are for tags");
 
 	switch (field) {
 	case FL_F_STATUS:
@@ -154,20 +159,23 @@ int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *a,
 		goto out;
 	}
 	json_array_foreach(all, i, c) {
-		if (!json_is_object(c) || (rc = compile_one(c, "all", i, -1, actor_id, a, f, e)))
-			goto fail;
+		if (!json_is_object(c)) {
+			rc = bad(e, "all", i, "condition must be an object");
+			goto out;
+		}
+		if ((rc = compile_one(c, "all", i, -1, actor_id, a, f, e)))
+			goto out;
 	}
 	json_array_foreach(any, i, c) {
 		if (any_group < 0)
 			any_group = f->ngroups++;
-		if (!json_is_object(c) ||
-		    (rc = compile_one(c, "any", i, any_group, actor_id, a, f, e)))
-			goto fail;
+		if (!json_is_object(c)) {
+			rc = bad(e, "any", i, "condition must be an object");
+			goto out;
+		}
+		if ((rc = compile_one(c, "any", i, any_group, actor_id, a, f, e)))
+			goto out;
 	}
-	goto out;
-fail:
-	if (!rc)
-		rc = bad(e, "all", i, "condition must be an object");
 out:
 	json_decref(root);
 	return rc;
