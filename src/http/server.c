@@ -27,7 +27,6 @@ enum { RECEIVING, WAITING, DONE };
 struct fl_req_priv {
 	fl_buf body;
 	int state;
-	int failed;       /* an error found while receiving (413) */
 	fl_req_tx tx_fn;
 	fl_render render;
 	int tx_rc;
@@ -399,25 +398,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!r->priv->failed) {
-			int rc = fl_buf_add(&r->priv->body, upload_data, *upload_size);
-			if (rc)
-				r->priv->failed = rc;
-		}
+		int rc = fl_buf_add(&r->priv->body, upload_data, *upload_size);
 		*upload_size = 0;
-		return MHD_YES;
+		if (rc == FL_ETOOBIG) /* a chunked body past the limit: answer now, read no more */
+			fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
+				    r->priv->body.max);
+		return rc ? respond_error(r, rc) : MHD_YES;
 	}
 	if (r->priv->state == WAITING) {
 		r->priv->state = RECEIVING;
 		if (r->priv->tx_rc)
 			return finish(r, r->priv->tx_rc);
 		return finish(r, r->priv->render(r));
-	}
-	if (r->priv->failed) {
-		if (r->priv->failed == FL_ETOOBIG)
-			fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
-				    r->priv->body.max);
-		return respond_error(r, r->priv->failed);
 	}
 	return run(r);
 }
