@@ -37,6 +37,10 @@ int main(int argc, char **argv)
 		return cmd ? 0 : 2;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			printf("usage: frontline version\n\nPrints the version of this binary.\n");
+			return 0;
+		}
 		printf("frontline %s\n", FL_VERSION);
 		return 0;
 	}

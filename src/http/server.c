@@ -27,6 +27,8 @@ enum { RECEIVING, WAITING, DONE };
 struct fl_req_priv {
 	fl_buf body;
 	int state;
+	int failed;       /* an error found while receiving (413) */
+	size_t received;  /* body bytes seen, kept or not */
 	fl_req_tx tx_fn;
 	fl_render render;
 	int tx_rc;
@@ -398,12 +400,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		int rc = fl_buf_add(&r->priv->body, upload_data, *upload_size);
+		/* libmicrohttpd takes no reply while a body arrives: a chunked
+		 * body past the limit is dropped until it ends (then 413), and a
+		 * client that keeps sending far past it is cut off */
+		r->priv->received += *upload_size;
+		if (!r->priv->failed)
+			r->priv->failed = fl_buf_add(&r->priv->body, upload_data, *upload_size);
 		*upload_size = 0;
-		if (rc == FL_ETOOBIG) /* a chunked body past the limit: answer now, read no more */
+		return r->priv->received / 8 > r->priv->body.max ? MHD_NO : MHD_YES;
+	}
+	if (r->priv->failed) {
+		if (r->priv->failed == FL_ETOOBIG)
 			fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
 				    r->priv->body.max);
-		return rc ? respond_error(r, rc) : MHD_YES;
+		return respond_error(r, r->priv->failed);
 	}
 	if (r->priv->state == WAITING) {
 		r->priv->state = RECEIVING;

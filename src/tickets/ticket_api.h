@@ -20,8 +20,8 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
  * GET /api/v2/tickets does, with its paging. */
 int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc);
 
-/* GET /api/v2/users and /organizations filtered by a name or e-mail
- * fragment, for search results of type user and organization. */
+/* Users and organizations whose name (or e-mail) holds text, answered as
+ * search results ({"results": [{…, "result_type"}]}). */
 int fl_user_list_text(struct fl_req *r, const char *text);
 int fl_org_list_text(struct fl_req *r, const char *text);
 

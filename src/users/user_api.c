@@ -108,6 +108,7 @@ struct ctx {
 	const char *csrf_out;
 	int remember;
 	char *hash; /* a new password's hash, made before the write */
+	int as_results; /* render as search results: {"results": [{…, "result_type"}]} */
 };
 
 static struct ctx *ctx_of(struct fl_req *r)
@@ -302,7 +303,8 @@ static int tx_user_create(fl_tx *tx, struct fl_req *r)
 			return fl_req_fail(r, FL_ECONFLICT, "identities", "Taken",
 					   "identities: %s is already being used by another user", copy);
 	}
-	return rc;
+	/* answer with what was stored, defaults included */
+	return rc ? rc : fl_store_user_get(tx, u->id, &r->arena, u);
 }
 
 static int h_user_create(struct fl_req *r)
@@ -398,6 +400,8 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 	}
 	u->updated_at = fl_now();
 	rc = fl_store_user_update(tx, u);
+	if (!rc)
+		rc = fl_store_user_get(tx, u->id, &r->arena, u);
 	if (rc == FL_ECONFLICT)
 		return fl_req_fail(r, FL_EINVAL, "organization_id", "InvalidValue",
 				   "organization_id: organization does not exist");
@@ -447,14 +451,31 @@ static int tx_user_list(fl_tx *tx, struct fl_req *r)
 				  &r->arena, &c->users, &c->n, &c->total);
 }
 
+/* The list under key, or as search results of type result_type. */
+static json_t *list_reply(struct ctx *c, json_t *list, const char *key, const char *result_type)
+{
+	json_t *o = json_object(), *item;
+	size_t i;
+
+	if (!c->as_results) {
+		json_object_set_new(o, key, list);
+		return o;
+	}
+	json_array_foreach(list, i, item)
+		json_object_set_new(item, "result_type", json_string(result_type));
+	json_object_set_new(o, "results", list);
+	json_object_set_new(o, "facets", json_null());
+	return o;
+}
+
 static int render_user_list(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *o = json_object(), *list = json_array();
+	json_t *o, *list = json_array();
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	for (size_t i = 0; i < shown; i++)
 		json_array_append_new(list, fl_user_json(r, &c->users[i]));
-	json_object_set_new(o, "users", list);
+	o = list_reply(c, list, "users", "user");
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
 	return fl_req_reply(r, 200, o);
 }
@@ -471,6 +492,7 @@ int fl_user_list_text(struct fl_req *r, const char *text)
 	c->pg.cursor = 0; /* users page by offset */
 	c->role_filter = -1;
 	c->text = text;
+	c->as_results = 1;
 	return fl_req_read(r, tx_user_list, render_user_list);
 }
 
@@ -696,16 +718,16 @@ static int tx_org_list(fl_tx *tx, struct fl_req *r)
 static int render_org_list(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *o = json_object(), *list = json_array();
+	json_t *o, *list = json_array();
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	for (size_t i = 0; i < shown; i++)
 		json_array_append_new(list, fl_org_json(r, &c->orgs[i]));
-	json_object_set_new(o, "organizations", list);
+	o = list_reply(c, list, "organizations", "organization");
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
 	return fl_req_reply(r, 200, o);
 }
 
-int fl_org_list_text(struct fl_req *r, const char *text)
+static int org_list(struct fl_req *r, const char *text, int as_results)
 {
 	struct ctx *c = ctx_of(r);
 	int rc;
@@ -715,12 +737,18 @@ int fl_org_list_text(struct fl_req *r, const char *text)
 		return rc;
 	c->pg.cursor = 0;
 	c->text = text;
+	c->as_results = as_results;
 	return fl_req_read(r, tx_org_list, render_org_list);
+}
+
+int fl_org_list_text(struct fl_req *r, const char *text)
+{
+	return org_list(r, text, 1);
 }
 
 static int h_org_list(struct fl_req *r)
 {
-	return fl_org_list_text(r, NULL);
+	return org_list(r, NULL, 0);
 }
 
 static int h_org_users(struct fl_req *r)

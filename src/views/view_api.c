@@ -147,6 +147,8 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	struct fl_view *v = &c->view;
+	int rc;
+
 	v->title = (char *)c->in.title;
 	v->description = (char *)c->in.description;
 	v->active = c->in.has_active ? c->in.active : 1;
@@ -155,7 +157,9 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 	v->sort_by = (char *)(c->has_sort ? c->sort_by : "updated_at");
 	v->sort_desc = c->has_sort ? c->sort_desc : 1;
 	v->created_at = v->updated_at = fl_now();
-	return fl_store_view_insert(tx, v);
+	rc = fl_store_view_insert(tx, v);
+	/* answer with what was stored, defaults included */
+	return rc ? rc : fl_store_view_get(tx, v->id, &r->arena, v);
 }
 
 static int h_create(struct fl_req *r)
