@@ -99,6 +99,7 @@ class Server {
 		this.log = '';
 		this.users = {};
 		this.admin = null;
+		this.exits = []; // every exit after SIGTERM: {code, signal} (null: timed out)
 	}
 
 	get base() { return `http://127.0.0.1:${this.port}`; }
@@ -128,6 +129,13 @@ class Server {
 
 	async setup() {
 		this.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-api-'));
+		if (this.opts.database) {
+			// serve a copy of an existing database (a backup) with its users
+			await fs.copyFile(this.opts.database, path.join(this.dir, 'frontline.db'));
+			this.admin = this.opts.admin;
+			this.users = { ...(this.opts.users ?? {}) };
+			return;
+		}
 		this.admin = await this.addUser('admin', 'Ada Admin', 'admin@example.test');
 		this.users.admin = this.admin;
 		for (const n of this.opts.agents ?? [])
@@ -224,10 +232,21 @@ class Server {
 			if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
 				headers['content-type'] = 'application/json';
 		}
-		const r = await fetch(this.base + p, {
-			method, headers, body: payload,
-			signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
-		});
+		let r;
+		try {
+			r = await fetch(this.base + p, {
+				method, headers, body: payload,
+				signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+			});
+		} catch (err) {
+			// a crashed server: say so, with what it printed, not just "fetch failed"
+			if (this.proc && !this.exit)
+				await Promise.race([this.proc.exited, sleep(500)]);
+			if (this.exit)
+				throw new Error(`${method} ${p}: the server is gone (${JSON.stringify(this.exit)}); its output:\n` +
+					this.log.slice(-6000), { cause: err });
+			throw err;
+		}
 		const text = await r.text();
 		let json;
 		if (text && (r.headers.get('content-type') ?? '').includes('json')) {
@@ -252,8 +271,12 @@ class Server {
 		const p = this.proc;
 		if (!this.exit)
 			p.kill('SIGTERM');
-		const res = await Promise.race([p.exited, sleep(STOP_WAIT_MS).then(() => null)]);
+		let timer;
+		const res = await Promise.race([p.exited,
+			new Promise((r) => { timer = setTimeout(() => r(null), STOP_WAIT_MS); })]);
+		clearTimeout(timer);
 		this.proc = null;
+		this.exits.push(res);
 		if (!res) {
 			p.kill('SIGKILL');
 			await p.exited;
@@ -303,7 +326,8 @@ class Server {
  * Makes a data folder with an admin (admin@example.test, password
  * PASSWORD) and the named agents and end users (NAME@example.test), each
  * with an API token, then starts serving. Options: agents, endUsers,
- * bodyLimit, loginAttempts, env.
+ * bodyLimit, loginAttempts, env; or database (a database file to serve a copy
+ * of) with admin and users (the harness users it already holds).
  */
 export async function startServer(opts = {}) {
 	const s = new Server(opts);

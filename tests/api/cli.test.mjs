@@ -1,0 +1,79 @@
+// The command line: help, version, and the set-up commands an operator
+// runs (user add, token create) with the sanitizers' leak check on.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { runCli } from './lib/server.mjs';
+
+let dir;
+before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-cli-')); });
+after(async () => { if (dir) await fs.rm(dir, { recursive: true, force: true }); });
+
+describe('help and version', () => {
+	it('`frontline --help` exits 0 and lists the commands', async () => {
+		const r = await runCli(['--help']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^usage: frontline/m);
+		for (const c of ['serve', 'user add', 'token create', 'backup', 'version'])
+			assert.ok(r.stdout.includes(c), c);
+	});
+
+	for (const cmd of [['serve'], ['user', 'add'], ['token', 'create'], ['backup'], ['demo'], ['version']]) {
+		it(`\`frontline ${cmd.join(' ')} --help\` exits 0 and prints its usage`, async () => {
+			const r = await runCli([...cmd, '--help']);
+			assert.equal(r.code, 0, r.stderr);
+			assert.match(r.stdout, new RegExp(`usage: frontline ${cmd.join(' ')}`), r.stdout);
+		});
+	}
+
+	it('`frontline version` prints a version', async () => {
+		const r = await runCli(['version']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout.trim(), /^frontline \d+\.\d+\.\d+/);
+	});
+
+	it('an unknown command or option exits non-zero with usage on stderr', async () => {
+		let r = await runCli(['frobnicate']);
+		assert.notEqual(r.code, 0);
+		assert.match(r.stderr, /usage/);
+		r = await runCli(['serve', '--no-such-flag']);
+		assert.notEqual(r.code, 0);
+		assert.match(r.stderr, /usage/);
+	});
+});
+
+describe('set-up commands (leak check on)', () => {
+	it('`user add` exits 0 and prints the new id', async () => {
+		const r = await runCli(['user', 'add', '--data', dir, '--role', 'admin', '--name', 'Root',
+			'--email', 'root@example.test', '--password-stdin'], { input: 'a good long password\n' });
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout.trim(), /^\d+$/);
+	});
+
+	it('`token create` exits 0 and prints a 56-hex token', async () => {
+		const r = await runCli(['token', 'create', '--data', dir, '--email', 'root@example.test']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout.trim(), /^[0-9a-f]{56}$/);
+	});
+
+	it('`user add` refuses a short password, a bad role and a bad address (exit != 0)', async () => {
+		const base = ['user', 'add', '--data', dir, '--name', 'X', '--password-stdin'];
+		let r = await runCli([...base, '--role', 'agent', '--email', 'x@example.test'], { input: 'short\n', leaks: false });
+		assert.notEqual(r.code, 0);
+		r = await runCli([...base, '--role', 'wizard', '--email', 'x@example.test'], { input: 'long enough pw\n', leaks: false });
+		assert.notEqual(r.code, 0);
+		r = await runCli([...base, '--role', 'agent', '--email', 'not-an-address'], { input: 'long enough pw\n', leaks: false });
+		assert.notEqual(r.code, 0);
+		r = await runCli([...base, '--role', 'agent', '--email', 'ROOT@example.test'], { input: 'long enough pw\n', leaks: false });
+		assert.notEqual(r.code, 0, 'a duplicate address');
+	});
+
+	it('`token create` for an unknown address exits non-zero', async () => {
+		const r = await runCli(['token', 'create', '--data', dir, '--email', 'ghost@example.test'], { leaks: false });
+		assert.notEqual(r.code, 0);
+		assert.equal(r.stdout.trim(), '');
+	});
+});

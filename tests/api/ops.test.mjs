@@ -1,0 +1,253 @@
+// Durability and operations: restarts, crashes, concurrency, metrics,
+// graceful shutdown with requests in flight, backups.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { parseMetrics, runCli, sleep, startServer } from './lib/server.mjs';
+
+let srv, agent;
+const servers = [];
+
+before(async () => {
+	srv = await startServer({ agents: ['agent'] });
+	servers.push(srv);
+	({ agent } = srv.users);
+});
+after(async () => { await Promise.all(servers.map((s) => s.cleanup())); });
+
+async function allTickets(s = srv) {
+	const out = [];
+	let url = '/api/v2/tickets?page[size]=100';
+	while (url) {
+		const r = await s.api('GET', url);
+		assert.equal(r.status, 200, r.text);
+		out.push(...r.json.tickets);
+		url = r.json.meta.has_more ? `/api/v2/tickets?page[size]=100&page[after]=${r.json.meta.after_cursor}` : null;
+	}
+	return out;
+}
+
+describe('durability', () => {
+	it('a created ticket is there after SIGTERM and restart', async () => {
+		const t = await srv.ticket({ subject: 'Survives restart', body: 'persist me', tags: ['durable'] });
+		const u = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'pending', comment: { body: 'a reply' } } });
+		assert.equal(u.status, 200);
+		await srv.restart({ assertClean: false }); // exit codes are checked at the end of this file
+		const r = await srv.api('GET', `/api/v2/tickets/${t.id}`);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.ticket.subject, 'Survives restart');
+		assert.equal(r.json.ticket.status, 'pending');
+		assert.deepEqual(r.json.ticket.tags, ['durable']);
+		const c = await srv.api('GET', `/api/v2/tickets/${t.id}/comments`);
+		assert.deepEqual(c.json.comments.map((x) => x.body), ['persist me', 'a reply']);
+		const s = await srv.api('GET', '/api/v2/search?query=persist');
+		assert.deepEqual(s.json.results.map((x) => x.id), [t.id]);
+	});
+
+	it('every ticket answered with 201 is there after kill -9 and restart', async () => {
+		const answered = [];
+		for (let i = 0; i < 5; i++)
+			answered.push(await srv.ticket({ subject: `Before crash ${i}` }));
+		// and a burst still settling when the process dies
+		const burst = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+			srv.api('POST', '/api/v2/tickets', { ticket: { subject: `Burst ${i}`, comment: { body: 'b' } } })));
+		for (const r of burst) {
+			assert.equal(r.status, 201, r.text);
+			answered.push(r.json.ticket);
+		}
+		await srv.kill9();
+		await srv.start();
+		const ids = new Set((await allTickets()).map((t) => t.id));
+		for (const t of answered)
+			assert.ok(ids.has(t.id), `ticket ${t.id} (${t.subject}) was lost in the crash`);
+		const r = await srv.api('GET', `/api/v2/tickets/${answered[0].id}`);
+		assert.equal(r.json.ticket.subject, 'Before crash 0');
+	});
+});
+
+describe('concurrency', () => {
+	it('100 concurrent ticket creations all get 201 with distinct ids, and all are listed', async () => {
+		const before = (await srv.api('GET', '/api/v2/tickets/count')).json.count.value;
+		const rs = await Promise.all(Array.from({ length: 100 }, (_, i) =>
+			srv.api('POST', '/api/v2/tickets', { ticket: { subject: `Concurrent ${i}`, comment: { body: `body ${i}` } } },
+				{ auth: i % 2 ? agent : srv.admin })));
+		for (const r of rs)
+			assert.equal(r.status, 201, r.text);
+		const ids = rs.map((r) => r.json.ticket.id);
+		assert.equal(new Set(ids).size, 100, 'ids are not distinct');
+		const listed = new Map((await allTickets()).map((t) => [t.id, t]));
+		rs.forEach((r, i) => {
+			const t = listed.get(r.json.ticket.id);
+			assert.ok(t, `ticket ${r.json.ticket.id} is not listed`);
+			assert.equal(t.subject, `Concurrent ${i}`);
+		});
+		const after = (await srv.api('GET', '/api/v2/tickets/count')).json.count.value;
+		assert.equal(after, before + 100);
+	});
+
+	it('20 concurrent tickets from one new requester address make one end user', async () => {
+		const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+			srv.api('POST', '/api/v2/tickets', {
+				ticket: { subject: `Same person ${i}`, comment: { body: 'hi' },
+					requester: { email: 'burst.person@example.test', name: 'Burst Person' } },
+			})));
+		for (const r of rs)
+			assert.equal(r.status, 201, r.text);
+		assert.equal(new Set(rs.map((r) => r.json.ticket.requester_id)).size, 1);
+		const users = await srv.api('GET', '/api/v2/users?per_page=100');
+		assert.equal(users.json.users.filter((u) => u.email === 'burst.person@example.test').length, 1);
+	});
+
+	it('concurrent updates to one ticket all land in its audit trail', async () => {
+		const t = await srv.ticket({ subject: 'Hot ticket' });
+		const rs = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+			srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: `note ${i}`, public: false } } },
+				{ auth: agent })));
+		for (const r of rs)
+			assert.equal(r.status, 200, r.text);
+		const c = await srv.api('GET', `/api/v2/tickets/${t.id}/comments?per_page=100`);
+		assert.equal(c.json.comments.length, 31);
+		const a = await srv.api('GET', `/api/v2/tickets/${t.id}/audits`);
+		assert.equal(a.json.audits.length, 31);
+	});
+});
+
+describe('metrics and health', () => {
+	it('/healthz and /livez answer', async () => {
+		const h = await srv.api('GET', '/healthz', null, { auth: 'anonymous' });
+		assert.equal(h.status, 200);
+		assert.deepEqual(h.json, { status: 'ok' });
+		assert.equal((await srv.api('GET', '/livez', null, { auth: 'anonymous' })).status, 200);
+		assert.equal((await srv.api('HEAD', '/healthz', null, { auth: 'anonymous' })).status, 200);
+	});
+
+	it('/metrics shows request counts by route and status and a latency histogram', async () => {
+		for (let i = 0; i < 3; i++)
+			await srv.api('GET', '/healthz', null, { auth: 'anonymous' });
+		await srv.api('GET', '/api/v2/no/such/route');
+		await srv.api('GET', '/api/v2/tickets/999999');
+		const r = await srv.api('GET', '/metrics', null, { auth: 'anonymous' });
+		assert.equal(r.status, 200);
+		assert.match(r.headers.get('content-type'), /^text\/plain/);
+		assert.match(r.text, /# TYPE frontline_requests_total counter/);
+		assert.match(r.text, /# TYPE frontline_request_duration_seconds histogram/);
+		const m = parseMetrics(r.text);
+		const req = (labels) => m.find((x) => x.name === 'frontline_requests_total' &&
+			Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+		assert.ok(req({ method: 'GET', route: '/healthz', status: '200' })?.value >= 3, 'healthz 200s');
+		assert.ok(req({ method: 'POST', route: '/api/v2/tickets', status: '201' })?.value >= 100, 'ticket 201s');
+		assert.ok(req({ method: 'GET', route: '/api/v2/tickets/{id}', status: '404' })?.value >= 1, 'ticket 404s');
+		assert.ok(req({ route: 'unmatched', status: '404' })?.value >= 1, 'unmatched 404s');
+
+		const buckets = m.filter((x) => x.name === 'frontline_request_duration_seconds_bucket');
+		assert.ok(buckets.length >= 5);
+		assert.equal(buckets.at(-1).labels.le, '+Inf');
+		for (let i = 1; i < buckets.length; i++) {
+			assert.ok(buckets[i].value >= buckets[i - 1].value, 'histogram buckets are cumulative');
+			if (buckets[i].labels.le !== '+Inf')
+				assert.ok(Number(buckets[i].labels.le) > Number(buckets[i - 1].labels.le));
+		}
+		const count = m.find((x) => x.name === 'frontline_request_duration_seconds_count');
+		const sum = m.find((x) => x.name === 'frontline_request_duration_seconds_sum');
+		assert.equal(buckets.at(-1).value, count.value);
+		assert.ok(sum.value > 0);
+		const total = m.filter((x) => x.name === 'frontline_requests_total').reduce((a, x) => a + x.value, 0);
+		assert.equal(total, count.value, 'every counted request is in the histogram');
+	});
+});
+
+/** Opens a connection and sends a POST's headers and half its body. */
+function halfSent(port, token, body) {
+	return new Promise((resolve, reject) => {
+		const sock = net.connect(port, '127.0.0.1');
+		const res = { sock, data: '', closed: null, rest: null };
+		res.closed = new Promise((r) => sock.on('close', r));
+		sock.on('data', (d) => { res.data += d; });
+		sock.on('error', () => {});
+		sock.on('connect', () => {
+			const half = Math.floor(body.length / 2);
+			sock.write(`POST /api/v2/tickets HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+				`Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
+				body.slice(0, half));
+			res.rest = body.slice(half);
+			resolve(res);
+		});
+		sock.once('error', reject);
+	});
+}
+
+async function inFlight(s) {
+	const r = await s.api('GET', '/metrics', null, { auth: 'anonymous' });
+	const g = parseMetrics(r.text).find((x) => x.name === 'frontline_requests_in_flight');
+	return g ? g.value : -1;
+}
+
+describe('graceful shutdown', () => {
+	it('SIGTERM with 50 requests in flight: every one is answered, exit code 0', async () => {
+		const s = await startServer();
+		servers.push(s);
+		const bodies = Array.from({ length: 50 }, (_, i) =>
+			JSON.stringify({ ticket: { subject: `In flight ${i}`, comment: { body: `sent before SIGTERM ${i}` } } }));
+		const conns = await Promise.all(bodies.map((b) => halfSent(s.port, s.admin.token, b)));
+		// wait until the server holds all 50 (plus the /metrics request asking)
+		const deadline = Date.now() + 10_000;
+		let n;
+		while ((n = await inFlight(s)) < 51) {
+			assert.ok(Date.now() < deadline, `only ${n} requests in flight`);
+			await sleep(20);
+		}
+		s.proc.kill('SIGTERM');
+		await sleep(300); // the server is now draining
+		for (const c of conns)
+			c.sock.write(c.rest);
+		await Promise.all(conns.map((c) => Promise.race([c.closed, sleep(20_000)])));
+		const statuses = conns.map((c) => Number(/^HTTP\/1\.[01] (\d{3})/.exec(c.data)?.[1] ?? 0));
+		assert.deepEqual(statuses, Array(50).fill(201), `answers: ${statuses.join(',')}`);
+		const res = await s.stop({ assertClean: false });
+		assert.deepEqual(res, { code: 0, signal: null }, `exit after draining:\n${s.log.slice(-6000)}`);
+
+		await s.start();
+		const subjects = new Set((await allTickets(s)).map((t) => t.subject));
+		for (let i = 0; i < 50; i++)
+			assert.ok(subjects.has(`In flight ${i}`), `In flight ${i} is missing after restart`);
+		await s.stop({ assertClean: false });
+	});
+});
+
+describe('backup', () => {
+	it('`frontline backup` while serving makes a file a new server serves with the same tickets', async () => {
+		const t = await srv.ticket({ subject: 'In the backup', body: 'Ąžuolas ir sąskaita' });
+		const file = path.join(srv.dir, 'backup.db');
+		const r = await runCli(['backup', '--data', srv.dir, '--to', file]);
+		assert.equal(r.code, 0, `backup failed: ${r.stderr}`);
+		assert.ok((await fs.stat(file)).size > 0);
+		const again = await runCli(['backup', '--data', srv.dir, '--to', file], { leaks: false });
+		assert.notEqual(again.code, 0, 'a backup must not overwrite a file');
+
+		const original = await allTickets();
+		const copy = await startServer({ database: file, admin: srv.admin, users: srv.users });
+		servers.push(copy);
+		const restored = await allTickets(copy);
+		assert.deepEqual(restored.map((x) => [x.id, x.subject, x.status]), original.map((x) => [x.id, x.subject, x.status]));
+		const s = await copy.api('GET', '/api/v2/search?query=azuolas');
+		assert.deepEqual(s.json.results.map((x) => x.id), [t.id]);
+		const c = await copy.api('GET', `/api/v2/tickets/${t.id}/comments`);
+		assert.deepEqual(c.json.comments.map((x) => x.body), ['Ąžuolas ir sąskaita']);
+		// the copy is independent of the original
+		await copy.ticket({ subject: 'Only in the copy' });
+		assert.ok(!(await allTickets()).some((x) => x.subject === 'Only in the copy'));
+		const res = await copy.stop({ assertClean: false });
+		assert.ok(res);
+	});
+});
+
+it('every SIGTERM in this file ended with exit code 0 (no leaks or sanitizer reports)', async () => {
+	await srv.stop({ assertClean: false });
+	const all = servers.flatMap((s) => s.exits.map((e) => ({ port: s.port, exit: e, log: s.log })));
+	const bad = all.filter((x) => !x.exit || x.exit.code !== 0 || x.exit.signal !== null);
+	assert.deepEqual(bad.map((x) => x.exit), [],
+		`unclean exits:\n${bad.map((x) => x.log.slice(-3000)).join('\n----\n')}`);
+});
