@@ -617,9 +617,10 @@ static void test_input_parse_depth(void **state)
 
 	/* deep nesting must be refused even when the JSON is broken after it */
 	z = repeat("[", 100000);
-	char *body = malloc(strlen(z) + 8);
+	size_t cap = strlen(z) + 8;
+	char *body = malloc(cap);
 	assert_non_null(body);
-	sprintf(body, "{\"a\":%s", z);
+	snprintf(body, cap, "{\"a\":%s", z);
 	assert_int_equal(jparse(body, &v, &e), FL_EMALFORMED);
 	assert_null(v);
 	free(body);
@@ -868,15 +869,16 @@ static void test_decode_lengths_in_characters(void **state)
 	struct in in;
 	struct fl_err e;
 	char *s300 = repeat("Ж", 300), *s301 = repeat("Ж", 301);
-	char *body = malloc(strlen(s301) + 64);
+	size_t cap = strlen(s301) + 64;
+	char *body = malloc(cap);
 	(void)state;
 
 	assert_non_null(body);
 	assert_int_equal(strlen(s300), 600); /* bytes */
-	sprintf(body, "{\"name\":\"%s\"}", s300);
+	snprintf(body, cap, "{\"name\":\"%s\"}", s300);
 	assert_int_equal(decode(body, &in, &e), 0);
 	assert_string_equal(in.name, s300);
-	sprintf(body, "{\"name\":\"%s\"}", s301);
+	snprintf(body, cap, "{\"name\":\"%s\"}", s301);
 	expect_invalid(body, "name", "TooLong");
 	assert_int_equal(decode(body, &in, &e), FL_EINVAL);
 	assert_non_null(strstr(e.msg, "300"));
