@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,20 +496,20 @@ static void test_limits(void **state)
 	/* terms: 32 fit, 33 do not */
 	q[0] = 0;
 	for (int i = 0; i < 32; i++)
-		sprintf(q + strlen(q), "w%d ", i);
+		snprintf(q + strlen(q), sizeof q - strlen(q), "w%d ", i);
 	parse_ok(q);
 	assert_int_equal(f.ntext, 32);
-	strcat(q, "w32");
+	cat(q, sizeof q, "w32");
 	parse_bad(q, "TooManyTerms");
 
 	/* field terms count too */
 	q[0] = 0;
 	for (int i = 0; i < 33; i++)
-		strcat(q, "status:open ");
+		cat(q, sizeof q, "status:open ");
 	parse_bad(q, "TooManyTerms");
 	q[0] = 0;
 	for (int i = 0; i < 33; i++)
-		strcat(q, "-x ");
+		cat(q, sizeof q, "-x ");
 	parse_bad(q, "TooManyTerms");
 }
 

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -850,8 +852,8 @@ static void test_create_subject_truncated(void **state)
 	/* 100 Cyrillic letters on the first line: 80 characters (160 bytes) */
 	body[0] = 0;
 	for (int i = 0; i < 100; i++)
-		strcat(body, "Ж");
-	strcat(body, "\nsecond line");
+		cat(body, sizeof body, "Ж");
+	cat(body, sizeof body, "\nsecond line");
 	t = must_load(new_ticket(g_agent, g_alice.id, body));
 	assert_true(fl_utf8_valid(t.subject, strlen(t.subject)));
 	assert_int_equal(fl_utf8_len(t.subject, strlen(t.subject)), 80);
@@ -867,7 +869,7 @@ static void test_create_subject_truncated(void **state)
 
 	/* a mixed line cut exactly after the 80th character */
 	memset(body, 'a', 79);
-	strcpy(body + 79, "ąčę and more");
+	snprintf(body + 79, sizeof body - 79, "%s", "ąčę and more");
 	t = must_load(new_ticket(g_agent, g_alice.id, body));
 	assert_int_equal(fl_utf8_len(t.subject, strlen(t.subject)), 80);
 	assert_int_equal(strlen(t.subject), 81);
@@ -914,9 +916,9 @@ static void test_create_validation(void **state)
 	expect_create_invalid(g_agent, &p, "subject");
 	subject[0] = 0;
 	for (int i = 0; i < 300; i++)
-		strcat(subject, "Ж");
+		cat(subject, sizeof subject, "Ж");
 	assert_int_equal(create(g_agent, &p, NULL, &e), 0); /* 600 bytes, 300 characters */
-	strcat(subject, "Ж");
+	cat(subject, sizeof subject, "Ж");
 	expect_create_invalid(g_agent, &p, "subject");
 
 	/* references */
