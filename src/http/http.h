@@ -32,6 +32,7 @@ struct fl_route {
 	fl_handler handler;
 	int role;            /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
 	size_t body_limit;   /* 0: the configured default */
+	size_t ctx_size;     /* the handler's state: r->ctx gets this many zeroed bytes */
 };
 
 #define FL_REQ_MAX_HEADERS 6

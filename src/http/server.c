@@ -364,6 +364,8 @@ static enum MHD_Result run(struct fl_req *r)
 		if (rc)
 			return respond_error(r, rc);
 	}
+	if (rt->ctx_size && !(r->ctx = fl_arena_alloc(&r->arena, rt->ctx_size)))
+		return respond_error(r, FL_ENOMEM);
 	return finish(r, rt->handler(r));
 }
 

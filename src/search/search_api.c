@@ -80,12 +80,9 @@ static char *words(struct fl_req *r, const struct fl_filter *f)
 static int prepare(struct fl_req *r, struct ctx **out)
 {
 	const char *q = fl_req_arg(r, "query");
-	struct ctx *c = fl_arena_alloc(&r->arena, sizeof *c);
+	struct ctx *c = r->ctx;
 	int rc;
 
-	if (!c)
-		return FL_ENOMEM;
-	r->ctx = c;
 	if (!q)
 		return fl_req_fail(r, FL_EMALFORMED, "query", "InvalidQuery",
 				   "the query parameter is required");
@@ -150,7 +147,7 @@ static int h_count(struct fl_req *r)
 }
 
 const struct fl_route fl_search_routes[] = {
-	{"GET", "/api/v2/search", h_search, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/search/count", h_count, FL_ROLE_END_USER, 0},
+	{"GET", "/api/v2/search", h_search, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/search/count", h_count, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{0},
 };

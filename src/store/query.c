@@ -137,3 +137,35 @@ int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	*out = st;
 	return 0;
 }
+
+int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, size_t size)
+{
+	void *row = fl_arena_alloc(a, size);
+	int rc = row ? tx->drv->step(st) : FL_ENOMEM;
+
+	if (rc == 1)
+		rc = read(tx, st, a, row);
+	else if (rc == 0)
+		rc = FL_ENOTFOUND;
+	tx->drv->done(st);
+	if (!rc)
+		memcpy(out, row, size);
+	return rc;
+}
+
+int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
+	      size_t max, void **out, size_t *n)
+{
+	char *rows = fl_arena_alloc(a, (max ? max : 1) * size);
+	size_t k = 0;
+	int rc = rows ? 0 : FL_ENOMEM;
+
+	while (!rc && k < max && (rc = tx->drv->step(st)) == 1)
+		rc = read(tx, st, a, rows + size * k++);
+	tx->drv->done(st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return 0;
+}

@@ -35,6 +35,17 @@ int64_t fl_col_int(fl_tx *tx, fl_stmt *st, int col);
  * caller checks *err). */
 char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err);
 
+/* Reads the current row of st into row (a struct of the caller's kind),
+ * copying strings into a; returns 0 or FL_ENOMEM. */
+typedef int (*fl_row_fn)(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row);
+
+/* Steps st once and reads the row into out (size bytes), which is written
+ * only on success; FL_ENOTFOUND when there is no row. Releases st. */
+int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, size_t size);
+/* Reads up to max rows into an array allocated in a (*out, *n). Releases st. */
+int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
+	      size_t max, void **out, size_t *n);
+
 /* Parameters of SQL built at run time. */
 struct fl_param {
 	int is_text;

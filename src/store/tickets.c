@@ -12,8 +12,9 @@
 	"t.created_at, t.updated_at, t.solved_at, t.deleted_at"
 #define TICKET_NCOLS 18
 
-static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
+static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
+	struct fl_ticket *t = row;
 	int err = 0;
 	memset(t, 0, sizeof *t);
 	t->id = fl_col_int(tx, st, 0);
@@ -76,18 +77,17 @@ int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *ou
 		"SELECT " TICKET_COLS
 		" FROM tickets t"
 		" WHERE t.id = ?";
+	struct fl_ticket t;
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
 
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		rc = read_ticket(tx, st, a, out);
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	return rc ? rc : read_ticket_lists(tx, a, out);
+	if (!rc)
+		rc = fl_q_one(tx, st, read_ticket, a, &t, sizeof t);
+	if (!rc)
+		rc = read_ticket_lists(tx, a, &t);
+	if (!rc)
+		*out = t;
+	return rc;
 }
 
 /* Replaces the ticket's tags and/or CCs; fresh is set for a new ticket,
@@ -393,7 +393,7 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 			     : (pg->sort == FL_SORT_RELEVANCE ? FL_SORT_UPDATED : pg->sort);
 	const char *dir = pg->desc && !relevance ? " DESC" : "";
 	size_t want = pg->limit + 1, k = 0;
-	struct fl_ticket *rows;
+	struct fl_ticket *rows = NULL;
 	fl_stmt *st;
 	char *text_q = NULL;
 	int rc;
@@ -433,22 +433,13 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	if (!rc)
 		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
 	fl_buf_free(&w.sql);
-	if (rc)
-		return rc;
-	rows = fl_arena_alloc(a, want * sizeof *rows);
-	if (!rows) {
-		fl_q_done(tx, st);
-		return FL_ENOMEM;
-	}
-	while (k < want && (rc = fl_q_step(tx, st)) == 1)
-		if ((rc = read_ticket(tx, st, a, &rows[k++])))
-			break;
-	fl_q_done(tx, st);
-	for (size_t i = 0; i < k && rc >= 0; i++)
+	if (!rc)
+		rc = fl_q_rows(tx, st, read_ticket, a, sizeof *rows, want, (void **)&rows, &k);
+	for (size_t i = 0; i < k && !rc; i++)
 		rc = read_ticket_lists(tx, a, &rows[i]);
-	if (rc >= 0 && f->ntext)
+	if (!rc && f->ntext)
 		rc = fill_snippets(tx, f, a, rows, k < pg->limit ? k : pg->limit);
-	if (rc < 0)
+	if (rc)
 		return rc;
 	*out = rows;
 	*n = k;
@@ -505,6 +496,21 @@ int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
 			 (int64_t)c->public);
 }
 
+static int read_comment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	struct fl_comment *c = row;
+	int err = 0;
+	c->id = fl_col_int(tx, st, 0);
+	c->ticket_id = fl_col_int(tx, st, 1);
+	c->author_id = fl_col_int(tx, st, 2);
+	c->public = (int)fl_col_int(tx, st, 3);
+	c->body = fl_col_text(tx, st, 4, a, &err);
+	c->html_body = fl_col_text(tx, st, 5, a, &err);
+	c->channel = (int)fl_col_int(tx, st, 6);
+	c->created_at = fl_col_int(tx, st, 7);
+	return err;
+}
+
 int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 			  const struct fl_page *pg, fl_arena *a,
 			  struct fl_comment **out, size_t *n)
@@ -525,36 +531,14 @@ int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 		"   AND id < ?"
 		" ORDER BY id DESC"
 		" LIMIT ? OFFSET ?";
-	size_t want = pg->limit + 1, k = 0;
-	struct fl_comment *rows = fl_arena_alloc(a, want * sizeof *rows);
+	size_t want = pg->limit + 1;
 	int64_t after = pg->has_after ? pg->after_id : (pg->desc ? INT64_MAX : 0);
 	fl_stmt *st;
-	int rc, err = 0;
+	int rc = fl_q(tx, pg->desc ? sql_desc : sql_asc, 0, &st, "iiiii", ticket_id,
+		      (int64_t)public_only, after, (int64_t)want,
+		      (int64_t)(pg->has_after ? 0 : pg->offset));
 
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q(tx, pg->desc ? sql_desc : sql_asc, 0, &st, "iiiii", ticket_id,
-		  (int64_t)public_only, after, (int64_t)want,
-		  (int64_t)(pg->has_after ? 0 : pg->offset));
-	if (rc)
-		return rc;
-	while (k < want && (rc = fl_q_step(tx, st)) == 1) {
-		struct fl_comment *c = &rows[k++];
-		c->id = fl_col_int(tx, st, 0);
-		c->ticket_id = fl_col_int(tx, st, 1);
-		c->author_id = fl_col_int(tx, st, 2);
-		c->public = (int)fl_col_int(tx, st, 3);
-		c->body = fl_col_text(tx, st, 4, a, &err);
-		c->html_body = fl_col_text(tx, st, 5, a, &err);
-		c->channel = (int)fl_col_int(tx, st, 6);
-		c->created_at = fl_col_int(tx, st, 7);
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
-	*out = rows;
-	*n = k;
-	return 0;
+	return rc ? rc : fl_q_rows(tx, st, read_comment, a, sizeof **out, want, (void **)out, n);
 }
 
 /* audits */

@@ -10,8 +10,9 @@
 	"notes, details, tags, password_hash, must_change_password, active, " \
 	"suspended, created_at, updated_at, last_login_at"
 
-static int read_user(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_user *u)
+static int read_user(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
+	struct fl_user *u = row;
 	int err = 0;
 	u->id = fl_col_int(tx, st, 0);
 	u->role = (int)fl_col_int(tx, st, 1);
@@ -38,24 +39,13 @@ static int one_user(fl_tx *tx, const char *sql, fl_arena *a, struct fl_user *out
 		    const char *fmt, ...)
 {
 	fl_stmt *st;
-	struct fl_user u = {0};
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
 	rc = fl_q_v(tx, sql, 0, &st, fmt, ap);
 	va_end(ap);
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		rc = read_user(tx, st, a, &u);
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*out = u;
-	return rc;
+	return rc ? rc : fl_q_one(tx, st, read_user, a, out, sizeof *out);
 }
 
 int fl_store_user_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_user *out)
@@ -153,9 +143,7 @@ int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
 	char *like = NULL;
-	struct fl_user *rows;
 	fl_stmt *st;
-	size_t k = 0;
 	int rc;
 
 	if (text) {
@@ -174,26 +162,10 @@ int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 	}
 	rc = fl_q_int(tx, sql_count, total, "iiiittt", (int64_t)role, (int64_t)role,
 		      org_id, org_id, like, like, like);
-	if (rc)
-		return rc;
-	rows = fl_arena_alloc(a, (limit ? limit : 1) * sizeof *rows);
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q(tx, sql, 0, &st, "iiiitttii", (int64_t)role, (int64_t)role,
-		  org_id, org_id, like, like, like, (int64_t)limit, (int64_t)offset);
-	if (rc)
-		return rc;
-	while (k < limit && (rc = fl_q_step(tx, st)) == 1) {
-		rc = read_user(tx, st, a, &rows[k++]);
-		if (rc)
-			break;
-	}
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = rows;
-	*n = k;
-	return 0;
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "iiiitttii", (int64_t)role, (int64_t)role,
+			  org_id, org_id, like, like, like, (int64_t)limit, (int64_t)offset);
+	return rc ? rc : fl_q_rows(tx, st, read_user, a, sizeof **out, limit, (void **)out, n);
 }
 
 int fl_store_user_count(fl_tx *tx, int64_t *n)
@@ -213,6 +185,20 @@ int fl_store_identity_add(fl_tx *tx, struct fl_identity *id)
 			id->created_at);
 }
 
+static int read_identity(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	struct fl_identity *r = row;
+	int err = 0;
+	r->id = fl_col_int(tx, st, 0);
+	r->user_id = fl_col_int(tx, st, 1);
+	r->type = (int)fl_col_int(tx, st, 2);
+	r->value = fl_col_text(tx, st, 3, a, &err);
+	r->primary = (int)fl_col_int(tx, st, 4);
+	r->verified = (int)fl_col_int(tx, st, 5);
+	r->created_at = fl_col_int(tx, st, 6);
+	return err;
+}
+
 int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
 			   struct fl_identity **out, size_t *n)
 {
@@ -222,38 +208,16 @@ int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
 		" WHERE user_id = ?"
 		" ORDER BY id"
 		" LIMIT 100";
-	struct fl_identity *rows = fl_arena_alloc(a, 100 * sizeof *rows);
 	fl_stmt *st;
-	size_t k = 0;
-	int rc, err = 0;
-
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q(tx, sql, 0, &st, "i", user_id);
-	if (rc)
-		return rc;
-	while ((rc = fl_q_step(tx, st)) == 1) {
-		struct fl_identity *r = &rows[k++];
-		r->id = fl_col_int(tx, st, 0);
-		r->user_id = fl_col_int(tx, st, 1);
-		r->type = (int)fl_col_int(tx, st, 2);
-		r->value = fl_col_text(tx, st, 3, a, &err);
-		r->primary = (int)fl_col_int(tx, st, 4);
-		r->verified = (int)fl_col_int(tx, st, 5);
-		r->created_at = fl_col_int(tx, st, 6);
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
-	*out = rows;
-	*n = k;
-	return 0;
+	int rc = fl_q(tx, sql, 0, &st, "i", user_id);
+	return rc ? rc : fl_q_rows(tx, st, read_identity, a, sizeof **out, 100, (void **)out, n);
 }
 
 /* organizations */
 
-static int read_org(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_org *o)
+static int read_org(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
+	struct fl_org *o = row;
 	int err = 0;
 	o->id = fl_col_int(tx, st, 0);
 	o->name = fl_col_text(tx, st, 1, a, &err);
@@ -272,21 +236,9 @@ int fl_store_org_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_org *out)
 		"SELECT id, name, details, notes, domain_names, tags, created_at, updated_at"
 		" FROM organizations"
 		" WHERE id = ?";
-	struct fl_org o = {0};
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		rc = read_org(tx, st, a, &o);
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*out = o;
-	return rc;
+	return rc ? rc : fl_q_one(tx, st, read_org, a, out, sizeof *out);
 }
 
 int fl_store_org_insert(fl_tx *tx, struct fl_org *o)
@@ -333,33 +285,19 @@ int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
 		" WHERE ? IS NULL OR instr(lower(name), lower(?)) > 0"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
-	struct fl_org *rows = fl_arena_alloc(a, (limit ? limit : 1) * sizeof *rows);
 	fl_stmt *st;
-	size_t k = 0;
-	int rc;
+	int rc = fl_q_int(tx, sql_count, total, "tt", text, text);
 
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q_int(tx, sql_count, total, "tt", text, text);
 	if (!rc)
 		rc = fl_q(tx, sql, 0, &st, "ttii", text, text, (int64_t)limit, (int64_t)offset);
-	if (rc)
-		return rc;
-	while (k < limit && (rc = fl_q_step(tx, st)) == 1)
-		if ((rc = read_org(tx, st, a, &rows[k++])))
-			break;
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = rows;
-	*n = k;
-	return 0;
+	return rc ? rc : fl_q_rows(tx, st, read_org, a, sizeof **out, limit, (void **)out, n);
 }
 
 /* groups */
 
-static int read_group(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_group *g)
+static int read_group(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
+	struct fl_group *g = row;
 	int err = 0;
 	g->id = fl_col_int(tx, st, 0);
 	g->name = fl_col_text(tx, st, 1, a, &err);
@@ -376,21 +314,9 @@ int fl_store_group_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out)
 		"SELECT id, name, description, deleted, created_at, updated_at"
 		" FROM agent_groups"
 		" WHERE id = ?";
-	struct fl_group g = {0};
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		rc = read_group(tx, st, a, &g);
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*out = g;
-	return rc;
+	return rc ? rc : fl_q_one(tx, st, read_group, a, out, sizeof *out);
 }
 
 int fl_store_group_insert(fl_tx *tx, struct fl_group *g)
@@ -426,27 +352,12 @@ int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
 		" WHERE deleted = 0"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
-	struct fl_group *rows = fl_arena_alloc(a, (limit ? limit : 1) * sizeof *rows);
 	fl_stmt *st;
-	size_t k = 0;
-	int rc;
+	int rc = fl_q_int(tx, sql_count, total, "");
 
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q_int(tx, sql_count, total, "");
 	if (!rc)
 		rc = fl_q(tx, sql, 0, &st, "ii", (int64_t)limit, (int64_t)offset);
-	if (rc)
-		return rc;
-	while (k < limit && (rc = fl_q_step(tx, st)) == 1)
-		if ((rc = read_group(tx, st, a, &rows[k++])))
-			break;
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = rows;
-	*n = k;
-	return 0;
+	return rc ? rc : fl_q_rows(tx, st, read_group, a, sizeof **out, limit, (void **)out, n);
 }
 
 int fl_store_group_member_add(fl_tx *tx, int64_t group_id, int64_t user_id)

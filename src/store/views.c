@@ -4,8 +4,9 @@
 #define VIEW_COLS \
 	"id, title, description, active, position, conditions, sort_by, sort_desc, created_at, updated_at"
 
-static int read_view(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_view *v)
+static int read_view(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
+	struct fl_view *v = row;
 	int err = 0;
 	v->id = fl_col_int(tx, st, 0);
 	v->title = fl_col_text(tx, st, 1, a, &err);
@@ -26,21 +27,9 @@ int fl_store_view_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_view *out)
 		"SELECT " VIEW_COLS
 		" FROM views"
 		" WHERE id = ?";
-	struct fl_view v = {0};
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		rc = read_view(tx, st, a, &v);
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*out = v;
-	return rc;
+	return rc ? rc : fl_q_one(tx, st, read_view, a, out, sizeof *out);
 }
 
 int fl_store_view_insert(fl_tx *tx, struct fl_view *v)
@@ -85,23 +74,7 @@ int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a,
 		" WHERE ? = 0 OR active = 1"
 		" ORDER BY position, id"
 		" LIMIT 200";
-	struct fl_view *rows = fl_arena_alloc(a, 200 * sizeof *rows);
 	fl_stmt *st;
-	size_t k = 0;
-	int rc;
-
-	if (!rows)
-		return FL_ENOMEM;
-	rc = fl_q(tx, sql, 0, &st, "i", (int64_t)active_only);
-	if (rc)
-		return rc;
-	while ((rc = fl_q_step(tx, st)) == 1)
-		if ((rc = read_view(tx, st, a, &rows[k++])))
-			break;
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = rows;
-	*n = k;
-	return 0;
+	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)active_only);
+	return rc ? rc : fl_q_rows(tx, st, read_view, a, sizeof **out, 200, (void **)out, n);
 }

@@ -84,13 +84,6 @@ struct ctx {
 	int64_t total;
 };
 
-static struct ctx *ctx_of(struct fl_req *r)
-{
-	if (!r->ctx)
-		r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx));
-	return r->ctx;
-}
-
 /* Checks custom_fields: an array of {"id": positive integer, "value": …}. */
 static int check_custom_fields(struct fl_req *r, json_t *v)
 {
@@ -317,10 +310,8 @@ static int render_ok(struct fl_req *r) { return render_one(r, 200); }
 
 static int h_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_ticket(r, c, 1)))
 		return rc;
 	if (c->in.has_requester_obj && !fl_ticket_sees_private(&r->actor))
@@ -337,8 +328,6 @@ static int tx_show(fl_tx *tx, struct fl_req *r)
 
 static int h_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_show, render_ok);
 }
 
@@ -350,10 +339,8 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 
 static int h_update(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_ticket(r, c, 0)))
 		return rc;
 	return fl_req_write(r, tx_update, render_ok);
@@ -415,10 +402,8 @@ static int list_filtered(struct fl_req *r, struct ctx *c, int sort, int desc)
 
 static int h_list(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int sort, desc, rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_ticket_sort_arg(r, FL_SORT_ID, 0, &sort, &desc)))
 		return rc;
 	return list_filtered(r, c, sort, desc);
@@ -426,9 +411,11 @@ static int h_list(struct fl_req *r)
 
 int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc)
 {
-	struct ctx *c = ctx_of(r);
+	/* called from other domains' handlers: this domain's own state */
+	struct ctx *c = fl_arena_alloc(&r->arena, sizeof *c);
 	if (!c)
 		return FL_ENOMEM;
+	r->ctx = c;
 	c->f = *f;
 	return list_filtered(r, c, sort, desc);
 }
@@ -450,10 +437,8 @@ static int render_count(struct fl_req *r)
 
 static int h_count(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_ticket_scope(&r->actor, &c->f)))
 		return rc;
 	return fl_req_read(r, tx_count, render_count);
@@ -488,11 +473,9 @@ static int render_comments(struct fl_req *r)
 
 static int h_comments(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	const char *order = fl_req_arg(r, "sort_order");
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
 	c->page = (struct fl_page){FL_SORT_ID, order && !strcmp(order, "desc"),
@@ -550,19 +533,17 @@ static int render_audits(struct fl_req *r)
 
 static int h_audits(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_audits, render_audits);
 }
 
 const struct fl_route fl_ticket_routes[] = {
-	{"GET", "/api/v2/tickets", h_list, FL_ROLE_END_USER, 0},
-	{"POST", "/api/v2/tickets", h_create, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/tickets/count", h_count, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/tickets/{id}", h_show, FL_ROLE_END_USER, 0},
-	{"PUT", "/api/v2/tickets/{id}", h_update, FL_ROLE_END_USER, 0},
-	{"DELETE", "/api/v2/tickets/{id}", h_delete, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/tickets/{id}/comments", h_comments, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/tickets/{id}/audits", h_audits, FL_ROLE_AGENT, 0},
+	{"GET", "/api/v2/tickets", h_list, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/tickets", h_create, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/count", h_count, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/{id}", h_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/tickets/{id}", h_update, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/tickets/{id}", h_delete, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/{id}/comments", h_comments, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/{id}/audits", h_audits, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{0},
 };

@@ -111,13 +111,6 @@ struct ctx {
 	int as_results; /* render as search results: {"results": [{…, "result_type"}]} */
 };
 
-static struct ctx *ctx_of(struct fl_req *r)
-{
-	if (!r->ctx)
-		r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx));
-	return r->ctx;
-}
-
 /* Hashes a password in the handler, outside any transaction: argon2id takes
  * tens of milliseconds that the writer must not spend. */
 static int hash_password(struct fl_req *r, const char *password, char **out)
@@ -309,10 +302,8 @@ static int tx_user_create(fl_tx *tx, struct fl_req *r)
 
 static int h_user_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_user(r, c)))
 		return rc;
 	if (!c->u.has_name || !c->u.name || !*c->u.name)
@@ -337,8 +328,6 @@ static int tx_user_show(fl_tx *tx, struct fl_req *r)
 
 static int h_user_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_user_show, render_user);
 }
 
@@ -352,8 +341,6 @@ static int render_me(struct fl_req *r)
 
 static int h_user_me(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_user_show, render_me);
 }
 
@@ -412,10 +399,8 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 
 static int h_user_update(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_user(r, c)))
 		return rc;
 	if (c->u.has_password && (rc = hash_password(r, c->u.password, &c->hash)))
@@ -438,8 +423,6 @@ static int tx_user_delete(fl_tx *tx, struct fl_req *r)
 
 static int h_user_delete(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_write(r, tx_user_delete, render_user);
 }
 
@@ -481,9 +464,18 @@ static int render_user_list(struct fl_req *r)
 }
 
 /* Users search as GET /api/v2/search does for type:user (search_api.c). */
+/* For other domains' handlers (search): allocates this domain's state. */
+static struct ctx *own_ctx(struct fl_req *r)
+{
+	struct ctx *c = fl_arena_alloc(&r->arena, sizeof *c);
+	if (c)
+		r->ctx = c;
+	return c;
+}
+
 int fl_user_list_text(struct fl_req *r, const char *text)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = own_ctx(r);
 	int rc;
 	if (!c)
 		return FL_ENOMEM;
@@ -498,11 +490,9 @@ int fl_user_list_text(struct fl_req *r, const char *text)
 
 static int h_user_list(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	const char *role = fl_req_arg(r, "role");
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
 	c->pg.cursor = 0;
@@ -533,8 +523,6 @@ static int render_idents(struct fl_req *r)
 
 static int h_idents(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_idents, render_idents);
 }
 
@@ -564,12 +552,10 @@ static int render_ident(struct fl_req *r)
 
 static int h_ident_add(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	json_t *v = object_arg(r, "identity");
 	char *value;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if (!v)
 		return FL_EMALFORMED;
 	if ((rc = fl_input_decode(v, ident_fields, &c->id, &r->arena, &r->err)))
@@ -632,10 +618,8 @@ static int tx_org_create(fl_tx *tx, struct fl_req *r)
 
 static int h_org_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_org(r, c)))
 		return rc;
 	if (!c->o.has_name)
@@ -652,8 +636,6 @@ static int tx_org_show(fl_tx *tx, struct fl_req *r)
 
 static int h_org_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_org_show, render_org);
 }
 
@@ -680,10 +662,8 @@ static int tx_org_update(fl_tx *tx, struct fl_req *r)
 
 static int h_org_update(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_org(r, c)))
 		return rc;
 	return fl_req_write(r, tx_org_update, render_org);
@@ -703,8 +683,6 @@ static int render_nothing(struct fl_req *r)
 
 static int h_org_delete(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_write(r, tx_org_delete, render_nothing);
 }
 
@@ -727,12 +705,9 @@ static int render_org_list(struct fl_req *r)
 	return fl_req_reply(r, 200, o);
 }
 
-static int org_list(struct fl_req *r, const char *text, int as_results)
+static int org_list(struct fl_req *r, struct ctx *c, const char *text, int as_results)
 {
-	struct ctx *c = ctx_of(r);
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
 	c->pg.cursor = 0;
@@ -743,20 +718,19 @@ static int org_list(struct fl_req *r, const char *text, int as_results)
 
 int fl_org_list_text(struct fl_req *r, const char *text)
 {
-	return org_list(r, text, 1);
+	struct ctx *c = own_ctx(r);
+	return c ? org_list(r, c, text, 1) : FL_ENOMEM;
 }
 
 static int h_org_list(struct fl_req *r)
 {
-	return org_list(r, NULL, 0);
+	return org_list(r, r->ctx, NULL, 0);
 }
 
 static int h_org_users(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
 	c->pg.cursor = 0;
@@ -802,10 +776,8 @@ static int tx_group_create(fl_tx *tx, struct fl_req *r)
 
 static int h_group_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_group(r, c, 1)))
 		return rc;
 	r->status = 201;
@@ -820,8 +792,6 @@ static int tx_group_show(fl_tx *tx, struct fl_req *r)
 
 static int h_group_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_group_show, render_group);
 }
 
@@ -841,10 +811,8 @@ static int tx_group_update(fl_tx *tx, struct fl_req *r)
 
 static int h_group_update(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_group(r, c, 0)))
 		return rc;
 	return fl_req_write(r, tx_group_update, render_group);
@@ -863,8 +831,6 @@ static int tx_group_delete(fl_tx *tx, struct fl_req *r)
 
 static int h_group_delete(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_write(r, tx_group_delete, render_nothing);
 }
 
@@ -889,10 +855,8 @@ static int render_group_list(struct fl_req *r)
 
 static int h_group_list(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
 	c->pg.cursor = 0;
@@ -976,15 +940,10 @@ static int login_checked(struct fl_req *r)
 
 static int h_login(struct fl_req *r)
 {
-	struct ctx *c;
-	struct login_in *in;
+	struct ctx *c = r->ctx;
+	struct login_in *in = login_of(r);
 	int rc;
 
-	r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx) + sizeof(struct login_in));
-	if (!r->ctx)
-		return FL_ENOMEM;
-	c = r->ctx;
-	in = login_of(r);
 	if (!r->body)
 		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest",
 				   "send {\"email\": …, \"password\": …}");
@@ -1016,8 +975,6 @@ static int tx_session_show(fl_tx *tx, struct fl_req *r)
 
 static int h_session_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_session_show, render_session);
 }
 
@@ -1096,13 +1053,9 @@ static int password_checked(struct fl_req *r)
 
 static int h_password(struct fl_req *r)
 {
-	struct password_in *in;
+	struct password_in *in = password_of(r);
 	int rc;
 
-	r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx) + sizeof(struct password_in));
-	if (!r->ctx)
-		return FL_ENOMEM;
-	in = password_of(r);
 	if (!r->body)
 		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest",
 				   "send {\"previous_password\": …, \"password\": …}");
@@ -1133,11 +1086,9 @@ static int render_token(struct fl_req *r)
 
 static int h_token_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	json_t *t = r->body ? json_object_get(r->body, "api_token") : NULL;
 	const char *d = json_string_value(json_object_get(t, "description"));
-	if (!c)
-		return FL_ENOMEM;
 	if (d && fl_utf8_len(d, strlen(d)) > 255)
 		return fl_req_fail(r, FL_EINVAL, "description", "TooLong",
 				   "description: is too long (maximum is 255 characters)");
@@ -1146,29 +1097,31 @@ static int h_token_create(struct fl_req *r)
 }
 
 const struct fl_route fl_user_routes[] = {
-	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0},
-	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/users/{id}", h_user_show, FL_ROLE_AGENT, 0},
-	{"PUT", "/api/v2/users/{id}", h_user_update, FL_ROLE_AGENT, 0},
-	{"DELETE", "/api/v2/users/{id}", h_user_delete, FL_ROLE_ADMIN, 0},
-	{"GET", "/api/v2/users/{id}/identities", h_idents, FL_ROLE_AGENT, 0},
-	{"POST", "/api/v2/users/{id}/identities", h_ident_add, FL_ROLE_AGENT, 0},
-	{"PUT", "/api/v2/users/{id}/password", h_password, FL_ROLE_END_USER, 0},
-	{"GET", "/api/v2/organizations", h_org_list, FL_ROLE_AGENT, 0},
-	{"POST", "/api/v2/organizations", h_org_create, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/organizations/{id}", h_org_show, FL_ROLE_AGENT, 0},
-	{"PUT", "/api/v2/organizations/{id}", h_org_update, FL_ROLE_AGENT, 0},
-	{"DELETE", "/api/v2/organizations/{id}", h_org_delete, FL_ROLE_ADMIN, 0},
-	{"GET", "/api/v2/organizations/{id}/users", h_org_users, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/groups", h_group_list, FL_ROLE_AGENT, 0},
-	{"POST", "/api/v2/groups", h_group_create, FL_ROLE_ADMIN, 0},
-	{"GET", "/api/v2/groups/{id}", h_group_show, FL_ROLE_AGENT, 0},
-	{"PUT", "/api/v2/groups/{id}", h_group_update, FL_ROLE_ADMIN, 0},
-	{"DELETE", "/api/v2/groups/{id}", h_group_delete, FL_ROLE_ADMIN, 0},
-	{"POST", "/api/v2/auth/session", h_login, FL_ROLE_ANONYMOUS, 16384},
-	{"GET", "/api/v2/auth/session", h_session_show, FL_ROLE_END_USER, 0},
-	{"DELETE", "/api/v2/auth/session", h_logout, FL_ROLE_ANONYMOUS, 0},
-	{"POST", "/api/v2/api_tokens", h_token_create, FL_ROLE_AGENT, 16384},
+	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}", h_user_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/users/{id}", h_user_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/users/{id}", h_user_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}/identities", h_idents, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/users/{id}/identities", h_ident_add, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/users/{id}/password", h_password, FL_ROLE_END_USER, 0,
+	 sizeof(struct ctx) + sizeof(struct password_in)},
+	{"GET", "/api/v2/organizations", h_org_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/organizations", h_org_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/{id}", h_org_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/organizations/{id}", h_org_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/organizations/{id}", h_org_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/{id}/users", h_org_users, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/groups", h_group_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/groups", h_group_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/groups/{id}", h_group_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/groups/{id}", h_group_update, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/groups/{id}", h_group_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/auth/session", h_login, FL_ROLE_ANONYMOUS, 16384,
+	 sizeof(struct ctx) + sizeof(struct login_in)},
+	{"GET", "/api/v2/auth/session", h_session_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/auth/session", h_logout, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/api_tokens", h_token_create, FL_ROLE_AGENT, 16384, sizeof(struct ctx)},
 	{0},
 };

@@ -43,13 +43,6 @@ struct ctx {
 	size_t nids;
 };
 
-static struct ctx *ctx_of(struct fl_req *r)
-{
-	if (!r->ctx)
-		r->ctx = fl_arena_alloc(&r->arena, sizeof(struct ctx));
-	return r->ctx;
-}
-
 static const char *const sorts[] = {"id", "created_at", "updated_at", "priority", "status"};
 
 static int sort_of(const char *name)
@@ -164,10 +157,8 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 
 static int h_create(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_view(r, c, 1)))
 		return rc;
 	r->status = 201;
@@ -182,8 +173,6 @@ static int tx_show(fl_tx *tx, struct fl_req *r)
 
 static int h_show(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_show, render_view);
 }
 
@@ -214,10 +203,8 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 
 static int h_update(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	int rc;
-	if (!c)
-		return FL_ENOMEM;
 	if ((rc = decode_view(r, c, 0)))
 		return rc;
 	return fl_req_write(r, tx_update, render_view);
@@ -237,8 +224,6 @@ static int render_nothing(struct fl_req *r)
 
 static int h_delete(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_write(r, tx_delete, render_nothing);
 }
 
@@ -261,8 +246,6 @@ static int render_list(struct fl_req *r)
 
 static int h_list(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_list, render_list);
 }
 
@@ -306,9 +289,7 @@ static int render_count(struct fl_req *r)
 
 static int h_count(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
-	if (!c)
-		return FL_ENOMEM;
+	struct ctx *c = r->ctx;
 	c->ids[0] = r->id[0];
 	c->nids = 1;
 	return fl_req_read(r, tx_counts, render_count);
@@ -325,10 +306,8 @@ static int render_count_many(struct fl_req *r)
 
 static int h_count_many(struct fl_req *r)
 {
-	struct ctx *c = ctx_of(r);
+	struct ctx *c = r->ctx;
 	const char *ids = fl_req_arg(r, "ids");
-	if (!c)
-		return FL_ENOMEM;
 	for (const char *p = ids; p && *p;) {
 		size_t n = strcspn(p, ",");
 		int64_t id;
@@ -363,26 +342,23 @@ static int render_view_tickets(struct fl_req *r)
 		rc = fl_ticket_sort_arg(r, sort, desc, &sort, &desc);
 	if (rc)
 		return rc;
-	r->ctx = NULL; /* the ticket list keeps its own state */
 	return fl_ticket_list_filtered(r, &f, sort, desc);
 }
 
 static int h_view_tickets(struct fl_req *r)
 {
-	if (!ctx_of(r))
-		return FL_ENOMEM;
 	return fl_req_read(r, tx_view_filter, render_view_tickets);
 }
 
 const struct fl_route fl_view_routes[] = {
-	{"GET", "/api/v2/views", h_list, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/views/active", h_list, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/views/count_many", h_count_many, FL_ROLE_AGENT, 0},
-	{"POST", "/api/v2/views", h_create, FL_ROLE_ADMIN, 0},
-	{"GET", "/api/v2/views/{id}", h_show, FL_ROLE_AGENT, 0},
-	{"PUT", "/api/v2/views/{id}", h_update, FL_ROLE_ADMIN, 0},
-	{"DELETE", "/api/v2/views/{id}", h_delete, FL_ROLE_ADMIN, 0},
-	{"GET", "/api/v2/views/{id}/tickets", h_view_tickets, FL_ROLE_AGENT, 0},
-	{"GET", "/api/v2/views/{id}/count", h_count, FL_ROLE_AGENT, 0},
+	{"GET", "/api/v2/views", h_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/views/active", h_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/views/count_many", h_count_many, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/views", h_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/views/{id}", h_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/views/{id}", h_update, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/views/{id}", h_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/views/{id}/tickets", h_view_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/views/{id}/count", h_count, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{0},
 };
