@@ -77,10 +77,10 @@ static char *words(struct fl_req *r, const struct fl_filter *f)
 	return z;
 }
 
-static int prepare(struct fl_req *r, struct ctx **out)
+/* Parses ?query= into c->f, narrowed to what the actor may see. */
+static int prepare(struct fl_req *r, struct ctx *c)
 {
 	const char *q = fl_req_arg(r, "query");
-	struct ctx *c = r->ctx;
 	int rc;
 
 	if (!q)
@@ -89,18 +89,15 @@ static int prepare(struct fl_req *r, struct ctx **out)
 	rc = fl_query_parse(fl_str_c(q), r->actor.id, &r->arena, &c->f, &r->err);
 	if (rc)
 		return rc;
-	if ((rc = fl_ticket_scope(&r->actor, &c->f)))
-		return rc;
-	*out = c;
-	return 0;
+	return fl_ticket_scope(&r->actor, &c->f);
 }
 
 static int h_search(struct fl_req *r)
 {
-	struct ctx *c;
+	struct ctx *c = r->ctx;
 	const char *sort_by = fl_req_arg(r, "sort_by");
 	const char *order = fl_req_arg(r, "sort_order");
-	int rc = prepare(r, &c);
+	int rc = prepare(r, c);
 
 	if (rc)
 		return rc;
@@ -141,8 +138,7 @@ static int render_count(struct fl_req *r)
 
 static int h_count(struct fl_req *r)
 {
-	struct ctx *c;
-	int rc = prepare(r, &c);
+	int rc = prepare(r, r->ctx);
 	return rc ? rc : fl_req_read(r, tx_count, render_count);
 }
 
