@@ -22,6 +22,7 @@ export const between = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 // topic, follow-ups (customer or agent comments), closings, items.
 const LANG = {
 	uk: {
+		rare: ['Зараз я у відпустці у Ворохті, тож відповідайте, будь ласка, електронною поштою.'],
 		suffixes: [' — терміново', ', прошу допомогти', ' (повторне звернення)', ' — відповіді немає вже тиждень', ', {city}'],
 		cities: ['Київ', 'Львів', 'Харків', 'Одеса', 'Дніпро', 'Вінниця', 'Житомир', 'Ужгород'],
 		context: [
@@ -97,6 +98,7 @@ const LANG = {
 		closings: ['Дякую.', 'З повагою, клієнт.', 'Чекаю на відповідь.', 'Гарного дня.'],
 	},
 	ru: {
+		rare: ['Сейчас я в командировке в Петрозаводске, поэтому лучше писать на почту.'],
 		suffixes: [' — срочно', ', прошу помочь', ' (повторное обращение)', ' — ответа нет уже неделю', ', {city}'],
 		cities: ['Москва', 'Казань', 'Новосибирск', 'Екатеринбург', 'Самара', 'Алматы', 'Минск', 'Рига'],
 		context: [
@@ -172,6 +174,7 @@ const LANG = {
 		closings: ['Спасибо.', 'С уважением, клиент.', 'Жду ответа.', 'Хорошего дня.'],
 	},
 	lt: {
+		rare: ['Šiuo metu atostogauju Druskininkuose, todėl prašau atsakyti el. paštu.'],
 		suffixes: [' – skubu', ', prašau padėti', ' (pakartotinis kreipimasis)', ' – atsakymo nėra jau savaitę', ', {city}'],
 		cities: ['Vilnius', 'Kaunas', 'Klaipėda', 'Šiauliai', 'Panevėžys', 'Alytus', 'Marijampolė', 'Utena'],
 		context: [
@@ -247,6 +250,7 @@ const LANG = {
 		closings: ['Ačiū.', 'Pagarbiai, klientas.', 'Laukiu atsakymo.', 'Geros dienos.'],
 	},
 	en: {
+		rare: ['I am on holiday in Aberystwyth at the moment, so please reply by email.'],
 		suffixes: [' - urgent', ', please help', ' (second request)', ' - no answer for a week', ', {city}'],
 		cities: ['London', 'Dublin', 'Manchester', 'Warsaw', 'Berlin', 'Leeds', 'Bristol', 'Glasgow'],
 		context: [
@@ -393,6 +397,9 @@ export function makeTicket(r) {
 		parts.push(s);
 		len += s.length + 1;
 	}
+	// a rare sentence: about 4 tickets in 1000 of a language mention it
+	if (r() < 0.004)
+		parts.splice(1 + Math.floor(r() * (parts.length - 1)), 0, pick(r, L.rare));
 	if (r() < 0.8)
 		parts.push(pick(r, L.closings));
 	let body = parts.join(' ');

@@ -8,7 +8,7 @@
 // Progress goes to stderr; a one-line JSON summary goes to stdout:
 //   {"tickets":N,"comments":N,"requests":N,"errors":N,"seconds":S,
 //    "tickets_per_s":X,"requests_per_s":Y,"max_id":ID,"complete":true}
-// Only loopback addresses are accepted. The run stops issuing requests after
+// Only http://127.0.0.1 is accepted. The run stops issuing requests after
 // --max-seconds (the summary then says "complete":false, exit status 3).
 // Exit status 1 when any request failed.
 import { makeComment, makeTicket, rng } from './corpus.mjs';
@@ -40,7 +40,7 @@ function parseArgs(argv) {
 	if (!o.url || !o.token)
 		throw new Error('--url and --token are required');
 	const u = new URL(o.url);
-	if (u.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))
+	if (u.protocol !== 'http:' || u.hostname !== '127.0.0.1')
 		throw new Error(`refusing to seed ${o.url}: only http://127.0.0.1 (loopback) is allowed`);
 	for (const k of ['tickets', 'concurrency', 'maxSeconds'])
 		if (!Number.isInteger(o[k]) || o[k] < 1)

@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Frontline benchmark suite (docs/performance.md tells how to read it).
+#
+# Starts build/frontline on a free loopback port with a temporary data folder,
+# creates an admin and an API token, seeds TICKETS tickets through the API,
+# then runs each wrk scenario at each connection count and prints a table.
+# Writes the table as Markdown to bench/out/results.md.
+#
+# Environment (all optional):
+#   TICKETS=100000        tickets to seed
+#   DURATION=10s          wrk duration of each run
+#   CONNECTIONS="1 64"    connection counts
+#   SCENARIOS="ceiling get_ticket list_view search create_ticket"
+#   SERVER_THREADS=       frontline --threads (empty: the server's default)
+#   SEED_CONCURRENCY=64   requests in flight while seeding
+#   SEED_MAX_SECONDS=900  the seeder stops issuing requests after this
+#   SEARCH_SAMPLES=500    sequential searches for the search p95
+#   SEARCH_WORDS=...      comma-separated words for the search scenario
+#   SEARCH_EXTRA=         appended to each search URL, e.g. "&per_page=25"
+#   WRK_TIMEOUT=60s       wrk's per-request timeout (a timeout is an error)
+#   BENCH_TMPDIR=$TMPDIR  where the temporary data folder goes
+#   KEEP_DATA=0           1: keep the data folder (its path is printed)
+#   FRONTLINE_BIN=build/frontline
+#
+# Exit status: 0 when every run was clean; 1 when any request failed
+# (non-2xx or socket error), seeding failed, or the server did not stop
+# cleanly; 2 on a setup error. Results are written in every case.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${FRONTLINE_BIN:-$ROOT/build/frontline}
+TICKETS=${TICKETS:-100000}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-"1 64"}
+SCENARIOS=${SCENARIOS:-"ceiling get_ticket list_view search create_ticket"}
+SERVER_THREADS=${SERVER_THREADS:-}
+SEED_CONCURRENCY=${SEED_CONCURRENCY:-64}
+SEED_MAX_SECONDS=${SEED_MAX_SECONDS:-900}
+SEARCH_SAMPLES=${SEARCH_SAMPLES:-500}
+SEARCH_WORDS=${SEARCH_WORDS:-"замовлення,refund,посылка,grąžinimas,подписка,zygimantas,Ворохті,Aberystwyth"}
+SEARCH_EXTRA=${SEARCH_EXTRA:-}
+WRK_TIMEOUT=${WRK_TIMEOUT:-60s}
+KEEP_DATA=${KEEP_DATA:-0}
+OUT=$ROOT/bench/out
+
+die() { echo "bench: $*" >&2; exit 2; }
+log() { echo "bench: $*" >&2; }
+
+[ -x "$BIN" ] || die "$BIN not found: run 'make build' first"
+for t in wrk node; do
+	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
+done
+mkdir -p "$OUT"
+
+WORK=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/frontline-bench.XXXXXX")
+DATA=$WORK/data
+SRV_PID=
+cleanup() {
+	local rc=$?
+	if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then
+		kill -TERM "$SRV_PID" 2>/dev/null || true
+		wait "$SRV_PID" 2>/dev/null || true
+	fi
+	if [ "$KEEP_DATA" = 1 ]; then
+		log "kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BASE=http://127.0.0.1:$PORT
+
+# --- the desk: an admin, a token, the server -------------------------------
+mkdir -p "$DATA"
+echo "bench-password-$$-$RANDOM" |
+	"$BIN" user add --data "$DATA" --role admin --name "Bench Admin" \
+		--email bench@example.com --password-stdin >/dev/null
+TOKEN=$("$BIN" token create --data "$DATA" --email bench@example.com --description bench)
+[ -n "$TOKEN" ] || die "no token"
+
+"$BIN" serve --data "$DATA" --listen "127.0.0.1:$PORT" --quiet \
+	${SERVER_THREADS:+--threads "$SERVER_THREADS"} 2>"$WORK/server.log" &
+SRV_PID=$!
+
+ready() {
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+		printf 'GET /livez HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+		IFS= read -r -t 2 line <&3 || exit 1
+		[[ $line == *" 200"* ]]
+	) 2>/dev/null
+}
+for _ in $(seq 100); do
+	ready && break
+	kill -0 "$SRV_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
+	sleep 0.1
+done
+ready || die "the server does not answer on $BASE"
+log "frontline (pid $SRV_PID) on $BASE, data in $DATA"
+
+# CPU ticks (utime+stime) the server has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SRV_PID/stat"; }
+# Waits until the server is idle (under 2 ticks in 0.5 s, twice in a row):
+# a slow scenario's queued requests must not run into the next one. Sets
+# BUSY_AFTER to the seconds it waited.
+wait_idle() {
+	local a b calm=0 t0=$SECONDS
+	BUSY_AFTER=0
+	for _ in $(seq 600); do
+		a=$(cpu_ticks); sleep 0.5; b=$(cpu_ticks)
+		if [ $((b - a)) -lt 2 ]; then
+			calm=$((calm + 1))
+			if [ $calm -ge 2 ]; then
+				BUSY_AFTER=$((SECONDS - t0 - 1))
+				[ $BUSY_AFTER -lt 0 ] && BUSY_AFTER=0
+				return 0
+			fi
+		else
+			calm=0
+		fi
+	done
+	BUSY_AFTER=$((SECONDS - t0))
+	log "warning: the server did not go idle within 300 s"
+}
+# Percent of all CPUs busy over 2 s (the server idle): what else runs here.
+machine_busy() {
+	local a b
+	a=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat); sleep 2
+	b=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+status_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SRV_PID/status"; }
+json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];console.log(v===undefined?"":v)})' "$1"; }
+
+FLAGGED=0
+
+# --- seed ------------------------------------------------------------------
+log "seeding $TICKETS tickets ($SEED_CONCURRENCY in flight, at most $SEED_MAX_SECONDS s)"
+set +e
+node bench/seed.mjs --url "$BASE" --token "$TOKEN" --tickets "$TICKETS" \
+	--concurrency "$SEED_CONCURRENCY" --max-seconds "$SEED_MAX_SECONDS" >"$WORK/seed.json"
+SEED_RC=$?
+set -e
+SEEDED=$(json_field tickets <"$WORK/seed.json")
+MAX_ID=$(json_field max_id <"$WORK/seed.json")
+SEED_RATE=$(json_field tickets_per_s <"$WORK/seed.json")
+SEED_REQ_RATE=$(json_field requests_per_s <"$WORK/seed.json")
+SEED_COMMENTS=$(json_field comments <"$WORK/seed.json")
+SEED_SECS=$(json_field seconds <"$WORK/seed.json")
+SEED_ERRORS=$(json_field errors <"$WORK/seed.json")
+SEED_NOTE=""
+case $SEED_RC in
+0) ;;
+3) SEED_NOTE="stopped after $SEED_MAX_SECONDS s: $SEEDED of $TICKETS tickets" ;;
+*) SEED_NOTE="FAILED requests while seeding: $SEED_ERRORS"; FLAGGED=1 ;;
+esac
+[ -n "$MAX_ID" ] && [ "$MAX_ID" -gt 0 ] || die "seeding created no ticket"
+RSS_SEEDED=$(status_kb VmRSS)
+cp "$WORK/seed.json" "$OUT/seed.json"
+
+# --- warm-up (not recorded): opens the reader connections --------------------
+export BENCH_TOKEN=$TOKEN BENCH_MAX_ID=$MAX_ID BENCH_WRK_DIR=$ROOT/bench/wrk
+export BENCH_SEARCH_WORDS=$SEARCH_WORDS BENCH_SEARCH_EXTRA=$SEARCH_EXTRA
+wrk -t2 -c64 -d2s -s bench/wrk/get_ticket.lua "$BASE" >/dev/null
+wait_idle
+OTHER_BEFORE=$(machine_busy)
+[ "$OTHER_BEFORE" -gt 10 ] && log "warning: $OTHER_BEFORE % of the CPUs are busy with other work; the figures will be noisy"
+
+# --- the runs --------------------------------------------------------------
+declare -A RPS P50 P99 P95 REQS NON2XX SOCK
+BUSY_NOTES=""
+SEARCH_JSON=
+fmt_ms() { awk -v us="$1" 'BEGIN { if (us >= 100000) printf "%.0f ms", us / 1000; else if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%.2f ms", us / 1000 }'; }
+field() { sed -n "s/.*[ ]$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+for s in $SCENARIOS; do
+	[ -f "bench/wrk/$s.lua" ] || die "no scenario bench/wrk/$s.lua"
+	for c in $CONNECTIONS; do
+		t=$((c < 2 ? c : 2))
+		log "$s, $c connection(s), $DURATION"
+		f=$OUT/wrk-$s-c$c.txt
+		wrk -t"$t" -c"$c" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+			-s "bench/wrk/$s.lua" "$BASE" >"$f" 2>&1 || true
+		line=$(grep '^BENCH ' "$f" || true)
+		if [ -z "$line" ]; then
+			cat "$f" >&2
+			die "wrk printed no summary for $s at $c connections"
+		fi
+		k=$s/$c
+		RPS[$k]=$(field rps "$line")
+		P50[$k]=$(field p50_us "$line")
+		P95[$k]=$(field p95_us "$line")
+		P99[$k]=$(field p99_us "$line")
+		REQS[$k]=$(field requests "$line")
+		NON2XX[$k]=$(field non2xx "$line")
+		SOCK[$k]=$(( $(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field timeout "$line") ))
+		if [ "${NON2XX[$k]}" != 0 ] || [ "${SOCK[$k]}" != 0 ]; then
+			FLAGGED=1
+			log "ERRORS in $s at $c connections: ${NON2XX[$k]} non-2xx, ${SOCK[$k]} socket errors"
+			grep '^BENCH-FIRST-NON2XX' "$f" >&2 || true
+		fi
+		wait_idle
+		if [ "$BUSY_AFTER" -ge 3 ]; then
+			BUSY_NOTES+="- after $s at $c connections the server stayed busy for about $BUSY_AFTER s once wrk had stopped (requests whose clients had gone)"$'\n'
+			log "the server stayed busy for about $BUSY_AFTER s after this run"
+		fi
+	done
+	if [ "$s" = search ] && [ "$SEARCH_SAMPLES" -gt 0 ]; then
+		# before any ticket is created, so it measures the seeded desk
+		log "search p95: $SEARCH_SAMPLES sequential searches"
+		set +e
+		SEARCH_JSON=$(node bench/search-latency.mjs --url "$BASE" --token "$TOKEN" \
+			--samples "$SEARCH_SAMPLES" --max-seconds 300)
+		[ $? -eq 0 ] || FLAGGED=1
+		set -e
+		echo "$SEARCH_JSON" >"$OUT/search-latency.json"
+		wait_idle
+	fi
+done
+
+# --- after the runs: memory, tickets, database size, clean stop -------------
+RSS=$(status_kb VmRSS)
+HWM=$(status_kb VmHWM)
+OTHER_AFTER=$(machine_busy)
+TICKETS_END=$(node -e '
+fetch(process.argv[1] + "/api/v2/tickets/count", {headers: {Authorization: "Bearer " + process.argv[2]}})
+  .then(r => r.json()).then(j => console.log(j.count && typeof j.count === "object" ? j.count.value : j.count))
+  .catch(() => console.log("?"))' "$BASE" "$TOKEN")
+db_bytes() { local n=0 f; for f in "$DATA"/frontline.db "$DATA"/frontline.db-wal; do [ -f "$f" ] && n=$((n + $(stat -c %s "$f"))); done; echo $n; }
+DB_LIVE=$(db_bytes)
+WAL_LIVE=$( [ -f "$DATA/frontline.db-wal" ] && stat -c %s "$DATA/frontline.db-wal" || echo 0)
+
+kill -TERM "$SRV_PID"
+set +e
+wait "$SRV_PID"
+SRV_RC=$?
+set -e
+SRV_PID=
+if [ "$SRV_RC" -ne 0 ]; then
+	FLAGGED=1
+	log "the server exited with status $SRV_RC after SIGTERM"
+	tail -5 "$WORK/server.log" >&2
+fi
+DB_CLOSED=$(db_bytes)
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+
+# --- the table -------------------------------------------------------------
+CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+MEM_TOTAL=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+FS=$(df -T "$WORK" | awk 'NR == 2 {print $2}')
+WRK_VERSION=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')
+VERSION=$("$BIN" version 2>/dev/null || echo "?")
+
+md=$OUT/results.md
+{
+	echo "# Frontline benchmark results"
+	echo
+	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), $VERSION ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', modified'))"
+	echo "- machine: $(nproc) CPUs ($CPU_MODEL), $MEM_TOTAL memory, data folder on $FS; wrk $WRK_VERSION, node $(node --version)"
+	echo "- server: --threads ${SERVER_THREADS:-default} --quiet, durable writes (synchronous=FULL)"
+	echo "- seeded: $SEEDED tickets + $SEED_COMMENTS extra comments in $SEED_SECS s: **$SEED_RATE tickets/s** ($SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight)${SEED_NOTE:+ — $SEED_NOTE}"
+	echo "- each run: wrk for $DURATION, -t2 (-t1 at 1 connection), --latency, timeout $WRK_TIMEOUT; search words: $SEARCH_WORDS${SEARCH_EXTRA:+ (with $SEARCH_EXTRA)}"
+	echo "- other work on the machine (server idle): $OTHER_BEFORE % of CPU before the runs, $OTHER_AFTER % after"
+	echo
+	echo "| scenario | connections | requests | req/s | p50 | p99 | vs ceiling | non-2xx | socket errors |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+} >"$md"
+
+printf '\n%-14s %5s %9s %10s %10s %10s %10s %8s %7s\n' scenario conns requests "req/s" p50 p99 "vs ceil" non-2xx errors
+for s in $SCENARIOS; do
+	for c in $CONNECTIONS; do
+		k=$s/$c
+		ceil=${RPS[ceiling/$c]:-}
+		ratio="-"
+		[ -n "$ceil" ] && ratio=$(awk -v a="${RPS[$k]}" -v b="$ceil" 'BEGIN { r = 100 * a / b; printf(r < 1 ? "%.3f %%" : "%.1f %%", r) }')
+		flag=""
+		{ [ "${NON2XX[$k]}" != 0 ] || [ "${SOCK[$k]}" != 0 ]; } && flag=" !!"
+		printf '%-14s %5s %9s %10.0f %10s %10s %10s %8s %7s%s\n' "$s" "$c" "${REQS[$k]}" "${RPS[$k]}" \
+			"$(fmt_ms "${P50[$k]}")" "$(fmt_ms "${P99[$k]}")" "$ratio" "${NON2XX[$k]}" "${SOCK[$k]}" "$flag"
+		printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$s${flag:+ ⚠}" "$c" "${REQS[$k]}" "${RPS[$k]}" \
+			"$(fmt_ms "${P50[$k]}")" "$(fmt_ms "${P99[$k]}")" "$ratio" "${NON2XX[$k]}" "${SOCK[$k]}" >>"$md"
+	done
+done
+
+{
+	echo
+	if [ -n "$SEARCH_JSON" ]; then
+		node -e '
+const j = JSON.parse(process.argv[1]);
+console.log(`Search latency, 1 connection, ${j.samples} sequential searches (of ${j.requested} asked): ` +
+  `p50 ${j.p50_ms} ms, **p95 ${j.p95_ms} ms**, p99 ${j.p99_ms} ms, max ${j.max_ms} ms, non-2xx ${j.non2xx}.`);
+console.log("");
+console.log("| word | tickets matching | p50 | p95 |");
+console.log("| --- | ---: | ---: | ---: |");
+for (const w of j.words) console.log(`| ${w.word} | ${w.hits} | ${w.p50_ms} ms | ${w.p95_ms} ms |`);' "$SEARCH_JSON"
+		echo
+	fi
+	if [ -n "$BUSY_NOTES" ]; then
+		printf '%s\n' "$BUSY_NOTES"
+	fi
+	echo "Server memory after the runs: VmRSS $(awk -v k="$RSS" 'BEGIN{printf "%.1f MiB", k/1024}'), VmHWM (peak) $(awk -v k="$HWM" 'BEGIN{printf "%.1f MiB", k/1024}'); VmRSS after seeding $(awk -v k="$RSS_SEEDED" 'BEGIN{printf "%.1f MiB", k/1024}')."
+	echo
+	echo "Database: $(mib "$DB_LIVE") while serving (of which WAL $(mib "$WAL_LIVE")), $(mib "$DB_CLOSED") after a clean stop; $TICKETS_END tickets at the end (the seeded ones plus those the create runs added)."
+	echo
+	echo "Server stop: SIGTERM, exit status $SRV_RC."
+	[ "$FLAGGED" = 1 ] && echo && echo "**This run had errors (marked ⚠ above, or in seeding/stop): its figures are not clean.**"
+} >>"$md"
+
+echo
+sed -n '/^Search latency/,$p' "$md" | grep -v '^$'
+echo
+log "results: $md (raw wrk output: $OUT/wrk-*.txt)"
+if [ "$FLAGGED" = 1 ]; then
+	log "FLAGGED: some requests failed; see the rows marked !!"
+	exit 1
+fi
