@@ -87,8 +87,8 @@ static int user_add(int argc, char **argv)
 		fprintf(stderr, "frontline: '%s' is not an e-mail address\n", email);
 		return 2;
 	}
-	if (!*name || strlen(name) > 255) {
-		fprintf(stderr, "frontline: --name must be 1 to 255 bytes\n");
+	if (!*name || strlen(name) > 255 || !fl_utf8_valid(name, strlen(name))) {
+		fprintf(stderr, "frontline: --name must be 1 to 255 bytes of UTF-8\n");
 		return 2;
 	}
 	if (from_stdin) {

@@ -83,7 +83,9 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 	} else if (!strcmp(key, "public_url")) {
 		size_t len = strlen(v);
 		bad = (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) ||
-		      len >= sizeof c->public_url || strpbrk(v, " \"<>\\?#@\r\n") != NULL;
+		      len >= sizeof c->public_url || strpbrk(v, "\"<>\\?#@") != NULL;
+		for (size_t i = 0; i < len; i++) /* printable ASCII: a host name in punycode */
+			bad |= v[i] <= ' ' || v[i] > '~';
 		if (!bad) {
 			memcpy(c->public_url, v, len + 1);
 			while (len > 0 && c->public_url[len - 1] == '/') /* no trailing slash */

@@ -99,7 +99,7 @@ const char *fl_req_base(struct fl_req *r);
 const char *fl_req_peer(struct fl_req *r);
 
 /* JSON helpers for rendering: NULL-safe strings, times, ids. */
-json_t *fl_json_str(const char *z);   /* JSON null for NULL */
+json_t *fl_json_str(const char *z);   /* JSON null for NULL; z must be valid UTF-8 */
 json_t *fl_json_time(int64_t t);      /* ISO 8601, or null for 0 */
 json_t *fl_json_id(int64_t id);       /* integer, or null for 0 */
 json_t *fl_json_raw(const char *text); /* parsed JSON text, or null */

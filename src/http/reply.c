@@ -8,9 +8,11 @@
 #include "core/time.h"
 #include "http/http_int.h"
 
+/* Strings in the store were checked as UTF-8 when they came in (jansson
+ * refuses anything else), so rendering them skips jansson's re-check. */
 json_t *fl_json_str(const char *z)
 {
-	return z ? json_string(z) : json_null();
+	return z ? json_string_nocheck(z) : json_null();
 }
 
 json_t *fl_json_time(int64_t t)

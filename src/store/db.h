@@ -19,6 +19,11 @@
 typedef struct fl_conn fl_conn;
 typedef struct fl_stmt fl_stmt;
 
+/* The search index's rowid for a ticket's subject or comment:
+ * (ticket_id << FL_FTS_SEQ_BITS) | (seq << 1) | public, seq 0 being the
+ * subject; so rowid >> 21 is the ticket and rowid & 1 says public. */
+#define FL_FTS_SEQ_BITS 21
+
 struct fl_driver {
 	const char *name;
 	/* Opens a connection; writer is 1 for the one connection that writes.
@@ -48,17 +53,23 @@ struct fl_driver {
 	 * word or phrase; with prefix, words starting with it); fts_any one
 	 * matching any positive term of f. fts_match is a condition on tickets
 	 * t with two parameters (an expression and "public only" 0/1): some
-	 * row of the ticket matches; fts_rank a query of (ticket_id, rank)
-	 * pairs with the same two parameters, lower rank first; fts_snippet a
-	 * query with parameters (expression, ticket_id, public only) giving one
-	 * row: a snippet of the best match with hits between \x01 and \x02. */
+	 * row of the ticket matches. fts_rows counts matching rows up to a
+	 * limit (expression, public only, limit). fts_rank is a query of
+	 * (ticket_id, rank) pairs with the first two parameters, lower rank
+	 * first. fts_snippet is a query with parameters (expression, first and
+	 * last rowid of the ticket, public only) giving one row: a snippet of
+	 * the ticket's best match with hits between \x01 and \x02. */
 	int (*fts_term)(const char *term, int prefix, fl_buf *out);
 	int (*fts_any)(const struct fl_filter *f, fl_buf *out);
 	const char *fts_match;
+	const char *fts_rows;
 	const char *fts_rank;
 	const char *fts_snippet;
 	/* The embedded migrations, in order. */
 	const struct fl_embedded *migrations;
+	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
+	 * until_us (fl_mono_us); 0 lifts the limit. */
+	void (*deadline)(fl_conn *c, uint64_t until_us);
 	/* Copies the database into a file, calling progress(done, total). */
 	int (*backup)(fl_conn *c, const char *path,
 		      void (*progress)(void *arg, int done, int total), void *arg,

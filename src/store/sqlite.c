@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/embed.h"
+#include "core/time.h"
 #include "store/db.h"
 
 #define CACHE_SLOTS 256 /* a power of two, above the number of named statements */
@@ -23,6 +24,7 @@ struct fl_stmt {
 
 struct fl_conn {
 	sqlite3 *db;
+	uint64_t deadline_us; /* monotonic; 0: none */
 	struct {
 		const char *sql;
 		fl_stmt stmt;
@@ -43,6 +45,7 @@ static int map_rc(int rc)
 		return FL_ECONFLICT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+	case SQLITE_INTERRUPT: /* past the deadline */
 		return FL_EBUSY;
 	case SQLITE_NOMEM:
 		return FL_ENOMEM;
@@ -61,6 +64,19 @@ static void configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
+}
+
+/* Called every few thousand virtual-machine steps: a nonzero answer
+ * interrupts the statement (SQLITE_INTERRUPT). */
+static int past_deadline(void *arg)
+{
+	fl_conn *c = arg;
+	return c->deadline_us && fl_mono_us() > c->deadline_us;
+}
+
+static void sq_deadline(fl_conn *c, uint64_t until_us)
+{
+	c->deadline_us = until_us;
 }
 
 static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
@@ -84,15 +100,18 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		return rc;
 	}
 	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_progress_handler(c->db, 4000, past_deadline, c);
 	sqlite3_extended_result_codes(c->db, 1);
+	/* page cache: 8 MiB for the writer, 4 MiB per reader (one per busy
+	 * worker thread), which keeps a 4-thread server well under 64 MiB */
 	snprintf(pragmas, sizeof pragmas,
 		 "PRAGMA journal_mode=WAL;"
 		 "PRAGMA synchronous=%s;"
 		 "PRAGMA foreign_keys=ON;"
-		 "PRAGMA cache_size=-16000;"
+		 "PRAGMA cache_size=%d;"
 		 "PRAGMA temp_store=MEMORY;"
 		 "PRAGMA query_only=%d;",
-		 sync_full ? "FULL" : "NORMAL", !writer);
+		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -4000, !writer);
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot set up %s: %s",
 				    path, sqlite3_errmsg(c->db));
@@ -297,17 +316,22 @@ const struct fl_driver fl_driver_sqlite = {
 	.done = sq_done,
 	.fts_term = add_term,
 	.fts_any = sq_fts_any,
-	.fts_match = "t.id IN (SELECT ticket_id FROM search_fts"
-		     " WHERE search_fts MATCH ? AND (? = 0 OR public = 1))",
-	.fts_rank = "SELECT ticket_id, MIN(rank) AS rank"
+	/* rowid >> 21 is the ticket, rowid & 1 says public (FL_FTS_SEQ_BITS):
+	 * none of these reads the indexed text but the snippet */
+	.fts_match = "t.id IN (SELECT rowid >> 21 FROM search_fts"
+		     " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1))",
+	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
+		    " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1) LIMIT ?)",
+	.fts_rank = "SELECT rowid >> 21 AS ticket_id, MIN(rank) AS rank"
 		    " FROM search_fts"
-		    " WHERE search_fts MATCH ? AND (? = 0 OR public = 1)"
-		    " GROUP BY ticket_id",
+		    " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
+		    " GROUP BY 1",
 	.fts_snippet = "SELECT snippet(search_fts, 0, char(1), char(2), '…', 16)"
 		       " FROM search_fts"
-		       " WHERE search_fts MATCH ? AND ticket_id = ? AND (? = 0 OR public = 1)"
+		       " WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
 		       " ORDER BY rank"
 		       " LIMIT 1",
 	.migrations = fl_sqlite_migrations,
+	.deadline = sq_deadline,
 	.backup = sq_backup,
 };

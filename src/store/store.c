@@ -12,6 +12,17 @@
  * writers share one fsync, small enough that one batch stays short. */
 #define BATCH_MAX 128
 #define READERS_MAX 64
+/* A read transaction may take this long before its statements are
+ * interrupted: no abandoned search can hold a worker thread for long. */
+#define READ_DEADLINE_US (3 * 1000000)
+
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO job";
+static const char SQL_RELEASE[] = "RELEASE job";
 
 struct job {
 	fl_tx_fn fn;
@@ -74,6 +85,18 @@ static int migrate(fl_store *s, struct fl_err *e)
 }
 
 /* Tells every job of a batch its result and frees it. */
+/* Runs one of the SQL_* statements above, prepared once per connection. */
+static int run(fl_store *s, fl_conn *c, const char *sql)
+{
+	fl_stmt *st;
+	int rc = s->drv->prepare(c, sql, 1, &st);
+	if (rc)
+		return rc;
+	rc = s->drv->step(st);
+	s->drv->done(st);
+	return rc == 1 ? 0 : rc;
+}
+
 static void finish(struct job *list, int rc_all)
 {
 	while (list) {
@@ -88,29 +111,29 @@ static void finish(struct job *list, int rc_all)
 static int run_batch(fl_store *s, struct job *list)
 {
 	fl_tx tx = {s, s->drv, s->wconn, 1};
-	int rc = s->drv->exec(s->wconn, "BEGIN IMMEDIATE");
+	int rc = run(s, s->wconn, SQL_BEGIN_WRITE);
 
 	if (rc)
 		return rc;
 	for (struct job *j = list; j; j = j->next) {
 		uint64_t t0 = fl_mono_us();
-		rc = s->drv->exec(s->wconn, "SAVEPOINT job");
+		rc = run(s, s->wconn, SQL_SAVEPOINT);
 		if (rc)
 			break;
 		j->rc = j->fn(&tx, j->arg);
 		if (j->rc)
-			rc = s->drv->exec(s->wconn, "ROLLBACK TO job");
+			rc = run(s, s->wconn, SQL_ROLLBACK_TO);
 		if (!rc)
-			rc = s->drv->exec(s->wconn, "RELEASE job");
+			rc = run(s, s->wconn, SQL_RELEASE);
 		s->tx_us += fl_mono_us() - t0;
 		s->tx_count++;
 		if (rc)
 			break;
 	}
 	if (!rc)
-		rc = s->drv->exec(s->wconn, "COMMIT");
+		rc = run(s, s->wconn, SQL_COMMIT);
 	if (rc)
-		s->drv->exec(s->wconn, "ROLLBACK");
+		run(s, s->wconn, SQL_ROLLBACK);
 	return rc;
 }
 
@@ -236,10 +259,12 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 
 	if (rc)
 		return rc;
-	rc = s->drv->exec(tx.conn, "BEGIN");
+	rc = run(s, tx.conn, SQL_BEGIN);
 	if (!rc) {
+		s->drv->deadline(tx.conn, t0 + READ_DEADLINE_US);
 		rc = fn(&tx, arg);
-		s->drv->exec(tx.conn, rc ? "ROLLBACK" : "COMMIT");
+		s->drv->deadline(tx.conn, 0);
+		run(s, tx.conn, rc ? SQL_ROLLBACK : SQL_COMMIT);
 	}
 	reader_give(s, tx.conn);
 	s->tx_us += fl_mono_us() - t0;

@@ -119,15 +119,21 @@ static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs, 
 	return rc;
 }
 
-/* The subject's index row has rowid -ticket_id; a comment's its own id. */
+/* The search index row of a ticket's subject (seq 0) or comment (seq >= 1):
+ * see FL_FTS_SEQ_BITS in db.h. */
+static int64_t fts_rowid(int64_t ticket_id, int64_t seq, int is_public)
+{
+	return (ticket_id << FL_FTS_SEQ_BITS) | (seq << 1) | (is_public ? 1 : 0);
+}
+
 static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
 {
 	static const char del[] = "DELETE FROM search_fts WHERE rowid = ?";
 	static const char ins[] =
-		"INSERT INTO search_fts (rowid, body, ticket_id, comment_id, public)"
-		" VALUES (?, ?, ?, 0, 1)";
-	int rc = replace ? fl_q_exec(tx, del, "i", -t->id) : 0;
-	return rc ? rc : fl_q_exec(tx, ins, "iti", -t->id, t->subject, t->id);
+		"INSERT INTO search_fts (rowid, body)"
+		" VALUES (?, ?)";
+	int rc = replace ? fl_q_exec(tx, del, "i", fts_rowid(t->id, 0, 1)) : 0;
+	return rc ? rc : fl_q_exec(tx, ins, "it", fts_rowid(t->id, 0, 1), t->subject);
 }
 
 int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t)
@@ -370,8 +376,9 @@ static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
 	for (size_t i = 0; i < n && !rc; i++) {
 		fl_stmt *st;
 		int err = 0;
-		rc = fl_q(tx, tx->drv->fts_snippet, 0, &st, "tii", any, rows[i].id,
-			  (int64_t)f->public_only);
+		int64_t first = fts_rowid(rows[i].id, 0, 0);
+		rc = fl_q(tx, tx->drv->fts_snippet, 0, &st, "tiii", any, first,
+			  first + (INT64_C(1) << FL_FTS_SEQ_BITS) - 1, (int64_t)f->public_only);
 		if (rc)
 			break;
 		rc = fl_q_step(tx, st);
@@ -383,21 +390,47 @@ static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
 	return rc;
 }
 
+/* Ranking by BM25 costs a score per matching message. It is used when the
+ * words match at most RANK_MAX messages; words found in tens of thousands
+ * of tickets say little about relevance, and such results come newest
+ * first. RANK_MAX keeps a ranked search within a few milliseconds. */
+#define RANK_MAX 5000
+
+static int rank_affordable(fl_tx *tx, const struct fl_filter *f, fl_arena *a, int *yes)
+{
+	char *any = any_term(tx, f, a);
+	int64_t rows;
+	int rc;
+
+	if (!any)
+		return FL_ENOMEM;
+	rc = fl_q_int(tx, tx->drv->fts_rows, &rows, "tii", any, (int64_t)f->public_only,
+		      (int64_t)RANK_MAX + 1);
+	if (!rc)
+		*yes = rows <= RANK_MAX;
+	return rc;
+}
+
 int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 			 const struct fl_page *pg, fl_arena *a,
 			 struct fl_ticket **out, size_t *n)
 {
 	struct where w = {.rc = 0};
 	int relevance = pg->sort == FL_SORT_RELEVANCE && f->ntext;
-	int sort = relevance ? FL_SORT_RELEVANCE
-			     : (pg->sort == FL_SORT_RELEVANCE ? FL_SORT_UPDATED : pg->sort);
-	const char *dir = pg->desc && !relevance ? " DESC" : "";
+	int sort, desc = pg->desc;
+	const char *dir;
 	size_t want = pg->limit + 1, k = 0;
 	struct fl_ticket *rows = NULL;
 	fl_stmt *st;
 	char *text_q = NULL;
 	int rc;
 
+	if (relevance && (rc = rank_affordable(tx, f, a, &relevance)))
+		return rc;
+	sort = relevance ? FL_SORT_RELEVANCE : pg->sort;
+	if (sort == FL_SORT_RELEVANCE && !relevance)
+		sort = FL_SORT_UPDATED, desc = 1;
+	dir = desc && !relevance ? " DESC" : "";
 	fl_buf_init(&w.sql, 64 * 1024);
 	w_sql(&w, "SELECT " TICKET_COLS " FROM ");
 	if (relevance) {
@@ -417,7 +450,7 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	if (pg->has_after && !relevance) {
 		w_sql(&w, " AND (");
 		w_sql(&w, sort_col[sort]);
-		w_sql(&w, pg->desc ? ", t.id) < (?, ?)" : ", t.id) > (?, ?)");
+		w_sql(&w, desc ? ", t.id) < (?, ?)" : ", t.id) > (?, ?)");
 		w_int(&w, pg->after_key);
 		w_int(&w, pg->after_id);
 	}
@@ -479,21 +512,30 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
 {
+	static const char sql_seq[] =
+		"SELECT COUNT(*) + 1"
+		" FROM comments"
+		" WHERE ticket_id = ?";
 	static const char sql[] =
-		"INSERT INTO comments (ticket_id, author_id, public, body, html_body,"
-		"                      channel, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		"INSERT INTO comments (ticket_id, seq, author_id, public, body,"
+		"                      html_body, channel, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
 	static const char idx[] =
-		"INSERT INTO search_fts (rowid, body, ticket_id, comment_id, public)"
-		" VALUES (?, ?, ?, ?, ?)";
-	int rc = fl_q_int(tx, sql, &c->id, "iiittii", c->ticket_id, c->author_id,
-			  (int64_t)c->public, c->body, c->html_body,
-			  (int64_t)c->channel, c->created_at);
+		"INSERT INTO search_fts (rowid, body)"
+		" VALUES (?, ?)";
+	int64_t seq;
+	int rc = fl_q_int(tx, sql_seq, &seq, "i", c->ticket_id);
+
+	if (!rc && seq >= (INT64_C(1) << (FL_FTS_SEQ_BITS - 1)))
+		rc = FL_ETOOBIG; /* a million comments on one ticket */
+	if (!rc)
+		rc = fl_q_int(tx, sql, &c->id, "iiiittii", c->ticket_id, seq, c->author_id,
+			      (int64_t)c->public, c->body, c->html_body,
+			      (int64_t)c->channel, c->created_at);
 	if (rc)
 		return rc;
-	return fl_q_exec(tx, idx, "itiii", c->id, c->body, c->ticket_id, c->id,
-			 (int64_t)c->public);
+	return fl_q_exec(tx, idx, "it", fts_rowid(c->ticket_id, seq, c->public), c->body);
 }
 
 static int read_comment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)

@@ -178,37 +178,37 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 
 	snprintf(url, sizeof url, "%s/api/v2/tickets/%" PRId64 ".json", fl_req_base(r), t->id);
 	for (size_t i = 0; i < t->ntags; i++)
-		json_array_append_new(tags, json_string(t->tags[i]));
+		json_array_append_new(tags, json_string_nocheck(t->tags[i]));
 	for (size_t i = 0; i < t->nccs; i++)
 		json_array_append_new(ccs, json_integer(t->ccs[i]));
-	json_object_set_new(o, "url", json_string(url));
-	json_object_set_new(o, "id", json_integer(t->id));
-	json_object_set_new(o, "external_id", fl_json_str(t->external_id));
-	json_object_set_new(o, "via", json_pack("{s:s, s:{}}", "channel",
+	json_object_set_new_nocheck(o, "url", json_string_nocheck(url));
+	json_object_set_new_nocheck(o, "id", json_integer(t->id));
+	json_object_set_new_nocheck(o, "external_id", fl_json_str(t->external_id));
+	json_object_set_new_nocheck(o, "via", json_pack("{s:s, s:{}}", "channel",
 						fl_channel_name(t->channel), "source"));
-	json_object_set_new(o, "created_at", fl_json_time(t->created_at));
-	json_object_set_new(o, "updated_at", fl_json_time(t->updated_at));
-	json_object_set_new(o, "solved_at", fl_json_time(t->solved_at));
-	json_object_set_new(o, "type", fl_json_str(fl_type_name(t->type)));
-	json_object_set_new(o, "subject", fl_json_str(t->subject));
-	json_object_set_new(o, "raw_subject", fl_json_str(t->subject));
-	json_object_set_new(o, "description", fl_json_str(t->description));
-	json_object_set_new(o, "priority", fl_json_str(fl_priority_name(t->priority)));
-	json_object_set_new(o, "status", json_string(fl_status_name(t->status)));
-	json_object_set_new(o, "requester_id", fl_json_id(t->requester_id));
-	json_object_set_new(o, "submitter_id", fl_json_id(t->submitter_id));
-	json_object_set_new(o, "assignee_id", fl_json_id(t->assignee_id));
-	json_object_set_new(o, "organization_id", fl_json_id(t->organization_id));
-	json_object_set_new(o, "group_id", fl_json_id(t->group_id));
-	json_object_set_new(o, "collaborator_ids", ccs);
-	json_object_set_new(o, "email_cc_ids", json_deep_copy(ccs));
-	json_object_set_new(o, "follower_ids", json_array());
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "custom_fields", fl_json_raw(t->custom_fields));
-	json_object_set_new(o, "is_public", json_true());
-	json_object_set_new(o, "has_incidents", json_false());
+	json_object_set_new_nocheck(o, "created_at", fl_json_time(t->created_at));
+	json_object_set_new_nocheck(o, "updated_at", fl_json_time(t->updated_at));
+	json_object_set_new_nocheck(o, "solved_at", fl_json_time(t->solved_at));
+	json_object_set_new_nocheck(o, "type", fl_json_str(fl_type_name(t->type)));
+	json_object_set_new_nocheck(o, "subject", fl_json_str(t->subject));
+	json_object_set_new_nocheck(o, "raw_subject", fl_json_str(t->subject));
+	json_object_set_new_nocheck(o, "description", fl_json_str(t->description));
+	json_object_set_new_nocheck(o, "priority", fl_json_str(fl_priority_name(t->priority)));
+	json_object_set_new_nocheck(o, "status", json_string_nocheck(fl_status_name(t->status)));
+	json_object_set_new_nocheck(o, "requester_id", fl_json_id(t->requester_id));
+	json_object_set_new_nocheck(o, "submitter_id", fl_json_id(t->submitter_id));
+	json_object_set_new_nocheck(o, "assignee_id", fl_json_id(t->assignee_id));
+	json_object_set_new_nocheck(o, "organization_id", fl_json_id(t->organization_id));
+	json_object_set_new_nocheck(o, "group_id", fl_json_id(t->group_id));
+	json_object_set_new_nocheck(o, "collaborator_ids", ccs);
+	json_object_set_new_nocheck(o, "email_cc_ids", json_deep_copy(ccs));
+	json_object_set_new_nocheck(o, "follower_ids", json_array());
+	json_object_set_new_nocheck(o, "tags", tags);
+	json_object_set_new_nocheck(o, "custom_fields", fl_json_raw(t->custom_fields));
+	json_object_set_new_nocheck(o, "is_public", json_true());
+	json_object_set_new_nocheck(o, "has_incidents", json_false());
 	if (t->snippet)
-		json_object_set_new(o, "snippet", json_string(t->snippet));
+		json_object_set_new_nocheck(o, "snippet", json_string_nocheck(t->snippet));
 	return o;
 }
 

@@ -142,26 +142,26 @@ json_t *fl_user_json(struct fl_req *r, const struct fl_user *u)
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/users/%" PRId64 ".json", fl_req_base(r), u->id);
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(u->id));
-	json_object_set_new(o, "url", json_string(url));
-	json_object_set_new(o, "name", fl_json_str(u->name));
-	json_object_set_new(o, "email", fl_json_str(u->email));
-	json_object_set_new(o, "phone", fl_json_str(u->phone));
-	json_object_set_new(o, "role", json_string(fl_role_name(u->role)));
-	json_object_set_new(o, "organization_id", fl_json_id(u->organization_id));
-	json_object_set_new(o, "locale", fl_json_str(u->locale));
-	json_object_set_new(o, "time_zone", fl_json_str(u->time_zone));
+	json_object_set_new_nocheck(o, "id", json_integer(u->id));
+	json_object_set_new_nocheck(o, "url", json_string_nocheck(url));
+	json_object_set_new_nocheck(o, "name", fl_json_str(u->name));
+	json_object_set_new_nocheck(o, "email", fl_json_str(u->email));
+	json_object_set_new_nocheck(o, "phone", fl_json_str(u->phone));
+	json_object_set_new_nocheck(o, "role", json_string(fl_role_name(u->role)));
+	json_object_set_new_nocheck(o, "organization_id", fl_json_id(u->organization_id));
+	json_object_set_new_nocheck(o, "locale", fl_json_str(u->locale));
+	json_object_set_new_nocheck(o, "time_zone", fl_json_str(u->time_zone));
 	if (fl_ticket_sees_private(&r->actor)) {
 		/* what agents note about a person is for agents */
-		json_object_set_new(o, "notes", fl_json_str(u->notes));
-		json_object_set_new(o, "details", fl_json_str(u->details));
-		json_object_set_new(o, "tags", fl_json_raw(u->tags));
+		json_object_set_new_nocheck(o, "notes", fl_json_str(u->notes));
+		json_object_set_new_nocheck(o, "details", fl_json_str(u->details));
+		json_object_set_new_nocheck(o, "tags", fl_json_raw(u->tags));
 	}
-	json_object_set_new(o, "active", json_boolean(u->active));
-	json_object_set_new(o, "suspended", json_boolean(u->suspended));
-	json_object_set_new(o, "created_at", fl_json_time(u->created_at));
-	json_object_set_new(o, "updated_at", fl_json_time(u->updated_at));
-	json_object_set_new(o, "last_login_at", fl_json_time(u->last_login_at));
+	json_object_set_new_nocheck(o, "active", json_boolean(u->active));
+	json_object_set_new_nocheck(o, "suspended", json_boolean(u->suspended));
+	json_object_set_new_nocheck(o, "created_at", fl_json_time(u->created_at));
+	json_object_set_new_nocheck(o, "updated_at", fl_json_time(u->updated_at));
+	json_object_set_new_nocheck(o, "last_login_at", fl_json_time(u->last_login_at));
 	return o;
 }
 
