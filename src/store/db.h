@@ -53,15 +53,17 @@ struct fl_driver {
 	 * word or phrase; with prefix, words starting with it); fts_any one
 	 * matching any positive term of f. fts_match is a condition on tickets
 	 * t with two parameters (an expression and "public only" 0/1): some
-	 * row of the ticket matches. fts_rows counts matching rows up to a
+	 * row of the ticket matches. fts_ids selects the distinct ids of the
+	 * tickets that match, with the same parameters. fts_rows counts matching rows up to a
 	 * limit (expression, public only, limit). fts_rank is a query of
 	 * (ticket_id, rank) pairs with the first two parameters, lower rank
 	 * first. fts_snippet is a query with parameters (expression, first and
 	 * last rowid of the ticket, public only) giving one row: a snippet of
-	 * the ticket's best match with hits between \x01 and \x02. */
+	 * the ticket's first match with hits between \x01 and \x02. */
 	int (*fts_term)(const char *term, int prefix, fl_buf *out);
 	int (*fts_any)(const struct fl_filter *f, fl_buf *out);
 	const char *fts_match;
+	const char *fts_ids;
 	const char *fts_rows;
 	const char *fts_rank;
 	const char *fts_snippet;

@@ -479,6 +479,44 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	return 0;
 }
 
+/* The set of tickets matching every word of f and none of its negated
+ * words, from the index alone: (ids(w1) INTERSECT ids(w2) …) EXCEPT …. */
+static void w_text_set(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
+{
+	for (size_t i = 0; i < f->ntext + f->nnot_text && !w->rc; i++) {
+		int neg = i >= f->ntext;
+		const char *term = neg ? f->not_text[i - f->ntext] : f->text[i];
+		int prefix = neg ? f->not_text_prefix[i - f->ntext] : f->text_prefix[i];
+		fl_buf q;
+		char *z;
+
+		fl_buf_init(&q, 4096);
+		w->rc = tx->drv->fts_term(term, prefix, &q);
+		z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
+		fl_buf_free(&q);
+		if (!w->rc && !z)
+			w->rc = FL_ENOMEM;
+		if (i)
+			w_sql(w, neg ? " EXCEPT " : " INTERSECT ");
+		w_sql(w, tx->drv->fts_ids);
+		w_text(w, z ? z : "");
+		w_int(w, f->public_only);
+	}
+}
+
+/* Counts tickets that only words select (no other condition, so no
+ * end-user scope either) without touching the tickets: the matching ids
+ * from the index, less the deleted tickets among them. */
+static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
+{
+	w_sql(w, "SELECT (SELECT COUNT(*) FROM (");
+	w_text_set(w, tx, f, a);
+	w_sql(w, ") s) - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL"
+		 " AND +d.id IN (");
+	w_text_set(w, tx, f, a);
+	w_sql(w, "))");
+}
+
 int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 {
 	struct where w = {.rc = 0};
@@ -488,8 +526,12 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 
 	fl_arena_init(&a, 0);
 	fl_buf_init(&w.sql, 64 * 1024);
-	w_sql(&w, "SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL");
-	w_filter(&w, tx, f, &a);
+	if (f->n == 0 && f->ntext > 0) {
+		w_count_words(&w, tx, f, &a);
+	} else {
+		w_sql(&w, "SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL");
+		w_filter(&w, tx, f, &a);
+	}
 	rc = w.rc;
 	if (!rc)
 		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);

@@ -101,6 +101,7 @@ CREATE INDEX tickets_requester ON tickets(requester_id, updated_at) WHERE delete
 CREATE INDEX tickets_assignee ON tickets(assignee_id, status) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_group ON tickets(group_id, status) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_organization ON tickets(organization_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_deleted ON tickets(id) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE ticket_tags (
 	ticket_id INTEGER NOT NULL REFERENCES tickets(id),
