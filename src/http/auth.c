@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -126,6 +127,87 @@ static void rl_fail(struct fl_server *srv, const char *key)
 	pthread_mutex_unlock(&rl->lock);
 }
 
+/* Recently verified Bearer tokens and session cookies, so that a busy
+ * client costs one hash, not a database transaction, per request. An entry
+ * holds the secret's hash (compared in constant time), the actor and, for
+ * sessions, the CSRF token; it lives AUTH_TTL_US. Changes to users,
+ * passwords and sessions clear the cache (fl_req_forget_credentials), so
+ * they take effect at once on this node. */
+#define AUTH_SLOTS 1024
+#define AUTH_TTL_US (2 * 1000000)
+
+struct fl_authcache {
+	pthread_mutex_t lock;
+	struct {
+		unsigned char hash[32];
+		struct fl_actor actor;
+		char csrf[40];
+		uint64_t until;
+	} slot[AUTH_SLOTS];
+};
+
+struct fl_authcache *fl_authcache_new(void)
+{
+	struct fl_authcache *c = calloc(1, sizeof *c);
+	if (c)
+		pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void fl_authcache_free(struct fl_authcache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static void secret_hash(char kind, const char *secret, unsigned char out[32])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const unsigned char *)&kind, 1);
+	crypto_generichash_update(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_generichash_final(&st, out, 32);
+}
+
+static int cache_get(struct fl_authcache *c, const unsigned char hash[32],
+		     struct fl_actor *actor, char *csrf, size_t csrf_cap)
+{
+	size_t i = ((size_t)hash[0] << 8 | hash[1]) % AUTH_SLOTS;
+	int hit = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->slot[i].until > fl_mono_us() && sodium_memcmp(c->slot[i].hash, hash, 32) == 0) {
+		*actor = c->slot[i].actor;
+		snprintf(csrf, csrf_cap, "%s", c->slot[i].csrf);
+		hit = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+static void cache_put(struct fl_authcache *c, const unsigned char hash[32],
+		      const struct fl_actor *actor, const char *csrf)
+{
+	size_t i = ((size_t)hash[0] << 8 | hash[1]) % AUTH_SLOTS;
+
+	pthread_mutex_lock(&c->lock);
+	memcpy(c->slot[i].hash, hash, 32);
+	c->slot[i].actor = *actor;
+	snprintf(c->slot[i].csrf, sizeof c->slot[i].csrf, "%s", csrf ? csrf : "");
+	c->slot[i].until = fl_mono_us() + AUTH_TTL_US;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void fl_req_forget_credentials(struct fl_req *r)
+{
+	struct fl_authcache *c = r->server->authcache;
+	pthread_mutex_lock(&c->lock);
+	memset(c->slot, 0, sizeof c->slot);
+	pthread_mutex_unlock(&c->lock);
+}
+
 struct check {
 	struct fl_req *r;
 	const char *email, *password, *token, *cookie;
@@ -233,7 +315,9 @@ int fl_auth_request(struct fl_req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 	struct check c = {.r = r};
-	int rc;
+	unsigned char hash[32];
+	char csrf[40];
+	int rc, cacheable = 0;
 
 	if (h && !strncasecmp(h, "Basic ", 6)) {
 		rc = parse_basic(r, h + 6, &c);
@@ -253,6 +337,17 @@ int fl_auth_request(struct fl_req *r)
 	 * session ids are 224 random bits and are not */
 	if (c.password && (rc = fl_req_login_allowed(r)))
 		return rc;
+	/* Bearer tokens and cookies may come from the cache (Basic forms also
+	 * prove an e-mail address, and passwords are throttled: not cached) */
+	if (!c.email && !c.password) {
+		char kind = c.cookie ? 's' : 't';
+		secret_hash(kind, c.cookie ? c.cookie : c.token, hash);
+		if (cache_get(r->server->authcache, hash, &r->actor, csrf, sizeof csrf)) {
+			c.csrf = csrf;
+			goto authenticated;
+		}
+		cacheable = 1;
+	}
 	rc = fl_store_read(r->store, tx_check, &c);
 	if (rc == FL_EAUTH) {
 		if (c.password)
@@ -266,6 +361,9 @@ int fl_auth_request(struct fl_req *r)
 	}
 	if (rc)
 		return rc;
+	if (cacheable)
+		cache_put(r->server->authcache, hash, &r->actor, c.csrf);
+authenticated:
 	if (r->via_cookie && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 		const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 							       "X-CSRF-Token");

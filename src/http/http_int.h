@@ -19,6 +19,7 @@ struct fl_server {
 	_Atomic long suspended; /* requests waiting for the writer */
 	struct fl_metrics *metrics;
 	struct fl_ratelimit *ratelimit;
+	struct fl_authcache *authcache;
 };
 
 /* Authenticates r from its Authorization header or session cookie and sets
@@ -27,9 +28,11 @@ struct fl_server {
  * one address, FL_EFORBIDDEN for a cookie request without its CSRF token. */
 int fl_auth_request(struct fl_req *r);
 
-/* The failed-sign-in limiter (auth.c). */
+/* The failed-sign-in limiter and the verified-credentials cache (auth.c). */
 struct fl_ratelimit *fl_ratelimit_new(void);
 void fl_ratelimit_free(struct fl_ratelimit *rl);
+struct fl_authcache *fl_authcache_new(void);
+void fl_authcache_free(struct fl_authcache *c);
 
 int fl_metrics_init(struct fl_server *srv);
 void fl_metrics_free(struct fl_server *srv);

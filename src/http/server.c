@@ -530,9 +530,11 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		flags |= MHD_USE_IPv6;
 	rc = fl_metrics_init(srv);
 	srv->ratelimit = fl_ratelimit_new();
-	if (rc || !srv->ratelimit) {
+	srv->authcache = fl_authcache_new();
+	if (rc || !srv->ratelimit || !srv->authcache) {
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);
+		fl_authcache_free(srv->authcache);
 		free(srv);
 		return rc ? rc : FL_ENOMEM;
 	}
@@ -549,6 +551,7 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	if (!srv->daemon) {
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);
+		fl_authcache_free(srv->authcache);
 		free(srv);
 		return fl_err_set(e, FL_EIO, "listen", NULL, "cannot listen on %s", c->listen);
 	}
@@ -580,5 +583,6 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	MHD_stop_daemon(srv->daemon);
 	fl_metrics_free(srv);
 	fl_ratelimit_free(srv->ratelimit);
+	fl_authcache_free(srv->authcache);
 	free(srv);
 }

@@ -5,12 +5,41 @@
 
 #include "store/store_int.h"
 
+/* The ticket's columns, then its tags (space-separated: a tag has no
+ * spaces) and CC'd user ids, so one statement loads a whole ticket. */
 #define TICKET_COLS                                                        \
 	"t.id, t.subject, t.description, t.status, t.priority, t.type, "   \
 	"t.channel, t.requester_id, t.submitter_id, t.assignee_id, "        \
 	"t.group_id, t.organization_id, t.custom_fields, t.external_id, "   \
-	"t.created_at, t.updated_at, t.solved_at, t.deleted_at"
-#define TICKET_NCOLS 18
+	"t.created_at, t.updated_at, t.solved_at, t.deleted_at, "           \
+	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"  \
+	" WHERE ticket_id = t.id ORDER BY tag)), "                           \
+	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
+	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id))"
+
+/* Splits a space-separated list column into t's tags or CCs. */
+static int read_lists(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
+{
+	int err = 0;
+	char *tags = fl_col_text(tx, st, 18, a, &err);
+	char *ccs = fl_col_text(tx, st, 19, a, &err);
+
+	for (char *p = tags; p && *p && t->ntags < FL_TICKET_MAX_TAGS;) {
+		size_t n = strcspn(p, " ");
+		t->tags[t->ntags++] = p;
+		p += n;
+		if (*p)
+			*p++ = 0;
+	}
+	for (char *p = ccs; p && *p && t->nccs < FL_TICKET_MAX_CCS;) {
+		int64_t id;
+		size_t n = strcspn(p, " ");
+		if (fl_str_to_i64((fl_str){p, n}, &id) == 0)
+			t->ccs[t->nccs++] = id;
+		p += n + (p[n] == ' ');
+	}
+	return err;
+}
 
 static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
@@ -35,40 +64,7 @@ static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	t->updated_at = fl_col_int(tx, st, 15);
 	t->solved_at = fl_col_int(tx, st, 16);
 	t->deleted_at = fl_col_int(tx, st, 17);
-	return err;
-}
-
-/* Loads the tags and CCs that belong to t. */
-static int read_ticket_lists(fl_tx *tx, fl_arena *a, struct fl_ticket *t)
-{
-	static const char sql_tags[] =
-		"SELECT tag"
-		" FROM ticket_tags"
-		" WHERE ticket_id = ?"
-		" ORDER BY tag";
-	static const char sql_ccs[] =
-		"SELECT user_id"
-		" FROM ticket_collaborators"
-		" WHERE ticket_id = ?"
-		" ORDER BY user_id";
-	fl_stmt *st;
-	int rc, err = 0;
-
-	rc = fl_q(tx, sql_tags, 0, &st, "i", t->id);
-	if (rc)
-		return rc;
-	while ((rc = fl_q_step(tx, st)) == 1 && t->ntags < FL_TICKET_MAX_TAGS)
-		t->tags[t->ntags++] = fl_col_text(tx, st, 0, a, &err);
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
-	rc = fl_q(tx, sql_ccs, 0, &st, "i", t->id);
-	if (rc)
-		return rc;
-	while ((rc = fl_q_step(tx, st)) == 1 && t->nccs < FL_TICKET_MAX_CCS)
-		t->ccs[t->nccs++] = fl_col_int(tx, st, 0);
-	fl_q_done(tx, st);
-	return rc < 0 ? rc : 0;
+	return err ? err : read_lists(tx, st, a, t);
 }
 
 int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out)
@@ -77,17 +73,9 @@ int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *ou
 		"SELECT " TICKET_COLS
 		" FROM tickets t"
 		" WHERE t.id = ?";
-	struct fl_ticket t;
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-
-	if (!rc)
-		rc = fl_q_one(tx, st, read_ticket, a, &t, sizeof t);
-	if (!rc)
-		rc = read_ticket_lists(tx, a, &t);
-	if (!rc)
-		*out = t;
-	return rc;
+	return rc ? rc : fl_q_one(tx, st, read_ticket, a, out, sizeof *out);
 }
 
 /* Replaces the ticket's tags and/or CCs; fresh is set for a new ticket,
@@ -468,8 +456,6 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	fl_buf_free(&w.sql);
 	if (!rc)
 		rc = fl_q_rows(tx, st, read_ticket, a, sizeof *rows, want, (void **)&rows, &k);
-	for (size_t i = 0; i < k && !rc; i++)
-		rc = read_ticket_lists(tx, a, &rows[i]);
 	if (!rc && f->ntext)
 		rc = fill_snippets(tx, f, a, rows, k < pg->limit ? k : pg->limit);
 	if (rc)

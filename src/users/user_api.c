@@ -242,6 +242,14 @@ static int render_user(struct fl_req *r)
 	return reply_one(r, r->status ? r->status : 200, "user", fl_user_json(r, &c->user));
 }
 
+/* After a change to a person (role, activity, password), no cached
+ * credential may still speak for the old state. */
+static int render_user_changed(struct fl_req *r)
+{
+	fl_req_forget_credentials(r);
+	return render_user(r);
+}
+
 static int tx_user_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -405,7 +413,7 @@ static int h_user_update(struct fl_req *r)
 		return rc;
 	if (c->u.has_password && (rc = hash_password(r, c->u.password, &c->hash)))
 		return rc;
-	return fl_req_write(r, tx_user_update, render_user);
+	return fl_req_write(r, tx_user_update, render_user_changed);
 }
 
 static int tx_user_delete(fl_tx *tx, struct fl_req *r)
@@ -423,7 +431,7 @@ static int tx_user_delete(fl_tx *tx, struct fl_req *r)
 
 static int h_user_delete(struct fl_req *r)
 {
-	return fl_req_write(r, tx_user_delete, render_user);
+	return fl_req_write(r, tx_user_delete, render_user_changed);
 }
 
 static int tx_user_list(fl_tx *tx, struct fl_req *r)
@@ -987,6 +995,8 @@ static int tx_logout(fl_tx *tx, struct fl_req *r)
 static int render_logout(struct fl_req *r)
 {
 	char cookie[128];
+
+	fl_req_forget_credentials(r);
 	snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=0",
 		 fl_req_cookie_name(r), r->config->cookie_secure ? "; Secure" : "");
 	fl_req_header(r, "Set-Cookie", cookie);
@@ -1044,11 +1054,17 @@ static int tx_password_set(fl_tx *tx, struct fl_req *r)
 	return fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
 }
 
+static int render_password_changed(struct fl_req *r)
+{
+	fl_req_forget_credentials(r); /* the other sessions just ended */
+	return render_nothing(r);
+}
+
 static int password_checked(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = hash_password(r, password_of(r)->password, &c->hash);
-	return rc ? rc : fl_req_write(r, tx_password_set, render_nothing);
+	return rc ? rc : fl_req_write(r, tx_password_set, render_password_changed);
 }
 
 static int h_password(struct fl_req *r)
