@@ -35,12 +35,6 @@ bool fl_str_eqi(fl_str a, const char *z)
 	return true;
 }
 
-bool fl_str_starts(fl_str a, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return a.n >= n && memcmp(a.p, prefix, n) == 0;
-}
-
 int fl_str_to_i64(fl_str s, int64_t *out)
 {
 	size_t i = 0;

@@ -22,7 +22,6 @@ typedef struct {
 fl_str fl_str_c(const char *z);
 bool fl_str_eq(fl_str a, const char *z);
 bool fl_str_eqi(fl_str a, const char *z); /* ASCII case-insensitive */
-bool fl_str_starts(fl_str a, const char *prefix);
 
 /* Parses a whole decimal int64 (optional leading '-'); FL_EMALFORMED on
  * anything else, including overflow and empty input. */

@@ -352,8 +352,3 @@ void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
 	*commits = s->commits;
 	*batched = s->batched;
 }
-
-int fl_tx_is_write(const fl_tx *tx)
-{
-	return tx->write;
-}

@@ -51,7 +51,6 @@ int fl_store_backup(fl_store *s, const char *path,
 /* Microseconds spent in transactions and their count, for /metrics. */
 void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
 		    uint64_t *commits, uint64_t *batched);
-int fl_tx_is_write(const fl_tx *tx);
 
 /* settings (key/value) */
 int fl_store_setting_get(fl_tx *tx, const char *key, fl_arena *a, char **out);
