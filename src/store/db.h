@@ -54,7 +54,10 @@ struct fl_driver {
 	 * matching any positive term of f. fts_match is a condition on tickets
 	 * t with two parameters (an expression and "public only" 0/1): some
 	 * row of the ticket matches. fts_ids selects the distinct ids of the
-	 * tickets that match, with the same parameters. fts_rows counts matching rows up to a
+	 * tickets that match, with the same parameters; fts_in_ticket is the
+	 * same condition for one ticket d, probing only its rows. fts_rowids
+	 * selects the matching rowids in ascending order (same parameters).
+	 * fts_rows counts matching rows up to a
 	 * limit (expression, public only, limit). fts_rank is a query of
 	 * (ticket_id, rank) pairs with the first two parameters, lower rank
 	 * first. fts_snippet is a query with parameters (expression, first and
@@ -64,6 +67,8 @@ struct fl_driver {
 	int (*fts_any)(const struct fl_filter *f, fl_buf *out);
 	const char *fts_match;
 	const char *fts_ids;
+	const char *fts_in_ticket;
+	const char *fts_rowids;
 	const char *fts_rows;
 	const char *fts_rank;
 	const char *fts_snippet;

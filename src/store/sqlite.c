@@ -324,6 +324,12 @@ const struct fl_driver fl_driver_sqlite = {
 		     " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1))",
 	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts"
 		   " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)",
+	.fts_rowids = "SELECT rowid FROM search_fts"
+		      " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
+		      " ORDER BY rowid",
+	.fts_in_ticket = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ?"
+			 " AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
+			 " AND (? = 0 OR rowid & 1))",
 	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
 		    " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1) LIMIT ?)",
 	.fts_rank = "SELECT rowid >> 21 AS ticket_id, MIN(rank) AS rank"

@@ -490,17 +490,81 @@ static void w_text_set(struct where *w, fl_tx *tx, const struct fl_filter *f, fl
 	}
 }
 
+/* " AND [NOT] <term matches deleted ticket d>" for every word of f. */
+static void w_text_in_deleted(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
+{
+	for (size_t i = 0; i < f->ntext + f->nnot_text && !w->rc; i++) {
+		int neg = i >= f->ntext;
+		fl_buf q;
+		char *z;
+
+		fl_buf_init(&q, 4096);
+		w->rc = tx->drv->fts_term(neg ? f->not_text[i - f->ntext] : f->text[i],
+					  neg ? f->not_text_prefix[i - f->ntext] : f->text_prefix[i], &q);
+		z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
+		fl_buf_free(&q);
+		if (!w->rc && !z)
+			w->rc = FL_ENOMEM;
+		w_sql(w, neg ? " AND NOT " : " AND ");
+		w_sql(w, tx->drv->fts_in_ticket);
+		w_text(w, z ? z : "");
+		w_int(w, f->public_only);
+	}
+}
+
+/* Deleted tickets up to which they are subtracted one by one, each probing
+ * only its own index rows; past it, by a second pass over the index. */
+#define FEW_DELETED 256
+
 /* Counts tickets that only words select (no other condition, so no
  * end-user scope either) without touching the tickets: the matching ids
  * from the index, less the deleted tickets among them. */
-static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
+static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f,
+			  fl_arena *a, int few_deleted)
 {
 	w_sql(w, "SELECT (SELECT COUNT(*) FROM (");
 	w_text_set(w, tx, f, a);
-	w_sql(w, ") s) - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL"
-		 " AND +d.id IN (");
-	w_text_set(w, tx, f, a);
-	w_sql(w, "))");
+	w_sql(w, ") s) - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL");
+	if (few_deleted) {
+		w_text_in_deleted(w, tx, f, a);
+	} else {
+		w_sql(w, " AND +d.id IN (");
+		w_text_set(w, tx, f, a);
+		w_sql(w, ")");
+	}
+	w_sql(w, ")");
+}
+
+/* Counts the tickets matching one word: the index gives rows in rowid
+ * order, so a ticket's rows are adjacent and counting changes of ticket id
+ * counts tickets, with no set to build. */
+static int count_one_word(fl_tx *tx, const struct fl_filter *f, fl_arena *a, int64_t *n)
+{
+	fl_buf q;
+	fl_stmt *st;
+	int64_t last = -1, count = 0;
+	char *z;
+	int rc;
+
+	fl_buf_init(&q, 4096);
+	rc = tx->drv->fts_term(f->text[0], f->text_prefix[0], &q);
+	z = rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
+	fl_buf_free(&q);
+	if (!rc && !z)
+		rc = FL_ENOMEM;
+	if (!rc)
+		rc = fl_q(tx, tx->drv->fts_rowids, 0, &st, "ti", z, (int64_t)f->public_only);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		int64_t id = fl_col_int(tx, st, 0) >> FL_FTS_SEQ_BITS;
+		count += id != last;
+		last = id;
+	}
+	fl_q_done(tx, st);
+	if (!rc)
+		*n = count;
+	return rc;
 }
 
 int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
@@ -510,10 +574,26 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 	fl_stmt *st;
 	int rc;
 
+	static const char sql_deleted[] =
+		"SELECT COUNT(*)"
+		" FROM (SELECT 1 FROM tickets WHERE deleted_at IS NOT NULL LIMIT ?)";
+
 	fl_arena_init(&a, 0);
 	fl_buf_init(&w.sql, 64 * 1024);
 	if (f->n == 0 && f->ntext > 0) {
-		w_count_words(&w, tx, f, &a);
+		int64_t deleted = FEW_DELETED + 1, words = -1;
+		w.rc = fl_q_int(tx, sql_deleted, &deleted, "i", (int64_t)FEW_DELETED + 1);
+		if (!w.rc && f->ntext == 1 && f->nnot_text == 0 && deleted <= FEW_DELETED)
+			w.rc = count_one_word(tx, f, &a, &words);
+		if (words >= 0) {
+			/* what is left to count: the deleted tickets among them */
+			w_sql(&w, "SELECT ? - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL");
+			w_int(&w, words);
+			w_text_in_deleted(&w, tx, f, &a);
+			w_sql(&w, ")");
+		} else {
+			w_count_words(&w, tx, f, &a, deleted <= FEW_DELETED);
+		}
 	} else {
 		w_sql(&w, "SELECT COUNT(*) FROM tickets t WHERE t.deleted_at IS NULL");
 		w_filter(&w, tx, f, &a);
