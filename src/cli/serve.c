@@ -22,7 +22,7 @@ static void usage(FILE *f)
 		"  --data DIR          the data folder (FRONTLINE_DATA)\n"
 		"  --listen HOST:PORT  where to listen; port 0 picks a free one (FRONTLINE_LISTEN)\n"
 		"  --config FILE       a key = value settings file (FRONTLINE_CONFIG)\n"
-		"  --threads N         HTTP worker threads (FRONTLINE_THREADS, default 4)\n"
+		"  --threads N         HTTP worker threads (FRONTLINE_THREADS, default 4 per core)\n"
 		"  --body-limit BYTES  largest request body (FRONTLINE_BODY_LIMIT, default 1 MiB)\n"
 		"  --quiet             no log line per request (FRONTLINE_LOG_REQUESTS=0)\n"
 		"\n"

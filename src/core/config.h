@@ -17,7 +17,7 @@ struct fl_config {
 	char data[512];        /* data folder */
 	char listen[128];      /* HOST:PORT */
 	size_t body_limit;     /* bytes in a request body */
-	unsigned threads;      /* HTTP worker threads */
+	unsigned threads;      /* HTTP worker threads (default: 4 per core) */
 	int sync_full;         /* 1: fsync every commit (synchronous=FULL) */
 	int log_requests;      /* 1: a log line per request */
 	char admin_email[256]; /* the first admin's e-mail on a new data folder */
