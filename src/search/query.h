@@ -45,7 +45,7 @@ struct fl_pred {
 	int group; /* predicates with the same group are ORed */
 };
 
-#define FL_FILTER_MAX 48
+#define FL_FILTER_MAX 128 /* show_many takes 100 ids */
 #define FL_QUERY_MAX_TERMS 32
 #define FL_QUERY_MAX_LEN 1024
 

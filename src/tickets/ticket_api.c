@@ -409,6 +409,50 @@ static int h_list(struct fl_req *r)
 	return list_filtered(r, c, sort, desc);
 }
 
+/* The tickets whose field is the path's {id}: a person's requested or
+ * assigned tickets, an organization's tickets. */
+static int list_by(struct fl_req *r, int field)
+{
+	struct ctx *c = r->ctx;
+	int sort, desc, rc;
+
+	if ((rc = fl_ticket_sort_arg(r, FL_SORT_ID, 0, &sort, &desc)))
+		return rc;
+	if ((rc = fl_filter_add(&c->f, field, FL_OP_EQ, r->id[0], NULL, -1)))
+		return rc;
+	return list_filtered(r, c, sort, desc);
+}
+
+static int h_requested(struct fl_req *r) { return list_by(r, FL_F_REQUESTER); }
+static int h_assigned(struct fl_req *r) { return list_by(r, FL_F_ASSIGNEE); }
+static int h_org_tickets(struct fl_req *r) { return list_by(r, FL_F_ORGANIZATION); }
+
+/* GET /api/v2/tickets/show_many?ids=1,2,3: at most 100 tickets, those the
+ * actor may see, in id order. */
+static int h_show_many(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	const char *ids = fl_req_arg(r, "ids");
+	int group = -1, count = 0;
+
+	for (const char *p = ids; p && *p;) {
+		size_t n = strcspn(p, ",");
+		int64_t id;
+		if (++count > 100)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most 100 ids");
+		if (fl_str_to_i64((fl_str){p, n}, &id) || id <= 0)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
+					   "ids must be comma-separated ticket ids");
+		if (fl_filter_add(&c->f, FL_F_ID, FL_OP_EQ, id, NULL, group))
+			return FL_ENOMEM;
+		group = c->f.p[c->f.n - 1].group;
+		p += n + (p[n] == ',');
+	}
+	if (!count)
+		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
+	return list_filtered(r, c, FL_SORT_ID, 0);
+}
+
 int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc)
 {
 	/* called from other domains' handlers: this domain's own state */
@@ -540,6 +584,10 @@ const struct fl_route fl_ticket_routes[] = {
 	{"GET", "/api/v2/tickets", h_list, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/tickets", h_create, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/count", h_count, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/show_many", h_show_many, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}/tickets/requested", h_requested, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}/tickets/assigned", h_assigned, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/{id}/tickets", h_org_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/{id}", h_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/tickets/{id}", h_update, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/tickets/{id}", h_delete, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
