@@ -930,6 +930,13 @@ static void test_decode_enum_unknown(void **state)
 
 /* ---- configuration ------------------------------------------------------ */
 
+/* config.c: four workers a core by default */
+static unsigned default_threads(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores < 1 ? 4 : cores > 16 ? 64 : (unsigned)(4 * cores);
+}
+
 static void test_config_set(void **state)
 {
 	struct fl_config c;
@@ -938,7 +945,7 @@ static void test_config_set(void **state)
 
 	fl_config_defaults(&c);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
-	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.threads, default_threads());
 	assert_int_equal(c.sync_full, 1);
 
 	assert_int_equal(fl_config_set(&c, "threads", "8", &e), 0);
@@ -1045,7 +1052,7 @@ static void test_config_file(void **state)
 	assert_int_equal(fl_config_load_file(&c, path, 0, &e), FL_EINVAL);
 	assert_string_equal(e.field, "threads");
 	assert_non_null(strstr(e.msg, ":2:"));
-	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.threads, default_threads());
 	unlink(path);
 	free(path);
 
