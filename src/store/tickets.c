@@ -727,7 +727,7 @@ int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 		"   AND au.id IN (SELECT id FROM audits WHERE ticket_id = ? ORDER BY id LIMIT 1000)"
 		" ORDER BY au.id, e.id";
 	static const char sql_count[] =
-		"SELECT MIN(COUNT(*), 1000)"
+		"SELECT COUNT(*)"
 		" FROM audits"
 		" WHERE ticket_id = ?";
 	struct fl_audit *rows = NULL;
@@ -739,6 +739,8 @@ int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 	rc = fl_q_int(tx, sql_count, &total, "i", ticket_id);
 	if (rc)
 		return rc;
+	if (total > 1000)
+		total = 1000;
 	if (total > 0) {
 		rows = fl_arena_alloc(a, (size_t)total * sizeof *rows);
 		if (!rows)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/time.h"
 #include "store/store_int.h"
 
 #define USER_COLS                                                          \
@@ -121,6 +122,31 @@ int fl_store_user_touch_login(fl_tx *tx, int64_t id, int64_t when)
 	return fl_q_exec(tx, sql, "ii", when, id);
 }
 
+/* "%text%" for LIKE … ESCAPE '\\', with the pattern characters in text
+ * escaped; NULL for NULL. */
+static int like_pattern(fl_arena *a, const char *text, char **out)
+{
+	size_t len;
+	char *w;
+
+	*out = NULL;
+	if (!text)
+		return 0;
+	len = strlen(text);
+	w = *out = fl_arena_alloc(a, 2 * len + 3);
+	if (!w)
+		return FL_ENOMEM;
+	*w++ = '%';
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+			*w++ = '\\';
+		*w++ = text[i];
+	}
+	*w++ = '%';
+	*w = 0;
+	return 0;
+}
+
 int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 		       size_t offset, size_t limit, fl_arena *a,
 		       struct fl_user **out, size_t *n, int64_t *total)
@@ -142,24 +168,12 @@ int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
-	char *like = NULL;
+	char *like;
 	fl_stmt *st;
-	int rc;
+	int rc = like_pattern(a, text, &like);
 
-	if (text) {
-		size_t len = strlen(text);
-		char *w = like = fl_arena_alloc(a, 2 * len + 3);
-		if (!like)
-			return FL_ENOMEM;
-		*w++ = '%';
-		for (size_t i = 0; i < len; i++) {
-			if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
-				*w++ = '\\';
-			*w++ = text[i];
-		}
-		*w++ = '%';
-		*w = 0;
-	}
+	if (rc)
+		return rc;
 	rc = fl_q_int(tx, sql_count, total, "iiiittt", (int64_t)role, (int64_t)role,
 		      org_id, org_id, like, like, like);
 	if (!rc)
@@ -278,18 +292,21 @@ int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
 	static const char sql_count[] =
 		"SELECT COUNT(*)"
 		" FROM organizations"
-		" WHERE ? IS NULL OR instr(lower(name), lower(?)) > 0";
+		" WHERE ? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\'";
 	static const char sql[] =
 		"SELECT id, name, details, notes, domain_names, tags, created_at, updated_at"
 		" FROM organizations"
-		" WHERE ? IS NULL OR instr(lower(name), lower(?)) > 0"
+		" WHERE ? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\'"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
+	char *like;
 	fl_stmt *st;
-	int rc = fl_q_int(tx, sql_count, total, "tt", text, text);
+	int rc = like_pattern(a, text, &like);
 
 	if (!rc)
-		rc = fl_q(tx, sql, 0, &st, "ttii", text, text, (int64_t)limit, (int64_t)offset);
+		rc = fl_q_int(tx, sql_count, total, "tt", like, like);
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "ttii", like, like, (int64_t)limit, (int64_t)offset);
 	return rc ? rc : fl_q_rows(tx, st, read_org, a, sizeof **out, limit, (void **)out, n);
 }
 
@@ -402,10 +419,10 @@ int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
 {
 	static const char sql[] =
 		"INSERT INTO api_tokens (user_id, selector, verifier, description, created_at)"
-		" VALUES (?, ?, ?, ?, strftime('%s', 'now'))"
+		" VALUES (?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, id, "ittt", user_id, selector, verifier,
-			description ? description : "");
+	return fl_q_int(tx, sql, id, "ittti", user_id, selector, verifier,
+			description ? description : "", fl_now());
 }
 
 int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
@@ -423,8 +440,9 @@ int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 {
 	static const char sql[] =
 		"INSERT INTO sessions (user_id, selector, verifier, csrf, created_at, expires_at)"
-		" VALUES (?, ?, ?, ?, strftime('%s', 'now'), ?)";
-	return fl_q_exec(tx, sql, "ittti", user_id, selector, verifier, csrf, expires_at);
+		" VALUES (?, ?, ?, ?, ?, ?)";
+	return fl_q_exec(tx, sql, "itttii", user_id, selector, verifier, csrf, fl_now(),
+			 expires_at);
 }
 
 int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
