@@ -256,7 +256,7 @@ int fl_email_normalize(char *z)
 		len--;
 	memmove(z, start, len);
 	z[len] = 0;
-	if (len < 3 || len > 254)
+	if (len < 3 || len > 254 || !fl_utf8_valid(z, len))
 		return FL_EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)z[i];

@@ -55,7 +55,7 @@ char *fl_buf_steal(fl_buf *b);
 void fl_buf_free(fl_buf *b);
 
 /* Normalizes an e-mail address in place (lower case, trimmed) and checks its
- * shape: one '@', a non-empty local part and a dotted or bracketed domain, no
+ * shape: valid UTF-8, one '@', a non-empty local part and a dotted or bracketed domain, no
  * spaces or control characters, at most 254 bytes. */
 int fl_email_normalize(char *z);
 

@@ -130,14 +130,17 @@ static void rl_fail(struct fl_server *srv, const char *key)
 /* Recently verified Bearer tokens and session cookies, so that a busy
  * client costs one hash, not a database transaction, per request. An entry
  * holds the secret's hash (compared in constant time), the actor and, for
- * sessions, the CSRF token; it lives AUTH_TTL_US. Changes to users,
- * passwords and sessions clear the cache (fl_req_forget_credentials), so
- * they take effect at once on this node. */
+ * sessions, the CSRF token; it lives AUTH_TTL_US. A change to users,
+ * passwords or sessions empties the cache twice — in its transaction and
+ * again once committed (fl_req_forget_credentials) — and a check that began
+ * before either may not store its result, so the change takes effect on
+ * this node as soon as it is committed. */
 #define AUTH_SLOTS 1024
 #define AUTH_TTL_US (2 * 1000000)
 
 struct fl_authcache {
 	pthread_mutex_t lock;
+	uint64_t generation; /* bumped by every forget */
 	struct {
 		unsigned char hash[32];
 		struct fl_actor actor;
@@ -187,12 +190,27 @@ static int cache_get(struct fl_authcache *c, const unsigned char hash[32],
 	return hit;
 }
 
-static void cache_put(struct fl_authcache *c, const unsigned char hash[32],
+static uint64_t cache_generation(struct fl_authcache *c)
+{
+	uint64_t g;
+	pthread_mutex_lock(&c->lock);
+	g = c->generation;
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
+/* Keeps what a check found, unless the cache was emptied since the check
+ * began (generation): its snapshot may predate the change that emptied it. */
+static void cache_put(struct fl_authcache *c, uint64_t generation, const unsigned char hash[32],
 		      const struct fl_actor *actor, const char *csrf)
 {
 	size_t i = ((size_t)hash[0] << 8 | hash[1]) % AUTH_SLOTS;
 
 	pthread_mutex_lock(&c->lock);
+	if (c->generation != generation) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	memcpy(c->slot[i].hash, hash, 32);
 	c->slot[i].actor = *actor;
 	snprintf(c->slot[i].csrf, sizeof c->slot[i].csrf, "%s", csrf ? csrf : "");
@@ -205,6 +223,7 @@ void fl_req_forget_credentials(struct fl_req *r)
 	struct fl_authcache *c = r->server->authcache;
 	pthread_mutex_lock(&c->lock);
 	memset(c->slot, 0, sizeof c->slot);
+	c->generation++;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -317,6 +336,7 @@ int fl_auth_request(struct fl_req *r)
 	struct check c = {.r = r};
 	unsigned char hash[32];
 	char csrf[40];
+	uint64_t generation = 0;
 	int rc, cacheable = 0;
 
 	if (h && !strncasecmp(h, "Basic ", 6)) {
@@ -346,6 +366,7 @@ int fl_auth_request(struct fl_req *r)
 			c.csrf = csrf;
 			goto authenticated;
 		}
+		generation = cache_generation(r->server->authcache);
 		cacheable = 1;
 	}
 	rc = fl_store_read(r->store, tx_check, &c);
@@ -362,7 +383,7 @@ int fl_auth_request(struct fl_req *r)
 	if (rc)
 		return rc;
 	if (cacheable)
-		cache_put(r->server->authcache, hash, &r->actor, c.csrf);
+		cache_put(r->server->authcache, generation, hash, &r->actor, c.csrf);
 authenticated:
 	if (r->via_cookie && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 		const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,

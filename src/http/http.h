@@ -86,8 +86,9 @@ int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reaso
 int fl_req_login_allowed(struct fl_req *r);
 void fl_req_login_failed(struct fl_req *r);
 
-/* Empties the cache of verified tokens and sessions: handlers call it after
- * committing a change to users, passwords or sessions. */
+/* Empties the cache of verified tokens and sessions. A change to users,
+ * passwords or sessions calls it in its transaction and again in its render
+ * (after the commit); safe from any thread. */
 void fl_req_forget_credentials(struct fl_req *r);
 
 /* The session cookie's name ("__Host-fl_session" with cookie_secure, else

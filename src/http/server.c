@@ -131,6 +131,12 @@ static enum MHD_Result respond(struct fl_req *r)
 		len = r->raw_len;
 	} else if (r->reply && r->status != 204) {
 		body = json_dumps(r->reply, JSON_COMPACT);
+		if (!body) { /* never an empty 200: say that rendering failed */
+			static const char failed[] = "{\"error\":\"InternalError\","
+						     "\"description\":\"The answer could not be rendered\"}";
+			body = strdup(failed);
+			r->status = 500;
+		}
 		len = body ? strlen(body) : 0;
 	}
 	resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",

@@ -394,6 +394,7 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 		u->email = c->u.email;
 	}
 	u->updated_at = fl_now();
+	fl_req_forget_credentials(r);
 	rc = fl_store_user_update(tx, u);
 	if (!rc)
 		rc = fl_store_user_get(tx, u->id, &r->arena, u);
@@ -426,6 +427,7 @@ static int tx_user_delete(fl_tx *tx, struct fl_req *r)
 		return fl_req_fail(r, FL_ECONFLICT, NULL, NULL, "You cannot delete yourself");
 	c->user.active = 0;
 	c->user.updated_at = fl_now();
+	fl_req_forget_credentials(r);
 	return fl_store_user_update(tx, &c->user);
 }
 
@@ -989,6 +991,7 @@ static int h_session_show(struct fl_req *r)
 static int tx_logout(fl_tx *tx, struct fl_req *r)
 {
 	const char *cookie = fl_req_cookie(r);
+	fl_req_forget_credentials(r);
 	return cookie ? fl_auth_session_delete(tx, cookie) : 0;
 }
 
@@ -1051,6 +1054,7 @@ static int tx_password_check(fl_tx *tx, struct fl_req *r)
 static int tx_password_set(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
+	fl_req_forget_credentials(r);
 	return fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
 }
 

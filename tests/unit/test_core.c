@@ -313,6 +313,8 @@ static void test_email_valid(void **state)
 		{"USER+tag@Sub.Example.org", "user+tag@sub.example.org"},
 		{"x@[192.168.0.1]", "x@[192.168.0.1]"},
 		{"\t\tx_y@e.lt  ", "x_y@e.lt"},
+		{"ona@pavyzdys.lt", "ona@pavyzdys.lt"},
+		{"\xd0\xbe\xd0\xbb\xd1\x8f@example.ua", "\xd0\xbe\xd0\xbb\xd1\x8f@example.ua"}, /* "оля" */
 	};
 	(void)state;
 
@@ -333,6 +335,7 @@ static void test_email_invalid(void **state)
 		"a@", "a@.com", "a@example.", "a\x01@b.com", "<a@b.com>",
 		"a@b.com,c@d.com", "\"a\"@b.com", "a\\b@c.com", "a;b@c.com",
 		"a\n@b.com", "a@b.com\n", "ab", "a\x7f@b.com",
+		"b\xff" "d@example.com", "\xc3@example.com", /* not UTF-8 */
 	};
 	(void)state;
 
