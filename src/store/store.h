@@ -98,11 +98,22 @@ int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			  const char *verifier, const char *description, int64_t *id);
 int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
 			struct fl_secret_row *out);
+struct fl_token_info {
+	int64_t id, user_id, created_at;
+	char *description;
+};
+/* The tokens of user_id (0: everyone's), newest first, at most 1000. */
+int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a,
+			struct fl_token_info **out, size_t *n);
+/* Deletes token id if it belongs to user_id (0: anyone); FL_ENOTFOUND if not. */
+int fl_store_token_delete(fl_tx *tx, int64_t id, int64_t user_id);
 int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			    const char *verifier, const char *csrf, int64_t expires_at);
 int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
 			  struct fl_secret_row *out);
 int fl_store_session_delete(fl_tx *tx, const char *selector);
+/* Deletes sessions that expired before now. */
+int fl_store_session_purge(fl_tx *tx, int64_t now);
 /* Ends every session of user_id but the one with keep_selector (may be NULL). */
 int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
 

@@ -435,6 +435,49 @@ int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
 	return find_secret(tx, sql, selector, a, out);
 }
 
+static int read_token(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	struct fl_token_info *t = row;
+	int err = 0;
+	t->id = fl_col_int(tx, st, 0);
+	t->user_id = fl_col_int(tx, st, 1);
+	t->description = fl_col_text(tx, st, 2, a, &err);
+	t->created_at = fl_col_int(tx, st, 3);
+	return err;
+}
+
+int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a,
+			struct fl_token_info **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT id, user_id, description, created_at"
+		" FROM api_tokens"
+		" WHERE ? = 0 OR user_id = ?"
+		" ORDER BY id DESC"
+		" LIMIT 1000";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "ii", user_id, user_id);
+	return rc ? rc : fl_q_rows(tx, st, read_token, a, sizeof **out, 1000, (void **)out, n);
+}
+
+int fl_store_token_delete(fl_tx *tx, int64_t id, int64_t user_id)
+{
+	static const char sql[] =
+		"DELETE FROM api_tokens"
+		" WHERE id = ? AND (? = 0 OR user_id = ?)"
+		" RETURNING id";
+	int64_t gone;
+	return fl_q_int(tx, sql, &gone, "iii", id, user_id, user_id);
+}
+
+int fl_store_session_purge(fl_tx *tx, int64_t now)
+{
+	static const char sql[] =
+		"DELETE FROM sessions"
+		" WHERE expires_at < ?";
+	return fl_q_exec(tx, sql, "i", now);
+}
+
 int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			    const char *verifier, const char *csrf, int64_t expires_at)
 {

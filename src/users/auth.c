@@ -107,7 +107,11 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 	fl_auth_random_hex(token, FL_CSRF_LEN);
 	split(secret, sel, &verifier);
 	verifier_hash(verifier, hash);
-	rc = fl_store_session_insert(tx, user_id, sel, hash, token, fl_now() + ttl);
+	/* every sign-in also clears out expired sessions (an indexed range),
+	 * so they never pile up */
+	rc = fl_store_session_purge(tx, fl_now());
+	if (!rc)
+		rc = fl_store_session_insert(tx, user_id, sel, hash, token, fl_now() + ttl);
 	if (!rc) {
 		memcpy(cookie, secret, sizeof secret);
 		memcpy(csrf, token, sizeof token);

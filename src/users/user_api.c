@@ -108,6 +108,7 @@ struct ctx {
 	const char *csrf_out;
 	int remember;
 	char *hash; /* a new password's hash, made before the write */
+	struct fl_token_info *tokens;
 	int as_results; /* render as search results: {"results": [{…, "result_type"}]} */
 };
 
@@ -1116,6 +1117,55 @@ static int h_token_create(struct fl_req *r)
 	return fl_req_write(r, tx_token_create, render_token);
 }
 
+/* Admins see and revoke everyone's tokens; agents their own. The token
+ * itself is never shown again: only its id, owner and description. */
+static int64_t token_owner_scope(struct fl_req *r)
+{
+	return r->actor.role == FL_ROLE_ADMIN ? 0 : r->actor.id;
+}
+
+static int tx_token_list(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_token_list(tx, token_owner_scope(r), &r->arena, &c->tokens, &c->n);
+}
+
+static int render_token_list(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:o}",
+						      "id", (json_int_t)c->tokens[i].id,
+						      "user_id", (json_int_t)c->tokens[i].user_id,
+						      "description", c->tokens[i].description ? c->tokens[i].description : "",
+						      "created_at", fl_json_time(c->tokens[i].created_at)));
+	return fl_req_reply(r, 200, json_pack("{s:o, s:I}", "api_tokens", list,
+					      "count", (json_int_t)c->n));
+}
+
+static int h_token_list(struct fl_req *r)
+{
+	return fl_req_read(r, tx_token_list, render_token_list);
+}
+
+static int tx_token_delete(fl_tx *tx, struct fl_req *r)
+{
+	fl_req_forget_credentials(r);
+	return fl_store_token_delete(tx, r->id[0], token_owner_scope(r));
+}
+
+static int render_token_deleted(struct fl_req *r)
+{
+	fl_req_forget_credentials(r); /* the revoked token stops working now */
+	return fl_req_reply(r, 204, NULL);
+}
+
+static int h_token_delete(struct fl_req *r)
+{
+	return fl_req_write(r, tx_token_delete, render_token_deleted);
+}
+
 const struct fl_route fl_user_routes[] = {
 	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
@@ -1143,5 +1193,7 @@ const struct fl_route fl_user_routes[] = {
 	{"GET", "/api/v2/auth/session", h_session_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/auth/session", h_logout, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/api_tokens", h_token_create, FL_ROLE_AGENT, 16384, sizeof(struct ctx)},
+	{"GET", "/api/v2/api_tokens", h_token_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/api_tokens/{id}", h_token_delete, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{0},
 };

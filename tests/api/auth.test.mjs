@@ -63,6 +63,36 @@ describe('credentials', () => {
 		assert.equal((await srv.api('POST', '/api/v2/api_tokens', {}, { auth: alice })).status, 403);
 	});
 
+	it('tokens are listed without their secret and revoked at once', async () => {
+		const mk = async (auth, description) => {
+			const t = await srv.api('POST', '/api/v2/api_tokens', { api_token: { description } }, { auth });
+			assert.equal(t.status, 201, t.text);
+			return t.json.api_token;
+		};
+		const mine = await mk(agent, 'revoke me');
+		const admins = await mk(srv.admin, 'admin tool');
+		// used once, so it sits in the server's credential cache
+		assert.equal((await me({ bearer: mine.token })).status, 200);
+
+		const list = await srv.api('GET', '/api/v2/api_tokens', null, { auth: agent });
+		assert.equal(list.status, 200, list.text);
+		assert.ok(list.json.api_tokens.every((t) => t.user_id === agent.id), 'an agent sees only their own');
+		const entry = list.json.api_tokens.find((t) => t.description === 'revoke me');
+		assert.ok(entry, list.text);
+		assert.equal(entry.token, undefined, 'the secret is never shown again');
+		assert.ok(!JSON.stringify(list.json).includes(mine.token.slice(16)));
+
+		// an agent cannot revoke an admin's token; the admin sees everyone's
+		const theirs = (await srv.api('GET', '/api/v2/api_tokens')).json.api_tokens.find((t) => t.description === 'admin tool');
+		assert.equal((await srv.api('DELETE', `/api/v2/api_tokens/${theirs.id}`, null, { auth: agent })).status, 404);
+		assert.equal((await me({ bearer: admins.token })).status, 200);
+
+		const del = await srv.api('DELETE', `/api/v2/api_tokens/${entry.id}`, null, { auth: agent });
+		assert.equal(del.status, 204, del.text);
+		assert.equal((await me({ bearer: mine.token })).status, 401, 'a revoked token stops working at once');
+		assert.equal((await srv.api('DELETE', `/api/v2/api_tokens/${entry.id}`, null, { auth: agent })).status, 404);
+	});
+
 	it('a wrong password is 401 with WWW-Authenticate', async () => {
 		const r = await me({ basic: [alice.email, 'not the password'] });
 		assert.equal(r.status, 401, r.text);

@@ -756,6 +756,45 @@ static void test_sessions(void **state)
 	assert_int_equal(session_check(j.cookie, NULL), FL_EAUTH);
 }
 
+static int tx_session_find(fl_tx *tx, void *arg)
+{
+	struct fl_secret_row row;
+	char sel[17];
+	memcpy(sel, ((struct sessjob *)arg)->check, 16);
+	sel[16] = 0;
+	return fl_store_session_find(tx, sel, &g_a, &row);
+}
+
+/* Expired sessions are deleted by the next sign-in, so they never pile up;
+ * live ones stay. */
+static void test_sessions_purged(void **state)
+{
+	const int64_t t0 = 1800000000;
+	struct sessjob old, live, next;
+	(void)state;
+
+	memset(&old, 0, sizeof old);
+	memset(&live, 0, sizeof live);
+	memset(&next, 0, sizeof next);
+	fl_time_freeze(t0);
+	old.user_id = live.user_id = next.user_id = g_bob.id;
+	old.ttl = 60;
+	live.ttl = 7200;
+	next.ttl = 3600;
+	assert_int_equal(fl_store_write(g_store, tx_session_create, &old), 0);
+	assert_int_equal(fl_store_write(g_store, tx_session_create, &live), 0);
+	old.check = old.cookie;
+	live.check = live.cookie;
+	assert_int_equal(fl_store_read(g_store, tx_session_find, &old), 0); /* expired, still stored */
+
+	fl_time_freeze(t0 + 120);
+	assert_int_equal(fl_store_write(g_store, tx_session_create, &next), 0);
+	assert_int_equal(fl_store_read(g_store, tx_session_find, &old), FL_ENOTFOUND);
+	assert_int_equal(fl_store_read(g_store, tx_session_find, &live), 0);
+	assert_int_equal(session_check(live.cookie, NULL), 0);
+	fl_time_freeze(0);
+}
+
 /* ---- creating tickets ----------------------------------------------------- */
 
 static void test_create_defaults(void **state)
@@ -1955,6 +1994,7 @@ int main(void)
 		T(test_password_sign_in),
 		T(test_tokens),
 		T(test_sessions),
+		T(test_sessions_purged),
 		T(test_create_defaults),
 		T(test_create_subject_truncated),
 		T(test_create_validation),

@@ -179,6 +179,9 @@ CREATE TABLE sessions (
 	created_at INTEGER NOT NULL,
 	expires_at INTEGER NOT NULL
 );
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
 CREATE TABLE views (
 	id          INTEGER PRIMARY KEY,
