@@ -275,36 +275,46 @@ const char *fl_req_cookie(struct fl_req *r)
 }
 
 /* Decodes "Basic …" into c->email and c->password or c->token. */
-static int parse_basic(struct fl_req *r, const char *b64, struct check *c)
+int fl_basic_parse(const char *b64, char *buf, size_t cap, const char **email,
+		   const char **password, const char **token)
 {
 	size_t len = strlen(b64), n;
-	unsigned char *raw;
 	char *colon, *slash;
 
-	if (len > 2048)
+	*password = *token = NULL;
+	if (len > 2048 || cap < len + 1)
 		return FL_EAUTH;
-	raw = fl_arena_alloc(&r->arena, len + 1);
-	if (!raw)
-		return FL_ENOMEM;
-	if (sodium_base642bin(raw, len, b64, len, NULL, &n, NULL,
+	if (sodium_base642bin((unsigned char *)buf, cap - 1, b64, len, NULL, &n, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) != 0)
 		return FL_EAUTH;
-	raw[n] = 0;
-	if (memchr(raw, 0, n))
+	buf[n] = 0;
+	if (memchr(buf, 0, n))
 		return FL_EAUTH;
-	colon = strchr((char *)raw, ':');
+	colon = strchr(buf, ':');
 	if (!colon)
 		return FL_EAUTH;
 	*colon = 0;
-	c->email = (char *)raw;
-	slash = strstr((char *)raw, "/token");
+	*email = buf;
+	slash = strstr(buf, "/token");
 	if (slash && slash[6] == 0) {
 		*slash = 0;
-		c->token = colon + 1;
+		*token = colon + 1;
 	} else {
-		c->password = colon + 1;
+		*password = colon + 1;
 	}
 	return 0;
+}
+
+static int parse_basic(struct fl_req *r, const char *b64, struct check *c)
+{
+	size_t cap = strlen(b64) + 1;
+	char *buf = cap <= 2049 ? fl_arena_alloc(&r->arena, cap) : NULL;
+
+	if (cap > 2049)
+		return FL_EAUTH;
+	if (!buf)
+		return FL_ENOMEM;
+	return fl_basic_parse(b64, buf, cap, &c->email, &c->password, &c->token);
 }
 
 int fl_req_login_allowed(struct fl_req *r)

@@ -40,4 +40,22 @@ void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t u
 
 json_t *fl_req_error_json(const struct fl_err *e, int code);
 
+/* The parsers of what a client sends in the request line and headers,
+ * pure so that tests/fuzz/fuzz_http.c can drive them. */
+
+/* Finds the route for method and url ("/x/y" or "/x/y.json"): its index in
+ * fl_routes with the path's {id}s in id; -1 for no such path, -2 when the
+ * path exists but not for this method (allow gets the methods that do). */
+int fl_route_find(const char *method, const char *url, int64_t id[2],
+		  char *allow, size_t allow_cap);
+/* Paging cursors: "key.id" in unpadded base64url. decode: -1 for anything
+ * this server did not make. */
+void fl_cursor_encode(int64_t key, int64_t id, char *out, size_t cap);
+int fl_cursor_decode(const char *z, int64_t *key, int64_t *id);
+/* Decodes the base64 of an HTTP Basic header (RFC 7617) into buf (cap
+ * bytes, at least strlen(b64) + 1): "email:password" or Zendesk's
+ * "email/token:TOKEN". Pointers point into buf; FL_EAUTH when malformed. */
+int fl_basic_parse(const char *b64, char *buf, size_t cap, const char **email,
+		   const char **password, const char **token);
+
 #endif

@@ -56,7 +56,7 @@ static int size_arg(struct fl_req *r, const char *name, size_t lo, size_t hi,
 }
 
 /* Cursors are "key.id" in base64url, opaque to clients. */
-static void cursor_encode(int64_t key, int64_t id, char *out, size_t cap)
+void fl_cursor_encode(int64_t key, int64_t id, char *out, size_t cap)
 {
 	char plain[48];
 	int n = snprintf(plain, sizeof plain, "%" PRId64 ".%" PRId64, key, id);
@@ -64,7 +64,7 @@ static void cursor_encode(int64_t key, int64_t id, char *out, size_t cap)
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static int cursor_decode(const char *z, int64_t *key, int64_t *id)
+int fl_cursor_decode(const char *z, int64_t *key, int64_t *id)
 {
 	unsigned char plain[48];
 	size_t n;
@@ -98,7 +98,7 @@ int fl_req_paging(struct fl_req *r, struct fl_req_page *pg)
 		if (rc)
 			return rc;
 		if (after) {
-			if (cursor_decode(after, &pg->after_key, &pg->after_id))
+			if (fl_cursor_decode(after, &pg->after_key, &pg->after_id))
 				return bad_page(r, "page[after] is not a cursor this server gave out");
 			pg->has_after = 1;
 		}
@@ -171,7 +171,7 @@ int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *re
 	if (pg->cursor) {
 		char cur[96];
 		json_t *meta = json_object(), *links = json_object();
-		cursor_encode(last_key, last_id, cur, sizeof cur);
+		fl_cursor_encode(last_key, last_id, cur, sizeof cur);
 		json_object_set_new(meta, "has_more", json_boolean(has_more));
 		json_object_set_new(meta, "after_cursor", has_more ? json_string(cur) : json_null());
 		json_object_set_new(meta, "before_cursor", json_null());

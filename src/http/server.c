@@ -63,10 +63,7 @@ static int route_match(const char *pattern, const char *url, size_t url_len,
 	return !*p && u == uend;
 }
 
-/* Finds the route for method and url ("/x/y" or "/x/y.json"): its index,
- * -1 for no such path, -2 when the path exists but not for this method
- * (allow gets the methods that do). */
-static int route_find(const char *method, const char *url, int64_t id[2],
+int fl_route_find(const char *method, const char *url, int64_t id[2],
 		      char *allow, size_t allow_cap)
 {
 	size_t len = strlen(url), used;
@@ -392,7 +389,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		*con_cls = r;
 		srv->inflight++;
-		r->route_index = route_find(method, url, r->id, allow, sizeof allow);
+		r->route_index = fl_route_find(method, url, r->id, allow, sizeof allow);
 		if (r->route_index == -1)
 			return respond_error(r, FL_ENOTFOUND);
 		if (r->route_index == -2) {
