@@ -289,23 +289,38 @@ static void w_pred(struct where *w, const struct fl_pred *p)
 	}
 }
 
-/* Appends " AND [NOT] <match>" for one full-text term. */
-static void w_text_term(struct where *w, fl_tx *tx, const struct fl_filter *f,
-			fl_arena *a, const char *term, int prefix, int negate)
+/* The driver's full-text expression for one term, in a. */
+static int term_expr(fl_tx *tx, fl_arena *a, const char *term, int prefix, char **out)
 {
 	fl_buf q;
-	char *z;
+	int rc;
 
-	if (w->rc)
-		return;
 	fl_buf_init(&q, 4096);
-	w->rc = tx->drv->fts_term(term, prefix, &q);
-	z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
+	rc = tx->drv->fts_term(term, prefix, &q);
+	if (!rc && !(*out = fl_arena_strndup(a, q.p ? q.p : "", q.n)))
+		rc = FL_ENOMEM;
 	fl_buf_free(&q);
-	if (!w->rc && !z)
-		w->rc = FL_ENOMEM;
-	w_sql(w, negate ? " AND NOT " : " AND ");
-	w_sql(w, tx->drv->fts_match);
+	return rc;
+}
+
+/* Term i of f: its positive words first, then the negated ones. */
+static const char *term_at(const struct fl_filter *f, size_t i, int *prefix, int *negated)
+{
+	*negated = i >= f->ntext;
+	*prefix = *negated ? f->not_text_prefix[i - f->ntext] : f->text_prefix[i];
+	return *negated ? f->not_text[i - f->ntext] : f->text[i];
+}
+
+/* Appends sql, an FTS fragment of the driver's, and binds its two
+ * parameters: the term's expression and "public only". */
+static void w_fts(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a,
+		  const char *sql, const char *term, int prefix)
+{
+	char *z = NULL;
+
+	if (!w->rc)
+		w->rc = term_expr(tx, a, term, prefix, &z);
+	w_sql(w, sql);
 	w_text(w, z ? z : "");
 	w_int(w, f->public_only);
 }
@@ -327,10 +342,12 @@ static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_a
 		if (!first)
 			w_sql(w, ")");
 	}
-	for (size_t i = 0; i < f->ntext; i++)
-		w_text_term(w, tx, f, a, f->text[i], f->text_prefix[i], 0);
-	for (size_t i = 0; i < f->nnot_text; i++)
-		w_text_term(w, tx, f, a, f->not_text[i], f->not_text_prefix[i], 1);
+	for (size_t i = 0; i < f->ntext + f->nnot_text; i++) {
+		int prefix, negated;
+		const char *term = term_at(f, i, &prefix, &negated);
+		w_sql(w, negated ? " AND NOT " : " AND ");
+		w_fts(w, tx, f, a, tx->drv->fts_match, term, prefix);
+	}
 }
 
 /* The expression matching any positive term, for ranking and snippets. */
@@ -469,46 +486,23 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
  * words, from the index alone: (ids(w1) INTERSECT ids(w2) …) EXCEPT …. */
 static void w_text_set(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
 {
-	for (size_t i = 0; i < f->ntext + f->nnot_text && !w->rc; i++) {
-		int neg = i >= f->ntext;
-		const char *term = neg ? f->not_text[i - f->ntext] : f->text[i];
-		int prefix = neg ? f->not_text_prefix[i - f->ntext] : f->text_prefix[i];
-		fl_buf q;
-		char *z;
-
-		fl_buf_init(&q, 4096);
-		w->rc = tx->drv->fts_term(term, prefix, &q);
-		z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
-		fl_buf_free(&q);
-		if (!w->rc && !z)
-			w->rc = FL_ENOMEM;
+	for (size_t i = 0; i < f->ntext + f->nnot_text; i++) {
+		int prefix, negated;
+		const char *term = term_at(f, i, &prefix, &negated);
 		if (i)
-			w_sql(w, neg ? " EXCEPT " : " INTERSECT ");
-		w_sql(w, tx->drv->fts_ids);
-		w_text(w, z ? z : "");
-		w_int(w, f->public_only);
+			w_sql(w, negated ? " EXCEPT " : " INTERSECT ");
+		w_fts(w, tx, f, a, tx->drv->fts_ids, term, prefix);
 	}
 }
 
 /* " AND [NOT] <term matches deleted ticket d>" for every word of f. */
 static void w_text_in_deleted(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a)
 {
-	for (size_t i = 0; i < f->ntext + f->nnot_text && !w->rc; i++) {
-		int neg = i >= f->ntext;
-		fl_buf q;
-		char *z;
-
-		fl_buf_init(&q, 4096);
-		w->rc = tx->drv->fts_term(neg ? f->not_text[i - f->ntext] : f->text[i],
-					  neg ? f->not_text_prefix[i - f->ntext] : f->text_prefix[i], &q);
-		z = w->rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
-		fl_buf_free(&q);
-		if (!w->rc && !z)
-			w->rc = FL_ENOMEM;
-		w_sql(w, neg ? " AND NOT " : " AND ");
-		w_sql(w, tx->drv->fts_in_ticket);
-		w_text(w, z ? z : "");
-		w_int(w, f->public_only);
+	for (size_t i = 0; i < f->ntext + f->nnot_text; i++) {
+		int prefix, negated;
+		const char *term = term_at(f, i, &prefix, &negated);
+		w_sql(w, negated ? " AND NOT " : " AND ");
+		w_fts(w, tx, f, a, tx->drv->fts_in_ticket, term, prefix);
 	}
 }
 
@@ -540,18 +534,11 @@ static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f,
  * counts tickets, with no set to build. */
 static int count_one_word(fl_tx *tx, const struct fl_filter *f, fl_arena *a, int64_t *n)
 {
-	fl_buf q;
 	fl_stmt *st;
 	int64_t last = -1, count = 0;
-	char *z;
-	int rc;
+	char *z = NULL;
+	int rc = term_expr(tx, a, f->text[0], f->text_prefix[0], &z);
 
-	fl_buf_init(&q, 4096);
-	rc = tx->drv->fts_term(f->text[0], f->text_prefix[0], &q);
-	z = rc ? NULL : fl_arena_strndup(a, q.p ? q.p : "", q.n);
-	fl_buf_free(&q);
-	if (!rc && !z)
-		rc = FL_ENOMEM;
 	if (!rc)
 		rc = fl_q(tx, tx->drv->fts_rowids, 0, &st, "ti", z, (int64_t)f->public_only);
 	if (rc)
