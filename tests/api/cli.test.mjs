@@ -1,12 +1,13 @@
-// The command line: help, version, and the set-up commands an operator
-// runs (user add, token create) with the sanitizers' leak check on.
+// The command line: help, version, the set-up commands an operator runs
+// (user add, token create) and the demo desk behind `make run DEMO=1`, with
+// the sanitizers' leak check on.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { runCli } from './lib/server.mjs';
+import { runCli, startServer } from './lib/server.mjs';
 
 let dir;
 before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-cli-')); });
@@ -75,5 +76,49 @@ describe('set-up commands (leak check on)', () => {
 		const r = await runCli(['token', 'create', '--data', dir, '--email', 'ghost@example.test'], { leaks: false });
 		assert.notEqual(r.code, 0);
 		assert.equal(r.stdout.trim(), '');
+	});
+});
+
+describe('demo', () => {
+	it('`demo` loads a desk in four languages, once, and the server serves it', async () => {
+		const d = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-demo-'));
+		let srv;
+		try {
+			let r = await runCli(['demo', '--data', d]);
+			assert.equal(r.code, 0, r.stderr);
+			assert.match(r.stdout, /demo data loaded/);
+			const pw = r.stdout.match(/password:\s+([0-9a-f]{24})/);
+			assert.ok(pw, `no first-admin password in ${JSON.stringify(r.stdout)}`);
+			r = await runCli(['demo', '--data', d]);
+			assert.equal(r.code, 0, r.stderr);
+			assert.match(r.stdout, /already loaded/);
+
+			srv = await startServer({ database: path.join(d, 'frontline.db'),
+				admin: { basic: ['admin@frontline.local', pw[1]] } });
+			const count = await srv.api('GET', '/api/v2/tickets/count');
+			assert.equal(count.json.count.value, 40, count.text);
+			// Lithuanian typed without diacritics, Ukrainian and Russian in any case
+			for (const q of ['saskaita', 'ПОВЕРНЕННЯ', 'заказ']) {
+				const s = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);
+				assert.equal(s.status, 200, s.text);
+				assert.ok(s.json.count > 0, `${q} found nothing in the demo desk`);
+			}
+			// every starting queue but "your unsolved" (the admin has none) has tickets
+			const views = await srv.api('GET', '/api/v2/views/count_many?ids=2,3,4,5');
+			for (const v of views.json.view_counts)
+				assert.ok(v.value > 0, `view ${v.view_id} is empty`);
+			// a demo agent signs in with the documented password
+			const demo = JSON.parse(await fs.readFile(new URL('../../src/demo/demo.json', import.meta.url)));
+			const agent = demo.agents[0].email;
+			const login = await srv.api('POST', '/api/v2/auth/session',
+				{ email: agent, password: 'frontline-demo' }, { auth: null });
+			assert.equal(login.status, 200, login.text);
+			assert.equal(login.json.user.email, agent);
+		} finally {
+			if (srv)
+				await srv.stop();
+			await srv?.cleanup();
+			await fs.rm(d, { recursive: true, force: true });
+		}
 	});
 });
