@@ -4,10 +4,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
+#include "users/auth.h"
 
 static void usage(FILE *f)
 {
@@ -29,6 +32,25 @@ static void usage(FILE *f)
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
 }
 
+/* The background jobs this node runs, named "host:pid" in job leases. */
+static int start_jobs(fl_store *store, struct fl_jobs **out)
+{
+	char host[64] = "localhost", owner[96];
+	struct fl_jobs *jobs = NULL;
+
+	gethostname(host, sizeof host - 1);
+	snprintf(owner, sizeof owner, "%s:%ld", host, (long)getpid());
+	if (fl_jobs_new(&jobs, store, owner) ||
+	    fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
+	    fl_jobs_start(jobs)) {
+		fl_jobs_free(jobs);
+		fprintf(stderr, "frontline: cannot start the background jobs\n");
+		return 1;
+	}
+	*out = jobs;
+	return 0;
+}
+
 int fl_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -44,6 +66,7 @@ int fl_cmd_serve(int argc, char **argv)
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
 	struct fl_server *srv;
+	struct fl_jobs *jobs = NULL;
 	struct fl_err e = {0};
 	fl_store *store;
 	sigset_t set;
@@ -82,7 +105,12 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_store_free(store);
 		return 1;
 	}
+	if (start_jobs(store, &jobs)) {
+		fl_store_free(store);
+		return 1;
+	}
 	if (fl_server_start(&srv, &cfg, store, &e)) {
+		fl_jobs_free(jobs);
 		fl_store_free(store);
 		return fl_cli_fail("starting the server", &e);
 	}
@@ -94,6 +122,7 @@ int fl_cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	fl_server_stop(srv, 10000);
+	fl_jobs_free(jobs); /* after its current job */
 	fl_store_free(store);
 	fl_log("info", "stopped");
 	return 0;

@@ -24,6 +24,11 @@ typedef struct fl_stmt fl_stmt;
  * subject; so rowid >> 21 is the ticket and rowid & 1 says public. */
 #define FL_FTS_SEQ_BITS 21
 
+/* The columns of a job, in the order fl_store_job_* read them. */
+#define FL_JOB_COLS \
+	"id, kind, payload, state, attempts, max_attempts, run_at, lease_until," \
+	" lease_owner, last_error, unique_key, created_at, updated_at"
+
 struct fl_driver {
 	const char *name;
 	/* Opens a connection; writer is 1 for the one connection that writes.
@@ -74,6 +79,11 @@ struct fl_driver {
 	const char *fts_snippet;
 	/* The embedded migrations, in order. */
 	const struct fl_embedded *migrations;
+	/* Claims the job due first for a runner (fl_store_job_claim): an
+	 * UPDATE … RETURNING the job's columns, with parameters (owner,
+	 * lease_until, now, now, now). Where writers run concurrently the
+	 * choice must skip rows other claims hold (FOR UPDATE SKIP LOCKED). */
+	const char *job_claim;
 	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
 	 * until_us (fl_mono_us); 0 lifts the limit. */
 	void (*deadline)(fl_conn *c, uint64_t until_us);

@@ -344,6 +344,16 @@ const struct fl_driver fl_driver_sqlite = {
 		       " WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
 		       " LIMIT 1",
 	.migrations = fl_sqlite_migrations,
+	/* one writer at a time: the subquery's choice cannot be raced */
+	.job_claim = "UPDATE jobs"
+		     " SET state = 1, lease_owner = ?, lease_until = ?,"
+		     "     attempts = attempts + 1, updated_at = ?"
+		     " WHERE id = (SELECT id FROM jobs"
+		     "             WHERE (state = 0 AND run_at <= ?)"
+		     "                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
+		     "             ORDER BY run_at, id"
+		     "             LIMIT 1)"
+		     " RETURNING " FL_JOB_COLS,
 	.deadline = sq_deadline,
 	.backup = sq_backup,
 };

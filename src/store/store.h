@@ -150,6 +150,41 @@ int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au);
 int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			struct fl_audit **out, size_t *n);
 
+/* background jobs (src/jobs/jobs.h runs them) */
+enum fl_job_state { FL_JOB_QUEUED, FL_JOB_RUNNING, FL_JOB_DONE, FL_JOB_DEAD };
+
+struct fl_job {
+	int64_t id;
+	char *kind, *payload;
+	int state, attempts, max_attempts;
+	int64_t run_at, lease_until;
+	char *lease_owner, *last_error, *unique_key;
+	int64_t created_at, updated_at;
+};
+
+/* Queues a job to run at run_at. With a unique_key that a queued, running
+ * or dead job already has, does nothing and returns 0. */
+int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64_t run_at,
+			 int max_attempts, const char *unique_key, int64_t now);
+/* Claims, for owner until lease_until, the job due first: queued with
+ * run_at <= now, or running with a lease that ran out (its runner died).
+ * Counts an attempt. FL_ENOTFOUND when nothing is due. */
+int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until,
+		       fl_arena *a, struct fl_job *out);
+/* Marks dead the running jobs whose lease ran out on their last attempt
+ * (their runner died each time); *n says how many. */
+int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n);
+/* Deletes a finished job if owner still holds it; FL_ENOTFOUND when the
+ * lease was lost (another runner has the job now). */
+int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner);
+/* Records a failure of a job owner holds: queued again at retry_at, or dead
+ * when its attempts are used up. FL_ENOTFOUND when the lease was lost. */
+int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *error,
+		      int64_t retry_at, int64_t now);
+/* Jobs in state (-1: any), the most recently changed first, at most limit. */
+int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
+		      struct fl_job **out, size_t *n);
+
 /* views */
 int fl_store_view_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_view *out);
 int fl_store_view_insert(fl_tx *tx, struct fl_view *v);

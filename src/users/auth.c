@@ -107,11 +107,7 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 	fl_auth_random_hex(token, FL_CSRF_LEN);
 	split(secret, sel, &verifier);
 	verifier_hash(verifier, hash);
-	/* every sign-in also clears out expired sessions (an indexed range),
-	 * so they never pile up */
-	rc = fl_store_session_purge(tx, fl_now());
-	if (!rc)
-		rc = fl_store_session_insert(tx, user_id, sel, hash, token, fl_now() + ttl);
+	rc = fl_store_session_insert(tx, user_id, sel, hash, token, fl_now() + ttl);
 	if (!rc) {
 		memcpy(cookie, secret, sizeof secret);
 		memcpy(csrf, token, sizeof token);
@@ -138,6 +134,19 @@ int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a,
 	if (!rc)
 		*csrf = row.csrf;
 	return rc;
+}
+
+static int tx_purge(fl_tx *tx, void *arg)
+{
+	(void)arg;
+	return fl_store_session_purge(tx, fl_now());
+}
+
+int fl_auth_purge_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	int rc = fl_store_write(s, tx_purge, NULL);
+	(void)job;
+	return rc ? fl_err_set(e, rc, NULL, NULL, "purging expired sessions failed") : 0;
 }
 
 int fl_auth_session_delete(struct fl_tx *tx, const char *cookie)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "store/store.h"
 #include "users/user.h"
 
 struct fl_tx;
@@ -31,6 +32,11 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a,
 			  struct fl_actor *out, const char **csrf);
 int fl_auth_session_delete(struct fl_tx *tx, const char *cookie);
+/* The periodic job (jobs.h) that deletes expired sessions, so they never
+ * pile up. */
+int fl_auth_purge_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
+#define FL_AUTH_PURGE_PERIOD 600 /* seconds */
+
 /* Sets a new password hash and ends the user's other sessions (all but the
  * one with keep_cookie, which may be NULL). */
 int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,

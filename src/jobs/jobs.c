@@ -1,0 +1,260 @@
+/* The job runner (jobs.h tells the rules). */
+#include "jobs/jobs.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/time.h"
+
+#define MAX_KINDS 32
+/* A claim lasts this long; a job still running then may be taken by
+ * another runner, so a kind's function should finish well within it. */
+#define LEASE_SECONDS 300
+/* Retries wait 10 s, 20 s, 40 s, … up to an hour. */
+#define BACKOFF_FIRST 10
+#define BACKOFF_MAX 3600
+/* Periodic kinds never die of failures: they keep their schedule. */
+#define PERIODIC_ATTEMPTS 1000000
+/* When nothing is due the thread looks again this often, so that a job
+ * queued by another node or for a time now past starts within a second. */
+#define IDLE_POLL_MS 1000
+
+struct kind {
+	char name[48];
+	fl_job_fn fn;
+	int64_t period;
+};
+
+struct fl_jobs {
+	fl_store *store;
+	char owner[96];
+	struct kind kinds[MAX_KINDS];
+	size_t nkinds;
+	pthread_t thread;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stopping;
+	_Atomic uint64_t done, failed;
+};
+
+int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner)
+{
+	struct fl_jobs *j = calloc(1, sizeof *j);
+	if (!j)
+		return FL_ENOMEM;
+	j->store = s;
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	*out = j;
+	return 0;
+}
+
+int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t period)
+{
+	if (j->nkinds == MAX_KINDS || strlen(kind) >= sizeof j->kinds[0].name)
+		return FL_ETOOBIG;
+	snprintf(j->kinds[j->nkinds].name, sizeof j->kinds[0].name, "%s", kind);
+	j->kinds[j->nkinds].fn = fn;
+	j->kinds[j->nkinds].period = period;
+	j->nkinds++;
+	return 0;
+}
+
+static const struct kind *find(const struct fl_jobs *j, const char *name)
+{
+	for (size_t i = 0; i < j->nkinds; i++)
+		if (!strcmp(j->kinds[i].name, name))
+			return &j->kinds[i];
+	return NULL;
+}
+
+struct enqueue {
+	const char *kind, *payload, *unique_key;
+	int64_t run_at;
+	int max_attempts;
+};
+
+static int tx_enqueue(fl_tx *tx, void *arg)
+{
+	struct enqueue *q = arg;
+	return fl_store_job_enqueue(tx, q->kind, q->payload, q->run_at, q->max_attempts,
+				    q->unique_key, fl_now());
+}
+
+int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t run_at,
+		    int max_attempts)
+{
+	struct enqueue q = {kind, payload, NULL, run_at ? run_at : fl_now(),
+			    max_attempts > 0 ? max_attempts : 5};
+	return fl_store_write(s, tx_enqueue, &q);
+}
+
+int fl_jobs_schedule(struct fl_jobs *j)
+{
+	for (size_t i = 0; i < j->nkinds; i++) {
+		struct enqueue q = {j->kinds[i].name, NULL, j->kinds[i].name, fl_now(),
+				    PERIODIC_ATTEMPTS};
+		int rc;
+		if (j->kinds[i].period <= 0)
+			continue;
+		rc = fl_store_write(j->store, tx_enqueue, &q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+struct claim {
+	struct fl_jobs *j;
+	fl_arena *arena;
+	struct fl_job job;
+	int64_t now;
+	int found;
+};
+
+/* Reaps, then claims. Finding nothing is a success, so that the reaping
+ * commits (a failing callback's work is rolled back). */
+static int tx_claim(fl_tx *tx, void *arg)
+{
+	struct claim *c = arg;
+	int64_t reaped;
+	int rc = fl_store_job_reap(tx, c->now, &reaped);
+
+	c->found = 0;
+	if (!rc)
+		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + LEASE_SECONDS,
+					c->arena, &c->job);
+	if (!rc)
+		c->found = 1;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+struct outcome {
+	struct fl_jobs *j;
+	const struct fl_job *job;
+	const struct kind *kind;
+	int rc;
+	const char *error;
+};
+
+static int64_t backoff(int attempts)
+{
+	int64_t wait = BACKOFF_FIRST;
+	for (int i = 1; i < attempts && wait < BACKOFF_MAX; i++)
+		wait *= 2;
+	return wait < BACKOFF_MAX ? wait : BACKOFF_MAX;
+}
+
+/* Records how a run ended; a periodic kind that succeeded queues its next
+ * run in the same transaction, so there is always exactly one. */
+static int tx_outcome(fl_tx *tx, void *arg)
+{
+	struct outcome *o = arg;
+	int64_t now = fl_now();
+	int rc;
+
+	if (o->rc)
+		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->error,
+					 now + backoff(o->job->attempts), now);
+	rc = fl_store_job_done(tx, o->job->id, o->j->owner);
+	if (!rc && o->kind && o->kind->period > 0 && o->job->unique_key)
+		rc = fl_store_job_enqueue(tx, o->kind->name, NULL, now + o->kind->period,
+					  PERIODIC_ATTEMPTS, o->kind->name, now);
+	return rc;
+}
+
+int fl_jobs_run_once(struct fl_jobs *j, int *ran)
+{
+	fl_arena a;
+	struct claim c = {j, &a, {0}, fl_now(), 0};
+	struct outcome o = {j, &c.job, NULL, 0, NULL};
+	struct fl_err e = {0};
+	int rc;
+
+	*ran = 0;
+	fl_arena_init(&a, 0);
+	rc = fl_store_write(j->store, tx_claim, &c);
+	if (rc || !c.found) {
+		fl_arena_free(&a);
+		return rc;
+	}
+	*ran = 1;
+	o.kind = find(j, c.job.kind);
+	if (!o.kind)
+		o.rc = fl_err_set(&e, FL_EINTERNAL, NULL, NULL, "no runner knows the kind '%s'",
+				  c.job.kind);
+	else
+		o.rc = o.kind->fn(j->store, &c.job, &e);
+	if (o.rc && !e.msg[0])
+		fl_err_set(&e, o.rc, NULL, NULL, "%s", fl_err_describe(o.rc));
+	o.error = e.msg;
+	rc = fl_store_write(j->store, tx_outcome, &o);
+	if (rc == FL_ENOTFOUND)
+		rc = 0; /* the lease ran out and another runner has the job now */
+	if (o.rc)
+		j->failed++;
+	else
+		j->done++;
+	fl_arena_free(&a);
+	return rc;
+}
+
+static void *runner_main(void *arg)
+{
+	struct fl_jobs *j = arg;
+
+	fl_jobs_schedule(j);
+	pthread_mutex_lock(&j->lock);
+	while (!j->stopping) {
+		int ran = 0;
+		pthread_mutex_unlock(&j->lock);
+		fl_jobs_run_once(j, &ran);
+		pthread_mutex_lock(&j->lock);
+		if (!ran && !j->stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += IDLE_POLL_MS * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&j->cond, &j->lock, &until);
+		}
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+int fl_jobs_start(struct fl_jobs *j)
+{
+	if (pthread_create(&j->thread, NULL, runner_main, j))
+		return FL_ENOMEM;
+	j->started = 1;
+	return 0;
+}
+
+void fl_jobs_free(struct fl_jobs *j)
+{
+	if (!j)
+		return;
+	if (j->started) {
+		pthread_mutex_lock(&j->lock);
+		j->stopping = 1;
+		pthread_cond_signal(&j->cond);
+		pthread_mutex_unlock(&j->lock);
+		pthread_join(j->thread, NULL);
+	}
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->cond);
+	free(j);
+}
+
+void fl_jobs_stats(struct fl_jobs *j, uint64_t *done, uint64_t *failed)
+{
+	*done = j->done;
+	*failed = j->failed;
+}
