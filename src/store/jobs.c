@@ -80,6 +80,17 @@ int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *erro
 	return fl_q_int(tx, sql, &got, "itiit", retry_at, error, now, id, owner);
 }
 
+int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE jobs"
+		" SET state = 0, attempts = 0, run_at = ?, updated_at = ?"
+		" WHERE id = ? AND state = 3"
+		" RETURNING id";
+	int64_t got;
+	return fl_q_int(tx, sql, &got, "iii", now, now, id);
+}
+
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
 		      struct fl_job **out, size_t *n)
 {

@@ -181,6 +181,9 @@ int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner);
  * when its attempts are used up. FL_ENOTFOUND when the lease was lost. */
 int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *error,
 		      int64_t retry_at, int64_t now);
+/* Queues a dead job again with fresh attempts, due now; FL_ENOTFOUND when
+ * there is no dead job id. */
+int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now);
 /* Jobs in state (-1: any), the most recently changed first, at most limit. */
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
 		      struct fl_job **out, size_t *n);

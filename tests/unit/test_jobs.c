@@ -201,6 +201,39 @@ static void test_retries_with_backoff_then_dead(void **state)
 	fl_jobs_free(j);
 }
 
+struct retry {
+	int64_t id;
+};
+
+static int tx_retry(fl_tx *tx, void *arg)
+{
+	return fl_store_job_retry(tx, ((struct retry *)arg)->id, fl_now());
+}
+
+/* An operator retries a dead job: it runs again with fresh attempts; only
+ * dead jobs can be retried. */
+static void test_retry_dead(void **state)
+{
+	struct fl_jobs *j = runner("a");
+	struct listing l;
+	struct retry r;
+	(void)state;
+
+	g_fail_times = 1;
+	assert_int_equal(fl_jobs_enqueue(g_store, "flaky", "6", 0, 1), 0);
+	assert_true(run(j));
+	list(FL_JOB_DEAD, &l);
+	assert_int_equal(l.n, 1);
+	r.id = l.rows[0].id;
+	fl_arena_free(&l.a);
+	assert_int_equal(fl_store_write(g_store, tx_retry, &r), 0);
+	assert_int_equal(fl_store_write(g_store, tx_retry, &r), FL_ENOTFOUND); /* queued now */
+	assert_true(run(j));
+	assert_int_equal(g_runs[6], 2);
+	assert_int_equal(count_in(-1), 0);
+	fl_jobs_free(j);
+}
+
 static void test_recovers_after_a_failure(void **state)
 {
 	struct fl_jobs *j = runner("a");
@@ -394,6 +427,7 @@ int main(void)
 		T(test_not_before_its_time),
 		T(test_retries_with_backoff_then_dead),
 		T(test_recovers_after_a_failure),
+		T(test_retry_dead),
 		T(test_lost_lease),
 		T(test_reaped_when_attempts_are_used_up),
 		T(test_unknown_kind_fails_with_its_name),
