@@ -71,9 +71,15 @@ void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t u
 	m->total++;
 }
 
-int fl_metrics_handler(struct fl_req *r)
+static int tx_job_counts(fl_tx *tx, struct fl_req *r)
+{
+	return fl_store_job_counts(tx, r->ctx);
+}
+
+static int render_metrics(struct fl_req *r)
 {
 	struct fl_metrics *m = r->server->metrics;
+	const int64_t *jobs = r->ctx;
 	uint64_t tx_us, tx_count, commits, batched, cum = 0;
 	fl_buf b;
 	int rc = 0;
@@ -125,6 +131,13 @@ int fl_metrics_handler(struct fl_req *r)
 			  "frontline_requests_in_flight %ld\n",
 			  (double)tx_us / 1e6, tx_count, commits, batched,
 			  (long)r->server->inflight);
+	rc |= fl_buf_addf(&b,
+			  "# HELP frontline_jobs Background jobs by state (the whole queue, not this node's).\n"
+			  "# TYPE frontline_jobs gauge\n"
+			  "frontline_jobs{state=\"queued\"} %" PRId64 "\n"
+			  "frontline_jobs{state=\"running\"} %" PRId64 "\n"
+			  "frontline_jobs{state=\"dead\"} %" PRId64 "\n",
+			  jobs[FL_JOB_QUEUED], jobs[FL_JOB_RUNNING], jobs[FL_JOB_DEAD]);
 	if (rc) {
 		fl_buf_free(&b);
 		return FL_ENOMEM;
@@ -135,6 +148,12 @@ int fl_metrics_handler(struct fl_req *r)
 	r->status = 200;
 	fl_buf_free(&b);
 	return r->raw ? 0 : FL_ENOMEM;
+}
+
+/* GET /metrics: the counters here, the queue from the database. */
+int fl_metrics_handler(struct fl_req *r)
+{
+	return fl_req_read(r, tx_job_counts, render_metrics);
 }
 
 static int tx_ping(fl_tx *tx, struct fl_req *r)

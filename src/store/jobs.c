@@ -1,4 +1,6 @@
 /* Queries about background jobs. */
+#include <string.h>
+
 #include "store/store_int.h"
 
 static int read_job(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
@@ -89,6 +91,27 @@ int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now)
 		" RETURNING id";
 	int64_t got;
 	return fl_q_int(tx, sql, &got, "iii", now, now, id);
+}
+
+int fl_store_job_counts(fl_tx *tx, int64_t counts[4])
+{
+	static const char sql[] =
+		"SELECT state, COUNT(*)"
+		" FROM jobs"
+		" GROUP BY state";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "");
+
+	if (rc)
+		return rc;
+	memset(counts, 0, 4 * sizeof *counts);
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		int64_t state = fl_col_int(tx, st, 0);
+		if (state >= 0 && state < 4)
+			counts[state] = fl_col_int(tx, st, 1);
+	}
+	fl_q_done(tx, st);
+	return rc;
 }
 
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,

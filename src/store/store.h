@@ -184,6 +184,8 @@ int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *erro
 /* Queues a dead job again with fresh attempts, due now; FL_ENOTFOUND when
  * there is no dead job id. */
 int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now);
+/* How many jobs are in each state (indexed by enum fl_job_state). */
+int fl_store_job_counts(fl_tx *tx, int64_t counts[4]);
 /* Jobs in state (-1: any), the most recently changed first, at most limit. */
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
 		      struct fl_job **out, size_t *n);

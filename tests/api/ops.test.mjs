@@ -156,6 +156,10 @@ describe('metrics and health', () => {
 		assert.ok(sum.value > 0);
 		const total = m.filter((x) => x.name === 'frontline_requests_total').reduce((a, x) => a + x.value, 0);
 		assert.equal(total, count.value, 'every counted request is in the histogram');
+		// the job queue: the periodic session purge waits in it, nothing has died
+		const jobs = (state) => m.find((x) => x.name === 'frontline_jobs' && x.labels.state === state)?.value;
+		assert.ok(jobs('queued') >= 1, 'queued jobs');
+		assert.equal(jobs('dead'), 0);
 	});
 });
 
