@@ -32,14 +32,17 @@ static void usage(FILE *f)
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
 }
 
-/* The background jobs this node runs, named "host:pid" in job leases. */
+/* The background jobs this node runs, named "host:pid:nonce" in leases. */
 static int start_jobs(fl_store *store, struct fl_jobs **out)
 {
-	char host[64] = "localhost", owner[96];
+	char host[64] = "localhost", owner[96], nonce[9];
 	struct fl_jobs *jobs = NULL;
 
+	/* host and pid say where a job runs; the nonce keeps two nodes that
+	 * look alike (containers sharing a host name and pid) apart */
 	gethostname(host, sizeof host - 1);
-	snprintf(owner, sizeof owner, "%s:%ld", host, (long)getpid());
+	fl_auth_random_hex(nonce, 8);
+	snprintf(owner, sizeof owner, "%s:%ld:%s", host, (long)getpid(), nonce);
 	if (fl_jobs_new(&jobs, store, owner) ||
 	    fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
 	    fl_jobs_start(jobs)) {

@@ -3,7 +3,6 @@
 
 #include <pthread.h>
 #include <stdio.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,7 +38,6 @@ struct fl_jobs {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stopping;
-	_Atomic uint64_t done, failed;
 };
 
 int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner)
@@ -97,6 +95,8 @@ int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t 
 
 int fl_jobs_schedule(struct fl_jobs *j)
 {
+	int first = 0;
+
 	for (size_t i = 0; i < j->nkinds; i++) {
 		struct enqueue q = {j->kinds[i].name, NULL, j->kinds[i].name, fl_now(),
 				    PERIODIC_ATTEMPTS};
@@ -104,10 +104,10 @@ int fl_jobs_schedule(struct fl_jobs *j)
 		if (j->kinds[i].period <= 0)
 			continue;
 		rc = fl_store_write(j->store, tx_enqueue, &q);
-		if (rc)
-			return rc;
+		if (rc && !first)
+			first = rc; /* and go on with the other kinds */
 	}
-	return 0;
+	return first;
 }
 
 struct claim {
@@ -160,9 +160,9 @@ static int tx_outcome(fl_tx *tx, void *arg)
 	int rc;
 
 	if (o->rc)
-		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->error,
+		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->job->attempts, o->error,
 					 now + backoff(o->job->attempts), now);
-	rc = fl_store_job_done(tx, o->job->id, o->j->owner);
+	rc = fl_store_job_done(tx, o->job->id, o->j->owner, o->job->attempts);
 	if (!rc && o->kind && o->kind->period > 0 && o->job->unique_key)
 		rc = fl_store_job_enqueue(tx, o->kind->name, NULL, now + o->kind->period,
 					  PERIODIC_ATTEMPTS, o->kind->name, now);
@@ -197,10 +197,6 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 	rc = fl_store_write(j->store, tx_outcome, &o);
 	if (rc == FL_ENOTFOUND)
 		rc = 0; /* the lease ran out and another runner has the job now */
-	if (o.rc)
-		j->failed++;
-	else
-		j->done++;
 	fl_arena_free(&a);
 	return rc;
 }
@@ -208,12 +204,16 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 static void *runner_main(void *arg)
 {
 	struct fl_jobs *j = arg;
+	int scheduled = 0;
 
-	fl_jobs_schedule(j);
 	pthread_mutex_lock(&j->lock);
 	while (!j->stopping) {
 		int ran = 0;
 		pthread_mutex_unlock(&j->lock);
+		/* until it works once: a periodic kind that was never queued
+		 * would never run (only a run queues the next) */
+		if (!scheduled)
+			scheduled = fl_jobs_schedule(j) == 0;
 		fl_jobs_run_once(j, &ran);
 		pthread_mutex_lock(&j->lock);
 		if (!ran && !j->stopping) {
@@ -251,10 +251,4 @@ void fl_jobs_free(struct fl_jobs *j)
 	pthread_mutex_destroy(&j->lock);
 	pthread_cond_destroy(&j->cond);
 	free(j);
-}
-
-void fl_jobs_stats(struct fl_jobs *j, uint64_t *done, uint64_t *failed)
-{
-	*done = j->done;
-	*failed = j->failed;
 }

@@ -23,7 +23,8 @@ typedef int (*fl_job_fn)(fl_store *s, const struct fl_job *job, struct fl_err *e
 
 struct fl_jobs;
 
-/* A runner on s; owner names it in leases ("host:pid" plus a number). */
+/* A runner on s; owner names it in leases and must be unique among live
+ * runners ("host:pid:random", see serve.c). */
 int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner);
 /* Registers kind; period > 0 makes it periodic (seconds between runs).
  * At most 32 kinds. */
@@ -38,7 +39,5 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran);
 /* Starts the runner's thread; fl_jobs_free stops it after its current job. */
 int fl_jobs_start(struct fl_jobs *j);
 void fl_jobs_free(struct fl_jobs *j);
-/* Jobs this runner finished and saw fail. */
-void fl_jobs_stats(struct fl_jobs *j, uint64_t *done, uint64_t *failed);
 
 #endif

@@ -32,7 +32,7 @@ int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64
 		" VALUES (?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (unique_key) DO NOTHING";
 	return fl_q_exec(tx, sql, "ttiitii", kind, payload ? payload : "{}", run_at,
-			 (int64_t)max_attempts, unique_key, now, now);
+			 (int64_t)(max_attempts > 0 ? max_attempts : 5), unique_key, now, now);
 }
 
 int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until,
@@ -58,28 +58,28 @@ int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n)
 	return rc || *n == 0 ? rc : fl_q_exec(tx, sql, "ii", now, now);
 }
 
-int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner)
+int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner, int attempt)
 {
 	static const char sql[] =
 		"DELETE FROM jobs"
-		" WHERE id = ? AND state = 1 AND lease_owner = ?"
+		" WHERE id = ? AND state = 1 AND lease_owner = ? AND attempts = ?"
 		" RETURNING id";
 	int64_t gone;
-	return fl_q_int(tx, sql, &gone, "it", id, owner);
+	return fl_q_int(tx, sql, &gone, "iti", id, owner, (int64_t)attempt);
 }
 
-int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *error,
-		      int64_t retry_at, int64_t now)
+int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt,
+		      const char *error, int64_t retry_at, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE jobs"
 		" SET state = CASE WHEN attempts >= max_attempts THEN 3 ELSE 0 END,"
 		"     run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL,"
 		"     updated_at = ?"
-		" WHERE id = ? AND state = 1 AND lease_owner = ?"
+		" WHERE id = ? AND state = 1 AND lease_owner = ? AND attempts = ?"
 		" RETURNING id";
 	int64_t got;
-	return fl_q_int(tx, sql, &got, "itiit", retry_at, error, now, id, owner);
+	return fl_q_int(tx, sql, &got, "itiiti", retry_at, error, now, id, owner, (int64_t)attempt);
 }
 
 int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now)

@@ -162,8 +162,9 @@ struct fl_job {
 	int64_t created_at, updated_at;
 };
 
-/* Queues a job to run at run_at. With a unique_key that a queued, running
- * or dead job already has, does nothing and returns 0. */
+/* Queues a job to run at run_at, with max_attempts (0: 5). With a
+ * unique_key that a queued, running or dead job already has, does nothing
+ * and returns 0. */
 int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64_t run_at,
 			 int max_attempts, const char *unique_key, int64_t now);
 /* Claims, for owner until lease_until, the job due first: queued with
@@ -174,13 +175,14 @@ int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_
 /* Marks dead the running jobs whose lease ran out on their last attempt
  * (their runner died each time); *n says how many. */
 int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n);
-/* Deletes a finished job if owner still holds it; FL_ENOTFOUND when the
- * lease was lost (another runner has the job now). */
-int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner);
-/* Records a failure of a job owner holds: queued again at retry_at, or dead
- * when its attempts are used up. FL_ENOTFOUND when the lease was lost. */
-int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, const char *error,
-		      int64_t retry_at, int64_t now);
+/* Deletes a finished job if owner still holds the lease it got for
+ * attempt; FL_ENOTFOUND when that lease was lost (the job was taken again,
+ * or reaped). */
+int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner, int attempt);
+/* Records a failure under the same lease: queued again at retry_at, or
+ * dead when its attempts are used up. FL_ENOTFOUND when the lease was lost. */
+int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt,
+		      const char *error, int64_t retry_at, int64_t now);
 /* Queues a dead job again with fresh attempts, due now; FL_ENOTFOUND when
  * there is no dead job id. */
 int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now);

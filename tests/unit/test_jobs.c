@@ -265,7 +265,7 @@ static int tx_claim(fl_tx *tx, void *arg)
 static int tx_done(fl_tx *tx, void *arg)
 {
 	struct claim *c = arg;
-	return fl_store_job_done(tx, c->job.id, c->owner);
+	return fl_store_job_done(tx, c->job.id, c->owner, c->job.attempts);
 }
 
 /* A runner that claims a job and dies: once its lease runs out another
@@ -287,6 +287,29 @@ static void test_lost_lease(void **state)
 	assert_int_equal(fl_store_write(g_store, tx_done, &dead), FL_ENOTFOUND);
 	fl_arena_free(&dead.a);
 	fl_jobs_free(b);
+}
+
+/* A lease is tied to its attempt: a runner that (by name) takes the job
+ * again after its lease ran out cannot be finished by the first attempt. */
+static void test_lease_is_per_attempt(void **state)
+{
+	struct claim first = {"same", T0 + 300, {0}, {0}};
+	struct claim second = {"same", T0 + 700, {0}, {0}};
+	(void)state;
+
+	fl_arena_init(&first.a, 0);
+	fl_arena_init(&second.a, 0);
+	assert_int_equal(fl_jobs_enqueue(g_store, "count", "13", 0, 0), 0);
+	assert_int_equal(fl_store_write(g_store, tx_claim, &first), 0);
+	fl_time_freeze(T0 + 301);
+	assert_int_equal(fl_store_write(g_store, tx_claim, &second), 0);
+	assert_int_equal(second.job.attempts, 2);
+	assert_int_equal(fl_store_write(g_store, tx_done, &first), FL_ENOTFOUND);
+	assert_int_equal(count_in(FL_JOB_RUNNING), 1);
+	assert_int_equal(fl_store_write(g_store, tx_done, &second), 0);
+	assert_int_equal(count_in(-1), 0);
+	fl_arena_free(&first.a);
+	fl_arena_free(&second.a);
 }
 
 /* A job whose runner died on its last attempt is reaped as dead, not run. */
@@ -414,8 +437,8 @@ static void test_thread(void **state)
 	assert_int_equal(fl_jobs_enqueue(g_store, "count", "20", 0, 0), 0);
 	for (int i = 0; i < 100 && !g_runs[20]; i++)
 		usleep(50 * 1000); /* the idle poll is a second */
+	fl_jobs_free(j); /* before asserting: the thread must not outlive the store */
 	assert_int_equal(g_runs[20], 1);
-	fl_jobs_free(j);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -429,6 +452,7 @@ int main(void)
 		T(test_recovers_after_a_failure),
 		T(test_retry_dead),
 		T(test_lost_lease),
+		T(test_lease_is_per_attempt),
 		T(test_reaped_when_attempts_are_used_up),
 		T(test_unknown_kind_fails_with_its_name),
 		T(test_periodic),
