@@ -75,6 +75,8 @@ int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render);
 
 /* The reply: takes ownership of body. */
 int fl_req_reply(struct fl_req *r, int status, json_t *body);
+/* 204 No Content: the render of writes that answer nothing. */
+int fl_req_no_content(struct fl_req *r);
 int fl_req_header(struct fl_req *r, const char *name, const char *value);
 /* Sets r->err and returns code, for handlers that fail before any
  * transaction. */

@@ -229,6 +229,11 @@ int fl_req_reply(struct fl_req *r, int status, json_t *body)
 	return body || status == 204 ? 0 : FL_ENOMEM;
 }
 
+int fl_req_no_content(struct fl_req *r)
+{
+	return fl_req_reply(r, 204, NULL);
+}
+
 int fl_req_header(struct fl_req *r, const char *name, const char *value)
 {
 	if (r->nheaders == FL_REQ_MAX_HEADERS)

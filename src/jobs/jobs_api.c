@@ -72,16 +72,11 @@ static int tx_retry(fl_tx *tx, struct fl_req *r)
 	return rc;
 }
 
-static int render_retried(struct fl_req *r)
-{
-	return fl_req_reply(r, 204, NULL);
-}
-
 /* POST /api/v2/jobs/{id}/retry: a dead job, queued again with fresh
  * attempts. */
 static int h_retry(struct fl_req *r)
 {
-	return fl_req_write(r, tx_retry, render_retried);
+	return fl_req_write(r, tx_retry, fl_req_no_content);
 }
 
 const struct fl_route fl_job_routes[] = {

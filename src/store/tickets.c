@@ -265,22 +265,17 @@ static void w_pred(struct where *w, const struct fl_pred *p)
 	} else if (is_reference(p->field) && p->ival == 0) {
 		w_sql(w, col);
 		w_sql(w, p->op == FL_OP_NE ? " IS NOT NULL" : " IS NULL");
-	} else if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN) {
+	} else if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN || p->field == FL_F_SOLVED ||
+		   (is_reference(p->field) && p->op == FL_OP_NE)) {
+		/* a NULL column must still count as "not equal", "not in that day" */
 		w_sql(w, "COALESCE(");
 		w_sql(w, col);
 		w_sql(w, ", 0)");
 		w_sql(w, op_sql[p->op]);
-		w_sql(w, "? AND ?");
+		w_sql(w, p->op == FL_OP_IN || p->op == FL_OP_NOT_IN ? "? AND ?" : "?");
 		w_int(w, p->ival);
-		w_int(w, p->ival2);
-	} else if (p->field == FL_F_SOLVED || (is_reference(p->field) && p->op == FL_OP_NE)) {
-		/* a NULL column must still count as "not equal" */
-		w_sql(w, "COALESCE(");
-		w_sql(w, col);
-		w_sql(w, ", 0)");
-		w_sql(w, op_sql[p->op]);
-		w_sql(w, "?");
-		w_int(w, p->ival);
+		if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN)
+			w_int(w, p->ival2);
 	} else {
 		w_sql(w, col);
 		w_sql(w, op_sql[p->op]);
@@ -372,11 +367,11 @@ static const char *const sort_col[FL_SORT__MAX] = {
 	[FL_SORT_RELEVANCE] = "r.rank",
 };
 
-static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
+/* Snippets for rows, any being the expression for any of f's words. */
+static int fill_snippets(fl_tx *tx, const struct fl_filter *f, const char *any, fl_arena *a,
 			 struct fl_ticket *rows, size_t n)
 {
-	char *any = any_term(tx, f, a);
-	int rc = any ? 0 : FL_ENOMEM;
+	int rc = 0;
 
 	for (size_t i = 0; i < n && !rc; i++) {
 		fl_stmt *st;
@@ -401,15 +396,10 @@ static int fill_snippets(fl_tx *tx, const struct fl_filter *f, fl_arena *a,
  * first. RANK_MAX keeps a ranked search within a few milliseconds. */
 #define RANK_MAX 5000
 
-static int rank_affordable(fl_tx *tx, const struct fl_filter *f, fl_arena *a, int *yes)
+static int rank_affordable(fl_tx *tx, const struct fl_filter *f, const char *any, int *yes)
 {
-	char *any = any_term(tx, f, a);
 	int64_t rows;
-	int rc;
-
-	if (!any)
-		return FL_ENOMEM;
-	rc = fl_q_int(tx, tx->drv->fts_rows, &rows, "tii", any, (int64_t)f->public_only,
+	int rc = fl_q_int(tx, tx->drv->fts_rows, &rows, "tii", any, (int64_t)f->public_only,
 		      (int64_t)RANK_MAX + 1);
 	if (!rc)
 		*yes = rows <= RANK_MAX;
@@ -427,10 +417,12 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	size_t want = pg->limit + 1, k = 0;
 	struct fl_ticket *rows = NULL;
 	fl_stmt *st;
-	char *text_q = NULL;
+	char *any = NULL; /* the expression for any word: ranking and snippets */
 	int rc;
 
-	if (relevance && (rc = rank_affordable(tx, f, a, &relevance)))
+	if (f->ntext && !(any = any_term(tx, f, a)))
+		return FL_ENOMEM;
+	if (relevance && (rc = rank_affordable(tx, f, any, &relevance)))
 		return rc;
 	sort = relevance ? FL_SORT_RELEVANCE : pg->sort;
 	if (sort == FL_SORT_RELEVANCE && !relevance)
@@ -439,13 +431,10 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	fl_buf_init(&w.sql, 64 * 1024);
 	w_sql(&w, "SELECT " TICKET_COLS " FROM ");
 	if (relevance) {
-		text_q = any_term(tx, f, a);
-		if (!text_q)
-			w.rc = FL_ENOMEM;
 		w_sql(&w, "(");
 		w_sql(&w, tx->drv->fts_rank);
 		w_sql(&w, ") r JOIN tickets t ON t.id = r.ticket_id");
-		w_text(&w, text_q ? text_q : "");
+		w_text(&w, any);
 		w_int(&w, f->public_only);
 	} else {
 		w_sql(&w, "tickets t");
@@ -474,7 +463,7 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
 	if (!rc)
 		rc = fl_q_rows(tx, st, read_ticket, a, sizeof *rows, want, (void **)&rows, &k);
 	if (!rc && f->ntext)
-		rc = fill_snippets(tx, f, a, rows, k < pg->limit ? k : pg->limit);
+		rc = fill_snippets(tx, f, any, a, rows, k < pg->limit ? k : pg->limit);
 	if (rc)
 		return rc;
 	*out = rows;

@@ -687,14 +687,9 @@ static int tx_org_delete(fl_tx *tx, struct fl_req *r)
 	return rc ? rc : fl_store_org_delete(tx, r->id[0]);
 }
 
-static int render_nothing(struct fl_req *r)
-{
-	return fl_req_reply(r, 204, NULL);
-}
-
 static int h_org_delete(struct fl_req *r)
 {
-	return fl_req_write(r, tx_org_delete, render_nothing);
+	return fl_req_write(r, tx_org_delete, fl_req_no_content);
 }
 
 static int tx_org_list(fl_tx *tx, struct fl_req *r)
@@ -842,7 +837,7 @@ static int tx_group_delete(fl_tx *tx, struct fl_req *r)
 
 static int h_group_delete(struct fl_req *r)
 {
-	return fl_req_write(r, tx_group_delete, render_nothing);
+	return fl_req_write(r, tx_group_delete, fl_req_no_content);
 }
 
 static int tx_group_list(fl_tx *tx, struct fl_req *r)
@@ -1004,7 +999,7 @@ static int render_logout(struct fl_req *r)
 	snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=0",
 		 fl_req_cookie_name(r), r->config->cookie_secure ? "; Secure" : "");
 	fl_req_header(r, "Set-Cookie", cookie);
-	return fl_req_reply(r, 204, NULL);
+	return fl_req_no_content(r);
 }
 
 static int h_logout(struct fl_req *r)
@@ -1062,7 +1057,7 @@ static int tx_password_set(fl_tx *tx, struct fl_req *r)
 static int render_password_changed(struct fl_req *r)
 {
 	fl_req_forget_credentials(r); /* the other sessions just ended */
-	return render_nothing(r);
+	return fl_req_no_content(r);
 }
 
 static int password_checked(struct fl_req *r)
@@ -1158,7 +1153,7 @@ static int tx_token_delete(fl_tx *tx, struct fl_req *r)
 static int render_token_deleted(struct fl_req *r)
 {
 	fl_req_forget_credentials(r); /* the revoked token stops working now */
-	return fl_req_reply(r, 204, NULL);
+	return fl_req_no_content(r);
 }
 
 static int h_token_delete(struct fl_req *r)

@@ -217,14 +217,9 @@ static int tx_delete(fl_tx *tx, struct fl_req *r)
 	return rc ? rc : fl_store_view_delete(tx, r->id[0]);
 }
 
-static int render_nothing(struct fl_req *r)
-{
-	return fl_req_reply(r, 204, NULL);
-}
-
 static int h_delete(struct fl_req *r)
 {
-	return fl_req_write(r, tx_delete, render_nothing);
+	return fl_req_write(r, tx_delete, fl_req_no_content);
 }
 
 static int tx_list(fl_tx *tx, struct fl_req *r)
