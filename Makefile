@@ -12,7 +12,7 @@ DATA        ?= var
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 
-.PHONY: all build run check unit api fuzz bench deps deps-check clean
+.PHONY: all build run check unit api api-pg fuzz bench deps deps-check clean
 
 all: build
 
@@ -49,6 +49,9 @@ unit: deps-check $(SAN_BUILD)/build.ninja
 
 api: deps-check $(SAN_BUILD)/build.ninja
 	scripts/check.sh api
+
+api-pg: deps-check $(SAN_BUILD)/build.ninja
+	scripts/check.sh api-pg
 
 fuzz: deps-check $(FUZZ_BUILD)/build.ninja
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check.sh fuzz

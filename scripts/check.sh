@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the test suites: scripts/check.sh [unit|api|fuzz|all]
 #   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   api   black-box HTTP tests against the sanitized binary (node --test)
+#   api   black-box HTTP tests against the sanitized binary (node --test),
+#         once on SQLite and once on a PostgreSQL server it starts (api-pg)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
 #   style banned C functions (scripts/banned.sh), SQL bind formats (tools/check_binds.py)
 # Prints one closing line "N passed, N failed" counting individual tests
@@ -49,7 +50,7 @@ unit() {
 api() {
 	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
 	log=$(mktemp)
-	FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" node --test --test-concurrency=2 tests/api/ 2>&1 | tee "$log"
+	FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" node --test --test-concurrency=2 ${API_TESTS:-tests/api/} 2>&1 | tee "$log"
 	rc=$(grep -c '^# fail [1-9]' "$log")
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
@@ -57,6 +58,20 @@ api() {
 	[ -z "$p" ] && p=0 && f=1 # the runner itself failed
 	echo "$p ${f:-0}" >>"$counts"
 	[ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]
+}
+
+# The same suite with every server on a PostgreSQL server of its own,
+# started here from Debian's packages and stopped at the end.
+api_pg() {
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/frontline-pg.XXXXXX")
+	if ! uri=$(scripts/pg.sh start "$pgdir"); then
+		echo "0 1" >>"$counts"
+		return 1
+	fi
+	FRONTLINE_TEST_PG=$uri api
+	rc=$?
+	scripts/pg.sh stop "$pgdir"
+	return $rc
 }
 
 style() {
@@ -97,15 +112,17 @@ fuzz() {
 case $what in
 unit) step unit unit ;;
 api) step api api ;;
+api-pg) step api-pg api_pg ;;
 fuzz) step fuzz fuzz ;;
 style) step style style ;;
 all)
 	step style style
 	step unit unit
 	step api api
+	step api-pg api_pg
 	step fuzz fuzz
 	;;
-*) echo "usage: scripts/check.sh [unit|api|fuzz|style|all]" >&2; exit 2 ;;
+*) echo "usage: scripts/check.sh [unit|api|api-pg|fuzz|style|all]" >&2; exit 2 ;;
 esac
 passed=$(awk '{s+=$1} END {print s+0}' "$counts")
 failed=$(awk '{s+=$2} END {print s+0}' "$counts")

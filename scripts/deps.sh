@@ -21,12 +21,16 @@ need_pc libmicrohttpd libmicrohttpd-dev
 need_pc jansson libjansson-dev
 need_pc sqlite3 libsqlite3-dev
 need_pc libsodium libsodium-dev
+need_pc libpq libpq-dev
 
 if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_pc cmocka libcmocka-dev
 	need_cmd clang clang
 	need_cmd node nodejs
 	need_cmd sqlite3 sqlite3
+	# the PostgreSQL server the tests start (initdb, pg_ctl) and psql
+	need_glob "/usr/lib/postgresql/*/bin/initdb" "postgresql postgresql-contrib"
+	need_cmd psql postgresql-client
 	need_glob "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" libclang-rt-14-dev
 fi
 if [ "$want" = bench ]; then

@@ -63,8 +63,9 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 		return 1;
 	}
 	snprintf(path, sizeof path, "%s/frontline.db", c->data);
-	o.path = path;
+	o.target = c->db[0] ? c->db : path;
 	o.sync_full = c->sync_full;
+	o.pool = c->db_pool ? c->db_pool : c->threads;
 	if (fl_store_open(out, &o, &e))
 		return fl_cli_fail("opening the store", &e);
 	return 0;
@@ -115,7 +116,7 @@ int fl_cli_first_admin(fl_store *s, const struct fl_config *c)
 	if (rc)
 		return fl_cli_fail("creating the first admin", &fa.err);
 	if (fa.created)
-		printf("\nA new data folder: created the first admin.\n"
+		printf("\nA new, empty store: created the first admin.\n"
 		       "  e-mail:   %s\n"
 		       "  password: %s   (one-time: change it after signing in)\n\n",
 		       c->admin_email, fa.password);

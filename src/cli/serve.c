@@ -15,14 +15,18 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline serve [--data DIR] [--listen HOST:PORT] [--config FILE]\n"
-		"                       [--threads N] [--body-limit BYTES] [--quiet]\n"
+		"usage: frontline serve [--data DIR] [--db postgres://…] [--listen HOST:PORT]\n"
+		"                       [--config FILE] [--threads N] [--body-limit BYTES]\n"
+		"                       [--quiet]\n"
 		"\n"
 		"Serves the help desk API on HOST:PORT (default 127.0.0.1:8080) with its\n"
-		"data in DIR (default ./var). A new data folder gets a first admin, whose\n"
+		"data in DIR (default ./var). An empty store gets a first admin, whose\n"
 		"e-mail and one-time password are printed.\n"
 		"\n"
 		"  --data DIR          the data folder (FRONTLINE_DATA)\n"
+		"  --db URI            keep the data in PostgreSQL, not SQLite in DIR\n"
+		"                      (FRONTLINE_DB; postgres://USER@HOST:PORT/DB); several\n"
+		"                      nodes may serve one database\n"
 		"  --listen HOST:PORT  where to listen; port 0 picks a free one (FRONTLINE_LISTEN)\n"
 		"  --config FILE       a key = value settings file (FRONTLINE_CONFIG)\n"
 		"  --threads N         HTTP worker threads (FRONTLINE_THREADS, default 4 per core)\n"
@@ -58,6 +62,7 @@ int fl_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
 		{"listen", required_argument, 0, 'l'},
 		{"config", required_argument, 0, 'c'},
 		{"threads", required_argument, 0, 't'},
@@ -78,6 +83,7 @@ int fl_cmd_serve(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
 		case 'l': fl_cli_flag(&flags, "listen", optarg); break;
 		case 'c': flags.config = optarg; break;
 		case 't': fl_cli_flag(&flags, "threads", optarg); break;

@@ -10,7 +10,7 @@
 static void user_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline user add --data DIR --role admin|agent|end-user\n"
+		"usage: frontline user add [--data DIR] [--db URI] --role admin|agent|end-user\n"
 		"                          --name NAME --email EMAIL [--password-stdin]\n"
 		"\n"
 		"Adds a user. With --password-stdin the first line of standard input is\n"
@@ -45,6 +45,7 @@ static int user_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
 		{"config", required_argument, 0, 'c'},
 		{"role", required_argument, 0, 'r'},
 		{"name", required_argument, 0, 'n'},
@@ -64,6 +65,7 @@ static int user_add(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
 		case 'c': flags.config = optarg; break;
 		case 'r': role = optarg; break;
 		case 'n': name = optarg; break;
@@ -125,7 +127,8 @@ int fl_cmd_user(int argc, char **argv)
 static void token_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline token create --data DIR --email EMAIL [--description TEXT]\n"
+		"usage: frontline token create [--data DIR] [--db URI] --email EMAIL\n"
+		"                             [--description TEXT]\n"
 		"\n"
 		"Creates an API token for the user with EMAIL and prints it. Use it as\n"
 		"'Authorization: Bearer TOKEN' or HTTP Basic 'EMAIL/token:TOKEN'. Only a\n"
@@ -159,6 +162,7 @@ int fl_cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
 		{"config", required_argument, 0, 'c'},
 		{"email", required_argument, 0, 'e'},
 		{"description", required_argument, 0, 's'},
@@ -181,6 +185,7 @@ int fl_cmd_token(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
 		case 'c': flags.config = optarg; break;
 		case 'e': t.email = optarg; break;
 		case 's': t.description = optarg; break;

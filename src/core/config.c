@@ -64,7 +64,16 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 		bad = copy(c->data, sizeof c->data, v);
 	else if (!strcmp(key, "listen"))
 		bad = copy(c->listen, sizeof c->listen, v);
-	else if (!strcmp(key, "admin_email"))
+	else if (!strcmp(key, "db")) {
+		/* the URI may hold a password: never echoed in the error */
+		if (strncmp(v, "postgres://", 11) && strncmp(v, "postgresql://", 13))
+			return fl_err_set(e, FL_EINVAL, key, "InvalidValue",
+					  "setting 'db' must be a postgres:// URI");
+		bad = copy(c->db, sizeof c->db, v);
+	} else if (!strcmp(key, "db_pool")) {
+		bad = parse_size(v, 1, 64, &n);
+		c->db_pool = bad ? c->db_pool : (unsigned)n;
+	} else if (!strcmp(key, "admin_email"))
 		bad = copy(c->admin_email, sizeof c->admin_email, v);
 	else if (!strcmp(key, "body_limit"))
 		bad = parse_size(v, 1024, (size_t)1 << 30, &c->body_limit);
@@ -161,7 +170,8 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 {
 	static const char *keys[] = {"data", "listen", "body_limit", "threads",
 				     "sync", "log_requests", "admin_email",
-				     "login_attempts", "public_url", "cookie_secure"};
+				     "login_attempts", "public_url", "cookie_secure",
+				     "db", "db_pool"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

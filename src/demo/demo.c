@@ -242,7 +242,7 @@ static int tx_demo(fl_tx *tx, void *arg)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline demo --data DIR\n"
+		"usage: frontline demo [--data DIR] [--db URI]\n"
 		"\n"
 		"Loads a demo help desk: organizations, groups, agents and customers, and\n"
 		"tickets in Ukrainian, Russian, Lithuanian and English about refunds, late\n"
@@ -254,6 +254,7 @@ int fl_cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
 		{"config", required_argument, 0, 'c'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
@@ -268,6 +269,7 @@ int fl_cmd_demo(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
 		case 'c': flags.config = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -31,19 +31,40 @@ typedef struct fl_stmt fl_stmt;
 
 struct fl_driver {
 	const char *name;
-	/* Opens a connection; writer is 1 for the one connection that writes.
-	 * The driver applies durability settings (sync_full). */
+	/* Opens a connection to target (a file, a URI); writer is 1 for the
+	 * one connection that writes. The driver applies durability settings
+	 * (sync_full). */
 	int (*open)(const char *target, int writer, int sync_full,
 		    fl_conn **out, struct fl_err *e);
 	void (*close)(fl_conn *c);
+	/* 1 when the connection is lost (the server went away): the store
+	 * closes it instead of using it again. */
+	int (*broken)(fl_conn *c);
 	/* Runs SQL without parameters or rows (BEGIN, COMMIT, DDL scripts). */
 	int (*exec)(fl_conn *c, const char *sql);
+	/* How transactions start: a read sees one consistent snapshot; a
+	 * write holds what it reads against concurrent writers (on a database
+	 * several nodes write to, a conflict fails with FL_EBUSY and the store
+	 * runs the transaction again). */
+	const char *begin_read;
+	const char *begin_write;
+	/* 1 where writers on other nodes commit concurrently: a uniqueness
+	 * conflict may be a race another node just won, so the store runs the
+	 * transaction once more, and a real duplicate fails again. */
+	int races;
+	/* Statements that take and release a lock held across migrations, so
+	 * that nodes starting together migrate one at a time; NULL where the
+	 * write transaction already excludes others. */
+	const char *migrate_lock;
+	const char *migrate_unlock;
 	/* Prepares sql; when cache is set, sql must be a string with static
 	 * storage: the statement is kept and found again by its address. */
 	int (*prepare)(fl_conn *c, const char *sql, int cache, fl_stmt **out);
 	int (*bind_i64)(fl_stmt *s, int i, int64_t v);
 	int (*bind_text)(fl_stmt *s, int i, const char *p, size_t n);
-	int (*bind_null)(fl_stmt *s, int i);
+	/* text: the parameter's type where it has no value (1 text, 0 integer),
+	 * for databases that type parameters when they prepare */
+	int (*bind_null)(fl_stmt *s, int i, int text);
 	/* 1: a row is ready; 0: done; <0: FL_ECONFLICT on a uniqueness or
 	 * foreign-key violation, FL_EBUSY, FL_EIO. */
 	int (*step)(fl_stmt *s);
@@ -87,12 +108,18 @@ struct fl_driver {
 	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
 	 * until_us (fl_mono_us); 0 lifts the limit. */
 	void (*deadline)(fl_conn *c, uint64_t until_us);
-	/* Copies the database into a file, calling progress(done, total). */
+	/* Copies the database into a file, calling progress(done, total);
+	 * NULL where the database has its own tools (pg_dump). */
 	int (*backup)(fl_conn *c, const char *path,
 		      void (*progress)(void *arg, int done, int total), void *arg,
 		      struct fl_err *e);
 };
 
 extern const struct fl_driver fl_driver_sqlite;
+extern const struct fl_driver fl_driver_postgres;
+
+/* The driver for a store target: PostgreSQL for a postgres:// or
+ * postgresql:// URI, SQLite for anything else (a file). */
+const struct fl_driver *fl_driver_for(const char *target);
 
 #endif

@@ -20,11 +20,11 @@ int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
 			break;
 		case 'I':
 			v = va_arg(ap, int64_t);
-			rc = v ? tx->drv->bind_i64(st, i, v) : tx->drv->bind_null(st, i);
+			rc = v ? tx->drv->bind_i64(st, i, v) : tx->drv->bind_null(st, i, 0);
 			break;
 		case 't':
 			z = va_arg(ap, const char *);
-			rc = z ? tx->drv->bind_text(st, i, z, strlen(z)) : tx->drv->bind_null(st, i);
+			rc = z ? tx->drv->bind_text(st, i, z, strlen(z)) : tx->drv->bind_null(st, i, 1);
 			break;
 		default:
 			rc = FL_EINTERNAL;

@@ -134,6 +134,12 @@ static void sq_close(fl_conn *c)
 	free(c);
 }
 
+static int sq_broken(fl_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
 static int sq_exec(fl_conn *c, const char *sql)
 {
 	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
@@ -195,8 +201,9 @@ static int sq_bind_text(fl_stmt *s, int i, const char *p, size_t n)
 	return map_rc(sqlite3_bind_text64(s->st, i, p, n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-static int sq_bind_null(fl_stmt *s, int i)
+static int sq_bind_null(fl_stmt *s, int i, int text)
 {
+	(void)text;
 	return map_rc(sqlite3_bind_null(s->st, i));
 }
 
@@ -305,7 +312,11 @@ const struct fl_driver fl_driver_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.broken = sq_broken,
 	.exec = sq_exec,
+	.begin_read = "BEGIN",
+	/* take the write lock now, not at the first write: no deadlock */
+	.begin_write = "BEGIN IMMEDIATE",
 	.prepare = sq_prepare,
 	.bind_i64 = sq_bind_i64,
 	.bind_text = sq_bind_text,

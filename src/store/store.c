@@ -12,12 +12,13 @@
  * writers share one fsync, small enough that one batch stays short. */
 #define BATCH_MAX 128
 #define READERS_MAX 64
+/* A transaction that loses a conflict with another node's runs again, in a
+ * new transaction that sees the winner's work, up to this many times. */
+#define CONFLICT_ROUNDS 8
 /* A read transaction may take this long before its statements are
  * interrupted: no abandoned search can hold a worker thread for long. */
 #define READ_DEADLINE_US (3 * 1000000)
 
-static const char SQL_BEGIN[] = "BEGIN";
-static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
@@ -39,8 +40,11 @@ struct fl_store {
 	int sync_full;
 
 	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
 	fl_conn *idle[READERS_MAX];
 	size_t nidle;
+	size_t nopen; /* read connections open, idle or lent */
+	size_t pool;  /* at most this many */
 
 	pthread_mutex_t q_lock;
 	pthread_cond_t q_cond;
@@ -52,7 +56,8 @@ struct fl_store {
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
 };
 
-static int migrate(fl_store *s, struct fl_err *e)
+/* Applies the migrations the database lacks, each in its own transaction. */
+static int apply_migrations(fl_store *s, struct fl_err *e)
 {
 	fl_tx tx = {s, s->drv, s->wconn, 1};
 	int64_t have = 0;
@@ -69,7 +74,7 @@ static int migrate(fl_store *s, struct fl_err *e)
 		int64_t v = strtoll(m->name, NULL, 10);
 		if (v <= have)
 			continue;
-		rc = s->drv->exec(s->wconn, "BEGIN IMMEDIATE");
+		rc = s->drv->exec(s->wconn, s->drv->begin_write);
 		if (!rc)
 			rc = s->drv->exec(s->wconn, m->data);
 		if (!rc)
@@ -84,7 +89,20 @@ static int migrate(fl_store *s, struct fl_err *e)
 	return 0;
 }
 
-/* Tells every job of a batch its result and frees it. */
+/* Nodes that start together take turns: the first migrates, the others
+ * then find nothing left to do. */
+static int migrate(fl_store *s, struct fl_err *e)
+{
+	int rc;
+
+	if (s->drv->migrate_lock && (rc = s->drv->exec(s->wconn, s->drv->migrate_lock)))
+		return fl_err_set(e, rc, NULL, NULL, "cannot take the migration lock");
+	rc = apply_migrations(s, e);
+	if (s->drv->migrate_unlock)
+		s->drv->exec(s->wconn, s->drv->migrate_unlock);
+	return rc;
+}
+
 /* Runs one of the SQL_* statements above, prepared once per connection. */
 static int run(fl_store *s, fl_conn *c, const char *sql)
 {
@@ -97,6 +115,7 @@ static int run(fl_store *s, fl_conn *c, const char *sql)
 	return rc == 1 ? 0 : rc;
 }
 
+/* Tells every job of a batch its result and frees it. */
 static void finish(struct job *list, int rc_all)
 {
 	while (list) {
@@ -111,8 +130,16 @@ static void finish(struct job *list, int rc_all)
 static int run_batch(fl_store *s, struct job *list)
 {
 	fl_tx tx = {s, s->drv, s->wconn, 1};
-	int rc = run(s, s->wconn, SQL_BEGIN_WRITE);
+	int rc;
 
+	if (s->drv->broken(s->wconn)) {
+		fl_conn *c;
+		if ((rc = s->drv->open(s->target, 1, s->sync_full, &c, NULL)))
+			return rc;
+		s->drv->close(s->wconn);
+		s->wconn = tx.conn = c;
+	}
+	rc = run(s, s->wconn, s->drv->begin_write);
 	if (rc)
 		return rc;
 	for (struct job *j = list; j; j = j->next) {
@@ -137,6 +164,35 @@ static int run_batch(fl_store *s, struct job *list)
 	return rc;
 }
 
+/* Runs a batch; what lost a conflict (FL_EBUSY: another process held the
+ * lock past the timeout, another node changed the same rows) runs again in
+ * a new transaction. */
+static void run_jobs(fl_store *s, struct job *list)
+{
+	for (int round = 1; list; round++) {
+		struct job *again = NULL, **atail = &again, *done = NULL, **dtail = &done;
+		int last = round == CONFLICT_ROUNDS;
+		int rc = run_batch(s, list);
+
+		s->commits++;
+		for (struct job *j = list, *next; j; j = next) {
+			int lost = rc == FL_EBUSY || (!rc && j->rc == FL_EBUSY) ||
+				   (!rc && j->rc == FL_ECONFLICT && round == 1 && s->drv->races);
+			next = j->next;
+			j->next = NULL;
+			if (!last && lost) {
+				*atail = j;
+				atail = &j->next;
+			} else {
+				*dtail = j;
+				dtail = &j->next;
+			}
+		}
+		finish(done, rc);
+		list = again;
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	fl_store *s = arg;
@@ -144,7 +200,6 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct job *list, *j;
 		size_t n = 0;
-		int rc;
 
 		pthread_mutex_lock(&s->q_lock);
 		while (!s->head && !s->closing)
@@ -162,14 +217,17 @@ static void *writer_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&s->q_lock);
 
-		rc = run_batch(s, list);
-		if (rc == FL_EBUSY)
-			rc = run_batch(s, list); /* another process held the lock past the timeout */
-		s->commits++;
+		run_jobs(s, list);
 		s->batched += n + 1;
-		finish(list, rc);
 	}
 	return NULL;
+}
+
+const struct fl_driver *fl_driver_for(const char *target)
+{
+	if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13))
+		return &fl_driver_postgres;
+	return &fl_driver_sqlite;
 }
 
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e)
@@ -179,10 +237,12 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 
 	if (!s)
 		return FL_ENOMEM;
-	s->drv = &fl_driver_sqlite;
-	s->target = strdup(o->path);
+	s->drv = fl_driver_for(o->target);
+	s->target = strdup(o->target);
 	s->sync_full = o->sync_full;
+	s->pool = o->pool > 0 && o->pool < READERS_MAX ? o->pool : READERS_MAX;
 	pthread_mutex_init(&s->pool_lock, NULL);
+	pthread_cond_init(&s->pool_cond, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_cond_init(&s->q_cond, NULL);
 	if (!s->target) {
@@ -222,33 +282,52 @@ void fl_store_free(fl_store *s)
 	/* a clean close checkpoints the WAL into the main file */
 	s->drv->close(s->wconn);
 	pthread_mutex_destroy(&s->pool_lock);
+	pthread_cond_destroy(&s->pool_cond);
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_cond_destroy(&s->q_cond);
 	free(s->target);
 	free(s);
 }
 
+/* Lends a read connection: an idle one, a new one while fewer than pool
+ * are open, else the next one given back. */
 static int reader_take(fl_store *s, fl_conn **out)
 {
+	int rc;
+
 	pthread_mutex_lock(&s->pool_lock);
+	while (!s->nidle && s->nopen >= s->pool)
+		pthread_cond_wait(&s->pool_cond, &s->pool_lock);
 	if (s->nidle) {
 		*out = s->idle[--s->nidle];
 		pthread_mutex_unlock(&s->pool_lock);
 		return 0;
 	}
+	s->nopen++;
 	pthread_mutex_unlock(&s->pool_lock);
-	return s->drv->open(s->target, 0, s->sync_full, out, NULL);
+	rc = s->drv->open(s->target, 0, s->sync_full, out, NULL);
+	if (rc) {
+		pthread_mutex_lock(&s->pool_lock);
+		s->nopen--;
+		pthread_cond_signal(&s->pool_cond);
+		pthread_mutex_unlock(&s->pool_lock);
+	}
+	return rc;
 }
 
 static void reader_give(fl_store *s, fl_conn *c)
 {
+	int broken = s->drv->broken(c);
+
 	pthread_mutex_lock(&s->pool_lock);
-	if (s->nidle < READERS_MAX) {
+	if (broken)
+		s->nopen--;
+	else
 		s->idle[s->nidle++] = c;
-		c = NULL;
-	}
+	pthread_cond_signal(&s->pool_cond);
 	pthread_mutex_unlock(&s->pool_lock);
-	s->drv->close(c);
+	if (broken)
+		s->drv->close(c);
 }
 
 int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
@@ -259,7 +338,7 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 
 	if (rc)
 		return rc;
-	rc = run(s, tx.conn, SQL_BEGIN);
+	rc = run(s, tx.conn, s->drv->begin_read);
 	if (!rc) {
 		s->drv->deadline(tx.conn, t0 + READ_DEADLINE_US);
 		rc = fn(&tx, arg);
@@ -336,7 +415,13 @@ int fl_store_backup(fl_store *s, const char *path,
 		    struct fl_err *e)
 {
 	fl_conn *c;
-	int rc = reader_take(s, &c);
+	int rc;
+
+	if (!s->drv->backup)
+		return fl_err_set(e, FL_EINVAL, NULL, NULL,
+				  "the store is on %s: back it up with the database's own tools",
+				  s->drv->name);
+	rc = reader_take(s, &c);
 	if (rc)
 		return fl_err_set(e, rc, NULL, NULL, "cannot open the database");
 	rc = s->drv->backup(c, path, progress, arg, e);

@@ -29,8 +29,9 @@ typedef struct fl_tx fl_tx;
 typedef int (*fl_tx_fn)(fl_tx *tx, void *arg);
 
 struct fl_store_opts {
-	const char *path; /* the SQLite file */
-	int sync_full;    /* fsync every commit */
+	const char *target; /* the SQLite file, or a postgres:// URI */
+	int sync_full;      /* fsync every commit (on PostgreSQL: wait for the WAL) */
+	size_t pool;        /* read connections at most (0: 64) */
 };
 
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e);

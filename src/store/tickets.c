@@ -6,16 +6,17 @@
 #include "store/store_int.h"
 
 /* The ticket's columns, then its tags (space-separated: a tag has no
- * spaces) and CC'd user ids, so one statement loads a whole ticket. */
+ * spaces) and CC'd user ids, so one statement loads a whole ticket.
+ * group_concat is SQLite's; the PostgreSQL migration defines the same. */
 #define TICKET_COLS                                                        \
 	"t.id, t.subject, t.description, t.status, t.priority, t.type, "   \
 	"t.channel, t.requester_id, t.submitter_id, t.assignee_id, "        \
 	"t.group_id, t.organization_id, t.custom_fields, t.external_id, "   \
 	"t.created_at, t.updated_at, t.solved_at, t.deleted_at, "           \
 	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"  \
-	" WHERE ticket_id = t.id ORDER BY tag)), "                           \
+	" WHERE ticket_id = t.id ORDER BY tag) g), "                           \
 	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
-	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id))"
+	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id) c)"
 
 /* Splits a space-separated list column into t's tags or CCs. */
 static int read_lists(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
@@ -552,7 +553,7 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 
 	static const char sql_deleted[] =
 		"SELECT COUNT(*)"
-		" FROM (SELECT 1 FROM tickets WHERE deleted_at IS NOT NULL LIMIT ?)";
+		" FROM (SELECT 1 FROM tickets WHERE deleted_at IS NOT NULL LIMIT ?) d";
 
 	fl_arena_init(&a, 0);
 	fl_buf_init(&w.sql, 64 * 1024);

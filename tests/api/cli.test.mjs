@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { runCli, startServer } from './lib/server.mjs';
+import { dropDatabase, newDatabase, runCli, startServer } from './lib/server.mjs';
 
 let dir;
 before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-cli-')); });
@@ -82,6 +82,7 @@ describe('set-up commands (leak check on)', () => {
 describe('demo', () => {
 	it('`demo` loads a desk in four languages, once, and the server serves it', async () => {
 		const d = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-demo-'));
+		await newDatabase(d);
 		let srv;
 		try {
 			let r = await runCli(['demo', '--data', d]);
@@ -93,8 +94,7 @@ describe('demo', () => {
 			assert.equal(r.code, 0, r.stderr);
 			assert.match(r.stdout, /already loaded/);
 
-			srv = await startServer({ database: path.join(d, 'frontline.db'),
-				admin: { basic: ['admin@frontline.local', pw[1]] } });
+			srv = await startServer({ data: d, admin: { basic: ['admin@frontline.local', pw[1]] } });
 			const count = await srv.api('GET', '/api/v2/tickets/count');
 			assert.equal(count.json.count.value, 40, count.text);
 			// Lithuanian typed without diacritics, Ukrainian and Russian in any case
@@ -118,6 +118,7 @@ describe('demo', () => {
 			if (srv)
 				await srv.stop();
 			await srv?.cleanup();
+			await dropDatabase(d);
 			await fs.rm(d, { recursive: true, force: true });
 		}
 	});

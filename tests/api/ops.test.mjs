@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { parseMetrics, runCli, sleep, startServer } from './lib/server.mjs';
+import { PG, parseMetrics, runCli, sleep, startServer } from './lib/server.mjs';
 
 let srv, agent;
 const servers = [];
@@ -222,7 +222,13 @@ describe('graceful shutdown', () => {
 });
 
 describe('backup', () => {
-	it('`frontline backup` while serving makes a file a new server serves with the same tickets', async () => {
+	it('`frontline backup` on PostgreSQL points to the database\'s own tools', { skip: !PG && 'PostgreSQL pass only' }, async () => {
+		const r = await runCli(['backup', '--data', srv.dir, '--to', path.join(srv.dir, 'b.db')]);
+		assert.notEqual(r.code, 0);
+		assert.match(r.stderr, /database's own tools/);
+	});
+
+	it('`frontline backup` while serving makes a file a new server serves with the same tickets', { skip: PG && 'a SQLite file' }, async () => {
 		const t = await srv.ticket({ subject: 'In the backup', body: 'Ąžuolas ir sąskaita' });
 		const file = path.join(srv.dir, 'backup.db');
 		const r = await runCli(['backup', '--data', srv.dir, '--to', file]);

@@ -72,7 +72,7 @@ static void setup(void)
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof path, "%s/q.db", dir);
-	o.path = path;
+	o.target = path;
 	o.sync_full = 0;
 	if (fl_store_open(&store, &o, NULL) || fl_store_write(store, tx_seed, NULL))
 		abort();

@@ -61,7 +61,7 @@ static int setup(void **state)
 	if (!mkdtemp(g_dir))
 		return -1;
 	snprintf(g_db, sizeof g_db, "%s/jobs.db", g_dir);
-	o.path = g_db;
+	o.target = g_db;
 	o.sync_full = 0;
 	memset(g_runs, 0, sizeof g_runs);
 	g_fail_times = 0;

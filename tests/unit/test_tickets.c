@@ -111,7 +111,7 @@ static int group_setup(void **state)
 	if (!mkdtemp(g_dir))
 		return -1;
 	snprintf(g_db, sizeof g_db, "%s/frontline.db", g_dir);
-	o.path = g_db;
+	o.target = g_db;
 	o.sync_full = 1;
 	if (fl_store_open(&g_store, &o, &e)) {
 		fprintf(stderr, "fl_store_open: %s\n", e.msg);

@@ -6,6 +6,10 @@
 //   await srv.stop();   // SIGTERM; asserts exit code 0 within 15 s (ASan: no leaks)
 //   await srv.cleanup(); // in after(): kills what is left, removes the folder
 //
+// With FRONTLINE_TEST_PG=postgres://USER@HOST:PORT (scripts/check.sh sets it
+// for the PostgreSQL pass) every server and CLI run gets a new database of
+// its own on that server instead of SQLite in the data folder.
+//
 // Only built-in modules are used (node:test, fetch, child_process, net).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -33,6 +37,57 @@ const STOP_WAIT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const LOG_KEEP = 256 * 1024;
 
+/** The PostgreSQL server the suite runs against, or undefined for SQLite. */
+export const PG = process.env.FRONTLINE_TEST_PG || undefined;
+// data folder -> the database that goes with it
+const dbOfDir = new Map();
+
+function psql(sql, db = 'postgres') {
+	return new Promise((resolve, reject) => {
+		const p = spawn('psql', [`${PG}/${db}`, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql],
+			{ stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '', err = '';
+		p.stdout.on('data', (d) => { out += d; });
+		p.stderr.on('data', (d) => { err += d; });
+		p.on('error', reject);
+		p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`psql: ${err}`))));
+	});
+}
+
+/** Runs SQL on a test database (PostgreSQL pass only); resolves its rows as text. */
+export const sqlOn = (uri, sql) => psql(sql, uri.slice(uri.lastIndexOf('/') + 1));
+
+/**
+ * A new, empty database for the data folder dir on the PostgreSQL pass
+ * (its URI; later CLI runs with --data dir use it); undefined on SQLite.
+ */
+export async function newDatabase(dir) {
+	if (!PG)
+		return undefined;
+	const name = `fl_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+	await psql(`CREATE DATABASE ${name}`);
+	const uri = `${PG}/${name}`;
+	if (dir)
+		dbOfDir.set(dir, uri);
+	return uri;
+}
+
+/** Drops what newDatabase made for dir. */
+export async function dropDatabase(dir) {
+	const uri = dbOfDir.get(dir);
+	if (!uri)
+		return;
+	dbOfDir.delete(dir);
+	await psql(`DROP DATABASE IF EXISTS ${uri.slice(uri.lastIndexOf('/') + 1)} WITH (FORCE)`);
+}
+
+/** FRONTLINE_DB for a command line that names a data folder with --data. */
+function dbEnv(args) {
+	const i = args.indexOf('--data');
+	const uri = i >= 0 ? dbOfDir.get(args[i + 1]) : undefined;
+	return uri ? { FRONTLINE_DB: uri } : {};
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it; we release it at once). */
 export async function freePort() {
 	const s = net.createServer();
@@ -52,7 +107,7 @@ export async function freePort() {
  */
 export function runCli(args, { input, env = {}, leaks = true, timeoutMs = 30_000 } = {}) {
 	return new Promise((resolve, reject) => {
-		const e = { ...process.env, ...SAN_ENV, ...env };
+		const e = { ...process.env, ...SAN_ENV, ...dbEnv(args), ...env };
 		if (!leaks)
 			e.ASAN_OPTIONS = `${e.ASAN_OPTIONS}:detect_leaks=0`;
 		const p = spawn(BIN, args, { env: e, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -128,7 +183,15 @@ class Server {
 	}
 
 	async setup() {
+		if (this.opts.data) {
+			// serve a data folder (and its database) made beforehand
+			this.dir = this.opts.data;
+			this.admin = this.opts.admin;
+			this.users = { ...(this.opts.users ?? {}) };
+			return;
+		}
 		this.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-api-'));
+		this.db = await newDatabase(this.dir);
 		if (this.opts.database) {
 			// serve a copy of an existing database (a backup) with its users
 			await fs.copyFile(this.opts.database, path.join(this.dir, 'frontline.db'));
@@ -145,7 +208,7 @@ class Server {
 	}
 
 	env() {
-		const e = { ...process.env, ...SAN_ENV };
+		const e = { ...process.env, ...SAN_ENV, ...dbEnv(['--data', this.dir]) };
 		if (this.opts.bodyLimit)
 			e.FRONTLINE_BODY_LIMIT = String(this.opts.bodyLimit);
 		if (this.opts.loginAttempts)
@@ -316,8 +379,10 @@ class Server {
 			await this.proc.exited;
 		}
 		this.proc = null;
-		if (this.dir)
+		if (this.dir && !this.opts.data) {
+			await dropDatabase(this.dir);
 			await fs.rm(this.dir, { recursive: true, force: true });
+		}
 		this.dir = null;
 	}
 }
@@ -326,8 +391,9 @@ class Server {
  * Makes a data folder with an admin (admin@example.test, password
  * PASSWORD) and the named agents and end users (NAME@example.test), each
  * with an API token, then starts serving. Options: agents, endUsers,
- * bodyLimit, loginAttempts, env; or database (a database file to serve a copy
- * of) with admin and users (the harness users it already holds).
+ * bodyLimit, loginAttempts, env; or database (a SQLite file to serve a copy
+ * of) with admin and users (the harness users it already holds); or data (a
+ * data folder to serve as it is, with the database newDatabase gave it).
  */
 export async function startServer(opts = {}) {
 	const s = new Server(opts);
