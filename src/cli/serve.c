@@ -37,7 +37,7 @@ static void usage(FILE *f)
 }
 
 /* The background jobs this node runs, named "host:pid:nonce" in leases. */
-static int start_jobs(fl_store *store, struct fl_jobs **out)
+static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jobs **out)
 {
 	char host[64] = "localhost", owner[96], nonce[9];
 	struct fl_jobs *jobs = NULL;
@@ -47,15 +47,18 @@ static int start_jobs(fl_store *store, struct fl_jobs **out)
 	gethostname(host, sizeof host - 1);
 	fl_auth_random_hex(nonce, 8);
 	snprintf(owner, sizeof owner, "%s:%ld:%s", host, (long)getpid(), nonce);
-	if (fl_jobs_new(&jobs, store, owner) ||
-	    fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
-	    fl_jobs_start(jobs)) {
-		fl_jobs_free(jobs);
-		fprintf(stderr, "frontline: cannot start the background jobs\n");
-		return 1;
-	}
+	if (fl_jobs_new(&jobs, store, owner))
+		goto fail;
+	fl_jobs_set_lease(jobs, cfg->job_lease);
+	if (fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
+	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) || fl_jobs_start(jobs))
+		goto fail;
 	*out = jobs;
 	return 0;
+fail:
+	fl_jobs_free(jobs);
+	fprintf(stderr, "frontline: cannot start the background jobs\n");
+	return 1;
 }
 
 int fl_cmd_serve(int argc, char **argv)
@@ -114,7 +117,7 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_store_free(store);
 		return 1;
 	}
-	if (start_jobs(store, &jobs)) {
+	if (start_jobs(store, &cfg, &jobs)) {
 		fl_store_free(store);
 		return 1;
 	}

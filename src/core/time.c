@@ -103,3 +103,10 @@ int fl_time_parse(fl_str s, int64_t *out)
 	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
 	return 0;
 }
+
+void fl_sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) == -1)
+		; /* interrupted by a signal: sleep the rest */
+}

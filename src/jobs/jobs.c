@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/time.h"
 
 #define MAX_KINDS 32
@@ -25,12 +27,14 @@
 struct kind {
 	char name[48];
 	fl_job_fn fn;
+	fl_job_tx_fn tx_fn;
 	int64_t period;
 };
 
 struct fl_jobs {
 	fl_store *store;
 	char owner[96];
+	int64_t lease;
 	struct kind kinds[MAX_KINDS];
 	size_t nkinds;
 	pthread_t thread;
@@ -46,6 +50,7 @@ int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner)
 	if (!j)
 		return FL_ENOMEM;
 	j->store = s;
+	j->lease = LEASE_SECONDS;
 	snprintf(j->owner, sizeof j->owner, "%s", owner);
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->cond, NULL);
@@ -53,15 +58,33 @@ int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner)
 	return 0;
 }
 
-int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t period)
+static int add_kind(struct fl_jobs *j, const char *kind, fl_job_fn fn, fl_job_tx_fn tx_fn,
+		    int64_t period)
 {
 	if (j->nkinds == MAX_KINDS || strlen(kind) >= sizeof j->kinds[0].name)
 		return FL_ETOOBIG;
 	snprintf(j->kinds[j->nkinds].name, sizeof j->kinds[0].name, "%s", kind);
 	j->kinds[j->nkinds].fn = fn;
+	j->kinds[j->nkinds].tx_fn = tx_fn;
 	j->kinds[j->nkinds].period = period;
 	j->nkinds++;
 	return 0;
+}
+
+int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t period)
+{
+	return add_kind(j, kind, fn, NULL, period);
+}
+
+int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn,
+			fl_job_tx_fn tx_fn, int64_t period)
+{
+	return add_kind(j, kind, fn, tx_fn, period);
+}
+
+void fl_jobs_set_lease(struct fl_jobs *j, int64_t seconds)
+{
+	j->lease = seconds > 0 ? seconds : LEASE_SECONDS;
 }
 
 static const struct kind *find(const struct fl_jobs *j, const char *name)
@@ -128,7 +151,7 @@ static int tx_claim(fl_tx *tx, void *arg)
 
 	c->found = 0;
 	if (!rc)
-		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + LEASE_SECONDS,
+		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + c->j->lease,
 					c->arena, &c->job);
 	if (!rc)
 		c->found = 1;
@@ -141,6 +164,7 @@ struct outcome {
 	const struct kind *kind;
 	int rc;
 	const char *error;
+	struct fl_err err; /* a transactional kind's */
 };
 
 static int64_t backoff(int attempts)
@@ -152,7 +176,9 @@ static int64_t backoff(int attempts)
 }
 
 /* Records how a run ended; a periodic kind that succeeded queues its next
- * run in the same transaction, so there is always exactly one. */
+ * run in the same transaction, so there is always exactly one. A
+ * transactional kind does its work here, after the done mark: a runner
+ * that lost its lease does nothing. */
 static int tx_outcome(fl_tx *tx, void *arg)
 {
 	struct outcome *o = arg;
@@ -163,6 +189,8 @@ static int tx_outcome(fl_tx *tx, void *arg)
 		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->job->attempts, o->error,
 					 now + backoff(o->job->attempts), now);
 	rc = fl_store_job_done(tx, o->job->id, o->j->owner, o->job->attempts);
+	if (!rc && o->kind && o->kind->tx_fn)
+		rc = o->kind->tx_fn(tx, o->job, &o->err);
 	if (!rc && o->kind && o->kind->period > 0 && o->job->unique_key)
 		rc = fl_store_job_enqueue(tx, o->kind->name, NULL, now + o->kind->period,
 					  PERIODIC_ATTEMPTS, o->kind->name, now);
@@ -173,7 +201,7 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 {
 	fl_arena a;
 	struct claim c = {j, &a, {0}, fl_now(), 0};
-	struct outcome o = {j, &c.job, NULL, 0, NULL};
+	struct outcome o = {j, &c.job, NULL, 0, NULL, {0}};
 	struct fl_err e = {0};
 	int rc;
 
@@ -189,16 +217,44 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 	if (!o.kind)
 		o.rc = fl_err_set(&e, FL_EINTERNAL, NULL, NULL, "no runner knows the kind '%s'",
 				  c.job.kind);
-	else
+	else if (o.kind->fn)
 		o.rc = o.kind->fn(j->store, &c.job, &e);
 	if (o.rc && !e.msg[0])
 		fl_err_set(&e, o.rc, NULL, NULL, "%s", fl_err_describe(o.rc));
 	o.error = e.msg;
 	rc = fl_store_write(j->store, tx_outcome, &o);
+	if (rc && rc != FL_ENOTFOUND && !o.rc && o.kind && o.kind->tx_fn) {
+		/* the work failed and was rolled back with the done mark */
+		o.rc = rc;
+		e = o.err;
+		if (!e.msg[0])
+			fl_err_set(&e, rc, NULL, NULL, "%s", fl_err_describe(rc));
+		o.error = e.msg;
+		rc = fl_store_write(j->store, tx_outcome, &o);
+	}
 	if (rc == FL_ENOTFOUND)
 		rc = 0; /* the lease ran out and another runner has the job now */
 	fl_arena_free(&a);
 	return rc;
+}
+
+int fl_jobs_probe_hold(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
+	json_int_t ms = json_integer_value(json_object_get(p, "hold_ms"));
+
+	(void)s;
+	(void)e;
+	json_decref(p);
+	if (ms > 0)
+		fl_sleep_ms(ms < 10000 ? (int)ms : 10000);
+	return 0;
+}
+
+int fl_jobs_probe(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
+{
+	(void)e;
+	return fl_store_job_probe_add(tx, job, fl_now());
 }
 
 static void *runner_main(void *arg)

@@ -20,6 +20,10 @@
 /* A kind's function: 0 when the job is done, else a negative code with e
  * saying why (recorded as the job's last_error). */
 typedef int (*fl_job_fn)(fl_store *s, const struct fl_job *job, struct fl_err *e);
+/* A kind whose whole work is one transaction: it runs in the transaction
+ * that marks the job done, so its effect happens exactly once even when a
+ * runner dies and another takes the job again. */
+typedef int (*fl_job_tx_fn)(fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 
 struct fl_jobs;
 
@@ -29,6 +33,13 @@ int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner);
 /* Registers kind; period > 0 makes it periodic (seconds between runs).
  * At most 32 kinds. */
 int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t period);
+/* A kind with a transactional part: fn (NULL for none) runs first, outside
+ * any transaction; then tx_fn in the transaction that marks the job done. */
+int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn,
+			fl_job_tx_fn tx_fn, int64_t period);
+/* How long a claim lasts (seconds, default 300): a job whose runner died
+ * waits this long before another runner takes it. */
+void fl_jobs_set_lease(struct fl_jobs *j, int64_t seconds);
 /* Queues a job of kind to run at run_at (now when 0). */
 int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t run_at,
 		    int max_attempts);
@@ -39,5 +50,11 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran);
 /* Starts the runner's thread; fl_jobs_free stops it after its current job. */
 int fl_jobs_start(struct fl_jobs *j);
 void fl_jobs_free(struct fl_jobs *j);
+
+/* The "probe" kind: holds its claim for the payload's hold_ms (at most
+ * 10 s), then records which runner ran it and when (job_probes), so an
+ * operator can see that every node takes jobs and how soon. */
+int fl_jobs_probe_hold(fl_store *s, const struct fl_job *job, struct fl_err *e);
+int fl_jobs_probe(fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 
 #endif

@@ -127,3 +127,42 @@ int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
 	int rc = fl_q(tx, sql, 0, &st, "iii", (int64_t)state, (int64_t)state, (int64_t)limit);
 	return rc ? rc : fl_q_rows(tx, st, read_job, a, sizeof **out, limit, (void **)out, n);
 }
+
+int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO job_probes (job_id, runner, attempt, enqueued_at, ran_at)"
+		" VALUES (?, ?, ?, ?, ?)";
+	static const char sql_old[] =
+		"DELETE FROM job_probes"
+		" WHERE ran_at < ?";
+	int rc = fl_q_exec(tx, sql, "itiii", job->id, job->lease_owner ? job->lease_owner : "",
+			   (int64_t)job->attempts, job->created_at, now);
+	return rc ? rc : fl_q_exec(tx, sql_old, "i", now - 7 * 86400);
+}
+
+static int read_probe(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	struct fl_job_probe *p = row;
+	int err = 0;
+	p->id = fl_col_int(tx, st, 0);
+	p->job_id = fl_col_int(tx, st, 1);
+	p->runner = fl_col_text(tx, st, 2, a, &err);
+	p->attempt = (int)fl_col_int(tx, st, 3);
+	p->enqueued_at = fl_col_int(tx, st, 4);
+	p->ran_at = fl_col_int(tx, st, 5);
+	return err;
+}
+
+int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
+			    struct fl_job_probe **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT id, job_id, runner, attempt, enqueued_at, ran_at"
+		" FROM job_probes"
+		" ORDER BY id DESC"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)limit);
+	return rc ? rc : fl_q_rows(tx, st, read_probe, a, sizeof **out, limit, (void **)out, n);
+}

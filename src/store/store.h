@@ -182,6 +182,19 @@ int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n);
 int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner, int attempt);
 /* Records a failure under the same lease: queued again at retry_at, or
  * dead when its attempts are used up. FL_ENOTFOUND when the lease was lost. */
+/* A probe's record (see fl_jobs_probe). */
+struct fl_job_probe {
+	int64_t id, job_id;
+	char *runner;
+	int attempt;
+	int64_t enqueued_at, ran_at;
+};
+/* Records that job (a probe, claimed by its lease_owner) ran now, and
+ * forgets probes older than a week. */
+int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now);
+/* The latest probes, newest first. */
+int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
+			    struct fl_job_probe **out, size_t *n);
 int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt,
 		      const char *error, int64_t retry_at, int64_t now);
 /* Queues a dead job again with fresh attempts, due now; FL_ENOTFOUND when

@@ -183,6 +183,15 @@ class Server {
 	}
 
 	async setup() {
+		if (this.opts.joining) {
+			// another node on the same database, with a data folder of its own
+			const first = this.opts.joining;
+			this.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-node-'));
+			dbOfDir.set(this.dir, dbOfDir.get(first.dir));
+			this.admin = first.admin;
+			this.users = first.users;
+			return;
+		}
 		if (this.opts.data) {
 			// serve a data folder (and its database) made beforehand
 			this.dir = this.opts.data;
@@ -379,7 +388,10 @@ class Server {
 			await this.proc.exited;
 		}
 		this.proc = null;
-		if (this.dir && !this.opts.data) {
+		if (this.opts.joining) {
+			dbOfDir.delete(this.dir);
+			await fs.rm(this.dir, { recursive: true, force: true });
+		} else if (this.dir && !this.opts.data) {
 			await dropDatabase(this.dir);
 			await fs.rm(this.dir, { recursive: true, force: true });
 		}
@@ -393,7 +405,9 @@ class Server {
  * with an API token, then starts serving. Options: agents, endUsers,
  * bodyLimit, loginAttempts, env; or database (a SQLite file to serve a copy
  * of) with admin and users (the harness users it already holds); or data (a
- * data folder to serve as it is, with the database newDatabase gave it).
+ * data folder to serve as it is, with the database newDatabase gave it); or
+ * joining (a server on PostgreSQL whose database this one serves too, as
+ * another node). Stop the nodes that join before the one they join.
  */
 export async function startServer(opts = {}) {
 	const s = new Server(opts);

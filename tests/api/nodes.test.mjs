@@ -1,0 +1,121 @@
+// Three Frontline nodes on one PostgreSQL database (the PostgreSQL pass
+// only): load spread over all three, one node killed with SIGKILL in the
+// middle of it. Every ticket a node acknowledged with 201 is there, any
+// node answers for any ticket, and every background job runs exactly once:
+// the dead node's claimed jobs are taken by the others once its lease
+// (3 s here) runs out.
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+
+import { PG, sleep, startServer } from './lib/server.mjs';
+
+const skip = !PG && 'several nodes share a PostgreSQL database';
+const LEASE = 3;
+const TICKETS = 240;
+const PROBES = 300;
+const env = { FRONTLINE_JOB_LEASE: String(LEASE) };
+let nodes = [];
+
+before(async () => {
+	if (skip)
+		return;
+	const first = await startServer({ agents: ['agent'], env });
+	nodes = [first,
+		await startServer({ joining: first, env }),
+		await startServer({ joining: first, env })];
+});
+after(async () => {
+	for (const n of nodes.slice().reverse())
+		await n.cleanup();
+});
+
+it('every acknowledged ticket survives a node killed mid-load, and every node serves it', { skip }, async () => {
+	const [n1, n2, n3] = nodes;
+	const acked = []; // [{id, subject, node}]
+	const refused = { n2: 0 };
+	let next = 0, killed = false;
+	const worker = async () => {
+		for (;;) {
+			const i = next++;
+			if (i >= TICKETS)
+				return;
+			if (i === TICKETS / 2 && !killed) {
+				killed = true;
+				await n2.kill9(); // with requests of other workers in flight
+			}
+			const node = nodes[i % 3];
+			const subject = `Node load ${i}`;
+			try {
+				const r = await node.api('POST', '/api/v2/tickets',
+					{ ticket: { subject, comment: { body: `Body ${i}` } } }, { timeoutMs: 10_000 });
+				if (r.status === 201)
+					acked.push({ id: r.json.ticket.id, subject, node: i % 3 });
+			} catch {
+				assert.equal(node, n2, `node ${i % 3 + 1} failed a request`);
+				refused.n2++;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: 8 }, worker));
+	assert.ok(killed);
+	assert.ok(refused.n2 > 0, 'the killed node kept answering');
+	for (const k of [0, 2])
+		assert.ok(acked.filter((a) => a.node === k).length >= TICKETS / 3 - 2,
+			`node ${k + 1} acknowledged too few tickets`);
+	assert.ok(acked.filter((a) => a.node === 1).length > 0, 'node 2 acknowledged nothing before it died');
+
+	// every acknowledged ticket is there, as either surviving node sees it
+	for (const n of [n1, n3]) {
+		for (let i = 0; i < acked.length; i += 100) {
+			const chunk = acked.slice(i, i + 100);
+			const r = await n.api('GET', `/api/v2/tickets/show_many?ids=${chunk.map((a) => a.id).join(',')}`);
+			assert.equal(r.status, 200, r.text);
+			const got = new Map(r.json.tickets.map((t) => [t.id, t.subject]));
+			for (const a of chunk)
+				assert.equal(got.get(a.id), a.subject, `ticket ${a.id} (acknowledged by node ${a.node + 1}) is missing`);
+		}
+	}
+	const ids = new Set(acked.map((a) => a.id));
+	assert.equal(ids.size, acked.length, 'two tickets got the same id');
+	// a ticket made on one node is found by search on another at once
+	const t = await n1.ticket({ subject: 'Xylophonist across nodes' });
+	const s = await n3.api('GET', '/api/v2/search?query=xylophonist');
+	assert.deepEqual(s.json.results.map((x) => x.id), [t.id]);
+});
+
+it('every job runs exactly once with a node killed while they run', { skip }, async () => {
+	const [n1, , n3] = nodes;
+	const again = await startServer({ joining: n1, env }); // a third runner again
+	nodes.push(again);
+	// each holds its claim 20 ms, so all runners get some
+	const q = await n1.api('POST', '/api/v2/jobs/probes', { count: PROBES, hold_ms: 20 });
+	assert.equal(q.status, 202, q.text);
+	await sleep(1500);
+	await again.kill9(); // the probe it holds waits for its lease
+	let probes = [];
+	const deadline = Date.now() + 60_000;
+	while (probes.length < PROBES && Date.now() < deadline) {
+		await sleep(250);
+		probes = (await n3.api('GET', '/api/v2/jobs/probes')).json.probes;
+	}
+	assert.equal(probes.length, PROBES, `only ${probes.length} of ${PROBES} probes ran in 60 s`);
+	const byJob = new Map();
+	for (const p of probes)
+		byJob.set(p.job_id, (byJob.get(p.job_id) ?? 0) + 1);
+	assert.equal(byJob.size, PROBES, 'some job ran more than once');
+	const runners = new Set(probes.map((p) => p.runner));
+	assert.ok(runners.size >= 2, `the jobs ran on ${runners.size} node(s) only`);
+	// the killed runner's probe was taken again after its lease, by another
+	const retaken = probes.filter((p) => p.attempt === 2);
+	assert.ok(retaken.length >= 1, 'no probe was taken over from the killed node');
+	for (const p of retaken)
+		assert.ok(p.waited_seconds >= LEASE - 1, `taken over after ${p.waited_seconds} s`);
+	const left = (await n1.api('GET', '/api/v2/jobs')).json.jobs.filter((j) => j.kind === 'probe');
+	assert.deepEqual(left, [], 'probe jobs are left in the queue');
+});
+
+it('the surviving nodes exit with code 0 on SIGTERM', { skip }, async () => {
+	for (const n of nodes.slice().reverse())
+		if (n.proc)
+			await n.stop();
+});
