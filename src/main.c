@@ -21,6 +21,7 @@ static void usage(FILE *f)
 		"  user add       add an admin, agent or end user\n"
 		"  token create   create an API token for a user\n"
 		"  backup         copy the database while it is in use\n"
+		"  migrate        copy a SQLite store into PostgreSQL, and verify it\n"
 		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
 		"  version        print the version\n"
 		"\n"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 		return fl_cmd_token(argc - 1, argv + 1);
 	if (!strcmp(cmd, "backup"))
 		return fl_cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "migrate"))
+		return fl_cmd_migrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return fl_cmd_demo(argc - 1, argv + 1);
 	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);

@@ -69,6 +69,8 @@ struct fl_driver {
 	 * foreign-key violation, FL_EBUSY, FL_EIO. */
 	int (*step)(fl_stmt *s);
 	int (*is_null)(fl_stmt *s, int col);
+	/* Columns in the current row. */
+	int (*col_count)(fl_stmt *s);
 	int64_t (*col_i64)(fl_stmt *s, int col);
 	/* Valid until the next step or done. */
 	const char *(*col_text)(fl_stmt *s, int col, size_t *n);
@@ -100,6 +102,13 @@ struct fl_driver {
 	const char *fts_snippet;
 	/* The embedded migrations, in order. */
 	const struct fl_embedded *migrations;
+	/* A query listing the names of the store's own tables (not the
+	 * database's, nor the search index's internals). */
+	const char *tables;
+	/* After a copy with explicit ids (fl_store_copy): a statement, with
+	 * the table's name for both %s, that makes new ids start past the
+	 * copied ones; NULL where ids follow the largest by themselves. */
+	const char *sync_ids;
 	/* Claims the job due first for a runner (fl_store_job_claim): an
 	 * UPDATE … RETURNING the job's columns, with parameters (owner,
 	 * lease_until, now, now, now). Where writers run concurrently the

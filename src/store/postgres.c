@@ -354,6 +354,11 @@ static int pg_is_null(fl_stmt *s, int col)
 	return PQgetisnull(s->res, s->row, col);
 }
 
+static int pg_col_count(fl_stmt *s)
+{
+	return s->res ? PQnfields(s->res) : 0;
+}
+
 static int64_t pg_col_i64(fl_stmt *s, int col)
 {
 	const char *v = PQgetvalue(s->res, s->row, col);
@@ -433,6 +438,7 @@ const struct fl_driver fl_driver_postgres = {
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.is_null = pg_is_null,
+	.col_count = pg_col_count,
 	.col_i64 = pg_col_i64,
 	.col_text = pg_col_text,
 	.done = pg_done,
@@ -457,6 +463,9 @@ const struct fl_driver fl_driver_postgres = {
 		       " WHERE rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1 = 1) AND tsv @@ q"
 		       " ORDER BY rowid LIMIT 1",
 	.migrations = fl_postgres_migrations,
+	.tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+	.sync_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+		    " (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
 	/* nodes claim at once: each skips the rows the others hold */
 	.job_claim = "UPDATE jobs"
 		     " SET state = 1, lease_owner = ?, lease_until = ?,"

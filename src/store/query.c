@@ -127,9 +127,15 @@ int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = p[i].is_text ? tx->drv->bind_text(st, (int)i + 1, p[i].s, strlen(p[i].s))
-				  : tx->drv->bind_i64(st, (int)i + 1, p[i].i);
+	for (size_t i = 0; i < n && !rc; i++) {
+		int k = (int)i + 1;
+		if (p[i].null || (p[i].is_text && !p[i].s))
+			rc = tx->drv->bind_null(st, k, p[i].is_text);
+		else if (p[i].is_text)
+			rc = tx->drv->bind_text(st, k, p[i].s, strlen(p[i].s));
+		else
+			rc = tx->drv->bind_i64(st, k, p[i].i);
+	}
 	if (rc) {
 		tx->drv->done(st);
 		return rc;

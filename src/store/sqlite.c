@@ -217,6 +217,11 @@ static int sq_is_null(fl_stmt *s, int col)
 	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
 }
 
+static int sq_col_count(fl_stmt *s)
+{
+	return sqlite3_data_count(s->st);
+}
+
 static int64_t sq_col_i64(fl_stmt *s, int col)
 {
 	return sqlite3_column_int64(s->st, col);
@@ -323,6 +328,7 @@ const struct fl_driver fl_driver_sqlite = {
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.is_null = sq_is_null,
+	.col_count = sq_col_count,
 	.col_i64 = sq_col_i64,
 	.col_text = sq_col_text,
 	.done = sq_done,
@@ -355,6 +361,8 @@ const struct fl_driver fl_driver_sqlite = {
 		       " WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
 		       " LIMIT 1",
 	.migrations = fl_sqlite_migrations,
+	.tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
+		  " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'",
 	/* one writer at a time: the subquery's choice cannot be raced */
 	.job_claim = "UPDATE jobs"
 		     " SET state = 1, lease_owner = ?, lease_until = ?,"

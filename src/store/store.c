@@ -230,6 +230,11 @@ const struct fl_driver *fl_driver_for(const char *target)
 	return &fl_driver_sqlite;
 }
 
+const struct fl_driver *fl_store_driver(const fl_store *s)
+{
+	return s->drv;
+}
+
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e)
 {
 	fl_store *s = calloc(1, sizeof *s);

@@ -49,6 +49,25 @@ int fl_store_backup(fl_store *s, const char *path,
 		    void (*progress)(void *arg, int done, int total), void *arg,
 		    struct fl_err *e);
 
+/* Copies everything in from into to (frontline migrate), calling
+ * progress(done, total) with rows copied. to must hold no data unless
+ * resume is set: then the copy goes on after the rows to already has.
+ * Stop serving from first. e must not be NULL. */
+int fl_store_copy(fl_store *from, fl_store *to, int resume,
+		  void (*progress)(void *arg, uint64_t done, uint64_t total), void *arg,
+		  struct fl_err *e);
+
+/* One table as fl_store_compare found it in stores a and b. */
+struct fl_table_check {
+	const char *table;
+	int64_t rows_a, rows_b;
+	int same; /* the same rows: counts and checksums agree */
+};
+/* Compares every table of a and b (cap entries in out); 0 when all are the
+ * same, FL_ECONFLICT when some differ, else the error (e not NULL). */
+int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap,
+		     size_t *n, struct fl_err *e);
+
 /* Microseconds spent in transactions and their count, for /metrics. */
 void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
 		    uint64_t *commits, uint64_t *batched);

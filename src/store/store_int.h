@@ -14,6 +14,9 @@ struct fl_tx {
 	int write;
 };
 
+/* The driver a store runs on. */
+const struct fl_driver *fl_store_driver(const fl_store *s);
+
 /* Prepares sql and binds the arguments described by fmt, one letter each:
  *   i  int64_t
  *   I  int64_t, bound as NULL when 0 (optional references)
@@ -46,11 +49,13 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
 	      size_t max, void **out, size_t *n);
 
-/* Parameters of SQL built at run time. */
+/* Parameters of SQL built at run time: text s (NULL: a NULL of type
+ * text), or integer i (NULL when null is set). */
 struct fl_param {
 	int is_text;
 	int64_t i;
 	const char *s;
+	int null;
 };
 int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	     fl_stmt **out);

@@ -18,17 +18,7 @@ before(async () => {
 });
 after(async () => { await Promise.all(servers.map((s) => s.cleanup())); });
 
-async function allTickets(s = srv) {
-	const out = [];
-	let url = '/api/v2/tickets?page[size]=100';
-	while (url) {
-		const r = await s.api('GET', url);
-		assert.equal(r.status, 200, r.text);
-		out.push(...r.json.tickets);
-		url = r.json.meta.has_more ? `/api/v2/tickets?page[size]=100&page[after]=${r.json.meta.after_cursor}` : null;
-	}
-	return out;
-}
+const allTickets = (s = srv) => s.allTickets();
 
 describe('durability', () => {
 	it('a created ticket is there after SIGTERM and restart', async () => {

@@ -200,7 +200,7 @@ class Server {
 			return;
 		}
 		this.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-api-'));
-		this.db = await newDatabase(this.dir);
+		this.db = this.opts.sqlite ? undefined : await newDatabase(this.dir);
 		if (this.opts.database) {
 			// serve a copy of an existing database (a backup) with its users
 			await fs.copyFile(this.opts.database, path.join(this.dir, 'frontline.db'));
@@ -327,6 +327,20 @@ class Server {
 		return { status: r.status, headers: r.headers, json, text };
 	}
 
+	/** Every live ticket, through cursor paging (100 a page). */
+	async allTickets() {
+		const out = [];
+		let url = '/api/v2/tickets?page[size]=100';
+		while (url) {
+			const r = await this.api('GET', url);
+			assert.equal(r.status, 200, r.text);
+			out.push(...r.json.tickets);
+			url = r.json.meta.has_more
+				? `/api/v2/tickets?page[size]=100&page[after]=${r.json.meta.after_cursor}` : null;
+		}
+		return out;
+	}
+
 	/** Creates a ticket (as the admin unless opts.auth) and returns it. */
 	async ticket(fields, opts = {}) {
 		const t = { comment: { body: fields.body ?? 'Something is broken' }, ...fields };
@@ -408,6 +422,7 @@ class Server {
  * data folder to serve as it is, with the database newDatabase gave it); or
  * joining (a server on PostgreSQL whose database this one serves too, as
  * another node). Stop the nodes that join before the one they join.
+ * sqlite: true keeps SQLite on the PostgreSQL pass too.
  */
 export async function startServer(opts = {}) {
 	const s = new Server(opts);

@@ -1,0 +1,473 @@
+/* Copying a whole store into another (frontline migrate) and comparing two
+ * stores table by table.
+ *
+ * Every table is read in key order, BATCH rows a read transaction, and
+ * written BATCH rows a write transaction with "ON CONFLICT DO NOTHING", so
+ * a copy that stops part way can go on from where the target is. The
+ * comparison hashes every row (BLAKE2b) and adds the hashes up, which does
+ * not depend on the order rows come in: two tables compare equal when they
+ * hold the same rows, whatever each database's collation. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define BATCH 500
+#define MAX_COLS 24
+
+struct table {
+	const char *name;
+	const char *cols;  /* the key columns first */
+	const char *types; /* a letter a column: i integer, t text */
+	const char *key;   /* the first nkey columns */
+	int nkey;
+	int ids;           /* its "id" is generated: move the generator past the copy */
+	int seeded;        /* the migrations put rows here: a fresh copy replaces them */
+};
+
+/* In an order that satisfies every foreign key. */
+static const struct table tables[] = {
+	{"settings", "key, value", "tt", "key", 1, 0, 0},
+	{"organizations", "id, name, details, notes, domain_names, tags, created_at, updated_at",
+	 "itttttii", "id", 1, 1, 0},
+	{"users", "id, role, name, email, phone, organization_id, locale, time_zone, notes,"
+		  " details, tags, password_hash, must_change_password, active, suspended,"
+		  " created_at, updated_at, last_login_at",
+	 "iitttittttttiiiiii", "id", 1, 1, 0},
+	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at",
+	 "iiitiii", "id", 1, 1, 0},
+	{"agent_groups", "id, name, description, deleted, created_at, updated_at",
+	 "ittiii", "id", 1, 1, 0},
+	{"group_members", "group_id, user_id", "ii", "group_id, user_id", 2, 0, 0},
+	{"tickets", "id, subject, description, status, priority, type, channel, requester_id,"
+		    " submitter_id, assignee_id, group_id, organization_id, custom_fields,"
+		    " external_id, created_at, updated_at, solved_at, deleted_at",
+	 "ittiiiiiiiiittiiii", "id", 1, 1, 0},
+	{"ticket_tags", "ticket_id, tag", "it", "ticket_id, tag", 2, 0, 0},
+	{"ticket_collaborators", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},
+	{"comments", "id, ticket_id, seq, author_id, public, body, html_body, channel, created_at",
+	 "iiiiittii", "id", 1, 1, 0},
+	{"audits", "id, ticket_id, author_id, channel, created_at", "iiiii", "id", 1, 1, 0},
+	{"audit_events", "id, audit_id, kind, field, value, previous_value, comment_id",
+	 "iiittti", "id", 1, 1, 0},
+	{"api_tokens", "id, user_id, selector, verifier, description, created_at",
+	 "iittti", "id", 1, 1, 0},
+	{"sessions", "id, user_id, selector, verifier, csrf, created_at, expires_at",
+	 "iitttii", "id", 1, 1, 0},
+	{"views", "id, title, description, active, position, conditions, sort_by, sort_desc,"
+		  " created_at, updated_at",
+	 "ittiittiii", "id", 1, 1, 1},
+	{"search_fts", "rowid, body", "it", "rowid", 1, 0, 0},
+	{"jobs", "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"
+		 " lease_owner, last_error, unique_key, created_at, updated_at",
+	 "ittiiiiitttii", "id", 1, 1, 0},
+	{"job_probes", "id, job_id, runner, attempt, enqueued_at, ran_at", "iitiii", "id", 1, 1, 0},
+};
+#define NTABLES (sizeof tables / sizeof *tables)
+
+/* One batch of rows of a table, and where the next batch starts. */
+struct batch {
+	const struct table *t;
+	size_t ncols;
+	fl_arena arena;
+	struct fl_param *v; /* nrows * ncols values */
+	size_t nrows;
+	int has_last;
+	struct fl_param last[2];
+	char *last_text[2];
+	struct fl_err *err;
+};
+
+static int batch_init(struct batch *b, const struct table *t, struct fl_err *e)
+{
+	memset(b, 0, sizeof *b);
+	b->t = t;
+	b->ncols = strlen(t->types);
+	b->err = e;
+	fl_arena_init(&b->arena, 0);
+	return 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	fl_arena_free(&b->arena);
+	free(b->last_text[0]);
+	free(b->last_text[1]);
+}
+
+/* Keeps the key of row i as where the next batch starts. */
+static int keep_last(struct batch *b, size_t i)
+{
+	for (int k = 0; k < b->t->nkey; k++) {
+		const struct fl_param *p = &b->v[i * b->ncols + (size_t)k];
+		free(b->last_text[k]);
+		b->last_text[k] = NULL;
+		b->last[k] = *p;
+		if (p->is_text && p->s) {
+			if (!(b->last_text[k] = strdup(p->s)))
+				return FL_ENOMEM;
+			b->last[k].s = b->last_text[k];
+		}
+	}
+	b->has_last = 1;
+	return 0;
+}
+
+/* Reads the current row of st into values v, copying text into a. */
+static int read_values(fl_tx *tx, fl_stmt *st, const char *types, fl_arena *a,
+		       struct fl_param *v)
+{
+	int err = 0;
+	for (size_t k = 0; types[k]; k++) {
+		v[k].is_text = types[k] == 't';
+		v[k].null = tx->drv->is_null(st, (int)k);
+		if (v[k].is_text)
+			v[k].s = fl_col_text(tx, st, (int)k, a, &err);
+		else
+			v[k].i = v[k].null ? 0 : fl_col_int(tx, st, (int)k);
+	}
+	return err;
+}
+
+static int tx_read(fl_tx *tx, void *arg)
+{
+	struct batch *b = arg;
+	const struct table *t = b->t;
+	char sql[1024], where[160] = "";
+	fl_stmt *st;
+	int rc;
+
+	fl_arena_free(&b->arena);
+	fl_arena_init(&b->arena, 0);
+	b->nrows = 0;
+	b->v = fl_arena_alloc(&b->arena, BATCH * b->ncols * sizeof *b->v);
+	if (!b->v)
+		return FL_ENOMEM;
+	if (b->has_last)
+		snprintf(where, sizeof where, " WHERE (%s) > (%s)", t->key,
+			 t->nkey == 2 ? "?, ?" : "?");
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s%s ORDER BY %s LIMIT %d", t->cols, t->name,
+		 where, t->key, BATCH);
+	rc = fl_q_dyn(tx, sql, b->last, b->has_last ? (size_t)t->nkey : 0, &st);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		if (b->nrows == 0 && tx->drv->col_count(st) != (int)b->ncols) {
+			rc = fl_err_set(b->err, FL_EINTERNAL, NULL, NULL,
+					"table %s has %d columns; this copy knows %zu", t->name,
+					tx->drv->col_count(st), b->ncols);
+			break;
+		}
+		rc = read_values(tx, st, t->types, &b->arena, &b->v[b->nrows * b->ncols]);
+		if (rc)
+			break;
+		b->nrows++;
+	}
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+static int tx_write(fl_tx *tx, void *arg)
+{
+	struct batch *b = arg;
+	fl_buf sql;
+	fl_stmt *st;
+	int rc;
+
+	fl_buf_init(&sql, 1 << 20);
+	rc = fl_buf_addf(&sql, "INSERT INTO %s (%s) VALUES ", b->t->name, b->t->cols);
+	for (size_t r = 0; r < b->nrows && !rc; r++) {
+		rc = fl_buf_adds(&sql, r ? ", (" : "(");
+		for (size_t k = 0; k < b->ncols && !rc; k++)
+			rc = fl_buf_adds(&sql, k ? ", ?" : "?");
+		if (!rc)
+			rc = fl_buf_addc(&sql, ')');
+	}
+	if (!rc)
+		rc = fl_buf_adds(&sql, " ON CONFLICT DO NOTHING");
+	if (!rc)
+		rc = fl_q_dyn(tx, sql.p, b->v, b->nrows * b->ncols, &st);
+	fl_buf_free(&sql);
+	if (rc)
+		return rc;
+	rc = fl_q_step(tx, st);
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+struct count {
+	const char *sql;
+	int64_t n;
+};
+
+static int tx_count(fl_tx *tx, void *arg)
+{
+	struct count *c = arg;
+	fl_stmt *st;
+	int rc = fl_q_dyn(tx, c->sql, NULL, 0, &st);
+
+	if (rc)
+		return rc;
+	rc = fl_q_step(tx, st);
+	c->n = rc == 1 ? fl_col_int(tx, st, 0) : 0;
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+static int count_rows(fl_store *s, const struct table *t, int64_t *n)
+{
+	char sql[128];
+	struct count c = {sql, 0};
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", t->name);
+	rc = fl_store_read(s, tx_count, &c);
+	*n = c.n;
+	return rc;
+}
+
+/* On a resumed copy, where the target's rows of t end: its largest key
+ * when the key is integers (text keys may sort otherwise on the target:
+ * such tables, all small, are copied again from the start). */
+static int tx_target_last(fl_tx *tx, void *arg)
+{
+	struct batch *b = arg;
+	const struct table *t = b->t;
+	char sql[256];
+	fl_stmt *st;
+	int rc;
+
+	if (strncmp(t->types, "ii", (size_t)t->nkey))
+		return 0;
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY %s LIMIT 1", t->key, t->name,
+		 t->nkey == 2 ? "1 DESC, 2 DESC" : "1 DESC");
+	rc = fl_q_dyn(tx, sql, NULL, 0, &st);
+	if (rc)
+		return rc;
+	rc = fl_q_step(tx, st);
+	if (rc == 1) {
+		for (int k = 0; k < t->nkey; k++)
+			b->last[k] = (struct fl_param){0, fl_col_int(tx, st, k), NULL, 0};
+		b->has_last = 1;
+	}
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Runs SQL built here (arg) that takes no parameters. */
+static int tx_run(fl_tx *tx, void *arg)
+{
+	fl_stmt *st;
+	int rc = fl_q_dyn(tx, arg, NULL, 0, &st);
+
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1)
+		;
+	fl_q_done(tx, st);
+	return rc;
+}
+
+/* Fails when the store has a table this copy does not know: a migration
+ * added it, and it must be added to tables[] too. */
+static int tx_known(fl_tx *tx, void *arg)
+{
+	struct fl_err *e = arg;
+	fl_stmt *st;
+	int rc = fl_q(tx, tx->drv->tables, 0, &st, "");
+
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		size_t n;
+		const char *name = tx->drv->col_text(st, 0, &n);
+		int known = n == strlen("schema_version") && !memcmp(name, "schema_version", n);
+		for (size_t i = 0; i < NTABLES && !known; i++)
+			known = strlen(tables[i].name) == n && !memcmp(tables[i].name, name, n);
+		if (!known) {
+			rc = fl_err_set(e, FL_EINTERNAL, NULL, NULL,
+					"table %.*s is not one the copy knows", (int)n, name);
+			break;
+		}
+	}
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Rows in the target that a copy did not put there. */
+static int target_rows(fl_store *to, int64_t *n, const char **where)
+{
+	*n = 0;
+	for (size_t i = 0; i < NTABLES; i++) {
+		int rc;
+		if (tables[i].seeded)
+			continue;
+		if ((rc = count_rows(to, &tables[i], n)))
+			return rc;
+		if (*n) {
+			*where = tables[i].name;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int fl_store_copy(fl_store *from, fl_store *to, int resume,
+		  void (*progress)(void *arg, uint64_t done, uint64_t total), void *arg,
+		  struct fl_err *e)
+{
+	int64_t total = 0, done = 0, have;
+	const char *where = NULL;
+	int rc, fresh;
+
+	if ((rc = fl_store_read(from, tx_known, e)) || (rc = fl_store_read(to, tx_known, e)))
+		return e->msg[0] ? rc : fl_err_set(e, rc, NULL, NULL, "cannot list the tables");
+	if ((rc = target_rows(to, &have, &where)))
+		return fl_err_set(e, rc, NULL, NULL, "cannot read the target database");
+	if (have && !resume)
+		return fl_err_set(e, FL_ECONFLICT, NULL, NULL,
+				  "the target database already holds data (table %s); use an "
+				  "empty database, or --resume to finish an interrupted copy", where);
+	fresh = !have;
+	for (size_t i = 0; i < NTABLES && fresh; i++) {
+		char sql[128];
+		if (!tables[i].seeded)
+			continue;
+		snprintf(sql, sizeof sql, "DELETE FROM %s", tables[i].name);
+		if ((rc = fl_store_write(to, tx_run, sql)))
+			return fl_err_set(e, rc, NULL, NULL, "cannot empty %s", tables[i].name);
+	}
+	for (size_t i = 0; i < NTABLES; i++) {
+		int64_t n, there = 0;
+		if ((rc = count_rows(from, &tables[i], &n)) ||
+		    (!fresh && (rc = count_rows(to, &tables[i], &there))))
+			return fl_err_set(e, rc, NULL, NULL, "cannot count %s", tables[i].name);
+		total += n;
+		done += there < n ? there : n; /* what a resumed copy has already */
+	}
+	if (progress)
+		progress(arg, 0, (uint64_t)total);
+	for (size_t i = 0; i < NTABLES; i++) {
+		const struct table *t = &tables[i];
+		struct batch b;
+
+		batch_init(&b, t, e);
+		if (!fresh && (rc = fl_store_read(to, tx_target_last, &b))) {
+			batch_free(&b);
+			return fl_err_set(e, rc, NULL, NULL, "cannot read %s in the target", t->name);
+		}
+		for (;;) {
+			if ((rc = fl_store_read(from, tx_read, &b)) || !b.nrows)
+				break;
+			if ((rc = fl_store_write(to, tx_write, &b)))
+				break;
+			done += (int64_t)b.nrows;
+			if (progress)
+				progress(arg, (uint64_t)done, (uint64_t)total);
+			if (b.nrows < BATCH || (rc = keep_last(&b, b.nrows - 1)))
+				break;
+		}
+		batch_free(&b);
+		if (rc)
+			return e->msg[0] ? rc : fl_err_set(e, rc, NULL, NULL, "copying %s failed: %s",
+							  t->name, fl_err_describe(rc));
+	}
+	for (size_t i = 0; i < NTABLES && fl_store_driver(to)->sync_ids; i++) {
+		char sql[512];
+		if (!tables[i].ids)
+			continue;
+		snprintf(sql, sizeof sql, fl_store_driver(to)->sync_ids, tables[i].name,
+			 tables[i].name);
+		if ((rc = fl_store_write(to, tx_run, sql)))
+			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s", tables[i].name);
+	}
+	return 0;
+}
+
+/* The order-independent checksum of a table: the sum of its rows' hashes. */
+struct sum {
+	int64_t rows;
+	uint64_t acc[4];
+};
+
+static void add_row(struct sum *s, const struct fl_param *v, size_t ncols)
+{
+	crypto_generichash_state h;
+	unsigned char out[32];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	for (size_t k = 0; k < ncols; k++) {
+		unsigned char tag = v[k].null || (v[k].is_text && !v[k].s) ? 'N'
+				    : v[k].is_text				 ? 'T'
+										 : 'I';
+		uint64_t len;
+		crypto_generichash_update(&h, &tag, 1);
+		if (tag == 'I') {
+			uint64_t x = (uint64_t)v[k].i;
+			unsigned char le[8];
+			for (int j = 0; j < 8; j++)
+				le[j] = (unsigned char)(x >> (8 * j));
+			crypto_generichash_update(&h, le, 8);
+		} else if (tag == 'T') {
+			unsigned char le[8];
+			len = strlen(v[k].s);
+			for (int j = 0; j < 8; j++)
+				le[j] = (unsigned char)(len >> (8 * j));
+			crypto_generichash_update(&h, le, 8);
+			crypto_generichash_update(&h, (const unsigned char *)v[k].s, len);
+		}
+	}
+	crypto_generichash_final(&h, out, sizeof out);
+	for (int w = 0; w < 4; w++) {
+		uint64_t x = 0;
+		for (int j = 0; j < 8; j++)
+			x |= (uint64_t)out[w * 8 + j] << (8 * j);
+		s->acc[w] += x;
+	}
+	s->rows++;
+}
+
+static int sum_table(fl_store *s, const struct table *t, struct sum *out, struct fl_err *e)
+{
+	struct batch b;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	batch_init(&b, t, e);
+	for (;;) {
+		if ((rc = fl_store_read(s, tx_read, &b)))
+			break;
+		for (size_t r = 0; r < b.nrows; r++)
+			add_row(out, &b.v[r * b.ncols], b.ncols);
+		if (b.nrows < BATCH || (rc = keep_last(&b, b.nrows - 1)))
+			break;
+	}
+	batch_free(&b);
+	return rc;
+}
+
+int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap,
+		     size_t *n, struct fl_err *e)
+{
+	int differ = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < NTABLES && i < cap; i++) {
+		struct sum sa, sb;
+		int rc = sum_table(a, &tables[i], &sa, e);
+		if (!rc)
+			rc = sum_table(b, &tables[i], &sb, e);
+		if (rc)
+			return e->msg[0] ? rc : fl_err_set(e, rc, NULL, NULL, "cannot read %s: %s",
+							  tables[i].name, fl_err_describe(rc));
+		out[i].table = tables[i].name;
+		out[i].rows_a = sa.rows;
+		out[i].rows_b = sb.rows;
+		out[i].same = sa.rows == sb.rows && !memcmp(sa.acc, sb.acc, sizeof sa.acc);
+		differ |= !out[i].same;
+		(*n)++;
+	}
+	return differ ? FL_ECONFLICT : 0;
+}
