@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "users/auth.h"
@@ -61,6 +62,15 @@ fail:
 	return 1;
 }
 
+/* Listeners of live events hear something this often at least, so that
+ * proxies keep idle streams open. */
+#define HEARTBEAT_SECONDS 15
+
+static void publish(void *arg, const char *payload)
+{
+	fl_hub_publish(arg, payload);
+}
+
 int fl_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -78,7 +88,9 @@ int fl_cmd_serve(int argc, char **argv)
 	struct fl_config cfg;
 	struct fl_server *srv;
 	struct fl_jobs *jobs = NULL;
+	struct fl_hub *hub = NULL;
 	struct fl_err e = {0};
+	struct timespec beat = {HEARTBEAT_SECONDS, 0};
 	fl_store *store;
 	sigset_t set;
 	int opt, sig;
@@ -117,13 +129,21 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_store_free(store);
 		return 1;
 	}
-	if (start_jobs(store, &cfg, &jobs)) {
+	if (!(hub = fl_hub_new()) || fl_store_listen(store, publish, hub)) {
+		fprintf(stderr, "frontline: cannot start live events\n");
 		fl_store_free(store);
+		fl_hub_free(hub);
 		return 1;
 	}
-	if (fl_server_start(&srv, &cfg, store, &e)) {
+	if (start_jobs(store, &cfg, &jobs)) {
+		fl_store_free(store);
+		fl_hub_free(hub);
+		return 1;
+	}
+	if (fl_server_start(&srv, &cfg, store, hub, &e)) {
 		fl_jobs_free(jobs);
 		fl_store_free(store);
+		fl_hub_free(hub);
 		return fl_cli_fail("starting the server", &e);
 	}
 	fl_log("info", "frontline listening on http://%.*s:%u with data in %s",
@@ -131,11 +151,13 @@ int fl_cmd_serve(int argc, char **argv)
 	       (unsigned)fl_server_port(srv), cfg.data);
 	fflush(stdout);
 
-	sigwait(&set, &sig);
+	while ((sig = sigtimedwait(&set, NULL, &beat)) < 0)
+		fl_hub_heartbeat(hub);
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	fl_server_stop(srv, 10000);
 	fl_jobs_free(jobs); /* after its current job */
 	fl_store_free(store);
+	fl_hub_free(hub); /* the store no longer publishes */
 	fl_log("info", "stopped");
 	return 0;
 }

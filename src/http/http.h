@@ -42,6 +42,7 @@ struct fl_req {
 	struct fl_server *server;
 	fl_store *store;
 	const struct fl_config *config;
+	struct fl_hub *hub;    /* this node's live events */
 	fl_arena arena;
 
 	const char *method, *url;
@@ -78,6 +79,20 @@ int fl_req_reply(struct fl_req *r, int status, json_t *body);
 /* 204 No Content: the render of writes that answer nothing. */
 int fl_req_no_content(struct fl_req *r);
 int fl_req_header(struct fl_req *r, const char *name, const char *value);
+/* An answer that streams (Server-Sent Events): read(arg, buf, cap) fills
+ * buf and returns the bytes to send, 0 when there is nothing now (the
+ * connection then waits, holding no thread, until fl_stream_wake), or -1
+ * to end. done(arg) runs once when the connection is gone; after it no
+ * fl_stream_wake may come. The first read comes after the handler
+ * returns. Returns what the handler returns; on an error (< 0) done is
+ * not called. */
+struct fl_stream;
+int fl_req_stream(struct fl_req *r, const char *content_type,
+		  long (*read)(void *arg, char *buf, size_t cap), void (*done)(void *arg),
+		  void *arg, struct fl_stream **out);
+/* From any thread: there is something to read. */
+void fl_stream_wake(struct fl_stream *s);
+
 /* Sets r->err and returns code, for handlers that fail before any
  * transaction. */
 int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
@@ -100,6 +115,8 @@ const char *fl_req_cookie(struct fl_req *r);
 
 /* A query-string argument, or NULL. */
 const char *fl_req_arg(struct fl_req *r, const char *name);
+/* A request header, or NULL. */
+const char *fl_req_header_in(struct fl_req *r, const char *name);
 /* "http://host" as the client addressed us, for links in replies. */
 const char *fl_req_base(struct fl_req *r);
 /* The client's address, for rate limits. */
@@ -134,7 +151,9 @@ int fl_routes_init(void);
 
 /* The server. */
 struct fl_server;
+struct fl_hub;
 int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
+		    struct fl_hub *hub,
 		    struct fl_err *e);
 /* Stops accepting, lets in-flight requests finish (at most wait_ms), stops. */
 void fl_server_stop(struct fl_server *srv, unsigned wait_ms);

@@ -2,6 +2,7 @@
 #ifndef FL_HTTP_INT_H
 #define FL_HTTP_INT_H
 
+#include <microhttpd.h>
 #include <stdatomic.h>
 
 #include "http/http.h"
@@ -15,8 +16,10 @@ struct fl_server {
 	struct MHD_Daemon *daemon;
 	struct fl_config config;
 	fl_store *store;
+	struct fl_hub *hub;
 	_Atomic long inflight;  /* requests between first call and completion */
 	_Atomic long suspended; /* requests waiting for the writer */
+	_Atomic long streams;   /* streamed answers still open (fl_req_stream) */
 	struct fl_metrics *metrics;
 	struct fl_ratelimit *ratelimit;
 	struct fl_authcache *authcache;
@@ -39,6 +42,9 @@ void fl_metrics_free(struct fl_server *srv);
 void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us);
 
 json_t *fl_req_error_json(const struct fl_err *e, int code);
+/* Queues resp as r's answer (status r->status) with the headers every
+ * answer has and r's own. */
+enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp);
 
 /* The parsers of what a client sends in the request line and headers,
  * pure so that tests/fuzz/fuzz_http.c can drive them. */

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "events/hub.h"
 #include "http/http_int.h"
 
 enum { RECEIVING, WAITING, DONE };
@@ -142,19 +143,24 @@ static enum MHD_Result respond(struct fl_req *r)
 		free(body);
 		return MHD_NO;
 	}
+	r->priv->bytes_out = len;
 	MHD_add_response_header(resp, "Content-Type",
 				r->raw_type ? r->raw_type : "application/json; charset=utf-8");
+	ret = fl_req_queue(r, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
+{
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
-	r->priv->bytes_out = len;
 	r->priv->state = DONE;
-	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return MHD_queue_response(r->conn, (unsigned)r->status, resp);
 }
 
 static enum MHD_Result respond_error(struct fl_req *r, int code)
@@ -254,6 +260,11 @@ int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reaso
 	return code;
 }
 
+const char *fl_req_header_in(struct fl_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
 const char *fl_req_arg(struct fl_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -319,6 +330,7 @@ static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn
 	r->server = srv;
 	r->store = srv->store;
 	r->config = &srv->config;
+	r->hub = srv->hub;
 	r->url = fl_arena_strdup(&r->arena, url);
 	r->method = fl_arena_strdup(&r->arena, method);
 	r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
@@ -517,7 +529,7 @@ bad:
 }
 
 int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
-		    struct fl_err *e)
+		    struct fl_hub *hub, struct fl_err *e)
 {
 	struct fl_server *srv = calloc(1, sizeof *srv);
 	struct sockaddr_storage ss;
@@ -529,6 +541,7 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		return FL_ENOMEM;
 	srv->config = *c;
 	srv->store = s;
+	srv->hub = hub;
 	rc = parse_listen(c->listen, &ss, e);
 	if (rc) {
 		free(srv);
@@ -584,8 +597,11 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	/* requests waiting for the writer finish whatever the wait: stopping
-	 * the daemon under them would free requests the writer still holds */
-	for (unsigned waited = 0; (srv->inflight > 0 && waited < wait_ms) || srv->suspended > 0;
+	 * the daemon under them would free requests the writer still holds;
+	 * so do event streams, ended by closing the hub */
+	fl_hub_close(srv->hub);
+	for (unsigned waited = 0;
+	     (srv->inflight > 0 && waited < wait_ms) || srv->suspended > 0 || srv->streams > 0;
 	     waited += 10)
 		usleep(10 * 1000);
 	MHD_stop_daemon(srv->daemon);

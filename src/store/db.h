@@ -114,6 +114,15 @@ struct fl_driver {
 	 * lease_until, now, now, now). Where writers run concurrently the
 	 * choice must skip rows other claims hold (FOR UPDATE SKIP LOCKED). */
 	const char *job_claim;
+	/* Live events across nodes: notify_sql, with the payload as its one
+	 * parameter, delivers it at commit to every connection that called
+	 * listen; wait_notify waits up to timeout_ms on such a connection and
+	 * calls fn for each payload (<0 when the connection is lost). NULL
+	 * where the store delivers its own events in-process (SQLite). */
+	const char *notify_sql;
+	int (*listen)(fl_conn *c);
+	int (*wait_notify)(fl_conn *c, int timeout_ms,
+			   void (*fn)(void *arg, const char *payload), void *arg);
 	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
 	 * until_us (fl_mono_us); 0 lifts the limit. */
 	void (*deadline)(fl_conn *c, uint64_t until_us);

@@ -10,7 +10,9 @@
  *
  * Durability: a COMMIT returns once the server has flushed its WAL
  * (synchronous_commit on), unless the store was opened without sync_full. */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,6 +419,36 @@ static int pg_fts_any(const struct fl_filter *f, fl_buf *out)
 	return rc;
 }
 
+#define CHANNEL "frontline_events"
+
+static int pg_listen(fl_conn *c)
+{
+	return pg_exec(c, "LISTEN " CHANNEL);
+}
+
+static int pg_wait_notify(fl_conn *c, int timeout_ms,
+			  void (*fn)(void *arg, const char *payload), void *arg)
+{
+	struct pollfd p = {PQsocket(c->pg), POLLIN, 0};
+	PGnotify *n;
+	int rc;
+
+	if (p.fd < 0)
+		return FL_EIO;
+	rc = poll(&p, 1, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : FL_EIO;
+	if (rc == 0)
+		return 0;
+	if (!PQconsumeInput(c->pg))
+		return FL_EIO;
+	while ((n = PQnotifies(c->pg))) {
+		fn(arg, n->extra);
+		PQfreemem(n);
+	}
+	return 0;
+}
+
 #define FTS_WHERE " tsv @@ fl_tsquery(?) AND (? = 0 OR rowid & 1 = 1)"
 
 const struct fl_driver fl_driver_postgres = {
@@ -476,6 +508,9 @@ const struct fl_driver fl_driver_postgres = {
 		     "             ORDER BY run_at, id"
 		     "             LIMIT 1 FOR UPDATE SKIP LOCKED)"
 		     " RETURNING " FL_JOB_COLS,
+	.notify_sql = "SELECT pg_notify('" CHANNEL "', ?)",
+	.listen = pg_listen,
+	.wait_notify = pg_wait_notify,
 	.deadline = pg_deadline,
 	.backup = NULL,
 };

@@ -54,6 +54,14 @@ struct fl_store {
 	fl_conn *wconn;
 
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
+
+	/* live events: fl_store_listen's, and (without a database channel)
+	 * the payloads of the batch being written, each ending in a NUL */
+	void (*listen_fn)(void *arg, const char *payload);
+	void *listen_arg;
+	pthread_t listener;
+	int listening;
+	fl_buf notes;
 };
 
 /* Applies the migrations the database lacks, each in its own transaction. */
@@ -142,14 +150,18 @@ static int run_batch(fl_store *s, struct job *list)
 	rc = run(s, s->wconn, s->drv->begin_write);
 	if (rc)
 		return rc;
+	s->notes.n = 0;
 	for (struct job *j = list; j; j = j->next) {
 		uint64_t t0 = fl_mono_us();
+		size_t mark = s->notes.n;
 		rc = run(s, s->wconn, SQL_SAVEPOINT);
 		if (rc)
 			break;
 		j->rc = j->fn(&tx, j->arg);
-		if (j->rc)
+		if (j->rc) {
+			s->notes.n = mark;
 			rc = run(s, s->wconn, SQL_ROLLBACK_TO);
+		}
 		if (!rc)
 			rc = run(s, s->wconn, SQL_RELEASE);
 		s->tx_us += fl_mono_us() - t0;
@@ -161,6 +173,9 @@ static int run_batch(fl_store *s, struct job *list)
 		rc = run(s, s->wconn, SQL_COMMIT);
 	if (rc)
 		run(s, s->wconn, SQL_ROLLBACK);
+	for (size_t at = 0; !rc && s->listen_fn && at < s->notes.n; at += strlen(s->notes.p + at) + 1)
+		s->listen_fn(s->listen_arg, s->notes.p + at);
+	s->notes.n = 0;
 	return rc;
 }
 
@@ -250,6 +265,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	pthread_cond_init(&s->pool_cond, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_cond_init(&s->q_cond, NULL);
+	fl_buf_init(&s->notes, 1 << 20);
 	if (!s->target) {
 		rc = FL_ENOMEM;
 		goto fail;
@@ -282,6 +298,9 @@ void fl_store_free(fl_store *s)
 	pthread_cond_signal(&s->q_cond);
 	pthread_mutex_unlock(&s->q_lock);
 	pthread_join(s->writer, NULL);
+	if (s->listening)
+		pthread_join(s->listener, NULL);
+	fl_buf_free(&s->notes);
 	for (size_t i = 0; i < s->nidle; i++)
 		s->drv->close(s->idle[i]);
 	/* a clean close checkpoints the WAL into the main file */
@@ -413,6 +432,76 @@ int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg)
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	return w.rc;
+}
+
+int fl_store_notify(fl_tx *tx, const char *payload)
+{
+	fl_store *s = tx->store;
+
+	if (!tx->write)
+		return FL_EINTERNAL;
+	if (s->drv->notify_sql)
+		return fl_q_exec(tx, s->drv->notify_sql, "t", payload);
+	if (!s->listen_fn)
+		return 0;
+	return fl_buf_add(&s->notes, payload, strlen(payload) + 1);
+}
+
+/* How often the listener looks whether the store is closing. */
+#define LISTEN_POLL_MS 250
+
+static int closing(fl_store *s)
+{
+	int c;
+	pthread_mutex_lock(&s->q_lock);
+	c = s->closing;
+	pthread_mutex_unlock(&s->q_lock);
+	return c;
+}
+
+/* Holds a connection listening for other nodes' events (and this one's),
+ * connecting again whenever it is lost. */
+static void *listener_main(void *arg)
+{
+	fl_store *s = arg;
+	fl_conn *c = NULL;
+	int lost = 0;
+
+	while (!closing(s)) {
+		if (!c) {
+			if (s->drv->open(s->target, 0, s->sync_full, &c, NULL) || s->drv->listen(c)) {
+				s->drv->close(c);
+				c = NULL;
+				fl_sleep_ms(1000);
+				continue;
+			}
+			if (lost)
+				s->listen_fn(s->listen_arg, "reset {}");
+		}
+		if (s->drv->wait_notify(c, LISTEN_POLL_MS, s->listen_fn, s->listen_arg) < 0) {
+			s->drv->close(c);
+			c = NULL;
+			lost = 1;
+		}
+	}
+	s->drv->close(c);
+	return NULL;
+}
+
+int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), void *arg)
+{
+	if (s->listen_fn)
+		return FL_EINTERNAL;
+	s->listen_fn = fn;
+	s->listen_arg = arg;
+	if (!s->drv->listen)
+		return 0;
+	if (pthread_create(&s->listener, NULL, listener_main, s)) {
+		s->listen_fn = NULL;
+		return FL_ENOMEM;
+	}
+	s->listening = 1;
+	return 0;
 }
 
 int fl_store_backup(fl_store *s, const char *path,

@@ -45,6 +45,15 @@ int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
 int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
 			 void (*done)(void *done_arg, int rc), void *done_arg);
 
+/* Live events. In a write transaction: once it commits, the listener of
+ * every node on this database (one on SQLite) gets payload. */
+int fl_store_notify(fl_tx *tx, const char *payload);
+/* Calls fn(arg, payload), on a thread of the store's, for every event
+ * committed from now until fl_store_free; after the connection to the
+ * database was lost and found again, with "reset {}" (events may have been
+ * missed). One listener a store. */
+int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), void *arg);
+
 int fl_store_backup(fl_store *s, const char *path,
 		    void (*progress)(void *arg, int done, int total), void *arg,
 		    struct fl_err *e);

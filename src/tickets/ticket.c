@@ -347,6 +347,31 @@ static int blank(const char *z)
 	return 1;
 }
 
+/* Tells the agents watching live (every node's): type happened to ticket
+ * id, by actor, at. Only ids travel: a listener loads what it may see. */
+static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t actor, int64_t at)
+{
+	char ev[160];
+	snprintf(ev, sizeof ev, "%s {\"ticket_id\":%" PRId64 ",\"actor_id\":%" PRId64
+		 ",\"at\":%" PRId64 "}", type, id, actor, at);
+	return fl_store_notify(tx, ev);
+}
+
+int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		      struct fl_err *e)
+{
+	fl_arena a;
+	struct fl_ticket t;
+	int rc;
+
+	if (!fl_ticket_sees_private(actor))
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL, "Only agents say they are viewing");
+	fl_arena_init(&a, 0);
+	rc = fl_ticket_load(tx, actor, id, &a, &t);
+	fl_arena_free(&a);
+	return rc ? rc : announce(tx, "agent.viewing", id, actor->id, fl_now());
+}
+
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e)
@@ -445,6 +470,8 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 			 t.channel, is_public, now);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
+	if (!rc)
+		rc = announce(tx, "ticket.created", t.id, actor->id, now);
 	if (!rc)
 		*out = t;
 	return rc;
@@ -599,6 +626,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
+		rc = announce(tx, "ticket.updated", t.id, actor->id, now);
+	if (!rc)
 		*out = t;
 	return rc;
 }
@@ -632,6 +661,8 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		au->events[0] = (struct fl_event){0, FL_EVENT_DELETE, "deleted", "true", NULL, 0};
 		rc = fl_store_audit_insert(tx, au);
 	}
+	if (!rc)
+		rc = announce(tx, "ticket.deleted", id, actor->id, t.deleted_at);
 	fl_arena_free(&a);
 	return rc;
 }

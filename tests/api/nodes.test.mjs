@@ -1,9 +1,9 @@
 // Three Frontline nodes on one PostgreSQL database (the PostgreSQL pass
 // only): load spread over all three, one node killed with SIGKILL in the
 // middle of it. Every ticket a node acknowledged with 201 is there, any
-// node answers for any ticket, and every background job runs exactly once:
-// the dead node's claimed jobs are taken by the others once its lease
-// (3 s here) runs out.
+// node answers for any ticket, live events cross nodes, and every
+// background job runs exactly once: the dead node's claimed jobs are taken
+// by the others once its lease (3 s here) runs out.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 
@@ -81,6 +81,19 @@ it('every acknowledged ticket survives a node killed mid-load, and every node se
 	const t = await n1.ticket({ subject: 'Xylophonist across nodes' });
 	const s = await n3.api('GET', '/api/v2/search?query=xylophonist');
 	assert.deepEqual(s.json.results.map((x) => x.id), [t.id]);
+});
+
+it('live events reach listeners on every node, whichever node the change came through', { skip }, async () => {
+	const [n1, , n3] = nodes;
+	const on1 = await n1.events(), on3 = await n3.events();
+	const t = await n3.ticket({ subject: 'Seen everywhere' });
+	for (const s of [on1, on3])
+		await s.waitFor((e) => e.event === 'ticket.created' && e.data.ticket_id === t.id);
+	const v = await n1.api('POST', `/api/v2/tickets/${t.id}/viewing`, {});
+	assert.equal(v.status, 204, v.text);
+	await on3.waitFor((e) => e.event === 'agent.viewing' && e.data.ticket_id === t.id);
+	on1.close();
+	on3.close();
 });
 
 it('every job runs exactly once with a node killed while they run', { skip }, async () => {

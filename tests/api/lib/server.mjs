@@ -327,6 +327,67 @@ class Server {
 		return { status: r.status, headers: r.headers, json, text };
 	}
 
+	/**
+	 * Listens to GET /api/v2/events. Resolves {status, events, waitFor,
+	 * close}: events collects {id, event, data} as they come; waitFor(pred)
+	 * resolves the first event pred accepts (rejects after 10 s).
+	 */
+	async events(auth = this.admin, headers = {}) {
+		const ac = new AbortController();
+		const h = { ...headers };
+		const a = authHeader(auth);
+		if (a)
+			h.authorization = a;
+		const r = await fetch(`${this.base}/api/v2/events`, { headers: h, signal: ac.signal });
+		const out = { status: r.status, headers: r.headers, events: [], close: () => ac.abort() };
+		const waiters = [];
+		const check = () => {
+			for (const w of waiters.splice(0)) {
+				const hit = out.events.find(w.pred);
+				if (hit)
+					w.resolve(hit);
+				else
+					waiters.push(w);
+			}
+		};
+		out.waitFor = (pred, ms = 10_000) => new Promise((resolve, reject) => {
+			const w = { pred, resolve };
+			const t = setTimeout(() => reject(new Error(`no such event in ${ms} ms; got ${JSON.stringify(out.events)}`)), ms);
+			w.resolve = (x) => { clearTimeout(t); resolve(x); };
+			waiters.push(w);
+			check();
+		});
+		if (r.status !== 200) {
+			out.text = await r.text();
+			return out;
+		}
+		(async () => {
+			const dec = new TextDecoder();
+			let buf = '';
+			try {
+				for await (const chunk of r.body) {
+					buf += dec.decode(chunk, { stream: true });
+					let i;
+					while ((i = buf.indexOf('\n\n')) >= 0) {
+						const block = buf.slice(0, i);
+						buf = buf.slice(i + 2);
+						const ev = {};
+						for (const line of block.split('\n')) {
+							const m = /^(id|event|data): (.*)$/.exec(line);
+							if (m)
+								ev[m[1]] = m[1] === 'data' ? JSON.parse(m[2]) : m[2];
+						}
+						if (ev.event)
+							out.events.push(ev);
+					}
+					check();
+				}
+			} catch { /* closed */ }
+			out.ended = true;
+		})();
+		return out;
+	}
+
 	/** Every live ticket, through cursor paging (100 a page). */
 	async allTickets() {
 		const out = [];

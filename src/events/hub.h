@@ -1,0 +1,58 @@
+/* Live events on one node: what happened to tickets (created, updated,
+ * someone viewing), fanned out to everyone listening here.
+ *
+ * Events reach the hub from the store once their transaction commits —
+ * on PostgreSQL through LISTEN/NOTIFY, so an event on any node reaches the
+ * listeners on every node. The hub keeps the last FL_HUB_KEEP events,
+ * numbered from 1 in the order they came; a listener reads from where it
+ * got to, and one that fell further behind than that is told to reload.
+ * Plain C: nothing here knows HTTP or SQL. */
+#ifndef FL_EVENTS_HUB_H
+#define FL_EVENTS_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FL_HUB_KEEP 1024
+#define FL_HUB_EVENT_MAX 512 /* bytes of an event's JSON */
+
+struct fl_hub;
+
+/* A listener. wake(arg) is called, from any thread, when there is
+ * something new to read (or the hub is closing); it must not call back
+ * into the hub. */
+struct fl_hub_listener {
+	uint64_t next; /* the number of the next event to read */
+	int ping;      /* a heartbeat to write */
+	void (*wake)(void *arg);
+	void *arg;
+	struct fl_hub_listener *prev, *nextl;
+};
+
+struct fl_hub *fl_hub_new(void);
+/* Wakes every listener with the hub closed; frees it once none is left
+ * (fl_hub_leave). */
+void fl_hub_close(struct fl_hub *h);
+void fl_hub_free(struct fl_hub *h);
+
+/* Adds an event: "TYPE JSON" (a type like ticket.updated, a space, then
+ * the event as one line of JSON). Longer than FL_HUB_EVENT_MAX or without
+ * a type: dropped. */
+void fl_hub_publish(struct fl_hub *h, const char *event);
+/* Joins at the next event, or after last_seen when the hub still has the
+ * events since (a client resuming with Last-Event-ID). */
+void fl_hub_join(struct fl_hub *h, struct fl_hub_listener *l, uint64_t last_seen);
+void fl_hub_leave(struct fl_hub *h, struct fl_hub_listener *l);
+/* Listeners now. */
+size_t fl_hub_listeners(struct fl_hub *h);
+
+/* Writes the events l has not read as Server-Sent Events ("id: N",
+ * "event: TYPE", "data: JSON") into buf, whole events only, and moves l
+ * on; "event: reset" when events were lost. Returns the bytes written:
+ * 0 when there is nothing new, -1 when the hub is closing. */
+long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t cap);
+/* Wakes every listener without an event: each writes a comment line, so
+ * that idle connections stay open through proxies. */
+void fl_hub_heartbeat(struct fl_hub *h);
+
+#endif
