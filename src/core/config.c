@@ -25,6 +25,7 @@ void fl_config_defaults(struct fl_config *c)
 	snprintf(c->admin_email, sizeof c->admin_email, "admin@frontline.local");
 	c->login_attempts = 10;
 	c->job_lease = 300;
+	c->attachment_limit = 20u << 20;
 }
 
 static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
@@ -74,6 +75,13 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 	} else if (!strcmp(key, "db_pool")) {
 		bad = parse_size(v, 1, 64, &n);
 		c->db_pool = bad ? c->db_pool : (unsigned)n;
+	} else if (!strcmp(key, "attachments")) {
+		if (!strcmp(v, "db"))
+			c->attachments[0] = 0;
+		else
+			bad = v[0] != '/' || copy(c->attachments, sizeof c->attachments, v);
+	} else if (!strcmp(key, "attachment_limit")) {
+		bad = parse_size(v, 1024, (size_t)1 << 30, &c->attachment_limit);
 	} else if (!strcmp(key, "job_lease")) {
 		bad = parse_size(v, 2, 86400, &n);
 		c->job_lease = bad ? c->job_lease : (unsigned)n;
@@ -175,7 +183,8 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 	static const char *keys[] = {"data", "listen", "body_limit", "threads",
 				     "sync", "log_requests", "admin_email",
 				     "login_attempts", "public_url", "cookie_secure",
-				     "db", "db_pool", "job_lease"};
+				     "db", "db_pool", "job_lease", "attachments",
+				     "attachment_limit"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

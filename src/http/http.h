@@ -33,7 +33,12 @@ struct fl_route {
 	int role;            /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
 	size_t body_limit;   /* 0: the configured default */
 	size_t ctx_size;     /* the handler's state: r->ctx gets this many zeroed bytes */
+	unsigned flags;      /* FL_ROUTE_* */
 };
+
+/* The body is a file of any type, up to the attachment_limit setting, read
+ * with fl_req_body; other routes take JSON only. */
+#define FL_ROUTE_RAW_BODY 1u
 
 #define FL_REQ_MAX_HEADERS 6
 
@@ -115,6 +120,8 @@ const char *fl_req_cookie(struct fl_req *r);
 
 /* A query-string argument, or NULL. */
 const char *fl_req_arg(struct fl_req *r, const char *name);
+/* The body of a FL_ROUTE_RAW_BODY route as it came. */
+const char *fl_req_body(struct fl_req *r, size_t *n);
 /* A request header, or NULL. */
 const char *fl_req_header_in(struct fl_req *r, const char *name);
 /* "http://host" as the client addressed us, for links in replies. */

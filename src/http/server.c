@@ -260,6 +260,12 @@ int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reaso
 	return code;
 }
 
+const char *fl_req_body(struct fl_req *r, size_t *n)
+{
+	*n = r->priv->body.n;
+	return r->priv->body.p ? r->priv->body.p : "";
+}
+
 const char *fl_req_header_in(struct fl_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -363,7 +369,8 @@ static enum MHD_Result check_headers(struct fl_req *r)
 		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes", limit);
 		return respond_error(r, FL_ETOOBIG);
 	}
-	if (method_has_body(r->method) && (n > 0 || te) && !json_body(r))
+	if (method_has_body(r->method) && (n > 0 || te) && !json_body(r) &&
+	    !(r->route->flags & FL_ROUTE_RAW_BODY))
 		return respond_error(r, FL_EMEDIA);
 	rc = fl_auth_request(r);
 	if (rc)
@@ -379,7 +386,7 @@ static enum MHD_Result run(struct fl_req *r)
 	const struct fl_route *rt = r->route;
 	int rc;
 
-	if (method_has_body(r->method) && r->priv->body.n) {
+	if (method_has_body(r->method) && r->priv->body.n && !(rt->flags & FL_ROUTE_RAW_BODY)) {
 		rc = fl_input_parse(r->priv->body.p, r->priv->body.n, &r->body, &r->err);
 		if (rc)
 			return respond_error(r, rc);
@@ -414,7 +421,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return respond_error(r, FL_EMETHOD);
 		}
 		r->route = &fl_routes[r->route_index];
-		r->priv->body.max = r->route->body_limit ? r->route->body_limit : srv->config.body_limit;
+		r->priv->body.max = r->route->body_limit ? r->route->body_limit
+				    : r->route->flags & FL_ROUTE_RAW_BODY ? srv->config.attachment_limit
+				    : srv->config.body_limit;
 		return check_headers(r);
 	}
 	if (r->priv->state == DONE) {

@@ -15,12 +15,13 @@
 #include "store/store_int.h"
 
 #define BATCH 500
+#define BATCH_BYTES 8 /* rows of a table with files in it (up to 20 MiB each) */
 #define MAX_COLS 24
 
 struct table {
 	const char *name;
 	const char *cols;  /* the key columns first */
-	const char *types; /* a letter a column: i integer, t text */
+	const char *types; /* a letter a column: i integer, t text, b bytes */
 	const char *key;   /* the first nkey columns */
 	int nkey;
 	int ids;           /* its "id" is generated: move the generator past the copy */
@@ -64,13 +65,17 @@ static const struct table tables[] = {
 		 " lease_owner, last_error, unique_key, created_at, updated_at",
 	 "ittiiiiitttii", "id", 1, 1, 0},
 	{"job_probes", "id, job_id, runner, attempt, enqueued_at, ran_at", "iitiii", "id", 1, 1, 0},
+	{"attachments", "id, token, uploader_id, ticket_id, comment_id, file_name, content_type,"
+			" size, digest, in_db, created_at",
+	 "itiiittitii", "id", 1, 1, 0},
+	{"attachment_data", "attachment_id, data", "ib", "attachment_id", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
 /* One batch of rows of a table, and where the next batch starts. */
 struct batch {
 	const struct table *t;
-	size_t ncols;
+	size_t ncols, limit;
 	fl_arena arena;
 	struct fl_param *v; /* nrows * ncols values */
 	size_t nrows;
@@ -85,6 +90,7 @@ static int batch_init(struct batch *b, const struct table *t, struct fl_err *e)
 	memset(b, 0, sizeof *b);
 	b->t = t;
 	b->ncols = strlen(t->types);
+	b->limit = strchr(t->types, 'b') ? BATCH_BYTES : BATCH;
 	b->err = e;
 	fl_arena_init(&b->arena, 0);
 	return 0;
@@ -122,11 +128,20 @@ static int read_values(fl_tx *tx, fl_stmt *st, const char *types, fl_arena *a,
 	int err = 0;
 	for (size_t k = 0; types[k]; k++) {
 		v[k].is_text = types[k] == 't';
+		v[k].is_blob = types[k] == 'b';
 		v[k].null = tx->drv->is_null(st, (int)k);
-		if (v[k].is_text)
+		if (v[k].is_text) {
 			v[k].s = fl_col_text(tx, st, (int)k, a, &err);
-		else
+		} else if (v[k].is_blob && !v[k].null) {
+			const void *b = tx->drv->col_blob(st, (int)k, &v[k].n);
+			char *copy = fl_arena_alloc(a, v[k].n ? v[k].n : 1);
+			if (!copy)
+				return FL_ENOMEM;
+			memcpy(copy, b, v[k].n);
+			v[k].s = copy;
+		} else {
 			v[k].i = v[k].null ? 0 : fl_col_int(tx, st, (int)k);
+		}
 	}
 	return err;
 }
@@ -142,14 +157,14 @@ static int tx_read(fl_tx *tx, void *arg)
 	fl_arena_free(&b->arena);
 	fl_arena_init(&b->arena, 0);
 	b->nrows = 0;
-	b->v = fl_arena_alloc(&b->arena, BATCH * b->ncols * sizeof *b->v);
+	b->v = fl_arena_alloc(&b->arena, b->limit * b->ncols * sizeof *b->v);
 	if (!b->v)
 		return FL_ENOMEM;
 	if (b->has_last)
 		snprintf(where, sizeof where, " WHERE (%s) > (%s)", t->key,
 			 t->nkey == 2 ? "?, ?" : "?");
-	snprintf(sql, sizeof sql, "SELECT %s FROM %s%s ORDER BY %s LIMIT %d", t->cols, t->name,
-		 where, t->key, BATCH);
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s%s ORDER BY %s LIMIT %zu", t->cols, t->name,
+		 where, t->key, b->limit);
 	rc = fl_q_dyn(tx, sql, b->last, b->has_last ? (size_t)t->nkey : 0, &st);
 	if (rc)
 		return rc;
@@ -364,9 +379,10 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			if ((rc = fl_store_write(to, tx_write, &b)))
 				break;
 			done += (int64_t)b.nrows;
+			/* a resumed copy goes over some rows again */
 			if (progress)
-				progress(arg, (uint64_t)done, (uint64_t)total);
-			if (b.nrows < BATCH || (rc = keep_last(&b, b.nrows - 1)))
+				progress(arg, (uint64_t)(done < total ? done : total), (uint64_t)total);
+			if (b.nrows < b.limit || (rc = keep_last(&b, b.nrows - 1)))
 				break;
 		}
 		batch_free(&b);
@@ -400,6 +416,7 @@ static void add_row(struct sum *s, const struct fl_param *v, size_t ncols)
 	crypto_generichash_init(&h, NULL, 0, sizeof out);
 	for (size_t k = 0; k < ncols; k++) {
 		unsigned char tag = v[k].null || (v[k].is_text && !v[k].s) ? 'N'
+				    : v[k].is_blob				 ? 'B'
 				    : v[k].is_text				 ? 'T'
 										 : 'I';
 		uint64_t len;
@@ -410,9 +427,9 @@ static void add_row(struct sum *s, const struct fl_param *v, size_t ncols)
 			for (int j = 0; j < 8; j++)
 				le[j] = (unsigned char)(x >> (8 * j));
 			crypto_generichash_update(&h, le, 8);
-		} else if (tag == 'T') {
+		} else if (tag != 'N') {
 			unsigned char le[8];
-			len = strlen(v[k].s);
+			len = tag == 'B' ? v[k].n : strlen(v[k].s);
 			for (int j = 0; j < 8; j++)
 				le[j] = (unsigned char)(len >> (8 * j));
 			crypto_generichash_update(&h, le, 8);
@@ -441,7 +458,7 @@ static int sum_table(fl_store *s, const struct table *t, struct sum *out, struct
 			break;
 		for (size_t r = 0; r < b.nrows; r++)
 			add_row(out, &b.v[r * b.ncols], b.ncols);
-		if (b.nrows < BATCH || (rc = keep_last(&b, b.nrows - 1)))
+		if (b.nrows < b.limit || (rc = keep_last(&b, b.nrows - 1)))
 			break;
 	}
 	batch_free(&b);

@@ -62,6 +62,7 @@ struct fl_driver {
 	int (*prepare)(fl_conn *c, const char *sql, int cache, fl_stmt **out);
 	int (*bind_i64)(fl_stmt *s, int i, int64_t v);
 	int (*bind_text)(fl_stmt *s, int i, const char *p, size_t n);
+	int (*bind_blob)(fl_stmt *s, int i, const void *p, size_t n);
 	/* text: the parameter's type where it has no value (1 text, 0 integer),
 	 * for databases that type parameters when they prepare */
 	int (*bind_null)(fl_stmt *s, int i, int text);
@@ -74,6 +75,7 @@ struct fl_driver {
 	int64_t (*col_i64)(fl_stmt *s, int col);
 	/* Valid until the next step or done. */
 	const char *(*col_text)(fl_stmt *s, int col, size_t *n);
+	const void *(*col_blob)(fl_stmt *s, int col, size_t *n);
 	/* Resets a cached statement, finalizes any other. */
 	void (*done)(fl_stmt *s);
 	/* Full-text search, the one place the dialects differ most.

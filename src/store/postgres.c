@@ -27,12 +27,13 @@
 /* pg_type OIDs (catalog/pg_type_d.h, stable across releases) */
 #define OID_INT8 20
 #define OID_TEXT 25
+#define OID_BYTEA 17
 /* A reader's statement may run this long (the store's read deadline). */
 #define READ_TIMEOUT_MS 3000
 
 struct param {
 	char *p;
-	size_t cap;
+	size_t cap, n;
 	int null;
 };
 
@@ -45,6 +46,8 @@ struct fl_stmt {
 	Oid *types;
 	struct param *v;
 	const char **vals;
+	int *lens, *formats; /* bytea goes as binary, the rest as text */
+	unsigned char *blob; /* the last bytea column read, decoded */
 	PGresult *res;
 	int row, nrows, ran;
 };
@@ -143,10 +146,13 @@ static void stmt_free(fl_stmt *s)
 	if (!s)
 		return;
 	PQclear(s->res);
+	PQfreemem(s->blob);
 	for (int i = 0; i < s->n; i++)
 		free(s->v[i].p);
 	free(s->v);
 	free(s->vals);
+	free(s->lens);
+	free(s->formats);
 	free(s->types);
 	free(s->sql);
 	free(s);
@@ -215,7 +221,9 @@ static int stmt_new(fl_conn *c, const char *sql, int cached, fl_stmt **out)
 		s->types = calloc((size_t)s->n, sizeof *s->types);
 		s->v = calloc((size_t)s->n, sizeof *s->v);
 		s->vals = calloc((size_t)s->n, sizeof *s->vals);
-		if (!s->types || !s->v || !s->vals) {
+		s->lens = calloc((size_t)s->n, sizeof *s->lens);
+		s->formats = calloc((size_t)s->n, sizeof *s->formats);
+		if (!s->types || !s->v || !s->vals || !s->lens || !s->formats) {
 			stmt_free(s);
 			return FL_ENOMEM;
 		}
@@ -276,6 +284,8 @@ static int set_param(fl_stmt *s, int i, Oid type, const char *p, size_t n)
 	}
 	memcpy(v->p, p, n);
 	v->p[n] = 0;
+	v->n = n;
+	s->formats[i - 1] = type == OID_BYTEA;
 	return 0;
 }
 
@@ -291,6 +301,13 @@ static int pg_bind_text(fl_stmt *s, int i, const char *p, size_t n)
 	return set_param(s, i, OID_TEXT, p, n);
 }
 
+static int pg_bind_blob(fl_stmt *s, int i, const void *p, size_t n)
+{
+	if (n > INT32_MAX)
+		return FL_ETOOBIG;
+	return set_param(s, i, OID_BYTEA, p ? p : "", n);
+}
+
 static int pg_bind_null(fl_stmt *s, int i, int text)
 {
 	return set_param(s, i, text ? OID_TEXT : OID_INT8, NULL, 0);
@@ -304,8 +321,10 @@ static int run(fl_stmt *s)
 
 	if (c->deadline_us && fl_mono_us() > c->deadline_us)
 		return FL_EBUSY;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < s->n; i++) {
 		s->vals[i] = s->v[i].null ? NULL : s->v[i].p ? s->v[i].p : "";
+		s->lens[i] = (int)s->v[i].n;
+	}
 	if (s->cached && !s->prepared) {
 		PGresult *res;
 		snprintf(s->name, sizeof s->name, "fl%u", c->named++);
@@ -319,9 +338,10 @@ static int run(fl_stmt *s)
 		s->prepared = 1;
 	}
 	if (s->cached)
-		s->res = PQexecPrepared(c->pg, s->name, s->n, s->vals, NULL, NULL, 0);
+		s->res = PQexecPrepared(c->pg, s->name, s->n, s->vals, s->lens, s->formats, 0);
 	else
-		s->res = PQexecParams(c->pg, s->sql, s->n, s->types, s->vals, NULL, NULL, 0);
+		s->res = PQexecParams(c->pg, s->sql, s->n, s->types, s->vals, s->lens,
+				      s->formats, 0);
 	st = PQresultStatus(s->res);
 	if (st == PGRES_TUPLES_OK) {
 		s->nrows = PQntuples(s->res);
@@ -375,6 +395,16 @@ static const char *pg_col_text(fl_stmt *s, int col, size_t *n)
 	return PQgetvalue(s->res, s->row, col);
 }
 
+/* bytea comes in text form, "\x" and hex: decoded into s->blob. */
+static const void *pg_col_blob(fl_stmt *s, int col, size_t *n)
+{
+	PQfreemem(s->blob);
+	s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, col), n);
+	if (!s->blob)
+		*n = 0;
+	return s->blob;
+}
+
 static void pg_done(fl_stmt *s)
 {
 	if (!s)
@@ -385,6 +415,8 @@ static void pg_done(fl_stmt *s)
 	}
 	PQclear(s->res);
 	s->res = NULL;
+	PQfreemem(s->blob);
+	s->blob = NULL;
 	s->ran = 0;
 	s->nrows = 0;
 	for (int i = 0; i < s->n; i++)
@@ -467,12 +499,14 @@ const struct fl_driver fl_driver_postgres = {
 	.prepare = pg_prepare,
 	.bind_i64 = pg_bind_i64,
 	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.is_null = pg_is_null,
 	.col_count = pg_col_count,
 	.col_i64 = pg_col_i64,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.done = pg_done,
 	.fts_term = pg_fts_term,
 	.fts_any = pg_fts_any,

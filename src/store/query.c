@@ -22,6 +22,12 @@ int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
 			v = va_arg(ap, int64_t);
 			rc = v ? tx->drv->bind_i64(st, i, v) : tx->drv->bind_null(st, i, 0);
 			break;
+		case 'b': {
+			const void *b = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = tx->drv->bind_blob(st, i, b ? b : "", n);
+			break;
+		}
 		case 't':
 			z = va_arg(ap, const char *);
 			rc = z ? tx->drv->bind_text(st, i, z, strlen(z)) : tx->drv->bind_null(st, i, 1);
@@ -131,6 +137,8 @@ int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 		int k = (int)i + 1;
 		if (p[i].null || (p[i].is_text && !p[i].s))
 			rc = tx->drv->bind_null(st, k, p[i].is_text);
+		else if (p[i].is_blob)
+			rc = tx->drv->bind_blob(st, k, p[i].s, p[i].n);
 		else if (p[i].is_text)
 			rc = tx->drv->bind_text(st, k, p[i].s, strlen(p[i].s));
 		else

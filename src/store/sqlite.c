@@ -201,6 +201,11 @@ static int sq_bind_text(fl_stmt *s, int i, const char *p, size_t n)
 	return map_rc(sqlite3_bind_text64(s->st, i, p, n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+static int sq_bind_blob(fl_stmt *s, int i, const void *p, size_t n)
+{
+	return map_rc(sqlite3_bind_blob64(s->st, i, p, n, SQLITE_TRANSIENT));
+}
+
 static int sq_bind_null(fl_stmt *s, int i, int text)
 {
 	(void)text;
@@ -232,6 +237,13 @@ static const char *sq_col_text(fl_stmt *s, int col, size_t *n)
 	const unsigned char *p = sqlite3_column_text(s->st, col);
 	*n = p ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
 	return (const char *)p;
+}
+
+static const void *sq_col_blob(fl_stmt *s, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(s->st, col);
+	*n = p ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	return p;
 }
 
 static void sq_done(fl_stmt *s)
@@ -325,12 +337,14 @@ const struct fl_driver fl_driver_sqlite = {
 	.prepare = sq_prepare,
 	.bind_i64 = sq_bind_i64,
 	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.is_null = sq_is_null,
 	.col_count = sq_col_count,
 	.col_i64 = sq_col_i64,
 	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
 	.done = sq_done,
 	.fts_term = add_term,
 	.fts_any = sq_fts_any,

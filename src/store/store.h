@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "attachments/attachment.h"
 #include "search/query.h"
 #include "tickets/ticket.h"
 #include "users/user.h"
@@ -44,6 +45,19 @@ int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
  * failure). Returns FL_EBUSY when the store is closing. */
 int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
 			 void (*done)(void *done_arg, int rc), void *done_arg);
+
+/* attachments: x->in_db says whether data goes into the database */
+int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *data, size_t n);
+int fl_store_attachment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_attachment *out);
+/* The bytes of an attachment kept in the database, copied into a. */
+int fl_store_attachment_data(fl_tx *tx, int64_t id, fl_arena *a, void **p, size_t *n);
+/* Gives the upload with token, if uploader_id uploaded it and no comment
+ * has it yet, to comment_id of ticket_id; FL_ENOTFOUND otherwise. */
+int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id,
+			      int64_t ticket_id, int64_t comment_id);
+/* The attachments of a ticket's comments, in order. */
+int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
+			     struct fl_attachment **out, size_t *n);
 
 /* Live events. In a write transaction: once it commits, the listener of
  * every node on this database (one on SQLite) gets payload. */

@@ -21,6 +21,7 @@ const struct fl_driver *fl_store_driver(const fl_store *s);
  *   i  int64_t
  *   I  int64_t, bound as NULL when 0 (optional references)
  *   t  const char *, NULL binds NULL
+ *   b  const void *, size_t: bytes
  * A named statement (static SQL) is cached; pass dynamic = 1 for SQL built
  * at run time. On success *out must be released with fl_q_done(). */
 int fl_q(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, ...);
@@ -50,12 +51,14 @@ int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
 	      size_t max, void **out, size_t *n);
 
 /* Parameters of SQL built at run time: text s (NULL: a NULL of type
- * text), or integer i (NULL when null is set). */
+ * text), bytes (is_blob: n at s), or integer i; NULL when null is set. */
 struct fl_param {
 	int is_text;
 	int64_t i;
 	const char *s;
 	int null;
+	int is_blob;
+	size_t n;
 };
 int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	     fl_stmt **out);

@@ -174,6 +174,8 @@ struct change {
 	struct fl_audit *au;
 	fl_arena *arena;
 	int rc;
+	const struct fl_actor *actor;
+	struct fl_err *e;
 };
 
 static void event(struct change *c, int kind, const char *field,
@@ -312,6 +314,14 @@ static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 	cm.created_at = now;
 	rc = fl_store_comment_insert(tx, &cm);
 	fl_buf_free(&html);
+	/* files the actor uploaded go with the comment */
+	for (size_t i = 0; !rc && i < p->nuploads; i++) {
+		rc = fl_store_attachment_claim(tx, p->uploads[i], c->actor->id, t->id, cm.id);
+		if (rc == FL_ENOTFOUND)
+			rc = fl_err_set(c->e, FL_EINVAL, "uploads", "InvalidValue",
+					"uploads: '%.64s' is not a file you uploaded, or it is "
+					"already on a comment", p->uploads[i]);
+	}
 	if (!rc)
 		event(c, FL_EVENT_COMMENT, is_public ? "public" : "private", NULL, NULL, cm.id);
 	return rc ? rc : c->rc;
@@ -378,7 +388,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 {
 	struct fl_ticket t;
 	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
-	struct change c = {au, arena, 0};
+	struct change c = {au, arena, 0, actor, e};
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
 	int rc, is_public;
@@ -502,7 +512,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 {
 	struct fl_ticket t, before;
 	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
-	struct change c = {au, arena, 0};
+	struct change c = {au, arena, 0, actor, e};
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
 	int tags_changed = 0, ccs_changed = 0, subject_changed = 0, rc;

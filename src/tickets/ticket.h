@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attachments/attachment.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
@@ -113,6 +114,9 @@ struct fl_ticket_patch {
 	const char *comment_body;
 	int comment_public;
 	int64_t comment_author_id; /* 0: the actor */
+	/* upload tokens (the actor's) whose files go with the comment */
+	const char *uploads[FL_COMMENT_MAX_UPLOADS];
+	size_t nuploads;
 };
 
 /* Creates a ticket with its first comment, as actor: fills defaults

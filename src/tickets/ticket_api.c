@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attachments/attachment_api.h"
 #include "core/input.h"
 #include "core/time.h"
 #include "tickets/ticket_api.h"
@@ -41,7 +42,9 @@ struct comment_in {
 	const char *body;
 	int is_public;
 	int64_t author_id;
-	int has_body, has_public, has_author;
+	const char *uploads[FL_COMMENT_MAX_UPLOADS];
+	size_t nuploads;
+	int has_body, has_public, has_author, has_uploads;
 };
 
 static const struct fl_field comment_fields[] = {
@@ -51,6 +54,9 @@ static const struct fl_field comment_fields[] = {
 	 offsetof(struct comment_in, has_public), 0, 0},
 	{"author_id", FL_FT_ID, 0, 0, 0, NULL, offsetof(struct comment_in, author_id),
 	 offsetof(struct comment_in, has_author), 0, 0},
+	{"uploads", FL_FT_STRINGS, FL_COMMENT_MAX_UPLOADS, 64, 0, NULL,
+	 offsetof(struct comment_in, uploads), offsetof(struct comment_in, has_uploads),
+	 offsetof(struct comment_in, nuploads), 0},
 	FL_FIELDS_END,
 };
 
@@ -77,6 +83,8 @@ struct ctx {
 	struct fl_ticket *rows;
 	size_t n;
 	struct fl_comment *comments;
+	struct fl_attachment *files; /* of the ticket's comments */
+	size_t nfiles;
 	struct fl_audit *audits;
 	struct fl_req_page pg;
 	struct fl_filter f;
@@ -144,6 +152,8 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 		c->in.p.comment_body = ci.body;
 		c->in.p.comment_public = ci.is_public;
 		c->in.p.comment_author_id = ci.has_author ? ci.author_id : 0;
+		memcpy(c->in.p.uploads, ci.uploads, sizeof ci.uploads);
+		c->in.p.nuploads = ci.nuploads;
 	}
 	via = json_object_get(t, "via");
 	if (via && json_is_object(via) && json_is_string(json_object_get(via, "channel"))) {
@@ -212,15 +222,21 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 	return o;
 }
 
-static json_t *comment_json(const struct fl_comment *c)
+/* The comment, with those of files (n of them) that are its own. */
+static json_t *comment_json(struct fl_req *r, const struct fl_comment *c,
+			    const struct fl_attachment *files, size_t n)
 {
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:[], s:{s:s}, s:o}",
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (files[i].comment_id == c->id)
+			json_array_append_new(list, fl_attachment_json(r, &files[i]));
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:{s:s}, s:o}",
 			 "id", (json_int_t)c->id, "type", "Comment",
 			 "author_id", (json_int_t)c->author_id,
 			 "body", c->body ? c->body : "",
 			 "html_body", c->html_body ? c->html_body : "",
 			 "plain_body", c->body ? c->body : "",
-			 "public", c->public, "attachments",
+			 "public", c->public, "attachments", list,
 			 "via", "channel", fl_channel_name(c->channel),
 			 "created_at", fl_json_time(c->created_at));
 }
@@ -489,8 +505,9 @@ static int tx_comments(fl_tx *tx, struct fl_req *r)
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
 	if (rc)
 		return rc;
-	return fl_store_comment_list(tx, c->t.id, !fl_ticket_sees_private(&r->actor),
-				     &c->page, &r->arena, &c->comments, &c->n);
+	rc = fl_store_comment_list(tx, c->t.id, !fl_ticket_sees_private(&r->actor),
+				   &c->page, &r->arena, &c->comments, &c->n);
+	return rc ? rc : fl_store_attachment_list(tx, c->t.id, &r->arena, &c->files, &c->nfiles);
 }
 
 static int render_comments(struct fl_req *r)
@@ -500,7 +517,7 @@ static int render_comments(struct fl_req *r)
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 
 	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, comment_json(&c->comments[i]));
+		json_array_append_new(list, comment_json(r, &c->comments[i], c->files, c->nfiles));
 	json_object_set_new(o, "comments", list);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, -1,
 			  shown ? c->comments[shown - 1].id : 0,

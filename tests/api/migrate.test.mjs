@@ -1,6 +1,6 @@
 // `frontline migrate` from SQLite to PostgreSQL (the PostgreSQL pass only):
 // a desk with tickets, comments, tags, CCs, updates, a deleted ticket,
-// organizations, groups, a custom view and tokens is copied; the copy is
+// organizations, groups, a custom view, tokens and a file is copied; the copy is
 // interrupted with SIGKILL, refused without --resume, finished with it, and
 // verified; then a server on PostgreSQL answers exactly as the SQLite one
 // did, with the same passwords and tokens, and new ids follow the copied.
@@ -15,7 +15,8 @@ import { BIN, PASSWORD, PG, dropDatabase, newDatabase, runCli, startServer } fro
 
 const skip = !PG && 'needs the PostgreSQL server of the PostgreSQL pass';
 const TICKETS = 300;
-let src, dst, dir, uri;
+let src, dst, dir, uri, file;
+const FILE = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff));
 const before_ = {}; // what the SQLite server answered
 
 async function answers(s) {
@@ -79,6 +80,13 @@ before(async () => {
 		assert.equal(r.status, 200, r.text);
 	}
 	assert.equal((await src.api('DELETE', `/api/v2/tickets/${made[1].id}`)).status, 204);
+	const up = await src.api('POST', '/api/v2/uploads?filename=rechnung.bin', FILE,
+		{ auth: alice, headers: { 'content-type': 'application/octet-stream' } });
+	assert.equal(up.status, 201, up.text);
+	file = up.json.upload.attachment;
+	const withFile = await src.api('PUT', `/api/v2/tickets/${made[3].id}`, { ticket: { comment: {
+		body: 'The invoice', uploads: [up.json.upload.token] } } }, { auth: alice });
+	assert.equal(withFile.status, 200, withFile.text);
 	Object.assign(before_, await answers(src));
 	await src.stop();
 
@@ -134,6 +142,11 @@ it('the PostgreSQL server answers as the SQLite one did, with the same tokens an
 	const now = await answers(dst);
 	assert.equal(now.tickets.length, TICKETS - 1);
 	assert.deepEqual(now, before_);
+	// files come along, byte for byte
+	const d = await fetch(`${dst.base}/api/v2/attachments/${file.id}/content`,
+		{ headers: { authorization: `Bearer ${src.users.alice.token}` } });
+	assert.equal(d.status, 200);
+	assert.deepEqual(Buffer.from(await d.arrayBuffer()), FILE);
 	// a password copied with its hash still signs in
 	const login = await dst.api('POST', '/api/v2/auth/session',
 		{ email: src.users.alice.email, password: PASSWORD }, { auth: null });

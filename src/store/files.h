@@ -1,0 +1,19 @@
+/* The attachments folder: files named by their digest, which several nodes
+ * may share (a network file system), so that every node serves every file.
+ * A file is written whole (a temporary file, fsync, rename, fsync of the
+ * folder) before its database row commits: a 2xx means it is on disk. */
+#ifndef FL_STORE_FILES_H
+#define FL_STORE_FILES_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* Puts the n bytes at p in dir under digest (64 hex digits) unless a file
+ * of that size is already there. */
+int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
+		 struct fl_err *e);
+/* Opens the file for digest: *fd (the caller closes it) and its size. */
+int fl_files_open(const char *dir, const char *digest, int *fd, size_t *size);
+
+#endif
