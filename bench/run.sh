@@ -6,6 +6,14 @@
 # then runs each wrk scenario at each connection count and prints a table.
 # Writes the table as Markdown to bench/out/results.md.
 #
+# Options:
+#   --db URI     keep the data in PostgreSQL (an empty database) instead of
+#                SQLite; "--db start" starts a throwaway server with
+#                scripts/pg.sh and benchmarks against it
+#   --nodes N    serve with N nodes on that database (PostgreSQL only); every
+#                scenario then runs one wrk per node at the same time, with
+#                the connections split evenly, and req/s is their sum
+#
 # Environment (all optional):
 #   TICKETS=100000        tickets to seed
 #   DURATION=10s          wrk duration of each run
@@ -29,6 +37,16 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+DB=${BENCH_DB:-}
+NODES=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--db) DB=${2:?--db needs a URI}; shift 2 ;;
+	--nodes) NODES=${2:?--nodes needs a number}; shift 2 ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
 BIN=${FRONTLINE_BIN:-$ROOT/build/frontline}
 TICKETS=${TICKETS:-100000}
 DURATION=${DURATION:-10s}
@@ -48,6 +66,8 @@ die() { echo "bench: $*" >&2; exit 2; }
 log() { echo "bench: $*" >&2; }
 
 [ -x "$BIN" ] || die "$BIN not found: run 'make build' first"
+[[ $NODES =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9"
+[ "$NODES" -eq 1 ] || [ -n "$DB" ] || die "--nodes needs --db (nodes share a PostgreSQL database)"
 for t in wrk node; do
 	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
 done
@@ -55,13 +75,17 @@ mkdir -p "$OUT"
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/frontline-bench.XXXXXX")
 DATA=$WORK/data
-SRV_PID=
+SRV_PIDS=()
+PG_DIR=
 cleanup() {
-	local rc=$?
-	if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then
-		kill -TERM "$SRV_PID" 2>/dev/null || true
-		wait "$SRV_PID" 2>/dev/null || true
-	fi
+	local rc=$? pid
+	for pid in "${SRV_PIDS[@]}"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+		fi
+	done
+	[ -n "$PG_DIR" ] && scripts/pg.sh stop "$PG_DIR"
 	if [ "$KEEP_DATA" = 1 ]; then
 		log "kept $WORK"
 	else
@@ -72,10 +96,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE=http://127.0.0.1:$PORT
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
-# --- the desk: an admin, a token, the server -------------------------------
+# --- the database -----------------------------------------------------------
+if [ "$DB" = start ]; then
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/frontline-pg.XXXXXX") # nobody must reach it: not in $WORK
+	DB=$(scripts/pg.sh start "$PG_DIR")/frontline_bench || die "cannot start PostgreSQL"
+	psql "${DB%/*}/postgres" -qc "CREATE DATABASE frontline_bench" || die "cannot create the database"
+	log "PostgreSQL started for this run (scripts/pg.sh; fsync off, as for tests)"
+fi
+[ -n "$DB" ] && export FRONTLINE_DB=$DB
+STORE=${DB:+PostgreSQL ($([ -n "$PG_DIR" ] && echo "throwaway server, fsync off" || echo "${DB%%@*}@…"))}
+STORE=${STORE:-SQLite (synchronous=FULL)}
+
+# --- the desk: an admin, a token, the servers -------------------------------
 mkdir -p "$DATA"
 echo "bench-password-$$-$RANDOM" |
 	"$BIN" user add --data "$DATA" --role admin --name "Bench Admin" \
@@ -83,28 +117,40 @@ echo "bench-password-$$-$RANDOM" |
 TOKEN=$("$BIN" token create --data "$DATA" --email bench@example.com --description bench)
 [ -n "$TOKEN" ] || die "no token"
 
-"$BIN" serve --data "$DATA" --listen "127.0.0.1:$PORT" --quiet \
-	${SERVER_THREADS:+--threads "$SERVER_THREADS"} 2>"$WORK/server.log" &
-SRV_PID=$!
+BASES=()
+PORTS=()
+for n in $(seq "$NODES"); do
+	port=$(free_port)
+	"$BIN" serve --data "$DATA" --listen "127.0.0.1:$port" --quiet \
+		${SERVER_THREADS:+--threads "$SERVER_THREADS"} 2>"$WORK/server-$n.log" &
+	SRV_PIDS+=($!)
+	PORTS+=("$port")
+	BASES+=("http://127.0.0.1:$port")
+done
+SRV_PID=${SRV_PIDS[0]}
+PORT=${PORTS[0]}
+BASE=${BASES[0]}
 
 ready() {
 	(
-		exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
 		printf 'GET /livez HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
 		IFS= read -r -t 2 line <&3 || exit 1
 		[[ $line == *" 200"* ]]
 	) 2>/dev/null
 }
-for _ in $(seq 100); do
-	ready && break
-	kill -0 "$SRV_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
-	sleep 0.1
+for n in $(seq 0 $((NODES - 1))); do
+	for _ in $(seq 100); do
+		ready "${PORTS[$n]}" && break
+		kill -0 "${SRV_PIDS[$n]}" 2>/dev/null || { cat "$WORK/server-$((n + 1)).log" >&2; die "a server exited"; }
+		sleep 0.1
+	done
+	ready "${PORTS[$n]}" || die "the server does not answer on ${BASES[$n]}"
 done
-ready || die "the server does not answer on $BASE"
-log "frontline (pid $SRV_PID) on $BASE, data in $DATA"
+log "frontline: $NODES node(s) on ${BASES[*]}, data in $DATA, store: $STORE"
 
-# CPU ticks (utime+stime) the server has used so far.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SRV_PID/stat"; }
+# CPU ticks (utime+stime) the servers have used so far.
+cpu_ticks() { local pid t=0; for pid in "${SRV_PIDS[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo $t; }
 # Waits until the server is idle (under 2 ticks in 0.5 s, twice in a row):
 # a slow scenario's queued requests must not run into the next one. Sets
 # BUSY_AFTER to the seconds it waited.
@@ -175,6 +221,13 @@ OTHER_BEFORE=$(machine_busy)
 declare -A RPS P50 P99 P95 REQS NON2XX SOCK
 BUSY_NOTES=""
 SEARCH_JSON=
+# Joins the BENCH lines of several wrk runs: counts and req/s add up, each
+# percentile is the worst of the runs'.
+sum_bench() {
+	awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); k = kv[1]; v = kv[2]
+		if (k ~ /_us$/) { if (v > m[k]) m[k] = v } else s[k] += v; keys[k] = 1 } }
+	     END { if (!NR) exit; printf "BENCH"; for (k in keys) printf " %s=%s", k, (k ~ /_us$/ ? m[k] : s[k]); printf "\n" }'
+}
 fmt_ms() { awk -v us="$1" 'BEGIN { if (us >= 100000) printf "%.0f ms", us / 1000; else if (us >= 1000) printf "%.1f ms", us / 1000; else printf "%.2f ms", us / 1000 }'; }
 field() { sed -n "s/.*[ ]$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
@@ -184,9 +237,24 @@ for s in $SCENARIOS; do
 		t=$((c < 2 ? c : 2))
 		log "$s, $c connection(s), $DURATION"
 		f=$OUT/wrk-$s-c$c.txt
-		wrk -t"$t" -c"$c" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
-			-s "bench/wrk/$s.lua" "$BASE" >"$f" 2>&1 || true
-		line=$(grep '^BENCH ' "$f" || true)
+		if [ "$NODES" -eq 1 ]; then
+			wrk -t"$t" -c"$c" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+				-s "bench/wrk/$s.lua" "$BASE" >"$f" 2>&1 || true
+			line=$(grep '^BENCH ' "$f" || true)
+		else
+			# one wrk per node at once, the connections split between them
+			per=$(( (c + NODES - 1) / NODES ))
+			wrks=()
+			for n in $(seq "$NODES"); do
+				wrk -t1 -c"$per" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+					-s "bench/wrk/$s.lua" "${BASES[$((n - 1))]}" >"$f.$n" 2>&1 &
+				wrks+=($!)
+			done
+			wait "${wrks[@]}" || true
+			cat "$f".? >"$f"
+			line=$(grep -h '^BENCH ' "$f".? | sum_bench)
+			rm -f "$f".?
+		fi
 		if [ -z "$line" ]; then
 			cat "$f" >&2
 			die "wrk printed no summary for $s at $c connections"
@@ -231,21 +299,33 @@ TICKETS_END=$(node -e '
 fetch(process.argv[1] + "/api/v2/tickets/count", {headers: {Authorization: "Bearer " + process.argv[2]}})
   .then(r => r.json()).then(j => console.log(j.count && typeof j.count === "object" ? j.count.value : j.count))
   .catch(() => console.log("?"))' "$BASE" "$TOKEN")
-db_bytes() { local n=0 f; for f in "$DATA"/frontline.db "$DATA"/frontline.db-wal; do [ -f "$f" ] && n=$((n + $(stat -c %s "$f"))); done; echo $n; }
+db_bytes() {
+	if [ -n "$DB" ]; then
+		psql "$DB" -Atc "SELECT pg_database_size(current_database())"
+		return
+	fi
+	local n=0 f
+	for f in "$DATA"/frontline.db "$DATA"/frontline.db-wal; do [ -f "$f" ] && n=$((n + $(stat -c %s "$f"))); done
+	echo $n
+}
 DB_LIVE=$(db_bytes)
 WAL_LIVE=$( [ -f "$DATA/frontline.db-wal" ] && stat -c %s "$DATA/frontline.db-wal" || echo 0)
 
-kill -TERM "$SRV_PID"
-set +e
-wait "$SRV_PID"
-SRV_RC=$?
-set -e
-SRV_PID=
-if [ "$SRV_RC" -ne 0 ]; then
-	FLAGGED=1
-	log "the server exited with status $SRV_RC after SIGTERM"
-	tail -5 "$WORK/server.log" >&2
-fi
+SRV_RC=0
+for n in $(seq 0 $((NODES - 1))); do
+	kill -TERM "${SRV_PIDS[$n]}"
+	set +e
+	wait "${SRV_PIDS[$n]}"
+	rc=$?
+	set -e
+	if [ "$rc" -ne 0 ]; then
+		SRV_RC=$rc
+		FLAGGED=1
+		log "node $((n + 1)) exited with status $rc after SIGTERM"
+		tail -5 "$WORK/server-$((n + 1)).log" >&2
+	fi
+done
+SRV_PIDS=()
 DB_CLOSED=$(db_bytes)
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
@@ -262,7 +342,7 @@ md=$OUT/results.md
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), $VERSION ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', modified'))"
 	echo "- machine: $(nproc) CPUs ($CPU_MODEL), $MEM_TOTAL memory, data folder on $FS; wrk $WRK_VERSION, node $(node --version)"
-	echo "- server: --threads ${SERVER_THREADS:-default} --quiet, durable writes (synchronous=FULL)"
+	echo "- server: $NODES node(s), --threads ${SERVER_THREADS:-default} --quiet; store: $STORE"
 	echo "- seeded: $SEEDED tickets + $SEED_COMMENTS extra comments in $SEED_SECS s: **$SEED_RATE tickets/s** ($SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight)${SEED_NOTE:+ — $SEED_NOTE}"
 	echo "- each run: wrk for $DURATION, -t2 (-t1 at 1 connection), --latency, timeout $WRK_TIMEOUT; search words: $SEARCH_WORDS${SEARCH_EXTRA:+ (with $SEARCH_EXTRA)}"
 	echo "- other work on the machine (server idle): $OTHER_BEFORE % of CPU before the runs, $OTHER_AFTER % after"
@@ -303,9 +383,13 @@ for (const w of j.words) console.log(`| ${w.word} | ${w.hits} | ${w.p50_ms} ms |
 	if [ -n "$BUSY_NOTES" ]; then
 		printf '%s\n' "$BUSY_NOTES"
 	fi
-	echo "Server memory after the runs: VmRSS $(awk -v k="$RSS" 'BEGIN{printf "%.1f MiB", k/1024}'), VmHWM (peak) $(awk -v k="$HWM" 'BEGIN{printf "%.1f MiB", k/1024}'); VmRSS after seeding $(awk -v k="$RSS_SEEDED" 'BEGIN{printf "%.1f MiB", k/1024}')."
+	echo "Server memory after the runs (node 1): VmRSS $(awk -v k="$RSS" 'BEGIN{printf "%.1f MiB", k/1024}'), VmHWM (peak) $(awk -v k="$HWM" 'BEGIN{printf "%.1f MiB", k/1024}'); VmRSS after seeding $(awk -v k="$RSS_SEEDED" 'BEGIN{printf "%.1f MiB", k/1024}')."
 	echo
-	echo "Database: $(mib "$DB_LIVE") while serving (of which WAL $(mib "$WAL_LIVE")), $(mib "$DB_CLOSED") after a clean stop; $TICKETS_END tickets at the end (the seeded ones plus those the create runs added)."
+	if [ -n "$DB" ]; then
+		echo "Database: $(mib "$DB_LIVE") (pg_database_size) after the runs; $TICKETS_END tickets at the end (the seeded ones plus those the create runs added)."
+	else
+		echo "Database: $(mib "$DB_LIVE") while serving (of which WAL $(mib "$WAL_LIVE")), $(mib "$DB_CLOSED") after a clean stop; $TICKETS_END tickets at the end (the seeded ones plus those the create runs added)."
+	fi
 	echo
 	echo "Server stop: SIGTERM, exit status $SRV_RC."
 	[ "$FLAGGED" = 1 ] && echo && echo "**This run had errors (marked ⚠ above, or in seeding/stop): its figures are not clean.**"

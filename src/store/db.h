@@ -102,6 +102,14 @@ struct fl_driver {
 	const char *fts_rows;
 	const char *fts_rank;
 	const char *fts_snippet;
+	/* Where a round trip costs more than a snippet (a database over the
+	 * network), snippets of many tickets in one query: fts_snippets_head,
+	 * a "?" for each ticket id joined by ", ", then fts_snippets_tail; the
+	 * parameters are the expression, the ids, then public only. It gives
+	 * rows (ticket_id, snippet of its first matching row). NULL: one
+	 * fts_snippet query a ticket. */
+	const char *fts_snippets_head;
+	const char *fts_snippets_tail;
 	/* The embedded migrations, in order. */
 	const struct fl_embedded *migrations;
 	/* A query listing the names of the store's own tables (not the

@@ -528,6 +528,14 @@ const struct fl_driver fl_driver_postgres = {
 		       " FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
 		       " WHERE rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1 = 1) AND tsv @@ q"
 		       " ORDER BY rowid LIMIT 1",
+	/* the first matching row of each ticket, then one ts_headline each
+	 * (it parses the whole text: the costly part) */
+	.fts_snippets_head = "SELECT m.rowid >> 21, fl_snippet(m.body, x.q)"
+			     " FROM (SELECT fl_tsquery(?) AS q) x,"
+			     " LATERAL (SELECT DISTINCT ON (rowid >> 21) rowid, body"
+			     "          FROM search_fts WHERE rowid >> 21 IN (",
+	.fts_snippets_tail = ") AND (? = 0 OR rowid & 1 = 1) AND tsv @@ x.q"
+			     " ORDER BY rowid >> 21, rowid) m",
 	.migrations = fl_postgres_migrations,
 	.tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
 	.sync_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'),"

@@ -368,12 +368,52 @@ static const char *const sort_col[FL_SORT__MAX] = {
 	[FL_SORT_RELEVANCE] = "r.rank",
 };
 
+/* fill_snippets in one query (the driver's fts_snippets_*). */
+static int fill_snippets_at_once(fl_tx *tx, const struct fl_filter *f, const char *any,
+				 fl_arena *a, struct fl_ticket *rows, size_t n)
+{
+	struct where w = {.rc = 0};
+	fl_stmt *st;
+	int rc;
+
+	fl_buf_init(&w.sql, 64 * 1024);
+	w_sql(&w, tx->drv->fts_snippets_head);
+	w_text(&w, any);
+	for (size_t i = 0; i < n; i++) {
+		w_sql(&w, i ? ", ?" : "?");
+		w_int(&w, rows[i].id);
+	}
+	w_sql(&w, tx->drv->fts_snippets_tail);
+	w_int(&w, f->public_only);
+	rc = w.rc;
+	if (!rc)
+		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
+	fl_buf_free(&w.sql);
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		int64_t id = fl_col_int(tx, st, 0);
+		int err = 0;
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].id == id)
+				rows[i].snippet = fl_col_text(tx, st, 1, a, &err);
+		if (err) {
+			rc = err;
+			break;
+		}
+	}
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Snippets for rows, any being the expression for any of f's words. */
 static int fill_snippets(fl_tx *tx, const struct fl_filter *f, const char *any, fl_arena *a,
 			 struct fl_ticket *rows, size_t n)
 {
 	int rc = 0;
 
+	if (tx->drv->fts_snippets_head && n)
+		return fill_snippets_at_once(tx, f, any, a, rows, n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		fl_stmt *st;
 		int err = 0;
