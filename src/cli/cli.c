@@ -53,7 +53,7 @@ int fl_cli_config(struct fl_config *c, const struct fl_cli_flags *f)
 
 int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 {
-	struct fl_store_opts o;
+	struct fl_store_opts o = {0};
 	struct fl_err e = {0};
 	char path[600];
 
@@ -66,6 +66,7 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 	o.target = c->db[0] ? c->db : path;
 	o.sync_full = c->sync_full;
 	o.pool = c->db_pool ? c->db_pool : c->threads;
+	o.writers = c->db_writers;
 	if (fl_store_open(out, &o, &e))
 		return fl_cli_fail("opening the store", &e);
 	return 0;

@@ -35,7 +35,7 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 
 static int open_store(const char *target, int sync_full, fl_store **out, const char *what)
 {
-	struct fl_store_opts o = {target, sync_full, 4};
+	struct fl_store_opts o = {target, sync_full, 4, 1};
 	struct fl_err e = {0};
 	char why[320];
 

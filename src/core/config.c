@@ -72,6 +72,9 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 			return fl_err_set(e, FL_EINVAL, key, "InvalidValue",
 					  "setting 'db' must be a postgres:// URI");
 		bad = copy(c->db, sizeof c->db, v);
+	} else if (!strcmp(key, "db_writers")) {
+		bad = parse_size(v, 1, 16, &n);
+		c->db_writers = bad ? c->db_writers : (unsigned)n;
 	} else if (!strcmp(key, "db_pool")) {
 		bad = parse_size(v, 1, 64, &n);
 		c->db_pool = bad ? c->db_pool : (unsigned)n;
@@ -183,7 +186,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 	static const char *keys[] = {"data", "listen", "body_limit", "threads",
 				     "sync", "log_requests", "admin_email",
 				     "login_attempts", "public_url", "cookie_secure",
-				     "db", "db_pool", "job_lease", "attachments",
+				     "db", "db_pool", "db_writers", "job_lease", "attachments",
 				     "attachment_limit"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];

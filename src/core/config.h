@@ -4,7 +4,8 @@
  * The file holds `key = value` lines; '#' starts a comment. Keys are the
  * lower-case names below (data, listen, body_limit, threads, sync,
  * log_requests, admin_email, login_attempts, public_url,
- * cookie_secure, db, db_pool, job_lease, attachments, attachment_limit); the environment variable for a
+ * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
+ * attachment_limit); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
 #ifndef FL_CORE_CONFIG_H
 #define FL_CORE_CONFIG_H
@@ -17,6 +18,7 @@ struct fl_config {
 	char data[512];        /* data folder */
 	char db[512];          /* postgres://…; empty: SQLite in the data folder */
 	unsigned db_pool;      /* read connections at most (0: one per thread) */
+	unsigned db_writers;   /* PostgreSQL writer connections (0: 4) */
 	char attachments[512]; /* a folder every node shares; empty: in the database */
 	size_t attachment_limit; /* bytes of one uploaded file */
 	unsigned job_lease;    /* seconds a job's claim lasts (a dead node's jobs wait this long) */

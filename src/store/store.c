@@ -12,6 +12,9 @@
  * writers share one fsync, small enough that one batch stays short. */
 #define BATCH_MAX 128
 #define READERS_MAX 64
+/* Writer threads at most; more than one only where the database takes
+ * concurrent writers (PostgreSQL). */
+#define WRITERS_MAX 16
 /* A transaction that loses a conflict with another node's runs again, in a
  * new transaction that sees the winner's work, up to this many times. */
 #define CONFLICT_ROUNDS 8
@@ -34,6 +37,16 @@ struct job {
 	struct job *next;
 };
 
+/* A writer thread with its connection and (without a database channel
+ * for events) the events of the batch it is writing, each ending in a NUL. */
+struct writer {
+	fl_store *s;
+	fl_conn *conn;
+	pthread_t thread;
+	int started;
+	fl_buf notes;
+};
+
 struct fl_store {
 	const struct fl_driver *drv;
 	char *target;
@@ -50,28 +63,27 @@ struct fl_store {
 	pthread_cond_t q_cond;
 	struct job *head, *tail;
 	int closing;
-	pthread_t writer;
-	fl_conn *wconn;
+	struct writer writers[WRITERS_MAX];
+	size_t nwriters;
 
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
 
-	/* live events: fl_store_listen's, and (without a database channel)
-	 * the payloads of the batch being written, each ending in a NUL */
+	/* live events: fl_store_listen's */
 	void (*listen_fn)(void *arg, const char *payload);
 	void *listen_arg;
 	pthread_t listener;
 	int listening;
-	fl_buf notes;
 };
 
-/* Applies the migrations the database lacks, each in its own transaction. */
+/* Applies the migrations the database lacks, each in its own transaction,
+ * on the first writer's connection before the writer threads start. */
 static int apply_migrations(fl_store *s, struct fl_err *e)
 {
-	fl_tx tx = {s, s->drv, s->wconn, 1};
+	fl_tx tx = {s, s->drv, s->writers[0].conn, 1, NULL};
 	int64_t have = 0;
 	int rc;
 
-	rc = s->drv->exec(s->wconn, "CREATE TABLE IF NOT EXISTS schema_version("
+	rc = s->drv->exec(s->writers[0].conn, "CREATE TABLE IF NOT EXISTS schema_version("
 				    "version INTEGER NOT NULL)");
 	if (rc)
 		return fl_err_set(e, rc, NULL, NULL, "cannot create schema_version");
@@ -82,15 +94,15 @@ static int apply_migrations(fl_store *s, struct fl_err *e)
 		int64_t v = strtoll(m->name, NULL, 10);
 		if (v <= have)
 			continue;
-		rc = s->drv->exec(s->wconn, s->drv->begin_write);
+		rc = s->drv->exec(s->writers[0].conn, s->drv->begin_write);
 		if (!rc)
-			rc = s->drv->exec(s->wconn, m->data);
+			rc = s->drv->exec(s->writers[0].conn, m->data);
 		if (!rc)
 			rc = fl_q_exec(&tx, "INSERT INTO schema_version(version) VALUES (?)", "i", v);
 		if (!rc)
-			rc = s->drv->exec(s->wconn, "COMMIT");
+			rc = s->drv->exec(s->writers[0].conn, "COMMIT");
 		if (rc) {
-			s->drv->exec(s->wconn, "ROLLBACK");
+			s->drv->exec(s->writers[0].conn, "ROLLBACK");
 			return fl_err_set(e, rc, NULL, NULL, "migration %s failed", m->name);
 		}
 	}
@@ -103,11 +115,11 @@ static int migrate(fl_store *s, struct fl_err *e)
 {
 	int rc;
 
-	if (s->drv->migrate_lock && (rc = s->drv->exec(s->wconn, s->drv->migrate_lock)))
+	if (s->drv->migrate_lock && (rc = s->drv->exec(s->writers[0].conn, s->drv->migrate_lock)))
 		return fl_err_set(e, rc, NULL, NULL, "cannot take the migration lock");
 	rc = apply_migrations(s, e);
 	if (s->drv->migrate_unlock)
-		s->drv->exec(s->wconn, s->drv->migrate_unlock);
+		s->drv->exec(s->writers[0].conn, s->drv->migrate_unlock);
 	return rc;
 }
 
@@ -135,59 +147,62 @@ static void finish(struct job *list, int rc_all)
 }
 
 /* Runs one batch: every job in its own savepoint, one COMMIT for all. */
-static int run_batch(fl_store *s, struct job *list)
+static int run_batch(struct writer *w, struct job *list)
 {
-	fl_tx tx = {s, s->drv, s->wconn, 1};
+	fl_store *s = w->s;
+	fl_tx tx = {s, s->drv, w->conn, 1, &w->notes};
 	int rc;
 
-	if (s->drv->broken(s->wconn)) {
+	if (s->drv->broken(w->conn)) {
 		fl_conn *c;
 		if ((rc = s->drv->open(s->target, 1, s->sync_full, &c, NULL)))
 			return rc;
-		s->drv->close(s->wconn);
-		s->wconn = tx.conn = c;
+		s->drv->close(w->conn);
+		w->conn = tx.conn = c;
 	}
-	rc = run(s, s->wconn, s->drv->begin_write);
+	rc = run(s, w->conn, s->drv->begin_write);
 	if (rc)
 		return rc;
-	s->notes.n = 0;
+	w->notes.n = 0;
 	for (struct job *j = list; j; j = j->next) {
 		uint64_t t0 = fl_mono_us();
-		size_t mark = s->notes.n;
-		rc = run(s, s->wconn, SQL_SAVEPOINT);
+		size_t mark = w->notes.n;
+		rc = run(s, w->conn, SQL_SAVEPOINT);
 		if (rc)
 			break;
 		j->rc = j->fn(&tx, j->arg);
 		if (j->rc) {
-			s->notes.n = mark;
-			rc = run(s, s->wconn, SQL_ROLLBACK_TO);
+			w->notes.n = mark;
+			rc = run(s, w->conn, SQL_ROLLBACK_TO);
 		}
 		if (!rc)
-			rc = run(s, s->wconn, SQL_RELEASE);
+			rc = run(s, w->conn, SQL_RELEASE);
 		s->tx_us += fl_mono_us() - t0;
 		s->tx_count++;
 		if (rc)
 			break;
 	}
 	if (!rc)
-		rc = run(s, s->wconn, SQL_COMMIT);
+		rc = run(s, w->conn, SQL_COMMIT);
 	if (rc)
-		run(s, s->wconn, SQL_ROLLBACK);
-	for (size_t at = 0; !rc && s->listen_fn && at < s->notes.n; at += strlen(s->notes.p + at) + 1)
-		s->listen_fn(s->listen_arg, s->notes.p + at);
-	s->notes.n = 0;
+		run(s, w->conn, SQL_ROLLBACK);
+	for (size_t at = 0; !rc && s->listen_fn && at < w->notes.n; at += strlen(w->notes.p + at) + 1)
+		s->listen_fn(s->listen_arg, w->notes.p + at);
+	w->notes.n = 0;
 	return rc;
 }
 
 /* Runs a batch; what lost a conflict (FL_EBUSY: another process held the
  * lock past the timeout, another node changed the same rows) runs again in
  * a new transaction. */
-static void run_jobs(fl_store *s, struct job *list)
+static void run_jobs(struct writer *w, struct job *list)
 {
+	fl_store *s = w->s;
+
 	for (int round = 1; list; round++) {
 		struct job *again = NULL, **atail = &again, *done = NULL, **dtail = &done;
 		int last = round == CONFLICT_ROUNDS;
-		int rc = run_batch(s, list);
+		int rc = run_batch(w, list);
 
 		s->commits++;
 		for (struct job *j = list, *next; j; j = next) {
@@ -210,7 +225,8 @@ static void run_jobs(fl_store *s, struct job *list)
 
 static void *writer_main(void *arg)
 {
-	fl_store *s = arg;
+	struct writer *w = arg;
+	fl_store *s = w->s;
 
 	for (;;) {
 		struct job *list, *j;
@@ -232,7 +248,7 @@ static void *writer_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&s->q_lock);
 
-		run_jobs(s, list);
+		run_jobs(w, list);
 		s->batched += n + 1;
 	}
 	return NULL;
@@ -250,6 +266,24 @@ const struct fl_driver *fl_store_driver(const fl_store *s)
 	return s->drv;
 }
 
+/* Stops the writer threads (after the queued writes) and closes their
+ * connections. */
+static void stop_writers(fl_store *s)
+{
+	pthread_mutex_lock(&s->q_lock);
+	s->closing = 1;
+	pthread_cond_broadcast(&s->q_cond);
+	pthread_mutex_unlock(&s->q_lock);
+	for (size_t i = 0; i < s->nwriters; i++) {
+		struct writer *w = &s->writers[i];
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		/* a clean close checkpoints SQLite's WAL into the main file */
+		s->drv->close(w->conn);
+		fl_buf_free(&w->notes);
+	}
+}
+
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e)
 {
 	fl_store *s = calloc(1, sizeof *s);
@@ -265,25 +299,33 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	pthread_cond_init(&s->pool_cond, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_cond_init(&s->q_cond, NULL);
-	fl_buf_init(&s->notes, 1 << 20);
+	s->nwriters = !s->drv->races ? 1 : o->writers == 0 ? 4
+		      : o->writers < WRITERS_MAX ? o->writers : WRITERS_MAX;
 	if (!s->target) {
 		rc = FL_ENOMEM;
 		goto fail;
 	}
-	rc = s->drv->open(s->target, 1, s->sync_full, &s->wconn, e);
-	if (rc)
-		goto fail;
+	for (size_t i = 0; i < s->nwriters; i++) {
+		s->writers[i].s = s;
+		fl_buf_init(&s->writers[i].notes, 1 << 20);
+		rc = s->drv->open(s->target, 1, s->sync_full, &s->writers[i].conn, e);
+		if (rc)
+			goto fail;
+	}
 	rc = migrate(s, e);
 	if (rc)
 		goto fail;
-	if (pthread_create(&s->writer, NULL, writer_main, s)) {
-		rc = fl_err_set(e, FL_ENOMEM, NULL, NULL, "cannot start the writer thread");
-		goto fail;
+	for (size_t i = 0; i < s->nwriters; i++) {
+		if (pthread_create(&s->writers[i].thread, NULL, writer_main, &s->writers[i])) {
+			rc = fl_err_set(e, FL_ENOMEM, NULL, NULL, "cannot start the writer threads");
+			goto fail;
+		}
+		s->writers[i].started = 1;
 	}
 	*out = s;
 	return 0;
 fail:
-	s->drv->close(s->wconn);
+	stop_writers(s);
 	free(s->target);
 	free(s);
 	return rc;
@@ -293,18 +335,11 @@ void fl_store_free(fl_store *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->q_lock);
-	s->closing = 1;
-	pthread_cond_signal(&s->q_cond);
-	pthread_mutex_unlock(&s->q_lock);
-	pthread_join(s->writer, NULL);
+	stop_writers(s);
 	if (s->listening)
 		pthread_join(s->listener, NULL);
-	fl_buf_free(&s->notes);
 	for (size_t i = 0; i < s->nidle; i++)
 		s->drv->close(s->idle[i]);
-	/* a clean close checkpoints the WAL into the main file */
-	s->drv->close(s->wconn);
 	pthread_mutex_destroy(&s->pool_lock);
 	pthread_cond_destroy(&s->pool_cond);
 	pthread_mutex_destroy(&s->q_lock);
@@ -356,7 +391,7 @@ static void reader_give(fl_store *s, fl_conn *c)
 
 int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 {
-	fl_tx tx = {s, s->drv, NULL, 0};
+	fl_tx tx = {s, s->drv, NULL, 0, NULL};
 	uint64_t t0 = fl_mono_us();
 	int rc = reader_take(s, &tx.conn);
 
@@ -444,7 +479,7 @@ int fl_store_notify(fl_tx *tx, const char *payload)
 		return fl_q_exec(tx, s->drv->notify_sql, "t", payload);
 	if (!s->listen_fn)
 		return 0;
-	return fl_buf_add(&s->notes, payload, strlen(payload) + 1);
+	return fl_buf_add(tx->notes, payload, strlen(payload) + 1);
 }
 
 /* How often the listener looks whether the store is closing. */

@@ -33,6 +33,8 @@ struct fl_store_opts {
 	const char *target; /* the SQLite file, or a postgres:// URI */
 	int sync_full;      /* fsync every commit (on PostgreSQL: wait for the WAL) */
 	size_t pool;        /* read connections at most (0: 64) */
+	size_t writers;     /* writer threads where the database takes several
+			     * (PostgreSQL; 0: 4); SQLite has one */
 };
 
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e);

@@ -12,6 +12,7 @@ struct fl_tx {
 	const struct fl_driver *drv;
 	fl_conn *conn;
 	int write;
+	fl_buf *notes; /* a write's events, delivered after its commit */
 };
 
 /* The driver a store runs on. */

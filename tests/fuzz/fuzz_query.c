@@ -66,7 +66,7 @@ static int tx_seed(fl_tx *tx, void *arg)
 
 static void setup(void)
 {
-	struct fl_store_opts o;
+	struct fl_store_opts o = {0};
 	char dir[] = "/tmp/fl-fuzz-XXXXXX", path[64];
 
 	if (!mkdtemp(dir))

@@ -55,7 +55,7 @@ static int flaky_fn(fl_store *s, const struct fl_job *job, struct fl_err *e)
 
 static int setup(void **state)
 {
-	struct fl_store_opts o;
+	struct fl_store_opts o = {0};
 	(void)state;
 	snprintf(g_dir, sizeof g_dir, "/tmp/fl-jobs-XXXXXX");
 	if (!mkdtemp(g_dir))
