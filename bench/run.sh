@@ -360,9 +360,12 @@ for s in $SCENARIOS; do
 		[ -n "$ceil" ] && ratio=$(awk -v a="${RPS[$k]}" -v b="$ceil" 'BEGIN { r = 100 * a / b; printf(r < 1 ? "%.3f %%" : "%.1f %%", r) }')
 		flag=""
 		{ [ "${NON2XX[$k]}" != 0 ] || [ "${SOCK[$k]}" != 0 ]; } && flag=" !!"
-		printf '%-14s %5s %9s %10.0f %10s %10s %10s %8s %7s%s\n' "$s" "$c" "${REQS[$k]}" "${RPS[$k]}" \
+		# with several nodes each gets at least one connection
+		conns=$c
+		[ "$NODES" -gt 1 ] && conns=$(( (c + NODES - 1) / NODES * NODES ))
+		printf '%-14s %5s %9s %10.0f %10s %10s %10s %8s %7s%s\n' "$s" "$conns" "${REQS[$k]}" "${RPS[$k]}" \
 			"$(fmt_ms "${P50[$k]}")" "$(fmt_ms "${P99[$k]}")" "$ratio" "${NON2XX[$k]}" "${SOCK[$k]}" "$flag"
-		printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$s${flag:+ ⚠}" "$c" "${REQS[$k]}" "${RPS[$k]}" \
+		printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$s${flag:+ ⚠}" "$conns" "${REQS[$k]}" "${RPS[$k]}" \
 			"$(fmt_ms "${P50[$k]}")" "$(fmt_ms "${P99[$k]}")" "$ratio" "${NON2XX[$k]}" "${SOCK[$k]}" >>"$md"
 	done
 done

@@ -45,6 +45,9 @@ struct writer {
 	pthread_t thread;
 	int started;
 	fl_buf notes;
+	/* the listener when this batch was taken */
+	void (*listen_fn)(void *arg, const char *payload);
+	void *listen_arg;
 };
 
 struct fl_store {
@@ -68,7 +71,8 @@ struct fl_store {
 
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
 
-	/* live events: fl_store_listen's */
+	/* live events: fl_store_listen's (set under q_lock: writers read it
+	 * there) */
 	void (*listen_fn)(void *arg, const char *payload);
 	void *listen_arg;
 	pthread_t listener;
@@ -186,8 +190,8 @@ static int run_batch(struct writer *w, struct job *list)
 		rc = run(s, w->conn, SQL_COMMIT);
 	if (rc)
 		run(s, w->conn, SQL_ROLLBACK);
-	for (size_t at = 0; !rc && s->listen_fn && at < w->notes.n; at += strlen(w->notes.p + at) + 1)
-		s->listen_fn(s->listen_arg, w->notes.p + at);
+	for (size_t at = 0; !rc && w->listen_fn && at < w->notes.n; at += strlen(w->notes.p + at) + 1)
+		w->listen_fn(w->listen_arg, w->notes.p + at);
 	w->notes.n = 0;
 	return rc;
 }
@@ -246,6 +250,8 @@ static void *writer_main(void *arg)
 		if (!s->head)
 			s->tail = NULL;
 		j->next = NULL;
+		w->listen_fn = s->listen_fn;
+		w->listen_arg = s->listen_arg;
 		pthread_mutex_unlock(&s->q_lock);
 
 		run_jobs(w, list);
@@ -477,8 +483,6 @@ int fl_store_notify(fl_tx *tx, const char *payload)
 		return FL_EINTERNAL;
 	if (s->drv->notify_sql)
 		return fl_q_exec(tx, s->drv->notify_sql, "t", payload);
-	if (!s->listen_fn)
-		return 0;
 	return fl_buf_add(tx->notes, payload, strlen(payload) + 1);
 }
 
@@ -525,16 +529,18 @@ static void *listener_main(void *arg)
 
 int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), void *arg)
 {
-	if (s->listen_fn)
+	pthread_mutex_lock(&s->q_lock);
+	if (s->listen_fn) {
+		pthread_mutex_unlock(&s->q_lock);
 		return FL_EINTERNAL;
+	}
 	s->listen_fn = fn;
 	s->listen_arg = arg;
+	pthread_mutex_unlock(&s->q_lock);
 	if (!s->drv->listen)
 		return 0;
-	if (pthread_create(&s->listener, NULL, listener_main, s)) {
-		s->listen_fn = NULL;
-		return FL_ENOMEM;
-	}
+	if (pthread_create(&s->listener, NULL, listener_main, s))
+		return FL_ENOMEM; /* events from this node still arrive */
 	s->listening = 1;
 	return 0;
 }
