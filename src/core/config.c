@@ -37,6 +37,15 @@ static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
 	return 0;
 }
 
+static int parse_uint(const char *v, size_t lo, size_t hi, unsigned *out)
+{
+	size_t n;
+	if (parse_size(v, lo, hi, &n))
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int parse_bool(const char *v, int *out)
 {
 	if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"))
@@ -59,7 +68,6 @@ static int copy(char *dst, size_t cap, const char *v)
 int fl_config_set(struct fl_config *c, const char *key, const char *v,
 		  struct fl_err *e)
 {
-	size_t n;
 	int bad = 0;
 
 	if (!strcmp(key, "data"))
@@ -73,11 +81,9 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 					  "setting 'db' must be a postgres:// URI");
 		bad = copy(c->db, sizeof c->db, v);
 	} else if (!strcmp(key, "db_writers")) {
-		bad = parse_size(v, 1, 16, &n);
-		c->db_writers = bad ? c->db_writers : (unsigned)n;
+		bad = parse_uint(v, 1, 16, &c->db_writers);
 	} else if (!strcmp(key, "db_pool")) {
-		bad = parse_size(v, 1, 64, &n);
-		c->db_pool = bad ? c->db_pool : (unsigned)n;
+		bad = parse_uint(v, 1, 64, &c->db_pool);
 	} else if (!strcmp(key, "attachments")) {
 		if (!strcmp(v, "db"))
 			c->attachments[0] = 0;
@@ -86,18 +92,15 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 	} else if (!strcmp(key, "attachment_limit")) {
 		bad = parse_size(v, 1024, (size_t)1 << 30, &c->attachment_limit);
 	} else if (!strcmp(key, "job_lease")) {
-		bad = parse_size(v, 2, 86400, &n);
-		c->job_lease = bad ? c->job_lease : (unsigned)n;
+		bad = parse_uint(v, 2, 86400, &c->job_lease);
 	} else if (!strcmp(key, "admin_email"))
 		bad = copy(c->admin_email, sizeof c->admin_email, v);
 	else if (!strcmp(key, "body_limit"))
 		bad = parse_size(v, 1024, (size_t)1 << 30, &c->body_limit);
 	else if (!strcmp(key, "threads")) {
-		bad = parse_size(v, 1, 256, &n);
-		c->threads = bad ? c->threads : (unsigned)n;
+		bad = parse_uint(v, 1, 256, &c->threads);
 	} else if (!strcmp(key, "login_attempts")) {
-		bad = parse_size(v, 1, 1000000, &n);
-		c->login_attempts = bad ? c->login_attempts : (unsigned)n;
+		bad = parse_uint(v, 1, 1000000, &c->login_attempts);
 	} else if (!strcmp(key, "sync")) {
 		if (!strcmp(v, "full"))
 			c->sync_full = 1;

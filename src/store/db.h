@@ -80,8 +80,8 @@ struct fl_driver {
 	void (*done)(fl_stmt *s);
 	/* Full-text search, the one place the dialects differ most.
 	 * fts_term writes the driver's query expression matching one term (a
-	 * word or phrase; with prefix, words starting with it); fts_any one
-	 * matching any positive term of f. fts_match is a condition on tickets
+	 * word or phrase; with prefix, words starting with it); fts_or joins
+	 * such expressions into one matching any of them. fts_match is a condition on tickets
 	 * t with two parameters (an expression and "public only" 0/1): some
 	 * row of the ticket matches. fts_ids selects the distinct ids of the
 	 * tickets that match, with the same parameters; fts_in_ticket is the
@@ -94,7 +94,7 @@ struct fl_driver {
 	 * last rowid of the ticket, public only) giving one row: a snippet of
 	 * the ticket's first match with hits between \x01 and \x02. */
 	int (*fts_term)(const char *term, int prefix, fl_buf *out);
-	int (*fts_any)(const struct fl_filter *f, fl_buf *out);
+	const char *fts_or;
 	const char *fts_match;
 	const char *fts_ids;
 	const char *fts_in_ticket;

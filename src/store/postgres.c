@@ -439,18 +439,6 @@ static int pg_fts_term(const char *term, int prefix, fl_buf *out)
 	return rc;
 }
 
-static int pg_fts_any(const struct fl_filter *f, fl_buf *out)
-{
-	int rc = 0;
-	for (size_t i = 0; i < f->ntext && !rc; i++) {
-		if (i)
-			rc = fl_buf_adds(out, " | ");
-		if (!rc)
-			rc = pg_fts_term(f->text[i], f->text_prefix[i], out);
-	}
-	return rc;
-}
-
 #define CHANNEL "frontline_events"
 
 static int pg_listen(fl_conn *c)
@@ -509,7 +497,7 @@ const struct fl_driver fl_driver_postgres = {
 	.col_blob = pg_col_blob,
 	.done = pg_done,
 	.fts_term = pg_fts_term,
-	.fts_any = pg_fts_any,
+	.fts_or = " | ",
 	/* the same rowid scheme as SQLite's index (FL_FTS_SEQ_BITS) */
 	.fts_match = "t.id IN (SELECT rowid >> 21 FROM search_fts WHERE" FTS_WHERE ")",
 	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts WHERE" FTS_WHERE,

@@ -313,18 +313,6 @@ static int add_term(const char *term, int prefix, fl_buf *out)
 	return rc;
 }
 
-static int sq_fts_any(const struct fl_filter *f, fl_buf *out)
-{
-	int rc = 0;
-	for (size_t i = 0; i < f->ntext && !rc; i++) {
-		if (i)
-			rc = fl_buf_adds(out, " OR ");
-		if (!rc)
-			rc = add_term(f->text[i], f->text_prefix[i], out);
-	}
-	return rc;
-}
-
 const struct fl_driver fl_driver_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -347,7 +335,7 @@ const struct fl_driver fl_driver_sqlite = {
 	.col_blob = sq_col_blob,
 	.done = sq_done,
 	.fts_term = add_term,
-	.fts_any = sq_fts_any,
+	.fts_or = " OR ",
 	/* rowid >> 21 is the ticket, rowid & 1 says public (FL_FTS_SEQ_BITS):
 	 * none of these reads the indexed text but the snippet */
 	/* "+t.id": the planner walks the ORDER BY index and probes the match

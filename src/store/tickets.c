@@ -351,9 +351,16 @@ static char *any_term(fl_tx *tx, const struct fl_filter *f, fl_arena *a)
 {
 	fl_buf q;
 	char *z = NULL;
+	int rc = 0;
 
 	fl_buf_init(&q, 8192);
-	if (tx->drv->fts_any(f, &q) == 0)
+	for (size_t i = 0; i < f->ntext && !rc; i++) {
+		if (i)
+			rc = fl_buf_adds(&q, tx->drv->fts_or);
+		if (!rc)
+			rc = tx->drv->fts_term(f->text[i], f->text_prefix[i], &q);
+	}
+	if (!rc)
 		z = fl_arena_strndup(a, q.p ? q.p : "", q.n);
 	fl_buf_free(&q);
 	return z;
