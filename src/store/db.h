@@ -143,6 +143,13 @@ struct fl_driver {
 		      struct fl_err *e);
 };
 
+/* Drivers keep the statements query code marks as cached in an open-
+ * addressed table of FL_STMT_SLOTS, keyed by the address of their SQL.
+ * Returns the slot of sql in keys: where it is, else the free slot where it
+ * goes (keys[slot] NULL); -1 when the table is full. */
+#define FL_STMT_SLOTS 256 /* a power of two, above the number of named statements */
+int fl_stmt_slot(const char *const keys[FL_STMT_SLOTS], const char *sql);
+
 extern const struct fl_driver fl_driver_sqlite;
 extern const struct fl_driver fl_driver_postgres;
 

@@ -23,7 +23,6 @@
 #include "core/time.h"
 #include "store/db.h"
 
-#define CACHE_SLOTS 256
 /* pg_type OIDs (catalog/pg_type_d.h, stable across releases) */
 #define OID_INT8 20
 #define OID_TEXT 25
@@ -56,10 +55,8 @@ struct fl_conn {
 	PGconn *pg;
 	uint64_t deadline_us; /* monotonic; 0: none */
 	unsigned named;       /* prepared statements so far */
-	struct {
-		const char *sql;
-		fl_stmt *stmt;
-	} cache[CACHE_SLOTS];
+	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
+	fl_stmt *cache[FL_STMT_SLOTS];
 };
 
 extern const struct fl_embedded fl_postgres_migrations[];
@@ -162,8 +159,8 @@ static void pg_close(fl_conn *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		stmt_free(c->cache[i].stmt);
+	for (size_t i = 0; i < FL_STMT_SLOTS; i++)
+		stmt_free(c->cache[i]);
 	PQfinish(c->pg);
 	free(c);
 }
@@ -232,35 +229,20 @@ static int stmt_new(fl_conn *c, const char *sql, int cached, fl_stmt **out)
 	return 0;
 }
 
-static size_t slot_of(const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 20) & (CACHE_SLOTS - 1);
-}
-
 static int pg_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
 {
-	size_t i = slot_of(sql);
-	int rc;
+	int i, rc;
 
 	if (!cache)
 		return stmt_new(c, sql, 0, out);
-	for (size_t k = 0; k < CACHE_SLOTS; k++, i = (i + 1) & (CACHE_SLOTS - 1)) {
-		if (c->cache[i].sql == sql) {
-			*out = c->cache[i].stmt;
-			return 0;
-		}
-		if (!c->cache[i].sql)
-			break;
-	}
-	if (c->cache[i].sql)
+	if ((i = fl_stmt_slot(c->cache_sql, sql)) < 0)
 		return FL_EINTERNAL; /* more named statements than slots */
-	if ((rc = stmt_new(c, sql, 1, &c->cache[i].stmt)))
-		return rc;
-	c->cache[i].sql = sql;
-	*out = c->cache[i].stmt;
+	if (!c->cache_sql[i]) {
+		if ((rc = stmt_new(c, sql, 1, &c->cache[i])))
+			return rc;
+		c->cache_sql[i] = sql;
+	}
+	*out = c->cache[i];
 	return 0;
 }
 

@@ -3,6 +3,20 @@
 
 #include "store/store_int.h"
 
+int fl_stmt_slot(const char *const keys[FL_STMT_SLOTS], const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t i;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15u;
+	i = (size_t)(h >> 20) & (FL_STMT_SLOTS - 1);
+	for (size_t k = 0; k < FL_STMT_SLOTS; k++, i = (i + 1) & (FL_STMT_SLOTS - 1))
+		if (keys[i] == sql || !keys[i])
+			return (int)i;
+	return -1;
+}
+
 int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
 	   const char *fmt, va_list ap)
 {

@@ -15,7 +15,6 @@
 #include "core/time.h"
 #include "store/db.h"
 
-#define CACHE_SLOTS 256 /* a power of two, above the number of named statements */
 
 struct fl_stmt {
 	sqlite3_stmt *st;
@@ -25,10 +24,8 @@ struct fl_stmt {
 struct fl_conn {
 	sqlite3 *db;
 	uint64_t deadline_us; /* monotonic; 0: none */
-	struct {
-		const char *sql;
-		fl_stmt stmt;
-	} cache[CACHE_SLOTS];
+	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
+	fl_stmt cache[FL_STMT_SLOTS];
 };
 
 extern const struct fl_embedded fl_sqlite_migrations[];
@@ -128,8 +125,8 @@ static void sq_close(fl_conn *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		sqlite3_finalize(c->cache[i].stmt.st);
+	for (size_t i = 0; i < FL_STMT_SLOTS; i++)
+		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -145,38 +142,24 @@ static int sq_exec(fl_conn *c, const char *sql)
 	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
 }
 
-static size_t slot_of(const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 20) & (CACHE_SLOTS - 1);
-}
-
 static int sq_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
 {
 	fl_stmt *s;
 	int rc;
 
 	if (cache) {
-		size_t i = slot_of(sql);
-		for (size_t k = 0; k < CACHE_SLOTS; k++, i = (i + 1) & (CACHE_SLOTS - 1)) {
-			if (c->cache[i].sql == sql) {
-				*out = &c->cache[i].stmt;
-				return 0;
-			}
-			if (!c->cache[i].sql)
-				break;
-		}
-		if (c->cache[i].sql)
+		int i = fl_stmt_slot(c->cache_sql, sql);
+		if (i < 0)
 			return FL_EINTERNAL; /* more named statements than slots */
-		rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-					&c->cache[i].stmt.st, NULL);
-		if (rc != SQLITE_OK)
-			return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
-		c->cache[i].sql = sql;
-		c->cache[i].stmt.cached = 1;
-		*out = &c->cache[i].stmt;
+		if (!c->cache_sql[i]) {
+			rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+						&c->cache[i].st, NULL);
+			if (rc != SQLITE_OK)
+				return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
+			c->cache_sql[i] = sql;
+			c->cache[i].cached = 1;
+		}
+		*out = &c->cache[i];
 		return 0;
 	}
 	s = calloc(1, sizeof *s);
