@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/time.h"
+#include "store/store.h"
 
 int fl_attachment_name(const char *name, char *out, size_t cap, struct fl_err *e)
 {
@@ -84,4 +86,16 @@ int fl_attachment_visible(const struct fl_attachment *a, const struct fl_actor *
 	if (!a->comment_id || !ticket_visible)
 		return 0;
 	return a->comment_public || actor->role >= FL_ROLE_AGENT;
+}
+
+int fl_attachments_purge_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	int64_t n = 1000;
+	int rc = 0;
+
+	(void)job;
+	/* a thousand at a time, so that one batch stays short */
+	while (!rc && n == 1000)
+		rc = fl_store_upload_purge(s, fl_now() - FL_UPLOAD_KEEP, &n);
+	return rc ? fl_err_set(e, rc, NULL, NULL, "purging unclaimed uploads failed") : 0;
 }

@@ -50,4 +50,14 @@ const char *fl_attachment_inline_type(const void *head, size_t n);
 int fl_attachment_visible(const struct fl_attachment *a, const struct fl_actor *actor,
 			  int ticket_visible);
 
+/* Uploads no comment claimed within this long are forgotten. */
+#define FL_UPLOAD_KEEP (24 * 3600)
+#define FL_UPLOAD_PURGE_PERIOD 3600 /* seconds between purges */
+
+/* The "upload-purge" job: forgets unclaimed uploads older than
+ * FL_UPLOAD_KEEP, with their bytes. */
+struct fl_job;
+struct fl_store;
+int fl_attachments_purge_job(struct fl_store *s, const struct fl_job *job, struct fl_err *e);
+
 #endif

@@ -4,7 +4,8 @@
  *   GET  /api/v2/attachments/{id}/content the bytes
  * A comment claims uploads with "uploads": [token, …]. The bytes go to the
  * database, or with the attachments setting to that folder (shared by the
- * nodes) before the row commits. */
+ * nodes) before the row commits; unclaimed uploads are forgotten after a
+ * day (the upload-purge job). */
 #include "attachments/attachment_api.h"
 
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <unistd.h>
 
 #include "core/time.h"
-#include "store/files.h"
 #include "tickets/ticket.h"
 #include "users/auth.h"
 
@@ -79,9 +79,9 @@ static int h_upload(struct fl_req *r)
 	c->a = (struct fl_attachment){.token = c->token, .uploader_id = r->actor.id,
 				      .file_name = c->name, .content_type = c->type,
 				      .size = (int64_t)c->n, .digest = c->digest,
-				      .in_db = !r->config->attachments[0], .created_at = fl_now()};
-	if (!c->a.in_db && (rc = fl_files_put(r->config->attachments, c->digest, c->data, c->n,
-					      &r->err)))
+				      .in_db = fl_store_files_in_db(r->store),
+				      .created_at = fl_now()};
+	if (!c->a.in_db && (rc = fl_store_file_put(r->store, c->digest, c->data, c->n, &r->err)))
 		return rc;
 	return fl_req_write(r, tx_upload, render_upload);
 }
@@ -123,7 +123,7 @@ static int read_file(struct fl_req *r, struct ctx *c)
 {
 	size_t size, done = 0;
 	char *p;
-	int fd, rc = fl_files_open(r->config->attachments, c->a.digest, &fd, &size);
+	int fd, rc = fl_store_file_open(r->store, c->a.digest, &fd, &size);
 
 	if (rc)
 		return fl_req_fail(r, rc == FL_ENOTFOUND ? FL_EIO : rc, NULL, NULL,

@@ -67,6 +67,7 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 	o.sync_full = c->sync_full;
 	o.pool = c->db_pool ? c->db_pool : c->threads;
 	o.writers = c->db_writers;
+	o.files = c->attachments;
 	if (fl_store_open(out, &o, &e))
 		return fl_cli_fail("opening the store", &e);
 	return 0;

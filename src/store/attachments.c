@@ -106,3 +106,58 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
 	return rc ? rc : fl_q_rows(tx, st, read_attachment, a, sizeof **out, 10000, (void **)out, n);
 }
+
+int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
+			      char ***orphans, size_t *norphans)
+{
+	static const char sql_old[] =
+		"SELECT id, digest, in_db"
+		" FROM attachments"
+		" WHERE comment_id IS NULL AND created_at < ?"
+		" ORDER BY id"
+		" LIMIT 1000";
+	static const char sql_data[] =
+		"DELETE FROM attachment_data"
+		" WHERE attachment_id = ?";
+	static const char sql_row[] =
+		"DELETE FROM attachments"
+		" WHERE id = ?";
+	static const char sql_named[] =
+		"SELECT COUNT(*)"
+		" FROM attachments"
+		" WHERE digest = ?";
+	int64_t ids[1000];
+	char *digests[1000];
+	int in_db[1000];
+	size_t k = 0;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql_old, 0, &st, "i", before), err = 0;
+
+	if (rc)
+		return rc;
+	while (k < 1000 && (rc = fl_q_step(tx, st)) == 1) {
+		ids[k] = fl_col_int(tx, st, 0);
+		digests[k] = fl_col_text(tx, st, 1, a, &err);
+		in_db[k] = (int)fl_col_int(tx, st, 2);
+		k++;
+	}
+	fl_q_done(tx, st);
+	if (rc < 0 || err)
+		return rc < 0 ? rc : err;
+	*orphans = fl_arena_alloc(a, (k ? k : 1) * sizeof **orphans);
+	if (!*orphans)
+		return FL_ENOMEM;
+	*norphans = 0;
+	for (size_t i = 0; i < k && !rc; i++) {
+		int64_t still;
+		rc = in_db[i] ? fl_q_exec(tx, sql_data, "i", ids[i]) : 0;
+		if (!rc)
+			rc = fl_q_exec(tx, sql_row, "i", ids[i]);
+		if (!rc && !in_db[i] && !(rc = fl_q_int(tx, sql_named, &still, "t", digests[i])) &&
+		    !still)
+			(*orphans)[(*norphans)++] = digests[i];
+	}
+	if (!rc)
+		*n = (int64_t)k;
+	return rc;
+}

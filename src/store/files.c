@@ -83,3 +83,13 @@ int fl_files_open(const char *dir, const char *digest, int *fd, size_t *size)
 	*size = (size_t)st.st_size;
 	return 0;
 }
+
+void fl_files_remove(const char *dir, const char *digest)
+{
+	char path[700];
+
+	if (!valid_digest(digest))
+		return;
+	snprintf(path, sizeof path, "%s/%.2s/%s", dir, digest, digest);
+	unlink(path);
+}

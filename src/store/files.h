@@ -16,4 +16,7 @@ int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
 /* Opens the file for digest: *fd (the caller closes it) and its size. */
 int fl_files_open(const char *dir, const char *digest, int *fd, size_t *size);
 
+/* Removes the file for digest, if there. */
+void fl_files_remove(const char *dir, const char *digest);
+
 #endif

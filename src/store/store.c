@@ -6,6 +6,7 @@
 
 #include "core/embed.h"
 #include "core/time.h"
+#include "store/files.h"
 #include "store/store_int.h"
 
 /* Transactions one commit may carry. Large enough that 64 concurrent
@@ -53,6 +54,7 @@ struct writer {
 struct fl_store {
 	const struct fl_driver *drv;
 	char *target;
+	char *files; /* attachments' folder; NULL: in the database */
 	int sync_full;
 
 	pthread_mutex_t pool_lock;
@@ -299,6 +301,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 		return FL_ENOMEM;
 	s->drv = fl_driver_for(o->target);
 	s->target = strdup(o->target);
+	s->files = o->files && *o->files ? strdup(o->files) : NULL;
 	s->sync_full = o->sync_full;
 	s->pool = o->pool > 0 && o->pool < READERS_MAX ? o->pool : READERS_MAX;
 	pthread_mutex_init(&s->pool_lock, NULL);
@@ -307,7 +310,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	pthread_cond_init(&s->q_cond, NULL);
 	s->nwriters = !s->drv->races ? 1 : o->writers == 0 ? 4
 		      : o->writers < WRITERS_MAX ? o->writers : WRITERS_MAX;
-	if (!s->target) {
+	if (!s->target || (o->files && *o->files && !s->files)) {
 		rc = FL_ENOMEM;
 		goto fail;
 	}
@@ -333,6 +336,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 fail:
 	stop_writers(s);
 	free(s->target);
+	free(s->files);
 	free(s);
 	return rc;
 }
@@ -351,7 +355,57 @@ void fl_store_free(fl_store *s)
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_cond_destroy(&s->q_cond);
 	free(s->target);
+	free(s->files);
 	free(s);
+}
+
+int fl_store_files_in_db(const fl_store *s)
+{
+	return !s->files;
+}
+
+int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n,
+		      struct fl_err *e)
+{
+	return fl_files_put(s->files, digest, p, n, e);
+}
+
+int fl_store_file_open(fl_store *s, const char *digest, int *fd, size_t *size)
+{
+	return s->files ? fl_files_open(s->files, digest, fd, size) : FL_ENOTFOUND;
+}
+
+struct purge {
+	int64_t before, n;
+	fl_arena arena;
+	char **orphans; /* folder digests no row names any more */
+	size_t norphans;
+};
+
+static int tx_purge(fl_tx *tx, void *arg)
+{
+	struct purge *p = arg;
+	fl_arena_free(&p->arena);
+	fl_arena_init(&p->arena, 0);
+	return fl_store_attachment_purge(tx, p->before, &p->arena, &p->n, &p->orphans,
+					 &p->norphans);
+}
+
+int fl_store_upload_purge(fl_store *s, int64_t before, int64_t *n)
+{
+	struct purge p = {.before = before};
+	int rc;
+
+	fl_arena_init(&p.arena, 0);
+	rc = fl_store_write(s, tx_purge, &p);
+	/* after the commit: a crash before this leaves files no row names,
+	 * which the next purge does not see — harmless, if untidy */
+	for (size_t i = 0; !rc && s->files && i < p.norphans; i++)
+		fl_files_remove(s->files, p.orphans[i]);
+	if (!rc)
+		*n = p.n;
+	fl_arena_free(&p.arena);
+	return rc;
 }
 
 /* Lends a read connection: an idle one, a new one while fewer than pool

@@ -35,6 +35,8 @@ struct fl_store_opts {
 	size_t pool;        /* read connections at most (0: 64) */
 	size_t writers;     /* writer threads where the database takes several
 			     * (PostgreSQL; 0: 4); SQLite has one */
+	const char *files;  /* the folder for attachments' bytes; NULL or "":
+			     * in the database */
 };
 
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e);
@@ -47,6 +49,19 @@ int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
  * failure). Returns FL_EBUSY when the store is closing. */
 int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
 			 void (*done)(void *done_arg, int rc), void *done_arg);
+
+/* Attachments' bytes in the folder (fl_store_opts.files): written and
+ * fsynced under their digest before the row that names them commits;
+ * opened for reading (*fd is the caller's to close). fl_store_files_in_db
+ * says whether there is no folder. */
+int fl_store_files_in_db(const fl_store *s);
+int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n,
+		      struct fl_err *e);
+int fl_store_file_open(fl_store *s, const char *digest, int *fd, size_t *size);
+/* Forgets uploads no comment claimed that came before before: their rows,
+ * their bytes, and folder files no attachment names any more; *n says how
+ * many. At most 1000 a call. */
+int fl_store_upload_purge(fl_store *s, int64_t before, int64_t *n);
 
 /* attachments: x->in_db says whether data goes into the database */
 int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *data, size_t n);

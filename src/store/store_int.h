@@ -15,6 +15,12 @@ struct fl_tx {
 	fl_buf *notes; /* a write's events, delivered after its commit */
 };
 
+/* Deletes up to 1000 unclaimed uploads older than before (rows and
+ * bytes in the database); *orphans gets the digests of folder files no
+ * remaining row names. */
+int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
+			      char ***orphans, size_t *norphans);
+
 /* The driver a store runs on. */
 const struct fl_driver *fl_store_driver(const fl_store *s);
 

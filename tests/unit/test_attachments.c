@@ -1,14 +1,21 @@
-/* Attachment rules and the event hub: plain C, no store, no server. */
+/* Attachment rules and the event hub (plain C), and the purge of unclaimed
+ * uploads on a real store, with its bytes in the database and in a folder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "attachments/attachment.h"
+#include "core/time.h"
 #include "events/hub.h"
+#include "store/store.h"
 
 static void name_is(const char *in, const char *want)
 {
@@ -144,6 +151,108 @@ static void test_hub(void **state)
 	fl_hub_free(h);
 }
 
+struct upload {
+	struct fl_attachment a;
+	const char *bytes;
+	int64_t uploader;
+};
+
+static int tx_user(fl_tx *tx, void *arg)
+{
+	struct fl_user *u = arg;
+	return fl_store_user_insert(tx, u);
+}
+
+static int tx_upload(fl_tx *tx, void *arg)
+{
+	struct upload *u = arg;
+	return fl_store_attachment_insert(tx, &u->a, u->bytes, strlen(u->bytes));
+}
+
+static fl_arena g_arena;
+
+static int tx_exists(fl_tx *tx, void *arg)
+{
+	struct upload *u = arg;
+	struct fl_attachment got;
+	void *p;
+	size_t n;
+	int rc = fl_store_attachment_get(tx, u->a.id, &g_arena, &got);
+	if (!rc && u->a.in_db)
+		rc = fl_store_attachment_data(tx, u->a.id, &g_arena, &p, &n);
+	return rc;
+}
+
+/* Opens a store in a new folder (files: an attachments folder in it). */
+static fl_store *open_store(char *dir, int files, char *folder)
+{
+	struct fl_store_opts o = {0};
+	char db[300];
+	fl_store *s;
+	struct fl_user u = {.role = FL_ROLE_END_USER, .name = "Uploader", .email = "up@example.test",
+			    .locale = "en", .notes = "", .details = "", .tags = "[]", .active = 1};
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/frontline.db", dir);
+	snprintf(folder, 300, "%s/files", dir);
+	o.target = db;
+	o.files = files ? folder : NULL;
+	assert_int_equal(fl_store_open(&s, &o, NULL), 0);
+	u.created_at = u.updated_at = fl_now();
+	assert_int_equal(fl_store_write(s, tx_user, &u), 0);
+	return s;
+}
+
+static struct upload upload(fl_store *s, const char *token, const char *bytes, const char *digest,
+			    int64_t at)
+{
+	struct upload u = {{.token = (char *)token, .uploader_id = 1, .file_name = "f.txt",
+			    .content_type = "text/plain", .size = (int64_t)strlen(bytes),
+			    .digest = (char *)digest, .in_db = fl_store_files_in_db(s),
+			    .created_at = at}, bytes, 1};
+	if (!u.a.in_db)
+		assert_int_equal(fl_store_file_put(s, digest, bytes, strlen(bytes), NULL), 0);
+	assert_int_equal(fl_store_write(s, tx_upload, &u), 0);
+	return u;
+}
+
+static void test_purge(void **state)
+{
+	static const char d1[] = "aa11111111111111111111111111111111111111111111111111111111111111";
+	static const char d2[] = "bb22222222222222222222222222222222222222222222222222222222222222";
+	char dir[64], folder[300], path[400];
+	int64_t n = -1;
+	(void)state;
+
+	for (int files = 0; files <= 1; files++) {
+		fl_store *s;
+		struct upload old, recent, shared;
+		snprintf(dir, sizeof dir, "/tmp/fl-purge-XXXXXX");
+		s = open_store(dir, files, folder);
+		fl_arena_init(&g_arena, 0);
+		old = upload(s, "t-old", "old bytes", d1, 1000);
+		shared = upload(s, "t-shared", "old bytes", d1, 5000); /* the same file, later */
+		recent = upload(s, "t-recent", "new bytes", d2, 9000);
+		/* uploads before 2000: only the oldest */
+		assert_int_equal(fl_store_upload_purge(s, 2000, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(fl_store_read(s, tx_exists, &old), FL_ENOTFOUND);
+		assert_int_equal(fl_store_read(s, tx_exists, &shared), 0);
+		assert_int_equal(fl_store_read(s, tx_exists, &recent), 0);
+		snprintf(path, sizeof path, "%s/aa/%s", folder, d1);
+		/* a file another upload still names stays */
+		assert_int_equal(access(path, F_OK) == 0, files);
+		assert_int_equal(fl_store_upload_purge(s, 6000, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(access(path, F_OK), -1);
+		assert_int_equal(fl_store_read(s, tx_exists, &recent), 0);
+		fl_store_free(s);
+		fl_arena_free(&g_arena);
+		snprintf(path, sizeof path, "rm -rf '%s'", dir);
+		assert_int_equal(system(path), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_hub),
+		cmocka_unit_test(test_purge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
