@@ -267,11 +267,15 @@ CREATE FUNCTION fl_snippet(body text, q tsquery) RETURNS text
 		|| ', MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=…'),
 		chr(3) || chr(4), '<>') $$;
 
+-- Matching and counting read only rowid from the rows the GIN index
+-- finds: body and tsv (kilobytes a row) go out of line, so that those rows
+-- stay narrow (a 15,000-ticket word: 216 ms to read its rowids with them
+-- inline, 41 ms without).
 CREATE TABLE search_fts (
 	rowid BIGINT PRIMARY KEY,
 	body  TEXT NOT NULL,
 	tsv   tsvector NOT NULL
-);
+) WITH (toast_tuple_target = 128);
 CREATE FUNCTION fl_search_fts_tsv() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	NEW.tsv := fl_tsvector(NEW.body);
