@@ -26,7 +26,7 @@ struct fl_attachment {
 	char *file_name;
 	char *content_type; /* as the uploader declared it, cleaned */
 	int64_t size;
-	char *digest;       /* BLAKE2b-256 of the bytes, 64 hex digits */
+	char *digest;       /* SHA-256 of the bytes, 64 hex digits */
 	int in_db;          /* the bytes are in the database, else in the folder */
 	int64_t created_at;
 	int comment_public; /* of the claiming comment (loaded with it) */

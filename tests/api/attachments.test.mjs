@@ -163,14 +163,10 @@ describe('in a shared folder', () => {
 		const { carol } = s.users;
 		const u = await upload(s, 'data.bin', body, { auth: carol });
 		assert.equal(u.status, 201, u.text);
-		const digest = crypto.createHash('blake2b512').update(body).digest('hex'); // not the same hash
-		assert.ok(digest);
-		const subs = await fs.readdir(dir);
-		assert.equal(subs.length, 1);
-		const files = await fs.readdir(path.join(dir, subs[0]));
-		assert.equal(files.length, 1);
-		assert.match(files[0], new RegExp(`^${subs[0]}[0-9a-f]{62}$`));
-		assert.deepEqual(await fs.readFile(path.join(dir, subs[0], files[0])), body);
+		const digest = crypto.createHash('sha256').update(body).digest('hex');
+		assert.deepEqual(await fs.readdir(dir), [digest.slice(0, 2)]);
+		assert.deepEqual(await fs.readdir(path.join(dir, digest.slice(0, 2))), [digest]);
+		assert.deepEqual(await fs.readFile(path.join(dir, digest.slice(0, 2), digest)), body);
 		const t = await s.ticket({ subject: 'Folder', comment: { body: 'file', uploads: [u.json.upload.token] } }, { auth: carol });
 		assert.ok(t.id);
 		const d = await download(s, u.json.upload.attachment.id, carol);
@@ -178,7 +174,7 @@ describe('in a shared folder', () => {
 		// the same bytes again are stored once
 		const again = await upload(s, 'copy.bin', body, { auth: carol });
 		assert.equal(again.status, 201);
-		assert.equal((await fs.readdir(path.join(dir, subs[0]))).length, 1);
+		assert.deepEqual(await fs.readdir(path.join(dir, digest.slice(0, 2))), [digest]);
 	});
 
 	it('server exits with code 0 on SIGTERM (no leaks or sanitizer reports)', async () => {

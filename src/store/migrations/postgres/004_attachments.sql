@@ -11,7 +11,7 @@ CREATE TABLE attachments (
 	file_name    TEXT NOT NULL,
 	content_type TEXT NOT NULL,
 	size         BIGINT NOT NULL,
-	digest       TEXT NOT NULL, -- BLAKE2b-256 of the bytes, hex
+	digest       TEXT NOT NULL, -- SHA-256 of the bytes, hex
 	in_db        BIGINT NOT NULL,
 	created_at   BIGINT NOT NULL
 );
