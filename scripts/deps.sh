@@ -22,6 +22,8 @@ need_pc jansson libjansson-dev
 need_pc sqlite3 libsqlite3-dev
 need_pc libsodium libsodium-dev
 need_pc libpq libpq-dev
+need_pc gmime-3.0 libgmime-3.0-dev
+need_pc libcurl libcurl4-openssl-dev
 
 if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_pc cmocka libcmocka-dev

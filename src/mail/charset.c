@@ -1,0 +1,183 @@
+/* Reading text in whatever charset a mail says, or should have said.
+ *
+ * Mail from Ukrainian, Russian and Lithuanian senders still arrives in
+ * windows-1251, KOI8-R/U, ISO-8859-5, windows-1257 and ISO-8859-13, and
+ * now and then labelled wrong or not at all. The declared charset is tried
+ * first; every candidate is scored by how much its reading looks like text
+ * (letters of the alphabets we expect, mostly lower case, no control or
+ * box-drawing characters), and a candidate that reads clearly better
+ * overrules the label. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/str.h"
+#include "mail/mail.h"
+
+static const char *const candidates[] = {
+	"UTF-8", "WINDOWS-1251", "KOI8-U", "KOI8-R", "ISO-8859-5",
+	"WINDOWS-1257", "ISO-8859-13", "ISO-8859-1",
+};
+
+/* Converts with iconv; bytes it cannot read become U+FFFD. NULL when the
+ * charset is unknown to iconv or memory runs out. */
+static char *convert(const char *p, size_t n, const char *charset, fl_arena *a)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+	size_t cap = n * 4 + 16, left_in = n, left_out;
+	char *out, *in = (char *)p, *w;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	out = fl_arena_alloc(a, cap);
+	if (!out) {
+		iconv_close(cd);
+		return NULL;
+	}
+	w = out;
+	left_out = cap - 1;
+	while (left_in > 0) {
+		if (iconv(cd, &in, &left_in, &w, &left_out) != (size_t)-1)
+			break;
+		if ((errno != EILSEQ && errno != EINVAL) || left_out < 3)
+			break;
+		memcpy(w, "\xEF\xBF\xBD", 3); /* U+FFFD, and go on after the byte */
+		w += 3;
+		left_out -= 3;
+		in++;
+		left_in--;
+	}
+	iconv_close(cd);
+	*w = 0;
+	return out;
+}
+
+/* How much s looks like text in our languages: points for letters (more
+ * for lower case); a loss for U+FFFD, control characters and box drawing,
+ * for a word that mixes Latin and Cyrillic letters ("cafй"), and for
+ * Latin-1 letters when they are most of the letters — what Cyrillic read
+ * as Latin-1 looks like ("Ïðèâåò"), unlike French or German. */
+static long score(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long sc = 0, letters = 0, latin1 = 0;
+	int script = 0; /* of the current word: 1 Latin, 2 Cyrillic */
+
+	while (*p) {
+		uint32_t c;
+		size_t len = 1;
+		int sc_of = 0;
+		if (*p < 0x80) {
+			c = *p;
+		} else if ((*p & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+			c = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+			len = 2;
+		} else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+			c = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			len = 3;
+		} else {
+			c = 0xFFFD;
+			while (p[len] && (p[len] & 0xC0) == 0x80)
+				len++;
+		}
+		p += len;
+		if ((c >= 'a' && c <= 'z') || c == 0x105 || c == 0x10D || c == 0x119 ||
+		    c == 0x117 || c == 0x12F || c == 0x161 || c == 0x173 || c == 0x16B ||
+		    c == 0x17E) { /* ą č ę ė į š ų ū ž */
+			sc += 2, sc_of = 1;
+		} else if ((c >= 0x430 && c <= 0x44F) || c == 0x451 || c == 0x456 || c == 0x457 ||
+			   c == 0x454 || c == 0x491) { /* а-я ё і ї є ґ */
+			sc += 2, sc_of = 2;
+		} else if (c >= 'A' && c <= 'Z') {
+			sc += 1, sc_of = 1;
+		} else if (c >= 0x400 && c <= 0x42F) {
+			sc += 1, sc_of = 2;
+		} else if (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7) {
+			latin1++, sc_of = 1;
+		} else if (c == 0xFFFD || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
+			   (c >= 0x80 && c < 0xA0) || (c >= 0x2500 && c <= 0x259F)) {
+			sc -= 6;
+		}
+		if (sc_of) {
+			letters++;
+			if (script && script != sc_of)
+				sc -= 5;
+			script = sc_of;
+		} else {
+			script = 0;
+		}
+	}
+	return sc + (latin1 * 2 < letters ? latin1 : -3 * latin1);
+}
+
+static int is_ascii(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* s with every byte that does not start a valid UTF-8 character (and
+ * every NUL) replaced by U+FFFD: what a converter let through that is not
+ * UTF-8 (overlong forms, surrogates) never reaches a ticket. */
+static char *sanitize(char *s, fl_arena *a)
+{
+	size_t n = s ? strlen(s) : 0, k = 0;
+	char *out;
+
+	if (!s || fl_utf8_valid(s, n))
+		return s;
+	if (!(out = fl_arena_alloc(a, n * 3 + 1)))
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t len = (unsigned char)s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2
+			     : (s[i] & 0xF0) == 0xE0 ? 3 : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
+		if (len && i + len <= n && fl_utf8_valid(s + i, len)) {
+			memcpy(out + k, s + i, len);
+			k += len;
+			i += len;
+		} else {
+			memcpy(out + k, "\xEF\xBF\xBD", 3);
+			k += 3;
+			i++;
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+static char *to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
+{
+	char *best = NULL, *declared = NULL;
+	long best_score = 0, declared_score = 0;
+
+	if (is_ascii(p, n) || (fl_utf8_valid(p, n) && (!charset || !strcasecmp(charset, "utf-8") ||
+							  !strcasecmp(charset, "us-ascii"))))
+		return fl_arena_strndup(a, p, n);
+	if (charset && *charset && (declared = convert(p, n, charset, a)))
+		declared_score = score(declared);
+	/* valid UTF-8 is almost never an accident: trust it over a label */
+	if (fl_utf8_valid(p, n) && memchr(p, 0, n) == NULL)
+		return fl_arena_strndup(a, p, n);
+	for (size_t i = 1; i < sizeof candidates / sizeof *candidates; i++) {
+		char *s = convert(p, n, candidates[i], a);
+		long sc = s ? score(s) : 0;
+		if (s && (!best || sc > best_score)) {
+			best = s;
+			best_score = sc;
+		}
+	}
+	/* the label stands unless a candidate reads clearly better: a tenth of
+	 * the text's length in points */
+	if (declared && (!best || best_score <= declared_score + (long)n / 10))
+		return declared;
+	return best ? best : fl_arena_strndup(a, "", 0);
+}
+
+char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
+{
+	return sanitize(to_utf8(p, n, charset, a), a);
+}

@@ -1,0 +1,84 @@
+/* E-mail as Frontline reads it: one message, parsed into plain C.
+ *
+ * fl_mail_parse (mime.c, on GMime) turns an RFC 5322 message into a struct
+ * fl_mail: addresses, threading headers, the text to show (converted to
+ * UTF-8 whatever the charset said, or failed to say), the HTML, and the
+ * files. The rest of this header is rules without a library: reading
+ * charsets (charset.c), cutting the quoted history off a reply (quote.c),
+ * telling automatic mail from people's, and finding the ticket a reply
+ * belongs to (inbound.c). */
+#ifndef FL_MAIL_MAIL_H
+#define FL_MAIL_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+#define FL_MAIL_MAX_ADDRS 50  /* To and Cc addresses kept each */
+#define FL_MAIL_MAX_REFS 32   /* References kept (the last ones) */
+#define FL_MAIL_MAX_FILES 50  /* attachments kept */
+#define FL_MAIL_MAX_DEPTH 32  /* MIME nesting followed */
+#define FL_MAIL_MAX_BYTES (50u << 20) /* a whole message */
+
+struct fl_mail_addr {
+	char *name;  /* display name, UTF-8, or NULL */
+	char *email; /* lower case */
+};
+
+struct fl_mail_file {
+	char *file_name;    /* as the message names it (cleaned later) */
+	char *content_type; /* "type/subtype" */
+	char *content_id;   /* for inline images (cid:), or NULL */
+	const char *data;
+	size_t n;
+};
+
+struct fl_mail {
+	struct fl_mail_addr from;
+	struct fl_mail_addr to[FL_MAIL_MAX_ADDRS], cc[FL_MAIL_MAX_ADDRS];
+	size_t nto, ncc;
+	char *reply_to;    /* an address, or NULL */
+	char *subject;     /* UTF-8, "" when none */
+	char *message_id;  /* without <>, or NULL */
+	char *in_reply_to; /* without <>, or NULL */
+	char *refs[FL_MAIL_MAX_REFS];
+	size_t nrefs;
+	int64_t date;      /* Unix seconds, 0 when missing */
+	char *text;        /* the text, UTF-8 (from text/plain, else from the HTML) */
+	char *html;        /* the HTML part, UTF-8, or NULL */
+	struct fl_mail_file files[FL_MAIL_MAX_FILES];
+	size_t nfiles;
+	size_t files_dropped; /* past FL_MAIL_MAX_FILES */
+	int automatic;     /* an auto-reply or bulk mail: never answer it */
+	int report;        /* a delivery status notification (RFC 3464) */
+	int truncated;     /* nesting past FL_MAIL_MAX_DEPTH was not followed */
+};
+
+/* Parses n bytes of an RFC 5322 message; strings and file bytes are copied
+ * into a. FL_EINVAL (e says why) for what is not a message at all: no
+ * From address, nothing but garbage; anything else is read as far as it
+ * goes. */
+int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
+		  struct fl_err *e);
+
+/* Converts n bytes of text in charset (NULL or unknown: guessed) to UTF-8
+ * in a. A label that does not fit the bytes (windows-1251 text sent as
+ * ISO-8859-1, KOI8-R as windows-1251) is overruled by the candidate that
+ * reads best: UTF-8, windows-1251, KOI8-U, KOI8-R, ISO-8859-5,
+ * windows-1257, ISO-8859-13, ISO-8859-1. Never fails for want of a
+ * charset: bytes nothing reads become U+FFFD. NULL only when out of memory. */
+char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a);
+
+/* The new text of a reply: text cut before the first line that starts
+ * quoted history ("On … wrote:", "-----Original Message-----", an Outlook
+ * "From:/Sent:" block, "пишет:", "написав:", "rašė:", or a run of "> "
+ * lines to the end), with trailing blank lines removed. When nothing would
+ * be left, the whole text. Returns a pointer into a (or text itself). */
+char *fl_mail_strip_quotes(char *text, fl_arena *a);
+
+/* The ticket id in a subject's "[#123]" token, or 0. */
+int64_t fl_mail_subject_ticket(const char *subject);
+
+#endif

@@ -1,0 +1,344 @@
+/* Parsing a message with GMime 3 (mail.h, fl_mail_parse): the only file
+ * that includes gmime.h. GMime decodes transfer encodings, RFC 2047
+ * encoded words and RFC 2231 parameters; text is converted to UTF-8 here
+ * (fl_mail_to_utf8), since labels are often wrong. */
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/str.h"
+#include "mail/mail.h"
+
+struct walk {
+	fl_arena *a;
+	struct fl_mail *m;
+	int err;
+	GMimeParserOptions *opts;
+	int in_forward; /* inside a forwarded message: its text only when ours has none */
+};
+
+static void init(void)
+{
+	g_mime_init();
+}
+
+static char *copy(fl_arena *a, const char *z, int *err)
+{
+	char *s;
+	if (!z)
+		return NULL;
+	/* GMime gives UTF-8, but a raw 8-bit header may not be */
+	s = fl_utf8_valid(z, strlen(z)) ? fl_arena_strdup(a, z)
+					: fl_mail_to_utf8(z, strlen(z), NULL, a);
+	if (!s)
+		*err = FL_ENOMEM;
+	return s;
+}
+
+static char *lower(char *s)
+{
+	for (char *p = s; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+/* Fills out (up to max) from an address list, groups flattened. */
+static size_t addresses(struct walk *w, InternetAddressList *list, struct fl_mail_addr *out,
+			size_t max, size_t have)
+{
+	int n = list ? internet_address_list_length(list) : 0;
+
+	for (int i = 0; i < n && have < max; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			have = addresses(w, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+					 out, max, have);
+			continue;
+		}
+		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (!addr || !strchr(addr, '@'))
+			continue;
+		out[have].email = lower(copy(w->a, addr, &w->err));
+		out[have].name = internet_address_get_name(ia) && *internet_address_get_name(ia)
+					 ? copy(w->a, internet_address_get_name(ia), &w->err)
+					 : NULL;
+		have++;
+	}
+	return have;
+}
+
+/* The decoded bytes of a part, in a. */
+static const char *content(struct walk *w, GMimePart *part, size_t *n)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	GMimeStream *mem;
+	GByteArray *ba;
+	char *p;
+
+	*n = 0;
+	if (!dw)
+		return "";
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(dw, mem);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	p = fl_arena_alloc(w->a, ba->len + 1);
+	if (p) {
+		memcpy(p, ba->data, ba->len);
+		p[ba->len] = 0;
+		*n = ba->len;
+	} else {
+		w->err = FL_ENOMEM;
+	}
+	g_object_unref(mem);
+	return p ? p : "";
+}
+
+static void add_file(struct walk *w, GMimeObject *obj, const char *data, size_t n,
+		     const char *fallback_name)
+{
+	struct fl_mail *m = w->m;
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *name = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+	char type[128];
+	struct fl_mail_file *f;
+
+	if (m->nfiles == FL_MAIL_MAX_FILES) {
+		m->files_dropped++;
+		return;
+	}
+	f = &m->files[m->nfiles++];
+	snprintf(type, sizeof type, "%s/%s", ct ? g_mime_content_type_get_media_type(ct) : "application",
+		 ct ? g_mime_content_type_get_media_subtype(ct) : "octet-stream");
+	f->file_name = copy(w->a, name && *name ? name : fallback_name, &w->err);
+	f->content_type = copy(w->a, lower(type), &w->err);
+	f->content_id = GMIME_IS_PART(obj) ? copy(w->a, g_mime_part_get_content_id(GMIME_PART(obj)),
+						  &w->err)
+					   : NULL;
+	f->data = data;
+	f->n = n;
+}
+
+/* Text of an HTML part, roughly: tags dropped, entities for the few that
+ * matter decoded, blocks on their own lines. For a message with no plain
+ * text; the HTML itself is kept for display. */
+static char *html_to_text(const char *html, fl_arena *a)
+{
+	size_t n = strlen(html), k = 0;
+	char *out = fl_arena_alloc(a, n + 1);
+	const char *p = html;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		if (*p == '<') {
+			const char *end = strchr(p, '>');
+			if (!strncasecmp(p, "<br", 3) || !strncasecmp(p, "<p", 2) ||
+			    !strncasecmp(p, "</p", 3) || !strncasecmp(p, "<div", 4) ||
+			    !strncasecmp(p, "</div", 5))
+				out[k++] = '\n';
+			if (!strncasecmp(p, "<style", 6) || !strncasecmp(p, "<script", 7)) {
+				const char *close = strcasestr(p, !strncasecmp(p, "<style", 6) ? "</style"
+											   : "</script");
+				end = close ? strchr(close, '>') : NULL;
+			}
+			if (!end)
+				break;
+			p = end + 1;
+		} else if (*p == '&') {
+			static const struct {
+				const char *ent, *text;
+			} ents[] = {{"&nbsp;", " "}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
+				    {"&quot;", "\""}, {"&#39;", "'"}};
+			size_t i;
+			for (i = 0; i < sizeof ents / sizeof *ents; i++)
+				if (!strncasecmp(p, ents[i].ent, strlen(ents[i].ent)))
+					break;
+			if (i < sizeof ents / sizeof *ents) {
+				out[k++] = ents[i].text[0];
+				p += strlen(ents[i].ent);
+			} else {
+				out[k++] = *p++;
+			}
+		} else {
+			out[k++] = *p++;
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+static void walk(struct walk *w, GMimeObject *obj, int depth);
+
+static void walk_message(struct walk *w, GMimeMessage *msg, int depth)
+{
+	GMimeObject *body = msg ? g_mime_message_get_mime_part(msg) : NULL;
+	if (body)
+		walk(w, body, depth + 1);
+}
+
+static void walk(struct walk *w, GMimeObject *obj, int depth)
+{
+	struct fl_mail *m = w->m;
+	GMimeContentType *ct;
+	GMimeContentDisposition *disp;
+	int attachment;
+
+	if (depth > FL_MAIL_MAX_DEPTH) {
+		m->truncated = 1;
+		return;
+	}
+	ct = g_mime_object_get_content_type(obj);
+	if (GMIME_IS_MULTIPART(obj)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		if (ct && g_mime_content_type_is_type(ct, "multipart", "report"))
+			m->report = 1;
+		for (int i = 0; i < n; i++)
+			walk(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i), depth + 1);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		/* a forwarded message: its bytes as a file, its text when ours has none */
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		char *raw = inner ? g_mime_object_to_string(GMIME_OBJECT(inner), NULL) : NULL;
+		if (raw) {
+			char *copy_raw = fl_arena_strdup(w->a, raw);
+			if (copy_raw)
+				add_file(w, obj, copy_raw, strlen(copy_raw), "forwarded.eml");
+			g_free(raw);
+		}
+		w->in_forward++;
+		walk_message(w, inner, depth);
+		w->in_forward--;
+		return;
+	}
+	if (!GMIME_IS_PART(obj))
+		return;
+	disp = g_mime_object_get_content_disposition(obj);
+	attachment = disp && g_mime_content_disposition_is_attachment(disp);
+	/* a forward's parts are in its .eml already */
+	if (w->in_forward && (attachment || !ct || !g_mime_content_type_is_type(ct, "text", "*") ||
+			      m->text))
+		return;
+	if (!attachment && ct && g_mime_content_type_is_type(ct, "text", "plain") && !m->text) {
+		size_t n;
+		const char *b = content(w, GMIME_PART(obj), &n);
+		m->text = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"), w->a);
+		if (!m->text)
+			w->err = FL_ENOMEM;
+		return;
+	}
+	if (!attachment && ct && g_mime_content_type_is_type(ct, "text", "html") && !m->html) {
+		size_t n;
+		const char *b = content(w, GMIME_PART(obj), &n);
+		m->html = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"), w->a);
+		if (!m->html)
+			w->err = FL_ENOMEM;
+		return;
+	}
+	{
+		size_t n;
+		const char *b = content(w, GMIME_PART(obj), &n);
+		add_file(w, obj, b, n, "attachment");
+	}
+}
+
+static const char *header(GMimeMessage *msg, const char *name)
+{
+	return g_mime_object_get_header(GMIME_OBJECT(msg), name);
+}
+
+/* Auto-replies and bulk mail (RFC 3834 and the usual signs). */
+static int automatic(GMimeMessage *msg)
+{
+	const char *v;
+	if ((v = header(msg, "Auto-Submitted")) && strncasecmp(v, "no", 2))
+		return 1;
+	if ((v = header(msg, "Precedence")) &&
+	    (strcasestr(v, "bulk") || strcasestr(v, "junk") || strcasestr(v, "list") ||
+	     strcasestr(v, "auto_reply")))
+		return 1;
+	if (header(msg, "X-Auto-Response-Suppress") || header(msg, "List-Id") ||
+	    header(msg, "List-Unsubscribe") || header(msg, "X-Autoreply") ||
+	    header(msg, "X-Autorespond"))
+		return 1;
+	if ((v = header(msg, "Return-Path")) && strstr(v, "<>"))
+		return 1;
+	return 0;
+}
+
+static char *message_id(struct walk *w, const char *raw)
+{
+	char *id, *s;
+	if (!raw)
+		return NULL;
+	id = g_mime_utils_decode_message_id(raw);
+	s = id && *id ? copy(w->a, id, &w->err) : NULL;
+	g_free(id);
+	return s;
+}
+
+int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
+		  struct fl_err *e)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	static const char *fallback[] = {"UTF-8", "windows-1251", NULL};
+	struct walk w = {a, out, 0, NULL, 0};
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeReferences *refs;
+	GDateTime *date;
+	const char *v;
+
+	memset(out, 0, sizeof *out);
+	if (n > FL_MAIL_MAX_BYTES)
+		return fl_err_set(e, FL_ETOOBIG, NULL, NULL, "the message is larger than %u bytes",
+				  FL_MAIL_MAX_BYTES);
+	pthread_once(&once, init);
+	w.opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_fallback_charsets(w.opts, fallback);
+	stream = g_mime_stream_mem_new_with_buffer(raw, n);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	msg = g_mime_parser_construct_message(parser, w.opts);
+	g_object_unref(parser);
+	if (!msg) {
+		g_mime_parser_options_free(w.opts);
+		return fl_err_set(e, FL_EINVAL, NULL, NULL, "this is not an e-mail message");
+	}
+	addresses(&w, g_mime_message_get_from(msg), &out->from, 1, 0);
+	out->nto = addresses(&w, g_mime_message_get_to(msg), out->to, FL_MAIL_MAX_ADDRS, 0);
+	out->ncc = addresses(&w, g_mime_message_get_cc(msg), out->cc, FL_MAIL_MAX_ADDRS, 0);
+	{
+		struct fl_mail_addr rt = {0};
+		if (addresses(&w, g_mime_message_get_reply_to(msg), &rt, 1, 0))
+			out->reply_to = rt.email;
+	}
+	out->subject = copy(a, g_mime_message_get_subject(msg) ? g_mime_message_get_subject(msg) : "",
+			    &w.err);
+	out->message_id = copy(a, g_mime_message_get_message_id(msg), &w.err);
+	out->in_reply_to = message_id(&w, header(msg, "In-Reply-To"));
+	if ((v = header(msg, "References")) && (refs = g_mime_references_parse(w.opts, v))) {
+		int k = g_mime_references_length(refs);
+		for (int i = k > FL_MAIL_MAX_REFS ? k - FL_MAIL_MAX_REFS : 0; i < k; i++)
+			out->refs[out->nrefs++] = copy(a, g_mime_references_get_message_id(refs, i), &w.err);
+		g_mime_references_free(refs);
+	}
+	if ((date = g_mime_message_get_date(msg)))
+		out->date = g_date_time_to_unix(date);
+	out->automatic = automatic(msg);
+	walk_message(&w, msg, 0);
+	g_object_unref(msg);
+	g_mime_parser_options_free(w.opts);
+	if (w.err)
+		return w.err;
+	if (!out->text)
+		out->text = out->html ? html_to_text(out->html, a) : fl_arena_strdup(a, "");
+	if (!out->text)
+		return FL_ENOMEM;
+	if (!out->from.email)
+		return fl_err_set(e, FL_EINVAL, "from", NULL, "the message has no From address");
+	return 0;
+}

@@ -1,0 +1,208 @@
+/* The e-mail parser on the project's fixtures (tests/fixtures/mail, made by
+ * tools/mail_fixtures.py): every charset the channel reads, labelled right,
+ * wrong and not at all; a multipart reply with quoted history, a file named
+ * in RFC 2231 and an inline image; a forward; an auto-reply. Then the rules
+ * without a library: quote stripping and the subject token. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mail/mail.h"
+
+static fl_arena g_a;
+static char *g_raw;
+static size_t g_n;
+
+static int setup(void **state)
+{
+	(void)state;
+	fl_arena_init(&g_a, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fl_arena_free(&g_a);
+	free(g_raw);
+	g_raw = NULL;
+	return 0;
+}
+
+static struct fl_mail parse(const char *name)
+{
+	char path[512];
+	struct fl_mail m;
+	struct fl_err e = {0};
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s.eml", FL_FIXTURES, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	free(g_raw);
+	g_raw = malloc((size_t)n);
+	assert_non_null(g_raw);
+	assert_int_equal(fread(g_raw, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	g_n = (size_t)n;
+	if (fl_mail_parse(g_raw, g_n, &g_a, &m, &e)) {
+		fprintf(stderr, "%s: %s\n", name, e.msg);
+		fail();
+	}
+	return m;
+}
+
+static const char UK[] = "Доброго дня! Прошу повернути кошти за замовлення номер 4411: "
+			 "ґудзик відірвався, їжак і єнот у коробці.";
+static const char RU[] = "Здравствуйте! Посылка пришла разбитой, прошу вернуть деньги за "
+			 "заказ номер 7302. Съёмка приложена.";
+static const char LT[] = "Laba diena, sąskaitą gavau, bet ąžuolinė lentyna atvyko sulūžusi. "
+			 "Prašau grąžinti pinigus už užsakymą Nr. 5520.";
+
+static void text_is(const char *fixture, const char *want, const char *subject)
+{
+	struct fl_mail m = parse(fixture);
+	if (!strstr(m.text, want)) {
+		fprintf(stderr, "%s read as: %s\n", fixture, m.text);
+		fail();
+	}
+	if (subject)
+		assert_string_equal(m.subject, subject);
+	assert_string_equal(m.from.email, "customer@example.test");
+	assert_false(m.automatic);
+}
+
+static void test_charsets_labelled(void **state)
+{
+	(void)state;
+	text_is("uk-koi8u", UK, "Повернення коштів");
+	text_is("uk-utf8", UK, "Повернення коштів");
+	text_is("ru-cp1251", RU, "Разбитая посылка");
+	text_is("ru-koi8r", RU, "Разбитая посылка");
+	text_is("ru-iso88595", RU, "Разбитая посылка");
+	text_is("lt-cp1257", LT, "Sąskaita ir grąžinimas");
+	text_is("lt-iso885913", LT, "Sąskaita ir grąžinimas");
+	text_is("en-latin1", "Bonjour, la cafetière est arrivée cassée. Merci de me rembourser, "
+			     "naïvement vôtre.", "Cafetière cassée");
+}
+
+static void test_charsets_mislabelled_or_missing(void **state)
+{
+	(void)state;
+	text_is("ru-cp1251-as-latin1", RU, NULL);
+	text_is("ru-koi8r-as-cp1251", RU, NULL);
+	text_is("uk-cp1251-unlabelled", UK, NULL);
+	text_is("lt-cp1257-unlabelled", LT, NULL);
+}
+
+static void test_reply_multipart(void **state)
+{
+	struct fl_mail m = parse("ru-reply-multipart");
+	(void)state;
+
+	assert_string_equal(m.from.email, "ivan@example.test");
+	assert_string_equal(m.from.name, "Иван Петров");
+	assert_string_equal(m.subject, "Re: [#42] Разбитая посылка");
+	assert_string_equal(m.message_id, "ru-reply-multipart@example.test");
+	assert_string_equal(m.in_reply_to, "frontline-42-1@frontline.test");
+	assert_int_equal(m.nrefs, 2);
+	assert_string_equal(m.refs[1], "frontline-42-1@frontline.test");
+	assert_int_equal(m.ncc, 2);
+	assert_string_equal(m.cc[0].email, "olena@example.test");
+	assert_string_equal(m.cc[1].email, "boss@example.test");
+	assert_non_null(strstr(m.text, "Спасибо, деньги получил."));
+	assert_non_null(strstr(m.html, "<b>деньги получил</b>"));
+	assert_int_equal(m.nfiles, 2);
+	assert_string_equal(m.files[0].file_name, "Чек №4411.pdf");
+	assert_string_equal(m.files[0].content_type, "application/pdf");
+	assert_int_equal(m.files[0].n, 13);
+	assert_memory_equal(m.files[0].data, "%PDF-1.4 fake", 13);
+	assert_string_equal(m.files[1].content_id, "logo@x");
+	assert_string_equal(m.files[1].content_type, "image/png");
+	assert_int_equal(fl_mail_subject_ticket(m.subject), 42);
+	assert_string_equal(fl_mail_strip_quotes(m.text, &g_a), "Спасибо, деньги получил.");
+}
+
+static void test_forward_and_auto_reply(void **state)
+{
+	struct fl_mail m = parse("lt-forward");
+	(void)state;
+
+	assert_non_null(strstr(m.text, "Persiunčiu laišką."));
+	assert_int_equal(m.nfiles, 1);
+	assert_string_equal(m.files[0].file_name, "forwarded.eml");
+	assert_non_null(strstr(m.files[0].data, "Order 5520"));
+	m = parse("auto-reply");
+	assert_true(m.automatic);
+}
+
+static void test_not_a_message(void **state)
+{
+	struct fl_mail m;
+	struct fl_err e = {0};
+	static const char no_from[] = "Subject: hello\r\n\r\nbody\r\n";
+	static const char garbage[] = "\x01\x02\xff\xfe nothing here";
+	(void)state;
+
+	assert_int_equal(fl_mail_parse(no_from, sizeof no_from - 1, &g_a, &m, &e), FL_EINVAL);
+	assert_string_equal(e.field, "from");
+	assert_int_not_equal(fl_mail_parse(garbage, sizeof garbage - 1, &g_a, &m, &e), 0);
+}
+
+static void strip_is(const char *in, const char *want)
+{
+	char *t = fl_arena_strdup(&g_a, in);
+	assert_string_equal(fl_mail_strip_quotes(t, &g_a), want);
+}
+
+static void test_quotes(void **state)
+{
+	(void)state;
+	strip_is("Thanks!\n\nOn Sun, 22 Nov 2026 at 10:00, Support <s@x> wrote:\n> old", "Thanks!");
+	strip_is("Дякую!\n\n22.11.2026 Підтримка написав:\n> старе", "Дякую!");
+	strip_is("Ačiū.\n\n2026-11-22, Pagalba rašė:\n> sena", "Ačiū.");
+	strip_is("Ок\n\n-----Original Message-----\nFrom: a", "Ок");
+	strip_is("Ок\n\n-----Исходное сообщение-----\nОт: a", "Ок");
+	strip_is("Fine\n\nFrom: Support <s@x>\nSent: Sunday\nTo: me\n\nold", "Fine");
+	strip_is("Fine\n\nFrom: the start of my story, a line\nthat goes on", 
+		 "Fine\n\nFrom: the start of my story, a line\nthat goes on");
+	strip_is("Yes\n> quoted\n> more\n", "Yes");
+	/* answers between quotes stay; only the quoted tail goes */
+	strip_is("> I said\nand I answer here\n> more", "> I said\nand I answer here");
+	strip_is("> only a quote", "> only a quote");
+	strip_is("no quote at all", "no quote at all");
+}
+
+static void test_subject_token(void **state)
+{
+	(void)state;
+	assert_int_equal(fl_mail_subject_ticket("Re: [#123] Refund"), 123);
+	assert_int_equal(fl_mail_subject_ticket("[#] x [#7]"), 7);
+	assert_int_equal(fl_mail_subject_ticket("Order #123"), 0);
+	assert_int_equal(fl_mail_subject_ticket("[#99999999999999999999999]"), 0);
+	assert_int_equal(fl_mail_subject_ticket(""), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_charsets_labelled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charsets_mislabelled_or_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_multipart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forward_and_auto_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quotes, setup, teardown),
+		cmocka_unit_test(test_subject_token),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
