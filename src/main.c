@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"  token create   create an API token for a user\n"
 		"  backup         copy the database while it is in use\n"
 		"  migrate        copy a SQLite store into PostgreSQL, and verify it\n"
+		"  mailgate       deliver one e-mail from an MTA (standard input)\n"
 		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
 		"  version        print the version\n"
 		"\n"
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 		return fl_cmd_token(argc - 1, argv + 1);
 	if (!strcmp(cmd, "backup"))
 		return fl_cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "mailgate"))
+		return fl_cmd_mailgate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "migrate"))
 		return fl_cmd_migrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))

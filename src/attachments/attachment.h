@@ -16,7 +16,7 @@
 #include "users/user.h"
 
 #define FL_ATTACHMENT_NAME_MAX 255 /* bytes of a file name */
-#define FL_COMMENT_MAX_UPLOADS 10
+#define FL_COMMENT_MAX_UPLOADS 50 /* as many as a mail may bring (FL_MAIL_MAX_FILES) */
 
 struct fl_attachment {
 	int64_t id;

@@ -169,6 +169,18 @@ static char *html_to_text(const char *html, fl_arena *a)
 	return out;
 }
 
+/* Line ends as "\n", no white space at the end. */
+static void tidy(char *s)
+{
+	char *w = s;
+	for (const char *p = s; *p; p++)
+		if (!(*p == '\r' && p[1] == '\n'))
+			*w++ = *p;
+	while (w > s && (w[-1] == ' ' || w[-1] == '\t' || w[-1] == '\n' || w[-1] == '\r'))
+		w--;
+	*w = 0;
+}
+
 static void walk(struct walk *w, GMimeObject *obj, int depth);
 
 static void walk_message(struct walk *w, GMimeMessage *msg, int depth)
@@ -338,6 +350,7 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		out->text = out->html ? html_to_text(out->html, a) : fl_arena_strdup(a, "");
 	if (!out->text)
 		return FL_ENOMEM;
+	tidy(out->text);
 	if (!out->from.email)
 		return fl_err_set(e, FL_EINVAL, "from", NULL, "the message has no From address");
 	return 0;

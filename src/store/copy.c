@@ -69,6 +69,7 @@ static const struct table tables[] = {
 			" size, digest, in_db, created_at",
 	 "itiiittitii", "id", 1, 1, 0},
 	{"attachment_data", "attachment_id, data", "ib", "attachment_id", 1, 0, 0},
+	{"mail_messages", "message_id, ticket_id, outbound, created_at", "tiii", "message_id", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -76,6 +76,12 @@ int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id,
 int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			     struct fl_attachment **out, size_t *n);
 
+/* e-mail threading: the ticket a Message-ID (without <>) is on
+ * (FL_ENOTFOUND when none), and recording one */
+int fl_store_mail_ticket(fl_tx *tx, const char *message_id, int64_t *ticket_id);
+int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, int outbound,
+			 int64_t now);
+
 /* Live events. In a write transaction: once it commits, the listener of
  * every node on this database (one on SQLite) gets payload. */
 int fl_store_notify(fl_tx *tx, const char *payload);

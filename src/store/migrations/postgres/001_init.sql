@@ -248,13 +248,17 @@ CREATE FUNCTION fl_tsvector(body text) RETURNS tsvector
 
 -- A query term from the store (pg_fts_term: a quoted word or phrase, ':*'
 -- for a prefix; terms joined by '|'): the words as written, or their stems.
--- Prefixes match the words as written only.
+-- Prefixes match the words as written only, and so does a query whose
+-- stemming drops words (stop words: "only once, please" must not become
+-- "pleas", which would match any polite letter).
 CREATE FUNCTION fl_tsquery(q text) RETURNS tsquery
 	LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN q LIKE '%:*%' THEN to_tsquery('fl_simple', q)
-		ELSE to_tsquery('fl_simple', q) || to_tsquery('pg_catalog.russian', q)
-		     || to_tsquery('pg_catalog.english', q)
-	END $$;
+	SELECT CASE WHEN q LIKE '%:*%' THEN s
+		ELSE s || CASE WHEN numnode(r) = numnode(s) THEN r ELSE ''::tsquery END
+		       || CASE WHEN numnode(e) = numnode(s) THEN e ELSE ''::tsquery END
+	END
+	FROM (SELECT to_tsquery('fl_simple', q) AS s, to_tsquery('pg_catalog.russian', q) AS r,
+		     to_tsquery('pg_catalog.english', q) AS e) x $$;
 
 -- The first match in body with a few words around it, hits between \x01
 -- and \x02 (the store turns them into <em>). ts_headline would drop what

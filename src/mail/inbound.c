@@ -1,0 +1,152 @@
+/* A message becomes a ticket or a comment (mail/inbound.h tells the rules). */
+#include "mail/inbound.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "users/auth.h"
+
+/* The user with address email, created as an end user when there is none. */
+static int person(fl_tx *tx, const struct fl_mail_addr *addr, fl_arena *a, struct fl_user *out,
+		  struct fl_err *e)
+{
+	struct fl_user u = {0};
+	char name[256];
+	int rc = fl_store_user_by_email(tx, addr->email, a, out);
+
+	if (rc != FL_ENOTFOUND)
+		return rc;
+	/* the display name, else the address's local part */
+	if (addr->name && *addr->name)
+		snprintf(name, sizeof name, "%s", addr->name);
+	else
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(addr->email, "@"), addr->email);
+	u.role = FL_ROLE_END_USER;
+	u.name = name;
+	u.email = addr->email;
+	u.created_at = u.updated_at = fl_now();
+	if ((rc = fl_user_create(tx, &u, NULL, e)))
+		return rc;
+	*out = u;
+	out->name = fl_arena_strdup(a, name);
+	return out->name ? 0 : FL_ENOMEM;
+}
+
+/* The ticket a reply names: In-Reply-To, then References newest first,
+ * then the subject's [#id]; 0 when none (or it is deleted). */
+static int thread(fl_tx *tx, const struct fl_mail *m, fl_arena *a, struct fl_ticket *t)
+{
+	int64_t id = 0;
+	int rc = FL_ENOTFOUND;
+
+	if (m->in_reply_to)
+		rc = fl_store_mail_ticket(tx, m->in_reply_to, &id);
+	for (size_t i = m->nrefs; rc == FL_ENOTFOUND && i > 0; i--)
+		rc = fl_store_mail_ticket(tx, m->refs[i - 1], &id);
+	if (rc == FL_ENOTFOUND && (id = fl_mail_subject_ticket(m->subject)) > 0)
+		rc = 0;
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	rc = fl_store_ticket_get(tx, id, a, t);
+	if (rc == FL_ENOTFOUND || (!rc && t->deleted_at))
+		return 0;
+	return rc;
+}
+
+/* At most max characters of s, cut on a character boundary, in a. */
+static const char *cut(const char *s, size_t max, fl_arena *a)
+{
+	size_t k = 0, chars = 0;
+	while (s[k] && chars < max) {
+		k++;
+		while (((unsigned char)s[k] & 0xC0) == 0x80)
+			k++;
+		chars++;
+	}
+	return s[k] ? fl_arena_strndup(a, s, k) : s;
+}
+
+/* Whether user may add to ticket t by mail: its requester, someone CC'd on
+ * it, or an agent. Anyone else naming the ticket may be forging a reply. */
+static int participant(const struct fl_ticket *t, const struct fl_user *u)
+{
+	if (u->role >= FL_ROLE_AGENT || t->requester_id == u->id)
+		return 1;
+	for (size_t i = 0; i < t->nccs; i++)
+		if (t->ccs[i] == u->id)
+			return 1;
+	return 0;
+}
+
+int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
+		   const char *const *tokens, size_t ntokens, fl_arena *a,
+		   struct fl_mail_result *out, struct fl_err *e)
+{
+	struct fl_ticket_patch p = {0};
+	struct fl_ticket t = {0}, made;
+	struct fl_user sender;
+	char external[64];
+	const char *text = m->text;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (m->message_id && (rc = fl_store_mail_ticket(tx, m->message_id, &out->ticket_id)) != FL_ENOTFOUND) {
+		out->duplicate = !rc;
+		return rc;
+	}
+	if ((rc = person(tx, &m->from, a, &sender, e)) || (rc = thread(tx, m, a, &t)))
+		return rc;
+	/* everyone CC'd follows the ticket, as end users if they are new */
+	for (size_t i = 0; i < m->ncc && p.nccs < FL_TICKET_MAX_CCS; i++) {
+		struct fl_user cc;
+		if (!strcmp(m->cc[i].email, m->from.email))
+			continue;
+		if ((rc = person(tx, &m->cc[i], a, &cc, e)))
+			return rc;
+		p.ccs[p.nccs++] = cc.id;
+	}
+	for (size_t i = 0; i < ntokens && i < FL_COMMENT_MAX_UPLOADS; i++)
+		p.uploads[p.nuploads++] = tokens[i];
+	p.comment_public = 1;
+	p.comment_author_id = sender.id;
+	p.channel = FL_CHANNEL_EMAIL;
+	p.has_channel = 1;
+	if (t.id && participant(&t, &sender)) {
+		/* a reply: only what is new, and the customer's answer reopens */
+		text = fl_mail_strip_quotes(m->text, a);
+		p.comment_body = text && *text ? text : "(no text)";
+		if (sender.role == FL_ROLE_END_USER &&
+		    (t.status == FL_STATUS_PENDING || t.status == FL_STATUS_SOLVED))
+			p.has_status = 1, p.status = FL_STATUS_OPEN;
+		/* new CCs join; the ones there stay */
+		for (size_t i = 0; i < t.nccs && p.nccs < FL_TICKET_MAX_CCS; i++)
+			p.ccs[p.nccs++] = t.ccs[i];
+		p.has_ccs = p.nccs > t.nccs;
+		rc = fl_ticket_update(tx, via, t.id, &p, a, &made, e);
+	} else {
+		if (t.id) {
+			/* it names a ticket its sender is no party to: a new ticket,
+			 * which says which one it claimed */
+			snprintf(external, sizeof external, "mail-claimed:%lld", (long long)t.id);
+			p.external_id = external;
+			p.has_external_id = 1;
+			p.tags[p.ntags++] = "mail_unverified_reply";
+			p.has_tags = 1;
+			out->suspicious = 1;
+		}
+		p.subject = m->subject && *m->subject ? cut(m->subject, 250, a) : NULL;
+		p.has_subject = p.subject != NULL;
+		p.requester_id = sender.id;
+		p.has_requester = 1;
+		p.has_ccs = p.nccs > 0;
+		p.comment_body = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
+		rc = fl_ticket_create(tx, via, &p, a, &made, e);
+		out->created = !rc;
+	}
+	if (rc)
+		return rc;
+	out->ticket_id = made.id;
+	out->requester_id = sender.id;
+	return m->message_id ? fl_store_mail_record(tx, m->message_id, made.id, 0, fl_now()) : 0;
+}

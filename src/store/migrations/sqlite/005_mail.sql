@@ -1,0 +1,11 @@
+-- Frontline schema, version 5: e-mail threading. Every message Frontline
+-- received or sent, by Message-ID (without <>), with the ticket it is on:
+-- a reply finds its ticket through In-Reply-To and References, and a
+-- message that comes twice (a retried delivery) is taken once.
+CREATE TABLE mail_messages (
+	message_id TEXT PRIMARY KEY,
+	ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+	outbound   INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX mail_messages_ticket ON mail_messages(ticket_id);
