@@ -33,6 +33,8 @@ if [ "$want" = check ] || [ "$want" = bench ]; then
 	# the PostgreSQL server the tests start (initdb, pg_ctl) and psql
 	need_glob "/usr/lib/postgresql/*/bin/initdb" "postgresql postgresql-contrib"
 	need_cmd psql postgresql-client
+	# the SMTP server the mail tests send to
+	need_glob "/usr/lib/python3/dist-packages/aiosmtpd" python3-aiosmtpd
 	need_glob "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" libclang-rt-14-dev
 fi
 if [ "$want" = bench ]; then

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "mail/outbound.h"
 #include "users/auth.h"
 
-/* The user with address email, created as an end user when there is none. */
-static int person(fl_tx *tx, const struct fl_mail_addr *addr, fl_arena *a, struct fl_user *out,
-		  struct fl_err *e)
+/* The user with address email, created as an end user when there is none
+ * (speaking lang). */
+static int person(fl_tx *tx, const struct fl_mail_addr *addr, const char *lang, fl_arena *a,
+		  struct fl_user *out, struct fl_err *e)
 {
 	struct fl_user u = {0};
 	char name[256];
@@ -23,6 +25,7 @@ static int person(fl_tx *tx, const struct fl_mail_addr *addr, fl_arena *a, struc
 	else
 		snprintf(name, sizeof name, "%.*s", (int)strcspn(addr->email, "@"), addr->email);
 	u.role = FL_ROLE_END_USER;
+	u.locale = (char *)lang;
 	u.name = name;
 	u.email = addr->email;
 	u.created_at = u.updated_at = fl_now();
@@ -95,14 +98,15 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		out->duplicate = !rc;
 		return rc;
 	}
-	if ((rc = person(tx, &m->from, a, &sender, e)) || (rc = thread(tx, m, a, &t)))
+	if ((rc = person(tx, &m->from, fl_mail_language(m->text), a, &sender, e)) ||
+	    (rc = thread(tx, m, a, &t)))
 		return rc;
 	/* everyone CC'd follows the ticket, as end users if they are new */
 	for (size_t i = 0; i < m->ncc && p.nccs < FL_TICKET_MAX_CCS; i++) {
 		struct fl_user cc;
 		if (!strcmp(m->cc[i].email, m->from.email))
 			continue;
-		if ((rc = person(tx, &m->cc[i], a, &cc, e)))
+		if ((rc = person(tx, &m->cc[i], fl_mail_language(m->text), a, &cc, e)))
 			return rc;
 		p.ccs[p.nccs++] = cc.id;
 	}
@@ -144,6 +148,10 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		rc = fl_ticket_create(tx, via, &p, a, &made, e);
 		out->created = !rc;
 	}
+	/* a new request is acknowledged, unless a machine sent it or it may
+	 * be forged */
+	if (!rc && out->created && !m->automatic && !out->suspicious)
+		rc = fl_mail_queue(tx, FL_NOTICE_ACK, made.id, 0);
 	if (rc)
 		return rc;
 	out->ticket_id = made.id;

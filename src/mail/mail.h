@@ -78,6 +78,42 @@ char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
  * be left, the whole text. Returns a pointer into a (or text itself). */
 char *fl_mail_strip_quotes(char *text, fl_arena *a);
 
+/* A message to send. */
+struct fl_mail_out {
+	const char *from, *from_name; /* our address, and the name people see */
+	const char *to[FL_MAIL_MAX_ADDRS + 1];
+	size_t nto;
+	const char *subject;
+	const char *message_id;        /* without <> */
+	const char *in_reply_to;       /* without <>, or NULL */
+	const char *refs[FL_MAIL_MAX_REFS];
+	size_t nrefs;
+	const char *text, *html;       /* UTF-8; html may be NULL */
+	int automatic;                 /* a notification: Auto-Submitted: auto-generated */
+	int64_t date;
+};
+
+/* Writes m as a MIME message (multipart/alternative when there is HTML,
+ * UTF-8, encoded-word subject and names, our Message-ID, In-Reply-To and
+ * References, Reply-To our address) into a. */
+int fl_mail_build(const struct fl_mail_out *m, fl_arena *a, char **out, size_t *n);
+
+/* Sending through an SMTP relay (smtp.c, libcurl). url is smtp://HOST:PORT
+ * or smtps://HOST:PORT (implicit TLS); starttls requires STARTTLS on smtp://;
+ * user and password (NULL: none) for AUTH. FL_EBUSY when the relay cannot
+ * be reached or refuses for now (4xx), FL_EINVAL when it refuses for good. */
+struct fl_smtp {
+	const char *url, *user, *password;
+	int starttls;
+};
+int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *const *rcpt,
+		 size_t nrcpt, const char *data, size_t n, struct fl_err *e);
+
+/* The language of a text, for the notifications its sender gets: "uk" with
+ * Ukrainian letters, "ru" with other Cyrillic, "lt" with Lithuanian
+ * letters, else "en". */
+const char *fl_mail_language(const char *text);
+
 /* The ticket id in a subject's "[#123]" token, or 0. */
 int64_t fl_mail_subject_ticket(const char *subject);
 

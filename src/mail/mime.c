@@ -18,6 +18,8 @@ struct walk {
 	int in_forward; /* inside a forwarded message: its text only when ours has none */
 };
 
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 static void init(void)
 {
 	g_mime_init();
@@ -294,7 +296,6 @@ static char *message_id(struct walk *w, const char *raw)
 int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		  struct fl_err *e)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	static const char *fallback[] = {"UTF-8", "windows-1251", NULL};
 	struct walk w = {a, out, 0, NULL, 0};
 	GMimeStream *stream;
@@ -354,4 +355,76 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 	if (!out->from.email)
 		return fl_err_set(e, FL_EINVAL, "from", NULL, "the message has no From address");
 	return 0;
+}
+
+static GMimePart *text_part(const char *subtype, const char *text)
+{
+	GMimeTextPart *p = g_mime_text_part_new_with_subtype(subtype);
+	g_mime_text_part_set_text(p, text); /* sets charset=utf-8 */
+	g_mime_part_set_content_encoding(GMIME_PART(p), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return GMIME_PART(p);
+}
+
+int fl_mail_build(const struct fl_mail_out *m, fl_arena *a, char **out, size_t *n)
+{
+	GMimeMessage *msg;
+	GMimeObject *body;
+	GMimeFormatOptions *fo;
+	GDateTime *date;
+	char *raw, *refs = NULL;
+	int rc = 0;
+
+	pthread_once(&once, init);
+	msg = g_mime_message_new(TRUE);
+	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, m->from_name, m->from);
+	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO, m->from_name, m->from);
+	for (size_t i = 0; i < m->nto; i++)
+		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, m->to[i]);
+	g_mime_message_set_subject(msg, m->subject, "utf-8");
+	g_mime_message_set_message_id(msg, m->message_id);
+	date = g_date_time_new_from_unix_utc(m->date);
+	g_mime_message_set_date(msg, date);
+	g_date_time_unref(date);
+	if (m->in_reply_to) {
+		char *v = g_strdup_printf("<%s>", m->in_reply_to);
+		g_mime_object_set_header(GMIME_OBJECT(msg), "In-Reply-To", v, NULL);
+		g_free(v);
+	}
+	for (size_t i = 0; i < m->nrefs; i++) {
+		char *v = g_strdup_printf("%s%s<%s>", refs ? refs : "", refs ? " " : "", m->refs[i]);
+		g_free(refs);
+		refs = v;
+	}
+	if (refs) {
+		g_mime_object_set_header(GMIME_OBJECT(msg), "References", refs, NULL);
+		g_free(refs);
+	}
+	if (m->automatic)
+		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-generated", NULL);
+	if (m->html) {
+		GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
+		GMimePart *t = text_part("plain", m->text), *h = text_part("html", m->html);
+		g_mime_multipart_add(alt, GMIME_OBJECT(t));
+		g_mime_multipart_add(alt, GMIME_OBJECT(h));
+		g_object_unref(t);
+		g_object_unref(h);
+		body = GMIME_OBJECT(alt);
+	} else {
+		body = GMIME_OBJECT(text_part("plain", m->text));
+	}
+	g_mime_message_set_mime_part(msg, body);
+	g_object_unref(body);
+	/* SMTP wants CRLF line ends: a relay reads bare LFs as one long line */
+	fo = g_mime_format_options_new();
+	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
+	raw = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
+	g_mime_format_options_free(fo);
+	g_object_unref(msg);
+	if (!raw)
+		return FL_ENOMEM;
+	*n = strlen(raw);
+	if (!(*out = fl_arena_strndup(a, raw, *n)))
+		rc = FL_ENOMEM;
+	g_free(raw);
+	return rc;
 }

@@ -122,3 +122,26 @@ int64_t fl_mail_subject_ticket(const char *subject)
 	}
 	return 0;
 }
+
+const char *fl_mail_language(const char *text)
+{
+	int cyrillic = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
+		/* і ї є ґ (and capitals): U+0404-0407, U+0454-0457, U+0490-0491 */
+		if ((p[0] == 0xD0 && (p[1] == 0x84 || p[1] == 0x86 || p[1] == 0x87)) ||
+		    (p[0] == 0xD1 && (p[1] == 0x94 || p[1] == 0x96 || p[1] == 0x97)) ||
+		    (p[0] == 0xD2 && (p[1] == 0x90 || p[1] == 0x91)))
+			return "uk";
+		if (p[0] == 0xD0 || p[0] == 0xD1)
+			cyrillic = 1;
+		/* ą č ę ė į š ų ū ž: U+0104-0105, 010C-010D, 0116-0119, 012E-012F,
+		 * 0160-0161, 016A-016B, 0172-0173, 017D-017E */
+		if ((p[0] == 0xC4 && ((p[1] >= 0x84 && p[1] <= 0x8D) || (p[1] >= 0x96 && p[1] <= 0x99) ||
+				      p[1] == 0xAE || p[1] == 0xAF)) ||
+		    (p[0] == 0xC5 && (p[1] == 0xA0 || p[1] == 0xA1 || p[1] == 0xAA || p[1] == 0xAB ||
+				      p[1] == 0xB2 || p[1] == 0xB3 || p[1] == 0xBD || p[1] == 0xBE)))
+			return cyrillic ? "ru" : "lt";
+	}
+	return cyrillic ? "ru" : "en";
+}

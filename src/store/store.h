@@ -81,6 +81,10 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 int fl_store_mail_ticket(fl_tx *tx, const char *message_id, int64_t *ticket_id);
 int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, int outbound,
 			 int64_t now);
+/* The ticket's last max Message-IDs, oldest first, and the newest one
+ * received (NULL when none). */
+int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, size_t max,
+			 size_t *n, char **last_in);
 
 /* Live events. In a write transaction: once it commits, the listener of
  * every node on this database (one on SQLite) gets payload. */
@@ -209,6 +213,7 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
 int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
+int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);
 int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 			  const struct fl_page *pg, fl_arena *a,
 			  struct fl_comment **out, size_t *n);

@@ -685,6 +685,17 @@ static int read_comment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	return err;
 }
 
+int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out)
+{
+	static const char sql[] =
+		"SELECT id, ticket_id, author_id, public, body, html_body, channel, created_at"
+		" FROM comments"
+		" WHERE id = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+	return rc ? rc : fl_q_one(tx, st, read_comment, a, out, sizeof *out);
+}
+
 int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 			  const struct fl_page *pg, fl_arena *a,
 			  struct fl_comment **out, size_t *n)

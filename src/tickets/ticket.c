@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "mail/outbound.h"
 #include "store/store.h"
 
 static const char *const status_names[FL_STATUS__MAX] = {
@@ -293,7 +294,7 @@ static int set_status(struct fl_ticket *t, int status, int64_t now)
 
 static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 		       const struct fl_ticket_patch *p, int64_t author, int channel,
-		       int is_public, int64_t now)
+		       int is_public, int64_t now, int64_t *comment_id)
 {
 	struct fl_comment cm = {0};
 	fl_buf html;
@@ -324,6 +325,7 @@ static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 	}
 	if (!rc)
 		event(c, FL_EVENT_COMMENT, is_public ? "public" : "private", NULL, NULL, cm.id);
+	*comment_id = cm.id;
 	return rc ? rc : c->rc;
 }
 
@@ -391,6 +393,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	struct change c = {au, arena, 0, actor, e};
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
+	int64_t comment_id = 0;
 	int rc, is_public;
 
 	if (!au)
@@ -477,7 +480,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (c.rc)
 		return c.rc;
 	rc = add_comment(tx, &c, &t, p, p->comment_author_id ? p->comment_author_id : actor->id,
-			 t.channel, is_public, now);
+			 t.channel, is_public, now, &comment_id);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
@@ -506,11 +509,40 @@ static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
 #define CHANGED(name, now_text, before_text) \
 	event(&c, FL_EVENT_CHANGE, name, now_text, before_text, 0)
 
+/* Mail for the requester about an update (mail/outbound.h): an agent's
+ * public comment is sent as a reply; a ticket solved without one says so. */
+static int tell_requester(struct fl_tx *tx, const struct fl_actor *actor,
+			  const struct fl_ticket_patch *p, const struct fl_ticket *before,
+			  const struct fl_ticket *t, int64_t comment_id)
+{
+	int64_t author = p->comment_author_id ? p->comment_author_id : actor->id;
+	int by_agent = actor->role >= FL_ROLE_AGENT;
+	int rc;
+
+	if (comment_id && author != actor->id) {
+		/* written for someone else (mail in): their role decides */
+		struct fl_user u;
+		fl_arena a;
+		fl_arena_init(&a, 0);
+		rc = fl_store_user_get(tx, author, &a, &u);
+		by_agent = !rc && u.role >= FL_ROLE_AGENT;
+		fl_arena_free(&a);
+		if (rc && rc != FL_ENOTFOUND)
+			return rc;
+	}
+	if (comment_id && by_agent && (p->comment_public || actor->role < FL_ROLE_AGENT))
+		return fl_mail_queue(tx, FL_NOTICE_REPLY, t->id, comment_id);
+	if (before->status < FL_STATUS_SOLVED && t->status == FL_STATUS_SOLVED)
+		return fl_mail_queue(tx, FL_NOTICE_SOLVED, t->id, 0);
+	return 0;
+}
+
 int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e)
 {
 	struct fl_ticket t, before;
+	int64_t comment_id = 0;
 	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
 	struct change c = {au, arena, 0, actor, e};
 	int64_t now = fl_now();
@@ -632,11 +664,13 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (!rc && p->comment_body)
 		rc = add_comment(tx, &c, &t, p,
 				 p->comment_author_id ? p->comment_author_id : actor->id,
-				 au->channel, agent ? p->comment_public : 1, now);
+				 au->channel, agent ? p->comment_public : 1, now, &comment_id);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
 		rc = announce(tx, "ticket.updated", t.id, actor->id, now);
+	if (!rc)
+		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
 	if (!rc)
 		*out = t;
 	return rc;

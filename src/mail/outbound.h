@@ -1,0 +1,30 @@
+/* Mail out: what Frontline writes to customers, through the durable job
+ * queue, so that nothing is lost while the relay is down and nothing is
+ * sent twice on restart (a retry sends the same Message-ID).
+ *
+ * - ack: a ticket that came by mail is acknowledged (never an automatic
+ *   message's, never a forged reply's);
+ * - reply: an agent's public comment goes to the requester and the CC'd
+ *   customers, with the comment's HTML beside its text;
+ * - solved: a ticket set solved without a public reply says so.
+ * Each is queued (fl_mail_queue) in the transaction that makes the change,
+ * and sent by the "mail-send" job through the relay in the mail.* settings
+ * (PUT /api/v2/mail/settings; none set: nothing is sent). Messages thread:
+ * subject "[#id] subject", In-Reply-To the customer's last message,
+ * References the ticket's messages, our Message-ID recorded for the
+ * customer's reply. Notices are in the requester's language (uk, ru, lt,
+ * else en). */
+#ifndef FL_MAIL_OUTBOUND_H
+#define FL_MAIL_OUTBOUND_H
+
+#include "jobs/jobs.h"
+#include "mail/mail.h"
+#include "store/store.h"
+
+enum fl_notice { FL_NOTICE_ACK, FL_NOTICE_REPLY, FL_NOTICE_SOLVED };
+
+int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id);
+/* The "mail-send" job kind. */
+int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
+
+#endif
