@@ -35,6 +35,8 @@ if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_cmd psql postgresql-client
 	# the SMTP server the mail tests send to
 	need_glob "/usr/lib/python3/dist-packages/aiosmtpd" python3-aiosmtpd
+	# the IMAP server the mail tests poll
+	need_glob "/usr/sbin/dovecot" dovecot-imapd
 	need_glob "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" libclang-rt-14-dev
 fi
 if [ "$want" = bench ]; then

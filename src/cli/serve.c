@@ -11,6 +11,7 @@
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "mail/imap.h"
 #include "mail/outbound.h"
 #include "users/auth.h"
 
@@ -55,6 +56,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	if (fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job, FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
+	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) || fl_jobs_start(jobs))
 		goto fail;
 	*out = jobs;

@@ -25,6 +25,7 @@ void fl_config_defaults(struct fl_config *c)
 	snprintf(c->admin_email, sizeof c->admin_email, "admin@frontline.local");
 	c->login_attempts = 10;
 	c->job_lease = 300;
+	c->imap_poll = 60;
 	c->attachment_limit = 20u << 20;
 }
 
@@ -91,6 +92,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 			bad = v[0] != '/' || copy(c->attachments, sizeof c->attachments, v);
 	} else if (!strcmp(key, "attachment_limit")) {
 		bad = parse_size(v, 1024, (size_t)1 << 30, &c->attachment_limit);
+	} else if (!strcmp(key, "imap_poll")) {
+		bad = parse_uint(v, 1, 86400, &c->imap_poll);
 	} else if (!strcmp(key, "job_lease")) {
 		bad = parse_uint(v, 2, 86400, &c->job_lease);
 	} else if (!strcmp(key, "admin_email"))
@@ -190,7 +193,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "sync", "log_requests", "admin_email",
 				     "login_attempts", "public_url", "cookie_secure",
 				     "db", "db_pool", "db_writers", "job_lease", "attachments",
-				     "attachment_limit"};
+				     "attachment_limit", "imap_poll"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

@@ -4,95 +4,40 @@
  *   201 {"ticket_id", "created": true, …}   a new ticket
  *   200 {"ticket_id", "created": false, "duplicate": …, "suspicious": …}
  *   422 what is not a message (no From address, garbage), 413 too large */
-#include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "attachments/attachment.h"
 #include "core/str.h"
-#include "core/time.h"
 #include "http/http.h"
-#include "mail/inbound.h"
-#include "users/auth.h"
-
-struct file {
-	char name[FL_ATTACHMENT_NAME_MAX + 1];
-	char type[128];
-	char digest[65];
-	char token[33];
-};
-
-struct ctx {
-	struct fl_mail m;
-	struct file files[FL_MAIL_MAX_FILES];
-	const char *tokens[FL_MAIL_MAX_FILES];
-	struct fl_mail_result res;
-};
+#include "mail/deliver.h"
 
 static int tx_inbound(fl_tx *tx, struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
-	int64_t seen;
-	int rc;
-
-	/* a message taken before: not its files either */
-	if (c->m.message_id && (rc = fl_store_mail_ticket(tx, c->m.message_id, &seen)) != FL_ENOTFOUND) {
-		c->res = (struct fl_mail_result){.ticket_id = seen, .duplicate = !rc};
-		return rc;
-	}
-	for (size_t i = 0; i < c->m.nfiles; i++) {
-		struct file *f = &c->files[i];
-		struct fl_attachment a = {.token = f->token, .uploader_id = r->actor.id,
-					  .file_name = f->name, .content_type = f->type,
-					  .size = (int64_t)c->m.files[i].n, .digest = f->digest,
-					  .in_db = fl_store_files_in_db(r->store), .created_at = fl_now()};
-		if ((rc = fl_store_attachment_insert(tx, &a, c->m.files[i].data, c->m.files[i].n)))
-			return rc;
-	}
-	return fl_mail_ingest(tx, &r->actor, &c->m, c->tokens, c->m.nfiles, &r->arena, &c->res,
-			      &r->err);
+	return fl_delivery_tx(tx, r->ctx);
 }
 
 static int render(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
-	return fl_req_reply(r, c->res.created ? 201 : 200,
+	struct fl_delivery *d = r->ctx;
+	return fl_req_reply(r, d->res.created ? 201 : 200,
 			    json_pack("{s:I, s:I, s:b, s:b, s:b}", "ticket_id",
-				      (json_int_t)c->res.ticket_id, "requester_id",
-				      (json_int_t)c->res.requester_id, "created", c->res.created,
-				      "duplicate", c->res.duplicate, "suspicious", c->res.suspicious));
+				      (json_int_t)d->res.ticket_id, "requester_id",
+				      (json_int_t)d->res.requester_id, "created", d->res.created,
+				      "duplicate", d->res.duplicate, "suspicious", d->res.suspicious));
 }
 
 static int h_inbound(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
+	struct fl_delivery *d = r->ctx;
 	size_t n;
 	const char *raw = fl_req_body(r, &n);
 	int rc;
 
-	if (!n)
-		return fl_req_fail(r, FL_EINVAL, "message", "Blank", "the body must be an e-mail message");
-	if ((rc = fl_mail_parse(raw, n, &r->arena, &c->m, &r->err)))
+	d->store = r->store;
+	d->via = r->actor;
+	d->arena = &r->arena;
+	d->err = &r->err;
+	if ((rc = fl_delivery_prepare(d, raw, n)))
 		return rc;
-	/* the files: named, typed and hashed as uploads are; bytes to the
-	 * folder before the rows commit */
-	for (size_t i = 0; i < c->m.nfiles; i++) {
-		struct file *f = &c->files[i];
-		const struct fl_mail_file *mf = &c->m.files[i];
-		unsigned char hash[32];
-		struct fl_err ignore = {0};
-		if (fl_attachment_name(mf->file_name ? mf->file_name : "attachment", f->name,
-				       sizeof f->name, &ignore))
-			snprintf(f->name, sizeof f->name, "attachment");
-		fl_attachment_type(mf->content_type, f->type, sizeof f->type);
-		crypto_hash_sha256(hash, (const unsigned char *)mf->data, mf->n);
-		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-		fl_auth_random_hex(f->token, 32);
-		c->tokens[i] = f->token;
-		if (!fl_store_files_in_db(r->store) &&
-		    (rc = fl_store_file_put(r->store, f->digest, mf->data, mf->n, &r->err)))
-			return rc;
-	}
 	return fl_req_write(r, tx_inbound, render);
 }
 
@@ -195,6 +140,6 @@ const struct fl_route fl_mail_routes[] = {
 	{"GET", "/api/v2/mail/settings", h_settings_get, FL_ROLE_ADMIN, 0, sizeof(struct settings)},
 	{"PUT", "/api/v2/mail/settings", h_settings_set, FL_ROLE_ADMIN, 0, sizeof(struct settings)},
 	{"POST", "/api/v2/mail/inbound", h_inbound, FL_ROLE_ADMIN, FL_MAIL_MAX_BYTES,
-	 sizeof(struct ctx), FL_ROUTE_RAW_BODY},
+	 sizeof(struct fl_delivery), FL_ROUTE_RAW_BODY},
 	{0},
 };

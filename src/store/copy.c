@@ -70,6 +70,9 @@ static const struct table tables[] = {
 	 "itiiittitii", "id", 1, 1, 0},
 	{"attachment_data", "attachment_id, data", "ib", "attachment_id", 1, 0, 0},
 	{"mail_messages", "message_id, ticket_id, outbound, created_at", "tiii", "message_id", 1, 0, 0},
+	{"mailboxes", "id, url, username, password, folder, move_to, starttls, owner_id, active,"
+		      " last_polled_at, last_error, created_at, updated_at",
+	 "itttttiiiitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

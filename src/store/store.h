@@ -86,6 +86,22 @@ int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, i
 int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, size_t max,
 			 size_t *n, char **last_in);
 
+/* IMAP mailboxes (mail/imap.h) */
+struct fl_mailbox {
+	int64_t id;
+	char *url, *username, *password, *folder, *move_to; /* move_to: NULL to flag */
+	int starttls, active;
+	int64_t owner_id;
+	int64_t last_polled_at;
+	char *last_error;
+	int64_t created_at, updated_at;
+};
+int fl_store_mailbox_insert(fl_tx *tx, struct fl_mailbox *mb);
+int fl_store_mailbox_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_mailbox **out,
+			  size_t *n);
+int fl_store_mailbox_delete(fl_tx *tx, int64_t id);
+int fl_store_mailbox_polled(fl_tx *tx, int64_t id, int64_t when, const char *error);
+
 /* Live events. In a write transaction: once it commits, the listener of
  * every node on this database (one on SQLite) gets payload. */
 int fl_store_notify(fl_tx *tx, const char *payload);

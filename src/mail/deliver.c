@@ -1,0 +1,62 @@
+/* One message from any door (mail/deliver.h). */
+#include "mail/deliver.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+#include "core/time.h"
+#include "users/auth.h"
+
+int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
+{
+	int rc;
+
+	if (!n)
+		return fl_err_set(d->err, FL_EINVAL, "message", "Blank",
+				  "the body must be an e-mail message");
+	if ((rc = fl_mail_parse(raw, n, d->arena, &d->m, d->err)))
+		return rc;
+	/* named, typed and hashed as uploads are; bytes to the folder before
+	 * the rows that name them commit */
+	for (size_t i = 0; i < d->m.nfiles; i++) {
+		struct fl_delivery_file *f = &d->files[i];
+		const struct fl_mail_file *mf = &d->m.files[i];
+		unsigned char hash[32];
+		struct fl_err ignore = {0};
+		if (fl_attachment_name(mf->file_name ? mf->file_name : "attachment", f->name,
+				       sizeof f->name, &ignore))
+			snprintf(f->name, sizeof f->name, "attachment");
+		fl_attachment_type(mf->content_type, f->type, sizeof f->type);
+		crypto_hash_sha256(hash, (const unsigned char *)mf->data, mf->n);
+		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
+		fl_auth_random_hex(f->token, 32);
+		d->tokens[i] = f->token;
+		if (!fl_store_files_in_db(d->store) &&
+		    (rc = fl_store_file_put(d->store, f->digest, mf->data, mf->n, d->err)))
+			return rc;
+	}
+	return 0;
+}
+
+int fl_delivery_tx(fl_tx *tx, void *arg)
+{
+	struct fl_delivery *d = arg;
+	int64_t seen;
+	int rc;
+
+	/* a message taken before: not its files either */
+	if (d->m.message_id && (rc = fl_store_mail_ticket(tx, d->m.message_id, &seen)) != FL_ENOTFOUND) {
+		d->res = (struct fl_mail_result){.ticket_id = seen, .duplicate = !rc};
+		return rc;
+	}
+	for (size_t i = 0; i < d->m.nfiles; i++) {
+		struct fl_delivery_file *f = &d->files[i];
+		struct fl_attachment a = {.token = f->token, .uploader_id = d->via.id,
+					  .file_name = f->name, .content_type = f->type,
+					  .size = (int64_t)d->m.files[i].n, .digest = f->digest,
+					  .in_db = fl_store_files_in_db(d->store), .created_at = fl_now()};
+		if ((rc = fl_store_attachment_insert(tx, &a, d->m.files[i].data, d->m.files[i].n)))
+			return rc;
+	}
+	return fl_mail_ingest(tx, &d->via, &d->m, d->tokens, d->m.nfiles, d->arena, &d->res, d->err);
+}

@@ -1,0 +1,33 @@
+/* Delivering one raw message, the same way from every door: the inbound
+ * endpoint (mailgate) and IMAP polling. fl_delivery_prepare parses it and
+ * puts its files' bytes in the attachments folder (outside any
+ * transaction); fl_delivery_tx, a write transaction, takes it
+ * (mail/inbound.h), files and all, unless its Message-ID was taken before. */
+#ifndef FL_MAIL_DELIVER_H
+#define FL_MAIL_DELIVER_H
+
+#include "attachments/attachment.h"
+#include "mail/inbound.h"
+
+struct fl_delivery_file {
+	char name[FL_ATTACHMENT_NAME_MAX + 1];
+	char type[128];
+	char digest[65];
+	char token[33];
+};
+
+struct fl_delivery {
+	fl_store *store;
+	struct fl_actor via;  /* who delivers it (an admin: the integration) */
+	fl_arena *arena;
+	struct fl_err *err;
+	struct fl_mail m;
+	struct fl_delivery_file files[FL_MAIL_MAX_FILES];
+	const char *tokens[FL_MAIL_MAX_FILES];
+	struct fl_mail_result res;
+};
+
+int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n);
+int fl_delivery_tx(fl_tx *tx, void *arg);
+
+#endif
