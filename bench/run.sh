@@ -26,6 +26,7 @@
 #   SEARCH_WORDS=...      comma-separated words for the search scenario
 #   SEARCH_EXTRA=         appended to each search URL, e.g. "&per_page=25"
 #   WRK_TIMEOUT=60s       wrk's per-request timeout (a timeout is an error)
+#   MAIL_MESSAGES=5000    messages for the mail ingestion run (bench/mail.mjs; 0 skips)
 #   BENCH_TMPDIR=$TMPDIR  where the temporary data folder goes
 #   KEEP_DATA=0           1: keep the data folder (its path is printed)
 #   FRONTLINE_BIN=build/frontline
@@ -60,6 +61,7 @@ SEARCH_WORDS=${SEARCH_WORDS:-"замовлення,refund,посылка,grąži
 SEARCH_EXTRA=${SEARCH_EXTRA:-}
 WRK_TIMEOUT=${WRK_TIMEOUT:-60s}
 KEEP_DATA=${KEEP_DATA:-0}
+MAIL_MESSAGES=${MAIL_MESSAGES:-5000}
 OUT=$ROOT/bench/out
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -291,6 +293,18 @@ for s in $SCENARIOS; do
 	fi
 done
 
+# --- mail ingestion (after the runs: it adds tickets) ------------------------
+MAIL_JSON=
+if [ "$MAIL_MESSAGES" -gt 0 ]; then
+	log "mail ingestion: $MAIL_MESSAGES messages through /api/v2/mail/inbound"
+	set +e
+	MAIL_JSON=$(node bench/mail.mjs --url "$BASE" --token "$TOKEN" --messages "$MAIL_MESSAGES")
+	[ $? -eq 0 ] || FLAGGED=1
+	set -e
+	echo "$MAIL_JSON" >"$OUT/mail.json"
+	wait_idle
+fi
+
 # --- after the runs: memory, tickets, database size, clean stop -------------
 RSS=$(status_kb VmRSS)
 HWM=$(status_kb VmHWM)
@@ -381,6 +395,15 @@ console.log("");
 console.log("| word | tickets matching | p50 | p95 |");
 console.log("| --- | ---: | ---: | ---: |");
 for (const w of j.words) console.log(`| ${w.word} | ${w.hits} | ${w.p50_ms} ms | ${w.p95_ms} ms |`);' "$SEARCH_JSON"
+		echo
+	fi
+	if [ -n "$MAIL_JSON" ]; then
+		node -e '
+const j = JSON.parse(process.argv[1]);
+console.log(`Mail ingestion (bench/mail.mjs, ${j.concurrency} in flight): **${j.ingest_per_s} messages/s**, ` +
+  `p50 ${j.ingest_p50_ms} ms, p99 ${j.ingest_p99_ms} ms, non-2xx ${j.ingest_non2xx}; ${j.vs_ceiling} % of ` +
+  `GET /livez from the same client (${j.ceiling_per_s}/s). One ${j.big_message_mb} MB message with 5 ` +
+  `attachments: median ${j.big_median_ms} ms, max ${j.big_max_ms} ms.`);' "$MAIL_JSON"
 		echo
 	fi
 	if [ -n "$BUSY_NOTES" ]; then

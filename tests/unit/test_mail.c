@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core/str.h"
 #include "mail/mail.h"
 
 static fl_arena g_a;
@@ -159,6 +160,66 @@ static void test_not_a_message(void **state)
 	assert_int_not_equal(fl_mail_parse(garbage, sizeof garbage - 1, &g_a, &m, &e), 0);
 }
 
+#define HOSTILE_CAP (1 << 20)
+
+/* Appends to raw (HOSTILE_CAP bytes) at *k. */
+static void add(char *raw, size_t *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	*k += (size_t)vsnprintf(raw + *k, HOSTILE_CAP - *k, fmt, ap);
+	va_end(ap);
+	assert_true(*k < HOSTILE_CAP);
+}
+
+/* Parses a message built by the caller. */
+static struct fl_mail parse_raw(const char *raw, size_t n, int want_rc)
+{
+	struct fl_mail m;
+	struct fl_err e = {0};
+	assert_int_equal(fl_mail_parse(raw, n, &g_a, &m, &e), want_rc);
+	return m;
+}
+
+static void test_hostile(void **state)
+{
+	char *raw = malloc(HOSTILE_CAP);
+	size_t k = 0;
+	struct fl_mail m;
+	(void)state;
+
+	assert_non_null(raw);
+	/* nesting 100 multiparts deep: read to the limit, flagged */
+	k = 0;
+	add(raw, &k, "From: deep@example.test\r\nSubject: deep\r\n");
+	for (int i = 0; i < 100; i++)
+		add(raw, &k, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
+	add(raw, &k, "Content-Type: text/plain\r\n\r\ninnermost\r\n");
+	m = parse_raw(raw, k, 0);
+	assert_true(m.truncated);
+	/* three thousand parts: fifty files kept, the rest counted */
+	k = 0;
+	add(raw, &k, "From: many@example.test\r\nSubject: many\r\n"
+				 "Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+				 "--x\r\nContent-Type: text/plain\r\n\r\nthe text\r\n");
+	for (int i = 0; i < 3000; i++)
+		add(raw, &k, "--x\r\nContent-Type: application/octet-stream\r\n"
+					      "Content-Disposition: attachment; filename=\"../../etc/passwd\"\r\n\r\nx\r\n");
+	add(raw, &k, "--x--\r\n");
+	m = parse_raw(raw, k, 0);
+	assert_string_equal(m.text, "the text");
+	assert_int_equal(m.nfiles, FL_MAIL_MAX_FILES);
+	assert_int_equal(m.files_dropped, 3000 - FL_MAIL_MAX_FILES);
+	assert_string_equal(m.files[0].file_name, "../../etc/passwd"); /* cleaned when stored */
+	/* 8-bit garbage in headers: still UTF-8 out */
+	k = 0;
+	add(raw, &k, "From: \xff\xfe <g@example.test>\r\nSubject: \xc0\xc1\xfe\xff ok\r\n\r\nbody");
+	m = parse_raw(raw, k, 0);
+	assert_true(fl_utf8_valid(m.subject, strlen(m.subject)));
+	assert_non_null(strstr(m.subject, "ok"));
+	free(raw);
+}
+
 static void strip_is(const char *in, const char *want)
 {
 	char *t = fl_arena_strdup(&g_a, in);
@@ -201,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reply_multipart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_and_auto_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotes, setup, teardown),
 		cmocka_unit_test(test_subject_token),
 	};
