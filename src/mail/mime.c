@@ -87,7 +87,8 @@ static const char *content(struct walk *w, GMimePart *part, size_t *n)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	p = fl_arena_alloc(w->a, ba->len + 1);
 	if (p) {
-		memcpy(p, ba->data, ba->len);
+		if (ba->len) /* an empty array has no data at all */
+			memcpy(p, ba->data, ba->len);
 		p[ba->len] = 0;
 		*n = ba->len;
 	} else {
