@@ -82,6 +82,47 @@ static int participant(const struct fl_ticket *t, const struct fl_user *u)
 	return 0;
 }
 
+/* A delivery report about a message of ours: an internal note on its
+ * ticket, and the address marked as bouncing (no more mail to it). 1 when
+ * it was one; 0 for a report about nothing we sent. */
+static int bounce(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m, fl_arena *a,
+		  struct fl_mail_result *out, struct fl_err *e)
+{
+	struct fl_ticket_patch p = {0};
+	struct fl_ticket made;
+	char note[700], key[300], when[24];
+	int64_t id;
+	int rc;
+
+	if (!m->report || !m->report_message_id ||
+	    (rc = fl_store_mail_ticket(tx, m->report_message_id, &id)) == FL_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	snprintf(note, sizeof note, "Mail to %s was not delivered (%s).",
+		 m->report_recipient ? m->report_recipient : "the requester",
+		 m->report_status ? m->report_status : "failed");
+	p.comment_body = note;
+	p.comment_public = 0;
+	p.channel = FL_CHANNEL_EMAIL;
+	p.has_channel = 1;
+	if ((rc = fl_ticket_update(tx, via, id, &p, a, &made, e)))
+		return rc;
+	if (m->report_recipient) {
+		snprintf(key, sizeof key, "mail.bouncing:%s", m->report_recipient);
+		snprintf(when, sizeof when, "%lld", (long long)fl_now());
+		if ((rc = fl_store_setting_set(tx, key, when)))
+			return rc;
+	}
+	out->ticket_id = id;
+	out->bounce = 1;
+	return 1;
+}
+
+/* Acknowledgements to one address in an hour at most: two auto-responders
+ * answering each other stop here. */
+#define ACKS_AN_HOUR 5
+
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
 		   const char *const *tokens, size_t ntokens, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e)
@@ -98,6 +139,8 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		out->duplicate = !rc;
 		return rc;
 	}
+	if ((rc = bounce(tx, via, m, a, out, e)))
+		return rc < 0 ? rc : m->message_id ? fl_store_mail_record(tx, m->message_id, out->ticket_id, 0, fl_now()) : 0;
 	if ((rc = person(tx, &m->from, fl_mail_language(m->text), a, &sender, e)) ||
 	    (rc = thread(tx, m, a, &t)))
 		return rc;
@@ -148,10 +191,14 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		rc = fl_ticket_create(tx, via, &p, a, &made, e);
 		out->created = !rc;
 	}
-	/* a new request is acknowledged, unless a machine sent it or it may
-	 * be forged */
-	if (!rc && out->created && !m->automatic && !out->suspicious)
-		rc = fl_mail_queue(tx, FL_NOTICE_ACK, made.id, 0);
+	/* a new request is acknowledged, unless a machine sent it, it may be
+	 * forged, or this address had its share of acknowledgements */
+	if (!rc && out->created && !m->automatic && !out->suspicious) {
+		int64_t recent = 0;
+		rc = fl_store_ticket_recent(tx, sender.id, fl_now() - 3600, &recent);
+		if (!rc && recent <= ACKS_AN_HOUR)
+			rc = fl_mail_queue(tx, FL_NOTICE_ACK, made.id, 0);
+	}
 	if (rc)
 		return rc;
 	out->ticket_id = made.id;

@@ -14,6 +14,12 @@
  *   requester, not CC'd, not an agent) is not added to it: it becomes a new
  *   ticket tagged mail_unverified_reply whose external_id says which ticket
  *   it claimed (mail-claimed:ID), for an agent to judge.
+ * - A delivery report (RFC 3464) about a message Frontline sent becomes an
+ *   internal note on that ticket, and the address is marked as bouncing:
+ *   no more mail goes to it.
+ * - A new request is acknowledged (mail/outbound.h) unless it was
+ *   automatic, may be forged, or its sender had five acknowledgements in
+ *   the last hour (two auto-responders answering each other stop there).
  * The ticket is written by via (the integration that delivered the mail)
  * with the sender as the comment's author, channel email. tokens are
  * uploads via made of the message's files; the comment takes them. */
@@ -30,6 +36,7 @@ struct fl_mail_result {
 	int created;    /* a new ticket */
 	int duplicate;  /* the Message-ID was taken before: nothing changed */
 	int suspicious; /* it claimed a ticket its sender is no party to */
+	int bounce;     /* a delivery report about our mail: a note on ticket_id */
 };
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,

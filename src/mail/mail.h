@@ -53,6 +53,9 @@ struct fl_mail {
 	size_t files_dropped; /* past FL_MAIL_MAX_FILES */
 	int automatic;     /* an auto-reply or bulk mail: never answer it */
 	int report;        /* a delivery status notification (RFC 3464) */
+	char *report_recipient; /* its Final-Recipient address, lower case */
+	char *report_status;    /* its Action, Status and Diagnostic-Code */
+	char *report_message_id; /* the Message-ID of the message it is about */
 	int truncated;     /* nesting past FL_MAIL_MAX_DEPTH was not followed */
 };
 

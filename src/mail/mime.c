@@ -184,6 +184,57 @@ static void tidy(char *s)
 	*w = 0;
 }
 
+/* The value of header name in the text block p (a delivery-status part,
+ * rfc822 headers), without leading white space, in a; NULL when absent. */
+static char *field(const char *p, const char *name, fl_arena *a)
+{
+	size_t n = strlen(name);
+	for (const char *line = p; line && *line;) {
+		const char *end = line + strcspn(line, "\r\n");
+		if ((size_t)(end - line) > n && !strncasecmp(line, name, n) && line[n] == ':') {
+			const char *v = line + n + 1;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			return fl_arena_strndup(a, v, (size_t)(end - v));
+		}
+		line = *end ? end + 1 + (end[0] == '\r' && end[1] == '\n') : NULL;
+	}
+	return NULL;
+}
+
+/* What a delivery report says: who could not be reached, why, and about
+ * which message of ours. */
+static void report_fields(struct walk *w, const char *text, int headers)
+{
+	struct fl_mail *m = w->m;
+	char *v;
+
+	if (headers) {
+		if (!m->report_message_id && (v = field(text, "Message-ID", w->a))) {
+			char *id = g_mime_utils_decode_message_id(v);
+			m->report_message_id = id ? copy(w->a, id, &w->err) : NULL;
+			g_free(id);
+		}
+		return;
+	}
+	if (!m->report_recipient && (v = field(text, "Final-Recipient", w->a))) {
+		char *semi = strchr(v, ';');
+		char *addr = semi ? semi + 1 : v;
+		while (*addr == ' ')
+			addr++;
+		m->report_recipient = lower(addr);
+	}
+	if (!m->report_status) {
+		char *action = field(text, "Action", w->a), *status = field(text, "Status", w->a);
+		char *diag = field(text, "Diagnostic-Code", w->a);
+		size_t n = 64 + (action ? strlen(action) : 0) + (status ? strlen(status) : 0) +
+			   (diag ? strlen(diag) : 0);
+		if ((m->report_status = fl_arena_alloc(w->a, n)))
+			snprintf(m->report_status, n, "%s %s%s%s", action ? action : "failed",
+				 status ? status : "", diag ? ": " : "", diag ? diag : "");
+	}
+}
+
 static void walk(struct walk *w, GMimeObject *obj, int depth);
 
 static void walk_message(struct walk *w, GMimeMessage *msg, int depth)
@@ -217,6 +268,8 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		/* a forwarded message: its bytes as a file, its text when ours has none */
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		char *raw = inner ? g_mime_object_to_string(GMIME_OBJECT(inner), NULL) : NULL;
+		if (m->report && inner && !m->report_message_id && g_mime_message_get_message_id(inner))
+			m->report_message_id = copy(w->a, g_mime_message_get_message_id(inner), &w->err);
 		if (raw) {
 			char *copy_raw = fl_arena_strdup(w->a, raw);
 			if (copy_raw)
@@ -232,6 +285,13 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		return;
 	disp = g_mime_object_get_content_disposition(obj);
 	attachment = disp && g_mime_content_disposition_is_attachment(disp);
+	if (m->report && ct && (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+				g_mime_content_type_is_type(ct, "text", "rfc822-headers"))) {
+		size_t n;
+		const char *b = content(w, GMIME_PART(obj), &n);
+		report_fields(w, b, g_mime_content_type_is_type(ct, "text", "rfc822-headers"));
+		return;
+	}
 	/* a forward's parts are in its .eml already */
 	if (w->in_forward && (attachment || !ct || !g_mime_content_type_is_type(ct, "text", "*") ||
 			      m->text))

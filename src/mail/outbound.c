@@ -92,6 +92,16 @@ static int tx_load(fl_tx *tx, void *arg)
 		    u.role == FL_ROLE_END_USER)
 			o->cc[o->ncc++] = u.email;
 	}
+	{
+		/* no mail to an address that bounced */
+		char key[300], *when = NULL;
+		snprintf(key, sizeof key, "mail.bouncing:%s", o->requester.email ? o->requester.email : "");
+		rc = fl_store_setting_get(tx, key, o->a, &when);
+		if (rc == 0)
+			o->requester.email = NULL;
+		else if (rc != FL_ENOTFOUND)
+			return rc;
+	}
 	if (o->kind == FL_NOTICE_REPLY &&
 	    (rc = fl_store_comment_get(tx, o->comment_id, o->a, &o->c)))
 		return rc;

@@ -229,6 +229,8 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
 int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
+/* Tickets requester opened by mail since since. */
+int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);
 int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 			  const struct fl_page *pg, fl_arena *a,

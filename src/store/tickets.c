@@ -685,6 +685,16 @@ static int read_comment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	return err;
 }
 
+int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n)
+{
+	static const char sql[] =
+		"SELECT COUNT(*)"
+		" FROM tickets"
+		" WHERE requester_id = ? AND created_at >= ? AND channel = ?"
+		"   AND deleted_at IS NULL";
+	return fl_q_int(tx, sql, n, "iii", requester, since, (int64_t)FL_CHANNEL_EMAIL);
+}
+
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out)
 {
 	static const char sql[] =

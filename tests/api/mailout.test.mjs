@@ -122,6 +122,40 @@ it('automatic mail is taken but not acknowledged; solving a ticket says so', asy
 		'the automatic mail was acknowledged');
 });
 
+it('a bounce about our mail becomes an internal note, and the address gets no more mail', async () => {
+	await deliver(eml({ from: 'gone@example.test', id: 'gone1@example.test', subject: 'Will bounce',
+		body: 'Please call me back.' }));
+	const t = await lastTicket();
+	const ack = await smtp.waitFor((m) => m.headers.subject.includes(`[#${t.id}]`));
+	const dsn = 'From: MAILER-DAEMON@relay.test\r\nTo: support@shop.test\r\nSubject: Undelivered Mail Returned to Sender\r\n' +
+		'Message-ID: <dsn1@relay.test>\r\nAuto-Submitted: auto-replied\r\n' +
+		'Content-Type: multipart/report; report-type=delivery-status; boundary="r1"\r\n\r\n' +
+		'--r1\r\nContent-Type: text/plain\r\n\r\nThis is the mail system.\r\n' +
+		'--r1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; relay.test\r\n\r\n' +
+		'Final-Recipient: rfc822; Gone@Example.test\r\nAction: failed\r\nStatus: 5.1.1\r\n' +
+		'Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n' +
+		`--r1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: ${ack.headers['message-id']}\r\nSubject: x\r\n\r\n--r1--\r\n`;
+	const before = (await srv.api('GET', '/api/v2/tickets/count')).json.count.value;
+	await deliver(dsn);
+	assert.equal((await srv.api('GET', '/api/v2/tickets/count')).json.count.value, before, 'the bounce became a ticket');
+	const c = (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments;
+	assert.equal(c.at(-1).public, false);
+	assert.match(c.at(-1).body, /Mail to gone@example\.test was not delivered \(failed 5\.1\.1: smtp; 550 5\.1\.1 user unknown\)/);
+	const r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'Calling back now.' } } }, { auth: agent });
+	assert.equal(r.status, 200, r.text);
+	await new Promise((res) => setTimeout(res, 2500));
+	assert.ok(!(await smtp.messages()).some((m) => /Calling back now/.test(m.text)), 'mail went to a bouncing address');
+});
+
+it('at most five acknowledgements an hour to one address: auto-responder loops stop', async () => {
+	for (let i = 0; i < 8; i++)
+		await deliver(eml({ from: 'loop@example.test', id: `loop${i}@example.test`, subject: `Loop ${i}`,
+			body: `Thank you for your message ${i}.` }));
+	await new Promise((res) => setTimeout(res, 3000));
+	const acks = (await smtp.messages()).filter((m) => m.headers.to === 'loop@example.test');
+	assert.equal(acks.length, 5);
+});
+
 it('server exits with code 0 on SIGTERM (no leaks or sanitizer reports)', async () => {
 	await srv.stop();
 });
