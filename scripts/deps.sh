@@ -24,6 +24,7 @@ need_pc libsodium libsodium-dev
 need_pc libpq libpq-dev
 need_pc gmime-3.0 libgmime-3.0-dev
 need_pc libcurl libcurl4-openssl-dev
+need_pc gumbo libgumbo-dev
 
 if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_pc cmocka libcmocka-dev

@@ -301,7 +301,8 @@ static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 	int rc;
 
 	fl_buf_init(&html, 0);
-	rc = fl_text_to_html(p->comment_body, &html);
+	rc = p->comment_html ? fl_buf_adds(&html, p->comment_html)
+			     : fl_text_to_html(p->comment_body, &html);
 	if (rc) {
 		fl_buf_free(&html);
 		return rc;

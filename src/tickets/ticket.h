@@ -114,6 +114,7 @@ struct fl_ticket_patch {
 	const char *comment_body;
 	int comment_public;
 	int64_t comment_author_id; /* 0: the actor */
+	const char *comment_html;  /* safe HTML to show; NULL: made from the body */
 	/* upload tokens (the actor's) whose files go with the comment */
 	const char *uploads[FL_COMMENT_MAX_UPLOADS];
 	size_t nuploads;

@@ -128,6 +128,9 @@ describe('threads', () => {
 		const cc = await srv.api('GET', `/api/v2/users/${t.collaborator_ids[0]}`);
 		assert.equal(cc.json.user.email, 'olena@example.test');
 		const c = await comments(t.id);
+		// the message's own HTML, made safe, is what the comment shows
+		assert.match(c.at(-1).html_body, /<p>Спасибо, <b>деньги получил<\/b>\.<\/p>/);
+		assert.match(c.at(-1).html_body, /<img src="cid:logo@x">/);
 		const files = c.at(-1).attachments;
 		assert.deepEqual(files.map((f) => f.file_name).sort(), ['attachment', 'Чек №4411.pdf'].sort());
 		const pdf = files.find((f) => f.file_name === 'Чек №4411.pdf');

@@ -244,6 +244,34 @@ static void test_quotes(void **state)
 	strip_is("no quote at all", "no quote at all");
 }
 
+static void html_is(const char *in, const char *want)
+{
+	char *out = fl_mail_sanitize_html(in, &g_a);
+	assert_non_null(out);
+	if (strcmp(out, want)) {
+		fprintf(stderr, "sanitized: %s\nwanted:    %s\n", out, want);
+		fail();
+	}
+}
+
+static void test_sanitize_html(void **state)
+{
+	(void)state;
+	html_is("<p>Спасибо, <b>деньги</b> получил.</p>", "<p>Спасибо, <b>деньги</b> получил.</p>");
+	html_is("<script>alert(1)</script><p onclick=\"x()\" style=\"color:red\">hi</p>", "<p>hi</p>");
+	html_is("<a href=\"javascript:alert(1)\">x</a> <a href=\" https://shop.test/a?b=1&amp;c=2\">y</a>",
+		"<a rel=\"noopener noreferrer nofollow\" target=\"_blank\">x</a> "
+		"<a href=\"https://shop.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">y</a>");
+	html_is("<img src=\"https://tracker.test/p.gif\"><img src=\"cid:logo@x\" alt=\"Лого\">",
+		"<img><img src=\"cid:logo@x\" alt=\"Лого\">");
+	html_is("<iframe src=x>frame</iframe><form><input value=1>text</form>", "text");
+	html_is("<table><tr><td colspan=2 width=9>a &lt; b</td></tr></table>",
+		"<table><tbody><tr><td colspan=\"2\">a &lt; b</td></tr></tbody></table>");
+	html_is("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>");
+	html_is("<svg><script>x</script></svg><style>p{}</style>ok", "ok");
+	assert_null(fl_mail_sanitize_html(NULL, &g_a));
+}
+
 static void test_subject_token(void **state)
 {
 	(void)state;
@@ -264,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sanitize_html, setup, teardown),
 		cmocka_unit_test(test_subject_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

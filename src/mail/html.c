@@ -1,0 +1,142 @@
+/* Mail's HTML, made safe to show (mail.h, fl_mail_sanitize_html): parsed
+ * with gumbo as a browser would, then written out again with only an
+ * allowlist of elements and attributes. Everything else — scripts, styles,
+ * forms, frames, event handlers, style attributes, links that are not
+ * http(s) or mailto — is dropped; the text of dropped elements is kept
+ * except for script, style, head and title. Text and attribute values are
+ * escaped. Images are kept only when they point into the message (cid:),
+ * which the caller maps to the attachment. */
+#include <gumbo.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/str.h"
+#include "mail/mail.h"
+
+#define MAX_DEPTH 64
+#define MAX_HTML (1u << 20) /* bytes of HTML worth showing; past it, the text */
+
+static const GumboTag keep[] = {
+	GUMBO_TAG_P, GUMBO_TAG_BR, GUMBO_TAG_DIV, GUMBO_TAG_SPAN, GUMBO_TAG_B, GUMBO_TAG_STRONG,
+	GUMBO_TAG_I, GUMBO_TAG_EM, GUMBO_TAG_U, GUMBO_TAG_S, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_PRE,
+	GUMBO_TAG_CODE, GUMBO_TAG_UL, GUMBO_TAG_OL, GUMBO_TAG_LI, GUMBO_TAG_A, GUMBO_TAG_H1,
+	GUMBO_TAG_H2, GUMBO_TAG_H3, GUMBO_TAG_H4, GUMBO_TAG_TABLE, GUMBO_TAG_THEAD,
+	GUMBO_TAG_TBODY, GUMBO_TAG_TR, GUMBO_TAG_TD, GUMBO_TAG_TH, GUMBO_TAG_HR, GUMBO_TAG_IMG,
+};
+
+/* Elements whose content is not text anyone should see. */
+static int hidden(GumboTag t)
+{
+	return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_HEAD ||
+	       t == GUMBO_TAG_TITLE || t == GUMBO_TAG_TEMPLATE || t == GUMBO_TAG_NOSCRIPT ||
+	       t == GUMBO_TAG_IFRAME || t == GUMBO_TAG_OBJECT || t == GUMBO_TAG_SVG ||
+	       t == GUMBO_TAG_MATH;
+}
+
+static int kept(GumboTag t)
+{
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		if (keep[i] == t)
+			return 1;
+	return 0;
+}
+
+static int is_void(GumboTag t)
+{
+	return t == GUMBO_TAG_BR || t == GUMBO_TAG_HR || t == GUMBO_TAG_IMG;
+}
+
+/* v without the white space a browser ignores before a URL. */
+static const char *trim(const char *v)
+{
+	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f')
+		v++;
+	return v;
+}
+
+/* A link a browser may follow from our page. */
+static int safe_url(const char *v, int image)
+{
+	v = trim(v);
+	if (image)
+		return !strncasecmp(v, "cid:", 4);
+	return !strncasecmp(v, "http://", 7) || !strncasecmp(v, "https://", 8) ||
+	       !strncasecmp(v, "mailto:", 7);
+}
+
+static void text(fl_buf *b, const char *z)
+{
+	fl_buf_add_html(b, z, strlen(z));
+}
+
+static void walk(fl_buf *b, GumboNode *n, int depth)
+{
+	GumboElement *el;
+	int keep_tag;
+
+	if (depth > MAX_DEPTH)
+		return;
+	if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+	    n->type == GUMBO_NODE_CDATA) {
+		text(b, n->v.text.text);
+		return;
+	}
+	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE &&
+	    n->type != GUMBO_NODE_DOCUMENT)
+		return;
+	if (n->type == GUMBO_NODE_DOCUMENT) {
+		for (unsigned i = 0; i < n->v.document.children.length; i++)
+			walk(b, n->v.document.children.data[i], depth + 1);
+		return;
+	}
+	el = &n->v.element;
+	if (hidden(el->tag))
+		return;
+	keep_tag = kept(el->tag);
+	if (keep_tag) {
+		const char *name = gumbo_normalized_tagname(el->tag);
+		fl_buf_addf(b, "<%s", name);
+		for (unsigned i = 0; i < el->attributes.length; i++) {
+			GumboAttribute *at = el->attributes.data[i];
+			int href = el->tag == GUMBO_TAG_A && !strcasecmp(at->name, "href");
+			int src = el->tag == GUMBO_TAG_IMG && !strcasecmp(at->name, "src");
+			int plain = (el->tag == GUMBO_TAG_IMG && !strcasecmp(at->name, "alt")) ||
+				    ((el->tag == GUMBO_TAG_TD || el->tag == GUMBO_TAG_TH) &&
+				     (!strcasecmp(at->name, "colspan") || !strcasecmp(at->name, "rowspan")));
+			if ((href || src) && !safe_url(at->value, src))
+				continue;
+			if (!href && !src && !plain)
+				continue;
+			fl_buf_addf(b, " %s=\"", at->name);
+			text(b, href || src ? trim(at->value) : at->value);
+			fl_buf_addc(b, '"');
+		}
+		if (el->tag == GUMBO_TAG_A)
+			fl_buf_adds(b, " rel=\"noopener noreferrer nofollow\" target=\"_blank\"");
+		fl_buf_addc(b, '>');
+	}
+	if (!(el->tag == GUMBO_TAG_IMG && keep_tag))
+		for (unsigned i = 0; i < el->children.length; i++)
+			walk(b, el->children.data[i], depth + 1);
+	if (keep_tag && !is_void(el->tag))
+		fl_buf_addf(b, "</%s>", gumbo_normalized_tagname(el->tag));
+}
+
+char *fl_mail_sanitize_html(const char *html, fl_arena *a)
+{
+	GumboOutput *out;
+	fl_buf b;
+	char *s;
+
+	if (!html || strlen(html) > MAX_HTML)
+		return NULL;
+	out = gumbo_parse_with_options(&kGumboDefaultOptions, html, strlen(html));
+	if (!out)
+		return NULL;
+	fl_buf_init(&b, 4u << 20);
+	walk(&b, out->document, 0);
+	gumbo_destroy_output(&kGumboDefaultOptions, out);
+	s = fl_arena_strndup(a, b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	return s;
+}
