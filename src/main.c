@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"  backup         copy the database while it is in use\n"
 		"  migrate        copy a SQLite store into PostgreSQL, and verify it\n"
 		"  mailgate       deliver one e-mail from an MTA (standard input)\n"
+		"  mailbox        add, list or remove the IMAP mailboxes polled\n"
 		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
 		"  version        print the version\n"
 		"\n"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 		return fl_cmd_token(argc - 1, argv + 1);
 	if (!strcmp(cmd, "backup"))
 		return fl_cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "mailbox"))
+		return fl_cmd_mailbox(argc - 1, argv + 1);
 	if (!strcmp(cmd, "mailgate"))
 		return fl_cmd_mailgate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "migrate"))

@@ -30,6 +30,7 @@ int fl_cmd_token(int argc, char **argv);
 int fl_cmd_backup(int argc, char **argv);
 int fl_cmd_migrate(int argc, char **argv);
 int fl_cmd_mailgate(int argc, char **argv);
+int fl_cmd_mailbox(int argc, char **argv);
 int fl_cmd_demo(int argc, char **argv);
 
 /* Creates the first admin on an empty store; prints its e-mail and a

@@ -12,13 +12,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline mailgate --url URL [--token TOKEN]\n"
+		"usage: frontline mailgate --url URL [--token TOKEN] [--queue GROUP]\n"
 		"\n"
 		"Reads one e-mail message (RFC 5322) on standard input and delivers it to\n"
 		"the Frontline server at URL (http://HOST:PORT), which makes it a ticket or\n"
 		"a comment. For Postfix and Exim pipe transports, procmail and fetchmail;\n"
 		"docs/email.md has the Postfix setup. The token is an admin's API token\n"
-		"(--token, else $FRONTLINE_TOKEN).\n"
+		"(--token, else $FRONTLINE_TOKEN). With --queue, a new ticket goes to the\n"
+		"group of that name (one address a group: billing@, returns@).\n"
 		"\n"
 		"Exit status, as an MTA reads it (sysexits.h):\n"
 		"  0   delivered\n"
@@ -77,10 +78,11 @@ int fl_cmd_mailgate(int argc, char **argv)
 	static const struct option opts[] = {
 		{"url", required_argument, 0, 'u'},
 		{"token", required_argument, 0, 't'},
+		{"queue", required_argument, 0, 'q'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
-	const char *url = NULL, *token = getenv("FRONTLINE_TOKEN");
+	const char *url = NULL, *token = getenv("FRONTLINE_TOKEN"), *queue = NULL;
 	struct curl_slist *headers = NULL;
 	struct reply reply = {{0}, 0};
 	char endpoint[1024], auth[256], *msg = NULL;
@@ -93,6 +95,7 @@ int fl_cmd_mailgate(int argc, char **argv)
 		switch (opt) {
 		case 'u': url = optarg; break;
 		case 't': token = optarg; break;
+		case 'q': queue = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE;
 		}
@@ -112,11 +115,16 @@ int fl_cmd_mailgate(int argc, char **argv)
 		fprintf(stderr, "frontline mailgate: out of memory\n");
 		return EX_TEMPFAIL;
 	}
-	snprintf(endpoint, sizeof endpoint, "%.*s/api/v2/mail/inbound",
-		 (int)(strlen(url) - (url[strlen(url) - 1] == '/')), url);
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	curl = curl_easy_init();
+	{
+		char *q = queue ? curl_easy_escape(curl, queue, 0) : NULL;
+		snprintf(endpoint, sizeof endpoint, "%.*s/api/v2/mail/inbound%s%s",
+			 (int)(strlen(url) - (url[strlen(url) - 1] == '/')), url, q ? "?queue=" : "",
+			 q ? q : "");
+		curl_free(q);
+	}
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 	headers = curl_slist_append(headers, auth);
 	headers = curl_slist_append(headers, "Content-Type: message/rfc822");
 	headers = curl_slist_append(headers, "Expect:");

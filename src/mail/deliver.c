@@ -58,5 +58,9 @@ int fl_delivery_tx(fl_tx *tx, void *arg)
 		if ((rc = fl_store_attachment_insert(tx, &a, d->m.files[i].data, d->m.files[i].n)))
 			return rc;
 	}
-	return fl_mail_ingest(tx, &d->via, &d->m, d->tokens, d->m.nfiles, d->arena, &d->res, d->err);
+	if (d->queue && *d->queue &&
+	    (rc = fl_store_group_by_name(tx, d->queue, &d->group_id)) && rc != FL_ENOTFOUND)
+		return rc;
+	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->tokens, d->m.nfiles, d->arena,
+			      &d->res, d->err);
 }

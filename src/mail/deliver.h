@@ -19,12 +19,14 @@ struct fl_delivery_file {
 struct fl_delivery {
 	fl_store *store;
 	struct fl_actor via;  /* who delivers it (an admin: the integration) */
+	const char *queue;    /* the group a new ticket goes to, by name, or NULL */
 	fl_arena *arena;
 	struct fl_err *err;
 	struct fl_mail m;
 	struct fl_delivery_file files[FL_MAIL_MAX_FILES];
 	const char *tokens[FL_MAIL_MAX_FILES];
 	struct fl_mail_result res;
+	int64_t group_id; /* queue's, found in the transaction */
 };
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n);

@@ -124,7 +124,7 @@ static int bounce(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m
 #define ACKS_AN_HOUR 5
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   const char *const *tokens, size_t ntokens, fl_arena *a,
+		   int64_t group_id, const char *const *tokens, size_t ntokens, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e)
 {
 	struct fl_ticket_patch p = {0};
@@ -186,6 +186,8 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		p.has_subject = p.subject != NULL;
 		p.requester_id = sender.id;
 		p.has_requester = 1;
+		p.group_id = group_id;
+		p.has_group = group_id != 0;
 		p.has_ccs = p.nccs > 0;
 		p.comment_body = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
 		/* the message's own HTML, made safe, to show; a reply's would bring

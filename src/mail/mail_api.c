@@ -1,6 +1,7 @@
 /* POST /api/v2/mail/inbound: one RFC 5322 message as the body (what
  * `frontline mailgate` sends for an MTA), made a ticket or a comment
- * (mail/inbound.h). Admins only: it is an integration's endpoint.
+ * (mail/inbound.h), a new ticket in the group named by ?queue=NAME when
+ * there is one. Admins only: it is an integration's endpoint.
  *   201 {"ticket_id", "created": true, …}   a new ticket
  *   200 {"ticket_id", "created": false, "duplicate": …, "suspicious": …}
  *   422 what is not a message (no From address, garbage), 413 too large */
@@ -34,6 +35,7 @@ static int h_inbound(struct fl_req *r)
 
 	d->store = r->store;
 	d->via = r->actor;
+	d->queue = fl_req_arg(r, "queue");
 	d->arena = &r->arena;
 	d->err = &r->err;
 	if ((rc = fl_delivery_prepare(d, raw, n)))

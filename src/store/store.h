@@ -167,6 +167,8 @@ int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
 		      fl_arena *a, struct fl_org **out, size_t *n, int64_t *total);
 int fl_store_group_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out);
 int fl_store_group_insert(fl_tx *tx, struct fl_group *g);
+/* The live group called name; FL_ENOTFOUND when none. */
+int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id);
 int fl_store_group_update(fl_tx *tx, const struct fl_group *g);
 int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
 			struct fl_group **out, size_t *n, int64_t *total);

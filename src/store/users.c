@@ -548,3 +548,12 @@ int fl_store_setting_set(fl_tx *tx, const char *key, const char *value)
 		" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 	return fl_q_exec(tx, sql, "tt", key, value);
 }
+
+int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM agent_groups"
+		" WHERE name = ? AND deleted = 0";
+	return fl_q_int(tx, sql, id, "t", name);
+}

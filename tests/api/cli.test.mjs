@@ -18,11 +18,11 @@ describe('help and version', () => {
 		const r = await runCli(['--help']);
 		assert.equal(r.code, 0, r.stderr);
 		assert.match(r.stdout, /^usage: frontline/m);
-		for (const c of ['serve', 'user add', 'token create', 'backup', 'migrate', 'version'])
+		for (const c of ['serve', 'user add', 'token create', 'backup', 'migrate', 'mailgate', 'mailbox', 'version'])
 			assert.ok(r.stdout.includes(c), c);
 	});
 
-	for (const cmd of [['serve'], ['user', 'add'], ['token', 'create'], ['backup'], ['migrate'], ['demo'], ['version']]) {
+	for (const cmd of [['serve'], ['user', 'add'], ['token', 'create'], ['backup'], ['migrate'], ['mailgate'], ['mailbox'], ['demo'], ['version']]) {
 		it(`\`frontline ${cmd.join(' ')} --help\` exits 0 and prints its usage`, async () => {
 			const r = await runCli([...cmd, '--help']);
 			assert.equal(r.code, 0, r.stderr);

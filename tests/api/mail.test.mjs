@@ -141,6 +141,36 @@ describe('threads', () => {
 	});
 });
 
+describe('queues and the mailbox command', () => {
+	it('--queue puts a new ticket in the group of that name', async () => {
+		const g = await srv.api('POST', '/api/v2/groups', { group: { name: 'Returns' } });
+		assert.equal(g.status, 201, g.text);
+		const r = await runCli(['mailgate', '--url', srv.base, '--token', srv.admin.token, '--queue', 'Returns'],
+			{ input: eml({ id: 'queued@example.test', body: 'Return label, please.' }) });
+		assert.equal(r.code, 0, r.stderr);
+		const s = await srv.api('GET', '/api/v2/search?query=' + encodeURIComponent('"Return label, please"'));
+		assert.equal(s.json.results[0].group_id, g.json.group.id);
+	});
+
+	it('`frontline mailbox` adds, lists and removes mailboxes, owned by an admin', async () => {
+		let r = await runCli(['mailbox', 'add', '--data', srv.dir, '--url', 'imaps://imap.shop.test:993',
+			'--user', 'support@shop.test', '--owner', srv.admin.email], { input: 'secret\n' });
+		assert.equal(r.code, 0, r.stderr);
+		const id = r.stdout.trim();
+		const api = await srv.api('GET', '/api/v2/mail/mailboxes');
+		assert.deepEqual(api.json.mailboxes.map((m) => [String(m.id), m.url]), [[id, 'imaps://imap.shop.test:993']]);
+		r = await runCli(['mailbox', 'list', '--data', srv.dir]);
+		assert.match(r.stdout, new RegExp(`^${id}\timaps://imap.shop.test:993\tsupport@shop.test\tINBOX`));
+		r = await runCli(['mailbox', 'add', '--data', srv.dir, '--url', 'imaps://x:1', '--user', 'u',
+			'--owner', agent.email], { input: 'p\n' });
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /must be an admin/);
+		r = await runCli(['mailbox', 'remove', '--data', srv.dir, id]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual((await srv.api('GET', '/api/v2/mail/mailboxes')).json.mailboxes, []);
+	});
+});
+
 describe('mailgate exit codes', () => {
 	it('75 while the server is down; delivered when the MTA retries after it is back', async () => {
 		const msg = eml({ id: 'retry@example.test', body: 'Sent while you were down.' });
