@@ -21,7 +21,8 @@ export const IMAP_PASSWORD = 'secret';
 function owner() {
 	// root runs dovecot's mail processes as nobody; anyone else as themselves
 	if (process.getuid() !== 0)
-		return { uid: process.getuid(), gid: process.getgid(), name: os.userInfo().username };
+		return { uid: process.getuid(), gid: process.getgid(), name: os.userInfo().username,
+			group: execFileSync('id', ['-gn']).toString().trim() };
 	const id = (flag) => Number(execFileSync('id', [flag, 'nobody']).toString());
 	return { uid: id('-u'), gid: id('-g'), name: 'nobody' };
 }
@@ -37,6 +38,7 @@ export async function startImap() {
 	await fs.chmod(dir, 0o755);
 	await fs.writeFile(path.join(dir, 'passwd'), `${IMAP_USER}:{PLAIN}${IMAP_PASSWORD}\n`);
 	const unprivileged = root ? '' : `default_internal_user = ${who.name}
+default_internal_group = ${who.group}
 default_login_user = ${who.name}
 service imap-login {
   user = ${who.name}
