@@ -91,6 +91,9 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 	if (!c)
 		return FL_ENOMEM;
 	curl_easy_setopt(c, CURLOPT_USERNAME, mb->username);
+	/* nothing but the protocol meant, whatever a stored URL says */
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "imap,imaps");
 	curl_easy_setopt(c, CURLOPT_PASSWORD, mb->password);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);

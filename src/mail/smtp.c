@@ -35,6 +35,9 @@ int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *cons
 	for (size_t i = 0; i < nrcpt; i++)
 		to = curl_slist_append(to, rcpt[i]);
 	curl_easy_setopt(curl, CURLOPT_URL, relay->url);
+	/* nothing but the protocol meant, whatever a stored URL says */
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, sender);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, to);
 	curl_easy_setopt(curl, CURLOPT_READFUNCTION, feed);
