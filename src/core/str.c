@@ -106,6 +106,17 @@ size_t fl_utf8_len(const char *z, size_t n)
 	return count;
 }
 
+size_t fl_utf8_prefix(const char *z, size_t n, size_t max)
+{
+	size_t cut = 0;
+	for (size_t chars = 0; cut < n && chars < max; chars++) {
+		cut++;
+		while (cut < n && ((unsigned char)z[cut] & 0xC0) == 0x80)
+			cut++;
+	}
+	return cut;
+}
+
 void fl_buf_init(fl_buf *b, size_t max)
 {
 	b->p = NULL;

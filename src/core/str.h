@@ -31,6 +31,8 @@ int fl_str_to_i64(fl_str s, int64_t *out);
 bool fl_utf8_valid(const char *p, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t fl_utf8_len(const char *p, size_t n);
+/* Bytes of the first max code points of valid UTF-8 (all n when fewer). */
+size_t fl_utf8_prefix(const char *p, size_t n, size_t max);
 
 typedef struct {
 	char *p;    /* always NUL-terminated once anything was added */

@@ -37,7 +37,11 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 		crypto_hash_sha256(hash, (const unsigned char *)mf->data, mf->n);
 		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
 		fl_auth_random_hex(f->token, 32);
-		d->tokens[i] = f->token;
+		d->rows[i] = (struct fl_attachment){.token = f->token, .uploader_id = d->via.id,
+						    .file_name = f->name, .content_type = f->type,
+						    .size = (int64_t)mf->n, .digest = f->digest,
+						    .in_db = fl_store_files_in_db(d->store),
+						    .created_at = fl_now()};
 		if (!fl_store_files_in_db(d->store) &&
 		    (rc = fl_store_file_put(d->store, f->digest, mf->data, mf->n, d->err)))
 			return rc;
@@ -48,26 +52,10 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 int fl_delivery_tx(fl_tx *tx, void *arg)
 {
 	struct fl_delivery *d = arg;
-	int64_t seen;
 	int rc;
 
-	/* a message taken before: not its files either */
-	if (d->m.message_id && (rc = fl_store_mail_ticket(tx, d->m.message_id, &seen)) != FL_ENOTFOUND) {
-		d->res = (struct fl_mail_result){.ticket_id = seen, .duplicate = !rc};
-		return rc;
-	}
-	for (size_t i = 0; i < d->m.nfiles; i++) {
-		struct fl_delivery_file *f = &d->files[i];
-		struct fl_attachment a = {.token = f->token, .uploader_id = d->via.id,
-					  .file_name = f->name, .content_type = f->type,
-					  .size = (int64_t)d->m.files[i].n, .digest = f->digest,
-					  .in_db = fl_store_files_in_db(d->store), .created_at = fl_now()};
-		if ((rc = fl_store_attachment_insert(tx, &a, d->m.files[i].data, d->m.files[i].n)))
-			return rc;
-	}
 	if (d->queue && *d->queue &&
 	    (rc = fl_store_group_by_name(tx, d->queue, &d->group_id)) && rc != FL_ENOTFOUND)
 		return rc;
-	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->tokens, d->m.nfiles, d->arena,
-			      &d->res, d->err);
+	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->rows, d->arena, &d->res, d->err);
 }

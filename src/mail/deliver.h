@@ -2,7 +2,7 @@
  * endpoint (mailgate) and IMAP polling. fl_delivery_prepare parses it and
  * puts its files' bytes in the attachments folder (outside any
  * transaction); fl_delivery_tx, a write transaction, takes it
- * (mail/inbound.h), files and all, unless its Message-ID was taken before. */
+ * (mail/inbound.h), files and all. */
 #ifndef FL_MAIL_DELIVER_H
 #define FL_MAIL_DELIVER_H
 
@@ -24,7 +24,7 @@ struct fl_delivery {
 	struct fl_err *err;
 	struct fl_mail m;
 	struct fl_delivery_file files[FL_MAIL_MAX_FILES];
-	const char *tokens[FL_MAIL_MAX_FILES];
+	struct fl_attachment rows[FL_MAIL_MAX_FILES]; /* the files as uploads, by token */
 	struct fl_mail_result res;
 	int64_t group_id; /* queue's, found in the transaction */
 };

@@ -136,7 +136,6 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 			rc = FL_ENOMEM;
 			break;
 		}
-		memset(d, 0, sizeof *d);
 		*d = (struct fl_delivery){.store = s, .via = {mb->owner_id, FL_ROLE_ADMIN},
 					  .arena = &a, .err = &why};
 		rc = b.over ? fl_err_set(&why, FL_ETOOBIG, NULL, NULL, "larger than %u bytes",

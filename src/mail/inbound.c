@@ -57,19 +57,6 @@ static int thread(fl_tx *tx, const struct fl_mail *m, fl_arena *a, struct fl_tic
 	return rc;
 }
 
-/* At most max characters of s, cut on a character boundary, in a. */
-static const char *cut(const char *s, size_t max, fl_arena *a)
-{
-	size_t k = 0, chars = 0;
-	while (s[k] && chars < max) {
-		k++;
-		while (((unsigned char)s[k] & 0xC0) == 0x80)
-			k++;
-		chars++;
-	}
-	return s[k] ? fl_arena_strndup(a, s, k) : s;
-}
-
 /* Whether user may add to ticket t by mail: its requester, someone CC'd on
  * it, or an agent. Anyone else naming the ticket may be forging a reply. */
 static int participant(const struct fl_ticket *t, const struct fl_user *u)
@@ -124,14 +111,14 @@ static int bounce(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m
 #define ACKS_AN_HOUR 5
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, const char *const *tokens, size_t ntokens, fl_arena *a,
+		   int64_t group_id, struct fl_attachment *files, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e)
 {
 	struct fl_ticket_patch p = {0};
 	struct fl_ticket t = {0}, made;
 	struct fl_user sender;
 	char external[64];
-	const char *text = m->text;
+	const char *text = m->text, *lang = fl_mail_language(m->text);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -141,7 +128,7 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 	}
 	if ((rc = bounce(tx, via, m, a, out, e)))
 		return rc < 0 ? rc : m->message_id ? fl_store_mail_record(tx, m->message_id, out->ticket_id, 0, fl_now()) : 0;
-	if ((rc = person(tx, &m->from, fl_mail_language(m->text), a, &sender, e)) ||
+	if ((rc = person(tx, &m->from, lang, a, &sender, e)) ||
 	    (rc = thread(tx, m, a, &t)))
 		return rc;
 	/* everyone CC'd follows the ticket, as end users if they are new */
@@ -149,12 +136,15 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		struct fl_user cc;
 		if (!strcmp(m->cc[i].email, m->from.email))
 			continue;
-		if ((rc = person(tx, &m->cc[i], fl_mail_language(m->text), a, &cc, e)))
+		if ((rc = person(tx, &m->cc[i], lang, a, &cc, e)))
 			return rc;
 		p.ccs[p.nccs++] = cc.id;
 	}
-	for (size_t i = 0; i < ntokens && i < FL_COMMENT_MAX_UPLOADS; i++)
-		p.uploads[p.nuploads++] = tokens[i];
+	for (size_t i = 0; i < m->nfiles && i < FL_COMMENT_MAX_UPLOADS; i++) {
+		if ((rc = fl_store_attachment_insert(tx, &files[i], m->files[i].data, m->files[i].n)))
+			return rc;
+		p.uploads[p.nuploads++] = files[i].token;
+	}
 	p.comment_public = 1;
 	p.comment_author_id = sender.id;
 	p.channel = FL_CHANNEL_EMAIL;
@@ -182,7 +172,10 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 			p.has_tags = 1;
 			out->suspicious = 1;
 		}
-		p.subject = m->subject && *m->subject ? cut(m->subject, 250, a) : NULL;
+		p.subject = m->subject && *m->subject
+				    ? fl_arena_strndup(a, m->subject,
+						       fl_utf8_prefix(m->subject, strlen(m->subject), 250))
+				    : NULL;
 		p.has_subject = p.subject != NULL;
 		p.requester_id = sender.id;
 		p.has_requester = 1;

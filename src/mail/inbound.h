@@ -22,8 +22,9 @@
  *   the last hour (two auto-responders answering each other stop there).
  * The ticket is written by via (the integration that delivered the mail)
  * with the sender as the comment's author, channel email; a new ticket goes
- * to group_id when it is not 0. tokens are
- * uploads via made of the message's files; the comment takes them. */
+ * to group_id when it is not 0. files (one for each of m's, with a token)
+ * are stored as via's uploads of the message's files, and the comment
+ * takes them; a duplicate stores none. */
 #ifndef FL_MAIL_INBOUND_H
 #define FL_MAIL_INBOUND_H
 
@@ -41,7 +42,7 @@ struct fl_mail_result {
 };
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, const char *const *tokens, size_t ntokens, fl_arena *a,
+		   int64_t group_id, struct fl_attachment *files, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e);
 
 #endif

@@ -42,8 +42,20 @@ static const char *const kinds[] = {"ack", "reply", "solved"};
 
 int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id)
 {
-	char payload[160];
+	char payload[160], *relay = NULL;
 	int64_t now = fl_now();
+	fl_arena a;
+	int rc;
+
+	/* no relay set up: nothing to queue (a reply must not cost the writer
+	 * a job's three writes for mail that will not go) */
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, "mail.smtp_url", &a, &relay);
+	if (!rc && (!relay || !*relay))
+		rc = FL_ENOTFOUND;
+	fl_arena_free(&a);
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
 
 	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}",
 		 kinds[kind], (long long)ticket_id, (long long)comment_id);
@@ -52,7 +64,6 @@ int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t com
 
 /* Everything the job reads, in one read transaction. */
 struct out {
-	const struct fl_job *job;
 	enum fl_notice kind;
 	int64_t ticket_id, comment_id;
 	fl_arena *a;
@@ -124,7 +135,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
 	const char *kind = json_string_value(json_object_get(p, "kind"));
-	struct out o = {.job = job};
+	struct out o = {0};
 	struct fl_mail_out m = {0};
 	struct fl_smtp relay;
 	const struct words *w;

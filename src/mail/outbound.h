@@ -9,7 +9,7 @@
  * - solved: a ticket set solved without a public reply says so.
  * Each is queued (fl_mail_queue) in the transaction that makes the change,
  * and sent by the "mail-send" job through the relay in the mail.* settings
- * (PUT /api/v2/mail/settings; none set: nothing is sent). Messages thread:
+ * (PUT /api/v2/mail/settings; none set: nothing is queued or sent). Messages thread:
  * subject "[#id] subject", In-Reply-To the customer's last message,
  * References the ticket's messages, our Message-ID recorded for the
  * customer's reply. Notices are in the requester's language (uk, ru, lt,

@@ -333,14 +333,7 @@ static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 /* A subject from the first line of the first comment, at most 80 chars. */
 static char *subject_from(const char *body, fl_arena *a)
 {
-	size_t n = strcspn(body, "\r\n"), cut = 0, chars = 0;
-	while (cut < n && chars < 80) {
-		cut++;
-		while (cut < n && ((unsigned char)body[cut] & 0xC0) == 0x80)
-			cut++;
-		chars++;
-	}
-	return fl_arena_strndup(a, body, cut);
+	return fl_arena_strndup(a, body, fl_utf8_prefix(body, strcspn(body, "\r\n"), 80));
 }
 
 static int validate_subject(const char *s, struct fl_err *e)
