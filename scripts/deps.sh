@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs, from Debian, only what this machine lacks.
-#   scripts/deps.sh build   what `make` needs to build frontline
+#   scripts/deps.sh build   what `make` needs to build frontline (npm packages: tools/web.py)
 #   scripts/deps.sh check   also what `make check` needs (tests, sanitizers, fuzzers)
 #   scripts/deps.sh bench   also what `make bench` needs (wrk)
 # A library counts as present when pkg-config finds it; a tool when it is on PATH.
@@ -25,12 +25,16 @@ need_pc libpq libpq-dev
 need_pc gmime-3.0 libgmime-3.0-dev
 need_pc libcurl libcurl4-openssl-dev
 need_pc gumbo libgumbo-dev
+# the browser apps are bundled from npm packages (web/package-lock.json)
+need_cmd node nodejs
+need_cmd npm npm
 
 if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_pc cmocka libcmocka-dev
 	need_cmd clang clang
-	need_cmd node nodejs
 	need_cmd sqlite3 sqlite3
+	# the browser the end-to-end tests drive (tests/e2e)
+	need_cmd chromium chromium
 	# the PostgreSQL server the tests start (initdb, pg_ctl) and psql
 	need_glob "/usr/lib/postgresql/*/bin/initdb" "postgresql postgresql-contrib"
 	need_cmd psql postgresql-client

@@ -20,7 +20,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: frontline serve [--data DIR] [--db postgres://…] [--listen HOST:PORT]\n"
 		"                       [--config FILE] [--threads N] [--body-limit BYTES]\n"
-		"                       [--quiet]\n"
+		"                       [--web-dir DIR] [--quiet]\n"
 		"\n"
 		"Serves the help desk API on HOST:PORT (default 127.0.0.1:8080) with its\n"
 		"data in DIR (default ./var). An empty store gets a first admin, whose\n"
@@ -34,6 +34,8 @@ static void usage(FILE *f)
 		"  --config FILE       a key = value settings file (FRONTLINE_CONFIG)\n"
 		"  --threads N         HTTP worker threads (FRONTLINE_THREADS, default 4 per core)\n"
 		"  --body-limit BYTES  largest request body (FRONTLINE_BODY_LIMIT, default 1 MiB)\n"
+		"  --web-dir DIR       serve the browser apps from DIR (tools/web.py's output,\n"
+		"                      e.g. build/web) instead of the copy built in (FRONTLINE_WEB_DIR)\n"
 		"  --quiet             no log line per request (FRONTLINE_LOG_REQUESTS=0)\n"
 		"\n"
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
@@ -86,6 +88,7 @@ int fl_cmd_serve(int argc, char **argv)
 		{"threads", required_argument, 0, 't'},
 		{"body-limit", required_argument, 0, 'b'},
 		{"quiet", no_argument, 0, 'q'},
+		{"web-dir", required_argument, 0, 'w'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -108,6 +111,7 @@ int fl_cmd_serve(int argc, char **argv)
 		case 'c': flags.config = optarg; break;
 		case 't': fl_cli_flag(&flags, "threads", optarg); break;
 		case 'b': fl_cli_flag(&flags, "body_limit", optarg); break;
+		case 'w': fl_cli_flag(&flags, "web_dir", optarg); break;
 		case 'q': fl_cli_flag(&flags, "log_requests", "0"); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

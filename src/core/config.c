@@ -94,6 +94,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 		bad = parse_size(v, 1024, (size_t)1 << 30, &c->attachment_limit);
 	} else if (!strcmp(key, "imap_poll")) {
 		bad = parse_uint(v, 1, 86400, &c->imap_poll);
+	} else if (!strcmp(key, "web_dir")) {
+		bad = copy(c->web_dir, sizeof c->web_dir, v);
 	} else if (!strcmp(key, "job_lease")) {
 		bad = parse_uint(v, 2, 86400, &c->job_lease);
 	} else if (!strcmp(key, "admin_email"))
@@ -193,7 +195,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "sync", "log_requests", "admin_email",
 				     "login_attempts", "public_url", "cookie_secure",
 				     "db", "db_pool", "db_writers", "job_lease", "attachments",
-				     "attachment_limit", "imap_poll"};
+				     "attachment_limit", "imap_poll", "web_dir"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

@@ -5,7 +5,7 @@
  * lower-case names below (data, listen, body_limit, threads, sync,
  * log_requests, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
- * attachment_limit, imap_poll); the environment variable for a
+ * attachment_limit, imap_poll, web_dir); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
 #ifndef FL_CORE_CONFIG_H
 #define FL_CORE_CONFIG_H
@@ -21,8 +21,8 @@ struct fl_config {
 	unsigned db_writers;   /* PostgreSQL writer connections (0: 4) */
 	char attachments[512]; /* a folder every node shares; empty: in the database */
 	size_t attachment_limit; /* bytes of one uploaded file */
-	unsigned job_lease;
-	unsigned imap_poll;    /* seconds between polls of the IMAP mailboxes */    /* seconds a job's claim lasts (a dead node's jobs wait this long) */
+	unsigned job_lease;    /* seconds a job's claim lasts (a dead node's jobs wait this long) */
+	unsigned imap_poll;    /* seconds between polls of the IMAP mailboxes */
 	char listen[128];      /* HOST:PORT */
 	size_t body_limit;     /* bytes in a request body */
 	unsigned threads;      /* HTTP worker threads (default: 4 per core) */
@@ -31,6 +31,7 @@ struct fl_config {
 	char admin_email[256]; /* the first admin's e-mail on a new data folder */
 	unsigned login_attempts; /* failed logins per address per minute before 429 */
 	char public_url[256];  /* "https://help.example.com": links in answers; empty: from Host */
+	char web_dir[512];     /* serve the browser apps from here, not the binary (development) */
 	int cookie_secure;     /* 1: session cookie is Secure and __Host- (behind TLS) */
 };
 

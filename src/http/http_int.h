@@ -41,6 +41,11 @@ int fl_metrics_init(struct fl_server *srv);
 void fl_metrics_free(struct fl_server *srv);
 void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us);
 
+/* The browser apps' files (web.c): whether url is theirs (tried after the
+ * API's routes), and the answer for a GET or HEAD of it. */
+int fl_web_owns(const char *url);
+enum MHD_Result fl_web_respond(struct fl_req *r);
+
 json_t *fl_req_error_json(const struct fl_err *e, int code);
 /* Queues resp as r's answer (status r->status) with the headers every
  * answer has and r's own. */

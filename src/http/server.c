@@ -153,8 +153,13 @@ static enum MHD_Result respond(struct fl_req *r)
 
 enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 {
+	int cached = 0;
+
+	for (size_t i = 0; i < r->nheaders; i++)
+		cached |= !strcasecmp(r->headers[i][0], "Cache-Control");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (!cached)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	for (size_t i = 0; i < r->nheaders; i++)
@@ -414,6 +419,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*con_cls = r;
 		srv->inflight++;
 		r->route_index = fl_route_find(method, url, r->id, allow, sizeof allow);
+		if (r->route_index == -1 && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+		    fl_web_owns(url))
+			return fl_web_respond(r);
 		if (r->route_index == -1)
 			return respond_error(r, FL_ENOTFOUND);
 		if (r->route_index == -2) {
