@@ -176,7 +176,9 @@ static enum MHD_Result respond_error(struct fl_req *r, int code)
 	json_decref(r->reply);
 	r->reply = fl_req_error_json(&r->err, code);
 	r->raw = NULL;
-	if (code == FL_EAUTH && !r->via_cookie)
+	/* not to the browser apps (X-Requested-With): a browser would answer
+	 * the challenge with its own password dialog */
+	if (code == FL_EAUTH && !r->via_cookie && !fl_req_header_in(r, "X-Requested-With"))
 		fl_req_header(r, "WWW-Authenticate", "Basic realm=\"Frontline\", charset=\"UTF-8\"");
 	return respond(r);
 }

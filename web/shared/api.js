@@ -23,7 +23,9 @@ export function onExpired(fn) {
 }
 
 export async function api(method, path, body, { raw = false, type } = {}) {
-	const headers = { Accept: 'application/json' };
+	// X-Requested-With: a 401 then comes without a Basic challenge, which
+	// would make the browser ask for a password in its own dialog
+	const headers = { Accept: 'application/json', 'X-Requested-With': 'fetch' };
 	let payload;
 	if (body instanceof Blob) {
 		payload = body;
