@@ -557,3 +557,19 @@ int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id)
 		" WHERE name = ? AND deleted = 0";
 	return fl_q_int(tx, sql, id, "t", name);
 }
+
+int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into)
+{
+	static const char idents[] =
+		"UPDATE user_identities SET user_id = ?, is_primary = 0 WHERE user_id = ?";
+	static const char ccs[] =
+		"INSERT INTO ticket_collaborators (ticket_id, user_id)"
+		" SELECT ticket_id, ? FROM ticket_collaborators"
+		" WHERE user_id = ? AND ticket_id NOT IN"
+		"       (SELECT ticket_id FROM ticket_collaborators WHERE user_id = ?)";
+	static const char drop[] = "DELETE FROM ticket_collaborators WHERE user_id = ?";
+	int rc = fl_q_exec(tx, idents, "ii", into, from);
+	if (!rc)
+		rc = fl_q_exec(tx, ccs, "iii", into, from, into);
+	return rc ? rc : fl_q_exec(tx, drop, "i", from);
+}

@@ -1,4 +1,5 @@
-/* People: names of roles and identity types, e-mail checks, passwords. */
+/* People: names of roles and identity types, e-mail checks, passwords,
+ * merging duplicates. */
 #include "users/user.h"
 
 #include <sodium.h>
@@ -6,7 +7,9 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "search/query.h"
 #include "store/store.h"
+#include "tickets/ticket.h"
 
 static const char *const roles[FL_ROLE__MAX] = {"end-user", "agent", "admin"};
 static const char *const ident_types[FL_IDENT__MAX] = {"email", "phone_number"};
@@ -108,4 +111,42 @@ int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_has
 					  u->phone);
 	}
 	return rc;
+}
+
+int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, int64_t into,
+		  fl_arena *a, struct fl_user *out, struct fl_err *e)
+{
+	struct fl_user src;
+	struct fl_filter f = {0};
+	struct fl_page pg = {FL_SORT_ID, 0, 100, 0, 0, 0, 0};
+	struct fl_ticket_patch p = {.has_requester = 1, .requester_id = into};
+	int rc;
+
+	if (from == into)
+		return fl_err_set(e, FL_EINVAL, "id", "InvalidValue", "id: a person cannot be merged into themselves");
+	if ((rc = fl_store_user_get(tx, from, a, &src)) || (rc = fl_store_user_get(tx, into, a, out)))
+		return rc;
+	if (src.role != FL_ROLE_END_USER || out->role != FL_ROLE_END_USER || !src.active || !out->active)
+		return fl_err_set(e, FL_EINVAL, "id", "InvalidValue",
+				  "id: only active end users can be merged");
+	if (fl_filter_add(&f, FL_F_REQUESTER, FL_OP_EQ, from, NULL, -1))
+		return FL_ENOMEM;
+	/* each round moves what the last one found, so the next finds the rest */
+	for (int round = 0; round < 1000; round++) {
+		struct fl_ticket *found, moved;
+		size_t n;
+		if ((rc = fl_store_ticket_find(tx, &f, &pg, a, &found, &n)))
+			return rc;
+		if (!n)
+			break;
+		for (size_t i = 0; i < n && i < pg.limit; i++)
+			if ((rc = fl_ticket_update(tx, actor, found[i].id, &p, a, &moved, e)))
+				return rc;
+	}
+	if ((rc = fl_store_user_absorb(tx, from, into)))
+		return rc;
+	src.active = 0;
+	src.email = NULL; /* the address is the other person's now */
+	src.updated_at = fl_now();
+	return fl_store_user_update(tx, &src);
 }

@@ -89,4 +89,11 @@ int fl_password_verify(const char *hash, const char *password);
 int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
 		   struct fl_err *e);
 
+/* Merges end user from into end user into, as actor: every ticket from
+ * requested moves to into (an audit each, so the trail says who did it),
+ * from's e-mail addresses, phone numbers and CCs become into's, and from is
+ * deactivated. *out gets into. */
+int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, int64_t into,
+		  fl_arena *a, struct fl_user *out, struct fl_err *e);
+
 #endif

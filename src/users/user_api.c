@@ -474,6 +474,76 @@ static int render_user_list(struct fl_req *r)
 	return fl_req_reply(r, 200, o);
 }
 
+/* GET /api/v2/users/show_many?ids=1,2,3: at most 100 people, those that
+ * exist (and are active, for agents), in the order asked. */
+static int tx_user_many(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		int rc = fl_store_user_get(tx, c->users[i].id, &r->arena, &c->users[k]);
+		if (rc == FL_ENOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (c->users[k].active || r->actor.role == FL_ROLE_ADMIN)
+			k++;
+	}
+	c->n = k;
+	return 0;
+}
+
+static int render_user_many(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list, fl_user_json(r, &c->users[i]));
+	return reply_one(r, 200, "users", list);
+}
+
+static int h_user_many(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	const char *ids = fl_req_arg(r, "ids");
+
+	if (!(c->users = fl_arena_alloc(&r->arena, 100 * sizeof *c->users)))
+		return FL_ENOMEM;
+	for (const char *p = ids; p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (c->n == 100)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most 100 ids");
+		if (fl_str_to_i64((fl_str){p, n}, &c->users[c->n].id) || c->users[c->n].id <= 0)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
+					   "ids must be comma-separated user ids");
+		c->n++;
+		p += n + (p[n] == ',');
+	}
+	if (!c->n)
+		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
+	return fl_req_read(r, tx_user_many, render_user_many);
+}
+
+/* PUT /api/v2/users/{id}/merge {"user": {"id": INTO}}: id's tickets,
+ * addresses and CCs move to INTO, and id is deactivated; 200 with INTO. */
+static int tx_user_merge(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_user_merge(tx, &r->actor, r->id[0], c->user.id, &r->arena, &c->user, &r->err);
+}
+
+static int h_user_merge(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *v = object_arg(r, "user"), *into = v ? json_object_get(v, "id") : NULL;
+	if (!v)
+		return FL_EMALFORMED;
+	if (!json_is_integer(into) || json_integer_value(into) <= 0)
+		return fl_req_fail(r, FL_EINVAL, "id", "InvalidValue", "id: the id of the person to merge into");
+	c->user.id = json_integer_value(into);
+	return fl_req_write(r, tx_user_merge, render_user_changed);
+}
+
 /* Users search as GET /api/v2/search does for type:user (search_api.c). */
 /* For other domains' handlers (search): allocates this domain's state. */
 static struct ctx *own_ctx(struct fl_req *r)
@@ -1165,6 +1235,8 @@ const struct fl_route fl_user_routes[] = {
 	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/show_many", h_user_many, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/users/{id}/merge", h_user_merge, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/{id}", h_user_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/users/{id}", h_user_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/users/{id}", h_user_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
