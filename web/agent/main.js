@@ -1,2 +1,157 @@
-import { html, render } from '../shared/html.js';
-render(html`<p>Frontline workspace</p>`, document.getElementById('app'));
+// The agent workspace: sign-in, then the shell (top bar, queues, the page
+// the path names), live updates and the keyboard.
+import { html, render, useEffect, useRef, useState } from '../shared/html.js';
+import { get, session, signOut, onExpired } from '../shared/api.js';
+import { t, pickLocale, setLocale, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
+import catalogs from './locales.js';
+import { navigate, useRoute, linkClick } from './router.js';
+import { state, loadBasics } from './data.js';
+import { startLive, stopLive } from './live.js';
+import { SignIn, PasswordDialog } from './signin.js';
+import { QueueNav, TicketList, useCounts } from './queues.js';
+import { TicketPage } from './ticket.js';
+import { SearchPage } from './search.js';
+import { People, Person, Organizations, Organization } from './people.js';
+import { Admin } from './admin.js';
+import { Dialog, Toasts } from './ui.js';
+
+function Page({ route, views }) {
+	const [a, b] = route.parts;
+	if (a === 'tickets' && /^\d+$/.test(b || ''))
+		return html`<${TicketPage} id=${Number(b)} onMissing=${() => {}} />`;
+	if (a === 'search')
+		return html`<${SearchPage} query=${route.query.get('q') || ''} />`;
+	if (a === 'customers')
+		return b ? html`<${Person} id=${Number(b)} />` : html`<${People} />`;
+	if (a === 'organizations')
+		return b ? html`<${Organization} id=${Number(b)} />` : html`<${Organizations} />`;
+	if (a === 'admin')
+		return html`<${Admin} section=${b || 'agents'} />`;
+	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
+}
+
+function Help({ onClose }) {
+	const keys = [['j / k', 'keys.move'], ['Enter', 'keys.open'], ['x', 'keys.select'], ['r', 'keys.reply'],
+		['n', 'keys.note'], ['s', 'keys.solve'], ['/', 'keys.search'], ['g q', 'keys.queues'], ['?', 'keys.help']];
+	return html`<${Dialog} title=${t('keys.title')} onClose=${onClose}>
+		<dl class="props">${keys.map(([k, what]) => html`<dt><kbd>${k}</kbd></dt><dd>${t(what)}</dd>`)}</dl></${Dialog}>`;
+}
+
+function Shell({ me, onSignOut, onLocale }) {
+	const route = useRoute();
+	const [views, setViews] = useState([]);
+	const [help, setHelp] = useState(false);
+	const [password, setPassword] = useState(false);
+	const [q, setQ] = useState(route.query.get('q') || '');
+	const search = useRef(null);
+	const counts = useCounts(views);
+
+	useEffect(() => {
+		get('/api/v2/views/active').then((r) => setViews(r.views), () => {});
+		startLive();
+		return stopLive;
+	}, []);
+	useEffect(() => {
+		let g = false;
+		const key = (e) => {
+			if (e.target.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
+				return;
+			if (e.key === '/') {
+				search.current.focus();
+			} else if (e.key === '?') {
+				setHelp(true);
+			} else if (g && e.key === 'q') {
+				navigate('/agent/queues/my-open');
+			} else {
+				g = e.key === 'g';
+				return;
+			}
+			g = false;
+			e.preventDefault();
+		};
+		document.addEventListener('keydown', key);
+		return () => document.removeEventListener('keydown', key);
+	}, []);
+
+	const [a, b] = route.parts;
+	const active = a === 'queues' ? b : !a ? 'my-open' : null;
+	const section = (path, label) => html`<a href=${path} aria-current=${location.pathname.startsWith(path) ? 'page' : undefined}><span>${label}</span></a>`;
+	return html`<div onClick=${linkClick}>
+		<a class="skip" href="#main">${t('skip')}</a>
+		<header class="top">
+			<a class="brand" href="/agent/queues/my-open"><img src="/assets/favicon.svg" alt="" />Frontline</a>
+			<form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); navigate(`/agent/search?q=${encodeURIComponent(q)}`); }}>
+				<label class="sr-only" for="top-search">${t('search.label')}</label>
+				<input id="top-search" ref=${search} type="search" placeholder=${t('search.placeholder')} value=${q}
+					onInput=${(e) => setQ(e.target.value)} data-test="top-search" />
+			</form>
+			<span class="spacer"></span>
+			<label class="sr-only" for="locale">${t('language')}</label>
+			<select id="locale" onChange=${(e) => onLocale(e.target.value)}>
+				<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
+				${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
+			</select>
+			<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
+			<button type="button" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
+			<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>
+		</header>
+		<div class="shell">
+			<div class="side">
+				<${QueueNav} views=${views} counts=${counts} active=${active} />
+				<nav aria-label=${t('nav.more')}>
+					<h2>${t('nav.more')}</h2>
+					${section('/agent/customers', t('nav.customers'))}
+					${section('/agent/organizations', t('nav.organizations'))}
+					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
+				</nav>
+			</div>
+			<main id="main" tabindex="-1"><${Page} route=${route} views=${views} /></main>
+		</div>
+		${help && html`<${Help} onClose=${() => setHelp(false)} />`}
+		${password && html`<${PasswordDialog} me=${me} onClose=${() => setPassword(false)} />`}
+		<${Toasts} />
+	</div>`;
+}
+
+function App() {
+	const [me, setMe] = useState(undefined);
+	const [expired, setExpired] = useState(false);
+	const [, setLang] = useState(0);
+
+	function applyLocale(user) {
+		setLocale(pickLocale(user && user.locale), catalogs);
+		setLang((n) => n + 1);
+	}
+	async function enter(user) {
+		if (user && user.role !== 'end-user') {
+			state.me = user;
+			applyLocale(user);
+			await loadBasics();
+			setExpired(false);
+			setMe(user);
+			if (location.pathname === '/agent/' || location.pathname === '/agent')
+				navigate('/agent/queues/my-open', { replace: true });
+		} else {
+			setMe(null);
+		}
+	}
+	useEffect(() => {
+		applyLocale(null);
+		session().then(enter, () => setMe(null));
+		return onExpired(() => {
+			stopLive();
+			setExpired(true);
+			setMe(null);
+		});
+	}, []);
+
+	if (me === undefined)
+		return html`<p class="center muted">${t('loading')}</p>`;
+	if (!me)
+		return html`<${SignIn} expired=${expired} onSignedIn=${enter} />`;
+	return html`<${Shell} me=${me}
+		onLocale=${(l) => { if (l) localStorage.setItem('fl.locale', l); else localStorage.removeItem('fl.locale'); applyLocale(me); }}
+		onSignOut=${async () => { stopLive(); await signOut(); setMe(null); }} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

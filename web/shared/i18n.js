@@ -12,9 +12,10 @@ let catalog = {};
 let fallback = {};
 let plurals = new Intl.PluralRules('en');
 
-// The user's own setting when it is one we have, else the browser's.
+// The language picked on this browser, else the user's own setting, else
+// the browser's languages; English when none is one we have.
 export function pickLocale(userLocale) {
-	const wanted = [userLocale, localStorage.getItem('fl.locale'), ...(navigator.languages || [])];
+	const wanted = [localStorage.getItem('fl.locale'), userLocale, ...(navigator.languages || [])];
 	for (const w of wanted) {
 		if (!w)
 			continue;

@@ -1,0 +1,164 @@
+// Admin: agents and roles, groups, API tokens, mailboxes, mail settings.
+import { html, useState } from '../shared/html.js';
+import { get, post, put, del } from '../shared/api.js';
+import { t } from '../shared/i18n.js';
+import { loadBasics } from './data.js';
+import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
+
+const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings'];
+
+// A small form: fields [name, label, type]; submit gets the values.
+function AddForm({ title, fields, onSubmit, submit }) {
+	const empty = () => Object.fromEntries(fields.map(([k, , type]) => [k, type === 'checkbox' ? false : '']));
+	const [v, setV] = useState(empty);
+	const [error, setError] = useState(null);
+	async function go(e) {
+		e.preventDefault();
+		try {
+			await onSubmit(v);
+			setV(empty());
+			setError(null);
+		} catch (err) {
+			setError(err);
+		}
+	}
+	return html`<form class="panel" onSubmit=${go} aria-label=${title}>
+		<h2>${title}</h2><${ErrorBanner} error=${error} />
+		<div class="row">${fields.map(([k, label, type, options]) => html`<div class="field">
+			${type === 'checkbox'
+				? html`<label class="inline"><input type="checkbox" checked=${v[k]} onChange=${(e) => setV({ ...v, [k]: e.target.checked })} /> ${label}</label>`
+				: html`<label for="add-${k}">${label}</label>${type === 'select'
+					? html`<select id="add-${k}" value=${v[k]} onChange=${(e) => setV({ ...v, [k]: e.target.value })}>
+						${options.map(([o, text]) => html`<option value=${o}>${text}</option>`)}</select>`
+					: html`<input id="add-${k}" type=${type || 'text'} value=${v[k]} onInput=${(e) => setV({ ...v, [k]: e.target.value })} />`}`}
+			</div>`)}</div>
+		<button class="primary" type="submit">${submit || t('admin.add')}</button></form>`;
+}
+
+function Agents() {
+	const [res, error, reload] = useLoad(() => Promise.all(['admin', 'agent'].map((r) => get(`/api/v2/users?role=${r}&per_page=100`))), []);
+	const users = res ? res.flatMap((r) => r.users) : [];
+	const done = async () => {
+		reload();
+		await loadBasics();
+	};
+	const role = async (u, to) => {
+		try {
+			await put(`/api/v2/users/${u.id}`, { user: { role: to } });
+			toast(t('ticket.saved'));
+		} catch (e) {
+			toast(e.message, 'error');
+		}
+		done();
+	};
+	const roles = [['agent', t('role.agent')], ['admin', t('role.admin')]];
+	return html`<${ErrorBanner} error=${error} />
+		<table class="list"><thead><tr><th>${t('people.name')}</th><th>${t('customer.email')}</th><th>${t('admin.role')}</th><th></th></tr></thead>
+		<tbody>${users.map((u) => html`<tr key=${u.id}><td>${u.name}</td><td>${u.email}</td>
+			<td><label class="sr-only" for="role-${u.id}">${t('admin.role')}</label>
+				<select id="role-${u.id}" value=${u.role} onChange=${(e) => role(u, e.target.value)}>
+				${roles.map(([r, text]) => html`<option value=${r}>${text}</option>`)}</select></td>
+			<td><button type="button" class="danger" onClick=${async () => {
+				if (confirm(t('admin.deactivate_confirm', { name: u.name }))) {
+					await del(`/api/v2/users/${u.id}`).catch((e) => toast(e.message, 'error'));
+					done();
+				}
+			}}>${t('admin.deactivate')}</button></td></tr>`)}</tbody></table>
+		<${AddForm} title=${t('admin.add_agent')}
+			fields=${[['name', t('people.name')], ['email', t('customer.email'), 'email'], ['role', t('admin.role'), 'select', roles],
+				['password', t('signin.password'), 'password']]}
+			onSubmit=${async (v) => {
+				await post('/api/v2/users', { user: { name: v.name, email: v.email, role: v.role || 'agent', password: v.password || undefined } });
+				done();
+			}} />`;
+}
+
+function Groups() {
+	const [res, error, reload] = useLoad(() => get('/api/v2/groups?per_page=100'), []);
+	const done = async () => {
+		reload();
+		await loadBasics();
+	};
+	return html`<${ErrorBanner} error=${error} />
+		<table class="list"><tbody>${(res ? res.groups : []).map((g) => html`<tr key=${g.id}><td>${g.name}</td>
+			<td class="muted">${g.description || ''}</td>
+			<td><button type="button" class="danger" onClick=${async () => {
+				await del(`/api/v2/groups/${g.id}`).catch((e) => toast(e.message, 'error'));
+				done();
+			}}>${t('admin.delete')}</button></td></tr>`)}</tbody></table>
+		<${AddForm} title=${t('admin.add_group')} fields=${[['name', t('people.name')], ['description', t('people.details')]]}
+			onSubmit=${async (v) => {
+				await post('/api/v2/groups', { group: v });
+				done();
+			}} />`;
+}
+
+function Tokens() {
+	const [res, error, reload] = useLoad(() => get('/api/v2/api_tokens'), []);
+	const [shown, setShown] = useState(null);
+	return html`<${ErrorBanner} error=${error} />
+		${shown && html`<div class="banner ok" role="status">${t('admin.token_once')} <code data-test="new-token">${shown}</code></div>`}
+		<table class="list"><tbody>${(res ? res.api_tokens : []).map((k) => html`<tr key=${k.id}><td>${k.description}</td>
+			<td class="muted"><${Ago} at=${k.created_at} /></td>
+			<td><button type="button" class="danger" onClick=${async () => {
+				await del(`/api/v2/api_tokens/${k.id}`).catch((e) => toast(e.message, 'error'));
+				reload();
+			}}>${t('admin.revoke')}</button></td></tr>`)}</tbody></table>
+		<${AddForm} title=${t('admin.add_token')} fields=${[['description', t('people.details')]]}
+			onSubmit=${async (v) => {
+				const r = await post('/api/v2/api_tokens', { api_token: v });
+				setShown(r.api_token.token);
+				reload();
+			}} />`;
+}
+
+function Mailboxes() {
+	const [res, error, reload] = useLoad(() => get('/api/v2/mail/mailboxes'), []);
+	return html`<${ErrorBanner} error=${error} />
+		<table class="list"><tbody>${(res ? res.mailboxes : []).map((m) => html`<tr key=${m.id}><td>${m.url}</td><td>${m.username}</td>
+			<td class="muted">${m.last_error || (m.last_polled_at ? html`<${Ago} at=${m.last_polled_at} />` : '')}</td>
+			<td><button type="button" class="danger" onClick=${async () => {
+				await del(`/api/v2/mail/mailboxes/${m.id}`).catch((e) => toast(e.message, 'error'));
+				reload();
+			}}>${t('admin.delete')}</button></td></tr>`)}</tbody></table>
+		<${AddForm} title=${t('admin.add_mailbox')}
+			fields=${[['url', 'imaps://host'], ['username', t('admin.username')], ['password', t('signin.password'), 'password'],
+				['folder', t('admin.folder')], ['starttls', 'STARTTLS', 'checkbox']]}
+			onSubmit=${async (v) => {
+				await post('/api/v2/mail/mailboxes', { mailbox: { ...v, folder: v.folder || 'INBOX' } });
+				reload();
+			}} />`;
+}
+
+function Settings() {
+	const [res, error] = useLoad(() => get('/api/v2/mail/settings'), []);
+	const [v, setV] = useState(null);
+	const s = v || (res && res.mail_settings) || null;
+	if (!s)
+		return html`<${ErrorBanner} error=${error} />`;
+	const field = (k, label, type) => html`<div class="field"><label for="set-${k}">${label}</label>
+		<input id="set-${k}" type=${type || 'text'} value=${s[k] || ''} onInput=${(e) => setV({ ...s, [k]: e.target.value })} /></div>`;
+	return html`<form class="panel" onSubmit=${async (e) => {
+		e.preventDefault();
+		try {
+			await put('/api/v2/mail/settings', { mail_settings: s });
+			toast(t('ticket.saved'));
+		} catch (err) {
+			toast(err.message, 'error');
+		}
+	}}><h2>${t('admin.mail')}</h2>
+		${field('smtp_url', 'SMTP URL (smtp://host:587)')}${field('smtp_user', t('admin.username'))}
+		${field('smtp_password', t('signin.password'), 'password')}${field('from_address', t('admin.from_address'), 'email')}
+		${field('from_name', t('admin.from_name'))}
+		<button class="primary" type="submit">${t('save')}</button></form>`;
+}
+
+export function Admin({ section }) {
+	const Body = { agents: Agents, groups: Groups, tokens: Tokens, mailboxes: Mailboxes, settings: Settings }[section] || Agents;
+	return html`<section aria-labelledby="admin-title">
+		<h1 id="admin-title">${t('nav.admin')}</h1>
+		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"
+			href="/agent/admin/${s}" aria-current=${s === section ? 'page' : undefined}>${t(`admin.${s}`)}</a>`)}</nav>
+		<div><${Body} /></div>
+	</section>`;
+}

@@ -1,0 +1,321 @@
+// Queues: the built-in ones and the saved views, with live counts, and the
+// ticket list each one opens (sort, filter, select many, change them all).
+import { html, useEffect, useRef, useState } from '../shared/html.js';
+import { get, put } from '../shared/api.js';
+import { t, formatNumber } from '../shared/i18n.js';
+import { navigate } from './router.js';
+import { state, loadUsers, userName, groupName } from './data.js';
+import { useLive } from './live.js';
+import { Ago, ErrorBanner, StatusBadge, STATUSES, toast } from './ui.js';
+
+const DAY = 86400000;
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+// Each built-in queue is a search; "all" pages by cursor over every ticket.
+export const BUILTIN = [
+	{ key: 'my-open', query: () => 'assignee:me status<solved' },
+	{ key: 'unassigned', query: () => 'assignee:none status<solved' },
+	{ key: 'all-open', query: () => 'status<solved' },
+	{ key: 'pending', query: () => 'status:pending' },
+	{ key: 'solved', query: () => `status:solved updated>${day(Date.now() - 7 * DAY)}` },
+	{ key: 'all', query: () => '' },
+];
+
+// Counts of every queue, refreshed when tickets change.
+export function useCounts(views) {
+	const [counts, setCounts] = useState({});
+	const timer = useRef(0);
+	async function refresh() {
+		const next = {};
+		await Promise.all(BUILTIN.map(async (q) => {
+			try {
+				next[q.key] = q.key === 'all'
+					? (await get('/api/v2/tickets/count')).count.value
+					: (await get(`/api/v2/search/count?query=${encodeURIComponent(`type:ticket ${q.query()}`)}`)).count;
+			} catch { /* the count stays blank */ }
+		}));
+		if (views.length) {
+			try {
+				const r = await get(`/api/v2/views/count_many?ids=${views.map((v) => v.id).join(',')}`);
+				for (const c of r.view_counts)
+					next[`view-${c.view_id}`] = c.value;
+			} catch { /* idem */ }
+		}
+		setCounts(next);
+	}
+	useEffect(() => {
+		refresh();
+	}, [views.map((v) => v.id).join()]);
+	useLive((kind) => {
+		if (kind.startsWith('ticket.') || kind === 'reset') {
+			clearTimeout(timer.current);
+			timer.current = setTimeout(refresh, 400);
+		}
+	}, [views]);
+	return counts;
+}
+
+export function QueueNav({ views, counts, active }) {
+	const item = (key, title) => html`<a href="/agent/queues/${key}" aria-current=${active === key ? 'page' : undefined}
+		data-test="queue-${key}"><span>${title}</span><span class="count">${counts[key] === undefined ? '' : formatNumber(counts[key])}</span></a>`;
+	return html`<nav aria-label=${t('nav.queues')}>
+		<h2>${t('nav.queues')}</h2>
+		${BUILTIN.map((q) => item(q.key, t(`queue.${q.key}`)))}
+		${views.length > 0 && html`<h2>${t('nav.views')}</h2>`}
+		${views.map((v) => item(`view-${v.id}`, v.title))}
+	</nav>`;
+}
+
+const SORTS = ['id', 'status', 'priority', 'created_at', 'updated_at'];
+
+async function fetchPage(key, views, filter, sort, page, cursor) {
+	const per = 50;
+	const order = `sort_by=${sort.by}&sort_order=${sort.desc ? 'desc' : 'asc'}`;
+	const saved = views.find((v) => `view-${v.id}` === key);
+	if (saved && (!filter || viewQuery(saved) === null)) {
+		const r = await get(`/api/v2/views/${key.slice(5)}/tickets?page=${page}&per_page=${per}&${order}`);
+		return { tickets: r.tickets, count: r.count, more: !!r.next_page };
+	}
+	const builtin = BUILTIN.find((q) => q.key === key);
+	if (key === 'all' && !filter) {
+		const r = await get(`/api/v2/tickets?page[size]=${per}&sort=${sort.desc ? '-' : ''}${sort.by}${cursor ? `&page[after]=${encodeURIComponent(cursor)}` : ''}`);
+		return { tickets: r.tickets, count: null, more: r.meta.has_more, cursor: r.meta.after_cursor };
+	}
+	const base = builtin ? builtin.query() : saved ? viewQuery(saved) : '';
+	const q = `type:ticket ${base} ${filter}`.trim();
+	const r = await get(`/api/v2/search?query=${encodeURIComponent(q)}&page=${page}&per_page=${per}&${order}`);
+	return { tickets: r.results, count: r.count, more: !!r.next_page };
+}
+
+// A saved view's conditions as search terms, so that it can be filtered
+// further; null when they cannot be said so ("any" conditions).
+const FIELDS = { assignee_id: 'assignee', group_id: 'group', requester_id: 'requester',
+	organization_id: 'organization', type: 'ticket_type' };
+export function viewQuery(view) {
+	const cond = view.conditions || {};
+	if ((cond.any || []).length)
+		return null;
+	return (cond.all || []).map((c) => {
+		const op = { less_than: '<', greater_than: '>' }[c.operator] || ':';
+		const value = c.value === null || c.value === '' ? 'none' : c.value;
+		return `${c.operator === 'is_not' ? '-' : ''}${FIELDS[c.field] || c.field}${op}${value}`;
+	}).join(' ');
+}
+
+export function TicketList({ queue, views, query }) {
+	const [sort, setSort] = useState({ by: 'updated_at', desc: true });
+	const [filter, setFilter] = useState(query.get('filter') || '');
+	const [applied, setApplied] = useState(filter);
+	const [page, setPage] = useState(1);
+	const [cursors, setCursors] = useState([null]);
+	const [data, setData] = useState(null);
+	const [error, setError] = useState(null);
+	const [cur, setCur] = useState(0);
+	const [selected, setSelected] = useState(new Set());
+	const [fresh, setFresh] = useState(new Set());
+	const known = useRef(new Set());
+	const reloadTimer = useRef(0);
+
+	async function load(quiet) {
+		try {
+			const r = await fetchPage(queue, views, applied, sort, page, cursors[page - 1]);
+			await loadUsers(r.tickets.flatMap((x) => [x.requester_id, x.assignee_id]));
+			const seen = known.current;
+			const news = quiet ? r.tickets.filter((x) => !seen.has(x.id)).map((x) => x.id) : [];
+			known.current = new Set(r.tickets.map((x) => x.id));
+			if (news.length)
+				setFresh(new Set(news));
+			setData(r);
+			setError(null);
+		} catch (e) {
+			setError(e);
+		}
+	}
+	useEffect(() => {
+		setPage(1);
+		setCursors([null]);
+		setSelected(new Set());
+		setCur(0);
+	}, [queue, applied, sort.by, sort.desc]);
+	useEffect(() => {
+		load(false);
+	}, [queue, applied, sort.by, sort.desc, page, views]);
+	useLive((kind) => {
+		if (kind.startsWith('ticket.') || kind === 'reset') {
+			clearTimeout(reloadTimer.current);
+			reloadTimer.current = setTimeout(() => load(true), 300);
+		}
+	}, [queue, applied, sort.by, sort.desc, page, views]);
+
+	const tickets = data ? data.tickets : [];
+	// j/k move, Enter opens, x selects
+	useEffect(() => {
+		const key = (e) => {
+			if (e.target.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
+				return;
+			if (e.key === 'j')
+				setCur((c) => Math.min(c + 1, tickets.length - 1));
+			else if (e.key === 'k')
+				setCur((c) => Math.max(c - 1, 0));
+			else if (e.key === 'Enter' && tickets[cur])
+				navigate(`/agent/tickets/${tickets[cur].id}`);
+			else if (e.key === 'x' && tickets[cur])
+				toggle(tickets[cur].id);
+			else
+				return;
+			e.preventDefault();
+		};
+		document.addEventListener('keydown', key);
+		return () => document.removeEventListener('keydown', key);
+	}, [tickets, cur]);
+	useEffect(() => {
+		const row = document.querySelector('tr.cursor');
+		if (row && row.scrollIntoView)
+			row.scrollIntoView({ block: 'nearest' });
+	}, [cur]);
+
+	function toggle(id) {
+		setSelected((s) => {
+			const n = new Set(s);
+			if (n.has(id))
+				n.delete(id);
+			else
+				n.add(id);
+			return n;
+		});
+	}
+	const allOn = tickets.length > 0 && tickets.every((x) => selected.has(x.id));
+	const sortBy = (by) => setSort((s) => ({ by, desc: s.by === by ? !s.desc : true }));
+	const header = (by, label, cls) => html`<th class=${cls} aria-sort=${sort.by === by ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+		<button type="button" onClick=${() => sortBy(by)}>${label}${sort.by === by ? (sort.desc ? ' ↓' : ' ↑') : ''}</button></th>`;
+	const title = queue.startsWith('view-') ? (views.find((v) => `view-${v.id}` === queue) || {}).title : t(`queue.${queue}`);
+
+	function next() {
+		if (data.cursor)
+			setCursors((c) => [...c.slice(0, page), data.cursor]);
+		setPage(page + 1);
+	}
+
+	return html`<section aria-labelledby="list-title">
+		<div class="row">
+			<h1 id="list-title">${title}</h1>
+			${data && data.count !== null && html`<span class="muted" data-test="list-count">${t('tickets.count', { count: data.count })}</span>`}
+			<span class="spacer"></span>
+			<form class="row" role="search" onSubmit=${(e) => { e.preventDefault(); setApplied(filter.trim()); }}>
+				<label class="sr-only" for="filter">${t('list.filter')}</label>
+				<input id="filter" type="search" placeholder=${t('list.filter_hint')} value=${filter}
+					onInput=${(e) => setFilter(e.target.value)} />
+				<button type="submit">${t('list.filter')}</button>
+			</form>
+		</div>
+		<${ErrorBanner} error=${error} />
+		${selected.size > 0 && html`<${BulkBar} ids=${[...selected]} tickets=${tickets}
+			onDone=${() => { setSelected(new Set()); load(false); }} />`}
+		<table class="list" data-test="ticket-list">
+			<thead><tr>
+				<th><input type="checkbox" aria-label=${t('list.select_all')} checked=${allOn}
+					onChange=${() => setSelected(allOn ? new Set() : new Set(tickets.map((x) => x.id)))} /></th>
+				${header('id', '#')}
+				<th>${t('ticket.subject')}</th>
+				${header('status', t('ticket.status'))}
+				${header('priority', t('ticket.priority'), 'wide')}
+				<th class="wide">${t('ticket.requester')}</th>
+				<th class="wide">${t('ticket.assignee')}</th>
+				${header('updated_at', t('ticket.updated'))}
+			</tr></thead>
+			<tbody>
+				${tickets.map((x, i) => html`<tr key=${x.id} data-test="ticket-row" data-id=${x.id}
+					class=${[i === cur && 'cursor', selected.has(x.id) && 'selected', fresh.has(x.id) && 'fresh'].filter(Boolean).join(' ')}
+					onClick=${(e) => { if (!e.target.closest('input, a')) navigate(`/agent/tickets/${x.id}`); }}>
+					<td><input type="checkbox" aria-label=${t('list.select', { id: x.id })} checked=${selected.has(x.id)}
+						onChange=${() => toggle(x.id)} /></td>
+					<td class="muted">${x.id}</td>
+					<td><a class="subject" href="/agent/tickets/${x.id}">${x.subject || t('ticket.no_subject')}</a>
+						${x.tags && x.tags.length > 0 && html`<div>${x.tags.slice(0, 4).map((g) => html`<span class="tag">${g}</span>`)}</div>`}</td>
+					<td><${StatusBadge} status=${x.status} /></td>
+					<td class="wide prio-${x.priority}">${x.priority ? t(`priority.${x.priority}`) : ''}</td>
+					<td class="wide">${userName(x.requester_id)}</td>
+					<td class="wide">${x.assignee_id ? userName(x.assignee_id) : html`<span class="muted">—</span>`}
+						${x.group_id ? html`<div class="hint">${groupName(x.group_id)}</div>` : ''}</td>
+					<td><${Ago} at=${x.updated_at} /></td>
+				</tr>`)}
+			</tbody>
+		</table>
+		${data && tickets.length === 0 && html`<p class="muted" data-test="empty">${t('list.empty')}</p>`}
+		<div class="pager">
+			<button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t('list.prev')}</button>
+			<span class="muted">${t('list.page', { page })}</span>
+			<button type="button" disabled=${!data || !data.more} onClick=${next}>${t('list.next')}</button>
+			<span class="spacer"></span>
+			<span class="hint">${t('list.keys')}</span>
+		</div>
+	</section>`;
+}
+
+// Changes every selected ticket: status, assignee, group, added tags.
+function BulkBar({ ids, tickets, onDone }) {
+	const [status, setStatus] = useState('');
+	const [assignee, setAssignee] = useState('');
+	const [group, setGroup] = useState('');
+	const [tags, setTags] = useState('');
+	const [busy, setBusy] = useState(false);
+
+	async function apply(e) {
+		e.preventDefault();
+		const add = tags.split(/[\s,]+/).filter(Boolean);
+		setBusy(true);
+		let failed = 0;
+		const queue = [...ids];
+		const worker = async () => {
+			while (queue.length) {
+				const id = queue.shift();
+				const old = tickets.find((x) => x.id === id) || { tags: [] };
+				const change = {};
+				if (status)
+					change.status = status;
+				if (assignee)
+					change.assignee_id = assignee === 'none' ? null : Number(assignee);
+				if (group)
+					change.group_id = group === 'none' ? null : Number(group);
+				if (add.length)
+					change.tags = [...new Set([...(old.tags || []), ...add])];
+				try {
+					await put(`/api/v2/tickets/${id}`, { ticket: change });
+				} catch {
+					failed++;
+				}
+			}
+		};
+		await Promise.all([worker(), worker(), worker(), worker()]);
+		setBusy(false);
+		if (failed)
+			toast(t('bulk.failed', { count: failed }), 'error');
+		else
+			toast(t('bulk.done', { count: ids.length }));
+		onDone();
+	}
+
+	return html`<form class="bulk" onSubmit=${apply} data-test="bulk" aria-label=${t('bulk.title')}>
+		<strong>${t('bulk.selected', { count: ids.length })}</strong>
+		<label class="sr-only" for="bulk-status">${t('ticket.status')}</label>
+		<select id="bulk-status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
+			<option value="">${t('ticket.status')}…</option>
+			${STATUSES.filter((s) => s !== 'new' && s !== 'closed').map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
+		</select>
+		<label class="sr-only" for="bulk-assignee">${t('ticket.assignee')}</label>
+		<select id="bulk-assignee" value=${assignee} onChange=${(e) => setAssignee(e.target.value)}>
+			<option value="">${t('ticket.assignee')}…</option>
+			<option value="none">${t('ticket.unassigned')}</option>
+			${state.agents.map((a) => html`<option value=${a.id}>${a.name}</option>`)}
+		</select>
+		<label class="sr-only" for="bulk-group">${t('ticket.group')}</label>
+		<select id="bulk-group" value=${group} onChange=${(e) => setGroup(e.target.value)}>
+			<option value="">${t('ticket.group')}…</option>
+			<option value="none">—</option>
+			${state.groups.map((g) => html`<option value=${g.id}>${g.name}</option>`)}
+		</select>
+		<label class="sr-only" for="bulk-tags">${t('bulk.add_tags')}</label>
+		<input id="bulk-tags" placeholder=${t('bulk.add_tags')} value=${tags} onInput=${(e) => setTags(e.target.value)} />
+		<button class="primary" type="submit" disabled=${busy || !(status || assignee || group || tags.trim())}>${t('bulk.apply')}</button>
+	</form>`;
+}

@@ -1,0 +1,402 @@
+// The ticket page: the conversation, the composer, the properties, the
+// customer, the event log, and who else is looking at it.
+import { html, useEffect, useMemo, useRef, useState } from '../shared/html.js';
+import { get, put, post, upload } from '../shared/api.js';
+import { t, formatDate } from '../shared/i18n.js';
+import { state, getAll, loadUsers, userName, cachedUser, groupName } from './data.js';
+import { useLive } from './live.js';
+import { Ago, ErrorBanner, StatusBadge, STATUSES, PRIORITIES, TYPES, toast } from './ui.js';
+
+const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
+const VIEWER_FORGET = 45000;
+
+export function TicketPage({ id, onMissing }) {
+	const [ticket, setTicket] = useState(null);
+	const [comments, setComments] = useState([]);
+	const [audits, setAudits] = useState([]);
+	const [error, setError] = useState(null);
+	const [viewers, setViewers] = useState({});
+	const [, setNames] = useState(0);
+	const composer = useRef(null);
+
+	async function load() {
+		try {
+			const [tk, cm, au] = await Promise.all([
+				get(`/api/v2/tickets/${id}`),
+				getAll(`/api/v2/tickets/${id}/comments`, 'comments'),
+				get(`/api/v2/tickets/${id}/audits`),
+			]);
+			setTicket(tk.ticket);
+			setComments(cm);
+			setAudits(au.audits);
+			setError(null);
+			await loadUsers([tk.ticket.requester_id, tk.ticket.assignee_id,
+				...cm.map((c) => c.author_id), ...au.audits.map((a) => a.author_id)]);
+			setNames((n) => n + 1);
+		} catch (e) {
+			if (e.status === 404)
+				onMissing();
+			setError(e);
+		}
+	}
+	useEffect(() => {
+		setTicket(null);
+		load();
+		document.title = `#${id} — Frontline`;
+	}, [id]);
+
+	// tell the others we are here, now and then
+	useEffect(() => {
+		const ping = () => post(`/api/v2/tickets/${id}/viewing`).catch(() => {});
+		ping();
+		const timer = setInterval(ping, VIEWING_EVERY);
+		return () => clearInterval(timer);
+	}, [id]);
+	useEffect(() => {
+		const timer = setInterval(() => setViewers((v) => {
+			const now = Date.now();
+			const kept = Object.fromEntries(Object.entries(v).filter(([, at]) => now - at < VIEWER_FORGET));
+			return Object.keys(kept).length === Object.keys(v).length ? v : kept;
+		}), 5000);
+		return () => clearInterval(timer);
+	}, []);
+	useLive((kind, d) => {
+		if (d.ticket_id !== id || d.actor_id === state.me.id)
+			return;
+		if (kind === 'agent.viewing') {
+			loadUsers([d.actor_id]).then(() => setViewers((v) => ({ ...v, [d.actor_id]: Date.now() })));
+		} else if (kind === 'ticket.updated') {
+			loadUsers([d.actor_id]).then(() => toast(t('ticket.changed_by', { name: userName(d.actor_id) })));
+			load();
+		}
+	}, [id]);
+
+	// r reply, n note, s solve
+	useEffect(() => {
+		const key = (e) => {
+			if (e.target.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
+				return;
+			if (e.key === 'r' || e.key === 'n')
+				composer.current && composer.current.open(e.key === 'r' ? 'reply' : 'note');
+			else if (e.key === 's' && ticket)
+				change({ status: 'solved' });
+			else
+				return;
+			e.preventDefault();
+		};
+		document.addEventListener('keydown', key);
+		return () => document.removeEventListener('keydown', key);
+	}, [ticket]);
+
+	async function change(fields) {
+		try {
+			const r = await put(`/api/v2/tickets/${id}`, { ticket: fields });
+			setTicket(r.ticket);
+			toast(t('ticket.saved'));
+			load();
+			return true;
+		} catch (e) {
+			toast(`${t('ticket.save_failed')}: ${e.message}`, 'error');
+			return false;
+		}
+	}
+
+	if (!ticket)
+		return html`<${ErrorBanner} error=${error} />${!error && html`<p class="muted">${t('loading')}</p>`}`;
+	const others = Object.keys(viewers).map(Number);
+	return html`<article class="ticket" aria-labelledby="ticket-title" data-test="ticket" data-id=${id}>
+		<div>
+			<div class="row">
+				<h1 id="ticket-title" data-test="ticket-subject">${ticket.subject || t('ticket.no_subject')}</h1>
+			</div>
+			<p class="row muted">
+				<span>#${ticket.id}</span><${StatusBadge} status=${ticket.status} />
+				<span>${t(`channel.${ticket.via.channel}`)}</span>
+				<span>${t('ticket.created_ago')} <${Ago} at=${ticket.created_at} /></span>
+			</p>
+			${others.length > 0 && html`<div class="viewers" role="status" data-test="viewers">
+				${t('ticket.also_viewing', { names: others.map(userName).join(', '), count: others.length })}</div>`}
+			<${ErrorBanner} error=${error} />
+			<${Conversation} comments=${comments} ticket=${ticket} />
+			<${Composer} handle=${composer} ticket=${ticket} onSent=${load} />
+		</div>
+		<aside>
+			<${Properties} ticket=${ticket} onSave=${change} />
+			<${Customer} ticket=${ticket} />
+			<${EventLog} audits=${audits} />
+		</aside>
+	</article>`;
+}
+
+function Conversation({ comments, ticket }) {
+	return html`<section class="conversation" aria-label=${t('ticket.conversation')}>
+		${comments.map((c) => html`<${Comment} key=${c.id} c=${c} requester=${ticket.requester_id} />`)}
+	</section>`;
+}
+
+function Comment({ c, requester }) {
+	const author = cachedUser(c.author_id);
+	const kind = c.public ? (c.author_id === requester ? 'customer' : 'reply') : 'note';
+	return html`<div class="comment ${c.public ? '' : 'note'}" data-test="comment" data-public=${String(c.public)}>
+		<header>
+			<strong>${author ? author.name : userName(c.author_id)}</strong>
+			<span class="badge">${t(`comment.${kind}`)}</span>
+			<span class="muted">${t(`channel.${c.via.channel}`)} · <${Ago} at=${c.created_at} /></span>
+		</header>
+		${c.via.channel === 'email' && c.html_body ? html`<${MailBody} c=${c} />` : html`<div class="body">${c.body}</div>`}
+		${c.attachments.length > 0 && html`<div class="attachments">${c.attachments.map((a) => html`
+			<a href=${a.content_url} download=${a.file_name} rel="noopener" data-test="attachment">📎 ${a.file_name}
+				<span class="muted"> (${Math.ceil(a.size / 1024)} KB)</span></a>`)}</div>`}
+	</div>`;
+}
+
+// An e-mail's HTML (sanitized by the server) in a frame where no script can
+// run, links open in a new tab, and it gets its height once it is in view.
+function MailBody({ c }) {
+	const box = useRef(null);
+	const [shown, setShown] = useState(false);
+	useEffect(() => {
+		if (!('IntersectionObserver' in window)) {
+			setShown(true);
+			return undefined;
+		}
+		const io = new IntersectionObserver((es) => {
+			if (es.some((e) => e.isIntersecting)) {
+				setShown(true);
+				io.disconnect();
+			}
+		}, { rootMargin: '400px' });
+		io.observe(box.current);
+		return () => io.disconnect();
+	}, []);
+	const doc = `<!doctype html><meta charset="utf-8"><base target="_blank"><link rel="stylesheet" href="/assets/app.css"><body class="mail">${c.html_body}</body>`;
+	const fit = (e) => {
+		try {
+			const d = e.target.contentDocument;
+			e.target.height = Math.min(d.documentElement.scrollHeight + 4, 4000);
+		} catch { /* the frame keeps its height */ }
+	};
+	return html`<div ref=${box}>${shown
+		? html`<iframe sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" srcdoc=${doc}
+			title=${t('comment.mail')} onLoad=${fit} data-test="mail-frame"></iframe>`
+		: html`<div class="body">${c.body}</div>`}</div>`;
+}
+
+// The reply / note box. Drafts live in localStorage until they are sent, so
+// a lost session or a failed save never loses what was typed.
+function Composer({ ticket, onSent, handle }) {
+	const key = `fl.draft.${ticket.id}`;
+	const saved = useMemo(() => {
+		try {
+			return JSON.parse(localStorage.getItem(key)) || {};
+		} catch {
+			return {};
+		}
+	}, [ticket.id]);
+	const [mode, setMode] = useState(saved.mode || 'reply');
+	const [body, setBody] = useState(saved.body || '');
+	const [files, setFiles] = useState([]);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState('');
+	const [then, setThen] = useState('');
+	const area = useRef(null);
+
+	if (handle)
+		handle.current = {
+			open(m) {
+				setMode(m);
+				area.current && area.current.focus();
+			},
+		};
+	useEffect(() => {
+		if (body)
+			localStorage.setItem(key, JSON.stringify({ mode, body }));
+		else
+			localStorage.removeItem(key);
+	}, [body, mode]);
+
+	async function send(e) {
+		e.preventDefault();
+		if (!body.trim())
+			return;
+		setBusy(true);
+		setError('');
+		try {
+			const uploads = [];
+			for (const f of files)
+				uploads.push((await upload(f)).token);
+			const change = { comment: { body, public: mode === 'reply', uploads } };
+			if (then)
+				change.status = then;
+			await put(`/api/v2/tickets/${ticket.id}`, { ticket: change });
+			setBody('');
+			setFiles([]);
+			setThen('');
+			localStorage.removeItem(key);
+			toast(mode === 'reply' ? t('composer.sent') : t('composer.noted'));
+			onSent();
+		} catch (err) {
+			setError(`${t('composer.failed')} ${err.message}`);
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	return html`<form class="composer ${mode}" onSubmit=${send} data-test="composer" aria-label=${t('composer.title')}>
+		<div class="tabs" role="group" aria-label=${t('composer.kind')}>
+			<button type="button" aria-pressed=${mode === 'reply'} onClick=${() => setMode('reply')} data-test="mode-reply">${t('composer.reply')} <kbd>r</kbd></button>
+			<button type="button" aria-pressed=${mode === 'note'} onClick=${() => setMode('note')} data-test="mode-note">${t('composer.note')} <kbd>n</kbd></button>
+		</div>
+		${error && html`<div class="banner error" role="alert" data-test="composer-error">${error}</div>`}
+		<label class="sr-only" for="composer-body">${mode === 'reply' ? t('composer.reply') : t('composer.note')}</label>
+		<textarea id="composer-body" ref=${area} value=${body} data-test="composer-body"
+			placeholder=${mode === 'reply' ? t('composer.reply_hint') : t('composer.note_hint')}
+			onInput=${(e) => setBody(e.target.value)}
+			onKeyDown=${(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); if (e.key === 'Escape') e.target.blur(); }}></textarea>
+		<div class="row">
+			<label class="inline"><span class="sr-only">${t('composer.attach')}</span>
+				<input type="file" multiple onChange=${(e) => setFiles([...e.target.files])} data-test="composer-files" /></label>
+			<span class="spacer"></span>
+			<label class="sr-only" for="composer-then">${t('composer.then')}</label>
+			<select id="composer-then" value=${then} onChange=${(e) => setThen(e.target.value)} data-test="composer-then">
+				<option value="">${t('composer.keep_status')}</option>
+				${['open', 'pending', 'solved'].map((s) => html`<option value=${s}>${t('composer.set', { status: t(`status.${s}`) })}</option>`)}
+			</select>
+			<button class="primary" type="submit" disabled=${busy || !body.trim()} data-test="composer-send">
+				${mode === 'reply' ? t('composer.send') : t('composer.add_note')}</button>
+		</div>
+	</form>`;
+}
+
+function Properties({ ticket, onSave }) {
+	const initial = () => ({
+		status: ticket.status, priority: ticket.priority || '', type: ticket.type || '',
+		assignee_id: ticket.assignee_id ? String(ticket.assignee_id) : '',
+		group_id: ticket.group_id ? String(ticket.group_id) : '',
+		tags: (ticket.tags || []).join(' '),
+		custom: (ticket.custom_fields || []).map((f) => ({ id: f.id, value: f.value ?? '' })),
+	});
+	const [f, setF] = useState(initial);
+	useEffect(() => setF(initial()), [ticket.updated_at, ticket.id]);
+	const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+
+	async function save(e) {
+		e.preventDefault();
+		const change = {};
+		const now = initial();
+		if (f.status !== now.status) change.status = f.status;
+		if (f.priority !== now.priority) change.priority = f.priority || null;
+		if (f.type !== now.type) change.type = f.type || null;
+		if (f.assignee_id !== now.assignee_id) change.assignee_id = f.assignee_id ? Number(f.assignee_id) : null;
+		if (f.group_id !== now.group_id) change.group_id = f.group_id ? Number(f.group_id) : null;
+		if (f.tags !== now.tags) change.tags = f.tags.split(/[\s,]+/).filter(Boolean);
+		if (JSON.stringify(f.custom) !== JSON.stringify(now.custom)) change.custom_fields = f.custom;
+		if (Object.keys(change).length)
+			await onSave(change);
+	}
+	const dirty = JSON.stringify(f) !== JSON.stringify(initial());
+	const sel = (id, label, k, options, empty) => html`<div class="field"><label for=${id}>${label}</label>
+		<select id=${id} value=${f[k]} onChange=${set(k)} data-test=${id}>
+			${empty !== undefined && html`<option value="">${empty}</option>`}
+			${options.map(([v, text]) => html`<option value=${v}>${text}</option>`)}</select></div>`;
+
+	return html`<form class="panel" onSubmit=${save} aria-labelledby="props-title" data-test="properties">
+		<h2 id="props-title">${t('ticket.properties')}</h2>
+		${sel('prop-status', t('ticket.status'), 'status', STATUSES.map((s) => [s, t(`status.${s}`)]))}
+		${sel('prop-priority', t('ticket.priority'), 'priority', PRIORITIES.map((s) => [s, t(`priority.${s}`)]), '—')}
+		${sel('prop-type', t('ticket.type'), 'type', TYPES.map((s) => [s, t(`type.${s}`)]), '—')}
+		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'))}
+		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
+		<div class="field"><label for="prop-tags">${t('ticket.tags')}</label>
+			<input id="prop-tags" value=${f.tags} onInput=${set('tags')} data-test="prop-tags" /></div>
+		${f.custom.map((c, i) => html`<div class="field"><label for="cf-${c.id}">${t('ticket.custom_field', { id: c.id })}</label>
+			<input id="cf-${c.id}" value=${c.value} onInput=${(e) => {
+				const custom = f.custom.slice();
+				custom[i] = { id: c.id, value: e.target.value };
+				setF({ ...f, custom });
+			}} /></div>`)}
+		<p><button class="primary" type="submit" disabled=${!dirty} data-test="props-save">${t('ticket.update')}</button></p>
+	</form>`;
+}
+
+function Customer({ ticket }) {
+	const [user, setUser] = useState(cachedUser(ticket.requester_id));
+	const [org, setOrg] = useState(null);
+	const [others, setOthers] = useState([]);
+	useEffect(() => {
+		let live = true;
+		(async () => {
+			try {
+				const u = (await get(`/api/v2/users/${ticket.requester_id}`)).user;
+				if (!live) return;
+				setUser(u);
+				const [o, list] = await Promise.all([
+					u.organization_id ? get(`/api/v2/organizations/${u.organization_id}`).then((x) => x.organization, () => null) : null,
+					get(`/api/v2/users/${u.id}/tickets/requested?sort=-updated_at&per_page=10`).then((x) => x.tickets, () => []),
+				]);
+				if (live) {
+					setOrg(o);
+					setOthers(list);
+				}
+			} catch { /* the panel stays short */ }
+		})();
+		return () => {
+			live = false;
+		};
+	}, [ticket.requester_id]);
+	if (!user)
+		return null;
+	const tier = (user.tags || []).find((g) => /^(tier|vip|plan)/i.test(g));
+	return html`<section class="panel" aria-labelledby="cust-title" data-test="customer">
+		<h2 id="cust-title">${t('customer.title')}</h2>
+		<p><a href="/agent/customers/${user.id}"><strong>${user.name}</strong></a></p>
+		<dl class="props">
+			<dt>${t('customer.email')}</dt><dd>${user.email || '—'}</dd>
+			${user.phone && html`<dt>${t('customer.phone')}</dt><dd>${user.phone}</dd>`}
+			<dt>${t('customer.organization')}</dt><dd>${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>` : '—'}</dd>
+			${tier && html`<dt>${t('customer.tier')}</dt><dd><span class="tag">${tier}</span></dd>`}
+			<dt>${t('customer.language')}</dt><dd>${user.locale || '—'}</dd>
+		</dl>
+		${user.notes && html`<p class="hint">${user.notes}</p>`}
+		<h3>${t('customer.timeline')}</h3>
+		<ul class="events" data-test="customer-timeline">
+			${others.map((o) => html`<li key=${o.id}>
+				${o.id === ticket.id ? html`<strong>#${o.id} ${o.subject}</strong>` : html`<a href="/agent/tickets/${o.id}">#${o.id} ${o.subject}</a>`}
+				<div class="hint">${t(`channel.${o.via.channel}`)} · <${StatusBadge} status=${o.status} /> · <${Ago} at=${o.created_at} /></div></li>`)}
+		</ul>
+	</section>`;
+}
+
+function describe(e) {
+	if (e.type === 'Comment')
+		return e.public ? t('log.reply') : t('log.note');
+	if (e.type === 'Create')
+		return t('log.set', { field: fieldName(e.field_name), value: valueText(e.field_name, e.value) });
+	return t('log.changed', { field: fieldName(e.field_name), from: valueText(e.field_name, e.previous_value) || '—',
+		to: valueText(e.field_name, e.value) || '—' });
+}
+const fieldName = (f) => t(`field.${f}`) === `field.${f}` ? f : t(`field.${f}`);
+function valueText(field, v) {
+	if (v === null || v === undefined || v === '')
+		return '';
+	if (field === 'status') return t(`status.${v}`);
+	if (field === 'priority') return t(`priority.${v}`);
+	if (field === 'assignee_id' || field === 'requester_id') return userName(Number(v));
+	if (field === 'group_id') return groupName(Number(v)) || v;
+	return v;
+}
+
+function EventLog({ audits }) {
+	const [open, setOpen] = useState(false);
+	const shown = open ? audits : audits.slice(-5);
+	return html`<section class="panel" aria-labelledby="log-title" data-test="event-log">
+		<h2 id="log-title">${t('log.title')}</h2>
+		<ol class="events">
+			${shown.slice().reverse().map((a) => html`<li key=${a.id}>
+				<strong>${userName(a.author_id)}</strong> <span class="hint" title=${formatDate(a.created_at)}><${Ago} at=${a.created_at} /></span>
+				<ul class="events">${a.events.map((e) => html`<li>${describe(e)}</li>`)}</ul></li>`)}
+		</ol>
+		${audits.length > 5 && html`<button type="button" class="link" onClick=${() => setOpen(!open)}>
+			${open ? t('log.fewer') : t('log.all', { count: audits.length })}</button>`}
+	</section>`;
+}
