@@ -34,7 +34,7 @@ static void sse_done(void *arg)
 }
 
 /* GET /api/v2/events: "ticket.created", "ticket.updated",
- * "ticket.deleted" and "agent.viewing" events, each data a JSON object
+ * "ticket.deleted", "agent.viewing" and "agent.typing" events, each data a JSON object
  * {ticket_id, actor_id, at}; Last-Event-ID resumes after an event this
  * node still holds. */
 static int h_events(struct fl_req *r)
@@ -63,17 +63,24 @@ static int h_events(struct fl_req *r)
 
 static int tx_viewing(fl_tx *tx, struct fl_req *r)
 {
-	return fl_ticket_viewing(tx, &r->actor, r->id[0], &r->err);
+	const int *typing = r->ctx;
+	return fl_ticket_viewing(tx, &r->actor, r->id[0], *typing, &r->err);
 }
 
-/* POST /api/v2/tickets/{id}/viewing: 204; the others see agent.viewing. */
+/* POST /api/v2/tickets/{id}/viewing [{"typing": true}]: 204; the others
+ * see agent.viewing, or agent.typing. */
 static int h_viewing(struct fl_req *r)
 {
+	int *typing = r->ctx;
+	json_t *v = r->body ? json_object_get(r->body, "typing") : NULL;
+	if (v && !json_is_boolean(v))
+		return fl_req_fail(r, FL_EINVAL, "typing", "InvalidValue", "typing: true or false");
+	*typing = json_is_true(v);
 	return fl_req_write(r, tx_viewing, fl_req_no_content);
 }
 
 const struct fl_route fl_event_routes[] = {
 	{"GET", "/api/v2/events", h_events, FL_ROLE_AGENT, 0, 0},
-	{"POST", "/api/v2/tickets/{id}/viewing", h_viewing, FL_ROLE_AGENT, 0, 0},
+	{"POST", "/api/v2/tickets/{id}/viewing", h_viewing, FL_ROLE_AGENT, 0, sizeof(int)},
 	{0},
 };

@@ -363,7 +363,7 @@ static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t acto
 	return fl_store_notify(tx, ev);
 }
 
-int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int typing,
 		      struct fl_err *e)
 {
 	fl_arena a;
@@ -375,7 +375,7 @@ int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id
 	fl_arena_init(&a, 0);
 	rc = fl_ticket_load(tx, actor, id, &a, &t);
 	fl_arena_free(&a);
-	return rc ? rc : announce(tx, "agent.viewing", id, actor->id, fl_now());
+	return rc ? rc : announce(tx, typing ? "agent.typing" : "agent.viewing", id, actor->id, fl_now());
 }
 
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,

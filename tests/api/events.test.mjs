@@ -31,6 +31,11 @@ it('an agent sees tickets created, updated and deleted, and who views which', as
 	r = await srv.api('POST', `/api/v2/tickets/${t.id}/viewing`, {});
 	assert.equal(r.status, 204, r.text);
 	await s.waitFor((e) => e.event === 'agent.viewing' && e.data.ticket_id === t.id && e.data.actor_id === srv.admin.id);
+	r = await srv.api('POST', `/api/v2/tickets/${t.id}/viewing`, { typing: true });
+	assert.equal(r.status, 204, r.text);
+	await s.waitFor((e) => e.event === 'agent.typing' && e.data.ticket_id === t.id && e.data.actor_id === srv.admin.id);
+	r = await srv.api('POST', `/api/v2/tickets/${t.id}/viewing`, { typing: 'yes' });
+	assert.equal(r.status, 422, r.text);
 
 	r = await srv.api('DELETE', `/api/v2/tickets/${t.id}`);
 	assert.equal(r.status, 204, r.text);
