@@ -9,6 +9,8 @@ import { Ago, ErrorBanner, StatusBadge, STATUSES, PRIORITIES, TYPES, toast } fro
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
 const VIEWER_FORGET = 45000;
+const TYPING_EVERY = 5000;
+const TYPING_FORGET = 12000;
 
 export function TicketPage({ id, onMissing }) {
 	const [ticket, setTicket] = useState(null);
@@ -55,7 +57,7 @@ export function TicketPage({ id, onMissing }) {
 	useEffect(() => {
 		const timer = setInterval(() => setViewers((v) => {
 			const now = Date.now();
-			const kept = Object.fromEntries(Object.entries(v).filter(([, at]) => now - at < VIEWER_FORGET));
+			const kept = Object.fromEntries(Object.entries(v).filter(([, x]) => now - x.at < (x.typing ? TYPING_FORGET : VIEWER_FORGET)));
 			return Object.keys(kept).length === Object.keys(v).length ? v : kept;
 		}), 5000);
 		return () => clearInterval(timer);
@@ -63,8 +65,9 @@ export function TicketPage({ id, onMissing }) {
 	useLive((kind, d) => {
 		if (d.ticket_id !== id || d.actor_id === state.me.id)
 			return;
-		if (kind === 'agent.viewing') {
-			loadUsers([d.actor_id]).then(() => setViewers((v) => ({ ...v, [d.actor_id]: Date.now() })));
+		if (kind === 'agent.viewing' || kind === 'agent.typing') {
+			const typing = kind === 'agent.typing';
+			loadUsers([d.actor_id]).then(() => setViewers((v) => ({ ...v, [d.actor_id]: { at: Date.now(), typing } })));
 		} else if (kind === 'ticket.updated') {
 			loadUsers([d.actor_id]).then(() => toast(t('ticket.changed_by', { name: userName(d.actor_id) })));
 			load();
@@ -104,6 +107,7 @@ export function TicketPage({ id, onMissing }) {
 	if (!ticket)
 		return html`<${ErrorBanner} error=${error} />${!error && html`<p class="muted">${t('loading')}</p>`}`;
 	const others = Object.keys(viewers).map(Number);
+	const typists = others.filter((a) => viewers[a].typing);
 	return html`<article class="ticket" aria-labelledby="ticket-title" data-test="ticket" data-id=${id}>
 		<div>
 			<div class="row">
@@ -115,7 +119,8 @@ export function TicketPage({ id, onMissing }) {
 				<span>${t('ticket.created_ago')} <${Ago} at=${ticket.created_at} /></span>
 			</p>
 			${others.length > 0 && html`<div class="viewers" role="status" data-test="viewers">
-				${t('ticket.also_viewing', { names: others.map(userName).join(', '), count: others.length })}</div>`}
+				${typists.length > 0 ? t('ticket.typing', { names: typists.map(userName).join(', '), count: typists.length })
+					: t('ticket.also_viewing', { names: others.map(userName).join(', '), count: others.length })}</div>`}
 			<${ErrorBanner} error=${error} />
 			<${Conversation} comments=${comments} ticket=${ticket} />
 			<${Composer} handle=${composer} ticket=${ticket} onSent=${load} />
@@ -200,6 +205,15 @@ function Composer({ ticket, onSent, handle }) {
 	const [error, setError] = useState('');
 	const [then, setThen] = useState('');
 	const area = useRef(null);
+	const typed = useRef(0);
+
+	function input(e) {
+		setBody(e.target.value);
+		if (Date.now() - typed.current > TYPING_EVERY) {
+			typed.current = Date.now();
+			post(`/api/v2/tickets/${ticket.id}/viewing`, { typing: true }).catch(() => {});
+		}
+	}
 
 	if (handle)
 		handle.current = {
@@ -251,7 +265,7 @@ function Composer({ ticket, onSent, handle }) {
 		<label class="sr-only" for="composer-body">${mode === 'reply' ? t('composer.reply') : t('composer.note')}</label>
 		<textarea id="composer-body" ref=${area} value=${body} data-test="composer-body"
 			placeholder=${mode === 'reply' ? t('composer.reply_hint') : t('composer.note_hint')}
-			onInput=${(e) => setBody(e.target.value)}
+			onInput=${input}
 			onKeyDown=${(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); if (e.key === 'Escape') e.target.blur(); }}></textarea>
 		<div class="row">
 			<label class="inline"><span class="sr-only">${t('composer.attach')}</span>
