@@ -1,0 +1,293 @@
+// The contact / complaint form. The page itself holds the same form as plain
+// HTML for visitors without JavaScript; this one checks the fields, keeps a
+// draft, posts with fetch and answers in place.
+import { html, useState, useEffect, useRef } from '../shared/html.js';
+import { t, currentLocale } from '../shared/i18n.js';
+import { store, DRAFT_REQUEST, useTitle, formatSize, tx, say, tryLater, postRequest, Icon } from './util.js';
+
+export const FIELDS = ['name', 'email', 'subject', 'description'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SUBJECT_MAX = 300;
+
+function initial(user) {
+	const d = store.get(DRAFT_REQUEST, {}) || {};
+	const v = {};
+	for (const f of FIELDS)
+		v[f] = typeof d[f] === 'string' ? d[f] : '';
+	if (user) {
+		v.name = v.name || user.name || '';
+		v.email = v.email || user.email || '';
+	}
+	return v;
+}
+
+function validate(v) {
+	const e = {};
+	if (!v.name.trim())
+		e.name = { key: 'err.name.blank' };
+	if (!v.email.trim())
+		e.email = { key: 'err.email.blank' };
+	else if (!EMAIL.test(v.email.trim()))
+		e.email = { key: 'err.email.invalid' };
+	if (!v.subject.trim())
+		e.subject = { key: 'err.subject.blank' };
+	else if (v.subject.trim().length > SUBJECT_MAX)
+		e.subject = { key: 'err.tooLong', vars: { max: SUBJECT_MAX } };
+	if (!v.description.trim())
+		e.description = { key: 'err.description.blank' };
+	return e;
+}
+
+// The server's 422 details, each under the field it is about, in our words
+// when we know the reason and in the server's otherwise.
+const ALIAS = { body: 'description', comment: 'description', requester: 'email', uploads: 'attachments', files: 'attachments' };
+const GENERIC = { Blank: 'err.blank', TooLong: 'err.tooLong', InvalidValue: 'err.invalid', InvalidType: 'err.invalid', TooMany: 'err.tooMany', TooLarge: 'err.tooLarge' };
+
+export function serverErrors(details) {
+	const fields = {}, other = [];
+	for (const [name, list] of Object.entries(details || {})) {
+		const first = (Array.isArray(list) ? list[0] : list) || {};
+		const field = ALIAS[name] || name;
+		const code = first.error || '';
+		const known = `err.${field}.${code}`;
+		const max = /(\d+)/.exec(first.description || '');
+		let msg;
+		if (t(known) !== known)
+			msg = { key: known };
+		else if (GENERIC[code])
+			msg = { key: GENERIC[code], vars: { max: max ? max[1] : '' } };
+		else
+			msg = { text: String(first.description || code || name).replace(/^\w+:\s*/, '') };
+		if (FIELDS.includes(field) || field === 'attachments')
+			fields[field] = msg;
+		else
+			other.push(msg);
+	}
+	return { fields, other };
+}
+
+function Err({ id, error }) {
+	return error ? html`<p class="p-err" id=${id} data-test=${id}>${say(error)}</p>` : null;
+}
+
+export function NewRequest({ user }) {
+	const [values, setValues] = useState(() => initial(user));
+	const [files, setFiles] = useState([]);
+	const [errors, setErrors] = useState({});
+	const [banner, setBanner] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const [done, setDone] = useState(null);
+	const [tried, setTried] = useState(false);
+	const [focusTo, setFocusTo] = useState(null);
+	const honeypot = useRef();
+	const top = useRef();
+	const doneRef = useRef();
+	useTitle(done ? t('done.titlePlain', { number: done.id }) : t('form.title'));
+
+	useEffect(() => {
+		if (!focusTo)
+			return;
+		const el = focusTo === 'top' ? top.current : focusTo === 'done' ? doneRef.current : null;
+		if (el) {
+			el.focus();
+			el.scrollIntoView({ block: 'center' });
+		}
+		setFocusTo(null);
+	}, [focusTo]);
+
+	// A customer who signs in while the form is open gets the blanks filled.
+	useEffect(() => {
+		if (user)
+			setValues((v) => ({ ...v, name: v.name || user.name || '', email: v.email || user.email || '' }));
+	}, [user && user.id]);
+
+	const change = (f) => (e) => {
+		const next = { ...values, [f]: e.currentTarget.value };
+		setValues(next);
+		store.set(DRAFT_REQUEST, next);
+		if (tried) {
+			const now = validate(next);
+			setErrors((old) => ({ ...old, [f]: now[f] }));
+		}
+	};
+
+	const addFiles = (e) => {
+		const input = e.currentTarget;
+		const added = Array.from(input.files || []);
+		setFiles((old) => {
+			const seen = new Set(old.map((f) => `${f.name}/${f.size}/${f.lastModified}`));
+			return old.concat(added.filter((f) => !seen.has(`${f.name}/${f.size}/${f.lastModified}`)));
+		});
+		setErrors((old) => ({ ...old, attachments: undefined }));
+		input.value = '';
+	};
+	const removeFile = (i) => setFiles((old) => old.filter((_, j) => j !== i));
+
+	async function submit(e) {
+		e.preventDefault();
+		if (busy)
+			return;
+		setTried(true);
+		setBanner(null);
+		const errs = validate(values);
+		setErrors(errs);
+		if (Object.keys(errs).length) {
+			setFocusTo('top');
+			return;
+		}
+		const form = new FormData();
+		for (const f of FIELDS)
+			form.append(f, values[f].trim());
+		form.append('website', honeypot.current ? honeypot.current.value : '');
+		form.append('locale', currentLocale());
+		for (const file of files)
+			form.append('attachments', file, file.name);
+		setBusy(true);
+		let r;
+		try {
+			r = await postRequest(form, !!user);
+		} catch {
+			setBusy(false);
+			setBanner({ key: 'error.offline' });
+			setFocusTo('top');
+			return;
+		}
+		setBusy(false);
+		const req = r.data && r.data.request;
+		if ((r.status === 201 || r.status === 200) && req) {
+			store.del(DRAFT_REQUEST);
+			setDone({ id: req.id, subject: req.subject || values.subject, email: values.email.trim() });
+			setFocusTo('done');
+			return;
+		}
+		if (r.status === 422) {
+			const { fields, other } = serverErrors(r.data && r.data.details);
+			if (!Object.keys(fields).length && !other.length)
+				other.push({ text: (r.data && (r.data.description || r.data.error)) || t('error.generic', { status: 422 }) });
+			setErrors(fields);
+			setBanner(other.length ? other[0] : null);
+		} else if (r.status === 429) {
+			setBanner(tryLater(r.retryAfter));
+		} else if (r.status === 413) {
+			setErrors({ attachments: { key: 'err.tooLarge' } });
+		} else {
+			setBanner({ key: 'error.generic', vars: { status: r.status } });
+		}
+		setFocusTo('top');
+	}
+
+	function another() {
+		setDone(null);
+		setTried(false);
+		setErrors({});
+		setFiles([]);
+		setValues(initial(user));
+		setFocusTo(null);
+		window.scrollTo(0, 0);
+	}
+
+	if (done)
+		return html`<${Confirmation} done=${done} user=${user} focusRef=${doneRef} onAnother=${another} />`;
+
+	const list = FIELDS.concat('attachments').filter((f) => errors[f]);
+	const describe = (f, hint) => [hint && `hint-${f}`, errors[f] && `error-${f}`].filter(Boolean).join(' ') || undefined;
+	const input = (f, props) => html`<input id=${`f-${f}`} name=${f} data-test=${f} value=${values[f]} onInput=${change(f)}
+		aria-invalid=${errors[f] ? 'true' : undefined} aria-describedby=${describe(f, props.hint)} ...${props.attrs} />`;
+
+	return html`
+	<div class="p-narrow">
+		<h1 tabindex="-1">${t('form.title')}</h1>
+		<p class="p-lede">${t('form.lede')}</p>
+		<div ref=${top} tabindex="-1" class="p-alerts">
+			${list.length > 0 && html`
+			<div class="banner error p-summary" role="alert" data-test="form-errors">
+				<h2>${t('form.fix', { count: list.length })}</h2>
+				<ul>${list.map((f) => html`<li><a href=${`#f-${f}`} onClick=${(e) => { e.preventDefault(); document.getElementById(`f-${f}`)?.focus(); }}>${t(`field.${f}`)}: ${say(errors[f])}</a></li>`)}</ul>
+			</div>`}
+			${banner && html`<div class="banner error" role="alert" data-test="form-banner">${say(banner)}</div>`}
+		</div>
+		<form class="card p-form" method="post" action="/portal/requests" enctype="multipart/form-data" novalidate
+			onSubmit=${submit} data-test="request-form" aria-busy=${busy ? 'true' : undefined}>
+			<div class="p-two">
+				<div class=${`field${errors.name ? ' invalid' : ''}`}>
+					<label for="f-name">${t('field.name')}</label>
+					${input('name', { attrs: { autocomplete: 'name', required: true, maxlength: 200 } })}
+					<${Err} id="error-name" error=${errors.name} />
+				</div>
+				<div class=${`field${errors.email ? ' invalid' : ''}`}>
+					<label for="f-email">${t('field.email')}</label>
+					${input('email', { hint: true, attrs: { type: 'email', autocomplete: 'email', required: true, spellcheck: false, maxlength: 254 } })}
+					<p class="hint" id="hint-email">${t('hint.email')}</p>
+					<${Err} id="error-email" error=${errors.email} />
+				</div>
+			</div>
+			<div class=${`field${errors.subject ? ' invalid' : ''}`}>
+				<label for="f-subject">${t('field.subject')}</label>
+				${input('subject', { hint: true, attrs: { required: true, maxlength: SUBJECT_MAX } })}
+				<p class="hint" id="hint-subject">${t('hint.subject')}</p>
+				<${Err} id="error-subject" error=${errors.subject} />
+			</div>
+			<div class=${`field${errors.description ? ' invalid' : ''}`}>
+				<label for="f-description">${t('field.description')}</label>
+				<textarea id="f-description" name="description" data-test="description" rows="8" required value=${values.description}
+					onInput=${change('description')} aria-invalid=${errors.description ? 'true' : undefined}
+					aria-describedby=${describe('description', true)}></textarea>
+				<p class="hint" id="hint-description">${t('hint.description')}</p>
+				<${Err} id="error-description" error=${errors.description} />
+			</div>
+			<div class=${`field${errors.attachments ? ' invalid' : ''}`}>
+				<label for="f-attachments">${t('field.attachments')} <span class="p-optional">${t('optional')}</span></label>
+				<input type="file" id="f-attachments" name="attachments" data-test="attachments" multiple onChange=${addFiles}
+					aria-describedby=${describe('attachments', true)} aria-invalid=${errors.attachments ? 'true' : undefined} />
+				<p class="hint" id="hint-attachments">${t('hint.attachments')}</p>
+				<${Err} id="error-attachments" error=${errors.attachments} />
+				<${FileList} files=${files} onRemove=${removeFile} />
+			</div>
+			<div class="p-hp" aria-hidden="true">
+				<label for="f-website">${t('field.website')}</label>
+				<input id="f-website" name="website" ref=${honeypot} tabindex="-1" autocomplete="off" aria-hidden="true" />
+			</div>
+			<div class="p-actions">
+				<button type="submit" class="primary p-big" data-test="submit" disabled=${busy}>
+					${busy ? t('form.sending') : t('form.send')}
+				</button>
+				<span class="hint">${t('form.saved')}</span>
+			</div>
+		</form>
+	</div>`;
+}
+
+export function FileList({ files, onRemove }) {
+	if (!files.length)
+		return null;
+	return html`<ul class="p-files" data-test="file-list">
+		${files.map((f, i) => html`<li key=${`${f.name}/${f.size}/${f.lastModified}`}>
+			${Icon.clip()}<span class="p-file-name">${f.name}</span><span class="muted">${formatSize(f.size)}</span>
+			<button type="button" class="link" onClick=${() => onRemove(i)} aria-label=${t('file.removeNamed', { name: f.name })}>${t('file.remove')}</button>
+		</li>`)}
+	</ul>`;
+}
+
+function Confirmation({ done, user, focusRef, onAnother }) {
+	const number = html`<span data-test="request-number">${done.id}</span>`;
+	return html`
+	<div class="p-narrow">
+		<section class="card p-done" data-test="confirmation" aria-labelledby="done-title">
+			<div class="p-done-icon">${Icon.check()}</div>
+			<h1 id="done-title" tabindex="-1" ref=${focusRef}>${tx('done.title', { number })}</h1>
+			<p class="p-lede">${t('done.thanks')}</p>
+			<h2>${t('done.next')}</h2>
+			<ol class="p-next">
+				<li>${tx('done.step1', { email: html`<strong>${done.email}</strong>` })}</li>
+				<li>${t('done.step2')}</li>
+				<li>${user ? t('done.step3in') : t('done.step3out')}</li>
+			</ol>
+			<div class="row p-actions">
+				${user
+					? html`<a class="button primary" href=${`/portal/requests/${done.id}`} data-test="view-request">${t('done.view')}</a>`
+					: html`<a class="button primary" href="/portal/signin" data-test="done-signin">${t('done.signin')}</a>`}
+				<button type="button" onClick=${onAnother} data-test="submit-another">${t('done.another')}</button>
+			</div>
+		</section>
+	</div>`;
+}
