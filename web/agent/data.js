@@ -41,17 +41,3 @@ export function userName(id) {
 	const u = users.get(id);
 	return u ? u.name || u.email : id ? `#${id}` : '';
 }
-
-// Every item of a cursor-paged list (key: "comments", …), 100 at a time.
-export async function getAll(path, key) {
-	const all = [];
-	let url = `${path}${path.includes('?') ? '&' : '?'}page[size]=100`;
-	for (let i = 0; i < 1000; i++) {
-		const r = await get(url);
-		all.push(...r[key]);
-		if (!r.meta || !r.meta.has_more)
-			break;
-		url = `${path}${path.includes('?') ? '&' : '?'}page[size]=100&page[after]=${encodeURIComponent(r.meta.after_cursor)}`;
-	}
-	return all;
-}

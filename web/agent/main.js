@@ -39,7 +39,7 @@ function Help({ onClose }) {
 
 function Shell({ me, onSignOut, onLocale }) {
 	const route = useRoute();
-	const [views, setViews] = useState([]);
+	const [views, setViews] = useState(null);
 	const [help, setHelp] = useState(false);
 	const [password, setPassword] = useState(false);
 	const [q, setQ] = useState(route.query.get('q') || '');
@@ -47,7 +47,7 @@ function Shell({ me, onSignOut, onLocale }) {
 	const counts = useCounts(views);
 
 	useEffect(() => {
-		get('/api/v2/views/active').then((r) => setViews(r.views), () => {});
+		get('/api/v2/views/active').then((r) => setViews(r.views), () => setViews([]));
 		startLive();
 		return stopLive;
 	}, []);
@@ -97,7 +97,7 @@ function Shell({ me, onSignOut, onLocale }) {
 		</header>
 		<div class="shell">
 			<div class="side">
-				<${QueueNav} views=${views} counts=${counts} active=${active} />
+				<${QueueNav} views=${views || []} counts=${counts} active=${active} />
 				<nav aria-label=${t('nav.more')}>
 					<h2>${t('nav.more')}</h2>
 					${section('/agent/customers', t('nav.customers'))}
@@ -105,7 +105,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>
-			<main id="main" tabindex="-1"><${Page} route=${route} views=${views} /></main>
+			<main id="main" tabindex="-1"><${Page} route=${route} views=${views || []} /></main>
 		</div>
 		${help && html`<${Help} onClose=${() => setHelp(false)} />`}
 		${password && html`<${PasswordDialog} me=${me} onClose=${() => setPassword(false)} />`}
@@ -122,11 +122,11 @@ function App() {
 		setLocale(pickLocale(user && user.locale), catalogs);
 		setLang((n) => n + 1);
 	}
-	async function enter(user) {
+	async function enter(user, basics) {
 		if (user && user.role !== 'end-user') {
 			state.me = user;
 			applyLocale(user);
-			await loadBasics();
+			await (basics || loadBasics());
 			setExpired(false);
 			setMe(user);
 			if (location.pathname === '/agent/' || location.pathname === '/agent')
@@ -137,7 +137,9 @@ function App() {
 	}
 	useEffect(() => {
 		applyLocale(null);
-		session().then(enter, () => setMe(null));
+		// both at once: a signed-in agent's page needs them together
+		const basics = loadBasics().catch(() => null);
+		session().then((u) => enter(u, basics), () => setMe(null));
 		return onExpired(() => {
 			stopLive();
 			setExpired(true);

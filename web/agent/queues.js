@@ -21,11 +21,14 @@ export const BUILTIN = [
 	{ key: 'all', query: () => '' },
 ];
 
-// Counts of every queue, refreshed when tickets change.
+// Counts of every queue, refreshed when tickets change; the first after the
+// page itself had its turn (views: null until they are known).
 export function useCounts(views) {
 	const [counts, setCounts] = useState({});
 	const timer = useRef(0);
 	async function refresh() {
+		if (!views)
+			return;
 		const next = {};
 		await Promise.all(BUILTIN.map(async (q) => {
 			try {
@@ -44,8 +47,9 @@ export function useCounts(views) {
 		setCounts(next);
 	}
 	useEffect(() => {
-		refresh();
-	}, [views.map((v) => v.id).join()]);
+		const first = setTimeout(refresh, 300);
+		return () => clearTimeout(first);
+	}, [views && views.map((v) => v.id).join()]);
 	useLive((kind) => {
 		if (kind.startsWith('ticket.') || kind === 'reset') {
 			clearTimeout(timer.current);

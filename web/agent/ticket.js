@@ -3,7 +3,7 @@
 import { html, useEffect, useMemo, useRef, useState } from '../shared/html.js';
 import { get, put, post, upload } from '../shared/api.js';
 import { t, formatDate } from '../shared/i18n.js';
-import { state, getAll, loadUsers, userName, cachedUser, groupName } from './data.js';
+import { state, loadUsers, userName, cachedUser, groupName } from './data.js';
 import { useLive } from './live.js';
 import { Ago, ErrorBanner, StatusBadge, STATUSES, PRIORITIES, TYPES, toast } from './ui.js';
 
@@ -18,23 +18,32 @@ export function TicketPage({ id, onMissing }) {
 	const [audits, setAudits] = useState([]);
 	const [error, setError] = useState(null);
 	const [viewers, setViewers] = useState({});
-	const [, setNames] = useState(0);
 	const composer = useRef(null);
 
+	// The newest comments first, so that the page is usable at once; the
+	// older ones follow, page by page, above them.
 	async function load() {
 		try {
+			const newest = `/api/v2/tickets/${id}/comments?sort_order=desc&page[size]=100`;
 			const [tk, cm, au] = await Promise.all([
-				get(`/api/v2/tickets/${id}`),
-				getAll(`/api/v2/tickets/${id}/comments`, 'comments'),
-				get(`/api/v2/tickets/${id}/audits`),
+				get(`/api/v2/tickets/${id}`), get(newest), get(`/api/v2/tickets/${id}/audits`),
 			]);
+			await loadUsers([tk.ticket.requester_id, tk.ticket.assignee_id,
+				...cm.comments.map((c) => c.author_id), ...au.audits.map((a) => a.author_id)]);
+			const shown = cm.comments.slice().reverse();
 			setTicket(tk.ticket);
-			setComments(cm);
+			setComments(shown);
 			setAudits(au.audits);
 			setError(null);
-			await loadUsers([tk.ticket.requester_id, tk.ticket.assignee_id,
-				...cm.map((c) => c.author_id), ...au.audits.map((a) => a.author_id)]);
-			setNames((n) => n + 1);
+			const older = [];
+			for (let page = cm, i = 0; page.meta.has_more && i < 1000; i++) {
+				page = await get(`${newest}&page[after]=${encodeURIComponent(page.meta.after_cursor)}`);
+				older.push(...page.comments);
+			}
+			if (older.length) { // one render for all of them
+				await loadUsers(older.map((c) => c.author_id));
+				setComments([...older.reverse(), ...shown]);
+			}
 		} catch (e) {
 			if (e.status === 404)
 				onMissing();
