@@ -60,8 +60,8 @@ export default {
 		'error.offline': 'We couldn’t reach the server. Check your connection and try again — nothing you typed is lost.',
 		'error.generic': 'Something went wrong on our side (error {status}). Please try again in a moment.',
 		'error.load': 'We couldn’t load this page.',
-		'error.tooMany': 'Too many attempts from your connection. Please try again in a few minutes.',
-		'error.tooManyIn': { one: 'Too many attempts. Please try again in {count} minute.', other: 'Too many attempts. Please try again in {count} minutes.' },
+		'error.tooMany': 'We’re getting too many requests from your connection right now. Please try again in a few minutes.',
+		'error.tooManyIn': { one: 'We’re getting too many requests from your connection right now. Please try again in {count} minute.', other: 'We’re getting too many requests from your connection right now. Please try again in {count} minutes.' },
 		'file.remove': 'Remove',
 		'file.removeNamed': 'Remove {name}',
 
@@ -204,8 +204,8 @@ export default {
 		'error.offline': 'Не вдалося зв’язатися із сервером. Перевірте з’єднання й спробуйте ще раз — усе написане збережено.',
 		'error.generic': 'Щось пішло не так (помилка {status}). Спробуйте ще раз за хвилину.',
 		'error.load': 'Не вдалося завантажити сторінку.',
-		'error.tooMany': 'Забагато спроб із вашого з’єднання. Спробуйте ще раз за кілька хвилин.',
-		'error.tooManyIn': { one: 'Забагато спроб. Спробуйте ще раз за {count} хвилину.', few: 'Забагато спроб. Спробуйте ще раз за {count} хвилини.', many: 'Забагато спроб. Спробуйте ще раз за {count} хвилин.', other: 'Забагато спроб. Спробуйте ще раз за {count} хвилини.' },
+		'error.tooMany': 'Зараз із вашого з’єднання надходить забагато запитів. Спробуйте ще раз за кілька хвилин.',
+		'error.tooManyIn': { one: 'Зараз із вашого з’єднання надходить забагато запитів. Спробуйте ще раз за {count} хвилину.', few: 'Зараз із вашого з’єднання надходить забагато запитів. Спробуйте ще раз за {count} хвилини.', many: 'Зараз із вашого з’єднання надходить забагато запитів. Спробуйте ще раз за {count} хвилин.', other: 'Зараз із вашого з’єднання надходить забагато запитів. Спробуйте ще раз за {count} хвилини.' },
 		'file.remove': 'Вилучити',
 		'file.removeNamed': 'Вилучити {name}',
 
@@ -348,8 +348,8 @@ export default {
 		'error.offline': 'Не удалось связаться с сервером. Проверьте подключение и попробуйте ещё раз — всё написанное сохранено.',
 		'error.generic': 'Что-то пошло не так (ошибка {status}). Попробуйте ещё раз через минуту.',
 		'error.load': 'Не удалось загрузить страницу.',
-		'error.tooMany': 'Слишком много попыток с вашего подключения. Попробуйте ещё раз через несколько минут.',
-		'error.tooManyIn': { one: 'Слишком много попыток. Попробуйте ещё раз через {count} минуту.', few: 'Слишком много попыток. Попробуйте ещё раз через {count} минуты.', many: 'Слишком много попыток. Попробуйте ещё раз через {count} минут.', other: 'Слишком много попыток. Попробуйте ещё раз через {count} минуты.' },
+		'error.tooMany': 'Сейчас с вашего подключения приходит слишком много запросов. Попробуйте ещё раз через несколько минут.',
+		'error.tooManyIn': { one: 'Сейчас с вашего подключения приходит слишком много запросов. Попробуйте ещё раз через {count} минуту.', few: 'Сейчас с вашего подключения приходит слишком много запросов. Попробуйте ещё раз через {count} минуты.', many: 'Сейчас с вашего подключения приходит слишком много запросов. Попробуйте ещё раз через {count} минут.', other: 'Сейчас с вашего подключения приходит слишком много запросов. Попробуйте ещё раз через {count} минуты.' },
 		'file.remove': 'Удалить',
 		'file.removeNamed': 'Удалить {name}',
 
@@ -492,8 +492,8 @@ export default {
 		'error.offline': 'Nepavyko susisiekti su serveriu. Patikrinkite ryšį ir bandykite dar kartą – viskas, ką parašėte, išsaugota.',
 		'error.generic': 'Kažkas nepavyko (klaida {status}). Bandykite dar kartą po minutės.',
 		'error.load': 'Nepavyko įkelti puslapio.',
-		'error.tooMany': 'Per daug bandymų iš jūsų ryšio. Bandykite dar kartą po kelių minučių.',
-		'error.tooManyIn': { one: 'Per daug bandymų. Bandykite dar kartą po {count} minutės.', few: 'Per daug bandymų. Bandykite dar kartą po {count} minučių.', many: 'Per daug bandymų. Bandykite dar kartą po {count} minutės.', other: 'Per daug bandymų. Bandykite dar kartą po {count} minučių.' },
+		'error.tooMany': 'Šiuo metu iš jūsų ryšio gauname per daug užklausų. Bandykite dar kartą po kelių minučių.',
+		'error.tooManyIn': { one: 'Šiuo metu iš jūsų ryšio gauname per daug užklausų. Bandykite dar kartą po {count} minutės.', few: 'Šiuo metu iš jūsų ryšio gauname per daug užklausų. Bandykite dar kartą po {count} minučių.', many: 'Šiuo metu iš jūsų ryšio gauname per daug užklausų. Bandykite dar kartą po {count} minutės.', other: 'Šiuo metu iš jūsų ryšio gauname per daug užklausų. Bandykite dar kartą po {count} minučių.' },
 		'file.remove': 'Pašalinti',
 		'file.removeNamed': 'Pašalinti {name}',
 

@@ -14,17 +14,9 @@ import { SignIn } from './signin.js';
 import { MyRequests } from './requests.js';
 import { RequestPage } from './request.js';
 
-// The language chosen in this browser's switcher, else the customer's own
-// setting, else the browser's.
-function chooseLocale(user) {
-	let chosen = null;
-	try {
-		chosen = localStorage.getItem('fl.locale');
-	} catch {
-		/* no storage: the user's setting or the browser's */
-	}
-	return pickLocale(chosen || (user && user.locale));
-}
+// The language chosen in this browser's switcher ('fl.locale'), else the
+// customer's own setting, else the browser's (shared/i18n.js decides).
+const chooseLocale = (user) => pickLocale(user && user.locale);
 
 function route(path) {
 	const p = path.split('?')[0].replace(/\/+$/, '') || '/';

@@ -49,13 +49,12 @@ export function serverErrors(details) {
 		const first = (Array.isArray(list) ? list[0] : list) || {};
 		const field = ALIAS[name] || name;
 		const code = first.error || '';
-		const known = `err.${field}.${code}`;
-		const max = /(\d+)/.exec(first.description || '');
+		const own = code === 'Blank' ? `err.${field}.blank` : field === 'email' && /^Invalid/.test(code) ? 'err.email.invalid' : null;
 		let msg;
-		if (t(known) !== known)
-			msg = { key: known };
+		if (own && t(own) !== own)
+			msg = { key: own };
 		else if (GENERIC[code])
-			msg = { key: GENERIC[code], vars: { max: max ? max[1] : '' } };
+			msg = { key: GENERIC[code] };
 		else
 			msg = { text: String(first.description || code || name).replace(/^\w+:\s*/, '') };
 		if (FIELDS.includes(field) || field === 'attachments')

@@ -15,7 +15,7 @@ export function navigate(to, { replace = false } = {}) {
 		history.replaceState(null, '', to);
 	else
 		history.pushState(null, '', to);
-	changed(!replace);
+	changed(true);
 }
 
 addEventListener('popstate', () => changed(false));

@@ -25,26 +25,35 @@ export function SignIn({ user, onSignedIn }) {
 	const next = safeNext(query('next'));
 	const magicEmail = useRef();
 
+	// The token of an e-mailed link: on opening the page, or when the link is
+	// pasted into a tab that already shows it (only the fragment changes).
 	useEffect(() => {
-		const m = /[#&]token=([^&]+)/.exec(location.hash);
-		if (!m)
-			return;
-		// forget the token at once: it works only once, and should not stay in the history
-		history.replaceState(null, '', location.pathname + location.search);
-		let token;
-		try {
-			token = decodeURIComponent(m[1]);
-		} catch {
-			token = m[1];
-		}
-		signInWithLink(token).then((u) => {
-			onSignedIn(u);
-			navigate(next || '/portal/requests', { replace: true });
-		}, (e) => {
-			setLinkState(null);
-			setLinkError([400, 401, 403, 404, 410, 422].includes(e.status) ? { key: 'signin.linkBad' } : problem(e));
-			setTimeout(() => magicEmail.current && magicEmail.current.focus(), 0);
-		});
+		const check = () => {
+			const m = /[#&]token=([^&]+)/.exec(location.hash);
+			if (!m)
+				return;
+			// forget the token at once: it works only once, and should not stay in the history
+			history.replaceState(null, '', location.pathname + location.search);
+			let token;
+			try {
+				token = decodeURIComponent(m[1]);
+			} catch {
+				token = m[1];
+			}
+			setLinkState('checking');
+			setLinkError(null);
+			signInWithLink(token).then((u) => {
+				onSignedIn(u);
+				navigate(next || '/portal/requests', { replace: true });
+			}, (e) => {
+				setLinkState(null);
+				setLinkError([400, 401, 403, 404, 410, 422].includes(e.status) ? { key: 'signin.linkBad' } : problem(e));
+				setTimeout(() => magicEmail.current && magicEmail.current.focus(), 0);
+			});
+		};
+		check();
+		addEventListener('hashchange', check);
+		return () => removeEventListener('hashchange', check);
 	}, []);
 
 	if (linkState === 'checking')
