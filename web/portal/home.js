@@ -20,13 +20,13 @@ export function Home({ user }) {
 			</div>
 		</section>
 		${user && html`<${Recent} />`}
-		<section class="p-steps" aria-labelledby="how-title">
+		${!user && html`<section class="p-steps" aria-labelledby="how-title">
 			<h2 id="how-title">${t('home.how')}</h2>
 			<ol>
 				${[1, 2, 3].map((n) => html`<li class="card"><span class="p-step" aria-hidden="true">${n}</span>
 					<h3>${t(`home.step${n}`)}</h3><p class="muted">${t(`home.step${n}Text`)}</p></li>`)}
 			</ol>
-		</section>
+		</section>`}
 	</div>`;
 }
 

@@ -100,7 +100,7 @@ function App({ initialUser, offline }) {
 	useEffect(() => onExpired(() => {
 		setUser(null);
 		const path = location.pathname;
-		navigate(`/portal/signin?expired=1${path.startsWith('/portal/requests/') ? `&next=${encodeURIComponent(path)}` : ''}`);
+		navigate(`/portal/signin?expired=1${path !== '/portal/signin' ? `&next=${encodeURIComponent(path)}` : ''}`);
 	}), []);
 
 	// A page that needs a signed-in customer sends others to sign in first.

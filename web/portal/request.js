@@ -67,7 +67,7 @@ export function RequestPage({ id, user, announce }) {
 			</ol>
 			${status === 'closed'
 				? html`<div class="card p-closed" data-test="closed">
-					<p>${t('request.closedHint')}</p>
+					<p>${t('request.closedMore')}</p>
 					<a class="button primary" href="/portal/requests/new">${t('nav.submit')}</a>
 				</div>`
 				: html`<${Reply} ticket=${ticket} onSent=${load} announce=${announce} />`}

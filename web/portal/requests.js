@@ -61,9 +61,10 @@ export function RequestRows({ tickets }) {
 	</ul>`;
 }
 
-export function MyRequests() {
+export function MyRequests({ user }) {
 	useTitle(t('nav.myRequests'));
 	const list = useTickets(25);
+	const staff = user && user.role && user.role !== 'end-user';
 	return html`
 	<div class="p-wide">
 		<div class="p-head">
@@ -74,6 +75,7 @@ export function MyRequests() {
 			</div>
 			<a class="button primary" href="/portal/requests/new" data-test="new-request">${t('nav.submit')}</a>
 		</div>
+		${staff && html`<div class="banner info" data-test="staff-note">${t('list.staff')} <a href="/agent/">${t('list.staffLink')}</a></div>`}
 		${list.error && html`<div class="banner error" role="alert">${say(list.error)} <button type="button" class="link" onClick=${list.reload}>${t('action.retry')}</button></div>`}
 		${list.loading && !list.tickets.length && !list.error && html`<p class="muted" role="status">${t('loading')}</p>`}
 		${!list.loading && !list.error && !list.tickets.length && html`
