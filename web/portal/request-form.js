@@ -32,31 +32,43 @@ function validate(v) {
 	if (!v.subject.trim())
 		e.subject = { key: 'err.subject.blank' };
 	else if (v.subject.trim().length > SUBJECT_MAX)
-		e.subject = { key: 'err.tooLong', vars: { max: SUBJECT_MAX } };
+		e.subject = { key: 'err.tooLongMax', vars: { count: SUBJECT_MAX } };
 	if (!v.description.trim())
 		e.description = { key: 'err.description.blank' };
 	return e;
 }
 
 // The server's 422 details, each under the field it is about, in our words
-// when we know the reason and in the server's otherwise.
+// (the server words its JSON in English): what we recognise by field and
+// reason, with the limit it names; the server's own text otherwise.
 const ALIAS = { body: 'description', comment: 'description', requester: 'email', uploads: 'attachments', files: 'attachments' };
-const GENERIC = { Blank: 'err.blank', TooLong: 'err.tooLong', InvalidValue: 'err.invalid', InvalidType: 'err.invalid', TooMany: 'err.tooMany', TooLarge: 'err.tooLarge' };
+
+function ourWords(field, code, text) {
+	const n = /(\d+)/.exec(text);
+	if (field === 'form')
+		return { key: 'err.form' };
+	if (code === 'Blank')
+		return { key: FIELDS.includes(field) ? `err.${field}.blank` : 'err.blank' };
+	if (field === 'email' && /^Invalid/.test(code))
+		return { key: /accept|refus|block/i.test(text) ? 'err.email.refused' : 'err.email.invalid' };
+	if (field === 'attachments' && code === 'TooMany')
+		return n ? { key: 'err.filesMax', vars: { count: Number(n[1]) } } : { key: 'err.tooMany' };
+	if (field === 'attachments' && /^Too(Long|Large|Big)/.test(code))
+		return { key: 'err.fileTooBig' };
+	if (code === 'TooLong')
+		return n ? { key: 'err.tooLongMax', vars: { count: Number(n[1]) } } : { key: 'err.tooLong' };
+	if (/^Invalid/.test(code))
+		return { key: 'err.invalid' };
+	return null;
+}
 
 export function serverErrors(details) {
 	const fields = {}, other = [];
 	for (const [name, list] of Object.entries(details || {})) {
 		const first = (Array.isArray(list) ? list[0] : list) || {};
 		const field = ALIAS[name] || name;
-		const code = first.error || '';
-		const own = code === 'Blank' ? `err.${field}.blank` : field === 'email' && /^Invalid/.test(code) ? 'err.email.invalid' : null;
-		let msg;
-		if (own && t(own) !== own)
-			msg = { key: own };
-		else if (GENERIC[code])
-			msg = { key: GENERIC[code] };
-		else
-			msg = { text: String(first.description || code || name).replace(/^\w+:\s*/, '') };
+		const text = String(first.description || '');
+		const msg = ourWords(field, first.error || '', text) || { text: text.replace(/^\w+:\s*/, '') || name };
 		if (FIELDS.includes(field) || field === 'attachments')
 			fields[field] = msg;
 		else
