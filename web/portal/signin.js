@@ -78,13 +78,13 @@ export function SignIn({ user, onSignedIn }) {
 		${expired && html`<div class="banner info" role="status" data-test="session-expired">${t('signin.expired')}</div>`}
 		${linkError && html`<div class="banner error" role="alert" data-test="link-error">${say(linkError)}</div>`}
 		<div class="p-signin">
-			<${MagicLink} inputRef=${magicEmail} />
+			<${MagicLink} inputRef=${magicEmail} onSent=${() => setLinkError(null)} />
 			<${Password} onSignedIn=${(u) => { onSignedIn(u); navigate(next || '/portal/requests', { replace: true }); }} />
 		</div>
 	</div>`;
 }
 
-function MagicLink({ inputRef }) {
+function MagicLink({ inputRef, onSent }) {
 	const [email, setEmail] = useState('');
 	const [error, setError] = useState(null);
 	const [sent, setSent] = useState(null);
@@ -104,6 +104,7 @@ function MagicLink({ inputRef }) {
 		try {
 			await post('/api/v2/portal/magic_link', { email: addr, locale: currentLocale() });
 			setSent(addr);
+			onSent();
 			setTimeout(() => sentRef.current && sentRef.current.focus(), 0);
 		} catch (err) {
 			setError(err.status === 422 ? { key: 'err.email.invalid' } : problem(err));
