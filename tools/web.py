@@ -61,7 +61,7 @@ def build(src, out):
     os.makedirs(assets)
     esbuild = os.path.join(src, 'node_modules', '.bin', 'esbuild')
     subprocess.run([esbuild, '--bundle', '--minify', '--format=esm', '--target=es2020',
-                    '--log-level=warning', '--legal-comments=none', '--outdir=' + assets]
+                    '--log-level=warning', '--legal-comments=none', '--charset=utf8', '--outdir=' + assets]
                    + ['%s=%s' % (app, os.path.join(src, app, 'main.js')) for app in APPS]
                    + ['app=' + os.path.join(src, 'shared', 'app.css')],
                    check=True)
