@@ -123,7 +123,7 @@ export function TicketPage({ id, onMissing }) {
 				<h1 id="ticket-title" data-test="ticket-subject">${ticket.subject || t('ticket.no_subject')}</h1>
 			</div>
 			<p class="row muted">
-				<span>#${ticket.id}</span><${StatusBadge} status=${ticket.status} />
+				<span>#${ticket.id}</span><span data-test="ticket-status" data-status=${ticket.status}><${StatusBadge} status=${ticket.status} /></span>
 				<span>${t(`channel.${ticket.via.channel}`)}</span>
 				<span>${t('ticket.created_ago')} <${Ago} at=${ticket.created_at} /></span>
 			</p>

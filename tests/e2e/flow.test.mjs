@@ -1,0 +1,144 @@
+// The whole way round, in a real browser: a customer sends the contact form;
+// the agent sees it appear live, replies and solves it; the customer signs
+// in with the e-mailed link, sees the reply and answers; the ticket reopens
+// on the agent's screen. Then what must never be lost: a reply typed when
+// the session ends, and a reply whose save fails.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, it } from 'node:test';
+
+import { startServer } from '../api/lib/server.mjs';
+import { startSmtp } from '../api/lib/smtp.mjs';
+import { chromium } from 'playwright-core';
+
+// TEMPORARY until tests/e2e/lib/browser.mjs lands
+const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+async function watch(b, { locale }) {
+	const ctx = await b.newContext({ locale });
+	const page = await ctx.newPage();
+	const problems = [];
+	page.on('pageerror', (e) => problems.push(e.message));
+	page.on('dialog', (d) => { problems.push(`dialog ${d.message()}`); d.dismiss(); });
+	return { page, problems };
+}
+
+let srv, smtp, browser;
+
+before(async () => {
+	smtp = await startSmtp();
+	srv = await startServer({ sqlite: true, agents: ['agent'] });
+	const r = await srv.api('PUT', '/api/v2/mail/settings', { mail_settings: {
+		smtp_url: `smtp://127.0.0.1:${smtp.port}`, from_address: 'support@shop.test', from_name: 'Shop support' } });
+	assert.equal(r.status, 200, r.text);
+	browser = await launch();
+});
+after(async () => {
+	await browser?.close();
+	await srv?.cleanup();
+	await smtp?.stop();
+});
+
+async function agentPage(locale = 'en-US') {
+	const { page, problems } = await watch(browser, { locale });
+	await page.goto(`${srv.base}/agent/`);
+	await page.fill('#email', srv.users.agent.email);
+	await page.fill('#password', srv.users.agent.password);
+	await page.click('button[type=submit]');
+	await page.waitForSelector('[data-test=ticket-list]');
+	return { page, problems };
+}
+
+it('contact form → live in the workspace → reply and solve → the customer answers in the portal → reopened', async () => {
+	const agent = await agentPage();
+	await agent.page.click('[data-test=queue-unassigned]');
+	await agent.page.waitForSelector('[data-test=ticket-list]');
+
+	// the customer, in Ukrainian, with a file
+	const cust = await watch(browser, { locale: 'uk-UA' });
+	const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'e2e-')), 'чек.txt');
+	await fs.writeFile(file, 'Чек № 4471, 1 299 грн\n');
+	await cust.page.goto(`${srv.base}/portal/requests/new`);
+	await cust.page.fill('[data-test=name]', 'Оксана Мельник');
+	await cust.page.fill('[data-test=email]', 'oksana@example.ua');
+	await cust.page.fill('[data-test=subject]', 'Чайник протікає після тижня');
+	await cust.page.fill('[data-test=description]', 'Добрий день! Чайник KV-2210 протікає знизу. Що робити?');
+	await cust.page.setInputFiles('[data-test=attachments]', file);
+	await cust.page.click('[data-test=submit]');
+	const id = Number(await cust.page.textContent('[data-test=request-number]', { timeout: 10000 }));
+	assert.ok(id > 0);
+
+	// live, without a reload
+	const row = agent.page.locator(`[data-test=ticket-row][data-id="${id}"]`);
+	await row.waitFor({ timeout: 10000 });
+	assert.match(await row.textContent(), /Чайник протікає/);
+	await row.click();
+	await agent.page.waitForSelector('[data-test=comment]');
+	assert.match(await agent.page.textContent('[data-test=conversation], [data-test=ticket]'), /KV-2210/);
+	assert.equal(await agent.page.locator('[data-test=attachment]').first().textContent().then((s) => s.includes('чек.txt')), true);
+
+	await agent.page.fill('[data-test=composer-body]', 'Оксано, надішліть, будь ласка, фото дна чайника — замінимо його.');
+	await agent.page.selectOption('[data-test=composer-then]', 'solved');
+	await agent.page.click('[data-test=composer-send]');
+	await agent.page.waitForSelector('[data-test=ticket-status][data-status=solved]', { timeout: 10000 });
+
+	// the customer signs in with the link the desk e-mails
+	await cust.page.goto(`${srv.base}/portal/signin`);
+	await cust.page.fill('[data-test=magic-email]', 'oksana@example.ua');
+	await cust.page.click('[data-test=magic-submit]');
+	await cust.page.waitForSelector('[data-test=magic-sent]');
+	const mail = await smtp.waitFor((m) => m.headers.to?.includes('oksana@example.ua') && /portal\/signin#token=/.test(m.text));
+	const link = mail.text.match(/https?:\/\/\S+\/portal\/signin#token=[A-Za-z0-9_-]+/)[0];
+	await cust.page.goto(link.replace(/^https?:\/\/[^/]+/, srv.base));
+	await cust.page.waitForSelector(`[data-test=request-row][data-id="${id}"]`, { timeout: 10000 });
+	await cust.page.click(`[data-test=request-row][data-id="${id}"] a, [data-test=request-row][data-id="${id}"]`);
+	await cust.page.waitForSelector('[data-test=comment]');
+	assert.match(await cust.page.textContent('[data-test=conversation]'), /фото дна чайника/);
+
+	await cust.page.fill('[data-test=reply]', 'Ось фото. Дякую!');
+	await cust.page.click('[data-test=send-reply]');
+
+	// reopened, on the agent's screen without a reload
+	await agent.page.waitForSelector('[data-test=ticket-status][data-status=open]', { timeout: 10000 });
+	assert.match(await agent.page.textContent('[data-test=ticket]'), /Ось фото/);
+	const t = await srv.api('GET', `/api/v2/tickets/${id}`);
+	assert.equal(t.json.ticket.status, 'open');
+	assert.deepEqual(agent.problems, []);
+	assert.deepEqual(cust.problems, []);
+});
+
+it('a reply typed when the session ends is still there after signing in again', async () => {
+	const t = await srv.ticket({ subject: 'Session ends mid-reply' });
+	const agent = await agentPage();
+	await agent.page.goto(`${srv.base}/agent/tickets/${t.id}`);
+	await agent.page.fill('[data-test=composer-body]', 'Half-written answer about the refund');
+	// the session ends on the server (signed out elsewhere)
+	await agent.page.evaluate(async () => {
+		const { csrf_token: csrf } = await (await fetch('/api/v2/auth/session')).json();
+		await fetch('/api/v2/auth/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } });
+	});
+	await agent.page.click('[data-test=composer-send]');
+	await agent.page.waitForSelector('#password');
+	await agent.page.fill('#email', srv.users.agent.email);
+	await agent.page.fill('#password', srv.users.agent.password);
+	await agent.page.click('button[type=submit]');
+	await agent.page.waitForSelector('[data-test=composer-body]');
+	assert.equal(await agent.page.inputValue('[data-test=composer-body]'), 'Half-written answer about the refund');
+});
+
+it('a failed save says so and keeps the text', async () => {
+	const t = await srv.ticket({ subject: 'Save fails' });
+	const agent = await agentPage();
+	await agent.page.goto(`${srv.base}/agent/tickets/${t.id}`);
+	await agent.page.route(`**/api/v2/tickets/${t.id}`, (route) => (route.request().method() === 'PUT'
+		? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"Unavailable","description":"The desk is restarting"}' })
+		: route.continue()));
+	await agent.page.fill('[data-test=composer-body]', 'This must not vanish');
+	await agent.page.click('[data-test=composer-send]');
+	await agent.page.waitForSelector('[data-test=composer-error]');
+	assert.match(await agent.page.textContent('[data-test=composer-error]'), /restarting/);
+	assert.equal(await agent.page.inputValue('[data-test=composer-body]'), 'This must not vanish');
+	const comments = await srv.api('GET', `/api/v2/tickets/${t.id}/comments`);
+	assert.equal(comments.json.comments.length, 1);
+});
