@@ -4,19 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 
-import { PASSWORD, startServer } from '../api/lib/server.mjs';
-import { chromium } from 'playwright-core';
+import { PASSWORD, openDesk } from './lib/browser.mjs';
 
-// TEMPORARY until tests/e2e/lib/browser.mjs lands
-const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-async function watch(b, { locale }) {
-	const ctx = await b.newContext({ locale });
-	const page = await ctx.newPage();
-	const problems = [];
-	page.on('pageerror', (e) => problems.push(e.message));
-	page.on('dialog', (d) => { problems.push(`dialog ${d.message()}`); d.dismiss(); });
-	return { page, problems };
-}
 
 // Every payload sets window.__xss (or opens a dialog) if it ever runs.
 const PAYLOAD = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script><svg onload="window.__xss=3">';
@@ -26,11 +15,11 @@ const MAIL_HTML = '<p>Hello <b>desk</b></p><script>parent.__xss=4;window.__xss=4
 	'<iframe src="javascript:parent.__xss=7"></iframe><form action="javascript:parent.__xss=8"><button>go</button></form>' +
 	'<div style="background:url(javascript:parent.__xss=9)">styled</div>';
 
-let srv, browser, formTicket, apiTicket, mailTicket, customer;
+let desk, srv, formTicket, apiTicket, mailTicket, customer;
 
 before(async () => {
-	srv = await startServer({ sqlite: true, agents: ['agent'] });
-	browser = await launch();
+	desk = await openDesk({ agents: ['agent'] });
+	srv = desk.srv;
 	// the contact form, as a bot would post it
 	const form = new FormData();
 	form.set('name', PAYLOAD);
@@ -62,15 +51,11 @@ before(async () => {
 	assert.equal(m.status, 201, m.text);
 	mailTicket = m.json.ticket_id;
 });
-after(async () => {
-	await browser?.close();
-	await srv?.cleanup();
-});
+after(async () => { await desk?.close(); });
 
 async function signedIn(url, email, password) {
-	const w = await watch(browser, { locale: 'en-US' });
-	const s = await w.page.request.post(`${srv.base}/api/v2/auth/session`, { data: { email, password } });
-	assert.equal(s.status(), 200);
+	const w = await desk.tab({ locale: 'en-US' });
+	await w.signIn({ email, password });
 	await w.page.goto(srv.base + url);
 	return w;
 }
@@ -82,7 +67,7 @@ async function clean(w, what) {
 	// most of it running: this does not count on it)
 	const injected = await w.page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], [onerror], script:not([src])').length);
 	assert.equal(injected, 0, `markup injected on ${what}`);
-	assert.deepEqual(w.problems, [], what);
+	w.assertClean();
 }
 
 it('the workspace shows every stored payload as text: list, ticket pages, search, the customer', async () => {
@@ -143,7 +128,7 @@ it('the portal shows a customer the same payloads as text', async () => {
 
 it('the form\'s answer without JavaScript runs nothing it was sent', async () => {
 	const body = new URLSearchParams({ name: PAYLOAD, email: 'nojs@example.test', subject: `Nojs ${PAYLOAD}`, description: 'x' });
-	const w = await watch(browser, { locale: 'en-US' });
+	const w = await desk.tab({ locale: 'en-US' });
 	await w.page.route(`${srv.base}/portal/go`, (route) => route.fulfill({ contentType: 'text/html',
 		body: `<form method=post action="/portal/requests">${[...body].map(([k, v]) => `<input type=hidden name="${k}" value="${v.replace(/"/g, '&quot;')}">`).join('')}</form>` }));
 	await w.page.goto(`${srv.base}/portal/go`);
