@@ -32,6 +32,7 @@ run: build
 ifeq ($(DEMO),1)
 	./$(BUILD)/frontline demo --data $(DATA)
 endif
+	@echo "Frontline: the agent workspace is http://$(LISTEN)/agent/, the customer portal http://$(LISTEN)/portal/"
 	exec ./$(BUILD)/frontline serve --data $(DATA) --listen $(LISTEN)
 
 $(SAN_BUILD)/build.ninja:

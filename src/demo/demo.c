@@ -296,10 +296,14 @@ int fl_cmd_demo(int argc, char **argv)
 		rc = fl_store_write(store, tx_demo, &d) ? fl_cli_fail("loading the demo", &d.err) : 0;
 	fl_progress_end(&d.bar);
 	fl_store_free(store);
+	if (!rc) {
+		const char *who = json_string_value(json_object_get(
+			json_array_get(json_object_get(d.root, "agents"), 0), "email"));
+		printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '"
+		       DEMO_PASSWORD "' (every demo agent has it);\nthe customer portal is /portal/.\n",
+		       d.skipped ? "demo data was already loaded" : "demo data loaded", who ? who : "a demo agent");
+	}
 	json_decref(d.root);
 	free(d.agent_hash);
-	if (!rc)
-		printf(d.skipped ? "demo data was already loaded\n"
-				 : "demo data loaded; demo agents sign in with password '" DEMO_PASSWORD "'\n");
 	return rc;
 }
