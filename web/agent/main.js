@@ -87,12 +87,12 @@ function Shell({ me, onSignOut, onLocale }) {
 			</form>
 			<span class="spacer"></span>
 			<label class="sr-only" for="locale">${t('language')}</label>
-			<select id="locale" onChange=${(e) => onLocale(e.target.value)}>
+			<select id="locale" class="locale" onChange=${(e) => onLocale(e.target.value)}>
 				<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
 				${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
 			</select>
-			<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
-			<button type="button" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
+			<button type="button" class="wide" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
+			<button type="button" class="wide" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
 			<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>
 		</header>
 		<div class="shell">
