@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "users/auth.h"
 #include "users/user.h"
 
 struct fl_req;
@@ -39,6 +40,12 @@ struct fl_route {
 /* The body is a file of any type, up to the attachment_limit setting, read
  * with fl_req_body; other routes take JSON only. */
 #define FL_ROUTE_RAW_BODY 1u
+/* The body is an HTML form (application/x-www-form-urlencoded or
+ * multipart/form-data), up to attachment_limit plus body_limit, read with
+ * fl_req_body. Such a route is anonymous and reads no credentials: a form
+ * speaks for the address it gives, and a signed-in browser's form post has
+ * no CSRF header to send. */
+#define FL_ROUTE_FORM_BODY 2u
 
 #define FL_REQ_MAX_HEADERS 6
 
@@ -118,9 +125,19 @@ void fl_req_forget_credentials(struct fl_req *r);
 const char *fl_req_cookie_name(struct fl_req *r);
 const char *fl_req_cookie(struct fl_req *r);
 
+/* Signing in (users/user_api.c), one way for every door — password,
+ * e-mailed link: fl_session_open, in a write transaction, opens a session
+ * for u (12 hours, 30 days with remember) into secret and csrf and records
+ * the sign-in; fl_session_answer, in the render, sets the cookie and
+ * answers 200 {"user", "csrf_token"} as POST /api/v2/auth/session does. */
+int fl_session_open(fl_tx *tx, struct fl_user *u, int remember,
+		    char secret[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1]);
+int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember,
+		      const char *secret, const char *csrf);
+
 /* A query-string argument, or NULL. */
 const char *fl_req_arg(struct fl_req *r, const char *name);
-/* The body of a FL_ROUTE_RAW_BODY route as it came. */
+/* The body of a FL_ROUTE_RAW_BODY or FL_ROUTE_FORM_BODY route as it came. */
 const char *fl_req_body(struct fl_req *r, size_t *n);
 /* A request header, or NULL. */
 const char *fl_req_header_in(struct fl_req *r, const char *name);

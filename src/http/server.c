@@ -362,6 +362,22 @@ static int json_body(struct fl_req *r)
 	return ct && !strncasecmp(ct, "application/json", n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* Whether the request declares an HTML form's body: one of the two
+ * encodings a browser sends a form in. */
+static int form_body(struct fl_req *r)
+{
+	static const char *const types[] = {MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+					    MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA};
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+
+	for (size_t i = 0; ct && i < sizeof types / sizeof *types; i++) {
+		size_t n = strlen(types[i]);
+		if (!strncasecmp(ct, types[i], n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
 /* The first call, with the headers: everything that can be refused before a
  * body is read — size, type, credentials, role — is refused here. */
 static enum MHD_Result check_headers(struct fl_req *r)
@@ -369,6 +385,7 @@ static enum MHD_Result check_headers(struct fl_req *r)
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
 	size_t limit = r->priv->body.max;
+	unsigned flags = r->route->flags;
 	int64_t n = 0;
 	int rc;
 
@@ -376,9 +393,15 @@ static enum MHD_Result check_headers(struct fl_req *r)
 		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes", limit);
 		return respond_error(r, FL_ETOOBIG);
 	}
-	if (method_has_body(r->method) && (n > 0 || te) && !json_body(r) &&
-	    !(r->route->flags & FL_ROUTE_RAW_BODY))
+	if (method_has_body(r->method) && (n > 0 || te) && !(flags & FL_ROUTE_RAW_BODY) &&
+	    !((flags & FL_ROUTE_FORM_BODY) ? form_body(r) : json_body(r))) {
+		if (flags & FL_ROUTE_FORM_BODY)
+			fl_req_fail(r, FL_EMEDIA, NULL, NULL, "Send the form as multipart/form-data "
+				    "or application/x-www-form-urlencoded");
 		return respond_error(r, FL_EMEDIA);
+	}
+	if (flags & FL_ROUTE_FORM_BODY)
+		return MHD_YES; /* anonymous, credentials unread (http.h) */
 	rc = fl_auth_request(r);
 	if (rc)
 		return respond_error(r, rc);
@@ -393,7 +416,8 @@ static enum MHD_Result run(struct fl_req *r)
 	const struct fl_route *rt = r->route;
 	int rc;
 
-	if (method_has_body(r->method) && r->priv->body.n && !(rt->flags & FL_ROUTE_RAW_BODY)) {
+	if (method_has_body(r->method) && r->priv->body.n &&
+	    !(rt->flags & (FL_ROUTE_RAW_BODY | FL_ROUTE_FORM_BODY))) {
 		rc = fl_input_parse(r->priv->body.p, r->priv->body.n, &r->body, &r->err);
 		if (rc)
 			return respond_error(r, rc);
@@ -421,9 +445,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*con_cls = r;
 		srv->inflight++;
 		r->route_index = fl_route_find(method, url, r->id, allow, sizeof allow);
-		if (r->route_index == -1 && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		    fl_web_owns(url))
+		/* an app's page may share its path with a form's POST (/portal/requests) */
+		if (r->route_index < 0 && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+		    fl_web_owns(url)) {
+			r->route_index = -1;
 			return fl_web_respond(r);
+		}
 		if (r->route_index == -1)
 			return respond_error(r, FL_ENOTFOUND);
 		if (r->route_index == -2) {
@@ -433,6 +460,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		r->route = &fl_routes[r->route_index];
 		r->priv->body.max = r->route->body_limit ? r->route->body_limit
 				    : r->route->flags & FL_ROUTE_RAW_BODY ? srv->config.attachment_limit
+				    : r->route->flags & FL_ROUTE_FORM_BODY
+				    ? srv->config.attachment_limit + srv->config.body_limit
 				    : srv->config.body_limit;
 		return check_headers(r);
 	}

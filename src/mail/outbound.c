@@ -4,30 +4,45 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/time.h"
 #include "store/store.h"
 
-/* What each notice says, in the languages we write. %lld is the ticket. */
+/* What each notice says, in the languages we write. %lld is the ticket;
+ * the sign-in mail's %s is its link. */
 struct words {
 	const char *lang;
 	const char *ack, *solved, *footer;
+	const char *signin_subject, *signin;
 };
 
 static const struct words words[] = {
 	{"en", "We have received your request #%lld and will answer you soon.",
 	 "Your request #%lld is solved. If something is still not right, reply to this e-mail.",
-	 "Reply to this e-mail to add to your request #%lld."},
+	 "Reply to this e-mail to add to your request #%lld.",
+	 "Your sign-in link",
+	 "To see your requests, sign in with this link:\n\n%s\n\n"
+	 "It works once, for 15 minutes. If you did not ask for it, ignore this e-mail."},
 	{"uk", "Ми отримали ваше звернення #%lld і скоро вам відповімо.",
 	 "Ваше звернення #%lld вирішено. Якщо щось іще не так, відповідайте на цей лист.",
-	 "Щоб доповнити звернення #%lld, відповідайте на цей лист."},
+	 "Щоб доповнити звернення #%lld, відповідайте на цей лист.",
+	 "Ваше посилання для входу",
+	 "Щоб переглянути свої звернення, увійдіть за цим посиланням:\n\n%s\n\n"
+	 "Воно діє один раз протягом 15 хвилин. Якщо ви його не запитували, не зважайте на цей лист."},
 	{"ru", "Мы получили ваше обращение #%lld и скоро вам ответим.",
 	 "Ваше обращение #%lld решено. Если что-то ещё не так, ответьте на это письмо.",
-	 "Чтобы дополнить обращение #%lld, ответьте на это письмо."},
+	 "Чтобы дополнить обращение #%lld, ответьте на это письмо.",
+	 "Ваша ссылка для входа",
+	 "Чтобы посмотреть свои обращения, войдите по этой ссылке:\n\n%s\n\n"
+	 "Она действует один раз в течение 15 минут. Если вы её не запрашивали, не обращайте внимания на это письмо."},
 	{"lt", "Gavome jūsų užklausą #%lld ir netrukus atsakysime.",
 	 "Jūsų užklausa #%lld išspręsta. Jei kas nors dar negerai, atsakykite į šį laišką.",
-	 "Norėdami papildyti užklausą #%lld, atsakykite į šį laišką."},
+	 "Norėdami papildyti užklausą #%lld, atsakykite į šį laišką.",
+	 "Jūsų prisijungimo nuoroda",
+	 "Norėdami matyti savo užklausas, prisijunkite šia nuoroda:\n\n%s\n\n"
+	 "Ji veikia vieną kartą 15 minučių. Jei jos neprašėte, nekreipkite dėmesio į šį laišką."},
 };
 
 static const struct words *in(const char *locale)
@@ -40,26 +55,54 @@ static const struct words *in(const char *locale)
 
 static const char *const kinds[] = {"ack", "reply", "solved"};
 
-int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id)
+/* 1 when a relay is set up, 0 when not, else the error: with no relay
+ * nothing is queued (a reply must not cost the writer a job's three writes
+ * for mail that will not go). */
+static int relay_set(fl_tx *tx)
 {
-	char payload[160], *relay = NULL;
-	int64_t now = fl_now();
+	char *relay = NULL;
 	fl_arena a;
 	int rc;
 
-	/* no relay set up: nothing to queue (a reply must not cost the writer
-	 * a job's three writes for mail that will not go) */
 	fl_arena_init(&a, 0);
 	rc = fl_store_setting_get(tx, "mail.smtp_url", &a, &relay);
 	if (!rc && (!relay || !*relay))
 		rc = FL_ENOTFOUND;
 	fl_arena_free(&a);
-	if (rc)
-		return rc == FL_ENOTFOUND ? 0 : rc;
+	return rc == FL_ENOTFOUND ? 0 : rc ? rc : 1;
+}
 
+int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id)
+{
+	char payload[160];
+	int64_t now = fl_now();
+	int rc = relay_set(tx);
+
+	if (rc <= 0)
+		return rc;
 	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}",
 		 kinds[kind], (long long)ticket_id, (long long)comment_id);
 	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
+}
+
+int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link)
+{
+	json_t *p;
+	char *payload;
+	int64_t now = fl_now();
+	int rc = relay_set(tx);
+
+	if (rc <= 0)
+		return rc;
+	p = json_pack("{s:s, s:I, s:s, s:s}", "kind", "signin", "user_id", (json_int_t)user_id,
+		      "lang", lang ? lang : "en", "link", link);
+	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	if (!payload)
+		return FL_ENOMEM;
+	rc = fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
+	free(payload);
+	return rc;
 }
 
 /* Everything the job reads, in one read transaction. */
@@ -78,9 +121,9 @@ struct out {
 	char *last_in; /* the customer's last message, to answer */
 };
 
-static int tx_load(fl_tx *tx, void *arg)
+/* The relay and our address, from the settings. */
+static int load_settings(fl_tx *tx, struct out *o)
 {
-	struct out *o = arg;
 	static const char *const keys[] = {"mail.smtp_url", "mail.smtp_user", "mail.smtp_password",
 					   "mail.from", "mail.from_name", "mail.starttls"};
 	char **vals[] = {&o->smtp_url, &o->smtp_user, &o->smtp_password, &o->from, &o->from_name,
@@ -92,6 +135,26 @@ static int tx_load(fl_tx *tx, void *arg)
 		if (rc == FL_ENOTFOUND)
 			*vals[i] = NULL, rc = 0;
 	}
+	return rc;
+}
+
+/* Whether an address had a bounce: no more mail goes to it. */
+static int bouncing(fl_tx *tx, const char *email, fl_arena *a, int *yes)
+{
+	char key[300], *when = NULL;
+	int rc;
+
+	snprintf(key, sizeof key, "mail.bouncing:%s", email ? email : "");
+	rc = fl_store_setting_get(tx, key, a, &when);
+	*yes = rc == 0;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+static int tx_load(fl_tx *tx, void *arg)
+{
+	struct out *o = arg;
+	int rc = load_settings(tx, o), bounced = 0;
+
 	if (rc || !o->smtp_url || !*o->smtp_url || !o->from)
 		return rc; /* outgoing mail is off */
 	if ((rc = fl_store_ticket_get(tx, o->ticket_id, o->a, &o->t)) ||
@@ -103,16 +166,11 @@ static int tx_load(fl_tx *tx, void *arg)
 		    u.role == FL_ROLE_END_USER)
 			o->cc[o->ncc++] = u.email;
 	}
-	{
-		/* no mail to an address that bounced */
-		char key[300], *when = NULL;
-		snprintf(key, sizeof key, "mail.bouncing:%s", o->requester.email ? o->requester.email : "");
-		rc = fl_store_setting_get(tx, key, o->a, &when);
-		if (rc == 0)
-			o->requester.email = NULL;
-		else if (rc != FL_ENOTFOUND)
-			return rc;
-	}
+	/* no mail to an address that bounced */
+	if ((rc = bouncing(tx, o->requester.email, o->a, &bounced)))
+		return rc;
+	if (bounced)
+		o->requester.email = NULL;
 	if (o->kind == FL_NOTICE_REPLY &&
 	    (rc = fl_store_comment_get(tx, o->comment_id, o->a, &o->c)))
 		return rc;
@@ -131,20 +189,100 @@ static int tx_sent(fl_tx *tx, void *arg)
 	return fl_store_mail_record(tx, s->message_id, s->ticket_id, 1, fl_now());
 }
 
+/* Builds m and sends it through o's relay. */
+static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, struct fl_err *e)
+{
+	struct fl_smtp relay = {o->smtp_url, o->smtp_user, o->smtp_password,
+				o->starttls && !strcmp(o->starttls, "1")};
+	char *raw;
+	size_t n;
+	int rc;
+
+	m->from = o->from;
+	m->from_name = o->from_name;
+	m->date = fl_now();
+	rc = fl_mail_build(m, a, &raw, &n);
+	return rc ? rc : fl_smtp_send(&relay, o->from, m->to, m->nto, raw, n, e);
+}
+
+/* The sign-in mail (portal/magic.h): its link to a user, not about a
+ * ticket, so not threaded. */
+struct signin {
+	struct out o;
+	int64_t user_id;
+	struct fl_user user;
+};
+
+static int tx_load_signin(fl_tx *tx, void *arg)
+{
+	struct signin *si = arg;
+	int rc = load_settings(tx, &si->o), bounced = 0;
+
+	if (rc || !si->o.smtp_url || !*si->o.smtp_url || !si->o.from)
+		return rc; /* outgoing mail is off */
+	if ((rc = fl_store_user_get(tx, si->user_id, si->o.a, &si->user)) ||
+	    (rc = bouncing(tx, si->user.email, si->o.a, &bounced)))
+		return rc;
+	if (bounced || !si->user.active)
+		si->user.email = NULL;
+	return 0;
+}
+
+static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct fl_err *e)
+{
+	struct signin si = {0};
+	struct fl_mail_out m = {0};
+	const struct words *w = in(json_string_value(json_object_get(p, "lang")));
+	const char *link = json_string_value(json_object_get(p, "link")), *domain;
+	fl_arena a;
+	char id[200], *text;
+	size_t n;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	si.o.a = &a;
+	si.user_id = json_integer_value(json_object_get(p, "user_id"));
+	rc = fl_store_read(s, tx_load_signin, &si);
+	if (rc || !link || !si.o.smtp_url || !*si.o.smtp_url || !si.o.from || !si.user.email) {
+		fl_arena_free(&a);
+		/* no relay set up, or no one to write to: nothing to do */
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	}
+	n = strlen(w->signin) + strlen(link) + 1;
+	text = fl_arena_alloc(&a, n);
+	if (text)
+		snprintf(text, n, w->signin, link);
+	domain = strchr(si.o.from, '@');
+	snprintf(id, sizeof id, "frontline-signin-%lld@%s", (long long)job->id,
+		 domain ? domain + 1 : "frontline.local");
+	m.to[m.nto++] = si.user.email;
+	m.subject = w->signin_subject;
+	m.message_id = id;
+	m.text = text ? text : "";
+	m.automatic = 1;
+	rc = text ? deliver(&si.o, &m, &a, e) : FL_ENOMEM;
+	fl_arena_free(&a);
+	return rc;
+}
+
 int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
 	const char *kind = json_string_value(json_object_get(p, "kind"));
 	struct out o = {0};
 	struct fl_mail_out m = {0};
-	struct fl_smtp relay;
 	const struct words *w;
 	fl_arena a;
-	char subject[400], text_buf[256], id[200], *text, *raw;
+	char subject[400], text_buf[256], id[200], *text;
 	const char *domain;
 	size_t n;
 	int rc;
 
+	if (kind && !strcmp(kind, "signin")) {
+		rc = send_signin(s, job, p, e);
+		json_decref(p);
+		return rc;
+	}
 	fl_arena_init(&a, 0);
 	o.a = &a;
 	o.ticket_id = json_integer_value(json_object_get(p, "ticket_id"));
@@ -174,8 +312,6 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	domain = strchr(o.from, '@');
 	snprintf(id, sizeof id, "frontline-%lld-%lld@%s", (long long)o.t.id, (long long)job->id,
 		 domain ? domain + 1 : "frontline.local");
-	m.from = o.from;
-	m.from_name = o.from_name;
 	m.to[m.nto++] = o.requester.email;
 	for (size_t i = 0; i < o.ncc; i++)
 		m.to[m.nto++] = o.cc[i];
@@ -187,12 +323,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	m.text = text ? text : "";
 	m.html = o.kind == FL_NOTICE_REPLY ? o.c.html_body : NULL;
 	m.automatic = o.kind != FL_NOTICE_REPLY;
-	m.date = fl_now();
-	rc = fl_mail_build(&m, &a, &raw, &n);
-	relay = (struct fl_smtp){o.smtp_url, o.smtp_user, o.smtp_password,
-				 o.starttls && !strcmp(o.starttls, "1")};
-	if (!rc)
-		rc = fl_smtp_send(&relay, o.from, m.to, m.nto, raw, n, e);
+	rc = deliver(&o, &m, &a, e);
 	/* replies to this message thread by its id */
 	if (!rc) {
 		struct sent sent = {id, o.t.id};

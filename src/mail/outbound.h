@@ -6,7 +6,8 @@
  *   message's, never a forged reply's);
  * - reply: an agent's public comment goes to the requester and the CC'd
  *   customers, with the comment's HTML beside its text;
- * - solved: a ticket set solved without a public reply says so.
+ * - solved: a ticket set solved without a public reply says so;
+ * - signin: a customer's sign-in link (portal/magic.h), about no ticket.
  * Each is queued (fl_mail_queue) in the transaction that makes the change,
  * and sent by the "mail-send" job through the relay in the mail.* settings
  * (PUT /api/v2/mail/settings; none set: nothing is queued or sent). Messages thread:
@@ -24,6 +25,10 @@
 enum fl_notice { FL_NOTICE_ACK, FL_NOTICE_REPLY, FL_NOTICE_SOLVED };
 
 int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id);
+/* Queues the mail with a customer's sign-in link (portal/magic.h) to
+ * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
+ * ticket. The link is in the job's payload until the mail is sent. */
+int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link);
 /* The "mail-send" job kind. */
 int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
 

@@ -73,6 +73,8 @@ static const struct table tables[] = {
 	{"mailboxes", "id, url, username, password, folder, move_to, starttls, owner_id, active,"
 		      " last_polled_at, last_error, created_at, updated_at",
 	 "itttttiiiitii", "id", 1, 1, 0},
+	{"magic_links", "id, user_id, selector, token_hash, created_at, expires_at, used_at",
+	 "iittiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

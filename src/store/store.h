@@ -207,6 +207,22 @@ int fl_store_session_purge(fl_tx *tx, int64_t now);
 /* Ends every session of user_id but the one with keep_selector (may be NULL). */
 int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
 
+/* Sign-in links e-mailed to customers (portal/magic.h): the selector finds
+ * the row, the caller compares the hash in constant time. */
+struct fl_magic_row {
+	int64_t id, user_id;
+	char *token_hash; /* hex */
+	int64_t expires_at;
+	int64_t used_at;  /* 0: not used */
+};
+int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
+			  const char *token_hash, int64_t created_at, int64_t expires_at);
+int fl_store_magic_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_magic_row *out);
+/* Marks link id used at now; FL_ENOTFOUND when it was used already. */
+int fl_store_magic_use(fl_tx *tx, int64_t id, int64_t now);
+/* Deletes the links that expired by now. */
+int fl_store_magic_purge(fl_tx *tx, int64_t now);
+
 /* tickets */
 enum fl_sort { FL_SORT_ID, FL_SORT_CREATED, FL_SORT_UPDATED, FL_SORT_PRIORITY,
 	       FL_SORT_STATUS, FL_SORT_RELEVANCE, FL_SORT__MAX };
@@ -235,6 +251,11 @@ int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
 /* Tickets requester opened by mail since since. */
 int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);
+/* Tickets requester opened on channel since since. */
+int fl_store_ticket_recent_on(fl_tx *tx, int64_t requester, int64_t since, int channel,
+			      int64_t *n);
+/* The highest ticket id there is (0 when none). */
+int fl_store_ticket_last_id(fl_tx *tx, int64_t *id);
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);
 int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
 			  const struct fl_page *pg, fl_arena *a,

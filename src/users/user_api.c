@@ -975,38 +975,56 @@ static int tx_login_check(fl_tx *tx, struct fl_req *r)
 	return fl_store_user_get(tx, a.id, &r->arena, &c->user);
 }
 
+/* Every way of signing in ends here (this password sign-in, the portal's
+ * e-mailed links): the session in the write, the cookie in the answer. */
+int fl_session_open(fl_tx *tx, struct fl_user *u, int remember,
+		    char secret[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1])
+{
+	int rc = fl_auth_session_create(tx, u->id, remember ? REMEMBER_TTL : SESSION_TTL,
+					secret, csrf);
+	if (!rc) {
+		u->last_login_at = fl_now();
+		rc = fl_store_user_touch_login(tx, u->id, u->last_login_at);
+	}
+	return rc;
+}
+
+static json_t *session_json(struct fl_req *r, const struct fl_user *user, const char *csrf)
+{
+	json_t *u = fl_user_json(r, user);
+	json_object_set_new(u, "must_change_password", json_boolean(user->must_change_password));
+	return json_pack("{s:o, s:s}", "user", u, "csrf_token", csrf);
+}
+
+int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember,
+		      const char *secret, const char *csrf)
+{
+	char cookie[256], age[32] = "";
+
+	if (remember)
+		snprintf(age, sizeof age, "; Max-Age=%d", REMEMBER_TTL);
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+		 fl_req_cookie_name(r), secret, r->config->cookie_secure ? "; Secure" : "", age);
+	fl_req_header(r, "Set-Cookie", cookie);
+	return fl_req_reply(r, 200, session_json(r, u, csrf));
+}
+
 static int tx_session_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_auth_session_create(tx, c->user.id, c->remember ? REMEMBER_TTL : SESSION_TTL,
-					c->secret, c->csrf);
-	if (!rc) {
-		c->user.last_login_at = fl_now();
-		rc = fl_store_user_touch_login(tx, c->user.id, c->user.last_login_at);
-	}
-	return rc;
+	return fl_session_open(tx, &c->user, c->remember, c->secret, c->csrf);
 }
 
 static int render_session(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *u = fl_user_json(r, &c->user);
-	json_object_set_new(u, "must_change_password", json_boolean(c->user.must_change_password));
-	return fl_req_reply(r, 200, json_pack("{s:o, s:s}", "user", u, "csrf_token",
-					      c->csrf_out ? c->csrf_out : c->csrf));
+	return fl_req_reply(r, 200, session_json(r, &c->user, c->csrf_out ? c->csrf_out : c->csrf));
 }
 
 static int render_login(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	char cookie[256], age[32] = "";
-
-	if (c->remember)
-		snprintf(age, sizeof age, "; Max-Age=%d", REMEMBER_TTL);
-	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-		 fl_req_cookie_name(r), c->secret, r->config->cookie_secure ? "; Secure" : "", age);
-	fl_req_header(r, "Set-Cookie", cookie);
-	return render_session(r);
+	return fl_session_answer(r, &c->user, c->remember, c->secret, c->csrf);
 }
 
 static int login_checked(struct fl_req *r)

@@ -1,0 +1,43 @@
+/* Signing in by e-mailed link, for customers who have no password.
+ *
+ * A customer asks for a link with their e-mail address; when an active end
+ * user has it, a token of 32 random bytes (unpadded base64url, 43
+ * characters) is made and mailed as {base}/portal/signin#token=TOKEN — in
+ * the fragment, which browsers never send, so no server log sees it. Only
+ * the token's BLAKE2b-256 hash is stored: its first 16 hex digits find the
+ * row and the whole is compared in constant time. A link works once, for
+ * FL_MAGIC_TTL seconds; taking it opens a session as a password does.
+ * Plain C over the store: nothing here knows HTTP or SQL. */
+#ifndef FL_PORTAL_MAGIC_H
+#define FL_PORTAL_MAGIC_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/store.h"
+
+#define FL_MAGIC_TTL (15 * 60)
+#define FL_MAGIC_TOKEN_LEN 43 /* characters, without the NUL */
+
+/* A new token, NUL-terminated, from libsodium's random bytes. */
+void fl_magic_token_new(char out[FL_MAGIC_TOKEN_LEN + 1]);
+
+/* In a write transaction: when an active, unsuspended end user has email
+ * (normalized), stores token for them, expiring FL_MAGIC_TTL from now,
+ * deletes every expired link, and queues the mail with the link under
+ * base ("https://help.example.com") in lang when it is one of ours (uk,
+ * ru, lt, en), else in the user's, when a relay is set up. *made says whether a link was made: 0, and
+ * nothing written, for an address nobody may sign in with. */
+int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *base,
+			 const char *lang, fl_arena *a, int *made);
+
+/* In a write transaction: takes the link of token, once. FL_EAUTH with e
+ * saying why (field "token", reason "Invalid", "Expired" or "Used") when
+ * no link has it, it expired, it was taken already, or its user may no
+ * longer sign in (deactivated, suspended, no longer an end user). Else it
+ * is marked used and *u (in a) is its user. */
+int fl_magic_link_redeem(fl_tx *tx, const char *token, fl_arena *a, struct fl_user *u,
+			 struct fl_err *e);
+
+#endif

@@ -1,0 +1,405 @@
+/* The customer portal's doors for people without an account:
+ *   POST /portal/requests          the public contact form (portal/portal.h);
+ *                                  a page for a browser, JSON for a script
+ *   POST /api/v2/portal/magic_link  mail me a sign-in link (portal/magic.h)
+ *   POST /api/v2/auth/magic         sign in with that link's token
+ * Each is limited per client address (and the link per e-mail address),
+ * in this node's memory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/input.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "http/http.h"
+#include "portal/form.h"
+#include "portal/limit.h"
+#include "portal/magic.h"
+#include "portal/portal.h"
+
+/* Submissions of the form: 5 per client address in any 10 minutes. */
+static struct fl_limiter form_limit = FL_LIMITER(5, 600);
+/* Link requests: 8 per client address in 10 minutes, answered 429 past
+ * that; 3 mails per e-mail address in 15 minutes, past which a request is
+ * answered as any other but sends nothing (a 429 there would tell which
+ * addresses someone is trying). */
+static struct fl_limiter link_limit = FL_LIMITER(8, 600);
+static struct fl_limiter address_limit = FL_LIMITER(3, FL_MAGIC_TTL);
+
+/* The answer page may load our style sheet and nothing else; it posts
+ * only to us and is never framed. */
+static const char page_csp[] =
+	"default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+static int over_limit(struct fl_req *r, struct fl_limiter *l, int64_t *wait)
+{
+	char key[48], secs[24];
+
+	fl_limit_address_key(fl_req_peer(r), key);
+	if (!fl_limiter_take(l, key, fl_now(), wait))
+		return 0;
+	snprintf(secs, sizeof secs, "%lld", (long long)*wait);
+	fl_req_header(r, "Retry-After", secs);
+	return 1;
+}
+
+/* the contact form */
+
+struct form_ctx {
+	struct fl_form form;
+	struct fl_portal_request req;
+	struct fl_portal_result res;
+	int json;         /* the client asked for JSON */
+	int in_db;        /* files' bytes go to the database */
+	int64_t last_id;  /* the newest ticket, for a robot's made-up answer */
+};
+
+static void page_head(fl_buf *b, const char *lang, const char *title)
+{
+	fl_buf_addf(b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<title>", lang);
+	fl_buf_add_html(b, title, strlen(title));
+	fl_buf_adds(b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/app.css\">\n</head>\n"
+		    "<body>\n<main class=\"portal-answer\">\n<h1>");
+	fl_buf_add_html(b, title, strlen(title));
+	fl_buf_adds(b, "</h1>\n");
+}
+
+static void page_link(fl_buf *b, const char *href, const char *text)
+{
+	fl_buf_addf(b, "<p><a href=\"%s\">", href);
+	fl_buf_add_html(b, text, strlen(text));
+	fl_buf_adds(b, "</a></p>\n");
+}
+
+/* Answers the page in b (self-contained: no script, our style sheet). */
+static int page_end(struct fl_req *r, int status, fl_buf *b)
+{
+	char *copy;
+	int rc = fl_buf_adds(b, "</main>\n</body>\n</html>\n");
+
+	copy = rc ? NULL : fl_arena_strndup(&r->arena, b->p, b->n);
+	fl_buf_free(b);
+	if (!copy)
+		return rc ? rc : FL_ENOMEM;
+	r->status = status;
+	r->raw = copy;
+	r->raw_len = strlen(copy);
+	r->raw_type = "text/html; charset=utf-8";
+	fl_req_header(r, "Content-Security-Policy", page_csp);
+	return 0;
+}
+
+/* The answer is a page or JSON as the client asks: vary on Accept. */
+static void form_answer(struct fl_req *r)
+{
+	fl_req_header(r, "Vary", "Accept, Accept-Language");
+}
+
+static int received(struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	const struct fl_portal_words *w = fl_portal_words(c->req.lang);
+	char title[200];
+	fl_buf b, esc;
+
+	form_answer(r);
+	if (c->json)
+		return fl_req_reply(r, 201, json_pack("{s:{s:I, s:s, s:s}}", "request", "id",
+						      (json_int_t)c->res.ticket_id, "subject",
+						      c->req.subject, "status",
+						      fl_status_name(c->res.status)));
+	fl_buf_init(&b, 1u << 20);
+	fl_buf_init(&esc, 1u << 20);
+	snprintf(title, sizeof title, w->received, (long long)c->res.ticket_id);
+	page_head(&b, c->req.lang, title);
+	if (c->req.name) {
+		fl_buf_add_html(&esc, c->req.name, strlen(c->req.name));
+		fl_buf_adds(&b, "<p>");
+		fl_buf_addf(&b, w->thanks, esc.p ? esc.p : "");
+		fl_buf_adds(&b, "</p>\n");
+		fl_buf_reset(&esc);
+	}
+	fl_buf_addf(&b, "<p>%s: <strong>", w->subject);
+	fl_buf_add_html(&b, c->req.subject, strlen(c->req.subject));
+	fl_buf_adds(&b, "</strong></p>\n<p>");
+	fl_buf_add_html(&esc, c->req.email, strlen(c->req.email));
+	fl_buf_addf(&b, w->reply_to, esc.p ? esc.p : "");
+	fl_buf_adds(&b, "</p>\n");
+	fl_buf_free(&esc);
+	page_link(&b, "/portal/", w->home);
+	return page_end(r, 201, &b);
+}
+
+/* Answers the request's problems with code's status: the fields in
+ * Zendesk's error shape (every field, each with its reasons), or a page
+ * listing them in the form's language. */
+static int problems(struct fl_req *r, int code)
+{
+	struct form_ctx *c = r->ctx;
+	const struct fl_portal_request *q = &c->req;
+	const struct fl_portal_words *w = fl_portal_words(q->lang);
+	fl_buf b;
+
+	form_answer(r);
+	if (c->json) {
+		json_t *o = json_object(), *details = json_object();
+		fl_buf desc;
+
+		fl_buf_init(&desc, 4096);
+		for (size_t i = 0; i < q->nproblems; i++) {
+			const struct fl_portal_problem *p = &q->problems[i];
+			const char *text = fl_portal_problem_text(p->kind, "en");
+			json_t *list = json_object_get(details, p->field);
+			if (!list)
+				json_object_set_new(details, p->field, list = json_array());
+			json_array_append_new(list, json_pack("{s:s, s:s}", "description", text, "error",
+							      fl_portal_problem_reason(p->kind)));
+			fl_buf_addf(&desc, "%s%s", i ? "; " : "", text);
+		}
+		json_object_set_new(o, "error", json_string(fl_err_name(code)));
+		json_object_set_new(o, "description", json_string(desc.p ? desc.p : fl_err_describe(code)));
+		json_object_set_new(o, "details", details);
+		fl_buf_free(&desc);
+		return fl_req_reply(r, fl_err_http_status(code), o);
+	}
+	fl_buf_init(&b, 1u << 20);
+	page_head(&b, q->lang, w->not_sent);
+	fl_buf_addf(&b, "<p>%s</p>\n<ul>\n", w->fix);
+	for (size_t i = 0; i < q->nproblems; i++) {
+		const char *text = fl_portal_problem_text(q->problems[i].kind, q->lang);
+		fl_buf_adds(&b, "<li>");
+		fl_buf_add_html(&b, text, strlen(text));
+		fl_buf_adds(&b, "</li>\n");
+	}
+	fl_buf_adds(&b, "</ul>\n");
+	page_link(&b, "/portal/", w->back);
+	return page_end(r, fl_err_http_status(code), &b);
+}
+
+static int busy(struct fl_req *r, int64_t wait)
+{
+	struct form_ctx *c = r->ctx;
+	const struct fl_portal_words *w = fl_portal_words(c->req.lang);
+	char text[300];
+	fl_buf b;
+
+	form_answer(r);
+	snprintf(text, sizeof text, w->busy, (long long)((wait + 59) / 60));
+	if (c->json)
+		return fl_req_fail(r, FL_ERATE, NULL, NULL,
+				   "Too many requests from your address; retry in %lld seconds",
+				   (long long)wait);
+	fl_buf_init(&b, 1u << 20);
+	page_head(&b, c->req.lang, w->not_sent);
+	fl_buf_adds(&b, "<p>");
+	fl_buf_add_html(&b, text, strlen(text));
+	fl_buf_adds(&b, "</p>\n");
+	page_link(&b, "/portal/", w->back);
+	return page_end(r, 429, &b);
+}
+
+/* A form that did not parse, as a problem of the field it names. */
+static int unreadable(struct fl_req *r, int rc)
+{
+	struct form_ctx *c = r->ctx;
+	const char *field = r->err.field;
+	int kind = FL_PP_FORM;
+
+	if (rc == FL_ETOOBIG && !strcmp(field, "attachments"))
+		kind = FL_PP_FILE_TOO_BIG;
+	else if (rc == FL_ETOOBIG && !strcmp(field, "description"))
+		kind = FL_PP_DESCRIPTION_TOO_LONG;
+	else if (rc == FL_ETOOBIG && !strcmp(field, "subject"))
+		kind = FL_PP_SUBJECT_TOO_LONG;
+	else if (rc == FL_ETOOBIG && !strcmp(field, "name"))
+		kind = FL_PP_NAME_TOO_LONG;
+	fl_portal_problem_add(&c->req, kind == FL_PP_FORM ? "form" : field, kind);
+	return problems(r, rc);
+}
+
+static int tx_submit(fl_tx *tx, struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	return fl_portal_submit(tx, &c->req, c->in_db, &r->arena, &c->res, &r->err);
+}
+
+/* Whether the address may ask (its user is not deactivated or
+ * suspended), and for a robot, the newest ticket's number. */
+static int tx_check(fl_tx *tx, struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	struct fl_user u;
+	int rc = fl_portal_requester(tx, &c->req, 0, &r->arena, &u, &r->err);
+
+	if (rc == FL_EINVAL)
+		fl_portal_problem_add(&c->req, "email", FL_PP_EMAIL_REFUSED);
+	if (rc == FL_EINVAL || rc == FL_ENOTFOUND)
+		rc = 0;
+	if (!rc && c->req.honeypot)
+		rc = fl_store_ticket_last_id(tx, &c->last_id);
+	return rc;
+}
+
+static int checked(struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	int rc;
+
+	r->err = (struct fl_err){0};
+	if (c->req.nproblems)
+		return problems(r, FL_EINVAL);
+	if (c->req.honeypot) {
+		/* a robot: it is told what a person would be, and nothing is made */
+		fl_log("info", "portal: a form from %s filled in the hidden field; nothing made",
+		       fl_req_peer(r));
+		c->res = (struct fl_portal_result){c->last_id + 1, 0, FL_STATUS_NEW};
+		return received(r);
+	}
+	if ((rc = fl_portal_files_prepare(r->store, &c->req, &r->err)))
+		return rc;
+	return fl_req_write(r, tx_submit, received);
+}
+
+static int h_request(struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	const char *accept = fl_req_header_in(r, "Accept");
+	const char *languages = fl_req_header_in(r, "Accept-Language");
+	struct fl_form_limits lim = {FL_PORTAL_MAX_PARTS, FL_PORTAL_VALUE_MAX,
+				     r->config->attachment_limit};
+	const char *body;
+	int64_t wait;
+	size_t n;
+	int rc;
+
+	c->json = accept && strcasestr(accept, "application/json");
+	c->in_db = fl_store_files_in_db(r->store);
+	c->req.lang = fl_portal_lang(NULL, languages); /* until the form says */
+	if (over_limit(r, &form_limit, &wait))
+		return busy(r, wait);
+	body = fl_req_body(r, &n);
+	rc = fl_form_parse(fl_req_header_in(r, "Content-Type"), body, n, &lim, &r->arena, &c->form,
+			   &r->err);
+	if (rc == FL_ENOMEM || rc == FL_EIO)
+		return rc;
+	if (rc)
+		return unreadable(r, rc);
+	if ((rc = fl_portal_request_read(&c->form, languages, &r->arena, &c->req)))
+		return rc;
+	if (c->req.nproblems)
+		return problems(r, FL_EINVAL);
+	return fl_req_read(r, tx_check, checked);
+}
+
+/* sign-in links */
+
+struct link_ctx {
+	char *email;
+	const char *locale, *base;
+	int has_email, has_locale;
+	char token[FL_MAGIC_TOKEN_LEN + 1];
+	int made;
+};
+
+static const struct fl_field link_fields[] = {
+	{"email", FL_FT_EMAIL, 254, 0, 0, NULL, offsetof(struct link_ctx, email),
+	 offsetof(struct link_ctx, has_email), 0, 0},
+	{"locale", FL_FT_STRING, 16, 0, 1, NULL, offsetof(struct link_ctx, locale),
+	 offsetof(struct link_ctx, has_locale), 0, 0},
+	FL_FIELDS_END,
+};
+
+static int tx_link(fl_tx *tx, struct fl_req *r)
+{
+	struct link_ctx *c = r->ctx;
+	return fl_magic_link_create(tx, c->email, c->token, c->base, c->locale, &r->arena, &c->made);
+}
+
+/* The same answer whether a link was made or not. */
+static int render_accepted(struct fl_req *r)
+{
+	return fl_req_reply(r, 202, json_object());
+}
+
+static int h_magic_link(struct fl_req *r)
+{
+	struct link_ctx *c = r->ctx;
+	int64_t wait;
+	int rc;
+
+	if (over_limit(r, &link_limit, &wait))
+		return fl_req_fail(r, FL_ERATE, NULL, NULL,
+				   "Too many sign-in links asked from your address; retry in %lld seconds",
+				   (long long)wait);
+	if (!r->body)
+		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest", "send {\"email\": …}");
+	if ((rc = fl_input_decode(r->body, link_fields, c, &r->arena, &r->err)))
+		return rc;
+	if (!c->email)
+		return fl_req_fail(r, FL_EINVAL, "email", "Blank", "Email: cannot be blank");
+	if (fl_limiter_take(&address_limit, c->email, fl_now(), &wait))
+		return render_accepted(r);
+	c->base = fl_arena_strdup(&r->arena, fl_req_base(r));
+	if (!c->base)
+		return FL_ENOMEM;
+	fl_magic_token_new(c->token);
+	return fl_req_write(r, tx_link, render_accepted);
+}
+
+struct magic_ctx {
+	const char *token;
+	int remember;
+	int has_token, has_remember;
+	struct fl_user user;
+	char secret[FL_SECRET_LEN + 1];
+	char csrf[FL_CSRF_LEN + 1];
+};
+
+static const struct fl_field magic_fields[] = {
+	{"token", FL_FT_STRING, 128, 0, 0, NULL, offsetof(struct magic_ctx, token),
+	 offsetof(struct magic_ctx, has_token), 0, 0},
+	{"remember", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct magic_ctx, remember),
+	 offsetof(struct magic_ctx, has_remember), 0, 0},
+	FL_FIELDS_END,
+};
+
+/* The link is taken and the session opened in one transaction: a link
+ * that opened no session is not used up. */
+static int tx_magic(fl_tx *tx, struct fl_req *r)
+{
+	struct magic_ctx *c = r->ctx;
+	int rc = fl_magic_link_redeem(tx, c->token, &r->arena, &c->user, &r->err);
+	return rc ? rc : fl_session_open(tx, &c->user, c->remember, c->secret, c->csrf);
+}
+
+static int render_magic(struct fl_req *r)
+{
+	struct magic_ctx *c = r->ctx;
+	return fl_session_answer(r, &c->user, c->remember, c->secret, c->csrf);
+}
+
+static int h_magic(struct fl_req *r)
+{
+	struct magic_ctx *c = r->ctx;
+	int rc;
+
+	if (!r->body)
+		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest",
+				   "send {\"token\": …, \"remember\": …}");
+	if ((rc = fl_input_decode(r->body, magic_fields, c, &r->arena, &r->err)))
+		return rc;
+	if (!c->token || !*c->token)
+		return fl_req_fail(r, FL_EINVAL, "token", "Blank", "Token: cannot be blank");
+	return fl_req_write(r, tx_magic, render_magic);
+}
+
+const struct fl_route fl_portal_routes[] = {
+	{"POST", "/portal/requests", h_request, FL_ROLE_ANONYMOUS, 0, sizeof(struct form_ctx),
+	 FL_ROUTE_FORM_BODY},
+	{"POST", "/api/v2/portal/magic_link", h_magic_link, FL_ROLE_ANONYMOUS, 4096,
+	 sizeof(struct link_ctx)},
+	{"POST", "/api/v2/auth/magic", h_magic, FL_ROLE_ANONYMOUS, 4096, sizeof(struct magic_ctx)},
+	{0},
+};
