@@ -2,6 +2,8 @@
 #
 #   make run          install what is missing, build, serve on 127.0.0.1:8080 (DEMO=1: demo data)
 #   make check        install what tests need, build with sanitizers, run every suite
+#   make e2e          only the browser tests (tests/e2e: Debian's Chromium, playwright-core)
+#   make screenshots  the main screens in uk, ru, lt, en from the demo desk, into SCREENSHOTS
 #   make bench        the benchmarks in bench/ (see docs/performance.md)
 #   make fuzz         run every fuzz target for FUZZ_SECONDS each
 
@@ -11,8 +13,9 @@ FUZZ_BUILD  ?= build-fuzz
 DATA        ?= var
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
+SCREENSHOTS ?= docs/screenshots
 
-.PHONY: all build run check unit api api-pg fuzz bench deps deps-check clean
+.PHONY: all build run check unit api api-pg e2e screenshots fuzz bench deps deps-check clean
 
 all: build
 
@@ -53,6 +56,14 @@ api: deps-check $(SAN_BUILD)/build.ninja
 
 api-pg: deps-check $(SAN_BUILD)/build.ninja
 	scripts/check.sh api-pg
+
+e2e: deps-check $(SAN_BUILD)/build.ninja
+	scripts/check.sh e2e
+
+screenshots: build
+	@command -v chromium >/dev/null 2>&1 || scripts/deps.sh check
+	@tests/e2e/install.sh
+	FRONTLINE_BIN=$(CURDIR)/$(BUILD)/frontline node tests/e2e/screenshots.mjs --out $(SCREENSHOTS)
 
 fuzz: deps-check $(FUZZ_BUILD)/build.ninja
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check.sh fuzz

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Runs the test suites: scripts/check.sh [unit|api|fuzz|all]
+# Runs the test suites: scripts/check.sh [unit|api|api-pg|e2e|fuzz|style|all]
 #   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   api   black-box HTTP tests against the sanitized binary (node --test),
 #         once on SQLite and once on a PostgreSQL server it starts (api-pg)
+#   e2e   the browser apps in Debian's Chromium, driven by playwright-core,
+#         against the sanitized binary (tests/e2e, node --test)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
 #   style banned C functions (scripts/banned.sh), SQL bind formats (tools/check_binds.py)
 # Prints one closing line "N passed, N failed" counting individual tests
@@ -74,6 +76,26 @@ api_pg() {
 	return $rc
 }
 
+# The browser tests: tests/e2e/*.test.mjs, E2E_CONCURRENCY files at a time
+# (each runs a server and a Chromium of its own), each test bounded.
+e2e() {
+	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
+	tests/e2e/install.sh || { echo "0 1" >>"$counts"; return 1; }
+	log=$(mktemp)
+	# shellcheck disable=SC2086 # E2E_TESTS may name several files
+	FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" timeout -k 30 "${E2E_TIMEOUT:-1200}" \
+		node --test --test-concurrency="${E2E_CONCURRENCY:-2}" --test-timeout=180000 \
+		${E2E_TESTS:-tests/e2e/*.test.mjs} 2>&1 | tee "$log"
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+	c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)
+	rm -f "$log"
+	[ -z "$p" ] && p=0 && f=1 # the runner itself failed or was stopped
+	f=$((${f:-0} + ${c:-0}))
+	echo "$p $f" >>"$counts"
+	[ "$f" -eq 0 ]
+}
+
 style() {
 	rc=0
 	for t in scripts/banned.sh tools/check_binds.py; do
@@ -113,6 +135,7 @@ case $what in
 unit) step unit unit ;;
 api) step api api ;;
 api-pg) step api-pg api_pg ;;
+e2e) step e2e e2e ;;
 fuzz) step fuzz fuzz ;;
 style) step style style ;;
 all)
@@ -120,9 +143,10 @@ all)
 	step unit unit
 	step api api
 	step api-pg api_pg
+	step e2e e2e
 	step fuzz fuzz
 	;;
-*) echo "usage: scripts/check.sh [unit|api|api-pg|fuzz|style|all]" >&2; exit 2 ;;
+*) echo "usage: scripts/check.sh [unit|api|api-pg|e2e|fuzz|style|all]" >&2; exit 2 ;;
 esac
 passed=$(awk '{s+=$1} END {print s+0}' "$counts")
 failed=$(awk '{s+=$2} END {print s+0}' "$counts")
