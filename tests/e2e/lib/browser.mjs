@@ -93,6 +93,7 @@ export class Tab {
 		this.cdp = cdp;
 		this.locale = opts.locale;
 		this.allow = opts.allow ?? [];
+		this.watchAuth = opts.watchAuth ?? true;
 		this.signedIn = false;
 		this.problems = [];
 		this.requests = new Map(); // DevTools requestId -> record
@@ -171,7 +172,7 @@ export class Tab {
 			r.headers = { ...r.headers, ...lower(e.headers) };
 			if (e.statusCode === 401 && r.headers['www-authenticate'])
 				this.problem('auth-challenge', `401 with "WWW-Authenticate: ${r.headers['www-authenticate']}" ` +
-					`for ${r.url || 'a request'}: a browser opens its own password dialog and the request never ends`);
+					`for ${r.url || 'a request'}: a browser would open its own password dialog there`);
 		});
 		cdp.on('Network.requestServedFromCache', (e) => { this.record(e.requestId).fromMemoryCache = true; });
 		cdp.on('Network.loadingFinished', (e) => {
@@ -188,6 +189,24 @@ export class Tab {
 				this.problem('requestfailed', `${r.method} ${r.url}: ${e.errorText}${e.blockedReason ? ` (${e.blockedReason})` : ''}`);
 		});
 		await cdp.send('Network.enable');
+		if (this.watchAuth) {
+			// Chromium holds a 401 with a Basic challenge back from DevTools'
+			// Network events until someone answers the challenge: only the
+			// Fetch domain sees it. API requests pass through untouched.
+			cdp.on('Fetch.requestPaused', (e) => {
+				cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => {});
+			});
+			cdp.on('Fetch.authRequired', (e) => {
+				this.problem('auth-challenge', `${e.request.method} ${e.request.url}: 401 with a ` +
+					`${e.authChallenge.scheme} challenge (realm "${e.authChallenge.realm}"); a browser would ` +
+					'open its own password dialog there');
+				// as if the person pressed Cancel: the page gets its 401
+				cdp.send('Fetch.continueWithAuth', { requestId: e.requestId,
+					authChallengeResponse: { response: 'CancelAuth' } }).catch(() => {});
+			});
+			await cdp.send('Fetch.enable', { handleAuthRequests: true,
+				patterns: [{ urlPattern: '*/api/*', requestStage: 'Request' }] });
+		}
 	}
 
 	/** The context's part: the CSP reports of every frame of every page. */
@@ -334,16 +353,19 @@ export class Desk {
 	/**
 	 * A new tab in a fresh context. opts: locale ('en-US'), viewport
 	 * ({width: 1280, height: 800}), allow (regular expressions of problems
-	 * a test expects), and any other option of browser.newContext.
+	 * a test expects), watchAuth (true: API requests pass through DevTools'
+	 * Fetch domain, which alone sees a password challenge; false for a test
+	 * that routes requests itself with page.route), and any other option of
+	 * browser.newContext.
 	 */
 	async tab(opts = {}) {
-		const { locale = 'en-US', viewport = { width: 1280, height: 800 }, allow, ...rest } = opts;
+		const { locale = 'en-US', viewport = { width: 1280, height: 800 }, allow, watchAuth, ...rest } = opts;
 		const context = await this.browser.newContext({ locale, viewport, ...rest });
 		let tab;
 		try {
 			const page = await context.newPage();
 			const cdp = await context.newCDPSession(page);
-			tab = new Tab(this, context, page, cdp, { locale, allow });
+			tab = new Tab(this, context, page, cdp, { locale, allow, watchAuth });
 			this.tabs.add(tab);
 			await tab.attach();
 		} catch (err) {
