@@ -213,14 +213,17 @@ static int is_space(char c)
 }
 
 /* Whether n bytes at p are text a field may hold: UTF-8 with no control
- * characters but tab, CR and LF. */
-static int text_ok(const char *p, size_t n)
+ * characters but tab, and CR and LF only where lines may break (the
+ * description: the others are one-line inputs). */
+static int text_ok(const char *p, size_t n, int lines)
 {
 	if (!fl_utf8_valid(p, n))
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)p[i] < 0x20 && !is_space(p[i])) || p[i] == 0x7f)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c < 0x20 && c != '\t' && !(lines && (c == '\r' || c == '\n'))) || c == 0x7f)
 			return 0;
+	}
 	return 1;
 }
 
@@ -323,7 +326,7 @@ int fl_portal_request_read(const struct fl_form *f, const char *accept_language,
 		if (k == F__MAX)
 			continue; /* not ours: ignored, as the API ignores unknown fields */
 		if (part->file_name || v[k] || strlen(part->data) != part->n ||
-		    !text_ok(part->data, part->n)) {
+		    !text_ok(part->data, part->n, k == F_DESCRIPTION)) {
 			fl_portal_problem_add(r, field_names[k], FL_PP_NOT_TEXT);
 			continue;
 		}

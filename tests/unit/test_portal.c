@@ -281,7 +281,9 @@ static void test_request_read(void **state)
 	assert_true(r->honeypot);
 	assert_string_equal(r->lang, "ru");
 
-	read_urlencoded("subject=a&subject=b&description=%01&attachments=photo.png", NULL, &a, r);
+	read_urlencoded("subject=a&subject=b&description=%01&attachments=photo.png&name=a%0Ab", NULL,
+			&a, r);
+	assert_true(has_problem(r, "name", FL_PP_NOT_TEXT)); /* one line only */
 	assert_true(has_problem(r, "email", FL_PP_EMAIL_BLANK));
 	assert_true(has_problem(r, "subject", FL_PP_NOT_TEXT));     /* given twice */
 	assert_true(has_problem(r, "description", FL_PP_NOT_TEXT)); /* a control character */
