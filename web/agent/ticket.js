@@ -183,11 +183,11 @@ function MailBody({ c }) {
 		io.observe(box.current);
 		return () => io.disconnect();
 	}, []);
-	const doc = `<!doctype html><meta charset="utf-8"><base target="_blank"><link rel="stylesheet" href="/assets/app.css"><body class="mail">${c.html_body}</body>`;
+	const doc = `<!doctype html><html class="mail"><meta charset="utf-8"><base target="_blank"><link rel="stylesheet" href="/assets/app.css"><body class="mail">${c.html_body}</body>`;
 	const fit = (e) => {
 		try {
 			const d = e.target.contentDocument;
-			e.target.height = Math.min(d.documentElement.scrollHeight + 4, 4000);
+			e.target.height = Math.min(d.body.scrollHeight + 4, 4000);
 		} catch { /* the frame keeps its height */ }
 	};
 	return html`<div ref=${box}>${shown
