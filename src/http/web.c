@@ -152,9 +152,10 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	}
 	is_page = app != NULL;
 	if (!find(r->config, path, &f)) {
-		r->status = 404;
-		fl_req_header(r, "Content-Type", "text/plain; charset=utf-8");
-		return answer(r, "Not found\n", 10, MHD_RESPMEM_PERSISTENT);
+		static const char none[] = "{\"error\":\"RecordNotFound\",\"description\":\"No such file\"}";
+		r->status = 404; /* as the API says it */
+		fl_req_header(r, "Content-Type", "application/json; charset=utf-8");
+		return answer(r, none, sizeof none - 1, MHD_RESPMEM_PERSISTENT);
 	}
 	fl_req_header(r, "Content-Type", f.type);
 	if (is_page)

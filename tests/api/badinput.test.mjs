@@ -223,8 +223,13 @@ describe('ids, routes and methods', () => {
 	});
 
 	it('an unknown route is 404', async () => {
-		for (const p of ['/api/v2/nothing', '/api/v3/tickets', '/api/v2/tickets/1/nope', '/', '/api/v2/tickets.xml'])
+		for (const p of ['/api/v2/nothing', '/api/v3/tickets', '/api/v2/tickets/1/nope', '/nothing',
+			'/assets/nothing.js', '/api/v2/tickets.xml'])
 			await rejects('GET', p, null, 404);
+		// '/' is the portal's
+		const r = await fetch(`${srv.base}/`, { redirect: 'manual' });
+		assert.equal(r.status, 302);
+		assert.equal(r.headers.get('location'), '/portal/');
 	});
 
 	it('a wrong method is 405 with an Allow header', async () => {
