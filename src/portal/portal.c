@@ -428,10 +428,8 @@ int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, int in_db, fl
 	p.has_requester = 1;
 	p.channel = FL_CHANNEL_WEB;
 	p.has_channel = 1;
-	/* The form writes as its requester, with the one right a customer
-	 * lacks: naming the channel it came by, which fl_ticket_create leaves
-	 * to agents. Everything else in p is what an end user may set. */
-	as = (struct fl_actor){u.id, FL_ROLE_AGENT};
+	/* the form writes as its requester, a customer like any other */
+	as = (struct fl_actor){u.id, FL_ROLE_END_USER};
 	if ((rc = fl_ticket_create(tx, &as, &p, a, &made, e)))
 		return rc;
 	rc = fl_store_ticket_recent_on(tx, u.id, now - 3600, FL_CHANNEL_WEB, &recent);

@@ -397,10 +397,11 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 				  "Comment: cannot be blank");
 	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
 		       p->has_organization || p->has_external_id || p->has_ccs ||
-		       p->has_custom_fields || p->has_channel ||
+		       p->has_custom_fields || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
 		       (p->has_requester && p->requester_id != actor->id)))
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
-				  "End users may only set subject, description, priority, type and tags");
+				  "End users may only set subject, description, priority, type, tags "
+				  "and the web channel");
 	if ((rc = check_refs(tx, p, arena, e)))
 		return rc;
 

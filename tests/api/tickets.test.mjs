@@ -288,6 +288,16 @@ describe('updating tickets, comments and audits', () => {
 		assert.equal(shown.json.ticket.priority, 'urgent');
 	});
 
+	it('lets an end user say a request came by the web, and by no other channel', async () => {
+		const web = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'From the portal',
+			comment: { body: 'hello' }, via: { channel: 'web' } } }, { auth: alice });
+		assert.equal(web.status, 201, web.text);
+		assert.equal(web.json.ticket.via.channel, 'web');
+		const mail = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Pretending',
+			comment: { body: 'hello' }, via: { channel: 'email' } } }, { auth: alice });
+		assert.equal(mail.status, 403, mail.text);
+	});
+
 	it('an update that changes nothing adds no audit', async () => {
 		const r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { priority: 'urgent' } }, { auth: agent });
 		assert.equal(r.status, 200, r.text);
