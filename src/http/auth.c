@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/limit.h"
 #include "core/time.h"
 #include "http/http_int.h"
 #include "users/auth.h"
@@ -48,15 +49,7 @@ void fl_ratelimit_free(struct fl_ratelimit *rl)
 
 static void peer_key(struct fl_req *r, char key[48])
 {
-	const char *peer = fl_req_peer(r);
-	struct in6_addr a6;
-
-	if (strchr(peer, ':') && inet_pton(AF_INET6, peer, &a6) == 1) {
-		memset(a6.s6_addr + 8, 0, 8);
-		inet_ntop(AF_INET6, &a6, key, 48);
-		return;
-	}
-	snprintf(key, 48, "%s", peer);
+	fl_limit_address_key(fl_req_peer(r), key);
 }
 
 static size_t slot_of(const char *key)

@@ -152,6 +152,10 @@ json_t *fl_json_time(int64_t t);      /* ISO 8601, or null for 0 */
 json_t *fl_json_id(int64_t id);       /* integer, or null for 0 */
 json_t *fl_json_raw(const char *text); /* parsed JSON text, or null */
 
+/* The ?ids=1,2,3 of a show_many: at most max positive ids into out (n of
+ * them); 400 for none, too many or anything that is not an id. */
+int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n);
+
 /* Paging helpers: offset pages (page, per_page) as Zendesk's offset
  * pagination, and cursor pages (page[size], page[after]). */
 struct fl_req_page {

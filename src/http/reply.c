@@ -84,6 +84,22 @@ int fl_cursor_decode(const char *z, int64_t *key, int64_t *id)
 	return 0;
 }
 
+int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n)
+{
+	*n = 0;
+	for (const char *p = fl_req_arg(r, "ids"); p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (*n == max)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most %zu ids", max);
+		if (fl_str_to_i64((fl_str){p, len}, &out[*n]) || out[*n] <= 0)
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
+					   "ids must be comma-separated positive ids");
+		++*n;
+		p += len + (p[len] == ',');
+	}
+	return *n ? 0 : fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
+}
+
 int fl_req_paging(struct fl_req *r, struct fl_req_page *pg)
 {
 	const char *after = fl_req_arg(r, "page[after]");

@@ -13,7 +13,7 @@
 #include "core/time.h"
 #include "http/http.h"
 #include "portal/form.h"
-#include "portal/limit.h"
+#include "core/limit.h"
 #include "portal/magic.h"
 #include "portal/portal.h"
 

@@ -256,8 +256,10 @@ static void *writer_main(void *arg)
 		w->listen_arg = s->listen_arg;
 		pthread_mutex_unlock(&s->q_lock);
 
-		run_jobs(w, list);
+		/* counted before the writes' callbacks run, so that whoever they
+		 * wake sees the count (a test reads it then) */
 		s->batched += n + 1;
+		run_jobs(w, list);
 	}
 	return NULL;
 }

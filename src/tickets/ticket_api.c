@@ -443,25 +443,16 @@ static int h_org_tickets(struct fl_req *r) { return list_by(r, FL_F_ORGANIZATION
 static int h_show_many(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	const char *ids = fl_req_arg(r, "ids");
-	int group = -1, count = 0;
+	int64_t ids[100];
+	size_t n;
+	int group = -1, rc = fl_req_ids(r, ids, 100, &n);
 
-	for (const char *p = ids; p && *p;) {
-		size_t n = strcspn(p, ",");
-		int64_t id;
-		if (++count > 100)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most 100 ids");
-		if (fl_str_to_i64((fl_str){p, n}, &id) || id <= 0)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
-					   "ids must be comma-separated ticket ids");
-		if (fl_filter_add(&c->f, FL_F_ID, FL_OP_EQ, id, NULL, group))
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (fl_filter_add(&c->f, FL_F_ID, FL_OP_EQ, ids[i], NULL, group))
 			return FL_ENOMEM;
 		group = c->f.p[c->f.n - 1].group;
-		p += n + (p[n] == ',');
 	}
-	if (!count)
-		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
-	return list_filtered(r, c, FL_SORT_ID, 0);
+	return rc ? rc : list_filtered(r, c, FL_SORT_ID, 0);
 }
 
 int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc)

@@ -505,22 +505,15 @@ static int render_user_many(struct fl_req *r)
 static int h_user_many(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	const char *ids = fl_req_arg(r, "ids");
+	int64_t ids[100];
+	int rc = fl_req_ids(r, ids, 100, &c->n);
 
-	if (!(c->users = fl_arena_alloc(&r->arena, 100 * sizeof *c->users)))
+	if (rc)
+		return rc;
+	if (!(c->users = fl_arena_alloc(&r->arena, c->n * sizeof *c->users)))
 		return FL_ENOMEM;
-	for (const char *p = ids; p && *p;) {
-		size_t n = strcspn(p, ",");
-		if (c->n == 100)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most 100 ids");
-		if (fl_str_to_i64((fl_str){p, n}, &c->users[c->n].id) || c->users[c->n].id <= 0)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
-					   "ids must be comma-separated user ids");
-		c->n++;
-		p += n + (p[n] == ',');
-	}
-	if (!c->n)
-		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
+	for (size_t i = 0; i < c->n; i++)
+		c->users[i].id = ids[i];
 	return fl_req_read(r, tx_user_many, render_user_many);
 }
 

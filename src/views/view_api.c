@@ -302,22 +302,8 @@ static int render_count_many(struct fl_req *r)
 static int h_count_many(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	const char *ids = fl_req_arg(r, "ids");
-	for (const char *p = ids; p && *p;) {
-		size_t n = strcspn(p, ",");
-		int64_t id;
-		if (c->nids == MAX_COUNT_MANY)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany",
-					   "at most %d view ids", MAX_COUNT_MANY);
-		if (fl_str_to_i64((fl_str){p, n}, &id) || id <= 0)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
-					   "ids must be comma-separated view ids");
-		c->ids[c->nids++] = id;
-		p += n + (p[n] == ',');
-	}
-	if (!c->nids)
-		return fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
-	return fl_req_read(r, tx_counts, render_count_many);
+	int rc = fl_req_ids(r, c->ids, MAX_COUNT_MANY, &c->nids);
+	return rc ? rc : fl_req_read(r, tx_counts, render_count_many);
 }
 
 static int tx_view_filter(fl_tx *tx, struct fl_req *r)

@@ -21,7 +21,7 @@
 #include "core/err.h"
 #include "core/time.h"
 #include "portal/form.h"
-#include "portal/limit.h"
+#include "core/limit.h"
 #include "portal/magic.h"
 #include "portal/portal.h"
 #include "store/store.h"

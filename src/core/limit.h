@@ -6,8 +6,8 @@
  * set-up or freeing: FL_LIMITER(max, window). Keys are kept as a 128-bit
  * BLAKE2b hash, never as the text, and a key that finds no room pushes out
  * the one that has been quiet longest. Thread-safe. */
-#ifndef FL_PORTAL_LIMIT_H
-#define FL_PORTAL_LIMIT_H
+#ifndef FL_CORE_LIMIT_H
+#define FL_CORE_LIMIT_H
 
 #include <pthread.h>
 #include <stdint.h>

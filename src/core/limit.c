@@ -1,5 +1,5 @@
-/* Rate limits in memory (portal/limit.h). */
-#include "portal/limit.h"
+/* Rate limits in memory (core/limit.h). */
+#include "core/limit.h"
 
 #include <arpa/inet.h>
 #include <sodium.h>
