@@ -12,7 +12,7 @@ const DAY = 86400000;
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 // Each built-in queue is a search; "all" pages by cursor over every ticket.
-export const BUILTIN = [
+const BUILTIN = [
 	{ key: 'my-open', query: () => 'assignee:me status<solved' },
 	{ key: 'unassigned', query: () => 'assignee:none status<solved' },
 	{ key: 'all-open', query: () => 'status<solved' },
@@ -95,7 +95,7 @@ async function fetchPage(key, views, filter, sort, page, cursor) {
 // further; null when they cannot be said so ("any" conditions).
 const FIELDS = { assignee_id: 'assignee', group_id: 'group', requester_id: 'requester',
 	organization_id: 'organization', type: 'ticket_type' };
-export function viewQuery(view) {
+function viewQuery(view) {
 	const cond = view.conditions || {};
 	if ((cond.any || []).length)
 		return null;

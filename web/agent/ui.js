@@ -74,11 +74,3 @@ export function useLoad(load, deps) {
 
 export const ErrorBanner = ({ error }) =>
 	error ? html`<div class="banner error" role="alert">${error.message || String(error)}</div>` : null;
-
-export function Select({ id, label, value, options, onChange, empty }) {
-	return html`<div class="field"><label for=${id}>${label}</label>
-		<select id=${id} value=${value ?? ''} onChange=${(e) => onChange(e.target.value)}>
-			${empty !== undefined && html`<option value="">${empty}</option>`}
-			${options.map(([v, text]) => html`<option value=${v}>${text}</option>`)}
-		</select></div>`;
-}
