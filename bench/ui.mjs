@@ -97,21 +97,21 @@ try {
 
 	if (TICKETS > 0) {
 		await seed(srv, TICKETS);
-		const listTimes = { first: [], deep: [] };
+		const listTimes = { open: [], all: [] };
 		await ctx.addInitScript(() => {
 			new MutationObserver(() => {
 				if (document.querySelectorAll('[data-test=ticket-row]').length > 0 && !window.__list)
 					window.__list = performance.now();
 			}).observe(document, { childList: true, subtree: true });
 		});
-		for (const [name, url] of [['first', '/agent/queues/all-open'], ['deep', '/agent/queues/all']]) {
+		for (const [name, url] of [['open', '/agent/queues/all-open'], ['all', '/agent/queues/all']]) {
 			for (let i = 0; i < 10; i++) {
 				await page.goto(srv.base + url);
 				await page.waitForFunction(() => window.__list, null, { timeout: 30000 });
 				listTimes[name].push(await page.evaluate(() => window.__list));
 			}
 		}
-		console.log(`ticket list, ${TICKETS} tickets: "all open" ${fmt(listTimes.first)}; "all tickets" ${fmt(listTimes.deep)}`);
+		console.log(`ticket list, ${TICKETS} tickets: "all open" ${fmt(listTimes.open)}; "all tickets" ${fmt(listTimes.all)}`);
 		const deepPage = [];
 		for (let i = 0; i < 10; i++) {
 			const t0 = performance.now();

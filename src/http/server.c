@@ -21,6 +21,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "events/hub.h"
+#include "http/form.h"
 #include "http/http_int.h"
 
 enum { RECEIVING, WAITING, DONE };
@@ -362,20 +363,10 @@ static int json_body(struct fl_req *r)
 	return ct && !strncasecmp(ct, "application/json", n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Whether the request declares an HTML form's body: one of the two
- * encodings a browser sends a form in. */
+/* Whether the request declares an HTML form's body. */
 static int form_body(struct fl_req *r)
 {
-	static const char *const types[] = {MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-					    MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA};
-	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-
-	for (size_t i = 0; ct && i < sizeof types / sizeof *types; i++) {
-		size_t n = strlen(types[i]);
-		if (!strncasecmp(ct, types[i], n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' '))
-			return 1;
-	}
-	return 0;
+	return fl_form_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"));
 }
 
 /* The first call, with the headers: everything that can be refused before a

@@ -22,7 +22,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
-#include "portal/form.h"
+#include "http/form.h"
 #include "store/store.h"
 
 #define FL_PORTAL_MAX_FILES 10

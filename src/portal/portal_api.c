@@ -12,7 +12,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "http/http.h"
-#include "portal/form.h"
+#include "http/form.h"
 #include "core/limit.h"
 #include "portal/magic.h"
 #include "portal/portal.h"

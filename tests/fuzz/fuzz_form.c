@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/str.h"
-#include "portal/form.h"
+#include "http/form.h"
 #include "portal/portal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

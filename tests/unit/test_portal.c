@@ -20,7 +20,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/time.h"
-#include "portal/form.h"
+#include "http/form.h"
 #include "core/limit.h"
 #include "portal/magic.h"
 #include "portal/portal.h"

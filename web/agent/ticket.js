@@ -350,7 +350,8 @@ function Customer({ ticket }) {
 		let live = true;
 		(async () => {
 			try {
-				const u = (await get(`/api/v2/users/${ticket.requester_id}`)).user;
+				// the page loaded the requester already (show_many)
+				const u = cachedUser(ticket.requester_id) || (await get(`/api/v2/users/${ticket.requester_id}`)).user;
 				if (!live) return;
 				setUser(u);
 				const [o, list] = await Promise.all([

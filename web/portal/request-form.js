@@ -156,7 +156,7 @@ export function NewRequest({ user }) {
 		setBusy(true);
 		let r;
 		try {
-			r = await postRequest(form, !!user);
+			r = await postRequest(form);
 		} catch {
 			setBusy(false);
 			setBanner({ key: 'error.offline' });

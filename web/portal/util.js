@@ -1,6 +1,7 @@
 // Small helpers the portal's pages share: drafts kept in the browser,
-// page titles, sizes, and the multipart POST that api.js does not make.
+// page titles, sizes, and the contact form's POST.
 import { html, useEffect } from '../shared/html.js';
+import { api } from '../shared/api.js';
 import { t, currentLocale } from '../shared/i18n.js';
 
 export const store = {
@@ -93,21 +94,10 @@ export function tryLater(retryAfter) {
 }
 
 // POST /portal/requests with the form's fields and files, as the page's
-// own form would, but answered in JSON. A signed-in customer also sends the
-// CSRF token of the session (api.js keeps its own to itself).
-export async function postRequest(form, signedIn) {
-	// X-Requested-With, as api.js sends it: no Basic challenge on a 401
-	const headers = { Accept: 'application/json', 'X-Requested-With': 'fetch' };
-	if (signedIn) {
-		try {
-			const r = await fetch('/api/v2/auth/session', { headers: { Accept: 'application/json', 'X-Requested-With': 'fetch' }, credentials: 'same-origin' });
-			if (r.ok)
-				headers['X-CSRF-Token'] = (await r.json()).csrf_token;
-		} catch {
-			/* the POST below says what is wrong */
-		}
-	}
-	const res = await fetch('/portal/requests', { method: 'POST', body: form, headers, credentials: 'same-origin' });
+// own form would, but answered in JSON (the route reads no credentials, so
+// it needs no CSRF token).
+export async function postRequest(form) {
+	const res = await api('POST', '/portal/requests', form, { raw: true });
 	let data = null;
 	try {
 		data = await res.json();

@@ -27,7 +27,9 @@ export async function api(method, path, body, { raw = false, type } = {}) {
 	// would make the browser ask for a password in its own dialog
 	const headers = { Accept: 'application/json', 'X-Requested-With': 'fetch' };
 	let payload;
-	if (body instanceof Blob) {
+	if (body instanceof FormData) {
+		payload = body; // the browser sets multipart/form-data with its boundary
+	} else if (body instanceof Blob) {
 		payload = body;
 		headers['Content-Type'] = type || body.type || 'application/octet-stream';
 	} else if (body !== undefined) {

@@ -1,6 +1,5 @@
-/* HTML form bodies (portal/form.h), parsed by libmicrohttpd's post
- * processor: the portal's piece of HTTP edge, so it may include
- * libmicrohttpd.
+/* HTML form bodies (http/form.h), parsed by libmicrohttpd's post
+ * processor.
  *
  * The post processor reads the form's encoding and boundary from the
  * Content-Type header of a connection, and only from there: it has no
@@ -14,7 +13,7 @@
  * never goes through the socket — is fed to a post processor made on it.
  * That costs about 12 µs and two descriptors, nothing shared between
  * threads. */
-#include "portal/form.h"
+#include "http/form.h"
 
 #include <microhttpd.h>
 #include <stdio.h>

@@ -3,8 +3,8 @@
  * or multipart/form-data (RFC 7578), parsed by libmicrohttpd's post
  * processor and cut to fields and files. A pure function of the content
  * type and the bytes, so that tests/fuzz/fuzz_form.c can drive it. */
-#ifndef FL_PORTAL_FORM_H
-#define FL_PORTAL_FORM_H
+#ifndef FL_HTTP_FORM_H
+#define FL_HTTP_FORM_H
 
 #include <stddef.h>
 
