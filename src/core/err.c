@@ -19,11 +19,14 @@ static const struct {
 	[-FL_ETOOBIG] = {413, "PayloadTooLarge", "The request body is too large"},
 	[-FL_EINVAL] = {422, "RecordInvalid", "Record validation errors"},
 	[-FL_ERATE] = {429, "TooManyRequests", "Too many requests; retry later"},
-	[-FL_ENOMEM] = {500, "InternalError", "Out of memory"},
+	[-FL_ENOMEM] = {503, "ServiceUnavailable", "Out of memory; retry later"},
 	[-FL_EIO] = {500, "InternalError", "Storage failure"},
 	[-FL_EBUSY] = {503, "ServiceUnavailable", "The service is busy; retry later"},
 	[-FL_EINTERNAL] = {500, "InternalError", "Internal error"},
 	[-FL_EMEDIA] = {415, "UnsupportedMediaType", "Send the body as application/json"},
+	[-FL_ENOSPC] = {507, "InsufficientStorage", "The disk is full; retry later"},
+	[-FL_EFENCED] = {503, "ServiceUnavailable",
+			 "Storage failed to sync to disk; this node takes no writes until it is restarted"},
 };
 
 static int idx(int code)

@@ -21,12 +21,14 @@ enum {
 	FL_ETOOBIG = -7,    /* 413 (or a buffer over its cap) */
 	FL_EINVAL = -8,     /* 422: a field that does not validate */
 	FL_ERATE = -9,      /* 429 */
-	FL_ENOMEM = -10,    /* 500 */
+	FL_ENOMEM = -10,    /* 503: out of memory, for now */
 	FL_EIO = -11,       /* 500: storage failed */
 	FL_EBUSY = -12,     /* 503: storage busy beyond retries, or shutting down */
 	FL_EINTERNAL = -13, /* 500: a bug */
 	FL_EMEDIA = -14,    /* 415: a body that is not JSON */
-	FL_E__MIN = -15
+	FL_ENOSPC = -15,    /* 507: the disk is full */
+	FL_EFENCED = -16,   /* 503: storage failed to sync; no writes until a restart */
+	FL_E__MIN = -17
 };
 
 /* Details for the user: which field, a short machine reason ("TooLong",

@@ -116,6 +116,14 @@ json_t *fl_req_error_json(const struct fl_err *e, int code)
 	return o;
 }
 
+static int has_header(const struct fl_req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i][0], name))
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result respond(struct fl_req *r)
 {
 	struct MHD_Response *resp;
@@ -154,12 +162,8 @@ static enum MHD_Result respond(struct fl_req *r)
 
 enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 {
-	int cached = 0;
-
-	for (size_t i = 0; i < r->nheaders; i++)
-		cached |= !strcasecmp(r->headers[i][0], "Cache-Control");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (!cached)
+	if (!has_header(r, "Cache-Control"))
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
@@ -181,6 +185,11 @@ static enum MHD_Result respond_error(struct fl_req *r, int code)
 	 * the challenge with its own password dialog */
 	if (code == FL_EAUTH && !r->via_cookie && !fl_req_header_in(r, "X-Requested-With"))
 		fl_req_header(r, "WWW-Authenticate", "Basic realm=\"Frontline\", charset=\"UTF-8\"");
+	/* a passing shortage (memory, a busy store) is worth a retry soon, a
+	 * full disk later; a fenced node only after a restart, which a load
+	 * balancer should route around meanwhile */
+	if ((r->status == 503 || r->status == 507) && !has_header(r, "Retry-After"))
+		fl_req_header(r, "Retry-After", code == FL_ENOSPC || code == FL_EFENCED ? "60" : "2");
 	return respond(r);
 }
 

@@ -21,6 +21,7 @@
 #define FL_MAIL_MAX_FILES 50  /* attachments kept */
 #define FL_MAIL_MAX_DEPTH 32  /* MIME nesting followed */
 #define FL_MAIL_MAX_BYTES (50u << 20) /* a whole message */
+#define FL_MAIL_MAX_AUTHRES 8 /* Authentication-Results headers kept (the topmost) */
 
 struct fl_mail_addr {
 	char *name;  /* display name, UTF-8, or NULL */
@@ -57,12 +58,20 @@ struct fl_mail {
 	char *report_status;    /* its Action, Status and Diagnostic-Code */
 	char *report_message_id; /* the Message-ID of the message it is about */
 	int truncated;     /* nesting past FL_MAIL_MAX_DEPTH was not followed */
+	size_t addrs_refused; /* From/To/Cc/Reply-To addresses that are not addr-specs */
+	/* the Authentication-Results header values (RFC 8601), topmost first:
+	 * the first ones were added by the hosts nearest to us; unparsed and
+	 * untrusted until their authserv-id is checked */
+	char *auth_results[FL_MAIL_MAX_AUTHRES];
+	size_t nauth_results;
 };
 
 /* Parses n bytes of an RFC 5322 message; strings and file bytes are copied
- * into a. FL_EINVAL (e says why) for what is not a message at all: no
- * From address, nothing but garbage; anything else is read as far as it
- * goes. */
+ * into a. Every address kept passed fl_email_normalize (an addr-spec with
+ * no quotes, spaces or control characters, lower case); the others are
+ * counted in addrs_refused, never kept. FL_EINVAL (e says why) for what is
+ * not a message at all: no valid From address, nothing but garbage;
+ * anything else is read as far as it goes. */
 int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		  struct fl_err *e);
 

@@ -60,9 +60,14 @@ static size_t addresses(struct walk *w, InternetAddressList *list, struct fl_mai
 			continue;
 		}
 		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-		if (!addr || !strchr(addr, '@'))
+		char *email = addr ? copy(w->a, addr, &w->err) : NULL;
+		/* what is not a plain addr-spec (a quoted local part holding CR LF
+		 * and an SMTP command, say) never becomes anyone's address */
+		if (!email || fl_email_normalize(email)) {
+			w->m->addrs_refused++;
 			continue;
-		out[have].email = lower(copy(w->a, addr, &w->err));
+		}
+		out[have].email = email;
 		out[have].name = internet_address_get_name(ia) && *internet_address_get_name(ia)
 					 ? copy(w->a, internet_address_get_name(ia), &w->err)
 					 : NULL;
@@ -343,6 +348,20 @@ static int automatic(GMimeMessage *msg)
 	return 0;
 }
 
+/* The Authentication-Results headers, in the order they appear. */
+static void auth_results(struct walk *w, GMimeMessage *msg)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	int n = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (int i = 0; i < n && w->m->nauth_results < FL_MAIL_MAX_AUTHRES; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *v = g_mime_header_get_value(h);
+		if (v && !strcasecmp(g_mime_header_get_name(h), "Authentication-Results"))
+			w->m->auth_results[w->m->nauth_results++] = copy(w->a, v, &w->err);
+	}
+}
+
 static char *message_id(struct walk *w, const char *raw)
 {
 	char *id, *s;
@@ -403,6 +422,7 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 	if ((date = g_mime_message_get_date(msg)))
 		out->date = g_date_time_to_unix(date);
 	out->automatic = automatic(msg);
+	auth_results(&w, msg);
 	walk_message(&w, msg, 0);
 	g_object_unref(msg);
 	g_mime_parser_options_free(w.opts);
@@ -414,7 +434,9 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		return FL_ENOMEM;
 	tidy(out->text);
 	if (!out->from.email)
-		return fl_err_set(e, FL_EINVAL, "from", NULL, "the message has no From address");
+		return fl_err_set(e, FL_EINVAL, "from", NULL,
+				  out->addrs_refused ? "the message's From address is not a valid e-mail address"
+						     : "the message has no From address");
 	return 0;
 }
 

@@ -1216,6 +1216,10 @@ static void test_err(void **state)
 	assert_int_equal(fl_err_http_status(FL_ERATE), 429);
 	assert_int_equal(fl_err_http_status(FL_EBUSY), 503);
 	assert_int_equal(fl_err_http_status(FL_EIO), 500);
+	/* out of memory passes: 503, as a full disk (507) and a fenced store do */
+	assert_int_equal(fl_err_http_status(FL_ENOMEM), 503);
+	assert_int_equal(fl_err_http_status(FL_ENOSPC), 507);
+	assert_int_equal(fl_err_http_status(FL_EFENCED), 503);
 	/* codes out of range are internal errors, not reads out of bounds */
 	assert_int_equal(fl_err_http_status(5), 500);
 	assert_int_equal(fl_err_http_status(-1000), 500);

@@ -220,6 +220,41 @@ static void test_hostile(void **state)
 	free(raw);
 }
 
+/* The public case: a quoted local part carrying CR LF and an SMTP command
+ * must never become an address (it was stored, and the acknowledgement
+ * sent "rcpt to:<evil@evil.example>" to the relay). */
+static void test_address_injection(void **state)
+{
+	static const char raw[] =
+		"From: Ana <ana@example.lt>\r\n"
+		"To: help@desk.test\r\n"
+		"Cc: \"x\r\n RCPT TO:<evil@evil.example>\r\n y\"@example.org, ok@example.org,\r\n"
+		" \"spaced name\"@example.org, bad\x01ctl@example.org\r\n"
+		"Reply-To: \"a\r\nb\"@example.org\r\n"
+		"Authentication-Results: mx.desk.test; dmarc=pass header.from=example.lt\r\n"
+		"Authentication-Results: other.example; dmarc=fail\r\n"
+		"Subject: hi\r\n\r\nbody\r\n";
+	static const char bad_from[] = "From: \"x\r\n RCPT TO:<e@e.example>\"@example.org\r\n"
+				       "Subject: hi\r\n\r\nbody\r\n";
+	struct fl_err e = {0};
+	struct fl_mail m = parse_raw(raw, sizeof raw - 1, 0);
+	(void)state;
+
+	assert_string_equal(m.from.email, "ana@example.lt");
+	assert_int_equal(m.ncc, 1);
+	assert_string_equal(m.cc[0].email, "ok@example.org");
+	assert_null(m.reply_to);
+	assert_true(m.addrs_refused >= 2); /* the Cc and the Reply-To at least */
+	for (size_t i = 0; i < m.ncc; i++)
+		assert_null(strpbrk(m.cc[i].email, "\r\n\" "));
+	assert_int_equal(m.nauth_results, 2);
+	assert_non_null(strstr(m.auth_results[0], "mx.desk.test"));
+	assert_non_null(strstr(m.auth_results[1], "other.example"));
+	/* a From that is not an address is no message of anyone's */
+	assert_int_equal(fl_mail_parse(bad_from, sizeof bad_from - 1, &g_a, &m, &e), FL_EINVAL);
+	assert_string_equal(e.field, "from");
+}
+
 static void strip_is(const char *in, const char *want)
 {
 	char *t = fl_arena_strdup(&g_a, in);
@@ -291,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forward_and_auto_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_address_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanitize_html, setup, teardown),
 		cmocka_unit_test(test_subject_token),
