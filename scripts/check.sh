@@ -104,25 +104,33 @@ style() {
 	return $rc
 }
 
+# Each target runs FUZZ_SECONDS over its corpus after replaying every input
+# that ever crashed it. A new crasher is kept as a regression input
+# (tests/fuzz/regressions/TARGET/crash-HASH): commit it with the fix. The
+# closing line per target gives its executions and coverage (edges, features).
 fuzz() {
 	ninja -C "$FUZZ_BUILD" || { echo "0 1" >>"$counts"; return 1; }
 	ok=0
 	for target in "$FUZZ_BUILD"/tests/fuzz/fuzz_*; do
 		[ -f "$target" ] && [ -x "$target" ] || continue
 		fname=$(basename "$target")
-		corpus=tests/fuzz/corpus/${fname#fuzz_}
+		tname=${fname#fuzz_}
+		corpus=tests/fuzz/corpus/$tname
 		work=$(mktemp -d)
+		mkdir -p tests/fuzz/regressions/"$tname"
 		cp "$corpus"/* "$work"/ 2>/dev/null
 		echo "-- $fname for ${FUZZ_SECONDS}s"
 		# regression inputs first (every crash we ever found), then explore
-		"$target" -runs=0 tests/fuzz/regressions/"${fname#fuzz_}" 2>/dev/null >/dev/null ||
+		"$target" -runs=0 tests/fuzz/regressions/"$tname" 2>/dev/null >/dev/null ||
 			{ echo "$fname: a regression input fails again"; ok=1; }
 		if "$target" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=2048 \
-			-artifact_prefix="tests/fuzz/crash-$fname-" "$work" "$corpus" >"$work.log" 2>&1; then
-			grep -h '^Done' "$work.log"
+			-print_final_stats=1 -artifact_prefix="tests/fuzz/regressions/$tname/" \
+			"$work" "$corpus" >"$work.log" 2>&1; then
+			sed -n 's/^#\([0-9]*\)[[:space:]]*DONE[[:space:]]*cov: \([0-9]*\) ft: \([0-9]*\) corp: \([0-9]*\).*/'"$fname"': \1 executions, \2 edges, \3 features, corpus \4/p' "$work.log"
 			echo "1 0" >>"$counts"
 		else
 			tail -40 "$work.log"
+			echo "$fname: the input that failed is in tests/fuzz/regressions/$tname/"
 			echo "0 1" >>"$counts"
 			ok=1
 		fi
