@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/str.h"
 #include "core/log.h"
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "mail/imap.h"
 #include "mail/outbound.h"
+#include "portal/site.h"
 #include "users/auth.h"
 
 static void usage(FILE *f)
@@ -67,6 +69,40 @@ fail:
 	fl_jobs_free(jobs);
 	fprintf(stderr, "frontline: cannot start the background jobs\n");
 	return 1;
+}
+
+struct site {
+	const char *configured;
+	char fallback[300];
+	fl_arena a;
+	char *url;
+};
+
+static int tx_site(fl_tx *tx, void *arg)
+{
+	struct site *si = arg;
+	return fl_site_url_init(tx, si->configured, si->fallback, &si->a, &si->url);
+}
+
+/* The public URL links in mail are built on (portal/site.h): the
+ * configuration's, else the one stored, else this server's own address
+ * (listen, with the port it got); said once at every start. */
+static int site_url(fl_store *store, const struct fl_config *cfg, unsigned port)
+{
+	struct site si = {.configured = cfg->public_url};
+	int rc;
+
+	snprintf(si.fallback, sizeof si.fallback, "http://%.*s:%u",
+		 (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen, port);
+	if (fl_url_base_normalize(si.fallback))
+		snprintf(si.fallback, sizeof si.fallback, "http://127.0.0.1:%u", port);
+	fl_arena_init(&si.a, 0);
+	rc = fl_store_write(store, tx_site, &si);
+	if (!rc)
+		fl_log("info", "links in mail point to %s (public_url; an admin changes it in the "
+		       "workspace, an operator with public_url in the configuration)", si.url);
+	fl_arena_free(&si.a);
+	return rc;
 }
 
 /* Listeners of live events hear something this often at least, so that
@@ -158,6 +194,8 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_log("info", "frontline listening on http://%.*s:%u with data in %s",
 	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
 	       (unsigned)fl_server_port(srv), cfg.data);
+	if (site_url(store, &cfg, fl_server_port(srv)))
+		fl_log("error", "cannot store the public URL: sign-in links will not be mailed");
 	fflush(stdout);
 
 	while ((sig = sigtimedwait(&set, NULL, &beat)) < 0)

@@ -287,3 +287,26 @@ int fl_email_normalize(char *z)
 		return FL_EINVAL;
 	return 0;
 }
+
+int fl_url_base_normalize(char *z)
+{
+	size_t len = strlen(z), scheme;
+
+	if (!strncmp(z, "http://", 7))
+		scheme = 7;
+	else if (!strncmp(z, "https://", 8))
+		scheme = 8;
+	else
+		return FL_EINVAL;
+	if (len > 255 || strpbrk(z, "\"<>\\?#@"))
+		return FL_EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (z[i] <= ' ' || z[i] > '~')
+			return FL_EINVAL;
+	while (len > scheme && z[len - 1] == '/')
+		z[--len] = 0;
+	/* a host: something before the first '/' or ':' */
+	if (len == scheme || z[scheme] == '/' || z[scheme] == ':')
+		return FL_EINVAL;
+	return 0;
+}

@@ -61,6 +61,13 @@ void fl_buf_free(fl_buf *b);
  * spaces or control characters, at most 254 bytes. */
 int fl_email_normalize(char *z);
 
+/* Checks z as the base of links we send people — http:// or https://, a
+ * host, an optional port and path, printable ASCII (a host name in
+ * punycode), none of " < > \\ ? # @ (no query, fragment or user part to
+ * smuggle a second host in), at most 255 bytes — and drops trailing
+ * slashes in place. 0 or FL_EINVAL. */
+int fl_url_base_normalize(char *z);
+
 /* Lower-hex encoding of n bytes into out (2n+1 bytes). */
 void fl_hex(char *out, const unsigned char *p, size_t n);
 

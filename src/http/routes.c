@@ -14,6 +14,7 @@ extern const struct fl_route fl_attachment_routes[];
 extern const struct fl_route fl_mail_routes[];
 extern const struct fl_route fl_mailbox_routes[];
 extern const struct fl_route fl_portal_routes[];
+extern const struct fl_route fl_site_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -29,7 +30,7 @@ static const struct fl_route ops_routes[] = {
 static const struct fl_route *const parts[] = {
 	ops_routes, fl_ticket_routes, fl_user_routes, fl_search_routes, fl_view_routes,
 	fl_job_routes, fl_event_routes, fl_attachment_routes, fl_mail_routes,
-	fl_mailbox_routes, fl_portal_routes,
+	fl_mailbox_routes, fl_portal_routes, fl_site_routes,
 };
 
 const struct fl_route *fl_routes;

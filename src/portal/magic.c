@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "mail/outbound.h"
 #include "portal/portal.h"
+#include "portal/site.h"
 
 #define TOKEN_BYTES 32
 #define SELECTOR_LEN 16
@@ -39,18 +40,18 @@ static int token_hash(const char *token, char hex[65])
 	return 0;
 }
 
-int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *base,
-			 const char *lang, fl_arena *a, int *made)
+int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *lang,
+			 fl_arena *a, int *made)
 {
 	struct fl_user u;
-	char hex[65], selector[SELECTOR_LEN + 1], link[600];
+	char hex[65], selector[SELECTOR_LEN + 1], link[600], *base;
 	int64_t now = fl_now();
 	int rc = fl_store_user_by_email(tx, email, a, &u);
 
 	*made = 0;
 	if (rc == FL_ENOTFOUND || (!rc && (!u.active || u.suspended || u.role != FL_ROLE_END_USER)))
 		return 0;
-	if (rc)
+	if (rc || (rc = fl_site_url(tx, a, &base)))
 		return rc;
 	if (token_hash(token, hex))
 		return FL_EINTERNAL;

@@ -2,7 +2,7 @@
  *
  * A customer asks for a link with their e-mail address; when an active end
  * user has it, a token of 32 random bytes (unpadded base64url, 43
- * characters) is made and mailed as {base}/portal/signin#token=TOKEN — in
+ * characters) is made and mailed as {public_url}/portal/signin#token=TOKEN — in
  * the fragment, which browsers never send, so no server log sees it. Only
  * the token's BLAKE2b-256 hash is stored: its first 16 hex digits find the
  * row and the whole is compared in constant time. A link works once, for
@@ -25,12 +25,14 @@ void fl_magic_token_new(char out[FL_MAGIC_TOKEN_LEN + 1]);
 
 /* In a write transaction: when an active, unsuspended end user has email
  * (normalized), stores token for them, expiring FL_MAGIC_TTL from now,
- * deletes every expired link, and queues the mail with the link under
- * base ("https://help.example.com") in lang when it is one of ours (uk,
- * ru, lt, en), else in the user's, when a relay is set up. *made says whether a link was made: 0, and
- * nothing written, for an address nobody may sign in with. */
-int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *base,
-			 const char *lang, fl_arena *a, int *made);
+ * deletes every expired link, and queues the mail with the link under the
+ * desk's public URL (portal/site.h: a setting, never the request's host)
+ * in lang when it is one of ours (uk, ru, lt, en), else in the user's,
+ * when a relay is set up. *made says whether a link was made: 0, and
+ * nothing written, for an address nobody may sign in with. FL_ENOTFOUND
+ * when no public URL is set. */
+int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *lang,
+			 fl_arena *a, int *made);
 
 /* In a write transaction: takes the link of token, once. FL_EAUTH with e
  * saying why (field "token", reason "Invalid", "Expired" or "Used") when

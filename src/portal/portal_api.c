@@ -297,7 +297,7 @@ static int h_request(struct fl_req *r)
 
 struct link_ctx {
 	char *email;
-	const char *locale, *base;
+	const char *locale;
 	int has_email, has_locale;
 	char token[FL_MAGIC_TOKEN_LEN + 1];
 	int made;
@@ -314,7 +314,7 @@ static const struct fl_field link_fields[] = {
 static int tx_link(fl_tx *tx, struct fl_req *r)
 {
 	struct link_ctx *c = r->ctx;
-	return fl_magic_link_create(tx, c->email, c->token, c->base, c->locale, &r->arena, &c->made);
+	return fl_magic_link_create(tx, c->email, c->token, c->locale, &r->arena, &c->made);
 }
 
 /* The same answer whether a link was made or not. */
@@ -341,9 +341,6 @@ static int h_magic_link(struct fl_req *r)
 		return fl_req_fail(r, FL_EINVAL, "email", "Blank", "Email: cannot be blank");
 	if (fl_limiter_take(&address_limit, c->email, fl_now(), &wait))
 		return render_accepted(r);
-	c->base = fl_arena_strdup(&r->arena, fl_req_base(r));
-	if (!c->base)
-		return FL_ENOMEM;
 	fl_magic_token_new(c->token);
 	return fl_req_write(r, tx_link, render_accepted);
 }

@@ -411,6 +411,42 @@ describe('signing in by e-mailed link', () => {
 		assert.equal(again.headers.get('set-cookie'), null);
 	});
 
+	it('a link is built on the stored public URL, never on the Host header', async () => {
+		// the public case: with public_url unset, Host: evil.example was
+		// mailed to the victim as http://evil.example/portal/signin#token=…
+		// (asked from other loopback addresses: the per-address limit is the
+		// other tests')
+		const dave = await srv.addUser('end-user', 'Dave', 'dave@example.test');
+		const ask = (from, host, locale) => new Promise((resolve, reject) => {
+			const u = new URL(srv.base);
+			const body = JSON.stringify({ email: dave.email, locale });
+			const req = http.request({ host: u.hostname, port: u.port, method: 'POST', localAddress: from,
+				path: '/api/v2/portal/magic_link',
+				headers: { Host: host, 'Content-Type': 'application/json',
+					'Content-Length': Buffer.byteLength(body) } }, (res) => { res.resume(); resolve(res.statusCode); });
+			req.on('error', reject);
+			req.end(body);
+		});
+		assert.equal(await ask('127.0.0.2', 'evil.example', 'en'), 202);
+		const mail = await smtp.waitFor((m) => m.headers.to === dave.email && /sign in with this link/.test(m.text));
+		assert.doesNotMatch(mail.text, /evil\.example/);
+		assert.match(mail.text, new RegExp(`${srv.base.replace(/\./g, '\\.')}/portal/signin#token=`));
+		// an admin moves it; a URL that could carry another host is refused
+		const bad = await srv.api('PUT', '/api/v2/account/settings', { settings: { public_url: 'https://help.example.com@evil.example' } });
+		assert.equal(bad.status, 422, bad.text);
+		assert.ok(bad.json.details.public_url, bad.text);
+		const agentTry = await srv.api('PUT', '/api/v2/account/settings', { settings: { public_url: srv.base } }, { auth: agent });
+		assert.equal(agentTry.status, 403, agentTry.text);
+		const moved = await srv.api('PUT', '/api/v2/account/settings', { settings: { public_url: 'https://help.example.com/' } });
+		assert.equal(moved.status, 200, moved.text);
+		assert.deepEqual(moved.json.settings, { public_url: 'https://help.example.com', public_url_locked: false });
+		assert.equal(await ask('127.0.0.3', 'evil.example', 'ru'), 202);
+		const ru = await smtp.waitFor((m) => m.headers.to === dave.email && /войдите по этой ссылке/.test(m.text));
+		assert.match(ru.text, /https:\/\/help\.example\.com\/portal\/signin#token=/);
+		const back = await srv.api('PUT', '/api/v2/account/settings', { settings: { public_url: srv.base } });
+		assert.equal(back.status, 200, back.text);
+	});
+
 	it('the language asked for wins over the stored one; without remember, a session cookie', async () => {
 		const r = await askLink({ email: carol.email, locale: 'lt' });
 		assert.equal(r.status, 202, r.text);

@@ -23,6 +23,7 @@
 #include "http/form.h"
 #include "core/limit.h"
 #include "portal/magic.h"
+#include "portal/site.h"
 #include "portal/portal.h"
 #include "store/store.h"
 #include "tickets/ticket.h"
@@ -495,8 +496,45 @@ static int tx_deactivate(fl_tx *tx, void *arg)
 static int tx_link(fl_tx *tx, void *arg)
 {
 	struct job *j = arg;
-	return fl_magic_link_create(tx, j->email, j->token, "https://help.example.test", NULL, &j->a,
-				    &j->made);
+	char *url;
+	int rc = fl_site_url_init(tx, NULL, "https://help.example.test", &j->a, &url);
+	return rc ? rc : fl_magic_link_create(tx, j->email, j->token, NULL, &j->a, &j->made);
+}
+
+struct site {
+	const char *configured, *fallback;
+	char *url;
+	fl_arena a;
+};
+
+static int tx_site(fl_tx *tx, void *arg)
+{
+	struct site *si = arg;
+	return fl_site_url_init(tx, si->configured, si->fallback, &si->a, &si->url);
+}
+
+/* The base of mailed links is stored once and then kept: a later start on
+ * another address does not move it; only the operator's configuration
+ * overrides it. */
+static void test_site_url(void **state)
+{
+	struct site si = {NULL, "http://127.0.0.1:8080"};
+	char *first;
+	(void)state;
+
+	fl_arena_init(&si.a, 0);
+	assert_int_equal(fl_store_write(g_store, tx_site, &si), 0);
+	first = si.url; /* the fallback, or what an earlier test stored */
+	si.fallback = "http://10.0.0.5:9000";
+	assert_int_equal(fl_store_write(g_store, tx_site, &si), 0);
+	assert_string_equal(si.url, first);
+	si.configured = "https://help.example.com";
+	assert_int_equal(fl_store_write(g_store, tx_site, &si), 0);
+	assert_string_equal(si.url, "https://help.example.com");
+	si.configured = "";
+	assert_int_equal(fl_store_write(g_store, tx_site, &si), 0);
+	assert_string_equal(si.url, "https://help.example.com");
+	fl_arena_free(&si.a);
 }
 
 static int tx_redeem(fl_tx *tx, void *arg)
@@ -613,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_submit),
 		cmocka_unit_test(test_deactivated_refused),
 		cmocka_unit_test(test_magic_links),
+		cmocka_unit_test(test_site_url),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -150,7 +150,32 @@ function Settings() {
 		${field('smtp_url', 'SMTP URL (smtp://host:587)')}${field('smtp_user', t('admin.username'))}
 		${field('smtp_password', t('signin.password'), 'password')}${field('from_address', t('admin.from_address'), 'email')}
 		${field('from_name', t('admin.from_name'))}
-		<button class="primary" type="submit">${t('save')}</button></form>`;
+		<button class="primary" type="submit">${t('save')}</button></form>
+		<${PublicAddress} />`;
+}
+
+/* The base of links in mail (PUT /api/v2/account/settings): locked when the
+ * server's configuration names it. */
+function PublicAddress() {
+	const [res, error] = useLoad(() => get('/api/v2/account/settings'), []);
+	const [url, setUrl] = useState(null);
+	const s = res && res.settings;
+	if (!s)
+		return html`<${ErrorBanner} error=${error} />`;
+	return html`<form class="panel" onSubmit=${async (e) => {
+		e.preventDefault();
+		try {
+			await put('/api/v2/account/settings', { settings: { public_url: url ?? s.public_url } });
+			toast(t('ticket.saved'));
+		} catch (err) {
+			toast(err.message, 'error');
+		}
+	}}><h2>${t('admin.public_url')}</h2>
+		<div class="field"><label for="set-public-url">${t('admin.public_url')}</label>
+		<input id="set-public-url" type="url" value=${url ?? s.public_url ?? ''} disabled=${s.public_url_locked}
+			aria-describedby="set-public-url-hint" onInput=${(e) => setUrl(e.target.value)} />
+		<p id="set-public-url-hint" class="muted">${t(s.public_url_locked ? 'admin.public_url_locked' : 'admin.public_url_hint')}</p></div>
+		${s.public_url_locked ? null : html`<button class="primary" type="submit">${t('save')}</button>`}</form>`;
 }
 
 export function Admin({ section }) {

@@ -194,6 +194,9 @@ export default {
 	'admin.mail': 'Outgoing mail',
 	'admin.from_address': 'From address',
 	'admin.from_name': 'From name',
+	'admin.public_url': 'Public address',
+	'admin.public_url_hint': 'The address customers reach the desk at: sign-in links in mail are built on it, never on the address a request came to.',
+	'admin.public_url_locked': "Set in the server's configuration (public_url); change it there.",
 	'role.agent': 'Agent',
 	'role.admin': 'Administrator',
 

@@ -193,6 +193,9 @@ export default {
 	'admin.mail': 'Siunčiamasis paštas',
 	'admin.from_address': 'Siuntėjo adresas',
 	'admin.from_name': 'Siuntėjo vardas',
+	'admin.public_url': 'Viešas adresas',
+	'admin.public_url_hint': 'Adresas, kuriuo klientai pasiekia pagalbos tarnybą: pagal jį kuriamos prisijungimo nuorodos laiškuose, o ne pagal adresą, kuriuo atėjo užklausa.',
+	'admin.public_url_locked': 'Nustatytas serverio konfigūracijoje (public_url); keiskite jį ten.',
 	'role.agent': 'Agentas',
 	'role.admin': 'Administratorius',
 
