@@ -378,6 +378,16 @@ int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id
 	return rc ? rc : announce(tx, typing ? "agent.typing" : "agent.viewing", id, actor->id, fl_now());
 }
 
+/* An end user's comment is public: asking for an internal note is refused,
+ * never stored as public behind their back. */
+static int end_user_public(int agent, const struct fl_ticket_patch *p, struct fl_err *e)
+{
+	if (agent || !p->comment_body || p->comment_public)
+		return 0;
+	return fl_err_set(e, FL_EINVAL, "public", "InvalidValue",
+			  "Public: an end user's comments are always public; leave it out or set it true");
+}
+
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e)
@@ -395,6 +405,8 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (blank(p->comment_body))
 		return fl_err_set(e, FL_EINVAL, "comment", "Blank",
 				  "Comment: cannot be blank");
+	if ((rc = end_user_public(agent, p, e)))
+		return rc;
 	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
 		       p->has_organization || p->has_external_id || p->has_ccs ||
 		       p->has_custom_fields || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
@@ -555,6 +567,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (!agent && has_fields)
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
 				  "End users may only add comments to their requests");
+	if ((rc = end_user_public(agent, p, e)))
+		return rc;
 	if (t.status == FL_STATUS_CLOSED)
 		return fl_err_set(e, FL_EINVAL, "status", "Closed",
 				  "Status: closed prevents ticket update");

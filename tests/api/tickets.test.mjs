@@ -288,6 +288,27 @@ describe('updating tickets, comments and audits', () => {
 		assert.equal(shown.json.ticket.priority, 'urgent');
 	});
 
+	it('refuses an end user\'s internal note (422), on a new request and a reply, and writes nothing', async () => {
+		const t = await srv.ticket({ subject: 'Alice asks', body: 'Where is my parcel?' }, { auth: alice });
+		const comments = async () => (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments.length;
+		const before = await comments();
+		const r = await srv.api('PUT', `/api/v2/tickets/${t.id}`,
+			{ ticket: { comment: { body: 'for agents only, please', public: false } } }, { auth: alice });
+		assert.equal(r.status, 422, r.text);
+		assert.equal(r.json.details.public[0].error, 'InvalidValue');
+		assert.equal(await comments(), before);
+		const list = async () => (await srv.api('GET', '/api/v2/tickets?per_page=100')).json.count;
+		const n = await list();
+		const c = await srv.api('POST', '/api/v2/tickets',
+			{ ticket: { subject: 'Private?', comment: { body: 'secret', public: false } } }, { auth: alice });
+		assert.equal(c.status, 422, c.text);
+		assert.equal(await list(), n);
+		// public: true is what it always is, and fine
+		const ok = await srv.api('PUT', `/api/v2/tickets/${t.id}`,
+			{ ticket: { comment: { body: 'a public answer', public: true } } }, { auth: alice });
+		assert.equal(ok.status, 200, ok.text);
+	});
+
 	it('lets an end user say a request came by the web, and by no other channel', async () => {
 		const web = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'From the portal',
 			comment: { body: 'hello' }, via: { channel: 'web' } } }, { auth: alice });
