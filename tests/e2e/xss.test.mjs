@@ -106,6 +106,10 @@ it('an HTML e-mail is shown sanitized in a frame where nothing can run', async (
 	await frame.waitFor();
 	const sandbox = await frame.getAttribute('sandbox');
 	assert.ok(sandbox !== null && !sandbox.includes('allow-scripts'), `sandbox="${sandbox}"`);
+	// an opaque origin: what the sanitizer might miss could not reach the page
+	assert.ok(!sandbox.includes('allow-same-origin'), `sandbox="${sandbox}"`);
+	// and it still gets the height of the mail, not a sliver
+	assert.ok((await frame.boundingBox()).height >= 80, 'the frame is sized to the mail');
 	const inner = w.page.frameLocator('[data-test=mail-frame]');
 	await inner.locator('text=desk').waitFor();
 	const html = await inner.locator('body').innerHTML();

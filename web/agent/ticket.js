@@ -165,18 +165,23 @@ function Comment({ c, requester }) {
 }
 
 // An e-mail's HTML (sanitized by the server) in a frame where no script can
-// run, links open in a new tab, and it gets its height once it is in view.
+// run and whose origin is opaque (no allow-same-origin: were the sanitizer
+// ever wrong, what it let through could not reach this page, its cookies or
+// the API). The page cannot read such a frame, so its height is the height
+// the mail's text took here before it came into view; the frame scrolls
+// what is longer and the agent can drag it taller.
 function MailBody({ c }) {
 	const box = useRef(null);
-	const [shown, setShown] = useState(false);
+	const [height, setHeight] = useState(0);
 	useEffect(() => {
+		const show = () => setHeight(Math.min(Math.max(box.current.firstChild.offsetHeight + 32, 80), 2000));
 		if (!('IntersectionObserver' in window)) {
-			setShown(true);
+			show();
 			return undefined;
 		}
 		const io = new IntersectionObserver((es) => {
 			if (es.some((e) => e.isIntersecting)) {
-				setShown(true);
+				show();
 				io.disconnect();
 			}
 		}, { rootMargin: '400px' });
@@ -184,15 +189,9 @@ function MailBody({ c }) {
 		return () => io.disconnect();
 	}, []);
 	const doc = `<!doctype html><html class="mail"><meta charset="utf-8"><base target="_blank"><link rel="stylesheet" href="/assets/app.css"><body class="mail">${c.html_body}</body>`;
-	const fit = (e) => {
-		try {
-			const d = e.target.contentDocument;
-			e.target.height = Math.min(d.body.scrollHeight + 4, 4000);
-		} catch { /* the frame keeps its height */ }
-	};
-	return html`<div ref=${box}>${shown
-		? html`<iframe sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" srcdoc=${doc}
-			title=${t('comment.mail')} onLoad=${fit} data-test="mail-frame"></iframe>`
+	return html`<div ref=${box}>${height
+		? html`<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc=${doc} height=${height}
+			title=${t('comment.mail')} data-test="mail-frame"></iframe>`
 		: html`<div class="body">${c.body}</div>`}</div>`;
 }
 
