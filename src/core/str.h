@@ -48,7 +48,9 @@ int fl_buf_addc(fl_buf *b, char c);
 int fl_buf_addf(fl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int fl_buf_vaddf(fl_buf *b, const char *fmt, va_list ap);
-/* Appends z with &, <, >, " and ' escaped for HTML text and attributes. */
+/* Appends z with &, <, >, " and ' escaped for HTML text and attributes,
+ * and without bidirectional embeddings, overrides and isolates (U+202A–
+ * U+202E, U+2066–U+2069), which would turn the page's text around them. */
 int fl_buf_add_html(fl_buf *b, const char *p, size_t n);
 void fl_buf_reset(fl_buf *b);
 /* Returns the string (never NULL: "" when empty) and leaves b empty; the

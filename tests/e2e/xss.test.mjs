@@ -140,3 +140,28 @@ it('the form\'s answer without JavaScript runs nothing it was sent', async () =>
 	assert.match(await w.page.textContent('body'), /#\d+/); // the request's number
 	await clean(w, 'the no-JavaScript answer');
 });
+
+it('bidi overrides in a subject or a name turn no text around, in the workspace and the portal', async () => {
+	// stored as sent; shown without U+202E/U+2066…: "invoice\u202Efdp.exe"
+	// would read "invoiceexe.pdf"
+	const RLO = '\u202E', LRI = '\u2066', PDI = '\u2069';
+	const u = await srv.api('POST', '/api/v2/users', { user: { name: `Bank${RLO}knaB`, email: 'bidi@example.test', password: PASSWORD } });
+	assert.equal(u.status, 201, u.text);
+	const t = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: `invoice${RLO}fdp.exe ${LRI}x${PDI}`,
+		comment: { body: 'see the file' } } }, { auth: { basic: ['bidi@example.test', PASSWORD] } });
+	assert.equal(t.status, 201, t.text);
+	assert.equal(t.json.ticket.subject, `invoice${RLO}fdp.exe ${LRI}x${PDI}`, 'the desk keeps the text');
+	const overrides = /[\u202A-\u202E\u2066-\u2069]/;
+	const w = await signedIn(`/agent/tickets/${t.json.ticket.id}`, srv.users.agent.email, srv.users.agent.password);
+	await w.page.waitForSelector('[data-test=comment]');
+	const subject = await w.page.textContent('[data-test=ticket-subject]');
+	assert.ok(subject.includes('invoicefdp.exe x'), subject);
+	assert.doesNotMatch(await w.page.textContent('body'), overrides);
+	await w.page.goto(`${srv.base}/agent/`);
+	await w.page.click('[data-test=queue-unassigned]');
+	await w.page.waitForSelector(`[data-test=ticket-list] >> text=invoicefdp.exe`);
+	assert.doesNotMatch(await w.page.textContent('[data-test=ticket-list]'), overrides);
+	const p = await signedIn('/portal/requests', 'bidi@example.test', PASSWORD);
+	await p.page.waitForSelector(`[data-test=request-row][data-id="${t.json.ticket.id}"]`);
+	assert.doesNotMatch(await p.page.textContent('body'), overrides);
+});

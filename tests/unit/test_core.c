@@ -296,6 +296,15 @@ static void test_buf_html(void **state)
 	assert_int_equal(fl_buf_add_html(&b, "&&", 2), 0);
 	assert_string_equal(b.p, "&amp;&amp;");
 	fl_buf_reset(&b);
+	/* bidi overrides and isolates go (U+202E, U+2066, U+2069, U+202A); the
+	 * text around them and neighbours such as U+2028 and U+200F stay */
+	{
+		const char *bidi = "invoice\xe2\x80\xae" "fdp.exe <\xe2\x81\xa6x\xe2\x81\xa9\xe2\x80\xaa"
+				   "\xe2\x80\xa8\xe2\x80\x8f\xe2\x80";
+		assert_int_equal(fl_buf_add_html(&b, bidi, strlen(bidi)), 0);
+		assert_string_equal(b.p, "invoicefdp.exe &lt;x\xe2\x80\xa8\xe2\x80\x8f\xe2\x80");
+		fl_buf_reset(&b);
+	}
 	assert_int_equal(fl_buf_add_html(&b, "", 0), 0);
 	assert_string_equal(b.p, "");
 	fl_buf_free(&b);

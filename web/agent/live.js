@@ -1,6 +1,7 @@
 // Live events (Server-Sent Events from /api/v2/events), fanned out to the
 // pages that listen: ticket.created, ticket.updated, ticket.deleted,
 // agent.viewing, and reset (reload everything shown).
+import { neutralize } from '../shared/api.js';
 import { useEffect } from '../shared/html.js';
 
 const listeners = new Set();
@@ -14,7 +15,7 @@ export function startLive() {
 		source.addEventListener(kind, (e) => {
 			let data = {};
 			try {
-				data = JSON.parse(e.data || '{}');
+				data = neutralize(JSON.parse(e.data || '{}'));
 			} catch {
 				return;
 			}

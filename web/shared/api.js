@@ -15,6 +15,27 @@ export class ApiError extends Error {
 	}
 }
 
+// Bidirectional overrides, embeddings and isolates (U+202A–U+202E,
+// U+2066–U+2069) in a name or subject would turn the text around it on our
+// pages — "invoice\u202Efdp.exe" shown as "invoiceexe.pdf", a customer named
+// to pass for someone else. The desk keeps what was sent; the apps show
+// names and subjects without them. Every answer and live event goes
+// through here, so no screen can forget.
+const OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
+const SHOWN = new Set(['name', 'subject', 'raw_subject']);
+export function neutralize(v) {
+	if (Array.isArray(v)) {
+		v.forEach((x, i) => { v[i] = neutralize(x); });
+	} else if (v && typeof v === 'object') {
+		// an audit's change of a subject carries it as value and previous_value
+		const change = SHOWN.has(v.field_name);
+		for (const k of Object.keys(v))
+			v[k] = typeof v[k] === 'string' && (SHOWN.has(k) || (change && k.endsWith('value')))
+				? v[k].replace(OVERRIDES, '') : neutralize(v[k]);
+	}
+	return v;
+}
+
 // Listeners told when the session is gone (401 from a signed-in page).
 const expired = new Set();
 export function onExpired(fn) {
@@ -49,7 +70,7 @@ export async function api(method, path, body, { raw = false, type } = {}) {
 	let data = null;
 	if (res.status !== 204) {
 		try {
-			data = await res.json();
+			data = neutralize(await res.json());
 		} catch {
 			data = null;
 		}
