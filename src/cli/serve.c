@@ -109,9 +109,34 @@ static int site_url(fl_store *store, const struct fl_config *cfg, unsigned port)
  * proxies keep idle streams open. */
 #define HEARTBEAT_SECONDS 15
 
+/* Where committed events go: credential changes (made on any node) empty
+ * this node's cache of verified secrets; the rest is for the agents
+ * listening. srv is set once the server runs. */
+struct listener {
+	struct fl_hub *hub;
+	pthread_mutex_t lock; /* holds srv while it is used or changed */
+	struct fl_server *srv;
+};
+
 static void publish(void *arg, const char *payload)
 {
-	fl_hub_publish(arg, payload);
+	struct listener *l = arg;
+
+	if (!strcmp(payload, FL_AUTH_CHANGED_EVENT)) {
+		pthread_mutex_lock(&l->lock);
+		if (l->srv)
+			fl_server_forget_credentials(l->srv);
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
+	fl_hub_publish(l->hub, payload);
+}
+
+static void set_server(struct listener *l, struct fl_server *srv)
+{
+	pthread_mutex_lock(&l->lock);
+	l->srv = srv;
+	pthread_mutex_unlock(&l->lock);
 }
 
 int fl_cmd_serve(int argc, char **argv)
@@ -133,6 +158,7 @@ int fl_cmd_serve(int argc, char **argv)
 	struct fl_server *srv;
 	struct fl_jobs *jobs = NULL;
 	struct fl_hub *hub = NULL;
+	struct listener listener = {NULL, PTHREAD_MUTEX_INITIALIZER, NULL};
 	struct fl_err e = {0};
 	struct timespec beat = {HEARTBEAT_SECONDS, 0};
 	fl_store *store;
@@ -174,7 +200,8 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_store_free(store);
 		return 1;
 	}
-	if (!(hub = fl_hub_new()) || fl_store_listen(store, publish, hub)) {
+	listener.hub = hub = fl_hub_new();
+	if (!hub || fl_store_listen(store, publish, &listener)) {
 		fprintf(stderr, "frontline: cannot start live events\n");
 		fl_store_free(store);
 		fl_hub_free(hub);
@@ -191,6 +218,7 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_hub_free(hub);
 		return fl_cli_fail("starting the server", &e);
 	}
+	set_server(&listener, srv);
 	fl_log("info", "frontline listening on http://%.*s:%u with data in %s",
 	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
 	       (unsigned)fl_server_port(srv), cfg.data);
@@ -201,6 +229,7 @@ int fl_cmd_serve(int argc, char **argv)
 	while ((sig = sigtimedwait(&set, NULL, &beat)) < 0)
 		fl_hub_heartbeat(hub);
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);
 	fl_jobs_free(jobs); /* after its current job */
 	fl_store_free(store);

@@ -211,13 +211,24 @@ static void cache_put(struct fl_authcache *c, uint64_t generation, const unsigne
 	pthread_mutex_unlock(&c->lock);
 }
 
-void fl_req_forget_credentials(struct fl_req *r)
+void fl_server_forget_credentials(struct fl_server *srv)
 {
-	struct fl_authcache *c = r->server->authcache;
+	struct fl_authcache *c = srv->authcache;
 	pthread_mutex_lock(&c->lock);
 	memset(c->slot, 0, sizeof c->slot);
 	c->generation++;
 	pthread_mutex_unlock(&c->lock);
+}
+
+void fl_req_forget_credentials(struct fl_req *r)
+{
+	fl_server_forget_credentials(r->server);
+}
+
+int fl_req_credentials_changed(struct fl_req *r, fl_tx *tx)
+{
+	fl_server_forget_credentials(r->server);
+	return fl_store_notify(tx, FL_AUTH_CHANGED_EVENT);
 }
 
 struct check {

@@ -116,9 +116,18 @@ int fl_req_login_allowed(struct fl_req *r);
 void fl_req_login_failed(struct fl_req *r);
 
 /* Empties the cache of verified tokens and sessions. A change to users,
- * passwords or sessions calls it in its transaction and again in its render
- * (after the commit); safe from any thread. */
+ * passwords or sessions calls fl_req_credentials_changed in its
+ * transaction and this again in its render (after the commit); safe from
+ * any thread. */
 void fl_req_forget_credentials(struct fl_req *r);
+/* In a write transaction: empties this node's cache now, and every node's
+ * (FL_AUTH_CHANGED_EVENT through fl_store_notify, which
+ * fl_server_forget_credentials answers) once the change commits, so a
+ * revoked token stops working on all nodes at once, not after the cache's
+ * two seconds. */
+#define FL_AUTH_CHANGED_EVENT "auth.changed {}"
+int fl_req_credentials_changed(struct fl_req *r, fl_tx *tx);
+void fl_server_forget_credentials(struct fl_server *srv);
 
 /* The session cookie's name ("__Host-fl_session" with cookie_secure, else
  * "fl_session") and value (NULL when absent). */

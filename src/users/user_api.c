@@ -395,7 +395,8 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 		u->email = c->u.email;
 	}
 	u->updated_at = fl_now();
-	fl_req_forget_credentials(r);
+	if ((rc = fl_req_credentials_changed(r, tx)))
+		return rc;
 	rc = fl_store_user_update(tx, u);
 	if (!rc)
 		rc = fl_store_user_get(tx, u->id, &r->arena, u);
@@ -428,7 +429,8 @@ static int tx_user_delete(fl_tx *tx, struct fl_req *r)
 		return fl_req_fail(r, FL_ECONFLICT, NULL, NULL, "You cannot delete yourself");
 	c->user.active = 0;
 	c->user.updated_at = fl_now();
-	fl_req_forget_credentials(r);
+	if ((rc = fl_req_credentials_changed(r, tx)))
+		return rc;
 	return fl_store_user_update(tx, &c->user);
 }
 
@@ -1068,8 +1070,8 @@ static int h_session_show(struct fl_req *r)
 static int tx_logout(fl_tx *tx, struct fl_req *r)
 {
 	const char *cookie = fl_req_cookie(r);
-	fl_req_forget_credentials(r);
-	return cookie ? fl_auth_session_delete(tx, cookie) : 0;
+	int rc = fl_req_credentials_changed(r, tx);
+	return rc ? rc : cookie ? fl_auth_session_delete(tx, cookie) : 0;
 }
 
 static int render_logout(struct fl_req *r)
@@ -1131,8 +1133,8 @@ static int tx_password_check(fl_tx *tx, struct fl_req *r)
 static int tx_password_set(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	fl_req_forget_credentials(r);
-	return fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
+	int rc = fl_req_credentials_changed(r, tx);
+	return rc ? rc : fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
 }
 
 static int render_password_changed(struct fl_req *r)
@@ -1227,8 +1229,8 @@ static int h_token_list(struct fl_req *r)
 
 static int tx_token_delete(fl_tx *tx, struct fl_req *r)
 {
-	fl_req_forget_credentials(r);
-	return fl_store_token_delete(tx, r->id[0], token_owner_scope(r));
+	int rc = fl_req_credentials_changed(r, tx);
+	return rc ? rc : fl_store_token_delete(tx, r->id[0], token_owner_scope(r));
 }
 
 static int render_token_deleted(struct fl_req *r)

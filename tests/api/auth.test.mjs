@@ -245,12 +245,12 @@ describe('who may see what', () => {
 		assert.equal(r.status, 403, r.text);
 	});
 
-	it('an end user\'s comment is always public, even when asked otherwise', async () => {
+	it('an end user\'s comment is always public: asking otherwise is 422, never stored as public', async () => {
 		const r = await srv.api('PUT', `/api/v2/tickets/${aliceTicket.id}`,
 			{ ticket: { comment: { body: 'please keep private', public: false } } }, { auth: alice });
-		assert.equal(r.status, 200, r.text);
+		assert.equal(r.status, 422, r.text);
 		const c = await srv.api('GET', `/api/v2/tickets/${aliceTicket.id}/comments`, null, { auth: alice });
-		assert.ok(c.json.comments.some((x) => x.body === 'please keep private'));
+		assert.ok(!c.json.comments.some((x) => x.body === 'please keep private'));
 	});
 
 	it('changing the requester moves who can see the ticket', async () => {

@@ -29,6 +29,30 @@ after(async () => {
 		await n.cleanup();
 });
 
+it('a token revoked on one node stops working on every node at once, not when their caches expire', { skip }, async () => {
+	const [n1, n2, n3] = nodes;
+	const agent = n1.users.agent;
+	for (let round = 0; round < 3; round++) {
+		const t = await n1.api('POST', '/api/v2/api_tokens', { api_token: { description: `revoke ${round}` } }, { auth: agent });
+		assert.equal(t.status, 201, t.text);
+		const bearer = { bearer: t.json.api_token.token };
+		// verified, and so cached for two seconds, on the other nodes
+		for (const n of [n2, n3])
+			assert.equal((await n.api('GET', '/api/v2/users/me', null, { auth: bearer })).status, 200);
+		const list = await n1.api('GET', '/api/v2/api_tokens', null, { auth: agent });
+		const id = list.json.api_tokens.find((x) => x.description === `revoke ${round}`).id;
+		const del = await n1.api('DELETE', `/api/v2/api_tokens/${id}`, null, { auth: agent });
+		assert.equal(del.status, 204, del.text);
+		for (const n of [n2, n3]) {
+			const until = Date.now() + 1000; // the caches would have answered 200 for ~2 s
+			let status;
+			while ((status = (await n.api('GET', '/api/v2/users/me', null, { auth: bearer })).status) === 200 && Date.now() < until)
+				await sleep(20);
+			assert.equal(status, 401, `node ${n.port} still took the revoked token 1 s later`);
+		}
+	}
+});
+
 it('every acknowledged ticket survives a node killed mid-load, and every node serves it', { skip }, async () => {
 	const [n1, n2, n3] = nodes;
 	const acked = []; // [{id, subject, node}]
