@@ -317,7 +317,7 @@ static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, stru
 }
 
 /* The automatic mail message_id to email: may it go? Not to an address
- * nobody reads (fl_mail_noreply), and not past the mail.auto_limit
+ * nobody reads (fl_mail_noreply), not to one of ours, and not past the mail.auto_limit
  * setting's number (default 3) to one address in 24 hours, counted in the
  * store across every kind (ack, solved, sign-in) so that no loop or
  * flood makes us write to someone all day. */
@@ -342,6 +342,9 @@ static int tx_auto_ok(fl_tx *tx, void *arg)
 		limit = AUTO_LIMIT;
 	fl_arena_free(&a);
 	if (rc && rc != FL_ENOTFOUND)
+		return rc;
+	/* a user made before the address became ours: no loop to ourselves */
+	if ((rc = fl_store_mail_own_address(tx, q->email)) != FL_ENOTFOUND)
 		return rc;
 	return fl_store_mail_auto_take(tx, q->email, q->message_id, limit, fl_now(), &q->ok);
 }
