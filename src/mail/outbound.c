@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/str.h"
 #include "core/time.h"
 #include "store/store.h"
 
@@ -54,6 +56,114 @@ static const struct words *in(const char *locale)
 }
 
 static const char *const kinds[] = {"ack", "reply", "solved"};
+
+/* Local parts that say nobody reads the mail (RFC 2142's postmaster, the
+ * bounce handlers' mailer-daemon and VERP "bounces+…", the senders'
+ * "no-reply" in its spellings): writing to them by ourselves is at best
+ * lost, at worst a loop with a robot. A "-", ".", "_" or "+" may follow
+ * (noreply-billing@, bounces+123@). */
+static const char *const no_reply[] = {
+	"no-reply", "noreply", "no_reply", "do-not-reply", "donotreply", "do_not_reply",
+	"mailer-daemon", "mailerdaemon", "postmaster", "bounce", "bounces",
+};
+
+int fl_mail_noreply(const char *email)
+{
+	size_t local = email ? strcspn(email, "@") : 0;
+
+	for (size_t i = 0; i < sizeof no_reply / sizeof *no_reply; i++) {
+		size_t k = strlen(no_reply[i]);
+		if (local >= k && !strncasecmp(email, no_reply[i], k) &&
+		    (local == k || strchr("-._+", email[k])))
+			return 1;
+	}
+	return 0;
+}
+
+/* Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+ * in a subject or a name they make "[#12] moc.elgoog" read as something
+ * else, and a mail client shows them as they are. Returns the length of
+ * the one at p, or 0. */
+static size_t bidi_override(const unsigned char *p)
+{
+	if (p[0] != 0xE2)
+		return 0;
+	if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
+		return 3;
+	if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3;
+	return 0;
+}
+
+/* z as header text: each run of CR, LF and other control characters one
+ * space (a raw line end would start a header of the writer's choosing;
+ * GMime folds, but writes what it is given), bidi overrides dropped, the
+ * rest kept. z itself when nothing changes, else a copy in a; NULL when out
+ * of memory. */
+static const char *header_text(const char *z, fl_arena *a)
+{
+	const unsigned char *p = (const unsigned char *)z;
+	char *out;
+	size_t k = 0, n;
+
+	if (!z)
+		return NULL;
+	n = strlen(z);
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < ' ' || p[i] == 0x7f || bidi_override(p + i))
+			goto copy;
+	return z;
+copy:
+	if (!(out = fl_arena_alloc(a, n + 1)))
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t skip = bidi_override(p + i);
+		if (skip) {
+			i += skip;
+		} else if (p[i] < ' ' || p[i] == 0x7f) {
+			if (!k || out[k - 1] != ' ')
+				out[k++] = ' ';
+			i++;
+		} else {
+			out[k++] = (char)p[i++];
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+/* Whether z can be a msg-id between <> (RFC 5322 §3.6.4, loosely: visible
+ * ASCII, no <>). Others are not written: a Message-ID we received could
+ * hold anything its sender put there. */
+static int msg_id_ok(const char *z)
+{
+	size_t n = z ? strlen(z) : 0;
+
+	if (!n || n > 250)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (z[i] <= ' ' || z[i] >= 0x7f || z[i] == '<' || z[i] == '>')
+			return 0;
+	return 1;
+}
+
+int fl_mail_out_clean(struct fl_mail_out *m, fl_arena *a)
+{
+	size_t k = 0;
+
+	if ((m->subject && !(m->subject = header_text(m->subject, a))) ||
+	    (m->from_name && !(m->from_name = header_text(m->from_name, a))))
+		return FL_ENOMEM;
+	if (!msg_id_ok(m->message_id))
+		return FL_EINVAL;
+	if (m->in_reply_to && !msg_id_ok(m->in_reply_to))
+		m->in_reply_to = NULL;
+	for (size_t i = 0; i < m->nrefs; i++)
+		if (msg_id_ok(m->refs[i]))
+			m->refs[k++] = m->refs[i];
+	m->nrefs = k;
+	return 0;
+}
 
 /* 1 when a relay is set up, 0 when not, else the error: with no relay
  * nothing is queued (a reply must not cost the writer a job's three writes
@@ -201,8 +311,55 @@ static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, stru
 	m->from = o->from;
 	m->from_name = o->from_name;
 	m->date = fl_now();
-	rc = fl_mail_build(m, a, &raw, &n);
-	return rc ? rc : fl_smtp_send(&relay, o->from, m->to, m->nto, raw, n, e);
+	if ((rc = fl_mail_out_clean(m, a)) || (rc = fl_mail_build(m, a, &raw, &n)))
+		return rc;
+	return fl_smtp_send(&relay, o->from, m->to, m->nto, raw, n, e);
+}
+
+/* The automatic mail message_id to email: may it go? Not to an address
+ * nobody reads (fl_mail_noreply), not to one of ours, and not past the mail.auto_limit
+ * setting's number (default 3) to one address in 24 hours, counted in the
+ * store across every kind (ack, solved, sign-in) so that no loop or
+ * flood makes us write to someone all day. */
+struct auto_ok {
+	const char *email, *message_id;
+	int ok;
+};
+
+#define AUTO_LIMIT 3
+
+static int tx_auto_ok(fl_tx *tx, void *arg)
+{
+	struct auto_ok *q = arg;
+	char *v = NULL;
+	int64_t limit = AUTO_LIMIT;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, "mail.auto_limit", &a, &v);
+	if (!rc && fl_str_to_i64(fl_str_c(v), &limit))
+		limit = AUTO_LIMIT;
+	fl_arena_free(&a);
+	if (rc && rc != FL_ENOTFOUND)
+		return rc;
+	/* a user made before the address became ours: no loop to ourselves */
+	if ((rc = fl_store_mail_own_address(tx, q->email)) != FL_ENOTFOUND)
+		return rc;
+	return fl_store_mail_auto_take(tx, q->email, q->message_id, limit, fl_now(), &q->ok);
+}
+
+static int auto_ok(fl_store *s, const char *email, const char *message_id, int *ok)
+{
+	struct auto_ok q = {email, message_id, 0};
+	int rc;
+
+	*ok = 0;
+	if (fl_mail_noreply(email))
+		return 0;
+	rc = fl_store_write(s, tx_auto_ok, &q);
+	*ok = q.ok;
+	return rc;
 }
 
 /* The sign-in mail (portal/magic.h): its link to a user, not about a
@@ -237,7 +394,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	fl_arena a;
 	char id[200], *text;
 	size_t n;
-	int rc;
+	int rc, ok = 0;
 
 	fl_arena_init(&a, 0);
 	si.o.a = &a;
@@ -260,7 +417,10 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	m.message_id = id;
 	m.text = text ? text : "";
 	m.automatic = 1;
-	rc = text ? deliver(&si.o, &m, &a, e) : FL_ENOMEM;
+	if (!text)
+		rc = FL_ENOMEM;
+	else if (!(rc = auto_ok(s, si.user.email, id, &ok)) && ok)
+		rc = deliver(&si.o, &m, &a, e);
 	fl_arena_free(&a);
 	return rc;
 }
@@ -276,7 +436,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	char subject[400], text_buf[256], id[200], *text;
 	const char *domain;
 	size_t n;
-	int rc;
+	int rc, ok = 0;
 
 	if (kind && !strcmp(kind, "signin")) {
 		rc = send_signin(s, job, p, e);
@@ -313,7 +473,10 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	snprintf(id, sizeof id, "frontline-%lld-%lld@%s", (long long)o.t.id, (long long)job->id,
 		 domain ? domain + 1 : "frontline.local");
 	m.to[m.nto++] = o.requester.email;
-	for (size_t i = 0; i < o.ncc; i++)
+	/* an agent's reply goes to everyone on the ticket; what we write by
+	 * ourselves goes to the requester alone (else anyone could make us
+	 * mail any address by putting it on Cc) */
+	for (size_t i = 0; o.kind == FL_NOTICE_REPLY && i < o.ncc; i++)
 		m.to[m.nto++] = o.cc[i];
 	m.subject = subject;
 	m.message_id = id;
@@ -323,9 +486,10 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	m.text = text ? text : "";
 	m.html = o.kind == FL_NOTICE_REPLY ? o.c.html_body : NULL;
 	m.automatic = o.kind != FL_NOTICE_REPLY;
-	rc = deliver(&o, &m, &a, e);
+	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, &ok)) && ok))
+		rc = deliver(&o, &m, &a, e);
 	/* replies to this message thread by its id */
-	if (!rc) {
+	if (!rc && (!m.automatic || ok)) {
 		struct sent sent = {id, o.t.id};
 		rc = fl_store_write(s, tx_sent, &sent);
 	}

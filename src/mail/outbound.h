@@ -8,6 +8,12 @@
  *   customers, with the comment's HTML beside its text;
  * - solved: a ticket set solved without a public reply says so;
  * - signin: a customer's sign-in link (portal/magic.h), about no ticket.
+ * What we write by ourselves (ack, solved, signin) goes to the requester
+ * alone, never to a no-reply address (fl_mail_noreply), and at most
+ * mail.auto_limit times (default 3) to one address in 24 hours; the rest
+ * is dropped, not retried. Every message is made safe to write
+ * (fl_mail_out_clean) and fl_smtp_send refuses any address that is not a
+ * plain addr-spec before it connects.
  * Each is queued (fl_mail_queue) in the transaction that makes the change,
  * and sent by the "mail-send" job through the relay in the mail.* settings
  * (PUT /api/v2/mail/settings; none set: nothing is queued or sent). Messages thread:
@@ -29,6 +35,17 @@ int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t com
  * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
  * ticket. The link is in the job's payload until the mail is sent. */
 int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link);
+/* Whether nobody reads mail to email: a local part of no-reply, noreply,
+ * do-not-reply, mailer-daemon, postmaster, bounce(s) and their spellings,
+ * alone or followed by "-", ".", "_" or "+". */
+int fl_mail_noreply(const char *email);
+/* Makes m safe to write as headers: in the subject and the sender's name
+ * every run of CR, LF and other control characters becomes one space and
+ * bidirectional overrides (U+202A–U+202E, U+2066–U+2069) are dropped, the
+ * text kept (changed strings are copied into a); In-Reply-To and
+ * References that are not plain msg-ids are left out. FL_EINVAL when
+ * m->message_id is not one, FL_ENOMEM. Addresses are fl_smtp_send's. */
+int fl_mail_out_clean(struct fl_mail_out *m, fl_arena *a);
 /* The "mail-send" job kind. */
 int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
 

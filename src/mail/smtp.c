@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "mail/mail.h"
 
 struct source {
@@ -19,6 +20,21 @@ static size_t feed(char *buf, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Whether z may go into MAIL FROM or RCPT TO: an addr-spec exactly as
+ * fl_email_normalize keeps it (no quotes, spaces, CR, LF or other control
+ * characters, nothing to trim). libcurl writes the address into the command
+ * as it is, so "a\r\nRCPT TO:<b>" would be a second command. */
+static int commandable(const char *z)
+{
+	char copy[256];
+	size_t n = z ? strlen(z) : 0;
+
+	if (!n || n >= sizeof copy)
+		return 0;
+	memcpy(copy, z, n + 1);
+	return !fl_email_normalize(copy) && strlen(copy) == n;
+}
+
 int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *const *rcpt,
 		 size_t nrcpt, const char *data, size_t n, struct fl_err *e)
 {
@@ -27,9 +43,20 @@ int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *cons
 	char sender[300];
 	long code = 0;
 	CURLcode cc;
-	CURL *curl = curl_easy_init();
+	CURL *curl;
 
-	if (!curl)
+	/* every address that becomes an SMTP command is checked here, the one
+	 * place all mail goes out through, before any connection */
+	if (!commandable(from))
+		return fl_err_set(e, FL_EINVAL, "from", "InvalidValue",
+				  "not sent: the sender is not an e-mail address");
+	if (!nrcpt)
+		return fl_err_set(e, FL_EINVAL, "to", "Blank", "not sent: no recipient");
+	for (size_t i = 0; i < nrcpt; i++)
+		if (!commandable(rcpt[i]))
+			return fl_err_set(e, FL_EINVAL, "to", "InvalidValue",
+					  "not sent: recipient %zu is not an e-mail address", i + 1);
+	if (!(curl = curl_easy_init()))
 		return FL_ENOMEM;
 	snprintf(sender, sizeof sender, "<%s>", from);
 	for (size_t i = 0; i < nrcpt; i++)

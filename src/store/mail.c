@@ -55,3 +55,108 @@ int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, 
 	*n = k;
 	return 0;
 }
+
+int fl_store_mail_auto_take(fl_tx *tx, const char *email, const char *message_id, int64_t limit,
+			    int64_t now, int *taken)
+{
+	static const char purge[] =
+		"DELETE FROM mail_auto_sent"
+		" WHERE sent_at < ?";
+	static const char mine[] =
+		"SELECT COUNT(*)"
+		" FROM mail_auto_sent"
+		" WHERE email = ?"
+		"   AND message_id = ?";
+	static const char recent[] =
+		"SELECT COUNT(*)"
+		" FROM mail_auto_sent"
+		" WHERE email = ?"
+		"   AND sent_at > ?";
+	static const char take[] =
+		"INSERT INTO mail_auto_sent (email, message_id, sent_at)"
+		" VALUES (?, ?, ?)";
+	int64_t n = 0;
+	int rc;
+
+	*taken = 0;
+	if ((rc = fl_q_exec(tx, purge, "i", now - 2 * 86400)) ||
+	    (rc = fl_q_int(tx, mine, &n, "tt", email, message_id)))
+		return rc;
+	if (n) { /* a retry of a mail that took its place */
+		*taken = 1;
+		return 0;
+	}
+	if ((rc = fl_q_int(tx, recent, &n, "ti", email, now - 86400)))
+		return rc;
+	if (n >= limit)
+		return 0;
+	if ((rc = fl_q_exec(tx, take, "tti", email, message_id, now)))
+		return rc;
+	*taken = 1;
+	return 0;
+}
+
+int fl_store_mail_own_address(fl_tx *tx, const char *email)
+{
+	static const char sql[] =
+		"SELECT COUNT(*)"
+		" FROM ("
+		"   SELECT value AS address FROM settings WHERE key = 'mail.from'"
+		"   UNION ALL"
+		"   SELECT username FROM mailboxes"
+		" ) ours"
+		" WHERE LOWER(address) = LOWER(?)";
+	int64_t n = 0;
+	int rc = fl_q_int(tx, sql, &n, "t", email);
+	return rc ? rc : n ? 0 : FL_ENOTFOUND;
+}
+
+int fl_store_quarantine_add(fl_tx *tx, struct fl_quarantine *q)
+{
+	static const char sql[] =
+		"INSERT INTO mail_quarantine (message_id, sender, subject, body, reason, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT DO NOTHING"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &q->id, "ttttti", q->message_id, q->sender, q->subject, q->body,
+			  q->reason, q->created_at);
+	return rc == FL_ENOTFOUND ? 0 : rc; /* a redelivery: kept once */
+}
+
+int fl_store_quarantine_seen(fl_tx *tx, const char *message_id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM mail_quarantine"
+		" WHERE message_id = ?";
+	int64_t id;
+	return fl_q_int(tx, sql, &id, "t", message_id);
+}
+
+static int read_quarantine(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	struct fl_quarantine *q = row;
+	int err = 0;
+	q->id = fl_col_int(tx, st, 0);
+	q->message_id = fl_col_text(tx, st, 1, a, &err);
+	q->sender = fl_col_text(tx, st, 2, a, &err);
+	q->subject = fl_col_text(tx, st, 3, a, &err);
+	q->body = fl_col_text(tx, st, 4, a, &err);
+	q->reason = fl_col_text(tx, st, 5, a, &err);
+	q->created_at = fl_col_int(tx, st, 6);
+	return err;
+}
+
+int fl_store_quarantine_list(fl_tx *tx, int64_t before_id, size_t limit, fl_arena *a,
+			     struct fl_quarantine **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT id, message_id, sender, subject, body, reason, created_at"
+		" FROM mail_quarantine"
+		" WHERE ? = 0 OR id < ?"
+		" ORDER BY id DESC"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "iii", before_id, before_id, (int64_t)limit);
+	return rc ? rc : fl_q_rows(tx, st, read_quarantine, a, sizeof **out, limit, (void **)out, n);
+}

@@ -86,6 +86,30 @@ int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, i
 int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, size_t max,
 			 size_t *n, char **last_in);
 
+/* Mail trust (mail/inbound.h, mail/outbound.h). fl_store_mail_auto_take
+ * takes, for the automatic mail message_id to email, one of the limit an
+ * address may get in the 24 hours before now: *taken is 1 when one was
+ * left or message_id took it before (a retried send), 0 when they are used
+ * up. fl_store_mail_own_address: 0 when email (lower case) is ours — the
+ * mail.from setting or an IMAP mailbox's username — else FL_ENOTFOUND. */
+int fl_store_mail_auto_take(fl_tx *tx, const char *email, const char *message_id, int64_t limit,
+			    int64_t now, int *taken);
+int fl_store_mail_own_address(fl_tx *tx, const char *email);
+/* Mail kept out of the tickets, and why (GET /api/v2/mail/quarantine). */
+struct fl_quarantine {
+	int64_t id;
+	char *message_id; /* without <>, or NULL */
+	char *sender, *subject, *body, *reason;
+	int64_t created_at;
+};
+/* Adds q (q->id set; a Message-ID kept before: nothing, q->id 0). */
+int fl_store_quarantine_add(fl_tx *tx, struct fl_quarantine *q);
+/* 0 when message_id was quarantined, else FL_ENOTFOUND. */
+int fl_store_quarantine_seen(fl_tx *tx, const char *message_id);
+/* Up to limit, newest first, those before before_id (0: from the newest). */
+int fl_store_quarantine_list(fl_tx *tx, int64_t before_id, size_t limit, fl_arena *a,
+			     struct fl_quarantine **out, size_t *n);
+
 /* IMAP mailboxes (mail/imap.h) */
 struct fl_mailbox {
 	int64_t id;

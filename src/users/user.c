@@ -77,12 +77,24 @@ int fl_password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : FL_EAUTH;
 }
 
+int fl_user_email_ours(struct fl_tx *tx, const char *email, const char *field, struct fl_err *e)
+{
+	int rc = email ? fl_store_mail_own_address(tx, email) : FL_ENOTFOUND;
+
+	if (rc == FL_ENOTFOUND)
+		return 0;
+	return rc ? rc : fl_err_set(e, FL_EINVAL, field, "InvalidValue",
+				    "%s: %s is the help desk's own address", field, email);
+}
+
 int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
 		   struct fl_err *e)
 {
 	struct fl_identity id = {0};
 	int rc;
 
+	if ((rc = fl_user_email_ours(tx, u->email, "email", e)))
+		return rc;
 	u->password_hash = (char *)password_hash;
 	u->created_at = u->updated_at = fl_now();
 	u->active = 1;

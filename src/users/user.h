@@ -82,8 +82,15 @@ int fl_password_hash(const char *password, char **out, struct fl_err *e);
  * password). */
 int fl_password_verify(const char *hash, const char *password);
 
+/* 0 when email (lower case; NULL: none) may be someone's; FL_EINVAL with
+ * field named when it is one of the help desk's own addresses (the
+ * outgoing mail's, an IMAP mailbox's: a customer there would be mailed by
+ * us in a loop). */
+int fl_user_email_ours(struct fl_tx *tx, const char *email, const char *field, struct fl_err *e);
+
 /* Creates a user with its primary e-mail and phone as identities;
- * FL_ECONFLICT with field "email" when taken. password_hash comes from
+ * FL_EINVAL with field "email" when the address is ours
+ * (fl_user_email_ours), FL_ECONFLICT with field "email" when taken. password_hash comes from
  * fl_password_hash, computed before the write transaction so that the slow
  * hash never holds the writer; NULL for no password. */
 int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,

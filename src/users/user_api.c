@@ -297,6 +297,8 @@ static int tx_user_create(fl_tx *tx, struct fl_req *r)
 					   "identities[%zu]: needs a type (email, phone_number) and a valid value", i);
 		if (u->email && id.type == FL_IDENT_EMAIL && !strcmp(copy, u->email))
 			continue;
+		if (id.type == FL_IDENT_EMAIL && (rc = fl_user_email_ours(tx, copy, "identities", &r->err)))
+			return rc;
 		id.user_id = u->id;
 		id.value = copy;
 		id.created_at = u->created_at;
@@ -386,6 +388,8 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 		u->organization_id = c->u.organization_id;
 	if (c->u.has_email && c->u.email && (!u->email || strcmp(c->u.email, u->email))) {
 		struct fl_identity id = {0, u->id, FL_IDENT_EMAIL, c->u.email, 0, 0, fl_now()};
+		if ((rc = fl_user_email_ours(tx, c->u.email, "email", &r->err)))
+			return rc;
 		rc = fl_store_identity_add(tx, &id);
 		if (rc == FL_ECONFLICT)
 			return fl_req_fail(r, FL_ECONFLICT, "email", "Taken",
@@ -613,6 +617,9 @@ static int tx_ident_add(fl_tx *tx, struct fl_req *r)
 		return fl_req_fail(r, FL_EFORBIDDEN, NULL, NULL, "Agents may only edit end users");
 	c->ident.user_id = c->user.id;
 	c->ident.created_at = fl_now();
+	if (c->ident.type == FL_IDENT_EMAIL &&
+	    (rc = fl_user_email_ours(tx, c->ident.value, "value", &r->err)))
+		return rc;
 	rc = fl_store_identity_add(tx, &c->ident);
 	if (rc == FL_ECONFLICT)
 		return fl_req_fail(r, FL_ECONFLICT, "value", "Taken",
