@@ -868,9 +868,13 @@ static void test_create_defaults(void **state)
 	assert_string_equal(must_load(t.id).subject, "Explicit subject");
 	assert_int_equal(must_load(t.id).priority, FL_PRIORITY_HIGH);
 
-	/* an end user's own ticket: they are the requester, the comment is public */
+	/* an end user's own ticket: they are the requester, the comment is
+	 * public — asking for a private one is refused, not overruled */
 	patch(&p, "I need help");
 	p.comment_public = 0;
+	assert_int_equal(create(g_bob, &p, &t, &e), FL_EINVAL);
+	assert_string_equal(e.field, "public");
+	p.comment_public = 1;
 	assert_int_equal(create(g_bob, &p, &t, &e), 0);
 	assert_true(t.requester_id == g_bob.id);
 	assert_true(t.submitter_id == g_bob.id);
@@ -1051,10 +1055,14 @@ static void test_update_end_user_only_comments(void **state)
 	assert_int_equal(comments_of(id, 0).n, 1);
 	assert_int_equal(must_load(id).priority, FL_PRIORITY_NONE);
 
-	/* a comment is fine, and always public */
+	/* a comment is fine, and always public: a private one is refused */
 	patch(&p, "Any news?");
 	p.comment_public = 0;
 	struct fl_ticket t;
+	assert_int_equal(update(g_alice, id, &p, &t, &e), FL_EINVAL);
+	assert_string_equal(e.field, "public");
+	assert_int_equal(comments_of(id, 0).n, 1);
+	p.comment_public = 1;
 	assert_int_equal(update(g_alice, id, &p, &t, &e), 0);
 	struct comments c = comments_of(id, 0);
 	assert_int_equal(c.n, 2);
