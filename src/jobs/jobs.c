@@ -185,9 +185,13 @@ static int tx_outcome(fl_tx *tx, void *arg)
 	int64_t now = fl_now();
 	int rc;
 
+	/* FL_EINVAL says no attempt will ever succeed (a relay's 5xx, an
+	 * address we refuse): a one-off job dies at once, not after a day of
+	 * retries; a periodic kind keeps its schedule whatever one run met */
 	if (o->rc)
-		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->job->attempts, o->error,
-					 now + backoff(o->job->attempts), now);
+		return fl_store_job_fail(tx, o->job->id, o->j->owner, o->job->attempts,
+					 o->rc == FL_EINVAL && !(o->kind && o->kind->period > 0),
+					 o->error, now + backoff(o->job->attempts), now);
 	rc = fl_store_job_done(tx, o->job->id, o->j->owner, o->job->attempts);
 	if (!rc && o->kind && o->kind->tx_fn)
 		rc = o->kind->tx_fn(tx, o->job, &o->err);

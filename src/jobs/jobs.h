@@ -18,7 +18,8 @@
 #include "store/store.h"
 
 /* A kind's function: 0 when the job is done, else a negative code with e
- * saying why (recorded as the job's last_error). */
+ * saying why (recorded as the job's last_error). FL_EINVAL means it will
+ * never succeed: a one-off job is then dead at once, not retried. */
 typedef int (*fl_job_fn)(fl_store *s, const struct fl_job *job, struct fl_err *e);
 /* A kind whose whole work is one transaction: it runs in the transaction
  * that marks the job done, so its effect happens exactly once even when a

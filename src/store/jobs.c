@@ -68,18 +68,19 @@ int fl_store_job_done(fl_tx *tx, int64_t id, const char *owner, int attempt)
 	return fl_q_int(tx, sql, &gone, "iti", id, owner, (int64_t)attempt);
 }
 
-int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt,
+int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt, int final,
 		      const char *error, int64_t retry_at, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE jobs"
-		" SET state = CASE WHEN attempts >= max_attempts THEN 3 ELSE 0 END,"
+		" SET state = CASE WHEN attempts >= max_attempts OR ? = 1 THEN 3 ELSE 0 END,"
 		"     run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL,"
 		"     updated_at = ?"
 		" WHERE id = ? AND state = 1 AND lease_owner = ? AND attempts = ?"
 		" RETURNING id";
 	int64_t got;
-	return fl_q_int(tx, sql, &got, "itiiti", retry_at, error, now, id, owner, (int64_t)attempt);
+	return fl_q_int(tx, sql, &got, "iitiiti", (int64_t)(final != 0), retry_at, error, now, id,
+			owner, (int64_t)attempt);
 }
 
 int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now)

@@ -332,7 +332,9 @@ int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now);
 /* The latest probes, newest first. */
 int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
 			    struct fl_job_probe **out, size_t *n);
-int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt,
+/* Records a failed run of job id (claimed by owner at attempt): queued
+ * again at retry_at, or dead when its attempts are used up or final. */
+int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt, int final,
 		      const char *error, int64_t retry_at, int64_t now);
 /* Queues a dead job again with fresh attempts, due now; FL_ENOTFOUND when
  * there is no dead job id. */

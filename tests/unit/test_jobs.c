@@ -44,6 +44,13 @@ static int count_fn(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	return 0;
 }
 
+static int refused_fn(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	(void)s;
+	g_runs[job_id(job)]++;
+	return fl_err_set(e, FL_EINVAL, NULL, NULL, "the relay refused the message (550)");
+}
+
 static int flaky_fn(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	(void)s;
@@ -126,6 +133,7 @@ static struct fl_jobs *runner(const char *owner)
 	assert_int_equal(fl_jobs_new(&j, g_store, owner), 0);
 	assert_int_equal(fl_jobs_register(j, "count", count_fn, 0), 0);
 	assert_int_equal(fl_jobs_register(j, "flaky", flaky_fn, 0), 0);
+	assert_int_equal(fl_jobs_register(j, "refused", refused_fn, 0), 0);
 	return j;
 }
 
@@ -198,6 +206,28 @@ static void test_retries_with_backoff_then_dead(void **state)
 	fl_arena_free(&l.a);
 	fl_time_freeze(T0 + 100000);
 	assert_false(run(j)); /* dead stays dead */
+	fl_jobs_free(j);
+}
+
+/* A job that says it can never succeed (FL_EINVAL: a relay's 5xx) is dead
+ * after its first attempt, not retried for a day. */
+static void test_refused_is_dead_at_once(void **state)
+{
+	struct fl_jobs *j = runner("a");
+	struct listing l;
+	(void)state;
+
+	assert_int_equal(fl_jobs_enqueue(g_store, "refused", "9", 0, 10), 0);
+	assert_true(run(j));
+	assert_int_equal(g_runs[9], 1);
+	assert_int_equal(count_in(FL_JOB_QUEUED), 0);
+	list(FL_JOB_DEAD, &l);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.rows[0].attempts, 1);
+	assert_string_equal(l.rows[0].last_error, "the relay refused the message (550)");
+	fl_arena_free(&l.a);
+	fl_time_freeze(T0 + 100000);
+	assert_false(run(j));
 	fl_jobs_free(j);
 }
 
@@ -449,6 +479,7 @@ int main(void)
 		T(test_runs_once_and_is_gone),
 		T(test_not_before_its_time),
 		T(test_retries_with_backoff_then_dead),
+		T(test_refused_is_dead_at_once),
 		T(test_recovers_after_a_failure),
 		T(test_retry_dead),
 		T(test_lost_lease),
