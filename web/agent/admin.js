@@ -1,11 +1,11 @@
-// Admin: agents and roles, groups, API tokens, mailboxes, mail settings.
+// Admin: agents and roles, groups, API tokens, mailboxes, mail settings, quarantined mail.
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings'];
+const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings', 'quarantine'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -136,12 +136,16 @@ function Settings() {
 	const s = v || (res && res.mail_settings) || null;
 	if (!s)
 		return html`<${ErrorBanner} error=${error} />`;
-	const field = (k, label, type) => html`<div class="field"><label for="set-${k}">${label}</label>
-		<input id="set-${k}" type=${type || 'text'} value=${s[k] || ''} onInput=${(e) => setV({ ...s, [k]: e.target.value })} /></div>`;
+	const field = (k, label, type, hint) => html`<div class="field"><label for="set-${k}">${label}</label>
+		<input id="set-${k}" type=${type || 'text'} value=${s[k] ?? ''} aria-describedby=${hint ? `set-${k}-hint` : undefined}
+			onInput=${(e) => setV({ ...s, [k]: type === 'number' ? Number(e.target.value) : e.target.value })} />
+		${hint && html`<p id="set-${k}-hint" class="muted">${hint}</p>`}</div>`;
 	return html`<form class="panel" onSubmit=${async (e) => {
 		e.preventDefault();
+		// what is set, as the API takes it: the password only when typed
+		const out = Object.fromEntries(Object.entries(s).filter(([k, x]) => x !== null && k !== 'has_smtp_password'));
 		try {
-			await put('/api/v2/mail/settings', { mail_settings: s });
+			await put('/api/v2/mail/settings', { mail_settings: out });
 			toast(t('ticket.saved'));
 		} catch (err) {
 			toast(err.message, 'error');
@@ -150,6 +154,8 @@ function Settings() {
 		${field('smtp_url', 'SMTP URL (smtp://host:587)')}${field('smtp_user', t('admin.username'))}
 		${field('smtp_password', t('signin.password'), 'password')}${field('from_address', t('admin.from_address'), 'email')}
 		${field('from_name', t('admin.from_name'))}
+		${field('authserv_id', t('admin.authserv_id'), 'text', t('admin.authserv_id_hint'))}
+		${field('automatic_mail_limit', t('admin.auto_limit'), 'number', t('admin.auto_limit_hint'))}
 		<button class="primary" type="submit">${t('save')}</button></form>
 		<${PublicAddress} />`;
 }
@@ -178,8 +184,24 @@ function PublicAddress() {
 		${s.public_url_locked ? null : html`<button class="primary" type="submit">${t('save')}</button>`}</form>`;
 }
 
+// Mail kept out of the tickets: From one of our own addresses (a loop, or
+// someone forging us), newest first.
+function Quarantine() {
+	const [res, error] = useLoad(() => get('/api/v2/mail/quarantine?page[size]=100'), []);
+	const list = (res && res.quarantined_mails) || [];
+	return html`<${ErrorBanner} error=${error} />
+		<p class="muted">${t('admin.quarantine_hint')}</p>
+		${res && !list.length ? html`<p data-test="quarantine-empty">${t('admin.quarantine_empty')}</p>` : html`
+		<table class="list"><thead><tr><th>${t('admin.quarantine_from')}</th><th>${t('ticket.subject')}</th>
+			<th>${t('admin.quarantine_reason')}</th><th></th></tr></thead>
+		<tbody>${list.map((q) => html`<tr key=${q.id} data-test="quarantined">
+			<td>${q.from}</td><td title=${q.body}>${q.subject}</td>
+			<td>${t(`admin.quarantine.${q.reason}`)}</td><td class="muted"><${Ago} at=${q.created_at} /></td></tr>`)}</tbody></table>`}`;
+}
+
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, tokens: Tokens, mailboxes: Mailboxes, settings: Settings }[section] || Agents;
+	const Body = { agents: Agents, groups: Groups, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
+		quarantine: Quarantine }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"
