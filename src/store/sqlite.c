@@ -10,7 +10,6 @@
  * keeps a sentence saying why (sq_fault) and never checkpoints again — and
  * the store stops taking writes. A full disk is FL_ENOSPC: the transaction
  * rolled back, and a later one may fit. */
-#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
