@@ -1,16 +1,23 @@
 /* /metrics in Prometheus text format and /healthz.
  *
  * Counters are atomics indexed by route and status class so that observing
- * a request costs a few increments and no lock. */
+ * a request costs a few increments and no lock.
+ *
+ * A fenced store (fl_store_fenced: a failed fsync stopped every write) is
+ * this file's to tell: /healthz answers 503 saying why, /metrics has the
+ * gauge frontline_store_fenced, and the first request to finish after the
+ * fence logs it, once. */
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "core/time.h"
 #include "http/http_int.h"
 
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
-			       413, 422, 429, 499, 500, 503};
+			       413, 422, 429, 499, 500, 503, 507};
 #define NSTATUS (sizeof statuses / sizeof *statuses + 1) /* + other */
 
 /* Latency bucket bounds in microseconds. */
@@ -23,6 +30,7 @@ struct fl_metrics {
 	_Atomic uint64_t *count;  /* [route][status] */
 	_Atomic uint64_t bucket[NBUCKETS + 1];
 	_Atomic uint64_t sum_us, total;
+	atomic_int fence_logged;
 };
 
 int fl_metrics_init(struct fl_server *srv)
@@ -57,12 +65,28 @@ static size_t status_index(int status)
 	return NSTATUS - 1;
 }
 
+/* Logs that the store is fenced, the first time a request sees it: the
+ * store does not log, and every request ends here. */
+static void note_fence(struct fl_server *srv)
+{
+	struct fl_metrics *m = srv->metrics;
+	const char *why;
+	int64_t since;
+
+	if (atomic_load(&m->fence_logged) || !fl_store_fenced(srv->store, &why, &since) ||
+	    atomic_exchange(&m->fence_logged, 1))
+		return;
+	fl_log("error", "storage fenced: %s; writes answer 503 until a restart "
+			"(docs/operations.md, \"When the disk fails\")", why);
+}
+
 void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us)
 {
 	struct fl_metrics *m = srv->metrics;
 	size_t row = route >= 0 ? (size_t)route : fl_nroutes;
 	size_t b = 0;
 
+	note_fence(srv);
 	m->count[row * NSTATUS + status_index(status)]++;
 	while (b < NBUCKETS && us > bounds[b])
 		b++;
@@ -81,6 +105,8 @@ static int render_metrics(struct fl_req *r)
 	struct fl_metrics *m = r->server->metrics;
 	const int64_t *jobs = r->ctx;
 	uint64_t tx_us, tx_count, commits, batched, cum = 0;
+	const char *why;
+	int64_t since;
 	fl_buf b;
 	int rc = 0;
 
@@ -126,11 +152,14 @@ static int render_metrics(struct fl_req *r)
 			  "# HELP frontline_db_writes_total Write transactions committed in those commits.\n"
 			  "# TYPE frontline_db_writes_total counter\n"
 			  "frontline_db_writes_total %" PRIu64 "\n"
+			  "# HELP frontline_store_fenced 1 once a failed fsync stopped this node's writes until a restart.\n"
+			  "# TYPE frontline_store_fenced gauge\n"
+			  "frontline_store_fenced %d\n"
 			  "# HELP frontline_requests_in_flight Requests being handled now.\n"
 			  "# TYPE frontline_requests_in_flight gauge\n"
 			  "frontline_requests_in_flight %ld\n",
 			  (double)tx_us / 1e6, tx_count, commits, batched,
-			  (long)r->server->inflight);
+			  fl_store_fenced(r->store, &why, &since), (long)r->server->inflight);
 	rc |= fl_buf_addf(&b,
 			  "# HELP frontline_jobs Background jobs by state (the whole queue, not this node's).\n"
 			  "# TYPE frontline_jobs gauge\n"
@@ -168,9 +197,21 @@ static int render_health(struct fl_req *r)
 	return fl_req_reply(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/* GET /healthz: 200 {"status":"ok"} once a read reaches the database;
+ * on a fenced node 503 {"status":"fenced","reason":…,"since":…} at once,
+ * so that a load balancer sends the writes elsewhere. */
 int fl_healthz_handler(struct fl_req *r)
 {
-	return fl_req_read(r, tx_ping, render_health);
+	const char *why;
+	int64_t since;
+	char at[21];
+
+	if (!fl_store_fenced(r->store, &why, &since))
+		return fl_req_read(r, tx_ping, render_health);
+	fl_time_iso(since, at);
+	fl_req_header(r, "Retry-After", "60");
+	return fl_req_reply(r, 503, json_pack("{s:s,s:s,s:s}", "status", "fenced", "reason", why,
+					      "since", at));
 }
 
 /* /livez answers without touching the database: the ceiling the

@@ -40,6 +40,13 @@ struct fl_driver {
 	/* 1 when the connection is lost (the server went away): the store
 	 * closes it instead of using it again. */
 	int (*broken)(fl_conn *c);
+	/* Why what c's database holds on disk is no longer known — a failed
+	 * fsync, a failed write of its files — once a call on c answered
+	 * FL_EFENCED or a commit's checkpoint failed so; NULL while all is
+	 * well. The sentence is c's, for the operator. A faulted connection
+	 * writes nothing more, not even when it closes; NULL member where the
+	 * database server keeps its own files (PostgreSQL). */
+	const char *(*fault)(fl_conn *c);
 	/* Runs SQL without parameters or rows (BEGIN, COMMIT, DDL scripts). */
 	int (*exec)(fl_conn *c, const char *sql);
 	/* How transactions start: a read sees one consistent snapshot; a
@@ -67,7 +74,8 @@ struct fl_driver {
 	 * for databases that type parameters when they prepare */
 	int (*bind_null)(fl_stmt *s, int i, int text);
 	/* 1: a row is ready; 0: done; <0: FL_ECONFLICT on a uniqueness or
-	 * foreign-key violation, FL_EBUSY, FL_EIO. */
+	 * foreign-key violation, FL_EBUSY, FL_ENOSPC (a full disk: the
+	 * transaction rolled back), FL_EFENCED (see fault), FL_EIO. */
 	int (*step)(fl_stmt *s);
 	int (*is_null)(fl_stmt *s, int col);
 	/* Columns in the current row. */

@@ -1,5 +1,11 @@
 /* The attachments folder (files.h). Layout: DIR/ab/abcdef… (the first two
- * hex digits of the digest as a subfolder, to keep folders small). */
+ * hex digits of the digest as a subfolder, to keep folders small).
+ *
+ * A failed fsync (of a file or of its folder) is FL_EFENCED: the kernel may
+ * have dropped the pages it could not write and will not say so twice, so
+ * the folder no longer holds what this process believes it wrote (the
+ * store fences, as for the database). A full disk is FL_ENOSPC: the file was
+ * not written, and a later try may fit. */
 #include "store/files.h"
 
 #include <errno.h>
@@ -14,25 +20,51 @@ static int valid_digest(const char *d)
 	return strlen(d) == 64 && strspn(d, "0123456789abcdef") == 64;
 }
 
-static int sync_dir(const char *path)
+/* Makes the names in the folder path durable. */
+static int sync_dir(const char *path, struct fl_err *e)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-	int rc;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err;
+
 	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
+		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path, strerror(errno));
+	err = fsync(fd) ? errno : 0;
 	close(fd);
-	return rc;
+	if (err)
+		return fl_err_set(e, FL_EFENCED, NULL, NULL,
+				  "fsync failed on the attachments folder (%s)", strerror(err));
+	return 0;
+}
+
+/* The code for a failed write, mkdir, open or rename with errno err. */
+static int write_error(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? FL_ENOSPC : FL_EIO;
+}
+
+/* Writes the n bytes at p to fd: 0, or errno. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		if (w == 0)
+			return EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
 		 struct fl_err *e)
 {
 	char sub[600], path[700], tmp[720];
-	const char *b = p;
 	struct stat st;
-	size_t done = 0;
-	int fd, ok;
+	int fd, err;
 
 	if (!valid_digest(digest))
 		return fl_err_set(e, FL_EINTERNAL, NULL, NULL, "bad digest");
@@ -41,28 +73,35 @@ int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
 	if (stat(path, &st) == 0 && (size_t)st.st_size == n)
 		return 0; /* the same bytes are there already */
 	if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(sub, 0700) && errno != EEXIST))
-		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot create %s: %s", sub, strerror(errno));
+		return fl_err_set(e, write_error(errno), NULL, NULL, "cannot create %s: %s", sub,
+				  strerror(errno));
 	snprintf(tmp, sizeof tmp, "%s/.%s.%ld", sub, digest, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot write %s: %s", tmp, strerror(errno));
-	while (done < n) {
-		ssize_t w = write(fd, b + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	ok = done == n && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0 && sync_dir(sub) == 0;
-	if (!ok) {
-		int err = errno;
+		return fl_err_set(e, write_error(errno), NULL, NULL, "cannot write %s: %s", tmp,
+				  strerror(errno));
+	if ((err = write_all(fd, p, n))) {
+		close(fd);
 		unlink(tmp);
-		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot store the file: %s", strerror(err));
+		return fl_err_set(e, write_error(err), NULL, NULL, "cannot store the file: %s",
+				  strerror(err));
 	}
-	return 0;
+	if (fsync(fd)) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		return fl_err_set(e, FL_EFENCED, NULL, NULL,
+				  "fsync failed on a file in the attachments folder (%s)", strerror(err));
+	}
+	if (close(fd) || rename(tmp, path)) {
+		err = errno;
+		unlink(tmp);
+		return fl_err_set(e, write_error(err), NULL, NULL, "cannot store the file: %s",
+				  strerror(err));
+	}
+	/* on failure the name may not be on disk, and stays: no row names it
+	 * unless a write commits, and the store takes none once fenced */
+	return sync_dir(sub, e);
 }
 
 int fl_files_open(const char *dir, const char *digest, int *fd, size_t *size)

@@ -71,8 +71,14 @@ static int map_state(const char *state)
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
 	    !strcmp(state, "57014"))
 		return FL_EBUSY; /* serialization failure, deadlock, lock or time out */
+	/* the server's, not ours: the transaction rolled back, a later one
+	 * may fit. A failed fsync never gets here: the server PANICs on it
+	 * (data_sync_retry = off), restarts and recovers from its WAL, and
+	 * this connection is lost (FL_EIO, then a new connection). */
+	if (!strcmp(state, "53100"))
+		return FL_ENOSPC; /* disk_full */
 	if (!strcmp(state, "53200"))
-		return FL_ENOMEM;
+		return FL_ENOMEM; /* out_of_memory */
 	if (!strncmp(state, "54", 2))
 		return FL_ETOOBIG;
 	return FL_EIO;

@@ -3,7 +3,13 @@
  * Durability: with sync_full the writer runs synchronous=FULL, so a COMMIT
  * returns only after the WAL is fsynced; the store's group commit makes many
  * requests share that fsync. Statements that query code marks as cached are
- * prepared once per connection and found again by the address of their SQL. */
+ * prepared once per connection and found again by the address of their SQL.
+ *
+ * Write failures (see fences()): an error that leaves unknown what the files
+ * on disk hold makes the writer connection faulted — it answers FL_EFENCED,
+ * keeps a sentence saying why (sq_fault) and never checkpoints again — and
+ * the store stops taking writes. A full disk is FL_ENOSPC: the transaction
+ * rolled back, and a later one may fit. */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -15,14 +21,19 @@
 #include "core/time.h"
 #include "store/db.h"
 
+/* WAL frames after which a commit checkpoints (SQLite's own default). */
+#define CHECKPOINT_FRAMES 1000
 
 struct fl_stmt {
+	fl_conn *c;
 	sqlite3_stmt *st;
 	int cached;
 };
 
 struct fl_conn {
 	sqlite3 *db;
+	int writer;
+	char fault[200]; /* why the database may not hold what it acknowledged; "": fine */
 	uint64_t deadline_us; /* monotonic; 0: none */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt cache[FL_STMT_SLOTS];
@@ -48,9 +59,100 @@ static int map_rc(int rc)
 		return FL_ENOMEM;
 	case SQLITE_TOOBIG:
 		return FL_ETOOBIG;
+	case SQLITE_FULL: /* the transaction rolled back; nothing else changed */
+		return FL_ENOSPC;
 	default:
 		return FL_EIO;
 	}
+}
+
+/* Whether an error on the writer connection leaves unknown what the files
+ * on disk hold, so that going on could acknowledge writes that are not
+ * there, or lose ones acknowledged before.
+ *
+ * - A failed fsync (of the WAL at COMMIT, of the database file in a
+ *   checkpoint, of the folder after creating the WAL): since Linux 4.13 the
+ *   kernel reports a failed write-back once and may then mark the pages
+ *   clean, so a second fsync "succeeds" with the data never written — what
+ *   PostgreSQL learnt in 2018. A WAL frame is 24 + 4096 bytes, so the page
+ *   that failed may also hold the end of a commit acknowledged before. The
+ *   commit itself may come back after a restart too: its frames, commit
+ *   frame included, can be in the log with the index not updated.
+ * - A failed write or truncate of the WAL or the database file (a commit, a
+ *   cache spill in a long transaction, a checkpoint): the same pages, the
+ *   same doubt.
+ * - A failed delete (the log's, at a clean close) and a failed atomic
+ *   commit (F2FS): what is on disk is what the error left.
+ * - A bare SQLITE_IOERR: a file system error SQLite could not name.
+ * Not fencing: reads (SQLITE_IOERR_READ, _SHORT_READ, CORRUPTFS: what is on
+ * disk did not change), locks and the shared-memory index (rebuilt from
+ * the log on open), NOMEM, and SQLITE_FULL (a write the file system
+ * refused at once: the transaction rolled back and nothing else changed;
+ * a full disk found only at fsync, as on NFS, is a failed fsync). */
+static int fences(int rc)
+{
+	switch (rc) {
+	case SQLITE_IOERR:
+	case SQLITE_IOERR_WRITE:
+	case SQLITE_IOERR_FSYNC:
+	case SQLITE_IOERR_DIR_FSYNC:
+	case SQLITE_IOERR_TRUNCATE:
+	case SQLITE_IOERR_DELETE:
+	case SQLITE_IOERR_COMMIT_ATOMIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Marks c faulted by rc (a code fences() accepts), in a sentence for the
+ * operator: which operation on which file, and the system's error. */
+static void set_fault(fl_conn *c, int rc, const char *during)
+{
+	int err = sqlite3_system_errno(c->db);
+	const char *what = rc == SQLITE_IOERR_FSYNC       ? "fsync failed on"
+			   : rc == SQLITE_IOERR_DIR_FSYNC ? "fsync failed on the folder of"
+			   : rc == SQLITE_IOERR_WRITE     ? "a write failed to"
+			   : rc == SQLITE_IOERR_TRUNCATE  ? "a truncate failed on"
+			   : rc == SQLITE_IOERR_DELETE    ? "a delete failed on"
+							  : "an I/O error hit";
+
+	if (c->fault[0])
+		return; /* the first cause is the one to report */
+	snprintf(c->fault, sizeof c->fault, "%s the SQLite database during %s (%s%s%s)", what,
+		 during, sqlite3_errstr(rc), err ? ": " : "", err ? strerror(err) : "");
+	/* closing must not checkpoint: the next start recovers from the log
+	 * what is on disk, instead of this process copying what it believes */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
+/* Maps rc from a statement on c: on the writer, an error that fences
+ * faults the connection and is FL_EFENCED. */
+static int conn_rc(fl_conn *c, int rc, const char *during)
+{
+	if (c->writer && fences(rc)) {
+		set_fault(c, rc, during);
+		return FL_EFENCED;
+	}
+	return map_rc(rc);
+}
+
+/* Called after each commit on the writer: SQLite's automatic checkpoint,
+ * made here because SQLite's own (sqlite3_wal_autocheckpoint) drops the
+ * checkpoint's error, and a failed fsync of the database file must be
+ * seen. The commit is durable (the log was synced): its callers still
+ * learn success; the fault stops the writes after it. */
+static int after_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	fl_conn *c = arg;
+	int rc;
+
+	if (frames < CHECKPOINT_FRAMES || c->fault[0])
+		return SQLITE_OK;
+	rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (fences(rc))
+		set_fault(c, rc, "a checkpoint");
+	return SQLITE_OK;
 }
 
 /* Before the first connection: no global memory statistics, whose mutex
@@ -99,6 +201,11 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 	sqlite3_busy_timeout(c->db, 5000);
 	sqlite3_progress_handler(c->db, 4000, past_deadline, c);
 	sqlite3_extended_result_codes(c->db, 1);
+	c->writer = writer;
+	if (writer)
+		sqlite3_wal_hook(c->db, after_commit, c);
+	else /* only the writer writes the file: it checkpoints when it closes */
+		sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	/* page cache: 8 MiB for the writer, 2 MiB per reader (one per busy
 	 * worker thread; the OS caches the file too), which keeps an
 	 * 8-thread server well under 64 MiB */
@@ -137,9 +244,14 @@ static int sq_broken(fl_conn *c)
 	return 0;
 }
 
+static const char *sq_fault(fl_conn *c)
+{
+	return c->fault[0] ? c->fault : NULL;
+}
+
 static int sq_exec(fl_conn *c, const char *sql)
 {
-	return map_rc(sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+	return conn_rc(c, sqlite3_exec(c->db, sql, NULL, NULL, NULL), "a write");
 }
 
 static int sq_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
@@ -157,6 +269,7 @@ static int sq_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
 			if (rc != SQLITE_OK)
 				return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
 			c->cache_sql[i] = sql;
+			c->cache[i].c = c;
 			c->cache[i].cached = 1;
 		}
 		*out = &c->cache[i];
@@ -170,6 +283,7 @@ static int sq_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
 		free(s);
 		return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
 	}
+	s->c = c;
 	*out = s;
 	return 0;
 }
@@ -197,7 +311,11 @@ static int sq_bind_null(fl_stmt *s, int i, int text)
 
 static int sq_step(fl_stmt *s)
 {
-	return map_rc(sqlite3_step(s->st));
+	int rc = sqlite3_step(s->st);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return map_rc(rc);
+	return conn_rc(s->c, rc, !strcmp(sqlite3_sql(s->st), "COMMIT") ? "a commit" : "a write");
 }
 
 static int sq_is_null(fl_stmt *s, int col)
@@ -301,6 +419,7 @@ const struct fl_driver fl_driver_sqlite = {
 	.open = sq_open,
 	.close = sq_close,
 	.broken = sq_broken,
+	.fault = sq_fault,
 	.exec = sq_exec,
 	.begin_read = "BEGIN",
 	/* take the write lock now, not at the first write: no deadlock */

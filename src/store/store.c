@@ -1,6 +1,7 @@
 /* Store lifecycle, the read-connection pool and the group-commit writer. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,12 @@ struct fl_store {
 
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
 
+	/* fl_store_fenced's: fencing is taken by the one that fences, which
+	 * fills why and since and then sets fenced */
+	atomic_int fencing, fenced;
+	char fence_why[256];
+	int64_t fence_since;
+
 	/* live events: fl_store_listen's (set under q_lock: writers read it
 	 * there) */
 	void (*listen_fn)(void *arg, const char *payload);
@@ -80,6 +87,28 @@ struct fl_store {
 	pthread_t listener;
 	int listening;
 };
+
+/* Stops every write for the life of the process (fl_store_fenced): why
+ * says what failed. The first cause is kept. Any thread. */
+static void fence(fl_store *s, const char *why)
+{
+	int no = 0;
+
+	if (!atomic_compare_exchange_strong(&s->fencing, &no, 1))
+		return;
+	snprintf(s->fence_why, sizeof s->fence_why, "%s", why);
+	s->fence_since = fl_now();
+	atomic_store(&s->fenced, 1);
+}
+
+int fl_store_fenced(fl_store *s, const char **why, int64_t *since)
+{
+	if (!atomic_load(&s->fenced))
+		return 0;
+	*why = s->fence_why;
+	*since = s->fence_since;
+	return 1;
+}
 
 /* Applies the migrations the database lacks, each in its own transaction,
  * on the first writer's connection before the writer threads start. */
@@ -152,6 +181,14 @@ static void finish(struct job *list, int rc_all)
 	}
 }
 
+/* Whether this writer must not commit: its connection is faulted (even if
+ * a callback took the error for another), or the store was fenced
+ * meanwhile (the attachments folder, another writer). */
+static int stopped(struct writer *w)
+{
+	return atomic_load(&w->s->fenced) || (w->s->drv->fault && w->s->drv->fault(w->conn));
+}
+
 /* Runs one batch: every job in its own savepoint, one COMMIT for all. */
 static int run_batch(struct writer *w, struct job *list)
 {
@@ -177,9 +214,17 @@ static int run_batch(struct writer *w, struct job *list)
 		if (rc)
 			break;
 		j->rc = j->fn(&tx, j->arg);
+		if (stopped(w)) {
+			rc = FL_EFENCED;
+			break;
+		}
 		if (j->rc) {
 			w->notes.n = mark;
 			rc = run(s, w->conn, SQL_ROLLBACK_TO);
+			/* a full disk may roll back the whole transaction (SQLite),
+			 * savepoint and all: the batch failed for want of space */
+			if (rc && j->rc == FL_ENOSPC)
+				rc = FL_ENOSPC;
 		}
 		if (!rc)
 			rc = run(s, w->conn, SQL_RELEASE);
@@ -188,6 +233,8 @@ static int run_batch(struct writer *w, struct job *list)
 		if (rc)
 			break;
 	}
+	if (!rc && stopped(w))
+		rc = FL_EFENCED;
 	if (!rc)
 		rc = run(s, w->conn, SQL_COMMIT);
 	if (rc)
@@ -200,7 +247,10 @@ static int run_batch(struct writer *w, struct job *list)
 
 /* Runs a batch; what lost a conflict (FL_EBUSY: another process held the
  * lock past the timeout, another node changed the same rows) runs again in
- * a new transaction. */
+ * a new transaction. Once the store is fenced, a batch fails whole with
+ * FL_EFENCED without reaching the database; the batch whose commit (or
+ * whose write of the log) failed so fences it. A commit whose checkpoint
+ * failed fences too, but was durable: its jobs keep their results. */
 static void run_jobs(struct writer *w, struct job *list)
 {
 	fl_store *s = w->s;
@@ -208,8 +258,16 @@ static void run_jobs(struct writer *w, struct job *list)
 	for (int round = 1; list; round++) {
 		struct job *again = NULL, **atail = &again, *done = NULL, **dtail = &done;
 		int last = round == CONFLICT_ROUNDS;
-		int rc = run_batch(w, list);
+		const char *why;
+		int rc;
 
+		if (atomic_load(&s->fenced)) {
+			finish(list, FL_EFENCED);
+			return;
+		}
+		rc = run_batch(w, list);
+		if (s->drv->fault && (why = s->drv->fault(w->conn)))
+			fence(s, why);
 		s->commits++;
 		for (struct job *j = list, *next; j; j = next) {
 			int lost = rc == FL_EBUSY || (!rc && j->rc == FL_EBUSY) ||
@@ -347,11 +405,13 @@ void fl_store_free(fl_store *s)
 {
 	if (!s)
 		return;
+	/* readers before the writer: the last connection to close checkpoints
+	 * SQLite's WAL, which is the writer's work (it knows when it must not) */
+	for (size_t i = 0; i < s->nidle; i++)
+		s->drv->close(s->idle[i]);
 	stop_writers(s);
 	if (s->listening)
 		pthread_join(s->listener, NULL);
-	for (size_t i = 0; i < s->nidle; i++)
-		s->drv->close(s->idle[i]);
 	pthread_mutex_destroy(&s->pool_lock);
 	pthread_cond_destroy(&s->pool_cond);
 	pthread_mutex_destroy(&s->q_lock);
@@ -369,7 +429,19 @@ int fl_store_files_in_db(const fl_store *s)
 int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n,
 		      struct fl_err *e)
 {
-	return fl_files_put(s->files, digest, p, n, e);
+	struct fl_err why = {0};
+	int rc;
+
+	if (atomic_load(&s->fenced))
+		return fl_err_set(e, FL_EFENCED, NULL, NULL, "%s", fl_err_describe(FL_EFENCED));
+	rc = fl_files_put(s->files, digest, p, n, &why);
+	if (rc == FL_EFENCED)
+		fence(s, why.msg);
+	if (rc == FL_EFENCED || rc == FL_ENOSPC)
+		return fl_err_set(e, rc, NULL, NULL, "%s", fl_err_describe(rc));
+	if (rc && e)
+		*e = why;
+	return rc;
 }
 
 int fl_store_file_open(fl_store *s, const char *digest, int *fd, size_t *size)
@@ -475,8 +547,11 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
 			 void (*done)(void *done_arg, int rc), void *done_arg)
 {
-	struct job *j = calloc(1, sizeof *j);
-	if (!j)
+	struct job *j;
+
+	if (atomic_load(&s->fenced))
+		return FL_EFENCED;
+	if (!(j = calloc(1, sizeof *j)))
 		return FL_ENOMEM;
 	j->fn = fn;
 	j->arg = arg;

@@ -162,6 +162,15 @@ int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_
 void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
 		    uint64_t *commits, uint64_t *batched);
 
+/* 1 once the store is fenced: a failed fsync (or another write failure
+ * after which what the disk holds is unknown) of the database or the
+ * attachments folder stopped every write for the life of the process.
+ * Writes then fail with FL_EFENCED at once, without reaching the database;
+ * reads go on. *why gets a sentence for the operator (the store's, fixed
+ * from then on) and *since when it happened (unix seconds). 0 otherwise,
+ * and the out parameters are left alone. Costs an atomic load. */
+int fl_store_fenced(fl_store *s, const char **why, int64_t *since);
+
 /* settings (key/value) */
 int fl_store_setting_get(fl_tx *tx, const char *key, fl_arena *a, char **out);
 int fl_store_setting_set(fl_tx *tx, const char *key, const char *value);
