@@ -138,16 +138,22 @@ static enum MHD_Result respond(struct fl_req *r)
 		len = r->raw_len;
 	} else if (r->reply && r->status != 204) {
 		body = json_dumps(r->reply, JSON_COMPACT);
-		if (!body) { /* never an empty 200: say that rendering failed */
-			static const char failed[] = "{\"error\":\"InternalError\","
-						     "\"description\":\"The answer could not be rendered\"}";
-			body = strdup(failed);
-			r->status = 500;
-		}
 		len = body ? strlen(body) : 0;
 	}
-	resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-					       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!body && (r->raw || (r->reply && r->status != 204))) {
+		/* out of memory while rendering: never an empty 200 */
+		static const char failed[] = "{\"error\":\"ServiceUnavailable\","
+					     "\"description\":\"Out of memory; retry later\"}";
+		r->status = 503;
+		r->raw_type = NULL;
+		if (!has_header(r, "Retry-After"))
+			fl_req_header(r, "Retry-After", "2");
+		len = sizeof failed - 1;
+		resp = MHD_create_response_from_buffer(len, (void *)failed, MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+						       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp) {
 		free(body);
 		return MHD_NO;

@@ -931,6 +931,54 @@ static void test_decode_enum_unknown(void **state)
 	assert_int_equal(in.color, 3);
 }
 
+/* Allocation failure is a shortage (503), never the client's error: a
+ * jansson that cannot allocate, an arena that is full. */
+static int json_allocs_left;
+
+static void *failing_malloc(size_t n)
+{
+	if (json_allocs_left <= 0)
+		return NULL;
+	json_allocs_left--;
+	return malloc(n);
+}
+
+static void test_input_out_of_memory(void **state)
+{
+	json_t *v = NULL;
+	struct fl_err e = {0};
+	(void)state;
+
+	/* every allocation jansson makes for this body fails in turn */
+	for (int budget = 0;; budget++) {
+		json_allocs_left = budget;
+		json_set_alloc_funcs(failing_malloc, free);
+		fl_input_init(); /* notes the failures of failing_malloc */
+		int rc = jparse("{\"a\": [1, {\"b\": \"text\"}], \"c\": \"more text\"}", &v, &e);
+		json_set_alloc_funcs(malloc, free);
+		if (rc == 0) {
+			assert_true(budget > 3);
+			json_decref(v);
+			break;
+		}
+		if (rc != FL_ENOMEM)
+			fail_msg("with %d allocations jansson's failure gave %d, not FL_ENOMEM", budget, rc);
+		assert_null(v);
+		assert_int_equal(e.code, FL_ENOMEM);
+	}
+
+	/* strings in an array, into an arena with no room: FL_ENOMEM, not 422 */
+	struct in in;
+	fl_arena full;
+	json_t *obj = json_pack("{s:[s,s]}", "tags", "a", "bb");
+	memset(&in, 0, sizeof in);
+	fl_arena_init(&full, 1);
+	assert_int_equal(fl_input_decode(obj, spec, &in, &full, &e), FL_ENOMEM);
+	assert_int_equal(in.has_tags, 0);
+	fl_arena_free(&full);
+	json_decref(obj);
+}
+
 /* ---- configuration ------------------------------------------------------ */
 
 /* config.c: four workers a core by default */
@@ -1289,6 +1337,7 @@ int main(void)
 						teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_array_limits, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_enum_unknown, setup_arena, teardown_arena),
+		cmocka_unit_test(test_input_out_of_memory),
 		cmocka_unit_test(test_config_set),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_env),
