@@ -1013,6 +1013,17 @@ static void test_config_set(void **state)
 	assert_string_equal(c.data, "/srv/frontline");
 	assert_int_equal(fl_config_set(&c, "login_attempts", "3", &e), 0);
 	assert_int_equal(c.login_attempts, 3);
+	/* slow clients: Apache's mod_reqtimeout figures by default */
+	assert_int_equal(c.conns_per_address, 128);
+	assert_int_equal(c.header_timeout, 20);
+	assert_int_equal(c.body_timeout, 20);
+	assert_int_equal(c.body_min_rate, 500);
+	assert_int_equal(fl_config_set(&c, "connections_per_address", "0", &e), 0);
+	assert_int_equal(c.conns_per_address, 0);
+	assert_int_equal(fl_config_set(&c, "header_timeout", "2", &e), 0);
+	assert_int_equal(fl_config_set(&c, "body_timeout", "3", &e), 0);
+	assert_int_equal(fl_config_set(&c, "body_min_rate", "100", &e), 0);
+	assert_true(c.header_timeout == 2 && c.body_timeout == 3 && c.body_min_rate == 100);
 
 	/* unknown key */
 	memset(&e, 0, sizeof e);
@@ -1026,7 +1037,8 @@ static void test_config_set(void **state)
 		{"threads", "0"}, {"threads", "257"}, {"threads", "abc"}, {"threads", ""},
 		{"threads", "-1"}, {"threads", " 8"}, {"sync", "sometimes"},
 		{"log_requests", "maybe"}, {"body_limit", "1023"}, {"body_limit", "1073741825"},
-		{"data", ""}, {"login_attempts", "0"},
+		{"data", ""}, {"login_attempts", "0"}, {"connections_per_address", "4097"},
+		{"header_timeout", "0"}, {"body_timeout", "3601"}, {"body_min_rate", "0"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&e, 0, sizeof e);
@@ -1268,6 +1280,7 @@ static void test_err(void **state)
 	assert_int_equal(fl_err_http_status(FL_ENOMEM), 503);
 	assert_int_equal(fl_err_http_status(FL_ENOSPC), 507);
 	assert_int_equal(fl_err_http_status(FL_EFENCED), 503);
+	assert_int_equal(fl_err_http_status(FL_ENOTIMPL), 501);
 	/* codes out of range are internal errors, not reads out of bounds */
 	assert_int_equal(fl_err_http_status(5), 500);
 	assert_int_equal(fl_err_http_status(-1000), 500);
