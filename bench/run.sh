@@ -27,6 +27,9 @@
 #   SEARCH_EXTRA=         appended to each search URL, e.g. "&per_page=25"
 #   WRK_TIMEOUT=60s       wrk's per-request timeout (a timeout is an error)
 #   MAIL_MESSAGES=5000    messages for the mail ingestion run (bench/mail.mjs; 0 skips)
+#   SLOW_CONNECTIONS=4000 trickling connections 127.0.0.2 tries to hold while a
+#                         client on 127.0.0.1 is measured (bench/slowloris.mjs; 0 skips)
+#   SLOW_CLIENTS=8        wrk connections of that measured client
 #   BENCH_TMPDIR=$TMPDIR  where the temporary data folder goes
 #   KEEP_DATA=0           1: keep the data folder (its path is printed)
 #   FRONTLINE_BIN=build/frontline
@@ -62,6 +65,8 @@ SEARCH_EXTRA=${SEARCH_EXTRA:-}
 WRK_TIMEOUT=${WRK_TIMEOUT:-60s}
 KEEP_DATA=${KEEP_DATA:-0}
 MAIL_MESSAGES=${MAIL_MESSAGES:-5000}
+SLOW_CONNECTIONS=${SLOW_CONNECTIONS:-4000}
+SLOW_CLIENTS=${SLOW_CLIENTS:-8}
 OUT=$ROOT/bench/out
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -74,6 +79,15 @@ for t in wrk node; do
 	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
 done
 mkdir -p "$OUT"
+# the slow-clients run opens thousands of sockets (this shell's children
+# inherit the limit: the server and the attacker)
+want_fds=$((SLOW_CONNECTIONS + 4096))
+[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge "$want_fds" ] || want_fds=$(ulimit -Hn)
+ulimit -n "$want_fds" || die "cannot raise the open files limit to $want_fds"
+# one address may hold connections_per_address connections (128): wrk's
+# largest run must fit, from 127.0.0.1
+max_conns=$(printf '%s\n' $CONNECTIONS "$SLOW_CLIENTS" | sort -n | tail -1)
+[ "$max_conns" -gt 112 ] && export FRONTLINE_CONNECTIONS_PER_ADDRESS=$((max_conns + 16))
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/frontline-bench.XXXXXX")
 DATA=$WORK/data
@@ -293,6 +307,51 @@ for s in $SCENARIOS; do
 	fi
 done
 
+# --- slow clients: one address holds SLOW_CONNECTIONS trickling connections ---
+# A client on 127.0.0.1 reads tickets alone (the baseline), then again while
+# 127.0.0.2 tries to hold SLOW_CONNECTIONS connections sending their headers
+# a byte a second. The goal: its p99 at most twice the baseline's.
+SLOW_LINE=
+if [ "$SLOW_CONNECTIONS" -gt 0 ]; then
+	slow_wrk() {
+		wrk -t1 -c"$SLOW_CLIENTS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+			-s bench/wrk/get_ticket.lua "$BASE" >"$OUT/wrk-slow-$1.txt" 2>&1 || true
+		grep '^BENCH ' "$OUT/wrk-slow-$1.txt" || die "wrk printed no summary for the slow-clients $1 run"
+	}
+	log "slow clients: the baseline, $SLOW_CLIENTS connection(s), $DURATION"
+	base_line=$(slow_wrk alone)
+	wait_idle
+	secs=${DURATION%s}
+	log "slow clients: 127.0.0.2 holds up to $SLOW_CONNECTIONS trickling connections, the same run again"
+	node bench/slowloris.mjs --url "$BASE" --from 127.0.0.2 --connections "$SLOW_CONNECTIONS" \
+		--seconds $((secs + 10)) >"$OUT/slowloris.json" &
+	attacker=$!
+	sleep 5 # every connection tried, the cap reached
+	attack_line=$(slow_wrk attacked)
+	wait "$attacker" || die "bench/slowloris.mjs failed"
+	wait_idle
+	for line in "$base_line" "$attack_line"; do
+		if [ "$(field non2xx "$line")" != 0 ] || [ "$(( $(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field timeout "$line") ))" != 0 ]; then
+			FLAGGED=1
+			log "ERRORS in the slow-clients runs: $line"
+		fi
+	done
+	SLOW_LINE=$(SLOW_CLIENTS=$SLOW_CLIENTS node -e '
+const [base, attacked, atk] = process.argv.slice(1);
+const f = (l, k) => Number(new RegExp(` ${k}=([0-9.]+)`).exec(l)[1]);
+const ms = (us) => (us / 1000).toFixed(us >= 10000 ? 0 : 2) + " ms";
+const a = JSON.parse(atk);
+const ratio = f(attacked, "p99_us") / f(base, "p99_us");
+console.log(`Slow clients (get_ticket, ${process.env.SLOW_CLIENTS} connection(s) from 127.0.0.1): alone ` +
+  `${Math.round(f(base, "rps"))} req/s, p50 ${ms(f(base, "p50_us"))}, p99 ${ms(f(base, "p99_us"))}; while ` +
+  `127.0.0.2 tries to hold ${a.connections} connections trickling their headers (it held ${a.held_max} at ` +
+  `most, ${a.held_avg} on average; ${a.attempts} attempts, ${a.refused} refused at once, ${a.cut} cut by ` +
+  `the header deadline) ${Math.round(f(attacked, "rps"))} req/s, p50 ${ms(f(attacked, "p50_us"))}, ` +
+  `p99 ${ms(f(attacked, "p99_us"))}: **p99 ${ratio.toFixed(2)}× the baseline** (goal: at most 2×).`);' \
+		"$base_line" "$attack_line" "$(cat "$OUT/slowloris.json")")
+	log "$SLOW_LINE"
+fi
+
 # --- mail ingestion (after the runs: it adds tickets) ------------------------
 MAIL_JSON=
 if [ "$MAIL_MESSAGES" -gt 0 ]; then
@@ -397,6 +456,10 @@ console.log("| --- | ---: | ---: | ---: |");
 for (const w of j.words) console.log(`| ${w.word} | ${w.hits} | ${w.p50_ms} ms | ${w.p95_ms} ms |`);' "$SEARCH_JSON"
 		echo
 	fi
+	if [ -n "$SLOW_LINE" ]; then
+		echo "$SLOW_LINE"
+		echo
+	fi
 	if [ -n "$MAIL_JSON" ]; then
 		node -e '
 const j = JSON.parse(process.argv[1]);
@@ -422,7 +485,7 @@ console.log(`Mail ingestion (bench/mail.mjs, ${j.concurrency} in flight): **${j.
 } >>"$md"
 
 echo
-sed -n '/^Search latency/,$p' "$md" | grep -v '^$'
+{ sed -n '/^Search latency/,$p' "$md" | grep -v '^$'; } || true # nothing when search did not run
 echo
 log "results: $md (raw wrk output: $OUT/wrk-*.txt)"
 if [ "$FLAGGED" = 1 ]; then

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/input.h"
 #include "core/str.h"
 #include "core/log.h"
 #include "events/hub.h"
@@ -193,6 +194,7 @@ int fl_cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	fl_input_init(); /* before any thread uses jansson */
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

@@ -27,6 +27,14 @@ void fl_config_defaults(struct fl_config *c)
 	c->job_lease = 300;
 	c->imap_poll = 60;
 	c->attachment_limit = 20u << 20;
+	/* as Apache's mod_reqtimeout ships (header=20-40,MinRate=500
+	 * body=20,MinRate=500); 128 connections an address leave room for an
+	 * office of agents behind one NAT address, each browser holding its
+	 * six connections and an event stream, and take 1/32 of the 4,096 */
+	c->conns_per_address = 128;
+	c->header_timeout = 20;
+	c->body_timeout = 20;
+	c->body_min_rate = 500;
 }
 
 static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
@@ -117,6 +125,14 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 		bad = parse_bool(v, &c->log_requests);
 	} else if (!strcmp(key, "cookie_secure")) {
 		bad = parse_bool(v, &c->cookie_secure);
+	} else if (!strcmp(key, "connections_per_address")) {
+		bad = parse_uint(v, 0, 4096, &c->conns_per_address);
+	} else if (!strcmp(key, "header_timeout")) {
+		bad = parse_uint(v, 1, 3600, &c->header_timeout);
+	} else if (!strcmp(key, "body_timeout")) {
+		bad = parse_uint(v, 1, 3600, &c->body_timeout);
+	} else if (!strcmp(key, "body_min_rate")) {
+		bad = parse_uint(v, 1, 1u << 30, &c->body_min_rate);
 	} else if (!strcmp(key, "public_url")) {
 		size_t len = strlen(v);
 		bad = (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) ||
@@ -195,7 +211,9 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "sync", "log_requests", "admin_email",
 				     "login_attempts", "public_url", "cookie_secure",
 				     "db", "db_pool", "db_writers", "job_lease", "attachments",
-				     "attachment_limit", "imap_poll", "web_dir"};
+				     "attachment_limit", "imap_poll", "web_dir",
+				     "connections_per_address", "header_timeout", "body_timeout",
+				     "body_min_rate"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

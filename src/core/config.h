@@ -5,7 +5,8 @@
  * lower-case names below (data, listen, body_limit, threads, sync,
  * log_requests, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
- * attachment_limit, imap_poll, web_dir); the environment variable for a
+ * attachment_limit, imap_poll, web_dir, connections_per_address,
+ * header_timeout, body_timeout, body_min_rate); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
 #ifndef FL_CORE_CONFIG_H
 #define FL_CORE_CONFIG_H
@@ -33,6 +34,13 @@ struct fl_config {
 	char public_url[256];  /* "https://help.example.com": links in answers; empty: from Host */
 	char web_dir[512];     /* serve the browser apps from here, not the binary (development) */
 	int cookie_secure;     /* 1: session cookie is Secure and __Host- (behind TLS) */
+	/* slow and greedy clients (src/http/guard.c) */
+	unsigned conns_per_address; /* open connections one address (IPv6: /64) may hold; 0: any */
+	unsigned header_timeout;    /* seconds from a connection's start, or its previous
+				     * answer, to the end of a request's headers */
+	unsigned body_timeout;      /* seconds for a request body, plus one for each
+				     * body_min_rate bytes received */
+	unsigned body_min_rate;     /* bytes a second a body must keep up, on average */
 };
 
 void fl_config_defaults(struct fl_config *c);

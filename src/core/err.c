@@ -27,6 +27,7 @@ static const struct {
 	[-FL_ENOSPC] = {507, "InsufficientStorage", "The disk is full; retry later"},
 	[-FL_EFENCED] = {503, "ServiceUnavailable",
 			 "Storage failed to sync to disk; this node takes no writes until it is restarted"},
+	[-FL_ENOTIMPL] = {501, "NotImplemented", "This server does not implement what the request needs"},
 };
 
 static int idx(int code)

@@ -28,7 +28,8 @@ enum {
 	FL_EMEDIA = -14,    /* 415: a body that is not JSON */
 	FL_ENOSPC = -15,    /* 507: the disk is full */
 	FL_EFENCED = -16,   /* 503: storage failed to sync; no writes until a restart */
-	FL_E__MIN = -17
+	FL_ENOTIMPL = -17,  /* 501: a transfer coding (or the like) this server does not implement */
+	FL_E__MIN = -18
 };
 
 /* Details for the user: which field, a short machine reason ("TooLong",

@@ -3,8 +3,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define MAX_DEPTH 64
+
+/* jansson reports most of its allocation failures as syntax errors ("invalid
+ * token", or no text at all), so the allocator it is given notes them on the
+ * calling thread, and fl_input_parse tells a shortage from a bad body. */
+static void *(*next_malloc)(size_t) = malloc;
+static _Thread_local int alloc_failed;
+
+static void *noting_malloc(size_t n)
+{
+	void *p = next_malloc(n);
+	if (!p)
+		alloc_failed = 1;
+	return p;
+}
+
+void fl_input_init(void)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	json_get_alloc_funcs(&m, &f);
+	if (m == noting_malloc)
+		return;
+	next_malloc = m;
+	json_set_alloc_funcs(noting_malloc, f);
+}
 
 static int invalid(struct fl_err *e, const char *field, const char *reason,
 		   const char *what)
@@ -117,8 +142,9 @@ static int decode_one(const struct fl_field *f, json_t *v, void *out,
 				one.type = FL_FT_STRING;
 				one.max = f->item_max;
 				one.off = 0;
-				if (decode_string(&one, item, &((const char **)dst)[i], a, e))
-					return FL_EINVAL;
+				int rc = decode_string(&one, item, &((const char **)dst)[i], a, e);
+				if (rc) /* FL_EINVAL, or FL_ENOMEM: not the client's fault */
+					return rc;
 			}
 		}
 		*(size_t *)((char *)out + f->off_count) = json_array_size(v);
@@ -191,7 +217,10 @@ int fl_input_parse(const char *body, size_t n, json_t **out, struct fl_err *e)
 	if (too_deep(body, n))
 		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",
 				  "JSON nested deeper than %d levels", MAX_DEPTH);
+	alloc_failed = 0;
 	v = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!v && (alloc_failed || json_error_code(&jerr) == json_error_out_of_memory))
+		return fl_err_set(e, FL_ENOMEM, NULL, NULL, "Out of memory; retry later");
 	if (!v)
 		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",
 				  "invalid JSON at line %d, column %d (byte %d): %s",

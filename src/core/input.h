@@ -40,13 +40,23 @@ struct fl_field {
 #define FL_FIELDS_END {0}
 
 /* Decodes obj (must be a JSON object) against spec into out; copies strings
- * into a. */
+ * into a. FL_EINVAL (e names the field) for a value that does not fit its
+ * row; FL_ENOMEM when a copy finds no room in a, never reported as the
+ * client's error. */
 int fl_input_decode(json_t *obj, const struct fl_field *spec, void *out,
 		    fl_arena *a, struct fl_err *e);
 
 /* Parses a JSON body: FL_EMALFORMED with the line and column of the first
  * error, or when the top level is not an object. Nesting beyond 64 levels is
- * refused before jansson sees it. */
+ * refused before jansson sees it. FL_ENOMEM when jansson runs out of memory
+ * (a shortage, not a malformed body); without fl_input_init only the
+ * failures jansson itself reports as such are told apart. */
 int fl_input_parse(const char *body, size_t n, json_t **out, struct fl_err *e);
+
+/* Puts a malloc that notes failures in front of jansson's current one, so
+ * that fl_input_parse can tell when jansson ran out of memory. Call once at
+ * start, before any thread uses jansson (json_set_alloc_funcs is global);
+ * calling it again does nothing. */
+void fl_input_init(void);
 
 #endif

@@ -256,8 +256,14 @@ static int tx_check(fl_tx *tx, void *arg)
 			if (strlen(c->email) >= sizeof addr)
 				return FL_EAUTH;
 			memcpy(addr, c->email, strlen(c->email) + 1);
-			if (fl_email_normalize(addr) ||
-			    fl_store_user_by_email(tx, addr, &r->arena, &u) || u.id != a.id)
+			if (fl_email_normalize(addr))
+				return FL_EAUTH;
+			/* no such user is the client's error; a store that fails
+			 * (out of memory, I/O) is ours, never a 401 */
+			rc = fl_store_user_by_email(tx, addr, &r->arena, &u);
+			if (rc)
+				return rc == FL_ENOTFOUND ? FL_EAUTH : rc;
+			if (u.id != a.id)
 				return FL_EAUTH;
 		}
 		r->actor = a;

@@ -15,6 +15,7 @@
  * threads. */
 #include "http/form.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,7 +147,12 @@ static enum MHD_Result on_head(void *cls, struct MHD_Connection *conn, const cha
 	if (p->ran)
 		return MHD_NO;
 	p->ran = 1;
+	errno = 0;
 	pp = MHD_create_post_processor(conn, PP_BUFFER, on_data, p);
+	if (!pp && errno == ENOMEM) { /* its calloc failed, not the content type */
+		p->rc = FL_ENOMEM;
+		return MHD_NO;
+	}
 	if (!pp) {
 		p->rc = fl_err_set(p->e, FL_EMEDIA, NULL, NULL,
 				   "Send the form as multipart/form-data (with a boundary) or "
@@ -232,6 +238,13 @@ static int plain_type(const char *ct)
 	return 1;
 }
 
+/* What a failed system call's errno means for the client: running out of
+ * memory or descriptors passes (503, retry), anything else is our fault. */
+static int shortage(int err)
+{
+	return err == ENOMEM || err == ENOBUFS || err == EMFILE || err == ENFILE ? FL_ENOMEM : FL_EIO;
+}
+
 /* Runs the head "POST / … Content-Type: ct" through a private daemon, which
  * calls on_head with its connection. */
 static int run_private(struct parse *p, const char *ct)
@@ -252,18 +265,21 @@ static int run_private(struct parse *p, const char *ct)
 	if (!d)
 		return FL_ENOMEM;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		int rc = shortage(errno);
 		MHD_stop_daemon(d);
-		return FL_EIO;
+		return rc;
 	}
 	/* the head fits the socket's buffer: written before anyone reads */
 	w = write(sv[1], head, (size_t)len);
 	if (w != len)
 		close(sv[0]);
 	/* MHD_add_connection closes the socket it could not take */
+	errno = 0;
 	if (w != len || MHD_add_connection(d, sv[0], (struct sockaddr *)&sa, sizeof sa) != MHD_YES) {
+		int rc = shortage(errno);
 		close(sv[1]);
 		MHD_stop_daemon(d);
-		return FL_EIO;
+		return rc;
 	}
 	for (int i = 0; i < RUNS_MAX && !p->ran; i++)
 		MHD_run(d);

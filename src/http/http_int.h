@@ -11,6 +11,7 @@
 #define FL_PENDING 1
 
 struct fl_metrics;
+struct fl_guard;
 
 struct fl_server {
 	struct MHD_Daemon *daemon;
@@ -23,6 +24,7 @@ struct fl_server {
 	struct fl_metrics *metrics;
 	struct fl_ratelimit *ratelimit;
 	struct fl_authcache *authcache;
+	struct fl_guard *guard;
 };
 
 /* Authenticates r from its Authorization header or session cookie and sets
@@ -36,6 +38,35 @@ struct fl_ratelimit *fl_ratelimit_new(void);
 void fl_ratelimit_free(struct fl_ratelimit *rl);
 struct fl_authcache *fl_authcache_new(void);
 void fl_authcache_free(struct fl_authcache *c);
+
+/* The connection guard (guard.c): at most conns_per_address connections
+ * an address (IPv6: a /64), and deadlines for what a client owes —
+ * header_timeout for a request's headers, body_timeout plus one second per
+ * body_min_rate bytes for its body — enforced by a reaper thread that shuts
+ * down the sockets past theirs. fl_guard_new starts the reaper; free it
+ * after the daemon stopped. fl_guard_accept is the daemon's accept policy
+ * and fl_guard_notify its MHD_OPTION_NOTIFY_CONNECTION, both with the guard
+ * as closure. */
+int fl_guard_new(const struct fl_config *c, struct fl_guard **out);
+void fl_guard_free(struct fl_guard *g);
+enum MHD_Result fl_guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);
+void fl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+		     enum MHD_ConnectionNotificationCode code);
+/* What a connection waits for, told by its own thread: a body (from now:
+ * the headers are in), so many body bytes received in all, an answer sent
+ * on the socket while the rest of the body is read and dropped (a cut then
+ * writes no 408), nothing (we are working: no deadline), and the answer
+ * done (the next request's headers: returns 1 when the guard cut the
+ * connection instead). */
+void fl_guard_headers_in(struct MHD_Connection *conn);
+void fl_guard_body_progress(struct MHD_Connection *conn, uint64_t received);
+void fl_guard_draining(struct MHD_Connection *conn);
+void fl_guard_working(struct MHD_Connection *conn);
+int fl_guard_answered(struct MHD_Connection *conn);
+/* Writes a whole answer with a JSON body on socket fd, without blocking,
+ * closing the connection (Connection: close); -1 when it did not all fit
+ * in the socket's buffer. For the answers libmicrohttpd cannot give. */
+int fl_guard_send(int fd, unsigned status, const char *json);
 
 int fl_metrics_init(struct fl_server *srv);
 void fl_metrics_free(struct fl_server *srv);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -24,7 +25,9 @@
 #include "http/form.h"
 #include "http/http_int.h"
 
-enum { RECEIVING, WAITING, DONE };
+/* ANSWERED: answered on the socket itself while the body still arrived
+ * (refuse_now); the rest of the body is dropped, then the connection closed */
+enum { RECEIVING, WAITING, DONE, ANSWERED };
 
 struct fl_req_priv {
 	fl_buf body;
@@ -138,16 +141,22 @@ static enum MHD_Result respond(struct fl_req *r)
 		len = r->raw_len;
 	} else if (r->reply && r->status != 204) {
 		body = json_dumps(r->reply, JSON_COMPACT);
-		if (!body) { /* never an empty 200: say that rendering failed */
-			static const char failed[] = "{\"error\":\"InternalError\","
-						     "\"description\":\"The answer could not be rendered\"}";
-			body = strdup(failed);
-			r->status = 500;
-		}
 		len = body ? strlen(body) : 0;
 	}
-	resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-					       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!body && (r->raw || (r->reply && r->status != 204))) {
+		/* out of memory while rendering: never an empty 200 */
+		static const char failed[] = "{\"error\":\"ServiceUnavailable\","
+					     "\"description\":\"Out of memory; retry later\"}";
+		r->status = 503;
+		r->raw_type = NULL;
+		if (!has_header(r, "Retry-After"))
+			fl_req_header(r, "Retry-After", "2");
+		len = sizeof failed - 1;
+		resp = MHD_create_response_from_buffer(len, (void *)failed, MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+						       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp) {
 		free(body);
 		return MHD_NO;
@@ -167,6 +176,12 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	/* a kept-alive connection waits for its next request at most
+	 * header_timeout (guard.c): clients that read this (undici, Firefox)
+	 * do not send a request on a connection about to be cut */
+	char keep[32];
+	snprintf(keep, sizeof keep, "timeout=%u", r->config->header_timeout);
+	MHD_add_response_header(resp, "Keep-Alive", keep);
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
 	r->priv->state = DONE;
@@ -378,6 +393,77 @@ static int form_body(struct fl_req *r)
 	return fl_form_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"));
 }
 
+struct framing {
+	const char *te, *cl;
+	unsigned nte, ncl;
+};
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+
+	if (!strcasecmp(key, "Transfer-Encoding"))
+		f->te = value, f->nte++;
+	else if (!strcasecmp(key, "Content-Length"))
+		f->cl = value, f->ncl++;
+	return MHD_YES;
+}
+
+/* How the request's body is delimited (RFC 9112 section 6): by
+ * Content-Length, or by the chunked transfer coding, the only one this
+ * server implements. Any other coding, or a list of codings ("chunked,
+ * identity", "gzip, chunked", or Transfer-Encoding on two lines) is 501
+ * (section 6.1: a server that does not understand a transfer coding SHOULD
+ * answer 501; libmicrohttpd, which knows exactly "chunked", would wait for
+ * the connection to end). Content-Length with Transfer-Encoding, or twice,
+ * is 400 (sections 6.1 and 6.3: a message a proxy may have framed another
+ * way, as request smuggling does). Either answer closes the connection,
+ * whose framing can no longer be trusted (section 6.3). *body is whether a
+ * body follows the headers. */
+static int framing(struct fl_req *r, int *body)
+{
+	struct framing f = {0};
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, framing_header, &f);
+	*body = f.nte || (f.cl && strcmp(f.cl, "0"));
+	if (f.nte > 1 || (f.nte && strcasecmp(f.te, "chunked")))
+		return fl_req_fail(r, FL_ENOTIMPL, NULL, NULL,
+				   "Transfer-Encoding: only chunked is implemented");
+	if (f.ncl > 1 || (f.ncl && f.nte))
+		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest",
+				   f.nte ? "Send Content-Length or Transfer-Encoding, not both"
+					 : "Send Content-Length once");
+	return 0;
+}
+
+/* Answers r with code on the socket itself, now, then closes the sending
+ * side: libmicrohttpd 0.9.75 takes no answer while a body arrives, and a
+ * chunked body over its limit must not be read to its end before it is
+ * refused (a client could send for ever). The connection stays to read and
+ * drop what the client still sends — closing it with unread bytes would
+ * reset it (RST), which may destroy the answer before the client reads it —
+ * until the body ends, the guard's deadline passes or the client sends 8
+ * times the limit. */
+static void refuse_now(struct fl_req *r, int code)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	json_t *o = fl_req_error_json(&r->err, code);
+	char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	r->status = fl_err_http_status(code);
+	r->priv->state = ANSWERED;
+	fl_guard_draining(r->conn);
+	if (ci && body && !fl_guard_send(ci->connect_fd, (unsigned)r->status, body))
+		r->priv->bytes_out = strlen(body);
+	if (ci)
+		shutdown(ci->connect_fd, SHUT_WR);
+	free(body);
+	json_decref(o);
+}
+
 /* The first call, with the headers: everything that can be refused before a
  * body is read — size, type, credentials, role — is refused here. */
 static enum MHD_Result check_headers(struct fl_req *r)
@@ -438,12 +524,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 	if (!r) {
 		char allow[64];
+		int body, rc;
 
 		r = req_new(srv, conn, url, method);
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
 		srv->inflight++;
+		rc = framing(r, &body);
+		if (body)
+			fl_guard_headers_in(conn); /* the body's deadline runs from now */
+		else
+			fl_guard_working(conn);
+		if (rc) {
+			fl_req_header(r, "Connection", "close");
+			return respond_error(r, rc);
+		}
 		r->route_index = fl_route_find(method, url, r->id, allow, sizeof allow);
 		/* an app's page may share its path with a form's POST (/portal/requests) */
 		if (r->route_index < 0 && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
@@ -470,21 +566,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		/* libmicrohttpd takes no reply while a body arrives: a chunked
-		 * body past the limit is dropped until it ends (then 413), and a
-		 * client that keeps sending far past it is cut off */
+		/* a body past the limit is refused at once (refuse_now) and
+		 * dropped until it ends; a client that keeps sending far past it
+		 * is cut off */
 		r->priv->received += *upload_size;
-		if (!r->priv->failed)
+		fl_guard_body_progress(conn, r->priv->received);
+		if (!r->priv->failed && r->priv->state == RECEIVING) {
 			r->priv->failed = fl_buf_add(&r->priv->body, upload_data, *upload_size);
+			if (r->priv->failed == FL_ETOOBIG) {
+				fl_req_fail(r, FL_ETOOBIG, NULL, NULL,
+					    "The request body is larger than %zu bytes", r->priv->body.max);
+				refuse_now(r, FL_ETOOBIG);
+			}
+		}
 		*upload_size = 0;
 		return r->priv->received / 8 > r->priv->body.max ? MHD_NO : MHD_YES;
 	}
-	if (r->priv->failed) {
-		if (r->priv->failed == FL_ETOOBIG)
-			fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
-				    r->priv->body.max);
+	if (r->priv->state == ANSWERED)
+		return MHD_NO; /* the body ended: close */
+	fl_guard_working(conn);
+	if (r->priv->failed)
 		return respond_error(r, r->priv->failed);
-	}
 	if (r->priv->state == WAITING) {
 		r->priv->state = RECEIVING;
 		if (r->priv->tx_rc)
@@ -520,12 +622,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct fl_server *srv = cls;
 	struct fl_req *r = *con_cls;
 	uint64_t us;
-	(void)conn;
 
 	if (!r)
 		return;
 	us = fl_mono_us() - r->priv->t0;
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->priv->state != DONE)
+	if (fl_guard_answered(conn) && r->priv->state != DONE && r->priv->state != ANSWERED)
+		r->status = 408; /* the guard cut it: too slow */
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->priv->state != DONE &&
+		 r->priv->state != ANSWERED)
 		r->status = 499; /* the client went away */
 	fl_metrics_observe(srv, r->route_index, r->status, us);
 	if (srv->config.log_requests)
@@ -600,18 +704,25 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	rc = fl_metrics_init(srv);
 	srv->ratelimit = fl_ratelimit_new();
 	srv->authcache = fl_authcache_new();
+	if (!rc)
+		rc = fl_guard_new(c, &srv->guard);
 	if (rc || !srv->ratelimit || !srv->authcache) {
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);
 		fl_authcache_free(srv->authcache);
+		fl_guard_free(srv->guard);
 		free(srv);
 		return rc ? rc : FL_ENOMEM;
 	}
+	/* CONNECTION_TIMEOUT is libmicrohttpd's idle timeout, reset by every
+	 * byte: it ends connections that stopped (a client that reads no
+	 * answer); the guard ends those that go too slowly */
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv,
+		flags, 0, fl_guard_accept, srv->guard, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
@@ -621,6 +732,7 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);
 		fl_authcache_free(srv->authcache);
+		fl_guard_free(srv->guard);
 		free(srv);
 		return fl_err_set(e, FL_EIO, "listen", NULL, "cannot listen on %s", c->listen);
 	}
@@ -653,6 +765,7 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	     waited += 10)
 		usleep(10 * 1000);
 	MHD_stop_daemon(srv->daemon);
+	fl_guard_free(srv->guard);
 	fl_metrics_free(srv);
 	fl_ratelimit_free(srv->ratelimit);
 	fl_authcache_free(srv->authcache);

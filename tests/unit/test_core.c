@@ -940,6 +940,54 @@ static void test_decode_enum_unknown(void **state)
 	assert_int_equal(in.color, 3);
 }
 
+/* Allocation failure is a shortage (503), never the client's error: a
+ * jansson that cannot allocate, an arena that is full. */
+static int json_allocs_left;
+
+static void *failing_malloc(size_t n)
+{
+	if (json_allocs_left <= 0)
+		return NULL;
+	json_allocs_left--;
+	return malloc(n);
+}
+
+static void test_input_out_of_memory(void **state)
+{
+	json_t *v = NULL;
+	struct fl_err e = {0};
+	(void)state;
+
+	/* every allocation jansson makes for this body fails in turn */
+	for (int budget = 0;; budget++) {
+		json_allocs_left = budget;
+		json_set_alloc_funcs(failing_malloc, free);
+		fl_input_init(); /* notes the failures of failing_malloc */
+		int rc = jparse("{\"a\": [1, {\"b\": \"text\"}], \"c\": \"more text\"}", &v, &e);
+		json_set_alloc_funcs(malloc, free);
+		if (rc == 0) {
+			assert_true(budget > 3);
+			json_decref(v);
+			break;
+		}
+		if (rc != FL_ENOMEM)
+			fail_msg("with %d allocations jansson's failure gave %d, not FL_ENOMEM", budget, rc);
+		assert_null(v);
+		assert_int_equal(e.code, FL_ENOMEM);
+	}
+
+	/* strings in an array, into an arena with no room: FL_ENOMEM, not 422 */
+	struct in in;
+	fl_arena full;
+	json_t *obj = json_pack("{s:[s,s]}", "tags", "a", "bb");
+	memset(&in, 0, sizeof in);
+	fl_arena_init(&full, 1);
+	assert_int_equal(fl_input_decode(obj, spec, &in, &full, &e), FL_ENOMEM);
+	assert_int_equal(in.has_tags, 0);
+	fl_arena_free(&full);
+	json_decref(obj);
+}
+
 /* ---- configuration ------------------------------------------------------ */
 
 /* config.c: four workers a core by default */
@@ -974,6 +1022,17 @@ static void test_config_set(void **state)
 	assert_string_equal(c.data, "/srv/frontline");
 	assert_int_equal(fl_config_set(&c, "login_attempts", "3", &e), 0);
 	assert_int_equal(c.login_attempts, 3);
+	/* slow clients: Apache's mod_reqtimeout figures by default */
+	assert_int_equal(c.conns_per_address, 128);
+	assert_int_equal(c.header_timeout, 20);
+	assert_int_equal(c.body_timeout, 20);
+	assert_int_equal(c.body_min_rate, 500);
+	assert_int_equal(fl_config_set(&c, "connections_per_address", "0", &e), 0);
+	assert_int_equal(c.conns_per_address, 0);
+	assert_int_equal(fl_config_set(&c, "header_timeout", "2", &e), 0);
+	assert_int_equal(fl_config_set(&c, "body_timeout", "3", &e), 0);
+	assert_int_equal(fl_config_set(&c, "body_min_rate", "100", &e), 0);
+	assert_true(c.header_timeout == 2 && c.body_timeout == 3 && c.body_min_rate == 100);
 
 	/* unknown key */
 	memset(&e, 0, sizeof e);
@@ -987,7 +1046,8 @@ static void test_config_set(void **state)
 		{"threads", "0"}, {"threads", "257"}, {"threads", "abc"}, {"threads", ""},
 		{"threads", "-1"}, {"threads", " 8"}, {"sync", "sometimes"},
 		{"log_requests", "maybe"}, {"body_limit", "1023"}, {"body_limit", "1073741825"},
-		{"data", ""}, {"login_attempts", "0"},
+		{"data", ""}, {"login_attempts", "0"}, {"connections_per_address", "4097"},
+		{"header_timeout", "0"}, {"body_timeout", "3601"}, {"body_min_rate", "0"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&e, 0, sizeof e);
@@ -1229,6 +1289,7 @@ static void test_err(void **state)
 	assert_int_equal(fl_err_http_status(FL_ENOMEM), 503);
 	assert_int_equal(fl_err_http_status(FL_ENOSPC), 507);
 	assert_int_equal(fl_err_http_status(FL_EFENCED), 503);
+	assert_int_equal(fl_err_http_status(FL_ENOTIMPL), 501);
 	/* codes out of range are internal errors, not reads out of bounds */
 	assert_int_equal(fl_err_http_status(5), 500);
 	assert_int_equal(fl_err_http_status(-1000), 500);
@@ -1298,6 +1359,7 @@ int main(void)
 						teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_array_limits, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_enum_unknown, setup_arena, teardown_arena),
+		cmocka_unit_test(test_input_out_of_memory),
 		cmocka_unit_test(test_config_set),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_env),
