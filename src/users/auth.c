@@ -207,7 +207,9 @@ int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *pass
 	}
 	if (rc)
 		return rc;
-	if (fl_password_verify(u.password_hash, password) || !u.active || u.suspended)
+	if ((rc = fl_password_verify(u.password_hash, password)) == FL_ENOMEM)
+		return rc;
+	if (rc || !u.active || u.suspended)
 		return FL_EAUTH;
 	*out = (struct fl_actor){u.id, u.role};
 	return 0;

@@ -2,6 +2,7 @@
  * merging duplicates. */
 #include "users/user.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,13 @@ int fl_password_verify(const char *hash, const char *password)
 {
 	if (!hash || !password)
 		return FL_EAUTH;
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : FL_EAUTH;
+	/* libsodium answers -1 both for a wrong password (errno EINVAL) and
+	 * when Argon2 could not get its memory (errno ENOMEM): the second is
+	 * a shortage to retry, not the user's mistake */
+	errno = 0;
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)) == 0)
+		return 0;
+	return errno == ENOMEM ? FL_ENOMEM : FL_EAUTH;
 }
 
 int fl_user_email_ours(struct fl_tx *tx, const char *email, const char *field, struct fl_err *e)

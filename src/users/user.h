@@ -79,7 +79,7 @@ int fl_identity_type_parse(fl_str s);
  * are 8 to 1024 bytes. */
 int fl_password_hash(const char *password, char **out, struct fl_err *e);
 /* 0 when password matches hash, FL_EAUTH otherwise (constant time in the
- * password). */
+ * password); FL_ENOMEM when Argon2 could not get its memory. */
 int fl_password_verify(const char *hash, const char *password);
 
 /* 0 when email (lower case; NULL: none) may be someone's; FL_EINVAL with

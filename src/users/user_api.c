@@ -1129,7 +1129,9 @@ static int tx_password_check(fl_tx *tx, struct fl_req *r)
 	if (rc)
 		return rc;
 	if (c->user.password_hash &&
-	    fl_password_verify(c->user.password_hash, in->previous ? in->previous : "")) {
+	    (rc = fl_password_verify(c->user.password_hash, in->previous ? in->previous : ""))) {
+		if (rc == FL_ENOMEM)
+			return rc;
 		fl_req_login_failed(r);
 		return fl_req_fail(r, FL_EINVAL, "previous_password", "InvalidValue",
 				   "previous_password: is wrong");
