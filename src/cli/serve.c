@@ -1,9 +1,11 @@
 /* frontline serve */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -70,6 +72,25 @@ fail:
 	fl_jobs_free(jobs);
 	fprintf(stderr, "frontline: cannot start the background jobs\n");
 	return 1;
+}
+
+/* The server holds up to 4,096 connections (http/server.c), each a file
+ * descriptor, besides the database's and the mail's: a soft limit of
+ * 1,024 (systemd's and many shells' default) would refuse connections long
+ * before the per-address cap and the deadlines could do their work. The
+ * soft limit goes up to the hard one, which only the operator can raise. */
+static void raise_open_files(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			fl_log("warn", "cannot raise the open files limit: %s", strerror(errno));
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192)
+		fl_log("warn", "open files are limited to %llu: fewer connections than the 4,096 the "
+		       "server can hold will fit (raise LimitNOFILE)", (unsigned long long)rl.rlim_cur);
 }
 
 struct site {
@@ -194,6 +215,7 @@ int fl_cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	raise_open_files();
 	fl_input_init(); /* before any thread uses jansson */
 
 	if (fl_cli_open_store(&cfg, &store))
