@@ -3,6 +3,7 @@
 #include "mail/parser.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -497,6 +498,9 @@ static int spawn(int fd, const struct fl_mail_limits *l, pid_t *pid)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, fd, 1);
+	/* what a dying child prints (GLib's "failed to allocate", a sanitizer's
+	 * report) is not the server's log: the server logs how it ended */
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	posix_spawnattr_init(&at);
 	/* the server ignores SIGPIPE and its threads block signals: the child
 	 * starts with neither */
