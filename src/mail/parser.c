@@ -203,13 +203,19 @@ static char *get_str(struct rd *r, int utf8)
 	return r->bad ? NULL : s;
 }
 
-/* An address as fl_mail_parse keeps them: a normalized addr-spec. */
+/* An address as fl_mail_parse keeps them: an addr-spec that
+ * fl_email_normalize accepts and leaves as it is (lower case, trimmed). */
 static char *get_email(struct rd *r, int optional)
 {
 	char *s = get_str(r, 1);
+	size_t n = s ? strlen(s) : 0;
+
 	if (r->bad || (!s && optional))
 		return NULL;
-	if (!s || fl_email_normalize(s))
+	for (size_t i = 0; s && i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s = NULL;
+	if (!s || fl_email_normalize(s) || strlen(s) != n)
 		r->bad = 1;
 	return r->bad ? NULL : s;
 }

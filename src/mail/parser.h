@@ -68,10 +68,9 @@ int fl_mail_encode(fl_buf *b, int rc, const struct fl_mail *m, const struct fl_e
  * which must stay alive and unchanged as long as *m is used. Every count,
  * length and string is checked: FL_EMALFORMED for anything that is not a
  * well-formed answer (a count over its array, a length past the end, a
- * NUL inside a string, an address that fl_email_normalize refuses, text
- * that is not UTF-8, trailing bytes); addresses are normalized in place.
- * Otherwise *rc is the child's result, and *m (rc == 0) or *e (rc != 0)
- * what it said. */
+ * NUL inside a string, an address that fl_email_normalize refuses or
+ * would change, text that is not UTF-8, trailing bytes). Otherwise *rc
+ * is the child's result, and *m (rc == 0) or *e (rc != 0) what it said. */
 int fl_mail_decode(char *p, size_t n, int *rc, struct fl_mail *m, struct fl_err *e);
 
 #endif
