@@ -47,6 +47,8 @@ int main(int argc, char **argv)
 		printf("frontline %s\n", FL_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "mail-parse"))
+		return fl_cmd_mail_parse(argc - 1, argv + 1);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "frontline: libsodium failed to initialize\n");
 		return 1;

@@ -32,6 +32,8 @@ int fl_cmd_migrate(int argc, char **argv);
 int fl_cmd_mailgate(int argc, char **argv);
 int fl_cmd_mailbox(int argc, char **argv);
 int fl_cmd_demo(int argc, char **argv);
+/* The server's own mail parser child (mail/parser.h): not listed in the usage. */
+int fl_cmd_mail_parse(int argc, char **argv);
 
 /* Creates the first admin on an empty store; prints its e-mail and a
  * one-time password. 0 when there already are users. */

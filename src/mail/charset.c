@@ -22,8 +22,9 @@ static const char *const candidates[] = {
 };
 
 /* Converts with iconv; bytes it cannot read become U+FFFD. NULL when the
- * charset is unknown to iconv or memory runs out. */
-static char *convert(const char *p, size_t n, const char *charset, fl_arena *a)
+ * charset is unknown to iconv or memory runs out; else *len is the length
+ * of what it gave, which may hold NULs (the text goes on after them). */
+static char *convert(const char *p, size_t n, const char *charset, fl_arena *a, size_t *len)
 {
 	iconv_t cd = iconv_open("UTF-8", charset);
 	size_t cap = n * 4 + 16, left_in = n, left_out;
@@ -51,6 +52,7 @@ static char *convert(const char *p, size_t n, const char *charset, fl_arena *a)
 	}
 	iconv_close(cd);
 	*w = 0;
+	*len = (size_t)(w - out);
 	return out;
 }
 
@@ -59,13 +61,13 @@ static char *convert(const char *p, size_t n, const char *charset, fl_arena *a)
  * for a word that mixes Latin and Cyrillic letters ("cafй"), and for
  * Latin-1 letters when they are most of the letters — what Cyrillic read
  * as Latin-1 looks like ("Ïðèâåò"), unlike French or German. */
-static long score(const char *s)
+static long score(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	long sc = 0, letters = 0, latin1 = 0;
 	int script = 0; /* of the current word: 1 Latin, 2 Cyrillic */
 
-	while (*p) {
+	while (p < end) {
 		uint32_t c;
 		size_t len = 1;
 		int sc_of = 0;
@@ -79,7 +81,7 @@ static long score(const char *s)
 			len = 3;
 		} else {
 			c = 0xFFFD;
-			while (p[len] && (p[len] & 0xC0) == 0x80)
+			while (p + len < end && (p[len] & 0xC0) == 0x80)
 				len++;
 		}
 		p += len;
@@ -120,22 +122,23 @@ static int is_ascii(const char *p, size_t n)
 	return 1;
 }
 
-/* s with every byte that does not start a valid UTF-8 character (and
- * every NUL) replaced by U+FFFD: what a converter let through that is not
- * UTF-8 (overlong forms, surrogates) never reaches a ticket. */
-static char *sanitize(char *s, fl_arena *a)
+/* The n bytes at s with every byte that does not start a valid UTF-8
+ * character, and every NUL, replaced by U+FFFD: what a converter let
+ * through that is not UTF-8 (overlong forms, surrogates) never reaches a
+ * ticket, and a NUL in a body no longer ends the text that follows it. */
+static char *sanitize(char *s, size_t n, fl_arena *a)
 {
-	size_t n = s ? strlen(s) : 0, k = 0;
+	size_t k = 0;
 	char *out;
 
-	if (!s || fl_utf8_valid(s, n))
+	if (!s || (fl_utf8_valid(s, n) && !memchr(s, 0, n)))
 		return s;
 	if (!(out = fl_arena_alloc(a, n * 3 + 1)))
 		return NULL;
 	for (size_t i = 0; i < n;) {
 		size_t len = (unsigned char)s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2
 			     : (s[i] & 0xF0) == 0xE0 ? 3 : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
-		if (len && i + len <= n && fl_utf8_valid(s + i, len)) {
+		if (len && s[i] && i + len <= n && fl_utf8_valid(s + i, len)) {
 			memcpy(out + k, s + i, len);
 			k += len;
 			i += len;
@@ -149,35 +152,52 @@ static char *sanitize(char *s, fl_arena *a)
 	return out;
 }
 
-static char *to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
-{
-	char *best = NULL, *declared = NULL;
-	long best_score = 0, declared_score = 0;
+/* The candidates are scored on the first SAMPLE bytes and only the one
+ * that wins converts the whole text: a 50 MiB body costs one conversion
+ * (4 bytes of room a byte), not nine. */
+#define SAMPLE (64u << 10)
 
+/* The text in UTF-8 (with any NULs still in it); *len its length. */
+static char *to_utf8(const char *p, size_t n, const char *charset, fl_arena *a, size_t *len)
+{
+	size_t sn = n < SAMPLE ? n : SAMPLE, k = 0;
+	const char *pick = NULL;
+	long bar = 0;
+	char *s;
+
+	*len = n;
 	if (is_ascii(p, n) || (fl_utf8_valid(p, n) && (!charset || !strcasecmp(charset, "utf-8") ||
 							  !strcasecmp(charset, "us-ascii"))))
 		return fl_arena_strndup(a, p, n);
-	if (charset && *charset && (declared = convert(p, n, charset, a)))
-		declared_score = score(declared);
 	/* valid UTF-8 is almost never an accident: trust it over a label */
 	if (fl_utf8_valid(p, n) && memchr(p, 0, n) == NULL)
 		return fl_arena_strndup(a, p, n);
+	/* the label stands unless a candidate reads clearly better: a tenth of
+	 * the sample's length in points */
+	if (charset && *charset && (s = convert(p, sn, charset, a, &k))) {
+		pick = charset;
+		bar = score(s, k) + (long)sn / 10;
+	}
 	for (size_t i = 1; i < sizeof candidates / sizeof *candidates; i++) {
-		char *s = convert(p, n, candidates[i], a);
-		long sc = s ? score(s) : 0;
-		if (s && (!best || sc > best_score)) {
-			best = s;
-			best_score = sc;
+		long sc;
+		if (!(s = convert(p, sn, candidates[i], a, &k)))
+			continue;
+		sc = score(s, k);
+		if (!pick || sc > bar) {
+			pick = candidates[i];
+			bar = sc;
 		}
 	}
-	/* the label stands unless a candidate reads clearly better: a tenth of
-	 * the text's length in points */
-	if (declared && (!best || best_score <= declared_score + (long)n / 10))
-		return declared;
-	return best ? best : fl_arena_strndup(a, "", 0);
+	if (!pick) {
+		*len = 0;
+		return fl_arena_strndup(a, "", 0);
+	}
+	return convert(p, n, pick, a, len); /* NULL: out of memory */
 }
 
 char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
 {
-	return sanitize(to_utf8(p, n, charset, a), a);
+	size_t len = 0;
+	char *s = to_utf8(p, n, charset, a, &len);
+	return sanitize(s, len, a);
 }

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "mail/parser.h"
 #include "users/auth.h"
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
@@ -15,14 +16,16 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 	if (!n)
 		return fl_err_set(d->err, FL_EINVAL, "message", "Blank",
 				  "the body must be an e-mail message");
-	if ((rc = fl_mail_parse(raw, n, d->arena, &d->m, d->err)))
+	/* in a child process: a message that exhausts the parser costs itself
+	 * (FL_EBUSY, tried again later), never the server */
+	if ((rc = fl_mail_parse_isolated(raw, n, d->arena, &d->m, d->err)))
 		return rc;
 	/* what could not be kept is said, not silently dropped */
 	if (d->m.files_dropped || d->m.truncated)
 		fl_log("warn", "mail %s from %s: %zu files past the first %d not kept%s",
 		       d->m.message_id ? d->m.message_id : "(no Message-ID)", d->m.from.email,
 		       d->m.files_dropped, FL_MAIL_MAX_FILES,
-		       d->m.truncated ? "; nesting past 32 levels not read" : "");
+		       d->m.truncated ? "; parts past 32 levels deep or 50 MiB decoded not read" : "");
 	/* named, typed and hashed as uploads are; bytes to the folder before
 	 * the rows that name them commit */
 	for (size_t i = 0; i < d->m.nfiles; i++) {

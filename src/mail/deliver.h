@@ -1,7 +1,8 @@
 /* Delivering one raw message, the same way from every door: the inbound
- * endpoint (mailgate) and IMAP polling. fl_delivery_prepare parses it and
- * puts its files' bytes in the attachments folder (outside any
- * transaction); fl_delivery_tx, a write transaction, takes it
+ * endpoint (mailgate) and IMAP polling. fl_delivery_prepare parses it in a
+ * child process (mail/parser.h: FL_EBUSY when that child fails, a
+ * temporary failure) and puts its files' bytes in the attachments folder
+ * (outside any transaction); fl_delivery_tx, a write transaction, takes it
  * (mail/inbound.h), files and all. */
 #ifndef FL_MAIL_DELIVER_H
 #define FL_MAIL_DELIVER_H

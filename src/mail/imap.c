@@ -61,6 +61,20 @@ static CURLcode run(CURL *c, const struct fl_mailbox *mb, const char *cmd, long 
 	return curl_easy_perform(c);
 }
 
+/* Opens the folder read-write (SELECT) or read-only (EXAMINE, RFC 3501
+ * section 6.3.2). libcurl fetches with BODY[], which sets \Seen on a
+ * folder opened read-write (section 6.4.5), and it has no BODY.PEEK[]: a
+ * fetch in a folder we EXAMINEd marks nothing, so a message whose ticket
+ * is not committed (the parser's child died, the disk is full) stays
+ * unseen. libcurl keeps the folder it selected and does not select it
+ * again while the connection lives. */
+static CURLcode open_folder(CURL *c, const struct fl_mailbox *mb, int writable, struct buf *b)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "%s \"%s\"", writable ? "SELECT" : "EXAMINE", mb->folder);
+	return run(c, mb, cmd, 0, b);
+}
+
 /* Marks uid with keyword (and seen), and moves it when the mailbox says. */
 static CURLcode mark(CURL *c, const struct fl_mailbox *mb, long uid, const char *keyword,
 		     struct buf *b)
@@ -69,7 +83,9 @@ static CURLcode mark(CURL *c, const struct fl_mailbox *mb, long uid, const char 
 	CURLcode cc;
 
 	snprintf(cmd, sizeof cmd, "UID STORE %ld +FLAGS (%s \\Seen)", uid, keyword);
-	cc = run(c, mb, cmd, 0, b);
+	cc = open_folder(c, mb, 1, b);
+	if (cc == CURLE_OK)
+		cc = run(c, mb, cmd, 0, b);
 	if (cc == CURLE_OK && mb->move_to && *mb->move_to) {
 		snprintf(cmd, sizeof cmd, "UID MOVE %ld \"%s\"", uid, mb->move_to);
 		cc = run(c, mb, cmd, 0, b);
@@ -122,8 +138,11 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 		fl_arena a;
 		struct fl_err why = {0};
 		struct fl_delivery *d;
+		int parsed;
 
-		cc = run(c, mb, NULL, uids[i], &b);
+		cc = open_folder(c, mb, 0, &b);
+		if (cc == CURLE_OK)
+			cc = run(c, mb, NULL, uids[i], &b);
 		if (cc != CURLE_OK) {
 			rc = fl_err_set(e, FL_EBUSY, NULL, NULL, "fetching %ld: %s", uids[i],
 					curl_easy_strerror(cc));
@@ -141,9 +160,18 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 		rc = b.over ? fl_err_set(&why, FL_ETOOBIG, NULL, NULL, "larger than %u bytes",
 					 FL_MAIL_MAX_BYTES)
 			    : fl_delivery_prepare(d, b.p ? b.p : "", b.n);
+		parsed = rc != FL_EBUSY;
 		if (!rc)
 			rc = fl_store_write(s, fl_delivery_tx, d);
 		fl_arena_free(&a);
+		if (!parsed) {
+			/* the parser's child failed on this one: unseen and unmarked,
+			 * tried again next poll; the messages after it go on */
+			fl_log("warn", "mailbox %lld: message %ld left for the next poll: %s",
+			       (long long)mb->id, uids[i], why.msg[0] ? why.msg : fl_err_describe(rc));
+			rc = 0;
+			continue;
+		}
 		if (rc == FL_EINVAL || rc == FL_ETOOBIG) {
 			/* never a ticket: set aside, and say so */
 			fl_log("warn", "mailbox %lld: message %ld refused: %s", (long long)mb->id,

@@ -2,10 +2,13 @@
  * default) over IMAP (imaps://, or imap:// with STARTTLS required by
  * starttls), takes every message it has not taken yet, and only after the
  * ticket is committed marks the message: the keyword FrontlineTaken and
- * \Seen, then a move to move_to when the mailbox has one. A crash between
- * the commit and the mark fetches the message again, and its Message-ID
- * keeps it from being taken twice; a message that can never be a ticket
- * (not a message, too large) gets FrontlineRefused and a log line.
+ * \Seen, then a move to move_to when the mailbox has one; fetching marks
+ * nothing (the folder is opened read-only for it). A crash between the
+ * commit and the mark fetches the message again, and its Message-ID keeps
+ * it from being taken twice; a message that can never be a ticket (not a
+ * message, too large, over 1,000 parts) gets FrontlineRefused and a log
+ * line; one the parser's child fails on (mail/parser.h) is left unseen for
+ * the next poll, and the messages after it go on.
  * Mailboxes are configured through /api/v2/mail/mailboxes. */
 #ifndef FL_MAIL_IMAP_H
 #define FL_MAIL_IMAP_H

@@ -4,10 +4,14 @@
  * there is one. Admins only: it is an integration's endpoint.
  *   201 {"ticket_id", "created": true, …}   a new ticket
  *   200 {"ticket_id", "created": false, "duplicate": …, "suspicious": …}
- *   422 what is not a message (no From address, garbage), 413 too large */
+ *   422 what is not a message (no From address, garbage, over 1,000 MIME
+ *       parts), 413 too large
+ *   503 the parser's child process failed (crashed, over a limit): the
+ *       gate's EX_TEMPFAIL, and the MTA tries again later */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "http/http.h"
 #include "mail/deliver.h"
@@ -39,8 +43,11 @@ static int h_inbound(struct fl_req *r)
 	d->queue = fl_req_arg(r, "queue");
 	d->arena = &r->arena;
 	d->err = &r->err;
-	if ((rc = fl_delivery_prepare(d, raw, n)))
+	if ((rc = fl_delivery_prepare(d, raw, n))) {
+		if (rc == FL_EBUSY)
+			fl_log("warn", "mail inbound: %s (503, the sender tries again)", r->err.msg);
 		return rc;
+	}
 	return fl_req_write(r, tx_inbound, render);
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/str.h"
 #include "mail/mail.h"
+#include "mail/parser.h"
 
 struct walk {
 	fl_arena *a;
@@ -16,6 +17,7 @@ struct walk {
 	int err;
 	GMimeParserOptions *opts;
 	int in_forward; /* inside a forwarded message: its text only when ours has none */
+	size_t decoded; /* bytes of parts decoded so far (FL_MAIL_MAX_DECODED) */
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -87,6 +89,13 @@ static const char *content(struct walk *w, GMimePart *part, size_t *n)
 	*n = 0;
 	if (!dw)
 		return "";
+	/* decoding never makes a part larger than its encoded bytes: past the
+	 * budget, the part is not decoded at all, and the message is flagged */
+	if (w->decoded + (size_t)MAX(g_mime_stream_length(g_mime_data_wrapper_get_stream(dw)), 0) >
+	    FL_MAIL_MAX_DECODED) {
+		w->m->truncated = 1;
+		return "";
+	}
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(dw, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
@@ -96,6 +105,7 @@ static const char *content(struct walk *w, GMimePart *part, size_t *n)
 			memcpy(p, ba->data, ba->len);
 		p[ba->len] = 0;
 		*n = ba->len;
+		w->decoded += ba->len;
 	} else {
 		w->err = FL_ENOMEM;
 	}
@@ -275,12 +285,16 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		char *raw = inner ? g_mime_object_to_string(GMIME_OBJECT(inner), NULL) : NULL;
 		if (m->report && inner && !m->report_message_id && g_mime_message_get_message_id(inner))
 			m->report_message_id = copy(w->a, g_mime_message_get_message_id(inner), &w->err);
-		if (raw) {
+		if (raw && w->decoded + strlen(raw) > FL_MAIL_MAX_DECODED) {
+			m->truncated = 1; /* forwards in forwards: each copy counts */
+		} else if (raw) {
 			char *copy_raw = fl_arena_strdup(w->a, raw);
-			if (copy_raw)
+			if (copy_raw) {
+				w->decoded += strlen(copy_raw);
 				add_file(w, obj, copy_raw, strlen(copy_raw), "forwarded.eml");
-			g_free(raw);
+			}
 		}
+		g_free(raw);
 		w->in_forward++;
 		walk_message(w, inner, depth);
 		w->in_forward--;
@@ -373,11 +387,136 @@ static char *message_id(struct walk *w, const char *raw)
 	return s;
 }
 
+/* Counting parts before GMime builds a tree (RFC 2046 section 5.1.1).
+ *
+ * GMime allocates a couple of kilobytes for every part it meets, so 5.7 MB
+ * of 100,000 empty parts became some 180 MB. The count is taken from the
+ * raw bytes: every line that is "--" and a boundary some Content-Type
+ * declares (optionally "--" after it, then white space: what GMime takes
+ * for a delimiter), plus every "Content-Type: message/…" header (a
+ * forwarded message nests without a delimiter). A boundary this scan
+ * cannot read as GMime does (RFC 2231 "boundary*=", backslash escapes)
+ * could hide delimiters from it, so every line that starts with "--" is
+ * also counted, against a limit 20 times higher.
+ *
+ * Past the limit the message is refused (FL_EINVAL, 422, a reason that
+ * names the limit) rather than read in part: no mail program writes a
+ * thousand parts (we keep 50 files anyway), a sender whose message was
+ * cut would never know what was lost, and a refusal reaches them as a
+ * bounce (mailgate's EX_DATAERR) or, for IMAP, a FrontlineRefused keyword
+ * and a log line. */
+#define DASH_LINES_MAX (20 * FL_MAIL_MAX_PARTS)
+
+struct bound {
+	const char *p;
+	size_t n;
+};
+
+static int bound_cmp(const void *x, const void *y)
+{
+	const struct bound *a = x, *b = y;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return memcmp(a->p, b->p, a->n);
+}
+
+static int is_lwsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The boundaries declared in raw (at most max, plus one to say "more"). */
+static size_t boundaries(const char *raw, size_t n, struct bound *out, size_t max)
+{
+	static const char name[] = "boundary";
+	const char *end = raw + n;
+	size_t k = 0;
+
+	for (const char *p = raw; k <= max && (p = memmem(p, (size_t)(end - p), "oundary", 7));) {
+		const char *v;
+		if (p == raw || strncasecmp(p - 1, name, sizeof name - 1)) {
+			p++;
+			continue;
+		}
+		p += sizeof name - 2;
+		v = p;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v == end || *v != '=')
+			continue;
+		for (v++; v < end && (*v == ' ' || *v == '\t');)
+			v++;
+		if (v < end && *v == '"') {
+			const char *q = memchr(v + 1, '"', (size_t)(end - v - 1));
+			if (!q)
+				continue;
+			out[k++] = (struct bound){v + 1, (size_t)(q - v - 1)};
+			p = q;
+		} else {
+			const char *q = v;
+			while (q < end && !is_lwsp(*q) && *q != ';' && *q != '"')
+				q++;
+			out[k++] = (struct bound){v, (size_t)(q - v)};
+			p = q;
+		}
+	}
+	return k;
+}
+
+/* Whether the line "--" b [--] is a delimiter of a declared boundary. */
+static int is_delimiter(const char *b, size_t len, const struct bound *set, size_t nset)
+{
+	struct bound key = {b, len};
+	while (key.n && is_lwsp(key.p[key.n - 1]))
+		key.n--;
+	if (bsearch(&key, set, nset, sizeof *set, bound_cmp))
+		return 1;
+	if (key.n >= 2 && key.p[key.n - 2] == '-' && key.p[key.n - 1] == '-') {
+		key.n -= 2;
+		return bsearch(&key, set, nset, sizeof *set, bound_cmp) != NULL;
+	}
+	return 0;
+}
+
+/* Whether raw holds more than FL_MAIL_MAX_PARTS parts (see above). */
+static int too_many_parts(const char *raw, size_t n, fl_arena *a, int *err)
+{
+	struct bound *set = fl_arena_alloc(a, (FL_MAIL_MAX_PARTS + 1) * sizeof *set);
+	const char *end = raw + n;
+	size_t nset, parts = 0, dashes = 0;
+
+	if (!set) {
+		*err = FL_ENOMEM;
+		return 0;
+	}
+	nset = boundaries(raw, n, set, FL_MAIL_MAX_PARTS);
+	if (nset > FL_MAIL_MAX_PARTS)
+		return 1; /* each declaration is a multipart: a part of its own */
+	qsort(set, nset, sizeof *set, bound_cmp);
+	for (const char *line = raw; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		size_t len = eol ? (size_t)(eol - line) : (size_t)(end - line);
+		if (len >= 2 && line[0] == '-' && line[1] == '-') {
+			dashes++;
+			parts += is_delimiter(line + 2, len - 2, set, nset);
+		} else if (len > 13 && !strncasecmp(line, "Content-Type:", 13)) {
+			const char *v = line + 13;
+			while (v < end && is_lwsp(*v)) /* folded lines too */
+				v++;
+			parts += (size_t)(end - v) > 8 && !strncasecmp(v, "message/", 8);
+		}
+		if (parts > FL_MAIL_MAX_PARTS || dashes > DASH_LINES_MAX)
+			return 1;
+		line = eol ? eol + 1 : end;
+	}
+	return 0;
+}
+
 int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		  struct fl_err *e)
 {
 	static const char *fallback[] = {"UTF-8", "windows-1251", NULL};
-	struct walk w = {a, out, 0, NULL, 0};
+	struct walk w = {a, out, 0, NULL, 0, 0};
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
@@ -389,6 +528,11 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 	if (n > FL_MAIL_MAX_BYTES)
 		return fl_err_set(e, FL_ETOOBIG, NULL, NULL, "the message is larger than %u bytes",
 				  FL_MAIL_MAX_BYTES);
+	if (too_many_parts(raw, n, a, &w.err))
+		return fl_err_set(e, FL_EINVAL, "message", "TooManyParts",
+				  "the message has more than %d MIME parts", FL_MAIL_MAX_PARTS);
+	if (w.err)
+		return w.err;
 	pthread_once(&once, init);
 	w.opts = g_mime_parser_options_new();
 	g_mime_parser_options_set_fallback_charsets(w.opts, fallback);

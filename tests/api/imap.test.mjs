@@ -115,6 +115,33 @@ it('what can never be a ticket is set aside, flagged, and the mailbox goes on', 
 	assert.match(await imap.keywords(), /FrontlineRefused/);
 });
 
+it('a message the parser fails on stays unseen and unmarked, and the mailbox goes on', async () => {
+	// a node whose parser children may add 4 MiB: a 2 MB message kills them
+	const box = await startImap();
+	const tight = await startServer({ env: { FRONTLINE_IMAP_POLL: '1',
+		FRONTLINE_MAIL_PARSE_MEMORY: '4', FRONTLINE_MAIL_PARSE_TIME: '3' } });
+	try {
+		const r = await tight.api('POST', '/api/v2/mail/mailboxes', { mailbox: {
+			url: box.url, username: IMAP_USER, password: IMAP_PASSWORD } });
+		assert.equal(r.status, 201, r.text);
+		await box.deliver('From: big@example.test\r\nSubject: Too big for this parser\r\n' +
+			'Message-ID: <big@x>\r\n\r\n' + `${'z'.repeat(70)}\r\n`.repeat(30_000));
+		await box.deliver('From: small@example.test\r\nSubject: Small\r\nMessage-ID: <small@x>\r\n' +
+			'Content-Type: text/plain; charset=utf-8\r\n\r\nTaken after the one that failed.\r\n');
+		await until('the small one taken', async () =>
+			(await tight.api('GET', '/api/v2/search?query=' + encodeURIComponent('"Taken after the one that failed"'))).json.results[0]);
+		// another poll or two: the big one is fetched again, and still never marked
+		await sleep(4000);
+		assert.match(tight.log, /left for the next poll: the mail parser/);
+		const flags = (await box.flags()).sort();
+		assert.deepEqual(flags, ['', 'Sa'], `flags: ${JSON.stringify(flags)}`);
+		await tight.stop();
+	} finally {
+		await tight.cleanup();
+		await box.cleanup();
+	}
+});
+
 it('a deleted mailbox is polled no more', async () => {
 	assert.equal((await srv.api('DELETE', `/api/v2/mail/mailboxes/${mailbox.id}`)).status, 204);
 	assert.deepEqual((await srv.api('GET', '/api/v2/mail/mailboxes')).json.mailboxes, []);

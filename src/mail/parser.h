@@ -1,0 +1,76 @@
+/* Parsing mail where a parser failure costs one message, never the server.
+ *
+ * fl_mail_parse (mail.h) runs GMime in the calling process: a hostile
+ * message can make it allocate hundreds of megabytes, and GLib aborts the
+ * whole process when an allocation fails. fl_mail_parse_isolated runs the
+ * same parser in a child process — this binary again (/proc/self/exe),
+ * with its hidden `mail-parse` command — under limits of its own: address
+ * space, CPU seconds, no files written, no core dumps, and a wall-clock
+ * deadline. The raw message goes to the child's standard input; the
+ * struct fl_mail comes back on its standard output in the format below,
+ * which the server decodes as the semi-trusted input it is.
+ *
+ * Before GMime builds a tree, fl_mail_parse counts the parts with a cheap
+ * scan of the raw bytes and refuses a message with more than
+ * FL_MAIL_MAX_PARTS (see mime.c for why refusing beats truncating). */
+#ifndef FL_MAIL_PARSER_H
+#define FL_MAIL_PARSER_H
+
+#include "core/str.h"
+#include "mail/mail.h"
+
+#define FL_MAIL_MAX_PARTS 1000 /* MIME parts in a message, forwarded ones included */
+/* bytes of decoded parts kept (files, text, forwarded .eml copies): what
+ * nested forwards could otherwise multiply */
+#define FL_MAIL_MAX_DECODED FL_MAIL_MAX_BYTES
+
+/* The limits of one parser child. Read from the environment on each call
+ * (the server's configuration layer knows nothing of them yet):
+ *   FRONTLINE_MAIL_PARSE_MEMORY  MiB of address space the child may add to
+ *                                what it maps at start (default 1024)
+ *   FRONTLINE_MAIL_PARSE_TIME    seconds of CPU and of wall clock (default 30)
+ *   FRONTLINE_MAIL_PARSE_JOBS    children at once (default 4); a message that
+ *                                finds them all busy for the whole deadline
+ *                                is a temporary failure */
+struct fl_mail_limits {
+	size_t memory_mb;
+	unsigned seconds;
+	unsigned jobs;
+};
+void fl_mail_limits_get(struct fl_mail_limits *l);
+
+/* fl_mail_parse in a child process: the same contract (strings and file
+ * bytes in a, FL_EINVAL or FL_ETOOBIG with e filled for a message that can
+ * never be taken), plus FL_EBUSY (e says why) when the child crashed, was
+ * killed by a limit, timed out, or answered something that does not
+ * decode: a temporary failure — the MTA or the next IMAP poll tries again.
+ * Reads the whole answer into one buffer the arena owns. */
+int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
+			   struct fl_err *e);
+
+/* The child's side: applies the limits given, reads a message on standard
+ * input, parses it, writes the answer on standard output. Returns the exit
+ * status (0 when an answer was written, parse failures included). */
+int fl_mail_parse_child(size_t memory_mb, unsigned seconds);
+
+/* The answer's format, version 1. All integers little-endian.
+ *   "FLM1"                         magic and version
+ *   i32 rc                         0, or the FL_E… code of fl_mail_parse
+ *   rc != 0: str field, str reason, str msg           (the struct fl_err)
+ *   rc == 0: the struct fl_mail, field by field in its declared order;
+ *            arrays as u32 count then the items; a file as str file_name,
+ *            str content_type, str content_id, str data
+ *   "END!"
+ * A str is u32 length then the bytes and a NUL (0xFFFFFFFF: NULL, no
+ * bytes). Encoding appends to b; FL_ETOOBIG past b's cap. */
+int fl_mail_encode(fl_buf *b, int rc, const struct fl_mail *m, const struct fl_err *e);
+/* Decodes n bytes at p written by fl_mail_encode. Strings point into p,
+ * which must stay alive and unchanged as long as *m is used. Every count,
+ * length and string is checked: FL_EMALFORMED for anything that is not a
+ * well-formed answer (a count over its array, a length past the end, a
+ * NUL inside a string, an address that fl_email_normalize refuses or
+ * would change, text that is not UTF-8, trailing bytes). Otherwise *rc
+ * is the child's result, and *m (rc == 0) or *e (rc != 0) what it said. */
+int fl_mail_decode(char *p, size_t n, int *rc, struct fl_mail *m, struct fl_err *e);
+
+#endif
