@@ -3,7 +3,9 @@
  * (mail/inbound.h), a new ticket in the group named by ?queue=NAME when
  * there is one. Admins only: it is an integration's endpoint.
  *   201 {"ticket_id", "created": true, …}   a new ticket
- *   200 {"ticket_id", "created": false, "duplicate": …, "suspicious": …}
+ *   200 {"ticket_id", "created": false, "duplicate": …, "suspicious": …,
+ *        "quarantined": …}   a comment, a redelivery, a bounce, or mail
+ *        from our own address kept in quarantine (ticket_id 0)
  *   422 what is not a message (no From address, garbage, over 1,000 MIME
  *       parts), 413 too large
  *   503 the parser's child process failed (crashed, over a limit): the
@@ -25,10 +27,11 @@ static int render(struct fl_req *r)
 {
 	struct fl_delivery *d = r->ctx;
 	return fl_req_reply(r, d->res.created ? 201 : 200,
-			    json_pack("{s:I, s:I, s:b, s:b, s:b}", "ticket_id",
+			    json_pack("{s:I, s:I, s:b, s:b, s:b, s:b}", "ticket_id",
 				      (json_int_t)d->res.ticket_id, "requester_id",
 				      (json_int_t)d->res.requester_id, "created", d->res.created,
-				      "duplicate", d->res.duplicate, "suspicious", d->res.suspicious));
+				      "duplicate", d->res.duplicate, "suspicious", d->res.suspicious,
+				      "quarantined", d->res.quarantined));
 }
 
 static int h_inbound(struct fl_req *r)
