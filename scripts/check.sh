@@ -121,7 +121,7 @@ fuzz() {
 		cp "$corpus"/* "$work"/ 2>/dev/null
 		echo "-- $fname for ${FUZZ_SECONDS}s"
 		# regression inputs first (every crash we ever found), then explore
-		"$target" -runs=0 tests/fuzz/regressions/"$tname" 2>/dev/null >/dev/null ||
+		"$target" -runs=0 -timeout=10 tests/fuzz/regressions/"$tname" 2>/dev/null >/dev/null ||
 			{ echo "$fname: a regression input fails again"; ok=1; }
 		if "$target" -max_total_time="$FUZZ_SECONDS" -timeout=5 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="tests/fuzz/regressions/$tname/" \
