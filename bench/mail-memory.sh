@@ -9,7 +9,7 @@
 # to compare: the in-process parser (a build of the commit before the
 # parser moved into a child process) and this one.
 #
-#   bench/mail-memory.sh [BIN]        (default build-rel/frontline)
+#   bench/mail-memory.sh [BIN]        (default build/frontline, what `make build` makes)
 #
 # Environment: PARTS=100000, AT_ONCE=4, ROUNDS=3. Prints one Markdown
 # table row: binary, status codes, VmHWM before, after, growth, time per
@@ -17,13 +17,13 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-BIN=${1:-build-rel/frontline}
+BIN=${1:-build/frontline}
 PARTS=${PARTS:-100000}
 AT_ONCE=${AT_ONCE:-4}
 ROUNDS=${ROUNDS:-3}
 
 die() { echo "mail-memory: $*" >&2; exit 2; }
-[ -x "$BIN" ] || die "$BIN not found (meson setup build-rel --buildtype=release && ninja -C build-rel)"
+[ -x "$BIN" ] || die "$BIN not found (make build)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/frontline-mailmem.XXXXXX")
 SRV=

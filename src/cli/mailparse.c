@@ -1,7 +1,7 @@
-/* frontline mail-parse: the hidden command the server runs for each
- * message it reads (mail/parser.h). Not for people: it reads a message on
- * standard input and writes the parsed mail, in the server's own binary
- * format, on standard output. */
+/* frontline mail-parse: the hidden command the server runs to parse the
+ * mail it reads (mail/parser.h). Not for people: it reads messages on
+ * standard input and writes each parsed mail, in the server's own binary
+ * format, on standard output, until its input ends. */
 #include <getopt.h>
 #include <stdio.h>
 

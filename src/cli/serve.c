@@ -17,6 +17,7 @@
 #include "jobs/jobs.h"
 #include "mail/imap.h"
 #include "mail/outbound.h"
+#include "mail/parser.h"
 #include "portal/site.h"
 #include "users/auth.h"
 
@@ -256,6 +257,7 @@ int fl_cmd_serve(int argc, char **argv)
 	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);
 	fl_jobs_free(jobs); /* after its current job */
+	fl_mail_parse_stop(); /* no message is being read now */
 	fl_store_free(store);
 	fl_hub_free(hub); /* the store no longer publishes */
 	fl_log("info", "stopped");

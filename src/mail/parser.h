@@ -5,10 +5,12 @@
  * whole process when an allocation fails. fl_mail_parse_isolated runs the
  * same parser in a child process — this binary again (/proc/self/exe),
  * with its hidden `mail-parse` command — under limits of its own: address
- * space, CPU seconds, no files written, no core dumps, and a wall-clock
- * deadline. The raw message goes to the child's standard input; the
- * struct fl_mail comes back on its standard output in the format below,
- * which the server decodes as the semi-trusted input it is.
+ * space, CPU seconds a message, no files written, no core dumps, and a
+ * wall-clock deadline. Children are kept for many messages (starting one
+ * costs more than parsing most mail) and replaced when one fails. The raw
+ * message goes to a child's standard input; the struct fl_mail comes back
+ * on its standard output in the format below, which the server decodes as
+ * the semi-trusted input it is.
  *
  * Before GMime builds a tree, fl_mail_parse counts the parts with a cheap
  * scan of the raw bytes and refuses a message with more than
@@ -29,9 +31,10 @@
  *   FRONTLINE_MAIL_PARSE_MEMORY  MiB of address space the child may add to
  *                                what it maps at start (default 1024)
  *   FRONTLINE_MAIL_PARSE_TIME    seconds of CPU and of wall clock (default 30)
- *   FRONTLINE_MAIL_PARSE_JOBS    children at once (default 4); a message that
+ *   FRONTLINE_MAIL_PARSE_JOBS    children at most (default 4); a message that
  *                                finds them all busy for the whole deadline
- *                                is a temporary failure */
+ *                                is a temporary failure
+ * A child started under other limits is replaced at its next message. */
 struct fl_mail_limits {
 	size_t memory_mb;
 	unsigned seconds;
@@ -48,9 +51,14 @@ void fl_mail_limits_get(struct fl_mail_limits *l);
 int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 			   struct fl_err *e);
 
-/* The child's side: applies the limits given, reads a message on standard
- * input, parses it, writes the answer on standard output. Returns the exit
- * status (0 when an answer was written, parse failures included). */
+/* Ends the idle parser children (at the server's stop). */
+void fl_mail_parse_stop(void);
+
+/* The child's side: applies the limits given, then, until its standard
+ * input ends, reads a message (its length as a u64, little-endian, then
+ * its bytes), parses it with `seconds` of CPU of its own, and writes the
+ * answer's length (u64) and the answer on standard output. Returns the
+ * exit status: 0 at a clean end, 1 on a broken request or a failed write. */
 int fl_mail_parse_child(size_t memory_mb, unsigned seconds);
 
 /* The answer's format, version 1. All integers little-endian.
