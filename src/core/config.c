@@ -134,16 +134,14 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 	} else if (!strcmp(key, "body_min_rate")) {
 		bad = parse_uint(v, 1, 1u << 30, &c->body_min_rate);
 	} else if (!strcmp(key, "public_url")) {
-		size_t len = strlen(v);
-		bad = (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) ||
-		      len >= sizeof c->public_url || strpbrk(v, "\"<>\\?#@") != NULL;
-		for (size_t i = 0; i < len; i++) /* printable ASCII: a host name in punycode */
-			bad |= v[i] <= ' ' || v[i] > '~';
+		char url[sizeof c->public_url];
+		bad = strlen(v) >= sizeof url;
 		if (!bad) {
-			memcpy(c->public_url, v, len + 1);
-			while (len > 0 && c->public_url[len - 1] == '/') /* no trailing slash */
-				c->public_url[--len] = 0;
+			memcpy(url, v, strlen(v) + 1);
+			bad = fl_url_base_normalize(url) != 0;
 		}
+		if (!bad)
+			memcpy(c->public_url, url, sizeof url);
 	} else {
 		return fl_err_set(e, FL_EINVAL, key, "Unknown", "unknown setting '%s'", key);
 	}

@@ -80,7 +80,8 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
  * ISO-8859-1, KOI8-R as windows-1251) is overruled by the candidate that
  * reads best: UTF-8, windows-1251, KOI8-U, KOI8-R, ISO-8859-5,
  * windows-1257, ISO-8859-13, ISO-8859-1. Never fails for want of a
- * charset: bytes nothing reads become U+FFFD. NULL only when out of memory. */
+ * charset: bytes nothing reads become U+FFFD, and so does a NUL (the text
+ * after it is kept). NULL only when out of memory. */
 char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a);
 
 /* The new text of a reply: text cut before the first line that starts

@@ -356,6 +356,54 @@ static void test_email_invalid(void **state)
 	}
 }
 
+/* ---- fl_url_base_normalize, the public_url setting ---------------------- */
+
+static void test_url_base(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} ok[] = {
+		{"https://help.example.com", "https://help.example.com"},
+		{"https://help.example.com///", "https://help.example.com"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080"},
+		{"https://example.com/desk/", "https://example.com/desk"},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"https://xn--80ak6aa92e.com", "https://xn--80ak6aa92e.com"},
+	};
+	/* each could put another host, or a header, in a link we mail */
+	static const char *const bad[] = {
+		"", "help.example.com", "ftp://example.com", "javascript:alert(1)",
+		"https://help.example.com@evil.example", "https://evil.example?x=https://help",
+		"https://evil.example#https://help", "https://", "http:///path", "https://:80",
+		"https://a b.example", "https://a.example\r\nX-Evil: 1", "https://a.example/\"x",
+		"https://a.example/<x>", "https://a.example\\@evil", "https://пример.укр",
+	};
+	struct fl_config c;
+	struct fl_err e = {0};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		char buf[300];
+		snprintf(buf, sizeof buf, "%s", ok[i].in);
+		if (fl_url_base_normalize(buf))
+			fail_msg("fl_url_base_normalize refused \"%s\"", ok[i].in);
+		assert_string_equal(buf, ok[i].out);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char buf[300];
+		snprintf(buf, sizeof buf, "%s", bad[i]);
+		if (fl_url_base_normalize(buf) != FL_EINVAL)
+			fail_msg("fl_url_base_normalize took \"%s\"", bad[i]);
+	}
+	/* the configuration key checks the same way */
+	fl_config_defaults(&c);
+	assert_int_equal(fl_config_set(&c, "public_url", "https://help.example.com/", &e), 0);
+	assert_string_equal(c.public_url, "https://help.example.com");
+	assert_int_equal(fl_config_set(&c, "public_url", "https://x@evil.example", &e), FL_EINVAL);
+	assert_string_equal(e.field, "public_url");
+	assert_string_equal(c.public_url, "https://help.example.com");
+}
+
 static void test_email_length(void **state)
 {
 	char *local;
@@ -1340,6 +1388,7 @@ int main(void)
 		cmocka_unit_test(test_email_valid),
 		cmocka_unit_test(test_email_invalid),
 		cmocka_unit_test(test_email_length),
+		cmocka_unit_test(test_url_base),
 		cmocka_unit_test(test_time_parse_dates),
 		cmocka_unit_test(test_time_parse_datetimes),
 		cmocka_unit_test(test_time_parse_invalid),
