@@ -209,6 +209,33 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	return rc;
 }
 
+/* The desk's mail settings (no relay: nothing is sent) and what the
+ * quarantine holds: a loop our own out-of-office rule made. */
+static int load_mail(fl_tx *tx, struct demo *d)
+{
+	json_t *mail = json_object_get(d->root, "mail"), *v, *q;
+	const char *key;
+	size_t i;
+	int rc = 0;
+
+	json_object_foreach(json_object_get(mail, "settings"), key, v) {
+		if (rc)
+			break;
+		rc = fl_store_setting_set(tx, key, json_string_value(v));
+	}
+	json_array_foreach(json_object_get(mail, "quarantine"), i, q) {
+		struct fl_quarantine row = {
+			.message_id = (char *)str(q, "message_id"), .sender = (char *)str(q, "from"),
+			.subject = (char *)str(q, "subject"), .body = (char *)str(q, "body"),
+			.reason = "from_own_address",
+			.created_at = fl_now() - 3600 * json_integer_value(json_object_get(q, "hours_ago"))};
+		if (rc)
+			break;
+		rc = fl_store_quarantine_add(tx, &row);
+	}
+	return rc;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -225,7 +252,9 @@ static int tx_demo(fl_tx *tx, void *arg)
 		return 0;
 	}
 	d->nkeys = 0;
-	rc = load_people(tx, d, &a);
+	rc = load_mail(tx, d);
+	if (!rc)
+		rc = load_people(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t) {
 		if (rc)

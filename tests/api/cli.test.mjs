@@ -114,6 +114,15 @@ describe('demo', () => {
 				{ email: agent, password: 'frontline-demo' }, { auth: null });
 			assert.equal(login.status, 200, login.text);
 			assert.equal(login.json.user.email, agent);
+			// the trust settings, and a loop kept out of the tickets
+			const mail = await srv.api('GET', '/api/v2/mail/settings');
+			assert.equal(mail.json.mail_settings.authserv_id, demo.mail.settings['mail.authserv_id']);
+			const q = await srv.api('GET', '/api/v2/mail/quarantine');
+			assert.equal(q.json.quarantined_mails.length, 1, q.text);
+			assert.equal(q.json.quarantined_mails[0].from, demo.mail.settings['mail.from']);
+			// the demo's own address is nobody's
+			const own = await srv.api('POST', '/api/v2/users', { user: { name: 'X', email: demo.mail.settings['mail.from'] } });
+			assert.equal(own.status, 422, own.text);
 		} finally {
 			if (srv)
 				await srv.stop();
