@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/err.h"
+#include "mail/mail.h"
 
 #define MAX_COMMENT_DEPTH 16
 
@@ -143,6 +144,7 @@ static void digits(struct cur *c)
  * and the properties up to the next ";". */
 static int resinfo(struct cur *c, struct fl_authres_result *r)
 {
+	struct fl_authres_prop spare;
 	char scratch[320];
 
 	if (keyword(c, r->method, sizeof r->method) || cfws(c))
@@ -169,15 +171,19 @@ static int resinfo(struct cur *c, struct fl_authres_result *r)
 			return 0;
 		if (keyword(c, ptype, sizeof ptype) || cfws(c))
 			return FL_EINVAL;
-		if (!strcmp(ptype, "reason") && at(c, '=')) { /* reasonspec: kept by no one */
+		if (at(c, '=')) {
+			/* reason=, and what some hosts add ("action=quarantine"):
+			 * read, kept by no one */
 			c->p++;
-			if (cfws(c) || value(c, scratch, sizeof scratch))
+			if (cfws(c) || pvalue(c, scratch, sizeof scratch))
 				return FL_EINVAL;
 			continue;
 		}
-		if (!at(c, '.') || r->nprops == FL_AUTHRES_MAX_PROPS)
+		if (!at(c, '.'))
 			return FL_EINVAL;
-		pp = &r->props[r->nprops];
+		/* past the limit a property is read into scratch and dropped:
+		 * the verdict reads the first ones (header.from, smtp.mailfrom …) */
+		pp = r->nprops < FL_AUTHRES_MAX_PROPS ? &r->props[r->nprops] : &spare;
 		memcpy(pp->ptype, ptype, sizeof ptype);
 		c->p++;
 		if (cfws(c) || keyword(c, pp->property, sizeof pp->property) || cfws(c) || !at(c, '='))
@@ -185,7 +191,8 @@ static int resinfo(struct cur *c, struct fl_authres_result *r)
 		c->p++;
 		if (cfws(c) || pvalue(c, pp->value, sizeof pp->value))
 			return FL_EINVAL;
-		r->nprops++;
+		if (pp != &spare)
+			r->nprops++;
 	}
 }
 
@@ -193,7 +200,12 @@ int fl_authres_parse(const char *z, size_t n, struct fl_authres *out)
 {
 	struct cur c = {z, z + n};
 
-	/* the header names its writer first */
+	out->authserv_id[0] = 0;
+	out->n = 0;
+	out->dropped = 0;
+	/* the header names its writer first (kept even when what follows does
+	 * not parse: a header of ours we cannot read is not a header of
+	 * someone else's) */
 	if (cfws(&c) || value(&c, out->authserv_id, sizeof out->authserv_id) || cfws(&c))
 		return FL_EINVAL;
 	digits(&c); /* authres-version */
@@ -213,8 +225,15 @@ int fl_authres_parse(const char *z, size_t n, struct fl_authres *out)
 		if (!out->n && !cfws(&none) && !keyword(&none, word, sizeof word) &&
 		    !strcmp(word, "none") && !cfws(&none) && none.p == none.end)
 			return 0;
-		if (out->n == FL_AUTHRES_MAX_RESULTS)
-			return FL_EINVAL;
+		if (out->n == FL_AUTHRES_MAX_RESULTS) {
+			/* read to its end, not kept, and said: the verdict will not
+			 * judge a header it could not keep whole */
+			struct fl_authres_result spare = {0};
+			if (resinfo(&c, &spare))
+				return FL_EINVAL;
+			out->dropped++;
+			continue;
+		}
 		memset(&out->r[out->n], 0, sizeof out->r[out->n]);
 		if (resinfo(&c, &out->r[out->n]))
 			return FL_EINVAL;
@@ -259,17 +278,27 @@ enum fl_mail_auth fl_authres_verdict(char *const *values, size_t n, const char *
 	const char *domain = from_email ? strrchr(from_email, '@') : NULL;
 	int dmarc_pass = 0, dmarc_fail = 0, dmarc_other = 0;
 	int spf_pass = 0, spf_aligned = 0, spf_fail = 0;
-	int dkim_pass = 0, dkim_aligned = 0, dkim_fail = 0;
+	int dkim_pass = 0, dkim_aligned = 0, dkim_fail = 0, unreadable = 0;
+	size_t ours = 0;
 
 	/* ~50 KiB: on the heap, not on a thread's stack; out of memory
 	 * trusts nothing */
 	if (!authserv_id || !*authserv_id || !domain || !(h = malloc(sizeof *h)))
 		return FL_MAIL_AUTH_UNKNOWN;
 	domain++;
-	for (size_t i = 0; i < n; i++) {
-		if (!values[i] || fl_authres_parse(values[i], strlen(values[i]), h) ||
-		    strcasecmp(h->authserv_id, authserv_id))
+	for (size_t i = 0; i < n && !unreadable; i++) {
+		int rc = values[i] ? fl_authres_parse(values[i], strlen(values[i]), h) : FL_EINVAL;
+		if (!values[i] || strcasecmp(h->authserv_id, authserv_id))
 			break; /* the trusted run ends at the first header not ours */
+		/* ours, but not read whole (broken, or more results than we
+		 * keep): whatever it said — a dmarc=fail among them — we cannot
+		 * tell, and an attacker who can make our host write something odd
+		 * (a strange MAIL FROM) must not turn a failure into "unknown" */
+		if (rc || h->dropped) {
+			unreadable = 1;
+			break;
+		}
+		ours++;
 		for (size_t k = 0; k < h->n; k++) {
 			const struct fl_authres_result *r = &h->r[k];
 			int pass = !strcmp(r->result, "pass"), fail = !strcmp(r->result, "fail");
@@ -293,7 +322,11 @@ enum fl_mail_auth fl_authres_verdict(char *const *values, size_t n, const char *
 		}
 	}
 	free(h);
-	if (dmarc_fail)
+	/* every header kept was ours: one more of ours, past the parser's
+	 * FL_MAIL_MAX_AUTHRES, may have said what these did not */
+	if (n == FL_MAIL_MAX_AUTHRES && ours == n)
+		unreadable = 1;
+	if (dmarc_fail || unreadable)
 		return FL_MAIL_AUTH_FAILED;
 	if (dmarc_pass)
 		return FL_MAIL_AUTH_VERIFIED;

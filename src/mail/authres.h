@@ -34,15 +34,20 @@ struct fl_authres {
 	char authserv_id[256]; /* as written, quotes removed */
 	struct fl_authres_result r[FL_AUTHRES_MAX_RESULTS];
 	size_t n;              /* 0 for "none" */
+	size_t dropped;        /* results past FL_AUTHRES_MAX_RESULTS, read and not kept */
 };
 
 /* Parses the value of one Authentication-Results header (RFC 8601 §2.2:
  * authserv-id [version] then "; none" or resinfo: "; method[/version] =
  * result [reason=value] ptype.property=value …", with CFWS — nested
  * comments in parentheses, quoted strings — anywhere between tokens).
- * Unknown methods and properties are kept; a header with more results or
- * properties than the limits, an overlong token or broken syntax is
- * FL_EINVAL as a whole (it then counts for nothing; out holds garbage). */
+ * Unknown methods and properties are kept, as many as the limits hold:
+ * properties past FL_AUTHRES_MAX_PROPS are read and dropped, results past
+ * FL_AUTHRES_MAX_RESULTS read and counted in dropped; a key=value without
+ * a ptype ("reason=", "action=quarantine") is read and not kept. An
+ * overlong token or broken syntax is FL_EINVAL; authserv_id is filled as
+ * soon as it is read (so a broken header is still known by its writer),
+ * the rest of out then holds garbage. */
 int fl_authres_parse(const char *z, size_t n, struct fl_authres *out);
 
 enum fl_mail_auth {
@@ -55,7 +60,10 @@ enum fl_mail_auth {
  * whose authserv-id is authserv_id (case-insensitive; NULL or "": none is
  * trusted, UNKNOWN) say about the mail From from_email:
  *   FAILED    a dmarc=fail about the From domain; or, with no DMARC
- *             verdict, spf=fail and dkim=fail with no pass of either
+ *             verdict, spf=fail and dkim=fail with no pass of either; or a
+ *             header of ours in the run that could not be read whole
+ *             (broken, or more results than kept): what it said cannot
+ *             be told, and it must not pass for "nothing said"
  *   VERIFIED  a dmarc=pass about the From domain; or, with no DMARC result
  *             (or dmarc=none), an spf=pass whose smtp.mailfrom or a
  *             dkim=pass whose header.d (or header.i) is the From domain or

@@ -362,6 +362,20 @@ static int automatic(GMimeMessage *msg)
 	return 0;
 }
 
+/* s with its folding undone in place (RFC 5322 section 2.2.3: a line
+ * break before white space is removed) and a trailing line break dropped. */
+static char *unfold(char *s)
+{
+	char *w = s;
+
+	for (const char *p = s; p && *p; p++)
+		if (*p != '\r' && *p != '\n')
+			*w++ = *p;
+	if (w)
+		*w = 0;
+	return s;
+}
+
 /* The Authentication-Results headers, in the order they appear. */
 static void auth_results(struct walk *w, GMimeMessage *msg)
 {
@@ -370,9 +384,12 @@ static void auth_results(struct walk *w, GMimeMessage *msg)
 
 	for (int i = 0; i < n && w->m->nauth_results < FL_MAIL_MAX_AUTHRES; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-		const char *v = g_mime_header_get_value(h);
+		/* the raw value: GMime's decoded one turns RFC 2047 encoded words
+		 * into text, and a sender who puts "=?us-ascii?q?x=3B_spf=3Dpass…?="
+		 * in his MAIL FROM would have our host's header say what he likes */
+		const char *v = g_mime_header_get_raw_value(h);
 		if (v && !strcasecmp(g_mime_header_get_name(h), "Authentication-Results"))
-			w->m->auth_results[w->m->nauth_results++] = copy(w->a, v, &w->err);
+			w->m->auth_results[w->m->nauth_results++] = unfold(copy(w->a, v, &w->err));
 	}
 }
 

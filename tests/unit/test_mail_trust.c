@@ -79,23 +79,34 @@ static void test_authres_parse(void **state)
 	assert_int_equal(g_ar.n, 0);
 	parses("mx.example.org; spf=pass;"); /* a trailing ";" */
 	assert_int_equal(g_ar.n, 1);
+	/* a key=value without a ptype (Microsoft's "action=…") is read, not kept */
+	parses("mx.example.org; dmarc=fail action=quarantine header.from=example.org; spf=pass smtp=x");
+	assert_int_equal(g_ar.n, 2);
+	assert_string_equal(g_ar.r[0].result, "fail");
+	assert_int_equal(g_ar.r[0].nprops, 1);
+	assert_string_equal(g_ar.r[0].props[0].value, "example.org");
+	assert_int_equal(g_ar.r[1].nprops, 0);
 
 	refused("");
 	refused("mx.example.org");                        /* no results at all */
 	refused("mx.example.org; spf");                   /* no result */
 	refused("mx.example.org; spf=pass (unterminated");
 	refused("mx.example.org; spf=pass smtp.mailfrom"); /* a property without a value */
-	refused("mx.example.org; spf=pass smtp=x");
 	refused("mx.example.org; none; spf=pass");
 	refused("mx.example.org; spf=pass junk");
 	refused("\"mx.example.org; spf=pass");
 	refused("mx.example.org; spf=pass smtp.mailfrom=a\x01" "b");
-	{ /* more results than we keep: the header counts for nothing */
+	{ /* more results than we keep: read to the end, and said */
 		char many[1024] = "mx.example.org";
 		for (int i = 0; i <= FL_AUTHRES_MAX_RESULTS; i++)
 			cat(many, sizeof many, "; dkim=pass");
-		refused(many);
+		parses(many);
+		assert_int_equal(g_ar.n, FL_AUTHRES_MAX_RESULTS);
+		assert_int_equal(g_ar.dropped, 1);
 	}
+	/* a header we cannot read is still known by its writer */
+	refused("mx.example.org; dmarc");
+	assert_string_equal(g_ar.authserv_id, "mx.example.org");
 	{ /* comments nested past any sense */
 		char deep[200] = "mx.example.org; spf=pass ";
 		for (int i = 0; i < 40; i++)
@@ -141,8 +152,28 @@ static void test_authres_verdict(void **state)
 	/* ... and below a foreign header it is never read */
 	assert_int_equal(verdict(MX, ALICE, 2, "relay.other.test; spf=none", MX "; dmarc=pass"),
 			 FL_MAIL_AUTH_UNKNOWN);
-	/* a header we cannot parse ends the trusted run too */
-	assert_int_equal(verdict(MX, ALICE, 2, MX "; dmarc", MX "; dmarc=pass"), FL_MAIL_AUTH_UNKNOWN);
+	/* a header of ours we cannot read whole is a failure, never "nothing
+	 * said": a sender who can make our host write something odd (a MAIL
+	 * FROM with a "(", 17 DKIM signatures) must not turn dmarc=fail into
+	 * unknown and so into a participant's reply */
+	assert_int_equal(verdict(MX, ALICE, 2, MX "; dmarc", MX "; dmarc=pass"), FL_MAIL_AUTH_FAILED);
+	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=a(b@customer.test; dmarc=fail"),
+			 FL_MAIL_AUTH_FAILED);
+	{
+		char many[1024] = MX;
+		for (int i = 0; i < FL_AUTHRES_MAX_RESULTS; i++)
+			cat(many, sizeof many, "; dkim=pass header.d=junk.test");
+		cat(many, sizeof many, "; dmarc=fail header.from=customer.test");
+		assert_int_equal(verdict(MX, ALICE, 1, many), FL_MAIL_AUTH_FAILED);
+	}
+	/* Microsoft's way of writing it */
+	assert_int_equal(verdict(MX, ALICE, 1, MX "; dmarc=fail action=quarantine header.from=customer.test"),
+			 FL_MAIL_AUTH_FAILED);
+	/* as many headers of ours as the parser keeps: one more may say fail */
+	assert_int_equal(verdict(MX, ALICE, FL_MAIL_MAX_AUTHRES, MX "; dmarc=pass", MX "; spf=none",
+				 MX "; spf=none", MX "; spf=none", MX "; spf=none", MX "; spf=none",
+				 MX "; spf=none", MX "; spf=none"),
+			 FL_MAIL_AUTH_FAILED);
 	/* a DMARC result about another From is not about this mail */
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; dmarc=pass header.from=evil.test"),
 			 FL_MAIL_AUTH_UNKNOWN);
@@ -176,6 +207,32 @@ static void test_authres_verdict(void **state)
 }
 
 /* ---- what goes out -------------------------------------------------------- */
+
+/* The public case a review found: a MAIL FROM whose local part is an RFC
+ * 2047 encoded word, copied by our host into its own header as written.
+ * Decoded, it read "spf=pass smtp.mailfrom=customer.test"; the header is
+ * kept raw, so it says only what our host wrote. */
+static void test_authres_raw(void **state)
+{
+	static const char raw[] =
+		"Authentication-Results: mx.shop.test;\r\n"
+		"  spf=pass smtp.mailfrom==?us-ascii?q?x=3B_spf=3Dpass_smtp.mailfrom=3Dcustomer.test=3B_x=3Dy?=@evil.test;\r\n"
+		"  dmarc=none header.from=customer.test\r\n"
+		"From: Alice <alice@customer.test>\r\nSubject: Re: [#1] refund\r\n\r\nhi\r\n";
+	struct fl_mail m;
+	struct fl_err e = {0};
+	fl_arena a;
+	(void)state;
+
+	fl_arena_init(&a, 0);
+	assert_int_equal(fl_mail_parse(raw, sizeof raw - 1, &a, &m, &e), 0);
+	assert_int_equal(m.nauth_results, 1);
+	assert_non_null(strstr(m.auth_results[0], "=?us-ascii?q?"));
+	assert_null(strpbrk(m.auth_results[0], "\r\n"));
+	assert_int_equal(fl_authres_verdict(m.auth_results, m.nauth_results, MX, m.from.email),
+			 FL_MAIL_AUTH_UNKNOWN);
+	fl_arena_free(&a);
+}
 
 static void test_smtp_refuses_commands(void **state)
 {
@@ -413,6 +470,7 @@ int main(void)
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_authres_parse),
 		cmocka_unit_test(test_authres_verdict),
+		cmocka_unit_test(test_authres_raw),
 		cmocka_unit_test(test_smtp_refuses_commands),
 		cmocka_unit_test(test_headers_we_write),
 		cmocka_unit_test(test_noreply),
