@@ -1,5 +1,6 @@
 #include "core/str.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,12 @@ void fl_hex(char *out, const unsigned char *p, size_t n)
 	out[2 * n] = 0;
 }
 
+/* RFC 5322 atext, and any byte of a UTF-8 sequence (RFC 6532). */
+static int atext(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
 int fl_email_normalize(char *z)
 {
 	size_t len = strlen(z), at = 0, nat = 0;
@@ -298,6 +305,27 @@ int fl_email_normalize(char *z)
 	}
 	if (nat != 1 || at == 0 || at == len - 1)
 		return FL_EINVAL;
+	/* RFC 5322 section 3.4.1 with RFC 6532's UTF-8: a dot-atom local part
+	 * (atext and dots), a domain of letters, digits, hyphens and dots (or
+	 * a bracketed literal of an address): nothing a mail program reads as
+	 * a comment, a group or a route, so the envelope and the header we
+	 * write name the same mailbox */
+	for (size_t i = 0; i < at; i++)
+		if (!atext((unsigned char)z[i]) && z[i] != '.')
+			return FL_EINVAL;
+	if (z[at + 1] == '[') {
+		if (z[len - 1] != ']')
+			return FL_EINVAL;
+		for (size_t i = at + 2; i < len - 1; i++)
+			if (!isalnum((unsigned char)z[i]) && z[i] != '.' && z[i] != ':')
+				return FL_EINVAL;
+	} else {
+		for (size_t i = at + 1; i < len; i++) {
+			unsigned char c = (unsigned char)z[i];
+			if (!isalnum(c) && c < 0x80 && c != '-' && c != '.' && c != '_')
+				return FL_EINVAL;
+		}
+	}
 	if (z[at + 1] != '[' && !strchr(z + at + 1, '.'))
 		return FL_EINVAL;
 	if (z[len - 1] == '.' || z[at + 1] == '.')

@@ -59,8 +59,10 @@ char *fl_buf_steal(fl_buf *b);
 void fl_buf_free(fl_buf *b);
 
 /* Normalizes an e-mail address in place (lower case, trimmed) and checks its
- * shape: valid UTF-8, one '@', a non-empty local part and a dotted or bracketed domain, no
- * spaces or control characters, at most 254 bytes. */
+ * shape: valid UTF-8, one '@', a non-empty local part of atext and dots
+ * (RFC 5322 section 3.4.1; UTF-8 allowed, RFC 6532), a dotted domain of
+ * letters, digits, hyphens and underscores or a bracketed address literal,
+ * no quotes, spaces, comments or control characters, at most 254 bytes. */
 int fl_email_normalize(char *z);
 
 /* Checks z as the base of links we send people — http:// or https://, a

@@ -344,6 +344,10 @@ static void test_email_invalid(void **state)
 		"a@", "a@.com", "a@example.", "a\x01@b.com", "<a@b.com>",
 		"a@b.com,c@d.com", "\"a\"@b.com", "a\\b@c.com", "a;b@c.com",
 		"a\n@b.com", "a@b.com\n", "ab", "a\x7f@b.com",
+		/* a comment, a group, a route: the envelope and the header would
+		 * name different mailboxes */
+		"a(b)@x.com", "a:b@x.com", "a[b]@x.com", "a@x(y).com", "a@x:25.com", "a@[1.2.3.4",
+		"a@b!c.com", "a@b*c.com",
 		"b\xff" "d@example.com", "\xc3@example.com", /* not UTF-8 */
 	};
 	(void)state;
