@@ -319,14 +319,18 @@ static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, stru
 /* The automatic mail message_id to email: may it go? Not to an address
  * nobody reads (fl_mail_noreply), not to one of ours, and not past the mail.auto_limit
  * setting's number (default 3) to one address in 24 hours, counted in the
- * store across every kind (ack, solved, sign-in) so that no loop or
- * flood makes us write to someone all day. */
+ * store across the notices about tickets (ack, solved) so that no loop or
+ * flood makes us write to someone all day. Sign-in links, which anyone may
+ * ask for any address, count apart (SIGNIN_LIMIT a day): a stranger asking
+ * three links must not use up a customer's acknowledgements. */
 struct auto_ok {
 	const char *email, *message_id;
+	int signin;
 	int ok;
 };
 
 #define AUTO_LIMIT 3
+#define SIGNIN_LIMIT 10
 
 static int tx_auto_ok(fl_tx *tx, void *arg)
 {
@@ -346,12 +350,17 @@ static int tx_auto_ok(fl_tx *tx, void *arg)
 	/* a user made before the address became ours: no loop to ourselves */
 	if ((rc = fl_store_mail_own_address(tx, q->email)) != FL_ENOTFOUND)
 		return rc;
+	if (q->signin) {
+		char key[300];
+		snprintf(key, sizeof key, "signin:%s", q->email);
+		return fl_store_mail_auto_take(tx, key, q->message_id, SIGNIN_LIMIT, fl_now(), &q->ok);
+	}
 	return fl_store_mail_auto_take(tx, q->email, q->message_id, limit, fl_now(), &q->ok);
 }
 
-static int auto_ok(fl_store *s, const char *email, const char *message_id, int *ok)
+static int auto_ok(fl_store *s, const char *email, const char *message_id, int signin, int *ok)
 {
-	struct auto_ok q = {email, message_id, 0};
+	struct auto_ok q = {email, message_id, signin, 0};
 	int rc;
 
 	*ok = 0;
@@ -419,7 +428,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	m.automatic = 1;
 	if (!text)
 		rc = FL_ENOMEM;
-	else if (!(rc = auto_ok(s, si.user.email, id, &ok)) && ok)
+	else if (!(rc = auto_ok(s, si.user.email, id, 1, &ok)) && ok)
 		rc = deliver(&si.o, &m, &a, e);
 	fl_arena_free(&a);
 	return rc;
@@ -486,7 +495,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	m.text = text ? text : "";
 	m.html = o.kind == FL_NOTICE_REPLY ? o.c.html_body : NULL;
 	m.automatic = o.kind != FL_NOTICE_REPLY;
-	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, &ok)) && ok))
+	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, 0, &ok)) && ok))
 		rc = deliver(&o, &m, &a, e);
 	/* replies to this message thread by its id */
 	if (!rc && (!m.automatic || ok)) {

@@ -76,6 +76,7 @@ static const struct table tables[] = {
 	{"magic_links", "id, user_id, selector, token_hash, created_at, expires_at, used_at",
 	 "iittiii", "id", 1, 1, 0},
 	{"mail_auto_sent", "email, message_id, sent_at", "tti", "email, message_id", 2, 0, 0},
+	{"mail_auto_address", "email, last_at", "ti", "email", 1, 0, 0},
 	{"mail_quarantine", "id, message_id, sender, subject, body, reason, created_at", "ittttti",
 	 "id", 1, 1, 0},
 };

@@ -59,9 +59,17 @@ int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, 
 int fl_store_mail_auto_take(fl_tx *tx, const char *email, const char *message_id, int64_t limit,
 			    int64_t now, int *taken)
 {
+	static const char serialize[] =
+		"INSERT INTO mail_auto_address (email, last_at)"
+		" VALUES (?, ?)"
+		" ON CONFLICT (email) DO UPDATE"
+		" SET last_at = excluded.last_at";
 	static const char purge[] =
 		"DELETE FROM mail_auto_sent"
 		" WHERE sent_at < ?";
+	static const char purge_addresses[] =
+		"DELETE FROM mail_auto_address"
+		" WHERE last_at < ?";
 	static const char mine[] =
 		"SELECT COUNT(*)"
 		" FROM mail_auto_sent"
@@ -79,7 +87,11 @@ int fl_store_mail_auto_take(fl_tx *tx, const char *email, const char *message_id
 	int rc;
 
 	*taken = 0;
-	if ((rc = fl_q_exec(tx, purge, "i", now - 2 * 86400)) ||
+	/* first the address's own row: a concurrent take for it on another
+	 * node conflicts here, not after both have counted */
+	if ((rc = fl_q_exec(tx, serialize, "ti", email, now)) ||
+	    (rc = fl_q_exec(tx, purge, "i", now - 2 * 86400)) ||
+	    (rc = fl_q_exec(tx, purge_addresses, "i", now - 2 * 86400)) ||
 	    (rc = fl_q_int(tx, mine, &n, "tt", email, message_id)))
 		return rc;
 	if (n) { /* a retry of a mail that took its place */

@@ -13,6 +13,15 @@ CREATE TABLE mail_auto_sent (
 );
 CREATE INDEX mail_auto_sent_time ON mail_auto_sent(sent_at);
 
+-- One row an address, written by every take before it counts: two nodes
+-- sending to one address at once both write this row, so on PostgreSQL the
+-- second transaction fails to serialize and is run again, and then counts
+-- the first one's mail (the count alone would let both through).
+CREATE TABLE mail_auto_address (
+	email      TEXT PRIMARY KEY,
+	last_at    BIGINT NOT NULL
+);
+
 -- Mail that is not taken: mail From one of our own addresses (a loop, or a
 -- forgery) is kept here for an admin to see (GET /api/v2/mail/quarantine),
 -- never made a ticket. A redelivery is known by its Message-ID.
