@@ -355,9 +355,17 @@ static size_t mapped_now(void)
 	return kb * 1024;
 }
 
+/* Sets a limit no looser than the one the server was started under
+ * (ulimit, systemd's Limit…=): an unprivileged process cannot raise a hard
+ * limit, and asking to makes setrlimit fail. */
 static int limit(int resource, rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl = {soft, hard};
+	struct rlimit now, rl;
+
+	if (getrlimit(resource, &now))
+		return -1;
+	rl.rlim_max = hard < now.rlim_max ? hard : now.rlim_max;
+	rl.rlim_cur = soft < rl.rlim_max ? soft : rl.rlim_max;
 	return setrlimit(resource, &rl);
 }
 
@@ -415,10 +423,14 @@ static int serve_one(unsigned seconds)
 		free(raw);
 		return -1;
 	}
-	/* this message's CPU: what the child used so far, plus its share */
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
-		limit(RLIMIT_CPU, (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1 + seconds),
-		      RLIM_INFINITY);
+	/* this message's CPU: what the child used so far, plus its share; a
+	 * child that cannot limit itself parses nothing */
+	if (getrusage(RUSAGE_SELF, &ru) ||
+	    limit(RLIMIT_CPU, (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1 + seconds),
+		  RLIM_INFINITY)) {
+		free(raw);
+		return -1;
+	}
 	fl_arena_init(&a, 0);
 	fl_buf_init(&out, ANSWER_MAX);
 	rc = fl_mail_parse(raw, n, &a, &m, &e);
@@ -486,8 +498,21 @@ struct parser {
 };
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_cv;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static struct parser pool[PARSERS_MAX];
+
+/* The condition waits on the monotonic clock, as the deadlines are: a
+ * step of the wall clock neither cuts nor stretches a wait. */
+static void pool_init(void)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool_cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
 
 /* A free slot of the first `jobs`, marked busy; NULL when none frees up
  * before the deadline. */
@@ -521,7 +546,7 @@ static void give_slot(struct parser *p)
 static int64_t ms_left(const struct timespec *deadline)
 {
 	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
@@ -677,7 +702,7 @@ void fl_mail_parse_stop(void)
 {
 	pthread_mutex_lock(&pool_mu);
 	for (size_t i = 0; i < PARSERS_MAX; i++)
-		if (pool[i].pid && !pool[i].busy)
+		if (!pool[i].busy && pool[i].pid)
 			stop(&pool[i]);
 	pthread_mutex_unlock(&pool_mu);
 }
@@ -715,11 +740,15 @@ int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mai
 		return fl_err_set(e, FL_ETOOBIG, NULL, NULL, "the message is larger than %u bytes",
 				  FL_MAIL_MAX_BYTES);
 	fl_mail_limits_get(&l);
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	pthread_once(&pool_once, pool_init);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += l.seconds;
 	if (!(p = take_slot(l.jobs, &deadline)))
 		return fl_err_set(e, FL_EBUSY, NULL, NULL,
 				  "all %u mail parsers stayed busy for %u s", l.jobs, l.seconds);
+	/* the parse has its whole time, however long it waited for a slot */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += l.seconds;
 	/* a parser that served its share, or was started under other limits,
 	 * makes way for a new one */
 	if (p->pid && (p->served >= PARSER_MESSAGES || p->memory_mb != l.memory_mb ||

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -339,6 +340,31 @@ static void test_child_killed(void **state)
 	fl_buf_free(&b);
 }
 
+/* A server started under a hard limit (ulimit -t, systemd's LimitCPU=)
+ * still parses mail: its children ask for no more than they may have.
+ * (Address space is the same code; a sanitizer build cannot run under a
+ * finite one.) */
+static void test_under_hard_limits(void **state)
+{
+	struct rlimit rl;
+	struct fl_mail m;
+	struct fl_err e = {0};
+	static const char msg[] = "From: a@example.test\r\nSubject: limits\r\n\r\nbody\r\n";
+	(void)state;
+
+	assert_int_equal(getrlimit(RLIMIT_CPU, &rl), 0);
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 100000) {
+		rl.rlim_max = 100000;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		assert_int_equal(setrlimit(RLIMIT_CPU, &rl), 0);
+	}
+	setenv("FRONTLINE_MAIL_PARSE_TIME", "29", 1); /* a new child, under this limit */
+	assert_int_equal(fl_mail_parse_isolated(msg, sizeof msg - 1, &g_a, &m, &e), 0);
+	assert_string_equal(m.subject, "limits");
+	unsetenv("FRONTLINE_MAIL_PARSE_TIME");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +375,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_defensive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_killed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_under_hard_limits, setup, teardown),
 	};
 	if (argc > 1 && !strcmp(argv[1], "mail-parse"))
 		return fl_cmd_mail_parse(argc - 1, argv + 1);
