@@ -221,6 +221,19 @@ describe('7. automatic mail, our own addresses, bounces', () => {
 		assert.equal(bad.status, 422);
 	});
 
+	it('sign-in links anyone may ask for count apart: three of them leave the customer\'s acknowledgement its place', async () => {
+		await deliver(eml({ from: 'dana@customer.test', id: 'dana0@customer.test', subject: 'First' }));
+		await smtp.waitFor((m) => m.headers.to === 'dana@customer.test' && /First/.test(m.headers.subject));
+		for (let i = 0; i < 3; i++) {
+			const r = await srv.api('POST', '/api/v2/portal/magic_link', { email: 'dana@customer.test' }, { auth: 'anonymous' });
+			assert.equal(r.status, 202, r.text);
+		}
+		await deliver(eml({ from: 'dana@customer.test', id: 'dana1@customer.test', subject: 'Second' }));
+		await smtp.waitFor((m) => m.headers.to === 'dana@customer.test' && /Second/.test(m.headers.subject));
+		const links = (await smtp.messages()).filter((m) => m.headers.to === 'dana@customer.test' && /signin#token=/.test(m.text));
+		assert.equal(links.length, 3);
+	});
+
 	it('mail From our own address or a mailbox\'s is quarantined: no ticket, no user, no mail', async () => {
 		const mb = await srv.api('POST', '/api/v2/mail/mailboxes', { mailbox: { url: 'imaps://imap.shop.test:993',
 			username: 'billing@shop.test', password: 'x' } });
