@@ -270,11 +270,13 @@ static int run_private(struct parse *p, const char *ct)
 		return rc;
 	}
 	/* the head fits the socket's buffer: written before anyone reads */
+	errno = 0;
 	w = write(sv[1], head, (size_t)len);
 	if (w != len)
-		close(sv[0]);
+		close(sv[0]); /* errno is still the write's: close succeeds */
 	/* MHD_add_connection closes the socket it could not take */
-	errno = 0;
+	else
+		errno = 0;
 	if (w != len || MHD_add_connection(d, sv[0], (struct sockaddr *)&sa, sizeof sa) != MHD_YES) {
 		int rc = shortage(errno);
 		close(sv[1]);

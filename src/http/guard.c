@@ -55,12 +55,16 @@ struct addr_count {
 	unsigned n;
 };
 
+/* A deadline no clock reaches, taken by cut() so that its connection's
+ * own thread, moving the deadline on at the same moment, learns it lost. */
+#define CUT UINT64_MAX
+
 struct fl_conn {
 	struct fl_guard *g;
 	struct fl_conn *prev, *next; /* the list, under the guard's lock */
 	struct addr_count *addr;     /* counted under; NULL when uncapped */
 	int fd;
-	_Atomic uint64_t deadline;   /* fl_mono_us; 0: none */
+	_Atomic uint64_t deadline;   /* fl_mono_us; 0: none; CUT: cut */
 	_Atomic int wait;            /* WAIT_* */
 	_Atomic int cut;             /* the reaper ended it */
 	uint64_t body_t0;            /* the connection's own thread only */
@@ -201,7 +205,7 @@ static void started(struct fl_guard *g, struct MHD_Connection *conn, void **ctx)
 		g->head->prev = c;
 	g->head = c;
 	if (over) {
-		atomic_store(&c->deadline, 0);
+		atomic_store(&c->deadline, CUT);
 		atomic_store(&c->cut, 1);
 		shutdown(c->fd, SHUT_RDWR);
 	}
@@ -228,6 +232,18 @@ static void closed(struct fl_guard *g, void **ctx)
 	*ctx = NULL;
 }
 
+/* Sets c's deadline to d (0: none), unless the reaper cut c first: 1 then. */
+static int set_deadline(struct fl_conn *c, uint64_t d)
+{
+	uint64_t old = atomic_load(&c->deadline);
+
+	do {
+		if (old == CUT)
+			return 1;
+	} while (!atomic_compare_exchange_weak(&c->deadline, &old, d));
+	return 0;
+}
+
 void fl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		     enum MHD_ConnectionNotificationCode code)
 {
@@ -237,40 +253,47 @@ void fl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 		closed(cls, socket_context);
 }
 
-void fl_guard_headers_in(struct MHD_Connection *conn)
+int fl_guard_headers_in(struct MHD_Connection *conn)
 {
 	struct fl_conn *c = conn_of(conn);
 
 	if (!c)
-		return;
+		return 0;
 	c->body_t0 = fl_mono_us();
 	atomic_store(&c->wait, WAIT_BODY);
-	atomic_store(&c->deadline, c->body_t0 + c->g->body_us);
+	return set_deadline(c, c->body_t0 + c->g->body_us);
 }
 
 void fl_guard_body_progress(struct MHD_Connection *conn, uint64_t received)
 {
 	struct fl_conn *c = conn_of(conn);
 
-	if (!c || atomic_load(&c->cut))
+	/* a body being dropped after its answer earns no more time */
+	if (!c || atomic_load(&c->wait) != WAIT_BODY)
 		return;
-	atomic_store(&c->deadline, c->body_t0 + c->g->body_us + received * 1000000u / c->g->min_rate);
+	set_deadline(c, c->body_t0 + c->g->body_us + received * 1000000u / c->g->min_rate);
 }
 
 void fl_guard_draining(struct MHD_Connection *conn)
 {
 	struct fl_conn *c = conn_of(conn);
-	if (c)
-		atomic_store(&c->wait, WAIT_DRAIN);
-}
 
-void fl_guard_working(struct MHD_Connection *conn)
-{
-	struct fl_conn *c = conn_of(conn);
 	if (!c)
 		return;
+	/* the rest of a refused body has header_timeout to end, whatever its
+	 * rate: a slot is not held for hours by an answer already given */
+	atomic_store(&c->wait, WAIT_DRAIN);
+	set_deadline(c, fl_mono_us() + c->g->header_us);
+}
+
+int fl_guard_working(struct MHD_Connection *conn)
+{
+	struct fl_conn *c = conn_of(conn);
+
+	if (!c)
+		return 0;
 	atomic_store(&c->wait, WAIT_NONE);
-	atomic_store(&c->deadline, 0);
+	return set_deadline(c, 0);
 }
 
 int fl_guard_answered(struct MHD_Connection *conn)
@@ -282,8 +305,7 @@ int fl_guard_answered(struct MHD_Connection *conn)
 	if (atomic_load(&c->cut))
 		return 1;
 	atomic_store(&c->wait, WAIT_HEADERS);
-	atomic_store(&c->deadline, fl_mono_us() + c->g->header_us);
-	return 0;
+	return set_deadline(c, fl_mono_us() + c->g->header_us);
 }
 
 /* RFC 9110 section 5.6.7: IMF-fixdate, in English whatever the locale. */
@@ -329,8 +351,9 @@ static void cut(struct fl_conn *c, uint64_t d)
 				   "\"description\":\"The request body came too slowly\"}";
 	uint64_t seen = d;
 
-	/* not if its thread moved it on (a new deadline, or none) meanwhile */
-	if (!atomic_compare_exchange_strong(&c->deadline, &seen, 0))
+	/* not if its thread moved it on (a new deadline, or none) meanwhile;
+	 * once taken, its thread learns it was cut (set_deadline) */
+	if (!atomic_compare_exchange_strong(&c->deadline, &seen, CUT))
 		return;
 	atomic_store(&c->cut, 1);
 	if (atomic_load(&c->wait) == WAIT_BODY)
@@ -351,7 +374,7 @@ static void *reaper(void *arg)
 		uint64_t now = fl_mono_us();
 		for (struct fl_conn *c = g->head; c; c = c->next) {
 			uint64_t d = atomic_load(&c->deadline);
-			if (d && now >= d)
+			if (d && d != CUT && now >= d)
 				cut(c, d);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);

@@ -54,14 +54,15 @@ void fl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 		     enum MHD_ConnectionNotificationCode code);
 /* What a connection waits for, told by its own thread: a body (from now:
  * the headers are in), so many body bytes received in all, an answer sent
- * on the socket while the rest of the body is read and dropped (a cut then
- * writes no 408), nothing (we are working: no deadline), and the answer
- * done (the next request's headers: returns 1 when the guard cut the
- * connection instead). */
-void fl_guard_headers_in(struct MHD_Connection *conn);
+ * on the socket while the rest of the body is read and dropped for at most
+ * header_timeout (a cut then writes no 408), nothing (we are working: no
+ * deadline), and the answer done (the next request's headers). Those that
+ * return int return 1 when the guard cut the connection first: the request
+ * must not run (its client got a 408, or a closed socket). */
+int fl_guard_headers_in(struct MHD_Connection *conn);
 void fl_guard_body_progress(struct MHD_Connection *conn, uint64_t received);
 void fl_guard_draining(struct MHD_Connection *conn);
-void fl_guard_working(struct MHD_Connection *conn);
+int fl_guard_working(struct MHD_Connection *conn);
 int fl_guard_answered(struct MHD_Connection *conn);
 /* Writes a whole answer with a JSON body on socket fd, without blocking,
  * closing the connection (Connection: close); -1 when it did not all fit

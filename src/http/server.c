@@ -180,7 +180,10 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 	 * header_timeout (guard.c): clients that read this (undici, Firefox)
 	 * do not send a request on a connection about to be cut */
 	char keep[32];
-	snprintf(keep, sizeof keep, "timeout=%u", r->config->header_timeout);
+	/* a second less than we wait: the client counts from when it read
+	 * the answer, we from when we sent it */
+	snprintf(keep, sizeof keep, "timeout=%u",
+		 r->config->header_timeout > 1 ? r->config->header_timeout - 1 : 1);
 	MHD_add_response_header(resp, "Keep-Alive", keep);
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
@@ -532,10 +535,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*con_cls = r;
 		srv->inflight++;
 		rc = framing(r, &body);
-		if (body)
-			fl_guard_headers_in(conn); /* the body's deadline runs from now */
-		else
-			fl_guard_working(conn);
+		/* the body's deadline runs from now; a request the guard cut a
+		 * moment ago does not run */
+		if (body ? fl_guard_headers_in(conn) : fl_guard_working(conn))
+			return MHD_NO;
 		if (rc) {
 			fl_req_header(r, "Connection", "close");
 			return respond_error(r, rc);
@@ -584,7 +587,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (r->priv->state == ANSWERED)
 		return MHD_NO; /* the body ended: close */
-	fl_guard_working(conn);
+	if (fl_guard_working(conn))
+		return MHD_NO; /* cut as its last bytes came: it was answered 408 */
 	if (r->priv->failed)
 		return respond_error(r, r->priv->failed);
 	if (r->priv->state == WAITING) {

@@ -155,12 +155,12 @@ describe('deadlines', () => {
 		assert.equal(end?.status, 201, end?.text);
 	});
 
-	it('an idle kept-alive connection is closed after header_timeout, as its answers say', async () => {
+	it('an idle kept-alive connection is closed after header_timeout; its answers ask clients for a second less', async () => {
 		const c = await connect();
 		c.send('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n');
 		await sleep(300);
 		assert.match(c.text(), /^HTTP\/1\.1 200/);
-		assert.match(c.text(), new RegExp(`\r\nKeep-Alive: timeout=${DEADLINE_S}\r\n`, 'i'));
+		assert.match(c.text(), new RegExp(`\r\nKeep-Alive: timeout=${DEADLINE_S - 1}\r\n`, 'i'));
 		const end = await within(c, DEADLINE_S * 1000 + 2000);
 		assert.ok(end, 'an idle connection was kept');
 		assert.ok(end.ms >= DEADLINE_S * 1000 - 200, `closed too early: ${end.ms} ms`);
@@ -196,6 +196,27 @@ describe('bodies and their framing', () => {
 		c.send(chunk('"}}}') + '0\r\n\r\n');
 		assert.ok(await within(c, 2000), 'the connection stayed open after the last chunk');
 		assert.equal(await ticketCount(), n);
+	});
+
+	it('the rest of a refused body has header_timeout to end, however fast it comes', async () => {
+		const c = await connect();
+		const chunk = (t) => `${Buffer.byteLength(t).toString(16)}\r\n${t}\r\n`;
+		c.send(`POST /api/v2/tickets HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\n` +
+			'Transfer-Encoding: chunked\r\n\r\n');
+		c.send(chunk('x'.repeat(3000)));
+		for (let i = 0; i < 20 && !/\r\n\r\n/.test(c.text()); i++)
+			await sleep(50);
+		assert.match(c.text(), /^HTTP\/1\.1 413 /);
+		const t0 = Date.now();
+		let open = true;
+		c.closed.then(() => { open = false; });
+		// 1,300 B/s, well above body_min_rate: it once kept the slot for 8× the limit
+		while (open && Date.now() - t0 < 6000) {
+			c.send(chunk('y'.repeat(400)));
+			await sleep(300);
+		}
+		assert.ok(!open, 'the drain was never cut');
+		assert.ok(Date.now() - t0 < DEADLINE_S * 1000 + 1500, `cut after ${Date.now() - t0} ms`);
 	});
 
 	for (const te of ['chunked, identity', 'gzip, chunked', 'gzip', 'identity'])
