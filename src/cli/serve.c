@@ -124,6 +124,8 @@ static int site_url(fl_store *store, const struct fl_config *cfg, unsigned port)
 	if (!rc)
 		fl_log("info", "links in mail point to %s (public_url; an admin changes it in the "
 		       "workspace, an operator with public_url in the configuration)", si.url);
+	if (!rc && (strstr(si.url, "//0.0.0.0") || strstr(si.url, "//[::]")))
+		fl_log("warn", "%s is no address a customer can open: set public_url", si.url);
 	fl_arena_free(&si.a);
 	return rc;
 }
