@@ -20,7 +20,7 @@ static const struct {
 	[-FL_EINVAL] = {422, "RecordInvalid", "Record validation errors"},
 	[-FL_ERATE] = {429, "TooManyRequests", "Too many requests; retry later"},
 	[-FL_ENOMEM] = {503, "ServiceUnavailable", "Out of memory; retry later"},
-	[-FL_EIO] = {500, "InternalError", "Storage failure"},
+	[-FL_EIO] = {503, "ServiceUnavailable", "Storage failure; retry later"},
 	[-FL_EBUSY] = {503, "ServiceUnavailable", "The service is busy; retry later"},
 	[-FL_EINTERNAL] = {500, "InternalError", "Internal error"},
 	[-FL_EMEDIA] = {415, "UnsupportedMediaType", "Send the body as application/json"},

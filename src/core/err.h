@@ -22,7 +22,7 @@ enum {
 	FL_EINVAL = -8,     /* 422: a field that does not validate */
 	FL_ERATE = -9,      /* 429 */
 	FL_ENOMEM = -10,    /* 503: out of memory, for now */
-	FL_EIO = -11,       /* 500: storage failed */
+	FL_EIO = -11,       /* 503: storage failed (a fenced store is FL_EFENCED) */
 	FL_EBUSY = -12,     /* 503: storage busy beyond retries, or shutting down */
 	FL_EINTERNAL = -13, /* 500: a bug */
 	FL_EMEDIA = -14,    /* 415: a body that is not JSON */

@@ -1336,7 +1336,7 @@ static void test_err(void **state)
 	assert_int_equal(fl_err_http_status(FL_EINVAL), 422);
 	assert_int_equal(fl_err_http_status(FL_ERATE), 429);
 	assert_int_equal(fl_err_http_status(FL_EBUSY), 503);
-	assert_int_equal(fl_err_http_status(FL_EIO), 500);
+	assert_int_equal(fl_err_http_status(FL_EIO), 503);
 	/* out of memory passes: 503, as a full disk (507) and a fenced store do */
 	assert_int_equal(fl_err_http_status(FL_ENOMEM), 503);
 	assert_int_equal(fl_err_http_status(FL_ENOSPC), 507);
