@@ -210,6 +210,8 @@ int fl_cmd_serve(int argc, char **argv)
 	}
 	if (fl_cli_config(&cfg, &flags))
 		return 1;
+	fl_mail_parse_configure(&(struct fl_mail_limits){cfg.mail_parse_memory, cfg.mail_parse_time,
+							 cfg.mail_parse_jobs});
 	fl_log_quiet(!cfg.log_requests);
 
 	/* signals are taken by sigwait below, not by handlers in any thread */

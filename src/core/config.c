@@ -35,6 +35,9 @@ void fl_config_defaults(struct fl_config *c)
 	c->header_timeout = 20;
 	c->body_timeout = 20;
 	c->body_min_rate = 500;
+	c->mail_parse_memory = 1024;
+	c->mail_parse_time = 30;
+	c->mail_parse_jobs = 4;
 }
 
 static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
@@ -133,6 +136,12 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 		bad = parse_uint(v, 1, 3600, &c->body_timeout);
 	} else if (!strcmp(key, "body_min_rate")) {
 		bad = parse_uint(v, 1, 1u << 30, &c->body_min_rate);
+	} else if (!strcmp(key, "mail_parse_memory")) {
+		bad = parse_uint(v, 16, 1u << 20, &c->mail_parse_memory);
+	} else if (!strcmp(key, "mail_parse_time")) {
+		bad = parse_uint(v, 1, 3600, &c->mail_parse_time);
+	} else if (!strcmp(key, "mail_parse_jobs")) {
+		bad = parse_uint(v, 1, 256, &c->mail_parse_jobs);
 	} else if (!strcmp(key, "public_url")) {
 		char url[sizeof c->public_url];
 		bad = strlen(v) >= sizeof url;
@@ -211,7 +220,8 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "db", "db_pool", "db_writers", "job_lease", "attachments",
 				     "attachment_limit", "imap_poll", "web_dir",
 				     "connections_per_address", "header_timeout", "body_timeout",
-				     "body_min_rate"};
+				     "body_min_rate", "mail_parse_memory", "mail_parse_time",
+				     "mail_parse_jobs"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];
 		size_t k;

@@ -6,7 +6,8 @@
  * log_requests, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
  * attachment_limit, imap_poll, web_dir, connections_per_address,
- * header_timeout, body_timeout, body_min_rate); the environment variable for a
+ * header_timeout, body_timeout, body_min_rate, mail_parse_memory,
+ * mail_parse_time, mail_parse_jobs); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
 #ifndef FL_CORE_CONFIG_H
 #define FL_CORE_CONFIG_H
@@ -41,6 +42,10 @@ struct fl_config {
 	unsigned body_timeout;      /* seconds for a request body, plus one for each
 				     * body_min_rate bytes received */
 	unsigned body_min_rate;     /* bytes a second a body must keep up, on average */
+	/* the mail parser's children (src/mail/parser.h) */
+	unsigned mail_parse_memory; /* MiB of address space a child may add */
+	unsigned mail_parse_time;   /* seconds of CPU and of wall clock for one message */
+	unsigned mail_parse_jobs;   /* children at most */
 };
 
 void fl_config_defaults(struct fl_config *c);

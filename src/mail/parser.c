@@ -29,6 +29,7 @@ extern char **environ;
  * text and HTML grown by their conversion to UTF-8 (3 bytes for one at
  * worst): four times the largest message is room for every real one. */
 #define ANSWER_MAX (4 * (size_t)FL_MAIL_MAX_BYTES)
+#define PARSERS_MAX 256 /* children at most, whatever the configuration says */
 
 /* ---- the format ------------------------------------------------------ */
 
@@ -328,11 +329,20 @@ static unsigned env_unsigned(const char *name, unsigned fallback, unsigned max)
 	return (unsigned)x;
 }
 
+/* The server's configuration (set once at its start, before any mail). */
+static struct fl_mail_limits configured = {1024, 30, 4};
+
+void fl_mail_parse_configure(const struct fl_mail_limits *l)
+{
+	configured = *l;
+}
+
 void fl_mail_limits_get(struct fl_mail_limits *l)
 {
-	l->memory_mb = env_unsigned("FRONTLINE_MAIL_PARSE_MEMORY", 1024, 1 << 20);
-	l->seconds = env_unsigned("FRONTLINE_MAIL_PARSE_TIME", 30, 3600);
-	l->jobs = env_unsigned("FRONTLINE_MAIL_PARSE_JOBS", 4, 256);
+	l->memory_mb = env_unsigned("FRONTLINE_MAIL_PARSE_MEMORY", (unsigned)configured.memory_mb,
+				    1 << 20);
+	l->seconds = env_unsigned("FRONTLINE_MAIL_PARSE_TIME", configured.seconds, 3600);
+	l->jobs = env_unsigned("FRONTLINE_MAIL_PARSE_JOBS", configured.jobs, PARSERS_MAX);
 }
 
 /* ---- the child ----------------------------------------------------------- */
@@ -486,7 +496,6 @@ int fl_mail_parse_child(size_t memory_mb, unsigned seconds)
  * taken (busy) for one message at a time; the lock guards the table only,
  * never an exchange. */
 #define PARSER_MESSAGES 1000
-#define PARSERS_MAX 256
 
 struct parser {
 	pid_t pid; /* 0: none running */

@@ -26,20 +26,23 @@
  * nested forwards could otherwise multiply */
 #define FL_MAIL_MAX_DECODED FL_MAIL_MAX_BYTES
 
-/* The limits of one parser child. Read from the environment on each call
- * (the server's configuration layer knows nothing of them yet):
- *   FRONTLINE_MAIL_PARSE_MEMORY  MiB of address space the child may add to
- *                                what it maps at start (default 1024)
- *   FRONTLINE_MAIL_PARSE_TIME    seconds of CPU and of wall clock (default 30)
- *   FRONTLINE_MAIL_PARSE_JOBS    children at most (default 4); a message that
- *                                finds them all busy for the whole deadline
- *                                is a temporary failure
+/* The limits of the parser children: the server's configuration
+ * (mail_parse_memory, mail_parse_time, mail_parse_jobs, given to
+ * fl_mail_parse_configure at its start), which the environment read at
+ * each message overrides (FRONTLINE_MAIL_PARSE_MEMORY, _TIME, _JOBS, as
+ * the configuration layer names them; tests change them on the fly):
+ *   memory_mb  MiB of address space a child may add to what it maps at
+ *              start (default 1024)
+ *   seconds    seconds of CPU and of wall clock for one message (default 30)
+ *   jobs       children at most (default 4); a message that finds them all
+ *              busy for the whole deadline is a temporary failure
  * A child started under other limits is replaced at its next message. */
 struct fl_mail_limits {
 	size_t memory_mb;
 	unsigned seconds;
 	unsigned jobs;
 };
+void fl_mail_parse_configure(const struct fl_mail_limits *l);
 void fl_mail_limits_get(struct fl_mail_limits *l);
 
 /* fl_mail_parse in a child process: the same contract (strings and file

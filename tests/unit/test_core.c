@@ -406,6 +406,12 @@ static void test_url_base(void **state)
 	assert_int_equal(fl_config_set(&c, "public_url", "https://x@evil.example", &e), FL_EINVAL);
 	assert_string_equal(e.field, "public_url");
 	assert_string_equal(c.public_url, "https://help.example.com");
+	/* the mail parser's limits are settings too */
+	assert_int_equal(c.mail_parse_memory, 1024);
+	assert_int_equal(fl_config_set(&c, "mail_parse_memory", "256", &e), 0);
+	assert_int_equal(c.mail_parse_memory, 256);
+	assert_int_equal(fl_config_set(&c, "mail_parse_jobs", "0", &e), FL_EINVAL);
+	assert_int_equal(fl_config_set(&c, "mail_parse_time", "86400", &e), FL_EINVAL);
 }
 
 static void test_email_length(void **state)
