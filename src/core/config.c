@@ -137,7 +137,7 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v,
 	} else if (!strcmp(key, "body_min_rate")) {
 		bad = parse_uint(v, 1, 1u << 30, &c->body_min_rate);
 	} else if (!strcmp(key, "mail_parse_memory")) {
-		bad = parse_uint(v, 16, 1u << 20, &c->mail_parse_memory);
+		bad = parse_uint(v, 1, 1u << 20, &c->mail_parse_memory);
 	} else if (!strcmp(key, "mail_parse_time")) {
 		bad = parse_uint(v, 1, 3600, &c->mail_parse_time);
 	} else if (!strcmp(key, "mail_parse_jobs")) {
