@@ -452,10 +452,11 @@ static int serve_one(unsigned seconds)
 	} else {
 		rc = 0;
 	}
-	for (size_t i = 0, k = out.n - 8; i < 8; i++, k >>= 8)
-		out.p[i] = (char)(k & 0xff);
-	if (!rc)
+	if (!rc) {
+		for (size_t i = 0, k = out.n - 8; i < 8; i++, k >>= 8)
+			out.p[i] = (char)(k & 0xff);
 		rc = write_all(1, out.p, out.n);
+	}
 	fl_buf_free(&out);
 	fl_arena_free(&a);
 	free(raw);
