@@ -198,14 +198,16 @@ int fl_buf_addf(fl_buf *b, const char *fmt, ...)
 	return rc;
 }
 
-/* Whether p starts with a bidirectional embedding, override or isolate in
- * UTF-8: U+202A–U+202E (E2 80 AA–AE), U+2066–U+2069 (E2 81 A6–A9). */
-static int bidi_control(const char *p, size_t n)
+size_t fl_utf8_bidi_control(const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	return n >= 3 && u[0] == 0xe2 &&
-	       ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
-		(u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9));
+
+	if (n < 3 || u[0] != 0xe2)
+		return 0;
+	if ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+	    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))
+		return 3;
+	return 0;
 }
 
 int fl_buf_add_html(fl_buf *b, const char *p, size_t n)
@@ -215,7 +217,7 @@ int fl_buf_add_html(fl_buf *b, const char *p, size_t n)
 
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *rep;
-		if (bidi_control(p + i, n - i)) {
+		if (fl_utf8_bidi_control(p + i, n - i)) {
 			/* dropped: it would turn the page's text around it */
 			rc = fl_buf_add(b, p + start, i - start);
 			start = i + 3;

@@ -48,6 +48,11 @@ int fl_buf_addc(fl_buf *b, char c);
 int fl_buf_addf(fl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int fl_buf_vaddf(fl_buf *b, const char *fmt, va_list ap);
+/* The length of the bidirectional embedding, override or isolate that p
+ * (n bytes) starts with in UTF-8 — U+202A–U+202E, U+2066–U+2069, 3 bytes —
+ * or 0: what turns the text around it when it is shown. */
+size_t fl_utf8_bidi_control(const char *p, size_t n);
+
 /* Appends z with &, <, >, " and ' escaped for HTML text and attributes,
  * and without bidirectional embeddings, overrides and isolates (U+202A–
  * U+202E, U+2066–U+2069), which would turn the page's text around them. */

@@ -80,25 +80,11 @@ int fl_mail_noreply(const char *email)
 	return 0;
 }
 
-/* Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069):
- * in a subject or a name they make "[#12] moc.elgoog" read as something
- * else, and a mail client shows them as they are. Returns the length of
- * the one at p, or 0. */
-static size_t bidi_override(const unsigned char *p)
-{
-	if (p[0] != 0xE2)
-		return 0;
-	if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
-		return 3;
-	if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
-		return 3;
-	return 0;
-}
-
 /* z as header text: each run of CR, LF and other control characters one
  * space (a raw line end would start a header of the writer's choosing;
- * GMime folds, but writes what it is given), bidi overrides dropped, the
- * rest kept. z itself when nothing changes, else a copy in a; NULL when out
+ * GMime folds, but writes what it is given), bidi overrides dropped (in a
+ * subject or a name they make "[#12] moc.elgoog" read as something else,
+ * and a mail client shows them as they are), the rest kept. z itself when nothing changes, else a copy in a; NULL when out
  * of memory. */
 static const char *header_text(const char *z, fl_arena *a)
 {
@@ -110,14 +96,14 @@ static const char *header_text(const char *z, fl_arena *a)
 		return NULL;
 	n = strlen(z);
 	for (size_t i = 0; i < n; i++)
-		if (p[i] < ' ' || p[i] == 0x7f || bidi_override(p + i))
+		if (p[i] < ' ' || p[i] == 0x7f || fl_utf8_bidi_control(z + i, n - i))
 			goto copy;
 	return z;
 copy:
 	if (!(out = fl_arena_alloc(a, n + 1)))
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		size_t skip = bidi_override(p + i);
+		size_t skip = fl_utf8_bidi_control(z + i, n - i);
 		if (skip) {
 			i += skip;
 		} else if (p[i] < ' ' || p[i] == 0x7f) {

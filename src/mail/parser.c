@@ -320,29 +320,14 @@ int fl_mail_decode(char *p, size_t n, int *rc, struct fl_mail *m, struct fl_err 
 
 /* ---- the limits -------------------------------------------------------- */
 
-static unsigned env_unsigned(const char *name, unsigned fallback, unsigned max)
-{
-	const char *v = getenv(name);
-	int64_t x;
-	if (!v || fl_str_to_i64(fl_str_c(v), &x) || x < 1 || x > (int64_t)max)
-		return fallback;
-	return (unsigned)x;
-}
-
-/* The server's configuration (set once at its start, before any mail). */
+/* The server's configuration (set at its start, before any mail). */
 static struct fl_mail_limits configured = {1024, 30, 4};
 
 void fl_mail_parse_configure(const struct fl_mail_limits *l)
 {
 	configured = *l;
-}
-
-void fl_mail_limits_get(struct fl_mail_limits *l)
-{
-	l->memory_mb = env_unsigned("FRONTLINE_MAIL_PARSE_MEMORY", (unsigned)configured.memory_mb,
-				    1 << 20);
-	l->seconds = env_unsigned("FRONTLINE_MAIL_PARSE_TIME", configured.seconds, 3600);
-	l->jobs = env_unsigned("FRONTLINE_MAIL_PARSE_JOBS", configured.jobs, PARSERS_MAX);
+	if (configured.jobs > PARSERS_MAX)
+		configured.jobs = PARSERS_MAX;
 }
 
 /* ---- the child ----------------------------------------------------------- */
@@ -749,7 +734,7 @@ int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mai
 	if (n > FL_MAIL_MAX_BYTES)
 		return fl_err_set(e, FL_ETOOBIG, NULL, NULL, "the message is larger than %u bytes",
 				  FL_MAIL_MAX_BYTES);
-	fl_mail_limits_get(&l);
+	l = configured;
 	pthread_once(&pool_once, pool_init);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += l.seconds;

@@ -26,16 +26,15 @@
  * nested forwards could otherwise multiply */
 #define FL_MAIL_MAX_DECODED FL_MAIL_MAX_BYTES
 
-/* The limits of the parser children: the server's configuration
- * (mail_parse_memory, mail_parse_time, mail_parse_jobs, given to
- * fl_mail_parse_configure at its start), which the environment read at
- * each message overrides (FRONTLINE_MAIL_PARSE_MEMORY, _TIME, _JOBS, as
- * the configuration layer names them; tests change them on the fly):
+/* The limits of the parser children, from the server's configuration
+ * (mail_parse_memory, mail_parse_time, mail_parse_jobs: docs/operations.md),
+ * given at its start:
  *   memory_mb  MiB of address space a child may add to what it maps at
  *              start (default 1024)
  *   seconds    seconds of CPU and of wall clock for one message (default 30)
- *   jobs       children at most (default 4); a message that finds them all
- *              busy for the whole deadline is a temporary failure
+ *   jobs       children at most (default 4, 256 at most); a message that
+ *              finds them all busy for the whole deadline is a temporary
+ *              failure
  * A child started under other limits is replaced at its next message. */
 struct fl_mail_limits {
 	size_t memory_mb;
@@ -43,7 +42,6 @@ struct fl_mail_limits {
 	unsigned jobs;
 };
 void fl_mail_parse_configure(const struct fl_mail_limits *l);
-void fl_mail_limits_get(struct fl_mail_limits *l);
 
 /* fl_mail_parse in a child process: the same contract (strings and file
  * bytes in a, FL_EINVAL or FL_ETOOBIG with e filled for a message that can

@@ -22,6 +22,7 @@
 #include "mail/parser.h"
 
 static fl_arena g_a;
+static const struct fl_mail_limits DEFAULT_LIMITS = {1024, 30, 4};
 
 static int setup(void **state)
 {
@@ -34,7 +35,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	fl_arena_free(&g_a);
-	unsetenv("FRONTLINE_MAIL_PARSE_MEMORY");
+	fl_mail_parse_configure(&DEFAULT_LIMITS);
 	return 0;
 }
 
@@ -331,10 +332,10 @@ static void test_child_killed(void **state)
 	add(&b, "From: big@example.test\r\nSubject: big\r\n\r\n");
 	for (int i = 0; i < 30000; i++)
 		add(&b, "%070d\r\n", i);
-	setenv("FRONTLINE_MAIL_PARSE_MEMORY", "1", 1);
+	fl_mail_parse_configure(&(struct fl_mail_limits){1, 30, 4});
 	assert_int_equal(fl_mail_parse_isolated(b.p, b.n, &g_a, &m, &e), FL_EBUSY);
 	assert_non_null(strstr(e.msg, "mail parser"));
-	unsetenv("FRONTLINE_MAIL_PARSE_MEMORY");
+	fl_mail_parse_configure(&DEFAULT_LIMITS);
 	assert_int_equal(fl_mail_parse_isolated(b.p, b.n, &g_a, &m, &e), 0);
 	assert_string_equal(m.from.email, "big@example.test");
 	fl_buf_free(&b);
@@ -359,10 +360,11 @@ static void test_under_hard_limits(void **state)
 			rl.rlim_cur = rl.rlim_max;
 		assert_int_equal(setrlimit(RLIMIT_CPU, &rl), 0);
 	}
-	setenv("FRONTLINE_MAIL_PARSE_TIME", "29", 1); /* a new child, under this limit */
+	/* a new child, under this limit */
+	fl_mail_parse_configure(&(struct fl_mail_limits){1024, 29, 4});
 	assert_int_equal(fl_mail_parse_isolated(msg, sizeof msg - 1, &g_a, &m, &e), 0);
 	assert_string_equal(m.subject, "limits");
-	unsetenv("FRONTLINE_MAIL_PARSE_TIME");
+	fl_mail_parse_configure(&DEFAULT_LIMITS);
 }
 
 int main(int argc, char **argv)
