@@ -7,6 +7,8 @@
 
 #include "core/str.h"
 #include "core/time.h"
+#include "store/attachments.h"
+#include "store/jobs.h"
 #include "store/store.h"
 
 int fl_attachment_name(const char *name, char *out, size_t cap, struct fl_err *e)

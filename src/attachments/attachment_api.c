@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/time.h"
+#include "store/attachments.h"
 #include "tickets/ticket.h"
 #include "users/auth.h"
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/users.h"
 #include "users/auth.h"
 
 void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value)

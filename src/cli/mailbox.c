@@ -6,6 +6,8 @@
 
 #include "cli/cli.h"
 #include "core/time.h"
+#include "store/mail.h"
+#include "store/users.h"
 
 static void usage(FILE *f)
 {

@@ -8,10 +8,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "attachments/attachment.h"
 #include "cli/cli.h"
 #include "core/input.h"
-#include "core/str.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"

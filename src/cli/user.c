@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/users.h"
 #include "users/auth.h"
 
 static void user_usage(FILE *f)

@@ -10,6 +10,9 @@
 #include "core/embed.h"
 #include "core/progress.h"
 #include "core/time.h"
+#include "store/mail.h"
+#include "store/settings.h"
+#include "store/users.h"
 #include "tickets/ticket.h"
 
 #define DEMO_PASSWORD "frontline-demo"

@@ -14,6 +14,7 @@
 #include "core/limit.h"
 #include "core/time.h"
 #include "http/http_int.h"
+#include "store/users.h"
 #include "users/auth.h"
 
 #define RL_SLOTS 4096

@@ -15,6 +15,8 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "http/http_int.h"
+#include "store/jobs.h"
+#include "store/users.h"
 
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
 			       413, 422, 429, 499, 500, 503, 507};

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/time.h"
+#include "store/jobs.h"
 
 #define MAX_KINDS 32
 /* A claim lasts this long; a job still running then may be taken by

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/jobs.h"
 #include "store/store.h"
 
 /* A kind's function: 0 when the job is done, else a negative code with e

@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "http/http.h"
+#include "store/jobs.h"
 #include "store/store.h"
 
 static const char *const states[] = {"queued", "running", "done", "dead"};

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "mail/parser.h"
+#include "store/users.h"
 #include "users/auth.h"
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)

@@ -9,6 +9,8 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "mail/deliver.h"
+#include "store/jobs.h"
+#include "store/mail.h"
 
 /* The IMAP keywords: taken (in a committed transaction), or refused for
  * good (not a message, too large): never fetched again either way. */

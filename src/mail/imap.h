@@ -14,6 +14,8 @@
 #define FL_MAIL_IMAP_H
 
 #include "jobs/jobs.h"
+#include "store/jobs.h"
+#include "store/mail.h"
 #include "store/store.h"
 
 #define FL_IMAP_BATCH 50 /* messages a poll takes from one mailbox */

@@ -8,6 +8,11 @@
 #include "core/time.h"
 #include "mail/authres.h"
 #include "mail/outbound.h"
+#include "store/attachments.h"
+#include "store/mail.h"
+#include "store/settings.h"
+#include "store/tickets.h"
+#include "store/users.h"
 #include "users/auth.h"
 
 /* The user with address email, created as an end user when there is none

@@ -38,6 +38,7 @@
 #define FL_MAIL_INBOUND_H
 
 #include "mail/mail.h"
+#include "store/mail.h"
 #include "store/store.h"
 #include "tickets/ticket.h"
 

@@ -17,6 +17,8 @@
 #include "core/str.h"
 #include "http/http.h"
 #include "mail/deliver.h"
+#include "store/mail.h"
+#include "store/settings.h"
 
 static int tx_inbound(fl_tx *tx, struct fl_req *r)
 {

@@ -8,6 +8,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "http/http.h"
+#include "store/mail.h"
 #include "store/store.h"
 
 struct ctx {

@@ -10,7 +10,12 @@
 
 #include "core/str.h"
 #include "core/time.h"
+#include "store/jobs.h"
+#include "store/mail.h"
+#include "store/settings.h"
 #include "store/store.h"
+#include "store/tickets.h"
+#include "store/users.h"
 
 /* What each notice says, in the languages we write. %lld is the ticket;
  * the sign-in mail's %s is its link. */

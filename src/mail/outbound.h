@@ -26,6 +26,7 @@
 
 #include "jobs/jobs.h"
 #include "mail/mail.h"
+#include "store/jobs.h"
 #include "store/store.h"
 
 enum fl_notice { FL_NOTICE_ACK, FL_NOTICE_REPLY, FL_NOTICE_SOLVED };

@@ -9,6 +9,8 @@
 #include "mail/outbound.h"
 #include "portal/portal.h"
 #include "portal/site.h"
+#include "store/portal.h"
+#include "store/users.h"
 
 #define TOKEN_BYTES 32
 #define SELECTOR_LEN 16

@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "users/user.h"
 
 #define FL_MAGIC_TTL (15 * 60)
 #define FL_MAGIC_TOKEN_LEN 43 /* characters, without the NUL */

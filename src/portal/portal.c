@@ -9,6 +9,9 @@
 #include "core/str.h"
 #include "core/time.h"
 #include "mail/outbound.h"
+#include "store/attachments.h"
+#include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/auth.h"
 

@@ -20,10 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attachments/attachment.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "http/form.h"
 #include "store/store.h"
+#include "users/user.h"
 
 #define FL_PORTAL_MAX_FILES 10
 #define FL_PORTAL_MAX_PARTS 64         /* fields and files a form may have */

@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/limit.h"
 #include "core/log.h"
 #include "core/time.h"
-#include "http/http.h"
 #include "http/form.h"
-#include "core/limit.h"
+#include "http/http.h"
 #include "portal/magic.h"
 #include "portal/portal.h"
+#include "store/tickets.h"
 
 /* Submissions of the form: 5 per client address in any 10 minutes. */
 static struct fl_limiter form_limit = FL_LIMITER(5, 600);

@@ -2,6 +2,7 @@
 #include "portal/site.h"
 
 #include <string.h>
+#include "store/settings.h"
 
 int fl_site_url(fl_tx *tx, fl_arena *a, char **out)
 {

@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "http/http.h"
 #include "portal/site.h"
+#include "store/settings.h"
 
 struct settings {
 	char *url;

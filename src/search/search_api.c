@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "search/query.h"
+#include "store/tickets.h"
 #include "tickets/ticket_api.h"
 
 struct ctx {

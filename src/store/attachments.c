@@ -1,6 +1,7 @@
 /* Queries about attachments (attachments/attachment.h tells the rules). */
 #include <string.h>
 
+#include "store/attachments.h"
 #include "store/store_int.h"
 
 #define ATTACHMENT_COLS                                                       \

@@ -1,6 +1,7 @@
 /* Queries about background jobs. */
 #include <string.h>
 
+#include "store/jobs.h"
 #include "store/store_int.h"
 
 static int read_job(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)

@@ -1,6 +1,7 @@
 /* Queries about e-mail threading (mail/mail.h). */
 #include <string.h>
 
+#include "store/mail.h"
 #include "store/store_int.h"
 
 int fl_store_mail_ticket(fl_tx *tx, const char *message_id, int64_t *ticket_id)

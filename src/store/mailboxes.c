@@ -1,6 +1,7 @@
 /* Queries about IMAP mailboxes. */
 #include <string.h>
 
+#include "store/mail.h"
 #include "store/store_int.h"
 
 static int read_mailbox(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)

@@ -1,6 +1,8 @@
 /* Queries for the customer portal: e-mailed sign-in links, and what the
  * contact form asks of tickets. */
+#include "store/portal.h"
 #include "store/store_int.h"
+#include "store/tickets.h"
 
 int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			  const char *token_hash, int64_t created_at, int64_t expires_at)

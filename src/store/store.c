@@ -7,6 +7,7 @@
 
 #include "core/embed.h"
 #include "core/time.h"
+#include "store/attachments.h"
 #include "store/files.h"
 #include "store/store_int.h"
 

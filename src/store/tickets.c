@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "store/tickets.h"
 
 /* The ticket's columns, then its tags (space-separated: a tag has no
  * spaces) and CC'd user ids, so one statement loads a whole ticket.

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "store/settings.h"
 #include "store/store_int.h"
+#include "store/users.h"
 
 #define USER_COLS                                                          \
 	"id, role, name, email, phone, organization_id, locale, time_zone, " \

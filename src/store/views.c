@@ -1,5 +1,6 @@
 /* Queries about views (saved ticket filters). */
 #include "store/store_int.h"
+#include "store/views.h"
 
 #define VIEW_COLS \
 	"id, title, description, active, position, conditions, sort_by, sort_desc, created_at, updated_at"

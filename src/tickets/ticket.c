@@ -10,7 +10,10 @@
 
 #include "core/time.h"
 #include "mail/outbound.h"
+#include "store/attachments.h"
 #include "store/store.h"
+#include "store/tickets.h"
+#include "store/users.h"
 
 static const char *const status_names[FL_STATUS__MAX] = {
 	"new", "open", "pending", "hold", "solved", "closed"};

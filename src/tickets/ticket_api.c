@@ -6,6 +6,9 @@
 #include "attachments/attachment_api.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "store/attachments.h"
+#include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/ticket_api.h"
 
 #define COMMENT_MAX 65536

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "store/jobs.h"
 #include "store/store.h"
+#include "store/users.h"
 
 #define SELECTOR_LEN 16
 

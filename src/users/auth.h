@@ -14,6 +14,7 @@
 #include "users/user.h"
 
 struct fl_tx;
+struct fl_job;
 
 #define FL_SECRET_LEN 56 /* characters, without the NUL */
 #define FL_CSRF_LEN 32

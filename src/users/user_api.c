@@ -7,6 +7,7 @@
 
 #include "core/input.h"
 #include "core/time.h"
+#include "store/users.h"
 #include "tickets/ticket_api.h"
 #include "users/auth.h"
 

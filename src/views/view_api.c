@@ -6,6 +6,8 @@
 
 #include "core/input.h"
 #include "core/time.h"
+#include "store/tickets.h"
+#include "store/views.h"
 #include "tickets/ticket_api.h"
 #include "views/view.h"
 

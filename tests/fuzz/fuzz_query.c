@@ -12,6 +12,7 @@
 
 #include "search/query.h"
 #include "store/store.h"
+#include "store/tickets.h"
 #include "tickets/ticket.h"
 
 static fl_store *store;

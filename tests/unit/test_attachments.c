@@ -15,7 +15,9 @@
 #include "attachments/attachment.h"
 #include "core/time.h"
 #include "events/hub.h"
+#include "store/attachments.h"
 #include "store/store.h"
+#include "store/users.h"
 
 static void name_is(const char *in, const char *want)
 {

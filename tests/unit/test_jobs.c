@@ -17,6 +17,7 @@
 
 #include "core/time.h"
 #include "jobs/jobs.h"
+#include "store/jobs.h"
 
 #define T0 1800000000
 

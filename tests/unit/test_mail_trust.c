@@ -23,6 +23,8 @@
 #include "mail/authres.h"
 #include "mail/mail.h"
 #include "mail/outbound.h"
+#include "store/mail.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "users/user.h"
 

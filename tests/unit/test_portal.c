@@ -19,13 +19,16 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/limit.h"
 #include "core/time.h"
 #include "http/form.h"
-#include "core/limit.h"
 #include "portal/magic.h"
-#include "portal/site.h"
 #include "portal/portal.h"
+#include "portal/site.h"
+#include "store/attachments.h"
 #include "store/store.h"
+#include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/user.h"
 

@@ -30,6 +30,7 @@
 
 #include "core/time.h"
 #include "jobs/jobs.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "store/store_int.h"
 

@@ -26,6 +26,8 @@
 #include "core/time.h"
 #include "search/query.h"
 #include "store/store.h"
+#include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/auth.h"
 #include "users/user.h"

@@ -1,0 +1,54 @@
+/* The store's ticket queries (src/store/tickets.c, src/store/query.c):
+ * tickets, their comments and audits, found by filter and page. */
+#ifndef FL_STORE_TICKETS_H
+#define FL_STORE_TICKETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "search/query.h"
+#include "store/store.h"
+#include "tickets/ticket.h"
+
+/* tickets */
+enum fl_sort { FL_SORT_ID, FL_SORT_CREATED, FL_SORT_UPDATED, FL_SORT_PRIORITY,
+	       FL_SORT_STATUS, FL_SORT_RELEVANCE, FL_SORT__MAX };
+
+struct fl_page {
+	int sort, desc;
+	size_t limit;             /* rows wanted; at most 100 */
+	int has_after;            /* keyset cursor: rows after (after_key, after_id) */
+	int64_t after_key, after_id;
+	size_t offset;            /* offset paging, when there is no cursor */
+};
+
+int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out);
+int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t);
+int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_changed,
+			   int ccs_changed, int subject_changed);
+/* Tickets matching f (live ones only), in page order; loads limit+1 rows so
+ * that *n > limit tells the caller there is more. With text terms and
+ * relevance sort, fills each ticket's snippet. */
+int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
+			 const struct fl_page *pg, fl_arena *a,
+			 struct fl_ticket **out, size_t *n);
+int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
+int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
+
+int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
+/* Tickets requester opened by mail since since. */
+int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);
+/* Tickets requester opened on channel since since. */
+int fl_store_ticket_recent_on(fl_tx *tx, int64_t requester, int64_t since, int channel,
+			      int64_t *n);
+/* The highest ticket id there is (0 when none). */
+int fl_store_ticket_last_id(fl_tx *tx, int64_t *id);
+int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);
+int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
+			  const struct fl_page *pg, fl_arena *a,
+			  struct fl_comment **out, size_t *n);
+int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au);
+int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
+			struct fl_audit **out, size_t *n);
+
+#endif
