@@ -20,6 +20,7 @@
 #include "mail/outbound.h"
 #include "mail/parser.h"
 #include "portal/site.h"
+#include "tickets/notice.h"
 #include "users/auth.h"
 
 static void usage(FILE *f)
@@ -46,6 +47,18 @@ static void usage(FILE *f)
 		"  --quiet             no log line per request (FRONTLINE_LOG_REQUESTS=0)\n"
 		"\n"
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
+}
+
+/* Who tells customers what happened to their tickets (tickets/notice.h),
+ * before any request or job may: mail, for every channel. Customers who
+ * wrote by e-mail, by the web form or through the API are answered by
+ * mail, and so is a ticket an agent filed as phone, chat, SMS or
+ * messenger; a channel that can carry its own conversation takes its row
+ * here when it comes. */
+static void wire_notices(void)
+{
+	for (int channel = 0; channel < FL_CHANNEL__MAX; channel++)
+		fl_notice_register(channel, fl_mail_notice);
 }
 
 /* The background jobs this node runs, named "host:pid:nonce" in leases. */
@@ -223,6 +236,7 @@ int fl_cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	raise_open_files();
 	fl_input_init(); /* before any thread uses jansson */
+	wire_notices();
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

@@ -13,6 +13,7 @@
 #include "store/mail.h"
 #include "store/settings.h"
 #include "store/users.h"
+#include "tickets/intake.h"
 #include "tickets/ticket.h"
 
 #define DEMO_PASSWORD "frontline-demo"
@@ -24,6 +25,7 @@ struct key_id {
 	const char *key;
 	int64_t id;
 	int role;
+	const char *email; /* a person's */
 };
 
 struct demo {
@@ -37,12 +39,22 @@ struct demo {
 	int skipped;
 };
 
-static int remember(struct demo *d, const char *key, int64_t id, int role)
+static int remember(struct demo *d, const char *key, int64_t id, int role, const char *email)
 {
 	if (!key || d->nkeys == MAX_KEYS)
 		return fl_err_set(&d->err, FL_EINVAL, NULL, NULL, "demo data: too many keys");
-	d->keys[d->nkeys++] = (struct key_id){key, id, role};
+	d->keys[d->nkeys++] = (struct key_id){key, id, role, email};
 	return 0;
+}
+
+/* The e-mail address of the person key names, or NULL. */
+static const char *email_of(struct demo *d, json_t *key)
+{
+	const char *k = json_string_value(key);
+	for (size_t i = 0; k && i < d->nkeys; i++)
+		if (!strcmp(d->keys[i].key, k))
+			return d->keys[i].email;
+	return NULL;
 }
 
 static int64_t lookup(struct demo *d, json_t *key, int *role)
@@ -85,7 +97,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 		org.domain_names = dump(a, json_object_get(o, "domain_names"));
 		org.tags = dump(a, json_object_get(o, "tags"));
 		org.created_at = org.updated_at = d->base;
-		if ((rc = fl_store_org_insert(tx, &org)) || (rc = remember(d, str(o, "key"), org.id, 0)))
+		if ((rc = fl_store_org_insert(tx, &org)) || (rc = remember(d, str(o, "key"), org.id, 0, NULL)))
 			return rc;
 	}
 	json_array_foreach(json_object_get(d->root, "groups"), i, o) {
@@ -93,7 +105,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 		g.name = (char *)str(o, "name");
 		g.description = (char *)str(o, "description");
 		g.created_at = g.updated_at = d->base;
-		if ((rc = fl_store_group_insert(tx, &g)) || (rc = remember(d, str(o, "key"), g.id, 0)))
+		if ((rc = fl_store_group_insert(tx, &g)) || (rc = remember(d, str(o, "key"), g.id, 0, NULL)))
 			return rc;
 	}
 	const char *lists[] = {"agents", "customers"};
@@ -118,7 +130,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 					u.phone = (char *)json_string_value(v);
 			rc = fl_user_create(tx, &u, l == 0 ? d->agent_hash : NULL, &d->err);
 			if (!rc)
-				rc = remember(d, str(o, "key"), u.id, u.role);
+				rc = remember(d, str(o, "key"), u.id, u.role, email);
 			json_array_foreach(json_object_get(o, "emails"), k, v) {
 				char *extra = fl_arena_strdup(a, json_string_value(v));
 				struct fl_identity id = {0, u.id, FL_IDENT_EMAIL, extra, 0, 0, d->base};
@@ -146,6 +158,8 @@ static int enum_of(json_t *o, const char *k, int (*parse)(fl_str))
 static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 {
 	struct fl_ticket_patch p;
+	struct fl_intake *in = fl_arena_alloc(a, sizeof *in);
+	struct fl_intake_result made;
 	struct fl_ticket out;
 	struct fl_actor agent = {0, FL_ROLE_ADMIN};
 	json_t *comments = json_object_get(t, "comments"), *c, *v;
@@ -154,7 +168,10 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	size_t i;
 	int rc;
 
-	/* created by the first agent on the requester's behalf */
+	if (!in)
+		return FL_ENOMEM;
+	/* filed by the first admin on the requester's behalf, through the
+	 * intake as any channel's request (no acknowledgement: nobody wrote) */
 	agent.id = d->keys[0].id;
 	for (size_t k = 0; k < d->nkeys; k++)
 		if (d->keys[k].role == FL_ROLE_ADMIN) {
@@ -162,16 +179,10 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 			break;
 		}
 	memset(&p, 0, sizeof p);
-	p.has_subject = 1;
-	p.subject = str(t, "subject");
-	p.has_requester = 1;
-	p.requester_id = lookup(d, json_object_get(t, "requester"), NULL);
 	p.has_priority = 1;
 	p.priority = enum_of(t, "priority", fl_priority_parse);
 	p.has_type = 1;
 	p.type = enum_of(t, "type", fl_type_parse);
-	p.has_channel = 1;
-	p.channel = enum_of(t, "channel", fl_channel_parse);
 	p.has_tags = 1;
 	json_array_foreach(json_object_get(t, "tags"), i, v)
 		if (p.ntags < FL_TICKET_MAX_TAGS)
@@ -180,12 +191,15 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	json_array_foreach(json_object_get(t, "collaborators"), i, v)
 		if (p.nccs < FL_TICKET_MAX_CCS)
 			p.ccs[p.nccs++] = lookup(d, v, NULL);
-	c = json_array_get(comments, 0);
-	p.comment_body = str(c, "body");
 	p.comment_public = 1;
-	p.comment_author_id = p.requester_id;
+	*in = (struct fl_intake){.channel = enum_of(t, "channel", fl_channel_parse), .via = &agent,
+				 .from = {FL_SENDER_EMAIL, email_of(d, json_object_get(t, "requester")), NULL},
+				 .field = "requester", .subject = str(t, "subject"),
+				 .text = str(json_array_get(comments, 0), "body"), .more = &p, .quiet = 1};
 	fl_time_freeze(created);
-	rc = fl_ticket_create(tx, &agent, &p, a, &out, &d->err);
+	rc = fl_ticket_intake(tx, in, a, &made, &d->err);
+	if (!rc)
+		out = made.ticket;
 
 	json_array_foreach(comments, i, c) {
 		struct fl_ticket_patch reply = {0};

@@ -1,14 +1,11 @@
 /* One message from any door (mail/deliver.h). */
 #include "mail/deliver.h"
 
-#include <sodium.h>
 #include <stdio.h>
 
 #include "core/log.h"
-#include "core/time.h"
 #include "mail/parser.h"
 #include "store/users.h"
-#include "users/auth.h"
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 {
@@ -30,24 +27,9 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 	/* named, typed and hashed as uploads are; bytes to the folder before
 	 * the rows that name them commit */
 	for (size_t i = 0; i < d->m.nfiles; i++) {
-		struct fl_delivery_file *f = &d->files[i];
 		const struct fl_mail_file *mf = &d->m.files[i];
-		unsigned char hash[32];
-		struct fl_err ignore = {0};
-		if (fl_attachment_name(mf->file_name ? mf->file_name : "attachment", f->name,
-				       sizeof f->name, &ignore))
-			snprintf(f->name, sizeof f->name, "attachment");
-		fl_attachment_type(mf->content_type, f->type, sizeof f->type);
-		crypto_hash_sha256(hash, (const unsigned char *)mf->data, mf->n);
-		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-		fl_auth_random_hex(f->token, 32);
-		d->rows[i] = (struct fl_attachment){.token = f->token, .uploader_id = d->via.id,
-						    .file_name = f->name, .content_type = f->type,
-						    .size = (int64_t)mf->n, .digest = f->digest,
-						    .in_db = fl_store_files_in_db(d->store),
-						    .created_at = fl_now()};
-		if (!fl_store_files_in_db(d->store) &&
-		    (rc = fl_store_file_put(d->store, f->digest, mf->data, mf->n, d->err)))
+		if ((rc = fl_intake_file_prepare(d->store, &d->files[i], mf->file_name,
+						 mf->content_type, mf->data, mf->n, d->err)))
 			return rc;
 	}
 	return 0;
@@ -61,5 +43,5 @@ int fl_delivery_tx(fl_tx *tx, void *arg)
 	if (d->queue && *d->queue &&
 	    (rc = fl_store_group_by_name(tx, d->queue, &d->group_id)) && rc != FL_ENOTFOUND)
 		return rc;
-	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->rows, d->arena, &d->res, d->err);
+	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->files, d->arena, &d->res, d->err);
 }

@@ -7,15 +7,8 @@
 #ifndef FL_MAIL_DELIVER_H
 #define FL_MAIL_DELIVER_H
 
-#include "attachments/attachment.h"
 #include "mail/inbound.h"
-
-struct fl_delivery_file {
-	char name[FL_ATTACHMENT_NAME_MAX + 1];
-	char type[128];
-	char digest[65];
-	char token[33];
-};
+#include "tickets/intake.h"
 
 struct fl_delivery {
 	fl_store *store;
@@ -24,8 +17,7 @@ struct fl_delivery {
 	fl_arena *arena;
 	struct fl_err *err;
 	struct fl_mail m;
-	struct fl_delivery_file files[FL_MAIL_MAX_FILES];
-	struct fl_attachment rows[FL_MAIL_MAX_FILES]; /* the files as uploads, by token */
+	struct fl_intake_file files[FL_MAIL_MAX_FILES]; /* m's files, as uploads */
 	struct fl_mail_result res;
 	int64_t group_id; /* queue's, found in the transaction */
 };

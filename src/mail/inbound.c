@@ -7,41 +7,10 @@
 
 #include "core/time.h"
 #include "mail/authres.h"
-#include "mail/outbound.h"
-#include "store/attachments.h"
 #include "store/mail.h"
 #include "store/settings.h"
 #include "store/tickets.h"
-#include "store/users.h"
-#include "users/auth.h"
-
-/* The user with address email, created as an end user when there is none
- * (speaking lang). */
-static int person(fl_tx *tx, const struct fl_mail_addr *addr, const char *lang, fl_arena *a,
-		  struct fl_user *out, struct fl_err *e)
-{
-	struct fl_user u = {0};
-	char name[256];
-	int rc = fl_store_user_by_email(tx, addr->email, a, out);
-
-	if (rc != FL_ENOTFOUND)
-		return rc;
-	/* the display name, else the address's local part */
-	if (addr->name && *addr->name)
-		snprintf(name, sizeof name, "%s", addr->name);
-	else
-		snprintf(name, sizeof name, "%.*s", (int)strcspn(addr->email, "@"), addr->email);
-	u.role = FL_ROLE_END_USER;
-	u.locale = (char *)lang;
-	u.name = name;
-	u.email = addr->email;
-	u.created_at = u.updated_at = fl_now();
-	if ((rc = fl_user_create(tx, &u, NULL, e)))
-		return rc;
-	*out = u;
-	out->name = fl_arena_strdup(a, name);
-	return out->name ? 0 : FL_ENOMEM;
-}
+#include "tickets/intake.h"
 
 /* The ticket a reply names: In-Reply-To, then References newest first,
  * then the subject's [#id]; 0 when none (or it is deleted). */
@@ -167,18 +136,21 @@ static int authenticity(fl_tx *tx, const struct fl_mail *m, fl_arena *a, enum fl
 }
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, struct fl_attachment *files, fl_arena *a,
+		   int64_t group_id, struct fl_intake_file *files, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e)
 {
-	struct fl_ticket_patch p = {0};
-	struct fl_ticket t = {0}, made;
-	struct fl_user sender;
+	struct fl_intake *in = fl_arena_alloc(a, sizeof *in);
+	struct fl_intake_result made;
+	struct fl_ticket t = {0};
+	struct fl_user sender = {0};
 	enum fl_mail_auth auth;
 	char external[64];
-	const char *text = m->text, *lang = fl_mail_language(m->text);
+	const char *text = m->text;
 	int rc, reply, add_ccs;
 
 	memset(out, 0, sizeof *out);
+	if (!in)
+		return FL_ENOMEM;
 	if (m->message_id && (rc = fl_store_mail_ticket(tx, m->message_id, &out->ticket_id)) != FL_ENOTFOUND) {
 		out->duplicate = !rc;
 		return rc;
@@ -191,19 +163,24 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		return rc < 0 ? rc : m->message_id ? fl_store_mail_record(tx, m->message_id, out->ticket_id, 0, fl_now()) : 0;
 	if ((rc = quarantine(tx, m, a, out)))
 		return rc < 0 ? rc : 0;
-	if ((rc = authenticity(tx, m, a, &auth)) ||
-	    (rc = person(tx, &m->from, lang, a, &sender, e)) ||
+	*in = (struct fl_intake){.channel = FL_CHANNEL_EMAIL, .via = via, .field = "from",
+				 .from = {FL_SENDER_EMAIL, m->from.email, m->from.name},
+				 .lang = fl_mail_language(m->text), .automatic = m->automatic,
+				 .files = files, .nfiles = m->nfiles < FL_COMMENT_MAX_UPLOADS
+								 ? m->nfiles : FL_COMMENT_MAX_UPLOADS};
+	/* who the sender is, if anyone yet: a stranger is no party to a ticket */
+	rc = fl_intake_customer(tx, &in->from, in->field, in->lang, 0, a, &sender, e);
+	if ((rc && rc != FL_ENOTFOUND) || (rc = authenticity(tx, m, a, &auth)) ||
 	    (rc = thread(tx, m, a, &t)))
 		return rc;
 	/* a reply lands on its ticket when its sender is a party to it and our
 	 * host does not say the sender is forged */
-	reply = t.id && participant(&t, &sender) && auth != FL_MAIL_AUTH_FAILED;
+	reply = t.id && sender.id && participant(&t, &sender) && auth != FL_MAIL_AUTH_FAILED;
 	/* who is on Cc follows: on a new ticket unless the mail is forged, on
 	 * an existing one only when our host vouches for the sender (else a
 	 * forged "reply" could add its author to someone's conversation) */
 	add_ccs = reply ? auth == FL_MAIL_AUTH_VERIFIED : auth != FL_MAIL_AUTH_FAILED;
-	for (size_t i = 0; add_ccs && i < m->ncc && p.nccs < FL_TICKET_MAX_CCS; i++) {
-		struct fl_user cc;
+	for (size_t i = 0; add_ccs && i < m->ncc && in->ncc < FL_TICKET_MAX_CCS; i++) {
 		if (!strcmp(m->cc[i].email, m->from.email))
 			continue;
 		/* our own addresses never become anyone */
@@ -212,73 +189,46 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 				return rc;
 			continue;
 		}
-		if ((rc = person(tx, &m->cc[i], lang, a, &cc, e)))
-			return rc;
-		p.ccs[p.nccs++] = cc.id;
+		in->cc[in->ncc++] = (struct fl_sender){FL_SENDER_EMAIL, m->cc[i].email, m->cc[i].name};
 	}
-	for (size_t i = 0; i < m->nfiles && i < FL_COMMENT_MAX_UPLOADS; i++) {
-		if ((rc = fl_store_attachment_insert(tx, &files[i], m->files[i].data, m->files[i].n)))
-			return rc;
-		p.uploads[p.nuploads++] = files[i].token;
-	}
-	p.comment_public = 1;
-	p.comment_author_id = sender.id;
-	p.channel = FL_CHANNEL_EMAIL;
-	p.has_channel = 1;
 	if (reply) {
-		/* a reply: only what is new, and the customer's answer reopens */
+		/* a reply: only what is new (the intake reopens and adds CCs) */
 		text = fl_mail_strip_quotes(m->text, a);
-		p.comment_body = text && *text ? text : "(no text)";
-		if (sender.role == FL_ROLE_END_USER &&
-		    (t.status == FL_STATUS_PENDING || t.status == FL_STATUS_SOLVED))
-			p.has_status = 1, p.status = FL_STATUS_OPEN;
-		/* new CCs join; the ones there stay */
-		for (size_t i = 0; i < t.nccs && p.nccs < FL_TICKET_MAX_CCS; i++)
-			p.ccs[p.nccs++] = t.ccs[i];
-		p.has_ccs = p.nccs > t.nccs;
-		rc = fl_ticket_update(tx, via, t.id, &p, a, &made, e);
+		in->thread_id = t.id;
+		in->text = text && *text ? text : "(no text)";
 	} else {
 		if (t.id) {
 			/* it names a ticket its sender is no party to (or our host
 			 * says it is forged): a new ticket, which says which one it
 			 * claimed */
 			snprintf(external, sizeof external, "mail-claimed:%lld", (long long)t.id);
-			p.external_id = external;
-			p.has_external_id = 1;
-			p.tags[p.ntags++] = "mail_unverified_reply";
-			p.has_tags = 1;
-			out->suspicious = 1;
+			in->external_id = external;
+			in->tags[in->ntags++] = "mail_unverified_reply";
+			in->suspicious = 1;
 		}
 		if (auth == FL_MAIL_AUTH_FAILED) {
 			/* never acknowledged: that would write to the forged address */
-			p.tags[p.ntags++] = "mail_auth_failed";
-			p.has_tags = 1;
-			out->suspicious = 1;
+			in->tags[in->ntags++] = "mail_auth_failed";
+			in->suspicious = 1;
 		}
-		p.subject = m->subject && *m->subject
-				    ? fl_arena_strndup(a, m->subject,
-						       fl_utf8_prefix(m->subject, strlen(m->subject), 250))
-				    : NULL;
-		p.has_subject = p.subject != NULL;
-		p.requester_id = sender.id;
-		p.has_requester = 1;
-		p.group_id = group_id;
-		p.has_group = group_id != 0;
-		p.has_ccs = p.nccs > 0;
-		p.comment_body = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
+		in->subject = m->subject && *m->subject
+				      ? fl_arena_strndup(a, m->subject,
+							 fl_utf8_prefix(m->subject, strlen(m->subject), 250))
+				      : NULL;
+		in->group_id = group_id;
+		in->text = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
 		/* the message's own HTML, made safe, to show; a reply's would bring
 		 * back the history its text was cut of */
-		p.comment_html = m->html ? fl_mail_sanitize_html(m->html, a) : NULL;
-		rc = fl_ticket_create(tx, via, &p, a, &made, e);
-		out->created = !rc;
+		in->html = m->html ? fl_mail_sanitize_html(m->html, a) : NULL;
 	}
-	/* a new request is acknowledged, unless a machine sent it or it may be
-	 * forged (how many an address gets is the sender's: mail/outbound.h) */
-	if (!rc && out->created && !m->automatic && !out->suspicious)
-		rc = fl_mail_queue(tx, FL_NOTICE_ACK, made.id, 0);
-	if (rc)
+	/* a new request is acknowledged unless a machine sent it or it may be
+	 * forged (tickets/intake.h limits how many an address gets an hour,
+	 * mail/outbound.h how many a day) */
+	if ((rc = fl_ticket_intake(tx, in, a, &made, e)))
 		return rc;
-	out->ticket_id = made.id;
-	out->requester_id = sender.id;
-	return m->message_id ? fl_store_mail_record(tx, m->message_id, made.id, 0, fl_now()) : 0;
+	out->created = made.created;
+	out->suspicious = in->suspicious;
+	out->ticket_id = made.ticket.id;
+	out->requester_id = made.requester_id;
+	return m->message_id ? fl_store_mail_record(tx, m->message_id, made.ticket.id, 0, fl_now()) : 0;
 }

@@ -8,7 +8,11 @@
  *   no user. Our addresses on Cc are left out.
  * - Authenticity: the Authentication-Results our receiving host wrote
  *   (mail.authserv_id; mail/authres.h) say VERIFIED, FAILED or UNKNOWN.
- * - The sender becomes an end user when no user has that address; so does
+ * - The message goes through the one intake (tickets/intake.h), which
+ *   finds or makes the sender and the people on Cc, threads, stores the
+ *   files and acknowledges; what is decided here is what it is told.
+ * - The sender becomes an end user when no user has that address (a
+ *   deactivated or suspended one is refused, field "from"); so does
  *   everyone on Cc, who then follows the ticket — a new ticket's unless
  *   the mail FAILED, an existing ticket's only when it is VERIFIED (with
  *   no mail.authserv_id set, a reply never adds followers).
@@ -26,20 +30,22 @@
  *   internal note on that ticket; when it failed for good (Action failed,
  *   Status 5.x.x) the address is marked as bouncing: no more mail goes to
  *   it. A delayed (4.x.x) report is only the note.
- * - A new request is acknowledged (mail/outbound.h, which limits how many
- *   an address gets) unless it was automatic or may be forged (a claimed
- *   ticket, a FAILED sender).
+ * - A new request is acknowledged (tickets/intake.h: at most five an hour
+ *   to one requester; mail/outbound.h: mail.auto_limit a day to one
+ *   address) unless it was automatic or may be forged (a claimed ticket, a
+ *   FAILED sender).
  * The ticket is written by via (the integration that delivered the mail)
  * with the sender as the comment's author, channel email; a new ticket goes
- * to group_id when it is not 0. files (one for each of m's, with a token)
- * are stored as via's uploads of the message's files, and the comment
- * takes them; a duplicate stores none. */
+ * to group_id when it is not 0. files (one for each of m's, made by
+ * fl_intake_file_prepare) are stored as via's uploads of the message's
+ * files, and the comment takes them; a duplicate stores none. */
 #ifndef FL_MAIL_INBOUND_H
 #define FL_MAIL_INBOUND_H
 
 #include "mail/mail.h"
 #include "store/mail.h"
 #include "store/store.h"
+#include "tickets/intake.h"
 #include "tickets/ticket.h"
 
 struct fl_mail_result {
@@ -53,7 +59,7 @@ struct fl_mail_result {
 };
 
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, struct fl_attachment *files, fl_arena *a,
+		   int64_t group_id, struct fl_intake_file *files, fl_arena *a,
 		   struct fl_mail_result *out, struct fl_err *e);
 
 #endif

@@ -60,7 +60,7 @@ static const struct words *in(const char *locale)
 	return &words[0];
 }
 
-static const char *const kinds[] = {"ack", "reply", "solved"};
+static const char *const kinds[FL_NOTICE__MAX] = {"ack", "reply", "solved"};
 
 /* Local parts that say nobody reads the mail (RFC 2142's postmaster, the
  * bounce handlers' mailer-daemon and VERP "bounces+…", the senders'
@@ -173,7 +173,7 @@ static int relay_set(fl_tx *tx)
 	return rc == FL_ENOTFOUND ? 0 : rc ? rc : 1;
 }
 
-int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id)
+int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id)
 {
 	char payload[160];
 	int64_t now = fl_now();
@@ -182,7 +182,7 @@ int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t com
 	if (rc <= 0)
 		return rc;
 	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}",
-		 kinds[kind], (long long)ticket_id, (long long)comment_id);
+		 kinds[kind], (long long)t->id, (long long)comment_id);
 	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
 }
 

@@ -14,7 +14,11 @@
  * is dropped, not retried. Every message is made safe to write
  * (fl_mail_out_clean) and fl_smtp_send refuses any address that is not a
  * plain addr-spec before it connects.
- * Each is queued (fl_mail_queue) in the transaction that makes the change,
+ * The ticket notices (ack, reply, solved) come from the ticket domain's
+ * notice queue (tickets/notice.h), for which mail is the deliverer of
+ * every channel today (cli/serve.c wires fl_mail_notice): customers who
+ * wrote by e-mail, by the web form or through the API are answered by
+ * mail. Each is queued in the transaction that makes the change,
  * and sent by the "mail-send" job through the relay in the mail.* settings
  * (PUT /api/v2/mail/settings; none set: nothing is queued or sent). Messages thread:
  * subject "[#id] subject", In-Reply-To the customer's last message,
@@ -28,10 +32,12 @@
 #include "mail/mail.h"
 #include "store/jobs.h"
 #include "store/store.h"
+#include "tickets/notice.h"
 
-enum fl_notice { FL_NOTICE_ACK, FL_NOTICE_REPLY, FL_NOTICE_SOLVED };
-
-int fl_mail_queue(fl_tx *tx, enum fl_notice kind, int64_t ticket_id, int64_t comment_id);
+/* The notice deliverer (fl_notice_deliverer) of the mail channel: queues
+ * the "mail-send" job for kind about ticket t (comment_id: the reply's),
+ * or nothing when no relay is set up. */
+int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id);
 /* Queues the mail with a customer's sign-in link (portal/magic.h) to
  * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
  * ticket. The link is in the job's payload until the mail is sent. */

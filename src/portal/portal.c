@@ -1,19 +1,12 @@
 /* The contact form's rules (portal/portal.h tells them). */
 #include "portal/portal.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/str.h"
-#include "core/time.h"
-#include "mail/outbound.h"
-#include "store/attachments.h"
-#include "store/tickets.h"
-#include "store/users.h"
 #include "tickets/ticket.h"
-#include "users/auth.h"
 
 static const char *const langs[] = {"en", "uk", "ru", "lt"};
 
@@ -269,7 +262,7 @@ static char *unix_lines(const char *z, fl_arena *a)
 
 static int take_file(struct fl_portal_request *r, const struct fl_form_part *part)
 {
-	struct fl_portal_file *f;
+	struct fl_intake_file *f;
 	struct fl_err ignore = {0};
 
 	if (!part->file_name[0] && !part->n)
@@ -351,97 +344,37 @@ int fl_portal_request_read(const struct fl_form *f, const char *accept_language,
 int fl_portal_files_prepare(fl_store *s, struct fl_portal_request *r, struct fl_err *e)
 {
 	for (size_t i = 0; i < r->nfiles; i++) {
-		struct fl_portal_file *f = &r->files[i];
-		unsigned char hash[32];
-		int rc;
-
-		crypto_hash_sha256(hash, (const unsigned char *)f->data, f->n);
-		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-		fl_auth_random_hex(f->token, 32);
-		if (!fl_store_files_in_db(s) && (rc = fl_store_file_put(s, f->digest, f->data, f->n, e)))
+		struct fl_intake_file *f = &r->files[i];
+		int rc = fl_intake_file_prepare(s, f, f->name, f->type, f->data, f->n, e);
+		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-int fl_portal_requester(fl_tx *tx, const struct fl_portal_request *r, int create, fl_arena *a,
-			struct fl_user *out, struct fl_err *e)
+struct fl_sender fl_portal_sender(const struct fl_portal_request *r)
 {
-	struct fl_user u = {0};
-	char name[256];
-	int rc = fl_store_user_by_email(tx, r->email, a, &u);
-
-	if (!rc && (!u.active || u.suspended))
-		return fl_err_set(e, FL_EINVAL, "email", fl_portal_problem_reason(FL_PP_EMAIL_REFUSED),
-				  "%s", fl_portal_problem_text(FL_PP_EMAIL_REFUSED, "en"));
-	if (rc != FL_ENOTFOUND || !create) {
-		if (!rc)
-			*out = u;
-		return rc;
-	}
-	/* the name given, else the address's local part */
-	if (r->name)
-		snprintf(name, sizeof name, "%s", r->name);
-	else
-		snprintf(name, sizeof name, "%.*s", (int)strcspn(r->email, "@"), r->email);
-	u.role = FL_ROLE_END_USER;
-	u.locale = (char *)r->lang;
-	u.name = name;
-	u.email = r->email;
-	if ((rc = fl_user_create(tx, &u, NULL, e)))
-		return rc;
-	u.name = fl_arena_strdup(a, name);
-	if (!u.name)
-		return FL_ENOMEM;
-	*out = u;
-	return 0;
+	return (struct fl_sender){FL_SENDER_EMAIL, r->email, r->name};
 }
 
-/* Acknowledgements to one address in an hour at most, as for mail. */
-#define ACKS_AN_HOUR 5
-
-int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, int in_db, fl_arena *a,
+int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, fl_arena *a,
 		     struct fl_portal_result *out, struct fl_err *e)
 {
-	struct fl_ticket_patch p = {0};
-	struct fl_ticket made;
-	struct fl_user u;
-	struct fl_actor as;
-	int64_t now = fl_now(), recent = 0;
-	int rc = fl_portal_requester(tx, r, 1, a, &u, e);
+	struct fl_intake *in = fl_arena_alloc(a, sizeof *in);
+	struct fl_intake_result made;
+	int rc;
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < r->nfiles; i++) {
-		const struct fl_portal_file *f = &r->files[i];
-		struct fl_attachment row = {.token = (char *)f->token, .uploader_id = u.id,
-					    .file_name = (char *)f->name,
-					    .content_type = (char *)f->type, .size = (int64_t)f->n,
-					    .digest = (char *)f->digest, .in_db = in_db,
-					    .created_at = now};
-		if ((rc = fl_store_attachment_insert(tx, &row, f->data, f->n)))
-			return rc;
-		p.uploads[p.nuploads++] = f->token;
-	}
-	p.subject = r->subject;
-	p.has_subject = 1;
-	p.comment_body = r->description;
-	p.comment_public = 1;
-	p.requester_id = u.id;
-	p.has_requester = 1;
-	p.channel = FL_CHANNEL_WEB;
-	p.has_channel = 1;
+	if (!in)
+		return FL_ENOMEM;
 	/* the form writes as its requester, a customer like any other */
-	as = (struct fl_actor){u.id, FL_ROLE_END_USER};
-	if ((rc = fl_ticket_create(tx, &as, &p, a, &made, e)))
+	*in = (struct fl_intake){.channel = FL_CHANNEL_WEB, .from = fl_portal_sender(r),
+				 .field = "email", .lang = r->lang, .subject = r->subject,
+				 .text = r->description, .files = (struct fl_intake_file *)r->files,
+				 .nfiles = r->nfiles};
+	if ((rc = fl_ticket_intake(tx, in, a, &made, e)))
 		return rc;
-	rc = fl_store_ticket_recent_on(tx, u.id, now - 3600, FL_CHANNEL_WEB, &recent);
-	if (!rc && recent <= ACKS_AN_HOUR)
-		rc = fl_mail_queue(tx, FL_NOTICE_ACK, made.id, 0);
-	if (rc)
-		return rc;
-	out->ticket_id = made.id;
-	out->requester_id = u.id;
-	out->status = made.status;
+	out->ticket_id = made.ticket.id;
+	out->requester_id = made.requester_id;
+	out->status = made.ticket.status;
 	return 0;
 }

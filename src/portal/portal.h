@@ -9,8 +9,8 @@
  * - Every field that does not fit is named, all at once, so that a person
  *   can fix them in one go (fl_portal_request_read).
  * - The ticket, its requester, its first (public) comment with the files,
- *   and the acknowledgement mail are one write transaction
- *   (fl_portal_submit).
+ *   and the acknowledgement are one write transaction (fl_portal_submit),
+ *   through the one intake (tickets/intake.h), as a mail's are.
  * - The few sentences the answer page says are here, in the four
  *   languages, so that the HTTP edge only escapes and assembles.
  * Plain C over the store: nothing here knows HTTP or SQL. */
@@ -25,6 +25,7 @@
 #include "core/err.h"
 #include "http/form.h"
 #include "store/store.h"
+#include "tickets/intake.h"
 #include "users/user.h"
 
 #define FL_PORTAL_MAX_FILES 10
@@ -66,22 +67,13 @@ struct fl_portal_problem {
 
 #define FL_PORTAL_MAX_PROBLEMS 12
 
-struct fl_portal_file {
-	const char *data;
-	size_t n;
-	char name[FL_ATTACHMENT_NAME_MAX + 1]; /* cleaned (fl_attachment_name) */
-	char type[128];                        /* cleaned (fl_attachment_type) */
-	char digest[65];
-	char token[33];                        /* the upload's, made by fl_portal_files_prepare */
-};
-
 struct fl_portal_request {
 	const char *name;        /* NULL: the address's local part, for a new requester */
 	char *email;             /* normalized */
 	const char *subject, *description;
 	const char *lang;        /* fl_portal_lang's */
 	int honeypot;            /* "website" was filled in */
-	struct fl_portal_file files[FL_PORTAL_MAX_FILES];
+	struct fl_intake_file files[FL_PORTAL_MAX_FILES]; /* data, n, name and type read */
 	size_t nfiles;
 	struct fl_portal_problem problems[FL_PORTAL_MAX_PROBLEMS];
 	size_t nproblems;
@@ -105,17 +97,13 @@ void fl_portal_problem_add(struct fl_portal_request *r, const char *field, int k
 const char *fl_portal_problem_reason(int kind);
 const char *fl_portal_problem_text(int kind, const char *lang);
 
-/* Names, types and hashes r's files as uploads are, with a token each,
- * and puts their bytes in s's attachments folder when it has one (before
- * the rows that name them commit). Outside any transaction. */
+/* Prepares r's files as uploads (fl_intake_file_prepare): hashed, with a
+ * token each, their bytes in s's attachments folder when it has one.
+ * Outside any transaction. */
 int fl_portal_files_prepare(fl_store *s, struct fl_portal_request *r, struct fl_err *e);
 
-/* The requester r names: the user with r->email; with create, a new end
- * user (named r->name, else the address's local part; speaking r->lang)
- * when there is none, else FL_ENOTFOUND. FL_EINVAL (field "email") when
- * that user is deactivated or suspended. *out's strings are in a. */
-int fl_portal_requester(fl_tx *tx, const struct fl_portal_request *r, int create, fl_arena *a,
-			struct fl_user *out, struct fl_err *e);
+/* The sender r names, for fl_intake_customer: r->email with r->name. */
+struct fl_sender fl_portal_sender(const struct fl_portal_request *r);
 
 struct fl_portal_result {
 	int64_t ticket_id;
@@ -123,14 +111,15 @@ struct fl_portal_result {
 	int status; /* the new ticket's (enum fl_status) */
 };
 
-/* In a write transaction: the requester (fl_portal_requester), r's files
- * as the requester's uploads (in_db says whether their bytes go to the
- * database; else fl_portal_files_prepare put them in the folder), and the
- * ticket — channel web, requester and submitter the requester, subject,
- * the description as its first public comment with the files — and, when
- * a relay is set up, the acknowledgement (as for mail: not past five in
- * an hour to one address). */
-int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, int in_db, fl_arena *a,
+/* In a write transaction, through the intake (tickets/intake.h) written
+ * by the requester themself: the requester (found or made by r->email;
+ * FL_EINVAL naming "email" when deactivated or suspended), r's files
+ * (prepared by fl_portal_files_prepare) as the requester's uploads, and
+ * the ticket — channel web, requester and submitter the requester,
+ * subject, the description as its first public comment with the files —
+ * and its acknowledgement (the intake's limit: five an hour to one
+ * requester). */
+int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, fl_arena *a,
 		     struct fl_portal_result *out, struct fl_err *e);
 
 /* The answer page's sentences in one language. received and busy take a

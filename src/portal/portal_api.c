@@ -51,7 +51,6 @@ struct form_ctx {
 	struct fl_portal_request req;
 	struct fl_portal_result res;
 	int json;         /* the client asked for JSON */
-	int in_db;        /* files' bytes go to the database */
 	int64_t last_id;  /* the newest ticket, for a robot's made-up answer */
 };
 
@@ -223,7 +222,7 @@ static int unreadable(struct fl_req *r, int rc)
 static int tx_submit(fl_tx *tx, struct fl_req *r)
 {
 	struct form_ctx *c = r->ctx;
-	return fl_portal_submit(tx, &c->req, c->in_db, &r->arena, &c->res, &r->err);
+	return fl_portal_submit(tx, &c->req, &r->arena, &c->res, &r->err);
 }
 
 /* Whether the address may ask (its user is not deactivated or
@@ -232,7 +231,8 @@ static int tx_check(fl_tx *tx, struct fl_req *r)
 {
 	struct form_ctx *c = r->ctx;
 	struct fl_user u;
-	int rc = fl_portal_requester(tx, &c->req, 0, &r->arena, &u, &r->err);
+	struct fl_sender from = fl_portal_sender(&c->req);
+	int rc = fl_intake_customer(tx, &from, "email", c->req.lang, 0, &r->arena, &u, &r->err);
 
 	if (rc == FL_EINVAL)
 		fl_portal_problem_add(&c->req, "email", FL_PP_EMAIL_REFUSED);
@@ -276,7 +276,6 @@ static int h_request(struct fl_req *r)
 	int rc;
 
 	c->json = accept && strcasestr(accept, "application/json");
-	c->in_db = fl_store_files_in_db(r->store);
 	c->req.lang = fl_portal_lang(NULL, languages); /* until the form says */
 	if (over_limit(r, &form_limit, &wait))
 		return busy(r, wait);

@@ -62,14 +62,3 @@ int fl_store_ticket_last_id(fl_tx *tx, int64_t *id)
 		" FROM tickets";
 	return fl_q_int(tx, sql, id, "");
 }
-
-int fl_store_ticket_recent_on(fl_tx *tx, int64_t requester, int64_t since, int channel,
-			      int64_t *n)
-{
-	static const char sql[] =
-		"SELECT COUNT(*)"
-		" FROM tickets"
-		" WHERE requester_id = ? AND created_at >= ? AND channel = ?"
-		"   AND deleted_at IS NULL";
-	return fl_q_int(tx, sql, n, "iii", requester, since, (int64_t)channel);
-}

@@ -691,9 +691,10 @@ int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t 
 	static const char sql[] =
 		"SELECT COUNT(*)"
 		" FROM tickets"
-		" WHERE requester_id = ? AND created_at >= ? AND channel = ?"
+		" WHERE requester_id = ?"
+		"   AND created_at >= ?"
 		"   AND deleted_at IS NULL";
-	return fl_q_int(tx, sql, n, "iii", requester, since, (int64_t)FL_CHANNEL_EMAIL);
+	return fl_q_int(tx, sql, n, "ii", requester, since);
 }
 
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out)

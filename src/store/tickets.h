@@ -36,11 +36,9 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
 int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
-/* Tickets requester opened by mail since since. */
+/* Tickets requester opened since since, on any channel, deleted ones left
+ * out (the intake's acknowledgement limit, tickets/intake.h). */
 int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);
-/* Tickets requester opened on channel since since. */
-int fl_store_ticket_recent_on(fl_tx *tx, int64_t requester, int64_t since, int channel,
-			      int64_t *n);
 /* The highest ticket id there is (0 when none). */
 int fl_store_ticket_last_id(fl_tx *tx, int64_t *id);
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);

@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "core/time.h"
-#include "mail/outbound.h"
 #include "store/attachments.h"
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"
+#include "tickets/notice.h"
 
 static const char *const status_names[FL_STATUS__MAX] = {
 	"new", "open", "pending", "hold", "solved", "closed"};
@@ -519,8 +519,9 @@ static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
 #define CHANGED(name, now_text, before_text) \
 	event(&c, FL_EVENT_CHANGE, name, now_text, before_text, 0)
 
-/* Mail for the requester about an update (mail/outbound.h): an agent's
- * public comment is sent as a reply; a ticket solved without one says so. */
+/* A notice for the requester about an update (tickets/notice.h): an
+ * agent's public comment is sent as a reply; a ticket solved without one
+ * says so. */
 static int tell_requester(struct fl_tx *tx, const struct fl_actor *actor,
 			  const struct fl_ticket_patch *p, const struct fl_ticket *before,
 			  const struct fl_ticket *t, int64_t comment_id)
@@ -541,9 +542,9 @@ static int tell_requester(struct fl_tx *tx, const struct fl_actor *actor,
 			return rc;
 	}
 	if (comment_id && by_agent && (p->comment_public || actor->role < FL_ROLE_AGENT))
-		return fl_mail_queue(tx, FL_NOTICE_REPLY, t->id, comment_id);
+		return fl_notice_tell(tx, FL_NOTICE_REPLY, t, comment_id);
 	if (before->status < FL_STATUS_SOLVED && t->status == FL_STATUS_SOLVED)
-		return fl_mail_queue(tx, FL_NOTICE_SOLVED, t->id, 0);
+		return fl_notice_tell(tx, FL_NOTICE_SOLVED, t, 0);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include "core/time.h"
 #include "store/attachments.h"
 #include "store/tickets.h"
-#include "store/users.h"
+#include "tickets/intake.h"
 #include "tickets/ticket_api.h"
 
 #define COMMENT_MAX 65536
@@ -281,33 +281,36 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 			   "cannot sort by '%.40s'; use id, created_at, updated_at, priority or status", s);
 }
 
-/* Finds the requester by e-mail or creates an end user for it. */
-static int ensure_requester(fl_tx *tx, struct fl_req *r, struct ctx *c)
+/* A ticket for a customer named by e-mail: through the one intake
+ * (tickets/intake.h), which finds or makes them; the agent writes it and
+ * says the rest, the first comment is the agent's unless it names its
+ * author, and nobody is acknowledged (the agent answers). */
+static int create_for(fl_tx *tx, struct fl_req *r, struct ctx *c)
 {
-	struct fl_user u;
-	int rc = fl_store_user_by_email(tx, c->req.email, &r->arena, &u);
+	const struct fl_ticket_patch *p = &c->in.p;
+	struct fl_intake *in = fl_arena_alloc(&r->arena, sizeof *in);
+	struct fl_intake_result made;
+	int rc;
 
-	if (rc == FL_ENOTFOUND) {
-		memset(&u, 0, sizeof u);
-		u.role = FL_ROLE_END_USER;
-		u.email = c->req.email;
-		u.name = (char *)(c->req.has_name && c->req.name && *c->req.name ? c->req.name : c->req.email);
-		u.locale = (char *)(c->req.has_locale && c->req.locale ? c->req.locale : "en");
-		rc = fl_user_create(tx, &u, NULL, &r->err);
-	}
-	if (rc)
+	if (!in)
+		return FL_ENOMEM;
+	*in = (struct fl_intake){.channel = p->has_channel ? p->channel : FL_CHANNEL_API,
+				 .via = &r->actor, .field = "requester",
+				 .from = {FL_SENDER_EMAIL, c->req.email, c->req.has_name ? c->req.name : NULL},
+				 .lang = c->req.has_locale ? c->req.locale : NULL, .text = p->comment_body,
+				 .author_id = p->comment_author_id ? p->comment_author_id : r->actor.id,
+				 .more = p, .quiet = 1};
+	if ((rc = fl_ticket_intake(tx, in, &r->arena, &made, &r->err)))
 		return rc;
-	c->in.p.requester_id = u.id;
-	c->in.p.has_requester = 1;
+	c->t = made.ticket;
 	return 0;
 }
 
 static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc;
-	if (c->in.has_requester_obj && (rc = ensure_requester(tx, r, c)))
-		return rc;
+	if (c->in.has_requester_obj)
+		return create_for(tx, r, c);
 	return fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
 }
 

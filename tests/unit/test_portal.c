@@ -411,7 +411,7 @@ struct job {
 static int tx_submit(fl_tx *tx, void *arg)
 {
 	struct job *j = arg;
-	return fl_portal_submit(tx, j->r, 1, &j->a, &j->res, &j->e);
+	return fl_portal_submit(tx, j->r, &j->a, &j->res, &j->e);
 }
 
 static int tx_look(fl_tx *tx, void *arg)
@@ -442,7 +442,7 @@ static void test_submit(void **state)
 	r->subject = "Де моє замовлення?";
 	r->description = "Замовлення 4411 досі не прийшло.";
 	r->lang = "uk";
-	r->files[0] = (struct fl_portal_file){.data = "PNG bytes", .n = 9, .name = "p.png",
+	r->files[0] = (struct fl_intake_file){.data = "PNG bytes", .n = 9, .name = "p.png",
 					      .type = "image/png"};
 	r->nfiles = 1;
 	assert_int_equal(fl_portal_files_prepare(g_store, r, &e), 0);
