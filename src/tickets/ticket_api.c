@@ -365,6 +365,12 @@ static int h_update(struct fl_req *r)
 	int rc;
 	if ((rc = decode_ticket(r, c, 0)))
 		return rc;
+	/* a reply records where it was typed: the workspace (a browser
+	 * session) is the web channel, a token or password the API */
+	if (!c->in.p.has_channel) {
+		c->in.p.channel = r->via_cookie ? FL_CHANNEL_WEB : FL_CHANNEL_API;
+		c->in.p.has_channel = 1;
+	}
 	return fl_req_write(r, tx_update, render_ok);
 }
 
