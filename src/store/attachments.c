@@ -4,30 +4,23 @@
 #include "store/attachments.h"
 #include "store/store_int.h"
 
-#define ATTACHMENT_COLS                                                       \
-	"a.id, a.token, a.uploader_id, a.ticket_id, a.comment_id, a.file_name,"   \
-	" a.content_type, a.size, a.digest, a.in_db, a.created_at,"               \
-	" COALESCE(c.public, 0)"
-
-static int read_attachment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_attachment *x = row;
-	int err = 0;
-	memset(x, 0, sizeof *x);
-	x->id = fl_col_int(tx, st, 0);
-	x->token = fl_col_text(tx, st, 1, a, &err);
-	x->uploader_id = fl_col_int(tx, st, 2);
-	x->ticket_id = fl_col_int(tx, st, 3);
-	x->comment_id = fl_col_int(tx, st, 4);
-	x->file_name = fl_col_text(tx, st, 5, a, &err);
-	x->content_type = fl_col_text(tx, st, 6, a, &err);
-	x->size = fl_col_int(tx, st, 7);
-	x->digest = fl_col_text(tx, st, 8, a, &err);
-	x->in_db = (int)fl_col_int(tx, st, 9);
-	x->created_at = fl_col_int(tx, st, 10);
-	x->comment_public = (int)fl_col_int(tx, st, 11);
-	return err;
-}
+/* over attachments a LEFT JOIN comments c */
+#define ATTACHMENT_COLUMNS(X, S)                            \
+	X(id, "a.id") S                                     \
+	X(token, "a.token") S                               \
+	X(uploader_id, "a.uploader_id") S                   \
+	X(ticket_id, "a.ticket_id") S                       \
+	X(comment_id, "a.comment_id") S                     \
+	X(file_name, "a.file_name") S                       \
+	X(content_type, "a.content_type") S                 \
+	X(size, "a.size") S                                 \
+	X(digest, "a.digest") S                             \
+	X(in_db, "a.in_db") S                               \
+	X(created_at, "a.created_at") S                     \
+	X(comment_public, "COALESCE(c.public, 0)")
+#define ATTACHMENT_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m, expr)
+static const struct fl_col attachment_col[] = {ATTACHMENT_COLUMNS(ATTACHMENT_COLUMN, FL_COMMA)};
+static const struct fl_cols attachment_cols = FL_COLS(struct fl_attachment, attachment_col);
 
 int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *data, size_t n)
 {
@@ -47,13 +40,13 @@ int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *d
 int fl_store_attachment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_attachment *out)
 {
 	static const char sql[] =
-		"SELECT " ATTACHMENT_COLS
+		"SELECT " FL_COLUMNS_SQL(ATTACHMENT_COLUMNS)
 		" FROM attachments a"
 		" LEFT JOIN comments c ON c.id = a.comment_id"
 		" WHERE a.id = ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-	return rc ? rc : fl_q_one(tx, st, read_attachment, a, out, sizeof *out);
+	return rc ? rc : fl_q_one_cols(tx, st, &attachment_cols, a, out);
 }
 
 int fl_store_attachment_data(fl_tx *tx, int64_t id, fl_arena *a, void **p, size_t *n)
@@ -97,7 +90,7 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			     struct fl_attachment **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " ATTACHMENT_COLS
+		"SELECT " FL_COLUMNS_SQL(ATTACHMENT_COLUMNS)
 		" FROM attachments a"
 		" JOIN comments c ON c.id = a.comment_id"
 		" WHERE a.ticket_id = ?"
@@ -105,7 +98,7 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 		" LIMIT 10000";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
-	return rc ? rc : fl_q_rows(tx, st, read_attachment, a, sizeof **out, 10000, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &attachment_cols, a, 10000, (void **)out, n);
 }
 
 int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,

@@ -124,6 +124,18 @@ int fl_store_mail_own_address(fl_tx *tx, const char *email)
 	return rc ? rc : n ? 0 : FL_ENOTFOUND;
 }
 
+#define QUARANTINE_COLUMNS(X, S)             \
+	X(id, "id") S                        \
+	X(message_id, "message_id") S        \
+	X(sender, "sender") S                \
+	X(subject, "subject") S              \
+	X(body, "body") S                    \
+	X(reason, "reason") S                \
+	X(created_at, "created_at")
+#define QUARANTINE_COLUMN(m, expr) FL_COLUMN(struct fl_quarantine, m, expr)
+static const struct fl_col quarantine_col[] = {QUARANTINE_COLUMNS(QUARANTINE_COLUMN, FL_COMMA)};
+static const struct fl_cols quarantine_cols = FL_COLS(struct fl_quarantine, quarantine_col);
+
 int fl_store_quarantine_add(fl_tx *tx, struct fl_quarantine *q)
 {
 	static const char sql[] =
@@ -146,30 +158,16 @@ int fl_store_quarantine_seen(fl_tx *tx, const char *message_id)
 	return fl_q_int(tx, sql, &id, "t", message_id);
 }
 
-static int read_quarantine(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_quarantine *q = row;
-	int err = 0;
-	q->id = fl_col_int(tx, st, 0);
-	q->message_id = fl_col_text(tx, st, 1, a, &err);
-	q->sender = fl_col_text(tx, st, 2, a, &err);
-	q->subject = fl_col_text(tx, st, 3, a, &err);
-	q->body = fl_col_text(tx, st, 4, a, &err);
-	q->reason = fl_col_text(tx, st, 5, a, &err);
-	q->created_at = fl_col_int(tx, st, 6);
-	return err;
-}
-
 int fl_store_quarantine_list(fl_tx *tx, int64_t before_id, size_t limit, fl_arena *a,
 			     struct fl_quarantine **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, message_id, sender, subject, body, reason, created_at"
+		"SELECT " FL_COLUMNS_SQL(QUARANTINE_COLUMNS)
 		" FROM mail_quarantine"
 		" WHERE ? = 0 OR id < ?"
 		" ORDER BY id DESC"
 		" LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "iii", before_id, before_id, (int64_t)limit);
-	return rc ? rc : fl_q_rows(tx, st, read_quarantine, a, sizeof **out, limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &quarantine_cols, a, limit, (void **)out, n);
 }
