@@ -101,11 +101,25 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 	return rc ? rc : fl_q_rows_cols(tx, st, &attachment_cols, a, 10000, (void **)out, n);
 }
 
+/* An unclaimed upload, as the purge reads it. */
+struct upload {
+	int64_t id;
+	char *digest;
+	int in_db;
+};
+#define UPLOAD_COLUMNS(X, S)                 \
+	X(id, "id") S                        \
+	X(digest, "digest") S                \
+	X(in_db, "in_db")
+#define UPLOAD_COLUMN(m, expr) FL_COLUMN(struct upload, m, expr)
+static const struct fl_col upload_col[] = {UPLOAD_COLUMNS(UPLOAD_COLUMN, FL_COMMA)};
+static const struct fl_cols upload_cols = FL_COLS(struct upload, upload_col);
+
 int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
 			      char ***orphans, size_t *norphans)
 {
 	static const char sql_old[] =
-		"SELECT id, digest, in_db"
+		"SELECT " FL_COLUMNS_SQL(UPLOAD_COLUMNS)
 		" FROM attachments"
 		" WHERE comment_id IS NULL AND created_at < ?"
 		" ORDER BY id"
@@ -120,36 +134,25 @@ int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n
 		"SELECT COUNT(*)"
 		" FROM attachments"
 		" WHERE digest = ?";
-	int64_t ids[1000];
-	char *digests[1000];
-	int in_db[1000];
-	size_t k = 0;
+	struct upload *old;
+	size_t k;
 	fl_stmt *st;
-	int rc = fl_q(tx, sql_old, 0, &st, "i", before), err = 0;
+	int rc = fl_q(tx, sql_old, 0, &st, "i", before);
 
-	if (rc)
+	if (rc || (rc = fl_q_rows_cols(tx, st, &upload_cols, a, 1000, (void **)&old, &k)))
 		return rc;
-	while (k < 1000 && (rc = fl_q_step(tx, st)) == 1) {
-		ids[k] = fl_col_int(tx, st, 0);
-		digests[k] = fl_col_text(tx, st, 1, a, &err);
-		in_db[k] = (int)fl_col_int(tx, st, 2);
-		k++;
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
 	*orphans = fl_arena_alloc(a, (k ? k : 1) * sizeof **orphans);
 	if (!*orphans)
 		return FL_ENOMEM;
 	*norphans = 0;
 	for (size_t i = 0; i < k && !rc; i++) {
 		int64_t still;
-		rc = in_db[i] ? fl_q_exec(tx, sql_data, "i", ids[i]) : 0;
+		rc = old[i].in_db ? fl_q_exec(tx, sql_data, "i", old[i].id) : 0;
 		if (!rc)
-			rc = fl_q_exec(tx, sql_row, "i", ids[i]);
-		if (!rc && !in_db[i] && !(rc = fl_q_int(tx, sql_named, &still, "t", digests[i])) &&
-		    !still)
-			(*orphans)[(*norphans)++] = digests[i];
+			rc = fl_q_exec(tx, sql_row, "i", old[i].id);
+		if (!rc && !old[i].in_db &&
+		    !(rc = fl_q_int(tx, sql_named, &still, "t", old[i].digest)) && !still)
+			(*orphans)[(*norphans)++] = old[i].digest;
 	}
 	if (!rc)
 		*n = (int64_t)k;

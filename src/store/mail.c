@@ -1,6 +1,4 @@
 /* Queries about e-mail threading (mail/mail.h). */
-#include <string.h>
-
 #include "store/mail.h"
 #include "store/store_int.h"
 
@@ -23,35 +21,40 @@ int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, i
 	return fl_q_exec(tx, sql, "tiii", message_id, ticket_id, (int64_t)outbound, now);
 }
 
+/* A message of a thread, as fl_store_mail_thread reads it. */
+struct thread_message {
+	char *message_id;
+	int outbound;
+};
+#define THREAD_COLUMNS(X, S)                 \
+	X(message_id, "message_id") S        \
+	X(outbound, "outbound")
+#define THREAD_COLUMN(m, expr) FL_COLUMN(struct thread_message, m, expr)
+static const struct fl_col thread_col[] = {THREAD_COLUMNS(THREAD_COLUMN, FL_COMMA)};
+static const struct fl_cols thread_cols = FL_COLS(struct thread_message, thread_col);
+
 int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, size_t max,
 			 size_t *n, char **last_in)
 {
 	static const char sql[] =
-		"SELECT message_id, outbound"
+		"SELECT " FL_COLUMNS_SQL(THREAD_COLUMNS)
 		" FROM mail_messages"
 		" WHERE ticket_id = ?"
 		" ORDER BY created_at DESC, message_id DESC"
 		" LIMIT ?";
+	struct thread_message *m;
+	size_t k;
 	fl_stmt *st;
-	size_t k = 0;
-	int rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, (int64_t)max), err = 0;
+	int rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, (int64_t)max);
 
 	*last_in = NULL;
-	if (rc)
+	if (rc || (rc = fl_q_rows_cols(tx, st, &thread_cols, a, max, (void **)&m, &k)))
 		return rc;
-	while (k < max && (rc = fl_q_step(tx, st)) == 1) {
-		ids[k] = fl_col_text(tx, st, 0, a, &err);
-		if (!*last_in && !fl_col_int(tx, st, 1))
-			*last_in = ids[k];
-		k++;
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
-	for (size_t i = 0; i < k / 2; i++) { /* oldest first */
-		char *t = ids[i];
-		ids[i] = ids[k - 1 - i];
-		ids[k - 1 - i] = t;
+	/* the rows come newest first; ids gets them oldest first */
+	for (size_t i = 0; i < k; i++) {
+		if (!*last_in && !m[i].outbound)
+			*last_in = m[i].message_id;
+		ids[k - 1 - i] = m[i].message_id;
 	}
 	*n = k;
 	return 0;
