@@ -18,7 +18,7 @@
 	X(in_db, "a.in_db") S                               \
 	X(created_at, "a.created_at") S                     \
 	X(comment_public, "COALESCE(c.public, 0)")
-#define ATTACHMENT_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m, expr)
+#define ATTACHMENT_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m)
 static const struct fl_col attachment_col[] = {ATTACHMENT_COLUMNS(ATTACHMENT_COLUMN, FL_COMMA)};
 static const struct fl_cols attachment_cols = FL_COLS(struct fl_attachment, attachment_col);
 
@@ -111,7 +111,7 @@ struct upload {
 	X(id, "id") S                        \
 	X(digest, "digest") S                \
 	X(in_db, "in_db")
-#define UPLOAD_COLUMN(m, expr) FL_COLUMN(struct upload, m, expr)
+#define UPLOAD_COLUMN(m, expr) FL_COLUMN(struct upload, m)
 static const struct fl_col upload_col[] = {UPLOAD_COLUMNS(UPLOAD_COLUMN, FL_COMMA)};
 static const struct fl_cols upload_cols = FL_COLS(struct upload, upload_col);
 

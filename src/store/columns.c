@@ -1,6 +1,5 @@
 /* The row reader of column tables (store_int.h): one loop over a table of
- * {expression, member offset, kind} instead of a hand-numbered reader per
- * entity. */
+ * {member offset, kind} instead of a hand-numbered reader per entity. */
 #include <string.h>
 
 #include "store/store_int.h"

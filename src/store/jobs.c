@@ -4,7 +4,7 @@
 #include "store/jobs.h"
 #include "store/store_int.h"
 
-#define JOB_COLUMN(m, expr) FL_COLUMN(struct fl_job, m, expr)
+#define JOB_COLUMN(m, expr) FL_COLUMN(struct fl_job, m)
 static const struct fl_col job_col[] = {FL_JOB_COLUMNS(JOB_COLUMN, FL_COMMA)};
 static const struct fl_cols job_cols = FL_COLS(struct fl_job, job_col);
 
@@ -15,7 +15,7 @@ static const struct fl_cols job_cols = FL_COLS(struct fl_job, job_col);
 	X(attempt, "attempt") S              \
 	X(enqueued_at, "enqueued_at") S      \
 	X(ran_at, "ran_at")
-#define PROBE_COLUMN(m, expr) FL_COLUMN(struct fl_job_probe, m, expr)
+#define PROBE_COLUMN(m, expr) FL_COLUMN(struct fl_job_probe, m)
 static const struct fl_col probe_col[] = {PROBE_COLUMNS(PROBE_COLUMN, FL_COMMA)};
 static const struct fl_cols probe_cols = FL_COLS(struct fl_job_probe, probe_col);
 

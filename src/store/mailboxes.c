@@ -17,7 +17,7 @@
 	X(last_error, "last_error") S        \
 	X(created_at, "created_at") S        \
 	X(updated_at, "updated_at")
-#define MAILBOX_COLUMN(m, expr) FL_COLUMN(struct fl_mailbox, m, expr)
+#define MAILBOX_COLUMN(m, expr) FL_COLUMN(struct fl_mailbox, m)
 static const struct fl_col mailbox_col[] = {MAILBOX_COLUMNS(MAILBOX_COLUMN, FL_COMMA)};
 static const struct fl_cols mailbox_cols = FL_COLS(struct fl_mailbox, mailbox_col);
 

@@ -19,7 +19,7 @@ int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
 	X(token_hash, "token_hash") S        \
 	X(expires_at, "expires_at") S        \
 	X(used_at, "used_at")
-#define MAGIC_COLUMN(m, expr) FL_COLUMN(struct fl_magic_row, m, expr)
+#define MAGIC_COLUMN(m, expr) FL_COLUMN(struct fl_magic_row, m)
 static const struct fl_col magic_col[] = {MAGIC_COLUMNS(MAGIC_COLUMN, FL_COMMA)};
 static const struct fl_cols magic_cols = FL_COLS(struct fl_magic_row, magic_col);
 

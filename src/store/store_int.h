@@ -60,15 +60,16 @@ int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
 	      size_t max, void **out, size_t *n);
 
 /* Column tables: an entity's columns are listed once, and that one list
- * gives both the SELECT list and the row reader; adding a column is one row
- * here plus the migrations. The list is an X-macro of rows X(member, "SQL
- * expression") separated by S:
+ * gives both the SELECT list (FL_COLUMNS_SQL, in db.h) and the row reader;
+ * adding a column is its struct member, one row of the list and the
+ * migrations. The list is an X-macro of rows X(member, "SQL expression")
+ * separated by S:
  *
  *     #define VIEW_COLUMNS(X, S)                 \
  *             X(id, "id") S                      \
  *             X(title, "title") S                \
  *             X(active, "active")
- *     #define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m, expr)
+ *     #define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
  *     static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
  *     static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
  *
@@ -89,9 +90,10 @@ int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
  * Members the list leaves out read as 0 / NULL. */
 enum fl_col_kind { FL_COL_I64, FL_COL_INT, FL_COL_TEXT };
 
+/* Where a column goes: the member's offset in the row's struct, and how
+ * it is read. */
 struct fl_col {
-	const char *expr; /* as the SELECT list has it */
-	size_t offset;    /* of the member in the row's struct */
+	size_t offset;
 	enum fl_col_kind kind;
 };
 
@@ -102,8 +104,8 @@ struct fl_cols {
 	size_t size;
 };
 
-#define FL_COLUMN(type, member, expr)                                          \
-	{expr, offsetof(type, member),                                         \
+#define FL_COLUMN(type, member)                                                \
+	{offsetof(type, member),                                               \
 	 _Generic(((type *)0)->member, int64_t: FL_COL_I64, int: FL_COL_INT,   \
 		  char *: FL_COL_TEXT)}
 #define FL_COMMA ,

@@ -13,7 +13,7 @@
 	X(sort_desc, "sort_desc") S          \
 	X(created_at, "created_at") S        \
 	X(updated_at, "updated_at")
-#define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m, expr)
+#define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
 static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
 static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
 

@@ -182,7 +182,7 @@ struct sample {
 	X(null_big, "CAST(NULL AS BIGINT)") S                 \
 	X(null_small, "CAST(NULL AS BIGINT)") S               \
 	X(null_text, "CAST(NULL AS TEXT)")
-#define SAMPLE_COLUMN(m, expr) FL_COLUMN(struct sample, m, expr)
+#define SAMPLE_COLUMN(m, expr) FL_COLUMN(struct sample, m)
 static const struct fl_col sample_col[] = {SAMPLE_COLUMNS(SAMPLE_COLUMN, FL_COMMA)};
 static const struct fl_cols sample_cols = FL_COLS(struct sample, sample_col);
 
