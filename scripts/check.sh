@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the test suites: scripts/check.sh [unit|api|api-pg|e2e|fuzz|style|all]
-#   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#         the store's suites a second time on a PostgreSQL server it starts
 #   api   black-box HTTP tests against the sanitized binary (node --test),
 #         once on SQLite and once on a PostgreSQL server it starts (api-pg)
 #   e2e   the browser apps in Debian's Chromium, driven by playwright-core,
@@ -38,16 +39,33 @@ step() {
 	fi
 }
 
+# Every cmocka program on SQLite; then the store's suites (test_store,
+# test_store_fence) once more on a PostgreSQL server started here, where
+# each case creates a database of its own and drops it.
 unit() {
 	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
+	# adds the tests of the last meson test run (its exit code $1): cmocka
+	# prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)" per program
+	unit_count() {
+		p=$(grep -ho '\[  PASSED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
+		f=$(grep -ho '\[  FAILED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
+		[ "$1" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		echo "$p $f" >>"$counts"
+	}
 	meson test -C "$SAN_BUILD" --print-errorlogs
 	rc=$?
-	# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)" per program
-	p=$(grep -ho '\[  PASSED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
-	f=$(grep -ho '\[  FAILED  \] [0-9]*' "$SAN_BUILD/meson-logs/testlog.txt" | awk '{s+=$NF} END {print s+0}')
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	echo "$p $f" >>"$counts"
-	return $rc
+	unit_count $rc
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/frontline-pg.XXXXXX")
+	if ! uri=$(scripts/pg.sh start "$pgdir"); then
+		echo "0 1" >>"$counts"
+		return 1
+	fi
+	echo "-- the store's suites on PostgreSQL"
+	FRONTLINE_TEST_PG=$uri meson test -C "$SAN_BUILD" --print-errorlogs test_store test_store_fence
+	pg_rc=$?
+	scripts/pg.sh stop "$pgdir"
+	unit_count $pg_rc
+	[ "$rc" -eq 0 ] && [ "$pg_rc" -eq 0 ]
 }
 
 api() {

@@ -4,30 +4,23 @@
 #include "store/attachments.h"
 #include "store/store_int.h"
 
-#define ATTACHMENT_COLS                                                       \
-	"a.id, a.token, a.uploader_id, a.ticket_id, a.comment_id, a.file_name,"   \
-	" a.content_type, a.size, a.digest, a.in_db, a.created_at,"               \
-	" COALESCE(c.public, 0)"
-
-static int read_attachment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_attachment *x = row;
-	int err = 0;
-	memset(x, 0, sizeof *x);
-	x->id = fl_col_int(tx, st, 0);
-	x->token = fl_col_text(tx, st, 1, a, &err);
-	x->uploader_id = fl_col_int(tx, st, 2);
-	x->ticket_id = fl_col_int(tx, st, 3);
-	x->comment_id = fl_col_int(tx, st, 4);
-	x->file_name = fl_col_text(tx, st, 5, a, &err);
-	x->content_type = fl_col_text(tx, st, 6, a, &err);
-	x->size = fl_col_int(tx, st, 7);
-	x->digest = fl_col_text(tx, st, 8, a, &err);
-	x->in_db = (int)fl_col_int(tx, st, 9);
-	x->created_at = fl_col_int(tx, st, 10);
-	x->comment_public = (int)fl_col_int(tx, st, 11);
-	return err;
-}
+/* over attachments a LEFT JOIN comments c */
+#define ATTACHMENT_COLUMNS(X, S)                            \
+	X(id, "a.id") S                                     \
+	X(token, "a.token") S                               \
+	X(uploader_id, "a.uploader_id") S                   \
+	X(ticket_id, "a.ticket_id") S                       \
+	X(comment_id, "a.comment_id") S                     \
+	X(file_name, "a.file_name") S                       \
+	X(content_type, "a.content_type") S                 \
+	X(size, "a.size") S                                 \
+	X(digest, "a.digest") S                             \
+	X(in_db, "a.in_db") S                               \
+	X(created_at, "a.created_at") S                     \
+	X(comment_public, "COALESCE(c.public, 0)")
+#define ATTACHMENT_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m)
+static const struct fl_col attachment_col[] = {ATTACHMENT_COLUMNS(ATTACHMENT_COLUMN, FL_COMMA)};
+static const struct fl_cols attachment_cols = FL_COLS(struct fl_attachment, attachment_col);
 
 int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *data, size_t n)
 {
@@ -47,13 +40,13 @@ int fl_store_attachment_insert(fl_tx *tx, struct fl_attachment *x, const void *d
 int fl_store_attachment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_attachment *out)
 {
 	static const char sql[] =
-		"SELECT " ATTACHMENT_COLS
+		"SELECT " FL_COLUMNS_SQL(ATTACHMENT_COLUMNS)
 		" FROM attachments a"
 		" LEFT JOIN comments c ON c.id = a.comment_id"
 		" WHERE a.id = ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-	return rc ? rc : fl_q_one(tx, st, read_attachment, a, out, sizeof *out);
+	return rc ? rc : fl_q_one_cols(tx, st, &attachment_cols, a, out);
 }
 
 int fl_store_attachment_data(fl_tx *tx, int64_t id, fl_arena *a, void **p, size_t *n)
@@ -97,7 +90,7 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			     struct fl_attachment **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " ATTACHMENT_COLS
+		"SELECT " FL_COLUMNS_SQL(ATTACHMENT_COLUMNS)
 		" FROM attachments a"
 		" JOIN comments c ON c.id = a.comment_id"
 		" WHERE a.ticket_id = ?"
@@ -105,14 +98,28 @@ int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 		" LIMIT 10000";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
-	return rc ? rc : fl_q_rows(tx, st, read_attachment, a, sizeof **out, 10000, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &attachment_cols, a, 10000, (void **)out, n);
 }
+
+/* An unclaimed upload, as the purge reads it. */
+struct upload {
+	int64_t id;
+	char *digest;
+	int in_db;
+};
+#define UPLOAD_COLUMNS(X, S)                 \
+	X(id, "id") S                        \
+	X(digest, "digest") S                \
+	X(in_db, "in_db")
+#define UPLOAD_COLUMN(m, expr) FL_COLUMN(struct upload, m)
+static const struct fl_col upload_col[] = {UPLOAD_COLUMNS(UPLOAD_COLUMN, FL_COMMA)};
+static const struct fl_cols upload_cols = FL_COLS(struct upload, upload_col);
 
 int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
 			      char ***orphans, size_t *norphans)
 {
 	static const char sql_old[] =
-		"SELECT id, digest, in_db"
+		"SELECT " FL_COLUMNS_SQL(UPLOAD_COLUMNS)
 		" FROM attachments"
 		" WHERE comment_id IS NULL AND created_at < ?"
 		" ORDER BY id"
@@ -127,36 +134,25 @@ int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n
 		"SELECT COUNT(*)"
 		" FROM attachments"
 		" WHERE digest = ?";
-	int64_t ids[1000];
-	char *digests[1000];
-	int in_db[1000];
-	size_t k = 0;
+	struct upload *old;
+	size_t k;
 	fl_stmt *st;
-	int rc = fl_q(tx, sql_old, 0, &st, "i", before), err = 0;
+	int rc = fl_q(tx, sql_old, 0, &st, "i", before);
 
-	if (rc)
+	if (rc || (rc = fl_q_rows_cols(tx, st, &upload_cols, a, 1000, (void **)&old, &k)))
 		return rc;
-	while (k < 1000 && (rc = fl_q_step(tx, st)) == 1) {
-		ids[k] = fl_col_int(tx, st, 0);
-		digests[k] = fl_col_text(tx, st, 1, a, &err);
-		in_db[k] = (int)fl_col_int(tx, st, 2);
-		k++;
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
 	*orphans = fl_arena_alloc(a, (k ? k : 1) * sizeof **orphans);
 	if (!*orphans)
 		return FL_ENOMEM;
 	*norphans = 0;
 	for (size_t i = 0; i < k && !rc; i++) {
 		int64_t still;
-		rc = in_db[i] ? fl_q_exec(tx, sql_data, "i", ids[i]) : 0;
+		rc = old[i].in_db ? fl_q_exec(tx, sql_data, "i", old[i].id) : 0;
 		if (!rc)
-			rc = fl_q_exec(tx, sql_row, "i", ids[i]);
-		if (!rc && !in_db[i] && !(rc = fl_q_int(tx, sql_named, &still, "t", digests[i])) &&
-		    !still)
-			(*orphans)[(*norphans)++] = digests[i];
+			rc = fl_q_exec(tx, sql_row, "i", old[i].id);
+		if (!rc && !old[i].in_db &&
+		    !(rc = fl_q_int(tx, sql_named, &still, "t", old[i].digest)) && !still)
+			(*orphans)[(*norphans)++] = old[i].digest;
 	}
 	if (!rc)
 		*n = (int64_t)k;

@@ -24,10 +24,31 @@ typedef struct fl_stmt fl_stmt;
  * subject; so rowid >> 21 is the ticket and rowid & 1 says public. */
 #define FL_FTS_SEQ_BITS 21
 
-/* The columns of a job, in the order fl_store_job_* read them. */
-#define FL_JOB_COLS \
-	"id, kind, payload, state, attempts, max_attempts, run_at, lease_until," \
-	" lease_owner, last_error, unique_key, created_at, updated_at"
+/* Column tables (store_int.h has the whole story): an entity's columns are
+ * listed once, as rows X(member, "SQL expression") separated by S, and that
+ * one list gives both the SELECT list and the row reader. FL_COLUMNS_SQL is
+ * the SELECT list of such a list: one string literal "expr, expr, …", in
+ * the order of the rows. Here because drivers write SQL that returns rows
+ * too (the job claim). */
+#define FL_COLUMN_SQL(member, expr) expr
+#define FL_COLUMNS_SQL(list) list(FL_COLUMN_SQL, ", ")
+
+/* The columns of struct fl_job (store/jobs.h): what fl_store_job_* read,
+ * and what the drivers' job_claim returns. */
+#define FL_JOB_COLUMNS(X, S)                   \
+	X(id, "id") S                          \
+	X(kind, "kind") S                      \
+	X(payload, "payload") S                \
+	X(state, "state") S                    \
+	X(attempts, "attempts") S              \
+	X(max_attempts, "max_attempts") S      \
+	X(run_at, "run_at") S                  \
+	X(lease_until, "lease_until") S        \
+	X(lease_owner, "lease_owner") S        \
+	X(last_error, "last_error") S          \
+	X(unique_key, "unique_key") S          \
+	X(created_at, "created_at") S          \
+	X(updated_at, "updated_at")
 
 struct fl_driver {
 	const char *name;
@@ -128,7 +149,7 @@ struct fl_driver {
 	 * copied ones; NULL where ids follow the largest by themselves. */
 	const char *sync_ids;
 	/* Claims the job due first for a runner (fl_store_job_claim): an
-	 * UPDATE … RETURNING the job's columns, with parameters (owner,
+	 * UPDATE … RETURNING FL_COLUMNS_SQL(FL_JOB_COLUMNS), with parameters (owner,
 	 * lease_until, now, now, now). Where writers run concurrently the
 	 * choice must skip rows other claims hold (FOR UPDATE SKIP LOCKED). */
 	const char *job_claim;

@@ -4,25 +4,20 @@
 #include "store/jobs.h"
 #include "store/store_int.h"
 
-static int read_job(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_job *j = row;
-	int err = 0;
-	j->id = fl_col_int(tx, st, 0);
-	j->kind = fl_col_text(tx, st, 1, a, &err);
-	j->payload = fl_col_text(tx, st, 2, a, &err);
-	j->state = (int)fl_col_int(tx, st, 3);
-	j->attempts = (int)fl_col_int(tx, st, 4);
-	j->max_attempts = (int)fl_col_int(tx, st, 5);
-	j->run_at = fl_col_int(tx, st, 6);
-	j->lease_until = fl_col_int(tx, st, 7);
-	j->lease_owner = fl_col_text(tx, st, 8, a, &err);
-	j->last_error = fl_col_text(tx, st, 9, a, &err);
-	j->unique_key = fl_col_text(tx, st, 10, a, &err);
-	j->created_at = fl_col_int(tx, st, 11);
-	j->updated_at = fl_col_int(tx, st, 12);
-	return err;
-}
+#define JOB_COLUMN(m, expr) FL_COLUMN(struct fl_job, m)
+static const struct fl_col job_col[] = {FL_JOB_COLUMNS(JOB_COLUMN, FL_COMMA)};
+static const struct fl_cols job_cols = FL_COLS(struct fl_job, job_col);
+
+#define PROBE_COLUMNS(X, S)                  \
+	X(id, "id") S                        \
+	X(job_id, "job_id") S                \
+	X(runner, "runner") S                \
+	X(attempt, "attempt") S              \
+	X(enqueued_at, "enqueued_at") S      \
+	X(ran_at, "ran_at")
+#define PROBE_COLUMN(m, expr) FL_COLUMN(struct fl_job_probe, m)
+static const struct fl_col probe_col[] = {PROBE_COLUMNS(PROBE_COLUMN, FL_COMMA)};
+static const struct fl_cols probe_cols = FL_COLS(struct fl_job_probe, probe_col);
 
 int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64_t run_at,
 			 int max_attempts, const char *unique_key, int64_t now)
@@ -41,7 +36,7 @@ int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_
 {
 	fl_stmt *st;
 	int rc = fl_q(tx, tx->drv->job_claim, 0, &st, "tiiii", owner, lease_until, now, now, now);
-	return rc ? rc : fl_q_one(tx, st, read_job, a, out, sizeof *out);
+	return rc ? rc : fl_q_one_cols(tx, st, &job_cols, a, out);
 }
 
 int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n)
@@ -120,14 +115,14 @@ int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
 		      struct fl_job **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " FL_JOB_COLS
+		"SELECT " FL_COLUMNS_SQL(FL_JOB_COLUMNS)
 		" FROM jobs"
 		" WHERE ? < 0 OR state = ?"
 		" ORDER BY updated_at DESC, id DESC"
 		" LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "iii", (int64_t)state, (int64_t)state, (int64_t)limit);
-	return rc ? rc : fl_q_rows(tx, st, read_job, a, sizeof **out, limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &job_cols, a, limit, (void **)out, n);
 }
 
 int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now)
@@ -143,28 +138,15 @@ int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now)
 	return rc ? rc : fl_q_exec(tx, sql_old, "i", now - 7 * 86400);
 }
 
-static int read_probe(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_job_probe *p = row;
-	int err = 0;
-	p->id = fl_col_int(tx, st, 0);
-	p->job_id = fl_col_int(tx, st, 1);
-	p->runner = fl_col_text(tx, st, 2, a, &err);
-	p->attempt = (int)fl_col_int(tx, st, 3);
-	p->enqueued_at = fl_col_int(tx, st, 4);
-	p->ran_at = fl_col_int(tx, st, 5);
-	return err;
-}
-
 int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
 			    struct fl_job_probe **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, job_id, runner, attempt, enqueued_at, ran_at"
+		"SELECT " FL_COLUMNS_SQL(PROBE_COLUMNS)
 		" FROM job_probes"
 		" ORDER BY id DESC"
 		" LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)limit);
-	return rc ? rc : fl_q_rows(tx, st, read_probe, a, sizeof **out, limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &probe_cols, a, limit, (void **)out, n);
 }

@@ -1,6 +1,4 @@
 /* Queries about e-mail threading (mail/mail.h). */
-#include <string.h>
-
 #include "store/mail.h"
 #include "store/store_int.h"
 
@@ -23,35 +21,40 @@ int fl_store_mail_record(fl_tx *tx, const char *message_id, int64_t ticket_id, i
 	return fl_q_exec(tx, sql, "tiii", message_id, ticket_id, (int64_t)outbound, now);
 }
 
+/* A message of a thread, as fl_store_mail_thread reads it. */
+struct thread_message {
+	char *message_id;
+	int outbound;
+};
+#define THREAD_COLUMNS(X, S)                 \
+	X(message_id, "message_id") S        \
+	X(outbound, "outbound")
+#define THREAD_COLUMN(m, expr) FL_COLUMN(struct thread_message, m)
+static const struct fl_col thread_col[] = {THREAD_COLUMNS(THREAD_COLUMN, FL_COMMA)};
+static const struct fl_cols thread_cols = FL_COLS(struct thread_message, thread_col);
+
 int fl_store_mail_thread(fl_tx *tx, int64_t ticket_id, fl_arena *a, char **ids, size_t max,
 			 size_t *n, char **last_in)
 {
 	static const char sql[] =
-		"SELECT message_id, outbound"
+		"SELECT " FL_COLUMNS_SQL(THREAD_COLUMNS)
 		" FROM mail_messages"
 		" WHERE ticket_id = ?"
 		" ORDER BY created_at DESC, message_id DESC"
 		" LIMIT ?";
+	struct thread_message *m;
+	size_t k;
 	fl_stmt *st;
-	size_t k = 0;
-	int rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, (int64_t)max), err = 0;
+	int rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, (int64_t)max);
 
 	*last_in = NULL;
-	if (rc)
+	if (rc || (rc = fl_q_rows_cols(tx, st, &thread_cols, a, max, (void **)&m, &k)))
 		return rc;
-	while (k < max && (rc = fl_q_step(tx, st)) == 1) {
-		ids[k] = fl_col_text(tx, st, 0, a, &err);
-		if (!*last_in && !fl_col_int(tx, st, 1))
-			*last_in = ids[k];
-		k++;
-	}
-	fl_q_done(tx, st);
-	if (rc < 0 || err)
-		return rc < 0 ? rc : err;
-	for (size_t i = 0; i < k / 2; i++) { /* oldest first */
-		char *t = ids[i];
-		ids[i] = ids[k - 1 - i];
-		ids[k - 1 - i] = t;
+	/* the rows come newest first; ids gets them oldest first */
+	for (size_t i = 0; i < k; i++) {
+		if (!*last_in && !m[i].outbound)
+			*last_in = m[i].message_id;
+		ids[k - 1 - i] = m[i].message_id;
 	}
 	*n = k;
 	return 0;
@@ -124,6 +127,18 @@ int fl_store_mail_own_address(fl_tx *tx, const char *email)
 	return rc ? rc : n ? 0 : FL_ENOTFOUND;
 }
 
+#define QUARANTINE_COLUMNS(X, S)             \
+	X(id, "id") S                        \
+	X(message_id, "message_id") S        \
+	X(sender, "sender") S                \
+	X(subject, "subject") S              \
+	X(body, "body") S                    \
+	X(reason, "reason") S                \
+	X(created_at, "created_at")
+#define QUARANTINE_COLUMN(m, expr) FL_COLUMN(struct fl_quarantine, m)
+static const struct fl_col quarantine_col[] = {QUARANTINE_COLUMNS(QUARANTINE_COLUMN, FL_COMMA)};
+static const struct fl_cols quarantine_cols = FL_COLS(struct fl_quarantine, quarantine_col);
+
 int fl_store_quarantine_add(fl_tx *tx, struct fl_quarantine *q)
 {
 	static const char sql[] =
@@ -146,30 +161,16 @@ int fl_store_quarantine_seen(fl_tx *tx, const char *message_id)
 	return fl_q_int(tx, sql, &id, "t", message_id);
 }
 
-static int read_quarantine(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_quarantine *q = row;
-	int err = 0;
-	q->id = fl_col_int(tx, st, 0);
-	q->message_id = fl_col_text(tx, st, 1, a, &err);
-	q->sender = fl_col_text(tx, st, 2, a, &err);
-	q->subject = fl_col_text(tx, st, 3, a, &err);
-	q->body = fl_col_text(tx, st, 4, a, &err);
-	q->reason = fl_col_text(tx, st, 5, a, &err);
-	q->created_at = fl_col_int(tx, st, 6);
-	return err;
-}
-
 int fl_store_quarantine_list(fl_tx *tx, int64_t before_id, size_t limit, fl_arena *a,
 			     struct fl_quarantine **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, message_id, sender, subject, body, reason, created_at"
+		"SELECT " FL_COLUMNS_SQL(QUARANTINE_COLUMNS)
 		" FROM mail_quarantine"
 		" WHERE ? = 0 OR id < ?"
 		" ORDER BY id DESC"
 		" LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "iii", before_id, before_id, (int64_t)limit);
-	return rc ? rc : fl_q_rows(tx, st, read_quarantine, a, sizeof **out, limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &quarantine_cols, a, limit, (void **)out, n);
 }

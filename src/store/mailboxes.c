@@ -1,28 +1,25 @@
 /* Queries about IMAP mailboxes. */
-#include <string.h>
 
 #include "store/mail.h"
 #include "store/store_int.h"
 
-static int read_mailbox(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_mailbox *m = row;
-	int err = 0;
-	m->id = fl_col_int(tx, st, 0);
-	m->url = fl_col_text(tx, st, 1, a, &err);
-	m->username = fl_col_text(tx, st, 2, a, &err);
-	m->password = fl_col_text(tx, st, 3, a, &err);
-	m->folder = fl_col_text(tx, st, 4, a, &err);
-	m->move_to = fl_col_text(tx, st, 5, a, &err);
-	m->starttls = (int)fl_col_int(tx, st, 6);
-	m->owner_id = fl_col_int(tx, st, 7);
-	m->active = (int)fl_col_int(tx, st, 8);
-	m->last_polled_at = fl_col_int(tx, st, 9);
-	m->last_error = fl_col_text(tx, st, 10, a, &err);
-	m->created_at = fl_col_int(tx, st, 11);
-	m->updated_at = fl_col_int(tx, st, 12);
-	return err;
-}
+#define MAILBOX_COLUMNS(X, S)                \
+	X(id, "id") S                        \
+	X(url, "url") S                      \
+	X(username, "username") S            \
+	X(password, "password") S            \
+	X(folder, "folder") S                \
+	X(move_to, "move_to") S              \
+	X(starttls, "starttls") S            \
+	X(owner_id, "owner_id") S            \
+	X(active, "active") S                \
+	X(last_polled_at, "last_polled_at") S \
+	X(last_error, "last_error") S        \
+	X(created_at, "created_at") S        \
+	X(updated_at, "updated_at")
+#define MAILBOX_COLUMN(m, expr) FL_COLUMN(struct fl_mailbox, m)
+static const struct fl_col mailbox_col[] = {MAILBOX_COLUMNS(MAILBOX_COLUMN, FL_COMMA)};
+static const struct fl_cols mailbox_cols = FL_COLS(struct fl_mailbox, mailbox_col);
 
 int fl_store_mailbox_insert(fl_tx *tx, struct fl_mailbox *mb)
 {
@@ -40,15 +37,14 @@ int fl_store_mailbox_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_mai
 			  size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, url, username, password, folder, move_to, starttls, owner_id, active,"
-		"       last_polled_at, last_error, created_at, updated_at"
+		"SELECT " FL_COLUMNS_SQL(MAILBOX_COLUMNS)
 		" FROM mailboxes"
 		" WHERE ? = 0 OR active = 1"
 		" ORDER BY id"
 		" LIMIT 100";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)active_only);
-	return rc ? rc : fl_q_rows(tx, st, read_mailbox, a, sizeof **out, 100, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &mailbox_cols, a, 100, (void **)out, n);
 }
 
 int fl_store_mailbox_delete(fl_tx *tx, int64_t id)

@@ -13,27 +13,25 @@ int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
 	return fl_q_exec(tx, sql, "ittii", user_id, selector, token_hash, created_at, expires_at);
 }
 
-static int read_magic(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_magic_row *m = row;
-	int err = 0;
-	m->id = fl_col_int(tx, st, 0);
-	m->user_id = fl_col_int(tx, st, 1);
-	m->token_hash = fl_col_text(tx, st, 2, a, &err);
-	m->expires_at = fl_col_int(tx, st, 3);
-	m->used_at = fl_col_int(tx, st, 4);
-	return err;
-}
+#define MAGIC_COLUMNS(X, S)                  \
+	X(id, "id") S                        \
+	X(user_id, "user_id") S              \
+	X(token_hash, "token_hash") S        \
+	X(expires_at, "expires_at") S        \
+	X(used_at, "used_at")
+#define MAGIC_COLUMN(m, expr) FL_COLUMN(struct fl_magic_row, m)
+static const struct fl_col magic_col[] = {MAGIC_COLUMNS(MAGIC_COLUMN, FL_COMMA)};
+static const struct fl_cols magic_cols = FL_COLS(struct fl_magic_row, magic_col);
 
 int fl_store_magic_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_magic_row *out)
 {
 	static const char sql[] =
-		"SELECT id, user_id, token_hash, expires_at, COALESCE(used_at, 0)"
+		"SELECT " FL_COLUMNS_SQL(MAGIC_COLUMNS)
 		" FROM magic_links"
 		" WHERE selector = ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "t", selector);
-	return rc ? rc : fl_q_one(tx, st, read_magic, a, out, sizeof *out);
+	return rc ? rc : fl_q_one_cols(tx, st, &magic_cols, a, out);
 }
 
 int fl_store_magic_use(fl_tx *tx, int64_t id, int64_t now)

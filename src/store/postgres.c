@@ -525,7 +525,7 @@ const struct fl_driver fl_driver_postgres = {
 		     "                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
 		     "             ORDER BY run_at, id"
 		     "             LIMIT 1 FOR UPDATE SKIP LOCKED)"
-		     " RETURNING " FL_JOB_COLS,
+		     " RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
 	.notify_sql = "SELECT pg_notify('" CHANNEL "', ?)",
 	.listen = pg_listen,
 	.wait_notify = pg_wait_notify,

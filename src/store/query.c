@@ -166,13 +166,22 @@ int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	return 0;
 }
 
-int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, size_t size)
+/* Reads st's current row into row with read, or with the column table t
+ * when read is NULL. */
+static int read_row(fl_tx *tx, fl_stmt *st, fl_row_fn read, const struct fl_cols *t,
+		    fl_arena *a, void *row)
+{
+	return read ? read(tx, st, a, row) : fl_cols_read(tx, st, t, a, row);
+}
+
+static int one(fl_tx *tx, fl_stmt *st, fl_row_fn read, const struct fl_cols *t, fl_arena *a,
+	       void *out, size_t size)
 {
 	void *row = fl_arena_alloc(a, size);
 	int rc = row ? tx->drv->step(st) : FL_ENOMEM;
 
 	if (rc == 1)
-		rc = read(tx, st, a, row);
+		rc = read_row(tx, st, read, t, a, row);
 	else if (rc == 0)
 		rc = FL_ENOTFOUND;
 	tx->drv->done(st);
@@ -181,19 +190,41 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 	return rc;
 }
 
-int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
-	      size_t max, void **out, size_t *n)
+static int rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, const struct fl_cols *t, fl_arena *a,
+		size_t size, size_t max, void **out, size_t *n)
 {
-	char *rows = fl_arena_alloc(a, (max ? max : 1) * size);
+	char *p = fl_arena_alloc(a, (max ? max : 1) * size);
 	size_t k = 0;
-	int rc = rows ? 0 : FL_ENOMEM;
+	int rc = p ? 0 : FL_ENOMEM;
 
 	while (!rc && k < max && (rc = tx->drv->step(st)) == 1)
-		rc = read(tx, st, a, rows + size * k++);
+		rc = read_row(tx, st, read, t, a, p + size * k++);
 	tx->drv->done(st);
 	if (rc < 0)
 		return rc;
-	*out = rows;
+	*out = p;
 	*n = k;
 	return 0;
+}
+
+int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, size_t size)
+{
+	return one(tx, st, read, NULL, a, out, size);
+}
+
+int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
+	      size_t max, void **out, size_t *n)
+{
+	return rows(tx, st, read, NULL, a, size, max, out, n);
+}
+
+int fl_q_one_cols(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, void *out)
+{
+	return one(tx, st, NULL, t, a, out, t->size);
+}
+
+int fl_q_rows_cols(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, size_t max,
+		   void **out, size_t *n)
+{
+	return rows(tx, st, NULL, t, a, t->size, max, out, n);
 }

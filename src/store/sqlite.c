@@ -476,7 +476,7 @@ const struct fl_driver fl_driver_sqlite = {
 		     "                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
 		     "             ORDER BY run_at, id"
 		     "             LIMIT 1)"
-		     " RETURNING " FL_JOB_COLS,
+		     " RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
 	.deadline = sq_deadline,
 	.backup = sq_backup,
 };

@@ -3,6 +3,8 @@
 #ifndef FL_STORE_INT_H
 #define FL_STORE_INT_H
 
+#include <stddef.h>
+
 #include "core/arena.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -56,6 +58,69 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 /* Reads up to max rows into an array allocated in a (*out, *n). Releases st. */
 int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
 	      size_t max, void **out, size_t *n);
+
+/* Column tables: an entity's columns are listed once, and that one list
+ * gives both the SELECT list (FL_COLUMNS_SQL, in db.h) and the row reader;
+ * adding a column is its struct member, one row of the list and the
+ * migrations. The list is an X-macro of rows X(member, "SQL expression")
+ * separated by S:
+ *
+ *     #define VIEW_COLUMNS(X, S)                 \
+ *             X(id, "id") S                      \
+ *             X(title, "title") S                \
+ *             X(active, "active")
+ *     #define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
+ *     static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
+ *     static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
+ *
+ *     static const char sql[] =
+ *             "SELECT " FL_COLUMNS_SQL(VIEW_COLUMNS)   -- "id, title, active"
+ *             " FROM views"
+ *             " WHERE id = ?";
+ *     rc = fl_q(tx, sql, 0, &st, "i", id);
+ *     return rc ? rc : fl_q_one_cols(tx, st, &view_cols, a, out);
+ *
+ * The expression may be any SQL the query's FROM allows ("a.id",
+ * "COALESCE(c.public, 0)"), never a '?'. A member's type says how it is
+ * read (FL_COLUMN picks the kind at compile time; another type does not
+ * compile):
+ *   int64_t  FL_COL_I64   the integer, SQL NULL as 0
+ *   int      FL_COL_INT   the same, narrowed (flags, states, counts)
+ *   char *   FL_COL_TEXT  a copy in the arena, SQL NULL as NULL
+ * Members the list leaves out read as 0 / NULL. */
+enum fl_col_kind { FL_COL_I64, FL_COL_INT, FL_COL_TEXT };
+
+/* Where a column goes: the member's offset in the row's struct, and how
+ * it is read. */
+struct fl_col {
+	size_t offset;
+	enum fl_col_kind kind;
+};
+
+/* A row's columns, in SELECT order, and the size of its struct. */
+struct fl_cols {
+	const struct fl_col *col;
+	size_t n;
+	size_t size;
+};
+
+#define FL_COLUMN(type, member)                                                \
+	{offsetof(type, member),                                               \
+	 _Generic(((type *)0)->member, int64_t: FL_COL_I64, int: FL_COL_INT,   \
+		  char *: FL_COL_TEXT)}
+#define FL_COMMA ,
+#define FL_COLS(type, array) {array, sizeof array / sizeof *array, sizeof(type)}
+
+/* Reads the current row of st into row (t->size bytes, zeroed first), one
+ * column per entry of t in order, strings copied into a. FL_EINTERNAL when
+ * the statement does not return exactly t->n columns (its SELECT list is
+ * not the table's), FL_ENOMEM when a copy fails. */
+int fl_cols_read(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, void *row);
+/* fl_q_one and fl_q_rows reading rows with a column table: out gets one
+ * struct (t->size bytes), or an array of them allocated in a. */
+int fl_q_one_cols(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, void *out);
+int fl_q_rows_cols(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, size_t max,
+		   void **out, size_t *n);
 
 /* Parameters of SQL built at run time: text s (NULL: a NULL of type
  * text), bytes (is_blob: n at s), or integer i; NULL when null is set. */

@@ -2,35 +2,30 @@
 #include "store/store_int.h"
 #include "store/views.h"
 
-#define VIEW_COLS \
-	"id, title, description, active, position, conditions, sort_by, sort_desc, created_at, updated_at"
-
-static int read_view(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
-{
-	struct fl_view *v = row;
-	int err = 0;
-	v->id = fl_col_int(tx, st, 0);
-	v->title = fl_col_text(tx, st, 1, a, &err);
-	v->description = fl_col_text(tx, st, 2, a, &err);
-	v->active = (int)fl_col_int(tx, st, 3);
-	v->position = fl_col_int(tx, st, 4);
-	v->conditions = fl_col_text(tx, st, 5, a, &err);
-	v->sort_by = fl_col_text(tx, st, 6, a, &err);
-	v->sort_desc = (int)fl_col_int(tx, st, 7);
-	v->created_at = fl_col_int(tx, st, 8);
-	v->updated_at = fl_col_int(tx, st, 9);
-	return err;
-}
+#define VIEW_COLUMNS(X, S)                   \
+	X(id, "id") S                        \
+	X(title, "title") S                  \
+	X(description, "description") S      \
+	X(active, "active") S                \
+	X(position, "position") S            \
+	X(conditions, "conditions") S        \
+	X(sort_by, "sort_by") S              \
+	X(sort_desc, "sort_desc") S          \
+	X(created_at, "created_at") S        \
+	X(updated_at, "updated_at")
+#define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
+static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
+static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
 
 int fl_store_view_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_view *out)
 {
 	static const char sql[] =
-		"SELECT " VIEW_COLS
+		"SELECT " FL_COLUMNS_SQL(VIEW_COLUMNS)
 		" FROM views"
 		" WHERE id = ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
-	return rc ? rc : fl_q_one(tx, st, read_view, a, out, sizeof *out);
+	return rc ? rc : fl_q_one_cols(tx, st, &view_cols, a, out);
 }
 
 int fl_store_view_insert(fl_tx *tx, struct fl_view *v)
@@ -70,12 +65,12 @@ int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a,
 		       struct fl_view **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " VIEW_COLS
+		"SELECT " FL_COLUMNS_SQL(VIEW_COLUMNS)
 		" FROM views"
 		" WHERE ? = 0 OR active = 1"
 		" ORDER BY position, id"
 		" LIMIT 200";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)active_only);
-	return rc ? rc : fl_q_rows(tx, st, read_view, a, sizeof **out, 200, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &view_cols, a, 200, (void **)out, n);
 }

@@ -1,0 +1,1177 @@
+/* The store's test suite, one suite for both backends (as GNU Taler's
+ * test_exchangedb.c runs one suite over every database driver): what
+ * store/jobs.h, views.h, attachments.h, mail.h, portal.h, settings.h and
+ * store.h promise, and the column-table reader under them (store_int.h).
+ *
+ * Every case gets a new, empty store: a SQLite file in a temporary folder,
+ * or, when FRONTLINE_TEST_PG is a PostgreSQL server's URI
+ * (postgres://USER@HOST:PORT, as scripts/pg.sh prints it), a database
+ * created on that server for the case and dropped after it. scripts/check.sh
+ * unit runs this program once each way. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "store/attachments.h"
+#include "store/jobs.h"
+#include "store/mail.h"
+#include "store/portal.h"
+#include "store/settings.h"
+#include "store/store.h"
+#include "store/store_int.h"
+#include "store/views.h"
+
+#define T0 1800000000
+#define DAY 86400
+
+static fl_store *g_store;
+static const char *g_server; /* FRONTLINE_TEST_PG, or NULL: SQLite */
+static char g_dir[64], g_target[512], g_dbname[64];
+static int g_ndb;
+
+/* Transactions run on the store's writer thread, where a cmocka assertion
+ * cannot stop the test: EXPECT records the first expectation that failed
+ * and ends the callback with FL_EINTERNAL (the transaction rolls back);
+ * run() then fails the test naming it. */
+static int g_line;
+static const char *g_what;
+
+#define EXPECT(cond)                                                           \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			g_line = __LINE__;                                     \
+			g_what = #cond;                                        \
+			return FL_EINTERNAL;                                   \
+		}                                                              \
+	} while (0)
+/* A store call that must answer want (0, FL_ENOTFOUND, …). */
+#define EXPECT_RC(call, want) EXPECT((call) == (want))
+#define EXPECT_STR(got, want) EXPECT((got) && !strcmp((got), (want)))
+
+static void run(int (*txn)(fl_store *, fl_tx_fn, void *), fl_tx_fn fn, void *arg)
+{
+	int rc;
+
+	g_line = 0;
+	g_what = NULL;
+	rc = txn(g_store, fn, arg);
+	if (g_line)
+		fail_msg("test_store.c:%d: expected %s", g_line, g_what);
+	assert_int_equal(rc, 0);
+}
+
+#define WRITE(fn, arg) run(fl_store_write, fn, arg)
+#define READ(fn, arg) run(fl_store_read, fn, arg)
+
+/* Runs sql on the server's maintenance database (PostgreSQL only). */
+static int pg_admin(const char *sql)
+{
+	char uri[512];
+	PGconn *c;
+	PGresult *r;
+	int ok;
+
+	snprintf(uri, sizeof uri, "%s/postgres", g_server);
+	c = PQconnectdb(uri);
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	struct fl_store_opts o = {0};
+	char sql[128];
+
+	(void)state;
+	if (g_server) {
+		snprintf(g_dbname, sizeof g_dbname, "fl_store_%ld_%d", (long)getpid(), ++g_ndb);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", g_dbname);
+		if (pg_admin(sql))
+			return -1;
+		snprintf(g_target, sizeof g_target, "%s/%s", g_server, g_dbname);
+	} else {
+		snprintf(g_dir, sizeof g_dir, "/tmp/fl-store-XXXXXX");
+		if (!mkdtemp(g_dir))
+			return -1;
+		snprintf(g_target, sizeof g_target, "%s/store.db", g_dir);
+	}
+	o.target = g_target;
+	return fl_store_open(&g_store, &o, NULL);
+}
+
+static int teardown(void **state)
+{
+	char sql[160];
+
+	(void)state;
+	fl_store_free(g_store);
+	g_store = NULL;
+	if (g_server) {
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", g_dbname);
+		return pg_admin(sql);
+	}
+	snprintf(sql, sizeof sql, "rm -rf %s", g_dir);
+	return system(sql) ? -1 : 0;
+}
+
+/* Rows other domains own (users, tickets, comments), written as plain SQL
+ * so that this suite does not lean on their store functions. */
+static int add_user(fl_tx *tx, const char *email, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO users (role, name, email, created_at, updated_at)"
+		" VALUES (2, ?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, id, "ttii", email, email, (int64_t)T0, (int64_t)T0);
+}
+
+static int add_ticket(fl_tx *tx, int64_t requester, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO tickets (subject, status, channel, requester_id, submitter_id,"
+		"                     created_at, updated_at)"
+		" VALUES ('a question', 1, 1, ?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, id, "iiii", requester, requester, (int64_t)T0, (int64_t)T0);
+}
+
+static int add_comment(fl_tx *tx, int64_t ticket, int64_t author, int seq, int public,
+		       int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body,"
+		"                      channel, created_at)"
+		" VALUES (?, ?, ?, ?, 'words', '<p>words</p>', 1, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, id, "iiiii", ticket, (int64_t)seq, author, (int64_t)public,
+			(int64_t)T0);
+}
+
+/* ---- the column-table reader ---- */
+
+struct sample {
+	int64_t big;
+	int small;
+	char *text;
+	int64_t null_big;
+	int null_small;
+	char *null_text;
+	int64_t unlisted; /* not in the table: reads as 0 */
+};
+
+/* 2^53 + 1: a value a double cannot hold, so nothing on the way may be one */
+#define SAMPLE_COLUMNS(X, S)                                  \
+	X(big, "CAST(9007199254740993 AS BIGINT)") S          \
+	X(small, "-7") S                                      \
+	X(text, "'naïve, ĉu ne? 「引用」'") S                 \
+	X(null_big, "CAST(NULL AS BIGINT)") S                 \
+	X(null_small, "CAST(NULL AS BIGINT)") S               \
+	X(null_text, "CAST(NULL AS TEXT)")
+#define SAMPLE_COLUMN(m, expr) FL_COLUMN(struct sample, m)
+static const struct fl_col sample_col[] = {SAMPLE_COLUMNS(SAMPLE_COLUMN, FL_COMMA)};
+static const struct fl_cols sample_cols = FL_COLS(struct sample, sample_col);
+
+struct columns {
+	fl_arena a;
+	struct sample one, kept, *rows;
+	size_t n;
+	int short_rc;
+};
+
+static int tx_columns(fl_tx *tx, void *arg)
+{
+	static const char sql_one[] =
+		"SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS);
+	static const char sql_rows[] =
+		"SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS)
+		" UNION ALL"
+		" SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS);
+	static const char sql_short[] =
+		"SELECT 1, 2";
+	struct columns *c = arg;
+	fl_stmt *st;
+	int rc;
+
+	memset(&c->one, 0x5a, sizeof c->one); /* what the reader must overwrite */
+	if ((rc = fl_q(tx, sql_one, 0, &st, "")) ||
+	    (rc = fl_q_one_cols(tx, st, &sample_cols, &c->a, &c->one)) ||
+	    (rc = fl_q(tx, sql_rows, 0, &st, "")) ||
+	    (rc = fl_q_rows_cols(tx, st, &sample_cols, &c->a, 10, (void **)&c->rows, &c->n)) ||
+	    (rc = fl_q(tx, sql_short, 0, &st, "")))
+		return rc;
+	c->kept = c->one;
+	c->short_rc = fl_q_one_cols(tx, st, &sample_cols, &c->a, &c->kept);
+	return 0;
+}
+
+static void assert_sample(const struct sample *s)
+{
+	assert_true(s->big == INT64_C(9007199254740993));
+	assert_int_equal(s->small, -7);
+	assert_string_equal(s->text, "naïve, ĉu ne? 「引用」");
+	assert_true(s->null_big == 0);
+	assert_int_equal(s->null_small, 0);
+	assert_null(s->null_text);
+	assert_true(s->unlisted == 0);
+}
+
+/* Every column of a row comes back into its member; SQL NULL reads as 0 or
+ * NULL; a member the table leaves out is zeroed; a statement whose columns
+ * are not the table's is refused, and leaves the output alone. */
+static void test_column_table_reads_every_column(void **state)
+{
+	struct columns c = {0};
+
+	(void)state;
+	fl_arena_init(&c.a, 0);
+	READ(tx_columns, &c);
+	assert_int_equal(c.short_rc, FL_EINTERNAL);
+	assert_sample(&c.one);
+	assert_int_equal(c.n, 2);
+	assert_sample(&c.rows[0]);
+	assert_sample(&c.rows[1]);
+	assert_memory_equal(&c.kept, &c.one, sizeof c.one);
+	assert_string_equal(FL_COLUMNS_SQL(SAMPLE_COLUMNS),
+			    "CAST(9007199254740993 AS BIGINT), -7, 'naïve, ĉu ne? 「引用」',"
+			    " CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS TEXT)");
+	fl_arena_free(&c.a);
+}
+
+/* ---- jobs ---- */
+
+struct jobs {
+	fl_arena a;
+};
+
+static int count_jobs(fl_tx *tx, int64_t queued, int64_t running, int64_t dead)
+{
+	int64_t n[4];
+	int rc = fl_store_job_counts(tx, n);
+	return rc ? rc : n[FL_JOB_QUEUED] == queued && n[FL_JOB_RUNNING] == running &&
+				 n[FL_JOB_DONE] == 0 && n[FL_JOB_DEAD] == dead
+			     ? 0
+			     : FL_EINVAL;
+}
+
+static int tx_job_unique(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job job, *list;
+	size_t n;
+
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", "{\"n\":1}", T0, 3, "mail:1", T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", "{\"n\":2}", T0, 3, "mail:1", T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", NULL, T0 + 5, 0, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", NULL, T0 + 5, 0, NULL, T0), 0);
+	EXPECT_RC(count_jobs(tx, 3, 0, 0), 0);
+	/* the first one queued under the key is the one kept */
+	EXPECT_RC(fl_store_job_claim(tx, "node-a", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_STR(job.payload, "{\"n\":1}");
+	EXPECT_STR(job.unique_key, "mail:1");
+	/* a running job keeps its key, and so does a dead one */
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", "{\"n\":3}", T0, 3, "mail:1", T0), 0);
+	EXPECT_RC(count_jobs(tx, 2, 1, 0), 0);
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "node-a", 1, 1, "refused", T0, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", "{\"n\":4}", T0, 3, "mail:1", T0), 0);
+	EXPECT_RC(count_jobs(tx, 2, 0, 1), 0);
+	/* once it is gone the key is free again */
+	EXPECT_RC(fl_store_job_retry(tx, job.id, T0), 0);
+	EXPECT_RC(fl_store_job_claim(tx, "node-a", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_RC(fl_store_job_done(tx, job.id, "node-a", 1), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "mail.send", "{\"n\":5}", T0, 3, "mail:1", T0), 0);
+	EXPECT_RC(fl_store_job_list(tx, FL_JOB_QUEUED, 10, &j->a, &list, &n), 0);
+	EXPECT(n == 3);
+	EXPECT_RC(fl_store_job_list(tx, -1, 2, &j->a, &list, &n), 0);
+	EXPECT(n == 2);
+	return 0;
+}
+
+/* A unique key stands for one job while it is queued, running or dead. */
+static void test_job_unique_key(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_unique, &j);
+	fl_arena_free(&j.a);
+}
+
+static int tx_job_claim(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job a, b, again, *list;
+	size_t n;
+
+	EXPECT_RC(fl_store_job_enqueue(tx, "later", "{\"x\":\"later\"}", T0 + 10, 4, "k-later", T0 - 1), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "now", "{\"x\":\"now\"}", T0, 0, NULL, T0 - 1), 0);
+	/* the one due first, with every column */
+	EXPECT_RC(fl_store_job_claim(tx, "node-a", T0, T0 + 30, &j->a, &b), 0);
+	EXPECT(b.id > 0);
+	EXPECT_STR(b.kind, "now");
+	EXPECT_STR(b.payload, "{\"x\":\"now\"}");
+	EXPECT(b.state == FL_JOB_RUNNING);
+	EXPECT(b.attempts == 1);
+	EXPECT(b.max_attempts == 5);
+	EXPECT(b.run_at == T0);
+	EXPECT(b.lease_until == T0 + 30);
+	EXPECT_STR(b.lease_owner, "node-a");
+	EXPECT(b.last_error == NULL);
+	EXPECT(b.unique_key == NULL);
+	EXPECT(b.created_at == T0 - 1);
+	EXPECT(b.updated_at == T0);
+	/* nothing else is due yet */
+	EXPECT_RC(fl_store_job_claim(tx, "node-b", T0 + 5, T0 + 35, &j->a, &again), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_claim(tx, "node-b", T0 + 10, T0 + 40, &j->a, &a), 0);
+	EXPECT_STR(a.kind, "later");
+	EXPECT(a.max_attempts == 4);
+	EXPECT_STR(a.unique_key, "k-later");
+	/* b's lease runs out: another node takes it, and the first runner's
+	 * lease is lost */
+	EXPECT_RC(fl_store_job_claim(tx, "node-b", T0 + 30, T0 + 60, &j->a, &again), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_claim(tx, "node-b", T0 + 31, T0 + 61, &j->a, &again), 0);
+	EXPECT(again.id == b.id);
+	EXPECT(again.attempts == 2);
+	EXPECT_STR(again.lease_owner, "node-b");
+	EXPECT_RC(fl_store_job_done(tx, b.id, "node-a", 1), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_done(tx, b.id, "node-b", 1), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_done(tx, b.id, "node-b", 2), 0);
+	EXPECT_RC(fl_store_job_done(tx, b.id, "node-b", 2), FL_ENOTFOUND);
+	EXPECT_RC(count_jobs(tx, 0, 1, 0), 0);
+	EXPECT_RC(fl_store_job_list(tx, FL_JOB_RUNNING, 10, &j->a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == a.id && list[0].state == FL_JOB_RUNNING);
+	EXPECT_STR(list[0].lease_owner, "node-b");
+	return 0;
+}
+
+/* Claims take the job due first, count an attempt and hold a lease; a
+ * lease that ran out lets another runner take the job, and the first one
+ * can no longer finish it. */
+static void test_job_claim_and_lease(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_claim, &j);
+	fl_arena_free(&j.a);
+}
+
+static int tx_job_fail(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job job, *list;
+	size_t n;
+
+	EXPECT_RC(fl_store_job_enqueue(tx, "deliver", NULL, T0, 2, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_claim(tx, "r", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_STR(job.payload, "{}");
+	/* a stale attempt cannot record a failure */
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 2, 0, "late", T0 + 60, T0 + 1), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 1, 0, "relay down", T0 + 60, T0 + 1), 0);
+	EXPECT_RC(fl_store_job_list(tx, FL_JOB_QUEUED, 10, &j->a, &list, &n), 0);
+	EXPECT(n == 1);
+	EXPECT(list[0].run_at == T0 + 60 && list[0].attempts == 1);
+	EXPECT_STR(list[0].last_error, "relay down");
+	EXPECT(list[0].lease_owner == NULL && list[0].lease_until == 0);
+	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 59, T0 + 89, &j->a, &job), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 60, T0 + 90, &j->a, &job), 0);
+	/* the last attempt failing makes it dead */
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 2, 0, "relay down again", T0 + 120, T0 + 61), 0);
+	EXPECT_RC(count_jobs(tx, 0, 0, 1), 0);
+	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 999, T0 + 1029, &j->a, &job), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_retry(tx, job.id + 1, T0 + 100), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_job_retry(tx, job.id, T0 + 100), 0);
+	EXPECT_RC(fl_store_job_retry(tx, job.id, T0 + 100), FL_ENOTFOUND); /* not dead */
+	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 100, T0 + 130, &j->a, &job), 0);
+	EXPECT(job.attempts == 1);
+	EXPECT_STR(job.last_error, "relay down again");
+	/* a final failure is dead at once */
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 1, 1, "550 no such user", T0 + 200, T0 + 101), 0);
+	EXPECT_RC(fl_store_job_list(tx, FL_JOB_DEAD, 10, &j->a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].attempts == 1 && list[0].updated_at == T0 + 101);
+	EXPECT_STR(list[0].last_error, "550 no such user");
+	return 0;
+}
+
+/* A failure queues the job again for its retry time, until its attempts
+ * are used up or the failure is final; retry revives a dead job. */
+static void test_job_fail_and_retry(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_fail, &j);
+	fl_arena_free(&j.a);
+}
+
+static int tx_job_reap(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job last, spare, *list;
+	int64_t n = -1;
+	size_t k;
+
+	EXPECT_RC(fl_store_job_enqueue(tx, "once", NULL, T0, 1, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "twice", NULL, T0 + 1, 2, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_claim(tx, "gone", T0 + 1, T0 + 30, &j->a, &last), 0);
+	EXPECT_RC(fl_store_job_claim(tx, "gone", T0 + 1, T0 + 30, &j->a, &spare), 0);
+	EXPECT_STR(last.kind, "once");
+	/* leases still held: nothing to reap */
+	EXPECT_RC(fl_store_job_reap(tx, T0 + 30, &n), 0);
+	EXPECT(n == 0);
+	EXPECT_RC(fl_store_job_reap(tx, T0 + 31, &n), 0);
+	EXPECT(n == 1);
+	EXPECT_RC(fl_store_job_list(tx, FL_JOB_DEAD, 10, &j->a, &list, &k), 0);
+	EXPECT(k == 1 && list[0].id == last.id && list[0].lease_owner == NULL);
+	EXPECT_STR(list[0].last_error, "its runner stopped during the last attempt");
+	EXPECT_RC(fl_store_job_reap(tx, T0 + 32, &n), 0);
+	EXPECT(n == 0);
+	/* the job with an attempt left is taken again instead */
+	EXPECT_RC(fl_store_job_claim(tx, "new", T0 + 32, T0 + 60, &j->a, &spare), 0);
+	EXPECT(spare.attempts == 2);
+	EXPECT_STR(spare.kind, "twice");
+	return 0;
+}
+
+/* A job whose runner died on its last attempt is marked dead, once. */
+static void test_job_reap(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_reap, &j);
+	fl_arena_free(&j.a);
+}
+
+static int tx_job_probes(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job job = {.id = 41, .lease_owner = "node-a", .attempts = 2,
+			     .created_at = T0 - 5};
+	struct fl_job_probe *p;
+	size_t n;
+
+	EXPECT_RC(fl_store_job_probe_add(tx, &job, T0 - 8 * DAY), 0);
+	EXPECT_RC(fl_store_job_probe_add(tx, &job, T0 - 6 * DAY), 0);
+	job.id = 42;
+	job.lease_owner = NULL;
+	EXPECT_RC(fl_store_job_probe_add(tx, &job, T0), 0);
+	EXPECT_RC(fl_store_job_probe_list(tx, 10, &j->a, &p, &n), 0);
+	EXPECT(n == 2); /* the one older than a week is forgotten */
+	EXPECT(p[0].id > p[1].id && p[0].job_id == 42 && p[0].attempt == 2);
+	EXPECT_STR(p[0].runner, "");
+	EXPECT(p[0].enqueued_at == T0 - 5 && p[0].ran_at == T0);
+	EXPECT(p[1].job_id == 41 && p[1].ran_at == T0 - 6 * DAY);
+	EXPECT_STR(p[1].runner, "node-a");
+	EXPECT_RC(fl_store_job_probe_list(tx, 1, &j->a, &p, &n), 0);
+	EXPECT(n == 1 && p[0].job_id == 42);
+	return 0;
+}
+
+/* Probes record who ran them, newest first, for a week. */
+static void test_job_probes(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_probes, &j);
+	fl_arena_free(&j.a);
+}
+
+/* ---- views ---- */
+
+static int tx_views(fl_tx *tx, void *arg)
+{
+	fl_arena *a = arg;
+	struct fl_view v = {.title = "Mine", .description = NULL, .active = 1, .position = 2,
+			    .conditions = "{\"all\":[]}", .sort_by = "created_at", .sort_desc = 0,
+			    .created_at = T0, .updated_at = T0 + 1};
+	struct fl_view w = {.title = "Urgent", .description = "P1 only", .active = 0,
+			    .position = 1, .conditions = "{\"any\":[]}", .sort_by = "updated_at",
+			    .sort_desc = 1, .created_at = T0, .updated_at = T0};
+	struct fl_view got, *list;
+	size_t n;
+
+	/* the five queues a new desk starts with, by position; then they go */
+	EXPECT_RC(fl_store_view_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 5 && list[0].position == 1 && list[4].position == 5);
+	EXPECT_STR(list[0].title, "Your unsolved tickets");
+	for (size_t i = 0; i < n; i++)
+		EXPECT_RC(fl_store_view_delete(tx, list[i].id), 0);
+	EXPECT_RC(fl_store_view_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 0);
+	EXPECT_RC(fl_store_view_insert(tx, &v), 0);
+	EXPECT_RC(fl_store_view_insert(tx, &w), 0);
+	EXPECT(v.id > 0 && w.id > v.id);
+	EXPECT_RC(fl_store_view_get(tx, v.id, a, &got), 0);
+	EXPECT(got.id == v.id && got.active == 1 && got.position == 2 && got.sort_desc == 0);
+	EXPECT(got.created_at == T0 && got.updated_at == T0 + 1);
+	EXPECT_STR(got.title, "Mine");
+	EXPECT_STR(got.description, "");
+	EXPECT_STR(got.conditions, "{\"all\":[]}");
+	EXPECT_STR(got.sort_by, "created_at");
+	/* all of them by position; the active ones */
+	EXPECT_RC(fl_store_view_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id == w.id && list[1].id == v.id);
+	EXPECT_STR(list[0].description, "P1 only");
+	EXPECT_RC(fl_store_view_list(tx, 1, a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == v.id);
+	w.active = 1;
+	w.position = 3;
+	w.title = "Urgent tickets";
+	w.updated_at = T0 + 9;
+	EXPECT_RC(fl_store_view_update(tx, &w), 0);
+	EXPECT_RC(fl_store_view_list(tx, 1, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id == v.id && list[1].id == w.id);
+	EXPECT_STR(list[1].title, "Urgent tickets");
+	EXPECT(list[1].updated_at == T0 + 9 && list[1].position == 3);
+	EXPECT_RC(fl_store_view_delete(tx, v.id), 0);
+	EXPECT_RC(fl_store_view_get(tx, v.id, a, &got), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_view_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == w.id);
+	return 0;
+}
+
+/* Views keep every field, list by position (active ones alone when asked),
+ * change and go. */
+static void test_views(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_views, &a);
+	fl_arena_free(&a);
+}
+
+/* ---- attachments ---- */
+
+#define DIGEST_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DIGEST_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+struct uploads {
+	fl_arena a;
+	int64_t agent, customer, ticket, pub, priv;
+	struct fl_attachment x[5];
+	int64_t purged;
+	char **orphans;
+	size_t norphans;
+};
+
+static int tx_uploads(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	static const char *names[] = {"invoice.pdf", "photo.jpg", "notes.txt", "same.bin",
+				      "shared.bin"};
+	static const char *digests[] = {DIGEST_A, DIGEST_A, DIGEST_A, DIGEST_B, DIGEST_B};
+	int rc;
+
+	if ((rc = add_user(tx, "agent@example.com", &u->agent)) ||
+	    (rc = add_user(tx, "customer@example.com", &u->customer)) ||
+	    (rc = add_ticket(tx, u->customer, &u->ticket)) ||
+	    (rc = add_comment(tx, u->ticket, u->customer, 1, 1, &u->pub)) ||
+	    (rc = add_comment(tx, u->ticket, u->agent, 2, 0, &u->priv)))
+		return rc;
+	for (int i = 0; i < 5; i++) {
+		char token[32];
+		snprintf(token, sizeof token, "tok-%d", i);
+		u->x[i] = (struct fl_attachment){
+			.token = token, .uploader_id = i == 1 ? u->agent : u->customer,
+			.file_name = (char *)names[i], .content_type = "application/octet-stream",
+			.size = 5 + i, .digest = (char *)digests[i], .in_db = i == 0,
+			.created_at = T0 + i};
+		EXPECT_RC(fl_store_attachment_insert(tx, &u->x[i], "bytes", 5), 0);
+		EXPECT(u->x[i].id > 0);
+	}
+	return 0;
+}
+
+static int tx_claims(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	struct fl_attachment got, *list;
+	void *p;
+	size_t n;
+
+	/* only its uploader gives an upload to a comment, and only once */
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->agent, u->ticket, u->pub), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->customer, u->ticket, u->pub), 0);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->customer, u->ticket, u->priv),
+		  FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-1", u->agent, u->ticket, u->priv), 0);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-9", u->agent, u->ticket, u->priv), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-4", u->customer, u->ticket, u->pub), 0);
+	/* every column, and the claiming comment's visibility */
+	EXPECT_RC(fl_store_attachment_get(tx, u->x[0].id, &u->a, &got), 0);
+	EXPECT(got.id == u->x[0].id && got.uploader_id == u->customer);
+	EXPECT(got.ticket_id == u->ticket && got.comment_id == u->pub && got.size == 5);
+	EXPECT(got.in_db == 1 && got.created_at == T0 && got.comment_public == 1);
+	EXPECT_STR(got.token, "tok-0");
+	EXPECT_STR(got.file_name, "invoice.pdf");
+	EXPECT_STR(got.content_type, "application/octet-stream");
+	EXPECT_STR(got.digest, DIGEST_A);
+	EXPECT_RC(fl_store_attachment_get(tx, u->x[2].id, &u->a, &got), 0);
+	EXPECT(got.ticket_id == 0 && got.comment_id == 0 && got.comment_public == 0);
+	EXPECT_RC(fl_store_attachment_list(tx, u->ticket, &u->a, &list, &n), 0);
+	EXPECT(n == 3 && list[0].id == u->x[0].id && list[1].id == u->x[1].id &&
+	       list[2].id == u->x[4].id);
+	EXPECT(list[0].comment_public == 1 && list[1].comment_public == 0);
+	EXPECT_RC(fl_store_attachment_data(tx, u->x[0].id, &u->a, &p, &n), 0);
+	EXPECT(n == 5 && !memcmp(p, "bytes", 5));
+	EXPECT_RC(fl_store_attachment_data(tx, u->x[1].id, &u->a, &p, &n), FL_ENOTFOUND);
+	return 0;
+}
+
+static int tx_purge(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	return fl_store_attachment_purge(tx, T0 + 3, &u->a, &u->purged, &u->orphans,
+					 &u->norphans);
+}
+
+static int tx_after_purge(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	struct fl_attachment got, *list;
+	size_t n;
+
+	EXPECT_RC(fl_store_attachment_get(tx, u->x[2].id, &u->a, &got), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_get(tx, u->x[3].id, &u->a, &got), 0);
+	EXPECT_RC(fl_store_attachment_list(tx, u->ticket, &u->a, &list, &n), 0);
+	EXPECT(n == 3);
+	return 0;
+}
+
+/* Uploads go to the comment their uploader names them in, once; the
+ * unclaimed ones older than the cut are purged, claimed ones never, and a
+ * folder file is an orphan only when no remaining row names its digest. */
+static void test_attachments_claim_list_purge(void **state)
+{
+	struct uploads u = {0};
+	int64_t n = -1;
+
+	(void)state;
+	fl_arena_init(&u.a, 0);
+	WRITE(tx_uploads, &u);
+	WRITE(tx_claims, &u);
+	WRITE(tx_purge, &u);
+	assert_int_equal(u.purged, 1); /* tok-2; tok-3 is newer than the cut */
+	/* DIGEST_A is still named by tok-0 and tok-1 */
+	assert_int_equal(u.norphans, 0);
+	READ(tx_after_purge, &u);
+	assert_int_equal(fl_store_upload_purge(g_store, T0 + 4, &n), 0);
+	assert_int_equal(n, 1); /* tok-3 */
+	assert_int_equal(fl_store_upload_purge(g_store, T0 + 4, &n), 0);
+	assert_int_equal(n, 0);
+	fl_arena_free(&u.a);
+}
+
+static int tx_orphans(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	struct fl_attachment x = {.token = "lonely", .file_name = "a", .content_type = "text/plain",
+				  .size = 1, .digest = DIGEST_B, .created_at = T0};
+	int rc = add_user(tx, "one@example.com", &x.uploader_id);
+
+	if (rc || (rc = fl_store_attachment_insert(tx, &x, NULL, 0)))
+		return rc;
+	return fl_store_attachment_purge(tx, T0 + 1, &u->a, &u->purged, &u->orphans,
+					 &u->norphans);
+}
+
+/* The last row naming a folder file gone, the file is an orphan. */
+static void test_attachments_purge_orphans(void **state)
+{
+	struct uploads u = {0};
+
+	(void)state;
+	fl_arena_init(&u.a, 0);
+	WRITE(tx_orphans, &u);
+	assert_int_equal(u.purged, 1);
+	assert_int_equal(u.norphans, 1);
+	assert_string_equal(u.orphans[0], DIGEST_B);
+	fl_arena_free(&u.a);
+}
+
+/* ---- mail ---- */
+
+struct mail {
+	fl_arena a;
+	int64_t user, ticket, other;
+};
+
+static int tx_threading(fl_tx *tx, void *arg)
+{
+	struct mail *m = arg;
+	char *ids[8], *last_in;
+	int64_t t = 0;
+	size_t n;
+	int rc;
+
+	if ((rc = add_user(tx, "c@example.com", &m->user)) ||
+	    (rc = add_ticket(tx, m->user, &m->ticket)) || (rc = add_ticket(tx, m->user, &m->other)))
+		return rc;
+	EXPECT_RC(fl_store_mail_ticket(tx, "first@example.com", &t), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_mail_record(tx, "first@example.com", m->ticket, 0, T0), 0);
+	EXPECT_RC(fl_store_mail_record(tx, "reply@desk.example", m->ticket, 1, T0 + 1), 0);
+	EXPECT_RC(fl_store_mail_record(tx, "second@example.com", m->ticket, 0, T0 + 2), 0);
+	EXPECT_RC(fl_store_mail_record(tx, "notice@desk.example", m->ticket, 1, T0 + 3), 0);
+	/* a message seen again stays on its first ticket */
+	EXPECT_RC(fl_store_mail_record(tx, "first@example.com", m->other, 0, T0 + 4), 0);
+	EXPECT_RC(fl_store_mail_ticket(tx, "first@example.com", &t), 0);
+	EXPECT(t == m->ticket);
+	EXPECT_RC(fl_store_mail_thread(tx, m->ticket, &m->a, ids, 8, &n, &last_in), 0);
+	EXPECT(n == 4);
+	EXPECT_STR(ids[0], "first@example.com");
+	EXPECT_STR(ids[3], "notice@desk.example");
+	EXPECT_STR(last_in, "second@example.com");
+	/* at most max: the latest ones, oldest first */
+	EXPECT_RC(fl_store_mail_thread(tx, m->ticket, &m->a, ids, 2, &n, &last_in), 0);
+	EXPECT(n == 2);
+	EXPECT_STR(ids[0], "second@example.com");
+	EXPECT_STR(ids[1], "notice@desk.example");
+	EXPECT_STR(last_in, "second@example.com");
+	EXPECT_RC(fl_store_mail_thread(tx, m->other, &m->a, ids, 8, &n, &last_in), 0);
+	EXPECT(n == 0 && last_in == NULL);
+	return 0;
+}
+
+/* A Message-ID finds its ticket; a ticket's thread lists its messages
+ * oldest first and knows the last one received. */
+static void test_mail_threading(void **state)
+{
+	struct mail m;
+
+	(void)state;
+	fl_arena_init(&m.a, 0);
+	WRITE(tx_threading, &m);
+	fl_arena_free(&m.a);
+}
+
+static int tx_auto_take(fl_tx *tx, void *arg)
+{
+	int taken = -1;
+
+	(void)arg;
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m1", 2, T0, &taken), 0);
+	EXPECT(taken == 1);
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m2", 2, T0 + 10, &taken), 0);
+	EXPECT(taken == 1);
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m3", 2, T0 + 20, &taken), 0);
+	EXPECT(taken == 0);
+	/* a retried send of a mail that took its place */
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m2", 2, T0 + 30, &taken), 0);
+	EXPECT(taken == 1);
+	/* another address has a budget of its own */
+	EXPECT_RC(fl_store_mail_auto_take(tx, "human@example.com", "m4", 2, T0 + 30, &taken), 0);
+	EXPECT(taken == 1);
+	/* 24 hours after the first, one place is free again */
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m5", 2, T0 + DAY, &taken), 0);
+	EXPECT(taken == 1);
+	EXPECT_RC(fl_store_mail_auto_take(tx, "bot@example.com", "m6", 2, T0 + DAY, &taken), 0);
+	EXPECT(taken == 0);
+	return 0;
+}
+
+/* An address gets at most limit automatic mails in 24 hours. */
+static void test_mail_auto_take_budget(void **state)
+{
+	(void)state;
+	WRITE(tx_auto_take, NULL);
+}
+
+static int tx_quarantine(fl_tx *tx, void *arg)
+{
+	fl_arena *a = arg;
+	struct fl_quarantine q[5], again, *list;
+	size_t n;
+
+	for (int i = 0; i < 5; i++) {
+		char id[32], subject[32];
+		snprintf(id, sizeof id, "loop-%d@desk.example", i);
+		snprintf(subject, sizeof subject, "Re: loop %d", i);
+		q[i] = (struct fl_quarantine){.message_id = i == 2 ? NULL : id,
+					      .sender = "desk@desk.example", .subject = subject,
+					      .body = "the body", .reason = "from our own address",
+					      .created_at = T0 + i};
+		EXPECT_RC(fl_store_quarantine_add(tx, &q[i]), 0);
+		EXPECT(q[i].id > 0);
+	}
+	/* a redelivery is kept once */
+	again = (struct fl_quarantine){.message_id = "loop-1@desk.example", .sender = "x",
+				       .subject = "x", .body = "x", .reason = "x", .created_at = T0};
+	EXPECT_RC(fl_store_quarantine_add(tx, &again), 0);
+	EXPECT(again.id == 0);
+	EXPECT_RC(fl_store_quarantine_seen(tx, "loop-1@desk.example"), 0);
+	EXPECT_RC(fl_store_quarantine_seen(tx, "loop-9@desk.example"), FL_ENOTFOUND);
+	/* pages, newest first */
+	EXPECT_RC(fl_store_quarantine_list(tx, 0, 2, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id == q[4].id && list[1].id == q[3].id);
+	EXPECT_STR(list[0].message_id, "loop-4@desk.example");
+	EXPECT_STR(list[0].sender, "desk@desk.example");
+	EXPECT_STR(list[0].subject, "Re: loop 4");
+	EXPECT_STR(list[0].body, "the body");
+	EXPECT_STR(list[0].reason, "from our own address");
+	EXPECT(list[0].created_at == T0 + 4);
+	EXPECT_RC(fl_store_quarantine_list(tx, list[1].id, 2, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id == q[2].id && list[1].id == q[1].id);
+	EXPECT(list[0].message_id == NULL);
+	EXPECT_STR(list[1].subject, "Re: loop 1");
+	EXPECT_RC(fl_store_quarantine_list(tx, list[1].id, 2, a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == q[0].id);
+	EXPECT_RC(fl_store_quarantine_list(tx, q[0].id, 2, a, &list, &n), 0);
+	EXPECT(n == 0);
+	return 0;
+}
+
+/* Quarantined mail is kept once per Message-ID and listed in pages. */
+static void test_mail_quarantine(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_quarantine, &a);
+	fl_arena_free(&a);
+}
+
+static int tx_mailboxes(fl_tx *tx, void *arg)
+{
+	static const char sql_pause[] =
+		"UPDATE mailboxes"
+		" SET active = 0"
+		" WHERE id = ?";
+	fl_arena *a = arg;
+	struct fl_mailbox m = {.url = "imaps://imap.example.com:993", .username = "help@example.com",
+			       .password = "secret", .folder = "INBOX", .move_to = NULL,
+			       .starttls = 0, .created_at = T0, .updated_at = T0};
+	struct fl_mailbox o = {.url = "imap://mail.example.org:143", .username = "Sales@Example.org",
+			       .password = "pw", .folder = "Support", .move_to = "Done",
+			       .starttls = 1, .created_at = T0 + 1, .updated_at = T0 + 1};
+	struct fl_mailbox *list;
+	size_t n;
+	int rc;
+
+	if ((rc = add_user(tx, "admin@example.com", &m.owner_id)))
+		return rc;
+	o.owner_id = m.owner_id;
+	EXPECT_RC(fl_store_mailbox_insert(tx, &m), 0);
+	EXPECT_RC(fl_store_mailbox_insert(tx, &o), 0);
+	EXPECT(m.id > 0 && o.id > m.id);
+	EXPECT_RC(fl_store_mailbox_polled(tx, o.id, T0 + 60, "login refused"), 0);
+	EXPECT_RC(fl_store_mailbox_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id == m.id && list[1].id == o.id);
+	EXPECT_STR(list[0].url, "imaps://imap.example.com:993");
+	EXPECT_STR(list[0].username, "help@example.com");
+	EXPECT_STR(list[0].password, "secret");
+	EXPECT_STR(list[0].folder, "INBOX");
+	EXPECT(list[0].move_to == NULL && list[0].last_error == NULL);
+	EXPECT(list[0].starttls == 0 && list[0].active == 1 && list[0].owner_id == m.owner_id);
+	EXPECT(list[0].last_polled_at == 0 && list[0].created_at == T0 && list[0].updated_at == T0);
+	EXPECT_STR(list[1].move_to, "Done");
+	EXPECT_STR(list[1].last_error, "login refused");
+	EXPECT(list[1].starttls == 1 && list[1].last_polled_at == T0 + 60);
+	EXPECT(list[1].updated_at == T0 + 60);
+	/* our own addresses: a mailbox's username, the mail.from setting */
+	EXPECT_RC(fl_store_mail_own_address(tx, "sales@example.org"), 0);
+	EXPECT_RC(fl_store_mail_own_address(tx, "desk@example.net"), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_setting_set(tx, "mail.from", "Desk@Example.net"), 0);
+	EXPECT_RC(fl_store_mail_own_address(tx, "desk@example.net"), 0);
+	/* active only; deleting once */
+	EXPECT_RC(fl_q_exec(tx, sql_pause, "i", m.id), 0);
+	EXPECT_RC(fl_store_mailbox_list(tx, 1, a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == o.id);
+	EXPECT_RC(fl_store_mailbox_delete(tx, o.id), 0);
+	EXPECT_RC(fl_store_mailbox_delete(tx, o.id), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_mailbox_list(tx, 0, a, &list, &n), 0);
+	EXPECT(n == 1 && list[0].id == m.id && list[0].active == 0);
+	return 0;
+}
+
+/* Mailboxes keep every field and their last poll; their usernames are our
+ * own addresses. */
+static void test_mailboxes(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_mailboxes, &a);
+	fl_arena_free(&a);
+}
+
+/* ---- magic links, settings ---- */
+
+static int tx_magic_add(fl_tx *tx, void *arg)
+{
+	int64_t *user = arg;
+	int rc;
+
+	if ((rc = add_user(tx, "alice@example.com", user)))
+		return rc;
+	EXPECT_RC(fl_store_magic_insert(tx, *user, "sel-one", "hash-one", T0, T0 + 900), 0);
+	EXPECT_RC(fl_store_magic_insert(tx, *user, "sel-two", "hash-two", T0, T0 + 60), 0);
+	return 0;
+}
+
+/* A second link under a selector taken (the transaction fails whole: on
+ * PostgreSQL nothing more can run in it). */
+static int tx_magic_again(fl_tx *tx, void *arg)
+{
+	return fl_store_magic_insert(tx, *(int64_t *)arg, "sel-one", "hash-again", T0, T0 + 900);
+}
+
+struct magic {
+	fl_arena a;
+	int64_t user;
+};
+
+static int tx_magic(fl_tx *tx, void *arg)
+{
+	struct magic *m = arg;
+	fl_arena *a = &m->a;
+	int64_t user = m->user;
+	struct fl_magic_row got;
+
+	EXPECT_RC(fl_store_magic_find(tx, "sel-one", a, &got), 0);
+	EXPECT(got.id > 0 && got.user_id == user && got.expires_at == T0 + 900);
+	EXPECT(got.used_at == 0);
+	EXPECT_STR(got.token_hash, "hash-one");
+	EXPECT_RC(fl_store_magic_find(tx, "sel-none", a, &got), FL_ENOTFOUND);
+	/* once */
+	EXPECT_RC(fl_store_magic_find(tx, "sel-one", a, &got), 0);
+	EXPECT_RC(fl_store_magic_use(tx, got.id, T0 + 5), 0);
+	EXPECT_RC(fl_store_magic_use(tx, got.id, T0 + 6), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_magic_find(tx, "sel-one", a, &got), 0);
+	EXPECT(got.used_at == T0 + 5);
+	/* the expired one goes, the other stays */
+	EXPECT_RC(fl_store_magic_purge(tx, T0 + 60), 0);
+	EXPECT_RC(fl_store_magic_find(tx, "sel-two", a, &got), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_magic_find(tx, "sel-one", a, &got), 0);
+	return 0;
+}
+
+/* A sign-in link is found by its selector, works once and is purged once
+ * it expired. */
+static void test_magic_links(void **state)
+{
+	struct magic m;
+
+	(void)state;
+	fl_arena_init(&m.a, 0);
+	WRITE(tx_magic_add, &m.user);
+	assert_int_equal(fl_store_write(g_store, tx_magic_again, &m.user), FL_ECONFLICT);
+	WRITE(tx_magic, &m);
+	fl_arena_free(&m.a);
+}
+
+static int tx_settings(fl_tx *tx, void *arg)
+{
+	fl_arena *a = arg;
+	char *v = "untouched";
+
+	EXPECT_RC(fl_store_setting_get(tx, "site.url", a, &v), FL_ENOTFOUND);
+	EXPECT_STR(v, "untouched");
+	EXPECT_RC(fl_store_setting_set(tx, "site.url", "https://help.example.com"), 0);
+	EXPECT_RC(fl_store_setting_set(tx, "mail.auto_limit", "20"), 0);
+	EXPECT_RC(fl_store_setting_get(tx, "site.url", a, &v), 0);
+	EXPECT_STR(v, "https://help.example.com");
+	EXPECT_RC(fl_store_setting_set(tx, "site.url", ""), 0);
+	EXPECT_RC(fl_store_setting_get(tx, "site.url", a, &v), 0);
+	EXPECT_STR(v, "");
+	EXPECT_RC(fl_store_setting_get(tx, "mail.auto_limit", a, &v), 0);
+	EXPECT_STR(v, "20");
+	return 0;
+}
+
+static int tx_setting_read(fl_tx *tx, void *arg)
+{
+	fl_arena *a = arg;
+	char *v = NULL;
+
+	EXPECT_RC(fl_store_setting_get(tx, "mail.auto_limit", a, &v), 0);
+	EXPECT_STR(v, "20");
+	return 0;
+}
+
+/* A setting is absent until set, then holds its last value. */
+static void test_settings(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_settings, &a);
+	READ(tx_setting_read, &a);
+	fl_arena_free(&a);
+}
+
+/* ---- live events ---- */
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char got[4096]; /* "\n", then each payload received and a "\n" */
+} g_events = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, "\n"};
+
+static void on_event(void *arg, const char *payload)
+{
+	size_t n;
+
+	(void)arg;
+	pthread_mutex_lock(&g_events.lock);
+	n = strlen(g_events.got);
+	snprintf(g_events.got + n, sizeof g_events.got - n, "%s\n", payload);
+	pthread_cond_broadcast(&g_events.cond);
+	pthread_mutex_unlock(&g_events.lock);
+}
+
+/* Whether payload was received (g_events.lock held). */
+static int received_locked(const char *payload)
+{
+	char line[128];
+
+	snprintf(line, sizeof line, "\n%s\n", payload);
+	return strstr(g_events.got, line) != NULL;
+}
+
+static int received(const char *payload)
+{
+	int yes;
+
+	pthread_mutex_lock(&g_events.lock);
+	yes = received_locked(payload);
+	pthread_mutex_unlock(&g_events.lock);
+	return yes;
+}
+
+/* Waits up to ms for payload; 1 when it came. */
+static int wait_for(const char *payload, int ms)
+{
+	struct timespec until;
+	int yes;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&g_events.lock);
+	while (!(yes = received_locked(payload)) &&
+	       pthread_cond_timedwait(&g_events.cond, &g_events.lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&g_events.lock);
+	return yes;
+}
+
+struct notes {
+	const char *payload[2];
+	int fail; /* return this after notifying */
+};
+
+static int tx_notify(fl_tx *tx, void *arg)
+{
+	struct notes *n = arg;
+
+	for (int i = 0; i < 2 && n->payload[i]; i++) {
+		EXPECT_RC(fl_store_notify(tx, n->payload[i]), 0);
+		/* nothing is delivered before the commit */
+		EXPECT(!received(n->payload[i]));
+	}
+	return n->fail;
+}
+
+static int tx_notify_read(fl_tx *tx, void *arg)
+{
+	(void)arg;
+	EXPECT_RC(fl_store_notify(tx, "from a read"), FL_EINTERNAL);
+	return 0;
+}
+
+/* Events reach the listener after their transaction commits, all of them
+ * and in order; a rolled-back transaction's never do, nor can a read
+ * transaction send any. */
+static void test_notify_after_commit(void **state)
+{
+	struct notes ready = {{"ready", NULL}, 0};
+	struct notes pair = {{"ticket.updated {\"id\":1}", "ticket.updated {\"id\":2}"}, 0};
+	struct notes lost = {{"rolled back", NULL}, FL_EINVAL};
+	struct notes last = {{"after", NULL}, 0};
+	const char *first, *second;
+
+	(void)state;
+	assert_int_equal(fl_store_listen(g_store, on_event, NULL), 0);
+	assert_int_equal(fl_store_listen(g_store, on_event, NULL), FL_EINTERNAL);
+	/* PostgreSQL's listener connects on a thread of its own: until it
+	 * does, events pass it by */
+	for (int i = 0; i < 50 && !received("ready"); i++) {
+		WRITE(tx_notify, &ready);
+		wait_for("ready", 200);
+	}
+	assert_true(received("ready"));
+	WRITE(tx_notify, &pair);
+	assert_true(wait_for(pair.payload[0], 5000));
+	assert_true(wait_for(pair.payload[1], 5000));
+	pthread_mutex_lock(&g_events.lock);
+	first = strstr(g_events.got, pair.payload[0]);
+	second = strstr(g_events.got, pair.payload[1]);
+	pthread_mutex_unlock(&g_events.lock);
+	assert_true(first < second);
+	g_line = 0;
+	assert_int_equal(fl_store_write(g_store, tx_notify, &lost), FL_EINVAL);
+	assert_int_equal(g_line, 0);
+	WRITE(tx_notify, &last);
+	assert_true(wait_for("after", 5000));
+	assert_false(received("rolled back"));
+	READ(tx_notify_read, NULL);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_column_table_reads_every_column),
+		T(test_job_unique_key),
+		T(test_job_claim_and_lease),
+		T(test_job_fail_and_retry),
+		T(test_job_reap),
+		T(test_job_probes),
+		T(test_views),
+		T(test_attachments_claim_list_purge),
+		T(test_attachments_purge_orphans),
+		T(test_mail_threading),
+		T(test_mail_auto_take_budget),
+		T(test_mail_quarantine),
+		T(test_mailboxes),
+		T(test_magic_links),
+		T(test_settings),
+		T(test_notify_after_commit),
+	};
+	const char *server = getenv("FRONTLINE_TEST_PG");
+
+	g_server = server && *server ? server : NULL;
+	return cmocka_run_group_tests_name(g_server ? "store on PostgreSQL" : "store on SQLite",
+					   tests, NULL, NULL);
+}
