@@ -51,6 +51,15 @@ static char *copy(fl_arena *a, const char *z, int *err)
 	return s;
 }
 
+/* GMime's parse of an address list (never NULL: an empty list), in a
+ * function of its own for tests/fuzz/lsan.supp to name: 3.2.13 leaks a
+ * GString in its address parser on some broken lists. The caller unrefs. */
+static InternetAddressList *gmime_addresses(GMimeParserOptions *opts, const char *text)
+{
+	InternetAddressList *list = internet_address_list_parse(opts, text);
+	return list ? list : internet_address_list_new();
+}
+
 /* The addresses of every header called name, parsed by GMime from the raw
  * values with each run of encoded words rejoined (see the top of the
  * file). The caller unrefs the list. */
@@ -71,10 +80,9 @@ static InternetAddressList *address_list(struct walk *w, GMimeMessage *msg, cons
 			w->err = FL_ENOMEM;
 			break;
 		}
-		if ((one = internet_address_list_parse(w->opts, fixed))) {
-			internet_address_list_append(all, one);
-			g_object_unref(one);
-		}
+		one = gmime_addresses(w->opts, fixed);
+		internet_address_list_append(all, one);
+		g_object_unref(one);
 	}
 	return all;
 }
