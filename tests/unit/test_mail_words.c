@@ -92,6 +92,8 @@ static void test_q_and_b_details(void **state)
 	assert_string_equal(decode("=?iso-8859-1?q?caf=E9_cr=E8me?="), "café crème");
 	assert_string_equal(decode("=?utf-8?q?100=25_=3D_a=?="), "100% = a=");
 	assert_string_equal(decode("=?utf-8?B?0J/R\x01gNC4?="), "При");
+	/* Thunderbird writes Q hex in lower case */
+	assert_string_equal(decode("=?UTF-8?Q?Ona_Jonaitien=c4=97?="), "Ona Jonaitienė");
 }
 
 /* Outlook's windows-1251 B and koi8-r Q, and a run that changes charset:
