@@ -32,6 +32,7 @@ need_cmd npm npm
 if [ "$want" = check ] || [ "$want" = bench ]; then
 	need_pc cmocka libcmocka-dev
 	need_cmd clang clang
+	need_cmd clang-format-14 clang-format-14
 	need_cmd sqlite3 sqlite3
 	# the browser the end-to-end tests drive (tests/e2e)
 	need_cmd chromium chromium

@@ -7,12 +7,16 @@ import base64
 import os
 import quopri
 import sys
+from email import policy
+from email.message import EmailMessage
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'mail')
 
 UK = 'Доброго дня! Прошу повернути кошти за замовлення номер 4411: ґудзик відірвався, їжак і єнот у коробці.'
 RU = 'Здравствуйте! Посылка пришла разбитой, прошу вернуть деньги за заказ номер 7302. Съёмка приложена.'
 LT = 'Laba diena, sąskaitą gavau, bet ąžuolinė lentyna atvyko sulūžusi. Prašau grąžinti pinigus už užsakymą Nr. 5520.'
+WORDS_UK = 'Повернення коштів за замовлення номер 4411 — ґудзик відірвався, їжак і єнот у коробці'
+WORDS_RU = 'Возврат денег за разбитую посылку, заказ номер 7302'
 EN_LATIN1 = 'Bonjour, la cafetière est arrivée cassée. Merci de me rembourser, naïvement vôtre.'
 
 
@@ -41,8 +45,65 @@ def message(name, headers, body_bytes, cte='8bit', ctype='text/plain', charset=N
         f.write(data)
 
 
+def b_words(data, charset, sizes):
+    """B words of data cut into pieces of the given byte counts: a cut may
+    fall inside a character, as some mailers cut."""
+    words, i = [], 0
+    for k in sizes + [len(data)]:
+        if i < len(data):
+            words.append('=?%s?B?%s?=' % (charset, base64.b64encode(data[i:i + k]).decode()))
+        i += k
+    return '\r\n '.join(words)
+
+
+def q_words(data, charset, sizes):
+    """Q words (RFC 2047 section 4.2: every byte but letters and digits as
+    =XX, space as _) of data cut into pieces of the given byte counts."""
+    def q(b):
+        return ''.join(chr(c) if chr(c).isalnum() and c < 128 else '_' if c == 32 else '=%02X' % c
+                       for c in b)
+    words, i = [], 0
+    for k in sizes + [len(data)]:
+        if i < len(data):
+            words.append('=?%s?Q?%s?=' % (charset, q(data[i:i + k])))
+        i += k
+    return '\r\n '.join(words)
+
+
+def encoded_words():
+    """Subjects and display names in runs of encoded words, as mailers fold
+    long non-ASCII headers: each word must be decoded on its own (GMime
+    3.2.13 joined a padded B word with the words after it and lost them)."""
+    # Python's e-mail package: utf-8 B words cut between characters, padded
+    m = EmailMessage(policy=policy.SMTP)
+    m['From'] = 'Олександра Костянтинівна Шевченко-Григоренко <oleksandra@example.test>'
+    m['To'] = 'support@frontline.test'
+    m['Cc'] = 'Анастасія Вікторівна Коваленко <anastasiia@example.test>, Богдан <bohdan@example.test>'
+    m['Subject'] = WORDS_UK
+    m['Message-ID'] = '<words-python@example.test>'
+    m['Date'] = 'Sun, 22 Nov 2026 10:00:00 +0200'
+    m.set_content('Доброго дня!')
+    with open(os.path.join(OUT, 'words-python.eml'), 'wb') as f:
+        f.write(m.as_bytes())
+    # utf-8 Q words cut inside characters (Apple Mail writes them so)
+    message('words-q-split', {'subject': q_words(WORDS_UK.encode(), 'utf-8', [33, 40, 21]),
+                              'from': '%s <taras@example.test>' % q_words('Тарас Шевчук'.encode(), 'utf-8', [5]),
+                              'extra': [('Cc', '%s <olena@example.test>' % b_words('Олена Іванівна'.encode(), 'UTF-8', [7, 4]))]},
+            b'Hello', '7bit', charset='us-ascii')
+    # windows-1251 B and koi8-r Q (Outlook), a name in two charsets, and
+    # words without their padding
+    nopad = b_words(WORDS_RU.encode('cp1251'), 'windows-1251', [20, 20]).replace('=?=', '?=').replace('=?=', '?=')
+    message('words-outlook', {'subject': 'RE: ' + nopad,
+                              'from': '%s <dmitry@example.test>' % q_words('Дмитрий Соколов'.encode('koi8-r'), 'koi8-r', [8]),
+                              'extra': [('Cc', '"%s %s" <lina@example.test>' % (
+                                  b_words('Лина '.encode('cp1251'), 'windows-1251', []),
+                                  b_words('Šimkutė'.encode('utf-8'), 'utf-8', [3])))]},
+            b'Hello', '7bit', charset='us-ascii')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    encoded_words()
     # every charset, labelled right, each way of encoding
     message('uk-koi8u', {'subject': enc_word('Повернення коштів', 'koi8-u')},
             UK.encode('koi8-u'), '8bit', charset='koi8-u')

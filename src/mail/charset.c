@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -200,4 +201,249 @@ char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
 	size_t len = 0;
 	char *s = to_utf8(p, n, charset, a, &len);
 	return sanitize(s, len, a);
+}
+
+/* RFC 2047 encoded words, each decoded on its own.
+ *
+ * A run of encoded words separated only by white space (folding included)
+ * is one piece of text: the white space between them goes (section 6.2).
+ * Each word's encoded text is decoded to bytes by itself — a B word ends
+ * at its own "=" padding, whatever follows — and the bytes of adjacent
+ * words in the same charset are joined before they are converted, so that
+ * a character a mailer split across two words comes out whole. */
+
+struct word {
+	const char *charset; /* without an RFC 2231 "*language" */
+	size_t ncharset;
+	char enc;            /* 'B' or 'Q' */
+	const char *text;
+	size_t ntext;
+	const char *end;     /* just past "?=" */
+};
+
+static int is_lwsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Whether p starts an encoded word (section 2): "=?" charset "?" B or Q
+ * "?" encoded-text "?=", with no white space or "?" inside a part. Words
+ * that touch other text are read too, as mailers write them that way. */
+static int word_at(const char *p, const char *end, struct word *w)
+{
+	const char *q = p + 2, *t, *lang;
+
+	if (end - p < 7 || p[0] != '=' || p[1] != '?')
+		return 0;
+	while (q < end && *q != '?' && !is_lwsp(*q))
+		q++;
+	if (q == p + 2 || end - q < 5 || q[0] != '?' || q[2] != '?')
+		return 0;
+	w->enc = (char)(q[1] == 'b' || q[1] == 'B' ? 'B' : q[1] == 'q' || q[1] == 'Q' ? 'Q' : 0);
+	if (!w->enc)
+		return 0;
+	w->charset = p + 2;
+	w->ncharset = (size_t)(q - w->charset);
+	if ((lang = memchr(w->charset, '*', w->ncharset)))
+		w->ncharset = (size_t)(lang - w->charset);
+	w->text = t = q + 3;
+	while (t < end && *t != '?' && !is_lwsp(*t))
+		t++;
+	if (end - t < 2 || t[0] != '?' || t[1] != '=')
+		return 0;
+	w->ntext = (size_t)(t - w->text);
+	w->end = t + 2;
+	return 1;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int b64_digit(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Appends the bytes w's encoded text stands for: B (section 4.1) up to its
+ * "=" padding, what is not base64 skipped, a last partial byte dropped;
+ * Q (section 4.2) with "_" a space and "=XX" a byte, a stray "=" kept. */
+static int word_bytes(const struct word *w, fl_buf *out)
+{
+	int rc = 0;
+
+	if (w->enc == 'B') {
+		uint32_t acc = 0;
+		int bits = 0;
+		for (size_t i = 0; i < w->ntext && w->text[i] != '=' && !rc; i++) {
+			int d = b64_digit(w->text[i]);
+			if (d < 0)
+				continue;
+			acc = (acc << 6) | (uint32_t)d;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				rc = fl_buf_addc(out, (char)((acc >> bits) & 0xFF));
+			}
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < w->ntext && !rc; i++) {
+		char c = w->text[i];
+		int hi, lo;
+		if (c == '_') {
+			c = ' ';
+		} else if (c == '=' && i + 2 < w->ntext && (hi = hex_digit(w->text[i + 1])) >= 0 &&
+			   (lo = hex_digit(w->text[i + 2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		rc = fl_buf_addc(out, c);
+	}
+	return rc;
+}
+
+static int add_base64(fl_buf *out, const char *z)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)z;
+	size_t n = strlen(z);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+		char q[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63],
+			     i + 1 < n ? digits[v >> 6 & 63] : '=', i + 2 < n ? digits[v & 63] : '='};
+		rc = fl_buf_add(out, q, sizeof q);
+	}
+	return rc;
+}
+
+/* Adds the bytes of a run of words in one charset to text as UTF-8, and
+ * empties the run. */
+static int convert_run(fl_buf *run, const struct word *w, fl_arena *a, fl_buf *text)
+{
+	char label[64];
+	char *s;
+
+	if (!run->n)
+		return 0;
+	snprintf(label, sizeof label, "%.*s", (int)w->ncharset, w->charset);
+	s = fl_mail_to_utf8(run->p, run->n, w->ncharset < sizeof label ? label : NULL, a);
+	fl_buf_reset(run);
+	return s ? fl_buf_adds(text, s) : FL_ENOMEM;
+}
+
+/* Adds the text of adjacent words to out — as it is, or (structured) as
+ * one UTF-8 B word — and empties text. */
+static int emit(fl_buf *text, int structured, fl_buf *out)
+{
+	int rc;
+
+	if (!text->n)
+		return 0;
+	if (!structured)
+		rc = fl_buf_add(out, text->p, text->n);
+	else if (!(rc = fl_buf_adds(out, "=?UTF-8?B?")) && !(rc = add_base64(out, text->p)))
+		rc = fl_buf_adds(out, "?=");
+	fl_buf_reset(text);
+	return rc;
+}
+
+/* Adds the text between words to out: as it is (structured), or unfolded
+ * (RFC 5322 section 2.2.3) and read as UTF-8 or guessed. */
+static int literal(const char *p, size_t n, int structured, fl_arena *a, fl_buf *out)
+{
+	char *s, *t;
+	size_t k = 0;
+
+	if (structured || !n)
+		return fl_buf_add(out, p, n);
+	if (!(t = fl_arena_alloc(a, n)))
+		return FL_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			t[k++] = p[i];
+	if (!(s = fl_mail_to_utf8(t, k, NULL, a)))
+		return FL_ENOMEM;
+	return fl_buf_adds(out, s);
+}
+
+static int same_charset(const struct word *x, const struct word *y)
+{
+	return x->ncharset == y->ncharset && !strncasecmp(x->charset, y->charset, x->ncharset);
+}
+
+/* See fl_mail_words_decode and fl_mail_words_rejoin. */
+static char *words(const char *p, size_t n, int structured, fl_arena *a)
+{
+	const char *end = p + n, *lit = p, *q = p;
+	struct word last = {0}, w;
+	fl_buf out, run, text;
+	char *s = NULL;
+	int rc = 0;
+
+	/* the white space around a value is not text; inside a word it is */
+	while (!structured && q < end && is_lwsp(*q))
+		lit = ++q;
+	while (!structured && end > q && is_lwsp(end[-1]))
+		end--;
+	/* room for the worst: every byte a 4-byte character, base64 on top */
+	fl_buf_init(&out, 8 * n + 64);
+	fl_buf_init(&text, 4 * n + 64);
+	fl_buf_init(&run, n + 1);
+	while (q < end && !rc) {
+		const char *g = lit;
+		if (!word_at(q, end, &w)) {
+			q++;
+			continue;
+		}
+		while (g < q && is_lwsp(*g))
+			g++;
+		/* white space alone between two words is not text (section 6.2) */
+		if (!last.end || g < q) {
+			if (!(rc = convert_run(&run, &last, a, &text)) &&
+			    !(rc = emit(&text, structured, &out)))
+				rc = literal(lit, (size_t)(q - lit), structured, a, &out);
+		} else if (!same_charset(&last, &w)) {
+			rc = convert_run(&run, &last, a, &text);
+		}
+		if (!rc)
+			rc = word_bytes(&w, &run);
+		last = w;
+		q = lit = w.end;
+	}
+	if (!rc && !(rc = convert_run(&run, &last, a, &text)) && !(rc = emit(&text, structured, &out)))
+		rc = literal(lit, (size_t)(end - lit), structured, a, &out);
+	if (!rc)
+		s = fl_arena_strndup(a, out.p ? out.p : "", out.n);
+	fl_buf_free(&out);
+	fl_buf_free(&text);
+	fl_buf_free(&run);
+	return s;
+}
+
+char *fl_mail_words_decode(const char *p, size_t n, fl_arena *a)
+{
+	return words(p, n, 0, a);
+}
+
+char *fl_mail_words_rejoin(const char *p, size_t n, fl_arena *a)
+{
+	return words(p, n, 1, a);
 }

@@ -84,6 +84,23 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
  * after it is kept). NULL only when out of memory. */
 char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a);
 
+/* The text of an unstructured header value (Subject; n bytes, raw as it
+ * came) in UTF-8 in a: folding undone, RFC 2047 encoded words decoded each
+ * on its own (charset.c: adjacent words in one charset joined as bytes,
+ * the white space between words dropped, charsets read as
+ * fl_mail_to_utf8 reads them), raw 8-bit text between them read as
+ * fl_mail_to_utf8 does, white space trimmed at both ends. NULL only when
+ * out of memory. */
+char *fl_mail_words_decode(const char *p, size_t n, fl_arena *a);
+
+/* A structured header value (From, To, Cc, Reply-To) as it came, in a,
+ * with each run of adjacent encoded words replaced by one encoded word,
+ * "=?UTF-8?B?…?=", of the run's text as fl_mail_words_decode reads it:
+ * what an address parser that decodes a run as one word (GMime, see
+ * mime.c) then reads right. The rest is left as it was. NULL only when
+ * out of memory. */
+char *fl_mail_words_rejoin(const char *p, size_t n, fl_arena *a);
+
 /* The new text of a reply: text cut before the first line that starts
  * quoted history ("On … wrote:", "-----Original Message-----", an Outlook
  * "From:/Sent:" block, "пишет:", "написав:", "rašė:", or a run of "> "

@@ -4,9 +4,9 @@
 // mail from our own address waits instead of becoming a ticket. In Ukrainian
 // and English.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before } from 'node:test';
 
-import { openDesk } from './lib/browser.mjs';
+import { it, openDesk } from './lib/browser.mjs';
 
 
 let desk, srv;

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, it } from 'node:test';
+import { after, before } from 'node:test';
 
 import { startSmtp } from '../api/lib/smtp.mjs';
-import { openDesk } from './lib/browser.mjs';
+import { it, openDesk } from './lib/browser.mjs';
 
 
 let desk, srv, smtp;

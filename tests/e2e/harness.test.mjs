@@ -3,9 +3,9 @@
 // password challenge — so that a quiet run means a clean page, not a blind
 // harness; and that a tab whose page hangs still closes.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before } from 'node:test';
 
-import { openDesk } from './lib/browser.mjs';
+import { it, openDesk } from './lib/browser.mjs';
 
 let desk;
 

@@ -3,9 +3,9 @@
 // the Content-Security-Policy on every page, how much JavaScript each app
 // makes a browser download, and that a second visit comes from the cache.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { LOCALES, openDesk } from './lib/browser.mjs';
+import { LOCALES, it, openDesk } from './lib/browser.mjs';
 
 // What a browser may download of an app's JavaScript, gzip-compressed, on
 // its first visit to the app's pages (lazy chunks included).

@@ -2,9 +2,9 @@
 // a comment, an attachment's file name, an HTML e-mail — never runs in an
 // agent's or a customer's browser, and shows as the text it is.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before } from 'node:test';
 
-import { PASSWORD, openDesk } from './lib/browser.mjs';
+import { PASSWORD, it, openDesk } from './lib/browser.mjs';
 
 
 // Every payload sets window.__xss (or opens a dialog) if it ever runs.

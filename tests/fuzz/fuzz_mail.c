@@ -1,9 +1,10 @@
 /* libFuzzer target: a message as it comes from a mail server.
  *
  * Whatever the bytes — broken MIME, 8-bit headers, deep nesting, thousands
- * of parts — fl_mail_parse either refuses with an error or gives valid
- * UTF-8 text and subject, at most FL_MAIL_MAX_FILES files each within the
- * input's size, and quote stripping and the subject token then run on
+ * of parts, runs of encoded words (tests/unit/test_mail_words.c) —
+ * fl_mail_parse either refuses with an error or gives valid UTF-8 text,
+ * subject and display names, at most FL_MAIL_MAX_FILES files each within
+ * the input's size, and quote stripping and the subject token then run on
  * what it gave. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (size_t i = 0; i < m.nfiles; i++)
 			if (!m.files[i].data || !m.files[i].content_type)
+				abort();
+		if (m.from.name && !fl_utf8_valid(m.from.name, strlen(m.from.name)))
+			abort();
+		for (size_t i = 0; i < m.ncc; i++)
+			if (m.cc[i].name && !fl_utf8_valid(m.cc[i].name, strlen(m.cc[i].name)))
 				abort();
 		fl_mail_strip_quotes(m.text, &a);
 		(void)fl_mail_subject_ticket(m.subject);

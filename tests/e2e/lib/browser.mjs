@@ -19,6 +19,7 @@
 // Environment: FRONTLINE_BIN (the binary; tests/api/lib/server.mjs),
 // FRONTLINE_CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
+import { it as nodeIt } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
@@ -44,7 +45,18 @@ export const TIMEOUT = {
 	action: 10_000, // a click, a selector, an evaluate
 	navigation: 20_000, // a page and everything it loads (a sanitizer build is slow)
 	idle: 10_000, // no requests for 500 ms
+	test: 180_000, // a whole test (it, below)
 };
+
+/**
+ * node:test's it with each test bounded by TIMEOUT.test (an explicit
+ * timeout option wins): Node 18, Debian 12's, has no --test-timeout.
+ */
+export function it(name, options, fn) {
+	if (typeof options === 'function')
+		[options, fn] = [{}, options];
+	return nodeIt(name, { timeout: TIMEOUT.test, ...options }, fn);
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
