@@ -1,4 +1,5 @@
 /* One message from any door (mail/deliver.h). */
+#include "core/random.h"
 #include "mail/deliver.h"
 
 #include <sodium.h>
@@ -8,7 +9,7 @@
 #include "core/time.h"
 #include "mail/parser.h"
 #include "store/users.h"
-#include "users/auth.h"
+#include "users/user.h"
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 {
@@ -40,7 +41,7 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 		fl_attachment_type(mf->content_type, f->type, sizeof f->type);
 		crypto_hash_sha256(hash, (const unsigned char *)mf->data, mf->n);
 		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-		fl_auth_random_hex(f->token, 32);
+		fl_random_hex(f->token, 32);
 		d->rows[i] = (struct fl_attachment){.token = f->token, .uploader_id = d->via.id,
 						    .file_name = f->name, .content_type = f->type,
 						    .size = (int64_t)mf->n, .digest = f->digest,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/auth.h"
 #include "core/time.h"
 #include "mail/authres.h"
 #include "mail/outbound.h"
@@ -13,7 +14,6 @@
 #include "store/settings.h"
 #include "store/tickets.h"
 #include "store/users.h"
-#include "users/auth.h"
 
 /* The user with address email, created as an end user when there is none
  * (speaking lang). */

@@ -1,4 +1,5 @@
 /* The contact form's rules (portal/portal.h tells them). */
+#include "core/random.h"
 #include "portal/portal.h"
 
 #include <sodium.h>
@@ -13,7 +14,7 @@
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/ticket.h"
-#include "users/auth.h"
+#include "users/user.h"
 
 static const char *const langs[] = {"en", "uk", "ru", "lt"};
 
@@ -357,7 +358,7 @@ int fl_portal_files_prepare(fl_store *s, struct fl_portal_request *r, struct fl_
 
 		crypto_hash_sha256(hash, (const unsigned char *)f->data, f->n);
 		sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-		fl_auth_random_hex(f->token, 32);
+		fl_random_hex(f->token, 32);
 		if (!fl_store_files_in_db(s) && (rc = fl_store_file_put(s, f->digest, f->data, f->n, e)))
 			return rc;
 	}

@@ -139,6 +139,24 @@ char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err)
 	return z;
 }
 
+int fl_cols_read(fl_tx *tx, fl_stmt *st, const struct fl_col *cols, size_t n, fl_arena *a,
+		 void *row)
+{
+	char *base = row;
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		void *field = base + cols[i].off;
+		if (cols[i].kind == FL_COL_I64)
+			*(int64_t *)field = fl_col_int(tx, st, (int)i);
+		else if (cols[i].kind == FL_COL_INT)
+			*(int *)field = (int)fl_col_int(tx, st, (int)i);
+		else
+			*(char **)field = fl_col_text(tx, st, (int)i, a, &err);
+	}
+	return err;
+}
+
 int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	     fl_stmt **out)
 {

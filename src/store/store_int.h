@@ -57,6 +57,25 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
 	      size_t max, void **out, size_t *n);
 
+/* An entity's columns, listed once as an X-macro table
+ *   #define T(X, _) X(column, KIND, field) _ X(column, KIND, field) …
+ * (KIND I64, INT or TEXT; _ separates the rows) that drives both the
+ * SELECT list, T(FL_COL_SQL, ", "), and the row reader: the array
+ * { T(ROW_DESC, FL_COMMA) } of struct fl_col that fl_cols_read walks, with
+ * ROW_DESC(c, k, f) defined by the store file as
+ * {FL_COL_##k, offsetof(struct its_row, f)}. Adding a column is one row. */
+enum fl_col_kind { FL_COL_I64, FL_COL_INT, FL_COL_TEXT };
+struct fl_col {
+	enum fl_col_kind kind;
+	size_t off; /* of the field in the row struct: int64_t, int or char * */
+};
+#define FL_COL_SQL(c, k, f) #c
+#define FL_COMMA ,
+/* Reads columns 0 to n - 1 of st's current row into row as cols say,
+ * copying strings into a; 0 or FL_ENOMEM. */
+int fl_cols_read(fl_tx *tx, fl_stmt *st, const struct fl_col *cols, size_t n, fl_arena *a,
+		 void *row);
+
 /* Parameters of SQL built at run time: text s (NULL: a NULL of type
  * text), bytes (is_blob: n at s), or integer i; NULL when null is set. */
 struct fl_param {
