@@ -28,6 +28,12 @@ int fl_password_hash(const char *password, char **out, struct fl_err *e);
 /* 0 when password matches hash, FL_EAUTH otherwise (constant time in the
  * password); FL_ENOMEM when Argon2 could not get its memory. */
 int fl_password_verify(const char *hash, const char *password);
+/* Whether actor may change user_id's password, giving previous as the
+ * current one: FL_EFORBIDDEN unless it is actor's own; FL_EINVAL naming
+ * "previous_password" when previous does not match (a person without a
+ * password needs none); FL_ENOMEM as fl_password_verify. */
+int fl_password_change_check(struct fl_tx *tx, const struct fl_actor *actor, int64_t user_id,
+			     const char *previous, fl_arena *a, struct fl_err *e);
 
 /* Creates an API token for user_id; writes it (NUL-terminated) to out. */
 int fl_auth_token_create(struct fl_tx *tx, int64_t user_id, const char *description,

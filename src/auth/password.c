@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "store/users.h"
 
 /* argon2id with OWASP's minimum (19 MiB, 2 passes): strong, and small enough
  * that a few concurrent sign-ins do not exhaust a small machine. */
@@ -45,4 +46,21 @@ int fl_password_verify(const char *hash, const char *password)
 	if (crypto_pwhash_str_verify(hash, password, strlen(password)) == 0)
 		return 0;
 	return errno == ENOMEM ? FL_ENOMEM : FL_EAUTH;
+}
+
+int fl_password_change_check(struct fl_tx *tx, const struct fl_actor *actor, int64_t user_id,
+			     const char *previous, fl_arena *a, struct fl_err *e)
+{
+	struct fl_user u;
+	int rc;
+
+	if (user_id != actor->id)
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL, "You can only change your own password");
+	if ((rc = fl_store_user_get(tx, user_id, a, &u)) || !u.password_hash)
+		return rc;
+	rc = fl_password_verify(u.password_hash, previous ? previous : "");
+	if (rc == FL_EAUTH)
+		return fl_err_set(e, FL_EINVAL, "previous_password", "InvalidValue",
+				  "previous_password: is wrong");
+	return rc;
 }

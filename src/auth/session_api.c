@@ -57,15 +57,10 @@ static const struct fl_field login_fields[] = {
 	FL_FIELDS_END,
 };
 
-static struct login_in *login_of(struct fl_req *r)
-{
-	return &((struct ctx *)r->ctx)->login;
-}
-
 static int tx_login_check(fl_tx *tx, struct fl_req *r)
 {
-	struct login_in *in = login_of(r);
 	struct ctx *c = r->ctx;
+	struct login_in *in = &c->login;
 	struct fl_actor a;
 	int rc = fl_auth_password_check(tx, in->email, in->password, &r->arena, &a);
 	if (rc)
@@ -133,7 +128,7 @@ static int login_checked(struct fl_req *r)
 static int h_login(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	struct login_in *in = login_of(r);
+	struct login_in *in = &c->login;
 	int rc;
 
 	if (!r->body)
@@ -203,31 +198,14 @@ static const struct fl_field password_fields[] = {
 	FL_FIELDS_END,
 };
 
-static struct password_in *password_of(struct fl_req *r)
-{
-	return &((struct ctx *)r->ctx)->pw;
-}
-
 static int tx_password_check(fl_tx *tx, struct fl_req *r)
 {
-	struct password_in *in = password_of(r);
 	struct ctx *c = r->ctx;
-	int rc;
-
-	if (r->id[0] != r->actor.id)
-		return fl_req_fail(r, FL_EFORBIDDEN, NULL, NULL, "You can only change your own password");
-	rc = fl_store_user_get(tx, r->actor.id, &r->arena, &c->user);
-	if (rc)
-		return rc;
-	if (c->user.password_hash &&
-	    (rc = fl_password_verify(c->user.password_hash, in->previous ? in->previous : ""))) {
-		if (rc == FL_ENOMEM)
-			return rc;
+	int rc = fl_password_change_check(tx, &r->actor, r->id[0], c->pw.previous, &r->arena,
+					  &r->err);
+	if (rc == FL_EINVAL) /* a wrong guess counts as a failed sign-in */
 		fl_req_login_failed(r);
-		return fl_req_fail(r, FL_EINVAL, "previous_password", "InvalidValue",
-				   "previous_password: is wrong");
-	}
-	return 0;
+	return rc;
 }
 
 static int tx_password_set(fl_tx *tx, struct fl_req *r)
@@ -246,13 +224,13 @@ static int render_password_changed(struct fl_req *r)
 static int password_checked(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = hash_password(r, password_of(r)->password, &c->hash);
+	int rc = hash_password(r, c->pw.password, &c->hash);
 	return rc ? rc : fl_req_write(r, tx_password_set, render_password_changed);
 }
 
 static int h_password(struct fl_req *r)
 {
-	struct password_in *in = password_of(r);
+	struct password_in *in = &((struct ctx *)r->ctx)->pw;
 	int rc;
 
 	if (!r->body)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/random.h"
@@ -454,6 +455,50 @@ static void test_merge_rules(void **state)
 	assert_true(has_identity(b.id, a.email)); /* the address moved */
 }
 
+struct pw_change {
+	struct fl_actor actor;
+	int64_t id;
+	const char *previous;
+	struct fl_err e;
+};
+
+static int tx_pw_change(fl_tx *tx, void *arg)
+{
+	struct pw_change *p = arg;
+	return fl_password_change_check(tx, &p->actor, p->id, p->previous, &g_a, &p->e);
+}
+
+static void test_password_change_rules(void **state)
+{
+	struct op o = {.fn = do_user_add, .actor = g_admin};
+	char *hash;
+	(void)state;
+
+	assert_int_equal(fl_password_hash("the old secret", &hash, &o.e), 0);
+	o.up.name = "Pw";
+	o.up.email = fresh_email("pw");
+	o.up.password = "the old secret";
+	o.up.has_password = 1;
+	o.up.password_hash = hash;
+	assert_int_equal(run(&o), 0);
+	free(hash);
+
+	struct pw_change p = {{o.user.id, FL_ROLE_END_USER}, o.user.id, "the old secret", {0}};
+	assert_int_equal(fl_store_read(g_store, tx_pw_change, &p), 0);
+	p.previous = "a wrong guess";
+	assert_int_equal(fl_store_read(g_store, tx_pw_change, &p), FL_EINVAL);
+	assert_string_equal(p.e.field, "previous_password");
+	p.previous = NULL;
+	assert_int_equal(fl_store_read(g_store, tx_pw_change, &p), FL_EINVAL);
+	/* only one's own, whoever asks */
+	p = (struct pw_change){g_admin, o.user.id, "the old secret", {0}};
+	assert_int_equal(fl_store_read(g_store, tx_pw_change, &p), FL_EFORBIDDEN);
+	/* someone without a password sets a first one without a previous */
+	struct fl_user plain = mkuser(FL_ROLE_END_USER, "nopw");
+	p = (struct pw_change){{plain.id, FL_ROLE_END_USER}, plain.id, NULL, {0}};
+	assert_int_equal(fl_store_read(g_store, tx_pw_change, &p), 0);
+}
+
 /* ---- organizations and groups --------------------------------------------- */
 
 static void test_org_rules(void **state)
@@ -593,6 +638,7 @@ int main(void)
 		T(test_unknown_organization),
 		T(test_identity_check),
 		T(test_merge_rules),
+		T(test_password_change_rules),
 		T(test_org_rules),
 		T(test_group_rules),
 		T(test_user_filters),
