@@ -1,5 +1,4 @@
 /* Organizations: the rules of creating and changing one (users/user.h). */
-#include <string.h>
 
 #include "core/time.h"
 #include "store/users.h"

@@ -1,8 +1,8 @@
-/* People: names of roles and identity types, e-mail checks, passwords,
- * merging duplicates. */
+/* People: names of roles and identity types, e-mail checks, who may change
+ * whom, creating and changing people and their identities, merging
+ * duplicates (users/user.h). Passwords are auth/password.c's. */
 #include "users/user.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/time.h"
