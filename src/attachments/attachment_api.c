@@ -14,10 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/random.h"
 #include "core/time.h"
 #include "store/attachments.h"
 #include "tickets/ticket.h"
-#include "users/auth.h"
+#include "users/user.h"
 
 struct ctx {
 	struct fl_attachment a;
@@ -76,7 +77,7 @@ static int h_upload(struct fl_req *r)
 	fl_attachment_type(fl_req_header_in(r, "Content-Type"), c->type, sizeof c->type);
 	crypto_hash_sha256(hash, (const unsigned char *)c->data, c->n);
 	sodium_bin2hex(c->digest, sizeof c->digest, hash, sizeof hash);
-	fl_auth_random_hex(c->token, 32);
+	fl_random_hex(c->token, 32);
 	c->a = (struct fl_attachment){.token = c->token, .uploader_id = r->actor.id,
 				      .file_name = c->name, .content_type = c->type,
 				      .size = (int64_t)c->n, .digest = c->digest,

@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
+#include "core/random.h"
 #include "store/users.h"
-#include "users/auth.h"
 
 void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value)
 {
@@ -111,7 +112,7 @@ int fl_cli_first_admin(fl_store *s, const struct fl_config *c)
 	struct first_admin fa = {.c = c};
 	int rc;
 
-	fl_auth_random_hex(fa.password, 24);
+	fl_random_hex(fa.password, 24);
 	if (fl_password_hash(fa.password, &fa.hash, &fa.err))
 		return fl_cli_fail("creating the first admin", &fa.err);
 	rc = fl_store_write(s, tx_first_admin, &fa);

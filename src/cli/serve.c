@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/input.h"
 #include "core/log.h"
+#include "core/random.h"
 #include "core/str.h"
 #include "events/hub.h"
 #include "http/http.h"
@@ -20,8 +21,8 @@
 #include "mail/outbound.h"
 #include "mail/parser.h"
 #include "portal/site.h"
+#include "auth/auth.h"
 #include "tickets/notice.h"
-#include "users/auth.h"
 
 static void usage(FILE *f)
 {
@@ -70,7 +71,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	/* host and pid say where a job runs; the nonce keeps two nodes that
 	 * look alike (containers sharing a host name and pid) apart */
 	gethostname(host, sizeof host - 1);
-	fl_auth_random_hex(nonce, 8);
+	fl_random_hex(nonce, 8);
 	snprintf(owner, sizeof owner, "%s:%ld:%s", host, (long)getpid(), nonce);
 	if (fl_jobs_new(&jobs, store, owner))
 		goto fail;

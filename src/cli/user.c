@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "store/users.h"
-#include "users/auth.h"
 
 static void user_usage(FILE *f)
 {

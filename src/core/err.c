@@ -28,6 +28,7 @@ static const struct {
 	[-FL_EFENCED] = {503, "ServiceUnavailable",
 			 "Storage failed to sync to disk; this node takes no writes until it is restarted"},
 	[-FL_ENOTIMPL] = {501, "NotImplemented", "This server does not implement what the request needs"},
+	[-FL_EDUPLICATE] = {422, "RecordInvalid", "Record validation errors"},
 };
 
 static int idx(int code)

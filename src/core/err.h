@@ -17,7 +17,7 @@ enum {
 	FL_EFORBIDDEN = -3, /* 403: authenticated but not allowed */
 	FL_ENOTFOUND = -4,  /* 404 */
 	FL_EMETHOD = -5,    /* 405 */
-	FL_ECONFLICT = -6,  /* 409: uniqueness or state conflict */
+	FL_ECONFLICT = -6,  /* 409: a state conflict; the store's answer to a uniqueness violation */
 	FL_ETOOBIG = -7,    /* 413 (or a buffer over its cap) */
 	FL_EINVAL = -8,     /* 422: a field that does not validate */
 	FL_ERATE = -9,      /* 429 */
@@ -29,11 +29,13 @@ enum {
 	FL_ENOSPC = -15,    /* 507: the disk is full */
 	FL_EFENCED = -16,   /* 503: storage failed to sync; no writes until a restart */
 	FL_ENOTIMPL = -17,  /* 501: a transfer coding (or the like) this server does not implement */
-	FL_E__MIN = -18
+	FL_EDUPLICATE = -18, /* 422: a value that must be unique is someone else's (a domain's
+			      * answer to the store's uniqueness FL_ECONFLICT) */
+	FL_E__MIN = -19
 };
 
 /* Details for the user: which field, a short machine reason ("TooLong",
- * "InvalidValue", "Blank", "Taken", …) and a sentence. Fixed-size, so filling
+ * "InvalidValue", "Blank", "DuplicateValue", …) and a sentence. Fixed-size, so filling
  * it never fails. */
 struct fl_err {
 	int code;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/embed.h"
 #include "core/progress.h"

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/auth.h"
 #include "core/limit.h"
 #include "core/time.h"
 #include "http/http_int.h"
 #include "store/users.h"
-#include "users/auth.h"
 
 #define RL_SLOTS 4096
 #define RL_PROBE 8

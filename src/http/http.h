@@ -19,7 +19,6 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "store/store.h"
-#include "users/auth.h"
 #include "users/user.h"
 
 struct fl_req;
@@ -134,18 +133,15 @@ void fl_server_forget_credentials(struct fl_server *srv);
 const char *fl_req_cookie_name(struct fl_req *r);
 const char *fl_req_cookie(struct fl_req *r);
 
-/* Signing in (users/user_api.c), one way for every door — password,
- * e-mailed link: fl_session_open, in a write transaction, opens a session
- * for u (12 hours, 30 days with remember) into secret and csrf and records
- * the sign-in; fl_session_answer, in the render, sets the cookie and
- * answers 200 {"user", "csrf_token"} as POST /api/v2/auth/session does. */
-int fl_session_open(fl_tx *tx, struct fl_user *u, int remember,
-		    char secret[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1]);
-int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember,
-		      const char *secret, const char *csrf);
-
 /* A query-string argument, or NULL. */
 const char *fl_req_arg(struct fl_req *r, const char *name);
+/* Every value of the query argument name, in order (role[]=a&role[]=b):
+ * at most max into out; returns how many there are in all. */
+size_t fl_req_arg_all(struct fl_req *r, const char *name, const char **out, size_t max);
+/* 0 when each query argument is one of allowed (NULL-terminated); else
+ * FL_EMALFORMED naming the first that is not, so that a filter a client
+ * believes it applied is never silently dropped. */
+int fl_req_args_only(struct fl_req *r, const char *const *allowed);
 /* The body of a FL_ROUTE_RAW_BODY or FL_ROUTE_FORM_BODY route as it came. */
 const char *fl_req_body(struct fl_req *r, size_t *n);
 /* A request header, or NULL. */

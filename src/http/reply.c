@@ -100,6 +100,61 @@ int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n)
 	return *n ? 0 : fl_req_fail(r, FL_EMALFORMED, "ids", "Blank", "ids is required");
 }
 
+struct arg_walk {
+	const char *name;          /* fl_req_arg_all: the argument collected */
+	const char **out;
+	size_t max, n;
+	const char *const *allowed; /* fl_req_args_only: the arguments known */
+	const char *unknown;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct arg_walk *w = cls;
+	(void)kind;
+	if (strcmp(key, w->name))
+		return MHD_YES;
+	if (w->n < w->max)
+		w->out[w->n] = value ? value : "";
+	w->n++;
+	return MHD_YES;
+}
+
+size_t fl_req_arg_all(struct fl_req *r, const char *name, const char **out, size_t max)
+{
+	struct arg_walk w = {name, out, max, 0, NULL, NULL};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &w);
+	return w.n;
+}
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct arg_walk *w = cls;
+	(void)kind;
+	(void)value;
+	for (const char *const *a = w->allowed; *a; a++)
+		if (!strcmp(key, *a))
+			return MHD_YES;
+	w->unknown = key;
+	return MHD_NO;
+}
+
+int fl_req_args_only(struct fl_req *r, const char *const *allowed)
+{
+	struct arg_walk w = {NULL, NULL, 0, 0, allowed, NULL};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &w);
+	if (!w.unknown)
+		return 0;
+	for (const char *k = w.unknown; *k; k++)
+		if (*k < 0x21 || *k > 0x7e) /* named only when it is printable ASCII */
+			return fl_req_fail(r, FL_EMALFORMED, "query", "UnknownParameter",
+					   "query: a parameter is not one of this list's");
+	return fl_req_fail(r, FL_EMALFORMED, w.unknown, "UnknownParameter",
+			   "%.60s: is not a parameter of this list", w.unknown);
+}
+
 int fl_req_paging(struct fl_req *r, struct fl_req_page *pg)
 {
 	const char *after = fl_req_arg(r, "page[after]");

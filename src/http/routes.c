@@ -6,6 +6,10 @@
 
 extern const struct fl_route fl_ticket_routes[];
 extern const struct fl_route fl_user_routes[];
+extern const struct fl_route fl_org_routes[];
+extern const struct fl_route fl_group_routes[];
+extern const struct fl_route fl_session_routes[];
+extern const struct fl_route fl_token_routes[];
 extern const struct fl_route fl_search_routes[];
 extern const struct fl_route fl_view_routes[];
 extern const struct fl_route fl_job_routes[];
@@ -28,7 +32,8 @@ static const struct fl_route ops_routes[] = {
 };
 
 static const struct fl_route *const parts[] = {
-	ops_routes, fl_ticket_routes, fl_user_routes, fl_search_routes, fl_view_routes,
+	ops_routes, fl_ticket_routes, fl_user_routes, fl_org_routes, fl_group_routes,
+	fl_session_routes, fl_token_routes, fl_search_routes, fl_view_routes,
 	fl_job_routes, fl_event_routes, fl_attachment_routes, fl_mail_routes,
 	fl_mailbox_routes, fl_portal_routes, fl_site_routes,
 };

@@ -1,4 +1,5 @@
 /* One message from any door (mail/deliver.h). */
+#include "core/random.h"
 #include "mail/deliver.h"
 
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include "core/log.h"
 #include "mail/parser.h"
 #include "store/users.h"
+#include "users/user.h"
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/auth.h"
 #include "core/time.h"
 #include "mail/authres.h"
 #include "store/mail.h"

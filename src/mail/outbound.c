@@ -362,7 +362,7 @@ static int auto_ok(fl_store *s, const char *email, const char *message_id, int s
 	return rc;
 }
 
-/* The sign-in mail (portal/magic.h): its link to a user, not about a
+/* The sign-in mail (auth/magic.h): its link to a user, not about a
  * ticket, so not threaded. */
 struct signin {
 	struct out o;

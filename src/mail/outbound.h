@@ -7,7 +7,7 @@
  * - reply: an agent's public comment goes to the requester and the CC'd
  *   customers, with the comment's HTML beside its text;
  * - solved: a ticket set solved without a public reply says so;
- * - signin: a customer's sign-in link (portal/magic.h), about no ticket.
+ * - signin: a customer's sign-in link (auth/magic.h), about no ticket.
  * What we write by ourselves (ack, solved, signin) goes to the requester
  * alone, never to a no-reply address (fl_mail_noreply), and at most
  * mail.auto_limit times (default 3) to one address in 24 hours; the rest
@@ -38,7 +38,7 @@
  * the "mail-send" job for kind about ticket t (comment_id: the reply's),
  * or nothing when no relay is set up. */
 int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id);
-/* Queues the mail with a customer's sign-in link (portal/magic.h) to
+/* Queues the mail with a customer's sign-in link (auth/magic.h) to
  * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
  * ticket. The link is in the job's payload until the mail is sent. */
 int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link);

@@ -1,4 +1,5 @@
 /* The contact form's rules (portal/portal.h tells them). */
+#include "core/random.h"
 #include "portal/portal.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "core/str.h"
 #include "tickets/ticket.h"
+#include "users/user.h"
 
 static const char *const langs[] = {"en", "uk", "ru", "lt"};
 

@@ -1,20 +1,21 @@
 /* The customer portal's doors for people without an account:
  *   POST /portal/requests          the public contact form (portal/portal.h);
  *                                  a page for a browser, JSON for a script
- *   POST /api/v2/portal/magic_link  mail me a sign-in link (portal/magic.h)
+ *   POST /api/v2/portal/magic_link  mail me a sign-in link (auth/magic.h)
  *   POST /api/v2/auth/magic         sign in with that link's token
  * Each is limited per client address (and the link per e-mail address),
  * in this node's memory. */
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/auth_api.h"
+#include "auth/magic.h"
 #include "core/input.h"
 #include "core/limit.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "http/form.h"
 #include "http/http.h"
-#include "portal/magic.h"
 #include "portal/portal.h"
 #include "store/tickets.h"
 

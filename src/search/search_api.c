@@ -4,6 +4,7 @@
 #include "search/query.h"
 #include "store/tickets.h"
 #include "tickets/ticket_api.h"
+#include "users/user_api.h"
 
 struct ctx {
 	struct fl_filter f;

@@ -7,7 +7,7 @@
 
 #include "store/store.h"
 
-/* Sign-in links e-mailed to customers (portal/magic.h): the selector finds
+/* Sign-in links e-mailed to customers (auth/magic.h): the selector finds
  * the row, the caller compares the hash in constant time. */
 struct fl_magic_row {
 	int64_t id, user_id;

@@ -270,9 +270,13 @@ static void run_jobs(struct writer *w, struct job *list)
 		if (s->drv->fault && (why = s->drv->fault(w->conn)))
 			fence(s, why);
 		s->commits++;
+		/* a uniqueness conflict on PostgreSQL may be a concurrent
+		 * writer's row that the job did not see: it runs once more
+		 * (and FL_EDUPLICATE is what a domain makes of one) */
 		for (struct job *j = list, *next; j; j = next) {
 			int lost = rc == FL_EBUSY || (!rc && j->rc == FL_EBUSY) ||
-				   (!rc && j->rc == FL_ECONFLICT && round == 1 && s->drv->races);
+				   (!rc && (j->rc == FL_ECONFLICT || j->rc == FL_EDUPLICATE) &&
+				    round == 1 && s->drv->races);
 			next = j->next;
 			j->next = NULL;
 			if (!last && lost) {

@@ -1,5 +1,6 @@
 /* Queries about people: users, identities, organizations, groups, API
  * tokens, sessions and settings. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,34 +9,34 @@
 #include "store/store_int.h"
 #include "store/users.h"
 
-#define USER_COLS                                                          \
-	"id, role, name, email, phone, organization_id, locale, time_zone, " \
-	"notes, details, tags, password_hash, must_change_password, active, " \
-	"suspended, created_at, updated_at, last_login_at"
+/* The columns of users, in the order of every SELECT of a user. */
+#define USER_COLUMNS(X, S)                         \
+	X(id, "id") S                                     \
+	X(role, "role") S                                 \
+	X(name, "name") S                                 \
+	X(email, "email") S                               \
+	X(phone, "phone") S                               \
+	X(organization_id, "organization_id") S           \
+	X(locale, "locale") S                             \
+	X(time_zone, "time_zone") S                       \
+	X(notes, "notes") S                               \
+	X(details, "details") S                           \
+	X(tags, "tags") S                                 \
+	X(external_id, "external_id") S                   \
+	X(password_hash, "password_hash") S               \
+	X(must_change_password, "must_change_password") S \
+	X(active, "active") S                             \
+	X(suspended, "suspended") S                       \
+	X(created_at, "created_at") S                     \
+	X(updated_at, "updated_at") S                     \
+	X(last_login_at, "last_login_at")
+#define USER_COLUMN(m, expr) FL_COLUMN(struct fl_user, m)
+static const struct fl_col user_col[] = {USER_COLUMNS(USER_COLUMN, FL_COMMA)};
+static const struct fl_cols user_cols = FL_COLS(struct fl_user, user_col);
 
 static int read_user(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
-	struct fl_user *u = row;
-	int err = 0;
-	u->id = fl_col_int(tx, st, 0);
-	u->role = (int)fl_col_int(tx, st, 1);
-	u->name = fl_col_text(tx, st, 2, a, &err);
-	u->email = fl_col_text(tx, st, 3, a, &err);
-	u->phone = fl_col_text(tx, st, 4, a, &err);
-	u->organization_id = fl_col_int(tx, st, 5);
-	u->locale = fl_col_text(tx, st, 6, a, &err);
-	u->time_zone = fl_col_text(tx, st, 7, a, &err);
-	u->notes = fl_col_text(tx, st, 8, a, &err);
-	u->details = fl_col_text(tx, st, 9, a, &err);
-	u->tags = fl_col_text(tx, st, 10, a, &err);
-	u->password_hash = fl_col_text(tx, st, 11, a, &err);
-	u->must_change_password = (int)fl_col_int(tx, st, 12);
-	u->active = (int)fl_col_int(tx, st, 13);
-	u->suspended = (int)fl_col_int(tx, st, 14);
-	u->created_at = fl_col_int(tx, st, 15);
-	u->updated_at = fl_col_int(tx, st, 16);
-	u->last_login_at = fl_col_int(tx, st, 17);
-	return err;
+	return fl_cols_read(tx, st, &user_cols, a, row);
 }
 
 static int one_user(fl_tx *tx, const char *sql, fl_arena *a, struct fl_user *out,
@@ -54,7 +55,7 @@ static int one_user(fl_tx *tx, const char *sql, fl_arena *a, struct fl_user *out
 int fl_store_user_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_user *out)
 {
 	static const char sql[] =
-		"SELECT " USER_COLS
+		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
 		" FROM users"
 		" WHERE id = ?";
 	return one_user(tx, sql, a, out, "i", id);
@@ -64,7 +65,7 @@ int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a,
 			   struct fl_user *out)
 {
 	static const char sql[] =
-		"SELECT " USER_COLS
+		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
 		" FROM users"
 		" WHERE id = (SELECT user_id FROM user_identities"
 		"             WHERE type = 0 AND value = ?)";
@@ -75,16 +76,16 @@ int fl_store_user_insert(fl_tx *tx, struct fl_user *u)
 {
 	static const char sql[] =
 		"INSERT INTO users (role, name, email, phone, organization_id,"
-		"                   locale, time_zone, notes, details, tags,"
+		"                   locale, time_zone, notes, details, tags, external_id,"
 		"                   password_hash, must_change_password, active,"
 		"                   suspended, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &u->id, "itttIttttttiiiii", (int64_t)u->role,
+	return fl_q_int(tx, sql, &u->id, "itttItttttttiiiii", (int64_t)u->role,
 			u->name, u->email, u->phone, u->organization_id,
 			u->locale ? u->locale : "en", u->time_zone,
 			u->notes ? u->notes : "", u->details ? u->details : "",
-			u->tags ? u->tags : "[]", u->password_hash,
+			u->tags ? u->tags : "[]", u->external_id, u->password_hash,
 			(int64_t)u->must_change_password, (int64_t)u->active,
 			(int64_t)u->suspended, u->created_at, u->updated_at);
 }
@@ -95,14 +96,14 @@ int fl_store_user_update(fl_tx *tx, const struct fl_user *u)
 		"UPDATE users"
 		" SET role = ?, name = ?, email = ?, phone = ?,"
 		"     organization_id = ?, locale = ?, time_zone = ?, notes = ?,"
-		"     details = ?, tags = ?, active = ?, suspended = ?,"
+		"     details = ?, tags = ?, external_id = ?, active = ?, suspended = ?,"
 		"     updated_at = ?, last_login_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "itttItttttiiiIi", (int64_t)u->role, u->name,
+	return fl_q_exec(tx, sql, "itttIttttttiiiIi", (int64_t)u->role, u->name,
 			 u->email, u->phone, u->organization_id,
 			 u->locale ? u->locale : "en", u->time_zone,
 			 u->notes ? u->notes : "", u->details ? u->details : "",
-			 u->tags ? u->tags : "[]", (int64_t)u->active,
+			 u->tags ? u->tags : "[]", u->external_id, (int64_t)u->active,
 			 (int64_t)u->suspended, u->updated_at, u->last_login_at, u->id);
 }
 
@@ -149,38 +150,44 @@ static int like_pattern(fl_arena *a, const char *text, char **out)
 	return 0;
 }
 
-int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
-		       size_t offset, size_t limit, fl_arena *a,
-		       struct fl_user **out, size_t *n, int64_t *total)
+int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset, size_t limit,
+		       fl_arena *a, struct fl_user **out, size_t *n, int64_t *total)
 {
-	/* role < 0 and org_id 0 mean "any"; text matches name or e-mail. */
+	/* a role of -1 matches nobody: with roles 0 every role matches */
 	static const char sql_count[] =
 		"SELECT COUNT(*)"
 		" FROM users"
 		" WHERE active = 1"
-		"   AND (? < 0 OR role = ?)"
+		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
+		"   AND (? IS NULL OR external_id = ?)"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
 	static const char sql[] =
-		"SELECT " USER_COLS
+		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
 		" FROM users"
 		" WHERE active = 1"
-		"   AND (? < 0 OR role = ?)"
+		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
+		"   AND (? IS NULL OR external_id = ?)"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
+	int64_t role[FL_ROLE__MAX];
 	char *like;
 	fl_stmt *st;
-	int rc = like_pattern(a, text, &like);
+	int rc = like_pattern(a, f->text, &like);
 
 	if (rc)
 		return rc;
-	rc = fl_q_int(tx, sql_count, total, "iiiittt", (int64_t)role, (int64_t)role,
-		      org_id, org_id, like, like, like);
+	for (int i = 0; i < FL_ROLE__MAX; i++)
+		role[i] = f->roles & (1u << i) ? i : -1;
+	rc = fl_q_int(tx, sql_count, total, "iiiiiittttt", (int64_t)f->roles, role[0], role[1],
+		      role[2], f->org_id, f->org_id, f->external_id, f->external_id, like, like,
+		      like);
 	if (!rc)
-		rc = fl_q(tx, sql, 0, &st, "iiiitttii", (int64_t)role, (int64_t)role,
-			  org_id, org_id, like, like, like, (int64_t)limit, (int64_t)offset);
+		rc = fl_q(tx, sql, 0, &st, "iiiiiitttttii", (int64_t)f->roles, role[0], role[1],
+			  role[2], f->org_id, f->org_id, f->external_id, f->external_id, like, like,
+			  like, (int64_t)limit, (int64_t)offset);
 	return rc ? rc : fl_q_rows(tx, st, read_user, a, sizeof **out, limit, (void **)out, n);
 }
 
@@ -201,25 +208,29 @@ int fl_store_identity_add(fl_tx *tx, struct fl_identity *id)
 			id->created_at);
 }
 
+/* The columns of user_identities, in the order of every SELECT of one. */
+#define IDENTITY_COLUMNS(X, S)\
+	X(id, "id") S               \
+	X(user_id, "user_id") S     \
+	X(type, "type") S           \
+	X(value, "value") S         \
+	X(primary, "is_primary") S  \
+	X(verified, "verified") S   \
+	X(created_at, "created_at")
+#define IDENTITY_COLUMN(m, expr) FL_COLUMN(struct fl_identity, m)
+static const struct fl_col identity_col[] = {IDENTITY_COLUMNS(IDENTITY_COLUMN, FL_COMMA)};
+static const struct fl_cols identity_cols = FL_COLS(struct fl_identity, identity_col);
+
 static int read_identity(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
-	struct fl_identity *r = row;
-	int err = 0;
-	r->id = fl_col_int(tx, st, 0);
-	r->user_id = fl_col_int(tx, st, 1);
-	r->type = (int)fl_col_int(tx, st, 2);
-	r->value = fl_col_text(tx, st, 3, a, &err);
-	r->primary = (int)fl_col_int(tx, st, 4);
-	r->verified = (int)fl_col_int(tx, st, 5);
-	r->created_at = fl_col_int(tx, st, 6);
-	return err;
+	return fl_cols_read(tx, st, &identity_cols, a, row);
 }
 
 int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
 			   struct fl_identity **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, user_id, type, value, is_primary, verified, created_at"
+		"SELECT " FL_COLUMNS_SQL(IDENTITY_COLUMNS)
 		" FROM user_identities"
 		" WHERE user_id = ?"
 		" ORDER BY id"
@@ -231,25 +242,30 @@ int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
 
 /* organizations */
 
+/* The columns of organizations, in the order of every SELECT of one. */
+#define ORG_COLUMNS(X, S)          \
+	X(id, "id") S                     \
+	X(name, "name") S                 \
+	X(details, "details") S           \
+	X(notes, "notes") S               \
+	X(domain_names, "domain_names") S \
+	X(tags, "tags") S                 \
+	X(external_id, "external_id") S   \
+	X(created_at, "created_at") S     \
+	X(updated_at, "updated_at")
+#define ORG_COLUMN(m, expr) FL_COLUMN(struct fl_org, m)
+static const struct fl_col org_col[] = {ORG_COLUMNS(ORG_COLUMN, FL_COMMA)};
+static const struct fl_cols org_cols = FL_COLS(struct fl_org, org_col);
+
 static int read_org(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
-	struct fl_org *o = row;
-	int err = 0;
-	o->id = fl_col_int(tx, st, 0);
-	o->name = fl_col_text(tx, st, 1, a, &err);
-	o->details = fl_col_text(tx, st, 2, a, &err);
-	o->notes = fl_col_text(tx, st, 3, a, &err);
-	o->domain_names = fl_col_text(tx, st, 4, a, &err);
-	o->tags = fl_col_text(tx, st, 5, a, &err);
-	o->created_at = fl_col_int(tx, st, 6);
-	o->updated_at = fl_col_int(tx, st, 7);
-	return err;
+	return fl_cols_read(tx, st, &org_cols, a, row);
 }
 
 int fl_store_org_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_org *out)
 {
 	static const char sql[] =
-		"SELECT id, name, details, notes, domain_names, tags, created_at, updated_at"
+		"SELECT " FL_COLUMNS_SQL(ORG_COLUMNS)
 		" FROM organizations"
 		" WHERE id = ?";
 	fl_stmt *st;
@@ -261,12 +277,12 @@ int fl_store_org_insert(fl_tx *tx, struct fl_org *o)
 {
 	static const char sql[] =
 		"INSERT INTO organizations (name, details, notes, domain_names, tags,"
-		"                           created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		"                           external_id, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &o->id, "tttttii", o->name, o->details ? o->details : "",
+	return fl_q_int(tx, sql, &o->id, "ttttttii", o->name, o->details ? o->details : "",
 			o->notes ? o->notes : "", o->domain_names ? o->domain_names : "[]",
-			o->tags ? o->tags : "[]", o->created_at, o->updated_at);
+			o->tags ? o->tags : "[]", o->external_id, o->created_at, o->updated_at);
 }
 
 int fl_store_org_update(fl_tx *tx, const struct fl_org *o)
@@ -274,10 +290,10 @@ int fl_store_org_update(fl_tx *tx, const struct fl_org *o)
 	static const char sql[] =
 		"UPDATE organizations"
 		" SET name = ?, details = ?, notes = ?, domain_names = ?, tags = ?,"
-		"     updated_at = ?"
+		"     external_id = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "tttttii", o->name, o->details, o->notes,
-			 o->domain_names, o->tags, o->updated_at, o->id);
+	return fl_q_exec(tx, sql, "ttttttii", o->name, o->details, o->notes,
+			 o->domain_names, o->tags, o->external_id, o->updated_at, o->id);
 }
 
 int fl_store_org_delete(fl_tx *tx, int64_t id)
@@ -288,17 +304,19 @@ int fl_store_org_delete(fl_tx *tx, int64_t id)
 	return fl_q_exec(tx, sql, "i", id);
 }
 
-int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
-		      fl_arena *a, struct fl_org **out, size_t *n, int64_t *total)
+int fl_store_org_list(fl_tx *tx, const char *text, const char *external_id, size_t offset,
+		      size_t limit, fl_arena *a, struct fl_org **out, size_t *n, int64_t *total)
 {
 	static const char sql_count[] =
 		"SELECT COUNT(*)"
 		" FROM organizations"
-		" WHERE ? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\'";
+		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
+		"   AND (? IS NULL OR external_id = ?)";
 	static const char sql[] =
-		"SELECT id, name, details, notes, domain_names, tags, created_at, updated_at"
+		"SELECT " FL_COLUMNS_SQL(ORG_COLUMNS)
 		" FROM organizations"
-		" WHERE ? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\'"
+		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
+		"   AND (? IS NULL OR external_id = ?)"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
 	char *like;
@@ -306,31 +324,36 @@ int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
 	int rc = like_pattern(a, text, &like);
 
 	if (!rc)
-		rc = fl_q_int(tx, sql_count, total, "tt", like, like);
+		rc = fl_q_int(tx, sql_count, total, "tttt", like, like, external_id, external_id);
 	if (!rc)
-		rc = fl_q(tx, sql, 0, &st, "ttii", like, like, (int64_t)limit, (int64_t)offset);
+		rc = fl_q(tx, sql, 0, &st, "ttttii", like, like, external_id, external_id,
+			  (int64_t)limit, (int64_t)offset);
 	return rc ? rc : fl_q_rows(tx, st, read_org, a, sizeof **out, limit, (void **)out, n);
 }
 
 /* groups */
 
+/* The columns of agent_groups, in the order of every SELECT of one. */
+#define GROUP_COLUMNS(X, S)      \
+	X(id, "id") S                   \
+	X(name, "name") S               \
+	X(description, "description") S \
+	X(deleted, "deleted") S         \
+	X(created_at, "created_at") S   \
+	X(updated_at, "updated_at")
+#define GROUP_COLUMN(m, expr) FL_COLUMN(struct fl_group, m)
+static const struct fl_col group_col[] = {GROUP_COLUMNS(GROUP_COLUMN, FL_COMMA)};
+static const struct fl_cols group_cols = FL_COLS(struct fl_group, group_col);
+
 static int read_group(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
-	struct fl_group *g = row;
-	int err = 0;
-	g->id = fl_col_int(tx, st, 0);
-	g->name = fl_col_text(tx, st, 1, a, &err);
-	g->description = fl_col_text(tx, st, 2, a, &err);
-	g->deleted = (int)fl_col_int(tx, st, 3);
-	g->created_at = fl_col_int(tx, st, 4);
-	g->updated_at = fl_col_int(tx, st, 5);
-	return err;
+	return fl_cols_read(tx, st, &group_cols, a, row);
 }
 
 int fl_store_group_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out)
 {
 	static const char sql[] =
-		"SELECT id, name, description, deleted, created_at, updated_at"
+		"SELECT " FL_COLUMNS_SQL(GROUP_COLUMNS)
 		" FROM agent_groups"
 		" WHERE id = ?";
 	fl_stmt *st;
@@ -366,7 +389,7 @@ int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
 		" FROM agent_groups"
 		" WHERE deleted = 0";
 	static const char sql[] =
-		"SELECT id, name, description, deleted, created_at, updated_at"
+		"SELECT " FL_COLUMNS_SQL(GROUP_COLUMNS)
 		" FROM agent_groups"
 		" WHERE deleted = 0"
 		" ORDER BY id"

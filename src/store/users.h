@@ -17,9 +17,17 @@ int fl_store_user_insert(fl_tx *tx, struct fl_user *u);
 int fl_store_user_update(fl_tx *tx, const struct fl_user *u);
 int fl_store_user_set_password(fl_tx *tx, int64_t id, const char *hash, int must_change);
 int fl_store_user_touch_login(fl_tx *tx, int64_t id, int64_t when);
-int fl_store_user_list(fl_tx *tx, int role, const char *text, int64_t org_id,
-		       size_t offset, size_t limit, fl_arena *a,
-		       struct fl_user **out, size_t *n, int64_t *total);
+/* Which active users a list shows; a zero member matches everyone. */
+struct fl_user_filter {
+	unsigned roles;          /* a bit (1u << role) for each role wanted */
+	int64_t org_id;          /* members of this organization */
+	const char *external_id; /* exactly this external id */
+	const char *text;        /* name or e-mail holds this */
+};
+/* The users f picks, by id, limit from offset (*n of them, in a), and
+ * how many f picks in all (*total). */
+int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset, size_t limit,
+		       fl_arena *a, struct fl_user **out, size_t *n, int64_t *total);
 int fl_store_identity_add(fl_tx *tx, struct fl_identity *id);
 /* Gives user from's identities and ticket CCs to user into. */
 int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into);
@@ -32,8 +40,10 @@ int fl_store_org_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_org *out);
 int fl_store_org_insert(fl_tx *tx, struct fl_org *o);
 int fl_store_org_update(fl_tx *tx, const struct fl_org *o);
 int fl_store_org_delete(fl_tx *tx, int64_t id);
-int fl_store_org_list(fl_tx *tx, const char *text, size_t offset, size_t limit,
-		      fl_arena *a, struct fl_org **out, size_t *n, int64_t *total);
+/* Organizations whose name holds text and whose external id is
+ * external_id (each NULL: any), by id, limit from offset. */
+int fl_store_org_list(fl_tx *tx, const char *text, const char *external_id, size_t offset,
+		      size_t limit, fl_arena *a, struct fl_org **out, size_t *n, int64_t *total);
 int fl_store_group_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out);
 int fl_store_group_insert(fl_tx *tx, struct fl_group *g);
 /* The live group called name; FL_ENOTFOUND when none. */

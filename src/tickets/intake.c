@@ -11,7 +11,7 @@
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/notice.h"
-#include "users/auth.h"
+#include "core/random.h"
 
 #define NAME_MAX_CHARS 255
 
@@ -36,7 +36,7 @@ int fl_intake_file_prepare(fl_store *s, struct fl_intake_file *f, const char *na
 	f->n = n;
 	crypto_hash_sha256(hash, (const unsigned char *)data, n);
 	sodium_bin2hex(f->digest, sizeof f->digest, hash, sizeof hash);
-	fl_auth_random_hex(f->token, 32);
+	fl_random_hex(f->token, 32);
 	f->in_db = fl_store_files_in_db(s);
 	return f->in_db ? 0 : fl_store_file_put(s, f->digest, data, n, e);
 }

@@ -48,6 +48,7 @@ struct fl_user {
 	char *time_zone;
 	char *notes, *details;
 	char *tags;  /* JSON array text */
+	char *external_id; /* another system's key for this person; NULL when none */
 	char *password_hash; /* only loaded for authentication */
 	int must_change_password;
 	int active;
@@ -60,6 +61,7 @@ struct fl_org {
 	char *name, *details, *notes;
 	char *domain_names; /* JSON array text */
 	char *tags;         /* JSON array text */
+	char *external_id;  /* another system's key; NULL when none */
 	int64_t created_at, updated_at;
 };
 
@@ -75,13 +77,6 @@ int fl_role_parse(fl_str s); /* -1 when unknown; accepts "end-user" and "end_use
 const char *fl_identity_type_name(int type);
 int fl_identity_type_parse(fl_str s);
 
-/* Hashes a password with argon2id (libsodium); *out is malloc'd. Passwords
- * are 8 to 1024 bytes. */
-int fl_password_hash(const char *password, char **out, struct fl_err *e);
-/* 0 when password matches hash, FL_EAUTH otherwise (constant time in the
- * password); FL_ENOMEM when Argon2 could not get its memory. */
-int fl_password_verify(const char *hash, const char *password);
-
 /* 0 when email (lower case; NULL: none) may be someone's; FL_EINVAL with
  * field named when it is one of the help desk's own addresses (the
  * outgoing mail's, an IMAP mailbox's: a customer there would be mailed by
@@ -90,11 +85,81 @@ int fl_user_email_ours(struct fl_tx *tx, const char *email, const char *field, s
 
 /* Creates a user with its primary e-mail and phone as identities;
  * FL_EINVAL with field "email" when the address is ours
- * (fl_user_email_ours), FL_ECONFLICT with field "email" when taken. password_hash comes from
- * fl_password_hash, computed before the write transaction so that the slow
- * hash never holds the writer; NULL for no password. */
+ * (fl_user_email_ours), FL_EDUPLICATE with field "email" (or "phone") when
+ * taken: a 422 DuplicateValue, as Zendesk answers. password_hash comes
+ * from fl_password_hash (auth/auth.h), computed before the write
+ * transaction so that the slow hash never holds the writer; NULL for no
+ * password. */
 int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
 		   struct fl_err *e);
+
+/* A change to a person, as the API asks for it: each has_ member says
+ * whether its field was given (a given NULL clears it). Strings are the
+ * caller's; email is lower case (fl_email_normalize). */
+struct fl_user_patch {
+	const char *name, *phone, *locale, *time_zone, *notes, *details, *external_id;
+	const char *tags; /* JSON array text */
+	char *email;
+	const char *password; /* who may set one is checked here; the hash is password_hash */
+	const char *password_hash; /* fl_password_hash's, made before the write; NULL: none */
+	int role;
+	int64_t organization_id;
+	int has_name, has_email, has_phone, has_locale, has_time_zone, has_notes, has_details,
+	    has_tags, has_external_id, has_role, has_organization, has_password;
+};
+
+/* 0 when actor may ask for p, without the store: FL_EFORBIDDEN naming
+ * "password" unless an admin sets it, naming "role" unless an admin makes
+ * someone an agent or an admin; when creating, FL_EINVAL naming "name"
+ * when it is blank and "email" for an agent or admin without one. Cheap:
+ * callers check before hashing a password. */
+int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch *p,
+			int creating, struct fl_err *e);
+
+/* 0 when actor may change u: agents may only edit end users (and
+ * themselves), FL_EFORBIDDEN otherwise; admins anyone. */
+int fl_user_may_edit(const struct fl_actor *actor, const struct fl_user *u, struct fl_err *e);
+
+/* Checks an identity's value for its type, in place: 1 to 254 bytes, an
+ * e-mail lower-cased (fl_email_normalize); FL_EINVAL naming field. */
+int fl_identity_check(struct fl_identity *id, const char *field, struct fl_err *e);
+
+/* Creates the person p describes, as actor (fl_user_patch_check): an end
+ * user unless p gives a role, in p's organization (FL_EINVAL naming
+ * "organization_id" when there is none such), with p's e-mail and phone as
+ * primary identities and the nmore identities of more (fl_identity_check'ed
+ * by the caller; one equal to the primary e-mail is skipped) as further
+ * ones. FL_EDUPLICATE naming "email", "phone" or "identities" when an
+ * address or number is someone else's; FL_EINVAL when an address is ours.
+ * *out gets the stored user, strings in a. */
+int fl_user_add(struct fl_tx *tx, const struct fl_actor *actor, const struct fl_user_patch *p,
+		const struct fl_identity *more, size_t nmore, fl_arena *a, struct fl_user *out,
+		struct fl_err *e);
+
+/* Changes person id as p says, as actor (fl_user_patch_check,
+ * fl_user_may_edit): a blank name is FL_EINVAL; a new e-mail becomes a
+ * further identity (FL_EDUPLICATE when someone else's) and the primary
+ * address; an unknown organization is FL_EINVAL. The password is not set
+ * here (fl_auth_password_set). *out gets the stored user. */
+int fl_user_edit(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		 const struct fl_user_patch *p, fl_arena *a, struct fl_user *out, struct fl_err *e);
+
+/* Person id as actor may see them: FL_ENOTFOUND for a deactivated person
+ * unless actor is an admin. */
+int fl_user_get(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *a,
+		struct fl_user *out);
+
+/* Deactivates person id (the API's DELETE): FL_ECONFLICT when actor is id
+ * (you cannot delete yourself). *out gets the person as now stored. */
+int fl_user_deactivate(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+		       fl_arena *a, struct fl_user *out, struct fl_err *e);
+
+/* Adds identity id (fl_identity_check'ed) to person id->user_id as actor
+ * (fl_user_may_edit): FL_EINVAL naming "value" for one of our addresses,
+ * FL_EDUPLICATE naming "value" when someone has it. Sets id->id and
+ * created_at. */
+int fl_identity_add(struct fl_tx *tx, const struct fl_actor *actor, struct fl_identity *id,
+		    fl_arena *a, struct fl_err *e);
 
 /* Merges end user from into end user into, as actor: every ticket from
  * requested moves to into (an audit each, so the trail says who did it),
@@ -102,5 +167,38 @@ int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_has
  * deactivated. *out gets into. */
 int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, int64_t into,
 		  fl_arena *a, struct fl_user *out, struct fl_err *e);
+
+/* Organizations (users/org.c). A change as the API asks for it: each has_
+ * member says whether its field was given. */
+struct fl_org_patch {
+	const char *name, *details, *notes, *external_id;
+	const char *domain_names, *tags; /* JSON array text */
+	int has_name, has_details, has_notes, has_external_id, has_domains, has_tags;
+};
+/* Creates the organization p describes: FL_EINVAL naming "name" when it is
+ * missing or blank, FL_EDUPLICATE naming "name" when it is taken. *out
+ * gets it. */
+int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *out,
+	       struct fl_err *e);
+/* Changes organization id as p says (the same checks); *out gets it, in a. */
+int fl_org_edit(struct fl_tx *tx, int64_t id, const struct fl_org_patch *p, fl_arena *a,
+		struct fl_org *out, struct fl_err *e);
+/* Deletes organization id; FL_ENOTFOUND when there is none. */
+int fl_org_remove(struct fl_tx *tx, int64_t id, fl_arena *a);
+
+/* Groups of agents (users/group.c), changed the same way. */
+struct fl_group_patch {
+	const char *name, *description;
+	int has_name, has_description;
+};
+/* Creates a group: FL_EINVAL naming "name" when it is missing or blank,
+ * FL_EDUPLICATE naming "name" when a group has it. *out gets it. */
+int fl_group_add(struct fl_tx *tx, const struct fl_group_patch *p, struct fl_group *out,
+		 struct fl_err *e);
+/* Changes group id as p says (the same checks); *out gets it, in a. */
+int fl_group_edit(struct fl_tx *tx, int64_t id, const struct fl_group_patch *p, fl_arena *a,
+		  struct fl_group *out, struct fl_err *e);
+/* Marks group id deleted (its tickets keep naming it); *out gets it. */
+int fl_group_remove(struct fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out);
 
 #endif

@@ -13,6 +13,15 @@ before(async () => {
 });
 after(async () => { await srv?.cleanup(); });
 
+// Zendesk's answer to a value someone else has: 422 RecordInvalid with
+// details.<field> = [{"error": "DuplicateValue", "description"}].
+function assertDuplicate(r, field) {
+	assert.equal(r.status, 422, r.text);
+	assert.equal(r.json.error, 'RecordInvalid', r.text);
+	assert.equal(r.json.details?.[field]?.[0]?.error, 'DuplicateValue', r.text);
+	assert.ok(r.json.details[field][0].description, r.text);
+}
+
 async function userCount() {
 	const r = await srv.api('GET', '/api/v2/users?per_page=1');
 	assert.equal(r.status, 200, r.text);
@@ -89,16 +98,15 @@ describe('users', () => {
 		assert.equal(new Set(seen).size, total);
 	});
 
-	it('a duplicate e-mail is refused (409 or 422 naming email), in any case', async () => {
+	it('a duplicate e-mail is 422 DuplicateValue naming email, in any case', async () => {
 		const n = await userCount();
 		for (const email of ['jonas@example.test', 'JONAS@example.test', 'alice@example.test']) {
 			const r = await srv.api('POST', '/api/v2/users', { user: { name: 'Copycat', email } });
-			assert.ok([409, 422].includes(r.status), `${email}: ${r.status} ${r.text}`);
-			assert.ok(r.json.details?.email, r.text);
+			assertDuplicate(r, 'email');
+			assert.match(r.json.details.email[0].description, /is already being used by another user/);
 		}
 		const r = await srv.api('PUT', `/api/v2/users/${jonas.id}`, { user: { email: 'bob@example.test' } });
-		assert.ok([409, 422].includes(r.status), r.text);
-		assert.ok(r.json.details?.email, r.text);
+		assertDuplicate(r, 'email');
 		assert.equal(await userCount(), n);
 		assert.equal((await srv.api('GET', `/api/v2/users/${jonas.id}`)).json.user.email, 'jonas@example.test');
 	});
@@ -209,7 +217,7 @@ describe('users', () => {
 			{ auth: { basic: ['temp@example.test', PASSWORD] } })).status, 401);
 
 		r = await srv.api('DELETE', `/api/v2/users/${srv.admin.id}`);
-		assert.ok([409, 422].includes(r.status), r.text);
+		assert.equal(r.status, 409, r.text); // a state conflict, not a duplicate
 		assert.equal((await srv.api('GET', '/api/v2/users/me')).status, 200);
 	});
 });
@@ -235,13 +243,18 @@ describe('identities', () => {
 		assert.equal(t.requester_id, bob.id);
 	});
 
-	it('an address already used by someone else is refused (409 or 422)', async () => {
+	it('an address already used by someone else is 422 DuplicateValue', async () => {
 		const r = await srv.api('POST', `/api/v2/users/${bob.id}/identities`,
 			{ identity: { type: 'email', value: 'alice@example.test' } });
-		assert.ok([409, 422].includes(r.status), r.text);
-		assert.ok(r.json.details?.value, r.text);
+		assertDuplicate(r, 'value');
 		const u = await srv.api('POST', '/api/v2/users', { user: { name: 'Bobby', email: 'bob.work@example.test' } });
-		assert.ok([409, 422].includes(u.status), u.text);
+		assertDuplicate(u, 'email');
+		const i = await srv.api('POST', '/api/v2/users', {
+			user: { name: 'Bobby', email: 'bobby@example.test', identities: [{ type: 'email', value: 'bob.work@example.test' }] },
+		});
+		assertDuplicate(i, 'identities');
+		const none = await srv.api('GET', '/api/v2/users?per_page=100');
+		assert.ok(!none.json.users.some((x) => x.email === 'bobby@example.test'), 'nothing written');
 	});
 
 	it('refuses an unknown identity type or a bad address (422)', async () => {
@@ -281,10 +294,9 @@ describe('organizations', () => {
 		assert.ok(r.json.organizations.some((o) => o.id === org.id && o.name === 'Acme Corp'));
 	});
 
-	it('a duplicate name is refused (409 or 422 naming name); a blank one is 422', async () => {
+	it('a duplicate name is 422 DuplicateValue naming name; a blank one is 422', async () => {
 		let r = await srv.api('POST', '/api/v2/organizations', { organization: { name: 'Acme Corp' } });
-		assert.ok([409, 422].includes(r.status), r.text);
-		assert.ok(r.json.details?.name, r.text);
+		assertDuplicate(r, 'name');
 		r = await srv.api('POST', '/api/v2/organizations', { organization: { name: '' } });
 		assert.equal(r.status, 422, r.text);
 		r = await srv.api('POST', '/api/v2/organizations', { organization: { name: 'Bad', domain_names: 'acme.test' } });
@@ -383,10 +395,9 @@ describe('groups', () => {
 		assert.ok(!r.json.groups.some((g) => g.name === 'Rogue'));
 	});
 
-	it('a duplicate or blank group name is refused', async () => {
+	it('a duplicate group name is 422 DuplicateValue, a blank one 422', async () => {
 		let r = await srv.api('POST', '/api/v2/groups', { group: { name: 'Tier 2 (EU)' } });
-		assert.ok([409, 422].includes(r.status), r.text);
-		assert.ok(r.json.details?.name, r.text);
+		assertDuplicate(r, 'name');
 		r = await srv.api('POST', '/api/v2/groups', { group: { name: '' } });
 		assert.equal(r.status, 422, r.text);
 		assert.ok(r.json.details?.name, r.text);
@@ -400,6 +411,94 @@ describe('groups', () => {
 		r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'x', comment: { body: 'x' }, group_id: group.id } });
 		assert.equal(r.status, 422, r.text);
 		assert.ok(r.json.details?.group_id, r.text);
+	});
+});
+
+describe('external ids and list filters (as Zendesk honours them)', () => {
+	let synced, syncedOrg;
+
+	it('a user keeps the external_id it was created and updated with', async () => {
+		let r = await srv.api('POST', '/api/v2/users',
+			{ user: { name: 'Synced Sam', email: 'sam@sync.test', external_id: 'crm-1001' } });
+		assert.equal(r.status, 201, r.text);
+		synced = r.json.user;
+		assert.equal(synced.external_id, 'crm-1001');
+		r = await srv.api('GET', `/api/v2/users/${synced.id}`, null, { auth: agent });
+		assert.equal(r.json.user.external_id, 'crm-1001');
+		r = await srv.api('PUT', `/api/v2/users/${synced.id}`, { user: { external_id: 'crm-1002' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.user.external_id, 'crm-1002');
+		assert.equal(r.json.user.name, 'Synced Sam');
+		r = await srv.api('GET', '/api/v2/users?per_page=100');
+		assert.equal(r.json.users.find((u) => u.id === synced.id).external_id, 'crm-1002');
+		assert.equal(r.json.users.find((u) => u.id === alice.id).external_id, null);
+	});
+
+	it('GET /users?external_id=X answers exactly that user', async () => {
+		let r = await srv.api('GET', '/api/v2/users?external_id=crm-1002', null, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.users.map((u) => u.id), [synced.id]);
+		assert.equal(r.json.count, 1);
+		r = await srv.api('GET', '/api/v2/users?external_id=crm-100');
+		assert.deepEqual(r.json.users, []);
+		r = await srv.api('GET', '/api/v2/users?external_id=crm-1001');
+		assert.deepEqual(r.json.users, []);
+	});
+
+	it('role[]=agent&role[]=admin lists agents and admins only; role= one role', async () => {
+		let r = await srv.api('GET', '/api/v2/users?role[]=agent&role[]=admin&per_page=100', null, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		const roles = new Set(r.json.users.map((u) => u.role));
+		assert.deepEqual([...roles].sort(), ['admin', 'agent']);
+		assert.ok(r.json.users.some((u) => u.id === srv.admin.id));
+		assert.ok(r.json.users.some((u) => u.id === agent.id));
+		assert.equal(r.json.count, r.json.users.length);
+		r = await srv.api('GET', '/api/v2/users?role%5B%5D=end-user&per_page=100');
+		assert.ok(r.json.users.length > 0);
+		assert.ok(r.json.users.every((u) => u.role === 'end-user'), r.text);
+		r = await srv.api('GET', '/api/v2/users?role[]=agent&role[]=wizard');
+		assert.equal(r.status, 400, r.text);
+		assert.ok(r.json.details?.['role[]'], r.text);
+	});
+
+	it('an organization keeps its external_id and is found by it', async () => {
+		let r = await srv.api('POST', '/api/v2/organizations',
+			{ organization: { name: 'Synced Org', external_id: 'erp-77' } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		syncedOrg = r.json.organization;
+		assert.equal(syncedOrg.external_id, 'erp-77');
+		r = await srv.api('PUT', `/api/v2/organizations/${syncedOrg.id}`, { organization: { external_id: 'erp-78' } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.organization.external_id, 'erp-78');
+		assert.equal(r.json.organization.name, 'Synced Org');
+		r = await srv.api('GET', `/api/v2/organizations/${syncedOrg.id}`);
+		assert.equal(r.json.organization.external_id, 'erp-78');
+		for (const path of ['/api/v2/organizations/search?external_id=erp-78', '/api/v2/organizations?external_id=erp-78']) {
+			r = await srv.api('GET', path, null, { auth: agent });
+			assert.equal(r.status, 200, `${path}: ${r.text}`);
+			assert.deepEqual(r.json.organizations.map((o) => o.id), [syncedOrg.id], path);
+		}
+		r = await srv.api('GET', '/api/v2/organizations/search?external_id=erp-7');
+		assert.deepEqual(r.json.organizations, []);
+		r = await srv.api('GET', '/api/v2/organizations/search');
+		assert.equal(r.status, 400, r.text);
+		assert.ok(r.json.details?.external_id, r.text);
+		assert.equal((await srv.api('GET', '/api/v2/organizations/search?external_id=erp-78', null, { auth: alice })).status, 403);
+	});
+
+	it('a parameter a list does not know is 400 naming it, never silently dropped', async () => {
+		for (const [path, param] of [
+			['/api/v2/users?email=alice@example.test', 'email'],
+			['/api/v2/users?roles=agent', 'roles'],
+			['/api/v2/organizations?name=Acme', 'name'],
+			['/api/v2/organizations/search?external_id=erp-78&name=x', 'name'],
+			['/api/v2/groups?deleted=true', 'deleted'],
+			[`/api/v2/organizations/${syncedOrg.id}/users?role=agent`, 'role'],
+		]) {
+			const r = await srv.api('GET', path, null, { auth: agent });
+			assert.equal(r.status, 400, `${path}: ${r.text}`);
+			assert.ok(r.json.details?.[param], `${path}: ${r.text}`);
+		}
 	});
 });
 

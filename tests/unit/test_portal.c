@@ -17,12 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/magic.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limit.h"
 #include "core/time.h"
 #include "http/form.h"
-#include "portal/magic.h"
 #include "portal/portal.h"
 #include "portal/site.h"
 #include "store/attachments.h"

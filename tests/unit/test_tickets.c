@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
@@ -29,7 +30,6 @@
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/ticket.h"
-#include "users/auth.h"
 #include "users/user.h"
 
 /* ---- fixture -------------------------------------------------------------- */
@@ -472,9 +472,9 @@ static void test_user_create(void **state)
 	j.u.role = FL_ROLE_END_USER;
 	j.u.name = "Dup again";
 	j.u.email = email;
-	assert_int_equal(fl_store_write(g_store, tx_user_create, &j), FL_ECONFLICT);
+	assert_int_equal(fl_store_write(g_store, tx_user_create, &j), FL_EDUPLICATE);
 	assert_string_equal(j.e.field, "email");
-	assert_string_equal(j.e.reason, "Taken");
+	assert_string_equal(j.e.reason, "DuplicateValue");
 }
 
 static void test_passwords(void **state)

@@ -8,8 +8,8 @@
  * row and the whole is compared in constant time. A link works once, for
  * FL_MAGIC_TTL seconds; taking it opens a session as a password does.
  * Plain C over the store: nothing here knows HTTP or SQL. */
-#ifndef FL_PORTAL_MAGIC_H
-#define FL_PORTAL_MAGIC_H
+#ifndef FL_AUTH_MAGIC_H
+#define FL_AUTH_MAGIC_H
 
 #include <stdint.h>
 

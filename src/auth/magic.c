@@ -1,5 +1,5 @@
-/* Sign-in links (portal/magic.h tells the rules). */
-#include "portal/magic.h"
+/* Sign-in links (auth/magic.h tells the rules). */
+#include "auth/magic.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -1,23 +1,17 @@
-#include "users/auth.h"
+#include "auth/auth.h"
 
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/random.h"
 #include "core/time.h"
 #include "store/jobs.h"
 #include "store/store.h"
 #include "store/users.h"
 
 #define SELECTOR_LEN 16
-
-void fl_auth_random_hex(char *out, size_t n)
-{
-	unsigned char raw[64];
-	randombytes_buf(raw, n / 2);
-	fl_hex(out, raw, n / 2);
-}
 
 static void verifier_hash(const char *verifier, char out[65])
 {
@@ -62,7 +56,7 @@ int fl_auth_token_create(struct fl_tx *tx, int64_t user_id, const char *descript
 	int64_t id;
 	int rc;
 
-	fl_auth_random_hex(secret, FL_SECRET_LEN);
+	fl_random_hex(secret, FL_SECRET_LEN);
 	split(secret, sel, &verifier);
 	verifier_hash(verifier, hash);
 	rc = fl_store_token_insert(tx, user_id, sel, hash, description, &id);
@@ -105,8 +99,8 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 	const char *verifier;
 	int rc;
 
-	fl_auth_random_hex(secret, FL_SECRET_LEN);
-	fl_auth_random_hex(token, FL_CSRF_LEN);
+	fl_random_hex(secret, FL_SECRET_LEN);
+	fl_random_hex(token, FL_CSRF_LEN);
 	split(secret, sel, &verifier);
 	verifier_hash(verifier, hash);
 	rc = fl_store_session_insert(tx, user_id, sel, hash, token, fl_now() + ttl);
