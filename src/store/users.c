@@ -575,3 +575,65 @@ int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into)
 		rc = fl_q_exec(tx, ccs, "iii", into, from, into);
 	return rc ? rc : fl_q_exec(tx, drop, "i", from);
 }
+
+/* search: people found by their fields (GET /api/v2/search type:user) */
+
+int fl_store_user_search(fl_tx *tx, const char *text, const char *email, int role,
+			 const char *external_id, size_t offset, size_t limit, fl_arena *a,
+			 struct fl_user **out, size_t *n, int64_t *total)
+{
+#define USER_SEARCH_WHERE                                                          \
+	" FROM users"                                                              \
+	" WHERE active = 1"                                                        \
+	"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')" \
+	"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i" \
+	"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"      \
+	"   AND (? < 0 OR role = ?)"                                               \
+	"   AND (? IS NULL OR external_id = ?)"
+	static const char sql_count[] = "SELECT COUNT(*)" USER_SEARCH_WHERE;
+	static const char sql[] =
+		"SELECT " USER_COLS
+		USER_SEARCH_WHERE
+		" ORDER BY id"
+		" LIMIT ? OFFSET ?";
+#undef USER_SEARCH_WHERE
+	char *like;
+	fl_stmt *st;
+	int rc = like_pattern(a, text, &like);
+
+	if (!rc)
+		rc = fl_q_int(tx, sql_count, total, "ttttttiitt", like, like, like, email, email,
+			      email, (int64_t)role, (int64_t)role, external_id, external_id);
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "ttttttiittii", like, like, like, email, email, email,
+			  (int64_t)role, (int64_t)role, external_id, external_id, (int64_t)limit,
+			  (int64_t)offset);
+	return rc ? rc : fl_q_rows(tx, st, read_user, a, sizeof **out, limit, (void **)out, n);
+}
+
+int fl_store_org_search(fl_tx *tx, const char *text, const char *external_id, size_t offset,
+			size_t limit, fl_arena *a, struct fl_org **out, size_t *n, int64_t *total)
+{
+	static const char sql_count[] =
+		"SELECT COUNT(*)"
+		" FROM organizations"
+		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
+		"   AND (? IS NULL OR external_id = ?)";
+	static const char sql[] =
+		"SELECT id, name, details, notes, domain_names, tags, created_at, updated_at"
+		" FROM organizations"
+		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
+		"   AND (? IS NULL OR external_id = ?)"
+		" ORDER BY id"
+		" LIMIT ? OFFSET ?";
+	char *like;
+	fl_stmt *st;
+	int rc = like_pattern(a, text, &like);
+
+	if (!rc)
+		rc = fl_q_int(tx, sql_count, total, "tttt", like, like, external_id, external_id);
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "ttttii", like, like, external_id, external_id,
+			  (int64_t)limit, (int64_t)offset);
+	return rc ? rc : fl_q_rows(tx, st, read_org, a, sizeof **out, limit, (void **)out, n);
+}

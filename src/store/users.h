@@ -74,4 +74,16 @@ int fl_store_session_purge(fl_tx *tx, int64_t now);
 /* Ends every session of user_id but the one with keep_selector (may be NULL). */
 int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
 
+/* Active users whose name or e-mail holds text, whose address (any of
+ * their e-mail identities) is email, whose role is role and whose external
+ * id is external_id — each condition left out when NULL (role: < 0) — by
+ * id; *total counts them all. Rows in a. */
+int fl_store_user_search(fl_tx *tx, const char *text, const char *email, int role,
+			 const char *external_id, size_t offset, size_t limit, fl_arena *a,
+			 struct fl_user **out, size_t *n, int64_t *total);
+/* Organizations whose name holds text and whose external id is
+ * external_id (either left out when NULL), by id. Rows in a. */
+int fl_store_org_search(fl_tx *tx, const char *text, const char *external_id, size_t offset,
+			size_t limit, fl_arena *a, struct fl_org **out, size_t *n, int64_t *total);
+
 #endif

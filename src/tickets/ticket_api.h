@@ -11,6 +11,7 @@
 json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t);
 json_t *fl_user_json(struct fl_req *r, const struct fl_user *u);
 json_t *fl_org_json(struct fl_req *r, const struct fl_org *o);
+json_t *fl_group_json(struct fl_req *r, const struct fl_group *g);
 
 /* Ticket list sorting from ?sort=[-]field or ?sort_by=&sort_order=;
  * FL_EMALFORMED for an unknown field. */

@@ -181,7 +181,7 @@ json_t *fl_org_json(struct fl_req *r, const struct fl_org *o)
 			 "shared_tickets", 0, "group_id");
 }
 
-static json_t *group_json(struct fl_req *r, const struct fl_group *g)
+json_t *fl_group_json(struct fl_req *r, const struct fl_group *g)
 {
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/groups/%" PRId64 ".json", fl_req_base(r), g->id);
@@ -822,7 +822,7 @@ static int h_org_users(struct fl_req *r)
 static int render_group(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return reply_one(r, r->status ? r->status : 200, "group", group_json(r, &c->group));
+	return reply_one(r, r->status ? r->status : 200, "group", fl_group_json(r, &c->group));
 }
 
 static int decode_group(struct fl_req *r, struct ctx *c, int creating)
@@ -926,7 +926,7 @@ static int render_group_list(struct fl_req *r)
 	json_t *o = json_object(), *list = json_array();
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, group_json(r, &c->groups[i]));
+		json_array_append_new(list, fl_group_json(r, &c->groups[i]));
 	json_object_set_new(o, "groups", list);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
 	return fl_req_reply(r, 200, o);

@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 2; i++) {
 		struct run r = {&f};
 		int rc;
-		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f, &e))
+		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f, NULL, &e))
 			break;
 		fl_ticket_scope(&viewers[i], &f);
 		rc = fl_store_read(store, tx_run, &r);
