@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/html.h"
 #include "core/time.h"
 #include "mail/authres.h"
 #include "mail/outbound.h"
@@ -268,7 +269,7 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		p.comment_body = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
 		/* the message's own HTML, made safe, to show; a reply's would bring
 		 * back the history its text was cut of */
-		p.comment_html = m->html ? fl_mail_sanitize_html(m->html, a) : NULL;
+		p.comment_html = m->html ? fl_html_sanitize(m->html, a) : NULL;
 		rc = fl_ticket_create(tx, via, &p, a, &made, e);
 		out->created = !rc;
 	}

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mail/mail.h"
+#include "core/html.h"
 
 static const char *const allowed[] = {
 	"p", "br", "div", "span", "b", "strong", "i", "em", "u", "s", "blockquote", "pre",
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, data, size);
 	in[size] = 0;
 	fl_arena_init(&a, 0);
-	out = fl_mail_sanitize_html(in, &a);
+	out = fl_html_sanitize(in, &a);
 	for (const char *p = out; p && (p = strchr(p, '<'));) {
 		const char *end = strchr(p, '>');
 		if (!end)

@@ -1,4 +1,4 @@
-/* Mail's HTML, made safe to show (mail.h, fl_mail_sanitize_html): parsed
+/* HTML from outside, made safe to show (html.h, fl_html_sanitize): parsed
  * with gumbo as a browser would, then written out again with only an
  * allowlist of elements and attributes. Everything else — scripts, styles,
  * forms, frames, event handlers, style attributes, links that are not
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/html.h"
 #include "core/str.h"
-#include "mail/mail.h"
 
 #define MAX_DEPTH 64
 #define MAX_HTML (1u << 20) /* bytes of HTML worth showing; past it, the text */
@@ -122,7 +122,7 @@ static void walk(fl_buf *b, GumboNode *n, int depth)
 		fl_buf_addf(b, "</%s>", gumbo_normalized_tagname(el->tag));
 }
 
-char *fl_mail_sanitize_html(const char *html, fl_arena *a)
+char *fl_html_sanitize(const char *html, fl_arena *a)
 {
 	GumboOutput *out;
 	fl_buf b;
