@@ -14,4 +14,9 @@
  * text instead) or when out of memory. The result is in a. */
 char *fl_html_sanitize(const char *html, fl_arena *a);
 
+/* The text of html as a reader would see it — what scripts and styles
+ * hold left out, a line break before each block — for a comment given only
+ * as HTML. NULL for HTML over 1 MiB or when out of memory; in a. */
+char *fl_html_text(const char *html, fl_arena *a);
+
 #endif

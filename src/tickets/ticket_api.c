@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "attachments/attachment_api.h"
+#include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
 #include "store/attachments.h"
@@ -71,17 +72,19 @@ static const char *const read_only[] = {
 };
 
 struct comment_in {
-	const char *body;
+	const char *body, *html_body;
 	int is_public;
 	int64_t author_id;
 	const char *uploads[FL_COMMENT_MAX_UPLOADS];
 	size_t nuploads;
-	int has_body, has_public, has_author, has_uploads;
+	int has_body, has_html, has_public, has_author, has_uploads;
 };
 
 static const struct fl_field comment_fields[] = {
 	{"body", FL_FT_STRING, COMMENT_MAX, 0, 0, NULL, offsetof(struct comment_in, body),
 	 offsetof(struct comment_in, has_body), 0, 0},
+	{"html_body", FL_FT_STRING, COMMENT_MAX, 0, 0, NULL, offsetof(struct comment_in, html_body),
+	 offsetof(struct comment_in, has_html), 0, 0},
 	{"public", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct comment_in, is_public),
 	 offsetof(struct comment_in, has_public), 0, 0},
 	{"author_id", FL_FT_ID, 0, 0, 0, NULL, offsetof(struct comment_in, author_id),
@@ -181,6 +184,23 @@ static int check_people(struct fl_req *r, json_t *v, const char *field, size_t m
 	return 0;
 }
 
+/* A comment's html_body, as Zendesk takes it: made safe to show (the
+ * sanitizer of core/html.h), and its text the body when none is given. */
+static int decode_html(struct fl_req *r, struct comment_in *ci)
+{
+	const char *html = ci->html_body;
+	if (!html)
+		return fl_req_fail(r, FL_EINVAL, "html_body", "Blank", "html_body: cannot be null");
+	if (!(ci->html_body = fl_html_sanitize(html, &r->arena)))
+		return FL_ENOMEM; /* COMMENT_MAX keeps it well under the sanitizer's limit */
+	if (!ci->has_body) {
+		if (!(ci->body = fl_html_text(html, &r->arena)))
+			return FL_ENOMEM;
+		ci->has_body = 1;
+	}
+	return 0;
+}
+
 /* Decodes {"ticket": {...}} into c->in. */
 static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 {
@@ -240,9 +260,12 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 		rc = fl_input_decode(cm, comment_fields, &ci, &r->arena, &r->err);
 		if (rc)
 			return rc;
+		if (ci.has_html && (rc = decode_html(r, &ci)))
+			return rc;
 		if (!ci.has_body || !ci.body)
 			return fl_req_fail(r, FL_EINVAL, "comment", "Blank",
 					   "Comment: body cannot be blank");
+		c->in.p.comment_html = ci.has_html ? ci.html_body : NULL;
 		c->in.p.comment_body = ci.body;
 		c->in.p.comment_public = ci.is_public;
 		c->in.p.comment_author_id = ci.has_author ? ci.author_id : 0;

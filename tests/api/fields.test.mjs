@@ -122,6 +122,25 @@ describe('fields that were dropped', () => {
 	});
 });
 
+describe('comment.html_body', () => {
+	it('is sanitized, and gives the body its text when there is none', async () => {
+		const t = await srv.ticket({ subject: 'HTML' });
+		const r = await put(t.id, { comment: { html_body: '<p>Hello <b>there</b></p><script>alert(1)</script>' +
+			'<p><a href="javascript:alert(2)" onclick="x()">link</a></p>', public: true } });
+		assert.equal(r.status, 200, r.text);
+		const cs = (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments;
+		const c = cs[cs.length - 1];
+		assert.match(c.html_body, /<b>there<\/b>/);
+		assert.doesNotMatch(c.html_body, /script|javascript:|onclick/);
+		assert.equal(c.body, 'Hello there\nlink');
+		const both = await put(t.id, { comment: { body: 'plain words', html_body: '<p>rich <i>words</i></p>' } });
+		assert.equal(both.status, 200, both.text);
+		const cs2 = (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments;
+		assert.equal(cs2[cs2.length - 1].body, 'plain words');
+		assert.match(cs2[cs2.length - 1].html_body, /<i>words<\/i>/);
+	});
+});
+
 describe('safe_update', () => {
 	it('a stale updated_stamp is 409 UpdateConflict and changes nothing', async () => {
 		const t = await srv.ticket({ subject: 'Race', assignee_id: agent.id });
