@@ -582,21 +582,26 @@ int fl_store_user_search(fl_tx *tx, const char *text, const char *email, int rol
 			 const char *external_id, size_t offset, size_t limit, fl_arena *a,
 			 struct fl_user **out, size_t *n, int64_t *total)
 {
-#define USER_SEARCH_WHERE                                                          \
-	" FROM users"                                                              \
-	" WHERE active = 1"                                                        \
-	"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')" \
-	"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i" \
-	"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"      \
-	"   AND (? < 0 OR role = ?)"                                               \
-	"   AND (? IS NULL OR external_id = ?)"
-	static const char sql_count[] = "SELECT COUNT(*)" USER_SEARCH_WHERE;
+	static const char sql_count[] =
+		"SELECT COUNT(*)"
+		" FROM users"
+		" WHERE active = 1"
+		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
+		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
+		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
+		"   AND (? < 0 OR role = ?)"
+		"   AND (? IS NULL OR external_id = ?)";
 	static const char sql[] =
 		"SELECT " USER_COLS
-		USER_SEARCH_WHERE
+		" FROM users"
+		" WHERE active = 1"
+		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
+		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
+		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
+		"   AND (? < 0 OR role = ?)"
+		"   AND (? IS NULL OR external_id = ?)"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
-#undef USER_SEARCH_WHERE
 	char *like;
 	fl_stmt *st;
 	int rc = like_pattern(a, text, &like);
