@@ -788,6 +788,9 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	}
 	if (p->has_due_at)
 		t.due_at = p->due_at;
+	if (p->has_problem && p->problem_id == t.id)
+		return fl_err_set(e, FL_EINVAL, "problem_id", "InvalidValue",
+				  "problem_id: a ticket cannot be its own problem");
 	if (p->has_problem)
 		t.problem_id = p->problem_id;
 	if (t.type != FL_TYPE_TASK && !p->has_due_at)

@@ -82,6 +82,11 @@ describe('fields that were dropped', () => {
 		}
 		const after = await srv.api('GET', '/api/v2/tickets/count');
 		assert.equal(after.json.count.value, before.json.count.value, 'nothing was written');
+		const problem = await srv.ticket({ subject: 'Was a problem', type: 'problem' });
+		const self = await put(problem.id, { type: 'incident', problem_id: problem.id });
+		assert.equal(self.status, 422, self.text);
+		assert.ok(self.json.details?.problem_id, self.text);
+		assert.equal((await show(problem.id)).ticket.type, 'problem', 'nothing was written');
 	});
 
 	it('email_ccs adds by id or address and removes with action delete', async () => {
