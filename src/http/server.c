@@ -102,7 +102,9 @@ json_t *fl_req_error_json(const struct fl_err *e, int code)
 	json_t *o = json_object();
 	const char *name = fl_err_name(code);
 
-	if (code == FL_EMALFORMED && e->reason[0])
+	/* a request that cannot be parsed, and a conflict that is no field's
+	 * (Zendesk's UpdateConflict), are named by their reason */
+	if ((code == FL_EMALFORMED || (code == FL_ECONFLICT && !e->field[0])) && e->reason[0])
 		name = e->reason;
 	json_object_set_new(o, "error", json_string(name));
 	json_object_set_new(o, "description",

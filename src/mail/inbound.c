@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "auth/auth.h"
+#include "core/html.h"
 #include "core/time.h"
 #include "mail/authres.h"
 #include "store/mail.h"
@@ -220,7 +221,7 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		in->text = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
 		/* the message's own HTML, made safe, to show; a reply's would bring
 		 * back the history its text was cut of */
-		in->html = m->html ? fl_mail_sanitize_html(m->html, a) : NULL;
+		in->html = m->html ? fl_html_sanitize(m->html, a) : NULL;
 	}
 	/* a new request is acknowledged unless a machine sent it or it may be
 	 * forged (tickets/intake.h limits how many an address gets an hour,

@@ -144,13 +144,6 @@ int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *cons
  * letters, else "en". */
 const char *fl_mail_language(const char *text);
 
-/* html made safe to show on our pages (html.c, gumbo): an allowlist of
- * elements and attributes, http(s)/mailto links only (rel=noopener,
- * target=_blank), images only from the message (cid:), scripts, styles and
- * everything active dropped, all text escaped. NULL for HTML over 1 MiB
- * (show the text instead) or when out of memory. */
-char *fl_mail_sanitize_html(const char *html, fl_arena *a);
-
 /* The ticket id in a subject's "[#123]" token, or 0. */
 int64_t fl_mail_subject_ticket(const char *subject);
 

@@ -5,17 +5,7 @@
 
 #include "core/time.h"
 #include "tickets/ticket.h"
-
-int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival,
-		  const char *sval, int group)
-{
-	if (f->n == FL_FILTER_MAX)
-		return FL_ETOOBIG;
-	if (group < 0)
-		group = f->ngroups++;
-	f->p[f->n++] = (struct fl_pred){field, op, ival, 0, sval, group};
-	return 0;
-}
+#include "users/user.h"
 
 static const struct {
 	const char *name;
@@ -37,7 +27,14 @@ static const struct {
 	{"updated", FL_F_UPDATED},
 	{"solved", FL_F_SOLVED},
 	{"id", FL_F_ID},
+	{"external_id", FL_F_EXTERNAL_ID},
+	{"subject", FL_F_SUBJECT},
+	{"description", FL_F_DESCRIPTION},
+	{"cc", FL_F_CC},
+	{"fieldvalue", FL_F_FIELDVALUE},
 };
+
+#define CUSTOM_FIELD "custom_field_"
 
 struct term {
 	fl_str key, value; /* key empty for text */
@@ -61,8 +58,10 @@ static int next_term(fl_str *q, struct term *t, struct fl_err *e)
 		p++;
 	}
 	const char *start = p;
-	/* a key is letters and '_' followed by an operator */
-	while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+	/* a key is a letter, then letters, digits and '_', followed by an
+	 * operator */
+	while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			   (p > start && *p >= '0' && *p <= '9')))
 		p++;
 	if (p > start && p < end && (*p == ':' || *p == '<' || *p == '>')) {
 		t->key = (fl_str){start, (size_t)(p - start)};
@@ -100,12 +99,36 @@ static int next_term(fl_str *q, struct term *t, struct fl_err *e)
 	return 1;
 }
 
-static int find_field(fl_str key)
+/* The ticket field key names; for custom_field_N, *custom is N. -1 when
+ * Frontline does not know the field. */
+static int find_field(fl_str key, int64_t *custom)
 {
+	size_t n = sizeof CUSTOM_FIELD - 1;
+
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		if (fl_str_eqi(key, fields[i].name))
 			return fields[i].field;
+	if (key.n > n && fl_str_eqi((fl_str){key.p, n}, CUSTOM_FIELD) &&
+	    fl_str_to_i64((fl_str){key.p + n, key.n - n}, custom) == 0 && *custom > 0)
+		return FL_F_CUSTOM_FIELD;
 	return -1;
+}
+
+static int unknown(struct fl_err *e, const struct term *t, const char *what)
+{
+	return fl_err_set(e, FL_EINVAL, "query", "UnknownField",
+			  "'%.*s' is not a field %s can be searched by", (int)t->key.n, t->key.p,
+			  what);
+}
+
+/* A copy of v in a, in ASCII lower case when lower is set. */
+static char *copy_value(fl_arena *a, fl_str v, int lower)
+{
+	char *z = fl_arena_strndup(a, v.p, v.n);
+	for (char *c = z; z && lower && *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	return z;
 }
 
 static int bad(struct fl_err *e, const struct term *t, const char *what)
@@ -142,16 +165,15 @@ static int value_of(const struct term *t, int field, int64_t actor_id,
 		if (fl_time_parse(v, ival))
 			return bad(e, t, "invalid date");
 		return 0;
-	case FL_F_TAG: {
-		char *z = fl_arena_strndup(a, v.p, v.n);
-		if (!z)
+	case FL_F_TAG: /* tags are stored in lower case */
+	case FL_F_EXTERNAL_ID:
+	case FL_F_SUBJECT:
+	case FL_F_DESCRIPTION:
+	case FL_F_CUSTOM_FIELD:
+	case FL_F_FIELDVALUE:
+		if (!(*sval = copy_value(a, v, field == FL_F_TAG)))
 			return FL_ENOMEM;
-		for (char *c = z; *c; c++) /* tags are stored in lower case */
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c + 32);
-		*sval = z;
 		return 0;
-	}
 	default: /* ids, "me", "none", or an e-mail address */
 		if (fl_str_eqi(v, "me")) {
 			*ival = actor_id;
@@ -161,14 +183,9 @@ static int value_of(const struct term *t, int field, int64_t actor_id,
 			/* an id */
 		} else if (memchr(v.p, '@', v.n) &&
 			   (field == FL_F_REQUESTER || field == FL_F_ASSIGNEE ||
-			    field == FL_F_SUBMITTER)) {
-			char *z = fl_arena_strndup(a, v.p, v.n);
-			if (!z)
+			    field == FL_F_SUBMITTER || field == FL_F_CC)) {
+			if (!(*sval = copy_value(a, v, 1)))
 				return FL_ENOMEM;
-			for (char *c = z; *c; c++)
-				if (*c >= 'A' && *c <= 'Z')
-					*c = (char)(*c + 32);
-			*sval = z;
 			*ival = 0;
 		} else {
 			return bad(e, t, "invalid value");
@@ -212,11 +229,37 @@ too_many:
 			  "a query may have at most %d words", FL_QUERY_MAX_TERMS);
 }
 
+/* A type:user or type:organization condition: into *pq. 0 when the term
+ * was one, 1 when the key is no people field. */
+static int people_term(const struct term *t, fl_arena *a, struct fl_people_query *pq,
+		       int *is_user_only, struct fl_err *e)
+{
+	const char **into;
+
+	if (fl_str_eqi(t->key, "role")) {
+		if ((pq->role = fl_role_parse(t->value)) < 0)
+			return bad(e, t, "unknown value");
+		*is_user_only = 1;
+		return 0;
+	}
+	if (fl_str_eqi(t->key, "email"))
+		into = &pq->email, *is_user_only = 1;
+	else if (fl_str_eqi(t->key, "external_id"))
+		into = &pq->external_id;
+	else
+		return 1;
+	if (t->negate || t->op != FL_OP_EQ)
+		return bad(e, t, "people are found with ':' only, not");
+	return (*into = copy_value(a, t->value, into == &pq->email)) ? 0 : FL_ENOMEM;
+}
+
 int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
-		   struct fl_filter *out, struct fl_err *e)
+		   struct fl_filter *out, struct fl_people_query *people,
+		   struct fl_err *e)
 {
 	struct fl_filter f;
-	struct term t;
+	struct fl_people_query pq = {NULL, NULL, -1};
+	struct term t, ticket_term = {0}, people_only = {0}, user_only = {0};
 	int group_of[FL_F__MAX];
 	size_t nterms = 0;
 	int rc;
@@ -231,8 +274,8 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 		return fl_err_set(e, FL_EMALFORMED, "query", "InvalidEncoding",
 				  "the query is not valid UTF-8");
 	while ((rc = next_term(&q, &t, e)) == 1) {
-		int field, op;
-		int64_t ival = 0;
+		int field, op, user_field = 0;
+		int64_t ival = 0, custom = 0;
 		const char *sval;
 
 		if (++nterms > FL_QUERY_MAX_TERMS)
@@ -250,33 +293,52 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 				return bad(e, &t, "unknown type");
 			continue;
 		}
-		field = t.key.n ? find_field(t.key) : -1;
-		if (field < 0) {
-			if (t.key.n && !t.quoted) /* unknown field: search the term as text */
-				t.value = (fl_str){t.key.p, (size_t)(t.value.p + t.value.n - t.key.p)};
+		if (!t.key.n) {
 			if ((rc = add_text(&f, &t, a, e)))
 				return rc;
 			continue;
 		}
+		/* people's conditions are kept aside until the type is known */
+		rc = people_term(&t, a, &pq, &user_field, e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			if (!people_only.key.n)
+				people_only = t;
+			if (user_field && !user_only.key.n)
+				user_only = t;
+			if (user_field)
+				continue;
+			/* external_id: a ticket field as well */
+		}
+		field = find_field(t.key, &custom);
+		if (field < 0)
+			return unknown(e, &t, "Frontline");
+		if (!ticket_term.key.n && !fl_str_eqi(t.key, "external_id"))
+			ticket_term = t;
 		rc = value_of(&t, field, actor_id, a, &ival, &sval, e);
 		if (rc)
 			return rc;
+		if (field == FL_F_CUSTOM_FIELD)
+			ival = custom;
 		op = t.op;
 		if (t.negate)
 			op = op == FL_OP_EQ ? FL_OP_NE
 			   : op == FL_OP_LT ? FL_OP_GE
 			   : op == FL_OP_LE ? FL_OP_GT
 			   : op == FL_OP_GT ? FL_OP_LE : FL_OP_LT;
-		if (field == FL_F_TAG && op != FL_OP_EQ && op != FL_OP_NE)
-			return bad(e, &t, "tags take ':' only, not a comparison with");
+		if (sval && field != FL_F_ASSIGNEE && field != FL_F_REQUESTER &&
+		    field != FL_F_SUBMITTER && field != FL_F_CC && op != FL_OP_EQ && op != FL_OP_NE)
+			return bad(e, &t, "text fields take ':' only, not a comparison with");
 		/* dates without a time: "created<2026-01-02" means before that
 		 * day starts, "created>2026-01-02" after it ends */
 		if ((field == FL_F_CREATED || field == FL_F_UPDATED || field == FL_F_SOLVED) &&
 		    t.value.n == 10 && (op == FL_OP_GT || op == FL_OP_LE))
 			ival += 86399;
-		/* field:a field:b means a or b; negations and ranges AND */
+		/* field:a field:b means a or b (custom_field_1:a custom_field_2:b
+		 * means both); negations and ranges AND */
 		int group = -1;
-		if (op == FL_OP_EQ) {
+		if (op == FL_OP_EQ && field != FL_F_CUSTOM_FIELD) {
 			if (group_of[field] < 0)
 				group_of[field] = f.ngroups++;
 			group = group_of[field];
@@ -294,6 +356,20 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 	}
 	if (rc < 0)
 		return rc;
+	if (f.result_type == FL_RESULT_USER || f.result_type == FL_RESULT_ORGANIZATION) {
+		if (ticket_term.key.n)
+			return unknown(e, &ticket_term, f.result_type == FL_RESULT_USER
+							 ? "users" : "organizations");
+		if (f.result_type == FL_RESULT_ORGANIZATION && user_only.key.n)
+			return unknown(e, &user_only, "organizations");
+		if (people)
+			*people = pq;
+		else if (people_only.key.n)
+			return unknown(e, &people_only, "this search");
+		f.n = 0, f.ngroups = 0; /* external_id was also read as a ticket field */
+	} else if (user_only.key.n) {
+		return unknown(e, &user_only, "tickets");
+	}
 	*out = f;
 	return 0;
 }

@@ -3,16 +3,21 @@
 
 #include "search/query.h"
 #include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/ticket_api.h"
 #include "users/user_api.h"
 
 struct ctx {
 	struct fl_filter f;
+	struct fl_people_query people;
 	struct fl_page page;
 	struct fl_req_page pg;
 	struct fl_ticket *rows;
+	struct fl_user *users;
+	struct fl_org *orgs;
 	size_t n;
 	int64_t total;
+	const char *words;
 };
 
 /* The store marks hits with \x01 … \x02 around raw text; the browser gets
@@ -88,10 +93,62 @@ static int prepare(struct fl_req *r, struct ctx *c)
 	if (!q)
 		return fl_req_fail(r, FL_EMALFORMED, "query", "InvalidQuery",
 				   "the query parameter is required");
-	rc = fl_query_parse(fl_str_c(q), r->actor.id, &r->arena, &c->f, &r->err);
+	rc = fl_query_parse(fl_str_c(q), r->actor.id, &r->arena, &c->f, &c->people, &r->err);
 	if (rc)
 		return rc;
 	return fl_ticket_scope(&r->actor, &c->f);
+}
+
+/* type:user and type:organization searches with field conditions
+ * (email:, role:, external_id:). */
+static int tx_people(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	size_t offset = (c->pg.page - 1) * c->pg.per_page, want = c->pg.per_page + 1;
+
+	if (c->f.result_type == FL_RESULT_USER) {
+		struct fl_user_filter f = {.roles = c->people.role >= 0 ? 1u << c->people.role : 0,
+					   .external_id = c->people.external_id,
+					   .email = c->people.email, .text = c->words};
+		return fl_store_user_list(tx, &f, offset, want, &r->arena, &c->users, &c->n,
+					  &c->total);
+	}
+	return fl_store_org_list(tx, c->words, c->people.external_id, offset, want, &r->arena,
+				 &c->orgs, &c->n, &c->total);
+}
+
+static int render_people(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *o = json_object(), *list = json_array();
+	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
+	int users = c->f.result_type == FL_RESULT_USER;
+
+	for (size_t i = 0; i < shown; i++) {
+		json_t *j = users ? fl_user_json(r, &c->users[i]) : fl_org_json(r, &c->orgs[i]);
+		json_object_set_new(j, "result_type", json_string(users ? "user" : "organization"));
+		json_array_append_new(list, j);
+	}
+	json_object_set_new(o, "results", list);
+	json_object_set_new(o, "facets", json_null());
+	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
+	return fl_req_reply(r, 200, o);
+}
+
+/* A people search: by words alone as the user and organization lists do,
+ * or with field conditions. */
+static int search_people(struct fl_req *r, struct ctx *c)
+{
+	int rc;
+
+	c->words = words(r, &c->f);
+	if (!c->people.email && !c->people.external_id && c->people.role < 0)
+		return c->f.result_type == FL_RESULT_USER ? fl_user_list_text(r, c->words)
+							  : fl_org_list_text(r, c->words);
+	if ((rc = fl_req_paging(r, &c->pg)))
+		return rc;
+	c->pg.cursor = 0;
+	return fl_req_read(r, tx_people, render_people);
 }
 
 static int h_search(struct fl_req *r)
@@ -107,8 +164,7 @@ static int h_search(struct fl_req *r)
 		if (!fl_ticket_sees_private(&r->actor))
 			return fl_req_fail(r, FL_EFORBIDDEN, "query", NULL,
 					   "Only agents may search users and organizations");
-		return c->f.result_type == FL_RESULT_USER ? fl_user_list_text(r, words(r, &c->f))
-							  : fl_org_list_text(r, words(r, &c->f));
+		return search_people(r, c);
 	}
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;

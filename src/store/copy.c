@@ -44,10 +44,12 @@ static const struct table tables[] = {
 	{"group_members", "group_id, user_id", "ii", "group_id, user_id", 2, 0, 0},
 	{"tickets", "id, subject, description, status, priority, type, channel, requester_id,"
 		    " submitter_id, assignee_id, group_id, organization_id, custom_fields,"
-		    " external_id, created_at, updated_at, solved_at, deleted_at",
-	 "ittiiiiiiiiittiiii", "id", 1, 1, 0},
+		    " external_id, created_at, updated_at, solved_at, deleted_at, due_at,"
+		    " recipient, problem_id, updated_stamp",
+	 "ittiiiiiiiiittiiiiitii", "id", 1, 1, 0},
 	{"ticket_tags", "ticket_id, tag", "it", "ticket_id, tag", 2, 0, 0},
 	{"ticket_collaborators", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},
+	{"ticket_followers", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},
 	{"comments", "id, ticket_id, seq, author_id, public, body, html_body, channel, created_at",
 	 "iiiiittii", "id", 1, 1, 0},
 	{"audits", "id, ticket_id, author_id, channel, created_at", "iiiii", "id", 1, 1, 0},

@@ -14,7 +14,7 @@
 
 #include "core/err.h"
 #include "core/str.h"
-#include "search/query.h"
+#include "tickets/filter.h"
 
 typedef struct fl_conn fl_conn;
 typedef struct fl_stmt fl_stmt;
@@ -139,6 +139,11 @@ struct fl_driver {
 	 * fts_snippet query a ticket. */
 	const char *fts_snippets_head;
 	const char *fts_snippets_tail;
+	/* A condition on tickets t: one of the ticket's custom fields (the
+	 * JSON array [{"id", "value"}] in t.custom_fields) has the value given
+	 * as text (true/false for booleans, digits for numbers). Parameters:
+	 * the field id (0: any field), the same id again, the value. */
+	const char *custom_field_match;
 	/* The embedded migrations, in order. */
 	const struct fl_embedded *migrations;
 	/* A query listing the names of the store's own tables (not the

@@ -512,6 +512,9 @@ const struct fl_driver fl_driver_postgres = {
 			     "          FROM search_fts WHERE rowid >> 21 IN (",
 	.fts_snippets_tail = ") AND (? = 0 OR rowid & 1 = 1) AND tsv @@ x.q"
 			     " ORDER BY rowid >> 21, rowid) m",
+	.custom_field_match = "EXISTS (SELECT 1 FROM jsonb_array_elements(t.custom_fields::jsonb) j"
+			      " WHERE (?::bigint = 0 OR (j->>'id')::bigint = ?::bigint)"
+			      " AND j->>'value' = ?)",
 	.migrations = fl_postgres_migrations,
 	.tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
 	.sync_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'),"

@@ -464,6 +464,11 @@ const struct fl_driver fl_driver_sqlite = {
 		       " FROM search_fts"
 		       " WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
 		       " LIMIT 1",
+	.custom_field_match = "EXISTS (SELECT 1 FROM json_each(t.custom_fields) j"
+			      " WHERE (? = 0 OR json_extract(j.value, '$.id') = ?)"
+			      " AND CASE json_type(j.value, '$.value')"
+			      "     WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
+			      "     ELSE CAST(json_extract(j.value, '$.value') AS TEXT) END = ?)",
 	.migrations = fl_sqlite_migrations,
 	.tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
 		  " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'",

@@ -6,26 +6,90 @@
 #include "store/store_int.h"
 #include "store/tickets.h"
 
-/* The ticket's columns, then its tags (space-separated: a tag has no
- * spaces) and CC'd user ids, so one statement loads a whole ticket.
- * group_concat is SQLite's; the PostgreSQL migration defines the same. */
-#define TICKET_COLS                                                        \
-	"t.id, t.subject, t.description, t.status, t.priority, t.type, "   \
-	"t.channel, t.requester_id, t.submitter_id, t.assignee_id, "        \
-	"t.group_id, t.organization_id, t.custom_fields, t.external_id, "   \
-	"t.created_at, t.updated_at, t.solved_at, t.deleted_at, "           \
-	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"  \
-	" WHERE ticket_id = t.id ORDER BY tag) g), "                           \
-	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
-	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id) c)"
+/* The columns of a ticket, each named as in struct fl_ticket and in the
+ * tickets table, with how it is kept (INT an int, I64 an int64_t, REF an
+ * int64_t where 0 is NULL: ids and times that may be unset, TEXT a char *
+ * that may be NULL) and when it is written (ALL: by insert and update,
+ * NEW: by insert only, NONE: never — the database gives it). The SELECT
+ * list, the row reader, the INSERT and the UPDATE all come from this list:
+ * a new ticket column is one line here plus its migrations. */
+#define TICKET_COLUMNS(X)              \
+	X(id, I64, NONE)               \
+	X(subject, TEXT, ALL)          \
+	X(description, TEXT, NEW)      \
+	X(status, INT, ALL)            \
+	X(priority, INT, ALL)          \
+	X(type, INT, ALL)              \
+	X(channel, INT, ALL)           \
+	X(requester_id, REF, ALL)      \
+	X(submitter_id, REF, NEW)      \
+	X(assignee_id, REF, ALL)       \
+	X(group_id, REF, ALL)          \
+	X(organization_id, REF, ALL)   \
+	X(custom_fields, TEXT, ALL)    \
+	X(external_id, TEXT, ALL)      \
+	X(created_at, I64, NEW)        \
+	X(updated_at, I64, ALL)        \
+	X(solved_at, REF, ALL)         \
+	X(deleted_at, REF, ALL)        \
+	X(due_at, REF, ALL)            \
+	X(recipient, TEXT, ALL)        \
+	X(problem_id, REF, ALL)        \
+	X(updated_stamp, I64, ALL)
 
-/* Splits a space-separated list column into t's tags or CCs. */
+enum col_type { COL_INT, COL_I64, COL_REF, COL_TEXT };
+enum col_write { COL_NONE, COL_NEW, COL_ALL };
+
+static const struct ticket_col {
+	const char *name;
+	size_t off;
+	enum col_type type;
+	enum col_write write;
+} ticket_cols[] = {
+#define COL_ROW(name, type, write) {#name, offsetof(struct fl_ticket, name), COL_##type, COL_##write},
+	TICKET_COLUMNS(COL_ROW)
+#undef COL_ROW
+};
+
+#define NCOLS (sizeof ticket_cols / sizeof *ticket_cols)
+
+/* The columns, then the ticket's tags (space-separated: a tag has no
+ * spaces), CC'd user ids, followers' ids and the requester's address, so
+ * one statement loads a whole ticket. group_concat is SQLite's; the PostgreSQL migration defines the
+ * same. */
+#define COL_SELECT(name, type, write) "t." #name ", "
+#define TICKET_COLS                                                         \
+	TICKET_COLUMNS(COL_SELECT)                                          \
+	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"  \
+	" WHERE ticket_id = t.id ORDER BY tag) g), "                        \
+	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
+	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id) c), " \
+	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
+	" ticket_followers WHERE ticket_id = t.id ORDER BY user_id) f), "   \
+	"(SELECT email FROM users WHERE id = t.requester_id)"
+
+/* Splits a space-separated list of ids into ids (at most max of them). */
+static void split_ids(char *p, int64_t *ids, size_t *n, size_t max)
+{
+	while (p && *p && *n < max) {
+		int64_t id;
+		size_t k = strcspn(p, " ");
+		if (fl_str_to_i64((fl_str){p, k}, &id) == 0)
+			ids[(*n)++] = id;
+		p += k + (p[k] == ' ');
+	}
+}
+
+/* Reads the columns after the table's: t's tags, CCs, followers and
+ * requester's address. */
 static int read_lists(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
 {
 	int err = 0;
-	char *tags = fl_col_text(tx, st, 18, a, &err);
-	char *ccs = fl_col_text(tx, st, 19, a, &err);
+	char *tags = fl_col_text(tx, st, (int)NCOLS, a, &err);
+	char *ccs = fl_col_text(tx, st, (int)NCOLS + 1, a, &err);
+	char *followers = fl_col_text(tx, st, (int)NCOLS + 2, a, &err);
 
+	t->requester_email = fl_col_text(tx, st, (int)NCOLS + 3, a, &err);
 	for (char *p = tags; p && *p && t->ntags < FL_TICKET_MAX_TAGS;) {
 		size_t n = strcspn(p, " ");
 		t->tags[t->ntags++] = p;
@@ -33,13 +97,8 @@ static int read_lists(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
 		if (*p)
 			*p++ = 0;
 	}
-	for (char *p = ccs; p && *p && t->nccs < FL_TICKET_MAX_CCS;) {
-		int64_t id;
-		size_t n = strcspn(p, " ");
-		if (fl_str_to_i64((fl_str){p, n}, &id) == 0)
-			t->ccs[t->nccs++] = id;
-		p += n + (p[n] == ' ');
-	}
+	split_ids(ccs, t->ccs, &t->nccs, FL_TICKET_MAX_CCS);
+	split_ids(followers, t->followers, &t->nfollowers, FL_TICKET_MAX_FOLLOWERS);
 	return err;
 }
 
@@ -47,26 +106,92 @@ static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 {
 	struct fl_ticket *t = row;
 	int err = 0;
+
 	memset(t, 0, sizeof *t);
-	t->id = fl_col_int(tx, st, 0);
-	t->subject = fl_col_text(tx, st, 1, a, &err);
-	t->description = fl_col_text(tx, st, 2, a, &err);
-	t->status = (int)fl_col_int(tx, st, 3);
-	t->priority = (int)fl_col_int(tx, st, 4);
-	t->type = (int)fl_col_int(tx, st, 5);
-	t->channel = (int)fl_col_int(tx, st, 6);
-	t->requester_id = fl_col_int(tx, st, 7);
-	t->submitter_id = fl_col_int(tx, st, 8);
-	t->assignee_id = fl_col_int(tx, st, 9);
-	t->group_id = fl_col_int(tx, st, 10);
-	t->organization_id = fl_col_int(tx, st, 11);
-	t->custom_fields = fl_col_text(tx, st, 12, a, &err);
-	t->external_id = fl_col_text(tx, st, 13, a, &err);
-	t->created_at = fl_col_int(tx, st, 14);
-	t->updated_at = fl_col_int(tx, st, 15);
-	t->solved_at = fl_col_int(tx, st, 16);
-	t->deleted_at = fl_col_int(tx, st, 17);
+	for (size_t i = 0; i < NCOLS; i++) {
+		char *at = (char *)t + ticket_cols[i].off;
+		switch (ticket_cols[i].type) {
+		case COL_INT:
+			*(int *)at = (int)fl_col_int(tx, st, (int)i);
+			break;
+		case COL_I64:
+		case COL_REF:
+			*(int64_t *)at = fl_col_int(tx, st, (int)i);
+			break;
+		case COL_TEXT:
+			*(char **)at = fl_col_text(tx, st, (int)i, a, &err);
+			break;
+		}
+	}
 	return err ? err : read_lists(tx, st, a, t);
+}
+
+/* The parameter binding column c of t. */
+static struct fl_param col_param(const struct fl_ticket *t, const struct ticket_col *c)
+{
+	const char *at = (const char *)t + c->off;
+	struct fl_param p = {0};
+
+	switch (c->type) {
+	case COL_INT:
+		p.i = *(const int *)at;
+		break;
+	case COL_I64:
+		p.i = *(const int64_t *)at;
+		break;
+	case COL_REF:
+		p.i = *(const int64_t *)at;
+		p.null = p.i == 0;
+		break;
+	case COL_TEXT:
+		p.is_text = 1;
+		p.s = *(char *const *)at;
+		break;
+	}
+	return p;
+}
+
+/* Writes t's row: with new_id, an INSERT of the columns written when new
+ * (the id it gets goes to *new_id); without, an UPDATE of those written
+ * always. */
+static int write_row(fl_tx *tx, const struct fl_ticket *t, int64_t *new_id)
+{
+	int insert = new_id != NULL;
+	struct fl_param p[NCOLS + 1];
+	size_t np = 0;
+	fl_buf sql;
+	fl_stmt *st;
+	int rc;
+
+	fl_buf_init(&sql, 4096);
+	rc = fl_buf_adds(&sql, insert ? "INSERT INTO tickets (" : "UPDATE tickets SET ");
+	for (size_t i = 0; i < NCOLS && !rc; i++) {
+		const struct ticket_col *c = &ticket_cols[i];
+		if (c->write == COL_NONE || (c->write == COL_NEW && !insert))
+			continue;
+		rc = fl_buf_addf(&sql, "%s%s%s", np ? ", " : "", c->name, insert ? "" : " = ?");
+		p[np++] = col_param(t, c);
+	}
+	if (!rc && insert) {
+		rc = fl_buf_adds(&sql, ") VALUES (");
+		for (size_t i = 0; i < np && !rc; i++)
+			rc = fl_buf_adds(&sql, i ? ", ?" : "?");
+		if (!rc)
+			rc = fl_buf_adds(&sql, ") RETURNING id");
+	} else if (!rc) {
+		rc = fl_buf_adds(&sql, " WHERE id = ?");
+		p[np++] = (struct fl_param){.i = t->id};
+	}
+	if (!rc)
+		rc = fl_q_dyn(tx, sql.p, p, np, &st);
+	fl_buf_free(&sql);
+	if (rc)
+		return rc;
+	rc = fl_q_step(tx, st);
+	if (rc == 1 && insert)
+		*new_id = fl_col_int(tx, st, 0);
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : rc == 0 && insert ? FL_EINTERNAL : 0;
 }
 
 int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out)
@@ -80,9 +205,21 @@ int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *ou
 	return rc ? rc : fl_q_one(tx, st, read_ticket, a, out, sizeof *out);
 }
 
-/* Replaces the ticket's tags and/or CCs; fresh is set for a new ticket,
- * which has none to delete. */
-static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs, int fresh)
+/* Replaces the ticket's user list table (ticket_collaborators or
+ * ticket_followers: a static name, never input) with ids; fresh is set for
+ * a new ticket, which has none to delete. */
+static int write_users(fl_tx *tx, int64_t ticket_id, const char *del, const char *add,
+		       const int64_t *ids, size_t n, int fresh)
+{
+	int rc = fresh ? 0 : fl_q_exec(tx, del, "i", ticket_id);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = fl_q_exec(tx, add, "ii", ticket_id, ids[i]);
+	return rc;
+}
+
+/* Replaces the lists of t that changed (FL_TICKET_TAGS, _CCS, _FOLLOWERS
+ * in changed); fresh is set for a new ticket, which has none to delete. */
+static int write_lists(fl_tx *tx, const struct fl_ticket *t, int changed, int fresh)
 {
 	static const char del_tags[] = "DELETE FROM ticket_tags WHERE ticket_id = ?";
 	static const char add_tag[] =
@@ -94,18 +231,23 @@ static int write_lists(fl_tx *tx, const struct fl_ticket *t, int tags, int ccs, 
 		"INSERT INTO ticket_collaborators (ticket_id, user_id)"
 		" VALUES (?, ?)"
 		" ON CONFLICT DO NOTHING";
+	static const char del_followers[] = "DELETE FROM ticket_followers WHERE ticket_id = ?";
+	static const char add_follower[] =
+		"INSERT INTO ticket_followers (ticket_id, user_id)"
+		" VALUES (?, ?)"
+		" ON CONFLICT DO NOTHING";
 	int rc = 0;
 
-	if (tags) {
+	if (changed & FL_TICKET_TAGS) {
 		rc = fresh ? 0 : fl_q_exec(tx, del_tags, "i", t->id);
 		for (size_t i = 0; i < t->ntags && !rc; i++)
 			rc = fl_q_exec(tx, add_tag, "it", t->id, t->tags[i]);
 	}
-	if (ccs && !rc) {
-		rc = fresh ? 0 : fl_q_exec(tx, del_ccs, "i", t->id);
-		for (size_t i = 0; i < t->nccs && !rc; i++)
-			rc = fl_q_exec(tx, add_cc, "ii", t->id, t->ccs[i]);
-	}
+	if ((changed & FL_TICKET_CCS) && !rc)
+		rc = write_users(tx, t->id, del_ccs, add_cc, t->ccs, t->nccs, fresh);
+	if ((changed & FL_TICKET_FOLLOWERS) && !rc)
+		rc = write_users(tx, t->id, del_followers, add_follower, t->followers,
+				 t->nfollowers, fresh);
 	return rc;
 }
 
@@ -128,45 +270,28 @@ static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
 
 int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t)
 {
-	static const char sql[] =
-		"INSERT INTO tickets (subject, description, status, priority, type,"
-		"                     channel, requester_id, submitter_id, assignee_id,"
-		"                     group_id, organization_id, custom_fields,"
-		"                     external_id, created_at, updated_at, solved_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" RETURNING id";
-	int rc = fl_q_int(tx, sql, &t->id, "ttiiiiiiIIIttiiI", t->subject,
-			  t->description ? t->description : "", (int64_t)t->status,
-			  (int64_t)t->priority, (int64_t)t->type, (int64_t)t->channel,
-			  t->requester_id, t->submitter_id, t->assignee_id,
-			  t->group_id, t->organization_id,
-			  t->custom_fields ? t->custom_fields : "[]", t->external_id,
-			  t->created_at, t->updated_at, t->solved_at);
+	struct fl_ticket row = *t;
+	int rc;
+
+	/* the columns that are never NULL */
+	if (!row.description)
+		row.description = (char *)"";
+	if (!row.custom_fields)
+		row.custom_fields = (char *)"[]";
+	rc = write_row(tx, &row, &t->id);
 	if (!rc)
-		rc = write_lists(tx, t, 1, 1, 1);
+		rc = write_lists(tx, t, FL_TICKET_TAGS | FL_TICKET_CCS | FL_TICKET_FOLLOWERS, 1);
 	if (!rc)
 		rc = index_subject(tx, t, 0);
 	return rc;
 }
 
-int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_changed,
-			   int ccs_changed, int subject_changed)
+int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int changed)
 {
-	static const char sql[] =
-		"UPDATE tickets"
-		" SET subject = ?, status = ?, priority = ?, type = ?, channel = ?,"
-		"     requester_id = ?, assignee_id = ?, group_id = ?,"
-		"     organization_id = ?, custom_fields = ?, external_id = ?,"
-		"     updated_at = ?, solved_at = ?, deleted_at = ?"
-		" WHERE id = ?";
-	int rc = fl_q_exec(tx, sql, "tiiiiiIIIttiIIi", t->subject, (int64_t)t->status,
-			   (int64_t)t->priority, (int64_t)t->type, (int64_t)t->channel,
-			   t->requester_id, t->assignee_id, t->group_id,
-			   t->organization_id, t->custom_fields, t->external_id,
-			   t->updated_at, t->solved_at, t->deleted_at, t->id);
+	int rc = write_row(tx, t, NULL);
 	if (!rc)
-		rc = write_lists(tx, t, tags_changed, ccs_changed, 0);
-	if (!rc && subject_changed)
+		rc = write_lists(tx, t, changed, 0);
+	if (!rc && (changed & FL_TICKET_SUBJECT))
 		rc = index_subject(tx, t, 1);
 	return rc;
 }
@@ -184,7 +309,7 @@ int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort)
 
 /* Building WHERE clauses from filters. */
 
-#define MAX_PARAMS (FL_FILTER_MAX * 2 + FL_QUERY_MAX_TERMS * 2 + 8)
+#define MAX_PARAMS (FL_FILTER_MAX * 3 + FL_QUERY_MAX_TERMS * 2 + 8)
 
 struct where {
 	fl_buf sql;
@@ -231,6 +356,8 @@ static const char *const column[FL_F__MAX] = {
 	[FL_F_UPDATED] = "t.updated_at",
 	[FL_F_SOLVED] = "t.solved_at",
 	[FL_F_ID] = "t.id",
+	[FL_F_SUBJECT] = "t.subject",
+	[FL_F_DESCRIPTION] = "t.description",
 };
 
 static const char *const op_sql[FL_OP__MAX] = {" = ", " <> ", " < ", " <= ", " > ", " >= ",
@@ -243,11 +370,62 @@ static int is_reference(int field)
 	       field == FL_F_ORGANIZATION;
 }
 
-static void w_pred(struct where *w, const struct fl_pred *p)
+/* "%v%" for LIKE, in ASCII lower case, with %, _ and \ escaped by \;
+ * in a. */
+static const char *contains(fl_arena *a, const char *v)
+{
+	char *z = fl_arena_alloc(a, strlen(v) * 2 + 3), *o = z;
+	if (!z)
+		return NULL;
+	*o++ = '%';
+	for (; *v; v++) {
+		if (*v == '%' || *v == '_' || *v == '\\')
+			*o++ = '\\';
+		*o++ = *v >= 'A' && *v <= 'Z' ? (char)(*v + 32) : *v;
+	}
+	*o++ = '%';
+	*o = 0;
+	return z;
+}
+
+static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred *p)
 {
 	const char *col = column[p->field];
+	const char *not = p->op == FL_OP_NE ? "NOT " : "";
 
-	if (p->field == FL_F_TAG) {
+	if (p->field == FL_F_EXTERNAL_ID) {
+		w_sql(w, p->op == FL_OP_NE ? "COALESCE(t.external_id, '') <> ?" : "t.external_id = ?");
+		w_text(w, p->sval);
+	} else if (p->field == FL_F_SUBJECT || p->field == FL_F_DESCRIPTION) {
+		const char *like = contains(a, p->sval);
+		if (!like && !w->rc)
+			w->rc = FL_ENOMEM;
+		w_sql(w, not);
+		w_sql(w, "lower(");
+		w_sql(w, col);
+		w_sql(w, ") LIKE ? ESCAPE '\\'");
+		w_text(w, like);
+	} else if (p->field == FL_F_CUSTOM_FIELD || p->field == FL_F_FIELDVALUE) {
+		w_sql(w, not);
+		w_sql(w, tx->drv->custom_field_match);
+		w_int(w, p->field == FL_F_CUSTOM_FIELD ? p->ival : 0);
+		w_int(w, p->field == FL_F_CUSTOM_FIELD ? p->ival : 0);
+		w_text(w, p->sval);
+	} else if (p->field == FL_F_CC && p->sval) {
+		w_sql(w, not);
+		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c"
+			 " JOIN user_identities i ON i.user_id = c.user_id"
+			 " WHERE c.ticket_id = t.id AND i.type = 0 AND i.value = ?)");
+		w_text(w, p->sval);
+	} else if (p->field == FL_F_CC && p->ival == 0) {
+		w_sql(w, p->op == FL_OP_NE ? "" : "NOT ");
+		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = t.id)");
+	} else if (p->field == FL_F_CC) {
+		w_sql(w, not);
+		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c"
+			 " WHERE c.ticket_id = t.id AND c.user_id = ?)");
+		w_int(w, p->ival);
+	} else if (p->field == FL_F_TAG) {
 		w_sql(w, p->op == FL_OP_NE ? "NOT " : "");
 		w_sql(w, "EXISTS (SELECT 1 FROM ticket_tags g"
 			 " WHERE g.ticket_id = t.id AND g.tag = ?)");
@@ -333,7 +511,7 @@ static void w_filter(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_a
 			if (f->p[i].group != g)
 				continue;
 			w_sql(w, first ? " AND (" : " OR ");
-			w_pred(w, &f->p[i]);
+			w_pred(w, tx, a, &f->p[i]);
 			first = 0;
 		}
 		if (!first)

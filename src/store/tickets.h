@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "search/query.h"
 #include "store/store.h"
+#include "tickets/filter.h"
 #include "tickets/ticket.h"
 
 /* tickets */
@@ -22,10 +22,16 @@ struct fl_page {
 	size_t offset;            /* offset paging, when there is no cursor */
 };
 
+/* What fl_store_ticket_update rewrites beside the ticket's row: its tag,
+ * CC and follower lists and its subject's search index entry. */
+enum { FL_TICKET_TAGS = 1, FL_TICKET_CCS = 2, FL_TICKET_FOLLOWERS = 4, FL_TICKET_SUBJECT = 8 };
+
+/* Loads ticket id (deleted ones too) with its lists, allocated in a. */
 int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out);
+/* Writes a new ticket with its lists and subject index; sets t->id. */
 int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t);
-int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int tags_changed,
-			   int ccs_changed, int subject_changed);
+/* Rewrites t's row and those of its lists named in changed (FL_TICKET_*). */
+int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int changed);
 /* Tickets matching f (live ones only), in page order; loads limit+1 rows so
  * that *n > limit tells the caller there is more. With text terms and
  * relevance sort, fills each ticket's snippet. */

@@ -161,6 +161,8 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
 		"   AND (? IS NULL OR external_id = ?)"
+		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
+		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
@@ -169,6 +171,8 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
 		"   AND (? IS NULL OR external_id = ?)"
+		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
+		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
@@ -181,13 +185,13 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		return rc;
 	for (int i = 0; i < FL_ROLE__MAX; i++)
 		role[i] = f->roles & (1u << i) ? i : -1;
-	rc = fl_q_int(tx, sql_count, total, "iiiiiittttt", (int64_t)f->roles, role[0], role[1],
-		      role[2], f->org_id, f->org_id, f->external_id, f->external_id, like, like,
-		      like);
+	rc = fl_q_int(tx, sql_count, total, "iiiiiittttttttt", (int64_t)f->roles, role[0],
+		      role[1], role[2], f->org_id, f->org_id, f->external_id, f->external_id,
+		      f->email, f->email, f->email, like, like, like);
 	if (!rc)
-		rc = fl_q(tx, sql, 0, &st, "iiiiiitttttii", (int64_t)f->roles, role[0], role[1],
-			  role[2], f->org_id, f->org_id, f->external_id, f->external_id, like, like,
-			  like, (int64_t)limit, (int64_t)offset);
+		rc = fl_q(tx, sql, 0, &st, "iiiiiittttttttii", (int64_t)f->roles, role[0], role[1],
+			  role[2], f->org_id, f->org_id, f->external_id, f->external_id, f->email,
+			  f->email, f->email, like, like, like, (int64_t)limit, (int64_t)offset);
 	return rc ? rc : fl_q_rows(tx, st, read_user, a, sizeof **out, limit, (void **)out, n);
 }
 

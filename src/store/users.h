@@ -22,6 +22,7 @@ struct fl_user_filter {
 	unsigned roles;          /* a bit (1u << role) for each role wanted */
 	int64_t org_id;          /* members of this organization */
 	const char *external_id; /* exactly this external id */
+	const char *email;       /* this address, primary or another identity */
 	const char *text;        /* name or e-mail holds this */
 };
 /* The users f picks, by id, limit from offset (*n of them, in a), and
@@ -83,5 +84,6 @@ int fl_store_session_delete(fl_tx *tx, const char *selector);
 int fl_store_session_purge(fl_tx *tx, int64_t now);
 /* Ends every session of user_id but the one with keep_selector (may be NULL). */
 int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
+
 
 #endif

@@ -127,6 +127,24 @@ int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	return 0;
 }
 
+void fl_ticket_stamp(const struct fl_ticket *t, char out[FL_TICKET_STAMP_LEN])
+{
+	char iso[21];
+	int64_t ms = t->updated_stamp > 0 ? t->updated_stamp : t->updated_at * 1000;
+
+	fl_time_iso(ms / 1000, iso);
+	memcpy(out, iso, 19);
+	snprintf(out + 19, FL_TICKET_STAMP_LEN - 19, ".%03uZ", (unsigned)(ms % 1000) % 1000u);
+}
+
+/* The stamp of a write at now (seconds) to t: now in milliseconds, and
+ * always past t's last stamp, so that every write changes it. */
+static int64_t next_stamp(const struct fl_ticket *t, int64_t now)
+{
+	int64_t ms = now * 1000;
+	return ms > t->updated_stamp ? ms : t->updated_stamp + 1;
+}
+
 int fl_text_to_html(const char *text, fl_buf *out)
 {
 	const char *p = text;
@@ -267,6 +285,19 @@ static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p,
 		rc = check_user(tx, p->comment_author_id, 0, a, "comment.author_id", e);
 	for (size_t i = 0; !rc && p->has_ccs && i < p->nccs; i++)
 		rc = check_user(tx, p->ccs[i], 0, a, "collaborator_ids", e);
+	for (size_t i = 0; !rc && i < p->ncc_add; i++)
+		rc = check_user(tx, p->cc_add[i], 0, a, "email_ccs", e);
+	for (size_t i = 0; !rc && p->has_followers && i < p->nfollowers; i++)
+		rc = check_user(tx, p->followers[i], 1, a, "follower_ids", e);
+	for (size_t i = 0; !rc && i < p->nfollower_add; i++)
+		rc = check_user(tx, p->follower_add[i], 1, a, "followers", e);
+	if (!rc && p->has_problem && p->problem_id) {
+		struct fl_ticket pt;
+		rc = fl_store_ticket_get(tx, p->problem_id, a, &pt);
+		if (rc == FL_ENOTFOUND || (!rc && (pt.deleted_at || pt.type != FL_TYPE_PROBLEM)))
+			rc = fl_err_set(e, FL_EINVAL, "problem_id", "InvalidValue",
+					"problem_id: ticket %" PRId64 " is not a problem", p->problem_id);
+	}
 	if (!rc && p->has_group && p->group_id) {
 		struct fl_group g;
 		rc = fl_store_group_get(tx, p->group_id, a, &g);
@@ -391,6 +422,69 @@ static int end_user_public(int agent, const struct fl_ticket_patch *p, struct fl
 			  "Public: an end user's comments are always public; leave it out or set it true");
 }
 
+/* A due date belongs to a task and a problem to an incident, as in
+ * Zendesk. */
+static int check_kind(const struct fl_ticket *t, struct fl_err *e)
+{
+	if (t->due_at && t->type != FL_TYPE_TASK)
+		return fl_err_set(e, FL_EINVAL, "due_at", "InvalidValue",
+				  "due_at: only a ticket of type task has a due date");
+	if (t->problem_id && t->type != FL_TYPE_INCIDENT)
+		return fl_err_set(e, FL_EINVAL, "problem_id", "InvalidValue",
+				  "problem_id: only a ticket of type incident has a problem");
+	return 0;
+}
+
+static int has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Adds the ids of add to the n of ids (those not there yet; at most max
+ * in all) and takes out those of del. FL_EINVAL naming field when full. */
+static int change_ids(int64_t *ids, size_t *n, size_t max, const int64_t *add, size_t nadd,
+		      const int64_t *del, size_t ndel, const char *field, struct fl_err *e)
+{
+	for (size_t i = 0; i < nadd; i++) {
+		if (has_id(ids, *n, add[i]))
+			continue;
+		if (*n == max)
+			return fl_err_set(e, FL_EINVAL, field, "TooLong",
+					  "%s: a ticket has at most %zu", field, max);
+		ids[(*n)++] = add[i];
+	}
+	for (size_t i = 0; i < ndel; i++) {
+		size_t k = 0;
+		for (size_t j = 0; j < *n; j++)
+			if (ids[j] != del[i])
+				ids[k++] = ids[j];
+		*n = k;
+	}
+	return 0;
+}
+
+/* Applies p's CC and follower changes (email_ccs, followers) to t. */
+static int change_people(struct fl_ticket *t, const struct fl_ticket_patch *p, struct fl_err *e)
+{
+	int rc = change_ids(t->ccs, &t->nccs, FL_TICKET_MAX_CCS, p->cc_add, p->ncc_add,
+			    p->cc_remove, p->ncc_remove, "email_ccs", e);
+	return rc ? rc : change_ids(t->followers, &t->nfollowers, FL_TICKET_MAX_FOLLOWERS,
+				    p->follower_add, p->nfollower_add, p->follower_remove,
+				    p->nfollower_remove, "followers", e);
+}
+
+static const char *time_text(struct change *c, int64_t t)
+{
+	char iso[21];
+	if (!t)
+		return NULL;
+	fl_time_iso(t, iso);
+	return fl_arena_strdup(c->arena, iso);
+}
+
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e)
@@ -411,8 +505,10 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if ((rc = end_user_public(agent, p, e)))
 		return rc;
 	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
-		       p->has_organization || p->has_external_id || p->has_ccs ||
-		       p->has_custom_fields || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
+		       p->has_organization || p->has_external_id || p->has_ccs || p->has_cc_changes ||
+		       p->has_custom_fields || p->has_due_at || p->has_recipient ||
+		       p->has_problem || p->has_followers || p->has_follower_changes ||
+		       (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
 		       (p->has_requester && p->requester_id != actor->id)))
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
 				  "End users may only set subject, description, priority, type, tags "
@@ -444,7 +540,13 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	t.channel = p->has_channel ? p->channel : FL_CHANNEL_API;
 	t.custom_fields = p->has_custom_fields ? (char *)p->custom_fields : "[]";
 	t.external_id = p->has_external_id ? (char *)p->external_id : NULL;
+	t.recipient = p->has_recipient ? (char *)p->recipient : NULL;
+	t.due_at = p->has_due_at ? p->due_at : 0;
+	t.problem_id = p->has_problem ? p->problem_id : 0;
+	if ((rc = check_kind(&t, e)))
+		return rc;
 	t.created_at = t.updated_at = now;
+	t.updated_stamp = next_stamp(&t, now);
 	if (p->has_organization) {
 		t.organization_id = p->organization_id;
 	} else {
@@ -462,6 +564,10 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		t.tags[t.ntags++] = (char *)p->tags[i];
 	for (size_t i = 0; p->has_ccs && i < p->nccs; i++)
 		t.ccs[t.nccs++] = p->ccs[i];
+	for (size_t i = 0; p->has_followers && i < p->nfollowers; i++)
+		t.followers[t.nfollowers++] = p->followers[i];
+	if ((rc = change_people(&t, p, e)))
+		return rc;
 
 	if ((rc = fl_store_ticket_insert(tx, &t)))
 		return rc;
@@ -487,6 +593,13 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		event(&c, FL_EVENT_CREATE, "tags", list_text(&c, t.tags, t.ntags), NULL, 0);
 	if (t.nccs)
 		event(&c, FL_EVENT_CREATE, "collaborator_ids", ids_text(&c, t.ccs, t.nccs), NULL, 0);
+	if (t.nfollowers)
+		event(&c, FL_EVENT_CREATE, "follower_ids",
+		      ids_text(&c, t.followers, t.nfollowers), NULL, 0);
+	if (t.due_at)
+		event(&c, FL_EVENT_CREATE, "due_at", time_text(&c, t.due_at), NULL, 0);
+	if (t.problem_id)
+		event(&c, FL_EVENT_CREATE, "problem_id", id_text(&c, t.problem_id), NULL, 0);
 	if (c.rc)
 		return c.rc;
 	rc = add_comment(tx, &c, &t, p, p->comment_author_id ? p->comment_author_id : actor->id,
@@ -510,9 +623,50 @@ static int same_strs(char *const *a, size_t na, const char *const *b, size_t nb)
 	return 1;
 }
 
+/* Whether a and b (either may be NULL) are the same text. */
+static int same_text(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
 {
 	return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
+}
+
+/* The tags t has after p: p's tags replace them, then p's add_tags join
+ * and its remove_tags leave; normalized (fl_tags_normalize) in arena. */
+static int change_tags(struct fl_ticket *t, const struct fl_ticket_patch *p, fl_arena *arena,
+		       struct fl_err *e)
+{
+	const char *tags[FL_TICKET_MAX_TAGS * 2];
+	size_t n = 0, k = 0;
+	int rc;
+
+	if (p->has_tags)
+		for (size_t i = 0; i < p->ntags; i++)
+			tags[n++] = p->tags[i];
+	else
+		for (size_t i = 0; i < t->ntags; i++)
+			tags[n++] = t->tags[i];
+	for (size_t i = 0; i < p->nadd_tags; i++)
+		tags[n++] = p->add_tags[i];
+	if ((rc = fl_tags_normalize(tags, &n, arena, e)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		int removed = 0;
+		for (size_t j = 0; j < p->nremove_tags && !removed; j++)
+			removed = !strcmp(tags[i], p->remove_tags[j]);
+		if (!removed)
+			tags[k++] = tags[i];
+	}
+	if (k > FL_TICKET_MAX_TAGS)
+		return fl_err_set(e, FL_EINVAL, "tags", "TooLong",
+				  "tags: a ticket has at most %d tags", FL_TICKET_MAX_TAGS);
+	for (size_t i = 0; i < k; i++)
+		t->tags[i] = (char *)tags[i];
+	t->ntags = k;
+	return 0;
 }
 
 /* Records one changed field in the audit. */
@@ -558,16 +712,27 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	struct change c = {au, arena, 0, actor, e};
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
-	int tags_changed = 0, ccs_changed = 0, subject_changed = 0, rc;
+	int changed = 0, rc;
 	int has_fields = p->has_subject || p->has_status || p->has_priority ||
 			 p->has_type || p->has_requester || p->has_assignee ||
 			 p->has_group || p->has_organization || p->has_tags ||
-			 p->has_ccs || p->has_custom_fields || p->has_external_id;
+			 p->has_ccs || p->has_custom_fields || p->has_external_id ||
+			 p->has_due_at || p->has_recipient || p->has_problem ||
+			 p->has_followers || p->has_add_tags || p->has_remove_tags ||
+			 p->has_cc_changes || p->has_follower_changes;
 
 	if (!au)
 		return FL_ENOMEM;
 	if ((rc = fl_ticket_load(tx, actor, id, arena, &t)))
 		return rc;
+	if (p->safe_update) {
+		char stamp[FL_TICKET_STAMP_LEN];
+		fl_ticket_stamp(&t, stamp);
+		if (!p->updated_stamp || strcmp(stamp, p->updated_stamp))
+			return fl_err_set(e, FL_ECONFLICT, NULL, "UpdateConflict",
+					  "Safe Update prevented the update due to outdated ticket "
+					  "data. Please fetch the latest ticket data and try again.");
+	}
 	if (!agent && has_fields)
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
 				  "End users may only add comments to their requests");
@@ -588,7 +753,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		if ((rc = validate_subject(p->subject, e)))
 			return rc;
 		t.subject = (char *)p->subject;
-		subject_changed = 1;
+		changed |= FL_TICKET_SUBJECT;
 		CHANGED("subject", t.subject, before.subject);
 	}
 	if (p->has_status && p->status != t.status) {
@@ -618,20 +783,51 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		t.external_id = (char *)p->external_id;
 		CHANGED("external_id", t.external_id, before.external_id);
 	}
-	if (p->has_tags && !same_strs(t.tags, t.ntags, p->tags, p->ntags)) {
-		const char *was = list_text(&c, t.tags, t.ntags);
-		t.ntags = p->ntags;
-		for (size_t i = 0; i < p->ntags; i++)
-			t.tags[i] = (char *)p->tags[i];
-		tags_changed = 1;
-		CHANGED("tags", list_text(&c, t.tags, t.ntags), was);
+	if (p->has_recipient && !same_text(t.recipient, p->recipient)) {
+		t.recipient = (char *)p->recipient;
+		CHANGED("recipient", t.recipient, before.recipient);
 	}
-	if (p->has_ccs && !same_ids(t.ccs, t.nccs, p->ccs, p->nccs)) {
-		const char *was = ids_text(&c, t.ccs, t.nccs);
+	if (p->has_due_at)
+		t.due_at = p->due_at;
+	if (p->has_problem && p->problem_id == t.id)
+		return fl_err_set(e, FL_EINVAL, "problem_id", "InvalidValue",
+				  "problem_id: a ticket cannot be its own problem");
+	if (p->has_problem)
+		t.problem_id = p->problem_id;
+	if (t.type != FL_TYPE_TASK && !p->has_due_at)
+		t.due_at = 0; /* no longer a task: no due date */
+	if (t.type != FL_TYPE_INCIDENT && !p->has_problem)
+		t.problem_id = 0;
+	if ((rc = check_kind(&t, e)))
+		return rc;
+	if (p->has_tags || p->has_add_tags || p->has_remove_tags) {
+		const char *was = list_text(&c, t.tags, t.ntags);
+		if ((rc = change_tags(&t, p, arena, e)))
+			return rc;
+		if (!same_strs(t.tags, t.ntags, (const char *const *)before.tags, before.ntags)) {
+			changed |= FL_TICKET_TAGS;
+			CHANGED("tags", list_text(&c, t.tags, t.ntags), was);
+		}
+	}
+	if (p->has_ccs) {
 		t.nccs = p->nccs;
 		memcpy(t.ccs, p->ccs, p->nccs * sizeof *p->ccs);
-		ccs_changed = 1;
-		CHANGED("collaborator_ids", ids_text(&c, t.ccs, t.nccs), was);
+	}
+	if (p->has_followers) {
+		t.nfollowers = p->nfollowers;
+		memcpy(t.followers, p->followers, p->nfollowers * sizeof *p->followers);
+	}
+	if ((rc = change_people(&t, p, e)))
+		return rc;
+	if (!same_ids(t.ccs, t.nccs, before.ccs, before.nccs)) {
+		changed |= FL_TICKET_CCS;
+		CHANGED("collaborator_ids", ids_text(&c, t.ccs, t.nccs),
+			ids_text(&c, before.ccs, before.nccs));
+	}
+	if (!same_ids(t.followers, t.nfollowers, before.followers, before.nfollowers)) {
+		changed |= FL_TICKET_FOLLOWERS;
+		CHANGED("follower_ids", ids_text(&c, t.followers, t.nfollowers),
+			ids_text(&c, before.followers, before.nfollowers));
 	}
 
 	/* A reply moves the ticket along when nobody said otherwise: the
@@ -662,6 +858,10 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (t.organization_id != before.organization_id)
 		CHANGED("organization_id", id_text(&c, t.organization_id),
 			id_text(&c, before.organization_id));
+	if (t.due_at != before.due_at)
+		CHANGED("due_at", time_text(&c, t.due_at), time_text(&c, before.due_at));
+	if (t.problem_id != before.problem_id)
+		CHANGED("problem_id", id_text(&c, t.problem_id), id_text(&c, before.problem_id));
 	if (c.rc)
 		return c.rc;
 	if (au->nevents == 0 && !p->comment_body) {
@@ -669,11 +869,12 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		return 0;
 	}
 	t.updated_at = now;
+	t.updated_stamp = next_stamp(&before, now);
 	au->ticket_id = t.id;
 	au->author_id = actor->id;
 	au->channel = p->has_channel ? p->channel : FL_CHANNEL_API;
 	au->created_at = now;
-	rc = fl_store_ticket_update(tx, &t, tags_changed, ccs_changed, subject_changed);
+	rc = fl_store_ticket_update(tx, &t, changed);
 	if (!rc && p->comment_body)
 		rc = add_comment(tx, &c, &t, p,
 				 p->comment_author_id ? p->comment_author_id : actor->id,
@@ -707,7 +908,8 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		rc = FL_ENOMEM;
 	if (!rc) {
 		t.deleted_at = t.updated_at = fl_now();
-		rc = fl_store_ticket_update(tx, &t, 0, 0, 0);
+		t.updated_stamp = next_stamp(&t, t.updated_at);
+		rc = fl_store_ticket_update(tx, &t, 0);
 	}
 	if (!rc) {
 		au->ticket_id = id;

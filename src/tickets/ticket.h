@@ -10,7 +10,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
-#include "search/query.h"
+#include "tickets/filter.h"
 #include "users/user.h"
 
 struct fl_tx;
@@ -37,6 +37,8 @@ enum fl_channel { FL_CHANNEL_WEB, FL_CHANNEL_EMAIL, FL_CHANNEL_API,
 
 #define FL_TICKET_MAX_TAGS 64
 #define FL_TICKET_MAX_CCS 48
+#define FL_TICKET_MAX_FOLLOWERS 48
+#define FL_TICKET_STAMP_LEN 25 /* "2026-11-22T08:24:40.123Z" and its NUL */
 
 struct fl_ticket {
 	int64_t id;
@@ -48,9 +50,17 @@ struct fl_ticket {
 	size_t ntags;
 	int64_t ccs[FL_TICKET_MAX_CCS]; /* collaborators (CC'd users) */
 	size_t nccs;
+	int64_t followers[FL_TICKET_MAX_FOLLOWERS]; /* agents following it */
+	size_t nfollowers;
 	char *custom_fields; /* JSON array text [{"id":…,"value":…}] */
 	char *external_id;
-	int64_t created_at, updated_at, solved_at, deleted_at;
+	char *recipient;     /* the address the request was sent to, or NULL */
+	int64_t problem_id;  /* an incident's problem ticket, or 0 */
+	int64_t created_at, updated_at, solved_at, deleted_at, due_at;
+	/* milliseconds since the epoch of the last write, made larger by
+	 * every write even within one millisecond: what safe_update compares */
+	int64_t updated_stamp;
+	char *requester_email; /* loaded with the ticket, never written by it */
 	char *snippet; /* search results only: HTML-escaped, <em> marks hits */
 };
 
@@ -100,16 +110,41 @@ int fl_channel_parse(fl_str s);
 struct fl_ticket_patch {
 	int has_subject, has_status, has_priority, has_type, has_requester,
 	    has_assignee, has_group, has_organization, has_tags, has_ccs,
-	    has_custom_fields, has_external_id, has_channel;
+	    has_custom_fields, has_external_id, has_channel, has_due_at,
+	    has_recipient, has_problem, has_followers, has_add_tags,
+	    has_remove_tags, has_cc_changes, has_follower_changes;
 	const char *subject;
 	int status, priority, type, channel;
-	int64_t requester_id, assignee_id, group_id, organization_id;
+	int64_t requester_id, assignee_id, group_id, organization_id, problem_id;
+	int64_t due_at;
 	const char *tags[FL_TICKET_MAX_TAGS];
 	size_t ntags;
+	/* on update: tags added to and removed from those the ticket has */
+	const char *add_tags[FL_TICKET_MAX_TAGS];
+	size_t nadd_tags;
+	const char *remove_tags[FL_TICKET_MAX_TAGS];
+	size_t nremove_tags;
 	int64_t ccs[FL_TICKET_MAX_CCS];
 	size_t nccs;
+	/* CCs added to and removed from the ticket's (Zendesk's email_ccs) */
+	int64_t cc_add[FL_TICKET_MAX_CCS];
+	size_t ncc_add;
+	int64_t cc_remove[FL_TICKET_MAX_CCS];
+	size_t ncc_remove;
+	int64_t followers[FL_TICKET_MAX_FOLLOWERS];
+	size_t nfollowers;
+	/* followers added and removed (Zendesk's followers) */
+	int64_t follower_add[FL_TICKET_MAX_FOLLOWERS];
+	size_t nfollower_add;
+	int64_t follower_remove[FL_TICKET_MAX_FOLLOWERS];
+	size_t nfollower_remove;
 	const char *custom_fields;
 	const char *external_id;
+	const char *recipient;
+	/* safe_update: refuse (FL_ECONFLICT) unless the ticket's stamp is
+	 * still updated_stamp (fl_ticket_stamp's text) */
+	int safe_update;
+	const char *updated_stamp;
 	/* the comment to add, when comment_body is set */
 	const char *comment_body;
 	int comment_public;
@@ -132,7 +167,9 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 /* Applies p to ticket id as actor, recording every changed field and any
  * comment in one audit. End users may only add public comments to tickets
  * they can see (which reopens a solved ticket); agents change everything.
- * FL_ENOTFOUND when the actor cannot see the ticket. */
+ * FL_ENOTFOUND when the actor cannot see the ticket; with p->safe_update,
+ * FL_ECONFLICT (e says "UpdateConflict") when the ticket was written since
+ * p->updated_stamp, and nothing is changed. */
 int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e);
@@ -162,6 +199,10 @@ int fl_ticket_scope(const struct fl_actor *actor, struct fl_filter *f);
  * duplicates; a tag with inner whitespace or over 80 characters is
  * FL_EINVAL. */
 int fl_tags_normalize(const char **tags, size_t *n, fl_arena *a, struct fl_err *e);
+
+/* Writes t's updated_stamp as ISO 8601 with milliseconds into out: the
+ * text a client sends back with safe_update. */
+void fl_ticket_stamp(const struct fl_ticket *t, char out[FL_TICKET_STAMP_LEN]);
 
 /* Whether actor may see internal notes (agents and admins). */
 int fl_ticket_sees_private(const struct fl_actor *actor);

@@ -4,22 +4,26 @@
 #include <string.h>
 
 #include "attachments/attachment_api.h"
+#include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
 #include "store/attachments.h"
 #include "store/tickets.h"
+#include "store/users.h"
 #include "tickets/intake.h"
 #include "tickets/ticket_api.h"
+#include "users/user_api.h"
 
 #define COMMENT_MAX 65536
 #define CUSTOM_FIELDS_MAX 65536
 
 struct ticket_in {
 	struct fl_ticket_patch p;
-	json_t *comment;   /* the nested comment object */
 	json_t *requester; /* {"email", "name", "locale"}: find or create */
-	json_t *via;
-	int has_comment, has_requester_obj, has_via, has_email_ccs;
+	json_t *email_ccs; /* [{"user_id" | "user_email", "action"}] */
+	json_t *followers; /* the same shape, agents only */
+	const char *due_at;
+	int has_requester_obj, has_due_at_text, has_safe_update, has_updated_stamp;
 };
 
 #define P(f) offsetof(struct ticket_in, p.f)
@@ -38,21 +42,51 @@ static const struct fl_field ticket_fields[] = {
 	{"email_cc_ids", FL_FT_IDS, FL_TICKET_MAX_CCS, 0, 1, NULL, P(ccs), P(has_ccs), P(nccs), 0},
 	{"custom_fields", FL_FT_JSON, CUSTOM_FIELDS_MAX, 0, 1, NULL, P(custom_fields), P(has_custom_fields), 0, 0},
 	{"external_id", FL_FT_STRING, 255, 0, 1, NULL, P(external_id), P(has_external_id), 0, 0},
+	{"recipient", FL_FT_EMAIL, 254, 0, 1, NULL, P(recipient), P(has_recipient), 0, 0},
+	{"problem_id", FL_FT_ID, 0, 0, 1, NULL, P(problem_id), P(has_problem), 0, 0},
+	{"due_at", FL_FT_STRING, 40, 0, 1, NULL, offsetof(struct ticket_in, due_at),
+	 offsetof(struct ticket_in, has_due_at_text), 0, 0},
+	{"follower_ids", FL_FT_IDS, FL_TICKET_MAX_FOLLOWERS, 0, 1, NULL, P(followers),
+	 P(has_followers), P(nfollowers), 0},
+	{"additional_tags", FL_FT_STRINGS, FL_TICKET_MAX_TAGS, 80, 1, NULL, P(add_tags),
+	 P(has_add_tags), P(nadd_tags), 0},
+	{"remove_tags", FL_FT_STRINGS, FL_TICKET_MAX_TAGS, 80, 1, NULL, P(remove_tags),
+	 P(has_remove_tags), P(nremove_tags), 0},
+	{"safe_update", FL_FT_BOOL, 0, 0, 1, NULL, P(safe_update),
+	 offsetof(struct ticket_in, has_safe_update), 0, 0},
+	{"updated_stamp", FL_FT_STRING, 40, 0, 1, NULL, P(updated_stamp),
+	 offsetof(struct ticket_in, has_updated_stamp), 0, 0},
 	FL_FIELDS_END,
 };
 
+/* Fields of a ticket that a client may send back as it got them (a GET,
+ * then a PUT of the whole object) but never sets: ignored on purpose, as
+ * Zendesk does. Fields Frontline does not know at all are ignored too, as
+ * Zendesk ignores them (core/input.h); these are listed so that a reader
+ * knows they were thought of, and so that "via" and "description", which
+ * mean something on create, mean nothing on update. */
+static const char *const read_only[] = {
+	"id", "url", "created_at", "updated_at", "solved_at", "via", "description",
+	"raw_subject", "submitter_id", "is_public", "has_incidents", "snippet",
+	"result_type", "satisfaction_rating", "sharing_agreement_ids", "fields",
+	"followup_ids", "generated_timestamp", "allow_channelback", "allow_attachments",
+	"from_messaging_channel", "encoded_id", "brand_id", "ticket_form_id",
+};
+
 struct comment_in {
-	const char *body;
+	const char *body, *html_body;
 	int is_public;
 	int64_t author_id;
 	const char *uploads[FL_COMMENT_MAX_UPLOADS];
 	size_t nuploads;
-	int has_body, has_public, has_author, has_uploads;
+	int has_body, has_html, has_public, has_author, has_uploads;
 };
 
 static const struct fl_field comment_fields[] = {
 	{"body", FL_FT_STRING, COMMENT_MAX, 0, 0, NULL, offsetof(struct comment_in, body),
 	 offsetof(struct comment_in, has_body), 0, 0},
+	{"html_body", FL_FT_STRING, COMMENT_MAX, 0, 0, NULL, offsetof(struct comment_in, html_body),
+	 offsetof(struct comment_in, has_html), 0, 0},
 	{"public", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct comment_in, is_public),
 	 offsetof(struct comment_in, has_public), 0, 0},
 	{"author_id", FL_FT_ID, 0, 0, 0, NULL, offsetof(struct comment_in, author_id),
@@ -93,6 +127,13 @@ struct ctx {
 	struct fl_filter f;
 	struct fl_page page;
 	int64_t total;
+	int include; /* INCLUDE_* side loads asked for */
+	struct fl_user *users;
+	size_t nusers;
+	struct fl_group *groups;
+	size_t ngroups;
+	struct fl_org *orgs;
+	size_t norgs;
 };
 
 /* Checks custom_fields: an array of {"id": positive integer, "value": …}. */
@@ -114,6 +155,54 @@ static int check_custom_fields(struct fl_req *r, json_t *v)
 	return 0;
 }
 
+/* Checks a list of people changes in Zendesk's shape (email_ccs,
+ * followers): an array of objects each with a positive "user_id" or a
+ * "user_email", and an "action" of "put" (the default) or "delete". */
+static int check_people(struct fl_req *r, json_t *v, const char *field, size_t max)
+{
+	size_t i;
+	json_t *item;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
+				   "%s: must be an array of at most %zu {user_id or user_email, action}",
+				   field, max);
+	json_array_foreach(v, i, item) {
+		json_t *id = json_object_get(item, "user_id");
+		json_t *email = json_object_get(item, "user_email");
+		const char *action = json_string_value(json_object_get(item, "action"));
+		if (!json_is_object(item) ||
+		    !((json_is_integer(id) && json_integer_value(id) > 0) ||
+		      (!id && json_is_string(email) && strchr(json_string_value(email), '@'))))
+			return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
+					   "%s[%zu]: needs a positive user_id or a user_email", field, i);
+		if (json_object_get(item, "action") && (!action || (strcmp(action, "put") &&
+								     strcmp(action, "delete"))))
+			return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
+					   "%s[%zu]: action must be put or delete", field, i);
+	}
+	return 0;
+}
+
+/* A comment's html_body, as Zendesk takes it: made safe to show (the
+ * sanitizer of core/html.h), and its text the body when none is given. */
+static int decode_html(struct fl_req *r, struct comment_in *ci)
+{
+	const char *html = ci->html_body;
+	if (!html)
+		return fl_req_fail(r, FL_EINVAL, "html_body", "Blank", "html_body: cannot be null");
+	if (!(ci->html_body = fl_html_sanitize(html, &r->arena)))
+		return FL_ENOMEM; /* COMMENT_MAX keeps it well under the sanitizer's limit */
+	if (!ci->has_body) {
+		if (!(ci->body = fl_html_text(html, &r->arena)))
+			return FL_ENOMEM;
+		ci->has_body = 1;
+	}
+	return 0;
+}
+
 /* Decodes {"ticket": {...}} into c->in. */
 static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 {
@@ -125,6 +214,9 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	if (!json_is_object(t))
 		return fl_req_fail(r, FL_EMALFORMED, "ticket", "InvalidRequest",
 				   "the body must be {\"ticket\": {...}}");
+	for (size_t i = 0; i < sizeof read_only / sizeof *read_only; i++)
+		if (!creating || (strcmp(read_only[i], "via") && strcmp(read_only[i], "description")))
+			json_object_del(t, read_only[i]);
 	rc = fl_input_decode(t, ticket_fields, &c->in, &r->arena, &r->err);
 	if (rc)
 		return rc;
@@ -133,6 +225,27 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	if (c->in.p.has_tags &&
 	    (rc = fl_tags_normalize(c->in.p.tags, &c->in.p.ntags, &r->arena, &r->err)))
 		return rc;
+	if (c->in.p.has_add_tags &&
+	    (rc = fl_tags_normalize(c->in.p.add_tags, &c->in.p.nadd_tags, &r->arena, &r->err)))
+		return rc;
+	if (c->in.p.has_remove_tags &&
+	    (rc = fl_tags_normalize(c->in.p.remove_tags, &c->in.p.nremove_tags, &r->arena, &r->err)))
+		return rc;
+	if (c->in.has_due_at_text) {
+		c->in.p.has_due_at = 1;
+		if (c->in.due_at && fl_time_parse(fl_str_c(c->in.due_at), &c->in.p.due_at))
+			return fl_req_fail(r, FL_EINVAL, "due_at", "InvalidValue",
+					   "due_at: must be an ISO 8601 time like 2026-11-22T08:24:40Z");
+	}
+	if (c->in.p.safe_update && !c->in.p.updated_stamp)
+		return fl_req_fail(r, FL_EINVAL, "updated_stamp", "Blank",
+				   "updated_stamp: safe_update needs the updated_stamp the ticket was read with");
+	c->in.email_ccs = json_object_get(t, "email_ccs");
+	c->in.followers = json_object_get(t, "followers");
+	if ((rc = check_people(r, c->in.email_ccs, "email_ccs", FL_TICKET_MAX_CCS)) ||
+	    (rc = check_people(r, c->in.followers, "followers", FL_TICKET_MAX_FOLLOWERS)))
+		return rc;
+	c->in.p.has_cc_changes = c->in.email_ccs && !json_is_null(c->in.email_ccs);
 	if (c->in.p.has_subject && !c->in.p.subject)
 		return fl_req_fail(r, FL_EINVAL, "subject", "Blank", "Subject: cannot be blank");
 	cm = json_object_get(t, "comment");
@@ -149,9 +262,12 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 		rc = fl_input_decode(cm, comment_fields, &ci, &r->arena, &r->err);
 		if (rc)
 			return rc;
+		if (ci.has_html && (rc = decode_html(r, &ci)))
+			return rc;
 		if (!ci.has_body || !ci.body)
 			return fl_req_fail(r, FL_EINVAL, "comment", "Blank",
 					   "Comment: body cannot be blank");
+		c->in.p.comment_html = ci.has_html ? ci.html_body : NULL;
 		c->in.p.comment_body = ci.body;
 		c->in.p.comment_public = ci.is_public;
 		c->in.p.comment_author_id = ci.has_author ? ci.author_id : 0;
@@ -184,23 +300,51 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	return 0;
 }
 
+/* {"address": z} or {} when z is NULL. */
+static json_t *address(const char *z)
+{
+	return z ? json_pack("{s:s}", "address", z) : json_object();
+}
+
+/* Zendesk's via: the channel, and for e-mail and web requests where they
+ * came from (the requester's address) and to (the address they wrote to). */
+static json_t *via_json(const struct fl_ticket *t)
+{
+	int from_person = t->channel == FL_CHANNEL_EMAIL || t->channel == FL_CHANNEL_WEB;
+	json_t *from = from_person ? address(t->requester_email) : json_object();
+	json_t *to = from_person ? address(t->recipient) : json_object();
+
+	return json_pack("{s:s, s:{s:o, s:o, s:n}}", "channel", fl_channel_name(t->channel),
+			 "source", "from", from, "to", to, "rel");
+}
+
+static json_t *ids_json(const int64_t *ids, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
 json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 {
-	json_t *o = json_object(), *tags = json_array(), *ccs = json_array();
-	char url[256];
+	json_t *o = json_object(), *tags = json_array(), *ccs = ids_json(t->ccs, t->nccs);
+	char url[256], stamp[FL_TICKET_STAMP_LEN];
 
 	snprintf(url, sizeof url, "%s/api/v2/tickets/%" PRId64 ".json", fl_req_base(r), t->id);
+	fl_ticket_stamp(t, stamp);
 	for (size_t i = 0; i < t->ntags; i++)
 		json_array_append_new(tags, json_string_nocheck(t->tags[i]));
-	for (size_t i = 0; i < t->nccs; i++)
-		json_array_append_new(ccs, json_integer(t->ccs[i]));
 	json_object_set_new_nocheck(o, "url", json_string_nocheck(url));
 	json_object_set_new_nocheck(o, "id", json_integer(t->id));
 	json_object_set_new_nocheck(o, "external_id", fl_json_str(t->external_id));
-	json_object_set_new_nocheck(o, "via", json_pack("{s:s, s:{}}", "channel",
-						fl_channel_name(t->channel), "source"));
+	json_object_set_new_nocheck(o, "via", via_json(t));
 	json_object_set_new_nocheck(o, "created_at", fl_json_time(t->created_at));
 	json_object_set_new_nocheck(o, "updated_at", fl_json_time(t->updated_at));
+	json_object_set_new_nocheck(o, "updated_stamp", json_string_nocheck(stamp));
+	json_object_set_new_nocheck(o, "due_at", fl_json_time(t->due_at));
+	json_object_set_new_nocheck(o, "recipient", fl_json_str(t->recipient));
+	json_object_set_new_nocheck(o, "problem_id", fl_json_id(t->problem_id));
 	json_object_set_new_nocheck(o, "solved_at", fl_json_time(t->solved_at));
 	json_object_set_new_nocheck(o, "type", fl_json_str(fl_type_name(t->type)));
 	json_object_set_new_nocheck(o, "subject", fl_json_str(t->subject));
@@ -215,7 +359,7 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 	json_object_set_new_nocheck(o, "group_id", fl_json_id(t->group_id));
 	json_object_set_new_nocheck(o, "collaborator_ids", ccs);
 	json_object_set_new_nocheck(o, "email_cc_ids", json_deep_copy(ccs));
-	json_object_set_new_nocheck(o, "follower_ids", json_array());
+	json_object_set_new_nocheck(o, "follower_ids", ids_json(t->followers, t->nfollowers));
 	json_object_set_new_nocheck(o, "tags", tags);
 	json_object_set_new_nocheck(o, "custom_fields", fl_json_raw(t->custom_fields));
 	json_object_set_new_nocheck(o, "is_public", json_true());
@@ -281,6 +425,108 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 			   "cannot sort by '%.40s'; use id, created_at, updated_at, priority or status", s);
 }
 
+/* Side loads (?include=users,groups,organizations), as Zendesk spells
+ * them; other names are ignored, as Zendesk ignores them. */
+enum { INCLUDE_USERS = 1, INCLUDE_GROUPS = 2, INCLUDE_ORGS = 4 };
+
+static int include_arg(struct fl_req *r)
+{
+	const char *z = fl_req_arg(r, "include");
+	int want = 0;
+
+	while (z && *z) {
+		size_t n = strcspn(z, ",");
+		fl_str name = {z, n};
+		if (fl_str_eq(name, "users"))
+			want |= INCLUDE_USERS;
+		else if (fl_str_eq(name, "groups"))
+			want |= INCLUDE_GROUPS;
+		else if (fl_str_eq(name, "organizations"))
+			want |= INCLUDE_ORGS;
+		z += n + (z[n] == ',');
+	}
+	return want;
+}
+
+/* Adds id (when set and new) to the n ids. */
+static void add_id(int64_t *ids, size_t *n, int64_t id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (ids[i] == id)
+			return;
+	if (id)
+		ids[(*n)++] = id;
+}
+
+#define USERS_PER_TICKET (3 + FL_TICKET_MAX_CCS + FL_TICKET_MAX_FOLLOWERS)
+
+/* Loads the people, groups and organizations the n tickets at rows name,
+ * for c->include, into c's side-load arrays (in r's arena). */
+static int side_load(fl_tx *tx, struct fl_req *r, struct ctx *c, const struct fl_ticket *rows,
+		     size_t n)
+{
+	int64_t *users = fl_arena_alloc(&r->arena, (n * USERS_PER_TICKET + 1) * sizeof *users);
+	int64_t *groups = fl_arena_alloc(&r->arena, (n + 1) * sizeof *groups);
+	int64_t *orgs = fl_arena_alloc(&r->arena, (n + 1) * sizeof *orgs);
+	size_t nu = 0, ng = 0, no = 0;
+	int rc = 0;
+
+	if (!users || !groups || !orgs)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct fl_ticket *t = &rows[i];
+		add_id(users, &nu, t->requester_id);
+		add_id(users, &nu, t->submitter_id);
+		add_id(users, &nu, t->assignee_id);
+		for (size_t k = 0; k < t->nccs; k++)
+			add_id(users, &nu, t->ccs[k]);
+		for (size_t k = 0; k < t->nfollowers; k++)
+			add_id(users, &nu, t->followers[k]);
+		add_id(groups, &ng, t->group_id);
+		add_id(orgs, &no, t->organization_id);
+	}
+	c->users = fl_arena_alloc(&r->arena, (nu + 1) * sizeof *c->users);
+	c->groups = fl_arena_alloc(&r->arena, (ng + 1) * sizeof *c->groups);
+	c->orgs = fl_arena_alloc(&r->arena, (no + 1) * sizeof *c->orgs);
+	if (!c->users || !c->groups || !c->orgs)
+		return FL_ENOMEM;
+	c->nusers = c->ngroups = c->norgs = 0;
+	for (size_t i = 0; (c->include & INCLUDE_USERS) && i < nu && !rc; i++)
+		if (!(rc = fl_store_user_get(tx, users[i], &r->arena, &c->users[c->nusers])))
+			c->nusers++;
+	for (size_t i = 0; (c->include & INCLUDE_GROUPS) && i < ng && !rc; i++)
+		if (!(rc = fl_store_group_get(tx, groups[i], &r->arena, &c->groups[c->ngroups])))
+			c->ngroups++;
+	for (size_t i = 0; (c->include & INCLUDE_ORGS) && i < no && !rc; i++)
+		if (!(rc = fl_store_org_get(tx, orgs[i], &r->arena, &c->orgs[c->norgs])))
+			c->norgs++;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+/* Adds the side-loaded arrays to o. */
+static void render_side(struct fl_req *r, const struct ctx *c, json_t *o)
+{
+	json_t *list;
+	if (c->include & INCLUDE_USERS) {
+		list = json_array();
+		for (size_t i = 0; i < c->nusers; i++)
+			json_array_append_new(list, fl_user_json(r, &c->users[i]));
+		json_object_set_new(o, "users", list);
+	}
+	if (c->include & INCLUDE_GROUPS) {
+		list = json_array();
+		for (size_t i = 0; i < c->ngroups; i++)
+			json_array_append_new(list, fl_group_json(r, &c->groups[i]));
+		json_object_set_new(o, "groups", list);
+	}
+	if (c->include & INCLUDE_ORGS) {
+		list = json_array();
+		for (size_t i = 0; i < c->norgs; i++)
+			json_array_append_new(list, fl_org_json(r, &c->orgs[i]));
+		json_object_set_new(o, "organizations", list);
+	}
+}
+
 /* A ticket for a customer named by e-mail: through the one intake
  * (tickets/intake.h), which finds or makes them; the agent writes it and
  * says the rest, the first comment is the agent's unless it names its
@@ -306,12 +552,70 @@ static int create_for(fl_tx *tx, struct fl_req *r, struct ctx *c)
 	return 0;
 }
 
+/* Turns a people change list (checked by check_people) into the ids to
+ * add and remove. A CC given by an address nobody has becomes a new end
+ * user, as Zendesk does; a follower must already be an agent. */
+static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char *field,
+			  int create, int64_t *add, size_t *nadd, int64_t *del, size_t *ndel)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(list, i, item) {
+		const char *action = json_string_value(json_object_get(item, "action"));
+		json_t *id = json_object_get(item, "user_id");
+		struct fl_user u = {0};
+		int rc = 0;
+
+		if (id) {
+			u.id = json_integer_value(id);
+		} else {
+			/* found or made by the intake's one rule for customers */
+			struct fl_sender s = {FL_SENDER_EMAIL,
+					      json_string_value(json_object_get(item, "user_email")), NULL};
+			rc = fl_intake_customer(tx, &s, field, NULL, create, &r->arena, &u, &r->err);
+			if (rc == FL_ENOTFOUND)
+				rc = fl_err_set(&r->err, FL_EINVAL, field, "InvalidValue",
+						"%s: nobody has the address %.254s", field, s.value);
+			if (rc)
+				return rc;
+		}
+		if (action && !strcmp(action, "delete"))
+			del[(*ndel)++] = u.id;
+		else
+			add[(*nadd)++] = u.id;
+	}
+	return 0;
+}
+
+/* What a create and an update do before the domain call: CCs and
+ * followers given in Zendesk's shape become ids. */
+static int resolve(fl_tx *tx, struct fl_req *r, struct ctx *c)
+{
+	struct fl_ticket_patch *p = &c->in.p;
+	int rc = 0;
+
+	p->ncc_add = p->ncc_remove = p->nfollower_add = p->nfollower_remove = 0;
+	if (c->in.email_ccs && json_is_array(c->in.email_ccs))
+		rc = resolve_people(tx, r, c->in.email_ccs, "email_ccs", 1, p->cc_add, &p->ncc_add,
+				    p->cc_remove, &p->ncc_remove);
+	if (!rc && c->in.followers && json_is_array(c->in.followers)) {
+		p->has_follower_changes = 1;
+		rc = resolve_people(tx, r, c->in.followers, "followers", 0, p->follower_add,
+				    &p->nfollower_add, p->follower_remove, &p->nfollower_remove);
+	}
+	return rc;
+}
+
 static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	if (c->in.has_requester_obj)
-		return create_for(tx, r, c);
-	return fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
+	int rc;
+	if ((rc = resolve(tx, r, c)))
+		return rc;
+	rc = c->in.has_requester_obj ? create_for(tx, r, c)
+				     : fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
+	return rc || !c->include ? rc : side_load(tx, r, c, &c->t, 1);
 }
 
 static int render_one(struct fl_req *r, int status)
@@ -319,6 +623,7 @@ static int render_one(struct fl_req *r, int status)
 	struct ctx *c = r->ctx;
 	json_t *o = json_object();
 	json_object_set_new(o, "ticket", fl_ticket_json(r, &c->t));
+	render_side(r, c, o);
 	if (status == 201) {
 		char loc[256];
 		snprintf(loc, sizeof loc, "%s/api/v2/tickets/%" PRId64 ".json", fl_req_base(r), c->t.id);
@@ -336,6 +641,7 @@ static int h_create(struct fl_req *r)
 	int rc;
 	if ((rc = decode_ticket(r, c, 1)))
 		return rc;
+	c->include = include_arg(r);
 	if (c->in.has_requester_obj && !fl_ticket_sees_private(&r->actor))
 		return fl_req_fail(r, FL_EFORBIDDEN, "requester", NULL,
 				   "End users cannot open requests for someone else");
@@ -345,18 +651,26 @@ static int h_create(struct fl_req *r)
 static int tx_show(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
+	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
+	return rc || !c->include ? rc : side_load(tx, r, c, &c->t, 1);
 }
 
 static int h_show(struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
+	c->include = include_arg(r);
 	return fl_req_read(r, tx_show, render_ok);
 }
 
 static int tx_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_ticket_update(tx, &r->actor, r->id[0], &c->in.p, &r->arena, &c->t, &r->err);
+	int rc = resolve(tx, r, c);
+	if (!rc)
+		rc = fl_ticket_update(tx, &r->actor, r->id[0], &c->in.p, &r->arena, &c->t, &r->err);
+	if (!rc && c->include)
+		rc = side_load(tx, r, c, &c->t, 1);
+	return rc;
 }
 
 static int h_update(struct fl_req *r)
@@ -371,6 +685,7 @@ static int h_update(struct fl_req *r)
 		c->in.p.channel = r->via_cookie ? FL_CHANNEL_WEB : FL_CHANNEL_API;
 		c->in.p.has_channel = 1;
 	}
+	c->include = include_arg(r);
 	return fl_req_write(r, tx_update, render_ok);
 }
 
@@ -390,6 +705,8 @@ static int tx_list(fl_tx *tx, struct fl_req *r)
 	int rc = fl_store_ticket_find(tx, &c->f, &c->page, &r->arena, &c->rows, &c->n);
 	if (!rc && !c->pg.cursor)
 		rc = fl_store_ticket_count(tx, &c->f, &c->total);
+	if (!rc && c->include)
+		rc = side_load(tx, r, c, c->rows, c->n > c->pg.per_page ? c->pg.per_page : c->n);
 	return rc;
 }
 
@@ -403,6 +720,7 @@ static int render_list(struct fl_req *r)
 	for (size_t i = 0; i < shown; i++)
 		json_array_append_new(list, fl_ticket_json(r, &c->rows[i]));
 	json_object_set_new(o, "tickets", list);
+	render_side(r, c, o);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total,
 			  last ? fl_store_ticket_sort_key(last, c->page.sort) : 0,
 			  last ? last->id : 0);
@@ -420,14 +738,22 @@ static int list_filtered(struct fl_req *r, struct ctx *c, int sort, int desc)
 	c->page = (struct fl_page){sort, desc, c->pg.per_page, c->pg.has_after,
 				   c->pg.after_key, c->pg.after_id,
 				   (c->pg.page - 1) * c->pg.per_page};
+	c->include = include_arg(r);
 	return fl_req_read(r, tx_list, render_list);
 }
 
+/* GET /api/v2/tickets. Honoured: external_id (the tickets with that
+ * external id, as Zendesk's list does), include, and the sort and paging
+ * parameters; any other parameter is ignored, as Zendesk ignores it. */
 static int h_list(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
+	const char *external_id = fl_req_arg(r, "external_id");
 	int sort, desc, rc;
 	if ((rc = fl_ticket_sort_arg(r, FL_SORT_ID, 0, &sort, &desc)))
+		return rc;
+	if (external_id &&
+	    (rc = fl_filter_add(&c->f, FL_F_EXTERNAL_ID, FL_OP_EQ, 0, external_id, -1)))
 		return rc;
 	return list_filtered(r, c, sort, desc);
 }

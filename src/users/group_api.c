@@ -25,7 +25,7 @@ struct ctx {
 	struct fl_req_page pg;
 };
 
-static json_t *group_json(struct fl_req *r, const struct fl_group *g)
+json_t *fl_group_json(struct fl_req *r, const struct fl_group *g)
 {
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/groups/%" PRId64 ".json", fl_req_base(r), g->id);
@@ -40,7 +40,7 @@ static int render_group(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_users_reply_one(r, r->status ? r->status : 200, "group",
-				  group_json(r, &c->group));
+				  fl_group_json(r, &c->group));
 }
 
 /* {"group": {...}} into c->in */
@@ -114,7 +114,7 @@ static int render_group_list(struct fl_req *r)
 	json_t *o = json_object(), *list = json_array();
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, group_json(r, &c->groups[i]));
+		json_array_append_new(list, fl_group_json(r, &c->groups[i]));
 	json_object_set_new(o, "groups", list);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
 	return fl_req_reply(r, 200, o);

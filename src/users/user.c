@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "core/time.h"
-#include "search/query.h"
 #include "store/mail.h"
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"
+#include "tickets/filter.h"
 #include "tickets/ticket.h"
 
 static const char *const roles[FL_ROLE__MAX] = {"end-user", "agent", "admin"};

@@ -12,6 +12,7 @@
  * for agents and admins. New references the caller owns. */
 json_t *fl_user_json(struct fl_req *r, const struct fl_user *u);
 json_t *fl_org_json(struct fl_req *r, const struct fl_org *o);
+json_t *fl_group_json(struct fl_req *r, const struct fl_group *g);
 
 /* Users and organizations whose name (or e-mail) holds text, answered as
  * search results ({"results": [{…, "result_type"}]}). */

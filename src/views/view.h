@@ -11,8 +11,9 @@
 
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
-#include "search/query.h"
+#include "tickets/filter.h"
 
 struct fl_view {
 	int64_t id;

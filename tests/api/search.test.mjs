@@ -212,6 +212,20 @@ describe('field conditions', () => {
 		assert.ok(!list.some((u) => u.email === 'bob@example.test'));
 	});
 
+	it('type:user takes email:, role: and external_id:', async () => {
+		const by = async (q) => (await search(q)).results.map((u) => u.id).sort((a, b) => a - b);
+		assert.deepEqual(await by('type:user email:Alice@Example.TEST'), [alice.id]);
+		const agents = await by('type:user role:agent');
+		assert.ok(agents.includes(agent.id));
+		assert.ok(!agents.includes(alice.id) && !agents.includes(bob.id));
+		assert.deepEqual(await by('type:user role:end-user email:bob@example.test'), [bob.id]);
+		assert.deepEqual(await by('type:user role:agent email:bob@example.test'), []);
+		assert.deepEqual(await by('type:user external_id:crm-none'), []);
+		assert.deepEqual(await by('type:organization external_id:crm-none'), []);
+		for (const r of (await search('type:user email:alice@example.test')).results)
+			assert.equal(r.result_type, 'user');
+	});
+
 	it('type:organization finds organizations by name', async () => {
 		const o = await srv.api('POST', '/api/v2/organizations', { organization: { name: 'Ąžuolynas UAB' } });
 		assert.equal(o.status, 201, o.text);
@@ -223,8 +237,55 @@ describe('field conditions', () => {
 		assert.equal(list[0].result_type, 'organization');
 	});
 
-	it('an unknown field is searched as text, as Zendesk does', async () => {
-		assert.deepEqual(await ids('nosuchfield:zanzibarite'), []);
+	it('an unknown field is refused with 422 naming it, never searched as text', async () => {
+		for (const q of ['nosuchfield:zanzibarite', 'status:open nosuchfield:x', 'type:organization email:a@b.test']) {
+			const r = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);
+			assert.equal(r.status, 422, `${q}: ${r.text}`);
+			assert.match(r.json.description, /'(nosuchfield|email)'/);
+			assert.ok(r.json.details?.query, r.text);
+			const c = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent(q)}`);
+			assert.equal(c.status, 422, c.text);
+		}
+		// quoted, the same text is a phrase
+		assert.deepEqual(await ids('"nosuchfield:zanzibarite"'), []);
+	});
+});
+
+describe('fields a Zendesk migration searches by', () => {
+	before(async () => {
+		T.ext = await srv.ticket({ subject: 'Parcel Lost In Transit', body: 'The courier lost my 100% wool parcel',
+			external_id: 'ZD-9001', custom_fields: [{ id: 360001, value: 'gold' }, { id: 360002, value: true }],
+			requester_id: alice.id, collaborator_ids: [bob.id] });
+		T.ext2 = await srv.ticket({ subject: 'Another parcel', body: 'Nothing special',
+			external_id: 'ZD-9002', custom_fields: [{ id: 360001, value: 'silver' }, { id: 360003, value: 'gold' }] });
+	});
+
+	it('external_id: finds exactly that ticket', async () => {
+		assert.deepEqual(await ids('external_id:ZD-9001'), [T.ext.id]);
+		assert.deepEqual(await ids('external_id:ZD-90'), []);
+	});
+
+	it('subject: and description: match within the field only', async () => {
+		assert.deepEqual(await ids('subject:"lost in transit"'), [T.ext.id]);
+		assert.deepEqual(await ids('subject:courier'), []);
+		assert.deepEqual(await ids('description:courier'), [T.ext.id]);
+		assert.deepEqual(await ids('description:100%'), [T.ext.id]);
+		assert.deepEqual(await ids('subject:parcel -subject:lost'), [T.ext2.id]);
+	});
+
+	it('custom_field_N: matches that field; fieldvalue: any field', async () => {
+		assert.deepEqual(await ids('custom_field_360001:gold'), [T.ext.id]);
+		assert.deepEqual(await ids('custom_field_360003:gold'), [T.ext2.id]);
+		assert.deepEqual(await ids('custom_field_360002:true'), [T.ext.id]);
+		assert.deepEqual(await ids('fieldvalue:gold'), sorted(T.ext, T.ext2));
+		assert.deepEqual(await ids('custom_field_360001:bronze'), []);
+	});
+
+	it('cc: by id, address or me', async () => {
+		assert.deepEqual(await ids(`cc:${bob.id} external_id:ZD-9001`), [T.ext.id]);
+		assert.deepEqual(await ids('cc:bob@example.test external_id:ZD-9001'), [T.ext.id]);
+		assert.deepEqual(await ids('cc:me external_id:ZD-9001', bob), [T.ext.id]);
+		assert.deepEqual(await ids('cc:alice@example.test external_id:ZD-9001'), []);
 	});
 });
 
@@ -272,7 +333,7 @@ describe('malformed queries', () => {
 	it('FTS operators typed by users are plain words, not syntax', async () => {
 		for (const q of ['NEAR(a b)', 'a OR', 'AND', '(', '*', 'col:umn', '"', '^x', 'a"b']) {
 			const r = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);
-			assert.ok(r.status === 200 || r.status === 400, `${q}: ${r.status} ${r.text}`);
+			assert.ok(r.status === 200 || r.status === 400 || r.status === 422, `${q}: ${r.status} ${r.text}`);
 		}
 		assert.equal((await srv.api('GET', '/healthz')).status, 200);
 	});

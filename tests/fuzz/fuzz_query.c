@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fl_err e = {0};
 	struct fl_filter f;
+	struct fl_people_query people;
 	struct fl_actor viewers[2] = {{1, FL_ROLE_AGENT}, {2, FL_ROLE_END_USER}};
 	fl_arena a;
 
@@ -92,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 2; i++) {
 		struct run r = {&f};
 		int rc;
-		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f, &e))
+		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f, &people, &e))
 			break;
 		fl_ticket_scope(&viewers[i], &f);
 		rc = fl_store_read(store, tx_run, &r);

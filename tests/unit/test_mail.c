@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/str.h"
+#include "core/html.h"
 #include "mail/mail.h"
 
 static fl_arena g_a;
@@ -287,7 +288,7 @@ static void test_quotes(void **state)
 
 static void html_is(const char *in, const char *want)
 {
-	char *out = fl_mail_sanitize_html(in, &g_a);
+	char *out = fl_html_sanitize(in, &g_a);
 	assert_non_null(out);
 	if (strcmp(out, want)) {
 		fprintf(stderr, "sanitized: %s\nwanted:    %s\n", out, want);
@@ -310,7 +311,7 @@ static void test_sanitize_html(void **state)
 		"<table><tbody><tr><td colspan=\"2\">a &lt; b</td></tr></tbody></table>");
 	html_is("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>");
 	html_is("<svg><script>x</script></svg><style>p{}</style>ok", "ok");
-	assert_null(fl_mail_sanitize_html(NULL, &g_a));
+	assert_null(fl_html_sanitize(NULL, &g_a));
 }
 
 static void test_subject_token(void **state)

@@ -49,7 +49,7 @@ static int parse(const char *q)
 {
 	memset(&f, 0, sizeof f);
 	memset(&err, 0, sizeof err);
-	return fl_query_parse(fl_str_c(q), ACTOR, &arena, &f, &err);
+	return fl_query_parse(fl_str_c(q), ACTOR, &arena, &f, NULL, &err);
 }
 
 static void parse_ok(const char *q)
@@ -68,7 +68,7 @@ static void parse_bad(const char *q, const char *reason)
 	f.n = 7; /* *out is written only on success */
 	before = f;
 	memset(&err, 0, sizeof err);
-	rc = fl_query_parse(fl_str_c(q), ACTOR, &arena, &f, &err);
+	rc = fl_query_parse(fl_str_c(q), ACTOR, &arena, &f, NULL, &err);
 	if (rc != FL_EMALFORMED)
 		fail_msg("fl_query_parse(\"%s\") = %d, expected FL_EMALFORMED", q, rc);
 	assert_int_equal(err.code, FL_EMALFORMED);
@@ -433,23 +433,93 @@ static void test_result_type(void **state)
 	parse_bad("type:banana", "InvalidValue");
 }
 
-static void test_unknown_field_is_text(void **state)
+/* A field Frontline does not know is refused, naming it: a script that
+ * asked for a condition must never get every ticket instead. Quoted, the
+ * same text is a phrase. (Before, such terms were searched as text.) */
+static void test_unknown_field_is_refused(void **state)
+{
+	static const char *const queries[] = {"foo:bar", "-foo:bar baz", "error<500",
+					      "type:user status:open", "type:organization email:a@b.c",
+					      "role:agent", "email:a@b.c"};
+	(void)state;
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		int rc = parse(queries[i]);
+		if (rc != FL_EINVAL)
+			fail_msg("fl_query_parse(\"%s\") = %d, expected FL_EINVAL", queries[i], rc);
+		assert_string_equal(err.field, "query");
+		assert_string_equal(err.reason, "UnknownField");
+	}
+	parse("nosuchfield:x");
+	assert_non_null(strstr(err.msg, "'nosuchfield'"));
+
+	parse_ok("\"foo:bar\"");
+	assert_int_equal(f.n, 0);
+	assert_string_equal(f.text[0], "foo:bar");
+}
+
+/* The fields a Zendesk migration's scripts search by. */
+static void test_ticket_text_fields(void **state)
 {
 	(void)state;
-	parse_ok("foo:bar");
+	parse_ok("external_id:ZD-42");
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.p[0].field, FL_F_EXTERNAL_ID);
+	assert_string_equal(f.p[0].sval, "ZD-42"); /* as given: ids keep their case */
+
+	parse_ok("subject:\"Late Parcel\" -description:refund");
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.p[0].field, FL_F_SUBJECT);
+	assert_string_equal(f.p[0].sval, "Late Parcel");
+	assert_int_equal(f.p[1].field, FL_F_DESCRIPTION);
+	assert_int_equal(f.p[1].op, FL_OP_NE);
+
+	parse_ok("custom_field_360012:gold custom_field_7:yes");
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.p[0].field, FL_F_CUSTOM_FIELD);
+	assert_int_equal(f.p[0].ival, 360012);
+	assert_string_equal(f.p[0].sval, "gold");
+	assert_int_equal(f.p[1].ival, 7);
+	assert_true(f.p[0].group != f.p[1].group); /* both must hold */
+
+	parse_ok("fieldvalue:gold");
+	assert_int_equal(f.p[0].field, FL_F_FIELDVALUE);
+	assert_string_equal(f.p[0].sval, "gold");
+
+	parse_ok("cc:Ann@Example.TEST cc:me");
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.p[0].field, FL_F_CC);
+	assert_string_equal(f.p[0].sval, "ann@example.test");
+	assert_int_equal(f.p[1].ival, ACTOR);
+	assert_int_equal(f.p[0].group, f.p[1].group);
+
+	assert_int_equal(parse("custom_field_0:x"), FL_EINVAL);
+	assert_int_equal(parse("custom_field_x:x"), FL_EINVAL);
+	parse_bad("subject>abc", "InvalidValue");
+}
+
+/* type:user and type:organization take their own fields. */
+static void test_people_fields(void **state)
+{
+	struct fl_people_query pq;
+	(void)state;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(fl_query_parse(fl_str_c("type:user email:Ann@Example.TEST role:agent "
+						 "external_id:crm-7 ann"),
+					 ACTOR, &arena, &f, &pq, &err), 0);
+	assert_string_equal(pq.email, "ann@example.test");
+	assert_int_equal(pq.role, FL_ROLE_AGENT);
+	assert_string_equal(pq.external_id, "crm-7");
 	assert_int_equal(f.n, 0);
 	assert_int_equal(f.ntext, 1);
-	assert_string_equal(f.text[0], "foo:bar");
 
-	parse_ok("-foo:bar baz");
-	assert_int_equal(f.nnot_text, 1);
-	assert_string_equal(f.not_text[0], "foo:bar");
-	assert_int_equal(f.ntext, 1);
-	assert_string_equal(f.text[0], "baz");
+	assert_int_equal(fl_query_parse(fl_str_c("external_id:org-1 type:organization"),
+					 ACTOR, &arena, &f, &pq, &err), 0);
+	assert_string_equal(pq.external_id, "org-1");
+	assert_null(pq.email);
+	assert_int_equal(pq.role, -1);
 
-	parse_ok("error<500");
-	assert_int_equal(f.n, 0);
-	assert_string_equal(f.text[0], "error<500");
+	assert_int_equal(fl_query_parse(fl_str_c("type:user role:wizard"), ACTOR, &arena, &f, &pq,
+					 &err), FL_EMALFORMED);
 }
 
 static void test_empty_value_is_word(void **state)
@@ -785,7 +855,9 @@ int main(void)
 		T(test_negated_whole_day),
 		T(test_two_whole_days_or),
 		T(test_result_type),
-		T(test_unknown_field_is_text),
+		T(test_unknown_field_is_refused),
+		T(test_ticket_text_fields),
+		T(test_people_fields),
 		T(test_empty_value_is_word),
 		T(test_bad_values),
 		T(test_limits),

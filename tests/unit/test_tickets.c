@@ -407,7 +407,7 @@ static void search(struct fl_actor who, const char *q, int sort, struct srch *s)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	rc = fl_query_parse(fl_str_c(q), who.id, &g_a, &s->f, &e);
+	rc = fl_query_parse(fl_str_c(q), who.id, &g_a, &s->f, NULL, &e);
 	if (rc)
 		fail_msg("fl_query_parse(\"%s\") = %d (%s)", q, rc, e.msg);
 	assert_int_equal(fl_ticket_scope(&who, &s->f), 0);

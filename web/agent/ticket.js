@@ -12,8 +12,21 @@ const VIEWER_FORGET = 45000;
 const TYPING_EVERY = 5000;
 const TYPING_FORGET = 12000;
 
+// The newer of two states of a ticket: responses can arrive out of order
+// (a reload started before a save may answer after it), and the page must
+// never go back to what the server has since changed. updated_stamp grows
+// with every write (ISO 8601 with milliseconds: ordered as text).
+function newer(cur, next) {
+	return cur && next && cur.id === next.id && cur.updated_stamp > next.updated_stamp ? cur : next;
+}
+
 export function TicketPage({ id, onMissing }) {
-	const [ticket, setTicket] = useState(null);
+	const [ticket, setTicketState] = useState(null);
+	const latest = useRef(null);
+	const setTicket = (next) => {
+		latest.current = newer(latest.current, next);
+		setTicketState(latest.current);
+	};
 	const [comments, setComments] = useState([]);
 	const [audits, setAudits] = useState([]);
 	const [error, setError] = useState(null);
@@ -100,15 +113,25 @@ export function TicketPage({ id, onMissing }) {
 		return () => document.removeEventListener('keydown', key);
 	}, [ticket]);
 
+	// Saves fields as a safe update: when the ticket changed since this
+	// page last heard of it, the server refuses (409) instead of applying a
+	// change made on stale data, and the agent is shown the fresh ticket.
 	async function change(fields) {
+		const seen = latest.current;
 		try {
-			const r = await put(`/api/v2/tickets/${id}`, { ticket: fields });
+			const r = await put(`/api/v2/tickets/${id}`, { ticket: {
+				...fields, safe_update: true, updated_stamp: seen && seen.updated_stamp } });
 			setTicket(r.ticket);
 			toast(t('ticket.saved'));
 			load();
 			return true;
 		} catch (e) {
-			toast(`${t('ticket.save_failed')}: ${e.message}`, 'error');
+			if (e.status === 409) {
+				toast(t('ticket.conflict'), 'error');
+				load();
+			} else {
+				toast(`${t('ticket.save_failed')}: ${e.message}`, 'error');
+			}
 			return false;
 		}
 	}
@@ -132,7 +155,7 @@ export function TicketPage({ id, onMissing }) {
 					: t('ticket.also_viewing', { names: others.map(userName).join(', '), count: others.length })}</div>`}
 			<${ErrorBanner} error=${error} />
 			<${Conversation} comments=${comments} ticket=${ticket} />
-			<${Composer} handle=${composer} ticket=${ticket} onSent=${load} />
+			<${Composer} handle=${composer} ticket=${ticket} onSent=${(saved) => { setTicket(saved); load(); }} />
 		</div>
 		<aside>
 			<${Properties} ticket=${ticket} onSave=${change} />
@@ -250,13 +273,13 @@ function Composer({ ticket, onSent, handle }) {
 			const change = { comment: { body, public: mode === 'reply', uploads } };
 			if (then)
 				change.status = then;
-			await put(`/api/v2/tickets/${ticket.id}`, { ticket: change });
+			const r = await put(`/api/v2/tickets/${ticket.id}`, { ticket: change });
 			setBody('');
 			setFiles([]);
 			setThen('');
 			localStorage.removeItem(key);
 			toast(mode === 'reply' ? t('composer.sent') : t('composer.noted'));
-			onSent();
+			onSent(r.ticket);
 		} catch (err) {
 			setError(`${t('composer.failed')} ${err.message}`);
 		} finally {
@@ -299,7 +322,9 @@ function Properties({ ticket, onSave }) {
 		custom: (ticket.custom_fields || []).map((f) => ({ id: f.id, value: f.value ?? '' })),
 	});
 	const [f, setF] = useState(initial);
-	useEffect(() => setF(initial()), [ticket.updated_at, ticket.id]);
+	// what the server returned, after every write (updated_at has one-second
+	// resolution: two saves within a second would leave the old values here)
+	useEffect(() => setF(initial()), [ticket.updated_stamp, ticket.id]);
 	const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
 
 	async function save(e) {

@@ -77,6 +77,7 @@ export default {
 	'ticket.saved': 'Saved.',
 	'ticket.save_failed': 'Not saved',
 	'ticket.changed_by': '{name} changed this ticket; it was reloaded.',
+	'ticket.conflict': 'Someone changed this ticket while you were working on it; nothing was saved. Here is the ticket as it is now.',
 	'ticket.typing': { one: '{names} is writing a reply on this ticket.', other: '{names} are writing replies on this ticket.' },
 	'ticket.also_viewing': { one: '{names} is also looking at this ticket.', other: '{names} are also looking at this ticket.' },
 

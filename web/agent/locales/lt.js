@@ -76,6 +76,7 @@ export default {
 	'ticket.saved': 'Išsaugota.',
 	'ticket.save_failed': 'Neišsaugota',
 	'ticket.changed_by': '{name} pakeitė šią užklausą, todėl ji įkelta iš naujo.',
+	'ticket.conflict': 'Kol dirbote, kažkas pakeitė šią užklausą; niekas neišsaugota. Štai užklausa, kokia ji yra dabar.',
 	'ticket.typing': { one: '{names} rašo atsakymą šioje užklausoje.', few: '{names} rašo atsakymus šioje užklausoje.', many: '{names} rašo atsakymus šioje užklausoje.', other: '{names} rašo atsakymus šioje užklausoje.' },
 	'ticket.also_viewing': { one: '{names} taip pat peržiūri šią užklausą.', few: '{names} taip pat peržiūri šią užklausą.', many: '{names} taip pat peržiūri šią užklausą.', other: '{names} taip pat peržiūri šią užklausą.' },
 

@@ -1,4 +1,4 @@
-/* Mail's HTML, made safe to show (mail.h, fl_mail_sanitize_html): parsed
+/* HTML from outside, made safe to show (html.h, fl_html_sanitize): parsed
  * with gumbo as a browser would, then written out again with only an
  * allowlist of elements and attributes. Everything else — scripts, styles,
  * forms, frames, event handlers, style attributes, links that are not
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/html.h"
 #include "core/str.h"
-#include "mail/mail.h"
 
 #define MAX_DEPTH 64
 #define MAX_HTML (1u << 20) /* bytes of HTML worth showing; past it, the text */
@@ -122,7 +122,7 @@ static void walk(fl_buf *b, GumboNode *n, int depth)
 		fl_buf_addf(b, "</%s>", gumbo_normalized_tagname(el->tag));
 }
 
-char *fl_mail_sanitize_html(const char *html, fl_arena *a)
+char *fl_html_sanitize(const char *html, fl_arena *a)
 {
 	GumboOutput *out;
 	fl_buf b;
@@ -135,6 +135,54 @@ char *fl_mail_sanitize_html(const char *html, fl_arena *a)
 		return NULL;
 	fl_buf_init(&b, 4u << 20);
 	walk(&b, out->document, 0);
+	gumbo_destroy_output(&kGumboDefaultOptions, out);
+	s = fl_arena_strndup(a, b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	return s;
+}
+
+/* Appends the text under n: text nodes as they are, a line break before
+ * each block (paragraph, line break, list item, row, heading, division). */
+static void walk_text(fl_buf *b, GumboNode *n, int depth)
+{
+	GumboElement *el;
+
+	if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+	    n->type == GUMBO_NODE_CDATA) {
+		fl_buf_adds(b, n->v.text.text);
+		return;
+	}
+	if ((n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) || depth > MAX_DEPTH)
+		return;
+	if (n->type == GUMBO_NODE_DOCUMENT) {
+		for (unsigned i = 0; i < n->v.document.children.length; i++)
+			walk_text(b, n->v.document.children.data[i], depth + 1);
+		return;
+	}
+	el = &n->v.element;
+	if (hidden(el->tag))
+		return;
+	if (b->n && (el->tag == GUMBO_TAG_P || el->tag == GUMBO_TAG_BR || el->tag == GUMBO_TAG_DIV ||
+		     el->tag == GUMBO_TAG_LI || el->tag == GUMBO_TAG_TR || el->tag == GUMBO_TAG_H1 ||
+		     el->tag == GUMBO_TAG_H2 || el->tag == GUMBO_TAG_H3 || el->tag == GUMBO_TAG_H4))
+		fl_buf_addc(b, '\n');
+	for (unsigned i = 0; i < el->children.length; i++)
+		walk_text(b, el->children.data[i], depth + 1);
+}
+
+char *fl_html_text(const char *html, fl_arena *a)
+{
+	GumboOutput *out;
+	fl_buf b;
+	char *s;
+
+	if (!html || strlen(html) > MAX_HTML)
+		return NULL;
+	out = gumbo_parse_with_options(&kGumboDefaultOptions, html, strlen(html));
+	if (!out)
+		return NULL;
+	fl_buf_init(&b, 4u << 20);
+	walk_text(&b, out->document, 0);
 	gumbo_destroy_output(&kGumboDefaultOptions, out);
 	s = fl_arena_strndup(a, b.p ? b.p : "", b.n);
 	fl_buf_free(&b);
