@@ -185,7 +185,7 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		return rc;
 	for (int i = 0; i < FL_ROLE__MAX; i++)
 		role[i] = f->roles & (1u << i) ? i : -1;
-	rc = fl_q_int(tx, sql_count, total, "iiiiiittttttttt", (int64_t)f->roles, role[0],
+	rc = fl_q_int(tx, sql_count, total, "iiiiiitttttttt", (int64_t)f->roles, role[0],
 		      role[1], role[2], f->org_id, f->org_id, f->external_id, f->external_id,
 		      f->email, f->email, f->email, like, like, like);
 	if (!rc)
