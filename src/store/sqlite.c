@@ -10,6 +10,7 @@
  * keeps a sentence saying why (sq_fault) and never checkpoints again — and
  * the store stops taking writes. A full disk is FL_ENOSPC: the transaction
  * rolled back, and a later one may fit. */
+#include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -155,12 +156,57 @@ static int after_commit(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-/* Before the first connection: no global memory statistics, whose mutex
- * every allocation in every thread would otherwise take. Connections are
- * never used by two threads at once (the pool hands each to one), so
- * SQLite's per-connection mutexes are off too (SQLITE_OPEN_NOMUTEX). */
+/* SQLite's memory, from malloc, realloc and free called here — what its
+ * own default allocator (mem1.c built with malloc_usable_size) does — so
+ * that a test executable linked with the allocation failure wrapper
+ * (core/alloc.h: --wrap=malloc,…) fails SQLite's allocations too. */
+static void *mem_malloc(int n)
+{
+	return malloc((size_t)n);
+}
+
+static void mem_free(void *p)
+{
+	free(p);
+}
+
+static void *mem_realloc(void *p, int n)
+{
+	return realloc(p, (size_t)n);
+}
+
+static int mem_size(void *p)
+{
+	return p ? (int)malloc_usable_size(p) : 0;
+}
+
+static int mem_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int mem_init(void *arg)
+{
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static void mem_shutdown(void *arg)
+{
+	(void)arg;
+}
+
+/* Before the first connection: the memory methods above, and no global
+ * memory statistics, whose mutex every allocation in every thread would
+ * otherwise take. Connections are never used by two threads at once (the
+ * pool hands each to one), so SQLite's per-connection mutexes are off too
+ * (SQLITE_OPEN_NOMUTEX). */
 static void configure(void)
 {
+	static const sqlite3_mem_methods mem = {mem_malloc, mem_free, mem_realloc, mem_size,
+						mem_roundup, mem_init, mem_shutdown, NULL};
+
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
 }
