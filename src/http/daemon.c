@@ -100,6 +100,12 @@ static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn
 	r->hub = srv->hub;
 	r->url = fl_arena_strdup(&r->arena, url);
 	r->method = fl_arena_strdup(&r->arena, method);
+	if (!r->url || !r->method) {
+		fl_buf_free(&r->priv->body);
+		fl_arena_free(&r->arena);
+		free(r);
+		return NULL;
+	}
 	r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
 	r->route_index = -1;
 	r->priv->t0 = fl_mono_us();
@@ -242,6 +248,31 @@ static enum MHD_Result run(struct fl_req *r)
 	return fl_req_finish(r, rt->handler(r));
 }
 
+/* The connection state (*con_cls) of a request that found no memory for
+ * its own: answered 503 at once (answer_no_memory), its body dropped. */
+static char no_memory;
+
+/* Answers 503 with a fixed JSON body, for a request that could not get
+ * memory for its struct fl_req: libmicrohttpd's allocations are its own,
+ * so this answer can still be made. */
+static enum MHD_Result answer_no_memory(struct MHD_Connection *conn)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		strlen(fl_req_no_memory), (void *)fl_req_no_memory, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Retry-After", "2");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Connection", "close");
+	ret = MHD_queue_response(conn, 503, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -251,13 +282,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct fl_req *r = *con_cls;
 	(void)version;
 
+	if ((void *)r == &no_memory) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (!r) {
 		char allow[64];
 		int body, rc;
 
 		r = req_new(srv, conn, url, method);
-		if (!r)
-			return MHD_NO;
+		if (!r) {
+			*con_cls = &no_memory;
+			return answer_no_memory(conn);
+		}
 		*con_cls = r;
 		srv->inflight++;
 		rc = framing(r, &body);
@@ -353,7 +390,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct fl_req *r = *con_cls;
 	uint64_t us;
 
-	if (!r)
+	if ((void *)r == &no_memory)
+		*con_cls = NULL;
+	if (!r || (void *)r == &no_memory)
 		return;
 	us = fl_mono_us() - r->priv->t0;
 	if (fl_guard_answered(conn) && r->priv->state != DONE && r->priv->state != ANSWERED)

@@ -109,6 +109,10 @@ enum MHD_Result fl_req_respond_error(struct fl_req *r, int code);
  * the writer, a negative code is an error, 0 is r's reply (request.c). */
 enum MHD_Result fl_req_finish(struct fl_req *r, int rc);
 
+/* The body of the 503 given when memory ran out before an answer could
+ * be made: it needs none. */
+extern const char fl_req_no_memory[];
+
 json_t *fl_req_error_json(const struct fl_err *e, int code);
 /* Queues resp as r's answer (status r->status) with the headers every
  * answer has and r's own. */

@@ -16,6 +16,9 @@
 
 #include "http/http_int.h"
 
+const char fl_req_no_memory[] = "{\"error\":\"ServiceUnavailable\","
+				"\"description\":\"Out of memory; retry later\"}";
+
 json_t *fl_req_error_json(const struct fl_err *e, int code)
 {
 	json_t *o = json_object();
@@ -64,14 +67,13 @@ static enum MHD_Result respond(struct fl_req *r)
 	}
 	if (!body && (r->raw || (r->reply && r->status != 204))) {
 		/* out of memory while rendering: never an empty 200 */
-		static const char failed[] = "{\"error\":\"ServiceUnavailable\","
-					     "\"description\":\"Out of memory; retry later\"}";
 		r->status = 503;
 		r->raw_type = NULL;
 		if (!has_header(r, "Retry-After"))
 			fl_req_header(r, "Retry-After", "2");
-		len = sizeof failed - 1;
-		resp = MHD_create_response_from_buffer(len, (void *)failed, MHD_RESPMEM_PERSISTENT);
+		len = strlen(fl_req_no_memory);
+		resp = MHD_create_response_from_buffer(len, (void *)fl_req_no_memory,
+						       MHD_RESPMEM_PERSISTENT);
 	} else {
 		resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
 						       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
