@@ -222,10 +222,11 @@ static int run_batch(struct writer *w, struct job *list)
 		if (j->rc) {
 			w->notes.n = mark;
 			rc = run(s, w->conn, SQL_ROLLBACK_TO);
-			/* a full disk may roll back the whole transaction (SQLite),
-			 * savepoint and all: the batch failed for want of space */
-			if (rc && j->rc == FL_ENOSPC)
-				rc = FL_ENOSPC;
+			/* a full disk or a failed allocation may roll back the
+			 * whole transaction (SQLite), savepoint and all: the batch
+			 * failed for want of space or memory */
+			if (rc && (j->rc == FL_ENOSPC || j->rc == FL_ENOMEM))
+				rc = j->rc;
 		}
 		if (!rc)
 			rc = run(s, w->conn, SQL_RELEASE);
