@@ -224,6 +224,14 @@ static void sq_deadline(fl_conn *c, uint64_t until_us)
 	c->deadline_us = until_us;
 }
 
+/* Whether what failed on db (NULL: not even it was made) was an
+ * allocation: a connection that could not be opened for want of memory
+ * is a shortage (503, retry soon), not a storage failure. */
+static int nomem(sqlite3 *db)
+{
+	return !db || (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM;
+}
+
 static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		   struct fl_err *e)
 {
@@ -238,7 +246,8 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 	if (writer)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path,
+		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
+				    "cannot open %s: %s", path,
 				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		sqlite3_close(c->db);
 		free(c);
@@ -264,8 +273,8 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		 "PRAGMA query_only=%d;",
 		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -2000, !writer);
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot set up %s: %s",
-				    path, sqlite3_errmsg(c->db));
+		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
+				    "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		sqlite3_close(c->db);
 		free(c);
 		return rc;
