@@ -35,6 +35,7 @@ struct fl_conn {
 	sqlite3 *db;
 	int writer;
 	char fault[200]; /* why the database may not hold what it acknowledged; "": fine */
+	int nomem;       /* a statement or exec ran out of memory: reopen (sq_broken) */
 	uint64_t deadline_us; /* monotonic; 0: none */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt cache[FL_STMT_SLOTS];
@@ -131,6 +132,8 @@ static void set_fault(fl_conn *c, int rc, const char *during)
  * faults the connection and is FL_EFENCED. */
 static int conn_rc(fl_conn *c, int rc, const char *during)
 {
+	if ((rc & 0xff) == SQLITE_NOMEM)
+		c->nomem = 1;
 	if (c->writer && fences(rc)) {
 		set_fault(c, rc, during);
 		return FL_EFENCED;
@@ -293,10 +296,15 @@ static void sq_close(fl_conn *c)
 	free(c);
 }
 
+/* A connection on which SQLite ran out of memory inside a statement is
+ * not used again: FTS5 keeps what it read of its index between
+ * statements, and after an allocation failed halfway through an update of
+ * search_fts the next write on the same connection failed (the
+ * allocation failure sweep, tests/unit/test_alloc.c); a new connection
+ * reads the index afresh. */
 static int sq_broken(fl_conn *c)
 {
-	(void)c;
-	return 0;
+	return c->nomem;
 }
 
 static const char *sq_fault(fl_conn *c)
