@@ -382,9 +382,11 @@ static void sweep(const char *name, void (*make)(unsigned n, struct request *q))
 			}
 		} else if (a.status >= 500 && json_error(a.body)) {
 			failed5xx++;
-			/* a shortage, or the mail parser's child lost (mail/parser.c):
-			 * anything else is damage an earlier failure left */
-			if (!strstr(a.body, "Out of memory") && !strstr(a.body, "the mail parser"))
+			/* a shortage: anything else (a storage failure, the mail
+			 * parser's child lost) blames the wrong thing, or is damage an
+			 * earlier failure left */
+			if (!strstr(a.body, "\"error\":\"ServiceUnavailable\"") ||
+			    (!strstr(a.body, "Out of memory") && !strstr(a.body, "no memory")))
 				fail_msg("%s, allocation %u failing: %d %s", name, n, a.status, a.body);
 			if (same(&got, &want)) {
 				committed5xx++; /* the change committed, the answer then failed */
