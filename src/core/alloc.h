@@ -6,7 +6,7 @@
  * How: link-time wrapping, in test executables only. A test that links
  * src/core/alloc.c also links with
  *     -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
- * (fl_alloc_link_args in meson.build), so that every call to those from
+ * (alloc_link_args in meson.build), so that every call to those from
  * our own objects — src/ through libfrontline.a, and the test — goes to
  * the __wrap_* functions here, which consult the counter and then call
  * the real allocator (__real_*: under AddressSanitizer, its malloc). src/
@@ -26,8 +26,9 @@
  * - not the allocations inside other libraries: libmicrohttpd, libpq,
  *   libsodium, libcurl, gumbo. Nor GMime's: glib's g_malloc aborts the
  *   process when memory runs out, by design, so GMime runs only in the
- *   `frontline mail-parse` child (mail/parser.c), whose death the server
- *   answers 503 without a write; tests parse before they arm.
+ *   `frontline mail-parse` child (mail/parser.c), a process of its own
+ *   (its counter is never armed), whose death the server answers 503
+ *   without a write.
  *
  * The counter is one for the process, shared by all threads, so that the
  * allocations a server's threads make for a request count too. */

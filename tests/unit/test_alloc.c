@@ -46,7 +46,6 @@
 
 #include "cli/cli.h"
 #include "core/alloc.h"
-#include "core/arena.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/log.h"
