@@ -10,12 +10,13 @@
  * through the inbound endpoint (parsed in a child, this binary run as
  * "mail-parse", then made a ticket by mail/inbound.c) and the portal's
  * contact form. After each run:
- * - the answer is the success the operation gives unhindered, or a 5xx
- *   with a JSON error — never a crash (this runs under ASan and UBSan), a
- *   4xx or a closed connection;
+ * - the answer is the success the operation gives unhindered, or 503
+ *   with the JSON error for the shortage — never a crash (this runs under
+ *   ASan and UBSan), a 4xx, another error or a closed connection;
  * - the store holds the whole change or none of it: the rows of every
  *   table a change can touch are counted before and after, and the
- *   difference is 0 or exactly the unhindered run's;
+ *   difference is 0 or exactly the unhindered run's (a 503 may follow a
+ *   commit, when rendering the answer failed);
  * - nothing leaked: LeakSanitizer checks at exit, after the server
  *   stopped and the store closed;
  * - the server recovered: a read right after answers 200 (settle).
