@@ -90,7 +90,7 @@ fail:
 	return 1;
 }
 
-/* The server holds up to 4,096 connections (http/server.c), each a file
+/* The server holds up to 4,096 connections (http/daemon.c), each a file
  * descriptor, besides the database's and the mail's: a soft limit of
  * 1,024 (systemd's and many shells' default) would refuse connections long
  * before the per-address cap and the deadlines could do their work. The

@@ -75,7 +75,7 @@ struct fl_req {
 	size_t nheaders;
 	struct fl_err err;
 
-	/* private to server.c */
+	/* private to daemon.c and request.c */
 	struct fl_req_priv *priv;
 };
 

@@ -78,6 +78,41 @@ void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t u
 int fl_web_owns(const char *url);
 enum MHD_Result fl_web_respond(struct fl_req *r);
 
+/* What the daemon (daemon.c) and the request API (request.c) keep for a
+ * request besides struct fl_req: where it is in its life, its body, the
+ * transaction and render a write runs, what the log line needs.
+ * RECEIVING: headers or body arriving, or running; WAITING: suspended
+ * until the writer ran its transaction; DONE: an answer is queued;
+ * ANSWERED: answered on the socket itself while the body still arrived
+ * (refuse_now); the rest of the body is dropped, then the connection
+ * closed. */
+enum { RECEIVING, WAITING, DONE, ANSWERED };
+
+struct fl_req_priv {
+	fl_buf body;
+	int state;
+	int failed;       /* an error found while receiving (413) */
+	size_t received;  /* body bytes seen, kept or not */
+	fl_req_tx tx_fn;
+	fl_render render;
+	int tx_rc;
+	uint64_t t0;
+	size_t bytes_out;
+	char base[288];
+};
+
+/* Answers r with the JSON error for code (r->err when it is for that code,
+ * with its field and message), its status from core/err.c, and
+ * Retry-After for a passing shortage (request.c). */
+enum MHD_Result fl_req_respond_error(struct fl_req *r, int code);
+/* Answers r from what its handler or render returned: FL_PENDING waits for
+ * the writer, a negative code is an error, 0 is r's reply (request.c). */
+enum MHD_Result fl_req_finish(struct fl_req *r, int rc);
+
+/* The body of the 503 given when memory ran out before an answer could
+ * be made: it needs none. */
+extern const char fl_req_no_memory[];
+
 json_t *fl_req_error_json(const struct fl_err *e, int code);
 /* Queues resp as r's answer (status r->status) with the headers every
  * answer has and r's own. */

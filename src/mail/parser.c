@@ -596,7 +596,7 @@ static int spawn(int fd, const struct fl_mail_limits *l, pid_t *pid)
 /* Sends raw to the parser, its length first (u64, little-endian), and
  * reads the answer's length and bytes into *ans (malloc'd). 0 when all was
  * read, -1 when the child closed its end or failed, -2 when the deadline
- * passed first. */
+ * passed first, -3 when there was no memory for the answer. */
 static int exchange(int fd, const char *raw, size_t n, const struct timespec *deadline,
 		    char **ans, size_t *len)
 {
@@ -640,8 +640,10 @@ static int exchange(int fd, const char *raw, size_t n, const struct timespec *de
 				uint64_t v = 0;
 				for (int i = 7; i >= 0; i--)
 					v = v << 8 | ahead[i];
-				if (v > ANSWER_MAX || !(buf = malloc(v ? v : 1)))
+				if (v > ANSWER_MAX)
 					goto fail;
+				if (!(buf = malloc(v ? v : 1)))
+					return -3;
 				want = (size_t)v;
 			}
 			if (got >= 8 && got - 8 == want) {
@@ -702,9 +704,13 @@ void fl_mail_parse_stop(void)
 	pthread_mutex_unlock(&pool_mu);
 }
 
-/* What a failed exchange says: the deadline, or how the child ended. */
+/* What a failed exchange says: our shortage, the deadline, or how the
+ * child ended. */
 static int failed(struct fl_err *e, int why, int status, unsigned seconds)
 {
+	if (why == -3)
+		return fl_err_set(e, FL_ENOMEM, NULL, NULL,
+				  "no memory for the mail parser's answer");
 	if (why == -2)
 		return fl_err_set(e, FL_EBUSY, NULL, NULL, "the mail parser took more than %u s",
 				  seconds);

@@ -58,8 +58,9 @@ struct fl_driver {
 	int (*open)(const char *target, int writer, int sync_full,
 		    fl_conn **out, struct fl_err *e);
 	void (*close)(fl_conn *c);
-	/* 1 when the connection is lost (the server went away): the store
-	 * closes it instead of using it again. */
+	/* 1 when the connection is lost (the server went away) or no longer
+	 * trusted (SQLite ran out of memory in a statement): the store closes
+	 * it instead of using it again. */
 	int (*broken)(fl_conn *c);
 	/* Why what c's database holds on disk is no longer known — a failed
 	 * fsync, a failed write of its files — once a call on c answered

@@ -142,8 +142,14 @@ char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err)
 int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	     fl_stmt **out)
 {
+	return fl_q_params(tx, sql, 0, p, n, out);
+}
+
+int fl_q_params(fl_tx *tx, const char *sql, int cache, const struct fl_param *p, size_t n,
+		fl_stmt **out)
+{
 	fl_stmt *st;
-	int rc = tx->drv->prepare(tx->conn, sql, 0, &st);
+	int rc = tx->drv->prepare(tx->conn, sql, cache, &st);
 
 	if (rc)
 		return rc;

@@ -10,6 +10,7 @@
  * keeps a sentence saying why (sq_fault) and never checkpoints again — and
  * the store stops taking writes. A full disk is FL_ENOSPC: the transaction
  * rolled back, and a later one may fit. */
+#include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@ struct fl_conn {
 	sqlite3 *db;
 	int writer;
 	char fault[200]; /* why the database may not hold what it acknowledged; "": fine */
+	int nomem;       /* a statement or exec ran out of memory: reopen (sq_broken) */
 	uint64_t deadline_us; /* monotonic; 0: none */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt cache[FL_STMT_SLOTS];
@@ -130,6 +132,8 @@ static void set_fault(fl_conn *c, int rc, const char *during)
  * faults the connection and is FL_EFENCED. */
 static int conn_rc(fl_conn *c, int rc, const char *during)
 {
+	if ((rc & 0xff) == SQLITE_NOMEM)
+		c->nomem = 1;
 	if (c->writer && fences(rc)) {
 		set_fault(c, rc, during);
 		return FL_EFENCED;
@@ -155,12 +159,57 @@ static int after_commit(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-/* Before the first connection: no global memory statistics, whose mutex
- * every allocation in every thread would otherwise take. Connections are
- * never used by two threads at once (the pool hands each to one), so
- * SQLite's per-connection mutexes are off too (SQLITE_OPEN_NOMUTEX). */
+/* SQLite's memory, from malloc, realloc and free called here — what its
+ * own default allocator (mem1.c built with malloc_usable_size) does — so
+ * that a test executable linked with the allocation failure wrapper
+ * (core/alloc.h: --wrap=malloc,…) fails SQLite's allocations too. */
+static void *mem_malloc(int n)
+{
+	return malloc((size_t)n);
+}
+
+static void mem_free(void *p)
+{
+	free(p);
+}
+
+static void *mem_realloc(void *p, int n)
+{
+	return realloc(p, (size_t)n);
+}
+
+static int mem_size(void *p)
+{
+	return p ? (int)malloc_usable_size(p) : 0;
+}
+
+static int mem_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int mem_init(void *arg)
+{
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static void mem_shutdown(void *arg)
+{
+	(void)arg;
+}
+
+/* Before the first connection: the memory methods above, and no global
+ * memory statistics, whose mutex every allocation in every thread would
+ * otherwise take. Connections are never used by two threads at once (the
+ * pool hands each to one), so SQLite's per-connection mutexes are off too
+ * (SQLITE_OPEN_NOMUTEX). */
 static void configure(void)
 {
+	static const sqlite3_mem_methods mem = {mem_malloc, mem_free, mem_realloc, mem_size,
+						mem_roundup, mem_init, mem_shutdown, NULL};
+
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
 }
@@ -178,6 +227,14 @@ static void sq_deadline(fl_conn *c, uint64_t until_us)
 	c->deadline_us = until_us;
 }
 
+/* Whether what failed on db (NULL: not even it was made) was an
+ * allocation: a connection that could not be opened for want of memory
+ * is a shortage (503, retry soon), not a storage failure. */
+static int nomem(sqlite3 *db)
+{
+	return !db || (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM;
+}
+
 static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		   struct fl_err *e)
 {
@@ -192,7 +249,8 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 	if (writer)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path,
+		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
+				    "cannot open %s: %s", path,
 				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		sqlite3_close(c->db);
 		free(c);
@@ -218,8 +276,8 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
 		 "PRAGMA query_only=%d;",
 		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -2000, !writer);
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-		int rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot set up %s: %s",
-				    path, sqlite3_errmsg(c->db));
+		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
+				    "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		sqlite3_close(c->db);
 		free(c);
 		return rc;
@@ -238,10 +296,15 @@ static void sq_close(fl_conn *c)
 	free(c);
 }
 
+/* A connection on which SQLite ran out of memory inside a statement is
+ * not used again: FTS5 keeps what it read of its index between
+ * statements, and after an allocation failed halfway through an update of
+ * search_fts the next write on the same connection failed (the
+ * allocation failure sweep, tests/unit/test_alloc.c); a new connection
+ * reads the index afresh. */
 static int sq_broken(fl_conn *c)
 {
-	(void)c;
-	return 0;
+	return c->nomem;
 }
 
 static const char *sq_fault(fl_conn *c)

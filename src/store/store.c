@@ -190,20 +190,33 @@ static int stopped(struct writer *w)
 	return atomic_load(&w->s->fenced) || (w->s->drv->fault && w->s->drv->fault(w->conn));
 }
 
+/* Replaces w's connection when the driver no longer trusts it (lost, or
+ * SQLite ran out of memory in a statement). */
+static int reopen_broken(struct writer *w)
+{
+	fl_store *s = w->s;
+	fl_conn *c;
+	int rc;
+
+	if (!s->drv->broken(w->conn))
+		return 0;
+	if ((rc = s->drv->open(s->target, 1, s->sync_full, &c, NULL)))
+		return rc;
+	s->drv->close(w->conn);
+	w->conn = c;
+	return 0;
+}
+
 /* Runs one batch: every job in its own savepoint, one COMMIT for all. */
 static int run_batch(struct writer *w, struct job *list)
 {
 	fl_store *s = w->s;
-	fl_tx tx = {s, s->drv, w->conn, 1, &w->notes};
+	fl_tx tx = {s, s->drv, NULL, 1, &w->notes};
 	int rc;
 
-	if (s->drv->broken(w->conn)) {
-		fl_conn *c;
-		if ((rc = s->drv->open(s->target, 1, s->sync_full, &c, NULL)))
-			return rc;
-		s->drv->close(w->conn);
-		w->conn = tx.conn = c;
-	}
+	if ((rc = reopen_broken(w)))
+		return rc;
+	tx.conn = w->conn;
 	rc = run(s, w->conn, s->drv->begin_write);
 	if (rc)
 		return rc;
@@ -222,10 +235,11 @@ static int run_batch(struct writer *w, struct job *list)
 		if (j->rc) {
 			w->notes.n = mark;
 			rc = run(s, w->conn, SQL_ROLLBACK_TO);
-			/* a full disk may roll back the whole transaction (SQLite),
-			 * savepoint and all: the batch failed for want of space */
-			if (rc && j->rc == FL_ENOSPC)
-				rc = FL_ENOSPC;
+			/* a full disk or a failed allocation may roll back the
+			 * whole transaction (SQLite), savepoint and all: the batch
+			 * failed for want of space or memory */
+			if (rc && (j->rc == FL_ENOSPC || j->rc == FL_ENOMEM))
+				rc = j->rc;
 		}
 		if (!rc)
 			rc = run(s, w->conn, SQL_RELEASE);
@@ -269,6 +283,10 @@ static void run_jobs(struct writer *w, struct job *list)
 		rc = run_batch(w, list);
 		if (s->drv->fault && (why = s->drv->fault(w->conn)))
 			fence(s, why);
+		/* a connection the batch broke is replaced before its callers
+		 * learn the result, so that the next batch finds one ready (a
+		 * failed reopen is tried again then) */
+		reopen_broken(w);
 		s->commits++;
 		/* a uniqueness conflict on PostgreSQL may be a concurrent
 		 * writer's row that the job did not see: it runs once more

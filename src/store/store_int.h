@@ -134,5 +134,9 @@ struct fl_param {
 };
 int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
 	     fl_stmt **out);
+/* The same for SQL made once at run time into static storage (cache set:
+ * prepared once per connection and found again by its address). */
+int fl_q_params(fl_tx *tx, const char *sql, int cache, const struct fl_param *p, size_t n,
+		fl_stmt **out);
 
 #endif

@@ -1,5 +1,6 @@
 /* Queries about tickets: the tickets themselves with their tags and CCs,
  * comments, audits, the full-text index and filtered listings. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,44 @@ static struct fl_param col_param(const struct fl_ticket *t, const struct ticket_
 	return p;
 }
 
+/* The INSERT of the columns written when new and the UPDATE of those
+ * written always, made once from ticket_cols into static storage, so that
+ * each connection prepares them once, as it does the static statements. */
+static char insert_sql[2048], update_sql[2048];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void make_sql(void)
+{
+	fl_buf ins, upd, marks;
+	size_t nins = 0, nupd = 0;
+	int rc;
+
+	fl_buf_init(&ins, sizeof insert_sql);
+	fl_buf_init(&upd, sizeof update_sql);
+	fl_buf_init(&marks, sizeof insert_sql);
+	rc = fl_buf_adds(&ins, "INSERT INTO tickets (") | fl_buf_adds(&upd, "UPDATE tickets SET ");
+	for (size_t i = 0; i < NCOLS; i++) {
+		const struct ticket_col *c = &ticket_cols[i];
+		if (c->write != COL_NONE) {
+			rc |= fl_buf_addf(&ins, "%s%s", nins ? ", " : "", c->name);
+			rc |= fl_buf_adds(&marks, nins++ ? ", ?" : "?");
+		}
+		if (c->write == COL_ALL)
+			rc |= fl_buf_addf(&upd, "%s%s = ?", nupd++ ? ", " : "", c->name);
+	}
+	rc |= fl_buf_addf(&ins, ") VALUES (%s) RETURNING id", marks.p);
+	rc |= fl_buf_adds(&upd, " WHERE id = ?");
+	/* the list is fixed at compile time: a failure here is a bug the first
+	 * ticket write finds at once (an empty statement does not prepare) */
+	if (!rc && ins.n < sizeof insert_sql && upd.n < sizeof update_sql) {
+		memcpy(insert_sql, ins.p, ins.n + 1);
+		memcpy(update_sql, upd.p, upd.n + 1);
+	}
+	fl_buf_free(&ins);
+	fl_buf_free(&upd);
+	fl_buf_free(&marks);
+}
+
 /* Writes t's row: with new_id, an INSERT of the columns written when new
  * (the id it gets goes to *new_id); without, an UPDATE of those written
  * always. */
@@ -159,32 +198,18 @@ static int write_row(fl_tx *tx, const struct fl_ticket *t, int64_t *new_id)
 	int insert = new_id != NULL;
 	struct fl_param p[NCOLS + 1];
 	size_t np = 0;
-	fl_buf sql;
 	fl_stmt *st;
 	int rc;
 
-	fl_buf_init(&sql, 4096);
-	rc = fl_buf_adds(&sql, insert ? "INSERT INTO tickets (" : "UPDATE tickets SET ");
-	for (size_t i = 0; i < NCOLS && !rc; i++) {
+	pthread_once(&sql_once, make_sql);
+	for (size_t i = 0; i < NCOLS; i++) {
 		const struct ticket_col *c = &ticket_cols[i];
-		if (c->write == COL_NONE || (c->write == COL_NEW && !insert))
-			continue;
-		rc = fl_buf_addf(&sql, "%s%s%s", np ? ", " : "", c->name, insert ? "" : " = ?");
-		p[np++] = col_param(t, c);
+		if (c->write == COL_ALL || (c->write == COL_NEW && insert))
+			p[np++] = col_param(t, c);
 	}
-	if (!rc && insert) {
-		rc = fl_buf_adds(&sql, ") VALUES (");
-		for (size_t i = 0; i < np && !rc; i++)
-			rc = fl_buf_adds(&sql, i ? ", ?" : "?");
-		if (!rc)
-			rc = fl_buf_adds(&sql, ") RETURNING id");
-	} else if (!rc) {
-		rc = fl_buf_adds(&sql, " WHERE id = ?");
+	if (!insert)
 		p[np++] = (struct fl_param){.i = t->id};
-	}
-	if (!rc)
-		rc = fl_q_dyn(tx, sql.p, p, np, &st);
-	fl_buf_free(&sql);
+	rc = fl_q_params(tx, insert ? insert_sql : update_sql, 1, p, np, &st);
 	if (rc)
 		return rc;
 	rc = fl_q_step(tx, st);

@@ -1,16 +1,15 @@
-/* libmicrohttpd glue: the daemon, the life of a request, replies.
+/* libmicrohttpd glue: the daemon and the life of a request.
  *
  * A request goes through on_request several times: once when its headers
  * arrive (match the route, check the declared size), once per chunk of body
  * (accumulate under the route's limit), and once when the body is complete
  * (authenticate, authorize, parse, run the handler). A handler that writes
  * suspends the connection until the group-commit writer resumes it; the
- * next call renders. on_completed logs the line and frees the request. */
+ * next call renders (request.c). on_completed logs the line and frees the
+ * request. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,23 +23,6 @@
 #include "events/hub.h"
 #include "http/form.h"
 #include "http/http_int.h"
-
-/* ANSWERED: answered on the socket itself while the body still arrived
- * (refuse_now); the rest of the body is dropped, then the connection closed */
-enum { RECEIVING, WAITING, DONE, ANSWERED };
-
-struct fl_req_priv {
-	fl_buf body;
-	int state;
-	int failed;       /* an error found while receiving (413) */
-	size_t received;  /* body bytes seen, kept or not */
-	fl_req_tx tx_fn;
-	fl_render render;
-	int tx_rc;
-	uint64_t t0;
-	size_t bytes_out;
-	char base[288];
-};
 
 static int route_match(const char *pattern, const char *url, size_t url_len,
 		       int64_t id[2])
@@ -97,264 +79,6 @@ int fl_route_find(const char *method, const char *url, int64_t id[2],
 	return path_seen ? -2 : -1;
 }
 
-json_t *fl_req_error_json(const struct fl_err *e, int code)
-{
-	json_t *o = json_object();
-	const char *name = fl_err_name(code);
-
-	/* a request that cannot be parsed, and a conflict that is no field's
-	 * (Zendesk's UpdateConflict), are named by their reason */
-	if ((code == FL_EMALFORMED || (code == FL_ECONFLICT && !e->field[0])) && e->reason[0])
-		name = e->reason;
-	json_object_set_new(o, "error", json_string(name));
-	json_object_set_new(o, "description",
-			    json_string(e->msg[0] ? e->msg : fl_err_describe(code)));
-	if (e->field[0]) {
-		json_t *details = json_object(), *list = json_array(), *item = json_object();
-		json_object_set_new(item, "description",
-				    json_string(e->msg[0] ? e->msg : fl_err_describe(code)));
-		json_object_set_new(item, "error", json_string(e->reason[0] ? e->reason : "InvalidValue"));
-		json_array_append_new(list, item);
-		json_object_set_new(details, e->field, list);
-		json_object_set_new(o, "details", details);
-	}
-	return o;
-}
-
-static int has_header(const struct fl_req *r, const char *name)
-{
-	for (size_t i = 0; i < r->nheaders; i++)
-		if (!strcasecmp(r->headers[i][0], name))
-			return 1;
-	return 0;
-}
-
-static enum MHD_Result respond(struct fl_req *r)
-{
-	struct MHD_Response *resp;
-	char *body = NULL;
-	size_t len = 0;
-	enum MHD_Result ret;
-
-	if (r->raw) {
-		body = malloc(r->raw_len ? r->raw_len : 1);
-		if (body && r->raw_len)
-			memcpy(body, r->raw, r->raw_len);
-		len = r->raw_len;
-	} else if (r->reply && r->status != 204) {
-		body = json_dumps(r->reply, JSON_COMPACT);
-		len = body ? strlen(body) : 0;
-	}
-	if (!body && (r->raw || (r->reply && r->status != 204))) {
-		/* out of memory while rendering: never an empty 200 */
-		static const char failed[] = "{\"error\":\"ServiceUnavailable\","
-					     "\"description\":\"Out of memory; retry later\"}";
-		r->status = 503;
-		r->raw_type = NULL;
-		if (!has_header(r, "Retry-After"))
-			fl_req_header(r, "Retry-After", "2");
-		len = sizeof failed - 1;
-		resp = MHD_create_response_from_buffer(len, (void *)failed, MHD_RESPMEM_PERSISTENT);
-	} else {
-		resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-						       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	}
-	if (!resp) {
-		free(body);
-		return MHD_NO;
-	}
-	r->priv->bytes_out = len;
-	MHD_add_response_header(resp, "Content-Type",
-				r->raw_type ? r->raw_type : "application/json; charset=utf-8");
-	ret = fl_req_queue(r, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
-{
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (!has_header(r, "Cache-Control"))
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	/* a kept-alive connection waits for its next request at most
-	 * header_timeout (guard.c): clients that read this (undici, Firefox)
-	 * do not send a request on a connection about to be cut */
-	char keep[32];
-	/* a second less than we wait: the client counts from when it read
-	 * the answer, we from when we sent it */
-	snprintf(keep, sizeof keep, "timeout=%u",
-		 r->config->header_timeout > 1 ? r->config->header_timeout - 1 : 1);
-	MHD_add_response_header(resp, "Keep-Alive", keep);
-	for (size_t i = 0; i < r->nheaders; i++)
-		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
-	r->priv->state = DONE;
-	return MHD_queue_response(r->conn, (unsigned)r->status, resp);
-}
-
-static enum MHD_Result respond_error(struct fl_req *r, int code)
-{
-	if (r->err.code != code)
-		r->err = (struct fl_err){.code = code};
-	r->status = fl_err_http_status(code);
-	json_decref(r->reply);
-	r->reply = fl_req_error_json(&r->err, code);
-	r->raw = NULL;
-	/* not to the browser apps (X-Requested-With): a browser would answer
-	 * the challenge with its own password dialog */
-	if (code == FL_EAUTH && !r->via_cookie && !fl_req_header_in(r, "X-Requested-With"))
-		fl_req_header(r, "WWW-Authenticate", "Basic realm=\"Frontline\", charset=\"UTF-8\"");
-	/* a passing shortage (memory, a busy store) is worth a retry soon, a
-	 * full disk later; a fenced node only after a restart, which a load
-	 * balancer should route around meanwhile */
-	if ((r->status == 503 || r->status == 507) && !has_header(r, "Retry-After"))
-		fl_req_header(r, "Retry-After", code == FL_ENOSPC || code == FL_EFENCED ? "60" : "2");
-	return respond(r);
-}
-
-static enum MHD_Result finish(struct fl_req *r, int rc)
-{
-	if (rc == FL_PENDING) /* render chained another transaction */
-		return MHD_YES;
-	if (rc < 0)
-		return respond_error(r, rc);
-	if (!r->reply && !r->raw && r->status != 204)
-		return respond_error(r, FL_EINTERNAL);
-	return respond(r);
-}
-
-static int tx_trampoline(fl_tx *tx, void *arg)
-{
-	struct fl_req *r = arg;
-	r->err = (struct fl_err){0};
-	return r->priv->tx_fn(tx, r);
-}
-
-int fl_req_read(struct fl_req *r, fl_req_tx fn, fl_render render)
-{
-	int rc;
-	r->priv->tx_fn = fn;
-	rc = fl_store_read(r->store, tx_trampoline, r);
-	return rc ? rc : render(r);
-}
-
-static void written(void *arg, int rc)
-{
-	struct fl_req *r = arg;
-	struct fl_server *srv = r->server;
-	r->priv->tx_rc = rc;
-	MHD_resume_connection(r->conn);
-	srv->suspended--; /* after this the request may be freed: touch it no more */
-}
-
-int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render)
-{
-	int rc;
-	r->priv->tx_fn = fn;
-	r->priv->render = render;
-	r->priv->state = WAITING;
-	/* suspend first, so that the writer can never resume a connection
-	 * that is not suspended yet */
-	r->server->suspended++;
-	MHD_suspend_connection(r->conn);
-	rc = fl_store_write_async(r->store, tx_trampoline, r, written, r);
-	if (rc)
-		written(r, rc);
-	return FL_PENDING;
-}
-
-int fl_req_reply(struct fl_req *r, int status, json_t *body)
-{
-	json_decref(r->reply);
-	r->status = status;
-	r->reply = body;
-	return body || status == 204 ? 0 : FL_ENOMEM;
-}
-
-int fl_req_no_content(struct fl_req *r)
-{
-	return fl_req_reply(r, 204, NULL);
-}
-
-int fl_req_header(struct fl_req *r, const char *name, const char *value)
-{
-	if (r->nheaders == FL_REQ_MAX_HEADERS)
-		return FL_EINTERNAL;
-	r->headers[r->nheaders][0] = name;
-	r->headers[r->nheaders][1] = fl_arena_strdup(&r->arena, value);
-	r->nheaders++;
-	return 0;
-}
-
-int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
-		const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fl_err_vset(&r->err, code, field, reason, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-const char *fl_req_body(struct fl_req *r, size_t *n)
-{
-	*n = r->priv->body.n;
-	return r->priv->body.p ? r->priv->body.p : "";
-}
-
-const char *fl_req_header_in(struct fl_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-const char *fl_req_arg(struct fl_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-/* A Host header we are willing to put in links: a name or address and a
- * port, nothing that could end the authority (RFC 3986 section 3.2). */
-static int plain_host(const char *h)
-{
-	if (!h || !*h || strlen(h) > 120)
-		return 0;
-	for (; *h; h++)
-		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
-		      (*h >= '0' && *h <= '9') || strchr(".-:[]", *h)))
-			return 0;
-	return 1;
-}
-
-const char *fl_req_base(struct fl_req *r)
-{
-	const char *host;
-	if (r->priv->base[0])
-		return r->priv->base;
-	if (r->config->public_url[0])
-		return r->config->public_url;
-	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-	if (!plain_host(host))
-		host = r->config->listen;
-	snprintf(r->priv->base, sizeof r->priv->base, "http://%s", host);
-	return r->priv->base;
-}
-
-const char *fl_req_peer(struct fl_req *r)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	static _Thread_local char buf[INET6_ADDRSTRLEN];
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
-	buf[0] = 0;
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, sizeof buf);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, sizeof buf);
-	return buf;
-}
-
 static int method_has_body(const char *m)
 {
 	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
@@ -376,6 +100,12 @@ static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn
 	r->hub = srv->hub;
 	r->url = fl_arena_strdup(&r->arena, url);
 	r->method = fl_arena_strdup(&r->arena, method);
+	if (!r->url || !r->method) {
+		fl_buf_free(&r->priv->body);
+		fl_arena_free(&r->arena);
+		free(r);
+		return NULL;
+	}
 	r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
 	r->route_index = -1;
 	r->priv->t0 = fl_mono_us();
@@ -482,22 +212,22 @@ static enum MHD_Result check_headers(struct fl_req *r)
 
 	if (cl && (fl_str_to_i64(fl_str_c(cl), &n) || n < 0 || (uint64_t)n > limit)) {
 		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes", limit);
-		return respond_error(r, FL_ETOOBIG);
+		return fl_req_respond_error(r, FL_ETOOBIG);
 	}
 	if (method_has_body(r->method) && (n > 0 || te) && !(flags & FL_ROUTE_RAW_BODY) &&
 	    !((flags & FL_ROUTE_FORM_BODY) ? form_body(r) : json_body(r))) {
 		if (flags & FL_ROUTE_FORM_BODY)
 			fl_req_fail(r, FL_EMEDIA, NULL, NULL, "Send the form as multipart/form-data "
 				    "or application/x-www-form-urlencoded");
-		return respond_error(r, FL_EMEDIA);
+		return fl_req_respond_error(r, FL_EMEDIA);
 	}
 	if (flags & FL_ROUTE_FORM_BODY)
 		return MHD_YES; /* anonymous, credentials unread (http.h) */
 	rc = fl_auth_request(r);
 	if (rc)
-		return respond_error(r, rc);
+		return fl_req_respond_error(r, rc);
 	if (r->actor.role < r->route->role)
-		return respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
+		return fl_req_respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
 	return MHD_YES;
 }
 
@@ -511,11 +241,36 @@ static enum MHD_Result run(struct fl_req *r)
 	    !(rt->flags & (FL_ROUTE_RAW_BODY | FL_ROUTE_FORM_BODY))) {
 		rc = fl_input_parse(r->priv->body.p, r->priv->body.n, &r->body, &r->err);
 		if (rc)
-			return respond_error(r, rc);
+			return fl_req_respond_error(r, rc);
 	}
 	if (rt->ctx_size && !(r->ctx = fl_arena_alloc(&r->arena, rt->ctx_size)))
-		return respond_error(r, FL_ENOMEM);
-	return finish(r, rt->handler(r));
+		return fl_req_respond_error(r, FL_ENOMEM);
+	return fl_req_finish(r, rt->handler(r));
+}
+
+/* The connection state (*con_cls) of a request that found no memory for
+ * its own: answered 503 at once (answer_no_memory), its body dropped. */
+static char no_memory;
+
+/* Answers 503 with a fixed JSON body, for a request that could not get
+ * memory for its struct fl_req: libmicrohttpd's allocations are its own,
+ * so this answer can still be made. */
+static enum MHD_Result answer_no_memory(struct MHD_Connection *conn)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		strlen(fl_req_no_memory), (void *)fl_req_no_memory, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Retry-After", "2");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Connection", "close");
+	ret = MHD_queue_response(conn, 503, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -527,13 +282,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct fl_req *r = *con_cls;
 	(void)version;
 
+	if ((void *)r == &no_memory) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (!r) {
 		char allow[64];
 		int body, rc;
 
 		r = req_new(srv, conn, url, method);
-		if (!r)
-			return MHD_NO;
+		if (!r) {
+			*con_cls = &no_memory;
+			return answer_no_memory(conn);
+		}
 		*con_cls = r;
 		srv->inflight++;
 		rc = framing(r, &body);
@@ -543,7 +304,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		if (rc) {
 			fl_req_header(r, "Connection", "close");
-			return respond_error(r, rc);
+			return fl_req_respond_error(r, rc);
 		}
 		r->route_index = fl_route_find(method, url, r->id, allow, sizeof allow);
 		/* an app's page may share its path with a form's POST (/portal/requests) */
@@ -553,10 +314,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return fl_web_respond(r);
 		}
 		if (r->route_index == -1)
-			return respond_error(r, FL_ENOTFOUND);
+			return fl_req_respond_error(r, FL_ENOTFOUND);
 		if (r->route_index == -2) {
 			fl_req_header(r, "Allow", allow);
-			return respond_error(r, FL_EMETHOD);
+			return fl_req_respond_error(r, FL_EMETHOD);
 		}
 		r->route = &fl_routes[r->route_index];
 		r->priv->body.max = r->route->body_limit ? r->route->body_limit
@@ -592,12 +353,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (fl_guard_working(conn))
 		return MHD_NO; /* cut as its last bytes came: it was answered 408 */
 	if (r->priv->failed)
-		return respond_error(r, r->priv->failed);
+		return fl_req_respond_error(r, r->priv->failed);
 	if (r->priv->state == WAITING) {
 		r->priv->state = RECEIVING;
 		if (r->priv->tx_rc)
-			return finish(r, r->priv->tx_rc);
-		return finish(r, r->priv->render(r));
+			return fl_req_finish(r, r->priv->tx_rc);
+		return fl_req_finish(r, r->priv->render(r));
 	}
 	return run(r);
 }
@@ -629,7 +390,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct fl_req *r = *con_cls;
 	uint64_t us;
 
-	if (!r)
+	if ((void *)r == &no_memory)
+		*con_cls = NULL;
+	if (!r || (void *)r == &no_memory)
 		return;
 	us = fl_mono_us() - r->priv->t0;
 	if (fl_guard_answered(conn) && r->priv->state != DONE && r->priv->state != ANSWERED)
@@ -777,3 +540,4 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	fl_authcache_free(srv->authcache);
 	free(srv);
 }
+
