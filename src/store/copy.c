@@ -31,12 +31,13 @@ struct table {
 /* In an order that satisfies every foreign key. */
 static const struct table tables[] = {
 	{"settings", "key, value", "tt", "key", 1, 0, 0},
-	{"organizations", "id, name, details, notes, domain_names, tags, created_at, updated_at",
-	 "itttttii", "id", 1, 1, 0},
+	{"organizations", "id, name, details, notes, domain_names, tags, created_at, updated_at,"
+			  " external_id",
+	 "itttttiit", "id", 1, 1, 0},
 	{"users", "id, role, name, email, phone, organization_id, locale, time_zone, notes,"
 		  " details, tags, password_hash, must_change_password, active, suspended,"
-		  " created_at, updated_at, last_login_at",
-	 "iitttittttttiiiiii", "id", 1, 1, 0},
+		  " created_at, updated_at, last_login_at, external_id",
+	 "iitttittttttiiiiiit", "id", 1, 1, 0},
 	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at",
 	 "iiitiii", "id", 1, 1, 0},
 	{"agent_groups", "id, name, description, deleted, created_at, updated_at",
@@ -158,6 +159,34 @@ static int read_values(fl_tx *tx, fl_stmt *st, const char *types, fl_arena *a,
 	return err;
 }
 
+/* Refuses to copy a table whose rows have columns this copy does not
+ * know (a migration added one and tables[] was not told): the copy would
+ * leave it behind without a word. Only a table with a row can tell. */
+static int check_columns(fl_tx *tx, const struct batch *b)
+{
+	char sql[160];
+	fl_stmt *st;
+	int rc, have = 0;
+
+	/* the search index is each database's own shape (SQLite hides its
+	 * rowid from "*", PostgreSQL adds a tsvector): only its text is ours */
+	if (!strcmp(b->t->name, "search_fts"))
+		return 0;
+	snprintf(sql, sizeof sql, "SELECT * FROM %s LIMIT 1", b->t->name);
+	if ((rc = fl_q_dyn(tx, sql, NULL, 0, &st)))
+		return rc;
+	if ((rc = fl_q_step(tx, st)) == 1)
+		have = tx->drv->col_count(st);
+	fl_q_done(tx, st);
+	if (rc < 0)
+		return rc;
+	if (have && have != (int)b->ncols)
+		return fl_err_set(b->err, FL_EINTERNAL, NULL, NULL,
+				  "table %s has %d columns; this copy knows %zu (src/store/copy.c)",
+				  b->t->name, have, b->ncols);
+	return 0;
+}
+
 static int tx_read(fl_tx *tx, void *arg)
 {
 	struct batch *b = arg;
@@ -172,6 +201,8 @@ static int tx_read(fl_tx *tx, void *arg)
 	b->v = fl_arena_alloc(&b->arena, b->limit * b->ncols * sizeof *b->v);
 	if (!b->v)
 		return FL_ENOMEM;
+	if (!b->has_last && (rc = check_columns(tx, b)))
+		return rc;
 	if (b->has_last)
 		snprintf(where, sizeof where, " WHERE (%s) > (%s)", t->key,
 			 t->nkey == 2 ? "?, ?" : "?");
@@ -181,12 +212,6 @@ static int tx_read(fl_tx *tx, void *arg)
 	if (rc)
 		return rc;
 	while ((rc = fl_q_step(tx, st)) == 1) {
-		if (b->nrows == 0 && tx->drv->col_count(st) != (int)b->ncols) {
-			rc = fl_err_set(b->err, FL_EINTERNAL, NULL, NULL,
-					"table %s has %d columns; this copy knows %zu", t->name,
-					tx->drv->col_count(st), b->ncols);
-			break;
-		}
 		rc = read_values(tx, st, t->types, &b->arena, &b->v[b->nrows * b->ncols]);
 		if (rc)
 			break;

@@ -56,8 +56,13 @@ before(async () => {
 		return;
 	src = await startServer({ sqlite: true, agents: ['agent'], endUsers: ['alice', 'bob'] });
 	const { agent, alice, bob } = src.users;
-	const org = await src.api('POST', '/api/v2/organizations', { organization: { name: 'Acme UAB' } });
+	// external ids (migration 009) and the ticket fields of migration 010
+	// are columns a copy must know, not only the ones it started with
+	const org = await src.api('POST', '/api/v2/organizations',
+		{ organization: { name: 'Acme UAB', external_id: 'crm-org-7' } });
 	assert.equal(org.status, 201, org.text);
+	const ext = await src.api('PUT', `/api/v2/users/${alice.id}`, { user: { external_id: 'crm-user-42' } });
+	assert.equal(ext.status, 200, ext.text);
 	const grp = await src.api('POST', '/api/v2/groups', { group: { name: 'Billing' } });
 	assert.equal(grp.status, 201, grp.text);
 	const view = await src.api('POST', '/api/v2/views', { view: { title: 'VIP queue',
