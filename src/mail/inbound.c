@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth/auth.h"
 #include "core/html.h"
 #include "core/time.h"
 #include "mail/authres.h"

@@ -13,7 +13,8 @@
  * that may be NULL) and when it is written (ALL: by insert and update,
  * NEW: by insert only, NONE: never — the database gives it). The SELECT
  * list, the row reader, the INSERT and the UPDATE all come from this list:
- * a new ticket column is one line here plus its migrations. */
+ * a new ticket column is one line here plus its migrations (and its name
+ * in copy.c's tables[], which frontline migrate refuses to run without). */
 #define TICKET_COLUMNS(X)              \
 	X(id, I64, NONE)               \
 	X(subject, TEXT, ALL)          \

@@ -1,6 +1,7 @@
 /* The rules of tickets: defaults, who may change what, status transitions
- * and the audit trail. Storage goes through store.h; nothing here knows of
- * HTTP or SQL. */
+ * and the audit trail. Storage goes through the store's ticket, user and
+ * attachment queries (store/tickets.h, users.h, attachments.h); nothing
+ * here knows of HTTP or SQL. */
 #include "tickets/ticket.h"
 
 #include <inttypes.h>

@@ -174,13 +174,13 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		     const struct fl_ticket_patch *p, fl_arena *arena,
 		     struct fl_ticket *out, struct fl_err *e);
 
-/* Soft-deletes (the audit trail stays); agents and admins only. */
 /* Tells the agents watching live that actor (an agent) is viewing ticket
  * id ("agent.viewing"), or typing a reply on it ("agent.typing"), so that
  * two agents do not answer one customer twice. FL_ENOTFOUND for a ticket
  * actor may not see. */
 int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int typing,
 		      struct fl_err *e);
+/* Soft-deletes (the audit trail stays); agents and admins only. */
 int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		     struct fl_err *e);
 
