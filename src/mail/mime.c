@@ -11,7 +11,7 @@
  * package folds every long non-ASCII subject that way. The subject is
  * decoded from the raw header (fl_mail_words_decode, each word on its
  * own), and GMime parses address headers only after each run of words has
- * been made one word (fl_mail_words_rejoin). tests/unit/test_mail_words.c
+ * been made one word (fl_mail_words_rejoin). tests/unit/mail/test_mail_words.c
  * holds the shapes real mailers write. */
 #include <gmime/gmime.h>
 #include <pthread.h>

@@ -300,7 +300,7 @@ static void sq_close(fl_conn *c)
  * not used again: FTS5 keeps what it read of its index between
  * statements, and after an allocation failed halfway through an update of
  * search_fts the next write on the same connection failed (the
- * allocation failure sweep, tests/unit/test_alloc.c); a new connection
+ * allocation failure sweep, tests/unit/core/test_alloc.c); a new connection
  * reads the index afresh. */
 static int sq_broken(fl_conn *c)
 {

@@ -1,7 +1,7 @@
 /* libFuzzer target: a message as it comes from a mail server.
  *
  * Whatever the bytes — broken MIME, 8-bit headers, deep nesting, thousands
- * of parts, runs of encoded words (tests/unit/test_mail_words.c) —
+ * of parts, runs of encoded words (tests/unit/mail/test_mail_words.c) —
  * fl_mail_parse either refuses with an error or gives valid UTF-8 text,
  * subject and display names, at most FL_MAIL_MAX_FILES files each within
  * the input's size, and quote stripping and the subject token then run on
