@@ -97,6 +97,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 		org.notes = (char *)str(o, "notes");
 		org.domain_names = dump(a, json_object_get(o, "domain_names"));
 		org.tags = dump(a, json_object_get(o, "tags"));
+		org.external_id = (char *)str(o, "external_id");
 		org.created_at = org.updated_at = d->base;
 		if ((rc = fl_store_org_insert(tx, &org)) || (rc = remember(d, str(o, "key"), org.id, 0, NULL)))
 			return rc;
@@ -125,6 +126,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 			u.email = email;
 			u.locale = (char *)str(o, "locale");
 			u.tags = dump(a, json_object_get(o, "tags"));
+			u.external_id = (char *)str(o, "external_id");
 			u.organization_id = lookup(d, json_object_get(o, "organization"), NULL);
 			json_array_foreach(json_object_get(o, "phones"), k, v)
 				if (!u.phone)
@@ -192,7 +194,27 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	json_array_foreach(json_object_get(t, "collaborators"), i, v)
 		if (p.nccs < FL_TICKET_MAX_CCS)
 			p.ccs[p.nccs++] = lookup(d, v, NULL);
-	p.comment_public = 1;
+	json_array_foreach(json_object_get(t, "followers"), i, v)
+		if (p.nfollowers < FL_TICKET_MAX_FOLLOWERS)
+			p.followers[p.nfollowers++] = lookup(d, v, NULL);
+	p.has_followers = p.nfollowers > 0;
+	/* an incident of a problem loaded before it */
+	p.problem_id = lookup(d, json_object_get(t, "problem"), NULL);
+	p.has_problem = p.problem_id != 0;
+	if ((p.external_id = str(t, "external_id")))
+		p.has_external_id = 1;
+	/* a task's due date, counted from now so that it stays ahead */
+	if ((v = json_object_get(t, "due_in_hours")))
+		p.has_due_at = 1, p.due_at = d->base + json_integer_value(v) * 3600;
+	/* mail came to the desk's address */
+	if ((p.recipient = str(t, "recipient")) ||
+	    (enum_of(t, "channel", fl_channel_parse) == FL_CHANNEL_EMAIL &&
+	     (p.recipient = str(json_object_get(json_object_get(d->root, "mail"), "settings"),
+				"mail.from"))))
+		p.has_recipient = 1;
+	/* the first comment is public unless it says (a problem's notes) */
+	v = json_object_get(json_array_get(comments, 0), "public");
+	p.comment_public = !json_is_false(v);
 	*in = (struct fl_intake){.channel = enum_of(t, "channel", fl_channel_parse), .via = &agent,
 				 .from = {FL_SENDER_EMAIL, email_of(d, json_object_get(t, "requester")), NULL},
 				 .field = "requester", .subject = str(t, "subject"),
@@ -201,6 +223,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	rc = fl_ticket_intake(tx, in, a, &made, &d->err);
 	if (!rc)
 		out = made.ticket;
+	if (!rc && str(t, "key"))
+		rc = remember(d, str(t, "key"), out.id, 0, NULL);
 
 	json_array_foreach(comments, i, c) {
 		struct fl_ticket_patch reply = {0};

@@ -95,8 +95,21 @@ describe('demo', () => {
 			assert.match(r.stdout, /already loaded/);
 
 			srv = await startServer({ data: d, admin: { basic: ['admin@frontline.local', pw[1]] } });
+			const demo = JSON.parse(await fs.readFile(new URL('../../src/demo/demo.json', import.meta.url)));
 			const count = await srv.api('GET', '/api/v2/tickets/count');
-			assert.equal(count.json.count.value, 40, count.text);
+			assert.equal(count.json.count.value, demo.tickets.length, count.text);
+			// a problem with its incidents, tasks with due dates, external ids
+			const problems = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent('ticket_type:problem')}`);
+			const gateway = problems.json.results.find((p) => p.tags.includes('payment-gateway'));
+			assert.ok(gateway, problems.text);
+			const all = await srv.api('GET', '/api/v2/tickets?per_page=100');
+			assert.equal(all.json.tickets.filter((x) => x.problem_id === gateway.id).length,
+				demo.tickets.filter((x) => x.problem === 't-gateway').length, all.text);
+			assert.ok(all.json.tickets.some((x) => x.type === 'task' && x.due_at), all.text);
+			const po = await srv.api('GET', '/api/v2/tickets?external_id=PO-NH-0457');
+			assert.equal(po.json.tickets.length, 1, po.text);
+			const crm = await srv.api('GET', '/api/v2/users?external_id=CRM-10077');
+			assert.deepEqual(crm.json.users.map((u) => u.external_id), ['CRM-10077'], crm.text);
 			// Lithuanian typed without diacritics, Ukrainian and Russian in any case
 			for (const q of ['saskaita', 'ПОВЕРНЕННЯ', 'заказ']) {
 				const s = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);
@@ -108,7 +121,6 @@ describe('demo', () => {
 			for (const v of views.json.view_counts)
 				assert.ok(v.value > 0, `view ${v.view_id} is empty`);
 			// a demo agent signs in with the documented password
-			const demo = JSON.parse(await fs.readFile(new URL('../../src/demo/demo.json', import.meta.url)));
 			const agent = demo.agents[0].email;
 			const login = await srv.api('POST', '/api/v2/auth/session',
 				{ email: agent, password: 'frontline-demo' }, { auth: null });
