@@ -45,7 +45,9 @@ $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dtests=false -Dfuzz=true \
 		-Db_sanitize=address,undefined -Db_lundef=false
 
-check: deps-check $(SAN_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
+# the release build too: what make run builds must build, and -O3 sees
+# warnings (format truncation, uninitialized values) a debug build does not
+check: build deps-check $(SAN_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
 	scripts/check.sh
 
 unit: deps-check $(SAN_BUILD)/build.ninja
