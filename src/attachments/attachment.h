@@ -16,7 +16,7 @@
 #include "users/user.h"
 
 #define FL_ATTACHMENT_NAME_MAX 255 /* bytes of a file name */
-#define FL_COMMENT_MAX_UPLOADS 50 /* as many as a mail may bring (FL_MAIL_MAX_FILES) */
+#define FL_COMMENT_MAX_UPLOADS 50  /* as many as a mail may bring (FL_MAIL_MAX_FILES) */
 
 struct fl_attachment {
 	int64_t id;
@@ -26,8 +26,8 @@ struct fl_attachment {
 	char *file_name;
 	char *content_type; /* as the uploader declared it, cleaned */
 	int64_t size;
-	char *digest;       /* SHA-256 of the bytes, 64 hex digits */
-	int in_db;          /* the bytes are in the database, else in the folder */
+	char *digest; /* SHA-256 of the bytes, 64 hex digits */
+	int in_db;    /* the bytes are in the database, else in the folder */
 	int64_t created_at;
 	int comment_public; /* of the claiming comment (loaded with it) */
 };

@@ -39,10 +39,10 @@ json_t *fl_attachment_json(struct fl_req *r, const struct fl_attachment *a)
 		 (long long)a->id);
 	snprintf(content, sizeof content, "%s/api/v2/attachments/%lld/content", fl_req_base(r),
 		 (long long)a->id);
-	return json_pack("{s:I, s:o, s:s, s:o, s:I, s:b, s:b, s:s}",
-			 "id", (json_int_t)a->id, "file_name", fl_json_str(a->file_name),
-			 "content_url", content, "content_type", fl_json_str(a->content_type),
-			 "size", (json_int_t)a->size, "inline", 0, "deleted", 0, "url", url);
+	return json_pack("{s:I, s:o, s:s, s:o, s:I, s:b, s:b, s:s}", "id", (json_int_t)a->id,
+			 "file_name", fl_json_str(a->file_name), "content_url", content,
+			 "content_type", fl_json_str(a->content_type), "size", (json_int_t)a->size,
+			 "inline", 0, "deleted", 0, "url", url);
 }
 
 static int tx_upload(fl_tx *tx, struct fl_req *r)
@@ -55,8 +55,9 @@ static int render_upload(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	json_t *a = fl_attachment_json(r, &c->a);
-	return fl_req_reply(r, 201, json_pack("{s:{s:s, s:O, s:[o]}}", "upload", "token", c->token,
-					      "attachment", a, "attachments", a));
+	return fl_req_reply(r, 201,
+			    json_pack("{s:{s:s, s:O, s:[o]}}", "upload", "token", c->token,
+				      "attachment", a, "attachments", a));
 }
 
 static int h_upload(struct fl_req *r)
@@ -78,9 +79,12 @@ static int h_upload(struct fl_req *r)
 	crypto_hash_sha256(hash, (const unsigned char *)c->data, c->n);
 	sodium_bin2hex(c->digest, sizeof c->digest, hash, sizeof hash);
 	fl_random_hex(c->token, 32);
-	c->a = (struct fl_attachment){.token = c->token, .uploader_id = r->actor.id,
-				      .file_name = c->name, .content_type = c->type,
-				      .size = (int64_t)c->n, .digest = c->digest,
+	c->a = (struct fl_attachment){.token = c->token,
+				      .uploader_id = r->actor.id,
+				      .file_name = c->name,
+				      .content_type = c->type,
+				      .size = (int64_t)c->n,
+				      .digest = c->digest,
 				      .in_db = fl_store_files_in_db(r->store),
 				      .created_at = fl_now()};
 	if (!c->a.in_db && (rc = fl_store_file_put(r->store, c->digest, c->data, c->n, &r->err)))
@@ -162,9 +166,10 @@ static int render_content(struct fl_req *r)
 	/* RFC 6266 with RFC 8187: the name percent-encoded as UTF-8 */
 	k = (size_t)snprintf(disp, sizeof disp, "%s; filename*=UTF-8''",
 			     type ? "inline" : "attachment");
-	for (const unsigned char *p = (const unsigned char *)c->a.file_name; *p && k + 4 < sizeof disp; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("!#$&+-.^_`|~", *p))
+	for (const unsigned char *p = (const unsigned char *)c->a.file_name;
+	     *p && k + 4 < sizeof disp; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p))
 			disp[k++] = (char)*p;
 		else
 			k += (size_t)snprintf(disp + k, sizeof disp - k, "%%%02X", *p);

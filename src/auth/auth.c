@@ -16,8 +16,7 @@
 static void verifier_hash(const char *verifier, char out[65])
 {
 	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)verifier,
-			   strlen(verifier), NULL, 0);
+	crypto_generichash(h, sizeof h, (const unsigned char *)verifier, strlen(verifier), NULL, 0);
 	fl_hex(out, h, sizeof h);
 }
 
@@ -35,8 +34,7 @@ static int split(const char *secret, char sel[SELECTOR_LEN + 1], const char **ve
 	return 0;
 }
 
-static int user_actor(struct fl_tx *tx, int64_t user_id, fl_arena *a,
-		      struct fl_actor *out)
+static int user_actor(struct fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_actor *out)
 {
 	struct fl_user u;
 	int rc = fl_store_user_get(tx, user_id, a, &u);
@@ -74,8 +72,7 @@ static int check_secret(const struct fl_secret_row *row, const char *verifier)
 	return sodium_memcmp(hash, row->verifier, 64) == 0 ? 0 : FL_EAUTH;
 }
 
-int fl_auth_token_check(struct fl_tx *tx, const char *token, fl_arena *a,
-			struct fl_actor *out)
+int fl_auth_token_check(struct fl_tx *tx, const char *token, fl_arena *a, struct fl_actor *out)
 {
 	char sel[SELECTOR_LEN + 1];
 	const char *verifier;
@@ -111,8 +108,8 @@ int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 	return rc;
 }
 
-int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a,
-			  struct fl_actor *out, const char **csrf)
+int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a, struct fl_actor *out,
+			  const char **csrf)
 {
 	char sel[SELECTOR_LEN + 1];
 	const char *verifier;
@@ -181,8 +178,8 @@ static void make_dummy(void)
 	}
 }
 
-int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *password,
-			   fl_arena *a, struct fl_actor *out)
+int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *password, fl_arena *a,
+			   struct fl_actor *out)
 {
 	struct fl_user u;
 	char addr[256];

@@ -39,15 +39,14 @@ int fl_password_change_check(struct fl_tx *tx, const struct fl_actor *actor, int
 int fl_auth_token_create(struct fl_tx *tx, int64_t user_id, const char *description,
 			 char out[FL_SECRET_LEN + 1]);
 /* Finds the active user a token belongs to; FL_EAUTH when none. */
-int fl_auth_token_check(struct fl_tx *tx, const char *token, fl_arena *a,
-			struct fl_actor *out);
+int fl_auth_token_check(struct fl_tx *tx, const char *token, fl_arena *a, struct fl_actor *out);
 
 /* Creates a session valid for ttl seconds. */
 int fl_auth_session_create(struct fl_tx *tx, int64_t user_id, int64_t ttl,
 			   char cookie[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1]);
 /* Checks a session cookie; on success also gives its CSRF token (in a). */
-int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a,
-			  struct fl_actor *out, const char **csrf);
+int fl_auth_session_check(struct fl_tx *tx, const char *cookie, fl_arena *a, struct fl_actor *out,
+			  const char **csrf);
 int fl_auth_session_delete(struct fl_tx *tx, const char *cookie);
 /* The periodic job (jobs.h) that deletes expired sessions, so they never
  * pile up. */
@@ -61,7 +60,7 @@ int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
 
 /* Checks an e-mail and password; FL_EAUTH when they do not match an active
  * user. Takes about as long for unknown addresses as for known ones. */
-int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *password,
-			   fl_arena *a, struct fl_actor *out);
+int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *password, fl_arena *a,
+			   struct fl_actor *out);
 
 #endif

@@ -10,9 +10,9 @@
 #include "auth/auth.h"
 #include "http/http.h"
 
-int fl_session_open(fl_tx *tx, struct fl_user *u, int remember,
-		    char secret[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1]);
-int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember,
-		      const char *secret, const char *csrf);
+int fl_session_open(fl_tx *tx, struct fl_user *u, int remember, char secret[FL_SECRET_LEN + 1],
+		    char csrf[FL_CSRF_LEN + 1]);
+int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember, const char *secret,
+		      const char *csrf);
 
 #endif

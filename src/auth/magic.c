@@ -59,7 +59,8 @@ int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const 
 		return FL_EINTERNAL;
 	memcpy(selector, hex, SELECTOR_LEN);
 	selector[SELECTOR_LEN] = 0;
-	if ((size_t)snprintf(link, sizeof link, "%s/portal/signin#token=%s", base, token) >= sizeof link)
+	if ((size_t)snprintf(link, sizeof link, "%s/portal/signin#token=%s", base, token) >=
+	    sizeof link)
 		return FL_EINTERNAL;
 	if ((rc = fl_store_magic_purge(tx, now)) ||
 	    (rc = fl_store_magic_insert(tx, u.id, selector, hex, now, now + FL_MAGIC_TTL)) ||
@@ -104,7 +105,8 @@ int fl_magic_link_redeem(fl_tx *tx, const char *token, fl_arena *a, struct fl_us
 	if (rc)
 		return rc;
 	rc = fl_store_user_get(tx, row.user_id, a, &who);
-	if (rc == FL_ENOTFOUND || (!rc && (!who.active || who.suspended || who.role != FL_ROLE_END_USER)))
+	if (rc == FL_ENOTFOUND ||
+	    (!rc && (!who.active || who.suspended || who.role != FL_ROLE_END_USER)))
 		return refuse(e, "Invalid", invalid);
 	if (!rc)
 		*u = who;

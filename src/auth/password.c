@@ -55,7 +55,8 @@ int fl_password_change_check(struct fl_tx *tx, const struct fl_actor *actor, int
 	int rc;
 
 	if (user_id != actor->id)
-		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL, "You can only change your own password");
+		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
+				  "You can only change your own password");
 	if ((rc = fl_store_user_get(tx, user_id, a, &u)) || !u.password_hash)
 		return rc;
 	rc = fl_password_verify(u.password_hash, previous ? previous : "");

@@ -65,16 +65,17 @@ static int tx_login_check(fl_tx *tx, struct fl_req *r)
 	int rc = fl_auth_password_check(tx, in->email, in->password, &r->arena, &a);
 	if (rc)
 		return rc == FL_EAUTH ? fl_req_fail(r, FL_EAUTH, "password", "InvalidCredentials",
-						    "The e-mail or password is wrong") : rc;
+						    "The e-mail or password is wrong")
+				      : rc;
 	r->actor = a;
 	return fl_store_user_get(tx, a.id, &r->arena, &c->user);
 }
 
-int fl_session_open(fl_tx *tx, struct fl_user *u, int remember,
-		    char secret[FL_SECRET_LEN + 1], char csrf[FL_CSRF_LEN + 1])
+int fl_session_open(fl_tx *tx, struct fl_user *u, int remember, char secret[FL_SECRET_LEN + 1],
+		    char csrf[FL_CSRF_LEN + 1])
 {
-	int rc = fl_auth_session_create(tx, u->id, remember ? REMEMBER_TTL : SESSION_TTL,
-					secret, csrf);
+	int rc = fl_auth_session_create(tx, u->id, remember ? REMEMBER_TTL : SESSION_TTL, secret,
+					csrf);
 	if (!rc) {
 		u->last_login_at = fl_now();
 		rc = fl_store_user_touch_login(tx, u->id, u->last_login_at);
@@ -89,8 +90,8 @@ static json_t *session_json(struct fl_req *r, const struct fl_user *user, const 
 	return json_pack("{s:o, s:s}", "user", u, "csrf_token", csrf);
 }
 
-int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember,
-		      const char *secret, const char *csrf)
+int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember, const char *secret,
+		      const char *csrf)
 {
 	char cookie[256], age[32] = "";
 
@@ -155,7 +156,8 @@ static int tx_session_show(fl_tx *tx, struct fl_req *r)
 	struct fl_actor a;
 	int rc;
 	if (!cookie)
-		return fl_req_fail(r, FL_ENOTFOUND, NULL, NULL, "Signed in with credentials, not a session");
+		return fl_req_fail(r, FL_ENOTFOUND, NULL, NULL,
+				   "Signed in with credentials, not a session");
 	rc = fl_auth_session_check(tx, cookie, &r->arena, &a, &c->csrf_out);
 	return rc ? rc : fl_store_user_get(tx, a.id, &r->arena, &c->user);
 }
@@ -191,8 +193,8 @@ static int h_logout(struct fl_req *r)
 /* password change for oneself */
 
 static const struct fl_field password_fields[] = {
-	{"previous_password", FL_FT_STRING, 1024, 0, 0, NULL, offsetof(struct password_in, previous),
-	 offsetof(struct password_in, has_previous), 0, 0},
+	{"previous_password", FL_FT_STRING, 1024, 0, 0, NULL,
+	 offsetof(struct password_in, previous), offsetof(struct password_in, has_previous), 0, 0},
 	{"password", FL_FT_STRING, 1024, 0, 0, NULL, offsetof(struct password_in, password),
 	 offsetof(struct password_in, has_password), 0, 0},
 	FL_FIELDS_END,

@@ -23,9 +23,10 @@ static int tx_token_create(fl_tx *tx, struct fl_req *r)
 static int render_token(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 201, json_pack("{s:{s:s, s:s, s:I}}", "api_token", "token", c->secret,
-					      "description", c->description ? c->description : "",
-					      "user_id", (json_int_t)r->actor.id));
+	return fl_req_reply(r, 201,
+			    json_pack("{s:{s:s, s:s, s:I}}", "api_token", "token", c->secret,
+				      "description", c->description ? c->description : "",
+				      "user_id", (json_int_t)r->actor.id));
 }
 
 static int h_token_create(struct fl_req *r)
@@ -58,13 +59,13 @@ static int render_token_list(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	json_t *list = json_array();
 	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:o}",
-						      "id", (json_int_t)c->tokens[i].id,
-						      "user_id", (json_int_t)c->tokens[i].user_id,
-						      "description", c->tokens[i].description ? c->tokens[i].description : "",
-						      "created_at", fl_json_time(c->tokens[i].created_at)));
-	return fl_req_reply(r, 200, json_pack("{s:o, s:I}", "api_tokens", list,
-					      "count", (json_int_t)c->n));
+		json_array_append_new(
+			list, json_pack("{s:I, s:I, s:s, s:o}", "id", (json_int_t)c->tokens[i].id,
+					"user_id", (json_int_t)c->tokens[i].user_id, "description",
+					c->tokens[i].description ? c->tokens[i].description : "",
+					"created_at", fl_json_time(c->tokens[i].created_at)));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:I}", "api_tokens", list, "count", (json_int_t)c->n));
 }
 
 static int h_token_list(struct fl_req *r)

@@ -62,16 +62,11 @@ static int tx_remove(fl_tx *tx, void *arg)
 int fl_cmd_mailbox(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},
-		{"db", required_argument, 0, 'D'},
-		{"url", required_argument, 0, 'u'},
-		{"user", required_argument, 0, 'n'},
-		{"owner", required_argument, 0, 'o'},
-		{"folder", required_argument, 0, 'f'},
-		{"move-to", required_argument, 0, 'm'},
-		{"starttls", no_argument, 0, 's'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"data", required_argument, 0, 'd'},    {"db", required_argument, 0, 'D'},
+		{"url", required_argument, 0, 'u'},     {"user", required_argument, 0, 'n'},
+		{"owner", required_argument, 0, 'o'},   {"folder", required_argument, 0, 'f'},
+		{"move-to", required_argument, 0, 'm'}, {"starttls", no_argument, 0, 's'},
+		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
 	};
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
@@ -105,12 +100,14 @@ int fl_cmd_mailbox(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!strcmp(verb, "add") && (!x.mb.url || !x.mb.username || !x.owner || optind < argc ||
-				     (strncmp(x.mb.url, "imap://", 7) && strncmp(x.mb.url, "imaps://", 8)))) {
+	if (!strcmp(verb, "add") &&
+	    (!x.mb.url || !x.mb.username || !x.owner || optind < argc ||
+	     (strncmp(x.mb.url, "imap://", 7) && strncmp(x.mb.url, "imaps://", 8)))) {
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(verb, "remove") && (optind != argc - 1 || (x.id = strtoll(argv[optind], NULL, 10)) <= 0)) {
+	if (!strcmp(verb, "remove") &&
+	    (optind != argc - 1 || (x.id = strtoll(argv[optind], NULL, 10)) <= 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -144,8 +141,9 @@ int fl_cmd_mailbox(int argc, char **argv)
 	if (rc) {
 		struct fl_err e = {0};
 		fl_err_set(&e, rc, NULL, NULL, "%s",
-			   rc == FL_EFORBIDDEN ? "the owner must be an admin"
-			   : rc == FL_ENOTFOUND ? "no such owner or mailbox" : fl_err_describe(rc));
+			   rc == FL_EFORBIDDEN  ? "the owner must be an admin"
+			   : rc == FL_ENOTFOUND ? "no such owner or mailbox"
+						: fl_err_describe(rc));
 		return fl_cli_fail("mailbox", &e);
 	}
 	return 0;

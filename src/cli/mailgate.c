@@ -120,8 +120,8 @@ int fl_cmd_mailgate(int argc, char **argv)
 	{
 		char *q = queue ? curl_easy_escape(curl, queue, 0) : NULL;
 		snprintf(endpoint, sizeof endpoint, "%.*s/api/v2/mail/inbound%s%s",
-			 (int)(strlen(url) - (url[strlen(url) - 1] == '/')), url, q ? "?queue=" : "",
-			 q ? q : "");
+			 (int)(strlen(url) - (url[strlen(url) - 1] == '/')), url,
+			 q ? "?queue=" : "", q ? q : "");
 		curl_free(q);
 	}
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);

@@ -24,8 +24,9 @@ int fl_cmd_mail_parse(int argc, char **argv)
 			return 64;
 	}
 	if (memory < 1 || memory > (1 << 20) || seconds < 1 || seconds > 3600 || optind < argc) {
-		fprintf(stderr, "frontline mail-parse: internal; the server runs it with --memory MiB "
-				"--seconds N\n");
+		fprintf(stderr,
+			"frontline mail-parse: internal; the server runs it with --memory MiB "
+			"--seconds N\n");
 		return 64;
 	}
 	return fl_mail_parse_child((size_t)memory, (unsigned)seconds);

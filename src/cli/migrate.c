@@ -89,7 +89,8 @@ int fl_cmd_migrate(int argc, char **argv)
 		fprintf(stderr, "frontline: no store in %s (%s is missing)\n", from, path);
 		return 1;
 	}
-	if (open_store(path, 1, &src, "SQLite store") || open_store(to, 1, &dst, "PostgreSQL database")) {
+	if (open_store(path, 1, &src, "SQLite store") ||
+	    open_store(to, 1, &dst, "PostgreSQL database")) {
 		fl_store_free(src);
 		return 1;
 	}
@@ -103,19 +104,22 @@ int fl_cmd_migrate(int argc, char **argv)
 			for (size_t i = 0; i < n; i++) {
 				rows += checks[i].rows_a;
 				if (!checks[i].same)
-					fprintf(stderr, "  %-22s %lld rows in SQLite, %lld in PostgreSQL: DIFFERENT\n",
+					fprintf(stderr,
+						"  %-22s %lld rows in SQLite, %lld in PostgreSQL: DIFFERENT\n",
 						checks[i].table, (long long)checks[i].rows_a,
 						(long long)checks[i].rows_b);
 			}
 		}
 		if (rc == FL_ECONFLICT)
-			fl_err_set(&e, rc, NULL, NULL, "the copy differs from the original (above)");
+			fl_err_set(&e, rc, NULL, NULL,
+				   "the copy differs from the original (above)");
 	}
 	fl_store_free(dst);
 	fl_store_free(src);
 	if (rc)
 		return fl_cli_fail("migrate", &e);
 	printf("copied and verified: %lld rows in %zu tables, every checksum matches.\n"
-	       "Serve it with: frontline serve --db URI (the same URI)\n", (long long)rows, n);
+	       "Serve it with: frontline serve --db URI (the same URI)\n",
+	       (long long)rows, n);
 	return 0;
 }

@@ -77,10 +77,12 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 		goto fail;
 	fl_jobs_set_lease(jobs, cfg->job_lease);
 	if (fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
-	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job, FL_UPLOAD_PURGE_PERIOD) ||
+	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job,
+			     FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
-	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) || fl_jobs_start(jobs))
+	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
+	    fl_jobs_start(jobs))
 		goto fail;
 	*out = jobs;
 	return 0;
@@ -105,8 +107,10 @@ static void raise_open_files(void)
 			fl_log("warn", "cannot raise the open files limit: %s", strerror(errno));
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192)
-		fl_log("warn", "open files are limited to %llu: fewer connections than the 4,096 the "
-		       "server can hold will fit (raise LimitNOFILE)", (unsigned long long)rl.rlim_cur);
+		fl_log("warn",
+		       "open files are limited to %llu: fewer connections than the 4,096 the "
+		       "server can hold will fit (raise LimitNOFILE)",
+		       (unsigned long long)rl.rlim_cur);
 }
 
 struct site {
@@ -137,8 +141,10 @@ static int site_url(fl_store *store, const struct fl_config *cfg, unsigned port)
 	fl_arena_init(&si.a, 0);
 	rc = fl_store_write(store, tx_site, &si);
 	if (!rc)
-		fl_log("info", "links in mail point to %s (public_url; an admin changes it in the "
-		       "workspace, an operator with public_url in the configuration)", si.url);
+		fl_log("info",
+		       "links in mail point to %s (public_url; an admin changes it in the "
+		       "workspace, an operator with public_url in the configuration)",
+		       si.url);
 	if (!rc && (strstr(si.url, "//0.0.0.0") || strstr(si.url, "//[::]")))
 		fl_log("warn", "%s is no address a customer can open: set public_url", si.url);
 	fl_arena_free(&si.a);
@@ -182,16 +188,11 @@ static void set_server(struct listener *l, struct fl_server *srv)
 int fl_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},
-		{"db", required_argument, 0, 'D'},
-		{"listen", required_argument, 0, 'l'},
-		{"config", required_argument, 0, 'c'},
-		{"threads", required_argument, 0, 't'},
-		{"body-limit", required_argument, 0, 'b'},
-		{"quiet", no_argument, 0, 'q'},
-		{"web-dir", required_argument, 0, 'w'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"data", required_argument, 0, 'd'},    {"db", required_argument, 0, 'D'},
+		{"listen", required_argument, 0, 'l'},  {"config", required_argument, 0, 'c'},
+		{"threads", required_argument, 0, 't'}, {"body-limit", required_argument, 0, 'b'},
+		{"quiet", no_argument, 0, 'q'},         {"web-dir", required_argument, 0, 'w'},
+		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
 	};
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
@@ -276,7 +277,7 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);
-	fl_jobs_free(jobs); /* after its current job */
+	fl_jobs_free(jobs);   /* after its current job */
 	fl_mail_parse_stop(); /* no message is being read now */
 	fl_store_free(store);
 	fl_hub_free(hub); /* the store no longer publishes */

@@ -121,7 +121,8 @@ int fl_cmd_user(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "add"))
 		return user_add(argc - 1, argv + 1);
-	user_usage(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? stdout : stderr);
+	user_usage(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? stdout
+										       : stderr);
 	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
 }
 

@@ -77,8 +77,7 @@ static int copy(char *dst, size_t cap, const char *v)
 	return 0;
 }
 
-int fl_config_set(struct fl_config *c, const char *key, const char *v,
-		  struct fl_err *e)
+int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl_err *e)
 {
 	int bad = 0;
 
@@ -171,8 +170,7 @@ static char *trim(char *s)
 	return s;
 }
 
-int fl_config_load_file(struct fl_config *c, const char *path, int optional,
-			struct fl_err *e)
+int fl_config_load_file(struct fl_config *c, const char *path, int optional, struct fl_err *e)
 {
 	char line[1024];
 	int lineno = 0, rc = 0;
@@ -193,8 +191,8 @@ int fl_config_load_file(struct fl_config *c, const char *path, int optional,
 			continue;
 		eq = strchr(key, '=');
 		if (!eq) {
-			rc = fl_err_set(e, FL_EINVAL, NULL, NULL,
-					"%s:%d: expected key = value", path, lineno);
+			rc = fl_err_set(e, FL_EINVAL, NULL, NULL, "%s:%d: expected key = value",
+					path, lineno);
 			break;
 		}
 		*eq = 0;
@@ -214,13 +212,30 @@ int fl_config_load_file(struct fl_config *c, const char *path, int optional,
 
 int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 {
-	static const char *keys[] = {"data", "listen", "body_limit", "threads",
-				     "sync", "log_requests", "admin_email",
-				     "login_attempts", "public_url", "cookie_secure",
-				     "db", "db_pool", "db_writers", "job_lease", "attachments",
-				     "attachment_limit", "imap_poll", "web_dir",
-				     "connections_per_address", "header_timeout", "body_timeout",
-				     "body_min_rate", "mail_parse_memory", "mail_parse_time",
+	static const char *keys[] = {"data",
+				     "listen",
+				     "body_limit",
+				     "threads",
+				     "sync",
+				     "log_requests",
+				     "admin_email",
+				     "login_attempts",
+				     "public_url",
+				     "cookie_secure",
+				     "db",
+				     "db_pool",
+				     "db_writers",
+				     "job_lease",
+				     "attachments",
+				     "attachment_limit",
+				     "imap_poll",
+				     "web_dir",
+				     "connections_per_address",
+				     "header_timeout",
+				     "body_timeout",
+				     "body_min_rate",
+				     "mail_parse_memory",
+				     "mail_parse_time",
 				     "mail_parse_jobs"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		char name[64];

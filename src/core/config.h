@@ -17,11 +17,11 @@
 #include "core/err.h"
 
 struct fl_config {
-	char data[512];        /* data folder */
-	char db[512];          /* postgres://…; empty: SQLite in the data folder */
-	unsigned db_pool;      /* read connections at most (0: one per thread) */
-	unsigned db_writers;   /* PostgreSQL writer connections (0: 4) */
-	char attachments[512]; /* a folder every node shares; empty: in the database */
+	char data[512];          /* data folder */
+	char db[512];            /* postgres://…; empty: SQLite in the data folder */
+	unsigned db_pool;        /* read connections at most (0: one per thread) */
+	unsigned db_writers;     /* PostgreSQL writer connections (0: 4) */
+	char attachments[512];   /* a folder every node shares; empty: in the database */
 	size_t attachment_limit; /* bytes of one uploaded file */
 	unsigned job_lease;    /* seconds a job's claim lasts (a dead node's jobs wait this long) */
 	unsigned imap_poll;    /* seconds between polls of the IMAP mailboxes */
@@ -32,9 +32,9 @@ struct fl_config {
 	int log_requests;      /* 1: a log line per request */
 	char admin_email[256]; /* the first admin's e-mail on a new data folder */
 	unsigned login_attempts; /* failed logins per address per minute before 429 */
-	char public_url[256];  /* "https://help.example.com": links in answers; empty: from Host */
-	char web_dir[512];     /* serve the browser apps from here, not the binary (development) */
-	int cookie_secure;     /* 1: session cookie is Secure and __Host- (behind TLS) */
+	char public_url[256]; /* "https://help.example.com": links in answers; empty: from Host */
+	char web_dir[512];    /* serve the browser apps from here, not the binary (development) */
+	int cookie_secure;    /* 1: session cookie is Secure and __Host- (behind TLS) */
 	/* slow and greedy clients (src/http/guard.c) */
 	unsigned conns_per_address; /* open connections one address (IPv6: /64) may hold; 0: any */
 	unsigned header_timeout;    /* seconds from a connection's start, or its previous
@@ -51,11 +51,9 @@ struct fl_config {
 void fl_config_defaults(struct fl_config *c);
 /* Sets one key from text; FL_EINVAL (with e filled) for an unknown key or a
  * bad value. */
-int fl_config_set(struct fl_config *c, const char *key, const char *value,
-		  struct fl_err *e);
+int fl_config_set(struct fl_config *c, const char *key, const char *value, struct fl_err *e);
 /* Reads a config file; a missing file is not an error when optional. */
-int fl_config_load_file(struct fl_config *c, const char *path, int optional,
-			struct fl_err *e);
+int fl_config_load_file(struct fl_config *c, const char *path, int optional, struct fl_err *e);
 /* Applies FRONTLINE_<KEY> variables from the environment. */
 int fl_config_load_env(struct fl_config *c, struct fl_err *e);
 

@@ -25,9 +25,11 @@ static const struct {
 	[-FL_EINTERNAL] = {500, "InternalError", "Internal error"},
 	[-FL_EMEDIA] = {415, "UnsupportedMediaType", "Send the body as application/json"},
 	[-FL_ENOSPC] = {507, "InsufficientStorage", "The disk is full; retry later"},
-	[-FL_EFENCED] = {503, "ServiceUnavailable",
-			 "Storage failed to sync to disk; this node takes no writes until it is restarted"},
-	[-FL_ENOTIMPL] = {501, "NotImplemented", "This server does not implement what the request needs"},
+	[-FL_EFENCED] =
+		{503, "ServiceUnavailable",
+		 "Storage failed to sync to disk; this node takes no writes until it is restarted"},
+	[-FL_ENOTIMPL] = {501, "NotImplemented",
+			  "This server does not implement what the request needs"},
 	[-FL_EDUPLICATE] = {422, "RecordInvalid", "Record validation errors"},
 };
 
@@ -38,12 +40,21 @@ static int idx(int code)
 	return -code;
 }
 
-int fl_err_http_status(int code) { return table[idx(code)].status; }
-const char *fl_err_name(int code) { return table[idx(code)].name; }
-const char *fl_err_describe(int code) { return table[idx(code)].description; }
+int fl_err_http_status(int code)
+{
+	return table[idx(code)].status;
+}
+const char *fl_err_name(int code)
+{
+	return table[idx(code)].name;
+}
+const char *fl_err_describe(int code)
+{
+	return table[idx(code)].description;
+}
 
-int fl_err_vset(struct fl_err *e, int code, const char *field,
-		const char *reason, const char *fmt, va_list ap)
+int fl_err_vset(struct fl_err *e, int code, const char *field, const char *reason, const char *fmt,
+		va_list ap)
 {
 	if (!e)
 		return code;
@@ -54,8 +65,8 @@ int fl_err_vset(struct fl_err *e, int code, const char *field,
 	return code;
 }
 
-int fl_err_set(struct fl_err *e, int code, const char *field,
-	       const char *reason, const char *fmt, ...)
+int fl_err_set(struct fl_err *e, int code, const char *field, const char *reason, const char *fmt,
+	       ...)
 {
 	va_list ap;
 

@@ -17,11 +17,12 @@
 #define MAX_HTML (1u << 20) /* bytes of HTML worth showing; past it, the text */
 
 static const GumboTag keep[] = {
-	GUMBO_TAG_P, GUMBO_TAG_BR, GUMBO_TAG_DIV, GUMBO_TAG_SPAN, GUMBO_TAG_B, GUMBO_TAG_STRONG,
-	GUMBO_TAG_I, GUMBO_TAG_EM, GUMBO_TAG_U, GUMBO_TAG_S, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_PRE,
-	GUMBO_TAG_CODE, GUMBO_TAG_UL, GUMBO_TAG_OL, GUMBO_TAG_LI, GUMBO_TAG_A, GUMBO_TAG_H1,
-	GUMBO_TAG_H2, GUMBO_TAG_H3, GUMBO_TAG_H4, GUMBO_TAG_TABLE, GUMBO_TAG_THEAD,
-	GUMBO_TAG_TBODY, GUMBO_TAG_TR, GUMBO_TAG_TD, GUMBO_TAG_TH, GUMBO_TAG_HR, GUMBO_TAG_IMG,
+	GUMBO_TAG_P,          GUMBO_TAG_BR,    GUMBO_TAG_DIV,   GUMBO_TAG_SPAN,  GUMBO_TAG_B,
+	GUMBO_TAG_STRONG,     GUMBO_TAG_I,     GUMBO_TAG_EM,    GUMBO_TAG_U,     GUMBO_TAG_S,
+	GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_PRE,   GUMBO_TAG_CODE,  GUMBO_TAG_UL,    GUMBO_TAG_OL,
+	GUMBO_TAG_LI,         GUMBO_TAG_A,     GUMBO_TAG_H1,    GUMBO_TAG_H2,    GUMBO_TAG_H3,
+	GUMBO_TAG_H4,         GUMBO_TAG_TABLE, GUMBO_TAG_THEAD, GUMBO_TAG_TBODY, GUMBO_TAG_TR,
+	GUMBO_TAG_TD,         GUMBO_TAG_TH,    GUMBO_TAG_HR,    GUMBO_TAG_IMG,
 };
 
 /* Elements whose content is not text anyone should see. */
@@ -102,7 +103,8 @@ static void walk(fl_buf *b, GumboNode *n, int depth)
 			int src = el->tag == GUMBO_TAG_IMG && !strcasecmp(at->name, "src");
 			int plain = (el->tag == GUMBO_TAG_IMG && !strcasecmp(at->name, "alt")) ||
 				    ((el->tag == GUMBO_TAG_TD || el->tag == GUMBO_TAG_TH) &&
-				     (!strcasecmp(at->name, "colspan") || !strcasecmp(at->name, "rowspan")));
+				     (!strcasecmp(at->name, "colspan") ||
+				      !strcasecmp(at->name, "rowspan")));
 			if ((href || src) && !safe_url(at->value, src))
 				continue;
 			if (!href && !src && !plain)
@@ -162,9 +164,10 @@ static void walk_text(fl_buf *b, GumboNode *n, int depth)
 	el = &n->v.element;
 	if (hidden(el->tag))
 		return;
-	if (b->n && (el->tag == GUMBO_TAG_P || el->tag == GUMBO_TAG_BR || el->tag == GUMBO_TAG_DIV ||
-		     el->tag == GUMBO_TAG_LI || el->tag == GUMBO_TAG_TR || el->tag == GUMBO_TAG_H1 ||
-		     el->tag == GUMBO_TAG_H2 || el->tag == GUMBO_TAG_H3 || el->tag == GUMBO_TAG_H4))
+	if (b->n &&
+	    (el->tag == GUMBO_TAG_P || el->tag == GUMBO_TAG_BR || el->tag == GUMBO_TAG_DIV ||
+	     el->tag == GUMBO_TAG_LI || el->tag == GUMBO_TAG_TR || el->tag == GUMBO_TAG_H1 ||
+	     el->tag == GUMBO_TAG_H2 || el->tag == GUMBO_TAG_H3 || el->tag == GUMBO_TAG_H4))
 		fl_buf_addc(b, '\n');
 	for (unsigned i = 0; i < el->children.length; i++)
 		walk_text(b, el->children.data[i], depth + 1);

@@ -31,14 +31,13 @@ void fl_input_init(void)
 	json_set_alloc_funcs(noting_malloc, f);
 }
 
-static int invalid(struct fl_err *e, const char *field, const char *reason,
-		   const char *what)
+static int invalid(struct fl_err *e, const char *field, const char *reason, const char *what)
 {
 	return fl_err_set(e, FL_EINVAL, field, reason, "%s: %s", field, what);
 }
 
-static int decode_string(const struct fl_field *f, json_t *v, void *out,
-			 fl_arena *a, struct fl_err *e)
+static int decode_string(const struct fl_field *f, json_t *v, void *out, fl_arena *a,
+			 struct fl_err *e)
 {
 	const char *z = json_string_value(v);
 	size_t n = json_string_length(v);
@@ -49,7 +48,8 @@ static int decode_string(const struct fl_field *f, json_t *v, void *out,
 	for (size_t i = 0; i < n; i++)
 		if (((unsigned char)z[i] < 0x20 && z[i] != '\t' && z[i] != '\n' && z[i] != '\r') ||
 		    z[i] == 0x7f)
-			return invalid(e, f->name, "InvalidValue", "must not contain control characters");
+			return invalid(e, f->name, "InvalidValue",
+				       "must not contain control characters");
 	if (fl_utf8_len(z, n) > f->max)
 		return fl_err_set(e, FL_EINVAL, f->name, "TooLong",
 				  "%s: is too long (maximum is %zu characters)", f->name, f->max);
@@ -62,8 +62,7 @@ static int decode_string(const struct fl_field *f, json_t *v, void *out,
 	return 0;
 }
 
-static int decode_one(const struct fl_field *f, json_t *v, void *out,
-		      fl_arena *a, struct fl_err *e)
+static int decode_one(const struct fl_field *f, json_t *v, void *out, fl_arena *a, struct fl_err *e)
 {
 	char *dst = (char *)out + f->off;
 	size_t i;
@@ -74,26 +73,18 @@ static int decode_one(const struct fl_field *f, json_t *v, void *out,
 			return invalid(e, f->name, "Blank", "cannot be null");
 		switch (f->type) {
 		case FL_FT_ID:
-		case FL_FT_INT:
-			*(int64_t *)dst = 0;
-			break;
+		case FL_FT_INT: *(int64_t *)dst = 0; break;
 		case FL_FT_ENUM:
-		case FL_FT_BOOL:
-			*(int *)dst = 0;
-			break;
+		case FL_FT_BOOL: *(int *)dst = 0; break;
 		case FL_FT_STRINGS:
-		case FL_FT_IDS:
-			*(size_t *)((char *)out + f->off_count) = 0;
-			break;
-		default:
-			*(const char **)dst = NULL;
+		case FL_FT_IDS: *(size_t *)((char *)out + f->off_count) = 0; break;
+		default: *(const char **)dst = NULL;
 		}
 		return 0;
 	}
 	switch (f->type) {
 	case FL_FT_STRING:
-	case FL_FT_EMAIL:
-		return decode_string(f, v, out, a, e);
+	case FL_FT_EMAIL: return decode_string(f, v, out, a, e);
 	case FL_FT_ID:
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
 			return invalid(e, f->name, "InvalidValue", "must be a positive integer id");
@@ -129,9 +120,10 @@ static int decode_one(const struct fl_field *f, json_t *v, void *out,
 		if (!json_is_array(v))
 			return invalid(e, f->name, "InvalidType", "must be an array");
 		if (json_array_size(v) > f->max)
-			return fl_err_set(e, FL_EINVAL, f->name, "TooLong",
-					  "%s: at most %zu items", f->name, f->max);
-		json_array_foreach(v, i, item) {
+			return fl_err_set(e, FL_EINVAL, f->name, "TooLong", "%s: at most %zu items",
+					  f->name, f->max);
+		json_array_foreach(v, i, item)
+		{
 			if (f->type == FL_FT_IDS) {
 				if (!json_is_integer(item) || json_integer_value(item) <= 0)
 					return invalid(e, f->name, "InvalidValue",
@@ -166,8 +158,8 @@ static int decode_one(const struct fl_field *f, json_t *v, void *out,
 	return FL_EINTERNAL;
 }
 
-int fl_input_decode(json_t *obj, const struct fl_field *spec, void *out,
-		    fl_arena *a, struct fl_err *e)
+int fl_input_decode(json_t *obj, const struct fl_field *spec, void *out, fl_arena *a,
+		    struct fl_err *e)
 {
 	if (!json_is_object(obj))
 		return fl_err_set(e, FL_EINVAL, NULL, "InvalidType", "expected a JSON object");
@@ -213,7 +205,8 @@ int fl_input_parse(const char *body, size_t n, json_t **out, struct fl_err *e)
 	json_t *v;
 
 	if (n == 0)
-		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON", "the request body is empty");
+		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",
+				  "the request body is empty");
 	if (too_deep(body, n))
 		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",
 				  "JSON nested deeper than %d levels", MAX_DEPTH);
@@ -223,8 +216,8 @@ int fl_input_parse(const char *body, size_t n, json_t **out, struct fl_err *e)
 		return fl_err_set(e, FL_ENOMEM, NULL, NULL, "Out of memory; retry later");
 	if (!v)
 		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",
-				  "invalid JSON at line %d, column %d (byte %d): %s",
-				  jerr.line, jerr.column, jerr.position, jerr.text);
+				  "invalid JSON at line %d, column %d (byte %d): %s", jerr.line,
+				  jerr.column, jerr.position, jerr.text);
 	if (!json_is_object(v)) {
 		json_decref(v);
 		return fl_err_set(e, FL_EMALFORMED, NULL, "InvalidJSON",

@@ -37,14 +37,17 @@ struct fl_field {
 	int64_t min;            /* FL_FT_INT */
 };
 
-#define FL_FIELDS_END {0}
+#define FL_FIELDS_END \
+	{             \
+		0     \
+	}
 
 /* Decodes obj (must be a JSON object) against spec into out; copies strings
  * into a. FL_EINVAL (e names the field) for a value that does not fit its
  * row; FL_ENOMEM when a copy finds no room in a, never reported as the
  * client's error. */
-int fl_input_decode(json_t *obj, const struct fl_field *spec, void *out,
-		    fl_arena *a, struct fl_err *e);
+int fl_input_decode(json_t *obj, const struct fl_field *spec, void *out, fl_arena *a,
+		    struct fl_err *e);
 
 /* Parses a JSON body: FL_EMALFORMED with the line and column of the first
  * error, or when the top level is not an object. Nesting beyond 64 levels is

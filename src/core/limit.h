@@ -26,7 +26,15 @@ struct fl_limiter {
 	} slot[FL_LIMIT_SLOTS];
 };
 
-#define FL_LIMITER(max_, window_) {PTHREAD_MUTEX_INITIALIZER, (max_), (window_), {{{0}, {0}, 0}}}
+#define FL_LIMITER(max_, window_)                             \
+	{                                                     \
+		PTHREAD_MUTEX_INITIALIZER, (max_), (window_), \
+		{                                             \
+			{                                     \
+				{0}, {0}, 0                   \
+			}                                     \
+		}                                             \
+	}
 
 /* Counts an event for key at now (seconds) and returns 0 when fewer than
  * max of key's events happened in the window before now; otherwise counts

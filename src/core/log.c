@@ -9,7 +9,10 @@
 
 static int quiet;
 
-void fl_log_quiet(int q) { quiet = q; }
+void fl_log_quiet(int q)
+{
+	quiet = q;
+}
 
 void fl_log(const char *level, const char *fmt, ...)
 {

@@ -4,8 +4,7 @@
 #ifndef FL_CORE_LOG_H
 #define FL_CORE_LOG_H
 
-void fl_log(const char *level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void fl_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fl_log_quiet(int quiet); /* 1: drop "info" lines (keeps "warn"/"error") */
 
 #endif

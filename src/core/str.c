@@ -90,8 +90,7 @@ bool fl_utf8_valid(const char *z, size_t n)
 			cp = (cp << 6) | (p[i + k] & 0x3F);
 		}
 		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
+		    (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return false;
 		i += len;
 	}
@@ -297,8 +296,8 @@ int fl_email_normalize(char *z)
 		return FL_EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)z[i];
-		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' ||
-		    c == ';' || c == '"' || c == '\\')
+		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' ||
+		    c == '"' || c == '\\')
 			return FL_EINVAL;
 		if (c >= 'A' && c <= 'Z')
 			z[i] = (char)(c + 32);

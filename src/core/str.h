@@ -45,8 +45,7 @@ void fl_buf_init(fl_buf *b, size_t max);
 int fl_buf_add(fl_buf *b, const void *p, size_t n);
 int fl_buf_adds(fl_buf *b, const char *z);
 int fl_buf_addc(fl_buf *b, char c);
-int fl_buf_addf(fl_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int fl_buf_addf(fl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fl_buf_vaddf(fl_buf *b, const char *fmt, va_list ap);
 /* The length of the bidirectional embedding, override or isolate that p
  * (n bytes) starts with in UTF-8 — U+202A–U+202E, U+2066–U+2069, 3 bytes —

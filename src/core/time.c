@@ -9,7 +9,10 @@
 
 static _Atomic int64_t frozen;
 
-void fl_time_freeze(int64_t t) { frozen = t; }
+void fl_time_freeze(int64_t t)
+{
+	frozen = t;
+}
 
 int64_t fl_now(void)
 {
@@ -63,8 +66,8 @@ int fl_time_parse(fl_str s, int64_t *out)
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	size_t i = 10;
 
-	if (digits(s, 0, 4, &y) || s.n < 10 || s.p[4] != '-' ||
-	    digits(s, 5, 2, &mo) || s.p[7] != '-' || digits(s, 8, 2, &d))
+	if (digits(s, 0, 4, &y) || s.n < 10 || s.p[4] != '-' || digits(s, 5, 2, &mo) ||
+	    s.p[7] != '-' || digits(s, 8, 2, &d))
 		return FL_EMALFORMED;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return FL_EMALFORMED;
@@ -91,8 +94,8 @@ int fl_time_parse(fl_str s, int64_t *out)
 			i++;
 		} else if (i < s.n && (s.p[i] == '+' || s.p[i] == '-')) {
 			int oh, om;
-			if (digits(s, i + 1, 2, &oh) || i + 3 >= s.n ||
-			    s.p[i + 3] != ':' || digits(s, i + 4, 2, &om) || oh > 23 || om > 59)
+			if (digits(s, i + 1, 2, &oh) || i + 3 >= s.n || s.p[i + 3] != ':' ||
+			    digits(s, i + 4, 2, &om) || oh > 23 || om > 59)
 				return FL_EMALFORMED;
 			off = (oh * 60 + om) * 60 * (s.p[i] == '+' ? 1 : -1);
 			i += 6;

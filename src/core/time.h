@@ -6,8 +6,8 @@
 
 #include "core/str.h"
 
-int64_t fl_now(void);          /* wall clock, seconds */
-uint64_t fl_mono_us(void);     /* monotonic microseconds, for durations */
+int64_t fl_now(void);      /* wall clock, seconds */
+uint64_t fl_mono_us(void); /* monotonic microseconds, for durations */
 void fl_sleep_ms(int ms);
 
 /* Writes "2026-11-22T08:24:40Z" into out (at least 21 bytes). */

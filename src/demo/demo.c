@@ -90,7 +90,8 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 	json_t *o;
 	int rc = 0;
 
-	json_array_foreach(json_object_get(d->root, "organizations"), i, o) {
+	json_array_foreach(json_object_get(d->root, "organizations"), i, o)
+	{
 		struct fl_org org = {0};
 		org.name = (char *)str(o, "name");
 		org.details = (char *)str(o, "details");
@@ -99,28 +100,34 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 		org.tags = dump(a, json_object_get(o, "tags"));
 		org.external_id = (char *)str(o, "external_id");
 		org.created_at = org.updated_at = d->base;
-		if ((rc = fl_store_org_insert(tx, &org)) || (rc = remember(d, str(o, "key"), org.id, 0, NULL)))
+		if ((rc = fl_store_org_insert(tx, &org)) ||
+		    (rc = remember(d, str(o, "key"), org.id, 0, NULL)))
 			return rc;
 	}
-	json_array_foreach(json_object_get(d->root, "groups"), i, o) {
+	json_array_foreach(json_object_get(d->root, "groups"), i, o)
+	{
 		struct fl_group g = {0};
 		g.name = (char *)str(o, "name");
 		g.description = (char *)str(o, "description");
 		g.created_at = g.updated_at = d->base;
-		if ((rc = fl_store_group_insert(tx, &g)) || (rc = remember(d, str(o, "key"), g.id, 0, NULL)))
+		if ((rc = fl_store_group_insert(tx, &g)) ||
+		    (rc = remember(d, str(o, "key"), g.id, 0, NULL)))
 			return rc;
 	}
 	const char *lists[] = {"agents", "customers"};
 	for (size_t l = 0; l < 2; l++) {
-		json_array_foreach(json_object_get(d->root, lists[l]), i, o) {
+		json_array_foreach(json_object_get(d->root, lists[l]), i, o)
+		{
 			struct fl_user u = {0};
 			char *email = fl_arena_strdup(a, str(o, "email"));
 			const char *role = str(o, "role");
 			size_t k;
 			json_t *v;
 			if (!email || fl_email_normalize(email))
-				return fl_err_set(&d->err, FL_EINVAL, NULL, NULL, "demo: bad e-mail");
-			u.role = l == 0 ? (role && !strcmp(role, "admin") ? FL_ROLE_ADMIN : FL_ROLE_AGENT)
+				return fl_err_set(&d->err, FL_EINVAL, NULL, NULL,
+						  "demo: bad e-mail");
+			u.role = l == 0 ? (role && !strcmp(role, "admin") ? FL_ROLE_ADMIN
+									  : FL_ROLE_AGENT)
 					: FL_ROLE_END_USER;
 			u.name = (char *)str(o, "name");
 			u.email = email;
@@ -128,22 +135,22 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 			u.tags = dump(a, json_object_get(o, "tags"));
 			u.external_id = (char *)str(o, "external_id");
 			u.organization_id = lookup(d, json_object_get(o, "organization"), NULL);
-			json_array_foreach(json_object_get(o, "phones"), k, v)
-				if (!u.phone)
-					u.phone = (char *)json_string_value(v);
+			json_array_foreach(json_object_get(o, "phones"), k, v) if (!u.phone)
+				u.phone = (char *)json_string_value(v);
 			rc = fl_user_create(tx, &u, l == 0 ? d->agent_hash : NULL, &d->err);
 			if (!rc)
 				rc = remember(d, str(o, "key"), u.id, u.role, email);
-			json_array_foreach(json_object_get(o, "emails"), k, v) {
+			json_array_foreach(json_object_get(o, "emails"), k, v)
+			{
 				char *extra = fl_arena_strdup(a, json_string_value(v));
-				struct fl_identity id = {0, u.id, FL_IDENT_EMAIL, extra, 0, 0, d->base};
+				struct fl_identity id = {0, u.id, FL_IDENT_EMAIL, extra,
+							 0, 0,    d->base};
 				if (rc || !extra || fl_email_normalize(extra))
 					break;
 				rc = fl_store_identity_add(tx, &id);
 			}
-			json_array_foreach(json_object_get(o, "groups"), k, v)
-				if (!rc)
-					rc = fl_store_group_member_add(tx, lookup(d, v, NULL), u.id);
+			json_array_foreach(json_object_get(o, "groups"), k, v) if (!rc) rc =
+				fl_store_group_member_add(tx, lookup(d, v, NULL), u.id);
 			if (rc)
 				return rc;
 		}
@@ -166,7 +173,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	struct fl_ticket out;
 	struct fl_actor agent = {0, FL_ROLE_ADMIN};
 	json_t *comments = json_object_get(t, "comments"), *c, *v;
-	int64_t created = d->base - (int64_t)json_integer_value(json_object_get(t, "age_hours")) * 3600;
+	int64_t created =
+		d->base - (int64_t)json_integer_value(json_object_get(t, "age_hours")) * 3600;
 	int64_t assignee = lookup(d, json_object_get(t, "assignee"), NULL);
 	size_t i;
 	int rc;
@@ -187,16 +195,14 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	p.has_type = 1;
 	p.type = enum_of(t, "type", fl_type_parse);
 	p.has_tags = 1;
-	json_array_foreach(json_object_get(t, "tags"), i, v)
-		if (p.ntags < FL_TICKET_MAX_TAGS)
-			p.tags[p.ntags++] = json_string_value(v);
+	json_array_foreach(json_object_get(t, "tags"), i, v) if (p.ntags < FL_TICKET_MAX_TAGS)
+		p.tags[p.ntags++] = json_string_value(v);
 	p.has_ccs = 1;
-	json_array_foreach(json_object_get(t, "collaborators"), i, v)
-		if (p.nccs < FL_TICKET_MAX_CCS)
-			p.ccs[p.nccs++] = lookup(d, v, NULL);
-	json_array_foreach(json_object_get(t, "followers"), i, v)
-		if (p.nfollowers < FL_TICKET_MAX_FOLLOWERS)
-			p.followers[p.nfollowers++] = lookup(d, v, NULL);
+	json_array_foreach(json_object_get(t, "collaborators"), i,
+			   v) if (p.nccs < FL_TICKET_MAX_CCS) p.ccs[p.nccs++] = lookup(d, v, NULL);
+	json_array_foreach(json_object_get(t, "followers"), i,
+			   v) if (p.nfollowers < FL_TICKET_MAX_FOLLOWERS)
+		p.followers[p.nfollowers++] = lookup(d, v, NULL);
 	p.has_followers = p.nfollowers > 0;
 	/* an incident of a problem loaded before it */
 	p.problem_id = lookup(d, json_object_get(t, "problem"), NULL);
@@ -215,10 +221,15 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	/* the first comment is public unless it says (a problem's notes) */
 	v = json_object_get(json_array_get(comments, 0), "public");
 	p.comment_public = !json_is_false(v);
-	*in = (struct fl_intake){.channel = enum_of(t, "channel", fl_channel_parse), .via = &agent,
-				 .from = {FL_SENDER_EMAIL, email_of(d, json_object_get(t, "requester")), NULL},
-				 .field = "requester", .subject = str(t, "subject"),
-				 .text = str(json_array_get(comments, 0), "body"), .more = &p, .quiet = 1};
+	*in = (struct fl_intake){.channel = enum_of(t, "channel", fl_channel_parse),
+				 .via = &agent,
+				 .from = {FL_SENDER_EMAIL,
+					  email_of(d, json_object_get(t, "requester")), NULL},
+				 .field = "requester",
+				 .subject = str(t, "subject"),
+				 .text = str(json_array_get(comments, 0), "body"),
+				 .more = &p,
+				 .quiet = 1};
 	fl_time_freeze(created);
 	rc = fl_ticket_intake(tx, in, a, &made, &d->err);
 	if (!rc)
@@ -226,7 +237,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	if (!rc && str(t, "key"))
 		rc = remember(d, str(t, "key"), out.id, 0, NULL);
 
-	json_array_foreach(comments, i, c) {
+	json_array_foreach(comments, i, c)
+	{
 		struct fl_ticket_patch reply = {0};
 		struct fl_actor author = {0, FL_ROLE_END_USER};
 		if (i == 0 || rc)
@@ -234,7 +246,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 		author.id = lookup(d, json_object_get(c, "author"), &author.role);
 		reply.comment_body = str(c, "body");
 		reply.comment_public = json_is_true(json_object_get(c, "public"));
-		fl_time_freeze(created + json_integer_value(json_object_get(c, "after_minutes")) * 60);
+		fl_time_freeze(created +
+			       json_integer_value(json_object_get(c, "after_minutes")) * 60);
 		rc = fl_ticket_update(tx, &author, out.id, &reply, a, &out, &d->err);
 	}
 	if (!rc) {
@@ -243,7 +256,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 		fin.assignee_id = assignee;
 		fin.has_group = 1;
 		fin.group_id = lookup(d, json_object_get(t, "group"), NULL);
-		fin.has_status = out.status != FL_STATUS_NEW || enum_of(t, "status", fl_status_parse);
+		fin.has_status =
+			out.status != FL_STATUS_NEW || enum_of(t, "status", fl_status_parse);
 		fin.status = enum_of(t, "status", fl_status_parse);
 		rc = fl_ticket_update(tx, &agent, out.id, &fin, a, &out, &d->err);
 	}
@@ -260,17 +274,22 @@ static int load_mail(fl_tx *tx, struct demo *d)
 	size_t i;
 	int rc = 0;
 
-	json_object_foreach(json_object_get(mail, "settings"), key, v) {
+	json_object_foreach(json_object_get(mail, "settings"), key, v)
+	{
 		if (rc)
 			break;
 		rc = fl_store_setting_set(tx, key, json_string_value(v));
 	}
-	json_array_foreach(json_object_get(mail, "quarantine"), i, q) {
+	json_array_foreach(json_object_get(mail, "quarantine"), i, q)
+	{
 		struct fl_quarantine row = {
-			.message_id = (char *)str(q, "message_id"), .sender = (char *)str(q, "from"),
-			.subject = (char *)str(q, "subject"), .body = (char *)str(q, "body"),
+			.message_id = (char *)str(q, "message_id"),
+			.sender = (char *)str(q, "from"),
+			.subject = (char *)str(q, "subject"),
+			.body = (char *)str(q, "body"),
 			.reason = "from_own_address",
-			.created_at = fl_now() - 3600 * json_integer_value(json_object_get(q, "hours_ago"))};
+			.created_at = fl_now() -
+				      3600 * json_integer_value(json_object_get(q, "hours_ago"))};
 		if (rc)
 			break;
 		rc = fl_store_quarantine_add(tx, &row);
@@ -298,7 +317,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 	if (!rc)
 		rc = load_people(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
-	json_array_foreach(json_object_get(d->root, "tickets"), i, t) {
+	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
+	{
 		if (rc)
 			break;
 		rc = load_ticket(tx, d, t, &a);
@@ -364,15 +384,17 @@ int fl_cmd_demo(int argc, char **argv)
 	fl_progress_start(&d.bar, "demo tickets");
 	rc = fl_cli_first_admin(store, &cfg);
 	if (!rc)
-		rc = fl_store_write(store, tx_demo, &d) ? fl_cli_fail("loading the demo", &d.err) : 0;
+		rc = fl_store_write(store, tx_demo, &d) ? fl_cli_fail("loading the demo", &d.err)
+							: 0;
 	fl_progress_end(&d.bar);
 	fl_store_free(store);
 	if (!rc) {
 		const char *who = json_string_value(json_object_get(
 			json_array_get(json_object_get(d.root, "agents"), 0), "email"));
-		printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '"
-		       DEMO_PASSWORD "' (every demo agent has it);\nthe customer portal is /portal/.\n",
-		       d.skipped ? "demo data was already loaded" : "demo data loaded", who ? who : "a demo agent");
+		printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '" DEMO_PASSWORD
+		       "' (every demo agent has it);\nthe customer portal is /portal/.\n",
+		       d.skipped ? "demo data was already loaded" : "demo data loaded",
+		       who ? who : "a demo agent");
 	}
 	json_decref(d.root);
 	free(d.agent_hash);

@@ -168,8 +168,8 @@ static void secret_hash(char kind, const char *secret, unsigned char out[32])
 	crypto_generichash_final(&st, out, 32);
 }
 
-static int cache_get(struct fl_authcache *c, const unsigned char hash[32],
-		     struct fl_actor *actor, char *csrf, size_t csrf_cap)
+static int cache_get(struct fl_authcache *c, const unsigned char hash[32], struct fl_actor *actor,
+		     char *csrf, size_t csrf_cap)
 {
 	size_t i = ((size_t)hash[0] << 8 | hash[1]) % AUTH_SLOTS;
 	int hit = 0;
@@ -281,7 +281,8 @@ const char *fl_req_cookie_name(struct fl_req *r)
 
 const char *fl_req_cookie(struct fl_req *r)
 {
-	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, fl_req_cookie_name(r));
+	const char *v =
+		MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, fl_req_cookie_name(r));
 	return v && *v ? v : NULL;
 }
 
@@ -407,8 +408,8 @@ int fl_auth_request(struct fl_req *r)
 		cache_put(r->server->authcache, generation, hash, &r->actor, c.csrf);
 authenticated:
 	if (r->via_cookie && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
-		const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-							       "X-CSRF-Token");
+		const char *sent =
+			MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
 		if (!sent || !c.csrf || strlen(sent) != strlen(c.csrf) ||
 		    sodium_memcmp(sent, c.csrf, strlen(c.csrf)) != 0)
 			return fl_req_fail(r, FL_EFORBIDDEN, NULL, "InvalidCSRFToken",

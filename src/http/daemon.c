@@ -24,8 +24,7 @@
 #include "http/form.h"
 #include "http/http_int.h"
 
-static int route_match(const char *pattern, const char *url, size_t url_len,
-		       int64_t id[2])
+static int route_match(const char *pattern, const char *url, size_t url_len, int64_t id[2])
 {
 	const char *p = pattern, *u = url, *uend = url + url_len;
 	int nid = 0;
@@ -36,7 +35,8 @@ static int route_match(const char *pattern, const char *url, size_t url_len,
 			int64_t v;
 			if (!seg_end)
 				seg_end = uend;
-			if (fl_str_to_i64((fl_str){u, (size_t)(seg_end - u)}, &v) || v <= 0 || nid == 2)
+			if (fl_str_to_i64((fl_str){u, (size_t)(seg_end - u)}, &v) || v <= 0 ||
+			    nid == 2)
 				return 0;
 			id[nid++] = v;
 			u = seg_end;
@@ -50,8 +50,7 @@ static int route_match(const char *pattern, const char *url, size_t url_len,
 	return !*p && u == uend;
 }
 
-int fl_route_find(const char *method, const char *url, int64_t id[2],
-		      char *allow, size_t allow_cap)
+int fl_route_find(const char *method, const char *url, int64_t id[2], char *allow, size_t allow_cap)
 {
 	size_t len = strlen(url), used;
 	int path_seen = 0;
@@ -84,8 +83,8 @@ static int method_has_body(const char *m)
 	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
 }
 
-static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn,
-			      const char *url, const char *method)
+static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn, const char *url,
+			      const char *method)
 {
 	struct fl_req *r = calloc(1, sizeof *r + sizeof *r->priv);
 	if (!r)
@@ -119,7 +118,8 @@ static int json_body(struct fl_req *r)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	size_t n = strlen("application/json");
-	return ct && !strncasecmp(ct, "application/json", n) && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+	return ct && !strncasecmp(ct, "application/json", n) &&
+	       (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
 /* Whether the request declares an HTML form's body. */
@@ -211,13 +211,15 @@ static enum MHD_Result check_headers(struct fl_req *r)
 	int rc;
 
 	if (cl && (fl_str_to_i64(fl_str_c(cl), &n) || n < 0 || (uint64_t)n > limit)) {
-		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes", limit);
+		fl_req_fail(r, FL_ETOOBIG, NULL, NULL, "The request body is larger than %zu bytes",
+			    limit);
 		return fl_req_respond_error(r, FL_ETOOBIG);
 	}
 	if (method_has_body(r->method) && (n > 0 || te) && !(flags & FL_ROUTE_RAW_BODY) &&
 	    !((flags & FL_ROUTE_FORM_BODY) ? form_body(r) : json_body(r))) {
 		if (flags & FL_ROUTE_FORM_BODY)
-			fl_req_fail(r, FL_EMEDIA, NULL, NULL, "Send the form as multipart/form-data "
+			fl_req_fail(r, FL_EMEDIA, NULL, NULL,
+				    "Send the form as multipart/form-data "
 				    "or application/x-www-form-urlencoded");
 		return fl_req_respond_error(r, FL_EMEDIA);
 	}
@@ -227,7 +229,8 @@ static enum MHD_Result check_headers(struct fl_req *r)
 	if (rc)
 		return fl_req_respond_error(r, rc);
 	if (r->actor.role < r->route->role)
-		return fl_req_respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH : FL_EFORBIDDEN);
+		return fl_req_respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH
+										  : FL_EFORBIDDEN);
 	return MHD_YES;
 }
 
@@ -273,9 +276,8 @@ static enum MHD_Result answer_no_memory(struct MHD_Connection *conn)
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_size, void **con_cls)
 {
 	struct fl_server *srv = cls;
@@ -321,10 +323,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 		r->route = &fl_routes[r->route_index];
 		r->priv->body.max = r->route->body_limit ? r->route->body_limit
-				    : r->route->flags & FL_ROUTE_RAW_BODY ? srv->config.attachment_limit
+				    : r->route->flags & FL_ROUTE_RAW_BODY
+					    ? srv->config.attachment_limit
 				    : r->route->flags & FL_ROUTE_FORM_BODY
-				    ? srv->config.attachment_limit + srv->config.body_limit
-				    : srv->config.body_limit;
+					    ? srv->config.attachment_limit + srv->config.body_limit
+					    : srv->config.body_limit;
 		return check_headers(r);
 	}
 	if (r->priv->state == DONE) {
@@ -341,7 +344,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			r->priv->failed = fl_buf_add(&r->priv->body, upload_data, *upload_size);
 			if (r->priv->failed == FL_ETOOBIG) {
 				fl_req_fail(r, FL_ETOOBIG, NULL, NULL,
-					    "The request body is larger than %zu bytes", r->priv->body.max);
+					    "The request body is larger than %zu bytes",
+					    r->priv->body.max);
 				refuse_now(r, FL_ETOOBIG);
 			}
 		}
@@ -379,8 +383,8 @@ static void log_line(struct fl_req *r, uint64_t us)
 
 	printable(method, sizeof method, r->method);
 	printable(path, sizeof path, r->url);
-	fl_log("info", "%s %s %d %zu %lluus", method, path, r->status,
-	       r->priv->bytes_out, (unsigned long long)us);
+	fl_log("info", "%s %s %d %zu %lluus", method, path, r->status, r->priv->bytes_out,
+	       (unsigned long long)us);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -487,16 +491,13 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	 * byte: it ends connections that stopped (a client that reads no
 	 * answer); the guard ends those that go too slowly */
 	srv->daemon = MHD_start_daemon(
-		flags, 0, fl_guard_accept, srv->guard, on_request, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		flags, 0, fl_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+		fl_guard_notify, srv->guard, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+		(unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);
@@ -540,4 +541,3 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	fl_authcache_free(srv->authcache);
 	free(srv);
 }
-

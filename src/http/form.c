@@ -27,9 +27,9 @@
 
 #include "core/str.h"
 
-#define TYPE_MAX 1000     /* bytes of a Content-Type worth reading */
-#define PP_BUFFER 4096    /* the post processor's key buffer; a boundary is at most 70 bytes */
-#define RUNS_MAX 8        /* rounds of the private daemon to read a 1 KB head */
+#define TYPE_MAX 1000  /* bytes of a Content-Type worth reading */
+#define PP_BUFFER 4096 /* the post processor's key buffer; a boundary is at most 70 bytes */
+#define RUNS_MAX 8     /* rounds of the private daemon to read a 1 KB head */
 
 struct parse {
 	const char *body;
@@ -39,8 +39,8 @@ struct parse {
 	struct fl_err *e;
 	struct fl_form_part *parts;
 	size_t nparts;
-	fl_buf cur;     /* the bytes of parts[nparts - 1] while it arrives */
-	int ran;        /* the handler saw the head */
+	fl_buf cur; /* the bytes of parts[nparts - 1] while it arrives */
+	int ran;    /* the handler saw the head */
 	int rc;
 };
 
@@ -89,7 +89,8 @@ static int start(struct parse *p, const char *key, const char *filename, const c
 	part->name = fl_arena_strdup(p->a, key);
 	part->file_name = filename ? fl_arena_strdup(p->a, filename) : NULL;
 	part->content_type = filename && type ? fl_arena_strdup(p->a, type) : NULL;
-	if (!part->name || (filename && !part->file_name) || (filename && type && !part->content_type))
+	if (!part->name || (filename && !part->file_name) ||
+	    (filename && type && !part->content_type))
 		return FL_ENOMEM;
 	fl_buf_init(&p->cur, filename ? p->lim->max_file : p->lim->max_value);
 	return 0;
@@ -120,7 +121,8 @@ static enum MHD_Result on_data(void *cls, enum MHD_ValueKind kind, const char *k
 			rc = fl_err_set(p->e, FL_ETOOBIG, part->name, "TooLong",
 					part->file_name ? "%.200s: a file is larger than %zu bytes"
 							: "%.200s: is longer than %zu bytes",
-					part->name, part->file_name ? p->lim->max_file : p->lim->max_value);
+					part->name,
+					part->file_name ? p->lim->max_file : p->lim->max_value);
 		}
 	}
 	p->rc = rc;
@@ -242,7 +244,8 @@ static int plain_type(const char *ct)
  * memory or descriptors passes (503, retry), anything else is our fault. */
 static int shortage(int err)
 {
-	return err == ENOMEM || err == ENOBUFS || err == EMFILE || err == ENFILE ? FL_ENOMEM : FL_EIO;
+	return err == ENOMEM || err == ENOBUFS || err == EMFILE || err == ENFILE ? FL_ENOMEM
+										 : FL_EIO;
 }
 
 /* Runs the head "POST / … Content-Type: ct" through a private daemon, which
@@ -255,9 +258,10 @@ static int run_private(struct parse *p, const char *ct)
 	int sv[2], len;
 	ssize_t w;
 
-	len = snprintf(head, sizeof head,
-		       "POST / HTTP/1.1\r\nHost: form\r\nContent-Type: %s\r\nContent-Length: 0\r\n\r\n",
-		       ct);
+	len = snprintf(
+		head, sizeof head,
+		"POST / HTTP/1.1\r\nHost: form\r\nContent-Type: %s\r\nContent-Length: 0\r\n\r\n",
+		ct);
 	if (len < 0 || (size_t)len >= sizeof head)
 		return FL_EMEDIA;
 	d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_EPOLL, 0, NULL, NULL, on_head, p,
@@ -277,7 +281,8 @@ static int run_private(struct parse *p, const char *ct)
 	/* MHD_add_connection closes the socket it could not take */
 	else
 		errno = 0;
-	if (w != len || MHD_add_connection(d, sv[0], (struct sockaddr *)&sa, sizeof sa) != MHD_YES) {
+	if (w != len ||
+	    MHD_add_connection(d, sv[0], (struct sockaddr *)&sa, sizeof sa) != MHD_YES) {
 		int rc = shortage(errno);
 		close(sv[1]);
 		MHD_stop_daemon(d);
@@ -288,7 +293,8 @@ static int run_private(struct parse *p, const char *ct)
 	close(sv[1]);
 	MHD_stop_daemon(d); /* closes sv[0] */
 	if (!p->ran)
-		return fl_err_set(p->e, FL_EMEDIA, NULL, NULL, "the Content-Type header is not valid");
+		return fl_err_set(p->e, FL_EMEDIA, NULL, NULL,
+				  "the Content-Type header is not valid");
 	return p->rc;
 }
 

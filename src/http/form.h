@@ -15,9 +15,9 @@
  * same name twice is two parts. */
 struct fl_form_part {
 	const char *name;
-	char *data;              /* the value or the file's bytes, NUL-terminated */
-	size_t n;                /* bytes of data, without the NUL (data may hold NULs) */
-	const char *file_name;   /* a file (multipart only): its name as sent, maybe "";
+	char *data;               /* the value or the file's bytes, NUL-terminated */
+	size_t n;                 /* bytes of data, without the NUL (data may hold NULs) */
+	const char *file_name;    /* a file (multipart only): its name as sent, maybe "";
 				  * NULL for a text field */
 	const char *content_type; /* a file's declared type, or NULL */
 };

@@ -64,10 +64,10 @@ struct fl_conn {
 	struct fl_conn *prev, *next; /* the list, under the guard's lock */
 	struct addr_count *addr;     /* counted under; NULL when uncapped */
 	int fd;
-	_Atomic uint64_t deadline;   /* fl_mono_us; 0: none; CUT: cut */
-	_Atomic int wait;            /* WAIT_* */
-	_Atomic int cut;             /* the reaper ended it */
-	uint64_t body_t0;            /* the connection's own thread only */
+	_Atomic uint64_t deadline; /* fl_mono_us; 0: none; CUT: cut */
+	_Atomic int wait;          /* WAIT_* */
+	_Atomic int cut;           /* the reaper ended it */
+	uint64_t body_t0;          /* the connection's own thread only */
 };
 
 struct fl_guard {
@@ -89,9 +89,11 @@ static void address_key(const struct sockaddr *sa, char key[48])
 	char text[INET6_ADDRSTRLEN] = "";
 
 	if (sa && sa->sa_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text, sizeof text);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+			  sizeof text);
 	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		const struct in6_addr *a6 =
+			&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 		if (IN6_IS_ADDR_V4MAPPED(a6))
 			inet_ntop(AF_INET, a6->s6_addr + 12, text, sizeof text);
 		else
@@ -177,8 +179,10 @@ static struct fl_conn *conn_of(struct MHD_Connection *conn)
 
 static void started(struct fl_guard *g, struct MHD_Connection *conn, void **ctx)
 {
-	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	const union MHD_ConnectionInfo *peer = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *fd =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *peer =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	struct fl_conn *c = calloc(1, sizeof *c);
 	char key[48];
 	int over = 0;
@@ -347,8 +351,9 @@ int fl_guard_send(int fd, unsigned status, const char *json)
 /* Cuts c, past its deadline d. Called locked. */
 static void cut(struct fl_conn *c, uint64_t d)
 {
-	static const char late[] = "{\"error\":\"RequestTimeout\","
-				   "\"description\":\"The request body came too slowly\"}";
+	static const char late[] =
+		"{\"error\":\"RequestTimeout\","
+		"\"description\":\"The request body came too slowly\"}";
 	uint64_t seen = d;
 
 	/* not if its thread moved it on (a new deadline, or none) meanwhile;

@@ -30,10 +30,10 @@ struct fl_route {
 	const char *method;
 	const char *pattern; /* "/api/v2/tickets/{id}/comments"; {id} is a positive int64 */
 	fl_handler handler;
-	int role;            /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
-	size_t body_limit;   /* 0: the configured default */
-	size_t ctx_size;     /* the handler's state: r->ctx gets this many zeroed bytes */
-	unsigned flags;      /* FL_ROUTE_* */
+	int role;          /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
+	size_t body_limit; /* 0: the configured default */
+	size_t ctx_size;   /* the handler's state: r->ctx gets this many zeroed bytes */
+	unsigned flags;    /* FL_ROUTE_* */
 };
 
 /* The body is a file of any type, up to the attachment_limit setting, read
@@ -53,22 +53,22 @@ struct fl_req {
 	struct fl_server *server;
 	fl_store *store;
 	const struct fl_config *config;
-	struct fl_hub *hub;    /* this node's live events */
+	struct fl_hub *hub; /* this node's live events */
 	fl_arena arena;
 
 	const char *method, *url;
 	const struct fl_route *route;
 	int route_index;
-	int64_t id[2];         /* the {id} parts of the path, in order */
+	int64_t id[2]; /* the {id} parts of the path, in order */
 	struct fl_actor actor;
-	int via_cookie;        /* authenticated by the session cookie */
-	json_t *body;          /* parsed JSON body, when there was one */
-	void *ctx;             /* the handler's own state, in arena */
+	int via_cookie; /* authenticated by the session cookie */
+	json_t *body;   /* parsed JSON body, when there was one */
+	void *ctx;      /* the handler's own state, in arena */
 
 	/* the reply */
 	int status;
 	json_t *reply;
-	const char *raw;       /* a non-JSON body (metrics), with raw_type */
+	const char *raw; /* a non-JSON body (metrics), with raw_type */
 	size_t raw_len;
 	const char *raw_type;
 	const char *headers[FL_REQ_MAX_HEADERS][2];
@@ -106,8 +106,8 @@ void fl_stream_wake(struct fl_stream *s);
 
 /* Sets r->err and returns code, for handlers that fail before any
  * transaction. */
-int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
 
 /* Sign-in throttling for handlers that check passwords themselves:
  * fl_req_login_allowed is 0 or FL_ERATE (with Retry-After set). */
@@ -152,9 +152,9 @@ const char *fl_req_base(struct fl_req *r);
 const char *fl_req_peer(struct fl_req *r);
 
 /* JSON helpers for rendering: NULL-safe strings, times, ids. */
-json_t *fl_json_str(const char *z);   /* JSON null for NULL; z must be valid UTF-8 */
-json_t *fl_json_time(int64_t t);      /* ISO 8601, or null for 0 */
-json_t *fl_json_id(int64_t id);       /* integer, or null for 0 */
+json_t *fl_json_str(const char *z);    /* JSON null for NULL; z must be valid UTF-8 */
+json_t *fl_json_time(int64_t t);       /* ISO 8601, or null for 0 */
+json_t *fl_json_id(int64_t id);        /* integer, or null for 0 */
 json_t *fl_json_raw(const char *text); /* parsed JSON text, or null */
 
 /* The ?ids=1,2,3 of a show_many: at most max positive ids into out (n of
@@ -164,17 +164,17 @@ int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n);
 /* Paging helpers: offset pages (page, per_page) as Zendesk's offset
  * pagination, and cursor pages (page[size], page[after]). */
 struct fl_req_page {
-	int cursor;       /* the client asked for cursor paging */
-	size_t per_page;  /* 1..100 */
-	size_t page;      /* 1-based, offset paging */
+	int cursor;      /* the client asked for cursor paging */
+	size_t per_page; /* 1..100 */
+	size_t page;     /* 1-based, offset paging */
 	int has_after;
 	int64_t after_key, after_id;
 };
 int fl_req_paging(struct fl_req *r, struct fl_req_page *pg);
 /* Adds next_page/previous_page/count (offset) or meta/links (cursor) to
  * reply, from whether there is more and the last row's keys. */
-int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *reply,
-		      int has_more, int64_t total, int64_t last_key, int64_t last_id);
+int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *reply, int has_more,
+		      int64_t total, int64_t last_key, int64_t last_id);
 
 /* The route table: every domain's rows (routes.c), joined once at start by
  * fl_routes_init. */
@@ -186,8 +186,7 @@ int fl_routes_init(void);
 struct fl_server;
 struct fl_hub;
 int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
-		    struct fl_hub *hub,
-		    struct fl_err *e);
+		    struct fl_hub *hub, struct fl_err *e);
 /* Stops accepting, lets in-flight requests finish (at most wait_ms), stops. */
 void fl_server_stop(struct fl_server *srv, unsigned wait_ms);
 uint16_t fl_server_port(struct fl_server *srv);

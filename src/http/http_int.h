@@ -91,8 +91,8 @@ enum { RECEIVING, WAITING, DONE, ANSWERED };
 struct fl_req_priv {
 	fl_buf body;
 	int state;
-	int failed;       /* an error found while receiving (413) */
-	size_t received;  /* body bytes seen, kept or not */
+	int failed;      /* an error found while receiving (413) */
+	size_t received; /* body bytes seen, kept or not */
 	fl_req_tx tx_fn;
 	fl_render render;
 	int tx_rc;
@@ -124,8 +124,8 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp);
 /* Finds the route for method and url ("/x/y" or "/x/y.json"): its index in
  * fl_routes with the path's {id}s in id; -1 for no such path, -2 when the
  * path exists but not for this method (allow gets the methods that do). */
-int fl_route_find(const char *method, const char *url, int64_t id[2],
-		  char *allow, size_t allow_cap);
+int fl_route_find(const char *method, const char *url, int64_t id[2], char *allow,
+		  size_t allow_cap);
 /* Paging cursors: "key.id" in unpadded base64url. decode: -1 for anything
  * this server did not make. */
 void fl_cursor_encode(int64_t key, int64_t id, char *out, size_t cap);

@@ -18,18 +18,18 @@
 #include "store/jobs.h"
 #include "store/users.h"
 
-static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
-			       413, 422, 429, 499, 500, 503, 507};
+static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405,
+			       409, 413, 422, 429, 499, 500, 503, 507};
 #define NSTATUS (sizeof statuses / sizeof *statuses + 1) /* + other */
 
 /* Latency bucket bounds in microseconds. */
-static const uint64_t bounds[] = {250, 500, 1000, 2500, 5000, 10000, 25000,
+static const uint64_t bounds[] = {250,   500,    1000,   2500,   5000,    10000,  25000,
 				  50000, 100000, 250000, 500000, 1000000, 2500000};
 #define NBUCKETS (sizeof bounds / sizeof *bounds)
 
 struct fl_metrics {
-	size_t nroutes; /* + 1 row for unmatched paths */
-	_Atomic uint64_t *count;  /* [route][status] */
+	size_t nroutes;          /* + 1 row for unmatched paths */
+	_Atomic uint64_t *count; /* [route][status] */
 	_Atomic uint64_t bucket[NBUCKETS + 1];
 	_Atomic uint64_t sum_us, total;
 	atomic_int fence_logged;
@@ -78,8 +78,10 @@ static void note_fence(struct fl_server *srv)
 	if (atomic_load(&m->fence_logged) || !fl_store_fenced(srv->store, &why, &since) ||
 	    atomic_exchange(&m->fence_logged, 1))
 		return;
-	fl_log("error", "storage fenced: %s; writes answer 503 until a restart "
-			"(docs/operations.md, \"When the disk fails\")", why);
+	fl_log("error",
+	       "storage fenced: %s; writes answer 503 until a restart "
+	       "(docs/operations.md, \"When the disk fails\")",
+	       why);
 }
 
 void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us)
@@ -113,62 +115,83 @@ static int render_metrics(struct fl_req *r)
 	int rc = 0;
 
 	fl_buf_init(&b, 4u << 20);
-	rc |= fl_buf_adds(&b, "# HELP frontline_requests_total HTTP requests by route and status.\n"
-			      "# TYPE frontline_requests_total counter\n");
+	rc |= fl_buf_adds(&b,
+			  "# HELP frontline_requests_total HTTP requests by route and status.\n"
+			  "# TYPE frontline_requests_total counter\n");
 	for (size_t i = 0; i < m->nroutes; i++) {
 		for (size_t s = 0; s < NSTATUS; s++) {
 			uint64_t v = m->count[i * NSTATUS + s];
 			if (!v)
 				continue;
-			rc |= fl_buf_addf(&b, "frontline_requests_total{method=\"%s\",route=\"%s\",status=\"%s%d\"} %" PRIu64 "\n",
-					  i < fl_nroutes ? fl_routes[i].method : "",
-					  i < fl_nroutes ? fl_routes[i].pattern : "unmatched",
-					  s == NSTATUS - 1 ? "other" : "",
-					  s == NSTATUS - 1 ? 0 : statuses[s], v);
+			rc |= fl_buf_addf(
+				&b,
+				"frontline_requests_total{method=\"%s\",route=\"%s\",status=\"%s%d\"} %" PRIu64
+				"\n",
+				i < fl_nroutes ? fl_routes[i].method : "",
+				i < fl_nroutes ? fl_routes[i].pattern : "unmatched",
+				s == NSTATUS - 1 ? "other" : "", s == NSTATUS - 1 ? 0 : statuses[s],
+				v);
 		}
 	}
-	rc |= fl_buf_adds(&b, "# HELP frontline_request_duration_seconds Time from request to response.\n"
-			      "# TYPE frontline_request_duration_seconds histogram\n");
+	rc |= fl_buf_adds(
+		&b,
+		"# HELP frontline_request_duration_seconds Time from request to response.\n"
+		"# TYPE frontline_request_duration_seconds histogram\n");
 	for (size_t i = 0; i <= NBUCKETS; i++) {
 		cum += m->bucket[i];
 		if (i < NBUCKETS)
-			rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_bucket{le=\"%g\"} %" PRIu64 "\n",
-					  (double)bounds[i] / 1e6, cum);
+			rc |= fl_buf_addf(
+				&b,
+				"frontline_request_duration_seconds_bucket{le=\"%g\"} %" PRIu64
+				"\n",
+				(double)bounds[i] / 1e6, cum);
 		else
-			rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
+			rc |= fl_buf_addf(
+				&b,
+				"frontline_request_duration_seconds_bucket{le=\"+Inf\"} %" PRIu64
+				"\n",
+				cum);
 	}
-	rc |= fl_buf_addf(&b, "frontline_request_duration_seconds_sum %.6f\n"
-			      "frontline_request_duration_seconds_count %" PRIu64 "\n",
+	rc |= fl_buf_addf(&b,
+			  "frontline_request_duration_seconds_sum %.6f\n"
+			  "frontline_request_duration_seconds_count %" PRIu64 "\n",
 			  (double)m->sum_us / 1e6, (uint64_t)m->total);
 	fl_store_stats(r->store, &tx_us, &tx_count, &commits, &batched);
-	rc |= fl_buf_addf(&b,
-			  "# HELP frontline_db_seconds_total Time spent in database transactions.\n"
-			  "# TYPE frontline_db_seconds_total counter\n"
-			  "frontline_db_seconds_total %.6f\n"
-			  "# HELP frontline_db_transactions_total Database transactions run.\n"
-			  "# TYPE frontline_db_transactions_total counter\n"
-			  "frontline_db_transactions_total %" PRIu64 "\n"
-			  "# HELP frontline_db_commits_total Durable commits (each may carry many writes).\n"
-			  "# TYPE frontline_db_commits_total counter\n"
-			  "frontline_db_commits_total %" PRIu64 "\n"
-			  "# HELP frontline_db_writes_total Write transactions committed in those commits.\n"
-			  "# TYPE frontline_db_writes_total counter\n"
-			  "frontline_db_writes_total %" PRIu64 "\n"
-			  "# HELP frontline_store_fenced 1 once a failed fsync stopped this node's writes until a restart.\n"
-			  "# TYPE frontline_store_fenced gauge\n"
-			  "frontline_store_fenced %d\n"
-			  "# HELP frontline_requests_in_flight Requests being handled now.\n"
-			  "# TYPE frontline_requests_in_flight gauge\n"
-			  "frontline_requests_in_flight %ld\n",
-			  (double)tx_us / 1e6, tx_count, commits, batched,
-			  fl_store_fenced(r->store, &why, &since), (long)r->server->inflight);
-	rc |= fl_buf_addf(&b,
-			  "# HELP frontline_jobs Background jobs by state (the whole queue, not this node's).\n"
-			  "# TYPE frontline_jobs gauge\n"
-			  "frontline_jobs{state=\"queued\"} %" PRId64 "\n"
-			  "frontline_jobs{state=\"running\"} %" PRId64 "\n"
-			  "frontline_jobs{state=\"dead\"} %" PRId64 "\n",
-			  jobs[FL_JOB_QUEUED], jobs[FL_JOB_RUNNING], jobs[FL_JOB_DEAD]);
+	rc |= fl_buf_addf(
+		&b,
+		"# HELP frontline_db_seconds_total Time spent in database transactions.\n"
+		"# TYPE frontline_db_seconds_total counter\n"
+		"frontline_db_seconds_total %.6f\n"
+		"# HELP frontline_db_transactions_total Database transactions run.\n"
+		"# TYPE frontline_db_transactions_total counter\n"
+		"frontline_db_transactions_total %" PRIu64
+		"\n"
+		"# HELP frontline_db_commits_total Durable commits (each may carry many writes).\n"
+		"# TYPE frontline_db_commits_total counter\n"
+		"frontline_db_commits_total %" PRIu64
+		"\n"
+		"# HELP frontline_db_writes_total Write transactions committed in those commits.\n"
+		"# TYPE frontline_db_writes_total counter\n"
+		"frontline_db_writes_total %" PRIu64
+		"\n"
+		"# HELP frontline_store_fenced 1 once a failed fsync stopped this node's writes until a restart.\n"
+		"# TYPE frontline_store_fenced gauge\n"
+		"frontline_store_fenced %d\n"
+		"# HELP frontline_requests_in_flight Requests being handled now.\n"
+		"# TYPE frontline_requests_in_flight gauge\n"
+		"frontline_requests_in_flight %ld\n",
+		(double)tx_us / 1e6, tx_count, commits, batched,
+		fl_store_fenced(r->store, &why, &since), (long)r->server->inflight);
+	rc |= fl_buf_addf(
+		&b,
+		"# HELP frontline_jobs Background jobs by state (the whole queue, not this node's).\n"
+		"# TYPE frontline_jobs gauge\n"
+		"frontline_jobs{state=\"queued\"} %" PRId64
+		"\n"
+		"frontline_jobs{state=\"running\"} %" PRId64
+		"\n"
+		"frontline_jobs{state=\"dead\"} %" PRId64 "\n",
+		jobs[FL_JOB_QUEUED], jobs[FL_JOB_RUNNING], jobs[FL_JOB_DEAD]);
 	if (rc) {
 		fl_buf_free(&b);
 		return FL_ENOMEM;
@@ -212,8 +235,8 @@ int fl_healthz_handler(struct fl_req *r)
 		return fl_req_read(r, tx_ping, render_health);
 	fl_time_iso(since, at);
 	fl_req_header(r, "Retry-After", "60");
-	return fl_req_reply(r, 503, json_pack("{s:s,s:s,s:s}", "status", "fenced", "reason", why,
-					      "since", at));
+	return fl_req_reply(
+		r, 503, json_pack("{s:s,s:s,s:s}", "status", "fenced", "reason", why, "since", at));
 }
 
 /* /livez answers without touching the database: the ceiling the

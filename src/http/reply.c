@@ -40,8 +40,8 @@ static int bad_page(struct fl_req *r, const char *what)
 	return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidPaginationParameter", "%s", what);
 }
 
-static int size_arg(struct fl_req *r, const char *name, size_t lo, size_t hi,
-		    size_t dflt, size_t *out)
+static int size_arg(struct fl_req *r, const char *name, size_t lo, size_t hi, size_t dflt,
+		    size_t *out)
 {
 	const char *v = fl_req_arg(r, name);
 	int64_t n;
@@ -90,7 +90,8 @@ int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n)
 	for (const char *p = fl_req_arg(r, "ids"); p && *p;) {
 		size_t len = strcspn(p, ",");
 		if (*n == max)
-			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most %zu ids", max);
+			return fl_req_fail(r, FL_EMALFORMED, "ids", "TooMany", "at most %zu ids",
+					   max);
 		if (fl_str_to_i64((fl_str){p, len}, &out[*n]) || out[*n] <= 0)
 			return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidValue",
 					   "ids must be comma-separated positive ids");
@@ -101,7 +102,7 @@ int fl_req_ids(struct fl_req *r, int64_t *out, size_t max, size_t *n)
 }
 
 struct arg_walk {
-	const char *name;          /* fl_req_arg_all: the argument collected */
+	const char *name; /* fl_req_arg_all: the argument collected */
 	const char **out;
 	size_t max, n;
 	const char *const *allowed; /* fl_req_args_only: the arguments known */
@@ -170,7 +171,8 @@ int fl_req_paging(struct fl_req *r, struct fl_req_page *pg)
 			return rc;
 		if (after) {
 			if (fl_cursor_decode(after, &pg->after_key, &pg->after_id))
-				return bad_page(r, "page[after] is not a cursor this server gave out");
+				return bad_page(r,
+						"page[after] is not a cursor this server gave out");
 			pg->has_after = 1;
 		}
 		return 0;
@@ -198,8 +200,8 @@ static void url_encode(fl_buf *b, const char *z, const char *keep, int *rc)
 	}
 }
 
-static enum MHD_Result copy_arg(void *cls, enum MHD_ValueKind kind,
-				const char *key, const char *value)
+static enum MHD_Result copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
 {
 	struct query_copy *q = cls;
 	(void)kind;
@@ -234,8 +236,8 @@ static json_t *page_url(struct fl_req *r, const char *extra)
 	return v;
 }
 
-int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *reply,
-		      int has_more, int64_t total, int64_t last_key, int64_t last_id)
+int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *reply, int has_more,
+		      int64_t total, int64_t last_key, int64_t last_id)
 {
 	char extra[160];
 
@@ -244,7 +246,8 @@ int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *re
 		json_t *meta = json_object(), *links = json_object();
 		fl_cursor_encode(last_key, last_id, cur, sizeof cur);
 		json_object_set_new(meta, "has_more", json_boolean(has_more));
-		json_object_set_new(meta, "after_cursor", has_more ? json_string(cur) : json_null());
+		json_object_set_new(meta, "after_cursor",
+				    has_more ? json_string(cur) : json_null());
 		json_object_set_new(meta, "before_cursor", json_null());
 		snprintf(extra, sizeof extra, "page%%5Bsize%%5D=%zu&page%%5Bafter%%5D=%s",
 			 pg->per_page, cur);
@@ -257,7 +260,8 @@ int fl_req_page_links(struct fl_req *r, const struct fl_req_page *pg, json_t *re
 	snprintf(extra, sizeof extra, "page=%zu&per_page=%zu", pg->page + 1, pg->per_page);
 	json_object_set_new(reply, "next_page", has_more ? page_url(r, extra) : json_null());
 	snprintf(extra, sizeof extra, "page=%zu&per_page=%zu", pg->page - 1, pg->per_page);
-	json_object_set_new(reply, "previous_page", pg->page > 1 ? page_url(r, extra) : json_null());
+	json_object_set_new(reply, "previous_page",
+			    pg->page > 1 ? page_url(r, extra) : json_null());
 	json_object_set_new(reply, "count", json_integer(total));
 	return 0;
 }

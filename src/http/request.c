@@ -16,8 +16,9 @@
 
 #include "http/http_int.h"
 
-const char fl_req_no_memory[] = "{\"error\":\"ServiceUnavailable\","
-				"\"description\":\"Out of memory; retry later\"}";
+const char fl_req_no_memory[] =
+	"{\"error\":\"ServiceUnavailable\","
+	"\"description\":\"Out of memory; retry later\"}";
 
 json_t *fl_req_error_json(const struct fl_err *e, int code)
 {
@@ -35,7 +36,8 @@ json_t *fl_req_error_json(const struct fl_err *e, int code)
 		json_t *details = json_object(), *list = json_array(), *item = json_object();
 		json_object_set_new(item, "description",
 				    json_string(e->msg[0] ? e->msg : fl_err_describe(code)));
-		json_object_set_new(item, "error", json_string(e->reason[0] ? e->reason : "InvalidValue"));
+		json_object_set_new(item, "error",
+				    json_string(e->reason[0] ? e->reason : "InvalidValue"));
 		json_array_append_new(list, item);
 		json_object_set_new(details, e->field, list);
 		json_object_set_new(o, "details", details);
@@ -78,7 +80,8 @@ static enum MHD_Result respond(struct fl_req *r)
 						       MHD_RESPMEM_PERSISTENT);
 	} else {
 		resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-						       body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+						       body ? MHD_RESPMEM_MUST_FREE
+							    : MHD_RESPMEM_PERSISTENT);
 	}
 	if (!resp) {
 		free(body);
@@ -125,12 +128,14 @@ enum MHD_Result fl_req_respond_error(struct fl_req *r, int code)
 	/* not to the browser apps (X-Requested-With): a browser would answer
 	 * the challenge with its own password dialog */
 	if (code == FL_EAUTH && !r->via_cookie && !fl_req_header_in(r, "X-Requested-With"))
-		fl_req_header(r, "WWW-Authenticate", "Basic realm=\"Frontline\", charset=\"UTF-8\"");
+		fl_req_header(r, "WWW-Authenticate",
+			      "Basic realm=\"Frontline\", charset=\"UTF-8\"");
 	/* a passing shortage (memory, a busy store) is worth a retry soon, a
 	 * full disk later; a fenced node only after a restart, which a load
 	 * balancer should route around meanwhile */
 	if ((r->status == 503 || r->status == 507) && !has_header(r, "Retry-After"))
-		fl_req_header(r, "Retry-After", code == FL_ENOSPC || code == FL_EFENCED ? "60" : "2");
+		fl_req_header(r, "Retry-After",
+			      code == FL_ENOSPC || code == FL_EFENCED ? "60" : "2");
 	return respond(r);
 }
 
@@ -208,8 +213,8 @@ int fl_req_header(struct fl_req *r, const char *name, const char *value)
 	return 0;
 }
 
-int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason,
-		const char *fmt, ...)
+int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason, const char *fmt,
+		...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -270,8 +275,10 @@ const char *fl_req_peer(struct fl_req *r)
 
 	buf[0] = 0;
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, sizeof buf);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			  sizeof buf);
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, sizeof buf);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  buf, sizeof buf);
 	return buf;
 }

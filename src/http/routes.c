@@ -32,10 +32,10 @@ static const struct fl_route ops_routes[] = {
 };
 
 static const struct fl_route *const parts[] = {
-	ops_routes, fl_ticket_routes, fl_user_routes, fl_org_routes, fl_group_routes,
-	fl_session_routes, fl_token_routes, fl_search_routes, fl_view_routes,
-	fl_job_routes, fl_event_routes, fl_attachment_routes, fl_mail_routes,
-	fl_mailbox_routes, fl_portal_routes, fl_site_routes,
+	ops_routes,      fl_ticket_routes,  fl_user_routes,   fl_org_routes,
+	fl_group_routes, fl_session_routes, fl_token_routes,  fl_search_routes,
+	fl_view_routes,  fl_job_routes,     fl_event_routes,  fl_attachment_routes,
+	fl_mail_routes,  fl_mailbox_routes, fl_portal_routes, fl_site_routes,
 };
 
 const struct fl_route *fl_routes;

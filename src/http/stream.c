@@ -92,7 +92,7 @@ int fl_req_stream(struct fl_req *r, const char *content_type,
 	MHD_add_response_header(resp, "Content-Type", content_type);
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* proxies: pass it on at once */
 	if (fl_req_queue(r, resp) != MHD_YES) {
-		st->done = NULL; /* the caller cleans up after a failure */
+		st->done = NULL;            /* the caller cleans up after a failure */
 		MHD_destroy_response(resp); /* frees st through gone() */
 		return FL_EIO;
 	}

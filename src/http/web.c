@@ -32,9 +32,12 @@ struct file {
 static const char *type_of(const char *path)
 {
 	static const char *const types[][2] = {
-		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"},
-		{".png", "image/png"}, {".json", "application/json; charset=utf-8"},
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".json", "application/json; charset=utf-8"},
 	};
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
@@ -49,7 +52,8 @@ static int from_disk(const char *dir, const char *path, struct file *f)
 	struct stat st;
 	int fd;
 
-	if (strstr(path, "..") || (size_t)snprintf(full, sizeof full, "%s%s", dir, path) >= sizeof full)
+	if (strstr(path, "..") ||
+	    (size_t)snprintf(full, sizeof full, "%s%s", dir, path) >= sizeof full)
 		return 0;
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -81,7 +85,8 @@ static int find(const struct fl_config *c, const char *path, struct file *f)
 		return from_disk(c->web_dir, path, f);
 	for (const struct fl_web_file *w = fl_web_files; w->path; w++)
 		if (!strcmp(w->path, path)) {
-			*f = (struct file){w->type, w->data, w->gz, w->etag, w->len, w->gz_len, NULL};
+			*f = (struct file){w->type, w->data,   w->gz, w->etag,
+					   w->len,  w->gz_len, NULL};
 			return 1;
 		}
 	return 0;
@@ -92,7 +97,8 @@ static const char *app_of(const char *url, size_t *prefix)
 {
 	for (size_t i = 0; i < sizeof apps / sizeof *apps; i++) {
 		size_t n = strlen(apps[i]);
-		if (url[0] == '/' && !strncmp(url + 1, apps[i], n) && (url[n + 1] == '/' || !url[n + 1])) {
+		if (url[0] == '/' && !strncmp(url + 1, apps[i], n) &&
+		    (url[n + 1] == '/' || !url[n + 1])) {
 			*prefix = n + 1;
 			return apps[i];
 		}
@@ -112,7 +118,8 @@ static int accepts_gzip(struct fl_req *r)
 	return ae && strstr(ae, "gzip");
 }
 
-static enum MHD_Result answer(struct fl_req *r, const char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+static enum MHD_Result answer(struct fl_req *r, const char *body, size_t len,
+			      enum MHD_ResponseMemoryMode mode)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body, mode);
 	enum MHD_Result ret;
@@ -152,7 +159,8 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	}
 	is_page = app != NULL;
 	if (!find(r->config, path, &f)) {
-		static const char none[] = "{\"error\":\"RecordNotFound\",\"description\":\"No such file\"}";
+		static const char none[] =
+			"{\"error\":\"RecordNotFound\",\"description\":\"No such file\"}";
 		r->status = 404; /* as the API says it */
 		fl_req_header(r, "Content-Type", "application/json; charset=utf-8");
 		return answer(r, none, sizeof none - 1, MHD_RESPMEM_PERSISTENT);
@@ -160,8 +168,9 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	fl_req_header(r, "Content-Type", f.type);
 	if (is_page)
 		fl_req_header(r, "Content-Security-Policy", page_csp);
-	fl_req_header(r, "Cache-Control", !is_page && fl_req_arg(r, "v")
-			  ? "public, max-age=31536000, immutable" : "no-cache");
+	fl_req_header(r, "Cache-Control",
+		      !is_page && fl_req_arg(r, "v") ? "public, max-age=31536000, immutable"
+						     : "no-cache");
 	if (f.etag) {
 		fl_req_header(r, "ETag", f.etag);
 		inm = fl_req_header_in(r, "If-None-Match");

@@ -9,7 +9,7 @@ struct fl_web_file {
 	const char *type; /* Content-Type */
 	const char *data;
 	size_t len;
-	const char *gz;   /* the same, gzip-compressed; NULL when that is no smaller */
+	const char *gz; /* the same, gzip-compressed; NULL when that is no smaller */
 	size_t gz_len;
 	const char *etag;
 };

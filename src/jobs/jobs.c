@@ -77,8 +77,8 @@ int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t 
 	return add_kind(j, kind, fn, NULL, period);
 }
 
-int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn,
-			fl_job_tx_fn tx_fn, int64_t period)
+int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn, fl_job_tx_fn tx_fn,
+			int64_t period)
 {
 	return add_kind(j, kind, fn, tx_fn, period);
 }
@@ -152,8 +152,8 @@ static int tx_claim(fl_tx *tx, void *arg)
 
 	c->found = 0;
 	if (!rc)
-		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + c->j->lease,
-					c->arena, &c->job);
+		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + c->j->lease, c->arena,
+					&c->job);
 	if (!rc)
 		c->found = 1;
 	return rc == FL_ENOTFOUND ? 0 : rc;

@@ -37,8 +37,8 @@ int fl_jobs_new(struct fl_jobs **out, fl_store *s, const char *owner);
 int fl_jobs_register(struct fl_jobs *j, const char *kind, fl_job_fn fn, int64_t period);
 /* A kind with a transactional part: fn (NULL for none) runs first, outside
  * any transaction; then tx_fn in the transaction that marks the job done. */
-int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn,
-			fl_job_tx_fn tx_fn, int64_t period);
+int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn, fl_job_tx_fn tx_fn,
+			int64_t period);
 /* How long a claim lasts (seconds, default 300): a job whose runner died
  * waits this long before another runner takes it. */
 void fl_jobs_set_lease(struct fl_jobs *j, int64_t seconds);

@@ -40,8 +40,9 @@ static int render_list(struct fl_req *r)
 		json_object_set_new(o, "id", json_integer(j->id));
 		json_object_set_new(o, "kind", fl_json_str(j->kind));
 		json_object_set_new(o, "payload", fl_json_raw(j->payload));
-		json_object_set_new(o, "state", json_string(j->state >= 0 && j->state < 4
-								   ? states[j->state] : "unknown"));
+		json_object_set_new(o, "state",
+				    json_string(j->state >= 0 && j->state < 4 ? states[j->state]
+									      : "unknown"));
 		json_object_set_new(o, "attempts", json_integer(j->attempts));
 		json_object_set_new(o, "max_attempts", json_integer(j->max_attempts));
 		json_object_set_new(o, "run_at", fl_json_time(j->run_at));
@@ -52,7 +53,8 @@ static int render_list(struct fl_req *r)
 		json_object_set_new(o, "updated_at", fl_json_time(j->updated_at));
 		json_array_append_new(list, o);
 	}
-	return fl_req_reply(r, 200, json_pack("{s:o, s:I}", "jobs", list, "count", (json_int_t)c->n));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:I}", "jobs", list, "count", (json_int_t)c->n));
 }
 
 /* GET /api/v2/jobs[?state=queued|running|dead]: the 100 most recently
@@ -149,13 +151,16 @@ static int render_probes(struct fl_req *r)
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fl_job_probe *p = &c->probes[i];
-		json_array_append_new(list, json_pack("{s:I, s:o, s:i, s:o, s:o, s:I}",
-			"job_id", (json_int_t)p->job_id, "runner", fl_json_str(p->runner),
-			"attempt", p->attempt, "enqueued_at", fl_json_time(p->enqueued_at),
-			"ran_at", fl_json_time(p->ran_at),
-			"waited_seconds", (json_int_t)(p->ran_at - p->enqueued_at)));
+		json_array_append_new(list,
+				      json_pack("{s:I, s:o, s:i, s:o, s:o, s:I}", "job_id",
+						(json_int_t)p->job_id, "runner",
+						fl_json_str(p->runner), "attempt", p->attempt,
+						"enqueued_at", fl_json_time(p->enqueued_at),
+						"ran_at", fl_json_time(p->ran_at), "waited_seconds",
+						(json_int_t)(p->ran_at - p->enqueued_at)));
 	}
-	return fl_req_reply(r, 200, json_pack("{s:o, s:I}", "probes", list, "count", (json_int_t)c->n));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:I}", "probes", list, "count", (json_int_t)c->n));
 }
 
 /* GET /api/v2/jobs/probes: the last 1000 probes that ran, newest first. */

@@ -97,7 +97,8 @@ static int quoted(struct cur *c, char *buf, size_t cap, size_t *k)
 /* RFC 2045 token characters. */
 static int tokenchar(char ch)
 {
-	return (unsigned char)ch > ' ' && (unsigned char)ch < 127 && !strchr("()<>@,;:\\\"/[]?=", ch);
+	return (unsigned char)ch > ' ' && (unsigned char)ch < 127 &&
+	       !strchr("()<>@,;:\\\"/[]?=", ch);
 }
 
 /* A value: a token or a quoted-string (RFC 2045 §5.1). */
@@ -186,7 +187,8 @@ static int resinfo(struct cur *c, struct fl_authres_result *r)
 		pp = r->nprops < FL_AUTHRES_MAX_PROPS ? &r->props[r->nprops] : &spare;
 		memcpy(pp->ptype, ptype, sizeof ptype);
 		c->p++;
-		if (cfws(c) || keyword(c, pp->property, sizeof pp->property) || cfws(c) || !at(c, '='))
+		if (cfws(c) || keyword(c, pp->property, sizeof pp->property) || cfws(c) ||
+		    !at(c, '='))
 			return FL_EINVAL;
 		c->p++;
 		if (cfws(c) || pvalue(c, pp->value, sizeof pp->value))

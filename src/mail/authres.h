@@ -18,14 +18,14 @@
 #define FL_AUTHRES_MAX_PROPS 8    /* ptype.property=value of one resinfo */
 
 struct fl_authres_prop {
-	char ptype[16];     /* "smtp", "header", "body", "policy", lower case */
-	char property[32];  /* "mailfrom", "from", "d", "i", lower case */
-	char value[320];    /* as written, quotes removed */
+	char ptype[16];    /* "smtp", "header", "body", "policy", lower case */
+	char property[32]; /* "mailfrom", "from", "d", "i", lower case */
+	char value[320];   /* as written, quotes removed */
 };
 
 struct fl_authres_result {
-	char method[32];    /* "spf", "dkim", "dmarc", lower case, version dropped */
-	char result[32];    /* "pass", "fail", "none", lower case */
+	char method[32]; /* "spf", "dkim", "dmarc", lower case, version dropped */
+	char result[32]; /* "pass", "fail", "none", lower case */
 	struct fl_authres_prop props[FL_AUTHRES_MAX_PROPS];
 	size_t nprops;
 };
@@ -33,8 +33,8 @@ struct fl_authres_result {
 struct fl_authres {
 	char authserv_id[256]; /* as written, quotes removed */
 	struct fl_authres_result r[FL_AUTHRES_MAX_RESULTS];
-	size_t n;              /* 0 for "none" */
-	size_t dropped;        /* results past FL_AUTHRES_MAX_RESULTS, read and not kept */
+	size_t n;       /* 0 for "none" */
+	size_t dropped; /* results past FL_AUTHRES_MAX_RESULTS, read and not kept */
 };
 
 /* Parses the value of one Authentication-Results header (RFC 8601 §2.2:

@@ -18,8 +18,8 @@
 #include "mail/mail.h"
 
 static const char *const candidates[] = {
-	"UTF-8", "WINDOWS-1251", "KOI8-U", "KOI8-R", "ISO-8859-5",
-	"WINDOWS-1257", "ISO-8859-13", "ISO-8859-1",
+	"UTF-8",      "WINDOWS-1251", "KOI8-U",      "KOI8-R",
+	"ISO-8859-5", "WINDOWS-1257", "ISO-8859-13", "ISO-8859-1",
 };
 
 /* Converts with iconv; bytes it cannot read become U+FFFD. NULL when the
@@ -78,7 +78,8 @@ static long score(const char *s, size_t n)
 			c = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
 			len = 2;
 		} else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-			c = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			c = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+			    (p[2] & 0x3F);
 			len = 3;
 		} else {
 			c = 0xFFFD;
@@ -137,8 +138,11 @@ static char *sanitize(char *s, size_t n, fl_arena *a)
 	if (!(out = fl_arena_alloc(a, n * 3 + 1)))
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		size_t len = (unsigned char)s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2
-			     : (s[i] & 0xF0) == 0xE0 ? 3 : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
+		size_t len = (unsigned char)s[i] < 0x80 ? 1
+			     : (s[i] & 0xE0) == 0xC0    ? 2
+			     : (s[i] & 0xF0) == 0xE0    ? 3
+			     : (s[i] & 0xF8) == 0xF0    ? 4
+							: 0;
 		if (len && s[i] && i + len <= n && fl_utf8_valid(s + i, len)) {
 			memcpy(out + k, s + i, len);
 			k += len;
@@ -168,7 +172,7 @@ static char *to_utf8(const char *p, size_t n, const char *charset, fl_arena *a, 
 
 	*len = n;
 	if (is_ascii(p, n) || (fl_utf8_valid(p, n) && (!charset || !strcasecmp(charset, "utf-8") ||
-							  !strcasecmp(charset, "us-ascii"))))
+						       !strcasecmp(charset, "us-ascii"))))
 		return fl_arena_strndup(a, p, n);
 	/* valid UTF-8 is almost never an accident: trust it over a label */
 	if (fl_utf8_valid(p, n) && memchr(p, 0, n) == NULL)
@@ -215,10 +219,10 @@ char *fl_mail_to_utf8(const char *p, size_t n, const char *charset, fl_arena *a)
 struct word {
 	const char *charset; /* without an RFC 2231 "*language" */
 	size_t ncharset;
-	char enc;            /* 'B' or 'Q' */
+	char enc; /* 'B' or 'Q' */
 	const char *text;
 	size_t ntext;
-	const char *end;     /* just past "?=" */
+	const char *end; /* just past "?=" */
 };
 
 static int is_lwsp(char c)
@@ -328,7 +332,8 @@ static int add_base64(fl_buf *out, const char *z)
 		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
 			     (i + 2 < n ? p[i + 2] : 0);
 		char q[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63],
-			     i + 1 < n ? digits[v >> 6 & 63] : '=', i + 2 < n ? digits[v & 63] : '='};
+			     i + 1 < n ? digits[v >> 6 & 63] : '=',
+			     i + 2 < n ? digits[v & 63] : '='};
 		rc = fl_buf_add(out, q, sizeof q);
 	}
 	return rc;
@@ -343,7 +348,7 @@ static int convert_run(fl_buf *run, const struct word *w, fl_arena *a, fl_buf *t
 
 	if (!run->n)
 		return 0;
-	snprintf(label, sizeof label, "%.*s", (int)w->ncharset, w->charset);
+	snprintf(label, sizeof label, "%.*s", (int)w->ncharset, w->charset ? w->charset : "");
 	s = fl_mail_to_utf8(run->p, run->n, w->ncharset < sizeof label ? label : NULL, a);
 	fl_buf_reset(run);
 	return s ? fl_buf_adds(text, s) : FL_ENOMEM;
@@ -428,7 +433,8 @@ static char *words(const char *p, size_t n, int structured, fl_arena *a)
 		last = w;
 		q = lit = w.end;
 	}
-	if (!rc && !(rc = convert_run(&run, &last, a, &text)) && !(rc = emit(&text, structured, &out)))
+	if (!rc && !(rc = convert_run(&run, &last, a, &text)) &&
+	    !(rc = emit(&text, structured, &out)))
 		rc = literal(lit, (size_t)(end - lit), structured, a, &out);
 	if (!rc)
 		s = fl_arena_strndup(a, out.p ? out.p : "", out.n);

@@ -25,7 +25,8 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 		fl_log("warn", "mail %s from %s: %zu files past the first %d not kept%s",
 		       d->m.message_id ? d->m.message_id : "(no Message-ID)", d->m.from.email,
 		       d->m.files_dropped, FL_MAIL_MAX_FILES,
-		       d->m.truncated ? "; parts past 32 levels deep or 50 MiB decoded not read" : "");
+		       d->m.truncated ? "; parts past 32 levels deep or 50 MiB decoded not read"
+				      : "");
 	/* named, typed and hashed as uploads are; bytes to the folder before
 	 * the rows that name them commit */
 	for (size_t i = 0; i < d->m.nfiles; i++) {
@@ -42,8 +43,8 @@ int fl_delivery_tx(fl_tx *tx, void *arg)
 	struct fl_delivery *d = arg;
 	int rc;
 
-	if (d->queue && *d->queue &&
-	    (rc = fl_store_group_by_name(tx, d->queue, &d->group_id)) && rc != FL_ENOTFOUND)
+	if (d->queue && *d->queue && (rc = fl_store_group_by_name(tx, d->queue, &d->group_id)) &&
+	    rc != FL_ENOTFOUND)
 		return rc;
 	return fl_mail_ingest(tx, &d->via, &d->m, d->group_id, d->files, d->arena, &d->res, d->err);
 }

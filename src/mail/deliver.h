@@ -12,8 +12,8 @@
 
 struct fl_delivery {
 	fl_store *store;
-	struct fl_actor via;  /* who delivers it (an admin: the integration) */
-	const char *queue;    /* the group a new ticket goes to, by name, or NULL */
+	struct fl_actor via; /* who delivers it (an admin: the integration) */
+	const char *queue;   /* the group a new ticket goes to, by name, or NULL */
 	fl_arena *arena;
 	struct fl_err *err;
 	struct fl_mail m;

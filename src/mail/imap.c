@@ -126,7 +126,8 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 		goto out;
 	}
 	/* "* SEARCH 3 4 7" */
-	for (const char *p = b.p ? strstr(b.p, "SEARCH") : NULL; p && nuids < max && nuids < FL_IMAP_BATCH;) {
+	for (const char *p = b.p ? strstr(b.p, "SEARCH") : NULL;
+	     p && nuids < max && nuids < FL_IMAP_BATCH;) {
 		char *end;
 		long uid;
 		p += strcspn(p, "0123456789\r\n");
@@ -157,8 +158,8 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 			rc = FL_ENOMEM;
 			break;
 		}
-		*d = (struct fl_delivery){.store = s, .via = {mb->owner_id, FL_ROLE_ADMIN},
-					  .arena = &a, .err = &why};
+		*d = (struct fl_delivery){
+			.store = s, .via = {mb->owner_id, FL_ROLE_ADMIN}, .arena = &a, .err = &why};
 		rc = b.over ? fl_err_set(&why, FL_ETOOBIG, NULL, NULL, "larger than %u bytes",
 					 FL_MAIL_MAX_BYTES)
 			    : fl_delivery_prepare(d, b.p ? b.p : "", b.n);
@@ -170,7 +171,8 @@ int fl_imap_poll(fl_store *s, const struct fl_mailbox *mb, size_t max, size_t *t
 			/* the parser's child failed on this one: unseen and unmarked,
 			 * tried again next poll; the messages after it go on */
 			fl_log("warn", "mailbox %lld: message %ld left for the next poll: %s",
-			       (long long)mb->id, uids[i], why.msg[0] ? why.msg : fl_err_describe(rc));
+			       (long long)mb->id, uids[i],
+			       why.msg[0] ? why.msg : fl_err_describe(rc));
 			rc = 0;
 			continue;
 		}
@@ -236,7 +238,8 @@ int fl_imap_poll_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		struct fl_err why = {0};
 		size_t taken;
 		int r = fl_imap_poll(s, &b.list[i], FL_IMAP_BATCH, &taken, &why);
-		struct polled p = {b.list[i].id, r ? (why.msg[0] ? why.msg : fl_err_describe(r)) : NULL};
+		struct polled p = {b.list[i].id,
+				   r ? (why.msg[0] ? why.msg : fl_err_describe(r)) : NULL};
 		/* one mailbox's trouble is its own: recorded, and the others go on */
 		fl_store_write(s, tx_polled, &p);
 	}

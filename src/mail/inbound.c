@@ -99,8 +99,7 @@ static int bounce(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m
 /* Mail From one of our own addresses: a loop (our acknowledgement coming
  * back) or a forgery, never a ticket and never a user. Kept in the
  * quarantine for an admin. 1 when it was; 0 when the sender is not ours. */
-static int quarantine(fl_tx *tx, const struct fl_mail *m, fl_arena *a,
-		      struct fl_mail_result *out)
+static int quarantine(fl_tx *tx, const struct fl_mail *m, fl_arena *a, struct fl_mail_result *out)
 {
 	struct fl_quarantine q = {0};
 	const char *text = m->text ? m->text : "";
@@ -131,14 +130,13 @@ static int authenticity(fl_tx *tx, const struct fl_mail *m, fl_arena *a, enum fl
 
 	if (rc && rc != FL_ENOTFOUND)
 		return rc;
-	*out = fl_authres_verdict(m->auth_results, m->nauth_results, rc ? NULL : id,
-				  m->from.email);
+	*out = fl_authres_verdict(m->auth_results, m->nauth_results, rc ? NULL : id, m->from.email);
 	return 0;
 }
 
-int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, struct fl_intake_file *files, fl_arena *a,
-		   struct fl_mail_result *out, struct fl_err *e)
+int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m, int64_t group_id,
+		   struct fl_intake_file *files, fl_arena *a, struct fl_mail_result *out,
+		   struct fl_err *e)
 {
 	struct fl_intake *in = fl_arena_alloc(a, sizeof *in);
 	struct fl_intake_result made;
@@ -152,7 +150,8 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 	memset(out, 0, sizeof *out);
 	if (!in)
 		return FL_ENOMEM;
-	if (m->message_id && (rc = fl_store_mail_ticket(tx, m->message_id, &out->ticket_id)) != FL_ENOTFOUND) {
+	if (m->message_id &&
+	    (rc = fl_store_mail_ticket(tx, m->message_id, &out->ticket_id)) != FL_ENOTFOUND) {
 		out->duplicate = !rc;
 		return rc;
 	}
@@ -161,14 +160,21 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		return rc;
 	}
 	if ((rc = bounce(tx, via, m, a, out, e)))
-		return rc < 0 ? rc : m->message_id ? fl_store_mail_record(tx, m->message_id, out->ticket_id, 0, fl_now()) : 0;
+		return rc < 0          ? rc
+		       : m->message_id ? fl_store_mail_record(tx, m->message_id, out->ticket_id, 0,
+							      fl_now())
+				       : 0;
 	if ((rc = quarantine(tx, m, a, out)))
 		return rc < 0 ? rc : 0;
-	*in = (struct fl_intake){.channel = FL_CHANNEL_EMAIL, .via = via, .field = "from",
-				 .from = {FL_SENDER_EMAIL, m->from.email, m->from.name},
-				 .lang = fl_mail_language(m->text), .automatic = m->automatic,
-				 .files = files, .nfiles = m->nfiles < FL_COMMENT_MAX_UPLOADS
-								 ? m->nfiles : FL_COMMENT_MAX_UPLOADS};
+	*in = (struct fl_intake){
+		.channel = FL_CHANNEL_EMAIL,
+		.via = via,
+		.field = "from",
+		.from = {FL_SENDER_EMAIL, m->from.email, m->from.name},
+		.lang = fl_mail_language(m->text),
+		.automatic = m->automatic,
+		.files = files,
+		.nfiles = m->nfiles < FL_COMMENT_MAX_UPLOADS ? m->nfiles : FL_COMMENT_MAX_UPLOADS};
 	/* who the sender is, if anyone yet: a stranger is no party to a ticket */
 	rc = fl_intake_customer(tx, &in->from, in->field, in->lang, 0, a, &sender, e);
 	if ((rc && rc != FL_ENOTFOUND) || (rc = authenticity(tx, m, a, &auth)) ||
@@ -190,7 +196,8 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 				return rc;
 			continue;
 		}
-		in->cc[in->ncc++] = (struct fl_sender){FL_SENDER_EMAIL, m->cc[i].email, m->cc[i].name};
+		in->cc[in->ncc++] =
+			(struct fl_sender){FL_SENDER_EMAIL, m->cc[i].email, m->cc[i].name};
 	}
 	if (reply) {
 		/* a reply: only what is new (the intake reopens and adds CCs) */
@@ -214,10 +221,12 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		}
 		in->subject = m->subject && *m->subject
 				      ? fl_arena_strndup(a, m->subject,
-							 fl_utf8_prefix(m->subject, strlen(m->subject), 250))
+							 fl_utf8_prefix(m->subject,
+									strlen(m->subject), 250))
 				      : NULL;
 		in->group_id = group_id;
-		in->text = text && *text ? text : (m->subject && *m->subject ? m->subject : "(no text)");
+		in->text = text && *text ? text
+					 : (m->subject && *m->subject ? m->subject : "(no text)");
 		/* the message's own HTML, made safe, to show; a reply's would bring
 		 * back the history its text was cut of */
 		in->html = m->html ? fl_html_sanitize(m->html, a) : NULL;
@@ -231,5 +240,6 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 	out->suspicious = in->suspicious;
 	out->ticket_id = made.ticket.id;
 	out->requester_id = made.requester_id;
-	return m->message_id ? fl_store_mail_record(tx, m->message_id, made.ticket.id, 0, fl_now()) : 0;
+	return m->message_id ? fl_store_mail_record(tx, m->message_id, made.ticket.id, 0, fl_now())
+			     : 0;
 }

@@ -51,15 +51,15 @@
 struct fl_mail_result {
 	int64_t ticket_id;
 	int64_t requester_id;
-	int created;    /* a new ticket */
-	int duplicate;  /* the Message-ID was taken before: nothing changed */
-	int suspicious; /* it claimed a ticket its sender is no party to */
-	int bounce;     /* a delivery report about our mail: a note on ticket_id */
+	int created;     /* a new ticket */
+	int duplicate;   /* the Message-ID was taken before: nothing changed */
+	int suspicious;  /* it claimed a ticket its sender is no party to */
+	int bounce;      /* a delivery report about our mail: a note on ticket_id */
 	int quarantined; /* From one of our own addresses: kept aside, no ticket */
 };
 
-int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m,
-		   int64_t group_id, struct fl_intake_file *files, fl_arena *a,
-		   struct fl_mail_result *out, struct fl_err *e);
+int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m, int64_t group_id,
+		   struct fl_intake_file *files, fl_arena *a, struct fl_mail_result *out,
+		   struct fl_err *e);
 
 #endif

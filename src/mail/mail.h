@@ -16,12 +16,12 @@
 #include "core/arena.h"
 #include "core/err.h"
 
-#define FL_MAIL_MAX_ADDRS 50  /* To and Cc addresses kept each */
-#define FL_MAIL_MAX_REFS 32   /* References kept (the last ones) */
-#define FL_MAIL_MAX_FILES 50  /* attachments kept */
-#define FL_MAIL_MAX_DEPTH 32  /* MIME nesting followed */
+#define FL_MAIL_MAX_ADDRS 50          /* To and Cc addresses kept each */
+#define FL_MAIL_MAX_REFS 32           /* References kept (the last ones) */
+#define FL_MAIL_MAX_FILES 50          /* attachments kept */
+#define FL_MAIL_MAX_DEPTH 32          /* MIME nesting followed */
 #define FL_MAIL_MAX_BYTES (50u << 20) /* a whole message */
-#define FL_MAIL_MAX_AUTHRES 8 /* Authentication-Results headers kept (the topmost) */
+#define FL_MAIL_MAX_AUTHRES 8         /* Authentication-Results headers kept (the topmost) */
 
 struct fl_mail_addr {
 	char *name;  /* display name, UTF-8, or NULL */
@@ -46,19 +46,19 @@ struct fl_mail {
 	char *in_reply_to; /* without <>, or NULL */
 	char *refs[FL_MAIL_MAX_REFS];
 	size_t nrefs;
-	int64_t date;      /* Unix seconds, 0 when missing */
-	char *text;        /* the text, UTF-8 (from text/plain, else from the HTML) */
-	char *html;        /* the HTML part, UTF-8, or NULL */
+	int64_t date; /* Unix seconds, 0 when missing */
+	char *text;   /* the text, UTF-8 (from text/plain, else from the HTML) */
+	char *html;   /* the HTML part, UTF-8, or NULL */
 	struct fl_mail_file files[FL_MAIL_MAX_FILES];
 	size_t nfiles;
-	size_t files_dropped; /* past FL_MAIL_MAX_FILES */
-	int automatic;     /* an auto-reply or bulk mail: never answer it */
-	int report;        /* a delivery status notification (RFC 3464) */
-	char *report_recipient; /* its Final-Recipient address, lower case */
-	char *report_status;    /* its Action, Status and Diagnostic-Code */
+	size_t files_dropped;    /* past FL_MAIL_MAX_FILES */
+	int automatic;           /* an auto-reply or bulk mail: never answer it */
+	int report;              /* a delivery status notification (RFC 3464) */
+	char *report_recipient;  /* its Final-Recipient address, lower case */
+	char *report_status;     /* its Action, Status and Diagnostic-Code */
 	char *report_message_id; /* the Message-ID of the message it is about */
-	int truncated;     /* nesting past FL_MAIL_MAX_DEPTH was not followed */
-	size_t addrs_refused; /* From/To/Cc/Reply-To addresses that are not addr-specs */
+	int truncated;           /* nesting past FL_MAIL_MAX_DEPTH was not followed */
+	size_t addrs_refused;    /* From/To/Cc/Reply-To addresses that are not addr-specs */
 	/* the Authentication-Results header values (RFC 8601), topmost first:
 	 * the first ones were added by the hosts nearest to us; unparsed and
 	 * untrusted until their authserv-id is checked */
@@ -72,8 +72,7 @@ struct fl_mail {
  * counted in addrs_refused, never kept. FL_EINVAL (e says why) for what is
  * not a message at all: no valid From address, nothing but garbage;
  * anything else is read as far as it goes. */
-int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
-		  struct fl_err *e);
+int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out, struct fl_err *e);
 
 /* Converts n bytes of text in charset (NULL or unknown: guessed) to UTF-8
  * in a. A label that does not fit the bytes (windows-1251 text sent as
@@ -114,12 +113,12 @@ struct fl_mail_out {
 	const char *to[FL_MAIL_MAX_ADDRS + 1];
 	size_t nto;
 	const char *subject;
-	const char *message_id;        /* without <> */
-	const char *in_reply_to;       /* without <>, or NULL */
+	const char *message_id;  /* without <> */
+	const char *in_reply_to; /* without <>, or NULL */
 	const char *refs[FL_MAIL_MAX_REFS];
 	size_t nrefs;
-	const char *text, *html;       /* UTF-8; html may be NULL */
-	int automatic;                 /* a notification: Auto-Submitted: auto-generated */
+	const char *text, *html; /* UTF-8; html may be NULL */
+	int automatic;           /* a notification: Auto-Submitted: auto-generated */
 	int64_t date;
 };
 

@@ -32,8 +32,8 @@ static int render(struct fl_req *r)
 			    json_pack("{s:I, s:I, s:b, s:b, s:b, s:b}", "ticket_id",
 				      (json_int_t)d->res.ticket_id, "requester_id",
 				      (json_int_t)d->res.requester_id, "created", d->res.created,
-				      "duplicate", d->res.duplicate, "suspicious", d->res.suspicious,
-				      "quarantined", d->res.quarantined));
+				      "duplicate", d->res.duplicate, "suspicious",
+				      d->res.suspicious, "quarantined", d->res.quarantined));
 }
 
 static int h_inbound(struct fl_req *r)
@@ -50,7 +50,8 @@ static int h_inbound(struct fl_req *r)
 	d->err = &r->err;
 	if ((rc = fl_delivery_prepare(d, raw, n))) {
 		if (rc == FL_EBUSY)
-			fl_log("warn", "mail inbound: %s (503, the sender tries again)", r->err.msg);
+			fl_log("warn", "mail inbound: %s (503, the sender tries again)",
+			       r->err.msg);
 		return rc;
 	}
 	return fl_req_write(r, tx_inbound, render);
@@ -61,12 +62,13 @@ static int h_inbound(struct fl_req *r)
  * mails an address gets in 24 hours (mail/outbound.h): settings every node
  * reads. */
 enum { S_URL, S_USER, S_PASSWORD, S_FROM, S_FROM_NAME, S_STARTTLS, S_AUTHSERV_ID, S_AUTO_LIMIT };
-static const char *const setting_keys[] = {"smtp_url", "smtp_user", "smtp_password",
-					   "from_address", "from_name", "starttls",
-					   "authserv_id", "automatic_mail_limit"};
-static const char *const setting_names[] = {"mail.smtp_url", "mail.smtp_user",
-					    "mail.smtp_password", "mail.from", "mail.from_name",
-					    "mail.starttls", "mail.authserv_id", "mail.auto_limit"};
+static const char *const setting_keys[] = {"smtp_url",     "smtp_user",           "smtp_password",
+					   "from_address", "from_name",           "starttls",
+					   "authserv_id",  "automatic_mail_limit"};
+static const char *const setting_names[] = {"mail.smtp_url",      "mail.smtp_user",
+					    "mail.smtp_password", "mail.from",
+					    "mail.from_name",     "mail.starttls",
+					    "mail.authserv_id",   "mail.auto_limit"};
 #define NSETTINGS (sizeof setting_keys / sizeof *setting_keys)
 #define AUTO_LIMIT_DEFAULT 3 /* as mail/outbound.c counts with none set */
 #define AUTO_LIMIT_MAX 1000
@@ -94,15 +96,20 @@ static int render_settings(struct fl_req *r)
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		int64_t limit = AUTO_LIMIT_DEFAULT;
 		if (i == S_PASSWORD) /* the password is never shown */
-			json_object_set_new(o, "has_smtp_password", json_boolean(st->v[i] && *st->v[i]));
+			json_object_set_new(o, "has_smtp_password",
+					    json_boolean(st->v[i] && *st->v[i]));
 		else if (i == S_STARTTLS)
-			json_object_set_new(o, "starttls", json_boolean(st->v[i] && !strcmp(st->v[i], "1")));
+			json_object_set_new(o, "starttls",
+					    json_boolean(st->v[i] && !strcmp(st->v[i], "1")));
 		else if (i == S_AUTO_LIMIT)
-			json_object_set_new(o, setting_keys[i],
-					    json_integer(st->v[i] && !fl_str_to_i64(fl_str_c(st->v[i]), &limit)
-								 ? limit : AUTO_LIMIT_DEFAULT));
+			json_object_set_new(
+				o, setting_keys[i],
+				json_integer(st->v[i] && !fl_str_to_i64(fl_str_c(st->v[i]), &limit)
+						     ? limit
+						     : AUTO_LIMIT_DEFAULT));
 		else
-			json_object_set_new(o, setting_keys[i], st->v[i] ? json_string(st->v[i]) : json_null());
+			json_object_set_new(o, setting_keys[i],
+					    st->v[i] ? json_string(st->v[i]) : json_null());
 	}
 	return fl_req_reply(r, 200, json_pack("{s:o}", "mail_settings", o));
 }
@@ -130,8 +137,8 @@ static int tx_settings_set(fl_tx *tx, struct fl_req *r)
 static int authserv_id_ok(const char *z)
 {
 	for (; *z; z++)
-		if (!((*z >= 'a' && *z <= 'z') || (*z >= 'A' && *z <= 'Z') || (*z >= '0' && *z <= '9') ||
-		      *z == '.' || *z == '-' || *z == '_'))
+		if (!((*z >= 'a' && *z <= 'z') || (*z >= 'A' && *z <= 'Z') ||
+		      (*z >= '0' && *z <= '9') || *z == '.' || *z == '-' || *z == '_'))
 			return 0;
 	return 1;
 }
@@ -213,8 +220,8 @@ struct quarantine {
 static int tx_quarantine(fl_tx *tx, struct fl_req *r)
 {
 	struct quarantine *c = r->ctx;
-	return fl_store_quarantine_list(tx, c->pg.has_after ? c->pg.after_id : 0, c->pg.per_page + 1,
-					&r->arena, &c->list, &c->n);
+	return fl_store_quarantine_list(tx, c->pg.has_after ? c->pg.after_id : 0,
+					c->pg.per_page + 1, &r->arena, &c->list, &c->n);
 }
 
 static int render_quarantine(struct fl_req *r)
@@ -226,10 +233,11 @@ static int render_quarantine(struct fl_req *r)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_quarantine *q = &c->list[i];
-		json_array_append_new(a, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o}", "id",
-						   (json_int_t)q->id, "message_id", fl_json_str(q->message_id),
-						   "from", q->sender, "subject", q->subject, "body", q->body,
-						   "reason", q->reason, "created_at", fl_json_time(q->created_at)));
+		json_array_append_new(
+			a, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)q->id,
+				     "message_id", fl_json_str(q->message_id), "from", q->sender,
+				     "subject", q->subject, "body", q->body, "reason", q->reason,
+				     "created_at", fl_json_time(q->created_at)));
 	}
 	o = json_pack("{s:o}", "quarantined_mails", a);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, 0, last, last);
@@ -250,7 +258,8 @@ static int h_quarantine(struct fl_req *r)
 const struct fl_route fl_mail_routes[] = {
 	{"GET", "/api/v2/mail/settings", h_settings_get, FL_ROLE_ADMIN, 0, sizeof(struct settings)},
 	{"PUT", "/api/v2/mail/settings", h_settings_set, FL_ROLE_ADMIN, 0, sizeof(struct settings)},
-	{"GET", "/api/v2/mail/quarantine", h_quarantine, FL_ROLE_ADMIN, 0, sizeof(struct quarantine)},
+	{"GET", "/api/v2/mail/quarantine", h_quarantine, FL_ROLE_ADMIN, 0,
+	 sizeof(struct quarantine)},
 	{"POST", "/api/v2/mail/inbound", h_inbound, FL_ROLE_ADMIN, FL_MAIL_MAX_BYTES,
 	 sizeof(struct fl_delivery), FL_ROUTE_RAW_BODY},
 	{0},

@@ -31,13 +31,11 @@ static const struct fl_field fields[] = {
 
 static json_t *mailbox_json(const struct fl_mailbox *m)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:I, s:o, s:o, s:o}",
-			 "id", (json_int_t)m->id, "url", m->url, "username", m->username,
-			 "folder", m->folder, "move_to", fl_json_str(m->move_to),
-			 "starttls", m->starttls, "active", m->active,
-			 "owner_id", (json_int_t)m->owner_id,
-			 "last_polled_at", fl_json_time(m->last_polled_at),
-			 "last_error", fl_json_str(m->last_error),
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:I, s:o, s:o, s:o}", "id",
+			 (json_int_t)m->id, "url", m->url, "username", m->username, "folder",
+			 m->folder, "move_to", fl_json_str(m->move_to), "starttls", m->starttls,
+			 "active", m->active, "owner_id", (json_int_t)m->owner_id, "last_polled_at",
+			 fl_json_time(m->last_polled_at), "last_error", fl_json_str(m->last_error),
 			 "created_at", fl_json_time(m->created_at));
 }
 
@@ -61,10 +59,12 @@ static int h_add(struct fl_req *r)
 	int rc;
 
 	if (!json_is_object(in))
-		return fl_req_fail(r, FL_EINVAL, "mailbox", "InvalidType", "mailbox: must be an object");
+		return fl_req_fail(r, FL_EINVAL, "mailbox", "InvalidType",
+				   "mailbox: must be an object");
 	if ((rc = fl_input_decode(in, fields, c, &r->arena, &r->err)))
 		return rc;
-	if (!c->has_url || (strncmp(c->mb.url, "imap://", 7) && strncmp(c->mb.url, "imaps://", 8)) ||
+	if (!c->has_url ||
+	    (strncmp(c->mb.url, "imap://", 7) && strncmp(c->mb.url, "imaps://", 8)) ||
 	    strchr(c->mb.url + 8, '/'))
 		return fl_req_fail(r, FL_EINVAL, "url", "InvalidValue",
 				   "url: must be imap://HOST:PORT or imaps://HOST:PORT");

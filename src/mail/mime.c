@@ -117,8 +117,9 @@ static size_t addresses(struct walk *w, InternetAddressList *list, struct fl_mai
 	for (int i = 0; i < n && have < max; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-			have = addresses(w, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-					 out, max, have);
+			have = addresses(
+				w, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+				out, max, have);
 			continue;
 		}
 		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
@@ -187,13 +188,14 @@ static void add_file(struct walk *w, GMimeObject *obj, const char *data, size_t 
 		return;
 	}
 	f = &m->files[m->nfiles++];
-	snprintf(type, sizeof type, "%s/%s", ct ? g_mime_content_type_get_media_type(ct) : "application",
+	snprintf(type, sizeof type, "%s/%s",
+		 ct ? g_mime_content_type_get_media_type(ct) : "application",
 		 ct ? g_mime_content_type_get_media_subtype(ct) : "octet-stream");
 	f->file_name = copy(w->a, name && *name ? name : fallback_name, &w->err);
 	f->content_type = copy(w->a, lower(type), &w->err);
-	f->content_id = GMIME_IS_PART(obj) ? copy(w->a, g_mime_part_get_content_id(GMIME_PART(obj)),
-						  &w->err)
-					   : NULL;
+	f->content_id = GMIME_IS_PART(obj)
+				? copy(w->a, g_mime_part_get_content_id(GMIME_PART(obj)), &w->err)
+				: NULL;
 	f->data = data;
 	f->n = n;
 }
@@ -217,8 +219,8 @@ static char *html_to_text(const char *html, fl_arena *a)
 			    !strncasecmp(p, "</div", 5))
 				out[k++] = '\n';
 			if (!strncasecmp(p, "<style", 6) || !strncasecmp(p, "<script", 7)) {
-				const char *close = strcasestr(p, !strncasecmp(p, "<style", 6) ? "</style"
-											   : "</script");
+				const char *close = strcasestr(
+					p, !strncasecmp(p, "<style", 6) ? "</style" : "</script");
 				end = close ? strchr(close, '>') : NULL;
 			}
 			if (!end)
@@ -227,8 +229,8 @@ static char *html_to_text(const char *html, fl_arena *a)
 		} else if (*p == '&') {
 			static const struct {
 				const char *ent, *text;
-			} ents[] = {{"&nbsp;", " "}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
-				    {"&quot;", "\""}, {"&#39;", "'"}};
+			} ents[] = {{"&nbsp;", " "}, {"&amp;", "&"},   {"&lt;", "<"},
+				    {"&gt;", ">"},   {"&quot;", "\""}, {"&#39;", "'"}};
 			size_t i;
 			for (i = 0; i < sizeof ents / sizeof *ents; i++)
 				if (!strncasecmp(p, ents[i].ent, strlen(ents[i].ent)))
@@ -343,8 +345,10 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		/* a forwarded message: its bytes as a file, its text when ours has none */
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		char *raw = inner ? g_mime_object_to_string(GMIME_OBJECT(inner), NULL) : NULL;
-		if (m->report && inner && !m->report_message_id && g_mime_message_get_message_id(inner))
-			m->report_message_id = copy(w->a, g_mime_message_get_message_id(inner), &w->err);
+		if (m->report && inner && !m->report_message_id &&
+		    g_mime_message_get_message_id(inner))
+			m->report_message_id =
+				copy(w->a, g_mime_message_get_message_id(inner), &w->err);
 		if (raw && w->decoded + strlen(raw) > FL_MAIL_MAX_DECODED) {
 			m->truncated = 1; /* forwards in forwards: each copy counts */
 		} else if (raw) {
@@ -364,21 +368,23 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 		return;
 	disp = g_mime_object_get_content_disposition(obj);
 	attachment = disp && g_mime_content_disposition_is_attachment(disp);
-	if (m->report && ct && (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
-				g_mime_content_type_is_type(ct, "text", "rfc822-headers"))) {
+	if (m->report && ct &&
+	    (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+	     g_mime_content_type_is_type(ct, "text", "rfc822-headers"))) {
 		size_t n;
 		const char *b = content(w, GMIME_PART(obj), &n);
 		report_fields(w, b, g_mime_content_type_is_type(ct, "text", "rfc822-headers"));
 		return;
 	}
 	/* a forward's parts are in its .eml already */
-	if (w->in_forward && (attachment || !ct || !g_mime_content_type_is_type(ct, "text", "*") ||
-			      m->text))
+	if (w->in_forward &&
+	    (attachment || !ct || !g_mime_content_type_is_type(ct, "text", "*") || m->text))
 		return;
 	if (!attachment && ct && g_mime_content_type_is_type(ct, "text", "plain") && !m->text) {
 		size_t n;
 		const char *b = content(w, GMIME_PART(obj), &n);
-		m->text = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"), w->a);
+		m->text = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"),
+					  w->a);
 		if (!m->text)
 			w->err = FL_ENOMEM;
 		return;
@@ -386,7 +392,8 @@ static void walk(struct walk *w, GMimeObject *obj, int depth)
 	if (!attachment && ct && g_mime_content_type_is_type(ct, "text", "html") && !m->html) {
 		size_t n;
 		const char *b = content(w, GMIME_PART(obj), &n);
-		m->html = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"), w->a);
+		m->html = fl_mail_to_utf8(b, n, g_mime_content_type_get_parameter(ct, "charset"),
+					  w->a);
 		if (!m->html)
 			w->err = FL_ENOMEM;
 		return;
@@ -589,8 +596,7 @@ static int too_many_parts(const char *raw, size_t n, fl_arena *a, int *err)
 	return 0;
 }
 
-int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
-		  struct fl_err *e)
+int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out, struct fl_err *e)
 {
 	static const char *fallback[] = {"UTF-8", "windows-1251", NULL};
 	struct walk w = {a, out, 0, NULL, 0, 0};
@@ -644,7 +650,8 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 	if ((v = header(msg, "References")) && (refs = g_mime_references_parse(w.opts, v))) {
 		int k = g_mime_references_length(refs);
 		for (int i = k > FL_MAIL_MAX_REFS ? k - FL_MAIL_MAX_REFS : 0; i < k; i++)
-			out->refs[out->nrefs++] = copy(a, g_mime_references_get_message_id(refs, i), &w.err);
+			out->refs[out->nrefs++] =
+				copy(a, g_mime_references_get_message_id(refs, i), &w.err);
 		g_mime_references_free(refs);
 	}
 	if ((date = g_mime_message_get_date(msg)))
@@ -662,9 +669,11 @@ int fl_mail_parse(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 		return FL_ENOMEM;
 	tidy(out->text);
 	if (!out->from.email)
-		return fl_err_set(e, FL_EINVAL, "from", NULL,
-				  out->addrs_refused ? "the message's From address is not a valid e-mail address"
-						     : "the message has no From address");
+		return fl_err_set(
+			e, FL_EINVAL, "from", NULL,
+			out->addrs_refused
+				? "the message's From address is not a valid e-mail address"
+				: "the message has no From address");
 	return 0;
 }
 
@@ -702,7 +711,8 @@ int fl_mail_build(const struct fl_mail_out *m, fl_arena *a, char **out, size_t *
 		g_free(v);
 	}
 	for (size_t i = 0; i < m->nrefs; i++) {
-		char *v = g_strdup_printf("%s%s<%s>", refs ? refs : "", refs ? " " : "", m->refs[i]);
+		char *v =
+			g_strdup_printf("%s%s<%s>", refs ? refs : "", refs ? " " : "", m->refs[i]);
 		g_free(refs);
 		refs = v;
 	}
@@ -711,7 +721,8 @@ int fl_mail_build(const struct fl_mail_out *m, fl_arena *a, char **out, size_t *
 		g_free(refs);
 	}
 	if (m->automatic)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-generated", NULL);
+		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-generated",
+					 NULL);
 	if (m->html) {
 		GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
 		GMimePart *t = text_part("plain", m->text), *h = text_part("html", m->html);

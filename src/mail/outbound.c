@@ -28,26 +28,22 @@ struct words {
 static const struct words words[] = {
 	{"en", "We have received your request #%lld and will answer you soon.",
 	 "Your request #%lld is solved. If something is still not right, reply to this e-mail.",
-	 "Reply to this e-mail to add to your request #%lld.",
-	 "Your sign-in link",
+	 "Reply to this e-mail to add to your request #%lld.", "Your sign-in link",
 	 "To see your requests, sign in with this link:\n\n%s\n\n"
 	 "It works once, for 15 minutes. If you did not ask for it, ignore this e-mail."},
 	{"uk", "Ми отримали ваше звернення #%lld і скоро вам відповімо.",
 	 "Ваше звернення #%lld вирішено. Якщо щось іще не так, відповідайте на цей лист.",
-	 "Щоб доповнити звернення #%lld, відповідайте на цей лист.",
-	 "Ваше посилання для входу",
+	 "Щоб доповнити звернення #%lld, відповідайте на цей лист.", "Ваше посилання для входу",
 	 "Щоб переглянути свої звернення, увійдіть за цим посиланням:\n\n%s\n\n"
 	 "Воно діє один раз протягом 15 хвилин. Якщо ви його не запитували, не зважайте на цей лист."},
 	{"ru", "Мы получили ваше обращение #%lld и скоро вам ответим.",
 	 "Ваше обращение #%lld решено. Если что-то ещё не так, ответьте на это письмо.",
-	 "Чтобы дополнить обращение #%lld, ответьте на это письмо.",
-	 "Ваша ссылка для входа",
+	 "Чтобы дополнить обращение #%lld, ответьте на это письмо.", "Ваша ссылка для входа",
 	 "Чтобы посмотреть свои обращения, войдите по этой ссылке:\n\n%s\n\n"
 	 "Она действует один раз в течение 15 минут. Если вы её не запрашивали, не обращайте внимания на это письмо."},
 	{"lt", "Gavome jūsų užklausą #%lld ir netrukus atsakysime.",
 	 "Jūsų užklausa #%lld išspręsta. Jei kas nors dar negerai, atsakykite į šį laišką.",
-	 "Norėdami papildyti užklausą #%lld, atsakykite į šį laišką.",
-	 "Jūsų prisijungimo nuoroda",
+	 "Norėdami papildyti užklausą #%lld, atsakykite į šį laišką.", "Jūsų prisijungimo nuoroda",
 	 "Norėdami matyti savo užklausas, prisijunkite šia nuoroda:\n\n%s\n\n"
 	 "Ji veikia vieną kartą 15 minučių. Jei jos neprašėte, nekreipkite dėmesio į šį laišką."},
 };
@@ -68,8 +64,8 @@ static const char *const kinds[FL_NOTICE__MAX] = {"ack", "reply", "solved"};
  * lost, at worst a loop with a robot. A "-", ".", "_" or "+" may follow
  * (noreply-billing@, bounces+123@). */
 static const char *const no_reply[] = {
-	"no-reply", "noreply", "no_reply", "do-not-reply", "donotreply", "do_not_reply",
-	"mailer-daemon", "mailerdaemon", "postmaster", "bounce", "bounces",
+	"no-reply",      "noreply",      "no_reply",   "do-not-reply", "donotreply", "do_not_reply",
+	"mailer-daemon", "mailerdaemon", "postmaster", "bounce",       "bounces",
 };
 
 int fl_mail_noreply(const char *email)
@@ -181,8 +177,9 @@ int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, in
 
 	if (rc <= 0)
 		return rc;
-	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}",
-		 kinds[kind], (long long)t->id, (long long)comment_id);
+	snprintf(payload, sizeof payload,
+		 "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}", kinds[kind],
+		 (long long)t->id, (long long)comment_id);
 	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
 }
 
@@ -226,9 +223,9 @@ struct out {
 static int load_settings(fl_tx *tx, struct out *o)
 {
 	static const char *const keys[] = {"mail.smtp_url", "mail.smtp_user", "mail.smtp_password",
-					   "mail.from", "mail.from_name", "mail.starttls"};
-	char **vals[] = {&o->smtp_url, &o->smtp_user, &o->smtp_password, &o->from, &o->from_name,
-			 &o->starttls};
+					   "mail.from",     "mail.from_name", "mail.starttls"};
+	char **vals[] = {&o->smtp_url, &o->smtp_user, &o->smtp_password,
+			 &o->from,     &o->from_name, &o->starttls};
 	int rc = 0;
 
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && !rc; i++) {
@@ -344,7 +341,8 @@ static int tx_auto_ok(fl_tx *tx, void *arg)
 	if (q->signin) {
 		char key[300];
 		snprintf(key, sizeof key, "signin:%s", q->email);
-		return fl_store_mail_auto_take(tx, key, q->message_id, SIGNIN_LIMIT, fl_now(), &q->ok);
+		return fl_store_mail_auto_take(tx, key, q->message_id, SIGNIN_LIMIT, fl_now(),
+					       &q->ok);
 	}
 	return fl_store_mail_auto_take(tx, q->email, q->message_id, limit, fl_now(), &q->ok);
 }
@@ -447,8 +445,10 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	o.a = &a;
 	o.ticket_id = json_integer_value(json_object_get(p, "ticket_id"));
 	o.comment_id = json_integer_value(json_object_get(p, "comment_id"));
-	o.kind = !kind ? FL_NOTICE_ACK : !strcmp(kind, "reply") ? FL_NOTICE_REPLY
-		 : !strcmp(kind, "solved") ? FL_NOTICE_SOLVED : FL_NOTICE_ACK;
+	o.kind = !kind                     ? FL_NOTICE_ACK
+		 : !strcmp(kind, "reply")  ? FL_NOTICE_REPLY
+		 : !strcmp(kind, "solved") ? FL_NOTICE_SOLVED
+					   : FL_NOTICE_ACK;
 	json_decref(p);
 	rc = fl_store_read(s, tx_load, &o);
 	if (rc || !o.smtp_url || !*o.smtp_url || !o.from || !o.requester.email) {

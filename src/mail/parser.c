@@ -76,10 +76,10 @@ static int put_mail(fl_buf *b, const struct fl_mail *m)
 {
 	int rc = 0;
 
-#define TRY(x)                         \
-	do {                           \
-		if ((rc = (x)))        \
-			return rc;     \
+#define TRY(x)                     \
+	do {                       \
+		if ((rc = (x)))    \
+			return rc; \
 	} while (0)
 	TRY(put_str(b, m->from.name));
 	TRY(put_str(b, m->from.email));
@@ -431,7 +431,8 @@ static int serve_one(unsigned seconds)
 	rc = fl_mail_parse(raw, n, &a, &m, &e);
 	if (fl_buf_add(&out, "\0\0\0\0\0\0\0\0", 8) || fl_mail_encode(&out, rc, &m, &e)) {
 		fl_buf_reset(&out);
-		fl_err_set(&e, FL_ETOOBIG, NULL, NULL, "the message's parts are too large once decoded");
+		fl_err_set(&e, FL_ETOOBIG, NULL, NULL,
+			   "the message's parts are too large once decoded");
 		rc = fl_buf_add(&out, "\0\0\0\0\0\0\0\0", 8) ||
 		     fl_mail_encode(&out, FL_ETOOBIG, NULL, &e);
 	} else {
@@ -549,8 +550,8 @@ static int64_t ms_left(const struct timespec *deadline)
  * never the server's secrets (FRONTLINE_DB holds a password). */
 static char **child_env(char **env, size_t cap)
 {
-	static const char *const keep[] = {"ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=",
-					   "LANG=", "LC_ALL="};
+	static const char *const keep[] = {
+		"ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=", "LANG=", "LC_ALL="};
 	size_t k = 0;
 	for (char **v = environ; v && *v && k + 1 < cap; v++)
 		for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
@@ -597,8 +598,8 @@ static int spawn(int fd, const struct fl_mail_limits *l, pid_t *pid)
  * reads the answer's length and bytes into *ans (malloc'd). 0 when all was
  * read, -1 when the child closed its end or failed, -2 when the deadline
  * passed first, -3 when there was no memory for the answer. */
-static int exchange(int fd, const char *raw, size_t n, const struct timespec *deadline,
-		    char **ans, size_t *len)
+static int exchange(int fd, const char *raw, size_t n, const struct timespec *deadline, char **ans,
+		    size_t *len)
 {
 	unsigned char head[8], ahead[8];
 	size_t sent = 0, total = n + 8, got = 0, want = 0;
@@ -716,8 +717,8 @@ static int failed(struct fl_err *e, int why, int status, unsigned seconds)
 				  seconds);
 	if (WIFSIGNALED(status))
 		return fl_err_set(e, FL_EBUSY, NULL, NULL,
-				  "the mail parser was killed by signal %d (%s)%s", WTERMSIG(status),
-				  strsignal(WTERMSIG(status)),
+				  "the mail parser was killed by signal %d (%s)%s",
+				  WTERMSIG(status), strsignal(WTERMSIG(status)),
 				  WTERMSIG(status) == SIGXCPU ? ": over its CPU time"
 				  : WTERMSIG(status) == SIGABRT || WTERMSIG(status) == SIGSEGV
 					  ? ": out of memory, or a crash"
@@ -764,7 +765,8 @@ int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mai
 		rc = failed(e, why, stop(p), l.seconds);
 	} else if (fl_mail_decode(ans, len, &child_rc, &m, e)) {
 		stop(p); /* it answers what no parser of ours writes */
-		rc = fl_err_set(e, FL_EBUSY, NULL, NULL, "the mail parser's answer does not decode");
+		rc = fl_err_set(e, FL_EBUSY, NULL, NULL,
+				"the mail parser's answer does not decode");
 	} else {
 		p->served++;
 		rc = fl_arena_on_free(a, free, ans); /* *out points into it */

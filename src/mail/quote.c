@@ -27,20 +27,19 @@ static int starts_with(const char *line, size_t len, const char *prefix)
 /* The lines that introduce quoted history, in the languages we read. The
  * "… wrote:" forms end a line (the sender's name and date come first). */
 static const char *const intro_ends[] = {
-	"wrote:", "writes:", "пишет:", "написал:", "написала:", "написал(а):",
-	"написав:", "написала(в):", "пише:", "rašė:", "parašė:", "schrieb:", "a écrit :",
-	"a écrit:",
+	"wrote:",       "writes:", "пишет:", "написал:", "написала:", "написал(а):", "написав:",
+	"написала(в):", "пише:",   "rašė:",  "parašė:",  "schrieb:",  "a écrit :",   "a écrit:",
 };
 static const char *const intro_starts[] = {
-	"-----Original Message-----", "----- Original Message -----",
-	"-----Исходное сообщение-----", "-----Оригинальное сообщение-----",
-	"-----Вихідне повідомлення-----", "-----Originalus pranešimas-----",
+	"-----Original Message-----",       "----- Original Message -----",
+	"-----Исходное сообщение-----",     "-----Оригинальное сообщение-----",
+	"-----Вихідне повідомлення-----",   "-----Originalus pranešimas-----",
 	"________________________________", "Begin forwarded message:",
 };
 /* Outlook's block: a "From:" line followed by a "Sent:" (or "Date:") line. */
 static const char *const from_names[] = {"From:", "От:", "Від:", "Nuo:"};
-static const char *const sent_names[] = {"Sent:", "Date:", "Отправлено:", "Надіслано:",
-					 "Išsiųsta:", "Дата:"};
+static const char *const sent_names[] = {
+	"Sent:", "Date:", "Отправлено:", "Надіслано:", "Išsiųsta:", "Дата:"};
 
 static int any_start(const char *line, size_t len, const char *const *list, size_t n)
 {
@@ -90,7 +89,8 @@ char *fl_mail_strip_quotes(char *text, fl_arena *a)
 	while (*p && !cut) {
 		size_t n = strcspn(p, "\n");
 		const char *next = p[n] ? p + n + 1 : NULL;
-		if (quote_starts(p, n, next) || ((*p == '>' || !strncmp(p, " >", 2)) && only_quoted(p)))
+		if (quote_starts(p, n, next) ||
+		    ((*p == '>' || !strncmp(p, " >", 2)) && only_quoted(p)))
 			cut = p;
 		p = next ? next : p + n;
 	}
@@ -137,10 +137,12 @@ const char *fl_mail_language(const char *text)
 			cyrillic = 1;
 		/* ą č ę ė į š ų ū ž: U+0104-0105, 010C-010D, 0116-0119, 012E-012F,
 		 * 0160-0161, 016A-016B, 0172-0173, 017D-017E */
-		if ((p[0] == 0xC4 && ((p[1] >= 0x84 && p[1] <= 0x8D) || (p[1] >= 0x96 && p[1] <= 0x99) ||
-				      p[1] == 0xAE || p[1] == 0xAF)) ||
-		    (p[0] == 0xC5 && (p[1] == 0xA0 || p[1] == 0xA1 || p[1] == 0xAA || p[1] == 0xAB ||
-				      p[1] == 0xB2 || p[1] == 0xB3 || p[1] == 0xBD || p[1] == 0xBE)))
+		if ((p[0] == 0xC4 &&
+		     ((p[1] >= 0x84 && p[1] <= 0x8D) || (p[1] >= 0x96 && p[1] <= 0x99) ||
+		      p[1] == 0xAE || p[1] == 0xAF)) ||
+		    (p[0] == 0xC5 &&
+		     (p[1] == 0xA0 || p[1] == 0xA1 || p[1] == 0xAA || p[1] == 0xAB ||
+		      p[1] == 0xB2 || p[1] == 0xB3 || p[1] == 0xBD || p[1] == 0xBE)))
 			return cyrillic ? "ru" : "lt";
 	}
 	return cyrillic ? "ru" : "en";

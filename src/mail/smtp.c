@@ -55,7 +55,8 @@ int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *cons
 	for (size_t i = 0; i < nrcpt; i++)
 		if (!commandable(rcpt[i]))
 			return fl_err_set(e, FL_EINVAL, "to", "InvalidValue",
-					  "not sent: recipient %zu is not an e-mail address", i + 1);
+					  "not sent: recipient %zu is not an e-mail address",
+					  i + 1);
 	if (!(curl = curl_easy_init()))
 		return FL_ENOMEM;
 	snprintf(sender, sizeof sender, "<%s>", from);
@@ -87,8 +88,9 @@ int fl_smtp_send(const struct fl_smtp *relay, const char *from, const char *cons
 		return 0;
 	/* a 5xx answer is the relay's final word on this message */
 	if (code >= 500 && code < 600)
-		return fl_err_set(e, FL_EINVAL, NULL, NULL, "the relay refused the message (%ld): %s",
-				  code, curl_easy_strerror(cc));
-	return fl_err_set(e, FL_EBUSY, NULL, NULL, "the relay %s: %s", code ? "deferred it" : "is unreachable",
-			  curl_easy_strerror(cc));
+		return fl_err_set(e, FL_EINVAL, NULL, NULL,
+				  "the relay refused the message (%ld): %s", code,
+				  curl_easy_strerror(cc));
+	return fl_err_set(e, FL_EBUSY, NULL, NULL, "the relay %s: %s",
+			  code ? "deferred it" : "is unreachable", curl_easy_strerror(cc));
 }

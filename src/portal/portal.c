@@ -81,71 +81,63 @@ const char *fl_portal_lang(const char *locale, const char *accept_language)
 	return best ? best : "en";
 }
 
+/* clang-format off: one message in four languages a block */
 static const struct {
 	const char *reason;
 	const char *text[4]; /* in the order of langs[] */
 } problems[FL_PP__MAX] = {
-	[FL_PP_NAME_TOO_LONG] = {"TooLong", {
-		"Name: is too long (maximum is 255 characters)",
-		"Ім'я задовге (щонайбільше 255 символів)",
-		"Имя слишком длинное (не более 255 символов)",
-		"Vardas per ilgas (ne daugiau kaip 255 simboliai)"}},
-	[FL_PP_EMAIL_BLANK] = {"Blank", {
-		"Email: cannot be blank",
-		"Вкажіть адресу електронної пошти",
-		"Укажите адрес электронной почты",
-		"Nurodykite el. pašto adresą"}},
-	[FL_PP_EMAIL_INVALID] = {"InvalidValue", {
-		"Email: is not a valid e-mail address",
-		"Адреса електронної пошти неправильна",
-		"Неверный адрес электронной почты",
-		"Neteisingas el. pašto adresas"}},
-	[FL_PP_EMAIL_REFUSED] = {"InvalidValue", {
-		"Email: requests from this address are not accepted",
-		"Звернення з цієї адреси не приймаються",
-		"Обращения с этого адреса не принимаются",
-		"Užklausos iš šio adreso nepriimamos"}},
-	[FL_PP_SUBJECT_BLANK] = {"Blank", {
-		"Subject: cannot be blank",
-		"Вкажіть тему",
-		"Укажите тему",
-		"Nurodykite temą"}},
-	[FL_PP_SUBJECT_TOO_LONG] = {"TooLong", {
-		"Subject: is too long (maximum is 300 characters)",
-		"Тема задовга (щонайбільше 300 символів)",
-		"Тема слишком длинная (не более 300 символов)",
-		"Tema per ilga (ne daugiau kaip 300 simbolių)"}},
-	[FL_PP_DESCRIPTION_BLANK] = {"Blank", {
-		"Description: cannot be blank",
-		"Опишіть ваше питання",
-		"Опишите ваш вопрос",
-		"Aprašykite savo klausimą"}},
-	[FL_PP_DESCRIPTION_TOO_LONG] = {"TooLong", {
-		"Description: is too long (maximum is 65536 characters)",
-		"Опис задовгий (щонайбільше 65536 символів)",
-		"Описание слишком длинное (не более 65536 символов)",
-		"Aprašymas per ilgas (ne daugiau kaip 65536 simboliai)"}},
-	[FL_PP_FILES_TOO_MANY] = {"TooMany", {
-		"Attachments: at most 10 files",
-		"Можна додати щонайбільше 10 файлів",
-		"Можно добавить не более 10 файлов",
-		"Galima pridėti ne daugiau kaip 10 failų"}},
-	[FL_PP_FILE_TOO_BIG] = {"TooLong", {
-		"Attachments: a file is too large",
-		"Файл завеликий",
-		"Файл слишком большой",
-		"Failas per didelis"}},
-	[FL_PP_NOT_TEXT] = {"InvalidValue", {
-		"A field is not text, or is given twice",
-		"Одне з полів заповнено неправильно",
-		"Одно из полей заполнено неправильно",
-		"Vienas iš laukų užpildytas neteisingai"}},
-	[FL_PP_FORM] = {"InvalidValue", {
-		"The form could not be read",
-		"Не вдалося прочитати форму",
-		"Не удалось прочитать форму",
-		"Nepavyko perskaityti formos"}},
+	[FL_PP_NAME_TOO_LONG] = {"TooLong",
+				 {"Name: is too long (maximum is 255 characters)",
+				  "Ім'я задовге (щонайбільше 255 символів)",
+				  "Имя слишком длинное (не более 255 символов)",
+				  "Vardas per ilgas (ne daugiau kaip 255 simboliai)"}},
+	[FL_PP_EMAIL_BLANK] = {"Blank",
+			       {"Email: cannot be blank", "Вкажіть адресу електронної пошти",
+				"Укажите адрес электронной почты", "Nurodykite el. pašto adresą"}},
+	[FL_PP_EMAIL_INVALID] = {"InvalidValue",
+				 {"Email: is not a valid e-mail address",
+				  "Адреса електронної пошти неправильна",
+				  "Неверный адрес электронной почты",
+				  "Neteisingas el. pašto adresas"}},
+	[FL_PP_EMAIL_REFUSED] = {"InvalidValue",
+				 {"Email: requests from this address are not accepted",
+				  "Звернення з цієї адреси не приймаються",
+				  "Обращения с этого адреса не принимаются",
+				  "Užklausos iš šio adreso nepriimamos"}},
+	[FL_PP_SUBJECT_BLANK] = {"Blank",
+				 {"Subject: cannot be blank", "Вкажіть тему", "Укажите тему",
+				  "Nurodykite temą"}},
+	[FL_PP_SUBJECT_TOO_LONG] = {"TooLong",
+				    {"Subject: is too long (maximum is 300 characters)",
+				     "Тема задовга (щонайбільше 300 символів)",
+				     "Тема слишком длинная (не более 300 символов)",
+				     "Tema per ilga (ne daugiau kaip 300 simbolių)"}},
+	[FL_PP_DESCRIPTION_BLANK] = {"Blank",
+				     {"Description: cannot be blank", "Опишіть ваше питання",
+				      "Опишите ваш вопрос", "Aprašykite savo klausimą"}},
+	[FL_PP_DESCRIPTION_TOO_LONG] = {"TooLong",
+					{"Description: is too long (maximum is 65536 characters)",
+					 "Опис задовгий (щонайбільше 65536 символів)",
+					 "Описание слишком длинное (не более 65536 символов)",
+					 "Aprašymas per ilgas (ne daugiau kaip 65536 simboliai)"}},
+	[FL_PP_FILES_TOO_MANY] = {"TooMany",
+				  {"Attachments: at most 10 files",
+				   "Можна додати щонайбільше 10 файлів",
+				   "Можно добавить не более 10 файлов",
+				   "Galima pridėti ne daugiau kaip 10 failų"}},
+	[FL_PP_FILE_TOO_BIG] = {"TooLong",
+				{"Attachments: a file is too large", "Файл завеликий",
+				 "Файл слишком большой", "Failas per didelis"}},
+	[FL_PP_NOT_TEXT] = {"InvalidValue",
+			    {"A field is not text, or is given twice",
+			     "Одне з полів заповнено неправильно",
+			     "Одно из полей заполнено неправильно",
+			     "Vienas iš laukų užpildytas neteisingai"}},
+	[FL_PP_FORM] = {"InvalidValue",
+			{"The form could not be read", "Не вдалося прочитати форму",
+			 "Не удалось прочитать форму", "Nepavyko perskaityti formos"}},
 };
+/* clang-format on */
 
 static size_t lang_index(const char *lang)
 {
@@ -179,19 +171,19 @@ void fl_portal_problem_add(struct fl_portal_request *r, const char *field, int k
 static const struct fl_portal_words words[] = {
 	{"en", "Request #%lld received", "Thank you, %s.", "We will answer you at %s.", "Subject",
 	 "Your request was not sent", "Please correct the following:",
-	 "Too many requests from your address. Try again in %lld minutes.",
-	 "Back to the form", "Back to the help centre"},
+	 "Too many requests from your address. Try again in %lld minutes.", "Back to the form",
+	 "Back to the help centre"},
 	{"uk", "Звернення #%lld отримано", "Дякуємо, %s.", "Ми відповімо вам на %s.", "Тема",
-	 "Звернення не надіслано", "Будь ласка, виправте:",
-	 "Забагато звернень з вашої адреси. Спробуйте ще раз за %lld хв.",
+	 "Звернення не надіслано",
+	 "Будь ласка, виправте:", "Забагато звернень з вашої адреси. Спробуйте ще раз за %lld хв.",
 	 "Повернутися до форми", "До центру допомоги"},
 	{"ru", "Обращение #%lld получено", "Спасибо, %s.", "Мы ответим вам на %s.", "Тема",
 	 "Обращение не отправлено", "Пожалуйста, исправьте:",
 	 "Слишком много обращений с вашего адреса. Попробуйте снова через %lld мин.",
 	 "Вернуться к форме", "В центр помощи"},
 	{"lt", "Užklausa #%lld gauta", "Ačiū, %s.", "Atsakysime jums adresu %s.", "Tema",
-	 "Užklausa neišsiųsta", "Pataisykite:",
-	 "Per daug užklausų iš jūsų adreso. Bandykite dar kartą po %lld min.",
+	 "Užklausa neišsiųsta",
+	 "Pataisykite:", "Per daug užklausų iš jūsų adreso. Bandykite dar kartą po %lld min.",
 	 "Grįžti į formą", "Į pagalbos centrą"},
 };
 
@@ -202,8 +194,8 @@ const struct fl_portal_words *fl_portal_words(const char *lang)
 
 /* The form's fields, by name. */
 enum { F_NAME, F_EMAIL, F_SUBJECT, F_DESCRIPTION, F_LOCALE, F_WEBSITE, F__MAX };
-static const char *const field_names[F__MAX] = {"name", "email", "subject", "description",
-						"locale", "website"};
+static const char *const field_names[F__MAX] = {"name",        "email",  "subject",
+						"description", "locale", "website"};
 
 static int is_space(char c)
 {
@@ -333,7 +325,8 @@ int fl_portal_request_read(const struct fl_form *f, const char *accept_language,
 	r->name = trimmed(v[F_NAME], a, &err);
 	r->email = trimmed(v[F_EMAIL], a, &err);
 	r->subject = trimmed(v[F_SUBJECT], a, &err);
-	if (trimmed(v[F_DESCRIPTION], a, &err) && !(r->description = unix_lines(v[F_DESCRIPTION], a)))
+	if (trimmed(v[F_DESCRIPTION], a, &err) &&
+	    !(r->description = unix_lines(v[F_DESCRIPTION], a)))
 		err = FL_ENOMEM;
 	r->honeypot = trimmed(v[F_WEBSITE], a, &err) != NULL;
 	r->lang = fl_portal_lang(v[F_LOCALE], accept_language);
@@ -369,9 +362,13 @@ int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, fl_arena *a,
 	if (!in)
 		return FL_ENOMEM;
 	/* the form writes as its requester, a customer like any other */
-	*in = (struct fl_intake){.channel = FL_CHANNEL_WEB, .from = fl_portal_sender(r),
-				 .field = "email", .lang = r->lang, .subject = r->subject,
-				 .text = r->description, .files = (struct fl_intake_file *)r->files,
+	*in = (struct fl_intake){.channel = FL_CHANNEL_WEB,
+				 .from = fl_portal_sender(r),
+				 .field = "email",
+				 .lang = r->lang,
+				 .subject = r->subject,
+				 .text = r->description,
+				 .files = (struct fl_intake_file *)r->files,
 				 .nfiles = r->nfiles};
 	if ((rc = fl_ticket_intake(tx, in, a, &made, e)))
 		return rc;

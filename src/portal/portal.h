@@ -29,10 +29,10 @@
 #include "users/user.h"
 
 #define FL_PORTAL_MAX_FILES 10
-#define FL_PORTAL_MAX_PARTS 64         /* fields and files a form may have */
-#define FL_PORTAL_NAME_MAX 255         /* characters */
-#define FL_PORTAL_SUBJECT_MAX 300      /* characters */
-#define FL_PORTAL_DESCRIPTION_MAX 65536 /* characters, as a comment's body */
+#define FL_PORTAL_MAX_PARTS 64                              /* fields and files a form may have */
+#define FL_PORTAL_NAME_MAX 255                              /* characters */
+#define FL_PORTAL_SUBJECT_MAX 300                           /* characters */
+#define FL_PORTAL_DESCRIPTION_MAX 65536                     /* characters, as a comment's body */
 #define FL_PORTAL_VALUE_MAX (4 * FL_PORTAL_DESCRIPTION_MAX) /* bytes of any field */
 
 /* The language of the answer page and of a new requester: locale when it
@@ -48,15 +48,15 @@ enum fl_portal_problem_kind {
 	FL_PP_NAME_TOO_LONG,
 	FL_PP_EMAIL_BLANK,
 	FL_PP_EMAIL_INVALID,
-	FL_PP_EMAIL_REFUSED,     /* the address's user is deactivated or suspended */
+	FL_PP_EMAIL_REFUSED, /* the address's user is deactivated or suspended */
 	FL_PP_SUBJECT_BLANK,
 	FL_PP_SUBJECT_TOO_LONG,
 	FL_PP_DESCRIPTION_BLANK,
 	FL_PP_DESCRIPTION_TOO_LONG,
 	FL_PP_FILES_TOO_MANY,
 	FL_PP_FILE_TOO_BIG,
-	FL_PP_NOT_TEXT,          /* not UTF-8 text, a file where text goes, a field given twice */
-	FL_PP_FORM,              /* the body is not a form, or too many parts */
+	FL_PP_NOT_TEXT, /* not UTF-8 text, a file where text goes, a field given twice */
+	FL_PP_FORM,     /* the body is not a form, or too many parts */
 	FL_PP__MAX
 };
 
@@ -68,11 +68,11 @@ struct fl_portal_problem {
 #define FL_PORTAL_MAX_PROBLEMS 12
 
 struct fl_portal_request {
-	const char *name;        /* NULL: the address's local part, for a new requester */
-	char *email;             /* normalized */
+	const char *name; /* NULL: the address's local part, for a new requester */
+	char *email;      /* normalized */
 	const char *subject, *description;
-	const char *lang;        /* fl_portal_lang's */
-	int honeypot;            /* "website" was filled in */
+	const char *lang;                                 /* fl_portal_lang's */
+	int honeypot;                                     /* "website" was filled in */
 	struct fl_intake_file files[FL_PORTAL_MAX_FILES]; /* data, n, name and type read */
 	size_t nfiles;
 	struct fl_portal_problem problems[FL_PORTAL_MAX_PROBLEMS];
@@ -127,15 +127,15 @@ int fl_portal_submit(fl_tx *tx, const struct fl_portal_request *r, fl_arena *a,
  * take the name and the e-mail address (%s, given escaped). */
 struct fl_portal_words {
 	const char *lang;
-	const char *received;     /* "Request #%lld received" */
-	const char *thanks;       /* "Thank you, %s." */
-	const char *reply_to;     /* "We will answer you at %s." */
-	const char *subject;      /* "Subject" */
-	const char *not_sent;     /* "Your request was not sent" */
-	const char *fix;          /* "Please correct the following:" */
-	const char *busy;         /* "Too many requests …; try again in %lld minutes." */
-	const char *back;         /* "Back to the form" */
-	const char *home;         /* "Back to the help centre" */
+	const char *received; /* "Request #%lld received" */
+	const char *thanks;   /* "Thank you, %s." */
+	const char *reply_to; /* "We will answer you at %s." */
+	const char *subject;  /* "Subject" */
+	const char *not_sent; /* "Your request was not sent" */
+	const char *fix;      /* "Please correct the following:" */
+	const char *busy;     /* "Too many requests …; try again in %lld minutes." */
+	const char *back;     /* "Back to the form" */
+	const char *home;     /* "Back to the help centre" */
 };
 const struct fl_portal_words *fl_portal_words(const char *lang);
 

@@ -51,17 +51,20 @@ struct form_ctx {
 	struct fl_form form;
 	struct fl_portal_request req;
 	struct fl_portal_result res;
-	int json;         /* the client asked for JSON */
-	int64_t last_id;  /* the newest ticket, for a robot's made-up answer */
+	int json;        /* the client asked for JSON */
+	int64_t last_id; /* the newest ticket, for a robot's made-up answer */
 };
 
 static void page_head(fl_buf *b, const char *lang, const char *title)
 {
-	fl_buf_addf(b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	fl_buf_addf(b,
+		    "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		    "<title>", lang);
+		    "<title>",
+		    lang);
 	fl_buf_add_html(b, title, strlen(title));
-	fl_buf_adds(b, "</title>\n<link rel=\"stylesheet\" href=\"/assets/app.css\">\n</head>\n"
+	fl_buf_adds(b,
+		    "</title>\n<link rel=\"stylesheet\" href=\"/assets/app.css\">\n</head>\n"
 		    "<body>\n<main class=\"portal-answer\">\n<h1>");
 	fl_buf_add_html(b, title, strlen(title));
 	fl_buf_adds(b, "</h1>\n");
@@ -107,10 +110,11 @@ static int received(struct fl_req *r)
 
 	form_answer(r);
 	if (c->json)
-		return fl_req_reply(r, 201, json_pack("{s:{s:I, s:s, s:s}}", "request", "id",
-						      (json_int_t)c->res.ticket_id, "subject",
-						      c->req.subject, "status",
-						      fl_status_name(c->res.status)));
+		return fl_req_reply(r, 201,
+				    json_pack("{s:{s:I, s:s, s:s}}", "request", "id",
+					      (json_int_t)c->res.ticket_id, "subject",
+					      c->req.subject, "status",
+					      fl_status_name(c->res.status)));
 	fl_buf_init(&b, 1u << 20);
 	fl_buf_init(&esc, 1u << 20);
 	snprintf(title, sizeof title, w->received, (long long)c->res.ticket_id);
@@ -155,12 +159,14 @@ static int problems(struct fl_req *r, int code)
 			json_t *list = json_object_get(details, p->field);
 			if (!list)
 				json_object_set_new(details, p->field, list = json_array());
-			json_array_append_new(list, json_pack("{s:s, s:s}", "description", text, "error",
-							      fl_portal_problem_reason(p->kind)));
+			json_array_append_new(list,
+					      json_pack("{s:s, s:s}", "description", text, "error",
+							fl_portal_problem_reason(p->kind)));
 			fl_buf_addf(&desc, "%s%s", i ? "; " : "", text);
 		}
 		json_object_set_new(o, "error", json_string(fl_err_name(code)));
-		json_object_set_new(o, "description", json_string(desc.p ? desc.p : fl_err_describe(code)));
+		json_object_set_new(o, "description",
+				    json_string(desc.p ? desc.p : fl_err_describe(code)));
 		json_object_set_new(o, "details", details);
 		fl_buf_free(&desc);
 		return fl_req_reply(r, fl_err_http_status(code), o);
@@ -331,9 +337,10 @@ static int h_magic_link(struct fl_req *r)
 	int rc;
 
 	if (over_limit(r, &link_limit, &wait))
-		return fl_req_fail(r, FL_ERATE, NULL, NULL,
-				   "Too many sign-in links asked from your address; retry in %lld seconds",
-				   (long long)wait);
+		return fl_req_fail(
+			r, FL_ERATE, NULL, NULL,
+			"Too many sign-in links asked from your address; retry in %lld seconds",
+			(long long)wait);
 	if (!r->body)
 		return fl_req_fail(r, FL_EMALFORMED, NULL, "InvalidRequest", "send {\"email\": …}");
 	if ((rc = fl_input_decode(r->body, link_fields, c, &r->arena, &r->err)))

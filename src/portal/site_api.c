@@ -26,8 +26,9 @@ static int tx_get(fl_tx *tx, struct fl_req *r)
 static int render(struct fl_req *r)
 {
 	struct settings *st = r->ctx;
-	return fl_req_reply(r, 200, json_pack("{s:{s:s?, s:b}}", "settings", "public_url", st->url,
-					      "public_url_locked", r->config->public_url[0] != 0));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:{s:s?, s:b}}", "settings", "public_url", st->url,
+				      "public_url_locked", r->config->public_url[0] != 0));
 }
 
 static int h_get(struct fl_req *r)
@@ -48,19 +49,22 @@ static int h_set(struct fl_req *r)
 	json_t *url = json_is_object(in) ? json_object_get(in, "public_url") : NULL;
 
 	if (!json_is_object(in))
-		return fl_req_fail(r, FL_EINVAL, "settings", "InvalidType", "settings: must be an object");
+		return fl_req_fail(r, FL_EINVAL, "settings", "InvalidType",
+				   "settings: must be an object");
 	if (!url)
 		return fl_req_read(r, tx_get, render); /* nothing to change */
 	if (!json_is_string(url) ||
-	    !(st->url = fl_arena_strndup(&r->arena, json_string_value(url), json_string_length(url))) ||
+	    !(st->url = fl_arena_strndup(&r->arena, json_string_value(url),
+					 json_string_length(url))) ||
 	    strlen(st->url) != json_string_length(url) || fl_url_base_normalize(st->url))
 		return fl_req_fail(r, FL_EINVAL, "public_url", "InvalidValue",
 				   "public_url: must be http:// or https:// with a host, and no "
 				   "query, fragment or user name");
 	if (r->config->public_url[0])
-		return fl_req_fail(r, FL_ECONFLICT, "public_url", "Locked",
-				   "public_url: the server's configuration sets it (%s); change it there",
-				   r->config->public_url);
+		return fl_req_fail(
+			r, FL_ECONFLICT, "public_url", "Locked",
+			"public_url: the server's configuration sets it (%s); change it there",
+			r->config->public_url);
 	return fl_req_write(r, tx_set, render);
 }
 

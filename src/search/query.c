@@ -133,32 +133,23 @@ static char *copy_value(fl_arena *a, fl_str v, int lower)
 
 static int bad(struct fl_err *e, const struct term *t, const char *what)
 {
-	return fl_err_set(e, FL_EMALFORMED, "query", "InvalidValue",
-			  "%s '%.*s' for '%.*s'", what, (int)t->value.n, t->value.p,
-			  (int)t->key.n, t->key.p);
+	return fl_err_set(e, FL_EMALFORMED, "query", "InvalidValue", "%s '%.*s' for '%.*s'", what,
+			  (int)t->value.n, t->value.p, (int)t->key.n, t->key.p);
 }
 
 /* Turns a term's value into ival/sval for its field. */
-static int value_of(const struct term *t, int field, int64_t actor_id,
-		    fl_arena *a, int64_t *ival, const char **sval, struct fl_err *e)
+static int value_of(const struct term *t, int field, int64_t actor_id, fl_arena *a, int64_t *ival,
+		    const char **sval, struct fl_err *e)
 {
 	fl_str v = t->value;
 	int x;
 
 	*sval = NULL;
 	switch (field) {
-	case FL_F_STATUS:
-		x = fl_status_parse(v);
-		break;
-	case FL_F_PRIORITY:
-		x = fl_priority_parse(v);
-		break;
-	case FL_F_TYPE:
-		x = fl_type_parse(v);
-		break;
-	case FL_F_CHANNEL:
-		x = fl_channel_parse(v);
-		break;
+	case FL_F_STATUS: x = fl_status_parse(v); break;
+	case FL_F_PRIORITY: x = fl_priority_parse(v); break;
+	case FL_F_TYPE: x = fl_type_parse(v); break;
+	case FL_F_CHANNEL: x = fl_channel_parse(v); break;
 	case FL_F_CREATED:
 	case FL_F_UPDATED:
 	case FL_F_SOLVED:
@@ -198,8 +189,7 @@ static int value_of(const struct term *t, int field, int64_t actor_id,
 	return 0;
 }
 
-static int add_text(struct fl_filter *f, const struct term *t, fl_arena *a,
-		    struct fl_err *e)
+static int add_text(struct fl_filter *f, const struct term *t, fl_arena *a, struct fl_err *e)
 {
 	fl_str v = t->value;
 	int prefix = 0;
@@ -253,9 +243,8 @@ static int people_term(const struct term *t, fl_arena *a, struct fl_people_query
 	return (*into = copy_value(a, t->value, into == &pq->email)) ? 0 : FL_ENOMEM;
 }
 
-int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
-		   struct fl_filter *out, struct fl_people_query *people,
-		   struct fl_err *e)
+int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a, struct fl_filter *out,
+		   struct fl_people_query *people, struct fl_err *e)
 {
 	struct fl_filter f;
 	struct fl_people_query pq = {NULL, NULL, -1};
@@ -280,8 +269,7 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 
 		if (++nterms > FL_QUERY_MAX_TERMS)
 			return fl_err_set(e, FL_EMALFORMED, "query", "TooManyTerms",
-					  "a query may have at most %d terms",
-					  FL_QUERY_MAX_TERMS);
+					  "a query may have at most %d terms", FL_QUERY_MAX_TERMS);
 		if (t.key.n && fl_str_eqi(t.key, "type")) {
 			if (fl_str_eqi(t.value, "ticket"))
 				f.result_type = FL_RESULT_TICKET;
@@ -323,10 +311,11 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 			ival = custom;
 		op = t.op;
 		if (t.negate)
-			op = op == FL_OP_EQ ? FL_OP_NE
-			   : op == FL_OP_LT ? FL_OP_GE
-			   : op == FL_OP_LE ? FL_OP_GT
-			   : op == FL_OP_GT ? FL_OP_LE : FL_OP_LT;
+			op = op == FL_OP_EQ   ? FL_OP_NE
+			     : op == FL_OP_LT ? FL_OP_GE
+			     : op == FL_OP_LE ? FL_OP_GT
+			     : op == FL_OP_GT ? FL_OP_LE
+					      : FL_OP_LT;
 		if (sval && field != FL_F_ASSIGNEE && field != FL_F_REQUESTER &&
 		    field != FL_F_SUBMITTER && field != FL_F_CC && op != FL_OP_EQ && op != FL_OP_NE)
 			return bad(e, &t, "text fields take ':' only, not a comparison with");
@@ -358,8 +347,8 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a,
 		return rc;
 	if (f.result_type == FL_RESULT_USER || f.result_type == FL_RESULT_ORGANIZATION) {
 		if (ticket_term.key.n)
-			return unknown(e, &ticket_term, f.result_type == FL_RESULT_USER
-							 ? "users" : "organizations");
+			return unknown(e, &ticket_term,
+				       f.result_type == FL_RESULT_USER ? "users" : "organizations");
 		if (f.result_type == FL_RESULT_ORGANIZATION && user_only.key.n)
 			return unknown(e, &user_only, "organizations");
 		if (people)

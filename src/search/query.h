@@ -57,8 +57,7 @@ struct fl_people_query {
  * too long, has too many terms, an unterminated phrase, a bad date or an
  * unknown enum value; FL_EINVAL (e names the term) for a field that
  * Frontline does not know or that the searched type does not have. */
-int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *arena,
-		   struct fl_filter *out, struct fl_people_query *people,
-		   struct fl_err *e);
+int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *arena, struct fl_filter *out,
+		   struct fl_people_query *people, struct fl_err *e);
 
 #endif

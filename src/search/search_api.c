@@ -109,7 +109,8 @@ static int tx_people(fl_tx *tx, struct fl_req *r)
 	if (c->f.result_type == FL_RESULT_USER) {
 		struct fl_user_filter f = {.roles = c->people.role >= 0 ? 1u << c->people.role : 0,
 					   .external_id = c->people.external_id,
-					   .email = c->people.email, .text = c->words};
+					   .email = c->people.email,
+					   .text = c->words};
 		return fl_store_user_list(tx, &f, offset, want, &r->arena, &c->users, &c->n,
 					  &c->total);
 	}

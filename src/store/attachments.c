@@ -5,18 +5,16 @@
 #include "store/store_int.h"
 
 /* over attachments a LEFT JOIN comments c */
-#define ATTACHMENT_COLUMNS(X, S)                            \
-	X(id, "a.id") S                                     \
-	X(token, "a.token") S                               \
-	X(uploader_id, "a.uploader_id") S                   \
-	X(ticket_id, "a.ticket_id") S                       \
-	X(comment_id, "a.comment_id") S                     \
-	X(file_name, "a.file_name") S                       \
-	X(content_type, "a.content_type") S                 \
-	X(size, "a.size") S                                 \
-	X(digest, "a.digest") S                             \
-	X(in_db, "a.in_db") S                               \
-	X(created_at, "a.created_at") S                     \
+#define ATTACHMENT_COLUMNS(X, S)                                                                   \
+	X(id, "a.id")                                                                              \
+	S X(token, "a.token") S X(uploader_id, "a.uploader_id") S X(ticket_id, "a.ticket_id") S X( \
+		comment_id, "a.comment_id") S                                                      \
+	X(file_name, "a.file_name") S                                                              \
+	X(content_type, "a.content_type") S                                                        \
+	X(size, "a.size") S                                                                        \
+	X(digest, "a.digest") S                                                                    \
+	X(in_db, "a.in_db") S                                                                      \
+	X(created_at, "a.created_at") S                                                            \
 	X(comment_public, "COALESCE(c.public, 0)")
 #define ATTACHMENT_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m)
 static const struct fl_col attachment_col[] = {ATTACHMENT_COLUMNS(ATTACHMENT_COLUMN, FL_COMMA)};
@@ -74,8 +72,8 @@ int fl_store_attachment_data(fl_tx *tx, int64_t id, fl_arena *a, void **p, size_
 	return rc;
 }
 
-int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id,
-			      int64_t ticket_id, int64_t comment_id)
+int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id, int64_t ticket_id,
+			      int64_t comment_id)
 {
 	static const char sql[] =
 		"UPDATE attachments"
@@ -86,8 +84,8 @@ int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id,
 	return fl_q_int(tx, sql, &id, "iiti", ticket_id, comment_id, token, uploader_id);
 }
 
-int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
-			     struct fl_attachment **out, size_t *n)
+int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_attachment **out,
+			     size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(ATTACHMENT_COLUMNS)
@@ -107,16 +105,13 @@ struct upload {
 	char *digest;
 	int in_db;
 };
-#define UPLOAD_COLUMNS(X, S)                 \
-	X(id, "id") S                        \
-	X(digest, "digest") S                \
-	X(in_db, "in_db")
+#define UPLOAD_COLUMNS(X, S) X(id, "id") S X(digest, "digest") S X(in_db, "in_db")
 #define UPLOAD_COLUMN(m, expr) FL_COLUMN(struct upload, m)
 static const struct fl_col upload_col[] = {UPLOAD_COLUMNS(UPLOAD_COLUMN, FL_COMMA)};
 static const struct fl_cols upload_cols = FL_COLS(struct upload, upload_col);
 
-int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
-			      char ***orphans, size_t *norphans)
+int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n, char ***orphans,
+			      size_t *norphans)
 {
 	static const char sql_old[] =
 		"SELECT " FL_COLUMNS_SQL(UPLOAD_COLUMNS)

@@ -21,10 +21,10 @@ int fl_store_attachment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_attach
 int fl_store_attachment_data(fl_tx *tx, int64_t id, fl_arena *a, void **p, size_t *n);
 /* Gives the upload with token, if uploader_id uploaded it and no comment
  * has it yet, to comment_id of ticket_id; FL_ENOTFOUND otherwise. */
-int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id,
-			      int64_t ticket_id, int64_t comment_id);
+int fl_store_attachment_claim(fl_tx *tx, const char *token, int64_t uploader_id, int64_t ticket_id,
+			      int64_t comment_id);
 /* The attachments of a ticket's comments, in order. */
-int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
-			     struct fl_attachment **out, size_t *n);
+int fl_store_attachment_list(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_attachment **out,
+			     size_t *n);
 
 #endif

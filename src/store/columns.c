@@ -20,12 +20,8 @@ int fl_cols_read(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, v
 		char *z;
 
 		switch (c->kind) {
-		case FL_COL_I64:
-			memcpy(base + c->offset, &v, sizeof v);
-			break;
-		case FL_COL_INT:
-			memcpy(base + c->offset, &narrow, sizeof narrow);
-			break;
+		case FL_COL_I64: memcpy(base + c->offset, &v, sizeof v); break;
+		case FL_COL_INT: memcpy(base + c->offset, &narrow, sizeof narrow); break;
 		case FL_COL_TEXT:
 			z = fl_col_text(tx, st, col, a, &err);
 			memcpy(base + c->offset, &z, sizeof z);

@@ -24,29 +24,32 @@ struct table {
 	const char *types; /* a letter a column: i integer, t text, b bytes */
 	const char *key;   /* the first nkey columns */
 	int nkey;
-	int ids;           /* its "id" is generated: move the generator past the copy */
-	int seeded;        /* the migrations put rows here: a fresh copy replaces them */
+	int ids;    /* its "id" is generated: move the generator past the copy */
+	int seeded; /* the migrations put rows here: a fresh copy replaces them */
 };
 
 /* In an order that satisfies every foreign key. */
 static const struct table tables[] = {
 	{"settings", "key, value", "tt", "key", 1, 0, 0},
-	{"organizations", "id, name, details, notes, domain_names, tags, created_at, updated_at,"
-			  " external_id",
+	{"organizations",
+	 "id, name, details, notes, domain_names, tags, created_at, updated_at,"
+	 " external_id",
 	 "itttttiit", "id", 1, 1, 0},
-	{"users", "id, role, name, email, phone, organization_id, locale, time_zone, notes,"
-		  " details, tags, password_hash, must_change_password, active, suspended,"
-		  " created_at, updated_at, last_login_at, external_id",
+	{"users",
+	 "id, role, name, email, phone, organization_id, locale, time_zone, notes,"
+	 " details, tags, password_hash, must_change_password, active, suspended,"
+	 " created_at, updated_at, last_login_at, external_id",
 	 "iitttittttttiiiiiit", "id", 1, 1, 0},
-	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at",
-	 "iiitiii", "id", 1, 1, 0},
-	{"agent_groups", "id, name, description, deleted, created_at, updated_at",
-	 "ittiii", "id", 1, 1, 0},
+	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at", "iiitiii",
+	 "id", 1, 1, 0},
+	{"agent_groups", "id, name, description, deleted, created_at, updated_at", "ittiii", "id",
+	 1, 1, 0},
 	{"group_members", "group_id, user_id", "ii", "group_id, user_id", 2, 0, 0},
-	{"tickets", "id, subject, description, status, priority, type, channel, requester_id,"
-		    " submitter_id, assignee_id, group_id, organization_id, custom_fields,"
-		    " external_id, created_at, updated_at, solved_at, deleted_at, due_at,"
-		    " recipient, problem_id, updated_stamp",
+	{"tickets",
+	 "id, subject, description, status, priority, type, channel, requester_id,"
+	 " submitter_id, assignee_id, group_id, organization_id, custom_fields,"
+	 " external_id, created_at, updated_at, solved_at, deleted_at, due_at,"
+	 " recipient, problem_id, updated_stamp",
 	 "ittiiiiiiiiittiiiiitii", "id", 1, 1, 0},
 	{"ticket_tags", "ticket_id, tag", "it", "ticket_id, tag", 2, 0, 0},
 	{"ticket_collaborators", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},
@@ -54,27 +57,32 @@ static const struct table tables[] = {
 	{"comments", "id, ticket_id, seq, author_id, public, body, html_body, channel, created_at",
 	 "iiiiittii", "id", 1, 1, 0},
 	{"audits", "id, ticket_id, author_id, channel, created_at", "iiiii", "id", 1, 1, 0},
-	{"audit_events", "id, audit_id, kind, field, value, previous_value, comment_id",
-	 "iiittti", "id", 1, 1, 0},
-	{"api_tokens", "id, user_id, selector, verifier, description, created_at",
-	 "iittti", "id", 1, 1, 0},
-	{"sessions", "id, user_id, selector, verifier, csrf, created_at, expires_at",
-	 "iitttii", "id", 1, 1, 0},
-	{"views", "id, title, description, active, position, conditions, sort_by, sort_desc,"
-		  " created_at, updated_at",
+	{"audit_events", "id, audit_id, kind, field, value, previous_value, comment_id", "iiittti",
+	 "id", 1, 1, 0},
+	{"api_tokens", "id, user_id, selector, verifier, description, created_at", "iittti", "id",
+	 1, 1, 0},
+	{"sessions", "id, user_id, selector, verifier, csrf, created_at, expires_at", "iitttii",
+	 "id", 1, 1, 0},
+	{"views",
+	 "id, title, description, active, position, conditions, sort_by, sort_desc,"
+	 " created_at, updated_at",
 	 "ittiittiii", "id", 1, 1, 1},
 	{"search_fts", "rowid, body", "it", "rowid", 1, 0, 0},
-	{"jobs", "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"
-		 " lease_owner, last_error, unique_key, created_at, updated_at",
+	{"jobs",
+	 "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"
+	 " lease_owner, last_error, unique_key, created_at, updated_at",
 	 "ittiiiiitttii", "id", 1, 1, 0},
 	{"job_probes", "id, job_id, runner, attempt, enqueued_at, ran_at", "iitiii", "id", 1, 1, 0},
-	{"attachments", "id, token, uploader_id, ticket_id, comment_id, file_name, content_type,"
-			" size, digest, in_db, created_at",
+	{"attachments",
+	 "id, token, uploader_id, ticket_id, comment_id, file_name, content_type,"
+	 " size, digest, in_db, created_at",
 	 "itiiittitii", "id", 1, 1, 0},
 	{"attachment_data", "attachment_id, data", "ib", "attachment_id", 1, 0, 0},
-	{"mail_messages", "message_id, ticket_id, outbound, created_at", "tiii", "message_id", 1, 0, 0},
-	{"mailboxes", "id, url, username, password, folder, move_to, starttls, owner_id, active,"
-		      " last_polled_at, last_error, created_at, updated_at",
+	{"mail_messages", "message_id, ticket_id, outbound, created_at", "tiii", "message_id", 1, 0,
+	 0},
+	{"mailboxes",
+	 "id, url, username, password, folder, move_to, starttls, owner_id, active,"
+	 " last_polled_at, last_error, created_at, updated_at",
 	 "itttttiiiitii", "id", 1, 1, 0},
 	{"magic_links", "id, user_id, selector, token_hash, created_at, expires_at, used_at",
 	 "iittiii", "id", 1, 1, 0},
@@ -135,8 +143,7 @@ static int keep_last(struct batch *b, size_t i)
 }
 
 /* Reads the current row of st into values v, copying text into a. */
-static int read_values(fl_tx *tx, fl_stmt *st, const char *types, fl_arena *a,
-		       struct fl_param *v)
+static int read_values(fl_tx *tx, fl_stmt *st, const char *types, fl_arena *a, struct fl_param *v)
 {
 	int err = 0;
 	for (size_t k = 0; types[k]; k++) {
@@ -381,7 +388,8 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 	if (have && !resume)
 		return fl_err_set(e, FL_ECONFLICT, NULL, NULL,
 				  "the target database already holds data (table %s); use an "
-				  "empty database, or --resume to finish an interrupted copy", where);
+				  "empty database, or --resume to finish an interrupted copy",
+				  where);
 	fresh = !have;
 	for (size_t i = 0; i < NTABLES && fresh; i++) {
 		char sql[128];
@@ -408,7 +416,8 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 		batch_init(&b, t, e);
 		if (!fresh && (rc = fl_store_read(to, tx_target_last, &b))) {
 			batch_free(&b);
-			return fl_err_set(e, rc, NULL, NULL, "cannot read %s in the target", t->name);
+			return fl_err_set(e, rc, NULL, NULL, "cannot read %s in the target",
+					  t->name);
 		}
 		for (;;) {
 			if ((rc = fl_store_read(from, tx_read, &b)) || !b.nrows)
@@ -418,14 +427,16 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			done += (int64_t)b.nrows;
 			/* a resumed copy goes over some rows again */
 			if (progress)
-				progress(arg, (uint64_t)(done < total ? done : total), (uint64_t)total);
+				progress(arg, (uint64_t)(done < total ? done : total),
+					 (uint64_t)total);
 			if (b.nrows < b.limit || (rc = keep_last(&b, b.nrows - 1)))
 				break;
 		}
 		batch_free(&b);
 		if (rc)
-			return e->msg[0] ? rc : fl_err_set(e, rc, NULL, NULL, "copying %s failed: %s",
-							  t->name, fl_err_describe(rc));
+			return e->msg[0] ? rc
+					 : fl_err_set(e, rc, NULL, NULL, "copying %s failed: %s",
+						      t->name, fl_err_describe(rc));
 	}
 	for (size_t i = 0; i < NTABLES && fl_store_driver(to)->sync_ids; i++) {
 		char sql[512];
@@ -434,7 +445,8 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 		snprintf(sql, sizeof sql, fl_store_driver(to)->sync_ids, tables[i].name,
 			 tables[i].name);
 		if ((rc = fl_store_write(to, tx_run, sql)))
-			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s", tables[i].name);
+			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s",
+					  tables[i].name);
 	}
 	return 0;
 }
@@ -453,9 +465,9 @@ static void add_row(struct sum *s, const struct fl_param *v, size_t ncols)
 	crypto_generichash_init(&h, NULL, 0, sizeof out);
 	for (size_t k = 0; k < ncols; k++) {
 		unsigned char tag = v[k].null || (v[k].is_text && !v[k].s) ? 'N'
-				    : v[k].is_blob				 ? 'B'
-				    : v[k].is_text				 ? 'T'
-										 : 'I';
+				    : v[k].is_blob                         ? 'B'
+				    : v[k].is_text                         ? 'T'
+									   : 'I';
 		uint64_t len;
 		crypto_generichash_update(&h, &tag, 1);
 		if (tag == 'I') {
@@ -502,8 +514,8 @@ static int sum_table(fl_store *s, const struct table *t, struct sum *out, struct
 	return rc;
 }
 
-int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap,
-		     size_t *n, struct fl_err *e)
+int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap, size_t *n,
+		     struct fl_err *e)
 {
 	int differ = 0;
 
@@ -514,8 +526,9 @@ int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_
 		if (!rc)
 			rc = sum_table(b, &tables[i], &sb, e);
 		if (rc)
-			return e->msg[0] ? rc : fl_err_set(e, rc, NULL, NULL, "cannot read %s: %s",
-							  tables[i].name, fl_err_describe(rc));
+			return e->msg[0] ? rc
+					 : fl_err_set(e, rc, NULL, NULL, "cannot read %s: %s",
+						      tables[i].name, fl_err_describe(rc));
 		out[i].table = tables[i].name;
 		out[i].rows_a = sa.rows;
 		out[i].rows_b = sb.rows;

@@ -35,19 +35,16 @@ typedef struct fl_stmt fl_stmt;
 
 /* The columns of struct fl_job (store/jobs.h): what fl_store_job_* read,
  * and what the drivers' job_claim returns. */
-#define FL_JOB_COLUMNS(X, S)                   \
-	X(id, "id") S                          \
-	X(kind, "kind") S                      \
-	X(payload, "payload") S                \
-	X(state, "state") S                    \
-	X(attempts, "attempts") S              \
-	X(max_attempts, "max_attempts") S      \
-	X(run_at, "run_at") S                  \
-	X(lease_until, "lease_until") S        \
-	X(lease_owner, "lease_owner") S        \
-	X(last_error, "last_error") S          \
-	X(unique_key, "unique_key") S          \
-	X(created_at, "created_at") S          \
+#define FL_JOB_COLUMNS(X, S)                                                                      \
+	X(id, "id")                                                                               \
+	S X(kind, "kind") S X(payload, "payload") S X(state, "state") S X(attempts, "attempts") S \
+	X(max_attempts, "max_attempts") S                                                         \
+	X(run_at, "run_at") S                                                                     \
+	X(lease_until, "lease_until") S                                                           \
+	X(lease_owner, "lease_owner") S                                                           \
+	X(last_error, "last_error") S                                                             \
+	X(unique_key, "unique_key") S                                                             \
+	X(created_at, "created_at") S                                                             \
 	X(updated_at, "updated_at")
 
 struct fl_driver {
@@ -55,8 +52,7 @@ struct fl_driver {
 	/* Opens a connection to target (a file, a URI); writer is 1 for the
 	 * one connection that writes. The driver applies durability settings
 	 * (sync_full). */
-	int (*open)(const char *target, int writer, int sync_full,
-		    fl_conn **out, struct fl_err *e);
+	int (*open)(const char *target, int writer, int sync_full, fl_conn **out, struct fl_err *e);
 	void (*close)(fl_conn *c);
 	/* 1 when the connection is lost (the server went away) or no longer
 	 * trusted (SQLite ran out of memory in a statement): the store closes
@@ -166,8 +162,8 @@ struct fl_driver {
 	 * where the store delivers its own events in-process (SQLite). */
 	const char *notify_sql;
 	int (*listen)(fl_conn *c);
-	int (*wait_notify)(fl_conn *c, int timeout_ms,
-			   void (*fn)(void *arg, const char *payload), void *arg);
+	int (*wait_notify)(fl_conn *c, int timeout_ms, void (*fn)(void *arg, const char *payload),
+			   void *arg);
 	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
 	 * until_us (fl_mono_us); 0 lifts the limit. */
 	void (*deadline)(fl_conn *c, uint64_t until_us);

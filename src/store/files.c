@@ -27,7 +27,8 @@ static int sync_dir(const char *path, struct fl_err *e)
 	int err;
 
 	if (fd < 0)
-		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path, strerror(errno));
+		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot open %s: %s", path,
+				  strerror(errno));
 	err = fsync(fd) ? errno : 0;
 	close(fd);
 	if (err)
@@ -59,8 +60,7 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
-		 struct fl_err *e)
+int fl_files_put(const char *dir, const char *digest, const void *p, size_t n, struct fl_err *e)
 {
 	char sub[600], path[700], tmp[720];
 	struct stat st;
@@ -91,7 +91,8 @@ int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
 		close(fd);
 		unlink(tmp);
 		return fl_err_set(e, FL_EFENCED, NULL, NULL,
-				  "fsync failed on a file in the attachments folder (%s)", strerror(err));
+				  "fsync failed on a file in the attachments folder (%s)",
+				  strerror(err));
 	}
 	if (close(fd) || rename(tmp, path)) {
 		err = errno;

@@ -13,8 +13,7 @@
  * of that size is already there. FL_ENOSPC for a full disk (or quota);
  * FL_EFENCED when an fsync of the file or the folder failed (e->msg says
  * which, without paths: it is shown to the operator); FL_EIO otherwise. */
-int fl_files_put(const char *dir, const char *digest, const void *p, size_t n,
-		 struct fl_err *e);
+int fl_files_put(const char *dir, const char *digest, const void *p, size_t n, struct fl_err *e);
 /* Opens the file for digest: *fd (the caller closes it) and its size. */
 int fl_files_open(const char *dir, const char *digest, int *fd, size_t *size);
 

@@ -8,12 +8,10 @@
 static const struct fl_col job_col[] = {FL_JOB_COLUMNS(JOB_COLUMN, FL_COMMA)};
 static const struct fl_cols job_cols = FL_COLS(struct fl_job, job_col);
 
-#define PROBE_COLUMNS(X, S)                  \
-	X(id, "id") S                        \
-	X(job_id, "job_id") S                \
-	X(runner, "runner") S                \
-	X(attempt, "attempt") S              \
-	X(enqueued_at, "enqueued_at") S      \
+#define PROBE_COLUMNS(X, S)                                                                      \
+	X(id, "id")                                                                              \
+	S X(job_id, "job_id") S X(runner, "runner") S X(attempt, "attempt") S X(enqueued_at,     \
+										"enqueued_at") S \
 	X(ran_at, "ran_at")
 #define PROBE_COLUMN(m, expr) FL_COLUMN(struct fl_job_probe, m)
 static const struct fl_col probe_col[] = {PROBE_COLUMNS(PROBE_COLUMN, FL_COMMA)};
@@ -31,8 +29,8 @@ int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64
 			 (int64_t)(max_attempts > 0 ? max_attempts : 5), unique_key, now, now);
 }
 
-int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until,
-		       fl_arena *a, struct fl_job *out)
+int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until, fl_arena *a,
+		       struct fl_job *out)
 {
 	fl_stmt *st;
 	int rc = fl_q(tx, tx->drv->job_claim, 0, &st, "tiiii", owner, lease_until, now, now, now);
@@ -111,8 +109,8 @@ int fl_store_job_counts(fl_tx *tx, int64_t counts[4])
 	return rc;
 }
 
-int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
-		      struct fl_job **out, size_t *n)
+int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a, struct fl_job **out,
+		      size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(FL_JOB_COLUMNS)
@@ -138,8 +136,8 @@ int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now)
 	return rc ? rc : fl_q_exec(tx, sql_old, "i", now - 7 * 86400);
 }
 
-int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
-			    struct fl_job_probe **out, size_t *n)
+int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a, struct fl_job_probe **out,
+			    size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(PROBE_COLUMNS)

@@ -27,8 +27,8 @@ int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64
 /* Claims, for owner until lease_until, the job due first: queued with
  * run_at <= now, or running with a lease that ran out (its runner died).
  * Counts an attempt. FL_ENOTFOUND when nothing is due. */
-int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until,
-		       fl_arena *a, struct fl_job *out);
+int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until, fl_arena *a,
+		       struct fl_job *out);
 /* Marks dead the running jobs whose lease ran out on their last attempt
  * (their runner died each time); *n says how many. */
 int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n);
@@ -47,8 +47,8 @@ struct fl_job_probe {
  * forgets probes older than a week. */
 int fl_store_job_probe_add(fl_tx *tx, const struct fl_job *job, int64_t now);
 /* The latest probes, newest first. */
-int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a,
-			    struct fl_job_probe **out, size_t *n);
+int fl_store_job_probe_list(fl_tx *tx, size_t limit, fl_arena *a, struct fl_job_probe **out,
+			    size_t *n);
 /* Records a failed run of job id (claimed by owner at attempt): queued
  * again at retry_at, or dead when its attempts are used up or final. */
 int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt, int final,
@@ -59,7 +59,7 @@ int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now);
 /* How many jobs are in each state (indexed by enum fl_job_state). */
 int fl_store_job_counts(fl_tx *tx, int64_t counts[4]);
 /* Jobs in state (-1: any), the most recently changed first, at most limit. */
-int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a,
-		      struct fl_job **out, size_t *n);
+int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a, struct fl_job **out,
+		      size_t *n);
 
 #endif

@@ -26,9 +26,7 @@ struct thread_message {
 	char *message_id;
 	int outbound;
 };
-#define THREAD_COLUMNS(X, S)                 \
-	X(message_id, "message_id") S        \
-	X(outbound, "outbound")
+#define THREAD_COLUMNS(X, S) X(message_id, "message_id") S X(outbound, "outbound")
 #define THREAD_COLUMN(m, expr) FL_COLUMN(struct thread_message, m)
 static const struct fl_col thread_col[] = {THREAD_COLUMNS(THREAD_COLUMN, FL_COMMA)};
 static const struct fl_cols thread_cols = FL_COLS(struct thread_message, thread_col);
@@ -127,13 +125,11 @@ int fl_store_mail_own_address(fl_tx *tx, const char *email)
 	return rc ? rc : n ? 0 : FL_ENOTFOUND;
 }
 
-#define QUARANTINE_COLUMNS(X, S)             \
-	X(id, "id") S                        \
-	X(message_id, "message_id") S        \
-	X(sender, "sender") S                \
-	X(subject, "subject") S              \
-	X(body, "body") S                    \
-	X(reason, "reason") S                \
+#define QUARANTINE_COLUMNS(X, S)                                                                  \
+	X(id, "id")                                                                               \
+	S X(message_id, "message_id") S X(sender, "sender") S X(subject, "subject") S X(body,     \
+											"body") S \
+	X(reason, "reason") S                                                                     \
 	X(created_at, "created_at")
 #define QUARANTINE_COLUMN(m, expr) FL_COLUMN(struct fl_quarantine, m)
 static const struct fl_col quarantine_col[] = {QUARANTINE_COLUMNS(QUARANTINE_COLUMN, FL_COMMA)};

@@ -3,20 +3,18 @@
 #include "store/mail.h"
 #include "store/store_int.h"
 
-#define MAILBOX_COLUMNS(X, S)                \
-	X(id, "id") S                        \
-	X(url, "url") S                      \
-	X(username, "username") S            \
-	X(password, "password") S            \
-	X(folder, "folder") S                \
-	X(move_to, "move_to") S              \
-	X(starttls, "starttls") S            \
-	X(owner_id, "owner_id") S            \
-	X(active, "active") S                \
-	X(last_polled_at, "last_polled_at") S \
-	X(last_error, "last_error") S        \
-	X(created_at, "created_at") S        \
-	X(updated_at, "updated_at")
+#define MAILBOX_COLUMNS(X, S)                                                                     \
+	X(id, "id")                                                                               \
+	S X(url, "url") S X(username, "username") S X(password, "password") S X(folder, "folder") \
+		S                                                                                 \
+		X(move_to, "move_to") S                                                           \
+		X(starttls, "starttls") S                                                         \
+		X(owner_id, "owner_id") S                                                         \
+		X(active, "active") S                                                             \
+		X(last_polled_at, "last_polled_at") S                                             \
+		X(last_error, "last_error") S                                                     \
+		X(created_at, "created_at") S                                                     \
+		X(updated_at, "updated_at")
 #define MAILBOX_COLUMN(m, expr) FL_COLUMN(struct fl_mailbox, m)
 static const struct fl_col mailbox_col[] = {MAILBOX_COLUMNS(MAILBOX_COLUMN, FL_COMMA)};
 static const struct fl_cols mailbox_cols = FL_COLS(struct fl_mailbox, mailbox_col);
@@ -29,8 +27,8 @@ int fl_store_mailbox_insert(fl_tx *tx, struct fl_mailbox *mb)
 		" VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
 		" RETURNING id";
 	return fl_q_int(tx, sql, &mb->id, "tttttiiii", mb->url, mb->username, mb->password,
-			mb->folder, mb->move_to, (int64_t)mb->starttls, mb->owner_id, mb->created_at,
-			mb->updated_at);
+			mb->folder, mb->move_to, (int64_t)mb->starttls, mb->owner_id,
+			mb->created_at, mb->updated_at);
 }
 
 int fl_store_mailbox_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_mailbox **out,

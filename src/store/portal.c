@@ -4,8 +4,8 @@
 #include "store/store_int.h"
 #include "store/tickets.h"
 
-int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			  const char *token_hash, int64_t created_at, int64_t expires_at)
+int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *token_hash,
+			  int64_t created_at, int64_t expires_at)
 {
 	static const char sql[] =
 		"INSERT INTO magic_links (user_id, selector, token_hash, created_at, expires_at)"
@@ -13,12 +13,10 @@ int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
 	return fl_q_exec(tx, sql, "ittii", user_id, selector, token_hash, created_at, expires_at);
 }
 
-#define MAGIC_COLUMNS(X, S)                  \
-	X(id, "id") S                        \
-	X(user_id, "user_id") S              \
-	X(token_hash, "token_hash") S        \
-	X(expires_at, "expires_at") S        \
-	X(used_at, "used_at")
+#define MAGIC_COLUMNS(X, S)                                                                      \
+	X(id, "id")                                                                              \
+	S X(user_id, "user_id") S X(token_hash, "token_hash") S X(expires_at, "expires_at") S X( \
+		used_at, "used_at")
 #define MAGIC_COLUMN(m, expr) FL_COLUMN(struct fl_magic_row, m)
 static const struct fl_col magic_col[] = {MAGIC_COLUMNS(MAGIC_COLUMN, FL_COMMA)};
 static const struct fl_cols magic_cols = FL_COLS(struct fl_magic_row, magic_col);

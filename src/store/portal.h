@@ -13,10 +13,10 @@ struct fl_magic_row {
 	int64_t id, user_id;
 	char *token_hash; /* hex */
 	int64_t expires_at;
-	int64_t used_at;  /* 0: not used */
+	int64_t used_at; /* 0: not used */
 };
-int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			  const char *token_hash, int64_t created_at, int64_t expires_at);
+int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *token_hash,
+			  int64_t created_at, int64_t expires_at);
 int fl_store_magic_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_magic_row *out);
 /* Marks link id used at now; FL_ENOTFOUND when it was used already. */
 int fl_store_magic_use(fl_tx *tx, int64_t id, int64_t now);

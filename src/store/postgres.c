@@ -38,10 +38,10 @@ struct param {
 
 struct fl_stmt {
 	fl_conn *c;
-	char *sql;   /* with $n placeholders */
+	char *sql; /* with $n placeholders */
 	char name[16];
 	int cached, prepared;
-	int n;       /* placeholders */
+	int n; /* placeholders */
 	Oid *types;
 	struct param *v;
 	const char **vals;
@@ -53,8 +53,8 @@ struct fl_stmt {
 
 struct fl_conn {
 	PGconn *pg;
-	uint64_t deadline_us; /* monotonic; 0: none */
-	unsigned named;       /* prepared statements so far */
+	uint64_t deadline_us;                 /* monotonic; 0: none */
+	unsigned named;                       /* prepared statements so far */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt *cache[FL_STMT_SLOTS];
 };
@@ -109,8 +109,7 @@ static int pg_exec(fl_conn *c, const char *sql)
 	return rc;
 }
 
-static int pg_open(const char *target, int writer, int sync_full, fl_conn **out,
-		   struct fl_err *e)
+static int pg_open(const char *target, int writer, int sync_full, fl_conn **out, struct fl_err *e)
 {
 	fl_conn *c = calloc(1, sizeof *c);
 	char set[256];
@@ -328,8 +327,8 @@ static int run(fl_stmt *s)
 	if (s->cached)
 		s->res = PQexecPrepared(c->pg, s->name, s->n, s->vals, s->lens, s->formats, 0);
 	else
-		s->res = PQexecParams(c->pg, s->sql, s->n, s->types, s->vals, s->lens,
-				      s->formats, 0);
+		s->res = PQexecParams(c->pg, s->sql, s->n, s->types, s->vals, s->lens, s->formats,
+				      0);
 	st = PQresultStatus(s->res);
 	if (st == PGRES_TUPLES_OK) {
 		s->nrows = PQntuples(s->res);
@@ -419,7 +418,7 @@ static int pg_fts_term(const char *term, int prefix, fl_buf *out)
 {
 	int rc = fl_buf_addc(out, '\'');
 	for (const char *p = term; *p && !rc; p++)
-		rc = *p == '\'' ? fl_buf_adds(out, "''")
+		rc = *p == '\''   ? fl_buf_adds(out, "''")
 		     : *p == '\\' ? fl_buf_adds(out, "\\\\")
 				  : fl_buf_addc(out, *p);
 	if (!rc)
@@ -434,8 +433,8 @@ static int pg_listen(fl_conn *c)
 	return pg_exec(c, "LISTEN " CHANNEL);
 }
 
-static int pg_wait_notify(fl_conn *c, int timeout_ms,
-			  void (*fn)(void *arg, const char *payload), void *arg)
+static int pg_wait_notify(fl_conn *c, int timeout_ms, void (*fn)(void *arg, const char *payload),
+			  void *arg)
 {
 	struct pollfd p = {PQsocket(c->pg), POLLIN, 0};
 	PGnotify *n;
@@ -490,45 +489,52 @@ const struct fl_driver fl_driver_postgres = {
 	.fts_match = "t.id IN (SELECT rowid >> 21 FROM search_fts WHERE" FTS_WHERE ")",
 	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts WHERE" FTS_WHERE,
 	.fts_rowids = "SELECT rowid FROM search_fts WHERE" FTS_WHERE " ORDER BY rowid",
-	.fts_in_ticket = "EXISTS (SELECT 1 FROM search_fts WHERE tsv @@ fl_tsquery(?)"
-			 " AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
-			 " AND (? = 0 OR rowid & 1 = 1))",
-	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE" FTS_WHERE
-		    " LIMIT ?) m",
+	.fts_in_ticket =
+		"EXISTS (SELECT 1 FROM search_fts WHERE tsv @@ fl_tsquery(?)"
+		" AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
+		" AND (? = 0 OR rowid & 1 = 1))",
+	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE" FTS_WHERE " LIMIT ?) m",
 	/* higher ts_rank is better; the store sorts lower rank first */
-	.fts_rank = "SELECT rowid >> 21 AS ticket_id, MIN(-ts_rank_cd(tsv, q)) AS rank"
-		    " FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
-		    " WHERE tsv @@ q AND (? = 0 OR rowid & 1 = 1)"
-		    " GROUP BY 1",
-	.fts_snippet = "SELECT fl_snippet(body, q)"
-		       " FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
-		       " WHERE rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1 = 1) AND tsv @@ q"
-		       " ORDER BY rowid LIMIT 1",
+	.fts_rank =
+		"SELECT rowid >> 21 AS ticket_id, MIN(-ts_rank_cd(tsv, q)) AS rank"
+		" FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
+		" WHERE tsv @@ q AND (? = 0 OR rowid & 1 = 1)"
+		" GROUP BY 1",
+	.fts_snippet =
+		"SELECT fl_snippet(body, q)"
+		" FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
+		" WHERE rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1 = 1) AND tsv @@ q"
+		" ORDER BY rowid LIMIT 1",
 	/* the first matching row of each ticket, then one ts_headline each
 	 * (it parses the whole text: the costly part) */
-	.fts_snippets_head = "SELECT m.rowid >> 21, fl_snippet(m.body, x.q)"
-			     " FROM (SELECT fl_tsquery(?) AS q) x,"
-			     " LATERAL (SELECT DISTINCT ON (rowid >> 21) rowid, body"
-			     "          FROM search_fts WHERE rowid >> 21 IN (",
-	.fts_snippets_tail = ") AND (? = 0 OR rowid & 1 = 1) AND tsv @@ x.q"
-			     " ORDER BY rowid >> 21, rowid) m",
-	.custom_field_match = "EXISTS (SELECT 1 FROM jsonb_array_elements(t.custom_fields::jsonb) j"
-			      " WHERE (?::bigint = 0 OR (j->>'id')::bigint = ?::bigint)"
-			      " AND j->>'value' = ?)",
+	.fts_snippets_head =
+		"SELECT m.rowid >> 21, fl_snippet(m.body, x.q)"
+		" FROM (SELECT fl_tsquery(?) AS q) x,"
+		" LATERAL (SELECT DISTINCT ON (rowid >> 21) rowid, body"
+		"          FROM search_fts WHERE rowid >> 21 IN (",
+	.fts_snippets_tail =
+		") AND (? = 0 OR rowid & 1 = 1) AND tsv @@ x.q"
+		" ORDER BY rowid >> 21, rowid) m",
+	.custom_field_match =
+		"EXISTS (SELECT 1 FROM jsonb_array_elements(t.custom_fields::jsonb) j"
+		" WHERE (?::bigint = 0 OR (j->>'id')::bigint = ?::bigint)"
+		" AND j->>'value' = ?)",
 	.migrations = fl_postgres_migrations,
 	.tables = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
-	.sync_ids = "SELECT setval(pg_get_serial_sequence('%s', 'id'),"
-		    " (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
+	.sync_ids =
+		"SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+		" (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
 	/* nodes claim at once: each skips the rows the others hold */
-	.job_claim = "UPDATE jobs"
-		     " SET state = 1, lease_owner = ?, lease_until = ?,"
-		     "     attempts = attempts + 1, updated_at = ?"
-		     " WHERE id = (SELECT id FROM jobs"
-		     "             WHERE (state = 0 AND run_at <= ?)"
-		     "                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
-		     "             ORDER BY run_at, id"
-		     "             LIMIT 1 FOR UPDATE SKIP LOCKED)"
-		     " RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
+	.job_claim =
+		"UPDATE jobs"
+		" SET state = 1, lease_owner = ?, lease_until = ?,"
+		"     attempts = attempts + 1, updated_at = ?"
+		" WHERE id = (SELECT id FROM jobs"
+		"             WHERE (state = 0 AND run_at <= ?)"
+		"                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
+		"             ORDER BY run_at, id"
+		"             LIMIT 1 FOR UPDATE SKIP LOCKED)"
+		" RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
 	.notify_sql = "SELECT pg_notify('" CHANNEL "', ?)",
 	.listen = pg_listen,
 	.wait_notify = pg_wait_notify,

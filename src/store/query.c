@@ -17,8 +17,7 @@ int fl_stmt_slot(const char *const keys[FL_STMT_SLOTS], const char *sql)
 	return -1;
 }
 
-int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
-	   const char *fmt, va_list ap)
+int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, va_list ap)
 {
 	fl_stmt *st;
 	int rc = tx->drv->prepare(tx->conn, sql, !dynamic, &st);
@@ -29,9 +28,7 @@ int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
 		int64_t v;
 		const char *z;
 		switch (*fmt) {
-		case 'i':
-			rc = tx->drv->bind_i64(st, i, va_arg(ap, int64_t));
-			break;
+		case 'i': rc = tx->drv->bind_i64(st, i, va_arg(ap, int64_t)); break;
 		case 'I':
 			v = va_arg(ap, int64_t);
 			rc = v ? tx->drv->bind_i64(st, i, v) : tx->drv->bind_null(st, i, 0);
@@ -44,10 +41,10 @@ int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
 		}
 		case 't':
 			z = va_arg(ap, const char *);
-			rc = z ? tx->drv->bind_text(st, i, z, strlen(z)) : tx->drv->bind_null(st, i, 1);
+			rc = z ? tx->drv->bind_text(st, i, z, strlen(z))
+			       : tx->drv->bind_null(st, i, 1);
 			break;
-		default:
-			rc = FL_EINTERNAL;
+		default: rc = FL_EINTERNAL;
 		}
 	}
 	if (rc) {
@@ -139,8 +136,7 @@ char *fl_col_text(fl_tx *tx, fl_stmt *st, int col, fl_arena *a, int *err)
 	return z;
 }
 
-int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
-	     fl_stmt **out)
+int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n, fl_stmt **out)
 {
 	return fl_q_params(tx, sql, 0, p, n, out);
 }
@@ -174,8 +170,8 @@ int fl_q_params(fl_tx *tx, const char *sql, int cache, const struct fl_param *p,
 
 /* Reads st's current row into row with read, or with the column table t
  * when read is NULL. */
-static int read_row(fl_tx *tx, fl_stmt *st, fl_row_fn read, const struct fl_cols *t,
-		    fl_arena *a, void *row)
+static int read_row(fl_tx *tx, fl_stmt *st, fl_row_fn read, const struct fl_cols *t, fl_arena *a,
+		    void *row)
 {
 	return read ? read(tx, st, a, row) : fl_cols_read(tx, st, t, a, row);
 }
@@ -218,8 +214,8 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 	return one(tx, st, read, NULL, a, out, size);
 }
 
-int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
-	      size_t max, void **out, size_t *n)
+int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size, size_t max,
+	      void **out, size_t *n)
 {
 	return rows(tx, st, read, NULL, a, size, max, out, n);
 }

@@ -34,8 +34,8 @@ struct fl_stmt {
 struct fl_conn {
 	sqlite3 *db;
 	int writer;
-	char fault[200]; /* why the database may not hold what it acknowledged; "": fine */
-	int nomem;       /* a statement or exec ran out of memory: reopen (sq_broken) */
+	char fault[200];      /* why the database may not hold what it acknowledged; "": fine */
+	int nomem;            /* a statement or exec ran out of memory: reopen (sq_broken) */
 	uint64_t deadline_us; /* monotonic; 0: none */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt cache[FL_STMT_SLOTS];
@@ -47,24 +47,16 @@ static int map_rc(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
-	case SQLITE_DONE:
-		return 0;
-	case SQLITE_ROW:
-		return 1;
-	case SQLITE_CONSTRAINT:
-		return FL_ECONFLICT;
+	case SQLITE_DONE: return 0;
+	case SQLITE_ROW: return 1;
+	case SQLITE_CONSTRAINT: return FL_ECONFLICT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-	case SQLITE_INTERRUPT: /* past the deadline */
-		return FL_EBUSY;
-	case SQLITE_NOMEM:
-		return FL_ENOMEM;
-	case SQLITE_TOOBIG:
-		return FL_ETOOBIG;
-	case SQLITE_FULL: /* the transaction rolled back; nothing else changed */
-		return FL_ENOSPC;
-	default:
-		return FL_EIO;
+	case SQLITE_INTERRUPT: /* past the deadline */ return FL_EBUSY;
+	case SQLITE_NOMEM: return FL_ENOMEM;
+	case SQLITE_TOOBIG: return FL_ETOOBIG;
+	case SQLITE_FULL: /* the transaction rolled back; nothing else changed */ return FL_ENOSPC;
+	default: return FL_EIO;
 	}
 }
 
@@ -100,10 +92,8 @@ static int fences(int rc)
 	case SQLITE_IOERR_DIR_FSYNC:
 	case SQLITE_IOERR_TRUNCATE:
 	case SQLITE_IOERR_DELETE:
-	case SQLITE_IOERR_COMMIT_ATOMIC:
-		return 1;
-	default:
-		return 0;
+	case SQLITE_IOERR_COMMIT_ATOMIC: return 1;
+	default: return 0;
 	}
 }
 
@@ -206,7 +196,7 @@ static void mem_shutdown(void *arg)
  * (SQLITE_OPEN_NOMUTEX). */
 static void configure(void)
 {
-	static const sqlite3_mem_methods mem = {mem_malloc, mem_free, mem_realloc, mem_size,
+	static const sqlite3_mem_methods mem = {mem_malloc,  mem_free, mem_realloc,  mem_size,
 						mem_roundup, mem_init, mem_shutdown, NULL};
 
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
@@ -235,8 +225,7 @@ static int nomem(sqlite3 *db)
 	return !db || (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM;
 }
 
-static int sq_open(const char *path, int writer, int sync_full, fl_conn **out,
-		   struct fl_err *e)
+static int sq_open(const char *path, int writer, int sync_full, fl_conn **out, struct fl_err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -423,9 +412,8 @@ static void sq_done(fl_stmt *s)
 	free(s);
 }
 
-static int sq_backup(fl_conn *c, const char *path,
-		     void (*progress)(void *arg, int done, int total), void *arg,
-		     struct fl_err *e)
+static int sq_backup(fl_conn *c, const char *path, void (*progress)(void *arg, int done, int total),
+		     void *arg, struct fl_err *e)
 {
 	sqlite3 *dst;
 	sqlite3_backup *b;
@@ -505,46 +493,56 @@ const struct fl_driver fl_driver_sqlite = {
 	 * none of these reads the indexed text but the snippet */
 	/* "+t.id": the planner walks the ORDER BY index and probes the match
 	 * set, instead of reading every matching (large) ticket row and sorting */
-	.fts_match = "+t.id IN (SELECT rowid >> 21 FROM search_fts"
-		     " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1))",
-	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts"
-		   " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)",
-	.fts_rowids = "SELECT rowid FROM search_fts"
-		      " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
-		      " ORDER BY rowid",
-	.fts_in_ticket = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ?"
-			 " AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
-			 " AND (? = 0 OR rowid & 1))",
-	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
-		    " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1) LIMIT ?)",
-	.fts_rank = "SELECT rowid >> 21 AS ticket_id, MIN(rank) AS rank"
-		    " FROM search_fts"
-		    " WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
-		    " GROUP BY 1",
+	.fts_match =
+		"+t.id IN (SELECT rowid >> 21 FROM search_fts"
+		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1))",
+	.fts_ids =
+		"SELECT DISTINCT rowid >> 21 FROM search_fts"
+		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)",
+	.fts_rowids =
+		"SELECT rowid FROM search_fts"
+		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
+		" ORDER BY rowid",
+	.fts_in_ticket =
+		"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ?"
+		" AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
+		" AND (? = 0 OR rowid & 1))",
+	.fts_rows =
+		"SELECT COUNT(*) FROM (SELECT 1 FROM search_fts"
+		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1) LIMIT ?)",
+	.fts_rank =
+		"SELECT rowid >> 21 AS ticket_id, MIN(rank) AS rank"
+		" FROM search_fts"
+		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
+		" GROUP BY 1",
 	/* the ticket's first matching row (the subject, else the earliest
 	 * comment): ORDER BY rank would rank every match in the index */
-	.fts_snippet = "SELECT snippet(search_fts, 0, char(1), char(2), '…', 16)"
-		       " FROM search_fts"
-		       " WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
-		       " LIMIT 1",
-	.custom_field_match = "EXISTS (SELECT 1 FROM json_each(t.custom_fields) j"
-			      " WHERE (? = 0 OR json_extract(j.value, '$.id') = ?)"
-			      " AND CASE json_type(j.value, '$.value')"
-			      "     WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
-			      "     ELSE CAST(json_extract(j.value, '$.value') AS TEXT) END = ?)",
+	.fts_snippet =
+		"SELECT snippet(search_fts, 0, char(1), char(2), '…', 16)"
+		" FROM search_fts"
+		" WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
+		" LIMIT 1",
+	.custom_field_match =
+		"EXISTS (SELECT 1 FROM json_each(t.custom_fields) j"
+		" WHERE (? = 0 OR json_extract(j.value, '$.id') = ?)"
+		" AND CASE json_type(j.value, '$.value')"
+		"     WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
+		"     ELSE CAST(json_extract(j.value, '$.value') AS TEXT) END = ?)",
 	.migrations = fl_sqlite_migrations,
-	.tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
-		  " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'",
+	.tables =
+		"SELECT name FROM sqlite_master WHERE type = 'table'"
+		" AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'",
 	/* one writer at a time: the subquery's choice cannot be raced */
-	.job_claim = "UPDATE jobs"
-		     " SET state = 1, lease_owner = ?, lease_until = ?,"
-		     "     attempts = attempts + 1, updated_at = ?"
-		     " WHERE id = (SELECT id FROM jobs"
-		     "             WHERE (state = 0 AND run_at <= ?)"
-		     "                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
-		     "             ORDER BY run_at, id"
-		     "             LIMIT 1)"
-		     " RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
+	.job_claim =
+		"UPDATE jobs"
+		" SET state = 1, lease_owner = ?, lease_until = ?,"
+		"     attempts = attempts + 1, updated_at = ?"
+		" WHERE id = (SELECT id FROM jobs"
+		"             WHERE (state = 0 AND run_at <= ?)"
+		"                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
+		"             ORDER BY run_at, id"
+		"             LIMIT 1)"
+		" RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),
 	.deadline = sq_deadline,
 	.backup = sq_backup,
 };

@@ -119,8 +119,9 @@ static int apply_migrations(fl_store *s, struct fl_err *e)
 	int64_t have = 0;
 	int rc;
 
-	rc = s->drv->exec(s->writers[0].conn, "CREATE TABLE IF NOT EXISTS schema_version("
-				    "version INTEGER NOT NULL)");
+	rc = s->drv->exec(s->writers[0].conn,
+			  "CREATE TABLE IF NOT EXISTS schema_version("
+			  "version INTEGER NOT NULL)");
 	if (rc)
 		return fl_err_set(e, rc, NULL, NULL, "cannot create schema_version");
 	rc = fl_q_int(&tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &have, "");
@@ -134,7 +135,8 @@ static int apply_migrations(fl_store *s, struct fl_err *e)
 		if (!rc)
 			rc = s->drv->exec(s->writers[0].conn, m->data);
 		if (!rc)
-			rc = fl_q_exec(&tx, "INSERT INTO schema_version(version) VALUES (?)", "i", v);
+			rc = fl_q_exec(&tx, "INSERT INTO schema_version(version) VALUES (?)", "i",
+				       v);
 		if (!rc)
 			rc = s->drv->exec(s->writers[0].conn, "COMMIT");
 		if (rc) {
@@ -254,7 +256,8 @@ static int run_batch(struct writer *w, struct job *list)
 		rc = run(s, w->conn, SQL_COMMIT);
 	if (rc)
 		run(s, w->conn, SQL_ROLLBACK);
-	for (size_t at = 0; !rc && w->listen_fn && at < w->notes.n; at += strlen(w->notes.p + at) + 1)
+	for (size_t at = 0; !rc && w->listen_fn && at < w->notes.n;
+	     at += strlen(w->notes.p + at) + 1)
 		w->listen_fn(w->listen_arg, w->notes.p + at);
 	w->notes.n = 0;
 	return rc;
@@ -391,8 +394,10 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	pthread_cond_init(&s->pool_cond, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_cond_init(&s->q_cond, NULL);
-	s->nwriters = !s->drv->races ? 1 : o->writers == 0 ? 4
-		      : o->writers < WRITERS_MAX ? o->writers : WRITERS_MAX;
+	s->nwriters = !s->drv->races             ? 1
+		      : o->writers == 0          ? 4
+		      : o->writers < WRITERS_MAX ? o->writers
+						 : WRITERS_MAX;
 	if (!s->target || (o->files && *o->files && !s->files)) {
 		rc = FL_ENOMEM;
 		goto fail;
@@ -409,7 +414,8 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 		goto fail;
 	for (size_t i = 0; i < s->nwriters; i++) {
 		if (pthread_create(&s->writers[i].thread, NULL, writer_main, &s->writers[i])) {
-			rc = fl_err_set(e, FL_ENOMEM, NULL, NULL, "cannot start the writer threads");
+			rc = fl_err_set(e, FL_ENOMEM, NULL, NULL,
+					"cannot start the writer threads");
 			goto fail;
 		}
 		s->writers[i].started = 1;
@@ -449,8 +455,7 @@ int fl_store_files_in_db(const fl_store *s)
 	return !s->files;
 }
 
-int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n,
-		      struct fl_err *e)
+int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n, struct fl_err *e)
 {
 	struct fl_err why = {0};
 	int rc;
@@ -567,8 +572,8 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 	return rc;
 }
 
-int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
-			 void (*done)(void *done_arg, int rc), void *done_arg)
+int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
+			 void *done_arg)
 {
 	struct job *j;
 
@@ -662,7 +667,8 @@ static void *listener_main(void *arg)
 
 	while (!closing(s)) {
 		if (!c) {
-			if (s->drv->open(s->target, 0, s->sync_full, &c, NULL) || s->drv->listen(c)) {
+			if (s->drv->open(s->target, 0, s->sync_full, &c, NULL) ||
+			    s->drv->listen(c)) {
 				s->drv->close(c);
 				c = NULL;
 				fl_sleep_ms(1000);
@@ -699,9 +705,8 @@ int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), voi
 	return 0;
 }
 
-int fl_store_backup(fl_store *s, const char *path,
-		    void (*progress)(void *arg, int done, int total), void *arg,
-		    struct fl_err *e)
+int fl_store_backup(fl_store *s, const char *path, void (*progress)(void *arg, int done, int total),
+		    void *arg, struct fl_err *e)
 {
 	fl_conn *c;
 	int rc;
@@ -718,8 +723,8 @@ int fl_store_backup(fl_store *s, const char *path,
 	return rc;
 }
 
-void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
-		    uint64_t *commits, uint64_t *batched)
+void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count, uint64_t *commits,
+		    uint64_t *batched)
 {
 	*tx_us = s->tx_us;
 	*tx_count = s->tx_count;

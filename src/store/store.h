@@ -42,16 +42,15 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg);
 int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
 /* Queues fn; done(done_arg, rc) runs on the writer thread after commit (or
  * failure). Returns FL_EBUSY when the store is closing. */
-int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg,
-			 void (*done)(void *done_arg, int rc), void *done_arg);
+int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
+			 void *done_arg);
 
 /* Attachments' bytes in the folder (fl_store_opts.files): written and
  * fsynced under their digest before the row that names them commits;
  * opened for reading (*fd is the caller's to close). fl_store_files_in_db
  * says whether there is no folder. */
 int fl_store_files_in_db(const fl_store *s);
-int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n,
-		      struct fl_err *e);
+int fl_store_file_put(fl_store *s, const char *digest, const void *p, size_t n, struct fl_err *e);
 int fl_store_file_open(fl_store *s, const char *digest, int *fd, size_t *size);
 /* Live events. In a write transaction: once it commits, the listener of
  * every node on this database (one on SQLite) gets payload. */
@@ -62,9 +61,8 @@ int fl_store_notify(fl_tx *tx, const char *payload);
  * missed). One listener a store. */
 int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), void *arg);
 
-int fl_store_backup(fl_store *s, const char *path,
-		    void (*progress)(void *arg, int done, int total), void *arg,
-		    struct fl_err *e);
+int fl_store_backup(fl_store *s, const char *path, void (*progress)(void *arg, int done, int total),
+		    void *arg, struct fl_err *e);
 
 /* Copies everything in from into to (frontline migrate), calling
  * progress(done, total) with rows copied. to must hold no data unless
@@ -82,12 +80,12 @@ struct fl_table_check {
 };
 /* Compares every table of a and b (cap entries in out); 0 when all are the
  * same, FL_ECONFLICT when some differ, else the error (e not NULL). */
-int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap,
-		     size_t *n, struct fl_err *e);
+int fl_store_compare(fl_store *a, fl_store *b, struct fl_table_check *out, size_t cap, size_t *n,
+		     struct fl_err *e);
 
 /* Microseconds spent in transactions and their count, for /metrics. */
-void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count,
-		    uint64_t *commits, uint64_t *batched);
+void fl_store_stats(fl_store *s, uint64_t *tx_us, uint64_t *tx_count, uint64_t *commits,
+		    uint64_t *batched);
 
 /* 1 once the store is fenced: a failed fsync (or another write failure
  * after which what the disk holds is unknown) of the database or the

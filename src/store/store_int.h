@@ -20,8 +20,8 @@ struct fl_tx {
 /* Deletes up to 1000 unclaimed uploads older than before (rows and
  * bytes in the database); *orphans gets the digests of folder files no
  * remaining row names. */
-int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n,
-			      char ***orphans, size_t *norphans);
+int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n, char ***orphans,
+			      size_t *norphans);
 
 /* The driver a store runs on. */
 const struct fl_driver *fl_store_driver(const fl_store *s);
@@ -34,8 +34,7 @@ const struct fl_driver *fl_store_driver(const fl_store *s);
  * A named statement (static SQL) is cached; pass dynamic = 1 for SQL built
  * at run time. On success *out must be released with fl_q_done(). */
 int fl_q(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, ...);
-int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out,
-	   const char *fmt, va_list ap);
+int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, va_list ap);
 /* Runs a statement that returns no rows (or ignores them). */
 int fl_q_exec(fl_tx *tx, const char *sql, const char *fmt, ...);
 /* Runs a statement that returns one integer (RETURNING id, COUNT(*)):
@@ -56,8 +55,8 @@ typedef int (*fl_row_fn)(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row);
  * only on success; FL_ENOTFOUND when there is no row. Releases st. */
 int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, size_t size);
 /* Reads up to max rows into an array allocated in a (*out, *n). Releases st. */
-int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size,
-	      size_t max, void **out, size_t *n);
+int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size, size_t max,
+	      void **out, size_t *n);
 
 /* Column tables: an entity's columns are listed once, and that one list
  * gives both the SELECT list (FL_COLUMNS_SQL, in db.h) and the row reader;
@@ -104,12 +103,17 @@ struct fl_cols {
 	size_t size;
 };
 
-#define FL_COLUMN(type, member)                                                \
-	{offsetof(type, member),                                               \
+#define FL_COLUMN(type, member)                                                         \
+	{                                                                               \
+		offsetof(type, member),                                               \
 	 _Generic(((type *)0)->member, int64_t: FL_COL_I64, int: FL_COL_INT,   \
-		  char *: FL_COL_TEXT)}
+		  char *: FL_COL_TEXT) \
+	}
 #define FL_COMMA ,
-#define FL_COLS(type, array) {array, sizeof array / sizeof *array, sizeof(type)}
+#define FL_COLS(type, array)                                      \
+	{                                                         \
+		array, sizeof array / sizeof *array, sizeof(type) \
+	}
 
 /* Reads the current row of st into row (t->size bytes, zeroed first), one
  * column per entry of t in order, strings copied into a. FL_EINTERNAL when
@@ -132,8 +136,7 @@ struct fl_param {
 	int is_blob;
 	size_t n;
 };
-int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n,
-	     fl_stmt **out);
+int fl_q_dyn(fl_tx *tx, const char *sql, const struct fl_param *p, size_t n, fl_stmt **out);
 /* The same for SQL made once at run time into static storage (cache set:
  * prepared once per connection and found again by its address). */
 int fl_q_params(fl_tx *tx, const char *sql, int cache, const struct fl_param *p, size_t n,

@@ -15,28 +15,28 @@
  * list, the row reader, the INSERT and the UPDATE all come from this list:
  * a new ticket column is one line here plus its migrations (and its name
  * in copy.c's tables[], which frontline migrate refuses to run without). */
-#define TICKET_COLUMNS(X)              \
-	X(id, I64, NONE)               \
-	X(subject, TEXT, ALL)          \
-	X(description, TEXT, NEW)      \
-	X(status, INT, ALL)            \
-	X(priority, INT, ALL)          \
-	X(type, INT, ALL)              \
-	X(channel, INT, ALL)           \
-	X(requester_id, REF, ALL)      \
-	X(submitter_id, REF, NEW)      \
-	X(assignee_id, REF, ALL)       \
-	X(group_id, REF, ALL)          \
-	X(organization_id, REF, ALL)   \
-	X(custom_fields, TEXT, ALL)    \
-	X(external_id, TEXT, ALL)      \
-	X(created_at, I64, NEW)        \
-	X(updated_at, I64, ALL)        \
-	X(solved_at, REF, ALL)         \
-	X(deleted_at, REF, ALL)        \
-	X(due_at, REF, ALL)            \
-	X(recipient, TEXT, ALL)        \
-	X(problem_id, REF, ALL)        \
+#define TICKET_COLUMNS(X)            \
+	X(id, I64, NONE)             \
+	X(subject, TEXT, ALL)        \
+	X(description, TEXT, NEW)    \
+	X(status, INT, ALL)          \
+	X(priority, INT, ALL)        \
+	X(type, INT, ALL)            \
+	X(channel, INT, ALL)         \
+	X(requester_id, REF, ALL)    \
+	X(submitter_id, REF, NEW)    \
+	X(assignee_id, REF, ALL)     \
+	X(group_id, REF, ALL)        \
+	X(organization_id, REF, ALL) \
+	X(custom_fields, TEXT, ALL)  \
+	X(external_id, TEXT, ALL)    \
+	X(created_at, I64, NEW)      \
+	X(updated_at, I64, ALL)      \
+	X(solved_at, REF, ALL)       \
+	X(deleted_at, REF, ALL)      \
+	X(due_at, REF, ALL)          \
+	X(recipient, TEXT, ALL)      \
+	X(problem_id, REF, ALL)      \
 	X(updated_stamp, I64, ALL)
 
 enum col_type { COL_INT, COL_I64, COL_REF, COL_TEXT };
@@ -48,7 +48,8 @@ static const struct ticket_col {
 	enum col_type type;
 	enum col_write write;
 } ticket_cols[] = {
-#define COL_ROW(name, type, write) {#name, offsetof(struct fl_ticket, name), COL_##type, COL_##write},
+#define COL_ROW(name, type, write) \
+	{#name, offsetof(struct fl_ticket, name), COL_##type, COL_##write},
 	TICKET_COLUMNS(COL_ROW)
 #undef COL_ROW
 };
@@ -60,14 +61,14 @@ static const struct ticket_col {
  * one statement loads a whole ticket. group_concat is SQLite's; the PostgreSQL migration defines the
  * same. */
 #define COL_SELECT(name, type, write) "t." #name ", "
-#define TICKET_COLS                                                         \
-	TICKET_COLUMNS(COL_SELECT)                                          \
-	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"  \
-	" WHERE ticket_id = t.id ORDER BY tag) g), "                        \
-	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
+#define TICKET_COLS                                                           \
+	TICKET_COLUMNS(COL_SELECT)                                            \
+	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags"    \
+	" WHERE ticket_id = t.id ORDER BY tag) g), "                          \
+	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"        \
 	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id) c), " \
-	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"      \
-	" ticket_followers WHERE ticket_id = t.id ORDER BY user_id) f), "   \
+	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"        \
+	" ticket_followers WHERE ticket_id = t.id ORDER BY user_id) f), "     \
 	"(SELECT email FROM users WHERE id = t.requester_id)"
 
 /* Splits a space-separated list of ids into ids (at most max of them). */
@@ -113,16 +114,10 @@ static int read_ticket(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	for (size_t i = 0; i < NCOLS; i++) {
 		char *at = (char *)t + ticket_cols[i].off;
 		switch (ticket_cols[i].type) {
-		case COL_INT:
-			*(int *)at = (int)fl_col_int(tx, st, (int)i);
-			break;
+		case COL_INT: *(int *)at = (int)fl_col_int(tx, st, (int)i); break;
 		case COL_I64:
-		case COL_REF:
-			*(int64_t *)at = fl_col_int(tx, st, (int)i);
-			break;
-		case COL_TEXT:
-			*(char **)at = fl_col_text(tx, st, (int)i, a, &err);
-			break;
+		case COL_REF: *(int64_t *)at = fl_col_int(tx, st, (int)i); break;
+		case COL_TEXT: *(char **)at = fl_col_text(tx, st, (int)i, a, &err); break;
 		}
 	}
 	return err ? err : read_lists(tx, st, a, t);
@@ -135,12 +130,8 @@ static struct fl_param col_param(const struct fl_ticket *t, const struct ticket_
 	struct fl_param p = {0};
 
 	switch (c->type) {
-	case COL_INT:
-		p.i = *(const int *)at;
-		break;
-	case COL_I64:
-		p.i = *(const int64_t *)at;
-		break;
+	case COL_INT: p.i = *(const int *)at; break;
+	case COL_I64: p.i = *(const int64_t *)at; break;
 	case COL_REF:
 		p.i = *(const int64_t *)at;
 		p.null = p.i == 0;
@@ -222,10 +213,9 @@ static int write_row(fl_tx *tx, const struct fl_ticket *t, int64_t *new_id)
 
 int fl_store_ticket_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_ticket *out)
 {
-	static const char sql[] =
-		"SELECT " TICKET_COLS
-		" FROM tickets t"
-		" WHERE t.id = ?";
+	static const char sql[] = "SELECT " TICKET_COLS
+				  " FROM tickets t"
+				  " WHERE t.id = ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
 	return rc ? rc : fl_q_one(tx, st, read_ticket, a, out, sizeof *out);
@@ -386,14 +376,13 @@ static const char *const column[FL_F__MAX] = {
 	[FL_F_DESCRIPTION] = "t.description",
 };
 
-static const char *const op_sql[FL_OP__MAX] = {" = ", " <> ", " < ", " <= ", " > ", " >= ",
-						" BETWEEN ", " NOT BETWEEN "};
+static const char *const op_sql[FL_OP__MAX] = {
+	" = ", " <> ", " < ", " <= ", " > ", " >= ", " BETWEEN ", " NOT BETWEEN "};
 
 static int is_reference(int field)
 {
-	return field == FL_F_ASSIGNEE || field == FL_F_REQUESTER ||
-	       field == FL_F_SUBMITTER || field == FL_F_GROUP ||
-	       field == FL_F_ORGANIZATION;
+	return field == FL_F_ASSIGNEE || field == FL_F_REQUESTER || field == FL_F_SUBMITTER ||
+	       field == FL_F_GROUP || field == FL_F_ORGANIZATION;
 }
 
 /* "%v%" for LIKE, in ASCII lower case, with %, _ and \ escaped by \;
@@ -420,51 +409,57 @@ static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred
 	const char *not = p->op == FL_OP_NE ? "NOT " : "";
 
 	if (p->field == FL_F_EXTERNAL_ID) {
-		w_sql(w, p->op == FL_OP_NE ? "COALESCE(t.external_id, '') <> ?" : "t.external_id = ?");
+		w_sql(w,
+		      p->op == FL_OP_NE ? "COALESCE(t.external_id, '') <> ?" : "t.external_id = ?");
 		w_text(w, p->sval);
 	} else if (p->field == FL_F_SUBJECT || p->field == FL_F_DESCRIPTION) {
 		const char *like = contains(a, p->sval);
 		if (!like && !w->rc)
 			w->rc = FL_ENOMEM;
-		w_sql(w, not);
+		w_sql(w, not );
 		w_sql(w, "lower(");
 		w_sql(w, col);
 		w_sql(w, ") LIKE ? ESCAPE '\\'");
 		w_text(w, like);
 	} else if (p->field == FL_F_CUSTOM_FIELD || p->field == FL_F_FIELDVALUE) {
-		w_sql(w, not);
+		w_sql(w, not );
 		w_sql(w, tx->drv->custom_field_match);
 		w_int(w, p->field == FL_F_CUSTOM_FIELD ? p->ival : 0);
 		w_int(w, p->field == FL_F_CUSTOM_FIELD ? p->ival : 0);
 		w_text(w, p->sval);
 	} else if (p->field == FL_F_CC && p->sval) {
-		w_sql(w, not);
-		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c"
-			 " JOIN user_identities i ON i.user_id = c.user_id"
-			 " WHERE c.ticket_id = t.id AND i.type = 0 AND i.value = ?)");
+		w_sql(w, not );
+		w_sql(w,
+		      "EXISTS (SELECT 1 FROM ticket_collaborators c"
+		      " JOIN user_identities i ON i.user_id = c.user_id"
+		      " WHERE c.ticket_id = t.id AND i.type = 0 AND i.value = ?)");
 		w_text(w, p->sval);
 	} else if (p->field == FL_F_CC && p->ival == 0) {
 		w_sql(w, p->op == FL_OP_NE ? "" : "NOT ");
 		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = t.id)");
 	} else if (p->field == FL_F_CC) {
-		w_sql(w, not);
-		w_sql(w, "EXISTS (SELECT 1 FROM ticket_collaborators c"
-			 " WHERE c.ticket_id = t.id AND c.user_id = ?)");
+		w_sql(w, not );
+		w_sql(w,
+		      "EXISTS (SELECT 1 FROM ticket_collaborators c"
+		      " WHERE c.ticket_id = t.id AND c.user_id = ?)");
 		w_int(w, p->ival);
 	} else if (p->field == FL_F_TAG) {
 		w_sql(w, p->op == FL_OP_NE ? "NOT " : "");
-		w_sql(w, "EXISTS (SELECT 1 FROM ticket_tags g"
-			 " WHERE g.ticket_id = t.id AND g.tag = ?)");
+		w_sql(w,
+		      "EXISTS (SELECT 1 FROM ticket_tags g"
+		      " WHERE g.ticket_id = t.id AND g.tag = ?)");
 		w_text(w, p->sval);
 	} else if (p->field == FL_F_VISIBLE_TO) {
-		w_sql(w, "(t.requester_id = ? OR EXISTS (SELECT 1 FROM ticket_collaborators c"
-			 " WHERE c.ticket_id = t.id AND c.user_id = ?))");
+		w_sql(w,
+		      "(t.requester_id = ? OR EXISTS (SELECT 1 FROM ticket_collaborators c"
+		      " WHERE c.ticket_id = t.id AND c.user_id = ?))");
 		w_int(w, p->ival);
 		w_int(w, p->ival);
 	} else if (is_reference(p->field) && p->sval) {
 		w_sql(w, p->op == FL_OP_NE ? "NOT " : "");
-		w_sql(w, "EXISTS (SELECT 1 FROM user_identities i WHERE i.type = 0"
-			 " AND i.value = ? AND i.user_id = ");
+		w_sql(w,
+		      "EXISTS (SELECT 1 FROM user_identities i WHERE i.type = 0"
+		      " AND i.value = ? AND i.user_id = ");
 		w_text(w, p->sval);
 		w_sql(w, col);
 		w_sql(w, ")");
@@ -581,8 +576,8 @@ static const char *const sort_col[FL_SORT__MAX] = {
 };
 
 /* fill_snippets in one query (the driver's fts_snippets_*). */
-static int fill_snippets_at_once(fl_tx *tx, const struct fl_filter *f, const char *any,
-				 fl_arena *a, struct fl_ticket *rows, size_t n)
+static int fill_snippets_at_once(fl_tx *tx, const struct fl_filter *f, const char *any, fl_arena *a,
+				 struct fl_ticket *rows, size_t n)
 {
 	struct where w = {.rc = 0};
 	fl_stmt *st;
@@ -653,15 +648,14 @@ static int rank_affordable(fl_tx *tx, const struct fl_filter *f, const char *any
 {
 	int64_t rows;
 	int rc = fl_q_int(tx, tx->drv->fts_rows, &rows, "tii", any, (int64_t)f->public_only,
-		      (int64_t)RANK_MAX + 1);
+			  (int64_t)RANK_MAX + 1);
 	if (!rc)
 		*yes = rows <= RANK_MAX;
 	return rc;
 }
 
-int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
-			 const struct fl_page *pg, fl_arena *a,
-			 struct fl_ticket **out, size_t *n)
+int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f, const struct fl_page *pg,
+			 fl_arena *a, struct fl_ticket **out, size_t *n)
 {
 	struct where w = {.rc = 0};
 	int relevance = pg->sort == FL_SORT_RELEVANCE && f->ntext;
@@ -755,8 +749,8 @@ static void w_text_in_deleted(struct where *w, fl_tx *tx, const struct fl_filter
 /* Counts tickets that only words select (no other condition, so no
  * end-user scope either) without touching the tickets: the matching ids
  * from the index, less the deleted tickets among them. */
-static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f,
-			  fl_arena *a, int few_deleted)
+static void w_count_words(struct where *w, fl_tx *tx, const struct fl_filter *f, fl_arena *a,
+			  int few_deleted)
 {
 	w_sql(w, "SELECT (SELECT COUNT(*) FROM (");
 	w_text_set(w, tx, f, a);
@@ -816,7 +810,8 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n)
 			w.rc = count_one_word(tx, f, &a, &words);
 		if (words >= 0) {
 			/* what is left to count: the deleted tickets among them */
-			w_sql(&w, "SELECT ? - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL");
+			w_sql(&w,
+			      "SELECT ? - (SELECT COUNT(*) FROM tickets d WHERE d.deleted_at IS NOT NULL");
 			w_int(&w, words);
 			w_text_in_deleted(&w, tx, f, &a);
 			w_sql(&w, ")");
@@ -868,8 +863,8 @@ int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
 		rc = FL_ETOOBIG; /* a million comments on one ticket */
 	if (!rc)
 		rc = fl_q_int(tx, sql, &c->id, "iiiittii", c->ticket_id, seq, c->author_id,
-			      (int64_t)c->public, c->body, c->html_body,
-			      (int64_t)c->channel, c->created_at);
+			      (int64_t)c->public, c->body, c->html_body, (int64_t)c->channel,
+			      c->created_at);
 	if (rc)
 		return rc;
 	return fl_q_exec(tx, idx, "it", fts_rowid(c->ticket_id, seq, c->public), c->body);
@@ -912,9 +907,8 @@ int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *
 	return rc ? rc : fl_q_one(tx, st, read_comment, a, out, sizeof *out);
 }
 
-int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
-			  const struct fl_page *pg, fl_arena *a,
-			  struct fl_comment **out, size_t *n)
+int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only, const struct fl_page *pg,
+			  fl_arena *a, struct fl_comment **out, size_t *n)
 {
 	static const char sql_asc[] =
 		"SELECT id, ticket_id, author_id, public, body, html_body, channel, created_at"
@@ -959,14 +953,13 @@ int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au)
 			  (int64_t)au->channel, au->created_at);
 	for (size_t i = 0; i < au->nevents && !rc; i++) {
 		struct fl_event *e = &au->events[i];
-		rc = fl_q_int(tx, ev, &e->id, "iitttI", au->id, (int64_t)e->kind,
-			      e->field, e->value, e->previous, e->comment_id);
+		rc = fl_q_int(tx, ev, &e->id, "iitttI", au->id, (int64_t)e->kind, e->field,
+			      e->value, e->previous, e->comment_id);
 	}
 	return rc;
 }
 
-int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
-			struct fl_audit **out, size_t *n)
+int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_audit **out, size_t *n)
 {
 	/* one row per event, audits in order; at most 1000 audits */
 	static const char sql[] =

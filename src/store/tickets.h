@@ -11,15 +11,22 @@
 #include "tickets/ticket.h"
 
 /* tickets */
-enum fl_sort { FL_SORT_ID, FL_SORT_CREATED, FL_SORT_UPDATED, FL_SORT_PRIORITY,
-	       FL_SORT_STATUS, FL_SORT_RELEVANCE, FL_SORT__MAX };
+enum fl_sort {
+	FL_SORT_ID,
+	FL_SORT_CREATED,
+	FL_SORT_UPDATED,
+	FL_SORT_PRIORITY,
+	FL_SORT_STATUS,
+	FL_SORT_RELEVANCE,
+	FL_SORT__MAX
+};
 
 struct fl_page {
 	int sort, desc;
-	size_t limit;             /* rows wanted; at most 100 */
-	int has_after;            /* keyset cursor: rows after (after_key, after_id) */
+	size_t limit;  /* rows wanted; at most 100 */
+	int has_after; /* keyset cursor: rows after (after_key, after_id) */
 	int64_t after_key, after_id;
-	size_t offset;            /* offset paging, when there is no cursor */
+	size_t offset; /* offset paging, when there is no cursor */
 };
 
 /* What fl_store_ticket_update rewrites beside the ticket's row: its tag,
@@ -35,9 +42,8 @@ int fl_store_ticket_update(fl_tx *tx, const struct fl_ticket *t, int changed);
 /* Tickets matching f (live ones only), in page order; loads limit+1 rows so
  * that *n > limit tells the caller there is more. With text terms and
  * relevance sort, fills each ticket's snippet. */
-int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f,
-			 const struct fl_page *pg, fl_arena *a,
-			 struct fl_ticket **out, size_t *n);
+int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f, const struct fl_page *pg,
+			 fl_arena *a, struct fl_ticket **out, size_t *n);
 int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
 int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 
@@ -48,11 +54,10 @@ int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t 
 /* The highest ticket id there is (0 when none). */
 int fl_store_ticket_last_id(fl_tx *tx, int64_t *id);
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);
-int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only,
-			  const struct fl_page *pg, fl_arena *a,
-			  struct fl_comment **out, size_t *n);
+int fl_store_comment_list(fl_tx *tx, int64_t ticket_id, int public_only, const struct fl_page *pg,
+			  fl_arena *a, struct fl_comment **out, size_t *n);
 int fl_store_audit_insert(fl_tx *tx, struct fl_audit *au);
-int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
-			struct fl_audit **out, size_t *n);
+int fl_store_audit_list(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_audit **out,
+			size_t *n);
 
 #endif

@@ -10,25 +10,22 @@
 #include "store/users.h"
 
 /* The columns of users, in the order of every SELECT of a user. */
-#define USER_COLUMNS(X, S)                         \
-	X(id, "id") S                                     \
-	X(role, "role") S                                 \
-	X(name, "name") S                                 \
-	X(email, "email") S                               \
-	X(phone, "phone") S                               \
-	X(organization_id, "organization_id") S           \
-	X(locale, "locale") S                             \
-	X(time_zone, "time_zone") S                       \
-	X(notes, "notes") S                               \
-	X(details, "details") S                           \
-	X(tags, "tags") S                                 \
-	X(external_id, "external_id") S                   \
-	X(password_hash, "password_hash") S               \
-	X(must_change_password, "must_change_password") S \
-	X(active, "active") S                             \
-	X(suspended, "suspended") S                       \
-	X(created_at, "created_at") S                     \
-	X(updated_at, "updated_at") S                     \
+#define USER_COLUMNS(X, S)                                                               \
+	X(id, "id")                                                                      \
+	S X(role, "role") S X(name, "name") S X(email, "email") S X(phone, "phone") S X( \
+		organization_id, "organization_id") S                                    \
+	X(locale, "locale") S                                                            \
+	X(time_zone, "time_zone") S                                                      \
+	X(notes, "notes") S                                                              \
+	X(details, "details") S                                                          \
+	X(tags, "tags") S                                                                \
+	X(external_id, "external_id") S                                                  \
+	X(password_hash, "password_hash") S                                              \
+	X(must_change_password, "must_change_password") S                                \
+	X(active, "active") S                                                            \
+	X(suspended, "suspended") S                                                      \
+	X(created_at, "created_at") S                                                    \
+	X(updated_at, "updated_at") S                                                    \
 	X(last_login_at, "last_login_at")
 #define USER_COLUMN(m, expr) FL_COLUMN(struct fl_user, m)
 static const struct fl_col user_col[] = {USER_COLUMNS(USER_COLUMN, FL_COMMA)};
@@ -39,8 +36,8 @@ static int read_user(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	return fl_cols_read(tx, st, &user_cols, a, row);
 }
 
-static int one_user(fl_tx *tx, const char *sql, fl_arena *a, struct fl_user *out,
-		    const char *fmt, ...)
+static int one_user(fl_tx *tx, const char *sql, fl_arena *a, struct fl_user *out, const char *fmt,
+		    ...)
 {
 	fl_stmt *st;
 	va_list ap;
@@ -61,8 +58,7 @@ int fl_store_user_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_user *out)
 	return one_user(tx, sql, a, out, "i", id);
 }
 
-int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a,
-			   struct fl_user *out)
+int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a, struct fl_user *out)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
@@ -81,13 +77,12 @@ int fl_store_user_insert(fl_tx *tx, struct fl_user *u)
 		"                   suspended, created_at, updated_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &u->id, "itttItttttttiiiii", (int64_t)u->role,
-			u->name, u->email, u->phone, u->organization_id,
-			u->locale ? u->locale : "en", u->time_zone,
+	return fl_q_int(tx, sql, &u->id, "itttItttttttiiiii", (int64_t)u->role, u->name, u->email,
+			u->phone, u->organization_id, u->locale ? u->locale : "en", u->time_zone,
 			u->notes ? u->notes : "", u->details ? u->details : "",
 			u->tags ? u->tags : "[]", u->external_id, u->password_hash,
-			(int64_t)u->must_change_password, (int64_t)u->active,
-			(int64_t)u->suspended, u->created_at, u->updated_at);
+			(int64_t)u->must_change_password, (int64_t)u->active, (int64_t)u->suspended,
+			u->created_at, u->updated_at);
 }
 
 int fl_store_user_update(fl_tx *tx, const struct fl_user *u)
@@ -99,9 +94,8 @@ int fl_store_user_update(fl_tx *tx, const struct fl_user *u)
 		"     details = ?, tags = ?, external_id = ?, active = ?, suspended = ?,"
 		"     updated_at = ?, last_login_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "itttIttttttiiiIi", (int64_t)u->role, u->name,
-			 u->email, u->phone, u->organization_id,
-			 u->locale ? u->locale : "en", u->time_zone,
+	return fl_q_exec(tx, sql, "itttIttttttiiiIi", (int64_t)u->role, u->name, u->email, u->phone,
+			 u->organization_id, u->locale ? u->locale : "en", u->time_zone,
 			 u->notes ? u->notes : "", u->details ? u->details : "",
 			 u->tags ? u->tags : "[]", u->external_id, (int64_t)u->active,
 			 (int64_t)u->suspended, u->updated_at, u->last_login_at, u->id);
@@ -185,9 +179,9 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		return rc;
 	for (int i = 0; i < FL_ROLE__MAX; i++)
 		role[i] = f->roles & (1u << i) ? i : -1;
-	rc = fl_q_int(tx, sql_count, total, "iiiiiitttttttt", (int64_t)f->roles, role[0],
-		      role[1], role[2], f->org_id, f->org_id, f->external_id, f->external_id,
-		      f->email, f->email, f->email, like, like, like);
+	rc = fl_q_int(tx, sql_count, total, "iiiiiitttttttt", (int64_t)f->roles, role[0], role[1],
+		      role[2], f->org_id, f->org_id, f->external_id, f->external_id, f->email,
+		      f->email, f->email, like, like, like);
 	if (!rc)
 		rc = fl_q(tx, sql, 0, &st, "iiiiiittttttttii", (int64_t)f->roles, role[0], role[1],
 			  role[2], f->org_id, f->org_id, f->external_id, f->external_id, f->email,
@@ -207,19 +201,15 @@ int fl_store_identity_add(fl_tx *tx, struct fl_identity *id)
 		"                             verified, created_at)"
 		" VALUES (?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &id->id, "iitiii", id->user_id, (int64_t)id->type,
-			id->value, (int64_t)id->primary, (int64_t)id->verified,
-			id->created_at);
+	return fl_q_int(tx, sql, &id->id, "iitiii", id->user_id, (int64_t)id->type, id->value,
+			(int64_t)id->primary, (int64_t)id->verified, id->created_at);
 }
 
 /* The columns of user_identities, in the order of every SELECT of one. */
-#define IDENTITY_COLUMNS(X, S)\
-	X(id, "id") S               \
-	X(user_id, "user_id") S     \
-	X(type, "type") S           \
-	X(value, "value") S         \
-	X(primary, "is_primary") S  \
-	X(verified, "verified") S   \
+#define IDENTITY_COLUMNS(X, S)                                                                     \
+	X(id, "id")                                                                                \
+	S X(user_id, "user_id") S X(type, "type") S X(value, "value") S X(primary, "is_primary") S \
+	X(verified, "verified") S                                                                  \
 	X(created_at, "created_at")
 #define IDENTITY_COLUMN(m, expr) FL_COLUMN(struct fl_identity, m)
 static const struct fl_col identity_col[] = {IDENTITY_COLUMNS(IDENTITY_COLUMN, FL_COMMA)};
@@ -230,8 +220,8 @@ static int read_identity(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	return fl_cols_read(tx, st, &identity_cols, a, row);
 }
 
-int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
-			   struct fl_identity **out, size_t *n)
+int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_identity **out,
+			   size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(IDENTITY_COLUMNS)
@@ -247,15 +237,13 @@ int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
 /* organizations */
 
 /* The columns of organizations, in the order of every SELECT of one. */
-#define ORG_COLUMNS(X, S)          \
-	X(id, "id") S                     \
-	X(name, "name") S                 \
-	X(details, "details") S           \
-	X(notes, "notes") S               \
-	X(domain_names, "domain_names") S \
-	X(tags, "tags") S                 \
-	X(external_id, "external_id") S   \
-	X(created_at, "created_at") S     \
+#define ORG_COLUMNS(X, S)                                                                   \
+	X(id, "id")                                                                         \
+	S X(name, "name") S X(details, "details") S X(notes, "notes") S X(domain_names,     \
+									  "domain_names") S \
+	X(tags, "tags") S                                                                   \
+	X(external_id, "external_id") S                                                     \
+	X(created_at, "created_at") S                                                       \
 	X(updated_at, "updated_at")
 #define ORG_COLUMN(m, expr) FL_COLUMN(struct fl_org, m)
 static const struct fl_col org_col[] = {ORG_COLUMNS(ORG_COLUMN, FL_COMMA)};
@@ -296,8 +284,8 @@ int fl_store_org_update(fl_tx *tx, const struct fl_org *o)
 		" SET name = ?, details = ?, notes = ?, domain_names = ?, tags = ?,"
 		"     external_id = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ttttttii", o->name, o->details, o->notes,
-			 o->domain_names, o->tags, o->external_id, o->updated_at, o->id);
+	return fl_q_exec(tx, sql, "ttttttii", o->name, o->details, o->notes, o->domain_names,
+			 o->tags, o->external_id, o->updated_at, o->id);
 }
 
 int fl_store_org_delete(fl_tx *tx, int64_t id)
@@ -338,12 +326,10 @@ int fl_store_org_list(fl_tx *tx, const char *text, const char *external_id, size
 /* groups */
 
 /* The columns of agent_groups, in the order of every SELECT of one. */
-#define GROUP_COLUMNS(X, S)      \
-	X(id, "id") S                   \
-	X(name, "name") S               \
-	X(description, "description") S \
-	X(deleted, "deleted") S         \
-	X(created_at, "created_at") S   \
+#define GROUP_COLUMNS(X, S)                                                            \
+	X(id, "id")                                                                    \
+	S X(name, "name") S X(description, "description") S X(deleted, "deleted") S X( \
+		created_at, "created_at") S                                            \
 	X(updated_at, "updated_at")
 #define GROUP_COLUMN(m, expr) FL_COLUMN(struct fl_group, m)
 static const struct fl_col group_col[] = {GROUP_COLUMNS(GROUP_COLUMN, FL_COMMA)};
@@ -371,8 +357,8 @@ int fl_store_group_insert(fl_tx *tx, struct fl_group *g)
 		"INSERT INTO agent_groups (name, description, created_at, updated_at)"
 		" VALUES (?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &g->id, "ttii", g->name,
-			g->description ? g->description : "", g->created_at, g->updated_at);
+	return fl_q_int(tx, sql, &g->id, "ttii", g->name, g->description ? g->description : "",
+			g->created_at, g->updated_at);
 }
 
 int fl_store_group_update(fl_tx *tx, const struct fl_group *g)
@@ -381,12 +367,12 @@ int fl_store_group_update(fl_tx *tx, const struct fl_group *g)
 		"UPDATE agent_groups"
 		" SET name = ?, description = ?, deleted = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ttiii", g->name, g->description,
-			 (int64_t)g->deleted, g->updated_at, g->id);
+	return fl_q_exec(tx, sql, "ttiii", g->name, g->description, (int64_t)g->deleted,
+			 g->updated_at, g->id);
 }
 
-int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
-			struct fl_group **out, size_t *n, int64_t *total)
+int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a, struct fl_group **out,
+			size_t *n, int64_t *total)
 {
 	static const char sql_count[] =
 		"SELECT COUNT(*)"
@@ -417,8 +403,8 @@ int fl_store_group_member_add(fl_tx *tx, int64_t group_id, int64_t user_id)
 
 /* secrets */
 
-static int find_secret(fl_tx *tx, const char *sql, const char *selector,
-		       fl_arena *a, struct fl_secret_row *out)
+static int find_secret(fl_tx *tx, const char *sql, const char *selector, fl_arena *a,
+		       struct fl_secret_row *out)
 {
 	struct fl_secret_row r = {0};
 	fl_stmt *st;
@@ -443,8 +429,8 @@ static int find_secret(fl_tx *tx, const char *sql, const char *selector,
 	return rc;
 }
 
-int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			  const char *verifier, const char *description, int64_t *id)
+int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *verifier,
+			  const char *description, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO api_tokens (user_id, selector, verifier, description, created_at)"
@@ -454,8 +440,7 @@ int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			description ? description : "", fl_now());
 }
 
-int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
-			struct fl_secret_row *out)
+int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_secret_row *out)
 {
 	static const char sql[] =
 		"SELECT id, user_id, verifier, NULL, 0"
@@ -475,8 +460,8 @@ static int read_token(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
 	return err;
 }
 
-int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a,
-			struct fl_token_info **out, size_t *n)
+int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_token_info **out,
+			size_t *n)
 {
 	static const char sql[] =
 		"SELECT id, user_id, description, created_at"
@@ -507,8 +492,8 @@ int fl_store_session_purge(fl_tx *tx, int64_t now)
 	return fl_q_exec(tx, sql, "i", now);
 }
 
-int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			    const char *verifier, const char *csrf, int64_t expires_at)
+int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *verifier,
+			    const char *csrf, int64_t expires_at)
 {
 	static const char sql[] =
 		"INSERT INTO sessions (user_id, selector, verifier, csrf, created_at, expires_at)"
@@ -517,8 +502,7 @@ int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
 			 expires_at);
 }
 
-int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
-			  struct fl_secret_row *out)
+int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_secret_row *out)
 {
 	static const char sql[] =
 		"SELECT id, user_id, verifier, csrf, expires_at"

@@ -11,8 +11,7 @@
 
 /* users and identities */
 int fl_store_user_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_user *out);
-int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a,
-			   struct fl_user *out);
+int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a, struct fl_user *out);
 int fl_store_user_insert(fl_tx *tx, struct fl_user *u);
 int fl_store_user_update(fl_tx *tx, const struct fl_user *u);
 int fl_store_user_set_password(fl_tx *tx, int64_t id, const char *hash, int must_change);
@@ -32,8 +31,8 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 int fl_store_identity_add(fl_tx *tx, struct fl_identity *id);
 /* Gives user from's identities and ticket CCs to user into. */
 int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into);
-int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a,
-			   struct fl_identity **out, size_t *n);
+int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_identity **out,
+			   size_t *n);
 int fl_store_user_count(fl_tx *tx, int64_t *n);
 
 /* organizations and groups */
@@ -50,8 +49,8 @@ int fl_store_group_insert(fl_tx *tx, struct fl_group *g);
 /* The live group called name; FL_ENOTFOUND when none. */
 int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id);
 int fl_store_group_update(fl_tx *tx, const struct fl_group *g);
-int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a,
-			struct fl_group **out, size_t *n, int64_t *total);
+int fl_store_group_list(fl_tx *tx, size_t offset, size_t limit, fl_arena *a, struct fl_group **out,
+			size_t *n, int64_t *total);
 int fl_store_group_member_add(fl_tx *tx, int64_t group_id, int64_t user_id);
 
 /* API tokens and browser sessions: a public selector finds the row, the
@@ -62,28 +61,25 @@ struct fl_secret_row {
 	char *csrf;     /* sessions only */
 	int64_t expires_at;
 };
-int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			  const char *verifier, const char *description, int64_t *id);
-int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a,
-			struct fl_secret_row *out);
+int fl_store_token_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *verifier,
+			  const char *description, int64_t *id);
+int fl_store_token_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_secret_row *out);
 struct fl_token_info {
 	int64_t id, user_id, created_at;
 	char *description;
 };
 /* The tokens of user_id (0: everyone's), newest first, at most 1000. */
-int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a,
-			struct fl_token_info **out, size_t *n);
+int fl_store_token_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_token_info **out,
+			size_t *n);
 /* Deletes token id if it belongs to user_id (0: anyone); FL_ENOTFOUND if not. */
 int fl_store_token_delete(fl_tx *tx, int64_t id, int64_t user_id);
-int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector,
-			    const char *verifier, const char *csrf, int64_t expires_at);
-int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a,
-			  struct fl_secret_row *out);
+int fl_store_session_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *verifier,
+			    const char *csrf, int64_t expires_at);
+int fl_store_session_find(fl_tx *tx, const char *selector, fl_arena *a, struct fl_secret_row *out);
 int fl_store_session_delete(fl_tx *tx, const char *selector);
 /* Deletes sessions that expired before now. */
 int fl_store_session_purge(fl_tx *tx, int64_t now);
 /* Ends every session of user_id but the one with keep_selector (may be NULL). */
 int fl_store_session_delete_user(fl_tx *tx, int64_t user_id, const char *keep_selector);
-
 
 #endif

@@ -2,17 +2,16 @@
 #include "store/store_int.h"
 #include "store/views.h"
 
-#define VIEW_COLUMNS(X, S)                   \
-	X(id, "id") S                        \
-	X(title, "title") S                  \
-	X(description, "description") S      \
-	X(active, "active") S                \
-	X(position, "position") S            \
-	X(conditions, "conditions") S        \
-	X(sort_by, "sort_by") S              \
-	X(sort_desc, "sort_desc") S          \
-	X(created_at, "created_at") S        \
-	X(updated_at, "updated_at")
+#define VIEW_COLUMNS(X, S)                                                                        \
+	X(id, "id")                                                                               \
+	S X(title, "title") S X(description, "description") S X(active, "active") S X(position,   \
+										      "position") \
+		S                                                                                 \
+		X(conditions, "conditions") S                                                     \
+		X(sort_by, "sort_by") S                                                           \
+		X(sort_desc, "sort_desc") S                                                       \
+		X(created_at, "created_at") S                                                     \
+		X(updated_at, "updated_at")
 #define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
 static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
 static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
@@ -36,9 +35,9 @@ int fl_store_view_insert(fl_tx *tx, struct fl_view *v)
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
 	return fl_q_int(tx, sql, &v->id, "ttiittiii", v->title,
-			v->description ? v->description : "", (int64_t)v->active,
-			v->position, v->conditions, v->sort_by, (int64_t)v->sort_desc,
-			v->created_at, v->updated_at);
+			v->description ? v->description : "", (int64_t)v->active, v->position,
+			v->conditions, v->sort_by, (int64_t)v->sort_desc, v->created_at,
+			v->updated_at);
 }
 
 int fl_store_view_update(fl_tx *tx, const struct fl_view *v)
@@ -48,9 +47,9 @@ int fl_store_view_update(fl_tx *tx, const struct fl_view *v)
 		" SET title = ?, description = ?, active = ?, position = ?,"
 		"     conditions = ?, sort_by = ?, sort_desc = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ttiittiii", v->title, v->description,
-			 (int64_t)v->active, v->position, v->conditions, v->sort_by,
-			 (int64_t)v->sort_desc, v->updated_at, v->id);
+	return fl_q_exec(tx, sql, "ttiittiii", v->title, v->description, (int64_t)v->active,
+			 v->position, v->conditions, v->sort_by, (int64_t)v->sort_desc,
+			 v->updated_at, v->id);
 }
 
 int fl_store_view_delete(fl_tx *tx, int64_t id)
@@ -61,8 +60,7 @@ int fl_store_view_delete(fl_tx *tx, int64_t id)
 	return fl_q_exec(tx, sql, "i", id);
 }
 
-int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a,
-		       struct fl_view **out, size_t *n)
+int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_view **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(VIEW_COLUMNS)

@@ -13,7 +13,6 @@ int fl_store_view_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_view *out);
 int fl_store_view_insert(fl_tx *tx, struct fl_view *v);
 int fl_store_view_update(fl_tx *tx, const struct fl_view *v);
 int fl_store_view_delete(fl_tx *tx, int64_t id);
-int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a,
-		       struct fl_view **out, size_t *n);
+int fl_store_view_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_view **out, size_t *n);
 
 #endif

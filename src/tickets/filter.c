@@ -3,8 +3,7 @@
 
 #include "core/err.h"
 
-int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival,
-		  const char *sval, int group)
+int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival, const char *sval, int group)
 {
 	if (f->n == FL_FILTER_MAX)
 		return FL_ETOOBIG;

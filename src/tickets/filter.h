@@ -12,9 +12,19 @@
 #include <stdint.h>
 
 enum fl_filter_field {
-	FL_F_STATUS, FL_F_PRIORITY, FL_F_TYPE, FL_F_CHANNEL,
-	FL_F_ASSIGNEE, FL_F_REQUESTER, FL_F_SUBMITTER, FL_F_GROUP,
-	FL_F_ORGANIZATION, FL_F_TAG, FL_F_CREATED, FL_F_UPDATED, FL_F_SOLVED,
+	FL_F_STATUS,
+	FL_F_PRIORITY,
+	FL_F_TYPE,
+	FL_F_CHANNEL,
+	FL_F_ASSIGNEE,
+	FL_F_REQUESTER,
+	FL_F_SUBMITTER,
+	FL_F_GROUP,
+	FL_F_ORGANIZATION,
+	FL_F_TAG,
+	FL_F_CREATED,
+	FL_F_UPDATED,
+	FL_F_SOLVED,
 	FL_F_ID,
 	FL_F_EXTERNAL_ID,  /* sval: equal to the ticket's external_id */
 	FL_F_SUBJECT,      /* sval: a substring of the subject, any case */
@@ -27,8 +37,17 @@ enum fl_filter_field {
 };
 
 /* FL_OP_IN and FL_OP_NOT_IN: ival <= value <= ival2 (a whole day). */
-enum fl_op { FL_OP_EQ, FL_OP_NE, FL_OP_LT, FL_OP_LE, FL_OP_GT, FL_OP_GE,
-	     FL_OP_IN, FL_OP_NOT_IN, FL_OP__MAX };
+enum fl_op {
+	FL_OP_EQ,
+	FL_OP_NE,
+	FL_OP_LT,
+	FL_OP_LE,
+	FL_OP_GT,
+	FL_OP_GE,
+	FL_OP_IN,
+	FL_OP_NOT_IN,
+	FL_OP__MAX
+};
 
 /* ival holds enum values, ids (0 = none), times and the id of "me"; for
  * requester/assignee/submitter/cc given by e-mail sval holds the address;
@@ -43,8 +62,7 @@ struct fl_pred {
 #define FL_FILTER_MAX 128 /* show_many takes 100 ids */
 #define FL_QUERY_MAX_TERMS 32
 
-enum fl_result_type { FL_RESULT_ALL, FL_RESULT_TICKET, FL_RESULT_USER,
-		      FL_RESULT_ORGANIZATION };
+enum fl_result_type { FL_RESULT_ALL, FL_RESULT_TICKET, FL_RESULT_USER, FL_RESULT_ORGANIZATION };
 
 struct fl_filter {
 	struct fl_pred p[FL_FILTER_MAX];
@@ -65,7 +83,7 @@ struct fl_filter {
 
 /* Appends a predicate in a new group (or in group when >= 0); FL_ETOOBIG
  * when f already holds FL_FILTER_MAX. sval is borrowed. */
-int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival,
-		  const char *sval, int group);
+int fl_filter_add(struct fl_filter *f, int field, int op, int64_t ival, const char *sval,
+		  int group);
 
 #endif

@@ -15,8 +15,8 @@
 
 #define NAME_MAX_CHARS 255
 
-static const char *const kind_names[FL_SENDER__MAX] = {
-	"an e-mail address", "a phone number", "a messenger id", "a visitor token"};
+static const char *const kind_names[FL_SENDER__MAX] = {"an e-mail address", "a phone number",
+						       "a messenger id", "a visitor token"};
 
 int fl_intake_file_prepare(fl_store *s, struct fl_intake_file *f, const char *name,
 			   const char *type, const char *data, size_t n, struct fl_err *e)
@@ -43,8 +43,8 @@ int fl_intake_file_prepare(fl_store *s, struct fl_intake_file *f, const char *na
 
 /* The user s names, made an end user when there is none; inactive and
  * suspended ones too (the callers decide). */
-static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field,
-		  const char *lang, int create, fl_arena *a, struct fl_user *out, struct fl_err *e)
+static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field, const char *lang,
+		  int create, fl_arena *a, struct fl_user *out, struct fl_err *e)
 {
 	struct fl_user u = {0};
 	const char *name = s->name;
@@ -53,7 +53,8 @@ static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field
 
 	if (s->kind != FL_SENDER_EMAIL)
 		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
-				  "%s: %s cannot name a customer yet; give an e-mail address", field,
+				  "%s: %s cannot name a customer yet; give an e-mail address",
+				  field,
 				  s->kind > 0 && s->kind < FL_SENDER__MAX ? kind_names[s->kind]
 									  : "this identity");
 	if (!s->value || !*s->value)
@@ -70,7 +71,8 @@ static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field
 	if (!name || !*name)
 		name = fl_arena_strndup(a, email, strcspn(email, "@"));
 	else
-		name = fl_arena_strndup(a, name, fl_utf8_prefix(name, strlen(name), NAME_MAX_CHARS));
+		name = fl_arena_strndup(a, name,
+					fl_utf8_prefix(name, strlen(name), NAME_MAX_CHARS));
 	if (!name)
 		return FL_ENOMEM;
 	u.role = FL_ROLE_END_USER;
@@ -146,10 +148,14 @@ static int store_files(struct fl_tx *tx, const struct fl_intake *in, int64_t wri
 
 	for (size_t i = 0; i < in->nfiles; i++) {
 		struct fl_intake_file *f = &in->files[i];
-		struct fl_attachment row = {.token = f->token, .uploader_id = writer,
-					    .file_name = f->name, .content_type = f->type,
-					    .size = (int64_t)f->n, .digest = f->digest,
-					    .in_db = f->in_db, .created_at = now};
+		struct fl_attachment row = {.token = f->token,
+					    .uploader_id = writer,
+					    .file_name = f->name,
+					    .content_type = f->type,
+					    .size = (int64_t)f->n,
+					    .digest = f->digest,
+					    .in_db = f->in_db,
+					    .created_at = now};
 		int rc;
 		if (p->nuploads == FL_COMMENT_MAX_UPLOADS)
 			break;
@@ -165,8 +171,8 @@ static int store_files(struct fl_tx *tx, const struct fl_intake *in, int64_t wri
  * integration, that is said outright; written by the customer, the ticket's
  * own rules for customers do it (and CCs are theirs to leave). */
 static int reply(struct fl_tx *tx, const struct fl_intake *in, const struct fl_actor *writer,
-		 const struct fl_user *sender, const struct fl_ticket *t,
-		 struct fl_ticket_patch *p, fl_arena *a, struct fl_ticket *made, struct fl_err *e)
+		 const struct fl_user *sender, const struct fl_ticket *t, struct fl_ticket_patch *p,
+		 fl_arena *a, struct fl_ticket *made, struct fl_err *e)
 {
 	size_t had = t->nccs;
 	int rc;

@@ -78,39 +78,39 @@ int fl_intake_file_prepare(fl_store *s, struct fl_intake_file *f, const char *na
 
 /* One request, as its channel hands it over. Strings are borrowed. */
 struct fl_intake {
-	int channel;                 /* enum fl_channel */
-	const struct fl_actor *via;  /* who writes: an integration or agent for the
+	int channel;                /* enum fl_channel */
+	const struct fl_actor *via; /* who writes: an integration or agent for the
 				      * customer; NULL: the customer themself */
 	struct fl_sender from;
-	const char *field;           /* the input field that named the sender, for errors */
-	const char *lang;            /* a new customer's language; NULL: en */
-	const char *subject;         /* NULL: the text's first line */
-	const char *text;            /* the words; required */
-	const char *html;            /* safe HTML to show (already sanitized); NULL: from text */
+	const char *field;   /* the input field that named the sender, for errors */
+	const char *lang;    /* a new customer's language; NULL: en */
+	const char *subject; /* NULL: the text's first line */
+	const char *text;    /* the words; required */
+	const char *html;    /* safe HTML to show (already sanitized); NULL: from text */
 	struct fl_intake_file *files;
-	size_t nfiles;               /* at most FL_COMMENT_MAX_UPLOADS */
-	int64_t thread_id;           /* the ticket this continues, 0: none */
-	int64_t group_id;            /* a new ticket's group, 0: none */
+	size_t nfiles;     /* at most FL_COMMENT_MAX_UPLOADS */
+	int64_t thread_id; /* the ticket this continues, 0: none */
+	int64_t group_id;  /* a new ticket's group, 0: none */
 	struct fl_sender cc[FL_TICKET_MAX_CCS];
 	size_t ncc;
 	const char *tags[FL_INTAKE_MAX_TAGS]; /* normalized (fl_tags_normalize) */
 	size_t ntags;
 	const char *external_id;
-	int64_t author_id;           /* who wrote the text: 0 the sender; else that user */
+	int64_t author_id; /* who wrote the text: 0 the sender; else that user */
 	/* the rest of a new ticket as an agent sets it (the API: status,
 	 * assignee, priority, uploads, a private first comment …), taken as
 	 * fl_ticket_create takes it; the fields above come first. NULL: none */
 	const struct fl_ticket_patch *more;
-	int automatic;               /* a machine sent it: no acknowledgement */
-	int suspicious;              /* the channel doubts the sender: no acknowledgement */
-	int quiet;                   /* the channel answers by itself: no acknowledgement */
+	int automatic;  /* a machine sent it: no acknowledgement */
+	int suspicious; /* the channel doubts the sender: no acknowledgement */
+	int quiet;      /* the channel answers by itself: no acknowledgement */
 };
 
 struct fl_intake_result {
-	struct fl_ticket ticket;  /* as written; strings in the caller's arena */
-	int64_t requester_id;     /* the sender's user */
-	int created;              /* a new ticket (else a comment on thread_id) */
-	int acknowledged;         /* an acknowledgement was asked of the notice queue */
+	struct fl_ticket ticket; /* as written; strings in the caller's arena */
+	int64_t requester_id;    /* the sender's user */
+	int created;             /* a new ticket (else a comment on thread_id) */
+	int acknowledged;        /* an acknowledgement was asked of the notice queue */
 };
 
 /* Takes in in a write transaction: the customer, the files, the ticket or

@@ -16,14 +16,14 @@
 #include "store/users.h"
 #include "tickets/notice.h"
 
-static const char *const status_names[FL_STATUS__MAX] = {
-	"new", "open", "pending", "hold", "solved", "closed"};
-static const char *const priority_names[FL_PRIORITY__MAX] = {
-	NULL, "low", "normal", "high", "urgent"};
-static const char *const type_names[FL_TYPE__MAX] = {
-	NULL, "question", "incident", "problem", "task"};
-static const char *const channel_names[FL_CHANNEL__MAX] = {
-	"web", "email", "api", "voice", "chat", "sms", "messenger"};
+static const char *const status_names[FL_STATUS__MAX] = {"new",  "open",   "pending",
+							 "hold", "solved", "closed"};
+static const char *const priority_names[FL_PRIORITY__MAX] = {NULL, "low", "normal", "high",
+							     "urgent"};
+static const char *const type_names[FL_TYPE__MAX] = {NULL, "question", "incident", "problem",
+						     "task"};
+static const char *const channel_names[FL_CHANNEL__MAX] = {"web",  "email", "api",      "voice",
+							   "chat", "sms",   "messenger"};
 
 #define SUBJECT_MAX 300
 
@@ -35,13 +35,34 @@ static int parse(fl_str s, const char *const *names, int n)
 	return -1;
 }
 
-const char *fl_status_name(int v) { return v >= 0 && v < FL_STATUS__MAX ? status_names[v] : "new"; }
-const char *fl_priority_name(int v) { return v > 0 && v < FL_PRIORITY__MAX ? priority_names[v] : NULL; }
-const char *fl_type_name(int v) { return v > 0 && v < FL_TYPE__MAX ? type_names[v] : NULL; }
-const char *fl_channel_name(int v) { return v >= 0 && v < FL_CHANNEL__MAX ? channel_names[v] : "api"; }
-int fl_status_parse(fl_str s) { return parse(s, status_names, FL_STATUS__MAX); }
-int fl_priority_parse(fl_str s) { return parse(s, priority_names, FL_PRIORITY__MAX); }
-int fl_type_parse(fl_str s) { return parse(s, type_names, FL_TYPE__MAX); }
+const char *fl_status_name(int v)
+{
+	return v >= 0 && v < FL_STATUS__MAX ? status_names[v] : "new";
+}
+const char *fl_priority_name(int v)
+{
+	return v > 0 && v < FL_PRIORITY__MAX ? priority_names[v] : NULL;
+}
+const char *fl_type_name(int v)
+{
+	return v > 0 && v < FL_TYPE__MAX ? type_names[v] : NULL;
+}
+const char *fl_channel_name(int v)
+{
+	return v >= 0 && v < FL_CHANNEL__MAX ? channel_names[v] : "api";
+}
+int fl_status_parse(fl_str s)
+{
+	return parse(s, status_names, FL_STATUS__MAX);
+}
+int fl_priority_parse(fl_str s)
+{
+	return parse(s, priority_names, FL_PRIORITY__MAX);
+}
+int fl_type_parse(fl_str s)
+{
+	return parse(s, type_names, FL_TYPE__MAX);
+}
 
 int fl_channel_parse(fl_str s)
 {
@@ -106,8 +127,8 @@ int fl_tags_normalize(const char **tags, size_t *n, fl_arena *a, struct fl_err *
 	return 0;
 }
 
-int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		   fl_arena *arena, struct fl_ticket *out)
+int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *arena,
+		   struct fl_ticket *out)
 {
 	struct fl_ticket t;
 	int rc, visible;
@@ -201,8 +222,8 @@ struct change {
 	struct fl_err *e;
 };
 
-static void event(struct change *c, int kind, const char *field,
-		  const char *value, const char *previous, int64_t comment_id)
+static void event(struct change *c, int kind, const char *field, const char *value,
+		  const char *previous, int64_t comment_id)
 {
 	struct fl_event *e;
 	if (c->rc)
@@ -256,8 +277,8 @@ static const char *ids_text(struct change *c, const int64_t *ids, size_t n)
 	return z;
 }
 
-static int check_user(struct fl_tx *tx, int64_t id, int need_agent, fl_arena *a,
-		      const char *field, struct fl_err *e)
+static int check_user(struct fl_tx *tx, int64_t id, int need_agent, fl_arena *a, const char *field,
+		      struct fl_err *e)
 {
 	struct fl_user u;
 	int rc = fl_store_user_get(tx, id, a, &u);
@@ -273,8 +294,8 @@ static int check_user(struct fl_tx *tx, int64_t id, int need_agent, fl_arena *a,
 }
 
 /* Checks the references a patch makes: users, group, organization. */
-static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p,
-		      fl_arena *a, struct fl_err *e)
+static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p, fl_arena *a,
+		      struct fl_err *e)
 {
 	int rc = 0;
 
@@ -297,7 +318,8 @@ static int check_refs(struct fl_tx *tx, const struct fl_ticket_patch *p,
 		rc = fl_store_ticket_get(tx, p->problem_id, a, &pt);
 		if (rc == FL_ENOTFOUND || (!rc && (pt.deleted_at || pt.type != FL_TYPE_PROBLEM)))
 			rc = fl_err_set(e, FL_EINVAL, "problem_id", "InvalidValue",
-					"problem_id: ticket %" PRId64 " is not a problem", p->problem_id);
+					"problem_id: ticket %" PRId64 " is not a problem",
+					p->problem_id);
 	}
 	if (!rc && p->has_group && p->group_id) {
 		struct fl_group g;
@@ -328,8 +350,8 @@ static int set_status(struct fl_ticket *t, int status, int64_t now)
 }
 
 static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
-		       const struct fl_ticket_patch *p, int64_t author, int channel,
-		       int is_public, int64_t now, int64_t *comment_id)
+		       const struct fl_ticket_patch *p, int64_t author, int channel, int is_public,
+		       int64_t now, int64_t *comment_id)
 {
 	struct fl_comment cm = {0};
 	fl_buf html;
@@ -357,7 +379,8 @@ static int add_comment(struct fl_tx *tx, struct change *c, struct fl_ticket *t,
 		if (rc == FL_ENOTFOUND)
 			rc = fl_err_set(c->e, FL_EINVAL, "uploads", "InvalidValue",
 					"uploads: '%.64s' is not a file you uploaded, or it is "
-					"already on a comment", p->uploads[i]);
+					"already on a comment",
+					p->uploads[i]);
 	}
 	if (!rc)
 		event(c, FL_EVENT_COMMENT, is_public ? "public" : "private", NULL, NULL, cm.id);
@@ -393,8 +416,9 @@ static int blank(const char *z)
 static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t actor, int64_t at)
 {
 	char ev[160];
-	snprintf(ev, sizeof ev, "%s {\"ticket_id\":%" PRId64 ",\"actor_id\":%" PRId64
-		 ",\"at\":%" PRId64 "}", type, id, actor, at);
+	snprintf(ev, sizeof ev,
+		 "%s {\"ticket_id\":%" PRId64 ",\"actor_id\":%" PRId64 ",\"at\":%" PRId64 "}", type,
+		 id, actor, at);
 	return fl_store_notify(tx, ev);
 }
 
@@ -410,7 +434,9 @@ int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id
 	fl_arena_init(&a, 0);
 	rc = fl_ticket_load(tx, actor, id, &a, &t);
 	fl_arena_free(&a);
-	return rc ? rc : announce(tx, typing ? "agent.typing" : "agent.viewing", id, actor->id, fl_now());
+	return rc ? rc
+		  : announce(tx, typing ? "agent.typing" : "agent.viewing", id, actor->id,
+			     fl_now());
 }
 
 /* An end user's comment is public: asking for an internal note is refused,
@@ -419,8 +445,9 @@ static int end_user_public(int agent, const struct fl_ticket_patch *p, struct fl
 {
 	if (agent || !p->comment_body || p->comment_public)
 		return 0;
-	return fl_err_set(e, FL_EINVAL, "public", "InvalidValue",
-			  "Public: an end user's comments are always public; leave it out or set it true");
+	return fl_err_set(
+		e, FL_EINVAL, "public", "InvalidValue",
+		"Public: an end user's comments are always public; leave it out or set it true");
 }
 
 /* A due date belongs to a task and a problem to an incident, as in
@@ -472,9 +499,10 @@ static int change_people(struct fl_ticket *t, const struct fl_ticket_patch *p, s
 {
 	int rc = change_ids(t->ccs, &t->nccs, FL_TICKET_MAX_CCS, p->cc_add, p->ncc_add,
 			    p->cc_remove, p->ncc_remove, "email_ccs", e);
-	return rc ? rc : change_ids(t->followers, &t->nfollowers, FL_TICKET_MAX_FOLLOWERS,
-				    p->follower_add, p->nfollower_add, p->follower_remove,
-				    p->nfollower_remove, "followers", e);
+	return rc ? rc
+		  : change_ids(t->followers, &t->nfollowers, FL_TICKET_MAX_FOLLOWERS,
+			       p->follower_add, p->nfollower_add, p->follower_remove,
+			       p->nfollower_remove, "followers", e);
 }
 
 static const char *time_text(struct change *c, int64_t t)
@@ -487,8 +515,8 @@ static const char *time_text(struct change *c, int64_t t)
 }
 
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
-		     const struct fl_ticket_patch *p, fl_arena *arena,
-		     struct fl_ticket *out, struct fl_err *e)
+		     const struct fl_ticket_patch *p, fl_arena *arena, struct fl_ticket *out,
+		     struct fl_err *e)
 {
 	struct fl_ticket t;
 	struct fl_audit *au = fl_arena_alloc(arena, sizeof *au);
@@ -501,19 +529,19 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (!au)
 		return FL_ENOMEM;
 	if (blank(p->comment_body))
-		return fl_err_set(e, FL_EINVAL, "comment", "Blank",
-				  "Comment: cannot be blank");
+		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
 	if ((rc = end_user_public(agent, p, e)))
 		return rc;
-	if (!agent && (p->has_assignee || p->has_group || p->has_status ||
-		       p->has_organization || p->has_external_id || p->has_ccs || p->has_cc_changes ||
-		       p->has_custom_fields || p->has_due_at || p->has_recipient ||
-		       p->has_problem || p->has_followers || p->has_follower_changes ||
-		       (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
-		       (p->has_requester && p->requester_id != actor->id)))
-		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
-				  "End users may only set subject, description, priority, type, tags "
-				  "and the web channel");
+	if (!agent &&
+	    (p->has_assignee || p->has_group || p->has_status || p->has_organization ||
+	     p->has_external_id || p->has_ccs || p->has_cc_changes || p->has_custom_fields ||
+	     p->has_due_at || p->has_recipient || p->has_problem || p->has_followers ||
+	     p->has_follower_changes || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
+	     (p->has_requester && p->requester_id != actor->id)))
+		return fl_err_set(
+			e, FL_EFORBIDDEN, NULL, NULL,
+			"End users may only set subject, description, priority, type, tags "
+			"and the web channel");
 	if ((rc = check_refs(tx, p, arena, e)))
 		return rc;
 
@@ -525,8 +553,9 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	else if (is_public)
 		t.subject = subject_from(p->comment_body, arena);
 	else
-		return fl_err_set(e, FL_EINVAL, "subject", "Blank",
-				  "Subject: is required when the first comment is an internal note");
+		return fl_err_set(
+			e, FL_EINVAL, "subject", "Blank",
+			"Subject: is required when the first comment is an internal note");
 	if (!t.subject)
 		return FL_ENOMEM;
 	if ((rc = validate_subject(t.subject, e)))
@@ -554,11 +583,14 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		struct fl_user r;
 		rc = fl_store_user_get(tx, t.requester_id, arena, &r);
 		if (rc)
-			return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "requester_id",
-				"InvalidValue", "requester_id: user does not exist") : rc;
+			return rc == FL_ENOTFOUND
+				       ? fl_err_set(e, FL_EINVAL, "requester_id", "InvalidValue",
+						    "requester_id: user does not exist")
+				       : rc;
 		t.organization_id = r.organization_id;
 	}
-	set_status(&t, p->has_status ? p->status : (t.assignee_id ? FL_STATUS_OPEN : FL_STATUS_NEW), now);
+	set_status(&t, p->has_status ? p->status : (t.assignee_id ? FL_STATUS_OPEN : FL_STATUS_NEW),
+		   now);
 	if (t.status >= FL_STATUS_SOLVED && !t.assignee_id)
 		t.assignee_id = agent ? actor->id : 0;
 	for (size_t i = 0; p->has_tags && i < p->ntags; i++)
@@ -589,14 +621,16 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (t.group_id)
 		event(&c, FL_EVENT_CREATE, "group_id", id_text(&c, t.group_id), NULL, 0);
 	if (t.organization_id)
-		event(&c, FL_EVENT_CREATE, "organization_id", id_text(&c, t.organization_id), NULL, 0);
+		event(&c, FL_EVENT_CREATE, "organization_id", id_text(&c, t.organization_id), NULL,
+		      0);
 	if (t.ntags)
 		event(&c, FL_EVENT_CREATE, "tags", list_text(&c, t.tags, t.ntags), NULL, 0);
 	if (t.nccs)
-		event(&c, FL_EVENT_CREATE, "collaborator_ids", ids_text(&c, t.ccs, t.nccs), NULL, 0);
+		event(&c, FL_EVENT_CREATE, "collaborator_ids", ids_text(&c, t.ccs, t.nccs), NULL,
+		      0);
 	if (t.nfollowers)
-		event(&c, FL_EVENT_CREATE, "follower_ids",
-		      ids_text(&c, t.followers, t.nfollowers), NULL, 0);
+		event(&c, FL_EVENT_CREATE, "follower_ids", ids_text(&c, t.followers, t.nfollowers),
+		      NULL, 0);
 	if (t.due_at)
 		event(&c, FL_EVENT_CREATE, "due_at", time_text(&c, t.due_at), NULL, 0);
 	if (t.problem_id)
@@ -704,8 +738,8 @@ static int tell_requester(struct fl_tx *tx, const struct fl_actor *actor,
 }
 
 int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		     const struct fl_ticket_patch *p, fl_arena *arena,
-		     struct fl_ticket *out, struct fl_err *e)
+		     const struct fl_ticket_patch *p, fl_arena *arena, struct fl_ticket *out,
+		     struct fl_err *e)
 {
 	struct fl_ticket t, before;
 	int64_t comment_id = 0;
@@ -714,13 +748,12 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	int64_t now = fl_now();
 	int agent = fl_ticket_sees_private(actor);
 	int changed = 0, rc;
-	int has_fields = p->has_subject || p->has_status || p->has_priority ||
-			 p->has_type || p->has_requester || p->has_assignee ||
-			 p->has_group || p->has_organization || p->has_tags ||
-			 p->has_ccs || p->has_custom_fields || p->has_external_id ||
-			 p->has_due_at || p->has_recipient || p->has_problem ||
-			 p->has_followers || p->has_add_tags || p->has_remove_tags ||
-			 p->has_cc_changes || p->has_follower_changes;
+	int has_fields = p->has_subject || p->has_status || p->has_priority || p->has_type ||
+			 p->has_requester || p->has_assignee || p->has_group ||
+			 p->has_organization || p->has_tags || p->has_ccs || p->has_custom_fields ||
+			 p->has_external_id || p->has_due_at || p->has_recipient ||
+			 p->has_problem || p->has_followers || p->has_add_tags ||
+			 p->has_remove_tags || p->has_cc_changes || p->has_follower_changes;
 
 	if (!au)
 		return FL_ENOMEM;
@@ -730,9 +763,10 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		char stamp[FL_TICKET_STAMP_LEN];
 		fl_ticket_stamp(&t, stamp);
 		if (!p->updated_stamp || strcmp(stamp, p->updated_stamp))
-			return fl_err_set(e, FL_ECONFLICT, NULL, "UpdateConflict",
-					  "Safe Update prevented the update due to outdated ticket "
-					  "data. Please fetch the latest ticket data and try again.");
+			return fl_err_set(
+				e, FL_ECONFLICT, NULL, "UpdateConflict",
+				"Safe Update prevented the update due to outdated ticket "
+				"data. Please fetch the latest ticket data and try again.");
 	}
 	if (!agent && has_fields)
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
@@ -750,7 +784,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 
 	if (p->has_subject && p->subject && strcmp(p->subject, t.subject)) {
 		if (!*p->subject)
-			return fl_err_set(e, FL_EINVAL, "subject", "Blank", "Subject: cannot be blank");
+			return fl_err_set(e, FL_EINVAL, "subject", "Blank",
+					  "Subject: cannot be blank");
 		if ((rc = validate_subject(p->subject, e)))
 			return rc;
 		t.subject = (char *)p->subject;
@@ -779,8 +814,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		t.custom_fields = (char *)p->custom_fields;
 		CHANGED("custom_fields", t.custom_fields, before.custom_fields);
 	}
-	if (p->has_external_id && (!t.external_id || !p->external_id ||
-				   strcmp(p->external_id, t.external_id))) {
+	if (p->has_external_id &&
+	    (!t.external_id || !p->external_id || strcmp(p->external_id, t.external_id))) {
 		t.external_id = (char *)p->external_id;
 		CHANGED("external_id", t.external_id, before.external_id);
 	}
@@ -847,11 +882,13 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (t.status != before.status)
 		CHANGED("status", fl_status_name(t.status), fl_status_name(before.status));
 	if (t.priority != before.priority)
-		CHANGED("priority", fl_priority_name(t.priority), fl_priority_name(before.priority));
+		CHANGED("priority", fl_priority_name(t.priority),
+			fl_priority_name(before.priority));
 	if (t.type != before.type)
 		CHANGED("type", fl_type_name(t.type), fl_type_name(before.type));
 	if (t.requester_id != before.requester_id)
-		CHANGED("requester_id", id_text(&c, t.requester_id), id_text(&c, before.requester_id));
+		CHANGED("requester_id", id_text(&c, t.requester_id),
+			id_text(&c, before.requester_id));
 	if (t.assignee_id != before.assignee_id)
 		CHANGED("assignee_id", id_text(&c, t.assignee_id), id_text(&c, before.assignee_id));
 	if (t.group_id != before.group_id)
@@ -891,8 +928,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	return rc;
 }
 
-int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		     struct fl_err *e)
+int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, struct fl_err *e)
 {
 	fl_arena a;
 	struct fl_ticket t;

@@ -27,13 +27,32 @@ enum fl_status {
 };
 
 /* 0 means "not set" (JSON null). */
-enum fl_priority { FL_PRIORITY_NONE, FL_PRIORITY_LOW, FL_PRIORITY_NORMAL,
-		   FL_PRIORITY_HIGH, FL_PRIORITY_URGENT, FL_PRIORITY__MAX };
-enum fl_type { FL_TYPE_NONE, FL_TYPE_QUESTION, FL_TYPE_INCIDENT,
-	       FL_TYPE_PROBLEM, FL_TYPE_TASK, FL_TYPE__MAX };
-enum fl_channel { FL_CHANNEL_WEB, FL_CHANNEL_EMAIL, FL_CHANNEL_API,
-		  FL_CHANNEL_PHONE, FL_CHANNEL_CHAT, FL_CHANNEL_SMS,
-		  FL_CHANNEL_MESSENGER, FL_CHANNEL__MAX };
+enum fl_priority {
+	FL_PRIORITY_NONE,
+	FL_PRIORITY_LOW,
+	FL_PRIORITY_NORMAL,
+	FL_PRIORITY_HIGH,
+	FL_PRIORITY_URGENT,
+	FL_PRIORITY__MAX
+};
+enum fl_type {
+	FL_TYPE_NONE,
+	FL_TYPE_QUESTION,
+	FL_TYPE_INCIDENT,
+	FL_TYPE_PROBLEM,
+	FL_TYPE_TASK,
+	FL_TYPE__MAX
+};
+enum fl_channel {
+	FL_CHANNEL_WEB,
+	FL_CHANNEL_EMAIL,
+	FL_CHANNEL_API,
+	FL_CHANNEL_PHONE,
+	FL_CHANNEL_CHAT,
+	FL_CHANNEL_SMS,
+	FL_CHANNEL_MESSENGER,
+	FL_CHANNEL__MAX
+};
 
 #define FL_TICKET_MAX_TAGS 64
 #define FL_TICKET_MAX_CCS 48
@@ -54,14 +73,14 @@ struct fl_ticket {
 	size_t nfollowers;
 	char *custom_fields; /* JSON array text [{"id":…,"value":…}] */
 	char *external_id;
-	char *recipient;     /* the address the request was sent to, or NULL */
-	int64_t problem_id;  /* an incident's problem ticket, or 0 */
+	char *recipient;    /* the address the request was sent to, or NULL */
+	int64_t problem_id; /* an incident's problem ticket, or 0 */
 	int64_t created_at, updated_at, solved_at, deleted_at, due_at;
 	/* milliseconds since the epoch of the last write, made larger by
 	 * every write even within one millisecond: what safe_update compares */
 	int64_t updated_stamp;
 	char *requester_email; /* loaded with the ticket, never written by it */
-	char *snippet; /* search results only: HTML-escaped, <em> marks hits */
+	char *snippet;         /* search results only: HTML-escaped, <em> marks hits */
 };
 
 struct fl_comment {
@@ -75,8 +94,13 @@ struct fl_comment {
 
 /* One audit is one change set (a create or an update) by one author; its
  * events say what changed. Audits are append-only. */
-enum fl_event_kind { FL_EVENT_CREATE, FL_EVENT_CHANGE, FL_EVENT_COMMENT,
-		     FL_EVENT_DELETE, FL_EVENT__MAX };
+enum fl_event_kind {
+	FL_EVENT_CREATE,
+	FL_EVENT_CHANGE,
+	FL_EVENT_COMMENT,
+	FL_EVENT_DELETE,
+	FL_EVENT__MAX
+};
 
 struct fl_event {
 	int64_t id;
@@ -100,7 +124,7 @@ const char *fl_status_name(int v);
 const char *fl_priority_name(int v); /* NULL for none */
 const char *fl_type_name(int v);     /* NULL for none */
 const char *fl_channel_name(int v);
-int fl_status_parse(fl_str s);   /* -1 when unknown */
+int fl_status_parse(fl_str s); /* -1 when unknown */
 int fl_priority_parse(fl_str s);
 int fl_type_parse(fl_str s);
 int fl_channel_parse(fl_str s);
@@ -108,11 +132,10 @@ int fl_channel_parse(fl_str s);
 /* What a create or an update asks for: each has_* says the field was given.
  * Strings are borrowed from the caller. */
 struct fl_ticket_patch {
-	int has_subject, has_status, has_priority, has_type, has_requester,
-	    has_assignee, has_group, has_organization, has_tags, has_ccs,
-	    has_custom_fields, has_external_id, has_channel, has_due_at,
-	    has_recipient, has_problem, has_followers, has_add_tags,
-	    has_remove_tags, has_cc_changes, has_follower_changes;
+	int has_subject, has_status, has_priority, has_type, has_requester, has_assignee, has_group,
+		has_organization, has_tags, has_ccs, has_custom_fields, has_external_id,
+		has_channel, has_due_at, has_recipient, has_problem, has_followers, has_add_tags,
+		has_remove_tags, has_cc_changes, has_follower_changes;
 	const char *subject;
 	int status, priority, type, channel;
 	int64_t requester_id, assignee_id, group_id, organization_id, problem_id;
@@ -161,8 +184,8 @@ struct fl_ticket_patch {
  * its comment, tags, CCs, search index and a Create audit. *out is
  * allocated in arena. */
 int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
-		     const struct fl_ticket_patch *p, fl_arena *arena,
-		     struct fl_ticket *out, struct fl_err *e);
+		     const struct fl_ticket_patch *p, fl_arena *arena, struct fl_ticket *out,
+		     struct fl_err *e);
 
 /* Applies p to ticket id as actor, recording every changed field and any
  * comment in one audit. End users may only add public comments to tickets
@@ -171,8 +194,8 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
  * FL_ECONFLICT (e says "UpdateConflict") when the ticket was written since
  * p->updated_stamp, and nothing is changed. */
 int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		     const struct fl_ticket_patch *p, fl_arena *arena,
-		     struct fl_ticket *out, struct fl_err *e);
+		     const struct fl_ticket_patch *p, fl_arena *arena, struct fl_ticket *out,
+		     struct fl_err *e);
 
 /* Tells the agents watching live that actor (an agent) is viewing ticket
  * id ("agent.viewing"), or typing a reply on it ("agent.typing"), so that
@@ -181,14 +204,13 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int typing,
 		      struct fl_err *e);
 /* Soft-deletes (the audit trail stays); agents and admins only. */
-int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		     struct fl_err *e);
+int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, struct fl_err *e);
 
 /* Loads ticket id if actor may see it: agents and admins see all live
  * tickets; end users those they requested or are CC'd on. This is the one
  * place that decides ticket visibility. */
-int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		   fl_arena *arena, struct fl_ticket *out);
+int fl_ticket_load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *arena,
+		   struct fl_ticket *out);
 
 /* Narrows a ticket filter to what actor may see: for end users, tickets
  * they requested or are CC'd on, matched on public comments only. With

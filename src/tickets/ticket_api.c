@@ -38,9 +38,11 @@ static const struct fl_field ticket_fields[] = {
 	{"group_id", FL_FT_ID, 0, 0, 1, NULL, P(group_id), P(has_group), 0, 0},
 	{"organization_id", FL_FT_ID, 0, 0, 1, NULL, P(organization_id), P(has_organization), 0, 0},
 	{"tags", FL_FT_STRINGS, FL_TICKET_MAX_TAGS, 80, 1, NULL, P(tags), P(has_tags), P(ntags), 0},
-	{"collaborator_ids", FL_FT_IDS, FL_TICKET_MAX_CCS, 0, 1, NULL, P(ccs), P(has_ccs), P(nccs), 0},
+	{"collaborator_ids", FL_FT_IDS, FL_TICKET_MAX_CCS, 0, 1, NULL, P(ccs), P(has_ccs), P(nccs),
+	 0},
 	{"email_cc_ids", FL_FT_IDS, FL_TICKET_MAX_CCS, 0, 1, NULL, P(ccs), P(has_ccs), P(nccs), 0},
-	{"custom_fields", FL_FT_JSON, CUSTOM_FIELDS_MAX, 0, 1, NULL, P(custom_fields), P(has_custom_fields), 0, 0},
+	{"custom_fields", FL_FT_JSON, CUSTOM_FIELDS_MAX, 0, 1, NULL, P(custom_fields),
+	 P(has_custom_fields), 0, 0},
 	{"external_id", FL_FT_STRING, 255, 0, 1, NULL, P(external_id), P(has_external_id), 0, 0},
 	{"recipient", FL_FT_EMAIL, 254, 0, 1, NULL, P(recipient), P(has_recipient), 0, 0},
 	{"problem_id", FL_FT_ID, 0, 0, 1, NULL, P(problem_id), P(has_problem), 0, 0},
@@ -66,11 +68,30 @@ static const struct fl_field ticket_fields[] = {
  * knows they were thought of, and so that "via" and "description", which
  * mean something on create, mean nothing on update. */
 static const char *const read_only[] = {
-	"id", "url", "created_at", "updated_at", "solved_at", "via", "description",
-	"raw_subject", "submitter_id", "is_public", "has_incidents", "snippet",
-	"result_type", "satisfaction_rating", "sharing_agreement_ids", "fields",
-	"followup_ids", "generated_timestamp", "allow_channelback", "allow_attachments",
-	"from_messaging_channel", "encoded_id", "brand_id", "ticket_form_id",
+	"id",
+	"url",
+	"created_at",
+	"updated_at",
+	"solved_at",
+	"via",
+	"description",
+	"raw_subject",
+	"submitter_id",
+	"is_public",
+	"has_incidents",
+	"snippet",
+	"result_type",
+	"satisfaction_rating",
+	"sharing_agreement_ids",
+	"fields",
+	"followup_ids",
+	"generated_timestamp",
+	"allow_channelback",
+	"allow_attachments",
+	"from_messaging_channel",
+	"encoded_id",
+	"brand_id",
+	"ticket_form_id",
 };
 
 struct comment_in {
@@ -144,9 +165,11 @@ static int check_custom_fields(struct fl_req *r, json_t *v)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v) || json_array_size(v) > 256)
-		return fl_req_fail(r, FL_EINVAL, "custom_fields", "InvalidValue",
-				   "custom_fields: must be an array of at most 256 {id, value} objects");
-	json_array_foreach(v, i, item) {
+		return fl_req_fail(
+			r, FL_EINVAL, "custom_fields", "InvalidValue",
+			"custom_fields: must be an array of at most 256 {id, value} objects");
+	json_array_foreach(v, i, item)
+	{
 		json_t *id = json_object_get(item, "id");
 		if (!json_is_object(item) || !json_is_integer(id) || json_integer_value(id) <= 0)
 			return fl_req_fail(r, FL_EINVAL, "custom_fields", "InvalidValue",
@@ -166,10 +189,12 @@ static int check_people(struct fl_req *r, json_t *v, const char *field, size_t m
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v) || json_array_size(v) > max)
-		return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
-				   "%s: must be an array of at most %zu {user_id or user_email, action}",
-				   field, max);
-	json_array_foreach(v, i, item) {
+		return fl_req_fail(
+			r, FL_EINVAL, field, "InvalidValue",
+			"%s: must be an array of at most %zu {user_id or user_email, action}",
+			field, max);
+	json_array_foreach(v, i, item)
+	{
 		json_t *id = json_object_get(item, "user_id");
 		json_t *email = json_object_get(item, "user_email");
 		const char *action = json_string_value(json_object_get(item, "action"));
@@ -177,9 +202,10 @@ static int check_people(struct fl_req *r, json_t *v, const char *field, size_t m
 		    !((json_is_integer(id) && json_integer_value(id) > 0) ||
 		      (!id && json_is_string(email) && strchr(json_string_value(email), '@'))))
 			return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
-					   "%s[%zu]: needs a positive user_id or a user_email", field, i);
-		if (json_object_get(item, "action") && (!action || (strcmp(action, "put") &&
-								     strcmp(action, "delete"))))
+					   "%s[%zu]: needs a positive user_id or a user_email",
+					   field, i);
+		if (json_object_get(item, "action") &&
+		    (!action || (strcmp(action, "put") && strcmp(action, "delete"))))
 			return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
 					   "%s[%zu]: action must be put or delete", field, i);
 	}
@@ -215,7 +241,8 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 		return fl_req_fail(r, FL_EMALFORMED, "ticket", "InvalidRequest",
 				   "the body must be {\"ticket\": {...}}");
 	for (size_t i = 0; i < sizeof read_only / sizeof *read_only; i++)
-		if (!creating || (strcmp(read_only[i], "via") && strcmp(read_only[i], "description")))
+		if (!creating ||
+		    (strcmp(read_only[i], "via") && strcmp(read_only[i], "description")))
 			json_object_del(t, read_only[i]);
 	rc = fl_input_decode(t, ticket_fields, &c->in, &r->arena, &r->err);
 	if (rc)
@@ -229,17 +256,20 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	    (rc = fl_tags_normalize(c->in.p.add_tags, &c->in.p.nadd_tags, &r->arena, &r->err)))
 		return rc;
 	if (c->in.p.has_remove_tags &&
-	    (rc = fl_tags_normalize(c->in.p.remove_tags, &c->in.p.nremove_tags, &r->arena, &r->err)))
+	    (rc = fl_tags_normalize(c->in.p.remove_tags, &c->in.p.nremove_tags, &r->arena,
+				    &r->err)))
 		return rc;
 	if (c->in.has_due_at_text) {
 		c->in.p.has_due_at = 1;
 		if (c->in.due_at && fl_time_parse(fl_str_c(c->in.due_at), &c->in.p.due_at))
-			return fl_req_fail(r, FL_EINVAL, "due_at", "InvalidValue",
-					   "due_at: must be an ISO 8601 time like 2026-11-22T08:24:40Z");
+			return fl_req_fail(
+				r, FL_EINVAL, "due_at", "InvalidValue",
+				"due_at: must be an ISO 8601 time like 2026-11-22T08:24:40Z");
 	}
 	if (c->in.p.safe_update && !c->in.p.updated_stamp)
-		return fl_req_fail(r, FL_EINVAL, "updated_stamp", "Blank",
-				   "updated_stamp: safe_update needs the updated_stamp the ticket was read with");
+		return fl_req_fail(
+			r, FL_EINVAL, "updated_stamp", "Blank",
+			"updated_stamp: safe_update needs the updated_stamp the ticket was read with");
 	c->in.email_ccs = json_object_get(t, "email_ccs");
 	c->in.followers = json_object_get(t, "followers");
 	if ((rc = check_people(r, c->in.email_ccs, "email_ccs", FL_TICKET_MAX_CCS)) ||
@@ -276,7 +306,8 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	}
 	via = json_object_get(t, "via");
 	if (via && json_is_object(via) && json_is_string(json_object_get(via, "channel"))) {
-		int ch = fl_channel_parse(fl_str_c(json_string_value(json_object_get(via, "channel"))));
+		int ch = fl_channel_parse(
+			fl_str_c(json_string_value(json_object_get(via, "channel"))));
 		if (ch < 0)
 			return fl_req_fail(r, FL_EINVAL, "via", "InvalidValue",
 					   "via.channel: unknown channel");
@@ -285,7 +316,8 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 	}
 	c->in.requester = json_object_get(t, "requester");
 	if (c->in.requester && creating) {
-		rc = fl_input_decode(c->in.requester, requester_fields, &c->req, &r->arena, &r->err);
+		rc = fl_input_decode(c->in.requester, requester_fields, &c->req, &r->arena,
+				     &r->err);
 		if (rc)
 			return rc;
 		if (!c->req.has_email)
@@ -377,15 +409,12 @@ static json_t *comment_json(struct fl_req *r, const struct fl_comment *c,
 	for (size_t i = 0; i < n; i++)
 		if (files[i].comment_id == c->id)
 			json_array_append_new(list, fl_attachment_json(r, &files[i]));
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:{s:s}, s:o}",
-			 "id", (json_int_t)c->id, "type", "Comment",
-			 "author_id", (json_int_t)c->author_id,
-			 "body", c->body ? c->body : "",
-			 "html_body", c->html_body ? c->html_body : "",
-			 "plain_body", c->body ? c->body : "",
-			 "public", c->public, "attachments", list,
-			 "via", "channel", fl_channel_name(c->channel),
-			 "created_at", fl_json_time(c->created_at));
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:{s:s}, s:o}", "id",
+			 (json_int_t)c->id, "type", "Comment", "author_id",
+			 (json_int_t)c->author_id, "body", c->body ? c->body : "", "html_body",
+			 c->html_body ? c->html_body : "", "plain_body", c->body ? c->body : "",
+			 "public", c->public, "attachments", list, "via", "channel",
+			 fl_channel_name(c->channel), "created_at", fl_json_time(c->created_at));
 }
 
 int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int *desc)
@@ -393,8 +422,10 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 	static const struct {
 		const char *name;
 		int sort;
-	} keys[] = {{"id", FL_SORT_ID}, {"created_at", FL_SORT_CREATED},
-		    {"updated_at", FL_SORT_UPDATED}, {"priority", FL_SORT_PRIORITY},
+	} keys[] = {{"id", FL_SORT_ID},
+		    {"created_at", FL_SORT_CREATED},
+		    {"updated_at", FL_SORT_UPDATED},
+		    {"priority", FL_SORT_PRIORITY},
 		    {"status", FL_SORT_STATUS}};
 	const char *s = fl_req_arg(r, "sort");
 	const char *order = fl_req_arg(r, "sort_order");
@@ -421,8 +452,9 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 			return 0;
 		}
 	}
-	return fl_req_fail(r, FL_EMALFORMED, "sort", "InvalidValue",
-			   "cannot sort by '%.40s'; use id, created_at, updated_at, priority or status", s);
+	return fl_req_fail(
+		r, FL_EMALFORMED, "sort", "InvalidValue",
+		"cannot sort by '%.40s'; use id, created_at, updated_at, priority or status", s);
 }
 
 /* Side loads (?include=users,groups,organizations), as Zendesk spells
@@ -540,12 +572,16 @@ static int create_for(fl_tx *tx, struct fl_req *r, struct ctx *c)
 
 	if (!in)
 		return FL_ENOMEM;
-	*in = (struct fl_intake){.channel = p->has_channel ? p->channel : FL_CHANNEL_API,
-				 .via = &r->actor, .field = "requester",
-				 .from = {FL_SENDER_EMAIL, c->req.email, c->req.has_name ? c->req.name : NULL},
-				 .lang = c->req.has_locale ? c->req.locale : NULL, .text = p->comment_body,
-				 .author_id = p->comment_author_id ? p->comment_author_id : r->actor.id,
-				 .more = p, .quiet = 1};
+	*in = (struct fl_intake){
+		.channel = p->has_channel ? p->channel : FL_CHANNEL_API,
+		.via = &r->actor,
+		.field = "requester",
+		.from = {FL_SENDER_EMAIL, c->req.email, c->req.has_name ? c->req.name : NULL},
+		.lang = c->req.has_locale ? c->req.locale : NULL,
+		.text = p->comment_body,
+		.author_id = p->comment_author_id ? p->comment_author_id : r->actor.id,
+		.more = p,
+		.quiet = 1};
 	if ((rc = fl_ticket_intake(tx, in, &r->arena, &made, &r->err)))
 		return rc;
 	c->t = made.ticket;
@@ -555,13 +591,14 @@ static int create_for(fl_tx *tx, struct fl_req *r, struct ctx *c)
 /* Turns a people change list (checked by check_people) into the ids to
  * add and remove. A CC given by an address nobody has becomes a new end
  * user, as Zendesk does; a follower must already be an agent. */
-static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char *field,
-			  int create, int64_t *add, size_t *nadd, int64_t *del, size_t *ndel)
+static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char *field, int create,
+			  int64_t *add, size_t *nadd, int64_t *del, size_t *ndel)
 {
 	size_t i;
 	json_t *item;
 
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		const char *action = json_string_value(json_object_get(item, "action"));
 		json_t *id = json_object_get(item, "user_id");
 		struct fl_user u = {0};
@@ -571,12 +608,15 @@ static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char 
 			u.id = json_integer_value(id);
 		} else {
 			/* found or made by the intake's one rule for customers */
-			struct fl_sender s = {FL_SENDER_EMAIL,
-					      json_string_value(json_object_get(item, "user_email")), NULL};
-			rc = fl_intake_customer(tx, &s, field, NULL, create, &r->arena, &u, &r->err);
+			struct fl_sender s = {
+				FL_SENDER_EMAIL,
+				json_string_value(json_object_get(item, "user_email")), NULL};
+			rc = fl_intake_customer(tx, &s, field, NULL, create, &r->arena, &u,
+						&r->err);
 			if (rc == FL_ENOTFOUND)
 				rc = fl_err_set(&r->err, FL_EINVAL, field, "InvalidValue",
-						"%s: nobody has the address %.254s", field, s.value);
+						"%s: nobody has the address %.254s", field,
+						s.value);
 			if (rc)
 				return rc;
 		}
@@ -613,8 +653,9 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 	int rc;
 	if ((rc = resolve(tx, r, c)))
 		return rc;
-	rc = c->in.has_requester_obj ? create_for(tx, r, c)
-				     : fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
+	rc = c->in.has_requester_obj
+		     ? create_for(tx, r, c)
+		     : fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
 	return rc || !c->include ? rc : side_load(tx, r, c, &c->t, 1);
 }
 
@@ -626,14 +667,21 @@ static int render_one(struct fl_req *r, int status)
 	render_side(r, c, o);
 	if (status == 201) {
 		char loc[256];
-		snprintf(loc, sizeof loc, "%s/api/v2/tickets/%" PRId64 ".json", fl_req_base(r), c->t.id);
+		snprintf(loc, sizeof loc, "%s/api/v2/tickets/%" PRId64 ".json", fl_req_base(r),
+			 c->t.id);
 		fl_req_header(r, "Location", loc);
 	}
 	return fl_req_reply(r, status, o);
 }
 
-static int render_created(struct fl_req *r) { return render_one(r, 201); }
-static int render_ok(struct fl_req *r) { return render_one(r, 200); }
+static int render_created(struct fl_req *r)
+{
+	return render_one(r, 201);
+}
+static int render_ok(struct fl_req *r)
+{
+	return render_one(r, 200);
+}
 
 static int h_create(struct fl_req *r)
 {
@@ -735,8 +783,12 @@ static int list_filtered(struct fl_req *r, struct ctx *c, int sort, int desc)
 		return rc;
 	if ((rc = fl_ticket_scope(&r->actor, &c->f)))
 		return rc;
-	c->page = (struct fl_page){sort, desc, c->pg.per_page, c->pg.has_after,
-				   c->pg.after_key, c->pg.after_id,
+	c->page = (struct fl_page){sort,
+				   desc,
+				   c->pg.per_page,
+				   c->pg.has_after,
+				   c->pg.after_key,
+				   c->pg.after_id,
 				   (c->pg.page - 1) * c->pg.per_page};
 	c->include = include_arg(r);
 	return fl_req_read(r, tx_list, render_list);
@@ -772,9 +824,18 @@ static int list_by(struct fl_req *r, int field)
 	return list_filtered(r, c, sort, desc);
 }
 
-static int h_requested(struct fl_req *r) { return list_by(r, FL_F_REQUESTER); }
-static int h_assigned(struct fl_req *r) { return list_by(r, FL_F_ASSIGNEE); }
-static int h_org_tickets(struct fl_req *r) { return list_by(r, FL_F_ORGANIZATION); }
+static int h_requested(struct fl_req *r)
+{
+	return list_by(r, FL_F_REQUESTER);
+}
+static int h_assigned(struct fl_req *r)
+{
+	return list_by(r, FL_F_ASSIGNEE);
+}
+static int h_org_tickets(struct fl_req *r)
+{
+	return list_by(r, FL_F_ORGANIZATION);
+}
 
 /* GET /api/v2/tickets/show_many?ids=1,2,3: at most 100 tickets, those the
  * actor may see, in id order. */
@@ -815,8 +876,9 @@ static int render_count(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	char now[21];
 	fl_time_iso(fl_now(), now);
-	return fl_req_reply(r, 200, json_pack("{s:{s:I, s:s}}", "count", "value",
-					      (json_int_t)c->total, "refreshed_at", now));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:{s:I, s:s}}", "count", "value", (json_int_t)c->total,
+				      "refreshed_at", now));
 }
 
 static int h_count(struct fl_req *r)
@@ -834,8 +896,8 @@ static int tx_comments(fl_tx *tx, struct fl_req *r)
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
 	if (rc)
 		return rc;
-	rc = fl_store_comment_list(tx, c->t.id, !fl_ticket_sees_private(&r->actor),
-				   &c->page, &r->arena, &c->comments, &c->n);
+	rc = fl_store_comment_list(tx, c->t.id, !fl_ticket_sees_private(&r->actor), &c->page,
+				   &r->arena, &c->comments, &c->n);
 	return rc ? rc : fl_store_attachment_list(tx, c->t.id, &r->arena, &c->files, &c->nfiles);
 }
 
@@ -863,9 +925,13 @@ static int h_comments(struct fl_req *r)
 	int rc;
 	if ((rc = fl_req_paging(r, &c->pg)))
 		return rc;
-	c->page = (struct fl_page){FL_SORT_ID, order && !strcmp(order, "desc"),
-				   c->pg.per_page, c->pg.has_after, c->pg.after_key,
-				   c->pg.after_id, (c->pg.page - 1) * c->pg.per_page};
+	c->page = (struct fl_page){FL_SORT_ID,
+				   order && !strcmp(order, "desc"),
+				   c->pg.per_page,
+				   c->pg.has_after,
+				   c->pg.after_key,
+				   c->pg.after_id,
+				   (c->pg.page - 1) * c->pg.per_page};
 	return fl_req_read(r, tx_comments, render_comments);
 }
 
@@ -888,26 +954,28 @@ static int render_audits(struct fl_req *r)
 		json_t *events = json_array();
 		for (size_t k = 0; k < au->nevents; k++) {
 			const struct fl_event *e = &au->events[k];
-			json_t *ev = json_pack("{s:I, s:s}", "id", (json_int_t)e->id,
-					       "type", event_types[e->kind < FL_EVENT__MAX ? e->kind : 1]);
+			json_t *ev = json_pack("{s:I, s:s}", "id", (json_int_t)e->id, "type",
+					       event_types[e->kind < FL_EVENT__MAX ? e->kind : 1]);
 			if (e->kind == FL_EVENT_COMMENT) {
 				json_object_set_new(ev, "comment_id", json_integer(e->comment_id));
-				json_object_set_new(ev, "public", json_boolean(e->field && !strcmp(e->field, "public")));
+				json_object_set_new(ev, "public",
+						    json_boolean(e->field &&
+								 !strcmp(e->field, "public")));
 			} else {
 				json_object_set_new(ev, "field_name", fl_json_str(e->field));
 				json_object_set_new(ev, "value", fl_json_str(e->value));
 				if (e->kind == FL_EVENT_CHANGE)
-					json_object_set_new(ev, "previous_value", fl_json_str(e->previous));
+					json_object_set_new(ev, "previous_value",
+							    fl_json_str(e->previous));
 			}
 			json_array_append_new(events, ev);
 		}
-		json_array_append_new(list, json_pack("{s:I, s:I, s:I, s:o, s:{s:s}, s:o}",
-						      "id", (json_int_t)au->id,
-						      "ticket_id", (json_int_t)au->ticket_id,
-						      "author_id", (json_int_t)au->author_id,
-						      "created_at", fl_json_time(au->created_at),
-						      "via", "channel", fl_channel_name(au->channel),
-						      "events", events));
+		json_array_append_new(
+			list, json_pack("{s:I, s:I, s:I, s:o, s:{s:s}, s:o}", "id",
+					(json_int_t)au->id, "ticket_id", (json_int_t)au->ticket_id,
+					"author_id", (json_int_t)au->author_id, "created_at",
+					fl_json_time(au->created_at), "via", "channel",
+					fl_channel_name(au->channel), "events", events));
 	}
 	json_object_set_new(o, "audits", list);
 	json_object_set_new(o, "count", json_integer((json_int_t)c->n));
@@ -926,13 +994,17 @@ const struct fl_route fl_ticket_routes[] = {
 	{"POST", "/api/v2/tickets", h_create, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/count", h_count, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/show_many", h_show_many, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/users/{id}/tickets/requested", h_requested, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/users/{id}/tickets/assigned", h_assigned, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/organizations/{id}/tickets", h_org_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}/tickets/requested", h_requested, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
+	{"GET", "/api/v2/users/{id}/tickets/assigned", h_assigned, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/{id}/tickets", h_org_tickets, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/{id}", h_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/tickets/{id}", h_update, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/tickets/{id}", h_delete, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/tickets/{id}/comments", h_comments, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/{id}/comments", h_comments, FL_ROLE_END_USER, 0,
+	 sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/{id}/audits", h_audits, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{0},
 };

@@ -17,7 +17,6 @@ json_t *fl_users_body_object(struct fl_req *r, const char *key);
 int fl_users_string_array(struct fl_req *r, const char *field, const char *text, size_t max);
 /* list under key, or, as_results, as search results of type result_type
  * ({"results": [{…, "result_type"}], "facets": null}). Takes list. */
-json_t *fl_users_list_reply(json_t *list, int as_results, const char *key,
-			    const char *result_type);
+json_t *fl_users_list_reply(json_t *list, int as_results, const char *key, const char *result_type);
 
 #endif

@@ -29,10 +29,9 @@ json_t *fl_group_json(struct fl_req *r, const struct fl_group *g)
 {
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/groups/%" PRId64 ".json", fl_req_base(r), g->id);
-	return json_pack("{s:I, s:s, s:s, s:s?, s:b, s:b, s:o, s:o}",
-			 "id", (json_int_t)g->id, "url", url, "name", g->name,
-			 "description", g->description, "deleted", g->deleted,
-			 "default", 0, "created_at", fl_json_time(g->created_at),
+	return json_pack("{s:I, s:s, s:s, s:s?, s:b, s:b, s:o, s:o}", "id", (json_int_t)g->id,
+			 "url", url, "name", g->name, "description", g->description, "deleted",
+			 g->deleted, "default", 0, "created_at", fl_json_time(g->created_at),
 			 "updated_at", fl_json_time(g->updated_at));
 }
 

@@ -21,8 +21,7 @@ static int name_taken(int rc, const char *name, struct fl_err *e)
 			  "Name: %s has already been taken", name);
 }
 
-int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *out,
-	       struct fl_err *e)
+int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *out, struct fl_err *e)
 {
 	struct fl_org o = {0};
 	int rc = org_patch_check(p, 1, e);

@@ -35,15 +35,13 @@ struct ctx {
 json_t *fl_org_json(struct fl_req *r, const struct fl_org *o)
 {
 	char url[256];
-	snprintf(url, sizeof url, "%s/api/v2/organizations/%" PRId64 ".json", fl_req_base(r), o->id);
-	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:o, s:o, s:b, s:n}",
-			 "id", (json_int_t)o->id, "url", url, "name", o->name,
-			 "details", o->details, "notes", o->notes,
-			 "domain_names", fl_json_raw(o->domain_names),
-			 "tags", fl_json_raw(o->tags),
-			 "external_id", o->external_id,
-			 "created_at", fl_json_time(o->created_at),
-			 "updated_at", fl_json_time(o->updated_at),
+	snprintf(url, sizeof url, "%s/api/v2/organizations/%" PRId64 ".json", fl_req_base(r),
+		 o->id);
+	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:o, s:o, s:b, s:n}", "id",
+			 (json_int_t)o->id, "url", url, "name", o->name, "details", o->details,
+			 "notes", o->notes, "domain_names", fl_json_raw(o->domain_names), "tags",
+			 fl_json_raw(o->tags), "external_id", o->external_id, "created_at",
+			 fl_json_time(o->created_at), "updated_at", fl_json_time(o->updated_at),
 			 "shared_tickets", 0, "group_id");
 }
 
@@ -195,6 +193,7 @@ const struct fl_route fl_org_routes[] = {
 	{"GET", "/api/v2/organizations/search", h_org_search, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/organizations/{id}", h_org_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/organizations/{id}", h_org_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"DELETE", "/api/v2/organizations/{id}", h_org_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"DELETE", "/api/v2/organizations/{id}", h_org_delete, FL_ROLE_ADMIN, 0,
+	 sizeof(struct ctx)},
 	{0},
 };

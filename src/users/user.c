@@ -50,8 +50,9 @@ int fl_user_email_ours(struct fl_tx *tx, const char *email, const char *field, s
 
 	if (rc == FL_ENOTFOUND)
 		return 0;
-	return rc ? rc : fl_err_set(e, FL_EINVAL, field, "InvalidValue",
-				    "%s: %s is the help desk's own address", field, email);
+	return rc ? rc
+		  : fl_err_set(e, FL_EINVAL, field, "InvalidValue",
+			       "%s: %s is the help desk's own address", field, email);
 }
 
 /* FL_EDUPLICATE naming field: value is someone else's. */
@@ -61,8 +62,7 @@ static int taken(struct fl_err *e, const char *field, const char *label, const c
 			  "%s: %s is already being used by another user", label, value);
 }
 
-int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash,
-		   struct fl_err *e)
+int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash, struct fl_err *e)
 {
 	struct fl_identity id = {0};
 	int rc;
@@ -93,8 +93,8 @@ int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_has
 	return rc;
 }
 
-int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch *p,
-			int creating, struct fl_err *e)
+int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch *p, int creating,
+			struct fl_err *e)
 {
 	if (p->has_password && actor->role != FL_ROLE_ADMIN)
 		return fl_err_set(e, FL_EFORBIDDEN, "password", NULL,
@@ -105,7 +105,8 @@ int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch
 	if ((creating || p->has_name) && (!p->name || !*p->name))
 		return fl_err_set(e, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
 	if (creating && !p->email && p->has_role && p->role != FL_ROLE_END_USER)
-		return fl_err_set(e, FL_EINVAL, "email", "Blank", "Email: agents need an e-mail address");
+		return fl_err_set(e, FL_EINVAL, "email", "Blank",
+				  "Email: agents need an e-mail address");
 	return 0;
 }
 
@@ -123,8 +124,8 @@ int fl_identity_check(struct fl_identity *id, const char *field, struct fl_err *
 				  "%s: type must be email or phone_number", field);
 	if (!id->value || !*id->value || strlen(id->value) > 254 ||
 	    (id->type == FL_IDENT_EMAIL && fl_email_normalize(id->value)))
-		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
-				  "%s: is not a valid %s", field,
+		return fl_err_set(e, FL_EINVAL, field, "InvalidValue", "%s: is not a valid %s",
+				  field,
 				  id->type == FL_IDENT_EMAIL ? "e-mail address" : "phone number");
 	return 0;
 }
@@ -251,8 +252,8 @@ int fl_user_get(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_a
 	return rc;
 }
 
-int fl_user_deactivate(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		       fl_arena *a, struct fl_user *out, struct fl_err *e)
+int fl_user_deactivate(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *a,
+		       struct fl_user *out, struct fl_err *e)
 {
 	struct fl_user u;
 	int rc = fl_store_user_get(tx, id, a, &u);
@@ -291,10 +292,13 @@ int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, 
 	int rc;
 
 	if (from == into)
-		return fl_err_set(e, FL_EINVAL, "id", "InvalidValue", "id: a person cannot be merged into themselves");
-	if ((rc = fl_store_user_get(tx, from, a, &src)) || (rc = fl_store_user_get(tx, into, a, out)))
+		return fl_err_set(e, FL_EINVAL, "id", "InvalidValue",
+				  "id: a person cannot be merged into themselves");
+	if ((rc = fl_store_user_get(tx, from, a, &src)) ||
+	    (rc = fl_store_user_get(tx, into, a, out)))
 		return rc;
-	if (src.role != FL_ROLE_END_USER || out->role != FL_ROLE_END_USER || !src.active || !out->active)
+	if (src.role != FL_ROLE_END_USER || out->role != FL_ROLE_END_USER || !src.active ||
+	    !out->active)
 		return fl_err_set(e, FL_EINVAL, "id", "InvalidValue",
 				  "id: only active end users can be merged");
 	if (fl_filter_add(&f, FL_F_REQUESTER, FL_OP_EQ, from, NULL, -1))

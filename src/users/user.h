@@ -47,8 +47,8 @@ struct fl_user {
 	char *locale;
 	char *time_zone;
 	char *notes, *details;
-	char *tags;  /* JSON array text */
-	char *external_id; /* another system's key for this person; NULL when none */
+	char *tags;          /* JSON array text */
+	char *external_id;   /* another system's key for this person; NULL when none */
 	char *password_hash; /* only loaded for authentication */
 	int must_change_password;
 	int active;
@@ -100,12 +100,12 @@ struct fl_user_patch {
 	const char *name, *phone, *locale, *time_zone, *notes, *details, *external_id;
 	const char *tags; /* JSON array text */
 	char *email;
-	const char *password; /* who may set one is checked here; the hash is password_hash */
+	const char *password;      /* who may set one is checked here; the hash is password_hash */
 	const char *password_hash; /* fl_password_hash's, made before the write; NULL: none */
 	int role;
 	int64_t organization_id;
 	int has_name, has_email, has_phone, has_locale, has_time_zone, has_notes, has_details,
-	    has_tags, has_external_id, has_role, has_organization, has_password;
+		has_tags, has_external_id, has_role, has_organization, has_password;
 };
 
 /* 0 when actor may ask for p, without the store: FL_EFORBIDDEN naming
@@ -113,8 +113,8 @@ struct fl_user_patch {
  * someone an agent or an admin; when creating, FL_EINVAL naming "name"
  * when it is blank and "email" for an agent or admin without one. Cheap:
  * callers check before hashing a password. */
-int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch *p,
-			int creating, struct fl_err *e);
+int fl_user_patch_check(const struct fl_actor *actor, const struct fl_user_patch *p, int creating,
+			struct fl_err *e);
 
 /* 0 when actor may change u: agents may only edit end users (and
  * themselves), FL_EFORBIDDEN otherwise; admins anyone. */
@@ -151,8 +151,8 @@ int fl_user_get(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_a
 
 /* Deactivates person id (the API's DELETE): FL_ECONFLICT when actor is id
  * (you cannot delete yourself). *out gets the person as now stored. */
-int fl_user_deactivate(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
-		       fl_arena *a, struct fl_user *out, struct fl_err *e);
+int fl_user_deactivate(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *a,
+		       struct fl_user *out, struct fl_err *e);
 
 /* Adds identity id (fl_identity_check'ed) to person id->user_id as actor
  * (fl_user_may_edit): FL_EINVAL naming "value" for one of our addresses,

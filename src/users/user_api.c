@@ -16,7 +16,10 @@
 
 #define MORE_IDENTITIES 20 /* Zendesk's "identities" on create, at most */
 
-static int role_parse(fl_str s) { return fl_role_parse(s); }
+static int role_parse(fl_str s)
+{
+	return fl_role_parse(s);
+}
 
 #define U(f) offsetof(struct fl_user_patch, f)
 
@@ -89,9 +92,8 @@ int fl_users_string_array(struct fl_req *r, const char *field, const char *text,
 	json_t *item;
 	int bad = !json_is_array(v) || json_array_size(v) > max;
 
-	json_array_foreach(v, i, item)
-		if (!json_is_string(item) || json_string_length(item) > 255)
-			bad = 1;
+	json_array_foreach(v, i, item) if (!json_is_string(item) || json_string_length(item) > 255)
+		bad = 1;
 	json_decref(v);
 	if (bad)
 		return fl_req_fail(r, FL_EINVAL, field, "InvalidValue",
@@ -99,8 +101,7 @@ int fl_users_string_array(struct fl_req *r, const char *field, const char *text,
 	return 0;
 }
 
-json_t *fl_users_list_reply(json_t *list, int as_results, const char *key,
-			    const char *result_type)
+json_t *fl_users_list_reply(json_t *list, int as_results, const char *key, const char *result_type)
 {
 	json_t *o = json_object(), *item;
 	size_t i;
@@ -149,11 +150,10 @@ json_t *fl_user_json(struct fl_req *r, const struct fl_user *u)
 
 static json_t *ident_json(const struct fl_identity *i)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:b, s:b, s:o}",
-			 "id", (json_int_t)i->id, "user_id", (json_int_t)i->user_id,
-			 "type", fl_identity_type_name(i->type), "value", i->value,
-			 "primary", i->primary, "verified", i->verified,
-			 "created_at", fl_json_time(i->created_at));
+	return json_pack("{s:I, s:I, s:s, s:s, s:b, s:b, s:o}", "id", (json_int_t)i->id, "user_id",
+			 (json_int_t)i->user_id, "type", fl_identity_type_name(i->type), "value",
+			 i->value, "primary", i->primary, "verified", i->verified, "created_at",
+			 fl_json_time(i->created_at));
 }
 
 static int render_user(struct fl_req *r)
@@ -213,7 +213,8 @@ static int decode_identities(struct fl_req *r, struct ctx *c)
 	if (!json_is_array(list) || json_array_size(list) > MORE_IDENTITIES)
 		return fl_req_fail(r, FL_EINVAL, "identities", "InvalidValue",
 				   "identities: must be an array of at most %d", MORE_IDENTITIES);
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		struct fl_identity *id = &c->more[c->nmore++];
 		const char *type = json_string_value(json_object_get(item, "type"));
 		const char *value = json_string_value(json_object_get(item, "value"));
@@ -221,8 +222,10 @@ static int decode_identities(struct fl_req *r, struct ctx *c)
 		if (value && !(id->value = fl_arena_strdup(&r->arena, value)))
 			return FL_ENOMEM;
 		if (fl_identity_check(id, "identities", &r->err))
-			return fl_req_fail(r, FL_EINVAL, "identities", "InvalidValue",
-					   "identities[%zu]: needs a type (email, phone_number) and a valid value", i);
+			return fl_req_fail(
+				r, FL_EINVAL, "identities", "InvalidValue",
+				"identities[%zu]: needs a type (email, phone_number) and a valid value",
+				i);
 	}
 	return 0;
 }
@@ -381,7 +384,8 @@ static int role_args(struct fl_req *r, unsigned *roles)
 /* GET /api/v2/users[?role=R | role[]=R…][&external_id=X][&page&per_page] */
 static int h_user_list(struct fl_req *r)
 {
-	static const char *const args[] = {"page", "per_page", "role", "role[]", "external_id", NULL};
+	static const char *const args[] = {"page",   "per_page",    "role",
+					   "role[]", "external_id", NULL};
 	struct ctx *c = r->ctx;
 	int rc;
 
@@ -461,7 +465,8 @@ static int h_user_merge(struct fl_req *r)
 	if (!v)
 		return FL_EMALFORMED;
 	if (!json_is_integer(into) || json_integer_value(into) <= 0)
-		return fl_req_fail(r, FL_EINVAL, "id", "InvalidValue", "id: the id of the person to merge into");
+		return fl_req_fail(r, FL_EINVAL, "id", "InvalidValue",
+				   "id: the id of the person to merge into");
 	c->user.id = json_integer_value(into);
 	return fl_req_write(r, tx_user_merge, render_user_changed);
 }
@@ -481,9 +486,9 @@ static int render_idents(struct fl_req *r)
 	json_t *list = json_array();
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(list, ident_json(&c->idents[i]));
-	return fl_req_reply(r, 200, json_pack("{s:o, s:n, s:n, s:I}", "identities", list,
-					      "next_page", "previous_page", "count",
-					      (json_int_t)c->n));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:n, s:n, s:I}", "identities", list, "next_page",
+				      "previous_page", "count", (json_int_t)c->n));
 }
 
 static int h_idents(struct fl_req *r)
@@ -535,7 +540,9 @@ const struct fl_route fl_user_routes[] = {
 	{"PUT", "/api/v2/users/{id}", h_user_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/users/{id}", h_user_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/{id}/identities", h_idents, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"POST", "/api/v2/users/{id}/identities", h_ident_add, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/organizations/{id}/users", h_org_users, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/users/{id}/identities", h_ident_add, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/{id}/users", h_org_users, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
 	{0},
 };

@@ -29,12 +29,8 @@ static const struct {
 	const char *name;
 	int op;
 } ops[] = {
-	{"is", FL_OP_EQ},
-	{"is_not", FL_OP_NE},
-	{"less_than", FL_OP_LT},
-	{"greater_than", FL_OP_GT},
-	{"includes", FL_OP_EQ},
-	{"not_includes", FL_OP_NE},
+	{"is", FL_OP_EQ},           {"is_not", FL_OP_NE},   {"less_than", FL_OP_LT},
+	{"greater_than", FL_OP_GT}, {"includes", FL_OP_EQ}, {"not_includes", FL_OP_NE},
 };
 
 /* "7days", "24hours", "30minutes": that long before now. */
@@ -62,13 +58,12 @@ static int relative_time(const char *z, int64_t *out)
 
 static int bad(struct fl_err *e, const char *where, size_t i, const char *what)
 {
-	return fl_err_set(e, FL_EINVAL, "conditions", "InvalidValue",
-			  "conditions.%s[%zu]: %s", where, i, what);
+	return fl_err_set(e, FL_EINVAL, "conditions", "InvalidValue", "conditions.%s[%zu]: %s",
+			  where, i, what);
 }
 
-static int compile_one(json_t *c, const char *where, size_t i, int group,
-		       int64_t actor_id, fl_arena *a, struct fl_filter *f,
-		       struct fl_err *e)
+static int compile_one(json_t *c, const char *where, size_t i, int group, int64_t actor_id,
+		       fl_arena *a, struct fl_filter *f, struct fl_err *e)
 {
 	const char *fname = json_string_value(json_object_get(c, "field"));
 	const char *oname = json_string_value(json_object_get(c, "operator"));
@@ -90,9 +85,9 @@ static int compile_one(json_t *c, const char *where, size_t i, int group,
 		return bad(e, where, i, "unknown operator");
 	if ((field == FL_F_TAG) != (!strcmp(oname, "includes") || !strcmp(oname, "not_includes")) &&
 	    !(field == FL_F_TAG && (op == FL_OP_EQ || op == FL_OP_NE)))
-		return bad(e, where, i, field == FL_F_TAG
-						? "tags take includes, not_includes, is or is_not"
-						: "includes and not_includes are for tags");
+		return bad(e, where, i,
+			   field == FL_F_TAG ? "tags take includes, not_includes, is or is_not"
+					     : "includes and not_includes are for tags");
 
 	switch (field) {
 	case FL_F_STATUS:
@@ -101,10 +96,10 @@ static int compile_one(json_t *c, const char *where, size_t i, int group,
 	case FL_F_CHANNEL:
 		if (!z)
 			return bad(e, where, i, "value must be a string");
-		x = field == FL_F_STATUS ? fl_status_parse(fl_str_c(z))
-		  : field == FL_F_PRIORITY ? fl_priority_parse(fl_str_c(z))
-		  : field == FL_F_TYPE ? fl_type_parse(fl_str_c(z))
-		  : fl_channel_parse(fl_str_c(z));
+		x = field == FL_F_STATUS     ? fl_status_parse(fl_str_c(z))
+		    : field == FL_F_PRIORITY ? fl_priority_parse(fl_str_c(z))
+		    : field == FL_F_TYPE     ? fl_type_parse(fl_str_c(z))
+					     : fl_channel_parse(fl_str_c(z));
 		if (x < 0)
 			return bad(e, where, i, "unknown value");
 		ival = x;
@@ -136,8 +131,8 @@ static int compile_one(json_t *c, const char *where, size_t i, int group,
 	return 0;
 }
 
-int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *a,
-		    struct fl_filter *f, struct fl_err *e)
+int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *a, struct fl_filter *f,
+		    struct fl_err *e)
 {
 	json_error_t jerr;
 	json_t *root = json_loads(conditions, JSON_REJECT_DUPLICATES, &jerr);
@@ -158,7 +153,8 @@ int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *a,
 				"conditions.all and conditions.any must be arrays");
 		goto out;
 	}
-	json_array_foreach(all, i, c) {
+	json_array_foreach(all, i, c)
+	{
 		if (!json_is_object(c)) {
 			rc = bad(e, "all", i, "condition must be an object");
 			goto out;
@@ -166,7 +162,8 @@ int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *a,
 		if ((rc = compile_one(c, "all", i, -1, actor_id, a, f, e)))
 			goto out;
 	}
-	json_array_foreach(any, i, c) {
+	json_array_foreach(any, i, c)
+	{
 		if (any_group < 0)
 			any_group = f->ngroups++;
 		if (!json_is_object(c)) {

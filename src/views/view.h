@@ -28,7 +28,7 @@ struct fl_view {
 
 /* Compiles a conditions JSON text into f for actor_id; FL_EINVAL naming the
  * condition that does not fit. */
-int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *arena,
-		    struct fl_filter *f, struct fl_err *e);
+int fl_view_compile(const char *conditions, int64_t actor_id, fl_arena *arena, struct fl_filter *f,
+		    struct fl_err *e);
 
 #endif

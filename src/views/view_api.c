@@ -64,13 +64,12 @@ static json_t *view_json(struct fl_req *r, const struct fl_view *v)
 		json_object_set_new(cond, "all", json_array());
 	if (!json_object_get(cond, "any"))
 		json_object_set_new(cond, "any", json_array());
-	return json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:I, s:o, s:{s:s, s:s}, s:o, s:o}",
-			 "id", (json_int_t)v->id, "url", url, "title", v->title,
-			 "description", v->description, "active", v->active,
-			 "position", (json_int_t)v->position, "conditions", cond,
-			 "execution", "sort_by", v->sort_by ? v->sort_by : "updated_at",
-			 "sort_order", v->sort_desc ? "desc" : "asc",
-			 "created_at", fl_json_time(v->created_at),
+	return json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:I, s:o, s:{s:s, s:s}, s:o, s:o}", "id",
+			 (json_int_t)v->id, "url", url, "title", v->title, "description",
+			 v->description, "active", v->active, "position", (json_int_t)v->position,
+			 "conditions", cond, "execution", "sort_by",
+			 v->sort_by ? v->sort_by : "updated_at", "sort_order",
+			 v->sort_desc ? "desc" : "asc", "created_at", fl_json_time(v->created_at),
 			 "updated_at", fl_json_time(v->updated_at));
 }
 
@@ -104,7 +103,8 @@ static int decode_view(struct fl_req *r, struct ctx *c, int creating)
 		if (!text)
 			return FL_ENOMEM;
 		rc = strlen(text) > 16384
-			     ? fl_req_fail(r, FL_EINVAL, "conditions", "TooLong", "conditions: too large")
+			     ? fl_req_fail(r, FL_EINVAL, "conditions", "TooLong",
+					   "conditions: too large")
 			     : fl_view_compile(text, r->actor.id, &r->arena, &f, &r->err);
 		c->conditions = rc ? NULL : fl_arena_strdup(&r->arena, text);
 		free(text);
@@ -121,8 +121,9 @@ static int decode_view(struct fl_req *r, struct ctx *c, int creating)
 		const char *by = json_string_value(json_object_get(out, "sort_by"));
 		const char *order = json_string_value(json_object_get(out, "sort_order"));
 		if (by && sort_of(by) == FL_SORT_UPDATED && strcmp(by, "updated_at"))
-			return fl_req_fail(r, FL_EINVAL, "sort_by", "InvalidValue",
-					   "sort_by: use id, created_at, updated_at, priority or status");
+			return fl_req_fail(
+				r, FL_EINVAL, "sort_by", "InvalidValue",
+				"sort_by: use id, created_at, updated_at, priority or status");
 		c->sort_by = by ? fl_arena_strdup(&r->arena, by) : "updated_at";
 		c->sort_desc = !order || !strcmp(order, "desc");
 		c->has_sort = 1;
@@ -227,8 +228,8 @@ static int h_delete(struct fl_req *r)
 static int tx_list(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_store_view_list(tx, !strcmp(r->route->pattern, "/api/v2/views/active"),
-				  &r->arena, &c->views, &c->n);
+	return fl_store_view_list(tx, !strcmp(r->route->pattern, "/api/v2/views/active"), &r->arena,
+				  &c->views, &c->n);
 }
 
 static int render_list(struct fl_req *r)
@@ -237,8 +238,9 @@ static int render_list(struct fl_req *r)
 	json_t *list = json_array();
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(list, view_json(r, &c->views[i]));
-	return fl_req_reply(r, 200, json_pack("{s:o, s:n, s:n, s:I}", "views", list, "next_page",
-					      "previous_page", "count", (json_int_t)c->n));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:n, s:n, s:I}", "views", list, "next_page",
+				      "previous_page", "count", (json_int_t)c->n));
 }
 
 static int h_list(struct fl_req *r)
@@ -272,16 +274,15 @@ static json_t *count_json(struct fl_req *r, int64_t id, int64_t n)
 	char url[256], pretty[32];
 	snprintf(url, sizeof url, "%s/api/v2/views/%" PRId64 "/count.json", fl_req_base(r), id);
 	snprintf(pretty, sizeof pretty, "%" PRId64, n);
-	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "view_id", (json_int_t)id,
-			 "url", url, "value", (json_int_t)n, "pretty", pretty,
-			 "fresh", 1, "active", 1);
+	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "view_id", (json_int_t)id, "url", url,
+			 "value", (json_int_t)n, "pretty", pretty, "fresh", 1, "active", 1);
 }
 
 static int render_count(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 200, json_pack("{s:o}", "view_count",
-					      count_json(r, c->ids[0], c->counts[0])));
+	return fl_req_reply(
+		r, 200, json_pack("{s:o}", "view_count", count_json(r, c->ids[0], c->counts[0])));
 }
 
 static int h_count(struct fl_req *r)

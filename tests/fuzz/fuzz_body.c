@@ -26,15 +26,24 @@ struct sample {
 };
 
 static const struct fl_field fields[] = {
-	{"subject", FL_FT_STRING, 300, 0, 1, NULL, offsetof(struct sample, s), offsetof(struct sample, has[0]), 0, 0},
-	{"email", FL_FT_EMAIL, 254, 0, 0, NULL, offsetof(struct sample, email), offsetof(struct sample, has[1]), 0, 0},
-	{"assignee_id", FL_FT_ID, 0, 0, 1, NULL, offsetof(struct sample, id), offsetof(struct sample, has[2]), 0, 0},
-	{"position", FL_FT_INT, 1000, 0, 0, NULL, offsetof(struct sample, n), offsetof(struct sample, has[3]), 0, -5},
-	{"public", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct sample, b), offsetof(struct sample, has[4]), 0, 0},
-	{"status", FL_FT_ENUM, 0, 0, 1, fl_status_parse, offsetof(struct sample, e), offsetof(struct sample, has[5]), 0, 0},
-	{"tags", FL_FT_STRINGS, 8, 80, 1, NULL, offsetof(struct sample, strs), offsetof(struct sample, has[6]), offsetof(struct sample, nstrs), 0},
-	{"collaborator_ids", FL_FT_IDS, 8, 0, 1, NULL, offsetof(struct sample, ids), offsetof(struct sample, has[7]), offsetof(struct sample, nids), 0},
-	{"custom_fields", FL_FT_JSON, 4096, 0, 1, NULL, offsetof(struct sample, json), offsetof(struct sample, has[8]), 0, 0},
+	{"subject", FL_FT_STRING, 300, 0, 1, NULL, offsetof(struct sample, s),
+	 offsetof(struct sample, has[0]), 0, 0},
+	{"email", FL_FT_EMAIL, 254, 0, 0, NULL, offsetof(struct sample, email),
+	 offsetof(struct sample, has[1]), 0, 0},
+	{"assignee_id", FL_FT_ID, 0, 0, 1, NULL, offsetof(struct sample, id),
+	 offsetof(struct sample, has[2]), 0, 0},
+	{"position", FL_FT_INT, 1000, 0, 0, NULL, offsetof(struct sample, n),
+	 offsetof(struct sample, has[3]), 0, -5},
+	{"public", FL_FT_BOOL, 0, 0, 0, NULL, offsetof(struct sample, b),
+	 offsetof(struct sample, has[4]), 0, 0},
+	{"status", FL_FT_ENUM, 0, 0, 1, fl_status_parse, offsetof(struct sample, e),
+	 offsetof(struct sample, has[5]), 0, 0},
+	{"tags", FL_FT_STRINGS, 8, 80, 1, NULL, offsetof(struct sample, strs),
+	 offsetof(struct sample, has[6]), offsetof(struct sample, nstrs), 0},
+	{"collaborator_ids", FL_FT_IDS, 8, 0, 1, NULL, offsetof(struct sample, ids),
+	 offsetof(struct sample, has[7]), offsetof(struct sample, nids), 0},
+	{"custom_fields", FL_FT_JSON, 4096, 0, 1, NULL, offsetof(struct sample, json),
+	 offsetof(struct sample, has[8]), 0, 0},
 	FL_FIELDS_END,
 };
 

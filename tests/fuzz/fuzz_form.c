@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		if (fl_portal_request_read(&f, "uk, ru;q=0.5", &a, r) == 0) {
-			if (r->nfiles > FL_PORTAL_MAX_FILES || r->nproblems > FL_PORTAL_MAX_PROBLEMS)
+			if (r->nfiles > FL_PORTAL_MAX_FILES ||
+			    r->nproblems > FL_PORTAL_MAX_PROBLEMS)
 				abort();
 			if (!r->nproblems &&
 			    (!r->email || !r->subject || !r->description ||

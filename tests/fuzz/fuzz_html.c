@@ -13,9 +13,9 @@
 #include "core/html.h"
 
 static const char *const allowed[] = {
-	"p", "br", "div", "span", "b", "strong", "i", "em", "u", "s", "blockquote", "pre",
-	"code", "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr",
-	"td", "th", "hr", "img",
+	"p",          "br",    "div",   "span",  "b",  "strong", "i",  "em", "u",   "s",
+	"blockquote", "pre",   "code",  "ul",    "ol", "li",     "a",  "h1", "h2",  "h3",
+	"h4",         "table", "thead", "tbody", "tr", "td",     "th", "hr", "img",
 };
 
 static void check_tag(const char *t, size_t n)
@@ -43,8 +43,9 @@ static void check_tag(const char *t, size_t n)
 		if (!eq || eq[1] != '"')
 			abort();
 		*eq = 0;
-		if (strcmp(p, "href") && strcmp(p, "src") && strcmp(p, "alt") && strcmp(p, "colspan") &&
-		    strcmp(p, "rowspan") && strcmp(p, "rel") && strcmp(p, "target"))
+		if (strcmp(p, "href") && strcmp(p, "src") && strcmp(p, "alt") &&
+		    strcmp(p, "colspan") && strcmp(p, "rowspan") && strcmp(p, "rel") &&
+		    strcmp(p, "target"))
 			abort();
 		if (!strcmp(p, "href")) {
 			const char *v = eq + 2;

@@ -93,12 +93,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 2; i++) {
 		struct run r = {&f};
 		int rc;
-		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f, &people, &e))
+		if (fl_query_parse((fl_str){(const char *)data, size}, viewers[i].id, &a, &f,
+				   &people, &e))
 			break;
 		fl_ticket_scope(&viewers[i], &f);
 		rc = fl_store_read(store, tx_run, &r);
 		if (rc) {
-			fprintf(stderr, "query %.*s failed in the store: %d\n", (int)size, data, rc);
+			fprintf(stderr, "query %.*s failed in the store: %d\n", (int)size, data,
+				rc);
 			abort();
 		}
 	}

@@ -120,7 +120,7 @@ static void test_hub(void **state)
 	fl_hub_join(h, &l, 0);
 	woken = 0;
 	fl_hub_publish(h, "ticket.created {\"ticket_id\":1}");
-	fl_hub_publish(h, "no-json-here");           /* no space: dropped */
+	fl_hub_publish(h, "no-json-here");            /* no space: dropped */
 	fl_hub_publish(h, "bad {\"a\":1}\ninjected"); /* a new line: dropped */
 	assert_int_equal(woken, 1);
 	n = fl_hub_read(h, &l, buf, sizeof buf);
@@ -191,8 +191,14 @@ static fl_store *open_store(char *dir, int files, char *folder)
 	struct fl_store_opts o = {0};
 	char db[300];
 	fl_store *s;
-	struct fl_user u = {.role = FL_ROLE_END_USER, .name = "Uploader", .email = "up@example.test",
-			    .locale = "en", .notes = "", .details = "", .tags = "[]", .active = 1};
+	struct fl_user u = {.role = FL_ROLE_END_USER,
+			    .name = "Uploader",
+			    .email = "up@example.test",
+			    .locale = "en",
+			    .notes = "",
+			    .details = "",
+			    .tags = "[]",
+			    .active = 1};
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(db, sizeof db, "%s/frontline.db", dir);
@@ -208,10 +214,16 @@ static fl_store *open_store(char *dir, int files, char *folder)
 static struct upload upload(fl_store *s, const char *token, const char *bytes, const char *digest,
 			    int64_t at)
 {
-	struct upload u = {{.token = (char *)token, .uploader_id = 1, .file_name = "f.txt",
-			    .content_type = "text/plain", .size = (int64_t)strlen(bytes),
-			    .digest = (char *)digest, .in_db = fl_store_files_in_db(s),
-			    .created_at = at}, bytes, 1};
+	struct upload u = {{.token = (char *)token,
+			    .uploader_id = 1,
+			    .file_name = "f.txt",
+			    .content_type = "text/plain",
+			    .size = (int64_t)strlen(bytes),
+			    .digest = (char *)digest,
+			    .in_db = fl_store_files_in_db(s),
+			    .created_at = at},
+			   bytes,
+			   1};
 	if (!u.a.in_db)
 		assert_int_equal(fl_store_file_put(s, digest, bytes, strlen(bytes), NULL), 0);
 	assert_int_equal(fl_store_write(s, tx_upload, &u), 0);
@@ -258,12 +270,9 @@ static void test_purge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_types),
-		cmocka_unit_test(test_inline),
-		cmocka_unit_test(test_visible),
-		cmocka_unit_test(test_hub),
-		cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_names),  cmocka_unit_test(test_types),
+		cmocka_unit_test(test_inline), cmocka_unit_test(test_visible),
+		cmocka_unit_test(test_hub),    cmocka_unit_test(test_purge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,9 +61,21 @@
 
 /* Every table a ticket, a comment, an e-mail or a form can add rows to. */
 static const char *const tables[] = {
-	"tickets", "comments", "audits", "audit_events", "ticket_tags", "ticket_collaborators",
-	"users", "user_identities", "attachments", "attachment_data", "jobs", "mail_messages",
-	"mail_auto_sent", "mail_auto_address", "mail_quarantine",
+	"tickets",
+	"comments",
+	"audits",
+	"audit_events",
+	"ticket_tags",
+	"ticket_collaborators",
+	"users",
+	"user_identities",
+	"attachments",
+	"attachment_data",
+	"jobs",
+	"mail_messages",
+	"mail_auto_sent",
+	"mail_auto_address",
+	"mail_quarantine",
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -87,7 +99,7 @@ static uint16_t g_port;
 static char g_admin_auth[256], g_agent_auth[256];
 static int64_t g_ticket; /* the one the updates change */
 static unsigned g_stride = 5;
-static unsigned g_peer;  /* the form's client addresses: 5 forms each in 10 minutes */
+static unsigned g_peer; /* the form's client addresses: 5 forms each in 10 minutes */
 
 /* ---- the fixture ------------------------------------------------------------ */
 
@@ -224,8 +236,8 @@ struct request {
 	int ok; /* the status of success */
 };
 
-static void json_request(struct request *q, const char *method, const char *path,
-			 const char *auth, int ok)
+static void json_request(struct request *q, const char *method, const char *path, const char *auth,
+			 int ok)
 {
 	snprintf(q->peer, sizeof q->peer, "127.0.0.1");
 	q->n = strlen(q->body);
@@ -241,7 +253,8 @@ static void ticket_create(unsigned n, struct request *q)
 	snprintf(q->body, sizeof q->body,
 		 "{\"ticket\":{\"subject\":\"Printer %u on fire\",\"priority\":\"high\","
 		 "\"tags\":[\"printer\",\"urgent\"],\"comment\":{\"body\":\"Room %u, "
-		 "the printer is on fire.\"}}}", n, n);
+		 "the printer is on fire.\"}}}",
+		 n, n);
 	json_request(q, "POST", "/api/v2/tickets", g_agent_auth, 201);
 }
 
@@ -271,7 +284,8 @@ static void mail_inbound(unsigned n, struct request *q)
 		 "The kettle I bought arrived broken. Order %u.\r\n"
 		 "--b\r\nContent-Type: text/plain; name=\"receipt.txt\"\r\n"
 		 "Content-Disposition: attachment; filename=\"receipt.txt\"\r\n\r\n"
-		 "Receipt %u\r\n--b--\r\n", n, n, n, n, n, n);
+		 "Receipt %u\r\n--b--\r\n",
+		 n, n, n, n, n, n);
 	snprintf(q->peer, sizeof q->peer, "127.0.0.1");
 	q->n = strlen(q->body);
 	snprintf(q->head, sizeof q->head,
@@ -289,12 +303,14 @@ static void portal_form(unsigned n, struct request *q)
 	snprintf(q->peer, sizeof q->peer, "127.1.%u.%u", peer / 250, peer % 250 + 1);
 	snprintf(q->body, sizeof q->body,
 		 "name=Form+%u&email=form-%u%%40example.test&subject=Where+is+order+%u"
-		 "&description=It+has+been+two+weeks.", n, n, n);
+		 "&description=It+has+been+two+weeks.",
+		 n, n, n);
 	q->n = strlen(q->body);
 	snprintf(q->head, sizeof q->head,
 		 "POST /portal/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
 		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
-		 "Connection: close\r\n\r\n", q->n);
+		 "Connection: close\r\n\r\n",
+		 q->n);
 	q->ok = 201;
 }
 
@@ -333,8 +349,10 @@ static void settle(const char *name, unsigned n)
 	static char head[512];
 	static struct answer a;
 
-	snprintf(head, sizeof head, "GET /api/v2/tickets/%lld HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
-		 "Connection: close\r\n\r\n", (long long)g_ticket, g_agent_auth);
+	snprintf(head, sizeof head,
+		 "GET /api/v2/tickets/%lld HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
+		 "Connection: close\r\n\r\n",
+		 (long long)g_ticket, g_agent_auth);
 	if (http("127.0.0.1", head, "", 0, 0, &a) || a.status != 200)
 		fail_msg("%s, after allocation %u failed: reading a ticket answered %d %s", name, n,
 			 a.status, a.body);
@@ -370,16 +388,18 @@ static void sweep(const char *name, void (*make)(unsigned n, struct request *q))
 		runs++;
 		before = snapshot();
 		if (http(q.peer, q.head, q.body, q.n, n, &a))
-			fail_msg("%s, allocation %u failing: the connection closed without an "
-				 "answer", name, n);
+			fail_msg(
+				"%s, allocation %u failing: the connection closed without an "
+				"answer",
+				name, n);
 		after = snapshot();
 		diff(&before, &after, &got);
 		if (a.status == q.ok) {
 			if (!same(&got, &want)) {
 				show("wanted", &want);
 				show("got", &got);
-				fail_msg("%s, allocation %u failing: %d with a partial change", name, n,
-					 a.status);
+				fail_msg("%s, allocation %u failing: %d with a partial change",
+					 name, n, a.status);
 			}
 		} else if (a.status >= 500 && json_error(a.body)) {
 			failed5xx++;
@@ -388,14 +408,15 @@ static void sweep(const char *name, void (*make)(unsigned n, struct request *q))
 			 * earlier failure left */
 			if (!strstr(a.body, "\"error\":\"ServiceUnavailable\"") ||
 			    (!strstr(a.body, "Out of memory") && !strstr(a.body, "no memory")))
-				fail_msg("%s, allocation %u failing: %d %s", name, n, a.status, a.body);
+				fail_msg("%s, allocation %u failing: %d %s", name, n, a.status,
+					 a.body);
 			if (same(&got, &want)) {
 				committed5xx++; /* the change committed, the answer then failed */
 			} else if (!same(&before, &after)) {
 				show("wanted", &want);
 				show("got", &got);
-				fail_msg("%s, allocation %u failing: %d with a partial change", name, n,
-					 a.status);
+				fail_msg("%s, allocation %u failing: %d with a partial change",
+					 name, n, a.status);
 			}
 		} else {
 			fail_msg("%s, allocation %u failing: %d %s", name, n, a.status, a.body);
@@ -405,9 +426,10 @@ static void sweep(const char *name, void (*make)(unsigned n, struct request *q))
 		settle(name, n);
 	}
 	total = fl_alloc_count();
-	fprintf(stderr, "%s: %lu allocations unhindered; %u runs, failing one in %u in turn: "
-		"%u answered 5xx, %u of them after the change committed\n", name, total, runs,
-		g_stride, failed5xx, committed5xx);
+	fprintf(stderr,
+		"%s: %lu allocations unhindered; %u runs, failing one in %u in turn: "
+		"%u answered 5xx, %u of them after the change committed\n",
+		name, total, runs, g_stride, failed5xx, committed5xx);
 	if (!fl_alloc_failed() && a.status != q.ok)
 		fail_msg("%s: unhindered at the end, yet %d %s", name, a.status, a.body);
 }

@@ -87,10 +87,26 @@ static void test_i64_valid(void **state)
 static void test_i64_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"", "-", "+", "+5", " 5", "5 ", "\t5", "--5", "-+5", "1a", "0x10",
-		"1.5", "1e3", "9223372036854775808", "-9223372036854775809",
-		"18446744073709551616", "99999999999999999999", "12345678901234567890",
-		"-", "5-",
+		"",
+		"-",
+		"+",
+		"+5",
+		" 5",
+		"5 ",
+		"\t5",
+		"--5",
+		"-+5",
+		"1a",
+		"0x10",
+		"1.5",
+		"1e3",
+		"9223372036854775808",
+		"-9223372036854775809",
+		"18446744073709551616",
+		"99999999999999999999",
+		"12345678901234567890",
+		"-",
+		"5-",
 	};
 	(void)state;
 
@@ -110,10 +126,10 @@ static void test_i64_invalid(void **state)
 /* ---- UTF-8 -------------------------------------------------------------- */
 
 #define UTF8_OK(lit) assert_true(fl_utf8_valid((lit), sizeof(lit) - 1))
-#define UTF8_BAD(lit)                                                          \
-	do {                                                                   \
-		if (fl_utf8_valid((lit), sizeof(lit) - 1))                     \
-			fail_msg("fl_utf8_valid accepted %s", #lit);           \
+#define UTF8_BAD(lit)                                                \
+	do {                                                         \
+		if (fl_utf8_valid((lit), sizeof(lit) - 1))           \
+			fail_msg("fl_utf8_valid accepted %s", #lit); \
 	} while (0)
 
 static void test_utf8_valid(void **state)
@@ -122,18 +138,18 @@ static void test_utf8_valid(void **state)
 
 	UTF8_OK("");
 	UTF8_OK("plain ASCII, with punctuation!");
-	UTF8_OK("Привіт, світе");             /* Ukrainian */
+	UTF8_OK("Привіт, світе"); /* Ukrainian */
 	UTF8_OK("Посилка не прийшла");
 	UTF8_OK("Ąžuolas ėčęįšųūž ĄČĘĖĮŠŲŪŽ"); /* Lithuanian */
-	UTF8_OK("\xC2\x80");                  /* U+0080, smallest 2-byte */
-	UTF8_OK("\xDF\xBF");                  /* U+07FF */
-	UTF8_OK("\xE0\xA0\x80");              /* U+0800, smallest 3-byte */
-	UTF8_OK("\xED\x9F\xBF");              /* U+D7FF, just below surrogates */
-	UTF8_OK("\xEE\x80\x80");              /* U+E000, just above surrogates */
-	UTF8_OK("\xEF\xBF\xBF");              /* U+FFFF */
-	UTF8_OK("\xF0\x90\x80\x80");          /* U+10000, smallest 4-byte */
-	UTF8_OK("\xF0\x9F\x98\x80");          /* emoji */
-	UTF8_OK("\xF4\x8F\xBF\xBF");          /* U+10FFFF, the last code point */
+	UTF8_OK("\xC2\x80");                   /* U+0080, smallest 2-byte */
+	UTF8_OK("\xDF\xBF");                   /* U+07FF */
+	UTF8_OK("\xE0\xA0\x80");               /* U+0800, smallest 3-byte */
+	UTF8_OK("\xED\x9F\xBF");               /* U+D7FF, just below surrogates */
+	UTF8_OK("\xEE\x80\x80");               /* U+E000, just above surrogates */
+	UTF8_OK("\xEF\xBF\xBF");               /* U+FFFF */
+	UTF8_OK("\xF0\x90\x80\x80");           /* U+10000, smallest 4-byte */
+	UTF8_OK("\xF0\x9F\x98\x80");           /* emoji */
+	UTF8_OK("\xF4\x8F\xBF\xBF");           /* U+10FFFF, the last code point */
 	/* a NUL byte is a valid code point when the length says so */
 	assert_true(fl_utf8_valid("a\0b", 3));
 }
@@ -143,18 +159,18 @@ static void test_utf8_invalid(void **state)
 	(void)state;
 
 	/* overlong forms */
-	UTF8_BAD("\xC0\xAF");                  /* '/' in two bytes */
-	UTF8_BAD("\xC0\x80");                  /* NUL in two bytes */
+	UTF8_BAD("\xC0\xAF"); /* '/' in two bytes */
+	UTF8_BAD("\xC0\x80"); /* NUL in two bytes */
 	UTF8_BAD("\xC1\xBF");
-	UTF8_BAD("\xE0\x80\xAF");              /* '/' in three bytes */
-	UTF8_BAD("\xE0\x9F\xBF");              /* U+07FF in three bytes */
-	UTF8_BAD("\xF0\x80\x80\xAF");          /* '/' in four bytes */
-	UTF8_BAD("\xF0\x8F\xBF\xBF");          /* U+FFFF in four bytes */
+	UTF8_BAD("\xE0\x80\xAF");     /* '/' in three bytes */
+	UTF8_BAD("\xE0\x9F\xBF");     /* U+07FF in three bytes */
+	UTF8_BAD("\xF0\x80\x80\xAF"); /* '/' in four bytes */
+	UTF8_BAD("\xF0\x8F\xBF\xBF"); /* U+FFFF in four bytes */
 	/* UTF-16 surrogates */
-	UTF8_BAD("\xED\xA0\x80");              /* U+D800 */
+	UTF8_BAD("\xED\xA0\x80"); /* U+D800 */
 	UTF8_BAD("\xED\xAD\xBF");
-	UTF8_BAD("\xED\xBF\xBF");              /* U+DFFF */
-	UTF8_BAD("\xED\xA0\xBD\xED\xB8\x80");  /* CESU-8 emoji */
+	UTF8_BAD("\xED\xBF\xBF");             /* U+DFFF */
+	UTF8_BAD("\xED\xA0\xBD\xED\xB8\x80"); /* CESU-8 emoji */
 	/* beyond U+10FFFF and invalid lead bytes */
 	UTF8_BAD("\xF4\x90\x80\x80");
 	UTF8_BAD("\xF5\x80\x80\x80");
@@ -170,9 +186,15 @@ static void test_utf8_invalid(void **state)
 	UTF8_BAD("abc\xD0");
 	UTF8_BAD("\xE2\x82");
 	UTF8_BAD("\xF0\x9F\x98");
-	UTF8_BAD("\xD0" "A");
-	UTF8_BAD("\xE2\x82" "A");
-	UTF8_BAD("\xF0\x9F\x98" " ok");
+	UTF8_BAD(
+		"\xD0"
+		"A");
+	UTF8_BAD(
+		"\xE2\x82"
+		"A");
+	UTF8_BAD(
+		"\xF0\x9F\x98"
+		" ok");
 	/* a valid string cut mid-character by its length */
 	const char *uk = "Привіт";
 	assert_false(fl_utf8_valid(uk, 1));
@@ -282,8 +304,9 @@ static void test_buf_html(void **state)
 
 	fl_buf_init(&b, 0);
 	assert_int_equal(fl_buf_add_html(&b, in, strlen(in)), 0);
-	assert_string_equal(b.p, "&lt;a href=&quot;x&quot; title=&#39;t&#39;&gt;"
-				 "Tom &amp; Jerry&lt;/a&gt;");
+	assert_string_equal(b.p,
+			    "&lt;a href=&quot;x&quot; title=&#39;t&#39;&gt;"
+			    "Tom &amp; Jerry&lt;/a&gt;");
 	fl_buf_reset(&b);
 	/* only n bytes are read */
 	assert_int_equal(fl_buf_add_html(&b, "a<b>c", 2), 0);
@@ -299,8 +322,10 @@ static void test_buf_html(void **state)
 	/* bidi overrides and isolates go (U+202E, U+2066, U+2069, U+202A); the
 	 * text around them and neighbours such as U+2028 and U+200F stay */
 	{
-		const char *bidi = "invoice\xe2\x80\xae" "fdp.exe <\xe2\x81\xa6x\xe2\x81\xa9\xe2\x80\xaa"
-				   "\xe2\x80\xa8\xe2\x80\x8f\xe2\x80";
+		const char *bidi =
+			"invoice\xe2\x80\xae"
+			"fdp.exe <\xe2\x81\xa6x\xe2\x81\xa9\xe2\x80\xaa"
+			"\xe2\x80\xa8\xe2\x80\x8f\xe2\x80";
 		assert_int_equal(fl_buf_add_html(&b, bidi, strlen(bidi)), 0);
 		assert_string_equal(b.p, "invoicefdp.exe &lt;x\xe2\x80\xa8\xe2\x80\x8f\xe2\x80");
 		fl_buf_reset(&b);
@@ -323,7 +348,8 @@ static void test_email_valid(void **state)
 		{"x@[192.168.0.1]", "x@[192.168.0.1]"},
 		{"\t\tx_y@e.lt  ", "x_y@e.lt"},
 		{"ona@pavyzdys.lt", "ona@pavyzdys.lt"},
-		{"\xd0\xbe\xd0\xbb\xd1\x8f@example.ua", "\xd0\xbe\xd0\xbb\xd1\x8f@example.ua"}, /* "оля" */
+		{"\xd0\xbe\xd0\xbb\xd1\x8f@example.ua",
+		 "\xd0\xbe\xd0\xbb\xd1\x8f@example.ua"}, /* "оля" */
 	};
 	(void)state;
 
@@ -339,16 +365,17 @@ static void test_email_valid(void **state)
 static void test_email_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"", "   ", "noat.example.com", "a@@b.com", "a@b@c.com",
-		"john doe@example.com", "john@exa mple.com", "a@b", "@example.com",
-		"a@", "a@.com", "a@example.", "a\x01@b.com", "<a@b.com>",
-		"a@b.com,c@d.com", "\"a\"@b.com", "a\\b@c.com", "a;b@c.com",
-		"a\n@b.com", "a@b.com\n", "ab", "a\x7f@b.com",
+		"", "   ", "noat.example.com", "a@@b.com", "a@b@c.com", "john doe@example.com",
+		"john@exa mple.com", "a@b", "@example.com", "a@", "a@.com", "a@example.",
+		"a\x01@b.com", "<a@b.com>", "a@b.com,c@d.com", "\"a\"@b.com", "a\\b@c.com",
+		"a;b@c.com", "a\n@b.com", "a@b.com\n", "ab", "a\x7f@b.com",
 		/* a comment, a group, a route: the envelope and the header would
 		 * name different mailboxes */
 		"a(b)@x.com", "a:b@x.com", "a[b]@x.com", "a@x(y).com", "a@x:25.com", "a@[1.2.3.4",
 		"a@b!c.com", "a@b*c.com",
-		"b\xff" "d@example.com", "\xc3@example.com", /* not UTF-8 */
+		"b\xff"
+		"d@example.com",
+		"\xc3@example.com", /* not UTF-8 */
 	};
 	(void)state;
 
@@ -376,11 +403,22 @@ static void test_url_base(void **state)
 	};
 	/* each could put another host, or a header, in a link we mail */
 	static const char *const bad[] = {
-		"", "help.example.com", "ftp://example.com", "javascript:alert(1)",
-		"https://help.example.com@evil.example", "https://evil.example?x=https://help",
-		"https://evil.example#https://help", "https://", "http:///path", "https://:80",
-		"https://a b.example", "https://a.example\r\nX-Evil: 1", "https://a.example/\"x",
-		"https://a.example/<x>", "https://a.example\\@evil", "https://пример.укр",
+		"",
+		"help.example.com",
+		"ftp://example.com",
+		"javascript:alert(1)",
+		"https://help.example.com@evil.example",
+		"https://evil.example?x=https://help",
+		"https://evil.example#https://help",
+		"https://",
+		"http:///path",
+		"https://:80",
+		"https://a b.example",
+		"https://a.example\r\nX-Evil: 1",
+		"https://a.example/\"x",
+		"https://a.example/<x>",
+		"https://a.example\\@evil",
+		"https://пример.укр",
 	};
 	struct fl_config c;
 	struct fl_err e = {0};
@@ -489,17 +527,46 @@ static void test_time_parse_datetimes(void **state)
 static void test_time_parse_invalid(void **state)
 {
 	static const char *const bad[] = {
-		"", "2026", "2026-01", "2026-1-01", "2026-01-1", "26-01-01",
-		"2026/01/01", "abcd-ef-gh", "2026-13-01", "2026-00-10", "2026-01-00",
-		"2026-01-32", "2026-02-30", "2026-02-31", "2026-04-31", "2026-06-31",
-		"2026-09-31", "2026-11-31", "2026-01-01x", "2026-01-01 ", " 2026-01-01",
-		"2026-01-01T", "2026-01-01T10", "2026-01-01T10:", "2026-01-01T1:00Z",
-		"2026-01-01T24:00Z", "2026-01-01T10:60Z", "2026-01-01T10:00:61Z",
-		"2026-01-01T10:00:5Z", "2026-01-01T10:00:00Zjunk", "2026-01-01T10:00:00ZZ",
-		"2026-01-01T10:00:00+02", "2026-01-01T10:00:00+0200",
-		"2026-01-01T10:00:00+24:00", "2026-01-01T10:00:00+02:60",
-		"2026-01-01T10:00:00+02:00x", "2026-01-01X10:00:00Z", "2026-01-01T10-00Z",
-		"+2026-01-01", "-2026-01-01",
+		"",
+		"2026",
+		"2026-01",
+		"2026-1-01",
+		"2026-01-1",
+		"26-01-01",
+		"2026/01/01",
+		"abcd-ef-gh",
+		"2026-13-01",
+		"2026-00-10",
+		"2026-01-00",
+		"2026-01-32",
+		"2026-02-30",
+		"2026-02-31",
+		"2026-04-31",
+		"2026-06-31",
+		"2026-09-31",
+		"2026-11-31",
+		"2026-01-01x",
+		"2026-01-01 ",
+		" 2026-01-01",
+		"2026-01-01T",
+		"2026-01-01T10",
+		"2026-01-01T10:",
+		"2026-01-01T1:00Z",
+		"2026-01-01T24:00Z",
+		"2026-01-01T10:60Z",
+		"2026-01-01T10:00:61Z",
+		"2026-01-01T10:00:5Z",
+		"2026-01-01T10:00:00Zjunk",
+		"2026-01-01T10:00:00ZZ",
+		"2026-01-01T10:00:00+02",
+		"2026-01-01T10:00:00+0200",
+		"2026-01-01T10:00:00+24:00",
+		"2026-01-01T10:00:00+02:60",
+		"2026-01-01T10:00:00+02:00x",
+		"2026-01-01X10:00:00Z",
+		"2026-01-01T10-00Z",
+		"+2026-01-01",
+		"-2026-01-01",
 	};
 	(void)state;
 
@@ -544,9 +611,10 @@ static void test_time_parse_zone_optional(void **state)
 static void test_time_iso_round_trip(void **state)
 {
 	char out[21];
-	int64_t samples[] = {0, 1, 59, 86399, 86400, 951782400 /* 2000-02-29 */,
+	int64_t samples[] = {0,          1,          59,
+			     86399,      86400,      951782400 /* 2000-02-29 */,
 			     1767225600, 1795335880, 4102444799 /* 2099-12-31T23:59:59 */,
-			     -1, -86400};
+			     -1,         -86400};
 	(void)state;
 
 	fl_time_iso(0, out);
@@ -822,7 +890,9 @@ static void test_decode_types(void **state)
 				"\"n\":-5,\"flag\":true,\"color\":\"green\","
 				"\"tags\":[\"a\",\"bb\",\"ccc\"],\"ids\":[3,4],"
 				"\"extra\":{\"k\":[1,2]},\"email\":\" Bob@Example.COM \","
-				"\"unknown\":\"ignored\"}", &in, &e), 0);
+				"\"unknown\":\"ignored\"}",
+				&in, &e),
+			 0);
 	assert_string_equal(in.name, "Ąžuolas");
 	assert_int_equal(in.has_name, 1);
 	assert_string_equal(in.note, "short");
@@ -838,7 +908,8 @@ static void test_decode_types(void **state)
 	assert_string_equal(in.extra, "{\"k\":[1,2]}");
 	assert_string_equal(in.email, "bob@example.com");
 	assert_int_equal(in.has_note + in.has_id + in.has_n + in.has_flag + in.has_color +
-			 in.has_tags + in.has_ids + in.has_extra + in.has_email, 9);
+				 in.has_tags + in.has_ids + in.has_extra + in.has_email,
+			 9);
 
 	/* absent fields stay absent */
 	assert_int_equal(decode("{\"n\":100}", &in, &e), 0);
@@ -870,7 +941,9 @@ static void test_decode_nulls(void **state)
 
 	in.note = "sentinel";
 	assert_int_equal(decode("{\"note\":null,\"id\":null,\"color\":null,\"flag\":null,"
-				"\"tags\":null,\"extra\":null}", &in, &e), 0);
+				"\"tags\":null,\"extra\":null}",
+				&in, &e),
+			 0);
 	assert_null(in.note);
 	assert_int_equal(in.has_note, 1);
 	assert_true(in.id == 0);
@@ -1029,7 +1102,8 @@ static void test_input_out_of_memory(void **state)
 			break;
 		}
 		if (rc != FL_ENOMEM)
-			fail_msg("with %d allocations jansson's failure gave %d, not FL_ENOMEM", budget, rc);
+			fail_msg("with %d allocations jansson's failure gave %d, not FL_ENOMEM",
+				 budget, rc);
 		assert_null(v);
 		assert_int_equal(e.code, FL_ENOMEM);
 	}
@@ -1101,11 +1175,22 @@ static void test_config_set(void **state)
 
 	/* bad values leave the old value in place */
 	static const char *const bad[][2] = {
-		{"threads", "0"}, {"threads", "257"}, {"threads", "abc"}, {"threads", ""},
-		{"threads", "-1"}, {"threads", " 8"}, {"sync", "sometimes"},
-		{"log_requests", "maybe"}, {"body_limit", "1023"}, {"body_limit", "1073741825"},
-		{"data", ""}, {"login_attempts", "0"}, {"connections_per_address", "4097"},
-		{"header_timeout", "0"}, {"body_timeout", "3601"}, {"body_min_rate", "0"},
+		{"threads", "0"},
+		{"threads", "257"},
+		{"threads", "abc"},
+		{"threads", ""},
+		{"threads", "-1"},
+		{"threads", " 8"},
+		{"sync", "sometimes"},
+		{"log_requests", "maybe"},
+		{"body_limit", "1023"},
+		{"body_limit", "1073741825"},
+		{"data", ""},
+		{"login_attempts", "0"},
+		{"connections_per_address", "4097"},
+		{"header_timeout", "0"},
+		{"body_timeout", "3601"},
+		{"body_min_rate", "0"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&e, 0, sizeof e);
@@ -1147,13 +1232,14 @@ static void test_config_file(void **state)
 	(void)state;
 
 	fl_config_defaults(&c);
-	path = write_temp("# Frontline settings\n"
-			  "\n"
-			  "   threads = 16   # sixteen workers\n"
-			  "listen=0.0.0.0:9000\n"
-			  "\t# an indented comment\n"
-			  "sync = normal\n"
-			  "admin_email = boss@example.com\n");
+	path = write_temp(
+		"# Frontline settings\n"
+		"\n"
+		"   threads = 16   # sixteen workers\n"
+		"listen=0.0.0.0:9000\n"
+		"\t# an indented comment\n"
+		"sync = normal\n"
+		"admin_email = boss@example.com\n");
 	assert_int_equal(fl_config_load_file(&c, path, 0, &e), 0);
 	assert_int_equal(c.threads, 16);
 	assert_string_equal(c.listen, "0.0.0.0:9000");
@@ -1356,7 +1442,8 @@ static void test_err(void **state)
 	assert_string_equal(fl_err_name(FL_ENOTFOUND), "RecordNotFound");
 
 	assert_int_equal(fl_err_set(NULL, FL_EINVAL, "x", "y", "z"), FL_EINVAL);
-	assert_int_equal(fl_err_set(&e, FL_EINVAL, "subject", "Blank", "Subject: %s", "cannot be blank"),
+	assert_int_equal(fl_err_set(&e, FL_EINVAL, "subject", "Blank", "Subject: %s",
+				    "cannot be blank"),
 			 FL_EINVAL);
 	assert_int_equal(e.code, FL_EINVAL);
 	assert_string_equal(e.field, "subject");
@@ -1413,11 +1500,14 @@ int main(void)
 		cmocka_unit_test(test_input_parse_duplicates),
 		cmocka_unit_test_setup_teardown(test_decode_types, setup_arena, teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_nulls, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_type_errors, setup_arena, teardown_arena),
+		cmocka_unit_test_setup_teardown(test_decode_type_errors, setup_arena,
+						teardown_arena),
 		cmocka_unit_test_setup_teardown(test_decode_lengths_in_characters, setup_arena,
 						teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_array_limits, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_decode_enum_unknown, setup_arena, teardown_arena),
+		cmocka_unit_test_setup_teardown(test_decode_array_limits, setup_arena,
+						teardown_arena),
+		cmocka_unit_test_setup_teardown(test_decode_enum_unknown, setup_arena,
+						teardown_arena),
 		cmocka_unit_test(test_input_out_of_memory),
 		cmocka_unit_test(test_config_set),
 		cmocka_unit_test(test_config_file),

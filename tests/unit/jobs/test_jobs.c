@@ -84,7 +84,9 @@ static int teardown(void **state)
 	fl_store_free(g_store);
 	g_store = NULL;
 	fl_time_freeze(0);
-	for (const char *sfx = ""; sfx; sfx = !*sfx ? "-wal" : !strcmp(sfx, "-wal") ? "-shm" : NULL) {
+	for (const char *sfx = ""; sfx; sfx = !*sfx                  ? "-wal"
+					      : !strcmp(sfx, "-wal") ? "-shm"
+								     : NULL) {
 		snprintf(path, sizeof path, "%s%s", g_db, sfx);
 		unlink(path);
 	}
@@ -468,7 +470,7 @@ static void test_thread(void **state)
 	assert_int_equal(fl_jobs_enqueue(g_store, "count", "20", 0, 0), 0);
 	for (int i = 0; i < 100 && !g_runs[20]; i++)
 		usleep(50 * 1000); /* the idle poll is a second */
-	fl_jobs_free(j); /* before asserting: the thread must not outlive the store */
+	fl_jobs_free(j);           /* before asserting: the thread must not outlive the store */
 	assert_int_equal(g_runs[20], 1);
 }
 

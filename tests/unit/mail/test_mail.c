@@ -64,12 +64,15 @@ static struct fl_mail parse(const char *name)
 	return m;
 }
 
-static const char UK[] = "Доброго дня! Прошу повернути кошти за замовлення номер 4411: "
-			 "ґудзик відірвався, їжак і єнот у коробці.";
-static const char RU[] = "Здравствуйте! Посылка пришла разбитой, прошу вернуть деньги за "
-			 "заказ номер 7302. Съёмка приложена.";
-static const char LT[] = "Laba diena, sąskaitą gavau, bet ąžuolinė lentyna atvyko sulūžusi. "
-			 "Prašau grąžinti pinigus už užsakymą Nr. 5520.";
+static const char UK[] =
+	"Доброго дня! Прошу повернути кошти за замовлення номер 4411: "
+	"ґудзик відірвався, їжак і єнот у коробці.";
+static const char RU[] =
+	"Здравствуйте! Посылка пришла разбитой, прошу вернуть деньги за "
+	"заказ номер 7302. Съёмка приложена.";
+static const char LT[] =
+	"Laba diena, sąskaitą gavau, bet ąžuolinė lentyna atvyko sulūžusi. "
+	"Prašau grąžinti pinigus už užsakymą Nr. 5520.";
 
 static void text_is(const char *fixture, const char *want, const char *subject)
 {
@@ -94,8 +97,10 @@ static void test_charsets_labelled(void **state)
 	text_is("ru-iso88595", RU, "Разбитая посылка");
 	text_is("lt-cp1257", LT, "Sąskaita ir grąžinimas");
 	text_is("lt-iso885913", LT, "Sąskaita ir grąžinimas");
-	text_is("en-latin1", "Bonjour, la cafetière est arrivée cassée. Merci de me rembourser, "
-			     "naïvement vôtre.", "Cafetière cassée");
+	text_is("en-latin1",
+		"Bonjour, la cafetière est arrivée cassée. Merci de me rembourser, "
+		"naïvement vôtre.",
+		"Cafetière cassée");
 }
 
 static void test_charsets_mislabelled_or_missing(void **state)
@@ -194,18 +199,21 @@ static void test_hostile(void **state)
 	k = 0;
 	add(raw, &k, "From: deep@example.test\r\nSubject: deep\r\n");
 	for (int i = 0; i < 100; i++)
-		add(raw, &k, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
+		add(raw, &k, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i,
+		    i);
 	add(raw, &k, "Content-Type: text/plain\r\n\r\ninnermost\r\n");
 	m = parse_raw(raw, k, 0);
 	assert_true(m.truncated);
 	/* nine hundred parts: fifty files kept, the rest counted */
 	k = 0;
-	add(raw, &k, "From: many@example.test\r\nSubject: many\r\n"
-				 "Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
-				 "--x\r\nContent-Type: text/plain\r\n\r\nthe text\r\n");
+	add(raw, &k,
+	    "From: many@example.test\r\nSubject: many\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+	    "--x\r\nContent-Type: text/plain\r\n\r\nthe text\r\n");
 	for (int i = 0; i < 900; i++)
-		add(raw, &k, "--x\r\nContent-Type: application/octet-stream\r\n"
-					      "Content-Disposition: attachment; filename=\"../../etc/passwd\"\r\n\r\nx\r\n");
+		add(raw, &k,
+		    "--x\r\nContent-Type: application/octet-stream\r\n"
+		    "Content-Disposition: attachment; filename=\"../../etc/passwd\"\r\n\r\nx\r\n");
 	add(raw, &k, "--x--\r\n");
 	m = parse_raw(raw, k, 0);
 	assert_string_equal(m.text, "the text");
@@ -241,8 +249,9 @@ static void test_address_injection(void **state)
 		"Authentication-Results: mx.desk.test; dmarc=pass header.from=example.lt\r\n"
 		"Authentication-Results: other.example; dmarc=fail\r\n"
 		"Subject: hi\r\n\r\nbody\r\n";
-	static const char bad_from[] = "From: \"x\r\n RCPT TO:<e@e.example>\"@example.org\r\n"
-				       "Subject: hi\r\n\r\nbody\r\n";
+	static const char bad_from[] =
+		"From: \"x\r\n RCPT TO:<e@e.example>\"@example.org\r\n"
+		"Subject: hi\r\n\r\nbody\r\n";
 	struct fl_err e = {0};
 	struct fl_mail m = parse_raw(raw, sizeof raw - 1, 0);
 	(void)state;
@@ -277,7 +286,7 @@ static void test_quotes(void **state)
 	strip_is("Ок\n\n-----Original Message-----\nFrom: a", "Ок");
 	strip_is("Ок\n\n-----Исходное сообщение-----\nОт: a", "Ок");
 	strip_is("Fine\n\nFrom: Support <s@x>\nSent: Sunday\nTo: me\n\nold", "Fine");
-	strip_is("Fine\n\nFrom: the start of my story, a line\nthat goes on", 
+	strip_is("Fine\n\nFrom: the start of my story, a line\nthat goes on",
 		 "Fine\n\nFrom: the start of my story, a line\nthat goes on");
 	strip_is("Yes\n> quoted\n> more\n", "Yes");
 	/* answers between quotes stay; only the quoted tail goes */
@@ -300,7 +309,8 @@ static void test_sanitize_html(void **state)
 {
 	(void)state;
 	html_is("<p>Спасибо, <b>деньги</b> получил.</p>", "<p>Спасибо, <b>деньги</b> получил.</p>");
-	html_is("<script>alert(1)</script><p onclick=\"x()\" style=\"color:red\">hi</p>", "<p>hi</p>");
+	html_is("<script>alert(1)</script><p onclick=\"x()\" style=\"color:red\">hi</p>",
+		"<p>hi</p>");
 	html_is("<a href=\"javascript:alert(1)\">x</a> <a href=\" https://shop.test/a?b=1&amp;c=2\">y</a>",
 		"<a rel=\"noopener noreferrer nofollow\" target=\"_blank\">x</a> "
 		"<a href=\"https://shop.test/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">y</a>");
@@ -328,7 +338,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_charsets_labelled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_charsets_mislabelled_or_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charsets_mislabelled_or_missing, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reply_multipart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_and_auto_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_message, setup, teardown),

@@ -65,8 +65,9 @@ static void test_too_many_parts(void **state)
 	(void)state;
 
 	fl_buf_init(&b, 64 << 20);
-	add(&b, "From: many@example.test\r\nSubject: many\r\n"
-		"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	add(&b,
+	    "From: many@example.test\r\nSubject: many\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
 	for (int i = 0; i < 100000; i++)
 		add(&b, "--b\r\nContent-Type: text/plain\r\n\r\nx%d\r\n", i);
 	add(&b, "--b--\r\n");
@@ -90,9 +91,10 @@ static void test_part_limit_exact(void **state)
 
 	fl_buf_init(&b, 8 << 20);
 	/* the multipart itself and its first part are two; 998 more */
-	add(&b, "From: a@example.test\r\nSubject: s\r\n"
-		"Content-Type: multipart/mixed;\r\n boundary=\"=_b 1\"\r\n\r\n"
-		"--=_b 1\r\nContent-Type: text/plain\r\n\r\nhello\r\n-- \r\n--------\r\n-- a comment\r\n");
+	add(&b,
+	    "From: a@example.test\r\nSubject: s\r\n"
+	    "Content-Type: multipart/mixed;\r\n boundary=\"=_b 1\"\r\n\r\n"
+	    "--=_b 1\r\nContent-Type: text/plain\r\n\r\nhello\r\n-- \r\n--------\r\n-- a comment\r\n");
 	for (int i = 0; i < 3000; i++)
 		add(&b, "-- SQL comment %d\r\n", i);
 	for (int i = 0; i < 998; i++)
@@ -117,8 +119,9 @@ static void test_parts_hidden(void **state)
 	(void)state;
 
 	fl_buf_init(&b, 8 << 20);
-	add(&b, "From: a@example.test\r\nSubject: s\r\n"
-		"Content-Type: multipart/mixed; boundary*=us-ascii'en'b\r\n\r\n");
+	add(&b,
+	    "From: a@example.test\r\nSubject: s\r\n"
+	    "Content-Type: multipart/mixed; boundary*=us-ascii'en'b\r\n\r\n");
 	for (int i = 0; i < 25000; i++)
 		add(&b, "--b\r\n\r\nx\r\n");
 	add(&b, "--b--\r\n");
@@ -135,22 +138,27 @@ static void test_parts_hidden(void **state)
 /* Text after a NUL is kept: the NUL becomes U+FFFD. */
 static void test_nul(void **state)
 {
-	static const char raw[] = "From: a@example.test\r\nSubject: s\r\n"
-				  "Content-Type: text/plain; charset=windows-1251\r\n\r\n"
-				  "before\0after \xcf\xf0\xe8\xe2\xe5\xf2\r\n";
+	static const char raw[] =
+		"From: a@example.test\r\nSubject: s\r\n"
+		"Content-Type: text/plain; charset=windows-1251\r\n\r\n"
+		"before\0after \xcf\xf0\xe8\xe2\xe5\xf2\r\n";
 	struct fl_mail m;
 	struct fl_err e = {0};
 	char *s;
 	(void)state;
 
 	s = fl_mail_to_utf8("a\0b", 3, NULL, &g_a);
-	assert_string_equal(s, "a\xEF\xBF\xBD" "b");
+	assert_string_equal(s,
+			    "a\xEF\xBF\xBD"
+			    "b");
 	s = fl_mail_to_utf8("\xcf\xf0\xe8\0\xe2\xe5\xf2", 7, "windows-1251", &g_a);
 	assert_string_equal(s, "При\xEF\xBF\xBDвет");
 	s = fl_mail_to_utf8("ok\0", 3, "utf-8", &g_a);
 	assert_string_equal(s, "ok\xEF\xBF\xBD");
 	assert_int_equal(fl_mail_parse(raw, sizeof raw - 1, &g_a, &m, &e), 0);
-	assert_string_equal(m.text, "before\xEF\xBF\xBD" "after Привет");
+	assert_string_equal(m.text,
+			    "before\xEF\xBF\xBD"
+			    "after Привет");
 }
 
 /* A message with something in every field of struct fl_mail. */

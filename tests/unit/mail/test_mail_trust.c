@@ -90,14 +90,15 @@ static void test_authres_parse(void **state)
 	assert_int_equal(g_ar.r[1].nprops, 0);
 
 	refused("");
-	refused("mx.example.org");                        /* no results at all */
-	refused("mx.example.org; spf");                   /* no result */
+	refused("mx.example.org");      /* no results at all */
+	refused("mx.example.org; spf"); /* no result */
 	refused("mx.example.org; spf=pass (unterminated");
 	refused("mx.example.org; spf=pass smtp.mailfrom"); /* a property without a value */
 	refused("mx.example.org; none; spf=pass");
 	refused("mx.example.org; spf=pass junk");
 	refused("\"mx.example.org; spf=pass");
-	refused("mx.example.org; spf=pass smtp.mailfrom=a\x01" "b");
+	refused("mx.example.org; spf=pass smtp.mailfrom=a\x01"
+		"b");
 	{ /* more results than we keep: read to the end, and said */
 		char many[1024] = "mx.example.org";
 		for (int i = 0; i <= FL_AUTHRES_MAX_RESULTS; i++)
@@ -158,8 +159,10 @@ static void test_authres_verdict(void **state)
 	 * said": a sender who can make our host write something odd (a MAIL
 	 * FROM with a "(", 17 DKIM signatures) must not turn dmarc=fail into
 	 * unknown and so into a participant's reply */
-	assert_int_equal(verdict(MX, ALICE, 2, MX "; dmarc", MX "; dmarc=pass"), FL_MAIL_AUTH_FAILED);
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=a(b@customer.test; dmarc=fail"),
+	assert_int_equal(verdict(MX, ALICE, 2, MX "; dmarc", MX "; dmarc=pass"),
+			 FL_MAIL_AUTH_FAILED);
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; spf=pass smtp.mailfrom=a(b@customer.test; dmarc=fail"),
 			 FL_MAIL_AUTH_FAILED);
 	{
 		char many[1024] = MX;
@@ -169,7 +172,8 @@ static void test_authres_verdict(void **state)
 		assert_int_equal(verdict(MX, ALICE, 1, many), FL_MAIL_AUTH_FAILED);
 	}
 	/* Microsoft's way of writing it */
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; dmarc=fail action=quarantine header.from=customer.test"),
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; dmarc=fail action=quarantine header.from=customer.test"),
 			 FL_MAIL_AUTH_FAILED);
 	/* as many headers of ours as the parser keeps: one more may say fail */
 	assert_int_equal(verdict(MX, ALICE, FL_MAIL_MAX_AUTHRES, MX "; dmarc=pass", MX "; spf=none",
@@ -180,16 +184,19 @@ static void test_authres_verdict(void **state)
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; dmarc=pass header.from=evil.test"),
 			 FL_MAIL_AUTH_UNKNOWN);
 	/* DMARC decides when there is one */
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=customer.test; dmarc=fail"),
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; spf=pass smtp.mailfrom=customer.test; dmarc=fail"),
 			 FL_MAIL_AUTH_FAILED);
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=customer.test; dmarc=temperror"),
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; spf=pass smtp.mailfrom=customer.test; dmarc=temperror"),
 			 FL_MAIL_AUTH_UNKNOWN);
 	/* without DMARC: an SPF or DKIM pass for the From domain (or a parent) */
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=bounce@customer.test"),
 			 FL_MAIL_AUTH_VERIFIED);
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; dmarc=none; dkim=pass header.d=customer.test"),
 			 FL_MAIL_AUTH_VERIFIED);
-	assert_int_equal(verdict(MX, "bob@eu.customer.test", 1, MX "; dkim=pass header.i=@customer.test"),
+	assert_int_equal(verdict(MX, "bob@eu.customer.test", 1,
+				 MX "; dkim=pass header.i=@customer.test"),
 			 FL_MAIL_AUTH_VERIFIED);
 	/* ... never for someone else's domain, a child, or a look-alike */
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass smtp.mailfrom=evil.test"),
@@ -200,9 +207,11 @@ static void test_authres_verdict(void **state)
 			 FL_MAIL_AUTH_UNKNOWN);
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=pass"), FL_MAIL_AUTH_UNKNOWN);
 	/* both failing and none passing: forged */
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=fail smtp.mailfrom=customer.test; dkim=fail"),
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; spf=fail smtp.mailfrom=customer.test; dkim=fail"),
 			 FL_MAIL_AUTH_FAILED);
-	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=fail; dkim=fail; dkim=pass header.d=other.test"),
+	assert_int_equal(verdict(MX, ALICE, 1,
+				 MX "; spf=fail; dkim=fail; dkim=pass header.d=other.test"),
 			 FL_MAIL_AUTH_UNKNOWN);
 	assert_int_equal(verdict(MX, ALICE, 1, MX "; spf=fail; dkim=none"), FL_MAIL_AUTH_UNKNOWN);
 	assert_int_equal(verdict(MX, ALICE, 0), FL_MAIL_AUTH_UNKNOWN);
@@ -243,7 +252,8 @@ static void test_smtp_refuses_commands(void **state)
 	struct fl_smtp relay = {"smtp://127.0.0.1:1", NULL, NULL, 0};
 	struct fl_err e = {0};
 	const char *good[] = {"alice@customer.test"};
-	const char *crlf[] = {"alice@customer.test", "x\r\n RCPT TO:<evil@evil.example>\r\n y@example.org"};
+	const char *crlf[] = {"alice@customer.test",
+			      "x\r\n RCPT TO:<evil@evil.example>\r\n y@example.org"};
 	const char *lf[] = {"a@b.test\nRCPT TO:<evil@evil.example>"};
 	const char *quoted[] = {"\"x y\"@example.org"};
 	const char *spaced[] = {" alice@customer.test"};
@@ -253,9 +263,12 @@ static void test_smtp_refuses_commands(void **state)
 	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", crlf, 2, "x", 1, &e), FL_EINVAL);
 	assert_string_equal(e.field, "to");
 	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", lf, 1, "x", 1, &e), FL_EINVAL);
-	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", quoted, 1, "x", 1, &e), FL_EINVAL);
-	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", spaced, 1, "x", 1, &e), FL_EINVAL);
-	assert_int_equal(fl_smtp_send(&relay, "support@shop.test\r\nRSET", good, 1, "x", 1, &e), FL_EINVAL);
+	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", quoted, 1, "x", 1, &e),
+			 FL_EINVAL);
+	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", spaced, 1, "x", 1, &e),
+			 FL_EINVAL);
+	assert_int_equal(fl_smtp_send(&relay, "support@shop.test\r\nRSET", good, 1, "x", 1, &e),
+			 FL_EINVAL);
 	assert_string_equal(e.field, "from");
 	assert_int_equal(fl_smtp_send(&relay, "support@shop.test", good, 0, "x", 1, &e), FL_EINVAL);
 }
@@ -290,7 +303,9 @@ static void test_headers_we_write(void **state)
 	m.from_name = "Support\r\nBcc: evil@evil.example";
 	m.to[m.nto++] = "alice@customer.test";
 	/* U+202E turns what follows around; U+2066 and U+2069 isolate it */
-	m.subject = "[#7] Hi\r\nBcc: evil@evil.example\r\n\r\nbody \xe2\x80\xae" "cod.exe\xe2\x81\xa6x\xe2\x81\xa9";
+	m.subject =
+		"[#7] Hi\r\nBcc: evil@evil.example\r\n\r\nbody \xe2\x80\xae"
+		"cod.exe\xe2\x81\xa6x\xe2\x81\xa9";
 	m.message_id = "frontline-7-1@shop.test";
 	m.in_reply_to = "theirs@customer.test>\r\nBcc: evil@evil.example";
 	m.refs[m.nrefs++] = "one@customer.test";
@@ -405,10 +420,10 @@ static void test_auto_limit(void **state)
 	assert_true(take("loop@customer.test", "m2", t0 + 3600));
 	assert_true(take("other@customer.test", "m1", t0 + 3600)); /* per address */
 	assert_true(take("loop@customer.test", "m3", t0 + 7200));
-	assert_false(take("loop@customer.test", "m4", t0 + 7300));  /* the fourth in a day */
-	assert_true(take("loop@customer.test", "m2", t0 + 7400));   /* a retry of the second */
+	assert_false(take("loop@customer.test", "m4", t0 + 7300)); /* the fourth in a day */
+	assert_true(take("loop@customer.test", "m2", t0 + 7400));  /* a retry of the second */
 	assert_false(take("loop@customer.test", "m5", t0 + 86399)); /* the first is not 24 h old… */
-	assert_true(take("loop@customer.test", "m6", t0 + 86400));  /* …and now it is */
+	assert_true(take("loop@customer.test", "m6", t0 + 86400)); /* …and now it is */
 	assert_false(take("loop@customer.test", "m7", t0 + 86401));
 }
 

@@ -23,7 +23,8 @@
 #include "core/str.h"
 #include "mail/mail.h"
 
-#define WORDS_UK "Повернення коштів за замовлення номер 4411 — ґудзик відірвався, їжак і єнот у коробці"
+#define WORDS_UK \
+	"Повернення коштів за замовлення номер 4411 — ґудзик відірвався, їжак і єнот у коробці"
 #define WORDS_RU "Возврат денег за разбитую посылку, заказ номер 7302"
 
 static fl_arena g_a;
@@ -57,11 +58,13 @@ static const char *decode(const char *raw)
 static void test_padded_word_keeps_the_words_after_it(void **state)
 {
 	(void)state;
-	assert_string_equal(decode(" =?utf-8?b?0KXQvtGC0Y8=?= =?utf-8?b?0Y/RgiA=?=\r\n"), "Хотяят ");
+	assert_string_equal(decode(" =?utf-8?b?0KXQvtGC0Y8=?= =?utf-8?b?0Y/RgiA=?=\r\n"),
+			    "Хотяят ");
 	assert_string_equal(decode("=?utf-8?b?0KXQvtGC0Y8=?==?utf-8?b?0Y/RgiA=?="), "Хотяят ");
 	/* Gmail's shape: UTF-8 upper case, folded with CRLF and a space */
-	assert_string_equal(decode("=?UTF-8?B?0J/QvtCy0LXRgNC90LXQvdC90Y8g?=\r\n =?UTF-8?B?0LrQvtGI0YLRltCy?="),
-			    "Повернення коштів");
+	assert_string_equal(
+		decode("=?UTF-8?B?0J/QvtCy0LXRgNC90LXQvdC90Y8g?=\r\n =?UTF-8?B?0LrQvtGI0YLRltCy?="),
+		"Повернення коштів");
 }
 
 /* The same words without their padding, as some mailers send them. */
@@ -79,7 +82,8 @@ static void test_character_split_across_words(void **state)
 	(void)state;
 	/* "Х" is D0 A5: D0 ends the first word (padded), A5 starts the second */
 	assert_string_equal(decode("=?utf-8?b?0A==?= =?utf-8?b?pdC+?="), "Хо");
-	assert_string_equal(decode("=?utf-8?Q?=D0=A2=D0=B0=D1?=\r\n =?utf-8?Q?=80=D0=B0=D1=81?="), "Тарас");
+	assert_string_equal(decode("=?utf-8?Q?=D0=A2=D0=B0=D1?=\r\n =?utf-8?Q?=80=D0=B0=D1=81?="),
+			    "Тарас");
 	/* one charset label written two ways is still one charset */
 	assert_string_equal(decode("=?UTF-8?Q?=D0?= =?utf-8?Q?=A5?="), "Х");
 }
@@ -102,11 +106,14 @@ static void test_cyrillic_charsets_and_mixed_runs(void **state)
 {
 	(void)state;
 	assert_string_equal(decode("=?windows-1251?B?wu7n4vDg8iDk5e3l4w==?="), "Возврат денег");
-	assert_string_equal(decode("=?koi8-r?Q?=E4=CD=C9=D4=D2=C9=CA_?=\r\n =?koi8-r?Q?=F3=CF=CB=CF=CC=CF=D7?="),
-			    "Дмитрий Соколов");
-	assert_string_equal(decode("=?windows-1251?B?y+jt4CA=?= =?utf-8?B?xaBp?= =?utf-8?B?bWt1dMSX?="),
-			    "Лина Šimkutė");
-	assert_string_equal(decode("=?koi8-r?b?8NLJ18XU?= =?utf-8?b?INGB0LLRltGC?="), "Привет світ");
+	assert_string_equal(
+		decode("=?koi8-r?Q?=E4=CD=C9=D4=D2=C9=CA_?=\r\n =?koi8-r?Q?=F3=CF=CB=CF=CC=CF=D7?="),
+		"Дмитрий Соколов");
+	assert_string_equal(
+		decode("=?windows-1251?B?y+jt4CA=?= =?utf-8?B?xaBp?= =?utf-8?B?bWt1dMSX?="),
+		"Лина Šimkutė");
+	assert_string_equal(decode("=?koi8-r?b?8NLJ18XU?= =?utf-8?b?INGB0LLRltGC?="),
+			    "Привет світ");
 }
 
 /* Text around the words keeps its spaces; only white space between two
@@ -120,7 +127,8 @@ static void test_text_around_words(void **state)
 	assert_string_equal(decode("Plain\r\n subject\r\n"), "Plain subject");
 	assert_string_equal(decode(""), "");
 	/* what only looks like a word stays as it is */
-	assert_string_equal(decode("=?utf-8?x?abc?= =?utf-8?q?a b?= =?=?"), "=?utf-8?x?abc?= =?utf-8?q?a b?= =?=?");
+	assert_string_equal(decode("=?utf-8?x?abc?= =?utf-8?q?a b?= =?=?"),
+			    "=?utf-8?x?abc?= =?utf-8?q?a b?= =?=?");
 	/* RFC 2231 language suffix on the charset */
 	assert_string_equal(decode("=?utf-8*uk?b?0KXQvtGC0Y8=?="), "Хотя");
 }
@@ -132,19 +140,24 @@ static void test_raw_bytes_and_unknown_charsets(void **state)
 	(void)state;
 	assert_string_equal(decode("\xcf\xf0\xe8\xe2\xe5\xf2 =?utf-8?q?x?="), "Привет x");
 	assert_string_equal(decode("=?x-no-such?b?z/Do4uXy?="), "Привет");
-	assert_string_equal(decode("=?utf-8?q?a=00b?="), "a\xEF\xBF\xBD" "b");
+	assert_string_equal(decode("=?utf-8?q?a=00b?="),
+			    "a\xEF\xBF\xBD"
+			    "b");
 }
 
 /* Structured headers: each run becomes one UTF-8 B word, the rest stays
  * as it was, so an address parser reads the whole name. */
 static void test_rejoin_for_address_headers(void **state)
 {
-	const char *raw = " \"=?utf-8?b?0KXQvtGC0Y8=?= =?utf-8?b?0Y/RgiA=?=\" <a@example.test>,\r\n"
-			  " Ivan <b@example.test>";
+	const char *raw =
+		" \"=?utf-8?b?0KXQvtGC0Y8=?= =?utf-8?b?0Y/RgiA=?=\" <a@example.test>,\r\n"
+		" Ivan <b@example.test>";
 	char *s = fl_mail_words_rejoin(raw, strlen(raw), &g_a);
 	(void)state;
 	assert_non_null(s);
-	assert_string_equal(s, " \"=?UTF-8?B?0KXQvtGC0Y/Rj9GCIA==?=\" <a@example.test>,\r\n Ivan <b@example.test>");
+	assert_string_equal(
+		s,
+		" \"=?UTF-8?B?0KXQvtGC0Y/Rj9GCIA==?=\" <a@example.test>,\r\n Ivan <b@example.test>");
 	assert_string_equal(fl_mail_words_rejoin("x@example.test", 14, &g_a), "x@example.test");
 }
 
@@ -215,16 +228,20 @@ static void test_outlook_message(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_padded_word_keeps_the_words_after_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_padded_word_keeps_the_words_after_it, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unpadded_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_character_split_across_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_q_and_b_details, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cyrillic_charsets_and_mixed_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cyrillic_charsets_and_mixed_runs, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_text_around_words, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_raw_bytes_and_unknown_charsets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_raw_bytes_and_unknown_charsets, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rejoin_for_address_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_python_message, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split_inside_characters_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_inside_characters_message, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_outlook_message, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,10 +44,11 @@ static void test_lang(void **state)
 	assert_string_equal(fl_portal_lang("LT-lt", NULL), "lt");
 	assert_string_equal(fl_portal_lang("ukr", "ru"), "ru"); /* not a tag of ours */
 	assert_string_equal(fl_portal_lang("de", "de-DE, lt;q=0.8, ru;q=0.9"), "ru");
-	assert_string_equal(fl_portal_lang(NULL, "ru;q=0.5, lt;q=0.5"), "ru"); /* the first of equals */
-	assert_string_equal(fl_portal_lang(NULL, "uk;q=0, en"), "en");        /* q=0: not acceptable */
+	assert_string_equal(fl_portal_lang(NULL, "ru;q=0.5, lt;q=0.5"),
+			    "ru");                                     /* the first of equals */
+	assert_string_equal(fl_portal_lang(NULL, "uk;q=0, en"), "en"); /* q=0: not acceptable */
 	assert_string_equal(fl_portal_lang(NULL, "uk-UA,uk;q=0.9,en-US;q=0.8"), "uk");
-	assert_string_equal(fl_portal_lang(NULL, "ru;q=2, lt"), "lt");        /* a malformed q */
+	assert_string_equal(fl_portal_lang(NULL, "ru;q=2, lt"), "lt"); /* a malformed q */
 	assert_string_equal(fl_portal_lang(NULL, "de, fr;q=0.5"), "en");
 	assert_string_equal(fl_portal_lang("", ",,;q=,"), "en");
 	assert_string_equal(fl_portal_words("ru")->lang, "ru");
@@ -110,7 +111,8 @@ static void test_form_urlencoded(void **state)
 
 	fl_arena_init(&a, 0);
 	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded; charset=UTF-8", body,
-				       strlen(body), &limits, &a, &f, &e), 0);
+				       strlen(body), &limits, &a, &f, &e),
+			 0);
 	assert_int_equal(f.nparts, 5);
 	assert_string_equal(part(&f, 0)->name, "name");
 	assert_string_equal(part(&f, 0)->data, "Ok s\xc3\xa1na");
@@ -131,12 +133,11 @@ static void test_form_multipart(void **state)
 {
 	static const char body[] =
 		"--XyZ" CRLF "Content-Disposition: form-data; name=\"subject\"" CRLF CRLF
-		"Hello" CRLF
-		"--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"; filename=\"a b.txt\"" CRLF
-		"Content-Type: text/plain" CRLF CRLF "line 1" CRLF "line 2" CRLF
-		"--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"; filename=\"\"" CRLF
-		"Content-Type: application/octet-stream" CRLF CRLF CRLF
-		"--XyZ--" CRLF;
+		"Hello" CRLF "--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\"; filename=\"a b.txt\"" CRLF
+		"Content-Type: text/plain" CRLF CRLF "line 1" CRLF "line 2" CRLF "--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\"; filename=\"\"" CRLF
+		"Content-Type: application/octet-stream" CRLF CRLF CRLF "--XyZ--" CRLF;
 	struct fl_form f;
 	struct fl_err e = {0};
 	fl_arena a;
@@ -163,24 +164,29 @@ static void test_form_refused(void **state)
 	(void)state;
 
 	fl_arena_init(&a, 0);
-	assert_int_equal(fl_form_parse("application/json", "{}", 2, &limits, &a, &f, &e), FL_EMEDIA);
+	assert_int_equal(fl_form_parse("application/json", "{}", 2, &limits, &a, &f, &e),
+			 FL_EMEDIA);
 	assert_int_equal(fl_form_parse(NULL, "", 0, &limits, &a, &f, &e), FL_EMEDIA);
-	assert_int_equal(fl_form_parse("multipart/form-data", "x", 1, &limits, &a, &f, &e), FL_EMEDIA);
+	assert_int_equal(fl_form_parse("multipart/form-data", "x", 1, &limits, &a, &f, &e),
+			 FL_EMEDIA);
 	/* a type that could not stand in a header line */
-	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded\r\nX: y", "a=b", 3, &limits,
-				       &a, &f, &e), FL_EMEDIA);
+	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded\r\nX: y", "a=b", 3,
+				       &limits, &a, &f, &e),
+			 FL_EMEDIA);
 	/* a value over max_value, named */
 	memset(big, 'v', sizeof big);
 	memcpy(big, "subject=", 8);
-	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", big, sizeof big, &limits,
-				       &a, &f, &e), FL_ETOOBIG);
+	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", big, sizeof big,
+				       &limits, &a, &f, &e),
+			 FL_ETOOBIG);
 	assert_string_equal(e.field, "subject");
 	/* more parts than max_parts */
 	memset(big, 0, sizeof big);
 	for (int i = 0; i < 20; i++)
 		cat(big, sizeof big, "a=1&");
-	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", big, strlen(big), &limits,
-				       &a, &f, &e), FL_ETOOBIG);
+	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", big, strlen(big),
+				       &limits, &a, &f, &e),
+			 FL_ETOOBIG);
 	assert_string_equal(e.field, "form");
 	fl_arena_free(&a);
 }
@@ -190,16 +196,19 @@ static void test_form_nested(void **state)
 	/* RFC 7578's deprecated nested multipart/mixed, with the line ends
 	 * the post processor also takes (CR alone) */
 	static const char nested[] =
-		"--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"" "\r"
-		"Content-type:   Multipart/Mixed; boundary=in" "\r\r"
-		"--in" CRLF "Content-Disposition: file; filename=\"a\"" CRLF CRLF "a" CRLF "--in--" CRLF
-		"--XyZ--" CRLF;
+		"--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\""
+		"\r"
+		"Content-type:   Multipart/Mixed; boundary=in"
+		"\r\r"
+		"--in" CRLF "Content-Disposition: file; filename=\"a\"" CRLF CRLF "a" CRLF
+		"--in--" CRLF "--XyZ--" CRLF;
 	/* a file that holds a message with such a header is no nesting */
 	static const char eml[] =
-		"--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"; filename=\"m.eml\"" CRLF
+		"--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\"; filename=\"m.eml\"" CRLF
 		"Content-Type: message/rfc822" CRLF CRLF
-		"Content-Type: multipart/mixed; boundary=in" CRLF CRLF "--in--" CRLF
-		"--XyZ--" CRLF;
+		"Content-Type: multipart/mixed; boundary=in" CRLF CRLF "--in--" CRLF "--XyZ--" CRLF;
 	struct fl_form f;
 	struct fl_err e = {0};
 	fl_arena a;
@@ -209,7 +218,8 @@ static void test_form_nested(void **state)
 	assert_int_equal(fl_form_parse(MP_TYPE, nested, sizeof nested - 1, &limits, &a, &f, &e),
 			 FL_EMALFORMED);
 	assert_int_equal(fl_form_parse("multipart/form-data; boundary=\"XyZ\"", nested,
-				       sizeof nested - 1, &limits, &a, &f, &e), FL_EMALFORMED);
+				       sizeof nested - 1, &limits, &a, &f, &e),
+			 FL_EMALFORMED);
 	assert_int_equal(fl_form_parse(MP_TYPE, eml, sizeof eml - 1, &limits, &a, &f, &e), 0);
 	assert_int_equal(f.nparts, 1);
 	assert_string_equal(f.parts[0].file_name, "m.eml");
@@ -225,15 +235,21 @@ static void test_form_file_limit(void **state)
 	int n;
 	(void)state;
 
-	n = snprintf(body, sizeof body,
-		     "--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"; filename=\"f\""
-		     CRLF CRLF "%0129d" CRLF "--XyZ--" CRLF, 7);
+	n = snprintf(
+		body, sizeof body,
+		"--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\"; filename=\"f\"" CRLF CRLF
+		"%0129d" CRLF "--XyZ--" CRLF,
+		7);
 	fl_arena_init(&a, 0);
 	assert_int_equal(fl_form_parse(MP_TYPE, body, (size_t)n, &limits, &a, &f, &e), FL_ETOOBIG);
 	assert_string_equal(e.field, "attachments");
-	n = snprintf(body, sizeof body,
-		     "--XyZ" CRLF "Content-Disposition: form-data; name=\"attachments\"; filename=\"f\""
-		     CRLF CRLF "%0128d" CRLF "--XyZ--" CRLF, 7);
+	n = snprintf(
+		body, sizeof body,
+		"--XyZ" CRLF
+		"Content-Disposition: form-data; name=\"attachments\"; filename=\"f\"" CRLF CRLF
+		"%0128d" CRLF "--XyZ--" CRLF,
+		7);
 	assert_int_equal(fl_form_parse(MP_TYPE, body, (size_t)n, &limits, &a, &f, &e), 0);
 	assert_int_equal(f.parts[0].n, 128);
 	fl_arena_free(&a);
@@ -244,11 +260,13 @@ static void test_form_file_limit(void **state)
 static void read_urlencoded(const char *body, const char *languages, fl_arena *a,
 			    struct fl_portal_request *r)
 {
-	static const struct fl_form_limits wide = {FL_PORTAL_MAX_PARTS, FL_PORTAL_VALUE_MAX, 1 << 20};
+	static const struct fl_form_limits wide = {FL_PORTAL_MAX_PARTS, FL_PORTAL_VALUE_MAX,
+						   1 << 20};
 	struct fl_form f;
 	struct fl_err e = {0};
-	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", body, strlen(body), &wide,
-				       a, &f, &e), 0);
+	assert_int_equal(fl_form_parse("application/x-www-form-urlencoded", body, strlen(body),
+				       &wide, a, &f, &e),
+			 0);
 	assert_int_equal(fl_portal_request_read(&f, languages, a, r), 0);
 }
 
@@ -267,8 +285,10 @@ static void test_request_read(void **state)
 	(void)state;
 
 	fl_arena_init(&a, 0);
-	read_urlencoded("name=+Ann+&email=+Ann%40Example.TEST+&subject=%20Hi%20&"
-			"description=a%0D%0Ab%0D%0A&locale=lt&website=&unknown=1", "ru", &a, r);
+	read_urlencoded(
+		"name=+Ann+&email=+Ann%40Example.TEST+&subject=%20Hi%20&"
+		"description=a%0D%0Ab%0D%0A&locale=lt&website=&unknown=1",
+		"ru", &a, r);
 	assert_int_equal(r->nproblems, 0);
 	assert_string_equal(r->name, "Ann");
 	assert_string_equal(r->email, "ann@example.test");
@@ -277,16 +297,16 @@ static void test_request_read(void **state)
 	assert_string_equal(r->lang, "lt");
 	assert_false(r->honeypot);
 
-	read_urlencoded("email=x&subject=&description=+%0D%0A&website=http%3A%2F%2Fspam", "ru, uk;q=0.1",
-			&a, r);
+	read_urlencoded("email=x&subject=&description=+%0D%0A&website=http%3A%2F%2Fspam",
+			"ru, uk;q=0.1", &a, r);
 	assert_true(has_problem(r, "email", FL_PP_EMAIL_INVALID));
 	assert_true(has_problem(r, "subject", FL_PP_SUBJECT_BLANK));
 	assert_true(has_problem(r, "description", FL_PP_DESCRIPTION_BLANK));
 	assert_true(r->honeypot);
 	assert_string_equal(r->lang, "ru");
 
-	read_urlencoded("subject=a&subject=b&description=%01&attachments=photo.png&name=a%0Ab", NULL,
-			&a, r);
+	read_urlencoded("subject=a&subject=b&description=%01&attachments=photo.png&name=a%0Ab",
+			NULL, &a, r);
 	assert_true(has_problem(r, "name", FL_PP_NOT_TEXT)); /* one line only */
 	assert_true(has_problem(r, "email", FL_PP_EMAIL_BLANK));
 	assert_true(has_problem(r, "subject", FL_PP_NOT_TEXT));     /* given twice */
@@ -330,8 +350,10 @@ static void test_request_files(void **state)
 	parts[f.nparts++] = (struct fl_form_part){"email", "a@b.test", 8, NULL, NULL};
 	parts[f.nparts++] = (struct fl_form_part){"subject", "s", 1, NULL, NULL};
 	parts[f.nparts++] = (struct fl_form_part){"description", "d", 1, NULL, NULL};
-	parts[f.nparts++] = (struct fl_form_part){"attachments", "", 0, "", "application/octet-stream"};
-	parts[f.nparts++] = (struct fl_form_part){"attachments", "x", 1, "../a\"b.txt", "Text/Plain; charset=x"};
+	parts[f.nparts++] =
+		(struct fl_form_part){"attachments", "", 0, "", "application/octet-stream"};
+	parts[f.nparts++] = (struct fl_form_part){"attachments", "x", 1, "../a\"b.txt",
+						  "Text/Plain; charset=x"};
 	assert_int_equal(fl_portal_request_read(&f, NULL, &a, r), 0);
 	assert_int_equal(r->nproblems, 0);
 	assert_int_equal(r->nfiles, 1); /* the empty input is skipped */
@@ -442,8 +464,8 @@ static void test_submit(void **state)
 	r->subject = "Де моє замовлення?";
 	r->description = "Замовлення 4411 досі не прийшло.";
 	r->lang = "uk";
-	r->files[0] = (struct fl_intake_file){.data = "PNG bytes", .n = 9, .name = "p.png",
-					      .type = "image/png"};
+	r->files[0] = (struct fl_intake_file){
+		.data = "PNG bytes", .n = 9, .name = "p.png", .type = "image/png"};
 	r->nfiles = 1;
 	assert_int_equal(fl_portal_files_prepare(g_store, r, &e), 0);
 	assert_int_equal(fl_store_write(g_store, tx_submit, &j), 0);
@@ -558,8 +580,8 @@ static void test_deactivated_refused(void **state)
 	j.role = FL_ROLE_END_USER;
 	assert_int_equal(fl_store_write(g_store, tx_user, &j), 0);
 	assert_int_equal(fl_store_write(g_store, tx_deactivate, &j), 0);
-	*r = (struct fl_portal_request){.email = "gone@example.test", .subject = "s",
-					.description = "d", .lang = "en"};
+	*r = (struct fl_portal_request){
+		.email = "gone@example.test", .subject = "s", .description = "d", .lang = "en"};
 	assert_int_equal(fl_store_write(g_store, tx_submit, &j), FL_EINVAL);
 	assert_string_equal(j.e.field, "email");
 	/* nor may a deactivated customer sign in by link */
@@ -589,7 +611,8 @@ static void test_magic_links(void **state)
 	fl_magic_token_new(token);
 	fl_magic_token_new(other);
 	assert_int_equal(strlen(token), FL_MAGIC_TOKEN_LEN);
-	assert_int_equal(strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	assert_int_equal(strspn(token,
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
 			 FL_MAGIC_TOKEN_LEN);
 	assert_string_not_equal(token, other);
 

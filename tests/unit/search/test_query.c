@@ -74,7 +74,8 @@ static void parse_bad(const char *q, const char *reason)
 	assert_int_equal(err.code, FL_EMALFORMED);
 	assert_string_equal(err.field, "query");
 	if (reason && strcmp(err.reason, reason))
-		fail_msg("fl_query_parse(\"%s\"): reason '%s', expected '%s'", q, err.reason, reason);
+		fail_msg("fl_query_parse(\"%s\"): reason '%s', expected '%s'", q, err.reason,
+			 reason);
 	assert_memory_equal(&f, &before, sizeof f);
 }
 
@@ -438,9 +439,13 @@ static void test_result_type(void **state)
  * same text is a phrase. (Before, such terms were searched as text.) */
 static void test_unknown_field_is_refused(void **state)
 {
-	static const char *const queries[] = {"foo:bar", "-foo:bar baz", "error<500",
-					      "type:user status:open", "type:organization email:a@b.c",
-					      "role:agent", "email:a@b.c"};
+	static const char *const queries[] = {"foo:bar",
+					      "-foo:bar baz",
+					      "error<500",
+					      "type:user status:open",
+					      "type:organization email:a@b.c",
+					      "role:agent",
+					      "email:a@b.c"};
 	(void)state;
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
 		int rc = parse(queries[i]);
@@ -505,21 +510,24 @@ static void test_people_fields(void **state)
 	memset(&f, 0, sizeof f);
 	assert_int_equal(fl_query_parse(fl_str_c("type:user email:Ann@Example.TEST role:agent "
 						 "external_id:crm-7 ann"),
-					 ACTOR, &arena, &f, &pq, &err), 0);
+					ACTOR, &arena, &f, &pq, &err),
+			 0);
 	assert_string_equal(pq.email, "ann@example.test");
 	assert_int_equal(pq.role, FL_ROLE_AGENT);
 	assert_string_equal(pq.external_id, "crm-7");
 	assert_int_equal(f.n, 0);
 	assert_int_equal(f.ntext, 1);
 
-	assert_int_equal(fl_query_parse(fl_str_c("external_id:org-1 type:organization"),
-					 ACTOR, &arena, &f, &pq, &err), 0);
+	assert_int_equal(fl_query_parse(fl_str_c("external_id:org-1 type:organization"), ACTOR,
+					&arena, &f, &pq, &err),
+			 0);
 	assert_string_equal(pq.external_id, "org-1");
 	assert_null(pq.email);
 	assert_int_equal(pq.role, -1);
 
 	assert_int_equal(fl_query_parse(fl_str_c("type:user role:wizard"), ACTOR, &arena, &f, &pq,
-					 &err), FL_EMALFORMED);
+					&err),
+			 FL_EMALFORMED);
 }
 
 static void test_empty_value_is_word(void **state)
@@ -671,8 +679,8 @@ static void compile_bad(const char *json, const char *in_msg)
 static void test_view_all(void **state)
 {
 	(void)state;
-	compile_ok("{\"all\":[" C("status", "less_than", "\"solved\"") ","
-		   C("priority", "is", "\"high\"") "]}");
+	compile_ok("{\"all\":[" C("status", "less_than", "\"solved\"") "," C("priority", "is",
+									     "\"high\"") "]}");
 	assert_int_equal(f.n, 2);
 	assert_pred(0, FL_F_STATUS, FL_OP_LT, FL_STATUS_SOLVED);
 	assert_pred(1, FL_F_PRIORITY, FL_OP_EQ, FL_PRIORITY_HIGH);
@@ -680,13 +688,14 @@ static void test_view_all(void **state)
 	assert_int_equal(f.ngroups, 2);
 	assert_int_equal(f.ntext, 0);
 
-	compile_ok("{\"all\":[" C("status", "greater_than", "\"hold\"") ","
-		   C("status", "is_not", "\"closed\"") "]}");
+	compile_ok("{\"all\":[" C("status", "greater_than", "\"hold\"") "," C("status", "is_not",
+									      "\"closed\"") "]}");
 	assert_true(eval(FL_F_STATUS, FL_STATUS_SOLVED));
 	assert_false(eval(FL_F_STATUS, FL_STATUS_CLOSED));
 	assert_false(eval(FL_F_STATUS, FL_STATUS_OPEN));
 
-	compile_ok("{\"all\":[" C("type", "is", "\"incident\"") "," C("via", "is", "\"email\"") "]}");
+	compile_ok(
+		"{\"all\":[" C("type", "is", "\"incident\"") "," C("via", "is", "\"email\"") "]}");
 	assert_pred(0, FL_F_TYPE, FL_OP_EQ, FL_TYPE_INCIDENT);
 	assert_pred(1, FL_F_CHANNEL, FL_OP_EQ, FL_CHANNEL_EMAIL);
 
@@ -699,7 +708,8 @@ static void test_view_all(void **state)
 static void test_view_any(void **state)
 {
 	(void)state;
-	compile_ok("{\"any\":[" C("status", "is", "\"new\"") "," C("status", "is", "\"open\"") "]}");
+	compile_ok(
+		"{\"any\":[" C("status", "is", "\"new\"") "," C("status", "is", "\"open\"") "]}");
 	assert_int_equal(f.n, 2);
 	assert_int_equal(f.p[0].group, f.p[1].group);
 	assert_true(eval(FL_F_STATUS, FL_STATUS_NEW));
@@ -707,9 +717,11 @@ static void test_view_any(void **state)
 	assert_false(eval(FL_F_STATUS, FL_STATUS_PENDING));
 
 	/* all ANDs with the any group */
-	compile_ok("{\"all\":[" C("priority", "is", "\"urgent\"") ","
-		   C("group_id", "is", "3") "],"
-		   "\"any\":[" C("status", "is", "\"new\"") "," C("assignee_id", "is", "null") "]}");
+	compile_ok("{\"all\":[" C("priority", "is", "\"urgent\"") "," C(
+		"group_id", "is",
+		"3") "],"
+		     "\"any\":[" C("status", "is", "\"new\"") "," C("assignee_id", "is",
+								    "null") "]}");
 	assert_int_equal(f.n, 4);
 	assert_true(f.p[0].group != f.p[1].group);
 	assert_int_equal(f.p[2].group, f.p[3].group);
@@ -722,10 +734,12 @@ static void test_view_any(void **state)
 static void test_view_people(void **state)
 {
 	(void)state;
-	assert_int_equal(compile("{\"all\":[" C("assignee_id", "is", "\"current_user\"") "]}", 77), 0);
+	assert_int_equal(compile("{\"all\":[" C("assignee_id", "is", "\"current_user\"") "]}", 77),
+			 0);
 	assert_pred(0, FL_F_ASSIGNEE, FL_OP_EQ, 77);
 	assert_null(f.p[0].sval);
-	assert_int_equal(compile("{\"all\":[" C("requester_id", "is_not", "\"current_user\"") "]}", 9), 0);
+	assert_int_equal(
+		compile("{\"all\":[" C("requester_id", "is_not", "\"current_user\"") "]}", 9), 0);
 	assert_pred(0, FL_F_REQUESTER, FL_OP_NE, 9);
 
 	compile_ok("{\"all\":[" C("assignee_id", "is", "null") "]}");
@@ -745,7 +759,8 @@ static void test_view_people(void **state)
 static void test_view_tags(void **state)
 {
 	(void)state;
-	compile_ok("{\"all\":[" C("tags", "includes", "\"vip\"") "," C("tags", "not_includes", "\"spam\"") "]}");
+	compile_ok("{\"all\":[" C("tags", "includes", "\"vip\"") "," C("tags", "not_includes",
+								       "\"spam\"") "]}");
 	assert_int_equal(f.n, 2);
 	assert_int_equal(f.p[0].field, FL_F_TAG);
 	assert_int_equal(f.p[0].op, FL_OP_EQ);
@@ -794,7 +809,8 @@ static void test_view_unknown(void **state)
 	(void)state;
 	compile_bad("{\"all\":[" C("colour", "is", "\"red\"") "]}", "unknown field");
 	assert_non_null(strstr(err.msg, "all[0]"));
-	compile_bad("{\"all\":[" C("status", "is", "\"new\"") "," C("status", "resembles", "\"new\"") "]}",
+	compile_bad("{\"all\":[" C("status", "is", "\"new\"") "," C("status", "resembles",
+								    "\"new\"") "]}",
 		    "unknown operator");
 	assert_non_null(strstr(err.msg, "all[1]"));
 	compile_bad("{\"all\":[" C("status", "is", "\"bogus\"") "]}", "unknown value");
@@ -829,7 +845,8 @@ static void test_view_too_many(void **state)
 	fl_buf_init(&b, 0);
 	assert_int_equal(fl_buf_adds(&b, "{\"all\":["), 0);
 	for (int i = 0; i < FL_FILTER_MAX + 1; i++)
-		assert_int_equal(fl_buf_addf(&b, "%s" C("status", "is_not", "\"closed\""), i ? "," : ""), 0);
+		assert_int_equal(
+			fl_buf_addf(&b, "%s" C("status", "is_not", "\"closed\""), i ? "," : ""), 0);
 	assert_int_equal(fl_buf_adds(&b, "]}"), 0);
 	int rc = compile(b.p, ACTOR);
 	fl_buf_free(&b);

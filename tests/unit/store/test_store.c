@@ -46,13 +46,13 @@ static int g_ndb;
 static int g_line;
 static const char *g_what;
 
-#define EXPECT(cond)                                                           \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			g_line = __LINE__;                                     \
-			g_what = #cond;                                        \
-			return FL_EINTERNAL;                                   \
-		}                                                              \
+#define EXPECT(cond)                         \
+	do {                                 \
+		if (!(cond)) {               \
+			g_line = __LINE__;   \
+			g_what = #cond;      \
+			return FL_EINTERNAL; \
+		}                            \
 	} while (0)
 /* A store call that must answer want (0, FL_ENOTFOUND, …). */
 #define EXPECT_RC(call, want) EXPECT((call) == (want))
@@ -150,15 +150,14 @@ static int add_ticket(fl_tx *tx, int64_t requester, int64_t *id)
 	return fl_q_int(tx, sql, id, "iiii", requester, requester, (int64_t)T0, (int64_t)T0);
 }
 
-static int add_comment(fl_tx *tx, int64_t ticket, int64_t author, int seq, int public,
-		       int64_t *id)
+static int add_comment(fl_tx *tx, int64_t ticket, int64_t author, int seq, int public, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body,"
 		"                      channel, created_at)"
 		" VALUES (?, ?, ?, ?, 'words', '<p>words</p>', 1, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, id, "iiiii", ticket, (int64_t)seq, author, (int64_t)public,
+	return fl_q_int(tx, sql, id, "iiiii", ticket, (int64_t)seq, author, (int64_t) public,
 			(int64_t)T0);
 }
 
@@ -175,12 +174,11 @@ struct sample {
 };
 
 /* 2^53 + 1: a value a double cannot hold, so nothing on the way may be one */
-#define SAMPLE_COLUMNS(X, S)                                  \
-	X(big, "CAST(9007199254740993 AS BIGINT)") S          \
-	X(small, "-7") S                                      \
-	X(text, "'naïve, ĉu ne? 「引用」'") S                 \
-	X(null_big, "CAST(NULL AS BIGINT)") S                 \
-	X(null_small, "CAST(NULL AS BIGINT)") S               \
+#define SAMPLE_COLUMNS(X, S)                                                                 \
+	X(big, "CAST(9007199254740993 AS BIGINT)")                                           \
+	S X(small, "-7") S X(text, "'naïve, ĉu ne? 「引用」'") S X(null_big,                 \
+								   "CAST(NULL AS BIGINT)") S \
+	X(null_small, "CAST(NULL AS BIGINT)") S                                              \
 	X(null_text, "CAST(NULL AS TEXT)")
 #define SAMPLE_COLUMN(m, expr) FL_COLUMN(struct sample, m)
 static const struct fl_col sample_col[] = {SAMPLE_COLUMNS(SAMPLE_COLUMN, FL_COMMA)};
@@ -195,14 +193,12 @@ struct columns {
 
 static int tx_columns(fl_tx *tx, void *arg)
 {
-	static const char sql_one[] =
-		"SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS);
+	static const char sql_one[] = "SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS);
 	static const char sql_rows[] =
 		"SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS)
 		" UNION ALL"
 		" SELECT " FL_COLUMNS_SQL(SAMPLE_COLUMNS);
-	static const char sql_short[] =
-		"SELECT 1, 2";
+	static const char sql_short[] = "SELECT 1, 2";
 	struct columns *c = arg;
 	fl_stmt *st;
 	int rc;
@@ -262,10 +258,11 @@ static int count_jobs(fl_tx *tx, int64_t queued, int64_t running, int64_t dead)
 {
 	int64_t n[4];
 	int rc = fl_store_job_counts(tx, n);
-	return rc ? rc : n[FL_JOB_QUEUED] == queued && n[FL_JOB_RUNNING] == running &&
-				 n[FL_JOB_DONE] == 0 && n[FL_JOB_DEAD] == dead
-			     ? 0
-			     : FL_EINVAL;
+	return rc ? rc
+	       : n[FL_JOB_QUEUED] == queued && n[FL_JOB_RUNNING] == running &&
+			       n[FL_JOB_DONE] == 0 && n[FL_JOB_DEAD] == dead
+		       ? 0
+		       : FL_EINVAL;
 }
 
 static int tx_job_unique(fl_tx *tx, void *arg)
@@ -318,7 +315,9 @@ static int tx_job_claim(fl_tx *tx, void *arg)
 	struct fl_job a, b, again, *list;
 	size_t n;
 
-	EXPECT_RC(fl_store_job_enqueue(tx, "later", "{\"x\":\"later\"}", T0 + 10, 4, "k-later", T0 - 1), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "later", "{\"x\":\"later\"}", T0 + 10, 4, "k-later",
+				       T0 - 1),
+		  0);
 	EXPECT_RC(fl_store_job_enqueue(tx, "now", "{\"x\":\"now\"}", T0, 0, NULL, T0 - 1), 0);
 	/* the one due first, with every column */
 	EXPECT_RC(fl_store_job_claim(tx, "node-a", T0, T0 + 30, &j->a, &b), 0);
@@ -392,7 +391,8 @@ static int tx_job_fail(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 59, T0 + 89, &j->a, &job), FL_ENOTFOUND);
 	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 60, T0 + 90, &j->a, &job), 0);
 	/* the last attempt failing makes it dead */
-	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 2, 0, "relay down again", T0 + 120, T0 + 61), 0);
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 2, 0, "relay down again", T0 + 120, T0 + 61),
+		  0);
 	EXPECT_RC(count_jobs(tx, 0, 0, 1), 0);
 	EXPECT_RC(fl_store_job_claim(tx, "r", T0 + 999, T0 + 1029, &j->a, &job), FL_ENOTFOUND);
 	EXPECT_RC(fl_store_job_retry(tx, job.id + 1, T0 + 100), FL_ENOTFOUND);
@@ -402,7 +402,8 @@ static int tx_job_fail(fl_tx *tx, void *arg)
 	EXPECT(job.attempts == 1);
 	EXPECT_STR(job.last_error, "relay down again");
 	/* a final failure is dead at once */
-	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 1, 1, "550 no such user", T0 + 200, T0 + 101), 0);
+	EXPECT_RC(fl_store_job_fail(tx, job.id, "r", 1, 1, "550 no such user", T0 + 200, T0 + 101),
+		  0);
 	EXPECT_RC(fl_store_job_list(tx, FL_JOB_DEAD, 10, &j->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].attempts == 1 && list[0].updated_at == T0 + 101);
 	EXPECT_STR(list[0].last_error, "550 no such user");
@@ -464,8 +465,8 @@ static void test_job_reap(void **state)
 static int tx_job_probes(fl_tx *tx, void *arg)
 {
 	struct jobs *j = arg;
-	struct fl_job job = {.id = 41, .lease_owner = "node-a", .attempts = 2,
-			     .created_at = T0 - 5};
+	struct fl_job job = {
+		.id = 41, .lease_owner = "node-a", .attempts = 2, .created_at = T0 - 5};
 	struct fl_job_probe *p;
 	size_t n;
 
@@ -502,12 +503,24 @@ static void test_job_probes(void **state)
 static int tx_views(fl_tx *tx, void *arg)
 {
 	fl_arena *a = arg;
-	struct fl_view v = {.title = "Mine", .description = NULL, .active = 1, .position = 2,
-			    .conditions = "{\"all\":[]}", .sort_by = "created_at", .sort_desc = 0,
-			    .created_at = T0, .updated_at = T0 + 1};
-	struct fl_view w = {.title = "Urgent", .description = "P1 only", .active = 0,
-			    .position = 1, .conditions = "{\"any\":[]}", .sort_by = "updated_at",
-			    .sort_desc = 1, .created_at = T0, .updated_at = T0};
+	struct fl_view v = {.title = "Mine",
+			    .description = NULL,
+			    .active = 1,
+			    .position = 2,
+			    .conditions = "{\"all\":[]}",
+			    .sort_by = "created_at",
+			    .sort_desc = 0,
+			    .created_at = T0,
+			    .updated_at = T0 + 1};
+	struct fl_view w = {.title = "Urgent",
+			    .description = "P1 only",
+			    .active = 0,
+			    .position = 1,
+			    .conditions = "{\"any\":[]}",
+			    .sort_by = "updated_at",
+			    .sort_desc = 1,
+			    .created_at = T0,
+			    .updated_at = T0};
 	struct fl_view got, *list;
 	size_t n;
 
@@ -594,11 +607,14 @@ static int tx_uploads(fl_tx *tx, void *arg)
 	for (int i = 0; i < 5; i++) {
 		char token[32];
 		snprintf(token, sizeof token, "tok-%d", i);
-		u->x[i] = (struct fl_attachment){
-			.token = token, .uploader_id = i == 1 ? u->agent : u->customer,
-			.file_name = (char *)names[i], .content_type = "application/octet-stream",
-			.size = 5 + i, .digest = (char *)digests[i], .in_db = i == 0,
-			.created_at = T0 + i};
+		u->x[i] = (struct fl_attachment){.token = token,
+						 .uploader_id = i == 1 ? u->agent : u->customer,
+						 .file_name = (char *)names[i],
+						 .content_type = "application/octet-stream",
+						 .size = 5 + i,
+						 .digest = (char *)digests[i],
+						 .in_db = i == 0,
+						 .created_at = T0 + i};
 		EXPECT_RC(fl_store_attachment_insert(tx, &u->x[i], "bytes", 5), 0);
 		EXPECT(u->x[i].id > 0);
 	}
@@ -613,12 +629,14 @@ static int tx_claims(fl_tx *tx, void *arg)
 	size_t n;
 
 	/* only its uploader gives an upload to a comment, and only once */
-	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->agent, u->ticket, u->pub), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->agent, u->ticket, u->pub),
+		  FL_ENOTFOUND);
 	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->customer, u->ticket, u->pub), 0);
 	EXPECT_RC(fl_store_attachment_claim(tx, "tok-0", u->customer, u->ticket, u->priv),
 		  FL_ENOTFOUND);
 	EXPECT_RC(fl_store_attachment_claim(tx, "tok-1", u->agent, u->ticket, u->priv), 0);
-	EXPECT_RC(fl_store_attachment_claim(tx, "tok-9", u->agent, u->ticket, u->priv), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_attachment_claim(tx, "tok-9", u->agent, u->ticket, u->priv),
+		  FL_ENOTFOUND);
 	EXPECT_RC(fl_store_attachment_claim(tx, "tok-4", u->customer, u->ticket, u->pub), 0);
 	/* every column, and the claiming comment's visibility */
 	EXPECT_RC(fl_store_attachment_get(tx, u->x[0].id, &u->a, &got), 0);
@@ -644,8 +662,7 @@ static int tx_claims(fl_tx *tx, void *arg)
 static int tx_purge(fl_tx *tx, void *arg)
 {
 	struct uploads *u = arg;
-	return fl_store_attachment_purge(tx, T0 + 3, &u->a, &u->purged, &u->orphans,
-					 &u->norphans);
+	return fl_store_attachment_purge(tx, T0 + 3, &u->a, &u->purged, &u->orphans, &u->norphans);
 }
 
 static int tx_after_purge(fl_tx *tx, void *arg)
@@ -688,14 +705,17 @@ static void test_attachments_claim_list_purge(void **state)
 static int tx_orphans(fl_tx *tx, void *arg)
 {
 	struct uploads *u = arg;
-	struct fl_attachment x = {.token = "lonely", .file_name = "a", .content_type = "text/plain",
-				  .size = 1, .digest = DIGEST_B, .created_at = T0};
+	struct fl_attachment x = {.token = "lonely",
+				  .file_name = "a",
+				  .content_type = "text/plain",
+				  .size = 1,
+				  .digest = DIGEST_B,
+				  .created_at = T0};
 	int rc = add_user(tx, "one@example.com", &x.uploader_id);
 
 	if (rc || (rc = fl_store_attachment_insert(tx, &x, NULL, 0)))
 		return rc;
-	return fl_store_attachment_purge(tx, T0 + 1, &u->a, &u->purged, &u->orphans,
-					 &u->norphans);
+	return fl_store_attachment_purge(tx, T0 + 1, &u->a, &u->purged, &u->orphans, &u->norphans);
 }
 
 /* The last row naming a folder file gone, the file is an orphan. */
@@ -810,15 +830,21 @@ static int tx_quarantine(fl_tx *tx, void *arg)
 		snprintf(id, sizeof id, "loop-%d@desk.example", i);
 		snprintf(subject, sizeof subject, "Re: loop %d", i);
 		q[i] = (struct fl_quarantine){.message_id = i == 2 ? NULL : id,
-					      .sender = "desk@desk.example", .subject = subject,
-					      .body = "the body", .reason = "from our own address",
+					      .sender = "desk@desk.example",
+					      .subject = subject,
+					      .body = "the body",
+					      .reason = "from our own address",
 					      .created_at = T0 + i};
 		EXPECT_RC(fl_store_quarantine_add(tx, &q[i]), 0);
 		EXPECT(q[i].id > 0);
 	}
 	/* a redelivery is kept once */
-	again = (struct fl_quarantine){.message_id = "loop-1@desk.example", .sender = "x",
-				       .subject = "x", .body = "x", .reason = "x", .created_at = T0};
+	again = (struct fl_quarantine){.message_id = "loop-1@desk.example",
+				       .sender = "x",
+				       .subject = "x",
+				       .body = "x",
+				       .reason = "x",
+				       .created_at = T0};
 	EXPECT_RC(fl_store_quarantine_add(tx, &again), 0);
 	EXPECT(again.id == 0);
 	EXPECT_RC(fl_store_quarantine_seen(tx, "loop-1@desk.example"), 0);
@@ -861,12 +887,22 @@ static int tx_mailboxes(fl_tx *tx, void *arg)
 		" SET active = 0"
 		" WHERE id = ?";
 	fl_arena *a = arg;
-	struct fl_mailbox m = {.url = "imaps://imap.example.com:993", .username = "help@example.com",
-			       .password = "secret", .folder = "INBOX", .move_to = NULL,
-			       .starttls = 0, .created_at = T0, .updated_at = T0};
-	struct fl_mailbox o = {.url = "imap://mail.example.org:143", .username = "Sales@Example.org",
-			       .password = "pw", .folder = "Support", .move_to = "Done",
-			       .starttls = 1, .created_at = T0 + 1, .updated_at = T0 + 1};
+	struct fl_mailbox m = {.url = "imaps://imap.example.com:993",
+			       .username = "help@example.com",
+			       .password = "secret",
+			       .folder = "INBOX",
+			       .move_to = NULL,
+			       .starttls = 0,
+			       .created_at = T0,
+			       .updated_at = T0};
+	struct fl_mailbox o = {.url = "imap://mail.example.org:143",
+			       .username = "Sales@Example.org",
+			       .password = "pw",
+			       .folder = "Support",
+			       .move_to = "Done",
+			       .starttls = 1,
+			       .created_at = T0 + 1,
+			       .updated_at = T0 + 1};
 	struct fl_mailbox *list;
 	size_t n;
 	int rc;

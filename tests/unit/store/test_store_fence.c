@@ -157,9 +157,9 @@ static int w_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods w_io = {
-	3, w_close, w_read, w_write, w_truncate, w_sync, w_size, w_lock, w_unlock,
-	w_reserved, w_control, w_sector, w_device, w_shm_map, w_shm_lock,
-	w_shm_barrier, w_shm_unmap, w_fetch, w_unfetch,
+	3,          w_close,       w_read,      w_write,   w_truncate, w_sync,   w_size,
+	w_lock,     w_unlock,      w_reserved,  w_control, w_sector,   w_device, w_shm_map,
+	w_shm_lock, w_shm_barrier, w_shm_unmap, w_fetch,   w_unfetch,
 };
 
 static int w_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
@@ -504,14 +504,16 @@ static void test_postgres_shortages(void **state)
 	assert_int_equal(pg_admin(server, create), 0);
 	o.target = uri;
 	assert_int_equal(fl_store_open(&s, &o, NULL), 0);
-	assert_int_equal(fl_store_write(s, tx_raise,
-					"DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = 'disk_full';"
-					" END $$"),
-			 FL_ENOSPC);
-	assert_int_equal(fl_store_write(s, tx_raise,
-					"DO $$ BEGIN RAISE EXCEPTION 'oom' USING ERRCODE = 'out_of_memory';"
-					" END $$"),
-			 FL_ENOMEM);
+	assert_int_equal(
+		fl_store_write(s, tx_raise,
+			       "DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = 'disk_full';"
+			       " END $$"),
+		FL_ENOSPC);
+	assert_int_equal(
+		fl_store_write(s, tx_raise,
+			       "DO $$ BEGIN RAISE EXCEPTION 'oom' USING ERRCODE = 'out_of_memory';"
+			       " END $$"),
+		FL_ENOMEM);
 	assert_int_equal(fl_store_write(s, tx_raise, "SELECT 1"), 0);
 	assert_int_equal(fl_store_fenced(s, &why, &since), 0);
 	fl_store_free(s);

@@ -152,8 +152,11 @@ static void mail_from(struct job *j, const char *email, const char *name, const 
 	fl_arena_free(&j->a);
 	memset(j, 0, sizeof *j);
 	fl_arena_init(&j->a, 0);
-	j->in = (struct fl_intake){.channel = FL_CHANNEL_EMAIL, .via = &g_via, .field = "from",
-				   .from = {FL_SENDER_EMAIL, email, name}, .text = text};
+	j->in = (struct fl_intake){.channel = FL_CHANNEL_EMAIL,
+				   .via = &g_via,
+				   .field = "from",
+				   .from = {FL_SENDER_EMAIL, email, name},
+				   .text = text};
 }
 
 static void remove_store_files(void)
@@ -289,7 +292,8 @@ static void test_customer_refused(void **state)
 		assert_string_equal(j.e.field, "from");
 		/* nor may they be a CC */
 		mail_from(&j, "loud@example.test", NULL, "with a CC");
-		j.in.cc[j.in.ncc++] = (struct fl_sender){FL_SENDER_EMAIL, "quiet@example.test", NULL};
+		j.in.cc[j.in.ncc++] =
+			(struct fl_sender){FL_SENDER_EMAIL, "quiet@example.test", NULL};
 		assert_int_equal(fl_store_write(g_store, tx_intake, &j), 0);
 		assert_int_equal(j.res.ticket.nccs, 0);
 		before = j.res.ticket.id;
@@ -419,7 +423,8 @@ static void test_files(void **state)
 
 	fl_arena_init(&j.a, 0);
 	assert_int_equal(fl_intake_file_prepare(g_store, &files[0], "../../etc/invoice.pdf",
-						"Application/PDF; name=x", "%PDF-1.4", 8, &e), 0);
+						"Application/PDF; name=x", "%PDF-1.4", 8, &e),
+			 0);
 	assert_int_equal(fl_intake_file_prepare(g_store, &files[1], NULL, NULL, "bytes", 5, &e), 0);
 	assert_string_equal(files[0].name, "invoice.pdf");
 	assert_string_equal(files[0].type, "application/pdf");

@@ -40,7 +40,7 @@ static char g_db[128];
 static fl_arena g_a; /* per test */
 static int g_seq;
 
-static int64_t g_org; /* Acme */
+static int64_t g_org;                         /* Acme */
 static char g_email[128], g_alice_email[128]; /* the last user's e-mail; alice's */
 static struct fl_actor g_agent, g_agent2, g_admin, g_alice, g_bob, g_carol;
 
@@ -203,8 +203,8 @@ static void patch(struct fl_ticket_patch *p, const char *body)
 	p->comment_public = 1;
 }
 
-static int create(struct fl_actor actor, const struct fl_ticket_patch *p,
-		  struct fl_ticket *out, struct fl_err *e)
+static int create(struct fl_actor actor, const struct fl_ticket_patch *p, struct fl_ticket *out,
+		  struct fl_err *e)
 {
 	struct tk k;
 	int rc;
@@ -346,8 +346,8 @@ static const struct fl_event *find_event(const struct fl_audit *au, int kind, co
 	return NULL;
 }
 
-static void assert_event(const struct fl_audit *au, int kind, const char *field,
-			 const char *value, const char *previous)
+static void assert_event(const struct fl_audit *au, int kind, const char *field, const char *value,
+			 const char *previous)
 {
 	const struct fl_event *ev = find_event(au, kind, field);
 	if (!ev)
@@ -436,7 +436,8 @@ static void expect_search(struct fl_actor who, const char *q, int64_t id, int wa
 		search(who, q, sorts[i], &s);
 		if (found(&s, id) != want)
 			fail_msg("search \"%s\" as user %" PRId64 " (sort %d): ticket %" PRId64
-				 " %s", q, who.id, sorts[i], id, want ? "not found" : "found");
+				 " %s",
+				 q, who.id, sorts[i], id, want ? "not found" : "found");
 		assert_true((int64_t)s.n == s.count);
 		if (sorts[i] == FL_SORT_RELEVANCE && want && s.f.ntext) {
 			for (size_t k = 0; k < s.n; k++) {
@@ -786,7 +787,8 @@ static void test_sessions_purged(void **state)
 	assert_int_equal(fl_store_write(g_store, tx_session_create, &live), 0);
 	old.check = old.cookie;
 	live.check = live.cookie;
-	assert_int_equal(fl_store_read(g_store, tx_session_find, &old), 0); /* expired, still stored */
+	assert_int_equal(fl_store_read(g_store, tx_session_find, &old),
+			 0); /* expired, still stored */
 
 	fl_time_freeze(t0 + 120);
 	assert_int_equal(fl_auth_purge_job(g_store, NULL, &e), 0);
@@ -1673,7 +1675,8 @@ static void test_tags_normalize(void **state)
 	struct fl_err e = {0};
 	(void)state;
 
-	const char *t1[] = {" VIP ", "billing", "vip", "", "  ", "Urgent", "\tbilling\t", "Ąžuolas"};
+	const char *t1[] = {" VIP ", "billing", "vip",         "",
+			    "  ",    "Urgent",  "\tbilling\t", "Ąžuolas"};
 	size_t n = sizeof t1 / sizeof *t1;
 	assert_int_equal(fl_tags_normalize(t1, &n, &g_a, &e), 0);
 	assert_int_equal(n, 4);
@@ -1744,9 +1747,10 @@ static void test_text_to_html(void **state)
 	assert_string_equal(html("hello http and https"), "<p>hello http and https</p>");
 
 	/* links */
-	assert_string_equal(html("see https://example.com/a?b=1&c=2."),
-			    "<p>see <a href=\"https://example.com/a?b=1&amp;c=2\""
-			    " rel=\"noopener noreferrer nofollow\">https://example.com/a?b=1&amp;c=2</a>.</p>");
+	assert_string_equal(
+		html("see https://example.com/a?b=1&c=2."),
+		"<p>see <a href=\"https://example.com/a?b=1&amp;c=2\""
+		" rel=\"noopener noreferrer nofollow\">https://example.com/a?b=1&amp;c=2</a>.</p>");
 	assert_string_equal(html("(http://x.lt/a)"),
 			    "<p>(<a href=\"http://x.lt/a\" rel=\"noopener noreferrer nofollow\">"
 			    "http://x.lt/a</a>)</p>");
@@ -1962,8 +1966,10 @@ static void test_failing_write_isolated(void **state)
 	assert_true(wait_for(&g_gate.started, 1));
 	/* the writer is busy inside the blocker: these two queue up together */
 	fl_store_stats(g_store, &us0, &tx0, &commits0, &batched0);
-	assert_int_equal(fl_store_write_async(g_store, tx_insert_ticket, &bad, job_done, (void *)1), 0);
-	assert_int_equal(fl_store_write_async(g_store, tx_insert_ticket, &good, job_done, (void *)2), 0);
+	assert_int_equal(fl_store_write_async(g_store, tx_insert_ticket, &bad, job_done, (void *)1),
+			 0);
+	assert_int_equal(
+		fl_store_write_async(g_store, tx_insert_ticket, &good, job_done, (void *)2), 0);
 	bump(&g_gate.released);
 	assert_true(wait_for(&g_gate.done, 3));
 	fl_store_stats(g_store, &us1, &tx1, &commits1, &batched1);

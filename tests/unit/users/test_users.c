@@ -312,8 +312,8 @@ static void test_agents_edit_only_end_users(void **state)
 
 	/* adding an address to an agent is editing them too */
 	struct op oi = {.fn = do_identity_add, .actor = g_agent};
-	oi.ident = (struct fl_identity){.user_id = g_agent2.id, .type = FL_IDENT_EMAIL,
-					.value = fresh_email("second")};
+	oi.ident = (struct fl_identity){
+		.user_id = g_agent2.id, .type = FL_IDENT_EMAIL, .value = fresh_email("second")};
 	assert_int_equal(run(&oi), FL_EFORBIDDEN);
 	assert_false(has_identity(g_agent2.id, oi.ident.value));
 }
@@ -322,7 +322,8 @@ static void test_cannot_delete_yourself(void **state)
 {
 	struct fl_user admin = mkuser(FL_ROLE_ADMIN, "self");
 	struct fl_user customer = mkuser(FL_ROLE_END_USER, "gone");
-	struct op o = {.fn = do_user_deactivate, .actor = {admin.id, FL_ROLE_ADMIN}, .id = admin.id};
+	struct op o = {
+		.fn = do_user_deactivate, .actor = {admin.id, FL_ROLE_ADMIN}, .id = admin.id};
 	(void)state;
 
 	assert_int_equal(run(&o), FL_ECONFLICT);
