@@ -25,7 +25,7 @@ before(async () => {
 });
 after(async () => {
 	await desk?.close();
-	await smtp?.stop();
+	await smtp?.cleanup();
 });
 
 // An agent signed in through the sign-in page; the tab fails its test on
