@@ -371,38 +371,16 @@ static void test_request_files(void **state)
 /* ---- against a store ------------------------------------------------------- */
 
 static fl_store *g_store;
-static char g_dir[64], g_db[128];
-
-static void remove_store_files(void)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char path[160];
-		snprintf(path, sizeof path, "%s%s", g_db, suffix[i]);
-		unlink(path);
-	}
-	if (g_dir[0])
-		rmdir(g_dir);
-}
+static struct unit_store g_files;
 
 static int group_setup(void **state)
 {
-	struct fl_store_opts o = {0};
-	struct fl_err e = {0};
 	(void)state;
 
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(g_dir, sizeof g_dir, "/tmp/fl-test-portal-XXXXXX");
-	if (!mkdtemp(g_dir))
+	if (unit_store_open(&g_files, "fl-test-portal", NULL, &g_store))
 		return -1;
-	snprintf(g_db, sizeof g_db, "%s/frontline.db", g_dir);
-	o.target = g_db;
-	if (fl_store_open(&g_store, &o, &e)) {
-		fprintf(stderr, "fl_store_open: %s\n", e.msg);
-		remove_store_files();
-		return -1;
-	}
 	return 0;
 }
 
@@ -411,7 +389,7 @@ static int group_teardown(void **state)
 	(void)state;
 	fl_store_free(g_store);
 	g_store = NULL;
-	remove_store_files();
+	unit_store_remove(&g_files);
 	fl_time_freeze(0);
 	return 0;
 }

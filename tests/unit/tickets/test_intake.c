@@ -30,7 +30,7 @@
 #include "users/user.h"
 
 static fl_store *g_store;
-static char g_dir[64], g_db[128];
+static struct unit_store g_files;
 static struct fl_actor g_via, g_agent; /* the mail integration (an admin); an agent */
 
 /* What the test deliverer was told. */
@@ -159,36 +159,14 @@ static void mail_from(struct job *j, const char *email, const char *name, const 
 				   .text = text};
 }
 
-static void remove_store_files(void)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char path[160];
-		snprintf(path, sizeof path, "%s%s", g_db, suffix[i]);
-		unlink(path);
-	}
-	if (g_dir[0])
-		rmdir(g_dir);
-}
-
 static int group_setup(void **state)
 {
-	struct fl_store_opts o = {0};
-	struct fl_err e = {0};
 	(void)state;
 
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(g_dir, sizeof g_dir, "/tmp/fl-test-intake-XXXXXX");
-	if (!mkdtemp(g_dir))
+	if (unit_store_open(&g_files, "fl-test-intake", NULL, &g_store))
 		return -1;
-	snprintf(g_db, sizeof g_db, "%s/frontline.db", g_dir);
-	o.target = g_db;
-	if (fl_store_open(&g_store, &o, &e)) {
-		fprintf(stderr, "fl_store_open: %s\n", e.msg);
-		remove_store_files();
-		return -1;
-	}
 	g_via = mkuser(FL_ROLE_ADMIN, "integration@desk.test");
 	g_agent = mkuser(FL_ROLE_AGENT, "agent@desk.test");
 	for (int ch = 0; ch < FL_CHANNEL__MAX; ch++)
@@ -202,7 +180,7 @@ static int group_teardown(void **state)
 	for (int ch = 0; ch < FL_CHANNEL__MAX; ch++)
 		fl_notice_register(ch, NULL);
 	fl_store_free(g_store);
-	remove_store_files();
+	unit_store_remove(&g_files);
 	return 0;
 }
 

@@ -35,8 +35,7 @@
 /* ---- fixture -------------------------------------------------------------- */
 
 static fl_store *g_store;
-static char g_dir[64];
-static char g_db[128];
+static struct unit_store g_files;
 static fl_arena g_a; /* per test */
 static int g_seq;
 
@@ -88,38 +87,16 @@ static int tx_org_create(fl_tx *tx, void *arg)
 	return fl_store_org_insert(tx, o);
 }
 
-static void remove_store_files(void)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char path[160];
-		snprintf(path, sizeof path, "%s%s", g_db, suffix[i]);
-		unlink(path);
-	}
-	if (g_dir[0])
-		rmdir(g_dir);
-}
-
 static int group_setup(void **state)
 {
-	struct fl_store_opts o = {0};
-	struct fl_err e = {0};
+	struct fl_store_opts o = {.sync_full = 1};
 	struct fl_org org = {0};
 	(void)state;
 
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(g_dir, sizeof g_dir, "/tmp/fl-test-tickets-XXXXXX");
-	if (!mkdtemp(g_dir))
+	if (unit_store_open(&g_files, "fl-test-tickets", &o, &g_store))
 		return -1;
-	snprintf(g_db, sizeof g_db, "%s/frontline.db", g_dir);
-	o.target = g_db;
-	o.sync_full = 1;
-	if (fl_store_open(&g_store, &o, &e)) {
-		fprintf(stderr, "fl_store_open: %s\n", e.msg);
-		remove_store_files();
-		return -1;
-	}
 	fl_arena_init(&g_a, 0);
 	org.name = "Acme";
 	org.created_at = org.updated_at = fl_now();
@@ -142,7 +119,7 @@ static int group_teardown(void **state)
 	(void)state;
 	fl_store_free(g_store);
 	g_store = NULL;
-	remove_store_files();
+	unit_store_remove(&g_files);
 	return 0;
 }
 

@@ -28,8 +28,7 @@
 #include "users/user.h"
 
 static fl_store *g_store;
-static char g_dir[64];
-static char g_db[128];
+static struct unit_store g_files;
 static fl_arena g_a; /* per test */
 
 static struct fl_actor g_admin = {0, FL_ROLE_ADMIN}; /* a real one after setup */
@@ -185,37 +184,15 @@ static int has_identity(int64_t id, const char *value)
 	return 0;
 }
 
-static void remove_store_files(void)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char path[160];
-		snprintf(path, sizeof path, "%s%s", g_db, suffix[i]);
-		unlink(path);
-	}
-	if (g_dir[0])
-		rmdir(g_dir);
-}
-
 static int group_setup(void **state)
 {
-	struct fl_store_opts o = {0};
-	struct fl_err e = {0};
+	struct fl_store_opts o = {.sync_full = 1};
 	(void)state;
 
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(g_dir, sizeof g_dir, "/tmp/fl-test-users-XXXXXX");
-	if (!mkdtemp(g_dir))
+	if (unit_store_open(&g_files, "fl-test-users", &o, &g_store))
 		return -1;
-	snprintf(g_db, sizeof g_db, "%s/frontline.db", g_dir);
-	o.target = g_db;
-	o.sync_full = 1;
-	if (fl_store_open(&g_store, &o, &e)) {
-		fprintf(stderr, "fl_store_open: %s\n", e.msg);
-		remove_store_files();
-		return -1;
-	}
 	fl_arena_init(&g_a, 0);
 	g_admin = (struct fl_actor){mkuser(FL_ROLE_ADMIN, "admin").id, FL_ROLE_ADMIN};
 	g_agent = (struct fl_actor){mkuser(FL_ROLE_AGENT, "agent").id, FL_ROLE_AGENT};
@@ -229,7 +206,7 @@ static int group_teardown(void **state)
 	(void)state;
 	fl_store_free(g_store);
 	g_store = NULL;
-	remove_store_files();
+	unit_store_remove(&g_files);
 	return 0;
 }
 
