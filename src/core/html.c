@@ -124,7 +124,9 @@ static void walk(fl_buf *b, GumboNode *n, int depth)
 		fl_buf_addf(b, "</%s>", gumbo_normalized_tagname(el->tag));
 }
 
-char *fl_html_sanitize(const char *html, fl_arena *a)
+/* Parses html and has walker write what it makes of the tree; the result
+ * copied into a. NULL for input over MAX_HTML or out of memory. */
+static char *render(const char *html, void (*walker)(fl_buf *, GumboNode *, int), fl_arena *a)
 {
 	GumboOutput *out;
 	fl_buf b;
@@ -136,11 +138,16 @@ char *fl_html_sanitize(const char *html, fl_arena *a)
 	if (!out)
 		return NULL;
 	fl_buf_init(&b, 4u << 20);
-	walk(&b, out->document, 0);
+	walker(&b, out->document, 0);
 	gumbo_destroy_output(&kGumboDefaultOptions, out);
 	s = fl_arena_strndup(a, b.p ? b.p : "", b.n);
 	fl_buf_free(&b);
 	return s;
+}
+
+char *fl_html_sanitize(const char *html, fl_arena *a)
+{
+	return render(html, walk, a);
 }
 
 /* Appends the text under n: text nodes as they are, a line break before
@@ -175,19 +182,5 @@ static void walk_text(fl_buf *b, GumboNode *n, int depth)
 
 char *fl_html_text(const char *html, fl_arena *a)
 {
-	GumboOutput *out;
-	fl_buf b;
-	char *s;
-
-	if (!html || strlen(html) > MAX_HTML)
-		return NULL;
-	out = gumbo_parse_with_options(&kGumboDefaultOptions, html, strlen(html));
-	if (!out)
-		return NULL;
-	fl_buf_init(&b, 4u << 20);
-	walk_text(&b, out->document, 0);
-	gumbo_destroy_output(&kGumboDefaultOptions, out);
-	s = fl_arena_strndup(a, b.p ? b.p : "", b.n);
-	fl_buf_free(&b);
-	return s;
+	return render(html, walk_text, a);
 }
