@@ -230,9 +230,32 @@ static int is_lwsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* RFC 5322 section 3.2.3's specials: structure in an address list. */
+static int special(char c)
+{
+	return c && strchr("()<>[]:;@\\,.\"", c) != NULL;
+}
+
+/* Whether w may be read as a word of a phrase in an address list
+ * (RFC 2047 section 5 (3)): its text holds no specials (else, taken for
+ * one opaque word, it would hide structure an MTA reads — a "<", an "@",
+ * a "," — and the address we read would not be the one it authenticated),
+ * and it stands apart: after white space, a quote, a comma, a colon or the
+ * start, and before white space, a quote, a comma, a "<" or the end. */
+static int phrase_word(const struct word *w, const char *start, const char *p, const char *end)
+{
+	for (size_t i = 0; i < w->ntext; i++)
+		if (special(w->text[i]))
+			return 0;
+	if (p > start && !is_lwsp(p[-1]) && !(p[-1] && strchr("\",:", p[-1])))
+		return 0;
+	return w->end == end || is_lwsp(*w->end) || (*w->end && strchr("\",<", *w->end));
+}
+
 /* Whether p starts an encoded word (section 2): "=?" charset "?" B or Q
- * "?" encoded-text "?=", with no white space or "?" inside a part. Words
- * that touch other text are read too, as mailers write them that way. */
+ * "?" encoded-text "?=", with no white space or "?" inside a part. In
+ * unstructured text words that touch other text are read too, as mailers
+ * write them that way. */
 static int word_at(const char *p, const char *end, struct word *w)
 {
 	const char *q = p + 2, *t, *lang;
@@ -414,7 +437,7 @@ static char *words(const char *p, size_t n, int structured, fl_arena *a)
 	fl_buf_init(&run, n + 1);
 	while (q < end && !rc) {
 		const char *g = lit;
-		if (!word_at(q, end, &w)) {
+		if (!word_at(q, end, &w) || (structured && !phrase_word(&w, p, q, end))) {
 			q++;
 			continue;
 		}

@@ -161,6 +161,22 @@ static void test_rejoin_for_address_headers(void **state)
 	assert_string_equal(fl_mail_words_rejoin("x@example.test", 14, &g_a), "x@example.test");
 }
 
+/* A word whose text holds structure ("<", ",", ">"), or that touches an
+ * address, is left as it came: made one opaque word it would hide an
+ * address from us that the MTA authenticated, or join two into one. */
+static void test_rejoin_never_hides_structure(void **state)
+{
+	static const char *const raw[] = {
+		"=?utf-8?q?<attacker@evil.test>?= <ceo@bank.test>",
+		"ceo@bank.test=?x?q?,?=attacker@evil.test",
+		"\"Bank\" <ceo@bank.test=?x?q?>?=@evil.test>",
+		"=?utf-8?q?a.b?= <x@y.test>",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof raw / sizeof *raw; i++)
+		assert_string_equal(fl_mail_words_rejoin(raw[i], strlen(raw[i]), &g_a), raw[i]);
+}
+
 static struct fl_mail parse(const char *name)
 {
 	char path[512];
@@ -239,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_raw_bytes_and_unknown_charsets, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rejoin_for_address_headers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejoin_never_hides_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_python_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_inside_characters_message, setup,
 						teardown),
