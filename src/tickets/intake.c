@@ -248,7 +248,8 @@ int fl_ticket_intake(struct fl_tx *tx, const struct fl_intake *in, fl_arena *a,
 	if ((rc = store_files(tx, in, writer->id, p)))
 		return rc;
 	p->comment_body = in->text;
-	p->comment_html = in->html;
+	if (in->html) /* else the writer's own, with more */
+		p->comment_html = in->html;
 	p->comment_public = in->more && !t.id ? in->more->comment_public : 1;
 	p->comment_author_id = in->author_id ? in->author_id : sender.id;
 	p->channel = in->channel;
@@ -264,6 +265,8 @@ int fl_ticket_intake(struct fl_tx *tx, const struct fl_intake *in, fl_arena *a,
 			p->group_id = in->group_id, p->has_group = 1;
 		if (in->external_id)
 			p->external_id = in->external_id, p->has_external_id = 1;
+		if (in->recipient)
+			p->recipient = in->recipient, p->has_recipient = 1;
 		if (!(rc = join_ccs(tx, in, sender.id, a, p, e)) && !(rc = add_tags(in, p, a, e))) {
 			p->has_ccs = p->has_ccs || p->nccs > 0;
 			rc = fl_ticket_create(tx, writer, p, a, &res.ticket, e);

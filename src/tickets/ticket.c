@@ -159,6 +159,25 @@ void fl_ticket_stamp(const struct fl_ticket *t, char out[FL_TICKET_STAMP_LEN])
 	snprintf(out + 19, FL_TICKET_STAMP_LEN - 19, ".%03uZ", (unsigned)(ms % 1000) % 1000u);
 }
 
+/* Whether given names t as it is now: our own stamp exactly, or — as a
+ * Zendesk client sends it — the ticket's updated_at, to the second, which
+ * is only taken while no second write came in that second (next_stamp
+ * gives the first write of a second its whole-second stamp), so that a
+ * stale copy is never taken for a fresh one. */
+static int same_stamp(const struct fl_ticket *t, const char *given)
+{
+	char stamp[FL_TICKET_STAMP_LEN];
+	int64_t at;
+
+	if (!given)
+		return 0;
+	fl_ticket_stamp(t, stamp);
+	if (!strcmp(stamp, given))
+		return 1;
+	return !strchr(given, '.') && !fl_time_parse(fl_str_c(given), &at) && at == t->updated_at &&
+	       (t->updated_stamp == 0 || t->updated_stamp == at * 1000);
+}
+
 /* The stamp of a write at now (seconds) to t: now in milliseconds, and
  * always past t's last stamp, so that every write changes it. */
 static int64_t next_stamp(const struct fl_ticket *t, int64_t now)
@@ -759,14 +778,10 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		return FL_ENOMEM;
 	if ((rc = fl_ticket_load(tx, actor, id, arena, &t)))
 		return rc;
-	if (p->safe_update) {
-		char stamp[FL_TICKET_STAMP_LEN];
-		fl_ticket_stamp(&t, stamp);
-		if (!p->updated_stamp || strcmp(stamp, p->updated_stamp))
-			return fl_err_set(
-				e, FL_ECONFLICT, NULL, "UpdateConflict",
-				"Safe Update prevented the update due to outdated ticket "
-				"data. Please fetch the latest ticket data and try again.");
+	if (p->safe_update && !same_stamp(&t, p->updated_stamp)) {
+		return fl_err_set(e, FL_ECONFLICT, NULL, "UpdateConflict",
+				  "Safe Update prevented the update due to outdated ticket "
+				  "data. Please fetch the latest ticket data and try again.");
 	}
 	if (!agent && has_fields)
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL,
@@ -810,8 +825,9 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		t.group_id = p->group_id;
 	if (p->has_organization)
 		t.organization_id = p->organization_id;
-	if (p->has_custom_fields && strcmp(p->custom_fields, t.custom_fields)) {
-		t.custom_fields = (char *)p->custom_fields;
+	if (p->has_custom_fields &&
+	    strcmp(p->custom_fields ? p->custom_fields : "[]", t.custom_fields)) {
+		t.custom_fields = (char *)(p->custom_fields ? p->custom_fields : "[]");
 		CHANGED("custom_fields", t.custom_fields, before.custom_fields);
 	}
 	if (p->has_external_id &&

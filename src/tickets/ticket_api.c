@@ -517,22 +517,36 @@ static int side_load(fl_tx *tx, struct fl_req *r, struct ctx *c, const struct fl
 		add_id(groups, &ng, t->group_id);
 		add_id(orgs, &no, t->organization_id);
 	}
+	/* a customer is shown no one else's record, no group and no
+	 * organization (its notes are agents'): only themselves, as the
+	 * endpoints that show these are agents' too */
+	if (!fl_ticket_sees_private(&r->actor)) {
+		nu = ng = no = 0;
+		add_id(users, &nu, r->actor.id);
+	}
 	c->users = fl_arena_alloc(&r->arena, (nu + 1) * sizeof *c->users);
 	c->groups = fl_arena_alloc(&r->arena, (ng + 1) * sizeof *c->groups);
 	c->orgs = fl_arena_alloc(&r->arena, (no + 1) * sizeof *c->orgs);
 	if (!c->users || !c->groups || !c->orgs)
 		return FL_ENOMEM;
 	c->nusers = c->ngroups = c->norgs = 0;
+	/* one that is gone (a deleted organization) is left out */
 	for (size_t i = 0; (c->include & INCLUDE_USERS) && i < nu && !rc; i++)
 		if (!(rc = fl_store_user_get(tx, users[i], &r->arena, &c->users[c->nusers])))
 			c->nusers++;
+		else if (rc == FL_ENOTFOUND)
+			rc = 0;
 	for (size_t i = 0; (c->include & INCLUDE_GROUPS) && i < ng && !rc; i++)
 		if (!(rc = fl_store_group_get(tx, groups[i], &r->arena, &c->groups[c->ngroups])))
 			c->ngroups++;
+		else if (rc == FL_ENOTFOUND)
+			rc = 0;
 	for (size_t i = 0; (c->include & INCLUDE_ORGS) && i < no && !rc; i++)
 		if (!(rc = fl_store_org_get(tx, orgs[i], &r->arena, &c->orgs[c->norgs])))
 			c->norgs++;
-	return rc == FL_ENOTFOUND ? 0 : rc;
+		else if (rc == FL_ENOTFOUND)
+			rc = 0;
+	return rc;
 }
 
 /* Adds the side-loaded arrays to o. */
@@ -604,8 +618,24 @@ static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char 
 		struct fl_user u = {0};
 		int rc = 0;
 
+		int remove = action && !strcmp(action, "delete");
+
 		if (id) {
 			u.id = json_integer_value(id);
+		} else if (remove) {
+			/* whoever has the address, active or not; nobody: nothing
+			 * to remove (and no one is made to be removed) */
+			char *email = fl_arena_strdup(
+				&r->arena, json_string_value(json_object_get(item, "user_email")));
+			if (!email)
+				return FL_ENOMEM;
+			rc = fl_email_normalize(email)
+				     ? FL_ENOTFOUND
+				     : fl_store_user_by_email(tx, email, &r->arena, &u);
+			if (rc == FL_ENOTFOUND)
+				continue;
+			if (rc)
+				return rc;
 		} else {
 			/* found or made by the intake's one rule for customers */
 			struct fl_sender s = {
@@ -620,7 +650,7 @@ static int resolve_people(fl_tx *tx, struct fl_req *r, json_t *list, const char 
 			if (rc)
 				return rc;
 		}
-		if (action && !strcmp(action, "delete"))
+		if (remove)
 			del[(*ndel)++] = u.id;
 		else
 			add[(*nadd)++] = u.id;
@@ -634,6 +664,12 @@ static int resolve(fl_tx *tx, struct fl_req *r, struct ctx *c)
 {
 	struct fl_ticket_patch *p = &c->in.p;
 	int rc = 0;
+
+	/* a customer names no one: refused before any address is looked up,
+	 * so that the answer cannot tell whether someone has an account */
+	if ((c->in.email_ccs || c->in.followers) && !fl_ticket_sees_private(&r->actor))
+		return fl_req_fail(r, FL_EFORBIDDEN, NULL, NULL,
+				   "End users may only add comments to their requests");
 
 	p->ncc_add = p->ncc_remove = p->nfollower_add = p->nfollower_remove = 0;
 	if (c->in.email_ccs && json_is_array(c->in.email_ccs))

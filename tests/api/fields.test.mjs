@@ -105,6 +105,22 @@ describe('fields that were dropped', () => {
 		// bob can no longer see it
 		const seen = await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: bob });
 		assert.equal(seen.status, 404);
+		// removing an address nobody has removes nothing and makes no one
+		r = await put(t.id, { email_ccs: [{ user_email: 'ghost@example.test', action: 'delete' }] });
+		assert.equal(r.status, 200, r.text);
+		const ghost = await srv.api('GET', '/api/v2/search?query=type:user%20ghost');
+		assert.deepEqual(ghost.json.results, [], ghost.text);
+	});
+
+	it('a customer cannot name people: 403 before any address is looked up', async () => {
+		for (const who of ['nobody@example.test', 'bob@example.test']) {
+			const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Probe', comment: { body: 'x' },
+				followers: [{ user_email: who }] } }, { auth: alice });
+			assert.equal(r.status, 403, `${who}: ${r.text}`);
+			const c = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Probe', comment: { body: 'x' },
+				email_ccs: [{ user_email: who }] } }, { auth: alice });
+			assert.equal(c.status, 403, `${who}: ${c.text}`);
+		}
 	});
 
 	it('followers are agents, stored and returned as follower_ids', async () => {
@@ -144,6 +160,14 @@ describe('comment.html_body', () => {
 		assert.equal(cs2[cs2.length - 1].body, 'plain words');
 		assert.match(cs2[cs2.length - 1].html_body, /<i>words<\/i>/);
 	});
+
+	it('is kept when the ticket is made for a requester given by address', async () => {
+		const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'For someone',
+			requester: { email: 'html.requester@example.test' }, comment: { html_body: '<p><b>Bold</b> text</p>' } } });
+		assert.equal(r.status, 201, r.text);
+		const cs = (await srv.api('GET', `/api/v2/tickets/${r.json.ticket.id}/comments`)).json.comments;
+		assert.match(cs[0].html_body, /<b>Bold<\/b>/);
+	});
 });
 
 describe('safe_update', () => {
@@ -162,6 +186,23 @@ describe('safe_update', () => {
 		assert.equal(now.status, 'solved');
 		const comments = await srv.api('GET', `/api/v2/tickets/${t.id}/comments`);
 		assert.ok(!comments.json.comments.some((c) => c.body === 'stale'));
+	});
+
+	it('a Zendesk client\'s updated_at as updated_stamp is taken while fresh, refused once stale', async () => {
+		const t = await srv.ticket({ subject: 'Zendesk stamp' });
+		const read = (await show(t.id)).ticket;
+		let r = await put(t.id, { priority: 'high', safe_update: true, updated_stamp: read.updated_at });
+		assert.equal(r.status, 200, r.text);
+		r = await put(t.id, { priority: 'low', safe_update: true, updated_stamp: read.updated_at });
+		assert.equal(r.status, 409, r.text);
+		assert.equal((await show(t.id)).ticket.priority, 'high');
+	});
+
+	it('custom_fields: null is an empty list, not a crash', async () => {
+		const t = await srv.ticket({ subject: 'Null fields' });
+		const r = await put(t.id, { custom_fields: null });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.ticket.custom_fields, []);
 	});
 
 	it('safe_update without updated_stamp is 422 naming it', async () => {
@@ -207,6 +248,20 @@ describe('include= side-loading and via.source', () => {
 		assert.deepEqual(list.json.users, []);
 		const l2 = await srv.api('GET', `/api/v2/tickets/show_many?ids=${t.id}&include=users`);
 		assert.ok(l2.json.users.some((u) => u.id === alice.id), l2.text);
+	});
+
+	it('a customer side-loads no one else: only themselves, no group, no organization notes', async () => {
+		const org = await srv.api('POST', '/api/v2/organizations',
+			{ organization: { name: 'Secret Org', notes: 'agents only: credit hold' } });
+		const t = await srv.ticket({ subject: 'Shared', requester_id: alice.id, collaborator_ids: [bob.id],
+			assignee_id: agent.id, organization_id: org.json.organization.id });
+		const r = await srv.api('GET', `/api/v2/tickets/${t.id}?include=users,groups,organizations`, null,
+			{ auth: alice });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.users.map((u) => u.id), [alice.id]);
+		assert.deepEqual(r.json.organizations, []);
+		assert.deepEqual(r.json.groups, []);
+		assert.ok(!r.text.includes('credit hold') && !r.text.includes('bob@'), r.text);
 	});
 
 	it('an e-mail or web ticket says who it came from and where it was sent', async () => {
