@@ -134,6 +134,22 @@ static int authenticity(fl_tx *tx, const struct fl_mail *m, fl_arena *a, enum fl
 	return 0;
 }
 
+/* The address the message was sent to (Zendesk's recipient): the first of
+ * ours among To and Cc (a mailbox's, mail.from), else the first To. */
+static int recipient(fl_tx *tx, const struct fl_mail *m, const char **out)
+{
+	for (size_t i = 0; i < m->nto + m->ncc; i++) {
+		const char *z = i < m->nto ? m->to[i].email : m->cc[i - m->nto].email;
+		int rc = fl_store_mail_own_address(tx, z);
+		if (rc != FL_ENOTFOUND) {
+			*out = z;
+			return rc;
+		}
+	}
+	*out = m->nto ? m->to[0].email : NULL;
+	return 0;
+}
+
 int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *m, int64_t group_id,
 		   struct fl_intake_file *files, fl_arena *a, struct fl_mail_result *out,
 		   struct fl_err *e)
@@ -177,8 +193,8 @@ int fl_mail_ingest(fl_tx *tx, const struct fl_actor *via, const struct fl_mail *
 		.nfiles = m->nfiles < FL_COMMENT_MAX_UPLOADS ? m->nfiles : FL_COMMENT_MAX_UPLOADS};
 	/* who the sender is, if anyone yet: a stranger is no party to a ticket */
 	rc = fl_intake_customer(tx, &in->from, in->field, in->lang, 0, a, &sender, e);
-	if ((rc && rc != FL_ENOTFOUND) || (rc = authenticity(tx, m, a, &auth)) ||
-	    (rc = thread(tx, m, a, &t)))
+	if ((rc && rc != FL_ENOTFOUND) || (rc = recipient(tx, m, &in->recipient)) ||
+	    (rc = authenticity(tx, m, a, &auth)) || (rc = thread(tx, m, a, &t)))
 		return rc;
 	/* a reply lands on its ticket when its sender is a party to it and our
 	 * host does not say the sender is forged */

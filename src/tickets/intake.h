@@ -96,7 +96,8 @@ struct fl_intake {
 	const char *tags[FL_INTAKE_MAX_TAGS]; /* normalized (fl_tags_normalize) */
 	size_t ntags;
 	const char *external_id;
-	int64_t author_id; /* who wrote the text: 0 the sender; else that user */
+	const char *recipient; /* the address it was sent to (e-mail), or NULL */
+	int64_t author_id;     /* who wrote the text: 0 the sender; else that user */
 	/* the rest of a new ticket as an agent sets it (the API: status,
 	 * assignee, priority, uploads, a private first comment …), taken as
 	 * fl_ticket_create takes it; the fields above come first. NULL: none */

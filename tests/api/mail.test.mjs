@@ -48,6 +48,17 @@ async function comments(id, auth) {
 	return (await srv.api('GET', `/api/v2/tickets/${id}/comments`, null, auth ? { auth } : {})).json.comments;
 }
 
+describe('where a mail was sent', () => {
+	it('a ticket from mail records the address it came to as its recipient and via.source', async () => {
+		const t = await deliver(eml({ id: 'recipient-1@example.test', subject: 'Recipient' }));
+		assert.equal(t.subject, 'Recipient');
+		assert.equal(t.recipient, 'support@frontline.test');
+		assert.equal(t.via.channel, 'email');
+		assert.equal(t.via.source.to.address, 'support@frontline.test');
+		assert.equal(t.via.source.from.address, 'customer@example.test');
+	});
+});
+
 describe('every charset', () => {
 	const cases = [
 		['uk-koi8u', UK, 'Повернення коштів'], ['uk-utf8', UK, 'Повернення коштів'],
