@@ -135,6 +135,10 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 	struct arg_walk *w = cls;
 	(void)kind;
 	(void)value;
+	/* the page size is every list's (fl_req_paging reads it); a list that
+	 * pages by offset names page[after] if it takes it */
+	if (!strcmp(key, "page[size]"))
+		return MHD_YES;
 	for (const char *const *a = w->allowed; *a; a++)
 		if (!strcmp(key, *a))
 			return MHD_YES;

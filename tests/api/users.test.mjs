@@ -461,6 +461,18 @@ describe('external ids and list filters (as Zendesk honours them)', () => {
 		assert.ok(r.json.details?.['role[]'], r.text);
 	});
 
+	it('page[size] pages every people list, as Zendesk\'s SDKs send it; page[after] is named, not dropped', async () => {
+		for (const path of ['/api/v2/users', '/api/v2/organizations', '/api/v2/groups']) {
+			let r = await srv.api('GET', `${path}?page[size]=1`);
+			assert.equal(r.status, 200, `${path}: ${r.text}`);
+			const list = r.json.users || r.json.organizations || r.json.groups;
+			assert.ok(list.length <= 1, `${path}: ${r.text}`);
+			r = await srv.api('GET', `${path}?page[after]=abc`);
+			assert.equal(r.status, 400, `${path}: ${r.text}`);
+			assert.ok(r.json.details?.['page[after]'], r.text);
+		}
+	});
+
 	it('an organization keeps its external_id and is found by it', async () => {
 		let r = await srv.api('POST', '/api/v2/organizations',
 			{ organization: { name: 'Synced Org', external_id: 'erp-77' } }, { auth: agent });
