@@ -119,7 +119,7 @@ static int tx_user_create(fl_tx *tx, void *arg)
 static void mkuser(int role, const char *email, char *auth, size_t cap)
 {
 	struct user_job j = {.u = {.role = role, .name = (char *)email, .email = (char *)email}};
-	char cred[160], b64[256];
+	char cred[160], b64[sodium_base64_ENCODED_LEN(sizeof cred, sodium_base64_VARIANT_ORIGINAL)];
 
 	assert_int_equal(fl_password_hash("correct horse battery", &j.hash, &j.e), 0);
 	if (fl_store_write(g_store, tx_user_create, &j))
