@@ -234,10 +234,10 @@ static int people_term(const struct term *t, fl_arena *a, struct fl_people_query
 	}
 	if (fl_str_eqi(t->key, "email"))
 		into = &pq->email, *is_user_only = 1;
-	else if (fl_str_eqi(t->key, "external_id"))
+	else if (fl_str_eqi(t->key, "external_id") && !t->negate && t->op == FL_OP_EQ)
 		into = &pq->external_id;
 	else
-		return 1;
+		return 1; /* a ticket's term (a negated external_id: among them) */
 	if (t->negate || t->op != FL_OP_EQ)
 		return bad(e, t, "people are found with ':' only, not");
 	return (*into = copy_value(a, t->value, into == &pq->email)) ? 0 : FL_ENOMEM;

@@ -263,6 +263,9 @@ describe('fields a Zendesk migration searches by', () => {
 	it('external_id: finds exactly that ticket', async () => {
 		assert.deepEqual(await ids('external_id:ZD-9001'), [T.ext.id]);
 		assert.deepEqual(await ids('external_id:ZD-90'), []);
+		// and its negation: every ticket but that one
+		const not = await ids('-external_id:ZD-9001 subject:parcel');
+		assert.ok(!not.includes(T.ext.id) && not.includes(T.ext2.id), JSON.stringify(not));
 	});
 
 	it('subject: and description: match within the field only', async () => {
