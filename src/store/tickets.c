@@ -896,6 +896,28 @@ int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t 
 	return fl_q_int(tx, sql, n, "ii", requester, since);
 }
 
+int fl_store_ticket_incidents(fl_tx *tx, int64_t problem_id, int64_t *ids, size_t max, size_t *n)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM tickets"
+		" WHERE problem_id = ?"
+		"   AND deleted_at IS NULL"
+		"   AND status <> ?"
+		" ORDER BY id"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "iii", problem_id, (int64_t)FL_STATUS_CLOSED, (int64_t)max);
+
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = fl_q_step(tx, st)) == 1 && *n < max)
+		ids[(*n)++] = fl_col_int(tx, st, 0);
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out)
 {
 	static const char sql[] =

@@ -51,6 +51,9 @@ int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
 /* Tickets requester opened since since, on any channel, deleted ones left
  * out (the intake's acknowledgement limit, tickets/intake.h). */
 int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);
+/* The live incidents of problem_id that are not closed, by id: at most
+ * max of their ids in ids, *n of them. */
+int fl_store_ticket_incidents(fl_tx *tx, int64_t problem_id, int64_t *ids, size_t max, size_t *n);
 /* The highest ticket id there is (0 when none). */
 int fl_store_ticket_last_id(fl_tx *tx, int64_t *id);
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out);

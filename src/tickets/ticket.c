@@ -756,6 +756,26 @@ static int tell_requester(struct fl_tx *tx, const struct fl_actor *actor,
 	return 0;
 }
 
+/* A problem that is deleted or is a problem no more leaves its incidents:
+ * each open one loses its problem_id in an audited change by actor (a
+ * closed ticket is kept as it was closed). */
+static int unlink_incidents(struct fl_tx *tx, const struct fl_actor *actor, int64_t problem_id,
+			    fl_arena *a, struct fl_err *e)
+{
+	for (;;) {
+		int64_t ids[100];
+		size_t n = 0;
+		int rc = fl_store_ticket_incidents(tx, problem_id, ids, 100, &n);
+		for (size_t i = 0; i < n && !rc; i++) {
+			struct fl_ticket_patch p = {.has_problem = 1};
+			struct fl_ticket out;
+			rc = fl_ticket_update(tx, actor, ids[i], &p, a, &out, e);
+		}
+		if (rc || n < 100)
+			return rc;
+	}
+}
+
 int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		     const struct fl_ticket_patch *p, fl_arena *arena, struct fl_ticket *out,
 		     struct fl_err *e)
@@ -939,6 +959,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		rc = announce(tx, "ticket.updated", t.id, actor->id, now);
 	if (!rc)
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
+	if (!rc && before.type == FL_TYPE_PROBLEM && t.type != FL_TYPE_PROBLEM)
+		rc = unlink_incidents(tx, actor, t.id, arena, e);
 	if (!rc)
 		*out = t;
 	return rc;
@@ -975,6 +997,8 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	}
 	if (!rc)
 		rc = announce(tx, "ticket.deleted", id, actor->id, t.deleted_at);
+	if (!rc && t.type == FL_TYPE_PROBLEM)
+		rc = unlink_incidents(tx, actor, id, &a, e);
 	fl_arena_free(&a);
 	return rc;
 }

@@ -63,6 +63,23 @@ describe('fields that were dropped', () => {
 		assert.equal((await show(task.id)).ticket.due_at, '2027-03-01T09:30:00Z');
 	});
 
+	it('a problem deleted or made another type leaves its open incidents, in their audits', async () => {
+		const problem = await srv.ticket({ subject: 'Gateway down', type: 'problem' });
+		const a = await srv.ticket({ subject: 'Card refused', type: 'incident', problem_id: problem.id });
+		const b = await srv.ticket({ subject: 'Paid twice', type: 'incident', problem_id: problem.id });
+		let r = await put(problem.id, { type: 'question' });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await show(a.id)).ticket.problem_id, null);
+		const audits = (await srv.api('GET', `/api/v2/tickets/${a.id}/audits`)).json.audits;
+		assert.ok(audits.some((x) => x.events.some((ev) => ev.field_name === 'problem_id' && ev.value === null)),
+			JSON.stringify(audits));
+		const second = await srv.ticket({ subject: 'Gateway down again', type: 'problem' });
+		r = await put(b.id, { problem_id: second.id });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await srv.api('DELETE', `/api/v2/tickets/${second.id}`)).status, 204);
+		assert.equal((await show(b.id)).ticket.problem_id, null);
+	});
+
 	it('problem_id must name a problem; due_at must be a time on a task (422 naming the field)', async () => {
 		const question = await srv.ticket({ subject: 'Just asking', type: 'question' });
 		const before = await srv.api('GET', '/api/v2/tickets/count');
