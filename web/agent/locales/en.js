@@ -95,7 +95,7 @@ export default {
 	'type.incident': 'Incident',
 	'type.problem': 'Problem',
 	'type.task': 'Task',
-	'channel.web': 'Web form',
+	'channel.web': 'Web',
 	'channel.email': 'E-mail',
 	'channel.api': 'API',
 	'channel.voice': 'Phone',

@@ -94,7 +94,7 @@ export default {
 	'type.incident': 'Incidentas',
 	'type.problem': 'Problema',
 	'type.task': 'Užduotis',
-	'channel.web': 'Interneto forma',
+	'channel.web': 'Žiniatinklis',
 	'channel.email': 'El. paštas',
 	'channel.api': 'API',
 	'channel.voice': 'Telefonas',

@@ -94,7 +94,7 @@ export default {
 	'type.incident': 'Инцидент',
 	'type.problem': 'Проблема',
 	'type.task': 'Задача',
-	'channel.web': 'Веб-форма',
+	'channel.web': 'Веб',
 	'channel.email': 'Электронная почта',
 	'channel.api': 'API',
 	'channel.voice': 'Телефон',

@@ -94,7 +94,7 @@ export default {
 	'type.incident': 'Інцидент',
 	'type.problem': 'Проблема',
 	'type.task': 'Завдання',
-	'channel.web': 'Веб-форма',
+	'channel.web': 'Веб',
 	'channel.email': 'Електронна пошта',
 	'channel.api': 'API',
 	'channel.voice': 'Телефон',
