@@ -154,7 +154,7 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		" WHERE active = 1"
 		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
-		"   AND (? IS NULL OR external_id = ?)"
+		"   AND (? IS NULL OR lower(external_id) = lower(?))"
 		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
 		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
@@ -164,7 +164,7 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		" WHERE active = 1"
 		"   AND (? = 0 OR role IN (?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
-		"   AND (? IS NULL OR external_id = ?)"
+		"   AND (? IS NULL OR lower(external_id) = lower(?))"
 		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
 		"        WHERE i.user_id = users.id AND i.type = 0 AND i.value = ?))"
 		"   AND (? IS NULL OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
@@ -303,12 +303,12 @@ int fl_store_org_list(fl_tx *tx, const char *text, const char *external_id, size
 		"SELECT COUNT(*)"
 		" FROM organizations"
 		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
-		"   AND (? IS NULL OR external_id = ?)";
+		"   AND (? IS NULL OR lower(external_id) = lower(?))";
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(ORG_COLUMNS)
 		" FROM organizations"
 		" WHERE (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
-		"   AND (? IS NULL OR external_id = ?)"
+		"   AND (? IS NULL OR lower(external_id) = lower(?))"
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
 	char *like;
@@ -585,4 +585,22 @@ int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into)
 	if (!rc)
 		rc = fl_q_exec(tx, ccs, "iii", into, from, into);
 	return rc ? rc : fl_q_exec(tx, drop, "i", from);
+}
+
+int fl_store_user_by_external_id(fl_tx *tx, const char *external_id, int64_t *id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM users"
+		" WHERE lower(external_id) = lower(?)";
+	return fl_q_int(tx, sql, id, "t", external_id);
+}
+
+int fl_store_org_by_external_id(fl_tx *tx, const char *external_id, int64_t *id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM organizations"
+		" WHERE lower(external_id) = lower(?)";
+	return fl_q_int(tx, sql, id, "t", external_id);
 }

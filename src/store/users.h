@@ -35,6 +35,11 @@ int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_id
 			   size_t *n);
 int fl_store_user_count(fl_tx *tx, int64_t *n);
 
+/* The user, and the organization, whose external id is external_id in any
+ * case (an id names one of each); FL_ENOTFOUND when none. */
+int fl_store_user_by_external_id(fl_tx *tx, const char *external_id, int64_t *id);
+int fl_store_org_by_external_id(fl_tx *tx, const char *external_id, int64_t *id);
+
 /* organizations and groups */
 int fl_store_org_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_org *out);
 int fl_store_org_insert(fl_tx *tx, struct fl_org *o);

@@ -33,7 +33,8 @@ int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *ou
 	o.notes = (char *)p->notes;
 	o.domain_names = (char *)p->domain_names;
 	o.tags = (char *)p->tags;
-	o.external_id = (char *)p->external_id;
+	if ((rc = fl_external_id_check(tx, 1, p->external_id, 0, &o.external_id, e)))
+		return rc;
 	o.created_at = o.updated_at = fl_now();
 	if ((rc = name_taken(fl_store_org_insert(tx, &o), o.name, e)))
 		return rc;
@@ -59,8 +60,9 @@ int fl_org_edit(struct fl_tx *tx, int64_t id, const struct fl_org_patch *p, fl_a
 		o.domain_names = (char *)(p->domain_names ? p->domain_names : "[]");
 	if (p->has_tags)
 		o.tags = (char *)(p->tags ? p->tags : "[]");
-	if (p->has_external_id)
-		o.external_id = (char *)p->external_id;
+	if (p->has_external_id &&
+	    (rc = fl_external_id_check(tx, 1, p->external_id, o.id, &o.external_id, e)))
+		return rc;
 	o.updated_at = fl_now();
 	if ((rc = name_taken(fl_store_org_update(tx, &o), o.name, e)))
 		return rc;

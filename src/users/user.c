@@ -62,6 +62,26 @@ static int taken(struct fl_err *e, const char *field, const char *label, const c
 			  "%s: %s is already being used by another user", label, value);
 }
 
+int fl_external_id_check(struct fl_tx *tx, int org, const char *given, int64_t self, char **out,
+			 struct fl_err *e)
+{
+	int64_t owner;
+	int rc;
+
+	*out = given && *given ? (char *)given : NULL;
+	if (!*out)
+		return 0;
+	rc = org ? fl_store_org_by_external_id(tx, *out, &owner)
+		 : fl_store_user_by_external_id(tx, *out, &owner);
+	if (rc == FL_ENOTFOUND || (!rc && owner == self))
+		return 0;
+	if (rc)
+		return rc;
+	return org ? fl_err_set(e, FL_EDUPLICATE, "external_id", "DuplicateValue",
+				"External id: %s has already been taken", *out)
+		   : taken(e, "external_id", "External id", *out);
+}
+
 int fl_user_create(struct fl_tx *tx, struct fl_user *u, const char *password_hash, struct fl_err *e)
 {
 	struct fl_identity id = {0};
@@ -176,7 +196,8 @@ int fl_user_add(struct fl_tx *tx, const struct fl_actor *actor, const struct fl_
 	u.notes = (char *)p->notes;
 	u.details = (char *)p->details;
 	u.tags = (char *)p->tags;
-	u.external_id = (char *)p->external_id;
+	if ((rc = fl_external_id_check(tx, 0, p->external_id, 0, &u.external_id, e)))
+		return rc;
 	if (u.organization_id && (rc = org_exists(tx, u.organization_id, a, e)))
 		return rc;
 	if ((rc = fl_user_create(tx, &u, p->password_hash, e)))
@@ -220,8 +241,9 @@ int fl_user_edit(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		u.details = (char *)p->details;
 	if (p->has_tags)
 		u.tags = (char *)(p->tags ? p->tags : "[]");
-	if (p->has_external_id)
-		u.external_id = (char *)p->external_id;
+	if (p->has_external_id &&
+	    (rc = fl_external_id_check(tx, 0, p->external_id, u.id, &u.external_id, e)))
+		return rc;
 	if (p->has_organization) {
 		if (p->organization_id && (rc = org_exists(tx, p->organization_id, a, e)))
 			return rc;

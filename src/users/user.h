@@ -201,4 +201,11 @@ int fl_group_edit(struct fl_tx *tx, int64_t id, const struct fl_group_patch *p, 
 /* Marks group id deleted (its tickets keep naming it); *out gets it. */
 int fl_group_remove(struct fl_tx *tx, int64_t id, fl_arena *a, struct fl_group *out);
 
+/* An external id names one user, and one organization (org set),
+ * whatever its case, as Zendesk keeps it: *out gets the id to store (NULL
+ * for none or ""); FL_EDUPLICATE naming external_id when another than self
+ * has it. */
+int fl_external_id_check(struct fl_tx *tx, int org, const char *given, int64_t self, char **out,
+			 struct fl_err *e);
+
 #endif

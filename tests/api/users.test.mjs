@@ -461,6 +461,33 @@ describe('external ids and list filters (as Zendesk honours them)', () => {
 		assert.ok(r.json.details?.['role[]'], r.text);
 	});
 
+	it('an external id names one user and one organization, whatever its case, as in Zendesk', async () => {
+		let r = await srv.api('POST', '/api/v2/users', { user: { name: 'Unique One', email: 'unique1@example.test',
+			external_id: 'HR-5501' } });
+		assert.equal(r.status, 201, r.text);
+		const one = r.json.user;
+		r = await srv.api('POST', '/api/v2/users', { user: { name: 'Unique Two', email: 'unique2@example.test',
+			external_id: 'hr-5501' } });
+		assert.equal(r.status, 422, r.text);
+		assert.equal(r.json.details?.external_id?.[0]?.error, 'DuplicateValue', r.text);
+		assert.equal((await srv.api('GET', '/api/v2/users?external_id=unique2')).json.users.length, 0);
+		r = await srv.api('GET', '/api/v2/users?external_id=hr-5501');
+		assert.deepEqual(r.json.users.map((u) => u.id), [one.id]);
+		// keeping one's own id, or clearing it, is no conflict
+		r = await srv.api('PUT', `/api/v2/users/${one.id}`, { user: { external_id: 'HR-5501', name: 'Unique 1' } });
+		assert.equal(r.status, 200, r.text);
+		r = await srv.api('PUT', `/api/v2/users/${one.id}`, { user: { external_id: '' } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.user.external_id, null);
+		r = await srv.api('POST', '/api/v2/organizations', { organization: { name: 'Ext A', external_id: 'ERP-A' } });
+		assert.equal(r.status, 201, r.text);
+		r = await srv.api('POST', '/api/v2/organizations', { organization: { name: 'Ext B', external_id: 'erp-a' } });
+		assert.equal(r.status, 422, r.text);
+		assert.equal(r.json.details?.external_id?.[0]?.error, 'DuplicateValue', r.text);
+		r = await srv.api('GET', '/api/v2/organizations/search?external_id=Erp-A');
+		assert.deepEqual(r.json.organizations.map((o) => o.name), ['Ext A']);
+	});
+
 	it('page[size] pages every people list, as Zendesk\'s SDKs send it; page[after] is named, not dropped', async () => {
 		for (const path of ['/api/v2/users', '/api/v2/organizations', '/api/v2/groups']) {
 			let r = await srv.api('GET', `${path}?page[size]=1`);

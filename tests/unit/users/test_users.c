@@ -495,6 +495,10 @@ static void test_org_rules(void **state)
 	assert_int_equal(run(&o), 0);
 	assert_string_equal(o.org.external_id, "erp-1");
 	int64_t id = o.org.id;
+	o.op.external_id = "ERP-1"; /* another organization's, in another case */
+	assert_int_equal(run(&o), FL_EDUPLICATE);
+	assert_string_equal(o.e.field, "external_id");
+	o.op.external_id = NULL;
 	assert_int_equal(run(&o), FL_EDUPLICATE);
 	assert_string_equal(o.e.field, "name");
 	assert_string_equal(o.e.reason, "DuplicateValue");
