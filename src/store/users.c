@@ -571,10 +571,18 @@ int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id)
 	return fl_q_int(tx, sql, id, "t", name);
 }
 
-int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into)
+int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into, int64_t now)
 {
 	static const char idents[] =
 		"UPDATE user_identities SET user_id = ?, is_primary = 0 WHERE user_id = ?";
+	/* the tickets whose CCs change are written now: their stamp moves as
+	 * tickets/ticket.c moves it, so that a safe_update made on the old
+	 * CCs is refused */
+	static const char touch[] =
+		"UPDATE tickets"
+		" SET updated_at = ?,"
+		"     updated_stamp = CASE WHEN updated_stamp < ? THEN ? ELSE updated_stamp + 1 END"
+		" WHERE id IN (SELECT ticket_id FROM ticket_collaborators WHERE user_id = ?)";
 	static const char ccs[] =
 		"INSERT INTO ticket_collaborators (ticket_id, user_id)"
 		" SELECT ticket_id, ? FROM ticket_collaborators"
@@ -582,6 +590,8 @@ int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into)
 		"       (SELECT ticket_id FROM ticket_collaborators WHERE user_id = ?)";
 	static const char drop[] = "DELETE FROM ticket_collaborators WHERE user_id = ?";
 	int rc = fl_q_exec(tx, idents, "ii", into, from);
+	if (!rc)
+		rc = fl_q_exec(tx, touch, "iiii", now, now * 1000, now * 1000, from);
 	if (!rc)
 		rc = fl_q_exec(tx, ccs, "iii", into, from, into);
 	return rc ? rc : fl_q_exec(tx, drop, "i", from);

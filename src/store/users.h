@@ -29,8 +29,9 @@ struct fl_user_filter {
 int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset, size_t limit,
 		       fl_arena *a, struct fl_user **out, size_t *n, int64_t *total);
 int fl_store_identity_add(fl_tx *tx, struct fl_identity *id);
-/* Gives user from's identities and ticket CCs to user into. */
-int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into);
+/* Gives user from's identities and ticket CCs to user into; the tickets
+ * whose CCs change are stamped as written at now. */
+int fl_store_user_absorb(fl_tx *tx, int64_t from, int64_t into, int64_t now);
 int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_identity **out,
 			   size_t *n);
 int fl_store_user_count(fl_tx *tx, int64_t *n);

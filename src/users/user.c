@@ -337,7 +337,7 @@ int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, 
 			if ((rc = fl_ticket_update(tx, actor, found[i].id, &p, a, &moved, e)))
 				return rc;
 	}
-	if ((rc = fl_store_user_absorb(tx, from, into)))
+	if ((rc = fl_store_user_absorb(tx, from, into, fl_now())))
 		return rc;
 	src.active = 0;
 	src.email = NULL; /* the address is the other person's now */

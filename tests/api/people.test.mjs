@@ -33,6 +33,7 @@ describe('users/{id}/merge', () => {
 	it('moves tickets, addresses and CCs to the other person, with an audit, and deactivates the duplicate', async () => {
 		const own = await srv.ticket({ subject: 'Bob writes', comment: { body: 'hi' }, requester_id: bob.id });
 		const cc = await srv.ticket({ subject: 'Carol writes', comment: { body: 'hi' }, requester_id: carol.id, collaborator_ids: [bob.id] });
+		const ccBefore = (await srv.api('GET', `/api/v2/tickets/${cc.id}`, null, { auth: agent })).json.ticket;
 		const r = await srv.api('PUT', `/api/v2/users/${bob.id}/merge`, { user: { id: alice.id } }, { auth: agent });
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json.user.id, alice.id);
@@ -45,6 +46,11 @@ describe('users/{id}/merge', () => {
 		assert.ok(last.events.some((e) => e.field_name === 'requester_id' && e.value === String(alice.id)), JSON.stringify(last));
 		const ccd = await srv.api('GET', `/api/v2/tickets/${cc.id}`, null, { auth: agent });
 		assert.deepEqual(ccd.json.ticket.collaborator_ids, [alice.id]);
+		// its CCs changed: a save made on the old ones is refused
+		assert.notEqual(ccd.json.ticket.updated_stamp, ccBefore.updated_stamp);
+		const stale = await srv.api('PUT', `/api/v2/tickets/${cc.id}`, { ticket: { priority: 'high', safe_update: true,
+			updated_stamp: ccBefore.updated_stamp } }, { auth: agent });
+		assert.equal(stale.status, 409, stale.text);
 
 		const idents = await srv.api('GET', `/api/v2/users/${alice.id}/identities`, null, { auth: agent });
 		assert.ok(idents.json.identities.some((i) => i.value === bob.email), r.text);
