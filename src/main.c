@@ -28,7 +28,11 @@ static void usage(FILE *f)
 		"  version        print the version\n"
 		"\n"
 		"'frontline COMMAND --help' tells more. Settings come from flags,\n"
-		"FRONTLINE_* environment variables and DATA/frontline.conf.\n");
+		"FRONTLINE_* environment variables and DATA/frontline.conf.\n"
+		"\n"
+		"Exit status: 0 on success, 2 on a usage error, 1 on any other failure,\n"
+		"among them a database whose schema is newer than this frontline knows\n"
+		"(a newer release ran on it; see docs/operations.md).\n");
 }
 
 int main(int argc, char **argv)

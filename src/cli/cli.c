@@ -72,6 +72,9 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 	o.files = c->attachments;
 	if (fl_store_open(out, &o, &e))
 		return fl_cli_fail("opening the store", &e);
+	if (fl_store_upgrade_backup(*out))
+		fprintf(stderr, "frontline: the database before this upgrade is saved in %s\n",
+			fl_store_upgrade_backup(*out));
 	return 0;
 }
 

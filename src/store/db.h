@@ -167,7 +167,8 @@ struct fl_driver {
 	/* Statements on c stop with FL_EBUSY once the monotonic clock passes
 	 * until_us (fl_mono_us); 0 lifts the limit. */
 	void (*deadline)(fl_conn *c, uint64_t until_us);
-	/* Copies the database into a file, calling progress(done, total);
+	/* Copies the database into path, a file it creates 0600 (it must not
+	 * exist), calling progress(done, total) unless progress is NULL;
 	 * NULL where the database has its own tools (pg_dump). */
 	int (*backup)(fl_conn *c, const char *path,
 		      void (*progress)(void *arg, int done, int total), void *arg,

@@ -10,6 +10,8 @@
  * keeps a sentence saying why (sq_fault) and never checkpoints again — and
  * the store stops taking writes. A full disk is FL_ENOSPC: the transaction
  * rolled back, and a later one may fit. */
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/embed.h"
 #include "core/time.h"
@@ -417,8 +421,20 @@ static int sq_backup(fl_conn *c, const char *path, void (*progress)(void *arg, i
 {
 	sqlite3 *dst;
 	sqlite3_backup *b;
-	int rc;
+	int rc, fd;
 
+	/* created here, not by sqlite3_open, so that it is 0600 whatever the
+	 * umask; SQLite takes an empty file for an empty database and gives
+	 * its journal the file's mode */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot create %s: %s", path,
+				  strerror(errno));
+	rc = fchmod(fd, 0600);
+	close(fd);
+	if (rc)
+		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot make %s private: %s", path,
+				  strerror(errno));
 	if (sqlite3_open(path, &dst) != SQLITE_OK) {
 		rc = fl_err_set(e, FL_EIO, NULL, NULL, "cannot create %s: %s", path,
 				sqlite3_errmsg(dst));

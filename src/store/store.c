@@ -1,9 +1,11 @@
 /* Store lifecycle, the read-connection pool and the group-commit writer. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/embed.h"
 #include "core/time.h"
@@ -56,7 +58,8 @@ struct writer {
 struct fl_store {
 	const struct fl_driver *drv;
 	char *target;
-	char *files; /* attachments' folder; NULL: in the database */
+	char *files;          /* attachments' folder; NULL: in the database */
+	char *upgrade_backup; /* fl_store_upgrade_backup's */
 	int sync_full;
 
 	pthread_mutex_t pool_lock;
@@ -111,12 +114,52 @@ int fl_store_fenced(fl_store *s, const char **why, int64_t *since)
 	return 1;
 }
 
+/* The newest schema version this binary carries: its last migration's. */
+static int64_t schema_known(const fl_store *s)
+{
+	int64_t known = 0;
+
+	for (const struct fl_embedded *m = s->drv->migrations; m->name; m++)
+		known = strtoll(m->name, NULL, 10);
+	return known;
+}
+
+/* Before an existing SQLite database at version have is upgraded: a copy
+ * of it, through the online backup API (consistent, WAL included), in
+ * TARGET.before-v<have>, readable by the owner only. The copy is written
+ * under a temporary name and then renamed over the one an earlier attempt
+ * from the same version left, so there is one file per version upgraded
+ * from. s->upgrade_backup gets its name. */
+static int backup_before_upgrade(fl_store *s, int64_t have, struct fl_err *e)
+{
+	char path[600], tmp[608];
+	int rc;
+
+	snprintf(path, sizeof path, "%s.before-v%lld", s->target, (long long)have);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	unlink(tmp);
+	rc = s->drv->backup(s->writers[0].conn, tmp, NULL, NULL, e);
+	if (rc) {
+		unlink(tmp);
+		return rc;
+	}
+	if (rename(tmp, path)) {
+		unlink(tmp);
+		return fl_err_set(e, FL_EIO, NULL, NULL, "cannot rename %s to %s: %s", tmp, path,
+				  strerror(errno));
+	}
+	s->upgrade_backup = strdup(path);
+	return s->upgrade_backup ? 0 : FL_ENOMEM;
+}
+
 /* Applies the migrations the database lacks, each in its own transaction,
- * on the first writer's connection before the writer threads start. */
+ * on the first writer's connection before the writer threads start. A
+ * database newer than this binary is refused (FL_EINVAL): what a newer
+ * release changed, this one would misread. */
 static int apply_migrations(fl_store *s, struct fl_err *e)
 {
 	fl_tx tx = {s, s->drv, s->writers[0].conn, 1, NULL};
-	int64_t have = 0;
+	int64_t have = 0, known = schema_known(s);
 	int rc;
 
 	rc = s->drv->exec(s->writers[0].conn,
@@ -127,6 +170,14 @@ static int apply_migrations(fl_store *s, struct fl_err *e)
 	rc = fl_q_int(&tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &have, "");
 	if (rc)
 		return fl_err_set(e, rc, NULL, NULL, "cannot read schema version");
+	if (have > known)
+		return fl_err_set(e, FL_EINVAL, NULL, NULL,
+				  "the database is at schema version %lld; this frontline knows up "
+				  "to %lld: run the newer frontline, or restore the backup taken "
+				  "before the upgrade",
+				  (long long)have, (long long)known);
+	if (have > 0 && have < known && s->drv->backup && (rc = backup_before_upgrade(s, have, e)))
+		return rc;
 	for (const struct fl_embedded *m = s->drv->migrations; m->name; m++) {
 		int64_t v = strtoll(m->name, NULL, 10);
 		if (v <= have)
@@ -426,6 +477,7 @@ fail:
 	stop_writers(s);
 	free(s->target);
 	free(s->files);
+	free(s->upgrade_backup);
 	free(s);
 	return rc;
 }
@@ -447,7 +499,13 @@ void fl_store_free(fl_store *s)
 	pthread_cond_destroy(&s->q_cond);
 	free(s->target);
 	free(s->files);
+	free(s->upgrade_backup);
 	free(s);
+}
+
+const char *fl_store_upgrade_backup(const fl_store *s)
+{
+	return s->upgrade_backup;
 }
 
 int fl_store_files_in_db(const fl_store *s)

@@ -34,7 +34,16 @@ struct fl_store_opts {
 			     * in the database */
 };
 
+/* Opens the store and brings its schema up to this binary's, applying the
+ * migrations it lacks. A database whose schema is newer than this binary
+ * knows is refused with FL_EINVAL and a sentence for the operator in e.
+ * Before an existing SQLite database is upgraded, a consistent copy of it
+ * goes to TARGET.before-v<version it was at>, mode 0600, replacing an
+ * earlier copy from the same version (fl_store_upgrade_backup). */
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e);
+/* The file fl_store_open copied the database to before upgrading it, or
+ * NULL when it did not; the store's, valid until fl_store_free. */
+const char *fl_store_upgrade_backup(const fl_store *s);
 /* Waits for queued writes to commit, then closes. Accepts NULL. */
 void fl_store_free(fl_store *s);
 
@@ -61,6 +70,9 @@ int fl_store_notify(fl_tx *tx, const char *payload);
  * missed). One listener a store. */
 int fl_store_listen(fl_store *s, void (*fn)(void *arg, const char *payload), void *arg);
 
+/* Copies the database into path, a new file readable by the owner only
+ * (0600, whatever the umask), while writes go on: SQLite's online backup.
+ * FL_EINVAL on PostgreSQL (pg_dump is its tool); path must not exist. */
 int fl_store_backup(fl_store *s, const char *path, void (*progress)(void *arg, int done, int total),
 		    void *arg, struct fl_err *e);
 

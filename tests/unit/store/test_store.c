@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1183,6 +1184,71 @@ static void test_notify_after_commit(void **state)
 	READ(tx_notify_read, NULL);
 }
 
+static int tx_schema_newer(fl_tx *tx, void *arg)
+{
+	int64_t *known = arg;
+
+	EXPECT_RC(fl_q_int(tx, "SELECT MAX(version) FROM schema_version", known, ""), 0);
+	EXPECT_RC(fl_q_exec(tx, "INSERT INTO schema_version(version) VALUES (?)", "i", *known + 3),
+		  0);
+	return 0;
+}
+
+/* A database a newer release has migrated is refused, with a sentence
+ * that tells the operator both ways out; nothing is changed in it. */
+static void test_open_refuses_newer_schema(void **state)
+{
+	struct fl_store_opts o = {.target = g_target};
+	struct fl_err e = {0};
+	fl_store *s = NULL;
+	int64_t known = 0;
+	char want[256];
+
+	(void)state;
+	WRITE(tx_schema_newer, &known);
+	fl_store_free(g_store);
+	g_store = NULL;
+	assert_int_equal(fl_store_open(&s, &o, &e), FL_EINVAL);
+	assert_null(s);
+	snprintf(want, sizeof want,
+		 "the database is at schema version %lld; this frontline knows up to %lld: "
+		 "run the newer frontline, or restore the backup taken before the upgrade",
+		 (long long)known + 3, (long long)known);
+	assert_string_equal(e.msg, want);
+	/* refused again: the first refusal did not lower or repair anything */
+	assert_int_equal(fl_store_open(&s, &o, &e), FL_EINVAL);
+}
+
+/* A backup is the owner's alone, whatever the umask of whoever ran it;
+ * PostgreSQL is backed up with its own tools. */
+static void test_backup_owner_only(void **state)
+{
+	struct fl_err e = {0};
+	struct stat st;
+	char path[600];
+	mode_t old;
+	int rc;
+
+	(void)state;
+	if (g_server)
+		snprintf(path, sizeof path, "/tmp/fl-store-backup-%ld.db", (long)getpid());
+	else
+		snprintf(path, sizeof path, "%s/copy.db", g_dir);
+	old = umask(0);
+	rc = fl_store_backup(g_store, path, NULL, NULL, &e);
+	umask(old);
+	if (g_server) {
+		assert_int_equal(rc, FL_EINVAL);
+		assert_int_equal(access(path, F_OK), -1);
+		return;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* it never overwrites a file that is there */
+	assert_int_equal(fl_store_backup(g_store, path, NULL, NULL, &e), FL_EIO);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1204,6 +1270,8 @@ int main(void)
 		T(test_magic_links),
 		T(test_settings),
 		T(test_notify_after_commit),
+		T(test_open_refuses_newer_schema),
+		T(test_backup_owner_only),
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
