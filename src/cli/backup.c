@@ -13,8 +13,9 @@ static void usage(FILE *f)
 		"usage: frontline backup --data DIR --to FILE\n"
 		"\n"
 		"Copies the database into FILE while the server keeps running (SQLite's\n"
-		"online backup), with a progress bar. FILE must not exist. Restore by\n"
-		"stopping the server and putting FILE in place of DIR/frontline.db.\n");
+		"online backup), with a progress bar. FILE must not exist; it is made\n"
+		"readable by its owner only (mode 0600). Restore by stopping the server\n"
+		"and putting FILE in place of DIR/frontline.db.\n");
 }
 
 static void progress(void *arg, int done, int total)

@@ -72,10 +72,15 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 	o.files = c->attachments;
 	if (fl_store_open(out, &o, &e))
 		return fl_cli_fail("opening the store", &e);
-	if (fl_store_upgrade_backup(*out))
-		fprintf(stderr, "frontline: the database before this upgrade is saved in %s\n",
-			fl_store_upgrade_backup(*out));
+	fl_cli_upgrade_note(*out);
 	return 0;
+}
+
+void fl_cli_upgrade_note(const fl_store *s)
+{
+	if (fl_store_upgrade_backup(s))
+		fprintf(stderr, "frontline: the database before this upgrade is saved in %s\n",
+			fl_store_upgrade_backup(s));
 }
 
 struct first_admin {

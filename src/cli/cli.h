@@ -21,6 +21,9 @@ void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value);
 int fl_cli_config(struct fl_config *c, const struct fl_cli_flags *f);
 /* Creates the data folder (mode 0700) and opens the store in it. */
 int fl_cli_open_store(const struct fl_config *c, fl_store **out);
+/* Tells the operator on stderr where fl_store_open copied the database
+ * before upgrading it, if it did. */
+void fl_cli_upgrade_note(const fl_store *s);
 /* Prints "frontline: <what>: <why>" to stderr and returns 1. */
 int fl_cli_fail(const char *what, const struct fl_err *e);
 

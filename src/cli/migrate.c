@@ -42,8 +42,10 @@ static int open_store(const char *target, int sync_full, fl_store **out, const c
 	struct fl_err e = {0};
 	char why[320];
 
-	if (fl_store_open(out, &o, &e) == 0)
+	if (fl_store_open(out, &o, &e) == 0) {
+		fl_cli_upgrade_note(*out);
 		return 0;
+	}
 	snprintf(why, sizeof why, "opening the %s", what);
 	return fl_cli_fail(why, &e);
 }
