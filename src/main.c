@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  serve          serve the help desk (API) on HOST:PORT\n"
 		"  user add       add an admin, agent or end user\n"
+		"  user password  reset a user's password, ending their sessions\n"
 		"  token create   create an API token for a user\n"
 		"  backup         copy the database while it is in use\n"
 		"  migrate        copy a SQLite store into PostgreSQL, and verify it\n"

@@ -164,6 +164,13 @@ int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
 					    split(keep_cookie, sel, &verifier) ? NULL : sel);
 }
 
+int fl_auth_password_reset(struct fl_tx *tx, int64_t user_id, const char *hash, int must_change)
+{
+	int rc = fl_store_user_set_password(tx, user_id, hash, must_change);
+
+	return rc ? rc : fl_store_session_delete_user(tx, user_id, NULL);
+}
+
 /* A fixed hash to verify against when the address is unknown, so that the
  * answer takes as long either way. */
 static char dummy[crypto_pwhash_STRBYTES];

@@ -1,4 +1,4 @@
-/* frontline user add, frontline token create */
+/* frontline user add, frontline user password, frontline token create */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,26 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "core/random.h"
+#include "http/http.h"
 #include "store/users.h"
+
+static void password_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline user password [--data DIR] [--db URI] --email EMAIL\n"
+		"                               [--password-stdin]\n"
+		"\n"
+		"Resets the password of the user with EMAIL, for an admin locked out.\n"
+		"With --password-stdin the first line of standard input is the new\n"
+		"password (at least 8 characters). Without it a one-time password is\n"
+		"made and printed, once: the user must change it after signing in.\n"
+		"Either way every session of the user ends, on every node; API tokens\n"
+		"stay. Works while the server runs.\n"
+		"\n"
+		"exit codes: 0 reset; 1 no user has EMAIL, the password is refused or\n"
+		"the store failed (the message says which); 2 bad usage.\n");
+}
 
 static void user_usage(FILE *f)
 {
@@ -16,7 +35,9 @@ static void user_usage(FILE *f)
 		"\n"
 		"Adds a user. With --password-stdin the first line of standard input is\n"
 		"the password (at least 8 characters); without it the user has no\n"
-		"password and signs in with an API token. Prints the new user's id.\n");
+		"password and signs in with an API token. Prints the new user's id.\n"
+		"\n");
+	password_usage(f);
 }
 
 struct add {
@@ -117,10 +138,106 @@ static int user_add(int argc, char **argv)
 	return 0;
 }
 
+struct reset {
+	const char *email;
+	char *hash;
+	int must_change;
+	struct fl_err err;
+};
+
+/* Sets the password and ends the user's sessions; other nodes (PostgreSQL)
+ * drop their cached credentials when this commits, as after the API's
+ * password change (http.h: fl_req_credentials_changed). */
+static int tx_reset(fl_tx *tx, void *arg)
+{
+	struct reset *p = arg;
+	struct fl_user u;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_user_by_email(tx, p->email, &a, &u);
+	if (rc == FL_ENOTFOUND)
+		rc = fl_err_set(&p->err, rc, "email", NULL, "no user has the e-mail %s", p->email);
+	if (!rc)
+		rc = fl_auth_password_reset(tx, u.id, p->hash, p->must_change);
+	if (!rc)
+		rc = fl_store_notify(tx, FL_AUTH_CHANGED_EVENT);
+	fl_arena_free(&a);
+	return rc;
+}
+
+static int user_password(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
+		{"config", required_argument, 0, 'c'},
+		{"email", required_argument, 0, 'e'},
+		{"password-stdin", no_argument, 0, 'p'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct reset p = {0};
+	char addr[256], password[1100];
+	int opt, from_stdin = 0, rc;
+	fl_store *store;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'e': p.email = optarg; break;
+		case 'p': from_stdin = 1; break;
+		case 'h': password_usage(stdout); return 0;
+		default: password_usage(stderr); return 2;
+		}
+	}
+	if (!p.email || optind < argc) {
+		password_usage(stderr);
+		return 2;
+	}
+	snprintf(addr, sizeof addr, "%s", p.email);
+	if (strlen(p.email) >= sizeof addr || fl_email_normalize(addr)) {
+		fprintf(stderr, "frontline: '%s' is not an e-mail address\n", p.email);
+		return 2;
+	}
+	p.email = addr;
+	if (from_stdin && read_password(password, sizeof password)) {
+		fprintf(stderr, "frontline: no password on standard input\n");
+		return 2;
+	}
+	if (!from_stdin) {
+		fl_random_hex(password, 24);
+		p.must_change = 1;
+	}
+	if (fl_password_hash(password, &p.hash, &p.err))
+		return fl_cli_fail("the password", &p.err);
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
+		free(p.hash);
+		return 1;
+	}
+	rc = fl_store_write(store, tx_reset, &p);
+	fl_store_free(store);
+	free(p.hash);
+	if (rc)
+		return fl_cli_fail("resetting the password", &p.err);
+	if (p.must_change)
+		printf("one-time password: %s   (shown once: the user must change it after "
+		       "signing in)\n",
+		       password);
+	return 0;
+}
+
 int fl_cmd_user(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "add"))
 		return user_add(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "password"))
+		return user_password(argc - 1, argv + 1);
 	user_usage(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? stdout
 										       : stderr);
 	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;

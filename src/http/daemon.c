@@ -108,6 +108,8 @@ static struct fl_req *req_new(struct fl_server *srv, struct MHD_Connection *conn
 	r->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
 	r->route_index = -1;
 	r->priv->t0 = fl_mono_us();
+	fl_request_id(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id"),
+		      r->priv->request_id);
 	return r;
 }
 
@@ -377,14 +379,18 @@ static void printable(char *out, size_t cap, const char *z)
 	out[k] = 0;
 }
 
+/* One line a request: method, path, status, bytes sent, duration, then
+ * the request's id (as in X-Request-Id), the client's address and the
+ * signed-in user's id (0: anonymous) as key=value. */
 static void log_line(struct fl_req *r, uint64_t us)
 {
 	char method[16], path[256];
 
 	printable(method, sizeof method, r->method);
 	printable(path, sizeof path, r->url);
-	fl_log("info", "%s %s %d %zu %lluus", method, path, r->status, r->priv->bytes_out,
-	       (unsigned long long)us);
+	fl_log("info", "%s %s %d %zu %lluus request_id=%s client=%s user=%lld", method, path,
+	       r->status, r->priv->bytes_out, (unsigned long long)us, r->priv->request_id,
+	       fl_req_peer(r), (long long)r->actor.id);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -88,6 +88,16 @@ enum MHD_Result fl_web_respond(struct fl_req *r);
  * closed. */
 enum { RECEIVING, WAITING, DONE, ANSWERED };
 
+/* Every answer names its request in X-Request-Id, and so does the
+ * request's log line, so that an operator can find one from the other. */
+#define FL_REQUEST_ID_MAX 64
+/* Writes the request's id to out (FL_REQUEST_ID_MAX + 1 bytes): the
+ * client's own X-Request-Id (given) when it is 1 to FL_REQUEST_ID_MAX
+ * characters of [A-Za-z0-9._-], so that a proxy's id carries through;
+ * else 32 fresh random hex characters, so that nothing a client sent that
+ * could forge a log line or a header is ever echoed. */
+void fl_request_id(const char *given, char *out);
+
 struct fl_req_priv {
 	fl_buf body;
 	int state;
@@ -99,6 +109,7 @@ struct fl_req_priv {
 	uint64_t t0;
 	size_t bytes_out;
 	char base[288];
+	char request_id[FL_REQUEST_ID_MAX + 1]; /* X-Request-Id: see fl_request_id */
 };
 
 /* Answers r with the JSON error for code (r->err when it is for that code,

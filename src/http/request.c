@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "core/random.h"
 #include "http/http_int.h"
 
 const char fl_req_no_memory[] =
@@ -95,6 +96,20 @@ static enum MHD_Result respond(struct fl_req *r)
 	return ret;
 }
 
+void fl_request_id(const char *given, char *out)
+{
+	size_t n = given ? strspn(given,
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789._-")
+			 : 0;
+
+	if (n && n <= FL_REQUEST_ID_MAX && !given[n]) {
+		memcpy(out, given, n + 1);
+		return;
+	}
+	fl_random_hex(out, 32);
+}
+
 enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -111,6 +126,7 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 	snprintf(keep, sizeof keep, "timeout=%u",
 		 r->config->header_timeout > 1 ? r->config->header_timeout - 1 : 1);
 	MHD_add_response_header(resp, "Keep-Alive", keep);
+	MHD_add_response_header(resp, "X-Request-Id", r->priv->request_id);
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
 	r->priv->state = DONE;

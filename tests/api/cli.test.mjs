@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { dropDatabase, newDatabase, runCli, startServer } from './lib/server.mjs';
+import { PASSWORD, PG, dropDatabase, newDatabase, runCli, sleep, startServer } from './lib/server.mjs';
 
 let dir;
 before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-cli-')); });
@@ -22,7 +22,7 @@ describe('help and version', () => {
 			assert.ok(r.stdout.includes(c), c);
 	});
 
-	for (const cmd of [['serve'], ['user', 'add'], ['token', 'create'], ['backup'], ['migrate'], ['mailgate'], ['mailbox'], ['demo'], ['version']]) {
+	for (const cmd of [['serve'], ['user', 'add'], ['user', 'password'], ['token', 'create'], ['backup'], ['migrate'], ['mailgate'], ['mailbox'], ['demo'], ['version']]) {
 		it(`\`frontline ${cmd.join(' ')} --help\` exits 0 and prints its usage`, async () => {
 			const r = await runCli([...cmd, '--help']);
 			assert.equal(r.code, 0, r.stderr);
@@ -142,5 +142,102 @@ describe('demo', () => {
 			await dropDatabase(d);
 			await fs.rm(d, { recursive: true, force: true });
 		}
+	});
+});
+
+describe('`user password`: an admin locked out resets a password from the command line', () => {
+	let srv;
+	before(async () => { srv = await startServer({ agents: ['locked'] }); });
+	after(async () => { await srv?.cleanup(); });
+
+	const signIn = (email, password) => srv.api('POST', '/api/v2/auth/session', { email, password }, { auth: 'anonymous' });
+	const cookieOf = (r) => /(?:^|[,\s])(fl_session=[^;]*)/.exec(r.headers.get('set-cookie') ?? '')?.[1];
+	const me = (cookie) => srv.api('GET', '/api/v2/users/me', null, { auth: 'anonymous', headers: { cookie } });
+
+	/* Runs `user password` while the cookie is used all along (so every
+	 * node's cache holds it as verified), then gives how long after the
+	 * command ended the cookie still worked: on PostgreSQL the change is
+	 * published, so well under the cache's two seconds. */
+	async function resetWhileInUse(cookie, args, input) {
+		let done = false;
+		const run = runCli(['user', 'password', '--data', srv.dir, ...args], { input }).finally(() => { done = true; });
+		while (!done) {
+			await me(cookie);
+			await sleep(20);
+		}
+		const r = await run;
+		const until = Date.now() + (PG ? 1000 : 3000); // SQLite: one node, its cache expires in 2 s
+		let status;
+		while ((status = (await me(cookie)).status) === 200 && Date.now() < until)
+			await sleep(20);
+		return { r, status };
+	}
+
+	it('`user --help` lists it, with its exit codes', async () => {
+		const r = await runCli(['user', '--help']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /usage: frontline user password/);
+		assert.match(r.stdout, /exit codes: 0 reset; 1 no user has EMAIL/);
+		assert.match((await runCli(['--help'])).stdout, /user password/);
+	});
+
+	it('a new password from standard input: the old one fails, the new one signs in, old sessions end', async () => {
+		const { email } = srv.users.locked;
+		const s = await signIn(email, PASSWORD);
+		assert.equal(s.status, 200, s.text);
+		const cookie = cookieOf(s);
+		assert.equal((await me(cookie)).status, 200);
+
+		const { r, status } = await resetWhileInUse(cookie, ['--email', email.toUpperCase(), '--password-stdin'], 'a brand new secret\n');
+		assert.equal(r.code, 0, r.stderr);
+		assert.equal(r.stdout, '', 'a chosen password is not printed');
+		assert.equal(status, 401, 'the session from before the reset still works');
+
+		assert.equal((await signIn(email, PASSWORD)).status, 401, 'the old password still signs in');
+		const n = await signIn(email, 'a brand new secret');
+		assert.equal(n.status, 200, n.text);
+		assert.equal(n.json.user.must_change_password, false);
+	});
+
+	it('without a password on standard input: a one-time password, printed once, that must be changed', async () => {
+		const { email } = srv.users.locked;
+		const s = await signIn(email, 'a brand new secret');
+		const cookie = cookieOf(s);
+		const { r, status } = await resetWhileInUse(cookie, ['--email', email]);
+		assert.equal(r.code, 0, r.stderr);
+		const pw = /one-time password: ([0-9a-f]{24})\b/.exec(r.stdout)?.[1];
+		assert.ok(pw, `no one-time password in ${JSON.stringify(r.stdout)}`);
+		assert.equal(status, 401, 'the session from before the reset still works');
+		assert.equal((await signIn(email, 'a brand new secret')).status, 401);
+
+		const n = await signIn(email, pw);
+		assert.equal(n.status, 200, n.text);
+		assert.equal(n.json.user.must_change_password, true, 'the API does not ask for a new password');
+		// changing it clears the mark
+		const h = { cookie: cookieOf(n), 'x-csrf-token': n.json.csrf_token };
+		const c = await srv.api('PUT', `/api/v2/users/${srv.users.locked.id}/password`,
+			{ previous_password: pw, password: PASSWORD }, { auth: 'anonymous', headers: h });
+		assert.ok(c.status < 300, c.text);
+		assert.equal((await signIn(email, PASSWORD)).json.user.must_change_password, false);
+	});
+
+	it('an unknown e-mail is exit code 1 with a clear message, and changes nothing', async () => {
+		const r = await runCli(['user', 'password', '--data', srv.dir, '--email', 'ghost@example.test', '--password-stdin'],
+			{ input: 'whatever it is\n' });
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /no user has the e-mail ghost@example\.test/);
+		assert.equal((await signIn(srv.users.locked.email, PASSWORD)).status, 200);
+	});
+
+	it('bad usage is exit code 2; a short password is refused (1) and changes nothing', async () => {
+		let r = await runCli(['user', 'password', '--data', srv.dir]);
+		assert.equal(r.code, 2);
+		assert.match(r.stderr, /usage: frontline user password/);
+		r = await runCli(['user', 'password', '--data', srv.dir, '--email', 'not-an-address']);
+		assert.equal(r.code, 2);
+		r = await runCli(['user', 'password', '--data', srv.dir, '--email', srv.users.locked.email, '--password-stdin'],
+			{ input: 'short\n' });
+		assert.equal(r.code, 1);
+		assert.equal((await signIn(srv.users.locked.email, PASSWORD)).status, 200);
 	});
 });

@@ -244,6 +244,87 @@ describe('backup', () => {
 	});
 });
 
+describe('request ids', () => {
+	let logged;
+	before(async () => {
+		logged = await startServer({ logRequests: true });
+		servers.push(logged);
+	});
+	after(async () => { await logged.stop({ assertClean: false }); });
+
+	const HEX32 = /^[0-9a-f]{32}$/;
+
+	/* One request on a socket of its own, for what fetch will not send
+	 * (control characters in a header); resolves the answer's head. */
+	function rawGet(p, header) {
+		return new Promise((resolve, reject) => {
+			const s = net.connect(logged.port, '127.0.0.1');
+			let head = '';
+			s.on('data', (d) => { head += d; });
+			s.on('error', reject);
+			s.on('close', () => resolve(head.split('\r\n\r\n')[0]));
+			s.write(`GET ${p} HTTP/1.1\r\nHost: x\r\n${header}\r\nConnection: close\r\n\r\n`);
+		});
+	}
+
+	/** The log line of the request with id, waited for (it is written once the answer is sent). */
+	async function logLine(id) {
+		const until = Date.now() + 3000;
+		let line;
+		while (!(line = logged.log.split('\n').find((l) => l.includes(`request_id=${id}`))) && Date.now() < until)
+			await sleep(20);
+		return line;
+	}
+
+	it('every answer has one, fresh each time: a 200, a 404 and a 401', async () => {
+		const ok = await logged.api('GET', '/api/v2/users/me');
+		assert.equal(ok.status, 200);
+		const again = await logged.api('GET', '/api/v2/users/me');
+		const missing = await logged.api('GET', '/api/v2/no/such/thing');
+		assert.equal(missing.status, 404);
+		const anon = await logged.api('GET', '/api/v2/users/me', null, { auth: 'anonymous' });
+		assert.equal(anon.status, 401);
+		const ids = [ok, again, missing, anon].map((r) => r.headers.get('x-request-id'));
+		for (const id of ids)
+			assert.match(id ?? '', HEX32);
+		assert.equal(new Set(ids).size, ids.length, `ids repeat: ${ids}`);
+	});
+
+	it("a client's own short token is kept, so a proxy's id carries through", async () => {
+		for (const id of ['lb-7f3a.9_Z', 'x'.repeat(64)]) {
+			const r = await logged.api('GET', '/api/v2/users/me', null, { headers: { 'x-request-id': id } });
+			assert.equal(r.headers.get('x-request-id'), id);
+		}
+	});
+
+	it('anything else is replaced, never echoed: spaces, too long, other characters, CR or LF', async () => {
+		for (const id of ['two words', 'x'.repeat(65), 'caf\u00e9', 'a;b=c', '']) {
+			const r = await logged.api('GET', '/api/v2/users/me', null, { headers: { 'x-request-id': id } });
+			assert.equal(r.status, 200);
+			assert.match(r.headers.get('x-request-id'), HEX32, JSON.stringify(id));
+		}
+		// a bare CR, a bare LF and a folded line (RFC 9112 section 5.2)
+		for (const header of ['X-Request-Id: qqq\rX-Evil: 1', 'X-Request-Id: qqq\n X-Evil: 1', 'X-Request-Id: qqq\r\n zzz']) {
+			const head = await rawGet('/healthz', header);
+			assert.match(head, /^HTTP\/1\.1 200 /, head);
+			assert.doesNotMatch(head, /X-Evil|qqq|zzz/i, head);
+			assert.match(head, /\r\nX-Request-Id: [0-9a-f]{32}(\r\n|$)/i, head);
+		}
+	});
+
+	it("the request's log line has its id, the client's address and the user", async () => {
+		const r = await logged.api('GET', '/api/v2/users/me', null, { headers: { 'x-request-id': 'trace-me-42' } });
+		const line = await logLine('trace-me-42');
+		assert.ok(line, `no log line with the id in:\n${logged.log.slice(-3000)}`);
+		assert.match(line, /GET \/api\/v2\/users\/me 200 /);
+		assert.match(line, /client=127\.0\.0\.1\b/);
+		assert.match(line, new RegExp(`user=${r.json.user.id}\\b`));
+		const anon = await logged.api('GET', '/api/v2/users/me', null, { auth: 'anonymous' });
+		const aline = await logLine(anon.headers.get('x-request-id'));
+		assert.match(aline ?? '', / 401 .*user=0\b/, aline);
+	});
+});
+
 it('every SIGTERM in this file ended with exit code 0 (no leaks or sanitizer reports)', async () => {
 	await srv.stop({ assertClean: false });
 	const all = servers.flatMap((s) => s.exits.map((e) => ({ port: s.port, exit: e, log: s.log })));

@@ -233,7 +233,7 @@ class Server {
 			this.exit = null;
 			this.log = '';
 			const p = spawn(BIN, ['serve', '--data', this.dir,
-				'--listen', `127.0.0.1:${this.port}`, '--quiet'],
+				'--listen', `127.0.0.1:${this.port}`, ...(this.opts.logRequests ? [] : ['--quiet'])],
 			{ env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 			this.proc = p;
 			const keep = (d) => {
@@ -478,7 +478,8 @@ class Server {
  * Makes a data folder with an admin (admin@example.test, password
  * PASSWORD) and the named agents and end users (NAME@example.test), each
  * with an API token, then starts serving. Options: agents, endUsers,
- * bodyLimit, loginAttempts, env; or database (a SQLite file to serve a copy
+ * bodyLimit, loginAttempts, env, logRequests (a log line per request, kept
+ * in log like the rest of the output); or database (a SQLite file to serve a copy
  * of) with admin and users (the harness users it already holds); or data (a
  * data folder to serve as it is, with the database newDatabase gave it); or
  * joining (a server on PostgreSQL whose database this one serves too, as
