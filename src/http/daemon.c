@@ -9,6 +9,7 @@
  * request. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,6 +460,25 @@ bad:
 			  "listen address must be HOST:PORT or [IPV6]:PORT, not '%s'", listen);
 }
 
+/* libmicrohttpd's own messages, through our log, one line each. A client
+ * that went away while we wrote to it (a browser tab closed on the event
+ * stream, a client that gave up) is how connections end, not a fault:
+ * such lines are dropped, or every closed tab would add one. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	static const char *const gone[] = {"no longer available for sending",
+					   "Connection reset by peer", "Broken pipe"};
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\r\n")] = 0;
+	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
+		if (strstr(line, gone[i]))
+			return;
+	fl_log("warn", "libmicrohttpd: %s", line);
+}
+
 int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
 		    struct fl_hub *hub, struct fl_err *e)
 {
@@ -503,7 +523,7 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		fl_guard_notify, srv->guard, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-		(unsigned)1024, MHD_OPTION_END);
+		(unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fl_metrics_free(srv);
 		fl_ratelimit_free(srv->ratelimit);

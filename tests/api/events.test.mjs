@@ -46,6 +46,21 @@ it('an agent sees tickets created, updated and deleted, and who views which', as
 	s.close();
 });
 
+it('closed tabs do not fill the log: a stream whose client went away ends without a line', async () => {
+	const streams = await Promise.all([1, 2, 3].map(() => srv.events(agent)));
+	const t = await srv.ticket({ subject: 'Before the tabs close' });
+	for (const s of streams)
+		await s.waitFor((e) => e.event === 'ticket.created' && e.data.ticket_id === t.id);
+	for (const s of streams)
+		s.close();
+	// the server writes to the closed streams until it sees they are gone
+	for (let i = 0; i < 6; i++) {
+		await srv.ticket({ subject: `After the tabs closed ${i}` });
+		await new Promise((r) => setTimeout(r, 150));
+	}
+	assert.doesNotMatch(srv.log, /Failed to send|no longer available for sending/, srv.log.slice(-2000));
+});
+
 it('a failed change announces nothing', async () => {
 	const s = await srv.events(agent);
 	const t = await srv.ticket({ subject: 'Quiet one' });
