@@ -53,11 +53,16 @@ it('reply, press s at once, then Update: the ticket stays solved', async () => {
 
 	await page.selectOption('[data-test=prop-priority]', 'high');
 	await page.click('[data-test=props-save]');
-	await page.waitForFunction(async (tid) => {
-		const r = await fetch(`/api/v2/tickets/${tid}`);
-		return (await r.json()).ticket.priority === 'high';
-	}, id);
-	const t = (await srv.api('GET', `/api/v2/tickets/${id}`)).json.ticket;
+	// the save is a write the server answers when it is durable: wait for
+	// the panel to show its answer, then read what the server has
+	await page.waitForSelector('[data-test=props-save][disabled]');
+	let t;
+	for (let i = 0; i < 100; i++) {
+		t = (await srv.api('GET', `/api/v2/tickets/${id}`)).json.ticket;
+		if (t.priority === 'high')
+			break;
+		await new Promise((r) => setTimeout(r, 50));
+	}
 	assert.equal(t.status, 'solved');
 	assert.equal(t.priority, 'high');
 	tab.assertClean();
