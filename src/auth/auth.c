@@ -151,24 +151,17 @@ int fl_auth_session_delete(struct fl_tx *tx, const char *cookie)
 	return fl_store_session_delete(tx, sel);
 }
 
-int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
+int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash, int must_change,
 			 const char *keep_cookie)
 {
 	char sel[SELECTOR_LEN + 1];
 	const char *verifier;
-	int rc = fl_store_user_set_password(tx, user_id, hash, 0);
+	int rc = fl_store_user_set_password(tx, user_id, hash, must_change);
 
 	if (rc)
 		return rc;
 	return fl_store_session_delete_user(tx, user_id,
 					    split(keep_cookie, sel, &verifier) ? NULL : sel);
-}
-
-int fl_auth_password_reset(struct fl_tx *tx, int64_t user_id, const char *hash, int must_change)
-{
-	int rc = fl_store_user_set_password(tx, user_id, hash, must_change);
-
-	return rc ? rc : fl_store_session_delete_user(tx, user_id, NULL);
 }
 
 /* A fixed hash to verify against when the address is unknown, so that the

@@ -53,14 +53,12 @@ int fl_auth_session_delete(struct fl_tx *tx, const char *cookie);
 int fl_auth_purge_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
 #define FL_AUTH_PURGE_PERIOD 600 /* seconds */
 
-/* Sets a new password hash and ends the user's other sessions (all but the
- * one with keep_cookie, which may be NULL). */
-int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash,
+/* Sets a new password hash, marked must-change when must_change is 1 (an
+ * administrator's reset: frontline user password), and ends the user's
+ * sessions but the one with keep_cookie (NULL: every one). API tokens
+ * stay. */
+int fl_auth_password_set(struct fl_tx *tx, int64_t user_id, const char *hash, int must_change,
 			 const char *keep_cookie);
-/* An administrator's reset (frontline user password): sets a new password
- * hash, marked must-change when must_change is 1, and ends every session
- * of user_id. API tokens stay. */
-int fl_auth_password_reset(struct fl_tx *tx, int64_t user_id, const char *hash, int must_change);
 
 /* Checks an e-mail and password; FL_EAUTH when they do not match an active
  * user. Takes about as long for unknown addresses as for known ones. */

@@ -214,7 +214,7 @@ static int tx_password_set(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_req_credentials_changed(r, tx);
-	return rc ? rc : fl_auth_password_set(tx, r->actor.id, c->hash, fl_req_cookie(r));
+	return rc ? rc : fl_auth_password_set(tx, r->actor.id, c->hash, 0, fl_req_cookie(r));
 }
 
 static int render_password_changed(struct fl_req *r)

@@ -138,6 +138,23 @@ static int user_add(int argc, char **argv)
 	return 0;
 }
 
+/* The id of the user with email, in tx; FL_ENOTFOUND said in e. */
+static int user_id_of(fl_tx *tx, const char *email, int64_t *id, struct fl_err *e)
+{
+	struct fl_user u;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_user_by_email(tx, email, &a, &u);
+	fl_arena_free(&a);
+	if (rc == FL_ENOTFOUND)
+		return fl_err_set(e, rc, "email", NULL, "no user has the e-mail %s", email);
+	if (!rc)
+		*id = u.id;
+	return rc;
+}
+
 struct reset {
 	const char *email;
 	char *hash;
@@ -151,20 +168,12 @@ struct reset {
 static int tx_reset(fl_tx *tx, void *arg)
 {
 	struct reset *p = arg;
-	struct fl_user u;
-	fl_arena a;
-	int rc;
+	int64_t id;
+	int rc = user_id_of(tx, p->email, &id, &p->err);
 
-	fl_arena_init(&a, 0);
-	rc = fl_store_user_by_email(tx, p->email, &a, &u);
-	if (rc == FL_ENOTFOUND)
-		rc = fl_err_set(&p->err, rc, "email", NULL, "no user has the e-mail %s", p->email);
 	if (!rc)
-		rc = fl_auth_password_reset(tx, u.id, p->hash, p->must_change);
-	if (!rc)
-		rc = fl_store_notify(tx, FL_AUTH_CHANGED_EVENT);
-	fl_arena_free(&a);
-	return rc;
+		rc = fl_auth_password_set(tx, id, p->hash, p->must_change, NULL);
+	return rc ? rc : fl_store_notify(tx, FL_AUTH_CHANGED_EVENT);
 }
 
 static int user_password(int argc, char **argv)
@@ -263,18 +272,10 @@ struct token {
 static int tx_token(fl_tx *tx, void *arg)
 {
 	struct token *t = arg;
-	struct fl_user u;
-	fl_arena a;
-	int rc;
+	int64_t id;
+	int rc = user_id_of(tx, t->email, &id, &t->err);
 
-	fl_arena_init(&a, 0);
-	rc = fl_store_user_by_email(tx, t->email, &a, &u);
-	if (rc == FL_ENOTFOUND)
-		rc = fl_err_set(&t->err, rc, "email", NULL, "no user has the e-mail %s", t->email);
-	if (!rc)
-		rc = fl_auth_token_create(tx, u.id, t->description, t->secret);
-	fl_arena_free(&a);
-	return rc;
+	return rc ? rc : fl_auth_token_create(tx, id, t->description, t->secret);
 }
 
 int fl_cmd_token(int argc, char **argv)

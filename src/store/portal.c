@@ -2,7 +2,6 @@
  * contact form asks of tickets. */
 #include "store/portal.h"
 #include "store/store_int.h"
-#include "store/tickets.h"
 
 int fl_store_magic_insert(fl_tx *tx, int64_t user_id, const char *selector, const char *token_hash,
 			  int64_t created_at, int64_t expires_at)
@@ -49,12 +48,4 @@ int fl_store_magic_purge(fl_tx *tx, int64_t now)
 		"DELETE FROM magic_links"
 		" WHERE expires_at <= ?";
 	return fl_q_exec(tx, sql, "i", now);
-}
-
-int fl_store_ticket_last_id(fl_tx *tx, int64_t *id)
-{
-	static const char sql[] =
-		"SELECT COALESCE(MAX(id), 0)"
-		" FROM tickets";
-	return fl_q_int(tx, sql, id, "");
 }

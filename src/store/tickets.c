@@ -918,6 +918,14 @@ int fl_store_ticket_incidents(fl_tx *tx, int64_t problem_id, int64_t *ids, size_
 	return rc < 0 ? rc : 0;
 }
 
+int fl_store_ticket_last_id(fl_tx *tx, int64_t *id)
+{
+	static const char sql[] =
+		"SELECT COALESCE(MAX(id), 0)"
+		" FROM tickets";
+	return fl_q_int(tx, sql, id, "");
+}
+
 int fl_store_comment_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_comment *out)
 {
 	static const char sql[] =

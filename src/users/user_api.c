@@ -283,7 +283,7 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 	if (!rc)
 		rc = fl_req_credentials_changed(r, tx);
 	if (!rc && c->in.password_hash)
-		rc = fl_auth_password_set(tx, c->user.id, c->in.password_hash, NULL);
+		rc = fl_auth_password_set(tx, c->user.id, c->in.password_hash, 0, NULL);
 	return rc;
 }
 

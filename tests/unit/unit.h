@@ -59,4 +59,29 @@ static inline int unit_store_open(struct unit_store *u, const char *prefix,
 	return 0;
 }
 
+#ifdef FL_FIXTURES
+/* The bytes of tests/fixtures/mail/NAME.eml, malloc'd (the caller frees),
+ * their length in *n; NULL when it cannot be read. */
+static inline char *unit_fixture(const char *name, size_t *n)
+{
+	char path[512];
+	FILE *f;
+	long len;
+	char *p = NULL;
+
+	snprintf(path, sizeof path, "%s/%s.eml", FL_FIXTURES, name);
+	if (!(f = fopen(path, "rb")))
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
+	    (p = malloc(len ? (size_t)len : 1)) && fread(p, 1, (size_t)len, f) == (size_t)len)
+		*n = (size_t)len;
+	else {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	return p;
+}
+#endif
+
 #endif

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "core/str.h"
 #include "core/html.h"
 #include "mail/mail.h"
@@ -39,24 +41,12 @@ static int teardown(void **state)
 
 static struct fl_mail parse(const char *name)
 {
-	char path[512];
 	struct fl_mail m;
 	struct fl_err e = {0};
-	FILE *f;
-	long n;
 
-	snprintf(path, sizeof path, "%s/%s.eml", FL_FIXTURES, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
 	free(g_raw);
-	g_raw = malloc((size_t)n);
+	g_raw = unit_fixture(name, &g_n);
 	assert_non_null(g_raw);
-	assert_int_equal(fread(g_raw, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	g_n = (size_t)n;
 	if (fl_mail_parse(g_raw, g_n, &g_a, &m, &e)) {
 		fprintf(stderr, "%s: %s\n", name, e.msg);
 		fail();

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "core/str.h"
 #include "mail/mail.h"
 
@@ -179,24 +181,14 @@ static void test_rejoin_never_hides_structure(void **state)
 
 static struct fl_mail parse(const char *name)
 {
-	char path[512];
 	struct fl_mail m;
 	struct fl_err e = {0};
-	FILE *f;
-	long n;
+	size_t n;
 
-	snprintf(path, sizeof path, "%s/%s.eml", FL_FIXTURES, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
 	free(g_raw);
-	g_raw = malloc((size_t)n);
+	g_raw = unit_fixture(name, &n);
 	assert_non_null(g_raw);
-	assert_int_equal(fread(g_raw, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	assert_int_equal(fl_mail_parse(g_raw, (size_t)n, &g_a, &m, &e), 0);
+	assert_int_equal(fl_mail_parse(g_raw, n, &g_a, &m, &e), 0);
 	return m;
 }
 
