@@ -40,6 +40,7 @@ static const struct table tables[] = {
 	 " details, tags, password_hash, must_change_password, active, suspended,"
 	 " created_at, updated_at, last_login_at, external_id",
 	 "iitttittttttiiiiiit", "id", 1, 1, 0},
+	{"user_preferences", "user_id, name, value", "itt", "user_id, name", 2, 0, 0},
 	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at", "iiitiii",
 	 "id", 1, 1, 0},
 	{"agent_groups", "id, name, description, deleted, created_at, updated_at", "ittiii", "id",

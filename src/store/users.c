@@ -562,6 +562,43 @@ int fl_store_setting_set(fl_tx *tx, const char *key, const char *value)
 	return fl_q_exec(tx, sql, "tt", key, value);
 }
 
+int fl_store_prefs_get(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_pref_row *rows,
+		       size_t max, size_t *n)
+{
+	static const char sql[] =
+		"SELECT name, value"
+		" FROM user_preferences"
+		" WHERE user_id = ?"
+		" ORDER BY name";
+	fl_stmt *st;
+	size_t k = 0;
+	int rc = fl_q(tx, sql, 0, &st, "i", user_id), err = 0;
+
+	if (rc)
+		return rc;
+	while (!err && k < max && (rc = fl_q_step(tx, st)) == 1) {
+		rows[k].name = fl_col_text(tx, st, 0, a, &err);
+		rows[k].value = fl_col_text(tx, st, 1, a, &err);
+		k++;
+	}
+	fl_q_done(tx, st);
+	if (err)
+		return err;
+	if (rc < 0)
+		return rc;
+	*n = k;
+	return 0;
+}
+
+int fl_store_pref_set(fl_tx *tx, int64_t user_id, const char *name, const char *value)
+{
+	static const char sql[] =
+		"INSERT INTO user_preferences (user_id, name, value)"
+		" VALUES (?, ?, ?)"
+		" ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value";
+	return fl_q_exec(tx, sql, "itt", user_id, name, value);
+}
+
 int fl_store_group_by_name(fl_tx *tx, const char *name, int64_t *id)
 {
 	static const char sql[] =

@@ -12,6 +12,7 @@
 #include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/api_int.h"
+#include "users/prefs.h"
 #include "users/user_api.h"
 
 #define MORE_IDENTITIES 20 /* Zendesk's "identities" on create, at most */
@@ -65,6 +66,7 @@ struct ctx {
 	struct fl_req_page pg;
 	struct fl_user_filter filter;
 	int as_results; /* render as search results: {"results": [{…, "result_type"}]} */
+	struct fl_prefs prefs;
 };
 
 /* shared helpers (users/api_int.h) */
@@ -261,17 +263,85 @@ static int h_user_show(struct fl_req *r)
 	return fl_req_read(r, tx_user_show, render_user);
 }
 
+static json_t *prefs_json(const struct fl_prefs *p)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < FL_PREF__N; i++)
+		json_object_set_new(o, fl_pref_name(i), json_string(p->value[i]));
+	return o;
+}
+
+/* An agent's own record carries the workspace preferences too. */
+static int tx_me(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = tx_user_show(tx, r);
+	if (!rc && r->actor.role >= FL_ROLE_AGENT)
+		rc = fl_prefs_get(tx, r->actor.id, &r->arena, &c->prefs);
+	return rc;
+}
+
 static int render_me(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	json_t *u = fl_user_json(r, &c->user);
 	json_object_set_new(u, "must_change_password", json_boolean(c->user.must_change_password));
+	if (r->actor.role >= FL_ROLE_AGENT)
+		json_object_set_new(u, "preferences", prefs_json(&c->prefs));
 	return fl_users_reply_one(r, 200, "user", u);
 }
 
 static int h_user_me(struct fl_req *r)
 {
-	return fl_req_read(r, tx_user_show, render_me);
+	return fl_req_read(r, tx_me, render_me);
+}
+
+/* GET and PUT /api/v2/users/me/preferences: {"preferences": {name: value}};
+ * a PUT changes the names it gives and answers with all of them. */
+
+static int tx_prefs(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_prefs_get(tx, r->actor.id, &r->arena, &c->prefs);
+}
+
+static int render_prefs(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_users_reply_one(r, 200, "preferences", prefs_json(&c->prefs));
+}
+
+static int h_prefs(struct fl_req *r)
+{
+	return fl_req_read(r, tx_prefs, render_prefs);
+}
+
+static int tx_prefs_set(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_prefs_set(tx, r->actor.id, &c->prefs, &r->err);
+	return rc ? rc : tx_prefs(tx, r);
+}
+
+static int h_prefs_set(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *in = r->body ? json_object_get(r->body, "preferences") : NULL, *v;
+	const char *name;
+	int rc;
+
+	if (!json_is_object(in))
+		return fl_req_fail(r, FL_EMALFORMED, "preferences", "InvalidRequest",
+				   "the body must be {\"preferences\": {...}}");
+	json_object_foreach(in, name, v)
+	{
+		if ((rc = fl_pref_find(name, &r->err)) < 0)
+			return rc;
+		if (!json_is_string(v))
+			return fl_pref_check(rc, NULL, &r->err);
+		c->prefs.value[rc] = json_string_value(v);
+	}
+	return fl_req_write(r, tx_prefs_set, render_prefs);
 }
 
 /* PUT /api/v2/users/{id} */
@@ -534,6 +604,8 @@ const struct fl_route fl_user_routes[] = {
 	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/me/preferences", h_prefs, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/users/me/preferences", h_prefs_set, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/show_many", h_user_many, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/users/{id}/merge", h_user_merge, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/{id}", h_user_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
