@@ -69,13 +69,14 @@ static int load(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, cons
 	int rc = fl_ticket_load(tx, actor, id, a, &p->t);
 
 	if (rc == FL_ENOTFOUND)
-		return fl_err_set(e, rc, field, "RecordNotFound", "%s: ticket %" PRId64 " not found",
-				  field, id);
+		return fl_err_set(e, rc, field, "RecordNotFound",
+				  "%s: ticket %" PRId64 " not found", field, id);
 	if (rc)
 		return rc;
 	if (p->t.status == FL_STATUS_CLOSED)
 		return fl_err_set(e, FL_EINVAL, field, "Closed",
-				  "%s: ticket %" PRId64 " is closed and cannot be merged", field, id);
+				  "%s: ticket %" PRId64 " is closed and cannot be merged", field,
+				  id);
 	if ((rc = words_of(tx, p->t.requester_id, a, &p->w)))
 		return rc;
 	rc = fl_store_comment_list(tx, id, 1, &pg, a, &last, &n);
@@ -148,10 +149,11 @@ static int usable(struct fl_tx *tx, int64_t id, int agent, fl_arena *a, int *yes
 	return rc == FL_ENOTFOUND ? 0 : rc;
 }
 
-/* Adds id to the n ids of list (at most max, where the ticket's own
- * limit then refuses) unless it is there or not usable. */
-static int add_person(struct fl_tx *tx, int64_t id, int agent, int64_t *list, size_t *n,
-		      size_t max, fl_arena *a)
+/* Adds id to the n ids of list unless it is there already, is not usable
+ * or the list has max: a merge leaves out who does not fit, it does not
+ * fail for them. */
+static int add_person(struct fl_tx *tx, int64_t id, int agent, int64_t *list, size_t *n, size_t max,
+		      fl_arena *a)
 {
 	int yes, rc;
 
@@ -244,7 +246,8 @@ int fl_ticket_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t targ
 		return fl_err_set(e, FL_EFORBIDDEN, NULL, NULL, "Only agents merge tickets");
 	if (!p || !src)
 		return FL_ENOMEM;
-	if ((rc = check_sources(target, m, e)) || (rc = load(tx, actor, target, "id", arena, tg, e)))
+	if ((rc = check_sources(target, m, e)) ||
+	    (rc = load(tx, actor, target, "id", arena, tg, e)))
 		return rc;
 	for (size_t i = 0; i < m->nsources; i++) {
 		if ((rc = load(tx, actor, m->sources[i], "ids", arena, &src[i], e)))
@@ -273,8 +276,8 @@ int fl_ticket_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t targ
 		int told = tg_public;
 		for (size_t k = 0; k < i && !told; k++)
 			told = src[k].t.requester_id == src[i].t.requester_id;
-		rc = close_source(tx, actor, &src[i], tg, m, src_public, told || !src_public,
-				  arena, e);
+		rc = close_source(tx, actor, &src[i], tg, m, src_public, told || !src_public, arena,
+				  e);
 	}
 	return rc ? rc : fl_ticket_update(tx, actor, target, p, arena, out, e);
 }
