@@ -96,9 +96,14 @@ static int tx_create(fl_tx *tx, void *arg)
 static int64_t mkticket(int64_t requester, const char *subject, const char *body, int status)
 {
 	struct job j = {0};
-	j.p = (struct fl_ticket_patch){.has_subject = 1, .subject = subject, .has_requester = 1,
-				       .requester_id = requester, .comment_body = body,
-				       .comment_public = 1, .has_status = 1, .status = status};
+	j.p = (struct fl_ticket_patch){.has_subject = 1,
+				       .subject = subject,
+				       .has_requester = 1,
+				       .requester_id = requester,
+				       .comment_body = body,
+				       .comment_public = 1,
+				       .has_status = 1,
+				       .status = status};
 	fl_arena_init(&j.a, 0);
 	assert_int_equal(fl_store_write(g_store, tx_create, &j), 0);
 	fl_arena_free(&j.a);
@@ -197,8 +202,11 @@ static void test_same_customer(void **state)
 
 	/* the duplicate has a CC and a follower the target lacks */
 	j.as = g_agent;
-	j.p = (struct fl_ticket_patch){.has_cc_changes = 1, .cc_add = {g_cc.id}, .ncc_add = 1,
-				       .has_follower_changes = 1, .follower_add = {g_agent2.id},
+	j.p = (struct fl_ticket_patch){.has_cc_changes = 1,
+				       .cc_add = {g_cc.id},
+				       .ncc_add = 1,
+				       .has_follower_changes = 1,
+				       .follower_add = {g_agent2.id},
 				       .nfollower_add = 1};
 	j.target = dup;
 	fl_arena_init(&j.a, 0);
@@ -226,7 +234,8 @@ static void test_same_customer(void **state)
 	assert_true(has(j.t.followers, j.t.nfollowers, g_agent2.id));
 	assert_false(has(j.t.ccs, j.t.nccs, g_anna.id));
 	assert_true(last(&j)->public);
-	assert_non_null(strstr(last(&j)->body, "«Parcel again» закрито й об’єднано з цим зверненням."));
+	assert_non_null(
+		strstr(last(&j)->body, "«Parcel again» закрито й об’єднано з цим зверненням."));
 	assert_non_null(strstr(last(&j)->body, "Still no parcel."));
 	fl_arena_free(&j.a);
 }
