@@ -125,11 +125,15 @@ it('the customer panel in Ukrainian: every label, the role and the language tran
 		assert.equal(await panel.locator('[data-test=customer-language]').textContent(), 'Українська');
 		assert.equal(await panel.locator('[data-test=person-org-edit]').textContent(), 'Змінити');
 		assert.equal(await panel.locator('[data-test=avatar]').textContent(), 'ОК');
-		// breaks only before the @ and after the dots
+		// breaks only before the @ and after the dots: each part on one line
 		const address = panel.locator('[data-test=customer-email] .address');
 		assert.equal(await address.getAttribute('title'), 'oksana.kovalenko-shevchenko@very-long-company-name.example.test');
 		assert.equal(await address.evaluate((el) => el.innerHTML.replace(/<!--.*?-->/g, '')),
-			'oksana.<wbr>kovalenko-shevchenko<wbr>@very-long-company-name.<wbr>example.<wbr>test');
+			'<span>oksana.</span><wbr><span>kovalenko-shevchenko</span><wbr><span>@very-long-company-name.</span><wbr>' +
+			'<span>example.</span><wbr><span>test</span>');
+		const lines = await address.evaluate((el) => [...el.children].filter((s) => s.tagName === 'SPAN')
+			.map((s) => s.getClientRects().length));
+		assert.deepEqual(lines, [1, 1, 1, 1, 1], 'a part of the address was broken');
 		assert.equal(await page.locator('[data-test=merge-open]').textContent(), 'Об’єднати з іншим зверненням…');
 	});
 });

@@ -104,15 +104,22 @@ function MergeConfirm({ ticket, target, onBack, onDone }) {
 export function ProblemPicker({ ticket, onSave }) {
 	const [res] = useLoad(() => (ticket.problem_id ? get(`/api/v2/tickets/${ticket.problem_id}`) : Promise.resolve(null)),
 		[ticket.problem_id]);
+	const [changing, setChanging] = useState(false);
 	const problem = res && res.ticket;
 	const problems = (list) => list.filter((x) => x.type === 'problem' && x.id !== ticket.id && OPEN(x));
+	const pick = async (p) => {
+		if (await onSave({ type: 'incident', problem_id: p.id }))
+			setChanging(false);
+	};
 	return html`<div class="field problem" data-test="problem">
 		${problem && html`<p>${t('problem.linked')} <a href="/agent/tickets/${problem.id}" data-test="problem-link">#${problem.id} ${problem.subject}</a>
+			<button type="button" class="link" onClick=${() => setChanging(!changing)}>${changing ? t('org.cancel') : t('problem.change')}</button>
 			<button type="button" class="link" onClick=${() => onSave({ problem_id: null })}>${t('problem.unlink')}</button></p>`}
-		<${Picker} id="problem-q" label=${problem ? t('problem.change') : t('problem.choose')} placeholder=${t('problem.find_hint')}
-			testid="problem-find" search=${async (q) => problems(await findTickets(q, 'ticket_type:problem'))}
+		${(!ticket.problem_id || changing) && html`<${Picker} id="problem-q" label=${problem ? t('problem.change') : t('problem.choose')}
+			placeholder=${t('problem.find_hint')} testid="problem-find"
+			search=${async (q) => problems(await findTickets(q, 'ticket_type:problem'))}
 			initial=${async () => problems(await findTickets('', 'ticket_type:problem'))}
-			show=${label} onPick=${(p) => onSave({ type: 'incident', problem_id: p.id })} />
+			show=${label} onPick=${pick} />`}
 	</div>`;
 }
 

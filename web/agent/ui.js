@@ -87,12 +87,13 @@ export function Avatar({ user }) {
 }
 
 // An e-mail address (or a host name) that wraps only before its @ and
-// after its dots, never in the middle of a word; the whole in a title.
+// after its dots, never in the middle of a word nor at a hyphen (each part
+// keeps together); the whole in a title.
 export function Address({ text }) {
 	if (!text)
 		return '—';
 	const parts = String(text).split(/(?=@)|(?<=\.)/);
-	return html`<span class="address" title=${text}>${parts.map((p, i) => html`${i > 0 && html`<wbr />`}${p}`)}</span>`;
+	return html`<span class="address" title=${text}>${parts.map((p, i) => html`${i > 0 && html`<wbr />`}<span>${p}</span>`)}</span>`;
 }
 
 // A searchable list to choose one thing from: search(q) resolves the

@@ -242,7 +242,7 @@ export default {
 	'problem.unlink': 'Unlink',
 	'problem.choose': 'Link to a problem',
 	'problem.change': 'Link to another problem',
-	'problem.find_hint': 'Problem number or words of its subject',
+	'problem.find_hint': 'Number or words of the subject',
 	'incidents.title': { one: '{count} incident', other: '{count} incidents' },
 	'incidents.solve': { one: 'Solve the open incident with the last reply', other: 'Solve the {count} open incidents with the last reply' },
 	'incidents.solved': { one: '{count} incident solved.', other: '{count} incidents solved.' },
