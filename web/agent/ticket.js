@@ -6,6 +6,10 @@ import { t, formatDate } from '../shared/i18n.js';
 import { state, loadUsers, userName, cachedUser, groupName } from './data.js';
 import { useLive } from './live.js';
 import { Ago, ErrorBanner, StatusBadge, STATUSES, PRIORITIES, TYPES, toast } from './ui.js';
+import { Address, Avatar } from './ui.js';
+import { LOCALE_NAMES } from '../shared/i18n.js';
+import { Incidents, MergeAction, ProblemPicker } from './links.js';
+import { PersonOrg } from './people.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
 const VIEWER_FORGET = 45000;
@@ -144,6 +148,7 @@ export function TicketPage({ id, onMissing }) {
 		<div>
 			<div class="row">
 				<h1 id="ticket-title" data-test="ticket-subject">${ticket.subject || t('ticket.no_subject')}</h1>
+				<span class="spacer"></span><${MergeAction} ticket=${ticket} />
 			</div>
 			<p class="row muted">
 				<span>#${ticket.id}</span><span data-test="ticket-status" data-status=${ticket.status}><${StatusBadge} status=${ticket.status} /></span>
@@ -159,6 +164,7 @@ export function TicketPage({ id, onMissing }) {
 		</div>
 		<aside>
 			<${Properties} ticket=${ticket} onSave=${change} />
+			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
 		</aside>
@@ -352,6 +358,7 @@ function Properties({ ticket, onSave }) {
 		${sel('prop-status', t('ticket.status'), 'status', STATUSES.map((s) => [s, t(`status.${s}`)]))}
 		${sel('prop-priority', t('ticket.priority'), 'priority', PRIORITIES.map((s) => [s, t(`priority.${s}`)]), '—')}
 		${sel('prop-type', t('ticket.type'), 'type', TYPES.map((s) => [s, t(`type.${s}`)]), '—')}
+		${f.type === 'incident' && html`<${ProblemPicker} ticket=${ticket} onSave=${onSave} />`}
 		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'))}
 		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
 		<div class="field"><label for="prop-tags">${t('ticket.tags')}</label>
@@ -366,9 +373,11 @@ function Properties({ ticket, onSave }) {
 	</form>`;
 }
 
+// The customer: who they are (initials, role, addresses that wrap only
+// between their parts), their organization (chosen from a searchable
+// list), and their requests on every channel.
 function Customer({ ticket }) {
 	const [user, setUser] = useState(cachedUser(ticket.requester_id));
-	const [org, setOrg] = useState(null);
 	const [others, setOthers] = useState([]);
 	useEffect(() => {
 		let live = true;
@@ -378,14 +387,10 @@ function Customer({ ticket }) {
 				const u = cachedUser(ticket.requester_id) || (await get(`/api/v2/users/${ticket.requester_id}`)).user;
 				if (!live) return;
 				setUser(u);
-				const [o, list] = await Promise.all([
-					u.organization_id ? get(`/api/v2/organizations/${u.organization_id}`).then((x) => x.organization, () => null) : null,
-					get(`/api/v2/users/${u.id}/tickets/requested?sort=-updated_at&per_page=10`).then((x) => x.tickets, () => []),
-				]);
-				if (live) {
-					setOrg(o);
+				const list = await get(`/api/v2/users/${u.id}/tickets/requested?sort=-updated_at&per_page=10`)
+					.then((x) => x.tickets, () => []);
+				if (live)
 					setOthers(list);
-				}
 			} catch { /* the panel stays short */ }
 		})();
 		return () => {
@@ -395,15 +400,18 @@ function Customer({ ticket }) {
 	if (!user)
 		return null;
 	const tier = (user.tags || []).find((g) => /^(tier|vip|plan)/i.test(g));
-	return html`<section class="panel" aria-labelledby="cust-title" data-test="customer">
+	const lang = user.locale && LOCALE_NAMES[user.locale.toLowerCase().split(/[-_]/)[0]];
+	return html`<section class="panel customer" aria-labelledby="cust-title" data-test="customer">
 		<h2 id="cust-title">${t('customer.title')}</h2>
-		<p><a href="/agent/customers/${user.id}"><strong>${user.name}</strong></a></p>
+		<p class="who"><${Avatar} user=${user} />
+			<span><a href="/agent/customers/${user.id}"><strong>${user.name}</strong></a>
+				<br /><span class="hint" data-test="customer-role">${t(`role.${user.role}`)}</span></span></p>
 		<dl class="props">
-			<dt>${t('customer.email')}</dt><dd>${user.email || '—'}</dd>
+			<dt>${t('customer.email')}</dt><dd data-test="customer-email"><${Address} text=${user.email} /></dd>
 			${user.phone && html`<dt>${t('customer.phone')}</dt><dd>${user.phone}</dd>`}
-			<dt>${t('customer.organization')}</dt><dd>${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>` : '—'}</dd>
+			<dt>${t('customer.organization')}</dt><dd><${PersonOrg} user=${user} onChanged=${setUser} /></dd>
 			${tier && html`<dt>${t('customer.tier')}</dt><dd><span class="tag">${tier}</span></dd>`}
-			<dt>${t('customer.language')}</dt><dd>${user.locale || '—'}</dd>
+			<dt>${t('customer.language')}</dt><dd data-test="customer-language">${lang || user.locale || '—'}</dd>
 		</dl>
 		${user.notes && html`<p class="hint">${user.notes}</p>`}
 		<h3>${t('customer.timeline')}</h3>
