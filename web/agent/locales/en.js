@@ -221,4 +221,9 @@ export default {
 	'keys.search': 'search',
 	'keys.queues': 'go to my queue',
 	'keys.help': 'this help',
+	// Lists and the phone header
+	'nav.menu': 'Menu',
+	'list.density': 'Density',
+	'list.density.comfortable': 'Comfortable',
+	'list.density.compact': 'Compact',
 };

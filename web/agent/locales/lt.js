@@ -220,4 +220,9 @@ export default {
 	'keys.search': 'paieška',
 	'keys.queues': 'eiti į mano eilę',
 	'keys.help': 'šis žinynas',
+	// Sąrašai ir telefono antraštė
+	'nav.menu': 'Meniu',
+	'list.density': 'Tankis',
+	'list.density.comfortable': 'Erdviai',
+	'list.density.compact': 'Glaustai',
 };

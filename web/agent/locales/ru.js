@@ -220,4 +220,9 @@ export default {
 	'keys.search': 'поиск',
 	'keys.queues': 'перейти к моей очереди',
 	'keys.help': 'эта справка',
+	// Списки и заголовок на телефоне
+	'nav.menu': 'Меню',
+	'list.density': 'Плотность',
+	'list.density.comfortable': 'Просторно',
+	'list.density.compact': 'Компактно',
 };

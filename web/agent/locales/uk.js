@@ -220,4 +220,9 @@ export default {
 	'keys.search': 'пошук',
 	'keys.queues': 'перейти до моєї черги',
 	'keys.help': 'ця довідка',
+	// Списки та заголовок на телефоні
+	'nav.menu': 'Меню',
+	'list.density': 'Щільність',
+	'list.density.comfortable': 'Просторо',
+	'list.density.compact': 'Щільно',
 };
