@@ -235,7 +235,7 @@ export function TicketList({ queue, views, query }) {
 		<${ErrorBanner} error=${error} />
 		${selected.size > 0 && html`<${BulkBar} ids=${[...selected]} tickets=${tickets}
 			onDone=${() => { setSelected(new Set()); load(false); }} />`}
-		<table class=${`list ${density}`} data-test="ticket-list" data-density=${density}>
+		<table class=${`list tickets ${density}`} data-test="ticket-list" data-density=${density}>
 			<thead><tr>
 				<th class="check"><input type="checkbox" aria-label=${t('list.select_all')} checked=${allOn}
 					onChange=${() => setSelected(allOn ? new Set() : new Set(tickets.map((x) => x.id)))} /></th>
