@@ -220,7 +220,6 @@ export default {
 	'keys.search': 'search',
 	'keys.queues': 'go to my queue',
 	'keys.help': 'this help',
-<<<<<<< HEAD
 	// merging tickets, problems and incidents, the customer panel
 	'merge.open': 'Merge into another ticket…',
 	'merge.title': 'Merge #{id} into another ticket',
@@ -257,11 +256,9 @@ export default {
 	'field.merged_into': 'Merged into',
 	'field.merged_from': 'Merged from',
 	'field.problem_id': 'Problem',
-=======
 	// Lists and the phone header
 	'nav.menu': 'Menu',
 	'list.density': 'Density',
 	'list.density.comfortable': 'Comfortable',
 	'list.density.compact': 'Compact',
->>>>>>> lists
 };

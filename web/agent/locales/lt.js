@@ -219,7 +219,6 @@ export default {
 	'keys.search': 'paieška',
 	'keys.queues': 'eiti į mano eilę',
 	'keys.help': 'šis žinynas',
-<<<<<<< HEAD
 	// merging tickets, problems and incidents, the customer panel
 	'merge.open': 'Sujungti su kita užklausa…',
 	'merge.title': 'Sujungti #{id} su kita užklausa',
@@ -256,11 +255,9 @@ export default {
 	'field.merged_into': 'Sujungta su',
 	'field.merged_from': 'Prijungtos užklausos',
 	'field.problem_id': 'Problema',
-=======
 	// Sąrašai ir telefono antraštė
 	'nav.menu': 'Meniu',
 	'list.density': 'Tankis',
 	'list.density.comfortable': 'Erdviai',
 	'list.density.compact': 'Glaustai',
->>>>>>> lists
 };

@@ -219,7 +219,6 @@ export default {
 	'keys.search': 'поиск',
 	'keys.queues': 'перейти к моей очереди',
 	'keys.help': 'эта справка',
-<<<<<<< HEAD
 	// merging tickets, problems and incidents, the customer panel
 	'merge.open': 'Объединить с другим обращением…',
 	'merge.title': 'Объединить #{id} с другим обращением',
@@ -256,11 +255,9 @@ export default {
 	'field.merged_into': 'Объединено с',
 	'field.merged_from': 'Присоединены обращения',
 	'field.problem_id': 'Проблема',
-=======
 	// Списки и заголовок на телефоне
 	'nav.menu': 'Меню',
 	'list.density': 'Плотность',
 	'list.density.comfortable': 'Просторно',
 	'list.density.compact': 'Компактно',
->>>>>>> lists
 };

@@ -219,7 +219,6 @@ export default {
 	'keys.search': 'пошук',
 	'keys.queues': 'перейти до моєї черги',
 	'keys.help': 'ця довідка',
-<<<<<<< HEAD
 	// merging tickets, problems and incidents, the customer panel
 	'merge.open': 'Об’єднати з іншим зверненням…',
 	'merge.title': 'Об’єднати #{id} з іншим зверненням',
@@ -256,11 +255,9 @@ export default {
 	'field.merged_into': 'Об’єднано з',
 	'field.merged_from': 'Приєднано звернення',
 	'field.problem_id': 'Проблема',
-=======
 	// Списки та заголовок на телефоні
 	'nav.menu': 'Меню',
 	'list.density': 'Щільність',
 	'list.density.comfortable': 'Просторо',
 	'list.density.compact': 'Щільно',
->>>>>>> lists
 };
