@@ -56,8 +56,10 @@ if [ "$want" = check ] || [ "$want" = deb ]; then
 	need_glob /usr/share/build-essential/list build-essential
 fi
 if [ "$want" = check ]; then
-	# systemd-analyze verify and security on the unit (tests/install)
+	# systemd-analyze verify and security on the unit, and strace to see
+	# that the server fits its sandbox (tests/install)
 	need_cmd systemd-analyze systemd
+	need_cmd strace strace
 fi
 
 [ -z "$missing" ] && exit 0
