@@ -77,10 +77,11 @@ fuzz: deps-check $(FUZZ_BUILD)/build.ninja
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check.sh fuzz
 
 # meson install from the release build, its paths set for PREFIX (the unit
-# names PREFIX/bin/frontline; PREFIX=/usr puts the settings in /etc)
+# names PREFIX/bin/frontline; PREFIX=/usr puts the settings in /etc). A
+# relative DESTDIR is taken from here, not from meson's build folder.
 install: build
 	meson configure $(BUILD) --prefix=$(PREFIX)
-	DESTDIR="$(DESTDIR)" meson install -C $(BUILD)
+	DESTDIR="$(abspath $(DESTDIR))" meson install -C $(BUILD)
 
 deb:
 	@scripts/deps.sh deb
