@@ -275,6 +275,9 @@ else
 		check "the .deb's guide is not compressed (the unit and man page name it)" \
 			has_mode "$droot/usr/share/doc/frontline/operations.md" 644
 		check "the .deb's unit is make install's" cmp -s "$unit" "$dunit"
+		control="frontline $(dpkg-deb -f "$deb" Version)"
+		check "the .deb's version is the binary's ($control; debian/changelog and meson.build agree)" \
+			[ "$("$droot/usr/bin/frontline" version)" = "$control" ]
 		command -v systemd-analyze >/dev/null && verify "$dunit" "$droot"
 		serve "$droot" "$dunit" ".deb"
 	else
