@@ -18,7 +18,14 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/frontline-install.XXXXXX")
 server=
-trap '[ -n "$server" ] && kill -KILL "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
+# a server still running when the script ends (a check failed half-way):
+# strace's tracee too, which outlives strace
+cleanup() {
+	[ -n "$server" ] && kill -KILL "$server" 2>/dev/null
+	[ -s "$tmp/trace" ] && kill -KILL "$(sed -n '1s/^\([0-9]*\) .*/\1/p' "$tmp/trace")" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 fails=0
 
 ok() { echo "ok - $1"; }
@@ -216,6 +223,7 @@ sandbox_fit() {
 	f=$(grep -E 'open(at)?\(.*O_(WRONLY|RDWR|CREAT)' "$trace" | grep -o '"[^"]*"' | tr -d '"' |
 		grep -v -e "^$data/" -e '^/dev/null$' | sort -u | tr '\n' ' ')
 	check "sandbox: files are written only in the data folder${f:+ (also: $f)}" [ -z "$f" ]
+	rm -f "$trace" # its first pid, the server's, has exited
 }
 
 echo "# make install DESTDIR=… PREFIX=/usr"
