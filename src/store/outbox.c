@@ -3,19 +3,33 @@
 #include "store/store_int.h"
 
 /* A list's columns, then the bodies a single message adds. */
-#define OUTBOX_LIST_COLUMNS(X, S)                                                              \
-	X(id, "id")                                                                            \
-	S X(message_id, "message_id") S X(kind, "kind") S X(ticket_id, "ticket_id")            \
-	S X(sender, "sender") S X(sender_name, "sender_name") S X(recipients, "recipients")    \
-	S X(subject, "subject") S X(state, "state") S X(error, "error")                        \
-	S X(created_at, "created_at") S X(updated_at, "updated_at")
-#define OUTBOX_COLUMNS(X, S)                                                                   \
-	X(id, "id")                                                                            \
-	S X(message_id, "message_id") S X(kind, "kind") S X(ticket_id, "ticket_id")            \
-	S X(sender, "sender") S X(sender_name, "sender_name") S X(recipients, "recipients")    \
-	S X(subject, "subject") S X(state, "state") S X(error, "error")                        \
-	S X(created_at, "created_at") S X(updated_at, "updated_at") S X(text_body, "text_body") \
-	S X(html_body, "html_body") S X(raw, "raw")
+#define OUTBOX_LIST_COLUMNS(X, S)                                                                 \
+	X(id, "id")                                                                               \
+	S X(message_id, "message_id") S X(kind, "kind") S X(ticket_id, "ticket_id") S X(sender,   \
+											"sender") \
+		S                                                                                 \
+		X(sender_name, "sender_name") S                                                   \
+		X(recipients, "recipients") S                                                     \
+		X(subject, "subject") S                                                           \
+		X(state, "state") S                                                               \
+		X(error, "error") S                                                               \
+		X(created_at, "created_at") S                                                     \
+		X(updated_at, "updated_at")
+#define OUTBOX_COLUMNS(X, S)                                                                      \
+	X(id, "id")                                                                               \
+	S X(message_id, "message_id") S X(kind, "kind") S X(ticket_id, "ticket_id") S X(sender,   \
+											"sender") \
+		S                                                                                 \
+		X(sender_name, "sender_name") S                                                   \
+		X(recipients, "recipients") S                                                     \
+		X(subject, "subject") S                                                           \
+		X(state, "state") S                                                               \
+		X(error, "error") S                                                               \
+		X(created_at, "created_at") S                                                     \
+		X(updated_at, "updated_at") S                                                     \
+		X(text_body, "text_body") S                                                       \
+		X(html_body, "html_body") S                                                       \
+		X(raw, "raw")
 #define OUTBOX_COLUMN(m, expr) FL_COLUMN(struct fl_outbox_mail, m)
 static const struct fl_col list_col[] = {OUTBOX_LIST_COLUMNS(OUTBOX_COLUMN, FL_COMMA)};
 static const struct fl_cols list_cols = FL_COLS(struct fl_outbox_mail, list_col);
