@@ -42,7 +42,7 @@ static int user_actor(struct fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_
 		return FL_EAUTH;
 	if (rc)
 		return rc;
-	*out = (struct fl_actor){u.id, u.role};
+	*out = (struct fl_actor){u.id, u.role, u.must_change_password};
 	return 0;
 }
 
@@ -204,6 +204,6 @@ int fl_auth_password_check(struct fl_tx *tx, const char *email, const char *pass
 		return rc;
 	if (rc || !u.active || u.suspended)
 		return FL_EAUTH;
-	*out = (struct fl_actor){u.id, u.role};
+	*out = (struct fl_actor){u.id, u.role, u.must_change_password};
 	return 0;
 }

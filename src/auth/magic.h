@@ -5,7 +5,9 @@
  * characters) is made and mailed as {public_url}/portal/signin#token=TOKEN — in
  * the fragment, which browsers never send, so no server log sees it. Only
  * the token's BLAKE2b-256 hash is stored: its first 16 hex digits find the
- * row and the whole is compared in constant time. A link works once, for
+ * row and the whole is compared in constant time (with no mail relay the
+ * mail, link and all, is kept in the outbox for an admin to pass on:
+ * mail/outbound.h). A link works once, for
  * FL_MAGIC_TTL seconds; taking it opens a session as a password does.
  * Plain C over the store: nothing here knows HTTP or SQL. */
 #ifndef FL_AUTH_MAGIC_H
@@ -28,8 +30,9 @@ void fl_magic_token_new(char out[FL_MAGIC_TOKEN_LEN + 1]);
  * (normalized), stores token for them, expiring FL_MAGIC_TTL from now,
  * deletes every expired link, and queues the mail with the link under the
  * desk's public URL (portal/site.h: a setting, never the request's host)
- * in lang when it is one of ours (uk, ru, lt, en), else in the user's,
- * when a relay is set up. *made says whether a link was made: 0, and
+ * in lang when it is one of ours (uk, ru, lt, en), else in the user's
+ * (mailed through the relay, or kept in the outbox for an admin when
+ * there is none: mail/outbound.h). *made says whether a link was made: 0, and
  * nothing written, for an address nobody may sign in with. FL_ENOTFOUND
  * when no public URL is set. */
 int fl_magic_link_create(fl_tx *tx, const char *email, const char *token, const char *lang,

@@ -265,7 +265,8 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 	return rc;
 }
 
-/* The desk's mail settings (no relay: nothing is sent) and what the
+/* The desk's mail settings (no relay: mail is kept in the outbox,
+ * mail/outbound.h) and what the
  * quarantine holds: a loop our own out-of-office rule made. */
 static int load_mail(fl_tx *tx, struct demo *d)
 {
@@ -392,7 +393,9 @@ int fl_cmd_demo(int argc, char **argv)
 		const char *who = json_string_value(json_object_get(
 			json_array_get(json_object_get(d.root, "agents"), 0), "email"));
 		printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '" DEMO_PASSWORD
-		       "' (every demo agent has it);\nthe customer portal is /portal/.\n",
+		       "' (every demo agent has it);\nthe customer portal is /portal/. Until a mail relay is set "
+		       "up, what the desk writes to\ncustomers, their sign-in links too, is kept in the "
+		       "workspace's Admin → Outgoing mail.\n",
 		       d.skipped ? "demo data was already loaded" : "demo data loaded",
 		       who ? who : "a demo agent");
 	}

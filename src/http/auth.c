@@ -352,6 +352,24 @@ void fl_req_login_failed(struct fl_req *r)
 	rl_fail(r->server, key);
 }
 
+/* What a session whose password must be changed may still do: change
+ * it, see who it is, and sign out (an anonymous route). */
+static int password_change_route(const struct fl_route *rt)
+{
+	static const char *const allowed[][2] = {
+		{"PUT", "/api/v2/users/{id}/password"},
+		{"GET", "/api/v2/auth/session"},
+		{"GET", "/api/v2/users/me"},
+	};
+
+	if (rt->role == FL_ROLE_ANONYMOUS)
+		return 1;
+	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		if (!strcmp(rt->method, allowed[i][0]) && !strcmp(rt->pattern, allowed[i][1]))
+			return 1;
+	return 0;
+}
+
 int fl_auth_request(struct fl_req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
@@ -415,5 +433,12 @@ authenticated:
 			return fl_req_fail(r, FL_EFORBIDDEN, NULL, "InvalidCSRFToken",
 					   "A valid X-CSRF-Token header is required");
 	}
+	/* a one-time password (an admin's reset, the first admin's) opens
+	 * nothing but its own change, by session or by password; API tokens
+	 * are credentials of their own and keep working */
+	if (r->actor.must_change_password && !c.token && !password_change_route(r->route))
+		return fl_req_fail(r, FL_EFORBIDDEN, "password", "PasswordChangeRequired",
+				   "Choose a new password first (PUT /api/v2/users/%lld/password)",
+				   (long long)r->actor.id);
 	return 0;
 }

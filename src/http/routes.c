@@ -16,6 +16,7 @@ extern const struct fl_route fl_job_routes[];
 extern const struct fl_route fl_event_routes[];
 extern const struct fl_route fl_attachment_routes[];
 extern const struct fl_route fl_mail_routes[];
+extern const struct fl_route fl_outbox_routes[];
 extern const struct fl_route fl_mailbox_routes[];
 extern const struct fl_route fl_portal_routes[];
 extern const struct fl_route fl_site_routes[];
@@ -32,10 +33,11 @@ static const struct fl_route ops_routes[] = {
 };
 
 static const struct fl_route *const parts[] = {
-	ops_routes,      fl_ticket_routes,  fl_user_routes,   fl_org_routes,
-	fl_group_routes, fl_session_routes, fl_token_routes,  fl_search_routes,
-	fl_view_routes,  fl_job_routes,     fl_event_routes,  fl_attachment_routes,
-	fl_mail_routes,  fl_mailbox_routes, fl_portal_routes, fl_site_routes,
+	ops_routes,       fl_ticket_routes,  fl_user_routes,   fl_org_routes,
+	fl_group_routes,  fl_session_routes, fl_token_routes,  fl_search_routes,
+	fl_view_routes,   fl_job_routes,     fl_event_routes,  fl_attachment_routes,
+	fl_mail_routes,   fl_mailbox_routes, fl_portal_routes, fl_site_routes,
+	fl_outbox_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/random.h"
 #include "core/str.h"
 #include "core/time.h"
 #include "store/jobs.h"
 #include "store/mail.h"
+#include "store/outbox.h"
 #include "store/settings.h"
 #include "store/store.h"
 #include "store/tickets.h"
@@ -152,48 +154,56 @@ int fl_mail_out_clean(struct fl_mail_out *m, fl_arena *a)
 	return 0;
 }
 
-/* 1 when a relay is set up, 0 when not, else the error: with no relay
- * nothing is queued (a reply must not cost the writer a job's three writes
- * for mail that will not go). */
-static int relay_set(fl_tx *tx)
+/* Whether the relay's URL and our address are both set: what makes mail
+ * leave (mail/outbound.h). */
+static int relay_on(const char *smtp_url, const char *from)
 {
-	char *relay = NULL;
+	return smtp_url && *smtp_url && from && *from;
+}
+
+int fl_mail_relay(fl_tx *tx, int *on)
+{
+	char *url = NULL, *from = NULL;
 	fl_arena a;
 	int rc;
 
 	fl_arena_init(&a, 0);
-	rc = fl_store_setting_get(tx, "mail.smtp_url", &a, &relay);
-	if (!rc && (!relay || !*relay))
-		rc = FL_ENOTFOUND;
+	rc = fl_store_setting_get(tx, "mail.smtp_url", &a, &url);
+	if (!rc || rc == FL_ENOTFOUND)
+		rc = fl_store_setting_get(tx, "mail.from", &a, &from);
+	if (!rc || rc == FL_ENOTFOUND) {
+		*on = relay_on(url, from);
+		rc = 0;
+	}
 	fl_arena_free(&a);
-	return rc == FL_ENOTFOUND ? 0 : rc ? rc : 1;
+	return rc;
 }
+
+/* The nonce of a queued mail's Message-ID (message_id below). */
+#define NONCE_LEN 16
 
 int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id)
 {
-	char payload[160];
+	char payload[200], nonce[NONCE_LEN + 1];
 	int64_t now = fl_now();
-	int rc = relay_set(tx);
 
-	if (rc <= 0)
-		return rc;
+	fl_random_hex(nonce, NONCE_LEN);
 	snprintf(payload, sizeof payload,
-		 "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld}", kinds[kind],
-		 (long long)t->id, (long long)comment_id);
+		 "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld,\"nonce\":\"%s\"}",
+		 kinds[kind], (long long)t->id, (long long)comment_id, nonce);
 	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
 }
 
 int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link)
 {
 	json_t *p;
-	char *payload;
+	char *payload, nonce[NONCE_LEN + 1];
 	int64_t now = fl_now();
-	int rc = relay_set(tx);
+	int rc;
 
-	if (rc <= 0)
-		return rc;
-	p = json_pack("{s:s, s:I, s:s, s:s}", "kind", "signin", "user_id", (json_int_t)user_id,
-		      "lang", lang ? lang : "en", "link", link);
+	fl_random_hex(nonce, NONCE_LEN);
+	p = json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "signin", "user_id", (json_int_t)user_id,
+		      "lang", lang ? lang : "en", "link", link, "nonce", nonce);
 	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -203,12 +213,28 @@ int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const cha
 	return rc;
 }
 
+/* The Message-ID (without <>) of the mail job writes about what (a
+ * ticket's id, or "signin") into id: frontline-WHAT-JOB.NONCE@ our
+ * domain, NONCE the payload's, made when the mail was queued. Every retry
+ * of the job writes the same one, and no two mails do: job ids alone come
+ * back on SQLite once a finished job's row is gone. (Jobs queued before
+ * there was a nonce: without it.) */
+static void message_id(char *id, size_t cap, const char *what, const struct fl_job *job,
+		       const char *nonce, const char *from)
+{
+	const char *domain = strchr(from, '@');
+
+	snprintf(id, cap, "frontline-%s-%lld%s%s@%s", what, (long long)job->id, nonce ? "." : "",
+		 nonce ? nonce : "", domain ? domain + 1 : "frontline.local");
+}
+
 /* Everything the job reads, in one read transaction. */
 struct out {
 	enum fl_notice kind;
 	int64_t ticket_id, comment_id;
 	fl_arena *a;
 	char *smtp_url, *smtp_user, *smtp_password, *from, *from_name, *starttls;
+	int relay; /* mail leaves through smtp_url; else it is kept in the outbox */
 	struct fl_ticket t;
 	struct fl_user requester;
 	struct fl_comment c;
@@ -219,7 +245,11 @@ struct out {
 	char *last_in; /* the customer's last message, to answer */
 };
 
-/* The relay and our address, from the settings. */
+/* The address kept mail is from while the mail.from setting is not set. */
+#define KEPT_FROM "support@frontline.local"
+
+/* The relay and our address, from the settings: o->relay when mail can
+ * leave, o->from KEPT_FROM when no address is set. */
 static int load_settings(fl_tx *tx, struct out *o)
 {
 	static const char *const keys[] = {"mail.smtp_url", "mail.smtp_user", "mail.smtp_password",
@@ -233,6 +263,9 @@ static int load_settings(fl_tx *tx, struct out *o)
 		if (rc == FL_ENOTFOUND)
 			*vals[i] = NULL, rc = 0;
 	}
+	o->relay = relay_on(o->smtp_url, o->from);
+	if (!o->from || !*o->from)
+		o->from = KEPT_FROM;
 	return rc;
 }
 
@@ -253,9 +286,7 @@ static int tx_load(fl_tx *tx, void *arg)
 	struct out *o = arg;
 	int rc = load_settings(tx, o), bounced = 0;
 
-	if (rc || !o->smtp_url || !*o->smtp_url || !o->from)
-		return rc; /* outgoing mail is off */
-	if ((rc = fl_store_ticket_get(tx, o->ticket_id, o->a, &o->t)) ||
+	if (rc || (rc = fl_store_ticket_get(tx, o->ticket_id, o->a, &o->t)) ||
 	    (rc = fl_store_user_get(tx, o->t.requester_id, o->a, &o->requester)))
 		return rc;
 	for (size_t i = 0; i < o->t.nccs; i++) {
@@ -287,8 +318,49 @@ static int tx_sent(fl_tx *tx, void *arg)
 	return fl_store_mail_record(tx, s->message_id, s->ticket_id, 1, fl_now());
 }
 
-/* Builds m and sends it through o's relay. */
-static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, struct fl_err *e)
+static int tx_keep(fl_tx *tx, void *arg)
+{
+	return fl_store_outbox_put(tx, arg);
+}
+
+/* Keeps m, built as raw, in the outbox in state (mail/outbound.h). */
+static int keep(fl_store *s, const struct fl_mail_out *m, const char *raw, const char *kind,
+		int64_t ticket_id, const char *state, const char *error, fl_arena *a)
+{
+	struct fl_outbox_mail row = {.message_id = (char *)m->message_id,
+				     .kind = (char *)kind,
+				     .ticket_id = ticket_id,
+				     .sender = (char *)m->from,
+				     .sender_name = (char *)m->from_name,
+				     .subject = (char *)(m->subject ? m->subject : ""),
+				     .text_body = (char *)m->text,
+				     .html_body = (char *)m->html,
+				     .raw = (char *)raw,
+				     .state = (char *)state,
+				     .error = (char *)error,
+				     .created_at = m->date,
+				     .updated_at = m->date};
+	fl_buf to;
+	int rc = 0;
+
+	fl_buf_init(&to, 0);
+	for (size_t i = 0; i < m->nto && !rc; i++)
+		rc = fl_buf_addf(&to, "%s%s", i ? ", " : "", m->to[i]);
+	if (!rc && !(row.recipients = fl_arena_strdup(a, to.p ? to.p : "")))
+		rc = FL_ENOMEM;
+	fl_buf_free(&to);
+	return rc ? rc : fl_store_write(s, tx_keep, &row);
+}
+
+/* Builds m (about ticket_id, 0: none; kind: the job's) and sends it
+ * through o's relay, or keeps it in the outbox when there is none. A
+ * notice that goes is kept too, as sent or failed, for an admin to see;
+ * a sign-in mail that goes is not: its link is a credential the store
+ * otherwise holds only hashed (auth/magic.h). Once the relay took the
+ * message, a copy that could not be written is not worth sending it
+ * twice: the send's answer is returned. */
+static int deliver(fl_store *s, const struct out *o, const char *kind, int64_t ticket_id,
+		   struct fl_mail_out *m, fl_arena *a, struct fl_err *e)
 {
 	struct fl_smtp relay = {o->smtp_url, o->smtp_user, o->smtp_password,
 				o->starttls && !strcmp(o->starttls, "1")};
@@ -301,7 +373,13 @@ static int deliver(const struct out *o, struct fl_mail_out *m, fl_arena *a, stru
 	m->date = fl_now();
 	if ((rc = fl_mail_out_clean(m, a)) || (rc = fl_mail_build(m, a, &raw, &n)))
 		return rc;
-	return fl_smtp_send(&relay, o->from, m->to, m->nto, raw, n, e);
+	if (!o->relay)
+		return keep(s, m, raw, kind, ticket_id, "kept", NULL, a);
+	rc = fl_smtp_send(&relay, o->from, m->to, m->nto, raw, n, e);
+	if (strcmp(kind, "signin"))
+		(void)keep(s, m, raw, kind, ticket_id, rc ? "failed" : "sent",
+			   rc && e ? e->msg : NULL, a);
+	return rc;
 }
 
 /* The automatic mail message_id to email: may it go? Not to an address
@@ -373,9 +451,7 @@ static int tx_load_signin(fl_tx *tx, void *arg)
 	struct signin *si = arg;
 	int rc = load_settings(tx, &si->o), bounced = 0;
 
-	if (rc || !si->o.smtp_url || !*si->o.smtp_url || !si->o.from)
-		return rc; /* outgoing mail is off */
-	if ((rc = fl_store_user_get(tx, si->user_id, si->o.a, &si->user)) ||
+	if (rc || (rc = fl_store_user_get(tx, si->user_id, si->o.a, &si->user)) ||
 	    (rc = bouncing(tx, si->user.email, si->o.a, &bounced)))
 		return rc;
 	if (bounced || !si->user.active)
@@ -388,7 +464,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	struct signin si = {0};
 	struct fl_mail_out m = {0};
 	const struct words *w = in(json_string_value(json_object_get(p, "lang")));
-	const char *link = json_string_value(json_object_get(p, "link")), *domain;
+	const char *link = json_string_value(json_object_get(p, "link"));
 	fl_arena a;
 	char id[200], *text;
 	size_t n;
@@ -398,18 +474,17 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	si.o.a = &a;
 	si.user_id = json_integer_value(json_object_get(p, "user_id"));
 	rc = fl_store_read(s, tx_load_signin, &si);
-	if (rc || !link || !si.o.smtp_url || !*si.o.smtp_url || !si.o.from || !si.user.email) {
+	if (rc || !link || !si.user.email) {
 		fl_arena_free(&a);
-		/* no relay set up, or no one to write to: nothing to do */
+		/* no one to write to: nothing to do */
 		return rc == FL_ENOTFOUND ? 0 : rc;
 	}
 	n = strlen(w->signin) + strlen(link) + 1;
 	text = fl_arena_alloc(&a, n);
 	if (text)
 		snprintf(text, n, w->signin, link);
-	domain = strchr(si.o.from, '@');
-	snprintf(id, sizeof id, "frontline-signin-%lld@%s", (long long)job->id,
-		 domain ? domain + 1 : "frontline.local");
+	message_id(id, sizeof id, "signin", job, json_string_value(json_object_get(p, "nonce")),
+		   si.o.from);
 	m.to[m.nto++] = si.user.email;
 	m.subject = w->signin_subject;
 	m.message_id = id;
@@ -418,7 +493,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	if (!text)
 		rc = FL_ENOMEM;
 	else if (!(rc = auto_ok(s, si.user.email, id, 1, &ok)) && ok)
-		rc = deliver(&si.o, &m, &a, e);
+		rc = deliver(s, &si.o, "signin", 0, &m, &a, e);
 	fl_arena_free(&a);
 	return rc;
 }
@@ -431,8 +506,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	struct fl_mail_out m = {0};
 	const struct words *w;
 	fl_arena a;
-	char subject[400], text_buf[256], id[200], *text;
-	const char *domain;
+	char subject[400], text_buf[256], id[200], what[24], nonce[NONCE_LEN + 1] = "", *text;
 	size_t n;
 	int rc, ok = 0;
 
@@ -449,11 +523,13 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		 : !strcmp(kind, "reply")  ? FL_NOTICE_REPLY
 		 : !strcmp(kind, "solved") ? FL_NOTICE_SOLVED
 					   : FL_NOTICE_ACK;
+	if (json_is_string(json_object_get(p, "nonce")))
+		snprintf(nonce, sizeof nonce, "%s", json_string_value(json_object_get(p, "nonce")));
 	json_decref(p);
 	rc = fl_store_read(s, tx_load, &o);
-	if (rc || !o.smtp_url || !*o.smtp_url || !o.from || !o.requester.email) {
+	if (rc || !o.requester.email) {
 		fl_arena_free(&a);
-		/* no relay set up, or no one to write to: nothing to do */
+		/* no one to write to: nothing to do */
 		return rc == FL_ENOTFOUND ? 0 : rc;
 	}
 	w = in(o.requester.locale);
@@ -469,9 +545,8 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 			 (long long)o.t.id);
 		text = text_buf;
 	}
-	domain = strchr(o.from, '@');
-	snprintf(id, sizeof id, "frontline-%lld-%lld@%s", (long long)o.t.id, (long long)job->id,
-		 domain ? domain + 1 : "frontline.local");
+	snprintf(what, sizeof what, "%lld", (long long)o.t.id);
+	message_id(id, sizeof id, what, job, *nonce ? nonce : NULL, o.from);
 	m.to[m.nto++] = o.requester.email;
 	/* an agent's reply goes to everyone on the ticket; what we write by
 	 * ourselves goes to the requester alone (else anyone could make us
@@ -487,7 +562,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	m.html = o.kind == FL_NOTICE_REPLY ? o.c.html_body : NULL;
 	m.automatic = o.kind != FL_NOTICE_REPLY;
 	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, 0, &ok)) && ok))
-		rc = deliver(&o, &m, &a, e);
+		rc = deliver(s, &o, kinds[o.kind], o.t.id, &m, &a, e);
 	/* replies to this message thread by its id */
 	if (!rc && (!m.automatic || ok)) {
 		struct sent sent = {id, o.t.id};

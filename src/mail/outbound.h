@@ -20,11 +20,22 @@
  * wrote by e-mail, by the web form or through the API are answered by
  * mail. Each is queued in the transaction that makes the change,
  * and sent by the "mail-send" job through the relay in the mail.* settings
- * (PUT /api/v2/mail/settings; none set: nothing is queued or sent). Messages thread:
+ * (PUT /api/v2/mail/settings). Messages thread:
  * subject "[#id] subject", In-Reply-To the customer's last message,
  * References the ticket's messages, our Message-ID recorded for the
  * customer's reply. Notices are in the requester's language (uk, ru, lt,
- * else en). */
+ * else en).
+ *
+ * The local outbox (store/outbox.h, GET /api/v2/outbox): with no relay —
+ * mail.smtp_url or mail.from not set — every message is still queued and
+ * built exactly as it would be sent (From mail.from, else
+ * support@frontline.local), the per-address limits above taken as for
+ * mail that leaves, and kept in the outbox ("kept") for an admin to read
+ * instead of being sent; a customer's sign-in link then reaches them only
+ * through an admin. With a relay, ticket notices are kept as "sent" or
+ * "failed" (with the relay's answer) beside being sent, and sign-in mails
+ * are not kept (their link is a credential). The outbox holds the newest
+ * 1,000 messages; each new one deletes the oldest. */
 #ifndef FL_MAIL_OUTBOUND_H
 #define FL_MAIL_OUTBOUND_H
 
@@ -35,13 +46,16 @@
 #include "tickets/notice.h"
 
 /* The notice deliverer (fl_notice_deliverer) of the mail channel: queues
- * the "mail-send" job for kind about ticket t (comment_id: the reply's),
- * or nothing when no relay is set up. */
+ * the "mail-send" job for kind about ticket t (comment_id: the reply's). */
 int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id);
 /* Queues the mail with a customer's sign-in link (auth/magic.h) to
  * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
  * ticket. The link is in the job's payload until the mail is sent. */
 int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link);
+/* In a transaction: *on is 1 when mail leaves through a relay (the
+ * mail.smtp_url and mail.from settings are both set), 0 when it is kept
+ * in the outbox. */
+int fl_mail_relay(fl_tx *tx, int *on);
 /* Whether nobody reads mail to email: a local part of no-reply, noreply,
  * do-not-reply, mailer-daemon, postmaster, bounce(s) and their spellings,
  * alone or followed by "-", ".", "_" or "+". */

@@ -1,7 +1,12 @@
 /* The customer portal's doors for people without an account:
  *   POST /portal/requests          the public contact form (portal/portal.h);
  *                                  a page for a browser, JSON for a script
- *   POST /api/v2/portal/magic_link  mail me a sign-in link (auth/magic.h)
+ *   POST /api/v2/portal/magic_link  mail me a sign-in link (auth/magic.h);
+ *                                  202 {"delivery": "mail"} when mail
+ *                                  leaves, {"delivery": "outbox"} when it
+ *                                  is kept for an admin (no relay,
+ *                                  mail/outbound.h), with "demo": true on
+ *                                  the demo desk (frontline demo)
  *   POST /api/v2/auth/magic         sign in with that link's token
  * Each is limited per client address (and the link per e-mail address),
  * in this node's memory. */
@@ -16,7 +21,9 @@
 #include "core/time.h"
 #include "http/form.h"
 #include "http/http.h"
+#include "mail/outbound.h"
 #include "portal/portal.h"
+#include "store/settings.h"
 #include "store/tickets.h"
 
 /* Submissions of the form: 5 per client address in any 10 minutes. */
@@ -308,6 +315,7 @@ struct link_ctx {
 	int has_email, has_locale;
 	char token[FL_MAGIC_TOKEN_LEN + 1];
 	int made;
+	int relay, demo; /* how the link goes: the answer says */
 };
 
 static const struct fl_field link_fields[] = {
@@ -318,16 +326,35 @@ static const struct fl_field link_fields[] = {
 	FL_FIELDS_END,
 };
 
+/* Whether mail leaves, and whether this is the demo desk: what the
+ * answer tells the customer, the same for every address. */
+static int tx_delivery(fl_tx *tx, struct fl_req *r)
+{
+	struct link_ctx *c = r->ctx;
+	char *loaded = NULL;
+	int rc = fl_mail_relay(tx, &c->relay);
+
+	if (!rc && !(rc = fl_store_setting_get(tx, "demo_loaded", &r->arena, &loaded)))
+		c->demo = 1;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
 static int tx_link(fl_tx *tx, struct fl_req *r)
 {
 	struct link_ctx *c = r->ctx;
-	return fl_magic_link_create(tx, c->email, c->token, c->locale, &r->arena, &c->made);
+	int rc = fl_magic_link_create(tx, c->email, c->token, c->locale, &r->arena, &c->made);
+	return rc ? rc : tx_delivery(tx, r);
 }
 
 /* The same answer whether a link was made or not. */
 static int render_accepted(struct fl_req *r)
 {
-	return fl_req_reply(r, 202, json_object());
+	struct link_ctx *c = r->ctx;
+	json_t *o = json_pack("{s:s}", "delivery", c->relay ? "mail" : "outbox");
+
+	if (c->demo)
+		json_object_set_new(o, "demo", json_true());
+	return fl_req_reply(r, 202, o);
 }
 
 static int h_magic_link(struct fl_req *r)
@@ -348,7 +375,7 @@ static int h_magic_link(struct fl_req *r)
 	if (!c->email)
 		return fl_req_fail(r, FL_EINVAL, "email", "Blank", "Email: cannot be blank");
 	if (fl_limiter_take(&address_limit, c->email, fl_now(), &wait))
-		return render_accepted(r);
+		return fl_req_read(r, tx_delivery, render_accepted);
 	fl_magic_token_new(c->token);
 	return fl_req_write(r, tx_link, render_accepted);
 }

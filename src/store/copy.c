@@ -91,6 +91,10 @@ static const struct table tables[] = {
 	{"mail_auto_address", "email, last_at", "ti", "email", 1, 0, 0},
 	{"mail_quarantine", "id, message_id, sender, subject, body, reason, created_at", "ittttti",
 	 "id", 1, 1, 0},
+	{"mail_outbox",
+	 "id, message_id, kind, ticket_id, sender, sender_name, recipients, subject, text_body,"
+	 " html_body, raw, state, error, created_at, updated_at",
+	 "ittitttttttttii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

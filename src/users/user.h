@@ -25,6 +25,8 @@ enum fl_role {
 struct fl_actor {
 	int64_t id;
 	int role;
+	int must_change_password; /* a one-time password: http/auth.c lets
+				   * a session do nothing else until it is changed */
 };
 
 enum fl_identity_type { FL_IDENT_EMAIL, FL_IDENT_PHONE, FL_IDENT__MAX };

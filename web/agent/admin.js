@@ -1,11 +1,13 @@
-// Admin: agents and roles, groups, API tokens, mailboxes, mail settings, quarantined mail.
+// Admin: agents and roles, groups, API tokens, mailboxes, mail settings, quarantined mail,
+// and the mail the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
+import { Outbox } from './outbox.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings', 'quarantine'];
+const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -201,7 +203,7 @@ function Quarantine() {
 
 export function Admin({ section }) {
 	const Body = { agents: Agents, groups: Groups, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
-		quarantine: Quarantine }[section] || Agents;
+		quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"

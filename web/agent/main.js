@@ -7,7 +7,7 @@ import catalogs from './locales.js';
 import { navigate, useRoute, linkClick } from './router.js';
 import { state, loadBasics } from './data.js';
 import { startLive, stopLive } from './live.js';
-import { SignIn, PasswordDialog } from './signin.js';
+import { SignIn, PasswordDialog, ChoosePassword } from './signin.js';
 import { QueueNav, TicketList, useCounts } from './queues.js';
 import { TicketPage } from './ticket.js';
 import { SearchPage } from './search.js';
@@ -124,16 +124,22 @@ function Shell({ me, onSignOut, onLocale }) {
 function App() {
 	const [me, setMe] = useState(undefined);
 	const [expired, setExpired] = useState(false);
+	const [oneTime, setOneTime] = useState('');
 	const [, setLang] = useState(0);
 
 	function applyLocale(user) {
 		setLocale(pickLocale(user && user.locale), catalogs);
 		setLang((n) => n + 1);
 	}
-	async function enter(user, basics) {
+	async function enter(user, basics, password) {
 		if (user && user.role !== 'end-user') {
 			state.me = user;
 			applyLocale(user);
+			if (user.must_change_password) { // nothing else opens until it is changed
+				setOneTime(password || '');
+				setMe(user);
+				return;
+			}
 			// the agent's own record carries the workspace preferences
 			const [full] = await Promise.all([get('/api/v2/users/me').then((r) => r.user, () => user),
 				basics || loadBasics()]);
@@ -162,6 +168,10 @@ function App() {
 		return html`<p class="center muted">${t('loading')}</p>`;
 	if (!me)
 		return html`<${SignIn} expired=${expired} onSignedIn=${enter} />`;
+	if (me.must_change_password)
+		return html`<${ChoosePassword} me=${me} current=${oneTime}
+			onChanged=${() => { setOneTime(''); enter({ ...me, must_change_password: false }); }}
+			onSignOut=${async () => { await signOut(); setMe(null); }} />`;
 	return html`<${Shell} me=${me}
 		onLocale=${(l) => { if (l) localStorage.setItem('fl.locale', l); else localStorage.removeItem('fl.locale'); applyLocale(me); }}
 		onSignOut=${async () => { stopLive(); await signOut(); setMe(null); }} />`;

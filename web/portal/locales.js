@@ -102,6 +102,11 @@ export default {
 		'signin.linkBad': 'This sign-in link has expired or has already been used. Enter your e-mail below and we’ll send you a new one.',
 		'signin.expired': 'Your session has ended. Please sign in again — anything you were writing is saved.',
 		'signin.already': 'You are signed in as {name}.',
+		// the sign-in link when no mail can leave (POST /api/v2/portal/magic_link: delivery outbox)
+		'signin.keptTitle': 'Your link is kept, not e-mailed',
+		'signin.kept': 'This desk cannot send e-mail yet. If {email} is known to us, your sign-in link is kept for the desk’s administrator (Admin → Outgoing mail), who can pass it on to you.',
+		'signin.keptHint': 'The link works once, for 15 minutes. Meanwhile you can sign in with a password if you have one.',
+		'signin.keptDemo': 'This is a demo desk: to read the link, sign in to the agent workspace (/agent/) as olena.kovalchuk@kvitka.example with the password frontline-demo and open Admin → Outgoing mail.',
 
 		'list.count': { one: '{count} request', other: '{count} requests' },
 		'list.updated': 'updated {when}',
@@ -254,6 +259,11 @@ export default {
 		'signin.linkBad': 'Це посилання для входу вже недійсне або його вже використано. Вкажіть свою пошту нижче — і ми надішлемо нове.',
 		'signin.expired': 'Ваш сеанс завершився. Увійдіть знову — усе, що ви писали, збережено.',
 		'signin.already': 'Ви ввійшли як {name}.',
+		// the sign-in link when no mail can leave (POST /api/v2/portal/magic_link: delivery outbox)
+		'signin.keptTitle': 'Посилання збережено, а не надіслано',
+		'signin.kept': 'Ця служба підтримки ще не може надсилати листи. Якщо адреса {email} є в нашій системі, посилання для входу збережено для адміністратора служби (Адміністрування → Вихідна пошта), який може передати його вам.',
+		'signin.keptHint': 'Посилання спрацьовує один раз протягом 15 хвилин. Тим часом ви можете ввійти з паролем, якщо він у вас є.',
+		'signin.keptDemo': 'Це демонстраційна служба: щоб прочитати посилання, увійдіть у робочий простір агентів (/agent/) як olena.kovalchuk@kvitka.example з паролем frontline-demo і відкрийте Адміністрування → Вихідна пошта.',
 
 		'list.count': { one: '{count} запит', few: '{count} запити', many: '{count} запитів', other: '{count} запиту' },
 		'list.updated': 'оновлено {when}',
@@ -406,6 +416,11 @@ export default {
 		'signin.linkBad': 'Срок действия этой ссылки истёк, или она уже использована. Укажите свою почту ниже — и мы пришлём новую.',
 		'signin.expired': 'Ваш сеанс завершился. Войдите снова — всё, что вы писали, сохранено.',
 		'signin.already': 'Вы вошли как {name}.',
+		// the sign-in link when no mail can leave (POST /api/v2/portal/magic_link: delivery outbox)
+		'signin.keptTitle': 'Ссылка сохранена, а не отправлена',
+		'signin.kept': 'Эта служба поддержки пока не может отправлять письма. Если адрес {email} есть в нашей системе, ссылка для входа сохранена для администратора службы (Администрирование → Исходящая почта), который может передать её вам.',
+		'signin.keptHint': 'Ссылка срабатывает один раз в течение 15 минут. Пока что вы можете войти с паролем, если он у вас есть.',
+		'signin.keptDemo': 'Это демонстрационная служба: чтобы прочитать ссылку, войдите в рабочее пространство агентов (/agent/) как olena.kovalchuk@kvitka.example с паролем frontline-demo и откройте Администрирование → Исходящая почта.',
 
 		'list.count': { one: '{count} запрос', few: '{count} запроса', many: '{count} запросов', other: '{count} запроса' },
 		'list.updated': 'обновлён {when}',
@@ -558,6 +573,11 @@ export default {
 		'signin.linkBad': 'Ši prisijungimo nuoroda nebegalioja arba jau buvo panaudota. Įveskite savo el. paštą žemiau ir atsiųsime naują.',
 		'signin.expired': 'Jūsų sesija baigėsi. Prisijunkite iš naujo – viskas, ką rašėte, išsaugota.',
 		'signin.already': 'Esate prisijungę kaip {name}.',
+		// the sign-in link when no mail can leave (POST /api/v2/portal/magic_link: delivery outbox)
+		'signin.keptTitle': 'Nuoroda išsaugota, o ne išsiųsta',
+		'signin.kept': 'Ši pagalbos tarnyba dar negali siųsti laiškų. Jei adresas {email} mums žinomas, prisijungimo nuoroda išsaugota tarnybos administratoriui (Administravimas → Siunčiamasis paštas), kuris gali ją jums perduoti.',
+		'signin.keptHint': 'Nuoroda veikia vieną kartą 15 minučių. Tuo tarpu galite prisijungti slaptažodžiu, jei jį turite.',
+		'signin.keptDemo': 'Tai demonstracinė tarnyba: norėdami perskaityti nuorodą, prisijunkite prie agentų darbo vietos (/agent/) kaip olena.kovalchuk@kvitka.example su slaptažodžiu frontline-demo ir atverkite Administravimas → Siunčiamasis paštas.',
 
 		'list.count': { one: '{count} užklausa', few: '{count} užklausos', many: '{count} užklausos', other: '{count} užklausų' },
 		'list.updated': 'atnaujinta {when}',

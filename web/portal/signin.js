@@ -1,6 +1,8 @@
 // Signing in: by a link sent to the customer's e-mail (no password to
 // remember), or by password. An e-mailed link opens this page with
-// #token=..., which signs in at once.
+// #token=..., which signs in at once. A desk that cannot send mail yet keeps
+// the link for its administrator (the answer's delivery: "outbox"): the
+// page says so instead of promising a mail.
 import { html, useState, useEffect, useRef } from '../shared/html.js';
 import { post, signIn, signInWithLink } from '../shared/api.js';
 import { t, currentLocale } from '../shared/i18n.js';
@@ -87,7 +89,7 @@ export function SignIn({ user, onSignedIn }) {
 function MagicLink({ inputRef, onSent }) {
 	const [email, setEmail] = useState('');
 	const [error, setError] = useState(null);
-	const [sent, setSent] = useState(null);
+	const [sent, setSent] = useState(null); // {email, kept, demo}
 	const [busy, setBusy] = useState(false);
 	const sentRef = useRef();
 
@@ -102,8 +104,8 @@ function MagicLink({ inputRef, onSent }) {
 		setError(null);
 		setBusy(true);
 		try {
-			await post('/api/v2/portal/magic_link', { email: addr, locale: currentLocale() });
-			setSent(addr);
+			const r = await post('/api/v2/portal/magic_link', { email: addr, locale: currentLocale() });
+			setSent({ email: addr, kept: r && r.delivery === 'outbox', demo: !!(r && r.demo) });
 			onSent();
 			setTimeout(() => sentRef.current && sentRef.current.focus(), 0);
 		} catch (err) {
@@ -114,11 +116,22 @@ function MagicLink({ inputRef, onSent }) {
 		}
 	}
 
+	if (sent && sent.kept)
+		return html`<section class="card p-signin-card" aria-labelledby="magic-title">
+			<h2 id="magic-title">${t('signin.keptTitle')}</h2>
+			<div class="banner info" role="status" tabindex="-1" ref=${sentRef} data-test="magic-kept">
+				${t('signin.kept', { email: sent.email })}
+			</div>
+			${sent.demo && html`<p data-test="magic-demo">${t('signin.keptDemo')}</p>`}
+			<p class="hint">${t('signin.keptHint')}</p>
+			<button type="button" class="link" onClick=${() => setSent(null)}>${t('signin.magicAgain')}</button>
+		</section>`;
+
 	if (sent)
 		return html`<section class="card p-signin-card" aria-labelledby="magic-title">
 			<h2 id="magic-title">${t('signin.magicTitle')}</h2>
 			<div class="banner ok" role="status" tabindex="-1" ref=${sentRef} data-test="magic-sent">
-				${t('signin.magicSent', { email: sent })}
+				${t('signin.magicSent', { email: sent.email })}
 			</div>
 			<p class="hint">${t('signin.magicSentHint')}</p>
 			<button type="button" class="link" onClick=${() => setSent(null)}>${t('signin.magicAgain')}</button>

@@ -26,6 +26,7 @@
 #include "store/attachments.h"
 #include "store/jobs.h"
 #include "store/mail.h"
+#include "store/outbox.h"
 #include "store/portal.h"
 #include "store/settings.h"
 #include "store/store.h"
@@ -879,6 +880,75 @@ static void test_mail_quarantine(void **state)
 	fl_arena_free(&a);
 }
 
+static int tx_outbox(fl_tx *tx, void *arg)
+{
+	static const char sql_count[] = "SELECT COUNT(*) FROM mail_outbox";
+	fl_arena *a = arg;
+	struct fl_outbox_mail m = {.kind = "reply",
+				   .ticket_id = 7,
+				   .sender = "help@example.com",
+				   .sender_name = "Help",
+				   .recipients = "ann@example.com, bob@example.com",
+				   .subject = "[#7] Parcel",
+				   .text_body = "It left today.",
+				   .html_body = "<p>It left today.</p>",
+				   .raw = "Subject: [#7] Parcel\r\n\r\nIt left today.\r\n",
+				   .state = "kept"};
+	struct fl_outbox_mail *list, one;
+	char id[32];
+	int64_t n_rows = 0;
+	size_t n;
+	int i;
+
+	/* past the bound: the oldest go as new ones come */
+	for (i = 1; i <= FL_STORE_OUTBOX_KEEP + 3; i++) {
+		snprintf(id, sizeof id, "m-%d@example.com", i);
+		m.message_id = id;
+		m.created_at = m.updated_at = T0 + i;
+		EXPECT_RC(fl_store_outbox_put(tx, &m), 0);
+	}
+	EXPECT_RC(fl_q_int(tx, sql_count, &n_rows, ""), 0);
+	EXPECT(n_rows == FL_STORE_OUTBOX_KEEP);
+	/* a retry of the newest: the same row, its state and error changed */
+	m.state = "failed";
+	m.error = "the relay is down";
+	m.updated_at = T0 + 5000;
+	EXPECT_RC(fl_store_outbox_put(tx, &m), 0);
+	EXPECT_RC(fl_q_int(tx, sql_count, &n_rows, ""), 0);
+	EXPECT(n_rows == FL_STORE_OUTBOX_KEEP);
+	EXPECT_RC(fl_store_outbox_list(tx, 0, 2, a, &list, &n), 0);
+	EXPECT(n == 2 && list[0].id > list[1].id);
+	EXPECT_STR(list[0].message_id, id);
+	EXPECT_STR(list[0].state, "failed");
+	EXPECT_STR(list[0].error, "the relay is down");
+	EXPECT(list[0].created_at == T0 + FL_STORE_OUTBOX_KEEP + 3 &&
+	       list[0].updated_at == T0 + 5000);
+	EXPECT(list[0].text_body == NULL && list[0].raw == NULL); /* lists leave the bodies out */
+	EXPECT_RC(fl_store_outbox_get(tx, list[0].id, a, &one), 0);
+	EXPECT_STR(one.recipients, "ann@example.com, bob@example.com");
+	EXPECT_STR(one.sender_name, "Help");
+	EXPECT_STR(one.html_body, "<p>It left today.</p>");
+	EXPECT_STR(one.raw, m.raw);
+	EXPECT(one.ticket_id == 7);
+	/* the oldest left is the fourth */
+	EXPECT_RC(fl_store_outbox_list(tx, 0, FL_STORE_OUTBOX_KEEP + 5, a, &list, &n), 0);
+	EXPECT(n == FL_STORE_OUTBOX_KEEP);
+	EXPECT_STR(list[n - 1].message_id, "m-4@example.com");
+	EXPECT_RC(fl_store_outbox_get(tx, list[n - 1].id - 1, a, &one), FL_ENOTFOUND);
+	return 0;
+}
+
+/* The outbox keeps one row a Message-ID and its newest FL_STORE_OUTBOX_KEEP. */
+static void test_mail_outbox(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_outbox, &a);
+	fl_arena_free(&a);
+}
+
 static int tx_mailboxes(fl_tx *tx, void *arg)
 {
 	static const char sql_pause[] =
@@ -1264,6 +1334,7 @@ int main(void)
 		T(test_mail_threading),
 		T(test_mail_auto_take_budget),
 		T(test_mail_quarantine),
+		T(test_mail_outbox),
 		T(test_mailboxes),
 		T(test_magic_links),
 		T(test_settings),
