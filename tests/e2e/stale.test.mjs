@@ -84,7 +84,7 @@ it('a submit made on stale data is refused: the text and edits stay, what change
 	await page.waitForSelector('[data-test=comment]');
 	await page.waitForSelector('[data-test=submit][data-status=open]');
 
-	const other = await srv.api('PUT', `/api/v2/tickets/${id}`, { ticket: { status: 'pending', type: 'incident' } },
+	const other = await srv.api('PUT', `/api/v2/tickets/${id}`, { ticket: { status: 'pending', type: 'incident', priority: 'low' } },
 		{ auth: srv.users.other });
 	assert.equal(other.status, 200, other.text);
 
@@ -95,15 +95,17 @@ it('a submit made on stale data is refused: the text and edits stay, what change
 	assert.match(await page.textContent('[data-test=conflict]'), /Someone changed this ticket while you were working on it/);
 	const changes = await page.locator('[data-test=conflict-change]').allTextContents();
 	assert.deepEqual(changes.map((c) => c.replace(/\s+/g, ' ').trim()).sort(),
-		['Status: Open → Pending — Agent other', 'Type: — → Incident — Agent other']);
+		['Priority: — → Low — Agent other', 'Status: Open → Pending — Agent other', 'Type: — → Incident — Agent other']);
 	// the page shows the server's ticket, and keeps what the agent typed
 	await page.waitForSelector('[data-test=ticket-status][data-status=pending]');
 	assert.equal(await page.inputValue('[data-test=prop-type]'), 'incident');
 	assert.equal(await page.inputValue('[data-test=composer-body]'), 'Here is what I found.');
 	assert.equal(await page.inputValue('[data-test=prop-priority]'), 'urgent');
 	assert.equal(await page.locator('[data-test=properties] [data-test=edited]').count(), 1);
+	assert.equal((await page.textContent('[data-test=properties] [data-test=now]')).trim(), 'Now on the ticket: Low',
+		'the edited field someone else changed says what it is now');
 	let t = (await srv.api('GET', `/api/v2/tickets/${id}`)).json.ticket;
-	assert.equal(t.priority, null, 'the stale change was not applied');
+	assert.equal(t.priority, 'low', 'the stale change was not applied');
 	assert.equal((await srv.api('GET', `/api/v2/tickets/${id}/comments`)).json.comments.length, 1, 'nor the reply');
 
 	// seen: a second submit, as the ticket is now, goes through

@@ -213,7 +213,9 @@ export function TicketPage({ id, onMissing }) {
 		const key = (e) => {
 			if (e.target.closest('input, textarea, select, [contenteditable], [role=menu]') || e.ctrlKey || e.metaKey || e.altKey)
 				return;
-			if (e.key === 'j' || e.key === 'k')
+			if (composer.current && composer.current.menuKey(e))
+				e.preventDefault();
+			else if (e.key === 'j' || e.key === 'k')
 				walk(e.key === 'j' ? 1 : -1);
 			else if ((e.key === 'r' || e.key === 'n') && composer.current)
 				composer.current.open(e.key === 'r' ? 'reply' : 'note');
@@ -347,7 +349,8 @@ export function TicketPage({ id, onMissing }) {
 				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} />
 		</div>
 		<aside class="ticket-side">
-			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onTake=${take} />
+			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onTake=${take}
+				changed=${conflict ? conflict.fields.map((c) => c.field) : []} />
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
 		</aside>
@@ -356,8 +359,8 @@ export function TicketPage({ id, onMissing }) {
 
 // What changed since the agent loaded the ticket, after a refused submit.
 function Conflict({ changes, onClose }) {
-	return html`<div class="banner error conflict" role="alert" data-test="conflict">
-		<div class="row"><strong>${t('ticket.conflict')}</strong><span class="spacer"></span>
+	return html`<div class="banner conflict" role="alert" data-test="conflict">
+		<div class="conflict-head"><strong>${t('ticket.conflict')}</strong>
 			<button type="button" class="link" onClick=${onClose} aria-label=${t('close')}>✕</button></div>
 		<ul>
 			${changes.fields.map((c) => html`<li data-test="conflict-change" data-field=${c.field}>
@@ -491,6 +494,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 		submitAs(status) {
 			menu.current && menu.current.show(status);
 		},
+		menuKey: (e) => !!menu.current && menu.current.key(e),
 	};
 	useEffect(() => {
 		if (body)
@@ -589,12 +593,31 @@ const Clip = () => html`<svg class="icon" viewBox="0 0 16 16" width="16" height=
 
 // "Submit as Open ▾": the button submits with the ticket's status as it
 // is; the menu submits with another (arrows move, Enter submits, Escape
-// closes it). handle.show(status) opens it on that status.
+// closes it). handle.show(status) opens it on that status; handle.key(e)
+// takes Enter and Escape pressed before the menu had the focus (s, then
+// Enter at once) and answers whether it did.
 function SubmitAs({ handle, current, can, onChoose }) {
-	const [open, setOpen] = useState(null);
+	const [open, setOpenState] = useState(null);
+	const opened = useRef(null);
+	const setOpen = (s) => {
+		opened.current = s;
+		setOpenState(s);
+	};
 	const box = useRef(null);
 	const toggle = useRef(null);
-	handle.current = { show: setOpen };
+	handle.current = {
+		show: setOpen,
+		key(e) {
+			const s = opened.current;
+			if (!s || (e.key !== 'Enter' && e.key !== 'Escape'))
+				return false;
+			if (e.key === 'Escape')
+				close();
+			else if (can(s))
+				choose(s);
+			return true;
+		},
+	};
 	useEffect(() => {
 		if (open)
 			box.current.querySelector(`[data-status=${open}]`).focus();
@@ -638,17 +661,21 @@ function SubmitAs({ handle, current, can, onChoose }) {
 }
 
 // The ticket's properties. Changing one marks it edited: it goes with the
-// next submit (or is discarded); the others show what the server has.
-function Properties({ ticket, edits, onEdit, onDiscard, onTake }) {
+// next submit (or is discarded); the others show what the server has. An
+// edited field someone else changed meanwhile (changed: after a refused
+// submit) also says what it is now.
+function Properties({ ticket, edits, onEdit, onDiscard, onTake, changed }) {
 	const server = fields(ticket);
 	const f = { ...server, ...edits };
+	const now = (k) => k in edits && changed.includes(k) && html`<div class="hint" data-test="now">
+		${t('ticket.now', { value: (k === 'tags' ? server.tags : valueText(k, ticket[k])) || '—' })}</div>`;
 	const mark = (k) => k in edits && html` <span class="edited" data-test="edited">${t('ticket.edited')}</span>`;
 	const set = (k) => (e) => onEdit(k, e.target.value);
 	const sel = (id, label, k, options, empty, extra) => html`<div class=${`field${k in edits ? ' is-edited' : ''}`}>
 		<div class="row"><label for=${id}>${label}${mark(k)}</label>${extra}</div>
 		<select id=${id} value=${f[k]} onChange=${set(k)} data-test=${id}>
 			${empty !== undefined && html`<option value="">${empty}</option>`}
-			${options.map(([v, text]) => html`<option value=${v}>${text}</option>`)}</select></div>`;
+			${options.map(([v, text]) => html`<option value=${v}>${text}</option>`)}</select>${now(k)}</div>`;
 	const count = Object.keys(edits).length;
 	const take = ticket.assignee_id !== state.me.id && html`<span class="spacer"></span>
 		<button type="button" class="link" onClick=${onTake} data-test="take-it">${t('ticket.take')}</button>`;
@@ -662,7 +689,7 @@ function Properties({ ticket, edits, onEdit, onDiscard, onTake }) {
 		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'), take)}
 		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
 		<div class=${`field${'tags' in edits ? ' is-edited' : ''}`}><label for="prop-tags">${t('ticket.tags')}${mark('tags')}</label>
-			<input id="prop-tags" value=${f.tags} onInput=${set('tags')} data-test="prop-tags" /></div>
+			<input id="prop-tags" value=${f.tags} onInput=${set('tags')} data-test="prop-tags" />${now('tags')}</div>
 		${f.custom_fields.map((c, i) => html`<div class=${`field${'custom_fields' in edits ? ' is-edited' : ''}`}>
 			<label for="cf-${c.id}">${t('ticket.custom_field', { id: c.id })}</label>
 			<input id="cf-${c.id}" value=${c.value} onInput=${(e) => {

@@ -221,6 +221,7 @@ export default {
 	'ticket.taken': 'Assigned to you.',
 	'ticket.edited': 'edited',
 	'ticket.unsaved': { one: '{count} unsaved change: it is saved with the next submit.', other: '{count} unsaved changes: they are saved with the next submit.' },
+	'ticket.now': 'Now on the ticket: {value}',
 	'ticket.discard': 'Discard',
 	'submit.as': 'Submit as {status}',
 	'submit.choose': 'Submit as another status',

@@ -220,6 +220,7 @@ export default {
 	'ticket.taken': 'Priskirta jums.',
 	'ticket.edited': 'pakeista',
 	'ticket.unsaved': { one: '{count} neišsaugotas pakeitimas – bus išsaugotas pateikiant.', few: '{count} neišsaugoti pakeitimai – bus išsaugoti pateikiant.', many: '{count} neišsaugoto pakeitimo – bus išsaugoti pateikiant.', other: '{count} neišsaugotų pakeitimų – bus išsaugoti pateikiant.' },
+	'ticket.now': 'Dabar užklausoje: {value}',
 	'ticket.discard': 'Atmesti',
 	'submit.as': 'Pateikti kaip „{status}“',
 	'submit.choose': 'Pateikti su kita būsena',
