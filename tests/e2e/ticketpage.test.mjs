@@ -193,6 +193,25 @@ it('a queue worked from its first ticket to its last with the keyboard alone', a
 	await tab.close();
 });
 
+it('past the last ticket the list showed, j reads the queue again for one that came in since', async () => {
+	const tag = 'laterq';
+	const first = await newTicket('Before the list', { tags: [tag] });
+	const tab = await agentTab();
+	const { page } = tab;
+	await page.goto(`${srv.base}/agent/queues/unassigned?filter=tags:${tag}`);
+	await page.waitForSelector(`[data-test=ticket-row][data-id="${first.id}"]`);
+	await page.keyboard.press('Enter');
+	await page.waitForSelector(`[data-test=ticket][data-id="${first.id}"] [data-test=comment]`);
+	const later = await newTicket('After the list', { tags: [tag] });
+	await page.keyboard.press('j');
+	await page.waitForSelector(`[data-test=ticket][data-id="${later.id}"] [data-test=comment]`);
+	assert.equal(await page.textContent('[data-test=walk-position]'), '2 / 2');
+	await page.keyboard.press('k');
+	await page.waitForSelector(`[data-test=ticket][data-id="${first.id}"]`);
+	tab.assertClean();
+	await tab.close();
+});
+
 // Boxes of the page's parts, in the viewport's coordinates.
 const boxes = (page) => page.evaluate(() => {
 	const box = (sel) => {
