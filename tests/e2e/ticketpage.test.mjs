@@ -95,6 +95,27 @@ it('a reply, a file and a property change go out in one submit, as one audit', a
 	await tab.close();
 });
 
+it('files dropped on the composer go with the reply', async () => {
+	const t = await newTicket('Dropped photo', { assignee_id: srv.users.agent.id });
+	const tab = await agentTab();
+	const { page } = tab;
+	await openTicket(page, t.id);
+	await page.fill('[data-test=composer-body]', 'The photo you asked for.');
+	await page.$eval('[data-test=composer]', (form) => {
+		const data = new DataTransfer();
+		data.items.add(new File(['not really a photo'], 'photo.txt', { type: 'text/plain' }));
+		form.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+		form.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+	});
+	assert.match(await page.textContent('[data-test=composer-file]'), /photo\.txt/);
+	await page.click('[data-test=submit]');
+	await page.waitForFunction(() => document.querySelector('[data-test=composer-body]').value === '');
+	const comments = (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments;
+	assert.deepEqual(comments[comments.length - 1].attachments.map((a) => a.file_name), ['photo.txt']);
+	tab.assertClean();
+	await tab.close();
+});
+
 it('"take it" assigns the ticket to me at once', async () => {
 	const t = await newTicket('Nobody has this yet');
 	const tab = await agentTab();

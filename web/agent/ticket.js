@@ -282,7 +282,7 @@ export function TicketPage({ id, onMissing }) {
 
 	// After a submit: the new comment in view, the keys on the page, and
 	// on to the next ticket of the queue when the agent chose so.
-	async function submitted() {
+	function submitted() {
 		conversation.current.follow();
 		if (page.current)
 			page.current.focus({ preventScroll: true });
@@ -553,7 +553,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 
 	return html`<form class=${`composer ${mode}${dragging ? ' dragging' : ''}`} data-test="composer" aria-label=${t('composer.title')}
 		onSubmit=${(e) => { e.preventDefault(); send(current); }}
-		onDragOver=${over} onDragLeave=${() => setDragging(false)} onDrop=${drop}>
+		onDragOver=${over} onDragLeave=${(e) => { if (!e.currentTarget.contains(e.relatedTarget)) setDragging(false); }} onDrop=${drop}>
 		<div class="tabs" role="group" aria-label=${t('composer.kind')}>
 			<button type="button" aria-pressed=${mode === 'reply'} onClick=${() => setMode('reply')} data-test="mode-reply">${t('composer.reply')} <kbd>r</kbd></button>
 			<button type="button" aria-pressed=${mode === 'note'} onClick=${() => setMode('note')} data-test="mode-note">${t('composer.note')} <kbd>n</kbd></button>
