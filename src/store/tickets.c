@@ -374,6 +374,7 @@ static const char *const column[FL_F__MAX] = {
 	[FL_F_ID] = "t.id",
 	[FL_F_SUBJECT] = "t.subject",
 	[FL_F_DESCRIPTION] = "t.description",
+	[FL_F_PROBLEM] = "t.problem_id",
 };
 
 static const char *const op_sql[FL_OP__MAX] = {

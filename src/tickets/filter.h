@@ -33,6 +33,7 @@ enum fl_filter_field {
 	FL_F_CUSTOM_FIELD, /* ival: the field id; sval: its value */
 	FL_F_FIELDVALUE,   /* sval: the value of any custom field */
 	FL_F_VISIBLE_TO,   /* end-user scope: requester or CC is ival */
+	FL_F_PROBLEM,      /* ival: an incident's problem ticket */
 	FL_F__MAX
 };
 

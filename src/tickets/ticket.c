@@ -936,6 +936,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		CHANGED("due_at", time_text(&c, t.due_at), time_text(&c, before.due_at));
 	if (t.problem_id != before.problem_id)
 		CHANGED("problem_id", id_text(&c, t.problem_id), id_text(&c, before.problem_id));
+	if (p->event_field)
+		CHANGED(p->event_field, p->event_value, NULL);
 	if (c.rc)
 		return c.rc;
 	if (au->nevents == 0 && !p->comment_body) {
@@ -957,7 +959,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
 		rc = announce(tx, "ticket.updated", t.id, actor->id, now);
-	if (!rc)
+	if (!rc && !p->quiet)
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
 	if (!rc && before.type == FL_TYPE_PROBLEM && t.type != FL_TYPE_PROBLEM)
 		rc = unlink_incidents(tx, actor, t.id, arena, e);

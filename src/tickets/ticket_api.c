@@ -11,6 +11,7 @@
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/intake.h"
+#include "tickets/merge.h"
 #include "tickets/ticket_api.h"
 #include "users/user_api.h"
 
@@ -1025,6 +1026,98 @@ static int h_audits(struct fl_req *r)
 	return fl_req_read(r, tx_audits, render_audits);
 }
 
+/* POST /api/v2/tickets/{id}/merge, Zendesk's body: {"ids": [sources],
+ * "target_comment", "source_comment", "target_comment_is_public",
+ * "source_comment_is_public"}. Done at once in one transaction
+ * (tickets/merge.h), so the answer is Zendesk's job_status already
+ * "completed", with the target ticket beside it. */
+struct merge_ctx {
+	struct fl_merge m;
+	int has_ids, has_source, has_target;
+	struct fl_ticket t;
+};
+
+#define M(f) offsetof(struct merge_ctx, f)
+
+static const struct fl_field merge_fields[] = {
+	{"ids", FL_FT_IDS, FL_MERGE_MAX_SOURCES, 0, 0, NULL, M(m.sources), M(has_ids),
+	 M(m.nsources), 0},
+	{"source_comment", FL_FT_STRING, COMMENT_MAX, 0, 1, NULL, M(m.source_comment),
+	 M(has_source), 0, 0},
+	{"target_comment", FL_FT_STRING, COMMENT_MAX, 0, 1, NULL, M(m.target_comment),
+	 M(has_target), 0, 0},
+	{"source_comment_is_public", FL_FT_BOOL, 0, 0, 0, NULL, M(m.source_public),
+	 M(m.has_source_public), 0, 0},
+	{"target_comment_is_public", FL_FT_BOOL, 0, 0, 0, NULL, M(m.target_public),
+	 M(m.has_target_public), 0, 0},
+	FL_FIELDS_END,
+};
+
+/* Whether z is there but has nothing but white space. */
+static int blank_text(const char *z)
+{
+	if (!z)
+		return 0;
+	z += strspn(z, " \t\r\n");
+	return !*z;
+}
+
+static int tx_merge(fl_tx *tx, struct fl_req *r)
+{
+	struct merge_ctx *c = r->ctx;
+	return fl_ticket_merge(tx, &r->actor, r->id[0], &c->m, &r->arena, &c->t, &r->err);
+}
+
+static int render_merge(struct fl_req *r)
+{
+	struct merge_ctx *c = r->ctx;
+	json_t *results = json_array();
+	char id[64], now[21];
+
+	fl_time_iso(fl_now(), now);
+	snprintf(id, sizeof id, "merge-%" PRId64 "-%" PRId64, c->t.id, c->t.updated_stamp);
+	for (size_t i = 0; i < c->m.nsources; i++)
+		json_array_append_new(results, json_pack("{s:I, s:s, s:b, s:s, s:I}", "id",
+							 (json_int_t)c->m.sources[i], "action",
+							 "merge", "success", 1, "status", "Merged",
+							 "target_id", (json_int_t)c->t.id));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:{s:s, s:n, s:s, s:I, s:I, s:s+, s:o}, s:o}", "job_status",
+				      "id", id, "url", "status", "completed", "total",
+				      (json_int_t)c->m.nsources, "progress",
+				      (json_int_t)c->m.nsources, "message", "Completed at ", now,
+				      "results", results, "ticket", fl_ticket_json(r, &c->t)));
+}
+
+static int h_merge(struct fl_req *r)
+{
+	struct merge_ctx *c = r->ctx;
+	int rc;
+
+	if (!json_is_object(r->body))
+		return fl_req_fail(r, FL_EMALFORMED, "ids", "InvalidRequest",
+				   "the body must be {\"ids\": [...]}");
+	if ((rc = fl_input_decode(r->body, merge_fields, c, &r->arena, &r->err)))
+		return rc;
+	if (blank_text(c->m.source_comment))
+		return fl_req_fail(
+			r, FL_EINVAL, "source_comment", "Blank",
+			"source_comment: cannot be blank; leave it out for the standard text");
+	if (blank_text(c->m.target_comment))
+		return fl_req_fail(
+			r, FL_EINVAL, "target_comment", "Blank",
+			"target_comment: cannot be blank; leave it out for the standard text");
+	c->m.channel = r->via_cookie ? FL_CHANNEL_WEB : FL_CHANNEL_API;
+	return fl_req_write(r, tx_merge, render_merge);
+}
+
+/* GET /api/v2/tickets/{id}/incidents: the live incidents whose problem is
+ * {id}, paged and sorted as the ticket list. */
+static int h_incidents(struct fl_req *r)
+{
+	return list_by(r, FL_F_PROBLEM);
+}
+
 const struct fl_route fl_ticket_routes[] = {
 	{"GET", "/api/v2/tickets", h_list, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/tickets", h_create, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
@@ -1042,5 +1135,8 @@ const struct fl_route fl_ticket_routes[] = {
 	{"GET", "/api/v2/tickets/{id}/comments", h_comments, FL_ROLE_END_USER, 0,
 	 sizeof(struct ctx)},
 	{"GET", "/api/v2/tickets/{id}/audits", h_audits, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", "/api/v2/tickets/{id}/merge", h_merge, FL_ROLE_AGENT, 0, sizeof(struct merge_ctx)},
+	{"GET", "/api/v2/tickets/{id}/incidents", h_incidents, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
 	{0},
 };

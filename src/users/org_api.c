@@ -187,10 +187,30 @@ static int h_org_search(struct fl_req *r)
 	return org_list(r, c);
 }
 
+/* GET /api/v2/organizations/autocomplete?name=X: the organizations whose
+ * name contains X (Zendesk matches its start; within a name is what a
+ * picker needs when "Acme" is "The Acme Company"), by id, paged. */
+static int h_org_autocomplete(struct fl_req *r)
+{
+	static const char *const args[] = {"page", "per_page", "name", NULL};
+	struct ctx *c = r->ctx;
+	int rc = fl_req_args_only(r, args);
+
+	if (rc)
+		return rc;
+	c->text = fl_req_arg(r, "name");
+	if (!c->text || !*c->text)
+		return fl_req_fail(r, FL_EMALFORMED, "name", "Blank",
+				   "name: say what the organization's name contains");
+	return org_list(r, c);
+}
+
 const struct fl_route fl_org_routes[] = {
 	{"GET", "/api/v2/organizations", h_org_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/organizations", h_org_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/organizations/search", h_org_search, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/organizations/autocomplete", h_org_autocomplete, FL_ROLE_AGENT, 0,
+	 sizeof(struct ctx)},
 	{"GET", "/api/v2/organizations/{id}", h_org_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/organizations/{id}", h_org_update, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"DELETE", "/api/v2/organizations/{id}", h_org_delete, FL_ROLE_ADMIN, 0,

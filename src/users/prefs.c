@@ -62,8 +62,7 @@ int fl_prefs_get(struct fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_prefs
 	return 0;
 }
 
-int fl_prefs_set(struct fl_tx *tx, int64_t user_id, const struct fl_prefs *change,
-		 struct fl_err *e)
+int fl_prefs_set(struct fl_tx *tx, int64_t user_id, const struct fl_prefs *change, struct fl_err *e)
 {
 	int rc = 0;
 

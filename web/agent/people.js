@@ -4,7 +4,7 @@ import { get, put } from '../shared/api.js';
 import { t, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
 import { navigate } from './router.js';
 import { rememberUser } from './data.js';
-import { Ago, Dialog, ErrorBanner, StatusBadge, toast, useLoad } from './ui.js';
+import { Address, Ago, Avatar, Dialog, ErrorBanner, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
 function Paged({ title, load, row, testid }) {
 	const [page, setPage] = useState(1);
@@ -39,7 +39,8 @@ export function People() {
 	return html`<${Paged} title=${t('nav.customers')} testid="customers"
 		load=${(page, q) => searchOr('user', '/api/v2/users?role=end-user', page, q)}
 		row=${(u) => html`<tr key=${u.id} onClick=${() => navigate(`/agent/customers/${u.id}`)}>
-			<td><a href="/agent/customers/${u.id}"><strong>${u.name}</strong></a></td><td>${u.email}</td>
+			<td class="who"><${Avatar} user=${u} /> <a href="/agent/customers/${u.id}"><strong>${u.name}</strong></a></td>
+			<td><${Address} text=${u.email} /></td>
 			<td class="wide">${u.phone || ''}</td></tr>`} />`;
 }
 
@@ -101,18 +102,52 @@ export function Person({ id }) {
 		reload();
 	};
 	return html`<section class="ticket" aria-labelledby="person-title" data-test="person">
-		<div><h1 id="person-title">${u.name}</h1>
-			<p class="muted">${u.email} · ${u.role}${u.active === false ? ` · ${t('people.inactive')}` : ''}</p>
+		<div><h1 id="person-title" class="who"><${Avatar} user=${u} /> ${u.name}</h1>
+			<p class="muted"><${Address} text=${u.email} /> · <span data-test="person-role">${t(`role.${u.role}`)}</span>${u.active === false ? ` · ${t('people.inactive')}` : ''}</p>
 			<${TicketsOf} path="/api/v2/users/${id}/tickets/requested" /></div>
 		<aside>
 			<${EditForm} key=${u.updated_at} value=${{ ...u, tags: (u.tags || []).join(' '), organization_id: u.organization_id || '' }}
-				fields=${[['name', t('people.name')], ['phone', t('customer.phone')], ['organization_id', t('people.org_id')],
+				fields=${[['name', t('people.name')], ['phone', t('customer.phone')],
 					['locale', t('customer.language'), 'locale'], ['tags', t('ticket.tags')], ['notes', t('people.notes'), 'textarea']]}
 				onSave=${save} />
+			<div class="panel"><h2>${t('customer.organization')}</h2><${PersonOrg} user=${u} onChanged=${reload} /></div>
 			${u.role === 'end-user' && html`<button type="button" onClick=${() => setMerging(true)} data-test="merge">${t('people.merge')}</button>`}
 		</aside>
 		${merging && html`<${Merge} user=${u} onClose=${() => setMerging(false)} />`}
 	</section>`;
+}
+
+// A person's organization, and a searchable list of organizations to
+// choose another (GET /api/v2/organizations/autocomplete); saved at once.
+// onChanged gets the person as saved.
+export function PersonOrg({ user, onChanged }) {
+	const [res] = useLoad(() => (user.organization_id ? get(`/api/v2/organizations/${user.organization_id}`)
+		: Promise.resolve(null)), [user.organization_id]);
+	const [editing, setEditing] = useState(false);
+	const [error, setError] = useState(null);
+	const org = res && res.organization;
+	async function pick(o) {
+		try {
+			const r = await put(`/api/v2/users/${user.id}`, { user: { organization_id: o ? o.id : null } });
+			rememberUser(r.user);
+			setEditing(false);
+			setError(null);
+			toast(t('ticket.saved'));
+			onChanged(r.user);
+		} catch (err) {
+			setError(err);
+		}
+	}
+	return html`<div class="person-org" data-test="person-org">
+		<span data-test="person-org-name">${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>` : '—'}</span>
+		<button type="button" class="link" onClick=${() => setEditing(!editing)} aria-expanded=${editing}
+			data-test="person-org-edit">${editing ? t('org.cancel') : t('org.change')}</button>
+		${editing && html`${org && html`<button type="button" class="link" onClick=${() => pick(null)}>${t('org.remove')}</button>`}
+			<${Picker} id="org-q-${user.id}" label=${t('org.find')} placeholder=${t('org.find_hint')} testid="org-find"
+				search=${async (q) => (await get(`/api/v2/organizations/autocomplete?name=${encodeURIComponent(q)}&per_page=20`)).organizations}
+				show=${(o) => o.name} onPick=${pick} />`}
+		<${ErrorBanner} error=${error} />
+	</div>`;
 }
 
 // Merges this customer into another: their tickets and addresses move there.
@@ -162,7 +197,8 @@ export function Organization({ id }) {
 	return html`<section class="ticket" aria-labelledby="org-title">
 		<div><h1 id="org-title">${o.name}</h1>
 			<h2>${t('people.members', { count: users.length })}</h2>
-			<ul class="events">${users.map((u) => html`<li key=${u.id}><a href="/agent/customers/${u.id}">${u.name}</a> <span class="hint">${u.email}</span></li>`)}</ul>
+			<ul class="events">${users.map((u) => html`<li key=${u.id} class="who"><${Avatar} user=${u} /> <a href="/agent/customers/${u.id}">${u.name}</a>
+				<span class="hint"><${Address} text=${u.email} /></span></li>`)}</ul>
 			<${TicketsOf} path="/api/v2/organizations/${id}/tickets" /></div>
 		<aside><${EditForm} key=${o.updated_at} value=${{ ...o, domain_names: (o.domain_names || []).join(' '), tags: (o.tags || []).join(' ') }}
 			fields=${[['name', t('people.name')], ['domain_names', t('people.domains')], ['tags', t('ticket.tags')],

@@ -9,6 +9,10 @@ import { state, loadUsers, userName, cachedUser, groupName } from './data.js';
 import { useLive } from './live.js';
 import { navigate } from './router.js';
 import { Ago, ErrorBanner, StatusBadge, PRIORITIES, TYPES, toast } from './ui.js';
+import { Address, Avatar } from './ui.js';
+import { LOCALE_NAMES } from '../shared/i18n.js';
+import { Incidents, MergeAction, ProblemPicker } from './links.js';
+import { PersonOrg } from './people.js';
 import { position, step } from './walk.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
@@ -58,7 +62,7 @@ function asChange(edits) {
 // What changed between two states of a ticket, for the notice shown when a
 // submit is refused: { field, from, to, by } with by the author of the
 // newest audit that changed the field; and the comments added meanwhile.
-const WATCHED = ['subject', 'status', 'priority', 'type', 'assignee_id', 'group_id', 'tags'];
+const WATCHED = ['subject', 'status', 'priority', 'type', 'problem_id', 'assignee_id', 'group_id', 'tags'];
 function whatChanged(was, now, audits, shown, comments) {
 	const text = (k, tk) => (k === 'tags' ? (tk.tags || []).join(' ') : tk[k] === null || tk[k] === undefined ? '' : String(tk[k]));
 	const by = (k) => (audits.slice().reverse().find((a) => a.events.some((e) => e.type === 'Change' && e.field_name === k)) || {}).author_id;
@@ -291,16 +295,23 @@ export function TicketPage({ id, onMissing }) {
 			walk(1, true);
 	}
 
-	async function take() {
+	// A change made at once, outside the submit ("take it", a problem
+	// picked): a safe update too, and the edits of the fields it sets give
+	// way to it. Answers whether it was saved.
+	async function saveNow(change, done = t('ticket.saved')) {
 		try {
-			if (await save({ assignee_id: state.me.id })) {
-				const { assignee_id: _, ...rest } = editsNow.current;
-				setEdits(rest);
-				toast(t('ticket.taken'));
-				load();
-			}
+			if (!(await save(change)))
+				return false;
+			const rest = { ...editsNow.current };
+			for (const k of Object.keys(change))
+				delete rest[k];
+			setEdits(rest);
+			toast(done);
+			load();
+			return true;
 		} catch (e) {
 			toast(`${t('ticket.save_failed')}: ${e.message}`, 'error');
+			return false;
 		}
 	}
 
@@ -326,7 +337,7 @@ export function TicketPage({ id, onMissing }) {
 			<header class="ticket-head">
 				<div class="row">
 					<h1 id="ticket-title" data-test="ticket-subject">${ticket.subject || t('ticket.no_subject')}</h1>
-					<span class="spacer"></span>
+					<span class="spacer"></span><${MergeAction} ticket=${ticket} />
 					${at && html`<nav class="walk" aria-label=${t('walk.title')} data-test="walk">
 						<button type="button" onClick=${() => walk(-1)} title=${t('walk.prev')} aria-label=${t('walk.prev')}>‹ <kbd>k</kbd></button>
 						<span class="muted" data-test="walk-position">${at.at} / ${at.of}</span>
@@ -349,8 +360,10 @@ export function TicketPage({ id, onMissing }) {
 				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} />
 		</div>
 		<aside class="ticket-side">
-			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onTake=${take}
+			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onSave=${saveNow}
+				onTake=${() => saveNow({ assignee_id: state.me.id }, t('ticket.taken'))}
 				changed=${conflict ? conflict.fields.map((c) => c.field) : []} />
+			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
 		</aside>
@@ -663,8 +676,9 @@ function SubmitAs({ handle, current, can, onChoose }) {
 // The ticket's properties. Changing one marks it edited: it goes with the
 // next submit (or is discarded); the others show what the server has. An
 // edited field someone else changed meanwhile (changed: after a refused
-// submit) also says what it is now.
-function Properties({ ticket, edits, onEdit, onDiscard, onTake, changed }) {
+// submit) also says what it is now. onSave(change) saves a change at once
+// (links.js's problem picker).
+function Properties({ ticket, edits, onEdit, onDiscard, onSave, onTake, changed }) {
 	const server = fields(ticket);
 	const f = { ...server, ...edits };
 	const now = (k) => k in edits && changed.includes(k) && html`<div class="hint" data-test="now">
@@ -686,6 +700,7 @@ function Properties({ ticket, edits, onEdit, onDiscard, onTake, changed }) {
 			<button type="button" class="link" onClick=${onDiscard} data-test="discard">${t('ticket.discard')}</button></p>`}
 		${sel('prop-priority', t('ticket.priority'), 'priority', PRIORITIES.map((s) => [s, t(`priority.${s}`)]), '—')}
 		${sel('prop-type', t('ticket.type'), 'type', TYPES.map((s) => [s, t(`type.${s}`)]), '—')}
+		${f.type === 'incident' && html`<${ProblemPicker} ticket=${ticket} onSave=${onSave} />`}
 		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'), take)}
 		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
 		<div class=${`field${'tags' in edits ? ' is-edited' : ''}`}><label for="prop-tags">${t('ticket.tags')}${mark('tags')}</label>
@@ -700,9 +715,11 @@ function Properties({ ticket, edits, onEdit, onDiscard, onTake, changed }) {
 	</section>`;
 }
 
+// The customer: who they are (initials, role, addresses that wrap only
+// between their parts), their organization (chosen from a searchable
+// list), and their requests on every channel.
 function Customer({ ticket }) {
 	const [user, setUser] = useState(cachedUser(ticket.requester_id));
-	const [org, setOrg] = useState(null);
 	const [others, setOthers] = useState([]);
 	useEffect(() => {
 		let live = true;
@@ -712,14 +729,10 @@ function Customer({ ticket }) {
 				const u = cachedUser(ticket.requester_id) || (await get(`/api/v2/users/${ticket.requester_id}`)).user;
 				if (!live) return;
 				setUser(u);
-				const [o, list] = await Promise.all([
-					u.organization_id ? get(`/api/v2/organizations/${u.organization_id}`).then((x) => x.organization, () => null) : null,
-					get(`/api/v2/users/${u.id}/tickets/requested?sort=-updated_at&per_page=10`).then((x) => x.tickets, () => []),
-				]);
-				if (live) {
-					setOrg(o);
+				const list = await get(`/api/v2/users/${u.id}/tickets/requested?sort=-updated_at&per_page=10`)
+					.then((x) => x.tickets, () => []);
+				if (live)
 					setOthers(list);
-				}
 			} catch { /* the panel stays short */ }
 		})();
 		return () => {
@@ -729,15 +742,18 @@ function Customer({ ticket }) {
 	if (!user)
 		return null;
 	const tier = (user.tags || []).find((g) => /^(tier|vip|plan)/i.test(g));
-	return html`<section class="panel" aria-labelledby="cust-title" data-test="customer">
+	const lang = user.locale && LOCALE_NAMES[user.locale.toLowerCase().split(/[-_]/)[0]];
+	return html`<section class="panel customer" aria-labelledby="cust-title" data-test="customer">
 		<h2 id="cust-title">${t('customer.title')}</h2>
-		<p><a href="/agent/customers/${user.id}"><strong>${user.name}</strong></a></p>
+		<p class="who"><${Avatar} user=${user} />
+			<span><a href="/agent/customers/${user.id}"><strong>${user.name}</strong></a>
+				<br /><span class="hint" data-test="customer-role">${t(`role.${user.role}`)}</span></span></p>
 		<dl class="props">
-			<dt>${t('customer.email')}</dt><dd>${user.email || '—'}</dd>
+			<dt>${t('customer.email')}</dt><dd data-test="customer-email"><${Address} text=${user.email} /></dd>
 			${user.phone && html`<dt>${t('customer.phone')}</dt><dd>${user.phone}</dd>`}
-			<dt>${t('customer.organization')}</dt><dd>${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>` : '—'}</dd>
+			<dt>${t('customer.organization')}</dt><dd><${PersonOrg} user=${user} onChanged=${setUser} /></dd>
 			${tier && html`<dt>${t('customer.tier')}</dt><dd><span class="tag">${tier}</span></dd>`}
-			<dt>${t('customer.language')}</dt><dd>${user.locale || '—'}</dd>
+			<dt>${t('customer.language')}</dt><dd data-test="customer-language">${lang || user.locale || '—'}</dd>
 		</dl>
 		${user.notes && html`<p class="hint">${user.notes}</p>`}
 		<h3>${t('customer.timeline')}</h3>

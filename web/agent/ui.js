@@ -74,3 +74,55 @@ export function useLoad(load, deps) {
 
 export const ErrorBanner = ({ error }) =>
 	error ? html`<div class="banner error" role="alert">${error.message || String(error)}</div>` : null;
+
+// A person's initials in a circle, its colour chosen by their id: the
+// same person keeps the same colour on every page.
+export function Avatar({ user }) {
+	const name = String(user.name || user.email || '?').trim();
+	const words = name.split(/[\s@._-]+/).filter(Boolean);
+	const first = (w) => Array.from(w)[0] || '';
+	const initials = words.length > 1 ? first(words[0]) + first(words[1]) : Array.from(name).slice(0, 2).join('');
+	return html`<span class="avatar" style=${`--hue: ${(Number(user.id) * 137) % 360}`} aria-hidden="true"
+		data-test="avatar">${initials.toUpperCase()}</span>`;
+}
+
+// An e-mail address (or a host name) that wraps only before its @ and
+// after its dots, never in the middle of a word nor at a hyphen (each part
+// keeps together); the whole in a title.
+export function Address({ text }) {
+	if (!text)
+		return '—';
+	const parts = String(text).split(/(?=@)|(?<=\.)/);
+	return html`<span class="address" title=${text}>${parts.map((p, i) => html`${i > 0 && html`<wbr />`}<span>${p}</span>`)}</span>`;
+}
+
+// A searchable list to choose one thing from: search(q) resolves the
+// candidates, label(x) is how each is shown, onPick(x) gets the chosen one.
+// Searches as the agent types (a short pause first), and shows initial()'s
+// candidates before anything is typed, when given.
+export function Picker({ id, label, placeholder, search, initial, show, onPick, testid }) {
+	const [q, setQ] = useState('');
+	const [found, setFound] = useState(null);
+	const [error, setError] = useState(null);
+	useEffect(() => {
+		let live = true;
+		const run = () => (q.trim() ? search(q.trim()) : initial ? initial() : Promise.resolve(null))
+			.then((r) => live && (setFound(r), setError(null)), (e) => live && setError(e));
+		const timer = setTimeout(run, q ? 250 : 0);
+		return () => {
+			live = false;
+			clearTimeout(timer);
+		};
+	}, [q]);
+	return html`<div class="picker" data-test=${testid}>
+		<label for=${id}>${label}</label>
+		<input id=${id} type="search" value=${q} placeholder=${placeholder} autocomplete="off"
+			onInput=${(e) => setQ(e.target.value)} onKeyDown=${(e) => e.key === 'Enter' && e.preventDefault()}
+			data-test="${testid}-q" />
+		<${ErrorBanner} error=${error} />
+		${found && html`<ul class="picks" aria-label=${label}>
+			${found.length === 0 && html`<li class="hint">${t('picker.none')}</li>`}
+			${found.map((x) => html`<li key=${x.id}><button type="button" class="link" onClick=${() => onPick(x)}
+				data-test="${testid}-pick" data-id=${x.id}>${show(x)}</button></li>`)}</ul>`}
+	</div>`;
+}

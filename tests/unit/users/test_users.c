@@ -25,6 +25,7 @@
 #include "core/str.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "users/prefs.h"
 #include "users/user.h"
 
 static fl_store *g_store;
@@ -543,6 +544,52 @@ static void test_group_rules(void **state)
 	assert_true(e.group.deleted);
 }
 
+/* ---- preferences ------------------------------------------------------------ */
+
+struct prefs_op {
+	const char *name, *value; /* stored as they are, past the domain's checks */
+	struct fl_prefs change, got;
+	struct fl_err e;
+};
+
+static int tx_prefs_op(fl_tx *tx, void *arg)
+{
+	struct prefs_op *p = arg;
+	int rc = p->name ? fl_store_pref_set(tx, g_agent2.id, p->name, p->value)
+			 : fl_prefs_set(tx, g_agent2.id, &p->change, &p->e);
+	return rc ? rc : fl_prefs_get(tx, g_agent2.id, &g_a, &p->got);
+}
+
+static void test_prefs(void **state)
+{
+	struct prefs_op p = {.change.value[FL_PREF_DENSITY] = "compact"};
+	(void)state;
+
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &p), 0);
+	assert_string_equal(p.got.value[FL_PREF_DENSITY], "compact");
+	assert_string_equal(p.got.value[FL_PREF_AFTER_SUBMIT], "stay");
+
+	/* refused naming the field; the transaction writes nothing */
+	p.change.value[FL_PREF_DENSITY] = "comfortable";
+	p.change.value[FL_PREF_AFTER_SUBMIT] = "later";
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &p), FL_EINVAL);
+	assert_string_equal(p.e.field, "preferences.after_submit");
+	struct prefs_op q = {0};
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &q), 0);
+	assert_string_equal(q.got.value[FL_PREF_DENSITY], "compact");
+
+	/* what another version of frontline stored and this one does not know
+	 * reads as the default, and is not an error */
+	struct prefs_op odd = {.name = "density", .value = "ultra"};
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &odd), 0);
+	assert_string_equal(odd.got.value[FL_PREF_DENSITY], "comfortable");
+	odd.name = "colour";
+	odd.value = "red";
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &odd), 0);
+	assert_int_equal(fl_pref_find("colour", &odd.e), FL_EINVAL);
+	assert_string_equal(odd.e.field, "preferences.colour");
+}
+
 /* ---- the store's filters ---------------------------------------------------- */
 
 struct list {
@@ -624,6 +671,7 @@ int main(void)
 		T(test_org_rules),
 		T(test_group_rules),
 		T(test_user_filters),
+		T(test_prefs),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
