@@ -6,6 +6,9 @@
 #   make screenshots  the main screens in uk, ru, lt, en from the demo desk, into SCREENSHOTS
 #   make bench        the benchmarks in bench/ (see docs/performance.md)
 #   make fuzz         run every fuzz target for FUZZ_SECONDS each
+#   make install      the release build, its systemd unit, settings, man page and
+#                     docs under PREFIX (default /usr/local), staged in DESTDIR
+#   make deb          the Debian package (debian/) into DEB_OUT
 
 BUILD       ?= build
 SAN_BUILD   ?= build-san
@@ -14,8 +17,11 @@ DATA        ?= var
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 SCREENSHOTS ?= docs/screenshots
+PREFIX      ?= /usr/local
+DEB_OUT     ?= build-deb
 
-.PHONY: all build run check unit api api-pg e2e screenshots fuzz bench deps deps-check clean
+.PHONY: all build run check unit api api-pg e2e screenshots fuzz bench deps deps-check clean \
+	install deb
 
 all: build
 
@@ -70,9 +76,20 @@ screenshots: build
 fuzz: deps-check $(FUZZ_BUILD)/build.ninja
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check.sh fuzz
 
+# meson install from the release build, its paths set for PREFIX (the unit
+# names PREFIX/bin/frontline; PREFIX=/usr puts the settings in /etc). A
+# relative DESTDIR is taken from here, not from meson's build folder.
+install: build
+	meson configure $(BUILD) --prefix=$(PREFIX)
+	DESTDIR="$(abspath $(DESTDIR))" meson install -C $(BUILD)
+
+deb:
+	@scripts/deps.sh deb
+	packaging/deb.sh $(DEB_OUT)
+
 bench: build
 	@scripts/deps.sh bench
 	bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD) $(DEB_OUT)

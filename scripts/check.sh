@@ -1,11 +1,13 @@
 #!/bin/sh
-# Runs the test suites: scripts/check.sh [unit|api|api-pg|e2e|fuzz|style|all]
+# Runs the test suites: scripts/check.sh [unit|api|api-pg|e2e|install|fuzz|style|all]
 #   unit  cmocka tests, built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #         the store's suites a second time on a PostgreSQL server it starts
 #   api   black-box HTTP tests against the sanitized binary (node --test),
 #         once on SQLite and once on a PostgreSQL server it starts (api-pg)
 #   e2e   the browser apps in Debian's Chromium, driven by playwright-core,
 #         against the sanitized binary (tests/e2e, node --test)
+#   install  make install into a scratch root and the .deb unpacked: the files,
+#         systemd-analyze on the unit, its ExecStart started by hand (tests/install)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
 #   style banned C functions (scripts/banned.sh), SQL bind formats (tools/check_binds.py),
 #         and the C layout (scripts/format.sh) once .clang-format-enforced exists
@@ -117,6 +119,21 @@ e2e() {
 	[ "$f" -eq 0 ]
 }
 
+# tests/install/install.sh prints "ok - …" or "not ok - …" per check.
+install_suite() {
+	log=$(mktemp)
+	{
+		tests/install/install.sh
+		echo "$?" >"$log.rc"
+	} 2>&1 | tee "$log"
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	[ "$(cat "$log.rc")" -ne 0 ] && [ "$f" -eq 0 ] && f=1 # the script itself failed
+	rm -f "$log" "$log.rc"
+	echo "$p $f" >>"$counts"
+	[ "$f" -eq 0 ]
+}
+
 # The C layout (scripts/format.sh, .clang-format) counts once the file
 # .clang-format-enforced exists: the tree is reformatted in one commit first.
 style() {
@@ -175,6 +192,7 @@ unit) step unit unit ;;
 api) step api api ;;
 api-pg) step api-pg api_pg ;;
 e2e) step e2e e2e ;;
+install) step install install_suite ;;
 fuzz) step fuzz fuzz ;;
 style) step style style ;;
 all)
@@ -183,9 +201,10 @@ all)
 	step api api
 	step api-pg api_pg
 	step e2e e2e
+	step install install_suite
 	step fuzz fuzz
 	;;
-*) echo "usage: scripts/check.sh [unit|api|api-pg|e2e|fuzz|style|all]" >&2; exit 2 ;;
+*) echo "usage: scripts/check.sh [unit|api|api-pg|e2e|install|fuzz|style|all]" >&2; exit 2 ;;
 esac
 passed=$(awk '{s+=$1} END {print s+0}' "$counts")
 failed=$(awk '{s+=$2} END {print s+0}' "$counts")

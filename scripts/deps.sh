@@ -3,6 +3,7 @@
 #   scripts/deps.sh build   what `make` needs to build frontline (npm packages: tools/web.py)
 #   scripts/deps.sh check   also what `make check` needs (tests, sanitizers, fuzzers)
 #   scripts/deps.sh bench   also what `make bench` needs (wrk)
+#   scripts/deps.sh deb     also what `make deb` needs (dpkg-buildpackage, debhelper)
 # A library counts as present when pkg-config finds it; a tool when it is on PATH.
 set -eu
 want=${1:-build}
@@ -47,6 +48,18 @@ if [ "$want" = check ] || [ "$want" = bench ]; then
 fi
 if [ "$want" = bench ]; then
 	need_cmd wrk wrk
+fi
+if [ "$want" = check ] || [ "$want" = deb ]; then
+	# the Debian package (packaging/deb.sh) and its test (tests/install)
+	need_cmd dpkg-buildpackage dpkg-dev
+	need_cmd dh debhelper
+	need_glob /usr/share/build-essential/list build-essential
+fi
+if [ "$want" = check ]; then
+	# systemd-analyze verify and security on the unit, and strace to see
+	# that the server fits its sandbox (tests/install)
+	need_cmd systemd-analyze systemd
+	need_cmd strace strace
 fi
 
 [ -z "$missing" ] && exit 0

@@ -1,5 +1,5 @@
 -- GET /api/v2/views/{id}/tickets?per_page=N&page=P: a page of a view.
--- BENCH_VIEW (default 3, "All unsolved tickets"), BENCH_PER_PAGE (default
+-- BENCH_VIEW (the "All unsolved tickets" view bench/run.sh makes), BENCH_PER_PAGE (default
 -- 25), BENCH_PAGES (default 1: the first page only, as an agent opening the
 -- queue sees it; with N > 1 each request asks for a random page in 1..N).
 package.path = (os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/?.lua;" .. package.path

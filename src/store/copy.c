@@ -66,8 +66,8 @@ static const struct table tables[] = {
 	 "id", 1, 1, 0},
 	{"views",
 	 "id, title, description, active, position, conditions, sort_by, sort_desc,"
-	 " created_at, updated_at",
-	 "ittiittiii", "id", 1, 1, 1},
+	 " created_at, updated_at, title_translations",
+	 "ittiittiiit", "id", 1, 1, 1},
 	{"search_fts", "rowid, body", "it", "rowid", 1, 0, 0},
 	{"jobs",
 	 "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"

@@ -11,7 +11,8 @@
 		X(sort_by, "sort_by") S                                                           \
 		X(sort_desc, "sort_desc") S                                                       \
 		X(created_at, "created_at") S                                                     \
-		X(updated_at, "updated_at")
+		X(updated_at, "updated_at") S                                                     \
+		X(title_translations, "title_translations")
 #define VIEW_COLUMN(m, expr) FL_COLUMN(struct fl_view, m)
 static const struct fl_col view_col[] = {VIEW_COLUMNS(VIEW_COLUMN, FL_COMMA)};
 static const struct fl_cols view_cols = FL_COLS(struct fl_view, view_col);
@@ -31,13 +32,14 @@ int fl_store_view_insert(fl_tx *tx, struct fl_view *v)
 {
 	static const char sql[] =
 		"INSERT INTO views (title, description, active, position, conditions,"
-		"                   sort_by, sort_desc, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		"                   sort_by, sort_desc, created_at, updated_at,"
+		"                   title_translations)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &v->id, "ttiittiii", v->title,
+	return fl_q_int(tx, sql, &v->id, "ttiittiiit", v->title,
 			v->description ? v->description : "", (int64_t)v->active, v->position,
 			v->conditions, v->sort_by, (int64_t)v->sort_desc, v->created_at,
-			v->updated_at);
+			v->updated_at, v->title_translations ? v->title_translations : "{}");
 }
 
 int fl_store_view_update(fl_tx *tx, const struct fl_view *v)
@@ -45,11 +47,13 @@ int fl_store_view_update(fl_tx *tx, const struct fl_view *v)
 	static const char sql[] =
 		"UPDATE views"
 		" SET title = ?, description = ?, active = ?, position = ?,"
-		"     conditions = ?, sort_by = ?, sort_desc = ?, updated_at = ?"
+		"     conditions = ?, sort_by = ?, sort_desc = ?, updated_at = ?,"
+		"     title_translations = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ttiittiii", v->title, v->description, (int64_t)v->active,
+	return fl_q_exec(tx, sql, "ttiittiiti", v->title, v->description, (int64_t)v->active,
 			 v->position, v->conditions, v->sort_by, (int64_t)v->sort_desc,
-			 v->updated_at, v->id);
+			 v->updated_at, v->title_translations ? v->title_translations : "{}",
+			 v->id);
 }
 
 int fl_store_view_delete(fl_tx *tx, int64_t id)

@@ -18,6 +18,7 @@
 struct fl_view {
 	int64_t id;
 	char *title, *description;
+	char *title_translations; /* JSON object text: {"uk": title, …}, "{}" for none */
 	int active;
 	int64_t position;
 	char *conditions; /* JSON text */

@@ -34,7 +34,8 @@ static const struct fl_field view_fields[] = {
 
 struct ctx {
 	struct view_in in;
-	const char *conditions; /* JSON text, when given */
+	const char *conditions;         /* JSON text, when given */
+	const char *title_translations; /* JSON text, when given */
 	const char *sort_by;
 	int sort_desc, has_sort;
 	struct fl_view view;
@@ -60,20 +61,90 @@ static json_t *view_json(struct fl_req *r, const struct fl_view *v)
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/views/%" PRId64 ".json", fl_req_base(r), v->id);
 	json_t *cond = fl_json_raw(v->conditions);
+	json_t *titles = fl_json_raw(v->title_translations);
+	if (!json_is_object(titles))
+		titles = json_object();
 	if (!json_object_get(cond, "all"))
 		json_object_set_new(cond, "all", json_array());
 	if (!json_object_get(cond, "any"))
 		json_object_set_new(cond, "any", json_array());
-	return json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:I, s:o, s:{s:s, s:s}, s:o, s:o}", "id",
-			 (json_int_t)v->id, "url", url, "title", v->title, "description",
-			 v->description, "active", v->active, "position", (json_int_t)v->position,
-			 "conditions", cond, "execution", "sort_by",
+	return json_pack("{s:I, s:s, s:s?, s:o, s:s?, s:b, s:I, s:o, s:{s:s, s:s}, s:o, s:o}", "id",
+			 (json_int_t)v->id, "url", url, "title", v->title, "title_translations",
+			 titles, "description", v->description, "active", v->active, "position",
+			 (json_int_t)v->position, "conditions", cond, "execution", "sort_by",
 			 v->sort_by ? v->sort_by : "updated_at", "sort_order",
 			 v->sort_desc ? "desc" : "asc", "created_at", fl_json_time(v->created_at),
 			 "updated_at", fl_json_time(v->updated_at));
 }
 
-/* Reads {"view": {title, description, active, position, all, any |
+/* The languages a view's title can be given in: the workspace's. */
+static const char *const title_locales[] = {"en", "lt", "ru", "uk"};
+
+/* One title of title_translations, read with the same rules as "title". */
+struct title_in {
+	const char *title;
+	int has;
+};
+
+/* Reads title_translations, {"uk": "…", …}: keys among title_locales, each
+ * a title of 1 to 255 characters without control characters; null or {}
+ * for none. A 422 names the key that does not fit ("title_translations.uk").
+ * Sets c->title_translations to the object's compact JSON text (keys
+ * sorted) in r->arena. */
+static int decode_title_translations(struct fl_req *r, struct ctx *c, json_t *tr)
+{
+	const char *key;
+	json_t *value;
+	char *text;
+
+	if (!json_is_null(tr) && !json_is_object(tr))
+		return fl_req_fail(r, FL_EINVAL, "title_translations", "InvalidType",
+				   "title_translations: must be an object of titles by language");
+	json_object_foreach(tr, key, value)
+	{
+		char name[64];
+		struct title_in in = {0};
+		const struct fl_field one[] = {
+			{name, FL_FT_STRING, 255, 0, 0, NULL, offsetof(struct title_in, title),
+			 offsetof(struct title_in, has), 0, 0},
+			FL_FIELDS_END,
+		};
+		json_t *wrap;
+		size_t i = 0;
+		int rc;
+
+		if (strlen(key) > 16) /* no language: named whole, it could be cut mid-letter */
+			return fl_req_fail(r, FL_EINVAL, "title_translations", "InvalidValue",
+					   "title_translations: use en, lt, ru or uk");
+		snprintf(name, sizeof name, "title_translations.%s", key);
+		while (i < sizeof title_locales / sizeof *title_locales &&
+		       strcmp(key, title_locales[i]))
+			i++;
+		if (i == sizeof title_locales / sizeof *title_locales)
+			return fl_req_fail(r, FL_EINVAL, name, "InvalidValue",
+					   "%s: use en, lt, ru or uk", name);
+		if (!(wrap = json_pack("{s:O}", name, value)))
+			return FL_ENOMEM;
+		rc = fl_input_decode(wrap, one, &in, &r->arena, &r->err);
+		json_decref(wrap);
+		if (rc)
+			return rc;
+		if (!*in.title)
+			return fl_req_fail(r, FL_EINVAL, name, "Blank", "%s: cannot be blank",
+					   name);
+	}
+	if (json_is_null(tr)) {
+		c->title_translations = "{}";
+		return 0;
+	}
+	if (!(text = json_dumps(tr, JSON_COMPACT | JSON_SORT_KEYS)))
+		return FL_ENOMEM;
+	c->title_translations = fl_arena_strdup(&r->arena, text);
+	free(text);
+	return c->title_translations ? 0 : FL_ENOMEM;
+}
+
+/* Reads {"view": {title, title_translations, description, active, position, all, any |
  * conditions: {all, any}, output|execution: {sort_by, sort_order}}}. */
 static int decode_view(struct fl_req *r, struct ctx *c, int creating)
 {
@@ -89,6 +160,9 @@ static int decode_view(struct fl_req *r, struct ctx *c, int creating)
 		return rc;
 	if ((creating || c->in.has_title) && (!c->in.title || !*c->in.title))
 		return fl_req_fail(r, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
+	if (json_object_get(v, "title_translations") &&
+	    (rc = decode_title_translations(r, c, json_object_get(v, "title_translations"))))
+		return rc;
 	cond = json_object_get(v, "conditions");
 	if (!cond && (json_object_get(v, "all") || json_object_get(v, "any"))) {
 		cond = json_object();
@@ -146,6 +220,7 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 	int rc;
 
 	v->title = (char *)c->in.title;
+	v->title_translations = (char *)c->title_translations;
 	v->description = (char *)c->in.description;
 	v->active = c->in.has_active ? c->in.active : 1;
 	v->position = c->in.position;
@@ -188,6 +263,8 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 		return rc;
 	if (c->in.has_title)
 		v->title = (char *)c->in.title;
+	if (c->title_translations)
+		v->title_translations = (char *)c->title_translations;
 	if (c->in.has_description)
 		v->description = (char *)(c->in.description ? c->in.description : "");
 	if (c->in.has_active)

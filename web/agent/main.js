@@ -47,6 +47,7 @@ function Shell({ me, onSignOut, onLocale }) {
 	const [views, setViews] = useState(null);
 	const [help, setHelp] = useState(false);
 	const [password, setPassword] = useState(false);
+	const [menu, setMenu] = useState(false);
 	const [q, setQ] = useState(route.query.get('q') || '');
 	const search = useRef(null);
 	const counts = useCounts(views);
@@ -78,30 +79,37 @@ function Shell({ me, onSignOut, onLocale }) {
 		return () => document.removeEventListener('keydown', key);
 	}, []);
 
+	// on a phone the menu closes when it has taken the agent somewhere
+	useEffect(() => { setMenu(false); }, [location.pathname, location.search]);
+
 	const [a, b] = route.parts;
 	const active = a === 'queues' ? b : !a ? 'my-open' : null;
 	const section = (path, label) => html`<a href=${path} aria-current=${location.pathname.startsWith(path) ? 'page' : undefined}><span>${label}</span></a>`;
 	return html`<div onClick=${linkClick}>
 		<a class="skip" href="#main">${t('skip')}</a>
-		<header class="top">
-			<a class="brand" href="/agent/queues/my-open"><img src="/assets/favicon.svg" alt="" />Frontline</a>
+		<header class=${menu ? 'top open' : 'top'}>
+			<button type="button" class="menu" aria-expanded=${menu ? 'true' : 'false'} aria-controls="side"
+				aria-label=${t('nav.menu')} onClick=${() => setMenu(!menu)} data-test="menu">☰</button>
+			<a class="brand" href="/agent/queues/my-open"><img src="/assets/favicon.svg" alt="" /><span>Frontline</span></a>
 			<form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); navigate(`/agent/search?q=${encodeURIComponent(q)}`); }}>
 				<label class="sr-only" for="top-search">${t('search.label')}</label>
 				<input id="top-search" ref=${search} type="search" placeholder=${t('search.placeholder')} value=${q}
 					onInput=${(e) => setQ(e.target.value)} data-test="top-search" />
 			</form>
 			<span class="spacer"></span>
-			<label class="sr-only" for="locale">${t('language')}</label>
-			<select id="locale" class="locale" onChange=${(e) => onLocale(e.target.value)}>
-				<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
-				${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
-			</select>
-			<button type="button" class="wide" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
-			<button type="button" class="wide" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
-			<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>
+			<div class="tools">
+				<label class="sr-only" for="locale">${t('language')}</label>
+				<select id="locale" class="locale" onChange=${(e) => onLocale(e.target.value)}>
+					<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
+					${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
+				</select>
+				<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
+				<button type="button" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
+				<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>
+			</div>
 		</header>
-		<div class="shell">
-			<div class="side">
+		<div class=${menu ? 'shell open' : 'shell'}>
+			<div class="side" id="side">
 				<${QueueNav} views=${views || []} counts=${counts} active=${active} />
 				<nav aria-label=${t('nav.more')}>
 					<h2>${t('nav.more')}</h2>
@@ -131,9 +139,12 @@ function App() {
 		if (user && user.role !== 'end-user') {
 			state.me = user;
 			applyLocale(user);
-			await (basics || loadBasics());
+			// the agent's own record carries the workspace preferences
+			const [full] = await Promise.all([get('/api/v2/users/me').then((r) => r.user, () => user),
+				basics || loadBasics()]);
+			state.me = full;
 			setExpired(false);
-			setMe(user);
+			setMe(full);
 			if (location.pathname === '/agent/' || location.pathname === '/agent')
 				navigate('/agent/queues/my-open', { replace: true });
 		} else {

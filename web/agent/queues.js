@@ -2,7 +2,7 @@
 // ticket list each one opens (sort, filter, select many, change them all).
 import { html, useEffect, useRef, useState } from '../shared/html.js';
 import { get, put } from '../shared/api.js';
-import { t, formatNumber } from '../shared/i18n.js';
+import { t, formatNumber, currentLocale } from '../shared/i18n.js';
 import { navigate } from './router.js';
 import { state, loadUsers, userName, groupName } from './data.js';
 import { useLive } from './live.js';
@@ -60,6 +60,9 @@ export function useCounts(views) {
 	return counts;
 }
 
+// A saved view's title in the agent's language, else as the admin wrote it.
+export const viewTitle = (view) => (view.title_translations || {})[currentLocale()] || view.title;
+
 export function QueueNav({ views, counts, active }) {
 	const item = (key, title) => html`<a href="/agent/queues/${key}" aria-current=${active === key ? 'page' : undefined}
 		data-test="queue-${key}"><span>${title}</span><span class="count">${counts[key] === undefined ? '' : formatNumber(counts[key])}</span></a>`;
@@ -67,7 +70,7 @@ export function QueueNav({ views, counts, active }) {
 		<h2>${t('nav.queues')}</h2>
 		${BUILTIN.map((q) => item(q.key, t(`queue.${q.key}`)))}
 		${views.length > 0 && html`<h2>${t('nav.views')}</h2>`}
-		${views.map((v) => item(`view-${v.id}`, v.title))}
+		${views.map((v) => item(`view-${v.id}`, viewTitle(v)))}
 	</nav>`;
 }
 
@@ -120,6 +123,21 @@ export function TicketList({ queue, views, query }) {
 	const [fresh, setFresh] = useState(new Set());
 	const known = useRef(new Set());
 	const reloadTimer = useRef(0);
+	const [density, setDensity] = useState(((state.me || {}).preferences || {}).density || 'comfortable');
+
+	// Shown at once, kept on the server: the next sign-in, anywhere, has it.
+	async function chooseDensity(d) {
+		const was = density;
+		setDensity(d);
+		state.me.preferences = { ...state.me.preferences, density: d };
+		try {
+			await put('/api/v2/users/me/preferences', { preferences: { density: d } });
+		} catch (e) {
+			setDensity(was);
+			state.me.preferences = { ...state.me.preferences, density: was };
+			toast(e.message, 'error');
+		}
+	}
 
 	async function load(quiet) {
 		try {
@@ -194,7 +212,8 @@ export function TicketList({ queue, views, query }) {
 	const sortBy = (by) => setSort((s) => ({ by, desc: s.by === by ? !s.desc : true }));
 	const header = (by, label, cls) => html`<th class=${cls} aria-sort=${sort.by === by ? (sort.desc ? 'descending' : 'ascending') : undefined}>
 		<button type="button" onClick=${() => sortBy(by)}>${label}${sort.by === by ? (sort.desc ? ' ↓' : ' ↑') : ''}</button></th>`;
-	const title = queue.startsWith('view-') ? (views.find((v) => `view-${v.id}` === queue) || {}).title : t(`queue.${queue}`);
+	const view = queue.startsWith('view-') && views.find((v) => `view-${v.id}` === queue);
+	const title = queue.startsWith('view-') ? view && viewTitle(view) : t(`queue.${queue}`);
 
 	function next() {
 		if (data.cursor)
@@ -213,38 +232,27 @@ export function TicketList({ queue, views, query }) {
 					onInput=${(e) => setFilter(e.target.value)} />
 				<button type="submit">${t('list.filter')}</button>
 			</form>
+			<${Density} density=${density} onChange=${chooseDensity} />
 		</div>
 		<${ErrorBanner} error=${error} />
 		${selected.size > 0 && html`<${BulkBar} ids=${[...selected]} tickets=${tickets}
 			onDone=${() => { setSelected(new Set()); load(false); }} />`}
-		<table class="list" data-test="ticket-list">
+		<table class=${`list tickets ${density}`} data-test="ticket-list" data-density=${density}>
 			<thead><tr>
-				<th><input type="checkbox" aria-label=${t('list.select_all')} checked=${allOn}
+				<th class="check"><input type="checkbox" aria-label=${t('list.select_all')} checked=${allOn}
 					onChange=${() => setSelected(allOn ? new Set() : new Set(tickets.map((x) => x.id)))} /></th>
-				${header('id', '#')}
-				<th>${t('ticket.subject')}</th>
-				${header('status', t('ticket.status'))}
-				${header('priority', t('ticket.priority'), 'wide')}
-				<th class="wide">${t('ticket.requester')}</th>
-				<th class="wide">${t('ticket.assignee')}</th>
-				${header('updated_at', t('ticket.updated'))}
+				${header('id', '#', 'id')}
+				<th class="subject">${t('ticket.subject')}</th>
+				${header('status', t('ticket.status'), 'status')}
+				${header('priority', t('ticket.priority'), 'priority')}
+				<th class="requester">${t('ticket.requester')}</th>
+				<th class="assignee">${t('ticket.assignee')}</th>
+				${header('updated_at', t('ticket.updated'), 'updated')}
 			</tr></thead>
 			<tbody>
-				${tickets.map((x, i) => html`<tr key=${x.id} data-test="ticket-row" data-id=${x.id}
+				${tickets.map((x, i) => html`<${Row} key=${x.id} ticket=${x} compact=${density === 'compact'}
 					class=${[i === cur && 'cursor', selected.has(x.id) && 'selected', fresh.has(x.id) && 'fresh'].filter(Boolean).join(' ')}
-					onClick=${(e) => { if (!e.target.closest('input, a')) navigate(`/agent/tickets/${x.id}`); }}>
-					<td><input type="checkbox" aria-label=${t('list.select', { id: x.id })} checked=${selected.has(x.id)}
-						onChange=${() => toggle(x.id)} /></td>
-					<td class="muted">${x.id}</td>
-					<td><a class="subject" href="/agent/tickets/${x.id}">${x.subject || t('ticket.no_subject')}</a>
-						${x.tags && x.tags.length > 0 && html`<div>${x.tags.slice(0, 4).map((g) => html`<span class="tag">${g}</span>`)}</div>`}</td>
-					<td><${StatusBadge} status=${x.status} /></td>
-					<td class="wide prio-${x.priority}">${x.priority ? t(`priority.${x.priority}`) : ''}</td>
-					<td class="wide">${userName(x.requester_id)}</td>
-					<td class="wide">${x.assignee_id ? userName(x.assignee_id) : html`<span class="muted">—</span>`}
-						${x.group_id ? html`<div class="hint">${groupName(x.group_id)}</div>` : ''}</td>
-					<td><${Ago} at=${x.updated_at} /></td>
-				</tr>`)}
+					selected=${selected.has(x.id)} onToggle=${() => toggle(x.id)} />`)}
 			</tbody>
 		</table>
 		${data && tickets.length === 0 && html`<p class="muted" data-test="empty">${t('list.empty')}</p>`}
@@ -253,9 +261,44 @@ export function TicketList({ queue, views, query }) {
 			<span class="muted">${t('list.page', { page })}</span>
 			<button type="button" disabled=${!data || !data.more} onClick=${next}>${t('list.next')}</button>
 			<span class="spacer"></span>
-			<span class="hint">${t('list.keys')}</span>
+			<span class="hint keys">${t('list.keys')}</span>
 		</div>
 	</section>`;
+}
+
+// One ticket of the list. Compact: one line, every cell cut short with its
+// full text in a tooltip; comfortable: tags and the group shown too. On a
+// phone the cells make a two-line card (app.css).
+function Row({ ticket: x, compact, class: cls, selected, onToggle }) {
+	const subject = x.subject || t('ticket.no_subject');
+	const requester = userName(x.requester_id);
+	const assignee = x.assignee_id ? userName(x.assignee_id) : '';
+	const group = x.group_id ? groupName(x.group_id) : '';
+	const priority = x.priority ? t(`priority.${x.priority}`) : '';
+	return html`<tr data-test="ticket-row" data-id=${x.id} class=${cls}
+		onClick=${(e) => { if (!e.target.closest('input, a')) navigate(`/agent/tickets/${x.id}`); }}>
+		<td class="check"><input type="checkbox" aria-label=${t('list.select', { id: x.id })} checked=${selected}
+			onChange=${onToggle} /></td>
+		<td class="id muted">${x.id}</td>
+		<td class="subject" title=${compact ? subject : undefined}><a class="subject" href="/agent/tickets/${x.id}">${subject}</a>
+			${!compact && x.tags && x.tags.length > 0 && html`<div>${x.tags.slice(0, 4).map((g) => html`<span class="tag">${g}</span>`)}</div>`}</td>
+		<td class="status"><${StatusBadge} status=${x.status} /></td>
+		<td class="priority prio-${x.priority}" title=${compact ? priority : undefined}>${priority}</td>
+		<td class="requester" title=${compact ? requester : undefined}>${requester}</td>
+		<td class="assignee" title=${compact ? [assignee, group].filter(Boolean).join(' · ') : undefined}>
+			${assignee || html`<span class="muted">—</span>`}
+			${group && !compact ? html`<div class="hint">${group}</div>` : ''}</td>
+		<td class="updated"><${Ago} at=${x.updated_at} /></td>
+	</tr>`;
+}
+
+// The list's density: comfortable (tags, group, room) or compact (one line
+// a ticket).
+function Density({ density, onChange }) {
+	return html`<div class="density" role="group" aria-label=${t('list.density')} data-test="density">
+		${['comfortable', 'compact'].map((d) => html`<button type="button" aria-pressed=${density === d ? 'true' : 'false'}
+			data-test="density-${d}" onClick=${() => onChange(d)}>${t(`list.density.${d}`)}</button>`)}
+	</div>`;
 }
 
 // Changes every selected ticket: status, assignee, group, added tags.

@@ -277,4 +277,9 @@ export default {
 	'field.merged_into': 'Merged into',
 	'field.merged_from': 'Merged from',
 	'field.problem_id': 'Problem',
+	// Lists and the phone header
+	'nav.menu': 'Menu',
+	'list.density': 'Density',
+	'list.density.comfortable': 'Comfortable',
+	'list.density.compact': 'Compact',
 };

@@ -276,4 +276,9 @@ export default {
 	'field.merged_into': 'Sujungta su',
 	'field.merged_from': 'Prijungtos užklausos',
 	'field.problem_id': 'Problema',
+	// Sąrašai ir telefono antraštė
+	'nav.menu': 'Meniu',
+	'list.density': 'Tankis',
+	'list.density.comfortable': 'Erdviai',
+	'list.density.compact': 'Glaustai',
 };

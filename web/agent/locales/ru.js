@@ -276,4 +276,9 @@ export default {
 	'field.merged_into': 'Объединено с',
 	'field.merged_from': 'Присоединены обращения',
 	'field.problem_id': 'Проблема',
+	// Списки и заголовок на телефоне
+	'nav.menu': 'Меню',
+	'list.density': 'Плотность',
+	'list.density.comfortable': 'Просторно',
+	'list.density.compact': 'Компактно',
 };

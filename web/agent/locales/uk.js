@@ -276,4 +276,9 @@ export default {
 	'field.merged_into': 'Об’єднано з',
 	'field.merged_from': 'Приєднано звернення',
 	'field.problem_id': 'Проблема',
+	// Списки та заголовок на телефоні
+	'nav.menu': 'Меню',
+	'list.density': 'Щільність',
+	'list.density.comfortable': 'Просторо',
+	'list.density.compact': 'Щільно',
 };
