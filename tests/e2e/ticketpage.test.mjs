@@ -100,7 +100,6 @@ it('files dropped on the composer go with the reply', async () => {
 	const tab = await agentTab();
 	const { page } = tab;
 	await openTicket(page, t.id);
-	await page.fill('[data-test=composer-body]', 'The photo you asked for.');
 	await page.$eval('[data-test=composer]', (form) => {
 		const data = new DataTransfer();
 		data.items.add(new File(['not really a photo'], 'photo.txt', { type: 'text/plain' }));
@@ -108,6 +107,11 @@ it('files dropped on the composer go with the reply', async () => {
 		form.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
 	});
 	assert.match(await page.textContent('[data-test=composer-file]'), /photo\.txt/);
+	await page.click('[data-test=submit]');
+	// files go with a comment: the page asks for one and sends nothing
+	assert.match(await page.textContent('[data-test=composer-error]'), /Write a few words to go with the files/);
+	assert.equal((await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments.length, 1);
+	await page.fill('[data-test=composer-body]', 'The photo you asked for.');
 	await page.click('[data-test=submit]');
 	await page.waitForFunction(() => document.querySelector('[data-test=composer-body]').value === '');
 	const comments = (await srv.api('GET', `/api/v2/tickets/${t.id}/comments`)).json.comments;

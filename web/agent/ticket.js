@@ -519,11 +519,16 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 	const text = body.trim() !== '';
 	const current = SUBMIT_AS.includes(ticket.status) ? ticket.status : 'open';
 	// a submit that would change nothing is not offered
-	const can = (status) => !busy && (text || edited || status !== ticket.status);
+	const can = (status) => !busy && (text || files.length > 0 || edited || status !== ticket.status);
 
 	async function send(status) {
 		if (!can(status))
 			return;
+		if (files.length && !text) { // files go with a comment
+			setError(t('composer.files_need_text'));
+			area.current.focus();
+			return;
+		}
 		setBusy(true);
 		setError('');
 		try {

@@ -226,6 +226,7 @@ export default {
 	'submit.choose': 'Submit as another status',
 	'submit.then_next': 'then next ticket',
 	'composer.remove': 'Remove {name}',
+	'composer.files_need_text': 'Write a few words to go with the files.',
 	'composer.drop': 'Drop the files to attach them',
 	'walk.title': 'The queue this ticket was opened from',
 	'walk.prev': 'Previous ticket of the queue (k)',

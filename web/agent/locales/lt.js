@@ -225,6 +225,7 @@ export default {
 	'submit.choose': 'Pateikti su kita būsena',
 	'submit.then_next': 'tada kita užklausa',
 	'composer.remove': 'Pašalinti {name}',
+	'composer.files_need_text': 'Parašykite kelis žodžius prie failų.',
 	'composer.drop': 'Paleiskite failus, kad juos prisegtumėte',
 	'walk.title': 'Eilė, iš kurios atidaryta ši užklausa',
 	'walk.prev': 'Ankstesnė eilės užklausa (k)',

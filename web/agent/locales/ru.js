@@ -225,6 +225,7 @@ export default {
 	'submit.choose': 'Отправить с другим статусом',
 	'submit.then_next': 'затем следующее обращение',
 	'composer.remove': 'Убрать {name}',
+	'composer.files_need_text': 'Напишите несколько слов к файлам.',
 	'composer.drop': 'Отпустите файлы, чтобы прикрепить их',
 	'walk.title': 'Очередь, из которой открыто это обращение',
 	'walk.prev': 'Предыдущее обращение очереди (k)',

@@ -225,6 +225,7 @@ export default {
 	'submit.choose': 'Надіслати з іншим статусом',
 	'submit.then_next': 'потім наступне звернення',
 	'composer.remove': 'Прибрати {name}',
+	'composer.files_need_text': 'Напишіть кілька слів до файлів.',
 	'composer.drop': 'Відпустіть файли, щоб прикріпити їх',
 	'walk.title': 'Черга, з якої відкрито це звернення',
 	'walk.prev': 'Попереднє звернення черги (k)',
