@@ -70,8 +70,8 @@ it('contact form → live in the workspace → reply and solve → the customer 
 	assert.equal(await agent.page.locator('[data-test=attachment]').first().textContent().then((s) => s.includes('чек.txt')), true);
 
 	await agent.page.fill('[data-test=composer-body]', 'Оксано, надішліть, будь ласка, фото дна чайника — замінимо його.');
-	await agent.page.selectOption('[data-test=composer-then]', 'solved');
-	await agent.page.click('[data-test=composer-send]');
+	await agent.page.click('[data-test=submit-menu]');
+	await agent.page.click('[data-test=submit-as-solved]');
 	await agent.page.waitForSelector('[data-test=ticket-status][data-status=solved]', { timeout: 10000 });
 
 	// the customer signs in with the link the desk e-mails
@@ -111,7 +111,7 @@ it('a reply typed when the session ends is still there after signing in again', 
 	});
 	// sending finds out; so may a background request first (then the
 	// button is already gone)
-	await agent.page.locator('[data-test=composer-send]').click({ timeout: 2000 }).catch(() => {});
+	await agent.page.locator('[data-test=submit]').click({ timeout: 2000 }).catch(() => {});
 	await agent.page.waitForSelector('#password');
 	assert.match(await agent.page.textContent('[data-test=signin-error]'), /session has ended/);
 	await agent.page.fill('#email', srv.users.agent.email);
@@ -129,7 +129,7 @@ it('a failed save says so and keeps the text', async () => {
 		? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"Unavailable","description":"The desk is restarting"}' })
 		: route.continue()));
 	await agent.page.fill('[data-test=composer-body]', 'This must not vanish');
-	await agent.page.click('[data-test=composer-send]');
+	await agent.page.click('[data-test=submit]');
 	await agent.page.waitForSelector('[data-test=composer-error]');
 	assert.match(await agent.page.textContent('[data-test=composer-error]'), /restarting/);
 	assert.equal(await agent.page.inputValue('[data-test=composer-body]'), 'This must not vanish');

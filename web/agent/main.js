@@ -31,10 +31,15 @@ function Page({ route, views }) {
 }
 
 function Help({ onClose }) {
-	const keys = [['j / k', 'keys.move'], ['Enter', 'keys.open'], ['x', 'keys.select'], ['r', 'keys.reply'],
-		['n', 'keys.note'], ['s', 'keys.solve'], ['/', 'keys.search'], ['g q', 'keys.queues'], ['?', 'keys.help']];
+	const groups = [
+		['keys.in_list', [['j / k', 'keys.move'], ['Enter', 'keys.open'], ['x', 'keys.select']]],
+		['keys.on_ticket', [['j / k', 'keys.walk'], ['r', 'keys.reply'], ['n', 'keys.note'], ['s', 'keys.submit_as'],
+			['Ctrl+Enter', 'keys.submit'], ['Esc', 'keys.leave']]],
+		['keys.anywhere', [['/', 'keys.search'], ['g q', 'keys.queues'], ['?', 'keys.help']]],
+	];
 	return html`<${Dialog} title=${t('keys.title')} onClose=${onClose}>
-		<dl class="props">${keys.map(([k, what]) => html`<dt><kbd>${k}</kbd></dt><dd>${t(what)}</dd>`)}</dl></${Dialog}>`;
+		${groups.map(([title, keys]) => html`<h3>${t(title)}</h3>
+			<dl class="props" data-test="keys">${keys.map(([k, what]) => html`<dt><kbd>${k}</kbd></dt><dd>${t(what)}</dd>`)}</dl>`)}</${Dialog}>`;
 }
 
 function Shell({ me, onSignOut, onLocale }) {

@@ -6,6 +6,7 @@ import { t, formatNumber, currentLocale } from '../shared/i18n.js';
 import { navigate } from './router.js';
 import { state, loadUsers, userName, groupName } from './data.js';
 import { useLive } from './live.js';
+import { listed } from './walk.js';
 import { Ago, ErrorBanner, StatusBadge, STATUSES, toast } from './ui.js';
 
 const DAY = 86400000;
@@ -148,6 +149,7 @@ export function TicketList({ queue, views, query }) {
 			if (news.length)
 				setFresh(new Set(news));
 			setData(r);
+			listed(queue, r, page, (p, c) => fetchPage(queue, views, applied, sort, p, c));
 			setError(null);
 		} catch (e) {
 			setError(e);
