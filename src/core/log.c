@@ -60,9 +60,10 @@ static void put(struct line *w, const char *z, size_t len)
 	w->n += len;
 }
 
-/* The length of the UTF-8 sequence at z (at most left bytes), or 0 when it
- * is not one (RFC 3629 section 4's table of well-formed sequences). */
-static size_t utf8_len(const unsigned char *z, size_t left)
+/* The length of the UTF-8 sequence at z, or 0 when it is not one (RFC 3629
+ * section 4's table of well-formed sequences). Reads no further than the
+ * first byte that does not fit, so never past the string's NUL. */
+static size_t utf8_len(const unsigned char *z)
 {
 	unsigned char c = z[0], lo = 0x80, hi = 0xbf;
 	size_t len;
@@ -75,7 +76,7 @@ static size_t utf8_len(const unsigned char *z, size_t left)
 		len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
 	else
 		return 0;
-	if (left < len || z[1] < lo || z[1] > hi)
+	if (z[1] < lo || z[1] > hi)
 		return 0;
 	for (size_t k = 2; k < len; k++)
 		if (z[k] < 0x80 || z[k] > 0xbf)
@@ -106,7 +107,7 @@ static void json_text(struct line *w, const char *z)
 			len = (size_t)snprintf(esc, sizeof esc, "\\u%04x", *s);
 		else if (*s < 0x80)
 			esc[0] = (char)*s;
-		else if ((take = utf8_len(s, strlen((const char *)s))))
+		else if ((take = utf8_len(s)))
 			piece = (const char *)s, len = take;
 		else
 			piece = "\\ufffd", len = 6, take = 1;

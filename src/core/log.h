@@ -36,8 +36,8 @@ struct fl_log_field {
 
 /* A line whose message is fmt's, with the context's request_id if any. */
 void fl_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A line with msg and n fields, then the context's request_id when no
- * field is named so. */
+/* A line with msg and n fields (at most 16 are written), then the
+ * context's request_id when no field is named so. */
 void fl_log_fields(const char *level, const char *msg, const struct fl_log_field *f, size_t n);
 void fl_log_quiet(int quiet); /* 1: drop "info" lines (keeps "warn"/"error") */
 /* The format of every line from now on; set it once, before threads start. */

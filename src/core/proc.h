@@ -7,11 +7,11 @@
 #include <stdint.h>
 
 struct fl_proc {
-	double cpu_seconds;  /* user and system CPU time used */
-	uint64_t rss_bytes;  /* resident memory */
-	uint64_t open_fds;   /* open file descriptors */
-	double start_time;   /* when the process started, seconds since 1970 */
-	uint64_t max_fds;    /* the soft limit on open file descriptors */
+	double cpu_seconds; /* user and system CPU time used */
+	uint64_t rss_bytes; /* resident memory */
+	uint64_t open_fds;  /* open file descriptors */
+	double start_time;  /* when the process started, seconds since 1970 */
+	uint64_t max_fds;   /* the soft limit on open file descriptors */
 };
 
 /* Reads them: /proc/self/stat (fields 14, 15, 22 and 24), /proc/stat's

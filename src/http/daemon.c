@@ -247,8 +247,8 @@ static int take_quota(struct fl_req *r)
 	snprintf(secs, sizeof secs, "%u", retry);
 	fl_req_header(r, "Retry-After", secs);
 	return fl_req_fail(r, FL_ERATE, NULL, NULL,
-			   "Rate limit of %u API requests a minute exceeded (rate_limit); retry "
-			   "in %u seconds",
+			   "Rate limit of %u API requests a minute exceeded (rate_limit); "
+			   "Retry-After: %u",
 			   r->priv->rate_limit, retry);
 }
 

@@ -77,16 +77,18 @@ static void test_json_hostile_bytes(void **state)
 		{"\x01\x02\x1f\x7f", "\x01\x02\x1f\x7f"},
 		{"\x1b[31mred", "\x1b[31mred"},
 		/* valid UTF-8 stays as it is: 2, 3 and 4 bytes */
-		{"\xc4\x85\xc5\xbe\xe2\x82\xac\xf0\x9f\x98\x80", "\xc4\x85\xc5\xbe\xe2\x82\xac\xf0\x9f\x98\x80"},
+		{"\xc4\x85\xc5\xbe\xe2\x82\xac\xf0\x9f\x98\x80",
+		 "\xc4\x85\xc5\xbe\xe2\x82\xac\xf0\x9f\x98\x80"},
 		/* each byte that is not UTF-8 is one U+FFFD */
-		{"a\xff" "b", "a\xef\xbf\xbd" "b"},
-		{"\xc0\x80", "\xef\xbf\xbd\xef\xbf\xbd"},         /* overlong NUL */
+		{"a\377b", "a\357\277\275b"},             /* octal: ends at 3 digits */
+		{"\xc0\x80", "\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong NUL */
 		{"\xe0\x80\xaf", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong '/' */
 		{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* a surrogate */
-		{"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* > U+10FFFF */
-		{"\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"},           /* cut short at the end */
-		{"\xe2\x82" "x", "\xef\xbf\xbd\xef\xbf\xbd" "x"},   /* cut short inside */
-		{"\x80\xbf", "\xef\xbf\xbd\xef\xbf\xbd"},           /* lone continuations */
+		{"\xf4\x90\x80\x80",
+		 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* > U+10FFFF */
+		{"\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"},             /* cut short at the end */
+		{"\342\202x", "\357\277\275\357\277\275x"},           /* cut short inside */
+		{"\x80\xbf", "\xef\xbf\xbd\xef\xbf\xbd"},             /* lone continuations */
 		{"\xf5\x80\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
 		{"\xe2\x80\xa8", "\xe2\x80\xa8"}, /* U+2028 is valid JSON text */
 	};
@@ -177,9 +179,10 @@ static void test_text_format(void **state)
 			    "GET /a\nb\x1b 404", f, 6);
 	assert_true(len < sizeof buf);
 	buf[len] = 0;
-	assert_string_equal(buf, "2026-12-07T03:23:00Z warn GET /a?b? 404 request_id=abc "
-				 "route=/api/v2/tickets/{id} agent=\"curl \\\"7\\\"\" empty=\"\" "
-				 "user_id=3 duration_ms=1.500\n");
+	assert_string_equal(buf,
+			    "2026-12-07T03:23:00Z warn GET /a?b? 404 request_id=abc "
+			    "route=/api/v2/tickets/{id} agent=\"curl \\\"7\\\"\" empty=\"\" "
+			    "user_id=3 duration_ms=1.500\n");
 	/* cut to fit, still one line */
 	len = fl_log_render(buf, 64, FL_LOG_TEXT, "2026-12-07T03:23:00Z", "warn",
 			    "a long message that goes on and on and on and on", f, 6);
@@ -217,9 +220,9 @@ static void test_request_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_fields),  cmocka_unit_test(test_json_hostile_bytes),
-		cmocka_unit_test(test_json_cut),     cmocka_unit_test(test_json_random),
-		cmocka_unit_test(test_text_format),  cmocka_unit_test(test_request_context),
+		cmocka_unit_test(test_json_fields), cmocka_unit_test(test_json_hostile_bytes),
+		cmocka_unit_test(test_json_cut),    cmocka_unit_test(test_json_random),
+		cmocka_unit_test(test_text_format), cmocka_unit_test(test_request_context),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,9 +178,12 @@ static void test_proc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_limit_and_refill),    cmocka_unit_test(test_keys_apart),
-		cmocka_unit_test(test_forgets_the_fullest), cmocka_unit_test(test_bounds),
-		cmocka_unit_test(test_threads),             cmocka_unit_test(test_proc),
+		cmocka_unit_test(test_limit_and_refill),
+		cmocka_unit_test(test_keys_apart),
+		cmocka_unit_test(test_forgets_the_fullest),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_proc),
 	};
 	if (sodium_init() < 0)
 		return 1;
