@@ -584,19 +584,17 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	}
 	/* CONNECTION_TIMEOUT is libmicrohttpd's idle timeout, reset by every
 	 * byte: it ends connections that stopped (a client that reads no
-	 * answer); the guard ends those that go too slowly */
-	srv->daemon =
-		MHD_start_daemon(flags, 0, fl_guard_accept, srv->guard, on_request, srv,
-				 /* first, or libmicrohttpd's messages about the options before
-		 * it go to its own logger */
-				 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-				 (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-				 (unsigned)c->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-				 srv, MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
-				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-				 MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+	 * answer); the guard ends those that go too slowly. The logger comes
+	 * first, or libmicrohttpd's messages about the options before it go to
+	 * its own logger */
+	srv->daemon = MHD_start_daemon(
+		flags, 0, fl_guard_accept, srv->guard, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fl_metrics_free(srv);
 		fl_quota_free(srv->quota);
