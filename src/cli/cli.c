@@ -13,7 +13,7 @@
 
 void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value)
 {
-	if (f->n < 8) {
+	if (f->n < FL_CLI_MAX_FLAGS) {
 		f->key[f->n] = key;
 		f->value[f->n] = value;
 		f->n++;

@@ -6,10 +6,11 @@
 #include "store/store.h"
 
 /* Settings given as flags, applied last. */
+#define FL_CLI_MAX_FLAGS 16 /* more than any command has */
 struct fl_cli_flags {
 	const char *config; /* --config FILE */
-	const char *key[8];
-	const char *value[8];
+	const char *key[FL_CLI_MAX_FLAGS];
+	const char *value[FL_CLI_MAX_FLAGS];
 	int n;
 };
 

@@ -29,7 +29,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: frontline serve [--data DIR] [--db postgres://…] [--listen HOST:PORT]\n"
 		"                       [--config FILE] [--threads N] [--body-limit BYTES]\n"
-		"                       [--web-dir DIR] [--quiet]\n"
+		"                       [--web-dir DIR] [--quiet] [--log-format text|json]\n"
+		"                       [--rate-limit N]\n"
 		"\n"
 		"Serves the help desk API on HOST:PORT (default 127.0.0.1:8080) with its\n"
 		"data in DIR (default ./var). An empty store gets a first admin, whose\n"
@@ -46,6 +47,10 @@ static void usage(FILE *f)
 		"  --web-dir DIR       serve the browser apps from DIR (tools/web.py's output,\n"
 		"                      e.g. build/web) instead of the copy built in (FRONTLINE_WEB_DIR)\n"
 		"  --quiet             no log line per request (FRONTLINE_LOG_REQUESTS=0)\n"
+		"  --log-format F      text (the default) or json: one JSON object a line\n"
+		"                      (FRONTLINE_LOG_FORMAT)\n"
+		"  --rate-limit N      API requests a minute per token, user or address;\n"
+		"                      0: no limit (FRONTLINE_RATE_LIMIT, default 700)\n"
 		"\n"
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
 }
@@ -188,11 +193,18 @@ static void set_server(struct listener *l, struct fl_server *srv)
 int fl_cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},    {"db", required_argument, 0, 'D'},
-		{"listen", required_argument, 0, 'l'},  {"config", required_argument, 0, 'c'},
-		{"threads", required_argument, 0, 't'}, {"body-limit", required_argument, 0, 'b'},
-		{"quiet", no_argument, 0, 'q'},         {"web-dir", required_argument, 0, 'w'},
-		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
+		{"listen", required_argument, 0, 'l'},
+		{"config", required_argument, 0, 'c'},
+		{"threads", required_argument, 0, 't'},
+		{"body-limit", required_argument, 0, 'b'},
+		{"quiet", no_argument, 0, 'q'},
+		{"web-dir", required_argument, 0, 'w'},
+		{"log-format", required_argument, 0, 'f'},
+		{"rate-limit", required_argument, 0, 'r'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
@@ -216,6 +228,8 @@ int fl_cmd_serve(int argc, char **argv)
 		case 'b': fl_cli_flag(&flags, "body_limit", optarg); break;
 		case 'w': fl_cli_flag(&flags, "web_dir", optarg); break;
 		case 'q': fl_cli_flag(&flags, "log_requests", "0"); break;
+		case 'f': fl_cli_flag(&flags, "log_format", optarg); break;
+		case 'r': fl_cli_flag(&flags, "rate_limit", optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -229,6 +243,7 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_mail_parse_configure(&(struct fl_mail_limits){cfg.mail_parse_memory, cfg.mail_parse_time,
 							 cfg.mail_parse_jobs});
 	fl_log_quiet(!cfg.log_requests);
+	fl_log_set_format(cfg.log_format);
 
 	/* signals are taken by sigwait below, not by handlers in any thread */
 	sigemptyset(&set);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/log.h"
+#include "core/quota.h"
 #include "core/str.h"
 
 void fl_config_defaults(struct fl_config *c)
@@ -22,6 +24,10 @@ void fl_config_defaults(struct fl_config *c)
 	c->threads = cores < 1 ? 4 : cores > 16 ? 64 : (unsigned)(4 * cores);
 	c->sync_full = 1;
 	c->log_requests = 1;
+	c->log_format = FL_LOG_TEXT;
+	/* Zendesk's Team plan's; the API's clients are written for such
+	 * limits, and an agent's browser makes a few requests a minute */
+	c->rate_limit = 700;
 	snprintf(c->admin_email, sizeof c->admin_email, "admin@frontline.local");
 	c->login_attempts = 10;
 	c->job_lease = 300;
@@ -125,6 +131,15 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl
 			bad = 1;
 	} else if (!strcmp(key, "log_requests")) {
 		bad = parse_bool(v, &c->log_requests);
+	} else if (!strcmp(key, "log_format")) {
+		if (!strcmp(v, "text"))
+			c->log_format = FL_LOG_TEXT;
+		else if (!strcmp(v, "json"))
+			c->log_format = FL_LOG_JSON;
+		else
+			bad = 1;
+	} else if (!strcmp(key, "rate_limit")) {
+		bad = parse_uint(v, 0, FL_QUOTA_MAX, &c->rate_limit);
 	} else if (!strcmp(key, "cookie_secure")) {
 		bad = parse_bool(v, &c->cookie_secure);
 	} else if (!strcmp(key, "connections_per_address")) {
@@ -218,6 +233,8 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "threads",
 				     "sync",
 				     "log_requests",
+				     "log_format",
+				     "rate_limit",
 				     "admin_email",
 				     "login_attempts",
 				     "public_url",

@@ -3,7 +3,7 @@
  *
  * The file holds `key = value` lines; '#' starts a comment. Keys are the
  * lower-case names below (data, listen, body_limit, threads, sync,
- * log_requests, admin_email, login_attempts, public_url,
+ * log_requests, log_format, rate_limit, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
  * attachment_limit, imap_poll, web_dir, connections_per_address,
  * header_timeout, body_timeout, body_min_rate, mail_parse_memory,
@@ -30,6 +30,8 @@ struct fl_config {
 	unsigned threads;      /* HTTP worker threads (default: 4 per core) */
 	int sync_full;         /* 1: fsync every commit (synchronous=FULL) */
 	int log_requests;      /* 1: a log line per request */
+	int log_format;        /* enum fl_log_format: "text" (the default) or "json" */
+	unsigned rate_limit;   /* API requests a minute per token, user or address; 0: any */
 	char admin_email[256]; /* the first admin's e-mail on a new data folder */
 	unsigned login_attempts; /* failed logins per address per minute before 429 */
 	char public_url[256]; /* "https://help.example.com": links in answers; empty: from Host */

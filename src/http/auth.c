@@ -425,6 +425,7 @@ int fl_auth_request(struct fl_req *r)
 	if (cacheable)
 		cache_put(r->server->authcache, generation, hash, &r->actor, c.csrf);
 authenticated:
+	r->priv->token = c.token; /* the rate limit counts by it (daemon.c) */
 	if (r->via_cookie && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 		const char *sent =
 			MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");

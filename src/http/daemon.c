@@ -18,8 +18,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/log.h"
 #include "core/input.h"
+#include "core/limit.h"
+#include "core/log.h"
+#include "core/quota.h"
 #include "core/time.h"
 #include "events/hub.h"
 #include "http/form.h"
@@ -202,8 +204,56 @@ static void refuse_now(struct fl_req *r, int code)
 	json_decref(o);
 }
 
+/* Keys kept by the API's rate limit: more than the clients a node serves
+ * in a minute, so that a busy client is rarely forgotten (a forgotten
+ * key starts again with a full minute's worth). */
+#define QUOTA_KEYS 16384
+
+/* The key r's requests are counted by: its API token, else its signed-in
+ * user (a session, or a password), else its client's address as the
+ * socket gives it (IPv6: the /64), never as a header claims it. */
+static void quota_key(struct fl_req *r, char out[96])
+{
+	char addr[48];
+
+	if (r->priv->token) {
+		snprintf(out, 96, "t:%s", r->priv->token);
+	} else if (r->actor.id) {
+		snprintf(out, 96, "u:%lld", (long long)r->actor.id);
+	} else {
+		fl_limit_address_key(fl_req_peer(r), addr);
+		snprintf(out, 96, "a:%s", addr);
+	}
+}
+
+/* The API's rate limit: a request to an /api/ route takes one of its
+ * client's rate_limit a minute (core/quota.h); the answer says how many
+ * are left (fl_req_queue). Over the limit: FL_ERATE with Retry-After.
+ * /healthz, /livez, /metrics, the browser apps' files and the portal's
+ * form are not counted. */
+static int take_quota(struct fl_req *r)
+{
+	struct fl_quota *q = r->server->quota;
+	unsigned retry = 0;
+	char key[96], secs[16];
+
+	if (!q || strncmp(r->route->pattern, "/api/", 5))
+		return 0;
+	quota_key(r, key);
+	r->priv->rate_limit = fl_quota_limit(q);
+	if (!fl_quota_take(q, key, (int64_t)(fl_mono_us() / 1000), &r->priv->rate_remaining,
+			   &retry))
+		return 0;
+	snprintf(secs, sizeof secs, "%u", retry);
+	fl_req_header(r, "Retry-After", secs);
+	return fl_req_fail(r, FL_ERATE, NULL, NULL,
+			   "Rate limit of %u API requests a minute exceeded (rate_limit); "
+			   "Retry-After: %u",
+			   r->priv->rate_limit, retry);
+}
+
 /* The first call, with the headers: everything that can be refused before a
- * body is read — size, type, credentials, role — is refused here. */
+ * body is read — size, type, credentials, rate, role — is refused here. */
 static enum MHD_Result check_headers(struct fl_req *r)
 {
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
@@ -229,6 +279,8 @@ static enum MHD_Result check_headers(struct fl_req *r)
 	if (flags & FL_ROUTE_FORM_BODY)
 		return MHD_YES; /* anonymous, credentials unread (http.h) */
 	rc = fl_auth_request(r);
+	if (!rc)
+		rc = take_quota(r);
 	if (rc)
 		return fl_req_respond_error(r, rc);
 	if (r->actor.role < r->route->role)
@@ -279,13 +331,11 @@ static enum MHD_Result answer_no_memory(struct MHD_Connection *conn)
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result handle(struct fl_server *srv, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *upload_data, size_t *upload_size,
+			      void **con_cls)
 {
-	struct fl_server *srv = cls;
 	struct fl_req *r = *con_cls;
-	(void)version;
 
 	if ((void *)r == &no_memory) {
 		*upload_size = 0;
@@ -302,6 +352,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		*con_cls = r;
 		srv->inflight++;
+		fl_log_set_request(r->priv->request_id);
 		rc = framing(r, &body);
 		/* the body's deadline runs from now; a request the guard cut a
 		 * moment ago does not run */
@@ -333,6 +384,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					    : srv->config.body_limit;
 		return check_headers(r);
 	}
+	fl_log_set_request(r->priv->request_id);
 	if (r->priv->state == DONE) {
 		*upload_size = 0; /* a reply is queued; drop the rest of the body */
 		return MHD_YES;
@@ -370,28 +422,42 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return run(r);
 }
 
-/* Copies z with control characters replaced, so a log entry stays one line
- * whatever a client sent. */
-static void printable(char *out, size_t cap, const char *z)
+/* libmicrohttpd's call for a request (see the top of this file), with
+ * the request's id as the thread's log context meanwhile. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
 {
-	size_t k = 0;
-	for (; z && *z && k < cap - 1; z++)
-		out[k++] = (unsigned char)*z < 0x20 || *z == 0x7f ? '?' : *z;
-	out[k] = 0;
+	enum MHD_Result ret;
+
+	(void)version;
+	ret = handle(cls, conn, url, method, upload_data, upload_size, con_cls);
+	fl_log_set_request(NULL);
+	return ret;
 }
 
-/* One line a request: method, path, status, bytes sent, duration, then
- * the request's id (as in X-Request-Id), the client's address and the
- * signed-in user's id (0: anonymous) as key=value. */
+/* One line a request: "METHOD PATH STATUS" and the fields request_id (as
+ * in X-Request-Id), client (the socket's address), user_id (0:
+ * anonymous), method, route (the route's pattern, as /metrics labels it;
+ * "unmatched" for none), status, bytes (of the answer's body) and
+ * duration_ms. The log escapes what the client sent (core/log.h). */
 static void log_line(struct fl_req *r, uint64_t us)
 {
-	char method[16], path[256];
+	const char *route = r->route_index >= 0 ? fl_routes[r->route_index].pattern : "unmatched";
+	char msg[320];
+	struct fl_log_field f[] = {
+		{"request_id", FL_LOG_STR, r->priv->request_id, 0},
+		{"client", FL_LOG_STR, fl_req_peer(r), 0},
+		{"user_id", FL_LOG_INT, NULL, r->actor.id},
+		{"method", FL_LOG_STR, r->method, 0},
+		{"route", FL_LOG_STR, route, 0},
+		{"status", FL_LOG_INT, NULL, r->status},
+		{"bytes", FL_LOG_INT, NULL, (int64_t)r->priv->bytes_out},
+		{"duration_ms", FL_LOG_US_AS_MS, NULL, (int64_t)us},
+	};
 
-	printable(method, sizeof method, r->method);
-	printable(path, sizeof path, r->url);
-	fl_log("info", "%s %s %d %zu %lluus request_id=%s client=%s user=%lld", method, path,
-	       r->status, r->priv->bytes_out, (unsigned long long)us, r->priv->request_id,
-	       fl_req_peer(r), (long long)r->actor.id);
+	snprintf(msg, sizeof msg, "%.16s %.256s %d", r->method, r->url, r->status);
+	fl_log_fields("info", msg, f, sizeof f / sizeof *f);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -501,12 +567,15 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	rc = fl_metrics_init(srv);
+	if (!rc && c->rate_limit)
+		rc = fl_quota_new(c->rate_limit, QUOTA_KEYS, &srv->quota);
 	srv->ratelimit = fl_ratelimit_new();
 	srv->authcache = fl_authcache_new();
 	if (!rc)
 		rc = fl_guard_new(c, &srv->guard);
 	if (rc || !srv->ratelimit || !srv->authcache) {
 		fl_metrics_free(srv);
+		fl_quota_free(srv->quota);
 		fl_ratelimit_free(srv->ratelimit);
 		fl_authcache_free(srv->authcache);
 		fl_guard_free(srv->guard);
@@ -515,17 +584,20 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	}
 	/* CONNECTION_TIMEOUT is libmicrohttpd's idle timeout, reset by every
 	 * byte: it ends connections that stopped (a client that reads no
-	 * answer); the guard ends those that go too slowly */
+	 * answer); the guard ends those that go too slowly. The logger comes
+	 * first, or libmicrohttpd's messages about the options before it go to
+	 * its own logger */
 	srv->daemon = MHD_start_daemon(
-		flags, 0, fl_guard_accept, srv->guard, on_request, srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
-		fl_guard_notify, srv->guard, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-		(unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		flags, 0, fl_guard_accept, srv->guard, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fl_metrics_free(srv);
+		fl_quota_free(srv->quota);
 		fl_ratelimit_free(srv->ratelimit);
 		fl_authcache_free(srv->authcache);
 		fl_guard_free(srv->guard);
@@ -563,6 +635,7 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	MHD_stop_daemon(srv->daemon);
 	fl_guard_free(srv->guard);
 	fl_metrics_free(srv);
+	fl_quota_free(srv->quota);
 	fl_ratelimit_free(srv->ratelimit);
 	fl_authcache_free(srv->authcache);
 	free(srv);

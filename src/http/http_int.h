@@ -12,6 +12,7 @@
 
 struct fl_metrics;
 struct fl_guard;
+struct fl_quota;
 
 struct fl_server {
 	struct MHD_Daemon *daemon;
@@ -25,6 +26,7 @@ struct fl_server {
 	struct fl_ratelimit *ratelimit;
 	struct fl_authcache *authcache;
 	struct fl_guard *guard;
+	struct fl_quota *quota; /* the API's rate limit (rate_limit); NULL: none */
 };
 
 /* Authenticates r from its Authorization header or session cookie and sets
@@ -110,6 +112,9 @@ struct fl_req_priv {
 	size_t bytes_out;
 	char base[288];
 	char request_id[FL_REQUEST_ID_MAX + 1]; /* X-Request-Id: see fl_request_id */
+	const char *token; /* the API token it was authenticated with (auth.c), or NULL */
+	/* X-Rate-Limit and X-Rate-Limit-Remaining, sent when rate_limit > 0 */
+	unsigned rate_limit, rate_remaining;
 };
 
 /* Answers r with the JSON error for code (r->err when it is for that code,

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "core/log.h"
 #include "core/random.h"
 #include "http/http_int.h"
 
@@ -127,6 +128,13 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 		 r->config->header_timeout > 1 ? r->config->header_timeout - 1 : 1);
 	MHD_add_response_header(resp, "Keep-Alive", keep);
 	MHD_add_response_header(resp, "X-Request-Id", r->priv->request_id);
+	if (r->priv->rate_limit) {
+		char n[16];
+		snprintf(n, sizeof n, "%u", r->priv->rate_limit);
+		MHD_add_response_header(resp, "X-Rate-Limit", n);
+		snprintf(n, sizeof n, "%u", r->priv->rate_remaining);
+		MHD_add_response_header(resp, "X-Rate-Limit-Remaining", n);
+	}
 	for (size_t i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
 	r->priv->state = DONE;
@@ -166,11 +174,19 @@ enum MHD_Result fl_req_finish(struct fl_req *r, int rc)
 	return respond(r);
 }
 
+/* Runs the handler's transaction with the request's id as the thread's
+ * log context, on whichever thread runs it (a write runs on the writer's):
+ * what it logs, and the jobs it queues, name the request. */
 static int tx_trampoline(fl_tx *tx, void *arg)
 {
 	struct fl_req *r = arg;
+	const char *context = fl_log_set_request(r->priv->request_id);
+	int rc;
+
 	r->err = (struct fl_err){0};
-	return r->priv->tx_fn(tx, r);
+	rc = r->priv->tx_fn(tx, r);
+	fl_log_set_request(context);
+	return rc;
 }
 
 int fl_req_read(struct fl_req *r, fl_req_tx fn, fl_render render)

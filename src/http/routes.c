@@ -28,7 +28,7 @@ int fl_livez_handler(struct fl_req *r);
 static const struct fl_route ops_routes[] = {
 	{"GET", "/healthz", fl_healthz_handler, FL_ROLE_ANONYMOUS, 0},
 	{"GET", "/livez", fl_livez_handler, FL_ROLE_ANONYMOUS, 0},
-	{"GET", "/metrics", fl_metrics_handler, FL_ROLE_ANONYMOUS, 0, 4 * sizeof(int64_t)},
+	{"GET", "/metrics", fl_metrics_handler, FL_ROLE_ANONYMOUS, 0},
 	{0},
 };
 

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "core/log.h"
 #include "core/time.h"
 #include "store/jobs.h"
 
@@ -100,20 +101,30 @@ struct enqueue {
 	const char *kind, *payload, *unique_key;
 	int64_t run_at;
 	int max_attempts;
+	const char *request_id; /* the queuer's log context */
 };
 
+/* Runs on the store's writer thread: the queuer's request id goes with
+ * it, so that the job keeps it (store/jobs.h). */
 static int tx_enqueue(fl_tx *tx, void *arg)
 {
 	struct enqueue *q = arg;
-	return fl_store_job_enqueue(tx, q->kind, q->payload, q->run_at, q->max_attempts,
-				    q->unique_key, fl_now());
+	const char *context = fl_log_set_request(q->request_id);
+	int rc = fl_store_job_enqueue(tx, q->kind, q->payload, q->run_at, q->max_attempts,
+				      q->unique_key, fl_now());
+	fl_log_set_request(context);
+	return rc;
 }
 
 int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t run_at,
 		    int max_attempts)
 {
-	struct enqueue q = {kind, payload, NULL, run_at ? run_at : fl_now(),
-			    max_attempts > 0 ? max_attempts : 5};
+	struct enqueue q = {kind,
+			    payload,
+			    NULL,
+			    run_at ? run_at : fl_now(),
+			    max_attempts > 0 ? max_attempts : 5,
+			    fl_log_request()};
 	return fl_store_write(s, tx_enqueue, &q);
 }
 
@@ -122,8 +133,8 @@ int fl_jobs_schedule(struct fl_jobs *j)
 	int first = 0;
 
 	for (size_t i = 0; i < j->nkinds; i++) {
-		struct enqueue q = {j->kinds[i].name, NULL, j->kinds[i].name, fl_now(),
-				    PERIODIC_ATTEMPTS};
+		struct enqueue q = {j->kinds[i].name,  NULL, j->kinds[i].name, fl_now(),
+				    PERIODIC_ATTEMPTS, NULL};
 		int rc;
 		if (j->kinds[i].period <= 0)
 			continue;
@@ -202,12 +213,52 @@ static int tx_outcome(fl_tx *tx, void *arg)
 	return rc;
 }
 
+/* The job's one log line, written by the thread that ran it, so that it
+ * carries the request id of the request that queued the job (the thread's
+ * log context). A periodic kind that did its work says nothing: it runs
+ * every minute or so, and only its failures are news. */
+static void log_outcome(const struct outcome *o, uint64_t us, int rc)
+{
+	const struct fl_job *job = o->job;
+	struct fl_log_field f[] = {
+		{"job_id", FL_LOG_INT, NULL, job->id},
+		{"kind", FL_LOG_STR, job->kind, 0},
+		{"attempt", FL_LOG_INT, NULL, job->attempts},
+		{"duration_ms", FL_LOG_US_AS_MS, NULL, (int64_t)us},
+		{"error", FL_LOG_STR, o->error, 0},
+	};
+	int periodic = o->kind && o->kind->period > 0;
+	char msg[80];
+
+	if (rc == FL_ENOTFOUND) {
+		fl_log_fields("warn", "job ran past its lease: another runner has it", f, 4);
+		return;
+	}
+	if (rc) {
+		snprintf(msg, sizeof msg, "job ran, but its outcome was not recorded: %s",
+			 fl_err_describe(rc));
+		fl_log_fields("error", msg, f, 4);
+		return;
+	}
+	if (!o->rc) {
+		if (!periodic)
+			fl_log_fields("info", "job done", f, 4);
+		return;
+	}
+	if ((o->rc == FL_EINVAL && !periodic) || job->attempts >= job->max_attempts)
+		fl_log_fields("error", "job failed for good: dead", f, 5);
+	else
+		fl_log_fields("warn", "job failed: retried later", f, 5);
+}
+
 int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 {
 	fl_arena a;
 	struct claim c = {j, &a, {0}, fl_now(), 0};
 	struct outcome o = {j, &c.job, NULL, 0, NULL, {0}};
 	struct fl_err e = {0};
+	const char *context;
+	uint64_t t0;
 	int rc;
 
 	*ran = 0;
@@ -218,6 +269,9 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 		return rc;
 	}
 	*ran = 1;
+	/* what the job logs, and the jobs it queues, name its request */
+	context = fl_log_set_request(c.job.request_id);
+	t0 = fl_mono_us();
 	o.kind = find(j, c.job.kind);
 	if (!o.kind)
 		o.rc = fl_err_set(&e, FL_EINTERNAL, NULL, NULL, "no runner knows the kind '%s'",
@@ -237,6 +291,8 @@ int fl_jobs_run_once(struct fl_jobs *j, int *ran)
 		o.error = e.msg;
 		rc = fl_store_write(j->store, tx_outcome, &o);
 	}
+	log_outcome(&o, fl_mono_us() - t0, rc);
+	fl_log_set_request(context);
 	if (rc == FL_ENOTFOUND)
 		rc = 0; /* the lease ran out and another runner has the job now */
 	fl_arena_free(&a);

@@ -42,7 +42,8 @@ int fl_jobs_register_tx(struct fl_jobs *j, const char *kind, fl_job_fn fn, fl_jo
 /* How long a claim lasts (seconds, default 300): a job whose runner died
  * waits this long before another runner takes it. */
 void fl_jobs_set_lease(struct fl_jobs *j, int64_t seconds);
-/* Queues a job of kind to run at run_at (now when 0). */
+/* Queues a job of kind to run at run_at (now when 0), with the calling
+ * thread's request id (core/log.h). */
 int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t run_at,
 		    int max_attempts);
 /* Queues the periodic kinds that have no queued instance, due now. */

@@ -51,6 +51,7 @@ static int render_list(struct fl_req *r)
 		json_object_set_new(o, "last_error", fl_json_str(j->last_error));
 		json_object_set_new(o, "created_at", fl_json_time(j->created_at));
 		json_object_set_new(o, "updated_at", fl_json_time(j->updated_at));
+		json_object_set_new(o, "request_id", fl_json_str(j->request_id));
 		json_array_append_new(list, o);
 	}
 	return fl_req_reply(r, 200,

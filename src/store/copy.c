@@ -71,8 +71,8 @@ static const struct table tables[] = {
 	{"search_fts", "rowid, body", "it", "rowid", 1, 0, 0},
 	{"jobs",
 	 "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"
-	 " lease_owner, last_error, unique_key, created_at, updated_at",
-	 "ittiiiiitttii", "id", 1, 1, 0},
+	 " lease_owner, last_error, unique_key, created_at, updated_at, request_id",
+	 "ittiiiiitttiit", "id", 1, 1, 0},
 	{"job_probes", "id, job_id, runner, attempt, enqueued_at, ran_at", "iitiii", "id", 1, 1, 0},
 	{"attachments",
 	 "id, token, uploader_id, ticket_id, comment_id, file_name, content_type,"

@@ -45,7 +45,8 @@ typedef struct fl_stmt fl_stmt;
 	X(last_error, "last_error") S                                                             \
 	X(unique_key, "unique_key") S                                                             \
 	X(created_at, "created_at") S                                                             \
-	X(updated_at, "updated_at")
+	X(updated_at, "updated_at") S                                                             \
+	X(request_id, "request_id")
 
 struct fl_driver {
 	const char *name;

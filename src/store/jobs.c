@@ -1,6 +1,7 @@
 /* Queries about background jobs. */
 #include <string.h>
 
+#include "core/log.h"
 #include "store/jobs.h"
 #include "store/store_int.h"
 
@@ -17,16 +18,28 @@ static const struct fl_cols job_cols = FL_COLS(struct fl_job, job_col);
 static const struct fl_col probe_col[] = {PROBE_COLUMNS(PROBE_COLUMN, FL_COMMA)};
 static const struct fl_cols probe_cols = FL_COLS(struct fl_job_probe, probe_col);
 
+/* The queue by kind: counted from the index jobs_kinds (state, kind,
+ * run_at), which holds every column read. */
+#define KIND_COLUMNS(X, S)                                               \
+	X(kind, "kind")                                                  \
+	S X(queued, "SUM(CASE WHEN state = 0 THEN 1 ELSE 0 END)") S X(   \
+		running, "SUM(CASE WHEN state = 1 THEN 1 ELSE 0 END)") S \
+	X(oldest_run_at, "COALESCE(MIN(CASE WHEN state = 0 THEN run_at END), 0)")
+#define KIND_COLUMN(m, expr) FL_COLUMN(struct fl_job_kind, m)
+static const struct fl_col kind_col[] = {KIND_COLUMNS(KIND_COLUMN, FL_COMMA)};
+static const struct fl_cols kind_cols = FL_COLS(struct fl_job_kind, kind_col);
+
 int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64_t run_at,
 			 int max_attempts, const char *unique_key, int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key,"
-		"                  created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		"                  created_at, updated_at, request_id)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (unique_key) DO NOTHING";
-	return fl_q_exec(tx, sql, "ttiitii", kind, payload ? payload : "{}", run_at,
-			 (int64_t)(max_attempts > 0 ? max_attempts : 5), unique_key, now, now);
+	return fl_q_exec(tx, sql, "ttiitiit", kind, payload ? payload : "{}", run_at,
+			 (int64_t)(max_attempts > 0 ? max_attempts : 5), unique_key, now, now,
+			 fl_log_request());
 }
 
 int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until, fl_arena *a,
@@ -107,6 +120,20 @@ int fl_store_job_counts(fl_tx *tx, int64_t counts[4])
 	}
 	fl_q_done(tx, st);
 	return rc;
+}
+
+int fl_store_job_kinds(fl_tx *tx, size_t max, fl_arena *a, struct fl_job_kind **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(KIND_COLUMNS)
+		" FROM jobs"
+		" WHERE state IN (0, 1)"
+		" GROUP BY kind"
+		" ORDER BY kind"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)max);
+	return rc ? rc : fl_q_rows_cols(tx, st, &kind_cols, a, max, (void **)out, n);
 }
 
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a, struct fl_job **out,

@@ -17,11 +17,14 @@ struct fl_job {
 	int64_t run_at, lease_until;
 	char *lease_owner, *last_error, *unique_key;
 	int64_t created_at, updated_at;
+	char *request_id; /* the X-Request-Id of the request that queued it, or NULL */
 };
 
 /* Queues a job to run at run_at, with max_attempts (0: 5). With a
  * unique_key that a queued, running or dead job already has, does nothing
- * and returns 0. */
+ * and returns 0. The job keeps the calling thread's request id
+ * (fl_log_request, core/log.h): the request, or the job, it was queued
+ * for. */
 int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64_t run_at,
 			 int max_attempts, const char *unique_key, int64_t now);
 /* Claims, for owner until lease_until, the job due first: queued with
@@ -58,6 +61,16 @@ int fl_store_job_fail(fl_tx *tx, int64_t id, const char *owner, int attempt, int
 int fl_store_job_retry(fl_tx *tx, int64_t id, int64_t now);
 /* How many jobs are in each state (indexed by enum fl_job_state). */
 int fl_store_job_counts(fl_tx *tx, int64_t counts[4]);
+/* The queued and the running jobs of a kind. */
+struct fl_job_kind {
+	char *kind;
+	int64_t queued, running;
+	int64_t oldest_run_at; /* the earliest run_at of its queued jobs; 0: none queued */
+};
+/* Every kind with queued or running jobs, by kind, at most max, into *out
+ * (in a); *n says how many. Reads the index jobs_kinds alone, never the
+ * dead jobs: cheap enough for every scrape of /metrics. */
+int fl_store_job_kinds(fl_tx *tx, size_t max, fl_arena *a, struct fl_job_kind **out, size_t *n);
 /* Jobs in state (-1: any), the most recently changed first, at most limit. */
 int fl_store_job_list(fl_tx *tx, int state, size_t limit, fl_arena *a, struct fl_job **out,
 		      size_t *n);

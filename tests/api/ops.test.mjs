@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { PG, parseMetrics, runCli, sleep, startServer } from './lib/server.mjs';
+import { PG, freePort, parseMetrics, runCli, sleep, startServer } from './lib/server.mjs';
 
 let srv, agent;
 const servers = [];
@@ -318,10 +318,241 @@ describe('request ids', () => {
 		assert.ok(line, `no log line with the id in:\n${logged.log.slice(-3000)}`);
 		assert.match(line, /GET \/api\/v2\/users\/me 200 /);
 		assert.match(line, /client=127\.0\.0\.1\b/);
-		assert.match(line, new RegExp(`user=${r.json.user.id}\\b`));
+		assert.match(line, new RegExp(`user_id=${r.json.user.id}\\b`));
+		assert.match(line, /route=\/api\/v2\/users\/me status=200 bytes=\d+ duration_ms=\d+\.\d{3}$/);
 		const anon = await logged.api('GET', '/api/v2/users/me', null, { auth: 'anonymous' });
 		const aline = await logLine(anon.headers.get('x-request-id'));
-		assert.match(aline ?? '', / 401 .*user=0\b/, aline);
+		assert.match(aline ?? '', / 401 .*user_id=0\b/, aline);
+	});
+});
+
+describe('JSON logs', () => {
+	let watched;
+	before(async () => {
+		watched = await startServer({ agents: ['agent'], logRequests: true, rateLimit: 0,
+			env: { FRONTLINE_LOG_FORMAT: 'json' } });
+		servers.push(watched);
+	});
+	after(async () => { await watched.stop({ assertClean: false }); });
+
+	/** Every whole line the server wrote so far, each parsed: all must be JSON. */
+	function lines() {
+		const text = watched.log.slice(0, watched.log.lastIndexOf('\n'));
+		return text.split('\n').filter((l) => l).map((l) => {
+			try {
+				return JSON.parse(l);
+			} catch {
+				assert.fail(`a log line that is not JSON: ${JSON.stringify(l)}`);
+			}
+		});
+	}
+
+	/** The first line pred accepts, waited for (<= 15 s: a job's runner polls each second). */
+	async function waitLine(pred, what) {
+		const until = Date.now() + 15_000;
+		for (;;) {
+			const hit = lines().find(pred);
+			if (hit)
+				return hit;
+			assert.ok(Date.now() < until, `no log line ${what} in:\n${watched.log.slice(-4000)}`);
+			await sleep(50);
+		}
+	}
+
+	/** One request on a socket of its own, with a request line fetch would not send. */
+	function rawRequest(line, headers = '') {
+		return new Promise((resolve, reject) => {
+			const s = net.connect(watched.port, '127.0.0.1');
+			let head = '';
+			s.on('data', (d) => { head += d; });
+			s.on('error', reject);
+			s.on('close', () => resolve(head));
+			s.write(Buffer.concat([Buffer.from(line, 'latin1'),
+				Buffer.from(`\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`)]));
+		});
+	}
+
+	it('every line is one JSON object; the request line has the id, client, user, route, status, bytes and time', async () => {
+		const t = await watched.ticket({ subject: 'Logged' });
+		const r = await watched.api('GET', `/api/v2/tickets/${t.id}`, null, { headers: { 'x-request-id': 'json-req-1' } });
+		assert.equal(r.status, 200);
+		const line = await waitLine((l) => l.request_id === 'json-req-1' && l.status, 'for json-req-1');
+		assert.match(line.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+		assert.equal(line.level, 'info');
+		assert.equal(line.msg, `GET /api/v2/tickets/${t.id} 200`);
+		assert.equal(line.client, '127.0.0.1');
+		assert.equal(line.user_id, watched.admin.id);
+		assert.equal(line.method, 'GET');
+		assert.equal(line.route, '/api/v2/tickets/{id}', 'the pattern, not the path with its id');
+		assert.equal(line.status, 200);
+		assert.equal(line.bytes, Buffer.byteLength(r.text));
+		assert.equal(typeof line.duration_ms, 'number');
+		assert.ok(line.duration_ms > 0 && line.duration_ms < 30_000, `duration_ms ${line.duration_ms}`);
+		// the lines from before any request: the start
+		assert.ok(lines().some((l) => /^frontline listening on /.test(l.msg) && l.level === 'info'));
+		// the rate limit is off on this server: no quota headers
+		assert.equal(r.headers.get('x-rate-limit'), null);
+	});
+
+	it('a path with quotes, control characters and bytes that are not UTF-8 still makes a JSON line', async () => {
+		const head = await rawRequest('GET /api/v2/"q"%01%1b%0a/\xff\xfe%ff HTTP/1.1', 'X-Request-Id: hostile-1\r\n');
+		assert.match(head, /^HTTP\/1\.1 404 /);
+		const line = await waitLine((l) => l.request_id === 'hostile-1', 'for hostile-1');
+		assert.equal(line.route, 'unmatched');
+		assert.equal(line.status, 404);
+		assert.ok(line.msg.startsWith('GET /api/v2/"q"\u0001\u001b\n/'), JSON.stringify(line.msg));
+		assert.ok(line.msg.includes('\ufffd'), 'bytes that are not UTF-8 are U+FFFD');
+		assert.ok(line.msg.endsWith(' 404'));
+	});
+
+	it('a job a request queued logs that request\'s id: a mail to a relay that is down, and the outbox', async () => {
+		const port = await freePort(); // nothing listens there
+		const set = await watched.api('PUT', '/api/v2/mail/settings', { mail_settings: {
+			smtp_url: `smtp://127.0.0.1:${port}`, from_address: 'support@shop.test', from_name: 'Shop' } });
+		assert.equal(set.status, 200, set.text);
+		const before = parseMetrics((await watched.api('GET', '/metrics', null, { auth: 'anonymous' })).text);
+		const outbox0 = before.find((x) => x.name === 'frontline_outbox_depth')?.value;
+		assert.equal(typeof outbox0, 'number');
+
+		const t = await watched.ticket({ subject: 'Where is my parcel?',
+			requester: { email: 'parcel.person@example.test', name: 'Parcel Person' } });
+		const u = await watched.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'It left today.' } } },
+			{ auth: watched.users.agent, headers: { 'x-request-id': 'mail-req-1' } });
+		assert.equal(u.status, 200, u.text);
+
+		const failed = await waitLine((l) => l.kind === 'mail-send' && l.request_id === 'mail-req-1',
+			'of a mail-send job with request_id mail-req-1');
+		assert.equal(failed.level, 'warn');
+		assert.match(failed.msg, /^job failed/);
+		assert.ok(failed.error, 'the line says why');
+		assert.equal(failed.attempt, 1);
+		assert.ok(Number.isInteger(failed.job_id));
+
+		// the job waits for its retry, naming the request, and the outbox counts it
+		const q = await watched.api('GET', '/api/v2/jobs?state=queued');
+		const job = q.json.jobs.find((j) => j.id === failed.job_id);
+		assert.equal(job?.kind, 'mail-send');
+		assert.equal(job.request_id, 'mail-req-1');
+		const m = parseMetrics((await watched.api('GET', '/metrics', null, { auth: 'anonymous' })).text);
+		assert.ok(m.find((x) => x.name === 'frontline_outbox_depth').value >= outbox0 + 1, 'outbox depth rose');
+		assert.ok(m.find((x) => x.name === 'frontline_jobs_queued' && x.labels.kind === 'mail-send')?.value >= 1);
+		assert.ok(m.some((x) => x.name === 'frontline_jobs_oldest_age_seconds' && x.labels.kind === 'mail-send'));
+	});
+
+	it('a probe job queued by a request logs "job done" with its id', async () => {
+		const r = await watched.api('POST', '/api/v2/jobs/probes', { count: 1 }, { headers: { 'x-request-id': 'probe-req-1' } });
+		assert.equal(r.status, 202, r.text);
+		const done = await waitLine((l) => l.kind === 'probe' && l.request_id === 'probe-req-1', 'of the probe');
+		assert.equal(done.msg, 'job done');
+		assert.equal(done.level, 'info');
+	});
+});
+
+describe('/metrics: the process, the build, latency by route, the queue by kind', () => {
+	it('has every family with sane values', async () => {
+		for (let i = 0; i < 3; i++)
+			assert.equal((await srv.api('GET', '/api/v2/users/me')).status, 200);
+		const r = await srv.api('GET', '/metrics', null, { auth: 'anonymous' });
+		const m = parseMetrics(r.text);
+		const one = (name, labels = {}) => m.find((x) => x.name === name &&
+			Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+		for (const f of ['process_cpu_seconds_total counter', 'process_resident_memory_bytes gauge',
+			'process_open_fds gauge', 'process_start_time_seconds gauge', 'frontline_build_info gauge',
+			'frontline_http_request_duration_seconds histogram', 'frontline_jobs_queued gauge',
+			'frontline_jobs_oldest_age_seconds gauge', 'frontline_outbox_depth gauge'])
+			assert.match(r.text, new RegExp(`^# TYPE ${f}$`, 'm'));
+		assert.ok(one('process_resident_memory_bytes').value > 1024 * 1024, 'RSS');
+		assert.ok(one('process_open_fds').value > 3, 'open fds');
+		assert.ok(one('process_cpu_seconds_total').value > 0, 'CPU');
+		const started = one('process_start_time_seconds').value;
+		assert.ok(started > Date.now() / 1000 - 3600 && started <= Date.now() / 1000 + 1, `start time ${started}`);
+		const build = one('frontline_build_info');
+		assert.equal(build.value, 1);
+		assert.match(build.labels.version, /^\d+\.\d+\.\d+/);
+		assert.match(build.labels.commit, /^([0-9a-f]{7,40}|unknown)$/);
+
+		// the route just called has its own histogram, labelled by its pattern
+		const route = 'GET /api/v2/users/me';
+		const buckets = m.filter((x) => x.name === 'frontline_http_request_duration_seconds_bucket' && x.labels.route === route);
+		assert.ok(buckets.length >= 5, 'buckets for the route');
+		for (let i = 1; i < buckets.length; i++)
+			assert.ok(buckets[i].value >= buckets[i - 1].value, 'cumulative');
+		assert.equal(buckets.at(-1).labels.le, '+Inf');
+		const count = one('frontline_http_request_duration_seconds_count', { route }).value;
+		assert.ok(count >= 3);
+		assert.equal(buckets.at(-1).value, count);
+		assert.ok(one('frontline_http_request_duration_seconds_sum', { route }).value > 0);
+		// a path with an id is its pattern's, never a label of its own
+		const t = await srv.ticket({ subject: 'Histogram' });
+		await srv.api('GET', `/api/v2/tickets/${t.id}`);
+		const m2 = parseMetrics((await srv.api('GET', '/metrics', null, { auth: 'anonymous' })).text);
+		const routes = new Set(m2.filter((x) => x.name === 'frontline_http_request_duration_seconds_count').map((x) => x.labels.route));
+		assert.ok(routes.has('GET /api/v2/tickets/{id}'));
+		for (const label of routes)
+			assert.ok(label === 'unmatched' || /^(GET|POST|PUT|PATCH|DELETE) \/[^ ]*$/.test(label), label);
+		assert.ok(![...routes].some((x) => x.includes(String(t.id))), 'no label has an id in it');
+		// a periodic kind waits in the queue for its time: listed, none of it due
+		assert.ok(m2.some((x) => x.name === 'frontline_jobs_queued' && x.labels.kind === 'session-purge'));
+		assert.equal(m2.find((x) => x.name === 'frontline_jobs_oldest_age_seconds' && x.labels.kind === 'session-purge')?.value, 0);
+	});
+});
+
+describe('API rate limit', () => {
+	let limited;
+	before(async () => {
+		limited = await startServer({ agents: ['agent'], rateLimit: 5 });
+		servers.push(limited);
+	});
+	after(async () => { await limited.stop({ assertClean: false }); });
+
+	it('says the limit and what is left; the sixth request in the minute is 429 with Retry-After; another token is not affected', async () => {
+		const left = [];
+		for (let i = 0; i < 5; i++) {
+			const r = await limited.api('GET', '/api/v2/users/me');
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.headers.get('x-rate-limit'), '5');
+			left.push(Number(r.headers.get('x-rate-limit-remaining')));
+		}
+		assert.deepEqual(left, [4, 3, 2, 1, 0]);
+		const over = await limited.api('GET', '/api/v2/users/me');
+		assert.equal(over.status, 429);
+		assert.equal(over.json.error, 'TooManyRequests');
+		assert.match(over.json.description, /rate_limit/);
+		assert.match(over.json.description, /\b5\b/);
+		const wait = Number(over.headers.get('retry-after'));
+		assert.ok(wait >= 1 && wait <= 12, `Retry-After ${wait}`);
+		assert.equal(over.headers.get('x-rate-limit-remaining'), '0');
+		// a write is refused too, and nothing is made
+		const before = (await limited.api('GET', '/api/v2/tickets/count', null, { auth: limited.users.agent })).json.count.value;
+		const w = await limited.api('POST', '/api/v2/tickets', { ticket: { subject: 'Over', comment: { body: 'x' } } });
+		assert.equal(w.status, 429);
+		// another token has its own minute
+		const other = await limited.api('GET', '/api/v2/users/me', null, { auth: limited.users.agent });
+		assert.equal(other.status, 200);
+		assert.equal(other.headers.get('x-rate-limit-remaining'), '3');
+		const after = (await limited.api('GET', '/api/v2/tickets/count', null, { auth: limited.users.agent })).json.count.value;
+		assert.equal(after, before, 'the refused write made nothing');
+	});
+
+	it('anonymous clients count by their address; a forged X-Forwarded-For changes nothing', async () => {
+		const statuses = [];
+		for (let i = 0; i < 7; i++) {
+			const r = await limited.api('GET', '/api/v2/users/me', null,
+				{ auth: 'anonymous', headers: { 'x-forwarded-for': `203.0.113.${i}`, 'x-real-ip': `198.51.100.${i}` } });
+			statuses.push(r.status);
+			assert.equal(r.headers.get('x-rate-limit'), '5');
+		}
+		assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+	});
+
+	it('health checks, metrics and the browser apps are not counted', async () => {
+		for (let i = 0; i < 8; i++) {
+			for (const p of ['/healthz', '/livez', '/metrics', '/agent/']) {
+				const r = await limited.api('GET', p, null, { auth: 'anonymous' });
+				assert.equal(r.status, 200, p);
+				assert.equal(r.headers.get('x-rate-limit'), null, p);
+			}
+		}
 	});
 });
 

@@ -36,6 +36,7 @@ const HEALTH_WAIT_MS = 10_000;
 const STOP_WAIT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const LOG_KEEP = 256 * 1024;
+const RATE_LIMIT = 1_000_000;
 
 /** The PostgreSQL server the suite runs against, or undefined for SQLite. */
 export const PG = process.env.FRONTLINE_TEST_PG || undefined;
@@ -222,6 +223,9 @@ class Server {
 			e.FRONTLINE_BODY_LIMIT = String(this.opts.bodyLimit);
 		if (this.opts.loginAttempts)
 			e.FRONTLINE_LOGIN_ATTEMPTS = String(this.opts.loginAttempts);
+		// the suites make hundreds of requests a minute with one token: the
+		// API's rate limit is high unless a test sets its own (0: off)
+		e.FRONTLINE_RATE_LIMIT = String(this.opts.rateLimit ?? RATE_LIMIT);
 		return { ...e, ...(this.opts.env ?? {}) };
 	}
 
@@ -478,7 +482,8 @@ class Server {
  * Makes a data folder with an admin (admin@example.test, password
  * PASSWORD) and the named agents and end users (NAME@example.test), each
  * with an API token, then starts serving. Options: agents, endUsers,
- * bodyLimit, loginAttempts, env, logRequests (a log line per request, kept
+ * bodyLimit, loginAttempts, rateLimit (API requests a minute per client;
+ * default 1,000,000, 0: off), env, logRequests (a log line per request, kept
  * in log like the rest of the output); or database (a SQLite file to serve a copy
  * of) with admin and users (the harness users it already holds); or data (a
  * data folder to serve as it is, with the database newDatabase gave it); or

@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/input.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
 
@@ -1165,6 +1166,15 @@ static void test_config_set(void **state)
 	assert_int_equal(fl_config_set(&c, "body_timeout", "3", &e), 0);
 	assert_int_equal(fl_config_set(&c, "body_min_rate", "100", &e), 0);
 	assert_true(c.header_timeout == 2 && c.body_timeout == 3 && c.body_min_rate == 100);
+	/* the log's format and the API's rate limit (0: none) */
+	assert_int_equal(c.log_format, FL_LOG_TEXT);
+	assert_int_equal(c.rate_limit, 700);
+	assert_int_equal(fl_config_set(&c, "log_format", "json", &e), 0);
+	assert_int_equal(c.log_format, FL_LOG_JSON);
+	assert_int_equal(fl_config_set(&c, "rate_limit", "0", &e), 0);
+	assert_int_equal(c.rate_limit, 0);
+	assert_int_equal(fl_config_set(&c, "rate_limit", "2500", &e), 0);
+	assert_int_equal(c.rate_limit, 2500);
 
 	/* unknown key */
 	memset(&e, 0, sizeof e);
@@ -1191,6 +1201,11 @@ static void test_config_set(void **state)
 		{"header_timeout", "0"},
 		{"body_timeout", "3601"},
 		{"body_min_rate", "0"},
+		{"log_format", "JSON"},
+		{"log_format", "logfmt"},
+		{"rate_limit", "-1"},
+		{"rate_limit", "100000001"},
+		{"rate_limit", "many"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&e, 0, sizeof e);
@@ -1204,6 +1219,8 @@ static void test_config_set(void **state)
 	assert_int_equal(c.body_limit, 2048);
 	assert_string_equal(c.data, "/srv/frontline");
 	assert_int_equal(c.login_attempts, 3);
+	assert_int_equal(c.log_format, FL_LOG_JSON);
+	assert_int_equal(c.rate_limit, 2500);
 
 	/* a value that does not fit its field */
 	char *long_listen = repeat("x", 200);

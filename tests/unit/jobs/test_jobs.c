@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/log.h"
 #include "core/time.h"
 #include "jobs/jobs.h"
 #include "store/jobs.h"
@@ -474,6 +475,107 @@ static void test_thread(void **state)
 	assert_int_equal(g_runs[20], 1);
 }
 
+/* What the "chain" kind saw as its thread's request id. */
+static char g_seen_request[32];
+
+/* Records the request id it runs under and queues a "count" job (10). */
+static int chain_fn(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	const char *id = fl_log_request();
+	(void)job;
+	(void)e;
+	snprintf(g_seen_request, sizeof g_seen_request, "%s", id ? id : "(none)");
+	return fl_jobs_enqueue(s, "count", "10", 0, 0);
+}
+
+/* The request id of the queued job with payload, "(none)" for NULL. */
+static void expect_request(const char *payload, const char *want)
+{
+	struct listing l;
+	int found = 0;
+
+	list(FL_JOB_QUEUED, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		if (strcmp(l.rows[i].payload, payload))
+			continue;
+		found = 1;
+		assert_string_equal(l.rows[i].request_id ? l.rows[i].request_id : "(none)", want);
+	}
+	fl_arena_free(&l.a);
+	assert_true(found);
+}
+
+/* A job keeps the request id its queuer ran under; running it sets that
+ * id as the runner's (so its log lines and the jobs it queues name the
+ * request), and puts the runner's own back after. */
+static void test_request_id_carries(void **state)
+{
+	struct fl_jobs *j = runner("a");
+	(void)state;
+
+	assert_int_equal(fl_jobs_register(j, "chain", chain_fn, 0), 0);
+	assert_null(fl_log_set_request("req-7"));
+	assert_int_equal(fl_jobs_enqueue(g_store, "chain", "8", 0, 0), 0);
+	fl_log_set_request(NULL);
+	assert_int_equal(fl_jobs_enqueue(g_store, "count", "9", T0 + 60, 0), 0);
+	expect_request("8", "req-7");
+	expect_request("9", "(none)");
+	assert_true(run(j));
+	assert_string_equal(g_seen_request, "req-7");
+	assert_null(fl_log_request());
+	expect_request("10", "req-7");
+	fl_jobs_free(j);
+}
+
+struct kinds {
+	fl_arena a;
+	struct fl_job_kind *k;
+	size_t n;
+};
+
+static int tx_kinds(fl_tx *tx, void *arg)
+{
+	struct kinds *k = arg;
+	return fl_store_job_kinds(tx, 8, &k->a, &k->k, &k->n);
+}
+
+static int tx_claim_one(fl_tx *tx, void *arg)
+{
+	struct fl_job job;
+	return fl_store_job_claim(tx, "x", T0, T0 + 30, arg, &job);
+}
+
+/* The queue by kind, as /metrics shows it: queued and running, the
+ * earliest run_at of the queued; the dead are not counted. */
+static void test_kinds(void **state)
+{
+	struct fl_jobs *j = runner("a");
+	struct kinds k = {0};
+	fl_arena a;
+	(void)state;
+
+	fl_arena_init(&k.a, 0);
+	fl_arena_init(&a, 0);
+	assert_int_equal(fl_jobs_enqueue(g_store, "refused", "1", T0 - 60, 0), 0);
+	assert_true(run(j)); /* dead at once */
+	assert_int_equal(fl_jobs_enqueue(g_store, "count", "2", T0 - 30, 0), 0);
+	assert_int_equal(fl_jobs_enqueue(g_store, "count", "3", T0 + 100, 0), 0);
+	assert_int_equal(fl_jobs_enqueue(g_store, "flaky", "4", T0 - 5, 0), 0);
+	assert_int_equal(fl_store_read(g_store, tx_kinds, &k), 0);
+	assert_int_equal(k.n, 2);
+	assert_string_equal(k.k[0].kind, "count");
+	assert_true(k.k[0].queued == 2 && k.k[0].running == 0 && k.k[0].oldest_run_at == T0 - 30);
+	assert_string_equal(k.k[1].kind, "flaky");
+	assert_true(k.k[1].queued == 1 && k.k[1].oldest_run_at == T0 - 5);
+	/* the due count job is claimed: running now */
+	assert_int_equal(fl_store_write(g_store, tx_claim_one, &a), 0);
+	assert_int_equal(fl_store_read(g_store, tx_kinds, &k), 0);
+	assert_true(k.k[0].queued == 1 && k.k[0].running == 1 && k.k[0].oldest_run_at == T0 + 100);
+	fl_arena_free(&a);
+	fl_arena_free(&k.a);
+	fl_jobs_free(j);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -492,6 +594,8 @@ int main(void)
 		T(test_periodic),
 		T(test_two_runners_run_each_job_once),
 		T(test_thread),
+		T(test_request_id_carries),
+		T(test_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
