@@ -62,8 +62,10 @@ static json_t *view_json(struct fl_req *r, const struct fl_view *v)
 	snprintf(url, sizeof url, "%s/api/v2/views/%" PRId64 ".json", fl_req_base(r), v->id);
 	json_t *cond = fl_json_raw(v->conditions);
 	json_t *titles = fl_json_raw(v->title_translations);
-	if (!json_is_object(titles))
+	if (!json_is_object(titles)) {
+		json_decref(titles);
 		titles = json_object();
+	}
 	if (!json_object_get(cond, "all"))
 		json_object_set_new(cond, "all", json_array());
 	if (!json_object_get(cond, "any"))

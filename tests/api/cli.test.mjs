@@ -127,6 +127,13 @@ describe('demo', () => {
 				const c = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent(`type:ticket ${q}`)}`);
 				assert.ok(c.json.count > 0, `the queue ${q} is empty: ${c.text}`);
 			}
+			// the admin's own views, titled in four languages, each with tickets
+			const views = (await srv.api('GET', '/api/v2/views')).json.views;
+			assert.deepEqual(views.map((v) => v.title), demo.views.map((v) => v.title));
+			assert.equal(views[0].title_translations.uk, demo.views[0].title_translations.uk);
+			const counts = await srv.api('GET', `/api/v2/views/count_many?ids=${views.map((v) => v.id).join(',')}`);
+			for (const c of counts.json.view_counts)
+				assert.ok(c.value > 0, `view ${c.view_id} is empty: ${counts.text}`);
 			// a demo agent signs in with the documented password
 			const agent = demo.agents[0].email;
 			const login = await srv.api('POST', '/api/v2/auth/session',
