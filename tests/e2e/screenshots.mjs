@@ -21,15 +21,17 @@ import { parseArgs } from 'node:util';
 import { Desk, launchBrowser, runCli, startServer } from './lib/browser.mjs';
 
 // The screens, in order. path: a string or (ids) => string; as: 'agent' to
-// be signed in as the language's demo agent; wait: what shows the screen is
-// ready; phone: also at phone size.
+// be signed in as the language's demo agent, 'admin' as the demo's admin;
+// wait: what shows the screen is ready; phone: also at phone size.
 const SCREENS = [
 	{ name: 'portal-home', path: '/portal/', wait: 'main h1' },
 	{ name: 'contact-form', path: '/portal/requests/new', wait: 'main form', phone: true },
 	{ name: 'agent-sign-in', path: '/agent/', wait: 'main h1' },
-	{ name: 'ticket-list', path: '/agent/queues/all-open', as: 'agent', wait: '[data-test=ticket-row]' },
+	{ name: 'ticket-list', path: '/agent/queues/all-open', as: 'agent', wait: '[data-test=ticket-row]', phone: true },
 	{ name: 'ticket', path: (ids) => `/agent/tickets/${ids.ticket}`, as: 'agent', wait: '[data-test=comment]' },
+	{ name: 'outgoing-mail', path: '/agent/admin/outbox', as: 'admin', wait: '[data-test=outbox-row]' },
 ];
+const DEMO_ADMIN = 'olena.kovalchuk@kvitka.example';
 
 // Each language: the browser's locale and the demo agent who works in it
 // (src/demo/demo.json; demo agents' password is frontline-demo).
@@ -89,6 +91,25 @@ async function pickTickets(srv, lang) {
 	return { ticket: best };
 }
 
+/**
+ * A customer asks for a sign-in link on the portal, so that Admin → Outgoing
+ * mail shows what the demo keeps instead of sending; waits until it is kept.
+ */
+async function signInLinkKept(srv) {
+	const r = await srv.api('POST', '/api/v2/portal/magic_link',
+		{ email: 'oksana.melnychuk@example.ua', locale: 'uk' }, { auth: null });
+	if (r.status !== 202)
+		throw new Error(`asking for a sign-in link: ${r.status} ${r.text}`);
+	const auth = { basic: [DEMO_ADMIN, DEMO_PASSWORD] };
+	for (let i = 0; i < 100; i++) {
+		const o = await srv.api('GET', '/api/v2/outbox', null, { auth });
+		if (o.json?.outbox_mails?.length)
+			return;
+		await new Promise((res) => setTimeout(res, 100));
+	}
+	warn('the sign-in link was not in the outbox within 10 s');
+}
+
 async function shoot(desk, lang, screen, ids, { phone }) {
 	const { locale, agent } = LANGS[lang];
 	const viewport = phone ? PHONE : DESKTOP;
@@ -96,8 +117,8 @@ async function shoot(desk, lang, screen, ids, { phone }) {
 	const tab = await desk.tab({ locale, viewport, deviceScaleFactor: 1,
 		...(phone ? { isMobile: true, hasTouch: true } : {}) });
 	try {
-		if (screen.as === 'agent')
-			await tab.signIn({ email: agent }, DEMO_PASSWORD);
+		if (screen.as)
+			await tab.signIn({ email: screen.as === 'admin' ? DEMO_ADMIN : agent }, DEMO_PASSWORD);
 		const where = typeof screen.path === 'function' ? screen.path(ids) : screen.path;
 		await tab.goto(where);
 		try {
@@ -133,6 +154,7 @@ async function main() {
 			throw err;
 		}
 		console.log(`demo desk on ${srv.base}; screenshots into ${args.out}`);
+		await signInLinkKept(srv);
 		for (const lang of langs) {
 			console.log(lang);
 			const ids = await pickTickets(srv, lang);
