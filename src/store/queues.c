@@ -65,8 +65,8 @@ static int same_key(const struct fl_count_key *a, const struct fl_count_key *b)
 	       a->actor_id == b->actor_id;
 }
 
-int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key,
-			       const struct fl_filter *f, int64_t *n)
+int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const struct fl_filter *f,
+			       int64_t *n)
 {
 	struct fl_count_cache *c = fl_store_count_cache(tx->store);
 	struct fl_count_entry *e = &c->e[slot_of(key)];

@@ -42,7 +42,7 @@ struct fl_count_key {
  * cache together with the write generation it was counted at, and
  * answered from there while this transaction sees the same generation
  * (then the same tickets, so the same count). */
-int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key,
-			       const struct fl_filter *f, int64_t *n);
+int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const struct fl_filter *f,
+			       int64_t *n);
 
 #endif

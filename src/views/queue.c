@@ -7,7 +7,7 @@
 #include "views/queue.h"
 
 static const char *const keys[FL_QUEUE__MAX] = {
-	[FL_QUEUE_MY_OPEN] = "my-open", [FL_QUEUE_UNASSIGNED] = "unassigned",
+	[FL_QUEUE_MY_OPEN] = "my-open",   [FL_QUEUE_UNASSIGNED] = "unassigned",
 	[FL_QUEUE_ALL_OPEN] = "all-open", [FL_QUEUE_PENDING] = "pending",
 	[FL_QUEUE_SOLVED] = "solved",     [FL_QUEUE_ALL] = "all",
 };
@@ -35,9 +35,7 @@ int fl_queue_filter(int queue, int64_t me, int64_t now, struct fl_filter *f)
 	int rc = 0;
 
 	switch (queue) {
-	case FL_QUEUE_MY_OPEN:
-		rc = fl_filter_add(f, FL_F_ASSIGNEE, FL_OP_EQ, me, NULL, -1);
-		break;
+	case FL_QUEUE_MY_OPEN: rc = fl_filter_add(f, FL_F_ASSIGNEE, FL_OP_EQ, me, NULL, -1); break;
 	case FL_QUEUE_UNASSIGNED:
 		rc = fl_filter_add(f, FL_F_ASSIGNEE, FL_OP_EQ, 0, NULL, -1);
 		break;

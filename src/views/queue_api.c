@@ -43,9 +43,9 @@ static int render_counts(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	json_t *list = json_array();
 	for (int q = 0; q < FL_QUEUE__MAX; q++)
-		json_array_append_new(list, json_pack("{s:s, s:I, s:b}", "id", fl_queue_key(q),
-						      "count", (json_int_t)c->counts[q],
-						      "fresh", 1));
+		json_array_append_new(list,
+				      json_pack("{s:s, s:I, s:b}", "id", fl_queue_key(q), "count",
+						(json_int_t)c->counts[q], "fresh", 1));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "queues", list));
 }
 
@@ -118,13 +118,16 @@ static int h_tickets(struct fl_req *r)
 		c->pg.per_page = QUEUE_PAGE;
 	if ((rc = fl_queue_filter(c->queue, r->actor.id, c->now, &c->f)))
 		return rc;
-	c->page = (struct fl_page){sort,           desc,           c->pg.per_page, c->pg.has_after,
-				   c->pg.after_key, c->pg.after_id, 0};
+	c->page = (struct fl_page){
+		sort, desc, c->pg.per_page, c->pg.has_after, c->pg.after_key, c->pg.after_id, 0};
 	return fl_req_read(r, tx_tickets, render_tickets);
 }
 
-#define QUEUE_ROUTE(key)                                                                   \
-	{"GET", "/api/v2/queues/" key "/tickets", h_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)}
+#define QUEUE_ROUTE(key)                                                              \
+	{                                                                             \
+		"GET", "/api/v2/queues/" key "/tickets", h_tickets, FL_ROLE_AGENT, 0, \
+			sizeof(struct ctx)                                            \
+	}
 
 const struct fl_route fl_queue_routes[] = {
 	{"GET", "/api/v2/queues", h_counts, FL_ROLE_AGENT, 0, sizeof(struct ctx)},

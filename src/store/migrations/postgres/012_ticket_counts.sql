@@ -76,10 +76,14 @@ END $$;
 CREATE TRIGGER ticket_writes_all AFTER INSERT OR UPDATE OR DELETE ON tickets
 	FOR EACH ROW EXECUTE FUNCTION fl_ticket_writes();
 
--- The solved queue (solved in the last 7 days) counts and pages from this
--- index's range; the other built-in queues page from tickets_status
--- (status, updated_at, id) or tickets_updated, and those by assignee from
--- this one.
+-- The queues' first pages, newest change first, read 26 index entries
+-- instead of sorting the queue: all-open and all walk tickets_updated
+-- backwards, pending tickets_status (status, updated_at, id), my-open and
+-- unassigned the new tickets_assignee (assignee_id, updated_at, id), which
+-- replaces (assignee_id, status): with that one SQLite's planner took the
+-- status range and sorted every open ticket of the assignee. The solved
+-- queue (solved in the last 7 days) counts and pages from tickets_solved's
+-- range.
+DROP INDEX tickets_assignee;
+CREATE INDEX tickets_assignee ON tickets(assignee_id, updated_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_solved ON tickets(status, solved_at, id) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_assignee_updated ON tickets(assignee_id, updated_at, id)
-	WHERE deleted_at IS NULL;
