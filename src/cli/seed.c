@@ -56,8 +56,7 @@ struct seed {
 };
 
 /* A user of role with the e-mail bench-<kind>-<k>@example.com. */
-static int add_person(fl_tx *tx, struct seed *s, int role, const char *kind, int64_t k,
-		      int64_t *id)
+static int add_person(fl_tx *tx, struct seed *s, int role, const char *kind, int64_t k, int64_t *id)
 {
 	char email[96], name[96];
 	struct fl_user u = {0};
@@ -207,7 +206,7 @@ static int number(const char *z, int64_t lo, int64_t *out)
 int fl_cmd_seed(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},   {"config", required_argument, 0, 'c'},
+		{"data", required_argument, 0, 'd'},    {"config", required_argument, 0, 'c'},
 		{"tickets", required_argument, 0, 't'}, {"agents", required_argument, 0, 'a'},
 		{"groups", required_argument, 0, 'g'},  {"customers", required_argument, 0, 'u'},
 		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
@@ -245,7 +244,8 @@ int fl_cmd_seed(int argc, char **argv)
 	s.agents = calloc((size_t)s.nagents + 1, sizeof *s.agents);
 	s.groups = calloc((size_t)s.ngroups + 1, sizeof *s.groups);
 	s.customers = calloc((size_t)s.ncustomers, sizeof *s.customers);
-	rc = !s.agents || !s.groups || !s.customers ? FL_ENOMEM : fl_store_write(store, tx_people, &s);
+	rc = !s.agents || !s.groups || !s.customers ? FL_ENOMEM
+						    : fl_store_write(store, tx_people, &s);
 	fl_progress_start(&bar, "seed");
 	while (!rc && s.done + (int64_t)s.n < s.total && (len = getline(&line, &cap, stdin)) > 0) {
 		if (len > LINE_MAX_BYTES || !(s.lines[s.n] = strdup(line))) {
