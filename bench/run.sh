@@ -25,7 +25,8 @@
 #   SCENARIOS="ceiling get_ticket list_view search create_ticket"
 #   SERVER_THREADS=       frontline --threads (empty: the server's default)
 #   SEED_CONCURRENCY=64   requests in flight while seeding
-#   SEED_MAX_SECONDS=900  the seeder stops issuing requests after this
+#   SEED_MAX_SECONDS=900  the seeder stops issuing requests (SEED=store: making
+#                         tickets) after this
 #   SEARCH_SAMPLES=500    sequential searches for the search p95
 #   SEARCH_WORDS=...      comma-separated words for the search scenario
 #   SEARCH_EXTRA=         appended to each search URL, e.g. "&per_page=25"
@@ -142,7 +143,7 @@ if [ "$SEED" = store ]; then
 	log "seeding $TICKETS tickets through the store (frontline seed)"
 	t0=$(date +%s.%N)
 	set +e
-	node bench/tickets.mjs --tickets "$TICKETS" |
+	node bench/tickets.mjs --tickets "$TICKETS" --max-seconds "$SEED_MAX_SECONDS" |
 		"$BIN" seed --data "$DATA" --tickets "$TICKETS" >"$WORK/seed.json"
 	SEED_RC=$?
 	set -e
@@ -234,7 +235,7 @@ if [ "$SEED" = api ]; then
 	SEED_HOW="$SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight"
 else
 	SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	SEED_RATE=$(awk -v n="$TICKETS" -v s="$SEED_SECS" 'BEGIN { printf "%.1f", n / s }')
+	SEED_RATE=$(json_field tickets <"$WORK/seed.json" | awk -v s="$SEED_SECS" '{ printf "%.1f", $1 / s }')
 	SEED_COMMENTS=0
 	SEED_HOW="through the store: frontline seed, before the servers started"
 fi
@@ -242,7 +243,7 @@ SEEDED=$(json_field tickets <"$WORK/seed.json")
 MAX_ID=$(json_field max_id <"$WORK/seed.json")
 SEED_NOTE=""
 case $SEED_RC in
-0) ;;
+0) [ "$SEEDED" -lt "$TICKETS" ] && SEED_NOTE="stopped after $SEED_MAX_SECONDS s: $SEEDED of $TICKETS tickets" ;;
 3) SEED_NOTE="stopped after $SEED_MAX_SECONDS s: $SEEDED of $TICKETS tickets" ;;
 *) SEED_NOTE="FAILED requests while seeding: $SEED_ERRORS"; FLAGGED=1 ;;
 esac
