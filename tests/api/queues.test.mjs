@@ -222,6 +222,28 @@ describe('keyset paging', () => {
 	});
 });
 
+describe('saved views by cursor', () => {
+	it('page by keyset, meeting the same tickets as the offset pages', async () => {
+		const views = await srv.api('GET', '/api/v2/views', null, { auth: agent });
+		const unsolved = views.json.views.find((v) => v.title === 'All unsolved tickets');
+		const offset = await srv.api('GET', `/api/v2/views/${unsolved.id}/tickets?per_page=100&sort=-updated_at`, null, { auth: agent });
+		assert.equal(offset.status, 200, offset.text);
+		const ids = [];
+		let url = `/api/v2/views/${unsolved.id}/tickets?page[size]=4&sort=-updated_at`;
+		while (url) {
+			const r = await srv.api('GET', url, null, { auth: agent });
+			assert.equal(r.status, 200, r.text);
+			ids.push(...r.json.tickets.map((t) => t.id));
+			url = r.json.meta.has_more ? `/api/v2/views/${unsolved.id}/tickets?page[size]=4&sort=-updated_at&page[after]=${r.json.meta.after_cursor}` : null;
+		}
+		assert.ok(ids.length > 4, 'more than one page');
+		assert.deepEqual(ids, offset.json.tickets.map((t) => t.id));
+		assert.equal(offset.json.count, ids.length);
+		const bad = await srv.api('GET', `/api/v2/views/${unsolved.id}/tickets?page[after]=nonsense`, null, { auth: agent });
+		assert.equal(bad.status, 400, bad.text);
+	});
+});
+
 describe('refusals', () => {
 	const get = (p, auth = agent) => srv.api('GET', p, null, { auth });
 
