@@ -1,6 +1,7 @@
 /* Queries about queues: the built-in queues' counts, the tickets' write
  * generation and the counts kept while it stays (src/store/queues.h). */
 #include <pthread.h>
+#include <string.h>
 
 #include "store/queues.h"
 #include "store/store_int.h"
@@ -59,10 +60,37 @@ static size_t slot_of(const struct fl_count_key *k)
 	return (size_t)(h >> 56) % FL_COUNT_CACHE;
 }
 
-static int same_key(const struct fl_count_key *a, const struct fl_count_key *b)
+/* FNV-1a over n bytes at p, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
-	return a->view_id == b->view_id && a->view_version == b->view_version &&
-	       a->actor_id == b->actor_id;
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3u;
+	return h;
+}
+
+static uint64_t fnv_text(uint64_t h, const char *z)
+{
+	return z ? fnv(h, z, strlen(z) + 1) : fnv(h, "", 1) * 31;
+}
+
+/* A fingerprint of everything f selects by: two filters with the same one
+ * select the same tickets (but for a 64-bit collision). */
+static uint64_t fingerprint(const struct fl_filter *f)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fl_pred *p = &f->p[i];
+		int64_t v[5] = {p->field, p->op, p->ival, p->ival2, p->group};
+		h = fnv_text(fnv(h, v, sizeof v), p->sval);
+	}
+	for (size_t i = 0; i < f->ntext; i++)
+		h = fnv_text(fnv(h, &f->text_prefix[i], sizeof f->text_prefix[i]), f->text[i]);
+	for (size_t i = 0; i < f->nnot_text; i++)
+		h = fnv_text(fnv(h, &f->not_text_prefix[i], sizeof f->not_text_prefix[i]),
+			     f->not_text[i]);
+	return fnv(h, &f->public_only, sizeof f->public_only);
 }
 
 int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const struct fl_filter *f,
@@ -70,13 +98,15 @@ int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const 
 {
 	struct fl_count_cache *c = fl_store_count_cache(tx->store);
 	struct fl_count_entry *e = &c->e[slot_of(key)];
+	uint64_t filter = fingerprint(f);
 	int64_t gen, count;
 	int hit, rc = fl_store_ticket_generation(tx, &gen);
 
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&c->lock);
-	hit = e->used && e->gen == gen && same_key(&e->key, key);
+	hit = e->used && e->gen == gen && e->filter == filter && e->key.view_id == key->view_id &&
+	      e->key.actor_id == key->actor_id;
 	count = e->n;
 	pthread_mutex_unlock(&c->lock);
 	if (!hit) {
@@ -84,7 +114,7 @@ int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const 
 		if ((rc = fl_store_ticket_count(tx, f, &count)))
 			return rc;
 		pthread_mutex_lock(&c->lock);
-		*e = (struct fl_count_entry){*key, gen, count, 1};
+		*e = (struct fl_count_entry){*key, filter, gen, count, 1};
 		pthread_mutex_unlock(&c->lock);
 	}
 	*n = count;

@@ -32,16 +32,19 @@ int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
  * transaction. */
 int fl_store_ticket_generation(fl_tx *tx, int64_t *gen);
 
-/* What names a filter whose count may be kept: a saved view (its id and
- * the updated_at of the conditions compiled) for one actor. */
+/* Whose count of what may be kept: a saved view for one actor. The
+ * count kept is that of the filter compiled (its every predicate, so a
+ * change of conditions, or a relative time such as "7days" moving on with
+ * the clock, makes it another count). */
 struct fl_count_key {
-	int64_t view_id, view_version, actor_id;
+	int64_t view_id, actor_id;
 };
 
 /* fl_store_ticket_count of f, named by key: kept in the store's small
- * cache together with the write generation it was counted at, and
- * answered from there while this transaction sees the same generation
- * (then the same tickets, so the same count). */
+ * cache with the filter's fingerprint and the write generation it was
+ * counted at, and answered from there while this transaction sees the same
+ * generation for the same filter (then the same tickets match it, so the
+ * count is the same: exact either way). */
 int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const struct fl_filter *f,
 			       int64_t *n);
 

@@ -31,6 +31,7 @@ int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n
 #define FL_COUNT_CACHE 256
 struct fl_count_entry {
 	struct fl_count_key key;
+	uint64_t filter; /* the filter's fingerprint */
 	int64_t gen, n;
 	int used;
 };

@@ -268,8 +268,7 @@ static int tx_counts(fl_tx *tx, struct fl_req *r)
 			rc = fl_ticket_scope(&r->actor, &f);
 		if (!rc)
 			rc = fl_store_ticket_count_kept(
-				tx, &(struct fl_count_key){v.id, v.updated_at, r->actor.id}, &f,
-				&c->counts[i]);
+				tx, &(struct fl_count_key){v.id, r->actor.id}, &f, &c->counts[i]);
 		if (rc)
 			return rc;
 	}
@@ -333,7 +332,7 @@ static int render_view_tickets(struct fl_req *r)
 		rc = fl_ticket_sort_arg(r, sort, desc, &sort, &desc);
 	if (rc)
 		return rc;
-	c->kept = (struct fl_count_key){c->view.id, c->view.updated_at, r->actor.id};
+	c->kept = (struct fl_count_key){c->view.id, r->actor.id};
 	return fl_ticket_list_filtered(r, &f, sort, desc, &c->kept);
 }
 
