@@ -8,8 +8,8 @@
 #include "store/tickets.h"
 #include "tickets/ticket.h"
 
-int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
-			  int64_t counts[FL_QUEUE__MAX])
+/* The counts themselves, in this transaction's snapshot. */
+static int count_queues(fl_tx *tx, int64_t me, int64_t solved_since, int64_t counts[FL_QUEUE__MAX])
 {
 	/* ticket_counts has a row a (status, assignee, group, writer shard)
 	 * that ever held a ticket; the solved count is a range of the
@@ -43,6 +43,37 @@ int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
 	}
 	fl_q_done(tx, st);
 	return rc;
+}
+
+int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
+			  int64_t counts[FL_QUEUE__MAX])
+{
+	struct fl_count_cache *c = fl_store_count_cache(tx->store);
+	struct fl_queue_entry *e = &c->q[(uint64_t)me % FL_QUEUE_CACHE];
+	int64_t gen;
+	int hit, rc;
+
+	/* a write's own generation may be rolled back, and another's commit
+	 * reach the same number: only committed snapshots are kept */
+	if (tx->write)
+		return count_queues(tx, me, solved_since, counts);
+	if ((rc = fl_store_ticket_generation(tx, &gen)))
+		return rc;
+	pthread_mutex_lock(&c->lock);
+	hit = e->used && e->me == me && e->since == solved_since && e->gen == gen;
+	if (hit)
+		memcpy(counts, e->counts, sizeof e->counts);
+	pthread_mutex_unlock(&c->lock);
+	if (hit)
+		return 0;
+	/* counted in the snapshot the generation was read in */
+	if ((rc = count_queues(tx, me, solved_since, counts)))
+		return rc;
+	pthread_mutex_lock(&c->lock);
+	*e = (struct fl_queue_entry){me, solved_since, gen, {0}, 1};
+	memcpy(e->counts, counts, sizeof e->counts);
+	pthread_mutex_unlock(&c->lock);
+	return 0;
 }
 
 int fl_store_ticket_generation(fl_tx *tx, int64_t *gen)
@@ -100,9 +131,11 @@ int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const 
 	struct fl_count_entry *e = &c->e[slot_of(key)];
 	uint64_t filter = fingerprint(f);
 	int64_t gen, count;
-	int hit, rc = fl_store_ticket_generation(tx, &gen);
+	int hit, rc;
 
-	if (rc)
+	if (tx->write) /* as fl_store_queue_counts: committed snapshots only */
+		return fl_store_ticket_count(tx, f, n);
+	if ((rc = fl_store_ticket_generation(tx, &gen)))
 		return rc;
 	pthread_mutex_lock(&c->lock);
 	hit = e->used && e->gen == gen && e->filter == filter && e->key.view_id == key->view_id &&

@@ -23,7 +23,11 @@ enum fl_queue {
 
 /* The live tickets in each queue for agent me, the solved queue counting
  * those solved at or after solved_since: five sums over ticket_counts' few
- * rows and one range of the tickets_solved index, in one statement. */
+ * rows and one range of the tickets_solved index, in one statement. Kept
+ * in the store's cache with the write generation this transaction sees,
+ * and answered from there for the same agent and solved_since (a second:
+ * fl_now's) while the generation stays: the same tickets, the same counts.
+ * In a write transaction, counted and not kept. */
 int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
 			  int64_t counts[FL_QUEUE__MAX]);
 
@@ -44,7 +48,8 @@ struct fl_count_key {
  * cache with the filter's fingerprint and the write generation it was
  * counted at, and answered from there while this transaction sees the same
  * generation for the same filter (then the same tickets match it, so the
- * count is the same: exact either way). */
+ * count is the same: exact either way). In a write transaction, counted and
+ * not kept. */
 int fl_store_ticket_count_kept(fl_tx *tx, const struct fl_count_key *key, const struct fl_filter *f,
 			       int64_t *n);
 

@@ -27,7 +27,8 @@ int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n
 
 /* Counts of views kept with the write generation they were made at
  * (fl_store_ticket_count_kept): a slot a (view, actor), the newest count
- * replacing what was there. Every store has one, under its lock. */
+ * replacing what was there; and the queues' counts. Every store has one,
+ * under its lock. */
 #define FL_COUNT_CACHE 256
 struct fl_count_entry {
 	struct fl_count_key key;
@@ -35,9 +36,18 @@ struct fl_count_entry {
 	int64_t gen, n;
 	int used;
 };
+/* The built-in queues' counts for one agent at one solved_since, kept
+ * the same way (fl_store_queue_counts): a slot an agent. */
+#define FL_QUEUE_CACHE 64
+struct fl_queue_entry {
+	int64_t me, since, gen;
+	int64_t counts[FL_QUEUE__MAX];
+	int used;
+};
 struct fl_count_cache {
 	pthread_mutex_t lock;
 	struct fl_count_entry e[FL_COUNT_CACHE];
+	struct fl_queue_entry q[FL_QUEUE_CACHE];
 };
 struct fl_count_cache *fl_store_count_cache(fl_store *s);
 
