@@ -16,12 +16,17 @@
 #
 # Environment (all optional):
 #   TICKETS=100000        tickets to seed
+#   SEED=api              api: through the HTTP API (bench/seed.mjs, with extra
+#                         comments); store: through the store's insert path
+#                         before the servers start (bench/tickets.mjs piped
+#                         into `frontline seed`: a million tickets in minutes)
 #   DURATION=10s          wrk duration of each run
 #   CONNECTIONS="1 64"    connection counts
 #   SCENARIOS="ceiling get_ticket list_view search create_ticket"
 #   SERVER_THREADS=       frontline --threads (empty: the server's default)
 #   SEED_CONCURRENCY=64   requests in flight while seeding
-#   SEED_MAX_SECONDS=900  the seeder stops issuing requests after this
+#   SEED_MAX_SECONDS=900  the seeder stops issuing requests (SEED=store: making
+#                         tickets) after this
 #   SEARCH_SAMPLES=500    sequential searches for the search p95
 #   SEARCH_WORDS=...      comma-separated words for the search scenario
 #   SEARCH_EXTRA=         appended to each search URL, e.g. "&per_page=25"
@@ -55,7 +60,8 @@ BIN=${FRONTLINE_BIN:-$ROOT/build/frontline}
 TICKETS=${TICKETS:-100000}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"1 64"}
-SCENARIOS=${SCENARIOS:-"ceiling get_ticket list_view search create_ticket"}
+SCENARIOS=${SCENARIOS:-"ceiling get_ticket list_view queue search create_ticket"}
+SEED=${SEED:-api}
 SERVER_THREADS=${SERVER_THREADS:-}
 SEED_CONCURRENCY=${SEED_CONCURRENCY:-64}
 SEED_MAX_SECONDS=${SEED_MAX_SECONDS:-900}
@@ -74,6 +80,7 @@ log() { echo "bench: $*" >&2; }
 
 [ -x "$BIN" ] || die "$BIN not found: run 'make build' first"
 [[ $NODES =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9"
+[ "$SEED" = api ] || [ "$SEED" = store ] || die "SEED must be api or store"
 [ "$NODES" -eq 1 ] || [ -n "$DB" ] || die "--nodes needs --db (nodes share a PostgreSQL database)"
 for t in wrk node; do
 	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
@@ -132,6 +139,17 @@ echo "bench-password-$$-$RANDOM" |
 		--email bench@example.com --password-stdin >/dev/null
 TOKEN=$("$BIN" token create --data "$DATA" --email bench@example.com --description bench)
 [ -n "$TOKEN" ] || die "no token"
+if [ "$SEED" = store ]; then
+	log "seeding $TICKETS tickets through the store (frontline seed)"
+	t0=$(date +%s.%N)
+	set +e
+	node bench/tickets.mjs --tickets "$TICKETS" --max-seconds "$SEED_MAX_SECONDS" |
+		"$BIN" seed --data "$DATA" --tickets "$TICKETS" >"$WORK/seed.json"
+	SEED_RC=$?
+	set -e
+	[ "$SEED_RC" -eq 0 ] || die "frontline seed failed"
+	t1=$(date +%s.%N)
+fi
 
 BASES=()
 PORTS=()
@@ -204,22 +222,30 @@ json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
 FLAGGED=0
 
 # --- seed ------------------------------------------------------------------
-log "seeding $TICKETS tickets ($SEED_CONCURRENCY in flight, at most $SEED_MAX_SECONDS s)"
-set +e
-node bench/seed.mjs --url "$BASE" --token "$TOKEN" --tickets "$TICKETS" \
-	--concurrency "$SEED_CONCURRENCY" --max-seconds "$SEED_MAX_SECONDS" >"$WORK/seed.json"
-SEED_RC=$?
-set -e
+if [ "$SEED" = api ]; then
+	log "seeding $TICKETS tickets ($SEED_CONCURRENCY in flight, at most $SEED_MAX_SECONDS s)"
+	set +e
+	node bench/seed.mjs --url "$BASE" --token "$TOKEN" --tickets "$TICKETS" \
+		--concurrency "$SEED_CONCURRENCY" --max-seconds "$SEED_MAX_SECONDS" >"$WORK/seed.json"
+	SEED_RC=$?
+	set -e
+	SEED_RATE=$(json_field tickets_per_s <"$WORK/seed.json")
+	SEED_REQ_RATE=$(json_field requests_per_s <"$WORK/seed.json")
+	SEED_COMMENTS=$(json_field comments <"$WORK/seed.json")
+	SEED_SECS=$(json_field seconds <"$WORK/seed.json")
+	SEED_ERRORS=$(json_field errors <"$WORK/seed.json")
+	SEED_HOW="$SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight"
+else
+	SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	SEED_RATE=$(json_field tickets <"$WORK/seed.json" | awk -v s="$SEED_SECS" '{ printf "%.1f", $1 / s }')
+	SEED_COMMENTS=0
+	SEED_HOW="through the store: frontline seed, before the servers started"
+fi
 SEEDED=$(json_field tickets <"$WORK/seed.json")
 MAX_ID=$(json_field max_id <"$WORK/seed.json")
-SEED_RATE=$(json_field tickets_per_s <"$WORK/seed.json")
-SEED_REQ_RATE=$(json_field requests_per_s <"$WORK/seed.json")
-SEED_COMMENTS=$(json_field comments <"$WORK/seed.json")
-SEED_SECS=$(json_field seconds <"$WORK/seed.json")
-SEED_ERRORS=$(json_field errors <"$WORK/seed.json")
 SEED_NOTE=""
 case $SEED_RC in
-0) ;;
+0) [ "$SEEDED" -lt "$TICKETS" ] && SEED_NOTE="stopped after $SEED_MAX_SECONDS s: $SEEDED of $TICKETS tickets" ;;
 3) SEED_NOTE="stopped after $SEED_MAX_SECONDS s: $SEEDED of $TICKETS tickets" ;;
 *) SEED_NOTE="FAILED requests while seeding: $SEED_ERRORS"; FLAGGED=1 ;;
 esac
@@ -429,7 +455,7 @@ md=$OUT/results.md
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), $VERSION ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', modified'))"
 	echo "- machine: $(nproc) CPUs ($CPU_MODEL), $MEM_TOTAL memory, data folder on $FS; wrk $WRK_VERSION, node $(node --version)"
 	echo "- server: $NODES node(s), --threads ${SERVER_THREADS:-default} --quiet; store: $STORE"
-	echo "- seeded: $SEEDED tickets + $SEED_COMMENTS extra comments in $SEED_SECS s: **$SEED_RATE tickets/s** ($SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight)${SEED_NOTE:+ — $SEED_NOTE}"
+	echo "- seeded: $SEEDED tickets + $SEED_COMMENTS extra comments in $SEED_SECS s: **$SEED_RATE tickets/s** ($SEED_HOW)${SEED_NOTE:+ — $SEED_NOTE}"
 	echo "- each run: wrk for $DURATION, -t2 (-t1 at 1 connection), --latency, timeout $WRK_TIMEOUT; search words: $SEARCH_WORDS${SEARCH_EXTRA:+ (with $SEARCH_EXTRA)}"
 	echo "- other work on the machine (server idle): $OTHER_BEFORE % of CPU before the runs, $OTHER_AFTER % after"
 	echo

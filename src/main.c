@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"  mailgate       deliver one e-mail from an MTA (standard input)\n"
 		"  mailbox        add, list or remove the IMAP mailboxes polled\n"
 		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
+		"  seed           write many tickets at once, for benchmarks\n"
 		"  version        print the version\n"
 		"\n"
 		"'frontline COMMAND --help' tells more. Settings come from flags,\n"
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 		return fl_cmd_migrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return fl_cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "seed"))
+		return fl_cmd_seed(argc - 1, argv + 1);
 	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -12,6 +12,7 @@ extern const struct fl_route fl_session_routes[];
 extern const struct fl_route fl_token_routes[];
 extern const struct fl_route fl_search_routes[];
 extern const struct fl_route fl_view_routes[];
+extern const struct fl_route fl_queue_routes[];
 extern const struct fl_route fl_job_routes[];
 extern const struct fl_route fl_event_routes[];
 extern const struct fl_route fl_attachment_routes[];
@@ -37,7 +38,7 @@ static const struct fl_route *const parts[] = {
 	fl_group_routes,  fl_session_routes, fl_token_routes,  fl_search_routes,
 	fl_view_routes,   fl_job_routes,     fl_event_routes,  fl_attachment_routes,
 	fl_mail_routes,   fl_mailbox_routes, fl_portal_routes, fl_site_routes,
-	fl_outbox_routes,
+	fl_outbox_routes, fl_queue_routes,
 };
 
 const struct fl_route *fl_routes;

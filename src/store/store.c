@@ -76,6 +76,8 @@ struct fl_store {
 	struct writer writers[WRITERS_MAX];
 	size_t nwriters;
 
+	struct fl_count_cache counts;
+
 	_Atomic uint64_t tx_us, tx_count, commits, batched;
 
 	/* fl_store_fenced's: fencing is taken by the one that fences, which
@@ -411,6 +413,11 @@ const struct fl_driver *fl_store_driver(const fl_store *s)
 	return s->drv;
 }
 
+struct fl_count_cache *fl_store_count_cache(fl_store *s)
+{
+	return &s->counts;
+}
+
 /* Stops the writer threads (after the queued writes) and closes their
  * connections. */
 static void stop_writers(fl_store *s)
@@ -445,6 +452,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	pthread_cond_init(&s->pool_cond, NULL);
 	pthread_mutex_init(&s->q_lock, NULL);
 	pthread_cond_init(&s->q_cond, NULL);
+	pthread_mutex_init(&s->counts.lock, NULL);
 	s->nwriters = !s->drv->races             ? 1
 		      : o->writers == 0          ? 4
 		      : o->writers < WRITERS_MAX ? o->writers
@@ -497,6 +505,7 @@ void fl_store_free(fl_store *s)
 	pthread_cond_destroy(&s->pool_cond);
 	pthread_mutex_destroy(&s->q_lock);
 	pthread_cond_destroy(&s->q_cond);
+	pthread_mutex_destroy(&s->counts.lock);
 	free(s->target);
 	free(s->files);
 	free(s->upgrade_backup);

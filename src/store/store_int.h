@@ -3,10 +3,12 @@
 #ifndef FL_STORE_INT_H
 #define FL_STORE_INT_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "core/arena.h"
 #include "store/db.h"
+#include "store/queues.h"
 #include "store/store.h"
 
 struct fl_tx {
@@ -22,6 +24,32 @@ struct fl_tx {
  * remaining row names. */
 int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n, char ***orphans,
 			      size_t *norphans);
+
+/* Counts of views kept with the write generation they were made at
+ * (fl_store_ticket_count_kept): a slot a (view, actor), the newest count
+ * replacing what was there; and the queues' counts. Every store has one,
+ * under its lock. */
+#define FL_COUNT_CACHE 256
+struct fl_count_entry {
+	struct fl_count_key key;
+	uint64_t filter; /* the filter's fingerprint */
+	int64_t gen, n;
+	int used;
+};
+/* The built-in queues' counts for one agent at one solved_since, kept
+ * the same way (fl_store_queue_counts): a slot an agent. */
+#define FL_QUEUE_CACHE 64
+struct fl_queue_entry {
+	int64_t me, since, gen;
+	int64_t counts[FL_QUEUE__MAX];
+	int used;
+};
+struct fl_count_cache {
+	pthread_mutex_t lock;
+	struct fl_count_entry e[FL_COUNT_CACHE];
+	struct fl_queue_entry q[FL_QUEUE_CACHE];
+};
+struct fl_count_cache *fl_store_count_cache(fl_store *s);
 
 /* The driver a store runs on. */
 const struct fl_driver *fl_store_driver(const fl_store *s);

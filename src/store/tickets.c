@@ -404,6 +404,14 @@ static const char *contains(fl_arena *a, const char *v)
 	return z;
 }
 
+/* A time "at or after", "after" or "at" a positive time: no NULL column
+ * matches it, read as 0 or not, so the column goes bare and an index on it
+ * serves (the solved queue's tickets_solved). */
+static int after(const struct fl_pred *p)
+{
+	return (p->op == FL_OP_GE || p->op == FL_OP_GT || p->op == FL_OP_EQ) && p->ival > 0;
+}
+
 static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred *p)
 {
 	const char *col = column[p->field];
@@ -467,7 +475,8 @@ static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred
 	} else if (is_reference(p->field) && p->ival == 0) {
 		w_sql(w, col);
 		w_sql(w, p->op == FL_OP_NE ? " IS NOT NULL" : " IS NULL");
-	} else if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN || p->field == FL_F_SOLVED ||
+	} else if (p->op == FL_OP_IN || p->op == FL_OP_NOT_IN ||
+		   (p->field == FL_F_SOLVED && !after(p)) ||
 		   (is_reference(p->field) && p->op == FL_OP_NE)) {
 		/* a NULL column must still count as "not equal", "not in that day" */
 		w_sql(w, "COALESCE(");

@@ -8,6 +8,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "store/attachments.h"
+#include "store/queues.h"
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/intake.h"
@@ -149,7 +150,8 @@ struct ctx {
 	struct fl_filter f;
 	struct fl_page page;
 	int64_t total;
-	int include; /* INCLUDE_* side loads asked for */
+	const struct fl_count_key *kept; /* the count may be a kept one */
+	int include;                     /* INCLUDE_* side loads asked for */
 	struct fl_user *users;
 	size_t nusers;
 	struct fl_group *groups;
@@ -789,7 +791,8 @@ static int tx_list(fl_tx *tx, struct fl_req *r)
 	struct ctx *c = r->ctx;
 	int rc = fl_store_ticket_find(tx, &c->f, &c->page, &r->arena, &c->rows, &c->n);
 	if (!rc && !c->pg.cursor)
-		rc = fl_store_ticket_count(tx, &c->f, &c->total);
+		rc = c->kept ? fl_store_ticket_count_kept(tx, c->kept, &c->f, &c->total)
+			     : fl_store_ticket_count(tx, &c->f, &c->total);
 	if (!rc && c->include)
 		rc = side_load(tx, r, c, c->rows, c->n > c->pg.per_page ? c->pg.per_page : c->n);
 	return rc;
@@ -891,7 +894,8 @@ static int h_show_many(struct fl_req *r)
 	return rc ? rc : list_filtered(r, c, FL_SORT_ID, 0);
 }
 
-int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc)
+int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc,
+			    const struct fl_count_key *kept)
 {
 	/* called from other domains' handlers: this domain's own state */
 	struct ctx *c = fl_arena_alloc(&r->arena, sizeof *c);
@@ -899,6 +903,7 @@ int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sor
 		return FL_ENOMEM;
 	r->ctx = c;
 	c->f = *f;
+	c->kept = kept;
 	return list_filtered(r, c, sort, desc);
 }
 

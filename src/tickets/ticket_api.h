@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "http/http.h"
+#include "store/queues.h"
 #include "tickets/ticket.h"
 #include "users/user.h"
 
@@ -15,7 +16,10 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t);
 int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int *desc);
 
 /* Lists the tickets of f (narrowed to what the actor may see) as
- * GET /api/v2/tickets does, with its paging. */
-int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc);
+ * GET /api/v2/tickets does, with its paging. With kept, an offset page's
+ * count is fl_store_ticket_count_kept's under that key (kept is borrowed
+ * until the reply). */
+int fl_ticket_list_filtered(struct fl_req *r, const struct fl_filter *f, int sort, int desc,
+			    const struct fl_count_key *kept);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/input.h"
 #include "core/time.h"
+#include "store/queues.h"
 #include "store/tickets.h"
 #include "store/views.h"
 #include "tickets/ticket_api.h"
@@ -44,6 +45,7 @@ struct ctx {
 	int64_t ids[MAX_COUNT_MANY];
 	int64_t counts[MAX_COUNT_MANY];
 	size_t nids;
+	struct fl_count_key kept; /* the view's count, for its ticket list */
 };
 
 static const char *const sorts[] = {"id", "created_at", "updated_at", "priority", "status"};
@@ -327,7 +329,10 @@ static int h_list(struct fl_req *r)
 	return fl_req_read(r, tx_list, render_list);
 }
 
-/* Counts views c->ids[0..nids) for the actor. */
+/* Counts views c->ids[0..nids) for the actor: each count is kept while
+ * no ticket is written (fl_store_ticket_count_kept), so that the
+ * workspace's refreshes of every queue cost a look-up, and is exact
+ * either way ("fresh"). */
 static int tx_counts(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -341,7 +346,8 @@ static int tx_counts(fl_tx *tx, struct fl_req *r)
 		if (!rc)
 			rc = fl_ticket_scope(&r->actor, &f);
 		if (!rc)
-			rc = fl_store_ticket_count(tx, &f, &c->counts[i]);
+			rc = fl_store_ticket_count_kept(
+				tx, &(struct fl_count_key){v.id, r->actor.id}, &f, &c->counts[i]);
 		if (rc)
 			return rc;
 	}
@@ -405,7 +411,8 @@ static int render_view_tickets(struct fl_req *r)
 		rc = fl_ticket_sort_arg(r, sort, desc, &sort, &desc);
 	if (rc)
 		return rc;
-	return fl_ticket_list_filtered(r, &f, sort, desc);
+	c->kept = (struct fl_count_key){c->view.id, r->actor.id};
+	return fl_ticket_list_filtered(r, &f, sort, desc, &c->kept);
 }
 
 static int h_view_tickets(struct fl_req *r)

@@ -42,6 +42,8 @@ async function answers(s) {
 		out.search.push(r);
 	}
 	out.count = (await s.api('GET', '/api/v2/tickets/count')).json.count.value;
+	// the queue counts are not copied: the target's triggers rebuild them
+	out.queues = (await s.api('GET', '/api/v2/queues', null, { auth: s.users.agent })).json;
 	// links name the server they came from
 	return JSON.parse(JSON.stringify(out).replaceAll(s.base, 'BASE'));
 }

@@ -31,13 +31,10 @@ export function useCounts(views) {
 		if (!views)
 			return;
 		const next = {};
-		await Promise.all(BUILTIN.map(async (q) => {
-			try {
-				next[q.key] = q.key === 'all'
-					? (await get('/api/v2/tickets/count')).count.value
-					: (await get(`/api/v2/search/count?query=${encodeURIComponent(`type:ticket ${q.query()}`)}`)).count;
-			} catch { /* the count stays blank */ }
-		}));
+		try {
+			for (const q of (await get('/api/v2/queues')).queues)
+				next[q.id] = q.count;
+		} catch { /* the counts stay blank */ }
 		if (views.length) {
 			try {
 				const r = await get(`/api/v2/views/count_many?ids=${views.map((v) => v.id).join(',')}`);
@@ -78,17 +75,18 @@ const SORTS = ['id', 'status', 'priority', 'created_at', 'updated_at'];
 
 async function fetchPage(key, views, filter, sort, page, cursor) {
 	const per = 50;
-	const order = `sort_by=${sort.by}&sort_order=${sort.desc ? 'desc' : 'asc'}`;
+	const keyset = `page[size]=${per}&sort=${sort.desc ? '-' : ''}${sort.by}${cursor ? `&page[after]=${encodeURIComponent(cursor)}` : ''}`;
 	const saved = views.find((v) => `view-${v.id}` === key);
 	if (saved && (!filter || viewQuery(saved) === null)) {
-		const r = await get(`/api/v2/views/${key.slice(5)}/tickets?page=${page}&per_page=${per}&${order}`);
-		return { tickets: r.tickets, count: r.count, more: !!r.next_page };
-	}
-	const builtin = BUILTIN.find((q) => q.key === key);
-	if (key === 'all' && !filter) {
-		const r = await get(`/api/v2/tickets?page[size]=${per}&sort=${sort.desc ? '-' : ''}${sort.by}${cursor ? `&page[after]=${encodeURIComponent(cursor)}` : ''}`);
+		const r = await get(`/api/v2/views/${key.slice(5)}/tickets?${keyset}`);
 		return { tickets: r.tickets, count: null, more: r.meta.has_more, cursor: r.meta.after_cursor };
 	}
+	const builtin = BUILTIN.find((q) => q.key === key);
+	if (builtin && !filter) {
+		const r = await get(`/api/v2/queues/${key}/tickets?${keyset}`);
+		return { tickets: r.tickets, count: r.count, more: r.meta.has_more, cursor: r.meta.after_cursor };
+	}
+	const order = `sort_by=${sort.by}&sort_order=${sort.desc ? 'desc' : 'asc'}`;
 	const base = builtin ? builtin.query() : saved ? viewQuery(saved) : '';
 	const q = `type:ticket ${base} ${filter}`.trim();
 	const r = await get(`/api/v2/search?query=${encodeURIComponent(q)}&page=${page}&per_page=${per}&${order}`);

@@ -28,9 +28,11 @@
 #include "store/mail.h"
 #include "store/outbox.h"
 #include "store/portal.h"
+#include "store/queues.h"
 #include "store/settings.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store/tickets.h"
 #include "store/views.h"
 
 #define T0 1800000000
@@ -574,6 +576,145 @@ static void test_views(void **state)
 	fl_arena_init(&a, 0);
 	WRITE(tx_views, &a);
 	fl_arena_free(&a);
+}
+
+/* ---- queue counts ---- */
+
+struct queues {
+	int64_t agent, customer, a, b, c;
+	int64_t gen;
+	int64_t counts[FL_QUEUE__MAX];
+};
+
+static int put_ticket(fl_tx *tx, struct queues *q, int status, int64_t assignee, int64_t *id)
+{
+	struct fl_ticket t = {0};
+	int rc;
+
+	t.subject = (char *)"a question";
+	t.status = status;
+	t.channel = FL_CHANNEL_WEB;
+	t.requester_id = t.submitter_id = q->customer;
+	t.assignee_id = assignee;
+	t.created_at = t.updated_at = T0;
+	t.solved_at = status == FL_STATUS_SOLVED ? T0 : 0;
+	rc = fl_store_ticket_insert(tx, &t);
+	*id = t.id;
+	return rc;
+}
+
+/* The counts for the agent, solved since T0 - DAY, in want's order:
+ * my-open, unassigned, all-open, pending, solved, all. */
+static int counts_are(fl_tx *tx, struct queues *q, const int64_t want[FL_QUEUE__MAX])
+{
+	int rc = fl_store_queue_counts(tx, q->agent, T0 - DAY, q->counts);
+	for (int i = 0; !rc && i < FL_QUEUE__MAX; i++)
+		if (q->counts[i] != want[i])
+			return FL_EINTERNAL;
+	return rc;
+}
+
+static int tx_queue_tickets(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	static const int64_t want[FL_QUEUE__MAX] = {1, 1, 2, 0, 1, 3};
+
+	EXPECT_RC(add_user(tx, "agent@example.com", &q->agent), 0);
+	EXPECT_RC(add_user(tx, "customer@example.com", &q->customer), 0);
+	EXPECT_RC(put_ticket(tx, q, FL_STATUS_NEW, 0, &q->a), 0);
+	EXPECT_RC(put_ticket(tx, q, FL_STATUS_OPEN, q->agent, &q->b), 0);
+	EXPECT_RC(put_ticket(tx, q, FL_STATUS_SOLVED, q->agent, &q->c), 0);
+	EXPECT_RC(counts_are(tx, q, want), 0);
+	return 0;
+}
+
+/* Moves every ticket, makes one and deletes one, sees the counts follow
+ * inside the transaction, then fails it (FL_EINVAL: not retried). */
+static int tx_queue_moves_then_fails(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	struct fl_ticket t;
+	fl_arena a;
+	int64_t d;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_ticket_get(tx, q->a, &a, &t);
+	if (!rc) {
+		t.assignee_id = q->agent;
+		t.status = FL_STATUS_PENDING;
+		rc = fl_store_ticket_update(tx, &t, 0);
+	}
+	if (!rc && !(rc = fl_store_ticket_get(tx, q->c, &a, &t))) {
+		t.deleted_at = T0 + 1;
+		rc = fl_store_ticket_update(tx, &t, 0);
+	}
+	if (!rc && !(rc = fl_store_ticket_get(tx, q->b, &a, &t))) {
+		t.assignee_id = 0;
+		t.status = FL_STATUS_HOLD;
+		rc = fl_store_ticket_update(tx, &t, 0);
+	}
+	fl_arena_free(&a);
+	EXPECT_RC(rc, 0);
+	EXPECT_RC(put_ticket(tx, q, FL_STATUS_CLOSED, q->agent, &d), 0);
+	/* my-open: a (pending); unassigned: b (hold); solved: c deleted */
+	EXPECT_RC(counts_are(tx, q, (const int64_t[FL_QUEUE__MAX]){1, 1, 2, 1, 0, 3}), 0);
+	return FL_EINVAL;
+}
+
+/* Four tickets, as many writes as the failed transaction made: the
+ * generation reaches the number that one had before it rolled back. */
+static int tx_queue_four_new(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	int64_t id;
+
+	for (int i = 0; i < 4; i++)
+		EXPECT_RC(put_ticket(tx, q, FL_STATUS_NEW, 0, &id), 0);
+	return 0;
+}
+
+static int tx_queue_after_four(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	static const int64_t want[FL_QUEUE__MAX] = {1, 5, 6, 0, 1, 7};
+	int64_t gen;
+
+	/* the failed writes left nothing: not their counts, not their
+	 * generation, not what they read kept for this one */
+	EXPECT_RC(fl_store_ticket_generation(tx, &gen), 0);
+	EXPECT(gen == q->gen + 4);
+	EXPECT_RC(counts_are(tx, q, want), 0);
+	return 0;
+}
+
+static int tx_queue_generation(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	return fl_store_ticket_generation(tx, &q->gen);
+}
+
+/* The counts triggers keep (migration 012) move with the store's ticket
+ * writes in their transaction, and a transaction that fails takes its
+ * moves back with it: counts and write generation are what they were. The
+ * counts it read are not kept, though another commit then reaches the
+ * generation it had. */
+static void test_queue_counts_roll_back(void **state)
+{
+	struct queues q = {0};
+	int64_t first;
+
+	(void)state;
+	WRITE(tx_queue_tickets, &q);
+	READ(tx_queue_generation, &q);
+	first = q.gen;
+	assert_true(first >= 3);
+	g_line = 0;
+	assert_int_equal(fl_store_write(g_store, tx_queue_moves_then_fails, &q), FL_EINVAL);
+	if (g_line)
+		fail_msg("test_store.c:%d: expected %s", g_line, g_what);
+	WRITE(tx_queue_four_new, &q);
+	READ(tx_queue_after_four, &q);
 }
 
 /* ---- attachments ---- */
@@ -1329,6 +1470,7 @@ int main(void)
 		T(test_job_reap),
 		T(test_job_probes),
 		T(test_views),
+		T(test_queue_counts_roll_back),
 		T(test_attachments_claim_list_purge),
 		T(test_attachments_purge_orphans),
 		T(test_mail_threading),
