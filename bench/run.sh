@@ -19,7 +19,11 @@
 #   SEED=api              api: through the HTTP API (bench/seed.mjs, with extra
 #                         comments); store: through the store's insert path
 #                         before the servers start (bench/tickets.mjs piped
-#                         into `frontline seed`: a million tickets in minutes)
+#                         into `frontline seed`: a million tickets in minutes);
+#                         copy: a copy of SEED_FROM, the folder an earlier
+#                         SEED=store run kept (KEEP_DATA=1), SQLite only — to
+#                         measure again without seeding again
+#   SEED_FROM=            with SEED=copy: that kept folder (data/ and seed.json)
 #   DURATION=10s          wrk duration of each run
 #   CONNECTIONS="1 64"    connection counts
 #   SCENARIOS="ceiling get_ticket list_view search create_ticket"
@@ -80,7 +84,10 @@ log() { echo "bench: $*" >&2; }
 
 [ -x "$BIN" ] || die "$BIN not found: run 'make build' first"
 [[ $NODES =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9"
-[ "$SEED" = api ] || [ "$SEED" = store ] || die "SEED must be api or store"
+[ "$SEED" = api ] || [ "$SEED" = store ] || [ "$SEED" = copy ] || die "SEED must be api, store or copy"
+[ "$SEED" != copy ] || { [ -f "${SEED_FROM:-}/seed.json" ] && [ -d "$SEED_FROM/data" ]; } ||
+	die "SEED=copy needs SEED_FROM, a folder a SEED=store run kept (data/ and seed.json)"
+[ "$SEED" != copy ] || [ -z "$DB" ] || die "SEED=copy is for SQLite (copy a PostgreSQL database with its own tools)"
 [ "$NODES" -eq 1 ] || [ -n "$DB" ] || die "--nodes needs --db (nodes share a PostgreSQL database)"
 for t in wrk node; do
 	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
@@ -134,9 +141,15 @@ STORE=${STORE:-SQLite (synchronous=FULL)}
 
 # --- the desk: an admin, a token, the servers -------------------------------
 mkdir -p "$DATA"
-echo "bench-password-$$-$RANDOM" |
-	"$BIN" user add --data "$DATA" --role admin --name "Bench Admin" \
-		--email bench@example.com --password-stdin >/dev/null
+if [ "$SEED" = copy ]; then
+	log "copying the desk $SEED_FROM seeded"
+	cp -a "$SEED_FROM/data/." "$DATA/"
+	cp "$SEED_FROM/seed.json" "$WORK/seed.json"
+else
+	echo "bench-password-$$-$RANDOM" |
+		"$BIN" user add --data "$DATA" --role admin --name "Bench Admin" \
+			--email bench@example.com --password-stdin >/dev/null
+fi
 TOKEN=$("$BIN" token create --data "$DATA" --email bench@example.com --description bench)
 [ -n "$TOKEN" ] || die "no token"
 if [ "$SEED" = store ]; then
@@ -235,6 +248,9 @@ if [ "$SEED" = api ]; then
 	SEED_SECS=$(json_field seconds <"$WORK/seed.json")
 	SEED_ERRORS=$(json_field errors <"$WORK/seed.json")
 	SEED_HOW="$SEED_REQ_RATE requests/s, $SEED_CONCURRENCY in flight"
+elif [ "$SEED" = copy ]; then
+	SEED_RC=0 SEED_SECS=0 SEED_RATE=- SEED_COMMENTS=0
+	SEED_HOW="a copy of the desk an earlier SEED=store run kept ($SEED_FROM)"
 else
 	SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	SEED_RATE=$(json_field tickets <"$WORK/seed.json" | awk -v s="$SEED_SECS" '{ printf "%.1f", $1 / s }')
