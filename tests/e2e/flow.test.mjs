@@ -32,12 +32,7 @@ after(async () => {
 // any console error, page error or CSP violation (lib/browser.mjs).
 async function agentPage(locale = 'en-US') {
 	const tab = await desk.tab({ locale });
-	const { page } = tab;
-	await page.goto(`${srv.base}/agent/`);
-	await page.fill('#email', srv.users.agent.email);
-	await page.fill('#password', srv.users.agent.password);
-	await page.click('button[type=submit]');
-	await page.waitForSelector('[data-test=ticket-list]');
+	await tab.signInByForm(srv.users.agent);
 	return tab;
 }
 

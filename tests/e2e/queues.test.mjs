@@ -19,11 +19,9 @@ after(async () => { await desk?.close(); });
 const rowIds = (page) => page.$$eval('[data-test=ticket-row]', (rows) => rows.map((r) => Number(r.dataset.id)));
 
 it('all open: the count, then next and previous by cursor', async () => {
-	await desk.withTab({}, async ({ page }) => {
-		await page.goto(`${srv.base}/agent/`);
-		await page.fill('#email', srv.users.agent.email);
-		await page.fill('#password', srv.users.agent.password);
-		await page.click('button[type=submit]');
+	await desk.withTab({}, async (tab) => {
+		const { page } = tab;
+		await tab.signInByForm(srv.users.agent);
 		await page.click('[data-test=queue-all-open]');
 		await page.waitForFunction(() => document.querySelectorAll('[data-test=ticket-row]').length === 50);
 		await page.waitForFunction(() => document.querySelector('[data-test=queue-all-open] .count')?.textContent === '53');

@@ -21,12 +21,7 @@ after(async () => { await desk?.close(); });
 
 async function agentTab(opts = {}) {
 	const tab = await desk.tab({ locale: 'en-US', ...opts });
-	const { page } = tab;
-	await page.goto(`${srv.base}/agent/`);
-	await page.fill('#email', srv.users.agent.email);
-	await page.fill('#password', srv.users.agent.password);
-	await page.click('button[type=submit]');
-	await page.waitForSelector('[data-test=ticket-list]');
+	await tab.signInByForm(srv.users.agent);
 	return tab;
 }
 

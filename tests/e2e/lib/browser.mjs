@@ -300,6 +300,19 @@ export class Tab {
 		return (await r.json()).user;
 	}
 
+	/**
+	 * Signs user in as a person does, through the workspace's sign-in page,
+	 * and waits for the first queue's list.
+	 */
+	async signInByForm(user) {
+		await this.page.goto(`${this.base}/agent/`);
+		await this.page.fill('#email', user.email);
+		await this.page.fill('#password', user.password);
+		await this.page.click('button[type=submit]');
+		await this.page.waitForSelector('[data-test=ticket-list]');
+		this.signedIn = true;
+	}
+
 	/** The requests recorded so far, in order; only those of the server by default. */
 	network({ all = false } = {}) {
 		return [...this.requests.values()].filter((r) => r.url && (all || this.sameOrigin(r.url)));
