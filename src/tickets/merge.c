@@ -149,18 +149,22 @@ static int usable(struct fl_tx *tx, int64_t id, int agent, fl_arena *a, int *yes
 	return rc == FL_ENOTFOUND ? 0 : rc;
 }
 
-/* Adds id to the n ids of list unless it is there already, is not usable
- * or the list has max: a merge leaves out who does not fit, it does not
- * fail for them. */
-static int add_person(struct fl_tx *tx, int64_t id, int agent, int64_t *list, size_t *n, size_t max,
-		      fl_arena *a)
+/* Adds id to the n ids of list, for a ticket that has the nhave ids of
+ * have, unless the ticket has it already, it is not usable or the ticket
+ * would have more than max: a merge leaves out who does not fit, it does
+ * not fail for them. */
+static int add_person(struct fl_tx *tx, int64_t id, int agent, const int64_t *have, size_t nhave,
+		      int64_t *list, size_t *n, size_t max, fl_arena *a)
 {
 	int yes, rc;
 
+	for (size_t i = 0; i < nhave; i++)
+		if (have[i] == id)
+			return 0;
 	for (size_t i = 0; i < *n; i++)
 		if (list[i] == id)
 			return 0;
-	if ((rc = usable(tx, id, agent, a, &yes)) || !yes || *n == max)
+	if ((rc = usable(tx, id, agent, a, &yes)) || !yes || nhave + *n >= max)
 		return rc;
 	list[(*n)++] = id;
 	return 0;
@@ -170,21 +174,23 @@ static int add_person(struct fl_tx *tx, int64_t id, int agent, int64_t *list, si
 static int target_patch(struct fl_tx *tx, const struct part *target, const struct part *src,
 			size_t n, struct fl_ticket_patch *p, fl_arena *a)
 {
+	const struct fl_ticket *t = &target->t;
 	int rc = 0;
 
 	p->has_cc_changes = p->has_follower_changes = 1;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct fl_ticket *s = &src[i].t;
-		if (s->requester_id != target->t.requester_id)
-			rc = add_person(tx, s->requester_id, 0, p->cc_add, &p->ncc_add,
-					FL_TICKET_MAX_CCS, a);
+		if (s->requester_id != t->requester_id)
+			rc = add_person(tx, s->requester_id, 0, t->ccs, t->nccs, p->cc_add,
+					&p->ncc_add, FL_TICKET_MAX_CCS, a);
 		for (size_t k = 0; k < s->nccs && !rc; k++)
-			if (s->ccs[k] != target->t.requester_id)
-				rc = add_person(tx, s->ccs[k], 0, p->cc_add, &p->ncc_add,
-						FL_TICKET_MAX_CCS, a);
+			if (s->ccs[k] != t->requester_id)
+				rc = add_person(tx, s->ccs[k], 0, t->ccs, t->nccs, p->cc_add,
+						&p->ncc_add, FL_TICKET_MAX_CCS, a);
 		for (size_t k = 0; k < s->nfollowers && !rc; k++)
-			rc = add_person(tx, s->followers[k], 1, p->follower_add, &p->nfollower_add,
-					FL_TICKET_MAX_FOLLOWERS, a);
+			rc = add_person(tx, s->followers[k], 1, t->followers, t->nfollowers,
+					p->follower_add, &p->nfollower_add, FL_TICKET_MAX_FOLLOWERS,
+					a);
 	}
 	return rc;
 }
@@ -254,7 +260,9 @@ int fl_ticket_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t targ
 			return rc;
 		same &= src[i].t.requester_id == tg->t.requester_id;
 	}
-	tg_public = m->has_target_public ? m->target_public : same;
+	/* public by default only when no one but the one customer reads it:
+	 * the target's CCs never saw the sources */
+	tg_public = m->has_target_public ? m->target_public : same && !tg->t.nccs;
 
 	memset(p, 0, sizeof *p);
 	if ((rc = target_patch(tx, tg, src, m->nsources, p, arena)))

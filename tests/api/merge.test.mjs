@@ -142,6 +142,25 @@ it('the agent\'s own comments and their visibility are taken as given', async ()
 	assert.equal((await mailsAbout([target.id, dup.id])).length, 0, 'private notes were mailed');
 });
 
+it('a target that is full of CCs still takes the merge: who does not fit is left out, and its CCs never read the sources', async () => {
+	const ccs = [];
+	for (let i = 0; i < 48; i++)
+		ccs.push({ user_email: `cc${i}@full.test`, user_name: `CC ${i}` });
+	const target = await request('lina@example.test', 'Order 7001', 'Where is 7001?', { ticket: { email_ccs: ccs } });
+	assert.equal((await ticket(target.id)).email_cc_ids.length, 48);
+	const dup = await request('lina@example.test', 'Order 7001 again', 'Private detail: my card ends in 4242.',
+		{ ticket: { email_ccs: [{ user_email: 'newcomer@full.test', user_name: 'Newcomer' }] } });
+	const r = await merge(target.id, { ids: [dup.id] });
+	assert.equal(r.status, 200, r.text);
+	const t = await ticket(target.id);
+	assert.equal(t.email_cc_ids.length, 48);
+	assert.equal((await ticket(dup.id)).status, 'closed');
+	// the same customer, but 48 others read the target: the note is private
+	const note = (await comments(target.id)).at(-1);
+	assert.match(note.body, /4242/);
+	assert.equal(note.public, false);
+});
+
 it('refusals name the field and write nothing', async () => {
 	const target = await request('kim@example.test', 'Login fails', 'Cannot log in.');
 	const dup = await request('kim@example.test', 'Login fails again', 'Still cannot log in.');
