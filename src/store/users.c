@@ -562,32 +562,27 @@ int fl_store_setting_set(fl_tx *tx, const char *key, const char *value)
 	return fl_q_exec(tx, sql, "tt", key, value);
 }
 
-int fl_store_prefs_get(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_pref_row *rows,
-		       size_t max, size_t *n)
+int fl_store_pref_get(fl_tx *tx, int64_t user_id, const char *name, fl_arena *a, char **value)
 {
 	static const char sql[] =
-		"SELECT name, value"
+		"SELECT value"
 		" FROM user_preferences"
-		" WHERE user_id = ?"
-		" ORDER BY name";
+		" WHERE user_id = ? AND name = ?";
 	fl_stmt *st;
-	size_t k = 0;
-	int rc = fl_q(tx, sql, 0, &st, "i", user_id), err = 0;
+	char *v = NULL;
+	int rc = fl_q(tx, sql, 0, &st, "it", user_id, name), err = 0;
 
 	if (rc)
 		return rc;
-	while (!err && k < max && (rc = fl_q_step(tx, st)) == 1) {
-		rows[k].name = fl_col_text(tx, st, 0, a, &err);
-		rows[k].value = fl_col_text(tx, st, 1, a, &err);
-		k++;
-	}
+	rc = fl_q_step(tx, st);
+	if (rc == 1)
+		v = fl_col_text(tx, st, 0, a, &err), rc = err;
+	else if (rc == 0)
+		rc = FL_ENOTFOUND;
 	fl_q_done(tx, st);
-	if (err)
-		return err;
-	if (rc < 0)
-		return rc;
-	*n = k;
-	return 0;
+	if (!rc)
+		*value = v;
+	return rc;
 }
 
 int fl_store_pref_set(fl_tx *tx, int64_t user_id, const char *name, const char *value)

@@ -9,13 +9,9 @@
 #include "store/store.h"
 #include "users/user.h"
 
-/* an agent's preferences (users/prefs.h): one row a choice made */
-struct fl_pref_row {
-	char *name, *value;
-};
-/* Up to max of user_id's rows into rows (*n of them, in a). */
-int fl_store_prefs_get(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_pref_row *rows,
-		       size_t max, size_t *n);
+/* an agent's preferences (users/prefs.h): one row a choice made; the
+ * value of user_id's preference name, FL_ENOTFOUND when never chosen */
+int fl_store_pref_get(fl_tx *tx, int64_t user_id, const char *name, fl_arena *a, char **value);
 int fl_store_pref_set(fl_tx *tx, int64_t user_id, const char *name, const char *value);
 
 /* users and identities */

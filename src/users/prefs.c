@@ -44,20 +44,14 @@ int fl_pref_check(enum fl_pref p, const char *value, struct fl_err *e)
 
 int fl_prefs_get(struct fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_prefs *out)
 {
-	struct fl_pref_row rows[FL_PREF__N * 2];
-	size_t n = 0;
-	int rc = fl_store_prefs_get(tx, user_id, a, rows, sizeof rows / sizeof *rows, &n);
-
-	if (rc)
-		return rc;
-	for (int i = 0; i < FL_PREF__N; i++)
-		out->value[i] = prefs[i].values[0];
-	/* a value an older or newer binary stored and this one does not know
-	 * reads as the default */
-	for (size_t k = 0; k < n; k++) {
-		int i = fl_pref_find(rows[k].name, NULL);
-		if (i >= 0 && !fl_pref_check(i, rows[k].value, NULL))
-			out->value[i] = rows[k].value;
+	for (int i = 0; i < FL_PREF__N; i++) {
+		char *v;
+		int rc = fl_store_pref_get(tx, user_id, prefs[i].name, a, &v);
+		if (rc && rc != FL_ENOTFOUND)
+			return rc;
+		/* a value another version of frontline stored and this one does
+		 * not know reads as the default */
+		out->value[i] = !rc && !fl_pref_check(i, v, NULL) ? v : prefs[i].values[0];
 	}
 	return 0;
 }

@@ -583,9 +583,16 @@ static void test_prefs(void **state)
 	struct prefs_op odd = {.name = "density", .value = "ultra"};
 	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &odd), 0);
 	assert_string_equal(odd.got.value[FL_PREF_DENSITY], "comfortable");
-	odd.name = "colour";
-	odd.value = "red";
-	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &odd), 0);
+	/* however many names another version stored before "density" */
+	struct prefs_op set = {.change.value[FL_PREF_DENSITY] = "compact"};
+	assert_int_equal(fl_store_write(g_store, tx_prefs_op, &set), 0);
+	static const char *const names[] = {"a1", "a2", "a3", "a4", "a5", "colour"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		odd.name = names[i];
+		odd.value = "red";
+		assert_int_equal(fl_store_write(g_store, tx_prefs_op, &odd), 0);
+	}
+	assert_string_equal(odd.got.value[FL_PREF_DENSITY], "compact");
 	assert_int_equal(fl_pref_find("colour", &odd.e), FL_EINVAL);
 	assert_string_equal(odd.e.field, "preferences.colour");
 }
