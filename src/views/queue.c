@@ -27,7 +27,7 @@ int fl_queue_of(const char *key)
 
 int64_t fl_queue_solved_since(int64_t now)
 {
-	return now - FL_QUEUE_SOLVED_DAYS * 86400;
+	return now - now % 60 - FL_QUEUE_SOLVED_DAYS * 86400;
 }
 
 int fl_queue_filter(int queue, int64_t me, int64_t now, struct fl_filter *f)

@@ -16,7 +16,9 @@
 const char *fl_queue_key(int queue);
 int fl_queue_of(const char *key);
 
-/* The time from which solved tickets are in the solved queue, at now. */
+/* The time from which solved tickets are in the solved queue, at now: on
+ * a whole minute, so that the counts kept for it (which it keys) serve
+ * every request of that minute instead of one second's. */
 int64_t fl_queue_solved_since(int64_t now);
 
 /* Appends to f the conditions of queue for agent me at time now. */
