@@ -15,25 +15,13 @@
 		X(error, "error") S                                                               \
 		X(created_at, "created_at") S                                                     \
 		X(updated_at, "updated_at")
-#define OUTBOX_COLUMNS(X, S)                                                                      \
-	X(id, "id")                                                                               \
-	S X(message_id, "message_id") S X(kind, "kind") S X(ticket_id, "ticket_id") S X(sender,   \
-											"sender") \
-		S                                                                                 \
-		X(sender_name, "sender_name") S                                                   \
-		X(recipients, "recipients") S                                                     \
-		X(subject, "subject") S                                                           \
-		X(state, "state") S                                                               \
-		X(error, "error") S                                                               \
-		X(created_at, "created_at") S                                                     \
-		X(updated_at, "updated_at") S                                                     \
-		X(text_body, "text_body") S                                                       \
-		X(html_body, "html_body") S                                                       \
-		X(raw, "raw")
+#define OUTBOX_BODY_COLUMNS(X, S) \
+	X(text_body, "text_body") S X(html_body, "html_body") S X(raw, "raw")
 #define OUTBOX_COLUMN(m, expr) FL_COLUMN(struct fl_outbox_mail, m)
 static const struct fl_col list_col[] = {OUTBOX_LIST_COLUMNS(OUTBOX_COLUMN, FL_COMMA)};
 static const struct fl_cols list_cols = FL_COLS(struct fl_outbox_mail, list_col);
-static const struct fl_col full_col[] = {OUTBOX_COLUMNS(OUTBOX_COLUMN, FL_COMMA)};
+static const struct fl_col full_col[] = {OUTBOX_LIST_COLUMNS(OUTBOX_COLUMN, FL_COMMA),
+					 OUTBOX_BODY_COLUMNS(OUTBOX_COLUMN, FL_COMMA)};
 static const struct fl_cols full_cols = FL_COLS(struct fl_outbox_mail, full_col);
 
 int fl_store_outbox_put(fl_tx *tx, const struct fl_outbox_mail *m)
@@ -80,7 +68,7 @@ int fl_store_outbox_list(fl_tx *tx, int64_t before_id, size_t limit, fl_arena *a
 int fl_store_outbox_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_outbox_mail *out)
 {
 	static const char sql[] =
-		"SELECT " FL_COLUMNS_SQL(OUTBOX_COLUMNS)
+		"SELECT " FL_COLUMNS_SQL(OUTBOX_LIST_COLUMNS) ", " FL_COLUMNS_SQL(OUTBOX_BODY_COLUMNS)
 		" FROM mail_outbox"
 		" WHERE id = ?";
 	fl_stmt *st;

@@ -106,6 +106,29 @@ int fl_q_int(fl_tx *tx, const char *sql, int64_t *out, const char *fmt, ...)
 	return rc;
 }
 
+int fl_q_text(fl_tx *tx, const char *sql, fl_arena *a, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	fl_stmt *st;
+	char *v = NULL;
+	int rc, err = 0;
+
+	va_start(ap, fmt);
+	rc = fl_q_v(tx, sql, 0, &st, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = tx->drv->step(st);
+	if (rc == 1)
+		v = fl_col_text(tx, st, 0, a, &err), rc = err;
+	else if (rc == 0)
+		rc = FL_ENOTFOUND;
+	tx->drv->done(st);
+	if (!rc)
+		*out = v;
+	return rc;
+}
+
 int fl_q_step(fl_tx *tx, fl_stmt *st)
 {
 	return tx->drv->step(st);

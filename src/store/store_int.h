@@ -68,6 +68,9 @@ int fl_q_exec(fl_tx *tx, const char *sql, const char *fmt, ...);
 /* Runs a statement that returns one integer (RETURNING id, COUNT(*)):
  * FL_ENOTFOUND when there is no row. */
 int fl_q_int(fl_tx *tx, const char *sql, int64_t *out, const char *fmt, ...);
+/* Runs a statement that returns one text (a setting's value): *out in a,
+ * FL_ENOTFOUND when there is no row. */
+int fl_q_text(fl_tx *tx, const char *sql, fl_arena *a, char **out, const char *fmt, ...);
 int fl_q_step(fl_tx *tx, fl_stmt *st);
 void fl_q_done(fl_tx *tx, fl_stmt *st);
 int64_t fl_col_int(fl_tx *tx, fl_stmt *st, int col);

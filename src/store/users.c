@@ -536,21 +536,7 @@ int fl_store_setting_get(fl_tx *tx, const char *key, fl_arena *a, char **out)
 		"SELECT value"
 		" FROM settings"
 		" WHERE key = ?";
-	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "t", key), err = 0;
-	char *v = NULL;
-
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		v = fl_col_text(tx, st, 0, a, &err), rc = err;
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*out = v;
-	return rc;
+	return fl_q_text(tx, sql, a, out, "t", key);
 }
 
 int fl_store_setting_set(fl_tx *tx, const char *key, const char *value)
@@ -568,21 +554,7 @@ int fl_store_pref_get(fl_tx *tx, int64_t user_id, const char *name, fl_arena *a,
 		"SELECT value"
 		" FROM user_preferences"
 		" WHERE user_id = ? AND name = ?";
-	fl_stmt *st;
-	char *v = NULL;
-	int rc = fl_q(tx, sql, 0, &st, "it", user_id, name), err = 0;
-
-	if (rc)
-		return rc;
-	rc = fl_q_step(tx, st);
-	if (rc == 1)
-		v = fl_col_text(tx, st, 0, a, &err), rc = err;
-	else if (rc == 0)
-		rc = FL_ENOTFOUND;
-	fl_q_done(tx, st);
-	if (!rc)
-		*value = v;
-	return rc;
+	return fl_q_text(tx, sql, a, value, "it", user_id, name);
 }
 
 int fl_store_pref_set(fl_tx *tx, int64_t user_id, const char *name, const char *value)
