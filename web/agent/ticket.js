@@ -332,7 +332,7 @@ export function TicketPage({ id, onMissing }) {
 	const others = Object.keys(viewers).map(Number);
 	const typists = others.filter((a) => viewers[a].typing);
 	const at = position(id);
-	return html`<article class="ticket" ref=${page} tabindex="-1" aria-labelledby="ticket-title" data-test="ticket" data-id=${id}>
+	return html`<article class="ticket" ref=${page} tabindex="-1" aria-labelledby="ticket-title" data-test="ticket" data-id=${ticket.id}>
 		<div class="ticket-main">
 			<header class="ticket-head">
 				<div class="row">
