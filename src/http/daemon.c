@@ -483,6 +483,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->reply);
 	json_decref(r->body);
 	fl_buf_free(&r->priv->body);
+	fl_buf_free(&r->priv->items);
 	fl_arena_free(&r->arena);
 	free(r);
 	*con_cls = NULL;
@@ -545,6 +546,18 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fl_log("warn", "libmicrohttpd: %s", line);
 }
 
+/* Frees what fl_server_start made besides the daemon. */
+static void free_parts(struct fl_server *srv)
+{
+	fl_guard_free(srv->guard);
+	fl_metrics_free(srv);
+	fl_quota_free(srv->quota);
+	fl_ratelimit_free(srv->ratelimit);
+	fl_authcache_free(srv->authcache);
+	fl_rendered_free(srv->rendered);
+	free(srv);
+}
+
 int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store *s,
 		    struct fl_hub *hub, struct fl_err *e)
 {
@@ -571,15 +584,11 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		rc = fl_quota_new(c->rate_limit, QUOTA_KEYS, &srv->quota);
 	srv->ratelimit = fl_ratelimit_new();
 	srv->authcache = fl_authcache_new();
+	srv->rendered = fl_rendered_new();
 	if (!rc)
 		rc = fl_guard_new(c, &srv->guard);
-	if (rc || !srv->ratelimit || !srv->authcache) {
-		fl_metrics_free(srv);
-		fl_quota_free(srv->quota);
-		fl_ratelimit_free(srv->ratelimit);
-		fl_authcache_free(srv->authcache);
-		fl_guard_free(srv->guard);
-		free(srv);
+	if (rc || !srv->ratelimit || !srv->authcache || !srv->rendered) {
+		free_parts(srv);
 		return rc ? rc : FL_ENOMEM;
 	}
 	/* CONNECTION_TIMEOUT is libmicrohttpd's idle timeout, reset by every
@@ -596,12 +605,7 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
-		fl_metrics_free(srv);
-		fl_quota_free(srv->quota);
-		fl_ratelimit_free(srv->ratelimit);
-		fl_authcache_free(srv->authcache);
-		fl_guard_free(srv->guard);
-		free(srv);
+		free_parts(srv);
 		return fl_err_set(e, FL_EIO, "listen", NULL, "cannot listen on %s", c->listen);
 	}
 	*out = srv;
@@ -633,10 +637,5 @@ void fl_server_stop(struct fl_server *srv, unsigned wait_ms)
 	     waited += 10)
 		usleep(10 * 1000);
 	MHD_stop_daemon(srv->daemon);
-	fl_guard_free(srv->guard);
-	fl_metrics_free(srv);
-	fl_quota_free(srv->quota);
-	fl_ratelimit_free(srv->ratelimit);
-	fl_authcache_free(srv->authcache);
-	free(srv);
+	free_parts(srv);
 }

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "store/store.h"
 #include "users/user.h"
 
@@ -87,6 +88,18 @@ int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render);
 
 /* The reply: takes ownership of body. */
 int fl_req_reply(struct fl_req *r, int status, json_t *body);
+/* A reply with a list whose items are JSON text already, from
+ * fl_req_item_json: body's first member is the list, an empty array, and
+ * items (the items joined by commas) fill it. Takes body and items. */
+int fl_req_reply_list(struct fl_req *r, int status, json_t *body, fl_buf *items);
+/* Appends the JSON of item — render(r, item), an object — to out, kept
+ * between requests by render, id and version and rendered again only when
+ * these change (rendered.c). version must change with every write to the
+ * item, and render must depend on nothing else but fl_req_base; an item
+ * with a negative version is rendered and not kept. */
+typedef json_t *(*fl_render_item)(struct fl_req *r, const void *item);
+int fl_req_item_json(struct fl_req *r, fl_render_item render, int64_t id, int64_t version,
+		     const void *item, fl_buf *out);
 /* 204 No Content: the render of writes that answer nothing. */
 int fl_req_no_content(struct fl_req *r);
 int fl_req_header(struct fl_req *r, const char *name, const char *value);

@@ -25,6 +25,7 @@ struct fl_server {
 	struct fl_metrics *metrics;
 	struct fl_ratelimit *ratelimit;
 	struct fl_authcache *authcache;
+	struct fl_rendered *rendered;
 	struct fl_guard *guard;
 	struct fl_quota *quota; /* the API's rate limit (rate_limit); NULL: none */
 };
@@ -71,6 +72,15 @@ int fl_guard_answered(struct MHD_Connection *conn);
  * in the socket's buffer. For the answers libmicrohttpd cannot give. */
 int fl_guard_send(int fd, unsigned status, const char *json);
 
+/* The rendered-items cache behind fl_req_item_json (rendered.c), and the
+ * body of a reply made by fl_req_reply_list, the items in their place
+ * (malloc'd, NULL when out of memory). */
+struct fl_rendered *fl_rendered_new(void);
+void fl_rendered_free(struct fl_rendered *c);
+char *fl_req_splice_items(struct fl_req *r, size_t *len);
+/* Its size and hits and misses, for /metrics. */
+int fl_rendered_metrics(struct fl_rendered *c, fl_buf *b);
+
 int fl_metrics_init(struct fl_server *srv);
 void fl_metrics_free(struct fl_server *srv);
 void fl_metrics_observe(struct fl_server *srv, int route, int status, uint64_t us);
@@ -115,6 +125,10 @@ struct fl_req_priv {
 	const char *token; /* the API token it was authenticated with (auth.c), or NULL */
 	/* X-Rate-Limit and X-Rate-Limit-Remaining, sent when rate_limit > 0 */
 	unsigned rate_limit, rate_remaining;
+	/* a reply's list already rendered (fl_req_reply_list): its items'
+	 * JSON joined by commas, and the body's member they fill */
+	fl_buf items;
+	char items_key[32];
 };
 
 /* Answers r with the JSON error for code (r->err when it is for that code,

@@ -358,6 +358,7 @@ static int render_metrics(struct fl_req *r)
 		jobs[FL_JOB_QUEUED], jobs[FL_JOB_RUNNING], jobs[FL_JOB_DEAD]);
 	rc |= add_job_kinds(&b, sc);
 	rc |= add_route_histograms(&b, m);
+	rc |= fl_rendered_metrics(r->server->rendered, &b);
 	rc |= add_process(&b);
 	if (rc) {
 		fl_buf_free(&b);

@@ -67,6 +67,8 @@ static enum MHD_Result respond(struct fl_req *r)
 		if (body && r->raw_len)
 			memcpy(body, r->raw, r->raw_len);
 		len = r->raw_len;
+	} else if (r->reply && r->status != 204 && r->priv->items_key[0]) {
+		body = fl_req_splice_items(r, &len);
 	} else if (r->reply && r->status != 204) {
 		body = json_dumps(r->reply, JSON_COMPACT);
 		len = body ? strlen(body) : 0;
@@ -225,6 +227,8 @@ int fl_req_write(struct fl_req *r, fl_req_tx fn, fl_render render)
 int fl_req_reply(struct fl_req *r, int status, json_t *body)
 {
 	json_decref(r->reply);
+	fl_buf_free(&r->priv->items);
+	r->priv->items_key[0] = 0;
 	r->status = status;
 	r->reply = body;
 	return body || status == 204 ? 0 : FL_ENOMEM;

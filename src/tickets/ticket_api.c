@@ -404,6 +404,36 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 	return o;
 }
 
+static json_t *ticket_item(struct fl_req *r, const void *t)
+{
+	return fl_ticket_json(r, t);
+}
+
+int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n)
+{
+	fl_buf out;
+	int rc = 0;
+
+	fl_buf_init(&out, 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct fl_ticket *t = &rows[i];
+		/* every write moves the stamp (ticket.c); a search's snippet
+		 * is the query's, not the ticket's */
+		int64_t version = t->snippet             ? -1
+				  : t->updated_stamp > 0 ? t->updated_stamp
+							 : t->updated_at * 1000;
+		if (i)
+			rc = fl_buf_addc(&out, ',');
+		if (!rc)
+			rc = fl_req_item_json(r, ticket_item, t->id, version, t, &out);
+	}
+	if (!rc)
+		return fl_req_reply_list(r, 200, body, &out);
+	json_decref(body);
+	fl_buf_free(&out);
+	return rc;
+}
+
 /* The comment, with those of files (n of them) that are its own. */
 static json_t *comment_json(struct fl_req *r, const struct fl_comment *c,
 			    const struct fl_attachment *files, size_t n)
@@ -801,18 +831,15 @@ static int tx_list(fl_tx *tx, struct fl_req *r)
 static int render_list(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *o = json_object(), *list = json_array();
+	json_t *o = json_pack("{s:[]}", "tickets");
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	const struct fl_ticket *last = shown ? &c->rows[shown - 1] : NULL;
 
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, fl_ticket_json(r, &c->rows[i]));
-	json_object_set_new(o, "tickets", list);
 	render_side(r, c, o);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total,
 			  last ? fl_store_ticket_sort_key(last, c->page.sort) : 0,
 			  last ? last->id : 0);
-	return fl_req_reply(r, 200, o);
+	return fl_ticket_reply_list(r, o, c->rows, shown);
 }
 
 /* Shared by the ticket list and the view ticket list: page the filter. */

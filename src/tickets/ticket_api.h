@@ -10,6 +10,10 @@
 #include "users/user.h"
 
 json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t);
+/* Answers 200 with body, whose first member is "tickets": [], holding
+ * the n tickets: each rendered once and kept until its next write
+ * (fl_req_item_json). Takes body. */
+int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n);
 
 /* Ticket list sorting from ?sort=[-]field or ?sort_by=&sort_order=;
  * FL_EMALFORMED for an unknown field. */

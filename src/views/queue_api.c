@@ -70,18 +70,14 @@ static int tx_tickets(fl_tx *tx, struct fl_req *r)
 static int render_tickets(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *o = json_object(), *list = json_array();
+	json_t *o = json_pack("{s:[], s:I}", "tickets", "count", (json_int_t)c->counts[c->queue]);
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	const struct fl_ticket *last = shown ? &c->rows[shown - 1] : NULL;
 
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, fl_ticket_json(r, &c->rows[i]));
-	json_object_set_new(o, "tickets", list);
-	json_object_set_new(o, "count", json_integer(c->counts[c->queue]));
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, -1,
 			  last ? fl_store_ticket_sort_key(last, c->page.sort) : 0,
 			  last ? last->id : 0);
-	return fl_req_reply(r, 200, o);
+	return fl_ticket_reply_list(r, o, c->rows, shown);
 }
 
 /* The queue a route serves: its pattern's segment after /api/v2/queues/. */

@@ -3,16 +3,17 @@
 // counts are kept by triggers as tickets are written: after every kind of
 // write each must still equal a full count of the tickets.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startServer } from './lib/server.mjs';
 
 const KEYS = ['my-open', 'unassigned', 'all-open', 'pending', 'solved', 'all'];
-let srv, agent, agent2, alice;
+let srv, agent, agent2, alice, bob;
 
 before(async () => {
-	srv = await startServer({ agents: ['agent', 'agent2'], endUsers: ['alice'] });
-	({ agent, agent2, alice } = srv.users);
+	srv = await startServer({ agents: ['agent', 'agent2'], endUsers: ['alice', 'bob'] });
+	({ agent, agent2, alice, bob } = srv.users);
 });
 after(async () => { await srv?.cleanup(); });
 
@@ -243,6 +244,63 @@ describe('saved views by cursor', () => {
 		assert.equal(offset.json.count, ids.length);
 		const bad = await srv.api('GET', `/api/v2/views/${unsolved.id}/tickets?page[after]=nonsense`, null, { auth: agent });
 		assert.equal(bad.status, 400, bad.text);
+	});
+});
+
+// A list's tickets are rendered once and kept until their next write
+// (src/http/rendered.c): whatever changed a ticket, every list shows it as
+// GET /api/v2/tickets/{id} does, never as it was when first listed.
+describe('kept renders', () => {
+	const shown = async (url, id, headers) => {
+		const r = await srv.api('GET', url, null, { auth: agent, headers });
+		assert.equal(r.status, 200, r.text);
+		return r.json.tickets.find((t) => t.id === id);
+	};
+	const lists = (t) => ['/api/v2/queues/all/tickets?page[size]=100', '/api/v2/tickets?per_page=100',
+		`/api/v2/tickets?page[size]=100&sort=-id`].map((u) => [u, t.id]);
+	async function assertFresh(t, what) {
+		const one = await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: agent });
+		for (const [url, id] of lists(t))
+			assert.deepEqual(await shown(url, id), one.json.ticket, `${what}: ${url}`);
+		return one.json.ticket;
+	}
+
+	it('show every change, whichever write made it', async () => {
+		const t = await mk({ subject: 'kept before', status: 'open', tags: ['one'], collaborator_ids: [bob.id] });
+		await assertFresh(t, 'new');
+		await assertFresh(t, 'asked again');
+		await put(t.id, { subject: 'kept after', tags: ['one', 'two'], priority: 'high' });
+		let now = await assertFresh(t, 'after an update');
+		assert.equal(now.subject, 'kept after');
+		assert.deepEqual(now.tags, ['one', 'two']);
+		await put(t.id, { comment: { body: 'a note', public: false }, status: 'pending' });
+		now = await assertFresh(t, 'after a comment');
+		assert.equal(now.status, 'pending');
+		// a merge of people changes the ticket's CCs outside the ticket's
+		// own update
+		const m = await srv.api('PUT', `/api/v2/users/${bob.id}/merge`, { user: { id: alice.id } }, { auth: agent });
+		assert.equal(m.status, 200, m.text);
+		now = await assertFresh(t, 'after a merge of people');
+		assert.deepEqual(now.collaborator_ids, [alice.id]);
+	});
+
+	it('link to the host the client asked', async () => {
+		const t = await mk({ subject: 'kept for two hosts' });
+		const [url] = lists(t)[0];
+		// fetch sends the Host it connects to: node:http sends another
+		const asHost = (host) => new Promise((resolve, reject) => {
+			const req = http.get({ host: '127.0.0.1', port: srv.port, path: url,
+				headers: { Host: host, Authorization: `Bearer ${agent.token}` } }, (res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (d) => { body += d; });
+				res.on('end', () => resolve(JSON.parse(body).tickets.find((x) => x.id === t.id)));
+			});
+			req.on('error', reject);
+		});
+		assert.match((await shown(url, t.id)).url, /^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/tickets\/\d+\.json$/);
+		assert.equal((await asHost('desk.example:8080')).url, `http://desk.example:8080/api/v2/tickets/${t.id}.json`);
+		assert.match((await shown(url, t.id)).url, /^http:\/\/127\.0\.0\.1:/);
 	});
 });
 
