@@ -21,8 +21,9 @@
 #                         before the servers start (bench/tickets.mjs piped
 #                         into `frontline seed`: a million tickets in minutes);
 #                         copy: a copy of SEED_FROM, the folder an earlier
-#                         SEED=store run kept (KEEP_DATA=1), SQLite only — to
-#                         measure again without seeding again
+#                         SEED=store run kept (KEEP_DATA=1) — to measure again
+#                         without seeding again; with --db URI, the database
+#                         that run seeded is used as it is (its writes stay)
 #   SEED_FROM=            with SEED=copy: that kept folder (data/ and seed.json)
 #   DURATION=10s          wrk duration of each run
 #   CONNECTIONS="1 64"    connection counts
@@ -87,7 +88,7 @@ log() { echo "bench: $*" >&2; }
 [ "$SEED" = api ] || [ "$SEED" = store ] || [ "$SEED" = copy ] || die "SEED must be api, store or copy"
 [ "$SEED" != copy ] || { [ -f "${SEED_FROM:-}/seed.json" ] && [ -d "$SEED_FROM/data" ]; } ||
 	die "SEED=copy needs SEED_FROM, a folder a SEED=store run kept (data/ and seed.json)"
-[ "$SEED" != copy ] || [ -z "$DB" ] || die "SEED=copy is for SQLite (copy a PostgreSQL database with its own tools)"
+[ "$SEED" != copy ] || [ "$DB" != start ] || die "SEED=copy with --db needs the URI of the database the kept run seeded"
 [ "$NODES" -eq 1 ] || [ -n "$DB" ] || die "--nodes needs --db (nodes share a PostgreSQL database)"
 for t in wrk node; do
 	command -v $t >/dev/null || die "$t is not installed (scripts/deps.sh bench installs it)"
@@ -142,7 +143,7 @@ STORE=${STORE:-SQLite (synchronous=FULL)}
 # --- the desk: an admin, a token, the servers -------------------------------
 mkdir -p "$DATA"
 if [ "$SEED" = copy ]; then
-	log "copying the desk $SEED_FROM seeded"
+	log "copying the desk $SEED_FROM seeded${DB:+ (its database as it is)}"
 	cp -a "$SEED_FROM/data/." "$DATA/"
 	cp "$SEED_FROM/seed.json" "$WORK/seed.json"
 else

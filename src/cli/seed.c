@@ -77,15 +77,25 @@ struct seed {
 	struct fl_err err;
 };
 
-/* A user of role with the e-mail bench-<kind>-<k>@example.com. */
+/* A user of role with the e-mail bench-<kind>-<k>@example.com: the one an
+ * earlier seed of this desk made, or a new one. */
 static int add_person(fl_tx *tx, struct seed *s, int role, const char *kind, int64_t k, int64_t *id)
 {
 	char email[96], name[96];
 	struct fl_user u = {0};
+	fl_arena a;
 	int rc;
 
 	snprintf(email, sizeof email, "bench-%s-%lld@example.com", kind, (long long)k);
 	snprintf(name, sizeof name, "Bench %s %lld", kind, (long long)k);
+	fl_arena_init(&a, 0);
+	rc = fl_store_user_by_email(tx, email, &a, &u);
+	fl_arena_free(&a);
+	if (rc != FL_ENOTFOUND) {
+		*id = u.id;
+		return rc;
+	}
+	u = (struct fl_user){0};
 	u.role = role;
 	u.name = name;
 	u.email = email;
@@ -108,7 +118,9 @@ static int tx_people(fl_tx *tx, void *arg)
 		g.name = name;
 		g.description = (char *)"";
 		g.created_at = g.updated_at = s->now;
-		rc = fl_store_group_insert(tx, &g);
+		rc = fl_store_group_by_name(tx, name, &g.id);
+		if (rc == FL_ENOTFOUND)
+			rc = fl_store_group_insert(tx, &g);
 		s->groups[k] = g.id;
 	}
 	for (int64_t k = 0; k < s->nagents && !rc; k++) {

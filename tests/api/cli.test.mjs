@@ -22,7 +22,7 @@ describe('help and version', () => {
 			assert.ok(r.stdout.includes(c), c);
 	});
 
-	for (const cmd of [['serve'], ['user', 'add'], ['user', 'password'], ['token', 'create'], ['backup'], ['migrate'], ['mailgate'], ['mailbox'], ['demo'], ['version']]) {
+	for (const cmd of [['serve'], ['user', 'add'], ['user', 'password'], ['token', 'create'], ['backup'], ['migrate'], ['mailgate'], ['mailbox'], ['demo'], ['seed'], ['version']]) {
 		it(`\`frontline ${cmd.join(' ')} --help\` exits 0 and prints its usage`, async () => {
 			const r = await runCli([...cmd, '--help']);
 			assert.equal(r.code, 0, r.stderr);
@@ -149,6 +149,44 @@ describe('demo', () => {
 			// the demo's own address is nobody's
 			const own = await srv.api('POST', '/api/v2/users', { user: { name: 'X', email: demo.mail.settings['mail.from'] } });
 			assert.equal(own.status, 422, own.text);
+		} finally {
+			if (srv)
+				await srv.stop();
+			await srv?.cleanup();
+			await dropDatabase(d);
+			await fs.rm(d, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('`seed`: a desk for the benchmarks', () => {
+	it('makes the tickets it reads, and a second run tops the desk up with the same people', async () => {
+		const d = await fs.mkdtemp(path.join(os.tmpdir(), 'frontline-seed-'));
+		await newDatabase(d);
+		let srv;
+		try {
+			const lines = (from) => Array.from({ length: 30 }, (_, i) => JSON.stringify({
+				subject: `Seeded ${from + i}`, comment: { body: `Замовлення ${from + i} не прийшло` },
+				tags: ['seeded'], priority: 'normal', status: 'open' })).join('\n') + '\n';
+			const args = ['seed', '--data', d, '--tickets', '30', '--agents', '3', '--groups', '2', '--customers', '10'];
+			let r = await runCli(args, { input: lines(1) });
+			assert.equal(r.code, 0, r.stderr);
+			assert.deepEqual(JSON.parse(r.stdout), { tickets: 30, max_id: 30 });
+			r = await runCli(args, { input: lines(31) });
+			assert.equal(r.code, 0, r.stderr);
+			assert.deepEqual(JSON.parse(r.stdout), { tickets: 30, max_id: 60 });
+
+			r = await runCli(['user', 'add', '--data', d, '--role', 'admin', '--name', 'Root',
+				'--email', 'root@example.test', '--password-stdin'], { input: 'a good long password\n' });
+			assert.equal(r.code, 0, r.stderr);
+			srv = await startServer({ data: d, admin: { basic: ['root@example.test', 'a good long password'] } });
+			const count = await srv.api('GET', '/api/v2/tickets/count');
+			assert.equal(count.json.count.value, 60, count.text);
+			const agents = await srv.api('GET', '/api/v2/users?role=agent&per_page=100');
+			assert.deepEqual(agents.json.users.map((u) => u.email).sort(),
+				[1, 2, 3].map((k) => `bench-agent-${k}@example.com`), agents.text);
+			const groups = await srv.api('GET', '/api/v2/groups');
+			assert.equal(groups.json.groups.length, 2, groups.text);
 		} finally {
 			if (srv)
 				await srv.stop();
