@@ -138,17 +138,19 @@ static void keep(struct fl_rendered *c, fl_render_item kind, int64_t id, int64_t
 
 int fl_rendered_metrics(struct fl_rendered *c, fl_buf *b)
 {
-	return fl_buf_addf(b,
-			   "# HELP frontline_rendered_bytes JSON of tickets kept rendered between "
-			   "requests.\n"
-			   "# TYPE frontline_rendered_bytes gauge\n"
-			   "frontline_rendered_bytes %zu\n"
-			   "# HELP frontline_rendered_lookups_total Items a list looked for among those "
-			   "kept: found (hit) or rendered (miss).\n"
-			   "# TYPE frontline_rendered_lookups_total counter\n"
-			   "frontline_rendered_lookups_total{result=\"hit\"} %" PRIu64 "\n"
-			   "frontline_rendered_lookups_total{result=\"miss\"} %" PRIu64 "\n",
-			   atomic_load(&c->bytes), atomic_load(&c->hits), atomic_load(&c->misses));
+	return fl_buf_addf(
+		b,
+		"# HELP frontline_rendered_bytes JSON of tickets kept rendered between "
+		"requests.\n"
+		"# TYPE frontline_rendered_bytes gauge\n"
+		"frontline_rendered_bytes %zu\n"
+		"# HELP frontline_rendered_lookups_total Items a list looked for among those "
+		"kept: found (hit) or rendered (miss).\n"
+		"# TYPE frontline_rendered_lookups_total counter\n"
+		"frontline_rendered_lookups_total{result=\"hit\"} %" PRIu64
+		"\n"
+		"frontline_rendered_lookups_total{result=\"miss\"} %" PRIu64 "\n",
+		atomic_load(&c->bytes), atomic_load(&c->hits), atomic_load(&c->misses));
 }
 
 static int to_buf(const char *p, size_t n, void *b)
@@ -187,9 +189,9 @@ int fl_req_reply_list(struct fl_req *r, int status, json_t *body, fl_buf *items)
 	const char *key = first ? json_object_iter_key(first) : "";
 	int rc = !body ? FL_ENOMEM
 		 : !json_is_array(list) || json_array_size(list) ||
-			 strlen(key) >= sizeof r->priv->items_key
-		     ? FL_EINTERNAL
-		     : fl_req_reply(r, status, body);
+				 strlen(key) >= sizeof r->priv->items_key
+			 ? FL_EINTERNAL
+			 : fl_req_reply(r, status, body);
 
 	if (rc) {
 		json_decref(body);
@@ -212,8 +214,7 @@ char *fl_req_splice_items(struct fl_req *r, size_t *len)
 	/* the list is the first member (fl_req_reply_list checked), and
 	 * jansson keeps the order members were set in */
 	if (n > head && env[0] == '{' && env[1] == '"' && !memcmp(env + 2, key, klen) &&
-	    !memcmp(env + 2 + klen, "\":[]", 4) &&
-	    (out = malloc(n + r->priv->items.n + 1))) {
+	    !memcmp(env + 2 + klen, "\":[]", 4) && (out = malloc(n + r->priv->items.n + 1))) {
 		memcpy(out, env, head);
 		if (r->priv->items.n)
 			memcpy(out + head, r->priv->items.p, r->priv->items.n);

@@ -151,7 +151,8 @@ static void test_budget(void **state)
 	for (int round = 0; round < 2; round++)
 		for (it.id = 1; it.id <= 400; it.id++) {
 			check(&d.r, render, &it);
-			assert_true(metric(d.srv.rendered, "\nfrontline_rendered_bytes") <= 8u << 20);
+			assert_true(metric(d.srv.rendered, "\nfrontline_rendered_bytes") <=
+				    8u << 20);
 		}
 	assert_true(metric(d.srv.rendered, "\nfrontline_rendered_bytes") > 4u << 20);
 	it = (struct item){1000, 1, 100000};
