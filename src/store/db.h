@@ -183,6 +183,27 @@ struct fl_driver {
 #define FL_STMT_SLOTS 256 /* a power of two, above the number of named statements */
 int fl_stmt_slot(const char *const keys[FL_STMT_SLOTS], const char *sql);
 
+/* Statements built per request (a filter's WHERE, a search) come in few
+ * shapes: drivers keep the last FL_DYN_SLOTS of them prepared, keyed by
+ * their text, so that a queue's page is not parsed and planned again on
+ * every request (a quarter of its time at a million tickets,
+ * docs/performance.md). A kept statement in use (a query run inside
+ * another's rows) is not handed out twice. This is the table of keys; each
+ * driver keeps the statements in an array beside it. */
+#define FL_DYN_SLOTS 16
+struct fl_dyn {
+	uint64_t hash[FL_DYN_SLOTS], used[FL_DYN_SLOTS], clock;
+	char *sql[FL_DYN_SLOTS]; /* NULL: an empty slot */
+	int busy[FL_DYN_SLOTS];
+};
+/* The slot keeping sql, marked busy (*kept 1); or, *kept 0, the least
+ * recently used idle slot, whose statement the caller replaces and then
+ * names with fl_dyn_fill; -1 when every slot is busy. */
+int fl_dyn_find(struct fl_dyn *d, const char *sql, int *kept);
+/* Slot i now keeps sql, busy; FL_ENOMEM leaves it empty. */
+int fl_dyn_fill(struct fl_dyn *d, int i, const char *sql);
+void fl_dyn_free(struct fl_dyn *d);
+
 extern const struct fl_driver fl_driver_sqlite;
 extern const struct fl_driver fl_driver_postgres;
 

@@ -41,7 +41,8 @@ struct fl_stmt {
 	char *sql; /* with $n placeholders */
 	char name[16];
 	int cached, prepared;
-	int n; /* placeholders */
+	int dyn; /* 1 + its slot among the kept dynamic statements, or 0 */
+	int n;   /* placeholders */
 	Oid *types;
 	struct param *v;
 	const char **vals;
@@ -57,6 +58,8 @@ struct fl_conn {
 	unsigned named;                       /* prepared statements so far */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt *cache[FL_STMT_SLOTS];
+	struct fl_dyn dyn; /* the statements built per request kept (db.h) */
+	fl_stmt *dyn_stmt[FL_DYN_SLOTS];
 };
 
 extern const struct fl_embedded fl_postgres_migrations[];
@@ -166,6 +169,9 @@ static void pg_close(fl_conn *c)
 		return;
 	for (size_t i = 0; i < FL_STMT_SLOTS; i++)
 		stmt_free(c->cache[i]);
+	for (size_t i = 0; i < FL_DYN_SLOTS; i++)
+		stmt_free(c->dyn_stmt[i]);
+	fl_dyn_free(&c->dyn);
 	PQfinish(c->pg);
 	free(c);
 }
@@ -234,12 +240,50 @@ static int stmt_new(fl_conn *c, const char *sql, int cached, fl_stmt **out)
 	return 0;
 }
 
+/* The kept statement for sql, a new one in the least recently used slot
+ * if it was not kept (the server forgets the old one's plan): 0, an error,
+ * or FL_EBUSY when no slot can take it. */
+static int dyn_prepare(fl_conn *c, const char *sql, fl_stmt **out)
+{
+	int kept, i = fl_dyn_find(&c->dyn, sql, &kept), rc;
+	fl_stmt *old = i < 0 ? NULL : c->dyn_stmt[i], *s;
+
+	if (i < 0)
+		return FL_EBUSY;
+	if (!kept) {
+		if (old && old->prepared) {
+			char deallocate[32];
+			PGresult *res;
+			snprintf(deallocate, sizeof deallocate, "DEALLOCATE %s", old->name);
+			res = PQexec(c->pg, deallocate);
+			rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : FL_EBUSY;
+			PQclear(res);
+			if (rc)
+				return rc;
+		}
+		if ((rc = stmt_new(c, sql, 1, &s)))
+			return rc;
+		stmt_free(old);
+		c->dyn_stmt[i] = s;
+		s->dyn = i + 1;
+		if ((rc = fl_dyn_fill(&c->dyn, i, sql))) {
+			stmt_free(s);
+			c->dyn_stmt[i] = NULL;
+			return rc;
+		}
+	}
+	*out = c->dyn_stmt[i];
+	return 0;
+}
+
 static int pg_prepare(fl_conn *c, const char *sql, int cache, fl_stmt **out)
 {
 	int i, rc;
 
-	if (!cache)
-		return stmt_new(c, sql, 0, out);
+	if (!cache) {
+		rc = dyn_prepare(c, sql, out);
+		return rc == FL_EBUSY ? stmt_new(c, sql, 0, out) : rc;
+	}
 	if ((i = fl_stmt_slot(c->cache_sql, sql)) < 0)
 		return FL_EINTERNAL; /* more named statements than slots */
 	if (!c->cache_sql[i]) {
@@ -408,6 +452,8 @@ static void pg_done(fl_stmt *s)
 	s->nrows = 0;
 	for (int i = 0; i < s->n; i++)
 		s->v[i].null = 1;
+	if (s->dyn)
+		s->c->dyn.busy[s->dyn - 1] = 0;
 }
 
 /* to_tsquery syntax (postgresql.org/docs/current/datatype-textsearch.html):

@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -15,6 +16,51 @@ int fl_stmt_slot(const char *const keys[FL_STMT_SLOTS], const char *sql)
 		if (keys[i] == sql || !keys[i])
 			return (int)i;
 	return -1;
+}
+
+static uint64_t text_hash(const char *sql)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	return h;
+}
+
+int fl_dyn_find(struct fl_dyn *d, const char *sql, int *kept)
+{
+	uint64_t h = text_hash(sql);
+	int lru = -1;
+
+	for (int i = 0; i < FL_DYN_SLOTS; i++) {
+		if (d->busy[i])
+			continue;
+		if (d->sql[i] && d->hash[i] == h && !strcmp(d->sql[i], sql)) {
+			d->busy[i] = 1;
+			d->used[i] = ++d->clock;
+			*kept = 1;
+			return i;
+		}
+		if (lru < 0 || d->used[i] < d->used[lru])
+			lru = i; /* an empty slot's is 0 */
+	}
+	*kept = 0;
+	return lru;
+}
+
+int fl_dyn_fill(struct fl_dyn *d, int i, const char *sql)
+{
+	free(d->sql[i]);
+	d->sql[i] = strdup(sql);
+	d->hash[i] = text_hash(sql);
+	d->used[i] = ++d->clock;
+	d->busy[i] = d->sql[i] != NULL;
+	return d->sql[i] ? 0 : FL_ENOMEM;
+}
+
+void fl_dyn_free(struct fl_dyn *d)
+{
+	for (int i = 0; i < FL_DYN_SLOTS; i++)
+		free(d->sql[i]);
 }
 
 int fl_q_v(fl_tx *tx, const char *sql, int dynamic, fl_stmt **out, const char *fmt, va_list ap)

@@ -33,22 +33,7 @@ struct fl_stmt {
 	fl_conn *c;
 	sqlite3_stmt *st;
 	int cached;
-	struct dyn *dyn; /* the kept dynamic statement it is, or NULL */
-};
-
-/* Statements built per request (a filter's WHERE, a search) come in few
- * shapes: the last DYN_SLOTS of them are kept by their text, so that a
- * queue's page is not parsed and planned again on every request (a
- * quarter of its time at a million tickets, docs/performance.md). A kept
- * statement in use (a query run inside another's rows) is not handed out
- * twice: the second gets a statement of its own. */
-#define DYN_SLOTS 16
-
-struct dyn {
-	uint64_t hash, used;
-	char *sql; /* NULL: an empty slot */
-	int busy;
-	fl_stmt s;
+	int dyn; /* 1 + its slot among the kept dynamic statements, or 0 */
 };
 
 struct fl_conn {
@@ -59,8 +44,8 @@ struct fl_conn {
 	uint64_t deadline_us; /* monotonic; 0: none */
 	const char *cache_sql[FL_STMT_SLOTS]; /* fl_stmt_slot's keys */
 	fl_stmt cache[FL_STMT_SLOTS];
-	struct dyn dyn[DYN_SLOTS];
-	uint64_t dyn_clock;
+	struct fl_dyn dyn; /* the statements built per request kept (db.h) */
+	fl_stmt dyn_stmt[FL_DYN_SLOTS];
 };
 
 extern const struct fl_embedded fl_sqlite_migrations[];
@@ -303,10 +288,9 @@ static void sq_close(fl_conn *c)
 		return;
 	for (size_t i = 0; i < FL_STMT_SLOTS; i++)
 		sqlite3_finalize(c->cache[i].st);
-	for (size_t i = 0; i < DYN_SLOTS; i++) {
-		sqlite3_finalize(c->dyn[i].s.st);
-		free(c->dyn[i].sql);
-	}
+	for (size_t i = 0; i < FL_DYN_SLOTS; i++)
+		sqlite3_finalize(c->dyn_stmt[i].st);
+	fl_dyn_free(&c->dyn);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -336,38 +320,24 @@ static int sq_exec(fl_conn *c, const char *sql)
  * error, or FL_EBUSY when every slot is in use. */
 static int dyn_prepare(fl_conn *c, const char *sql, fl_stmt **out)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	struct dyn *d = NULL;
+	int kept, i = fl_dyn_find(&c->dyn, sql, &kept), rc;
 	sqlite3_stmt *st;
-	char *copy;
-	int rc;
 
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 0x100000001b3u;
-	for (size_t i = 0; i < DYN_SLOTS; i++) {
-		struct dyn *k = &c->dyn[i];
-		if (k->sql && !k->busy && k->hash == h && !strcmp(k->sql, sql)) {
-			k->busy = 1;
-			k->used = ++c->dyn_clock;
-			*out = &k->s;
-			return 0;
-		}
-		if (!k->busy && (!d || k->used < d->used))
-			d = k; /* the least recently used (an empty slot's is 0) */
-	}
-	if (!d)
+	if (i < 0)
 		return FL_EBUSY;
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK)
-		return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
-	if (!(copy = strdup(sql))) {
-		sqlite3_finalize(st);
-		return FL_ENOMEM;
+	if (!kept) {
+		rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc) ? map_rc(rc) : FL_EINTERNAL;
+		sqlite3_finalize(c->dyn_stmt[i].st);
+		c->dyn_stmt[i] = (fl_stmt){c, st, 1, i + 1};
+		if (fl_dyn_fill(&c->dyn, i, sql)) {
+			sqlite3_finalize(st);
+			c->dyn_stmt[i].st = NULL;
+			return FL_ENOMEM;
+		}
 	}
-	sqlite3_finalize(d->s.st);
-	free(d->sql);
-	*d = (struct dyn){h, ++c->dyn_clock, copy, 1, {c, st, 1, d}};
-	*out = &d->s;
+	*out = &c->dyn_stmt[i];
 	return 0;
 }
 
@@ -476,7 +446,7 @@ static void sq_done(fl_stmt *s)
 		sqlite3_reset(s->st);
 		sqlite3_clear_bindings(s->st);
 		if (s->dyn)
-			s->dyn->busy = 0;
+			s->c->dyn.busy[s->dyn - 1] = 0;
 		return;
 	}
 	sqlite3_finalize(s->st);

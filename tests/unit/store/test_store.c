@@ -252,6 +252,54 @@ static void test_column_table_reads_every_column(void **state)
 	fl_arena_free(&c.a);
 }
 
+/* Statements built per request are kept by their text (db.h,
+ * FL_DYN_SLOTS): more shapes than slots, asked again and again, each
+ * answers its own query; the same text asked while it is still being read
+ * gets a statement of its own. */
+static int tx_dynamic(fl_tx *tx, void *arg)
+{
+	int *bad = arg;
+
+	for (int64_t round = 0; round < 3; round++)
+		for (int k = 0; k < 3 * FL_DYN_SLOTS; k++) {
+			char sql[64];
+			int64_t v = -1;
+			snprintf(sql, sizeof sql, "SELECT CAST(? AS BIGINT) + %d", k);
+			fl_stmt *st;
+			int rc = fl_q(tx, sql, 1, &st, "i", round);
+			if (rc || fl_q_step(tx, st) != 1)
+				return rc ? rc : FL_EINTERNAL;
+			v = fl_col_int(tx, st, 0);
+			fl_q_done(tx, st);
+			*bad += v != round + k;
+		}
+	{
+		static const char sql[] = "SELECT CAST(? AS BIGINT) * 2";
+		fl_stmt *outer, *inner;
+		int rc = fl_q(tx, sql, 1, &outer, "i", (int64_t)21);
+		if (rc || fl_q_step(tx, outer) != 1 || fl_q(tx, sql, 1, &inner, "i", (int64_t)5) ||
+		    fl_q_step(tx, inner) != 1)
+			return FL_EINTERNAL;
+		*bad += outer == inner;
+		*bad += fl_col_int(tx, inner, 0) != 10;
+		*bad += fl_col_int(tx, outer, 0) != 42;
+		fl_q_done(tx, inner);
+		fl_q_done(tx, outer);
+	}
+	return 0;
+}
+
+static void test_dynamic_statements_kept(void **state)
+{
+	int bad = 0;
+
+	(void)state;
+	READ(tx_dynamic, &bad);
+	WRITE(tx_dynamic, &bad);
+	READ(tx_dynamic, &bad);
+	assert_int_equal(bad, 0);
+}
+
 /* ---- jobs ---- */
 
 struct jobs {
@@ -1464,6 +1512,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_column_table_reads_every_column),
+		T(test_dynamic_statements_kept),
 		T(test_job_unique_key),
 		T(test_job_claim_and_lease),
 		T(test_job_fail_and_retry),
