@@ -24,6 +24,7 @@
 #include "portal/site.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
+#include "views/queue.h"
 
 static void usage(FILE *f)
 {
@@ -88,6 +89,8 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
+	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
+				FL_QUEUE_COMPACT_PERIOD) ||
 	    fl_jobs_start(jobs))
 		goto fail;
 	*out = jobs;

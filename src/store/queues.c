@@ -84,6 +84,32 @@ int fl_store_ticket_generation(fl_tx *tx, int64_t *gen)
 	return fl_q_int(tx, sql, gen, "");
 }
 
+int fl_store_ticket_counts_compact(fl_tx *tx)
+{
+	static const char fold[] =
+		"INSERT INTO ticket_counts (status, assignee_id, group_id, shard, n)"
+		" SELECT status, assignee_id, group_id, 0, SUM(n)"
+		"   FROM ticket_counts"
+		"  WHERE shard <> 0"
+		"  GROUP BY status, assignee_id, group_id"
+		" ON CONFLICT (status, assignee_id, group_id, shard)"
+		" DO UPDATE SET n = ticket_counts.n + excluded.n";
+	static const char drop[] = "DELETE FROM ticket_counts WHERE shard <> 0 OR n = 0";
+	/* the generation is the sum: shard 0 takes all of it */
+	static const char gen[] =
+		"INSERT INTO ticket_writes (shard, n)"
+		" SELECT 0, COALESCE(SUM(n), 0) FROM ticket_writes WHERE 1 = 1"
+		" ON CONFLICT (shard) DO UPDATE SET n = excluded.n";
+	static const char gen_drop[] = "DELETE FROM ticket_writes WHERE shard <> 0";
+	int rc = fl_q_exec(tx, fold, "");
+
+	if (!rc)
+		rc = fl_q_exec(tx, drop, "");
+	if (!rc)
+		rc = fl_q_exec(tx, gen, "");
+	return rc ? rc : fl_q_exec(tx, gen_drop, "");
+}
+
 static size_t slot_of(const struct fl_count_key *k)
 {
 	uint64_t h = (uint64_t)k->view_id * 0x9e3779b97f4a7c15u ^

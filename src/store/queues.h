@@ -36,6 +36,13 @@ int fl_store_queue_counts(fl_tx *tx, int64_t me, int64_t solved_since,
  * transaction. */
 int fl_store_ticket_generation(fl_tx *tx, int64_t *gen);
 
+/* Folds every writer's shard of ticket_counts and ticket_writes into shard
+ * 0 and drops the buckets that emptied, changing no count and not the
+ * generation: on PostgreSQL each writer connection counts in a shard of
+ * its own (its backend's pid modulo 256), so over restarts and reconnects
+ * the rows a count sums grow up to 256-fold. */
+int fl_store_ticket_counts_compact(fl_tx *tx);
+
 /* Whose count of what may be kept: a saved view for one actor. The
  * count kept is that of the filter compiled (its every predicate, so a
  * change of conditions, or a relative time such as "7days" moving on with

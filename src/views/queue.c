@@ -50,3 +50,10 @@ int fl_queue_filter(int queue, int64_t me, int64_t now, struct fl_filter *f)
 	}
 	return rc ? rc : fl_filter_add(f, FL_F_STATUS, FL_OP_LT, FL_STATUS_SOLVED, NULL, -1);
 }
+
+int fl_queue_compact_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
+{
+	int rc = fl_store_ticket_counts_compact(tx);
+	(void)job;
+	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot fold the queue counts' shards") : 0;
+}

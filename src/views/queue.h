@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "jobs/jobs.h"
 #include "store/queues.h"
 #include "tickets/filter.h"
 
@@ -23,5 +24,11 @@ int64_t fl_queue_solved_since(int64_t now);
 
 /* Appends to f the conditions of queue for agent me at time now. */
 int fl_queue_filter(int queue, int64_t me, int64_t now, struct fl_filter *f);
+
+/* The "counts-compact" job, every FL_QUEUE_COMPACT_PERIOD seconds: the
+ * counts' shards folded into one (fl_store_ticket_counts_compact), in the
+ * job's own transaction. */
+#define FL_QUEUE_COMPACT_PERIOD 3600
+int fl_queue_compact_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 
 #endif

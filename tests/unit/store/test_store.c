@@ -765,6 +765,64 @@ static void test_queue_counts_roll_back(void **state)
 	READ(tx_queue_after_four, &q);
 }
 
+/* Other writers' shards, as PostgreSQL's connections leave them: a bucket
+ * split +2/-2 over two shards, another emptied, the generation spread. */
+static int tx_queue_shards(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	static const int64_t want[FL_QUEUE__MAX] = {1, 1, 2, 0, 1, 3};
+
+	EXPECT_RC(fl_q_exec(tx,
+			    "INSERT INTO ticket_counts (status, assignee_id, group_id, shard, n)"
+			    " VALUES (1, 0, 0, 7, 2), (1, 0, 0, 9, -2), (2, 0, 0, 8, 0)",
+			    ""),
+		  0);
+	EXPECT_RC(fl_q_exec(tx, "INSERT INTO ticket_writes (shard, n) VALUES (5, 10), (6, 1)", ""),
+		  0);
+	EXPECT_RC(fl_store_ticket_generation(tx, &q->gen), 0);
+	EXPECT_RC(counts_are(tx, q, want), 0);
+	return 0;
+}
+
+static int tx_queue_compacted(fl_tx *tx, void *arg)
+{
+	struct queues *q = arg;
+	static const int64_t want[FL_QUEUE__MAX] = {1, 1, 2, 0, 1, 3};
+	int64_t gen, stray, writes;
+
+	EXPECT_RC(fl_store_ticket_generation(tx, &gen), 0);
+	EXPECT(gen == q->gen);
+	EXPECT_RC(counts_are(tx, q, want), 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM ticket_counts WHERE shard <> 0 OR n = 0",
+			   &stray, ""),
+		  0);
+	EXPECT(stray == 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM ticket_writes", &writes, ""), 0);
+	EXPECT(writes == 1);
+	return 0;
+}
+
+static int tx_queue_compact(fl_tx *tx, void *arg)
+{
+	(void)arg;
+	return fl_store_ticket_counts_compact(tx);
+}
+
+/* The counts-compact job folds the shards into one and changes no count
+ * and not the generation; new writes count on after it. */
+static void test_queue_counts_compact(void **state)
+{
+	struct queues q = {0};
+
+	(void)state;
+	WRITE(tx_queue_tickets, &q);
+	WRITE(tx_queue_shards, &q);
+	WRITE(tx_queue_compact, NULL);
+	READ(tx_queue_compacted, &q);
+	WRITE(tx_queue_four_new, &q);
+	READ(tx_queue_after_four, &q);
+}
+
 /* ---- attachments ---- */
 
 #define DIGEST_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -1520,6 +1578,7 @@ int main(void)
 		T(test_job_probes),
 		T(test_views),
 		T(test_queue_counts_roll_back),
+		T(test_queue_counts_compact),
 		T(test_attachments_claim_list_purge),
 		T(test_attachments_purge_orphans),
 		T(test_mail_threading),
