@@ -187,18 +187,15 @@ int fl_req_reply_list(struct fl_req *r, int status, json_t *body, fl_buf *items)
 	void *first = body ? json_object_iter(body) : NULL;
 	json_t *list = first ? json_object_iter_value(first) : NULL;
 	const char *key = first ? json_object_iter_key(first) : "";
-	int rc = !body ? FL_ENOMEM
-		 : !json_is_array(list) || json_array_size(list) ||
-				 strlen(key) >= sizeof r->priv->items_key
-			 ? FL_EINTERNAL
-			 : fl_req_reply(r, status, body);
+	size_t klen = strlen(key);
 
-	if (rc) {
+	if (!json_is_array(list) || json_array_size(list) || klen >= sizeof r->priv->items_key) {
 		json_decref(body);
 		fl_buf_free(items);
-		return rc;
+		return body ? FL_EINTERNAL : FL_ENOMEM;
 	}
-	strcpy(r->priv->items_key, key);
+	fl_req_reply(r, status, body);
+	memcpy(r->priv->items_key, key, klen + 1);
 	r->priv->items = *items;
 	*items = (fl_buf){0};
 	return 0;
