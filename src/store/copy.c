@@ -95,6 +95,10 @@ static const struct table tables[] = {
 	 "id, message_id, kind, ticket_id, sender, sender_name, recipients, subject, text_body,"
 	 " html_body, raw, state, error, created_at, updated_at",
 	 "ittitttttttttii", "id", 1, 1, 0},
+	{"schedules", "id, name, time_zone, created_at, updated_at", "ittii", "id", 1, 1, 0},
+	{"schedule_intervals", "schedule_id, start_minute, end_minute", "iii",
+	 "schedule_id, start_minute", 2, 0, 0},
+	{"schedule_holidays", "id, schedule_id, name, start_day, end_day", "iitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

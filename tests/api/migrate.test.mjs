@@ -1,6 +1,7 @@
 // `frontline migrate` from SQLite to PostgreSQL (the PostgreSQL pass only):
 // a desk with tickets, comments, tags, CCs, updates, a deleted ticket,
-// organizations, groups, a custom view, tokens and a file is copied; the copy is
+// organizations, groups, a custom view, a business-hours schedule with a
+// holiday, tokens and a file is copied; the copy is
 // interrupted with SIGKILL, refused without --resume, finished with it, and
 // verified; then a server on PostgreSQL answers exactly as the SQLite one
 // did, with the same passwords and tokens, and new ids follow the copied.
@@ -33,6 +34,10 @@ async function answers(s) {
 	out.orgs = (await s.api('GET', '/api/v2/organizations')).json;
 	out.groups = (await s.api('GET', '/api/v2/groups')).json;
 	out.views = (await s.api('GET', '/api/v2/views')).json;
+	out.schedules = (await s.api('GET', '/api/v2/business_hours/schedules')).json;
+	out.holidays = [];
+	for (const sc of out.schedules.schedules)
+		out.holidays.push((await s.api('GET', `/api/v2/business_hours/schedules/${sc.id}/holidays`)).json);
 	out.search = [];
 	for (const q of ['saskaita', 'ПОВЕРНЕННЯ', 'квитанция', 'refund', 'tags:vip']) {
 		const r = (await s.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}&sort_by=created_at`)).json;
@@ -70,6 +75,14 @@ before(async () => {
 	const view = await src.api('POST', '/api/v2/views', { view: { title: 'VIP queue',
 		all: [{ field: 'status', operator: 'less_than', value: 'solved' }] } });
 	assert.equal(view.status, 201, view.text);
+	// business hours (migration 017): a schedule, its week and a holiday
+	const sched = await src.api('POST', '/api/v2/business_hours/schedules', { schedule: {
+		name: 'Vilniaus biuras', time_zone: 'Europe/Vilnius',
+		intervals: [{ start_time: 1980, end_time: 2460 }, { start_time: 7080, end_time: 7320 }] } });
+	assert.equal(sched.status, 201, sched.text);
+	const holiday = await src.api('POST', `/api/v2/business_hours/schedules/${sched.json.schedule.id}/holidays`,
+		{ holiday: { name: 'Kūčios', start_date: '2026-12-24', end_date: '2026-12-26' } });
+	assert.equal(holiday.status, 201, holiday.text);
 	const made = [];
 	for (let i = 0; i < TICKETS; i += 10) {
 		const batch = await Promise.all(Array.from({ length: 10 }, (_, k) => src.ticket({
