@@ -199,13 +199,13 @@ static void set_server(struct listener *l, struct fl_server *srv)
  * next request: a queue's page (a 56 KB answer built beside the rows) did
  * that on every request, and the page faults and the TLB shootdowns of
  * madvise on the other core cost a third of its time at a million tickets
- * (docs/performance.md). Keeping up to 8 MB free in an arena, and taking
- * blocks under 4 MB from the arenas rather than mmap, ends the churn; a
- * thread keeps what its largest request needed. */
+ * (docs/performance.md). Keeping up to 1 MB free in an arena, and taking
+ * blocks under 512 KB from the arenas rather than mmap, ends the churn (8
+ * and 4 MB did no better, and the whole bench's peak grew to 86 MB). */
 static void tune_malloc(void)
 {
-	mallopt(M_TRIM_THRESHOLD, 8 << 20);
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
+	mallopt(M_MMAP_THRESHOLD, 512 << 10);
 }
 
 int fl_cmd_serve(int argc, char **argv)
