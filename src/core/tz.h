@@ -21,5 +21,12 @@ void fl_tz_free(struct fl_tz *tz);
 /* The offset from UTC in seconds (east positive) in effect at instant t
  * (UTC seconds since 1970). */
 int32_t fl_tz_offset(const struct fl_tz *tz, int64_t t);
+/* The first instant in (t, until] at which the zone's next rule takes
+ * effect (its offset usually changes there: a DST change, a new standard
+ * time), or until when none does; until when t ≥ until. Both instants
+ * within ±2^62. For walking a zone's changes once, as a business clock is
+ * made (src/sla/bizhours.c): a few dozen tz database look-ups per change,
+ * one per month between changes. */
+int64_t fl_tz_next_change(const struct fl_tz *tz, int64_t t, int64_t until);
 
 #endif
