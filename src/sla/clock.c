@@ -63,19 +63,36 @@ static int counts_in(int metric, int status)
 	}
 }
 
+/* The business seconds of the last span asked for. Every target that
+ * counts does so since the previous event (each event advances them all),
+ * so one fl_biz_elapsed per event serves all the business-hours targets. */
+struct biz_span {
+	const struct fl_bizclock *c;
+	int64_t from, to, seconds;
+};
+
+static int64_t biz_elapsed(struct biz_span *b, int64_t from, int64_t to)
+{
+	if (b->from != from || b->to != to) {
+		b->seconds = fl_biz_elapsed(b->c, from, to);
+		b->from = from;
+		b->to = to;
+	}
+	return b->seconds;
+}
+
 /* Adds [r->since, to) to a counting clock, noting its breach instant when
  * that span reached the target. */
-static void advance(struct run *r, const struct fl_sla_target *t, const struct fl_bizclock *c,
-		    int64_t to)
+static void advance(struct run *r, const struct fl_sla_target *t, struct biz_span *b, int64_t to)
 {
 	int64_t d;
 
 	if (!r->counting || to <= r->since)
 		return;
-	d = t->business_hours ? fl_biz_elapsed(c, r->since, to) : to - r->since;
+	d = t->business_hours ? biz_elapsed(b, r->since, to) : to - r->since;
 	if (r->breach == FL_SLA_NEVER && r->used + d >= t->target_seconds) {
 		int64_t left = t->target_seconds - r->used;
-		r->breach = t->business_hours ? fl_biz_add(c, r->since, left) : r->since + left;
+		r->breach = t->business_hours ? fl_biz_add(b->c, r->since, left) : r->since + left;
 		r->breaches++;
 	}
 	r->used += d;
@@ -231,6 +248,7 @@ int fl_sla_measure(const struct fl_sla_target *t, size_t n, const struct fl_bizc
 {
 	struct run run[FL_SLA_METRIC__MAX] = {0};
 	struct ticket k = {0};
+	struct biz_span span = {clock, 0, 0, 0};
 	int by_agent;
 
 	if (!valid(t, n, clock, ev, nev))
@@ -244,12 +262,12 @@ int fl_sla_measure(const struct fl_sla_target *t, size_t n, const struct fl_bizc
 		if (!waiting(&was) && waiting(&k))
 			k.replies++;
 		for (size_t j = 0; j < n; j++) {
-			advance(&run[j], &t[j], clock, ev[i].at);
+			advance(&run[j], &t[j], &span, ev[i].at);
 			follow(&run[j], t[j].metric, &was, &k, ev[i].kind, ev[i].at);
 		}
 	}
 	for (size_t j = 0; j < n; j++) {
-		advance(&run[j], &t[j], clock, now);
+		advance(&run[j], &t[j], &span, now);
 		report(&run[j], &t[j], clock, now, &out[j]);
 	}
 	return 0;
