@@ -202,7 +202,7 @@ static int valid(const struct fl_sla_target *t, size_t n, const struct fl_bizclo
 	for (size_t i = 0; i < n; i++) {
 		if (t[i].metric < 0 || t[i].metric >= FL_SLA_METRIC__MAX ||
 		    (seen & (1u << t[i].metric)) || t[i].target_seconds < 1 ||
-		    (t[i].business_hours && !clock))
+		    t[i].target_seconds > FL_SLA_TARGET_MAX || (t[i].business_hours && !clock))
 			return 0;
 		seen |= 1u << t[i].metric;
 	}

@@ -19,7 +19,8 @@
  * public comment. Solving the ticket (solved or closed) settles whatever
  * is owed. A comment that arrives while the ticket is solved counts from
  * the moment the ticket is reopened, whichever of the two the timeline
- * lists first at the same instant.
+ * lists first at the same instant. Closed is final: a timeline that goes
+ * on after it is read as if the ticket had been solved.
  *
  * The metrics (Zendesk's definitions; a "cycle" is one measured span):
  *
@@ -68,6 +69,10 @@
  * started, paused, achieved) and the achieved_at of one not ended. */
 #define FL_SLA_NEVER INT64_MAX
 
+/* The longest target the clock measures: ten years, as far as fl_biz_add
+ * looks ahead (a policy will want far less). */
+#define FL_SLA_TARGET_MAX ((int64_t)3653 * 86400)
+
 /* Zendesk's `metric`s. */
 enum fl_sla_metric {
 	FL_SLA_FIRST_REPLY_TIME,
@@ -95,7 +100,7 @@ struct fl_sla_event {
 
 struct fl_sla_target {
 	int metric;             /* enum fl_sla_metric */
-	int64_t target_seconds; /* ≥ 1 */
+	int64_t target_seconds; /* 1..FL_SLA_TARGET_MAX */
 	int business_hours;     /* counted on the business clock, else calendar time */
 };
 
@@ -126,7 +131,7 @@ struct fl_sla_state {
 
 /* The state of each of the n targets at `now`, in out[0..n-1] (in the
  * targets' order). Targets: at most one per metric, n ≤
- * FL_SLA_METRIC__MAX, target_seconds ≥ 1; clock is needed when a target is
+ * FL_SLA_METRIC__MAX, target_seconds in 1..FL_SLA_TARGET_MAX; clock is needed when a target is
  * in business hours (else it may be NULL). Events: in time order, the
  * first FL_SLA_CREATED and no other, statuses in range. FL_EINVAL when
  * any of that does not hold (out untouched). Does not allocate; runs in

@@ -591,6 +591,8 @@ static void test_rejects(void **state)
 	const struct fl_sla_target one_h = {FL_SLA_FIRST_REPLY_TIME, H, 0};
 	const struct fl_sla_target biz = {FL_SLA_FIRST_REPLY_TIME, H, 1};
 	const struct fl_sla_target zero = {FL_SLA_FIRST_REPLY_TIME, 0, 0};
+	const struct fl_sla_target absurd = {FL_SLA_FIRST_REPLY_TIME, FL_SLA_TARGET_MAX + 1, 0};
+	const struct fl_sla_target longest = {FL_SLA_FIRST_REPLY_TIME, FL_SLA_TARGET_MAX, 0};
 	const struct fl_sla_target metric = {FL_SLA_METRIC__MAX, H, 0};
 	const struct fl_sla_target dup[] = {{FL_SLA_AGENT_WORK_TIME, H, 0},
 					    {FL_SLA_AGENT_WORK_TIME, 2 * H, 0}};
@@ -611,6 +613,7 @@ static void test_rejects(void **state)
 	assert_int_equal(fl_sla_measure(&one_h, 1, NULL, backwards, 3, t0, s), FL_EINVAL);
 	assert_int_equal(fl_sla_measure(&biz, 1, NULL, ok, 2, t0 + H, s), FL_EINVAL);
 	assert_int_equal(fl_sla_measure(&zero, 1, NULL, ok, 2, t0 + H, s), FL_EINVAL);
+	assert_int_equal(fl_sla_measure(&absurd, 1, NULL, ok, 2, t0 + H, s), FL_EINVAL);
 	assert_int_equal(fl_sla_measure(&metric, 1, NULL, ok, 2, t0 + H, s), FL_EINVAL);
 	assert_int_equal(fl_sla_measure(dup, 2, NULL, ok, 2, t0 + H, s), FL_EINVAL);
 	assert_int_equal(fl_sla_measure(seven, 7, NULL, ok, 2, t0 + H, s), FL_EINVAL);
@@ -618,6 +621,9 @@ static void test_rejects(void **state)
 	/* six distinct ones are fine, and so is the clock for a business target */
 	assert_int_equal(fl_sla_measure(seven, 6, NULL, ok, 2, t0 + H, s), 0);
 	assert_int_equal(fl_sla_measure(&biz, 1, c, ok, 2, t0 + H, s), 0);
+	/* ten years of calendar time: due ten years after the ticket came */
+	assert_int_equal(fl_sla_measure(&longest, 1, NULL, ok, 2, t0 + H, s), 0);
+	assert_int_equal(s[0].breach_at, t0 + FL_SLA_TARGET_MAX);
 	fl_bizclock_free(c);
 }
 
