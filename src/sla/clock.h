@@ -136,8 +136,8 @@ struct fl_sla_state {
  * first FL_SLA_CREATED and no other, statuses in range. FL_EINVAL when
  * any of that does not hold (out untouched). Does not allocate; runs in
  * O(n × nev) steps, at most one fl_biz_elapsed per event and one
- * fl_biz_add per business-hours target and per breach: some 1–2 µs for 20
- * events and 6 targets (-O2). */
+ * fl_biz_add per business-hours target and per breach: about 0.5 µs for 20
+ * events and 6 calendar targets, 1 µs for 6 business-hours ones (-O2). */
 int fl_sla_measure(const struct fl_sla_target *t, size_t n, const struct fl_bizclock *clock,
 		   const struct fl_sla_event *ev, size_t nev, int64_t now,
 		   struct fl_sla_state *out);

@@ -889,7 +889,7 @@ static void test_property_against_minutes(void **state)
 	clocks[2] = clock_of("Europe/Kyiv", night, 5);
 	clocks[3] = clock_of("Europe/Kyiv", all_week, 1);
 	rng_state = 20261207;
-	for (int round = 0; round < 400; round++) {
+	for (int round = 0; round < 1000; round++) {
 		struct fl_sla_event ev[24];
 		struct fl_sla_target t[FL_SLA_METRIC__MAX];
 		struct fl_sla_state got[FL_SLA_METRIC__MAX], want[FL_SLA_METRIC__MAX];
