@@ -35,7 +35,8 @@
  *     cycle, or the last one once it ended. Never paused.
  *   periodic_update_time — from each agent public comment to the next one,
  *     while the ticket is unsolved: an agent public comment ends the
- *     current cycle and starts another. Never paused.
+ *     current cycle and starts another. Never paused; after solving the
+ *     next cycle waits for the next agent public comment.
  *   requester_wait_time — the time spent in new, open and on-hold, added
  *     up over the ticket's life: paused while pending, ended by solving,
  *     resumed (still adding up) when the ticket is reopened.
@@ -55,7 +56,9 @@
  * the cycle's time used reaches the target (fl_biz_add for business
  * hours), exact to the second: a cycle still running at breach_at is
  * breached, one that ends before it is achieved. A breached cycle stays
- * breached when it ends late, and in `breaches` once later cycles begin. */
+ * breached when it ends late, and in `breaches` once later cycles begin.
+ * Times are in seconds; Zendesk's days, hours and minutes are the API's
+ * rendering of them. */
 #ifndef FL_SLA_CLOCK_H
 #define FL_SLA_CLOCK_H
 
