@@ -1,7 +1,8 @@
 /* Unit tests for the pure part of src/sla/policy.c: what
  * fl_sla_policy_check and fl_sla_filter_parse take and refuse (and the
  * field each refusal names), that a filter's text reads back to itself,
- * and which policy fl_sla_policy_choose gives a ticket. */
+ * which policy fl_sla_policy_choose gives a ticket and which target
+ * fl_sla_policy_metric finds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +58,24 @@ static void test_metrics_sorted_and_taken(void **state)
 	assert_int_equal(out[1].metric, FL_SLA_NEXT_REPLY_TIME);
 	assert_int_equal(out[2].priority, FL_PRIORITY_URGENT);
 	assert_int_equal(out[2].business_hours, 1);
+}
+
+static void test_metric_lookup(void **state)
+{
+	struct fl_sla_metric m[] = {
+		{FL_PRIORITY_LOW, FL_SLA_FIRST_REPLY_TIME, 480, 0},
+		{FL_PRIORITY_URGENT, FL_SLA_FIRST_REPLY_TIME, 30, 1},
+	};
+	struct fl_sla_policy p = {.metrics = m, .nmetrics = 2};
+
+	(void)state;
+	assert_ptr_equal(fl_sla_policy_metric(&p, FL_PRIORITY_URGENT, FL_SLA_FIRST_REPLY_TIME),
+			 &m[1]);
+	assert_ptr_equal(fl_sla_policy_metric(&p, FL_PRIORITY_LOW, FL_SLA_FIRST_REPLY_TIME), &m[0]);
+	/* no promise for that priority, nor for that metric */
+	assert_null(fl_sla_policy_metric(&p, FL_PRIORITY_HIGH, FL_SLA_FIRST_REPLY_TIME));
+	assert_null(fl_sla_policy_metric(&p, FL_PRIORITY_URGENT, FL_SLA_TOTAL_RESOLUTION));
+	assert_null(fl_sla_policy_metric(&p, FL_PRIORITY_NONE, FL_SLA_FIRST_REPLY_TIME));
 }
 
 static void test_refusals(void **state)
@@ -180,8 +199,10 @@ static void test_choose(void **state)
 	fl_arena a;
 	struct fl_sla_policy p[4];
 	char *vip = "vip", *other = "other";
-	struct fl_ticket t = {.priority = FL_PRIORITY_URGENT, .channel = FL_CHANNEL_EMAIL,
-			      .requester_id = 5, .group_id = 2};
+	struct fl_ticket t = {.priority = FL_PRIORITY_URGENT,
+			      .channel = FL_CHANNEL_EMAIL,
+			      .requester_id = 5,
+			      .group_id = 2};
 
 	(void)state;
 	fl_arena_init(&a, 0);
@@ -247,6 +268,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics_sorted_and_taken),
+		cmocka_unit_test(test_metric_lookup),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_filter_refusals),
 		cmocka_unit_test(test_filter_reads_back),
