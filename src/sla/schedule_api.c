@@ -13,6 +13,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "http/http.h"
+#include "sla/policy.h"
 #include "sla/schedule.h"
 #include "store/schedules.h"
 
@@ -303,12 +304,15 @@ static int h_workweek(struct fl_req *r)
 	return fl_req_write(r, tx_update, render_workweek);
 }
 
-/* SLA policies, once they exist, will refuse to delete a schedule one of
- * them uses (422 naming the policies); nothing uses schedules yet. */
+/* A schedule an SLA policy counts its business hours in is not deleted:
+ * 422 naming "schedule" and the policy (fl_sla_schedule_deletable). */
 static int tx_delete(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_store_schedule_get(tx, r->id[0], &r->arena, &c->schedule);
+
+	if (!rc)
+		rc = fl_sla_schedule_deletable(tx, r->id[0], &r->arena, &r->err);
 	return rc ? rc : fl_store_schedule_delete(tx, r->id[0]);
 }
 

@@ -99,6 +99,11 @@ static const struct table tables[] = {
 	{"schedule_intervals", "schedule_id, start_minute, end_minute", "iii",
 	 "schedule_id, start_minute", 2, 0, 0},
 	{"schedule_holidays", "id, schedule_id, name, start_day, end_day", "iitii", "id", 1, 1, 0},
+	{"sla_policies",
+	 "id, title, description, position, filter_json, schedule_id, created_at, updated_at",
+	 "ittitiii", "id", 1, 1, 0},
+	{"sla_policy_metrics", "id, policy_id, priority, metric, target_minutes, business_hours",
+	 "iittii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -1,7 +1,7 @@
 // `frontline migrate` from SQLite to PostgreSQL (the PostgreSQL pass only):
 // a desk with tickets, comments, tags, CCs, updates, a deleted ticket,
 // organizations, groups, a custom view, a business-hours schedule with a
-// holiday, tokens and a file is copied; the copy is
+// holiday, SLA policies, tokens and a file is copied; the copy is
 // interrupted with SIGKILL, refused without --resume, finished with it, and
 // verified; then a server on PostgreSQL answers exactly as the SQLite one
 // did, with the same passwords and tokens, and new ids follow the copied.
@@ -38,6 +38,7 @@ async function answers(s) {
 	out.holidays = [];
 	for (const sc of out.schedules.schedules)
 		out.holidays.push((await s.api('GET', `/api/v2/business_hours/schedules/${sc.id}/holidays`)).json);
+	out.slas = (await s.api('GET', '/api/v2/slas/policies')).json;
 	out.search = [];
 	for (const q of ['saskaita', 'ПОВЕРНЕННЯ', 'квитанция', 'refund', 'tags:vip']) {
 		const r = (await s.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}&sort_by=created_at`)).json;
@@ -83,6 +84,19 @@ before(async () => {
 	const holiday = await src.api('POST', `/api/v2/business_hours/schedules/${sched.json.schedule.id}/holidays`,
 		{ holiday: { name: 'Kūčios', start_date: '2026-12-24', end_date: '2026-12-26' } });
 	assert.equal(holiday.status, 201, holiday.text);
+	// SLA policies (migration 018): their filters, metrics, schedule and order
+	for (const sla_policy of [
+		{ title: 'Urgent, in business hours', schedule_id: sched.json.schedule.id,
+			filter: { all: [{ field: 'tags', operator: 'includes', value: 'vip' }],
+				any: [{ field: 'group_id', operator: 'is', value: grp.json.group.id }] },
+			policy_metrics: [{ priority: 'urgent', metric: 'first_reply_time', target: 60, business_hours: true },
+				{ priority: 'high', metric: 'total_resolution', target: 2880, business_hours: true }] },
+		{ title: 'Visi kiti', description: 'Kalendorinis laikas', position: 1,
+			policy_metrics: [{ priority: 'normal', metric: 'next_reply_time', target: 480, business_hours: false }] },
+	]) {
+		const r = await src.api('POST', '/api/v2/slas/policies', { sla_policy });
+		assert.equal(r.status, 201, r.text);
+	}
 	const made = [];
 	for (let i = 0; i < TICKETS; i += 10) {
 		const batch = await Promise.all(Array.from({ length: 10 }, (_, k) => src.ticket({
@@ -176,6 +190,11 @@ it('the PostgreSQL server answers as the SQLite one did, with the same tokens an
 	assert.ok(t.id > Math.max(...before_.tickets.map((x) => x.id)), `id ${t.id}`);
 	const c = await dst.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'and a reply' } } });
 	assert.equal(c.status, 200, c.text);
+	const p = await dst.api('POST', '/api/v2/slas/policies', { sla_policy: { title: 'After the move',
+		policy_metrics: [{ priority: 'low', metric: 'agent_work_time', target: 600 }] } });
+	assert.equal(p.status, 201, p.text);
+	assert.ok(p.json.sla_policy.id > Math.max(...before_.slas.sla_policies.map((x) => x.id)));
+	assert.equal(p.json.sla_policy.position, 3);
 	await dst.stop();
 });
 

@@ -1,0 +1,240 @@
+/* Queries about SLA policies and their metrics (store/slas.h). A metric's
+ * priority and metric are stored by name ("urgent", "first_reply_time"),
+ * so the rows read the same whatever the enums' order. */
+#include <stdlib.h>
+
+#include "store/slas.h"
+#include "store/store_int.h"
+
+#define POLICY_COLUMNS(X, S)                                                               \
+	X(id, "id")                                                                        \
+	S X(title, "title") S X(description, "description") S X(position, "position") S X( \
+		filter_json, "filter_json") S                                              \
+	X(schedule_id, "COALESCE(schedule_id, 0)") S                                       \
+	X(created_at, "created_at") S                                                      \
+	X(updated_at, "updated_at")
+#define POLICY_COLUMN(m, expr) FL_COLUMN(struct fl_sla_policy, m)
+static const struct fl_col policy_col[] = {POLICY_COLUMNS(POLICY_COLUMN, FL_COMMA)};
+static const struct fl_cols policy_cols = FL_COLS(struct fl_sla_policy, policy_col);
+
+/* A metric as it is stored, with the policy it belongs to. */
+struct metric_row {
+	int64_t policy_id;
+	char *priority, *metric;
+	int64_t target;
+	int business_hours;
+};
+#define METRIC_COLUMNS(X, S)                                                                     \
+	X(policy_id, "m.policy_id")                                                              \
+	S X(priority, "m.priority") S X(metric, "m.metric") S X(target, "m.target_minutes") S X( \
+		business_hours, "m.business_hours")
+#define METRIC_COLUMN(m, expr) FL_COLUMN(struct metric_row, m)
+static const struct fl_col metric_col[] = {METRIC_COLUMNS(METRIC_COLUMN, FL_COMMA)};
+static const struct fl_cols metric_cols = FL_COLS(struct metric_row, metric_col);
+
+static int by_priority_metric(const void *a, const void *b)
+{
+	const struct fl_sla_policy_metric *x = a, *y = b;
+	if (x->priority != y->priority)
+		return x->priority - y->priority;
+	return x->metric - y->metric;
+}
+
+/* Gives p the metrics rows[0..n) in order; a name the enums do not know
+ * (a row written by hand) is FL_EINTERNAL. */
+static int metrics_take(struct fl_sla_policy *p, const struct metric_row *rows, size_t n,
+			fl_arena *a)
+{
+	p->metrics = fl_arena_alloc(a, (n ? n : 1) * sizeof *p->metrics);
+	if (!p->metrics)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int pr = fl_priority_parse(fl_str_c(rows[i].priority));
+		int m = fl_sla_metric_parse(fl_str_c(rows[i].metric));
+		if (pr <= 0 || m < 0)
+			return FL_EINTERNAL;
+		p->metrics[i] = (struct fl_sla_policy_metric){pr, m, rows[i].target,
+							      rows[i].business_hours};
+	}
+	p->nmetrics = n;
+	qsort(p->metrics, n, sizeof *p->metrics, by_priority_metric);
+	return 0;
+}
+
+static int metrics_put(fl_tx *tx, const struct fl_sla_policy *p)
+{
+	static const char clear[] =
+		"DELETE FROM sla_policy_metrics"
+		" WHERE policy_id = ?";
+	static const char put[] =
+		"INSERT INTO sla_policy_metrics (policy_id, priority, metric, target_minutes,"
+		" business_hours)"
+		" VALUES (?, ?, ?, ?, ?)";
+	int rc = fl_q_exec(tx, clear, "i", p->id);
+
+	for (size_t i = 0; !rc && i < p->nmetrics; i++)
+		rc = fl_q_exec(tx, put, "ittii", p->id, fl_priority_name(p->metrics[i].priority),
+			       fl_sla_metric_name(p->metrics[i].metric), p->metrics[i].target,
+			       (int64_t)p->metrics[i].business_hours);
+	return rc;
+}
+
+int fl_store_sla_policy_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_sla_policy *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(POLICY_COLUMNS)
+		" FROM sla_policies"
+		" WHERE id = ?";
+	static const char metrics[] =
+		"SELECT " FL_COLUMNS_SQL(METRIC_COLUMNS)
+		" FROM sla_policy_metrics m"
+		" WHERE m.policy_id = ?";
+	struct fl_sla_policy p;
+	struct metric_row *rows;
+	size_t n;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+
+	if (!rc)
+		rc = fl_q_one_cols(tx, st, &policy_cols, a, &p);
+	if (!rc)
+		rc = fl_q(tx, metrics, 0, &st, "i", id);
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &metric_cols, a, FL_SLA_MAX_METRICS, (void **)&rows,
+				    &n);
+	if (!rc)
+		rc = metrics_take(&p, rows, n, a);
+	if (!rc)
+		*out = p;
+	return rc;
+}
+
+int fl_store_sla_policy_list(fl_tx *tx, fl_arena *a, struct fl_sla_policy **out, size_t *n)
+{
+	static const char policies[] =
+		"SELECT " FL_COLUMNS_SQL(POLICY_COLUMNS)
+		" FROM sla_policies"
+		" ORDER BY position, id"
+		" LIMIT 200";
+	static const char metrics[] =
+		"SELECT " FL_COLUMNS_SQL(METRIC_COLUMNS)
+		" FROM sla_policy_metrics m"
+		" JOIN sla_policies p ON p.id = m.policy_id"
+		" ORDER BY p.position, p.id";
+	struct fl_sla_policy *p;
+	struct metric_row *rows;
+	size_t np, nrows, k = 0;
+	fl_stmt *st;
+	int rc = fl_q(tx, policies, 0, &st, "");
+
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &policy_cols, a, FL_SLA_MAX_POLICIES, (void **)&p, &np);
+	if (!rc)
+		rc = fl_q(tx, metrics, 0, &st, "");
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &metric_cols, a,
+				    FL_SLA_MAX_POLICIES * FL_SLA_MAX_METRICS, (void **)&rows,
+				    &nrows);
+	if (rc)
+		return rc;
+	/* both in order of position, then id: each policy takes the run of
+	 * rows that is its */
+	for (size_t i = 0; i < np; i++) {
+		size_t first = k;
+		while (k < nrows && rows[k].policy_id == p[i].id)
+			k++;
+		if ((rc = metrics_take(&p[i], rows + first, k - first, a)))
+			return rc;
+	}
+	*out = p;
+	*n = np;
+	return 0;
+}
+
+int fl_store_sla_policy_ids(fl_tx *tx, fl_arena *a, int64_t **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM sla_policies"
+		" ORDER BY position, id"
+		" LIMIT 200";
+	int64_t *ids = fl_arena_alloc(a, FL_SLA_MAX_POLICIES * sizeof *ids);
+	size_t k = 0;
+	fl_stmt *st;
+	int rc;
+
+	if (!ids)
+		return FL_ENOMEM;
+	if ((rc = fl_q(tx, sql, 0, &st, "")))
+		return rc;
+	while (k < FL_SLA_MAX_POLICIES && (rc = fl_q_step(tx, st)) == 1)
+		ids[k++] = fl_col_int(tx, st, 0);
+	fl_q_done(tx, st);
+	if (rc < 0)
+		return rc;
+	*out = ids;
+	*n = k;
+	return 0;
+}
+
+int fl_store_sla_policy_insert(fl_tx *tx, struct fl_sla_policy *p)
+{
+	static const char sql[] =
+		"INSERT INTO sla_policies (title, description, position, filter_json,"
+		" schedule_id, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &p->id, "ttitIii", p->title, p->description, p->position,
+			  p->filter_json, p->schedule_id, p->created_at, p->updated_at);
+	return rc ? rc : metrics_put(tx, p);
+}
+
+int fl_store_sla_policy_update(fl_tx *tx, const struct fl_sla_policy *p)
+{
+	static const char sql[] =
+		"UPDATE sla_policies"
+		" SET title = ?, description = ?, filter_json = ?, schedule_id = ?,"
+		" updated_at = ?"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "tttIii", p->title, p->description, p->filter_json,
+			   p->schedule_id, p->updated_at, p->id);
+	return rc ? rc : metrics_put(tx, p);
+}
+
+int fl_store_sla_policy_set_position(fl_tx *tx, int64_t id, int64_t position)
+{
+	static const char sql[] =
+		"UPDATE sla_policies"
+		" SET position = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ii", position, id);
+}
+
+int fl_store_sla_policy_delete(fl_tx *tx, int64_t id)
+{
+	static const char metrics[] =
+		"DELETE FROM sla_policy_metrics"
+		" WHERE policy_id = ?";
+	static const char policy[] =
+		"DELETE FROM sla_policies"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, metrics, "i", id);
+	return rc ? rc : fl_q_exec(tx, policy, "i", id);
+}
+
+int fl_store_sla_policy_using(fl_tx *tx, int64_t schedule_id, int only, fl_arena *a, char **title)
+{
+	static const char sql[] =
+		"SELECT p.title"
+		" FROM sla_policies p"
+		" WHERE p.schedule_id = ?"
+		"    OR (? = 1"
+		"        AND p.schedule_id IS NULL"
+		"        AND EXISTS (SELECT 1"
+		"                    FROM sla_policy_metrics m"
+		"                    WHERE m.policy_id = p.id"
+		"                      AND m.business_hours = 1))"
+		" ORDER BY p.position, p.id"
+		" LIMIT 1";
+	return fl_q_text(tx, sql, a, title, "ii", schedule_id, (int64_t)(only != 0));
+}

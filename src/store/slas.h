@@ -1,0 +1,34 @@
+/* The store's SLA policies and their metrics (src/store/slas.c). Strings
+ * and arrays returned are copied into the arena given. The filter is kept
+ * as its JSON text (filter_json); reading it is sla/policy.h's. */
+#ifndef FL_STORE_SLAS_H
+#define FL_STORE_SLAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sla/policy.h"
+#include "store/store.h"
+
+/* Policy id with its metrics (by priority, then metric) and filter_json;
+ * filter left empty. FL_ENOTFOUND when there is none. */
+int fl_store_sla_policy_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_sla_policy *out);
+/* Every policy (at most FL_SLA_MAX_POLICIES) by position, then id, each
+ * as fl_store_sla_policy_get reads it. */
+int fl_store_sla_policy_list(fl_tx *tx, fl_arena *a, struct fl_sla_policy **out, size_t *n);
+/* The ids of every policy by position, then id. */
+int fl_store_sla_policy_ids(fl_tx *tx, fl_arena *a, int64_t **out, size_t *n);
+/* Writes p (checked) and its metrics, setting p->id. */
+int fl_store_sla_policy_insert(fl_tx *tx, struct fl_sla_policy *p);
+/* Writes p's title, description, filter_json, schedule_id and updated_at
+ * over policy p->id, and replaces its metrics with p's. */
+int fl_store_sla_policy_update(fl_tx *tx, const struct fl_sla_policy *p);
+int fl_store_sla_policy_set_position(fl_tx *tx, int64_t id, int64_t position);
+/* Deletes policy id with its metrics. */
+int fl_store_sla_policy_delete(fl_tx *tx, int64_t id);
+/* The title (in a) of the first policy, by position, that uses schedule
+ * schedule_id: names it, or — when only is set — has schedule_id 0 and a
+ * business-hours metric. FL_ENOTFOUND when none does. */
+int fl_store_sla_policy_using(fl_tx *tx, int64_t schedule_id, int only, fl_arena *a, char **title);
+
+#endif
