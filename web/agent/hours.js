@@ -163,7 +163,7 @@ function List() {
 	const deleteProblem = (err) => ([409, 422].includes(err.status)
 		? { text: t('hours.err.in_use'), detail: err.message } : { text: err.message });
 	return html`<${ErrorBanner} error=${error} />
-		<p class="muted">${t('hours.hint')}</p>
+		<p class="muted hours-top">${t('hours.hint')}</p>
 		${res && !list.length ? html`<p data-test="schedules-empty">${t('hours.empty')}</p>` : html`
 		<table class="list hours"><thead><tr><th>${t('hours.name')}</th><th>${t('hours.time_zone')}</th>
 			<th>${t('hours.week')}</th><th><span class="sr-only">${t('admin.delete')}</span></th></tr></thead>
@@ -362,7 +362,7 @@ function Holidays({ id }) {
 function Editor({ id }) {
 	const [res, error, reload] = useLoad(() => get(`${BASE}/${id}`), [id]);
 	const s = res && res.schedule;
-	return html`<p class="hours-back"><a href="/agent/admin/hours">← ${t('hours.back')}</a></p>
+	return html`<p class="hours-top"><a href="/agent/admin/hours">← ${t('hours.back')}</a></p>
 		<${ErrorBanner} error=${error} />
 		${s && html`<h2 data-test="schedule-title">${s.name}</h2>
 			<p class="muted" data-test="schedule-summary">${s.time_zone} · ${weekText(s.intervals)}</p>
