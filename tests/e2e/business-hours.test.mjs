@@ -148,7 +148,7 @@ it('an admin makes a Kyiv schedule, shortens Friday, adds holidays; all of it is
 	});
 });
 
-it('in Lithuanian: a range past midnight, an unknown zone and a backwards holiday refused in words, a holiday edited, a schedule deleted', async () => {
+it('in Lithuanian: a range past midnight, an unknown zone and a backwards holiday refused in words, a holiday edited and deleted, a schedule deleted', async () => {
 	const made = await srv.api('POST', BASE, { schedule: { name: 'Vilniaus biuras', time_zone: 'Europe/Vilnius' } });
 	assert.equal(made.status, 201, made.text);
 	const id = made.json.schedule.id;
@@ -214,6 +214,17 @@ it('in Lithuanian: a range past midnight, an unknown zone and a backwards holida
 		await page.waitForFunction(() => /2 dienos/.test(document.querySelector('[data-test=holiday-dates]')?.textContent || ''));
 		const [h] = (await srv.api('GET', `${BASE}/${id}/holidays`)).json.holidays;
 		assert.deepEqual([h.name, h.start_date, h.end_date], ['Joninės', '2027-06-24', '2027-06-25']);
+
+		// a holiday's delete asks first: Escape takes the question back, "Ištrinti" deletes
+		await row.getByRole('button', { name: 'Ištrinti šventę Joninės' }).click();
+		await page.waitForFunction(() => document.activeElement?.dataset.test === 'holiday-delete-yes');
+		await page.keyboard.press('Escape');
+		await page.waitForFunction(() => document.activeElement?.dataset.test === 'holiday-delete');
+		assert.equal((await srv.api('GET', `${BASE}/${id}/holidays`)).json.holidays.length, 1);
+		await row.getByRole('button', { name: 'Ištrinti šventę Joninės' }).click();
+		await page.click('[data-test=holiday-delete-yes]');
+		await page.waitForSelector('text=Švenčių dar nėra.');
+		assert.deepEqual((await srv.api('GET', `${BASE}/${id}/holidays`)).json.holidays, []);
 
 		// deleted from the list, asked once more on the page
 		await page.getByRole('link', { name: 'Visi grafikai' }).click();

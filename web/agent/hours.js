@@ -98,7 +98,7 @@ function ZoneInput({ value, onInput, ...attrs }) {
 }
 
 // A delete button that asks once more on the page: the question replaces
-// it, focused, with "Delete" and "Cancel".
+// it, with "Delete" (focused) and "Cancel"; Escape cancels.
 function ConfirmDelete({ question, label, onConfirm, testid }) {
 	const [asking, setAsking] = useState(false);
 	const yes = useRef(null), ask = useRef(null), was = useRef(false);
@@ -112,7 +112,8 @@ function ConfirmDelete({ question, label, onConfirm, testid }) {
 	if (!asking)
 		return html`<button type="button" class="danger" ref=${ask} aria-label=${label} data-test="${testid}-delete"
 			onClick=${() => setAsking(true)}>${t('admin.delete')}</button>`;
-	return html`<span class="confirm" role="group" aria-label=${label}>${question}
+	return html`<span class="confirm" role="group" aria-label=${label}
+		onKeyDown=${(e) => e.key === 'Escape' && setAsking(false)}>${question}
 		<button type="button" class="danger" ref=${yes} data-test="${testid}-delete-yes"
 			onClick=${async () => (await onConfirm()) || setAsking(false)}>${t('admin.delete')}</button>
 		<button type="button" onClick=${() => setAsking(false)}>${t('org.cancel')}</button></span>`;
@@ -288,7 +289,7 @@ function dates(h) {
 
 // A holiday's name and dates; an empty last day is the first.
 function HolidayForm({ id, h, onSubmit, onCancel, submit, title }) {
-	const [v, setV] = useState(h || { name: '', start_date: '', end_date: '' });
+	const [v, setV] = useState(() => ({ name: h ? h.name : '', start_date: h ? h.start_date : '', end_date: h ? h.end_date : '' }));
 	const [err, setErr] = useState(null);
 	async function go(e) {
 		e.preventDefault();
