@@ -1,13 +1,14 @@
-// Admin: agents and roles, groups, API tokens, mailboxes, mail settings, quarantined mail,
-// and the mail the desk writes (outbox.js).
+// Admin: agents and roles, groups, business hours (hours.js), API tokens, mailboxes, mail
+// settings, quarantined mail, and the mail the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
+import { Hours } from './hours.js';
 import { Outbox } from './outbox.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'tokens', 'mailboxes', 'settings', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'tokens', 'mailboxes', 'settings', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -202,7 +203,7 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
+	const Body = { agents: Agents, groups: Groups, hours: Hours, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
 		quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
