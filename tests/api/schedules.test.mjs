@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from './lib/server.mjs';
 
 const BASE = '/api/v2/business_hours/schedules';
-// Monday 09:00-13:00 and 14:00-18:00, Friday 22:00 to Saturday 02:00
+// Monday 09:00-13:00 and 14:00-18:00, Friday 22:00 to Saturday 02:00 (5 × 1440 + 1320 = 8520)
 const MON_AM = { start_time: 1980, end_time: 2220 };
 const MON_PM = { start_time: 2280, end_time: 2520 };
-const FRI_NIGHT = { start_time: 7080, end_time: 7320 };
+const FRI_NIGHT = { start_time: 8520, end_time: 8760 };
 
 let srv, agent, alice;
 
