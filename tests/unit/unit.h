@@ -2,9 +2,11 @@
 #ifndef FL_TESTS_UNIT_H
 #define FL_TESTS_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -16,6 +18,19 @@ static inline void cat(char *buf, size_t cap, const char *z)
 	size_t n = strlen(buf);
 	if (n < cap)
 		snprintf(buf + n, cap - n, "%s", z);
+}
+
+/* y-mo-d h:mi:s UTC, as seconds since 1970: an instant a test names. */
+static inline int64_t utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return (int64_t)timegm(&tm);
 }
 
 /* A test program's own store: a SQLite file in a new folder under /tmp

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "unit.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -38,18 +39,6 @@ static char *repeat(const char *z, size_t count)
 static int i64(const char *z, int64_t *out)
 {
 	return fl_str_to_i64(fl_str_c(z), out);
-}
-
-static int64_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
 }
 
 static int tparse(const char *z, int64_t *out)

@@ -14,20 +14,9 @@
 #include <time.h>
 
 #include "core/tz.h"
+#include "unit.h"
 
 #define HOUR 3600
-
-static int64_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 static void test_tz_names(void **state)
 {

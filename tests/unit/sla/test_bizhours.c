@@ -23,6 +23,7 @@
 
 #include "core/tz.h"
 #include "sla/schedule.h"
+#include "unit.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -30,18 +31,6 @@
 enum { SUN, MON, TUE, WED, THU, FRI, SAT };
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int64_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 /* A local calendar date as days since 1970-01-01 (a holiday's unit). */
 static int32_t date(int y, int mo, int d)

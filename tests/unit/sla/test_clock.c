@@ -20,6 +20,7 @@
 
 #include "sla/clock.h"
 #include "tickets/ticket.h"
+#include "unit.h"
 
 #define M 60
 #define H 3600
@@ -47,18 +48,6 @@
 enum { SUN, MON, TUE, WED, THU, FRI, SAT };
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int64_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 #define T0 utc(2026, 3, 2, 10, 0, 0)
 
