@@ -22,8 +22,8 @@ static size_t targets(const struct fl_sla_policy *p, int priority, int has_sched
  * with the status of the first creation step (t's status when there is
  * none), then the changes and comments, never earlier than the event
  * before. */
-static int timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps,
-		    size_t nsteps, struct fl_sla_event *ev, size_t *nev)
+static int timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps, size_t nsteps,
+		    struct fl_sla_event *ev, size_t *nev)
 {
 	int64_t last = t->created_at;
 	size_t n = 1;
@@ -43,8 +43,9 @@ static int timeline(const struct fl_ticket *t, const struct fl_store_sla_step *s
 			last = s->at;
 		if (s->kind == FL_EVENT_COMMENT) {
 			*e = (struct fl_sla_event){last,
-						   s->role >= FL_ROLE_AGENT ? FL_SLA_AGENT_COMMENT
-									    : FL_SLA_REQUESTER_COMMENT,
+						   s->role >= FL_ROLE_AGENT
+							   ? FL_SLA_AGENT_COMMENT
+							   : FL_SLA_REQUESTER_COMMENT,
 						   0};
 		} else if (s->kind == FL_EVENT_CHANGE && s->status) {
 			*e = (struct fl_sla_event){last, FL_SLA_STATUS,
