@@ -33,16 +33,16 @@ static int64_t utc(int y, int mo, int d, int h, int mi, int s)
 
 #define T0 utc(2026, 3, 2, 10, 0, 0)
 
-#define CREATE(t, s)                                    \
-	{                                               \
+#define CREATE(t, s)                                 \
+	{                                            \
 		(t), FL_EVENT_CREATE, (char *)(s), 0 \
 	}
-#define CHANGE(t, s)                                    \
-	{                                               \
+#define CHANGE(t, s)                                 \
+	{                                            \
 		(t), FL_EVENT_CHANGE, (char *)(s), 0 \
 	}
-#define COMMENT(t, role)                          \
-	{                                         \
+#define COMMENT(t, role)                            \
+	{                                           \
 		(t), FL_EVENT_COMMENT, NULL, (role) \
 	}
 
@@ -53,9 +53,10 @@ static const struct fl_sla_policy_metric targets[] = {
 	{FL_PRIORITY_URGENT, FL_SLA_FIRST_REPLY_TIME, 60, 0},
 	{FL_PRIORITY_URGENT, FL_SLA_REQUESTER_WAIT_TIME, 120, 0},
 };
-static const struct fl_sla_policy policy = {
-	.id = 7, .title = "Urgent", .metrics = (struct fl_sla_policy_metric *)targets,
-	.nmetrics = N(targets)};
+static const struct fl_sla_policy policy = {.id = 7,
+					    .title = "Urgent",
+					    .metrics = (struct fl_sla_policy_metric *)targets,
+					    .nmetrics = N(targets)};
 
 /* Monday to Friday 09:00–18:00 UTC. */
 static struct fl_interval office[] = {{1 * 1440 + 540, 1 * 1440 + 1080},
@@ -63,12 +64,16 @@ static struct fl_interval office[] = {{1 * 1440 + 540, 1 * 1440 + 1080},
 				      {3 * 1440 + 540, 3 * 1440 + 1080},
 				      {4 * 1440 + 540, 4 * 1440 + 1080},
 				      {5 * 1440 + 540, 5 * 1440 + 1080}};
-static const struct fl_schedule schedule = {.id = 1, .name = "Office", .time_zone = "Etc/UTC",
-					    .intervals = office, .nintervals = N(office)};
+static const struct fl_schedule schedule = {.id = 1,
+					    .name = "Office",
+					    .time_zone = "Etc/UTC",
+					    .intervals = office,
+					    .nintervals = N(office)};
 
 static struct fl_ticket ticket(int priority, int status)
 {
-	return (struct fl_ticket){.id = 1, .priority = priority, .status = status, .created_at = T0};
+	return (struct fl_ticket){
+		.id = 1, .priority = priority, .status = status, .created_at = T0};
 }
 
 /* Measures and returns the state of metric m (stage NONE when it is not
