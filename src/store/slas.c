@@ -238,3 +238,33 @@ int fl_store_sla_policy_using(fl_tx *tx, int64_t schedule_id, int only, fl_arena
 		" LIMIT 1";
 	return fl_q_text(tx, sql, a, title, "ii", schedule_id, (int64_t)(only != 0));
 }
+
+#define STEP_COLUMNS(X, S)                                                                    \
+	X(at, "au.created_at")                                                                \
+	S X(kind, "e.kind") S X(status, "CASE WHEN e.field = 'status' THEN e.value END") S X( \
+		role, "COALESCE(u.role, 0)")
+#define STEP_COLUMN(m, expr) FL_COLUMN(struct fl_store_sla_step, m)
+static const struct fl_col step_col[] = {STEP_COLUMNS(STEP_COLUMN, FL_COMMA)};
+static const struct fl_cols step_cols = FL_COLS(struct fl_store_sla_step, step_col);
+
+int fl_store_sla_steps(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_store_sla_step **out,
+		       size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(STEP_COLUMNS)
+		" FROM audits au"
+		" JOIN audit_events e ON e.audit_id = au.id"
+		" LEFT JOIN comments c ON c.id = e.comment_id"
+		" LEFT JOIN users u ON u.id = c.author_id"
+		" WHERE au.ticket_id = ?"
+		"   AND ((e.kind IN (?, ?) AND e.field = 'status')"
+		"     OR (e.kind = ? AND e.field = 'public'))"
+		" ORDER BY au.id, e.id"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "iiiii", ticket_id, (int64_t)FL_EVENT_CREATE,
+		      (int64_t)FL_EVENT_CHANGE, (int64_t)FL_EVENT_COMMENT,
+		      (int64_t)FL_STORE_SLA_STEPS_MAX);
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &step_cols, a, FL_STORE_SLA_STEPS_MAX, (void **)out, n);
+}

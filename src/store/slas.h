@@ -31,4 +31,23 @@ int fl_store_sla_policy_delete(fl_tx *tx, int64_t id);
  * business-hours metric. FL_ENOTFOUND when none does. */
 int fl_store_sla_policy_using(fl_tx *tx, int64_t schedule_id, int only, fl_arena *a, char **title);
 
+/* The most steps of a ticket's timeline read (a ticket's first 1000 audits
+ * hold at most this many status changes and comments in practice). */
+#define FL_STORE_SLA_STEPS_MAX 4000
+
+/* One step of a ticket's SLA timeline, as its audits recorded it: a
+ * status set at creation (kind FL_EVENT_CREATE) or changed (FL_EVENT_CHANGE),
+ * status its name; or a public comment (FL_EVENT_COMMENT), role its
+ * author's (enum fl_role; an author gone reads as an end user). */
+struct fl_store_sla_step {
+	int64_t at; /* the audit's time */
+	int kind;   /* enum fl_event_kind */
+	char *status;
+	int role;
+};
+/* Ticket ticket_id's steps in the order its audits recorded them (audit,
+ * then event), at most FL_STORE_SLA_STEPS_MAX; in a. */
+int fl_store_sla_steps(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_store_sla_step **out,
+		       size_t *n);
+
 #endif

@@ -7,6 +7,7 @@
 #include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "sla/ticket_sla.h"
 #include "store/attachments.h"
 #include "store/queues.h"
 #include "store/tickets.h"
@@ -158,6 +159,7 @@ struct ctx {
 	size_t ngroups;
 	struct fl_org *orgs;
 	size_t norgs;
+	struct fl_ticket_sla sla; /* with INCLUDE_SLAS */
 };
 
 /* Checks custom_fields: an array of {"id": positive integer, "value": …}. */
@@ -491,8 +493,10 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 }
 
 /* Side loads (?include=users,groups,organizations), as Zendesk spells
- * them; other names are ignored, as Zendesk ignores them. */
-enum { INCLUDE_USERS = 1, INCLUDE_GROUPS = 2, INCLUDE_ORGS = 4 };
+ * them, and a ticket's SLA state on the ticket itself (slas: one ticket's
+ * show, create and update only); other names are ignored, as Zendesk
+ * ignores them. */
+enum { INCLUDE_USERS = 1, INCLUDE_GROUPS = 2, INCLUDE_ORGS = 4, INCLUDE_SLAS = 8 };
 
 static int include_arg(struct fl_req *r)
 {
@@ -508,6 +512,8 @@ static int include_arg(struct fl_req *r)
 			want |= INCLUDE_GROUPS;
 		else if (fl_str_eq(name, "organizations"))
 			want |= INCLUDE_ORGS;
+		else if (fl_str_eq(name, "slas"))
+			want |= INCLUDE_SLAS;
 		z += n + (z[n] == ',');
 	}
 	return want;
@@ -580,6 +586,59 @@ static int side_load(fl_tx *tx, struct fl_req *r, struct ctx *c, const struct fl
 		else if (rc == FL_ENOTFOUND)
 			rc = 0;
 	return rc;
+}
+
+/* What one ticket's answer includes: side loads, and its SLA state
+ * measured now (agents only: a customer is not shown the desk's
+ * promises). */
+static int include_one(fl_tx *tx, struct fl_req *r, struct ctx *c)
+{
+	int rc = side_load(tx, r, c, &c->t, 1);
+	if (!rc && (c->include & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor))
+		rc = fl_ticket_sla(tx, &c->t, fl_now(), &r->arena, &c->sla);
+	return rc;
+}
+
+/* Zendesk's time left of a metric: whole minutes, rounded away from zero
+ * (one second left is a minute; one second late is minus one), as days,
+ * hours and minutes of the same sign. */
+static void put_left(json_t *o, int64_t seconds)
+{
+	int64_t m = seconds >= 0 ? (seconds + 59) / 60 : -((-seconds + 59) / 60);
+	json_object_set_new(o, "days", json_integer(m / 1440));
+	json_object_set_new(o, "hours", json_integer(m % 1440 / 60));
+	json_object_set_new(o, "minutes", json_integer(m % 60));
+}
+
+/* The ticket's "slas": {"policy_metrics": [...], "policy": {id, title}}
+ * (policy left out when none applies). */
+static json_t *sla_json(const struct fl_ticket_sla *s)
+{
+	static const char *const stages[FL_SLA_STAGE__MAX] = {"", "active", "paused", "achieved",
+							      "breached"};
+	json_t *list = json_array(), *o = json_pack("{s:o}", "policy_metrics", list);
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct fl_sla_state *st = &s->metrics[i];
+		char at[21];
+		json_t *m = json_object();
+		if (st->breach_at == FL_SLA_NEVER) {
+			json_object_set_new(m, "breach_at", json_null());
+		} else {
+			fl_time_iso(st->breach_at, at);
+			json_object_set_new(m, "breach_at", json_string(at));
+		}
+		json_object_set_new(m, "stage", json_string(stages[st->stage]));
+		json_object_set_new(m, "metric", json_string(fl_sla_metric_name(st->metric)));
+		put_left(m, st->remaining);
+		json_object_set_new(m, "business_hours", json_boolean(s->business_hours[i]));
+		json_array_append_new(list, m);
+	}
+	if (s->policy)
+		json_object_set_new(o, "policy",
+				    json_pack("{s:I,s:s}", "id", (json_int_t)s->policy->id, "title",
+					      s->policy->title));
+	return o;
 }
 
 /* Adds the side-loaded arrays to o. */
@@ -725,14 +784,16 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 	rc = c->in.has_requester_obj
 		     ? create_for(tx, r, c)
 		     : fl_ticket_create(tx, &r->actor, &c->in.p, &r->arena, &c->t, &r->err);
-	return rc || !c->include ? rc : side_load(tx, r, c, &c->t, 1);
+	return rc || !c->include ? rc : include_one(tx, r, c);
 }
 
 static int render_one(struct fl_req *r, int status)
 {
 	struct ctx *c = r->ctx;
-	json_t *o = json_object();
-	json_object_set_new(o, "ticket", fl_ticket_json(r, &c->t));
+	json_t *o = json_object(), *t = fl_ticket_json(r, &c->t);
+	if ((c->include & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor))
+		json_object_set_new(t, "slas", sla_json(&c->sla));
+	json_object_set_new(o, "ticket", t);
 	render_side(r, c, o);
 	if (status == 201) {
 		char loc[256];
@@ -769,7 +830,7 @@ static int tx_show(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
-	return rc || !c->include ? rc : side_load(tx, r, c, &c->t, 1);
+	return rc || !c->include ? rc : include_one(tx, r, c);
 }
 
 static int h_show(struct fl_req *r)
@@ -786,7 +847,7 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 	if (!rc)
 		rc = fl_ticket_update(tx, &r->actor, r->id[0], &c->in.p, &r->arena, &c->t, &r->err);
 	if (!rc && c->include)
-		rc = side_load(tx, r, c, &c->t, 1);
+		rc = include_one(tx, r, c);
 	return rc;
 }
 

@@ -1,0 +1,56 @@
+/* A ticket's SLA state, as Zendesk gives it with a ticket's include=slas:
+ * the policy that applies to the ticket as it is now
+ * (fl_sla_policy_choose), its targets for the ticket's priority, and each
+ * target measured on the ticket's timeline (sla/clock.h) at an instant.
+ *
+ * The timeline is read from the ticket's audits (fl_store_sla_steps): its
+ * creation with the status it was created with, every status change, and
+ * every public comment, an agent's (agent or admin) or an end user's, at
+ * the time of the audit that wrote it and in the audits' order. Internal
+ * notes are not on it. */
+#ifndef FL_SLA_TICKET_SLA_H
+#define FL_SLA_TICKET_SLA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "sla/clock.h"
+#include "sla/policy.h"
+#include "sla/schedule.h"
+#include "store/slas.h"
+#include "store/store.h"
+#include "tickets/ticket.h"
+
+/* A ticket's SLA: policy NULL (and n 0) when no policy applies or the one
+ * that does has no target for the ticket's priority. metrics[0..n) are the
+ * targets that started (stage not NONE), in the order of enum
+ * fl_sla_metric; business_hours[i] says whether metrics[i] counts business
+ * hours. */
+struct fl_ticket_sla {
+	const struct fl_sla_policy *policy;
+	struct fl_sla_state metrics[FL_SLA_METRIC__MAX];
+	int business_hours[FL_SLA_METRIC__MAX];
+	size_t n;
+};
+
+/* Measures ticket t on its steps[0..nsteps) (fl_store_sla_steps' order) at
+ * `now`, under policy p (NULL: none applies). schedule (with its holidays)
+ * is the one p's business-hours targets count in; NULL when there is none,
+ * and then those targets are not reported. Builds the schedule's business
+ * clock when a target needs it (milliseconds for a zone with DST) and frees
+ * it. A step after `now` is not seen; a step dated before the one before
+ * it counts at that one's time. The timeline is made in a. FL_EINVAL when a step names a status that
+ * does not exist; FL_ENOMEM. */
+int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy *p,
+			  const struct fl_schedule *schedule, const struct fl_store_sla_step *steps,
+			  size_t nsteps, int64_t now, fl_arena *a, struct fl_ticket_sla *out);
+
+/* The same, read from the store: the policies (fl_sla_policy_list), the
+ * schedule of the chosen policy (its schedule_id, or the desk's first
+ * schedule when 0) with its holidays, and t's steps; in a. The business
+ * clock is built for each call. */
+int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a,
+		  struct fl_ticket_sla *out);
+
+#endif
