@@ -150,18 +150,18 @@ function List() {
 		${err && html`<${Problem} problem=${{ text: t('sla.err.refused'), detail: err.message }} />`}
 		${res && !list.length ? html`<p data-test="policies-empty">${t('sla.empty')}</p>` : html`
 		<p class="muted" data-test="policies-count">${t('sla.count', { count: list.length })}</p>
-		<table class="list hours"><thead><tr><th>${t('sla.order')}</th><th>${t('sla.title')}</th><th>${t('sla.targets')}</th>
+		<table class="list hours sla"><thead><tr><th>${t('sla.order')}</th><th>${t('sla.title')}</th><th>${t('sla.targets')}</th>
 			<th>${t('sla.schedule')}</th><th><span class="sr-only">${t('admin.delete')}</span></th></tr></thead>
 		<tbody>${list.map((p, i) => html`<tr key=${p.id} data-test="policy-row" data-id=${p.id}>
-			<td><div class="row"><span data-test="policy-position">${p.position}</span>
+			<td class="sla-order"><span data-test="policy-position">${p.position}</span>
 				<button type="button" disabled=${i === 0} aria-label=${t('sla.up', { title: p.title })} data-test="policy-up"
 					onClick=${() => move(i, -1)}>↑</button>
 				<button type="button" disabled=${i === list.length - 1} aria-label=${t('sla.down', { title: p.title })} data-test="policy-down"
-					onClick=${() => move(i, 1)}>↓</button></div></td>
+					onClick=${() => move(i, 1)}>↓</button></td>
 			<td><a href="/agent/admin/slas/${p.id}" data-test="policy-title">${p.title}</a></td>
 			<td data-test="policy-summary">${summaryText(p.policy_metrics)}</td>
 			<td data-test="policy-schedule">${scheduleName(p, schedules)}</td>
-			<td><${ConfirmDelete} testid="policy" label=${t('sla.delete_label', { title: p.title })}
+			<td class="sla-actions"><${ConfirmDelete} testid="policy" label=${t('sla.delete_label', { title: p.title })}
 				question=${t('sla.delete_confirm', { title: p.title })} onConfirm=${() => remove(p)} /></td>
 		</tr>`)}</tbody></table>`}
 		<p><a class="button primary" href="/agent/admin/slas/new" data-test="policy-new">${t('sla.add')}</a></p>`;
