@@ -70,7 +70,7 @@ function refusal(err, field) {
 }
 
 // A refused field's message under it: ours, then the server's own words.
-function Problem({ id, problem }) {
+export function Problem({ id, problem }) {
 	if (!problem)
 		return null;
 	return html`<p id=${id} class="error problem" role="alert" data-test="problem">${problem.text}${problem.detail
@@ -99,7 +99,7 @@ function ZoneInput({ value, onInput, ...attrs }) {
 
 // A delete button that asks once more on the page: the question replaces
 // it, with "Delete" (focused) and "Cancel"; Escape cancels.
-function ConfirmDelete({ question, label, onConfirm, testid }) {
+export function ConfirmDelete({ question, label, onConfirm, testid }) {
 	const [asking, setAsking] = useState(false);
 	const yes = useRef(null), ask = useRef(null), was = useRef(false);
 	useEffect(() => {
