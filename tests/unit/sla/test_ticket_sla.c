@@ -19,18 +19,6 @@
 #define NEVER FL_SLA_NEVER
 #define N(a) (sizeof(a) / sizeof *(a))
 
-static int64_t utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
-
 #define T0 utc(2026, 3, 2, 10, 0, 0)
 
 #define CREATE(t, s)                                 \
