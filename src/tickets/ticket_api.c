@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "attachments/attachment_api.h"
+#include "core/log.h"
 #include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
@@ -594,8 +595,18 @@ static int side_load(fl_tx *tx, struct fl_req *r, struct ctx *c, const struct fl
 static int include_one(fl_tx *tx, struct fl_req *r, struct ctx *c)
 {
 	int rc = side_load(tx, r, c, &c->t, 1);
-	if (!rc && (c->include & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor))
-		rc = fl_ticket_sla(tx, &c->t, fl_now(), &r->arena, &c->sla);
+	if (rc || !(c->include & INCLUDE_SLAS) || !fl_ticket_sees_private(&r->actor))
+		return rc;
+	rc = fl_ticket_sla(tx, &c->t, fl_now(), &r->arena, &c->sla);
+	/* a promise that cannot be measured — its schedule's zone gone from
+	 * the tz database, a stored filter this version cannot read — must not
+	 * fail the ticket's own read or write: its slas are left out, logged */
+	if (rc == FL_EINVAL || rc == FL_EINTERNAL) {
+		fl_log("warn", "ticket %" PRId64 ": SLA not measured (%s)", c->t.id,
+		       fl_err_name(rc));
+		c->include &= ~INCLUDE_SLAS;
+		rc = 0;
+	}
 	return rc;
 }
 

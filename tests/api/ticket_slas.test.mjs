@@ -5,9 +5,11 @@
 // a schedule's business hours; nothing for a ticket no policy matches, and
 // nothing for the customer.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { startServer } from './lib/server.mjs';
+import { sqlOn, startServer } from './lib/server.mjs';
 
 const POLICIES = '/api/v2/slas/policies';
 const SCHEDULES = '/api/v2/business_hours/schedules';
@@ -175,3 +177,37 @@ describe('a ticket\'s slas', () => {
 		assert.equal(mine.json.ticket.slas, undefined);
 	});
 });
+
+// A promise that can no longer be measured — here a schedule whose zone the
+// tz database no longer has (Debian moved the old names to tzdata-legacy) —
+// must not fail the ticket's own write or read: its slas are left out.
+describe('a promise that cannot be measured', () => {
+	it('leaves slas out and keeps the write', async () => {
+		const s = await schedule('Zone gone', OFFICE);
+		await policy('Zone gone', 'zone-gone', [{ priority: 'urgent', metric: 'first_reply_time', target: 60,
+			business_hours: true }], s.id);
+		const sql = `UPDATE schedules SET time_zone = 'Mars/Olympus' WHERE id = ${s.id};`;
+		await (srv.db ? sqlOn(srv.db, sql) : sqlite(path.join(srv.dir, 'frontline.db'), sql));
+		const t = await srv.ticket({ subject: 'Still here', body: 'Please answer.', priority: 'urgent' }, { auth: alice });
+		const r = await srv.api('PUT', `/api/v2/tickets/${t.id}?include=slas`,
+			{ ticket: { tags: ['zone-gone'], status: 'open' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.ticket.slas, undefined);
+		const again = await srv.api('GET', `/api/v2/tickets/${t.id}?include=slas`, null, { auth: agent });
+		assert.equal(again.status, 200, again.text);
+		assert.equal(again.json.ticket.status, 'open');
+		assert.deepEqual(again.json.ticket.tags, ['zone-gone']);
+	});
+});
+
+/** Runs sql through Debian's sqlite3 shell on the file db. */
+function sqlite(db, sql) {
+	return new Promise((resolve, reject) => {
+		const p = spawn('sqlite3', ['-bail', db], { stdio: ['pipe', 'ignore', 'pipe'] });
+		let err = '';
+		p.stderr.on('data', (d) => { err += d; });
+		p.on('error', reject);
+		p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sqlite3: ${err}`))));
+		p.stdin.end(sql);
+	});
+}
