@@ -93,6 +93,10 @@ static void advance(struct run *r, const struct fl_sla_target *t, struct biz_spa
 	if (r->breach == FL_SLA_NEVER && r->used + d >= t->target_seconds) {
 		int64_t left = t->target_seconds - r->used;
 		r->breach = t->business_hours ? fl_biz_add(b->c, r->since, left) : r->since + left;
+		/* past fl_biz_add's ten years the instant is unknown, but the
+		 * span did reach the target by its end */
+		if (r->breach == FL_SLA_NEVER)
+			r->breach = to;
 		r->breaches++;
 	}
 	r->used += d;

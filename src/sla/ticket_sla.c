@@ -149,5 +149,9 @@ int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a
 		return rc;
 	if ((rc = fl_store_sla_steps(tx, t->id, a, &steps, &nsteps)))
 		return rc;
+	/* a timeline cut at the cap (a mail loop's thousands of comments)
+	 * would measure a state the ticket is not in */
+	if (nsteps >= FL_STORE_SLA_STEPS_MAX)
+		return FL_EINVAL;
 	return fl_ticket_sla_measure(t, p, schedule, steps, nsteps, now, a, out);
 }

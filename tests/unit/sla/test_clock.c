@@ -529,6 +529,25 @@ static void test_same_second(void **state)
 	expect(s[5], FL_SLA_STAGE_ACHIEVED, 0, NEVER, t0);
 }
 
+/* A business-hours target further away than fl_biz_add looks (ten years):
+ * a schedule open one hour a week and 600 business hours, measured twelve
+ * years on. The span reached the target, so the metric is breached, once,
+ * with a breach instant — not active with a negative time left. */
+static void test_breach_past_ten_years(void **state)
+{
+	const struct fl_interval hour[] = {{at(MON, 9, 0), at(MON, 10, 0)}};
+	struct fl_bizclock *c = clock_of("Etc/UTC", hour, N(hour));
+	const struct fl_sla_event ev[] = {CREATED(T0, FL_STATUS_NEW)};
+	int64_t now = T0 + (int64_t)12 * 365 * DAY;
+	struct fl_sla_state s = one(FL_SLA_TOTAL_RESOLUTION, 600 * H, c, ev, N(ev), now);
+	(void)state;
+
+	assert_int_equal(s.stage, FL_SLA_STAGE_BREACHED);
+	assert_true(s.breach_at != NEVER && s.breach_at <= now);
+	assert_int_equal(s.breaches, 1);
+	assert_true(s.remaining < 0);
+	fl_bizclock_free(c);
+}
 /* ---- the helpers and bad input ---------------------------------------------- */
 
 static void test_next_breach_and_breached_between(void **state)
@@ -932,6 +951,7 @@ int main(void)
 		cmocka_unit_test(test_business_pauses),
 		cmocka_unit_test(test_same_second),
 		cmocka_unit_test(test_next_breach_and_breached_between),
+		cmocka_unit_test(test_breach_past_ten_years),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_property_against_minutes),
 	};
