@@ -80,9 +80,9 @@ export function Problem({ id, problem }) {
 // err when it is about none of fields: not a 422 naming one of them.
 const elsewhere = (err, fields) => (err && !fields.some((f) => refusal(err, f)) ? err : null);
 
-// One input of a form, with its label and what the server said about it.
-function Field({ id, field, label, err, hint, children }) {
-	const problem = refusal(err, field);
+// One input of a form, with its label and what the server said about it
+// (problem: the form's refusal of this field, or null).
+export function Field({ id, label, problem, hint, children }) {
 	const described = [hint && `${id}-hint`, problem && `${id}-problem`].filter(Boolean).join(' ') || undefined;
 	return html`<div class="field">
 		<label for=${id}>${label}</label>
@@ -135,9 +135,9 @@ function AddSchedule() {
 		<h2 id="hours-add-title">${t('hours.add')}</h2>
 		<${ErrorBanner} error=${elsewhere(err, ['name', 'time_zone'])} />
 		<div class="row hours-fields">
-		<${Field} id="hours-new-name" field="name" label=${t('hours.name')} err=${err}>${(a) => html`<input ...${a}
+		<${Field} id="hours-new-name" label=${t('hours.name')} problem=${refusal(err, 'name')}>${(a) => html`<input ...${a}
 			value=${v.name} onInput=${(e) => setV({ ...v, name: e.target.value })} />`}</${Field}>
-		<${Field} id="hours-new-zone" field="time_zone" label=${t('hours.time_zone')} err=${err} hint=${t('hours.time_zone_hint')}>${(a) =>
+		<${Field} id="hours-new-zone" label=${t('hours.time_zone')} problem=${refusal(err, 'time_zone')} hint=${t('hours.time_zone_hint')}>${(a) =>
 			html`<${ZoneInput} ...${a} value=${v.time_zone} onInput=${(z) => setV({ ...v, time_zone: z })} />`}</${Field}>
 		</div>
 		<p class="hint">${t('hours.add_hint')}</p>
@@ -198,9 +198,9 @@ function Details({ s, onSaved }) {
 		<h2 id="hours-details-title">${t('hours.schedule')}</h2>
 		<${ErrorBanner} error=${elsewhere(err, ['name', 'time_zone'])} />
 		<div class="row hours-fields">
-		<${Field} id="hours-name" field="name" label=${t('hours.name')} err=${err}>${(a) => html`<input ...${a}
+		<${Field} id="hours-name" label=${t('hours.name')} problem=${refusal(err, 'name')}>${(a) => html`<input ...${a}
 			value=${v.name} onInput=${(e) => setV({ ...v, name: e.target.value })} />`}</${Field}>
-		<${Field} id="hours-zone" field="time_zone" label=${t('hours.time_zone')} err=${err} hint=${t('hours.time_zone_hint')}>${(a) =>
+		<${Field} id="hours-zone" label=${t('hours.time_zone')} problem=${refusal(err, 'time_zone')} hint=${t('hours.time_zone_hint')}>${(a) =>
 			html`<${ZoneInput} ...${a} value=${v.time_zone} onInput=${(z) => setV({ ...v, time_zone: z })} />`}</${Field}>
 		</div>
 		<button class="primary" type="submit">${t('save')}</button></form>`;
@@ -307,9 +307,9 @@ function HolidayForm({ id, h, onSubmit, onCancel, submit, title }) {
 		${!h && html`<h3>${title}</h3>`}
 		<${ErrorBanner} error=${elsewhere(err, ['name', 'start_date', 'end_date'])} />
 		<div class="row hours-fields">
-		<${Field} id="${id}-name" field="name" label=${t('hours.holiday_name')} err=${err}>${input('name', 'text')}</${Field}>
-		<${Field} id="${id}-start" field="start_date" label=${t('hours.start_date')} err=${err}>${input('start_date', 'date')}</${Field}>
-		<${Field} id="${id}-end" field="end_date" label=${t('hours.end_date')} err=${err} hint=${t('hours.end_date_hint')}>${input('end_date', 'date')}</${Field}>
+		<${Field} id="${id}-name" label=${t('hours.holiday_name')} problem=${refusal(err, 'name')}>${input('name', 'text')}</${Field}>
+		<${Field} id="${id}-start" label=${t('hours.start_date')} problem=${refusal(err, 'start_date')}>${input('start_date', 'date')}</${Field}>
+		<${Field} id="${id}-end" label=${t('hours.end_date')} problem=${refusal(err, 'end_date')} hint=${t('hours.end_date_hint')}>${input('end_date', 'date')}</${Field}>
 		</div>
 		<div class="row"><button class="primary" type="submit">${submit}</button>
 			${onCancel && html`<button type="button" onClick=${onCancel}>${t('org.cancel')}</button>`}</div></form>`;

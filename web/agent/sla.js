@@ -9,7 +9,7 @@ import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { navigate, useRoute } from './router.js';
-import { ConfirmDelete, Problem } from './hours.js';
+import { ConfirmDelete, Field, Problem } from './hours.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
 
 const BASE = '/api/v2/slas/policies';
@@ -97,17 +97,6 @@ function refusal(err, field) {
 }
 
 const elsewhere = (err) => (err && !FIELDS.some((f) => refusal(err, f)) ? err : null);
-
-// One input with its label and what the server said about it.
-function Field({ id, field, label, err, hint, children }) {
-	const problem = refusal(err, field);
-	const described = [hint && `${id}-hint`, problem && `${id}-problem`].filter(Boolean).join(' ') || undefined;
-	return html`<div class="field">
-		<label for=${id}>${label}</label>
-		${children({ id, 'aria-invalid': problem ? 'true' : undefined, 'aria-describedby': described })}
-		${hint && html`<p id="${id}-hint" class="hint">${hint}</p>`}
-		<${Problem} id="${id}-problem" problem=${problem} /></div>`;
-}
 
 function scheduleName(p, schedules) {
 	if (p.schedule_id === null)
@@ -274,14 +263,14 @@ function Form({ p, schedules, defs }) {
 		<h2 id="sla-form-title">${p ? p.title : t('sla.add')}</h2>
 		<${ErrorBanner} error=${elsewhere(err)} />
 		<div class="row hours-fields">
-		<${Field} id="sla-title" field="title" label=${t('sla.title')} err=${err}>${(a) => html`<input ...${a}
+		<${Field} id="sla-title" label=${t('sla.title')} problem=${refusal(err, 'title')}>${(a) => html`<input ...${a}
 			value=${v.title} onInput=${(e) => setV({ ...v, title: e.target.value })} />`}</${Field}>
-		<${Field} id="sla-schedule" field="schedule_id" label=${t('sla.schedule')} err=${err} hint=${t('sla.schedule_hint')}>${(a) =>
+		<${Field} id="sla-schedule" label=${t('sla.schedule')} problem=${refusal(err, 'schedule_id')} hint=${t('sla.schedule_hint')}>${(a) =>
 			html`<select ...${a} value=${v.schedule_id} onChange=${(e) => setV({ ...v, schedule_id: e.target.value })}>
 				<option value="">${t('sla.first_schedule')}</option>
 				${schedules.map((s) => html`<option value=${String(s.id)}>${s.name}</option>`)}</select>`}</${Field}>
 		</div>
-		<${Field} id="sla-description" field="description" label=${t('sla.description')} err=${err}>${(a) => html`<textarea ...${a}
+		<${Field} id="sla-description" label=${t('sla.description')} problem=${refusal(err, 'description')}>${(a) => html`<textarea ...${a}
 			rows="2" value=${v.description} onInput=${(e) => setV({ ...v, description: e.target.value })}></textarea>`}</${Field}>
 		<${Targets} cells=${cells} setCells=${setCells} err=${err} />
 		<h3>${t('sla.conditions')}</h3>
