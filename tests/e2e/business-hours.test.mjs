@@ -90,6 +90,8 @@ it('an admin makes a Kyiv schedule, shortens Friday, adds holidays; all of it is
 		await page.waitForSelector('text=Збережено.');
 		assert.deepEqual((await schedule(id)).intervals,
 			[1, 2, 3, 4, 5].map((d) => ({ start_time: at(d, 9), end_time: at(d, 18) })));
+		// the summary is drawn from the schedule read back after the save, a moment after "saved"
+		await page.waitForFunction(() => /09:00–18:00$/.test(document.querySelector('[data-test=schedule-summary]').textContent));
 		assert.match(await page.textContent('[data-test=schedule-summary]'), /^Europe\/Kyiv · [^;]+ 09:00–18:00$/);
 
 		const friday = await day(page, 5).locator('legend').textContent();
