@@ -15,9 +15,11 @@ static const char *const metric_names[FL_SLA_METRIC__MAX] = {
 	"requester_wait_time", "agent_work_time", "total_resolution",
 };
 static const char *const field_names[FL_SLA_F__MAX] = {
-	"priority",        "type",         "via",         "group_id",
-	"organization_id", "requester_id", "assignee_id", "tags",
+	"priority",     "type",        "via",  "group_id",       "organization_id",
+	"requester_id", "assignee_id", "tags", "requester_tier", "organization_tier",
+	"entitlement",
 };
+static const char *const coverage_names[FL_SLA_COVERAGE__MAX] = {"none", "covered", "expired"};
 static const char *const op_names[FL_SLA_OP__MAX] = {
 	"is", "is_not", "less_than", "greater_than", "includes", "not_includes",
 };
@@ -43,6 +45,11 @@ int fl_sla_metric_parse(fl_str s)
 const char *fl_sla_field_name(int field)
 {
 	return field >= 0 && field < FL_SLA_F__MAX ? field_names[field] : NULL;
+}
+
+const char *fl_sla_coverage_name(int coverage)
+{
+	return coverage >= 0 && coverage < FL_SLA_COVERAGE__MAX ? coverage_names[coverage] : NULL;
 }
 
 const char *fl_sla_op_name(int op)
@@ -111,11 +118,14 @@ static int parse_value(json_t *v, const char *where, size_t i, fl_arena *a,
 	case FL_SLA_F_PRIORITY:
 	case FL_SLA_F_TYPE:
 	case FL_SLA_F_VIA:
+	case FL_SLA_F_ENTITLEMENT:
 		if (!z)
 			return bad(e, where, i, "value must be a string");
 		x = c->field == FL_SLA_F_PRIORITY ? fl_priority_parse(fl_str_c(z))
 		    : c->field == FL_SLA_F_TYPE   ? fl_type_parse(fl_str_c(z))
-						  : fl_channel_parse(fl_str_c(z));
+		    : c->field == FL_SLA_F_VIA
+			    ? fl_channel_parse(fl_str_c(z))
+			    : parse(fl_str_c(z), coverage_names, FL_SLA_COVERAGE__MAX);
 		if (x < 0)
 			return bad(e, where, i, "unknown value");
 		c->value = x;
@@ -213,6 +223,7 @@ static json_t *value_json(const struct fl_sla_condition *c)
 	case FL_SLA_F_PRIORITY: return json_string(fl_priority_name((int)c->value));
 	case FL_SLA_F_TYPE: return json_string(fl_type_name((int)c->value));
 	case FL_SLA_F_VIA: return json_string(fl_channel_name((int)c->value));
+	case FL_SLA_F_ENTITLEMENT: return json_string(fl_sla_coverage_name((int)c->value));
 	case FL_SLA_F_TAGS:
 		fl_buf_init(&b, 0);
 		for (size_t i = 0; i < c->ntags; i++)
@@ -336,7 +347,8 @@ static int has_tag(const struct fl_ticket *t, const char *tag)
 	return 0;
 }
 
-static int meets(const struct fl_sla_condition *c, const struct fl_ticket *t)
+static int meets(const struct fl_sla_condition *c, const struct fl_ticket *t,
+		 const struct fl_sla_facts *f)
 {
 	int64_t v;
 	int any = 0;
@@ -352,6 +364,9 @@ static int meets(const struct fl_sla_condition *c, const struct fl_ticket *t)
 	case FL_SLA_F_GROUP: v = t->group_id; break;
 	case FL_SLA_F_ORGANIZATION: v = t->organization_id; break;
 	case FL_SLA_F_REQUESTER: v = t->requester_id; break;
+	case FL_SLA_F_REQUESTER_TIER: v = f->requester_tier; break;
+	case FL_SLA_F_ORGANIZATION_TIER: v = f->organization_tier; break;
+	case FL_SLA_F_ENTITLEMENT: v = f->coverage; break;
 	default: v = t->assignee_id;
 	}
 	switch (c->op) {
@@ -362,21 +377,26 @@ static int meets(const struct fl_sla_condition *c, const struct fl_ticket *t)
 	}
 }
 
-int fl_sla_policy_matches(const struct fl_sla_policy *p, const struct fl_ticket *t)
+int fl_sla_policy_matches(const struct fl_sla_policy *p, const struct fl_ticket *t,
+			  const struct fl_sla_facts *facts)
 {
+	static const struct fl_sla_facts nobody;
 	const struct fl_sla_filter *f = &p->filter;
 	int any = !f->nany;
 
+	if (!facts)
+		facts = &nobody;
 	for (size_t i = 0; i < f->nall; i++)
-		if (!meets(&f->all[i], t))
+		if (!meets(&f->all[i], t, facts))
 			return 0;
 	for (size_t i = 0; !any && i < f->nany; i++)
-		any = meets(&f->any[i], t);
+		any = meets(&f->any[i], t, facts);
 	return any;
 }
 
 const struct fl_sla_policy *fl_sla_policy_choose(const struct fl_sla_policy *policies, size_t n,
-						 const struct fl_ticket *t)
+						 const struct fl_ticket *t,
+						 const struct fl_sla_facts *f)
 {
 	const struct fl_sla_policy *best = NULL;
 
@@ -385,7 +405,7 @@ const struct fl_sla_policy *fl_sla_policy_choose(const struct fl_sla_policy *pol
 		if (best && (p->position > best->position ||
 			     (p->position == best->position && p->id > best->id)))
 			continue;
-		if (fl_sla_policy_matches(p, t))
+		if (fl_sla_policy_matches(p, t, f))
 			best = p;
 	}
 	return best;

@@ -44,7 +44,30 @@ enum fl_sla_field {
 	FL_SLA_F_REQUESTER,    /* "requester_id" */
 	FL_SLA_F_ASSIGNEE,     /* "assignee_id" */
 	FL_SLA_F_TAGS,         /* "tags" */
+	/* facts of the customer, not of the ticket (struct fl_sla_facts) */
+	FL_SLA_F_REQUESTER_TIER,    /* "requester_tier": a tier id, or null */
+	FL_SLA_F_ORGANIZATION_TIER, /* "organization_tier": a tier id, or null */
+	FL_SLA_F_ENTITLEMENT,       /* "entitlement": covered, expired or none */
 	FL_SLA_F__MAX
+};
+
+/* Whether a service contract covers the ticket (an entitlement condition's
+ * value): one in force for the requester or their organization, only ones
+ * that ran out, or none at all. */
+enum fl_sla_coverage {
+	FL_SLA_COVERAGE_NONE,
+	FL_SLA_COVERAGE_COVERED,
+	FL_SLA_COVERAGE_EXPIRED,
+	FL_SLA_COVERAGE__MAX
+};
+
+/* What a filter knows of a ticket beyond its own fields: who its customer
+ * is. Tier ids are 0 for none; coverage is enum fl_sla_coverage. Loaded by
+ * fl_sla_facts_load (sla/ticket_sla.h); all zero is a customer with no
+ * tier and no contract. */
+struct fl_sla_facts {
+	int64_t requester_tier, organization_tier;
+	int coverage;
 };
 
 enum fl_sla_op {
@@ -88,6 +111,9 @@ struct fl_sla_policy {
 	struct fl_sla_policy_metric *metrics;
 	size_t nmetrics;
 	int64_t schedule_id; /* 0: the desk's first schedule */
+	/* minutes before a breach_at at which the scheduler warns (an
+	 * sla_warning event); 0: no warning */
+	int64_t warning_minutes;
 	int64_t created_at, updated_at;
 };
 
@@ -95,6 +121,7 @@ const char *fl_sla_metric_name(int metric);
 int fl_sla_metric_parse(fl_str s); /* -1 when unknown */
 const char *fl_sla_field_name(int field);
 const char *fl_sla_op_name(int op);
+const char *fl_sla_coverage_name(int coverage);
 /* Whether a condition on field may use op. */
 int fl_sla_op_allowed(int field, int op);
 
@@ -102,8 +129,9 @@ int fl_sla_op_allowed(int field, int op);
  * out for none) into out, in a. Each condition is {"field", "operator",
  * "value"}: a field and operator of the enums above that go together
  * (fl_sla_op_allowed) and a value of the field's kind — a name for
- * priority, type and via; a positive id, or null for none, for the ids
- * (requester_id is never none); for tags a string of tags separated by
+ * priority, type, via and entitlement; a positive id, or null for none,
+ * for the ids and tiers (requester_id is never none; whether a tier exists
+ * is not asked: a deleted tier's condition matches nobody); for tags a string of tags separated by
  * spaces. FL_EINVAL naming "filter", the message naming the condition
  * ("filter.all[0]: ..."). */
 int fl_sla_filter_parse(const char *json, fl_arena *a, struct fl_sla_filter *out, struct fl_err *e);
@@ -120,14 +148,17 @@ int fl_sla_filter_text(const struct fl_sla_filter *f, fl_arena *a, char **out);
  * fl_sla_filter_parse's to check; schedules are the doors'. */
 int fl_sla_policy_check(struct fl_sla_policy *p, struct fl_err *e);
 
-/* Whether ticket t meets every condition of p's "all" and, when "any" has
- * conditions, at least one of them. Pure; allocates nothing. */
-int fl_sla_policy_matches(const struct fl_sla_policy *p, const struct fl_ticket *t);
+/* Whether ticket t, whose customer is f (NULL: all zero), meets every
+ * condition of p's "all" and, when "any" has conditions, at least one of
+ * them. Pure; allocates nothing. */
+int fl_sla_policy_matches(const struct fl_sla_policy *p, const struct fl_ticket *t,
+			  const struct fl_sla_facts *f);
 /* The policy that applies to t: of the n policies (in any order), the
  * matching one with the lowest position (then the lowest id); NULL when
  * none matches. Borrowed from policies. */
 const struct fl_sla_policy *fl_sla_policy_choose(const struct fl_sla_policy *policies, size_t n,
-						 const struct fl_ticket *t);
+						 const struct fl_ticket *t,
+						 const struct fl_sla_facts *f);
 /* The metric of p for priority and metric, or NULL. */
 const struct fl_sla_policy_metric *fl_sla_policy_metric(const struct fl_sla_policy *p, int priority,
 							int metric);

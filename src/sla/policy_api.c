@@ -15,8 +15,9 @@
 
 struct policy_in {
 	const char *title, *description, *filter;
-	int64_t position, schedule_id;
-	int has_title, has_description, has_filter, has_position, has_schedule_id;
+	int64_t position, schedule_id, warning_minutes;
+	int has_title, has_description, has_filter, has_position, has_schedule_id,
+		has_warning_minutes;
 };
 
 #define P(m) offsetof(struct policy_in, m)
@@ -28,6 +29,8 @@ static const struct fl_field policy_fields[] = {
 	{"position", FL_FT_INT, FL_SLA_MAX_POLICIES, 0, 0, NULL, P(position), P(has_position), 0,
 	 1},
 	{"schedule_id", FL_FT_ID, 0, 0, 1, NULL, P(schedule_id), P(has_schedule_id), 0, 0},
+	{"warning_minutes", FL_FT_INT, FL_SLA_POLICY_TARGET_MAX, 0, 0, NULL, P(warning_minutes),
+	 P(has_warning_minutes), 0, 0},
 	FL_FIELDS_END,
 };
 
@@ -144,6 +147,8 @@ static void apply(struct ctx *c, struct fl_sla_policy *p)
 		p->position = c->in.position;
 	if (c->in.has_schedule_id)
 		p->schedule_id = c->in.schedule_id;
+	if (c->in.has_warning_minutes)
+		p->warning_minutes = c->in.warning_minutes;
 	if (c->has_metrics) {
 		p->metrics = c->metrics;
 		p->nmetrics = c->nmetrics;
@@ -170,12 +175,13 @@ static json_t *policy_json(struct fl_req *r, const struct fl_sla_policy *p)
 
 	snprintf(url, sizeof url, "%s/api/v2/slas/policies/%lld.json", fl_req_base(r),
 		 (long long)p->id);
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:I, s:o, s:o}", "id",
 			 (json_int_t)p->id, "url", url, "title", p->title, "description",
 			 p->description ? p->description : "", "position", (json_int_t)p->position,
 			 "filter", fl_json_raw(p->filter_json), "policy_metrics", metrics_json(p),
-			 "schedule_id", fl_json_id(p->schedule_id), "created_at",
-			 fl_json_time(p->created_at), "updated_at", fl_json_time(p->updated_at));
+			 "schedule_id", fl_json_id(p->schedule_id), "warning_minutes",
+			 (json_int_t)p->warning_minutes, "created_at", fl_json_time(p->created_at),
+			 "updated_at", fl_json_time(p->updated_at));
 }
 
 static int render_policy(struct fl_req *r)

@@ -125,6 +125,13 @@ static int schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
 	return rc;
 }
 
+int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out)
+{
+	(void)tx, (void)t, (void)now;
+	*out = (struct fl_sla_facts){0};
+	return 0;
+}
+
 int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a,
 		  struct fl_ticket_sla *out)
 {
@@ -133,14 +140,17 @@ int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a
 	struct fl_schedule *schedule = NULL;
 	struct fl_store_sla_step *steps = NULL;
 	struct fl_sla_target tg[FL_SLA_METRIC__MAX];
+	struct fl_sla_facts facts;
 	size_t np, nsteps = 0;
 	int business = 0;
 	int rc = fl_sla_policy_list(tx, a, &policies, &np);
 
 	*out = (struct fl_ticket_sla){0};
+	if (!rc)
+		rc = fl_sla_facts_load(tx, t, now, &facts);
 	if (rc)
 		return rc;
-	p = fl_sla_policy_choose(policies, np, t);
+	p = fl_sla_policy_choose(policies, np, t, &facts);
 	if (!p)
 		return 0;
 	for (size_t i = 0, n = targets(p, t->priority, 1, tg); i < n; i++)

@@ -46,6 +46,12 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 			  const struct fl_schedule *schedule, const struct fl_store_sla_step *steps,
 			  size_t nsteps, int64_t now, fl_arena *a, struct fl_ticket_sla *out);
 
+/* What t's policy filter knows of its customer (sla/policy.h): the
+ * requester's tier and their organization's (t's organization_id, else
+ * the requester's), and whether a service contract of either covers the
+ * ticket at `now`. */
+int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out);
+
 /* The same, read from the store: the policies (fl_sla_policy_list), the
  * schedule of the chosen policy (its schedule_id, or the desk's first
  * schedule when 0) with its holidays, and t's steps; in a. The business

@@ -100,8 +100,9 @@ static const struct table tables[] = {
 	 "schedule_id, start_minute", 2, 0, 0},
 	{"schedule_holidays", "id, schedule_id, name, start_day, end_day", "iitii", "id", 1, 1, 0},
 	{"sla_policies",
-	 "id, title, description, position, filter_json, schedule_id, created_at, updated_at",
-	 "ittitiii", "id", 1, 1, 0},
+	 "id, title, description, position, filter_json, schedule_id, warning_minutes,"
+	 " created_at, updated_at",
+	 "ittitiiii", "id", 1, 1, 0},
 	{"sla_policy_metrics", "id, policy_id, priority, metric, target_minutes, business_hours",
 	 "iittii", "id", 1, 1, 0},
 };

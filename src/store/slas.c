@@ -11,6 +11,7 @@
 	S X(title, "title") S X(description, "description") S X(position, "position") S X( \
 		filter_json, "filter_json") S                                              \
 	X(schedule_id, "COALESCE(schedule_id, 0)") S                                       \
+	X(warning_minutes, "warning_minutes") S                                            \
 	X(created_at, "created_at") S                                                      \
 	X(updated_at, "updated_at")
 #define POLICY_COLUMN(m, expr) FL_COLUMN(struct fl_sla_policy, m)
@@ -181,11 +182,12 @@ int fl_store_sla_policy_insert(fl_tx *tx, struct fl_sla_policy *p)
 {
 	static const char sql[] =
 		"INSERT INTO sla_policies (title, description, position, filter_json,"
-		" schedule_id, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" schedule_id, warning_minutes, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	int rc = fl_q_int(tx, sql, &p->id, "ttitIii", p->title, p->description, p->position,
-			  p->filter_json, p->schedule_id, p->created_at, p->updated_at);
+	int rc = fl_q_int(tx, sql, &p->id, "ttitIiii", p->title, p->description, p->position,
+			  p->filter_json, p->schedule_id, p->warning_minutes, p->created_at,
+			  p->updated_at);
 	return rc ? rc : metrics_put(tx, p);
 }
 
@@ -194,10 +196,10 @@ int fl_store_sla_policy_update(fl_tx *tx, const struct fl_sla_policy *p)
 	static const char sql[] =
 		"UPDATE sla_policies"
 		" SET title = ?, description = ?, filter_json = ?, schedule_id = ?,"
-		" updated_at = ?"
+		" warning_minutes = ?, updated_at = ?"
 		" WHERE id = ?";
-	int rc = fl_q_exec(tx, sql, "tttIii", p->title, p->description, p->filter_json,
-			   p->schedule_id, p->updated_at, p->id);
+	int rc = fl_q_exec(tx, sql, "tttIiii", p->title, p->description, p->filter_json,
+			   p->schedule_id, p->warning_minutes, p->updated_at, p->id);
 	return rc ? rc : metrics_put(tx, p);
 }
 
