@@ -50,4 +50,20 @@ struct fl_store_sla_step {
 int fl_store_sla_steps(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_store_sla_step **out,
 		       size_t *n);
 
+/* The timelines of many tickets at once, for the replays that measure
+ * thousands (the what-if, the recompute after a policy change): for each
+ * of ids[0..n) (ascending, at most FL_STORE_SLA_MANY_MAX) its steps as
+ * fl_store_sla_steps gives them, into out[i] (steps NULL and n 0 for a
+ * ticket without any), in a. A ticket past FL_STORE_SLA_STEPS_MAX steps
+ * has truncated set (its timeline is not measured). A few queries for the
+ * whole batch, never one per ticket. */
+#define FL_STORE_SLA_MANY_MAX 1000
+struct fl_store_sla_timeline {
+	struct fl_store_sla_step *steps;
+	size_t n;
+	int truncated;
+};
+int fl_store_sla_steps_many(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
+			    struct fl_store_sla_timeline *out);
+
 #endif
