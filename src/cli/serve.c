@@ -22,6 +22,7 @@
 #include "mail/outbound.h"
 #include "mail/parser.h"
 #include "portal/site.h"
+#include "sla/refresh.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
 #include "views/queue.h"
@@ -91,6 +92,9 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
 				FL_QUEUE_COMPACT_PERIOD) ||
+	    fl_jobs_register_tx(jobs, "sla-tick", NULL, fl_sla_tick_job, cfg->sla_tick) ||
+	    fl_jobs_register_tx(jobs, "sla-tick-more", NULL, fl_sla_tick_job, 0) ||
+	    fl_jobs_register(jobs, "sla-recompute", fl_sla_recompute_job, 0) ||
 	    fl_jobs_start(jobs))
 		goto fail;
 	*out = jobs;
@@ -278,6 +282,8 @@ int fl_cmd_serve(int argc, char **argv)
 	tune_malloc();
 	fl_input_init(); /* before any thread uses jansson */
 	wire_notices();
+	/* every ticket write measures the ticket's SLA in its transaction */
+	fl_ticket_set_hook(fl_sla_refresh_ticket);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

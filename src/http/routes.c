@@ -22,6 +22,7 @@ extern const struct fl_route fl_mailbox_routes[];
 extern const struct fl_route fl_portal_routes[];
 extern const struct fl_route fl_site_routes[];
 extern const struct fl_route fl_schedule_routes[];
+extern const struct fl_route fl_sla_event_routes[];
 extern const struct fl_route fl_sla_policy_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
@@ -40,7 +41,7 @@ static const struct fl_route *const parts[] = {
 	fl_group_routes,  fl_session_routes, fl_token_routes,    fl_search_routes,
 	fl_view_routes,   fl_job_routes,     fl_event_routes,    fl_attachment_routes,
 	fl_mail_routes,   fl_mailbox_routes, fl_portal_routes,   fl_site_routes,
-	fl_outbox_routes, fl_queue_routes,   fl_schedule_routes, fl_sla_policy_routes,
+	fl_outbox_routes, fl_queue_routes,   fl_schedule_routes, fl_sla_event_routes, fl_sla_policy_routes,
 };
 
 const struct fl_route *fl_routes;

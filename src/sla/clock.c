@@ -297,3 +297,10 @@ unsigned fl_sla_breached_between(const struct fl_sla_state *before,
 			bits |= 1u << after[i].metric;
 	return bits;
 }
+
+const char *fl_sla_stage_name(int stage)
+{
+	static const char *const names[FL_SLA_STAGE__MAX] = {"", "active", "paused", "achieved",
+							     "breached"};
+	return stage >= 0 && stage < FL_SLA_STAGE__MAX ? names[stage] : "";
+}

@@ -117,6 +117,9 @@ enum fl_sla_stage {
 	FL_SLA_STAGE__MAX
 };
 
+/* The API's name of a stage ("active" …); "" for NONE. */
+const char *fl_sla_stage_name(int stage);
+
 /* One metric at `now`, of its current cycle (the last one once it ended).
  * stage is BREACHED once the cycle ran to its breach_at, whether it still
  * runs, is paused or ended since. */

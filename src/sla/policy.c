@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "store/schedules.h"
+#include "sla/refresh.h"
 #include "store/slas.h"
 
 static const char *const metric_names[FL_SLA_METRIC__MAX] = {
@@ -476,6 +477,13 @@ static int renumber(fl_tx *tx, const int64_t *ids, size_t n, int64_t skip, int64
 }
 
 /* Checks p's fields and schedule and makes its filter's text. */
+/* A change of the policies changes which promise tickets are under: they
+ * are measured again, in the background (sla/refresh.h). */
+static int remeasure(fl_tx *tx, int rc)
+{
+	return rc ? rc : fl_sla_recompute_later(tx);
+}
+
 static int prepare(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct fl_err *e)
 {
 	int rc = fl_sla_policy_check(p, e);
@@ -505,7 +513,7 @@ int fl_sla_policy_create(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct
 	p->created_at = p->updated_at = fl_now();
 	if ((rc = fl_store_sla_policy_insert(tx, p)))
 		return rc;
-	return renumber(tx, ids, n, 0, p->id, p->position);
+	return remeasure(tx, renumber(tx, ids, n, 0, p->id, p->position));
 }
 
 int fl_sla_policy_update(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct fl_err *e)
@@ -519,7 +527,7 @@ int fl_sla_policy_update(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct
 	if (rc)
 		return rc;
 	p->updated_at = fl_now();
-	if ((rc = fl_store_sla_policy_update(tx, p)))
+	if ((rc = fl_store_sla_policy_update(tx, p)) || (rc = fl_sla_recompute_later(tx)))
 		return rc;
 	if (p->position < 1 || p->position > (int64_t)n)
 		p->position = (int64_t)n;
@@ -537,7 +545,7 @@ int fl_sla_policy_delete(fl_tx *tx, int64_t id, fl_arena *a)
 		rc = fl_store_sla_policy_ids(tx, a, &ids, &n);
 	if (!rc)
 		rc = fl_store_sla_policy_delete(tx, id);
-	return rc ? rc : renumber(tx, ids, n, id, 0, 0);
+	return rc ? rc : remeasure(tx, renumber(tx, ids, n, id, 0, 0));
 }
 
 int fl_sla_policy_reorder(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struct fl_err *e)
@@ -565,7 +573,7 @@ int fl_sla_policy_reorder(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, 
 	for (size_t i = 0; i < n; i++)
 		if ((rc = fl_store_sla_policy_set_position(tx, ids[i], (int64_t)i + 1)))
 			return rc;
-	return 0;
+	return fl_sla_recompute_later(tx);
 }
 
 /* Reads p's stored filter text; a text that does not read (written by

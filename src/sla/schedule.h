@@ -77,4 +77,19 @@ int64_t fl_biz_elapsed(const struct fl_bizclock *c, int64_t from, int64_t to);
  * holiday). */
 int64_t fl_biz_add(const struct fl_bizclock *c, int64_t from, int64_t seconds);
 
+/* The business clocks of this process, kept (bizcache.c): building one
+ * takes milliseconds for a zone with DST, and every ticket write measures
+ * its SLA. fl_bizclock_shared gives the clock of s — the one already made
+ * for a schedule with the same zone, intervals and holidays, whatever its
+ * id, or a new one kept for next time — to be handed back with
+ * fl_bizclock_release once the caller is done with it. At most
+ * FL_BIZCACHE_SLOTS clocks are kept; the least recently used one nobody
+ * holds makes room. A schedule edited is a new key: the old clock ages out.
+ * Thread-safe. */
+#define FL_BIZCACHE_SLOTS 32
+int fl_bizclock_shared(const struct fl_schedule *s, const struct fl_bizclock **out);
+void fl_bizclock_release(const struct fl_bizclock *c);
+/* Drops every clock nobody holds (tests, and the leak checker at exit). */
+void fl_bizcache_clear(void);
+
 #endif

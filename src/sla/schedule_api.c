@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "http/http.h"
 #include "sla/policy.h"
+#include "sla/refresh.h"
 #include "sla/schedule.h"
 #include "store/schedules.h"
 
@@ -27,6 +28,13 @@ struct schedule_in {
 	int has_name, has_time_zone;
 };
 
+
+/* Business hours changed: the tickets' clocks are measured again, in the
+ * background (sla/refresh.h). */
+static int remeasure(fl_tx *tx, int rc)
+{
+	return rc ? rc : fl_sla_recompute_later(tx);
+}
 static const struct fl_field schedule_fields[] = {
 	{"name", FL_FT_STRING, FL_SCHEDULE_NAME_MAX, 0, 0, NULL, offsetof(struct schedule_in, name),
 	 offsetof(struct schedule_in, has_name), 0, 0},
@@ -204,7 +212,7 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 	if (n >= FL_STORE_SCHEDULES_MAX)
 		return fl_err_set(&r->err, FL_EINVAL, "schedule", "TooLong",
 				  "A desk keeps at most %d schedules", FL_STORE_SCHEDULES_MAX);
-	return fl_store_schedule_insert(tx, &c->schedule);
+	return remeasure(tx, fl_store_schedule_insert(tx, &c->schedule));
 }
 
 static int h_create(struct fl_req *r)
@@ -268,7 +276,7 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 	if ((rc = fl_schedule_check(s, &r->err)))
 		return rc;
 	s->updated_at = fl_now();
-	return fl_store_schedule_update(tx, s);
+	return remeasure(tx, fl_store_schedule_update(tx, s));
 }
 
 static int h_update(struct fl_req *r)
@@ -313,7 +321,7 @@ static int tx_delete(fl_tx *tx, struct fl_req *r)
 
 	if (!rc)
 		rc = fl_sla_schedule_deletable(tx, r->id[0], &r->arena, &r->err);
-	return rc ? rc : fl_store_schedule_delete(tx, r->id[0]);
+	return rc ? rc : remeasure(tx, fl_store_schedule_delete(tx, r->id[0]));
 }
 
 static int h_delete(struct fl_req *r)
@@ -394,7 +402,7 @@ static int tx_holiday_create(fl_tx *tx, struct fl_req *r)
 	if (n >= FL_SCHEDULE_MAX_HOLIDAYS)
 		return fl_err_set(&r->err, FL_EINVAL, "holiday", "TooLong",
 				  "A schedule keeps at most %d holidays", FL_SCHEDULE_MAX_HOLIDAYS);
-	return fl_store_holiday_insert(tx, r->id[0], &c->holiday);
+	return remeasure(tx, fl_store_holiday_insert(tx, r->id[0], &c->holiday));
 }
 
 static int h_holiday_create(struct fl_req *r)
@@ -438,7 +446,7 @@ static int tx_holiday_update(fl_tx *tx, struct fl_req *r)
 		h->end_day = c->end_day;
 	if ((rc = fl_holiday_check(h, &r->err)))
 		return rc;
-	return fl_store_holiday_update(tx, r->id[0], h);
+	return remeasure(tx, fl_store_holiday_update(tx, r->id[0], h));
 }
 
 static int h_holiday_update(struct fl_req *r)
@@ -451,7 +459,7 @@ static int tx_holiday_delete(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_store_holiday_get(tx, r->id[0], r->id[1], &r->arena, &c->holiday);
-	return rc ? rc : fl_store_holiday_delete(tx, r->id[0], r->id[1]);
+	return rc ? rc : remeasure(tx, fl_store_holiday_delete(tx, r->id[0], r->id[1]));
 }
 
 static int h_holiday_delete(struct fl_req *r)

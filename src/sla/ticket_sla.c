@@ -67,7 +67,7 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 {
 	struct fl_sla_target tg[FL_SLA_METRIC__MAX];
 	struct fl_sla_state st[FL_SLA_METRIC__MAX];
-	struct fl_bizclock *clock = NULL;
+	const struct fl_bizclock *clock = NULL;
 	struct fl_sla_event *ev;
 	size_t n = p ? targets(p, t->priority, schedule != NULL, tg) : 0, nev;
 	int business = 0, rc;
@@ -82,10 +82,10 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		business |= tg[i].business_hours;
-	if (business && (rc = fl_bizclock_new(schedule, &clock)))
+	if (business && (rc = fl_bizclock_shared(schedule, &clock)))
 		return rc;
 	rc = fl_sla_measure(tg, n, clock, ev, nev, now, st);
-	fl_bizclock_free(clock);
+	fl_bizclock_release(clock);
 	if (rc)
 		return rc;
 	out->policy = p;
@@ -98,9 +98,7 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 	return 0;
 }
 
-/* The schedule p counts business hours in, with its holidays: its own, or
- * the desk's first; *out NULL when there is none. */
-static int schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
+int fl_sla_schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
 		       struct fl_schedule **out)
 {
 	struct fl_schedule *s;
@@ -155,7 +153,7 @@ int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a
 		return 0;
 	for (size_t i = 0, n = targets(p, t->priority, 1, tg); i < n; i++)
 		business |= tg[i].business_hours;
-	if (business && (rc = schedule_of(tx, p, a, &schedule)))
+	if (business && (rc = fl_sla_schedule_of(tx, p, a, &schedule)))
 		return rc;
 	if ((rc = fl_store_sla_steps(tx, t->id, a, &steps, &nsteps)))
 		return rc;

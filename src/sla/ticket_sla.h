@@ -37,14 +37,19 @@ struct fl_ticket_sla {
 /* Measures ticket t on its steps[0..nsteps) (fl_store_sla_steps' order) at
  * `now`, under policy p (NULL: none applies). schedule (with its holidays)
  * is the one p's business-hours targets count in; NULL when there is none,
- * and then those targets are not reported. Builds the schedule's business
- * clock when a target needs it (milliseconds for a zone with DST) and frees
- * it. A step after `now` is not seen; a step dated before the one before
- * it counts at that one's time. The timeline is made in a. FL_EINVAL when a step names a status that
- * does not exist; FL_ENOMEM. */
+ * and then those targets are not reported. Takes the schedule's business
+ * clock from the process's (fl_bizclock_shared) when a target needs it. A
+ * step after `now` is not seen; a step dated before the one before it
+ * counts at that one's time. The timeline is made in a. FL_EINVAL when a
+ * step names a status that does not exist; FL_ENOMEM. */
 int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy *p,
 			  const struct fl_schedule *schedule, const struct fl_store_sla_step *steps,
 			  size_t nsteps, int64_t now, fl_arena *a, struct fl_ticket_sla *out);
+
+/* The schedule p counts business hours in, with its holidays, in a: its
+ * own, or the desk's first; *out NULL when there is none. */
+int fl_sla_schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
+		       struct fl_schedule **out);
 
 /* What t's policy filter knows of its customer (sla/policy.h): the
  * requester's tier and their organization's (t's organization_id, else
@@ -53,9 +58,8 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out);
 
 /* The same, read from the store: the policies (fl_sla_policy_list), the
- * schedule of the chosen policy (its schedule_id, or the desk's first
- * schedule when 0) with its holidays, and t's steps; in a. The business
- * clock is built for each call. */
+ * schedule of the chosen policy (fl_sla_schedule_of), and t's steps; in
+ * a. */
 int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a,
 		  struct fl_ticket_sla *out);
 

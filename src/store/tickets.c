@@ -56,6 +56,11 @@ static const struct ticket_col {
 
 #define NCOLS (sizeof ticket_cols / sizeof *ticket_cols)
 
+/* A ticket's soonest SLA breach (store/ticket_slas.h), none last. */
+#define SLA_BREACH_SQL                                                      \
+	"COALESCE((SELECT next_breach_at FROM ticket_slas WHERE ticket_id = t.id)," \
+	" 9223372036854775807)"
+
 /* The columns, then the ticket's tags (space-separated: a tag has no
  * spaces), CC'd user ids, followers' ids and the requester's address, so
  * one statement loads a whole ticket. group_concat is SQLite's; the PostgreSQL migration defines the
@@ -69,7 +74,7 @@ static const struct ticket_col {
 	" ticket_collaborators WHERE ticket_id = t.id ORDER BY user_id) c), " \
 	"(SELECT group_concat(user_id, ' ') FROM (SELECT user_id FROM"        \
 	" ticket_followers WHERE ticket_id = t.id ORDER BY user_id) f), "     \
-	"(SELECT email FROM users WHERE id = t.requester_id)"
+	"(SELECT email FROM users WHERE id = t.requester_id), " SLA_BREACH_SQL
 
 /* Splits a space-separated list of ids into ids (at most max of them). */
 static void split_ids(char *p, int64_t *ids, size_t *n, size_t max)
@@ -93,6 +98,7 @@ static int read_lists(fl_tx *tx, fl_stmt *st, fl_arena *a, struct fl_ticket *t)
 	char *followers = fl_col_text(tx, st, (int)NCOLS + 2, a, &err);
 
 	t->requester_email = fl_col_text(tx, st, (int)NCOLS + 3, a, &err);
+	t->sla_next_breach_at = fl_col_int(tx, st, (int)NCOLS + 4);
 	for (char *p = tags; p && *p && t->ntags < FL_TICKET_MAX_TAGS;) {
 		size_t n = strcspn(p, " ");
 		t->tags[t->ntags++] = p;
@@ -319,6 +325,7 @@ int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort)
 	case FL_SORT_UPDATED: return t->updated_at;
 	case FL_SORT_PRIORITY: return t->priority;
 	case FL_SORT_STATUS: return t->status;
+	case FL_SORT_SLA_BREACH: return t->sla_next_breach_at;
 	default: return t->id;
 	}
 }
@@ -583,6 +590,7 @@ static const char *const sort_col[FL_SORT__MAX] = {
 	[FL_SORT_PRIORITY] = "t.priority",
 	[FL_SORT_STATUS] = "t.status",
 	[FL_SORT_RELEVANCE] = "r.rank",
+	[FL_SORT_SLA_BREACH] = SLA_BREACH_SQL,
 };
 
 /* fill_snippets in one query (the driver's fts_snippets_*). */

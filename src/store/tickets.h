@@ -18,6 +18,7 @@ enum fl_sort {
 	FL_SORT_PRIORITY,
 	FL_SORT_STATUS,
 	FL_SORT_RELEVANCE,
+	FL_SORT_SLA_BREACH, /* the soonest breach of an active SLA metric; none last */
 	FL_SORT__MAX
 };
 

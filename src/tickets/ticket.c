@@ -180,6 +180,13 @@ static int same_stamp(const struct fl_ticket *t, const char *given)
 
 /* The stamp of a write at now (seconds) to t: now in milliseconds, and
  * always past t's last stamp, so that every write changes it. */
+static fl_ticket_hook_fn hook;
+
+void fl_ticket_set_hook(fl_ticket_hook_fn fn)
+{
+	hook = fn;
+}
+
 static int64_t next_stamp(const struct fl_ticket *t, int64_t now)
 {
 	int64_t ms = now * 1000;
@@ -441,6 +448,14 @@ static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t acto
 	return fl_store_notify(tx, ev);
 }
 
+/* The write's last step: the live event, then the hook. */
+static int written(struct fl_tx *tx, const char *type, const struct fl_ticket *t, int64_t actor,
+		   int64_t at)
+{
+	int rc = announce(tx, type, t->id, actor, at);
+	return rc || !hook ? rc : hook(tx, t, at);
+}
+
 int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int typing,
 		      struct fl_err *e)
 {
@@ -661,7 +676,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
-		rc = announce(tx, "ticket.created", t.id, actor->id, now);
+		rc = written(tx, "ticket.created", &t, actor->id, now);
 	if (!rc)
 		*out = t;
 	return rc;
@@ -958,7 +973,7 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
 	if (!rc)
-		rc = announce(tx, "ticket.updated", t.id, actor->id, now);
+		rc = written(tx, "ticket.updated", &t, actor->id, now);
 	if (!rc && !p->quiet)
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
 	if (!rc && before.type == FL_TYPE_PROBLEM && t.type != FL_TYPE_PROBLEM)
@@ -998,7 +1013,7 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		rc = fl_store_audit_insert(tx, au);
 	}
 	if (!rc)
-		rc = announce(tx, "ticket.deleted", id, actor->id, t.deleted_at);
+		rc = written(tx, "ticket.deleted", &t, actor->id, t.deleted_at);
 	if (!rc && t.type == FL_TYPE_PROBLEM)
 		rc = unlink_incidents(tx, actor, id, &a, e);
 	fl_arena_free(&a);

@@ -80,6 +80,9 @@ struct fl_ticket {
 	 * every write even within one millisecond: what safe_update compares */
 	int64_t updated_stamp;
 	char *requester_email; /* loaded with the ticket, never written by it */
+	/* loaded with the ticket: the soonest breach_at of an active SLA
+	 * metric (sla/refresh.h), INT64_MAX for none */
+	int64_t sla_next_breach_at;
 	char *snippet;         /* search results only: HTML-escaped, <em> marks hits */
 };
 
@@ -182,6 +185,15 @@ struct fl_ticket_patch {
 	const char *event_field, *event_value;
 	int quiet;
 };
+
+/* Called in the transaction of every ticket write — created, updated (a
+ * comment too), deleted — with the ticket as written and the write's
+ * time, after its audit: what is kept from a ticket (its SLA,
+ * sla/refresh.h) moves with it, or the write fails. Set once at startup
+ * (serve.c), before any request; NULL, the default and the unit tests',
+ * for none. */
+typedef int (*fl_ticket_hook_fn)(struct fl_tx *tx, const struct fl_ticket *t, int64_t now);
+void fl_ticket_set_hook(fl_ticket_hook_fn fn);
 
 /* Creates a ticket with its first comment, as actor: fills defaults
  * (requester = actor, status new or open when assigned, channel api), checks

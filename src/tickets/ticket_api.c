@@ -9,6 +9,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "sla/ticket_sla.h"
+#include "store/ticket_slas.h"
 #include "store/attachments.h"
 #include "store/queues.h"
 #include "store/tickets.h"
@@ -412,31 +413,6 @@ static json_t *ticket_item(struct fl_req *r, const void *t)
 	return fl_ticket_json(r, t);
 }
 
-int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n)
-{
-	fl_buf out;
-	int rc = 0;
-
-	fl_buf_init(&out, 0);
-	for (size_t i = 0; i < n && !rc; i++) {
-		const struct fl_ticket *t = &rows[i];
-		/* every write moves the stamp (ticket.c); a search's snippet
-		 * is the query's, not the ticket's */
-		int64_t version = t->snippet             ? -1
-				  : t->updated_stamp > 0 ? t->updated_stamp
-							 : t->updated_at * 1000;
-		if (i)
-			rc = fl_buf_addc(&out, ',');
-		if (!rc)
-			rc = fl_req_item_json(r, ticket_item, t->id, version, t, &out);
-	}
-	if (!rc)
-		return fl_req_reply_list(r, 200, body, &out);
-	json_decref(body);
-	fl_buf_free(&out);
-	return rc;
-}
-
 /* The comment, with those of files (n of them) that are its own. */
 static json_t *comment_json(struct fl_req *r, const struct fl_comment *c,
 			    const struct fl_attachment *files, size_t n)
@@ -462,7 +438,8 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 		    {"created_at", FL_SORT_CREATED},
 		    {"updated_at", FL_SORT_UPDATED},
 		    {"priority", FL_SORT_PRIORITY},
-		    {"status", FL_SORT_STATUS}};
+		    {"status", FL_SORT_STATUS},
+		    {"sla_next_breach_at", FL_SORT_SLA_BREACH}};
 	const char *s = fl_req_arg(r, "sort");
 	const char *order = fl_req_arg(r, "sort_order");
 
@@ -490,7 +467,9 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 	}
 	return fl_req_fail(
 		r, FL_EMALFORMED, "sort", "InvalidValue",
-		"cannot sort by '%.40s'; use id, created_at, updated_at, priority or status", s);
+		"cannot sort by '%.40s'; use id, created_at, updated_at, priority, status or "
+		"sla_next_breach_at",
+		s);
 }
 
 /* Side loads (?include=users,groups,organizations), as Zendesk spells
@@ -621,12 +600,112 @@ static void put_left(json_t *o, int64_t seconds)
 	json_object_set_new(o, "minutes", json_integer(m % 60));
 }
 
+/* A list's tickets' SLA, as last measured (store/ticket_slas.h). */
+struct list_slas {
+	int64_t ids[100];
+	size_t n;
+	fl_arena *a;
+	struct fl_store_sla_metric *m;
+	size_t nm;
+};
+
+static int tx_list_slas(fl_tx *tx, void *arg)
+{
+	struct list_slas *l = arg;
+	return fl_store_ticket_sla_metrics(tx, l->ids, l->n, l->a, &l->m, &l->nm);
+}
+
+/* Ticket id's "slas" from the metrics rows m[0..n) (by ticket): each as it
+ * was measured at the ticket's last write or scheduler look, an active one
+ * past its breach_at read as breached. Its time left counts calendar time
+ * to breach_at while active (the single ticket's counts its own clock). */
+static int add_list_slas(fl_buf *out, int64_t id, const struct fl_store_sla_metric *m, size_t n,
+			 int64_t now)
+{
+	json_t *list = json_array(), *o = json_pack("{s:o}", "policy_metrics", list);
+	char *text;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fl_store_sla_metric *x = &m[i];
+		int active = !strcmp(x->stage, "active");
+		int late = active && x->breach_at && x->breach_at <= now;
+		char at[21];
+		json_t *j;
+		if (x->ticket_id != id)
+			continue;
+		j = json_pack("{s:s, s:s, s:b}", "metric", x->metric, "stage",
+			      late ? "breached" : x->stage, "business_hours", x->business_hours);
+		if (x->breach_at) {
+			fl_time_iso(x->breach_at, at);
+			json_object_set_new(j, "breach_at", json_string(at));
+		} else {
+			json_object_set_new(j, "breach_at", json_null());
+		}
+		put_left(j, active && x->breach_at ? x->breach_at - now : x->target - x->used);
+		json_array_append_new(list, j);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!text)
+		return FL_ENOMEM;
+	rc = fl_buf_add(out, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n)
+{
+	struct list_slas *slas = NULL;
+	int64_t now = fl_now();
+	fl_buf out;
+	int rc = 0;
+
+	/* the SLA changes with time, not with the ticket's version: it is
+	 * added to each kept rendering, never kept in it */
+	if ((include_arg(r) & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor) && n) {
+		slas = fl_arena_alloc(&r->arena, sizeof *slas);
+		if (!slas)
+			rc = FL_ENOMEM;
+		for (size_t i = 0; !rc && i < n && i < 100; i++)
+			slas->ids[slas->n++] = rows[i].id;
+		if (!rc) {
+			slas->a = &r->arena;
+			rc = fl_store_read(r->store, tx_list_slas, slas);
+		}
+	}
+	fl_buf_init(&out, 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct fl_ticket *t = &rows[i];
+		/* every write moves the stamp (ticket.c); a search's snippet
+		 * is the query's, not the ticket's */
+		int64_t version = t->snippet             ? -1
+				  : t->updated_stamp > 0 ? t->updated_stamp
+							 : t->updated_at * 1000;
+		if (i)
+			rc = fl_buf_addc(&out, ',');
+		if (!rc)
+			rc = fl_req_item_json(r, ticket_item, t->id, version, t, &out);
+		if (!rc && slas) {
+			out.n--; /* the item's closing brace */
+			rc = fl_buf_add(&out, ",\"slas\":", 8);
+			if (!rc)
+				rc = add_list_slas(&out, t->id, slas->m, slas->nm, now);
+			if (!rc)
+				rc = fl_buf_addc(&out, '}');
+		}
+	}
+	if (!rc)
+		return fl_req_reply_list(r, 200, body, &out);
+	json_decref(body);
+	fl_buf_free(&out);
+	return rc;
+}
+
 /* The ticket's "slas": {"policy_metrics": [...], "policy": {id, title}}
  * (policy left out when none applies). */
 static json_t *sla_json(const struct fl_ticket_sla *s)
 {
-	static const char *const stages[FL_SLA_STAGE__MAX] = {"", "active", "paused", "achieved",
-							      "breached"};
 	json_t *list = json_array(), *o = json_pack("{s:o}", "policy_metrics", list);
 
 	for (size_t i = 0; i < s->n; i++) {
@@ -639,7 +718,7 @@ static json_t *sla_json(const struct fl_ticket_sla *s)
 			fl_time_iso(st->breach_at, at);
 			json_object_set_new(m, "breach_at", json_string(at));
 		}
-		json_object_set_new(m, "stage", json_string(stages[st->stage]));
+		json_object_set_new(m, "stage", json_string(fl_sla_stage_name(st->stage)));
 		json_object_set_new(m, "metric", json_string(fl_sla_metric_name(st->metric)));
 		put_left(m, st->remaining);
 		json_object_set_new(m, "business_hours", json_boolean(s->business_hours[i]));

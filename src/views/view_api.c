@@ -48,13 +48,21 @@ struct ctx {
 	struct fl_count_key kept; /* the view's count, for its ticket list */
 };
 
-static const char *const sorts[] = {"id", "created_at", "updated_at", "priority", "status"};
+static const struct {
+	const char *name;
+	int sort;
+} sorts[] = {{"id", FL_SORT_ID},
+	     {"created_at", FL_SORT_CREATED},
+	     {"updated_at", FL_SORT_UPDATED},
+	     {"priority", FL_SORT_PRIORITY},
+	     {"status", FL_SORT_STATUS},
+	     {"sla_next_breach_at", FL_SORT_SLA_BREACH}};
 
 static int sort_of(const char *name)
 {
 	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
-		if (name && !strcmp(name, sorts[i]))
-			return (int)i; /* same order as enum fl_sort */
+		if (name && !strcmp(name, sorts[i].name))
+			return sorts[i].sort;
 	return FL_SORT_UPDATED;
 }
 
@@ -201,7 +209,8 @@ static int decode_view(struct fl_req *r, struct ctx *c, int creating)
 		if (by && sort_of(by) == FL_SORT_UPDATED && strcmp(by, "updated_at"))
 			return fl_req_fail(
 				r, FL_EINVAL, "sort_by", "InvalidValue",
-				"sort_by: use id, created_at, updated_at, priority or status");
+				"sort_by: use id, created_at, updated_at, priority, status or "
+				"sla_next_breach_at");
 		c->sort_by = by ? fl_arena_strdup(&r->arena, by) : "updated_at";
 		c->sort_desc = !order || !strcmp(order, "desc");
 		c->has_sort = 1;

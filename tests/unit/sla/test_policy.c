@@ -226,27 +226,27 @@ static void test_choose(void **state)
 		      &a);
 
 	/* urgent, group 2, unassigned: the second by position */
-	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t), &p[2]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, NULL), &p[2]);
 	/* with a VIP tag the first takes it */
 	t.tags[0] = vip;
 	t.ntags = 1;
-	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t), &p[1]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, NULL), &p[1]);
 	/* assigned (no "any" holds any more) and not VIP: an incident is the
 	 * third's; anything else falls through to the catch-all */
 	t.tags[0] = other;
 	t.assignee_id = 9;
-	assert_false(fl_sla_policy_matches(&p[2], &t));
-	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t), &p[0]);
+	assert_false(fl_sla_policy_matches(&p[2], &t, NULL));
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, NULL), &p[0]);
 	t.type = FL_TYPE_INCIDENT;
-	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t), &p[3]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, NULL), &p[3]);
 	/* a normal priority is not greater than normal */
 	t.assignee_id = 0;
 	t.priority = FL_PRIORITY_NORMAL;
-	assert_false(fl_sla_policy_matches(&p[2], &t));
+	assert_false(fl_sla_policy_matches(&p[2], &t, NULL));
 	/* without the catch-all nothing may match */
 	t.type = FL_TYPE_QUESTION;
-	assert_null(fl_sla_policy_choose(p + 1, 3, &t));
-	assert_null(fl_sla_policy_choose(p, 0, &t));
+	assert_null(fl_sla_policy_choose(p + 1, 3, &t, NULL));
+	assert_null(fl_sla_policy_choose(p, 0, &t, NULL));
 	fl_arena_free(&a);
 }
 
@@ -260,7 +260,7 @@ static void test_equal_positions_go_by_id(void **state)
 	fl_arena_init(&a, 0);
 	p[0] = policy(8, 1, "{}", &a);
 	p[1] = policy(3, 1, "{}", &a);
-	assert_ptr_equal(fl_sla_policy_choose(p, 2, &t), &p[1]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 2, &t, NULL), &p[1]);
 	fl_arena_free(&a);
 }
 

@@ -42,17 +42,21 @@ CREATE TABLE ticket_sla_metrics (
 );
 CREATE INDEX ticket_sla_metrics_by_policy ON ticket_sla_metrics (policy_id, metric);
 
--- The SLA events fired, one row each: a warning, breach or achievement of
--- one cycle (the cycle's number) of one metric of one ticket. The primary
--- key is what makes an event fire once, whichever node or run gets there.
+-- A ticket's SLA log: the policy chosen for it changed (kind 'policy',
+-- metric NULL, cycle 0), or a cycle (numbered from 1) of one metric was
+-- warned about, breached or achieved. The unique key is what makes an
+-- event of a cycle fire once, whichever node or run gets there first;
+-- a policy change may happen any number of times (NULLs are distinct).
 CREATE TABLE sla_events (
-	ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
-	metric    TEXT NOT NULL,
-	cycle     INTEGER NOT NULL,
-	kind      TEXT NOT NULL CHECK (kind IN ('warning', 'breached', 'achieved')),
-	policy_id INTEGER NOT NULL,
-	at        INTEGER NOT NULL,
-	fired_at  INTEGER NOT NULL,
-	PRIMARY KEY (ticket_id, metric, cycle, kind)
+	id                 INTEGER PRIMARY KEY,
+	ticket_id          INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+	kind               TEXT NOT NULL CHECK (kind IN ('policy', 'warning', 'breached', 'achieved')),
+	metric             TEXT,
+	cycle              INTEGER NOT NULL,
+	policy_id          INTEGER,
+	previous_policy_id INTEGER,
+	at                 INTEGER NOT NULL,
+	fired_at           INTEGER NOT NULL,
+	UNIQUE (ticket_id, metric, cycle, kind)
 );
 CREATE INDEX sla_events_by_time ON sla_events (fired_at);

@@ -1,0 +1,316 @@
+/* Each ticket's SLA kept measured, and its events fired once
+ * (sla/refresh.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/time.h"
+#include "jobs/jobs.h"
+#include "sla/refresh.h"
+#include "sla/ticket_sla.h"
+#include "store/slas.h"
+#include "store/ticket_slas.h"
+#include "store/tickets.h"
+
+/* The desk's policies, read once for a batch of tickets, with the schedule
+ * each counts in, read when a ticket first needs it. */
+struct desk {
+	struct fl_sla_policy *policies;
+	size_t n;
+	struct fl_schedule **schedules; /* by policy; NULL until read */
+	char *read;                     /* by policy: its schedule was read */
+};
+
+static int desk_load(fl_tx *tx, fl_arena *a, struct desk *d)
+{
+	int rc = fl_sla_policy_list(tx, a, &d->policies, &d->n);
+	if (rc)
+		return rc;
+	d->schedules = fl_arena_alloc(a, (d->n + 1) * sizeof *d->schedules);
+	d->read = fl_arena_alloc(a, d->n + 1);
+	if (!d->schedules || !d->read)
+		return FL_ENOMEM;
+	memset(d->read, 0, d->n + 1);
+	return 0;
+}
+
+static int desk_schedule(fl_tx *tx, struct desk *d, const struct fl_sla_policy *p, fl_arena *a,
+			 struct fl_schedule **out)
+{
+	size_t i = (size_t)(p - d->policies);
+	int rc = 0;
+	if (!d->read[i] && !(rc = fl_sla_schedule_of(tx, p, a, &d->schedules[i])))
+		d->read[i] = 1;
+	*out = d->schedules[i];
+	return rc;
+}
+
+static const char *const event_kinds[] = {"policy", "warning", "breached", "achieved"};
+enum { EV_POLICY, EV_WARNING, EV_BREACHED, EV_ACHIEVED };
+
+/* Logs an event unless it was (cycle events are once each) and publishes
+ * it once the transaction commits. */
+static int fire(fl_tx *tx, int64_t ticket, int kind, int metric, int64_t cycle, int64_t policy,
+		int64_t previous, int64_t at, int64_t now)
+{
+	struct fl_store_sla_event ev = {
+		.ticket_id = ticket,
+		.kind = (char *)event_kinds[kind],
+		.metric = metric < 0 ? NULL : (char *)fl_sla_metric_name(metric),
+		.cycle = cycle,
+		.policy_id = policy,
+		.previous_policy_id = previous,
+		.at = at,
+		.fired_at = now,
+	};
+	char live[256];
+	int added, rc = fl_store_sla_event_add(tx, &ev, &added);
+
+	if (rc || !added)
+		return rc;
+	snprintf(live, sizeof live,
+		 "ticket.sla {\"ticket_id\":%" PRId64 ",\"kind\":\"%s\",\"metric\":%s%s%s,"
+		 "\"policy_id\":%" PRId64 ",\"at\":%" PRId64 "}",
+		 ticket, ev.kind, ev.metric ? "\"" : "", ev.metric ? ev.metric : "null",
+		 ev.metric ? "\"" : "", policy, at);
+	return fl_store_notify(tx, live);
+}
+
+/* The events of the measured metrics that are due at now: a breach, a
+ * warning within the policy's warning minutes of one, an achievement. */
+static int fire_due(fl_tx *tx, const struct fl_ticket *t, const struct fl_ticket_sla *s,
+		    int64_t warn, int64_t now)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < s->n; i++) {
+		const struct fl_sla_state *m = &s->metrics[i];
+		if (m->stage == FL_SLA_STAGE_BREACHED)
+			rc = fire(tx, t->id, EV_BREACHED, m->metric, m->cycles, s->policy->id, 0,
+				  m->breach_at, now);
+		else if (m->stage == FL_SLA_STAGE_ACTIVE && warn && m->breach_at - warn <= now)
+			rc = fire(tx, t->id, EV_WARNING, m->metric, m->cycles, s->policy->id, 0,
+				  m->breach_at - warn, now);
+		else if (m->stage == FL_SLA_STAGE_ACHIEVED)
+			rc = fire(tx, t->id, EV_ACHIEVED, m->metric, m->cycles, s->policy->id, 0,
+				  m->achieved_at, now);
+	}
+	return rc;
+}
+
+/* The next instant after now at which s changes by itself: the soonest
+ * warning or breach of an active metric still ahead; 0 for none. */
+static int64_t next_event(const struct fl_ticket_sla *s, int64_t warn, int64_t now)
+{
+	int64_t next = FL_SLA_NEVER;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct fl_sla_state *m = &s->metrics[i];
+		int64_t at = FL_SLA_NEVER;
+		if (m->stage != FL_SLA_STAGE_ACTIVE || m->breach_at == FL_SLA_NEVER)
+			continue;
+		if (warn && m->breach_at - warn > now)
+			at = m->breach_at - warn;
+		else if (m->breach_at > now)
+			at = m->breach_at;
+		if (at < next)
+			next = at;
+	}
+	return next == FL_SLA_NEVER ? 0 : next;
+}
+
+static int64_t or_zero(int64_t at)
+{
+	return at == FL_SLA_NEVER ? 0 : at;
+}
+
+/* Measures t on its steps (has_steps: given; else read here) and stores
+ * it; events only when loud. */
+static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
+		   const struct fl_store_sla_timeline *given, int64_t now, int loud, fl_arena *a)
+{
+	struct fl_store_ticket_sla prev, row = {.ticket_id = t->id, .measured_at = now};
+	struct fl_store_sla_metric rows[FL_SLA_METRIC__MAX];
+	struct fl_store_sla_timeline tl = {0};
+	struct fl_ticket_sla sla = {0};
+	struct fl_schedule *schedule = NULL;
+	const struct fl_sla_policy *p;
+	struct fl_sla_facts facts;
+	int64_t warn;
+	int had, rc;
+
+	if (t->deleted_at)
+		return fl_store_ticket_sla_delete(tx, t->id);
+	had = fl_store_ticket_sla_get(tx, t->id, &prev);
+	if (had && had != FL_ENOTFOUND)
+		return had;
+	if ((rc = fl_sla_facts_load(tx, t, now, &facts)))
+		return rc;
+	p = fl_sla_policy_choose(d->policies, d->n, t, &facts);
+	row.policy_id = p ? p->id : 0;
+	if (p) {
+		if (given)
+			tl = *given;
+		else if (!(rc = fl_store_sla_steps(tx, t->id, a, &tl.steps, &tl.n)))
+			tl.truncated = tl.n >= FL_STORE_SLA_STEPS_MAX;
+		if (!rc)
+			rc = desk_schedule(tx, d, p, a, &schedule);
+		if (!rc && !tl.truncated)
+			rc = fl_ticket_sla_measure(t, p, schedule, tl.steps, tl.n, now, a, &sla);
+		/* a promise that cannot be measured must not fail the write */
+		if (rc == FL_EINVAL || rc == FL_EINTERNAL || tl.truncated) {
+			fl_log("warn", "ticket %" PRId64 ": SLA not measured (%s)", t->id,
+			       tl.truncated ? "timeline too long" : fl_err_name(rc));
+			sla = (struct fl_ticket_sla){0};
+			rc = 0;
+		}
+		if (rc)
+			return rc;
+	}
+	warn = sla.policy ? sla.policy->warning_minutes * 60 : 0;
+	if (loud && (had ? row.policy_id != 0 : prev.policy_id != row.policy_id) &&
+	    (rc = fire(tx, t->id, EV_POLICY, -1, 0, row.policy_id, had ? 0 : prev.policy_id, now,
+		       now)))
+		return rc;
+	if (loud && (rc = fire_due(tx, t, &sla, warn, now)))
+		return rc;
+	row.next_breach_at = or_zero(fl_sla_next_breach(sla.metrics, sla.n));
+	row.next_event_at = next_event(&sla, warn, now);
+	for (size_t i = 0; i < sla.n; i++) {
+		const struct fl_sla_state *m = &sla.metrics[i];
+		rows[i] = (struct fl_store_sla_metric){
+			.ticket_id = t->id,
+			.metric = (char *)fl_sla_metric_name(m->metric),
+			.policy_id = sla.policy->id,
+			.business_hours = sla.business_hours[i],
+			.target = m->target_seconds,
+			.stage = (char *)fl_sla_stage_name(m->stage),
+			.breach_at = or_zero(m->breach_at),
+			.achieved_at = or_zero(m->achieved_at),
+			.used = m->used,
+			.cycles = m->cycles,
+			.breaches = m->breaches,
+		};
+	}
+	/* a ticket no policy was ever chosen for needs no row until one is */
+	if (had == FL_ENOTFOUND && !row.policy_id)
+		return 0;
+	return fl_store_ticket_sla_put(tx, &row, rows, sla.n);
+}
+
+int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now)
+{
+	struct desk d = {0};
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = desk_load(tx, &a, &d);
+	if (!rc)
+		rc = refresh(tx, &d, t, NULL, now, 1, &a);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
+{
+	struct desk d = {0};
+	int64_t *ids;
+	fl_arena a;
+	int rc;
+
+	*n = 0;
+	fl_arena_init(&a, 0);
+	rc = fl_store_ticket_sla_due(tx, now, max, &a, &ids, n);
+	if (!rc && *n)
+		rc = desk_load(tx, &a, &d);
+	for (size_t i = 0; !rc && i < *n; i++) {
+		struct fl_ticket t;
+		if (!(rc = fl_store_ticket_get(tx, ids[i], &a, &t)))
+			rc = refresh(tx, &d, &t, NULL, now, 1, &a);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_sla_recompute(fl_tx *tx, int64_t after, size_t max, int64_t now, int64_t *last, size_t *n)
+{
+	struct fl_ticket *tickets = NULL;
+	struct desk d = {0};
+	fl_arena a;
+	int rc;
+
+	*last = after;
+	*n = 0;
+	if (max > FL_STORE_SLA_MANY_MAX)
+		max = FL_STORE_SLA_MANY_MAX;
+	fl_arena_init(&a, 0);
+	rc = desk_load(tx, &a, &d);
+	if (!rc && !(tickets = fl_arena_alloc(&a, max * sizeof *tickets)))
+		rc = FL_ENOMEM;
+	/* the tickets in pages of the store's finder, by id */
+	while (!rc && *n < max) {
+		struct fl_filter f = {0};
+		struct fl_page pg = {.sort = FL_SORT_ID,
+				     .limit = max - *n < 100 ? max - *n : 100,
+				     .has_after = 1,
+				     .after_key = *last,
+				     .after_id = *last};
+		struct fl_ticket *page;
+		size_t got;
+		if ((rc = fl_store_ticket_find(tx, &f, &pg, &a, &page, &got)))
+			break;
+		if (got > pg.limit)
+			got = pg.limit;
+		memcpy(tickets + *n, page, got * sizeof *page);
+		*n += got;
+		if (got)
+			*last = page[got - 1].id;
+		if (got < pg.limit)
+			break;
+	}
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = refresh(tx, &d, &tickets[i], NULL, now, 0, &a);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
+{
+	size_t n;
+	int rc = fl_sla_tick(tx, fl_now(), FL_SLA_TICK_MAX, &n);
+
+	(void)job;
+	if (!rc && n == FL_SLA_TICK_MAX)
+		rc = fl_store_job_enqueue(tx, "sla-tick-more", "{}", 0, 1, "sla-tick-more", fl_now());
+	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot fire the SLA events due") : 0;
+}
+
+struct batch {
+	int64_t after, last, now;
+	size_t n;
+};
+
+static int recompute_batch(fl_tx *tx, void *arg)
+{
+	struct batch *b = arg;
+	return fl_sla_recompute(tx, b->after, FL_SLA_RECOMPUTE_BATCH, b->now, &b->last, &b->n);
+}
+
+int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
+{
+	struct batch b = {.now = fl_now()};
+	int rc;
+
+	(void)job;
+	do {
+		b.after = b.last;
+		rc = fl_store_write(s, recompute_batch, &b);
+	} while (!rc && b.n == FL_SLA_RECOMPUTE_BATCH);
+	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot measure the tickets' SLA again") : 0;
+}
+
+int fl_sla_recompute_later(fl_tx *tx)
+{
+	int64_t now = fl_now();
+	return fl_store_job_enqueue(tx, "sla-recompute", "{}", now + 1, 0, NULL, now);
+}
