@@ -105,6 +105,15 @@ static const struct table tables[] = {
 	 "ittitiiii", "id", 1, 1, 0},
 	{"sla_policy_metrics", "id, policy_id, priority, metric, target_minutes, business_hours",
 	 "iittii", "id", 1, 1, 0},
+	{"ticket_slas", "ticket_id, policy_id, next_breach_at, next_event_at, measured_at", "iiiii",
+	 "ticket_id", 1, 0, 0},
+	{"ticket_sla_metrics",
+	 "ticket_id, metric, policy_id, business_hours, target, stage, breach_at, achieved_at, used,"
+	 " cycles, breaches",
+	 "itiiitiiiii", "ticket_id, metric", 2, 0, 0},
+	{"sla_events",
+	 "id, ticket_id, kind, metric, cycle, policy_id, previous_policy_id, at, fired_at",
+	 "iittiiiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

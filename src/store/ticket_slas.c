@@ -41,9 +41,16 @@ int fl_store_ticket_sla_get(fl_tx *tx, int64_t ticket_id, struct fl_store_ticket
 {
 	static const char sql[] = "SELECT " FL_COLUMNS_SQL(ROW_COLUMNS)
 		" FROM ticket_slas WHERE ticket_id = ?";
+	fl_arena a; /* the row has no strings: nothing is copied into it */
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
-	return rc ? rc : fl_q_one_cols(tx, st, &row_cols, NULL, out);
+
+	if (rc)
+		return rc;
+	fl_arena_init(&a, 0);
+	rc = fl_q_one_cols(tx, st, &row_cols, &a, out);
+	fl_arena_free(&a);
+	return rc;
 }
 
 int fl_store_ticket_sla_put(fl_tx *tx, const struct fl_store_ticket_sla *row,

@@ -473,8 +473,9 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 }
 
 /* Side loads (?include=users,groups,organizations), as Zendesk spells
- * them, and a ticket's SLA state on the ticket itself (slas: one ticket's
- * show, create and update only); other names are ignored, as Zendesk
+ * them, and a ticket's SLA state on the ticket itself (slas: measured now
+ * on one ticket's show, create and update; as last measured on every
+ * ticket of a list, for agents); other names are ignored, as Zendesk
  * ignores them. */
 enum { INCLUDE_USERS = 1, INCLUDE_GROUPS = 2, INCLUDE_ORGS = 4, INCLUDE_SLAS = 8 };
 
@@ -600,6 +601,14 @@ static void put_left(json_t *o, int64_t seconds)
 	json_object_set_new(o, "minutes", json_integer(m % 60));
 }
 
+/* Beyond Zendesk's: the target in minutes, and when the cycle ended
+ * (null while it runs) — what a clock needs to say "met at". */
+static void put_more(json_t *o, int64_t target_seconds, int64_t achieved_at)
+{
+	json_object_set_new(o, "target", json_integer(target_seconds / 60));
+	json_object_set_new(o, "achieved_at", fl_json_time(achieved_at));
+}
+
 /* A list's tickets' SLA, as last measured (store/ticket_slas.h). */
 struct list_slas {
 	int64_t ids[100];
@@ -643,6 +652,7 @@ static int add_list_slas(fl_buf *out, int64_t id, const struct fl_store_sla_metr
 			json_object_set_new(j, "breach_at", json_null());
 		}
 		put_left(j, active && x->breach_at ? x->breach_at - now : x->target - x->used);
+		put_more(j, x->target, x->achieved_at);
 		json_array_append_new(list, j);
 	}
 	text = json_dumps(o, JSON_COMPACT);
@@ -721,6 +731,8 @@ static json_t *sla_json(const struct fl_ticket_sla *s)
 		json_object_set_new(m, "stage", json_string(fl_sla_stage_name(st->stage)));
 		json_object_set_new(m, "metric", json_string(fl_sla_metric_name(st->metric)));
 		put_left(m, st->remaining);
+		put_more(m, st->target_seconds,
+			 st->achieved_at == FL_SLA_NEVER ? 0 : st->achieved_at);
 		json_object_set_new(m, "business_hours", json_boolean(s->business_hours[i]));
 		json_array_append_new(list, m);
 	}
