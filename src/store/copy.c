@@ -105,6 +105,10 @@ static const struct table tables[] = {
 	 "ittitiiii", "id", 1, 1, 0},
 	{"sla_policy_metrics", "id, policy_id, priority, metric, target_minutes, business_hours",
 	 "iittii", "id", 1, 1, 0},
+	{"service_contracts",
+	 "id, user_id, organization_id, product, level, kind, provider, starts_on, ends_on, notes,"
+	 " created_at, updated_at",
+	 "iiittttiitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
