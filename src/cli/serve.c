@@ -94,8 +94,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 				FL_QUEUE_COMPACT_PERIOD) ||
 	    fl_jobs_register_tx(jobs, "sla-tick", NULL, fl_sla_tick_job, cfg->sla_tick) ||
 	    fl_jobs_register_tx(jobs, "sla-tick-more", NULL, fl_sla_tick_job, 0) ||
-	    fl_jobs_register(jobs, "sla-recompute", fl_sla_recompute_job, 0) ||
-	    fl_jobs_start(jobs))
+	    fl_jobs_register(jobs, "sla-recompute", fl_sla_recompute_job, 0) || fl_jobs_start(jobs))
 		goto fail;
 	*out = jobs;
 	return 0;

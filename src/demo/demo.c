@@ -17,6 +17,7 @@
 #include "store/views.h"
 #include "tickets/intake.h"
 #include "tickets/ticket.h"
+#include "users/contract.h"
 
 #define DEMO_PASSWORD "frontline-demo"
 #define MAX_KEYS 128
@@ -331,6 +332,39 @@ static int load_views(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* Service contracts of customers and organizations, their days counted
+ * from the day the demo is loaded, so that one is in force, one ends
+ * within the month and one has run out whenever it is loaded. */
+static int load_contracts(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	int32_t today = fl_day_of(fl_now());
+	json_t *c;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "service_contracts"), i, c)
+	{
+		struct fl_contract k = {
+			.user_id = lookup(d, json_object_get(c, "customer"), NULL),
+			.organization_id = lookup(d, json_object_get(c, "organization"), NULL),
+			.product = (char *)str(c, "product"),
+			.level = (char *)(str(c, "level") ? str(c, "level") : ""),
+			.kind = fl_contract_kind_parse(
+				fl_str_c(str(c, "kind") ? str(c, "kind") : "")),
+			.provider = (char *)(str(c, "provider") ? str(c, "provider") : ""),
+			.starts_on = today + (int32_t)json_integer_value(
+						     json_object_get(c, "starts_in_days")),
+			.ends_on = today +
+				   (int32_t)json_integer_value(json_object_get(c, "ends_in_days")),
+			.notes = (char *)(str(c, "notes") ? str(c, "notes") : ""),
+			.created_at = fl_now(),
+			.updated_at = fl_now()};
+		if ((rc = fl_contract_create(tx, &k, a, &d->err)))
+			break;
+	}
+	return rc;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -352,6 +386,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_people(tx, d, &a);
 	if (!rc)
 		rc = load_views(tx, d, &a);
+	if (!rc)
+		rc = load_contracts(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{

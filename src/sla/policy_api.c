@@ -324,6 +324,19 @@ static json_t *values_json(int field)
 								      "value", z));
 		}
 		return json_pack("{s:s, s:o}", "type", "list", "list", list);
+	case FL_SLA_F_ENTITLEMENT: {
+		/* a service contract's coverage (users/contract.h): covered
+		 * first, the value a policy most often asks for */
+		static const int coverage[] = {FL_SLA_COVERAGE_COVERED, FL_SLA_COVERAGE_EXPIRED,
+					       FL_SLA_COVERAGE_NONE};
+		list = json_array();
+		for (size_t i = 0; i < sizeof coverage / sizeof *coverage; i++) {
+			const char *z = fl_sla_coverage_name(coverage[i]);
+			json_array_append_new(list,
+					      json_pack("{s:s, s:s}", "title", z, "value", z));
+		}
+		return json_pack("{s:s, s:o}", "type", "list", "list", list);
+	}
 	case FL_SLA_F_TAGS: return json_pack("{s:s}", "type", "text");
 	case FL_SLA_F_GROUP: return json_pack("{s:s, s:s}", "type", "id", "url", "/api/v2/groups");
 	case FL_SLA_F_ORGANIZATION:
@@ -336,8 +349,9 @@ static json_t *values_json(int field)
 static json_t *definitions_json(void)
 {
 	static const char *const titles[FL_SLA_F__MAX] = {
-		"Priority",     "Type",      "Channel",  "Group",
-		"Organization", "Requester", "Assignee", "Tags",
+		"Priority", "Type",         "Channel",
+		"Group",    "Organization", "Requester",
+		"Assignee", "Tags",         [FL_SLA_F_ENTITLEMENT] = "Service contract",
 	};
 	static const char *const op_titles[FL_SLA_OP__MAX] = {
 		"Is",
@@ -350,7 +364,10 @@ static json_t *definitions_json(void)
 	json_t *list = json_array();
 
 	for (int f = 0; f < FL_SLA_F__MAX; f++) {
-		json_t *ops = json_array();
+		json_t *ops;
+		if (!titles[f]) /* a field not offered yet */
+			continue;
+		ops = json_array();
 		for (int op = 0; op < FL_SLA_OP__MAX; op++)
 			if (fl_sla_op_allowed(f, op))
 				json_array_append_new(ops, json_pack("{s:s, s:s}", "title",

@@ -70,7 +70,8 @@ static int fire(fl_tx *tx, int64_t ticket, int kind, int metric, int64_t cycle, 
 	if (rc || !added)
 		return rc;
 	snprintf(live, sizeof live,
-		 "ticket.sla {\"ticket_id\":%" PRId64 ",\"kind\":\"%s\",\"metric\":%s%s%s,"
+		 "ticket.sla {\"ticket_id\":%" PRId64
+		 ",\"kind\":\"%s\",\"metric\":%s%s%s,"
 		 "\"policy_id\":%" PRId64 ",\"at\":%" PRId64 "}",
 		 ticket, ev.kind, ev.metric ? "\"" : "", ev.metric ? ev.metric : "null",
 		 ev.metric ? "\"" : "", policy, at);
@@ -297,7 +298,8 @@ int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
 
 	(void)job;
 	if (!rc && n == FL_SLA_TICK_MAX)
-		rc = fl_store_job_enqueue(tx, "sla-tick-more", "{}", 0, 1, "sla-tick-more", fl_now());
+		rc = fl_store_job_enqueue(tx, "sla-tick-more", "{}", 0, 1, "sla-tick-more",
+					  fl_now());
 	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot fire the SLA events due") : 0;
 }
 

@@ -28,7 +28,6 @@ struct schedule_in {
 	int has_name, has_time_zone;
 };
 
-
 /* Business hours changed: the tickets' clocks are measured again, in the
  * background (sla/refresh.h). */
 static int remeasure(fl_tx *tx, int rc)

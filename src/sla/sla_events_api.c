@@ -34,12 +34,13 @@ static int render_list(struct fl_req *r)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fl_store_sla_event *e = &c->events[i];
 		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:o, s:I, s:o, s:o, s:o, s:o}", "id",
-					(json_int_t)e->id, "kind", e->kind, "metric",
-					e->metric ? json_string(e->metric) : json_null(), "cycle",
-					(json_int_t)e->cycle, "policy_id", fl_json_id(e->policy_id),
-					"previous_policy_id", fl_json_id(e->previous_policy_id), "at",
-					fl_json_time(e->at), "fired_at", fl_json_time(e->fired_at)));
+			list,
+			json_pack("{s:I, s:s, s:o, s:I, s:o, s:o, s:o, s:o}", "id",
+				  (json_int_t)e->id, "kind", e->kind, "metric",
+				  e->metric ? json_string(e->metric) : json_null(), "cycle",
+				  (json_int_t)e->cycle, "policy_id", fl_json_id(e->policy_id),
+				  "previous_policy_id", fl_json_id(e->previous_policy_id), "at",
+				  fl_json_time(e->at), "fired_at", fl_json_time(e->fired_at)));
 	}
 	return fl_req_reply(r, 200, json_pack("{s:o}", "sla_events", list));
 }

@@ -1,5 +1,6 @@
 /* A ticket's SLA state (sla/ticket_sla.h). */
 #include "sla/ticket_sla.h"
+#include "store/contracts.h"
 #include "store/schedules.h"
 #include "users/user.h"
 
@@ -123,11 +124,27 @@ int fl_sla_schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
 	return rc;
 }
 
+/* Whether a service contract of t's requester, of t's organization or of
+ * the requester's own organization covers t on the UTC day of now (enum
+ * fl_sla_coverage): one query on the contracts' owner indexes. */
+static int coverage_of(fl_tx *tx, const struct fl_ticket *t, int64_t now, int *out)
+{
+	int best;
+	int rc = fl_store_contract_coverage(tx, t->requester_id, t->organization_id, fl_day_of(now),
+					    &best);
+
+	if (!rc)
+		*out = best == FL_STORE_COVERED   ? FL_SLA_COVERAGE_COVERED
+		       : best == FL_STORE_EXPIRED ? FL_SLA_COVERAGE_EXPIRED
+						  : FL_SLA_COVERAGE_NONE;
+	return rc;
+}
+
 int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out)
 {
 	(void)tx, (void)t, (void)now;
 	*out = (struct fl_sla_facts){0};
-	return 0;
+	return coverage_of(tx, t, now, &out->coverage);
 }
 
 int fl_ticket_sla(fl_tx *tx, const struct fl_ticket *t, int64_t now, fl_arena *a,

@@ -114,6 +114,10 @@ static const struct table tables[] = {
 	{"sla_events",
 	 "id, ticket_id, kind, metric, cycle, policy_id, previous_policy_id, at, fired_at",
 	 "iittiiiii", "id", 1, 1, 0},
+	{"service_contracts",
+	 "id, user_id, organization_id, product, level, kind, provider, starts_on, ends_on, notes,"
+	 " created_at, updated_at",
+	 "iiittttiitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -6,41 +6,45 @@
 #include "store/store_int.h"
 #include "store/ticket_slas.h"
 
-#define ROW_COLUMNS(X, S)                                                                  \
-	X(ticket_id, "ticket_id")                                                          \
-	S X(policy_id, "COALESCE(policy_id, 0)")                                           \
-		S X(next_breach_at, "COALESCE(next_breach_at, 0)")                         \
-			S X(next_event_at, "COALESCE(next_event_at, 0)") S X(measured_at, \
-									     "measured_at")
+#define ROW_COLUMNS(X, S)                                                             \
+	X(ticket_id, "ticket_id")                                                     \
+	S X(policy_id, "COALESCE(policy_id, 0)") S X(next_breach_at,                  \
+						     "COALESCE(next_breach_at, 0)") S \
+	X(next_event_at, "COALESCE(next_event_at, 0)") S                              \
+	X(measured_at, "measured_at")
 #define ROW_COLUMN(m, expr) FL_COLUMN(struct fl_store_ticket_sla, m)
 static const struct fl_col row_col[] = {ROW_COLUMNS(ROW_COLUMN, FL_COMMA)};
 static const struct fl_cols row_cols = FL_COLS(struct fl_store_ticket_sla, row_col);
 
-#define METRIC_COLUMNS(X, S)                                                                \
-	X(ticket_id, "ticket_id")                                                           \
-	S X(metric, "metric") S X(policy_id, "policy_id") S X(business_hours,               \
-							      "business_hours") S           \
-		X(target, "target") S X(stage, "stage") S X(breach_at, "COALESCE(breach_at, 0)") \
-			S X(achieved_at, "COALESCE(achieved_at, 0)") S X(used, "used") S   \
-				X(cycles, "cycles") S X(breaches, "breaches")
+#define METRIC_COLUMNS(X, S)                                                                      \
+	X(ticket_id, "ticket_id")                                                                 \
+	S X(metric, "metric") S X(policy_id, "policy_id") S X(business_hours, "business_hours") S \
+	X(target, "target") S                                                                     \
+	X(stage, "stage") S                                                                       \
+	X(breach_at, "COALESCE(breach_at, 0)") S                                                  \
+	X(achieved_at, "COALESCE(achieved_at, 0)") S                                              \
+	X(used, "used") S                                                                         \
+	X(cycles, "cycles") S                                                                     \
+	X(breaches, "breaches")
 #define METRIC_COLUMN(m, expr) FL_COLUMN(struct fl_store_sla_metric, m)
 static const struct fl_col metric_col[] = {METRIC_COLUMNS(METRIC_COLUMN, FL_COMMA)};
 static const struct fl_cols metric_cols = FL_COLS(struct fl_store_sla_metric, metric_col);
 
-#define EVENT_COLUMNS(X, S)                                                                 \
-	X(id, "id")                                                                         \
-	S X(ticket_id, "ticket_id") S X(kind, "kind") S X(metric, "metric") S X(cycle, "cycle") \
-		S X(policy_id, "COALESCE(policy_id, 0)")                                    \
-			S X(previous_policy_id, "COALESCE(previous_policy_id, 0)")          \
-				S X(at, "at") S X(fired_at, "fired_at")
+#define EVENT_COLUMNS(X, S)                                                                       \
+	X(id, "id")                                                                               \
+	S X(ticket_id, "ticket_id") S X(kind, "kind") S X(metric, "metric") S X(cycle, "cycle") S \
+	X(policy_id, "COALESCE(policy_id, 0)") S                                                  \
+	X(previous_policy_id, "COALESCE(previous_policy_id, 0)") S                                \
+	X(at, "at") S                                                                             \
+	X(fired_at, "fired_at")
 #define EVENT_COLUMN(m, expr) FL_COLUMN(struct fl_store_sla_event, m)
 static const struct fl_col event_col[] = {EVENT_COLUMNS(EVENT_COLUMN, FL_COMMA)};
 static const struct fl_cols event_cols = FL_COLS(struct fl_store_sla_event, event_col);
 
 int fl_store_ticket_sla_get(fl_tx *tx, int64_t ticket_id, struct fl_store_ticket_sla *out)
 {
-	static const char sql[] = "SELECT " FL_COLUMNS_SQL(ROW_COLUMNS)
-		" FROM ticket_slas WHERE ticket_id = ?";
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(ROW_COLUMNS) " FROM ticket_slas WHERE ticket_id = ?";
 	fl_arena a; /* the row has no strings: nothing is copied into it */
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
@@ -67,16 +71,16 @@ int fl_store_ticket_sla_put(fl_tx *tx, const struct fl_store_ticket_sla *row,
 		"INSERT INTO ticket_sla_metrics (ticket_id, metric, policy_id, business_hours,"
 		" target, stage, breach_at, achieved_at, used, cycles, breaches)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	int rc = fl_q_exec(tx, upsert, "iIIIi", row->ticket_id, row->policy_id,
-			   row->next_breach_at, row->next_event_at, row->measured_at);
+	int rc = fl_q_exec(tx, upsert, "iIIIi", row->ticket_id, row->policy_id, row->next_breach_at,
+			   row->next_event_at, row->measured_at);
 
 	if (!rc)
 		rc = fl_q_exec(tx, clear, "i", row->ticket_id);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = fl_q_exec(tx, insert, "itiiitIIiii", row->ticket_id, m[i].metric,
 			       m[i].policy_id, (int64_t)m[i].business_hours, m[i].target,
-			       m[i].stage, m[i].breach_at, m[i].achieved_at, m[i].used,
-			       m[i].cycles, m[i].breaches);
+			       m[i].stage, m[i].breach_at, m[i].achieved_at, m[i].used, m[i].cycles,
+			       m[i].breaches);
 	return rc;
 }
 
@@ -98,9 +102,10 @@ static int read_id(fl_tx *tx, fl_stmt *st, fl_arena *a, void *out)
 int fl_store_ticket_sla_due(fl_tx *tx, int64_t now, size_t max, fl_arena *a, int64_t **ids,
 			    size_t *n)
 {
-	static const char sql[] = "SELECT ticket_id FROM ticket_slas"
-				  " WHERE next_event_at IS NOT NULL AND next_event_at <= ?"
-				  " ORDER BY next_event_at LIMIT ?";
+	static const char sql[] =
+		"SELECT ticket_id FROM ticket_slas"
+		" WHERE next_event_at IS NOT NULL AND next_event_at <= ?"
+		" ORDER BY next_event_at LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "ii", now, (int64_t)max);
 	return rc ? rc : fl_q_rows(tx, st, read_id, a, sizeof **ids, max, (void **)ids, n);
@@ -121,9 +126,10 @@ int fl_store_ticket_sla_metrics(fl_tx *tx, const int64_t *ids, size_t n, fl_aren
 		return 0;
 	if (n > 100)
 		return FL_EINVAL;
-	len = (size_t)snprintf(sql, sizeof sql,
-			       "SELECT " FL_COLUMNS_SQL(METRIC_COLUMNS)
-			       " FROM ticket_sla_metrics WHERE ticket_id IN (");
+	len = (size_t)snprintf(
+		sql, sizeof sql,
+		"SELECT " FL_COLUMNS_SQL(
+			METRIC_COLUMNS) " FROM ticket_sla_metrics WHERE ticket_id IN (");
 	for (size_t i = 0; i < n; i++) {
 		p[i] = (struct fl_param){.i = ids[i]};
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?", i ? ", " : "");
@@ -151,8 +157,8 @@ int fl_store_sla_event_add(fl_tx *tx, struct fl_store_sla_event *ev, int *added)
 int fl_store_sla_event_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			    struct fl_store_sla_event **out, size_t *n)
 {
-	static const char sql[] = "SELECT " FL_COLUMNS_SQL(EVENT_COLUMNS)
-		" FROM sla_events WHERE ticket_id = ? ORDER BY id LIMIT 1000";
+	static const char sql[] = "SELECT " FL_COLUMNS_SQL(
+		EVENT_COLUMNS) " FROM sla_events WHERE ticket_id = ? ORDER BY id LIMIT 1000";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
 	return rc ? rc : fl_q_rows_cols(tx, st, &event_cols, a, 1000, (void **)out, n);

@@ -57,7 +57,7 @@ static const struct ticket_col {
 #define NCOLS (sizeof ticket_cols / sizeof *ticket_cols)
 
 /* A ticket's soonest SLA breach (store/ticket_slas.h), none last. */
-#define SLA_BREACH_SQL                                                      \
+#define SLA_BREACH_SQL                                                              \
 	"COALESCE((SELECT next_breach_at FROM ticket_slas WHERE ticket_id = t.id)," \
 	" 9223372036854775807)"
 

@@ -83,7 +83,7 @@ struct fl_ticket {
 	/* loaded with the ticket: the soonest breach_at of an active SLA
 	 * metric (sla/refresh.h), INT64_MAX for none */
 	int64_t sla_next_breach_at;
-	char *snippet;         /* search results only: HTML-escaped, <em> marks hits */
+	char *snippet; /* search results only: HTML-escaped, <em> marks hits */
 };
 
 struct fl_comment {

@@ -98,8 +98,8 @@ static int queue_of_route(const struct fl_req *r)
 
 static int h_tickets(struct fl_req *r)
 {
-	static const char *const args[] = {"page[after]", "sort", "sort_by", "sort_order", "include",
-					   NULL};
+	static const char *const args[] = {"page[after]", "sort",    "sort_by",
+					   "sort_order",  "include", NULL};
 	struct ctx *c = r->ctx;
 	int sort, desc, rc;
 

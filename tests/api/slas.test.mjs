@@ -175,8 +175,9 @@ describe('policies', () => {
 		const { all, any } = r.json.definitions;
 		assert.deepEqual(any, all);
 		const by = Object.fromEntries(all.map((d) => [d.value, d]));
-		assert.deepEqual(Object.keys(by).sort(), ['assignee_id', 'group_id', 'organization_id',
+		assert.deepEqual(Object.keys(by).sort(), ['assignee_id', 'entitlement', 'group_id', 'organization_id',
 			'priority', 'requester_id', 'tags', 'type', 'via']);
+		assert.deepEqual(by.entitlement.values.list.map((v) => v.value), ['covered', 'expired', 'none']);
 		assert.equal(by.priority.title, 'Priority');
 		assert.deepEqual(by.priority.operators.map((o) => o.value), ['is', 'is_not', 'less_than', 'greater_than']);
 		assert.deepEqual(by.priority.values, { type: 'list', list: ['low', 'normal', 'high', 'urgent']

@@ -120,7 +120,7 @@ it('the customer panel in Ukrainian: every label, the role and the language tran
 		const panel = page.locator('[data-test=customer]');
 		await panel.locator('[data-test=customer-role]').waitFor();
 		assert.equal(await panel.locator('h2').textContent(), 'Клієнт');
-		assert.deepEqual(await panel.locator('dt').allTextContents(), ['Електронна пошта', 'Організація', 'Мова']);
+		assert.deepEqual(await panel.locator('dt').allTextContents(), ['Електронна пошта', 'Організація', 'Сервісний контракт', 'Мова']);
 		assert.equal(await panel.locator('[data-test=customer-role]').textContent(), 'Клієнт');
 		assert.equal(await panel.locator('[data-test=customer-language]').textContent(), 'Українська');
 		assert.equal(await panel.locator('[data-test=person-org-edit]').textContent(), 'Змінити');

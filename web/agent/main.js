@@ -13,6 +13,7 @@ import { TicketPage } from './ticket.js';
 import { SearchPage } from './search.js';
 import { People, Person, Organizations, Organization } from './people.js';
 import { Admin } from './admin.js';
+import { Expiring } from './contracts.js';
 import { Dialog, Toasts } from './ui.js';
 
 function Page({ route, views }) {
@@ -27,6 +28,8 @@ function Page({ route, views }) {
 		return b ? html`<${Organization} id=${Number(b)} />` : html`<${Organizations} />`;
 	if (a === 'admin')
 		return html`<${Admin} section=${b || 'agents'} />`;
+	if (a === 'contracts')
+		return html`<${Expiring} />`;
 	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
 }
 
@@ -115,6 +118,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					<h2>${t('nav.more')}</h2>
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
+					${section('/agent/contracts', t('nav.contracts'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

@@ -4,6 +4,7 @@ import { get, put } from '../shared/api.js';
 import { t, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
 import { navigate } from './router.js';
 import { rememberUser } from './data.js';
+import { ContractsOf } from './contracts.js';
 import { Address, Ago, Avatar, Dialog, ErrorBanner, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
 function Paged({ title, load, row, testid }) {
@@ -111,6 +112,7 @@ export function Person({ id }) {
 					['locale', t('customer.language'), 'locale'], ['tags', t('ticket.tags')], ['notes', t('people.notes'), 'textarea']]}
 				onSave=${save} />
 			<div class="panel"><h2>${t('customer.organization')}</h2><${PersonOrg} user=${u} onChanged=${reload} /></div>
+			<${ContractsOf} owner=${{ user_id: u.id }} />
 			${u.role === 'end-user' && html`<button type="button" onClick=${() => setMerging(true)} data-test="merge">${t('people.merge')}</button>`}
 		</aside>
 		${merging && html`<${Merge} user=${u} onClose=${() => setMerging(false)} />`}
@@ -203,6 +205,7 @@ export function Organization({ id }) {
 		<aside><${EditForm} key=${o.updated_at} value=${{ ...o, domain_names: (o.domain_names || []).join(' '), tags: (o.tags || []).join(' ') }}
 			fields=${[['name', t('people.name')], ['domain_names', t('people.domains')], ['tags', t('ticket.tags')],
 				['details', t('people.details'), 'textarea'], ['notes', t('people.notes'), 'textarea']]}
-			onSave=${save} /></aside>
+			onSave=${save} />
+			<${ContractsOf} owner=${{ organization_id: o.id }} /></aside>
 	</section>`;
 }

@@ -193,7 +193,7 @@ const known = (key, fallback) => (t(key) === key ? fallback : t(key));
 function Value({ def, cond, label, onChange }) {
 	const v = def && def.values;
 	if (v && v.type === 'list') {
-		const prefix = { priority: 'priority', type: 'type', via: 'channel' }[def.value];
+		const prefix = { priority: 'priority', type: 'type', via: 'channel', entitlement: 'contracts.coverage' }[def.value];
 		return html`<select aria-label=${label} data-test="cond-value" value=${cond.value ?? ''}
 			onChange=${(e) => onChange(e.target.value)}>
 			${v.list.map((o) => html`<option value=${o.value}>${prefix ? known(`${prefix}.${o.value}`, o.title) : o.title}</option>`)}</select>`;

@@ -13,6 +13,7 @@ import { Address, Avatar } from './ui.js';
 import { LOCALE_NAMES } from '../shared/i18n.js';
 import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
+import { Coverage } from './contracts.js';
 import { position, step } from './walk.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
@@ -757,6 +758,7 @@ function Customer({ ticket }) {
 			<dt>${t('customer.email')}</dt><dd data-test="customer-email"><${Address} text=${user.email} /></dd>
 			${user.phone && html`<dt>${t('customer.phone')}</dt><dd>${user.phone}</dd>`}
 			<dt>${t('customer.organization')}</dt><dd><${PersonOrg} user=${user} onChanged=${setUser} /></dd>
+			<dt>${t('contracts.coverage')}</dt><dd><${Coverage} user=${user} ticket=${ticket} /></dd>
 			${tier && html`<dt>${t('customer.tier')}</dt><dd><span class="tag">${tier}</span></dd>`}
 			<dt>${t('customer.language')}</dt><dd data-test="customer-language">${lang || user.locale || '—'}</dd>
 		</dl>
