@@ -1,6 +1,7 @@
 /* A ticket's SLA state (sla/ticket_sla.h). */
 #include "sla/ticket_sla.h"
 #include "store/schedules.h"
+#include "store/tiers.h"
 #include "users/user.h"
 
 /* The policy's targets for t's priority, in metric order, into tg (at
@@ -127,8 +128,16 @@ static int schedule_of(fl_tx *tx, const struct fl_sla_policy *p, fl_arena *a,
 
 int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out)
 {
-	(void)tx, (void)t, (void)now;
-	*out = (struct fl_sla_facts){0};
+	struct fl_sla_facts f = {0};
+	int rc;
+
+	(void)now;
+	/* the tiers: one read by primary keys */
+	if ((rc = fl_store_tier_of_customer(tx, t->requester_id, t->organization_id,
+					    &f.requester_tier, &f.organization_tier)))
+		return rc;
+	f.coverage = 0;
+	*out = f;
 	return 0;
 }
 
