@@ -1,9 +1,13 @@
 /* /api/v2/tiers: customer tiers (users/tier.h). Agents read, admins write.
  *   GET/POST          /api/v2/tiers
  *   GET/PUT/DELETE    /api/v2/tiers/{id}
+ * The list counts each tier's people and organizations unless asked not
+ * to (?counts=false): a range of an index each, some 0.1 s with a million
+ * customers on tiers, which pages that want only the names need not pay.
  * A write that does not validate is refused whole (422 naming the field)
  * inside its transaction, before anything is written. */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/input.h"
 #include "http/http.h"
@@ -24,29 +28,37 @@ static const struct fl_field tier_fields[] = {
 };
 
 struct ctx {
+	int counts; /* the list: with each tier's counts */
 	struct tier_in in;
 	struct fl_tier tier;
 	struct fl_tier *tiers;
 	size_t n;
 };
 
-static json_t *tier_json(struct fl_req *r, const struct fl_tier *t)
+/* A tier; its counts unless counts is 0 (the list asked without them). */
+static json_t *tier_json(struct fl_req *r, const struct fl_tier *t, int counts)
 {
 	char url[400];
+	json_t *o;
 
 	snprintf(url, sizeof url, "%s/api/v2/tiers/%lld.json", fl_req_base(r), (long long)t->id);
-	return json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "id", (json_int_t)t->id, "url",
-			 url, "name", t->name, "position", (json_int_t)t->position, "users_count",
-			 (json_int_t)t->users_count, "organizations_count",
-			 (json_int_t)t->organizations_count, "created_at",
-			 fl_json_time(t->created_at), "updated_at", fl_json_time(t->updated_at));
+	o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "id", (json_int_t)t->id, "url",
+		      url, "name", t->name, "position", (json_int_t)t->position, "users_count",
+		      (json_int_t)t->users_count, "organizations_count",
+		      (json_int_t)t->organizations_count, "created_at", fl_json_time(t->created_at),
+		      "updated_at", fl_json_time(t->updated_at));
+	if (o && !counts) {
+		json_object_del(o, "users_count");
+		json_object_del(o, "organizations_count");
+	}
+	return o;
 }
 
 static int render_tier(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, r->status ? r->status : 200,
-			    json_pack("{s:o}", "tier", tier_json(r, &c->tier)));
+			    json_pack("{s:o}", "tier", tier_json(r, &c->tier, 1)));
 }
 
 /* Reads {"tier": {"name", "position"}}; what is left out stays as it was. */
@@ -63,7 +75,7 @@ static int decode_tier(struct fl_req *r, struct ctx *c)
 static int tx_list(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_store_tier_list(tx, 1, &r->arena, &c->tiers, &c->n);
+	return fl_store_tier_list(tx, c->counts, &r->arena, &c->tiers, &c->n);
 }
 
 static int render_list(struct fl_req *r)
@@ -71,13 +83,19 @@ static int render_list(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	json_t *list = json_array();
 	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(list, tier_json(r, &c->tiers[i]));
+		json_array_append_new(list, tier_json(r, &c->tiers[i], c->counts));
 	return fl_req_reply(r, 200,
 			    json_pack("{s:o, s:I}", "tiers", list, "count", (json_int_t)c->n));
 }
 
 static int h_list(struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
+	const char *counts = fl_req_arg(r, "counts");
+
+	if (counts && strcmp(counts, "true") && strcmp(counts, "false"))
+		return fl_req_fail(r, FL_EINVAL, "counts", "InvalidValue", "counts: true or false");
+	c->counts = !counts || !strcmp(counts, "true");
 	return fl_req_read(r, tx_list, render_list);
 }
 

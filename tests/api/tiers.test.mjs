@@ -67,6 +67,16 @@ describe('tiers', () => {
 		assert.deepEqual(await names(), [['Standard', 1], ['Золотий', 2], ['VIP', 3]]);
 	});
 
+	it('the list without counts, when asked; a counts that is not true or false is refused', async () => {
+		let r = await srv.api('GET', `${BASE}?counts=false`, null, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.tiers.map((x) => x.name), ['Standard', 'Золотий', 'VIP']);
+		assert.ok(r.json.tiers.every((x) => !('users_count' in x) && !('organizations_count' in x)), r.text);
+		r = await srv.api('GET', `${BASE}?counts=true`, null, { auth: agent });
+		assert.ok(r.json.tiers.every((x) => x.users_count === 0), r.text);
+		refused(await srv.api('GET', `${BASE}?counts=1`, null, { auth: agent }), 422, 'counts');
+	});
+
 	it('shows one; an unknown id is 404', async () => {
 		const r = await srv.api('GET', `${BASE}/${gold.id}`, null, { auth: agent });
 		assert.equal(r.status, 200, r.text);

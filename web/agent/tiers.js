@@ -14,13 +14,14 @@ import { ErrorBanner, toast, useLoad } from './ui.js';
 const BASE = '/api/v2/tiers';
 
 // The tiers in order, fetched once a page load and again after an admin
-// changes them; a failed fetch is an empty list (badges simply not shown).
+// changes them, without their counts (which cost a read of an index each);
+// a failed fetch is an empty list (badges simply not shown).
 let tiers = null;
 const listeners = new Set();
 
 export function loadTiers() {
 	if (!tiers)
-		tiers = get(BASE).then((r) => r.tiers, () => { tiers = null; return []; });
+		tiers = get(`${BASE}?counts=false`).then((r) => r.tiers, () => { tiers = null; return []; });
 	return tiers;
 }
 
