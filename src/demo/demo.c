@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "store/mail.h"
 #include "store/settings.h"
+#include "store/tiers.h"
 #include "store/users.h"
 #include "store/views.h"
 #include "tickets/intake.h"
@@ -92,6 +93,19 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 	json_t *o;
 	int rc = 0;
 
+	/* the tiers first: organizations and people name them */
+	json_array_foreach(json_object_get(d->root, "tiers"), i, o)
+	{
+		struct fl_tier t = {0};
+		char *key;
+		t.name = (char *)str(o, "name");
+		t.position = (int64_t)i + 1;
+		t.created_at = t.updated_at = d->base;
+		if ((rc = fl_tier_name_key(t.name ? t.name : "", a, &key)) ||
+		    (rc = fl_store_tier_insert(tx, &t, key)) ||
+		    (rc = remember(d, str(o, "key"), t.id, 0, NULL)))
+			return rc;
+	}
 	json_array_foreach(json_object_get(d->root, "organizations"), i, o)
 	{
 		struct fl_org org = {0};
@@ -101,6 +115,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 		org.domain_names = dump(a, json_object_get(o, "domain_names"));
 		org.tags = dump(a, json_object_get(o, "tags"));
 		org.external_id = (char *)str(o, "external_id");
+		org.tier_id = lookup(d, json_object_get(o, "tier"), NULL);
 		org.created_at = org.updated_at = d->base;
 		if ((rc = fl_store_org_insert(tx, &org)) ||
 		    (rc = remember(d, str(o, "key"), org.id, 0, NULL)))
@@ -137,6 +152,7 @@ static int load_people(fl_tx *tx, struct demo *d, fl_arena *a)
 			u.tags = dump(a, json_object_get(o, "tags"));
 			u.external_id = (char *)str(o, "external_id");
 			u.organization_id = lookup(d, json_object_get(o, "organization"), NULL);
+			u.tier_id = lookup(d, json_object_get(o, "tier"), NULL);
 			json_array_foreach(json_object_get(o, "phones"), k, v) if (!u.phone)
 				u.phone = (char *)json_string_value(v);
 			rc = fl_user_create(tx, &u, l == 0 ? d->agent_hash : NULL, &d->err);
@@ -407,10 +423,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: frontline demo [--data DIR] [--db URI]\n"
 		"\n"
-		"Loads a demo help desk: organizations, groups, agents and customers, and\n"
-		"tickets in Ukrainian, Russian, Lithuanian and English about refunds, late\n"
-		"deliveries, damaged goods, billing and complaints. Demo agents sign in\n"
-		"with the password '" DEMO_PASSWORD "'. Loading twice does nothing.\n");
+		"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
+		"customers, and tickets in Ukrainian, Russian, Lithuanian and English about\n"
+		"refunds, late deliveries, damaged goods, billing and complaints. Demo\n"
+		"agents sign in with the password '" DEMO_PASSWORD
+		"'. Loading twice does\n"
+		"nothing.\n");
 }
 
 int fl_cmd_demo(int argc, char **argv)

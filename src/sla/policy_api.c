@@ -338,6 +338,9 @@ static json_t *values_json(int field)
 		return json_pack("{s:s, s:o}", "type", "list", "list", list);
 	}
 	case FL_SLA_F_TAGS: return json_pack("{s:s}", "type", "text");
+	case FL_SLA_F_REQUESTER_TIER:
+	case FL_SLA_F_ORGANIZATION_TIER:
+		return json_pack("{s:s, s:s}", "type", "id", "url", "/api/v2/tiers");
 	case FL_SLA_F_GROUP: return json_pack("{s:s, s:s}", "type", "id", "url", "/api/v2/groups");
 	case FL_SLA_F_ORGANIZATION:
 		return json_pack("{s:s, s:s}", "type", "id", "url",
@@ -351,7 +354,8 @@ static json_t *definitions_json(void)
 	static const char *const titles[FL_SLA_F__MAX] = {
 		"Priority", "Type",         "Channel",
 		"Group",    "Organization", "Requester",
-		"Assignee", "Tags",         [FL_SLA_F_ENTITLEMENT] = "Service contract",
+		"Assignee", "Tags",         "Requester's tier",
+		"Organization's tier",      "Service contract",
 	};
 	static const char *const op_titles[FL_SLA_OP__MAX] = {
 		"Is",
@@ -365,8 +369,6 @@ static json_t *definitions_json(void)
 
 	for (int f = 0; f < FL_SLA_F__MAX; f++) {
 		json_t *ops;
-		if (!titles[f]) /* a field not offered yet */
-			continue;
 		ops = json_array();
 		for (int op = 0; op < FL_SLA_OP__MAX; op++)
 			if (fl_sla_op_allowed(f, op))

@@ -2,6 +2,7 @@
 #include "sla/ticket_sla.h"
 #include "store/contracts.h"
 #include "store/schedules.h"
+#include "store/tiers.h"
 #include "users/user.h"
 
 /* The policy's targets for t's priority, in metric order, into tg (at
@@ -142,8 +143,14 @@ static int coverage_of(fl_tx *tx, const struct fl_ticket *t, int64_t now, int *o
 
 int fl_sla_facts_load(fl_tx *tx, const struct fl_ticket *t, int64_t now, struct fl_sla_facts *out)
 {
-	(void)tx, (void)t, (void)now;
-	*out = (struct fl_sla_facts){0};
+	struct fl_sla_facts f = {0};
+	int rc;
+
+	/* the tiers: one read by primary keys */
+	if ((rc = fl_store_tier_of_customer(tx, t->requester_id, t->organization_id,
+					    &f.requester_tier, &f.organization_tier)))
+		return rc;
+	*out = f;
 	return coverage_of(tx, t, now, &out->coverage);
 }
 

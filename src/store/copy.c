@@ -31,15 +31,16 @@ struct table {
 /* In an order that satisfies every foreign key. */
 static const struct table tables[] = {
 	{"settings", "key, value", "tt", "key", 1, 0, 0},
+	{"tiers", "id, name, name_key, position, created_at, updated_at", "ittiii", "id", 1, 1, 0},
 	{"organizations",
 	 "id, name, details, notes, domain_names, tags, created_at, updated_at,"
-	 " external_id",
-	 "itttttiit", "id", 1, 1, 0},
+	 " external_id, tier_id",
+	 "itttttiiti", "id", 1, 1, 0},
 	{"users",
 	 "id, role, name, email, phone, organization_id, locale, time_zone, notes,"
 	 " details, tags, password_hash, must_change_password, active, suspended,"
-	 " created_at, updated_at, last_login_at, external_id",
-	 "iitttittttttiiiiiit", "id", 1, 1, 0},
+	 " created_at, updated_at, last_login_at, external_id, tier_id",
+	 "iitttittttttiiiiiiti", "id", 1, 1, 0},
 	{"user_preferences", "user_id, name, value", "itt", "user_id, name", 2, 0, 0},
 	{"user_identities", "id, user_id, type, value, is_primary, verified, created_at", "iiitiii",
 	 "id", 1, 1, 0},

@@ -14,6 +14,7 @@
 	X(id, "id")                                                                      \
 	S X(role, "role") S X(name, "name") S X(email, "email") S X(phone, "phone") S X( \
 		organization_id, "organization_id") S                                    \
+	X(tier_id, "tier_id") S                                                          \
 	X(locale, "locale") S                                                            \
 	X(time_zone, "time_zone") S                                                      \
 	X(notes, "notes") S                                                              \
@@ -71,15 +72,15 @@ int fl_store_user_by_email(fl_tx *tx, const char *email, fl_arena *a, struct fl_
 int fl_store_user_insert(fl_tx *tx, struct fl_user *u)
 {
 	static const char sql[] =
-		"INSERT INTO users (role, name, email, phone, organization_id,"
+		"INSERT INTO users (role, name, email, phone, organization_id, tier_id,"
 		"                   locale, time_zone, notes, details, tags, external_id,"
 		"                   password_hash, must_change_password, active,"
 		"                   suspended, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &u->id, "itttItttttttiiiii", (int64_t)u->role, u->name, u->email,
-			u->phone, u->organization_id, u->locale ? u->locale : "en", u->time_zone,
-			u->notes ? u->notes : "", u->details ? u->details : "",
+	return fl_q_int(tx, sql, &u->id, "itttIItttttttiiiii", (int64_t)u->role, u->name, u->email,
+			u->phone, u->organization_id, u->tier_id, u->locale ? u->locale : "en",
+			u->time_zone, u->notes ? u->notes : "", u->details ? u->details : "",
 			u->tags ? u->tags : "[]", u->external_id, u->password_hash,
 			(int64_t)u->must_change_password, (int64_t)u->active, (int64_t)u->suspended,
 			u->created_at, u->updated_at);
@@ -90,13 +91,13 @@ int fl_store_user_update(fl_tx *tx, const struct fl_user *u)
 	static const char sql[] =
 		"UPDATE users"
 		" SET role = ?, name = ?, email = ?, phone = ?,"
-		"     organization_id = ?, locale = ?, time_zone = ?, notes = ?,"
+		"     organization_id = ?, tier_id = ?, locale = ?, time_zone = ?, notes = ?,"
 		"     details = ?, tags = ?, external_id = ?, active = ?, suspended = ?,"
 		"     updated_at = ?, last_login_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "itttIttttttiiiIi", (int64_t)u->role, u->name, u->email, u->phone,
-			 u->organization_id, u->locale ? u->locale : "en", u->time_zone,
-			 u->notes ? u->notes : "", u->details ? u->details : "",
+	return fl_q_exec(tx, sql, "itttIIttttttiiiIi", (int64_t)u->role, u->name, u->email,
+			 u->phone, u->organization_id, u->tier_id, u->locale ? u->locale : "en",
+			 u->time_zone, u->notes ? u->notes : "", u->details ? u->details : "",
 			 u->tags ? u->tags : "[]", u->external_id, (int64_t)u->active,
 			 (int64_t)u->suspended, u->updated_at, u->last_login_at, u->id);
 }
@@ -243,6 +244,7 @@ int fl_store_identity_list(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_id
 									  "domain_names") S \
 	X(tags, "tags") S                                                                   \
 	X(external_id, "external_id") S                                                     \
+	X(tier_id, "tier_id") S                                                             \
 	X(created_at, "created_at") S                                                       \
 	X(updated_at, "updated_at")
 #define ORG_COLUMN(m, expr) FL_COLUMN(struct fl_org, m)
@@ -269,12 +271,13 @@ int fl_store_org_insert(fl_tx *tx, struct fl_org *o)
 {
 	static const char sql[] =
 		"INSERT INTO organizations (name, details, notes, domain_names, tags,"
-		"                           external_id, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		"                           external_id, tier_id, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, &o->id, "ttttttii", o->name, o->details ? o->details : "",
+	return fl_q_int(tx, sql, &o->id, "ttttttIii", o->name, o->details ? o->details : "",
 			o->notes ? o->notes : "", o->domain_names ? o->domain_names : "[]",
-			o->tags ? o->tags : "[]", o->external_id, o->created_at, o->updated_at);
+			o->tags ? o->tags : "[]", o->external_id, o->tier_id, o->created_at,
+			o->updated_at);
 }
 
 int fl_store_org_update(fl_tx *tx, const struct fl_org *o)
@@ -282,10 +285,10 @@ int fl_store_org_update(fl_tx *tx, const struct fl_org *o)
 	static const char sql[] =
 		"UPDATE organizations"
 		" SET name = ?, details = ?, notes = ?, domain_names = ?, tags = ?,"
-		"     external_id = ?, updated_at = ?"
+		"     external_id = ?, tier_id = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "ttttttii", o->name, o->details, o->notes, o->domain_names,
-			 o->tags, o->external_id, o->updated_at, o->id);
+	return fl_q_exec(tx, sql, "ttttttIii", o->name, o->details, o->notes, o->domain_names,
+			 o->tags, o->external_id, o->tier_id, o->updated_at, o->id);
 }
 
 int fl_store_org_delete(fl_tx *tx, int64_t id)

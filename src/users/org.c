@@ -2,6 +2,7 @@
 
 #include "core/time.h"
 #include "store/users.h"
+#include "users/tier.h"
 #include "users/user.h"
 
 /* The checks both doors make: a name, when given, is not blank. */
@@ -33,7 +34,9 @@ int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *ou
 	o.notes = (char *)p->notes;
 	o.domain_names = (char *)p->domain_names;
 	o.tags = (char *)p->tags;
-	if ((rc = fl_external_id_check(tx, 1, p->external_id, 0, &o.external_id, e)))
+	o.tier_id = p->has_tier ? p->tier_id : 0;
+	if ((rc = fl_external_id_check(tx, 1, p->external_id, 0, &o.external_id, e)) ||
+	    (rc = fl_tier_exists(tx, o.tier_id, "tier_id", e)))
 		return rc;
 	o.created_at = o.updated_at = fl_now();
 	if ((rc = name_taken(fl_store_org_insert(tx, &o), o.name, e)))
@@ -63,6 +66,11 @@ int fl_org_edit(struct fl_tx *tx, int64_t id, const struct fl_org_patch *p, fl_a
 	if (p->has_external_id &&
 	    (rc = fl_external_id_check(tx, 1, p->external_id, o.id, &o.external_id, e)))
 		return rc;
+	if (p->has_tier) {
+		if ((rc = fl_tier_exists(tx, p->tier_id, "tier_id", e)))
+			return rc;
+		o.tier_id = p->tier_id;
+	}
 	o.updated_at = fl_now();
 	if ((rc = name_taken(fl_store_org_update(tx, &o), o.name, e)))
 		return rc;

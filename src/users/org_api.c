@@ -18,6 +18,7 @@ static const struct fl_field org_fields[] = {
 	{"domain_names", FL_FT_JSON, 8192, 0, 1, NULL, O(domain_names), O(has_domains), 0, 0},
 	{"tags", FL_FT_JSON, 8192, 0, 1, NULL, O(tags), O(has_tags), 0, 0},
 	{"external_id", FL_FT_STRING, 255, 0, 1, NULL, O(external_id), O(has_external_id), 0, 0},
+	{"tier_id", FL_FT_ID, 0, 0, 1, NULL, O(tier_id), O(has_tier), 0, 0},
 	FL_FIELDS_END,
 };
 
@@ -37,10 +38,11 @@ json_t *fl_org_json(struct fl_req *r, const struct fl_org *o)
 	char url[256];
 	snprintf(url, sizeof url, "%s/api/v2/organizations/%" PRId64 ".json", fl_req_base(r),
 		 o->id);
-	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:o, s:o, s:b, s:n}", "id",
-			 (json_int_t)o->id, "url", url, "name", o->name, "details", o->details,
-			 "notes", o->notes, "domain_names", fl_json_raw(o->domain_names), "tags",
-			 fl_json_raw(o->tags), "external_id", o->external_id, "created_at",
+	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:o, s:o, s:o, s:b, s:n}",
+			 "id", (json_int_t)o->id, "url", url, "name", o->name, "details",
+			 o->details, "notes", o->notes, "domain_names",
+			 fl_json_raw(o->domain_names), "tags", fl_json_raw(o->tags), "external_id",
+			 o->external_id, "tier_id", fl_json_id(o->tier_id), "created_at",
 			 fl_json_time(o->created_at), "updated_at", fl_json_time(o->updated_at),
 			 "shared_tickets", 0, "group_id");
 }

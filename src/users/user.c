@@ -12,6 +12,7 @@
 #include "store/users.h"
 #include "tickets/filter.h"
 #include "tickets/ticket.h"
+#include "users/tier.h"
 
 static const char *const roles[FL_ROLE__MAX] = {"end-user", "agent", "admin"};
 static const char *const ident_types[FL_IDENT__MAX] = {"email", "phone_number"};
@@ -191,6 +192,7 @@ int fl_user_add(struct fl_tx *tx, const struct fl_actor *actor, const struct fl_
 	u.email = p->email;
 	u.phone = (char *)p->phone;
 	u.organization_id = p->organization_id;
+	u.tier_id = p->has_tier ? p->tier_id : 0;
 	u.locale = (char *)p->locale;
 	u.time_zone = (char *)p->time_zone;
 	u.notes = (char *)p->notes;
@@ -199,6 +201,8 @@ int fl_user_add(struct fl_tx *tx, const struct fl_actor *actor, const struct fl_
 	if ((rc = fl_external_id_check(tx, 0, p->external_id, 0, &u.external_id, e)))
 		return rc;
 	if (u.organization_id && (rc = org_exists(tx, u.organization_id, a, e)))
+		return rc;
+	if ((rc = fl_tier_exists(tx, u.tier_id, "tier_id", e)))
 		return rc;
 	if ((rc = fl_user_create(tx, &u, p->password_hash, e)))
 		return rc;
@@ -248,6 +252,11 @@ int fl_user_edit(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		if (p->organization_id && (rc = org_exists(tx, p->organization_id, a, e)))
 			return rc;
 		u.organization_id = p->organization_id;
+	}
+	if (p->has_tier) {
+		if ((rc = fl_tier_exists(tx, p->tier_id, "tier_id", e)))
+			return rc;
+		u.tier_id = p->tier_id;
 	}
 	if (p->has_email && p->email && (!u.email || strcmp(p->email, u.email))) {
 		struct fl_identity ident = {0, u.id, FL_IDENT_EMAIL, p->email, 0, 0, fl_now()};

@@ -46,6 +46,7 @@ struct fl_user {
 	char *email; /* primary e-mail, lower case; NULL when none */
 	char *phone; /* primary phone; NULL when none */
 	int64_t organization_id;
+	int64_t tier_id; /* users/tier.h; 0: none */
 	char *locale;
 	char *time_zone;
 	char *notes, *details;
@@ -64,6 +65,7 @@ struct fl_org {
 	char *domain_names; /* JSON array text */
 	char *tags;         /* JSON array text */
 	char *external_id;  /* another system's key; NULL when none */
+	int64_t tier_id;    /* users/tier.h; 0: none */
 	int64_t created_at, updated_at;
 };
 
@@ -106,8 +108,9 @@ struct fl_user_patch {
 	const char *password_hash; /* fl_password_hash's, made before the write; NULL: none */
 	int role;
 	int64_t organization_id;
+	int64_t tier_id; /* 0: none */
 	int has_name, has_email, has_phone, has_locale, has_time_zone, has_notes, has_details,
-		has_tags, has_external_id, has_role, has_organization, has_password;
+		has_tags, has_external_id, has_role, has_organization, has_password, has_tier;
 };
 
 /* 0 when actor may ask for p, without the store: FL_EFORBIDDEN naming
@@ -128,7 +131,8 @@ int fl_identity_check(struct fl_identity *id, const char *field, struct fl_err *
 
 /* Creates the person p describes, as actor (fl_user_patch_check): an end
  * user unless p gives a role, in p's organization (FL_EINVAL naming
- * "organization_id" when there is none such), with p's e-mail and phone as
+ * "organization_id" when there is none such), on p's tier (FL_EINVAL
+ * naming "tier_id" when there is none such), with p's e-mail and phone as
  * primary identities and the nmore identities of more (fl_identity_check'ed
  * by the caller; one equal to the primary e-mail is skipped) as further
  * ones. FL_EDUPLICATE naming "email", "phone" or "identities" when an
@@ -141,7 +145,7 @@ int fl_user_add(struct fl_tx *tx, const struct fl_actor *actor, const struct fl_
 /* Changes person id as p says, as actor (fl_user_patch_check,
  * fl_user_may_edit): a blank name is FL_EINVAL; a new e-mail becomes a
  * further identity (FL_EDUPLICATE when someone else's) and the primary
- * address; an unknown organization is FL_EINVAL. The password is not set
+ * address; an unknown organization or tier is FL_EINVAL. The password is not set
  * here (fl_auth_password_set). *out gets the stored user. */
 int fl_user_edit(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		 const struct fl_user_patch *p, fl_arena *a, struct fl_user *out, struct fl_err *e);
@@ -175,11 +179,12 @@ int fl_user_merge(struct fl_tx *tx, const struct fl_actor *actor, int64_t from, 
 struct fl_org_patch {
 	const char *name, *details, *notes, *external_id;
 	const char *domain_names, *tags; /* JSON array text */
-	int has_name, has_details, has_notes, has_external_id, has_domains, has_tags;
+	int64_t tier_id;                 /* 0: none */
+	int has_name, has_details, has_notes, has_external_id, has_domains, has_tags, has_tier;
 };
 /* Creates the organization p describes: FL_EINVAL naming "name" when it is
- * missing or blank, FL_EDUPLICATE naming "name" when it is taken. *out
- * gets it. */
+ * missing or blank, FL_EDUPLICATE naming "name" when it is taken, FL_EINVAL
+ * naming "tier_id" when its tier does not exist. *out gets it. */
 int fl_org_add(struct fl_tx *tx, const struct fl_org_patch *p, struct fl_org *out,
 	       struct fl_err *e);
 /* Changes organization id as p says (the same checks); *out gets it, in a. */

@@ -36,6 +36,7 @@ static const struct fl_field user_fields[] = {
 	{"external_id", FL_FT_STRING, 255, 0, 1, NULL, U(external_id), U(has_external_id), 0, 0},
 	{"role", FL_FT_ENUM, 0, 0, 0, role_parse, U(role), U(has_role), 0, 0},
 	{"organization_id", FL_FT_ID, 0, 0, 1, NULL, U(organization_id), U(has_organization), 0, 0},
+	{"tier_id", FL_FT_ID, 0, 0, 1, NULL, U(tier_id), U(has_tier), 0, 0},
 	{"password", FL_FT_STRING, 1024, 0, 0, NULL, U(password), U(has_password), 0, 0},
 	FL_FIELDS_END,
 };
@@ -140,6 +141,8 @@ json_t *fl_user_json(struct fl_req *r, const struct fl_user *u)
 		json_object_set_new_nocheck(o, "notes", fl_json_str(u->notes));
 		json_object_set_new_nocheck(o, "details", fl_json_str(u->details));
 		json_object_set_new_nocheck(o, "tags", fl_json_raw(u->tags));
+		/* how the desk ranks a customer is the desk's */
+		json_object_set_new_nocheck(o, "tier_id", fl_json_id(u->tier_id));
 	}
 	json_object_set_new_nocheck(o, "external_id", fl_json_str(u->external_id));
 	json_object_set_new_nocheck(o, "active", json_boolean(u->active));

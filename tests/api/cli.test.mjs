@@ -114,6 +114,12 @@ describe('demo', () => {
 			assert.equal(po.json.tickets.length, 1, po.text);
 			const crm = await srv.api('GET', '/api/v2/users?external_id=CRM-10077');
 			assert.deepEqual(crm.json.users.map((u) => u.external_id), ['CRM-10077'], crm.text);
+			// the tiers in order, with customers and organizations on them
+			const tiers = (await srv.api('GET', '/api/v2/tiers')).json.tiers;
+			assert.deepEqual(tiers.map((x) => [x.name, x.position]), [['Standard', 1], ['Gold', 2], ['VIP', 3]]);
+			const onTier = (k) => demo.customers.filter((c) => c.tier === k).length;
+			assert.deepEqual(tiers.map((x) => x.users_count), ['tier-standard', 'tier-gold', 'tier-vip'].map(onTier));
+			assert.ok(tiers.every((x) => x.organizations_count > 0), JSON.stringify(tiers));
 			// Lithuanian typed without diacritics, Ukrainian and Russian in any case
 			for (const q of ['saskaita', 'ПОВЕРНЕННЯ', 'заказ']) {
 				const s = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);

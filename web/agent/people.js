@@ -1,10 +1,12 @@
-// Customers and organizations: lists, profiles, editing, merging duplicates.
+// Customers and organizations: lists, profiles, editing, merging duplicates,
+// and the tier each is on (tiers.js).
 import { html, useState } from '../shared/html.js';
 import { get, put } from '../shared/api.js';
 import { t, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
 import { navigate } from './router.js';
 import { rememberUser } from './data.js';
 import { ContractsOf } from './contracts.js';
+import { TierBadge, TierSelect } from './tiers.js';
 import { Address, Ago, Avatar, Dialog, ErrorBanner, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
 function Paged({ title, load, row, testid }) {
@@ -42,6 +44,7 @@ export function People() {
 		row=${(u) => html`<tr key=${u.id} onClick=${() => navigate(`/agent/customers/${u.id}`)}>
 			<td class="who"><${Avatar} user=${u} /> <a href="/agent/customers/${u.id}"><strong>${u.name}</strong></a></td>
 			<td><${Address} text=${u.email} /></td>
+			<td><${TierBadge} id=${u.tier_id} /></td>
 			<td class="wide">${u.phone || ''}</td></tr>`} />`;
 }
 
@@ -50,6 +53,7 @@ export function Organizations() {
 		load=${(page, q) => searchOr('organization', '/api/v2/organizations', page, q)}
 		row=${(o) => html`<tr key=${o.id} onClick=${() => navigate(`/agent/organizations/${o.id}`)}>
 			<td><a href="/agent/organizations/${o.id}"><strong>${o.name}</strong></a></td>
+			<td><${TierBadge} id=${o.tier_id} /></td>
 			<td>${(o.domain_names || []).join(', ')}</td></tr>`} />`;
 }
 
@@ -90,6 +94,24 @@ function EditForm({ fields, value, onSave }) {
 
 const list = (s) => s.split(/[\s,]+/).filter(Boolean);
 
+// The tier a person or an organization is on, chosen from the admin's
+// list and saved at once; save(tier_id) writes it.
+function TierPanel({ id, value, save }) {
+	const [error, setError] = useState(null);
+	async function pick(tier_id) {
+		try {
+			await save(tier_id);
+			setError(null);
+			toast(t('ticket.saved'));
+		} catch (err) {
+			setError(err);
+		}
+	}
+	return html`<div class="panel"><div class="field"><label for=${id}><strong>${t('customer.tier')}</strong></label>
+		<${TierSelect} id=${id} value=${value} onChange=${pick} /></div>
+		<${ErrorBanner} error=${error} /></div>`;
+}
+
 export function Person({ id }) {
 	const [res, error, reload] = useLoad(() => get(`/api/v2/users/${id}`), [id]);
 	const [merging, setMerging] = useState(false);
@@ -112,6 +134,10 @@ export function Person({ id }) {
 					['locale', t('customer.language'), 'locale'], ['tags', t('ticket.tags')], ['notes', t('people.notes'), 'textarea']]}
 				onSave=${save} />
 			<div class="panel"><h2>${t('customer.organization')}</h2><${PersonOrg} user=${u} onChanged=${reload} /></div>
+			<${TierPanel} id="person-tier" value=${u.tier_id} save=${async (tier_id) => {
+				rememberUser((await put(`/api/v2/users/${id}`, { user: { tier_id } })).user);
+				reload();
+			}} />
 			<${ContractsOf} owner=${{ user_id: u.id }} />
 			${u.role === 'end-user' && html`<button type="button" onClick=${() => setMerging(true)} data-test="merge">${t('people.merge')}</button>`}
 		</aside>
@@ -141,7 +167,8 @@ export function PersonOrg({ user, onChanged }) {
 		}
 	}
 	return html`<div class="person-org" data-test="person-org">
-		<span data-test="person-org-name">${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>` : '—'}</span>
+		<span data-test="person-org-name">${org ? html`<a href="/agent/organizations/${org.id}">${org.name}</a>
+			<${TierBadge} id=${org.tier_id} testid="org-tier-badge" />` : '—'}</span>
 		<button type="button" class="link" onClick=${() => setEditing(!editing)} aria-expanded=${editing}
 			data-test="person-org-edit">${editing ? t('org.cancel') : t('org.change')}</button>
 		${editing && html`${org && html`<button type="button" class="link" onClick=${() => pick(null)}>${t('org.remove')}</button>`}
@@ -197,7 +224,7 @@ export function Organization({ id }) {
 		reload();
 	};
 	return html`<section class="ticket" aria-labelledby="org-title">
-		<div><h1 id="org-title">${o.name}</h1>
+		<div><h1 id="org-title">${o.name} <${TierBadge} id=${o.tier_id} /></h1>
 			<h2>${t('people.members', { count: users.length })}</h2>
 			<ul class="events">${users.map((u) => html`<li key=${u.id} class="who"><${Avatar} user=${u} /> <a href="/agent/customers/${u.id}">${u.name}</a>
 				<span class="hint"><${Address} text=${u.email} /></span></li>`)}</ul>
@@ -206,6 +233,10 @@ export function Organization({ id }) {
 			fields=${[['name', t('people.name')], ['domain_names', t('people.domains')], ['tags', t('ticket.tags')],
 				['details', t('people.details'), 'textarea'], ['notes', t('people.notes'), 'textarea']]}
 			onSave=${save} />
+			<${TierPanel} id="org-tier" value=${o.tier_id} save=${async (tier_id) => {
+				await put(`/api/v2/organizations/${id}`, { organization: { tier_id } });
+				reload();
+			}} />
 			<${ContractsOf} owner=${{ organization_id: o.id }} /></aside>
 	</section>`;
 }

@@ -10,6 +10,7 @@ import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { navigate, useRoute } from './router.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
+import { TierSelect } from './tiers.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
 
 const BASE = '/api/v2/slas/policies';
@@ -189,9 +190,22 @@ function Targets({ cells, setCells, err }) {
 // Our name for a field or an operator of the definitions, else the server's.
 const known = (key, fallback) => (t(key) === key ? fallback : t(key));
 
+// The conditions on the customer's tiers (tiers.js): a tier chosen by
+// name, or none. Added to the server's definitions where they leave them
+// out; where they give them, their value is still chosen from the tiers.
+const TIER_FIELDS = ['requester_tier', 'organization_tier'];
+const IS = [{ title: 'Is', value: 'is' }, { title: 'Is not', value: 'is_not' }];
+function withTiers(defs) {
+	const have = new Set(defs.map((d) => d.value));
+	return [...defs.map((d) => (TIER_FIELDS.includes(d.value) ? { ...d, values: { type: 'tier' } } : d)),
+		...TIER_FIELDS.filter((f) => !have.has(f)).map((f) => ({ title: f, value: f, operators: IS, values: { type: 'tier' } }))];
+}
+
 // A condition's value input fitting its field.
 function Value({ def, cond, label, onChange }) {
 	const v = def && def.values;
+	if (v && v.type === 'tier')
+		return html`<${TierSelect} aria-label=${label} testid="cond-value" value=${cond.value ?? null} onChange=${onChange} />`;
 	if (v && v.type === 'list') {
 		const prefix = { priority: 'priority', type: 'type', via: 'channel', entitlement: 'contracts.coverage' }[def.value];
 		return html`<select aria-label=${label} data-test="cond-value" value=${cond.value ?? ''}
@@ -208,7 +222,7 @@ function Value({ def, cond, label, onChange }) {
 
 // A new condition on def: its first operator and value.
 const fresh = (def) => ({ field: def.value, operator: def.operators[0].value,
-	value: def.values.type === 'list' ? def.values.list[0].value : def.values.type === 'id' ? null : '' });
+	value: def.values.type === 'list' ? def.values.list[0].value : ['id', 'tier'].includes(def.values.type) ? null : '' });
 
 function Conditions({ group, defs, list, onChange }) {
 	const byName = Object.fromEntries(defs.map((d) => [d.value, d]));
@@ -289,7 +303,8 @@ function Editor({ id }) {
 		get(`${BASE}/definitions`)]), [id]);
 	return html`<p class="hours-top"><a href="/agent/admin/slas">← ${t('sla.back')}</a></p>
 		<${ErrorBanner} error=${error} />
-		${res && html`<${Form} p=${res[0] && res[0].sla_policy} schedules=${res[1].schedules} defs=${res[2].definitions} />`}`;
+		${res && html`<${Form} p=${res[0] && res[0].sla_policy} schedules=${res[1].schedules}
+			defs=${{ all: withTiers(res[2].definitions.all), any: withTiers(res[2].definitions.any) }} />`}`;
 }
 
 export function Slas() {

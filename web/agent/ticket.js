@@ -14,6 +14,7 @@ import { LOCALE_NAMES } from '../shared/i18n.js';
 import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
 import { Coverage } from './contracts.js';
+import { TierBadge } from './tiers.js';
 import { position, step } from './walk.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
@@ -747,7 +748,6 @@ function Customer({ ticket }) {
 	}, [ticket.requester_id]);
 	if (!user)
 		return null;
-	const tier = (user.tags || []).find((g) => /^(tier|vip|plan)/i.test(g));
 	const lang = user.locale && LOCALE_NAMES[user.locale.toLowerCase().split(/[-_]/)[0]];
 	return html`<section class="panel customer" aria-labelledby="cust-title" data-test="customer">
 		<h2 id="cust-title">${t('customer.title')}</h2>
@@ -759,7 +759,7 @@ function Customer({ ticket }) {
 			${user.phone && html`<dt>${t('customer.phone')}</dt><dd>${user.phone}</dd>`}
 			<dt>${t('customer.organization')}</dt><dd><${PersonOrg} user=${user} onChanged=${setUser} /></dd>
 			<dt>${t('contracts.coverage')}</dt><dd><${Coverage} user=${user} ticket=${ticket} /></dd>
-			${tier && html`<dt>${t('customer.tier')}</dt><dd><span class="tag">${tier}</span></dd>`}
+			${user.tier_id && html`<dt>${t('customer.tier')}</dt><dd><${TierBadge} id=${user.tier_id} /></dd>`}
 			<dt>${t('customer.language')}</dt><dd data-test="customer-language">${lang || user.locale || '—'}</dd>
 		</dl>
 		${user.notes && html`<p class="hint">${user.notes}</p>`}

@@ -264,6 +264,66 @@ static void test_equal_positions_go_by_id(void **state)
 	fl_arena_free(&a);
 }
 
+/* Conditions on the customer's tiers read struct fl_sla_facts, not the
+ * ticket: the requester's tier and the organization's are told apart, a
+ * null value is "on no tier", and without facts (NULL) the customer is on
+ * none. */
+static void test_tiers(void **state)
+{
+	fl_arena a;
+	struct fl_sla_policy p[4];
+	struct fl_ticket t = {.priority = FL_PRIORITY_HIGH, .requester_id = 5};
+	struct fl_sla_facts vip = {.requester_tier = 3}, vip_org = {.organization_tier = 3},
+			    gold = {.requester_tier = 2, .organization_tier = 2}, none = {0};
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	p[0] = policy(1, 1,
+		      "{\"all\": [{\"field\": \"requester_tier\", \"operator\": \"is\", "
+		      "\"value\": 3}]}",
+		      &a);
+	p[1] = policy(2, 2,
+		      "{\"all\": [{\"field\": \"organization_tier\", \"operator\": \"is\", "
+		      "\"value\": 3}]}",
+		      &a);
+	p[2] = policy(3, 3,
+		      "{\"all\": [{\"field\": \"requester_tier\", \"operator\": \"is\", "
+		      "\"value\": null}]}",
+		      &a);
+	p[3] = policy(4, 4,
+		      "{\"any\": [{\"field\": \"requester_tier\", \"operator\": \"is_not\", "
+		      "\"value\": 3}, {\"field\": \"organization_tier\", \"operator\": "
+		      "\"is_not\", \"value\": 2}]}",
+		      &a);
+
+	assert_true(fl_sla_policy_matches(&p[0], &t, &vip));
+	assert_false(fl_sla_policy_matches(&p[0], &t, &vip_org));
+	assert_false(fl_sla_policy_matches(&p[0], &t, &gold));
+	assert_false(fl_sla_policy_matches(&p[0], &t, NULL));
+	assert_true(fl_sla_policy_matches(&p[1], &t, &vip_org));
+	assert_false(fl_sla_policy_matches(&p[1], &t, &vip));
+	/* null: on no tier */
+	assert_true(fl_sla_policy_matches(&p[2], &t, &none));
+	assert_true(fl_sla_policy_matches(&p[2], &t, NULL));
+	assert_true(fl_sla_policy_matches(&p[2], &t, &vip_org));
+	assert_false(fl_sla_policy_matches(&p[2], &t, &vip));
+	/* is_not: gold on both fails both, VIP fails only the first */
+	assert_false(fl_sla_policy_matches(&p[3], &t, &(struct fl_sla_facts){3, 2, 0}));
+	assert_true(fl_sla_policy_matches(&p[3], &t, &gold));
+	assert_true(fl_sla_policy_matches(&p[3], &t, &vip));
+	/* the first by position wins: a VIP customer of a VIP organization is
+	 * the requester's policy's, the organization alone the second's, and
+	 * a customer on no tier the third's */
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, &(struct fl_sla_facts){3, 3, 0}), &p[0]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, &vip_org), &p[1]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, NULL), &p[2]);
+	assert_ptr_equal(fl_sla_policy_choose(p, 4, &t, &gold), &p[3]);
+	/* a ticket's own ids are not tiers: organization 3 is not tier 3 */
+	t.organization_id = 3;
+	assert_false(fl_sla_policy_matches(&p[1], &t, &none));
+	fl_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_filter_reads_back),
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_equal_positions_go_by_id),
+		cmocka_unit_test(test_tiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
