@@ -481,7 +481,7 @@ static int renumber(fl_tx *tx, const int64_t *ids, size_t n, int64_t skip, int64
  * are measured again, in the background (sla/refresh.h). */
 static int remeasure(fl_tx *tx, int rc)
 {
-	return rc ? rc : fl_sla_recompute_later(tx);
+	return rc ? rc : fl_sla_recompute_later(tx, NULL);
 }
 
 static int prepare(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct fl_err *e)
@@ -527,7 +527,7 @@ int fl_sla_policy_update(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct
 	if (rc)
 		return rc;
 	p->updated_at = fl_now();
-	if ((rc = fl_store_sla_policy_update(tx, p)) || (rc = fl_sla_recompute_later(tx)))
+	if ((rc = fl_store_sla_policy_update(tx, p)) || (rc = fl_sla_recompute_later(tx, NULL)))
 		return rc;
 	if (p->position < 1 || p->position > (int64_t)n)
 		p->position = (int64_t)n;
@@ -573,7 +573,7 @@ int fl_sla_policy_reorder(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, 
 	for (size_t i = 0; i < n; i++)
 		if ((rc = fl_store_sla_policy_set_position(tx, ids[i], (int64_t)i + 1)))
 			return rc;
-	return fl_sla_recompute_later(tx);
+	return fl_sla_recompute_later(tx, NULL);
 }
 
 /* Reads p's stored filter text; a text that does not read (written by

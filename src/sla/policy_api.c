@@ -352,10 +352,12 @@ static json_t *values_json(int field)
 static json_t *definitions_json(void)
 {
 	static const char *const titles[FL_SLA_F__MAX] = {
-		"Priority", "Type",         "Channel",
-		"Group",    "Organization", "Requester",
-		"Assignee", "Tags",         "Requester's tier",
-		"Organization's tier",      "Service contract",
+		"Priority",         "Type",
+		"Channel",          "Group",
+		"Organization",     "Requester",
+		"Assignee",         "Tags",
+		"Requester's tier", "Organization's tier",
+		"Service contract",
 	};
 	static const char *const op_titles[FL_SLA_OP__MAX] = {
 		"Is",

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/log.h"
 #include "core/time.h"
 #include "jobs/jobs.h"
@@ -249,7 +251,8 @@ int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
 	return rc;
 }
 
-int fl_sla_recompute(fl_tx *tx, int64_t after, size_t max, int64_t now, int64_t *last, size_t *n)
+int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, size_t max,
+		     int64_t now, int64_t *last, size_t *n)
 {
 	struct fl_ticket *tickets = NULL;
 	struct desk d = {0};
@@ -274,7 +277,12 @@ int fl_sla_recompute(fl_tx *tx, int64_t after, size_t max, int64_t now, int64_t 
 				     .after_id = *last};
 		struct fl_ticket *page;
 		size_t got;
-		if ((rc = fl_store_ticket_find(tx, &f, &pg, &a, &page, &got)))
+		if (w && w->requester_id)
+			rc = fl_filter_add(&f, FL_F_REQUESTER, FL_OP_EQ, w->requester_id, NULL, -1);
+		else if (w && w->organization_id)
+			rc = fl_filter_add(&f, FL_F_ORGANIZATION, FL_OP_EQ, w->organization_id,
+					   NULL, -1);
+		if (rc || (rc = fl_store_ticket_find(tx, &f, &pg, &a, &page, &got)))
 			break;
 		if (got > pg.limit)
 			got = pg.limit;
@@ -304,6 +312,7 @@ int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
 }
 
 struct batch {
+	struct fl_sla_whose w;
 	int64_t after, last, now;
 	size_t n;
 };
@@ -311,15 +320,21 @@ struct batch {
 static int recompute_batch(fl_tx *tx, void *arg)
 {
 	struct batch *b = arg;
-	return fl_sla_recompute(tx, b->after, FL_SLA_RECOMPUTE_BATCH, b->now, &b->last, &b->n);
+	return fl_sla_recompute(tx, &b->w, b->after, FL_SLA_RECOMPUTE_BATCH, b->now, &b->last,
+				&b->n);
 }
 
 int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	struct batch b = {.now = fl_now()};
+	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
 	int rc;
 
-	(void)job;
+	if (!p)
+		return fl_err_set(e, FL_EINVAL, NULL, NULL, "the payload is not JSON");
+	b.w.requester_id = json_integer_value(json_object_get(p, "requester_id"));
+	b.w.organization_id = json_integer_value(json_object_get(p, "organization_id"));
+	json_decref(p);
 	do {
 		b.after = b.last;
 		rc = fl_store_write(s, recompute_batch, &b);
@@ -327,8 +342,16 @@ int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e
 	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot measure the tickets' SLA again") : 0;
 }
 
-int fl_sla_recompute_later(fl_tx *tx)
+int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 {
 	int64_t now = fl_now();
-	return fl_store_job_enqueue(tx, "sla-recompute", "{}", now + 1, 0, NULL, now);
+	char payload[80] = "{}";
+
+	if (w && w->requester_id)
+		snprintf(payload, sizeof payload, "{\"requester_id\":%" PRId64 "}",
+			 w->requester_id);
+	else if (w && w->organization_id)
+		snprintf(payload, sizeof payload, "{\"organization_id\":%" PRId64 "}",
+			 w->organization_id);
+	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 1, 0, NULL, now);
 }

@@ -47,12 +47,20 @@ int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now);
  * more). Nothing due costs one index probe. */
 int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n);
 
-/* Re-measures, quietly, the tickets after id `after` (by id), at most max
- * of them (≤ FL_STORE_SLA_MANY_MAX); *last is the last id looked at, *n
- * how many were; *n < max means the end was reached. Solved and closed
+/* Whose tickets a recompute measures: everyone's, one requester's, or
+ * one organization's (a change of a customer's tier or contracts). */
+struct fl_sla_whose {
+	int64_t requester_id, organization_id; /* both 0: everyone's */
+};
+
+/* Re-measures, quietly, the tickets of w (NULL: everyone's) after id
+ * `after` (by id), at most max of them (≤ FL_STORE_SLA_MANY_MAX); *last is
+ * the last id looked at, *n how many were; *n < max means the end was
+ * reached. Solved and closed
  * tickets are measured too (their achieved and breached metrics are what
  * reports read). */
-int fl_sla_recompute(fl_tx *tx, int64_t after, size_t max, int64_t now, int64_t *last, size_t *n);
+int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, size_t max,
+		     int64_t now, int64_t *last, size_t *n);
 
 /* The jobs (jobs/jobs.h). "sla-tick", periodic every sla_tick seconds
  * (core/config.h, 10 by default): fl_sla_tick in the transaction that marks the job done, so an
@@ -61,13 +69,14 @@ int fl_sla_recompute(fl_tx *tx, int64_t after, size_t max, int64_t now, int64_t 
  * "sla-recompute": every ticket, in transactions of FL_SLA_RECOMPUTE_BATCH,
  * each committed on its own — a recompute stopped half-way leaves every
  * ticket measured either before or after, and the job taken again starts
- * over. fl_sla_recompute_later queues one, a second from now, in the
- * transaction of the change that needs it (a policy, a schedule, its
- * holidays, a customer's tier or contract). */
+ * over. fl_sla_recompute_later queues one for w (NULL: everyone's), a
+ * second from now, in the transaction of the change that needs it: a
+ * policy, a schedule or its holidays for everyone's tickets; a customer's
+ * or an organization's tier or contracts for theirs. */
 #define FL_SLA_TICK_MAX 500
 #define FL_SLA_RECOMPUTE_BATCH 1000
 int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
-int fl_sla_recompute_later(fl_tx *tx);
+int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w);
 
 #endif

@@ -32,7 +32,7 @@ struct schedule_in {
  * background (sla/refresh.h). */
 static int remeasure(fl_tx *tx, int rc)
 {
-	return rc ? rc : fl_sla_recompute_later(tx);
+	return rc ? rc : fl_sla_recompute_later(tx, NULL);
 }
 static const struct fl_field schedule_fields[] = {
 	{"name", FL_FT_STRING, FL_SCHEDULE_NAME_MAX, 0, 0, NULL, offsetof(struct schedule_in, name),

@@ -16,6 +16,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "http/http.h"
+#include "sla/refresh.h"
 #include "store/contracts.h"
 #include "store/users.h"
 #include "users/contract.h"
@@ -299,10 +300,19 @@ static int h_org_list(struct fl_req *r)
 	return list(r);
 }
 
+/* Contracts decide the coverage an SLA filter may ask for: the owner's
+ * tickets are measured again (sla/refresh.h). */
+static int remeasure(fl_tx *tx, const struct fl_contract *k)
+{
+	struct fl_sla_whose w = {k->user_id, k->organization_id};
+	return fl_sla_recompute_later(tx, &w);
+}
+
 static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_contract_create(tx, &c->contract, &r->arena, &r->err);
+	int rc = fl_contract_create(tx, &c->contract, &r->arena, &r->err);
+	return rc ? rc : remeasure(tx, &c->contract);
 }
 
 static int h_create(struct fl_req *r)
@@ -342,7 +352,11 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 	c->contract = c->was;
 	apply(c, &c->contract);
 	c->contract.updated_at = fl_now();
-	return fl_contract_update(tx, &c->contract, &c->was, &r->arena, &r->err);
+	rc = fl_contract_update(tx, &c->contract, &c->was, &r->arena, &r->err);
+	if (!rc && (c->was.user_id != c->contract.user_id ||
+		    c->was.organization_id != c->contract.organization_id))
+		rc = remeasure(tx, &c->was);
+	return rc ? rc : remeasure(tx, &c->contract);
 }
 
 static int h_update(struct fl_req *r)
@@ -353,7 +367,12 @@ static int h_update(struct fl_req *r)
 
 static int tx_delete(fl_tx *tx, struct fl_req *r)
 {
-	return fl_store_contract_delete(tx, r->id[0]);
+	struct fl_contract k;
+	int rc = fl_store_contract_get(tx, r->id[0], &r->arena, &k);
+
+	if (!rc)
+		rc = fl_store_contract_delete(tx, r->id[0]);
+	return rc ? rc : remeasure(tx, &k);
 }
 
 static int h_delete(struct fl_req *r)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "sla/refresh.h"
 #include "store/users.h"
 #include "users/api_int.h"
 #include "users/user_api.h"
@@ -98,7 +99,12 @@ static int h_org_show(struct fl_req *r)
 static int tx_org_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_org_edit(tx, r->id[0], &c->in, &r->arena, &c->org, &r->err);
+	int rc = fl_org_edit(tx, r->id[0], &c->in, &r->arena, &c->org, &r->err);
+	/* a new tier may change the promise on the organization's tickets */
+	return rc || !c->in.has_tier
+		       ? rc
+		       : fl_sla_recompute_later(tx, &(struct fl_sla_whose){.organization_id =
+										   r->id[0]});
 }
 
 static int h_org_update(struct fl_req *r)

@@ -9,6 +9,7 @@
 
 #include "auth/auth.h"
 #include "core/input.h"
+#include "sla/refresh.h"
 #include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/api_int.h"
@@ -353,6 +354,9 @@ static int tx_user_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_user_edit(tx, &r->actor, r->id[0], &c->in, &r->arena, &c->user, &r->err);
+	/* a new tier or organization may change the promise on their tickets */
+	if (!rc && (c->in.has_tier || c->in.has_organization))
+		rc = fl_sla_recompute_later(tx, &(struct fl_sla_whose){.requester_id = c->user.id});
 	if (!rc)
 		rc = fl_req_credentials_changed(r, tx);
 	if (!rc && c->in.password_hash)
