@@ -6,7 +6,9 @@
  * days are replayed under the policies as they are and as proposed, at
  * the moment of the request. The proposal is checked as create and update
  * check it (422 naming the field), and nothing is written: it all runs in
- * one read transaction. */
+ * read transactions — the policies, schedules and the check in one, then
+ * each batch of tickets in one of its own, since a transaction that reads
+ * 100,000 tickets would outlast the store's read deadline (3 s). */
 #include <string.h>
 
 #include "core/input.h"
@@ -75,7 +77,7 @@ static const struct fl_field schedule_fields[] = {
 };
 
 struct ctx {
-	struct sim_in in;
+	struct sim_in days;
 	int has_policy, has_schedule;
 	struct policy_in pin;
 	struct fl_sla_filter filter;
@@ -92,6 +94,9 @@ struct ctx {
 
 	struct fl_sla_policy proposal;
 	struct fl_schedule schedule;
+	struct fl_sim_input in;
+	int64_t since, after; /* the tickets created since, and the last replayed */
+	int done;
 	struct fl_sim sim;
 	struct fl_sim_share *shares[FL_SIM_BY__MAX];
 	size_t nshares[FL_SIM_BY__MAX];
@@ -374,68 +379,71 @@ static int make_schedule(struct fl_req *r, const struct fl_schedule *schedules, 
 	return fl_schedule_check(s, &r->err);
 }
 
-/* Replays the tickets created since `since`, a batch at a time: the
- * tickets by id, their customers' facts and their steps. */
-static int replay(fl_tx *tx, struct fl_req *r, int64_t since, int64_t now)
+/* Replays the next batch of tickets created since c->since, after ticket
+ * c->after: the tickets by id, their customers' facts and their steps.
+ * Sets c->done after the last. */
+static int tx_batch(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	struct fl_filter f = {0};
-	struct fl_page pg = {.sort = FL_SORT_ID, .limit = FL_STORE_SLA_MANY_MAX};
-	int rc = fl_filter_add(&f, FL_F_CREATED, FL_OP_GE, since, NULL, -1);
+	struct fl_page pg = {.sort = FL_SORT_ID,
+			     .limit = FL_STORE_SLA_MANY_MAX,
+			     .has_after = c->after > 0,
+			     .after_key = c->after,
+			     .after_id = c->after};
+	struct fl_ticket *t = NULL;
+	struct fl_sim_ticket *x;
+	struct fl_store_sla_timeline *tl;
+	int64_t *ids;
+	size_t n = 0;
+	fl_arena a;
+	int rc = fl_filter_add(&f, FL_F_CREATED, FL_OP_GE, c->since, NULL, -1);
 
-	while (!rc) {
-		struct fl_ticket *t;
-		struct fl_sim_ticket *x;
-		struct fl_store_sla_timeline *tl;
-		int64_t *ids;
-		size_t n;
-		fl_arena a;
-
-		fl_arena_init(&a, 0);
+	fl_arena_init(&a, 0);
+	if (!rc)
 		rc = fl_store_ticket_find(tx, &f, &pg, &a, &t, &n);
-		if (n > FL_STORE_SLA_MANY_MAX)
-			n = FL_STORE_SLA_MANY_MAX;
-		ids = fl_arena_alloc(&a, (n + 1) * sizeof *ids);
-		x = fl_arena_alloc(&a, (n + 1) * sizeof *x);
-		tl = fl_arena_alloc(&a, (n + 1) * sizeof *tl);
-		if (!rc && (!ids || !x || !tl))
-			rc = FL_ENOMEM;
-		for (size_t i = 0; !rc && i < n; i++) {
-			ids[i] = t[i].id;
-			x[i] = (struct fl_sim_ticket){.t = &t[i]};
-			rc = fl_sla_facts_load(tx, &t[i], now, &x[i].facts);
-		}
-		if (!rc)
-			rc = fl_store_sla_steps_many(tx, ids, n, &a, tl);
-		for (size_t i = 0; !rc && i < n; i++) {
-			x[i].steps = tl[i].steps;
-			x[i].nsteps = tl[i].n;
-			x[i].truncated = tl[i].truncated;
-		}
-		if (!rc)
-			rc = fl_sim_add(&c->sim, x, n, &a);
-		if (!rc && n) {
-			pg.has_after = 1;
-			pg.after_key = pg.after_id = t[n - 1].id;
-		}
-		fl_arena_free(&a);
-		if (n < FL_STORE_SLA_MANY_MAX)
-			break;
+	if (n > FL_STORE_SLA_MANY_MAX)
+		n = FL_STORE_SLA_MANY_MAX;
+	ids = fl_arena_alloc(&a, (n + 1) * sizeof *ids);
+	x = fl_arena_alloc(&a, (n + 1) * sizeof *x);
+	tl = fl_arena_alloc(&a, (n + 1) * sizeof *tl);
+	if (!rc && (!ids || !x || !tl))
+		rc = FL_ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++) {
+		ids[i] = t[i].id;
+		x[i] = (struct fl_sim_ticket){.t = &t[i]};
+		rc = fl_sla_facts_load(tx, &t[i], c->in.now, &x[i].facts);
 	}
+	if (!rc)
+		rc = fl_store_sla_steps_many(tx, ids, n, &a, tl);
+	for (size_t i = 0; !rc && i < n; i++) {
+		x[i].steps = tl[i].steps;
+		x[i].nsteps = tl[i].n;
+		x[i].truncated = tl[i].truncated;
+	}
+	if (!rc)
+		rc = fl_sim_add(&c->sim, x, n, &a);
+	if (!rc && n)
+		c->after = t[n - 1].id;
+	if (!rc && n < FL_STORE_SLA_MANY_MAX)
+		c->done = 1;
+	fl_arena_free(&a);
 	return rc;
 }
 
-static int tx_simulate(fl_tx *tx, struct fl_req *r)
+/* Reads what the replay compares — the policies, the schedules with their
+ * holidays, the proposal checked against them — and counts the tickets. */
+static int tx_prepare(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	struct fl_sla_policy *policies;
 	struct fl_schedule *schedules;
-	struct fl_sim_input in = {0};
 	struct fl_filter f = {0};
 	size_t np, ns;
-	int64_t now = fl_now(), since = now - c->in.days * DAY_SECONDS, count;
+	int64_t now = fl_now(), count;
 	int rc = fl_sla_policy_list(tx, &r->arena, &policies, &np);
 
+	c->since = now - c->days.days * DAY_SECONDS;
 	if (!rc)
 		rc = fl_store_schedule_list(tx, &r->arena, &schedules, &ns);
 	for (size_t k = 0; !rc && k < ns; k++)
@@ -446,7 +454,7 @@ static int tx_simulate(fl_tx *tx, struct fl_req *r)
 	if (!rc && c->has_schedule)
 		rc = make_schedule(r, schedules, ns);
 	if (!rc)
-		rc = fl_filter_add(&f, FL_F_CREATED, FL_OP_GE, since, NULL, -1);
+		rc = fl_filter_add(&f, FL_F_CREATED, FL_OP_GE, c->since, NULL, -1);
 	if (!rc)
 		rc = fl_store_ticket_count(tx, &f, &count);
 	if (rc)
@@ -455,17 +463,35 @@ static int tx_simulate(fl_tx *tx, struct fl_req *r)
 		return fl_err_set(&r->err, FL_EINVAL, "days", "TooLong",
 				  "Days: the last %lld days hold %lld tickets, more than the %d a "
 				  "what-if replays; ask for fewer days",
-				  (long long)c->in.days, (long long)count, TICKETS_MAX);
-	in = (struct fl_sim_input){policies,  np, c->has_policy ? &c->proposal : NULL,
-				   schedules, ns, c->has_schedule ? &c->schedule : NULL,
-				   now};
-	if ((rc = fl_sim_begin(&c->sim, &in, &r->arena)))
-		return rc;
-	rc = replay(tx, r, since, now);
+				  (long long)c->days.days, (long long)count, TICKETS_MAX);
+	c->in = (struct fl_sim_input){policies,  np, c->has_policy ? &c->proposal : NULL,
+				      schedules, ns, c->has_schedule ? &c->schedule : NULL,
+				      now};
+	return 0;
+}
+
+static int render(struct fl_req *r);
+
+static int batch_read(struct fl_req *r)
+{
+	(void)r;
+	return 0;
+}
+
+/* After tx_prepare: the replay, a batch of tickets to a read transaction —
+ * each within the store's read deadline however many days are asked for;
+ * the proposal was checked and the policies read once, before. */
+static int replay(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_sim_begin(&c->sim, &c->in, &r->arena);
+
+	while (!rc && !c->done)
+		rc = fl_req_read(r, tx_batch, batch_read);
 	for (int b = 0; !rc && b < FL_SIM_BY__MAX; b++)
 		rc = fl_sim_shares(&c->sim, b, &r->arena, &c->shares[b], &c->nshares[b]);
 	fl_sim_end(&c->sim);
-	return rc;
+	return rc ? rc : render(r);
 }
 
 /* Achieved ÷ (achieved + breached), rounded to 0.1 %; null when nothing
@@ -522,7 +548,7 @@ static int render(struct fl_req *r)
 	return fl_req_reply(
 		r, 200,
 		json_pack("{s:{s:I, s:I, s:I, s:o, s:{s:o, s:o, s:o}, s:o, s:I, s:I, s:I}}",
-			  "simulation", "days", (json_int_t)c->in.days, "tickets",
+			  "simulation", "days", (json_int_t)c->days.days, "tickets",
 			  (json_int_t)s->tickets, "unmeasured", (json_int_t)s->unmeasured,
 			  "metrics", metrics, "compliance", "group",
 			  shares_json(c, FL_SIM_BY_GROUP), "tier", shares_json(c, FL_SIM_BY_TIER),
@@ -542,10 +568,10 @@ static int h_simulate(struct fl_req *r)
 		return fl_req_fail(r, FL_EMALFORMED, "sla_policy", "InvalidRequest",
 				   "the body must be {\"sla_policy\": {...}, \"schedule\": {...}, "
 				   "\"days\": 90}");
-	if ((rc = fl_input_decode(r->body, sim_fields, &c->in, &r->arena, &r->err)))
+	if ((rc = fl_input_decode(r->body, sim_fields, &c->days, &r->arena, &r->err)))
 		return rc;
-	if (!c->in.has_days)
-		c->in.days = DAYS_DEFAULT;
+	if (!c->days.has_days)
+		c->days.days = DAYS_DEFAULT;
 	p = json_object_get(r->body, "sla_policy");
 	s = json_object_get(r->body, "schedule");
 	if (!p && !s)
@@ -555,7 +581,7 @@ static int h_simulate(struct fl_req *r)
 		return rc;
 	if (s && (rc = decode_schedule(r, c, s)))
 		return rc;
-	return fl_req_read(r, tx_simulate, render);
+	return fl_req_read(r, tx_prepare, replay);
 }
 
 const struct fl_route fl_whatif_routes[] = {
