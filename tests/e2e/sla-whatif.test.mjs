@@ -3,7 +3,8 @@
 // if?" before saving: the panel says how many tickets it replayed, shows
 // the first reply measured, compliance by channel, and the one urgent
 // ticket no policy promised anything until now, linking to its page.
-// Nothing is saved.
+// Nothing is saved. The working week of a schedule (hours.js) has the same
+// button: the week as typed, replayed.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -70,4 +71,28 @@ it('an admin asks what a new catch-all policy would do, sees the ticket it newly
 		await page.waitForURL(`**/agent/tickets/${printer.id}`);
 		assert.notEqual(vip.id, printer.id);
 	});
+});
+
+it('the working week\'s "What if?" replays the week as typed, saving nothing (in English)', async () => {
+	const s = await srv.api('POST', '/api/v2/business_hours/schedules', { schedule: { name: 'Office', time_zone: 'Etc/UTC' } });
+	assert.equal(s.status, 201, s.text);
+	const id = s.json.schedule.id;
+	const p = await srv.api('POST', BASE, { sla_policy: { title: 'Office hours', schedule_id: id,
+		policy_metrics: [{ priority: 'urgent', metric: 'first_reply_time', target: 60, business_hours: true }] } });
+	assert.equal(p.status, 201, p.text);
+	await desk.withTab({ locale: 'en-GB' }, async (tab) => {
+		const { page } = tab;
+		await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+		await tab.signIn(srv.admin);
+		await tab.goto(`/agent/admin/hours/${id}`);
+		await page.waitForSelector('[data-test=week]');
+		await page.locator('[data-test=day][data-day="1"] [data-test=day-open]').uncheck();
+		await page.locator('[data-test=week-whatif]').click();
+		const panel = page.locator('[data-test=whatif]');
+		await panel.locator('[data-test=whatif-summary]').waitFor();
+		assert.match(await panel.locator('[data-test=whatif-summary]').textContent(), /^\d+ tickets? from the last 90 days replayed\.$/);
+		assert.equal(await panel.getByRole('heading', { level: 3 }).textContent(), 'What if this were saved');
+	});
+	const again = await srv.api('GET', `/api/v2/business_hours/schedules/${id}`);
+	assert.equal(again.json.schedule.intervals.length, 5);
 });

@@ -455,7 +455,7 @@ export default {
 	'sla.err.invalid': "This value was refused.",
 	'whatif.button': "What if?",
 	'whatif.title': "What if this were saved",
-	'whatif.hint': "The tickets of the last 90 days, measured under the policies as they are and as this form would make them. Nothing is saved.",
+	'whatif.hint': "The tickets of the last 90 days, measured as things are and as this form would make them. Nothing is saved.",
 	'whatif.running': "Replaying the last 90 days…",
 	'whatif.summary': { one: "{count} ticket from the last {days} days replayed.", other: "{count} tickets from the last {days} days replayed." },
 	'whatif.measured': "Measured",

@@ -454,7 +454,7 @@ export default {
 	'sla.err.invalid': "Ši reikšmė nepriimta.",
 	'whatif.button': "O jeigu?",
 	'whatif.title': "Kas būtų, jei tai išsaugotumėte",
-	'whatif.hint': "Paskutinių 90 dienų užklausos, išmatuotos pagal politikas, kokios jos yra, ir kokias jas padarytų ši forma. Niekas neišsaugoma.",
+	'whatif.hint': "Paskutinių 90 dienų užklausos, išmatuotos taip, kaip yra, ir taip, kaip padarytų ši forma. Niekas neišsaugoma.",
 	'whatif.running': "Perskaičiuojamos paskutinės 90 dienų…",
 	'whatif.summary': { one: "Perskaičiuota {count} užklausa iš paskutinių {days} dienų.", few: "Perskaičiuotos {count} užklausos iš paskutinių {days} dienų.", many: "Perskaičiuota {count} užklausos iš paskutinių {days} dienų.", other: "Perskaičiuota {count} užklausų iš paskutinių {days} dienų." },
 	'whatif.measured': "Išmatuota",
