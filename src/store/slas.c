@@ -2,6 +2,7 @@
  * priority and metric are stored by name ("urgent", "first_reply_time"),
  * so the rows read the same whatever the enums' order. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/slas.h"
 #include "store/store_int.h"
@@ -269,4 +270,119 @@ int fl_store_sla_steps(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct fl_stor
 		      (int64_t)FL_STORE_SLA_STEPS_MAX);
 	return rc ? rc
 		  : fl_q_rows_cols(tx, st, &step_cols, a, FL_STORE_SLA_STEPS_MAX, (void **)out, n);
+}
+
+/* A step with the ticket it belongs to, as the batch reads it. */
+struct many_row {
+	int64_t ticket_id, at;
+	int kind;
+	char *status;
+	int role;
+};
+#define MANY_COLUMNS(X, S)                                                 \
+	X(ticket_id, "au.ticket_id")                                       \
+	S X(at, "au.created_at") S X(kind, "e.kind") S X(                  \
+		status, "CASE WHEN e.field = 'status' THEN e.value END") S \
+	X(role, "COALESCE(u.role, 0)")
+#define MANY_COLUMN(m, expr) FL_COLUMN(struct many_row, m)
+static const struct fl_col many_col[] = {MANY_COLUMNS(MANY_COLUMN, FL_COMMA)};
+static const struct fl_cols many_cols = FL_COLS(struct many_row, many_col);
+
+/* Ids closer than this share one range query: the tickets of a few days
+ * are nearly consecutive ids, so a batch is usually one query; ids far
+ * apart cost a query each rather than reading every audit between them. */
+#define MANY_GAP 64
+
+/* The index of id in ids[0..n) (ascending), or n. */
+static size_t find_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? lo : n;
+}
+
+/* Reads the steps of the tickets from ids[0] to ids[n - 1] (those in
+ * between that ids does not name are passed over) into out, a step
+ * arrays' room growing by doubling in a; cap[i] is the room of out[i]. */
+static int many_range(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
+		      struct fl_store_sla_timeline *out, size_t *cap)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(MANY_COLUMNS)
+		" FROM audits au"
+		" JOIN audit_events e ON e.audit_id = au.id"
+		" LEFT JOIN comments c ON c.id = e.comment_id"
+		" LEFT JOIN users u ON u.id = c.author_id"
+		" WHERE au.ticket_id BETWEEN ? AND ?"
+		"   AND ((e.kind IN (?, ?) AND e.field = 'status')"
+		"     OR (e.kind = ? AND e.field = 'public'))"
+		" ORDER BY au.ticket_id, au.id, e.id";
+	struct many_row row;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "iiiii", ids[0], ids[n - 1], (int64_t)FL_EVENT_CREATE,
+		      (int64_t)FL_EVENT_CHANGE, (int64_t)FL_EVENT_COMMENT);
+
+	if (rc)
+		return rc;
+	while ((rc = fl_q_step(tx, st)) == 1) {
+		size_t i = find_id(ids, n, fl_col_int(tx, st, 0));
+		struct fl_store_sla_timeline *t = &out[i];
+		if (i == n)
+			continue;
+		if (t->n == FL_STORE_SLA_STEPS_MAX) {
+			t->truncated = 1;
+			continue;
+		}
+		if (t->n == cap[i]) {
+			size_t room = cap[i] ? cap[i] * 2 : 16;
+			struct fl_store_sla_step *s;
+			if (room > FL_STORE_SLA_STEPS_MAX)
+				room = FL_STORE_SLA_STEPS_MAX;
+			if (!(s = fl_arena_alloc(a, room * sizeof *s))) {
+				rc = FL_ENOMEM;
+				break;
+			}
+			if (t->n)
+				memcpy(s, t->steps, t->n * sizeof *s);
+			t->steps = s;
+			cap[i] = room;
+		}
+		if ((rc = fl_cols_read(tx, st, &many_cols, a, &row)))
+			break;
+		t->steps[t->n++] =
+			(struct fl_store_sla_step){row.at, row.kind, row.status, row.role};
+	}
+	fl_q_done(tx, st);
+	return rc < 0 ? rc : 0;
+}
+
+int fl_store_sla_steps_many(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
+			    struct fl_store_sla_timeline *out)
+{
+	size_t *cap, first = 0;
+	int rc = 0;
+
+	if (n > FL_STORE_SLA_MANY_MAX)
+		return FL_EINVAL;
+	for (size_t i = 1; i < n; i++)
+		if (ids[i] <= ids[i - 1])
+			return FL_EINVAL;
+	memset(out, 0, n * sizeof *out);
+	if (!n)
+		return 0;
+	if (!(cap = calloc(n, sizeof *cap)))
+		return FL_ENOMEM;
+	for (size_t i = 1; !rc && i <= n; i++)
+		if (i == n || ids[i] - ids[i - 1] > MANY_GAP) {
+			rc = many_range(tx, ids + first, i - first, a, out + first, cap + first);
+			first = i;
+		}
+	free(cap);
+	return rc;
 }

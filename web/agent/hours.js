@@ -8,6 +8,7 @@ import { get, post, put, del } from '../shared/api.js';
 import { t, currentLocale } from '../shared/i18n.js';
 import { navigate, useRoute } from './router.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
+import { WhatIf } from './whatif.js';
 import { WEEKDAYS, dayOf, hhmm, summary, toDays, toIntervals, toMinutes } from './workweek.js';
 
 const BASE = '/api/v2/business_hours/schedules';
@@ -244,6 +245,16 @@ function Week({ s, onSaved }) {
 	const [days, setDays] = useState(() => editable(s.intervals));
 	const [problem, setProblem] = useState(null); // {text, detail, day}
 	const [err, setErr] = useState(null); // what was not about the intervals
+	const [whatIf, setWhatIf] = useState(null); // the week as typed, replayed
+	function probe() {
+		try {
+			const intervals = toIntervals(days.map((d) => (d.open ? d.ranges : [])));
+			setProblem(null);
+			setWhatIf({ schedule: { id: s.id, intervals } });
+		} catch (bad) {
+			setProblem({ text: t('hours.err.time'), day: bad.day });
+		}
+	}
 	async function go(e) {
 		e.preventDefault();
 		let intervals;
@@ -273,7 +284,9 @@ function Week({ s, onSaved }) {
 		${onDay === null && html`<${Problem} id="week-problem" problem=${problem} />`}
 		${WEEKDAYS.map((day) => html`<${Day} key=${day} day=${day} d=${days[day]} problem=${onDay === day ? problem : null}
 			onChange=${(d) => setDays(days.map((x, i) => (i === day ? d : x)))} />`)}
-		<button class="primary" type="submit" data-test="week-save">${t('hours.save_week')}</button></form>`;
+		<div class="row"><button class="primary" type="submit" data-test="week-save">${t('hours.save_week')}</button>
+			<button type="button" data-test="week-whatif" onClick=${probe}>${t('whatif.button')}</button></div>
+		${whatIf && html`<${WhatIf} body=${whatIf} />`}</form>`;
 }
 
 const dayDate = (iso) => new Date(`${iso}T00:00:00Z`);

@@ -12,6 +12,7 @@ import { navigate, useRoute } from './router.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
 import { TierSelect } from './tiers.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
+import { WhatIf } from './whatif.js';
 
 const BASE = '/api/v2/slas/policies';
 const SCHEDULES = '/api/v2/business_hours/schedules';
@@ -255,6 +256,7 @@ function Form({ p, schedules, defs }) {
 	const [cells, setCells] = useState(() => cellsOf(p ? p.policy_metrics : []));
 	const [filter, setFilter] = useState(() => ({ all: (p && p.filter && p.filter.all) || [], any: (p && p.filter && p.filter.any) || [] }));
 	const [err, setErr] = useState(null);
+	const [whatIf, setWhatIf] = useState(null);
 	async function go(e) {
 		e.preventDefault();
 		const body = { sla_policy: { title: v.title, description: v.description,
@@ -295,7 +297,11 @@ function Form({ p, schedules, defs }) {
 		<${Conditions} group="any" defs=${defs.any} list=${filter.any} onChange=${(any) => setFilter({ ...filter, any })} />
 		</div>
 		<div class="row"><button class="primary" type="submit" data-test="policy-save">${p ? t('save') : t('hours.create')}</button>
-			<a class="button" href="/agent/admin/slas">${t('org.cancel')}</a></div></form>`;
+			<button type="button" data-test="policy-whatif" onClick=${() => setWhatIf({ sla_policy: { ...(p ? { id: p.id } : {}),
+				title: v.title, description: v.description, schedule_id: v.schedule_id === '' ? null : Number(v.schedule_id),
+				policy_metrics: metricsOf(cells), filter } })}>${t('whatif.button')}</button>
+			<a class="button" href="/agent/admin/slas">${t('org.cancel')}</a></div>
+		${whatIf && html`<${WhatIf} body=${whatIf} />`}</form>`;
 }
 
 function Editor({ id }) {

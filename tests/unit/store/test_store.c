@@ -30,6 +30,7 @@
 #include "store/portal.h"
 #include "store/queues.h"
 #include "store/settings.h"
+#include "store/slas.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
@@ -1570,12 +1571,118 @@ static void test_backup_owner_only(void **state)
 	assert_int_equal(fl_store_backup(g_store, path, NULL, NULL, &e), FL_EIO);
 }
 
+/* ---- SLA timelines read many at once ---- */
+
+/* An audit of ticket at `at` by author: a status set (kind CREATE or
+ * CHANGE) when status is given, and a public comment by author when
+ * public_comment is set; an internal note too, which the timeline leaves
+ * out. */
+static int put_audit(fl_tx *tx, int64_t ticket, int64_t author, int64_t at, int kind,
+		     const char *status, int public_comment)
+{
+	static struct fl_audit au; /* too big for the writer thread's stack */
+	struct fl_comment c = {0};
+	int rc = 0;
+
+	memset(&au, 0, sizeof au);
+	au = (struct fl_audit){.ticket_id = ticket, .author_id = author, .created_at = at};
+	if (status)
+		au.events[au.nevents++] = (struct fl_event){0, kind, "status", (char *)status};
+	for (int pub = 1; pub >= 0 && public_comment; pub--) {
+		c = (struct fl_comment){0,
+					ticket,
+					author,
+					pub,
+					(char *)"words",
+					(char *)"<p>words</p>",
+					FL_CHANNEL_WEB,
+					at};
+		if ((rc = fl_store_comment_insert(tx, &c)))
+			return rc;
+		au.events[au.nevents++] = (struct fl_event){
+			0, FL_EVENT_COMMENT, pub ? "public" : "private", NULL, NULL, c.id};
+	}
+	return fl_store_audit_insert(tx, &au);
+}
+
+#define MANY 70
+
+static int tx_sla_steps_many(fl_tx *tx, void *arg)
+{
+	int64_t agent, customer, ids[MANY], far[3];
+	struct fl_store_sla_timeline tl[MANY];
+	struct fl_store_sla_step *one;
+	size_t n;
+	fl_arena *a = arg;
+
+	EXPECT_RC(add_user(tx, "agent@example.com", &agent), 0);
+	EXPECT_RC(fl_q_int(tx,
+			   "INSERT INTO users (role, name, email, created_at, updated_at)"
+			   " VALUES (0, 'c', 'c@example.com', 0, 0) RETURNING id",
+			   &customer, ""),
+		  0);
+	/* tickets with 0, 1, 2 … audits (i mod 5), told apart by their times */
+	for (int i = 0; i < MANY; i++) {
+		EXPECT_RC(add_ticket(tx, customer, &ids[i]), 0);
+		for (int k = 0; k < i % 5; k++)
+			EXPECT_RC(put_audit(tx, ids[i], k % 2 ? agent : customer, T0 + i * 100 + k,
+					    k ? FL_EVENT_CHANGE : FL_EVENT_CREATE,
+					    k == 3  ? NULL
+					    : k % 2 ? "pending"
+						    : "open",
+					    k != 2),
+				  0);
+	}
+	/* the same steps as one ticket at a time, for any batch of them: all,
+	 * every third (ids far apart read in several ranges), none */
+	EXPECT_RC(fl_store_sla_steps_many(tx, ids, MANY, a, tl), 0);
+	for (int i = 0; i < MANY; i++) {
+		EXPECT_RC(fl_store_sla_steps(tx, ids[i], a, &one, &n), 0);
+		EXPECT(tl[i].n == n && !tl[i].truncated);
+		EXPECT(n == (size_t)(i % 5 == 0   ? 0
+				     : i % 5 == 1 ? 2
+				     : i % 5 == 2 ? 4
+				     : i % 5 == 3 ? 5
+						  : 6));
+		for (size_t k = 0; k < n; k++) {
+			EXPECT(tl[i].steps[k].at == one[k].at &&
+			       tl[i].steps[k].kind == one[k].kind &&
+			       tl[i].steps[k].role == one[k].role);
+			EXPECT((!tl[i].steps[k].status && !one[k].status) ||
+			       (tl[i].steps[k].status && one[k].status &&
+				!strcmp(tl[i].steps[k].status, one[k].status)));
+		}
+	}
+	far[0] = ids[1], far[1] = ids[MANY - 1], far[2] = ids[MANY - 1] + 1000;
+	EXPECT_RC(fl_store_sla_steps_many(tx, far, 3, a, tl), 0);
+	EXPECT(tl[0].n == 2 && tl[0].steps[0].at == T0 + 100 && tl[0].steps[1].role == 0);
+	EXPECT(tl[1].n == 6 && tl[1].steps[5].at == T0 + (MANY - 1) * 100 + 3);
+	EXPECT(tl[2].n == 0 && !tl[2].steps);
+	EXPECT_RC(fl_store_sla_steps_many(tx, ids, 0, a, tl), 0);
+	/* ids out of order, or too many, are the caller's mistake */
+	far[0] = ids[5], far[1] = ids[4];
+	EXPECT_RC(fl_store_sla_steps_many(tx, far, 2, a, tl), FL_EINVAL);
+	EXPECT_RC(fl_store_sla_steps_many(tx, ids, FL_STORE_SLA_MANY_MAX + 1, a, tl), FL_EINVAL);
+	return 0;
+}
+
+static void test_sla_steps_many(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_sla_steps_many, &a);
+	fl_arena_free(&a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_column_table_reads_every_column),
+		T(test_sla_steps_many),
 		T(test_dynamic_statements_kept),
 		T(test_job_unique_key),
 		T(test_job_claim_and_lease),
