@@ -142,8 +142,8 @@ static int64_t next_breach(const struct fl_ticket_sla *s)
 	return or_zero(next);
 }
 
-/* Measures t on its steps (has_steps: given; else read here) and stores
- * it; events only when loud. */
+/* Measures t on its timeline (given, else read here) and stores it;
+ * events only when loud. */
 static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 		   const struct fl_store_sla_timeline *given, int64_t now, int loud, fl_arena *a)
 {
@@ -254,6 +254,7 @@ int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
 int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, size_t max,
 		     int64_t now, int64_t *last, size_t *n)
 {
+	struct fl_store_sla_timeline *tl = NULL;
 	struct fl_ticket *tickets = NULL;
 	struct desk d = {0};
 	fl_arena a;
@@ -293,8 +294,19 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
 		if (got < pg.limit)
 			break;
 	}
+	/* the timelines of the whole batch in a few queries, when a policy
+	 * may need them */
+	if (!rc && *n && d.n) {
+		int64_t *ids = fl_arena_alloc(&a, *n * sizeof *ids);
+		if (!ids || !(tl = fl_arena_alloc(&a, *n * sizeof *tl)))
+			rc = FL_ENOMEM;
+		for (size_t i = 0; !rc && i < *n; i++)
+			ids[i] = tickets[i].id;
+		if (!rc)
+			rc = fl_store_sla_steps_many(tx, ids, *n, &a, tl);
+	}
 	for (size_t i = 0; !rc && i < *n; i++)
-		rc = refresh(tx, &d, &tickets[i], NULL, now, 0, &a);
+		rc = refresh(tx, &d, &tickets[i], tl ? &tl[i] : NULL, now, 0, &a);
 	fl_arena_free(&a);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sla/simulate.h"
+#include "sla/ticket_sla.h"
 #include "users/user.h"
 
 /* The shares of one kind, by id: open addressing over a power of two,
@@ -224,50 +225,6 @@ static int clock_of(struct fl_sim *s, int w, int k, const struct fl_bizclock **o
 	return 0;
 }
 
-/* t's timeline from its steps, into ev (nsteps + 1 of room), as
- * ticket_sla.c makes it for the live clock (test_simulate.c holds the two
- * to the same results): its creation with the status of the first
- * creation step (t's status when there is none), then the changes and
- * public comments, never earlier than the event before. */
-static int timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps, size_t nsteps,
-		    struct fl_sla_event *ev, size_t *nev)
-{
-	int64_t last = t->created_at;
-	size_t n = 1;
-
-	ev[0] = (struct fl_sla_event){t->created_at, FL_SLA_CREATED, t->status};
-	for (size_t i = 0; i < nsteps; i++)
-		if (steps[i].kind == FL_EVENT_CREATE && steps[i].status) {
-			ev[0].status = fl_status_parse(fl_str_c(steps[i].status));
-			break;
-		}
-	if (ev[0].status < 0)
-		return FL_EINVAL;
-	for (size_t i = 0; i < nsteps; i++) {
-		const struct fl_store_sla_step *st = &steps[i];
-		struct fl_sla_event *e = &ev[n];
-		if (st->at > last)
-			last = st->at;
-		if (st->kind == FL_EVENT_COMMENT) {
-			*e = (struct fl_sla_event){last,
-						   st->role >= FL_ROLE_AGENT
-							   ? FL_SLA_AGENT_COMMENT
-							   : FL_SLA_REQUESTER_COMMENT,
-						   0};
-		} else if (st->kind == FL_EVENT_CHANGE && st->status) {
-			*e = (struct fl_sla_event){last, FL_SLA_STATUS,
-						   fl_status_parse(fl_str_c(st->status))};
-			if (e->status < 0)
-				return FL_EINVAL;
-		} else {
-			continue;
-		}
-		n++;
-	}
-	*nev = n;
-	return 0;
-}
-
 static int outcome_of(int stage)
 {
 	switch (stage) {
@@ -401,7 +358,7 @@ int fl_sim_add(struct fl_sim *s, const struct fl_sim_ticket *tickets, size_t n, 
 			if (!(ev = fl_arena_alloc(scratch, room * sizeof *ev)))
 				return FL_ENOMEM;
 		}
-		rc = timeline(x->t, x->steps, x->nsteps, ev, &nev);
+		rc = fl_ticket_sla_timeline(x->t, x->steps, x->nsteps, ev, &nev);
 		if (!rc)
 			rc = measure(s, 0, x, ev, nev, o[0]);
 		if (!rc)

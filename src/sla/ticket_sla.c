@@ -20,12 +20,8 @@ static size_t targets(const struct fl_sla_policy *p, int priority, int has_sched
 	return n;
 }
 
-/* t's timeline from its steps, into ev (nsteps + 1 of room): its creation
- * with the status of the first creation step (t's status when there is
- * none), then the changes and comments, never earlier than the event
- * before. */
-static int timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps, size_t nsteps,
-		    struct fl_sla_event *ev, size_t *nev)
+int fl_ticket_sla_timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps,
+			   size_t nsteps, struct fl_sla_event *ev, size_t *nev)
 {
 	int64_t last = t->created_at;
 	size_t n = 1;
@@ -80,7 +76,7 @@ int fl_ticket_sla_measure(const struct fl_ticket *t, const struct fl_sla_policy 
 	ev = fl_arena_alloc(a, (nsteps + 1) * sizeof *ev);
 	if (!ev)
 		return FL_ENOMEM;
-	if ((rc = timeline(t, steps, nsteps, ev, &nev)))
+	if ((rc = fl_ticket_sla_timeline(t, steps, nsteps, ev, &nev)))
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		business |= tg[i].business_hours;

@@ -34,6 +34,15 @@ struct fl_ticket_sla {
 	size_t n;
 };
 
+/* t's timeline (sla/clock.h) from its steps, into ev (nsteps + 1 of
+ * room), *nev events: its creation with the status of the first creation
+ * step (t's status when there is none), then the status changes and
+ * public comments, never earlier than the event before. The live clock and
+ * the what-if replay (sla/simulate.c) both read tickets through it.
+ * FL_EINVAL when a step names a status that does not exist. */
+int fl_ticket_sla_timeline(const struct fl_ticket *t, const struct fl_store_sla_step *steps,
+			   size_t nsteps, struct fl_sla_event *ev, size_t *nev);
+
 /* Measures ticket t on its steps[0..nsteps) (fl_store_sla_steps' order) at
  * `now`, under policy p (NULL: none applies). schedule (with its holidays)
  * is the one p's business-hours targets count in; NULL when there is none,
