@@ -13,6 +13,7 @@ import { Address, Avatar } from './ui.js';
 import { LOCALE_NAMES } from '../shared/i18n.js';
 import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
+import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
@@ -363,6 +364,7 @@ export function TicketPage({ id, onMissing }) {
 			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onSave=${saveNow}
 				onTake=${() => saveNow({ assignee_id: state.me.id }, t('ticket.taken'))}
 				changed=${conflict ? conflict.fields.map((c) => c.field) : []} />
+			<${SlaPanel} ticket=${ticket} />
 			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />

@@ -453,4 +453,18 @@ export default {
 	'sla.err.filter': "The conditions were refused.",
 	'sla.err.refused': "The server refused this.",
 	'sla.err.invalid': "This value was refused.",
+
+	'clock.title': "SLA targets",
+	'clock.left': "{time} left",
+	'clock.soon': "{time} left — due soon",
+	'clock.overdue': "overdue by {time}",
+	'clock.met': "met",
+	'clock.paused': "paused",
+	'clock.target': "target {time}",
+	'clock.due': "due {at}",
+	'clock.breached_at': "missed at {at}",
+	'clock.met_spare': "in time, {time} to spare",
+	'clock.paused_left': "{time} left once it runs again",
+	'clock.days_short': { one: '{count} d', other: '{count} d' },
+	'list.next_breach': "Next breach",
 };

@@ -452,4 +452,18 @@ export default {
 	'sla.err.filter': "Sąlygos nepriimtos.",
 	'sla.err.refused': "Serveris atsisakė.",
 	'sla.err.invalid': "Ši reikšmė nepriimta.",
+
+	'clock.title': "SLA terminai",
+	'clock.left': "liko {time}",
+	'clock.soon': "liko {time} — artėja terminas",
+	'clock.overdue': "vėluojama {time}",
+	'clock.met': "įvykdyta",
+	'clock.paused': "sustabdyta",
+	'clock.target': "tikslas {time}",
+	'clock.due': "iki {at}",
+	'clock.breached_at': "pažeista {at}",
+	'clock.met_spare': "laiku, {time} atsargos",
+	'clock.paused_left': "liks {time}, kai laikas vėl bus skaičiuojamas",
+	'clock.days_short': { one: '{count} d.', few: '{count} d.', many: '{count} d.', other: '{count} d.' },
+	'list.next_breach': "Artimiausias terminas",
 };

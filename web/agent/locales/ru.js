@@ -452,4 +452,18 @@ export default {
 	'sla.err.filter': "Условия не приняты.",
 	'sla.err.refused': "Сервер отказал.",
 	'sla.err.invalid': "Это значение не принято.",
+
+	'clock.title': "Сроки SLA",
+	'clock.left': "осталось {time}",
+	'clock.soon': "осталось {time} — срок близко",
+	'clock.overdue': "просрочено на {time}",
+	'clock.met': "выполнено",
+	'clock.paused': "приостановлено",
+	'clock.target': "цель {time}",
+	'clock.due': "до {at}",
+	'clock.breached_at': "нарушено {at}",
+	'clock.met_spare': "вовремя, с запасом {time}",
+	'clock.paused_left': "останется {time}, когда отсчёт возобновится",
+	'clock.days_short': { one: '{count} дн.', few: '{count} дн.', many: '{count} дн.', other: '{count} дн.' },
+	'list.next_breach': "Ближайший срок",
 };

@@ -452,4 +452,18 @@ export default {
 	'sla.err.filter': "Умови не прийнято.",
 	'sla.err.refused': "Сервер відмовив.",
 	'sla.err.invalid': "Це значення не прийнято.",
+
+	'clock.title': "Терміни SLA",
+	'clock.left': "залишилося {time}",
+	'clock.soon': "залишилося {time} — термін близько",
+	'clock.overdue': "прострочено на {time}",
+	'clock.met': "виконано",
+	'clock.paused': "призупинено",
+	'clock.target': "ціль {time}",
+	'clock.due': "до {at}",
+	'clock.breached_at': "порушено {at}",
+	'clock.met_spare': "вчасно, із запасом {time}",
+	'clock.paused_left': "залишиться {time}, коли відлік відновиться",
+	'clock.days_short': { one: '{count} дн.', few: '{count} дн.', many: '{count} дн.', other: '{count} дн.' },
+	'list.next_breach': "Найближчий термін",
 };
