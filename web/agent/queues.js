@@ -8,6 +8,7 @@ import { state, loadUsers, userName, groupName } from './data.js';
 import { useLive } from './live.js';
 import { listed } from './walk.js';
 import { Ago, ErrorBanner, StatusBadge, STATUSES, toast } from './ui.js';
+import { NextBreach, getTimed, loadPolicies, serverNow } from './slaclock.js';
 
 const DAY = 86400000;
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
@@ -72,21 +73,39 @@ export function QueueNav({ views, counts, active }) {
 }
 
 const SORTS = ['id', 'status', 'priority', 'created_at', 'updated_at'];
+// The soonest breach_at of a ticket's running SLA clocks (tickets without
+// one last): sorted by the server, only where the list has the tickets'
+// slas — a queue or a view, not a filtered search.
+const NEXT_BREACH = 'sla_next_breach_at';
+
+// The tickets of a queue or a view with their SLA state (include=slas),
+// each marked with when it was read, on the server's clock (slaclock.js).
+async function withSlas(path) {
+	const r = await getTimed(`${path}&include=slas`);
+	const read = serverNow();
+	for (const x of r.tickets)
+		if (x.slas)
+			x.slas.read = read;
+	return r;
+}
 
 async function fetchPage(key, views, filter, sort, page, cursor) {
 	const per = 50;
-	const keyset = `page[size]=${per}&sort=${sort.desc ? '-' : ''}${sort.by}${cursor ? `&page[after]=${encodeURIComponent(cursor)}` : ''}`;
+	const sorted = sort.by === NEXT_BREACH ? `sort_by=${NEXT_BREACH}&sort_order=${sort.desc ? 'desc' : 'asc'}`
+		: `sort=${sort.desc ? '-' : ''}${sort.by}`;
+	const keyset = `page[size]=${per}&${sorted}${cursor ? `&page[after]=${encodeURIComponent(cursor)}` : ''}`;
 	const saved = views.find((v) => `view-${v.id}` === key);
 	if (saved && (!filter || viewQuery(saved) === null)) {
-		const r = await get(`/api/v2/views/${key.slice(5)}/tickets?${keyset}`);
-		return { tickets: r.tickets, count: null, more: r.meta.has_more, cursor: r.meta.after_cursor };
+		const r = await withSlas(`/api/v2/views/${key.slice(5)}/tickets?${keyset}`);
+		return { tickets: r.tickets, count: null, more: r.meta.has_more, cursor: r.meta.after_cursor, slas: true };
 	}
 	const builtin = BUILTIN.find((q) => q.key === key);
 	if (builtin && !filter) {
-		const r = await get(`/api/v2/queues/${key}/tickets?${keyset}`);
-		return { tickets: r.tickets, count: r.count, more: r.meta.has_more, cursor: r.meta.after_cursor };
+		const r = await withSlas(`/api/v2/queues/${key}/tickets?${keyset}`);
+		return { tickets: r.tickets, count: r.count, more: r.meta.has_more, cursor: r.meta.after_cursor, slas: true };
 	}
-	const order = `sort_by=${sort.by}&sort_order=${sort.desc ? 'desc' : 'asc'}`;
+	const by = sort.by === NEXT_BREACH ? 'updated_at' : sort.by;
+	const order = `sort_by=${by}&sort_order=${sort.desc ? 'desc' : 'asc'}`;
 	const base = builtin ? builtin.query() : saved ? viewQuery(saved) : '';
 	const q = `type:ticket ${base} ${filter}`.trim();
 	const r = await get(`/api/v2/search?query=${encodeURIComponent(q)}&page=${page}&per_page=${per}&${order}`);
@@ -122,6 +141,11 @@ export function TicketList({ queue, views, query }) {
 	const known = useRef(new Set());
 	const reloadTimer = useRef(0);
 	const [density, setDensity] = useState(((state.me || {}).preferences || {}).density || 'comfortable');
+	// the targets and warnings the Next breach column colours by
+	const [policies, setPolicies] = useState(null);
+	useEffect(() => {
+		loadPolicies().then(setPolicies, () => {});
+	}, [data]);
 
 	// Shown at once, kept on the server: the next sign-in, anywhere, has it.
 	async function chooseDensity(d) {
@@ -207,7 +231,8 @@ export function TicketList({ queue, views, query }) {
 		});
 	}
 	const allOn = tickets.length > 0 && tickets.every((x) => selected.has(x.id));
-	const sortBy = (by) => setSort((s) => ({ by, desc: s.by === by ? !s.desc : true }));
+	// a column is sorted newest or most first, the next breach soonest first
+	const sortBy = (by) => setSort((s) => ({ by, desc: s.by === by ? !s.desc : by !== NEXT_BREACH }));
 	const header = (by, label, cls) => html`<th class=${cls} aria-sort=${sort.by === by ? (sort.desc ? 'descending' : 'ascending') : undefined}>
 		<button type="button" onClick=${() => sortBy(by)}>${label}${sort.by === by ? (sort.desc ? ' ↓' : ' ↑') : ''}</button></th>`;
 	const view = queue.startsWith('view-') && views.find((v) => `view-${v.id}` === queue);
@@ -246,9 +271,10 @@ export function TicketList({ queue, views, query }) {
 				<th class="requester">${t('ticket.requester')}</th>
 				<th class="assignee">${t('ticket.assignee')}</th>
 				${header('updated_at', t('ticket.updated'), 'updated')}
+				${!data || data.slas ? header(NEXT_BREACH, t('list.next_breach'), 'breach') : html`<th class="breach">${t('list.next_breach')}</th>`}
 			</tr></thead>
 			<tbody>
-				${tickets.map((x, i) => html`<${Row} key=${x.id} ticket=${x} compact=${density === 'compact'}
+				${tickets.map((x, i) => html`<${Row} key=${x.id} ticket=${x} compact=${density === 'compact'} policies=${policies}
 					class=${[i === cur && 'cursor', selected.has(x.id) && 'selected', fresh.has(x.id) && 'fresh'].filter(Boolean).join(' ')}
 					selected=${selected.has(x.id)} onToggle=${() => toggle(x.id)} />`)}
 			</tbody>
@@ -267,7 +293,7 @@ export function TicketList({ queue, views, query }) {
 // One ticket of the list. Compact: one line, every cell cut short with its
 // full text in a tooltip; comfortable: tags and the group shown too. On a
 // phone the cells make a two-line card (app.css).
-function Row({ ticket: x, compact, class: cls, selected, onToggle }) {
+function Row({ ticket: x, compact, policies, class: cls, selected, onToggle }) {
 	const subject = x.subject || t('ticket.no_subject');
 	const requester = userName(x.requester_id);
 	const assignee = x.assignee_id ? userName(x.assignee_id) : '';
@@ -287,6 +313,7 @@ function Row({ ticket: x, compact, class: cls, selected, onToggle }) {
 			${assignee || html`<span class="muted">—</span>`}
 			${group && !compact ? html`<div class="hint">${group}</div>` : ''}</td>
 		<td class="updated"><${Ago} at=${x.updated_at} /></td>
+		<td class="breach"><${NextBreach} ticket=${x} policies=${policies} /></td>
 	</tr>`;
 }
 

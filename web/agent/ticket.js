@@ -15,6 +15,7 @@ import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
 import { Coverage } from './contracts.js';
 import { TierBadge } from './tiers.js';
+import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
@@ -365,6 +366,7 @@ export function TicketPage({ id, onMissing }) {
 			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onSave=${saveNow}
 				onTake=${() => saveNow({ assignee_id: state.me.id }, t('ticket.taken'))}
 				changed=${conflict ? conflict.fields.map((c) => c.field) : []} />
+			<${SlaPanel} ticket=${ticket} />
 			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
