@@ -11,7 +11,10 @@
 #include "core/embed.h"
 #include "core/progress.h"
 #include "core/time.h"
+#include "sla/policy.h"
+#include "sla/schedule.h"
 #include "store/mail.h"
+#include "store/schedules.h"
 #include "store/settings.h"
 #include "store/tiers.h"
 #include "store/users.h"
@@ -381,6 +384,125 @@ static int load_contracts(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* Minutes of the week (from Sunday 00:00) of "HH:MM" on weekday day. */
+static int week_minute(int day, const char *hhmm)
+{
+	int h = 0, m = 0;
+	if (hhmm)
+		sscanf(hhmm, "%d:%d", &h, &m);
+	return day * 1440 + h * 60 + m;
+}
+
+/* Business-hours schedules, their holidays ("MM-DD") this year and next. */
+static int load_schedules(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	char year[5], date[11];
+	json_t *j, *w, *h;
+	size_t i, k;
+	int rc = 0;
+
+	fl_day_format(fl_day_of(fl_now()), date);
+	memcpy(year, date, 4);
+	year[4] = 0;
+	json_array_foreach(json_object_get(d->root, "schedules"), i, j)
+	{
+		json_t *week = json_object_get(j, "week");
+		struct fl_schedule s = {.name = (char *)str(j, "name"),
+					.time_zone = (char *)str(j, "time_zone"),
+					.created_at = fl_now(),
+					.updated_at = fl_now()};
+		if (rc)
+			break;
+		s.intervals = fl_arena_alloc(a, (json_array_size(week) + 1) * sizeof *s.intervals);
+		if (!s.intervals)
+			return FL_ENOMEM;
+		json_array_foreach(week, k, w)
+		{
+			int day = (int)json_integer_value(json_array_get(w, 0));
+			s.intervals[s.nintervals++] = (struct fl_interval){
+				week_minute(day, json_string_value(json_array_get(w, 1))),
+				week_minute(day, json_string_value(json_array_get(w, 2)))};
+		}
+		if ((rc = fl_schedule_check(&s, &d->err)) ||
+		    (rc = fl_store_schedule_insert(tx, &s)))
+			break;
+		for (int y = 0; !rc && y < 2; y++)
+			json_array_foreach(json_object_get(j, "holidays"), k, h)
+			{
+				struct fl_holiday hd = {
+					.name = (char *)json_string_value(json_array_get(h, 0))};
+				char from[16], to[16];
+				snprintf(from, sizeof from, "%d-%s", atoi(year) + y,
+					 json_string_value(json_array_get(h, 1)));
+				snprintf(to, sizeof to, "%d-%s", atoi(year) + y,
+					 json_string_value(json_array_get(h, 2)));
+				if (rc || (rc = fl_day_parse(from, &hd.start_day)) ||
+				    (rc = fl_day_parse(to, &hd.end_day)) ||
+				    (rc = fl_holiday_check(&hd, &d->err)))
+					break;
+				rc = fl_store_holiday_insert(tx, s.id, &hd);
+			}
+		if (!rc)
+			rc = remember(d, str(j, "key"), s.id, 0, NULL);
+	}
+	return rc;
+}
+
+/* SLA policies in order: for a tier, for customers under contract, for
+ * everyone; targets in minutes, in business hours when the last of a
+ * metric's four items is true. Through the policies' own door, which
+ * queues the re-measure of every ticket the server runs when it starts. */
+static int load_policies(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *j, *m;
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "sla_policies"), i, j)
+	{
+		json_t *metrics = json_object_get(j, "metrics");
+		struct fl_sla_policy p = {
+			.title = (char *)str(j, "title"),
+			.description = (char *)str(j, "description"),
+			.position = (int64_t)i + 1,
+			.warning_minutes =
+				json_integer_value(json_object_get(j, "warning_minutes")),
+			.schedule_id = lookup(d, json_object_get(j, "schedule"), NULL)};
+		char filter[160] = "{}";
+		if (rc)
+			break;
+		if (str(j, "tier"))
+			snprintf(filter, sizeof filter,
+				 "{\"any\": [{\"field\": \"requester_tier\", \"operator\": \"is\", "
+				 "\"value\": %lld}, {\"field\": \"organization_tier\", "
+				 "\"operator\": \"is\", \"value\": %lld}]}",
+				 (long long)lookup(d, json_object_get(j, "tier"), NULL),
+				 (long long)lookup(d, json_object_get(j, "tier"), NULL));
+		else if (str(j, "entitlement"))
+			snprintf(filter, sizeof filter,
+				 "{\"all\": [{\"field\": \"entitlement\", \"operator\": \"is\", "
+				 "\"value\": \"%s\"}]}",
+				 str(j, "entitlement"));
+		p.metrics = fl_arena_alloc(a, (json_array_size(metrics) + 1) * sizeof *p.metrics);
+		if (!p.metrics)
+			return FL_ENOMEM;
+		json_array_foreach(metrics, k, m)
+		{
+			p.metrics[p.nmetrics++] = (struct fl_sla_policy_metric){
+				fl_priority_parse(
+					fl_str_c(json_string_value(json_array_get(m, 0)))),
+				fl_sla_metric_parse(
+					fl_str_c(json_string_value(json_array_get(m, 1)))),
+				json_integer_value(json_array_get(m, 2)),
+				json_is_true(json_array_get(m, 3))};
+		}
+		if ((rc = fl_sla_filter_parse(filter, a, &p.filter, &d->err)))
+			break;
+		rc = fl_sla_policy_create(tx, &p, a, &d->err);
+	}
+	return rc;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -404,6 +526,10 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_views(tx, d, &a);
 	if (!rc)
 		rc = load_contracts(tx, d, &a);
+	if (!rc)
+		rc = load_schedules(tx, d, &a);
+	if (!rc)
+		rc = load_policies(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{
@@ -424,8 +550,10 @@ static void usage(FILE *f)
 		"usage: frontline demo [--data DIR] [--db URI]\n"
 		"\n"
 		"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
-		"customers, and tickets in Ukrainian, Russian, Lithuanian and English about\n"
-		"refunds, late deliveries, damaged goods, billing and complaints. Demo\n"
+		"customers, service contracts, business hours in Kyiv with holidays, SLA\n"
+		"policies (VIP, under contract, everyone else), and tickets in Ukrainian,\n"
+		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
+		"goods, billing and complaints. Demo\n"
 		"agents sign in with the password '" DEMO_PASSWORD
 		"'. Loading twice does\n"
 		"nothing.\n");

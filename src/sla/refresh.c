@@ -142,8 +142,11 @@ static int64_t next_breach(const struct fl_ticket_sla *s)
 	return or_zero(next);
 }
 
-/* Measures t on its timeline (given, else read here) and stores it;
- * events only when loud. */
+/* Measures t on its timeline (given, else read here) and stores it.
+ * Loud: fires what is due. Quiet (a recompute): fires only for a ticket
+ * that stays under the policy it was under — its warning or breach falling
+ * due while a recompute passes by is still news; a ticket new to its
+ * promise hears nothing of its past. */
 static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 		   const struct fl_store_sla_timeline *given, int64_t now, int loud, fl_arena *a)
 {
@@ -186,6 +189,9 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 			return rc;
 	}
 	warn = sla.policy ? sla.policy->warning_minutes * 60 : 0;
+	if (!loud && !had && prev.policy_id && prev.policy_id == row.policy_id &&
+	    (rc = fire_due(tx, t, &sla, warn, now)))
+		return rc;
 	if (loud && (had ? row.policy_id != 0 : prev.policy_id != row.policy_id) &&
 	    (rc = fire(tx, t->id, EV_POLICY, -1, 0, row.policy_id, had ? 0 : prev.policy_id, now,
 		       now)))

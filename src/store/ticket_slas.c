@@ -16,16 +16,18 @@
 static const struct fl_col row_col[] = {ROW_COLUMNS(ROW_COLUMN, FL_COMMA)};
 static const struct fl_cols row_cols = FL_COLS(struct fl_store_ticket_sla, row_col);
 
-#define METRIC_COLUMNS(X, S)                                                                      \
-	X(ticket_id, "ticket_id")                                                                 \
-	S X(metric, "metric") S X(policy_id, "policy_id") S X(business_hours, "business_hours") S \
-	X(target, "target") S                                                                     \
-	X(stage, "stage") S                                                                       \
-	X(breach_at, "COALESCE(breach_at, 0)") S                                                  \
-	X(achieved_at, "COALESCE(achieved_at, 0)") S                                              \
-	X(used, "used") S                                                                         \
-	X(cycles, "cycles") S                                                                     \
-	X(breaches, "breaches")
+#define METRIC_COLUMNS(X, S)                                                            \
+	X(ticket_id, "m.ticket_id")                                                     \
+	S X(metric, "m.metric") S X(policy_id, "m.policy_id") S X(business_hours,       \
+								  "m.business_hours") S \
+	X(target, "m.target") S                                                         \
+	X(stage, "m.stage") S                                                           \
+	X(breach_at, "COALESCE(m.breach_at, 0)") S                                      \
+	X(achieved_at, "COALESCE(m.achieved_at, 0)") S                                  \
+	X(used, "m.used") S                                                             \
+	X(cycles, "m.cycles") S                                                         \
+	X(breaches, "m.breaches") S                                                     \
+	X(policy_title, "COALESCE(p.title, '')")
 #define METRIC_COLUMN(m, expr) FL_COLUMN(struct fl_store_sla_metric, m)
 static const struct fl_col metric_col[] = {METRIC_COLUMNS(METRIC_COLUMN, FL_COMMA)};
 static const struct fl_cols metric_cols = FL_COLS(struct fl_store_sla_metric, metric_col);
@@ -129,12 +131,13 @@ int fl_store_ticket_sla_metrics(fl_tx *tx, const int64_t *ids, size_t n, fl_aren
 	len = (size_t)snprintf(
 		sql, sizeof sql,
 		"SELECT " FL_COLUMNS_SQL(
-			METRIC_COLUMNS) " FROM ticket_sla_metrics WHERE ticket_id IN (");
+			METRIC_COLUMNS) " FROM ticket_sla_metrics m LEFT JOIN sla_policies p ON p.id = m.policy_id"
+			       " WHERE m.ticket_id IN (");
 	for (size_t i = 0; i < n; i++) {
 		p[i] = (struct fl_param){.i = ids[i]};
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?", i ? ", " : "");
 	}
-	snprintf(sql + len, sizeof sql - len, ") ORDER BY ticket_id, metric");
+	snprintf(sql + len, sizeof sql - len, ") ORDER BY m.ticket_id, m.metric");
 	rc = fl_q_dyn(tx, sql, p, n, &st);
 	return rc ? rc
 		  : fl_q_rows_cols(tx, st, &metric_cols, a, n * FL_STORE_SLA_METRICS_MAX,

@@ -31,6 +31,7 @@ struct fl_store_sla_metric {
 	char *stage;
 	int64_t breach_at, achieved_at; /* 0: none */
 	int64_t used, cycles, breaches;
+	char *policy_title; /* read only: the policy's title, "" when it is gone */
 };
 
 /* The most metric rows a ticket has (one per metric). */

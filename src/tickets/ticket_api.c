@@ -637,6 +637,10 @@ static int add_list_slas(fl_buf *out, int64_t id, const struct fl_store_sla_metr
 
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_store_sla_metric *x = &m[i];
+		if (x->ticket_id == id && !json_object_get(o, "policy"))
+			json_object_set_new(o, "policy",
+					    json_pack("{s:I, s:s}", "id", (json_int_t)x->policy_id,
+						      "title", x->policy_title));
 		int active = !strcmp(x->stage, "active");
 		int late = active && x->breach_at && x->breach_at <= now;
 		char at[21];

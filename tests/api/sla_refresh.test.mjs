@@ -76,7 +76,12 @@ async function until(what, fn, ms = 30000) {
 		const v = await fn();
 		if (v)
 			return v;
-		assert.ok(Date.now() < end, `gave up waiting for ${what}`);
+		if (Date.now() >= end) {
+			// what the scheduler was doing, for whoever reads a failure
+			const jobs = await srv.api('GET', '/api/v2/jobs?state=queued');
+			const dead = await srv.api('GET', '/api/v2/jobs?state=dead');
+			assert.fail(`gave up waiting for ${what}; queued: ${jobs.text}; dead: ${dead.text}; log: ${srv.log.slice(-2000)}`);
+		}
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
@@ -124,6 +129,9 @@ describe('the scheduler', () => {
 		// a target two hours out with a warning 30 minutes before: nothing yet
 		assert.deepEqual((await events(t.id)).map((e) => e.kind), ['policy']);
 		await backdate(t.id, 100 * 60); // 20 minutes left: the warning is due
+		// a re-measure of every ticket passing by (another policy saved)
+		// does not swallow a warning that is due
+		await policy('Passing by', 'nobody-has-this', [{ priority: 'low', metric: 'first_reply_time', target: 60 }]);
 		await until('the warning', async () => (await events(t.id)).some((e) => e.kind === 'warning'));
 		await backdate(t.id, 30 * 60); // 10 minutes late
 		const log = await until('the breach', async () => {

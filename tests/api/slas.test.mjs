@@ -176,7 +176,9 @@ describe('policies', () => {
 		assert.deepEqual(any, all);
 		const by = Object.fromEntries(all.map((d) => [d.value, d]));
 		assert.deepEqual(Object.keys(by).sort(), ['assignee_id', 'entitlement', 'group_id', 'organization_id',
-			'priority', 'requester_id', 'tags', 'type', 'via']);
+			'organization_tier', 'priority', 'requester_id', 'requester_tier', 'tags', 'type', 'via']);
+		assert.deepEqual(by.requester_tier.values, { type: 'id', url: '/api/v2/tiers' });
+		assert.deepEqual(by.organization_tier.operators.map((o) => o.value), ['is', 'is_not']);
 		assert.deepEqual(by.entitlement.values.list.map((v) => v.value), ['covered', 'expired', 'none']);
 		assert.equal(by.priority.title, 'Priority');
 		assert.deepEqual(by.priority.operators.map((o) => o.value), ['is', 'is_not', 'less_than', 'greater_than']);

@@ -39,7 +39,7 @@ it('an admin adds a warranty in Lithuanian; the ticket shows it covered; the exp
 		await page.waitForSelector('[data-test=contracts-empty]');
 		await page.getByRole('button', { name: '+ Pridėti sutartį' }).click();
 		await page.getByLabel('Prekė ar paslauga', { exact: true }).fill('Skalbimo mašina Bosch');
-		await page.getByLabel('Lygis', { exact: true }).fill('standartinis');
+		await page.getByLabel('Paslaugų lygis', { exact: true }).fill('standartinis');
 		await page.getByLabel('Rūšis', { exact: true }).selectOption({ label: 'garantija' });
 		await page.getByLabel('Nuo', { exact: true }).fill(day(-10));
 		await page.getByLabel('Iki', { exact: true }).fill(day(-20));
