@@ -254,11 +254,13 @@ static int render_compliance_csv(struct fl_req *r)
 static int render_compliance(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *rows = json_array(), *none = json_array(), *o;
+	json_t *rows, *none, *o;
 	int keyed = c->by != FL_REPORT_BY_POLICY && c->by != FL_REPORT_BY_METRIC;
 
 	if (c->csv)
 		return render_compliance_csv(r);
+	rows = json_array();
+	none = json_array();
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct fl_store_sla_compliance *x = &c->rows[i];
 		json_array_append_new(
@@ -490,10 +492,11 @@ static int render_times_csv(struct fl_req *r)
 static int render_times(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *metrics = json_array(), *o;
+	json_t *metrics, *o;
 
 	if (c->csv)
 		return render_times_csv(r);
+	metrics = json_array();
 	for (int k = 0; k < TIME__MAX; k++)
 		json_array_append_new(
 			metrics, json_pack("{s:s, s:I, s:o, s:o}", "metric",
@@ -621,12 +624,13 @@ static json_t *named_json(int64_t id, const char *name)
 static int render_breaches(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *list = json_array(), *o;
+	json_t *list, *o;
 	size_t n = c->nbreaches > c->pg.per_page ? c->pg.per_page : c->nbreaches;
 	const struct fl_store_sla_breach *last = n ? &c->breaches[n - 1] : NULL;
 
 	if (c->csv)
 		return render_breaches_csv(r);
+	list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_store_sla_breach *x = &c->breaches[i];
 		json_array_append_new(

@@ -360,3 +360,9 @@ describe('bad input', () => {
 		assert.equal(r.status, 401, r.text);
 	});
 });
+
+describe('after every report', () => {
+	it('the server stops cleanly: nothing a report made is left behind (LeakSanitizer)', async () => {
+		await srv.stop();
+	});
+});
