@@ -14,6 +14,7 @@ import { SearchPage } from './search.js';
 import { People, Person, Organizations, Organization } from './people.js';
 import { Admin } from './admin.js';
 import { Expiring } from './contracts.js';
+import { SlaReport } from './slareport.js';
 import { Dialog, Toasts } from './ui.js';
 
 function Page({ route, views }) {
@@ -30,6 +31,8 @@ function Page({ route, views }) {
 		return html`<${Admin} section=${b || 'agents'} />`;
 	if (a === 'contracts')
 		return html`<${Expiring} />`;
+	if (a === 'reports')
+		return html`<${SlaReport} />`;
 	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
 }
 
@@ -119,6 +122,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
 					${section('/agent/contracts', t('nav.contracts'))}
+					${section('/agent/reports/sla', t('nav.reports'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>
