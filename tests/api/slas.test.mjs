@@ -236,6 +236,12 @@ describe('refusals: 422 naming the field, nothing written', () => {
 		['no tags to include', cond({ field: 'tags', operator: 'includes', value: ' ' }), 'filter'],
 		['an unknown schedule', { title: 'Bad', policy_metrics: [FIRST_REPLY_URGENT], schedule_id: 999999 }, 'schedule_id'],
 		['a position of 0', { title: 'Bad', policy_metrics: [FIRST_REPLY_URGENT], position: 0 }, 'position'],
+		['a negative warning', { title: 'Bad', policy_metrics: [FIRST_REPLY_URGENT], warning_minutes: -5 }, 'warning_minutes'],
+		['a warning over a year', { title: 'Bad', policy_metrics: [FIRST_REPLY_URGENT], warning_minutes: 525601 },
+			'warning_minutes'],
+		['a warning as text', { title: 'Bad', policy_metrics: [FIRST_REPLY_URGENT], warning_minutes: '30' }, 'warning_minutes'],
+		['an unknown tier in a condition', cond({ field: 'requester_tier', operator: 'is', value: 'vip' }), 'filter'],
+		['an unknown coverage', cond({ field: 'entitlement', operator: 'is', value: 'gold' }), 'filter'],
 	];
 	for (const [what, body, field] of cases) {
 		it(`refuses ${what} (422 ${field})`, async () => {

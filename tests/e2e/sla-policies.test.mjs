@@ -57,6 +57,7 @@ it('an admin makes the policy VIP, finds it kept exactly, reorders, is told abou
 		await page.waitForSelector('[data-test=policy-form]');
 		await page.getByLabel('Назва', { exact: true }).fill('VIP');
 		await page.getByLabel('Розклад', { exact: true }).selectOption({ label: 'Київ 9–18' });
+		await page.getByLabel('Попереджати до порушення (хвилин)', { exact: true }).fill('20');
 		// by the labels people hear: priority, metric, unit
 		await page.getByLabel('Терміновий, перша відповідь: години', { exact: true }).fill('1');
 		assert.equal(await page.getByLabel('Терміновий, перша відповідь: робочі години', { exact: true }).isChecked(), true);
@@ -73,6 +74,7 @@ it('an admin makes the policy VIP, finds it kept exactly, reorders, is told abou
 		const [vip] = await policies();
 		assert.equal(vip.title, 'VIP');
 		assert.equal(vip.schedule_id, scheduleId);
+		assert.equal(vip.warning_minutes, 20);
 		assert.deepEqual(vip.policy_metrics, [
 			{ priority: 'normal', metric: 'first_reply_time', target: 480, business_hours: false },
 			{ priority: 'urgent', metric: 'first_reply_time', target: 60, business_hours: true }]);
@@ -106,6 +108,7 @@ it('an admin makes the policy VIP, finds it kept exactly, reorders, is told abou
 		await row.getByRole('link', { name: 'VIP' }).click();
 		await page.waitForSelector('[data-test=policy-form]');
 		assert.equal(await page.getByLabel('Терміновий, перша відповідь: години', { exact: true }).inputValue(), '1');
+		assert.equal(await page.getByLabel('Попереджати до порушення (хвилин)', { exact: true }).inputValue(), '20');
 		assert.equal(await page.getByLabel('Звичайний, перша відповідь: робочі години', { exact: true }).isChecked(), false);
 		await page.getByLabel('Назва', { exact: true }).fill('');
 		await page.getByRole('button', { name: 'Зберегти' }).click();

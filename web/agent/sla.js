@@ -71,6 +71,8 @@ function explain(field, code, said) {
 		return t(code === 'TooLong' ? 'sla.err.description_long' : 'sla.err.invalid');
 	if (field === 'schedule_id')
 		return t('sla.err.schedule');
+	if (field === 'warning_minutes')
+		return t('sla.err.warning');
 	if (field === 'policy_metrics') {
 		if (code === 'Blank')
 			return t('sla.err.metrics_blank');
@@ -87,7 +89,7 @@ function explain(field, code, said) {
 	return t('sla.err.invalid');
 }
 
-const FIELDS = ['title', 'description', 'schedule_id', 'policy_metrics', 'filter'];
+const FIELDS = ['title', 'description', 'schedule_id', 'warning_minutes', 'policy_metrics', 'filter'];
 
 // What a 422 said about field: {text, detail}, or null.
 function refusal(err, field) {
@@ -252,7 +254,8 @@ function Conditions({ group, defs, list, onChange }) {
 
 function Form({ p, schedules, defs }) {
 	const [v, setV] = useState(() => ({ title: p ? p.title : '', description: p ? p.description : '',
-		schedule_id: p && p.schedule_id !== null ? String(p.schedule_id) : '' }));
+		schedule_id: p && p.schedule_id !== null ? String(p.schedule_id) : '',
+		warning_minutes: p ? String(p.warning_minutes || 0) : '0' }));
 	const [cells, setCells] = useState(() => cellsOf(p ? p.policy_metrics : []));
 	const [filter, setFilter] = useState(() => ({ all: (p && p.filter && p.filter.all) || [], any: (p && p.filter && p.filter.any) || [] }));
 	const [err, setErr] = useState(null);
@@ -260,7 +263,8 @@ function Form({ p, schedules, defs }) {
 	async function go(e) {
 		e.preventDefault();
 		const body = { sla_policy: { title: v.title, description: v.description,
-			schedule_id: v.schedule_id === '' ? null : Number(v.schedule_id), policy_metrics: metricsOf(cells), filter } };
+			schedule_id: v.schedule_id === '' ? null : Number(v.schedule_id), policy_metrics: metricsOf(cells), filter,
+			warning_minutes: Number(v.warning_minutes || 0) } };
 		try {
 			if (p) {
 				await put(`${BASE}/${p.id}`, body);
@@ -285,6 +289,9 @@ function Form({ p, schedules, defs }) {
 			html`<select ...${a} value=${v.schedule_id} onChange=${(e) => setV({ ...v, schedule_id: e.target.value })}>
 				<option value="">${t('sla.first_schedule')}</option>
 				${schedules.map((s) => html`<option value=${String(s.id)}>${s.name}</option>`)}</select>`}</${Field}>
+		<${Field} id="sla-warning" label=${t('sla.warning')} problem=${refusal(err, 'warning_minutes')} hint=${t('sla.warning_hint')}>${(a) =>
+			html`<input ...${a} type="number" min="0" max="525600" step="1" inputmode="numeric" data-test="policy-warning"
+				value=${v.warning_minutes} onInput=${(e) => setV({ ...v, warning_minutes: e.target.value })} />`}</${Field}>
 		</div>
 		<${Field} id="sla-description" label=${t('sla.description')} problem=${refusal(err, 'description')}>${(a) => html`<textarea ...${a}
 			rows="2" value=${v.description} onInput=${(e) => setV({ ...v, description: e.target.value })}></textarea>`}</${Field}>
