@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "store/schedules.h"
 #include "sla/refresh.h"
+#include "store/settings.h"
 #include "store/slas.h"
 
 static const char *const metric_names[FL_SLA_METRIC__MAX] = {
@@ -501,6 +502,8 @@ int fl_sla_policy_create(fl_tx *tx, struct fl_sla_policy *p, fl_arena *a, struct
 	size_t n;
 	int rc = prepare(tx, p, a, e);
 
+	if (!rc)
+		rc = fl_store_limit_lock(tx, "sla_policies");
 	if (!rc)
 		rc = fl_store_sla_policy_ids(tx, a, &ids, &n);
 	if (rc)

@@ -17,6 +17,7 @@
 #include "sla/refresh.h"
 #include "sla/schedule.h"
 #include "store/schedules.h"
+#include "store/settings.h"
 
 #define DAY_SECONDS 86400
 /* Monday to Friday, 09:00 to 17:00: Zendesk's working week for a new
@@ -204,8 +205,10 @@ static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int64_t n;
-	int rc = fl_store_schedule_count(tx, &n);
+	int rc = fl_store_limit_lock(tx, "schedules");
 
+	if (!rc)
+		rc = fl_store_schedule_count(tx, &n);
 	if (rc)
 		return rc;
 	if (n >= FL_STORE_SCHEDULES_MAX)
@@ -394,6 +397,8 @@ static int tx_holiday_create(fl_tx *tx, struct fl_req *r)
 	int64_t n;
 	int rc = fl_store_schedule_get(tx, r->id[0], &r->arena, &c->schedule);
 
+	if (!rc)
+		rc = fl_store_limit_lock(tx, "holidays");
 	if (!rc)
 		rc = fl_store_holiday_count(tx, r->id[0], &n);
 	if (rc)

@@ -1,6 +1,7 @@
 /* Queries about people: users, identities, organizations, groups, API
  * tokens, sessions and settings. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -549,6 +550,13 @@ int fl_store_setting_set(fl_tx *tx, const char *key, const char *value)
 		" VALUES (?, ?)"
 		" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 	return fl_q_exec(tx, sql, "tt", key, value);
+}
+
+int fl_store_limit_lock(fl_tx *tx, const char *kind)
+{
+	char key[64];
+	snprintf(key, sizeof key, "limit.%s", kind);
+	return fl_store_setting_set(tx, key, "");
 }
 
 int fl_store_pref_get(fl_tx *tx, int64_t user_id, const char *name, fl_arena *a, char **value)

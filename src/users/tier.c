@@ -4,6 +4,7 @@
 #include "core/str.h"
 #include "core/time.h"
 #include "sla/policy.h"
+#include "store/settings.h"
 #include "store/tiers.h"
 #include "users/tier.h"
 
@@ -136,7 +137,8 @@ int fl_tier_create(fl_tx *tx, struct fl_tier *t, fl_arena *a, struct fl_err *e)
 	char *key;
 	int rc = fl_tier_name_check(t->name, e);
 
-	if (rc || (rc = fl_tier_name_key(t->name, a, &key)) || (rc = fl_store_tier_count(tx, &n)))
+	if (rc || (rc = fl_tier_name_key(t->name, a, &key)) ||
+	    (rc = fl_store_limit_lock(tx, "tiers")) || (rc = fl_store_tier_count(tx, &n)))
 		return rc;
 	if (n >= FL_TIERS_MAX)
 		return fl_err_set(e, FL_EINVAL, "tier", "TooLong", "A desk keeps at most %d tiers",
