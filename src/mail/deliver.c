@@ -34,6 +34,9 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 		if ((rc = fl_intake_file_prepare(d->store, &d->files[i], mf->file_name,
 						 mf->content_type, mf->data, mf->n, d->err)))
 			return rc;
+		/* in the folder now: the transaction reads only its digest */
+		if (!d->files[i].in_db)
+			fl_mail_file_release(&d->m, i);
 	}
 	return 0;
 }
