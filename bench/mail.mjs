@@ -94,11 +94,16 @@ async function run(n, make) {
 	return { n, secs, rate: n / secs, p50_ms: pct(lat, 50) / 1000, p99_ms: pct(lat, 99) / 1000, non2xx: bad };
 }
 
+// bench/run.sh tags its memory samples with the phase named in this file
+const phase = (what) => process.env.BENCH_PHASE_FILE && fs.writeFileSync(process.env.BENCH_PHASE_FILE, `${what}\n`);
 const msgs = Array.from({ length: o.messages }, (_, i) => message(i));
+phase('mail: the ceiling (GET /livez)');
 const ceiling = await run(o.messages, () => request('GET', '/livez'));
+phase(`mail: ingestion, ${o.concurrency} in flight`);
 const ingest = await run(o.messages, (i) => request('POST', '/api/v2/mail/inbound', msgs[i], 'message/rfc822'));
 
 // one 10 MB message with 5 attachments, five times
+phase('mail: one 10 MB message with 5 attachments, five times');
 const big = [];
 for (let k = 0; k < 5; k++) {
 	let m = `From: big@bench.test\r\nSubject: Big ${k}\r\nMessage-ID: <big-${k}-${Date.now()}@bench.test>\r\n` +

@@ -43,6 +43,9 @@
 #   BENCH_TMPDIR=$TMPDIR  where the temporary data folder goes
 #   KEEP_DATA=0           1: keep the data folder (its path is printed)
 #   FRONTLINE_BIN=build/frontline
+#   RSS_SAMPLE_MS=200     how often node 1's VmRSS is sampled (bench/out/rss.tsv:
+#                         the time, VmRSS and VmHWM in KiB, the phase running);
+#                         the table gets each phase's peak; 0 samples nothing
 #
 # Exit status: 0 when every run was clean; 1 when any request failed
 # (non-2xx or socket error), seeding failed, or the server did not stop
@@ -78,10 +81,15 @@ KEEP_DATA=${KEEP_DATA:-0}
 MAIL_MESSAGES=${MAIL_MESSAGES:-5000}
 SLOW_CONNECTIONS=${SLOW_CONNECTIONS:-4000}
 SLOW_CLIENTS=${SLOW_CLIENTS:-8}
+RSS_SAMPLE_MS=${RSS_SAMPLE_MS:-200}
 OUT=$ROOT/bench/out
 
 die() { echo "bench: $*" >&2; exit 2; }
-log() { echo "bench: $*" >&2; }
+log() {
+	echo "bench: $*" >&2
+	# the phase the RSS sampler tags its samples with
+	[ -z "${WORK:-}" ] || echo "$*" >"$WORK/phase"
+}
 
 [ -x "$BIN" ] || die "$BIN not found: run 'make build' first"
 [[ $NODES =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9"
@@ -178,6 +186,25 @@ for n in $(seq "$NODES"); do
 	BASES+=("http://127.0.0.1:$port")
 done
 SRV_PID=${SRV_PIDS[0]}
+# node 1's resident memory every RSS_SAMPLE_MS, tagged with the phase
+# running: where a peak comes from (bash builtins only, but for sleep)
+SAMPLER=
+if [ "$RSS_SAMPLE_MS" -gt 0 ]; then
+	echo starting >"$WORK/phase"
+	(
+		iv=$(awk -v ms="$RSS_SAMPLE_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
+		while [ -r "/proc/$SRV_PID/status" ]; do
+			rss= hwm=
+			while read -r k v _; do
+				case $k in VmRSS:) rss=$v ;; VmHWM:) hwm=$v ;; esac
+			done <"/proc/$SRV_PID/status" 2>/dev/null || break
+			read -r phase <"$WORK/phase" || phase=?
+			[ -n "$rss" ] && printf '%s\t%s\t%s\t%s\n' "$EPOCHREALTIME" "$rss" "$hwm" "$phase"
+			sleep "$iv"
+		done
+	) >"$OUT/rss.tsv" 2>/dev/null &
+	SAMPLER=$!
+fi
 PORT=${PORTS[0]}
 BASE=${BASES[0]}
 
@@ -413,7 +440,7 @@ MAIL_JSON=
 if [ "$MAIL_MESSAGES" -gt 0 ]; then
 	log "mail ingestion: $MAIL_MESSAGES messages through /api/v2/mail/inbound"
 	set +e
-	MAIL_JSON=$(node bench/mail.mjs --url "$BASE" --token "$TOKEN" --messages "$MAIL_MESSAGES")
+	MAIL_JSON=$(BENCH_PHASE_FILE=$WORK/phase node bench/mail.mjs --url "$BASE" --token "$TOKEN" --messages "$MAIL_MESSAGES")
 	[ $? -eq 0 ] || FLAGGED=1
 	set -e
 	echo "$MAIL_JSON" >"$OUT/mail.json"
@@ -527,6 +554,16 @@ console.log(`Mail ingestion (bench/mail.mjs, ${j.concurrency} in flight): **${j.
 	fi
 	if [ -n "$BUSY_NOTES" ]; then
 		printf '%s\n' "$BUSY_NOTES"
+	fi
+	if [ -s "$OUT/rss.tsv" ]; then
+		# each phase's highest sample, in the order the phases ran
+		echo "Node 1's VmRSS, the highest of the samples every $RSS_SAMPLE_MS ms in each phase (bench/out/rss.tsv):"
+		echo
+		echo "| phase | peak VmRSS |"
+		echo "| --- | ---: |"
+		awk -F'\t' '!($4 in m) { order[++n] = $4 } $2 > m[$4] { m[$4] = $2 }
+			END { for (i = 1; i <= n; i++) printf "| %s | %.1f MiB |\n", order[i], m[order[i]] / 1024 }' "$OUT/rss.tsv"
+		echo
 	fi
 	echo "Server memory after the runs (node 1): VmRSS $(awk -v k="$RSS" 'BEGIN{printf "%.1f MiB", k/1024}'), VmHWM (peak) $(awk -v k="$HWM" 'BEGIN{printf "%.1f MiB", k/1024}'); VmRSS after seeding $(awk -v k="$RSS_SEEDED" 'BEGIN{printf "%.1f MiB", k/1024}')."
 	echo

@@ -316,8 +316,13 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_log("error", "cannot store the public URL: sign-in links will not be mailed");
 	fflush(stdout);
 
-	while ((sig = sigtimedwait(&set, NULL, &beat)) < 0)
+	while ((sig = sigtimedwait(&set, NULL, &beat)) < 0) {
 		fl_hub_heartbeat(hub);
+		/* glibc gives back only the free memory at an arena's top (and
+		 * keeps 1 MB there: tune_malloc); what a burst freed in the middle
+		 * stayed resident for good. A few milliseconds every 15 s. */
+		malloc_trim(0);
+	}
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);

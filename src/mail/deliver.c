@@ -2,12 +2,15 @@
 #include "core/random.h"
 #include "mail/deliver.h"
 
+#include <malloc.h>
 #include <stdio.h>
 
 #include "core/log.h"
 #include "mail/parser.h"
 #include "store/users.h"
 #include "users/user.h"
+
+#define LARGE_MESSAGE (1u << 20)
 
 int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 {
@@ -16,6 +19,11 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 	if (!n)
 		return fl_err_set(d->err, FL_EINVAL, "message", "Blank",
 				  "the body must be an e-mail message");
+	/* a large message takes megabytes from mmap (its answer, its files'
+	 * records) beside whatever free memory the heap holds: that goes back
+	 * first, so the node's peak is what it uses, not what it once used */
+	if (n > LARGE_MESSAGE)
+		malloc_trim(0);
 	/* in a child process: a message that exhausts the parser costs itself
 	 * (FL_EBUSY, tried again later), never the server */
 	if ((rc = fl_mail_parse_isolated(raw, n, d->arena, &d->m, d->err)))
@@ -34,6 +42,9 @@ int fl_delivery_prepare(struct fl_delivery *d, const char *raw, size_t n)
 		if ((rc = fl_intake_file_prepare(d->store, &d->files[i], mf->file_name,
 						 mf->content_type, mf->data, mf->n, d->err)))
 			return rc;
+		/* in the folder now: the transaction reads only its digest */
+		if (!d->files[i].in_db)
+			fl_mail_file_release(&d->m, i);
 	}
 	return 0;
 }

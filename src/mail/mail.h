@@ -64,6 +64,9 @@ struct fl_mail {
 	 * untrusted until their authserv-id is checked */
 	char *auth_results[FL_MAIL_MAX_AUTHRES];
 	size_t nauth_results;
+	/* set by fl_mail_parse_isolated only: the files' bytes are in a mapped
+	 * temporary file, whose pages fl_mail_file_release gives back */
+	int spooled;
 };
 
 /* Parses n bytes of an RFC 5322 message; strings and file bytes are copied

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -594,28 +595,53 @@ static int spawn(int fd, const struct fl_mail_limits *l, pid_t *pid)
 	return rc;
 }
 
+/* Where an answer of `want` bytes goes: answers up to SPOOL_MIN into one
+ * malloc'd buffer; larger ones (a message's attachments, decoded: megabytes)
+ * into an unnamed temporary file (-1: none could be made, the heap then).
+ * The file is read through a private mapping (fl_mail_parse_isolated), so
+ * the attachments' bytes are the page cache's, not the server's heap: the
+ * node's resident memory holds the one file being put in the folder
+ * (fl_mail_file_release), not the whole answer beside the request body. */
+#define SPOOL_MIN (1u << 20)
+#define SPOOL_CHUNK (64u << 10) /* bytes of a spooled answer received at once */
+
+static int spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && dir && *dir)
+		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	return fd;
+}
+
 /* Sends raw to the parser, its length first (u64, little-endian), and
- * reads the answer's length and bytes into *ans (malloc'd). 0 when all was
- * read, -1 when the child closed its end or failed, -2 when the deadline
- * passed first, -3 when there was no memory for the answer. */
+ * reads the answer's length and bytes: into *ans (malloc'd), or, when it
+ * is over SPOOL_MIN, into the temporary file *spool (*ans NULL; -1 when
+ * the answer is in *ans). 0 when all was read, -1 when the child closed
+ * its end or failed, -2 when the deadline passed first, -3 when there was
+ * no memory for the answer (or no room for it in the file). */
 static int exchange(int fd, const char *raw, size_t n, const struct timespec *deadline, char **ans,
-		    size_t *len)
+		    size_t *len, int *spool)
 {
 	unsigned char head[8], ahead[8];
 	size_t sent = 0, total = n + 8, got = 0, want = 0;
 	char *buf = NULL;
+	int file = -1, why = -1;
 
+	*spool = -1;
 	for (size_t i = 0, k = n; i < 8; i++, k >>= 8)
 		head[i] = (unsigned char)(k & 0xff);
 	for (;;) {
 		struct pollfd pfd = {fd, (short)(POLLIN | (sent < total ? POLLOUT : 0)), 0};
 		int64_t left = ms_left(deadline);
 		int k;
-		if (left <= 0)
+		if (left <= 0) {
+			why = -2;
 			break;
+		}
 		k = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
 		if (k < 0 && errno != EINTR)
-			goto fail;
+			break;
 		if (k <= 0)
 			continue;
 		if (sent < total && (pfd.revents & POLLOUT)) {
@@ -624,41 +650,58 @@ static int exchange(int fd, const char *raw, size_t n, const struct timespec *de
 			ssize_t w = send(fd, from, room < (1 << 16) ? room : (1 << 16),
 					 MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
-				goto fail;
+				break;
 			if (w > 0)
 				sent += (size_t)w;
 		}
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			char *to = got < 8 ? (char *)ahead + got : buf + (got - 8);
+			/* a spooled answer comes through buf, SPOOL_CHUNK bytes at a time */
+			int to_file = got >= 8 && file >= 0;
+			char *to = got < 8 ? (char *)ahead + got : to_file ? buf : buf + (got - 8);
 			size_t room = got < 8 ? 8 - got : want - (got - 8);
-			ssize_t r = recv(fd, to, room, MSG_DONTWAIT);
+			ssize_t r;
+			if (to_file && room > SPOOL_CHUNK)
+				room = SPOOL_CHUNK;
+			r = recv(fd, to, room, MSG_DONTWAIT);
 			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-				goto fail;
+				break;
 			if (r < 0)
 				continue;
+			if (to_file && write_all(file, buf, (size_t)r)) {
+				why = -3; /* the temporary folder is full */
+				break;
+			}
 			got += (size_t)r;
 			if (got == 8) {
 				uint64_t v = 0;
 				for (int i = 7; i >= 0; i--)
 					v = v << 8 | ahead[i];
 				if (v > ANSWER_MAX)
-					goto fail;
-				if (!(buf = malloc(v ? v : 1)))
-					return -3;
+					break;
 				want = (size_t)v;
+				if (want > SPOOL_MIN)
+					file = spool_open();
+				if (!(buf = malloc(file >= 0 ? SPOOL_CHUNK : want ? want : 1))) {
+					why = -3;
+					break;
+				}
 			}
 			if (got >= 8 && got - 8 == want) {
+				if (file >= 0) {
+					free(buf);
+					buf = NULL;
+				}
 				*ans = buf;
 				*len = want;
+				*spool = file;
 				return 0;
 			}
 		}
 	}
 	free(buf);
-	return -2;
-fail:
-	free(buf);
-	return -1;
+	if (file >= 0)
+		close(file);
+	return why;
 }
 
 /* Starts a parser in slot p with the limits l, on one end of a socket pair. */
@@ -727,6 +770,51 @@ static int failed(struct fl_err *e, int why, int status, unsigned seconds)
 			  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* A spooled answer's mapping, unmapped when the arena is freed. */
+struct mapped {
+	void *p;
+	size_t n;
+};
+
+static void unmap(void *arg)
+{
+	struct mapped *m = arg;
+	munmap(m->p, m->n);
+	free(m);
+}
+
+/* Maps the n bytes of the spooled answer in fd (closed here) privately:
+ * the decoder checks addresses in place, and what it writes stays ours. */
+static char *map_answer(int fd, size_t n, fl_arena *a)
+{
+	struct mapped *m = malloc(sizeof *m);
+	void *p = m ? mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+
+	close(fd);
+	if (p == MAP_FAILED) {
+		free(m);
+		return NULL;
+	}
+	m->p = p;
+	m->n = n;
+	return fl_arena_on_free(a, unmap, m) ? NULL : p;
+}
+
+void fl_mail_file_release(const struct fl_mail *m, size_t i)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t from, to;
+
+	if (!m->spooled || i >= m->nfiles || page <= 0)
+		return;
+	/* the whole pages inside the file's bytes only: the pages at its ends
+	 * may hold the strings around it, which are still read */
+	from = ((uintptr_t)m->files[i].data + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	to = ((uintptr_t)m->files[i].data + m->files[i].n) & ~((uintptr_t)page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 			   struct fl_err *e)
 {
@@ -736,7 +824,7 @@ int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mai
 	struct parser *p;
 	char *ans = NULL;
 	size_t len = 0;
-	int rc, why, child_rc = 0;
+	int rc, why, child_rc = 0, spool = -1;
 
 	if (n > FL_MAIL_MAX_BYTES)
 		return fl_err_set(e, FL_ETOOBIG, NULL, NULL, "the message is larger than %u bytes",
@@ -761,20 +849,26 @@ int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mai
 		return fl_err_set(e, FL_EBUSY, NULL, NULL, "starting the mail parser: %s",
 				  strerror(rc));
 	}
-	if ((why = exchange(p->fd, raw, n, &deadline, &ans, &len))) {
+	if ((why = exchange(p->fd, raw, n, &deadline, &ans, &len, &spool))) {
 		rc = failed(e, why, stop(p), l.seconds);
+	} else if (spool >= 0 && !(ans = map_answer(spool, len, a))) {
+		/* the answer was whole: the child may serve the next message */
+		rc = fl_err_set(e, FL_ENOMEM, NULL, NULL, "no memory for the mail parser's answer");
 	} else if (fl_mail_decode(ans, len, &child_rc, &m, e)) {
 		stop(p); /* it answers what no parser of ours writes */
 		rc = fl_err_set(e, FL_EBUSY, NULL, NULL,
 				"the mail parser's answer does not decode");
 	} else {
 		p->served++;
-		rc = fl_arena_on_free(a, free, ans); /* *out points into it */
+		m.spooled = spool >= 0;
+		/* *out points into it: a mapping the arena unmaps already */
+		rc = spool >= 0 ? 0 : fl_arena_on_free(a, free, ans);
 		ans = NULL; /* the arena's now (freed already when rc says so) */
 	}
 	give_slot(p);
 	if (rc || child_rc) {
-		free(ans);
+		if (spool < 0)
+			free(ans);
 		return rc ? rc : child_rc;
 	}
 	*out = m;

@@ -48,9 +48,19 @@ void fl_mail_parse_configure(const struct fl_mail_limits *l);
  * never be taken), plus FL_EBUSY (e says why) when the child crashed, was
  * killed by a limit, timed out, or answered something that does not
  * decode: a temporary failure — the MTA or the next IMAP poll tries again.
- * Reads the whole answer into one buffer the arena owns. */
+ * An answer up to 1 MiB is read into one buffer the arena owns; a larger
+ * one (attachments, decoded) into an unnamed temporary file in $TMPDIR (else
+ * /tmp) that the arena keeps mapped, out->spooled set. */
 int fl_mail_parse_isolated(const char *raw, size_t n, fl_arena *a, struct fl_mail *out,
 			   struct fl_err *e);
+
+/* Says that m's file i will not be read again (its bytes are in the
+ * attachments folder): when they are in a spooled answer, the memory their
+ * pages hold goes back (the pages at the file's ends stay, shared with
+ * the strings beside it); otherwise nothing. Reading them afterwards is
+ * undefined. So a message's attachments pass through the server's
+ * resident memory one at a time. */
+void fl_mail_file_release(const struct fl_mail *m, size_t i);
 
 /* Ends the idle parser children (at the server's stop). */
 void fl_mail_parse_stop(void);

@@ -260,9 +260,11 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out, s
 		sqlite3_wal_hook(c->db, after_commit, c);
 	else /* only the writer writes the file: it checkpoints when it closes */
 		sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	/* page cache: 8 MiB for the writer, 2 MiB per reader (one per busy
-	 * worker thread; the OS caches the file too), which keeps an
-	 * 8-thread server well under 64 MiB */
+	/* page cache: 8 MiB for the writer, 1 MiB per reader (one per busy
+	 * worker thread; the OS caches the file too, so a reader's miss is a
+	 * pread, not a disk read). 2 MiB per reader was 16 MiB of an 8-thread
+	 * node's 72 MiB peak under the whole bench (docs/performance.md,
+	 * "A node's memory under the whole bench"). */
 	snprintf(pragmas, sizeof pragmas,
 		 "PRAGMA journal_mode=WAL;"
 		 "PRAGMA synchronous=%s;"
@@ -270,7 +272,7 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out, s
 		 "PRAGMA cache_size=%d;"
 		 "PRAGMA temp_store=MEMORY;"
 		 "PRAGMA query_only=%d;",
-		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -2000, !writer);
+		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -1000, !writer);
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
 				    "cannot set up %s: %s", path, sqlite3_errmsg(c->db));

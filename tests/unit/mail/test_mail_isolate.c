@@ -375,6 +375,83 @@ static void test_under_hard_limits(void **state)
 	fl_mail_parse_configure(&DEFAULT_LIMITS);
 }
 
+/* An answer over 1 MiB (here three 600 KB attachments) comes through a
+ * temporary file, mapped: the bytes are the ones sent, and giving back a
+ * file's pages after use (fl_mail_file_release) leaves the strings and the
+ * other files whole. A $TMPDIR that cannot hold it falls back to /tmp; a
+ * small answer stays in the heap. */
+static void test_large_answer_spooled(void **state)
+{
+	enum { NFILES = 3, SIZE = 600000 };
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char small[] = "From: s@example.test\r\nSubject: small\r\n\r\nhi\r\n";
+	unsigned char *want[NFILES];
+	fl_buf b;
+	struct fl_mail m;
+	struct fl_err e = {0};
+	(void)state;
+
+	fl_buf_init(&b, 16 << 20);
+	add(&b,
+	    "From: Files <files@example.test>\r\nSubject: three files\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n"
+	    "--zz\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nthe files\r\n");
+	for (int f = 0; f < NFILES; f++) {
+		want[f] = malloc(SIZE);
+		assert_non_null(want[f]);
+		for (size_t i = 0; i < SIZE; i++)
+			want[f][i] = (unsigned char)((i * 7 + (size_t)f * 131 + i / 997) & 0xff);
+		add(&b,
+		    "--zz\r\nContent-Type: application/octet-stream\r\n"
+		    "Content-Disposition: attachment; filename=\"f%d.bin\"\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n",
+		    f);
+		for (size_t i = 0; i < SIZE; i += 3) {
+			unsigned v = (unsigned)want[f][i] << 16 | (unsigned)want[f][i + 1] << 8 |
+				     want[f][i + 2];
+			char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63],
+				     b64[v & 63]};
+			assert_int_equal(fl_buf_add(&b, q, 4), 0);
+			if (i % 57 == 54)
+				add(&b, "\r\n");
+		}
+		add(&b, "\r\n");
+	}
+	add(&b, "--zz--\r\n");
+
+	setenv("TMPDIR", "/nonexistent/frontline-test", 1);
+	assert_int_equal(fl_mail_parse_isolated(b.p, b.n, &g_a, &m, &e), 0);
+	unsetenv("TMPDIR");
+	assert_true(m.spooled);
+	assert_int_equal(m.nfiles, NFILES);
+	for (int f = 0; f < NFILES; f++) {
+		assert_int_equal(m.files[f].n, SIZE);
+		assert_memory_equal(m.files[f].data, want[f], SIZE);
+	}
+	fl_mail_file_release(&m, 0);
+	fl_mail_file_release(&m, 1);
+	fl_mail_file_release(&m, NFILES); /* past the files: nothing */
+	assert_string_equal(m.subject, "three files");
+	assert_string_equal(m.from.email, "files@example.test");
+	assert_string_equal(m.text, "the files");
+	for (int f = 0; f < NFILES; f++) {
+		char name[16];
+		snprintf(name, sizeof name, "f%d.bin", f);
+		assert_string_equal(m.files[f].file_name, name);
+		assert_string_equal(m.files[f].content_type, "application/octet-stream");
+	}
+	assert_memory_equal(m.files[2].data, want[2], SIZE);
+
+	assert_int_equal(fl_mail_parse_isolated(small, sizeof small - 1, &g_a, &m, &e), 0);
+	assert_false(m.spooled);
+	fl_mail_file_release(&m, 0); /* no files, not spooled: nothing */
+	assert_string_equal(m.subject, "small");
+	for (int f = 0; f < NFILES; f++)
+		free(want[f]);
+	fl_buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +463,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_decode_defensive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_killed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_under_hard_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_answer_spooled, setup, teardown),
 	};
 	if (argc > 1 && !strcmp(argv[1], "mail-parse"))
 		return fl_cmd_mail_parse(argc - 1, argv + 1);
