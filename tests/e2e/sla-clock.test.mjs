@@ -100,6 +100,14 @@ it('an agent\'s public reply turns the first reply into "met" (in Ukrainian)', a
 		assert.match(await frt.locator('[data-test=sla-clock-detail]').textContent(), /вчасно, із запасом/);
 		// the requester's wait goes on: the ticket is still open
 		assert.equal(await clock(page, 'requester_wait_time').getAttribute('data-state'), 'ok');
+		// the SLA history keeps what happened: the policy, the warning (a
+		// one-minute target warned a minute before: at once), the target met
+		await page.waitForSelector('[data-test=sla-event][data-kind=achieved]', { state: 'attached' });
+		await page.click('[data-test=sla-history] summary');
+		assert.match(await page.textContent('[data-test=sla-history] summary'), /Історія SLA \(3 події\)/);
+		assert.match(await page.textContent('[data-test=sla-event][data-kind=achieved]'), /Перша відповідь: вчасно/);
+		assert.match(await page.textContent('[data-test=sla-event][data-kind=policy]'), /застосовано політику SLA/);
+		assert.match(await page.textContent('[data-test=sla-event][data-kind=warning]'), /Перша відповідь: термін спливає/);
 	});
 	const r = await srv.api('GET', `/api/v2/tickets/${t.id}?include=slas`);
 	assert.equal(r.json.ticket.slas.policy_metrics.find((m) => m.metric === 'first_reply_time').stage, 'achieved');

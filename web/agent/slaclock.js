@@ -144,9 +144,14 @@ export function SlaPanel({ ticket }) {
 	const [sla, setSla] = useState(null);
 	const [policy, setPolicy] = useState(null);
 	const [again, setAgain] = useState(0);
+	const [log, setLog] = useState([]);
 	const now = useNow(1000);
 	useEffect(() => {
 		let live = true;
+		getTimed(`/api/v2/tickets/${ticket.id}/sla_events`).then((r) => {
+			if (live)
+				setLog(r.sla_events);
+		}, () => { /* the history stays as it was */ });
 		getTimed(`/api/v2/tickets/${ticket.id}?include=slas`).then(async (r) => {
 			const s = r.ticket.slas || { policy_metrics: [] };
 			const p = s.policy ? (await loadPolicies().catch(() => new Map())).get(s.policy.id) : null;
@@ -192,7 +197,24 @@ export function SlaPanel({ ticket }) {
 				</li>`;
 			})}
 		</ul>
+		<${History} log=${log} />
 	</section>`;
+}
+
+// The ticket's SLA log (GET /api/v2/tickets/{id}/sla_events), newest
+// first: the policy chosen for it and each warning, breach and target met,
+// as they happened — what the clock showed, kept.
+function History({ log }) {
+	if (!log.length)
+		return null;
+	const line = (e) => e.kind === 'policy'
+		? t(e.policy_id ? 'clock.log.policy' : 'clock.log.no_policy')
+		: t(`clock.log.${e.kind}`, { metric: t(`sla.metric.${e.metric}`) });
+	return html`<details class="sla-history" data-test="sla-history">
+		<summary>${t('clock.log.title', { count: log.length })}</summary>
+		<ol class="plain">${[...log].reverse().map((e) => html`<li key=${e.id} data-test="sla-event" data-kind=${e.kind}>
+			<time datetime=${e.at}>${formatDate(e.at)}</time> — ${line(e)}</li>`)}</ol>
+	</details>`;
 }
 
 // The line under a clock: its target and when it falls due (or what it
