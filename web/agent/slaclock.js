@@ -212,7 +212,7 @@ function History({ log }) {
 		: t(`clock.log.${e.kind}`, { metric: t(`sla.metric.${e.metric}`) });
 	return html`<details class="sla-history" data-test="sla-history">
 		<summary>${t('clock.log.title', { count: log.length })}</summary>
-		<ol >${[...log].reverse().map((e) => html`<li key=${e.id} data-test="sla-event" data-kind=${e.kind}>
+		<ol>${[...log].reverse().map((e) => html`<li key=${e.id} data-test="sla-event" data-kind=${e.kind}>
 			<time datetime=${e.at}>${formatDate(e.at)}</time> — ${line(e)}</li>`)}</ol>
 	</details>`;
 }
