@@ -212,6 +212,19 @@ describe('compliance', () => {
 		assert.deepEqual(rep.no_promise, [{ key: 'email', name: 'email', tickets: 1 }, { key: 'chat', name: 'chat', tickets: 1 }]);
 	});
 
+	it('counts every cycle: three next replies, one late, one met, one still running', async () => {
+		const t = await ticket({ subject: 'Three questions' }, alice);
+		const june = at([6, 10], 10);
+		await sql(`DELETE FROM ticket_sla_metrics WHERE ticket_id = ${t.id};
+			UPDATE tickets SET created_at = ${june} WHERE id = ${t.id};
+			UPDATE ticket_slas SET next_event_at = NULL WHERE ticket_id = ${t.id};
+			INSERT INTO ticket_sla_metrics (ticket_id, metric, policy_id, business_hours, target, stage, breach_at,
+				achieved_at, used, cycles, breaches) VALUES
+			(${t.id}, 'next_reply_time', ${pa.id}, 0, 3600, 'active', ${june + 5 * H}, NULL, 60, 3, 1);`);
+		const rep = (await get(`${R}/compliance?from=2026-06-01&to=2026-06-30&by=metric`)).json.sla_compliance;
+		assert.deepEqual(counts(rep), [['next_reply_time', 'next_reply_time', 2, 1, 1, 0.5]]);
+	});
+
 	it('a period with no tickets has no rows and compliance is never a division by zero', async () => {
 		const rep = (await get(`${R}/compliance?from=2025-01-01&to=2025-01-31&by=group`)).json.sla_compliance;
 		assert.deepEqual(rep.rows, []);
