@@ -12,6 +12,7 @@
 #include "core/input.h"
 #include "http/http.h"
 #include "sla/policy.h"
+#include "sla/sla_api.h"
 
 struct policy_in {
 	const char *title, *description, *filter;
@@ -65,11 +66,8 @@ static int bad_metric(struct fl_req *r, size_t i, const char *what)
 			   "Policy metrics: item %zu %s", i + 1, what);
 }
 
-/* Reads "policy_metrics": [{"priority", "metric", "target",
- * "business_hours"}, …] into c->metrics (in r->arena): names of a priority
- * and a metric, a whole number of minutes, true or false (left out:
- * false). Ranges and duplicates are fl_sla_policy_check's. */
-static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
+int fl_sla_decode_metrics(struct fl_req *r, json_t *v, struct fl_sla_policy_metric **metrics,
+			  size_t *n)
 {
 	size_t i;
 	json_t *item;
@@ -81,8 +79,8 @@ static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
 	if (json_array_size(v) > FL_SLA_MAX_METRICS)
 		return fl_req_fail(r, FL_EINVAL, "policy_metrics", "TooLong",
 				   "Policy metrics: at most %d", FL_SLA_MAX_METRICS);
-	c->metrics = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof *c->metrics);
-	if (!c->metrics)
+	*metrics = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof **metrics);
+	if (!*metrics)
 		return FL_ENOMEM;
 	json_array_foreach(v, i, item)
 	{
@@ -90,7 +88,7 @@ static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
 		const char *m = json_string_value(json_object_get(item, "metric"));
 		json_t *target = json_object_get(item, "target");
 		json_t *bh = json_object_get(item, "business_hours");
-		struct fl_sla_policy_metric *out = &c->metrics[i];
+		struct fl_sla_policy_metric *out = &(*metrics)[i];
 
 		if (!json_is_object(item))
 			return bad_metric(r, i, "must be an object");
@@ -110,9 +108,16 @@ static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
 		out->target = json_integer_value(target);
 		out->business_hours = json_is_true(bh);
 	}
-	c->nmetrics = json_array_size(v);
-	c->has_metrics = 1;
+	*n = json_array_size(v);
 	return 0;
+}
+
+static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
+{
+	int rc = fl_sla_decode_metrics(r, v, &c->metrics, &c->nmetrics);
+	if (!rc)
+		c->has_metrics = 1;
+	return rc;
 }
 
 /* Reads {"sla_policy": {...}}: what is left out stays as it was. */

@@ -16,6 +16,7 @@
 #include "sla/policy.h"
 #include "sla/refresh.h"
 #include "sla/schedule.h"
+#include "sla/sla_api.h"
 #include "store/schedules.h"
 #include "store/settings.h"
 
@@ -98,10 +99,7 @@ static json_t *date_json(int32_t day)
 	return json_string(iso);
 }
 
-/* Reads "intervals": [{"start_time", "end_time"}, …] into c->intervals
- * (in r->arena). Each item must be such an object of whole minutes inside
- * the week; their order and overlaps are fl_schedule_check's. */
-static int decode_intervals(struct fl_req *r, struct ctx *c, json_t *v)
+int fl_sla_decode_intervals(struct fl_req *r, json_t *v, struct fl_interval **intervals, size_t *n)
 {
 	size_t i;
 	json_t *item;
@@ -112,8 +110,8 @@ static int decode_intervals(struct fl_req *r, struct ctx *c, json_t *v)
 	if (json_array_size(v) > FL_SCHEDULE_MAX_INTERVALS)
 		return fl_req_fail(r, FL_EINVAL, "intervals", "TooLong",
 				   "Intervals: at most %d intervals", FL_SCHEDULE_MAX_INTERVALS);
-	c->intervals = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof *c->intervals);
-	if (!c->intervals)
+	*intervals = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof **intervals);
+	if (!*intervals)
 		return FL_ENOMEM;
 	json_array_foreach(v, i, item)
 	{
@@ -133,11 +131,18 @@ static int decode_intervals(struct fl_req *r, struct ctx *c, json_t *v)
 					   "Intervals: %lld to %lld is outside the week (0 to %d "
 					   "minutes from Sunday 00:00)",
 					   (long long)s, (long long)e, FL_WEEK_MINUTES);
-		c->intervals[i] = (struct fl_interval){(int)s, (int)e};
+		(*intervals)[i] = (struct fl_interval){(int)s, (int)e};
 	}
-	c->nintervals = json_array_size(v);
-	c->has_intervals = 1;
+	*n = json_array_size(v);
 	return 0;
+}
+
+static int decode_intervals(struct fl_req *r, struct ctx *c, json_t *v)
+{
+	int rc = fl_sla_decode_intervals(r, v, &c->intervals, &c->nintervals);
+	if (!rc)
+		c->has_intervals = 1;
+	return rc;
 }
 
 /* Reads {"schedule": {"name", "time_zone", "intervals"}}; what is left out

@@ -17,6 +17,7 @@
 #include "sla/policy.h"
 #include "sla/schedule.h"
 #include "sla/simulate.h"
+#include "sla/sla_api.h"
 #include "sla/ticket_sla.h"
 #include "store/schedules.h"
 #include "store/slas.h"
@@ -102,58 +103,13 @@ struct ctx {
 	size_t nshares[FL_SIM_BY__MAX];
 };
 
-static int bad_metric(struct fl_req *r, size_t i, const char *what)
-{
-	return fl_req_fail(r, FL_EINVAL, "policy_metrics", "InvalidValue",
-			   "Policy metrics: item %zu %s", i + 1, what);
-}
-
-/* "policy_metrics" as create and update read them: ranges and duplicates
- * are fl_sla_policy_check's. */
+/* "policy_metrics" and "intervals" as create and update read them. */
 static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
 {
-	size_t i;
-	json_t *item;
-
-	if (!json_is_array(v))
-		return fl_req_fail(r, FL_EINVAL, "policy_metrics", "InvalidType",
-				   "Policy metrics: must be a list of {\"priority\", \"metric\", "
-				   "\"target\", \"business_hours\"}");
-	if (json_array_size(v) > FL_SLA_MAX_METRICS)
-		return fl_req_fail(r, FL_EINVAL, "policy_metrics", "TooLong",
-				   "Policy metrics: at most %d", FL_SLA_MAX_METRICS);
-	c->metrics = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof *c->metrics);
-	if (!c->metrics)
-		return FL_ENOMEM;
-	json_array_foreach(v, i, item)
-	{
-		const char *pr = json_string_value(json_object_get(item, "priority"));
-		const char *m = json_string_value(json_object_get(item, "metric"));
-		json_t *target = json_object_get(item, "target");
-		json_t *bh = json_object_get(item, "business_hours");
-		struct fl_sla_policy_metric *out = &c->metrics[i];
-
-		if (!json_is_object(item))
-			return bad_metric(r, i, "must be an object");
-		out->priority = pr ? fl_priority_parse(fl_str_c(pr)) : -1;
-		out->metric = m ? fl_sla_metric_parse(fl_str_c(m)) : -1;
-		if (out->priority <= 0)
-			return bad_metric(r, i, "needs a priority: low, normal, high or urgent");
-		if (out->metric < 0)
-			return bad_metric(r, i,
-					  "needs a metric: first_reply_time, next_reply_time, "
-					  "periodic_update_time, requester_wait_time, "
-					  "agent_work_time or total_resolution");
-		if (!json_is_integer(target))
-			return bad_metric(r, i, "needs a target: a whole number of minutes");
-		if (bh && !json_is_boolean(bh))
-			return bad_metric(r, i, "has business_hours that is not true or false");
-		out->target = json_integer_value(target);
-		out->business_hours = json_is_true(bh);
-	}
-	c->nmetrics = json_array_size(v);
-	c->has_metrics = 1;
-	return 0;
+	int rc = fl_sla_decode_metrics(r, v, &c->metrics, &c->nmetrics);
+	if (!rc)
+		c->has_metrics = 1;
+	return rc;
 }
 
 static int decode_policy(struct fl_req *r, struct ctx *c, json_t *v)
@@ -190,41 +146,10 @@ static int parse_date(struct fl_req *r, const char *field, size_t i, const char 
 
 static int decode_intervals(struct fl_req *r, struct ctx *c, json_t *v)
 {
-	size_t i;
-	json_t *item;
-
-	if (!json_is_array(v))
-		return fl_req_fail(r, FL_EINVAL, "intervals", "InvalidType",
-				   "Intervals: must be a list of {\"start_time\", \"end_time\"}");
-	if (json_array_size(v) > FL_SCHEDULE_MAX_INTERVALS)
-		return fl_req_fail(r, FL_EINVAL, "intervals", "TooLong",
-				   "Intervals: at most %d intervals", FL_SCHEDULE_MAX_INTERVALS);
-	c->intervals = fl_arena_alloc(&r->arena, (json_array_size(v) + 1) * sizeof *c->intervals);
-	if (!c->intervals)
-		return FL_ENOMEM;
-	json_array_foreach(v, i, item)
-	{
-		json_t *start = json_object_get(item, "start_time");
-		json_t *end = json_object_get(item, "end_time");
-		json_int_t s, e;
-
-		if (!json_is_integer(start) || !json_is_integer(end))
-			return fl_req_fail(r, FL_EINVAL, "intervals", "InvalidType",
-					   "Intervals: item %zu must be {\"start_time\": minutes, "
-					   "\"end_time\": minutes}",
-					   i + 1);
-		s = json_integer_value(start);
-		e = json_integer_value(end);
-		if (s < 0 || e < 0 || s > FL_WEEK_MINUTES || e > FL_WEEK_MINUTES)
-			return fl_req_fail(r, FL_EINVAL, "intervals", "InvalidValue",
-					   "Intervals: %lld to %lld is outside the week (0 to %d "
-					   "minutes from Sunday 00:00)",
-					   (long long)s, (long long)e, FL_WEEK_MINUTES);
-		c->intervals[i] = (struct fl_interval){(int)s, (int)e};
-	}
-	c->nintervals = json_array_size(v);
-	c->has_intervals = 1;
-	return 0;
+	int rc = fl_sla_decode_intervals(r, v, &c->intervals, &c->nintervals);
+	if (!rc)
+		c->has_intervals = 1;
+	return rc;
 }
 
 /* "holidays": [{"name", "start_date", "end_date"}, …]: the whole list the
