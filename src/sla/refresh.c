@@ -456,7 +456,7 @@ int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e
 int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 {
 	int64_t now = fl_now();
-	char payload[80] = "{}";
+	char payload[80] = "{}", key[128];
 
 	if (w && w->requester_id)
 		snprintf(payload, sizeof payload, "{\"requester_id\":%" PRId64 "}",
@@ -464,5 +464,10 @@ int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 	else if (w && w->organization_id)
 		snprintf(payload, sizeof payload, "{\"organization_id\":%" PRId64 "}",
 			 w->organization_id);
-	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 1, 0, NULL, now);
+	/* one job for all the changes of one second (an admin's script adding
+	 * a year of holidays is a few recomputes, not twenty): the job waits
+	 * two seconds, by which time every change that found it queued has
+	 * committed (a change is one short transaction) and is read by it */
+	snprintf(key, sizeof key, "sla-recompute %s %" PRId64, payload, now);
+	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 2, 0, key, now);
 }
