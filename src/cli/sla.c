@@ -78,8 +78,8 @@ static int recompute(fl_store *store)
 	fl_progress_end(&bar);
 	if (rc) {
 		struct fl_err e = {0};
-		fl_err_set(&e, rc, NULL, NULL, "cannot measure the tickets after %" PRId64,
-			   b.after);
+		fl_err_set(&e, rc, NULL, NULL, "cannot measure the tickets after %" PRId64 " (%s)",
+			   b.after, fl_err_name(rc));
 		return fl_cli_fail("sla recompute", &e);
 	}
 	printf("{\"tickets\": %" PRId64 ", \"seconds\": %.3f}\n", done,
@@ -119,7 +119,8 @@ static int tick(fl_store *store, int64_t times)
 	if (rc) {
 		struct fl_err e = {0};
 		free(us);
-		fl_err_set(&e, rc, NULL, NULL, "cannot fire the SLA events due");
+		fl_err_set(&e, rc, NULL, NULL, "cannot fire the SLA events due (%s)",
+			   fl_err_name(rc));
 		return fl_cli_fail("sla tick", &e);
 	}
 	qsort(us, (size_t)times, sizeof *us, by_value);

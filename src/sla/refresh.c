@@ -221,6 +221,7 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 	facts = (struct fl_sla_facts){0};
 	if (d->facts && (rc = fl_sla_facts_load(tx, t, now, &facts)))
 		return rc;
+	rc = 0;
 	p = fl_sla_policy_choose(d->policies, d->n, t, &facts);
 	row.policy_id = p ? p->id : 0;
 	if (p) {
