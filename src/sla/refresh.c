@@ -281,41 +281,6 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 	return fl_store_ticket_sla_put(tx, &row, rows, sla.n);
 }
 
-int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now)
-{
-	struct desk d = {0};
-	fl_arena a;
-	int rc;
-
-	fl_arena_init(&a, 0);
-	rc = desk_load(tx, &a, &d);
-	if (!rc)
-		rc = refresh(tx, &d, t, NULL, NULL, now, 1, &a);
-	fl_arena_free(&a);
-	return rc;
-}
-
-int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
-{
-	struct desk d = {0};
-	int64_t *ids;
-	fl_arena a;
-	int rc;
-
-	*n = 0;
-	fl_arena_init(&a, 0);
-	rc = fl_store_ticket_sla_due(tx, now, max, &a, &ids, n);
-	if (!rc && *n)
-		rc = desk_load(tx, &a, &d);
-	for (size_t i = 0; !rc && i < *n; i++) {
-		struct fl_ticket t;
-		if (!(rc = fl_store_ticket_get(tx, ids[i], &a, &t)))
-			rc = refresh(tx, &d, &t, NULL, NULL, now, 1, &a);
-	}
-	fl_arena_free(&a);
-	return rc;
-}
-
 /* What the store holds for the tickets ids[0..n) (n ≤ 100, ascending)
  * into p[0..n): two queries. */
 static int prev_read(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struct prev *p)
@@ -344,6 +309,46 @@ static int prev_read(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struc
 			j++, p[i].n++;
 	}
 	return 0;
+}
+
+int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now)
+{
+	struct prev p;
+	struct desk d = {0};
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = desk_load(tx, &a, &d);
+	/* what the store holds, so that only the metrics that changed are
+	 * written: one read instead of deleting and inserting them all */
+	if (!rc && !t->deleted_at)
+		rc = prev_read(tx, &t->id, 1, &a, &p);
+	if (!rc)
+		rc = refresh(tx, &d, t, NULL, t->deleted_at ? NULL : &p, now, 1, &a);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
+{
+	struct desk d = {0};
+	int64_t *ids;
+	fl_arena a;
+	int rc;
+
+	*n = 0;
+	fl_arena_init(&a, 0);
+	rc = fl_store_ticket_sla_due(tx, now, max, &a, &ids, n);
+	if (!rc && *n)
+		rc = desk_load(tx, &a, &d);
+	for (size_t i = 0; !rc && i < *n; i++) {
+		struct fl_ticket t;
+		if (!(rc = fl_store_ticket_get(tx, ids[i], &a, &t)))
+			rc = refresh(tx, &d, &t, NULL, NULL, now, 1, &a);
+	}
+	fl_arena_free(&a);
+	return rc;
 }
 
 int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, size_t max,
