@@ -13,7 +13,9 @@
 #include "store/store.h"
 
 /* A ticket's row: the policy chosen (0: none applies), the soonest breach
- * of an active metric and the instant the scheduler must next look. */
+ * of an active metric and the instant the scheduler must next look;
+ * measured_at, the measurement that last changed the row or its metrics
+ * (one that finds them the same writes nothing). */
 struct fl_store_ticket_sla {
 	int64_t ticket_id, policy_id;
 	int64_t next_breach_at, next_event_at;
