@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"  mailbox        add, list or remove the IMAP mailboxes polled\n"
 		"  demo           load demo customers and tickets (uk, ru, lt, en)\n"
 		"  seed           write many tickets at once, for benchmarks\n"
+		"  sla            measure every ticket's SLA again; run the SLA scheduler\n"
 		"  version        print the version\n"
 		"\n"
 		"'frontline COMMAND --help' tells more. Settings come from flags,\n"
@@ -77,6 +78,8 @@ int main(int argc, char **argv)
 		return fl_cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "seed"))
 		return fl_cmd_seed(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sla"))
+		return fl_cmd_sla(argc - 1, argv + 1);
 	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -22,7 +22,17 @@ struct desk {
 	size_t n;
 	struct fl_schedule **schedules; /* by policy; NULL until read */
 	char *read;                     /* by policy: its schedule was read */
+	int facts;                      /* a filter asks about the customer (fl_sla_facts_load) */
 };
+
+static int asks_facts(const struct fl_sla_condition *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].field == FL_SLA_F_REQUESTER_TIER ||
+		    c[i].field == FL_SLA_F_ORGANIZATION_TIER || c[i].field == FL_SLA_F_ENTITLEMENT)
+			return 1;
+	return 0;
+}
 
 static int desk_load(fl_tx *tx, fl_arena *a, struct desk *d)
 {
@@ -34,6 +44,9 @@ static int desk_load(fl_tx *tx, fl_arena *a, struct desk *d)
 	if (!d->schedules || !d->read)
 		return FL_ENOMEM;
 	memset(d->read, 0, d->n + 1);
+	for (size_t i = 0; i < d->n; i++)
+		d->facts |= asks_facts(d->policies[i].filter.all, d->policies[i].filter.nall) ||
+			    asks_facts(d->policies[i].filter.any, d->policies[i].filter.nany);
 	return 0;
 }
 
@@ -142,13 +155,52 @@ static int64_t next_breach(const struct fl_ticket_sla *s)
 	return or_zero(next);
 }
 
-/* Measures t on its timeline (given, else read here) and stores it.
- * Loud: fires what is due. Quiet (a recompute): fires only for a ticket
- * that stays under the policy it was under — its warning or breach falling
- * due while a recompute passes by is still news; a ticket new to its
- * promise hears nothing of its past. */
+/* What the store held for a ticket before it is measured again, read for
+ * a whole batch by the recompute. */
+struct prev {
+	int had; /* the ticket has a row */
+	struct fl_store_ticket_sla row;
+	const struct fl_store_sla_metric *m;
+	size_t n;
+};
+
+static int same_metric(const struct fl_store_sla_metric *x, const struct fl_store_sla_metric *y)
+{
+	return !strcmp(x->metric, y->metric) && x->policy_id == y->policy_id &&
+	       x->business_hours == y->business_hours && x->target == y->target &&
+	       !strcmp(x->stage, y->stage) && x->breach_at == y->breach_at &&
+	       x->achieved_at == y->achieved_at && x->used == y->used && x->cycles == y->cycles &&
+	       x->breaches == y->breaches;
+}
+
+/* Whether row and m[0..n) are what p holds already (its measured_at
+ * aside): then writing them again changes nothing a reader sees. */
+static int unchanged(const struct prev *p, const struct fl_store_ticket_sla *row,
+		     const struct fl_store_sla_metric *m, size_t n)
+{
+	if (!p->had || p->row.policy_id != row->policy_id ||
+	    p->row.next_breach_at != row->next_breach_at ||
+	    p->row.next_event_at != row->next_event_at || p->n != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < p->n && !same_metric(&m[i], &p->m[j]))
+			j++;
+		if (j == p->n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Measures t on its timeline (given, else read here) and stores it unless
+ * it is what given_prev says the store holds. Loud: fires what is due.
+ * Quiet (a recompute): fires only for a ticket that stays under the policy
+ * it was under — its warning or breach falling due while a recompute
+ * passes by is still news; a ticket new to its promise hears nothing of
+ * its past. */
 static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
-		   const struct fl_store_sla_timeline *given, int64_t now, int loud, fl_arena *a)
+		   const struct fl_store_sla_timeline *given, const struct prev *given_prev,
+		   int64_t now, int loud, fl_arena *a)
 {
 	struct fl_store_ticket_sla prev, row = {.ticket_id = t->id, .measured_at = now};
 	struct fl_store_sla_metric rows[FL_SLA_METRIC__MAX];
@@ -162,11 +214,18 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 
 	if (t->deleted_at)
 		return fl_store_ticket_sla_delete(tx, t->id);
-	had = fl_store_ticket_sla_get(tx, t->id, &prev);
-	if (had && had != FL_ENOTFOUND)
+	if (given_prev) {
+		had = given_prev->had ? 0 : FL_ENOTFOUND;
+		prev = given_prev->row;
+	} else if ((had = fl_store_ticket_sla_get(tx, t->id, &prev)) && had != FL_ENOTFOUND) {
 		return had;
-	if ((rc = fl_sla_facts_load(tx, t, now, &facts)))
+	}
+	/* the customer's tiers and contracts cost two queries: read only when
+	 * a filter asks about them */
+	facts = (struct fl_sla_facts){0};
+	if (d->facts && (rc = fl_sla_facts_load(tx, t, now, &facts)))
 		return rc;
+	rc = 0;
 	p = fl_sla_policy_choose(d->policies, d->n, t, &facts);
 	row.policy_id = p ? p->id : 0;
 	if (p) {
@@ -219,19 +278,61 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 	/* a ticket no policy was ever chosen for needs no row until one is */
 	if (had == FL_ENOTFOUND && !row.policy_id)
 		return 0;
+	/* the recompute after a change that does not touch this ticket: its
+	 * stored state stays (measured_at says when it last changed) */
+	if (given_prev && unchanged(given_prev, &row, rows, sla.n))
+		return 0;
+	if (given_prev)
+		return fl_store_ticket_sla_update(tx, &row, rows, sla.n, given_prev->m,
+						  given_prev->n);
 	return fl_store_ticket_sla_put(tx, &row, rows, sla.n);
+}
+
+/* What the store holds for the tickets ids[0..n) (n ≤ 100, ascending)
+ * into p[0..n): two queries. */
+static int prev_read(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struct prev *p)
+{
+	struct fl_store_ticket_sla *rows;
+	struct fl_store_sla_metric *m;
+	size_t nrows, nm, j = 0;
+	int rc = fl_store_ticket_sla_get_many(tx, ids, n, a, &rows, &nrows);
+
+	if (!rc)
+		rc = fl_store_ticket_sla_metrics(tx, ids, n, a, &m, &nm);
+	if (rc)
+		return rc;
+	memset(p, 0, n * sizeof *p);
+	for (size_t i = 0, r = 0; i < n; i++) {
+		while (r < nrows && rows[r].ticket_id < ids[i])
+			r++;
+		if (r < nrows && rows[r].ticket_id == ids[i]) {
+			p[i].had = 1;
+			p[i].row = rows[r];
+		}
+		while (j < nm && m[j].ticket_id < ids[i])
+			j++;
+		p[i].m = m + j;
+		while (j < nm && m[j].ticket_id == ids[i])
+			j++, p[i].n++;
+	}
+	return 0;
 }
 
 int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now)
 {
+	struct prev p;
 	struct desk d = {0};
 	fl_arena a;
 	int rc;
 
 	fl_arena_init(&a, 0);
 	rc = desk_load(tx, &a, &d);
+	/* what the store holds, so that only the metrics that changed are
+	 * written: one read instead of deleting and inserting them all */
+	if (!rc && !t->deleted_at)
+		rc = prev_read(tx, &t->id, 1, &a, &p);
 	if (!rc)
-		rc = refresh(tx, &d, t, NULL, now, 1, &a);
+		rc = refresh(tx, &d, t, NULL, t->deleted_at ? NULL : &p, now, 1, &a);
 	fl_arena_free(&a);
 	return rc;
 }
@@ -251,7 +352,7 @@ int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n)
 	for (size_t i = 0; !rc && i < *n; i++) {
 		struct fl_ticket t;
 		if (!(rc = fl_store_ticket_get(tx, ids[i], &a, &t)))
-			rc = refresh(tx, &d, &t, NULL, now, 1, &a);
+			rc = refresh(tx, &d, &t, NULL, NULL, now, 1, &a);
 	}
 	fl_arena_free(&a);
 	return rc;
@@ -262,6 +363,8 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
 {
 	struct fl_store_sla_timeline *tl = NULL;
 	struct fl_ticket *tickets = NULL;
+	struct prev *prev = NULL;
+	int64_t *ids = NULL;
 	struct desk d = {0};
 	fl_arena a;
 	int rc;
@@ -301,18 +404,21 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
 			break;
 	}
 	/* the timelines of the whole batch in a few queries, when a policy
-	 * may need them */
-	if (!rc && *n && d.n) {
-		int64_t *ids = fl_arena_alloc(&a, *n * sizeof *ids);
-		if (!ids || !(tl = fl_arena_alloc(&a, *n * sizeof *tl)))
-			rc = FL_ENOMEM;
-		for (size_t i = 0; !rc && i < *n; i++)
-			ids[i] = tickets[i].id;
-		if (!rc)
-			rc = fl_store_sla_steps_many(tx, ids, *n, &a, tl);
-	}
+	 * may need them, and what the store holds for it, 100 tickets a query */
+	if (!rc && *n &&
+	    !((ids = fl_arena_alloc(&a, *n * sizeof *ids)) &&
+	      (prev = fl_arena_alloc(&a, *n * sizeof *prev))))
+		rc = FL_ENOMEM;
 	for (size_t i = 0; !rc && i < *n; i++)
-		rc = refresh(tx, &d, &tickets[i], tl ? &tl[i] : NULL, now, 0, &a);
+		ids[i] = tickets[i].id;
+	if (!rc && *n && d.n && !(tl = fl_arena_alloc(&a, *n * sizeof *tl)))
+		rc = FL_ENOMEM;
+	if (!rc && tl)
+		rc = fl_store_sla_steps_many(tx, ids, *n, &a, tl);
+	for (size_t i = 0; !rc && i < *n; i += 100)
+		rc = prev_read(tx, ids + i, *n - i < 100 ? *n - i : 100, &a, prev + i);
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = refresh(tx, &d, &tickets[i], tl ? &tl[i] : NULL, &prev[i], now, 0, &a);
 	fl_arena_free(&a);
 	return rc;
 }
@@ -363,7 +469,7 @@ int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e
 int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 {
 	int64_t now = fl_now();
-	char payload[80] = "{}";
+	char payload[80] = "{}", key[128];
 
 	if (w && w->requester_id)
 		snprintf(payload, sizeof payload, "{\"requester_id\":%" PRId64 "}",
@@ -371,5 +477,10 @@ int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 	else if (w && w->organization_id)
 		snprintf(payload, sizeof payload, "{\"organization_id\":%" PRId64 "}",
 			 w->organization_id);
-	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 1, 0, NULL, now);
+	/* one job for all the changes of one second (an admin's script adding
+	 * a year of holidays is a few recomputes, not twenty): the job waits
+	 * two seconds, by which time every change that found it queued has
+	 * committed (a change is one short transaction) and is read by it */
+	snprintf(key, sizeof key, "sla-recompute %s %" PRId64, payload, now);
+	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 2, 0, key, now);
 }

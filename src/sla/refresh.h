@@ -69,8 +69,9 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
  * "sla-recompute": every ticket, in transactions of FL_SLA_RECOMPUTE_BATCH,
  * each committed on its own — a recompute stopped half-way leaves every
  * ticket measured either before or after, and the job taken again starts
- * over. fl_sla_recompute_later queues one for w (NULL: everyone's), a
- * second from now, in the transaction of the change that needs it: a
+ * over. fl_sla_recompute_later queues one for w (NULL: everyone's), two
+ * seconds from now — one for all the changes of a second — in the
+ * transaction of the change that needs it: a
  * policy, a schedule or its holidays for everyone's tickets; a customer's
  * or an organization's tier or contracts for theirs. */
 #define FL_SLA_TICK_MAX 500

@@ -1,6 +1,7 @@
 /* Each ticket's SLA as last measured, and its SLA log
  * (store/ticket_slas.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/str.h"
 #include "store/store_int.h"
@@ -59,6 +60,41 @@ int fl_store_ticket_sla_get(fl_tx *tx, int64_t ticket_id, struct fl_store_ticket
 	return rc;
 }
 
+/* SELECT cols FROM table WHERE ticket_id IN (ids[0..n)) ORDER BY order,
+ * prepared into *st; n ≤ 100. */
+static int by_ids(fl_tx *tx, const char *head, const char *order, const int64_t *ids, size_t n,
+		  fl_stmt **st)
+{
+	struct fl_param p[100];
+	char sql[1024 + 2 * 100];
+	size_t len;
+
+	if (n > 100)
+		return FL_EINVAL;
+	len = (size_t)snprintf(sql, sizeof sql, "%s WHERE ticket_id IN (", head);
+	for (size_t i = 0; i < n; i++) {
+		p[i] = (struct fl_param){.i = ids[i]};
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?", i ? ", " : "");
+	}
+	snprintf(sql + len, sizeof sql - len, ") ORDER BY %s", order);
+	return fl_q_dyn(tx, sql, p, n, st);
+}
+
+int fl_store_ticket_sla_get_many(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
+				 struct fl_store_ticket_sla **out, size_t *nout)
+{
+	fl_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return 0;
+	rc = by_ids(tx, "SELECT " FL_COLUMNS_SQL(ROW_COLUMNS) " FROM ticket_slas", "ticket_id", ids,
+		    n, &st);
+	return rc ? rc : fl_q_rows_cols(tx, st, &row_cols, a, n, (void **)out, nout);
+}
+
 int fl_store_ticket_sla_put(fl_tx *tx, const struct fl_store_ticket_sla *row,
 			    const struct fl_store_sla_metric *m, size_t n)
 {
@@ -83,6 +119,61 @@ int fl_store_ticket_sla_put(fl_tx *tx, const struct fl_store_ticket_sla *row,
 			       m[i].policy_id, (int64_t)m[i].business_hours, m[i].target,
 			       m[i].stage, m[i].breach_at, m[i].achieved_at, m[i].used, m[i].cycles,
 			       m[i].breaches);
+	return rc;
+}
+
+static const struct fl_store_sla_metric *metric_in(const struct fl_store_sla_metric *m, size_t n,
+						   const char *metric)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i].metric, metric))
+			return &m[i];
+	return NULL;
+}
+
+static int same_metric(const struct fl_store_sla_metric *x, const struct fl_store_sla_metric *y)
+{
+	return x->policy_id == y->policy_id && x->business_hours == y->business_hours &&
+	       x->target == y->target && !strcmp(x->stage, y->stage) &&
+	       x->breach_at == y->breach_at && x->achieved_at == y->achieved_at &&
+	       x->used == y->used && x->cycles == y->cycles && x->breaches == y->breaches;
+}
+
+int fl_store_ticket_sla_update(fl_tx *tx, const struct fl_store_ticket_sla *row,
+			       const struct fl_store_sla_metric *m, size_t n,
+			       const struct fl_store_sla_metric *old, size_t nold)
+{
+	static const char upsert[] =
+		"INSERT INTO ticket_slas (ticket_id, policy_id, next_breach_at, next_event_at,"
+		" measured_at) VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id,"
+		" next_breach_at = excluded.next_breach_at,"
+		" next_event_at = excluded.next_event_at, measured_at = excluded.measured_at";
+	static const char gone[] =
+		"DELETE FROM ticket_sla_metrics WHERE ticket_id = ? AND metric = ?";
+	static const char put[] =
+		"INSERT INTO ticket_sla_metrics (ticket_id, metric, policy_id, business_hours,"
+		" target, stage, breach_at, achieved_at, used, cycles, breaches)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (ticket_id, metric) DO UPDATE SET policy_id = excluded.policy_id,"
+		" business_hours = excluded.business_hours, target = excluded.target,"
+		" stage = excluded.stage, breach_at = excluded.breach_at,"
+		" achieved_at = excluded.achieved_at, used = excluded.used,"
+		" cycles = excluded.cycles, breaches = excluded.breaches";
+	int rc = fl_q_exec(tx, upsert, "iIIIi", row->ticket_id, row->policy_id, row->next_breach_at,
+			   row->next_event_at, row->measured_at);
+
+	for (size_t i = 0; !rc && i < nold; i++)
+		if (!metric_in(m, n, old[i].metric))
+			rc = fl_q_exec(tx, gone, "it", row->ticket_id, old[i].metric);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct fl_store_sla_metric *was = metric_in(old, nold, m[i].metric);
+		if (!was || !same_metric(&m[i], was))
+			rc = fl_q_exec(tx, put, "itiiitIIiii", row->ticket_id, m[i].metric,
+				       m[i].policy_id, (int64_t)m[i].business_hours, m[i].target,
+				       m[i].stage, m[i].breach_at, m[i].achieved_at, m[i].used,
+				       m[i].cycles, m[i].breaches);
+	}
 	return rc;
 }
 
@@ -116,9 +207,6 @@ int fl_store_ticket_sla_due(fl_tx *tx, int64_t now, size_t max, fl_arena *a, int
 int fl_store_ticket_sla_metrics(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
 				struct fl_store_sla_metric **out, size_t *nout)
 {
-	struct fl_param p[100];
-	char sql[1024 + 2 * 100];
-	size_t len;
 	fl_stmt *st;
 	int rc;
 
@@ -126,19 +214,9 @@ int fl_store_ticket_sla_metrics(fl_tx *tx, const int64_t *ids, size_t n, fl_aren
 	*nout = 0;
 	if (!n)
 		return 0;
-	if (n > 100)
-		return FL_EINVAL;
-	len = (size_t)snprintf(
-		sql, sizeof sql,
-		"SELECT " FL_COLUMNS_SQL(
-			METRIC_COLUMNS) " FROM ticket_sla_metrics m LEFT JOIN sla_policies p ON p.id = m.policy_id"
-			       " WHERE m.ticket_id IN (");
-	for (size_t i = 0; i < n; i++) {
-		p[i] = (struct fl_param){.i = ids[i]};
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?", i ? ", " : "");
-	}
-	snprintf(sql + len, sizeof sql - len, ") ORDER BY m.ticket_id, m.metric");
-	rc = fl_q_dyn(tx, sql, p, n, &st);
+	rc = by_ids(tx, "SELECT " FL_COLUMNS_SQL(METRIC_COLUMNS) " FROM ticket_sla_metrics m"
+		    " LEFT JOIN sla_policies p ON p.id = m.policy_id",
+		    "m.ticket_id, m.metric", ids, n, &st);
 	return rc ? rc
 		  : fl_q_rows_cols(tx, st, &metric_cols, a, n * FL_STORE_SLA_METRICS_MAX,
 				   (void **)out, nout);

@@ -13,7 +13,9 @@
 #include "store/store.h"
 
 /* A ticket's row: the policy chosen (0: none applies), the soonest breach
- * of an active metric and the instant the scheduler must next look. */
+ * of an active metric and the instant the scheduler must next look;
+ * measured_at, the measurement that last changed the row or its metrics
+ * (one that finds them the same writes nothing). */
 struct fl_store_ticket_sla {
 	int64_t ticket_id, policy_id;
 	int64_t next_breach_at, next_event_at;
@@ -39,10 +41,20 @@ struct fl_store_sla_metric {
 
 /* FL_ENOTFOUND when the ticket was never measured. */
 int fl_store_ticket_sla_get(fl_tx *tx, int64_t ticket_id, struct fl_store_ticket_sla *out);
+/* The rows of the tickets ids[0..n) (n ≤ 100, ascending) that were
+ * measured, by ticket id, into *out (in a). */
+int fl_store_ticket_sla_get_many(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a,
+				 struct fl_store_ticket_sla **out, size_t *nout);
 /* Writes row (replacing the ticket's) and replaces its metrics with
  * m[0..n). */
 int fl_store_ticket_sla_put(fl_tx *tx, const struct fl_store_ticket_sla *row,
 			    const struct fl_store_sla_metric *m, size_t n);
+/* The same, given that the ticket's metrics are old[0..nold) now (as
+ * fl_store_ticket_sla_metrics read them in this transaction): writes only
+ * the metrics that differ and deletes those gone. */
+int fl_store_ticket_sla_update(fl_tx *tx, const struct fl_store_ticket_sla *row,
+			       const struct fl_store_sla_metric *m, size_t n,
+			       const struct fl_store_sla_metric *old, size_t nold);
 /* Forgets a ticket's SLA (a deleted ticket): its row and metrics. */
 int fl_store_ticket_sla_delete(fl_tx *tx, int64_t ticket_id);
 /* The tickets whose next_event_at is at or before now, soonest first, at

@@ -672,16 +672,124 @@ static int rank_affordable(fl_tx *tx, const struct fl_filter *f, const char *any
 	return rc;
 }
 
+/* The sort by the next SLA breach reads the tickets in two parts, each in
+ * an index's order, so that a page costs the same on any desk and the
+ * tickets are never all read and sorted: those with a breach ahead or
+ * running (a ticket_slas row with next_breach_at, by the index
+ * ticket_slas_by_next_breach) and those with none (the key
+ * SLA_BREACH_SQL gives them is the largest there is: they come last, by
+ * id). Ascending, the first part comes first; descending, the second.
+ * Together they are the same tickets in the same order as
+ * ORDER BY SLA_BREACH_SQL, t.id. */
+enum part { PART_ALL, PART_DUE, PART_NONE };
+#define NO_BREACH INT64_MAX /* SLA_BREACH_SQL's key of a ticket without a breach */
+
+/* The query of one part of a list (all of it unless sorted by the next
+ * breach) into w: its page of `want` rows from offset, after pg's cursor
+ * when keyset; its COUNT(*) when count. */
+static void find_sql(struct where *w, fl_tx *tx, const struct fl_filter *f,
+		     const struct fl_page *pg, fl_arena *a, const char *any, int sort, int desc,
+		     int relevance, enum part part, int keyset, int count, size_t want,
+		     size_t offset)
+{
+	const char *dir = desc && !relevance ? " DESC" : "";
+
+	w_sql(w, count ? "SELECT COUNT(*) FROM " : "SELECT " TICKET_COLS " FROM ");
+	if (relevance) {
+		w_sql(w, "(");
+		w_sql(w, tx->drv->fts_rank);
+		w_sql(w, ") r JOIN tickets t ON t.id = r.ticket_id");
+		w_text(w, any);
+		w_int(w, f->public_only);
+	} else if (part == PART_DUE) {
+		/* CROSS JOIN: SQLite reads ticket_slas first, by its index */
+		w_sql(w, "ticket_slas s CROSS JOIN tickets t");
+	} else {
+		w_sql(w, "tickets t");
+	}
+	w_sql(w, " WHERE t.deleted_at IS NULL");
+	if (part == PART_DUE)
+		w_sql(w, " AND t.id = s.ticket_id AND s.next_breach_at IS NOT NULL");
+	else if (part == PART_NONE)
+		w_sql(w,
+		      " AND NOT EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = t.id"
+		      " AND s.next_breach_at IS NOT NULL)");
+	w_filter(w, tx, f, a);
+	if (keyset && part == PART_DUE) {
+		w_sql(w, desc ? " AND (s.next_breach_at, s.ticket_id) < (?, ?)"
+			      : " AND (s.next_breach_at, s.ticket_id) > (?, ?)");
+		w_int(w, pg->after_key);
+		w_int(w, pg->after_id);
+	} else if (keyset && part == PART_NONE) {
+		w_sql(w, desc ? " AND t.id < ?" : " AND t.id > ?");
+		w_int(w, pg->after_id);
+	} else if (keyset) {
+		w_sql(w, " AND (");
+		w_sql(w, sort_col[sort]);
+		w_sql(w, desc ? ", t.id) < (?, ?)" : ", t.id) > (?, ?)");
+		w_int(w, pg->after_key);
+		w_int(w, pg->after_id);
+	}
+	if (count)
+		return;
+	w_sql(w, " ORDER BY ");
+	if (part == PART_DUE) {
+		w_sql(w, "s.next_breach_at");
+		w_sql(w, dir);
+		w_sql(w, ", s.ticket_id");
+	} else if (part == PART_NONE) {
+		w_sql(w, "t.id");
+	} else {
+		w_sql(w, sort_col[sort]);
+		w_sql(w, dir);
+		w_sql(w, ", t.id");
+	}
+	w_sql(w, dir);
+	w_sql(w, " LIMIT ? OFFSET ?");
+	w_int(w, (int64_t)want);
+	w_int(w, (int64_t)offset);
+}
+
+/* Runs find_sql's query: rows appended to rows[*k..] (room for want), or
+ * the count into *k. */
+static int find_part(fl_tx *tx, const struct fl_filter *f, const struct fl_page *pg, fl_arena *a,
+		     const char *any, int sort, int desc, int relevance, enum part part, int keyset,
+		     int count, size_t want, size_t offset, struct fl_ticket *rows, size_t *k)
+{
+	struct where w = {.rc = 0};
+	struct fl_ticket *got = NULL;
+	size_t n = 0;
+	fl_stmt *st;
+	int rc;
+
+	fl_buf_init(&w.sql, 64 * 1024);
+	find_sql(&w, tx, f, pg, a, any, sort, desc, relevance, part, keyset, count, want, offset);
+	rc = w.rc;
+	if (!rc)
+		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
+	fl_buf_free(&w.sql);
+	if (rc)
+		return rc;
+	if (count) {
+		rc = fl_q_step(tx, st);
+		*k = rc == 1 ? (size_t)fl_col_int(tx, st, 0) : 0;
+		fl_q_done(tx, st);
+		return rc < 0 ? rc : 0;
+	}
+	rc = fl_q_rows(tx, st, read_ticket, a, sizeof *got, want, (void **)&got, &n);
+	if (!rc && n)
+		memcpy(rows + *k, got, n * sizeof *got);
+	*k += n;
+	return rc;
+}
+
 int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f, const struct fl_page *pg,
 			 fl_arena *a, struct fl_ticket **out, size_t *n)
 {
-	struct where w = {.rc = 0};
 	int relevance = pg->sort == FL_SORT_RELEVANCE && f->ntext;
 	int sort, desc = pg->desc;
-	const char *dir;
-	size_t want = pg->limit + 1, k = 0;
-	struct fl_ticket *rows = NULL;
-	fl_stmt *st;
+	size_t want = pg->limit + 1, k = 0, offset = pg->has_after ? 0 : pg->offset;
+	struct fl_ticket *rows;
 	char *any = NULL; /* the expression for any word: ranking and snippets */
 	int rc;
 
@@ -692,41 +800,34 @@ int fl_store_ticket_find(fl_tx *tx, const struct fl_filter *f, const struct fl_p
 	sort = relevance ? FL_SORT_RELEVANCE : pg->sort;
 	if (sort == FL_SORT_RELEVANCE && !relevance)
 		sort = FL_SORT_UPDATED, desc = 1;
-	dir = desc && !relevance ? " DESC" : "";
-	fl_buf_init(&w.sql, 64 * 1024);
-	w_sql(&w, "SELECT " TICKET_COLS " FROM ");
-	if (relevance) {
-		w_sql(&w, "(");
-		w_sql(&w, tx->drv->fts_rank);
-		w_sql(&w, ") r JOIN tickets t ON t.id = r.ticket_id");
-		w_text(&w, any);
-		w_int(&w, f->public_only);
+	if (!(rows = fl_arena_alloc(a, want * sizeof *rows)))
+		return FL_ENOMEM;
+	if (sort != FL_SORT_SLA_BREACH) {
+		rc = find_part(tx, f, pg, a, any, sort, desc, relevance, PART_ALL, pg->has_after, 0,
+			       want, offset, rows, &k);
 	} else {
-		w_sql(&w, "tickets t");
+		enum part first = desc ? PART_NONE : PART_DUE, second = desc ? PART_DUE : PART_NONE;
+		/* a cursor in the second part skips the first */
+		int in_second =
+			pg->has_after && (pg->after_key == NO_BREACH) == (second == PART_NONE);
+		rc = 0;
+		if (!in_second) {
+			rc = find_part(tx, f, pg, a, any, sort, desc, 0, first, pg->has_after, 0,
+				       want, offset, rows, &k);
+			/* an offset past the first part goes on into the second */
+			if (!rc && !k && offset) {
+				size_t firsts = 0;
+				rc = find_part(tx, f, pg, a, any, sort, desc, 0, first,
+					       pg->has_after, 1, 0, 0, rows, &firsts);
+				offset = offset > firsts ? offset - firsts : 0;
+			} else {
+				offset = 0;
+			}
+		}
+		if (!rc && k < want)
+			rc = find_part(tx, f, pg, a, any, sort, desc, 0, second, in_second, 0,
+				       want - k, offset, rows, &k);
 	}
-	w_sql(&w, " WHERE t.deleted_at IS NULL");
-	w_filter(&w, tx, f, a);
-	if (pg->has_after && !relevance) {
-		w_sql(&w, " AND (");
-		w_sql(&w, sort_col[sort]);
-		w_sql(&w, desc ? ", t.id) < (?, ?)" : ", t.id) > (?, ?)");
-		w_int(&w, pg->after_key);
-		w_int(&w, pg->after_id);
-	}
-	w_sql(&w, " ORDER BY ");
-	w_sql(&w, sort_col[sort]);
-	w_sql(&w, dir);
-	w_sql(&w, ", t.id");
-	w_sql(&w, dir);
-	w_sql(&w, " LIMIT ? OFFSET ?");
-	w_int(&w, (int64_t)want);
-	w_int(&w, (int64_t)(pg->has_after ? 0 : pg->offset));
-	rc = w.rc;
-	if (!rc)
-		rc = fl_q_dyn(tx, w.sql.p, w.p, w.np, &st);
-	fl_buf_free(&w.sql);
-	if (!rc)
-		rc = fl_q_rows(tx, st, read_ticket, a, sizeof *rows, want, (void **)&rows, &k);
 	if (!rc && f->ntext)
 		rc = fill_snippets(tx, f, any, a, rows, k < pg->limit ? k : pg->limit);
 	if (rc)
