@@ -93,21 +93,28 @@ static int fire(fl_tx *tx, int64_t ticket, int kind, int metric, int64_t cycle, 
 	return fl_store_notify(tx, live);
 }
 
-/* The events of the measured metrics that are due at now: a breach, a
- * warning within the policy's warning minutes of one, an achievement. */
+/* The events of the measured metrics due at now. A warning is a state of
+ * now: an active metric within the policy's warning minutes of its
+ * breach. A breach fires while its cycle still runs late, or when it came
+ * at or after `since` (the second of the last look at the ticket: times are
+ * whole seconds); an achievement when it came at or after since. So a ticket first measured long after the fact — a new
+ * policy, a ticket older than its SLA rows — hears of what is true now,
+ * never of the cycles its past already closed. Each once (the store's
+ * unique key). */
 static int fire_due(fl_tx *tx, const struct fl_ticket *t, const struct fl_ticket_sla *s,
-		    int64_t warn, int64_t now)
+		    int64_t warn, int64_t since, int64_t now)
 {
 	int rc = 0;
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		const struct fl_sla_state *m = &s->metrics[i];
-		if (m->stage == FL_SLA_STAGE_BREACHED)
+		if (m->stage == FL_SLA_STAGE_BREACHED &&
+		    (m->achieved_at == FL_SLA_NEVER || m->breach_at >= since))
 			rc = fire(tx, t->id, EV_BREACHED, m->metric, m->cycles, s->policy->id, 0,
 				  m->breach_at, now);
 		else if (m->stage == FL_SLA_STAGE_ACTIVE && warn && m->breach_at - warn <= now)
 			rc = fire(tx, t->id, EV_WARNING, m->metric, m->cycles, s->policy->id, 0,
 				  m->breach_at - warn, now);
-		else if (m->stage == FL_SLA_STAGE_ACHIEVED)
+		else if (m->stage == FL_SLA_STAGE_ACHIEVED && m->achieved_at >= since)
 			rc = fire(tx, t->id, EV_ACHIEVED, m->metric, m->cycles, s->policy->id, 0,
 				  m->achieved_at, now);
 	}
@@ -209,7 +216,7 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 	struct fl_schedule *schedule = NULL;
 	const struct fl_sla_policy *p;
 	struct fl_sla_facts facts;
-	int64_t warn;
+	int64_t warn, since;
 	int had, rc;
 
 	if (t->deleted_at)
@@ -248,14 +255,16 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 			return rc;
 	}
 	warn = sla.policy ? sla.policy->warning_minutes * 60 : 0;
+	/* since the last look (a ticket never measured: this second only) */
+	since = had ? now : prev.measured_at;
 	if (!loud && !had && prev.policy_id && prev.policy_id == row.policy_id &&
-	    (rc = fire_due(tx, t, &sla, warn, now)))
+	    (rc = fire_due(tx, t, &sla, warn, since, now)))
 		return rc;
 	if (loud && (had ? row.policy_id != 0 : prev.policy_id != row.policy_id) &&
 	    (rc = fire(tx, t->id, EV_POLICY, -1, 0, row.policy_id, had ? 0 : prev.policy_id, now,
 		       now)))
 		return rc;
-	if (loud && (rc = fire_due(tx, t, &sla, warn, now)))
+	if (loud && (rc = fire_due(tx, t, &sla, warn, since, now)))
 		return rc;
 	row.next_breach_at = next_breach(&sla);
 	row.next_event_at = next_event(&sla, warn, now);
@@ -389,9 +398,6 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
 		size_t got;
 		if (w && w->requester_id)
 			rc = fl_filter_add(&f, FL_F_REQUESTER, FL_OP_EQ, w->requester_id, NULL, -1);
-		else if (w && w->organization_id)
-			rc = fl_filter_add(&f, FL_F_ORGANIZATION, FL_OP_EQ, w->organization_id,
-					   NULL, -1);
 		if (rc || (rc = fl_store_ticket_find(tx, &f, &pg, &a, &page, &got)))
 			break;
 		if (got > pg.limit)
@@ -429,9 +435,10 @@ int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
 	int rc = fl_sla_tick(tx, fl_now(), FL_SLA_TICK_MAX, &n);
 
 	(void)job;
+	/* no unique key: the running job holds it, and a dead one would block
+	 * every later one; two queued at once only look twice */
 	if (!rc && n == FL_SLA_TICK_MAX)
-		rc = fl_store_job_enqueue(tx, "sla-tick-more", "{}", 0, 1, "sla-tick-more",
-					  fl_now());
+		rc = fl_store_job_enqueue(tx, "sla-tick-more", "{}", 0, 0, NULL, fl_now());
 	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot fire the SLA events due") : 0;
 }
 
@@ -450,17 +457,19 @@ static int recompute_batch(fl_tx *tx, void *arg)
 
 int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
-	struct batch b = {.now = fl_now()};
+	struct batch b = {0};
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
 	int rc;
 
 	if (!p)
 		return fl_err_set(e, FL_EINVAL, NULL, NULL, "the payload is not JSON");
 	b.w.requester_id = json_integer_value(json_object_get(p, "requester_id"));
-	b.w.organization_id = json_integer_value(json_object_get(p, "organization_id"));
 	json_decref(p);
 	do {
+		/* each batch at its own now: a reply written while a long
+		 * recompute runs is on the timeline of the batch that reads it */
 		b.after = b.last;
+		b.now = fl_now();
 		rc = fl_store_write(s, recompute_batch, &b);
 	} while (!rc && b.n == FL_SLA_RECOMPUTE_BATCH);
 	return rc ? fl_err_set(e, rc, NULL, NULL, "cannot measure the tickets' SLA again") : 0;
@@ -468,19 +477,21 @@ int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e
 
 int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w)
 {
+	return fl_sla_recompute_at(tx, w, fl_now() + 2);
+}
+
+int fl_sla_recompute_at(fl_tx *tx, const struct fl_sla_whose *w, int64_t at)
+{
 	int64_t now = fl_now();
 	char payload[80] = "{}", key[128];
 
 	if (w && w->requester_id)
 		snprintf(payload, sizeof payload, "{\"requester_id\":%" PRId64 "}",
 			 w->requester_id);
-	else if (w && w->organization_id)
-		snprintf(payload, sizeof payload, "{\"organization_id\":%" PRId64 "}",
-			 w->organization_id);
 	/* one job for all the changes of one second (an admin's script adding
 	 * a year of holidays is a few recomputes, not twenty): the job waits
 	 * two seconds, by which time every change that found it queued has
 	 * committed (a change is one short transaction) and is read by it */
-	snprintf(key, sizeof key, "sla-recompute %s %" PRId64, payload, now);
-	return fl_store_job_enqueue(tx, "sla-recompute", payload, now + 2, 0, key, now);
+	snprintf(key, sizeof key, "sla-recompute %s %" PRId64 " %" PRId64, payload, now, at);
+	return fl_store_job_enqueue(tx, "sla-recompute", payload, at, 0, key, now);
 }

@@ -47,10 +47,12 @@ int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now);
  * more). Nothing due costs one index probe. */
 int fl_sla_tick(fl_tx *tx, int64_t now, size_t max, size_t *n);
 
-/* Whose tickets a recompute measures: everyone's, one requester's, or
- * one organization's (a change of a customer's tier or contracts). */
+/* Whose tickets a recompute measures: everyone's (requester_id 0), or one
+ * customer's (a change of their tier or contracts). An organization's
+ * change is everyone's: its tier and contracts reach the tickets of its
+ * people under any organization, and a recompute skips unchanged tickets. */
 struct fl_sla_whose {
-	int64_t requester_id, organization_id; /* both 0: everyone's */
+	int64_t requester_id;
 };
 
 /* Re-measures, quietly, the tickets of w (NULL: everyone's) after id
@@ -72,12 +74,16 @@ int fl_sla_recompute(fl_tx *tx, const struct fl_sla_whose *w, int64_t after, siz
  * over. fl_sla_recompute_later queues one for w (NULL: everyone's), two
  * seconds from now — one for all the changes of a second — in the
  * transaction of the change that needs it: a
- * policy, a schedule or its holidays for everyone's tickets; a customer's
- * or an organization's tier or contracts for theirs. */
+ * policy, a schedule or its holidays, a tier, an organization's tier or
+ * contracts for everyone's tickets; a customer's tier or contracts for
+ * theirs. */
 #define FL_SLA_TICK_MAX 500
 #define FL_SLA_RECOMPUTE_BATCH 1000
 int fl_sla_tick_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 int fl_sla_recompute_job(fl_store *s, const struct fl_job *job, struct fl_err *e);
 int fl_sla_recompute_later(fl_tx *tx, const struct fl_sla_whose *w);
+/* The same at instant `at` (a contract that starts or ends on a day to
+ * come changes its owner's coverage then). */
+int fl_sla_recompute_at(fl_tx *tx, const struct fl_sla_whose *w, int64_t at);
 
 #endif

@@ -13,8 +13,7 @@ int fl_store_setting_get(fl_tx *tx, const char *key, fl_arena *a, char **out);
 int fl_store_setting_set(fl_tx *tx, const char *key, const char *value);
 
 /* Serializes the writes that count rows before adding one — a desk's
- * schedules, an schedule's holidays, SLA policies, tiers, an owner's
- * contracts — by writing the setting "limit.KIND" first. On PostgreSQL
+ * schedules, a schedule's holidays, SLA policies, tiers — by writing the setting "limit.KIND" first. On PostgreSQL
  * two writers each count under their own snapshot and could both add the
  * last row there is room for; of two that write this row, the second
  * fails with a serialization error and the store runs its transaction

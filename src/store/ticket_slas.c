@@ -238,8 +238,10 @@ int fl_store_sla_event_add(fl_tx *tx, struct fl_store_sla_event *ev, int *added)
 int fl_store_sla_event_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			    struct fl_store_sla_event **out, size_t *n)
 {
-	static const char sql[] = "SELECT " FL_COLUMNS_SQL(
-		EVENT_COLUMNS) " FROM sla_events WHERE ticket_id = ? ORDER BY id LIMIT 1000";
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(EVENT_COLUMNS) " FROM"
+		" (SELECT * FROM sla_events WHERE ticket_id = ? ORDER BY id DESC LIMIT 1000) e"
+		" ORDER BY id";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", ticket_id);
 	return rc ? rc : fl_q_rows_cols(tx, st, &event_cols, a, 1000, (void **)out, n);

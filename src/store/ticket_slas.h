@@ -79,7 +79,7 @@ struct fl_store_sla_event {
  * cycle (a policy change is always added): *added says which, ev->id is
  * set when it was. */
 int fl_store_sla_event_add(fl_tx *tx, struct fl_store_sla_event *ev, int *added);
-/* A ticket's log, oldest first, at most 1000 entries. */
+/* A ticket's log, oldest first: its last 1000 entries. */
 int fl_store_sla_event_list(fl_tx *tx, int64_t ticket_id, fl_arena *a,
 			    struct fl_store_sla_event **out, size_t *n);
 

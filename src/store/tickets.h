@@ -18,7 +18,7 @@ enum fl_sort {
 	FL_SORT_PRIORITY,
 	FL_SORT_STATUS,
 	FL_SORT_RELEVANCE,
-	FL_SORT_SLA_BREACH, /* the soonest breach of an active SLA metric; none last */
+	FL_SORT_SLA_BREACH, /* the soonest SLA breach (sla/refresh.c); none last when ascending */
 	FL_SORT__MAX
 };
 

@@ -460,6 +460,10 @@ int fl_ticket_sort_arg(struct fl_req *r, int dflt, int dflt_desc, int *sort, int
 	if (!s)
 		return 0;
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		/* the desk's promises are the agents' to see, and a cursor
+		 * would carry a breach time */
+		if (keys[i].sort == FL_SORT_SLA_BREACH && !fl_ticket_sees_private(&r->actor))
+			continue;
 		if (!strcmp(s, keys[i].name)) {
 			*sort = keys[i].sort;
 			return 0;

@@ -301,11 +301,23 @@ static int h_org_list(struct fl_req *r)
 }
 
 /* Contracts decide the coverage an SLA filter may ask for: the owner's
- * tickets are measured again (sla/refresh.h). */
+ * tickets are measured again (sla/refresh.h) now, and on the days to come
+ * when the contract starts and when it has ended. An organization's
+ * contract reaches its people's tickets under any organization:
+ * everyone's are measured. */
 static int remeasure(fl_tx *tx, const struct fl_contract *k)
 {
-	struct fl_sla_whose w = {k->user_id, k->organization_id};
-	return fl_sla_recompute_later(tx, &w);
+	struct fl_sla_whose w = {k->user_id};
+	const struct fl_sla_whose *who = k->user_id ? &w : NULL;
+	int64_t now = fl_now(), start = (int64_t)k->starts_on * 86400,
+		end = ((int64_t)k->ends_on + 1) * 86400;
+	int rc = fl_sla_recompute_later(tx, who);
+
+	if (!rc && start > now)
+		rc = fl_sla_recompute_at(tx, who, start);
+	if (!rc && end > now)
+		rc = fl_sla_recompute_at(tx, who, end);
+	return rc;
 }
 
 static int tx_create(fl_tx *tx, struct fl_req *r)

@@ -100,11 +100,9 @@ static int tx_org_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_org_edit(tx, r->id[0], &c->in, &r->arena, &c->org, &r->err);
-	/* a new tier may change the promise on the organization's tickets */
-	return rc || !c->in.has_tier
-		       ? rc
-		       : fl_sla_recompute_later(tx, &(struct fl_sla_whose){.organization_id =
-										   r->id[0]});
+	/* a new tier may change the promise on its people's tickets, under
+	 * any organization: everyone's are measured again */
+	return rc || !c->in.has_tier ? rc : fl_sla_recompute_later(tx, NULL);
 }
 
 static int h_org_update(struct fl_req *r)

@@ -11,6 +11,7 @@
 
 #include "core/input.h"
 #include "http/http.h"
+#include "sla/refresh.h"
 #include "store/tiers.h"
 #include "users/tier.h"
 
@@ -159,7 +160,9 @@ static int h_update(struct fl_req *r)
 
 static int tx_delete(fl_tx *tx, struct fl_req *r)
 {
-	return fl_tier_delete(tx, r->id[0], &r->arena, &r->err);
+	int rc = fl_tier_delete(tx, r->id[0], &r->arena, &r->err);
+	/* its people and organizations are on no tier now */
+	return rc ? rc : fl_sla_recompute_later(tx, NULL);
 }
 
 static int h_delete(struct fl_req *r)

@@ -10,11 +10,9 @@
 // timelines: their audits are moved to known instants of the week of
 // Monday 6 April 2026, whose office hours are 09:00–17:00 UTC.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { authHeader, sqlOn, startServer } from './lib/server.mjs';
+import { authHeader, sqlOnServer, startServer } from './lib/server.mjs';
 
 const R = '/api/v2/slas/reports';
 const H = 3600;
@@ -26,18 +24,7 @@ let srv, agent, bob, carol, alice, gold, billing, returns, pa, pb, office;
 const c = {};
 const T = {};
 
-function sqlite(db, text) {
-	return new Promise((resolve, reject) => {
-		const p = spawn('sqlite3', ['-bail', db], { stdio: ['pipe', 'pipe', 'pipe'] });
-		let out = '', err = '';
-		p.stdout.on('data', (d) => { out += d; });
-		p.stderr.on('data', (d) => { err += d; });
-		p.on('error', reject);
-		p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`sqlite3: ${err}`))));
-		p.stdin.end(text);
-	});
-}
-const sql = (text) => (srv.db ? sqlOn(srv.db, text) : sqlite(path.join(srv.dir, 'frontline.db'), text));
+const sql = (text) => sqlOnServer(srv, text);
 
 // Audits are append-only by trigger: lifted for the move, in one
 // transaction.

@@ -5,11 +5,9 @@
 // promise either way. Every refusal names its field, nothing is written,
 // and only admins may ask.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { sqlOn, startServer } from './lib/server.mjs';
+import { sqlOnServer, startServer } from './lib/server.mjs';
 
 const POLICIES = '/api/v2/slas/policies';
 const SIMULATE = '/api/v2/slas/policies/simulate';
@@ -23,18 +21,7 @@ let srv, agent, alice, current, office;
 const slow = [];
 let quick, untagged;
 
-/** Runs sql through Debian's sqlite3 shell on the file db. */
-function sqlite(db, sql) {
-	return new Promise((resolve, reject) => {
-		const p = spawn('sqlite3', ['-bail', db], { stdio: ['pipe', 'ignore', 'pipe'] });
-		let err = '';
-		p.stderr.on('data', (d) => { err += d; });
-		p.on('error', reject);
-		p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sqlite3: ${err}`))));
-		p.stdin.end(sql);
-	});
-}
-const sql = (text) => (srv.db ? sqlOn(srv.db, text) : sqlite(path.join(srv.dir, 'frontline.db'), text));
+const sql = (text) => sqlOnServer(srv, text);
 
 // An urgent ticket alice opened `ago` seconds ago that the agent has just
 // answered in public. Only the ticket's creation is moved back (audits are

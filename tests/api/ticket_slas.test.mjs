@@ -5,11 +5,9 @@
 // a schedule's business hours; nothing for a ticket no policy matches, and
 // nothing for the customer.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { sqlOn, startServer } from './lib/server.mjs';
+import { sqlOnServer, startServer } from './lib/server.mjs';
 
 const POLICIES = '/api/v2/slas/policies';
 const SCHEDULES = '/api/v2/business_hours/schedules';
@@ -187,7 +185,7 @@ describe('a promise that cannot be measured', () => {
 		await policy('Zone gone', 'zone-gone', [{ priority: 'urgent', metric: 'first_reply_time', target: 60,
 			business_hours: true }], s.id);
 		const sql = `UPDATE schedules SET time_zone = 'Mars/Olympus' WHERE id = ${s.id};`;
-		await (srv.db ? sqlOn(srv.db, sql) : sqlite(path.join(srv.dir, 'frontline.db'), sql));
+		await sqlOnServer(srv, sql);
 		const t = await srv.ticket({ subject: 'Still here', body: 'Please answer.', priority: 'urgent' }, { auth: alice });
 		const r = await srv.api('PUT', `/api/v2/tickets/${t.id}?include=slas`,
 			{ ticket: { tags: ['zone-gone'], status: 'open' } }, { auth: agent });
@@ -200,14 +198,3 @@ describe('a promise that cannot be measured', () => {
 	});
 });
 
-/** Runs sql through Debian's sqlite3 shell on the file db. */
-function sqlite(db, sql) {
-	return new Promise((resolve, reject) => {
-		const p = spawn('sqlite3', ['-bail', db], { stdio: ['pipe', 'ignore', 'pipe'] });
-		let err = '';
-		p.stderr.on('data', (d) => { err += d; });
-		p.on('error', reject);
-		p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sqlite3: ${err}`))));
-		p.stdin.end(sql);
-	});
-}

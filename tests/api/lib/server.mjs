@@ -59,6 +59,27 @@ function psql(sql, db = 'postgres') {
 export const sqlOn = (uri, sql) => psql(sql, uri.slice(uri.lastIndexOf('/') + 1));
 
 /**
+ * Runs SQL on a server's own database, whichever it is: psql on the
+ * PostgreSQL pass, Debian's sqlite3 shell on the data folder's file
+ * otherwise (waiting up to 10 s for the server's writer); resolves the rows
+ * as text, "|" between columns.
+ */
+export function sqlOnServer(srv, sql) {
+	if (srv.db)
+		return sqlOn(srv.db, sql);
+	return new Promise((resolve, reject) => {
+		const p = spawn('sqlite3', ['-bail', '-cmd', '.timeout 10000', path.join(srv.dir, 'frontline.db')],
+			{ stdio: ['pipe', 'pipe', 'pipe'] });
+		let out = '', err = '';
+		p.stdout.on('data', (d) => { out += d; });
+		p.stderr.on('data', (d) => { err += d; });
+		p.on('error', reject);
+		p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`sqlite3: ${err}`))));
+		p.stdin.end(sql);
+	});
+}
+
+/**
  * A new, empty database for the data folder dir on the PostgreSQL pass
  * (its URI; later CLI runs with --data dir use it); undefined on SQLite.
  */

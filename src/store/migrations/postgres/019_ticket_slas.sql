@@ -60,3 +60,10 @@ CREATE TABLE sla_events (
 	UNIQUE (ticket_id, metric, cycle, kind)
 );
 CREATE INDEX sla_events_by_time ON sla_events (fired_at);
+
+-- Tickets written before this version have no row: one re-measure of every
+-- ticket, queued here, gives them theirs when the server first runs jobs.
+INSERT INTO jobs (kind, payload, run_at, max_attempts, created_at, updated_at)
+SELECT 'sla-recompute', '{}', extract(epoch from now())::bigint, 5,
+       extract(epoch from now())::bigint, extract(epoch from now())::bigint
+WHERE EXISTS (SELECT 1 FROM tickets);
