@@ -200,4 +200,27 @@ describe('lists', () => {
 		});
 		assert.deepEqual(await events(t.id), [], 'a recompute fires nothing from the past');
 	});
+
+	it('a ticket whose late reply is long over hears nothing of it, however often a change re-measures it', async () => {
+		const t = await asked(['long-over']);
+		await backdate(t.id, 3 * 3600);
+		const r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'Sorry for the wait.',
+			public: true }, status: 'solved' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		const idle = async () => {
+			const q = await srv.api('GET', '/api/v2/jobs?state=queued');
+			const run = await srv.api('GET', '/api/v2/jobs?state=running');
+			return ![...q.json.jobs, ...run.json.jobs].some((j) => j.kind === 'sla-recompute');
+		};
+		// the promise comes after the fact, then another change re-measures
+		await policy('Long over', 'long-over', [{ priority: 'urgent', metric: 'first_reply_time', target: 60 }]);
+		await until('the first re-measure', async () =>
+			(await sql(`SELECT count(*) FROM ticket_slas WHERE ticket_id = ${t.id};`)).trim() === '1' && idle());
+		await policy('Unrelated', 'nobody-else', [{ priority: 'low', metric: 'first_reply_time', target: 60 }]);
+		await new Promise((res) => setTimeout(res, 2500));
+		await until('the second re-measure', idle);
+		const one = await srv.api('GET', `/api/v2/tickets/${t.id}?include=slas`, null, { auth: agent });
+		assert.equal(one.json.ticket.slas.policy_metrics[0].stage, 'breached');
+		assert.deepEqual(await events(t.id), []);
+	});
 });
