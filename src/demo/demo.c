@@ -396,14 +396,14 @@ static int week_minute(int day, const char *hhmm)
 /* Business-hours schedules, their holidays ("MM-DD") this year and next. */
 static int load_schedules(fl_tx *tx, struct demo *d, fl_arena *a)
 {
-	char year[5], date[11];
+	char date[11];
 	json_t *j, *w, *h;
 	size_t i, k;
-	int rc = 0;
+	int year, rc = 0;
 
 	fl_day_format(fl_day_of(fl_now()), date);
-	memcpy(year, date, 4);
-	year[4] = 0;
+	year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+	       (date[3] - '0');
 	json_array_foreach(json_object_get(d->root, "schedules"), i, j)
 	{
 		json_t *week = json_object_get(j, "week");
@@ -432,9 +432,9 @@ static int load_schedules(fl_tx *tx, struct demo *d, fl_arena *a)
 				struct fl_holiday hd = {
 					.name = (char *)json_string_value(json_array_get(h, 0))};
 				char from[16], to[16];
-				snprintf(from, sizeof from, "%d-%s", atoi(year) + y,
+				snprintf(from, sizeof from, "%d-%s", year + y,
 					 json_string_value(json_array_get(h, 1)));
-				snprintf(to, sizeof to, "%d-%s", atoi(year) + y,
+				snprintf(to, sizeof to, "%d-%s", year + y,
 					 json_string_value(json_array_get(h, 2)));
 				if (rc || (rc = fl_day_parse(from, &hd.start_day)) ||
 				    (rc = fl_day_parse(to, &hd.end_day)) ||
