@@ -282,20 +282,11 @@ int64_t fl_sla_next_breach(const struct fl_sla_state *s, size_t n)
 	int64_t first = FL_SLA_NEVER;
 
 	for (size_t i = 0; i < n; i++)
-		if (s[i].stage == FL_SLA_STAGE_ACTIVE && s[i].breach_at < first)
+		if ((s[i].stage == FL_SLA_STAGE_ACTIVE ||
+		     (s[i].stage == FL_SLA_STAGE_BREACHED && s[i].achieved_at == FL_SLA_NEVER)) &&
+		    s[i].breach_at < first)
 			first = s[i].breach_at;
 	return first;
-}
-
-unsigned fl_sla_breached_between(const struct fl_sla_state *before,
-				 const struct fl_sla_state *after, size_t n)
-{
-	unsigned bits = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (after[i].breaches > before[i].breaches)
-			bits |= 1u << after[i].metric;
-	return bits;
 }
 
 const char *fl_sla_stage_name(int stage)

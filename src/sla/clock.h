@@ -148,15 +148,10 @@ int fl_sla_measure(const struct fl_sla_target *t, size_t n, const struct fl_bizc
 		   const struct fl_sla_event *ev, size_t nev, int64_t now,
 		   struct fl_sla_state *out);
 
-/* The earliest breach_at among the ACTIVE states (the instant the scheduler
- * indexes a ticket by), FL_SLA_NEVER when none is active. */
+/* The earliest breach_at of a cycle still running — active, or breached
+ * and not yet ended (late and unanswered: its breach_at is past, so it
+ * comes first) — what lists sort by ("next breach"); FL_SLA_NEVER when
+ * none runs. */
 int64_t fl_sla_next_breach(const struct fl_sla_state *s, size_t n);
-
-/* Which metrics breached between two measures of the same targets
- * (before[i] and after[i] are the same target): a bit (1u << metric) for
- * each whose breaches went up — once per breached cycle, however often
- * it is measured after. */
-unsigned fl_sla_breached_between(const struct fl_sla_state *before,
-				 const struct fl_sla_state *after, size_t n);
 
 #endif

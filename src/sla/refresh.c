@@ -146,22 +146,6 @@ static int64_t or_zero(int64_t at)
 	return at == FL_SLA_NEVER ? 0 : at;
 }
 
-/* What a list sorts by: the soonest breach_at of a cycle still running —
- * active, or breached and still unanswered (its breach_at is past, so it
- * comes first); 0 for none. */
-static int64_t next_breach(const struct fl_ticket_sla *s)
-{
-	int64_t next = FL_SLA_NEVER;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct fl_sla_state *m = &s->metrics[i];
-		int running = m->stage == FL_SLA_STAGE_ACTIVE ||
-			      (m->stage == FL_SLA_STAGE_BREACHED && m->achieved_at == FL_SLA_NEVER);
-		if (running && m->breach_at < next)
-			next = m->breach_at;
-	}
-	return or_zero(next);
-}
-
 /* What the store held for a ticket before it is measured again, read for
  * a whole batch by the recompute. */
 struct prev {
@@ -266,7 +250,7 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 		return rc;
 	if (loud && (rc = fire_due(tx, t, &sla, warn, since, now)))
 		return rc;
-	row.next_breach_at = next_breach(&sla);
+	row.next_breach_at = or_zero(fl_sla_next_breach(sla.metrics, sla.n));
 	row.next_event_at = next_event(&sla, warn, now);
 	for (size_t i = 0; i < sla.n; i++) {
 		const struct fl_sla_state *m = &sla.metrics[i];

@@ -613,6 +613,12 @@ static void put_more(json_t *o, int64_t target_seconds, int64_t achieved_at)
 	json_object_set_new(o, "achieved_at", fl_json_time(achieved_at));
 }
 
+/* The JSON of the policy the last ticket rendered was under. */
+struct list_policy {
+	int64_t id;
+	char *text; /* malloc'd */
+};
+
 /* A list's tickets' SLA, as last measured (store/ticket_slas.h). */
 struct list_slas {
 	int64_t ids[100];
@@ -628,53 +634,85 @@ static int tx_list_slas(fl_tx *tx, void *arg)
 	return fl_store_ticket_sla_metrics(tx, l->ids, l->n, l->a, &l->m, &l->nm);
 }
 
+/* Zendesk's time left as put_left gives it, for a text rendering. */
+static void left_parts(int64_t seconds, int64_t part[3])
+{
+	int64_t m = seconds >= 0 ? (seconds + 59) / 60 : -((-seconds + 59) / 60);
+	part[0] = m / 1440;
+	part[1] = m % 1440 / 60;
+	part[2] = m % 60;
+}
+
+static int add_time(fl_buf *out, const char *key, int64_t at)
+{
+	char iso[21];
+	if (!at)
+		return fl_buf_addf(out, "\"%s\":null", key);
+	fl_time_iso(at, iso);
+	return fl_buf_addf(out, "\"%s\":\"%s\"", key, iso);
+}
+
 /* Ticket id's "slas" from the metrics rows m[0..n) (by ticket): each as it
  * was measured at the ticket's last write or scheduler look, an active one
  * past its breach_at read as breached. Its time left counts calendar time
- * to breach_at while active (the single ticket's counts its own clock). */
+ * to breach_at while active (the single ticket's counts its own clock).
+ * Written as text, not built with jansson: a queue page renders 25 of
+ * them on every request. Only the policy's title comes from outside (an
+ * admin's words); it is escaped by jansson, once per policy a page. */
 static int add_list_slas(fl_buf *out, int64_t id, const struct fl_store_sla_metric *m, size_t n,
-			 int64_t now)
+			 int64_t now, struct list_policy *policy)
 {
-	json_t *list = json_array(), *o = json_pack("{s:o}", "policy_metrics", list);
-	char *text;
-	int rc;
+	const char *sep = "";
+	int64_t pid = 0;
+	int rc = fl_buf_add(out, "{\"policy_metrics\":[", 19);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !rc && i < n; i++) {
 		const struct fl_store_sla_metric *x = &m[i];
-		if (x->ticket_id == id && !json_object_get(o, "policy"))
-			json_object_set_new(o, "policy",
-					    json_pack("{s:I, s:s}", "id", (json_int_t)x->policy_id,
-						      "title", x->policy_title));
 		int active = !strcmp(x->stage, "active");
 		int late = active && x->breach_at && x->breach_at <= now;
-		char at[21];
-		json_t *j;
+		int64_t left[3];
 		if (x->ticket_id != id)
 			continue;
-		j = json_pack("{s:s, s:s, s:b}", "metric", x->metric, "stage",
-			      late ? "breached" : x->stage, "business_hours", x->business_hours);
-		if (x->breach_at) {
-			fl_time_iso(x->breach_at, at);
-			json_object_set_new(j, "breach_at", json_string(at));
-		} else {
-			json_object_set_new(j, "breach_at", json_null());
+		pid = x->policy_id;
+		left_parts(active && x->breach_at ? x->breach_at - now : x->target - x->used, left);
+		rc = fl_buf_addf(out, "%s{", sep);
+		if (!rc)
+			rc = add_time(out, "breach_at", x->breach_at);
+		if (!rc)
+			rc = fl_buf_addf(out,
+					 ",\"stage\":\"%s\",\"metric\":\"%s\",\"days\":%" PRId64
+					 ",\"hours\":%" PRId64 ",\"minutes\":%" PRId64
+					 ",\"business_hours\":%s,\"target\":%" PRId64 ",",
+					 late ? "breached" : x->stage, x->metric, left[0], left[1],
+					 left[2], x->business_hours ? "true" : "false",
+					 x->target / 60);
+		if (!rc)
+			rc = add_time(out, "achieved_at", x->achieved_at);
+		if (!rc)
+			rc = fl_buf_addc(out, '}');
+		sep = ",";
+		if (!rc && pid != policy->id) {
+			json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)pid, "title",
+					      x->policy_title ? x->policy_title : "");
+			free(policy->text);
+			policy->text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			policy->id = policy->text ? pid : 0;
+			json_decref(o);
+			if (!policy->text)
+				rc = FL_ENOMEM;
 		}
-		put_left(j, active && x->breach_at ? x->breach_at - now : x->target - x->used);
-		put_more(j, x->target, x->achieved_at);
-		json_array_append_new(list, j);
 	}
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (!text)
-		return FL_ENOMEM;
-	rc = fl_buf_add(out, text, strlen(text));
-	free(text);
-	return rc;
+	if (!rc)
+		rc = fl_buf_addc(out, ']');
+	if (!rc && pid)
+		rc = fl_buf_addf(out, ",\"policy\":%s", policy->text);
+	return rc ? rc : fl_buf_addc(out, '}');
 }
 
 int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n)
 {
 	struct list_slas *slas = NULL;
+	struct list_policy policy = {0};
 	int64_t now = fl_now();
 	fl_buf out;
 	int rc = 0;
@@ -708,11 +746,12 @@ int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket 
 			out.n--; /* the item's closing brace */
 			rc = fl_buf_add(&out, ",\"slas\":", 8);
 			if (!rc)
-				rc = add_list_slas(&out, t->id, slas->m, slas->nm, now);
+				rc = add_list_slas(&out, t->id, slas->m, slas->nm, now, &policy);
 			if (!rc)
 				rc = fl_buf_addc(&out, '}');
 		}
 	}
+	free(policy.text);
 	if (!rc)
 		return fl_req_reply_list(r, 200, body, &out);
 	json_decref(body);

@@ -309,17 +309,19 @@ static void test_next_reply_cycles(void **state)
 	assert_int_equal(fl_sla_measure(t, 2, NULL, ev, N(ev), t0 + 2 * H - 1, before), 0);
 	assert_int_equal(fl_sla_measure(t, 2, NULL, ev, N(ev), t0 + 2 * H, s), 0);
 	expect(s[1], FL_SLA_STAGE_BREACHED, H, t0 + 2 * H, NEVER);
-	assert_int_equal(fl_sla_breached_between(before, s, 2), 1u << FL_SLA_NEXT_REPLY_TIME);
+	/* the breach is counted at its second, once */
+	assert_int_equal(before[1].breaches, 0);
+	assert_int_equal(s[1].breaches, 1);
+	assert_int_equal(s[0].breaches, before[0].breaches);
 	/* answered late at 12:30 */
 	assert_int_equal(fl_sla_measure(t, 2, NULL, ev, N(ev), t0 + 160 * M, before), 0);
 	expect(before[1], FL_SLA_STAGE_BREACHED, 90 * M, t0 + 2 * H, t0 + 150 * M);
-	assert_int_equal(fl_sla_breached_between(s, before, 2), 0);
+	assert_int_equal(before[1].breaches, s[1].breaches);
 	/* 13:10: the second cycle runs; the first one's breach is still counted */
 	assert_int_equal(fl_sla_measure(t, 2, NULL, ev, N(ev), t0 + 190 * M, s), 0);
 	expect(s[1], FL_SLA_STAGE_ACTIVE, 10 * M, t0 + 4 * H, NEVER);
 	assert_int_equal(s[1].cycles, 2);
 	assert_int_equal(s[1].breaches, 1);
-	assert_int_equal(fl_sla_breached_between(before, s, 2), 0);
 	/* 14:00: the second cycle achieved in 20 minutes */
 	assert_int_equal(fl_sla_measure(t, 2, NULL, ev, N(ev), t0 + 4 * H, s), 0);
 	expect(s[1], FL_SLA_STAGE_ACHIEVED, 20 * M, NEVER, t0 + 200 * M);
@@ -409,7 +411,8 @@ static void test_sums(void **state)
 	expect(s[0], FL_SLA_STAGE_ACTIVE, 150 * M, t0 + 6 * H, NEVER);
 	expect(s[1], FL_SLA_STAGE_PAUSED, 2 * H, NEVER, NEVER);
 	expect(s[2], FL_SLA_STAGE_BREACHED, 4 * H + 30 * M, t0 + 4 * H, NEVER);
-	assert_int_equal(fl_sla_next_breach(s, 3), t0 + 6 * H);
+	/* the resolution, late and still running, is the next breach */
+	assert_int_equal(fl_sla_next_breach(s, 3), t0 + 4 * H);
 	/* 16:00, solved at 15:00 */
 	assert_int_equal(fl_sla_measure(t, 3, NULL, ev, N(ev), t0 + 6 * H, s), 0);
 	expect(s[0], FL_SLA_STAGE_ACHIEVED, 3 * H, NEVER, t0 + 5 * H);
@@ -550,12 +553,13 @@ static void test_breach_past_ten_years(void **state)
 }
 /* ---- the helpers and bad input ---------------------------------------------- */
 
-static void test_next_breach_and_breached_between(void **state)
+static void test_next_breach(void **state)
 {
 	struct fl_sla_state s[4] = {
 		{.metric = FL_SLA_FIRST_REPLY_TIME,
 		 .stage = FL_SLA_STAGE_BREACHED,
 		 .breach_at = 100,
+		 .achieved_at = 150,
 		 .breaches = 1},
 		{.metric = FL_SLA_NEXT_REPLY_TIME, .stage = FL_SLA_STAGE_ACTIVE, .breach_at = 500},
 		{.metric = FL_SLA_AGENT_WORK_TIME,
@@ -564,22 +568,15 @@ static void test_next_breach_and_breached_between(void **state)
 		{.metric = FL_SLA_TOTAL_RESOLUTION,
 		 .stage = FL_SLA_STAGE_ACTIVE,
 		 .breach_at = 300}};
-	struct fl_sla_state later[4];
 	(void)state;
 
-	/* the past breach is not due again; the paused one is not due at all */
+	/* a breach answered since is not next; the paused one is not due */
 	assert_int_equal(fl_sla_next_breach(s, 4), 300);
 	assert_int_equal(fl_sla_next_breach(s, 1), NEVER);
 	assert_int_equal(fl_sla_next_breach(s, 0), NEVER);
-	memcpy(later, s, sizeof s);
-	later[3].stage = FL_SLA_STAGE_BREACHED;
-	later[3].breaches = 1;
-	assert_int_equal(fl_sla_breached_between(s, later, 4), 1u << FL_SLA_TOTAL_RESOLUTION);
-	assert_int_equal(fl_sla_breached_between(later, later, 4), 0);
-	/* a second cycle breached (the first already was) is news */
-	later[0].breaches = 2;
-	assert_int_equal(fl_sla_breached_between(s, later, 4),
-			 (1u << FL_SLA_TOTAL_RESOLUTION) | (1u << FL_SLA_FIRST_REPLY_TIME));
+	/* one late and still unanswered comes first */
+	s[0].achieved_at = NEVER;
+	assert_int_equal(fl_sla_next_breach(s, 4), 100);
 }
 
 static void test_rejects(void **state)
@@ -950,7 +947,7 @@ int main(void)
 		cmocka_unit_test(test_sums),
 		cmocka_unit_test(test_business_pauses),
 		cmocka_unit_test(test_same_second),
-		cmocka_unit_test(test_next_breach_and_breached_between),
+		cmocka_unit_test(test_next_breach),
 		cmocka_unit_test(test_breach_past_ten_years),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_property_against_minutes),
