@@ -155,15 +155,6 @@ struct prev {
 	size_t n;
 };
 
-static int same_metric(const struct fl_store_sla_metric *x, const struct fl_store_sla_metric *y)
-{
-	return !strcmp(x->metric, y->metric) && x->policy_id == y->policy_id &&
-	       x->business_hours == y->business_hours && x->target == y->target &&
-	       !strcmp(x->stage, y->stage) && x->breach_at == y->breach_at &&
-	       x->achieved_at == y->achieved_at && x->used == y->used && x->cycles == y->cycles &&
-	       x->breaches == y->breaches;
-}
-
 /* Whether row and m[0..n) are what p holds already (its measured_at
  * aside): then writing them again changes nothing a reader sees. */
 static int unchanged(const struct prev *p, const struct fl_store_ticket_sla *row,
@@ -175,7 +166,7 @@ static int unchanged(const struct prev *p, const struct fl_store_ticket_sla *row
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
-		while (j < p->n && !same_metric(&m[i], &p->m[j]))
+		while (j < p->n && !fl_store_sla_metric_same(&m[i], &p->m[j]))
 			j++;
 		if (j == p->n)
 			return 0;

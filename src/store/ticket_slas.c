@@ -131,12 +131,14 @@ static const struct fl_store_sla_metric *metric_in(const struct fl_store_sla_met
 	return NULL;
 }
 
-static int same_metric(const struct fl_store_sla_metric *x, const struct fl_store_sla_metric *y)
+int fl_store_sla_metric_same(const struct fl_store_sla_metric *x,
+			     const struct fl_store_sla_metric *y)
 {
-	return x->policy_id == y->policy_id && x->business_hours == y->business_hours &&
-	       x->target == y->target && !strcmp(x->stage, y->stage) &&
-	       x->breach_at == y->breach_at && x->achieved_at == y->achieved_at &&
-	       x->used == y->used && x->cycles == y->cycles && x->breaches == y->breaches;
+	return !strcmp(x->metric, y->metric) && x->policy_id == y->policy_id &&
+	       x->business_hours == y->business_hours && x->target == y->target &&
+	       !strcmp(x->stage, y->stage) && x->breach_at == y->breach_at &&
+	       x->achieved_at == y->achieved_at && x->used == y->used && x->cycles == y->cycles &&
+	       x->breaches == y->breaches;
 }
 
 int fl_store_ticket_sla_update(fl_tx *tx, const struct fl_store_ticket_sla *row,
@@ -168,7 +170,7 @@ int fl_store_ticket_sla_update(fl_tx *tx, const struct fl_store_ticket_sla *row,
 			rc = fl_q_exec(tx, gone, "it", row->ticket_id, old[i].metric);
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct fl_store_sla_metric *was = metric_in(old, nold, m[i].metric);
-		if (!was || !same_metric(&m[i], was))
+		if (!was || !fl_store_sla_metric_same(&m[i], was))
 			rc = fl_q_exec(tx, put, "itiiitIIiii", row->ticket_id, m[i].metric,
 				       m[i].policy_id, (int64_t)m[i].business_hours, m[i].target,
 				       m[i].stage, m[i].breach_at, m[i].achieved_at, m[i].used,

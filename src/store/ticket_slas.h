@@ -36,6 +36,11 @@ struct fl_store_sla_metric {
 	char *policy_title; /* read only: the policy's title, "" when it is gone */
 };
 
+/* Whether x and y say the same of the same metric (the policy title
+ * aside). */
+int fl_store_sla_metric_same(const struct fl_store_sla_metric *x,
+			     const struct fl_store_sla_metric *y);
+
 /* The most metric rows a ticket has (one per metric). */
 #define FL_STORE_SLA_METRICS_MAX 8
 
