@@ -161,7 +161,8 @@ struct ctx {
 	size_t ngroups;
 	struct fl_org *orgs;
 	size_t norgs;
-	struct fl_ticket_sla sla; /* with INCLUDE_SLAS */
+	struct fl_ticket_sla sla;  /* with INCLUDE_SLAS */
+	struct fl_list_slas *slas; /* a list's, with INCLUDE_SLAS */
 };
 
 /* Checks custom_fields: an array of {"id": positive integer, "value": …}. */
@@ -619,19 +620,28 @@ struct list_policy {
 	char *text; /* malloc'd */
 };
 
-/* A list's tickets' SLA, as last measured (store/ticket_slas.h). */
-struct list_slas {
-	int64_t ids[100];
-	size_t n;
-	fl_arena *a;
+struct fl_list_slas {
 	struct fl_store_sla_metric *m;
 	size_t nm;
 };
 
-static int tx_list_slas(fl_tx *tx, void *arg)
+int fl_ticket_list_slas(fl_tx *tx, struct fl_req *r, const struct fl_ticket *rows, size_t n,
+			struct fl_list_slas **out)
 {
-	struct list_slas *l = arg;
-	return fl_store_ticket_sla_metrics(tx, l->ids, l->n, l->a, &l->m, &l->nm);
+	int64_t ids[100];
+	struct fl_list_slas *l;
+
+	*out = NULL;
+	if (!(include_arg(r) & INCLUDE_SLAS) || !fl_ticket_sees_private(&r->actor) || !n)
+		return 0;
+	if (!(l = fl_arena_alloc(&r->arena, sizeof *l)))
+		return FL_ENOMEM;
+	if (n > 100)
+		n = 100;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	*out = l;
+	return fl_store_ticket_sla_metrics(tx, ids, n, &r->arena, &l->m, &l->nm);
 }
 
 /* Zendesk's time left as put_left gives it, for a text rendering. */
@@ -709,9 +719,9 @@ static int add_list_slas(fl_buf *out, int64_t id, const struct fl_store_sla_metr
 	return rc ? rc : fl_buf_addc(out, '}');
 }
 
-int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n)
+int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n,
+			 const struct fl_list_slas *slas)
 {
-	struct list_slas *slas = NULL;
 	struct list_policy policy = {0};
 	int64_t now = fl_now();
 	fl_buf out;
@@ -719,17 +729,6 @@ int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket 
 
 	/* the SLA changes with time, not with the ticket's version: it is
 	 * added to each kept rendering, never kept in it */
-	if ((include_arg(r) & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor) && n) {
-		slas = fl_arena_alloc(&r->arena, sizeof *slas);
-		if (!slas)
-			rc = FL_ENOMEM;
-		for (size_t i = 0; !rc && i < n && i < 100; i++)
-			slas->ids[slas->n++] = rows[i].id;
-		if (!rc) {
-			slas->a = &r->arena;
-			rc = fl_store_read(r->store, tx_list_slas, slas);
-		}
-	}
 	fl_buf_init(&out, 0);
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct fl_ticket *t = &rows[i];
@@ -1035,6 +1034,9 @@ static int tx_list(fl_tx *tx, struct fl_req *r)
 			     : fl_store_ticket_count(tx, &c->f, &c->total);
 	if (!rc && c->include)
 		rc = side_load(tx, r, c, c->rows, c->n > c->pg.per_page ? c->pg.per_page : c->n);
+	if (!rc)
+		rc = fl_ticket_list_slas(tx, r, c->rows,
+					 c->n > c->pg.per_page ? c->pg.per_page : c->n, &c->slas);
 	return rc;
 }
 
@@ -1049,7 +1051,7 @@ static int render_list(struct fl_req *r)
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total,
 			  last ? fl_store_ticket_sort_key(last, c->page.sort) : 0,
 			  last ? last->id : 0);
-	return fl_ticket_reply_list(r, o, c->rows, shown);
+	return fl_ticket_reply_list(r, o, c->rows, shown, c->slas);
 }
 
 /* Shared by the ticket list and the view ticket list: page the filter. */

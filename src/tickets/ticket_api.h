@@ -13,7 +13,14 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t);
 /* Answers 200 with body, whose first member is "tickets": [], holding
  * the n tickets: each rendered once and kept until its next write
  * (fl_req_item_json). Takes body. */
-int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n);
+/* A list's tickets' SLA as last measured (store/ticket_slas.h), read in
+ * the list's own transaction when the request asks include=slas and its
+ * actor may see the desk's promises; *out NULL otherwise. In r's arena. */
+struct fl_list_slas;
+int fl_ticket_list_slas(fl_tx *tx, struct fl_req *r, const struct fl_ticket *rows, size_t n,
+			struct fl_list_slas **out);
+int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket *rows, size_t n,
+			 const struct fl_list_slas *slas);
 
 /* Ticket list sorting from ?sort=[-]field or ?sort_by=&sort_order=;
  * FL_EMALFORMED for an unknown field. */

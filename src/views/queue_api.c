@@ -30,6 +30,7 @@ struct ctx {
 	struct fl_ticket *rows;
 	size_t n;
 	int64_t counts[FL_QUEUE__MAX];
+	struct fl_list_slas *slas; /* with include=slas */
 };
 
 static int tx_counts(fl_tx *tx, struct fl_req *r)
@@ -62,9 +63,12 @@ static int tx_tickets(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_store_ticket_find(tx, &c->f, &c->page, &r->arena, &c->rows, &c->n);
+	if (!rc)
+		rc = fl_store_queue_counts(tx, r->actor.id, fl_queue_solved_since(c->now),
+					   c->counts);
 	return rc ? rc
-		  : fl_store_queue_counts(tx, r->actor.id, fl_queue_solved_since(c->now),
-					  c->counts);
+		  : fl_ticket_list_slas(tx, r, c->rows,
+					c->n > c->pg.per_page ? c->pg.per_page : c->n, &c->slas);
 }
 
 static int render_tickets(struct fl_req *r)
@@ -77,7 +81,7 @@ static int render_tickets(struct fl_req *r)
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, -1,
 			  last ? fl_store_ticket_sort_key(last, c->page.sort) : 0,
 			  last ? last->id : 0);
-	return fl_ticket_reply_list(r, o, c->rows, shown);
+	return fl_ticket_reply_list(r, o, c->rows, shown, c->slas);
 }
 
 /* The queue a route serves: its pattern's segment after /api/v2/queues/. */
