@@ -14,19 +14,14 @@
 #include "sla/policy.h"
 #include "sla/sla_api.h"
 
-struct policy_in {
-	const char *title, *description, *filter;
-	int64_t position, schedule_id, warning_minutes;
-	int has_title, has_description, has_filter, has_position, has_schedule_id,
-		has_warning_minutes;
-};
-
-#define P(m) offsetof(struct policy_in, m)
+#define P(m) offsetof(struct fl_sla_policy_in, m)
 static const struct fl_field policy_fields[] = {
+	{"id", FL_FT_ID, 0, 0, 0, NULL, P(id), P(has_id), 0, 0},
 	{"title", FL_FT_STRING, FL_SLA_TITLE_MAX, 0, 0, NULL, P(title), P(has_title), 0, 0},
 	{"description", FL_FT_STRING, FL_SLA_DESCRIPTION_MAX, 0, 1, NULL, P(description),
 	 P(has_description), 0, 0},
-	{"filter", FL_FT_JSON, FL_SLA_FILTER_TEXT_MAX, 0, 0, NULL, P(filter), P(has_filter), 0, 0},
+	{"filter", FL_FT_JSON, FL_SLA_FILTER_TEXT_MAX, 0, 0, NULL, P(filter_text), P(has_filter), 0,
+	 0},
 	{"position", FL_FT_INT, FL_SLA_MAX_POLICIES, 0, 0, NULL, P(position), P(has_position), 0,
 	 1},
 	{"schedule_id", FL_FT_ID, 0, 0, 1, NULL, P(schedule_id), P(has_schedule_id), 0, 0},
@@ -49,11 +44,7 @@ static const struct fl_field reorder_fields[] = {
 };
 
 struct ctx {
-	struct policy_in in;
-	struct fl_sla_filter filter; /* given, in r->arena */
-	struct fl_sla_policy_metric *metrics;
-	size_t nmetrics;
-	int has_metrics;
+	struct fl_sla_policy_in in;
 	struct reorder_in order;
 	struct fl_sla_policy policy;
 	struct fl_sla_policy *policies;
@@ -112,52 +103,48 @@ int fl_sla_decode_metrics(struct fl_req *r, json_t *v, struct fl_sla_policy_metr
 	return 0;
 }
 
-static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
+int fl_sla_policy_decode(struct fl_req *r, json_t *v, struct fl_sla_policy_in *in)
 {
-	int rc = fl_sla_decode_metrics(r, v, &c->metrics, &c->nmetrics);
-	if (!rc)
-		c->has_metrics = 1;
+	int rc = fl_input_decode(v, policy_fields, in, &r->arena, &r->err);
+
+	if (!rc && in->has_filter)
+		rc = fl_sla_filter_parse(in->filter_text, &r->arena, &in->filter, &r->err);
+	if (!rc && json_object_get(v, "policy_metrics") &&
+	    !(rc = fl_sla_decode_metrics(r, json_object_get(v, "policy_metrics"), &in->metrics,
+					 &in->nmetrics)))
+		in->has_metrics = 1;
 	return rc;
+}
+
+void fl_sla_policy_apply(const struct fl_sla_policy_in *in, struct fl_sla_policy *p)
+{
+	if (in->has_title)
+		p->title = (char *)in->title;
+	if (in->has_description)
+		p->description = (char *)(in->description ? in->description : "");
+	if (in->has_filter)
+		p->filter = in->filter;
+	if (in->has_position)
+		p->position = in->position;
+	if (in->has_schedule_id)
+		p->schedule_id = in->schedule_id;
+	if (in->has_warning_minutes)
+		p->warning_minutes = in->warning_minutes;
+	if (in->has_metrics) {
+		p->metrics = in->metrics;
+		p->nmetrics = in->nmetrics;
+	}
 }
 
 /* Reads {"sla_policy": {...}}: what is left out stays as it was. */
 static int decode_policy(struct fl_req *r, struct ctx *c)
 {
 	json_t *v = r->body ? json_object_get(r->body, "sla_policy") : NULL;
-	int rc;
 
 	if (!json_is_object(v))
 		return fl_req_fail(r, FL_EMALFORMED, "sla_policy", "InvalidRequest",
 				   "the body must be {\"sla_policy\": {...}}");
-	if ((rc = fl_input_decode(v, policy_fields, &c->in, &r->arena, &r->err)))
-		return rc;
-	if (c->in.has_filter &&
-	    (rc = fl_sla_filter_parse(c->in.filter, &r->arena, &c->filter, &r->err)))
-		return rc;
-	return json_object_get(v, "policy_metrics")
-		       ? decode_metrics(r, c, json_object_get(v, "policy_metrics"))
-		       : 0;
-}
-
-/* Puts what the request gave over p. */
-static void apply(struct ctx *c, struct fl_sla_policy *p)
-{
-	if (c->in.has_title)
-		p->title = (char *)c->in.title;
-	if (c->in.has_description)
-		p->description = (char *)(c->in.description ? c->in.description : "");
-	if (c->in.has_filter)
-		p->filter = c->filter;
-	if (c->in.has_position)
-		p->position = c->in.position;
-	if (c->in.has_schedule_id)
-		p->schedule_id = c->in.schedule_id;
-	if (c->in.has_warning_minutes)
-		p->warning_minutes = c->in.warning_minutes;
-	if (c->has_metrics) {
-		p->metrics = c->metrics;
-		p->nmetrics = c->nmetrics;
-	}
+	return fl_sla_policy_decode(r, v, &c->in);
 }
 
 static json_t *metrics_json(const struct fl_sla_policy *p)
@@ -233,11 +220,11 @@ static int h_create(struct fl_req *r)
 		return rc;
 	if (!c->in.has_title)
 		return fl_req_fail(r, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
-	if (!c->has_metrics)
+	if (!c->in.has_metrics)
 		return fl_req_fail(r, FL_EINVAL, "policy_metrics", "Blank",
 				   "Policy metrics: a policy needs at least one target");
 	c->policy.description = "";
-	apply(c, &c->policy);
+	fl_sla_policy_apply(&c->in, &c->policy);
 	r->status = 201;
 	return fl_req_write(r, tx_create, render_policy);
 }
@@ -262,7 +249,7 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 
 	if (rc)
 		return rc;
-	apply(c, &c->policy);
+	fl_sla_policy_apply(&c->in, &c->policy);
 	return fl_sla_policy_update(tx, &c->policy, &r->arena, &r->err);
 }
 

@@ -41,28 +41,6 @@ static const struct fl_field sim_fields[] = {
 	FL_FIELDS_END,
 };
 
-struct policy_in {
-	const char *title, *description, *filter;
-	int64_t id, position, schedule_id, warning_minutes;
-	int has_title, has_description, has_filter, has_id, has_position, has_schedule_id,
-		has_warning_minutes;
-};
-
-#define P(m) offsetof(struct policy_in, m)
-static const struct fl_field policy_fields[] = {
-	{"id", FL_FT_ID, 0, 0, 0, NULL, P(id), P(has_id), 0, 0},
-	{"title", FL_FT_STRING, FL_SLA_TITLE_MAX, 0, 0, NULL, P(title), P(has_title), 0, 0},
-	{"description", FL_FT_STRING, FL_SLA_DESCRIPTION_MAX, 0, 1, NULL, P(description),
-	 P(has_description), 0, 0},
-	{"filter", FL_FT_JSON, FL_SLA_FILTER_TEXT_MAX, 0, 0, NULL, P(filter), P(has_filter), 0, 0},
-	{"position", FL_FT_INT, FL_SLA_MAX_POLICIES, 0, 0, NULL, P(position), P(has_position), 0,
-	 1},
-	{"schedule_id", FL_FT_ID, 0, 0, 1, NULL, P(schedule_id), P(has_schedule_id), 0, 0},
-	{"warning_minutes", FL_FT_INT, FL_SLA_POLICY_TARGET_MAX, 0, 0, NULL, P(warning_minutes),
-	 P(has_warning_minutes), 0, 0},
-	FL_FIELDS_END,
-};
-
 struct schedule_in {
 	int64_t id;
 	const char *time_zone;
@@ -80,11 +58,7 @@ static const struct fl_field schedule_fields[] = {
 struct ctx {
 	struct sim_in days;
 	int has_policy, has_schedule;
-	struct policy_in pin;
-	struct fl_sla_filter filter;
-	struct fl_sla_policy_metric *metrics;
-	size_t nmetrics;
-	int has_metrics;
+	struct fl_sla_policy_in pin;
 	struct schedule_in sin;
 	struct fl_interval *intervals;
 	size_t nintervals;
@@ -103,31 +77,14 @@ struct ctx {
 	size_t nshares[FL_SIM_BY__MAX];
 };
 
-/* "policy_metrics" and "intervals" as create and update read them. */
-static int decode_metrics(struct fl_req *r, struct ctx *c, json_t *v)
-{
-	int rc = fl_sla_decode_metrics(r, v, &c->metrics, &c->nmetrics);
-	if (!rc)
-		c->has_metrics = 1;
-	return rc;
-}
-
+/* "sla_policy" as create and update read it. */
 static int decode_policy(struct fl_req *r, struct ctx *c, json_t *v)
 {
-	int rc;
-
 	if (!json_is_object(v))
 		return fl_req_fail(r, FL_EINVAL, "sla_policy", "InvalidType",
 				   "SLA policy: must be an object, as for create or update");
-	if ((rc = fl_input_decode(v, policy_fields, &c->pin, &r->arena, &r->err)))
-		return rc;
-	if (c->pin.has_filter &&
-	    (rc = fl_sla_filter_parse(c->pin.filter, &r->arena, &c->filter, &r->err)))
-		return rc;
 	c->has_policy = 1;
-	return json_object_get(v, "policy_metrics")
-		       ? decode_metrics(r, c, json_object_get(v, "policy_metrics"))
-		       : 0;
+	return fl_sla_policy_decode(r, v, &c->pin);
 }
 
 /* Reads "YYYY-MM-DD" into a day number since 1970-01-01, as the holidays'
@@ -242,26 +199,11 @@ static int make_proposal(fl_tx *tx, struct fl_req *r, const struct fl_schedule *
 		if (!c->pin.has_title)
 			return fl_err_set(&r->err, FL_EINVAL, "title", "Blank",
 					  "Title: cannot be blank");
-		if (!c->has_metrics)
+		if (!c->pin.has_metrics)
 			return fl_err_set(&r->err, FL_EINVAL, "policy_metrics", "Blank",
 					  "Policy metrics: a policy needs at least one target");
 	}
-	if (c->pin.has_title)
-		p->title = (char *)c->pin.title;
-	if (c->pin.has_description)
-		p->description = (char *)(c->pin.description ? c->pin.description : "");
-	if (c->pin.has_filter)
-		p->filter = c->filter;
-	if (c->pin.has_position)
-		p->position = c->pin.position;
-	if (c->pin.has_schedule_id)
-		p->schedule_id = c->pin.schedule_id;
-	if (c->pin.has_warning_minutes)
-		p->warning_minutes = c->pin.warning_minutes;
-	if (c->has_metrics) {
-		p->metrics = c->metrics;
-		p->nmetrics = c->nmetrics;
-	}
+	fl_sla_policy_apply(&c->pin, p);
 	if ((rc = fl_sla_policy_check(p, &r->err)))
 		return rc;
 	for (size_t k = 0; k < nschedules; k++)

@@ -272,32 +272,29 @@ static int h_list(struct fl_req *r)
 	return list(r);
 }
 
-/* GET /api/v2/users/{id}/service_contracts */
-static int h_user_list(struct fl_req *r)
+/* GET /api/v2/users/{id}/service_contracts and
+ * /api/v2/organizations/{id}/service_contracts: owner is the filter's
+ * user_id or organization_id, set to the path's id. */
+static int owner_list(struct fl_req *r, int64_t *owner)
 {
 	static const char *const args[] = {"state", "expiring_within_days", "page", "per_page",
 					   NULL};
-	struct ctx *c = r->ctx;
 	int rc = fl_req_args_only(r, args);
 
 	if (rc)
 		return rc;
-	c->filter.user_id = r->id[0];
+	*owner = r->id[0];
 	return list(r);
 }
 
-/* GET /api/v2/organizations/{id}/service_contracts */
+static int h_user_list(struct fl_req *r)
+{
+	return owner_list(r, &((struct ctx *)r->ctx)->filter.user_id);
+}
+
 static int h_org_list(struct fl_req *r)
 {
-	static const char *const args[] = {"state", "expiring_within_days", "page", "per_page",
-					   NULL};
-	struct ctx *c = r->ctx;
-	int rc = fl_req_args_only(r, args);
-
-	if (rc)
-		return rc;
-	c->filter.organization_id = r->id[0];
-	return list(r);
+	return owner_list(r, &((struct ctx *)r->ctx)->filter.organization_id);
 }
 
 /* Contracts decide the coverage an SLA filter may ask for: the owner's
