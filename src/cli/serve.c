@@ -70,20 +70,34 @@ static void wire_notices(void)
 		fl_notice_register(channel, fl_mail_notice);
 }
 
-/* The background jobs this node runs, named "host:pid:nonce" in leases. */
-static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jobs **out)
+/* The SLA's kinds (sla/refresh.h), on both of a node's runners. */
+static int register_sla(struct fl_jobs *j, const struct fl_config *cfg)
 {
-	char host[64] = "localhost", owner[96], nonce[9];
-	struct fl_jobs *jobs = NULL;
+	return fl_jobs_register_tx(j, "sla-tick", NULL, fl_sla_tick_job, cfg->sla_tick) ||
+	       fl_jobs_register_tx(j, "sla-tick-more", NULL, fl_sla_tick_job, 0) ||
+	       fl_jobs_register(j, "sla-recompute", fl_sla_recompute_job, 0);
+}
+
+/* The background jobs this node runs, named "host:pid:nonce" in leases:
+ * out[0] runs every kind; out[1], "host:pid:nonce:sla", only the SLA's, so
+ * that a warning or a breach is never late behind a backlog of mail (jobs
+ * are claimed in the order they fall due). */
+static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jobs *out[2])
+{
+	char host[64] = "localhost", owner[96], sla_owner[100], nonce[9];
+	struct fl_jobs *jobs = NULL, *sla = NULL;
 
 	/* host and pid say where a job runs; the nonce keeps two nodes that
 	 * look alike (containers sharing a host name and pid) apart */
 	gethostname(host, sizeof host - 1);
 	fl_random_hex(nonce, 8);
 	snprintf(owner, sizeof owner, "%s:%ld:%s", host, (long)getpid(), nonce);
-	if (fl_jobs_new(&jobs, store, owner))
+	snprintf(sla_owner, sizeof sla_owner, "%s:sla", owner);
+	if (fl_jobs_new(&jobs, store, owner) || fl_jobs_new(&sla, store, sla_owner))
 		goto fail;
 	fl_jobs_set_lease(jobs, cfg->job_lease);
+	fl_jobs_set_lease(sla, cfg->job_lease);
+	fl_jobs_only(sla, "sla-");
 	if (fl_jobs_register(jobs, "session-purge", fl_auth_purge_job, FL_AUTH_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job,
 			     FL_UPLOAD_PURGE_PERIOD) ||
@@ -92,13 +106,14 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
 				FL_QUEUE_COMPACT_PERIOD) ||
-	    fl_jobs_register_tx(jobs, "sla-tick", NULL, fl_sla_tick_job, cfg->sla_tick) ||
-	    fl_jobs_register_tx(jobs, "sla-tick-more", NULL, fl_sla_tick_job, 0) ||
-	    fl_jobs_register(jobs, "sla-recompute", fl_sla_recompute_job, 0) || fl_jobs_start(jobs))
+	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
+	    fl_jobs_start(sla))
 		goto fail;
-	*out = jobs;
+	out[0] = jobs;
+	out[1] = sla;
 	return 0;
 fail:
+	fl_jobs_free(sla);
 	fl_jobs_free(jobs);
 	fprintf(stderr, "frontline: cannot start the background jobs\n");
 	return 1;
@@ -235,7 +250,7 @@ int fl_cmd_serve(int argc, char **argv)
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
 	struct fl_server *srv;
-	struct fl_jobs *jobs = NULL;
+	struct fl_jobs *jobs[2] = {NULL, NULL};
 	struct fl_hub *hub = NULL;
 	struct listener listener = {NULL, PTHREAD_MUTEX_INITIALIZER, NULL};
 	struct fl_err e = {0};
@@ -297,13 +312,14 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_hub_free(hub);
 		return 1;
 	}
-	if (start_jobs(store, &cfg, &jobs)) {
+	if (start_jobs(store, &cfg, jobs)) {
 		fl_store_free(store);
 		fl_hub_free(hub);
 		return 1;
 	}
 	if (fl_server_start(&srv, &cfg, store, hub, &e)) {
-		fl_jobs_free(jobs);
+		fl_jobs_free(jobs[1]);
+		fl_jobs_free(jobs[0]);
 		fl_store_free(store);
 		fl_hub_free(hub);
 		return fl_cli_fail("starting the server", &e);
@@ -326,7 +342,8 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);
-	fl_jobs_free(jobs);   /* after its current job */
+	fl_jobs_free(jobs[1]); /* after its current job */
+	fl_jobs_free(jobs[0]);
 	fl_mail_parse_stop(); /* no message is being read now */
 	fl_store_free(store);
 	fl_hub_free(hub); /* the store no longer publishes */

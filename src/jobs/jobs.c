@@ -36,6 +36,7 @@ struct kind {
 struct fl_jobs {
 	fl_store *store;
 	char owner[96];
+	const char *only; /* the prefix of the kinds it claims; NULL: every kind */
 	int64_t lease;
 	struct kind kinds[MAX_KINDS];
 	size_t nkinds;
@@ -163,8 +164,8 @@ static int tx_claim(fl_tx *tx, void *arg)
 
 	c->found = 0;
 	if (!rc)
-		rc = fl_store_job_claim(tx, c->j->owner, c->now, c->now + c->j->lease, c->arena,
-					&c->job);
+		rc = fl_store_job_claim_kinds(tx, c->j->only, c->j->owner, c->now,
+					      c->now + c->j->lease, c->arena, &c->job);
 	if (!rc)
 		c->found = 1;
 	return rc == FL_ENOTFOUND ? 0 : rc;
@@ -344,6 +345,11 @@ static void *runner_main(void *arg)
 	}
 	pthread_mutex_unlock(&j->lock);
 	return NULL;
+}
+
+void fl_jobs_only(struct fl_jobs *j, const char *prefix)
+{
+	j->only = prefix;
 }
 
 int fl_jobs_start(struct fl_jobs *j)

@@ -50,6 +50,11 @@ int fl_jobs_enqueue(fl_store *s, const char *kind, const char *payload, int64_t 
 int fl_jobs_schedule(struct fl_jobs *j);
 /* Claims one due job and runs it; *ran says whether there was one. */
 int fl_jobs_run_once(struct fl_jobs *j, int *ran);
+/* Makes j claim only the kinds whose names begin with prefix (a static
+ * string): a second runner on a node for work that must not wait behind a
+ * backlog of the first's (the SLA's events behind thousands of mails).
+ * Its kinds are registered with it as with any runner. */
+void fl_jobs_only(struct fl_jobs *j, const char *prefix);
 /* Starts the runner's thread; fl_jobs_free stops it after its current job. */
 int fl_jobs_start(struct fl_jobs *j);
 void fl_jobs_free(struct fl_jobs *j);

@@ -153,7 +153,8 @@ struct fl_driver {
 	const char *sync_ids;
 	/* Claims the job due first for a runner (fl_store_job_claim): an
 	 * UPDATE … RETURNING FL_COLUMNS_SQL(FL_JOB_COLUMNS), with parameters (owner,
-	 * lease_until, now, now, now). Where writers run concurrently the
+	 * lease_until, now, kind_from, kind_to, now, now): of the kinds in
+	 * [kind_from, kind_to). Where writers run concurrently the
 	 * choice must skip rows other claims hold (FOR UPDATE SKIP LOCKED). */
 	const char *job_claim;
 	/* Live events across nodes: notify_sql, with the payload as its one

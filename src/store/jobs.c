@@ -45,8 +45,28 @@ int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64
 int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until, fl_arena *a,
 		       struct fl_job *out)
 {
+	return fl_store_job_claim_kinds(tx, NULL, owner, now, lease_until, a, out);
+}
+
+int fl_store_job_claim_kinds(fl_tx *tx, const char *prefix, const char *owner, int64_t now,
+			     int64_t lease_until, fl_arena *a, struct fl_job *out)
+{
+	/* kinds are short lower-case names: every one is in ["", "~"); a
+	 * prefix's run ends where its last byte is one more */
+	char from[32] = "", to[32] = "~";
+	size_t n = prefix ? strlen(prefix) : 0;
 	fl_stmt *st;
-	int rc = fl_q(tx, tx->drv->job_claim, 0, &st, "tiiii", owner, lease_until, now, now, now);
+	int rc;
+
+	if (n >= sizeof from || (n && (unsigned char)prefix[n - 1] == 0xff))
+		return FL_EINVAL;
+	if (n) {
+		memcpy(from, prefix, n + 1);
+		memcpy(to, prefix, n + 1);
+		to[n - 1]++;
+	}
+	rc = fl_q(tx, tx->drv->job_claim, 0, &st, "tiittii", owner, lease_until, now, from, to, now,
+		  now);
 	return rc ? rc : fl_q_one_cols(tx, st, &job_cols, a, out);
 }
 

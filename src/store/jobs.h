@@ -32,6 +32,11 @@ int fl_store_job_enqueue(fl_tx *tx, const char *kind, const char *payload, int64
  * Counts an attempt. FL_ENOTFOUND when nothing is due. */
 int fl_store_job_claim(fl_tx *tx, const char *owner, int64_t now, int64_t lease_until, fl_arena *a,
 		       struct fl_job *out);
+/* The same among the kinds that begin with prefix (NULL: every kind): a
+ * runner of its own for the SLA's kinds does not wait behind a backlog of
+ * mail (jobs/jobs.h, fl_jobs_only). */
+int fl_store_job_claim_kinds(fl_tx *tx, const char *prefix, const char *owner, int64_t now,
+			     int64_t lease_until, fl_arena *a, struct fl_job *out);
 /* Marks dead the running jobs whose lease ran out on their last attempt
  * (their runner died each time); *n says how many. */
 int fl_store_job_reap(fl_tx *tx, int64_t now, int64_t *n);

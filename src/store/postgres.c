@@ -576,8 +576,9 @@ const struct fl_driver fl_driver_postgres = {
 		" SET state = 1, lease_owner = ?, lease_until = ?,"
 		"     attempts = attempts + 1, updated_at = ?"
 		" WHERE id = (SELECT id FROM jobs"
-		"             WHERE (state = 0 AND run_at <= ?)"
-		"                OR (state = 1 AND lease_until < ? AND attempts < max_attempts)"
+		"             WHERE kind COLLATE \"C\" >= ? AND kind COLLATE \"C\" < ?"
+		"               AND ((state = 0 AND run_at <= ?)"
+		"                 OR (state = 1 AND lease_until < ? AND attempts < max_attempts))"
 		"             ORDER BY run_at, id"
 		"             LIMIT 1 FOR UPDATE SKIP LOCKED)"
 		" RETURNING " FL_COLUMNS_SQL(FL_JOB_COLUMNS),

@@ -146,6 +146,23 @@ describe('the scheduler', () => {
 	});
 });
 
+describe('the scheduler beside a backlog', () => {
+	it('a breach is not late behind other work: the SLA has a runner of its own', async () => {
+		await policy('Backlog', 'backlog', [{ priority: 'urgent', metric: 'first_reply_time', target: 60 }]);
+		const t = await asked(['backlog']);
+		// the node's runner busy for a minute: twelve probes of five seconds each
+		const probes = await srv.api('POST', '/api/v2/jobs/probes', { count: 12, hold_ms: 5000 });
+		assert.equal(probes.status, 202, probes.text);
+		await backdate(t.id, 2 * 3600);
+		const started = Date.now();
+		await until('the breach behind the backlog', async () =>
+			(await events(t.id)).some((e) => e.kind === 'breached'), 20000);
+		assert.ok(Date.now() - started < 15000, `the breach came ${Date.now() - started} ms late`);
+		const queued = await srv.api('GET', '/api/v2/jobs?state=queued');
+		assert.ok(queued.json.jobs.some((j) => j.kind === 'probe'), 'the backlog was still there');
+	});
+});
+
 describe('lists', () => {
 	it('sort by the soonest breach, tickets without one last, and carry each ticket\'s slas', async () => {
 		await policy('Queue', 'queue-sla', [{ priority: 'urgent', metric: 'first_reply_time', target: 600 },

@@ -424,6 +424,48 @@ static void test_job_claim_and_lease(void **state)
 	fl_arena_free(&j.a);
 }
 
+static int tx_job_kinds(fl_tx *tx, void *arg)
+{
+	struct jobs *j = arg;
+	struct fl_job job;
+
+	/* a backlog of mail due first, then the SLA's tick and a recompute */
+	for (int i = 0; i < 5; i++)
+		EXPECT_RC(fl_store_job_enqueue(tx, "mail-send", NULL, T0 - 60 + i, 0, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "sla-tick", NULL, T0, 0, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "sla-recompute", NULL, T0 - 1, 0, NULL, T0), 0);
+	EXPECT_RC(fl_store_job_enqueue(tx, "slack", NULL, T0 - 2, 0, NULL, T0), 0);
+	/* the SLA's runner takes its own, due first among them, past the mail
+	 * (and past "slack", which only looks like one of them) */
+	EXPECT_RC(fl_store_job_claim_kinds(tx, "sla-", "node-a:sla", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_STR(job.kind, "sla-recompute");
+	EXPECT_RC(fl_store_job_claim_kinds(tx, "sla-", "node-a:sla", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_STR(job.kind, "sla-tick");
+	EXPECT_RC(fl_store_job_claim_kinds(tx, "sla-", "node-a:sla", T0, T0 + 30, &j->a, &job),
+		  FL_ENOTFOUND);
+	/* every kind: the mail due first */
+	EXPECT_RC(fl_store_job_claim(tx, "node-a", T0, T0 + 30, &j->a, &job), 0);
+	EXPECT_STR(job.kind, "mail-send");
+	EXPECT(job.run_at == T0 - 60);
+	/* a lease that ran out is taken again by the runner of its kind */
+	EXPECT_RC(fl_store_job_claim_kinds(tx, "sla-", "node-b:sla", T0 + 31, T0 + 61, &j->a, &job),
+		  0);
+	EXPECT(!strncmp(job.kind, "sla-", 4));
+	return 0;
+}
+
+/* A runner for some kinds (jobs/jobs.h, fl_jobs_only) claims only those,
+ * by byte order on both backends, however many others are due first. */
+static void test_job_claim_kinds(void **state)
+{
+	struct jobs j;
+
+	(void)state;
+	fl_arena_init(&j.a, 0);
+	WRITE(tx_job_kinds, &j);
+	fl_arena_free(&j.a);
+}
+
 static int tx_job_fail(fl_tx *tx, void *arg)
 {
 	struct jobs *j = arg;
@@ -1686,6 +1728,7 @@ int main(void)
 		T(test_dynamic_statements_kept),
 		T(test_job_unique_key),
 		T(test_job_claim_and_lease),
+		T(test_job_claim_kinds),
 		T(test_job_fail_and_retry),
 		T(test_job_reap),
 		T(test_job_probes),
