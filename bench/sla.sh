@@ -43,43 +43,13 @@ RUNS=${RUNS:-3}
 TICKS=${TICKS:-2000}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
-KEEP_DATA=${KEEP_DATA:-0}
 DAY=86400
-
-die() { echo "sla: $*" >&2; exit 2; }
-log() { echo "sla: $*" >&2; }
-[ -x "$BIN" ] || die "$BIN not found (make build)"
-for t in sqlite3 wrk node curl; do
-	command -v $t >/dev/null || die "$t not found (scripts/deps.sh bench)"
-done
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/frontline-sla.XXXXXX")
-SRV=
-stop_server() {
-	if [ -n "$SRV" ]; then
-		kill -TERM "$SRV" 2>/dev/null || true
-		wait "$SRV" 2>/dev/null || true
-		SRV=
-	fi
-}
-cleanup() {
-	stop_server
-	if [ "$KEEP_DATA" = 1 ]; then log "data kept in $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "bench-password-$$" | "$BIN" user add --data "$WORK" --role admin --name Bench \
-	--email bench@example.com --password-stdin >/dev/null
-TOKEN=$("$BIN" token create --data "$WORK" --email bench@example.com)
-log "seeding $TICKETS tickets"
-node bench/tickets.mjs --tickets "$TICKETS" |
-	"$BIN" seed --data "$WORK" --tickets "$TICKETS" >"$WORK/seed.json" 2>"$WORK/seed.log" ||
-	die "seeding failed: $(tail -3 "$WORK/seed.log")"
-MAX_ID=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).max_id)' "$WORK/seed.json")
+NAME=sla
+. bench/lib/sla_desk.sh
+command -v wrk >/dev/null || die "wrk not found (scripts/deps.sh bench)"
+seed_desk
 
 NOW=$(date +%s)
-DB=$WORK/frontline.db
 log "writing their timelines"
 sqlite3 -bail "$DB" <<SQL
 BEGIN;
@@ -127,19 +97,7 @@ UPDATE tickets SET updated_at = (SELECT MAX(created_at) FROM audits WHERE ticket
 COMMIT;
 SQL
 
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE=http://127.0.0.1:$PORT
-"$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" --rate-limit 0 --quiet 2>"$WORK/server.log" &
-SRV=$!
-for _ in $(seq 100); do
-	curl -fs "$BASE/healthz" >/dev/null && break
-	sleep 0.1
-done
-curl -fs "$BASE/healthz" >/dev/null || die "the server does not answer: $(tail -3 "$WORK/server.log")"
-api() {
-	curl -fsS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-		--data "$3" "$BASE$2"
-}
+start_server --rate-limit 0
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(eval("JSON.parse(s)"+process.argv[1])))' "$1"; }
 
 export BENCH_TOKEN=$TOKEN BENCH_MAX_ID=$MAX_ID BENCH_WRK_DIR=$PWD/bench/wrk

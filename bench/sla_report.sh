@@ -26,32 +26,13 @@ cd "$(dirname "$0")/.."
 BIN=${1:-build/frontline}
 TICKETS=${TICKETS:-100000}
 RUNS=${RUNS:-5}
-KEEP_DATA=${KEEP_DATA:-0}
 DAY=86400
-
-die() { echo "sla_report: $*" >&2; exit 2; }
-[ -x "$BIN" ] || die "$BIN not found (make build)"
-command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/frontline-report.XXXXXX")
-SRV=
-cleanup() {
-	[ -n "$SRV" ] && kill -TERM "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
-	if [ "$KEEP_DATA" = 1 ]; then echo "sla_report: data kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-echo "bench-password-$$" | "$BIN" user add --data "$WORK" --role admin --name Bench \
-	--email bench@example.com --password-stdin >/dev/null
-TOKEN=$("$BIN" token create --data "$WORK" --email bench@example.com)
-echo "sla_report: seeding $TICKETS tickets" >&2
-node bench/tickets.mjs --tickets "$TICKETS" |
-	"$BIN" seed --data "$WORK" --tickets "$TICKETS" >/dev/null 2>"$WORK/seed.log" ||
-	die "seeding failed: $(tail -3 "$WORK/seed.log")"
+NAME=sla_report
+. bench/lib/sla_desk.sh
+seed_desk
 
 NOW=$(date +%s)
-DB=$WORK/frontline.db
-echo "sla_report: writing their measured SLAs" >&2
+log "writing their measured SLAs"
 sqlite3 -bail "$DB" <<SQL
 BEGIN;
 UPDATE tickets
@@ -82,13 +63,7 @@ COMMIT;
 ANALYZE;
 SQL
 
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-"$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" --quiet 2>"$WORK/server.log" &
-SRV=$!
-for _ in $(seq 100); do
-	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-	sleep 0.1
-done
+start_server
 FROM=$(date -u -d "@$((NOW - 89 * DAY))" +%F)
 TO=$(date -u -d "@$NOW" +%F)
 
@@ -106,7 +81,7 @@ time_of() { # path: RUNS latencies in seconds, one a line
 	local out
 	for _ in $(seq "$RUNS"); do
 		out=$(curl -fsS -o "$WORK/out" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
-			"http://127.0.0.1:$PORT$1") || die "$1 failed: $(cat "$WORK/out" 2>/dev/null)"
+			"$BASE$1") || die "$1 failed: $(cat "$WORK/out" 2>/dev/null)"
 		echo "$out"
 	done
 }
@@ -118,7 +93,7 @@ REPORT=/api/v2/slas/reports
 	echo "compliance.csv by=group $(time_of "$REPORT/compliance.csv?from=$FROM&to=$TO&by=group" | tr '\n' ' ')"
 	echo "breaches page[size]=100 $(time_of "$REPORT/breaches?from=$FROM&to=$TO&page%5Bsize%5D=100" | tr '\n' ' ')"
 } >"$WORK/times"
-curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$REPORT/compliance?from=$FROM&to=$TO&by=metric" \
+curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$REPORT/compliance?from=$FROM&to=$TO&by=metric" \
 	>"$WORK/metric.json"
 node -e '
 const fs = require("fs");

@@ -29,32 +29,13 @@ cd "$(dirname "$0")/.."
 BIN=${1:-build/frontline}
 TICKETS=${TICKETS:-100000}
 RUNS=${RUNS:-5}
-KEEP_DATA=${KEEP_DATA:-0}
 DAY=86400
-
-die() { echo "sla_whatif: $*" >&2; exit 2; }
-[ -x "$BIN" ] || die "$BIN not found (make build)"
-command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/frontline-whatif.XXXXXX")
-SRV=
-cleanup() {
-	[ -n "$SRV" ] && kill -TERM "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
-	if [ "$KEEP_DATA" = 1 ]; then echo "sla_whatif: data kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-echo "bench-password-$$" | "$BIN" user add --data "$WORK" --role admin --name Bench \
-	--email bench@example.com --password-stdin >/dev/null
-TOKEN=$("$BIN" token create --data "$WORK" --email bench@example.com)
-echo "sla_whatif: seeding $TICKETS tickets" >&2
-node bench/tickets.mjs --tickets "$TICKETS" |
-	"$BIN" seed --data "$WORK" --tickets "$TICKETS" >/dev/null 2>"$WORK/seed.log" ||
-	die "seeding failed: $(tail -3 "$WORK/seed.log")"
+NAME=sla_whatif
+. bench/lib/sla_desk.sh
+seed_desk
 
 NOW=$(date +%s)
-DB=$WORK/frontline.db
-echo "sla_whatif: writing their timelines" >&2
+log "writing their timelines"
 sqlite3 -bail "$DB" <<SQL
 BEGIN;
 -- created over the last 90 days, the newest an hour ago
@@ -99,17 +80,7 @@ UPDATE tickets SET priority = 1 + id % 4 WHERE priority = 0;
 COMMIT;
 SQL
 
-PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-"$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" --quiet 2>"$WORK/server.log" &
-SRV=$!
-for _ in $(seq 100); do
-	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-	sleep 0.1
-done
-api() {
-	curl -fsS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-		--data "$3" "http://127.0.0.1:$PORT$2"
-}
+start_server
 targets() { # first reply $1 min, requester wait $2 min, in business hours $3
 	local out= p
 	for p in low normal high urgent; do
@@ -141,7 +112,7 @@ CEIL_MS=$((($(date +%s%N) - t0) / 1000000))
 MS=()
 for _ in $(seq "$RUNS"); do
 	OUT=$(curl -fsS -o "$WORK/sim.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $TOKEN" \
-		-H 'Content-Type: application/json' --data "$BODY" "http://127.0.0.1:$PORT/api/v2/slas/policies/simulate") ||
+		-H 'Content-Type: application/json' --data "$BODY" "$BASE/api/v2/slas/policies/simulate") ||
 		die "the what-if failed: $(cat "$WORK/sim.json" 2>/dev/null)"
 	MS+=("$OUT")
 done
