@@ -297,7 +297,7 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_input_init(); /* before any thread uses jansson */
 	wire_notices();
 	/* every ticket write measures the ticket's SLA in its transaction */
-	fl_ticket_set_hook(fl_sla_refresh_ticket);
+	fl_ticket_add_hook(fl_sla_ticket_written);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

@@ -302,6 +302,11 @@ static int prev_read(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struc
 	return 0;
 }
 
+int fl_sla_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
+{
+	return fl_sla_refresh_ticket(tx, w->t, w->now);
+}
+
 int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now)
 {
 	struct prev p;

@@ -4,7 +4,7 @@
  * A ticket's SLA changes in two ways. Its writes change it — a reply
  * achieves a metric, a status pauses one, a new priority or group may
  * choose another policy — so every write refreshes it in the write's own
- * transaction (fl_sla_refresh_ticket, the tickets' write hook set by
+ * transaction (fl_sla_ticket_written, a tickets' write hook added by
  * serve.c): lists sorted by the next breach and the scheduler read what
  * the ticket is now, never a stale copy. And time changes it: a target
  * runs out with nobody touching the ticket. For that each ticket's row
@@ -41,6 +41,8 @@
  * logged: it never fails the ticket's write. A deleted ticket's SLA is
  * forgotten. */
 int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now);
+/* The same as a ticket write hook (tickets/ticket.h). */
+int fl_sla_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
 
 /* The scheduler's tick: refreshes at most max tickets whose next event is
  * due at now, soonest first; *n says how many (max means there may be

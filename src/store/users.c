@@ -193,7 +193,8 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 
 int fl_store_user_count(fl_tx *tx, int64_t *n)
 {
-	return fl_q_int(tx, "SELECT COUNT(*) FROM users", n, "");
+	/* people: not the desk itself (FL_SYSTEM_USER_ID) */
+	return fl_q_int(tx, "SELECT COUNT(*) FROM users WHERE id > 0", n, "");
 }
 
 int fl_store_identity_add(fl_tx *tx, struct fl_identity *id)

@@ -48,4 +48,20 @@ void fl_notice_register(int channel, fl_notice_deliverer fn);
  * deliverer of t's channel; 0 when it has none. */
 int fl_notice_tell(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t comment_id);
 
+/* Messages: what the desk writes to a person about a ticket beside its
+ * conversation — a rule's e-mail to the assignee or a group, a reminder
+ * of a follow-up task to its owner. The text is final (rendered by the
+ * caller); the deliverer (mail today: fl_mail_message, wired by
+ * cli/serve.c) queues it durably in tx and sends it later, to the
+ * person's primary address, in nobody's name but the desk's. */
+struct fl_message {
+	int64_t user_id;            /* to whom */
+	int64_t ticket_id;          /* about which ticket (the subject's "[#id]"), or 0 */
+	const char *subject, *body; /* plain text */
+};
+typedef int (*fl_message_deliverer)(fl_tx *tx, const struct fl_message *m);
+void fl_message_register(fl_message_deliverer fn);
+/* Queues m through the deliverer; 0 when there is none (nobody told). */
+int fl_message_send(fl_tx *tx, const struct fl_message *m);
+
 #endif

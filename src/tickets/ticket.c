@@ -178,15 +178,24 @@ static int same_stamp(const struct fl_ticket *t, const char *given)
 	       (t->updated_stamp == 0 || t->updated_stamp == at * 1000);
 }
 
-/* The stamp of a write at now (seconds) to t: now in milliseconds, and
- * always past t's last stamp, so that every write changes it. */
-static fl_ticket_hook_fn hook;
+static fl_ticket_hook_fn hooks[FL_TICKET_MAX_HOOKS];
+static size_t nhooks;
 
-void fl_ticket_set_hook(fl_ticket_hook_fn fn)
+int fl_ticket_add_hook(fl_ticket_hook_fn fn)
 {
-	hook = fn;
+	if (nhooks == FL_TICKET_MAX_HOOKS)
+		return FL_EINTERNAL;
+	hooks[nhooks++] = fn;
+	return 0;
 }
 
+void fl_ticket_clear_hooks(void)
+{
+	nhooks = 0;
+}
+
+/* The stamp of a write at now (seconds) to t: now in milliseconds, and
+ * always past t's last stamp, so that every write changes it. */
 static int64_t next_stamp(const struct fl_ticket *t, int64_t now)
 {
 	int64_t ms = now * 1000;
@@ -448,12 +457,13 @@ static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t acto
 	return fl_store_notify(tx, ev);
 }
 
-/* The write's last step: the live event, then the hook. */
-static int written(struct fl_tx *tx, const char *type, const struct fl_ticket *t, int64_t actor,
-		   int64_t at)
+/* The write's last step: the live event, then the hooks. */
+static int written(struct fl_tx *tx, const char *type, const struct fl_ticket_write *w)
 {
-	int rc = announce(tx, type, t->id, actor, at);
-	return rc || !hook ? rc : hook(tx, t, at);
+	int rc = announce(tx, type, w->t->id, w->actor->id, w->now);
+	for (size_t i = 0; i < nhooks && !rc; i++)
+		rc = hooks[i](tx, w);
+	return rc;
 }
 
 int fl_ticket_viewing(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int typing,
@@ -675,8 +685,17 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 			 t.channel, is_public, now, &comment_id);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
-	if (!rc)
-		rc = written(tx, "ticket.created", &t, actor->id, now);
+	if (!rc) {
+		struct fl_ticket_write w = {.kind = FL_EVENT_CREATE,
+					    .t = &t,
+					    .actor = actor,
+					    .p = p,
+					    .audit = au,
+					    .comment_id = comment_id,
+					    .comment_public = is_public,
+					    .now = now};
+		rc = written(tx, "ticket.created", &w);
+	}
 	if (!rc)
 		*out = t;
 	return rc;
@@ -972,8 +991,18 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 				 au->channel, agent ? p->comment_public : 1, now, &comment_id);
 	if (!rc)
 		rc = fl_store_audit_insert(tx, au);
-	if (!rc)
-		rc = written(tx, "ticket.updated", &t, actor->id, now);
+	if (!rc) {
+		struct fl_ticket_write w = {.kind = FL_EVENT_CHANGE,
+					    .t = &t,
+					    .before = &before,
+					    .actor = actor,
+					    .p = p,
+					    .audit = au,
+					    .comment_id = comment_id,
+					    .comment_public = agent ? p->comment_public : 1,
+					    .now = now};
+		rc = written(tx, "ticket.updated", &w);
+	}
 	if (!rc && !p->quiet)
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
 	if (!rc && before.type == FL_TYPE_PROBLEM && t.type != FL_TYPE_PROBLEM)
@@ -1012,8 +1041,11 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		au->events[0] = (struct fl_event){0, FL_EVENT_DELETE, "deleted", "true", NULL, 0};
 		rc = fl_store_audit_insert(tx, au);
 	}
-	if (!rc)
-		rc = written(tx, "ticket.deleted", &t, actor->id, t.deleted_at);
+	if (!rc) {
+		struct fl_ticket_write w = {
+			.kind = FL_EVENT_DELETE, .t = &t, .actor = actor, .now = t.deleted_at};
+		rc = written(tx, "ticket.deleted", &w);
+	}
 	if (!rc && t.type == FL_TYPE_PROBLEM)
 		rc = unlink_incidents(tx, actor, id, &a, e);
 	fl_arena_free(&a);

@@ -186,14 +186,33 @@ struct fl_ticket_patch {
 	int quiet;
 };
 
+/* One ticket write, as the write hooks see it. Everything is borrowed and
+ * lives until the hook returns. */
+struct fl_ticket_write {
+	int kind;                        /* FL_EVENT_CREATE, _CHANGE or _DELETE */
+	const struct fl_ticket *t;       /* as written */
+	const struct fl_ticket *before;  /* as it was; NULL for a create */
+	const struct fl_actor *actor;    /* who wrote it */
+	const struct fl_ticket_patch *p; /* what was asked; NULL for a delete */
+	const struct fl_audit *audit;    /* the change set recorded; NULL for a delete */
+	int64_t comment_id;              /* the comment the write added, or 0 */
+	int comment_public;              /* … and whether it is public */
+	int64_t now;                     /* the write's time */
+};
+
 /* Called in the transaction of every ticket write — created, updated (a
- * comment too), deleted — with the ticket as written and the write's
- * time, after its audit: what is kept from a ticket (its SLA,
- * sla/refresh.h) moves with it, or the write fails. Set once at startup
- * (serve.c), before any request; NULL, the default and the unit tests',
- * for none. */
-typedef int (*fl_ticket_hook_fn)(struct fl_tx *tx, const struct fl_ticket *t, int64_t now);
-void fl_ticket_set_hook(fl_ticket_hook_fn fn);
+ * comment too), deleted — after its audit, in the order added: what is
+ * kept from a ticket (its SLA, sla/refresh.h) moves with it, and what
+ * reacts to a write (the rules) reacts, or the write fails. A hook may
+ * write the ticket again (fl_ticket_update): the hooks then run for that
+ * write too, inside the first one's. Added once at startup (serve.c),
+ * before any request; none by default (the unit tests'). At most
+ * FL_TICKET_MAX_HOOKS. */
+#define FL_TICKET_MAX_HOOKS 4
+typedef int (*fl_ticket_hook_fn)(struct fl_tx *tx, const struct fl_ticket_write *w);
+int fl_ticket_add_hook(fl_ticket_hook_fn fn);
+/* Removes every hook (tests that add their own). */
+void fl_ticket_clear_hooks(void);
 
 /* Creates a ticket with its first comment, as actor: fills defaults
  * (requester = actor, status new or open when assigned, channel api), checks

@@ -20,6 +20,10 @@ enum fl_role {
 	FL_ROLE_ANONYMOUS = -1 /* not signed in; only for route rows */
 };
 
+/* The desk itself (store schema 23): the author of what rules, automatic
+ * assignment and reminders do. Inactive: in no list, signs in nowhere. */
+#define FL_SYSTEM_USER_ID (-1)
+
 /* Who is acting: the authenticated user (id 0 and FL_ROLE_ANONYMOUS when
  * nobody is). Every domain call that reads or changes data takes one. */
 struct fl_actor {
