@@ -37,8 +37,8 @@ static int fail(const struct walk *w, size_t at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	return fl_err_set(w->e, FL_EINVAL, w->field, "InvalidValue", "%s: %s at byte %zu",
-			  w->field, what, at);
+	return fl_err_set(w->e, FL_EINVAL, w->field, "InvalidValue", "%s: %s at byte %zu", w->field,
+			  what, at);
 }
 
 static int name_char(char c)
@@ -87,8 +87,8 @@ static int walk(struct walk *w)
 	int on = 1, rc;
 
 	if (w->n > FL_TEMPLATE_MAX)
-		return fl_err_set(w->e, FL_EINVAL, w->field, "TooLong",
-				  "%s: at most %d bytes", w->field, FL_TEMPLATE_MAX);
+		return fl_err_set(w->e, FL_EINVAL, w->field, "TooLong", "%s: at most %d bytes",
+				  w->field, FL_TEMPLATE_MAX);
 	while (i < w->n) {
 		const char *open = find(w->tpl + i, w->n - i, "{{");
 		size_t stop = open ? (size_t)(open - w->tpl) : w->n, at, body, end, k;
@@ -129,10 +129,12 @@ static int walk(struct walk *w)
 		if (sigil == '#' || sigil == '^') {
 			const char *v = NULL;
 			if (depth == FL_TEMPLATE_DEPTH)
-				return fail(w, at, "sections nested over %d deep", FL_TEMPLATE_DEPTH);
+				return fail(w, at, "sections nested over %d deep",
+					    FL_TEMPLATE_DEPTH);
 			if (on && (rc = value(w, name, k, &v)))
 				return rc;
-			st[depth] = (struct section){name, k, at, on && (sigil == '#') == truthy(v)};
+			st[depth] =
+				(struct section){name, k, at, on && (sigil == '#') == truthy(v)};
 			on = st[depth++].on;
 		} else if (sigil == '/') {
 			if (!depth || st[depth - 1].len != k || memcmp(st[depth - 1].name, name, k))
@@ -167,8 +169,8 @@ int fl_template_check(const char *tpl, fl_template_known known, void *arg, const
 	return walk(&w);
 }
 
-int fl_template_render(const char *tpl, int html, fl_template_lookup lookup, void *arg,
-		       fl_arena *a, char **out, struct fl_err *e)
+int fl_template_render(const char *tpl, int html, fl_template_lookup lookup, void *arg, fl_arena *a,
+		       char **out, struct fl_err *e)
 {
 	fl_buf b;
 	struct walk w = {tpl ? tpl : "", 0, html, lookup, NULL, arg, &b, "template", e};
@@ -178,8 +180,8 @@ int fl_template_render(const char *tpl, int html, fl_template_lookup lookup, voi
 	fl_buf_init(&b, FL_TEMPLATE_OUTPUT_MAX);
 	rc = walk(&w);
 	if (rc == FL_ETOOBIG)
-		fl_err_set(e, rc, "template", "TooLong", "template: the text would be over %d bytes",
-			   FL_TEMPLATE_OUTPUT_MAX);
+		fl_err_set(e, rc, "template", "TooLong",
+			   "template: the text would be over %d bytes", FL_TEMPLATE_OUTPUT_MAX);
 	if (!rc && !(*out = fl_arena_strndup(a, b.p ? b.p : "", b.n)))
 		rc = FL_ENOMEM;
 	fl_buf_free(&b);

@@ -62,7 +62,7 @@ int fl_template_check(const char *tpl, fl_template_known known, void *arg, const
  * FL_EINVAL as fl_template_check says it (field "template"); an output
  * over FL_TEMPLATE_OUTPUT_MAX is FL_ETOOBIG; lookup's errors are
  * returned as they are. */
-int fl_template_render(const char *tpl, int html, fl_template_lookup lookup, void *arg,
-		       fl_arena *a, char **out, struct fl_err *e);
+int fl_template_render(const char *tpl, int html, fl_template_lookup lookup, void *arg, fl_arena *a,
+		       char **out, struct fl_err *e);
 
 #endif

@@ -37,17 +37,20 @@ static const struct words words[] = {
 	 "It works once, for 15 minutes. If you did not ask for it, ignore this e-mail."},
 	{"uk", "Ми отримали ваше звернення #{{ticket.id}} і скоро вам відповімо.",
 	 "Ваше звернення #{{ticket.id}} вирішено. Якщо щось іще не так, відповідайте на цей лист.",
-	 "Щоб доповнити звернення #{{ticket.id}}, відповідайте на цей лист.", "Ваше посилання для входу",
+	 "Щоб доповнити звернення #{{ticket.id}}, відповідайте на цей лист.",
+	 "Ваше посилання для входу",
 	 "Щоб переглянути свої звернення, увійдіть за цим посиланням:\n\n{{link}}\n\n"
 	 "Воно діє один раз протягом 15 хвилин. Якщо ви його не запитували, не зважайте на цей лист."},
 	{"ru", "Мы получили ваше обращение #{{ticket.id}} и скоро вам ответим.",
 	 "Ваше обращение #{{ticket.id}} решено. Если что-то ещё не так, ответьте на это письмо.",
-	 "Чтобы дополнить обращение #{{ticket.id}}, ответьте на это письмо.", "Ваша ссылка для входа",
+	 "Чтобы дополнить обращение #{{ticket.id}}, ответьте на это письмо.",
+	 "Ваша ссылка для входа",
 	 "Чтобы посмотреть свои обращения, войдите по этой ссылке:\n\n{{link}}\n\n"
 	 "Она действует один раз в течение 15 минут. Если вы её не запрашивали, не обращайте внимания на это письмо."},
 	{"lt", "Gavome jūsų užklausą #{{ticket.id}} ir netrukus atsakysime.",
 	 "Jūsų užklausa #{{ticket.id}} išspręsta. Jei kas nors dar negerai, atsakykite į šį laišką.",
-	 "Norėdami papildyti užklausą #{{ticket.id}}, atsakykite į šį laišką.", "Jūsų prisijungimo nuoroda",
+	 "Norėdami papildyti užklausą #{{ticket.id}}, atsakykite į šį laišką.",
+	 "Jūsų prisijungimo nuoroda",
 	 "Norėdami matyti savo užklausas, prisijunkite šia nuoroda:\n\n{{link}}\n\n"
 	 "Ji veikia vieną kartą 15 minučių. Jei jos neprašėte, nekreipkite dėmesio į šį laišką."},
 };
@@ -284,9 +287,10 @@ int fl_mail_message(fl_tx *tx, const struct fl_message *m)
 	fl_arena_free(&a);
 	fl_random_hex(nonce, NONCE_LEN);
 	p = json_pack("{s:s, s:I, s:I, s:o, s:o, s:s}", "kind", "message", "user_id",
-		      (json_int_t)m->user_id, "ticket_id", (json_int_t)(m->ticket_id > 0 ? m->ticket_id : 0),
-		      "subject", cut(m->subject, MESSAGE_SUBJECT_MAX), "body",
-		      cut(m->body, MESSAGE_TEXT_MAX), "nonce", nonce);
+		      (json_int_t)m->user_id, "ticket_id",
+		      (json_int_t)(m->ticket_id > 0 ? m->ticket_id : 0), "subject",
+		      cut(m->subject, MESSAGE_SUBJECT_MAX), "body", cut(m->body, MESSAGE_TEXT_MAX),
+		      "nonce", nonce);
 	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -674,7 +678,8 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	int rc, ok = 0;
 
 	if (kind && (!strcmp(kind, "signin") || !strcmp(kind, "message"))) {
-		rc = !strcmp(kind, "signin") ? send_signin(s, job, p, e) : send_message(s, job, p, e);
+		rc = !strcmp(kind, "signin") ? send_signin(s, job, p, e)
+					     : send_message(s, job, p, e);
 		json_decref(p);
 		return rc;
 	}

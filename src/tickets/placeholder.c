@@ -240,9 +240,9 @@ static int lookup(void *arg, const char *name, size_t n, const char **v)
 	if (ph >= PH_CUR_NAME) {
 		if ((rc = person(r, &r->cur, r->c->current_user_id)))
 			return rc;
-		*v = ph == PH_CUR_NAME	     ? r->cur.u.name
-		     : ph == PH_CUR_EMAIL    ? r->cur.u.email
-					     : first_name(r->a, r->cur.u.name);
+		*v = ph == PH_CUR_NAME    ? r->cur.u.name
+		     : ph == PH_CUR_EMAIL ? r->cur.u.email
+					  : first_name(r->a, r->cur.u.name);
 		return 0;
 	}
 	if (!t)
@@ -258,52 +258,42 @@ static int lookup(void *arg, const char *name, size_t n, const char **v)
 			fl_time_iso(t->created_at, z);
 		*v = z;
 		return 0;
-	case PH_TITLE:
-		*v = t->subject;
-		return 0;
-	case PH_DESCRIPTION:
-		*v = t->description;
-		return 0;
+	case PH_TITLE: *v = t->subject; return 0;
+	case PH_DESCRIPTION: *v = t->description; return 0;
 	case PH_STATUS:
-		*v = t->status >= 0 && t->status < FL_STATUS__MAX ? in(r->c->lang)->status[t->status]
-								  : NULL;
+		*v = t->status >= 0 && t->status < FL_STATUS__MAX
+			     ? in(r->c->lang)->status[t->status]
+			     : NULL;
 		return 0;
 	case PH_PRIORITY:
 		*v = t->priority >= 0 && t->priority < FL_PRIORITY__MAX
 			     ? in(r->c->lang)->priority[t->priority]
 			     : NULL;
 		return 0;
-	case PH_TYPE:
-		*v = fl_type_name(t->type);
-		return 0;
-	case PH_VIA:
-		*v = fl_channel_name(t->channel);
-		return 0;
-	case PH_URL:
-		return link(r, "/agent/tickets/", v);
-	case PH_LINK:
-		return link(r, "/portal/requests/", v);
-	case PH_TAGS:
-		return tags(r, v);
+	case PH_TYPE: *v = fl_type_name(t->type); return 0;
+	case PH_VIA: *v = fl_channel_name(t->channel); return 0;
+	case PH_URL: return link(r, "/agent/tickets/", v);
+	case PH_LINK: return link(r, "/portal/requests/", v);
+	case PH_TAGS: return tags(r, v);
 	case PH_REQ_NAME:
 	case PH_REQ_FIRST_NAME:
 	case PH_REQ_EMAIL:
 	case PH_REQ_LANGUAGE:
 		if ((rc = person(r, &r->req, t->requester_id)))
 			return rc;
-		*v = ph == PH_REQ_NAME	      ? r->req.u.name
-		     : ph == PH_REQ_EMAIL     ? r->req.u.email
-		     : ph == PH_REQ_LANGUAGE  ? r->req.u.locale
-					      : first_name(r->a, r->req.u.name);
+		*v = ph == PH_REQ_NAME       ? r->req.u.name
+		     : ph == PH_REQ_EMAIL    ? r->req.u.email
+		     : ph == PH_REQ_LANGUAGE ? r->req.u.locale
+					     : first_name(r->a, r->req.u.name);
 		return 0;
 	case PH_ASG_NAME:
 	case PH_ASG_FIRST_NAME:
 	case PH_ASG_EMAIL:
 		if ((rc = person(r, &r->asg, t->assignee_id)))
 			return rc;
-		*v = ph == PH_ASG_NAME	    ? r->asg.u.name
-		     : ph == PH_ASG_EMAIL   ? r->asg.u.email
-					    : first_name(r->a, r->asg.u.name);
+		*v = ph == PH_ASG_NAME    ? r->asg.u.name
+		     : ph == PH_ASG_EMAIL ? r->asg.u.email
+					  : first_name(r->a, r->asg.u.name);
 		return 0;
 	case PH_GROUP_NAME:
 		if (!r->group_loaded && t->group_id) {
@@ -329,10 +319,8 @@ static int lookup(void *arg, const char *name, size_t n, const char **v)
 		}
 		*v = r->org;
 		return rc;
-	case PH_LATEST_PUBLIC_COMMENT:
-		return latest_public_comment(r, v);
-	default:
-		return 0;
+	case PH_LATEST_PUBLIC_COMMENT: return latest_public_comment(r, v);
+	default: return 0;
 	}
 }
 

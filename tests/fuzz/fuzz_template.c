@@ -38,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fl_arena_init(&a, 0);
 	checked = fl_template_check(tpl, NULL, NULL, "template", &e);
 	/* a refusal names the field, and the byte unless the whole is too long */
-	if (checked && (checked != FL_EINVAL || e.code != FL_EINVAL ||
-			strcmp(e.field, "template") ||
-			(!strstr(e.msg, " at byte ") && strcmp(e.reason, "TooLong"))))
+	if (checked &&
+	    (checked != FL_EINVAL || e.code != FL_EINVAL || strcmp(e.field, "template") ||
+	     (!strstr(e.msg, " at byte ") && strcmp(e.reason, "TooLong"))))
 		abort();
 	for (int html = 0; html < 2; html++) {
 		rc = fl_template_render(tpl, html, lookup, NULL, &a, &out, &e);

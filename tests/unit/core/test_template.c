@@ -213,11 +213,12 @@ static void test_limits(void **state)
 		n = strlen(deep);
 		snprintf(deep + n, sizeof deep - n, "in%s", tail);
 		assert_string_equal(ok(deep, 0, &a), "in");
-		assert_int_equal(fl_template_check("{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}"
-						   "{{#a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"
-						   "{{/a}}{{/a}}",
-						   NULL, NULL, "t", &e),
-				 FL_EINVAL);
+		assert_int_equal(
+			fl_template_check("{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}"
+					  "{{#a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"
+					  "{{/a}}{{/a}}",
+					  NULL, NULL, "t", &e),
+			FL_EINVAL);
 		assert_string_equal(e.msg, "t: sections nested over 8 deep at byte 48");
 	}
 	/* a tag over FL_TEMPLATE_TAG_MAX bytes */
@@ -289,7 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_variables_and_text), cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_sections),	   cmocka_unit_test(test_one_pass),
+		cmocka_unit_test(test_sections),           cmocka_unit_test(test_one_pass),
 		cmocka_unit_test(test_errors_say_where),   cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_lookup_error),
 	};
