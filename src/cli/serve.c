@@ -68,6 +68,7 @@ static void wire_notices(void)
 {
 	for (int channel = 0; channel < FL_CHANNEL__MAX; channel++)
 		fl_notice_register(channel, fl_mail_notice);
+	fl_message_register(fl_mail_message);
 }
 
 /* The SLA's kinds (sla/refresh.h), on both of a node's runners. */

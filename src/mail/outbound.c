@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/random.h"
+#include "core/template.h"
 #include "core/str.h"
 #include "core/time.h"
 #include "store/jobs.h"
@@ -19,8 +20,9 @@
 #include "store/tickets.h"
 #include "store/users.h"
 
-/* What each notice says, in the languages we write. %lld is the ticket;
- * the sign-in mail's %s is its link. */
+/* What each notice says, in the languages we write: templates of the
+ * desk's one language (core/template.h), rendered as plain text with
+ * {{ticket.id}} the ticket and {{link}} the sign-in mail's link. */
 struct words {
 	const char *lang;
 	const char *ack, *solved, *footer;
@@ -28,25 +30,28 @@ struct words {
 };
 
 static const struct words words[] = {
-	{"en", "We have received your request #%lld and will answer you soon.",
-	 "Your request #%lld is solved. If something is still not right, reply to this e-mail.",
-	 "Reply to this e-mail to add to your request #%lld.", "Your sign-in link",
-	 "To see your requests, sign in with this link:\n\n%s\n\n"
+	{"en", "We have received your request #{{ticket.id}} and will answer you soon.",
+	 "Your request #{{ticket.id}} is solved. If something is still not right, reply to this e-mail.",
+	 "Reply to this e-mail to add to your request #{{ticket.id}}.", "Your sign-in link",
+	 "To see your requests, sign in with this link:\n\n{{link}}\n\n"
 	 "It works once, for 15 minutes. If you did not ask for it, ignore this e-mail."},
-	{"uk", "Ми отримали ваше звернення #%lld і скоро вам відповімо.",
-	 "Ваше звернення #%lld вирішено. Якщо щось іще не так, відповідайте на цей лист.",
-	 "Щоб доповнити звернення #%lld, відповідайте на цей лист.", "Ваше посилання для входу",
-	 "Щоб переглянути свої звернення, увійдіть за цим посиланням:\n\n%s\n\n"
+	{"uk", "Ми отримали ваше звернення #{{ticket.id}} і скоро вам відповімо.",
+	 "Ваше звернення #{{ticket.id}} вирішено. Якщо щось іще не так, відповідайте на цей лист.",
+	 "Щоб доповнити звернення #{{ticket.id}}, відповідайте на цей лист.",
+	 "Ваше посилання для входу",
+	 "Щоб переглянути свої звернення, увійдіть за цим посиланням:\n\n{{link}}\n\n"
 	 "Воно діє один раз протягом 15 хвилин. Якщо ви його не запитували, не зважайте на цей лист."},
-	{"ru", "Мы получили ваше обращение #%lld и скоро вам ответим.",
-	 "Ваше обращение #%lld решено. Если что-то ещё не так, ответьте на это письмо.",
-	 "Чтобы дополнить обращение #%lld, ответьте на это письмо.", "Ваша ссылка для входа",
-	 "Чтобы посмотреть свои обращения, войдите по этой ссылке:\n\n%s\n\n"
+	{"ru", "Мы получили ваше обращение #{{ticket.id}} и скоро вам ответим.",
+	 "Ваше обращение #{{ticket.id}} решено. Если что-то ещё не так, ответьте на это письмо.",
+	 "Чтобы дополнить обращение #{{ticket.id}}, ответьте на это письмо.",
+	 "Ваша ссылка для входа",
+	 "Чтобы посмотреть свои обращения, войдите по этой ссылке:\n\n{{link}}\n\n"
 	 "Она действует один раз в течение 15 минут. Если вы её не запрашивали, не обращайте внимания на это письмо."},
-	{"lt", "Gavome jūsų užklausą #%lld ir netrukus atsakysime.",
-	 "Jūsų užklausa #%lld išspręsta. Jei kas nors dar negerai, atsakykite į šį laišką.",
-	 "Norėdami papildyti užklausą #%lld, atsakykite į šį laišką.", "Jūsų prisijungimo nuoroda",
-	 "Norėdami matyti savo užklausas, prisijunkite šia nuoroda:\n\n%s\n\n"
+	{"lt", "Gavome jūsų užklausą #{{ticket.id}} ir netrukus atsakysime.",
+	 "Jūsų užklausa #{{ticket.id}} išspręsta. Jei kas nors dar negerai, atsakykite į šį laišką.",
+	 "Norėdami papildyti užklausą #{{ticket.id}}, atsakykite į šį laišką.",
+	 "Jūsų prisijungimo nuoroda",
+	 "Norėdami matyti savo užklausas, prisijunkite šia nuoroda:\n\n{{link}}\n\n"
 	 "Ji veikia vieną kartą 15 minučių. Jei jos neprašėte, nekreipkite dėmesio į šį laišką."},
 };
 
@@ -56,6 +61,36 @@ static const struct words *in(const char *locale)
 		if (locale && !strncmp(locale, words[i].lang, 2))
 			return &words[i];
 	return &words[0];
+}
+
+/* The values of the notices' templates: the ticket's id, the link. */
+struct said {
+	int64_t ticket_id;
+	const char *link;
+	char id[24];
+};
+
+static int said_lookup(void *arg, const char *name, size_t n, const char **v)
+{
+	struct said *s = arg;
+
+	if (n == 9 && !memcmp(name, "ticket.id", 9)) {
+		snprintf(s->id, sizeof s->id, "%lld", (long long)s->ticket_id);
+		*v = s->id;
+	} else if (n == 4 && !memcmp(name, "link", 4)) {
+		*v = s->link;
+	}
+	return 0;
+}
+
+/* tpl (one of words') said about ticket_id with link, as plain text in
+ * a; NULL when out of memory. */
+static char *say(const char *tpl, int64_t ticket_id, const char *link, fl_arena *a)
+{
+	struct said s = {ticket_id, link, ""};
+	char *out = NULL;
+
+	return fl_template_render(tpl, 0, said_lookup, &s, a, &out, NULL) ? NULL : out;
 }
 
 static const char *const kinds[FL_NOTICE__MAX] = {"ack", "reply", "solved"};
@@ -204,6 +239,58 @@ int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const cha
 	fl_random_hex(nonce, NONCE_LEN);
 	p = json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "signin", "user_id", (json_int_t)user_id,
 		      "lang", lang ? lang : "en", "link", link, "nonce", nonce);
+	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	if (!payload)
+		return FL_ENOMEM;
+	rc = fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
+	free(payload);
+	return rc;
+}
+
+/* The longest subject and text a message keeps: a rule's rendered mail
+ * is cut here rather than failing the ticket write it is queued in. */
+#define MESSAGE_SUBJECT_MAX 998
+#define MESSAGE_TEXT_MAX (256 * 1024)
+
+/* z cut to at most max bytes, at a character's start (z is UTF-8). */
+static json_t *cut(const char *z, size_t max)
+{
+	size_t n = z ? strlen(z) : 0;
+
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)z[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return json_stringn(z ? z : "", n);
+}
+
+int fl_mail_message(fl_tx *tx, const struct fl_message *m)
+{
+	struct fl_user u;
+	json_t *p;
+	char *payload, nonce[NONCE_LEN + 1];
+	int64_t now = fl_now();
+	fl_arena a;
+	int rc;
+
+	if (m->user_id == FL_SYSTEM_USER_ID || m->user_id <= 0)
+		return 0;
+	fl_arena_init(&a, 0);
+	rc = fl_store_user_get(tx, m->user_id, &a, &u);
+	if (rc || !u.active || !u.email || fl_mail_noreply(u.email)) {
+		fl_arena_free(&a);
+		/* nobody to write to: nothing queued */
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	}
+	fl_arena_free(&a);
+	fl_random_hex(nonce, NONCE_LEN);
+	p = json_pack("{s:s, s:I, s:I, s:o, s:o, s:s}", "kind", "message", "user_id",
+		      (json_int_t)m->user_id, "ticket_id",
+		      (json_int_t)(m->ticket_id > 0 ? m->ticket_id : 0), "subject",
+		      cut(m->subject, MESSAGE_SUBJECT_MAX), "body", cut(m->body, MESSAGE_TEXT_MAX),
+		      "nonce", nonce);
 	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -467,7 +554,6 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	const char *link = json_string_value(json_object_get(p, "link"));
 	fl_arena a;
 	char id[200], *text;
-	size_t n;
 	int rc, ok = 0;
 
 	fl_arena_init(&a, 0);
@@ -479,10 +565,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 		/* no one to write to: nothing to do */
 		return rc == FL_ENOTFOUND ? 0 : rc;
 	}
-	n = strlen(w->signin) + strlen(link) + 1;
-	text = fl_arena_alloc(&a, n);
-	if (text)
-		snprintf(text, n, w->signin, link);
+	text = say(w->signin, 0, link, &a);
 	message_id(id, sizeof id, "signin", job, json_string_value(json_object_get(p, "nonce")),
 		   si.o.from);
 	m.to[m.nto++] = si.user.email;
@@ -498,6 +581,90 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	return rc;
 }
 
+/* A message to a person (tickets/notice.h): to their primary address,
+ * checked again when it is sent (gone, inactive, bouncing: not sent).
+ * Counted in mail.auto_limit like ack and solved when the person is an
+ * end user; an agent's mail (a rule's, a reminder) is the desk's own
+ * work and is not. */
+struct message {
+	struct out o;
+	int64_t user_id;
+	struct fl_user user;
+};
+
+static int tx_load_message(fl_tx *tx, void *arg)
+{
+	struct message *mm = arg;
+	int rc = load_settings(tx, &mm->o), bounced = 0;
+
+	if (rc || (rc = fl_store_user_get(tx, mm->user_id, mm->o.a, &mm->user)) ||
+	    (rc = bouncing(tx, mm->user.email, mm->o.a, &bounced)))
+		return rc;
+	if (bounced || !mm->user.active)
+		mm->user.email = NULL;
+	if (mm->o.ticket_id)
+		rc = fl_store_mail_thread(tx, mm->o.ticket_id, mm->o.a, mm->o.thread,
+					  FL_MAIL_MAX_REFS, &mm->o.nthread, &mm->o.last_in);
+	return rc;
+}
+
+static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct fl_err *e)
+{
+	struct message mm = {0};
+	struct fl_mail_out m = {0};
+	const char *subject = json_string_value(json_object_get(p, "subject"));
+	const char *body = json_string_value(json_object_get(p, "body"));
+	fl_arena a;
+	char id[200], what[24], *line = NULL;
+	int rc, ok = 1;
+
+	fl_arena_init(&a, 0);
+	mm.o.a = &a;
+	mm.user_id = json_integer_value(json_object_get(p, "user_id"));
+	mm.o.ticket_id = json_integer_value(json_object_get(p, "ticket_id"));
+	rc = fl_store_read(s, tx_load_message, &mm);
+	if (rc || !mm.user.email || fl_mail_noreply(mm.user.email)) {
+		fl_arena_free(&a);
+		/* no one to write to: nothing to do */
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	}
+	if (mm.o.ticket_id) {
+		size_t n = strlen(subject ? subject : "") + 32;
+		if ((line = fl_arena_alloc(&a, n)))
+			snprintf(line, n, "[#%lld] %s", (long long)mm.o.ticket_id,
+				 subject ? subject : "");
+		snprintf(what, sizeof what, "%lld", (long long)mm.o.ticket_id);
+	} else {
+		line = (char *)(subject ? subject : "");
+		snprintf(what, sizeof what, "message");
+	}
+	if (!line) {
+		fl_arena_free(&a);
+		return FL_ENOMEM;
+	}
+	message_id(id, sizeof id, what, job, json_string_value(json_object_get(p, "nonce")),
+		   mm.o.from);
+	m.to[m.nto++] = mm.user.email;
+	m.subject = line;
+	m.message_id = id;
+	m.in_reply_to = mm.o.last_in;
+	for (size_t i = 0; i < mm.o.nthread; i++)
+		m.refs[m.nrefs++] = mm.o.thread[i];
+	m.text = body ? body : "";
+	m.automatic = 1;
+	if (mm.user.role == FL_ROLE_END_USER)
+		rc = auto_ok(s, mm.user.email, id, 0, &ok);
+	if (!rc && ok)
+		rc = deliver(s, &mm.o, "message", mm.o.ticket_id, &m, &a, e);
+	/* a customer's answer to it joins the ticket's conversation */
+	if (!rc && ok && mm.o.ticket_id) {
+		struct sent sent = {id, mm.o.ticket_id};
+		rc = fl_store_write(s, tx_sent, &sent);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
+
 int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
@@ -506,12 +673,13 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	struct fl_mail_out m = {0};
 	const struct words *w;
 	fl_arena a;
-	char subject[400], text_buf[256], id[200], what[24], nonce[NONCE_LEN + 1] = "", *text;
+	char subject[400], id[200], what[24], nonce[NONCE_LEN + 1] = "", *text;
 	size_t n;
 	int rc, ok = 0;
 
-	if (kind && !strcmp(kind, "signin")) {
-		rc = send_signin(s, job, p, e);
+	if (kind && (!strcmp(kind, "signin") || !strcmp(kind, "message"))) {
+		rc = !strcmp(kind, "signin") ? send_signin(s, job, p, e)
+					     : send_message(s, job, p, e);
 		json_decref(p);
 		return rc;
 	}
@@ -535,15 +703,18 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	w = in(o.requester.locale);
 	snprintf(subject, sizeof subject, "[#%lld] %s", (long long)o.t.id, o.t.subject);
 	if (o.kind == FL_NOTICE_REPLY) {
-		snprintf(text_buf, sizeof text_buf, w->footer, (long long)o.t.id);
-		n = strlen(o.c.body) + strlen(text_buf) + 8;
-		text = fl_arena_alloc(&a, n);
+		const char *footer = say(w->footer, o.t.id, NULL, &a);
+		n = strlen(o.c.body) + (footer ? strlen(footer) : 0) + 8;
+		text = footer ? fl_arena_alloc(&a, n) : NULL;
 		if (text)
-			snprintf(text, n, "%s\n\n-- \n%s", o.c.body, text_buf);
+			snprintf(text, n, "%s\n\n-- \n%s", o.c.body, footer);
 	} else {
-		snprintf(text_buf, sizeof text_buf, o.kind == FL_NOTICE_ACK ? w->ack : w->solved,
-			 (long long)o.t.id);
-		text = text_buf;
+		text = say(o.kind == FL_NOTICE_ACK ? w->ack : w->solved, o.t.id, NULL, &a);
+	}
+	if (!text) {
+		/* out of memory: the job is tried again, not sent empty */
+		fl_arena_free(&a);
+		return FL_ENOMEM;
 	}
 	snprintf(what, sizeof what, "%lld", (long long)o.t.id);
 	message_id(id, sizeof id, what, job, *nonce ? nonce : NULL, o.from);

@@ -7,10 +7,19 @@
  * - reply: an agent's public comment goes to the requester and the CC'd
  *   customers, with the comment's HTML beside its text;
  * - solved: a ticket set solved without a public reply says so;
- * - signin: a customer's sign-in link (auth/magic.h), about no ticket.
- * What we write by ourselves (ack, solved, signin) goes to the requester
- * alone, never to a no-reply address (fl_mail_noreply), and at most
- * mail.auto_limit times (default 3) to one address in 24 hours; the rest
+ * - signin: a customer's sign-in link (auth/magic.h), about no ticket;
+ * - message: what the desk writes to one person beside the conversation
+ *   (tickets/notice.h's fl_message_send: a rule's mail, a task's
+ *   reminder), its text final, to the person's primary address; nothing
+ *   is queued for nobody, a user who is inactive or gone, the desk itself
+ *   or a no-reply address. About a ticket its subject is "[#id] …" and it
+ *   threads with the ticket's mail.
+ * What we write by ourselves (ack, solved, signin, message) goes to the
+ * requester (the message: its person) alone, never to a no-reply address
+ * (fl_mail_noreply), and at most mail.auto_limit times (default 3) to one
+ * address in 24 hours — messages to agents excepted: a rule's or a
+ * reminder's mail to an agent is the desk's own work, not an automatic
+ * answer to a stranger, and does not use up a customer's budget; the rest
  * is dropped, not retried. Every message is made safe to write
  * (fl_mail_out_clean) and fl_smtp_send refuses any address that is not a
  * plain addr-spec before it connects.
@@ -33,7 +42,8 @@
  * mail that leaves, and kept in the outbox ("kept") for an admin to read
  * instead of being sent; a customer's sign-in link then reaches them only
  * through an admin. With a relay, ticket notices are kept as "sent" or
- * "failed" (with the relay's answer) beside being sent, and sign-in mails
+ * "failed" (with the relay's answer) beside being sent (messages too, as
+ * kind "message"), and sign-in mails
  * are not kept (their link is a credential). The outbox holds the newest
  * 1,000 messages; each new one deletes the oldest. */
 #ifndef FL_MAIL_OUTBOUND_H
@@ -52,6 +62,12 @@ int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, in
  * user_id, in lang (uk, ru, lt, else en): the job's "signin" kind, about no
  * ticket. The link is in the job's payload until the mail is sent. */
 int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const char *link);
+/* The message deliverer (fl_message_deliverer, wired by cli/serve.c):
+ * queues the "mail-send" job of kind "message" for m in tx, or nothing
+ * when nobody would read it (mail/outbound.h above). The subject is cut
+ * to 998 bytes and the text to 256 KiB rather than failing the write it is
+ * queued in. */
+int fl_mail_message(fl_tx *tx, const struct fl_message *m);
 /* In a transaction: *on is 1 when mail leaves through a relay (the
  * mail.smtp_url and mail.from settings are both set), 0 when it is kept
  * in the outbox. */

@@ -10,7 +10,7 @@
  *          (core/html.h; null when there is none or it is over 1 MiB)
  *   GET /api/v2/outbox/{id}/raw  the message as it was written (RFC 5322),
  *                                as text/plain, never as a page of ours
- * kind is the mail-send job's (ack, reply, solved, signin); state kept (no
+ * kind is the mail-send job's (ack, reply, solved, signin, message); state kept (no
  * relay: not sent), sent or failed (error: the relay's answer). */
 #include <string.h>
 

@@ -299,6 +299,7 @@ export default {
 	'outbox.kind.reply': "Reply",
 	'outbox.kind.solved': "Solved notice",
 	'outbox.kind.signin': "Sign-in link",
+	'outbox.kind.message': "Message to a person",
 	'outbox.state.kept': "Kept, not sent",
 	'outbox.state.sent': "Sent",
 	'outbox.state.failed': "Failed",

@@ -298,6 +298,7 @@ export default {
 	'outbox.kind.reply': "Atsakymas",
 	'outbox.kind.solved': "Pranešimas apie išsprendimą",
 	'outbox.kind.signin': "Prisijungimo nuoroda",
+	'outbox.kind.message': "Laiškas asmeniui",
 	'outbox.state.kept': "Laikoma, neišsiųsta",
 	'outbox.state.sent': "Išsiųsta",
 	'outbox.state.failed': "Nepavyko",

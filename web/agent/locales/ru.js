@@ -298,6 +298,7 @@ export default {
 	'outbox.kind.reply': "Ответ",
 	'outbox.kind.solved': "Уведомление о решении",
 	'outbox.kind.signin': "Ссылка для входа",
+	'outbox.kind.message': "Письмо человеку",
 	'outbox.state.kept': "Сохранено, не отправлено",
 	'outbox.state.sent': "Отправлено",
 	'outbox.state.failed': "Не удалось",

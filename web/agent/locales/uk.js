@@ -298,6 +298,7 @@ export default {
 	'outbox.kind.reply': "Відповідь",
 	'outbox.kind.solved': "Повідомлення про вирішення",
 	'outbox.kind.signin': "Посилання для входу",
+	'outbox.kind.message': "Лист людині",
 	'outbox.state.kept': "Збережено, не надіслано",
 	'outbox.state.sent': "Надіслано",
 	'outbox.state.failed': "Не вдалося",
