@@ -230,6 +230,9 @@ int fl_routing_why(int method, const char *group, const struct fl_routing_agent 
 	return rc;
 }
 
+static int drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t skip, int64_t now,
+		 size_t *n);
+
 /* Our own writes run the ticket hooks again: they must not route. */
 static _Thread_local int depth;
 
@@ -365,13 +368,16 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 		rc = 0;
 	}
 	if (agent)
-		rc = fl_routing_drain(tx, 0, agent, w->now, NULL);
+		rc = drain(tx, 0, agent, w->p && w->p->has_assignee ? w->t->id : 0, w->now, NULL);
 	return rc;
 }
 
 #define GROUPS_CACHED 16
 
-int fl_routing_drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now, size_t *n)
+/* fl_routing_drain leaving ticket skip (0: none) alone: the one a write
+ * just assigned by hand, to nobody. */
+static int drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t skip, int64_t now,
+		 size_t *n)
 {
 	struct group_state groups[GROUPS_CACHED];
 	size_t ngroups = 0, nids, done = 0;
@@ -389,7 +395,7 @@ int fl_routing_drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now, 
 
 		if ((rc = fl_store_ticket_get(tx, ids[i], &a, &t)))
 			break;
-		if (!unrouted(&t))
+		if (t.id == skip || !unrouted(&t))
 			continue;
 		for (size_t k = 0; k < ngroups; k++)
 			if (groups[k].id == t.group_id)
@@ -411,6 +417,11 @@ int fl_routing_drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now, 
 	if (n)
 		*n = done;
 	return rc;
+}
+
+int fl_routing_drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now, size_t *n)
+{
+	return drain(tx, group_id, user_id, 0, now, n);
 }
 
 int fl_routing_drain_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
