@@ -162,7 +162,8 @@ size_t fl_routing_needs(const char *locale, const char *const *tags, size_t ntag
 	size_t k = 0;
 
 	lang[0] = 0;
-	if (locale && locale[0] && locale[1] && (!locale[2] || locale[2] == '-' || locale[2] == '_')) {
+	if (locale && locale[0] && locale[1] &&
+	    (!locale[2] || locale[2] == '-' || locale[2] == '_')) {
 		lang[0] = (char)(locale[0] | 0x20);
 		lang[1] = (char)(locale[1] | 0x20);
 		lang[2] = 0;
@@ -321,7 +322,8 @@ static int route_one(fl_tx *tx, struct group_state *g, const struct fl_ticket *t
 /* Whether t waits for routing: unassigned, in a group, below solved. */
 static int unrouted(const struct fl_ticket *t)
 {
-	return t && !t->deleted_at && t->group_id && !t->assignee_id && t->status < FL_STATUS_SOLVED;
+	return t && !t->deleted_at && t->group_id && !t->assignee_id &&
+	       t->status < FL_STATUS_SOLVED;
 }
 
 /* Whether the write gave the ticket's previous assignee room: it was open
@@ -357,8 +359,8 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 			rc = route_one(tx, &g, w->t, w->now, &a, &why);
 		/* said once: when the ticket starts waiting, not at every
 		 * write or drain after */
-		if (rc == 0 && why.n && (!unrouted(w->before) ||
-					 w->before->group_id != w->t->group_id))
+		if (rc == 0 && why.n &&
+		    (!unrouted(w->before) || w->before->group_id != w->t->group_id))
 			fl_log("info", "routing: ticket %lld waits in its group: %s",
 			       (long long)w->t->id, why.p);
 		fl_buf_free(&why);
@@ -376,8 +378,7 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 
 /* fl_routing_drain leaving ticket skip (0: none) alone: the one a write
  * just assigned by hand, to nobody. */
-static int drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t skip, int64_t now,
-		 size_t *n)
+static int drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t skip, int64_t now, size_t *n)
 {
 	struct group_state groups[GROUPS_CACHED];
 	size_t ngroups = 0, nids, done = 0;

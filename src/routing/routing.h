@@ -31,8 +31,8 @@ enum fl_routing_method {
 	FL_ROUTING__MAX
 };
 
-#define FL_SKILLS_MAX 32    /* an agent's */
-#define FL_SKILL_LEN 40     /* bytes of one skill */
+#define FL_SKILLS_MAX 32      /* an agent's */
+#define FL_SKILL_LEN 40       /* bytes of one skill */
 #define FL_CAPACITY_MAX 10000 /* open tickets; 0 is no limit */
 /* Waiting tickets one drain assigns at most: the rest wait for the next
  * (the periodic job runs until none are left). */
@@ -104,8 +104,7 @@ int fl_routing_ticket_written(struct fl_tx *tx, const struct fl_ticket_write *w)
  * requester's, else their organization's, by tier position), then oldest.
  * group_id 0: every routed group; user_id not 0: only the groups that
  * agent is in. *n (may be NULL) gets how many were assigned. */
-int fl_routing_drain(struct fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now,
-		     size_t *n);
+int fl_routing_drain(struct fl_tx *tx, int64_t group_id, int64_t user_id, int64_t now, size_t *n);
 
 /* The periodic job "routing-drain": fl_routing_drain over every group. */
 int fl_routing_drain_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);

@@ -173,9 +173,8 @@ static int h_update(struct fl_req *r)
 	if (r->actor.role != FL_ROLE_ADMIN && (c->in.has_capacity || c->in.has_skills))
 		return fl_req_fail(r, FL_EFORBIDDEN, c->in.has_capacity ? "capacity" : "skills",
 				   "Forbidden", "Only an admin sets capacity and skills");
-	if (c->in.has_skills &&
-	    (rc = fl_routing_skills_normalize(c->in.skills, c->in.nskills, &r->arena, &c->skills,
-					      &r->err)))
+	if (c->in.has_skills && (rc = fl_routing_skills_normalize(c->in.skills, c->in.nskills,
+								  &r->arena, &c->skills, &r->err)))
 		return rc;
 	return fl_req_write(r, tx_update, render_one);
 }
@@ -204,7 +203,8 @@ static int tx_member(fl_tx *tx, struct fl_req *r)
 		rc = fl_store_availability_get(tx, c->member.user_id, &r->arena, &c->agent);
 	if (rc == FL_ENOTFOUND)
 		return fl_err_set(&r->err, FL_EINVAL, "user_id", "InvalidValue",
-				  "User: no active agent has id %lld", (long long)c->member.user_id);
+				  "User: no active agent has id %lld",
+				  (long long)c->member.user_id);
 	if (!rc)
 		rc = fl_store_group_member_add(tx, c->member.group_id, c->member.user_id);
 	if (rc == FL_ECONFLICT)

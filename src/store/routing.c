@@ -5,30 +5,30 @@
 
 /* An agent's open load: their tickets new, open, pending or on hold (the
  * tickets_assignee index's range). */
-#define OPEN_LOAD                                                            \
-	"(SELECT COUNT(*) FROM tickets t"                                    \
+#define OPEN_LOAD                         \
+	"(SELECT COUNT(*) FROM tickets t" \
 	" WHERE t.assignee_id = u.id AND t.status < 4 AND t.deleted_at IS NULL)"
 
-#define AGENT_COLUMNS(X, S)                                                                      \
-	X(user_id, "u.id")                                                                       \
-	S X(name, "u.name") S X(status, "COALESCE(a.status, 0)") S X(                            \
-		status_at, "COALESCE(a.status_at, 0)") S X(capacity, "COALESCE(a.capacity, 0)") \
-		S X(skills, "COALESCE(a.skills, '')") S X(open, OPEN_LOAD)
+#define AGENT_COLUMNS(X, S)                                                                        \
+	X(user_id, "u.id")                                                                         \
+	S X(name, "u.name") S X(status, "COALESCE(a.status, 0)") S X(status_at,                    \
+								     "COALESCE(a.status_at, 0)") S \
+	X(capacity, "COALESCE(a.capacity, 0)") S                                                   \
+	X(skills, "COALESCE(a.skills, '')") S                                                      \
+	X(open, OPEN_LOAD)
 #define AGENT_COLUMN(m, expr) FL_COLUMN(struct fl_routing_agent, m)
 static const struct fl_col agent_col[] = {AGENT_COLUMNS(AGENT_COLUMN, FL_COMMA)};
 static const struct fl_cols agent_cols = FL_COLS(struct fl_routing_agent, agent_col);
 
 /* Who routing knows: active agents and admins, never the desk itself. */
-#define AGENTS_FROM                                                \
-	" FROM users u"                                            \
+#define AGENTS_FROM     \
+	" FROM users u" \
 	" LEFT JOIN agent_availabilities a ON a.user_id = u.id"
 #define AGENTS_WHERE " u.role >= 1 AND u.active = 1 AND u.suspended = 0 AND u.id > 0"
 
-int fl_store_availability_get(fl_tx *tx, int64_t user_id, fl_arena *a,
-			      struct fl_routing_agent *out)
+int fl_store_availability_get(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_routing_agent *out)
 {
-	static const char sql[] =
-		"SELECT " FL_COLUMNS_SQL(AGENT_COLUMNS) AGENTS_FROM
+	static const char sql[] = "SELECT " FL_COLUMNS_SQL(AGENT_COLUMNS) AGENTS_FROM
 		" WHERE u.id = ? AND" AGENTS_WHERE;
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", user_id);
@@ -38,10 +38,9 @@ int fl_store_availability_get(fl_tx *tx, int64_t user_id, fl_arena *a,
 int fl_store_availability_list(fl_tx *tx, fl_arena *a, struct fl_routing_agent **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " FL_COLUMNS_SQL(AGENT_COLUMNS) AGENTS_FROM
-		" WHERE" AGENTS_WHERE
-		" ORDER BY u.id"
-		" LIMIT 2000";
+		"SELECT " FL_COLUMNS_SQL(AGENT_COLUMNS) AGENTS_FROM " WHERE" AGENTS_WHERE
+								    " ORDER BY u.id"
+								    " LIMIT 2000";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "");
 	return rc ? rc
@@ -130,8 +129,8 @@ int fl_store_routing_members(fl_tx *tx, int64_t group_id, fl_arena *a,
 				   (void **)out, n);
 }
 
-int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max,
-			     fl_arena *a, int64_t **out, size_t *n)
+int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max, fl_arena *a,
+			     int64_t **out, size_t *n)
 {
 	/* the tickets_group index's range for each routed group */
 	static const char sql[] =

@@ -20,8 +20,7 @@ int fl_store_availability_get(fl_tx *tx, int64_t user_id, fl_arena *a,
 			      struct fl_routing_agent *out);
 /* Every active agent and admin (at most FL_STORE_ROUTING_AGENTS_MAX) by
  * id, as fl_store_availability_get reads them. */
-int fl_store_availability_list(fl_tx *tx, fl_arena *a, struct fl_routing_agent **out,
-			       size_t *n);
+int fl_store_availability_list(fl_tx *tx, fl_arena *a, struct fl_routing_agent **out, size_t *n);
 /* Writes ag's status, status_at, capacity and skills for ag->user_id. */
 int fl_store_availability_put(fl_tx *tx, const struct fl_routing_agent *ag, int64_t now);
 /* Stamps an automatic assignment to user_id: two writers assigning to
@@ -47,7 +46,7 @@ int fl_store_routing_members(fl_tx *tx, int64_t group_id, fl_arena *a,
  * group with a routing method (group_id 0: any; user_id not 0: a group
  * user_id is in), by the customer's tier position (the requester's, else
  * their organization's; none last), then created_at, then id. */
-int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max,
-			     fl_arena *a, int64_t **out, size_t *n);
+int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max, fl_arena *a,
+			     int64_t **out, size_t *n);
 
 #endif

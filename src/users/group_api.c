@@ -61,8 +61,8 @@ static int render_group(struct fl_req *r)
 static int decode_routing(struct fl_req *r, struct ctx *c, json_t *v)
 {
 	json_t *m = json_is_object(v) ? json_object_get(v, "method") : NULL;
-	int method = json_is_string(m) ? fl_routing_method_parse(fl_str_c(json_string_value(m)))
-				       : -1;
+	int method =
+		json_is_string(m) ? fl_routing_method_parse(fl_str_c(json_string_value(m))) : -1;
 
 	if (method < 0)
 		return fl_req_fail(r, FL_EINVAL, "routing.method", "InvalidValue",

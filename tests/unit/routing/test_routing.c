@@ -23,8 +23,8 @@
 static void four(struct fl_routing_agent a[4])
 {
 	for (int i = 0; i < 4; i++)
-		a[i] = (struct fl_routing_agent){.user_id = 10 * (i + 1), .name = "A",
-						 .status = ON, .skills = ""};
+		a[i] = (struct fl_routing_agent){
+			.user_id = 10 * (i + 1), .name = "A", .status = ON, .skills = ""};
 }
 
 /* Routes n tickets needing nothing, as the router does: each chosen one
@@ -205,8 +205,12 @@ static void test_skills_normalize(void **state)
 
 static void test_why(void **state)
 {
-	struct fl_routing_agent a = {.user_id = 7, .name = "Olena", .status = ON,
-				     .capacity = 5, .open = 2, .skills = "uk"};
+	struct fl_routing_agent a = {.user_id = 7,
+				     .name = "Olena",
+				     .status = ON,
+				     .capacity = 5,
+				     .open = 2,
+				     .skills = "uk"};
 	const char *need[] = {"uk"};
 	fl_buf b;
 
