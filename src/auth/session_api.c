@@ -9,6 +9,7 @@
 #include "auth/auth_api.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "routing/routing.h"
 #include "store/users.h"
 #include "users/user_api.h"
 
@@ -106,7 +107,9 @@ int fl_session_answer(struct fl_req *r, const struct fl_user *u, int remember, c
 static int tx_session_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_session_open(tx, &c->user, c->remember, c->secret, c->csrf);
+	int rc = fl_session_open(tx, &c->user, c->remember, c->secret, c->csrf);
+	/* an agent who signs in is online (routing/routing.h) */
+	return rc ? rc : fl_routing_set_status(tx, c->user.id, FL_AGENT_ONLINE, fl_now());
 }
 
 static int render_session(struct fl_req *r)
@@ -171,7 +174,10 @@ static int tx_logout(fl_tx *tx, struct fl_req *r)
 {
 	const char *cookie = fl_req_cookie(r);
 	int rc = fl_req_credentials_changed(r, tx);
-	return rc ? rc : cookie ? fl_auth_session_delete(tx, cookie) : 0;
+	if (!rc && cookie)
+		rc = fl_auth_session_delete(tx, cookie);
+	/* … and offline once they sign out */
+	return rc ? rc : fl_routing_set_status(tx, r->actor.id, FL_AGENT_OFFLINE, fl_now());
 }
 
 static int render_logout(struct fl_req *r)

@@ -22,6 +22,7 @@
 #include "mail/outbound.h"
 #include "mail/parser.h"
 #include "portal/site.h"
+#include "routing/routing.h"
 #include "sla/refresh.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
@@ -107,6 +108,8 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
 				FL_QUEUE_COMPACT_PERIOD) ||
+	    fl_jobs_register_tx(jobs, "routing-drain", NULL, fl_routing_drain_job,
+				FL_ROUTING_DRAIN_PERIOD) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;
@@ -299,6 +302,8 @@ int fl_cmd_serve(int argc, char **argv)
 	wire_notices();
 	/* every ticket write measures the ticket's SLA in its transaction */
 	fl_ticket_add_hook(fl_sla_ticket_written);
+	/* … and, last, routes it to an agent of its group (routing/routing.h) */
+	fl_ticket_add_hook(fl_routing_ticket_written);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

@@ -122,6 +122,11 @@ static const struct table tables[] = {
 	 "id, user_id, organization_id, product, level, kind, provider, starts_on, ends_on, notes,"
 	 " created_at, updated_at",
 	 "iiittttiitii", "id", 1, 1, 0},
+	{"agent_availabilities",
+	 "user_id, status, status_at, capacity, skills, assigned_at, updated_at", "iiiitii",
+	 "user_id", 1, 0, 0},
+	{"group_routing", "group_id, method, last_user_id, updated_at", "iiii", "group_id", 1, 0,
+	 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 
 #include "core/input.h"
+#include "core/time.h"
+#include "routing/routing.h"
+#include "store/routing.h"
 #include "store/users.h"
 #include "users/api_int.h"
 #include "users/user.h"
@@ -23,6 +26,9 @@ struct ctx {
 	size_t n;
 	int64_t total;
 	struct fl_req_page pg;
+	/* routing: the method asked (has_routing), the group's (shown) */
+	int routing, has_routing;
+	int *methods; /* the list's, one a group */
 };
 
 json_t *fl_group_json(struct fl_req *r, const struct fl_group *g)
@@ -35,26 +41,72 @@ json_t *fl_group_json(struct fl_req *r, const struct fl_group *g)
 			 "updated_at", fl_json_time(g->updated_at));
 }
 
+/* The group as Zendesk shows it, with its routing (routing/routing.h). */
+static json_t *group_routed_json(struct fl_req *r, const struct fl_group *g, int method)
+{
+	json_t *o = fl_group_json(r, g);
+	json_object_set_new(o, "routing",
+			    json_pack("{s:s}", "method", fl_routing_method_name(method)));
+	return o;
+}
+
 static int render_group(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_users_reply_one(r, r->status ? r->status : 200, "group",
-				  fl_group_json(r, &c->group));
+				  group_routed_json(r, &c->group, c->routing));
+}
+
+/* "routing": {"method": "none" | "round_robin" | "least_open"} */
+static int decode_routing(struct fl_req *r, struct ctx *c, json_t *v)
+{
+	json_t *m = json_is_object(v) ? json_object_get(v, "method") : NULL;
+	int method =
+		json_is_string(m) ? fl_routing_method_parse(fl_str_c(json_string_value(m))) : -1;
+
+	if (method < 0)
+		return fl_req_fail(r, FL_EINVAL, "routing.method", "InvalidValue",
+				   "Routing method: one of none, round_robin, least_open");
+	c->routing = method;
+	c->has_routing = 1;
+	return 0;
 }
 
 /* {"group": {...}} into c->in */
 static int decode_group(struct fl_req *r, struct ctx *c)
 {
 	json_t *v = fl_users_body_object(r, "group");
+	int rc;
 	if (!v)
 		return FL_EMALFORMED;
-	return fl_input_decode(v, group_fields, &c->in, &r->arena, &r->err);
+	if ((rc = fl_input_decode(v, group_fields, &c->in, &r->arena, &r->err)))
+		return rc;
+	return json_object_get(v, "routing") ? decode_routing(r, c, json_object_get(v, "routing"))
+					     : 0;
+}
+
+/* Writes the routing asked for group id; a group newly routed takes its
+ * waiting tickets. */
+static int routing_put(fl_tx *tx, struct ctx *c, int64_t id)
+{
+	int64_t last, now = fl_now();
+	int was, rc;
+
+	if (!c->has_routing)
+		return fl_store_group_routing_get(tx, id, &c->routing, &last);
+	if ((rc = fl_store_group_routing_get(tx, id, &was, &last)) ||
+	    (rc = fl_store_group_routing_put(tx, id, c->routing, now)))
+		return rc;
+	return c->routing != FL_ROUTING_NONE && c->routing != was
+		       ? fl_routing_drain(tx, id, 0, now, NULL)
+		       : 0;
 }
 
 static int tx_group_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_group_add(tx, &c->in, &c->group, &r->err);
+	int rc = fl_group_add(tx, &c->in, &c->group, &r->err);
+	return rc ? rc : routing_put(tx, c, c->group.id);
 }
 
 static int h_group_create(struct fl_req *r)
@@ -69,7 +121,9 @@ static int h_group_create(struct fl_req *r)
 static int tx_group_show(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_store_group_get(tx, r->id[0], &r->arena, &c->group);
+	int64_t last;
+	int rc = fl_store_group_get(tx, r->id[0], &r->arena, &c->group);
+	return rc ? rc : fl_store_group_routing_get(tx, r->id[0], &c->routing, &last);
 }
 
 static int h_group_show(struct fl_req *r)
@@ -80,7 +134,8 @@ static int h_group_show(struct fl_req *r)
 static int tx_group_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_group_edit(tx, r->id[0], &c->in, &r->arena, &c->group, &r->err);
+	int rc = fl_group_edit(tx, r->id[0], &c->in, &r->arena, &c->group, &r->err);
+	return rc ? rc : routing_put(tx, c, r->id[0]);
 }
 
 static int h_group_update(struct fl_req *r)
@@ -103,8 +158,14 @@ static int h_group_delete(struct fl_req *r)
 static int tx_group_list(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_store_group_list(tx, (c->pg.page - 1) * c->pg.per_page, c->pg.per_page + 1,
-				   &r->arena, &c->groups, &c->n, &c->total);
+	int64_t last;
+	int rc = fl_store_group_list(tx, (c->pg.page - 1) * c->pg.per_page, c->pg.per_page + 1,
+				     &r->arena, &c->groups, &c->n, &c->total);
+	if (!rc && !(c->methods = fl_arena_alloc(&r->arena, (c->n + 1) * sizeof *c->methods)))
+		rc = FL_ENOMEM;
+	for (size_t i = 0; !rc && i < c->n; i++)
+		rc = fl_store_group_routing_get(tx, c->groups[i].id, &c->methods[i], &last);
+	return rc;
 }
 
 static int render_group_list(struct fl_req *r)
@@ -113,7 +174,7 @@ static int render_group_list(struct fl_req *r)
 	json_t *o = json_object(), *list = json_array();
 	size_t shown = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, fl_group_json(r, &c->groups[i]));
+		json_array_append_new(list, group_routed_json(r, &c->groups[i], c->methods[i]));
 	json_object_set_new(o, "groups", list);
 	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
 	return fl_req_reply(r, 200, o);

@@ -6,6 +6,7 @@ import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
 import { Hours } from './hours.js';
 import { Outbox } from './outbox.js';
+import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './routing.js';
 import { Slas } from './sla.js';
 import { Tiers } from './tiers.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
@@ -43,8 +44,10 @@ function AddForm({ title, fields, onSubmit, submit }) {
 function Agents() {
 	const [res, error, reload] = useLoad(() => Promise.all(['admin', 'agent'].map((r) => get(`/api/v2/users?role=${r}&per_page=100`))), []);
 	const users = res ? res.flatMap((r) => r.users) : [];
+	const [avail, reloadAvail] = useAvailabilities();
 	const done = async () => {
 		reload();
+		reloadAvail();
 		await loadBasics();
 	};
 	const role = async (u, to) => {
@@ -68,7 +71,8 @@ function Agents() {
 					await del(`/api/v2/users/${u.id}`).catch((e) => toast(e.message, 'error'));
 					done();
 				}
-			}}>${t('admin.deactivate')}</button></td></tr>`)}</tbody></table>
+			}}>${t('admin.deactivate')}</button></td></tr>
+			<tr key=${`r${u.id}`}><td colspan="4"><${AgentRouting} user=${u} availability=${avail[u.id]} onSaved=${reloadAvail} /></td></tr>`)}</tbody></table>
 		<${AddForm} title=${t('admin.add_agent')}
 			fields=${[['name', t('people.name')], ['email', t('customer.email'), 'email'], ['role', t('admin.role'), 'select', roles],
 				['password', t('signin.password'), 'password']]}
@@ -80,6 +84,8 @@ function Agents() {
 
 function Groups() {
 	const [res, error, reload] = useLoad(() => get('/api/v2/groups?per_page=100'), []);
+	const [avail] = useAvailabilities();
+	const agents = Object.values(avail).map((a) => ({ id: a.user_id, name: a.name }));
 	const done = async () => {
 		reload();
 		await loadBasics();
@@ -87,6 +93,8 @@ function Groups() {
 	return html`<${ErrorBanner} error=${error} />
 		<table class="list"><tbody>${(res ? res.groups : []).map((g) => html`<tr key=${g.id}><td>${g.name}</td>
 			<td class="muted">${g.description || ''}</td>
+			<td><${GroupRouting} group=${g} onChange=${reload} /></td>
+			<td><${AddMember} group=${g} agents=${agents} /></td>
 			<td><button type="button" class="danger" onClick=${async () => {
 				await del(`/api/v2/groups/${g.id}`).catch((e) => toast(e.message, 'error'));
 				done();

@@ -6,6 +6,9 @@ export const state = { me: null, agents: [], groups: [] };
 
 const users = new Map();   // id → user
 const waiting = new Map(); // id → promise
+// The desk itself (FL_SYSTEM_USER_ID, users/user.h): the author of what
+// rules and routing do, in no list the API gives; known without asking.
+users.set(-1, { id: -1, name: 'Frontline' });
 
 export async function loadBasics() {
 	const [agents, admins, groups] = await Promise.all([

@@ -14,6 +14,7 @@ import { SearchPage } from './search.js';
 import { People, Person, Organizations, Organization } from './people.js';
 import { Admin } from './admin.js';
 import { Expiring } from './contracts.js';
+import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
 import { Dialog, Toasts } from './ui.js';
 
@@ -109,6 +110,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
 					${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
 				</select>
+				<${StatusSwitch} />
 				<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
 				<button type="button" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
 				<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>

@@ -611,4 +611,18 @@ export default {
 	'report.more': "More",
 	'report.csv': "Download CSV",
 	'report.no_promise_tickets': { one: "{count} ticket no policy applied to", other: "{count} tickets no policy applied to" },
+
+	'field.routing': 'Routing',
+	'routing.my_status': 'My status',
+	'routing.status.online': 'Online',
+	'routing.status.away': 'Away',
+	'routing.status.offline': 'Offline',
+	'routing.method': 'Routing',
+	'routing.method.none': 'Not routed',
+	'routing.method.round_robin': 'Round robin',
+	'routing.method.least_open': 'Least open work',
+	'routing.add_member': 'Add an agent…',
+	'routing.capacity': 'Capacity (open tickets, 0 = no limit)',
+	'routing.skills': 'Skills (languages and products, comma separated)',
+	'routing.open': '{n} open',
 };

@@ -610,4 +610,18 @@ export default {
 	'report.more': "Daugiau",
 	'report.csv': "Atsisiųsti CSV",
 	'report.no_promise_tickets': { one: "{count} užklausa, kuriai netaikoma jokia politika", few: "{count} užklausos, kurioms netaikoma jokia politika", many: "{count} užklausos, kurioms netaikoma jokia politika", other: "{count} užklausų, kurioms netaikoma jokia politika" },
+
+	'field.routing': 'Skirstymas',
+	'routing.my_status': 'Mano būsena',
+	'routing.status.online': 'Prisijungęs',
+	'routing.status.away': 'Pasitraukęs',
+	'routing.status.offline': 'Neprisijungęs',
+	'routing.method': 'Skirstymas',
+	'routing.method.none': 'Neskirstoma',
+	'routing.method.round_robin': 'Paeiliui',
+	'routing.method.least_open': 'Mažiausiai atvirų',
+	'routing.add_member': 'Pridėti agentą…',
+	'routing.capacity': 'Talpa (atvirų užklausų, 0 – be ribos)',
+	'routing.skills': 'Įgūdžiai (kalbos ir produktai, atskirti kableliais)',
+	'routing.open': 'atvirų: {n}',
 };

@@ -610,4 +610,18 @@ export default {
 	'report.more': "Ещё",
 	'report.csv': "Скачать CSV",
 	'report.no_promise_tickets': { one: "{count} обращение, к которому не применена ни одна политика", few: "{count} обращения, к которым не применена ни одна политика", many: "{count} обращений, к которым не применена ни одна политика", other: "{count} обращения, к которым не применена ни одна политика" },
+
+	'field.routing': 'Распределение',
+	'routing.my_status': 'Мой статус',
+	'routing.status.online': 'На связи',
+	'routing.status.away': 'Отошёл',
+	'routing.status.offline': 'Не в сети',
+	'routing.method': 'Распределение',
+	'routing.method.none': 'Без распределения',
+	'routing.method.round_robin': 'По очереди',
+	'routing.method.least_open': 'Меньше всего открытых',
+	'routing.add_member': 'Добавить агента…',
+	'routing.capacity': 'Вместимость (открытых обращений, 0 — без ограничения)',
+	'routing.skills': 'Навыки (языки и продукты, через запятую)',
+	'routing.open': 'открытых: {n}',
 };

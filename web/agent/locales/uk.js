@@ -610,4 +610,18 @@ export default {
 	'report.more': "Ще",
 	'report.csv': "Завантажити CSV",
 	'report.no_promise_tickets': { one: "{count} звернення, до якого не застосовано жодної політики", few: "{count} звернення, до яких не застосовано жодної політики", many: "{count} звернень, до яких не застосовано жодної політики", other: "{count} звернення, до яких не застосовано жодної політики" },
+
+	'field.routing': 'Розподіл',
+	'routing.my_status': 'Мій статус',
+	'routing.status.online': 'На зв’язку',
+	'routing.status.away': 'Відійшов',
+	'routing.status.offline': 'Не в мережі',
+	'routing.method': 'Розподіл',
+	'routing.method.none': 'Без розподілу',
+	'routing.method.round_robin': 'По черзі',
+	'routing.method.least_open': 'Найменше відкритих',
+	'routing.add_member': 'Додати агента…',
+	'routing.capacity': 'Місткість (відкритих звернень, 0 — без обмеження)',
+	'routing.skills': 'Навички (мови й продукти, через кому)',
+	'routing.open': 'відкритих: {n}',
 };
