@@ -22,6 +22,7 @@
 #include "mail/outbound.h"
 #include "mail/parser.h"
 #include "portal/site.h"
+#include "rules/trigger.h"
 #include "sla/refresh.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
@@ -298,6 +299,9 @@ int fl_cmd_serve(int argc, char **argv)
 	wire_notices();
 	/* every ticket write measures the ticket's SLA in its transaction */
 	fl_ticket_add_hook(fl_sla_ticket_written);
+	/* then the triggers react to it (rules/trigger.h) */
+	fl_ticket_add_hook(fl_rules_ticket_written);
+	fl_sla_set_event_hook(fl_rules_sla_event);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

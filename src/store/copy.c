@@ -122,6 +122,11 @@ static const struct table tables[] = {
 	 "id, user_id, organization_id, product, level, kind, provider, starts_on, ends_on, notes,"
 	 " created_at, updated_at",
 	 "iiittttiitii", "id", 1, 1, 0},
+	{"triggers",
+	 "id, title, description, active, position, conditions_json, actions_json, created_at,"
+	 " updated_at",
+	 "ittiittii", "id", 1, 1, 0},
+	{"rule_versions", "kind, version", "ti", "kind", 1, 0, 1},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
