@@ -481,6 +481,10 @@ static int fire(struct run *r, const struct fl_trigger *t)
 			p.comment_body = body;
 			p.comment_public = fx[i].public;
 		}
+	/* fired, with nothing to change and nothing else to do: no audit
+	 * that says nothing happened */
+	if (!nfx && !fl_rule_patch_changes(&p, &r->cur))
+		return 0;
 	snprintf(why, sizeof why, "Trigger %" PRId64 ": %s", t->id, t->title);
 	p.event_field = "rule";
 	p.event_value = why;

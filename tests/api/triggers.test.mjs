@@ -262,6 +262,9 @@ describe('the engine', () => {
 		const rules = (await deskEvents(tk.id)).filter((e) => e[0] === 'rule').map((e) => e[1]);
 		assert.deepEqual(rules, [`Trigger ${second.id}: b after a`, `Trigger ${first.id}: c after b`,
 			`Trigger ${third.id}: count`]);
+		// they all match again, with nothing left to change: no audit says nothing happened
+		await update(tk.id, { comment: { body: 'again', public: false } });
+		assert.equal((await deskEvents(tk.id)).filter((e) => e[0] === 'rule').length, 3);
 		for (const x of [first, second, third])
 			await srv.api('DELETE', `${BASE}/${x.id}`);
 	});
