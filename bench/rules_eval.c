@@ -21,12 +21,21 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 20000;
 	struct fl_rule *rules = calloc((size_t)n, sizeof *rules);
 	static char *tags[] = {"billing", "eu", "gold", "vip"};
-	struct fl_ticket t = {.id = 1, .subject = "Where is my parcel?", .status = FL_STATUS_OPEN,
-			      .priority = FL_PRIORITY_NORMAL, .requester_id = 5, .ntags = 4};
-	struct fl_rule_ctx c = {.t = &t, .before = &t, .update_type = FL_RULE_UPDATE_CHANGE,
-				.comment = "Checked the courier's tracking: it left the depot "
-					   "this morning and should arrive tomorrow.",
-				.actor_id = 9, .actor_role = FL_ROLE_AGENT, .sla_event = -1,
+	struct fl_ticket t = {.id = 1,
+			      .subject = "Where is my parcel?",
+			      .status = FL_STATUS_OPEN,
+			      .priority = FL_PRIORITY_NORMAL,
+			      .requester_id = 5,
+			      .ntags = 4};
+	struct fl_rule_ctx c = {.t = &t,
+				.before = &t,
+				.update_type = FL_RULE_UPDATE_CHANGE,
+				.comment =
+					"Checked the courier's tracking: it left the depot "
+					"this morning and should arrive tomorrow.",
+				.actor_id = 9,
+				.actor_role = FL_ROLE_AGENT,
+				.sla_event = -1,
 				.sla_metric = -1};
 	struct timespec a, b;
 	volatile int hits = 0;
@@ -38,13 +47,15 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		char conds[512];
 		struct fl_err e;
-		json_t *cj, *aj = json_loads("[{\"field\":\"priority\",\"value\":\"high\"}]", 0, NULL);
-		snprintf(conds, sizeof conds,
-			 "{\"all\":[{\"field\":\"current_tags\",\"operator\":\"includes\",\"value\":"
-			 "\"bench-%d\"},{\"field\":\"comment_includes_word\",\"operator\":"
-			 "\"includes\",\"value\":\"refund%d\"},{\"field\":\"status\",\"operator\":"
-			 "\"is_not\",\"value\":\"closed\"}]}",
-			 i, i);
+		json_t *cj,
+			*aj = json_loads("[{\"field\":\"priority\",\"value\":\"high\"}]", 0, NULL);
+		snprintf(
+			conds, sizeof conds,
+			"{\"all\":[{\"field\":\"current_tags\",\"operator\":\"includes\",\"value\":"
+			"\"bench-%d\"},{\"field\":\"comment_includes_word\",\"operator\":"
+			"\"includes\",\"value\":\"refund%d\"},{\"field\":\"status\",\"operator\":"
+			"\"is_not\",\"value\":\"closed\"}]}",
+			i, i);
 		cj = json_loads(conds, 0, NULL);
 		if (fl_rule_decode(FL_RULE_TRIGGER, cj, aj, &ar, &rules[i], &e))
 			return fprintf(stderr, "%s\n", e.msg), 1;
@@ -57,7 +68,8 @@ int main(int argc, char **argv)
 			hits += fl_rule_matches(&rules[i], &c);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	printf("%d triggers evaluated per update: %.1f µs (%d rounds, %d matched)\n", n,
-	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / rounds, rounds, hits);
+	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / rounds, rounds,
+	       hits);
 	fl_arena_free(&ar);
 	free(rules);
 	return 0;
