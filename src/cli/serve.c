@@ -23,6 +23,7 @@
 #include "mail/parser.h"
 #include "portal/site.h"
 #include "routing/routing.h"
+#include "rules/trigger.h"
 #include "sla/refresh.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
@@ -302,6 +303,9 @@ int fl_cmd_serve(int argc, char **argv)
 	wire_notices();
 	/* every ticket write measures the ticket's SLA in its transaction */
 	fl_ticket_add_hook(fl_sla_ticket_written);
+	/* then the triggers react to it (rules/trigger.h) */
+	fl_ticket_add_hook(fl_rules_ticket_written);
+	fl_sla_set_event_hook(fl_rules_sla_event);
 	/* … and, last, routes it to an agent of its group (routing/routing.h) */
 	fl_ticket_add_hook(fl_routing_ticket_written);
 

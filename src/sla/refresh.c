@@ -64,6 +64,22 @@ static int desk_schedule(fl_tx *tx, struct desk *d, const struct fl_sla_policy *
 static const char *const event_kinds[] = {"policy", "warning", "breached", "achieved"};
 enum { EV_POLICY, EV_WARNING, EV_BREACHED, EV_ACHIEVED };
 
+static fl_sla_event_fn event_hook;
+
+void fl_sla_set_event_hook(fl_sla_event_fn fn)
+{
+	event_hook = fn;
+}
+
+/* The events fire() logged while one ticket is measured, told to the
+ * event hook once its SLA row is stored. A refresh may run inside another
+ * (the hook writes the ticket): each has its own list. */
+struct fired {
+	int kind[2 * FL_SLA_METRIC__MAX + 2], metric[2 * FL_SLA_METRIC__MAX + 2];
+	size_t n;
+};
+static __thread struct fired *fired_now;
+
 /* Logs an event unless it was (cycle events are once each) and publishes
  * it once the transaction commits. */
 static int fire(fl_tx *tx, int64_t ticket, int kind, int metric, int64_t cycle, int64_t policy,
@@ -84,6 +100,10 @@ static int fire(fl_tx *tx, int64_t ticket, int kind, int metric, int64_t cycle, 
 
 	if (rc || !added)
 		return rc;
+	if (fired_now && fired_now->n < sizeof fired_now->kind / sizeof *fired_now->kind) {
+		fired_now->kind[fired_now->n] = kind;
+		fired_now->metric[fired_now->n++] = metric;
+	}
 	snprintf(live, sizeof live,
 		 "ticket.sla {\"ticket_id\":%" PRId64
 		 ",\"kind\":\"%s\",\"metric\":%s%s%s,"
@@ -180,7 +200,7 @@ static int unchanged(const struct prev *p, const struct fl_store_ticket_sla *row
  * it was under — its warning or breach falling due while a recompute
  * passes by is still news; a ticket new to its promise hears nothing of
  * its past. */
-static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
+static int measure(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 		   const struct fl_store_sla_timeline *given, const struct prev *given_prev,
 		   int64_t now, int loud, fl_arena *a)
 {
@@ -270,6 +290,24 @@ static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
 		return fl_store_ticket_sla_update(tx, &row, rows, sla.n, given_prev->m,
 						  given_prev->n);
 	return fl_store_ticket_sla_put(tx, &row, rows, sla.n);
+}
+
+/* measure, then the events it fired to the event hook (rules/trigger.h):
+ * after the row is stored, so that what the hook writes is measured on
+ * top of it. */
+static int refresh(fl_tx *tx, struct desk *d, const struct fl_ticket *t,
+		   const struct fl_store_sla_timeline *given, const struct prev *given_prev,
+		   int64_t now, int loud, fl_arena *a)
+{
+	struct fired list = {0}, *outer = fired_now;
+	int rc;
+
+	fired_now = &list;
+	rc = measure(tx, d, t, given, given_prev, now, loud, a);
+	fired_now = outer;
+	for (size_t i = 0; !rc && loud && event_hook && i < list.n; i++)
+		rc = event_hook(tx, t, event_kinds[list.kind[i]], list.metric[i], now);
+	return rc;
 }
 
 /* What the store holds for the tickets ids[0..n) (n ≤ 100, ascending)

@@ -44,6 +44,16 @@ int fl_sla_refresh_ticket(fl_tx *tx, const struct fl_ticket *t, int64_t now);
 /* The same as a ticket write hook (tickets/ticket.h). */
 int fl_sla_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
 
+/* Told of each SLA event fired for ticket t ("policy", "warning",
+ * "breached" or "achieved"; metric an enum fl_sla_metric, -1 for a
+ * policy event), in the transaction that fired it, after the ticket's SLA
+ * row is stored; never for what a quiet recompute finds. An error fails
+ * the write that fired it. Set once at startup (serve.c: the triggers);
+ * none by default. */
+typedef int (*fl_sla_event_fn)(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
+			       int64_t now);
+void fl_sla_set_event_hook(fl_sla_event_fn fn);
+
 /* The scheduler's tick: refreshes at most max tickets whose next event is
  * due at now, soonest first; *n says how many (max means there may be
  * more). Nothing due costs one index probe. */

@@ -127,6 +127,11 @@ static const struct table tables[] = {
 	 "user_id", 1, 0, 0},
 	{"group_routing", "group_id, method, last_user_id, updated_at", "iiii", "group_id", 1, 0,
 	 0},
+	{"triggers",
+	 "id, title, description, active, position, conditions_json, actions_json, created_at,"
+	 " updated_at",
+	 "ittiittii", "id", 1, 1, 0},
+	{"rule_versions", "kind, version", "ti", "kind", 1, 0, 1},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -1,0 +1,658 @@
+/* Triggers (rules/trigger.h): the doors, the parsed triggers each process
+ * keeps, and the engine that runs them on a ticket write. */
+#include "rules/trigger.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "sla/schedule.h"
+#include "sla/ticket_sla.h"
+#include "store/schedules.h"
+#include "store/triggers.h"
+#include "store/users.h"
+#include "tickets/notice.h"
+#include "tickets/placeholder.h"
+
+/* ---- reading and writing ---- */
+
+static int parse_stored(const struct fl_store_trigger *s, fl_arena *a, struct fl_trigger *out)
+{
+	json_error_t je;
+	json_t *c = json_loads(s->conditions_json, 0, &je);
+	json_t *x = json_loads(s->actions_json, 0, &je);
+	struct fl_err e;
+	int rc = c && x ? fl_rule_decode(FL_RULE_TRIGGER, c, x, a, &out->rule, &e) : FL_EINTERNAL;
+
+	json_decref(c);
+	json_decref(x);
+	if (rc)
+		return rc == FL_ENOMEM ? rc : FL_EINTERNAL;
+	out->id = s->id;
+	out->title = s->title;
+	out->description = s->description;
+	out->active = s->active;
+	out->position = s->position;
+	out->conditions_json = s->conditions_json;
+	out->actions_json = s->actions_json;
+	out->created_at = s->created_at;
+	out->updated_at = s->updated_at;
+	return 0;
+}
+
+int fl_trigger_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_trigger *out)
+{
+	struct fl_store_trigger s;
+	int rc = fl_store_trigger_get(tx, id, a, &s);
+	return rc ? rc : parse_stored(&s, a, out);
+}
+
+int fl_trigger_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_trigger **out, size_t *n)
+{
+	struct fl_store_trigger *s;
+	struct fl_trigger *t;
+	size_t k;
+	int rc = fl_store_trigger_list(tx, active_only, a, &s, &k);
+
+	if (rc)
+		return rc;
+	if (!(t = fl_arena_alloc(a, (k + 1) * sizeof *t)))
+		return FL_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		if ((rc = parse_stored(&s[i], a, &t[i])))
+			return rc;
+	*out = t;
+	*n = k;
+	return 0;
+}
+
+static int check(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
+{
+	struct fl_trigger *all;
+	size_t n;
+	char what[128];
+	size_t len = t->title ? strlen(t->title) : 0;
+	int rc;
+
+	if (!len)
+		return fl_err_set(e, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
+	if (len > FL_TRIGGER_TITLE_MAX)
+		return fl_err_set(e, FL_EINVAL, "title", "TooLong", "Title: at most %d bytes",
+				  FL_TRIGGER_TITLE_MAX);
+	if (!t->description)
+		t->description = "";
+	if (strlen(t->description) > FL_TRIGGER_DESCRIPTION_MAX)
+		return fl_err_set(e, FL_EINVAL, "description", "TooLong",
+				  "Description: at most %d bytes", FL_TRIGGER_DESCRIPTION_MAX);
+	/* a trigger with no condition would fire on every write */
+	if (!t->rule.nall && !t->rule.nany)
+		return fl_err_set(e, FL_EINVAL, "conditions", "Blank",
+				  "Conditions: a trigger needs at least one condition");
+	if (!t->rule.nactions)
+		return fl_err_set(e, FL_EINVAL, "actions", "Blank",
+				  "Actions: a trigger needs at least one action");
+	if ((rc = fl_rule_check_refs(tx, &t->rule, a, e)))
+		return rc;
+	if (!t->active)
+		return 0;
+	if ((rc = fl_trigger_list(tx, 1, a, &all, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].id == t->id)
+			continue;
+		if (fl_rule_undoes(&t->rule, &all[i].rule, what, sizeof what) ||
+		    fl_rule_undoes(&all[i].rule, &t->rule, what, sizeof what))
+			return fl_err_set(e, FL_EINVAL, "actions", "Conflict",
+					  "Actions: trigger %" PRId64
+					  " (%s) sets %s back to what this one changes",
+					  all[i].id, all[i].title, what);
+	}
+	return 0;
+}
+
+static int texts(struct fl_trigger *t, fl_arena *a)
+{
+	json_t *c = fl_rule_conditions_json(&t->rule), *x = fl_rule_actions_json(&t->rule);
+	char *cz = c ? json_dumps(c, JSON_COMPACT) : NULL,
+	     *xz = x ? json_dumps(x, JSON_COMPACT) : NULL;
+	int rc = cz && xz ? 0 : FL_ENOMEM;
+
+	if (!rc) {
+		t->conditions_json = fl_arena_strdup(a, cz);
+		t->actions_json = fl_arena_strdup(a, xz);
+		if (!t->conditions_json || !t->actions_json)
+			rc = FL_ENOMEM;
+	}
+	free(cz);
+	free(xz);
+	json_decref(c);
+	json_decref(x);
+	return rc;
+}
+
+static struct fl_store_trigger row_of(const struct fl_trigger *t)
+{
+	return (struct fl_store_trigger){t->id,           t->title,      t->description,
+					 t->active,       t->position,   t->conditions_json,
+					 t->actions_json, t->created_at, t->updated_at};
+}
+
+/* Moves the trigger id to position pos (1-based, clamped) among ids. */
+static int place(fl_tx *tx, int64_t *ids, size_t n, int64_t id, int64_t pos)
+{
+	size_t at = 0;
+	int rc = 0;
+	while (at < n && ids[at] != id)
+		at++;
+	if (at == n)
+		return FL_EINTERNAL;
+	if (pos < 1 || (size_t)pos > n)
+		pos = (int64_t)n;
+	memmove(ids + at, ids + at + 1, (n - at - 1) * sizeof *ids);
+	memmove(ids + pos, ids + pos - 1, (n - (size_t)pos) * sizeof *ids);
+	ids[pos - 1] = id;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fl_store_trigger_set_position(tx, ids[i], (int64_t)i + 1);
+	return rc;
+}
+
+static int all_ids(fl_tx *tx, fl_arena *a, int64_t **ids, size_t *n)
+{
+	struct fl_store_trigger *s;
+	int rc = fl_store_trigger_list(tx, 0, a, &s, n);
+	if (rc)
+		return rc;
+	if (!(*ids = fl_arena_alloc(a, (*n + 1) * sizeof **ids)))
+		return FL_ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		(*ids)[i] = s[i].id;
+	return 0;
+}
+
+int fl_trigger_create(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
+{
+	struct fl_store_trigger row;
+	int64_t count, *ids;
+	size_t n;
+	int rc;
+
+	t->id = 0;
+	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)) ||
+	    (rc = fl_store_trigger_count(tx, &count)))
+		return rc;
+	if (count >= FL_TRIGGER_MAX)
+		return fl_err_set(e, FL_EINVAL, "trigger", "TooMany",
+				  "A desk has at most %d triggers", FL_TRIGGER_MAX);
+	t->created_at = t->updated_at = fl_now();
+	row = row_of(t);
+	row.position = count + 1;
+	if ((rc = fl_store_trigger_insert(tx, &row)))
+		return rc;
+	t->id = row.id;
+	if ((rc = all_ids(tx, a, &ids, &n)) || (rc = place(tx, ids, n, t->id, t->position)))
+		return rc;
+	return fl_trigger_get(tx, t->id, a, t);
+}
+
+int fl_trigger_update(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
+{
+	struct fl_store_trigger row;
+	int64_t *ids;
+	size_t n;
+	int rc;
+
+	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)))
+		return rc;
+	t->updated_at = fl_now();
+	row = row_of(t);
+	if ((rc = fl_store_trigger_update(tx, &row)) || (rc = all_ids(tx, a, &ids, &n)) ||
+	    (rc = place(tx, ids, n, t->id, t->position)))
+		return rc;
+	return fl_trigger_get(tx, t->id, a, t);
+}
+
+int fl_trigger_delete(fl_tx *tx, int64_t id, fl_arena *a)
+{
+	struct fl_store_trigger s;
+	int64_t *ids;
+	size_t n;
+	int rc = fl_store_trigger_get(tx, id, a, &s);
+
+	if (rc || (rc = fl_store_trigger_delete(tx, id)) || (rc = all_ids(tx, a, &ids, &n)))
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fl_store_trigger_set_position(tx, ids[i], (int64_t)i + 1);
+	return rc;
+}
+
+int fl_trigger_reorder(fl_tx *tx, const int64_t *want, size_t nwant, fl_arena *a, struct fl_err *e)
+{
+	int64_t *ids;
+	size_t n;
+	int rc = all_ids(tx, a, &ids, &n);
+
+	if (rc)
+		return rc;
+	if (nwant != n)
+		return fl_err_set(e, FL_EINVAL, "trigger_ids", "InvalidValue",
+				  "Trigger ids: name every trigger (%zu) exactly once", n);
+	for (size_t i = 0; i < nwant; i++) {
+		size_t k = 0, seen = 0;
+		while (k < n && ids[k] != want[i])
+			k++;
+		for (size_t j = 0; j < i; j++)
+			seen |= want[j] == want[i];
+		if (k == n || seen)
+			return fl_err_set(e, FL_EINVAL, "trigger_ids", "InvalidValue",
+					  "Trigger ids: %" PRId64
+					  " is not a trigger, or is named twice",
+					  want[i]);
+	}
+	for (size_t i = 0; !rc && i < nwant; i++)
+		rc = fl_store_trigger_set_position(tx, want[i], (int64_t)i + 1);
+	return rc;
+}
+
+/* ---- the parsed active triggers each process keeps ---- */
+
+/* One reading of the active triggers, shared by the writes that run them
+ * while it is current; freed by the last one done with it. */
+struct snapshot {
+	int64_t version;
+	fl_arena arena;
+	struct fl_trigger *t;
+	size_t n;
+	int refs;
+	int needs_facts; /* a condition on a tier or a contract */
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct snapshot *cache;
+
+static void snapshot_put(struct snapshot *s)
+{
+	int last;
+	if (!s)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	last = --s->refs == 0;
+	pthread_mutex_unlock(&cache_lock);
+	if (last) {
+		fl_arena_free(&s->arena);
+		free(s);
+	}
+}
+
+void fl_rules_cache_clear(void)
+{
+	struct snapshot *s;
+	pthread_mutex_lock(&cache_lock);
+	s = cache;
+	cache = NULL;
+	pthread_mutex_unlock(&cache_lock);
+	snapshot_put(s);
+}
+
+static int uses_facts(const struct fl_rule *r)
+{
+	for (size_t i = 0; i < r->nall + r->nany; i++) {
+		int f = i < r->nall ? r->all[i].field : r->any[i - r->nall].field;
+		if (f == FL_RF_REQUESTER_TIER || f == FL_RF_ORGANIZATION_TIER ||
+		    f == FL_RF_ENTITLEMENT)
+			return 1;
+	}
+	return 0;
+}
+
+/* The active triggers as of the store's version: the one kept when it is
+ * still current (one cheap read of the version row), else read again. */
+static int snapshot_get(fl_tx *tx, struct snapshot **out)
+{
+	struct snapshot *s;
+	int64_t version;
+	int rc = fl_store_trigger_version(tx, &version);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&cache_lock);
+	if ((s = cache) && s->version == version)
+		s->refs++;
+	else
+		s = NULL;
+	pthread_mutex_unlock(&cache_lock);
+	if (s) {
+		*out = s;
+		return 0;
+	}
+	if (!(s = calloc(1, sizeof *s)))
+		return FL_ENOMEM;
+	fl_arena_init(&s->arena, 0);
+	s->version = version;
+	s->refs = 1;
+	if ((rc = fl_trigger_list(tx, 1, &s->arena, &s->t, &s->n))) {
+		fl_arena_free(&s->arena);
+		free(s);
+		return rc;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		s->needs_facts |= uses_facts(&s->t[i].rule);
+	pthread_mutex_lock(&cache_lock);
+	if (!cache || cache->version < version) {
+		struct snapshot *old = cache;
+		cache = s;
+		s->refs++; /* the cache's */
+		if (old && --old->refs == 0) {
+			fl_arena_free(&old->arena);
+			free(old);
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	*out = s;
+	return 0;
+}
+
+/* ---- the engine ---- */
+
+/* How deep this thread is inside the engine's own writes: a trigger's
+ * update runs the hooks again, and must not start another cycle. */
+static __thread int depth;
+
+static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN};
+
+struct run {
+	fl_tx *tx;
+	fl_arena *a;
+	struct fl_rule_ctx c;
+	struct fl_ticket cur;
+	struct fl_sla_facts facts;
+};
+
+/* Writes one event into the ticket's audit log as the desk. */
+static int log_event(struct run *r, const char *field, const char *value)
+{
+	struct fl_ticket_patch p = {0};
+	struct fl_ticket after;
+	struct fl_err e;
+	int rc;
+
+	p.event_field = field;
+	p.event_value = value;
+	depth++;
+	rc = fl_ticket_update(r->tx, &desk, r->cur.id, &p, r->a, &after, &e);
+	depth--;
+	if (!rc)
+		r->cur = after;
+	return rc;
+}
+
+static int failed(struct run *r, const struct fl_trigger *t, const char *fmt, const char *what,
+		  int64_t id)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, "Trigger %" PRId64 ": %s: ", t->id, t->title);
+	snprintf(msg + strlen(msg), sizeof msg - strlen(msg), fmt, what, (long long)id);
+	return log_event(r, "rule_failed", msg);
+}
+
+static int group_there(fl_tx *tx, int64_t id, fl_arena *a)
+{
+	struct fl_group g;
+	return id <= 0 || (fl_store_group_get(tx, id, a, &g) == 0 && !g.deleted);
+}
+
+static int agent_there(fl_tx *tx, int64_t id, fl_arena *a)
+{
+	struct fl_user u;
+	return id <= 0 ||
+	       (fl_store_user_get(tx, id, a, &u) == 0 && u.active && u.role >= FL_ROLE_AGENT);
+}
+
+static int in_hours(void *arg, int64_t schedule_id, int64_t now)
+{
+	struct run *r = arg;
+	struct fl_schedule s;
+	const struct fl_bizclock *clock;
+	int open;
+
+	if (fl_store_schedule_get(r->tx, schedule_id, r->a, &s) || fl_bizclock_shared(&s, &clock))
+		return -1;
+	open = fl_biz_open(clock, now);
+	fl_bizclock_release(clock);
+	return open;
+}
+
+static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
+{
+	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, NULL};
+	char *subject, *body;
+	struct fl_err e;
+	int err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
+
+	if (!err)
+		err = fl_placeholders_render(r->tx, fx->text, &rc, 0, r->a, &body, &e);
+	if (!err)
+		err = fl_message_send(r->tx, &(struct fl_message){user, r->cur.id, subject, body});
+	return err;
+}
+
+/* Fires trigger t: its changes as one update by the desk, then its mail
+ * and webhooks. A part that names what is gone is skipped and logged. */
+static int fire(struct run *r, const struct fl_trigger *t)
+{
+	struct fl_ticket_patch p;
+	struct fl_rule_effect *fx;
+	struct fl_ticket after;
+	struct fl_err e = {0};
+	char why[400];
+	size_t nfx;
+	int rc = fl_rule_apply(&t->rule, &r->c, r->a, &p, &fx, &nfx);
+
+	if (rc)
+		return rc;
+	if (p.has_group && !group_there(r->tx, p.group_id, r->a)) {
+		p.has_group = 0;
+		if ((rc = failed(r, t, "%s %lld no longer exists", "group", p.group_id)))
+			return rc;
+	}
+	if (p.has_assignee && !agent_there(r->tx, p.assignee_id, r->a)) {
+		p.has_assignee = 0;
+		if ((rc = failed(r, t, "%s %lld is no longer an active agent", "assignee",
+				 p.assignee_id)))
+			return rc;
+	}
+	for (size_t i = 0; i < p.nfollower_add; i++)
+		if (!agent_there(r->tx, p.follower_add[i], r->a)) {
+			if ((rc = failed(r, t, "%s %lld is no longer an active agent", "follower",
+					 p.follower_add[i])))
+				return rc;
+			p.follower_add[i--] = p.follower_add[--p.nfollower_add];
+		}
+	p.has_follower_changes = p.nfollower_add > 0;
+	for (size_t i = 0; i < nfx; i++)
+		if (fx[i].kind == FL_FX_COMMENT) {
+			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
+			char *body;
+			if ((rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body,
+							 &e)))
+				return rc;
+			p.comment_body = body;
+			p.comment_public = fx[i].public;
+		}
+	/* fired, with nothing to change and nothing else to do: no audit
+	 * that says nothing happened */
+	if (!nfx && !fl_rule_patch_changes(&p, &r->cur))
+		return 0;
+	snprintf(why, sizeof why, "Trigger %" PRId64 ": %s", t->id, t->title);
+	p.event_field = "rule";
+	p.event_value = why;
+	depth++;
+	rc = fl_ticket_update(r->tx, &desk, r->cur.id, &p, r->a, &after, &e);
+	depth--;
+	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN || rc == FL_ECONFLICT) {
+		/* the trigger asks for what the ticket refuses (a status it
+		 * cannot go back to): the customer's write still stands */
+		char msg[800];
+		snprintf(msg, sizeof msg, "%s: %s", why, e.msg[0] ? e.msg : fl_err_name(rc));
+		return log_event(r, "rule_failed", msg);
+	}
+	if (rc)
+		return rc;
+	r->cur = after;
+	r->c.t = &r->cur;
+	for (size_t i = 0; !rc && i < nfx; i++) {
+		if (fx[i].kind == FL_FX_MAIL_USER) {
+			rc = mail(r, fx[i].id, &fx[i]);
+		} else if (fx[i].kind == FL_FX_MAIL_GROUP) {
+			int64_t *ids;
+			size_t n;
+			if (!group_there(r->tx, fx[i].id, r->a)) {
+				rc = failed(r, t, "%s %lld no longer exists", "group", fx[i].id);
+				continue;
+			}
+			rc = fl_store_group_agent_ids(r->tx, fx[i].id, 500, r->a, &ids, &n);
+			for (size_t k = 0; !rc && k < n; k++)
+				rc = mail(r, ids[k], &fx[i]);
+		} else if (fx[i].kind == FL_FX_WEBHOOK) {
+			fl_rules_webhook_exists_fn exists = fl_rules_webhook_exists();
+			fl_rules_webhook_fire_fn call = fl_rules_webhook_fire();
+			char *body;
+			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
+			if (!exists || !call || exists(r->tx, fx[i].id)) {
+				rc = failed(r, t, "%s %lld no longer exists", "webhook", fx[i].id);
+				continue;
+			}
+			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body, &e);
+			if (!rc)
+				rc = call(r->tx, fx[i].id, &r->cur, body);
+		}
+	}
+	return rc;
+}
+
+/* Zendesk's cycle: the first active trigger (by position) whose
+ * conditions hold and that has not fired in this write fires, and the
+ * look starts again from the top, until none fires. */
+static int cycle(struct run *r, struct snapshot *s)
+{
+	char *fired = fl_arena_alloc(r->a, s->n + 1);
+	char msg[512];
+	size_t nfired = 0, i = 0;
+	int rc = 0;
+
+	if (!fired)
+		return FL_ENOMEM;
+	memset(fired, 0, s->n + 1);
+	if (s->needs_facts && (rc = fl_sla_facts_load(r->tx, &r->cur, r->c.now, &r->facts)))
+		return rc;
+	r->c.facts = &r->facts;
+	while (i < s->n) {
+		if (fired[i] || !fl_rule_matches(&s->t[i].rule, &r->c)) {
+			i++;
+			continue;
+		}
+		if (nfired == FL_TRIGGER_MAX_FIRINGS) {
+			snprintf(msg, sizeof msg,
+				 "%d triggers fired in one update; Trigger %" PRId64
+				 " (%s) and any after it did not run",
+				 FL_TRIGGER_MAX_FIRINGS, s->t[i].id, s->t[i].title);
+			return log_event(r, "rules_stopped", msg);
+		}
+		if ((rc = fire(r, &s->t[i])))
+			return rc;
+		fired[i] = 1;
+		nfired++;
+		i = 0;
+	}
+	/* a trigger that fired and would change the ticket again: another
+	 * undid what it did, and the next write will go round again */
+	for (i = 0; i < s->n; i++) {
+		struct fl_ticket_patch p;
+		struct fl_rule_effect *fx;
+		size_t nfx;
+		if (!fired[i] || !fl_rule_matches(&s->t[i].rule, &r->c))
+			continue;
+		if ((rc = fl_rule_apply(&s->t[i].rule, &r->c, r->a, &p, &fx, &nfx)))
+			return rc;
+		if (!fl_rule_patch_changes(&p, &r->cur))
+			continue;
+		snprintf(msg, sizeof msg,
+			 "Trigger %" PRId64
+			 " (%s) fired, and another trigger undid its changes: the rules loop",
+			 s->t[i].id, s->t[i].title);
+		return log_event(r, "rules_loop", msg);
+	}
+	return 0;
+}
+
+static int run(fl_tx *tx, struct run *r)
+{
+	struct snapshot *s;
+	fl_arena a;
+	int rc = snapshot_get(tx, &s);
+
+	if (rc)
+		return rc;
+	if (!s->n) {
+		snapshot_put(s);
+		return 0;
+	}
+	fl_arena_init(&a, 0);
+	r->tx = tx;
+	r->a = &a;
+	r->c.t = &r->cur;
+	r->c.in_hours = in_hours;
+	r->c.in_hours_arg = r;
+	depth++;
+	rc = cycle(r, s);
+	depth--;
+	fl_arena_free(&a);
+	snapshot_put(s);
+	return rc;
+}
+
+int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
+{
+	struct run r = {0};
+
+	/* the engine's own writes, and deletions, start nothing */
+	if (depth || w->kind == FL_EVENT_DELETE || w->t->deleted_at)
+		return 0;
+	r.cur = *w->t;
+	r.c.before = w->before;
+	r.c.update_type =
+		w->kind == FL_EVENT_CREATE ? FL_RULE_UPDATE_CREATE : FL_RULE_UPDATE_CHANGE;
+	r.c.comment = w->comment_id && w->p ? w->p->comment_body : NULL;
+	r.c.comment_public = w->comment_public;
+	r.c.actor_id = w->actor->id;
+	r.c.actor_role = w->actor->role;
+	r.c.via = w->audit ? w->audit->channel : w->t->channel;
+	r.c.now = w->now;
+	r.c.sla_event = r.c.sla_metric = -1;
+	return run(tx, &r);
+}
+
+int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
+		       int64_t now)
+{
+	struct run r = {0};
+	int ev = -1;
+
+	for (int i = 0; i < FL_RULE_SLA__MAX; i++)
+		if (!strcmp(kind, fl_rule_sla_event_name(i)))
+			ev = i;
+	if (depth || t->deleted_at || ev < 0)
+		return 0;
+	r.cur = *t;
+	r.c.before = t; /* nothing changed: the event is what happened */
+	r.c.update_type = FL_RULE_UPDATE_SLA;
+	r.c.actor_id = FL_SYSTEM_USER_ID;
+	r.c.actor_role = FL_ROLE_ADMIN;
+	r.c.via = FL_CHANNEL_API;
+	r.c.now = now;
+	r.c.sla_event = ev;
+	r.c.sla_metric = metric;
+	return run(tx, &r);
+}
