@@ -23,6 +23,7 @@
 #include "mail/parser.h"
 #include "portal/site.h"
 #include "sla/refresh.h"
+#include "webhooks/webhook.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
 #include "views/queue.h"
@@ -102,6 +103,8 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job,
 			     FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
+	    fl_jobs_register_tx(jobs, "webhook-send", fl_webhook_send_job, fl_webhook_send_record,
+				0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
@@ -298,6 +301,9 @@ int fl_cmd_serve(int argc, char **argv)
 	wire_notices();
 	/* every ticket write measures the ticket's SLA in its transaction */
 	fl_ticket_add_hook(fl_sla_ticket_written);
+	/* … and queues a call of each webhook subscribed to what it was */
+	fl_ticket_add_hook(fl_webhooks_ticket_written);
+	fl_webhooks_set_backoff(cfg.webhook_backoff);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;
