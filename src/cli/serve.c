@@ -103,8 +103,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job,
 			     FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
-	    fl_jobs_register_tx(jobs, "webhook-send", fl_webhook_send_job, fl_webhook_send_record,
-				0) ||
+	    fl_jobs_register(jobs, "webhook-send", fl_webhook_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,

@@ -349,17 +349,14 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 	return 0;
 }
 
-/* What the request part of a job found, for the transaction that records
- * it: both run on the runner's thread, one after the other. */
+/* What a job's request found, for the transaction that records it. */
 struct sent {
-	int64_t job_id, invocation_id;
+	int64_t invocation_id;
 	int attempt;
 	const char *state;
 	int64_t next_at;
 	struct fl_webhook_result res;
 };
-static _Thread_local struct sent last;
-
 struct load {
 	int64_t invocation_id;
 	fl_arena *a;
@@ -386,16 +383,44 @@ static int tx_load(fl_tx *tx, void *arg)
 	return rc;
 }
 
+static int tx_record(fl_tx *tx, void *arg)
+{
+	struct sent *last = arg;
+	struct fl_webhook_attempt at;
+	struct fl_webhook_invocation inv;
+	int64_t now = fl_now();
+	fl_arena a;
+	int rc;
+
+	at = (struct fl_webhook_attempt){0,
+					 last->invocation_id,
+					 last->attempt,
+					 (int)last->res.status,
+					 last->res.error,
+					 last->res.duration_ms,
+					 now};
+	/* the webhook may have been deleted while its request ran */
+	fl_arena_init(&a, 0);
+	rc = fl_store_webhook_invocation_get(tx, last->invocation_id, &a, &inv);
+	fl_arena_free(&a);
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	rc = fl_store_webhook_attempt_add(tx, &at, last->state, now);
+	if (!rc && !strcmp(last->state, "retrying"))
+		rc = fl_webhook_queue(tx, last->invocation_id, last->attempt + 1, last->next_at);
+	return rc;
+}
+
 int fl_webhook_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 {
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
 	fl_arena a;
 	struct load l = {0};
+	struct sent last = {0};
 	char *hosts[FL_WEBHOOK_ALLOWED_MAX];
 	struct fl_webhook_allow allow;
 	int rc;
 
-	memset(&last, 0, sizeof last);
 	l.invocation_id = json_integer_value(json_object_get(p, "invocation_id"));
 	last.attempt = (int)json_integer_value(json_object_get(p, "attempt"));
 	json_decref(p);
@@ -408,7 +433,6 @@ int fl_webhook_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		fl_arena_free(&a);
 		return rc;
 	}
-	last.job_id = job->id;
 	last.invocation_id = l.invocation_id;
 	if (strcmp(l.w.status, "active")) {
 		snprintf(last.res.error, sizeof last.res.error, "not sent: the webhook is inactive");
@@ -418,10 +442,8 @@ int fl_webhook_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		rc = fl_webhook_request(&l.w, &allow, l.invocation_id, l.inv.body, &last.res);
 	}
 	fl_arena_free(&a);
-	if (rc) {
-		last.job_id = 0;
+	if (rc)
 		return rc;
-	}
 	if (last.res.status >= 200 && last.res.status <= 299)
 		last.state = "delivered";
 	else if (fl_webhook_retryable(last.res.status, last.res.refused) &&
@@ -431,35 +453,8 @@ int fl_webhook_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 							     last.res.retry_after);
 	} else
 		last.state = "failed";
-	return 0;
-}
-
-int fl_webhook_send_record(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
-{
-	struct fl_webhook_attempt at;
-	struct fl_webhook_invocation inv;
-	int64_t now = fl_now();
-	fl_arena a;
-	int rc;
-
-	(void)e;
-	if (last.job_id != job->id) /* nothing was sent (the webhook is gone) */
-		return 0;
-	at = (struct fl_webhook_attempt){0,
-					 last.invocation_id,
-					 last.attempt,
-					 (int)last.res.status,
-					 last.res.error,
-					 last.res.duration_ms,
-					 now};
-	/* the webhook may have been deleted while its request ran */
-	fl_arena_init(&a, 0);
-	rc = fl_store_webhook_invocation_get(tx, last.invocation_id, &a, &inv);
-	fl_arena_free(&a);
-	if (rc)
-		return rc == FL_ENOTFOUND ? 0 : rc;
-	rc = fl_store_webhook_attempt_add(tx, &at, last.state, now);
-	if (!rc && !strcmp(last.state, "retrying"))
-		rc = fl_webhook_queue(tx, last.invocation_id, last.attempt + 1, last.next_at);
-	return rc;
+	/* recorded at once, in a transaction of its own: a runner that dies
+	 * before the job is marked done sends the request again (at least
+	 * once, as every webhook sender promises) */
+	return fl_store_write(s, tx_record, &last);
 }

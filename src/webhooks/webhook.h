@@ -159,11 +159,10 @@ struct fl_webhook_result {
  * *res; returns 0, or FL_ENOMEM. Blocks: never in a request's transaction. */
 int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow *allow,
 		       int64_t invocation_id, const char *body, struct fl_webhook_result *res);
-/* The "webhook-send" job: fn makes the request (outside any transaction),
- * tx_fn records the attempt and queues the next one when it is to be
- * retried, in the transaction that marks the job done. */
+/* The "webhook-send" job: makes the request (outside any transaction),
+ * then records the attempt and queues the next one when it is to be
+ * retried, in one transaction. */
 int fl_webhook_send_job(struct fl_store *s, const struct fl_job *job, struct fl_err *e);
-int fl_webhook_send_record(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 /* Seconds before the first retry (the config's webhook_backoff; 10 by
  * default); each retry after waits twice as long. */
 void fl_webhooks_set_backoff(int64_t seconds);
