@@ -26,7 +26,6 @@ struct fl_config {
 	unsigned job_lease;    /* seconds a job's claim lasts (a dead node's jobs wait this long) */
 	unsigned imap_poll;    /* seconds between polls of the IMAP mailboxes */
 	unsigned sla_tick;     /* seconds between looks for SLA warnings and breaches due */
-	unsigned webhook_backoff; /* seconds before a webhook's first retry (webhooks/webhook.h) */
 	char listen[128];      /* HOST:PORT */
 	size_t body_limit;     /* bytes in a request body */
 	unsigned threads;      /* HTTP worker threads (default: 4 per core) */
@@ -50,6 +49,9 @@ struct fl_config {
 	unsigned mail_parse_memory; /* MiB of address space a child may add */
 	unsigned mail_parse_time;   /* seconds of CPU and of wall clock for one message */
 	unsigned mail_parse_jobs;   /* children at most */
+
+	/* seconds before a webhook's first retry (webhooks/webhook.h) */
+	unsigned webhook_backoff;
 };
 
 void fl_config_defaults(struct fl_config *c);

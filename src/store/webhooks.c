@@ -3,35 +3,44 @@
 #include "store/webhooks.h"
 #include "store/store_int.h"
 
-#define WEBHOOK_COLUMNS(X, S)                                                                  \
-	X(id, "id")                                                                            \
-	S X(name, "name") S X(description, "description") S X(endpoint, "endpoint") S X(     \
-		http_method, "http_method") S X(request_format, "request_format") S X(status, \
-		"status") S X(subscriptions, "subscriptions") S X(signing_secret,              \
-		"signing_secret") S X(created_by, "created_by") S X(created_at, "created_at") \
-		S X(updated_at, "updated_at")
+#define WEBHOOK_COLUMNS(X, S)                                                            \
+	X(id, "id")                                                                      \
+	S X(name, "name") S X(description, "description") S X(endpoint, "endpoint") S X( \
+		http_method, "http_method") S                                            \
+	X(request_format, "request_format") S                                            \
+	X(status, "status") S                                                            \
+	X(subscriptions, "subscriptions") S                                              \
+	X(signing_secret, "signing_secret") S                                            \
+	X(created_by, "created_by") S                                                    \
+	X(created_at, "created_at") S                                                    \
+	X(updated_at, "updated_at")
 #define WEBHOOK_COLUMN(m, expr) FL_COLUMN(struct fl_webhook, m)
 static const struct fl_col webhook_col[] = {WEBHOOK_COLUMNS(WEBHOOK_COLUMN, FL_COMMA)};
 static const struct fl_cols webhook_cols = FL_COLS(struct fl_webhook, webhook_col);
 
-#define INVOCATION_COLUMNS(X, S)                                                               \
-	X(id, "i.id")                                                                          \
-	S X(webhook_id, "i.webhook_id") S X(event, "i.event") S X(ticket_id, "i.ticket_id") S \
-		X(body, "i.body") S X(status, "i.status") S X(attempts, "i.attempts") S        \
-			X(created_at, "i.created_at") S X(updated_at, "i.updated_at") S        \
-				X(last_status_code,                                            \
-				  "COALESCE((SELECT a.status_code FROM webhook_attempts a"     \
-				  " WHERE a.invocation_id = i.id"                              \
-				  " ORDER BY a.attempt DESC LIMIT 1), 0)")
+#define INVOCATION_COLUMNS(X, S)                                                                 \
+	X(id, "i.id")                                                                            \
+	S X(webhook_id, "i.webhook_id") S X(event, "i.event") S X(ticket_id, "i.ticket_id") S X( \
+		body, "i.body") S                                                                \
+	X(status, "i.status") S                                                                  \
+	X(attempts, "i.attempts") S                                                              \
+	X(created_at, "i.created_at") S                                                          \
+	X(updated_at, "i.updated_at") S                                                          \
+	X(last_status_code,                                                                      \
+	  "COALESCE((SELECT a.status_code FROM webhook_attempts a"                               \
+	  " WHERE a.invocation_id = i.id"                                                        \
+	  " ORDER BY a.attempt DESC LIMIT 1), 0)")
 #define INVOCATION_COLUMN(m, expr) FL_COLUMN(struct fl_webhook_invocation, m)
 static const struct fl_col invocation_col[] = {INVOCATION_COLUMNS(INVOCATION_COLUMN, FL_COMMA)};
-static const struct fl_cols invocation_cols =
-	FL_COLS(struct fl_webhook_invocation, invocation_col);
+static const struct fl_cols invocation_cols = FL_COLS(struct fl_webhook_invocation, invocation_col);
 
-#define ATTEMPT_COLUMNS(X, S)                                                                  \
-	X(id, "id")                                                                            \
-	S X(invocation_id, "invocation_id") S X(attempt, "attempt") S X(status_code,          \
-		"status_code") S X(error, "error") S X(duration_ms, "duration_ms") S X(at, "at")
+#define ATTEMPT_COLUMNS(X, S)                                                            \
+	X(id, "id")                                                                      \
+	S X(invocation_id, "invocation_id") S X(attempt, "attempt") S X(status_code,     \
+									"status_code") S \
+	X(error, "error") S                                                              \
+	X(duration_ms, "duration_ms") S                                                  \
+	X(at, "at")
 #define ATTEMPT_COLUMN(m, expr) FL_COLUMN(struct fl_webhook_attempt, m)
 static const struct fl_col attempt_col[] = {ATTEMPT_COLUMNS(ATTEMPT_COLUMN, FL_COMMA)};
 static const struct fl_cols attempt_cols = FL_COLS(struct fl_webhook_attempt, attempt_col);
@@ -56,8 +65,7 @@ int fl_store_webhook_list(fl_tx *tx, fl_arena *a, struct fl_webhook **out, size_
 		" LIMIT 100";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "");
-	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &webhook_cols, a, FL_WEBHOOKS_MAX, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &webhook_cols, a, FL_WEBHOOKS_MAX, (void **)out, n);
 }
 
 int fl_store_webhook_subscribed(fl_tx *tx, fl_arena *a, struct fl_webhook **out, size_t *n)
@@ -71,8 +79,7 @@ int fl_store_webhook_subscribed(fl_tx *tx, fl_arena *a, struct fl_webhook **out,
 		" LIMIT 100";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "");
-	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &webhook_cols, a, FL_WEBHOOKS_MAX, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &webhook_cols, a, FL_WEBHOOKS_MAX, (void **)out, n);
 }
 
 int fl_store_webhook_count(fl_tx *tx, int64_t *n)
@@ -149,8 +156,8 @@ int fl_store_webhook_invocation_add(fl_tx *tx, struct fl_webhook_invocation *inv
 		" WHERE webhook_id = ?"
 		"   AND id <= ?";
 	int64_t cut;
-	int rc = fl_q_int(tx, sql, &inv->id, "itItii", inv->webhook_id, inv->event,
-			  inv->ticket_id, inv->body, inv->created_at, inv->updated_at);
+	int rc = fl_q_int(tx, sql, &inv->id, "itItii", inv->webhook_id, inv->event, inv->ticket_id,
+			  inv->body, inv->created_at, inv->updated_at);
 
 	if (rc)
 		return rc;
@@ -174,9 +181,8 @@ int fl_store_webhook_invocation_get(fl_tx *tx, int64_t id, fl_arena *a,
 	return rc ? rc : fl_q_one_cols(tx, st, &invocation_cols, a, out);
 }
 
-int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before,
-				     size_t limit, fl_arena *a, struct fl_webhook_invocation **out,
-				     size_t *n)
+int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before, size_t limit,
+				     fl_arena *a, struct fl_webhook_invocation **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(INVOCATION_COLUMNS)
@@ -188,12 +194,11 @@ int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t befo
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "iii", webhook_id, before > 0 ? before : INT64_MAX,
 		      (int64_t)limit);
-	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &invocation_cols, a, limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &invocation_cols, a, limit, (void **)out, n);
 }
 
-int fl_store_webhook_attempt_add(fl_tx *tx, const struct fl_webhook_attempt *at,
-				 const char *status, int64_t now)
+int fl_store_webhook_attempt_add(fl_tx *tx, const struct fl_webhook_attempt *at, const char *status,
+				 int64_t now)
 {
 	static const char add[] =
 		"INSERT INTO webhook_attempts (invocation_id, attempt, status_code, error,"

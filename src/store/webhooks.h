@@ -44,12 +44,11 @@ int fl_store_webhook_invocation_get(fl_tx *tx, int64_t id, fl_arena *a,
 				    struct fl_webhook_invocation *out);
 /* A webhook's invocations, newest first, with ids below before (0: from
  * the newest), at most limit. */
-int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before,
-				     size_t limit, fl_arena *a, struct fl_webhook_invocation **out,
-				     size_t *n);
+int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before, size_t limit,
+				     fl_arena *a, struct fl_webhook_invocation **out, size_t *n);
 /* Records attempt a of its invocation and sets the invocation's state. */
-int fl_store_webhook_attempt_add(fl_tx *tx, const struct fl_webhook_attempt *a,
-				 const char *status, int64_t now);
+int fl_store_webhook_attempt_add(fl_tx *tx, const struct fl_webhook_attempt *a, const char *status,
+				 int64_t now);
 /* An invocation's attempts, in order. */
 int fl_store_webhook_attempt_list(fl_tx *tx, int64_t invocation_id, fl_arena *a,
 				  struct fl_webhook_attempt **out, size_t *n);

@@ -39,8 +39,8 @@ int fl_webhook_queue(fl_tx *tx, int64_t inv, int attempt, int64_t run_at)
 {
 	char payload[80];
 
-	snprintf(payload, sizeof payload, "{\"invocation_id\":%lld,\"attempt\":%d}",
-		 (long long)inv, attempt);
+	snprintf(payload, sizeof payload, "{\"invocation_id\":%lld,\"attempt\":%d}", (long long)inv,
+		 attempt);
 	/* the job's own retries are for a store that failed under it; the
 	 * endpoint's failures are retried as attempts of the invocation */
 	return fl_store_job_enqueue(tx, "webhook-send", payload, run_at, 3, NULL, fl_now());
@@ -51,8 +51,8 @@ static int invoke(fl_tx *tx, const struct fl_webhook *w, const char *event, int6
 		  const char *body)
 {
 	int64_t now = fl_now();
-	struct fl_webhook_invocation inv = {0, w->id, (char *)event, ticket_id, (char *)body,
-					    "queued", 0, now, now, 0};
+	struct fl_webhook_invocation inv = {0,        w->id, (char *)event, ticket_id, (char *)body,
+					    "queued", 0,     now,           now,       0};
 	int rc = fl_store_webhook_invocation_add(tx, &inv);
 	return rc ? rc : fl_webhook_queue(tx, inv.id, 1, 0);
 }
@@ -171,11 +171,10 @@ int fl_webhooks_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 						  w->actor ? json_integer(w->actor->id)
 							   : json_null());
 				if (ev == 4)
-					json_object_set_new(
-						event, "comment",
-						json_pack("{s:I, s:b}", "id",
-							  (json_int_t)w->comment_id, "public",
-							  w->comment_public));
+					json_object_set_new(event, "comment",
+							    json_pack("{s:I, s:b}", "id",
+								      (json_int_t)w->comment_id,
+								      "public", w->comment_public));
 				snprintf(sub, sizeof sub, "ticket:%lld", (long long)w->t->id);
 				o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "type",
 					      fl_webhook_event_name(ev), "id", id, "time", iso,
@@ -230,7 +229,8 @@ static int resolve(const struct fl_webhook_url *u, int allowed, char *pin, size_
 		const char *why;
 
 		if (p->ai_family == AF_INET)
-			bytes = (const unsigned char *)&((struct sockaddr_in *)p->ai_addr)->sin_addr;
+			bytes = (const unsigned char *)&((struct sockaddr_in *)p->ai_addr)
+					->sin_addr;
 		else if (p->ai_family == AF_INET6)
 			bytes = (const unsigned char *)&((struct sockaddr_in6 *)p->ai_addr)
 					->sin6_addr;
@@ -435,7 +435,8 @@ int fl_webhook_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	}
 	last.invocation_id = l.invocation_id;
 	if (strcmp(l.w.status, "active")) {
-		snprintf(last.res.error, sizeof last.res.error, "not sent: the webhook is inactive");
+		snprintf(last.res.error, sizeof last.res.error,
+			 "not sent: the webhook is inactive");
 		last.res.refused = 1;
 	} else {
 		fl_webhook_allow_parse(l.allowed, hosts, FL_WEBHOOK_ALLOWED_MAX, &allow);

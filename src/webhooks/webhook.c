@@ -15,8 +15,8 @@
 #include "core/str.h"
 
 static const char *const events[FL_WH__EVENTS] = {
-	"ticket.created", "ticket.updated", "ticket.solved", "ticket.deleted",
-	"ticket.comment_added",
+	"ticket.created", "ticket.updated",       "ticket.solved",
+	"ticket.deleted", "ticket.comment_added",
 };
 
 const char *fl_webhook_event_name(int index)
@@ -102,7 +102,8 @@ static const char *v4_refused(const unsigned char *a)
 
 const char *fl_webhook_addr_refused(int family, const unsigned char *a)
 {
-	static const unsigned char zero[16], mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char zero[16],
+		mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 	if (family == AF_INET)
 		return v4_refused(a);
@@ -220,8 +221,7 @@ int fl_webhook_url_check(const char *url, const struct fl_webhook_allow *allow,
 				u.host, refused);
 		goto out;
 	}
-	if (!strcmp(u.host, "localhost") ||
-	    (n > 10 && !strcmp(u.host + n - 10, ".localhost")) ||
+	if (!strcmp(u.host, "localhost") || (n > 10 && !strcmp(u.host + n - 10, ".localhost")) ||
 	    (n > 11 && !strcmp(u.host + n - 11, ".localhost."))) {
 		rc = fl_err_set(e, FL_EINVAL, "endpoint", "ForbiddenAddress",
 				"Endpoint: %s is this machine; an admin must allow the host first",
@@ -250,8 +250,8 @@ int fl_webhook_check(const struct fl_webhook *w, const struct fl_webhook_allow *
 	if (!n || !w->name[strspn(w->name, " \t\r\n")])
 		return fl_err_set(e, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
 	if (n > FL_WEBHOOK_NAME_MAX || !fl_utf8_valid(w->name, n))
-		return fl_err_set(e, FL_EINVAL, "name", "TooLong",
-				  "Name: at most %d bytes of text", FL_WEBHOOK_NAME_MAX);
+		return fl_err_set(e, FL_EINVAL, "name", "TooLong", "Name: at most %d bytes of text",
+				  FL_WEBHOOK_NAME_MAX);
 	if (w->description && (strlen(w->description) > FL_WEBHOOK_DESCRIPTION_MAX ||
 			       !fl_utf8_valid(w->description, strlen(w->description))))
 		return fl_err_set(e, FL_EINVAL, "description", "TooLong",

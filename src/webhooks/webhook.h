@@ -30,14 +30,14 @@ struct fl_ticket_write;
 #define FL_WEBHOOK_NAME_MAX 255
 #define FL_WEBHOOK_DESCRIPTION_MAX 1024
 #define FL_WEBHOOK_ENDPOINT_MAX 2048
-#define FL_WEBHOOKS_MAX 100             /* webhooks a desk keeps */
-#define FL_WEBHOOK_LOG_KEEP 1000        /* invocations kept per webhook */
-#define FL_WEBHOOK_SECRET_LEN 64        /* hex characters */
-#define FL_WEBHOOK_ALLOWED_MAX 100      /* hosts on the allow list */
-#define FL_WEBHOOK_HOST_MAX 253         /* a DNS name's longest */
+#define FL_WEBHOOKS_MAX 100              /* webhooks a desk keeps */
+#define FL_WEBHOOK_LOG_KEEP 1000         /* invocations kept per webhook */
+#define FL_WEBHOOK_SECRET_LEN 64         /* hex characters */
+#define FL_WEBHOOK_ALLOWED_MAX 100       /* hosts on the allow list */
+#define FL_WEBHOOK_HOST_MAX 253          /* a DNS name's longest */
 #define FL_WEBHOOK_BODY_MAX (256 * 1024) /* bytes of one request body */
-#define FL_WEBHOOK_ATTEMPTS 5           /* tries of one invocation, the first included */
-#define FL_WEBHOOK_RETRY_AFTER_MAX 600  /* seconds of a Retry-After honoured at most */
+#define FL_WEBHOOK_ATTEMPTS 5            /* tries of one invocation, the first included */
+#define FL_WEBHOOK_RETRY_AFTER_MAX 600   /* seconds of a Retry-After honoured at most */
 
 /* The ticket events a webhook can subscribe to, as bits. */
 enum {

@@ -32,8 +32,8 @@ static const struct fl_field webhook_fields[] = {
 	{"name", FL_FT_STRING, FL_WEBHOOK_NAME_MAX, 0, 0, NULL, offsetof(struct webhook_in, name),
 	 offsetof(struct webhook_in, has_name), 0, 0},
 	{"description", FL_FT_STRING, FL_WEBHOOK_DESCRIPTION_MAX, 0, 1, NULL,
-	 offsetof(struct webhook_in, description), offsetof(struct webhook_in, has_description),
-	 0, 0},
+	 offsetof(struct webhook_in, description), offsetof(struct webhook_in, has_description), 0,
+	 0},
 	{"endpoint", FL_FT_STRING, FL_WEBHOOK_ENDPOINT_MAX, 0, 0, NULL,
 	 offsetof(struct webhook_in, endpoint), offsetof(struct webhook_in, has_endpoint), 0, 0},
 	{"http_method", FL_FT_STRING, 16, 0, 0, NULL, offsetof(struct webhook_in, http_method),
@@ -55,7 +55,7 @@ struct ctx {
 	struct fl_req_page pg;
 	struct fl_webhook_invocation inv, *invs;
 	struct fl_webhook_attempt *attempts;
-	char *allowed;  /* the allow list's text */
+	char *allowed; /* the allow list's text */
 	int has_allowed;
 	struct fl_webhook_result res;
 };
@@ -224,7 +224,7 @@ static int h_create(struct fl_req *r)
 	if (!(secret = fl_arena_alloc(&r->arena, FL_WEBHOOK_SECRET_LEN + 1)))
 		return FL_ENOMEM;
 	fl_random_hex(secret, FL_WEBHOOK_SECRET_LEN);
-	*w = (struct fl_webhook){0,      NULL,   "",     NULL,   "POST", "json",
+	*w = (struct fl_webhook){0,        NULL, "",     NULL,        "POST",   "json",
 				 "active", "[]", secret, r->actor.id, fl_now(), 0};
 	w->updated_at = w->created_at;
 	apply(c, w);
@@ -419,12 +419,11 @@ static int render_attempts(struct fl_req *r)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fl_webhook_attempt *t = &c->attempts[i];
 		json_array_append_new(
-			a, json_pack("{s:i, s:o, s:s, s:I, s:o}", "attempt", t->attempt,
-				     "status_code",
-				     t->status_code ? json_integer(t->status_code) : json_null(),
-				     "error", t->error ? t->error : "", "duration_ms",
-				     (json_int_t)t->duration_ms, "completed_at",
-				     fl_json_time(t->at)));
+			a,
+			json_pack("{s:i, s:o, s:s, s:I, s:o}", "attempt", t->attempt, "status_code",
+				  t->status_code ? json_integer(t->status_code) : json_null(),
+				  "error", t->error ? t->error : "", "duration_ms",
+				  (json_int_t)t->duration_ms, "completed_at", fl_json_time(t->at)));
 	}
 	return fl_req_reply(r, 200,
 			    json_pack("{s:o, s:o}", "attempts", a, "invocation",

@@ -57,15 +57,16 @@ static void test_addresses_refused(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const char *why = refused(cases[i].ip);
 		if (!why || strcmp(why, cases[i].why))
-			fail_msg("%s: %s, not %s", cases[i].ip, why ? why : "allowed", cases[i].why);
+			fail_msg("%s: %s, not %s", cases[i].ip, why ? why : "allowed",
+				 cases[i].why);
 	}
 }
 
 static void test_addresses_allowed(void **state)
 {
-	static const char *const ok[] = {"93.184.216.34", "8.8.8.8",       "172.32.0.1",
-					  "172.15.255.255", "100.128.0.1",  "169.255.0.1",
-					  "2606:4700::1111", "2001:db8::1", "::ffff:8.8.8.8"};
+	static const char *const ok[] = {"93.184.216.34",   "8.8.8.8",     "172.32.0.1",
+					 "172.15.255.255",  "100.128.0.1", "169.255.0.1",
+					 "2606:4700::1111", "2001:db8::1", "::ffff:8.8.8.8"};
 	int is_ip;
 	(void)state;
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
@@ -84,11 +85,11 @@ static int url(const char *u, const struct fl_webhook_allow *allow, struct fl_er
 static void test_endpoints(void **state)
 {
 	static const char *const bad[] = {
-		"ftp://example.com/",        "file:///etc/passwd",       "https://u:p@example.com/",
-		"https://u@example.com/",    "http://10.0.0.1/",         "http://169.254.169.254/",
-		"http://[::1]/",             "http://localhost/",        "http://a.localhost/",
-		"http://LOCALHOST:80/",      "example.com",              "",
-		"http://example.com:0/",     "http://exa mple.com/",     "http://[fe80::1%25eth0]/",
+		"ftp://example.com/",     "file:///etc/passwd",   "https://u:p@example.com/",
+		"https://u@example.com/", "http://10.0.0.1/",     "http://169.254.169.254/",
+		"http://[::1]/",          "http://localhost/",    "http://a.localhost/",
+		"http://LOCALHOST:80/",   "example.com",          "",
+		"http://example.com:0/",  "http://exa mple.com/", "http://[fe80::1%25eth0]/",
 	};
 	char *hosts[] = {"localhost", "::1", "10.0.0.1"};
 	struct fl_webhook_allow allow = {hosts, 3};
