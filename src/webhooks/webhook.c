@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -169,6 +168,7 @@ int fl_webhook_url_check(const char *url, const struct fl_webhook_allow *allow,
 	char *scheme = NULL, *user = NULL, *pass = NULL, *host = NULL, *port = NULL;
 	const char *why = NULL, *refused;
 	CURLU *h;
+	int64_t portno = 0;
 	int rc = 0, is_ip;
 	size_t n;
 
@@ -207,11 +207,11 @@ int fl_webhook_url_check(const char *url, const struct fl_webhook_allow *allow,
 	for (size_t i = 0; i <= n; i++)
 		u.host[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
 	snprintf(u.scheme, sizeof u.scheme, "%s", strcasecmp(scheme, "https") ? "http" : "https");
-	u.port = port ? atoi(port) : 0;
-	if (u.port <= 0 || u.port > 65535) {
+	if (!port || fl_str_to_i64(fl_str_c(port), &portno) || portno <= 0 || portno > 65535) {
 		why = "the port must be 1 to 65535";
 		goto out;
 	}
+	u.port = (int)portno;
 	if (fl_webhook_allowed(allow, u.host))
 		goto out;
 	refused = fl_webhook_ip_refused(u.host, &is_ip);
