@@ -25,6 +25,7 @@
 #include "routing/routing.h"
 #include "rules/trigger.h"
 #include "sla/refresh.h"
+#include "webhooks/webhook.h"
 #include "auth/auth.h"
 #include "tickets/notice.h"
 #include "views/queue.h"
@@ -105,6 +106,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "upload-purge", fl_attachments_purge_job,
 			     FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
+	    fl_jobs_register(jobs, "webhook-send", fl_webhook_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
@@ -306,8 +308,12 @@ int fl_cmd_serve(int argc, char **argv)
 	/* then the triggers react to it (rules/trigger.h) */
 	fl_ticket_add_hook(fl_rules_ticket_written);
 	fl_sla_set_event_hook(fl_rules_sla_event);
+	fl_rules_set_webhooks(fl_webhook_exists, fl_webhook_fire);
 	/* … and, last, routes it to an agent of its group (routing/routing.h) */
 	fl_ticket_add_hook(fl_routing_ticket_written);
+	/* … and queues a call of each webhook subscribed to what it was */
+	fl_ticket_add_hook(fl_webhooks_ticket_written);
+	fl_webhooks_set_backoff(cfg.webhook_backoff);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

@@ -132,6 +132,15 @@ static const struct table tables[] = {
 	 " updated_at",
 	 "ittiittii", "id", 1, 1, 0},
 	{"rule_versions", "kind, version", "ti", "kind", 1, 0, 1},
+	{"webhooks",
+	 "id, name, description, endpoint, http_method, request_format, status, subscriptions,"
+	 " signing_secret, created_by, created_at, updated_at",
+	 "ittttttttiii", "id", 1, 1, 0},
+	{"webhook_invocations",
+	 "id, webhook_id, event, ticket_id, body, status, attempts, created_at, updated_at",
+	 "iitittiii", "id", 1, 1, 0},
+	{"webhook_attempts", "id, invocation_id, attempt, status_code, error, duration_ms, at",
+	 "iiiitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

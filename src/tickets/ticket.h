@@ -208,7 +208,7 @@ struct fl_ticket_write {
  * write too, inside the first one's. Added once at startup (serve.c),
  * before any request; none by default (the unit tests'). At most
  * FL_TICKET_MAX_HOOKS. */
-#define FL_TICKET_MAX_HOOKS 4
+#define FL_TICKET_MAX_HOOKS 8
 typedef int (*fl_ticket_hook_fn)(struct fl_tx *tx, const struct fl_ticket_write *w);
 int fl_ticket_add_hook(fl_ticket_hook_fn fn);
 /* Removes every hook (tests that add their own). */
