@@ -33,6 +33,7 @@ void fl_config_defaults(struct fl_config *c)
 	c->job_lease = 300;
 	c->imap_poll = 60;
 	c->sla_tick = 10;
+	c->task_remind = 30;
 	c->attachment_limit = 20u << 20;
 	/* as Apache's mod_reqtimeout ships (header=20-40,MinRate=500
 	 * body=20,MinRate=500); 128 connections an address leave room for an
@@ -113,6 +114,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl
 		bad = parse_uint(v, 1, 86400, &c->imap_poll);
 	} else if (!strcmp(key, "sla_tick")) {
 		bad = parse_uint(v, 1, 3600, &c->sla_tick);
+	} else if (!strcmp(key, "task_remind")) {
+		bad = parse_uint(v, 1, 3600, &c->task_remind);
 	} else if (!strcmp(key, "web_dir")) {
 		bad = copy(c->web_dir, sizeof c->web_dir, v);
 	} else if (!strcmp(key, "job_lease")) {
@@ -250,6 +253,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "attachment_limit",
 				     "imap_poll",
 				     "sla_tick",
+				     "task_remind",
 				     "web_dir",
 				     "connections_per_address",
 				     "header_timeout",

@@ -28,6 +28,7 @@ extern const struct fl_route fl_contract_routes[];
 extern const struct fl_route fl_tier_routes[];
 extern const struct fl_route fl_whatif_routes[];
 extern const struct fl_route fl_sla_report_routes[];
+extern const struct fl_route fl_task_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -47,7 +48,7 @@ static const struct fl_route *const parts[] = {
 	fl_mail_routes,       fl_mailbox_routes,  fl_portal_routes,   fl_site_routes,
 	fl_outbox_routes,     fl_queue_routes,    fl_schedule_routes, fl_sla_event_routes,
 	fl_sla_policy_routes, fl_contract_routes, fl_tier_routes,     fl_whatif_routes,
-	fl_sla_report_routes,
+	fl_sla_report_routes, fl_task_routes,
 };
 
 const struct fl_route *fl_routes;
