@@ -7,7 +7,7 @@ import { html, useEffect, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatDate, formatNumber } from '../shared/i18n.js';
 import { state, userName } from './data.js';
-import { ConfirmDelete } from './hours.js';
+import { ConfirmDelete, Problem } from './hours.js';
 import { useLive } from './live.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
 
@@ -43,12 +43,16 @@ function TaskForm({ ticketId, task, onDone }) {
 			else
 				await post(`/api/v2/tickets/${ticketId}/tasks`, body);
 			setErr(null);
+			if (!task) // ready for the next one
+				setV({ ...v, title: '', due: '', notes: '' });
 			onDone(true);
 		} catch (x) {
 			setErr(x);
 		}
 	}
-	const problem = (f) => refusal(err, f) && html`<p class="error problem" role="alert" data-test="problem">${refusal(err, f)}</p>`;
+	// the agent's words for the field, the server's after them
+	const problem = (f) => html`<${Problem} id="${id}-${f}-problem" problem=${refusal(err, f)
+		&& { text: t(`tasks.err.${f}`), detail: refusal(err, f) }} />`;
 	return html`<form class="task-form" onSubmit=${go} data-test="task-form">
 		${err && !['title', 'owner_id', 'due_at', 'notes'].some((f) => refusal(err, f)) && html`<${ErrorBanner} error=${err} />`}
 		<div class="field"><label for="${id}-title">${t('tasks.title')}</label>
@@ -73,16 +77,22 @@ const StatusWord = ({ task }) => html`<span class="task-status ${task.status}" d
 // One task: done box, title, owner and due time; edit and delete.
 function TaskRow({ task, onChange, showTicket }) {
 	const [editing, setEditing] = useState(false);
+	// the box follows the click at once, and the server's answer after
+	const [done, setDone] = useState(task.done);
+	useEffect(() => setDone(task.done), [task.done, task.updated_at]);
 	if (editing)
 		return html`<li data-test="task"><${TaskForm} task=${task} onDone=${(saved) => {
 			setEditing(false);
 			if (saved)
 				onChange();
 		}} /></li>`;
-	async function done(e) {
+	async function tick(e) {
+		const want = e.target.checked;
+		setDone(want);
 		try {
-			await put(`/api/v2/tasks/${task.id}`, { task: { done: e.target.checked } });
+			await put(`/api/v2/tasks/${task.id}`, { task: { done: want } });
 		} catch (x) {
+			setDone(task.done);
 			toast(x.message, 'error');
 		}
 		onChange();
@@ -92,8 +102,8 @@ function TaskRow({ task, onChange, showTicket }) {
 		onChange();
 		return true;
 	}
-	return html`<li class="task ${task.done ? 'done' : ''}" data-test="task" data-id=${task.id}>
-		<input type="checkbox" id="task-done-${task.id}" checked=${task.done} onChange=${done} data-test="task-done" />
+	return html`<li class="task ${done ? 'done' : ''}" data-test="task" data-id=${task.id}>
+		<input type="checkbox" id="task-done-${task.id}" checked=${done} onChange=${tick} data-test="task-done" />
 		<label for="task-done-${task.id}" class="task-title">${task.title}</label>
 		<span class="muted">${userName(task.owner_id)}${task.due_at ? ` · ${formatDate(task.due_at)}` : ''}</span>
 		<${StatusWord} task=${task} />

@@ -632,4 +632,8 @@ export default {
 	'tasks.checkin_days': "Days after solve",
 	'tasks.checkin_hint': "The customer is asked, once, whether everything works, this many days after their ticket is solved (and not reopened). 0 turns it off.",
 	'tasks.checkin_refused': "A whole number of days from 0 (off) to 90.",
+	'tasks.err.title': "Write the task in one line of up to 200 characters.",
+	'tasks.err.owner_id': "The owner must be an active agent.",
+	'tasks.err.due_at': "Choose a due time within a year before now and five years after.",
+	'tasks.err.notes': "The notes are too long.",
 };

@@ -631,4 +631,8 @@ export default {
 	'tasks.checkin_days': "Dienų po išsprendimo",
 	'tasks.checkin_hint': "Praėjus tiek dienų po užklausos išsprendimo (jei ji nebuvo atnaujinta), klientas vieną kartą paklausiamas, ar viskas veikia. 0 išjungia.",
 	'tasks.checkin_refused': "Sveikas dienų skaičius nuo 0 (išjungta) iki 90.",
+	'tasks.err.title': "Užduotį aprašykite viena eilute, iki 200 simbolių.",
+	'tasks.err.owner_id': "Atsakingas gali būti tik aktyvus agentas.",
+	'tasks.err.due_at': "Pasirinkite terminą ne anksčiau kaip prieš metus ir ne vėliau kaip po penkerių metų.",
+	'tasks.err.notes': "Pastabos per ilgos.",
 };
