@@ -44,44 +44,101 @@ int fl_store_task_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_task *out)
 	return rc ? rc : fl_q_one_cols(tx, st, &task_cols, a, out);
 }
 
+/* A ticket's tasks are found by ticket (tasks_by_ticket), an owner's by
+ * owner (tasks_by_owner), everyone's by reading them all: one statement
+ * with ticket and owner as ranges would have SQLite walk the owner's
+ * index for a ticket's list, and for everyone's. The WHERE of rows and
+ * count are the same. */
 int fl_store_task_list(fl_tx *tx, const struct fl_store_task_filter *f, size_t offset, size_t limit,
 		       fl_arena *a, struct fl_task **out, size_t *n, int64_t *total)
 {
-	static const char rows[] =
+	static const char by_ticket[] =
 		"SELECT " FL_COLUMNS_SQL(TASK_COLUMNS)
 		" FROM tasks x"
 		" JOIN tickets k ON k.id = x.ticket_id"
-		" WHERE k.deleted_at IS NULL"
-		"   AND (? = 0 OR x.owner_id = ?)"
-		"   AND (? = 0 OR x.ticket_id = ?)"
+		" WHERE x.ticket_id = ?"
+		"   AND k.deleted_at IS NULL"
+		"   AND x.owner_id BETWEEN ? AND ?"
 		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
 		"        OR (? = 2 AND x.done_at IS NOT NULL))"
 		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)"
 		" ORDER BY COALESCE(x.due_at, " NO_DUE_LAST "), x.id"
 		" LIMIT ? OFFSET ?";
-	/* the rows' WHERE */
-	static const char count[] =
+	static const char by_ticket_count[] =
+		"SELECT COUNT(*)"
+		" FROM tasks x"
+		" JOIN tickets k ON k.id = x.ticket_id"
+		" WHERE x.ticket_id = ?"
+		"   AND k.deleted_at IS NULL"
+		"   AND x.owner_id BETWEEN ? AND ?"
+		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
+		"        OR (? = 2 AND x.done_at IS NOT NULL))"
+		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)";
+	static const char by_owner[] =
+		"SELECT " FL_COLUMNS_SQL(TASK_COLUMNS)
+		" FROM tasks x"
+		" JOIN tickets k ON k.id = x.ticket_id"
+		" WHERE x.owner_id = ?"
+		"   AND k.deleted_at IS NULL"
+		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
+		"        OR (? = 2 AND x.done_at IS NOT NULL))"
+		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)"
+		" ORDER BY COALESCE(x.due_at, " NO_DUE_LAST "), x.id"
+		" LIMIT ? OFFSET ?";
+	static const char by_owner_count[] =
+		"SELECT COUNT(*)"
+		" FROM tasks x"
+		" JOIN tickets k ON k.id = x.ticket_id"
+		" WHERE x.owner_id = ?"
+		"   AND k.deleted_at IS NULL"
+		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
+		"        OR (? = 2 AND x.done_at IS NOT NULL))"
+		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)";
+	static const char all[] =
+		"SELECT " FL_COLUMNS_SQL(TASK_COLUMNS)
+		" FROM tasks x"
+		" JOIN tickets k ON k.id = x.ticket_id"
+		" WHERE k.deleted_at IS NULL"
+		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
+		"        OR (? = 2 AND x.done_at IS NOT NULL))"
+		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)"
+		" ORDER BY COALESCE(x.due_at, " NO_DUE_LAST "), x.id"
+		" LIMIT ? OFFSET ?";
+	static const char all_count[] =
 		"SELECT COUNT(*)"
 		" FROM tasks x"
 		" JOIN tickets k ON k.id = x.ticket_id"
 		" WHERE k.deleted_at IS NULL"
-		"   AND (? = 0 OR x.owner_id = ?)"
-		"   AND (? = 0 OR x.ticket_id = ?)"
 		"   AND (? = 0 OR (? = 1 AND x.done_at IS NULL)"
 		"        OR (? = 2 AND x.done_at IS NOT NULL))"
 		"   AND ((x.due_at IS NULL AND ? = 1) OR x.due_at BETWEEN ? AND ?)";
-	int64_t done = f->done;
+	int64_t done = f->done, no_due = f->no_due;
+	int64_t lo = f->owner_id ? f->owner_id : INT64_MIN,
+		hi = f->owner_id ? f->owner_id : INT64_MAX;
 	fl_stmt *st;
-	int rc = fl_q(tx, rows, 0, &st, "iiiiiiiiiiii", f->owner_id, f->owner_id, f->ticket_id,
-		      f->ticket_id, done, done, done, (int64_t)f->no_due, f->due_from, f->due_to,
-		      (int64_t)limit, (int64_t)offset);
+	int rc;
 
+	if (f->ticket_id)
+		rc = fl_q(tx, by_ticket, 0, &st, "iiiiiiiiiii", f->ticket_id, lo, hi, done, done,
+			  done, no_due, f->due_from, f->due_to, (int64_t)limit, (int64_t)offset);
+	else if (f->owner_id)
+		rc = fl_q(tx, by_owner, 0, &st, "iiiiiiiii", f->owner_id, done, done, done, no_due,
+			  f->due_from, f->due_to, (int64_t)limit, (int64_t)offset);
+	else
+		rc = fl_q(tx, all, 0, &st, "iiiiiiii", done, done, done, no_due, f->due_from,
+			  f->due_to, (int64_t)limit, (int64_t)offset);
 	if (!rc)
 		rc = fl_q_rows_cols(tx, st, &task_cols, a, limit, (void **)out, n);
-	return rc ? rc
-		  : fl_q_int(tx, count, total, "iiiiiiiiii", f->owner_id, f->owner_id, f->ticket_id,
-			     f->ticket_id, done, done, done, (int64_t)f->no_due, f->due_from,
-			     f->due_to);
+	if (rc)
+		return rc;
+	if (f->ticket_id)
+		return fl_q_int(tx, by_ticket_count, total, "iiiiiiiii", f->ticket_id, lo, hi, done,
+				done, done, no_due, f->due_from, f->due_to);
+	if (f->owner_id)
+		return fl_q_int(tx, by_owner_count, total, "iiiiiii", f->owner_id, done, done, done,
+				no_due, f->due_from, f->due_to);
+	return fl_q_int(tx, all_count, total, "iiiiii", done, done, done, no_due, f->due_from,
+			f->due_to);
 }
 
 int fl_store_task_count(fl_tx *tx, int64_t ticket_id, int64_t *n)
