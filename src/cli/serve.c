@@ -18,6 +18,7 @@
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "tasks/task.h"
 #include "mail/imap.h"
 #include "mail/outbound.h"
 #include "mail/parser.h"
@@ -109,6 +110,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "webhook-send", fl_webhook_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
+	    fl_jobs_register_tx(jobs, "task-remind", NULL, fl_task_remind_job, cfg->task_remind) ||
 	    fl_jobs_register_tx(jobs, "counts-compact", NULL, fl_queue_compact_job,
 				FL_QUEUE_COMPACT_PERIOD) ||
 	    fl_jobs_register_tx(jobs, "routing-drain", NULL, fl_routing_drain_job,

@@ -34,6 +34,7 @@ void fl_config_defaults(struct fl_config *c)
 	c->imap_poll = 60;
 	c->sla_tick = 10;
 	c->webhook_backoff = 10;
+	c->task_remind = 30;
 	c->attachment_limit = 20u << 20;
 	/* as Apache's mod_reqtimeout ships (header=20-40,MinRate=500
 	 * body=20,MinRate=500); 128 connections an address leave room for an
@@ -116,6 +117,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl
 		bad = parse_uint(v, 1, 3600, &c->sla_tick);
 	} else if (!strcmp(key, "webhook_backoff")) {
 		bad = parse_uint(v, 1, 3600, &c->webhook_backoff);
+	} else if (!strcmp(key, "task_remind")) {
+		bad = parse_uint(v, 1, 3600, &c->task_remind);
 	} else if (!strcmp(key, "web_dir")) {
 		bad = copy(c->web_dir, sizeof c->web_dir, v);
 	} else if (!strcmp(key, "job_lease")) {
@@ -254,6 +257,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "imap_poll",
 				     "sla_tick",
 				     "webhook_backoff",
+				     "task_remind",
 				     "web_dir",
 				     "connections_per_address",
 				     "header_timeout",

@@ -5,7 +5,8 @@
  * lower-case names below (data, listen, body_limit, threads, sync,
  * log_requests, log_format, rate_limit, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
- * attachment_limit, imap_poll, sla_tick, webhook_backoff, web_dir, connections_per_address,
+ * attachment_limit, imap_poll, sla_tick, webhook_backoff,
+ * task_remind, web_dir, connections_per_address,
  * header_timeout, body_timeout, body_min_rate, mail_parse_memory,
  * mail_parse_time, mail_parse_jobs); the environment variable for a
  * key is FRONTLINE_ plus the key in upper case. */
@@ -26,6 +27,7 @@ struct fl_config {
 	unsigned job_lease;    /* seconds a job's claim lasts (a dead node's jobs wait this long) */
 	unsigned imap_poll;    /* seconds between polls of the IMAP mailboxes */
 	unsigned sla_tick;     /* seconds between looks for SLA warnings and breaches due */
+	unsigned task_remind;  /* seconds between looks for tasks due and check-ins to send */
 	char listen[128];      /* HOST:PORT */
 	size_t body_limit;     /* bytes in a request body */
 	unsigned threads;      /* HTTP worker threads (default: 4 per core) */

@@ -141,6 +141,11 @@ static const struct table tables[] = {
 	 "iitittiii", "id", 1, 1, 0},
 	{"webhook_attempts", "id, invocation_id, attempt, status_code, error, duration_ms, at",
 	 "iiiitii", "id", 1, 1, 0},
+	{"tasks",
+	 "id, ticket_id, title, notes, due_at, owner_id, done_at, done_by, created_by, created_at,"
+	 " updated_at, reminded_at",
+	 "iittiiiiiiii", "id", 1, 1, 0},
+	{"ticket_checkins", "ticket_id, user_id, sent_at", "iii", "ticket_id", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -1,6 +1,6 @@
 // Live events (Server-Sent Events from /api/v2/events), fanned out to the
 // pages that listen: ticket.created, ticket.updated, ticket.deleted,
-// agent.viewing, and reset (reload everything shown).
+// agent.viewing, task.changed, task.due, and reset (reload everything shown).
 import { neutralize } from '../shared/api.js';
 import { useEffect } from '../shared/html.js';
 
@@ -11,7 +11,7 @@ export function startLive() {
 	if (source)
 		return;
 	source = new EventSource('/api/v2/events');
-	for (const kind of ['ticket.created', 'ticket.updated', 'ticket.deleted', 'agent.viewing', 'reset']) {
+	for (const kind of ['ticket.created', 'ticket.updated', 'ticket.deleted', 'agent.viewing', 'task.changed', 'task.due', 'reset']) {
 		source.addEventListener(kind, (e) => {
 			let data = {};
 			try {

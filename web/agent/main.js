@@ -16,6 +16,7 @@ import { Admin } from './admin.js';
 import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
+import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 
 function Page({ route, views }) {
@@ -34,6 +35,8 @@ function Page({ route, views }) {
 		return html`<${Expiring} />`;
 	if (a === 'reports')
 		return html`<${SlaReport} />`;
+	if (a === 'tasks')
+		return html`<${MyTasks} />`;
 	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
 }
 
@@ -58,6 +61,7 @@ function Shell({ me, onSignOut, onLocale }) {
 	const [q, setQ] = useState(route.query.get('q') || '');
 	const search = useRef(null);
 	const counts = useCounts(views);
+	const tasks = useTaskCount();
 
 	useEffect(() => {
 		get('/api/v2/views/active').then((r) => setViews(r.views), () => setViews([]));
@@ -121,6 +125,8 @@ function Shell({ me, onSignOut, onLocale }) {
 				<${QueueNav} views=${views || []} counts=${counts} active=${active} />
 				<nav aria-label=${t('nav.more')}>
 					<h2>${t('nav.more')}</h2>
+					<a href="/agent/tasks" aria-current=${location.pathname.startsWith('/agent/tasks') ? 'page' : undefined}
+						data-test="nav-tasks"><span>${t('tasks.mine')}</span><${TaskNavCount} count=${tasks} /></a>
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
 					${section('/agent/contracts', t('nav.contracts'))}

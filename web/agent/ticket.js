@@ -14,6 +14,7 @@ import { LOCALE_NAMES } from '../shared/i18n.js';
 import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
 import { Coverage } from './contracts.js';
+import { TaskPanel } from './tasks.js';
 import { TierBadge } from './tiers.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
@@ -367,6 +368,7 @@ export function TicketPage({ id, onMissing }) {
 				onTake=${() => saveNow({ assignee_id: state.me.id }, t('ticket.taken'))}
 				changed=${conflict ? conflict.fields.map((c) => c.field) : []} />
 			<${SlaPanel} ticket=${ticket} />
+			<${TaskPanel} ticket=${ticket} />
 			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
