@@ -25,6 +25,13 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out);
 /* Tells the operator on stderr where fl_store_open copied the database
  * before upgrading it, if it did. */
 void fl_cli_upgrade_note(const fl_store *s);
+/* Wires what reacts to a ticket write — the notices and messages (mail),
+ * the write hooks (SLA, triggers, routing, webhooks) and the SLA's events
+ * to the triggers — once per process, before any transaction: the server
+ * and every command that changes tickets as the server would (tasks, sla,
+ * automations) call it, so that a pass run from the command line mails
+ * and fires what the server's own pass would. */
+void fl_cli_wire(const struct fl_config *cfg);
 /* Prints "frontline: <what>: <why>" to stderr and returns 1. */
 int fl_cli_fail(const char *what, const struct fl_err *e);
 

@@ -24,11 +24,9 @@
 #include "mail/parser.h"
 #include "portal/site.h"
 #include "routing/routing.h"
-#include "rules/trigger.h"
 #include "sla/refresh.h"
 #include "webhooks/webhook.h"
 #include "auth/auth.h"
-#include "tickets/notice.h"
 #include "views/queue.h"
 
 static void usage(FILE *f)
@@ -60,19 +58,6 @@ static void usage(FILE *f)
 		"                      0: no limit (FRONTLINE_RATE_LIMIT, default 700)\n"
 		"\n"
 		"Stops cleanly on SIGTERM or SIGINT: in-flight requests finish first.\n");
-}
-
-/* Who tells customers what happened to their tickets (tickets/notice.h),
- * before any request or job may: mail, for every channel. Customers who
- * wrote by e-mail, by the web form or through the API are answered by
- * mail, and so is a ticket an agent filed as phone, chat, SMS or
- * messenger; a channel that can carry its own conversation takes its row
- * here when it comes. */
-static void wire_notices(void)
-{
-	for (int channel = 0; channel < FL_CHANNEL__MAX; channel++)
-		fl_notice_register(channel, fl_mail_notice);
-	fl_message_register(fl_mail_message);
 }
 
 /* The SLA's kinds (sla/refresh.h), on both of a node's runners. */
@@ -304,18 +289,7 @@ int fl_cmd_serve(int argc, char **argv)
 	raise_open_files();
 	tune_malloc();
 	fl_input_init(); /* before any thread uses jansson */
-	wire_notices();
-	/* every ticket write measures the ticket's SLA in its transaction */
-	fl_ticket_add_hook(fl_sla_ticket_written);
-	/* then the triggers react to it (rules/trigger.h) */
-	fl_ticket_add_hook(fl_rules_ticket_written);
-	fl_sla_set_event_hook(fl_rules_sla_event);
-	fl_rules_set_webhooks(fl_webhook_exists, fl_webhook_fire);
-	/* … and, last, routes it to an agent of its group (routing/routing.h) */
-	fl_ticket_add_hook(fl_routing_ticket_written);
-	/* … and queues a call of each webhook subscribed to what it was */
-	fl_ticket_add_hook(fl_webhooks_ticket_written);
-	fl_webhooks_set_backoff(cfg.webhook_backoff);
+	fl_cli_wire(&cfg);
 
 	if (fl_cli_open_store(&cfg, &store))
 		return 1;

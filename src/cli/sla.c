@@ -176,9 +176,11 @@ int fl_cmd_sla(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store))
+	if (fl_cli_config(&cfg, &flags))
 		return 1;
-	fl_cli_upgrade_note(store);
+	fl_cli_wire(&cfg);
+	if (fl_cli_open_store(&cfg, &store))
+		return 1;
 	rc = !strcmp(what, "recompute") ? recompute(store) : tick(store, times);
 	fl_store_free(store);
 	return rc;

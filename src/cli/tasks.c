@@ -84,9 +84,11 @@ int fl_cmd_tasks(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store))
+	if (fl_cli_config(&cfg, &flags))
 		return 1;
-	fl_cli_upgrade_note(store);
+	fl_cli_wire(&cfg);
+	if (fl_cli_open_store(&cfg, &store))
+		return 1;
 	rc = fl_store_write(store, tx_pass, &p);
 	fl_store_free(store);
 	if (rc) {

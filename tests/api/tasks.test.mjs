@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { runCli, startServer } from './lib/server.mjs';
 
-let srv, agent, agent2, alice;
+let srv, agent, agent2, alice, olena;
 
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const now = () => Math.floor(Date.now() / 1000);
@@ -20,9 +20,9 @@ const HOUR = 3600, DAY = 86400;
 before(async () => {
 	// the server's own pass every second: a task due in the past is
 	// reminded by it (the live event on either backend)
-	srv = await startServer({ agents: ['agent', 'agent2'], endUsers: ['alice'],
+	srv = await startServer({ agents: ['agent', 'agent2'], endUsers: ['alice', 'olena'],
 		env: { FRONTLINE_TASK_REMIND: '1' } });
-	({ agent, agent2, alice } = srv.users);
+	({ agent, agent2, alice, olena } = srv.users);
 });
 after(async () => { await srv?.cleanup(); });
 
@@ -221,6 +221,25 @@ describe('my tasks', () => {
 	});
 });
 
+/** The messages (mail to a person) in the outbox about ticket id, oldest first, in full. */
+async function messages(id) {
+	const r = await srv.api('GET', '/api/v2/outbox?page[size]=100');
+	assert.equal(r.status, 200, r.text);
+	const ms = r.json.outbox_mails.filter((m) => m.kind === 'message' && m.ticket_id === id).reverse();
+	return Promise.all(ms.map(async (m) => (await srv.api('GET', `/api/v2/outbox/${m.id}`)).json.outbox_mail));
+}
+
+/** Waits until the server's runner has sent (kept) n messages about ticket id. */
+async function messagesSent(id, n) {
+	let ms = [];
+	for (let i = 0; i < 200 && ms.length < n; i++) {
+		ms = await messages(id);
+		if (ms.length < n)
+			await new Promise((ok) => setTimeout(ok, 50));
+	}
+	return ms;
+}
+
 describe('reminders', () => {
 	it('a due task is reminded once at the time chosen, a new due time reminds again', async () => {
 		const ticket = (await srv.ticket({ subject: 'Remind me' }, { auth: alice })).id;
@@ -245,6 +264,12 @@ describe('reminders', () => {
 		await remind(due + HOUR);
 		r = await srv.api('GET', `/api/v2/tasks/${t.id}`, null, { auth: agent });
 		assert.equal(r.json.task.reminded_at, iso(due + 1), 'reminded once');
+		// … and mailed to its owner once
+		const mails = await messagesSent(ticket, 1);
+		assert.equal(mails.length, 1, JSON.stringify(mails));
+		assert.deepEqual(mails[0].to, [agent2.email]);
+		assert.match(mails[0].subject, /Confirm the fix/);
+		assert.match(mails[0].text, /Remind me/);
 
 		// a change that is not the due time keeps the mark
 		r = await srv.api('PUT', `/api/v2/tasks/${t.id}`, { task: { notes: 'they were out' } }, { auth: agent2 });
@@ -311,7 +336,9 @@ describe('the satisfaction check-in', () => {
 	});
 
 	it('goes once to the requester of a ticket solved N days ago, never to one reopened, and is in the audit log', async () => {
-		const solved = (await srv.ticket({ subject: 'Fixed it' }, { auth: alice })).id;
+		// Olena's: her only ticket, so the daily budget of automatic mail to
+		// her (mail.auto_limit) is not spent on the acknowledgements of others
+		const solved = (await srv.ticket({ subject: 'Fixed it' }, { auth: olena })).id;
 		const reopened = (await srv.ticket({ subject: 'Came back' }, { auth: alice })).id;
 		const open = (await srv.ticket({ subject: 'Still open' }, { auth: alice })).id;
 		for (const id of [solved, reopened]) {
@@ -337,8 +364,14 @@ describe('the satisfaction check-in', () => {
 		out = await remind(t0 + 3 * DAY + 120);
 		assert.equal(out.checkins, 0, 'once');
 
+		// the customer got it by mail, once
+		const mails = await messagesSent(solved, 1);
+		assert.equal(mails.length, 1, JSON.stringify(mails));
+		assert.deepEqual(mails[0].to, [olena.email]);
+		assert.deepEqual(await messages(reopened), []);
+
 		const log = await taskEvents(solved);
-		assert.deepEqual(log.map((e) => [e.author, e.field, e.value]), [[-1, 'checkin', `sent to ${alice.id} after 3 days`]]);
+		assert.deepEqual(log.map((e) => [e.author, e.field, e.value]), [[-1, 'checkin', `sent to ${olena.id} after 3 days`]]);
 		assert.deepEqual(await taskEvents(reopened), []);
 		assert.deepEqual(await taskEvents(open), []);
 		// the ticket itself did not change
