@@ -9,10 +9,11 @@ import { TaskSettings } from './tasks.js';
 import { Outbox } from './outbox.js';
 import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './routing.js';
 import { Slas } from './sla.js';
+import { Automations, Triggers } from './rules.js';
 import { Tiers } from './tiers.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -214,7 +215,7 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
 		tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
