@@ -26,6 +26,27 @@ struct section {
 	int on; /* its content is written */
 };
 
+/* Appends v escaped as the inside of a JSON string (RFC 8259, section
+ * 7): the quote, the backslash and the control characters; the rest,
+ * UTF-8 included, as it is. */
+static int add_json(fl_buf *b, const char *v)
+{
+	int rc = 0;
+
+	for (const char *p = v; *p && !rc; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\')
+			rc = fl_buf_addc(b, '\\');
+		if (rc)
+			break;
+		if (c < 0x20)
+			rc = fl_buf_addf(b, "\\u%04x", c);
+		else
+			rc = fl_buf_addc(b, (char)c);
+	}
+	return rc;
+}
+
 /* FL_EINVAL naming the walk's field: what (printf) at byte at. */
 static int fail(const struct walk *w, size_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -147,9 +168,11 @@ static int walk(struct walk *w)
 			if ((rc = value(w, name, k, &v)))
 				return rc;
 			if (v && *v)
-				rc = w->html && !triple && sigil != '&'
-					     ? fl_buf_add_html(w->out, v, strlen(v))
-					     : fl_buf_add(w->out, v, strlen(v));
+				rc = !w->html || triple || sigil == '&'
+					     ? fl_buf_add(w->out, v, strlen(v))
+				     : w->html == FL_TEMPLATE_JSON
+					     ? add_json(w->out, v)
+					     : fl_buf_add_html(w->out, v, strlen(v));
 			if (rc)
 				return rc;
 		}

@@ -19,7 +19,10 @@
  * escaped and bidirectional overrides dropped (fl_buf_add_html); rendered
  * as plain text (mail, a macro's text reply) nothing is escaped: text
  * stays text. The template's own text is never escaped: it is the
- * author's.
+ * author's. Rendered for JSON (html FL_TEMPLATE_JSON: a webhook's body,
+ * whose author writes "{{ticket.title}}" inside a JSON string), a value
+ * has " and \ and control characters escaped as JSON strings need, so a
+ * customer's quotes stay inside the string the author opened.
  *
  * One pass: a value is written to the output and never read again as a
  * template. A customer's subject or comment holding "{{current_user.
@@ -42,6 +45,8 @@
 #define FL_TEMPLATE_TAG_MAX 128
 #define FL_TEMPLATE_DEPTH 8
 #define FL_TEMPLATE_OUTPUT_MAX (1024 * 1024)
+/* The html argument's values: plain text (0), HTML (1), JSON strings. */
+#define FL_TEMPLATE_JSON 2
 
 /* The value of name (n bytes, not NUL-terminated) into *value: NULL or ""
  * when it has none. It must live until the render returns. 0 or an error,

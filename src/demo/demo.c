@@ -10,18 +10,24 @@
 #include "cli/cli.h"
 #include "core/embed.h"
 #include "core/progress.h"
+#include "core/random.h"
 #include "core/time.h"
+#include "routing/routing.h"
+#include "rules/trigger.h"
 #include "sla/policy.h"
 #include "sla/schedule.h"
 #include "store/mail.h"
+#include "store/routing.h"
 #include "store/schedules.h"
 #include "store/settings.h"
 #include "store/tiers.h"
 #include "store/users.h"
 #include "store/views.h"
+#include "store/webhooks.h"
 #include "tickets/intake.h"
 #include "tickets/ticket.h"
 #include "users/contract.h"
+#include "webhooks/webhook.h"
 
 #define DEMO_PASSWORD "frontline-demo"
 #define MAX_KEYS 128
@@ -503,6 +509,123 @@ static int load_policies(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* Routing: each group's method, each agent's status, capacity and skills
+ * (docs/routing.md). The server's drain job then assigns the demo's
+ * waiting tickets in the routed groups, each with its "routing" event. */
+static int load_routing(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *o, *v;
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "groups"), i, o)
+	{
+		int m = str(o, "routing") ? fl_routing_method_parse(fl_str_c(str(o, "routing")))
+					  : 0;
+		if (m < 0)
+			return fl_err_set(&d->err, FL_EINVAL, "routing", NULL, "demo: bad routing");
+		if ((rc = fl_store_group_routing_put(tx, lookup(d, json_object_get(o, "key"), NULL),
+						     m, d->base)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(d->root, "agents"), i, o)
+	{
+		json_t *skills = json_object_get(o, "skills");
+		const char *list[FL_SKILLS_MAX];
+		size_t n = 0;
+		struct fl_routing_agent ag = {
+			.user_id = lookup(d, json_object_get(o, "key"), NULL),
+			.status = str(o, "status")
+					  ? fl_agent_status_parse(fl_str_c(str(o, "status")))
+					  : FL_AGENT_OFFLINE,
+			.status_at = d->base,
+			.capacity = json_integer_value(json_object_get(o, "capacity"))};
+		json_array_foreach(skills, k, v) if (n < FL_SKILLS_MAX) list[n++] =
+			json_string_value(v);
+		if (ag.status < 0)
+			return fl_err_set(&d->err, FL_EINVAL, "status", NULL, "demo: bad status");
+		if ((rc = fl_routing_skills_normalize(list, n, a, &ag.skills, &d->err)) ||
+		    (rc = fl_store_availability_put(tx, &ag, d->base)))
+			return rc;
+	}
+	return 0;
+}
+
+/* A rule's "value" that names a demo key ("g-tier2", or one in a list
+ * such as notification_group's) becomes the id the key was given. */
+static void resolve_keys(struct demo *d, json_t *list)
+{
+	json_t *o, *v, *x;
+	size_t i, k;
+
+	json_array_foreach(list, i, o)
+	{
+		int64_t id;
+		v = json_object_get(o, "value");
+		if (json_is_string(v) && (id = lookup(d, v, NULL)) > 0)
+			json_object_set_new(o, "value", json_integer(id));
+		json_array_foreach(v, k, x) if (json_is_string(x) && (id = lookup(d, x, NULL)) > 0)
+			json_array_set_new(v, k, json_integer(id));
+	}
+}
+
+/* The example webhooks (off: their addresses are examples), then the
+ * triggers in order, through the triggers' own door, which checks them
+ * as the API does. */
+static int load_rules(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	struct fl_webhook_allow none = {0};
+	json_t *j;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "webhooks"), i, j)
+	{
+		json_t *admin = json_object_get(
+			json_array_get(json_object_get(d->root, "agents"), 0), "key");
+		char *secret = fl_arena_alloc(a, FL_WEBHOOK_SECRET_LEN + 1);
+		struct fl_webhook w = {
+			.name = (char *)str(j, "name"),
+			.description = (char *)(str(j, "description") ? str(j, "description") : ""),
+			.endpoint = (char *)str(j, "endpoint"),
+			.http_method = (char *)str(j, "http_method"),
+			.request_format = "json",
+			.status = (char *)str(j, "status"),
+			.subscriptions = dump(a, json_object_get(j, "subscriptions")),
+			.signing_secret = secret,
+			.created_by = lookup(d, admin, NULL),
+			.created_at = d->base,
+			.updated_at = d->base};
+		if (!secret)
+			return FL_ENOMEM;
+		fl_random_hex(secret, FL_WEBHOOK_SECRET_LEN);
+		if ((rc = fl_webhook_check(&w, &none, &d->err)) ||
+		    (rc = fl_store_webhook_insert(tx, &w)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(d->root, "triggers"), i, j)
+	{
+		json_t *cond = json_deep_copy(json_object_get(j, "conditions"));
+		json_t *act = json_deep_copy(json_object_get(j, "actions"));
+		struct fl_trigger t = {.title = (char *)str(j, "title"),
+				       .description = (char *)str(j, "description"),
+				       .active = 1,
+				       .position = (int64_t)i + 1};
+		resolve_keys(d, json_object_get(cond, "all"));
+		resolve_keys(d, json_object_get(cond, "any"));
+		resolve_keys(d, act);
+		rc = fl_rule_decode(FL_RULE_TRIGGER, cond, act, a, &t.rule, &d->err);
+		if (!rc)
+			rc = fl_trigger_create(tx, &t, a, &d->err);
+		/* after the create: the rule may point into the JSON */
+		json_decref(cond);
+		json_decref(act);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -530,6 +653,10 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_schedules(tx, d, &a);
 	if (!rc)
 		rc = load_policies(tx, d, &a);
+	if (!rc)
+		rc = load_routing(tx, d, &a);
+	if (!rc)
+		rc = load_rules(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{
@@ -551,7 +678,10 @@ static void usage(FILE *f)
 		"\n"
 		"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
 		"customers, service contracts, business hours in Kyiv with holidays, SLA\n"
-		"policies (VIP, under contract, everyone else), and tickets in Ukrainian,\n"
+		"policies (VIP, under contract, everyone else), routing by language and\n"
+		"load, triggers (urgent Gold and VIP tickets to Tier 2, Lithuanian\n"
+		"customers to Support, refund requests tagged), an example webhook (off),\n"
+		"and tickets in Ukrainian,\n"
 		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
 		"goods, billing and complaints. Demo\n"
 		"agents sign in with the password '" DEMO_PASSWORD

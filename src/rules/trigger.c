@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/template.h"
 #include "core/time.h"
 #include "sla/schedule.h"
 #include "sla/ticket_sla.h"
@@ -424,13 +425,22 @@ static int in_hours(void *arg, int64_t schedule_id, int64_t now)
 	return open;
 }
 
+/* Mails user what fx says, rendered in user's language (their locale:
+ * {{ticket.status}} is "Відкрито" to a Ukrainian agent, "Atvira" to a
+ * Lithuanian one). A user who is not there gets nothing: the deliverer
+ * says so, not the rule. */
 static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 {
 	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, NULL};
+	struct fl_user u;
 	char *subject, *body;
 	struct fl_err e;
-	int err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
+	int err = user > 0 ? fl_store_user_get(r->tx, user, r->a, &u) : FL_ENOTFOUND;
 
+	if (err && err != FL_ENOTFOUND)
+		return err;
+	rc.lang = err ? NULL : u.locale;
+	err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
 	if (!err)
 		err = fl_placeholders_render(r->tx, fx->text, &rc, 0, r->a, &body, &e);
 	if (!err)
@@ -524,9 +534,17 @@ static int fire(struct run *r, const struct fl_trigger *t)
 				rc = failed(r, t, "%s %lld no longer exists", "webhook", fx[i].id);
 				continue;
 			}
-			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body, &e);
+			/* values inside the author's JSON strings stay strings */
+			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, FL_TEMPLATE_JSON, r->a,
+						    &body, &e);
 			if (!rc)
 				rc = call(r->tx, fx[i].id, &r->cur, body);
+			if (rc == FL_EINVAL) /* not a JSON object, or too big: the
+					      * customer's write still stands */
+				rc = failed(
+					r, t,
+					"%s %lld: the rendered body is not a JSON object of at most 256 KiB",
+					"webhook", fx[i].id);
 		}
 	}
 	return rc;

@@ -140,6 +140,42 @@ describe('demo', () => {
 			const counts = await srv.api('GET', `/api/v2/views/count_many?ids=${views.map((v) => v.id).join(',')}`);
 			for (const c of counts.json.view_counts)
 				assert.ok(c.value > 0, `view ${c.view_id} is empty: ${counts.text}`);
+			// the triggers in order, checked as the API checks them, naming the demo's groups and tiers
+			const trig = (await srv.api('GET', '/api/v2/triggers')).json.triggers;
+			assert.deepEqual(trig.map((x) => [x.title, x.position, x.active]), demo.triggers.map((x, i) => [x.title, i + 1, true]));
+			const groups = (await srv.api('GET', '/api/v2/groups')).json.groups;
+			const tier2 = groups.find((g) => g.name === 'Tier 2');
+			assert.deepEqual(trig[0].actions[0], { field: 'group_id', value: tier2.id });
+			assert.equal(trig[0].actions[1].value[0], tier2.id);
+			assert.ok(trig[0].conditions.any.some((c) => c.field === 'requester_tier' && c.value === tiers[1].id));
+			// routing on for every group, the agents' statuses, capacities and skills
+			for (const g of demo.groups)
+				assert.equal(groups.find((x) => x.name === g.name).routing.method, g.routing, g.name);
+			const avail = (await srv.api('GET', '/api/v2/agent_availabilities')).json.agent_availabilities;
+			for (const a of demo.agents) {
+				const got = avail.find((x) => x.name === a.name);
+				assert.deepEqual([got.status, got.capacity, got.skills], [a.status, a.capacity, [...a.skills].sort()], a.name);
+			}
+			// they work: a Gold customer's urgent ticket goes to Tier 2 and to an agent there who is
+			// online and speaks English; a Lithuanian one goes to Support and to Rūta, who speaks it
+			const people = (await srv.api('GET', '/api/v2/users?per_page=100')).json.users;
+			const who = (key) => people.find((u) => u.email === demo.customers.find((c) => c.key === key).email).id;
+			const agentId = (key) => people.find((u) => u.email === demo.agents.find((x) => x.key === key).email).id;
+			let tk = await srv.ticket({ subject: 'Order stuck', body: 'Our order is stuck at customs.', priority: 'urgent',
+				requester_id: who('c-james') });
+			tk = (await srv.api('GET', `/api/v2/tickets/${tk.id}`)).json.ticket;
+			assert.equal(tk.group_id, tier2.id);
+			assert.ok([agentId('a-olena'), agentId('a-ruta')].includes(tk.assignee_id), `assigned to ${tk.assignee_id}`);
+			tk = await srv.ticket({ subject: 'Dėl užsakymo', body: 'Laba diena, kur mano užsakymas? Noriu grąžinti pinigus.',
+				requester_id: who('c-egle') });
+			tk = (await srv.api('GET', `/api/v2/tickets/${tk.id}`)).json.ticket;
+			assert.equal(tk.group_id, groups.find((g) => g.name === 'Support').id);
+			assert.equal(tk.assignee_id, agentId('a-ruta'));
+			assert.deepEqual(tk.tags, ['lietuviu', 'refund']);
+			// the example webhook, off
+			const hooks = (await srv.api('GET', '/api/v2/webhooks')).json.webhooks;
+			assert.deepEqual(hooks.map((h) => [h.name, h.endpoint, h.status]),
+				[['CRM sync (example)', 'https://example.invalid/frontline/webhooks', 'inactive']]);
 			// a demo agent signs in with the documented password
 			const agent = demo.agents[0].email;
 			const login = await srv.api('POST', '/api/v2/auth/session',

@@ -1,5 +1,5 @@
-// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), API tokens, mailboxes, mail
-// settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail the desk writes (outbox.js).
+// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), triggers and automations (rules.js),
+// webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
@@ -11,9 +11,10 @@ import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './rout
 import { Slas } from './sla.js';
 import { Automations, Triggers } from './rules.js';
 import { Tiers } from './tiers.js';
+import { Webhooks } from './webhooks.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -215,8 +216,8 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
-		tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, webhooks: Webhooks, tokens: Tokens,
+		mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"

@@ -28,6 +28,7 @@ static const char *const kv[][2] = {
 	{"no", "0"},
 	{"off", "false"},
 	{"empty", ""},
+	{"json", "say \"hi\" \\ then\n\x01 \xd0\x9e"},
 	{"big", NULL}, /* filled by test_limits */
 	{NULL, NULL},
 };
@@ -99,6 +100,14 @@ static void test_escaping(void **state)
 			    "Refund <b>now</b> & \"fast\"|Refund <b>now</b> & \"fast\"");
 	assert_string_equal(ok("<p>{{ticket.title}}</p>", 0, &a),
 			    "<p>Refund <b>now</b> & \"fast\"</p>");
+	/* a webhook's body: a value stays inside the JSON string its author
+	 * opened, UTF-8 as it is; the author's own text is never touched */
+	assert_string_equal(ok("{\"t\": \"{{json}}\", \"<\": \"{{ticket.title}}\"}",
+			       FL_TEMPLATE_JSON, &a),
+			    "{\"t\": \"say \\\"hi\\\" \\\\ then\\u000a\\u0001 \xd0\x9e\", "
+			    "\"<\": \"Refund <b>now</b> & \\\"fast\\\"\"}");
+	assert_string_equal(ok("{{{json}}}", FL_TEMPLATE_JSON, &a),
+			    "say \"hi\" \\ then\n\x01 \xd0\x9e");
 	fl_arena_free(&a);
 }
 
