@@ -425,11 +425,20 @@ static int in_hours(void *arg, int64_t schedule_id, int64_t now)
 	return open;
 }
 
+/* Whether rc is a template's fault (an output past its cap, a value that
+ * breaks it), not the store's: the rule fails, the customer's write
+ * stands. */
+static int template_fault(int rc)
+{
+	return rc == FL_ETOOBIG || rc == FL_EINVAL;
+}
+
 /* Mails user what fx says, rendered in user's language (their locale:
  * {{ticket.status}} is "Відкрито" to a Ukrainian agent, "Atvira" to a
  * Lithuanian one). A user who is not there gets nothing: the deliverer
  * says so, not the rule. */
-static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
+static int mail(struct run *r, const struct fl_trigger *t, int64_t user,
+		const struct fl_rule_effect *fx)
 {
 	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, NULL};
 	struct fl_user u;
@@ -443,6 +452,9 @@ static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 	err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
 	if (!err)
 		err = fl_placeholders_render(r->tx, fx->text, &rc, 0, r->a, &body, &e);
+	if (template_fault(err))
+		return failed(r, t, "%s to user %lld: its text cannot be written (too long?)",
+			      "mail", user);
 	if (!err)
 		err = fl_message_send(r->tx, &(struct fl_message){user, r->cur.id, subject, body});
 	return err;
@@ -485,8 +497,15 @@ static int fire(struct run *r, const struct fl_trigger *t)
 		if (fx[i].kind == FL_FX_COMMENT) {
 			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
 			char *body;
-			if ((rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body,
-							 &e)))
+			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body, &e);
+			if (template_fault(rc)) {
+				rc = failed(r, t, "%s %lld: its text cannot be written (too long?)",
+					    "comment of action", fx[i].action);
+				if (rc)
+					return rc;
+				continue;
+			}
+			if (rc)
 				return rc;
 			p.comment_body = body;
 			p.comment_public = fx[i].public;
@@ -514,7 +533,7 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	r->c.t = &r->cur;
 	for (size_t i = 0; !rc && i < nfx; i++) {
 		if (fx[i].kind == FL_FX_MAIL_USER) {
-			rc = mail(r, fx[i].id, &fx[i]);
+			rc = mail(r, t, fx[i].id, &fx[i]);
 		} else if (fx[i].kind == FL_FX_MAIL_GROUP) {
 			int64_t *ids;
 			size_t n;
@@ -524,7 +543,7 @@ static int fire(struct run *r, const struct fl_trigger *t)
 			}
 			rc = fl_store_group_agent_ids(r->tx, fx[i].id, 500, r->a, &ids, &n);
 			for (size_t k = 0; !rc && k < n; k++)
-				rc = mail(r, ids[k], &fx[i]);
+				rc = mail(r, t, ids[k], &fx[i]);
 		} else if (fx[i].kind == FL_FX_WEBHOOK) {
 			fl_rules_webhook_exists_fn exists = fl_rules_webhook_exists();
 			fl_rules_webhook_fire_fn call = fl_rules_webhook_fire();
@@ -539,8 +558,8 @@ static int fire(struct run *r, const struct fl_trigger *t)
 						    &body, &e);
 			if (!rc)
 				rc = call(r->tx, fx[i].id, &r->cur, body);
-			if (rc == FL_EINVAL) /* not a JSON object, or too big: the
-					      * customer's write still stands */
+			if (template_fault(rc)) /* not a JSON object, or too big: the
+						 * customer's write still stands */
 				rc = failed(
 					r, t,
 					"%s %lld: the rendered body is not a JSON object of at most 256 KiB",

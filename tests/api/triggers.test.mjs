@@ -314,6 +314,22 @@ describe('the engine', () => {
 		await srv.api('DELETE', `${BASE}/${t.id}`);
 	});
 
+	it('a text that renders past its cap: logged as rule_failed, the customer\'s write stands', async () => {
+		// 2,000 copies of a customer's 1 KB description: 2 MB, past the
+		// template's 1 MiB output
+		const t = await create({ title: 'Quote it all', conditions: tagged('quote'),
+			actions: [{ field: 'comment_value', value: '{{ticket.description}}'.repeat(2000) },
+				{ field: 'priority', value: 'low' }] });
+		const tk = await srv.ticket({ subject: 'quote', comment: { body: 'x'.repeat(1024) } }, { auth: alice });
+		const u = await srv.api('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { tags: ['quote'] } }, { auth: agent });
+		assert.equal(u.status, 200, u.text);
+		assert.equal((await show(tk.id)).priority, 'low', 'the rest of the trigger still applies');
+		const failed = (await deskEvents(tk.id)).find((e) => e[0] === 'rule_failed');
+		assert.ok(failed, 'rule_failed logged');
+		assert.match(failed[1], new RegExp(`Trigger ${t.id}.*cannot be written`));
+		await srv.api('DELETE', `${BASE}/${t.id}`);
+	});
+
 	it('mails the assignee (queued through the message hook) and keeps the ticket\'s write', async () => {
 		const t = await create({ title: 'Tell the assignee', conditions: tagged('tell'),
 			actions: [{ field: 'notification_user', value: ['assignee_id', 'Ticket {{ticket.id}}', 'Look at it'] },
