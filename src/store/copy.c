@@ -141,6 +141,10 @@ static const struct table tables[] = {
 	 "iitittiii", "id", 1, 1, 0},
 	{"webhook_attempts", "id, invocation_id, attempt, status_code, error, duration_ms, at",
 	 "iiiitii", "id", 1, 1, 0},
+	{"macros",
+	 "id, title, description, active, position, owner_id, group_ids, actions_json, reply_uk,"
+	 " reply_ru, reply_lt, reply_en, usage_count, created_by, created_at, updated_at",
+	 "ittiiittttttiiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
