@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/progress.h"
 #include "core/time.h"
+#include "rules/macro.h"
 #include "sla/policy.h"
 #include "sla/schedule.h"
 #include "store/mail.h"
@@ -503,6 +504,47 @@ static int load_policies(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* Shared macros the agents apply from the composer, written by the first
+ * agent (an admin), each reply in the four languages; a group_id action
+ * or a "group" restriction names a group by its key. Saved through the
+ * macros' door, so a macro it would refuse fails the load, naming why. */
+static int load_macros(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *admin = json_array_get(json_object_get(d->root, "agents"), 0), *j;
+	struct fl_actor who = {lookup(d, json_object_get(admin, "key"), NULL), FL_ROLE_ADMIN, 0};
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "macros"), i, j)
+	{
+		struct fl_macro m = {.title = (char *)str(j, "title"),
+				     .description = (char *)str(j, "description"),
+				     .active = 1};
+		json_t *acts = json_deep_copy(json_object_get(j, "actions")), *x;
+		size_t k;
+		if (rc)
+			break;
+		json_array_foreach(acts, k, x)
+		{
+			json_t *v = json_object_get(x, "value");
+			if (!strcmp(str(x, "field"), "group_id") && json_is_string(v))
+				json_object_set_new(x, "value", json_integer(lookup(d, v, NULL)));
+		}
+		if (json_object_get(j, "group")) {
+			m.group_ids[0] = lookup(d, json_object_get(j, "group"), NULL);
+			m.ngroups = 1;
+		}
+		rc = fl_rule_decode(FL_RULE_MACRO, NULL, acts, a, &m.rule, &d->err);
+		if (!rc)
+			rc = fl_macro_decode_translations(json_object_get(j, "translations"), a, &m,
+							  &d->err);
+		if (!rc)
+			rc = fl_macro_create(tx, &who, &m, a, &d->err);
+		json_decref(acts);
+	}
+	return rc;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -530,6 +572,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_schedules(tx, d, &a);
 	if (!rc)
 		rc = load_policies(tx, d, &a);
+	if (!rc)
+		rc = load_macros(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{
@@ -551,7 +595,8 @@ static void usage(FILE *f)
 		"\n"
 		"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
 		"customers, service contracts, business hours in Kyiv with holidays, SLA\n"
-		"policies (VIP, under contract, everyone else), and tickets in Ukrainian,\n"
+		"policies (VIP, under contract, everyone else), shared macros with replies\n"
+		"in four languages, and tickets in Ukrainian,\n"
 		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
 		"goods, billing and complaints. Demo\n"
 		"agents sign in with the password '" DEMO_PASSWORD
