@@ -64,8 +64,9 @@ it('applies a macro from the composer with the keyboard in the requester\'s lang
 
 		await page.keyboard.press('m');
 		await page.waitForSelector('[data-test=macro-picker]');
-		assert.equal(await page.evaluate(() => document.activeElement.dataset.test), 'macro-search');
-		assert.equal(await page.locator('[data-test=macro-option]').count(), 2);
+		// the search has the focus: typing filters at once
+		await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.test === 'macro-search');
+		await page.waitForFunction(() => document.querySelectorAll('[data-test=macro-option]').length === 2);
 		await page.keyboard.type('refund appr');
 		await page.waitForFunction(() => document.querySelectorAll('[data-test=macro-option]').length === 1);
 		// ↓ wraps round the one match; Enter applies it
@@ -96,4 +97,56 @@ it('applies a macro from the composer with the keyboard in the requester\'s lang
 		assert.equal(last.public, true);
 	}
 	assert.equal((await ok('GET', `/api/v2/macros/${macro.id}`)).macro.usage_count, 4);
+});
+
+// A refused save is a 422 the browser logs; nothing else may go wrong.
+const REFUSALS = [/status of 422\b/];
+
+it('an admin writes a macro with its four replies side by side, previews one, is told about an unknown placeholder, saves and deletes it (in Lithuanian)', async () => {
+	await desk.withTab({ locale: 'lt-LT', allow: REFUSALS }, async (tab) => {
+		const { page } = tab;
+		await page.addInitScript(() => localStorage.setItem('fl.locale', 'lt'));
+		await tab.signIn(srv.admin);
+		await tab.goto('/agent/admin/macros');
+		await page.waitForSelector('[data-test=macro-list]');
+		assert.equal(await page.textContent('a[aria-current=page][href="/agent/admin/macros"]'), 'Makrokomandos');
+		await page.click('[data-test=macro-new]');
+		await page.waitForSelector('[data-test=macro-editor]');
+		await page.fill('[data-test=macro-title]', 'Siuntos numeris');
+		await page.selectOption('[data-test=macro-status]', 'pending');
+		await page.fill('[data-test=macro-add-tags]', 'tracking');
+		await page.check('[data-test=macro-public]');
+		await page.fill('[data-test=macro-reply-uk]', 'Номер відправлення: {{ticket.id}}');
+		await page.fill('[data-test=macro-reply-ru]', 'Номер отправления: {{ticket.id}}');
+		await page.fill('[data-test=macro-reply-lt]', 'Sveiki, {{ticket.requester.nickname}}!');
+		await page.fill('[data-test=macro-reply-en]', 'Your tracking number: {{ticket.id}}');
+		// the four side by side in a wide window
+		const tops = await Promise.all(['uk', 'ru', 'lt', 'en'].map((l) =>
+			page.locator(`[data-test=macro-reply-${l}]`).evaluate((e) => Math.round(e.getBoundingClientRect().top))));
+		assert.equal(new Set(tops).size, 1, `the replies are not side by side: ${tops}`);
+
+		await page.click('[data-test=macro-save]');
+		await page.waitForSelector('#macro-reply-lt-problem');
+		assert.match(await page.textContent('#macro-reply-lt-problem'), /translations\.lt/);
+		assert.equal((await srv.api('GET', '/api/v2/macros?access=shared')).json.macros.filter((m) => m.title === 'Siuntos numeris').length, 0);
+
+		await page.fill('[data-test=macro-reply-lt]', 'Sveiki, {{current_user.name}}! Užklausa Nr. {{ticket.id}}.');
+		await page.click('[data-test=macro-preview-lt]');
+		await page.waitForSelector('[data-test=macro-preview-out-lt]');
+		assert.equal(await page.textContent('[data-test=macro-preview-out-lt]'), 'Sveiki, Ada Admin! Užklausa Nr. .');
+		await page.click('[data-test=macro-save]');
+		await page.waitForSelector('[data-test=macro-row]:has-text("Siuntos numeris")');
+		const saved = (await srv.api('GET', '/api/v2/macros')).json.macros.find((m) => m.title === 'Siuntos numeris');
+		assert.equal(saved.restriction, null);
+		assert.equal(saved.translations.ru, 'Номер отправления: {{ticket.id}}');
+		assert.deepEqual(saved.actions.filter((a) => a.field !== 'comment_mode_is_public'),
+			[{ field: 'status', value: 'pending' }, { field: 'current_tags', value: 'tracking' }]);
+		assert.ok(saved.actions.some((a) => a.field === 'comment_mode_is_public' && a.value === true));
+
+		const row = page.locator(`[data-test=macro-row][data-id="${saved.id}"]`);
+		await row.locator('[data-test=macro-delete]').click();
+		await row.locator('[data-test=macro-delete-yes]').click();
+		await row.waitFor({ state: 'detached' });
+		assert.equal((await srv.api('GET', `/api/v2/macros/${saved.id}`)).status, 404);
+	});
 });

@@ -1,17 +1,18 @@
-// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), API tokens, mailboxes, mail
+// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), macros (macros.js), API tokens, mailboxes, mail
 // settings, quarantined mail, and the mail the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
 import { Hours } from './hours.js';
+import { Macros } from './macros.js';
 import { Outbox } from './outbox.js';
 import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './routing.js';
 import { Slas } from './sla.js';
 import { Tiers } from './tiers.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'tokens', 'mailboxes', 'settings', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'macros', 'tokens', 'mailboxes', 'settings', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -213,7 +214,7 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, macros: Macros, tokens: Tokens, mailboxes: Mailboxes, settings: Settings,
 		quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
