@@ -34,6 +34,7 @@ extern const struct fl_route fl_trigger_routes[];
 extern const struct fl_route fl_webhook_routes[];
 extern const struct fl_route fl_task_routes[];
 extern const struct fl_route fl_dryrun_routes[];
+extern const struct fl_route fl_macro_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -54,7 +55,7 @@ static const struct fl_route *const parts[] = {
 	fl_outbox_routes,     fl_queue_routes,    fl_schedule_routes, fl_sla_event_routes,
 	fl_sla_policy_routes, fl_contract_routes, fl_tier_routes,     fl_whatif_routes,
 	fl_sla_report_routes, fl_template_routes, fl_routing_routes,  fl_trigger_routes,
-	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,
+	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,   fl_macro_routes,
 };
 
 const struct fl_route *fl_routes;

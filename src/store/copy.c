@@ -146,6 +146,10 @@ static const struct table tables[] = {
 	 " updated_at, reminded_at",
 	 "iittiiiiiiii", "id", 1, 1, 0},
 	{"ticket_checkins", "ticket_id, user_id, sent_at", "iii", "ticket_id", 1, 0, 0},
+	{"macros",
+	 "id, title, description, active, position, owner_id, group_ids, actions_json, reply_uk,"
+	 " reply_ru, reply_lt, reply_en, usage_count, created_by, created_at, updated_at",
+	 "ittiiittttttiiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

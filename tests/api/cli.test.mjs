@@ -133,6 +133,10 @@ describe('demo', () => {
 				const c = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent(`type:ticket ${q}`)}`);
 				assert.ok(c.json.count > 0, `the queue ${q} is empty: ${c.text}`);
 			}
+			// shared macros, each replying in the four languages
+			const macros = (await srv.api('GET', '/api/v2/macros?sort_by=position')).json.macros;
+			assert.deepEqual(macros.map((m) => m.title), demo.macros.map((m) => m.title));
+			assert.ok(macros.filter((m) => m.translations.lt).length >= 4, JSON.stringify(macros));
 			// the admin's own views, titled in four languages, each with tickets
 			const views = (await srv.api('GET', '/api/v2/views')).json.views;
 			assert.deepEqual(views.map((v) => v.title), demo.views.map((v) => v.title));

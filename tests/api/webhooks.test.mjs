@@ -14,8 +14,8 @@ const BASE = '/api/v2/webhooks';
 let srv, rx, agent;
 
 before(async () => {
-	// a retry one second after the first failure, two after the second
-	srv = await startServer({ agents: ['agent'], env: { FRONTLINE_WEBHOOK_BACKOFF: '1' } });
+	// a retry two seconds after the first failure, four after the second
+	srv = await startServer({ agents: ['agent'], env: { FRONTLINE_WEBHOOK_BACKOFF: '2' } });
 	({ agent } = srv.users);
 	rx = await startReceiver();
 });
@@ -218,10 +218,11 @@ describe('webhooks: delivery', () => {
 		assert.equal(inv.attempts, 3);
 		const a = await attempts(hook.id, inv.id);
 		assert.deepEqual(a.map((x) => [x.attempt, x.status_code]), [[1, 500], [2, 500], [3, 200]]);
-		// the backoff: about 1 s, then about 2 s (the jobs count in seconds)
+		// the backoff: 2 s, then 4 s; the jobs count in whole seconds, so a
+		// wait of n s is over n − 1 s and at most n s (and a poll) long
 		const gap1 = reqs[1].at - reqs[0].at, gap2 = reqs[2].at - reqs[1].at;
-		assert.ok(gap1 >= 900, `first wait ${gap1} ms`);
-		assert.ok(gap2 >= 1900 && gap2 > gap1, `second wait ${gap2} ms after ${gap1} ms`);
+		assert.ok(gap1 >= 950, `first wait ${gap1} ms`);
+		assert.ok(gap2 >= 2950 && gap2 > gap1, `second wait ${gap2} ms after ${gap1} ms`);
 	});
 
 	it('a 4xx other than 408 and 429 is not retried', async () => {

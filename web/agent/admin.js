@@ -1,11 +1,13 @@
 // Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), triggers and automations (rules.js),
-// webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail the desk writes (outbox.js).
+// macros (macros.js), webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail
+// the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { loadBasics } from './data.js';
 import { Hours } from './hours.js';
 import { TaskSettings } from './tasks.js';
+import { Macros } from './macros.js';
 import { Outbox } from './outbox.js';
 import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './routing.js';
 import { Slas } from './sla.js';
@@ -14,7 +16,7 @@ import { Tiers } from './tiers.js';
 import { Webhooks } from './webhooks.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -216,8 +218,8 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, webhooks: Webhooks, tokens: Tokens,
-		mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
+		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"

@@ -18,6 +18,7 @@ import { TaskPanel } from './tasks.js';
 import { TierBadge } from './tiers.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
+import { MacroPicker } from './macros.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
 const VIEWER_FORGET = 45000;
@@ -216,7 +217,7 @@ export function TicketPage({ id, onMissing }) {
 		}
 	}, [id]);
 
-	// j/k the next/previous ticket of the queue, r reply, n note, s submit as…
+	// j/k the next/previous ticket of the queue, r reply, n note, m macros, s submit as…
 	useEffect(() => {
 		const key = (e) => {
 			if (e.target.closest('input, textarea, select, [contenteditable], [role=menu]') || e.ctrlKey || e.metaKey || e.altKey)
@@ -227,6 +228,8 @@ export function TicketPage({ id, onMissing }) {
 				walk(e.key === 'j' ? 1 : -1);
 			else if ((e.key === 'r' || e.key === 'n') && composer.current)
 				composer.current.open(e.key === 'r' ? 'reply' : 'note');
+			else if (e.key === 'm' && composer.current)
+				composer.current.macros();
 			else if (e.key === 's' && composer.current)
 				composer.current.submitAs('solved');
 			else
@@ -324,6 +327,15 @@ export function TicketPage({ id, onMissing }) {
 		setEdits(same(v, fields(latest.current)[k]) ? rest : { ...rest, [k]: v });
 	}
 
+	// A macro applied: the fields it sets become edits, reviewed in the
+	// panel and sent with the submit (its status goes to the composer).
+	function applyMacro(tk) {
+		const f = fields({ ...latest.current, ...tk });
+		for (const k of ['priority', 'type', 'assignee_id', 'group_id', 'tags'])
+			if (k in tk)
+				edit(k, f[k]);
+	}
+
 	function chooseNext(on) {
 		setNext(on);
 		put('/api/v2/users/me/preferences', { preferences: { after_submit: on ? 'next' : 'stay' } })
@@ -361,7 +373,7 @@ export function TicketPage({ id, onMissing }) {
 			<${Conversation} handle=${conversation} comments=${comments} ticket=${ticket} />
 			${conflict && html`<${Conflict} changes=${conflict} onClose=${() => setConflict(null)} />`}
 			<${Composer} handle=${composer} ticket=${ticket} edited=${Object.keys(edits).length > 0}
-				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} />
+				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} onMacro=${applyMacro} />
 		</div>
 		<aside class="ticket-side">
 			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onSave=${saveNow}
@@ -478,7 +490,7 @@ function MailBody({ c }) {
 // failed save never loses what was typed. onSubmit(status, comment)
 // answers the saved ticket, or null when the server refused it (the text
 // then stays for a deliberate second submit); onSent() follows a save.
-function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
+function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMacro }) {
 	const key = `fl.draft.${ticket.id}`;
 	const saved = useMemo(() => {
 		try {
@@ -493,6 +505,9 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState('');
 	const [dragging, setDragging] = useState(false);
+	const [picking, setPicking] = useState(false);
+	// the status a macro asked for: the submit's until the agent sends
+	const [macroStatus, setMacroStatus] = useState(null);
 	const area = useRef(null);
 	const menu = useRef(null);
 	const typed = useRef(0);
@@ -514,7 +529,21 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 			menu.current && menu.current.show(status);
 		},
 		menuKey: (e) => !!menu.current && menu.current.key(e),
+		macros: () => setPicking(true),
 	};
+
+	// The macro's reply goes after what is typed; its fields wait as edits.
+	function applied(result) {
+		setPicking(false);
+		if (result.comment) {
+			setMode(result.comment.public ? 'reply' : 'note');
+			setBody((b) => (b.trim() ? `${b.replace(/\s+$/, '')}\n\n${result.comment.body}` : result.comment.body));
+		}
+		if (result.ticket.status && SUBMIT_AS.includes(result.ticket.status))
+			setMacroStatus(result.ticket.status);
+		onMacro(result.ticket);
+		setTimeout(() => area.current && area.current.focus(), 0);
+	}
 	useEffect(() => {
 		if (body)
 			localStorage.setItem(key, JSON.stringify({ mode, body }));
@@ -523,7 +552,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 	}, [body, mode]);
 
 	const text = body.trim() !== '';
-	const current = SUBMIT_AS.includes(ticket.status) ? ticket.status : 'open';
+	const current = macroStatus || (SUBMIT_AS.includes(ticket.status) ? ticket.status : 'open');
 	// a submit that would change nothing is not offered
 	const can = (status) => !busy && (text || files.length > 0 || edited || status !== ticket.status);
 
@@ -546,6 +575,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 				comment = { body, public: mode === 'reply', uploads };
 			}
 			if (await onSubmit(status, comment)) {
+				setMacroStatus(null);
 				if (comment) {
 					setBody('');
 					setFiles([]);
@@ -581,8 +611,11 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext }) {
 		<div class="tabs" role="group" aria-label=${t('composer.kind')}>
 			<button type="button" aria-pressed=${mode === 'reply'} onClick=${() => setMode('reply')} data-test="mode-reply">${t('composer.reply')} <kbd>r</kbd></button>
 			<button type="button" aria-pressed=${mode === 'note'} onClick=${() => setMode('note')} data-test="mode-note">${t('composer.note')} <kbd>n</kbd></button>
+			<button type="button" onClick=${() => setPicking(true)} data-test="macros-button">${t('macros.button')} <kbd>m</kbd></button>
 			${dragging && html`<span class="hint">${t('composer.drop')}</span>`}
 		</div>
+		${picking && html`<${MacroPicker} ticketId=${ticket.id} onApply=${applied}
+			onClose=${() => { setPicking(false); area.current && area.current.focus(); }} />`}
 		${error && html`<div class="banner error" role="alert" data-test="composer-error">${error}</div>`}
 		<label class="sr-only" for="composer-body">${mode === 'reply' ? t('composer.reply') : t('composer.note')}</label>
 		<textarea id="composer-body" ref=${area} value=${body} data-test="composer-body"
