@@ -625,175 +625,174 @@ static int load_rules(fl_tx *tx, struct demo *d, fl_arena *a)
 			return rc;
 	}
 	return 0;
-	/* Shared macros the agents apply from the composer, written by the first
+}
+
+/* Shared macros the agents apply from the composer, written by the first
  * agent (an admin), each reply in the four languages; a group_id action
  * or a "group" restriction names a group by its key. Saved through the
  * macros' door, so a macro it would refuse fails the load, naming why. */
-	static int load_macros(fl_tx * tx, struct demo * d, fl_arena * a)
-	{
-		json_t *admin = json_array_get(json_object_get(d->root, "agents"), 0), *j;
-		struct fl_actor who = {lookup(d, json_object_get(admin, "key"), NULL),
-				       FL_ROLE_ADMIN, 0};
-		size_t i;
-		int rc = 0;
+static int load_macros(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *admin = json_array_get(json_object_get(d->root, "agents"), 0), *j;
+	struct fl_actor who = {lookup(d, json_object_get(admin, "key"), NULL), FL_ROLE_ADMIN, 0};
+	size_t i;
+	int rc = 0;
 
-		json_array_foreach(json_object_get(d->root, "macros"), i, j)
+	json_array_foreach(json_object_get(d->root, "macros"), i, j)
+	{
+		struct fl_macro m = {.title = (char *)str(j, "title"),
+				     .description = (char *)str(j, "description"),
+				     .active = 1};
+		json_t *acts = json_deep_copy(json_object_get(j, "actions")), *x;
+		size_t k;
+		if (rc)
+			break;
+		json_array_foreach(acts, k, x)
 		{
-			struct fl_macro m = {.title = (char *)str(j, "title"),
-					     .description = (char *)str(j, "description"),
-					     .active = 1};
-			json_t *acts = json_deep_copy(json_object_get(j, "actions")), *x;
-			size_t k;
-			if (rc)
-				break;
-			json_array_foreach(acts, k, x)
-			{
-				json_t *v = json_object_get(x, "value");
-				if (!strcmp(str(x, "field"), "group_id") && json_is_string(v))
-					json_object_set_new(x, "value",
-							    json_integer(lookup(d, v, NULL)));
-			}
-			if (json_object_get(j, "group")) {
-				m.group_ids[0] = lookup(d, json_object_get(j, "group"), NULL);
-				m.ngroups = 1;
-			}
-			rc = fl_rule_decode(FL_RULE_MACRO, NULL, acts, a, &m.rule, &d->err);
-			if (!rc)
-				rc = fl_macro_decode_translations(
-					json_object_get(j, "translations"), a, &m, &d->err);
-			if (!rc)
-				rc = fl_macro_create(tx, &who, &m, a, &d->err);
-			json_decref(acts);
+			json_t *v = json_object_get(x, "value");
+			if (!strcmp(str(x, "field"), "group_id") && json_is_string(v))
+				json_object_set_new(x, "value", json_integer(lookup(d, v, NULL)));
 		}
-		return rc;
+		if (json_object_get(j, "group")) {
+			m.group_ids[0] = lookup(d, json_object_get(j, "group"), NULL);
+			m.ngroups = 1;
+		}
+		rc = fl_rule_decode(FL_RULE_MACRO, NULL, acts, a, &m.rule, &d->err);
+		if (!rc)
+			rc = fl_macro_decode_translations(json_object_get(j, "translations"), a, &m,
+							  &d->err);
+		if (!rc)
+			rc = fl_macro_create(tx, &who, &m, a, &d->err);
+		json_decref(acts);
 	}
+	return rc;
+}
 
-	static int tx_demo(fl_tx * tx, void *arg)
-	{
-		struct demo *d = arg;
-		fl_arena a;
-		char *done;
-		size_t i, n;
-		json_t *t;
-		int rc;
+static int tx_demo(fl_tx *tx, void *arg)
+{
+	struct demo *d = arg;
+	fl_arena a;
+	char *done;
+	size_t i, n;
+	json_t *t;
+	int rc;
 
-		fl_arena_init(&a, 0);
-		if (fl_store_setting_get(tx, "demo_loaded", &a, &done) == 0) {
-			d->skipped = 1;
-			fl_arena_free(&a);
-			return 0;
-		}
-		d->nkeys = 0;
-		rc = load_mail(tx, d);
-		if (!rc)
-			rc = load_people(tx, d, &a);
-		if (!rc)
-			rc = load_views(tx, d, &a);
-		if (!rc)
-			rc = load_contracts(tx, d, &a);
-		if (!rc)
-			rc = load_schedules(tx, d, &a);
-		if (!rc)
-			rc = load_policies(tx, d, &a);
-		if (!rc)
-			rc = load_routing(tx, d, &a);
-		if (!rc)
-			rc = load_rules(tx, d, &a);
-		if (!rc)
-			rc = load_macros(tx, d, &a);
-		n = json_array_size(json_object_get(d->root, "tickets"));
-		json_array_foreach(json_object_get(d->root, "tickets"), i, t)
-		{
-			if (rc)
-				break;
-			rc = load_ticket(tx, d, t, &a);
-			fl_progress_update(&d->bar, i + 1, n);
-		}
-		if (!rc)
-			rc = fl_store_setting_set(tx, "demo_loaded", "1");
+	fl_arena_init(&a, 0);
+	if (fl_store_setting_get(tx, "demo_loaded", &a, &done) == 0) {
+		d->skipped = 1;
 		fl_arena_free(&a);
-		return rc;
+		return 0;
 	}
-
-	static void usage(FILE * f)
+	d->nkeys = 0;
+	rc = load_mail(tx, d);
+	if (!rc)
+		rc = load_people(tx, d, &a);
+	if (!rc)
+		rc = load_views(tx, d, &a);
+	if (!rc)
+		rc = load_contracts(tx, d, &a);
+	if (!rc)
+		rc = load_schedules(tx, d, &a);
+	if (!rc)
+		rc = load_policies(tx, d, &a);
+	if (!rc)
+		rc = load_routing(tx, d, &a);
+	if (!rc)
+		rc = load_rules(tx, d, &a);
+	if (!rc)
+		rc = load_macros(tx, d, &a);
+	n = json_array_size(json_object_get(d->root, "tickets"));
+	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{
-		fprintf(f,
-			"usage: frontline demo [--data DIR] [--db URI]\n"
-			"\n"
-			"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
-			"customers, service contracts, business hours in Kyiv with holidays, SLA\n"
-			"policies (VIP, under contract, everyone else), routing by language and\n"
-			"load, triggers (urgent Gold and VIP tickets to Tier 2, Lithuanian\n"
-			"customers to Support, refund requests tagged), an example webhook (off),\n"
-			"and tickets in Ukrainian,\n"
-			"policies (VIP, under contract, everyone else), shared macros with replies\n"
-			"in four languages, and tickets in Ukrainian,\n"
-			"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
-			"goods, billing and complaints. Demo\n"
-			"agents sign in with the password '" DEMO_PASSWORD
-			"'. Loading twice does\n"
-			"nothing.\n");
+		if (rc)
+			break;
+		rc = load_ticket(tx, d, t, &a);
+		fl_progress_update(&d->bar, i + 1, n);
 	}
+	if (!rc)
+		rc = fl_store_setting_set(tx, "demo_loaded", "1");
+	fl_arena_free(&a);
+	return rc;
+}
 
-	int fl_cmd_demo(int argc, char **argv)
-	{
-		static const struct option opts[] = {
-			{"data", required_argument, 0, 'd'},
-			{"db", required_argument, 0, 'D'},
-			{"config", required_argument, 0, 'c'},
-			{"help", no_argument, 0, 'h'},
-			{0, 0, 0, 0},
-		};
-		struct fl_cli_flags flags = {0};
-		struct fl_config cfg;
-		struct demo d = {0};
-		json_error_t jerr;
-		fl_store *store;
-		int opt, rc;
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: frontline demo [--data DIR] [--db URI]\n"
+		"\n"
+		"Loads a demo help desk: customer tiers, organizations, groups, agents and\n"
+		"customers, service contracts, business hours in Kyiv with holidays, SLA\n"
+		"policies (VIP, under contract, everyone else), routing by language and\n"
+		"load, triggers (urgent Gold and VIP tickets to Tier 2, Lithuanian\n"
+		"customers to Support, refund requests tagged), an example webhook (off),\n"
+		"and tickets in Ukrainian,\n"
+		"policies (VIP, under contract, everyone else), shared macros with replies\n"
+		"in four languages, and tickets in Ukrainian,\n"
+		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
+		"goods, billing and complaints. Demo\n"
+		"agents sign in with the password '" DEMO_PASSWORD
+		"'. Loading twice does\n"
+		"nothing.\n");
+}
 
-		while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-			switch (opt) {
-			case 'd': fl_cli_flag(&flags, "data", optarg); break;
-			case 'D': fl_cli_flag(&flags, "db", optarg); break;
-			case 'c': flags.config = optarg; break;
-			case 'h': usage(stdout); return 0;
-			default: usage(stderr); return 2;
-			}
+int fl_cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'D'},
+		{"config", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	struct fl_config cfg;
+	struct demo d = {0};
+	json_error_t jerr;
+	fl_store *store;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'D': fl_cli_flag(&flags, "db", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
-		d.root = json_loadb(fl_demo_data[0].data, fl_demo_data[0].len, 0, &jerr);
-		if (!d.root) {
-			fprintf(stderr, "frontline: demo data: %s\n", jerr.text);
-			return 1;
-		}
-		if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
-			json_decref(d.root);
-			return 1;
-		}
-		if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
-			json_decref(d.root);
-			fl_store_free(store);
-			return fl_cli_fail("the demo password", &d.err);
-		}
-		d.base = fl_now();
-		fl_progress_start(&d.bar, "demo tickets");
-		rc = fl_cli_first_admin(store, &cfg);
-		if (!rc)
-			rc = fl_store_write(store, tx_demo, &d)
-				     ? fl_cli_fail("loading the demo", &d.err)
-				     : 0;
-		fl_progress_end(&d.bar);
-		fl_store_free(store);
-		if (!rc) {
-			const char *who = json_string_value(json_object_get(
-				json_array_get(json_object_get(d.root, "agents"), 0), "email"));
-			printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '" DEMO_PASSWORD
-			       "' (every demo agent has it);\nthe customer portal is /portal/. Until a mail relay is set "
-			       "up, what the desk writes to\ncustomers, their sign-in links too, is kept in the "
-			       "workspace's Admin → Outgoing mail.\n",
-			       d.skipped ? "demo data was already loaded" : "demo data loaded",
-			       who ? who : "a demo agent");
-		}
+	}
+	d.root = json_loadb(fl_demo_data[0].data, fl_demo_data[0].len, 0, &jerr);
+	if (!d.root) {
+		fprintf(stderr, "frontline: demo data: %s\n", jerr.text);
+		return 1;
+	}
+	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
 		json_decref(d.root);
-		free(d.agent_hash);
-		return rc;
+		return 1;
 	}
+	if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
+		json_decref(d.root);
+		fl_store_free(store);
+		return fl_cli_fail("the demo password", &d.err);
+	}
+	d.base = fl_now();
+	fl_progress_start(&d.bar, "demo tickets");
+	rc = fl_cli_first_admin(store, &cfg);
+	if (!rc)
+		rc = fl_store_write(store, tx_demo, &d) ? fl_cli_fail("loading the demo", &d.err)
+							: 0;
+	fl_progress_end(&d.bar);
+	fl_store_free(store);
+	if (!rc) {
+		const char *who = json_string_value(json_object_get(
+			json_array_get(json_object_get(d.root, "agents"), 0), "email"));
+		printf("%s\nSign in to the agent workspace (/agent/) as %s with the password '" DEMO_PASSWORD
+		       "' (every demo agent has it);\nthe customer portal is /portal/. Until a mail relay is set "
+		       "up, what the desk writes to\ncustomers, their sign-in links too, is kept in the "
+		       "workspace's Admin → Outgoing mail.\n",
+		       d.skipped ? "demo data was already loaded" : "demo data loaded",
+		       who ? who : "a demo agent");
+	}
+	json_decref(d.root);
+	free(d.agent_hash);
+	return rc;
+}
