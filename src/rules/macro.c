@@ -578,3 +578,32 @@ int fl_macro_apply(fl_tx *tx, const struct fl_actor *who, int64_t id, int64_t ti
 	out->public = pub;
 	return rc;
 }
+
+int fl_macros_used(fl_tx *tx, const struct fl_actor *who, const int64_t *ids, size_t n, fl_arena *a,
+		   char **what, struct fl_err *e)
+{
+	fl_buf b;
+	int rc = 0;
+
+	if (who->role < FL_ROLE_AGENT)
+		return fl_err_set(e, FL_EFORBIDDEN, "macro_ids", NULL, "Only agents use macros");
+	fl_buf_init(&b, 4096);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct fl_macro m;
+		rc = fl_macro_get(tx, who, ids[i], a, &m);
+		if (rc == FL_ENOTFOUND)
+			rc = fl_err_set(
+				e, FL_EINVAL, "macro_ids", "InvalidValue",
+				"macro_ids: macro %lld does not exist or is not yours to use",
+				(long long)ids[i]);
+		if (!rc)
+			rc = fl_store_macro_used(tx, ids[i]);
+		if (!rc)
+			rc = fl_buf_addf(&b, "%sMacro %lld: %s", i ? "; " : "", (long long)ids[i],
+					 m.title);
+	}
+	if (!rc && !(*what = fl_arena_strdup(a, b.p ? b.p : "")))
+		rc = FL_ENOMEM;
+	fl_buf_free(&b);
+	return rc;
+}

@@ -117,4 +117,14 @@ int fl_macro_patch(const struct fl_macro *m, const struct fl_ticket *t, const st
 int fl_macro_apply(fl_tx *tx, const struct fl_actor *who, int64_t id, int64_t ticket_id,
 		   fl_arena *a, struct fl_macro_result *out, struct fl_err *e);
 
+/* Records that who used the n macros of ids (Zendesk's "macro_ids" of a
+ * ticket update, which the composer sends with the submit): each one's
+ * usage_count goes up, and *what (in a) names them for the update's
+ * audit ("Macro 3: Refund approved; Macro 5: …"). An agent's only; a macro
+ * who may not use (none, someone else's personal one) is FL_EINVAL naming
+ * "macro_ids", and nothing is counted. */
+#define FL_MACRO_IDS_MAX 10
+int fl_macros_used(fl_tx *tx, const struct fl_actor *who, const int64_t *ids, size_t n, fl_arena *a,
+		   char **what, struct fl_err *e);
+
 #endif

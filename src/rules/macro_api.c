@@ -382,10 +382,9 @@ static int tx_apply(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int64_t mid = c->ticket_id ? r->id[1] : r->id[0];
-	int rc = fl_macro_apply(tx, &r->actor, mid, c->ticket_id, &r->arena, &c->result, &r->err);
-
-	/* the ticket's apply is a use: it ranks the agents' favourites */
-	return rc || !c->ticket_id ? rc : fl_store_macro_used(tx, mid);
+	/* nothing is written: a use is counted when the agent submits the
+	 * ticket with the macro's id (macro_ids, fl_macros_used) */
+	return fl_macro_apply(tx, &r->actor, mid, c->ticket_id, &r->arena, &c->result, &r->err);
 }
 
 static int h_apply(struct fl_req *r)
@@ -397,7 +396,7 @@ static int h_ticket_apply(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	c->ticket_id = r->id[0];
-	return fl_req_write(r, tx_apply, render_apply);
+	return fl_req_read(r, tx_apply, render_apply);
 }
 
 /* ---- what the editor offers ---- */

@@ -679,6 +679,8 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		event(&c, FL_EVENT_CREATE, "due_at", time_text(&c, t.due_at), NULL, 0);
 	if (t.problem_id)
 		event(&c, FL_EVENT_CREATE, "problem_id", id_text(&c, t.problem_id), NULL, 0);
+	if (p->event_field)
+		event(&c, FL_EVENT_CREATE, p->event_field, p->event_value, NULL, 0);
 	if (c.rc)
 		return c.rc;
 	rc = add_comment(tx, &c, &t, p, p->comment_author_id ? p->comment_author_id : actor->id,

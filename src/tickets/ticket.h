@@ -179,9 +179,10 @@ struct fl_ticket_patch {
 	/* upload tokens (the actor's) whose files go with the comment */
 	const char *uploads[FL_COMMENT_MAX_UPLOADS];
 	size_t nuploads;
-	/* on update: an event to record beside the changes (a merge's
-	 * "merged_into"), and whether to tell the requester nothing (a merge
-	 * tells them once, tickets/merge.c) */
+	/* an event to record beside the changes (a merge's "merged_into",
+	 * the macros applied, the rule that made it), and, on update,
+	 * whether to tell the requester nothing (a merge tells them once,
+	 * tickets/merge.c) */
 	const char *event_field, *event_value;
 	int quiet;
 };

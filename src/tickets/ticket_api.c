@@ -8,6 +8,7 @@
 #include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "rules/macro.h"
 #include "sla/ticket_sla.h"
 #include "store/ticket_slas.h"
 #include "store/attachments.h"
@@ -29,6 +30,10 @@ struct ticket_in {
 	json_t *followers; /* the same shape, agents only */
 	const char *due_at;
 	int has_requester_obj, has_due_at_text, has_safe_update, has_updated_stamp;
+	/* the macros the agent applied (Zendesk's macro_ids), for the audit */
+	int64_t macro_ids[FL_MACRO_IDS_MAX];
+	size_t nmacro_ids;
+	int has_macro_ids;
 };
 
 #define P(f) offsetof(struct ticket_in, p.f)
@@ -63,6 +68,9 @@ static const struct fl_field ticket_fields[] = {
 	 offsetof(struct ticket_in, has_safe_update), 0, 0},
 	{"updated_stamp", FL_FT_STRING, 40, 0, 1, NULL, P(updated_stamp),
 	 offsetof(struct ticket_in, has_updated_stamp), 0, 0},
+	{"macro_ids", FL_FT_IDS, FL_MACRO_IDS_MAX, 0, 1, NULL,
+	 offsetof(struct ticket_in, macro_ids), offsetof(struct ticket_in, has_macro_ids),
+	 offsetof(struct ticket_in, nmacro_ids), 0},
 	FL_FIELDS_END,
 };
 
@@ -923,11 +931,29 @@ static int resolve(fl_tx *tx, struct fl_req *r, struct ctx *c)
 	return rc;
 }
 
+/* The macros the agent applied (macro_ids) are counted, and named in the
+ * write's audit (event "macro"). */
+static int macros_used(fl_tx *tx, struct fl_req *r, struct ctx *c)
+{
+	char *what;
+	int rc;
+
+	if (!c->in.nmacro_ids)
+		return 0;
+	rc = fl_macros_used(tx, &r->actor, c->in.macro_ids, c->in.nmacro_ids, &r->arena, &what,
+			    &r->err);
+	if (!rc) {
+		c->in.p.event_field = "macro";
+		c->in.p.event_value = what;
+	}
+	return rc;
+}
+
 static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc;
-	if ((rc = resolve(tx, r, c)))
+	if ((rc = resolve(tx, r, c)) || (rc = macros_used(tx, r, c)))
 		return rc;
 	rc = c->in.has_requester_obj
 		     ? create_for(tx, r, c)
@@ -992,6 +1018,8 @@ static int tx_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = resolve(tx, r, c);
+	if (!rc)
+		rc = macros_used(tx, r, c);
 	if (!rc)
 		rc = fl_ticket_update(tx, &r->actor, r->id[0], &c->in.p, &r->arena, &c->t, &r->err);
 	if (!rc && c->include)

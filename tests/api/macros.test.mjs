@@ -231,7 +231,36 @@ describe('applying', () => {
 			assert.equal(now.updated_at, t.updated_at);
 			assert.deepEqual(await ok('GET', `/api/v2/tickets/${t.id}/audits`, null, agent), before);
 		}
-		assert.equal((await ok('GET', `${BASE}/${m.id}`)).macro.usage_count, 4);
+		assert.equal((await ok('GET', `${BASE}/${m.id}`)).macro.usage_count, 0, 'applying counts nothing');
+	});
+
+	it('a submit with macro_ids counts each use and names the macros in the ticket\'s log; a macro not the agent\'s is refused', async () => {
+		const m = await create(refund);
+		const mine = await create({ title: 'Bob\'s own', restriction: { type: 'User', id: bob.id },
+			actions: [{ field: 'comment_value', value: 'hi' }] }, bob);
+		const t = await ticketOf(olena);
+		let r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'solved', macro_ids: [m.id] } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await ok('GET', `${BASE}/${m.id}`)).macro.usage_count, 1);
+		const audits = (await ok('GET', `/api/v2/tickets/${t.id}/audits`, null, agent)).audits;
+		const ev = audits[audits.length - 1].events.find((e) => e.field_name === 'macro');
+		assert.ok(ev, JSON.stringify(audits[audits.length - 1]));
+		assert.equal(ev.value, `Macro ${m.id}: ${refund.title}`);
+		// someone else's personal macro, one that does not exist: 422, nothing written
+		for (const ids of [[mine.id], [999999], [m.id, 999999]]) {
+			r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { priority: 'urgent', macro_ids: ids } }, { auth: agent });
+			assert.equal(r.status, 422, r.text);
+			assert.ok(r.json.details?.macro_ids, r.text);
+		}
+		assert.equal((await ok('GET', `/api/v2/tickets/${t.id}`, null, agent)).ticket.priority, t.priority);
+		assert.equal((await ok('GET', `${BASE}/${m.id}`)).macro.usage_count, 1);
+		// a customer names no macro
+		r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'thanks' }, macro_ids: [m.id] } }, { auth: olena });
+		assert.equal(r.status, 403, r.text);
+		// and a new ticket may name them too
+		r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'By macro', comment: { body: 'x' }, macro_ids: [m.id] } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		assert.equal((await ok('GET', `${BASE}/${m.id}`)).macro.usage_count, 2);
 	});
 
 	it('falls back to comment_value when the language has no reply, and escapes values in HTML', async () => {

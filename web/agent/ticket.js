@@ -277,12 +277,14 @@ export function TicketPage({ id, onMissing }) {
 	}
 
 	// The one submit: the comment (or none), the edits and the status.
-	async function submit(status, comment) {
+	async function submit(status, comment, macroIds) {
 		const change = asChange(editsNow.current);
 		if (status !== latest.current.status)
 			change.status = status;
 		if (comment)
 			change.comment = comment;
+		if (macroIds.length)
+			change.macro_ids = macroIds;
 		const saved = await save(change);
 		if (saved) {
 			setEdits({});
@@ -487,7 +489,7 @@ function MailBody({ c }) {
 
 // The reply / note box, docked below the conversation, with the submit.
 // Drafts live in localStorage until they are sent, so a lost session or a
-// failed save never loses what was typed. onSubmit(status, comment)
+// failed save never loses what was typed. onSubmit(status, comment, macroIds)
 // answers the saved ticket, or null when the server refused it (the text
 // then stays for a deliberate second submit); onSent() follows a save.
 function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMacro }) {
@@ -508,6 +510,9 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 	const [picking, setPicking] = useState(false);
 	// the status a macro asked for: the submit's until the agent sends
 	const [macroStatus, setMacroStatus] = useState(null);
+	// the macros applied since the last submit: sent with it (macro_ids),
+	// so the ticket's log names them and their use is counted
+	const [macroIds, setMacroIds] = useState([]);
 	const area = useRef(null);
 	const menu = useRef(null);
 	const typed = useRef(0);
@@ -533,8 +538,9 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 	};
 
 	// The macro's reply goes after what is typed; its fields wait as edits.
-	function applied(result) {
+	function applied(result, macro) {
 		setPicking(false);
+		setMacroIds((ids) => (ids.includes(macro.id) ? ids : [...ids, macro.id]));
 		if (result.comment) {
 			setMode(result.comment.public ? 'reply' : 'note');
 			setBody((b) => (b.trim() ? `${b.replace(/\s+$/, '')}\n\n${result.comment.body}` : result.comment.body));
@@ -574,8 +580,9 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 					uploads.push((await upload(f)).token);
 				comment = { body, public: mode === 'reply', uploads };
 			}
-			if (await onSubmit(status, comment)) {
+			if (await onSubmit(status, comment, macroIds)) {
 				setMacroStatus(null);
+				setMacroIds([]);
 				if (comment) {
 					setBody('');
 					setFiles([]);
