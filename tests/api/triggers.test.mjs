@@ -138,6 +138,9 @@ describe('the API', () => {
 			[{ ...ok, actions: [{ field: 'assignee_id', value: alice.id }] }, 'actions[0].value'],
 			[{ ...ok, actions: [{ field: 'notification_user', value: ['requester_id', 'Hi'] }] }, 'actions[0].value'],
 			[{ ...ok, actions: [{ field: 'notification_webhook', value: [1, '{}'] }] }, 'actions[0].value'],
+			// an unknown placeholder, a section never closed
+			[{ ...ok, actions: [{ field: 'notification_user', value: ['requester_id', 'Hi', 'Dear {{ticket.requester.shoe_size}}'] }] }, 'actions[0].value[2]'],
+			[{ ...ok, actions: [{ field: 'comment_value', value: '{{#ticket.assignee.name}}Yours' }] }, 'actions[0].value'],
 			[{ ...ok, actions: [{ field: 'comment_value', value: 'x'.repeat(70000) }] }, 'actions[0].value'],
 			[{ ...ok, actions: Array.from({ length: 51 }, () => ({ field: 'status', value: 'open' })) }, 'actions'],
 			[{ ...ok, actions: [{ field: 'status', value: "open'; DROP TABLE triggers; --" }] }, 'actions[0].value'],
