@@ -24,7 +24,7 @@ static const struct fl_cols task_cols = FL_COLS(struct fl_task, task_col);
 /* The due list also reads the owner's language, last: the reminder is in
  * it. */
 static const struct fl_col task_due_col[] = {TASK_COLUMNS(TASK_COLUMN, FL_COMMA),
-					      FL_COLUMN(struct fl_task, owner_locale)};
+					     FL_COLUMN(struct fl_task, owner_locale)};
 static const struct fl_cols task_due_cols = FL_COLS(struct fl_task, task_due_col);
 
 #define CHECKIN_COLUMNS(X, S) \

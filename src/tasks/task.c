@@ -284,12 +284,11 @@ static const struct {
 } remind_text[] = {
 	{"uk", "Час виконати завдання: ", "Настав час виконати ваше завдання.", "Завдання",
 	 "Термін", "Запит", "Нотатки"},
-	{"ru", "Пора выполнить задачу: ", "Пришло время выполнить вашу задачу.", "Задача",
-	 "Срок", "Запрос", "Заметки"},
+	{"ru", "Пора выполнить задачу: ", "Пришло время выполнить вашу задачу.", "Задача", "Срок",
+	 "Запрос", "Заметки"},
 	{"lt", "Atėjo užduoties laikas: ", "Atėjo laikas atlikti jūsų užduotį.", "Užduotis",
 	 "Terminas", "Užklausa", "Pastabos"},
-	{"en", "Task due: ", "A follow-up task of yours is due.", "Task", "Due", "Ticket",
-	 "Notes"},
+	{"en", "Task due: ", "A follow-up task of yours is due.", "Task", "Due", "Ticket", "Notes"},
 };
 
 /* The index in remind_text and checkin_text of locale lang ("uk",
