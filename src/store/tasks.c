@@ -21,6 +21,11 @@
 #define TASK_COLUMN(m, expr) FL_COLUMN(struct fl_task, m)
 static const struct fl_col task_col[] = {TASK_COLUMNS(TASK_COLUMN, FL_COMMA)};
 static const struct fl_cols task_cols = FL_COLS(struct fl_task, task_col);
+/* The due list also reads the owner's language, last: the reminder is in
+ * it. */
+static const struct fl_col task_due_col[] = {TASK_COLUMNS(TASK_COLUMN, FL_COMMA),
+					     FL_COLUMN(struct fl_task, owner_locale)};
+static const struct fl_cols task_due_cols = FL_COLS(struct fl_task, task_due_col);
 
 #define CHECKIN_COLUMNS(X, S) \
 	X(ticket_id, "k.id")  \
@@ -185,9 +190,10 @@ int fl_store_task_due(fl_tx *tx, int64_t now, size_t max, fl_arena *a, struct fl
 		      size_t *n)
 {
 	static const char sql[] =
-		"SELECT " FL_COLUMNS_SQL(TASK_COLUMNS)
+		"SELECT " FL_COLUMNS_SQL(TASK_COLUMNS) ", o.locale"
 		" FROM tasks x"
 		" JOIN tickets k ON k.id = x.ticket_id"
+		" LEFT JOIN users o ON o.id = x.owner_id"
 		" WHERE x.due_at <= ?"
 		"   AND x.due_at IS NOT NULL"
 		"   AND x.done_at IS NULL"
@@ -197,7 +203,7 @@ int fl_store_task_due(fl_tx *tx, int64_t now, size_t max, fl_arena *a, struct fl
 		" LIMIT ?";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "ii", now, (int64_t)max);
-	return rc ? rc : fl_q_rows_cols(tx, st, &task_cols, a, max, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &task_due_cols, a, max, (void **)out, n);
 }
 
 int fl_store_task_reminded(fl_tx *tx, int64_t id, int64_t now)

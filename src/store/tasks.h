@@ -35,7 +35,7 @@ int fl_store_task_insert(fl_tx *tx, struct fl_task *t);
 int fl_store_task_update(fl_tx *tx, const struct fl_task *t);
 int fl_store_task_delete(fl_tx *tx, int64_t id);
 /* Tasks on live tickets due at or before now, not done, not reminded:
- * at most max, soonest first. */
+ * at most max, soonest first, each with its owner's locale. */
 int fl_store_task_due(fl_tx *tx, int64_t now, size_t max, fl_arena *a, struct fl_task **out,
 		      size_t *n);
 int fl_store_task_reminded(fl_tx *tx, int64_t id, int64_t now);

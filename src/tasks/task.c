@@ -276,38 +276,80 @@ int fl_task_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, f
 	return announce(tx, "task.changed", &t, actor->id);
 }
 
-/* The owner's reminder: the task and its ticket, in plain text. */
-static int remind_one(struct fl_tx *tx, const struct fl_task *t, int64_t now, fl_arena *a)
+/* The reminder in the four languages of the desk: the subject (the
+ * task's title follows it), the body's first line, and the labels of the
+ * task, its due time, its ticket (the number follows) and its notes. */
+static const struct {
+	const char *lang, *subject, *intro, *task, *due, *ticket, *notes;
+} remind_text[] = {
+	{"uk", "Час виконати завдання: ", "Настав час виконати ваше завдання.", "Завдання",
+	 "Термін", "Запит", "Нотатки"},
+	{"ru", "Пора выполнить задачу: ", "Пришло время выполнить вашу задачу.", "Задача", "Срок",
+	 "Запрос", "Заметки"},
+	{"lt", "Atėjo užduoties laikas: ", "Atėjo laikas atlikti jūsų užduotį.", "Užduotis",
+	 "Terminas", "Užklausa", "Pastabos"},
+	{"en", "Task due: ", "A follow-up task of yours is due.", "Task", "Due", "Ticket", "Notes"},
+};
+
+/* The index in remind_text and checkin_text of locale lang ("uk",
+ * "uk-UA", "ru_RU"…); English for any other or none. */
+static size_t lang_index(const char *lang)
 {
-	char due[21], head[64];
+	static const char *const langs[] = {"uk", "ru", "lt"};
+
+	for (size_t i = 0; lang && i < sizeof langs / sizeof *langs; i++)
+		if (!strncmp(lang, langs[i], 2) && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+			return i;
+	return 3;
+}
+
+int fl_task_remind_text(const char *lang, const struct fl_task *t, fl_arena *a,
+			const char **msg_subject, const char **msg_body)
+{
+	const size_t k = lang_index(lang);
+	char due[21];
 	fl_buf subject, body;
 	int rc;
 
 	fl_time_iso(t->due_at, due);
 	fl_buf_init(&subject, 0);
 	fl_buf_init(&body, 0);
-	snprintf(head, sizeof head, "Ticket #%" PRId64 ": ", t->ticket_id);
-	rc = fl_buf_adds(&subject, "Task due: ") || fl_buf_adds(&subject, t->title) ||
-	     fl_buf_adds(&body, "A follow-up task of yours is due.\n\n") ||
-	     fl_buf_adds(&body, "Task: ") || fl_buf_adds(&body, t->title) ||
-	     fl_buf_addf(&body, "\nDue: %s\n", due) || fl_buf_adds(&body, head) ||
+	rc = fl_buf_adds(&subject, remind_text[k].subject) || fl_buf_adds(&subject, t->title) ||
+	     fl_buf_addf(&body, "%s\n\n%s: ", remind_text[k].intro, remind_text[k].task) ||
+	     fl_buf_adds(&body, t->title) ||
+	     fl_buf_addf(&body, "\n%s: %s\n%s #%" PRId64 ": ", remind_text[k].due, due,
+			 remind_text[k].ticket, t->ticket_id) ||
 	     fl_buf_adds(&body, t->ticket_subject ? t->ticket_subject : "") ||
 	     fl_buf_adds(&body, "\n") ||
 	     (t->notes && *t->notes &&
-	      (fl_buf_adds(&body, "\nNotes:\n") || fl_buf_adds(&body, t->notes) ||
-	       fl_buf_adds(&body, "\n")));
-	if (rc)
+	      (fl_buf_addf(&body, "\n%s:\n", remind_text[k].notes) ||
+	       fl_buf_adds(&body, t->notes) || fl_buf_adds(&body, "\n")));
+	if (!rc) {
+		*msg_subject = fl_arena_strdup(a, subject.p);
+		*msg_body = fl_arena_strdup(a, body.p);
+		rc = *msg_subject && *msg_body ? 0 : FL_ENOMEM;
+	} else {
 		rc = FL_ENOMEM;
+	}
+	fl_buf_free(&subject);
+	fl_buf_free(&body);
+	return rc;
+}
+
+/* The owner's reminder: the task and its ticket, in plain text, in the
+ * owner's language. */
+static int remind_one(struct fl_tx *tx, const struct fl_task *t, int64_t now, fl_arena *a)
+{
+	const char *subject, *body;
+	int rc = fl_task_remind_text(t->owner_locale, t, a, &subject, &body);
+
 	if (!rc)
 		rc = fl_store_task_reminded(tx, t->id, now);
 	if (!rc)
 		rc = announce(tx, "task.due", t, FL_SYSTEM_USER_ID);
 	if (!rc)
-		rc = fl_message_send(tx, &(struct fl_message){t->owner_id, t->ticket_id, subject.p,
-							      body.p});
-	(void)a;
-	fl_buf_free(&subject);
-	fl_buf_free(&body);
+		rc = fl_message_send(tx, &(struct fl_message){t->owner_id, t->ticket_id, subject,
+							      body});
 	return rc;
 }
 
@@ -386,14 +428,10 @@ static const struct {
 int fl_task_checkin_text(const char *lang, int64_t ticket_id, const char *subject, fl_arena *a,
 			 const char **msg_subject, const char **body)
 {
-	size_t k = 3; /* English unless the language is one of ours */
+	const size_t k = lang_index(lang); /* English unless the language is one of ours */
 	fl_buf s, b;
 	int rc;
 
-	for (size_t i = 0; lang && i < 3; i++)
-		if (!strncmp(lang, checkin_text[i].lang, 2) &&
-		    (!lang[2] || lang[2] == '-' || lang[2] == '_'))
-			k = i;
 	fl_buf_init(&s, 0);
 	fl_buf_init(&b, 0);
 	rc = fl_buf_adds(&s, checkin_text[k].subject) || fl_buf_adds(&s, subject ? subject : "") ||

@@ -51,6 +51,7 @@ struct fl_task {
 	int64_t created_by, created_at, updated_at;
 	int64_t reminded_at;  /* 0: not reminded since the due time was set */
 	char *ticket_subject; /* read with lists, never written */
+	char *owner_locale;   /* read with the due list only (the reminder's language) */
 };
 
 enum fl_task_status {
@@ -124,6 +125,11 @@ int fl_task_pass(struct fl_tx *tx, int64_t now, size_t *reminded, size_t *checki
  * transaction that marks the job done. */
 struct fl_job;
 int fl_task_remind_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);
+
+/* The reminder of task t (its ticket_subject read) to its owner, in
+ * language lang ("uk", "ru", "lt", else English). Into a. */
+int fl_task_remind_text(const char *lang, const struct fl_task *t, fl_arena *a,
+			const char **msg_subject, const char **msg_body);
 
 /* The check-in's text in language lang ("uk", "ru", "lt", else English),
  * for ticket id with subject. Into a. */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { runCli, startServer } from './lib/server.mjs';
 
-let srv, agent, agent2, alice, olena;
+let srv, agent, agent2, taras, alice, olena;
 
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const now = () => Math.floor(Date.now() / 1000);
@@ -20,9 +20,9 @@ const HOUR = 3600, DAY = 86400;
 before(async () => {
 	// the server's own pass every second: a task due in the past is
 	// reminded by it (the live event on either backend)
-	srv = await startServer({ agents: ['agent', 'agent2'], endUsers: ['alice', 'olena'],
+	srv = await startServer({ agents: ['agent', 'agent2', 'taras'], endUsers: ['alice', 'olena'],
 		env: { FRONTLINE_TASK_REMIND: '1' } });
-	({ agent, agent2, alice, olena } = srv.users);
+	({ agent, agent2, taras, alice, olena } = srv.users);
 });
 after(async () => { await srv?.cleanup(); });
 
@@ -290,6 +290,38 @@ describe('reminders', () => {
 		await remind(due + 2 * DAY);
 		assert.equal((await srv.api('GET', `/api/v2/tasks/${d.id}`, null, { auth: agent })).json.task.reminded_at, null);
 		s?.close();
+	});
+
+	it('the reminder is written in its owner\'s language, English for any other', async () => {
+		const ticket = (await srv.ticket({ subject: 'Принтер знову зажовує папір' }, { auth: olena })).id;
+		const due = now() + 7 * HOUR;
+		for (const [locale, title] of [['uk', 'Зателефонувати клієнтці'], ['lt', 'Paskambinti klientei'],
+			['ru', 'Позвонить клиентке'], ['de', 'Call the customer']]) {
+			const r = await srv.api('PUT', `/api/v2/users/${taras.id}`, { user: { locale } });
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.user.locale, locale);
+			const t = await task(ticket, { title, due_at: iso(due), owner_id: taras.id, notes: 'лоток 2' });
+			const out = await remind(due + 1);
+			assert.ok(out.reminded >= 1, JSON.stringify(out));
+			assert.equal((await srv.api('GET', `/api/v2/tasks/${t.id}`, null, { auth: agent })).json.task.reminded_at, iso(due + 1));
+		}
+		const mails = await messagesSent(ticket, 4);
+		assert.equal(mails.length, 4, JSON.stringify(mails));
+		for (const m of mails)
+			assert.deepEqual(m.to, [taras.email]);
+		const [uk, lt, ru, other] = mails;
+		assert.equal(uk.subject, `[#${ticket}] Час виконати завдання: Зателефонувати клієнтці`);
+		assert.match(uk.text, /^Настав час виконати ваше завдання\./);
+		assert.match(uk.text, new RegExp(`Запит #${ticket}: Принтер знову зажовує папір`));
+		assert.match(uk.text, /Термін: \d{4}-\d\d-\d\dT/);
+		assert.match(uk.text, /Нотатки:\nлоток 2/);
+		assert.doesNotMatch(uk.text, /Task|Due|Ticket|Notes/);
+		assert.equal(lt.subject, `[#${ticket}] Atėjo užduoties laikas: Paskambinti klientei`);
+		assert.match(lt.text, new RegExp(`Užklausa #${ticket}:`));
+		assert.equal(ru.subject, `[#${ticket}] Пора выполнить задачу: Позвонить клиентке`);
+		assert.match(ru.text, new RegExp(`Запрос #${ticket}:`));
+		assert.equal(other.subject, `[#${ticket}] Task due: Call the customer`);
+		assert.match(other.text, new RegExp(`Ticket #${ticket}: Принтер`));
 	});
 
 	it('the server\'s own pass reminds a task that is due, with the live event, once', async () => {

@@ -28,6 +28,24 @@ const SOURCES = {
 };
 const MAIL = ['notification_user', 'notification_group'];
 
+// The definitions give the server's raw names; the editor shows them in the
+// agent's language, and the server's title for anything it does not know
+// (a field added on the server before its words are here).
+const said_or = (key, title) => {
+	const s = t(key);
+	return s === key ? title : s;
+};
+// Where the words for a field's fixed values are, by the field's name.
+const VALUE_KEYS = {
+	status: 'status', priority: 'priority', type: 'type', via_id: 'channel', current_via_id: 'channel',
+	role: 'role', sla_metric: 'sla.metric', entitlement: 'contracts.coverage', update_type: 'rules.update',
+	comment_is_public: 'rules.bool', comment_mode_is_public: 'rules.bool', sla_event: 'rules.sla_event',
+};
+const fieldTitle = (d) => said_or(`rules.field.${d.value || d.subject}`, d.title);
+const opTitle = (o) => said_or(`rules.op.${o.value}`, o.title);
+const actionTitle = (d) => said_or(`rules.action.${d.subject}`, d.title);
+const valueTitle = (field, o) => (VALUE_KEYS[field] ? said_or(`${VALUE_KEYS[field]}.${o.value}`, o.title) : o.title);
+
 // What a 422 said about a field ("title", "conditions.all[0].value"): the
 // server's sentence, or null.
 function said(err, field) {
@@ -36,11 +54,11 @@ function said(err, field) {
 }
 const FIELDS = (err) => (err && err.status === 422 ? Object.keys(err.fields) : []);
 
-function Value({ def, value, label, lists, onChange, testid }) {
+function Value({ def, field, value, label, lists, onChange, testid }) {
 	const v = def && def.values;
 	if (v && v.type === 'list')
 		return html`<select aria-label=${label} data-test=${testid} value=${value ?? ''} onChange=${(e) => onChange(e.target.value)}>
-			${v.list.map((o) => html`<option value=${o.value}>${o.title}</option>`)}</select>`;
+			${v.list.map((o) => html`<option value=${o.value}>${valueTitle(field, o)}</option>`)}</select>`;
 	if (v && v.type === 'id' && lists[v.url])
 		return html`<select aria-label=${label} data-test=${testid} value=${value === null || value === undefined ? '' : String(value)}
 			onChange=${(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}>
@@ -63,11 +81,11 @@ function Conditions({ group, defs, list, lists, err, onChange }) {
 			return html`<div key=${i} data-test="rule-condition"><div class="row">
 				<select aria-label=${t('rules.cond_field', { n })} data-test="cond-field" value=${c.field}
 					onChange=${(e) => set(i, freshCond(byName[e.target.value]))}>
-					${defs.map((d) => html`<option value=${d.value || d.subject}>${d.title}</option>`)}</select>
+					${defs.map((d) => html`<option value=${d.value || d.subject}>${fieldTitle(d)}</option>`)}</select>
 				<select aria-label=${t('rules.cond_operator', { n })} data-test="cond-operator" value=${c.operator}
 					onChange=${(e) => set(i, { ...c, operator: e.target.value })}>
-					${(def ? def.operators : []).map((o) => html`<option value=${o.value}>${o.title}</option>`)}</select>
-				<${Value} def=${def} value=${c.value} label=${t('rules.cond_value', { n })} lists=${lists} testid="cond-value"
+					${(def ? def.operators : []).map((o) => html`<option value=${o.value}>${opTitle(o)}</option>`)}</select>
+				<${Value} def=${def} field=${c.field} value=${c.value} label=${t('rules.cond_value', { n })} lists=${lists} testid="cond-value"
 					onChange=${(value) => set(i, { ...c, value })} />
 				<button type="button" class="link" aria-label=${t('rules.remove', { n })} data-test="cond-remove"
 					onClick=${() => onChange(list.filter((_, j) => j !== i))}>✕</button></div>
@@ -77,9 +95,17 @@ function Conditions({ group, defs, list, lists, err, onChange }) {
 	</fieldset>`;
 }
 
+// The fixed values an action may set (a status, a priority, a type, whether
+// the comment is public): the list of the condition on the same field.
+const actionValues = (field, conds) => {
+	const d = (conds || []).find((c) => (c.value || c.subject) === (field === 'comment_mode_is_public' ? 'comment_is_public' : field));
+	return d && d.values && d.values.type === 'list' ? d : null;
+};
+
 // The value an action row starts with.
-const freshAction = (field) => ({ field, value: field === 'notification_user' ? ['requester_id', '', '']
-	: field === 'notification_group' ? [null, '', ''] : field === 'notification_webhook' ? [null, ''] : '' });
+const freshAction = (field, conds) => ({ field, value: field === 'notification_user' ? ['requester_id', '', '']
+	: field === 'notification_group' ? [null, '', ''] : field === 'notification_webhook' ? [null, '']
+		: actionValues(field, conds) ? actionValues(field, conds).values.list[0].value : '' });
 
 function Preview({ body }) {
 	const [id, setId] = useState('');
@@ -98,7 +124,7 @@ function Preview({ body }) {
 		${out && html`<pre class=${out.error ? 'error' : ''} data-test="preview-out">${out.error || out.text}</pre>`}`;
 }
 
-function Actions({ defs, list, lists, err, onChange }) {
+function Actions({ defs, conds, list, lists, err, onChange }) {
 	const set = (i, a) => onChange(list.map((x, j) => (j === i ? a : x)));
 	return html`<fieldset data-test="rule-actions"><legend>${t('rules.actions')}</legend>
 		<${Problem} id="rule-actions-problem" problem=${said(err, 'actions')} />
@@ -109,9 +135,12 @@ function Actions({ defs, list, lists, err, onChange }) {
 			const part = (k, v) => set(i, { ...a, value: a.value.map((x, j) => (j === k ? v : x)) });
 			return html`<div key=${i} data-test="rule-action"><div class="row">
 				<select aria-label=${t('rules.action_field', { n })} data-test="action-field" value=${a.field}
-					onChange=${(e) => set(i, freshAction(e.target.value))}>
-					${defs.map((d) => html`<option value=${d.subject}>${d.title}</option>`)}</select>
-				${!mail && !hook && html`<input type="text" aria-label=${t('rules.action_value', { n })} data-test="action-value"
+					onChange=${(e) => set(i, freshAction(e.target.value, conds))}>
+					${defs.map((d) => html`<option value=${d.subject}>${actionTitle(d)}</option>`)}</select>
+				${!mail && !hook && actionValues(a.field, conds) && html`<${Value} def=${actionValues(a.field, conds)} field=${a.field}
+					value=${a.value === true || a.value === false ? String(a.value) : a.value} label=${t('rules.action_value', { n })}
+					lists=${lists} testid="action-value" onChange=${(value) => set(i, { ...a, value })} />`}
+				${!mail && !hook && !actionValues(a.field, conds) && html`<input type="text" aria-label=${t('rules.action_value', { n })} data-test="action-value"
 					value=${a.value ?? ''} onInput=${(e) => set(i, { ...a, value: /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value })} />`}
 				${a.field === 'notification_user' && html`<select aria-label=${t('rules.recipient', { n })} data-test="action-recipient"
 					value=${String(a.value[0])} onChange=${(e) => part(0, /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value)}>
@@ -128,7 +157,7 @@ function Actions({ defs, list, lists, err, onChange }) {
 					<${Preview} body=${a.value[mail ? 2 : 1]} />`}
 				<${Problem} id="rule-action-${i}-problem" problem=${problem} /></div>`;
 		})}
-		<button type="button" data-test="action-add" onClick=${() => onChange([...list, freshAction(defs[0].subject)])}>+ ${t('rules.add_action')}</button>
+		<button type="button" data-test="action-add" onClick=${() => onChange([...list, freshAction(defs[0].subject, conds)])}>+ ${t('rules.add_action')}</button>
 	</fieldset>`;
 }
 
@@ -141,7 +170,8 @@ function DryRun({ res }) {
 		${!r.count && html`<p data-test="dryrun-none">${t('rules.dryrun_none')}</p>`}
 		<ul>${r.results.map((h) => html`<li key=${h.audit_id} data-test="dryrun-hit">
 			<a href="/agent/tickets/${h.ticket_id}">#${h.ticket_id} ${h.subject}</a> <span class="muted">${h.created_at}</span>
-			${h.changes.map((c) => html` · <span>${c.field}: ${JSON.stringify(c.value)}</span>`)}
+			${h.changes.map((c) => html` · <span>${said_or(`rules.action.${c.field}`, c.field)}: ${typeof c.value === 'string'
+				? valueTitle(c.field, { value: c.value, title: c.value }) : JSON.stringify(c.value)}</span>`)}
 			${h.effects.map((e) => html` · <span>${t(`rules.effect.${e.action}`)}</span>`)}</li>`)}</ul>
 		${r.truncated && html`<p class="muted">${t('rules.dryrun_more', { listed: r.listed })}</p>`}</section>`;
 }
@@ -187,7 +217,7 @@ function Form({ kind, rule, defs, lists }) {
 		<${Problem} id="rule-conditions-problem" problem=${said(err, 'conditions')} />
 		<${Conditions} group="all" defs=${defs.conditions_all} list=${v.all} lists=${lists} err=${err} onChange=${(all) => setV({ ...v, all })} />
 		<${Conditions} group="any" defs=${defs.conditions_any} list=${v.any} lists=${lists} err=${err} onChange=${(any) => setV({ ...v, any })} />
-		<${Actions} defs=${defs.actions} list=${v.actions} lists=${lists} err=${err} onChange=${(actions) => setV({ ...v, actions })} />
+		<${Actions} defs=${defs.actions} conds=${defs.conditions_all} list=${v.actions} lists=${lists} err=${err} onChange=${(actions) => setV({ ...v, actions })} />
 		<div class="row"><button class="primary" type="submit" data-test="rule-save">${t('save')}</button>
 			<button type="button" data-test="rule-dryrun" onClick=${dryRun}>${t('rules.dryrun')}</button>
 			<a class="button" href=${k.path}>${t('org.cancel')}</a></div>

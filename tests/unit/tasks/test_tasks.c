@@ -211,6 +211,43 @@ static void test_checkin_language(void **state)
 	fl_arena_free(&a);
 }
 
+/* The reminder in the owner's language: the words are ours, the title,
+ * notes and ticket subject as written; any other language is English. */
+static void test_reminder_language(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *lang, *subject, *starts, *ticket;
+	} cases[] = {
+		{"uk", "Час виконати завдання: Подзвонити", "Настав час", "Запит #42: Принтер"},
+		{"ru_RU", "Пора выполнить задачу: Подзвонити", "Пришло время",
+		 "Запрос #42: Принтер"},
+		{"lt-LT", "Atėjo užduoties laikas: Подзвонити", "Atėjo laikas",
+		 "Užklausa #42: Принтер"},
+		{"de", "Task due: Подзвонити", "A follow-up task", "Ticket #42: Принтер"},
+		{NULL, "Task due: Подзвонити", "A follow-up task", "Ticket #42: Принтер"},
+		{"ukr", "Task due: Подзвонити", "A follow-up task", "Ticket #42: Принтер"},
+	};
+	struct fl_task t = {.id = 7,
+			    .ticket_id = 42,
+			    .title = "Подзвонити",
+			    .notes = "лоток 2",
+			    .due_at = NOW,
+			    .ticket_subject = "Принтер"};
+	fl_arena a;
+
+	fl_arena_init(&a, 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *subject, *body;
+		assert_int_equal(fl_task_remind_text(cases[i].lang, &t, &a, &subject, &body), 0);
+		assert_string_equal(subject, cases[i].subject);
+		assert_true(!strncmp(body, cases[i].starts, strlen(cases[i].starts)));
+		assert_non_null(strstr(body, cases[i].ticket));
+		assert_non_null(strstr(body, "лоток 2"));
+	}
+	fl_arena_free(&a);
+}
+
 /* ---- against a store ------------------------------------------------------ */
 
 static fl_store *g_store;
@@ -437,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_done_undone),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_checkin_language),
+		cmocka_unit_test(test_reminder_language),
 		cmocka_unit_test(test_reminder_message),
 		cmocka_unit_test(test_checkin_messages),
 	};
