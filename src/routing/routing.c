@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
 #include "core/time.h"
 #include "routing/routing.h"
 #include "store/routing.h"
@@ -282,7 +281,10 @@ static int route_one(fl_tx *tx, struct group_state *g, const struct fl_ticket *t
 	fl_buf text;
 	int i, rc;
 
-	if (fl_store_user_get(tx, t->requester_id, a, &req))
+	rc = fl_store_user_get(tx, t->requester_id, a, &req);
+	if (rc && rc != FL_ENOTFOUND)
+		return rc;
+	if (rc)
 		req.locale = NULL;
 	nneed = fl_routing_needs(req.locale, (const char *const *)t->tags, t->ntags, g->agents,
 				 g->n, lang, need, sizeof need / sizeof *need);
@@ -340,6 +342,28 @@ static int64_t freed(const struct fl_ticket_write *w)
 	return 0;
 }
 
+/* Says in t's log why it waits in its group (an event "routing" by the
+ * desk). */
+static int waits(fl_tx *tx, const struct fl_ticket *t, const char *why, fl_arena *a)
+{
+	struct fl_ticket_patch p = {0};
+	struct fl_ticket out;
+	struct fl_err e = {0};
+	char *value = fl_arena_alloc(a, strlen(why) + 32);
+	int rc;
+
+	if (!value)
+		return FL_ENOMEM;
+	snprintf(value, strlen(why) + 32, "waiting: %s", why);
+	p.event_field = "routing";
+	p.event_value = value;
+	depth++;
+	rc = fl_ticket_update(tx, &(struct fl_actor){FL_SYSTEM_USER_ID, FL_ROLE_ADMIN, 0}, t->id,
+			      &p, a, &out, &e);
+	depth--;
+	return rc;
+}
+
 int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 {
 	struct group_state g;
@@ -357,12 +381,11 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 		rc = group_load(tx, w->t->group_id, &a, &g);
 		if (!rc && g.method != FL_ROUTING_NONE)
 			rc = route_one(tx, &g, w->t, w->now, &a, &why);
-		/* said once: when the ticket starts waiting, not at every
-		 * write or drain after */
+		/* said once, in the ticket's log: when the ticket starts
+		 * waiting, not at every write or drain after */
 		if (rc == 0 && why.n &&
 		    (!unrouted(w->before) || w->before->group_id != w->t->group_id))
-			fl_log("info", "routing: ticket %lld waits in its group: %s",
-			       (long long)w->t->id, why.p);
+			rc = waits(tx, w->t, why.p, &a);
 		fl_buf_free(&why);
 		fl_arena_free(&a);
 		if (rc < 0)

@@ -341,7 +341,7 @@ static int snapshot_get(fl_tx *tx, struct snapshot **out)
 	for (size_t i = 0; i < s->n; i++)
 		s->needs_facts |= uses_facts(&s->t[i].rule);
 	pthread_mutex_lock(&cache_lock);
-	if (!cache || cache->version < version) {
+	if (!cache || cache->version != version) {
 		struct snapshot *old = cache;
 		cache = s;
 		s->refs++; /* the cache's */
@@ -371,7 +371,8 @@ struct run {
 	struct fl_sla_facts facts;
 };
 
-/* Writes one event into the ticket's audit log as the desk. */
+/* Writes one event into the ticket's audit log as the desk; a closed
+ * ticket takes no write, not even the log's, so it is told nothing. */
 static int log_event(struct run *r, const char *field, const char *value)
 {
 	struct fl_ticket_patch p = {0};
@@ -379,6 +380,8 @@ static int log_event(struct run *r, const char *field, const char *value)
 	struct fl_err e;
 	int rc;
 
+	if (r->cur.status == FL_STATUS_CLOSED)
+		return 0;
 	p.event_field = field;
 	p.event_value = value;
 	depth++;
@@ -398,17 +401,21 @@ static int failed(struct run *r, const struct fl_trigger *t, const char *fmt, co
 	return log_event(r, "rule_failed", msg);
 }
 
+/* Whether group id (0: none) is there: 1 or 0, or the store's error. */
 static int group_there(fl_tx *tx, int64_t id, fl_arena *a)
 {
 	struct fl_group g;
-	return id <= 0 || (fl_store_group_get(tx, id, a, &g) == 0 && !g.deleted);
+	int rc = id <= 0 ? 0 : fl_store_group_get(tx, id, a, &g);
+	return rc == FL_ENOTFOUND ? 0 : rc ? rc : id <= 0 || !g.deleted;
 }
 
+/* Whether user id (0: none) is an active agent: 1 or 0, or the store's
+ * error. */
 static int agent_there(fl_tx *tx, int64_t id, fl_arena *a)
 {
 	struct fl_user u;
-	return id <= 0 ||
-	       (fl_store_user_get(tx, id, a, &u) == 0 && u.active && u.role >= FL_ROLE_AGENT);
+	int rc = id <= 0 ? 0 : fl_store_user_get(tx, id, a, &u);
+	return rc == FL_ENOTFOUND ? 0 : rc ? rc : id <= 0 || (u.active && u.role >= FL_ROLE_AGENT);
 }
 
 static int in_hours(void *arg, int64_t schedule_id, int64_t now)
@@ -474,24 +481,31 @@ static int fire(struct run *r, const struct fl_trigger *t)
 
 	if (rc)
 		return rc;
-	if (p.has_group && !group_there(r->tx, p.group_id, r->a)) {
+	if (r->cur.status == FL_STATUS_CLOSED) {
+		/* closed: nothing changes any more; what it tells (mail,
+		 * webhooks) is still told */
+		memset(&p, 0, sizeof p);
+		goto tell;
+	}
+	if (p.has_group && (rc = group_there(r->tx, p.group_id, r->a)) <= 0) {
 		p.has_group = 0;
-		if ((rc = failed(r, t, "%s %lld no longer exists", "group", p.group_id)))
+		if (rc < 0 || (rc = failed(r, t, "%s %lld no longer exists", "group", p.group_id)))
 			return rc;
 	}
-	if (p.has_assignee && !agent_there(r->tx, p.assignee_id, r->a)) {
+	if (p.has_assignee && (rc = agent_there(r->tx, p.assignee_id, r->a)) <= 0) {
 		p.has_assignee = 0;
-		if ((rc = failed(r, t, "%s %lld is no longer an active agent", "assignee",
-				 p.assignee_id)))
+		if (rc < 0 || (rc = failed(r, t, "%s %lld is no longer an active agent", "assignee",
+					   p.assignee_id)))
 			return rc;
 	}
 	for (size_t i = 0; i < p.nfollower_add; i++)
-		if (!agent_there(r->tx, p.follower_add[i], r->a)) {
-			if ((rc = failed(r, t, "%s %lld is no longer an active agent", "follower",
-					 p.follower_add[i])))
+		if ((rc = agent_there(r->tx, p.follower_add[i], r->a)) <= 0) {
+			if (rc < 0 || (rc = failed(r, t, "%s %lld is no longer an active agent",
+						   "follower", p.follower_add[i])))
 				return rc;
 			p.follower_add[i--] = p.follower_add[--p.nfollower_add];
 		}
+	rc = 0;
 	p.has_follower_changes = p.nfollower_add > 0;
 	for (size_t i = 0; i < nfx; i++)
 		if (fx[i].kind == FL_FX_COMMENT) {
@@ -520,7 +534,7 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	depth++;
 	rc = fl_ticket_update(r->tx, &desk, r->cur.id, &p, r->a, &after, &e);
 	depth--;
-	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN || rc == FL_ECONFLICT) {
+	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN) {
 		/* the trigger asks for what the ticket refuses (a status it
 		 * cannot go back to): the customer's write still stands */
 		char msg[800];
@@ -531,14 +545,17 @@ static int fire(struct run *r, const struct fl_trigger *t)
 		return rc;
 	r->cur = after;
 	r->c.t = &r->cur;
+tell:
 	for (size_t i = 0; !rc && i < nfx; i++) {
 		if (fx[i].kind == FL_FX_MAIL_USER) {
 			rc = mail(r, t, fx[i].id, &fx[i]);
 		} else if (fx[i].kind == FL_FX_MAIL_GROUP) {
 			int64_t *ids;
 			size_t n;
-			if (!group_there(r->tx, fx[i].id, r->a)) {
-				rc = failed(r, t, "%s %lld no longer exists", "group", fx[i].id);
+			if ((rc = group_there(r->tx, fx[i].id, r->a)) <= 0) {
+				if (!rc)
+					rc = failed(r, t, "%s %lld no longer exists", "group",
+						    fx[i].id);
 				continue;
 			}
 			rc = fl_store_group_agent_ids(r->tx, fx[i].id, 500, r->a, &ids, &n);
@@ -549,8 +566,10 @@ static int fire(struct run *r, const struct fl_trigger *t)
 			fl_rules_webhook_fire_fn call = fl_rules_webhook_fire();
 			char *body;
 			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
-			if (!exists || !call || exists(r->tx, fx[i].id)) {
-				rc = failed(r, t, "%s %lld no longer exists", "webhook", fx[i].id);
+			if (!exists || !call || (rc = exists(r->tx, fx[i].id))) {
+				if (!exists || !call || rc == FL_ENOTFOUND)
+					rc = failed(r, t, "%s %lld no longer exists", "webhook",
+						    fx[i].id);
 				continue;
 			}
 			/* values inside the author's JSON strings stay strings */
@@ -650,13 +669,64 @@ static int run(fl_tx *tx, struct run *r)
 	return rc;
 }
 
+/* SLA events fired by the engine's own writes (a trigger's new priority
+ * breaches at once): they wait for the cycle that caused them to end, then
+ * run one of their own each, as the SLA's own events do. A ticket write's
+ * hooks are all on one thread, so these live on it. */
+#define PENDING_MAX 16
+static __thread struct pending {
+	int64_t ticket_id, now;
+	int ev, metric;
+} pending[PENDING_MAX];
+static __thread size_t npending;
+
+static int sla_cycle(fl_tx *tx, const struct fl_ticket *t, int ev, int metric, int64_t now)
+{
+	struct run r = {0};
+
+	r.cur = *t;
+	r.c.before = t; /* nothing changed: the event is what happened */
+	r.c.update_type = FL_RULE_UPDATE_SLA;
+	r.c.actor_id = FL_SYSTEM_USER_ID;
+	r.c.actor_role = FL_ROLE_ADMIN;
+	r.c.via = FL_CHANNEL_API;
+	r.c.now = now;
+	r.c.sla_event = ev;
+	r.c.sla_metric = metric;
+	return run(tx, &r);
+}
+
+/* Runs the SLA events that waited (at most PENDING_MAX in all: their own
+ * cycles may add more), each on the ticket as it is now. */
+static int run_pending(fl_tx *tx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < npending; i++) {
+		struct pending ev = pending[i];
+		struct fl_ticket t;
+		fl_arena a;
+		fl_arena_init(&a, 0);
+		rc = fl_ticket_load(tx, &desk, ev.ticket_id, &a, &t);
+		if (rc == FL_ENOTFOUND)
+			rc = 0;
+		else if (!rc && t.status != FL_STATUS_CLOSED)
+			rc = sla_cycle(tx, &t, ev.ev, ev.metric, ev.now);
+		fl_arena_free(&a);
+	}
+	npending = 0;
+	return rc;
+}
+
 int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 {
 	struct run r = {0};
+	int rc;
 
 	/* the engine's own writes, and deletions, start nothing */
 	if (depth || w->kind == FL_EVENT_DELETE || w->t->deleted_at)
 		return 0;
+	npending = 0; /* a cycle that failed half-way left its own */
 	r.cur = *w->t;
 	r.c.before = w->before;
 	r.c.update_type =
@@ -668,28 +738,26 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 	r.c.via = w->audit ? w->audit->channel : w->t->channel;
 	r.c.now = w->now;
 	r.c.sla_event = r.c.sla_metric = -1;
-	return run(tx, &r);
+	rc = run(tx, &r);
+	return rc ? rc : run_pending(tx);
 }
 
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
 		       int64_t now)
 {
-	struct run r = {0};
-	int ev = -1;
+	int ev = -1, rc;
 
 	for (int i = 0; i < FL_RULE_SLA__MAX; i++)
 		if (!strcmp(kind, fl_rule_sla_event_name(i)))
 			ev = i;
-	if (depth || t->deleted_at || ev < 0)
+	if (t->deleted_at || ev < 0)
 		return 0;
-	r.cur = *t;
-	r.c.before = t; /* nothing changed: the event is what happened */
-	r.c.update_type = FL_RULE_UPDATE_SLA;
-	r.c.actor_id = FL_SYSTEM_USER_ID;
-	r.c.actor_role = FL_ROLE_ADMIN;
-	r.c.via = FL_CHANNEL_API;
-	r.c.now = now;
-	r.c.sla_event = ev;
-	r.c.sla_metric = metric;
-	return run(tx, &r);
+	if (depth) {
+		if (npending < PENDING_MAX)
+			pending[npending++] = (struct pending){t->id, now, ev, metric};
+		return 0;
+	}
+	npending = 0;
+	rc = sla_cycle(tx, t, ev, metric, now);
+	return rc ? rc : run_pending(tx);
 }

@@ -6,7 +6,9 @@
 #include "store/store_int.h"
 
 /* One row per audit event, tickets in id order and each ticket's audits
- * oldest first; the ticket's columns repeat on each. The tags and the
+ * newest first (so that a ticket past the cap keeps its newest, which the
+ * replay needs: it works back from the ticket as it is); the ticket's
+ * columns repeat on each. The tags and the
  * comment are read only when asked for: four statements, one shape. */
 #define HISTORY_SELECT(tags, comment)                                                      \
 	"SELECT t.id, t.subject, t.status, t.priority, t.type, t.channel, t.requester_id," \
@@ -21,7 +23,7 @@
 	" LEFT JOIN users u ON u.id = au.author_id"                                        \
 	" LEFT JOIN comments c ON c.id = e.comment_id AND ? = 1"                           \
 	" WHERE t.deleted_at IS NULL AND t.updated_at >= ? AND au.created_at >= ?"         \
-	" ORDER BY t.id, au.id, e.id"
+	" ORDER BY t.id, au.id DESC, e.id"
 #define TAGS_SQL                                                           \
 	"(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM ticket_tags" \
 	" WHERE ticket_id = t.id ORDER BY tag) g)"
@@ -54,9 +56,17 @@ static void split_tags(struct fl_ticket *t, char *p)
 	}
 }
 
+/* Hands the ticket read to fn, its audits put back oldest first. */
 static int flush(struct scan *s, fl_store_history_fn fn, void *arg)
 {
-	int rc = s->open ? fn(arg, &s->t, s->u, s->n, &s->a) : 0;
+	int rc;
+
+	for (size_t i = 0; s->open && i < s->n / 2; i++) {
+		struct fl_store_update u = s->u[i];
+		s->u[i] = s->u[s->n - 1 - i];
+		s->u[s->n - 1 - i] = u;
+	}
+	rc = s->open ? fn(arg, &s->t, s->u, s->n, &s->a) : 0;
 	if (s->open)
 		fl_arena_free(&s->a);
 	s->open = 0;
@@ -94,7 +104,7 @@ static int read_ticket(fl_tx *tx, fl_stmt *st, struct scan *s)
 int fl_store_history_scan(fl_tx *tx, int64_t since, int what, fl_store_history_fn fn, void *arg)
 {
 	struct scan s = {0};
-	int64_t skipped = 0; /* an audit past the cap, left */
+	int64_t skipped = 0; /* an audit past the cap (an older one), left */
 	fl_stmt *st;
 	int rc = fl_q(tx, sql[what & 3], 0, &st, "iii",
 		      (int64_t)((what & FL_HISTORY_COMMENTS) != 0), since, since);

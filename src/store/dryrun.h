@@ -11,7 +11,7 @@
 #include "store/store.h"
 #include "tickets/ticket.h"
 
-#define FL_STORE_HISTORY_AUDITS 1000 /* a ticket's audits in one window; later ones are left */
+#define FL_STORE_HISTORY_AUDITS 1000 /* a ticket's audits in one window: the newest */
 
 /* What to read beyond the ticket's fields and its audits' events: only
  * what the rule's conditions and actions need. */

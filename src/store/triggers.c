@@ -1,4 +1,6 @@
 /* Queries about triggers (store/triggers.h). */
+#include <sodium.h>
+
 #include "store/triggers.h"
 #include "store/store_int.h"
 
@@ -15,15 +17,22 @@
 static const struct fl_col trigger_col[] = {TRIGGER_COLUMNS(TRIGGER_COLUMN, FL_COMMA)};
 static const struct fl_cols trigger_cols = FL_COLS(struct fl_store_trigger, trigger_col);
 
-/* Every write moves the version on, in its transaction: a node that reads
- * the version sees the write or an older version, never a torn one. */
+/* Every write gives the version a new value, in its transaction: a node
+ * that reads the version sees the write or an older version, never a
+ * torn one. Random, not one more: a version read inside a batch whose
+ * commit then failed must never come back for other triggers (a counter
+ * would give the next change the same number, and a cache keyed on it
+ * would keep triggers that were never saved). */
 static int bump(fl_tx *tx)
 {
 	static const char sql[] =
 		"UPDATE rule_versions"
-		" SET version = version + 1"
+		" SET version = ?"
 		" WHERE kind = 'trigger'";
-	return fl_q_exec(tx, sql, "");
+	int64_t v;
+
+	randombytes_buf(&v, sizeof v);
+	return fl_q_exec(tx, sql, "i", v & INT64_MAX);
 }
 
 int fl_store_trigger_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_store_trigger *out)

@@ -457,12 +457,40 @@ static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t acto
 	return fl_store_notify(tx, ev);
 }
 
-/* The write's last step: the live event, then the hooks. */
-static int written(struct fl_tx *tx, const char *type, const struct fl_ticket_write *w)
+/* Ticket writes made on this thread, nested ones included: how written()
+ * knows that a hook wrote the ticket again. */
+static __thread uint64_t nwrites;
+
+/* The write's last step: the live event, then, when react, the hooks. A
+ * hook may write
+ * the ticket again (a trigger's change, an assignment): the hooks after
+ * it then see the ticket as it is now, not as this write left it — a
+ * router must not assign a ticket a trigger just assigned, nor into the
+ * group it just left. */
+static int written(struct fl_tx *tx, const char *type, const struct fl_ticket_write *w, int react)
 {
+	static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN, 0};
+	struct fl_ticket_write now = *w;
+	struct fl_ticket fresh;
+	uint64_t mark = ++nwrites;
+	fl_arena a;
 	int rc = announce(tx, type, w->t->id, w->actor->id, w->now);
-	for (size_t i = 0; i < nhooks && !rc; i++)
-		rc = hooks[i](tx, w);
+
+	fl_arena_init(&a, 0);
+	for (size_t i = 0; react && i < nhooks && !rc; i++) {
+		if (nwrites != mark && w->kind != FL_EVENT_DELETE) {
+			rc = fl_ticket_load(tx, &desk, w->t->id, &a, &fresh);
+			if (rc == FL_ENOTFOUND) { /* deleted by a hook: nothing left to react to */
+				rc = 0;
+				break;
+			}
+			now.t = &fresh;
+			mark = nwrites;
+		}
+		if (!rc)
+			rc = hooks[i](tx, &now);
+	}
+	fl_arena_free(&a);
 	return rc;
 }
 
@@ -696,7 +724,7 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 					    .comment_id = comment_id,
 					    .comment_public = is_public,
 					    .now = now};
-		rc = written(tx, "ticket.created", &w);
+		rc = written(tx, "ticket.created", &w, 1);
 	}
 	if (!rc)
 		*out = t;
@@ -1003,7 +1031,11 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 					    .comment_id = comment_id,
 					    .comment_public = agent ? p->comment_public : 1,
 					    .now = now};
-		rc = written(tx, "ticket.updated", &w);
+		/* a write that only records an event (a rule's log, why a
+		 * ticket waits) changes nothing the hooks react to: no trigger
+		 * runs again for it, and nothing is routed or called */
+		int react = p->comment_body || au->nevents > (p->event_field ? 1u : 0u);
+		rc = written(tx, "ticket.updated", &w, react);
 	}
 	if (!rc && !p->quiet)
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
@@ -1046,7 +1078,7 @@ int fl_ticket_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	if (!rc) {
 		struct fl_ticket_write w = {
 			.kind = FL_EVENT_DELETE, .t = &t, .actor = actor, .now = t.deleted_at};
-		rc = written(tx, "ticket.deleted", &w);
+		rc = written(tx, "ticket.deleted", &w, 1);
 	}
 	if (!rc && t.type == FL_TYPE_PROBLEM)
 		rc = unlink_incidents(tx, actor, id, &a, e);

@@ -154,6 +154,40 @@ it('an SLA breach sends mail to the group', async () => {
 	await ok('DELETE', `/api/v2/slas/policies/${p.id}`);
 });
 
+it('a trigger\'s own assignment in a round-robin group stands: routing does not assign over it', async () => {
+	const rr = (await ok('POST', '/api/v2/groups', { group: { name: 'VIP desk', routing: { method: 'round_robin' } } })).group;
+	for (const u of [olena, jonas]) {
+		await ok('POST', '/api/v2/group_memberships', { group_membership: { user_id: u.id, group_id: rr.id } });
+		await ok('PUT', `/api/v2/agent_availabilities/${u.id}`, { agent_availability: { status: 'online' } });
+	}
+	const t = await trigger({ title: 'VIPs to Olena', conditions: tagged('vip'),
+		actions: [{ field: 'assignee_id', value: olena.id }] });
+	for (let i = 0; i < 3; i++) {
+		const made = (await ok('POST', '/api/v2/tickets', { ticket: { subject: `VIP ${i}`, comment: { body: 'hello' },
+			requester_id: alice.id, group_id: rr.id, tags: ['vip'] } }, jonas)).ticket;
+		const tk = await show(made.id);
+		assert.equal(tk.assignee_id, olena.id, `ticket ${i} went to ${tk.assignee_id}`);
+		assert.ok(!(await deskEvents(tk.id)).some((e) => e[0] === 'routing'), 'routed over the trigger');
+	}
+	await drop(t);
+});
+
+it('a trigger on closing still mails, and the close stands though the trigger would change the ticket', async () => {
+	const t = await trigger({ title: 'Closed: tell the customer', conditions: { all: [
+		{ field: 'status', operator: 'value', value: 'closed' }] },
+	actions: [{ field: 'current_tags', value: 'told' },
+		{ field: 'notification_user', value: ['requester_id', 'Closed #{{ticket.id}}', 'Your request {{ticket.title}} is closed.'] }] });
+	const tk = await srv.ticket({ subject: 'Closing one', body: 'x' }, { auth: alice });
+	await ok('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { status: 'solved' } }, olena);
+	const r = await srv.api('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { status: 'closed' } }, { auth: olena });
+	assert.equal(r.status, 200, r.text);
+	const now = await show(tk.id);
+	assert.equal(now.status, 'closed');
+	assert.ok(!now.tags.includes('told'), 'a closed ticket changed');
+	await smtp.waitFor(to(alice.email, 'Closing one is closed'));
+	await drop(t);
+});
+
 it('server exits with code 0 on SIGTERM (no leaks or sanitizer reports)', async () => {
 	await srv.stop();
 });
