@@ -23,6 +23,7 @@
 #include "mail/parser.h"
 #include "portal/site.h"
 #include "routing/routing.h"
+#include "rules/automation.h"
 #include "rules/trigger.h"
 #include "sla/refresh.h"
 #include "webhooks/webhook.h"
@@ -113,6 +114,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 				FL_QUEUE_COMPACT_PERIOD) ||
 	    fl_jobs_register_tx(jobs, "routing-drain", NULL, fl_routing_drain_job,
 				FL_ROUTING_DRAIN_PERIOD) ||
+	    fl_jobs_register(jobs, "automations", fl_automations_job, cfg->automation_tick) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;
@@ -313,6 +315,8 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_ticket_add_hook(fl_routing_ticket_written);
 	/* … and queues a call of each webhook subscribed to what it was */
 	fl_ticket_add_hook(fl_webhooks_ticket_written);
+	/* … and moves the clocks the automations wait on (rules/automation.h) */
+	fl_ticket_add_hook(fl_automations_ticket_written);
 	fl_webhooks_set_backoff(cfg.webhook_backoff);
 
 	if (fl_cli_open_store(&cfg, &store))

@@ -32,6 +32,7 @@ extern const struct fl_route fl_template_routes[];
 extern const struct fl_route fl_routing_routes[];
 extern const struct fl_route fl_trigger_routes[];
 extern const struct fl_route fl_webhook_routes[];
+extern const struct fl_route fl_automation_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -52,7 +53,7 @@ static const struct fl_route *const parts[] = {
 	fl_outbox_routes,     fl_queue_routes,    fl_schedule_routes, fl_sla_event_routes,
 	fl_sla_policy_routes, fl_contract_routes, fl_tier_routes,     fl_whatif_routes,
 	fl_sla_report_routes, fl_template_routes, fl_routing_routes,  fl_trigger_routes,
-	fl_webhook_routes,
+	fl_automation_routes, fl_webhook_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -368,6 +368,8 @@ struct run {
 	struct fl_rule_ctx c;
 	struct fl_ticket cur;
 	struct fl_sla_facts facts;
+	char why[400]; /* "Trigger 12: Urgent to Tier 2": the rule that fires */
+	int quiet;     /* its update starts no cycle (a trigger's) */
 };
 
 /* Writes one event into the ticket's audit log as the desk. */
@@ -388,11 +390,10 @@ static int log_event(struct run *r, const char *field, const char *value)
 	return rc;
 }
 
-static int failed(struct run *r, const struct fl_trigger *t, const char *fmt, const char *what,
-		  int64_t id)
+static int failed(struct run *r, const char *fmt, const char *what, int64_t id)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, "Trigger %" PRId64 ": %s: ", t->id, t->title);
+	snprintf(msg, sizeof msg, "%s: ", r->why);
 	snprintf(msg + strlen(msg), sizeof msg - strlen(msg), fmt, what, (long long)id);
 	return log_event(r, "rule_failed", msg);
 }
@@ -424,9 +425,17 @@ static int in_hours(void *arg, int64_t schedule_id, int64_t now)
 	return open;
 }
 
+/* The language of user id (a rule's mail speaks the recipient's), NULL
+ * when gone or unset. */
+static const char *lang_of(struct run *r, int64_t id)
+{
+	struct fl_user u;
+	return id > 0 && !fl_store_user_get(r->tx, id, r->a, &u) ? u.locale : NULL;
+}
+
 static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 {
-	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, NULL};
+	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, lang_of(r, user)};
 	char *subject, *body;
 	struct fl_err e;
 	int err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
@@ -438,34 +447,35 @@ static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 	return err;
 }
 
-/* Fires trigger t: its changes as one update by the desk, then its mail
- * and webhooks. A part that names what is gone is skipped and logged. */
-static int fire(struct run *r, const struct fl_trigger *t)
+/* Fires rule (r->why names it): its changes as one update by the desk,
+ * then its mail and webhooks. A part that names what is gone is skipped
+ * and logged. */
+static int fire(struct run *r, const struct fl_rule *rule)
 {
 	struct fl_ticket_patch p;
 	struct fl_rule_effect *fx;
 	struct fl_ticket after;
 	struct fl_err e = {0};
-	char why[400];
+	const char *why = r->why;
 	size_t nfx;
-	int rc = fl_rule_apply(&t->rule, &r->c, r->a, &p, &fx, &nfx);
+	int rc = fl_rule_apply(rule, &r->c, r->a, &p, &fx, &nfx);
 
 	if (rc)
 		return rc;
 	if (p.has_group && !group_there(r->tx, p.group_id, r->a)) {
 		p.has_group = 0;
-		if ((rc = failed(r, t, "%s %lld no longer exists", "group", p.group_id)))
+		if ((rc = failed(r, "%s %lld no longer exists", "group", p.group_id)))
 			return rc;
 	}
 	if (p.has_assignee && !agent_there(r->tx, p.assignee_id, r->a)) {
 		p.has_assignee = 0;
-		if ((rc = failed(r, t, "%s %lld is no longer an active agent", "assignee",
+		if ((rc = failed(r, "%s %lld is no longer an active agent", "assignee",
 				 p.assignee_id)))
 			return rc;
 	}
 	for (size_t i = 0; i < p.nfollower_add; i++)
 		if (!agent_there(r->tx, p.follower_add[i], r->a)) {
-			if ((rc = failed(r, t, "%s %lld is no longer an active agent", "follower",
+			if ((rc = failed(r, "%s %lld is no longer an active agent", "follower",
 					 p.follower_add[i])))
 				return rc;
 			p.follower_add[i--] = p.follower_add[--p.nfollower_add];
@@ -473,7 +483,9 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	p.has_follower_changes = p.nfollower_add > 0;
 	for (size_t i = 0; i < nfx; i++)
 		if (fx[i].kind == FL_FX_COMMENT) {
-			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
+			/* a comment speaks to the customer, in their language */
+			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id,
+						    lang_of(r, r->cur.requester_id)};
 			char *body;
 			if ((rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body,
 							 &e)))
@@ -485,12 +497,11 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	 * that says nothing happened */
 	if (!nfx && !fl_rule_patch_changes(&p, &r->cur))
 		return 0;
-	snprintf(why, sizeof why, "Trigger %" PRId64 ": %s", t->id, t->title);
 	p.event_field = "rule";
 	p.event_value = why;
-	depth++;
+	depth += r->quiet;
 	rc = fl_ticket_update(r->tx, &desk, r->cur.id, &p, r->a, &after, &e);
-	depth--;
+	depth -= r->quiet;
 	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN || rc == FL_ECONFLICT) {
 		/* the trigger asks for what the ticket refuses (a status it
 		 * cannot go back to): the customer's write still stands */
@@ -509,7 +520,7 @@ static int fire(struct run *r, const struct fl_trigger *t)
 			int64_t *ids;
 			size_t n;
 			if (!group_there(r->tx, fx[i].id, r->a)) {
-				rc = failed(r, t, "%s %lld no longer exists", "group", fx[i].id);
+				rc = failed(r, "%s %lld no longer exists", "group", fx[i].id);
 				continue;
 			}
 			rc = fl_store_group_agent_ids(r->tx, fx[i].id, 500, r->a, &ids, &n);
@@ -521,7 +532,7 @@ static int fire(struct run *r, const struct fl_trigger *t)
 			char *body;
 			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
 			if (!exists || !call || exists(r->tx, fx[i].id)) {
-				rc = failed(r, t, "%s %lld no longer exists", "webhook", fx[i].id);
+				rc = failed(r, "%s %lld no longer exists", "webhook", fx[i].id);
 				continue;
 			}
 			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body, &e);
@@ -560,7 +571,9 @@ static int cycle(struct run *r, struct snapshot *s)
 				 FL_TRIGGER_MAX_FIRINGS, s->t[i].id, s->t[i].title);
 			return log_event(r, "rules_stopped", msg);
 		}
-		if ((rc = fire(r, &s->t[i])))
+		snprintf(r->why, sizeof r->why, "Trigger %" PRId64 ": %s", s->t[i].id,
+			 s->t[i].title);
+		if ((rc = fire(r, &s->t[i].rule)))
 			return rc;
 		fired[i] = 1;
 		nfired++;
@@ -605,6 +618,7 @@ static int run(fl_tx *tx, struct run *r)
 	r->c.t = &r->cur;
 	r->c.in_hours = in_hours;
 	r->c.in_hours_arg = r;
+	r->quiet = 1;
 	depth++;
 	rc = cycle(r, s);
 	depth--;
@@ -632,6 +646,27 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 	r.c.now = w->now;
 	r.c.sla_event = r.c.sla_metric = -1;
 	return run(tx, &r);
+}
+
+int fl_rules_fire(fl_tx *tx, const struct fl_rule *rule, const char *why,
+		  const struct fl_rule_ctx *c, struct fl_ticket *cur, fl_arena *a)
+{
+	struct run r = {0};
+	int rc;
+
+	r.tx = tx;
+	r.a = a;
+	r.cur = *cur;
+	r.c = *c;
+	r.c.t = &r.cur;
+	if (!r.c.in_hours) {
+		r.c.in_hours = in_hours;
+		r.c.in_hours_arg = &r;
+	}
+	snprintf(r.why, sizeof r.why, "%s", why);
+	rc = fire(&r, rule);
+	*cur = r.cur;
+	return rc;
 }
 
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,

@@ -141,6 +141,15 @@ static const struct table tables[] = {
 	 "iitittiii", "id", 1, 1, 0},
 	{"webhook_attempts", "id, invocation_id, attempt, status_code, error, duration_ms, at",
 	 "iiiitii", "id", 1, 1, 0},
+	{"automations",
+	 "id, title, description, active, position, conditions_json, actions_json, created_at,"
+	 " updated_at",
+	 "ittiittii", "id", 1, 1, 1},
+	{"automation_firings", "automation_id, ticket_id, window_start, fired_at", "iiii",
+	 "automation_id, ticket_id, window_start", 3, 0, 0},
+	{"ticket_clocks",
+	 "ticket_id, status_at, assigned_at, requester_updated_at, assignee_updated_at", "iiiii",
+	 "ticket_id", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
