@@ -337,6 +337,23 @@ static int parse_role(fl_str s)
 	return fl_role_parse(s);
 }
 
+/* Whether z is digits with at most one decimal point among them: what
+ * strtod would also read as hex, exponents, "inf" or with spaces is not
+ * a number of hours someone typed. */
+static int plain_decimal(const char *z)
+{
+	int digits = 0, dots = 0;
+	for (; *z; z++) {
+		if (*z >= '0' && *z <= '9')
+			digits++;
+		else if (*z == '.' && !dots)
+			dots++;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
 /* Hours since: a number of hours, whole or decimal ("0.5" is thirty
  * minutes), as a number or its text; kept as seconds. */
 static int read_hours(struct dec *d, json_t *v, int64_t *out)
@@ -347,7 +364,7 @@ static int read_hours(struct dec *d, json_t *v, int64_t *out)
 
 	if (json_is_number(v))
 		h = json_number_value(v);
-	else if (z && *z && strlen(z) < 32) {
+	else if (z && strlen(z) < 32 && plain_decimal(z)) {
 		h = strtod(z, &end);
 		if (*end || end == z)
 			h = -1;
