@@ -884,6 +884,10 @@ static int time_holds(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
 
 	if (from <= 0 || from > x->now)
 		return 0;
+	/* business time is never more than calendar time: a clock that has
+	 * not run value seconds at all needs no schedule to answer */
+	if (biz && x->now - from < c->value)
+		return c->op == FL_RO_LESS_THAN_BH;
 	if (!biz)
 		used = x->now - from;
 	else if (x->biz_elapsed)

@@ -98,17 +98,15 @@ static void test_decode(void **state)
 	assert_int_equal(rule(c1("sla_breached_at", "greater_than", "0"), NULL).all[0].value, 0);
 	/* read back as Zendesk writes it: text */
 	back = fl_rule_conditions_json(&r);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(json_object_get(back, "all"), 0),
-						  "value")),
-		"16");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(back, "all"), 0), "value")),
+			    "16");
 	json_decref(back);
 	r = rule(c1("created_at", "is", "\"0.5\""), NULL);
 	back = fl_rule_conditions_json(&r);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(json_object_get(back, "all"), 0),
-						  "value")),
-		"0.5");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(back, "all"), 0), "value")),
+			    "0.5");
 	json_decref(back);
 
 	refused(FL_RULE_AUTOMATION, c1("PENDING", "is", "\"-1\""), "conditions.all[0].value");
@@ -133,8 +131,8 @@ static void test_decode(void **state)
 static struct fl_bizclock *kyiv(void)
 {
 	struct fl_interval iv[5];
-	struct fl_schedule s = {.name = "Kyiv", .time_zone = "Europe/Kyiv", .intervals = iv,
-				.nintervals = 5};
+	struct fl_schedule s = {
+		.name = "Kyiv", .time_zone = "Europe/Kyiv", .intervals = iv, .nintervals = 5};
 	struct fl_bizclock *c;
 	for (int d = 0; d < 5; d++)
 		iv[d] = (struct fl_interval){(d + 1) * 1440 + 540, (d + 1) * 1440 + 1020};
@@ -161,8 +159,11 @@ static void test_time_conditions(void **state)
 	struct fl_ticket t = {.id = 1, .status = FL_STATUS_PENDING};
 	int64_t clocks[FL_CLOCK__MAX] = {0};
 	struct fl_bizclock *clock = kyiv();
-	struct fl_rule_ctx c = {.t = &t, .now = MON_0900_KYIV + 50 * H, .clocks = clocks,
-				.biz_elapsed = biz, .biz_arg = clock};
+	struct fl_rule_ctx c = {.t = &t,
+				.now = MON_0900_KYIV + 50 * H,
+				.clocks = clocks,
+				.biz_elapsed = biz,
+				.biz_arg = clock};
 	(void)state;
 	clocks[FL_CLOCK_STATUS] = MON_0900_KYIV;
 	clocks[FL_CLOCK_CREATED] = MON_0900_KYIV - 10 * H;
@@ -210,11 +211,12 @@ static void test_window_and_prefilter(void **state)
 	struct fl_ticket t = {.id = 1, .status = FL_STATUS_PENDING, .priority = FL_PRIORITY_LOW};
 	int64_t clocks[FL_CLOCK__MAX] = {0};
 	struct fl_rule_ctx c = {.t = &t, .now = 100 * H, .clocks = clocks};
-	struct fl_rule r = rule("{\"all\":[{\"field\":\"PENDING\",\"operator\":\"greater_than\","
-				"\"value\":\"1\"},{\"field\":\"created_at\",\"operator\":"
-				"\"greater_than\",\"value\":\"1\"},{\"field\":\"current_tags\","
-				"\"operator\":\"includes\",\"value\":\"vip\"}]}",
-				"[{\"field\":\"status\",\"value\":\"open\"}]");
+	struct fl_rule r =
+		rule("{\"all\":[{\"field\":\"PENDING\",\"operator\":\"greater_than\","
+		     "\"value\":\"1\"},{\"field\":\"created_at\",\"operator\":"
+		     "\"greater_than\",\"value\":\"1\"},{\"field\":\"current_tags\","
+		     "\"operator\":\"includes\",\"value\":\"vip\"}]}",
+		     "[{\"field\":\"status\",\"value\":\"open\"}]");
 	(void)state;
 	clocks[FL_CLOCK_STATUS] = 50 * H;
 	clocks[FL_CLOCK_CREATED] = 10 * H;
@@ -250,13 +252,15 @@ static void test_nullifies(void **state)
 		 "[{\"field\":\"notification_user\",\"value\":[\"requester_id\",\"S\",\"B\"]}]");
 	assert_true(fl_rule_nullifies(&r));
 	/* a tag it adds that a condition wants absent; not one it wants */
-	r = rule("{\"all\":[{\"field\":\"created_at\",\"operator\":\"greater_than\",\"value\":\"1\"},"
-		 "{\"field\":\"current_tags\",\"operator\":\"not_includes\",\"value\":\"late\"}]}",
-		 "[{\"field\":\"current_tags\",\"value\":\"late\"}]");
+	r = rule(
+		"{\"all\":[{\"field\":\"created_at\",\"operator\":\"greater_than\",\"value\":\"1\"},"
+		"{\"field\":\"current_tags\",\"operator\":\"not_includes\",\"value\":\"late\"}]}",
+		"[{\"field\":\"current_tags\",\"value\":\"late\"}]");
 	assert_true(fl_rule_nullifies(&r));
-	r = rule("{\"all\":[{\"field\":\"created_at\",\"operator\":\"greater_than\",\"value\":\"1\"},"
-		 "{\"field\":\"current_tags\",\"operator\":\"includes\",\"value\":\"late\"}]}",
-		 "[{\"field\":\"current_tags\",\"value\":\"late\"}]");
+	r = rule(
+		"{\"all\":[{\"field\":\"created_at\",\"operator\":\"greater_than\",\"value\":\"1\"},"
+		"{\"field\":\"current_tags\",\"operator\":\"includes\",\"value\":\"late\"}]}",
+		"[{\"field\":\"current_tags\",\"value\":\"late\"}]");
 	assert_false(fl_rule_nullifies(&r));
 	/* any write resets "hours since updated" */
 	r = rule(c1("updated_at", "greater_than", "\"1\""),
