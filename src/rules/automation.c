@@ -292,6 +292,10 @@ struct pass {
 	int facts;    /* … a tier or a contract */
 	const struct fl_bizclock *shared;
 	struct fl_bizclock *own;
+	/* each automation's business clock: the schedule its
+	 * within_business_hours condition names, else the desk's */
+	const struct fl_bizclock **clock_of;
+	const struct fl_bizclock **named; /* those to release */
 	/* the batch */
 	fl_tx *tx;
 	fl_arena *a;
@@ -302,8 +306,23 @@ struct pass {
 
 static int64_t biz_elapsed(void *arg, int64_t from, int64_t to)
 {
-	struct pass *p = arg;
-	return fl_biz_elapsed(p->shared ? p->shared : p->own, from, to);
+	return fl_biz_elapsed(arg, from, to);
+}
+
+/* The clock as the ctx's argument (the callback only reads it). */
+static void *biz_of(const struct pass *p, size_t k)
+{
+	return (void *)p->clock_of[k];
+}
+
+/* The schedule an automation names with "within business hours is", or
+ * 0: its business-hours conditions count in that one. */
+static int64_t named_schedule(const struct fl_rule *r)
+{
+	for (size_t i = 0; i < r->nall; i++)
+		if (r->all[i].field == FL_RF_WITHIN_BUSINESS_HOURS && r->all[i].op == FL_RO_IS)
+			return r->all[i].value;
+	return 0;
 }
 
 static int in_hours(void *arg, int64_t schedule_id, int64_t now)
@@ -384,6 +403,20 @@ static int tx_load(fl_tx *tx, void *arg)
 		return rc;
 	if (!ns && (rc = builtin_clock(&p->own)))
 		return rc;
+	p->clock_of = fl_arena_alloc(&p->keep, (p->n + 1) * sizeof *p->clock_of);
+	p->named = fl_arena_alloc(&p->keep, (p->n + 1) * sizeof *p->named);
+	if (!p->clock_of || !p->named)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < p->n; i++) {
+		struct fl_schedule named;
+		int64_t id = named_schedule(&p->autos[i].rule);
+		p->named[i] = NULL;
+		p->clock_of[i] = p->shared ? p->shared : p->own;
+		/* a schedule deleted since: the desk's */
+		if (id && !fl_store_schedule_get(tx, id, &p->keep, &named) &&
+		    !fl_bizclock_shared(&named, &p->named[i]))
+			p->clock_of[i] = p->named[i];
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		any |= statuses(&p->autos[i].rule);
 		p->breaches |= reads(&p->autos[i].rule, FL_RF_HOURS_SLA_BREACHED, -1, -1);
@@ -440,7 +473,6 @@ static int act(struct pass *p, const struct fl_store_auto_row *row)
 	c.in_hours_arg = p;
 	c.clocks = clocks;
 	c.biz_elapsed = biz_elapsed;
-	c.biz_arg = p;
 	for (size_t i = 0; i < p->n && cur.status != FL_STATUS_CLOSED; i++) {
 		const struct fl_automation *au = &p->autos[i];
 		char why[400];
@@ -449,6 +481,7 @@ static int act(struct pass *p, const struct fl_store_auto_row *row)
 
 		c.t = &cur;
 		c.before = &cur;
+		c.biz_arg = biz_of(p, i);
 		if (!fl_rule_matches(&au->rule, &c))
 			continue;
 		window = fl_rule_window(&au->rule, &c);
@@ -484,7 +517,6 @@ static int tx_batch(fl_tx *tx, void *arg)
 	c.now = p->now;
 	c.clocks = clocks;
 	c.biz_elapsed = biz_elapsed;
-	c.biz_arg = p;
 	c.sla_event = c.sla_metric = -1;
 	for (size_t i = 0; i < p->rows; i++) {
 		const struct fl_store_auto_row *row = &rows[i];
@@ -500,7 +532,8 @@ static int tx_batch(fl_tx *tx, void *arg)
 		t.group_id = row->group_id;
 		t.organization_id = row->organization_id;
 		memcpy(clocks, row->clocks, sizeof clocks);
-		while (k < p->n && !fl_rule_may_match(&p->autos[k].rule, &c))
+		while (k < p->n &&
+		       (c.biz_arg = biz_of(p, k), !fl_rule_may_match(&p->autos[k].rule, &c)))
 			k++;
 		p->last = row->id;
 		if (k == p->n)
@@ -548,6 +581,9 @@ int fl_automations_run(fl_store *s, int64_t now, void (*progress)(void *, int64_
 	if (rc)
 		fl_err_set(e, rc, NULL, NULL, "the automations' pass failed after ticket %" PRId64,
 			   p.after);
+	for (size_t i = 0; p.named && i < p.n; i++)
+		if (p.named[i])
+			fl_bizclock_release(p.named[i]);
 	if (p.shared)
 		fl_bizclock_release(p.shared);
 	fl_bizclock_free(p.own);

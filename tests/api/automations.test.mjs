@@ -292,6 +292,40 @@ describe('the defaults, through the clock', () => {
 		assert.equal((await outbox(t.id)).length, 1);
 	});
 
+	// last: a schedule made here becomes the desk's (the first made)
+	it('counts business hours in the schedule an automation names, else in the desk\'s', async () => {
+		const schedule = async (name, intervals) => {
+			const r = await srv.api('POST', '/api/v2/business_hours/schedules', { schedule: { name, time_zone: 'UTC', intervals } });
+			assert.equal(r.status, 201, r.text);
+			return r.json.schedule.id;
+		};
+		// the desk's: weekdays 09–17; another every hour of the week
+		await schedule('Office', [1, 2, 3, 4, 5].map((d) => ({ start_time: d * 1440 + 540, end_time: d * 1440 + 1020 })));
+		const always = await schedule('Always', [{ start_time: 0, end_time: 10080 }]);
+		const rule = (named) => ({ title: named ? 'Reopen held (always)' : 'Reopen held (office)',
+			conditions: { all: [{ field: 'status', operator: 'is', value: 'hold' },
+				{ field: 'HOLD', operator: 'greater_than_business_hours', value: '20' },
+				...(named ? [{ field: 'within_business_hours', operator: 'is', value: always }] : [])] },
+			actions: [{ field: 'status', value: 'open' }] });
+		const office = await srv.api('POST', BASE, { automation: rule(false) });
+		assert.equal(office.status, 201, office.text);
+		const t1 = await srv.ticket({ subject: 'Held 1', body: 'Wait', requester_id: alice.id });
+		await setStatus(t1.id, 'hold');
+		// on hold from Saturday 00:00: by Saturday 21:00, 21 hours, none of them the office's
+		await statusSince(t1.id, '2027-05-01T00:00:00Z');
+		await pass('2027-05-01T21:00:00Z');
+		assert.equal((await ticket(t1.id)).status, 'hold');
+		const named = await srv.api('POST', BASE, { automation: rule(true) });
+		assert.equal(named.status, 201, named.text);
+		await pass('2027-05-01T21:00:00Z');
+		assert.equal((await ticket(t1.id)).status, 'open');
+		assert.deepEqual(await deskRules(t1.id), [`Automation ${named.json.automation.id}: Reopen held (always)`]);
+		// a schedule that is not there is refused when saved
+		refused(await srv.api('POST', BASE, { automation: { ...rule(true), conditions: { all: [
+			{ field: 'HOLD', operator: 'greater_than', value: '1' },
+			{ field: 'within_business_hours', operator: 'is', value: 987654 }] } } }), 422, 'conditions.all[1].value');
+	});
+
 	it('the CLI refuses what it cannot read, with its usage', async () => {
 		let r = await runCli(['automations', 'run', '--data', srv.dir, '--now', 'Tuesday']);
 		assert.equal(r.code, 2);
