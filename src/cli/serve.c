@@ -24,6 +24,7 @@
 #include "mail/parser.h"
 #include "portal/site.h"
 #include "routing/routing.h"
+#include "rules/automation.h"
 #include "sla/refresh.h"
 #include "webhooks/webhook.h"
 #include "auth/auth.h"
@@ -100,6 +101,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 				FL_QUEUE_COMPACT_PERIOD) ||
 	    fl_jobs_register_tx(jobs, "routing-drain", NULL, fl_routing_drain_job,
 				FL_ROUTING_DRAIN_PERIOD) ||
+	    fl_jobs_register(jobs, "automations", fl_automations_job, cfg->automation_tick) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;

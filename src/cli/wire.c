@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "mail/outbound.h"
 #include "routing/routing.h"
+#include "rules/automation.h"
 #include "rules/trigger.h"
 #include "sla/refresh.h"
 #include "tickets/notice.h"
@@ -36,7 +37,9 @@ void fl_cli_wire(const struct fl_config *cfg)
 	fl_rules_set_webhooks(fl_webhook_exists, fl_webhook_fire);
 	/* … then it is routed to an agent of its group (routing/routing.h) */
 	fl_ticket_add_hook(fl_routing_ticket_written);
-	/* … and, last, each webhook subscribed to what it was is called */
+	/* … each webhook subscribed to what it was is called */
 	fl_ticket_add_hook(fl_webhooks_ticket_written);
+	/* … and, last, the clocks the automations wait on move (rules/automation.h) */
+	fl_ticket_add_hook(fl_automations_ticket_written);
 	fl_webhooks_set_backoff(cfg->webhook_backoff);
 }

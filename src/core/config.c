@@ -35,6 +35,7 @@ void fl_config_defaults(struct fl_config *c)
 	c->sla_tick = 10;
 	c->webhook_backoff = 10;
 	c->task_remind = 30;
+	c->automation_tick = 300;
 	c->attachment_limit = 20u << 20;
 	/* as Apache's mod_reqtimeout ships (header=20-40,MinRate=500
 	 * body=20,MinRate=500); 128 connections an address leave room for an
@@ -115,6 +116,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl
 		bad = parse_uint(v, 1, 86400, &c->imap_poll);
 	} else if (!strcmp(key, "sla_tick")) {
 		bad = parse_uint(v, 1, 3600, &c->sla_tick);
+	} else if (!strcmp(key, "automation_tick")) {
+		bad = parse_uint(v, 1, 86400, &c->automation_tick);
 	} else if (!strcmp(key, "webhook_backoff")) {
 		bad = parse_uint(v, 1, 3600, &c->webhook_backoff);
 	} else if (!strcmp(key, "task_remind")) {
@@ -258,6 +261,7 @@ int fl_config_load_env(struct fl_config *c, struct fl_err *e)
 				     "sla_tick",
 				     "webhook_backoff",
 				     "task_remind",
+				     "automation_tick",
 				     "web_dir",
 				     "connections_per_address",
 				     "header_timeout",

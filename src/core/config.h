@@ -5,7 +5,7 @@
  * lower-case names below (data, listen, body_limit, threads, sync,
  * log_requests, log_format, rate_limit, admin_email, login_attempts, public_url,
  * cookie_secure, db, db_pool, db_writers, job_lease, attachments,
- * attachment_limit, imap_poll, sla_tick, webhook_backoff,
+ * attachment_limit, imap_poll, sla_tick, webhook_backoff, automation_tick,
  * task_remind, web_dir, connections_per_address,
  * header_timeout, body_timeout, body_min_rate, mail_parse_memory,
  * mail_parse_time, mail_parse_jobs); the environment variable for a
@@ -54,6 +54,7 @@ struct fl_config {
 
 	/* seconds before a webhook's first retry (webhooks/webhook.h) */
 	unsigned webhook_backoff;
+	unsigned automation_tick; /* seconds between the automations' passes */
 };
 
 void fl_config_defaults(struct fl_config *c);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/schedules.h"
@@ -31,10 +32,35 @@ static const char *const field_names[FL_RF__MAX] = {
 	"within_business_hours",
 	"sla_event",
 	"sla_metric",
+	"NEW",
+	"OPEN",
+	"PENDING",
+	"HOLD",
+	"SOLVED",
+	"CLOSED",
+	"created_at",
+	"updated_at",
+	"assigned_at",
+	"requester_updated_at",
+	"assignee_updated_at",
+	"sla_breached_at",
 };
 static const char *const op_names[FL_RO__MAX] = {
-	"is",    "is_not",         "less_than", "greater_than",       "changed",  "not_changed",
-	"value", "value_previous", "not_value", "not_value_previous", "includes", "not_includes",
+	"is",
+	"is_not",
+	"less_than",
+	"greater_than",
+	"changed",
+	"not_changed",
+	"value",
+	"value_previous",
+	"not_value",
+	"not_value_previous",
+	"includes",
+	"not_includes",
+	"is_business_hours",
+	"less_than_business_hours",
+	"greater_than_business_hours",
 };
 static const char *const action_names[FL_RA__MAX] = {
 	"status",
@@ -88,6 +114,9 @@ static int lookup(const char *z, const char *const *names, int n)
 	 B(FL_RO_NOT_VALUE) | B(FL_RO_NOT_VALUE_PREVIOUS))
 #define ORDER (B(FL_RO_LESS_THAN) | B(FL_RO_GREATER_THAN))
 #define WORDS (B(FL_RO_INCLUDES) | B(FL_RO_NOT_INCLUDES))
+#define TIME                                                                         \
+	(B(FL_RO_IS) | B(FL_RO_LESS_THAN) | B(FL_RO_GREATER_THAN) | B(FL_RO_IS_BH) | \
+	 B(FL_RO_LESS_THAN_BH) | B(FL_RO_GREATER_THAN_BH))
 static const unsigned field_ops[FL_RF__MAX] = {
 	[FL_RF_STATUS] = EQ | ORDER | CHANGES,
 	[FL_RF_PRIORITY] = EQ | ORDER | CHANGES,
@@ -110,7 +139,24 @@ static const unsigned field_ops[FL_RF__MAX] = {
 	[FL_RF_WITHIN_BUSINESS_HOURS] = EQ,
 	[FL_RF_SLA_EVENT] = EQ,
 	[FL_RF_SLA_METRIC] = EQ,
+	[FL_RF_HOURS_NEW] = TIME,
+	[FL_RF_HOURS_OPEN] = TIME,
+	[FL_RF_HOURS_PENDING] = TIME,
+	[FL_RF_HOURS_HOLD] = TIME,
+	[FL_RF_HOURS_SOLVED] = TIME,
+	[FL_RF_HOURS_CLOSED] = TIME,
+	[FL_RF_HOURS_CREATED] = TIME,
+	[FL_RF_HOURS_UPDATED] = TIME,
+	[FL_RF_HOURS_ASSIGNED] = TIME,
+	[FL_RF_HOURS_REQUESTER_UPDATED] = TIME,
+	[FL_RF_HOURS_ASSIGNEE_UPDATED] = TIME,
+	[FL_RF_HOURS_SLA_BREACHED] = TIME,
 };
+
+int fl_rule_is_time_field(int field)
+{
+	return field >= FL_RF_HOURS_NEW && field <= FL_RF_HOURS_SLA_BREACHED;
+}
 
 /* What happens at the moment of a write (its comment, its author, what
  * changed) is for triggers; automations see the ticket as it stands. */
@@ -127,6 +173,9 @@ int fl_rule_op_allowed(int kind, int field, int op)
 	if (field < 0 || field >= FL_RF__MAX || op < 0 || op >= FL_RO__MAX)
 		return 0;
 	if (kind == FL_RULE_MACRO || (kind == FL_RULE_AUTOMATION && of_the_write(field, op)))
+		return 0;
+	/* time passes for automations only: a write happens at an instant */
+	if (fl_rule_is_time_field(field) && kind != FL_RULE_AUTOMATION)
 		return 0;
 	return (field_ops[field] & B(op)) != 0;
 }
@@ -288,8 +337,50 @@ static int parse_role(fl_str s)
 	return fl_role_parse(s);
 }
 
+/* Whether z is digits with at most one decimal point among them: what
+ * strtod would also read as hex, exponents, "inf" or with spaces is not
+ * a number of hours someone typed. */
+static int plain_decimal(const char *z)
+{
+	int digits = 0, dots = 0;
+	for (; *z; z++) {
+		if (*z >= '0' && *z <= '9')
+			digits++;
+		else if (*z == '.' && !dots)
+			dots++;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+/* Hours since: a number of hours, whole or decimal ("0.5" is thirty
+ * minutes), as a number or its text; kept as seconds. */
+static int read_hours(struct dec *d, json_t *v, int64_t *out)
+{
+	const char *z = json_string_value(v);
+	double h = -1;
+	char *end = NULL;
+
+	if (json_is_number(v))
+		h = json_number_value(v);
+	else if (z && strlen(z) < 32 && plain_decimal(z)) {
+		h = strtod(z, &end);
+		if (*end || end == z)
+			h = -1;
+	}
+	/* NaN fails both comparisons, so it is refused too */
+	if (!(h >= 0 && h <= FL_RULE_HOURS_MAX))
+		return bad(d, "value", "InvalidValue",
+			   "must be a number of hours from 0 to 87660 (\"0.5\" is 30 minutes)");
+	*out = (int64_t)(h * 3600 + 0.5);
+	return 0;
+}
+
 static int cond_value(struct dec *d, struct fl_rule_cond *c, json_t *v)
 {
+	if (fl_rule_is_time_field(c->field))
+		return read_hours(d, v, &c->value);
 	switch (c->field) {
 	case FL_RF_STATUS:
 		return read_name(d, v, fl_status_parse, 0, 0, &c->value,
@@ -448,6 +539,9 @@ static int action_value(struct dec *d, struct fl_rule_action *x, json_t *v)
 					       (const char *const[]){"current_user", "requester_id",
 								     "assignee_id"},
 					       3);
+		else if (x->field == FL_RA_MAIL_GROUP && json_is_string(to) &&
+			 !strcmp(json_string_value(to), "group_id"))
+			x->value = FL_RULE_TICKET_GROUP;
 		else if (read_id(d, to, 0, &x->value))
 			return FL_EINVAL;
 		if (read_text(d, json_array_get(v, 1), FL_RULE_SUBJECT_MAX, 0, &x->subject,
@@ -540,6 +634,8 @@ static json_t *id_json(int64_t id)
 		return json_string("requester_id");
 	if (id == FL_RULE_ASSIGNEE)
 		return json_string("assignee_id");
+	if (id == FL_RULE_TICKET_GROUP)
+		return json_string("group_id");
 	return id ? json_integer(id) : json_null();
 }
 
@@ -551,6 +647,13 @@ static json_t *name_json(const char *z)
 static json_t *cond_value_json(const struct fl_rule_cond *c)
 {
 	int v = (int)c->value;
+	char hours[32];
+
+	if (fl_rule_is_time_field(c->field)) {
+		/* Zendesk writes hours as text */
+		snprintf(hours, sizeof hours, "%.10g", (double)c->value / 3600);
+		return json_string(hours);
+	}
 	switch (c->field) {
 	case FL_RF_STATUS: return name_json(fl_status_name(v));
 	case FL_RF_PRIORITY: return name_json(fl_priority_name(v));
@@ -656,7 +759,8 @@ static int conds_refs(fl_tx *tx, const struct fl_rule_cond *c, size_t n, const c
 	for (size_t i = 0; i < n; i++) {
 		struct fl_schedule s;
 		int64_t v = c[i].value;
-		if (c[i].op == FL_RO_CHANGED || c[i].op == FL_RO_NOT_CHANGED || v <= 0)
+		if (c[i].op == FL_RO_CHANGED || c[i].op == FL_RO_NOT_CHANGED || v <= 0 ||
+		    fl_rule_is_time_field(c[i].field))
 			continue;
 		if (c[i].field == FL_RF_GROUP && !group_ok(tx, v, a))
 			return ref_bad(e, where, i, "value", "group", v);
@@ -758,12 +862,55 @@ static int64_t wanted(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
 	return c->value == FL_RULE_CURRENT_USER ? x->actor_id : c->value;
 }
 
+/* When the clock a time condition reads started, 0 when it has not: a
+ * status clock only while the ticket is in that status. */
+static int64_t clock_start(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
+{
+	if (!x->clocks || !fl_rule_is_time_field(c->field))
+		return 0;
+	if (c->field <= FL_RF_HOURS_CLOSED)
+		return x->t->status == c->field - FL_RF_HOURS_NEW ? x->clocks[FL_CLOCK_STATUS] : 0;
+	return x->clocks[FL_CLOCK_CREATED + (c->field - FL_RF_HOURS_CREATED)];
+}
+
+/* Hours since: "is" holds for the hour that begins at the value (so it
+ * holds once), the others compare. Business hours count in the desk's
+ * schedule. */
+static int time_holds(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
+{
+	int64_t from = clock_start(c, x), used;
+	int biz = c->op == FL_RO_IS_BH || c->op == FL_RO_LESS_THAN_BH ||
+		  c->op == FL_RO_GREATER_THAN_BH;
+
+	if (from <= 0 || from > x->now)
+		return 0;
+	/* business time is never more than calendar time: a clock that has
+	 * not run value seconds at all needs no schedule to answer */
+	if (biz && x->now - from < c->value)
+		return c->op == FL_RO_LESS_THAN_BH;
+	if (!biz)
+		used = x->now - from;
+	else if (x->biz_elapsed)
+		used = x->biz_elapsed(x->biz_arg, from, x->now);
+	else
+		return 0;
+	switch (c->op) {
+	case FL_RO_IS:
+	case FL_RO_IS_BH: return used >= c->value && used < c->value + 3600;
+	case FL_RO_LESS_THAN:
+	case FL_RO_LESS_THAN_BH: return used < c->value;
+	default: return used > c->value;
+	}
+}
+
 static int cond_holds(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
 {
 	int64_t now, was, v = wanted(c, x);
 	const struct fl_sla_facts none = {0}, *f = x->facts ? x->facts : &none;
 	int r;
 
+	if (fl_rule_is_time_field(c->field))
+		return time_holds(c, x);
 	switch (c->field) {
 	case FL_RF_TAGS:
 		for (size_t i = 0; i < c->nwords; i++)
@@ -826,6 +973,45 @@ int fl_rule_matches(const struct fl_rule *r, const struct fl_rule_ctx *c)
 	for (size_t i = 0; !any && i < r->nany; i++)
 		any = cond_holds(&r->any[i], c);
 	return any;
+}
+
+/* Whether a scan's row answers the condition: the ticket's scalar
+ * fields and the clocks, nothing the pass loads only for a candidate. */
+static int answerable(const struct fl_rule_cond *c)
+{
+	switch (c->field) {
+	case FL_RF_STATUS:
+	case FL_RF_PRIORITY:
+	case FL_RF_TYPE:
+	case FL_RF_GROUP:
+	case FL_RF_ASSIGNEE:
+	case FL_RF_REQUESTER:
+	case FL_RF_ORGANIZATION:
+	case FL_RF_VIA: return !(B(c->op) & CHANGES);
+	}
+	return fl_rule_is_time_field(c->field);
+}
+
+int fl_rule_may_match(const struct fl_rule *r, const struct fl_rule_ctx *c)
+{
+	if (!r->nall && !r->nany)
+		return 0;
+	for (size_t i = 0; i < r->nall; i++)
+		if (answerable(&r->all[i]) && !cond_holds(&r->all[i], c))
+			return 0;
+	return 1;
+}
+
+int64_t fl_rule_window(const struct fl_rule *r, const struct fl_rule_ctx *c)
+{
+	int64_t w = 0;
+	for (size_t i = 0; i < r->nall + r->nany; i++) {
+		const struct fl_rule_cond *k = i < r->nall ? &r->all[i] : &r->any[i - r->nall];
+		int64_t from = clock_start(k, c);
+		if (from > w)
+			w = from;
+	}
+	return w;
 }
 
 /* ---- actions ---- */
@@ -943,8 +1129,11 @@ int fl_rule_apply(const struct fl_rule *r, const struct fl_rule_ctx *c, fl_arena
 								   x->text,         0,  (int)i};
 			break;
 		case FL_RA_MAIL_GROUP:
-			out[n++] = (struct fl_rule_effect){FL_FX_MAIL_GROUP, id, x->subject,
-							   x->text,          0,  (int)i};
+			if (id == FL_RULE_TICKET_GROUP)
+				id = c->t->group_id;
+			if (id > 0)
+				out[n++] = (struct fl_rule_effect){FL_FX_MAIL_GROUP, id, x->subject,
+								   x->text,          0,  (int)i};
 			break;
 		case FL_RA_WEBHOOK:
 			out[n++] = (struct fl_rule_effect){FL_FX_WEBHOOK, id, NULL,
@@ -988,6 +1177,51 @@ int fl_rule_patch_changes(const struct fl_ticket_patch *p, const struct fl_ticke
 }
 
 /* ---- rules that undo each other ---- */
+
+/* Whether action x changes what condition k reads. */
+static int action_resets(const struct fl_rule_action *x, const struct fl_rule_cond *k)
+{
+	int f = k->field;
+	switch (x->field) {
+	case FL_RA_STATUS:
+		return f == FL_RF_STATUS || (f >= FL_RF_HOURS_NEW && f <= FL_RF_HOURS_CLOSED) ||
+		       f == FL_RF_HOURS_UPDATED;
+	case FL_RA_PRIORITY: return f == FL_RF_PRIORITY || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_TYPE: return f == FL_RF_TYPE || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_GROUP: return f == FL_RF_GROUP || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_ASSIGNEE:
+		return f == FL_RF_ASSIGNEE || f == FL_RF_HOURS_ASSIGNED || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_SET_TAGS: return f == FL_RF_TAGS || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_ADD_TAGS:
+	case FL_RA_REMOVE_TAGS:
+		if (f == FL_RF_HOURS_UPDATED)
+			return 1;
+		if (f != FL_RF_TAGS)
+			return 0;
+		/* adding a tag the condition wants absent, removing one it wants */
+		for (size_t i = 0; i < x->nwords; i++)
+			for (size_t j = 0; j < k->nwords; j++)
+				if (!strcmp(x->words[i], k->words[j]) &&
+				    (x->field == FL_RA_ADD_TAGS) == (k->op == FL_RO_NOT_INCLUDES))
+					return 1;
+		return 0;
+	case FL_RA_COMMENT: return f == FL_RF_HOURS_UPDATED;
+	}
+	return 0;
+}
+
+int fl_rule_nullifies(const struct fl_rule *r)
+{
+	for (size_t i = 0; i < r->nall + r->nany; i++) {
+		const struct fl_rule_cond *k = i < r->nall ? &r->all[i] : &r->any[i - r->nall];
+		if (fl_rule_is_time_field(k->field) && (k->op == FL_RO_IS || k->op == FL_RO_IS_BH))
+			return 1;
+		for (size_t j = 0; j < r->nactions; j++)
+			if (action_resets(&r->actions[j], k))
+				return 1;
+	}
+	return 0;
+}
 
 /* The ticket field an action sets, as a condition field; -1 for none. */
 static int action_cond_field(int act)

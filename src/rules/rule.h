@@ -55,6 +55,19 @@ enum fl_rule_field {
 	FL_RF_WITHIN_BUSINESS_HOURS, /* "within_business_hours": a schedule id */
 	FL_RF_SLA_EVENT,             /* "sla_event": warning, breached, achieved */
 	FL_RF_SLA_METRIC,            /* "sla_metric": first_reply_time, … */
+	/* automations only: hours since … (rule.h's clocks) */
+	FL_RF_HOURS_NEW, /* "NEW": since the ticket became new, while it is */
+	FL_RF_HOURS_OPEN,
+	FL_RF_HOURS_PENDING,
+	FL_RF_HOURS_HOLD,
+	FL_RF_HOURS_SOLVED,
+	FL_RF_HOURS_CLOSED,
+	FL_RF_HOURS_CREATED,           /* "created_at" */
+	FL_RF_HOURS_UPDATED,           /* "updated_at" */
+	FL_RF_HOURS_ASSIGNED,          /* "assigned_at" */
+	FL_RF_HOURS_REQUESTER_UPDATED, /* "requester_updated_at" */
+	FL_RF_HOURS_ASSIGNEE_UPDATED,  /* "assignee_updated_at" */
+	FL_RF_HOURS_SLA_BREACHED,      /* "sla_breached_at": the last SLA breach */
 	FL_RF__MAX
 };
 
@@ -71,6 +84,10 @@ enum fl_rule_op {
 	FL_RO_NOT_VALUE_PREVIOUS, /* not changed from */
 	FL_RO_INCLUDES,           /* tags: any of; words: any of */
 	FL_RO_NOT_INCLUDES,       /* tags: none of; words: none of */
+	/* time conditions counted in business hours (the desk's schedule) */
+	FL_RO_IS_BH,           /* "is_business_hours" */
+	FL_RO_LESS_THAN_BH,    /* "less_than_business_hours" */
+	FL_RO_GREATER_THAN_BH, /* "greater_than_business_hours" */
 	FL_RO__MAX
 };
 
@@ -81,10 +98,30 @@ enum { FL_RULE_UPDATE_CREATE, FL_RULE_UPDATE_CHANGE, FL_RULE_UPDATE_SLA };
 #define FL_RULE_CURRENT_USER (-2) /* assignee_id, notification_user */
 #define FL_RULE_REQUESTER (-3)    /* notification_user */
 #define FL_RULE_ASSIGNEE (-4)     /* notification_user */
+#define FL_RULE_TICKET_GROUP (-5) /* notification_group: the ticket's group */
+
+/* The longest a time condition waits: ten years, in hours. */
+#define FL_RULE_HOURS_MAX 87660
+
+/* The clocks time conditions read: when each started, 0 when it has not.
+ * The status clock is when the ticket entered the status it is in. */
+enum fl_rule_clock {
+	FL_CLOCK_STATUS,
+	FL_CLOCK_CREATED,
+	FL_CLOCK_UPDATED,
+	FL_CLOCK_ASSIGNED,
+	FL_CLOCK_REQUESTER_UPDATED,
+	FL_CLOCK_ASSIGNEE_UPDATED,
+	FL_CLOCK_SLA_BREACHED,
+	FL_CLOCK__MAX
+};
+
+/* Whether field is a time condition ("PENDING", "created_at", …). */
+int fl_rule_is_time_field(int field);
 
 struct fl_rule_cond {
 	int field, op;
-	int64_t value;      /* an enum, an id (0: none) or a boolean */
+	int64_t value;      /* an enum, an id (0: none), a boolean, or seconds (time) */
 	const char **words; /* current_tags (normalized) and *_includes_word (lower case) */
 	size_t nwords;
 };
@@ -169,6 +206,13 @@ struct fl_rule_ctx {
 	 * gone (the condition then does not match) */
 	int (*in_hours)(void *arg, int64_t schedule_id, int64_t now);
 	void *in_hours_arg;
+	/* automations: when each clock started (enum fl_rule_clock; 0: not
+	 * started, and a condition on it does not match), and the business
+	 * seconds between two instants in the desk's schedule (NULL: business
+	 * conditions match nothing) */
+	const int64_t *clocks;
+	int64_t (*biz_elapsed)(void *arg, int64_t from, int64_t to);
+	void *biz_arg;
 };
 
 enum { FL_RULE_SLA_WARNING, FL_RULE_SLA_BREACHED, FL_RULE_SLA_ACHIEVED, FL_RULE_SLA__MAX };
@@ -177,6 +221,22 @@ const char *fl_rule_sla_event_name(int ev);
 /* Whether c meets every condition of r's "all" and, when "any" has some,
  * one of them. A rule with no conditions matches nothing. Pure. */
 int fl_rule_matches(const struct fl_rule *r, const struct fl_rule_ctx *c);
+
+/* What a pass may know before it loads a whole ticket: 0 when one of r's
+ * "all" conditions on the status, priority, type, group, assignee,
+ * requester, organization, channel or a clock fails for c (whose ticket
+ * need only have those set); 1 when r may match. Pure. */
+int fl_rule_may_match(const struct fl_rule *r, const struct fl_rule_ctx *c);
+
+/* The window of an automation's firing: the latest start of the clocks
+ * its time conditions read (a ticket that goes pending anew starts a new
+ * window); 0 when none has started. */
+int64_t fl_rule_window(const struct fl_rule *r, const struct fl_rule_ctx *c);
+
+/* Whether r's actions change something one of its conditions checks, or
+ * one of its time conditions holds only once ("is"): an automation that
+ * does neither would fire on every pass (Zendesk's rule). */
+int fl_rule_nullifies(const struct fl_rule *r);
 
 /* A side effect of a rule's actions, to be done by who runs it. */
 enum fl_rule_effect_kind { FL_FX_COMMENT, FL_FX_MAIL_USER, FL_FX_MAIL_GROUP, FL_FX_WEBHOOK };

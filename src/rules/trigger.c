@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/template.h"
 #include "core/time.h"
+#include "core/template.h"
 #include "sla/schedule.h"
 #include "sla/ticket_sla.h"
 #include "store/schedules.h"
@@ -369,6 +369,8 @@ struct run {
 	struct fl_rule_ctx c;
 	struct fl_ticket cur;
 	struct fl_sla_facts facts;
+	char why[400]; /* "Trigger 12: Urgent to Tier 2": the rule that fires */
+	int quiet;     /* its update starts no cycle (a trigger's) */
 };
 
 /* Writes one event into the ticket's audit log as the desk; a closed
@@ -392,11 +394,10 @@ static int log_event(struct run *r, const char *field, const char *value)
 	return rc;
 }
 
-static int failed(struct run *r, const struct fl_trigger *t, const char *fmt, const char *what,
-		  int64_t id)
+static int failed(struct run *r, const char *fmt, const char *what, int64_t id)
 {
 	char msg[512];
-	snprintf(msg, sizeof msg, "Trigger %" PRId64 ": %s: ", t->id, t->title);
+	snprintf(msg, sizeof msg, "%s: ", r->why);
 	snprintf(msg + strlen(msg), sizeof msg - strlen(msg), fmt, what, (long long)id);
 	return log_event(r, "rule_failed", msg);
 }
@@ -440,44 +441,47 @@ static int template_fault(int rc)
 	return rc == FL_ETOOBIG || rc == FL_EINVAL;
 }
 
-/* Mails user what fx says, rendered in user's language (their locale:
- * {{ticket.status}} is "Відкрито" to a Ukrainian agent, "Atvira" to a
- * Lithuanian one). A user who is not there gets nothing: the deliverer
- * says so, not the rule. */
-static int mail(struct run *r, const struct fl_trigger *t, int64_t user,
-		const struct fl_rule_effect *fx)
+/* The language of user id (a rule's mail speaks the recipient's), NULL
+ * when gone or unset. */
+static const char *lang_of(struct run *r, int64_t id)
 {
-	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, NULL};
 	struct fl_user u;
+	return id > 0 && !fl_store_user_get(r->tx, id, r->a, &u) ? u.locale : NULL;
+}
+
+/* Mails user what fx says, rendered in user's language ({{ticket.status}}
+ * is "Відкрито" to a Ukrainian agent, "Atvira" to a Lithuanian one). A
+ * user who is not there gets nothing: the deliverer says so, not the
+ * rule. */
+static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
+{
+	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, lang_of(r, user)};
 	char *subject, *body;
 	struct fl_err e;
-	int err = user > 0 ? fl_store_user_get(r->tx, user, r->a, &u) : FL_ENOTFOUND;
+	int err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
 
-	if (err && err != FL_ENOTFOUND)
-		return err;
-	rc.lang = err ? NULL : u.locale;
-	err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
 	if (!err)
 		err = fl_placeholders_render(r->tx, fx->text, &rc, 0, r->a, &body, &e);
 	if (template_fault(err))
-		return failed(r, t, "%s to user %lld: its text cannot be written (too long?)",
-			      "mail", user);
+		return failed(r, "%s to user %lld: its text cannot be written (too long?)", "mail",
+			      user);
 	if (!err)
 		err = fl_message_send(r->tx, &(struct fl_message){user, r->cur.id, subject, body});
 	return err;
 }
 
-/* Fires trigger t: its changes as one update by the desk, then its mail
- * and webhooks. A part that names what is gone is skipped and logged. */
-static int fire(struct run *r, const struct fl_trigger *t)
+/* Fires rule (r->why names it): its changes as one update by the desk,
+ * then its mail and webhooks. A part that names what is gone is skipped
+ * and logged. */
+static int fire(struct run *r, const struct fl_rule *rule)
 {
 	struct fl_ticket_patch p;
 	struct fl_rule_effect *fx;
 	struct fl_ticket after;
 	struct fl_err e = {0};
-	char why[400];
+	const char *why = r->why;
 	size_t nfx;
-	int rc = fl_rule_apply(&t->rule, &r->c, r->a, &p, &fx, &nfx);
+	int rc = fl_rule_apply(rule, &r->c, r->a, &p, &fx, &nfx);
 
 	if (rc)
 		return rc;
@@ -489,18 +493,18 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	}
 	if (p.has_group && (rc = group_there(r->tx, p.group_id, r->a)) <= 0) {
 		p.has_group = 0;
-		if (rc < 0 || (rc = failed(r, t, "%s %lld no longer exists", "group", p.group_id)))
+		if (rc < 0 || (rc = failed(r, "%s %lld no longer exists", "group", p.group_id)))
 			return rc;
 	}
 	if (p.has_assignee && (rc = agent_there(r->tx, p.assignee_id, r->a)) <= 0) {
 		p.has_assignee = 0;
-		if (rc < 0 || (rc = failed(r, t, "%s %lld is no longer an active agent", "assignee",
+		if (rc < 0 || (rc = failed(r, "%s %lld is no longer an active agent", "assignee",
 					   p.assignee_id)))
 			return rc;
 	}
 	for (size_t i = 0; i < p.nfollower_add; i++)
 		if ((rc = agent_there(r->tx, p.follower_add[i], r->a)) <= 0) {
-			if (rc < 0 || (rc = failed(r, t, "%s %lld is no longer an active agent",
+			if (rc < 0 || (rc = failed(r, "%s %lld is no longer an active agent",
 						   "follower", p.follower_add[i])))
 				return rc;
 			p.follower_add[i--] = p.follower_add[--p.nfollower_add];
@@ -509,11 +513,13 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	p.has_follower_changes = p.nfollower_add > 0;
 	for (size_t i = 0; i < nfx; i++)
 		if (fx[i].kind == FL_FX_COMMENT) {
-			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
+			/* a comment speaks to the customer, in their language */
+			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id,
+						    lang_of(r, r->cur.requester_id)};
 			char *body;
 			rc = fl_placeholders_render(r->tx, fx[i].text, &rc2, 0, r->a, &body, &e);
 			if (template_fault(rc)) {
-				rc = failed(r, t, "%s %lld: its text cannot be written (too long?)",
+				rc = failed(r, "%s %lld: its text cannot be written (too long?)",
 					    "comment of action", fx[i].action);
 				if (rc)
 					return rc;
@@ -528,12 +534,11 @@ static int fire(struct run *r, const struct fl_trigger *t)
 	 * that says nothing happened */
 	if (!nfx && !fl_rule_patch_changes(&p, &r->cur))
 		return 0;
-	snprintf(why, sizeof why, "Trigger %" PRId64 ": %s", t->id, t->title);
 	p.event_field = "rule";
 	p.event_value = why;
-	depth++;
+	depth += r->quiet;
 	rc = fl_ticket_update(r->tx, &desk, r->cur.id, &p, r->a, &after, &e);
-	depth--;
+	depth -= r->quiet;
 	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN) {
 		/* the trigger asks for what the ticket refuses (a status it
 		 * cannot go back to): the customer's write still stands */
@@ -548,19 +553,19 @@ static int fire(struct run *r, const struct fl_trigger *t)
 tell:
 	for (size_t i = 0; !rc && i < nfx; i++) {
 		if (fx[i].kind == FL_FX_MAIL_USER) {
-			rc = mail(r, t, fx[i].id, &fx[i]);
+			rc = mail(r, fx[i].id, &fx[i]);
 		} else if (fx[i].kind == FL_FX_MAIL_GROUP) {
 			int64_t *ids;
 			size_t n;
 			if ((rc = group_there(r->tx, fx[i].id, r->a)) <= 0) {
 				if (!rc)
-					rc = failed(r, t, "%s %lld no longer exists", "group",
+					rc = failed(r, "%s %lld no longer exists", "group",
 						    fx[i].id);
 				continue;
 			}
 			rc = fl_store_group_agent_ids(r->tx, fx[i].id, 500, r->a, &ids, &n);
 			for (size_t k = 0; !rc && k < n; k++)
-				rc = mail(r, t, ids[k], &fx[i]);
+				rc = mail(r, ids[k], &fx[i]);
 		} else if (fx[i].kind == FL_FX_WEBHOOK) {
 			fl_rules_webhook_exists_fn exists = fl_rules_webhook_exists();
 			fl_rules_webhook_fire_fn call = fl_rules_webhook_fire();
@@ -568,7 +573,7 @@ tell:
 			struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, NULL};
 			if (!exists || !call || (rc = exists(r->tx, fx[i].id))) {
 				if (!exists || !call || rc == FL_ENOTFOUND)
-					rc = failed(r, t, "%s %lld no longer exists", "webhook",
+					rc = failed(r, "%s %lld no longer exists", "webhook",
 						    fx[i].id);
 				continue;
 			}
@@ -580,7 +585,7 @@ tell:
 			if (template_fault(rc)) /* not a JSON object, or too big: the
 						 * customer's write still stands */
 				rc = failed(
-					r, t,
+					r,
 					"%s %lld: the rendered body is not a JSON object of at most 256 KiB",
 					"webhook", fx[i].id);
 		}
@@ -616,7 +621,9 @@ static int cycle(struct run *r, struct snapshot *s)
 				 FL_TRIGGER_MAX_FIRINGS, s->t[i].id, s->t[i].title);
 			return log_event(r, "rules_stopped", msg);
 		}
-		if ((rc = fire(r, &s->t[i])))
+		snprintf(r->why, sizeof r->why, "Trigger %" PRId64 ": %s", s->t[i].id,
+			 s->t[i].title);
+		if ((rc = fire(r, &s->t[i].rule)))
 			return rc;
 		fired[i] = 1;
 		nfired++;
@@ -661,6 +668,7 @@ static int run(fl_tx *tx, struct run *r)
 	r->c.t = &r->cur;
 	r->c.in_hours = in_hours;
 	r->c.in_hours_arg = r;
+	r->quiet = 1;
 	depth++;
 	rc = cycle(r, s);
 	depth--;
@@ -740,6 +748,27 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 	r.c.sla_event = r.c.sla_metric = -1;
 	rc = run(tx, &r);
 	return rc ? rc : run_pending(tx);
+}
+
+int fl_rules_fire(fl_tx *tx, const struct fl_rule *rule, const char *why,
+		  const struct fl_rule_ctx *c, struct fl_ticket *cur, fl_arena *a)
+{
+	struct run r = {0};
+	int rc;
+
+	r.tx = tx;
+	r.a = a;
+	r.cur = *cur;
+	r.c = *c;
+	r.c.t = &r.cur;
+	if (!r.c.in_hours) {
+		r.c.in_hours = in_hours;
+		r.c.in_hours_arg = &r;
+	}
+	snprintf(r.why, sizeof r.why, "%s", why);
+	rc = fire(&r, rule);
+	*cur = r.cur;
+	return rc;
 }
 
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,

@@ -58,6 +58,15 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
  * events are not for rules). */
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
 		       int64_t now);
+/* Fires rule on ticket *cur outside the trigger cycle, as the trigger
+ * engine fires a trigger: its changes one update by the desk whose audit
+ * says "rule" why ("Automation 3: Close solved tickets"), then its mail,
+ * comments and webhooks; what is gone is skipped and logged. The update
+ * runs the ticket hooks, the triggers among them (an automation's change
+ * is a write triggers see). *cur becomes the ticket after. c is what the
+ * rule was matched against (c->t is replaced by *cur). */
+int fl_rules_fire(fl_tx *tx, const struct fl_rule *rule, const char *why,
+		  const struct fl_rule_ctx *c, struct fl_ticket *cur, fl_arena *a);
 /* Drops the parsed triggers this process keeps (tests, the leak checker). */
 void fl_rules_cache_clear(void);
 

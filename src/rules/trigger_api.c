@@ -300,15 +300,24 @@ static const char *value_type(int field)
 	return NULL;
 }
 
+#define KIND FL_RULE_TRIGGER
 static json_t *definitions_json(void)
 {
 	json_t *conds = json_array(), *acts = json_array();
 
 	for (int f = 0; f < FL_RF__MAX; f++) {
-		json_t *ops = json_array(), *vals = cond_values(f), *o;
+		json_t *ops, *vals, *o;
 		const char *type = value_type(f);
+		int some = 0;
+		/* a field this kind of rule cannot ask about is not offered */
 		for (int op = 0; op < FL_RO__MAX; op++)
-			if (fl_rule_op_allowed(FL_RULE_TRIGGER, f, op))
+			some |= fl_rule_op_allowed(KIND, f, op);
+		if (!some)
+			continue;
+		ops = json_array();
+		vals = cond_values(f);
+		for (int op = 0; op < FL_RO__MAX; op++)
+			if (fl_rule_op_allowed(KIND, f, op))
 				json_array_append_new(ops, json_pack("{s:s, s:s}", "title",
 								     fl_rule_op_name(op), "value",
 								     fl_rule_op_name(op)));

@@ -150,6 +150,15 @@ static const struct table tables[] = {
 	 "id, title, description, active, position, owner_id, group_ids, actions_json, reply_uk,"
 	 " reply_ru, reply_lt, reply_en, usage_count, created_by, created_at, updated_at",
 	 "ittiiittttttiiii", "id", 1, 1, 0},
+	{"automations",
+	 "id, title, description, active, position, conditions_json, actions_json, created_at,"
+	 " updated_at",
+	 "ittiittii", "id", 1, 1, 1},
+	{"automation_firings", "automation_id, ticket_id, window_start, fired_at", "iiii",
+	 "automation_id, ticket_id, window_start", 3, 0, 0},
+	{"ticket_clocks",
+	 "ticket_id, status_at, assigned_at, requester_updated_at, assignee_updated_at", "iiiii",
+	 "ticket_id", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -97,6 +97,66 @@ static const struct words *in(const char *lang)
 	return &words[0];
 }
 
+/* Built-in dynamic content (Zendesk's {{dc.name}}): a few texts the
+ * shipped automations send, each in the desk's four languages, chosen by
+ * the render's language (a rule's mail: the recipient's). Plain text, so
+ * nothing in them is read as a template. */
+enum { DC_EN, DC_UK, DC_RU, DC_LT, DC__LANGS };
+static const struct dc {
+	const char *name;
+	const char *text[DC__LANGS];
+} dcs[] = {
+	{"dc.pending_reminder_subject",
+	 {"We are waiting for your reply", "Ми чекаємо на вашу відповідь", "Мы ждём вашего ответа",
+	  "Laukiame jūsų atsakymo"}},
+	{"dc.pending_reminder",
+	 {"Hello,\n\nwe are still waiting for your reply to your request. Please answer this "
+	  "message so that we can go on; if we do not hear from you, we will consider the "
+	  "request solved in a few days.",
+	  "Вітаємо!\n\nМи досі чекаємо на вашу відповідь щодо вашого звернення. Будь ласка, "
+	  "дайте відповідь на цей лист, щоб ми могли продовжити; якщо ми не отримаємо "
+	  "відповіді, за кілька днів звернення буде вважатися вирішеним.",
+	  "Здравствуйте!\n\nМы всё ещё ждём вашего ответа по вашему обращению. Пожалуйста, "
+	  "ответьте на это письмо, чтобы мы могли продолжить; если мы не получим ответа, "
+	  "через несколько дней обращение будет считаться решённым.",
+	  "Sveiki,\n\nvis dar laukiame jūsų atsakymo dėl jūsų užklausos. Atsakykite į šį "
+	  "laišką, kad galėtume tęsti; jei negausime atsakymo, po kelių dienų užklausą "
+	  "laikysime išspręsta."}},
+	{"dc.pending_solved",
+	 {"We have not heard from you for five business days, so we consider this request "
+	  "solved. If you still need help, just reply and it will be opened again.",
+	  "Ми не отримували від вас відповіді п’ять робочих днів, тому вважаємо це звернення "
+	  "вирішеним. Якщо вам досі потрібна допомога, просто дайте відповідь, і його буде "
+	  "відкрито знову.",
+	  "Мы не получали от вас ответа пять рабочих дней, поэтому считаем это обращение "
+	  "решённым. Если вам всё ещё нужна помощь, просто ответьте, и оно будет открыто "
+	  "снова.",
+	  "Penkias darbo dienas negavome jūsų atsakymo, todėl šią užklausą laikome "
+	  "išspręsta. Jei vis dar reikia pagalbos, tiesiog atsakykite, ir ji bus vėl "
+	  "atidaryta."}},
+	{"dc.escalated_subject",
+	 {"Urgent ticket waiting for an agent", "Терміновий запит чекає на агента",
+	  "Срочное обращение ждёт агента", "Skubi užklausa laukia agento"}},
+	{"dc.escalated",
+	 {"An urgent ticket has had no assignee for 30 minutes. Please take it.",
+	  "Терміновий запит уже 30 хвилин не має виконавця. Будь ласка, візьміть його.",
+	  "У срочного обращения уже 30 минут нет исполнителя. Пожалуйста, возьмите его.",
+	  "Skubi užklausa jau 30 minučių neturi atsakingo agento. Prašome ją perimti."}},
+};
+
+static const char *dc_text(size_t n, const char *name, const char *lang)
+{
+	static const char *const langs[DC__LANGS] = {"en", "uk", "ru", "lt"};
+	int l = DC_EN;
+	for (int i = 0; lang && i < DC__LANGS; i++)
+		if (!strncmp(lang, langs[i], 2))
+			l = i;
+	for (size_t i = 0; i < sizeof dcs / sizeof *dcs; i++)
+		if (strlen(dcs[i].name) == n && !memcmp(dcs[i].name, name, n))
+			return dcs[i].text[l];
+	return NULL;
+}
+
 static int lookup_name(const char *name, size_t n)
 {
 	for (int i = 0; i < PH__MAX; i++)
@@ -108,7 +168,7 @@ static int lookup_name(const char *name, size_t n)
 static int known(void *arg, const char *name, size_t n)
 {
 	(void)arg;
-	return lookup_name(name, n) >= 0;
+	return lookup_name(name, n) >= 0 || dc_text(n, name, NULL);
 }
 
 int fl_placeholders_check(const char *tpl, const char *field, struct fl_err *e)
@@ -235,8 +295,10 @@ static int lookup(void *arg, const char *name, size_t n, const char **v)
 	char *z;
 
 	*v = NULL;
-	if (ph < 0)
-		return 0; /* fl_placeholders_check refused it before */
+	if (ph < 0) {
+		*v = dc_text(n, name, r->c->lang);
+		return 0; /* fl_placeholders_check refused the rest before */
+	}
 	if (ph >= PH_CUR_NAME) {
 		if ((rc = person(r, &r->cur, r->c->current_user_id)))
 			return rc;

@@ -1,0 +1,208 @@
+/* Queries about automations, their pass and the tickets' clocks
+ * (store/automations.h). */
+#include "store/automations.h"
+#include "store/store_int.h"
+
+#define AUTOMATION_COLUMNS(X, S)                                                                  \
+	X(id, "id")                                                                               \
+	S X(title, "title") S X(description, "description") S X(active, "active") S X(position,   \
+										      "position") \
+		S                                                                                 \
+		X(conditions_json, "conditions_json") S                                           \
+		X(actions_json, "actions_json") S                                                 \
+		X(created_at, "created_at") S                                                     \
+		X(updated_at, "updated_at")
+#define AUTOMATION_COLUMN(m, expr) FL_COLUMN(struct fl_store_automation, m)
+static const struct fl_col automation_col[] = {AUTOMATION_COLUMNS(AUTOMATION_COLUMN, FL_COMMA)};
+static const struct fl_cols automation_cols = FL_COLS(struct fl_store_automation, automation_col);
+
+/* Every write moves the version on, in its transaction: a node that reads
+ * the version sees the write or an older version, never a torn one. */
+static int bump(fl_tx *tx)
+{
+	static const char sql[] =
+		"UPDATE rule_versions"
+		" SET version = version + 1"
+		" WHERE kind = 'automation'";
+	return fl_q_exec(tx, sql, "");
+}
+
+int fl_store_automation_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_store_automation *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(AUTOMATION_COLUMNS)
+		" FROM automations"
+		" WHERE id = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+	return rc ? rc : fl_q_one_cols(tx, st, &automation_cols, a, out);
+}
+
+int fl_store_automation_list(fl_tx *tx, int active_only, fl_arena *a,
+			     struct fl_store_automation **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(AUTOMATION_COLUMNS)
+		" FROM automations"
+		" WHERE active = 1 OR ? = 0"
+		" ORDER BY position, id"
+		" LIMIT 1000";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", (int64_t)(active_only != 0));
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &automation_cols, a, FL_STORE_AUTOMATIONS_MAX,
+				   (void **)out, n);
+}
+
+int fl_store_automation_insert(fl_tx *tx, struct fl_store_automation *t)
+{
+	static const char sql[] =
+		"INSERT INTO automations (title, description, active, position, conditions_json,"
+		" actions_json, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &t->id, "ttiittii", t->title, t->description, (int64_t)t->active,
+			  t->position, t->conditions_json, t->actions_json, t->created_at,
+			  t->updated_at);
+	return rc ? rc : bump(tx);
+}
+
+int fl_store_automation_update(fl_tx *tx, const struct fl_store_automation *t)
+{
+	static const char sql[] =
+		"UPDATE automations"
+		" SET title = ?, description = ?, active = ?, conditions_json = ?,"
+		" actions_json = ?, updated_at = ?"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "ttittii", t->title, t->description, (int64_t)t->active,
+			   t->conditions_json, t->actions_json, t->updated_at, t->id);
+	return rc ? rc : bump(tx);
+}
+
+int fl_store_automation_delete(fl_tx *tx, int64_t id)
+{
+	static const char sql[] =
+		"DELETE FROM automations"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "i", id);
+	return rc ? rc : bump(tx);
+}
+
+int fl_store_automation_set_position(fl_tx *tx, int64_t id, int64_t position)
+{
+	static const char sql[] =
+		"UPDATE automations"
+		" SET position = ?"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "ii", position, id);
+	return rc ? rc : bump(tx);
+}
+
+int fl_store_automation_count(fl_tx *tx, int64_t *n)
+{
+	static const char sql[] =
+		"SELECT COUNT(*)"
+		" FROM automations";
+	return fl_q_int(tx, sql, n, "");
+}
+
+int fl_store_automation_version(fl_tx *tx, int64_t *out)
+{
+	static const char sql[] =
+		"SELECT version"
+		" FROM rule_versions"
+		" WHERE kind = 'automation'";
+	return fl_q_int(tx, sql, out, "");
+}
+
+int fl_store_auto_scan(fl_tx *tx, int64_t after, int lo, int hi, int breaches, size_t max,
+		       fl_arena *a, struct fl_store_auto_row **out, size_t *n)
+{
+	/* a ticket with no clocks row (written where the hook was not
+	 * added) counts its status from its last write: later, never sooner.
+	 * "status + 0" keeps SQLite off the indexes on status: the batch is a
+	 * range of ids, read in id order; by a status index each batch would
+	 * sort every ticket of those statuses again. */
+	static const char sql[] =
+		"SELECT t.id, t.status, t.priority, t.type, t.channel, t.requester_id,"
+		" COALESCE(t.assignee_id, 0), COALESCE(t.group_id, 0),"
+		" COALESCE(t.organization_id, 0),"
+		" COALESCE(c.status_at, t.updated_at), t.created_at, t.updated_at,"
+		" COALESCE(c.assigned_at, 0), COALESCE(c.requester_updated_at, 0),"
+		" COALESCE(c.assignee_updated_at, 0),"
+		" CASE WHEN ? = 1 THEN COALESCE((SELECT MAX(e.at) FROM sla_events e"
+		"   WHERE e.ticket_id = t.id AND e.kind = 'breached'), 0) ELSE 0 END"
+		" FROM tickets t"
+		" LEFT JOIN ticket_clocks c ON c.ticket_id = t.id"
+		" WHERE t.id > ?"
+		"   AND t.deleted_at IS NULL"
+		"   AND t.status + 0 BETWEEN ? AND ?"
+		"   AND t.status + 0 < 5"
+		" ORDER BY t.id"
+		" LIMIT ?";
+	struct fl_store_auto_row *rows = fl_arena_alloc(a, (max + 1) * sizeof *rows);
+	size_t k = 0;
+	fl_stmt *st;
+	int rc;
+
+	if (!rows)
+		return FL_ENOMEM;
+	if ((rc = fl_q(tx, sql, 0, &st, "iiiii", (int64_t)(breaches != 0), after, (int64_t)lo,
+		       (int64_t)hi, (int64_t)max)))
+		return rc;
+	while (k < max && (rc = fl_q_step(tx, st)) == 1) {
+		struct fl_store_auto_row *r = &rows[k++];
+		r->id = fl_col_int(tx, st, 0);
+		r->status = (int)fl_col_int(tx, st, 1);
+		r->priority = (int)fl_col_int(tx, st, 2);
+		r->type = (int)fl_col_int(tx, st, 3);
+		r->channel = (int)fl_col_int(tx, st, 4);
+		r->requester_id = fl_col_int(tx, st, 5);
+		r->assignee_id = fl_col_int(tx, st, 6);
+		r->group_id = fl_col_int(tx, st, 7);
+		r->organization_id = fl_col_int(tx, st, 8);
+		for (int c = 0; c < 7; c++)
+			r->clocks[c] = fl_col_int(tx, st, 9 + c);
+	}
+	fl_q_done(tx, st);
+	if (rc < 0)
+		return rc;
+	*out = rows;
+	*n = k;
+	return 0;
+}
+
+int fl_store_automation_fired(fl_tx *tx, int64_t automation_id, int64_t ticket_id, int64_t window,
+			      int64_t now, int *added)
+{
+	static const char sql[] =
+		"INSERT INTO automation_firings (automation_id, ticket_id, window_start, fired_at)"
+		" VALUES (?, ?, ?, ?)"
+		" ON CONFLICT (automation_id, ticket_id, window_start) DO NOTHING"
+		" RETURNING ticket_id";
+	int64_t id;
+	int rc = fl_q_int(tx, sql, &id, "iiii", automation_id, ticket_id, window, now);
+
+	*added = !rc;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+int fl_store_ticket_clocks_set(fl_tx *tx, int64_t ticket_id, int64_t status_at, int64_t assigned_at,
+			       int64_t requester_updated_at, int64_t assignee_updated_at)
+{
+	static const char sql[] =
+		"INSERT INTO ticket_clocks (ticket_id, status_at, assigned_at,"
+		" requester_updated_at, assignee_updated_at)"
+		" VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (ticket_id) DO UPDATE SET"
+		" status_at = CASE WHEN excluded.status_at > 0"
+		"   THEN excluded.status_at ELSE ticket_clocks.status_at END,"
+		" assigned_at = CASE WHEN excluded.assigned_at > 0"
+		"   THEN excluded.assigned_at ELSE ticket_clocks.assigned_at END,"
+		" requester_updated_at = CASE WHEN excluded.requester_updated_at > 0"
+		"   THEN excluded.requester_updated_at ELSE ticket_clocks.requester_updated_at END,"
+		" assignee_updated_at = CASE WHEN excluded.assignee_updated_at > 0"
+		"   THEN excluded.assignee_updated_at ELSE ticket_clocks.assignee_updated_at END";
+	return fl_q_exec(tx, sql, "iiiii", ticket_id, status_at, assigned_at, requester_updated_at,
+			 assignee_updated_at);
+}
