@@ -364,6 +364,22 @@ static int waits(fl_tx *tx, const struct fl_ticket *t, const char *why, fl_arena
 	return rc;
 }
 
+/* Whether agent user_id is online with room for one more ticket: 1 or 0,
+ * or the store's error. */
+static int has_room(fl_tx *tx, int64_t user_id)
+{
+	struct fl_routing_agent ag;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_availability_get(tx, user_id, &a, &ag);
+	fl_arena_free(&a);
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	return ag.status == FL_AGENT_ONLINE && (!ag.capacity || ag.open < ag.capacity);
+}
+
 int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 {
 	struct group_state g;
@@ -392,9 +408,11 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 			return rc;
 		rc = 0;
 	}
-	if (agent)
+	/* a slot freed is worth a look at the waiting tickets only when its
+	 * agent could take one now (an offline agent's solve costs nothing) */
+	if (agent && (rc = has_room(tx, agent)) > 0)
 		rc = drain(tx, 0, agent, w->p && w->p->has_assignee ? w->t->id : 0, w->now, NULL);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 #define GROUPS_CACHED 16
