@@ -97,6 +97,34 @@ bool fl_utf8_valid(const char *z, size_t n)
 	return true;
 }
 
+int fl_buf_add_utf8(fl_buf *b, const char *z, size_t n)
+{
+	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+	const unsigned char *p = (const unsigned char *)z;
+	size_t i = 0, run = 0;
+	int rc = 0;
+
+	while (i < n && !rc) {
+		unsigned c = p[i];
+		size_t len = c < 0x80             ? 1
+			     : (c & 0xE0) == 0xC0 ? 2
+			     : (c & 0xF0) == 0xE0 ? 3
+			     : (c & 0xF8) == 0xF0 ? 4
+						  : 0;
+
+		if (len && len <= n - i && fl_utf8_valid(z + i, len)) {
+			i += len;
+			continue;
+		}
+		/* the valid run before, then one replacement for this byte */
+		rc = fl_buf_add(b, z + run, i - run);
+		if (!rc)
+			rc = fl_buf_add(b, replacement, 3);
+		run = ++i;
+	}
+	return rc ? rc : fl_buf_add(b, z + run, n - run);
+}
+
 size_t fl_utf8_len(const char *z, size_t n)
 {
 	size_t count = 0;

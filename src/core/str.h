@@ -56,6 +56,10 @@ size_t fl_utf8_bidi_control(const char *p, size_t n);
  * and without bidirectional embeddings, overrides and isolates (U+202A–
  * U+202E, U+2066–U+2069), which would turn the page's text around them. */
 int fl_buf_add_html(fl_buf *b, const char *p, size_t n);
+/* Appends p (n bytes) as UTF-8: each byte that does not start a well-formed
+ * sequence becomes U+FFFD, the rest is as it is. For text from the store
+ * that must become JSON, which cannot hold what is not UTF-8. */
+int fl_buf_add_utf8(fl_buf *b, const char *p, size_t n);
 void fl_buf_reset(fl_buf *b);
 /* Returns the string (never NULL: "" when empty) and leaves b empty; the
  * caller frees it with free(). */

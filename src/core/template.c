@@ -28,10 +28,21 @@ struct section {
 
 /* Appends v escaped as the inside of a JSON string (RFC 8259, section
  * 7): the quote, the backslash and the control characters; the rest,
- * UTF-8 included, as it is. */
+ * UTF-8 included, as it is, but for bytes that are not UTF-8 (which JSON
+ * cannot hold): each becomes U+FFFD. */
 static int add_json(fl_buf *b, const char *v)
 {
 	int rc = 0;
+
+	if (!fl_utf8_valid(v, strlen(v))) {
+		fl_buf fixed;
+		fl_buf_init(&fixed, FL_TEMPLATE_OUTPUT_MAX);
+		rc = fl_buf_add_utf8(&fixed, v, strlen(v));
+		if (!rc)
+			rc = add_json(b, fixed.p);
+		fl_buf_free(&fixed);
+		return rc;
+	}
 
 	for (const char *p = v; *p && !rc; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -167,11 +178,12 @@ static int walk(struct walk *w)
 			const char *v = NULL;
 			if ((rc = value(w, name, k, &v)))
 				return rc;
+			/* JSON escapes every value, triple or not: a value as it is
+			 * would let a customer's quotes close the author's string */
 			if (v && *v)
-				rc = !w->html || triple || sigil == '&'
+				rc = w->html == FL_TEMPLATE_JSON ? add_json(w->out, v)
+				     : !w->html || triple || sigil == '&'
 					     ? fl_buf_add(w->out, v, strlen(v))
-				     : w->html == FL_TEMPLATE_JSON
-					     ? add_json(w->out, v)
 					     : fl_buf_add_html(w->out, v, strlen(v));
 			if (rc)
 				return rc;

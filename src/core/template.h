@@ -5,7 +5,7 @@
  * Grammar (a tag is "{{", its body, "}}"; spaces inside a tag's ends are
  * ignored, so {{ ticket.id }} is {{ticket.id}}):
  *   {{name}}            the value of name, escaped when rendering HTML
- *   {{{name}}} {{&name}} the value as it is, even in HTML
+ *   {{{name}}} {{&name}} the value as it is, even in HTML (never in JSON)
  *   {{#name}}…{{/name}} what is between, when name's value is "true": set,
  *                       not empty, not "false" and not "0"
  *   {{^name}}…{{/name}} what is between, when it is not
@@ -22,7 +22,10 @@
  * author's. Rendered for JSON (html FL_TEMPLATE_JSON: a webhook's body,
  * whose author writes "{{ticket.title}}" inside a JSON string), a value
  * has " and \ and control characters escaped as JSON strings need, so a
- * customer's quotes stay inside the string the author opened.
+ * customer's quotes stay inside the string the author opened — every
+ * value, {{{name}}} and {{&name}} too: there is no unescaped value in
+ * JSON, or a subject of '","admin":true,"x":"' would add keys to the
+ * body. Bytes of a value that are not UTF-8 become U+FFFD there.
  *
  * One pass: a value is written to the output and never read again as a
  * template. A customer's subject or comment holding "{{current_user.

@@ -254,16 +254,24 @@ int fl_mail_queue_signin(fl_tx *tx, int64_t user_id, const char *lang, const cha
 #define MESSAGE_TEXT_MAX (256 * 1024)
 
 /* z cut to at most max bytes, at a character's start (z is UTF-8). */
+/* z's first max bytes (cut between characters) as a JSON string; bytes
+ * that are not UTF-8 become U+FFFD, so stored text that came in broken
+ * never fails the write that sends the message. */
 static json_t *cut(const char *z, size_t max)
 {
 	size_t n = z ? strlen(z) : 0;
+	json_t *j;
+	fl_buf b;
 
 	if (n > max) {
 		n = max;
 		while (n && ((unsigned char)z[n] & 0xC0) == 0x80)
 			n--;
 	}
-	return json_stringn(z ? z : "", n);
+	fl_buf_init(&b, 0);
+	j = fl_buf_add_utf8(&b, z ? z : "", n) ? NULL : json_stringn(b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	return j;
 }
 
 int fl_mail_message(fl_tx *tx, const struct fl_message *m)

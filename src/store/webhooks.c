@@ -181,6 +181,15 @@ int fl_store_webhook_invocation_get(fl_tx *tx, int64_t id, fl_arena *a,
 	return rc ? rc : fl_q_one_cols(tx, st, &invocation_cols, a, out);
 }
 
+int fl_store_webhook_invocation_set_body(fl_tx *tx, int64_t id, const char *body)
+{
+	static const char sql[] =
+		"UPDATE webhook_invocations"
+		" SET body = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ti", body, id);
+}
+
 int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before, size_t limit,
 				     fl_arena *a, struct fl_webhook_invocation **out, size_t *n)
 {

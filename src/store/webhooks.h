@@ -42,6 +42,8 @@ int fl_store_webhook_delete(fl_tx *tx, int64_t id);
 int fl_store_webhook_invocation_add(fl_tx *tx, struct fl_webhook_invocation *inv);
 int fl_store_webhook_invocation_get(fl_tx *tx, int64_t id, fl_arena *a,
 				    struct fl_webhook_invocation *out);
+/* Replaces invocation id's body (the log's copy, cut once it is final). */
+int fl_store_webhook_invocation_set_body(fl_tx *tx, int64_t id, const char *body);
 /* A webhook's invocations, newest first, with ids below before (0: from
  * the newest), at most limit. */
 int fl_store_webhook_invocation_list(fl_tx *tx, int64_t webhook_id, int64_t before, size_t limit,

@@ -1,12 +1,12 @@
 /* Webhook delivery (webhooks/webhook.h): invocations queued in a ticket's
  * or a rule's transaction, the "webhook-send" job that makes each request
  * outside any transaction and records its attempt, and the request itself
- * through libcurl with the address rules applied to what the name
- * resolves to. */
+ * through libcurl with the address rules applied to the address of every
+ * socket it connects. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <jansson.h>
-#include <netdb.h>
+#include <sys/socket.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,6 @@
 #define CONNECT_TIMEOUT 5L
 #define TOTAL_TIMEOUT 10L
 #define ANSWER_MAX (64 * 1024) /* bytes of an answer read before we hang up */
-#define RESOLVE_MAX 16         /* addresses of one name pinned */
 
 static _Atomic int64_t first_backoff = 10;
 
@@ -122,11 +121,27 @@ static json_t *id_json(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
+/* Stored text as a JSON string, or null for none: bytes that are not
+ * UTF-8 (which json_string refuses) become U+FFFD, so text that came in
+ * broken never fails the customer's write that sends it. */
+static json_t *text_json(const char *z)
+{
+	fl_buf b;
+	json_t *j;
+
+	if (!z)
+		return json_null();
+	fl_buf_init(&b, 0);
+	j = fl_buf_add_utf8(&b, z, strlen(z)) ? NULL : json_stringn(b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	return j;
+}
+
 static json_t *ticket_detail(const struct fl_ticket *t)
 {
 	const char *priority = fl_priority_name(t->priority), *type = fl_type_name(t->type);
-	return json_pack("{s:I, s:s?, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o, s:o}", "id",
-			 (json_int_t)t->id, "subject", t->subject, "status",
+	return json_pack("{s:I, s:o, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o, s:o}", "id",
+			 (json_int_t)t->id, "subject", text_json(t->subject), "status",
 			 fl_status_name(t->status), "priority", priority, "type", type,
 			 "requester_id", id_json(t->requester_id), "assignee_id",
 			 id_json(t->assignee_id), "group_id", id_json(t->group_id), "created_at",
@@ -205,60 +220,35 @@ static size_t drop(char *p, size_t size, size_t n, void *arg)
 	return *got > ANSWER_MAX ? 0 : size * n;
 }
 
-/* Resolves host once and checks every address it gives; fills resolve
- * ("host:port:addr,addr", for CURLOPT_RESOLVE) with them. The reason and
- * the address refused in res when one is. */
-static int resolve(const struct fl_webhook_url *u, int allowed, char *pin, size_t cap,
-		   struct fl_webhook_result *res)
+/* What the open-socket callback is told and what it found. */
+struct guard {
+	const char *host;
+	int allowed;
+	char why[300]; /* the first address refused and why, or "" */
+};
+
+/* curl asks for every socket it connects, with the address it is about to
+ * connect to: the very address the request goes to, after curl's own
+ * resolving (a name turned to punycode, a second DNS answer, every address
+ * happy eyeballs tries). A refused address gets no socket, so it is never
+ * connected; curl goes on to the name's other addresses, if any. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
 {
-	struct addrinfo hints = {0}, *ai = NULL;
-	size_t used, count = 0;
-	int rc;
+	struct guard *g = arg;
+	char text[INET6_ADDRSTRLEN];
+	const char *why;
 
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(u->host, NULL, &hints, &ai))) {
-		snprintf(res->error, sizeof res->error, "could not resolve %s: %s", u->host,
-			 gai_strerror(rc));
-		return -1;
-	}
-	used = (size_t)snprintf(pin, cap, "%s:%d:", u->host, u->port);
-	for (struct addrinfo *p = ai; p && count < RESOLVE_MAX; p = p->ai_next) {
-		char text[INET6_ADDRSTRLEN];
-		const unsigned char *bytes;
-		const char *why;
-
-		if (p->ai_family == AF_INET)
-			bytes = (const unsigned char *)&((struct sockaddr_in *)p->ai_addr)
-					->sin_addr;
-		else if (p->ai_family == AF_INET6)
-			bytes = (const unsigned char *)&((struct sockaddr_in6 *)p->ai_addr)
-					->sin6_addr;
-		else
-			continue;
-		inet_ntop(p->ai_family, bytes, text, sizeof text);
-		why = fl_webhook_addr_refused(p->ai_family, bytes);
-		if (why && !allowed) {
-			snprintf(res->error, sizeof res->error,
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (!g->allowed && (why = fl_webhook_sockaddr_refused(&addr->addr, text, sizeof text))) {
+		if (!g->why[0])
+			snprintf(g->why, sizeof g->why,
 				 "refused: %s resolves to %s, a %s address; an admin must allow "
 				 "the host",
-				 u->host, text, why);
-			res->refused = 1;
-			freeaddrinfo(ai);
-			return -1;
-		}
-		if (used < cap)
-			used += (size_t)snprintf(pin + used, cap - used,
-						 p->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
-						 count ? "," : "", text);
-		count++;
+				 g->host, text[0] ? text : "an address", why);
+		return CURL_SOCKET_BAD;
 	}
-	freeaddrinfo(ai);
-	if (!count || used >= cap) {
-		snprintf(res->error, sizeof res->error, "%s has no address to call", u->host);
-		return -1;
-	}
-	return 0;
+	return socket(addr->family, addr->socktype, addr->protocol);
 }
 
 int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow *allow,
@@ -266,8 +256,9 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 {
 	struct fl_webhook_url u;
 	struct fl_err e = {0};
-	struct curl_slist *headers = NULL, *pin = NULL;
-	char line[256], ts[21], sig[45], resolved[RESOLVE_MAX * 50 + 300];
+	struct curl_slist *headers = NULL;
+	struct guard g = {0};
+	char line[256], ts[21], sig[45];
 	size_t got = 0;
 	uint64_t t0 = fl_mono_us();
 	const char *why;
@@ -288,16 +279,10 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 		res->refused = 1;
 		return 0;
 	}
-	if (!is_ip) {
-		if (resolve(&u, allowed, resolved, sizeof resolved, res))
-			return 0;
-		if (!(pin = curl_slist_append(NULL, resolved)))
-			return FL_ENOMEM;
-	}
-	if (!(c = curl_easy_init())) {
-		curl_slist_free_all(pin);
+	g.host = u.host;
+	g.allowed = allowed;
+	if (!(c = curl_easy_init()))
 		return FL_ENOMEM;
-	}
 	fl_time_iso(fl_now(), ts);
 	fl_webhook_sign(w->signing_secret, ts, body, strlen(body), sig);
 	headers = curl_slist_append(headers, "Content-Type: application/json; charset=utf-8");
@@ -321,8 +306,10 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 	 * one connected to, or none */
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	if (pin)
-		curl_easy_setopt(c, CURLOPT_RESOLVE, pin);
+	/* the address rules, on the socket itself (no resolving of ours: curl's
+	 * is bounded by the connect timeout, a getaddrinfo of ours is not) */
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &g);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, w->http_method);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
@@ -338,6 +325,10 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 		curl_off_t ra = 0;
 		if (!curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) && ra > 0)
 			res->retry_after = (int64_t)ra;
+	} else if (g.why[0]) { /* no address it may call answered */
+		res->status = 0;
+		res->refused = 1;
+		snprintf(res->error, sizeof res->error, "%s", g.why);
 	} else {
 		res->status = 0;
 		snprintf(res->error, sizeof res->error, "%s", curl_easy_strerror(cc));
@@ -345,7 +336,6 @@ int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow
 	res->duration_ms = (int64_t)((fl_mono_us() - t0) / 1000);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(headers);
-	curl_slist_free_all(pin);
 	return 0;
 }
 
@@ -402,12 +392,24 @@ static int tx_record(fl_tx *tx, void *arg)
 	/* the webhook may have been deleted while its request ran */
 	fl_arena_init(&a, 0);
 	rc = fl_store_webhook_invocation_get(tx, last->invocation_id, &a, &inv);
-	fl_arena_free(&a);
-	if (rc)
+	if (rc) {
+		fl_arena_free(&a);
 		return rc == FL_ENOTFOUND ? 0 : rc;
+	}
 	rc = fl_store_webhook_attempt_add(tx, &at, last->state, now);
 	if (!rc && !strcmp(last->state, "retrying"))
 		rc = fl_webhook_queue(tx, last->invocation_id, last->attempt + 1, last->next_at);
+	/* a final invocation is never sent again: its body is only a record,
+	 * and 1,000 bodies of 256 KiB a webhook would make the log gigabytes */
+	if (!rc && strcmp(last->state, "retrying") && inv.body &&
+	    strlen(inv.body) > FL_WEBHOOK_LOG_BODY_KEEP) {
+		size_t n = FL_WEBHOOK_LOG_BODY_KEEP;
+		while (n && ((unsigned char)inv.body[n] & 0xC0) == 0x80)
+			n--; /* between characters */
+		inv.body[n] = 0;
+		rc = fl_store_webhook_invocation_set_body(tx, last->invocation_id, inv.body);
+	}
+	fl_arena_free(&a);
 	return rc;
 }
 

@@ -112,14 +112,25 @@ const char *fl_webhook_addr_refused(int family, const unsigned char *a)
 		return "unspecified";
 	if (!memcmp(a, zero, 15) && a[15] == 1)
 		return "loopback";
-	/* ::ffff:a.b.c.d and the deprecated ::a.b.c.d reach the IPv4 address */
-	if (!memcmp(a, mapped, 12) || !memcmp(a, zero, 12))
+	/* ::ffff:a.b.c.d, the deprecated ::a.b.c.d and the IPv4-translated
+	 * ::ffff:0:a.b.c.d (RFC 2765) reach the IPv4 address */
+	if (!memcmp(a, mapped, 12) || !memcmp(a, zero, 12) ||
+	    (!memcmp(a, zero, 8) && a[8] == 0xff && a[9] == 0xff && !a[10] && !a[11]))
 		return v4_refused(a + 12);
 	/* 6to4 (2002::/16) and NAT64 (64:ff9b::/96) carry one too */
 	if (a[0] == 0x20 && a[1] == 0x02)
 		return v4_refused(a + 2);
 	if (a[0] == 0 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && !memcmp(a + 4, zero, 8))
 		return v4_refused(a + 12);
+	/* local-use NAT64 (64:ff9b:1::/48, RFC 8215): the operator picks the
+	 * prefix's length, so where the IPv4 address sits depends on it. The
+	 * /96 layout is judged by its address; any other cannot be read with
+	 * certainty and is refused */
+	if (a[0] == 0 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && a[4] == 0 && a[5] == 1)
+		return memcmp(a + 6, zero, 6) ? "reserved" : v4_refused(a + 12);
+	/* Teredo (2001::/32) reaches whatever its relay and client say */
+	if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0)
+		return "Teredo tunnel";
 	if ((a[0] & 0xfe) == 0xfc)
 		return "private";
 	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
@@ -129,6 +140,25 @@ const char *fl_webhook_addr_refused(int family, const unsigned char *a)
 	if (a[0] == 0xff)
 		return "multicast";
 	return NULL;
+}
+
+const char *fl_webhook_sockaddr_refused(const struct sockaddr *sa, char *text, size_t cap)
+{
+	const unsigned char *bytes;
+
+	if (cap)
+		text[0] = 0;
+	if (!sa)
+		return "reserved";
+	if (sa->sa_family == AF_INET)
+		bytes = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		bytes = (const unsigned char *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else
+		return "reserved"; /* not an internet address at all */
+	if (cap)
+		inet_ntop(sa->sa_family, bytes, text, (socklen_t)cap);
+	return fl_webhook_addr_refused(sa->sa_family, bytes);
 }
 
 const char *fl_webhook_ip_refused(const char *z, int *is_ip)
@@ -199,6 +229,13 @@ int fl_webhook_url_check(const char *url, const struct fl_webhook_allow *allow,
 		why = "must not hold a user name or password (the signature says it is us)";
 		goto out;
 	}
+	/* curl turns a name that is not ASCII into its punycode (IDN) before
+	 * it resolves it, so the name we would judge is not the name called */
+	for (const char *p = host; *p; p++)
+		if ((unsigned char)*p >= 0x80 || *p == '%') {
+			why = "the host is not ASCII: use the punycode form (xn--…) of its name";
+			goto out;
+		}
 	n = strlen(host);
 	if (!n || n >= sizeof u.host) {
 		why = "must name a host";

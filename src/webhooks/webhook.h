@@ -12,8 +12,10 @@
  * CGNAT, unspecified, multicast or broadcast is refused unless its host is
  * on the admin's allow list (the setting webhooks.allowed_hosts). A URL
  * naming such an address literally is refused when it is saved; a host
- * name is resolved and checked again at every delivery, and the address
- * checked is the one connected to. This file is the rules, in plain C. */
+ * name is resolved by curl at every delivery, and the address every
+ * socket is about to connect to is checked before it connects (curl's
+ * open-socket callback): the address checked is the one connected to.
+ * This file is the rules, in plain C. */
 #ifndef FL_WEBHOOKS_WEBHOOK_H
 #define FL_WEBHOOKS_WEBHOOK_H
 
@@ -36,6 +38,7 @@ struct fl_ticket_write;
 #define FL_WEBHOOK_ALLOWED_MAX 100       /* hosts on the allow list */
 #define FL_WEBHOOK_HOST_MAX 253          /* a DNS name's longest */
 #define FL_WEBHOOK_BODY_MAX (256 * 1024) /* bytes of one request body */
+#define FL_WEBHOOK_LOG_BODY_KEEP 4096    /* bytes of a final invocation's body kept */
 #define FL_WEBHOOK_ATTEMPTS 5            /* tries of one invocation, the first included */
 #define FL_WEBHOOK_RETRY_AFTER_MAX 600   /* seconds of a Retry-After honoured at most */
 
@@ -81,10 +84,18 @@ int fl_webhook_host_ok(const char *z);
 
 /* Why an address may not be called — "loopback", "private",
  * "link-local", "shared address space (CGNAT)", "unspecified",
- * "multicast", "broadcast", "reserved" — or NULL when it may. An
- * IPv4-mapped or 6to4 IPv6 address is judged by the IPv4 address in it.
- * family is AF_INET (addr: 4 bytes, network order) or AF_INET6 (16). */
+ * "multicast", "broadcast", "reserved", "Teredo tunnel" — or NULL when it
+ * may. An IPv6 address that carries an IPv4 one (mapped ::ffff:0:0/96,
+ * compatible ::/96, translated ::ffff:0:0:0/96, 6to4 2002::/16, NAT64
+ * 64:ff9b::/96 and local-use 64:ff9b:1::/48 in its /96 layout) is judged
+ * by the IPv4 address in it; local-use NAT64 in any other layout is
+ * "reserved", Teredo (2001::/32) always refused. family is AF_INET
+ * (addr: 4 bytes, network order) or AF_INET6 (16). */
 const char *fl_webhook_addr_refused(int family, const unsigned char *addr);
+/* The same for the address a socket is about to connect to (what curl's
+ * open-socket callback is given); any family but AF_INET and AF_INET6 is
+ * "reserved". The address as text into text (cap bytes; 46 hold any). */
+const char *fl_webhook_sockaddr_refused(const struct sockaddr *sa, char *text, size_t cap);
 /* The same for text: an IP literal (IPv6 with or without brackets, IPv4
  * in any form inet_aton reads, "0x7f.1" too); NULL also when z is not an
  * IP literal at all (*is_ip then 0). */
@@ -97,8 +108,9 @@ struct fl_webhook_url {
 	int port;
 };
 /* Checks url as an endpoint may be saved: http or https, no user name or
- * password in it, a host, at most FL_WEBHOOK_ENDPOINT_MAX bytes; a host
- * that is an IP literal of a refused address, or "localhost" (or a name
+ * password in it, a host in ASCII (a name that is not ASCII must be in
+ * its punycode form: curl would call another name than the one judged),
+ * at most FL_WEBHOOK_ENDPOINT_MAX bytes; a host that is an IP literal of a refused address, or "localhost" (or a name
  * under .localhost), is refused unless allowed. FL_EINVAL naming
  * "endpoint" with the reason in e. Fills *out when not NULL. */
 int fl_webhook_url_check(const char *url, const struct fl_webhook_allow *allow,
@@ -153,8 +165,9 @@ struct fl_webhook_result {
 	char error[640];
 };
 /* Calls w's endpoint now with body, signed, as invocation invocation_id:
- * the host resolved once, each address checked (unless allowed) and the
- * one checked pinned; http(s) only, no redirects followed, 5 s to connect
+ * the host resolved by curl within the connect timeout, and the address of
+ * each socket checked (unless the host is allowed) just before it
+ * connects; http(s) only, no redirects followed, 5 s to connect
  * and 10 s in all, the answer's body read up to 64 KiB and dropped. Fills
  * *res; returns 0, or FL_ENOMEM. Blocks: never in a request's transaction. */
 int fl_webhook_request(const struct fl_webhook *w, const struct fl_webhook_allow *allow,

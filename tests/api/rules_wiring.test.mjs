@@ -97,6 +97,38 @@ it('a trigger\'s webhook call arrives signed with the rendered body, a customer\
 	await ok('DELETE', `/api/v2/webhooks/${hook.id}`);
 });
 
+it('a triple-braced value in a webhook body is JSON-escaped too: a customer\'s subject adds no keys; the log keeps 4 KiB of a large body', async () => {
+	await ok('PUT', '/api/v2/webhooks/settings', { webhook_settings: { allowed_hosts: ['127.0.0.1'] } });
+	const hook = (await ok('POST', '/api/v2/webhooks', { webhook: { name: 'CRM', endpoint: `${rx.url}/raw` } })).webhook;
+	const t = await trigger({ title: 'Raw to the CRM', conditions: tagged('raw'), actions: [
+		{ field: 'notification_webhook', value: [hook.id,
+			'{"title": "{{{ticket.title}}}", "same": "{{& ticket.title}}", "text": "{{ticket.description}}"}'] }] });
+	const title = '","admin":true,"x":"';
+	const body = 'Ї'.repeat(6000); // 12,000 bytes of UTF-8
+	const before = rx.requests.length;
+	await srv.ticket({ subject: title, body, tags: ['raw'] }, { auth: alice });
+	const [req] = (await rx.waitFor(before + 1)).slice(before);
+	assert.equal(req.path, '/raw');
+	assert.deepEqual(req.json, { title, same: title, text: body });
+	// once delivered, the log keeps the first 4 KiB of the body, cut between characters
+	let kept;
+	for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+		const [inv] = (await ok('GET', `/api/v2/webhooks/${hook.id}/invocations`)).invocations;
+		if (inv?.status === 'delivered') {
+			kept = (await sqlOnServer(srv, `SELECT body FROM webhook_invocations WHERE id = ${inv.id};`)).replace(/\n$/, '');
+			break;
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	assert.ok(kept, 'the invocation was not delivered');
+	const bytes = Buffer.byteLength(kept);
+	assert.ok(bytes <= 4096 && bytes > 4000, `${bytes} bytes kept`);
+	assert.ok(!kept.includes('\ufffd'), 'a character was cut in two');
+	assert.ok(kept.startsWith('{"title": "\\",\\"admin'), kept.slice(0, 60));
+	await drop(t);
+	await ok('DELETE', `/api/v2/webhooks/${hook.id}`);
+});
+
 it('a trigger that sets a round-robin group gets the ticket assigned in the same write, both reasons in the audits', async () => {
 	const rr = (await ok('POST', '/api/v2/groups', { group: { name: 'Refunds', routing: { method: 'round_robin' } } })).group;
 	for (const u of [olena, jonas])

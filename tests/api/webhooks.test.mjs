@@ -5,10 +5,12 @@
 // the attempts, a redirect not followed, loopback refused at delivery until
 // an admin allows it, a new secret, the test call and the log.
 import assert from 'node:assert/strict';
+import dns from 'node:dns';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 
 import { startReceiver } from './lib/webhook_receiver.mjs';
-import { startServer } from './lib/server.mjs';
+import { sqlOnServer, startServer } from './lib/server.mjs';
 
 const BASE = '/api/v2/webhooks';
 let srv, rx, agent;
@@ -123,6 +125,8 @@ describe('webhooks: the API', () => {
 			'http://0x7f.1/', 'http://2130706433/', 'http://[::ffff:127.0.0.1]/', 'http://100.64.0.1/',
 			'http://192.168.1.1/', 'http://[fd00::1]/', 'http://0.0.0.0/', 'not a url', '',
 			'https://example.com/' + 'a'.repeat(3000), 'http://exa mple.com/',
+			// IPv4-translated, local-use NAT64 (of 169.254.169.254), Teredo
+			'http://[::ffff:0:127.0.0.1]/', 'http://[64:ff9b:1::a9fe:a9fe]/', 'http://[2001::1]/',
 		];
 		for (const endpoint of bad)
 			refused(await srv.api('POST', BASE, { webhook: { name: 'bad', endpoint } }), 422, 'endpoint');
@@ -141,6 +145,19 @@ describe('webhooks: the API', () => {
 		refused(await srv.api('POST', BASE, { nope: {} }), 400);
 		// nothing of it was written
 		assert.deepEqual((await srv.api('GET', BASE)).json.webhooks, []);
+	});
+
+	it('a host that is not ASCII is refused, asking for its punycode form; the punycode is saved', async () => {
+		// curl would call the punycode of the name, not the name we judged
+		for (const endpoint of ['http://x\u24db.attacker.tld/', 'https://\u043f\u0440\u0438\u043a\u043b\u0430\u0434.\u0443\u043a\u0440/',
+			'http://x%e2%93%9b.attacker.tld/']) {
+			const r = await srv.api('POST', BASE, { webhook: { name: 'idn', endpoint } });
+			refused(r, 422, 'endpoint');
+			assert.match(r.text, /punycode/);
+		}
+		assert.deepEqual((await srv.api('GET', BASE)).json.webhooks, []);
+		const w = await create({ name: 'idn', endpoint: 'https://xn--80aikifvh.xn--j1amh/' });
+		await srv.api('DELETE', `${BASE}/${w.id}`);
 	});
 
 	it('an endpoint on an allowed host is saved; the allow list refuses what is not a host', async () => {
@@ -271,6 +288,75 @@ describe('webhooks: delivery', () => {
 		await rx.waitFor(before + 1);
 		inv = await settled(hook.id);
 		assert.equal(inv.status, 'delivered');
+	});
+
+	it('a host name that resolves to loopback is refused on the socket curl connects, until allowed', async (t) => {
+		// the machine's own name: in /etc/hosts as 127.0.x.x on Debian
+		const name = os.hostname().toLowerCase();
+		const addr = await dns.promises.lookup(name, { family: 4 }).catch(() => null);
+		if (!addr || !addr.address.startsWith('127.') || !/^[a-z0-9.-]+$/.test(name))
+			return t.skip(`${name} does not resolve to loopback here`);
+		const port = new URL(rx.url).port;
+		const named = await create({ name: 'By name', endpoint: `http://${name}:${port}/named`,
+			subscriptions: ['ticket.created'] });
+		await allow([]);
+		try {
+			const before = rx.requests.length;
+			await newTicket('By name, not allowed');
+			let inv = await settled(named.id);
+			assert.equal(inv.status, 'failed');
+			assert.equal(inv.attempts, 1, 'a refused address is not retried');
+			const [a] = await attempts(named.id, inv.id);
+			assert.match(a.error, new RegExp(`${name} resolves to ${addr.address.replace(/\./g, '\\.')}, a loopback address`));
+			await settled(hook.id);
+			assert.ok(!rx.requests.slice(before).some((q) => q.path === '/named'), 'the receiver was called');
+			// the test call answers the same, at once
+			const r = await srv.api('POST', `${BASE}/${named.id}/test`);
+			assert.equal(r.json.response.refused, true);
+			await allow([name]);
+			await newTicket('By name, allowed');
+			inv = await settled(named.id);
+			assert.equal(inv.status, 'delivered');
+			assert.ok(rx.requests.some((q) => q.path === '/named'));
+		} finally {
+			await allow(['127.0.0.1']);
+			await srv.api('DELETE', `${BASE}/${named.id}`);
+			await settled(hook.id);
+		}
+	});
+
+	it('an endpoint stored before the rule that is not ASCII is refused at delivery', async () => {
+		const w = await create({ name: 'Old', endpoint: 'https://example.com/old', subscriptions: ['ticket.created'] });
+		await sqlOnServer(srv, `UPDATE webhooks SET endpoint = 'http://x\u24db.attacker.tld/' WHERE id = ${w.id};`);
+		try {
+			await newTicket('Old endpoint');
+			const inv = await settled(w.id);
+			assert.equal(inv.status, 'failed');
+			const [a] = await attempts(w.id, inv.id);
+			assert.match(a.error, /^refused: .*punycode/);
+		} finally {
+			await srv.api('DELETE', `${BASE}/${w.id}`);
+			await settled(hook.id);
+		}
+	});
+
+	it('a subject that is not UTF-8 in the store (SQLite keeps any bytes) is sent as U+FFFD, the write stands', async (t) => {
+		if (srv.db)
+			return t.skip('PostgreSQL refuses text that is not UTF-8 at the door');
+		const tk = await newTicket('Broken');
+		await settled(hook.id);
+		await sqlOnServer(srv, `UPDATE tickets SET subject = CAST(X'42726F6B656EC0AF21' AS TEXT) WHERE id = ${tk.id};`);
+		const before = rx.requests.length;
+		// (the API's own answer, which shows the subject, is not this test's
+		// business: http/reply.c's fl_json_str trusts stored text to be UTF-8)
+		await srv.api('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { status: 'solved' } });
+		assert.equal((await sqlOnServer(srv, `SELECT status FROM tickets WHERE id = ${tk.id};`)).trim(),
+			'4', 'the write did not stand (4: solved)');
+		const [req] = (await rx.waitFor(before + 1)).slice(before);
+		assert.equal(req.json.type, 'ticket.solved');
+		assert.equal(req.json.detail.subject, 'Broken\ufffd\ufffd!');
+		assert.ok(req.valid);
+		await settled(hook.id);
 	});
 
 	it('a new secret signs from then on; the old one no longer verifies', async () => {

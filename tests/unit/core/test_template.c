@@ -24,6 +24,10 @@ static const char *const kv[][2] = {
 	{"ticket.title", "Refund <b>now</b> & \"fast\""},
 	{"ticket.requester.first_name", "Olena"},
 	{"evil", "{{ticket.id}} {{#yes}}x{{/yes}} {{{ticket.title}}}"},
+	{"inject", "\",\"admin\":true,\"x\":\""},
+	{"broken",
+	 "a\xc0\xaf"
+	 "b\xff \xd0\x9e"},
 	{"yes", "1"},
 	{"no", "0"},
 	{"off", "false"},
@@ -106,8 +110,18 @@ static void test_escaping(void **state)
 			       FL_TEMPLATE_JSON, &a),
 			    "{\"t\": \"say \\\"hi\\\" \\\\ then\\u000a\\u0001 \xd0\x9e\", "
 			    "\"<\": \"Refund <b>now</b> & \\\"fast\\\"\"}");
+	/* in JSON every value is escaped, triple or not: a customer's subject
+	 * cannot close the author's string and add keys of its own */
+	assert_string_equal(ok("{\"t\": \"{{{inject}}}\", \"u\": \"{{& inject}}\"}",
+			       FL_TEMPLATE_JSON, &a),
+			    "{\"t\": \"\\\",\\\"admin\\\":true,\\\"x\\\":\\\"\", "
+			    "\"u\": \"\\\",\\\"admin\\\":true,\\\"x\\\":\\\"\"}");
 	assert_string_equal(ok("{{{json}}}", FL_TEMPLATE_JSON, &a),
-			    "say \"hi\" \\ then\n\x01 \xd0\x9e");
+			    "say \\\"hi\\\" \\\\ then\\u000a\\u0001 \xd0\x9e");
+	/* bytes that are not UTF-8 (JSON cannot hold them) become U+FFFD */
+	assert_string_equal(ok("\"{{broken}}\"", FL_TEMPLATE_JSON, &a),
+			    "\"a\xef\xbf\xbd\xef\xbf\xbd"
+			    "b\xef\xbf\xbd \xd0\x9e\"");
 	fl_arena_free(&a);
 }
 

@@ -249,6 +249,30 @@ static void test_no_deliverer(void **state)
 	fl_message_register(fl_mail_message);
 }
 
+/* Stored text that is not UTF-8 (JSON cannot hold it) is queued with
+ * U+FFFD in its place, never failing the write that sends it. */
+static void test_text_not_utf8(void **state)
+{
+	fl_arena a;
+	struct list l = {&a};
+	char subject[64];
+	(void)state;
+
+	fl_arena_init(&a, 0);
+	send(agent, ticket_id, "Broken\xc0\xaf!",
+	     "a\xff"
+	     "b");
+	assert_int_equal(run_jobs(), 1);
+	assert_int_equal(fl_store_read(g_store, tx_list, &l), 0);
+	snprintf(subject, sizeof subject, "[#%lld] Broken\xef\xbf\xbd\xef\xbf\xbd!",
+		 (long long)ticket_id);
+	assert_string_equal(l.full.subject, subject);
+	assert_string_equal(l.full.text_body,
+			    "a\xef\xbf\xbd"
+			    "b");
+	fl_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_nobody_to_write_to),
 		cmocka_unit_test(test_budget_is_the_customers_only),
 		cmocka_unit_test(test_no_deliverer),
+		cmocka_unit_test(test_text_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
