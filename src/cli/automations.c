@@ -1,7 +1,6 @@
 /* frontline automations run: one pass of the automations
  * (rules/automation.h) by hand, at an instant given — how an operator
  * catches up after downtime, and how the API tests wait days in a moment. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,60 +37,22 @@ static void progress(void *arg, int64_t done, int64_t total)
 
 int fl_cmd_automations(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},
-		{"config", required_argument, 0, 'c'},
-		{"now", required_argument, 0, 'n'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
-	};
-	struct fl_cli_flags flags = {0};
+	static const char *const verbs[] = {"run", NULL};
+	struct fl_cli_pass cmd = {.verbs = verbs, .usage = usage, .takes_now = 1};
 	struct fl_automation_pass out;
 	struct fl_progress bar;
 	struct fl_config cfg;
 	struct fl_err e = {0};
-	const char *what = argc > 1 ? argv[1] : "";
-	int64_t now = 0;
+	int64_t now;
 	uint64_t t0;
 	fl_store *store;
-	int opt, rc;
+	int rc;
 
-	if (!strcmp(what, "--help") || !strcmp(what, "-h")) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(what, "run")) {
-		usage(stderr);
-		return 2;
-	}
-	argc--, argv++;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': fl_cli_flag(&flags, "data", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'n':
-			if (fl_time_parse(fl_str_c(optarg), &now) || now <= 0) {
-				fprintf(stderr, "frontline automations: --now: not a time: %s\n",
-					optarg);
-				usage(stderr);
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (fl_cli_config(&cfg, &flags))
-		return 1;
 	/* what the pass writes is a write like the server's: its mail goes to
 	 * the outbox, and the ticket hooks run as the server's do */
-	fl_cli_wire(&cfg);
-	if (fl_cli_open_store(&cfg, &store))
-		return 1;
+	if ((rc = fl_cli_pass_open(argc, argv, &cmd, &cfg, &store)) >= 0)
+		return rc;
+	now = cmd.now;
 	/* at the instant asked, every write of the pass is stamped then too
 	 * (its audits, the clocks it moves): the next pass reads them so */
 	if (now)

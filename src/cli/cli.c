@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include "auth/auth.h"
 #include "core/random.h"
+#include "core/str.h"
+#include "core/time.h"
 #include "store/users.h"
 
 void fl_cli_flag(struct fl_cli_flags *f, const char *key, const char *value)
@@ -74,6 +77,70 @@ int fl_cli_open_store(const struct fl_config *c, fl_store **out)
 		return fl_cli_fail("opening the store", &e);
 	fl_cli_upgrade_note(*out);
 	return 0;
+}
+
+static int verb_known(const struct fl_cli_pass *p, const char *verb)
+{
+	for (const char *const *v = p->verbs; *v; v++)
+		if (!strcmp(*v, verb))
+			return 1;
+	return 0;
+}
+
+int fl_cli_pass_open(int argc, char **argv, struct fl_cli_pass *p, struct fl_config *cfg,
+		     fl_store **store)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'}, {"config", required_argument, 0, 'c'},
+		{"now", required_argument, 0, 'n'},  {"times", required_argument, 0, 't'},
+		{"help", no_argument, 0, 'h'},       {0, 0, 0, 0},
+	};
+	struct fl_cli_flags flags = {0};
+	int opt;
+
+	p->verb = argc > 1 ? argv[1] : "";
+	p->now = 0;
+	p->times = 0;
+	if (!strcmp(p->verb, "--help") || !strcmp(p->verb, "-h")) {
+		p->usage(stdout);
+		return 0;
+	}
+	if (!verb_known(p, p->verb)) {
+		p->usage(stderr);
+		return 2;
+	}
+	argc--, argv++;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': fl_cli_flag(&flags, "data", optarg); break;
+		case 'c': flags.config = optarg; break;
+		case 'n':
+			if (!p->takes_now || fl_time_parse(fl_str_c(optarg), &p->now) ||
+			    p->now <= 0) {
+				fprintf(stderr, "frontline: --now: not a time: %s\n", optarg);
+				p->usage(stderr);
+				return 2;
+			}
+			break;
+		case 't':
+			if (!p->takes_times || fl_str_to_i64(fl_str_c(optarg), &p->times) ||
+			    p->times < 1 || p->times > 1000000) {
+				p->usage(stderr);
+				return 2;
+			}
+			break;
+		case 'h': p->usage(stdout); return 0;
+		default: p->usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		p->usage(stderr);
+		return 2;
+	}
+	if (fl_cli_config(cfg, &flags))
+		return 1;
+	fl_cli_wire(cfg);
+	return fl_cli_open_store(cfg, store) ? 1 : -1;
 }
 
 void fl_cli_upgrade_note(const fl_store *s)

@@ -2,6 +2,8 @@
 #ifndef FL_CLI_CLI_H
 #define FL_CLI_CLI_H
 
+#include <stdio.h>
+
 #include "core/config.h"
 #include "store/store.h"
 
@@ -32,6 +34,23 @@ void fl_cli_upgrade_note(const fl_store *s);
  * automations) call it, so that a pass run from the command line mails
  * and fires what the server's own pass would. */
 void fl_cli_wire(const struct fl_config *cfg);
+/* A command that runs one of the server's passes by hand:
+ * `frontline NAME VERB --data DIR [--config FILE] [--now ISO | --times N]
+ * [--help]` (tasks remind, sla tick, automations run). */
+struct fl_cli_pass {
+	const char *const *verbs; /* the verbs it takes, NULL-ended */
+	void (*usage)(FILE *f);
+	int takes_now;    /* --now ISO: the instant to run at (*now, 0 when not given) */
+	int takes_times;  /* --times N, 1..1,000,000 (*times, 0 when not given) */
+	const char *verb; /* out: the verb given */
+	int64_t now, times;
+};
+/* Reads argv (argv[1] the verb) into p, then the settings, wires the desk
+ * (fl_cli_wire) and opens the store: -1 when the command goes on with
+ * *store, else the exit code to return — 0 after --help, 2 for bad usage
+ * (usage on stderr), 1 when the settings or the store fail. */
+int fl_cli_pass_open(int argc, char **argv, struct fl_cli_pass *p, struct fl_config *cfg,
+		     fl_store **store);
 /* Prints "frontline: <what>: <why>" to stderr and returns 1. */
 int fl_cli_fail(const char *what, const struct fl_err *e);
 

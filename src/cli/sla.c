@@ -1,7 +1,6 @@
 /* frontline sla: the SLA clocks' work run by hand (sla/refresh.h) — a
  * recompute after an upgrade or a restore, a scheduler tick — each timed,
  * for operators and for bench/sla.sh. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,54 +133,21 @@ static int tick(fl_store *store, int64_t times)
 
 int fl_cmd_sla(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},
-		{"config", required_argument, 0, 'c'},
-		{"times", required_argument, 0, 'n'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
-	};
-	struct fl_cli_flags flags = {0};
+	static const char *const verbs[] = {"recompute", "tick", NULL};
+	struct fl_cli_pass cmd = {.verbs = verbs, .usage = usage, .takes_times = 1};
 	struct fl_config cfg;
-	const char *what = argc > 1 ? argv[1] : "";
-	int64_t times = 1;
 	fl_store *store;
-	int opt, rc;
+	int rc;
 
-	if (!strcmp(what, "--help") || !strcmp(what, "-h")) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(what, "recompute") && strcmp(what, "tick")) {
+	if ((rc = fl_cli_pass_open(argc, argv, &cmd, &cfg, &store)) >= 0)
+		return rc;
+	if (cmd.times && !strcmp(cmd.verb, "recompute")) { /* a tick's option */
+		fl_store_free(store);
 		usage(stderr);
 		return 2;
 	}
-	argc--, argv++;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': fl_cli_flag(&flags, "data", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'n':
-			if (fl_str_to_i64(fl_str_c(optarg), &times) || times < 1 ||
-			    times > 1000000 || !strcmp(what, "recompute")) {
-				usage(stderr);
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (fl_cli_config(&cfg, &flags))
-		return 1;
-	fl_cli_wire(&cfg);
-	if (fl_cli_open_store(&cfg, &store))
-		return 1;
-	rc = !strcmp(what, "recompute") ? recompute(store) : tick(store, times);
+	rc = !strcmp(cmd.verb, "recompute") ? recompute(store)
+					    : tick(store, cmd.times ? cmd.times : 1);
 	fl_store_free(store);
 	return rc;
 }

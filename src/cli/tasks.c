@@ -2,7 +2,6 @@
  * by hand, at now or at a chosen time — the reminders of the tasks due
  * and the satisfaction check-ins — for operators and for the API tests,
  * which run a pass at the time they choose. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,52 +42,16 @@ static int tx_pass(fl_tx *tx, void *arg)
 
 int fl_cmd_tasks(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},
-		{"config", required_argument, 0, 'c'},
-		{"now", required_argument, 0, 'n'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
-	};
-	struct fl_cli_flags flags = {0};
+	static const char *const verbs[] = {"remind", NULL};
+	struct fl_cli_pass cmd = {.verbs = verbs, .usage = usage, .takes_now = 1};
 	struct fl_config cfg;
-	struct pass p = {.now = fl_now()};
-	const char *what = argc > 1 ? argv[1] : "";
+	struct pass p = {0};
 	fl_store *store;
-	int opt, rc;
+	int rc;
 
-	if (!strcmp(what, "--help") || !strcmp(what, "-h")) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(what, "remind")) {
-		usage(stderr);
-		return 2;
-	}
-	argc--, argv++;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd': fl_cli_flag(&flags, "data", optarg); break;
-		case 'c': flags.config = optarg; break;
-		case 'n':
-			if (fl_time_parse(fl_str_c(optarg), &p.now) || p.now <= 0) {
-				usage(stderr);
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (fl_cli_config(&cfg, &flags))
-		return 1;
-	fl_cli_wire(&cfg);
-	if (fl_cli_open_store(&cfg, &store))
-		return 1;
+	if ((rc = fl_cli_pass_open(argc, argv, &cmd, &cfg, &store)) >= 0)
+		return rc;
+	p.now = cmd.now ? cmd.now : fl_now();
 	rc = fl_store_write(store, tx_pass, &p);
 	fl_store_free(store);
 	if (rc) {
