@@ -15,7 +15,8 @@ import { ConfirmDelete, Field, Problem } from './hours.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
 
 export const KINDS = {
-	triggers: { base: '/api/v2/triggers', one: 'trigger', many: 'triggers', path: '/agent/admin/triggers' },
+	triggers: { base: '/api/v2/triggers', one: 'trigger', many: 'triggers', path: '/agent/admin/triggers', dryrun: true },
+	// no dry run on the server for automations (docs/rules.md): none offered
 	automations: { base: '/api/v2/automations', one: 'automation', many: 'automations', path: '/agent/admin/automations' },
 };
 
@@ -95,17 +96,25 @@ function Conditions({ group, defs, list, lists, err, onChange }) {
 	</fieldset>`;
 }
 
+// Whether a comment is public: yes or no, sent as true or false. Its own
+// list, for an automation has no condition on the comment to borrow it from.
+const PUBLIC = { values: { type: 'list', list: [{ value: 'true', title: 'true' }, { value: 'false', title: 'false' }] } };
+
 // The fixed values an action may set (a status, a priority, a type, whether
 // the comment is public): the list of the condition on the same field.
 const actionValues = (field, conds) => {
-	const d = (conds || []).find((c) => (c.value || c.subject) === (field === 'comment_mode_is_public' ? 'comment_is_public' : field));
+	if (field === 'comment_mode_is_public')
+		return PUBLIC;
+	const d = (conds || []).find((c) => (c.value || c.subject) === field);
 	return d && d.values && d.values.type === 'list' ? d : null;
 };
 
-// The value an action row starts with.
+// The value an action row starts with; a group's mail goes to the ticket's
+// own group unless another is chosen.
 const freshAction = (field, conds) => ({ field, value: field === 'notification_user' ? ['requester_id', '', '']
-	: field === 'notification_group' ? [null, '', ''] : field === 'notification_webhook' ? [null, '']
-		: actionValues(field, conds) ? actionValues(field, conds).values.list[0].value : '' });
+	: field === 'notification_group' ? ['group_id', '', ''] : field === 'notification_webhook' ? [null, '']
+		: field === 'comment_mode_is_public' ? true
+			: actionValues(field, conds) ? actionValues(field, conds).values.list[0].value : '' });
 
 function Preview({ body }) {
 	const [id, setId] = useState('');
@@ -139,14 +148,20 @@ function Actions({ defs, conds, list, lists, err, onChange }) {
 					${defs.map((d) => html`<option value=${d.subject}>${actionTitle(d)}</option>`)}</select>
 				${!mail && !hook && actionValues(a.field, conds) && html`<${Value} def=${actionValues(a.field, conds)} field=${a.field}
 					value=${a.value === true || a.value === false ? String(a.value) : a.value} label=${t('rules.action_value', { n })}
-					lists=${lists} testid="action-value" onChange=${(value) => set(i, { ...a, value })} />`}
+					lists=${lists} testid="action-value"
+					onChange=${(value) => set(i, { ...a, value: a.field === 'comment_mode_is_public' ? value === 'true' : value })} />`}
 				${!mail && !hook && !actionValues(a.field, conds) && html`<input type="text" aria-label=${t('rules.action_value', { n })} data-test="action-value"
 					value=${a.value ?? ''} onInput=${(e) => set(i, { ...a, value: /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value })} />`}
 				${a.field === 'notification_user' && html`<select aria-label=${t('rules.recipient', { n })} data-test="action-recipient"
 					value=${String(a.value[0])} onChange=${(e) => part(0, /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value)}>
 					${['requester_id', 'assignee_id', 'current_user'].map((r) => html`<option value=${r}>${t(`rules.to.${r}`)}</option>`)}
 					${(lists['/api/v2/users'] || []).map(([id, name]) => html`<option value=${String(id)}>${name}</option>`)}</select>`}
-				${(a.field === 'notification_group' || hook) && html`<input type="number" min="1" aria-label=${t('rules.recipient', { n })}
+				${a.field === 'notification_group' && lists['/api/v2/groups'] && html`<select aria-label=${t('rules.recipient', { n })}
+					data-test="action-recipient" value=${String(a.value[0])}
+					onChange=${(e) => part(0, /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value)}>
+					<option value="group_id">${t('rules.to.group_id')}</option>
+					${lists['/api/v2/groups'].map(([id, name]) => html`<option value=${String(id)}>${name}</option>`)}</select>`}
+				${((a.field === 'notification_group' && !lists['/api/v2/groups']) || hook) && html`<input type="number" min="1" aria-label=${t('rules.recipient', { n })}
 					data-test="action-recipient" value=${a.value[0] ?? ''} onInput=${(e) => part(0, e.target.value === '' ? null : Number(e.target.value))} />`}
 				<button type="button" class="link" aria-label=${t('rules.remove', { n })} data-test="action-remove"
 					onClick=${() => onChange(list.filter((_, j) => j !== i))}>✕</button></div>
@@ -219,7 +234,7 @@ function Form({ kind, rule, defs, lists }) {
 		<${Conditions} group="any" defs=${defs.conditions_any} list=${v.any} lists=${lists} err=${err} onChange=${(any) => setV({ ...v, any })} />
 		<${Actions} defs=${defs.actions} conds=${defs.conditions_all} list=${v.actions} lists=${lists} err=${err} onChange=${(actions) => setV({ ...v, actions })} />
 		<div class="row"><button class="primary" type="submit" data-test="rule-save">${t('save')}</button>
-			<button type="button" data-test="rule-dryrun" onClick=${dryRun}>${t('rules.dryrun')}</button>
+			${k.dryrun && html`<button type="button" data-test="rule-dryrun" onClick=${dryRun}>${t('rules.dryrun')}</button>`}
 			<a class="button" href=${k.path}>${t('org.cancel')}</a></div>
 		${dry && html`<${DryRun} res=${dry} />`}</form>`;
 }

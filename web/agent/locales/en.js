@@ -711,6 +711,7 @@ export default {
 	'rules.to.requester_id': "The requester",
 	'rules.to.assignee_id': "The assignee",
 	'rules.to.current_user': "Who made the change",
+	'rules.to.group_id': "The ticket's group",
 	'rules.dryrun': "Dry run",
 	'rules.dryrun_title': "Would have fired {count} times in the last {days} days",
 	'rules.dryrun_none': "It would not have fired on any ticket.",

@@ -710,6 +710,7 @@ export default {
 	'rules.to.requester_id': "Užklausos autorius",
 	'rules.to.assignee_id': "Vykdytojas",
 	'rules.to.current_user': "Kas atliko pakeitimą",
+	'rules.to.group_id': "Užklausos grupė",
 	'rules.dryrun': "Bandomasis paleidimas",
 	'rules.dryrun_title': "Per paskutines {days} d. būtų suveikęs {count} k.",
 	'rules.dryrun_none': "Nebūtų suveikęs nė vienai užklausai.",

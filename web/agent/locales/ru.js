@@ -710,6 +710,7 @@ export default {
 	'rules.to.requester_id': "Автор обращения",
 	'rules.to.assignee_id': "Исполнитель",
 	'rules.to.current_user': "Кто внёс изменение",
+	'rules.to.group_id': "Группа обращения",
 	'rules.dryrun': "Пробный запуск",
 	'rules.dryrun_title': "Сработал бы {count} раз(а) за последние {days} дн.",
 	'rules.dryrun_none': "Не сработал бы ни на одном обращении.",

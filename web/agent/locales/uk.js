@@ -710,6 +710,7 @@ export default {
 	'rules.to.requester_id': "Автор звернення",
 	'rules.to.assignee_id': "Виконавець",
 	'rules.to.current_user': "Хто зробив зміну",
+	'rules.to.group_id': "Група звернення",
 	'rules.dryrun': "Пробний запуск",
 	'rules.dryrun_title': "Спрацював би {count} раз(и) за останні {days} дн.",
 	'rules.dryrun_none': "Не спрацював би на жодному зверненні.",
