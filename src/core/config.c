@@ -117,7 +117,8 @@ int fl_config_set(struct fl_config *c, const char *key, const char *v, struct fl
 	} else if (!strcmp(key, "sla_tick")) {
 		bad = parse_uint(v, 1, 3600, &c->sla_tick);
 	} else if (!strcmp(key, "automation_tick")) {
-		bad = parse_uint(v, 1, 86400, &c->automation_tick);
+		/* at most an hour: an "is N hours" condition holds for one */
+		bad = parse_uint(v, 1, 3600, &c->automation_tick);
 	} else if (!strcmp(key, "webhook_backoff")) {
 		bad = parse_uint(v, 1, 3600, &c->webhook_backoff);
 	} else if (!strcmp(key, "task_remind")) {

@@ -435,14 +435,15 @@ static int tx_load(fl_tx *tx, void *arg)
 }
 
 /* The clocks move with what an automation wrote, so the next automation
- * sees the ticket as it now is. */
-static void moved(int64_t *clocks, const struct fl_ticket *was, const struct fl_ticket *now,
-		  int64_t at)
+ * sees the ticket as it now is: to the write's own time, the one the
+ * clocks' hook stores (not the pass's start — a window keyed on that
+ * would not be the next pass's, and would fire again). */
+static void moved(int64_t *clocks, const struct fl_ticket *was, const struct fl_ticket *now)
 {
 	if (was->status != now->status)
-		clocks[FL_CLOCK_STATUS] = at;
+		clocks[FL_CLOCK_STATUS] = now->updated_at;
 	if (now->assignee_id && was->assignee_id != now->assignee_id)
-		clocks[FL_CLOCK_ASSIGNED] = at;
+		clocks[FL_CLOCK_ASSIGNED] = now->updated_at;
 	if (now->updated_at != was->updated_at)
 		clocks[FL_CLOCK_UPDATED] = now->updated_at;
 }
@@ -493,7 +494,7 @@ static int act(struct pass *p, const struct fl_store_auto_row *row)
 		was = cur;
 		if ((rc = fl_rules_fire(p->tx, &au->rule, why, &c, &cur, p->a)))
 			return rc;
-		moved(clocks, &was, &cur, p->now);
+		moved(clocks, &was, &cur);
 		p->out->fired++;
 	}
 	return 0;

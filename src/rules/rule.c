@@ -1212,10 +1212,19 @@ static int action_resets(const struct fl_rule_action *x, const struct fl_rule_co
 
 int fl_rule_nullifies(const struct fl_rule *r)
 {
-	for (size_t i = 0; i < r->nall + r->nany; i++) {
-		const struct fl_rule_cond *k = i < r->nall ? &r->all[i] : &r->any[i - r->nall];
-		if (fl_rule_is_time_field(k->field) && (k->op == FL_RO_IS || k->op == FL_RO_IS_BH))
+	/* only a condition of "all" is sure to be false once nullified: the
+	 * "any" has others that may still hold */
+	for (size_t i = 0; i < r->nall; i++) {
+		const struct fl_rule_cond *k = &r->all[i];
+		int time = fl_rule_is_time_field(k->field);
+		/* "is" N hours holds for one hour, and a window fires once */
+		if (time && (k->op == FL_RO_IS || k->op == FL_RO_IS_BH))
 			return 1;
+		/* a clock set back to zero falsifies "more than N hours", and
+		 * keeps "less than N hours" true: that one would fire again at
+		 * every pass, in a new window each time */
+		if (time && k->op != FL_RO_GREATER_THAN && k->op != FL_RO_GREATER_THAN_BH)
+			continue;
 		for (size_t j = 0; j < r->nactions; j++)
 			if (action_resets(&r->actions[j], k))
 				return 1;

@@ -21,7 +21,7 @@ before(async () => {
 	// the server's own pass (at the real now) must not act on what the
 	// test takes to the future by hand
 	srv = await startServer({ agents: ['agent'], endUsers: ['alice', 'bohdan'],
-		env: { FRONTLINE_AUTOMATION_TICK: '86400' } });
+		env: { FRONTLINE_AUTOMATION_TICK: '3600' } });
 	({ agent, alice, bohdan } = srv.users);
 	const r = await srv.api('PUT', `/api/v2/users/${alice.id}`, { user: { locale: 'uk' } });
 	assert.equal(r.status, 200, r.text);
@@ -177,6 +177,13 @@ describe('the API', () => {
 			actions: [{ field: 'notification_user', value: ['requester_id', 'Hi', 'Still there?'] }] }), 422, 'actions');
 		refused(await post({ ...ok, conditions: { all: [since('24', 'created_at'), { field: 'current_tags', operator: 'includes', value: 'vip' }] },
 			actions: [{ field: 'current_tags', value: 'vip' }] }), 422, 'actions');
+		// a comment sets updated_at back to zero, which keeps "less than 2
+		// hours" true: it would comment (and mail) at every pass
+		refused(await post({ ...ok, conditions: { all: [status, since('2', 'updated_at', 'less_than')] },
+			actions: [{ field: 'comment_value', value: 'Any news?' }, { field: 'comment_mode_is_public', value: true }] }), 422, 'actions');
+		// a nullified condition in "any" leaves the others that may hold
+		refused(await post({ ...ok, conditions: { all: [status], any: [since('24'), since('48', 'created_at')] },
+			actions: [{ field: 'comment_value', value: 'Any news?' }] }), 422, 'actions');
 		// hours that are not hours
 		for (const bad of ['-1', 'abc', '', '1e9', '87661', 'NaN', null, [], {}, '12 hours'])
 			refused(await post({ ...ok, conditions: { all: [status, since(bad)] } }), 422, 'conditions.all[1].value');

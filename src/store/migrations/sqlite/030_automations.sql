@@ -57,7 +57,7 @@ FROM tickets t;
 
 INSERT INTO rule_versions (kind, version) VALUES ('automation', 0);
 
--- The defaults every desk starts with (docs/rules.md), active and
+-- The defaults every new desk starts with (docs/rules.md), active and
 -- editable; their texts are built-in dynamic content ({{dc.…}}) in the
 -- customer's language.
 INSERT INTO automations (title, position, conditions_json, actions_json, created_at, updated_at) VALUES
@@ -74,6 +74,12 @@ INSERT INTO automations (title, position, conditions_json, actions_json, created
   '[{"field":"status","value":"closed"}]',
   CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER)),
  ('Escalate an unassigned urgent ticket after 30 minutes', 4,
-  '{"all":[{"field":"status","operator":"less_than","value":"solved"},{"field":"priority","operator":"is","value":"urgent"},{"field":"assignee_id","operator":"is","value":null},{"field":"created_at","operator":"greater_than","value":"0.5"},{"field":"current_tags","operator":"not_includes","value":"escalated"}],"any":[]}',
+  '{"all":[{"field":"status","operator":"less_than","value":"solved"},{"field":"priority","operator":"is","value":"urgent"},{"field":"assignee_id","operator":"is","value":null},{"field":"group_id","operator":"is_not","value":null},{"field":"created_at","operator":"greater_than","value":"0.5"},{"field":"current_tags","operator":"not_includes","value":"escalated"}],"any":[]}',
   '[{"field":"current_tags","value":"escalated"},{"field":"notification_group","value":["group_id","{{dc.escalated_subject}}: {{ticket.title}}","{{dc.escalated}}\n\n{{ticket.url}}"]}]',
   CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER));
+
+-- A desk that already has tickets is being upgraded: its defaults wait,
+-- off, for an admin to switch them on. Switched on by the upgrade, the
+-- first pass would solve and close — and mail the customers about — every
+-- old ticket at once.
+UPDATE automations SET active = 0 WHERE EXISTS (SELECT 1 FROM tickets);
