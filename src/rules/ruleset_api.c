@@ -1,10 +1,11 @@
-/* /api/v2/triggers: triggers in Zendesk's shapes (rules/trigger.h).
- * Agents read, admins write.
- *   GET/POST          /api/v2/triggers          (?active=true|false)
- *   GET               /api/v2/triggers/active
- *   GET/PUT/DELETE    /api/v2/triggers/{id}
- *   PUT               /api/v2/triggers/reorder  {"trigger_ids": [...]}
- *   GET               /api/v2/triggers/definitions
+/* /api/v2/triggers and /api/v2/automations: the ordered rule sets
+ * (rules/ruleset.h) in Zendesk's shapes, one set of handlers for both,
+ * the route's path choosing the kind. Agents read, admins write.
+ *   GET/POST          /api/v2/{triggers|automations}          (?active=true|false)
+ *   GET               /api/v2/{…}/active
+ *   GET/PUT/DELETE    /api/v2/{…}/{id}
+ *   PUT               /api/v2/{…}/reorder  {"trigger_ids"|"automation_ids": [...]}
+ *   GET               /api/v2/{…}/definitions
  * A write that does not validate is refused whole (422 naming the field)
  * inside its transaction, before anything is written. */
 #include <stdio.h>
@@ -12,71 +13,117 @@
 
 #include "core/input.h"
 #include "http/http.h"
+#include "rules/automation.h"
 #include "rules/trigger.h"
 
-struct trigger_in {
+/* the reorder list's room: the larger kind's most */
+#define IDS_MAX (FL_TRIGGER_MAX > FL_AUTOMATION_MAX ? FL_TRIGGER_MAX : FL_AUTOMATION_MAX)
+
+struct rule_in {
 	const char *title, *description, *conditions_text, *actions_text;
 	int active;
 	int64_t position;
 	int has_title, has_description, has_active, has_position, has_conditions, has_actions;
 };
 
-#define T(m) offsetof(struct trigger_in, m)
-static const struct fl_field trigger_fields[] = {
-	{"title", FL_FT_STRING, FL_TRIGGER_TITLE_MAX, 0, 0, NULL, T(title), T(has_title), 0, 0},
-	{"description", FL_FT_STRING, FL_TRIGGER_DESCRIPTION_MAX, 0, 1, NULL, T(description),
-	 T(has_description), 0, 0},
-	{"active", FL_FT_BOOL, 0, 0, 0, NULL, T(active), T(has_active), 0, 0},
-	{"position", FL_FT_INT, FL_TRIGGER_MAX, 0, 0, NULL, T(position), T(has_position), 0, 1},
-	/* read here for their size only; the rules model reads them */
-	{"conditions", FL_FT_JSON, FL_RULE_JSON_MAX, 0, 0, NULL, T(conditions_text),
-	 T(has_conditions), 0, 0},
-	{"actions", FL_FT_JSON, FL_RULE_JSON_MAX, 0, 0, NULL, T(actions_text), T(has_actions), 0,
-	 0},
-	FL_FIELDS_END,
-};
+#define T(m) offsetof(struct rule_in, m)
+/* the tables as one reads them written out; clang-format folds a macro's */
+/* clang-format off */
+#define RULE_FIELDS(max) {                                                                      \
+	{"title", FL_FT_STRING, FL_RULESET_TITLE_MAX, 0, 0, NULL, T(title), T(has_title), 0, 0}, \
+	{"description", FL_FT_STRING, FL_RULESET_DESCRIPTION_MAX, 0, 1, NULL, T(description),    \
+	 T(has_description), 0, 0},                                                              \
+	{"active", FL_FT_BOOL, 0, 0, 0, NULL, T(active), T(has_active), 0, 0},                   \
+	{"position", FL_FT_INT, max, 0, 0, NULL, T(position), T(has_position), 0, 1},            \
+	/* read here for their size only; the rules model reads them */                          \
+	{"conditions", FL_FT_JSON, FL_RULE_JSON_MAX, 0, 0, NULL, T(conditions_text),             \
+	 T(has_conditions), 0, 0},                                                               \
+	{"actions", FL_FT_JSON, FL_RULE_JSON_MAX, 0, 0, NULL, T(actions_text), T(has_actions),   \
+	 0, 0},                                                                                  \
+	FL_FIELDS_END,                                                                           \
+}
+/* clang-format on */
+static const struct fl_field trigger_fields[] = RULE_FIELDS(FL_TRIGGER_MAX);
+static const struct fl_field automation_fields[] = RULE_FIELDS(FL_AUTOMATION_MAX);
 
 struct reorder_in {
-	int64_t ids[FL_TRIGGER_MAX];
+	int64_t ids[IDS_MAX];
 	size_t n;
 	int has_ids;
 };
 
-static const struct fl_field reorder_fields[] = {
-	{"trigger_ids", FL_FT_IDS, FL_TRIGGER_MAX, 0, 0, NULL, offsetof(struct reorder_in, ids),
-	 offsetof(struct reorder_in, has_ids), offsetof(struct reorder_in, n), 0},
-	FL_FIELDS_END,
+/* clang-format off */
+#define REORDER_FIELDS(key, max) {                                                              \
+	{key, FL_FT_IDS, max, 0, 0, NULL, offsetof(struct reorder_in, ids),                      \
+	 offsetof(struct reorder_in, has_ids), offsetof(struct reorder_in, n), 0},               \
+	FL_FIELDS_END,                                                                           \
+}
+/* clang-format on */
+static const struct fl_field trigger_order[] = REORDER_FIELDS("trigger_ids", FL_TRIGGER_MAX);
+static const struct fl_field automation_order[] =
+	REORDER_FIELDS("automation_ids", FL_AUTOMATION_MAX);
+
+/* What the handlers need of a kind beyond rules/ruleset.h's descriptor. */
+struct api_kind {
+	const struct fl_ruleset_kind *k;
+	const char *path;                      /* "/api/v2/triggers" */
+	const char *ids;                       /* "trigger_ids" */
+	const struct fl_field *fields, *order; /* the body's, the reorder's */
 };
 
+#define TRIGGERS "/api/v2/triggers"
+#define AUTOMATIONS "/api/v2/automations"
+static const struct api_kind triggers = {&fl_triggers, TRIGGERS, "trigger_ids", trigger_fields,
+					 trigger_order};
+static const struct api_kind automations = {&fl_automations, AUTOMATIONS, "automation_ids",
+					    automation_fields, automation_order};
+
+/* The kind of the route r came by: its path says. */
+static const struct api_kind *kind_of(const struct fl_req *r)
+{
+	return strncmp(r->route->pattern, AUTOMATIONS, strlen(AUTOMATIONS)) ? &triggers
+									    : &automations;
+}
+
 struct ctx {
-	struct trigger_in in;
+	const struct api_kind *kind;
+	struct rule_in in;
 	struct fl_rule rule;
 	struct reorder_in order;
-	struct fl_trigger trigger;
-	struct fl_trigger *triggers;
+	struct fl_ruleset_rule item;
+	struct fl_ruleset_rule *items;
 	size_t n;
 	int active_only; /* 1: active, 0: all, -1: inactive */
 };
 
-/* Reads {"trigger": {...}}: what is left out stays as it was. */
-static int decode_trigger(struct fl_req *r, struct ctx *c)
+/* The request's state with its kind set. */
+static struct ctx *ctx_of(struct fl_req *r)
 {
-	json_t *v = r->body ? json_object_get(r->body, "trigger") : NULL;
+	struct ctx *c = r->ctx;
+	c->kind = kind_of(r);
+	return c;
+}
+
+/* Reads {"<one>": {...}}: what is left out stays as it was. */
+static int decode_rule(struct fl_req *r, struct ctx *c)
+{
+	const struct fl_ruleset_kind *k = c->kind->k;
+	json_t *v = r->body ? json_object_get(r->body, k->one) : NULL;
 	int rc;
 
 	if (!json_is_object(v))
-		return fl_req_fail(r, FL_EMALFORMED, "trigger", "InvalidRequest",
-				   "the body must be {\"trigger\": {...}}");
-	if ((rc = fl_input_decode(v, trigger_fields, &c->in, &r->arena, &r->err)))
+		return fl_req_fail(r, FL_EMALFORMED, k->one, "InvalidRequest",
+				   "the body must be {\"%s\": {...}}", k->one);
+	if ((rc = fl_input_decode(v, c->kind->fields, &c->in, &r->arena, &r->err)))
 		return rc;
 	if ((c->in.has_conditions || c->in.has_actions) &&
-	    (rc = fl_rule_decode(FL_RULE_TRIGGER, json_object_get(v, "conditions"),
+	    (rc = fl_rule_decode(k->kind, json_object_get(v, "conditions"),
 				 json_object_get(v, "actions"), &r->arena, &c->rule, &r->err)))
 		return rc;
 	return 0;
 }
 
-static void apply(const struct ctx *c, struct fl_trigger *t)
+static void apply(const struct ctx *c, struct fl_ruleset_rule *t)
 {
 	if (c->in.has_title)
 		t->title = (char *)c->in.title;
@@ -97,11 +144,12 @@ static void apply(const struct ctx *c, struct fl_trigger *t)
 	}
 }
 
-static json_t *trigger_json(struct fl_req *r, const struct fl_trigger *t)
+static json_t *rule_json(struct fl_req *r, const struct ctx *c, const struct fl_ruleset_rule *t)
 {
 	char url[400];
 
-	snprintf(url, sizeof url, "%s/api/v2/triggers/%lld.json", fl_req_base(r), (long long)t->id);
+	snprintf(url, sizeof url, "%s%s/%lld.json", fl_req_base(r), c->kind->path,
+		 (long long)t->id);
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:o, s:o, s:o, s:o}", "id",
 			 (json_int_t)t->id, "url", url, "title", t->title, "description",
 			 t->description ? t->description : "", "active", t->active, "position",
@@ -110,17 +158,17 @@ static json_t *trigger_json(struct fl_req *r, const struct fl_trigger *t)
 			 fl_json_time(t->created_at), "updated_at", fl_json_time(t->updated_at));
 }
 
-static int render_trigger(struct fl_req *r)
+static int render_rule(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, r->status ? r->status : 200,
-			    json_pack("{s:o}", "trigger", trigger_json(r, &c->trigger)));
+			    json_pack("{s:o}", c->kind->k->one, rule_json(r, c, &c->item)));
 }
 
 static int tx_list(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_trigger_list(tx, c->active_only == 1, &r->arena, &c->triggers, &c->n);
+	return fl_ruleset_list(tx, c->kind->k, c->active_only == 1, &r->arena, &c->items, &c->n);
 }
 
 static int render_list(struct fl_req *r)
@@ -129,18 +177,18 @@ static int render_list(struct fl_req *r)
 	json_t *list = json_array();
 	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
-		if (c->active_only >= 0 || !c->triggers[i].active) {
-			json_array_append_new(list, trigger_json(r, &c->triggers[i]));
+		if (c->active_only >= 0 || !c->items[i].active) {
+			json_array_append_new(list, rule_json(r, c, &c->items[i]));
 			n++;
 		}
 	return fl_req_reply(r, 200,
-			    json_pack("{s:o, s:n, s:n, s:I}", "triggers", list, "next_page",
+			    json_pack("{s:o, s:n, s:n, s:I}", c->kind->k->many, list, "next_page",
 				      "previous_page", "count", (json_int_t)n));
 }
 
 static int h_list(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
+	struct ctx *c = ctx_of(r);
 	const char *active = fl_req_arg(r, "active");
 
 	if (active && strcmp(active, "true") && strcmp(active, "false"))
@@ -152,7 +200,7 @@ static int h_list(struct fl_req *r)
 
 static int h_active(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
+	struct ctx *c = ctx_of(r);
 	c->active_only = 1;
 	return fl_req_read(r, tx_list, render_list);
 }
@@ -160,83 +208,88 @@ static int h_active(struct fl_req *r)
 static int tx_create(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_trigger_create(tx, &c->trigger, &r->arena, &r->err);
+	return fl_ruleset_create(tx, c->kind->k, &c->item, &r->arena, &r->err);
 }
 
 static int h_create(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
+	struct ctx *c = ctx_of(r);
 	int rc;
 
-	if ((rc = decode_trigger(r, c)))
+	if ((rc = decode_rule(r, c)))
 		return rc;
 	if (!c->in.has_title)
 		return fl_req_fail(r, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
-	c->trigger.active = 1;
-	c->trigger.description = "";
-	apply(c, &c->trigger);
+	c->item.active = 1;
+	c->item.description = "";
+	apply(c, &c->item);
 	r->status = 201;
-	return fl_req_write(r, tx_create, render_trigger);
+	return fl_req_write(r, tx_create, render_rule);
 }
 
 static int tx_show(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_trigger_get(tx, r->id[0], &r->arena, &c->trigger);
+	return fl_ruleset_get(tx, c->kind->k, r->id[0], &r->arena, &c->item);
 }
 
 static int h_show(struct fl_req *r)
 {
-	return fl_req_read(r, tx_show, render_trigger);
+	ctx_of(r);
+	return fl_req_read(r, tx_show, render_rule);
 }
 
 static int tx_update(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_trigger_get(tx, r->id[0], &r->arena, &c->trigger);
+	int rc = fl_ruleset_get(tx, c->kind->k, r->id[0], &r->arena, &c->item);
 
 	if (rc)
 		return rc;
-	apply(c, &c->trigger);
-	return fl_trigger_update(tx, &c->trigger, &r->arena, &r->err);
+	apply(c, &c->item);
+	return fl_ruleset_update(tx, c->kind->k, &c->item, &r->arena, &r->err);
 }
 
 static int h_update(struct fl_req *r)
 {
-	int rc = decode_trigger(r, r->ctx);
-	return rc ? rc : fl_req_write(r, tx_update, render_trigger);
+	int rc = decode_rule(r, ctx_of(r));
+	return rc ? rc : fl_req_write(r, tx_update, render_rule);
 }
 
 static int tx_delete(fl_tx *tx, struct fl_req *r)
 {
-	return fl_trigger_delete(tx, r->id[0], &r->arena);
+	struct ctx *c = r->ctx;
+	return fl_ruleset_delete(tx, c->kind->k, r->id[0], &r->arena);
 }
 
 static int h_delete(struct fl_req *r)
 {
+	ctx_of(r);
 	return fl_req_write(r, tx_delete, fl_req_no_content);
 }
 
 static int tx_reorder(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_trigger_reorder(tx, c->order.ids, c->order.n, &r->arena, &r->err);
-	return rc ? rc : fl_trigger_list(tx, 0, &r->arena, &c->triggers, &c->n);
+	int rc = fl_ruleset_reorder(tx, c->kind->k, c->order.ids, c->order.n, &r->arena, &r->err);
+	return rc ? rc : fl_ruleset_list(tx, c->kind->k, 0, &r->arena, &c->items, &c->n);
 }
 
 static int h_reorder(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
+	struct ctx *c = ctx_of(r);
+	const char *ids = c->kind->ids;
 	int rc;
 
 	if (!r->body)
-		return fl_req_fail(r, FL_EMALFORMED, "trigger_ids", "InvalidRequest",
-				   "the body must be {\"trigger_ids\": [...]}");
-	if ((rc = fl_input_decode(r->body, reorder_fields, &c->order, &r->arena, &r->err)))
+		return fl_req_fail(r, FL_EMALFORMED, ids, "InvalidRequest",
+				   "the body must be {\"%s\": [...]}", ids);
+	if ((rc = fl_input_decode(r->body, c->kind->order, &c->order, &r->arena, &r->err)))
 		return rc;
 	if (!c->order.has_ids)
-		return fl_req_fail(r, FL_EINVAL, "trigger_ids", "Blank",
-				   "Trigger ids: name every trigger once, in order");
+		return fl_req_fail(r, FL_EINVAL, ids, "Blank",
+				   "%s ids: name every %s once, in order", c->kind->k->One,
+				   c->kind->k->one);
 	return fl_req_write(r, tx_reorder, render_list);
 }
 
@@ -300,8 +353,9 @@ static const char *value_type(int field)
 	return NULL;
 }
 
-#define KIND FL_RULE_TRIGGER
-static json_t *definitions_json(void)
+/* What the editor offers for rules of kind: the fields, operators and
+ * actions that kind allows. */
+static json_t *definitions_json(int kind)
 {
 	json_t *conds = json_array(), *acts = json_array();
 
@@ -311,13 +365,13 @@ static json_t *definitions_json(void)
 		int some = 0;
 		/* a field this kind of rule cannot ask about is not offered */
 		for (int op = 0; op < FL_RO__MAX; op++)
-			some |= fl_rule_op_allowed(KIND, f, op);
+			some |= fl_rule_op_allowed(kind, f, op);
 		if (!some)
 			continue;
 		ops = json_array();
 		vals = cond_values(f);
 		for (int op = 0; op < FL_RO__MAX; op++)
-			if (fl_rule_op_allowed(KIND, f, op))
+			if (fl_rule_op_allowed(kind, f, op))
 				json_array_append_new(ops, json_pack("{s:s, s:s}", "title",
 								     fl_rule_op_name(op), "value",
 								     fl_rule_op_name(op)));
@@ -334,7 +388,7 @@ static json_t *definitions_json(void)
 		json_array_append_new(conds, o);
 	}
 	for (int x = 0; x < FL_RA__MAX; x++)
-		if (fl_rule_action_allowed(FL_RULE_TRIGGER, x))
+		if (fl_rule_action_allowed(kind, x))
 			json_array_append_new(acts, json_pack("{s:s, s:s}", "title",
 							      fl_rule_action_name(x), "subject",
 							      fl_rule_action_name(x)));
@@ -344,10 +398,9 @@ static json_t *definitions_json(void)
 
 static int h_definitions(struct fl_req *r)
 {
-	return fl_req_reply(r, 200, definitions_json());
+	return fl_req_reply(r, 200, definitions_json(kind_of(r)->k->kind));
 }
 
-#define TRIGGERS "/api/v2/triggers"
 const struct fl_route fl_trigger_routes[] = {
 	{"GET", TRIGGERS, h_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", TRIGGERS, h_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
@@ -357,5 +410,17 @@ const struct fl_route fl_trigger_routes[] = {
 	{"GET", TRIGGERS "/{id}", h_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", TRIGGERS "/{id}", h_update, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{"DELETE", TRIGGERS "/{id}", h_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{0},
+};
+
+const struct fl_route fl_automation_routes[] = {
+	{"GET", AUTOMATIONS, h_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"POST", AUTOMATIONS, h_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", AUTOMATIONS "/active", h_active, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", AUTOMATIONS "/definitions", h_definitions, FL_ROLE_AGENT, 0, 0},
+	{"PUT", AUTOMATIONS "/reorder", h_reorder, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", AUTOMATIONS "/{id}", h_show, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"PUT", AUTOMATIONS "/{id}", h_update, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"DELETE", AUTOMATIONS "/{id}", h_delete, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{0},
 };
