@@ -295,23 +295,9 @@ static int h_reorder(struct fl_req *r)
 
 /* ---- definitions: what the editor offers ---- */
 
-static json_t *names(const char *(*name)(int), int from, int to)
-{
-	json_t *list = json_array();
-	for (int v = from; v < to; v++)
-		if (name(v))
-			json_array_append_new(list, json_pack("{s:s, s:s}", "title", name(v),
-							      "value", name(v)));
-	return list;
-}
-
 static const char *update_name(int v)
 {
 	return v == 0 ? "Create" : v == 1 ? "Change" : NULL;
-}
-static const char *bool_name(int v)
-{
-	return v ? "true" : "false";
 }
 static const char *coverage_name(int v)
 {
@@ -321,17 +307,18 @@ static const char *coverage_name(int v)
 static json_t *cond_values(int field)
 {
 	switch (field) {
-	case FL_RF_STATUS: return names(fl_status_name, 0, FL_STATUS__MAX);
-	case FL_RF_PRIORITY: return names(fl_priority_name, 1, FL_PRIORITY__MAX);
-	case FL_RF_TYPE: return names(fl_type_name, 1, FL_TYPE__MAX);
+	case FL_RF_STATUS: return fl_rule_names_json(fl_status_name, 0, FL_STATUS__MAX);
+	case FL_RF_PRIORITY: return fl_rule_names_json(fl_priority_name, 1, FL_PRIORITY__MAX);
+	case FL_RF_TYPE: return fl_rule_names_json(fl_type_name, 1, FL_TYPE__MAX);
 	case FL_RF_VIA:
-	case FL_RF_CURRENT_VIA: return names(fl_channel_name, 0, FL_CHANNEL__MAX);
-	case FL_RF_UPDATE_TYPE: return names(update_name, 0, 2);
-	case FL_RF_COMMENT_IS_PUBLIC: return names(bool_name, 0, 2);
-	case FL_RF_ROLE: return names(fl_role_name, 0, FL_ROLE__MAX);
-	case FL_RF_ENTITLEMENT: return names(coverage_name, 0, FL_SLA_COVERAGE__MAX);
-	case FL_RF_SLA_EVENT: return names(fl_rule_sla_event_name, 0, FL_RULE_SLA__MAX);
-	case FL_RF_SLA_METRIC: return names(fl_sla_metric_name, 0, FL_SLA_METRIC__MAX);
+	case FL_RF_CURRENT_VIA: return fl_rule_names_json(fl_channel_name, 0, FL_CHANNEL__MAX);
+	case FL_RF_UPDATE_TYPE: return fl_rule_names_json(update_name, 0, 2);
+	case FL_RF_COMMENT_IS_PUBLIC: return fl_rule_names_json(fl_rule_bool_name, 0, 2);
+	case FL_RF_ROLE: return fl_rule_names_json(fl_role_name, 0, FL_ROLE__MAX);
+	case FL_RF_ENTITLEMENT: return fl_rule_names_json(coverage_name, 0, FL_SLA_COVERAGE__MAX);
+	case FL_RF_SLA_EVENT:
+		return fl_rule_names_json(fl_rule_sla_event_name, 0, FL_RULE_SLA__MAX);
+	case FL_RF_SLA_METRIC: return fl_rule_names_json(fl_sla_metric_name, 0, FL_SLA_METRIC__MAX);
 	}
 	return NULL;
 }
