@@ -608,16 +608,16 @@ static int load_rules(fl_tx *tx, struct demo *d, fl_arena *a)
 	{
 		json_t *cond = json_deep_copy(json_object_get(j, "conditions"));
 		json_t *act = json_deep_copy(json_object_get(j, "actions"));
-		struct fl_trigger t = {.title = (char *)str(j, "title"),
-				       .description = (char *)str(j, "description"),
-				       .active = 1,
-				       .position = (int64_t)i + 1};
+		struct fl_ruleset_rule t = {.title = (char *)str(j, "title"),
+					    .description = (char *)str(j, "description"),
+					    .active = 1,
+					    .position = (int64_t)i + 1};
 		resolve_keys(d, json_object_get(cond, "all"));
 		resolve_keys(d, json_object_get(cond, "any"));
 		resolve_keys(d, act);
 		rc = fl_rule_decode(FL_RULE_TRIGGER, cond, act, a, &t.rule, &d->err);
 		if (!rc)
-			rc = fl_trigger_create(tx, &t, a, &d->err);
+			rc = fl_ruleset_create(tx, &fl_triggers, &t, a, &d->err);
 		/* after the create: the rule may point into the JSON */
 		json_decref(cond);
 		json_decref(act);

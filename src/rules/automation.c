@@ -1,5 +1,5 @@
-/* Automations (rules/automation.h): the doors, the tickets' clocks and
- * the pass. */
+/* Automations (rules/automation.h): what an automation's save checks, the
+ * tickets' clocks and the pass; the doors are rules/ruleset.c's. */
 #include "rules/automation.h"
 
 #include <inttypes.h>
@@ -16,59 +16,7 @@
 #include "store/schedules.h"
 #include "store/tickets.h"
 
-/* ---- reading and writing ---- */
-
-static int parse_stored(const struct fl_store_automation *s, fl_arena *a, struct fl_automation *out)
-{
-	json_error_t je;
-	json_t *c = json_loads(s->conditions_json, 0, &je);
-	json_t *x = json_loads(s->actions_json, 0, &je);
-	struct fl_err e;
-	int rc =
-		c && x ? fl_rule_decode(FL_RULE_AUTOMATION, c, x, a, &out->rule, &e) : FL_EINTERNAL;
-
-	json_decref(c);
-	json_decref(x);
-	if (rc)
-		return rc == FL_ENOMEM ? rc : FL_EINTERNAL;
-	out->id = s->id;
-	out->title = s->title;
-	out->description = s->description;
-	out->active = s->active;
-	out->position = s->position;
-	out->conditions_json = s->conditions_json;
-	out->actions_json = s->actions_json;
-	out->created_at = s->created_at;
-	out->updated_at = s->updated_at;
-	return 0;
-}
-
-int fl_automation_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_automation *out)
-{
-	struct fl_store_automation s;
-	int rc = fl_store_automation_get(tx, id, a, &s);
-	return rc ? rc : parse_stored(&s, a, out);
-}
-
-int fl_automation_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_automation **out,
-		       size_t *n)
-{
-	struct fl_store_automation *s;
-	struct fl_automation *t;
-	size_t k;
-	int rc = fl_store_automation_list(tx, active_only, a, &s, &k);
-
-	if (rc)
-		return rc;
-	if (!(t = fl_arena_alloc(a, (k + 1) * sizeof *t)))
-		return FL_ENOMEM;
-	for (size_t i = 0; i < k; i++)
-		if ((rc = parse_stored(&s[i], a, &t[i])))
-			return rc;
-	*out = t;
-	*n = k;
-	return 0;
-}
+/* ---- what is an automation's own at save ---- */
 
 /* Whether r has a time condition: what makes it an automation. */
 static int has_time(const struct fl_rule *r)
@@ -80,20 +28,11 @@ static int has_time(const struct fl_rule *r)
 	return 0;
 }
 
-static int check(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err *e)
+/* An automation's checks beyond the title and description (rules/ruleset.h's
+ * contract): a time condition, an action, actions that nullify its
+ * conditions, and that what it names exists. */
+static int check(fl_tx *tx, const struct fl_ruleset_rule *t, fl_arena *a, struct fl_err *e)
 {
-	size_t len = t->title ? strlen(t->title) : 0;
-
-	if (!len)
-		return fl_err_set(e, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
-	if (len > FL_AUTOMATION_TITLE_MAX)
-		return fl_err_set(e, FL_EINVAL, "title", "TooLong", "Title: at most %d bytes",
-				  FL_AUTOMATION_TITLE_MAX);
-	if (!t->description)
-		t->description = "";
-	if (strlen(t->description) > FL_AUTOMATION_DESCRIPTION_MAX)
-		return fl_err_set(e, FL_EINVAL, "description", "TooLong",
-				  "Description: at most %d bytes", FL_AUTOMATION_DESCRIPTION_MAX);
 	/* without a clock to wait on it would act on every ticket it
 	 * matches at once: that is a trigger's work */
 	if (!has_time(&t->rule))
@@ -112,149 +51,15 @@ static int check(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err 
 	return fl_rule_check_refs(tx, &t->rule, a, e);
 }
 
-static int texts(struct fl_automation *t, fl_arena *a)
-{
-	json_t *c = fl_rule_conditions_json(&t->rule), *x = fl_rule_actions_json(&t->rule);
-	char *cz = c ? json_dumps(c, JSON_COMPACT) : NULL,
-	     *xz = x ? json_dumps(x, JSON_COMPACT) : NULL;
-	int rc = cz && xz ? 0 : FL_ENOMEM;
-
-	if (!rc) {
-		t->conditions_json = fl_arena_strdup(a, cz);
-		t->actions_json = fl_arena_strdup(a, xz);
-		if (!t->conditions_json || !t->actions_json)
-			rc = FL_ENOMEM;
-	}
-	free(cz);
-	free(xz);
-	json_decref(c);
-	json_decref(x);
-	return rc;
-}
-
-static struct fl_store_automation row_of(const struct fl_automation *t)
-{
-	return (struct fl_store_automation){t->id,           t->title,      t->description,
-					    t->active,       t->position,   t->conditions_json,
-					    t->actions_json, t->created_at, t->updated_at};
-}
-
-/* Moves the automation id to position pos (1-based, clamped) among ids. */
-static int place(fl_tx *tx, int64_t *ids, size_t n, int64_t id, int64_t pos)
-{
-	size_t at = 0;
-	int rc = 0;
-	while (at < n && ids[at] != id)
-		at++;
-	if (at == n)
-		return FL_EINTERNAL;
-	if (pos < 1 || (size_t)pos > n)
-		pos = (int64_t)n;
-	memmove(ids + at, ids + at + 1, (n - at - 1) * sizeof *ids);
-	memmove(ids + pos, ids + pos - 1, (n - (size_t)pos) * sizeof *ids);
-	ids[pos - 1] = id;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = fl_store_automation_set_position(tx, ids[i], (int64_t)i + 1);
-	return rc;
-}
-
-static int all_ids(fl_tx *tx, fl_arena *a, int64_t **ids, size_t *n)
-{
-	struct fl_store_automation *s;
-	int rc = fl_store_automation_list(tx, 0, a, &s, n);
-	if (rc)
-		return rc;
-	if (!(*ids = fl_arena_alloc(a, (*n + 1) * sizeof **ids)))
-		return FL_ENOMEM;
-	for (size_t i = 0; i < *n; i++)
-		(*ids)[i] = s[i].id;
-	return 0;
-}
-
-int fl_automation_create(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err *e)
-{
-	struct fl_store_automation row;
-	int64_t count, *ids;
-	size_t n;
-	int rc;
-
-	t->id = 0;
-	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)) ||
-	    (rc = fl_store_automation_count(tx, &count)))
-		return rc;
-	if (count >= FL_AUTOMATION_MAX)
-		return fl_err_set(e, FL_EINVAL, "automation", "TooMany",
-				  "A desk has at most %d automations", FL_AUTOMATION_MAX);
-	t->created_at = t->updated_at = fl_now();
-	row = row_of(t);
-	row.position = count + 1;
-	if ((rc = fl_store_automation_insert(tx, &row)))
-		return rc;
-	t->id = row.id;
-	if ((rc = all_ids(tx, a, &ids, &n)) || (rc = place(tx, ids, n, t->id, t->position)))
-		return rc;
-	return fl_automation_get(tx, t->id, a, t);
-}
-
-int fl_automation_update(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err *e)
-{
-	struct fl_store_automation row;
-	int64_t *ids;
-	size_t n;
-	int rc;
-
-	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)))
-		return rc;
-	t->updated_at = fl_now();
-	row = row_of(t);
-	if ((rc = fl_store_automation_update(tx, &row)) || (rc = all_ids(tx, a, &ids, &n)) ||
-	    (rc = place(tx, ids, n, t->id, t->position)))
-		return rc;
-	return fl_automation_get(tx, t->id, a, t);
-}
-
-int fl_automation_delete(fl_tx *tx, int64_t id, fl_arena *a)
-{
-	struct fl_store_automation s;
-	int64_t *ids;
-	size_t n;
-	int rc = fl_store_automation_get(tx, id, a, &s);
-
-	if (rc || (rc = fl_store_automation_delete(tx, id)) || (rc = all_ids(tx, a, &ids, &n)))
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = fl_store_automation_set_position(tx, ids[i], (int64_t)i + 1);
-	return rc;
-}
-
-int fl_automation_reorder(fl_tx *tx, const int64_t *want, size_t nwant, fl_arena *a,
-			  struct fl_err *e)
-{
-	int64_t *ids;
-	size_t n;
-	int rc = all_ids(tx, a, &ids, &n);
-
-	if (rc)
-		return rc;
-	if (nwant != n)
-		return fl_err_set(e, FL_EINVAL, "automation_ids", "InvalidValue",
-				  "Automation ids: name every automation (%zu) exactly once", n);
-	for (size_t i = 0; i < nwant; i++) {
-		size_t k = 0, seen = 0;
-		while (k < n && ids[k] != want[i])
-			k++;
-		for (size_t j = 0; j < i; j++)
-			seen |= want[j] == want[i];
-		if (k == n || seen)
-			return fl_err_set(e, FL_EINVAL, "automation_ids", "InvalidValue",
-					  "Automation ids: %" PRId64
-					  " is not a automation, or is named twice",
-					  want[i]);
-	}
-	for (size_t i = 0; !rc && i < nwant; i++)
-		rc = fl_store_automation_set_position(tx, want[i], (int64_t)i + 1);
-	return rc;
-}
+const struct fl_ruleset_kind fl_automations = {
+	.kind = FL_RULE_AUTOMATION,
+	.one = "automation",
+	.many = "automations",
+	.One = "Automation",
+	.a_one = "an automation",
+	.max = FL_AUTOMATION_MAX,
+	.check = check,
+};
 
 /* ---- the tickets' clocks ---- */
 
@@ -285,7 +90,7 @@ int fl_automations_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 struct pass {
 	int64_t now;
 	fl_arena keep; /* the automations, for the whole pass */
-	struct fl_automation *autos;
+	struct fl_ruleset_rule *autos;
 	size_t n;
 	int lo, hi;   /* the statuses any automation may match */
 	int breaches; /* an automation reads the last SLA breach */
@@ -394,7 +199,7 @@ static int tx_load(fl_tx *tx, void *arg)
 	struct fl_schedule *s;
 	size_t ns;
 	unsigned any = 0;
-	int rc = fl_automation_list(tx, 1, &p->keep, &p->autos, &p->n);
+	int rc = fl_ruleset_list(tx, &fl_automations, 1, &p->keep, &p->autos, &p->n);
 
 	if (rc || (rc = fl_store_schedule_list(tx, &p->keep, &s, &ns)))
 		return rc;
@@ -475,7 +280,7 @@ static int act(struct pass *p, const struct fl_store_auto_row *row)
 	c.clocks = clocks;
 	c.biz_elapsed = biz_elapsed;
 	for (size_t i = 0; i < p->n && cur.status != FL_STATUS_CLOSED; i++) {
-		const struct fl_automation *au = &p->autos[i];
+		const struct fl_ruleset_rule *au = &p->autos[i];
 		char why[400];
 		int added;
 		int64_t window;

@@ -19,42 +19,21 @@
 #include "core/err.h"
 #include "jobs/jobs.h"
 #include "rules/rule.h"
+#include "rules/ruleset.h"
 #include "store/store.h"
 #include "tickets/ticket.h"
 
-#define FL_AUTOMATION_TITLE_MAX 255
-#define FL_AUTOMATION_DESCRIPTION_MAX 4096
 #define FL_AUTOMATION_MAX 500          /* a desk's automations */
 #define FL_AUTOMATION_BATCH 2000       /* tickets a transaction of the pass */
 #define FL_AUTOMATION_TICK_DEFAULT 300 /* seconds between passes */
 
-struct fl_automation {
-	int64_t id;
-	char *title, *description; /* description "" for none */
-	int active;
-	int64_t position;
-	struct fl_rule rule;
-	char *conditions_json, *actions_json; /* as stored */
-	int64_t created_at, updated_at;
-};
-
-/* The doors, inside a write transaction; nothing written when they fail.
- * Create and update check the title (1..255 bytes), the description, that
- * the automation has a time condition (FL_EINVAL naming "conditions") and
- * an action ("actions"), that its actions change something its conditions
- * check or a time condition is "is" (true once: else it would act on
- * every pass; "actions"), and that what it names exists. Create puts it
- * at t->position (0 or past the end: last). */
-int fl_automation_create(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err *e);
-int fl_automation_update(fl_tx *tx, struct fl_automation *t, fl_arena *a, struct fl_err *e);
-/* Deletes id (FL_ENOTFOUND) and closes the gap. */
-int fl_automation_delete(fl_tx *tx, int64_t id, fl_arena *a);
-/* Puts the automations in the order of ids, each exactly once (FL_EINVAL
- * naming "automation_ids"). */
-int fl_automation_reorder(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struct fl_err *e);
-int fl_automation_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_automation *out);
-int fl_automation_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_automation **out,
-		       size_t *n);
+/* Automations are the ordered rule set fl_automations (rules/ruleset.h):
+ * its doors are fl_ruleset_*(tx, &fl_automations, …). Create and update
+ * check, beyond the title and description, that the automation has a
+ * time condition (FL_EINVAL naming "conditions") and an action
+ * ("actions"), that its actions change something its conditions check or
+ * a time condition is "is" (true once: else it would act on every pass;
+ * "actions"), and that what it names exists. */
 
 /* The ticket write hook that keeps the clocks the ticket row does not:
  * when it entered its status, was assigned, was last written by its

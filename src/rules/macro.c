@@ -8,6 +8,7 @@
 
 #include "core/str.h"
 #include "core/time.h"
+#include "rules/ruleset.h"
 #include "store/macros.h"
 #include "store/users.h"
 #include "tickets/placeholder.h"
@@ -356,22 +357,18 @@ static int group_live(fl_tx *tx, int64_t id, fl_arena *a)
 	return fl_store_group_get(tx, id, a, &g) == 0 && !g.deleted;
 }
 
+_Static_assert(FL_MACRO_TITLE_MAX == FL_RULESET_TITLE_MAX &&
+		       FL_MACRO_DESCRIPTION_MAX == FL_RULESET_DESCRIPTION_MAX,
+	       "a macro's title and description are checked as a rule's");
+
 static int check(fl_tx *tx, const struct fl_actor *who, struct fl_macro *m, fl_arena *a,
 		 struct fl_err *e)
 {
-	size_t len = m->title ? strlen(m->title) : 0;
-	int has_reply = 0;
+	int has_reply = 0, rc;
 
-	if (!len)
-		return fl_err_set(e, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
-	if (len > FL_MACRO_TITLE_MAX)
-		return fl_err_set(e, FL_EINVAL, "title", "TooLong", "Title: at most %d bytes",
-				  FL_MACRO_TITLE_MAX);
-	if (!m->description)
-		m->description = "";
-	if (strlen(m->description) > FL_MACRO_DESCRIPTION_MAX)
-		return fl_err_set(e, FL_EINVAL, "description", "TooLong",
-				  "Description: at most %d bytes", FL_MACRO_DESCRIPTION_MAX);
+	/* a macro's title and description are a rule's (the same limits) */
+	if ((rc = fl_ruleset_check_text(m->title, &m->description, e)))
+		return rc;
 	for (int l = 0; l < FL_LANG__MAX; l++) {
 		if (!m->replies[l])
 			m->replies[l] = "";

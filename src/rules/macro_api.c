@@ -401,21 +401,6 @@ static int h_ticket_apply(struct fl_req *r)
 
 /* ---- what the editor offers ---- */
 
-static json_t *names(const char *(*name)(int), int from, int to)
-{
-	json_t *list = json_array();
-	for (int v = from; v < to; v++)
-		if (name(v))
-			json_array_append_new(list, json_pack("{s:s, s:s}", "title", name(v),
-							      "value", name(v)));
-	return list;
-}
-
-static const char *bool_name(int v)
-{
-	return v ? "true" : "false";
-}
-
 static json_t *action_json(int act)
 {
 	const char *name = fl_rule_action_name(act);
@@ -423,10 +408,10 @@ static json_t *action_json(int act)
 			      act <= FL_RA_FOLLOWER ? "ticket" : "comment");
 	json_t *v;
 	switch (act) {
-	case FL_RA_STATUS: v = names(fl_status_name, 0, FL_STATUS__MAX); break;
-	case FL_RA_PRIORITY: v = names(fl_priority_name, 1, FL_PRIORITY__MAX); break;
-	case FL_RA_TYPE: v = names(fl_type_name, 1, FL_TYPE__MAX); break;
-	case FL_RA_COMMENT_PUBLIC: v = names(bool_name, 0, 2); break;
+	case FL_RA_STATUS: v = fl_rule_names_json(fl_status_name, 0, FL_STATUS__MAX); break;
+	case FL_RA_PRIORITY: v = fl_rule_names_json(fl_priority_name, 1, FL_PRIORITY__MAX); break;
+	case FL_RA_TYPE: v = fl_rule_names_json(fl_type_name, 1, FL_TYPE__MAX); break;
+	case FL_RA_COMMENT_PUBLIC: v = fl_rule_names_json(fl_rule_bool_name, 0, 2); break;
 	default: v = NULL;
 	}
 	if (v)

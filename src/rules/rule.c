@@ -98,6 +98,21 @@ const char *fl_rule_sla_event_name(int ev)
 	return ev >= 0 && ev < FL_RULE_SLA__MAX ? sla_event_names[ev] : NULL;
 }
 
+json_t *fl_rule_names_json(const char *(*name)(int), int from, int to)
+{
+	json_t *list = json_array();
+	for (int v = from; v < to; v++)
+		if (name(v))
+			json_array_append_new(list, json_pack("{s:s, s:s}", "title", name(v),
+							      "value", name(v)));
+	return list;
+}
+
+const char *fl_rule_bool_name(int v)
+{
+	return v ? "true" : "false";
+}
+
 static int lookup(const char *z, const char *const *names, int n)
 {
 	for (int i = 0; z && i < n; i++)

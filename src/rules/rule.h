@@ -217,6 +217,12 @@ struct fl_rule_ctx {
 
 enum { FL_RULE_SLA_WARNING, FL_RULE_SLA_BREACHED, FL_RULE_SLA_ACHIEVED, FL_RULE_SLA__MAX };
 const char *fl_rule_sla_event_name(int ev);
+/* What a rule editor offers for a value (the definitions of triggers,
+ * automations and macros): [{"title": name(v), "value": name(v)}] for v
+ * from from to to - 1, leaving out the v whose name is NULL. */
+json_t *fl_rule_names_json(const char *(*name)(int), int from, int to);
+/* "true" or "false": a boolean's names for fl_rule_names_json. */
+const char *fl_rule_bool_name(int v);
 
 /* Whether c meets every condition of r's "all" and, when "any" has some,
  * one of them. A rule with no conditions matches nothing. Pure. */

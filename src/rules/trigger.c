@@ -1,9 +1,9 @@
-/* Triggers (rules/trigger.h): the doors, the parsed triggers each process
- * keeps, and the engine that runs them on a ticket write. */
+/* Triggers (rules/trigger.h): what a trigger's save checks, and the
+ * engine that runs them on a ticket write; the doors and the parsed
+ * triggers each process keeps are rules/ruleset.c's. */
 #include "rules/trigger.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,76 +18,18 @@
 #include "tickets/notice.h"
 #include "tickets/placeholder.h"
 
-/* ---- reading and writing ---- */
+/* ---- what is a trigger's own at save ---- */
 
-static int parse_stored(const struct fl_store_trigger *s, fl_arena *a, struct fl_trigger *out)
+/* A trigger's checks beyond the title and description (rules/ruleset.h's
+ * contract): a condition, an action, what it names exists and, when
+ * active, that it does not undo an active trigger nor is undone by one. */
+static int check(fl_tx *tx, const struct fl_ruleset_rule *t, fl_arena *a, struct fl_err *e)
 {
-	json_error_t je;
-	json_t *c = json_loads(s->conditions_json, 0, &je);
-	json_t *x = json_loads(s->actions_json, 0, &je);
-	struct fl_err e;
-	int rc = c && x ? fl_rule_decode(FL_RULE_TRIGGER, c, x, a, &out->rule, &e) : FL_EINTERNAL;
-
-	json_decref(c);
-	json_decref(x);
-	if (rc)
-		return rc == FL_ENOMEM ? rc : FL_EINTERNAL;
-	out->id = s->id;
-	out->title = s->title;
-	out->description = s->description;
-	out->active = s->active;
-	out->position = s->position;
-	out->conditions_json = s->conditions_json;
-	out->actions_json = s->actions_json;
-	out->created_at = s->created_at;
-	out->updated_at = s->updated_at;
-	return 0;
-}
-
-int fl_trigger_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_trigger *out)
-{
-	struct fl_store_trigger s;
-	int rc = fl_store_trigger_get(tx, id, a, &s);
-	return rc ? rc : parse_stored(&s, a, out);
-}
-
-int fl_trigger_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_trigger **out, size_t *n)
-{
-	struct fl_store_trigger *s;
-	struct fl_trigger *t;
-	size_t k;
-	int rc = fl_store_trigger_list(tx, active_only, a, &s, &k);
-
-	if (rc)
-		return rc;
-	if (!(t = fl_arena_alloc(a, (k + 1) * sizeof *t)))
-		return FL_ENOMEM;
-	for (size_t i = 0; i < k; i++)
-		if ((rc = parse_stored(&s[i], a, &t[i])))
-			return rc;
-	*out = t;
-	*n = k;
-	return 0;
-}
-
-static int check(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
-{
-	struct fl_trigger *all;
+	struct fl_ruleset_rule *all;
 	size_t n;
 	char what[128];
-	size_t len = t->title ? strlen(t->title) : 0;
 	int rc;
 
-	if (!len)
-		return fl_err_set(e, FL_EINVAL, "title", "Blank", "Title: cannot be blank");
-	if (len > FL_TRIGGER_TITLE_MAX)
-		return fl_err_set(e, FL_EINVAL, "title", "TooLong", "Title: at most %d bytes",
-				  FL_TRIGGER_TITLE_MAX);
-	if (!t->description)
-		t->description = "";
-	if (strlen(t->description) > FL_TRIGGER_DESCRIPTION_MAX)
-		return fl_err_set(e, FL_EINVAL, "description", "TooLong",
-				  "Description: at most %d bytes", FL_TRIGGER_DESCRIPTION_MAX);
 	/* a trigger with no condition would fire on every write */
 	if (!t->rule.nall && !t->rule.nany)
 		return fl_err_set(e, FL_EINVAL, "conditions", "Blank",
@@ -99,7 +41,7 @@ static int check(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
 		return rc;
 	if (!t->active)
 		return 0;
-	if ((rc = fl_trigger_list(tx, 1, a, &all, &n)))
+	if ((rc = fl_ruleset_list(tx, &fl_triggers, 1, a, &all, &n)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].id == t->id)
@@ -114,246 +56,15 @@ static int check(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
 	return 0;
 }
 
-static int texts(struct fl_trigger *t, fl_arena *a)
-{
-	json_t *c = fl_rule_conditions_json(&t->rule), *x = fl_rule_actions_json(&t->rule);
-	char *cz = c ? json_dumps(c, JSON_COMPACT) : NULL,
-	     *xz = x ? json_dumps(x, JSON_COMPACT) : NULL;
-	int rc = cz && xz ? 0 : FL_ENOMEM;
-
-	if (!rc) {
-		t->conditions_json = fl_arena_strdup(a, cz);
-		t->actions_json = fl_arena_strdup(a, xz);
-		if (!t->conditions_json || !t->actions_json)
-			rc = FL_ENOMEM;
-	}
-	free(cz);
-	free(xz);
-	json_decref(c);
-	json_decref(x);
-	return rc;
-}
-
-static struct fl_store_trigger row_of(const struct fl_trigger *t)
-{
-	return (struct fl_store_trigger){t->id,           t->title,      t->description,
-					 t->active,       t->position,   t->conditions_json,
-					 t->actions_json, t->created_at, t->updated_at};
-}
-
-/* Moves the trigger id to position pos (1-based, clamped) among ids. */
-static int place(fl_tx *tx, int64_t *ids, size_t n, int64_t id, int64_t pos)
-{
-	size_t at = 0;
-	int rc = 0;
-	while (at < n && ids[at] != id)
-		at++;
-	if (at == n)
-		return FL_EINTERNAL;
-	if (pos < 1 || (size_t)pos > n)
-		pos = (int64_t)n;
-	memmove(ids + at, ids + at + 1, (n - at - 1) * sizeof *ids);
-	memmove(ids + pos, ids + pos - 1, (n - (size_t)pos) * sizeof *ids);
-	ids[pos - 1] = id;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = fl_store_trigger_set_position(tx, ids[i], (int64_t)i + 1);
-	return rc;
-}
-
-static int all_ids(fl_tx *tx, fl_arena *a, int64_t **ids, size_t *n)
-{
-	struct fl_store_trigger *s;
-	int rc = fl_store_trigger_list(tx, 0, a, &s, n);
-	if (rc)
-		return rc;
-	if (!(*ids = fl_arena_alloc(a, (*n + 1) * sizeof **ids)))
-		return FL_ENOMEM;
-	for (size_t i = 0; i < *n; i++)
-		(*ids)[i] = s[i].id;
-	return 0;
-}
-
-int fl_trigger_create(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
-{
-	struct fl_store_trigger row;
-	int64_t count, *ids;
-	size_t n;
-	int rc;
-
-	t->id = 0;
-	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)) ||
-	    (rc = fl_store_trigger_count(tx, &count)))
-		return rc;
-	if (count >= FL_TRIGGER_MAX)
-		return fl_err_set(e, FL_EINVAL, "trigger", "TooMany",
-				  "A desk has at most %d triggers", FL_TRIGGER_MAX);
-	t->created_at = t->updated_at = fl_now();
-	row = row_of(t);
-	row.position = count + 1;
-	if ((rc = fl_store_trigger_insert(tx, &row)))
-		return rc;
-	t->id = row.id;
-	if ((rc = all_ids(tx, a, &ids, &n)) || (rc = place(tx, ids, n, t->id, t->position)))
-		return rc;
-	return fl_trigger_get(tx, t->id, a, t);
-}
-
-int fl_trigger_update(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e)
-{
-	struct fl_store_trigger row;
-	int64_t *ids;
-	size_t n;
-	int rc;
-
-	if ((rc = check(tx, t, a, e)) || (rc = texts(t, a)))
-		return rc;
-	t->updated_at = fl_now();
-	row = row_of(t);
-	if ((rc = fl_store_trigger_update(tx, &row)) || (rc = all_ids(tx, a, &ids, &n)) ||
-	    (rc = place(tx, ids, n, t->id, t->position)))
-		return rc;
-	return fl_trigger_get(tx, t->id, a, t);
-}
-
-int fl_trigger_delete(fl_tx *tx, int64_t id, fl_arena *a)
-{
-	struct fl_store_trigger s;
-	int64_t *ids;
-	size_t n;
-	int rc = fl_store_trigger_get(tx, id, a, &s);
-
-	if (rc || (rc = fl_store_trigger_delete(tx, id)) || (rc = all_ids(tx, a, &ids, &n)))
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = fl_store_trigger_set_position(tx, ids[i], (int64_t)i + 1);
-	return rc;
-}
-
-int fl_trigger_reorder(fl_tx *tx, const int64_t *want, size_t nwant, fl_arena *a, struct fl_err *e)
-{
-	int64_t *ids;
-	size_t n;
-	int rc = all_ids(tx, a, &ids, &n);
-
-	if (rc)
-		return rc;
-	if (nwant != n)
-		return fl_err_set(e, FL_EINVAL, "trigger_ids", "InvalidValue",
-				  "Trigger ids: name every trigger (%zu) exactly once", n);
-	for (size_t i = 0; i < nwant; i++) {
-		size_t k = 0, seen = 0;
-		while (k < n && ids[k] != want[i])
-			k++;
-		for (size_t j = 0; j < i; j++)
-			seen |= want[j] == want[i];
-		if (k == n || seen)
-			return fl_err_set(e, FL_EINVAL, "trigger_ids", "InvalidValue",
-					  "Trigger ids: %" PRId64
-					  " is not a trigger, or is named twice",
-					  want[i]);
-	}
-	for (size_t i = 0; !rc && i < nwant; i++)
-		rc = fl_store_trigger_set_position(tx, want[i], (int64_t)i + 1);
-	return rc;
-}
-
-/* ---- the parsed active triggers each process keeps ---- */
-
-/* One reading of the active triggers, shared by the writes that run them
- * while it is current; freed by the last one done with it. */
-struct snapshot {
-	int64_t version;
-	fl_arena arena;
-	struct fl_trigger *t;
-	size_t n;
-	int refs;
-	int needs_facts; /* a condition on a tier or a contract */
+const struct fl_ruleset_kind fl_triggers = {
+	.kind = FL_RULE_TRIGGER,
+	.one = "trigger",
+	.many = "triggers",
+	.One = "Trigger",
+	.a_one = "a trigger",
+	.max = FL_TRIGGER_MAX,
+	.check = check,
 };
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct snapshot *cache;
-
-static void snapshot_put(struct snapshot *s)
-{
-	int last;
-	if (!s)
-		return;
-	pthread_mutex_lock(&cache_lock);
-	last = --s->refs == 0;
-	pthread_mutex_unlock(&cache_lock);
-	if (last) {
-		fl_arena_free(&s->arena);
-		free(s);
-	}
-}
-
-void fl_rules_cache_clear(void)
-{
-	struct snapshot *s;
-	pthread_mutex_lock(&cache_lock);
-	s = cache;
-	cache = NULL;
-	pthread_mutex_unlock(&cache_lock);
-	snapshot_put(s);
-}
-
-static int uses_facts(const struct fl_rule *r)
-{
-	for (size_t i = 0; i < r->nall + r->nany; i++) {
-		int f = i < r->nall ? r->all[i].field : r->any[i - r->nall].field;
-		if (f == FL_RF_REQUESTER_TIER || f == FL_RF_ORGANIZATION_TIER ||
-		    f == FL_RF_ENTITLEMENT)
-			return 1;
-	}
-	return 0;
-}
-
-/* The active triggers as of the store's version: the one kept when it is
- * still current (one cheap read of the version row), else read again. */
-static int snapshot_get(fl_tx *tx, struct snapshot **out)
-{
-	struct snapshot *s;
-	int64_t version;
-	int rc = fl_store_trigger_version(tx, &version);
-
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&cache_lock);
-	if ((s = cache) && s->version == version)
-		s->refs++;
-	else
-		s = NULL;
-	pthread_mutex_unlock(&cache_lock);
-	if (s) {
-		*out = s;
-		return 0;
-	}
-	if (!(s = calloc(1, sizeof *s)))
-		return FL_ENOMEM;
-	fl_arena_init(&s->arena, 0);
-	s->version = version;
-	s->refs = 1;
-	if ((rc = fl_trigger_list(tx, 1, &s->arena, &s->t, &s->n))) {
-		fl_arena_free(&s->arena);
-		free(s);
-		return rc;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		s->needs_facts |= uses_facts(&s->t[i].rule);
-	pthread_mutex_lock(&cache_lock);
-	if (!cache || cache->version != version) {
-		struct snapshot *old = cache;
-		cache = s;
-		s->refs++; /* the cache's */
-		if (old && --old->refs == 0) {
-			fl_arena_free(&old->arena);
-			free(old);
-		}
-	}
-	pthread_mutex_unlock(&cache_lock);
-	*out = s;
-	return 0;
-}
 
 /* ---- the engine ---- */
 
@@ -596,7 +307,7 @@ tell:
 /* Zendesk's cycle: the first active trigger (by position) whose
  * conditions hold and that has not fired in this write fires, and the
  * look starts again from the top, until none fires. */
-static int cycle(struct run *r, struct snapshot *s)
+static int cycle(struct run *r, struct fl_ruleset_snapshot *s)
 {
 	char *fired = fl_arena_alloc(r->a, s->n + 1);
 	char msg[512];
@@ -652,14 +363,14 @@ static int cycle(struct run *r, struct snapshot *s)
 
 static int run(fl_tx *tx, struct run *r)
 {
-	struct snapshot *s;
+	struct fl_ruleset_snapshot *s;
 	fl_arena a;
-	int rc = snapshot_get(tx, &s);
+	int rc = fl_ruleset_snapshot_get(tx, &fl_triggers, &s);
 
 	if (rc)
 		return rc;
 	if (!s->n) {
-		snapshot_put(s);
+		fl_ruleset_snapshot_put(s);
 		return 0;
 	}
 	fl_arena_init(&a, 0);
@@ -673,7 +384,7 @@ static int run(fl_tx *tx, struct run *r)
 	rc = cycle(r, s);
 	depth--;
 	fl_arena_free(&a);
-	snapshot_put(s);
+	fl_ruleset_snapshot_put(s);
 	return rc;
 }
 

@@ -13,40 +13,20 @@
 #include <stdint.h>
 
 #include "rules/rule.h"
+#include "rules/ruleset.h"
 #include "store/store.h"
 #include "tickets/ticket.h"
 
-#define FL_TRIGGER_TITLE_MAX 255
-#define FL_TRIGGER_DESCRIPTION_MAX 4096
 #define FL_TRIGGER_MAX 1000       /* a desk's triggers */
 #define FL_TRIGGER_MAX_FIRINGS 20 /* firings in one write's cycle */
 
-struct fl_trigger {
-	int64_t id;
-	char *title, *description; /* description "" for none */
-	int active;
-	int64_t position;
-	struct fl_rule rule;
-	char *conditions_json, *actions_json; /* as stored */
-	int64_t created_at, updated_at;
-};
-
-/* The doors, inside a write transaction; nothing written when they fail.
- * Create and update check the title (1..255 bytes), the description, that
- * the trigger has a condition (FL_EINVAL naming "conditions") and an
- * action ("actions"), that what it names exists (fl_rule_check_refs) and,
- * when active, that it does not undo an active trigger nor is undone by one
- * (FL_EINVAL naming "actions", the message naming the other). Create puts
- * it at t->position (0 or past the end: last). */
-int fl_trigger_create(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e);
-int fl_trigger_update(fl_tx *tx, struct fl_trigger *t, fl_arena *a, struct fl_err *e);
-/* Deletes id (FL_ENOTFOUND) and closes the gap. */
-int fl_trigger_delete(fl_tx *tx, int64_t id, fl_arena *a);
-/* Puts the triggers in the order of ids, each exactly once (FL_EINVAL
- * naming "trigger_ids"). */
-int fl_trigger_reorder(fl_tx *tx, const int64_t *ids, size_t n, fl_arena *a, struct fl_err *e);
-int fl_trigger_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_trigger *out);
-int fl_trigger_list(fl_tx *tx, int active_only, fl_arena *a, struct fl_trigger **out, size_t *n);
+/* Triggers are the ordered rule set fl_triggers (rules/ruleset.h): its
+ * doors are fl_ruleset_*(tx, &fl_triggers, …). Create and update check,
+ * beyond the title and description, that the trigger has a condition
+ * (FL_EINVAL naming "conditions") and an action ("actions"), that what it
+ * names exists (fl_rule_check_refs) and, when active, that it does not
+ * undo an active trigger nor is undone by one (FL_EINVAL naming "actions",
+ * the message naming the other). */
 
 /* The engine, a ticket write hook (tickets/ticket.h), added in serve.c
  * after the SLA's. Never fails the customer's write for a rule's fault: an
@@ -67,7 +47,4 @@ int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, i
  * rule was matched against (c->t is replaced by *cur). */
 int fl_rules_fire(fl_tx *tx, const struct fl_rule *rule, const char *why,
 		  const struct fl_rule_ctx *c, struct fl_ticket *cur, fl_arena *a);
-/* Drops the parsed triggers this process keeps (tests, the leak checker). */
-void fl_rules_cache_clear(void);
-
 #endif

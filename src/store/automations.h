@@ -1,4 +1,5 @@
-/* The store's automations (src/store/automations.c), what their pass
+/* The store's part of the automations (src/store/automations.c; their
+ * rows and version are store/rulesets.h's): what their pass
  * reads of the tickets, the firings that make each act once a window,
  * and the tickets' clocks. Strings are copied into the arena given;
  * conditions and actions stay JSON text (reading them is rules/rule.h's). */
@@ -9,32 +10,6 @@
 #include <stdint.h>
 
 #include "store/store.h"
-
-#define FL_STORE_AUTOMATIONS_MAX 1000 /* a desk's, all of them */
-
-struct fl_store_automation {
-	int64_t id;
-	char *title, *description;
-	int active;
-	int64_t position;
-	char *conditions_json, *actions_json;
-	int64_t created_at, updated_at;
-};
-
-/* Automation id, FL_ENOTFOUND when there is none. */
-int fl_store_automation_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_store_automation *out);
-/* Every automation (active only, when active_only) by position, then id. */
-int fl_store_automation_list(fl_tx *tx, int active_only, fl_arena *a,
-			     struct fl_store_automation **out, size_t *n);
-/* Writes t (setting t->id), over t->id, or deletes id; each moves the
- * automations' version on. */
-int fl_store_automation_insert(fl_tx *tx, struct fl_store_automation *t);
-int fl_store_automation_update(fl_tx *tx, const struct fl_store_automation *t);
-int fl_store_automation_delete(fl_tx *tx, int64_t id);
-int fl_store_automation_set_position(fl_tx *tx, int64_t id, int64_t position);
-int fl_store_automation_count(fl_tx *tx, int64_t *n);
-/* The version of the automations: moved on by every write above. */
-int fl_store_automation_version(fl_tx *tx, int64_t *out);
 
 /* A ticket as the automations' pass first sees it: the columns its
  * conditions may read without loading the ticket, and the clocks
