@@ -533,30 +533,38 @@ static int auto_ok(fl_store *s, const char *email, const char *message_id, int s
 	return rc;
 }
 
-/* The sign-in mail (auth/magic.h): its link to a user, not about a
- * ticket, so not threaded. */
-struct signin {
+/* Mail to one person rather than about a ticket's conversation: a
+ * sign-in link (auth/magic.h), a message (tickets/notice.h). Their
+ * primary address is read again when the mail is sent (gone, inactive,
+ * bouncing: not sent), and, when o.ticket_id is set, the ticket's thread
+ * for the headers. */
+struct person {
 	struct out o;
 	int64_t user_id;
 	struct fl_user user;
 };
 
-static int tx_load_signin(fl_tx *tx, void *arg)
+static int tx_load_person(fl_tx *tx, void *arg)
 {
-	struct signin *si = arg;
-	int rc = load_settings(tx, &si->o), bounced = 0;
+	struct person *pm = arg;
+	int rc = load_settings(tx, &pm->o), bounced = 0;
 
-	if (rc || (rc = fl_store_user_get(tx, si->user_id, si->o.a, &si->user)) ||
-	    (rc = bouncing(tx, si->user.email, si->o.a, &bounced)))
+	if (rc || (rc = fl_store_user_get(tx, pm->user_id, pm->o.a, &pm->user)) ||
+	    (rc = bouncing(tx, pm->user.email, pm->o.a, &bounced)))
 		return rc;
-	if (bounced || !si->user.active)
-		si->user.email = NULL;
-	return 0;
+	if (bounced || !pm->user.active)
+		pm->user.email = NULL;
+	if (pm->o.ticket_id)
+		rc = fl_store_mail_thread(tx, pm->o.ticket_id, pm->o.a, pm->o.thread,
+					  FL_MAIL_MAX_REFS, &pm->o.nthread, &pm->o.last_in);
+	return rc;
 }
 
+/* The sign-in mail: its link to a user, not about a ticket, so not
+ * threaded. */
 static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct fl_err *e)
 {
-	struct signin si = {0};
+	struct person si = {0};
 	struct fl_mail_out m = {0};
 	const struct words *w = in(json_string_value(json_object_get(p, "lang")));
 	const char *link = json_string_value(json_object_get(p, "link"));
@@ -567,7 +575,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	fl_arena_init(&a, 0);
 	si.o.a = &a;
 	si.user_id = json_integer_value(json_object_get(p, "user_id"));
-	rc = fl_store_read(s, tx_load_signin, &si);
+	rc = fl_store_read(s, tx_load_person, &si);
 	if (rc || !link || !si.user.email) {
 		fl_arena_free(&a);
 		/* no one to write to: nothing to do */
@@ -589,36 +597,12 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	return rc;
 }
 
-/* A message to a person (tickets/notice.h): to their primary address,
- * checked again when it is sent (gone, inactive, bouncing: not sent).
- * Counted in mail.auto_limit like ack and solved when the person is an
- * end user; an agent's mail (a rule's, a reminder) is the desk's own
- * work and is not. */
-struct message {
-	struct out o;
-	int64_t user_id;
-	struct fl_user user;
-};
-
-static int tx_load_message(fl_tx *tx, void *arg)
-{
-	struct message *mm = arg;
-	int rc = load_settings(tx, &mm->o), bounced = 0;
-
-	if (rc || (rc = fl_store_user_get(tx, mm->user_id, mm->o.a, &mm->user)) ||
-	    (rc = bouncing(tx, mm->user.email, mm->o.a, &bounced)))
-		return rc;
-	if (bounced || !mm->user.active)
-		mm->user.email = NULL;
-	if (mm->o.ticket_id)
-		rc = fl_store_mail_thread(tx, mm->o.ticket_id, mm->o.a, mm->o.thread,
-					  FL_MAIL_MAX_REFS, &mm->o.nthread, &mm->o.last_in);
-	return rc;
-}
-
+/* A message to a person (tickets/notice.h). Counted in mail.auto_limit
+ * like ack and solved when the person is an end user; an agent's mail (a
+ * rule's, a reminder) is the desk's own work and is not. */
 static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct fl_err *e)
 {
-	struct message mm = {0};
+	struct person mm = {0};
 	struct fl_mail_out m = {0};
 	const char *subject = json_string_value(json_object_get(p, "subject"));
 	const char *body = json_string_value(json_object_get(p, "body"));
@@ -630,7 +614,7 @@ static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct
 	mm.o.a = &a;
 	mm.user_id = json_integer_value(json_object_get(p, "user_id"));
 	mm.o.ticket_id = json_integer_value(json_object_get(p, "ticket_id"));
-	rc = fl_store_read(s, tx_load_message, &mm);
+	rc = fl_store_read(s, tx_load_person, &mm);
 	if (rc || !mm.user.email || fl_mail_noreply(mm.user.email)) {
 		fl_arena_free(&a);
 		/* no one to write to: nothing to do */
