@@ -63,26 +63,35 @@ const struct fl_ruleset_kind fl_automations = {
 
 /* ---- the tickets' clocks ---- */
 
+/* A new ticket writes no clocks row: until a later write moves one,
+ * every clock is the creation's (store/automations.h says how the pass
+ * reads a ticket without a row), and most tickets' creation is the
+ * busiest write they have. The first row a later write makes starts from
+ * those, then takes what this write moved. */
 int fl_automations_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 {
 	const struct fl_ticket *t = w->t, *b = w->before;
-	int64_t status_at = 0, assigned_at = 0, req_at = 0, asg_at = 0;
+	int64_t moved[FL_STORE_CLOCKS] = {0}, first[FL_STORE_CLOCKS];
 
-	if (w->kind == FL_EVENT_DELETE || t->deleted_at)
+	if (w->kind != FL_EVENT_CHANGE || t->deleted_at || !b)
 		return 0;
-	if (!b || b->status != t->status)
-		status_at = w->now;
-	if (t->assignee_id && (!b || b->assignee_id != t->assignee_id))
-		assigned_at = w->now;
+	if (b->status != t->status)
+		moved[FL_STORE_CLOCK_STATUS] = w->now;
+	if (t->assignee_id && b->assignee_id != t->assignee_id)
+		moved[FL_STORE_CLOCK_ASSIGNED] = w->now;
 	/* the desk's own writes are neither the requester's nor the
 	 * assignee's, whoever they name */
 	if (w->actor->id > 0 && w->actor->id == t->requester_id)
-		req_at = w->now;
+		moved[FL_STORE_CLOCK_REQUESTER] = w->now;
 	if (w->actor->id > 0 && w->actor->id == t->assignee_id)
-		asg_at = w->now;
-	if (!status_at && !assigned_at && !req_at && !asg_at)
+		moved[FL_STORE_CLOCK_ASSIGNEE] = w->now;
+	if (!moved[0] && !moved[1] && !moved[2] && !moved[3])
 		return 0;
-	return fl_store_ticket_clocks_set(tx, t->id, status_at, assigned_at, req_at, asg_at);
+	fl_store_ticket_clocks_created(b, first);
+	for (int i = 0; i < FL_STORE_CLOCKS; i++)
+		if (moved[i])
+			first[i] = moved[i];
+	return fl_store_ticket_clocks_set(tx, t->id, first, moved);
 }
 
 /* ---- the pass ---- */

@@ -2,22 +2,27 @@
  * (store/automations.h). */
 #include "store/automations.h"
 #include "store/store_int.h"
+#include "tickets/ticket.h"
 
 int fl_store_auto_scan(fl_tx *tx, int64_t after, int lo, int hi, int breaches, size_t max,
 		       fl_arena *a, struct fl_store_auto_row **out, size_t *n)
 {
-	/* a ticket with no clocks row (written where the hook was not
-	 * added) counts its status from its last write: later, never sooner.
-	 * "status + 0" keeps SQLite off the indexes on status: the batch is a
-	 * range of ids, read in id order; by a status index each batch would
-	 * sort every ticket of those statuses again. */
+	/* a ticket with no clocks row has moved none since it was created
+	 * (fl_store_ticket_clocks_created says the same in C). "status + 0"
+	 * keeps SQLite off the indexes on status: the batch is a range of
+	 * ids, read in id order; by a status index each batch would sort
+	 * every ticket of those statuses again. */
 	static const char sql[] =
 		"SELECT t.id, t.status, t.priority, t.type, t.channel, t.requester_id,"
 		" COALESCE(t.assignee_id, 0), COALESCE(t.group_id, 0),"
 		" COALESCE(t.organization_id, 0),"
-		" COALESCE(c.status_at, t.updated_at), t.created_at, t.updated_at,"
-		" COALESCE(c.assigned_at, 0), COALESCE(c.requester_updated_at, 0),"
-		" COALESCE(c.assignee_updated_at, 0),"
+		" COALESCE(c.status_at, t.created_at), t.created_at, t.updated_at,"
+		" COALESCE(c.assigned_at,"
+		"          CASE WHEN t.assignee_id IS NULL THEN 0 ELSE t.created_at END),"
+		" COALESCE(c.requester_updated_at,"
+		"          CASE WHEN t.submitter_id = t.requester_id THEN t.created_at ELSE 0 END),"
+		" COALESCE(c.assignee_updated_at,"
+		"          CASE WHEN t.submitter_id = t.assignee_id THEN t.created_at ELSE 0 END),"
 		" CASE WHEN ? = 1 THEN COALESCE((SELECT MAX(e.at) FROM sla_events e"
 		"   WHERE e.ticket_id = t.id AND e.kind = 'breached'), 0) ELSE 0 END"
 		" FROM tickets t"
@@ -75,22 +80,30 @@ int fl_store_automation_fired(fl_tx *tx, int64_t automation_id, int64_t ticket_i
 	return rc == FL_ENOTFOUND ? 0 : rc;
 }
 
-int fl_store_ticket_clocks_set(fl_tx *tx, int64_t ticket_id, int64_t status_at, int64_t assigned_at,
-			       int64_t requester_updated_at, int64_t assignee_updated_at)
+void fl_store_ticket_clocks_created(const struct fl_ticket *t, int64_t out[FL_STORE_CLOCKS])
+{
+	out[FL_STORE_CLOCK_STATUS] = t->created_at;
+	out[FL_STORE_CLOCK_ASSIGNED] = t->assignee_id ? t->created_at : 0;
+	out[FL_STORE_CLOCK_REQUESTER] = t->submitter_id == t->requester_id ? t->created_at : 0;
+	out[FL_STORE_CLOCK_ASSIGNEE] =
+		t->assignee_id && t->submitter_id == t->assignee_id ? t->created_at : 0;
+}
+
+int fl_store_ticket_clocks_set(fl_tx *tx, int64_t ticket_id, const int64_t first[FL_STORE_CLOCKS],
+			       const int64_t moved[FL_STORE_CLOCKS])
 {
 	static const char sql[] =
 		"INSERT INTO ticket_clocks (ticket_id, status_at, assigned_at,"
 		" requester_updated_at, assignee_updated_at)"
 		" VALUES (?, ?, ?, ?, ?)"
 		" ON CONFLICT (ticket_id) DO UPDATE SET"
-		" status_at = CASE WHEN excluded.status_at > 0"
-		"   THEN excluded.status_at ELSE ticket_clocks.status_at END,"
-		" assigned_at = CASE WHEN excluded.assigned_at > 0"
-		"   THEN excluded.assigned_at ELSE ticket_clocks.assigned_at END,"
-		" requester_updated_at = CASE WHEN excluded.requester_updated_at > 0"
-		"   THEN excluded.requester_updated_at ELSE ticket_clocks.requester_updated_at END,"
-		" assignee_updated_at = CASE WHEN excluded.assignee_updated_at > 0"
-		"   THEN excluded.assignee_updated_at ELSE ticket_clocks.assignee_updated_at END";
-	return fl_q_exec(tx, sql, "iiiii", ticket_id, status_at, assigned_at, requester_updated_at,
-			 assignee_updated_at);
+		" status_at = CASE WHEN ? > 0 THEN ? ELSE ticket_clocks.status_at END,"
+		" assigned_at = CASE WHEN ? > 0 THEN ? ELSE ticket_clocks.assigned_at END,"
+		" requester_updated_at = CASE WHEN ? > 0"
+		"   THEN ? ELSE ticket_clocks.requester_updated_at END,"
+		" assignee_updated_at = CASE WHEN ? > 0"
+		"   THEN ? ELSE ticket_clocks.assignee_updated_at END";
+	return fl_q_exec(tx, sql, "iiiiiiiiiiiii", ticket_id, first[0], first[1], first[2],
+			 first[3], moved[0], moved[0], moved[1], moved[1], moved[2], moved[2],
+			 moved[3], moved[3]);
 }

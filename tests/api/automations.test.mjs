@@ -204,6 +204,28 @@ describe('the API', () => {
 	});
 });
 
+describe('the tickets\' clocks', () => {
+	it('a new ticket writes none; its first change starts them from the creation, then moves what changed', async () => {
+		const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Clocks', comment: { body: 'x' },
+			requester_id: alice.id, assignee_id: agent.id } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		const t = r.json.ticket;
+		const row = () => sqlOnServer(srv, `SELECT status_at, assigned_at, requester_updated_at, assignee_updated_at
+			FROM ticket_clocks WHERE ticket_id = ${t.id};`);
+		assert.equal((await row()).trim(), '', 'no row for a new ticket');
+		const created = at(t.created_at);
+		// an hour on, the assignee sets it pending: the status clock moves, the
+		// assignment stays the creation's
+		await sqlOnServer(srv, `UPDATE tickets SET created_at = created_at - 3600 WHERE id = ${t.id};`);
+		await setStatus(t.id, 'pending');
+		const [status, assigned, requester, assignee] = (await row()).trim().split('|').map(Number);
+		assert.ok(status >= created, `status clock ${status} moved to the change`);
+		assert.equal(assigned, created - 3600, 'assigned at the creation');
+		assert.equal(requester, 0, 'filed by the agent, not the requester');
+		assert.ok(assignee >= created, 'the assignee wrote');
+	});
+});
+
 describe('the defaults, through the clock', () => {
 	it('reminds the customer after 2 business days pending, in their language, once a window', async () => {
 		const t = await srv.ticket({ subject: 'Printer', body: 'It jams' }, { auth: alice });
