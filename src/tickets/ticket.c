@@ -189,11 +189,6 @@ int fl_ticket_add_hook(fl_ticket_hook_fn fn)
 	return 0;
 }
 
-void fl_ticket_clear_hooks(void)
-{
-	nhooks = 0;
-}
-
 /* The stamp of a write at now (seconds) to t: now in milliseconds, and
  * always past t's last stamp, so that every write changes it. */
 static int64_t next_stamp(const struct fl_ticket *t, int64_t now)
@@ -462,11 +457,10 @@ static int announce(struct fl_tx *tx, const char *type, int64_t id, int64_t acto
 static __thread uint64_t nwrites;
 
 /* The write's last step: the live event, then, when react, the hooks. A
- * hook may write
- * the ticket again (a trigger's change, an assignment): the hooks after
- * it then see the ticket as it is now, not as this write left it — a
- * router must not assign a ticket a trigger just assigned, nor into the
- * group it just left. */
+ * hook may write the ticket again (a trigger's change, an assignment):
+ * the hooks after it then see the ticket as it is now, not as this write
+ * left it — a router must not assign a ticket a trigger just assigned,
+ * nor into the group it just left. */
 static int written(struct fl_tx *tx, const char *type, const struct fl_ticket_write *w, int react)
 {
 	static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN, 0};

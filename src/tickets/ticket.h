@@ -206,14 +206,13 @@ struct fl_ticket_write {
  * kept from a ticket (its SLA, sla/refresh.h) moves with it, and what
  * reacts to a write (the rules) reacts, or the write fails. A hook may
  * write the ticket again (fl_ticket_update): the hooks then run for that
- * write too, inside the first one's. Added once at startup (serve.c),
- * before any request; none by default (the unit tests'). At most
- * FL_TICKET_MAX_HOOKS. */
+ * write too, inside the first one's, and the hooks after it see the
+ * ticket as it is now; a write that only records an event runs none.
+ * Added once at startup (cli/wire.c), before any request; none by default
+ * (the unit tests'). At most FL_TICKET_MAX_HOOKS. */
 #define FL_TICKET_MAX_HOOKS 8
 typedef int (*fl_ticket_hook_fn)(struct fl_tx *tx, const struct fl_ticket_write *w);
 int fl_ticket_add_hook(fl_ticket_hook_fn fn);
-/* Removes every hook (tests that add their own). */
-void fl_ticket_clear_hooks(void);
 
 /* Creates a ticket with its first comment, as actor: fills defaults
  * (requester = actor, status new or open when assigned, channel api), checks
