@@ -193,8 +193,14 @@ it('an admin switches one off and moves one up', async () => {
 		const remind = page.locator('[data-test=rule-row]').nth(0);
 		await remind.locator('[data-test=rule-switch]').uncheck();
 		await page.waitForFunction(() => !document.querySelector('[data-test=rule-switch]').checked);
-		const ids = (await listed()).map((a) => a.id);
-		assert.deepEqual((await listed()).map((a) => a.active), [false, true, true, true, true]);
+		// the switch turns at once; the save lands a moment later
+		let saved = await listed();
+		for (let i = 0; i < 100 && saved[0].active; i++) {
+			await new Promise((ok) => setTimeout(ok, 50));
+			saved = await listed();
+		}
+		const ids = saved.map((a) => a.id);
+		assert.deepEqual(saved.map((a) => a.active), [false, true, true, true, true]);
 
 		await page.locator('[data-test=rule-row]').nth(4).locator('[data-test=rule-up]').click();
 		await page.waitForFunction(() => document.querySelectorAll('[data-test=rule-title-link]')[3].textContent.startsWith('Nudge'));
