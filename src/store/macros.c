@@ -106,21 +106,7 @@ int fl_store_user_group_ids(fl_tx *tx, int64_t user_id, size_t max, fl_arena *a,
 		" FROM group_members m"
 		" WHERE m.user_id = ?"
 		" ORDER BY m.group_id";
-	int64_t *ids = fl_arena_alloc(a, (max + 1) * sizeof *ids);
-	size_t k = 0;
 	fl_stmt *st;
-	int rc;
-
-	if (!ids)
-		return FL_ENOMEM;
-	if ((rc = fl_q(tx, sql, 0, &st, "i", user_id)))
-		return rc;
-	while (k < max && (rc = fl_q_step(tx, st)) == 1)
-		ids[k++] = fl_col_int(tx, st, 0);
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = ids;
-	*n = k;
-	return 0;
+	int rc = fl_q(tx, sql, 0, &st, "i", user_id);
+	return rc ? rc : fl_q_ids(tx, st, a, max, out, n);
 }

@@ -289,6 +289,18 @@ int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size, 
 	return rows(tx, st, read, NULL, a, size, max, out, n);
 }
 
+static int read_id(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)
+{
+	(void)a;
+	*(int64_t *)row = fl_col_int(tx, st, 0);
+	return 0;
+}
+
+int fl_q_ids(fl_tx *tx, fl_stmt *st, fl_arena *a, size_t max, int64_t **out, size_t *n)
+{
+	return rows(tx, st, read_id, NULL, a, sizeof **out, max, (void **)out, n);
+}
+
 int fl_q_one_cols(fl_tx *tx, fl_stmt *st, const struct fl_cols *t, fl_arena *a, void *out)
 {
 	return one(tx, st, NULL, t, a, out, t->size);

@@ -150,23 +150,7 @@ int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_
 		"        (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ?))"
 		" ORDER BY COALESCE(rt.position, ot.position, 1000000), t.created_at, t.id"
 		" LIMIT ?";
-	int64_t *ids;
-	size_t k = 0;
 	fl_stmt *st;
-	int rc;
-
-	ids = fl_arena_alloc(a, (max ? max : 1) * sizeof *ids);
-	if (!ids)
-		return FL_ENOMEM;
-	rc = fl_q(tx, sql, 0, &st, "iiiii", group_id, group_id, user_id, user_id, (int64_t)max);
-	if (rc)
-		return rc;
-	while (k < max && (rc = fl_q_step(tx, st)) == 1)
-		ids[k++] = fl_col_int(tx, st, 0);
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = ids;
-	*n = k;
-	return 0;
+	int rc = fl_q(tx, sql, 0, &st, "iiiii", group_id, group_id, user_id, user_id, (int64_t)max);
+	return rc ? rc : fl_q_ids(tx, st, a, max, out, n);
 }

@@ -160,23 +160,9 @@ int fl_store_sla_policy_ids(fl_tx *tx, fl_arena *a, int64_t **out, size_t *n)
 		" FROM sla_policies"
 		" ORDER BY position, id"
 		" LIMIT 200";
-	int64_t *ids = fl_arena_alloc(a, FL_SLA_MAX_POLICIES * sizeof *ids);
-	size_t k = 0;
 	fl_stmt *st;
-	int rc;
-
-	if (!ids)
-		return FL_ENOMEM;
-	if ((rc = fl_q(tx, sql, 0, &st, "")))
-		return rc;
-	while (k < FL_SLA_MAX_POLICIES && (rc = fl_q_step(tx, st)) == 1)
-		ids[k++] = fl_col_int(tx, st, 0);
-	fl_q_done(tx, st);
-	if (rc < 0)
-		return rc;
-	*out = ids;
-	*n = k;
-	return 0;
+	int rc = fl_q(tx, sql, 0, &st, "");
+	return rc ? rc : fl_q_ids(tx, st, a, FL_SLA_MAX_POLICIES, out, n);
 }
 
 int fl_store_sla_policy_insert(fl_tx *tx, struct fl_sla_policy *p)

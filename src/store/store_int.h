@@ -88,6 +88,8 @@ int fl_q_one(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, void *out, siz
 /* Reads up to max rows into an array allocated in a (*out, *n). Releases st. */
 int fl_q_rows(fl_tx *tx, fl_stmt *st, fl_row_fn read, fl_arena *a, size_t size, size_t max,
 	      void **out, size_t *n);
+/* The same for the first column as ids: at most max into an array in a. */
+int fl_q_ids(fl_tx *tx, fl_stmt *st, fl_arena *a, size_t max, int64_t **out, size_t *n);
 
 /* Column tables: an entity's columns are listed once, and that one list
  * gives both the SELECT list (FL_COLUMNS_SQL, in db.h) and the row reader;
