@@ -71,7 +71,13 @@ static struct sb_stemmer *stemmer(unsigned lang)
  * where p does not start well-formed UTF-8. */
 static gunichar next_char(const char *p, size_t n, size_t *len)
 {
-	gunichar c = g_utf8_get_char_validated(p, (gssize)(n < 6 ? n : 6));
+	gunichar c;
+
+	if ((unsigned char)*p < 0x80) { /* most text: no table lookups */
+		*len = 1;
+		return (unsigned char)*p;
+	}
+	c = g_utf8_get_char_validated(p, (gssize)(n < 6 ? n : 6));
 
 	if (c == (gunichar)-1 || c == (gunichar)-2 || c > 0x10FFFF) {
 		*len = 1;
@@ -88,8 +94,30 @@ static int is_apostrophe(gunichar c)
 
 enum { SCRIPT_NONE, SCRIPT_CYRILLIC, SCRIPT_LATIN, SCRIPT_MIXED };
 
+static int ascii_alpha(gunichar c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int is_alnum(gunichar c)
+{
+	return c < 0x80 ? ascii_alpha(c) || (c >= '0' && c <= '9') : g_unichar_isalnum(c);
+}
+
+static int is_alpha(gunichar c)
+{
+	return c < 0x80 ? ascii_alpha(c) : g_unichar_isalpha(c);
+}
+
+static gunichar to_lower(gunichar c)
+{
+	return c < 0x80 ? (ascii_alpha(c) ? c | 0x20 : c) : g_unichar_tolower(c);
+}
+
 static int script_of(gunichar c)
 {
+	if (c < 0x80)
+		return ascii_alpha(c) ? SCRIPT_LATIN : SCRIPT_NONE;
 	switch (g_unichar_get_script(c)) {
 	case G_UNICODE_SCRIPT_CYRILLIC: return SCRIPT_CYRILLIC;
 	case G_UNICODE_SCRIPT_LATIN: return SCRIPT_LATIN;
@@ -101,12 +129,18 @@ static int script_of(gunichar c)
 
 unsigned fl_text_detect(const char *text, size_t len)
 {
-	size_t uk = 0, ru = 0, lt = 0, i = 0, n;
+	size_t uk = 0, ru = 0, lt = 0, words = 0, i = 0, n;
+	int in_word = 0;
 	unsigned langs;
 
 	while (i < len) {
 		gunichar c = next_char(text + i, len - i, &n);
+		int alnum = c != (gunichar)-1 && is_alnum(c);
 		i += n;
+		words += alnum && !in_word;
+		in_word = alnum;
+		if (c < 0x80)
+			continue;
 		switch (c == (gunichar)-1 ? 0 : g_unichar_tolower(c)) {
 		case 0x0456: /* і */
 		case 0x0457: /* ї */
@@ -129,7 +163,11 @@ unsigned fl_text_detect(const char *text, size_t len)
 		}
 	}
 	langs = uk > ru ? FL_LANG_UK : ru > uk ? FL_LANG_RU : FL_LANG_UK | FL_LANG_RU;
-	langs |= lt >= 3 ? FL_LANG_LT : lt ? FL_LANG_LT | FL_LANG_EN : FL_LANG_EN;
+	/* a few words without Lithuanian letters (a query, a subject) may be
+	 * Lithuanian typed without its diacritics: both */
+	langs |= lt >= 3                            ? FL_LANG_LT
+		 : lt || words <= FL_TEXT_FEW_WORDS ? FL_LANG_LT | FL_LANG_EN
+						    : FL_LANG_EN;
 	return langs;
 }
 
@@ -155,6 +193,12 @@ static size_t fold(const char *word, size_t n, char *out)
 		i += k;
 		if (c == (gunichar)-1)
 			continue;
+		if (c < 0x80) {
+			if (o >= FL_TEXT_TERM_MAX)
+				break;
+			out[o++] = (char)c;
+			continue;
+		}
 		nd = g_unichar_fully_decompose(c, FALSE, d, 8);
 		for (gsize j = 0; j < nd; j++) {
 			size_t before = o;
@@ -181,7 +225,7 @@ size_t fl_text_fold(const char *word, size_t n, char *out)
 		i += k;
 		if (c == (gunichar)-1)
 			continue;
-		o = put_char(low, o, sizeof low, g_unichar_tolower(c));
+		o = put_char(low, o, sizeof low, to_lower(c));
 		if (o == before)
 			break;
 	}
@@ -199,9 +243,14 @@ static const char *const uk_endings[] = {
 	/* adjectives' long endings */
 	"ього", "ьому", "ими", "ого", "ому", "ої", "ій", "ий", "ім", "им", "их", "іх", "ьої",
 	/* verbs: present, past, imperative, infinitive */
+	"ування", "уванням", "увати", "ував", "увала", "увало", "ували", /* скасувати, скасування */
 	"ємо", "єте", "емо", "ете", "имо", "ите", "уть", "ють", "ать", "ять", "ить", "ала", "ало",
 	"али", "ила", "ило", "или", "ула", "уло", "ули", "яла", "яло", "яли", "ймо", "йте", "ав",
 	"ив", "ув", "яв", "еш", "єш", "иш", "ати", "яти", "ити", "іти", "ути", "ть",
+	/* past passive participles: повернуто, повернуті, оплачено */
+	"ованого", "ованої", "ованих", "ованим", "ований", "ована", "оване", "овані", "овано",
+	"утого", "утої", "утий", "утих", "утим", "ута", "уте", "уті", "уто", "еного", "еної",
+	"ений", "ених", "еним", "ена", "ене", "ені", "ено",
 	/* nouns: plural and oblique cases */
 	"ові", "еві", "єві", "ами", "ями", "ьми", "ень", "ань", "ам", "ям", "ах", "ях", "ів", "їв",
 	"ей", "ом", "ем", "єм", "ою", "ею", "єю",
@@ -209,6 +258,24 @@ static const char *const uk_endings[] = {
 	"а", "я", "и", "і", "ї", "у", "ю", "о", "е", "є", "ь", "й"};
 
 #define UK_MIN 3 /* letters a stem keeps at least */
+#define UK_ENDINGS (sizeof uk_endings / sizeof *uk_endings)
+#define UK_ENDING_MAX 8
+
+/* The endings as code points, decoded once: the search compares them with
+ * every word's last letters. */
+static struct {
+	gunichar c[UK_ENDING_MAX];
+	size_t n;
+} uk_ending_chars[UK_ENDINGS];
+static pthread_once_t uk_once = PTHREAD_ONCE_INIT;
+
+static void uk_init(void)
+{
+	for (size_t e = 0; e < UK_ENDINGS; e++)
+		for (const char *p = uk_endings[e]; *p && uk_ending_chars[e].n < UK_ENDING_MAX;
+		     p = g_utf8_next_char(p))
+			uk_ending_chars[e].c[uk_ending_chars[e].n++] = g_utf8_get_char(p);
+}
 
 static int uk_vowel(gunichar c)
 {
@@ -243,18 +310,17 @@ size_t fl_text_stem_uk(const char *word, size_t n, int alt, char *out, size_t ca
 		nc -= 2;
 	else if (nc >= UK_MIN + 2 && c[nc - 1] == 0x044C && c[nc - 2] == 0x0441) /* сь */
 		nc -= 2;
-	for (size_t e = 0; e < sizeof uk_endings / sizeof *uk_endings; e++) {
-		const char *p = uk_endings[e];
-		glong el = g_utf8_strlen(p, -1);
-		size_t j;
+	pthread_once(&uk_once, uk_init);
+	for (size_t e = 0; e < UK_ENDINGS; e++) {
+		size_t el = uk_ending_chars[e].n, j;
 
-		if ((size_t)el <= best || nc < UK_MIN + (size_t)el)
+		if (el <= best || nc < UK_MIN + el || uk_ending_chars[e].c[el - 1] != c[nc - 1])
 			continue;
-		for (j = 0; j < (size_t)el; j++, p = g_utf8_next_char(p))
-			if (g_utf8_get_char(p) != c[nc - (size_t)el + j])
+		for (j = 0; j < el; j++)
+			if (uk_ending_chars[e].c[j] != c[nc - el + j])
 				break;
-		if (j == (size_t)el)
-			best = (size_t)el, best_ending = uk_endings[e];
+		if (j == el)
+			best = el, best_ending = uk_endings[e];
 	}
 	if (alt && !(best_ending && uk_infinitive(best_ending)))
 		return 0;
@@ -366,9 +432,9 @@ static void add_to_word(struct word *w, gunichar c, size_t at, size_t n)
 	w->end = at + n;
 	if (s != SCRIPT_NONE)
 		w->script = w->script == SCRIPT_NONE || w->script == s ? s : SCRIPT_MIXED;
-	w->nlow = put_char(w->low, w->nlow, sizeof w->low, g_unichar_tolower(c));
-	if (!g_unichar_ismark(c))
-		w->last_letter = g_unichar_isalpha(c);
+	w->nlow = put_char(w->low, w->nlow, sizeof w->low, to_lower(c));
+	if (c < 0x80 || !g_unichar_ismark(c))
+		w->last_letter = is_alpha(c);
 }
 
 int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn fn, void *ctx)
@@ -385,7 +451,7 @@ int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn 
 		int joins = 0;
 
 		if (c != (gunichar)-1 && !is_apostrophe(c) &&
-		    (g_unichar_isalnum(c) || (in_word && g_unichar_ismark(c)))) {
+		    (is_alnum(c) || (in_word && c >= 0x80 && g_unichar_ismark(c)))) {
 			add_to_word(&w, c, i, n);
 			in_word = 1;
 			i += n;
@@ -396,7 +462,7 @@ int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn 
 		    i + n < len) {
 			size_t m;
 			gunichar d = next_char(text + i + n, len - i - n, &m);
-			joins = d != (gunichar)-1 && g_unichar_isalpha(d);
+			joins = d != (gunichar)-1 && is_alpha(d);
 		}
 		if (joins) {
 			i += n;

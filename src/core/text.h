@@ -23,7 +23,9 @@
  * reverse, both when neither wins; Latin words are Lithuanian (Snowball)
  * when the text has 3 or more Lithuanian letters (ą č ę ė į š ų ū ž), both
  * Lithuanian and English with 1 or 2 (a short query, a name in English
- * text), English (Snowball's english) with none. Words in other scripts,
+ * text) and in a text of at most FL_TEXT_FEW_WORDS words (a query or a
+ * subject may be Lithuanian typed without diacritics: "siuntinio" finds
+ * "siuntinys"), English (Snowball's english) otherwise. Words in other scripts,
  * of digits, or mixing scripts are not stemmed. A query is a text like any
  * other: an ambiguous query word carries both stems, and matches either.
  *
@@ -39,6 +41,7 @@
 
 #define FL_TEXT_VERSION 1 /* bump when the terms change: indexes are rebuilt (docs/search.md) */
 #define FL_TEXT_TERM_MAX 64
+#define FL_TEXT_FEW_WORDS 4
 enum { FL_TEXT_PREFIX = 1 }; /* the text is one query prefix: emit folded words only, no stems */
 
 /* fn gets each term (len bytes, not NUL-terminated); colocated is 0 for a

@@ -527,7 +527,7 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s",
 					  tables[i].name);
 	}
-	if ((rc = fl_store_search_reindex(to, NULL, NULL)))
+	if ((rc = fl_store_search_reindex(to, NULL, NULL, NULL)))
 		return fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",
 				  fl_err_describe(rc));
 	return 0;

@@ -487,7 +487,7 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 	if (!(rc = fl_store_search_stale(s, &stale)) && stale) {
 		fl_log("info", "store: rebuilding the search index (analysis version %d)",
 		       FL_TEXT_VERSION);
-		rc = fl_store_search_reindex(s, NULL, NULL);
+		rc = fl_store_search_reindex(s, NULL, NULL, NULL);
 	}
 	if (rc) {
 		rc = fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",

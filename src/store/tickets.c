@@ -318,6 +318,7 @@ static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
  * [from, to), in one transaction. */
 struct reindex {
 	int64_t from, to;
+	int64_t tickets; /* out: how many there were */
 };
 
 static int reindex_batch(fl_tx *tx, void *arg)
@@ -327,7 +328,7 @@ static int reindex_batch(fl_tx *tx, void *arg)
 	static const char comments[] =
 		"SELECT ticket_id, seq, public, body FROM comments"
 		" WHERE ticket_id >= ? AND ticket_id < ?";
-	const struct reindex *r = arg;
+	struct reindex *r = arg;
 	fl_arena a;
 	fl_stmt *st;
 	int rc = fl_q_exec(tx, del, "ii", r->from << FL_FTS_SEQ_BITS, r->to << FL_FTS_SEQ_BITS);
@@ -361,6 +362,7 @@ static int reindex_batch(fl_tx *tx, void *arg)
 						 (int)fl_col_int(tx, st, 2))
 				     : fts_rowid(fl_col_int(tx, st, 0), 0, 1);
 			rows[n].body = fl_col_text(tx, st, pass ? 3 : 1, &a, &err);
+			r->tickets += !pass;
 			if (err) {
 				rc = err;
 				break;
@@ -418,14 +420,18 @@ int fl_store_search_stale(fl_store *s, int *stale)
 }
 
 int fl_store_search_reindex(fl_store *s, void (*progress)(void *arg, int64_t done, int64_t total),
-			    void *arg)
+			    void *arg, int64_t *tickets)
 {
 	int64_t range[2] = {0, 0};
 	int rc = fl_store_read(s, reindex_range, range);
 
+	if (tickets)
+		*tickets = 0;
 	for (int64_t id = 0; !rc && id <= range[1]; id += FL_REINDEX_BATCH) {
-		struct reindex r = {id, id + FL_REINDEX_BATCH};
+		struct reindex r = {id, id + FL_REINDEX_BATCH, 0};
 		rc = fl_store_write(s, reindex_batch, &r);
+		if (!rc && tickets)
+			*tickets += r.tickets;
 		if (!rc && progress)
 			progress(arg, r.to < range[1] ? r.to : range[1], range[1]);
 	}
