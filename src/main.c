@@ -30,6 +30,7 @@ static void usage(FILE *f)
 		"  sla            measure every ticket's SLA again; run the SLA scheduler\n"
 		"  tasks          send the task reminders and check-ins due (a chosen time)\n"
 		"  automations    run one pass of the automations (at a given instant)\n"
+		"  search reindex build the search index again (with a progress bar)\n"
 		"  version        print the version\n"
 		"\n"
 		"'frontline COMMAND --help' tells more. Settings come from flags,\n"
@@ -86,6 +87,8 @@ int main(int argc, char **argv)
 		return fl_cmd_tasks(argc - 1, argv + 1);
 	if (!strcmp(cmd, "automations"))
 		return fl_cmd_automations(argc - 1, argv + 1);
+	if (!strcmp(cmd, "search"))
+		return fl_cmd_search(argc - 1, argv + 1);
 	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -66,6 +66,7 @@ int fl_cmd_seed(int argc, char **argv);
 int fl_cmd_sla(int argc, char **argv);
 int fl_cmd_tasks(int argc, char **argv);
 int fl_cmd_automations(int argc, char **argv);
+int fl_cmd_search(int argc, char **argv);
 /* The server's own mail parser child (mail/parser.h): not listed in the usage. */
 int fl_cmd_mail_parse(int argc, char **argv);
 

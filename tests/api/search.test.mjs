@@ -164,6 +164,71 @@ describe('full text across languages', () => {
 	});
 });
 
+// Inflected forms find each other in all four languages, with the same
+// results on SQLite and PostgreSQL (this file runs on both): core/text.c's
+// stems, indexed by SQLite's tokenizer and given to PostgreSQL as tsvectors.
+describe('inflections', () => {
+	const I = {};
+	before(async () => {
+		I.uk = await srv.ticket({ subject: 'Повернення замовлення',
+			body: 'Доставку скасували, кур’єр не приїхав. Чекаю на повернення коштів на картку.' });
+		I.ru = await srv.ticket({ subject: 'Возврат посылки',
+			body: 'Посылку вернули отправителю, жду возврата денег на счёт.' });
+		I.lt = await srv.ticket({ subject: 'Grąžinimas',
+			body: 'Prašau grąžinti pinigus už užsakymą, siuntinys negautas.' });
+		I.en = await srv.ticket({ subject: 'Consignments returned',
+			body: 'The consignments were returned to the sender; please refund the shipping.' });
+	});
+
+	it('finds Ukrainian words in other forms: verbs, nouns, the apostrophe typed either way', async () => {
+		for (const q of ['повернути', 'повернув', 'поверненням', 'замовлень', 'замовленню',
+			'доставка', 'доставці', 'доставки', 'картці', 'карткою', "кур'єра", 'курʼєром', 'кошти'])
+			assert.deepEqual(await ids(q), sorted(I.uk), q);
+		// a word of the same root that is not one of its forms
+		assert.deepEqual(await ids('картон'), [], 'картон');
+	});
+
+	it('finds Russian, Lithuanian and English words in other forms', async () => {
+		for (const q of ['возврата', 'возвратом', 'посылка', 'посылкой', 'счета', 'отправителем'])
+			assert.deepEqual(await ids(q), sorted(I.ru), q);
+		for (const q of ['užsakymas', 'užsakymo', 'siuntinio', 'siuntiniai', 'pinigų'])
+			assert.deepEqual(await ids(q), sorted(I.lt), q);
+		for (const q of ['consignment', 'returning', 'shipped', 'senders'])
+			assert.deepEqual(await ids(q), sorted(I.en), q);
+		// "refunded" is in alice's older ticket too
+		assert.deepEqual(await ids('refunds'), sorted(T.notes, I.en));
+		assert.deepEqual(await ids('refunding'), sorted(T.notes, I.en));
+	});
+
+	it('keeps phrases in order, prefixes on the word as written, and negation', async () => {
+		assert.deepEqual(await ids('"повернути кошти"'), sorted(I.uk));
+		assert.deepEqual(await ids('"кошти повернути"'), []);
+		assert.deepEqual(await ids('поверн*'), sorted(I.uk));
+		assert.deepEqual(await ids('замовлення -доставкою'), []);
+		assert.deepEqual(await ids('посылками -доставка'), sorted(I.ru));
+		assert.deepEqual(await ids('повернення оплата'), []); // both words must be there
+	});
+
+	it('highlights the inflected word in the snippet', async () => {
+		let j = await search('поверненню');
+		assert.equal(j.results.length, 1);
+		assert.match(j.results[0].snippet, /<em>Повернення<\/em>/);
+		j = await search('посылкой');
+		assert.match(j.results[0].snippet, /<em>посылки<\/em>/);
+		j = await search('returning');
+		assert.match(j.results[0].snippet, /<em>returned<\/em>/);
+		j = await search('siuntinio');
+		assert.match(j.results[0].snippet, /<em>siuntinys<\/em>/);
+	});
+
+	it('a ticket answered later is found by its comment in another form', async () => {
+		const r = await srv.api('PUT', `/api/v2/tickets/${I.en.id}`,
+			{ ticket: { comment: { body: 'Кошти повернуто на вашу картку.', public: true } } });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(await ids('повернуті'), sorted(I.uk, I.en));
+	});
+});
+
 describe('field conditions', () => {
 	it('status:open, status<solved and ORed status values', async () => {
 		assert.deepEqual(await ids('tags:qset status:open'), sorted(T.a));

@@ -173,6 +173,60 @@ describe('upgrading an older SQLite database', () => {
 	});
 });
 
+describe('upgrading a database whose search index knows no stems (before 031)', () => {
+	// a desk of release 30, its ticket written as that release wrote it:
+	// the index by SQLite's unicode61 tokenizer, words as written
+	const SEARCH = 31;
+	let d, db, srv;
+
+	before(async () => {
+		d = await newDir();
+		db = path.join(d, 'frontline.db');
+		let sql = 'CREATE TABLE schema_version(version INTEGER NOT NULL);\n';
+		for (const f of migrations.filter((m) => parseInt(m, 10) < SEARCH)) {
+			sql += `${await fs.readFile(new URL(f, MIGRATIONS), 'utf8')}\n`;
+			sql += `INSERT INTO schema_version(version) VALUES (${parseInt(f, 10)});\n`;
+		}
+		const now = Math.floor(Date.now() / 1000);
+		sql += `INSERT INTO users (id, role, name, email, created_at, updated_at)
+			VALUES (900, 0, 'Old Customer', 'old@example.test', ${now}, ${now});
+		INSERT INTO tickets (id, subject, status, channel, requester_id, submitter_id, created_at, updated_at)
+			VALUES (7, 'Повернення коштів', 1, 0, 900, 900, ${now}, ${now});
+		INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body, channel, created_at)
+			VALUES (7, 1, 900, 1, 'Прошу повернути оплату за доставку', '', 0, ${now});
+		INSERT INTO search_fts (rowid, body) VALUES ((7 << 21) | 1, 'Повернення коштів');
+		INSERT INTO search_fts (rowid, body) VALUES ((7 << 21) | 3, 'Прошу повернути оплату за доставку');\n`;
+		await sqlite(db, sql);
+		// the old index matches the word as written only
+		assert.equal(await sqlite(db, "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'оплата'"), '0');
+		assert.equal(await sqlite(db, "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'оплату'"), '1');
+	});
+	after(async () => { await srv?.stop(); });
+
+	it('`serve` migrates, rebuilds the index, and inflected words find the old ticket', async () => {
+		assert.equal(await sqlite(db, "SELECT COUNT(*) FROM settings WHERE key = 'search.text_version'"), '0');
+		srv = await startServer({ data: d, sqlite: true });
+		srv.admin = await srv.addUser('admin', 'Ada Admin', 'admin@example.test');
+		assert.equal(await sqlite(db, "SELECT value FROM settings WHERE key = 'search.text_version'"), '1');
+		for (const q of ['оплата', 'оплати', 'повернути', 'поверненням', 'коштами', 'доставка', 'кошт*']) {
+			const r = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent(q)}`);
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual(r.json.results.map((x) => x.id), [7], q);
+		}
+	});
+
+	it('`frontline search reindex` rebuilds it on demand and says how many tickets', async () => {
+		const r = await runCli(['search', 'reindex', '--data', d]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.equal(JSON.parse(r.stdout).tickets, 1);
+		const help = await runCli(['search', 'reindex', '--help']);
+		assert.equal(help.code, 0);
+		assert.match(help.stdout, /usage: frontline search reindex/);
+		const bad = await runCli(['search', 'rebuild', '--data', d]);
+		assert.equal(bad.code, 2);
+	});
+});
+
 // SQLite only, on both passes: PostgreSQL is backed up with pg_dump.
 describe('frontline backup', () => {
 	it('writes a file readable by the owner only, whatever the umask', async () => {
