@@ -269,12 +269,28 @@ static struct {
 } uk_ending_chars[UK_ENDINGS];
 static pthread_once_t uk_once = PTHREAD_ONCE_INIT;
 
+/* The endings by their last letter (а…џ, U+0430–U+045F, where every ending
+ * ends), in the list's order: a word is compared with the dozen that end
+ * as it does, not with all of them — the stemmer runs on every Cyrillic
+ * word an index or a query is made of. */
+#define UK_LAST_FIRST 0x0430
+#define UK_LAST_N 0x30
+static struct {
+	unsigned short e[UK_ENDINGS];
+	size_t n;
+} uk_by_last[UK_LAST_N];
+
 static void uk_init(void)
 {
-	for (size_t e = 0; e < UK_ENDINGS; e++)
+	for (size_t e = 0; e < UK_ENDINGS; e++) {
+		gunichar last;
 		for (const char *p = uk_endings[e]; *p && uk_ending_chars[e].n < UK_ENDING_MAX;
 		     p = g_utf8_next_char(p))
 			uk_ending_chars[e].c[uk_ending_chars[e].n++] = g_utf8_get_char(p);
+		last = uk_ending_chars[e].c[uk_ending_chars[e].n - 1] - UK_LAST_FIRST;
+		if (last < UK_LAST_N)
+			uk_by_last[last].e[uk_by_last[last].n++] = (unsigned short)e;
+	}
 }
 
 static int uk_vowel(gunichar c)
@@ -296,6 +312,7 @@ size_t fl_text_stem_uk(const char *word, size_t n, int alt, char *out, size_t ca
 	gunichar c[WORD_MAX];
 	size_t nc = 0, i = 0, k, o = 0;
 	size_t best = 0;
+	gunichar last;
 	const char *best_ending = NULL;
 
 	out[0] = 0;
@@ -311,10 +328,11 @@ size_t fl_text_stem_uk(const char *word, size_t n, int alt, char *out, size_t ca
 	else if (nc >= UK_MIN + 2 && c[nc - 1] == 0x044C && c[nc - 2] == 0x0441) /* сь */
 		nc -= 2;
 	pthread_once(&uk_once, uk_init);
-	for (size_t e = 0; e < UK_ENDINGS; e++) {
-		size_t el = uk_ending_chars[e].n, j;
+	last = nc ? c[nc - 1] - UK_LAST_FIRST : UK_LAST_N;
+	for (size_t b = 0; last < UK_LAST_N && b < uk_by_last[last].n; b++) {
+		size_t e = uk_by_last[last].e[b], el = uk_ending_chars[e].n, j;
 
-		if (el <= best || nc < UK_MIN + el || uk_ending_chars[e].c[el - 1] != c[nc - 1])
+		if (el <= best || nc < UK_MIN + el)
 			continue;
 		for (j = 0; j < el; j++)
 			if (uk_ending_chars[e].c[j] != c[nc - el + j])
@@ -471,7 +489,11 @@ int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn 
 		if (in_word) {
 			rc = emit(&t, &w);
 			t.pos++;
-			memset(&w, 0, sizeof w);
+			/* not memset: the word's buffer is WORD_MAX bytes, and this
+			 * runs once a word */
+			w.start = w.end = w.nlow = 0;
+			w.script = SCRIPT_NONE;
+			w.last_letter = 0;
 			in_word = 0;
 		}
 		i += n;
