@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/kb.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
 
@@ -161,6 +162,31 @@ static const struct table tables[] = {
 	{"ticket_clocks",
 	 "ticket_id, status_at, assigned_at, requester_updated_at, assignee_updated_at", "iiiii",
 	 "ticket_id", 1, 0, 0},
+	{"kb_categories", "id, position, source_locale, created_at, updated_at", "iitii", "id", 1,
+	 1, 0},
+	{"kb_sections", "id, category_id, position, source_locale, created_at, updated_at",
+	 "iiitii", "id", 1, 1, 0},
+	{"kb_names", "kind, owner_id, locale, name, description, updated_at", "tittti",
+	 "kind, owner_id, locale", 3, 0, 0},
+	{"kb_articles",
+	 "id, section_id, position, promoted, visibility, labels, author_id, source_locale,"
+	 " archived_at, created_at, updated_at",
+	 "iiiiititiii", "id", 1, 1, 0},
+	{"kb_article_labels", "article_id, name", "it", "article_id, name", 2, 0, 0},
+	{"kb_translations",
+	 "id, article_id, locale, title, slug, body_md, body_html, draft, author_id, editor_id,"
+	 " revision, created_at, updated_at, edited_at",
+	 "iitttttiiiiiii", "id", 1, 1, 0},
+	{"kb_revisions", "translation_id, n, title, body, markdown, author_id, created_at",
+	 "iittiii", "translation_id, n", 2, 0, 0},
+	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
+	 "article_id, locale, voter", 3, 0, 0},
+	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
+	{"kb_article_attachments", "attachment_id, article_id, created_at", "iii", "attachment_id",
+	 1, 0, 0},
+	{"kb_searches",
+	 "id, query, query_key, locale, results, source, clicked_article_id, created_at",
+	 "itttitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -170,7 +196,10 @@ static const struct table tables[] = {
  * are neither copied nor compared. The search index is each backend's own
  * (FTS5's tables, a tsvector): the copy rebuilds it in the target from the
  * tickets copied (fl_store_search_reindex), as an upgrade does. */
-static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts"};
+/* The knowledge base's index (kb_fts, kb_words) is rebuilt the same way
+ * (fl_store_kb_reindex). */
+static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts", "kb_fts",
+				      "kb_words"};
 #define NDERIVED (sizeof derived / sizeof *derived)
 
 /* One batch of rows of a table, and where the next batch starts. */
@@ -527,7 +556,7 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s",
 					  tables[i].name);
 	}
-	if ((rc = fl_store_search_reindex(to, NULL, NULL, NULL)))
+	if ((rc = fl_store_search_reindex(to, NULL, NULL, NULL)) || (rc = fl_store_kb_reindex(to)))
 		return fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",
 				  fl_err_describe(rc));
 	return 0;
