@@ -181,6 +181,8 @@ static const struct table tables[] = {
 	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
 	 "article_id, locale, voter", 3, 0, 0},
 	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
+	{"ticket_articles", "ticket_id, article_id, user_id, created_at", "iiii",
+	 "ticket_id, article_id", 2, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
