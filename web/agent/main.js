@@ -43,7 +43,7 @@ function Page({ route, views }) {
 function Help({ onClose }) {
 	const groups = [
 		['keys.in_list', [['j / k', 'keys.move'], ['Enter', 'keys.open'], ['x', 'keys.select']]],
-		['keys.on_ticket', [['j / k', 'keys.walk'], ['r', 'keys.reply'], ['n', 'keys.note'], ['m', 'keys.macros'], ['s', 'keys.submit_as'],
+		['keys.on_ticket', [['j / k', 'keys.walk'], ['r', 'keys.reply'], ['n', 'keys.note'], ['m', 'keys.macros'], ['a', 'keys.articles'], ['s', 'keys.submit_as'],
 			['Ctrl+Enter', 'keys.submit'], ['Esc', 'keys.leave']]],
 		['keys.anywhere', [['/', 'keys.search'], ['g q', 'keys.queues'], ['?', 'keys.help']]],
 	];

@@ -19,6 +19,7 @@ import { TierBadge } from './tiers.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
 import { MacroPicker } from './macros.js';
+import { ArticlesUsed, KbPicker, SimilarTickets } from './kblink.js';
 
 const VIEWING_EVERY = 20000; // ms between "I am looking at this" signals
 const VIEWER_FORGET = 45000;
@@ -105,6 +106,8 @@ export function TicketPage({ id, onMissing }) {
 	const [conflict, setConflict] = useState(null);
 	const [viewers, setViewers] = useState({});
 	const [next, setNext] = useState(false);
+	// grows when the composer links an article: "Articles used" reloads
+	const [linked, setLinked] = useState(0);
 	const composer = useRef(null);
 	const conversation = useRef(null);
 	const page = useRef(null);
@@ -217,7 +220,8 @@ export function TicketPage({ id, onMissing }) {
 		}
 	}, [id]);
 
-	// j/k the next/previous ticket of the queue, r reply, n note, m macros, s submit as…
+	// j/k the next/previous ticket of the queue, r reply, n note, m macros,
+	// a knowledge-base articles, s submit as…
 	useEffect(() => {
 		const key = (e) => {
 			if (e.target.closest('input, textarea, select, [contenteditable], [role=menu]') || e.ctrlKey || e.metaKey || e.altKey)
@@ -230,6 +234,8 @@ export function TicketPage({ id, onMissing }) {
 				composer.current.open(e.key === 'r' ? 'reply' : 'note');
 			else if (e.key === 'm' && composer.current)
 				composer.current.macros();
+			else if (e.key === 'a' && composer.current)
+				composer.current.articles();
 			else if (e.key === 's' && composer.current)
 				composer.current.submitAs('solved');
 			else
@@ -375,7 +381,8 @@ export function TicketPage({ id, onMissing }) {
 			<${Conversation} handle=${conversation} comments=${comments} ticket=${ticket} />
 			${conflict && html`<${Conflict} changes=${conflict} onClose=${() => setConflict(null)} />`}
 			<${Composer} handle=${composer} ticket=${ticket} edited=${Object.keys(edits).length > 0}
-				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} onMacro=${applyMacro} />
+				onSubmit=${submit} onSent=${submitted} next=${next} onNext=${chooseNext} onMacro=${applyMacro}
+				onLinked=${() => setLinked((n) => n + 1)} />
 		</div>
 		<aside class="ticket-side">
 			<${Properties} ticket=${ticket} edits=${edits} onEdit=${edit} onDiscard=${() => setEdits({})} onSave=${saveNow}
@@ -384,6 +391,8 @@ export function TicketPage({ id, onMissing }) {
 			<${SlaPanel} ticket=${ticket} />
 			<${TaskPanel} ticket=${ticket} />
 			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
+			<${ArticlesUsed} ticket=${ticket} reload=${linked} />
+			<${SimilarTickets} ticket=${ticket} />
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
 		</aside>
@@ -492,7 +501,7 @@ function MailBody({ c }) {
 // failed save never loses what was typed. onSubmit(status, comment, macroIds)
 // answers the saved ticket, or null when the server refused it (the text
 // then stays for a deliberate second submit); onSent() follows a save.
-function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMacro }) {
+function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMacro, onLinked }) {
 	const key = `fl.draft.${ticket.id}`;
 	const saved = useMemo(() => {
 		try {
@@ -508,6 +517,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 	const [error, setError] = useState('');
 	const [dragging, setDragging] = useState(false);
 	const [picking, setPicking] = useState(false);
+	const [articles, setArticles] = useState(false);
 	// the status a macro asked for: the submit's until the agent sends
 	const [macroStatus, setMacroStatus] = useState(null);
 	// the macros applied since the last submit: sent with it (macro_ids),
@@ -535,7 +545,25 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 		},
 		menuKey: (e) => !!menu.current && menu.current.key(e),
 		macros: () => setPicking(true),
+		articles: () => setArticles(true),
 	};
+
+	// An article's link goes where the caret was (the text box keeps its
+	// selection while the picker has the focus), set apart by spaces.
+	function insertLink(md) {
+		setArticles(false);
+		const el = area.current;
+		const at = el ? Math.min(el.selectionEnd, body.length) : body.length;
+		const before = body.slice(0, at), after = body.slice(at);
+		const text = `${before && !/\s$/.test(before) ? ' ' : ''}${md}${after && !/^\s/.test(after) ? ' ' : ''}`;
+		setBody(before + text + after);
+		setTimeout(() => {
+			if (!area.current)
+				return;
+			area.current.focus();
+			area.current.setSelectionRange(before.length + text.length, before.length + text.length);
+		}, 0);
+	}
 
 	// The macro's reply goes after what is typed; its fields wait as edits.
 	function applied(result, macro) {
@@ -619,10 +647,13 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 			<button type="button" aria-pressed=${mode === 'reply'} onClick=${() => setMode('reply')} data-test="mode-reply">${t('composer.reply')} <kbd>r</kbd></button>
 			<button type="button" aria-pressed=${mode === 'note'} onClick=${() => setMode('note')} data-test="mode-note">${t('composer.note')} <kbd>n</kbd></button>
 			<button type="button" onClick=${() => setPicking(true)} data-test="macros-button">${t('macros.button')} <kbd>m</kbd></button>
+			<button type="button" onClick=${() => setArticles(true)} data-test="kb-button">${t('kb.button')} <kbd>a</kbd></button>
 			${dragging && html`<span class="hint">${t('composer.drop')}</span>`}
 		</div>
 		${picking && html`<${MacroPicker} ticketId=${ticket.id} onApply=${applied}
 			onClose=${() => { setPicking(false); area.current && area.current.focus(); }} />`}
+		${articles && html`<${KbPicker} ticketId=${ticket.id} onInsert=${insertLink} onLinked=${onLinked}
+			onClose=${() => { setArticles(false); area.current && area.current.focus(); }} />`}
 		${error && html`<div class="banner error" role="alert" data-test="composer-error">${error}</div>`}
 		<label class="sr-only" for="composer-body">${mode === 'reply' ? t('composer.reply') : t('composer.note')}</label>
 		<textarea id="composer-body" ref=${area} value=${body} data-test="composer-body"
