@@ -181,6 +181,11 @@ static const struct table tables[] = {
 	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
 	 "article_id, locale, voter", 3, 0, 0},
 	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
+	{"deflections",
+	 "id, created_at, locale, query, outcome, channel, article_id, ticket_id", "iittttii",
+	 "id", 1, 1, 0},
+	{"deflection_articles", "deflection_id, article_id, position", "iii",
+	 "deflection_id, article_id", 2, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
