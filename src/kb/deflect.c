@@ -240,20 +240,133 @@ const struct fl_deflect_words *fl_deflect_words(const char *lang)
 	return &words[0];
 }
 
+/* The bytes of the word character at p (ASCII letters and digits, and
+ * any character beyond ASCII but the punctuation of Latin-1 and U+2000–
+ * U+206F: quotes, dashes), 0 for anything else. */
+static size_t word_char(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9');
+	if (*p == 0xC2 && p[1] >= 0xA0 && p[1] <= 0xBF)
+		return 0;
+	if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
+		return 0;
+	if (*p >= 0xF0)
+		return 4;
+	return *p >= 0xE0 ? 3 : 2;
+}
+
+#define SUGGEST_WORDS 10    /* the query's words searched, at most */
+#define SUGGEST_PER_WORD 20 /* results read a word */
+
+struct candidate {
+	struct fl_deflect_suggestion s;
+	double score;
+	int order; /* first found: ties keep the search's ranking */
+};
+
+/* The query's words of 3 characters or more, without repeats (bytes
+ * compared), in order, at most SUGGEST_WORDS, each a copy in a. Only
+ * letters and digits: nothing the query language would read as an
+ * operator, a phrase or a field. */
+static size_t words_of(const char *query, fl_arena *a, char **out)
+{
+	const unsigned char *p = (const unsigned char *)query;
+	size_t n = 0;
+
+	while (*p && n < SUGGEST_WORDS) {
+		const unsigned char *w = p;
+		size_t chars = 0, k, i;
+		while (*p && (k = word_char(p))) {
+			for (i = 1; i < k && p[i]; i++)
+				;
+			p += i;
+			chars++;
+		}
+		if (p == w) {
+			p++;
+			continue;
+		}
+		if (chars < 3)
+			continue;
+		for (i = 0; i < n && (strlen(out[i]) != (size_t)(p - w) ||
+				      memcmp(out[i], w, (size_t)(p - w)));
+		     i++)
+			;
+		if (i == n && (out[n] = fl_arena_strndup(a, (const char *)w, (size_t)(p - w))))
+			n++;
+	}
+	return n;
+}
+
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
 		       struct fl_deflect_suggestion **out, size_t *n)
 {
-	size_t letters = 0;
+	char *terms[SUGGEST_WORDS];
+	struct candidate cand[SUGGEST_WORDS * SUGGEST_PER_WORD];
+	size_t nwords, ncand = 0;
+	struct fl_deflect_suggestion *best;
 
 	*out = NULL;
 	*n = 0;
-	for (const unsigned char *p = (const unsigned char *)(query ? query : ""); *p; p++)
-		if (*p >= 0x80 ? (*p & 0xC0) != 0x80
-			       : ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9'))
-			letters++;
-	if (letters < 3 || fl_kb_locale(locale) < 0)
+	if (!query || fl_kb_locale(locale) < 0)
 		return 0;
-	(void)tx;
-	(void)a;
-	return 0; /* the article search (fl_kb_search) plugs in here */
+	nwords = words_of(query, a, terms);
+	/* A customer writes sentences, and the search wants every word of a
+	 * query: each word is searched alone and an article scores by the
+	 * words it has, a word weighing the less the more articles have it
+	 * (1 / how many: "payment" says more than "problem"). */
+	for (size_t w = 0; w < nwords; w++) {
+		struct fl_kb_search_in in = {.query = terms[w],
+					     .locale = fl_kb_locale_name(locale),
+					     .level = FL_KB_PUBLIC,
+					     .page = 1,
+					     .per_page = SUGGEST_PER_WORD};
+		struct fl_kb_search_out res;
+		struct fl_err ignore = {0};
+		int rc = fl_kb_search(tx, &in, a, &res, &ignore);
+
+		if (rc == FL_EINVAL)
+			continue; /* a word the search will not take: not the customer's fault */
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < res.n; i++) {
+			const struct fl_kb_result *h = &res.results[i];
+			size_t k = 0;
+			while (k < ncand && cand[k].s.article_id != h->e.article.id)
+				k++;
+			if (k == ncand) {
+				if (ncand == sizeof cand / sizeof *cand)
+					continue;
+				cand[ncand++] = (struct candidate){
+					{h->e.article.id, h->e.tr.title, h->snippet,
+					 (char *)fl_kb_slug(&h->e.tr, a)},
+					0,
+					(int)k};
+			}
+			/* the ranking inside a word's results breaks ties */
+			cand[k].score += 1.0 / (double)(res.count > 0 ? res.count : 1) +
+					 0.001 / (double)(i + 1);
+		}
+	}
+	if (!ncand)
+		return 0;
+	/* the best FL_DEFLECT_SHOWN_MAX by score, then by first found */
+	for (size_t i = 0; i < ncand; i++)
+		for (size_t j = i + 1; j < ncand; j++)
+			if (cand[j].score > cand[i].score ||
+			    (cand[j].score == cand[i].score && cand[j].order < cand[i].order)) {
+				struct candidate t = cand[i];
+				cand[i] = cand[j];
+				cand[j] = t;
+			}
+	if (ncand > FL_DEFLECT_SHOWN_MAX)
+		ncand = FL_DEFLECT_SHOWN_MAX;
+	if (!(best = fl_arena_alloc(a, ncand * sizeof *best)))
+		return FL_ENOMEM;
+	for (size_t i = 0; i < ncand; i++)
+		best[i] = cand[i].s;
+	*out = best;
+	*n = ncand;
+	return 0;
 }

@@ -5,6 +5,10 @@
  *   POST /portal/deflections               the same from the plain form's
  *        confirmation step (a form: article_id, locale, query, shown
  *        "1,2,3"), answered 303 to the article's help-center page
+ *   GET  /api/v2/help_center/deflections/suggestions?query=&locale=
+ *        anyone: up to five public articles for what the customer typed
+ *        (fl_deflect_suggest: the article search, a word at a time) →
+ *        {"results": [{id, title, snippet, html_url, locale}], "query"}
  *   GET  /api/v2/help_center/reports/deflection?start=&end=&locale=
  *        agents: shown, deflected, submitted and the rate, in all, by
  *        locale, by day (every day of the period) and by article
@@ -40,6 +44,8 @@ struct ctx {
 	size_t nshown;
 	int has_locale, has_query, has_channel, has_article_id, has_shown;
 	char *slug; /* the article's, for the form's redirect */
+	struct fl_deflect_suggestion *sugg;
+	size_t nsugg;
 	/* the report */
 	struct fl_report_period period;
 	struct fl_store_deflect_row *rows[FL_DEFLECT_BY__MAX];
@@ -190,6 +196,68 @@ static int h_deflect_form(struct fl_req *r)
 	return fl_req_write(r, tx_record, render_form);
 }
 
+/* suggestions */
+
+static int tx_suggest(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_deflect_suggest(tx, c->query, c->locale, &r->arena, &c->sugg, &c->nsugg);
+}
+
+static int render_suggest(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < c->nsugg; i++) {
+		const struct fl_deflect_suggestion *s = &c->sugg[i];
+		fl_buf b;
+		fl_buf_init(&b, 4096);
+		fl_buf_addf(&b, "%s/hc/%s/articles/%lld-", fl_req_base(r), c->locale,
+			    (long long)s->article_id);
+		for (const unsigned char *p = (const unsigned char *)s->slug; *p; p++)
+			if (*p < 0x80)
+				fl_buf_add(&b, (const char *)p, 1);
+			else
+				fl_buf_addf(&b, "%%%02X", *p);
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+						      (json_int_t)s->article_id, "title", s->title,
+						      "snippet", s->snippet ? s->snippet : "",
+						      "html_url", b.p ? b.p : "", "locale", c->locale));
+		fl_buf_free(&b);
+	}
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:s, s:I}", "results", list, "query", c->query,
+				      "count", (json_int_t)c->nsugg));
+}
+
+static int h_suggest(struct fl_req *r)
+{
+	static const char *const allowed[] = {"query", "locale", NULL};
+	struct ctx *c = r->ctx;
+	const char *q, *locale;
+	int rc;
+
+	if ((rc = fl_req_args_only(r, allowed)))
+		return rc;
+	q = fl_req_arg(r, "query");
+	locale = fl_req_arg(r, "locale");
+	if (!locale || !*locale)
+		return fl_req_fail(r, FL_EINVAL, "locale", "Blank", "Locale: cannot be blank");
+	if ((rc = fl_kb_locale_check(locale, "locale", &r->err)))
+		return rc;
+	c->locale = fl_kb_locale_name(locale);
+	q = q ? q : "";
+	if (!fl_utf8_valid(q, strlen(q)))
+		return fl_req_fail(r, FL_EINVAL, "query", "InvalidValue", "Query: must be UTF-8 text");
+	if (fl_utf8_len(q, strlen(q)) > FL_DEFLECT_QUERY_MAX)
+		return fl_req_fail(r, FL_EINVAL, "query", "TooLong",
+				   "Query: is too long (maximum is %d characters)",
+				   FL_DEFLECT_QUERY_MAX);
+	c->query = q;
+	return fl_req_read(r, tx_suggest, render_suggest);
+}
+
 /* the report */
 
 static int tx_report(fl_tx *tx, struct fl_req *r)
@@ -295,6 +363,8 @@ const struct fl_route fl_deflect_routes[] = {
 	 sizeof(struct ctx)},
 	{"POST", "/portal/deflections", h_deflect_form, FL_ROLE_ANONYMOUS, 8192, sizeof(struct ctx),
 	 FL_ROUTE_FORM_BODY},
+	{"GET", "/api/v2/help_center/deflections/suggestions", h_suggest, FL_ROLE_ANONYMOUS, 0,
+	 sizeof(struct ctx)},
 	{"GET", "/api/v2/help_center/reports/deflection", h_report, FL_ROLE_AGENT, 0,
 	 sizeof(struct ctx)},
 	{0},
