@@ -117,3 +117,31 @@ it('without JavaScript, in Ukrainian: the confirmation step lists the article; s
 		assert.deepEqual(r.by_locale.find((l) => l.locale === 'uk'), { locale: 'uk', shown: 2, deflected: 1, submitted: 1, rate: 0.5 });
 	});
 });
+
+it('an admin reads the self-service report: the rate by day, the articles, the failed searches (in Lithuanian)', async () => {
+	const miss = await srv.api('GET', `${HC}/articles/search?query=${encodeURIComponent('virdulio garantija')}&locale=lt`, null, { auth: 'anonymous' });
+	assert.equal(miss.status, 200, miss.text);
+	assert.equal(miss.json.results.length, 0);
+	await desk.withTab({ locale: 'lt-LT' }, async (tab) => {
+		const { page } = tab;
+		await page.addInitScript(() => localStorage.setItem('fl.locale', 'lt'));
+		await tab.signIn(srv.admin);
+		await tab.goto('/agent/reports/self-service');
+		await page.waitForSelector('text=Savitarnos ataskaita');
+		assert.equal(await page.getAttribute('a[href="/agent/reports/self-service"]', 'aria-current'), 'page');
+		// three tests above: two suggestions taken, two requests sent anyway
+		assert.equal(await page.textContent('[data-test=kbr-shown]'), '4');
+		assert.equal(await page.textContent('[data-test=kbr-deflected]'), '2');
+		assert.match(await page.textContent('[data-test=kbr-rate]'), /^50\s%$/);
+		const today = new Date().toISOString().slice(0, 10);
+		assert.equal(await page.getAttribute(`[data-test=kbr-day][data-date="${today}"]`, 'data-rate'), '0.5');
+		assert.equal(await page.locator('[data-test=kbr-day]').count(), 30);
+		assert.match(await page.textContent(`[data-test=kbr-article][data-id="${article.id}"]`), /Card payment declined/);
+		assert.match(await page.textContent('[data-test=kbr-searches]'), /virdulio garantija/);
+
+		await page.selectOption('[data-test=kbr-locale]', 'uk');
+		await page.click('[data-test=kbr-show]');
+		await page.waitForFunction(() => document.querySelector('[data-test=kbr-shown]')?.textContent === '2');
+		assert.match(await page.textContent(`[data-test=kbr-article][data-id="${article.id}"]`), /Картку відхилено/);
+	});
+});
