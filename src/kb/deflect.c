@@ -44,7 +44,8 @@ static int is_space(unsigned char c)
 }
 
 /* Appends up to words words of z to b (n bytes used, cap its size),
- * folding white space; words < 0 for all of them. */
+ * folding white space; words < 0 for all of them. A word that does not
+ * fit is cut at a character boundary (z is UTF-8) and ends the text. */
 static size_t add_words(char *b, size_t n, size_t cap, const char *z, int words)
 {
 	while (z && *z && words) {
@@ -58,8 +59,15 @@ static size_t add_words(char *b, size_t n, size_t cap, const char *z, int words)
 			z++;
 		if (n && n < cap)
 			b[n++] = ' ';
-		if ((size_t)(z - w) > cap - n)
-			break;
+		if ((size_t)(z - w) > cap - n) {
+			/* a word longer than what is left: its head, whole
+			 * characters only, and nothing after it */
+			size_t k = cap - n;
+			while (k && ((unsigned char)w[k] & 0xC0) == 0x80)
+				k--;
+			memcpy(b + n, w, k);
+			return n + k;
+		}
 		memcpy(b + n, w, (size_t)(z - w));
 		n += (size_t)(z - w);
 		if (words > 0)

@@ -216,6 +216,11 @@ describe('self-service before a ticket', () => {
 		assert.match(p.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
 		assert.equal(hiddenFields(p.text, '/portal/requests').description, '"><img src=x onerror=alert(2)>');
 		assert.match(p.headers['content-security-policy'], /default-src 'none'/);
+		// a huge subject meets the form's own limit before any search
+		const huge = await request('POST', '/portal/requests', form({ email: 'x@example.test', subject: 'card '.repeat(100),
+			description: 'x' }));
+		assert.equal(huge.status, 422, huge.text);
+		assert.doesNotMatch(huge.text, /These articles/);
 	});
 
 	it('skips the step: files attached, JSON asked, a robot, nothing found', async () => {
