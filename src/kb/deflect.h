@@ -36,12 +36,12 @@ int fl_deflect_channel_parse(const char *z);
 /* One decision over suggestions. */
 struct fl_deflection {
 	int64_t id, created_at;
-	const char *locale; /* one of fl_kb_locales */
-	const char *query;  /* "" when none */
-	int outcome;        /* enum fl_deflect_outcome */
-	int channel;        /* enum fl_deflect_channel */
-	int64_t article_id; /* deflected: the article that solved it; else 0 */
-	int64_t ticket_id;  /* submitted: the ticket made; else 0 */
+	const char *locale;                  /* one of fl_kb_locales */
+	const char *query;                   /* "" when none */
+	int outcome;                         /* enum fl_deflect_outcome */
+	int channel;                         /* enum fl_deflect_channel */
+	int64_t article_id;                  /* deflected: the article that solved it; else 0 */
+	int64_t ticket_id;                   /* submitted: the ticket made; else 0 */
 	int64_t shown[FL_DEFLECT_SHOWN_MAX]; /* the articles suggested, in order */
 	size_t nshown;
 };
@@ -102,10 +102,10 @@ double fl_deflect_rate(const struct fl_deflect_counts *c);
  * assembles and escapes). */
 struct fl_deflect_words {
 	const char *lang;
-	const char *title;  /* "These articles may answer your question" */
-	const char *lede;   /* "Before you send your request, have a look:" */
-	const char *solved; /* "This solved my problem" */
-	const char *send;   /* "Send my request anyway" */
+	const char *title;     /* "These articles may answer your question" */
+	const char *lede;      /* "Before you send your request, have a look:" */
+	const char *solved;    /* "This solved my problem" */
+	const char *send;      /* "Send my request anyway" */
 	const char *send_hint; /* "Your request is not sent until you choose." */
 };
 const struct fl_deflect_words *fl_deflect_words(const char *lang);

@@ -100,13 +100,13 @@ static int render_record(struct fl_req *r)
 
 	for (size_t i = 0; i < d->nshown; i++)
 		json_array_append_new(shown, json_integer(d->shown[i]));
-	return fl_req_reply(
-		r, 201,
-		json_pack("{s:{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o}}", "deflection", "id",
-			  (json_int_t)d->id, "article_id", fl_json_id(d->article_id), "locale",
-			  d->locale, "query", d->query, "outcome", fl_deflect_outcome_name(d->outcome),
-			  "channel", fl_deflect_channel_name(d->channel), "shown", shown,
-			  "created_at", fl_json_time(d->created_at)));
+	return fl_req_reply(r, 201,
+			    json_pack("{s:{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o}}", "deflection",
+				      "id", (json_int_t)d->id, "article_id",
+				      fl_json_id(d->article_id), "locale", d->locale, "query",
+				      d->query, "outcome", fl_deflect_outcome_name(d->outcome),
+				      "channel", fl_deflect_channel_name(d->channel), "shown",
+				      shown, "created_at", fl_json_time(d->created_at)));
 }
 
 static int h_deflect(struct fl_req *r)
@@ -138,18 +138,31 @@ static int h_deflect(struct fl_req *r)
 	return fl_req_write(r, tx_record, render_record);
 }
 
+/* The help-center path of an article in locale: a slug keeps letters of
+ * any script, percent-encoded for a header or a URL. */
+static void add_article_path(fl_buf *b, const char *locale, int64_t id, const char *slug)
+{
+	fl_buf_addf(b, "/hc/%s/articles/%lld-", locale, (long long)id);
+	for (const unsigned char *p = (const unsigned char *)slug; p && *p; p++)
+		if (*p < 0x80)
+			fl_buf_add(b, (const char *)p, 1);
+		else
+			fl_buf_addf(b, "%%%02X", *p);
+}
+
 /* The plain form's button: the same record, then the article. */
 static int render_form(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	char *to = fl_arena_alloc(&r->arena, 64 + 3 * strlen(c->slug)), *w;
+	char *to;
+	fl_buf b;
 
+	fl_buf_init(&b, 4096);
+	add_article_path(&b, c->d.locale, c->d.article_id, c->slug);
+	to = b.p ? fl_arena_strdup(&r->arena, b.p) : NULL;
+	fl_buf_free(&b);
 	if (!to)
 		return FL_ENOMEM;
-	w = to + sprintf(to, "/hc/%s/articles/%lld-", c->d.locale, (long long)c->d.article_id);
-	/* a slug keeps letters of any script: percent-encoded for the header */
-	for (const unsigned char *p = (const unsigned char *)c->slug; *p; p++)
-		w += *p < 0x80 ? sprintf(w, "%c", *p) : sprintf(w, "%%%02X", *p);
 	r->status = 303;
 	r->raw = "";
 	r->raw_len = 0;
@@ -186,8 +199,7 @@ static int h_deflect_form(struct fl_req *r)
 		else if (!strcmp(p->name, "shown"))
 			shown = p->data;
 	}
-	if (!article || fl_str_to_i64(fl_str_c(article), &c->d.article_id) ||
-	    c->d.article_id <= 0)
+	if (!article || fl_str_to_i64(fl_str_c(article), &c->d.article_id) || c->d.article_id <= 0)
 		return fl_req_fail(r, FL_EINVAL, "article_id", "InvalidValue",
 				   "Article: must be an article's id");
 	fl_deflect_shown_parse(shown, &c->d);
@@ -213,17 +225,13 @@ static int render_suggest(struct fl_req *r)
 		const struct fl_deflect_suggestion *s = &c->sugg[i];
 		fl_buf b;
 		fl_buf_init(&b, 4096);
-		fl_buf_addf(&b, "%s/hc/%s/articles/%lld-", fl_req_base(r), c->locale,
-			    (long long)s->article_id);
-		for (const unsigned char *p = (const unsigned char *)s->slug; *p; p++)
-			if (*p < 0x80)
-				fl_buf_add(&b, (const char *)p, 1);
-			else
-				fl_buf_addf(&b, "%%%02X", *p);
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
-						      (json_int_t)s->article_id, "title", s->title,
-						      "snippet", s->snippet ? s->snippet : "",
-						      "html_url", b.p ? b.p : "", "locale", c->locale));
+		fl_buf_adds(&b, fl_req_base(r));
+		add_article_path(&b, c->locale, s->article_id, s->slug);
+		json_array_append_new(list,
+				      json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+						(json_int_t)s->article_id, "title", s->title,
+						"snippet", s->snippet ? s->snippet : "", "html_url",
+						b.p ? b.p : "", "locale", c->locale));
 		fl_buf_free(&b);
 	}
 	return fl_req_reply(r, 200,
@@ -249,7 +257,8 @@ static int h_suggest(struct fl_req *r)
 	c->locale = fl_kb_locale_name(locale);
 	q = q ? q : "";
 	if (!fl_utf8_valid(q, strlen(q)))
-		return fl_req_fail(r, FL_EINVAL, "query", "InvalidValue", "Query: must be UTF-8 text");
+		return fl_req_fail(r, FL_EINVAL, "query", "InvalidValue",
+				   "Query: must be UTF-8 text");
 	if (fl_utf8_len(q, strlen(q)) > FL_DEFLECT_QUERY_MAX)
 		return fl_req_fail(r, FL_EINVAL, "query", "TooLong",
 				   "Query: is too long (maximum is %d characters)",
@@ -314,20 +323,20 @@ static int render_report(struct fl_req *r)
 			k++;
 		fl_report_day_iso(d, day);
 		json_array_append_new(
-			list, counts_json(json_pack("{s:s}", "date", day),
-					  k < c->nrows[FL_DEFLECT_BY_DAY] && rows[k].key == d
-						  ? &rows[k].c
-						  : &none));
+			list,
+			counts_json(json_pack("{s:s}", "date", day),
+				    k < c->nrows[FL_DEFLECT_BY_DAY] && rows[k].key == d ? &rows[k].c
+											: &none));
 	}
 	json_object_set_new(o, "by_day", list);
 
 	list = json_array();
 	for (size_t i = 0; i < c->nrows[FL_DEFLECT_BY_ARTICLE]; i++) {
 		const struct fl_store_deflect_row *w = &c->rows[FL_DEFLECT_BY_ARTICLE][i];
-		json_array_append_new(list, counts_json(json_pack("{s:I, s:s?}", "article_id",
-								  (json_int_t)w->key, "title",
-								  w->name),
-							&w->c));
+		json_array_append_new(list,
+				      counts_json(json_pack("{s:I, s:s?}", "article_id",
+							    (json_int_t)w->key, "title", w->name),
+						  &w->c));
 	}
 	json_object_set_new(o, "by_article", list);
 	return fl_req_reply(r, 200, json_pack("{s:o}", "deflection_report", o));

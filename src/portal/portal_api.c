@@ -353,8 +353,9 @@ static int confirm(struct fl_req *r)
 		fl_buf_add_html(&b, w->solved, strlen(w->solved));
 		fl_buf_adds(&b, "</button>\n</form>\n</li>\n");
 	}
-	fl_buf_adds(&b, "</ul>\n<form method=\"post\" action=\"/portal/requests\" "
-			"data-test=\"send-anyway\">\n");
+	fl_buf_adds(&b,
+		    "</ul>\n<form method=\"post\" action=\"/portal/requests\" "
+		    "data-test=\"send-anyway\">\n");
 	hidden(&b, "name", q->name);
 	hidden(&b, "email", q->email);
 	hidden(&b, "subject", q->subject);

@@ -3,29 +3,29 @@
 #include "store/deflections.h"
 #include "store/store_int.h"
 
-#define ROW_COLUMNS(X, S)                                                                 \
-	X(key, "0")                                                                       \
-	S X(name, "NULL") S X(c.shown, "COUNT(*)")                                        \
-		S X(c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") \
-		S X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
-#define LOCALE_COLUMNS(X, S)                                                              \
-	X(key, "0")                                                                       \
-	S X(name, "d.locale") S X(c.shown, "COUNT(*)")                                    \
-		S X(c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") \
-		S X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
-#define DAY_COLUMNS(X, S)                                                                 \
-	X(key, "d.created_at / 86400")                                                    \
-	S X(name, "NULL") S X(c.shown, "COUNT(*)")                                        \
-		S X(c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") \
-		S X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
+#define ROW_COLUMNS(X, S)                                                                  \
+	X(key, "0")                                                                        \
+	S X(name, "NULL") S X(c.shown, "COUNT(*)") S X(                                    \
+		c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") S \
+	X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
+#define LOCALE_COLUMNS(X, S)                                                               \
+	X(key, "0")                                                                        \
+	S X(name, "d.locale") S X(c.shown, "COUNT(*)") S X(                                \
+		c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") S \
+	X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
+#define DAY_COLUMNS(X, S)                                                                  \
+	X(key, "d.created_at / 86400")                                                     \
+	S X(name, "NULL") S X(c.shown, "COUNT(*)") S X(                                    \
+		c.deflected, "SUM(CASE WHEN d.outcome = 'deflected' THEN 1 ELSE 0 END)") S \
+	X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
 /* An article's: shown among the suggestions, deflected by it, submitted
  * over it; its title in the locale asked (t), else in its source locale
  * (ts): one row each at most, so the joins do not change the counts. */
-#define ARTICLE_COLUMNS(X, S)                                                              \
-	X(key, "x.article_id")                                                             \
-	S X(name, "COALESCE(MAX(t.title), MAX(ts.title))") S X(c.shown, "COUNT(*)")         \
-		S X(c.deflected, "SUM(CASE WHEN d.article_id = x.article_id THEN 1 ELSE 0 END)") \
-		S X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
+#define ARTICLE_COLUMNS(X, S)                                                                  \
+	X(key, "x.article_id")                                                                 \
+	S X(name, "COALESCE(MAX(t.title), MAX(ts.title))") S X(c.shown, "COUNT(*)") S X(       \
+		c.deflected, "SUM(CASE WHEN d.article_id = x.article_id THEN 1 ELSE 0 END)") S \
+	X(c.submitted, "SUM(CASE WHEN d.outcome = 'submitted' THEN 1 ELSE 0 END)")
 #define ROW_COLUMN(m, expr) FL_COLUMN(struct fl_store_deflect_row, m)
 static const struct fl_col row_col[] = {ROW_COLUMNS(ROW_COLUMN, FL_COMMA)};
 static const struct fl_cols row_cols = FL_COLS(struct fl_store_deflect_row, row_col);
@@ -90,22 +90,17 @@ int fl_store_deflect_report(fl_tx *tx, int by, int64_t start, int64_t end, const
 	int rc;
 
 	switch (by) {
-	case FL_DEFLECT_BY_TOTAL:
-		rc = fl_q(tx, total, 0, &st, "iitt", start, end, l, l);
-		break;
+	case FL_DEFLECT_BY_TOTAL: rc = fl_q(tx, total, 0, &st, "iitt", start, end, l, l); break;
 	case FL_DEFLECT_BY_LOCALE:
 		rc = fl_q(tx, by_locale, 0, &st, "iitt", start, end, l, l);
 		break;
-	case FL_DEFLECT_BY_DAY:
-		rc = fl_q(tx, by_day, 0, &st, "iitt", start, end, l, l);
-		break;
+	case FL_DEFLECT_BY_DAY: rc = fl_q(tx, by_day, 0, &st, "iitt", start, end, l, l); break;
 	case FL_DEFLECT_BY_ARTICLE:
 		rc = fl_q(tx, by_article, 0, &st, "tiitt", l, start, end, l, l);
 		break;
-	default:
-		return FL_EINVAL;
+	default: return FL_EINVAL;
 	}
 	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &row_cols, a, FL_STORE_DEFLECT_ROWS_MAX,
-				   (void **)out, n);
+		  : fl_q_rows_cols(tx, st, &row_cols, a, FL_STORE_DEFLECT_ROWS_MAX, (void **)out,
+				   n);
 }
