@@ -9,7 +9,17 @@
  *                                  the demo desk (frontline demo)
  *   POST /api/v2/auth/magic         sign in with that link's token
  * Each is limited per client address (and the link per e-mail address),
- * in this node's memory. */
+ * in this node's memory.
+ *
+ * Self-service (kb/deflect.h): a plain form (a browser without our
+ * script, no files, not yet confirmed) whose subject and description find
+ * public articles is answered a confirmation step first — the articles,
+ * a "this solved my problem" button for each (/portal/deflections), and
+ * "send my request anyway" carrying every field back with confirmed=1.
+ * That step is counted on its own limit, not the submissions'. A request
+ * sent after suggestions were shown (the form's "suggested" ids: the
+ * script's, or the step's) records a "submitted" deflection in the
+ * ticket's own transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +31,7 @@
 #include "core/time.h"
 #include "http/form.h"
 #include "http/http.h"
+#include "kb/deflect.h"
 #include "mail/outbound.h"
 #include "portal/portal.h"
 #include "store/settings.h"
@@ -28,6 +39,10 @@
 
 /* Submissions of the form: 5 per client address in any 10 minutes. */
 static struct fl_limiter form_limit = FL_LIMITER(5, 600);
+/* Confirmation steps (articles suggested, nothing sent): 8 per client
+ * address in 10 minutes, apart from the submissions, so that reading the
+ * suggestions does not use up a customer's allowance of requests. */
+static struct fl_limiter confirm_limit = FL_LIMITER(8, 600);
 /* Link requests: 8 per client address in 10 minutes, answered 429 past
  * that; 3 mails per e-mail address in 15 minutes, past which a request is
  * answered as any other but sends nothing (a 429 there would tell which
@@ -60,6 +75,14 @@ struct form_ctx {
 	struct fl_portal_result res;
 	int json;        /* the client asked for JSON */
 	int64_t last_id; /* the newest ticket, for a robot's made-up answer */
+	/* self-service: the form may be answered a confirmation step first
+	 * (confirmable), with the articles found (sugg); suggested are the ids
+	 * the customer was shown before sending (the form's "suggested") */
+	int confirmable;
+	const char *query;
+	struct fl_deflect_suggestion *sugg;
+	size_t nsugg;
+	struct fl_deflection suggested;
 };
 
 static void page_head(fl_buf *b, const char *lang, const char *title)
@@ -233,10 +256,137 @@ static int unreadable(struct fl_req *r, int rc)
 	return problems(r, rc);
 }
 
+/* The form's own self-service fields: "confirmed" (1 from the
+ * confirmation step's "send anyway") and "suggested" (the articles shown,
+ * "12,7,3"); whether the form may be answered a confirmation step. A form
+ * with files skips it (files cannot ride in hidden inputs, and nothing a
+ * customer attached is lost), and so does a script asking for JSON (the
+ * contact form shows its suggestions itself) and a robot. */
+static void read_self_service(struct form_ctx *c)
+{
+	int confirmed = 0;
+
+	for (size_t i = 0; i < c->form.nparts; i++) {
+		const struct fl_form_part *p = &c->form.parts[i];
+		if (p->file_name || strlen(p->data) != p->n)
+			continue;
+		if (!strcmp(p->name, "confirmed"))
+			confirmed = !strcmp(p->data, "1");
+		else if (!strcmp(p->name, "suggested"))
+			fl_deflect_shown_parse(p->data, &c->suggested);
+	}
+	c->confirmable = !c->json && !confirmed && !c->req.nfiles && !c->req.honeypot;
+}
+
+/* An attribute's value: escaped, line breaks kept as character references
+ * (a hidden input gives its value back as it was). */
+static void add_attr(fl_buf *b, const char *z)
+{
+	for (const char *p = z; *p; p++) {
+		switch (*p) {
+		case '&': fl_buf_adds(b, "&amp;"); break;
+		case '<': fl_buf_adds(b, "&lt;"); break;
+		case '>': fl_buf_adds(b, "&gt;"); break;
+		case '"': fl_buf_adds(b, "&quot;"); break;
+		case '\'': fl_buf_adds(b, "&#39;"); break;
+		case '\n': fl_buf_adds(b, "&#10;"); break;
+		case '\r': fl_buf_adds(b, "&#13;"); break;
+		case '\t': fl_buf_adds(b, "&#9;"); break;
+		default: fl_buf_add(b, p, 1);
+		}
+	}
+}
+
+static void hidden(fl_buf *b, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	fl_buf_addf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	add_attr(b, value);
+	fl_buf_adds(b, "\">\n");
+}
+
+/* The confirmation step: the articles found, each with its button, and
+ * the form again as hidden fields with confirmed=1. */
+static int confirm(struct fl_req *r)
+{
+	struct form_ctx *c = r->ctx;
+	const struct fl_portal_request *q = &c->req;
+	const struct fl_portal_words *pw = fl_portal_words(q->lang);
+	const struct fl_deflect_words *w = fl_deflect_words(q->lang);
+	char shown[FL_DEFLECT_SHOWN_MAX * 24] = "", id[24];
+	size_t k = 0;
+	fl_buf b;
+
+	form_answer(r);
+	for (size_t i = 0; i < c->nsugg; i++)
+		k += (size_t)snprintf(shown + k, sizeof shown - k, "%s%lld", i ? "," : "",
+				      (long long)c->sugg[i].article_id);
+	fl_buf_init(&b, 1u << 20);
+	page_head(&b, q->lang, w->title);
+	fl_buf_adds(&b, "<p>");
+	fl_buf_add_html(&b, w->lede, strlen(w->lede));
+	fl_buf_addf(&b, "</p>\n<p>%s: <strong data-test=\"confirm-subject\">", pw->subject);
+	fl_buf_add_html(&b, q->subject, strlen(q->subject));
+	fl_buf_adds(&b, "</strong></p>\n<ul class=\"p-suggest\" data-test=\"suggestions\">\n");
+	for (size_t i = 0; i < c->nsugg; i++) {
+		const struct fl_deflect_suggestion *s = &c->sugg[i];
+		fl_buf_addf(&b, "<li data-test=\"suggestion\"><a href=\"/hc/%s/articles/%lld-",
+			    q->lang, (long long)s->article_id);
+		for (const unsigned char *p = (const unsigned char *)s->slug; p && *p; p++)
+			if (*p < 0x80)
+				fl_buf_add(&b, (const char *)p, 1);
+			else
+				fl_buf_addf(&b, "%%%02X", *p);
+		fl_buf_adds(&b, "\">");
+		fl_buf_add_html(&b, s->title, strlen(s->title));
+		fl_buf_adds(&b, "</a>\n");
+		if (s->snippet && *s->snippet)
+			fl_buf_addf(&b, "<p class=\"p-snippet\">%s</p>\n", s->snippet);
+		fl_buf_adds(&b, "<form method=\"post\" action=\"/portal/deflections\">\n");
+		snprintf(id, sizeof id, "%lld", (long long)s->article_id);
+		hidden(&b, "article_id", id);
+		hidden(&b, "locale", q->lang);
+		hidden(&b, "query", c->query);
+		hidden(&b, "shown", shown);
+		fl_buf_adds(&b, "<button type=\"submit\" data-test=\"solved\">");
+		fl_buf_add_html(&b, w->solved, strlen(w->solved));
+		fl_buf_adds(&b, "</button>\n</form>\n</li>\n");
+	}
+	fl_buf_adds(&b,
+		    "</ul>\n<form method=\"post\" action=\"/portal/requests\" "
+		    "data-test=\"send-anyway\">\n");
+	hidden(&b, "name", q->name);
+	hidden(&b, "email", q->email);
+	hidden(&b, "subject", q->subject);
+	hidden(&b, "description", q->description);
+	hidden(&b, "locale", q->lang);
+	hidden(&b, "suggested", shown);
+	hidden(&b, "confirmed", "1");
+	fl_buf_adds(&b, "<p>");
+	fl_buf_add_html(&b, w->send_hint, strlen(w->send_hint));
+	fl_buf_adds(&b, "</p>\n<button type=\"submit\" data-test=\"send\">");
+	fl_buf_add_html(&b, w->send, strlen(w->send));
+	fl_buf_adds(&b, "</button>\n</form>\n");
+	return page_end(r, 200, &b);
+}
+
+/* The ticket, and when suggestions had been shown, the "submitted"
+ * deflection with it: both or neither. */
 static int tx_submit(fl_tx *tx, struct fl_req *r)
 {
 	struct form_ctx *c = r->ctx;
-	return fl_portal_submit(tx, &c->req, &r->arena, &c->res, &r->err);
+	struct fl_deflection *d = &c->suggested;
+	int rc = fl_portal_submit(tx, &c->req, &r->arena, &c->res, &r->err);
+
+	if (rc || !d->nshown)
+		return rc;
+	d->locale = c->req.lang;
+	d->query = c->query;
+	d->outcome = FL_DEFLECT_SUBMITTED;
+	d->channel = c->json ? FL_DEFLECT_JS : FL_DEFLECT_NOJS;
+	d->ticket_id = c->res.ticket_id;
+	return fl_deflect_record(tx, d, fl_now(), &r->arena, &r->err);
 }
 
 /* Whether the address may ask (its user is not deactivated or
@@ -254,6 +404,8 @@ static int tx_check(fl_tx *tx, struct fl_req *r)
 		rc = 0;
 	if (!rc && c->req.honeypot)
 		rc = fl_store_ticket_last_id(tx, &c->last_id);
+	if (!rc && c->confirmable && !c->req.nproblems && !c->req.honeypot)
+		rc = fl_deflect_suggest(tx, c->query, c->req.lang, &r->arena, &c->sugg, &c->nsugg);
 	return rc;
 }
 
@@ -271,6 +423,14 @@ static int checked(struct fl_req *r)
 		       fl_req_peer(r));
 		c->res = (struct fl_portal_result){c->last_id + 1, 0, FL_STATUS_NEW};
 		return received(r);
+	}
+	if (c->nsugg)
+		return confirm(r);
+	if (c->confirmable) {
+		/* nothing to suggest: a submission like any other, counted as one */
+		int64_t wait;
+		if (over_limit(r, &form_limit, &wait))
+			return busy(r, wait);
 	}
 	if ((rc = fl_portal_files_prepare(r->store, &c->req, &r->err)))
 		return rc;
@@ -291,19 +451,25 @@ static int h_request(struct fl_req *r)
 
 	c->json = accept && strcasestr(accept, "application/json");
 	c->req.lang = fl_portal_lang(NULL, languages); /* until the form says */
-	if (over_limit(r, &form_limit, &wait))
-		return busy(r, wait);
 	body = fl_req_body(r, &n);
 	rc = fl_form_parse(fl_req_header_in(r, "Content-Type"), body, n, &lim, &r->arena, &c->form,
 			   &r->err);
 	if (rc == FL_ENOMEM || rc == FL_EIO)
 		return rc;
-	if (rc)
+	if (rc) {
+		if (over_limit(r, &form_limit, &wait))
+			return busy(r, wait);
 		return unreadable(r, rc);
+	}
 	if ((rc = fl_portal_request_read(&c->form, languages, &r->arena, &c->req)))
 		return rc;
+	read_self_service(c);
+	if (over_limit(r, c->confirmable ? &confirm_limit : &form_limit, &wait))
+		return busy(r, wait);
 	if (c->req.nproblems)
 		return problems(r, FL_EINVAL);
+	if (!(c->query = fl_deflect_query(c->req.subject, c->req.description, &r->arena)))
+		return FL_ENOMEM;
 	return fl_req_read(r, tx_check, checked);
 }
 

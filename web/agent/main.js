@@ -16,6 +16,7 @@ import { Admin } from './admin.js';
 import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
+import { KbReport } from './kbreport.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 
@@ -33,6 +34,8 @@ function Page({ route, views }) {
 		return html`<${Admin} section=${b || 'agents'} />`;
 	if (a === 'contracts')
 		return html`<${Expiring} />`;
+	if (a === 'reports' && b === 'self-service')
+		return html`<${KbReport} />`;
 	if (a === 'reports')
 		return html`<${SlaReport} />`;
 	if (a === 'tasks')
@@ -131,6 +134,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/organizations', t('nav.organizations'))}
 					${section('/agent/contracts', t('nav.contracts'))}
 					${section('/agent/reports/sla', t('nav.reports'))}
+					${section('/agent/reports/self-service', t('nav.selfService'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

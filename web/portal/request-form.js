@@ -1,7 +1,11 @@
 // The contact / complaint form. The page itself holds the same form as plain
 // HTML for visitors without JavaScript; this one checks the fields, keeps a
-// draft, posts with fetch and answers in place.
+// draft, posts with fetch and answers in place. While the customer types,
+// it suggests help-center articles (docs/kb.md "Self-service"): "this
+// solved my problem" records a deflection and sends nothing; a request sent
+// anyway says which articles had been shown.
 import { html, useState, useEffect, useRef } from '../shared/html.js';
+import { api } from '../shared/api.js';
 import { t, currentLocale } from '../shared/i18n.js';
 import { store, DRAFT_REQUEST, useTitle, formatSize, tx, say, tryLater, postRequest, Icon } from './util.js';
 
@@ -77,6 +81,53 @@ export function serverErrors(details) {
 	return { fields, other };
 }
 
+// What the suggestions search for: the subject, then the description's
+// first words (the server cuts the same way).
+const QUERY_WORDS = 12;
+const SUGGEST_DELAY = 400; // ms after the last keystroke
+export function suggestQuery(v) {
+	const words = v.description.trim().split(/\s+/).filter(Boolean).slice(0, QUERY_WORDS);
+	return [v.subject.trim(), ...words].join(' ').trim().slice(0, 500);
+}
+const enoughLetters = (q) => (q.match(/[\p{L}\p{N}]/gu) || []).length >= 3;
+
+// A snippet is HTML the server escaped, hits in <em>: shown as text with
+// the hits marked, never as markup.
+function Snippet({ text }) {
+	const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+	const parts = String(text || '').split(/<\/?em>/);
+	return html`<p class="p-snippet">${parts.map((p, i) => (i % 2 ? html`<mark>${unescape(p)}</mark>` : unescape(p)))}</p>`;
+}
+
+function Suggestions({ list, onSolved, busy }) {
+	if (!list.length)
+		return null;
+	return html`<section class="p-suggest" data-test="suggestions" aria-labelledby="suggest-title">
+		<h2 id="suggest-title">${t('suggest.title')}</h2>
+		<p class="hint">${t('suggest.lede')}</p>
+		<ul>${list.map((a) => html`<li key=${a.id} data-test="suggestion">
+			<a href=${a.html_url} target="_blank" rel="noopener" data-test="suggestion-link">${a.title}<span class="sr-only"> ${t('suggest.newTab')}</span></a>
+			<${Snippet} text=${a.snippet} />
+			<button type="button" class="p-solved" data-test="solved" disabled=${busy} onClick=${() => onSolved(a)}>${t('suggest.solved')}</button>
+		</li>`)}</ul>
+	</section>`;
+}
+
+function Deflected({ focusRef, onAgain }) {
+	return html`<div class="p-narrow">
+		<section class="card p-done" data-test="deflected" aria-labelledby="deflected-title">
+			<div class="p-done-icon">${Icon.check()}</div>
+			<h1 id="deflected-title" tabindex="-1" ref=${focusRef}>${t('deflected.title')}</h1>
+			<p class="p-lede">${t('deflected.text')}</p>
+			<div class="row p-actions">
+				<a class="button primary" href=${`/hc/${currentLocale()}`}>${t('deflected.more')}</a>
+				<button type="button" onClick=${onAgain} data-test="still-need-help">${t('deflected.again')}</button>
+			</div>
+		</section>
+	</div>`;
+}
+
 function Err({ id, error }) {
 	return error ? html`<p class="p-err" id=${id} data-test=${id}>${say(error)}</p>` : null;
 }
@@ -90,6 +141,9 @@ export function NewRequest({ user }) {
 	const [done, setDone] = useState(null);
 	const [tried, setTried] = useState(false);
 	const [focusTo, setFocusTo] = useState(null);
+	const [suggested, setSuggested] = useState([]);
+	const [deflected, setDeflected] = useState(false);
+	const shown = useRef([]); // the articles last shown, said with the request
 	const honeypot = useRef();
 	const top = useRef();
 	const doneRef = useRef();
@@ -98,7 +152,7 @@ export function NewRequest({ user }) {
 	useEffect(() => {
 		if (!focusTo)
 			return;
-		const el = focusTo === 'top' ? top.current : focusTo === 'done' ? doneRef.current : null;
+		const el = focusTo === 'top' ? top.current : focusTo === 'done' || focusTo === 'deflected' ? doneRef.current : null;
 		if (el) {
 			el.focus();
 			el.scrollIntoView({ block: 'center' });
@@ -111,6 +165,53 @@ export function NewRequest({ user }) {
 		if (user)
 			setValues((v) => ({ ...v, name: v.name || user.name || '', email: v.email || user.email || '' }));
 	}, [user && user.id]);
+
+	// Suggestions once the subject and description settle: the newest
+	// answer wins, an older one arriving late is dropped.
+	const query = suggestQuery(values);
+	useEffect(() => {
+		if (!enoughLetters(query)) {
+			setSuggested([]);
+			return undefined;
+		}
+		let live = true;
+		const timer = setTimeout(async () => {
+			try {
+				const r = await api('GET', `/api/v2/help_center/deflections/suggestions?query=${encodeURIComponent(query)}&locale=${currentLocale()}`);
+				if (!live)
+					return;
+				const list = (r && r.results) || [];
+				setSuggested(list);
+				if (list.length)
+					shown.current = list.map((a) => a.id);
+			} catch {
+				/* suggestions are a help, not a step: the form works without them */
+			}
+		}, SUGGEST_DELAY);
+		return () => {
+			live = false;
+			clearTimeout(timer);
+		};
+	}, [query]);
+
+	async function solved(a) {
+		setBusy(true);
+		try {
+			await api('POST', '/api/v2/help_center/deflections', { deflection: {
+				article_id: a.id, locale: currentLocale(), query, shown: shown.current, channel: 'js',
+			} });
+		} catch {
+			/* not recorded (offline, too many): the customer is helped all the same */
+		}
+		setBusy(false);
+		store.del(DRAFT_REQUEST);
+		setValues(initial(null));
+		setFiles([]);
+		setSuggested([]);
+		shown.current = [];
+		setDeflected(true);
+		setFocusTo('deflected');
+	}
 
 	const change = (f) => (e) => {
 		const next = { ...values, [f]: e.currentTarget.value };
@@ -151,6 +252,8 @@ export function NewRequest({ user }) {
 			form.append(f, values[f].trim());
 		form.append('website', honeypot.current ? honeypot.current.value : '');
 		form.append('locale', currentLocale());
+		if (shown.current.length)
+			form.append('suggested', shown.current.join(','));
 		for (const file of files)
 			form.append('attachments', file, file.name);
 		setBusy(true);
@@ -167,6 +270,8 @@ export function NewRequest({ user }) {
 		const req = r.data && r.data.request;
 		if ((r.status === 201 || r.status === 200) && req) {
 			store.del(DRAFT_REQUEST);
+			shown.current = [];
+			setSuggested([]);
 			setDone({ id: req.id, subject: req.subject || values.subject, email: values.email.trim() });
 			setFocusTo('done');
 			return;
@@ -199,6 +304,8 @@ export function NewRequest({ user }) {
 
 	if (done)
 		return html`<${Confirmation} done=${done} user=${user} focusRef=${doneRef} onAnother=${another} />`;
+	if (deflected)
+		return html`<${Deflected} focusRef=${doneRef} onAgain=${() => { setDeflected(false); setValues(initial(user)); }} />`;
 
 	const list = FIELDS.concat('attachments').filter((f) => errors[f]);
 	const describe = (f, hint) => [hint && `hint-${f}`, errors[f] && `error-${f}`].filter(Boolean).join(' ') || undefined;
@@ -246,6 +353,7 @@ export function NewRequest({ user }) {
 				<p class="hint" id="hint-description">${t('hint.description')}</p>
 				<${Err} id="error-description" error=${errors.description} />
 			</div>
+			<div aria-live="polite"><${Suggestions} list=${suggested} onSolved=${solved} busy=${busy} /></div>
 			<div class=${`field${errors.attachments ? ' invalid' : ''}`}>
 				<label for="f-attachments">${t('field.attachments')} <span class="p-optional">${t('optional')}</span></label>
 				<input type="file" id="f-attachments" name="attachments" data-test="attachments" multiple onChange=${addFiles}

@@ -1,0 +1,380 @@
+/* Self-service before a ticket: the rules (kb/deflect.h tells them). */
+#include "kb/deflect.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "kb/kb.h"
+#include "store/deflections.h"
+#include "store/kb.h"
+
+static const char *const outcomes[FL_DEFLECT_OUTCOME__MAX] = {"deflected", "submitted"};
+static const char *const channels[FL_DEFLECT_CHANNEL__MAX] = {"js", "nojs"};
+
+const char *fl_deflect_outcome_name(int outcome)
+{
+	return outcome >= 0 && outcome < FL_DEFLECT_OUTCOME__MAX ? outcomes[outcome] : NULL;
+}
+
+int fl_deflect_outcome_parse(const char *z)
+{
+	for (int i = 0; z && i < FL_DEFLECT_OUTCOME__MAX; i++)
+		if (!strcmp(z, outcomes[i]))
+			return i;
+	return -1;
+}
+
+const char *fl_deflect_channel_name(int channel)
+{
+	return channel >= 0 && channel < FL_DEFLECT_CHANNEL__MAX ? channels[channel] : NULL;
+}
+
+int fl_deflect_channel_parse(const char *z)
+{
+	for (int i = 0; z && i < FL_DEFLECT_CHANNEL__MAX; i++)
+		if (!strcmp(z, channels[i]))
+			return i;
+	return -1;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* Appends up to words words of z to b (n bytes used, cap its size),
+ * folding white space; words < 0 for all of them. A word that does not
+ * fit is cut at a character boundary (z is UTF-8) and ends the text. */
+static size_t add_words(char *b, size_t n, size_t cap, const char *z, int words)
+{
+	while (z && *z && words) {
+		const char *w;
+		while (is_space((unsigned char)*z))
+			z++;
+		if (!*z)
+			break;
+		w = z;
+		while (*z && !is_space((unsigned char)*z))
+			z++;
+		if (n && n < cap)
+			b[n++] = ' ';
+		if ((size_t)(z - w) > cap - n) {
+			/* a word longer than what is left: its head, whole
+			 * characters only, and nothing after it */
+			size_t k = cap - n;
+			while (k && ((unsigned char)w[k] & 0xC0) == 0x80)
+				k--;
+			memcpy(b + n, w, k);
+			return n + k;
+		}
+		memcpy(b + n, w, (size_t)(z - w));
+		n += (size_t)(z - w);
+		if (words > 0)
+			words--;
+	}
+	return n;
+}
+
+char *fl_deflect_query(const char *subject, const char *description, fl_arena *a)
+{
+	/* a query is at most FL_DEFLECT_QUERY_MAX characters of four bytes;
+	 * the words are copied whole while they fit, then cut below */
+	size_t cap = 4 * FL_DEFLECT_QUERY_MAX, n;
+	char *b = fl_arena_alloc(a, cap + 1);
+
+	if (!b)
+		return NULL;
+	n = add_words(b, 0, cap, subject, -1);
+	n = add_words(b, n, cap, description, FL_DEFLECT_QUERY_WORDS);
+	if (!fl_utf8_valid(b, n))
+		n = 0; /* the caller checked its text; nothing to search for otherwise */
+	n = fl_utf8_prefix(b, n, FL_DEFLECT_QUERY_MAX);
+	while (n && b[n - 1] == ' ')
+		n--;
+	b[n] = 0;
+	return b;
+}
+
+void fl_deflect_shown_parse(const char *z, struct fl_deflection *d)
+{
+	while (z && *z && d->nshown < FL_DEFLECT_SHOWN_MAX) {
+		int64_t id = 0;
+		int big = 0;
+		if (*z < '0' || *z > '9') {
+			z++;
+			continue;
+		}
+		for (; *z >= '0' && *z <= '9'; z++) {
+			if (id > (INT64_MAX - 9) / 10)
+				big = 1;
+			else
+				id = id * 10 + (*z - '0');
+		}
+		if (big || !id)
+			continue;
+		size_t i = 0;
+		while (i < d->nshown && d->shown[i] != id)
+			i++;
+		if (i == d->nshown)
+			d->shown[d->nshown++] = id;
+	}
+}
+
+int fl_deflect_check(const struct fl_deflection *d, struct fl_err *e)
+{
+	int rc = fl_kb_locale_check(d->locale, "locale", e);
+
+	if (rc)
+		return rc;
+	if (d->query) {
+		size_t n = strlen(d->query);
+		if (!fl_utf8_valid(d->query, n))
+			return fl_err_set(e, FL_EINVAL, "query", "InvalidValue",
+					  "Query: must be UTF-8 text");
+		if (fl_utf8_len(d->query, n) > FL_DEFLECT_QUERY_MAX)
+			return fl_err_set(e, FL_EINVAL, "query", "TooLong",
+					  "Query: is too long (maximum is %d characters)",
+					  FL_DEFLECT_QUERY_MAX);
+	}
+	if (!fl_deflect_outcome_name(d->outcome))
+		return fl_err_set(e, FL_EINVAL, "outcome", "InvalidValue",
+				  "Outcome: must be deflected or submitted");
+	if (!fl_deflect_channel_name(d->channel))
+		return fl_err_set(e, FL_EINVAL, "channel", "InvalidValue",
+				  "Channel: must be js or nojs");
+	if (d->outcome == FL_DEFLECT_DEFLECTED && d->article_id <= 0)
+		return fl_err_set(e, FL_EINVAL, "article_id", "Blank",
+				  "Article: say which article solved the problem");
+	return 0;
+}
+
+/* Whether article_id is one a stranger may read: public, not archived,
+ * and (locale not NULL) with a published translation in locale. */
+static int is_public(fl_tx *tx, int64_t article_id, const char *locale, fl_arena *a, int *ok)
+{
+	struct fl_kb_article art;
+	struct fl_kb_translation t = {.draft = 0};
+	int rc = fl_store_kb_article_get(tx, article_id, a, &art);
+
+	*ok = 0;
+	if (rc == FL_ENOTFOUND)
+		return 0;
+	if (!rc && locale && (rc = fl_store_kb_translation_get(tx, article_id, locale, a, &t)))
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	if (!rc)
+		*ok = fl_kb_visible(FL_KB_PUBLIC, &art, &t);
+	return rc;
+}
+
+int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena *a,
+		      struct fl_err *e)
+{
+	int64_t kept[FL_DEFLECT_SHOWN_MAX];
+	size_t nkept = 0, i;
+	int rc, ok;
+
+	if ((rc = fl_deflect_check(d, e)))
+		return rc;
+	d->locale = fl_kb_locale_name(d->locale);
+	if (!d->query)
+		d->query = "";
+	if (d->outcome == FL_DEFLECT_DEFLECTED) {
+		if ((rc = is_public(tx, d->article_id, d->locale, a, &ok)))
+			return rc;
+		if (!ok)
+			return fl_err_set(e, FL_EINVAL, "article_id", "InvalidValue",
+					  "Article: no public article %lld in %s",
+					  (long long)d->article_id, d->locale);
+	} else {
+		d->article_id = 0;
+	}
+	for (i = 0; i < d->nshown && i < FL_DEFLECT_SHOWN_MAX; i++) {
+		if (d->shown[i] == d->article_id) {
+			kept[nkept++] = d->shown[i];
+			continue;
+		}
+		if ((rc = is_public(tx, d->shown[i], NULL, a, &ok)))
+			return rc;
+		if (ok)
+			kept[nkept++] = d->shown[i];
+	}
+	if (d->article_id) {
+		for (i = 0; i < nkept && kept[i] != d->article_id; i++)
+			;
+		if (i == nkept)
+			kept[nkept < FL_DEFLECT_SHOWN_MAX ? nkept++ : nkept - 1] = d->article_id;
+	}
+	memcpy(d->shown, kept, nkept * sizeof *kept);
+	d->nshown = nkept;
+	d->created_at = now;
+	return fl_store_deflection_insert(tx, d);
+}
+
+double fl_deflect_rate(const struct fl_deflect_counts *c)
+{
+	if (c->shown <= 0)
+		return -1;
+	/* counts are never negative: adding a half and truncating rounds */
+	return (double)(int64_t)(1000.0 * (double)c->deflected / (double)c->shown + 0.5) / 1000.0;
+}
+
+/* clang-format off: one language a block */
+static const struct fl_deflect_words words[] = {
+	{"en", "These articles may answer your question",
+	 "Before your request is sent, have a look: one of these may solve it at once.",
+	 "This solved my problem", "Send my request anyway",
+	 "Your request is not sent until you choose."},
+	{"uk", "Ці статті можуть відповісти на ваше питання",
+	 "Перш ніж надіслати звернення, погляньте: можливо, одна з них допоможе одразу.",
+	 "Це вирішило мою проблему", "Все одно надіслати звернення",
+	 "Звернення не буде надіслано, доки ви не оберете."},
+	{"ru", "Эти статьи могут ответить на ваш вопрос",
+	 "Прежде чем отправить обращение, взгляните: возможно, одна из них поможет сразу.",
+	 "Это решило мою проблему", "Всё равно отправить обращение",
+	 "Обращение не будет отправлено, пока вы не выберете."},
+	{"lt", "Šie straipsniai gali atsakyti į jūsų klausimą",
+	 "Prieš išsiųsdami užklausą, peržvelkite: galbūt vienas iš jų padės iš karto.",
+	 "Tai išsprendė mano problemą", "Vis tiek išsiųsti užklausą",
+	 "Užklausa nebus išsiųsta, kol nepasirinksite."},
+};
+/* clang-format on */
+
+const struct fl_deflect_words *fl_deflect_words(const char *lang)
+{
+	for (size_t i = 0; lang && i < sizeof words / sizeof *words; i++)
+		if (!strcmp(lang, words[i].lang))
+			return &words[i];
+	return &words[0];
+}
+
+/* The bytes of the word character at p (ASCII letters and digits, and
+ * any character beyond ASCII but the punctuation of Latin-1 and U+2000–
+ * U+206F: quotes, dashes), 0 for anything else. */
+static size_t word_char(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9');
+	if (*p == 0xC2 && p[1] >= 0xA0 && p[1] <= 0xBF)
+		return 0;
+	if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
+		return 0;
+	if (*p >= 0xF0)
+		return 4;
+	return *p >= 0xE0 ? 3 : 2;
+}
+
+#define SUGGEST_WORDS 10    /* the query's words searched, at most */
+#define SUGGEST_PER_WORD 20 /* results read a word */
+
+struct candidate {
+	struct fl_deflect_suggestion s;
+	double score;
+	int order; /* first found: ties keep the search's ranking */
+};
+
+/* The query's words of 3 characters or more, without repeats (bytes
+ * compared), in order, at most SUGGEST_WORDS, each a copy in a. Only
+ * letters and digits: nothing the query language would read as an
+ * operator, a phrase or a field. */
+static size_t words_of(const char *query, fl_arena *a, char **out)
+{
+	const unsigned char *p = (const unsigned char *)query;
+	size_t n = 0;
+
+	while (*p && n < SUGGEST_WORDS) {
+		const unsigned char *w = p;
+		size_t chars = 0, k, i;
+		while (*p && (k = word_char(p))) {
+			for (i = 1; i < k && p[i]; i++)
+				;
+			p += i;
+			chars++;
+		}
+		if (p == w) {
+			p++;
+			continue;
+		}
+		if (chars < 3)
+			continue;
+		for (i = 0; i < n && (strlen(out[i]) != (size_t)(p - w) ||
+				      memcmp(out[i], w, (size_t)(p - w)));
+		     i++)
+			;
+		if (i == n && (out[n] = fl_arena_strndup(a, (const char *)w, (size_t)(p - w))))
+			n++;
+	}
+	return n;
+}
+
+int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
+		       struct fl_deflect_suggestion **out, size_t *n)
+{
+	char *terms[SUGGEST_WORDS];
+	struct candidate cand[SUGGEST_WORDS * SUGGEST_PER_WORD];
+	size_t nwords, ncand = 0;
+	struct fl_deflect_suggestion *best;
+
+	*out = NULL;
+	*n = 0;
+	if (!query || fl_kb_locale(locale) < 0)
+		return 0;
+	nwords = words_of(query, a, terms);
+	/* A customer writes sentences, and the search wants every word of a
+	 * query: each word is searched alone and an article scores by the
+	 * words it has, a word weighing the less the more articles have it
+	 * (1 / how many: "payment" says more than "problem"). */
+	for (size_t w = 0; w < nwords; w++) {
+		struct fl_kb_search_in in = {.query = terms[w],
+					     .locale = fl_kb_locale_name(locale),
+					     .level = FL_KB_PUBLIC,
+					     .page = 1,
+					     .per_page = SUGGEST_PER_WORD};
+		struct fl_kb_search_out res;
+		struct fl_err ignore = {0};
+		int rc = fl_kb_search(tx, &in, a, &res, &ignore);
+
+		if (rc == FL_EINVAL)
+			continue; /* a word the search will not take: not the customer's fault */
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < res.n; i++) {
+			const struct fl_kb_result *h = &res.results[i];
+			size_t k = 0;
+			while (k < ncand && cand[k].s.article_id != h->e.article.id)
+				k++;
+			if (k == ncand) {
+				if (ncand == sizeof cand / sizeof *cand)
+					continue;
+				cand[ncand++] = (struct candidate){
+					{h->e.article.id, h->e.tr.title, h->snippet,
+					 (char *)fl_kb_slug(&h->e.tr, a)},
+					0,
+					(int)k};
+			}
+			/* the ranking inside a word's results breaks ties */
+			cand[k].score += 1.0 / (double)(res.count > 0 ? res.count : 1) +
+					 0.001 / (double)(i + 1);
+		}
+	}
+	if (!ncand)
+		return 0;
+	/* the best FL_DEFLECT_SHOWN_MAX by score, then by first found */
+	for (size_t i = 0; i < ncand; i++)
+		for (size_t j = i + 1; j < ncand; j++)
+			if (cand[j].score > cand[i].score ||
+			    (cand[j].score == cand[i].score && cand[j].order < cand[i].order)) {
+				struct candidate t = cand[i];
+				cand[i] = cand[j];
+				cand[j] = t;
+			}
+	if (ncand > FL_DEFLECT_SHOWN_MAX)
+		ncand = FL_DEFLECT_SHOWN_MAX;
+	if (!(best = fl_arena_alloc(a, ncand * sizeof *best)))
+		return FL_ENOMEM;
+	for (size_t i = 0; i < ncand; i++)
+		best[i] = cand[i].s;
+	*out = best;
+	*n = ncand;
+	return 0;
+}
