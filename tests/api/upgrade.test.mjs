@@ -111,8 +111,10 @@ describe('a database newer than the binary', () => {
 // these run on SQLite on both passes.
 describe('upgrading an older SQLite database', () => {
 	// the release the database comes from: two migrations back (by file, as
-	// numbers may skip: a branch's migration numbered after others to come)
-	const n = () => parseInt(migrations.at(-3), 10);
+	// numbers may skip: a branch's migration numbered after others to come),
+	// but from before 031 at the latest: the sqlite3 shell cannot make a
+	// later database, whose search index needs frontline's tokenizer "fl"
+	const n = () => Math.min(parseInt(migrations.at(-3), 10), 30);
 
 	/**
 	 * Makes db the database of release n, as that release left it: its
