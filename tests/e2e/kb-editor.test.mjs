@@ -3,7 +3,7 @@
 // by the server as they type — a script in the title and the body shown as
 // text, never run — publishes it, finds it under "Missing translations" for
 // Ukrainian, translates it side by side with the English read-only, and it
-// leaves that list; changes it, reads the diff of two revisions (marked +
+// leaves that list; the search box finds it by an inflected word; changes it, reads the diff of two revisions (marked +
 // and −, not by colour alone) and restores the first; an empty title and a
 // label too long are refused next to their fields; leaving with unsaved
 // changes asks first; a direct load of the editor's address works. In
@@ -125,6 +125,15 @@ it('writes, previews, publishes, translates side by side, diffs and restores an 
 		await page.click('a[href="/agent/kb"]');
 		assert.deepEqual(await missingTitles(page, 'uk'), []);
 		await page.waitForSelector('[data-test=kb-missing-none]');
+
+		// the search box finds it by an inflected Ukrainian word
+		await page.click('[data-test=kb-tab-articles]');
+		await page.fill('[data-test=kb-search]', 'повернув');
+		await page.press('[data-test=kb-search]', 'Enter');
+		await row.waitFor();
+		await page.fill('[data-test=kb-search]', 'дирижабль');
+		await page.press('[data-test=kb-search]', 'Enter');
+		await page.waitForSelector('[data-test=kb-none]');
 
 		// a direct load of the editor's address (as the ticket page links it)
 		await tab.goto(`/agent/kb/articles/${id}`);

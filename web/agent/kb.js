@@ -1,6 +1,7 @@
 // Knowledge base in the workspace (docs/web.md, docs/kb.md "In the
 // workspace"): /agent/kb lists categories → sections → articles, with a
-// search box and filters by label and by a missing translation;
+// search box (the article search, drafts and internal articles too) and
+// filters by label and by a missing translation;
 // /agent/kb/missing the published articles a locale lacks, each a link into
 // the side-by-side editor; /agent/kb/categories (admins) names, orders and
 // adds categories and sections; /agent/kb/articles/{id} and
@@ -21,16 +22,6 @@ import { ErrorBanner, toast, useLoad } from './ui.js';
 export function shownTranslation(a, lang = currentLocale()) {
 	const trs = a.translations || [];
 	return trs.find((x) => x.locale === lang) || trs.find((x) => x.locale === a.source_locale) || trs[0] || null;
-}
-
-// Whether every word of q is in one of the article's titles (any case,
-// any alphabet): the filter when the search API cannot answer.
-function titleMatches(a, q) {
-	const words = q.toLocaleLowerCase().split(/\s+/).filter(Boolean);
-	return (a.translations || []).some((tr) => {
-		const text = tr.title.toLocaleLowerCase();
-		return words.every((w) => text.includes(w));
-	});
 }
 
 // What "missing in locale" means on the missing list: an article neither
@@ -92,15 +83,15 @@ function Articles({ query }) {
 			setHits(null);
 			return;
 		}
+		// each language's index (the agent may look for an article in any):
+		// hits in their own language first, in rank order
+		const order = [lang, ...LOCALES.filter((l) => l !== lang)];
 		try {
-			const r = await get(`${HC}/articles/search?query=${encodeURIComponent(words)}&locale=${lang}&per_page=100`);
-			setHits((r.results || r.articles || []).map((x) => x.id));
+			const found = await Promise.all(order.map((l) =>
+				get(`${HC}/articles/search?query=${encodeURIComponent(words)}&locale=${l}&per_page=100`)));
+			setHits([...new Set(found.flatMap((r) => r.results.map((x) => x.id)))]);
 		} catch (x) {
-			// no search on this server yet: titles, as typed
-			if (x.status === 404 && res)
-				setHits(res.articles.filter((a) => titleMatches(a, words)).map((a) => a.id));
-			else
-				setSearchErr(x);
+			setSearchErr(x);
 		}
 	}
 
