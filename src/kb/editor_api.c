@@ -57,7 +57,8 @@ static int h_preview(struct fl_req *r)
 	t.locale = "en";
 	t.title = "preview";
 	t.body_md = (char *)c->md;
-	if ((rc = fl_kb_translation_check(&t, &r->err)) || (rc = fl_kb_render(&t, &r->arena, &r->err)))
+	if ((rc = fl_kb_translation_check(&t, &r->err)) ||
+	    (rc = fl_kb_render(&t, &r->arena, &r->err)))
 		return rc;
 	return fl_req_reply(r, 200, json_pack("{s:s}", "body", t.body_html));
 }
@@ -123,32 +124,33 @@ static int render_articles(struct fl_req *r)
 		const struct fl_kb_translation *t = &c->all[i].tr;
 		if (a->id != last) {
 			trs = json_array();
-			art = json_pack("{s:I, s:I, s:i, s:b, s:s, s:o, s:s, s:b, s:I, s:o, s:o, s:o}",
-					"id", (json_int_t)a->id, "section_id",
-					(json_int_t)a->section_id, "position", a->position,
-					"promoted", a->promoted, "visibility",
-					fl_kb_visibility_name(a->visibility), "label_names",
-					labels_json(r, a->labels), "source_locale", a->source_locale,
-					"archived", a->archived_at != 0, "author_id",
-					(json_int_t)a->author_id, "created_at",
-					fl_json_time(a->created_at), "updated_at",
-					fl_json_time(a->updated_at), "translations", trs);
+			art = json_pack(
+				"{s:I, s:I, s:i, s:b, s:s, s:o, s:s, s:b, s:I, s:o, s:o, s:o}",
+				"id", (json_int_t)a->id, "section_id", (json_int_t)a->section_id,
+				"position", a->position, "promoted", a->promoted, "visibility",
+				fl_kb_visibility_name(a->visibility), "label_names",
+				labels_json(r, a->labels), "source_locale", a->source_locale,
+				"archived", a->archived_at != 0, "author_id",
+				(json_int_t)a->author_id, "created_at", fl_json_time(a->created_at),
+				"updated_at", fl_json_time(a->updated_at), "translations", trs);
 			if (!art)
 				return FL_ENOMEM;
 			json_array_append_new(list, art);
 			last = a->id;
 		}
-		json_array_append_new(
-			trs, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:o, s:I}", "locale",
-				       t->locale, "title", t->title, "draft", t->draft, "view_count",
-				       (json_int_t)t->view_count, "vote_sum", (json_int_t)t->vote_sum,
-				       "vote_count", (json_int_t)t->vote_count, "updated_at",
-				       fl_json_time(t->updated_at), "editor_id",
-				       (json_int_t)t->editor_id));
+		json_array_append_new(trs,
+				      json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:o, s:I}",
+						"locale", t->locale, "title", t->title, "draft",
+						t->draft, "view_count", (json_int_t)t->view_count,
+						"vote_sum", (json_int_t)t->vote_sum, "vote_count",
+						(json_int_t)t->vote_count, "updated_at",
+						fl_json_time(t->updated_at), "editor_id",
+						(json_int_t)t->editor_id));
 	}
 	return fl_req_reply(r, 200,
 			    json_pack("{s:o, s:I, s:b}", "articles", list, "count",
-				      (json_int_t)json_array_size(list), "truncated", c->truncated));
+				      (json_int_t)json_array_size(list), "truncated",
+				      c->truncated));
 }
 
 static int h_articles(struct fl_req *r)
@@ -160,10 +162,8 @@ static int h_articles(struct fl_req *r)
 
 	if ((rc = fl_req_args_only(r, allowed)))
 		return rc;
-	c->filter = (struct fl_kb_filter){.level = FL_KB_AGENTS,
-					  .drafts = 1,
-					  .archived = 1,
-					  .limit = FL_STORE_KB_LIST_MAX};
+	c->filter = (struct fl_kb_filter){
+		.level = FL_KB_AGENTS, .drafts = 1, .archived = 1, .limit = FL_STORE_KB_LIST_MAX};
 	if ((z = fl_req_arg(r, "section")) &&
 	    (fl_str_to_i64(fl_str_c(z), &c->filter.section_id) || c->filter.section_id <= 0))
 		return fl_req_fail(r, FL_EINVAL, "section", "InvalidValue", "Section: an id");
