@@ -7,7 +7,8 @@
 // and −, not by colour alone) and restores the first; an empty title and a
 // label too long are refused next to their fields; leaving with unsaved
 // changes asks first; a direct load of the editor's address works. In
-// Ukrainian the screens speak Ukrainian.
+// Ukrainian the screens speak Ukrainian. An admin adds a category, names it
+// in Lithuanian, moves it first and adds a section to it.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -200,5 +201,42 @@ it('speaks Ukrainian', async () => {
 		await page.click('[data-test=kb-tab-missing]');
 		await page.waitForSelector('[data-test=kb-missing-list], [data-test=kb-missing-none]');
 		assert.match(await page.textContent('main'), /Опубліковані статті/);
+	});
+});
+
+it('an admin adds a category, names it in Lithuanian, moves it first, and adds a section to it', async () => {
+	await desk.withTab({ locale: 'en-US' }, async (tab) => {
+		const { page } = tab;
+		await tab.page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+		await tab.signIn(srv.admin);
+		await tab.goto('/agent/kb/categories');
+		await page.fill('[data-test=kb-add-c]', 'Delivery <b>now</b>');
+		await page.click('[data-test=kb-add-c-go]');
+		await page.waitForFunction(() => document.querySelectorAll('[data-test=kb-category]').length === 2);
+		const cats = async () => (await srv.api('GET', `${HC}/categories?locale=lt`)).json.categories;
+		const added = (await cats()).find((c) => c.name === 'Delivery <b>now</b>');
+		assert.ok(added, 'created as typed');
+		const form = page.locator(`[data-test=kb-category][data-id="${added.id}"]`);
+		assert.equal(await page.locator('h2', { hasText: 'Delivery <b>now</b>' }).count(), 1, 'the name shown as text');
+
+		await form.locator('[data-test=kb-name-lt]').fill('Pristatymas');
+		await form.locator('[data-test=kb-name-save]').click();
+		for (let i = 0; i < 50 && (await cats()).find((c) => c.id === added.id).name !== 'Pristatymas'; i++)
+			await page.waitForTimeout(50);
+		assert.equal((await cats()).find((c) => c.id === added.id).name, 'Pristatymas');
+
+		// the new one was last; ↑ makes it first
+		assert.notEqual((await cats())[0].id, added.id);
+		await page.locator(`[data-test=kb-category][data-id="${added.id}"] [data-test=kb-up]`).click();
+		for (let i = 0; i < 50 && (await cats())[0].id !== added.id; i++)
+			await page.waitForTimeout(50);
+		assert.equal((await cats())[0].id, added.id);
+
+		await page.fill(`[data-test=kb-add-s${added.id}]`, 'Couriers');
+		await page.click(`[data-test=kb-add-s${added.id}-go]`);
+		await page.locator(`[data-test=kb-section] [data-test=kb-name-en]`).nth(1).waitFor();
+		const secs = (await srv.api('GET', `${HC}/categories/${added.id}/sections`)).json.sections;
+		assert.deepEqual(secs.map((s) => s.name), ['Couriers']);
+		assert.equal(await page.inputValue(`[data-test=kb-category][data-id="${added.id}"] [data-test=kb-name-lt]`), 'Pristatymas');
 	});
 });
