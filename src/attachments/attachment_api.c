@@ -124,17 +124,17 @@ static int h_show(struct fl_req *r)
 	return fl_req_read(r, tx_get, render_show);
 }
 
-/* Reads the folder's copy into the request's arena. */
-static int read_file(struct fl_req *r, struct ctx *c)
+/* Reads the folder's copy of a into the request's arena. */
+static int read_file(struct fl_req *r, const struct fl_attachment *a, const char **data, size_t *n)
 {
 	size_t size, done = 0;
 	char *p;
-	int fd, rc = fl_store_file_open(r->store, c->a.digest, &fd, &size);
+	int fd, rc = fl_store_file_open(r->store, a->digest, &fd, &size);
 
 	if (rc)
 		return fl_req_fail(r, rc == FL_ENOTFOUND ? FL_EIO : rc, NULL, NULL,
 				   "the file of attachment %lld is missing from the folder",
-				   (long long)c->a.id);
+				   (long long)a->id);
 	p = fl_arena_alloc(&r->arena, size ? size : 1);
 	while (p && done < size) {
 		ssize_t k = read(fd, p + done, size - done);
@@ -145,28 +145,25 @@ static int read_file(struct fl_req *r, struct ctx *c)
 	close(fd);
 	if (!p || done < size)
 		return p ? FL_EIO : FL_ENOMEM;
-	c->data = p;
-	c->n = size;
+	*data = p;
+	*n = size;
 	return 0;
 }
 
-/* The bytes, as a download unless they are an image; never as anything a
- * browser would run, from our origin. */
-static int render_content(struct fl_req *r)
+int fl_attachment_reply(struct fl_req *r, const struct fl_attachment *a, const char *data, size_t n)
 {
-	struct ctx *c = r->ctx;
 	const char *type;
 	char disp[FL_ATTACHMENT_NAME_MAX * 3 + 64];
 	size_t k;
 	int rc;
 
-	if (!c->a.in_db && (rc = read_file(r, c)))
+	if (!a->in_db && (rc = read_file(r, a, &data, &n)))
 		return rc;
-	type = fl_attachment_inline_type(c->data, c->n);
+	type = fl_attachment_inline_type(data, n);
 	/* RFC 6266 with RFC 8187: the name percent-encoded as UTF-8 */
 	k = (size_t)snprintf(disp, sizeof disp, "%s; filename*=UTF-8''",
 			     type ? "inline" : "attachment");
-	for (const unsigned char *p = (const unsigned char *)c->a.file_name;
+	for (const unsigned char *p = (const unsigned char *)a->file_name;
 	     *p && k + 4 < sizeof disp; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p))
@@ -178,10 +175,18 @@ static int render_content(struct fl_req *r)
 	fl_req_header(r, "Content-Disposition", disp);
 	fl_req_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
 	r->status = 200;
-	r->raw = c->data;
-	r->raw_len = c->n;
+	r->raw = data;
+	r->raw_len = n;
 	r->raw_type = type ? type : "application/octet-stream";
 	return 0;
+}
+
+/* The bytes, as a download unless they are an image; never as anything a
+ * browser would run, from our origin. */
+static int render_content(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_attachment_reply(r, &c->a, c->data, c->n);
 }
 
 static int h_content(struct fl_req *r)

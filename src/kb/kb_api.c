@@ -17,13 +17,17 @@
  * readers who are not agents see only what fl_kb_visible lets them: the
  * rest is 404, as if it did not exist. A write is one transaction that
  * checks everything before it writes (a 422 naming the field). */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "attachments/attachment_api.h"
 #include "core/input.h"
+#include "core/random.h"
 #include "core/time.h"
 #include "http/http.h"
 #include "kb/kb.h"
+#include "store/attachments.h"
 #include "store/kb.h"
 
 #define HC "/api/v2/help_center"
@@ -107,6 +111,10 @@ struct ctx {
 	int64_t search_id;
 	struct fl_kb_search_stat *stats;
 	int64_t from, to;
+	struct fl_attachment file, *files;
+	const char *data;
+	size_t size;
+	char name[FL_ATTACHMENT_NAME_MAX + 1], type[128], digest[65], token[33];
 };
 
 /* ---- reading the request ---- */
@@ -1394,6 +1402,127 @@ static int h_report(struct fl_req *r)
 	return fl_req_read(r, tx_report, render_report);
 }
 
+/* ---- article attachments ---- */
+
+static json_t *file_json(struct fl_req *r, int64_t article_id, const struct fl_attachment *f)
+{
+	char url[300];
+	snprintf(url, sizeof url, "%s/hc/article_attachments/%lld", fl_req_base(r),
+		 (long long)f->id);
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o}", "id", (json_int_t)f->id,
+			 "article_id", (json_int_t)article_id, "file_name", f->file_name,
+			 "content_type", f->content_type, "content_url", url, "size",
+			 (json_int_t)f->size, "created_at", fl_json_time(f->created_at));
+}
+
+static int tx_file_add(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_kb_article_get(tx, r->id[0], &r->arena, &c->art);
+
+	if (!rc)
+		rc = fl_store_attachment_insert(tx, &c->file, c->data, c->size);
+	return rc ? rc : fl_store_kb_attachment_link(tx, c->art.id, c->file.id, c->file.created_at);
+}
+
+static int render_file(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_req_reply(r, 201,
+			    json_pack("{s:o}", "article_attachment",
+				      file_json(r, c->art.id, &c->file)));
+}
+
+/* A file for an article (an image to show in it, most often), under the
+ * attachments' rules: its name cleaned, its type never trusted (served
+ * inline only when its bytes are an image). */
+static int h_file_add(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	const char *name = fl_req_arg(r, "filename");
+	unsigned char hash[32];
+	int rc;
+
+	if (!name || !*name)
+		return fl_req_fail(r, FL_EINVAL, "filename", "Blank",
+				   "filename: say the file's name, ?filename=NAME");
+	if ((rc = fl_attachment_name(name, c->name, sizeof c->name, &r->err)))
+		return rc;
+	c->data = fl_req_body(r, &c->size);
+	if (!c->size)
+		return fl_req_fail(r, FL_EINVAL, "file", "Blank", "the file is empty");
+	fl_attachment_type(fl_req_header_in(r, "Content-Type"), c->type, sizeof c->type);
+	crypto_hash_sha256(hash, (const unsigned char *)c->data, c->size);
+	sodium_bin2hex(c->digest, sizeof c->digest, hash, sizeof hash);
+	fl_random_hex(c->token, 32);
+	c->file = (struct fl_attachment){.token = c->token,
+					 .uploader_id = r->actor.id,
+					 .file_name = c->name,
+					 .content_type = c->type,
+					 .size = (int64_t)c->size,
+					 .digest = c->digest,
+					 .in_db = fl_store_files_in_db(r->store),
+					 .created_at = fl_now()};
+	if (!c->file.in_db &&
+	    (rc = fl_store_file_put(r->store, c->digest, c->data, c->size, &r->err)))
+		return rc;
+	return fl_req_write(r, tx_file_add, render_file);
+}
+
+static int tx_files(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_kb_article_get(tx, r->id[0], &r->arena, &c->art);
+	return rc ? rc : fl_store_kb_attachment_list(tx, c->art.id, &r->arena, &c->files, &c->n);
+}
+
+static int render_files(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list, file_json(r, c->art.id, &c->files[i]));
+	return fl_req_reply(r, 200, json_pack("{s:o}", "article_attachments", list));
+}
+
+static int h_files(struct fl_req *r)
+{
+	return fl_req_read(r, tx_files, render_files);
+}
+
+/* A file of an article the reader may see (its visibility, not archived;
+ * agents any): 404 otherwise, as for the article. */
+static int tx_file(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int64_t article;
+	int rc = fl_store_kb_attachment_article(tx, r->id[0], &article);
+
+	if (!rc)
+		rc = fl_store_kb_article_get(tx, article, &r->arena, &c->art);
+	if (!rc && !fl_kb_visible(c->level, &c->art, NULL))
+		rc = FL_ENOTFOUND;
+	if (!rc)
+		rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->file);
+	if (!rc && c->file.in_db)
+		rc = fl_store_attachment_data(tx, c->file.id, &r->arena, (void **)&c->data,
+					      &c->size);
+	return rc;
+}
+
+static int render_file_content(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_attachment_reply(r, &c->file, c->data, c->size);
+}
+
+static int h_file(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	c->level = fl_kb_reader_level(&r->actor);
+	return fl_req_read(r, tx_file, render_file_content);
+}
+
 #define ARTICLE HC "/articles/{id}"
 #define TR(l) ARTICLE "/translations/" l
 #define LOCALE_ROUTES(l)                                                                             \
@@ -1448,6 +1577,10 @@ const struct fl_route fl_kb_routes[] = {
 	{"DELETE", ARTICLE, h_article_archive, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", ARTICLE "/up", h_vote, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", ARTICLE "/down", h_vote, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
+	{"POST", ARTICLE "/attachments", h_file_add, FL_ROLE_AGENT, 0, sizeof(struct ctx),
+	 FL_ROUTE_RAW_BODY},
+	{"GET", ARTICLE "/attachments", h_files, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", "/hc/article_attachments/{id}", h_file, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"GET", ARTICLE "/translations", h_translations, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", ARTICLE "/translations", h_translation_create, FL_ROLE_AGENT, ARTICLE_BODY_LIMIT,
 	 sizeof(struct ctx)},

@@ -117,6 +117,7 @@ int fl_store_attachment_purge(fl_tx *tx, int64_t before, fl_arena *a, int64_t *n
 		"SELECT " FL_COLUMNS_SQL(UPLOAD_COLUMNS)
 		" FROM attachments"
 		" WHERE comment_id IS NULL AND created_at < ?"
+		"   AND id NOT IN (SELECT attachment_id FROM kb_article_attachments)"
 		" ORDER BY id"
 		" LIMIT 1000";
 	static const char sql_data[] =

@@ -182,6 +182,8 @@ static const struct table tables[] = {
 	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
 	 "article_id, locale, voter", 3, 0, 0},
 	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
+	{"kb_article_attachments", "attachment_id, article_id, created_at", "iii", "attachment_id",
+	 1, 0, 0},
 	{"kb_searches",
 	 "id, query, query_key, locale, results, source, clicked_article_id, created_at",
 	 "itttitii", "id", 1, 1, 0},

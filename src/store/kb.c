@@ -927,3 +927,48 @@ int fl_store_kb_search_report(fl_tx *tx, const char *locale, int64_t from, int64
 	rc = fl_q(tx, sql, 0, &st, "iitti", from, to, l, l, (int64_t)limit);
 	return rc ? rc : fl_q_rows_cols(tx, st, &stat_cols, a, limit, (void **)out, n);
 }
+
+int fl_store_kb_attachment_link(fl_tx *tx, int64_t article_id, int64_t attachment_id, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO kb_article_attachments (attachment_id, article_id, created_at)"
+		" VALUES (?, ?, ?)";
+	return fl_q_exec(tx, sql, "iii", attachment_id, article_id, now);
+}
+
+int fl_store_kb_attachment_article(fl_tx *tx, int64_t attachment_id, int64_t *article_id)
+{
+	static const char sql[] =
+		"SELECT article_id"
+		" FROM kb_article_attachments"
+		" WHERE attachment_id = ?";
+	return fl_q_int(tx, sql, article_id, "i", attachment_id);
+}
+
+#define FILE_COLUMNS(X, S)                                                                      \
+	X(id, "x.id")                                                                           \
+	S X(uploader_id, "x.uploader_id") S X(file_name, "x.file_name") S X(content_type,       \
+									    "x.content_type") S \
+	X(size, "x.size") S                                                                     \
+	X(digest, "x.digest") S                                                                 \
+	X(in_db, "x.in_db") S                                                                   \
+	X(created_at, "x.created_at")
+#define FILE_COLUMN(m, expr) FL_COLUMN(struct fl_attachment, m)
+static const struct fl_col file_col[] = {FILE_COLUMNS(FILE_COLUMN, FL_COMMA)};
+static const struct fl_cols file_cols = FL_COLS(struct fl_attachment, file_col);
+
+int fl_store_kb_attachment_list(fl_tx *tx, int64_t article_id, fl_arena *a,
+				struct fl_attachment **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(FILE_COLUMNS)
+		" FROM kb_article_attachments k"
+		" JOIN attachments x ON x.id = k.attachment_id"
+		" WHERE k.article_id = ?"
+		" ORDER BY x.id"
+		" LIMIT 1000";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", article_id);
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &file_cols, a, FL_STORE_KB_LIST_MAX, (void **)out, n);
+}

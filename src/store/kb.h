@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attachments/attachment.h"
 #include "kb/kb.h"
 #include "store/store.h"
 
@@ -153,6 +154,15 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
  * at level may see, of len_min..len_max characters: at most 50,000. */
 int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, int len_min, int len_max,
 			   fl_arena *a, char ***out, size_t *n);
+
+/* Article attachments: attachment_id (an attachments row, written with
+ * fl_store_attachment_insert) is article_id's; article_of gives the
+ * article a file belongs to (FL_ENOTFOUND: no article's); list gives an
+ * article's files by id (at most FL_STORE_KB_LIST_MAX). */
+int fl_store_kb_attachment_link(fl_tx *tx, int64_t article_id, int64_t attachment_id, int64_t now);
+int fl_store_kb_attachment_article(fl_tx *tx, int64_t attachment_id, int64_t *article_id);
+int fl_store_kb_attachment_list(fl_tx *tx, int64_t article_id, fl_arena *a,
+				struct fl_attachment **out, size_t *n);
 
 /* The search log (kb_searches). */
 int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,

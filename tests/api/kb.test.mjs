@@ -259,4 +259,44 @@ describe('knowledge base', () => {
 		refused(await srv.api('PUT', `${HC}/articles/${signedIn.id}`, { article: { section_id: 999999 } }), 422, 'section_id');
 		assert.equal((await ok('GET', `${HC}/articles/${signedIn.id}`)).article.section_id, other.id);
 	});
+
+	it('article files: images shown inline to who may see the article, anything else a download', async () => {
+		// a 1×1 PNG
+		const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+		const up = async (id, name, body, type) => srv.api('POST', `${HC}/articles/${id}/attachments?filename=${encodeURIComponent(name)}`,
+			body, { auth: agent, headers: { 'content-type': type } });
+		const r = await up(article.id, 'card.png', png, 'image/png');
+		assert.equal(r.status, 201, r.text);
+		const file = r.json.article_attachment;
+		assert.equal(file.article_id, article.id);
+		assert.match(file.content_url, new RegExp(`/hc/article_attachments/${file.id}$`));
+		const got = await fetch(`${srv.base}/hc/article_attachments/${file.id}`);
+		assert.equal(got.status, 200);
+		assert.equal(got.headers.get('content-type'), 'image/png');
+		assert.match(got.headers.get('content-disposition'), /^inline/);
+		assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+		// the article's Markdown may show it
+		const shown = (await ok('PUT', `${HC}/articles/${article.id}/translations/en`,
+			{ translation: { body_markdown: `![card](/hc/article_attachments/${file.id})` } })).translation;
+		assert.match(shown.body, new RegExp(`<img src="/hc/article_attachments/${file.id}" alt="card">`));
+		// a page that says it is an image is a download, never HTML from our origin
+		const evil = await up(article.id, 'x.html', '<script>alert(1)</script>', 'text/html');
+		assert.equal(evil.status, 201, evil.text);
+		const e = await fetch(`${srv.base}/hc/article_attachments/${evil.json.article_attachment.id}`);
+		assert.equal(e.headers.get('content-type'), 'application/octet-stream');
+		assert.match(e.headers.get('content-disposition'), /^attachment/);
+		assert.match(e.headers.get('content-security-policy'), /sandbox/);
+		await e.arrayBuffer();
+		// an internal article's files: agents only
+		const hidden = (await up(internal.id, 'secret.png', png, 'image/png')).json.article_attachment;
+		assert.equal((await fetch(`${srv.base}/hc/article_attachments/${hidden.id}`)).status, 404);
+		const asAgent = await srv.api('GET', `/hc/article_attachments/${hidden.id}`, null, { auth: agent });
+		assert.equal(asAgent.status, 200);
+		const list = (await ok('GET', `${HC}/articles/${article.id}/attachments`)).article_attachments;
+		assert.equal(list.length, 2);
+		refused(await srv.api('POST', `${HC}/articles/${article.id}/attachments?filename=a.png`, png,
+			{ auth: alice, headers: { 'content-type': 'image/png' } }), 403);
+		refused(await srv.api('POST', `${HC}/articles/999999/attachments?filename=a.png`, png,
+			{ auth: agent, headers: { 'content-type': 'image/png' } }), 404);
+	});
 });

@@ -146,3 +146,14 @@ CREATE TABLE kb_searches (
 	created_at         INTEGER NOT NULL
 );
 CREATE INDEX kb_searches_by_time ON kb_searches (created_at);
+
+-- Files (images) of an article, uploaded under the attachments' rules
+-- (attachments/attachment.h): the attachments row is the file; this links
+-- it to its article, so that the upload purge keeps it and readers who may
+-- see the article may fetch it (/hc/article_attachments/{id}).
+CREATE TABLE kb_article_attachments (
+	attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id),
+	article_id    INTEGER NOT NULL REFERENCES kb_articles(id),
+	created_at    INTEGER NOT NULL
+);
+CREATE INDEX kb_article_attachments_by_article ON kb_article_attachments (article_id);
