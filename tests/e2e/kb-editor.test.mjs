@@ -3,10 +3,12 @@
 // by the server as they type — a script in the title and the body shown as
 // text, never run — publishes it, finds it under "Missing translations" for
 // Ukrainian, translates it side by side with the English read-only, and it
-// leaves that list; the search box finds it by an inflected word; changes it, reads the diff of two revisions (marked +
-// and −, not by colour alone) and restores the first; an empty title and a
+// leaves that list; the search box finds it by an inflected word; a direct
+// load of the editor's address works; an image uploaded goes into the
+// Markdown at the cursor and shows in the preview; an empty title and a
 // label too long are refused next to their fields; leaving with unsaved
-// changes asks first; a direct load of the editor's address works. In
+// changes asks first; the agent changes it, reads the diff of two revisions
+// (marked + and −, not by colour alone) and restores the first. In
 // Ukrainian the screens speak Ukrainian. An admin adds a category, names it
 // in Lithuanian, moves it first and adds a section to it.
 import assert from 'node:assert/strict';
@@ -46,6 +48,7 @@ async function asAgent(tab, path) {
 
 const TITLE = 'Refunds <script>window.__xss = 1</script>';
 const BODY = '# Getting a refund\n\n**Step 1.** Open your order <script>window.__xss = 2</script>\n\n- by card\n- by transfer\n';
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const UK_TITLE = 'Як повернути кошти';
 const UK_BODY = '# Повернення коштів\n\n**Крок 1.** Відкрийте замовлення.\n';
 
@@ -142,6 +145,14 @@ it('writes, previews, publishes, translates side by side, diffs and restores an 
 		assert.equal(await page.getAttribute('[data-test=kb-locale-en]', 'aria-pressed'), 'true');
 		assert.equal(await page.inputValue('[data-test=kb-body]'), BODY);
 		assert.match(await page.getAttribute('[data-test=kb-public-link]', 'href'), new RegExp(`/hc/en/articles/${id}-`));
+
+		// an image uploaded into the body where the cursor is, and previewed
+		await page.locator('[data-test=kb-body]').evaluate((el) => { el.focus(); el.setSelectionRange(el.value.length, el.value.length); });
+		await page.setInputFiles('[data-test=kb-image]', { name: 'card [front].png', mimeType: 'image/png', buffer: PNG });
+		await page.waitForFunction(() => /!\[card front\]\(\/hc\/article_attachments\/\d+\)$/.test(document.querySelector('[data-test=kb-body]').value));
+		const src = /\((\/hc\/article_attachments\/\d+)\)$/.exec(await page.inputValue('[data-test=kb-body]'))[1];
+		await page.waitForSelector(`[data-test=kb-preview] img[src="${src}"]`);
+		assert.equal(await page.locator('[data-test=kb-preview] img').evaluate((img) => img.complete && img.naturalWidth), 1);
 
 		// refused: an empty title and a label too long, each beside its field
 		await page.fill('[data-test=kb-title]', '');

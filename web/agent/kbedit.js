@@ -264,12 +264,11 @@ function Form({ id, data, query, reload }) {
 		if (!file)
 			return;
 		try {
-			const form = new FormData();
-			form.append('file', file);
-			form.append('inline', 'true');
-			const r = await api('POST', `${HC}/articles/${id}/attachments`, form);
-			const url = r.article_attachment.content_url;
-			const alt = file.name.replace(/\.[^.]*$/, '').replace(/[[\]]/g, '');
+			const r = await api('POST', `${HC}/articles/${id}/attachments?filename=${encodeURIComponent(file.name)}`, file);
+			// the path, not the absolute address: the article sanitizer keeps
+			// images from https: or from our own /hc/article_attachments/
+			const url = new URL(r.article_attachment.content_url, location.origin).pathname;
+			const alt = file.name.replace(/\.[^.]*$/, '').replace(/[[\]\\]/g, '');
 			const el = body.current;
 			const at = el ? el.selectionStart : text.body.length;
 			const md = `![${alt}](${url})`;
