@@ -228,6 +228,7 @@ function Form({ id, data, query, reload }) {
 		const tfields = { title: text.title, body_markdown: text.body, draft };
 		const afields = { section_id: Number(meta.section_id) || null, visibility: meta.visibility, promoted: meta.promoted,
 			label_names: labelsOf(meta.labels) };
+		let created = false; // a new translation saved, the article's fields not (yet)
 		try {
 			if (!id) {
 				if (!meta.section_id)
@@ -243,6 +244,7 @@ function Form({ id, data, query, reload }) {
 				await put(`${HC}/articles/${id}`, { article: { ...afields, ...tfields, locale } });
 			} else {
 				await post(`${HC}/articles/${id}/translations`, { translation: { ...tfields, locale } });
+				created = true;
 				if (metaDirty)
 					await put(`${HC}/articles/${id}`, { article: afields });
 			}
@@ -253,6 +255,10 @@ function Form({ id, data, query, reload }) {
 			reload();
 		} catch (x) {
 			setErr(x);
+			if (created) { // the text is saved: the form knows, the fields stay to be saved again
+				setSaved({ text, meta: saved.meta });
+				reload();
+			}
 		} finally {
 			setBusy(false);
 		}
