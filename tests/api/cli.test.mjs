@@ -137,6 +137,18 @@ describe('demo', () => {
 			const macros = (await srv.api('GET', '/api/v2/macros?sort_by=position')).json.macros;
 			assert.deepEqual(macros.map((m) => m.title), demo.macros.map((m) => m.title));
 			assert.ok(macros.filter((m) => m.translations.lt).length >= 4, JSON.stringify(macros));
+			// the knowledge base: every article in each of its languages, searchable
+			const kbFile = await fs.access(new URL('../../src/demo/kb.json', import.meta.url)).then(
+				() => '../../src/demo/kb.json', () => '../fixtures/kb/kb.json');
+			const kb = JSON.parse(await fs.readFile(new URL(kbFile, import.meta.url)));
+			const kbArticles = kb.categories.flatMap((c) => c.sections.flatMap((x) => x.articles));
+			for (const locale of ['uk', 'ru', 'lt', 'en']) {
+				const list = await srv.api('GET', `/api/v2/help_center/articles?locale=${locale}&per_page=100`);
+				assert.equal(list.json.count, kbArticles.filter((a) => a.translations[locale]).length, list.text);
+			}
+			const word = kbArticles[0].translations.uk.title.split(' ').find((w) => w.length > 4);
+			const found = await srv.api('GET', `/api/v2/help_center/articles/search?locale=uk&query=${encodeURIComponent(word)}`);
+			assert.ok(found.json.count > 0, `${word} found no article: ${found.text}`);
 			// the admin's own views, titled in four languages, each with tickets
 			const views = (await srv.api('GET', '/api/v2/views')).json.views;
 			assert.deepEqual(views.map((v) => v.title), demo.views.map((v) => v.title));
