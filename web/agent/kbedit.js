@@ -93,12 +93,13 @@ function Diff({ diff }) {
 		${diff.title.from !== diff.title.to && html`<p>${t('kb.title')}: <del data-test="kb-diff-del">${diff.title.from}</del> → <ins data-test="kb-diff-ins">${diff.title.to}</ins></p>`}
 		<p class="hint">${t('kb.diff_legend')}</p>
 		<pre>${diff.lines.map((l) => {
-			const line = html`<span class="sign" aria-hidden="true">${sign[l.op]} </span>${l.text}\n`;
+			// one block a line (htm would fold a newline written here)
+			const line = html`<span class="sign" aria-hidden="true">${sign[l.op]} </span>${l.text}`;
 			if (l.op === '+')
 				return html`<ins data-test="kb-diff-ins"><span class="sr-only">${t('kb.added')}: </span>${line}</ins>`;
 			if (l.op === '-')
 				return html`<del data-test="kb-diff-del"><span class="sr-only">${t('kb.removed')}: </span>${line}</del>`;
-			return html`<span>${line}</span>`;
+			return html`<span class="same">${line}</span>`;
 		})}</pre></div>`;
 }
 
