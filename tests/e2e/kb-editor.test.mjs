@@ -186,6 +186,9 @@ it('writes, previews, publishes, translates side by side, diffs and restores an 
 		const del = await page.$$eval('[data-test=kb-diff] pre del', (xs) => xs.map((x) => x.textContent));
 		assert.deepEqual(ins.map((x) => x.replace(/^added: \+ /, '')), ['- by bank transfer']);
 		assert.deepEqual(del.map((x) => x.replace(/^removed: − /, '')), ['- by transfer']);
+		// the lines in both, each on its own line
+		const same = await page.$$eval('[data-test=kb-diff] pre .same', (xs) => xs.map((x) => x.textContent.trim()));
+		assert.deepEqual(same.filter(Boolean), ['# Getting a refund', '**Step 1.** Open your order <script>window.__xss = 2</script>', '- by card']);
 		assert.equal(await page.locator('[data-test=kb-diff] p del').textContent(), TITLE);
 		assert.equal(await page.locator('[data-test=kb-diff] p ins').textContent(), 'Refunds');
 
