@@ -170,8 +170,8 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose }) {
 	return html`<${Dialog} title=${t('kb.picker_title')} onClose=${onClose}>
 		<div class="macro-picker" data-test="kb-picker">
 			<p class="hint" data-test="kb-picker-lang">${want ? t('kb.for_lang', { lang: langName(want) }) : t('kb.lang_unknown')}</p>
-			<label class="sr-only" for="kb-search">${t('kb.search')}</label>
-			<input id="kb-search" ref=${input} value=${q} placeholder=${t('kb.search')} autocomplete="off"
+			<label class="sr-only" for="kb-search">${t('kblink.search')}</label>
+			<input id="kb-search" ref=${input} value=${q} placeholder=${t('kblink.search')} autocomplete="off"
 				role="combobox" aria-expanded="true" aria-controls="kb-list"
 				aria-activedescendant=${current ? `kb-${current.hit.id}` : undefined}
 				onInput=${(e) => setQ(e.target.value)} onKeyDown=${key} data-test="kb-search" />
@@ -219,7 +219,7 @@ export function ArticlesUsed({ ticket, reload }) {
 		${res && !list.length && html`<p class="muted" data-test="kb-used-empty">${t('kb.used_none')}</p>`}
 		<ul class="events">${list.map((a) => html`<li key=${a.article_id} data-test="kb-used-article" data-id=${a.article_id}>
 			<a href=${a.html_url} target="_blank" rel="noopener" lang=${a.locale}>${a.title}</a>
-			${a.draft && html` <span class="badge">${t('kb.draft')}</span>`}
+			${a.draft && html` <span class="badge">${t('kblink.draft')}</span>`}
 			${a.visibility === 'agents' && html` <span class="badge internal">${t('kb.internal')}</span>`}
 			${' '}<button type="button" class="link" onClick=${() => unlink(a)} aria-label=${t('kb.unlink', { title: a.title })}
 				data-test="kb-unlink">${t('kb.unlink_short')}</button>
@@ -264,7 +264,7 @@ function CreateArticle({ ticket, onClose }) {
 			<p class="hint">${t('kb.create_hint')}</p>
 			<${ErrorBanner} error=${error} />
 			${res && !groups.length && html`<p class="muted" data-test="kb-no-sections">${t('kb.no_sections')}</p>`}
-			<div class="field"><label for="kb-section">${t('kb.section')}</label>
+			<div class="field"><label for="kb-section">${t('kblink.section')}</label>
 				<select id="kb-section" value=${section} onChange=${(e) => setSection(e.target.value)} data-test="kb-section"
 					aria-describedby=${problem ? 'kb-create-problem' : undefined}>
 					<option value="">—</option>

@@ -13,6 +13,7 @@ import { TicketPage } from './ticket.js';
 import { SearchPage } from './search.js';
 import { People, Person, Organizations, Organization } from './people.js';
 import { Admin } from './admin.js';
+import { KnowledgeBase } from './kb.js';
 import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
@@ -36,6 +37,8 @@ function Page({ route, views }) {
 		return html`<${Expiring} />`;
 	if (a === 'reports' && b === 'self-service')
 		return html`<${KbReport} />`;
+	if (a === 'kb')
+		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
 		return html`<${SlaReport} />`;
 	if (a === 'tasks')
@@ -130,6 +133,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					<h2>${t('nav.more')}</h2>
 					<a href="/agent/tasks" aria-current=${location.pathname.startsWith('/agent/tasks') ? 'page' : undefined}
 						data-test="nav-tasks"><span>${t('tasks.mine')}</span><${TaskNavCount} count=${tasks} /></a>
+					${section('/agent/kb', t('nav.kb'))}
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
 					${section('/agent/contracts', t('nav.contracts'))}
