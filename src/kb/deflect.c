@@ -264,25 +264,20 @@ static size_t word_char(const unsigned char *p)
 	return *p >= 0xE0 ? 3 : 2;
 }
 
-#define SUGGEST_WORDS 10    /* the query's words searched, at most */
-#define SUGGEST_PER_WORD 20 /* results read a word */
-
-struct candidate {
-	struct fl_deflect_suggestion s;
-	double score;
-	int order; /* first found: ties keep the search's ranking */
-};
+#define SUGGEST_WORDS 10 /* the query's words searched, at most */
 
 /* The query's words of 3 characters or more, without repeats (bytes
- * compared), in order, at most SUGGEST_WORDS, each a copy in a. Only
- * letters and digits: nothing the query language would read as an
+ * compared), in order, at most SUGGEST_WORDS, joined by spaces into b.
+ * Only letters and digits: nothing the query language would read as an
  * operator, a phrase or a field. */
-static size_t words_of(const char *query, fl_arena *a, char **out)
+static int words_of(const char *query, fl_buf *b)
 {
 	const unsigned char *p = (const unsigned char *)query;
-	size_t n = 0;
+	const char *seen[SUGGEST_WORDS];
+	size_t lens[SUGGEST_WORDS], n = 0;
+	int rc = 0;
 
-	while (*p && n < SUGGEST_WORDS) {
+	while (*p && n < SUGGEST_WORDS && !rc) {
 		const unsigned char *w = p;
 		size_t chars = 0, k, i;
 		while (*p && (k = word_char(p))) {
@@ -297,84 +292,63 @@ static size_t words_of(const char *query, fl_arena *a, char **out)
 		}
 		if (chars < 3)
 			continue;
-		for (i = 0; i < n && (strlen(out[i]) != (size_t)(p - w) ||
-				      memcmp(out[i], w, (size_t)(p - w)));
+		for (i = 0; i < n && (lens[i] != (size_t)(p - w) || memcmp(seen[i], w, lens[i]));
 		     i++)
 			;
-		if (i == n && (out[n] = fl_arena_strndup(a, (const char *)w, (size_t)(p - w))))
-			n++;
+		if (i < n)
+			continue;
+		seen[n] = (const char *)w;
+		lens[n++] = (size_t)(p - w);
+		rc = b->n ? fl_buf_addc(b, ' ') : 0;
+		if (!rc)
+			rc = fl_buf_add(b, (const char *)w, (size_t)(p - w));
 	}
-	return n;
+	return rc;
 }
 
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
 		       struct fl_deflect_suggestion **out, size_t *n)
 {
-	char *terms[SUGGEST_WORDS];
-	struct candidate cand[SUGGEST_WORDS * SUGGEST_PER_WORD];
-	size_t nwords, ncand = 0;
+	struct fl_kb_search_out res;
+	struct fl_err ignore = {0};
 	struct fl_deflect_suggestion *best;
+	fl_buf q;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!query || fl_kb_locale(locale) < 0)
 		return 0;
-	nwords = words_of(query, a, terms);
-	/* A customer writes sentences, and the search wants every word of a
-	 * query: each word is searched alone and an article scores by the
-	 * words it has, a word weighing the less the more articles have it
-	 * (1 / how many: "payment" says more than "problem"). */
-	for (size_t w = 0; w < nwords; w++) {
-		struct fl_kb_search_in in = {.query = terms[w],
-					     .locale = fl_kb_locale_name(locale),
-					     .level = FL_KB_PUBLIC,
-					     .page = 1,
-					     .per_page = SUGGEST_PER_WORD};
-		struct fl_kb_search_out res;
-		struct fl_err ignore = {0};
-		int rc = fl_kb_search(tx, &in, a, &res, &ignore);
-
-		if (rc == FL_EINVAL)
-			continue; /* a word the search will not take: not the customer's fault */
-		if (rc)
-			return rc;
-		for (size_t i = 0; i < res.n; i++) {
-			const struct fl_kb_result *h = &res.results[i];
-			size_t k = 0;
-			while (k < ncand && cand[k].s.article_id != h->e.article.id)
-				k++;
-			if (k == ncand) {
-				if (ncand == sizeof cand / sizeof *cand)
-					continue;
-				cand[ncand++] = (struct candidate){
-					{h->e.article.id, h->e.tr.title, h->snippet,
-					 (char *)fl_kb_slug(&h->e.tr, a)},
-					0,
-					(int)k};
-			}
-			/* the ranking inside a word's results breaks ties */
-			cand[k].score += 1.0 / (double)(res.count > 0 ? res.count : 1) +
-					 0.001 / (double)(i + 1);
-		}
+	/* A customer writes sentences, and a search wants every word of its
+	 * query: the suggestions are the articles with any of the words,
+	 * ranked as the search ranks (bm25 weighs a rare word such as
+	 * "payment" over a common one such as "problem"). */
+	fl_buf_init(&q, 4096);
+	rc = words_of(query, &q);
+	if (!rc && q.n)
+		rc = fl_kb_search(tx,
+				  &(struct fl_kb_search_in){.query = q.p,
+							    .locale = fl_kb_locale_name(locale),
+							    .level = FL_KB_PUBLIC,
+							    .page = 1,
+							    .per_page = FL_DEFLECT_SHOWN_MAX,
+							    .any = 1},
+				  a, &res, &ignore);
+	if (rc == FL_EINVAL)
+		rc = 0; /* a word the search will not take: not the customer's fault */
+	if (rc || !q.n || !res.n) {
+		fl_buf_free(&q);
+		return rc;
 	}
-	if (!ncand)
-		return 0;
-	/* the best FL_DEFLECT_SHOWN_MAX by score, then by first found */
-	for (size_t i = 0; i < ncand; i++)
-		for (size_t j = i + 1; j < ncand; j++)
-			if (cand[j].score > cand[i].score ||
-			    (cand[j].score == cand[i].score && cand[j].order < cand[i].order)) {
-				struct candidate t = cand[i];
-				cand[i] = cand[j];
-				cand[j] = t;
-			}
-	if (ncand > FL_DEFLECT_SHOWN_MAX)
-		ncand = FL_DEFLECT_SHOWN_MAX;
-	if (!(best = fl_arena_alloc(a, ncand * sizeof *best)))
+	fl_buf_free(&q);
+	if (!(best = fl_arena_alloc(a, res.n * sizeof *best)))
 		return FL_ENOMEM;
-	for (size_t i = 0; i < ncand; i++)
-		best[i] = cand[i].s;
+	for (size_t i = 0; i < res.n; i++) {
+		const struct fl_kb_result *h = &res.results[i];
+		best[i] = (struct fl_deflect_suggestion){h->e.article.id, h->e.tr.title, h->snippet,
+							 (char *)fl_kb_slug(&h->e.tr, a)};
+	}
 	*out = best;
-	*n = ncand;
+	*n = res.n;
 	return 0;
 }

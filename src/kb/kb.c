@@ -631,7 +631,7 @@ static char *snippet_html(const char *text, const struct fl_filter *f, fl_arena 
 }
 
 static int run_search(struct fl_tx *tx, const struct fl_kb_search_in *s, const struct fl_filter *f,
-		      fl_arena *a, struct fl_kb_search_out *out)
+		      int any, fl_arena *a, struct fl_kb_search_out *out)
 {
 	struct fl_kb_search_q q = {
 		.locale = s->locale,
@@ -645,6 +645,7 @@ static int run_search(struct fl_tx *tx, const struct fl_kb_search_in *s, const s
 		.not_words = f->not_text,
 		.not_prefix = f->not_text_prefix,
 		.nnot = f->nnot_text,
+		.any = any,
 		.offset = (s->page - 1) * s->per_page,
 		.limit = s->per_page,
 	};
@@ -664,6 +665,7 @@ static int run_search(struct fl_tx *tx, const struct fl_kb_search_in *s, const s
 	}
 	out->n = n;
 	out->has_more = (int64_t)(q.offset + n) < out->count;
+	out->matched_any = any && f->ntext > 1;
 	return 0;
 }
 
@@ -701,6 +703,16 @@ static int correct_word(struct fl_tx *tx, const struct fl_kb_search_in *s, const
 	return 1;
 }
 
+/* The last reading of a query all of whose words found nothing: articles
+ * with any of them (fl_kb_search's contract). */
+static int any_of(struct fl_tx *tx, const struct fl_kb_search_in *s, const struct fl_filter *f,
+		  fl_arena *a, struct fl_kb_search_out *out)
+{
+	if (s->any || f->ntext < 2)
+		return 0;
+	return run_search(tx, s, f, 1, a, out);
+}
+
 int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		 struct fl_kb_search_out *out, struct fl_err *e)
 {
@@ -715,7 +727,7 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		return rc == FL_EMALFORMED
 			       ? fl_err_set(e, FL_EINVAL, e->field, e->reason, "%s", e->msg)
 			       : rc;
-	if ((rc = run_search(tx, s, &f, a, out)) || out->count || !f.ntext)
+	if ((rc = run_search(tx, s, &f, s->any, a, out)) || out->count || !f.ntext)
 		return rc;
 	/* nothing matched: correct the typos a short query may have */
 	for (size_t i = 0; i < f.ntext && f.ntext <= 8; i++) {
@@ -726,7 +738,7 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		}
 	}
 	if (!changed)
-		return 0;
+		return any_of(tx, s, &f, a, out);
 	{
 		fl_buf b;
 		fl_buf_init(&b, 8192);
@@ -741,7 +753,9 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		if (!out->corrected_query)
 			return FL_ENOMEM;
 	}
-	return run_search(tx, s, &f, a, out);
+	if ((rc = run_search(tx, s, &f, s->any, a, out)) || out->count)
+		return rc;
+	return any_of(tx, s, &f, a, out);
 }
 
 int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,

@@ -237,7 +237,12 @@ int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const c
  * naming "query"). When nothing matches, each plain word of 3 letters or
  * more that the locale's visible articles do not contain is corrected to
  * the closest one they do (edit distance 1, or 2 for words of 6 letters or
- * more) and the search runs again: corrected_query says so. */
+ * more) and the search runs again: corrected_query says so. When that
+ * finds nothing either, a query of several words is run once more for
+ * articles with any of them (matched_any), ranked the same way: bm25
+ * weighs the rare words a customer's sentence has over its common ones,
+ * so "як повернути гроші за товар" still finds the refund article. any
+ * asks for that reading at once (the contact form's suggestions). */
 #define FL_KB_SEARCH_PER_PAGE_MAX 100
 struct fl_kb_search_in {
 	const char *query;
@@ -246,6 +251,7 @@ struct fl_kb_search_in {
 	const char *label;               /* NULL: any */
 	int64_t section_id, category_id; /* 0: any */
 	size_t page, per_page;           /* 1-based; 1..FL_KB_SEARCH_PER_PAGE_MAX */
+	int any;                         /* articles with any of the words */
 };
 struct fl_kb_result {
 	struct fl_kb_entry e;
@@ -259,6 +265,7 @@ struct fl_kb_search_out {
 	int64_t count; /* matches in all */
 	int has_more;
 	char *corrected_query; /* NULL unless the query was corrected */
+	int matched_any;       /* the results have some of the words, not all */
 };
 /* Runs s in the caller's (read) transaction; everything in a. */
 int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,

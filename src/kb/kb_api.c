@@ -1294,6 +1294,8 @@ static int render_search(struct fl_req *r)
 	fl_req_page_links(r, &c->pg, o, c->found.has_more, c->found.count, 0, 0);
 	if (c->found.corrected_query)
 		json_object_set_new(o, "corrected_query", json_string(c->found.corrected_query));
+	if (c->found.matched_any)
+		json_object_set_new(o, "matched_any", json_true());
 	if (c->search_id)
 		json_object_set_new(o, "search_id", json_integer(c->search_id));
 	return fl_req_reply(r, 200, o);

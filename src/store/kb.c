@@ -729,12 +729,16 @@ static int search_expr(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a, c
 	int rc = 0;
 
 	fl_buf_init(&b, 64 * 1024);
+	rc = fl_buf_adds(&b, "(");
 	for (size_t i = 0; !rc && i < q->nwords; i++) {
 		if (i)
-			rc = fl_buf_adds(&b, pg ? " & " : " AND ");
+			rc = fl_buf_adds(&b,
+					 q->any ? (pg ? " | " : " OR ") : (pg ? " & " : " AND "));
 		if (!rc)
 			rc = tx->drv->fts_term(q->words[i], q->prefix ? q->prefix[i] : 0, &b);
 	}
+	if (!rc)
+		rc = fl_buf_adds(&b, ")");
 	for (size_t i = 0; !rc && i < q->nnot; i++) {
 		rc = fl_buf_adds(&b, pg ? " & !" : " NOT ");
 		if (!rc)

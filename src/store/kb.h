@@ -125,8 +125,9 @@ int fl_store_kb_reindex(fl_store *s);
 
 /* A search as the store runs it: the words (search/query.h's terms:
  * phrases as one string, prefix[i] for a prefix*), all of which must
- * match, and the negated ones, none of which may; in locale, for a reader
- * at level, with the filters of fl_kb_filter (0 / NULL: any). */
+ * match (any one of them, with any), and the negated ones, none of which
+ * may; in locale, for a reader at level, with the filters of
+ * fl_kb_filter (0 / NULL: any). */
 struct fl_kb_search_q {
 	const char *locale;
 	int level;
@@ -138,6 +139,7 @@ struct fl_kb_search_q {
 	const char *const *not_words;
 	const int *not_prefix;
 	size_t nnot;
+	int any; /* any of the words matches, not only all of them */
 	size_t offset, limit;
 };
 /* A match: the entry, and the text of its body (for the snippet). */

@@ -103,9 +103,24 @@ describe('article search', () => {
 		const open = await srv.api('GET', `${HC}/articles/search?query=${encodeURIComponent('"unterminated')}&locale=en`,
 			null, { auth: 'anonymous' });
 		assert.equal(open.status, 422, open.text);
-		// SQL and FTS syntax are words like any other
-		assert.deepEqual(idsOf(await search("refund' OR 1=1 --", 'en')), []);
-		assert.deepEqual(idsOf(await search('NEAR(refund policy) AND', 'en')), []);
+		// SQL and FTS syntax are words like any other: the same answer as the
+		// bare words give (found by any of them: no article has them all)
+		const injected = await search("refund' OR 1=1 --", 'en');
+		assert.deepEqual(idsOf(injected), idsOf(await search('refund or 1 1', 'en')));
+		assert.equal(injected.matched_any, true, JSON.stringify(injected));
+		// (a term's words run together by punctuation are a phrase, as in ticket search)
+		assert.deepEqual(idsOf(await search('NEAR(refund policy) AND', 'en')),
+			idsOf(await search('"near refund" policy and', 'en')));
+	});
+
+	it('a sentence no article has every word of finds the articles with some, best first', async () => {
+		const all = await search('refund', 'en');
+		assert.equal(all.matched_any, undefined, 'one word is never read as "any"');
+		const sentence = await search('how long does my refund take', 'en');
+		assert.equal(sentence.matched_any, true, JSON.stringify(sentence));
+		assert.equal(idsOf(sentence)[0], ids.pay, JSON.stringify(sentence));
+		// a negation still excludes
+		assert.ok(!idsOf(await search('refund parcel zzzz -parcel', 'en')).includes(ids.delivery));
 	});
 
 	it('a mistyped word is corrected when nothing matches, and the answer says so', async () => {
