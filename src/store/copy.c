@@ -159,6 +159,26 @@ static const struct table tables[] = {
 	{"ticket_clocks",
 	 "ticket_id, status_at, assigned_at, requester_updated_at, assignee_updated_at", "iiiii",
 	 "ticket_id", 1, 0, 0},
+	{"kb_categories", "id, position, source_locale, created_at, updated_at", "iitii", "id", 1,
+	 1, 0},
+	{"kb_sections", "id, category_id, position, source_locale, created_at, updated_at",
+	 "iiitii", "id", 1, 1, 0},
+	{"kb_names", "kind, owner_id, locale, name, description, updated_at", "tittti",
+	 "kind, owner_id, locale", 3, 0, 0},
+	{"kb_articles",
+	 "id, section_id, position, promoted, visibility, labels, author_id, source_locale,"
+	 " archived_at, created_at, updated_at",
+	 "iiiiititiii", "id", 1, 1, 0},
+	{"kb_article_labels", "article_id, name", "it", "article_id, name", 2, 0, 0},
+	{"kb_translations",
+	 "id, article_id, locale, title, slug, body_md, body_html, draft, author_id, editor_id,"
+	 " revision, created_at, updated_at, edited_at",
+	 "iitttttiiiiiii", "id", 1, 1, 0},
+	{"kb_revisions", "translation_id, n, title, body, markdown, author_id, created_at",
+	 "iittiii", "translation_id, n", 2, 0, 0},
+	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
+	 "article_id, locale, voter", 3, 0, 0},
+	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
