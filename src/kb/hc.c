@@ -29,6 +29,7 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.lede = "Відповіді на поширені запитання, інструкції та поради.",
 		.search_label = "Пошук у довідковому центрі",
 		.search_button = "Шукати",
+		.search_title = "Пошук",
 		.promoted = "Рекомендовані статті",
 		.no_articles = "Тут ще немає статей.",
 		.internal = "Внутрішня",
@@ -48,7 +49,8 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.not_found = "Сторінку не знайдено",
 		.not_found_text = "Такої сторінки немає або вона вам недоступна.",
 		.missing = "Статті немає цією мовою",
-		.missing_text = "Цю статтю ще не перекладено українською. Прочитайте її іншою мовою:",
+		.missing_text =
+			"Цю статтю ще не перекладено українською. Прочитайте її іншою мовою:",
 		.languages = "Мова",
 		.breadcrumb = "Ви тут",
 		.next = "Далі",
@@ -61,6 +63,7 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.lede = "Ответы на частые вопросы, инструкции и советы.",
 		.search_label = "Поиск в справочном центре",
 		.search_button = "Найти",
+		.search_title = "Поиск",
 		.promoted = "Рекомендуемые статьи",
 		.no_articles = "Здесь пока нет статей.",
 		.internal = "Внутренняя",
@@ -80,7 +83,8 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.not_found = "Страница не найдена",
 		.not_found_text = "Такой страницы нет или она вам недоступна.",
 		.missing = "Статьи нет на этом языке",
-		.missing_text = "Эта статья ещё не переведена на русский. Прочитайте её на другом языке:",
+		.missing_text =
+			"Эта статья ещё не переведена на русский. Прочитайте её на другом языке:",
 		.languages = "Язык",
 		.breadcrumb = "Вы здесь",
 		.next = "Далее",
@@ -93,6 +97,7 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.lede = "Atsakymai į dažnus klausimus, instrukcijos ir patarimai.",
 		.search_label = "Ieškoti pagalbos centre",
 		.search_button = "Ieškoti",
+		.search_title = "Paieška",
 		.promoted = "Rekomenduojami straipsniai",
 		.no_articles = "Čia dar nėra straipsnių.",
 		.internal = "Vidinis",
@@ -112,7 +117,8 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.not_found = "Puslapis nerastas",
 		.not_found_text = "Tokio puslapio nėra arba jis jums nepasiekiamas.",
 		.missing = "Straipsnio šia kalba nėra",
-		.missing_text = "Šis straipsnis dar neišverstas į lietuvių kalbą. Skaitykite jį kita kalba:",
+		.missing_text =
+			"Šis straipsnis dar neišverstas į lietuvių kalbą. Skaitykite jį kita kalba:",
 		.languages = "Kalba",
 		.breadcrumb = "Jūs esate čia",
 		.next = "Toliau",
@@ -125,6 +131,7 @@ static const struct fl_hc_words words[FL_HC_NLOCALES] = {
 		.lede = "Answers to common questions, how-tos and tips.",
 		.search_label = "Search the help center",
 		.search_button = "Search",
+		.search_title = "Search",
 		.promoted = "Promoted articles",
 		.no_articles = "No articles here yet.",
 		.internal = "Internal",
@@ -268,8 +275,10 @@ int fl_hc_url(fl_buf *b, const char *base, int kind, const char *locale, int64_t
 	      const char *slug)
 {
 	static const char *const parts[] = {
-		[FL_HC_CATEGORY] = "categories", [FL_HC_SECTION] = "sections",
-		[FL_HC_ARTICLE] = "articles",    [FL_HC_VOTE] = "articles",
+		[FL_HC_CATEGORY] = "categories",
+		[FL_HC_SECTION] = "sections",
+		[FL_HC_ARTICLE] = "articles",
+		[FL_HC_VOTE] = "articles",
 	};
 	int rc = fl_buf_addf(b, "%s/hc/%s", base ? base : "", locale);
 
@@ -348,7 +357,7 @@ static int page_url(fl_buf *b, const struct fl_hc_page *p, const char *base, int
 	return fl_hc_url(b, base, p->kind, fl_hc_locales[i], p->id, p->slugs[i]);
 }
 
-static int search_form(fl_buf *b, const struct fl_hc_page *p, const char *cls)
+static int search_form(fl_buf *b, const struct fl_hc_page *p, const char *cls, const char *id)
 {
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
 	int rc = fl_buf_addf(b, "<form class=\"%s\" role=\"search\" method=\"get\" action=\"", cls);
@@ -356,16 +365,18 @@ static int search_form(fl_buf *b, const struct fl_hc_page *p, const char *cls)
 	if (!rc)
 		rc = fl_hc_url(b, NULL, FL_HC_SEARCH, p->locale, 0, NULL);
 	if (!rc)
-		rc = fl_buf_addf(b,
-				 "\"><label class=\"sr-only\" for=\"%s-q\">%s</label>"
-				 "<input id=\"%s-q\" type=\"search\" name=\"query\" maxlength=\"200\" "
-				 "placeholder=\"%s\" value=\"",
-				 cls, w->search_label, cls, w->search_label);
+		rc = fl_buf_addf(
+			b,
+			"\"><label class=\"sr-only\" for=\"%s-q\">%s</label>"
+			"<input id=\"%s-q\" type=\"search\" name=\"query\" maxlength=\"200\" "
+			"placeholder=\"%s\" value=\"",
+			id, w->search_label, id, w->search_label);
 	if (!rc)
 		rc = esc(b, p->query);
 	if (!rc)
-		rc = fl_buf_addf(b, "\" data-test=\"hc-query\"><button type=\"submit\" "
-				    "class=\"primary\">%s</button></form>\n",
+		rc = fl_buf_addf(b,
+				 "\" data-test=\"hc-query\"><button type=\"submit\" "
+				 "class=\"primary\">%s</button></form>\n",
 				 w->search_button);
 	return rc;
 }
@@ -378,11 +389,12 @@ int fl_hc_page_start(fl_buf *b, const struct fl_hc_page *p)
 	for (int i = 0; i < FL_HC_NLOCALES; i++)
 		if (p->has[i] && (xdef < 0 || i == EN))
 			xdef = i;
-	rc = fl_buf_addf(b,
-			 "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			 "<title>",
-			 w->lang);
+	rc = fl_buf_addf(
+		b,
+		"<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<title>",
+		w->lang);
 	if (!rc)
 		rc = esc(b, p->title);
 	if (!rc && p->kind != FL_HC_HOME)
@@ -432,8 +444,9 @@ int fl_hc_page_start(fl_buf *b, const struct fl_hc_page *p)
 	for (int i = 0; i < FL_HC_NLOCALES && !rc; i++) {
 		const struct fl_hc_words *wi = &words[i];
 		if (i == li)
-			rc = fl_buf_addf(b, "<li><span aria-current=\"true\" lang=\"%s\">%s</span></li>",
-					 wi->lang, wi->language_name);
+			rc = fl_buf_addf(
+				b, "<li><span aria-current=\"true\" lang=\"%s\">%s</span></li>",
+				wi->lang, wi->language_name);
 		else if (p->has[i]) {
 			rc = fl_buf_adds(b, "<li><a href=\"");
 			if (!rc)
@@ -444,13 +457,16 @@ int fl_hc_page_start(fl_buf *b, const struct fl_hc_page *p)
 		}
 	}
 	if (!rc)
-		rc = fl_buf_adds(b, "</ul></nav>\n</div></header>\n"
-				    "<main id=\"main\" class=\"p-main\"><div class=\"p-wide hc-page\">\n");
+		rc = fl_buf_adds(
+			b,
+			"</ul></nav>\n</div></header>\n"
+			"<main id=\"main\" class=\"p-main\"><div class=\"p-wide hc-page\">\n");
 	if (!rc && p->kind != FL_HC_HOME) {
-		rc = fl_buf_addf(b,
-				 "<nav class=\"hc-crumbs\" aria-label=\"%s\" data-test=\"hc-crumbs\">"
-				 "<ol><li><a href=\"/hc/%s\">%s</a></li>",
-				 w->breadcrumb, w->lang, w->help_center);
+		rc = fl_buf_addf(
+			b,
+			"<nav class=\"hc-crumbs\" aria-label=\"%s\" data-test=\"hc-crumbs\">"
+			"<ol><li><a href=\"/hc/%s\">%s</a></li>",
+			w->breadcrumb, w->lang, w->help_center);
 		for (size_t i = 0; i < p->ncrumbs && !rc; i++) {
 			struct fl_hc_link l = p->crumbs[i];
 			l.internal = l.signed_in = 0;
@@ -530,10 +546,11 @@ int fl_hc_home(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_link *p
 	int rc = fl_buf_addf(b, "<p class=\"p-lede\">%s</p>\n", w->lede);
 
 	if (!rc)
-		rc = search_form(b, p, "hc-search hc-search-big");
+		rc = search_form(b, p, "hc-search hc-search-big", "hc-home");
 	if (!rc && npromoted) {
-		rc = fl_buf_addf(b, "<section class=\"hc-promoted\" data-test=\"hc-promoted\"><h2>%s</h2>\n",
-				 w->promoted);
+		rc = fl_buf_addf(
+			b, "<section class=\"hc-promoted\" data-test=\"hc-promoted\"><h2>%s</h2>\n",
+			w->promoted);
 		if (!rc)
 			rc = add_links(b, p, promoted, npromoted, "hc-articles");
 		if (!rc)
@@ -544,7 +561,8 @@ int fl_hc_home(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_link *p
 	if (!rc && ncats)
 		rc = fl_buf_adds(b, "<div class=\"hc-grid\">\n");
 	for (size_t i = 0; i < ncats && !rc; i++) {
-		rc = fl_buf_adds(b, "<section class=\"card hc-category\" data-test=\"hc-category\"><h2>");
+		rc = fl_buf_adds(
+			b, "<section class=\"card hc-category\" data-test=\"hc-category\"><h2>");
 		if (!rc)
 			rc = add_link(b, p, &cats[i].link, NULL);
 		if (!rc)
@@ -614,33 +632,38 @@ int fl_hc_article(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_arti
 	iso_date(a->updated_at, day);
 	rc = fl_buf_adds(b, "<p class=\"hc-meta muted\">");
 	if (!rc && a->internal)
-		rc = fl_buf_addf(b, "<span class=\"badge hc-internal\" data-test=\"hc-internal\">%s</span> ",
-				 w->internal);
+		rc = fl_buf_addf(
+			b, "<span class=\"badge hc-internal\" data-test=\"hc-internal\">%s</span> ",
+			w->internal);
 	if (!rc && a->signed_in)
 		rc = fl_buf_addf(b, "<span class=\"badge hc-signed-in\">%s</span> ", w->signed_in);
 	if (!rc)
-		rc = fl_buf_addf(b, "%s <time datetime=\"%s\">%s</time></p>\n", w->updated, day, day);
+		rc = fl_buf_addf(b, "%s <time datetime=\"%s\">%s</time></p>\n", w->updated, day,
+				 day);
 	if (!rc)
 		rc = fl_buf_adds(b, "<article class=\"card hc-body\" data-test=\"hc-body\">\n");
 	if (!rc && a->body_html)
 		rc = fl_buf_adds(b, a->body_html);
 	if (!rc)
-		rc = fl_buf_adds(b, "\n</article>\n<section class=\"hc-vote\" id=\"vote\" "
-				    "data-test=\"hc-vote\">\n");
+		rc = fl_buf_adds(b,
+				 "\n</article>\n<section class=\"hc-vote\" id=\"vote\" "
+				 "data-test=\"hc-vote\">\n");
 	if (!rc && a->voted)
-		rc = fl_buf_addf(b, "<p class=\"banner ok\" role=\"status\" data-test=\"hc-voted\">%s</p>\n",
-				 w->voted);
+		rc = fl_buf_addf(
+			b, "<p class=\"banner ok\" role=\"status\" data-test=\"hc-voted\">%s</p>\n",
+			w->voted);
 	if (!rc)
 		rc = fl_buf_addf(b, "<form method=\"post\" action=\"");
 	if (!rc)
 		rc = fl_hc_url(b, NULL, FL_HC_VOTE, p->locale, a->id, NULL);
 	if (!rc)
-		rc = fl_buf_addf(b,
-				 "\"><span>%s</span> "
-				 "<button type=\"submit\" name=\"vote\" value=\"up\" data-test=\"hc-yes\">%s</button> "
-				 "<button type=\"submit\" name=\"vote\" value=\"down\" data-test=\"hc-no\">%s</button>"
-				 "</form>\n",
-				 w->helpful, w->yes, w->no);
+		rc = fl_buf_addf(
+			b,
+			"\"><span>%s</span> "
+			"<button type=\"submit\" name=\"vote\" value=\"up\" data-test=\"hc-yes\">%s</button> "
+			"<button type=\"submit\" name=\"vote\" value=\"down\" data-test=\"hc-no\">%s</button>"
+			"</form>\n",
+			w->helpful, w->yes, w->no);
 	if (!rc && a->votes > 0) {
 		snprintf(up, sizeof up, "%" PRId64, a->votes_up);
 		snprintf(all, sizeof all, "%" PRId64, a->votes);
@@ -656,8 +679,10 @@ int fl_hc_article(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_arti
 int fl_hc_missing(fl_buf *b, const struct fl_hc_page *p)
 {
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
-	int rc = fl_buf_addf(b, "<p>%s</p>\n<ul class=\"hc-articles\" data-test=\"hc-translations\">\n",
-			     w->missing_text);
+	int rc =
+		fl_buf_addf(b,
+			    "<p>%s</p>\n<ul class=\"hc-articles\" data-test=\"hc-translations\">\n",
+			    w->missing_text);
 
 	for (int i = 0; i < FL_HC_NLOCALES && !rc; i++) {
 		if (!p->has[i])
@@ -667,7 +692,8 @@ int fl_hc_missing(fl_buf *b, const struct fl_hc_page *p)
 			rc = page_url(b, p, NULL, i);
 		if (!rc)
 			rc = fl_buf_addf(b, "\" hreflang=\"%s\" lang=\"%s\">%s</a></li>\n",
-					 fl_hc_locales[i], fl_hc_locales[i], words[i].language_name);
+					 fl_hc_locales[i], fl_hc_locales[i],
+					 words[i].language_name);
 	}
 	return rc ? rc : fl_buf_adds(b, "</ul>\n");
 }
@@ -676,7 +702,7 @@ int fl_hc_not_found(fl_buf *b, const struct fl_hc_page *p)
 {
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
 	int rc = fl_buf_addf(b, "<p>%s</p>\n", w->not_found_text);
-	return rc ? rc : search_form(b, p, "hc-search");
+	return rc ? rc : search_form(b, p, "hc-search", "hc-search");
 }
 
 /* text with FL_HC_MARK_ON/OFF as <mark>, everything else escaped; a mark
@@ -730,13 +756,14 @@ int fl_hc_search(fl_buf *b, const struct fl_hc_page *p, int available, const cha
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
 	fl_buf q;
 	char num[24];
-	int rc = search_form(b, p, "hc-search");
+	int rc = search_form(b, p, "hc-search", "hc-search");
 
 	if (rc)
 		return rc;
 	if (!available)
-		return fl_buf_addf(b, "<p class=\"banner info\" data-test=\"hc-search-coming\">%s</p>\n",
-				   w->search_coming);
+		return fl_buf_addf(
+			b, "<p class=\"banner info\" data-test=\"hc-search-coming\">%s</p>\n",
+			w->search_coming);
 	if (!p->query || !*p->query)
 		return 0;
 	fl_buf_init(&q, 1u << 16);
@@ -753,8 +780,9 @@ int fl_hc_search(fl_buf *b, const struct fl_hc_page *p, int available, const cha
 		if (!rc)
 			rc = fl_buf_addf(b, w->no_results, q.p);
 		if (!rc)
-			rc = fl_buf_addf(b, "</p>\n<p><a class=\"button primary\" href=\"/portal/\" "
-					    "data-test=\"hc-no-results-contact\">%s</a></p>\n",
+			rc = fl_buf_addf(b,
+					 "</p>\n<p><a class=\"button primary\" href=\"/portal/\" "
+					 "data-test=\"hc-no-results-contact\">%s</a></p>\n",
 					 w->contact);
 	}
 	fl_buf_free(&q);
@@ -807,9 +835,10 @@ static void iso_time(int64_t t, char out[21])
 
 int fl_hc_sitemap_start(fl_buf *b, const char *base)
 {
-	int rc = fl_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-				"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-				"xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+	int rc = fl_buf_adds(b,
+			     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+			     "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
 	/* the home, in every language */
 	for (int i = 0; i < FL_HC_NLOCALES && !rc; i++) {
 		rc = fl_buf_adds(b, "<url><loc>");
@@ -858,8 +887,9 @@ int fl_hc_sitemap_add(fl_buf *b, const char *base, const struct fl_hc_sitemap_en
 			fl_buf_reset(&u);
 			rc = fl_hc_url(&u, base, e->kind, fl_hc_locales[k], e->id, e->slugs[k]);
 			if (!rc)
-				rc = fl_buf_addf(b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
-						 fl_hc_locales[k]);
+				rc = fl_buf_addf(
+					b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
+					fl_hc_locales[k]);
 			if (!rc)
 				rc = esc(b, u.p);
 			if (!rc)

@@ -81,7 +81,8 @@ struct fl_hc_words {
 	const char *help_center;   /* "Help center" */
 	const char *lede;          /* the home's one sentence */
 	const char *search_label;  /* "Search the help center" */
-	const char *search_button; /* "Search" */
+	const char *search_button; /* "Search" (the button) */
+	const char *search_title;  /* "Search" (the page's title) */
 	const char *promoted;      /* "Promoted articles" */
 	const char *no_articles;   /* "No articles here yet." */
 	const char *internal;      /* "Internal" (agents only) */
@@ -89,20 +90,20 @@ struct fl_hc_words {
 	const char *updated;       /* "Updated" */
 	const char *helpful;       /* "Was this article helpful?" */
 	const char *yes, *no;
-	const char *voted;   /* "Thank you for your feedback." */
-	const char *votes;   /* "%s of %s found this helpful" (two numbers) */
-	const char *results; /* "Results for “%s”" (the query) */
-	const char *count;   /* "%s results" */
-	const char *corrected;  /* "Showing results for “%s”" (the corrected query) */
-	const char *no_results; /* "No articles match “%s”." */
-	const char *contact;    /* "Can't find what you need? Submit a request" */
+	const char *voted;         /* "Thank you for your feedback." */
+	const char *votes;         /* "%s of %s found this helpful" (two numbers) */
+	const char *results;       /* "Results for “%s”" (the query) */
+	const char *count;         /* "%s results" */
+	const char *corrected;     /* "Showing results for “%s”" (the corrected query) */
+	const char *no_results;    /* "No articles match “%s”." */
+	const char *contact;       /* "Can't find what you need? Submit a request" */
 	const char *search_coming; /* "Search is coming soon." */
 	const char *not_found;     /* "Page not found" */
 	const char *not_found_text;
-	const char *missing;   /* "Not available in this language" (title) */
+	const char *missing;      /* "Not available in this language" (title) */
 	const char *missing_text; /* "This article is not written in English. Read it in:" */
-	const char *languages;  /* "Language" (the switcher's label) */
-	const char *breadcrumb; /* "Breadcrumb" (its nav's label) */
+	const char *languages;    /* "Language" (the switcher's label) */
+	const char *breadcrumb;   /* "Breadcrumb" (its nav's label) */
 	const char *next, *previous;
 };
 /* lang one of fl_hc_locales; anything else gives English. */

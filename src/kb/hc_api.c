@@ -37,15 +37,16 @@
 
 /* Pages load our style sheets and images (ours, and articles' from
  * https:), post only to us, run no script and are never framed. */
-static const char page_csp[] = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
-			       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+static const char page_csp[] =
+	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /* Votes: 8 per client address a minute, enough for a person changing
  * their mind, not for a script. */
 static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
 
 #define VOTER_COOKIE "fl_hc_voter"
-#define VOTER_LEN 32 /* hex characters */
+#define VOTER_LEN 32       /* hex characters */
 #define HOME_PER_SECTION 6 /* articles a section lists on the home and category pages */
 #define SEARCH_PER_PAGE 20
 
@@ -126,8 +127,9 @@ int fl_hc_views_flush(fl_store *s)
 	rc = fl_store_write(s, tx_flush, &b);
 	if (rc) {
 		/* kept for the next flush */
-		fl_log("warn", "help center: %zu view counts not written (%s); kept for the next try",
-		       b.n, fl_err_name(rc));
+		fl_log("warn",
+		       "help center: %zu view counts not written (%s); kept for the next try", b.n,
+		       fl_err_name(rc));
 		pthread_mutex_lock(&views.lock);
 		for (size_t i = 0; i < b.n; i++)
 			views_add_locked(b.v[i].article_id, b.v[i].locale, b.v[i].n);
@@ -294,7 +296,8 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 	case FL_HC_ARTICLE:
 		rc = fl_store_kb_article_get(tx, c->path.id, &r->arena, &c->art);
 		if (!rc)
-			rc = fl_store_kb_translation_list(tx, c->art.id, &r->arena, &c->trs, &c->ntrs);
+			rc = fl_store_kb_translation_list(tx, c->art.id, &r->arena, &c->trs,
+							  &c->ntrs);
 		if (!rc)
 			rc = fl_store_kb_section_get(tx, c->art.section_id, &r->arena, &c->sec);
 		if (!rc)
@@ -311,9 +314,7 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 		}
 		c->missing = c->found && !c->tr;
 		return 0;
-	case FL_HC_SEARCH:
-		c->found = 1;
-		return 0;
+	case FL_HC_SEARCH: c->found = 1; return 0;
 	}
 	return 0;
 }
@@ -355,8 +356,8 @@ static int not_found(struct fl_req *r, const char *locale, const char *base)
 {
 	const char *lang =
 		locale ? locale : fl_portal_lang(NULL, fl_req_header_in(r, "Accept-Language"));
-	struct fl_hc_page p = {.base = base, .locale = lang, .title = fl_hc_words(lang)->not_found,
-			       .noindex = 1};
+	struct fl_hc_page p = {
+		.base = base, .locale = lang, .title = fl_hc_words(lang)->not_found, .noindex = 1};
 	fl_buf b;
 	int rc;
 
@@ -382,8 +383,8 @@ static int label_of(int visibility, struct fl_hc_link *l)
 
 static struct fl_hc_link entry_link(struct fl_req *r, const struct fl_kb_entry *e)
 {
-	struct fl_hc_link l = {FL_HC_ARTICLE, e->article.id, e->tr.title,
-			       fl_kb_slug(&e->tr, &r->arena), 0, 0};
+	struct fl_hc_link l = {
+		FL_HC_ARTICLE, e->article.id, e->tr.title, fl_kb_slug(&e->tr, &r->arena), 0, 0};
 	label_of(e->article.visibility, &l);
 	return l;
 }
@@ -467,9 +468,9 @@ static int fresh(struct fl_req *r, struct page_ctx *c)
 		t = c->sec.updated_at;
 	if (c->cat.updated_at > t)
 		t = c->cat.updated_at;
-	snprintf(etag, sizeof etag, "\"hc-%" PRId64 "-%s-%d-%" PRId64 "-%" PRId64 "-%" PRId64 "-%s\"",
-		 c->art.id, c->path.locale, c->level, t, c->tr->vote_sum, c->tr->vote_count,
-		 FL_COMMIT);
+	snprintf(etag, sizeof etag,
+		 "\"hc-%" PRId64 "-%s-%d-%" PRId64 "-%" PRId64 "-%" PRId64 "-%s\"", c->art.id,
+		 c->path.locale, c->level, t, c->tr->vote_sum, c->tr->vote_count, FL_COMMIT);
 	fl_hc_http_date(t, date);
 	fl_req_header(r, "ETag", etag);
 	fl_req_header(r, "Last-Modified", date);
@@ -490,10 +491,12 @@ static int render_article(struct fl_req *r, struct page_ctx *c, struct fl_hc_pag
 		p->has[li] = 1;
 		p->slugs[li] = fl_kb_slug(&c->trs[i], &r->arena);
 	}
-	p->crumbs[0] = named_link(r, FL_HC_CATEGORY, c->cat.id,
-				  name_in(c->cat.names, c->cat.nnames, p->locale, c->cat.source_locale));
-	p->crumbs[1] = named_link(r, FL_HC_SECTION, c->sec.id,
-				  name_in(c->sec.names, c->sec.nnames, p->locale, c->sec.source_locale));
+	p->crumbs[0] =
+		named_link(r, FL_HC_CATEGORY, c->cat.id,
+			   name_in(c->cat.names, c->cat.nnames, p->locale, c->cat.source_locale));
+	p->crumbs[1] =
+		named_link(r, FL_HC_SECTION, c->sec.id,
+			   name_in(c->sec.names, c->sec.nnames, p->locale, c->sec.source_locale));
 	p->ncrumbs = 2;
 	fl_buf_init(&b, 4u << 20);
 	if (c->missing) {
@@ -551,7 +554,8 @@ static int render_article(struct fl_req *r, struct page_ctx *c, struct fl_hc_pag
 static int render_home(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *p, fl_buf *b)
 {
 	struct fl_hc_category_view *cats = fl_arena_alloc(&r->arena, (c->ncats + 1) * sizeof *cats);
-	struct fl_hc_link *promoted = fl_arena_alloc(&r->arena, (c->nentries + 1) * sizeof *promoted);
+	struct fl_hc_link *promoted =
+		fl_arena_alloc(&r->arena, (c->nentries + 1) * sizeof *promoted);
 	size_t npromoted = 0, ncats = 0;
 
 	if (!cats || !promoted)
@@ -570,9 +574,9 @@ static int render_home(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 		struct fl_hc_section_view *sv = section_views(r, c, k->id, HOME_PER_SECTION, &ns);
 		if (!sv)
 			return FL_ENOMEM;
-		cats[ncats++] = (struct fl_hc_category_view){
-			named_link(r, FL_HC_CATEGORY, k->id, nm), nm ? nm->description : NULL, sv,
-			ns};
+		cats[ncats++] =
+			(struct fl_hc_category_view){named_link(r, FL_HC_CATEGORY, k->id, nm),
+						     nm ? nm->description : NULL, sv, ns};
 	}
 	return fl_hc_home(b, p, promoted, npromoted, cats, ncats);
 }
@@ -582,8 +586,8 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 static int render_page(struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
-	struct fl_hc_page p = {.base = c->base, .locale = c->path.locale, .kind = c->path.kind,
-			       .id = c->path.id};
+	struct fl_hc_page p = {
+		.base = c->base, .locale = c->path.locale, .kind = c->path.kind, .id = c->path.id};
 	const char *canonical;
 	fl_buf b;
 	int rc = 0;
@@ -608,14 +612,13 @@ static int render_page(struct fl_req *r)
 		p.title = nm ? nm->name : "";
 		canonical = fl_kb_slugify(p.title, &r->arena);
 		named_alternates(r, &p, c->sec.names, c->sec.nnames, canonical);
-		p.crumbs[0] = named_link(
-			r, FL_HC_CATEGORY, c->cat.id,
-			name_in(c->cat.names, c->cat.nnames, p.locale, c->cat.source_locale));
+		p.crumbs[0] = named_link(r, FL_HC_CATEGORY, c->cat.id,
+					 name_in(c->cat.names, c->cat.nnames, p.locale,
+						 c->cat.source_locale));
 		p.ncrumbs = 1;
 		break;
 	}
-	default:
-		canonical = NULL;
+	default: canonical = NULL;
 	}
 	if ((c->path.kind == FL_HC_CATEGORY || c->path.kind == FL_HC_SECTION) &&
 	    !fl_hc_slug_is(c->path.slug, c->path.slug_len, canonical)) {
@@ -675,9 +678,10 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
 	int rc;
 
+	(void)r;
 	for (int i = 0; i < FL_HC_NLOCALES; i++)
 		p->has[i] = 0; /* results are no page to index or to link as canonical */
-	p->title = w->search_button;
+	p->title = w->search_title;
 	p->query = c->query;
 	p->noindex = 1;
 	rc = fl_hc_page_start(b, p);
@@ -731,7 +735,8 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 	if (!rc)
 		rc = fl_store_kb_section_list(tx, 0, &r->arena, &c->secs, &c->nsecs);
 	for (int li = 0; li < FL_HC_NLOCALES && !rc; li++) {
-		struct fl_kb_filter f = {.locale = fl_hc_locales[li], .level = FL_KB_PUBLIC,
+		struct fl_kb_filter f = {.locale = fl_hc_locales[li],
+					 .level = FL_KB_PUBLIC,
 					 .limit = FL_STORE_KB_LIST_MAX};
 		int64_t total = 0;
 		do {
@@ -894,14 +899,12 @@ static int tx_vote(fl_tx *tx, struct fl_req *r)
 	int rc;
 
 	/* who votes decides what they may vote on: the portal's session, if any */
-	if (c->session &&
-	    fl_auth_session_check(tx, c->session, &r->arena, &c->actor, &csrf) != 0)
+	if (c->session && fl_auth_session_check(tx, c->session, &r->arena, &c->actor, &csrf) != 0)
 		c->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
 	rc = fl_store_kb_article_get(tx, c->path.id, &r->arena, &art);
 	if (!rc)
 		rc = fl_store_kb_translation_get(tx, c->path.id, c->path.locale, &r->arena, &tr);
-	if (rc == FL_ENOTFOUND ||
-	    (!rc && !fl_kb_visible(fl_kb_reader_level(&c->actor), &art, &tr)))
+	if (rc == FL_ENOTFOUND || (!rc && !fl_kb_visible(fl_kb_reader_level(&c->actor), &art, &tr)))
 		return 0;
 	if (rc)
 		return rc;
@@ -959,8 +962,7 @@ static int h_vote(struct fl_req *r)
 		if (!strcmp(form.parts[i].name, "vote") && !form.parts[i].file_name)
 			value = form.parts[i].data;
 	if (!value || (strcmp(value, "up") && strcmp(value, "down")))
-		return fl_req_fail(r, FL_EINVAL, "vote", "InvalidValue",
-				   "Vote: is up or down");
+		return fl_req_fail(r, FL_EINVAL, "vote", "InvalidValue", "Vote: is up or down");
 	c->value = !strcmp(value, "up") ? 1 : -1;
 	/* one browser, one vote: its cookie, made at its first vote */
 	if (!voter_cookie(r, cookie)) {

@@ -96,8 +96,10 @@ static void test_url(void **state)
 	assert_int_equal(fl_hc_url(&b, "https://help.example.com", FL_HC_ARTICLE, "uk", 7,
 				   "оплата-карткою"),
 			 0);
-	assert_string_equal(b.p, "https://help.example.com/hc/uk/articles/"
-				 "7-%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0-%D0%BA%D0%B0%D1%80%D1%82%D0%BA%D0%BE%D1%8E");
+	assert_string_equal(
+		b.p,
+		"https://help.example.com/hc/uk/articles/"
+		"7-%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0-%D0%BA%D0%B0%D1%80%D1%82%D0%BA%D0%BE%D1%8E");
 	fl_buf_reset(&b);
 	/* whatever a slug holds cannot leave the path */
 	assert_int_equal(fl_hc_url(&b, NULL, FL_HC_SECTION, "en", 3, "a\"b<c>/../?x#y"), 0);
@@ -162,25 +164,31 @@ static void test_page_frame(void **state)
 	assert_non_null(strstr(b.p, "<html lang=\"ru\">"));
 	/* a title is text, wherever it shows */
 	assert_null(strstr(b.p, "<script>"));
-	assert_non_null(strstr(b.p, "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
-				    "&quot;quotes&quot; · Справочный центр</title>"));
+	assert_non_null(strstr(b.p,
+			       "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+			       "&quot;quotes&quot; · Справочный центр</title>"));
 	assert_non_null(strstr(b.p, "<h1 data-test=\"hc-title\">&lt;script&gt;"));
 	assert_non_null(strstr(b.p, ">Billing &lt;b&gt;</a>"));
 	/* the canonical URL is this language's, absolute */
 	assert_non_null(strstr(
-		b.p, "<link rel=\"canonical\" href=\"https://help.example.com/hc/ru/articles/12-oplata\">"));
+		b.p,
+		"<link rel=\"canonical\" href=\"https://help.example.com/hc/ru/articles/12-oplata\">"));
 	/* alternates for the languages there are, and x-default English */
-	assert_non_null(strstr(b.p, "<link rel=\"alternate\" hreflang=\"ru\" "
-				    "href=\"https://help.example.com/hc/ru/articles/12-oplata\">"));
-	assert_non_null(strstr(b.p, "<link rel=\"alternate\" hreflang=\"en\" "
-				    "href=\"https://help.example.com/hc/en/articles/12-payment\">"));
-	assert_non_null(strstr(b.p, "<link rel=\"alternate\" hreflang=\"x-default\" "
-				    "href=\"https://help.example.com/hc/en/articles/12-payment\">"));
+	assert_non_null(strstr(b.p,
+			       "<link rel=\"alternate\" hreflang=\"ru\" "
+			       "href=\"https://help.example.com/hc/ru/articles/12-oplata\">"));
+	assert_non_null(strstr(b.p,
+			       "<link rel=\"alternate\" hreflang=\"en\" "
+			       "href=\"https://help.example.com/hc/en/articles/12-payment\">"));
+	assert_non_null(strstr(b.p,
+			       "<link rel=\"alternate\" hreflang=\"x-default\" "
+			       "href=\"https://help.example.com/hc/en/articles/12-payment\">"));
 	assert_null(strstr(b.p, "hreflang=\"uk\""));
 	assert_null(strstr(b.p, "hreflang=\"lt\""));
 	/* the switcher links the other language; this one is current */
-	assert_non_null(strstr(b.p, "<a href=\"/hc/en/articles/12-payment\" hreflang=\"en\" "
-				    "lang=\"en\">English</a>"));
+	assert_non_null(strstr(b.p,
+			       "<a href=\"/hc/en/articles/12-payment\" hreflang=\"en\" "
+			       "lang=\"en\">English</a>"));
 	assert_non_null(strstr(b.p, "<span aria-current=\"true\" lang=\"ru\">Русский</span>"));
 	/* breadcrumbs: home, category, section, the page */
 	assert_non_null(strstr(b.p, "<a href=\"/hc/ru\">Справочный центр</a>"));
@@ -198,8 +206,9 @@ static void test_page_frame(void **state)
 	p.locale = "lt";
 	fl_buf_init(&b, 0);
 	assert_int_equal(fl_hc_page_start(&b, &p), 0);
-	assert_non_null(strstr(b.p, "hreflang=\"x-default\" "
-				    "href=\"https://help.example.com/hc/ru/articles/12-oplata\""));
+	assert_non_null(strstr(b.p,
+			       "hreflang=\"x-default\" "
+			       "href=\"https://help.example.com/hc/ru/articles/12-oplata\""));
 	assert_null(strstr(b.p, "rel=\"canonical\""));
 	assert_non_null(strstr(b.p, "<html lang=\"lt\">"));
 	fl_buf_free(&b);
@@ -247,22 +256,26 @@ static void test_missing(void **state)
 	assert_non_null(strstr(b.p, "<meta name=\"robots\" content=\"noindex\">"));
 	assert_null(strstr(b.p, "rel=\"canonical\""));
 	assert_non_null(strstr(b.p, "українською"));
-	assert_non_null(strstr(b.p, "<a href=\"/hc/ru/articles/12-oplata\" hreflang=\"ru\" "
-				    "lang=\"ru\">Русский</a>"));
+	assert_non_null(strstr(b.p,
+			       "<a href=\"/hc/ru/articles/12-oplata\" hreflang=\"ru\" "
+			       "lang=\"ru\">Русский</a>"));
 	assert_non_null(strstr(b.p, "<a href=\"/hc/en/articles/12-payment\""));
 	fl_buf_free(&b);
 }
 
 static void test_home_lists(void **state)
 {
-	struct fl_hc_page p = {.base = "http://x", .locale = "en", .kind = FL_HC_HOME,
-			       .title = "Help center", .has = {1, 1, 1, 1}};
+	struct fl_hc_page p = {.base = "http://x",
+			       .locale = "en",
+			       .kind = FL_HC_HOME,
+			       .title = "Help center",
+			       .has = {1, 1, 1, 1}};
 	struct fl_hc_link arts[] = {
 		{FL_HC_ARTICLE, 5, "Refunds & <returns>", "refunds", 0, 0},
 		{FL_HC_ARTICLE, 6, "Agents' notes", "notes", 1, 0},
 	};
-	struct fl_hc_section_view secs[] = {{{FL_HC_SECTION, 3, "Cards", "cards", 0, 0}, NULL, arts,
-					     2, 1}};
+	struct fl_hc_section_view secs[] = {
+		{{FL_HC_SECTION, 3, "Cards", "cards", 0, 0}, NULL, arts, 2, 1}};
 	struct fl_hc_category_view cats[] = {
 		{{FL_HC_CATEGORY, 2, "Billing", "billing", 0, 0}, "Money \"matters\"", secs, 1}};
 	fl_buf b;
@@ -272,12 +285,14 @@ static void test_home_lists(void **state)
 	assert_int_equal(fl_hc_page_start(&b, &p), 0);
 	assert_int_equal(fl_hc_home(&b, &p, arts, 1, cats, 1), 0);
 	assert_non_null(strstr(b.p, "<link rel=\"canonical\" href=\"http://x/hc/en\">"));
-	assert_non_null(strstr(b.p, "<link rel=\"alternate\" hreflang=\"uk\" href=\"http://x/hc/uk\">"));
-	assert_non_null(strstr(b.p, "<a href=\"/hc/uk\" hreflang=\"uk\" lang=\"uk\">Українська</a>"));
+	assert_non_null(
+		strstr(b.p, "<link rel=\"alternate\" hreflang=\"uk\" href=\"http://x/hc/uk\">"));
+	assert_non_null(
+		strstr(b.p, "<a href=\"/hc/uk\" hreflang=\"uk\" lang=\"uk\">Українська</a>"));
 	assert_non_null(strstr(b.p, "action=\"/hc/en/search\""));
 	assert_non_null(strstr(b.p, "Promoted articles"));
-	assert_non_null(
-		strstr(b.p, "<a href=\"/hc/en/articles/5-refunds\">Refunds &amp; &lt;returns&gt;</a>"));
+	assert_non_null(strstr(
+		b.p, "<a href=\"/hc/en/articles/5-refunds\">Refunds &amp; &lt;returns&gt;</a>"));
 	assert_non_null(strstr(b.p, "Agents&#39; notes</a> <span class=\"badge hc-internal\">"));
 	assert_non_null(strstr(b.p, "Money &quot;matters&quot;"));
 	assert_non_null(strstr(b.p, "href=\"/hc/en/sections/3-cards\""));
@@ -288,12 +303,17 @@ static void test_home_lists(void **state)
 
 static void test_search(void **state)
 {
-	struct fl_hc_page p = {.base = "http://x", .locale = "en", .kind = FL_HC_SEARCH,
-			       .title = "Search", .has = {1, 1, 1, 1}, .noindex = 1,
+	struct fl_hc_page p = {.base = "http://x",
+			       .locale = "en",
+			       .kind = FL_HC_SEARCH,
+			       .title = "Search",
+			       .has = {1, 1, 1, 1},
+			       .noindex = 1,
 			       .query = "\"><script>alert(1)</script>"};
 	struct fl_hc_result res[] = {
 		{{FL_HC_ARTICLE, 5, "Refunds", "refunds", 0, 0},
-		 "Ask for a \x02refund\x03 <img src=x onerror=alert(1)> in \x02" "30\x03 days \x02open"},
+		 "Ask for a \x02refund\x03 <img src=x onerror=alert(1)> in \x02"
+		 "30\x03 days \x02open"},
 	};
 	fl_buf b;
 	(void)state;
@@ -305,11 +325,14 @@ static void test_search(void **state)
 	assert_non_null(strstr(b.p, "value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""));
 	assert_non_null(strstr(b.p, "Showing results for “refund &lt;b&gt;”"));
 	/* the snippet's marks become <mark>, the rest is text; an open mark is closed */
-	assert_non_null(strstr(b.p, "Ask for a <mark>refund</mark> &lt;img src=x "
-				    "onerror=alert(1)&gt; in <mark>30</mark> days <mark>open</mark>"));
+	assert_non_null(strstr(b.p,
+			       "Ask for a <mark>refund</mark> &lt;img src=x "
+			       "onerror=alert(1)&gt; in <mark>30</mark> days <mark>open</mark>"));
 	assert_non_null(strstr(b.p, "21 results"));
 	/* paging links carry the query encoded */
-	assert_non_null(strstr(b.p, "/hc/en/search?query=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;page=1\">Previous"));
+	assert_non_null(strstr(
+		b.p,
+		"/hc/en/search?query=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;page=1\">Previous"));
 	assert_non_null(strstr(b.p, "&amp;page=3\">Next"));
 	fl_buf_free(&b);
 
@@ -346,12 +369,15 @@ static void test_sitemap(void **state)
 	assert_int_equal(fl_hc_sitemap_end(&b), 0);
 	assert_true(!strncmp(b.p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset ", 46));
 	assert_non_null(strstr(b.p, "<url><loc>https://h.example/hc/lt</loc>"));
-	assert_non_null(strstr(b.p, "<url><loc>https://h.example/hc/uk/articles/12-%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0</loc>"
-				    "<lastmod>2026-01-01T00:00:00Z</lastmod>"
-				    "<xhtml:link rel=\"alternate\" hreflang=\"uk\" "));
+	assert_non_null(strstr(
+		b.p,
+		"<url><loc>https://h.example/hc/uk/articles/12-%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0</loc>"
+		"<lastmod>2026-01-01T00:00:00Z</lastmod>"
+		"<xhtml:link rel=\"alternate\" hreflang=\"uk\" "));
 	/* a slug's & is encoded, never raw in XML */
-	assert_non_null(strstr(b.p, "<loc>https://h.example/hc/en/articles/12-pay%26go</loc>"
-				    "<lastmod>2026-01-02T00:00:00Z</lastmod>"));
+	assert_non_null(strstr(b.p,
+			       "<loc>https://h.example/hc/en/articles/12-pay%26go</loc>"
+			       "<lastmod>2026-01-02T00:00:00Z</lastmod>"));
 	assert_null(strstr(b.p, "/hc/ru/articles"));
 	assert_null(strstr(b.p, "&go"));
 	/* every opened url is closed */
