@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The help center's article page (issue 15's goal: under 2 ms on
 # localhost): GET /hc/{locale}/articles/{id}-{slug} as a stranger, at
-# random over ARTICLES articles in four languages, against the ceiling
-# measured in the same run — GET /assets/app.css, a static file from the
-# same server, no database. Prints req/s, p50, p95 and p99 of each and
-# the page's req/s as a share of the ceiling's, at each connection count.
+# random over ARTICLES articles in four languages, against two references
+# measured in the same run on the same server: the suite's ceiling, GET
+# /livez (HTTP only), and a small static file, GET /assets/favicon.svg.
+# Prints req/s, p50, p95 and p99 of each and its req/s as a share of the
+# ceiling's, at each connection count.
 #
-# The desk: an admin and a token, one category and section, ARTICLES
-# articles written through the API (Markdown of about 2 KB, a translation
-# in each of uk, ru, lt and en), so each page reads an article, its four
+# The desk: an admin and a token, one category and section named in four
+# languages, ARTICLES articles each with a translation in uk, ru, lt and en
+# of about 2 KB of HTML, written with sqlite3 straight into the store's
+# tables (migration 032), so each page reads an article, its four
 # translations, its section and category — what a real page reads.
 #
 #   bench/hc.sh [BIN]        (default build/frontline, what `make build` makes)
@@ -31,38 +33,40 @@ echo "bench-password-$$" | "$BIN" user add --data "$WORK" --role admin --name Be
 	--email bench@example.com --password-stdin >/dev/null
 TOKEN=$("$BIN" token create --data "$WORK" --email bench@example.com)
 start_server --rate-limit 0
-field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(eval("JSON.parse(s)"+process.argv[1])))' "$1"; }
 
-log "writing $ARTICLES articles in four languages"
-HC=/api/v2/help_center
-CAT=$(api POST $HC/categories '{"category":{"name":"Billing","description":"Money","locale":"en","position":1}}' | field .category.id)
-SEC=$(api POST "$HC/categories/$CAT/sections" '{"section":{"name":"Cards","description":"","locale":"en","position":1}}' | field .section.id)
-export BENCH_TOKEN=$TOKEN BENCH_BASE=$BASE BENCH_HC_SECTION=$SEC BENCH_HC_ARTICLES=$ARTICLES
-node --input-type=module >"$WORK/paths.txt" <<'JS'
-const { BENCH_BASE: base, BENCH_TOKEN: token, BENCH_HC_SECTION: sec, BENCH_HC_ARTICLES: n } = process.env;
-const call = async (path, body) => {
-	const r = await fetch(base + path, { method: 'POST', body: JSON.stringify(body),
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-	if (r.status !== 201) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-	return r.json();
-};
-const para = (w) => `${w} **${w}** and a [link](https://example.com/${w}).\n\n`.repeat(20);
-const titles = { en: 'Paying by card', uk: 'Оплата карткою', ru: 'Оплата картой', lt: 'Mokėjimas kortele' };
-for (let i = 1; i <= Number(n); i++) {
-	const { article } = await call(`/api/v2/help_center/sections/${sec}/articles`, { article: {
-		title: `${titles.en} ${i}`, body_markdown: para('card'), locale: 'en', position: i,
-		label_names: [], visibility: 'public', promoted: false, draft: false } });
-	for (const l of ['uk', 'ru', 'lt'])
-		await call(`/api/v2/help_center/articles/${article.id}/translations`, { translation: {
-			locale: l, title: `${titles[l]} ${i}`, body_markdown: para(titles[l]), draft: false } });
-	// the canonical URL: where /hc/{l}/articles/{id} redirects to
-	for (const l of ['uk', 'ru', 'lt', 'en']) {
-		const r = await fetch(`${base}/hc/${l}/articles/${article.id}`, { redirect: 'manual' });
-		if (r.status !== 301) throw new Error(`article ${article.id} in ${l}: ${r.status}`);
-		console.log(r.headers.get('location'));
-	}
-}
-JS
+log "writing $ARTICLES articles in four languages (through sqlite3, as the store keeps them)"
+NOW=$(date +%s)
+sqlite3 -bail "$DB" <<SQL
+BEGIN;
+INSERT INTO kb_categories (id, position, source_locale, created_at, updated_at) VALUES (1, 1, 'en', $NOW, $NOW);
+INSERT INTO kb_sections (id, category_id, position, source_locale, created_at, updated_at) VALUES (1, 1, 1, 'en', $NOW, $NOW);
+INSERT INTO kb_names (kind, owner_id, locale, name, description, updated_at) VALUES
+	('category', 1, 'en', 'Billing', 'Payments and invoices', $NOW), ('category', 1, 'uk', 'Оплата', '', $NOW),
+	('category', 1, 'ru', 'Оплата', '', $NOW), ('category', 1, 'lt', 'Mokėjimai', '', $NOW),
+	('section', 1, 'en', 'Cards', '', $NOW), ('section', 1, 'uk', 'Картки', '', $NOW),
+	('section', 1, 'ru', 'Карты', '', $NOW), ('section', 1, 'lt', 'Kortelės', '', $NOW);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $ARTICLES)
+INSERT INTO kb_articles (id, section_id, position, promoted, visibility, labels, author_id,
+	source_locale, archived_at, created_at, updated_at)
+SELECT i, 1, i, i <= 5, 0, '', 1, 'en', 0, $NOW, $NOW FROM n;
+-- about 2 KB of HTML a translation
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $ARTICLES),
+	l(locale, title) AS (VALUES ('en', 'Paying by card'), ('uk', 'Оплата карткою'),
+		('ru', 'Оплата картой'), ('lt', 'Mokėjimas kortele'))
+INSERT INTO kb_translations (article_id, locale, title, slug, body_md, body_html, draft, author_id,
+	editor_id, revision, created_at, updated_at, edited_at)
+SELECT n.i, l.locale, l.title || ' ' || n.i, NULL, NULL,
+	replace(hex(zeroblob(20)), '00', '<p>' || l.title || ' <strong>any</strong> card and a <a href="https://example.com/">link</a>.</p>' || char(10)),
+	0, 1, 1, 1, $NOW, $NOW, $NOW
+FROM n CROSS JOIN l;
+COMMIT;
+SQL
+# the canonical URLs: where /hc/{locale}/articles/{id} moves to
+for id in $(seq "$ARTICLES"); do
+	for l in uk ru lt en; do
+		curl -s -o /dev/null -w '%{redirect_url}\n' "$BASE/hc/$l/articles/$id"
+	done
+done | sed "s|^$BASE||" >"$WORK/paths.txt"
 export BENCH_HC_PATHS=$WORK/paths.txt BENCH_WRK_DIR=$PWD/bench/wrk
 first=$(head -1 "$WORK/paths.txt")
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE$first")" = 200 ] || die "$first is not a page"
@@ -90,8 +94,10 @@ line() {
 wrk -t1 -c1 -d2s -s bench/wrk/hc_article.lua "$BASE" >/dev/null
 echo "help center, $ARTICLES articles × 4 languages, $DURATION a run:"
 for c in $CONNECTIONS; do
-	CEIL=$(bench "ceiling, $c conn" hc_asset "$c")
+	CEIL=$(bench "ceiling, $c conn" ceiling "$c")
+	ASSET=$(bench "static file, $c conn" hc_asset "$c")
 	PAGE=$(bench "article page, $c conn" hc_article "$c")
-	line "ceiling (/assets/app.css), $c" "$CEIL" "$CEIL"
+	line "ceiling (/livez), $c" "$CEIL" "$CEIL"
+	line "static file (favicon.svg), $c" "$ASSET" "$CEIL"
 	line "article page, $c" "$PAGE" "$CEIL"
 done
