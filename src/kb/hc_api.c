@@ -4,7 +4,9 @@
  *   GET  /hc/{locale}/categories/{id}-{slug}  a category
  *   GET  /hc/{locale}/sections/{id}-{slug}    a section
  *   GET  /hc/{locale}/articles/{id}-{slug}    an article
- *   GET  /hc/{locale}/search?query=           search
+ *   GET  /hc/{locale}/search?query=&page=     search (fl_kb_search), each
+ *                                             first page recorded for the
+ *                                             failed-search report
  *   POST /hc/{locale}/articles/{id}/vote      "was this helpful?" (a form)
  *   GET  /hc/sitemap.xml
  * Server-rendered HTML (kb/hc.h renders; this file reads the knowledge
@@ -219,6 +221,7 @@ struct page_ctx {
 	/* search */
 	const char *query;
 	int page;
+	struct fl_kb_search_out found_out;
 	/* the sitemap */
 	fl_buf *out;
 };
@@ -314,7 +317,23 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 		}
 		c->missing = c->found && !c->tr;
 		return 0;
-	case FL_HC_SEARCH: c->found = 1; return 0;
+	case FL_HC_SEARCH: {
+		struct fl_kb_search_in in = {.query = c->query,
+					     .locale = c->path.locale,
+					     .level = c->level,
+					     .page = (size_t)c->page,
+					     .per_page = SEARCH_PER_PAGE};
+		struct fl_err e = {0};
+		c->found = 1;
+		if (!c->query || !*c->query)
+			return 0;
+		rc = fl_kb_search(tx, &in, &r->arena, &c->found_out, &e);
+		/* a query the search does not understand (a field:value) finds
+		 * nothing, as far as the visitor is concerned */
+		if (rc == FL_EINVAL)
+			return 0;
+		return rc;
+	}
 	}
 	return 0;
 }
@@ -673,21 +692,108 @@ static int render_page(struct fl_req *r)
 
 /* ---- search ----------------------------------------------------------------- */
 
+/* A snippet of fl_kb_search (escaped HTML, hits in <em>) as hc.h's
+ * plain text with highlight markers, which hc.c escapes again: whatever
+ * the snippet holds, only text and <mark> reach the page. */
+static char *snippet_text(const char *html, fl_arena *a)
+{
+	static const struct {
+		const char *from;
+		char to;
+	} map[] = {
+		{"<em>", FL_HC_MARK_ON}, {"</em>", FL_HC_MARK_OFF},
+		{"&amp;", '&'},          {"&lt;", '<'},
+		{"&gt;", '>'},           {"&quot;", '"'},
+		{"&#39;", '\''},         {"&#x27;", '\''},
+	};
+	size_t n = html ? strlen(html) : 0, k = 0;
+	char *out = fl_arena_alloc(a, n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t m = 0;
+		for (; m < sizeof map / sizeof *map; m++)
+			if (!strncmp(html + i, map[m].from, strlen(map[m].from)))
+				break;
+		if (m < sizeof map / sizeof *map) {
+			out[k++] = map[m].to;
+			i += strlen(map[m].from);
+		} else {
+			/* a marker byte in the text itself would be taken for one */
+			char ch = html[i++];
+			out[k++] = ch == FL_HC_MARK_ON || ch == FL_HC_MARK_OFF ? ' ' : ch;
+		}
+	}
+	out[k] = 0;
+	return out;
+}
+
+struct search_log {
+	char *query;
+	const char *locale;
+	int64_t results;
+};
+
+static int tx_search_log(fl_tx *tx, void *arg)
+{
+	struct search_log *l = arg;
+	int64_t id;
+	return fl_kb_search_record(tx, l->query, l->locale, l->results, "hc", &id);
+}
+
+static void search_logged(void *arg, int rc)
+{
+	struct search_log *l = arg;
+	if (rc)
+		fl_log("warn", "help center: a search was not recorded (%s)", fl_err_name(rc));
+	free(l->query);
+	free(l);
+}
+
+/* Records the search for the failed-search report, off the answer's path:
+ * the page does not wait for the write. */
+static void search_record(struct fl_req *r, struct page_ctx *c)
+{
+	struct search_log *l = malloc(sizeof *l);
+
+	if (!l || !(l->query = strdup(c->query))) {
+		free(l);
+		return;
+	}
+	l->locale = c->path.locale;
+	l->results = c->found_out.count;
+	if (fl_store_write_async(r->store, tx_search_log, l, search_logged, l)) {
+		free(l->query);
+		free(l);
+	}
+}
+
 static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *p, fl_buf *b)
 {
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
+	const struct fl_kb_search_out *o = &c->found_out;
+	struct fl_hc_result *res = fl_arena_alloc(&r->arena, (o->n + 1) * sizeof *res);
 	int rc;
 
-	(void)r;
+	if (!res)
+		return FL_ENOMEM;
 	for (int i = 0; i < FL_HC_NLOCALES; i++)
 		p->has[i] = 0; /* results are no page to index or to link as canonical */
 	p->title = w->search_title;
 	p->query = c->query;
 	p->noindex = 1;
+	for (size_t i = 0; i < o->n; i++) {
+		res[i].link = entry_link(r, &o->results[i].e);
+		if (!(res[i].snippet = snippet_text(o->results[i].snippet, &r->arena)))
+			return FL_ENOMEM;
+	}
+	if (c->query && *c->query && c->page == 1)
+		search_record(r, c);
 	rc = fl_hc_page_start(b, p);
-	/* the knowledge base's search (fl_kb_search) is not in this build
-	 * yet: the page says so */
-	return rc ? rc : fl_hc_search(b, p, 0, NULL, NULL, 0, 0, 1, 0);
+	return rc ? rc
+		  : fl_hc_search(b, p, 1, o->corrected_query, res, o->n, o->count, c->page,
+				 o->has_more);
 }
 
 /* ---- the sitemap ------------------------------------------------------------ */
@@ -849,6 +955,14 @@ static int h_page(struct fl_req *r)
 			return FL_ENOMEM;
 		if (c->query && !fl_utf8_valid(c->query, strlen(c->query)))
 			c->query = NULL;
+		q = fl_req_arg(r, "page");
+		c->page = 1;
+		if (q) {
+			int64_t n;
+			/* a page past what a person pages through is the first */
+			if (!fl_str_to_i64(fl_str_c(q), &n) && n >= 1 && n <= 50)
+				c->page = (int)n;
+		}
 	}
 	return fl_req_read(r, tx_page, render_page);
 }

@@ -229,6 +229,56 @@ describe('help center pages', () => {
 	});
 });
 
+describe('search', () => {
+	const search = (locale, query, opts) => page(`/hc/${locale}/search?query=${encodeURIComponent(query)}`, opts);
+
+	it('finds articles with their words highlighted, inflected forms too, and links them canonically', async () => {
+		let r = await search('en', 'card');
+		assert.equal(r.status, 200, r.text);
+		assert.match(r.text, new RegExp(`<a href="/hc/en/articles/${pay.id}-paying-by-card">Paying by card</a>`));
+		assert.match(r.text, /<mark>card<\/mark>/i);
+		assert.match(r.text, /data-test="hc-results"/);
+		r = await search('uk', 'оплату');
+		assert.match(r.text, /Оплата карткою<\/a>/, 'an inflected form finds the article');
+		assert.match(r.text, /<html lang="uk">/);
+	});
+
+	it('a typo is corrected and the page says so', async () => {
+		const r = await search('en', 'carx');
+		assert.equal(r.status, 200, r.text);
+		assert.match(r.text, /data-test="hc-corrected">Showing results for “card”/);
+		assert.match(r.text, /Paying by card<\/a>/);
+	});
+
+	it('nothing found: said in the page\'s language, with the contact form; hidden articles are never found', async () => {
+		let r = await search('lt', 'zzqqxx');
+		assert.match(r.text, /data-test="hc-no-results">Pagal užklausą „zzqqxx“ straipsnių nerasta\./);
+		assert.match(r.text, /href="\/portal\/" data-test="hc-no-results-contact"/);
+		r = await search('en', 'discounts');
+		assert.ok(!r.text.includes('Members only discounts'), 'a stranger does not find a signed-in article');
+		r = await search('en', 'override');
+		assert.ok(!r.text.includes('Refund override'), 'nor an internal one');
+		r = await search('en', 'override', { auth: agent });
+		assert.match(r.text, /Refund override for agents<\/a> <span class="badge hc-internal">/);
+		r = await search('en', 'status:open');
+		assert.equal(r.status, 200, 'a query the search refuses finds nothing, no error page');
+	});
+
+	it('searches are recorded: what customers looked for and did not find', async () => {
+		await search('ru', 'несуществующее слово');
+		let rows = [];
+		for (let tries = 0; tries < 20 && !rows.some((q) => q.query.includes('несуществующее')); tries++) {
+			const r = await srv.api('GET', `${HC}/reports/searches?locale=ru`, null, { auth: agent });
+			assert.equal(r.status, 200, r.text);
+			rows = r.json.searches;
+			await sleep(100);
+		}
+		const row = rows.find((q) => q.query.includes('несуществующее'));
+		assert.ok(row, JSON.stringify(rows));
+		assert.equal(row.no_result, 1);
+	});
+});
+
 describe('votes and views', () => {
 	const vote = (a, value, cookie, locale = 'en') => page(`/hc/${locale}/articles/${a.id}/vote`, {
 		method: 'POST',
