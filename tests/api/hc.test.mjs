@@ -260,6 +260,9 @@ describe('search', () => {
 		assert.ok(!r.text.includes('Refund override'), 'nor an internal one');
 		r = await search('en', 'override', { auth: agent });
 		assert.match(r.text, /Refund override for agents<\/a> <span class="badge hc-internal">/);
+		r = await search('en', 'onerror');
+		assert.match(r.text, /Refunds<\/a>/, 'the article with markup in its body is found');
+		assert.ok(!/<img[^>]*onerror/i.test(r.text), 'its snippet is text');
 		r = await search('en', 'status:open');
 		assert.equal(r.status, 200, 'a query the search refuses finds nothing, no error page');
 	});
