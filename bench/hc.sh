@@ -36,7 +36,7 @@ start_server --rate-limit 0
 
 log "writing $ARTICLES articles in four languages (through sqlite3, as the store keeps them)"
 NOW=$(date +%s)
-sqlite3 -bail "$DB" <<SQL
+sqlite3 -bail -cmd ".timeout 30000" "$DB" <<SQL
 BEGIN;
 INSERT INTO kb_categories (id, position, source_locale, created_at, updated_at) VALUES (1, 1, 'en', $NOW, $NOW);
 INSERT INTO kb_sections (id, category_id, position, source_locale, created_at, updated_at) VALUES (1, 1, 1, 'en', $NOW, $NOW);
