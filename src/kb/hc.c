@@ -592,8 +592,22 @@ int fl_hc_category(fl_buf *b, const struct fl_hc_page *p, const char *desc,
 	return rc;
 }
 
+/* A link to page n of the section p shows. */
+static int section_page_link(fl_buf *b, const struct fl_hc_page *p, int n, const char *text)
+{
+	int li = fl_hc_locale_index(p->locale, strlen(p->locale));
+	int rc = fl_buf_adds(b, "<a href=\"");
+
+	if (!rc)
+		rc = fl_hc_url(b, NULL, FL_HC_SECTION, p->locale, p->id,
+			       li < 0 ? NULL : p->slugs[li]);
+	if (!rc && n > 1)
+		rc = fl_buf_addf(b, "?page=%d", n);
+	return rc ? rc : fl_buf_addf(b, "\">%s</a>", text);
+}
+
 int fl_hc_section(fl_buf *b, const struct fl_hc_page *p, const char *desc,
-		  const struct fl_hc_link *articles, size_t narticles)
+		  const struct fl_hc_link *articles, size_t narticles, int page, int more)
 {
 	const struct fl_hc_words *w = fl_hc_words(p->locale);
 	int rc = description(b, desc);
@@ -602,6 +616,15 @@ int fl_hc_section(fl_buf *b, const struct fl_hc_page *p, const char *desc,
 		rc = fl_buf_addf(b, "<p class=\"muted\">%s</p>\n", w->no_articles);
 	if (!rc && narticles)
 		rc = add_links(b, p, articles, narticles, "hc-articles hc-list");
+	if (!rc && (page > 1 || more)) {
+		rc = fl_buf_adds(b, "<nav class=\"hc-pages\">");
+		if (!rc && page > 1)
+			rc = section_page_link(b, p, page - 1, w->previous);
+		if (!rc && more)
+			rc = section_page_link(b, p, page + 1, w->next);
+		if (!rc)
+			rc = fl_buf_adds(b, "</nav>\n");
+	}
 	return rc;
 }
 

@@ -171,9 +171,10 @@ int fl_hc_home(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_link *p
  * articles. */
 int fl_hc_category(fl_buf *b, const struct fl_hc_page *p, const char *description,
 		   const struct fl_hc_section_view *sections, size_t nsections);
-/* A section's body: its description and its articles. */
+/* A section's body: its description and a page of its articles (page is
+ * 1-based; more: there is a next page), with links to the pages around. */
 int fl_hc_section(fl_buf *b, const struct fl_hc_page *p, const char *description,
-		  const struct fl_hc_link *articles, size_t narticles);
+		  const struct fl_hc_link *articles, size_t narticles, int page, int more);
 
 struct fl_hc_article_view {
 	int64_t id;

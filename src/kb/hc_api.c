@@ -35,6 +35,7 @@
 #include "kb/kb.h"
 #include "portal/portal.h"
 #include "portal/site.h"
+#include "store/hc.h"
 #include "store/kb.h"
 
 /* Pages load our style sheets and images (ours, and articles' from
@@ -48,8 +49,11 @@ static const char page_csp[] =
 static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
 
 #define VOTER_COOKIE "fl_hc_voter"
-#define VOTER_LEN 32       /* hex characters */
-#define HOME_PER_SECTION 6 /* articles a section lists on the home and category pages */
+#define VOTER_LEN 32        /* hex characters */
+#define HOME_PER_SECTION 6  /* articles a section lists on the home and category pages */
+#define HOME_PROMOTED 10    /* promoted articles on the home */
+#define SECTION_PER_PAGE 30 /* articles a page of a section lists */
+#define MAX_PAGE 50         /* past this a page is the first: nobody pages that far */
 #define SEARCH_PER_PAGE 20
 
 /* ---- views, counted in memory ---------------------------------------------- */
@@ -211,9 +215,14 @@ struct page_ctx {
 	size_t ncats;
 	struct fl_kb_section *secs, sec;
 	size_t nsecs;
-	struct fl_kb_entry *entries;
+	struct fl_kb_entry *entries; /* a section's page of articles */
 	size_t nentries;
 	int64_t total;
+	struct fl_kb_entry **sec_entries; /* the first articles of each of secs */
+	size_t *sec_n;
+	int64_t *sec_total;
+	struct fl_kb_entry *promoted;
+	size_t npromoted;
 	/* article */
 	struct fl_kb_article art;
 	struct fl_kb_translation *trs, *tr;
@@ -253,17 +262,28 @@ static int base_url(fl_tx *tx, struct fl_req *r, struct page_ctx *c)
 	return rc;
 }
 
-static int list_entries(fl_tx *tx, struct fl_req *r, struct page_ctx *c, int64_t section_id,
-			int64_t category_id)
+/* The first HOME_PER_SECTION articles of each of c->secs the visitor may
+ * see, and how many there are in all: what the home and a category list
+ * (a query each, so that a page never reads every article's body). */
+static int list_sections(fl_tx *tx, struct fl_req *r, struct page_ctx *c)
 {
-	struct fl_kb_filter f = {
-		.locale = c->path.locale,
-		.level = c->level,
-		.section_id = section_id,
-		.category_id = category_id,
-		.limit = FL_STORE_KB_LIST_MAX,
-	};
-	return fl_store_kb_entry_list(tx, &f, &r->arena, &c->entries, &c->nentries, &c->total);
+	size_t n = c->nsecs + 1;
+	int rc = 0;
+
+	c->sec_entries = fl_arena_alloc(&r->arena, n * sizeof *c->sec_entries);
+	c->sec_n = fl_arena_alloc(&r->arena, n * sizeof *c->sec_n);
+	c->sec_total = fl_arena_alloc(&r->arena, n * sizeof *c->sec_total);
+	if (!c->sec_entries || !c->sec_n || !c->sec_total)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < c->nsecs && !rc; i++) {
+		struct fl_kb_filter f = {.locale = c->path.locale,
+					 .level = c->level,
+					 .section_id = c->secs[i].id,
+					 .limit = HOME_PER_SECTION};
+		rc = fl_store_kb_entry_list(tx, &f, &r->arena, &c->sec_entries[i], &c->sec_n[i],
+					    &c->sec_total[i]);
+	}
+	return rc;
 }
 
 static int tx_page(fl_tx *tx, struct fl_req *r)
@@ -277,9 +297,18 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 	case FL_HC_HOME:
 		c->found = 1;
 		if ((rc = fl_store_kb_category_list(tx, &r->arena, &c->cats, &c->ncats)) ||
-		    (rc = fl_store_kb_section_list(tx, 0, &r->arena, &c->secs, &c->nsecs)))
+		    (rc = fl_store_kb_section_list(tx, 0, &r->arena, &c->secs, &c->nsecs)) ||
+		    (rc = list_sections(tx, r, c)))
 			return rc;
-		return list_entries(tx, r, c, 0, 0);
+		{
+			struct fl_kb_filter f = {.locale = c->path.locale,
+						 .level = c->level,
+						 .promoted_only = 1,
+						 .limit = HOME_PROMOTED};
+			int64_t total;
+			return fl_store_kb_entry_list(tx, &f, &r->arena, &c->promoted,
+						      &c->npromoted, &total);
+		}
 	case FL_HC_CATEGORY:
 		rc = fl_store_kb_category_get(tx, c->path.id, &r->arena, &c->cat);
 		if (rc)
@@ -287,7 +316,7 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 		c->found = 1;
 		if ((rc = fl_store_kb_section_list(tx, c->cat.id, &r->arena, &c->secs, &c->nsecs)))
 			return rc;
-		return list_entries(tx, r, c, 0, c->cat.id);
+		return list_sections(tx, r, c);
 	case FL_HC_SECTION:
 		rc = fl_store_kb_section_get(tx, c->path.id, &r->arena, &c->sec);
 		if (!rc)
@@ -295,7 +324,15 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 		if (rc)
 			return rc == FL_ENOTFOUND ? 0 : rc;
 		c->found = 1;
-		return list_entries(tx, r, c, c->sec.id, 0);
+		{
+			struct fl_kb_filter f = {.locale = c->path.locale,
+						 .level = c->level,
+						 .section_id = c->sec.id,
+						 .offset = (size_t)(c->page - 1) * SECTION_PER_PAGE,
+						 .limit = SECTION_PER_PAGE};
+			return fl_store_kb_entry_list(tx, &f, &r->arena, &c->entries, &c->nentries,
+						      &c->total);
+		}
 	case FL_HC_ARTICLE:
 		rc = fl_store_kb_article_get(tx, c->path.id, &r->arena, &c->art);
 		if (!rc)
@@ -340,16 +377,15 @@ static int tx_page(fl_tx *tx, struct fl_req *r)
 
 /* ---- answers -------------------------------------------------------------- */
 
+static int take_body(struct fl_req *r, fl_buf *b);
+
 static int answer_html(struct fl_req *r, int status, fl_buf *b)
 {
-	char *copy = b->p ? fl_arena_strndup(&r->arena, b->p, b->n) : NULL;
+	int rc = take_body(r, b);
 
-	fl_buf_free(b);
-	if (!copy)
-		return FL_ENOMEM;
+	if (rc)
+		return rc;
 	r->status = status;
-	r->raw = copy;
-	r->raw_len = strlen(copy);
 	r->raw_type = "text/html; charset=utf-8";
 	fl_req_header(r, "Content-Security-Policy", page_csp);
 	return 0;
@@ -432,7 +468,7 @@ static void named_alternates(struct fl_req *r, struct fl_hc_page *p, const struc
 
 /* The sections of category_id (0: any) with their first articles. */
 static struct fl_hc_section_view *section_views(struct fl_req *r, struct page_ctx *c,
-						int64_t category_id, size_t per, size_t *n)
+						int64_t category_id, size_t *n)
 {
 	struct fl_hc_section_view *v = fl_arena_alloc(&r->arena, (c->nsecs + 1) * sizeof *v);
 
@@ -443,22 +479,20 @@ static struct fl_hc_section_view *section_views(struct fl_req *r, struct page_ct
 		const struct fl_kb_section *s = &c->secs[i];
 		struct fl_hc_section_view *sv = &v[*n];
 		struct fl_hc_link *arts;
-		size_t k = 0, all = 0;
+		const struct fl_kb_name *nm;
+		size_t k = c->sec_n[i];
 
 		if (category_id && s->category_id != category_id)
 			continue;
-		for (size_t e = 0; e < c->nentries; e++)
-			all += c->entries[e].article.section_id == s->id;
-		arts = fl_arena_alloc(&r->arena, (all + 1) * sizeof *arts);
+		arts = fl_arena_alloc(&r->arena, (k + 1) * sizeof *arts);
 		if (!arts)
 			return NULL;
-		for (size_t e = 0; e < c->nentries && k < per; e++)
-			if (c->entries[e].article.section_id == s->id)
-				arts[k++] = entry_link(r, &c->entries[e]);
-		const struct fl_kb_name *nm =
-			name_in(s->names, s->nnames, c->path.locale, s->source_locale);
+		for (size_t e = 0; e < k; e++)
+			arts[e] = entry_link(r, &c->sec_entries[i][e]);
+		nm = name_in(s->names, s->nnames, c->path.locale, s->source_locale);
 		*sv = (struct fl_hc_section_view){named_link(r, FL_HC_SECTION, s->id, nm),
-						  nm ? nm->description : NULL, arts, k, all > k};
+						  nm ? nm->description : NULL, arts, k,
+						  c->sec_total[i] > (int64_t)k};
 		(*n)++;
 	}
 	return v;
@@ -574,30 +608,29 @@ static int render_home(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 {
 	struct fl_hc_category_view *cats = fl_arena_alloc(&r->arena, (c->ncats + 1) * sizeof *cats);
 	struct fl_hc_link *promoted =
-		fl_arena_alloc(&r->arena, (c->nentries + 1) * sizeof *promoted);
-	size_t npromoted = 0, ncats = 0;
+		fl_arena_alloc(&r->arena, (c->npromoted + 1) * sizeof *promoted);
+	size_t ncats = 0;
 
 	if (!cats || !promoted)
 		return FL_ENOMEM;
 	for (int i = 0; i < FL_HC_NLOCALES; i++)
 		p->has[i] = 1;
 	p->title = fl_hc_words(p->locale)->help_center;
-	for (size_t e = 0; e < c->nentries; e++)
-		if (c->entries[e].article.promoted)
-			promoted[npromoted++] = entry_link(r, &c->entries[e]);
+	for (size_t e = 0; e < c->npromoted; e++)
+		promoted[e] = entry_link(r, &c->promoted[e]);
 	for (size_t i = 0; i < c->ncats; i++) {
 		const struct fl_kb_category *k = &c->cats[i];
 		const struct fl_kb_name *nm =
 			name_in(k->names, k->nnames, p->locale, k->source_locale);
 		size_t ns;
-		struct fl_hc_section_view *sv = section_views(r, c, k->id, HOME_PER_SECTION, &ns);
+		struct fl_hc_section_view *sv = section_views(r, c, k->id, &ns);
 		if (!sv)
 			return FL_ENOMEM;
 		cats[ncats++] =
 			(struct fl_hc_category_view){named_link(r, FL_HC_CATEGORY, k->id, nm),
 						     nm ? nm->description : NULL, sv, ns};
 	}
-	return fl_hc_home(b, p, promoted, npromoted, cats, ncats);
+	return fl_hc_home(b, p, promoted, c->npromoted, cats, ncats);
 }
 
 static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *p, fl_buf *b);
@@ -661,8 +694,7 @@ static int render_page(struct fl_req *r)
 			size_t ns;
 			const struct fl_kb_name *nm = name_in(c->cat.names, c->cat.nnames, p.locale,
 							      c->cat.source_locale);
-			struct fl_hc_section_view *sv =
-				section_views(r, c, c->cat.id, HOME_PER_SECTION, &ns);
+			struct fl_hc_section_view *sv = section_views(r, c, c->cat.id, &ns);
 			rc = sv ? fl_hc_category(&b, &p, nm ? nm->description : NULL, sv, ns)
 				: FL_ENOMEM;
 		} else if (!rc) {
@@ -675,8 +707,11 @@ static int render_page(struct fl_req *r)
 			for (size_t e = 0; !rc && e < c->nentries; e++)
 				arts[e] = entry_link(r, &c->entries[e]);
 			if (!rc)
-				rc = fl_hc_section(&b, &p, nm ? nm->description : NULL, arts,
-						   c->nentries);
+				rc = fl_hc_section(
+					&b, &p, nm ? nm->description : NULL, arts, c->nentries,
+					c->page,
+					(int64_t)((size_t)(c->page - 1) * SECTION_PER_PAGE +
+						  c->nentries) < c->total);
 		}
 	}
 	if (!rc)
@@ -798,19 +833,6 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 
 /* ---- the sitemap ------------------------------------------------------------ */
 
-struct map_item {
-	int64_t id;
-	int locale;
-	const char *slug;
-	int64_t updated;
-};
-
-static int by_id(const void *a, const void *b)
-{
-	const struct map_item *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, int64_t id,
 		     const struct fl_kb_name *names, size_t n)
 {
@@ -832,44 +854,16 @@ static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, in
 static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
-	struct map_item *items = NULL;
-	size_t nitems = 0, cap = 0;
+	struct fl_hc_map_row *rows = NULL;
+	size_t n = 0;
 	int rc = base_url(tx, r, c);
 
 	if (!rc)
 		rc = fl_store_kb_category_list(tx, &r->arena, &c->cats, &c->ncats);
 	if (!rc)
 		rc = fl_store_kb_section_list(tx, 0, &r->arena, &c->secs, &c->nsecs);
-	for (int li = 0; li < FL_HC_NLOCALES && !rc; li++) {
-		struct fl_kb_filter f = {.locale = fl_hc_locales[li],
-					 .level = FL_KB_PUBLIC,
-					 .limit = FL_STORE_KB_LIST_MAX};
-		int64_t total = 0;
-		do {
-			struct fl_kb_entry *e;
-			size_t n;
-			rc = fl_store_kb_entry_list(tx, &f, &r->arena, &e, &n, &total);
-			if (rc)
-				break;
-			if (nitems + n > cap) {
-				struct map_item *more;
-				cap = (nitems + n) * 2;
-				more = realloc(items, cap * sizeof *items);
-				if (!more) {
-					rc = FL_ENOMEM;
-					break;
-				}
-				items = more;
-			}
-			for (size_t i = 0; i < n; i++)
-				items[nitems++] = (struct map_item){e[i].article.id, li,
-								    fl_kb_slug(&e[i].tr, &r->arena),
-								    e[i].tr.updated_at};
-			f.offset += n;
-			if (!n)
-				break;
-		} while ((int64_t)f.offset < total);
-	}
+	if (!rc)
+		rc = fl_store_hc_map(tx, FL_STORE_HC_MAP_MAX, &r->arena, &rows, &n);
 	if (!rc) {
 		fl_buf_init(c->out, 256u << 20);
 		rc = fl_hc_sitemap_start(c->out, c->base);
@@ -880,34 +874,46 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 	for (size_t i = 0; i < c->nsecs && !rc; i++)
 		rc = map_names(c->out, r, c->base, FL_HC_SECTION, c->secs[i].id, c->secs[i].names,
 			       c->secs[i].nnames);
-	if (!rc && nitems)
-		qsort(items, nitems, sizeof *items, by_id);
-	for (size_t i = 0; i < nitems && !rc;) {
-		struct fl_hc_sitemap_entry e = {.kind = FL_HC_ARTICLE, .id = items[i].id};
-		for (; i < nitems && items[i].id == e.id; i++) {
-			e.has[items[i].locale] = 1;
-			e.slugs[items[i].locale] = items[i].slug;
-			e.updated[items[i].locale] = items[i].updated;
+	/* the rows come by article: each article's translations together */
+	for (size_t i = 0; i < n && !rc;) {
+		struct fl_hc_sitemap_entry e = {.kind = FL_HC_ARTICLE, .id = rows[i].article_id};
+		for (; i < n && rows[i].article_id == e.id; i++) {
+			struct fl_kb_translation t = {.title = rows[i].title, .slug = rows[i].slug};
+			int li = fl_hc_locale_index(rows[i].locale, strlen(rows[i].locale));
+			if (li < 0)
+				continue;
+			e.has[li] = 1;
+			e.slugs[li] = fl_kb_slug(&t, &r->arena);
+			e.updated[li] = rows[i].updated_at;
 		}
 		rc = fl_hc_sitemap_add(c->out, c->base, &e);
 	}
 	if (!rc)
 		rc = fl_hc_sitemap_end(c->out);
-	free(items);
 	return rc;
+}
+
+/* Hands b's bytes to the request as its body, freed with its arena: a
+ * page or a sitemap is not copied again. */
+static int take_body(struct fl_req *r, fl_buf *b)
+{
+	char *p = fl_buf_steal(b);
+
+	if (!p || fl_arena_on_free(&r->arena, free, p))
+		return FL_ENOMEM; /* p was freed */
+	r->raw = p;
+	r->raw_len = strlen(p);
+	return 0;
 }
 
 static int render_sitemap(struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
-	char *copy = fl_arena_strndup(&r->arena, c->out->p ? c->out->p : "", c->out->n);
+	int rc = take_body(r, c->out);
 
-	fl_buf_free(c->out);
-	if (!copy)
-		return FL_ENOMEM;
+	if (rc)
+		return rc;
 	r->status = 200;
-	r->raw = copy;
-	r->raw_len = strlen(copy);
 	r->raw_type = "application/xml; charset=utf-8";
 	fl_req_header(r, "Cache-Control", "public, max-age=300");
 	return 0;
@@ -955,14 +961,12 @@ static int h_page(struct fl_req *r)
 			return FL_ENOMEM;
 		if (c->query && !fl_utf8_valid(c->query, strlen(c->query)))
 			c->query = NULL;
-		q = fl_req_arg(r, "page");
-		c->page = 1;
-		if (q) {
-			int64_t n;
-			/* a page past what a person pages through is the first */
-			if (!fl_str_to_i64(fl_str_c(q), &n) && n >= 1 && n <= 50)
-				c->page = (int)n;
-		}
+	}
+	c->page = 1;
+	if ((q = fl_req_arg(r, "page"))) {
+		int64_t n;
+		if (!fl_str_to_i64(fl_str_c(q), &n) && n >= 1 && n <= MAX_PAGE)
+			c->page = (int)n;
 	}
 	return fl_req_read(r, tx_page, render_page);
 }

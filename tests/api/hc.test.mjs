@@ -190,7 +190,40 @@ describe('help center pages', () => {
 		assert.equal(r.status, 200, r.text);
 	});
 
-	it('an unchanged article is a 304 for its ETag; a vote changes it', async () => {
+	it('a big section: the home lists its first six and links the rest; its page shows 30 a page', async () => {
+		const many = await made('POST', `${HC}/categories`, { category: { name: 'Many', description: '', locale: 'en', position: 2 } }, 'category');
+		const lots = await made('POST', `${HC}/categories/${many.id}/sections`, { section: { name: 'Lots', description: '', locale: 'en', position: 1 } }, 'section');
+		for (let i = 1; i <= 32; i++)
+			await made('POST', `${HC}/sections/${lots.id}/articles`, { article: { title: `Topic ${i}`, body_markdown: 'x', locale: 'en', position: i, label_names: [], visibility: 'public', promoted: false, draft: false } }, 'article');
+		const home = await page('/hc/en');
+		assert.match(home.text, />Topic 6</);
+		assert.ok(!home.text.includes('>Topic 7<'), 'six a section on the home');
+		assert.match(home.text, new RegExp(`<p class="hc-more"><a href="/hc/en/sections/${lots.id}-lots">…</a>`));
+		const first = await page(`/hc/en/sections/${lots.id}-lots`);
+		assert.equal(first.status, 200, first.text);
+		assert.match(first.text, />Topic 30</);
+		assert.ok(!first.text.includes('>Topic 31<'));
+		assert.match(first.text, new RegExp(`<a href="/hc/en/sections/${lots.id}-lots\\?page=2">Next</a>`));
+		const second = await page(`/hc/en/sections/${lots.id}-lots?page=2`);
+		assert.match(second.text, />Topic 31</);
+		assert.match(second.text, />Topic 32</);
+		assert.ok(!second.text.includes('>Topic 30<'));
+		assert.match(second.text, new RegExp(`<a href="/hc/en/sections/${lots.id}-lots">Previous</a>`));
+		const nonsense = await page(`/hc/en/sections/${lots.id}-lots?page=-1`);
+		assert.match(nonsense.text, />Topic 1</, 'a page that is no page is the first');
+	});
+
+	it('an archived article is gone from its page, the lists and the sitemap', async () => {
+		const gone = await article({ title: 'Old news' });
+		assert.equal((await page(`/hc/en/articles/${gone.id}-old-news`)).status, 200);
+		const del = await srv.api('DELETE', `${HC}/articles/${gone.id}`, null, { auth: agent });
+		assert.ok([200, 204].includes(del.status), del.text);
+		assert.equal((await page(`/hc/en/articles/${gone.id}-old-news`)).status, 404);
+		assert.ok(!(await page('/hc/en')).text.includes('Old news'));
+		assert.ok(!(await page('/hc/sitemap.xml')).text.includes(`/articles/${gone.id}-`));
+	});
+
+	it('an unchanged article is a 304 for its ETag; an agent, who sees more, gets the page', async () => {
 		const url = `/hc/en/articles/${pay.id}-paying-by-card`;
 		const r = await page(url);
 		const etag = r.headers.get('etag');

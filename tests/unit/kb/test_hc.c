@@ -301,6 +301,39 @@ static void test_home_lists(void **state)
 	fl_buf_free(&b);
 }
 
+static void test_section_pages(void **state)
+{
+	struct fl_hc_page p = {.base = "http://x",
+			       .locale = "uk",
+			       .kind = FL_HC_SECTION,
+			       .id = 3,
+			       .title = "Картки",
+			       .has = {1, 0, 0, 1},
+			       .slugs = {"картки", NULL, NULL, "cards"}};
+	struct fl_hc_link arts[] = {{FL_HC_ARTICLE, 5, "Оплата", "оплата", 0, 1}};
+	fl_buf b;
+	(void)state;
+
+	fl_buf_init(&b, 0);
+	assert_int_equal(fl_hc_section(&b, &p, "Про <картки>", arts, 1, 2, 1), 0);
+	assert_non_null(strstr(b.p, "Про &lt;картки&gt;"));
+	assert_non_null(strstr(b.p, "Для клієнтів, які увійшли"));
+	/* the first page has no ?page, the others do */
+	assert_non_null(strstr(
+		b.p,
+		"<a href=\"/hc/uk/sections/3-%D0%BA%D0%B0%D1%80%D1%82%D0%BA%D0%B8\">Назад</a>"));
+	assert_non_null(strstr(
+		b.p,
+		"<a href=\"/hc/uk/sections/3-%D0%BA%D0%B0%D1%80%D1%82%D0%BA%D0%B8?page=3\">Далі</a>"));
+	fl_buf_free(&b);
+
+	fl_buf_init(&b, 0);
+	assert_int_equal(fl_hc_section(&b, &p, NULL, NULL, 0, 1, 0), 0);
+	assert_non_null(strstr(b.p, "Тут ще немає статей."));
+	assert_null(strstr(b.p, "hc-pages"));
+	fl_buf_free(&b);
+}
+
 static void test_search(void **state)
 {
 	struct fl_hc_page p = {.base = "http://x",
@@ -406,8 +439,9 @@ int main(void)
 		cmocka_unit_test(test_path_parse), cmocka_unit_test(test_url),
 		cmocka_unit_test(test_words),      cmocka_unit_test(test_page_frame),
 		cmocka_unit_test(test_article),    cmocka_unit_test(test_missing),
-		cmocka_unit_test(test_home_lists), cmocka_unit_test(test_search),
-		cmocka_unit_test(test_sitemap),    cmocka_unit_test(test_http_date),
+		cmocka_unit_test(test_home_lists), cmocka_unit_test(test_section_pages),
+		cmocka_unit_test(test_search),     cmocka_unit_test(test_sitemap),
+		cmocka_unit_test(test_http_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
