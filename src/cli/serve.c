@@ -18,6 +18,7 @@
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "kb/hc_api.h"
 #include "tasks/task.h"
 #include "mail/imap.h"
 #include "mail/outbound.h"
@@ -336,6 +337,7 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_log("info", "%s: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	set_server(&listener, NULL);
 	fl_server_stop(srv, 10000);
+	fl_hc_views_stop();    /* the help center's views counted since the last flush */
 	fl_jobs_free(jobs[1]); /* after its current job */
 	fl_jobs_free(jobs[0]);
 	fl_mail_parse_stop(); /* no message is being read now */

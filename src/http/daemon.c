@@ -33,6 +33,8 @@ static int route_match(const char *pattern, const char *url, size_t url_len, int
 	int nid = 0;
 
 	while (*p && u < uend) {
+		if (!strcmp(p, "{*}"))
+			return 1; /* the rest of the path, whatever it is: the handler reads r->url */
 		if (*p == '{') {
 			const char *seg_end = memchr(u, '/', (size_t)(uend - u));
 			int64_t v;

@@ -29,7 +29,8 @@ typedef int (*fl_req_tx)(fl_tx *tx, struct fl_req *r);
 
 struct fl_route {
 	const char *method;
-	const char *pattern; /* "/api/v2/tickets/{id}/comments"; {id} is a positive int64 */
+	const char *pattern; /* "/api/v2/tickets/{id}/comments"; {id} is a positive int64;
+			      * "{*}", last, is the rest of the path (the handler reads r->url) */
 	fl_handler handler;
 	int role;          /* least role allowed: FL_ROLE_ANONYMOUS … FL_ROLE_ADMIN */
 	size_t body_limit; /* 0: the configured default */
