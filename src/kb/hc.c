@@ -323,6 +323,11 @@ static int add_link(fl_buf *b, const struct fl_hc_page *p, const struct fl_hc_li
 
 	if (!rc)
 		rc = fl_hc_url(b, NULL, l->kind, p->locale, l->id, l->slug);
+	if (!rc && l->query && *l->query) {
+		rc = fl_buf_adds(b, "?q=");
+		if (!rc)
+			rc = add_slug(b, l->query); /* every byte but the unreserved as %XX */
+	}
 	if (!rc)
 		rc = fl_buf_adds(b, "\">");
 	if (!rc)

@@ -117,6 +117,9 @@ struct fl_hc_link {
 	const char *slug;
 	int internal;  /* agents-only: marked so */
 	int signed_in; /* for signed-in customers only */
+	/* a search result's: the query, carried to the article as ?q= so that
+	 * opening it counts as the search's click (NULL elsewhere) */
+	const char *query;
 };
 
 /* The frame every page shares. */

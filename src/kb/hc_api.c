@@ -33,6 +33,7 @@
 #include "kb/hc.h"
 #include "kb/hc_api.h"
 #include "kb/kb.h"
+#include "search/query.h"
 #include "portal/portal.h"
 #include "portal/site.h"
 #include "store/hc.h"
@@ -530,6 +531,49 @@ static int fresh(struct fl_req *r, struct page_ctx *c)
 	return inm && !strcmp(inm, etag);
 }
 
+struct click_log {
+	char *query;
+	const char *locale;
+	int64_t article_id;
+};
+
+static int tx_click_log(fl_tx *tx, void *arg)
+{
+	struct click_log *l = arg;
+	return fl_kb_search_click_query(tx, l->query, l->locale, l->article_id);
+}
+
+static void click_logged(void *arg, int rc)
+{
+	struct click_log *l = arg;
+	if (rc)
+		fl_log("warn", "help center: a click on a search result was not recorded (%s)",
+		       fl_err_name(rc));
+	free(l->query);
+	free(l);
+}
+
+/* An article opened from the search page (its link carries ?q=): the
+ * search's click, recorded off the answer's path as the search was. */
+static void click_record(struct fl_req *r, const char *query, const char *locale,
+			 int64_t article_id)
+{
+	struct click_log *l;
+
+	if (!query || !*query || strlen(query) > FL_QUERY_MAX_LEN || !(l = malloc(sizeof *l)))
+		return;
+	if (!(l->query = strdup(query))) {
+		free(l);
+		return;
+	}
+	l->locale = locale;
+	l->article_id = article_id;
+	if (fl_store_write_async(r->store, tx_click_log, l, click_logged, l)) {
+		free(l->query);
+		free(l);
+	}
+}
+
 static int render_article(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *p)
 {
 	struct fl_hc_article_view a = {0};
@@ -574,6 +618,7 @@ static int render_article(struct fl_req *r, struct page_ctx *c, struct fl_hc_pag
 		return rc ? rc : redirect(r, 301, &b);
 	}
 	view_count(r->store, c->art.id, p->locale);
+	click_record(r, fl_req_arg(r, "q"), p->locale, c->art.id);
 	a.voted = fl_req_arg(r, "voted") != NULL;
 	set_common_headers(r, c);
 	if (!a.voted && fresh(r, c)) {
@@ -820,6 +865,7 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 	p->noindex = 1;
 	for (size_t i = 0; i < o->n; i++) {
 		res[i].link = entry_link(r, &o->results[i].e);
+		res[i].link.query = c->query;
 		if (!(res[i].snippet = snippet_text(o->results[i].snippet, &r->arena)))
 			return FL_ENOMEM;
 	}

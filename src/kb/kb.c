@@ -758,32 +758,56 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 	return any_of(tx, s, &f, a, out);
 }
 
-int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
-			const char *source, int64_t *id)
+/* The key searches are counted by: query's words folded, one space
+ * between, into key. */
+static int query_key(const char *query, fl_buf *key)
 {
-	fl_buf key;
 	char w[FL_TEXT_TERM_MAX + 1];
 	const char *p = query ? query : "";
 	int rc = 0;
 
-	/* the key: the query's words folded, one space between */
-	fl_buf_init(&key, 4096);
 	while (*p && !rc) {
 		size_t k = strcspn(p, " \t\r\n\"*");
 		if (k) {
 			size_t n = fl_text_fold(p, k, w);
 			if (n)
-				rc = key.n ? fl_buf_addc(&key, ' ') : 0;
+				rc = key->n ? fl_buf_addc(key, ' ') : 0;
 			if (!rc && n)
-				rc = fl_buf_add(&key, w, n);
+				rc = fl_buf_add(key, w, n);
 		}
 		p += k;
 		if (*p)
 			p++;
 	}
+	return rc;
+}
+
+int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
+			const char *source, int64_t *id)
+{
+	fl_buf key;
+	int rc;
+
+	fl_buf_init(&key, 4096);
+	rc = query_key(query, &key);
 	if (!rc)
 		rc = fl_store_kb_search_log(tx, query ? query : "", key.p ? key.p : "", locale,
 					    results, source, fl_now(), id);
+	fl_buf_free(&key);
+	return rc;
+}
+
+int fl_kb_search_click_query(struct fl_tx *tx, const char *query, const char *locale,
+			     int64_t article_id)
+{
+	fl_buf key;
+	int rc;
+
+	fl_buf_init(&key, 4096);
+	rc = query_key(query, &key);
+	if (!rc && key.n)
+		rc = fl_store_kb_search_click_key(tx, key.p, locale, article_id,
+						  fl_now() - FL_KB_CLICK_WINDOW);
 	fl_buf_free(&key);
 	return rc;
 }

@@ -278,6 +278,14 @@ int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale,
 /* The searcher clicked article_id among the results of search id
  * (FL_ENOTFOUND when there is no such search). */
 int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id);
+/* The same for a page that knows the search by its query, not its id (the
+ * help center records its searches after answering them, so a result's
+ * link cannot name one): the latest search of those words in locale in the
+ * last FL_KB_CLICK_WINDOW seconds that no click was recorded for. 0 when
+ * there is none (nothing to do). */
+#define FL_KB_CLICK_WINDOW 3600
+int fl_kb_search_click_query(struct fl_tx *tx, const char *query, const char *locale,
+			     int64_t article_id);
 /* Edit distance (Levenshtein, in characters) of two UTF-8 words, or max + 1
  * when it is more than max. */
 int fl_kb_edit_distance(const char *x, const char *y, int max);

@@ -4,9 +4,10 @@
 #include "store/db.h"
 #include "store/store_int.h"
 
-#define MAP_COLUMNS(X, S)                                                                \
-	X(article_id, "t.article_id") S X(locale, "t.locale") S X(title, "t.title") S X( \
-		slug, "t.slug") S X(updated_at, "t.updated_at")
+#define MAP_COLUMNS(X, S)                                                                 \
+	X(article_id, "t.article_id")                                                     \
+	S X(locale, "t.locale") S X(title, "t.title") S X(slug, "t.slug") S X(updated_at, \
+									      "t.updated_at")
 #define MAP_COLUMN(m, expr) FL_COLUMN(struct fl_hc_map_row, m)
 static const struct fl_col map_col[] = {MAP_COLUMNS(MAP_COLUMN, FL_COMMA)};
 static const struct fl_cols map_cols = FL_COLS(struct fl_hc_map_row, map_col);

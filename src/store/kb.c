@@ -901,6 +901,18 @@ int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id)
 	return fl_q_int(tx, sql, &got, "ii", article_id, id);
 }
 
+int fl_store_kb_search_click_key(fl_tx *tx, const char *key, const char *locale, int64_t article_id,
+				 int64_t since)
+{
+	static const char sql[] =
+		"UPDATE kb_searches"
+		" SET clicked_article_id = ?"
+		" WHERE id = (SELECT MAX(id) FROM kb_searches"
+		"             WHERE query_key = ? AND locale = ? AND created_at >= ?"
+		"               AND clicked_article_id = 0)";
+	return fl_q_exec(tx, sql, "itti", article_id, key, locale, since);
+}
+
 #define STAT_COLUMNS(X, S)                                                   \
 	X(query, "MAX(query)")                                               \
 	S X(locale, "locale") S X(searches, "COUNT(*)") S X(                 \

@@ -170,6 +170,10 @@ int fl_store_kb_attachment_list(fl_tx *tx, int64_t article_id, fl_arena *a,
 int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,
 			   int64_t results, const char *source, int64_t now, int64_t *id);
 int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id);
+/* Marks the latest search with key and locale since `since` that has no
+ * click yet as clicked to article_id; 0 also when there is none. */
+int fl_store_kb_search_click_key(fl_tx *tx, const char *key, const char *locale, int64_t article_id,
+				 int64_t since);
 /* Queries searched in [from, to) (in locale, or every locale when NULL),
  * grouped by their folded words and locale: how often, how often with no
  * result, how often with results but no click; the most searched first,

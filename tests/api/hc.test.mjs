@@ -268,7 +268,7 @@ describe('search', () => {
 	it('finds articles with their words highlighted, inflected forms too, and links them canonically', async () => {
 		let r = await search('en', 'card');
 		assert.equal(r.status, 200, r.text);
-		assert.match(r.text, new RegExp(`<a href="/hc/en/articles/${pay.id}-paying-by-card">Paying by card</a>`));
+		assert.match(r.text, new RegExp(`<a href="/hc/en/articles/${pay.id}-paying-by-card\\?q=card">Paying by card</a>`));
 		assert.match(r.text, /<mark>card<\/mark>/i);
 		assert.match(r.text, /data-test="hc-results"/);
 		r = await search('uk', 'оплату');
@@ -312,6 +312,25 @@ describe('search', () => {
 		const row = rows.find((q) => q.query.includes('несуществующее'));
 		assert.ok(row, JSON.stringify(rows));
 		assert.equal(row.no_result, 1);
+	});
+
+	it('a result opened from the search page is the search\'s click: it leaves the no-click list', async () => {
+		const report = async () => (await srv.api('GET', `${HC}/reports/searches?locale=en`, null, { auth: agent }))
+			.json.searches.find((q) => q.query === 'paying card');
+		const r = await search('en', 'paying card');
+		const link = /href="(\/hc\/en\/articles\/[^"]+\?q=[^"]+)"/.exec(r.text);
+		assert.ok(link, r.text);
+		let row;
+		for (let tries = 0; tries < 20 && !(row = await report()); tries++)
+			await sleep(100);
+		assert.equal(row && row.no_click, 1, JSON.stringify(row));
+		const opened = await page(link[1].replace(/&amp;/g, '&'));
+		assert.equal(opened.status, 200, opened.text);
+		assert.match(opened.text, /<link rel="canonical" href="[^"?]+"/, 'the page is still canonically itself');
+		// the report lists what failed: a clicked search is no longer there
+		for (let tries = 0; tries < 20 && (row = await report()); tries++)
+			await sleep(100);
+		assert.equal(row, undefined, JSON.stringify(row));
 	});
 });
 
