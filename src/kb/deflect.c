@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/text.h"
 #include "kb/kb.h"
+#include "search/query.h"
 #include "store/deflections.h"
 #include "store/kb.h"
 
@@ -248,62 +250,75 @@ const struct fl_deflect_words *fl_deflect_words(const char *lang)
 	return &words[0];
 }
 
-/* The bytes of the word character at p (ASCII letters and digits, and
- * any character beyond ASCII but the punctuation of Latin-1 and U+2000–
- * U+206F: quotes, dashes), 0 for anything else. */
-static size_t word_char(const unsigned char *p)
-{
-	if (*p < 0x80)
-		return ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9');
-	if (*p == 0xC2 && p[1] >= 0xA0 && p[1] <= 0xBF)
-		return 0;
-	if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
-		return 0;
-	if (*p >= 0xF0)
-		return 4;
-	return *p >= 0xE0 ? 3 : 2;
-}
-
 #define SUGGEST_WORDS 10 /* the query's words searched, at most */
 
-/* The query's words of 3 characters or more, without repeats (bytes
- * compared), in order, at most SUGGEST_WORDS, joined by spaces into b.
- * Only letters and digits: nothing the query language would read as an
- * operator, a phrase or a field. */
-static int words_of(const char *query, fl_buf *b)
-{
-	const unsigned char *p = (const unsigned char *)query;
-	const char *seen[SUGGEST_WORDS];
-	size_t lens[SUGGEST_WORDS], n = 0;
-	int rc = 0;
+struct words {
+	const char *text;
+	fl_buf *b;
+	char *seen[SUGGEST_WORDS];
+	size_t lens[SUGGEST_WORDS], n;
+	fl_arena *a;
+};
 
-	while (*p && n < SUGGEST_WORDS && !rc) {
-		const unsigned char *w = p;
-		size_t chars = 0, k, i;
-		while (*p && (k = word_char(p))) {
-			for (i = 1; i < k && p[i]; i++)
-				;
-			p += i;
-			chars++;
-		}
-		if (p == w) {
-			p++;
-			continue;
-		}
-		if (chars < 3)
-			continue;
-		for (i = 0; i < n && (lens[i] != (size_t)(p - w) || memcmp(seen[i], w, lens[i]));
-		     i++)
-			;
-		if (i < n)
-			continue;
-		seen[n] = (const char *)w;
-		lens[n++] = (size_t)(p - w);
-		rc = b->n ? fl_buf_addc(b, ' ') : 0;
-		if (!rc)
-			rc = fl_buf_add(b, (const char *)w, (size_t)(p - w));
+/* Whether the character at p (n bytes left) is an apostrophe the search
+ * joins letters across (' ’ ʼ, core/text.h); its length in *k. */
+static int apostrophe(const char *p, size_t n, size_t *k)
+{
+	if (*p == '\'') {
+		*k = 1;
+		return 1;
 	}
-	return rc;
+	*k = n >= 3 && !memcmp(p, "\xE2\x80\x99", 3) ? 3 : n >= 2 && !memcmp(p, "\xCA\xBC", 2) ? 2 : 0;
+	return *k != 0;
+}
+
+/* One word of the query as the search reads it (fl_text_terms: letters,
+ * digits and marks, an apostrophe between letters joining them). */
+static int add_word(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		    size_t start, size_t end)
+{
+	struct words *w = ctx;
+	const char *p = w->text + start;
+	size_t n = 0, k, i;
+	char *word;
+	struct fl_filter f;
+	struct fl_err e = {0};
+
+	(void)term, (void)len, (void)pos;
+	if (colocated)
+		return 0;
+	if (!(word = fl_arena_alloc(w->a, end - start + 1)))
+		return FL_ENOMEM;
+	/* the apostrophes dropped, as the search drops them: "з’явилися" is
+	 * searched as "зявилися", which it reads as the same word */
+	for (i = 0; i < end - start; i += k)
+		if (!apostrophe(p + i, end - start - i, &k))
+			word[n++] = p[i], k = 1;
+	word[n] = 0;
+	if (fl_utf8_len(word, n) < 3)
+		return 0;
+	for (i = 0; i < w->n && (w->lens[i] != n || memcmp(w->seen[i], word, n)); i++)
+		;
+	if (i < w->n)
+		return 0;
+	/* a word the search would refuse (too long a query with it) is left
+	 * out, not the query */
+	if (w->b->n + 1 + n > FL_QUERY_MAX_LEN ||
+	    fl_query_parse_words((fl_str){word, n}, "the knowledge base", w->a, &f, &e))
+		return 0;
+	w->seen[w->n] = word;
+	w->lens[w->n++] = n;
+	if ((w->b->n && fl_buf_addc(w->b, ' ')) || fl_buf_add(w->b, word, n))
+		return FL_ENOMEM;
+	return w->n == SUGGEST_WORDS ? 1 : 0; /* 1: enough words */
+}
+
+int fl_deflect_search_words(const char *query, fl_arena *a, fl_buf *b)
+{
+	struct words w = {.text = query, .b = b, .a = a};
+	int rc = query ? fl_text_terms(query, strlen(query), FL_TEXT_PREFIX, add_word, &w) : 0;
+
+	return rc == 1 ? 0 : rc;
 }
 
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
@@ -324,7 +339,7 @@ int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_aren
 	 * ranked as the search ranks (bm25 weighs a rare word such as
 	 * "payment" over a common one such as "problem"). */
 	fl_buf_init(&q, 4096);
-	rc = words_of(query, &q);
+	rc = fl_deflect_search_words(query, a, &q);
 	if (!rc && q.n)
 		rc = fl_kb_search(tx,
 				  &(struct fl_kb_search_in){.query = q.p,

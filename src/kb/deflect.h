@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "store/store.h"
 
 #define FL_DEFLECT_SHOWN_MAX 5   /* suggestions shown at once */
@@ -86,6 +87,16 @@ struct fl_deflect_suggestion {
  * query with fewer than 3 letters finds nothing (*n = 0). */
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
 		       struct fl_deflect_suggestion **out, size_t *n);
+
+/* The words suggestions search for in query, into b (space-separated):
+ * the words as the knowledge base's search reads them (core/text.h: runs
+ * of letters and digits, an apostrophe ' ’ ʼ between letters joining them
+ * and dropped, any other character — whole, however many bytes — a
+ * separator), those of 3 characters or more, without repeats, at most 10.
+ * Only letters and digits: nothing the query language reads as an
+ * operator, a phrase or a field; a word the search would refuse is left
+ * out. 0, or FL_ENOMEM. */
+int fl_deflect_search_words(const char *query, fl_arena *a, fl_buf *b);
 
 /* What the report counts for a group of events: shown is how many times
  * suggestions were shown and the customer decided (for an article: the

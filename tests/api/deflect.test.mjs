@@ -146,6 +146,15 @@ describe('self-service before a ticket', () => {
 		assert.deepEqual(uk.json.results.map((a) => a.id), [card.id]);
 		assert.equal(uk.json.results[0].title, cardUk.title);
 
+		// punctuation of more than one byte (’ « » ©) is skipped whole: it
+		// neither breaks the query nor takes the other words' suggestions
+		for (const [q, locale, id] of [['відхилено «оплату» з’явилася', 'uk', card.id],
+			['оплату відхилено, картка з’явилася', 'uk', card.id], ['refund card ©test', 'en', refund.id]]) {
+			const r = await request('GET', `${HC}/deflections/suggestions?query=${encodeURIComponent(q)}&locale=${locale}`);
+			assert.equal(r.status, 200, r.text);
+			assert.ok(r.json.results.some((a) => a.id === id), `${q} finds article ${id}: ${r.text}`);
+		}
+
 		const short = await request('GET', `${HC}/deflections/suggestions?query=ab&locale=en`);
 		assert.deepEqual(short.json.results, [], 'fewer than 3 letters find nothing');
 		// punctuation a customer types is never read as the query language
