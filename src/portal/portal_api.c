@@ -16,7 +16,8 @@
  * public articles is answered a confirmation step first — the articles,
  * a "this solved my problem" button for each (/portal/deflections), and
  * "send my request anyway" carrying every field back with confirmed=1.
- * That step is counted on its own limit, not the submissions'. A request
+ * That step is counted on its own limit, not the submissions'; past it
+ * the form is sent without the step, counted as a submission. A request
  * sent after suggestions were shown (the form's "suggested" ids: the
  * script's, or the step's) records a "submitted" deflection in the
  * ticket's own transaction. */
@@ -57,10 +58,18 @@ static const char page_csp[] =
 
 static int over_limit(struct fl_req *r, struct fl_limiter *l, int64_t *wait)
 {
-	char key[48], secs[24];
+	char key[48];
 
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (!fl_limiter_take(l, key, fl_now(), wait))
+	return fl_limiter_take(l, key, fl_now(), wait);
+}
+
+/* over_limit, saying when to come back (Retry-After) when it is. */
+static int over_limit_retry(struct fl_req *r, struct fl_limiter *l, int64_t *wait)
+{
+	char secs[24];
+
+	if (!over_limit(r, l, wait))
 		return 0;
 	snprintf(secs, sizeof secs, "%lld", (long long)*wait);
 	fl_req_header(r, "Retry-After", secs);
@@ -79,6 +88,7 @@ struct form_ctx {
 	 * (confirmable), with the articles found (sugg); suggested are the ids
 	 * the customer was shown before sending (the form's "suggested") */
 	int confirmable;
+	int step_counted; /* charged to the confirmation steps' limit */
 	const char *query;
 	struct fl_deflect_suggestion *sugg;
 	size_t nsugg;
@@ -429,7 +439,7 @@ static int checked(struct fl_req *r)
 	if (c->confirmable) {
 		/* nothing to suggest: a submission like any other, counted as one */
 		int64_t wait;
-		if (over_limit(r, &form_limit, &wait))
+		if (over_limit_retry(r, &form_limit, &wait))
 			return busy(r, wait);
 	}
 	if ((rc = fl_portal_files_prepare(r->store, &c->req, &r->err)))
@@ -457,14 +467,21 @@ static int h_request(struct fl_req *r)
 	if (rc == FL_ENOMEM || rc == FL_EIO)
 		return rc;
 	if (rc) {
-		if (over_limit(r, &form_limit, &wait))
+		if (over_limit_retry(r, &form_limit, &wait))
 			return busy(r, wait);
 		return unreadable(r, rc);
 	}
 	if ((rc = fl_portal_request_read(&c->form, languages, &r->arena, &c->req)))
 		return rc;
 	read_self_service(c);
-	if (over_limit(r, c->confirmable ? &confirm_limit : &form_limit, &wait))
+	/* past the confirmation steps' own limit (an office behind one
+	 * address), the form is sent as it is, a submission like any other:
+	 * suggestions are a help, never what stops a request */
+	if (c->confirmable && !over_limit(r, &confirm_limit, &wait))
+		c->step_counted = 1;
+	else if (c->confirmable)
+		c->confirmable = 0;
+	if (!c->step_counted && over_limit_retry(r, &form_limit, &wait))
 		return busy(r, wait);
 	if (c->req.nproblems)
 		return problems(r, FL_EINVAL);
@@ -529,7 +546,7 @@ static int h_magic_link(struct fl_req *r)
 	int64_t wait;
 	int rc;
 
-	if (over_limit(r, &link_limit, &wait))
+	if (over_limit_retry(r, &link_limit, &wait))
 		return fl_req_fail(
 			r, FL_ERATE, NULL, NULL,
 			"Too many sign-in links asked from your address; retry in %lld seconds",

@@ -264,11 +264,26 @@ describe('self-service before a ticket', () => {
 			assert.equal(r.status, 201, `submission ${i} after six confirmation steps: ${r.text}`);
 		}
 		assert.equal((await request('POST', '/portal/requests', form({ ...fields, confirmed: '1' }), { from })).status, 429);
-		// and the step has a limit of its own
-		let last;
-		for (let i = 0; i < 3; i++)
-			last = await request('POST', '/portal/requests', form(fields), { from });
+	});
+
+	it('past the confirmation step\'s own limit, the plain form is sent as a submission, not refused', async () => {
+		// an office behind one address: the steps run out before the requests
+		const from = freshAddress();
+		const fields = { email: 'office@example.test', subject: 'Card payment declined', description: 'again' };
+		for (let i = 0; i < 8; i++)
+			assert.equal((await request('POST', '/portal/requests', form(fields), { from })).status, 200);
+		const before = await ticketCount();
+		for (let i = 1; i <= 5; i++) {
+			const r = await request('POST', '/portal/requests', form(fields), { from });
+			assert.equal(r.status, 201, `request ${i} past the steps' limit is sent: ${r.text}`);
+			assert.match(r.text, /Request #\d+ received/);
+		}
+		assert.equal(await ticketCount(), before + 5);
+		// and then the submissions' limit holds
+		const last = await request('POST', '/portal/requests', form(fields), { from });
 		assert.equal(last.status, 429);
+		assert.ok(Number(last.headers['retry-after']) > 0);
+		assert.equal(await ticketCount(), before + 5);
 	});
 
 	it('the API records a deflection; a forged, hidden or draft article is a 422 naming article_id', async () => {
