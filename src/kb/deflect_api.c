@@ -13,7 +13,8 @@
  *        agents: shown, deflected, submitted and the rate, in all, by
  *        locale, by day (every day of the period) and by article
  * The two writes share one limit per client address, in this node's
- * memory: a robot pressing the button cannot make the rate what it likes.
+ * memory: a robot pressing the button cannot make the rate what it likes;
+ * the suggestions have a limit of their own, generous enough for typing.
  * ("submitted" is written by the contact form, portal/portal_api.c, in the
  * ticket's own transaction.) */
 #include <stdio.h>
@@ -63,19 +64,33 @@ static const struct fl_field deflection_fields[] = {
 	FL_FIELDS_END,
 };
 
-static int over_limit(struct fl_req *r)
+/* Suggestions: 8 per client address in any 8 seconds — a burst of 8, and
+ * a search a second (60 a minute) while a customer types, the form asking
+ * only after a pause — so that no one can run the article search as fast
+ * as the server answers. (A limiter counts at most FL_LIMIT_MAX events a
+ * window: the window is short rather than the count large.) */
+static struct fl_limiter suggest_limit = FL_LIMITER(8, 8);
+
+/* 0 while the client's address is within l; past it, a 429 (what) with
+ * Retry-After. */
+static int over(struct fl_req *r, struct fl_limiter *l, const char *what)
 {
 	char key[48], secs[24];
 	int64_t wait;
 
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (!fl_limiter_take(&deflect_limit, key, fl_now(), &wait))
+	if (!fl_limiter_take(l, key, fl_now(), &wait))
 		return 0;
 	snprintf(secs, sizeof secs, "%lld", (long long)wait);
 	fl_req_header(r, "Retry-After", secs);
 	return fl_req_fail(r, FL_ERATE, NULL, NULL,
-			   "Too many deflections from your address; retry in %lld seconds",
+			   "Too many %s from your address; retry in %lld seconds", what,
 			   (long long)wait);
+}
+
+static int over_limit(struct fl_req *r)
+{
+	return over(r, &deflect_limit, "deflections");
 }
 
 static int tx_record(fl_tx *tx, struct fl_req *r)
@@ -246,6 +261,8 @@ static int h_suggest(struct fl_req *r)
 	const char *q, *locale;
 	int rc;
 
+	if ((rc = over(r, &suggest_limit, "suggestions")))
+		return rc;
 	if ((rc = fl_req_args_only(r, allowed)))
 		return rc;
 	q = fl_req_arg(r, "query");

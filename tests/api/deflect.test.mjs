@@ -166,6 +166,22 @@ describe('self-service before a ticket', () => {
 		refused(await request('GET', `${HC}/deflections/suggestions?query=${'x'.repeat(501)}&locale=en`), 422, 'query');
 	});
 
+	it('suggestions are limited per address, generously enough for typing', async () => {
+		const from = freshAddress();
+		const q = `${HC}/deflections/suggestions?query=card&locale=en`;
+		// a burst of 8 (a search a second on average: 60 a minute)
+		for (let i = 1; i <= 8; i++) {
+			const r = await request('GET', q, null, { from });
+			assert.equal(r.status, 200, `suggestion ${i} of a burst's 8: ${r.text}`);
+		}
+		const past = await request('GET', q, null, { from });
+		assert.equal(past.status, 429, past.text);
+		assert.ok(Number(past.headers['retry-after']) > 0);
+		assert.match(past.json.description, /Too many suggestions/);
+		// another address is not affected
+		assert.equal((await request('GET', q)).status, 200);
+	});
+
 	it('without JavaScript: the confirmation step lists the articles and carries every field back', async () => {
 		const before = await ticketCount();
 		const fields = { name: 'Olena', email: 'olena@example.test', subject: 'Card payment declined',
