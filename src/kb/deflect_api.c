@@ -376,9 +376,16 @@ static int h_report(struct fl_req *r)
 	}
 	if ((rc = fl_report_period_parse(fl_req_arg(r, "start"), fl_req_arg(r, "end"),
 					 (int32_t)(fl_now() / DAY_SECONDS), &c->period, &r->err))) {
-		/* the period's parser names its own arguments, from and to */
-		snprintf(r->err.field, sizeof r->err.field, "%s",
-			 !strcmp(r->err.field, "from") ? "start" : "end");
+		/* the period's parser names its own arguments, from and to:
+		 * the field and the message say this report's, start and end */
+		int start = !strcmp(r->err.field, "from");
+		const char *rest = strchr(r->err.msg, ':');
+		char msg[sizeof r->err.msg];
+		snprintf(r->err.field, sizeof r->err.field, "%s", start ? "start" : "end");
+		if (!strcmp(r->err.msg, "To: must not be before from"))
+			rest = ": must not be before start";
+		snprintf(msg, sizeof msg, "%s%s", start ? "Start" : "End", rest ? rest : "");
+		memcpy(r->err.msg, msg, sizeof msg);
 		return rc;
 	}
 	return fl_req_read(r, tx_report, render_report);

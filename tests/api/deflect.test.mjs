@@ -379,8 +379,17 @@ describe('self-service before a ticket', () => {
 		assert.equal(past.rate, null);
 		assert.equal(past.by_day.length, 31);
 
-		refused(await srv.api('GET', `${HC}/reports/deflection?start=2020-02-30`, null, { auth: agent }), 422, 'start');
-		refused(await srv.api('GET', `${HC}/reports/deflection?start=2020-02-01&end=2020-01-01`, null, { auth: agent }), 422, 'end');
+		// the messages name the fields as this report calls them
+		const bad = [['?start=2020-02-30', 'start', /^Start: '2020-02-30' is not a date/],
+			['?end=2020-13-01', 'end', /^End: '2020-13-01' is not a date/],
+			['?start=2020-02-01&end=2020-01-01', 'end', /^End: must not be before start$/],
+			['?start=2020-01-01&end=2022-01-01', 'end', /^End: a report covers at most 366 days$/]];
+		for (const [q, field, message] of bad) {
+			const r = await srv.api('GET', `${HC}/reports/deflection${q}`, null, { auth: agent });
+			refused(r, 422, field);
+			assert.match(r.json.details[field][0].description, message, r.text);
+			assert.doesNotMatch(r.text, /From|To:/);
+		}
 		refused(await srv.api('GET', `${HC}/reports/deflection?locale=de`, null, { auth: agent }), 422, 'locale');
 		refused(await srv.api('GET', `${HC}/reports/deflection?by=x`, null, { auth: agent }), 400);
 		assert.equal((await srv.api('GET', `${HC}/reports/deflection`, null, { auth: alice })).status, 403);
