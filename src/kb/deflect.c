@@ -1,15 +1,19 @@
 /* Self-service before a ticket: the rules (kb/deflect.h tells them). */
 #include "kb/deflect.h"
 
+#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/random.h"
 #include "core/str.h"
 #include "core/text.h"
 #include "kb/kb.h"
 #include "search/query.h"
 #include "store/deflections.h"
 #include "store/kb.h"
+#include "store/settings.h"
 
 static const char *const outcomes[FL_DEFLECT_OUTCOME__MAX] = {"deflected", "submitted"};
 static const char *const channels[FL_DEFLECT_CHANNEL__MAX] = {"js", "nojs"};
@@ -169,11 +173,119 @@ static int is_public(fl_tx *tx, int64_t article_id, const char *locale, fl_arena
 	return rc;
 }
 
+#define NONCE_HEX 16
+#define MAC_HEX 64
+#define KEY_HEX 64
+
+int fl_deflect_key_init(fl_tx *tx)
+{
+	fl_arena a;
+	char *key = NULL, fresh[KEY_HEX + 1];
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, &a, &key);
+	if (rc == FL_ENOTFOUND || (!rc && (!key || strlen(key) < KEY_HEX))) {
+		fl_random_hex(fresh, KEY_HEX);
+		rc = fl_store_setting_set(tx, FL_DEFLECT_KEY_SETTING, fresh);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
+
+void fl_deflect_sign(const char *key, const char *locale, const int64_t *ids, size_t n, int64_t t,
+		     const char *nonce, char out[FL_DEFLECT_TOKEN_MAX + 1])
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char text[64];
+	int k;
+
+	/* each part ends in a line break: none can run into the next */
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"deflection\n", 11);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)locale, strlen(locale));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
+	for (size_t i = 0; i < n; i++) {
+		k = snprintf(text, sizeof text, "%s%lld", i ? "," : "", (long long)ids[i]);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, (size_t)k);
+	}
+	k = snprintf(text, sizeof text, "\n%lld\n", (long long)t);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, (size_t)k);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
+	crypto_auth_hmacsha256_final(&st, mac);
+	k = snprintf(out, FL_DEFLECT_TOKEN_MAX + 1, "%lld.%s.", (long long)t, nonce);
+	sodium_bin2hex(out + k, FL_DEFLECT_TOKEN_MAX + 1 - (size_t)k, mac, sizeof mac);
+}
+
+int fl_deflect_token(fl_tx *tx, const char *locale, const int64_t *ids, size_t n, int64_t now,
+		     fl_arena *a, char **out)
+{
+	char *key = NULL, nonce[NONCE_HEX + 1];
+	int rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, a, &key);
+
+	if (rc)
+		return rc;
+	if (!(*out = fl_arena_alloc(a, FL_DEFLECT_TOKEN_MAX + 1)))
+		return FL_ENOMEM;
+	fl_random_hex(nonce, NONCE_HEX);
+	fl_deflect_sign(key, fl_kb_locale_name(locale), ids, n, now, nonce, *out);
+	return 0;
+}
+
+static int is_hex(const char *z, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((z[i] >= '0' && z[i] <= '9') || (z[i] >= 'a' && z[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int fl_deflect_token_check(const char *key, const char *token, const char *locale,
+			   const int64_t *ids, size_t n, int64_t now, struct fl_err *e)
+{
+	char nonce[NONCE_HEX + 1], want[FL_DEFLECT_TOKEN_MAX + 1];
+	const char *dot, *p = token;
+	int64_t t = 0;
+	size_t len;
+
+	if (!token || !*token)
+		return fl_err_set(e, FL_EINVAL, "token", "Blank",
+				  "Token: missing; send the token that came with the suggestions");
+	/* T.NONCE.MAC, each part as this desk writes it */
+	for (; *p >= '0' && *p <= '9' && p - token < 12; p++)
+		t = t * 10 + (*p - '0');
+	len = strlen(token);
+	dot = p;
+	if (p == token || *dot != '.' || strlen(dot + 1) != NONCE_HEX + 1 + MAC_HEX ||
+	    dot[1 + NONCE_HEX] != '.' || !is_hex(dot + 1, NONCE_HEX) ||
+	    !is_hex(dot + 2 + NONCE_HEX, MAC_HEX) || !key || !*key)
+		goto forged;
+	memcpy(nonce, dot + 1, NONCE_HEX);
+	nonce[NONCE_HEX] = 0;
+	fl_deflect_sign(key, locale, ids, n, t, nonce, want);
+	if (strlen(want) != len || sodium_memcmp(want, token, len))
+		goto forged;
+	/* a token from the future (a clock set back) is as good as made up */
+	if (t > now + 300)
+		goto forged;
+	if (now - t > FL_DEFLECT_TOKEN_TTL)
+		return fl_err_set(e, FL_EINVAL, "token", "Expired",
+				  "Token: the suggestions are more than a day old; "
+				  "ask for them again");
+	return 0;
+forged:
+	return fl_err_set(e, FL_EINVAL, "token", "InvalidValue",
+			  "Token: not one this desk gave for these suggestions (locale and "
+			  "articles shown)");
+}
+
 int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena *a,
 		      struct fl_err *e)
 {
 	int64_t kept[FL_DEFLECT_SHOWN_MAX];
 	size_t nkept = 0, i;
+	char *key = NULL;
 	int rc, ok;
 
 	if ((rc = fl_deflect_check(d, e)))
@@ -181,7 +293,18 @@ int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena 
 	d->locale = fl_kb_locale_name(d->locale);
 	if (!d->query)
 		d->query = "";
+	rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, a, &key);
+	if (rc && rc != FL_ENOTFOUND)
+		return rc;
+	if ((rc = fl_deflect_token_check(key, d->token, d->locale, d->shown, d->nshown, now, e)))
+		return rc;
 	if (d->outcome == FL_DEFLECT_DEFLECTED) {
+		for (i = 0; i < d->nshown && d->shown[i] != d->article_id; i++)
+			;
+		if (i == d->nshown)
+			return fl_err_set(e, FL_EINVAL, "article_id", "InvalidValue",
+					  "Article: %lld was not among the suggestions shown",
+					  (long long)d->article_id);
 		if ((rc = is_public(tx, d->article_id, d->locale, a, &ok)))
 			return rc;
 		if (!ok)
@@ -201,16 +324,15 @@ int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena 
 		if (ok)
 			kept[nkept++] = d->shown[i];
 	}
-	if (d->article_id) {
-		for (i = 0; i < nkept && kept[i] != d->article_id; i++)
-			;
-		if (i == nkept)
-			kept[nkept < FL_DEFLECT_SHOWN_MAX ? nkept++ : nkept - 1] = d->article_id;
-	}
 	memcpy(d->shown, kept, nkept * sizeof *kept);
 	d->nshown = nkept;
 	d->created_at = now;
-	return fl_store_deflection_insert(tx, d);
+	/* the token is used up with the record, and only once */
+	rc = fl_store_deflect_token_use(tx, d->token, now, now + FL_DEFLECT_TOKEN_TTL);
+	if (rc == FL_ECONFLICT)
+		return fl_err_set(e, FL_EINVAL, "token", "AlreadyUsed",
+				  "Token: these suggestions were already decided on");
+	return rc ? rc : fl_store_deflection_insert(tx, d);
 }
 
 double fl_deflect_rate(const struct fl_deflect_counts *c)
@@ -268,7 +390,9 @@ static int apostrophe(const char *p, size_t n, size_t *k)
 		*k = 1;
 		return 1;
 	}
-	*k = n >= 3 && !memcmp(p, "\xE2\x80\x99", 3) ? 3 : n >= 2 && !memcmp(p, "\xCA\xBC", 2) ? 2 : 0;
+	*k = n >= 3 && !memcmp(p, "\xE2\x80\x99", 3) ? 3
+	     : n >= 2 && !memcmp(p, "\xCA\xBC", 2)   ? 2
+						     : 0;
 	return *k != 0;
 }
 

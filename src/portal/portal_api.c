@@ -15,7 +15,8 @@
  * script, no files, not yet confirmed) whose subject and description find
  * public articles is answered a confirmation step first — the articles,
  * a "this solved my problem" button for each (/portal/deflections), and
- * "send my request anyway" carrying every field back with confirmed=1.
+ * "send my request anyway" carrying every field back with confirmed=1;
+ * both carry the token that signs what the step showed.
  * That step is counted on its own limit, not the submissions'; past it
  * the form is sent without the step, counted as a submission. A request
  * sent after suggestions were shown (the form's "suggested" ids: the
@@ -92,6 +93,7 @@ struct form_ctx {
 	const char *query;
 	struct fl_deflect_suggestion *sugg;
 	size_t nsugg;
+	char *token; /* signs the suggestions the step shows */
 	struct fl_deflection suggested;
 };
 
@@ -284,6 +286,8 @@ static void read_self_service(struct form_ctx *c)
 			confirmed = !strcmp(p->data, "1");
 		else if (!strcmp(p->name, "suggested"))
 			fl_deflect_shown_parse(p->data, &c->suggested);
+		else if (!strcmp(p->name, "suggested_token"))
+			c->suggested.token = p->data;
 	}
 	c->confirmable = !c->json && !confirmed && !c->req.nfiles && !c->req.honeypot;
 }
@@ -359,6 +363,7 @@ static int confirm(struct fl_req *r)
 		hidden(&b, "locale", q->lang);
 		hidden(&b, "query", c->query);
 		hidden(&b, "shown", shown);
+		hidden(&b, "token", c->token);
 		fl_buf_adds(&b, "<button type=\"submit\" data-test=\"solved\">");
 		fl_buf_add_html(&b, w->solved, strlen(w->solved));
 		fl_buf_adds(&b, "</button>\n</form>\n</li>\n");
@@ -372,6 +377,7 @@ static int confirm(struct fl_req *r)
 	hidden(&b, "description", q->description);
 	hidden(&b, "locale", q->lang);
 	hidden(&b, "suggested", shown);
+	hidden(&b, "suggested_token", c->token);
 	hidden(&b, "confirmed", "1");
 	fl_buf_adds(&b, "<p>");
 	fl_buf_add_html(&b, w->send_hint, strlen(w->send_hint));
@@ -382,7 +388,9 @@ static int confirm(struct fl_req *r)
 }
 
 /* The ticket, and when suggestions had been shown, the "submitted"
- * deflection with it: both or neither. */
+ * deflection with it. The decision is counted only when the form carries
+ * the suggestions' token (signed, recent, not used: kb/deflect.h); a
+ * request is never refused over it — it is sent, and not counted. */
 static int tx_submit(fl_tx *tx, struct fl_req *r)
 {
 	struct form_ctx *c = r->ctx;
@@ -396,7 +404,12 @@ static int tx_submit(fl_tx *tx, struct fl_req *r)
 	d->outcome = FL_DEFLECT_SUBMITTED;
 	d->channel = c->json ? FL_DEFLECT_JS : FL_DEFLECT_NOJS;
 	d->ticket_id = c->res.ticket_id;
-	return fl_deflect_record(tx, d, fl_now(), &r->arena, &r->err);
+	rc = fl_deflect_record(tx, d, fl_now(), &r->arena, &r->err);
+	if (rc == FL_EINVAL) {
+		r->err = (struct fl_err){0};
+		rc = 0;
+	}
+	return rc;
 }
 
 /* Whether the address may ask (its user is not deactivated or
@@ -416,6 +429,13 @@ static int tx_check(fl_tx *tx, struct fl_req *r)
 		rc = fl_store_ticket_last_id(tx, &c->last_id);
 	if (!rc && c->confirmable && !c->req.nproblems && !c->req.honeypot)
 		rc = fl_deflect_suggest(tx, c->query, c->req.lang, &r->arena, &c->sugg, &c->nsugg);
+	if (!rc && c->nsugg) {
+		int64_t ids[FL_DEFLECT_SHOWN_MAX];
+		for (size_t i = 0; i < c->nsugg; i++)
+			ids[i] = c->sugg[i].article_id;
+		rc = fl_deflect_token(tx, c->req.lang, ids, c->nsugg, fl_now(), &r->arena,
+				      &c->token);
+	}
 	return rc;
 }
 

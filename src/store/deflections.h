@@ -20,6 +20,12 @@
  * setting d->id. */
 int fl_store_deflection_insert(fl_tx *tx, struct fl_deflection *d);
 
+/* Marks token (a suggestions' token, kb/deflect.h) used until expires,
+ * first forgetting those expired by now: FL_ECONFLICT when it was used
+ * before. Kept as the setting "deflect.used.MAC" (the token's MAC), shared
+ * by every node, a day's worth at most. */
+int fl_store_deflect_token_use(fl_tx *tx, const char *token, int64_t now, int64_t expires);
+
 enum fl_deflect_by {
 	FL_DEFLECT_BY_TOTAL,   /* one row: key 0, name NULL */
 	FL_DEFLECT_BY_LOCALE,  /* name the locale, by locale */
