@@ -87,7 +87,10 @@ const QUERY_WORDS = 12;
 const SUGGEST_DELAY = 400; // ms after the last keystroke
 export function suggestQuery(v) {
 	const words = v.description.trim().split(/\s+/).filter(Boolean).slice(0, QUERY_WORDS);
-	return [v.subject.trim(), ...words].join(' ').trim().slice(0, 500);
+	// 500 characters as the server counts them, code points: a cut by
+	// UTF-16 units could split an emoji, and half of one is no text at all
+	// (encodeURIComponent throws, the server refuses the JSON)
+	return Array.from([v.subject.trim(), ...words].join(' ').trim()).slice(0, 500).join('').trim();
 }
 const NONE_SHOWN = { ids: [], token: '' };
 const enoughLetters = (q) => (q.match(/[\p{L}\p{N}]/gu) || []).length >= 3;
