@@ -327,12 +327,14 @@ int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena 
 	memcpy(d->shown, kept, nkept * sizeof *kept);
 	d->nshown = nkept;
 	d->created_at = now;
-	/* the token is used up with the record, and only once */
-	rc = fl_store_deflect_token_use(tx, d->token, now, now + FL_DEFLECT_TOKEN_TTL);
+	/* the token is used up with the record, and only once: the store keeps
+	 * its MAC unique */
+	d->token_mac = strrchr(d->token, '.') + 1;
+	rc = fl_store_deflection_insert(tx, d);
 	if (rc == FL_ECONFLICT)
 		return fl_err_set(e, FL_EINVAL, "token", "AlreadyUsed",
 				  "Token: these suggestions were already decided on");
-	return rc ? rc : fl_store_deflection_insert(tx, d);
+	return rc;
 }
 
 double fl_deflect_rate(const struct fl_deflect_counts *c)

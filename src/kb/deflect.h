@@ -79,7 +79,8 @@ struct fl_deflection {
 	int64_t ticket_id;                   /* submitted: the ticket made; else 0 */
 	int64_t shown[FL_DEFLECT_SHOWN_MAX]; /* the articles suggested, in order */
 	size_t nshown;
-	const char *token; /* the suggestions' (see above) */
+	const char *token;     /* the suggestions' (see above) */
+	const char *token_mac; /* its MAC, set by fl_deflect_record: one decision a token */
 };
 
 /* The words suggestions search for: the subject, then the first

@@ -37,45 +37,23 @@ int fl_store_deflection_insert(fl_tx *tx, struct fl_deflection *d)
 {
 	static const char sql[] =
 		"INSERT INTO deflections"
-		" (created_at, locale, query, outcome, channel, article_id, ticket_id)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" (created_at, locale, query, outcome, channel, article_id, ticket_id, token_mac)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (token_mac) DO NOTHING"
 		" RETURNING id";
 	static const char shown[] =
 		"INSERT INTO deflection_articles (deflection_id, article_id, position)"
 		" VALUES (?, ?, ?)";
-	int rc = fl_q_int(tx, sql, &d->id, "ittttII", d->created_at, d->locale, d->query,
+	int rc = fl_q_int(tx, sql, &d->id, "ittttIIt", d->created_at, d->locale, d->query,
 			  fl_deflect_outcome_name(d->outcome), fl_deflect_channel_name(d->channel),
-			  d->article_id, d->ticket_id);
+			  d->article_id, d->ticket_id, d->token_mac);
+
+	if (rc == FL_ENOTFOUND) /* the conflict: no row, and the transaction goes on */
+		return FL_ECONFLICT;
 
 	for (size_t i = 0; !rc && i < d->nshown; i++)
 		rc = fl_q_exec(tx, shown, "iii", d->id, d->shown[i], (int64_t)i);
 	return rc;
-}
-
-int fl_store_deflect_token_use(fl_tx *tx, const char *token, int64_t now, int64_t expires)
-{
-	/* the value is the expiry, zero-padded so that text compares as
-	 * numbers do (settings' values are text on both backends) */
-	static const char forget[] =
-		"DELETE FROM settings WHERE key LIKE 'deflect.used.%' AND value < ?";
-	static const char use[] =
-		"INSERT INTO settings (key, value) VALUES (?, ?)"
-		" ON CONFLICT (key) DO NOTHING"
-		" RETURNING 1";
-	const char *mac = token ? strrchr(token, '.') : NULL;
-	char key[64], at[24], until[24];
-	int64_t one;
-	int rc;
-
-	if (!mac)
-		return FL_EINVAL;
-	snprintf(key, sizeof key, "deflect.used.%.40s", mac + 1);
-	snprintf(at, sizeof at, "%020lld", (long long)now);
-	snprintf(until, sizeof until, "%020lld", (long long)expires);
-	if ((rc = fl_q_exec(tx, forget, "t", at)))
-		return rc;
-	rc = fl_q_int(tx, use, &one, "tt", key, until);
-	return rc == FL_ENOTFOUND ? FL_ECONFLICT : rc;
 }
 
 int fl_store_deflect_report(fl_tx *tx, int by, int64_t start, int64_t end, const char *locale,

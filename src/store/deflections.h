@@ -17,14 +17,9 @@
 #define FL_STORE_DEFLECT_ROWS_MAX 400
 
 /* Writes d (checked by fl_deflect_record) and the articles it shows,
- * setting d->id. */
+ * setting d->id. FL_ECONFLICT, with nothing written and the transaction
+ * still good, when a decision with d->token_mac is recorded already. */
 int fl_store_deflection_insert(fl_tx *tx, struct fl_deflection *d);
-
-/* Marks token (a suggestions' token, kb/deflect.h) used until expires,
- * first forgetting those expired by now: FL_ECONFLICT when it was used
- * before. Kept as the setting "deflect.used.MAC" (the token's MAC), shared
- * by every node, a day's worth at most. */
-int fl_store_deflect_token_use(fl_tx *tx, const char *token, int64_t now, int64_t expires);
 
 enum fl_deflect_by {
 	FL_DEFLECT_BY_TOTAL,   /* one row: key 0, name NULL */
