@@ -18,6 +18,7 @@
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "kb/deflect.h"
 #include "kb/hc_api.h"
 #include "tasks/task.h"
 #include "mail/imap.h"
@@ -147,7 +148,9 @@ struct site {
 static int tx_site(fl_tx *tx, void *arg)
 {
 	struct site *si = arg;
-	return fl_site_url_init(tx, si->configured, si->fallback, &si->a, &si->url);
+	int rc = fl_site_url_init(tx, si->configured, si->fallback, &si->a, &si->url);
+	/* and the key the contact form's suggestions are signed with */
+	return rc ? rc : fl_deflect_key_init(tx);
 }
 
 /* The public URL links in mail are built on (portal/site.h): the

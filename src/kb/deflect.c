@@ -1,13 +1,19 @@
 /* Self-service before a ticket: the rules (kb/deflect.h tells them). */
 #include "kb/deflect.h"
 
+#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/random.h"
 #include "core/str.h"
+#include "core/text.h"
 #include "kb/kb.h"
+#include "search/query.h"
 #include "store/deflections.h"
 #include "store/kb.h"
+#include "store/settings.h"
 
 static const char *const outcomes[FL_DEFLECT_OUTCOME__MAX] = {"deflected", "submitted"};
 static const char *const channels[FL_DEFLECT_CHANNEL__MAX] = {"js", "nojs"};
@@ -167,11 +173,119 @@ static int is_public(fl_tx *tx, int64_t article_id, const char *locale, fl_arena
 	return rc;
 }
 
+#define NONCE_HEX 16
+#define MAC_HEX 64
+#define KEY_HEX 64
+
+int fl_deflect_key_init(fl_tx *tx)
+{
+	fl_arena a;
+	char *key = NULL, fresh[KEY_HEX + 1];
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, &a, &key);
+	if (rc == FL_ENOTFOUND || (!rc && (!key || strlen(key) < KEY_HEX))) {
+		fl_random_hex(fresh, KEY_HEX);
+		rc = fl_store_setting_set(tx, FL_DEFLECT_KEY_SETTING, fresh);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
+
+void fl_deflect_sign(const char *key, const char *locale, const int64_t *ids, size_t n, int64_t t,
+		     const char *nonce, char out[FL_DEFLECT_TOKEN_MAX + 1])
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char text[64];
+	int k;
+
+	/* each part ends in a line break: none can run into the next */
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"deflection\n", 11);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)locale, strlen(locale));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
+	for (size_t i = 0; i < n; i++) {
+		k = snprintf(text, sizeof text, "%s%lld", i ? "," : "", (long long)ids[i]);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, (size_t)k);
+	}
+	k = snprintf(text, sizeof text, "\n%lld\n", (long long)t);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, (size_t)k);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
+	crypto_auth_hmacsha256_final(&st, mac);
+	k = snprintf(out, FL_DEFLECT_TOKEN_MAX + 1, "%lld.%s.", (long long)t, nonce);
+	sodium_bin2hex(out + k, FL_DEFLECT_TOKEN_MAX + 1 - (size_t)k, mac, sizeof mac);
+}
+
+int fl_deflect_token(fl_tx *tx, const char *locale, const int64_t *ids, size_t n, int64_t now,
+		     fl_arena *a, char **out)
+{
+	char *key = NULL, nonce[NONCE_HEX + 1];
+	int rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, a, &key);
+
+	if (rc)
+		return rc;
+	if (!(*out = fl_arena_alloc(a, FL_DEFLECT_TOKEN_MAX + 1)))
+		return FL_ENOMEM;
+	fl_random_hex(nonce, NONCE_HEX);
+	fl_deflect_sign(key, fl_kb_locale_name(locale), ids, n, now, nonce, *out);
+	return 0;
+}
+
+static int is_hex(const char *z, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((z[i] >= '0' && z[i] <= '9') || (z[i] >= 'a' && z[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int fl_deflect_token_check(const char *key, const char *token, const char *locale,
+			   const int64_t *ids, size_t n, int64_t now, struct fl_err *e)
+{
+	char nonce[NONCE_HEX + 1], want[FL_DEFLECT_TOKEN_MAX + 1];
+	const char *dot, *p = token;
+	int64_t t = 0;
+	size_t len;
+
+	if (!token || !*token)
+		return fl_err_set(e, FL_EINVAL, "token", "Blank",
+				  "Token: missing; send the token that came with the suggestions");
+	/* T.NONCE.MAC, each part as this desk writes it */
+	for (; *p >= '0' && *p <= '9' && p - token < 12; p++)
+		t = t * 10 + (*p - '0');
+	len = strlen(token);
+	dot = p;
+	if (p == token || *dot != '.' || strlen(dot + 1) != NONCE_HEX + 1 + MAC_HEX ||
+	    dot[1 + NONCE_HEX] != '.' || !is_hex(dot + 1, NONCE_HEX) ||
+	    !is_hex(dot + 2 + NONCE_HEX, MAC_HEX) || !key || !*key)
+		goto forged;
+	memcpy(nonce, dot + 1, NONCE_HEX);
+	nonce[NONCE_HEX] = 0;
+	fl_deflect_sign(key, locale, ids, n, t, nonce, want);
+	if (strlen(want) != len || sodium_memcmp(want, token, len))
+		goto forged;
+	/* a token from the future (a clock set back) is as good as made up */
+	if (t > now + 300)
+		goto forged;
+	if (now - t > FL_DEFLECT_TOKEN_TTL)
+		return fl_err_set(e, FL_EINVAL, "token", "Expired",
+				  "Token: the suggestions are more than a day old; "
+				  "ask for them again");
+	return 0;
+forged:
+	return fl_err_set(e, FL_EINVAL, "token", "InvalidValue",
+			  "Token: not one this desk gave for these suggestions (locale and "
+			  "articles shown)");
+}
+
 int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena *a,
 		      struct fl_err *e)
 {
 	int64_t kept[FL_DEFLECT_SHOWN_MAX];
 	size_t nkept = 0, i;
+	char *key = NULL;
 	int rc, ok;
 
 	if ((rc = fl_deflect_check(d, e)))
@@ -179,7 +293,18 @@ int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena 
 	d->locale = fl_kb_locale_name(d->locale);
 	if (!d->query)
 		d->query = "";
+	rc = fl_store_setting_get(tx, FL_DEFLECT_KEY_SETTING, a, &key);
+	if (rc && rc != FL_ENOTFOUND)
+		return rc;
+	if ((rc = fl_deflect_token_check(key, d->token, d->locale, d->shown, d->nshown, now, e)))
+		return rc;
 	if (d->outcome == FL_DEFLECT_DEFLECTED) {
+		for (i = 0; i < d->nshown && d->shown[i] != d->article_id; i++)
+			;
+		if (i == d->nshown)
+			return fl_err_set(e, FL_EINVAL, "article_id", "InvalidValue",
+					  "Article: %lld was not among the suggestions shown",
+					  (long long)d->article_id);
 		if ((rc = is_public(tx, d->article_id, d->locale, a, &ok)))
 			return rc;
 		if (!ok)
@@ -199,16 +324,17 @@ int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena 
 		if (ok)
 			kept[nkept++] = d->shown[i];
 	}
-	if (d->article_id) {
-		for (i = 0; i < nkept && kept[i] != d->article_id; i++)
-			;
-		if (i == nkept)
-			kept[nkept < FL_DEFLECT_SHOWN_MAX ? nkept++ : nkept - 1] = d->article_id;
-	}
 	memcpy(d->shown, kept, nkept * sizeof *kept);
 	d->nshown = nkept;
 	d->created_at = now;
-	return fl_store_deflection_insert(tx, d);
+	/* the token is used up with the record, and only once: the store keeps
+	 * its MAC unique */
+	d->token_mac = strrchr(d->token, '.') + 1;
+	rc = fl_store_deflection_insert(tx, d);
+	if (rc == FL_ECONFLICT)
+		return fl_err_set(e, FL_EINVAL, "token", "AlreadyUsed",
+				  "Token: these suggestions were already decided on");
+	return rc;
 }
 
 double fl_deflect_rate(const struct fl_deflect_counts *c)
@@ -248,62 +374,77 @@ const struct fl_deflect_words *fl_deflect_words(const char *lang)
 	return &words[0];
 }
 
-/* The bytes of the word character at p (ASCII letters and digits, and
- * any character beyond ASCII but the punctuation of Latin-1 and U+2000–
- * U+206F: quotes, dashes), 0 for anything else. */
-static size_t word_char(const unsigned char *p)
-{
-	if (*p < 0x80)
-		return ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9');
-	if (*p == 0xC2 && p[1] >= 0xA0 && p[1] <= 0xBF)
-		return 0;
-	if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81))
-		return 0;
-	if (*p >= 0xF0)
-		return 4;
-	return *p >= 0xE0 ? 3 : 2;
-}
-
 #define SUGGEST_WORDS 10 /* the query's words searched, at most */
 
-/* The query's words of 3 characters or more, without repeats (bytes
- * compared), in order, at most SUGGEST_WORDS, joined by spaces into b.
- * Only letters and digits: nothing the query language would read as an
- * operator, a phrase or a field. */
-static int words_of(const char *query, fl_buf *b)
-{
-	const unsigned char *p = (const unsigned char *)query;
-	const char *seen[SUGGEST_WORDS];
-	size_t lens[SUGGEST_WORDS], n = 0;
-	int rc = 0;
+struct words {
+	const char *text;
+	fl_buf *b;
+	char *seen[SUGGEST_WORDS];
+	size_t lens[SUGGEST_WORDS], n;
+	fl_arena *a;
+};
 
-	while (*p && n < SUGGEST_WORDS && !rc) {
-		const unsigned char *w = p;
-		size_t chars = 0, k, i;
-		while (*p && (k = word_char(p))) {
-			for (i = 1; i < k && p[i]; i++)
-				;
-			p += i;
-			chars++;
-		}
-		if (p == w) {
-			p++;
-			continue;
-		}
-		if (chars < 3)
-			continue;
-		for (i = 0; i < n && (lens[i] != (size_t)(p - w) || memcmp(seen[i], w, lens[i]));
-		     i++)
-			;
-		if (i < n)
-			continue;
-		seen[n] = (const char *)w;
-		lens[n++] = (size_t)(p - w);
-		rc = b->n ? fl_buf_addc(b, ' ') : 0;
-		if (!rc)
-			rc = fl_buf_add(b, (const char *)w, (size_t)(p - w));
+/* Whether the character at p (n bytes left) is an apostrophe the search
+ * joins letters across (' ’ ʼ, core/text.h); its length in *k. */
+static int apostrophe(const char *p, size_t n, size_t *k)
+{
+	if (*p == '\'') {
+		*k = 1;
+		return 1;
 	}
-	return rc;
+	*k = n >= 3 && !memcmp(p, "\xE2\x80\x99", 3) ? 3
+	     : n >= 2 && !memcmp(p, "\xCA\xBC", 2)   ? 2
+						     : 0;
+	return *k != 0;
+}
+
+/* One word of the query as the search reads it (fl_text_terms: letters,
+ * digits and marks, an apostrophe between letters joining them). */
+static int add_word(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		    size_t start, size_t end)
+{
+	struct words *w = ctx;
+	const char *p = w->text + start;
+	size_t n = 0, k, i;
+	char *word;
+	struct fl_filter f;
+	struct fl_err e = {0};
+
+	(void)term, (void)len, (void)pos;
+	if (colocated)
+		return 0;
+	if (!(word = fl_arena_alloc(w->a, end - start + 1)))
+		return FL_ENOMEM;
+	/* the apostrophes dropped, as the search drops them: "з’явилися" is
+	 * searched as "зявилися", which it reads as the same word */
+	for (i = 0; i < end - start; i += k)
+		if (!apostrophe(p + i, end - start - i, &k))
+			word[n++] = p[i], k = 1;
+	word[n] = 0;
+	if (fl_utf8_len(word, n) < 3)
+		return 0;
+	for (i = 0; i < w->n && (w->lens[i] != n || memcmp(w->seen[i], word, n)); i++)
+		;
+	if (i < w->n)
+		return 0;
+	/* a word the search would refuse (too long a query with it) is left
+	 * out, not the query */
+	if (w->b->n + 1 + n > FL_QUERY_MAX_LEN ||
+	    fl_query_parse_words((fl_str){word, n}, "the knowledge base", w->a, &f, &e))
+		return 0;
+	w->seen[w->n] = word;
+	w->lens[w->n++] = n;
+	if ((w->b->n && fl_buf_addc(w->b, ' ')) || fl_buf_add(w->b, word, n))
+		return FL_ENOMEM;
+	return w->n == SUGGEST_WORDS ? 1 : 0; /* 1: enough words */
+}
+
+int fl_deflect_search_words(const char *query, fl_arena *a, fl_buf *b)
+{
+	struct words w = {.text = query, .b = b, .a = a};
+	int rc = query ? fl_text_terms(query, strlen(query), FL_TEXT_PREFIX, add_word, &w) : 0;
+
+	return rc == 1 ? 0 : rc;
 }
 
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
@@ -324,7 +465,7 @@ int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_aren
 	 * ranked as the search ranks (bm25 weighs a rare word such as
 	 * "payment" over a common one such as "problem"). */
 	fl_buf_init(&q, 4096);
-	rc = words_of(query, &q);
+	rc = fl_deflect_search_words(query, a, &q);
 	if (!rc && q.n)
 		rc = fl_kb_search(tx,
 				  &(struct fl_kb_search_in){.query = q.p,

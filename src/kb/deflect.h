@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "store/store.h"
 
 #define FL_DEFLECT_SHOWN_MAX 5   /* suggestions shown at once */
@@ -33,6 +34,40 @@ int fl_deflect_outcome_parse(const char *z);
 const char *fl_deflect_channel_name(int channel);
 int fl_deflect_channel_parse(const char *z);
 
+/* What was shown is signed: the suggestions (the API's and the plain
+ * form's confirmation step) carry a token, an HMAC-SHA256 over the locale,
+ * the ids shown in order, the time and a random nonce, keyed with the
+ * store's setting FL_DEFLECT_KEY_SETTING (made at a server's first start,
+ * so every node shares it). A decision is recorded only with a token that
+ * this desk gave, at most FL_DEFLECT_TOKEN_TTL seconds ago, for the locale
+ * and the ids it names (a deflection's article among them), and once per
+ * token: a stranger cannot make up deflections, nor replay one. The
+ * token is "T.NONCE.MAC": T the Unix time, NONCE 16 and MAC 64 lower-hex
+ * characters. */
+#define FL_DEFLECT_KEY_SETTING "deflect.key"
+#define FL_DEFLECT_TOKEN_TTL 86400
+#define FL_DEFLECT_TOKEN_MAX 100 /* bytes of a token, with room to spare */
+
+/* In a write transaction (a server's start): makes the key when the store
+ * has none. */
+int fl_deflect_key_init(fl_tx *tx);
+
+/* The token for showing ids (n of them) in locale at now, into out (in a).
+ * FL_ENOTFOUND when the store has no key yet. */
+int fl_deflect_token(fl_tx *tx, const char *locale, const int64_t *ids, size_t n, int64_t now,
+		     fl_arena *a, char **out);
+
+/* Pure: the token key would give (t, nonce as given) into out. */
+void fl_deflect_sign(const char *key, const char *locale, const int64_t *ids, size_t n, int64_t t,
+		     const char *nonce, char out[FL_DEFLECT_TOKEN_MAX + 1]);
+
+/* Pure: whether token is one key gave for locale and ids at most
+ * FL_DEFLECT_TOKEN_TTL seconds before now. 0, or FL_EINVAL naming
+ * "token": missing, not this desk's for what is named (made up, altered,
+ * other ids or locale), or expired. */
+int fl_deflect_token_check(const char *key, const char *token, const char *locale,
+			   const int64_t *ids, size_t n, int64_t now, struct fl_err *e);
+
 /* One decision over suggestions. */
 struct fl_deflection {
 	int64_t id, created_at;
@@ -44,6 +79,8 @@ struct fl_deflection {
 	int64_t ticket_id;                   /* submitted: the ticket made; else 0 */
 	int64_t shown[FL_DEFLECT_SHOWN_MAX]; /* the articles suggested, in order */
 	size_t nshown;
+	const char *token;     /* the suggestions' (see above) */
+	const char *token_mac; /* its MAC, set by fl_deflect_record: one decision a token */
 };
 
 /* The words suggestions search for: the subject, then the first
@@ -56,7 +93,7 @@ char *fl_deflect_query(const char *subject, const char *description, fl_arena *a
 /* Adds the ids in z ("12,7 3": digits separated by anything else) to
  * d->shown, up to FL_DEFLECT_SHOWN_MAX, skipping zeros, duplicates and
  * numbers too large to be an id. A list someone made up is harmless:
- * fl_deflect_record keeps only public articles. */
+ * fl_deflect_record wants the token signed for it. */
 void fl_deflect_shown_parse(const char *z, struct fl_deflection *d);
 
 /* Checks d as given: locale (FL_EINVAL naming "locale"), the query at most
@@ -64,12 +101,14 @@ void fl_deflect_shown_parse(const char *z, struct fl_deflection *d);
  * ("outcome", "channel"), an article for a deflection ("article_id"). */
 int fl_deflect_check(const struct fl_deflection *d, struct fl_err *e);
 
-/* Records d in tx (a write transaction) at now: checked as above; a
- * deflection's article must be a public, published article with a
- * published translation in d->locale (FL_EINVAL naming "article_id"
- * otherwise, also for an id that does not exist); d->shown is cut to the
- * public articles that exist, and holds the deflecting one (the list's
- * last place given up for it when full). Sets d->id and d->created_at. */
+/* Records d in tx (a write transaction) at now: checked as above; d->token
+ * must be the suggestions' for d->locale and d->shown as given, recent and
+ * not used before (FL_EINVAL naming "token"; it is used up by this
+ * record); a deflection's article must be among d->shown and a public,
+ * published article with a published translation in d->locale (FL_EINVAL
+ * naming "article_id" otherwise, also for an id that does not exist);
+ * d->shown is then cut to the public articles that exist. Nothing is
+ * written when it fails. Sets d->id and d->created_at. */
 int fl_deflect_record(fl_tx *tx, struct fl_deflection *d, int64_t now, fl_arena *a,
 		      struct fl_err *e);
 
@@ -86,6 +125,16 @@ struct fl_deflect_suggestion {
  * query with fewer than 3 letters finds nothing (*n = 0). */
 int fl_deflect_suggest(fl_tx *tx, const char *query, const char *locale, fl_arena *a,
 		       struct fl_deflect_suggestion **out, size_t *n);
+
+/* The words suggestions search for in query, into b (space-separated):
+ * the words as the knowledge base's search reads them (core/text.h: runs
+ * of letters and digits, an apostrophe ' ’ ʼ between letters joining them
+ * and dropped, any other character — whole, however many bytes — a
+ * separator), those of 3 characters or more, without repeats, at most 10.
+ * Only letters and digits: nothing the query language reads as an
+ * operator, a phrase or a field; a word the search would refuse is left
+ * out. 0, or FL_ENOMEM. */
+int fl_deflect_search_words(const char *query, fl_arena *a, fl_buf *b);
 
 /* What the report counts for a group of events: shown is how many times
  * suggestions were shown and the customer decided (for an article: the

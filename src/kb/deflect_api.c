@@ -1,23 +1,28 @@
 /* Self-service before a ticket (kb/deflect.h, docs/kb.md "Self-service"):
  *   POST /api/v2/help_center/deflections   anyone: "this solved my problem"
  *        {"deflection": {"article_id", "locale", "query", "shown": [ids],
- *        "channel": "js"}} → 201 {"deflection": {…}}
+ *        "token"}} → 201 {"deflection": {…}}, channel js
  *   POST /portal/deflections               the same from the plain form's
  *        confirmation step (a form: article_id, locale, query, shown
- *        "1,2,3"), answered 303 to the article's help-center page
+ *        "1,2,3", token), channel nojs, answered 303 to the article's
+ *        help-center page; refused (403) when the browser says another
+ *        site sent it
  *   GET  /api/v2/help_center/deflections/suggestions?query=&locale=
  *        anyone: up to five public articles for what the customer typed
- *        (fl_deflect_suggest: the article search, a word at a time) →
- *        {"results": [{id, title, snippet, html_url, locale}], "query"}
+ *        (fl_deflect_suggest) → {"results": [{id, title, snippet,
+ *        html_url, locale}], "query", "count", "token"}: the token signs
+ *        what was shown (kb/deflect.h), and a deflection needs it
  *   GET  /api/v2/help_center/reports/deflection?start=&end=&locale=
  *        agents: shown, deflected, submitted and the rate, in all, by
  *        locale, by day (every day of the period) and by article
  * The two writes share one limit per client address, in this node's
- * memory: a robot pressing the button cannot make the rate what it likes.
+ * memory: a robot pressing the button cannot make the rate what it likes;
+ * the suggestions have a limit of their own, generous enough for typing.
  * ("submitted" is written by the contact form, portal/portal_api.c, in the
  * ticket's own transaction.) */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/input.h"
 #include "core/limit.h"
@@ -26,6 +31,7 @@
 #include "http/http.h"
 #include "kb/deflect.h"
 #include "kb/kb.h"
+#include "portal/site.h"
 #include "sla/report.h"
 #include "store/deflections.h"
 #include "store/kb.h"
@@ -38,14 +44,16 @@ static struct fl_limiter deflect_limit = FL_LIMITER(8, 600);
 
 struct ctx {
 	struct fl_deflection d;
-	const char *locale, *query, *channel;
+	const char *locale, *query, *channel, *token;
 	int64_t article_id;
 	int64_t shown[FL_DEFLECT_SHOWN_MAX];
 	size_t nshown;
-	int has_locale, has_query, has_channel, has_article_id, has_shown;
+	int has_locale, has_query, has_channel, has_article_id, has_shown, has_token;
 	char *slug; /* the article's, for the form's redirect */
 	struct fl_deflect_suggestion *sugg;
 	size_t nsugg;
+	char *signed_token; /* the suggestions', when there are any */
+	char *site;         /* the desk's public URL (a form's Origin is checked against it) */
 	/* the report */
 	struct fl_report_period period;
 	struct fl_store_deflect_row *rows[FL_DEFLECT_BY__MAX];
@@ -60,22 +68,37 @@ static const struct fl_field deflection_fields[] = {
 	{"channel", FL_FT_STRING, 8, 0, 1, NULL, C(channel), C(has_channel), 0, 0},
 	{"shown", FL_FT_IDS, FL_DEFLECT_SHOWN_MAX, 0, 1, NULL, C(shown), C(has_shown), C(nshown),
 	 0},
+	{"token", FL_FT_STRING, FL_DEFLECT_TOKEN_MAX, 0, 1, NULL, C(token), C(has_token), 0, 0},
 	FL_FIELDS_END,
 };
 
-static int over_limit(struct fl_req *r)
+/* Suggestions: 8 per client address in any 8 seconds — a burst of 8, and
+ * a search a second (60 a minute) while a customer types, the form asking
+ * only after a pause — so that no one can run the article search as fast
+ * as the server answers. (A limiter counts at most FL_LIMIT_MAX events a
+ * window: the window is short rather than the count large.) */
+static struct fl_limiter suggest_limit = FL_LIMITER(8, 8);
+
+/* 0 while the client's address is within l; past it, a 429 (what) with
+ * Retry-After. */
+static int over(struct fl_req *r, struct fl_limiter *l, const char *what)
 {
 	char key[48], secs[24];
 	int64_t wait;
 
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (!fl_limiter_take(&deflect_limit, key, fl_now(), &wait))
+	if (!fl_limiter_take(l, key, fl_now(), &wait))
 		return 0;
 	snprintf(secs, sizeof secs, "%lld", (long long)wait);
 	fl_req_header(r, "Retry-After", secs);
 	return fl_req_fail(r, FL_ERATE, NULL, NULL,
-			   "Too many deflections from your address; retry in %lld seconds",
+			   "Too many %s from your address; retry in %lld seconds", what,
 			   (long long)wait);
+}
+
+static int over_limit(struct fl_req *r)
+{
+	return over(r, &deflect_limit, "deflections");
 }
 
 static int tx_record(fl_tx *tx, struct fl_req *r)
@@ -125,12 +148,17 @@ static int h_deflect(struct fl_req *r)
 	if (!c->article_id)
 		return fl_req_fail(r, FL_EINVAL, "article_id", "Blank",
 				   "Article: say which article solved the problem");
+	/* the channel is the door's: this one is the script's */
+	if (c->channel && strcmp(c->channel, "js"))
+		return fl_req_fail(r, FL_EINVAL, "channel", "InvalidValue",
+				   "Channel: this endpoint records js; the plain form's step "
+				   "posts to /portal/deflections");
 	c->d = (struct fl_deflection){.locale = c->locale,
 				      .query = c->query,
 				      .outcome = FL_DEFLECT_DEFLECTED,
-				      .channel = c->channel ? fl_deflect_channel_parse(c->channel)
-							    : FL_DEFLECT_JS,
-				      .article_id = c->article_id};
+				      .channel = FL_DEFLECT_JS,
+				      .article_id = c->article_id,
+				      .token = c->token};
 	for (size_t i = 0; i < c->nshown; i++)
 		c->d.shown[c->d.nshown++] = c->shown[i];
 	if ((rc = fl_deflect_check(&c->d, &r->err)))
@@ -170,15 +198,53 @@ static int render_form(struct fl_req *r)
 	return fl_req_header(r, "Location", to);
 }
 
+static int tx_site(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_site_url(tx, &r->arena, &c->site);
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+/* Whether origin ("https://help.example.com") is the desk's own: the
+ * public URL's scheme, host and port (it may go on with a path). */
+static int own_origin(const char *origin, const char *site)
+{
+	size_t n = strlen(origin);
+	return site && n && !strncasecmp(origin, site, n) && (!site[n] || site[n] == '/');
+}
+
+static int form_read(struct fl_req *r);
+
+/* The plain form's button. A form any website could make a visitor's
+ * browser send (no credentials, no preflight) is refused when the browser
+ * says it comes from another site: Sec-Fetch-Site "cross-site", or an
+ * Origin that is not the desk's public URL. A browser that sends neither
+ * (an old one) is let through: the token still has to be one we gave. */
 static int h_deflect_form(struct fl_req *r)
+{
+	const char *site = fl_req_header_in(r, "Sec-Fetch-Site");
+	const char *origin = fl_req_header_in(r, "Origin");
+
+	if (site && !strcasecmp(site, "cross-site"))
+		return fl_req_fail(r, FL_EFORBIDDEN, NULL, "CrossSite",
+				   "This form is sent only from the help desk's own pages");
+	if (origin)
+		return fl_req_read(r, tx_site, form_read);
+	return form_read(r);
+}
+
+static int form_read(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	struct fl_form_limits lim = {16, 4 * FL_DEFLECT_QUERY_MAX + 64, 0};
 	struct fl_form f;
-	const char *body, *article = NULL, *shown = NULL;
+	const char *body, *article = NULL, *shown = NULL, *origin = fl_req_header_in(r, "Origin");
 	size_t n;
 	int rc;
 
+	if (origin && !own_origin(origin, c->site))
+		return fl_req_fail(r, FL_EFORBIDDEN, NULL, "CrossSite",
+				   "This form is sent only from the help desk's own pages");
 	if ((rc = over_limit(r)))
 		return rc;
 	body = fl_req_body(r, &n);
@@ -198,6 +264,8 @@ static int h_deflect_form(struct fl_req *r)
 			c->d.query = p->data;
 		else if (!strcmp(p->name, "shown"))
 			shown = p->data;
+		else if (!strcmp(p->name, "token"))
+			c->d.token = p->data;
 	}
 	if (!article || fl_str_to_i64(fl_str_c(article), &c->d.article_id) || c->d.article_id <= 0)
 		return fl_req_fail(r, FL_EINVAL, "article_id", "InvalidValue",
@@ -213,7 +281,15 @@ static int h_deflect_form(struct fl_req *r)
 static int tx_suggest(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_deflect_suggest(tx, c->query, c->locale, &r->arena, &c->sugg, &c->nsugg);
+	int64_t ids[FL_DEFLECT_SHOWN_MAX];
+	int rc = fl_deflect_suggest(tx, c->query, c->locale, &r->arena, &c->sugg, &c->nsugg);
+
+	if (rc || !c->nsugg)
+		return rc;
+	for (size_t i = 0; i < c->nsugg; i++)
+		ids[i] = c->sugg[i].article_id;
+	return fl_deflect_token(tx, c->locale, ids, c->nsugg, fl_now(), &r->arena,
+				&c->signed_token);
 }
 
 static int render_suggest(struct fl_req *r)
@@ -235,8 +311,8 @@ static int render_suggest(struct fl_req *r)
 		fl_buf_free(&b);
 	}
 	return fl_req_reply(r, 200,
-			    json_pack("{s:o, s:s, s:I}", "results", list, "query", c->query,
-				      "count", (json_int_t)c->nsugg));
+			    json_pack("{s:o, s:s, s:I, s:s?}", "results", list, "query", c->query,
+				      "count", (json_int_t)c->nsugg, "token", c->signed_token));
 }
 
 static int h_suggest(struct fl_req *r)
@@ -246,6 +322,8 @@ static int h_suggest(struct fl_req *r)
 	const char *q, *locale;
 	int rc;
 
+	if ((rc = over(r, &suggest_limit, "suggestions")))
+		return rc;
 	if ((rc = fl_req_args_only(r, allowed)))
 		return rc;
 	q = fl_req_arg(r, "query");
@@ -359,9 +437,16 @@ static int h_report(struct fl_req *r)
 	}
 	if ((rc = fl_report_period_parse(fl_req_arg(r, "start"), fl_req_arg(r, "end"),
 					 (int32_t)(fl_now() / DAY_SECONDS), &c->period, &r->err))) {
-		/* the period's parser names its own arguments, from and to */
-		snprintf(r->err.field, sizeof r->err.field, "%s",
-			 !strcmp(r->err.field, "from") ? "start" : "end");
+		/* the period's parser names its own arguments, from and to:
+		 * the field and the message say this report's, start and end */
+		int start = !strcmp(r->err.field, "from");
+		const char *rest = strchr(r->err.msg, ':');
+		char msg[sizeof r->err.msg];
+		snprintf(r->err.field, sizeof r->err.field, "%s", start ? "start" : "end");
+		if (!strcmp(r->err.msg, "To: must not be before from"))
+			rest = ": must not be before start";
+		snprintf(msg, sizeof msg, "%s%s", start ? "Start" : "End", rest ? rest : "");
+		memcpy(r->err.msg, msg, sizeof msg);
 		return rc;
 	}
 	return fl_req_read(r, tx_report, render_report);

@@ -15,8 +15,10 @@
  * script, no files, not yet confirmed) whose subject and description find
  * public articles is answered a confirmation step first — the articles,
  * a "this solved my problem" button for each (/portal/deflections), and
- * "send my request anyway" carrying every field back with confirmed=1.
- * That step is counted on its own limit, not the submissions'. A request
+ * "send my request anyway" carrying every field back with confirmed=1;
+ * both carry the token that signs what the step showed.
+ * That step is counted on its own limit, not the submissions'; past it
+ * the form is sent without the step, counted as a submission. A request
  * sent after suggestions were shown (the form's "suggested" ids: the
  * script's, or the step's) records a "submitted" deflection in the
  * ticket's own transaction. */
@@ -57,10 +59,18 @@ static const char page_csp[] =
 
 static int over_limit(struct fl_req *r, struct fl_limiter *l, int64_t *wait)
 {
-	char key[48], secs[24];
+	char key[48];
 
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (!fl_limiter_take(l, key, fl_now(), wait))
+	return fl_limiter_take(l, key, fl_now(), wait);
+}
+
+/* over_limit, saying when to come back (Retry-After) when it is. */
+static int over_limit_retry(struct fl_req *r, struct fl_limiter *l, int64_t *wait)
+{
+	char secs[24];
+
+	if (!over_limit(r, l, wait))
 		return 0;
 	snprintf(secs, sizeof secs, "%lld", (long long)*wait);
 	fl_req_header(r, "Retry-After", secs);
@@ -79,9 +89,11 @@ struct form_ctx {
 	 * (confirmable), with the articles found (sugg); suggested are the ids
 	 * the customer was shown before sending (the form's "suggested") */
 	int confirmable;
+	int step_counted; /* charged to the confirmation steps' limit */
 	const char *query;
 	struct fl_deflect_suggestion *sugg;
 	size_t nsugg;
+	char *token; /* signs the suggestions the step shows */
 	struct fl_deflection suggested;
 };
 
@@ -274,6 +286,8 @@ static void read_self_service(struct form_ctx *c)
 			confirmed = !strcmp(p->data, "1");
 		else if (!strcmp(p->name, "suggested"))
 			fl_deflect_shown_parse(p->data, &c->suggested);
+		else if (!strcmp(p->name, "suggested_token"))
+			c->suggested.token = p->data;
 	}
 	c->confirmable = !c->json && !confirmed && !c->req.nfiles && !c->req.honeypot;
 }
@@ -349,6 +363,7 @@ static int confirm(struct fl_req *r)
 		hidden(&b, "locale", q->lang);
 		hidden(&b, "query", c->query);
 		hidden(&b, "shown", shown);
+		hidden(&b, "token", c->token);
 		fl_buf_adds(&b, "<button type=\"submit\" data-test=\"solved\">");
 		fl_buf_add_html(&b, w->solved, strlen(w->solved));
 		fl_buf_adds(&b, "</button>\n</form>\n</li>\n");
@@ -362,6 +377,7 @@ static int confirm(struct fl_req *r)
 	hidden(&b, "description", q->description);
 	hidden(&b, "locale", q->lang);
 	hidden(&b, "suggested", shown);
+	hidden(&b, "suggested_token", c->token);
 	hidden(&b, "confirmed", "1");
 	fl_buf_adds(&b, "<p>");
 	fl_buf_add_html(&b, w->send_hint, strlen(w->send_hint));
@@ -372,7 +388,9 @@ static int confirm(struct fl_req *r)
 }
 
 /* The ticket, and when suggestions had been shown, the "submitted"
- * deflection with it: both or neither. */
+ * deflection with it. The decision is counted only when the form carries
+ * the suggestions' token (signed, recent, not used: kb/deflect.h); a
+ * request is never refused over it — it is sent, and not counted. */
 static int tx_submit(fl_tx *tx, struct fl_req *r)
 {
 	struct form_ctx *c = r->ctx;
@@ -386,7 +404,12 @@ static int tx_submit(fl_tx *tx, struct fl_req *r)
 	d->outcome = FL_DEFLECT_SUBMITTED;
 	d->channel = c->json ? FL_DEFLECT_JS : FL_DEFLECT_NOJS;
 	d->ticket_id = c->res.ticket_id;
-	return fl_deflect_record(tx, d, fl_now(), &r->arena, &r->err);
+	rc = fl_deflect_record(tx, d, fl_now(), &r->arena, &r->err);
+	if (rc == FL_EINVAL) {
+		r->err = (struct fl_err){0};
+		rc = 0;
+	}
+	return rc;
 }
 
 /* Whether the address may ask (its user is not deactivated or
@@ -406,6 +429,13 @@ static int tx_check(fl_tx *tx, struct fl_req *r)
 		rc = fl_store_ticket_last_id(tx, &c->last_id);
 	if (!rc && c->confirmable && !c->req.nproblems && !c->req.honeypot)
 		rc = fl_deflect_suggest(tx, c->query, c->req.lang, &r->arena, &c->sugg, &c->nsugg);
+	if (!rc && c->nsugg) {
+		int64_t ids[FL_DEFLECT_SHOWN_MAX];
+		for (size_t i = 0; i < c->nsugg; i++)
+			ids[i] = c->sugg[i].article_id;
+		rc = fl_deflect_token(tx, c->req.lang, ids, c->nsugg, fl_now(), &r->arena,
+				      &c->token);
+	}
 	return rc;
 }
 
@@ -429,7 +459,7 @@ static int checked(struct fl_req *r)
 	if (c->confirmable) {
 		/* nothing to suggest: a submission like any other, counted as one */
 		int64_t wait;
-		if (over_limit(r, &form_limit, &wait))
+		if (over_limit_retry(r, &form_limit, &wait))
 			return busy(r, wait);
 	}
 	if ((rc = fl_portal_files_prepare(r->store, &c->req, &r->err)))
@@ -457,14 +487,21 @@ static int h_request(struct fl_req *r)
 	if (rc == FL_ENOMEM || rc == FL_EIO)
 		return rc;
 	if (rc) {
-		if (over_limit(r, &form_limit, &wait))
+		if (over_limit_retry(r, &form_limit, &wait))
 			return busy(r, wait);
 		return unreadable(r, rc);
 	}
 	if ((rc = fl_portal_request_read(&c->form, languages, &r->arena, &c->req)))
 		return rc;
 	read_self_service(c);
-	if (over_limit(r, c->confirmable ? &confirm_limit : &form_limit, &wait))
+	/* past the confirmation steps' own limit (an office behind one
+	 * address), the form is sent as it is, a submission like any other:
+	 * suggestions are a help, never what stops a request */
+	if (c->confirmable && !over_limit(r, &confirm_limit, &wait))
+		c->step_counted = 1;
+	else if (c->confirmable)
+		c->confirmable = 0;
+	if (!c->step_counted && over_limit_retry(r, &form_limit, &wait))
 		return busy(r, wait);
 	if (c->req.nproblems)
 		return problems(r, FL_EINVAL);
@@ -529,7 +566,7 @@ static int h_magic_link(struct fl_req *r)
 	int64_t wait;
 	int rc;
 
-	if (over_limit(r, &link_limit, &wait))
+	if (over_limit_retry(r, &link_limit, &wait))
 		return fl_req_fail(
 			r, FL_ERATE, NULL, NULL,
 			"Too many sign-in links asked from your address; retry in %lld seconds",

@@ -189,8 +189,9 @@ static const struct table tables[] = {
 	{"kb_searches",
 	 "id, query, query_key, locale, results, source, clicked_article_id, created_at",
 	 "itttitii", "id", 1, 1, 0},
-	{"deflections", "id, created_at, locale, query, outcome, channel, article_id, ticket_id",
-	 "iittttii", "id", 1, 1, 0},
+	{"deflections",
+	 "id, created_at, locale, query, outcome, channel, article_id, ticket_id, token_mac",
+	 "iittttiit", "id", 1, 1, 0},
 	{"deflection_articles", "deflection_id, article_id, position", "iii",
 	 "deflection_id, article_id", 2, 0, 0},
 };

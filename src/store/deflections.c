@@ -1,5 +1,8 @@
 /* Queries about deflection events (store/deflections.h). */
 
+#include <stdio.h>
+#include <string.h>
+
 #include "store/deflections.h"
 #include "store/store_int.h"
 
@@ -34,15 +37,19 @@ int fl_store_deflection_insert(fl_tx *tx, struct fl_deflection *d)
 {
 	static const char sql[] =
 		"INSERT INTO deflections"
-		" (created_at, locale, query, outcome, channel, article_id, ticket_id)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" (created_at, locale, query, outcome, channel, article_id, ticket_id, token_mac)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (token_mac) DO NOTHING"
 		" RETURNING id";
 	static const char shown[] =
 		"INSERT INTO deflection_articles (deflection_id, article_id, position)"
 		" VALUES (?, ?, ?)";
-	int rc = fl_q_int(tx, sql, &d->id, "ittttII", d->created_at, d->locale, d->query,
+	int rc = fl_q_int(tx, sql, &d->id, "ittttIIt", d->created_at, d->locale, d->query,
 			  fl_deflect_outcome_name(d->outcome), fl_deflect_channel_name(d->channel),
-			  d->article_id, d->ticket_id);
+			  d->article_id, d->ticket_id, d->token_mac);
+
+	if (rc == FL_ENOTFOUND) /* the conflict: no row, and the transaction goes on */
+		return FL_ECONFLICT;
 
 	for (size_t i = 0; !rc && i < d->nshown; i++)
 		rc = fl_q_exec(tx, shown, "iii", d->id, d->shown[i], (int64_t)i);

@@ -17,7 +17,8 @@
 #define FL_STORE_DEFLECT_ROWS_MAX 400
 
 /* Writes d (checked by fl_deflect_record) and the articles it shows,
- * setting d->id. */
+ * setting d->id. FL_ECONFLICT, with nothing written and the transaction
+ * still good, when a decision with d->token_mac is recorded already. */
 int fl_store_deflection_insert(fl_tx *tx, struct fl_deflection *d);
 
 enum fl_deflect_by {

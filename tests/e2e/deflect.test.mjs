@@ -145,3 +145,19 @@ it('an admin reads the self-service report: the rate by day, the articles, the f
 		assert.match(await page.textContent(`[data-test=kbr-article][data-id="${article.id}"]`), /Картку відхилено/);
 	});
 });
+
+it('an emoji where the query is cut (500 characters) is kept whole: the suggestions and the deflection still work', async () => {
+	await desk.withTab({ locale: 'en-US' }, async ({ page }) => {
+		const before = (await report()).deflected;
+		await page.goto(`${srv.base}/portal/requests/new`);
+		await page.fill('[data-test=email]', 'emoji@example.test');
+		// "Card payment declined " is 22 characters: the emoji's two UTF-16
+		// units are the query's 500th and 501st, a cut by units halves it
+		await page.fill('[data-test=description]', `${'x'.repeat(477)}😀 more`);
+		await page.fill('[data-test=subject]', 'Card payment declined');
+		await page.locator('[data-test=suggestion-link]').first().waitFor({ timeout: 10000 });
+		await page.click('[data-test=solved]');
+		await page.waitForSelector('[data-test=deflected]');
+		assert.equal((await report()).deflected, before + 1, 'the deflection was recorded');
+	});
+});

@@ -87,12 +87,26 @@ it('a finds an article, Enter inserts the link in the customer’s language and 
 		assert.equal(await used(page).locator('a').getAttribute('href'), m[1]);
 		assert.deepEqual((await ok('GET', `/api/v2/tickets/${t.id}/articles`)).articles.map((a) => a.article_id), [card.id]);
 
-		// the internal one: no Ukrainian translation, so the English link, said so
+		// the internal one never goes into a reply the customer reads: refused, said why
 		await page.locator('[data-test=ticket]').focus();
 		await page.keyboard.press('a');
 		await page.waitForSelector('[data-test=kb-picker]');
 		await page.keyboard.type('refunds by hand');
 		await page.locator(`[data-test=kb-option][data-id="${internal.id}"][aria-selected=true]`).waitFor();
+		assert.equal(await page.locator(`[data-test=kb-option][data-id="${internal.id}"] [data-test=kb-internal-blocked]`).count(), 1);
+		await page.keyboard.press('Enter');
+		assert.match(await page.locator('[data-test=kb-error]').textContent(), /internal note/);
+		assert.equal(await page.locator('[data-test=kb-picker]').count(), 1, 'the picker stays open');
+		await page.keyboard.press('Escape');
+		await page.waitForSelector('[data-test=kb-picker]', { state: 'detached' });
+		assert.equal(await used(page).count(), 1, 'nothing was linked');
+		// in an internal note it goes in: no Ukrainian translation, so the English link, said so
+		await page.click('[data-test=mode-note]');
+		await page.click('[data-test=kb-button]');
+		await page.waitForSelector('[data-test=kb-picker]');
+		await page.keyboard.type('refunds by hand');
+		await page.locator(`[data-test=kb-option][data-id="${internal.id}"][aria-selected=true]`).waitFor();
+		assert.equal(await page.locator('[data-test=kb-internal-blocked]').count(), 0);
 		await page.keyboard.press('Enter');
 		await page.waitForSelector('[data-test=kb-picker]', { state: 'detached' });
 		assert.match(await page.inputValue('[data-test=composer-body]'), new RegExp(`\\[Card refunds by hand\\]\\(\\S+/hc/en/articles/${internal.id}-\\S+\\)$`));

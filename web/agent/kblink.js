@@ -76,7 +76,7 @@ async function searchBoth(q, locales) {
 
 // The picker. onInsert(markdown, article) puts the link in the composer;
 // onLinked() follows a new link (the panel reloads).
-export function KbPicker({ ticketId, onInsert, onLinked, onClose }) {
+export function KbPicker({ ticketId, onInsert, onLinked, onClose, reply }) {
 	const [info, setInfo] = useState(null); // { locale, linked: Set }
 	const [q, setQ] = useState('');
 	const [found, setFound] = useState(null);
@@ -133,9 +133,18 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose }) {
 		: t('kb.in_lang', { lang: langName(x.link.locale) }));
 	const current = shown[Math.min(at, shown.length - 1)];
 
+	// An agents-only article in a public reply would show the customer an
+	// internal title and a link that answers "not found": only a note may
+	// have it.
+	const blocked = (x) => reply && x.hit.visibility === 'agents';
+
 	async function insert(x) {
 		if (!x || busy)
 			return;
+		if (blocked(x)) {
+			setError(t('kb.internal_in_reply'));
+			return;
+		}
 		setBusy(true);
 		setError('');
 		try {
@@ -146,6 +155,8 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose }) {
 			// as the picker closes
 			if (x.link.fallback)
 				toast(langNote(x));
+			else if (reply && x.hit.visibility === 'signed_in')
+				toast(t('kb.signed_in_reply'));
 			onInsert(markdownLink(x.link.title, x.link.html_url), x);
 		} catch (e) {
 			setError(`${t('kb.link_failed')} ${e.message}`);
@@ -184,6 +195,7 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose }) {
 					onMouseDown=${(e) => { e.preventDefault(); insert(x); }}>
 					<strong lang=${x.link.locale}>${x.link.title}</strong>
 					${x.hit.visibility === 'agents' && html` <span class="badge internal" data-test="kb-internal">${t('kb.internal')}</span>`}
+					${blocked(x) && html`<div class="hint" data-test="kb-internal-blocked">${t('kb.internal_note_only')}</div>`}
 					${x.hit.visibility === 'signed_in' && html` <span class="badge">${t('kb.signed_in')}</span>`}
 					${info && info.linked.has(x.hit.id) && html` <span class="hint">${t('kb.linked_already')}</span>`}
 					${x.link.fallback && html`<div class="hint" data-test="kb-fallback">${langNote(x)}</div>`}

@@ -652,7 +652,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 		</div>
 		${picking && html`<${MacroPicker} ticketId=${ticket.id} onApply=${applied}
 			onClose=${() => { setPicking(false); area.current && area.current.focus(); }} />`}
-		${articles && html`<${KbPicker} ticketId=${ticket.id} onInsert=${insertLink} onLinked=${onLinked}
+		${articles && html`<${KbPicker} ticketId=${ticket.id} reply=${mode === 'reply'} onInsert=${insertLink} onLinked=${onLinked}
 			onClose=${() => { setArticles(false); area.current && area.current.focus(); }} />`}
 		${error && html`<div class="banner error" role="alert" data-test="composer-error">${error}</div>`}
 		<label class="sr-only" for="composer-body">${mode === 'reply' ? t('composer.reply') : t('composer.note')}</label>

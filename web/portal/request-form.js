@@ -87,8 +87,12 @@ const QUERY_WORDS = 12;
 const SUGGEST_DELAY = 400; // ms after the last keystroke
 export function suggestQuery(v) {
 	const words = v.description.trim().split(/\s+/).filter(Boolean).slice(0, QUERY_WORDS);
-	return [v.subject.trim(), ...words].join(' ').trim().slice(0, 500);
+	// 500 characters as the server counts them, code points: a cut by
+	// UTF-16 units could split an emoji, and half of one is no text at all
+	// (encodeURIComponent throws, the server refuses the JSON)
+	return Array.from([v.subject.trim(), ...words].join(' ').trim()).slice(0, 500).join('').trim();
 }
+const NONE_SHOWN = { ids: [], token: '' };
 const enoughLetters = (q) => (q.match(/[\p{L}\p{N}]/gu) || []).length >= 3;
 
 // A snippet is HTML the server escaped, hits in <em>: shown as text with
@@ -143,7 +147,9 @@ export function NewRequest({ user }) {
 	const [focusTo, setFocusTo] = useState(null);
 	const [suggested, setSuggested] = useState([]);
 	const [deflected, setDeflected] = useState(false);
-	const shown = useRef([]); // the articles last shown, said with the request
+	// the articles last shown and the server's token signing them, said
+	// with a deflection or the request
+	const shown = useRef(NONE_SHOWN);
 	const honeypot = useRef();
 	const top = useRef();
 	const doneRef = useRef();
@@ -183,7 +189,7 @@ export function NewRequest({ user }) {
 				const list = (r && r.results) || [];
 				setSuggested(list);
 				if (list.length)
-					shown.current = list.map((a) => a.id);
+					shown.current = { ids: list.map((a) => a.id), token: r.token || '' };
 			} catch {
 				/* suggestions are a help, not a step: the form works without them */
 			}
@@ -198,7 +204,7 @@ export function NewRequest({ user }) {
 		setBusy(true);
 		try {
 			await api('POST', '/api/v2/help_center/deflections', { deflection: {
-				article_id: a.id, locale: currentLocale(), query, shown: shown.current, channel: 'js',
+				article_id: a.id, locale: currentLocale(), query, shown: shown.current.ids, token: shown.current.token,
 			} });
 		} catch {
 			/* not recorded (offline, too many): the customer is helped all the same */
@@ -208,7 +214,7 @@ export function NewRequest({ user }) {
 		setValues(initial(null));
 		setFiles([]);
 		setSuggested([]);
-		shown.current = [];
+		shown.current = NONE_SHOWN;
 		setDeflected(true);
 		setFocusTo('deflected');
 	}
@@ -252,8 +258,10 @@ export function NewRequest({ user }) {
 			form.append(f, values[f].trim());
 		form.append('website', honeypot.current ? honeypot.current.value : '');
 		form.append('locale', currentLocale());
-		if (shown.current.length)
-			form.append('suggested', shown.current.join(','));
+		if (shown.current.ids.length) {
+			form.append('suggested', shown.current.ids.join(','));
+			form.append('suggested_token', shown.current.token);
+		}
 		for (const file of files)
 			form.append('attachments', file, file.name);
 		setBusy(true);
@@ -270,7 +278,7 @@ export function NewRequest({ user }) {
 		const req = r.data && r.data.request;
 		if ((r.status === 201 || r.status === 200) && req) {
 			store.del(DRAFT_REQUEST);
-			shown.current = [];
+			shown.current = NONE_SHOWN;
 			setSuggested([]);
 			setDone({ id: req.id, subject: req.subject || values.subject, email: values.email.trim() });
 			setFocusTo('done');

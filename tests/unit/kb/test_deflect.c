@@ -55,6 +55,77 @@ static void test_shown(void **state)
 	assert_int_equal(d.nshown, FL_DEFLECT_SHOWN_MAX);
 }
 
+/* The words searched for: whole characters skipped, apostrophes inside a
+ * word joined as the search joins them, never invalid UTF-8. */
+static const char *words(const char *query, fl_arena *a)
+{
+	fl_buf b;
+	char *out;
+
+	fl_buf_init(&b, 1u << 16);
+	assert_int_equal(fl_deflect_search_words(query, a, &b), 0);
+	out = fl_arena_strdup(a, b.p ? b.p : "");
+	fl_buf_free(&b);
+	assert_true(fl_utf8_valid(out, strlen(out)));
+	return out;
+}
+
+static void test_search_words(void **state)
+{
+	fl_arena a;
+	char big[3000];
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	assert_string_equal(words("повернення коштів з’явилися", &a), "повернення коштів зявилися");
+	assert_string_equal(words("повернення «коштів»", &a), "повернення коштів");
+	assert_string_equal(words("refund card ©test", &a), "refund card test");
+	assert_string_equal(words("м'ясо м’ясо мʼясо", &a), "мясо");
+	/* an apostrophe not between letters separates; short words left out */
+	assert_string_equal(words("don' ’t card’s «» — … ab", &a), "don cards");
+	assert_string_equal(words("status:open \"card -declined*", &a),
+			    "status open card declined");
+	assert_string_equal(words("", &a), "");
+	assert_string_equal(words("1 2 3 4 one two three four five six seven eight nine ten eleven",
+				  &a),
+			    "one two three four five six seven eight nine ten");
+	/* a word the search would refuse (too long) is dropped, not the rest */
+	memcpy(big, "card ", 5);
+	for (size_t i = 5; i < 5 + 2 * 1200; i += 2)
+		memcpy(big + i, "ї", 2);
+	memcpy(big + 5 + 2 * 1200, " money", 7);
+	assert_string_equal(words(big, &a), "card money");
+	fl_arena_free(&a);
+}
+
+/* The token signs the locale, the ids in order and the time. */
+static void test_token(void **state)
+{
+	const char *key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		   *key2 = "f123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	int64_t ids[] = {12, 7}, other[] = {7, 12};
+	char tok[FL_DEFLECT_TOKEN_MAX + 1];
+	struct fl_err e = {0};
+
+	(void)state;
+	fl_deflect_sign(key, "uk", ids, 2, 1000, "00112233aabbccdd", tok);
+	assert_int_equal(fl_deflect_token_check(key, tok, "uk", ids, 2, 1000 + 3600, &e), 0);
+	assert_int_equal(fl_deflect_token_check(key, tok, "en", ids, 2, 1000, &e), FL_EINVAL);
+	assert_string_equal(e.field, "token");
+	assert_int_equal(fl_deflect_token_check(key, tok, "uk", other, 2, 1000, &e), FL_EINVAL);
+	assert_int_equal(fl_deflect_token_check(key, tok, "uk", ids, 1, 1000, &e), FL_EINVAL);
+	assert_int_equal(fl_deflect_token_check(key2, tok, "uk", ids, 2, 1000, &e), FL_EINVAL);
+	assert_int_equal(fl_deflect_token_check(key, tok, "uk", ids, 2, 1000 + 86401, &e),
+			 FL_EINVAL);
+	assert_string_equal(e.reason, "Expired");
+	assert_int_equal(fl_deflect_token_check(key, "", "uk", ids, 2, 1000, &e), FL_EINVAL);
+	assert_string_equal(e.reason, "Blank");
+	assert_int_equal(fl_deflect_token_check(key, "1000.x.y", "uk", ids, 2, 1000, &e),
+			 FL_EINVAL);
+	tok[strlen(tok) - 1] ^= 1;
+	assert_int_equal(fl_deflect_token_check(key, tok, "uk", ids, 2, 1000, &e), FL_EINVAL);
+}
+
 static void refused(const struct fl_deflection *d, const char *field)
 {
 	struct fl_err e = {0};
@@ -112,10 +183,9 @@ static void test_names_and_rate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_query),
-		cmocka_unit_test(test_shown),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_names_and_rate),
+		cmocka_unit_test(test_query),        cmocka_unit_test(test_shown),
+		cmocka_unit_test(test_search_words), cmocka_unit_test(test_token),
+		cmocka_unit_test(test_check),        cmocka_unit_test(test_names_and_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
