@@ -1492,8 +1492,10 @@ static int h_files(struct fl_req *r)
 	return fl_req_read(r, tx_files, render_files);
 }
 
-/* A file of an article the reader may see (its visibility, not archived;
- * agents any): 404 otherwise, as for the article. */
+/* A file of an article the reader may see: at least one of its translations
+ * visible to them (published, the article's visibility, not archived; agents
+ * any). Otherwise the same 404 as a missing file: a draft's images are as
+ * private as its text, and attachment ids are sequential. */
 static int tx_file(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -1502,8 +1504,14 @@ static int tx_file(fl_tx *tx, struct fl_req *r)
 
 	if (!rc)
 		rc = fl_store_kb_article_get(tx, article, &r->arena, &c->art);
-	if (!rc && !fl_kb_visible(c->level, &c->art, NULL))
-		rc = FL_ENOTFOUND;
+	if (!rc && c->level < FL_KB_AGENTS) {
+		int seen = 0;
+		rc = fl_store_kb_translation_list(tx, article, &r->arena, &c->trs, &c->n);
+		for (size_t i = 0; !rc && i < c->n && !seen; i++)
+			seen = fl_kb_visible(c->level, &c->art, &c->trs[i]);
+		if (!rc && !seen)
+			rc = FL_ENOTFOUND;
+	}
 	if (!rc)
 		rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->file);
 	if (!rc && c->file.in_db)
