@@ -24,7 +24,6 @@
 
 #include "auth/auth.h"
 #include "build_info.h"
-#include "core/limit.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -44,10 +43,6 @@
 static const char page_csp[] =
 	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-/* Votes: 8 per client address a minute, enough for a person changing
- * their mind, not for a script. */
-static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
 
 #define VOTER_COOKIE "fl_hc_voter"
 #define VOTER_LEN 32        /* hex characters */
@@ -1022,7 +1017,7 @@ static int h_page(struct fl_req *r)
 struct vote_ctx {
 	struct fl_hc_path path;
 	int value;
-	char voter[2 + VOTER_LEN + 1]; /* "k:" and the cookie */
+	char voter[2 + VOTER_LEN + 1]; /* "k:" and the cookie, or "u:" and the user's id */
 	const char *session;
 	struct fl_actor actor;
 	int found;
@@ -1062,9 +1057,13 @@ static int tx_vote(fl_tx *tx, struct fl_req *r)
 	const char *csrf;
 	int rc;
 
-	/* who votes decides what they may vote on: the portal's session, if any */
+	/* who votes decides what they may vote on: the portal's session, if
+	 * any; and a signed-in voter's vote is theirs ("u:ID", as the API
+	 * counts it), not their browser's, so that it counts once */
 	if (c->session && fl_auth_session_check(tx, c->session, &r->arena, &c->actor, &csrf) != 0)
 		c->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
+	if (c->actor.id > 0)
+		snprintf(c->voter, sizeof c->voter, "u:%lld", (long long)c->actor.id);
 	rc = fl_store_kb_article_get(tx, c->path.id, &r->arena, &art);
 	if (!rc)
 		rc = fl_store_kb_translation_get(tx, c->path.id, c->path.locale, &r->arena, &tr);
@@ -1101,7 +1100,7 @@ static int h_vote(struct fl_req *r)
 	struct vote_ctx *c = r->ctx;
 	struct fl_form_limits lim = {8, 64, 0};
 	struct fl_form form;
-	char key[48], secs[24], cookie[VOTER_LEN + 1], header[160];
+	char secs[24], cookie[VOTER_LEN + 1], header[160];
 	const char *body, *value = NULL;
 	int64_t wait;
 	size_t n;
@@ -1109,8 +1108,8 @@ static int h_vote(struct fl_req *r)
 
 	if (fl_hc_path_parse(r->url, &c->path) || c->path.kind != FL_HC_VOTE)
 		return not_found(r, c->path.locale, fl_req_base(r));
-	fl_limit_address_key(fl_req_peer(r), key);
-	if (fl_limiter_take(&vote_limit, key, fl_now(), &wait)) {
+	/* votes a minute per address, the API's anonymous votes counted too */
+	if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
 		snprintf(secs, sizeof secs, "%lld", (long long)wait);
 		fl_req_header(r, "Retry-After", secs);
 		return fl_req_fail(r, FL_ERATE, NULL, NULL,

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/html.h"
+#include "core/limit.h"
+#include "core/random.h"
 #include "core/str.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -565,6 +567,38 @@ int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const c
 		return fl_err_set(e, FL_EINVAL, "value", "InvalidValue", "Vote: up or down");
 	return fl_store_kb_vote_put(tx, article_id, fl_kb_locale_name(locale), voter, value,
 				    fl_now());
+}
+
+int fl_kb_voter_key_ok(const char *key)
+{
+	return key && strlen(key) == FL_KB_VOTER_KEY_LEN &&
+	       strspn(key, "0123456789abcdef") == FL_KB_VOTER_KEY_LEN;
+}
+
+static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
+static struct fl_limiter search_log_limit = FL_LIMITER(8, 20);
+static struct fl_limiter click_limit = FL_LIMITER(8, 60);
+
+static int limit_take(struct fl_limiter *l, const char *addr, int64_t *retry_after)
+{
+	char key[48];
+	fl_limit_address_key(addr ? addr : "", key);
+	return fl_limiter_take(l, key, fl_now(), retry_after);
+}
+
+int fl_kb_limit_vote(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&vote_limit, addr, retry_after);
+}
+
+int fl_kb_limit_search_log(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&search_log_limit, addr, retry_after);
+}
+
+int fl_kb_limit_click(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&click_limit, addr, retry_after);
 }
 
 /* ---- search ---- */

@@ -227,6 +227,24 @@ int fl_kb_revision_restore(struct fl_tx *tx, const struct fl_actor *actor, int64
  * user or "k:<key>" for a key the caller gives (at most 128 bytes). */
 int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const char *voter,
 	       int value, struct fl_err *e);
+/* A voter key from someone who is not signed in is the help center's voter
+ * cookie: FL_KB_VOTER_KEY_LEN lower-case hex characters, which the help
+ * center makes at random. 1 when key is one. */
+#define FL_KB_VOTER_KEY_LEN 32
+int fl_kb_voter_key_ok(const char *key);
+
+/* What anyone may do without an account, limited per client address
+ * (core/limit.h: in this process's memory, IPv6 by its /64). Each returns
+ * 0 when addr may, else FL_ERATE with the seconds to wait in *retry_after.
+ * - votes, the help center's form and the API's together: 8 a minute,
+ *   enough for a person changing their mind, not for a script;
+ * - searches recorded for the failed-search report: 8 in 20 seconds; past
+ *   that a search is answered but not recorded;
+ * - clicks on search results (the API's, and an article opened from the
+ *   help center's results): 8 a minute, past which they are not recorded. */
+int fl_kb_limit_vote(const char *addr, int64_t *retry_after);
+int fl_kb_limit_search_log(const char *addr, int64_t *retry_after);
+int fl_kb_limit_click(const char *addr, int64_t *retry_after);
 
 /* Search: the published translations of one locale that a reader may see,
  * matched by core/text.c's analysis (inflections find each other: "оплату"

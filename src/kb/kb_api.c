@@ -1218,7 +1218,10 @@ static int render_vote(struct fl_req *r)
 }
 
 /* A vote from a signed-in user counts once for them; anyone else gives a
- * voter_key (the help center's voter cookie) that counts once. */
+ * voter_key that has the help center's voter cookie's shape
+ * (fl_kb_voter_key_ok) and counts once, and is held to the help center's
+ * votes a minute per address (fl_kb_limit_vote): a script that makes up
+ * keys gets no more votes than the form would give it. */
 static int h_vote(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -1245,16 +1248,25 @@ static int h_vote(struct fl_req *r)
 		c->voter = v;
 	} else {
 		const char *k = json_string_value(key);
-		size_t n = k ? strlen(k) : 0;
-		char *v;
-		if (!n || n > 128)
-			return fl_req_fail(r, FL_EINVAL, "voter_key", "Blank",
-					   "Voter key: 1 to 128 characters, for a vote without "
-					   "signing in");
-		v = fl_arena_alloc(&r->arena, n + 3);
+		char *v, secs[24];
+		int64_t wait;
+		if (!fl_kb_voter_key_ok(k))
+			return fl_req_fail(r, FL_EINVAL, "voter_key", "InvalidValue",
+					   "Voter key: the help center's voter cookie (%d "
+					   "lower-case hex characters), for a vote without "
+					   "signing in",
+					   FL_KB_VOTER_KEY_LEN);
+		if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
+			snprintf(secs, sizeof secs, "%lld", (long long)wait);
+			fl_req_header(r, "Retry-After", secs);
+			return fl_req_fail(r, FL_ERATE, NULL, NULL,
+					   "Too many votes from your address; retry in %lld seconds",
+					   (long long)wait);
+		}
+		v = fl_arena_alloc(&r->arena, FL_KB_VOTER_KEY_LEN + 3);
 		if (!v)
 			return FL_ENOMEM;
-		snprintf(v, n + 3, "k:%s", k);
+		snprintf(v, FL_KB_VOTER_KEY_LEN + 3, "k:%s", k);
 		c->voter = v;
 	}
 	return fl_req_write(r, tx_vote, render_vote);

@@ -85,3 +85,45 @@ describe('a draft article\'s files', () => {
 		assert.equal((await srv.api('GET', url, null, { auth: 'anonymous' })).status, 200);
 	});
 });
+
+describe('votes', () => {
+	it('an anonymous vote needs the help center\'s voter cookie', async () => {
+		const a = await newArticle({ title: 'Voting' });
+		for (const voter_key of ['k0', 'x'.repeat(32), voter(0xabc).toUpperCase(), voter(0xabc) + '0', 42])
+			assert.equal((await from('127.0.0.31', 'POST', `${HC}/articles/${a.id}/up`, { locale: 'en', voter_key })).status, 422,
+				`voter_key ${voter_key}`);
+	});
+
+	it('made-up voter keys from one address get the form\'s votes a minute, no more', async () => {
+		const a = await newArticle({ title: 'Stuffed ballot' });
+		const codes = [];
+		for (let i = 0; i < 30; i++)
+			codes.push((await from('127.0.0.32', 'POST', `${HC}/articles/${a.id}/up`, { locale: 'en', voter_key: voter(i) })).status);
+		assert.equal(codes.filter((c) => c === 200).length, 8, codes.join());
+		assert.equal(codes.filter((c) => c === 429).length, 22, codes.join());
+		const r = await from('127.0.0.32', 'POST', `${HC}/articles/${a.id}/up`, { locale: 'en', voter_key: voter(99) });
+		assert.ok(Number(r.headers['retry-after']) >= 1, 'says when to retry');
+		const got = (await srv.api('GET', `${HC}/articles/${a.id}?locale=en`, null, { auth: agent })).json.article;
+		assert.equal(got.vote_count, 8);
+		// the help center's form shares the count
+		const form = await from('127.0.0.32', 'POST', `/hc/en/articles/${a.id}/vote`, 'vote=up',
+			{ 'content-type': 'application/x-www-form-urlencoded' });
+		assert.equal(form.status, 429);
+		// another address votes as usual
+		assert.equal((await from('127.0.0.33', 'POST', `${HC}/articles/${a.id}/up`, { locale: 'en', voter_key: voter(1) })).status, 200);
+	});
+
+	it('a signed-in customer\'s vote counts once, on the API and on the help center\'s form', async () => {
+		const a = await newArticle({ title: 'Once a customer' });
+		const s = await srv.api('POST', '/api/v2/auth/session', { email: alice.email, password: alice.password }, { auth: 'anonymous' });
+		assert.equal(s.status, 200, s.text);
+		const session = /fl_session=[^;]*/.exec(s.headers.get('set-cookie'))[0];
+		assert.equal((await srv.api('POST', `${HC}/articles/${a.id}/up`, { locale: 'en' }, { auth: alice })).status, 200);
+		const form = await from('127.0.0.34', 'POST', `/hc/en/articles/${a.id}/vote`, 'vote=down',
+			{ 'content-type': 'application/x-www-form-urlencoded', cookie: `${session}; fl_hc_voter=${voter(7)}` });
+		assert.equal(form.status, 303, form.text);
+		const got = (await srv.api('GET', `${HC}/articles/${a.id}?locale=en`, null, { auth: agent })).json.article;
+		assert.equal(got.vote_count, 1, 'one person, one vote');
+		assert.equal(got.vote_sum, -1, 'the later vote replaced the earlier');
+	});
+});

@@ -128,9 +128,9 @@ describe('the editor\'s list of articles', () => {
 	});
 
 	it('counts views and votes per translation', async () => {
-		await ok('POST', `${HC}/articles/${a.id}/up`, { locale: 'uk', voter_key: 'k1' }, 'anonymous');
-		await ok('POST', `${HC}/articles/${a.id}/down`, { locale: 'uk', voter_key: 'k2' }, 'anonymous');
-		await ok('POST', `${HC}/articles/${a.id}/up`, { locale: 'uk', voter_key: 'k3' }, 'anonymous');
+		await ok('POST', `${HC}/articles/${a.id}/up`, { locale: 'uk', voter_key: 'a1'.padEnd(32, '0') }, 'anonymous');
+		await ok('POST', `${HC}/articles/${a.id}/down`, { locale: 'uk', voter_key: 'a2'.padEnd(32, '0') }, 'anonymous');
+		await ok('POST', `${HC}/articles/${a.id}/up`, { locale: 'uk', voter_key: 'a3'.padEnd(32, '0') }, 'anonymous');
 		const uk = (await ok('GET', `${HC}/editor/articles`)).articles.find((x) => x.id === a.id).translations[0];
 		assert.deepEqual([uk.vote_sum, uk.vote_count], [1, 3]);
 	});
