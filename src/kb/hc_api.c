@@ -549,13 +549,18 @@ static void click_logged(void *arg, int rc)
 }
 
 /* An article opened from the search page (its link carries ?q=): the
- * search's click, recorded off the answer's path as the search was. */
+ * search's click, recorded off the answer's path as the search was; not
+ * past the clicks a minute per address (fl_kb_limit_click), nor when the
+ * write queue is deep (fl_store_write_spare): a lost click is a small
+ * error in a report, a queue without bound is an outage. */
 static void click_record(struct fl_req *r, const char *query, const char *locale,
 			 int64_t article_id)
 {
 	struct click_log *l;
+	int64_t wait;
 
-	if (!query || !*query || strlen(query) > FL_QUERY_MAX_LEN || !(l = malloc(sizeof *l)))
+	if (!query || !*query || strlen(query) > FL_QUERY_MAX_LEN ||
+	    fl_kb_limit_click(fl_req_peer(r), &wait) || !(l = malloc(sizeof *l)))
 		return;
 	if (!(l->query = strdup(query))) {
 		free(l);
@@ -563,7 +568,7 @@ static void click_record(struct fl_req *r, const char *query, const char *locale
 	}
 	l->locale = locale;
 	l->article_id = article_id;
-	if (fl_store_write_async(r->store, tx_click_log, l, click_logged, l)) {
+	if (fl_store_write_spare(r->store, tx_click_log, l, click_logged, l)) {
 		free(l->query);
 		free(l);
 	}
@@ -814,7 +819,7 @@ static int tx_search_log(fl_tx *tx, void *arg)
 {
 	struct search_log *l = arg;
 	int64_t id;
-	return fl_kb_search_record(tx, l->query, l->locale, l->results, "hc", &id);
+	return fl_kb_search_record(tx, l->query, l->locale, l->results, "hc", &id, NULL);
 }
 
 static void search_logged(void *arg, int rc)
@@ -827,18 +832,23 @@ static void search_logged(void *arg, int rc)
 }
 
 /* Records the search for the failed-search report, off the answer's path:
- * the page does not wait for the write. */
+ * the page does not wait for the write. Not past the searches recorded per
+ * address (fl_kb_limit_search_log), nor when the write queue is deep
+ * (fl_store_write_spare): the search is answered all the same. */
 static void search_record(struct fl_req *r, struct page_ctx *c)
 {
-	struct search_log *l = malloc(sizeof *l);
+	struct search_log *l;
+	int64_t wait;
 
-	if (!l || !(l->query = strdup(c->query))) {
+	if (fl_kb_limit_search_log(fl_req_peer(r), &wait))
+		return;
+	if (!(l = malloc(sizeof *l)) || !(l->query = strdup(c->query))) {
 		free(l);
 		return;
 	}
 	l->locale = c->path.locale;
 	l->results = c->found_out.count;
-	if (fl_store_write_async(r->store, tx_search_log, l, search_logged, l)) {
+	if (fl_store_write_spare(r->store, tx_search_log, l, search_logged, l)) {
 		free(l->query);
 		free(l);
 	}

@@ -817,17 +817,22 @@ static int query_key(const char *query, fl_buf *key)
 }
 
 int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
-			const char *source, int64_t *id)
+			const char *source, int64_t *id, char token[FL_KB_SEARCH_TOKEN_LEN + 1])
 {
+	char tok[FL_KB_SEARCH_TOKEN_LEN + 1];
 	fl_buf key;
 	int rc;
 
+	fl_random_hex(tok, FL_KB_SEARCH_TOKEN_LEN);
+	tok[FL_KB_SEARCH_TOKEN_LEN] = 0;
 	fl_buf_init(&key, 4096);
 	rc = query_key(query, &key);
 	if (!rc)
 		rc = fl_store_kb_search_log(tx, query ? query : "", key.p ? key.p : "", locale,
-					    results, source, fl_now(), id);
+					    results, source, tok, fl_now(), id);
 	fl_buf_free(&key);
+	if (!rc && token)
+		memcpy(token, tok, sizeof tok);
 	return rc;
 }
 
@@ -846,7 +851,36 @@ int fl_kb_search_click_query(struct fl_tx *tx, const char *query, const char *lo
 	return rc;
 }
 
-int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id)
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, const char *token, int64_t article_id,
+		       int level, struct fl_err *e)
 {
-	return fl_store_kb_search_click(tx, id, article_id);
+	fl_arena a;
+	struct fl_kb_article art;
+	struct fl_kb_translation tr;
+	char *locale;
+	int rc;
+
+	if (!token || strlen(token) != FL_KB_SEARCH_TOKEN_LEN)
+		return FL_ENOTFOUND;
+	fl_arena_init(&a, 0);
+	rc = fl_store_kb_search_open(tx, id, token, fl_now() - FL_KB_CLICK_WINDOW, &a, &locale);
+	if (!rc) {
+		rc = fl_store_kb_article_get(tx, article_id, &a, &art);
+		if (!rc)
+			rc = fl_store_kb_translation_get(tx, article_id, locale, &a, &tr);
+		if (rc == FL_ENOTFOUND || (!rc && !fl_kb_visible(level, &art, &tr)))
+			rc = fl_err_set(e, FL_EINVAL, "article_id", "InvalidValue",
+					"Article: one of the search's results");
+	}
+	if (!rc)
+		rc = fl_store_kb_search_click(tx, id, article_id);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_kb_search_purge_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e)
+{
+	int rc = fl_store_kb_search_purge(tx, fl_now() - FL_KB_SEARCH_KEEP);
+	(void)job;
+	return rc ? fl_err_set(e, rc, NULL, NULL, "purging old searches failed") : 0;
 }

@@ -290,12 +290,28 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		 struct fl_kb_search_out *out, struct fl_err *e);
 /* Records a search from the help center or portal (source "hc", "portal",
  * "api"): the query, its locale and how many results it had; *id is the
- * search's, for fl_kb_search_click. In a write transaction. */
+ * search's and token (FL_KB_SEARCH_TOKEN_LEN hex characters and a 0, made
+ * at random) the secret its click must give back (fl_kb_search_click). In
+ * a write transaction. */
+#define FL_KB_SEARCH_TOKEN_LEN 32
 int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
-			const char *source, int64_t *id);
-/* The searcher clicked article_id among the results of search id
- * (FL_ENOTFOUND when there is no such search). */
-int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id);
+			const char *source, int64_t *id, char token[FL_KB_SEARCH_TOKEN_LEN + 1]);
+/* The searcher opened article_id among the results of search id: counted
+ * only when token is the search's, the search was made in the last
+ * FL_KB_CLICK_WINDOW seconds and has no click yet (FL_ENOTFOUND
+ * otherwise: walking ids clears nothing), and the article's translation in
+ * the search's locale is one a reader at level may see (FL_EINVAL naming
+ * "article_id" otherwise, a missing article alike). */
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, const char *token, int64_t article_id,
+		       int level, struct fl_err *e);
+/* Searches are kept FL_KB_SEARCH_KEEP seconds (the failed-search report
+ * reads no further back), then deleted by the periodic job
+ * "kb-search-purge" (fl_kb_search_purge_job, every
+ * FL_KB_SEARCH_PURGE_PERIOD seconds). */
+#define FL_KB_SEARCH_KEEP (90 * 86400)
+#define FL_KB_SEARCH_PURGE_PERIOD 3600
+struct fl_job;
+int fl_kb_search_purge_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 /* The same for a page that knows the search by its query, not its id (the
  * help center records its searches after answering them, so a result's
  * link cannot name one): the latest search of those words in locale in the

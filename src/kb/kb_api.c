@@ -115,6 +115,7 @@ struct ctx {
 	const char *data;
 	size_t size;
 	char name[FL_ATTACHMENT_NAME_MAX + 1], type[128], digest[65], token[33];
+	char search_token[FL_KB_SEARCH_TOKEN_LEN + 1];
 };
 
 /* ---- reading the request ---- */
@@ -1287,7 +1288,7 @@ static int tx_record(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_kb_search_record(tx, c->search.query, c->search.locale, c->found.count, "api",
-				   &c->search_id);
+				   &c->search_id, c->search_token);
 }
 
 static int render_search(struct fl_req *r)
@@ -1308,15 +1309,20 @@ static int render_search(struct fl_req *r)
 		json_object_set_new(o, "corrected_query", json_string(c->found.corrected_query));
 	if (c->found.matched_any)
 		json_object_set_new(o, "matched_any", json_true());
-	if (c->search_id)
+	if (c->search_id) {
 		json_object_set_new(o, "search_id", json_integer(c->search_id));
+		json_object_set_new(o, "search_token", json_string(c->search_token));
+	}
 	return fl_req_reply(r, 200, o);
 }
 
+/* Past the per-address limit a search is answered but not recorded (and
+ * has no search_id): the report counts people, not a script's loop. */
 static int after_search(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	if (c->level >= FL_KB_AGENTS)
+	int64_t wait;
+	if (c->level >= FL_KB_AGENTS || fl_kb_limit_search_log(fl_req_peer(r), &wait))
 		return render_search(r);
 	return fl_req_write(r, tx_record, render_search);
 }
@@ -1354,17 +1360,37 @@ static int h_search(struct fl_req *r)
 
 static int tx_click(fl_tx *tx, struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
 	json_t *a = r->body ? json_object_get(r->body, "article_id") : NULL;
+	json_t *t = r->body ? json_object_get(r->body, "search_token") : NULL;
 
 	if (!json_is_integer(a) || json_integer_value(a) <= 0)
 		return fl_err_set(&r->err, FL_EINVAL, "article_id", "InvalidValue",
 				  "Article: the id of the article clicked");
-	return fl_kb_search_click(tx, r->id[0], json_integer_value(a));
+	if (!json_is_string(t))
+		return fl_err_set(&r->err, FL_EINVAL, "search_token", "Blank",
+				  "Search token: the search_token of the search's answer");
+	return fl_kb_search_click(tx, r->id[0], json_string_value(t), json_integer_value(a),
+				  c->level, &r->err);
 }
 
-/* The searcher opened one of the results: the search is not a failure. */
+/* The searcher opened one of the results: the search is not a failure.
+ * Only with the search's token, within the hour, once, for an article the
+ * caller may see, and at most fl_kb_limit_click's clicks per address. */
 static int h_click(struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
+	char secs[24];
+	int64_t wait;
+
+	if (fl_kb_limit_click(fl_req_peer(r), &wait)) {
+		snprintf(secs, sizeof secs, "%lld", (long long)wait);
+		fl_req_header(r, "Retry-After", secs);
+		return fl_req_fail(r, FL_ERATE, NULL, NULL,
+				   "Too many clicks from your address; retry in %lld seconds",
+				   (long long)wait);
+	}
+	c->level = fl_kb_reader_level(&r->actor);
 	return fl_req_write(r, tx_click, fl_req_no_content);
 }
 

@@ -127,3 +127,80 @@ describe('votes', () => {
 		assert.equal(got.vote_sum, -1, 'the later vote replaced the earlier');
 	});
 });
+
+describe('the search log', () => {
+	const report = async () => (await srv.api('GET', `${HC}/reports/searches?locale=en`, null, { auth: agent })).json.searches;
+
+	it('records a stranger\'s searches up to a rate per address, and answers them all', async () => {
+		await newArticle({ title: 'Flooding guide' });
+		const ids = [];
+		for (let i = 0; i < 20; i++) {
+			const r = await from('127.0.0.41', 'GET', `${HC}/articles/search?query=flood${i}zz&locale=en`);
+			assert.equal(r.status, 200, r.text);
+			if (r.json.search_id)
+				ids.push(r.json.search_id);
+		}
+		assert.equal(ids.length, 8, 'recorded up to the limit, each after that answered without a search_id');
+		const rows = (await report()).filter((q) => /^flood\d+zz$/.test(q.query));
+		assert.equal(rows.length, 8);
+		// the help center's page too: answered, not recorded past the limit
+		for (let i = 0; i < 12; i++)
+			assert.equal((await from('127.0.0.42', 'GET', `/hc/en/search?query=hcflood${i}zz`)).status, 200);
+		let hc = [];
+		for (let tries = 0; tries < 30; tries++) {
+			hc = (await report()).filter((q) => /^hcflood\d+zz$/.test(q.query));
+			if (hc.length >= 8)
+				break;
+			await sleep(100);
+		}
+		await sleep(300);
+		hc = (await report()).filter((q) => /^hcflood\d+zz$/.test(q.query));
+		assert.equal(hc.length, 8);
+	});
+
+	it('forgets searches older than the report reads: the kb-search-purge job is queued', async () => {
+		// what the job deletes is tested in tests/unit/store/test_store.c
+		let job;
+		for (let i = 0; i < 50 && !job; i++) { // the runner queues it as it starts
+			const r = await srv.api('GET', '/api/v2/jobs?state=queued');
+			assert.equal(r.status, 200, r.text);
+			job = r.json.jobs.find((j) => j.kind === 'kb-search-purge');
+			if (!job)
+				await sleep(100);
+		}
+		assert.ok(job, 'no kb-search-purge job queued');
+	});
+
+	it('a click needs the search\'s token, within the hour, once, for an article the caller may see', async () => {
+		const seen = await newArticle({ title: 'Clickable answer' });
+		const hidden = await newArticle({ title: 'Clickable secret', visibility: 'agents' });
+		const draft = await newArticle({ title: 'Clickable draft', draft: true });
+		const s = (await from('127.0.0.51', 'GET', `${HC}/articles/search?query=clickable&locale=en`)).json;
+		assert.ok(s.search_id > 0);
+		assert.match(s.search_token, /^[0-9a-f]{32}$/);
+		const click = (id, body, addr = '127.0.0.52') => from(addr, 'POST', `${HC}/searches/${id}/click`, body);
+		// no token, a wrong one, another search's id: nothing
+		assert.equal((await click(s.search_id, { article_id: seen.id })).status, 422);
+		assert.equal((await click(s.search_id, { article_id: seen.id, search_token: '0'.repeat(32) })).status, 404);
+		assert.equal((await click(s.search_id - 1, { article_id: seen.id, search_token: s.search_token })).status, 404);
+		// an article the caller may not see, or none
+		for (const article_id of [hidden.id, draft.id, 987654321]) {
+			const r = await click(s.search_id, { article_id, search_token: s.search_token });
+			assert.equal(r.status, 422, r.text);
+			assert.ok(r.json.details.article_id);
+		}
+		assert.equal((await click(s.search_id, { article_id: seen.id, search_token: s.search_token }, '127.0.0.55')).status, 204);
+		assert.equal((await click(s.search_id, { article_id: seen.id, search_token: s.search_token }, '127.0.0.55')).status, 404, 'once');
+		// a search older than an hour takes no click
+		const old = (await from('127.0.0.53', 'GET', `${HC}/articles/search?query=clickable%20answer&locale=en`)).json;
+		await sqlOnServer(srv, `UPDATE kb_searches SET created_at = created_at - 3700 WHERE id = ${Number(old.search_id)}`);
+		assert.equal((await click(old.search_id, { article_id: seen.id, search_token: old.search_token }, '127.0.0.55')).status, 404);
+	});
+
+	it('clicks are limited per address', async () => {
+		const codes = [];
+		for (let i = 0; i < 10; i++)
+			codes.push((await from('127.0.0.54', 'POST', `${HC}/searches/1/click`, { article_id: 1, search_token: 'x' })).status);
+		assert.deepEqual(codes.slice(8), [429, 429], codes.join());
+	});
+});
