@@ -885,7 +885,7 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 /* ---- the sitemap ------------------------------------------------------------ */
 
 static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, int64_t id,
-		     const struct fl_kb_name *names, size_t n)
+		     const struct fl_kb_name *names, size_t n, size_t *room)
 {
 	struct fl_hc_sitemap_entry e = {.kind = kind, .id = id};
 
@@ -897,16 +897,17 @@ static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, in
 		e.slugs[li] = fl_kb_slugify(names[k].name, &r->arena);
 		e.updated[li] = names[k].updated_at;
 	}
-	return fl_hc_sitemap_add(b, base, &e);
+	return fl_hc_sitemap_add(b, base, &e, room);
 }
 
 /* Every public published article's translations, every category and
- * section, read in one transaction. */
+ * section, read in one transaction; at most FL_HC_SITEMAP_MAX <url>s in
+ * all, the homes, categories and sections first. */
 static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
 	struct fl_hc_map_row *rows = NULL;
-	size_t n = 0;
+	size_t n = 0, room = FL_HC_SITEMAP_MAX;
 	int rc = base_url(tx, r, c);
 
 	if (!rc)
@@ -917,16 +918,16 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 		rc = fl_store_hc_map(tx, FL_STORE_HC_MAP_MAX, &r->arena, &rows, &n);
 	if (!rc) {
 		fl_buf_init(c->out, 256u << 20);
-		rc = fl_hc_sitemap_start(c->out, c->base);
+		rc = fl_hc_sitemap_start(c->out, c->base, &room);
 	}
 	for (size_t i = 0; i < c->ncats && !rc; i++)
 		rc = map_names(c->out, r, c->base, FL_HC_CATEGORY, c->cats[i].id, c->cats[i].names,
-			       c->cats[i].nnames);
+			       c->cats[i].nnames, &room);
 	for (size_t i = 0; i < c->nsecs && !rc; i++)
 		rc = map_names(c->out, r, c->base, FL_HC_SECTION, c->secs[i].id, c->secs[i].names,
-			       c->secs[i].nnames);
+			       c->secs[i].nnames, &room);
 	/* the rows come by article: each article's translations together */
-	for (size_t i = 0; i < n && !rc;) {
+	for (size_t i = 0; i < n && !rc && room;) {
 		struct fl_hc_sitemap_entry e = {.kind = FL_HC_ARTICLE, .id = rows[i].article_id};
 		for (; i < n && rows[i].article_id == e.id; i++) {
 			struct fl_kb_translation t = {.title = rows[i].title, .slug = rows[i].slug};
@@ -937,7 +938,7 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 			e.slugs[li] = fl_kb_slug(&t, &r->arena);
 			e.updated[li] = rows[i].updated_at;
 		}
-		rc = fl_hc_sitemap_add(c->out, c->base, &e);
+		rc = fl_hc_sitemap_add(c->out, c->base, &e, &room);
 	}
 	if (!rc)
 		rc = fl_hc_sitemap_end(c->out);
