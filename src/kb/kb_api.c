@@ -1260,9 +1260,10 @@ static int h_vote(struct fl_req *r)
 		if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
 			snprintf(secs, sizeof secs, "%lld", (long long)wait);
 			fl_req_header(r, "Retry-After", secs);
-			return fl_req_fail(r, FL_ERATE, NULL, NULL,
-					   "Too many votes from your address; retry in %lld seconds",
-					   (long long)wait);
+			return fl_req_fail(
+				r, FL_ERATE, NULL, NULL,
+				"Too many votes from your address; retry in %lld seconds",
+				(long long)wait);
 		}
 		v = fl_arena_alloc(&r->arena, FL_KB_VOTER_KEY_LEN + 3);
 		if (!v)

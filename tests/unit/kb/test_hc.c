@@ -477,12 +477,12 @@ static void test_http_date(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_path_parse), cmocka_unit_test(test_url),
-		cmocka_unit_test(test_words),      cmocka_unit_test(test_page_frame),
-		cmocka_unit_test(test_article),    cmocka_unit_test(test_missing),
-		cmocka_unit_test(test_home_lists), cmocka_unit_test(test_section_pages),
-		cmocka_unit_test(test_search),     cmocka_unit_test(test_sitemap), cmocka_unit_test(test_sitemap_cap),
-		cmocka_unit_test(test_http_date),
+		cmocka_unit_test(test_path_parse),  cmocka_unit_test(test_url),
+		cmocka_unit_test(test_words),       cmocka_unit_test(test_page_frame),
+		cmocka_unit_test(test_article),     cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_home_lists),  cmocka_unit_test(test_section_pages),
+		cmocka_unit_test(test_search),      cmocka_unit_test(test_sitemap),
+		cmocka_unit_test(test_sitemap_cap), cmocka_unit_test(test_http_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

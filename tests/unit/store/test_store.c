@@ -1970,13 +1970,15 @@ static int tx_kb_search_log(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_store_kb_search_log(tx, "card", "card", "uk", 1, "api", "", now, &clicked), 0);
 	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now - 3600, a, &locale), 0);
 	EXPECT_STR(locale, "en");
-	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-old", now - 3600, a, &locale), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-old", now - 3600, a, &locale),
+		  FL_ENOTFOUND);
 	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now, a, &locale), FL_ENOTFOUND);
 	/* a search logged without a token takes no click by token */
 	EXPECT_RC(fl_store_kb_search_open(tx, clicked, "", now - 3600, a, &locale), FL_ENOTFOUND);
 	EXPECT_RC(fl_store_kb_search_click(tx, fresh, 7), 0);
 	EXPECT_RC(fl_store_kb_search_click(tx, fresh, 8), FL_ENOTFOUND);
-	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now - 3600, a, &locale), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now - 3600, a, &locale),
+		  FL_ENOTFOUND);
 	EXPECT_RC(fl_kb_search_purge_job(tx, NULL, &e), 0);
 	EXPECT_RC(fl_store_kb_search_report(tx, NULL, 0, now + 1, 100, a, &st, &n), 0);
 	/* the old warranty search is gone and refund was clicked: the report
