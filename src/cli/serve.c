@@ -20,6 +20,7 @@
 #include "jobs/jobs.h"
 #include "kb/deflect.h"
 #include "kb/hc_api.h"
+#include "kb/kb.h"
 #include "tasks/task.h"
 #include "mail/imap.h"
 #include "mail/outbound.h"
@@ -104,6 +105,8 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register_tx(jobs, "routing-drain", NULL, fl_routing_drain_job,
 				FL_ROUTING_DRAIN_PERIOD) ||
 	    fl_jobs_register(jobs, "automations", fl_automations_job, cfg->automation_tick) ||
+	    fl_jobs_register_tx(jobs, "kb-search-purge", NULL, fl_kb_search_purge_job,
+				FL_KB_SEARCH_PURGE_PERIOD) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;

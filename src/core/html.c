@@ -84,6 +84,31 @@ static int relative_url(const char *v)
 	return 1;
 }
 
+/* One of the knowledge base's files, exactly: FL_HTML_ATTACHMENT_PATH,
+ * its id in digits, and at most a file name of letters, digits, '.', '-'
+ * and '_' after a '/', with no ".." in it. Nothing else, since a browser
+ * normalises what it fetches: "/hc/article_attachments/../../api/v2/x"
+ * (or "%2e%2e", or a backslash) would be a request to any path of ours
+ * with the reader's cookies; and no query or fragment. */
+static int attachment_url(const char *v)
+{
+	const char *p = v + strlen(FL_HTML_ATTACHMENT_PATH);
+	size_t digits, name;
+
+	if (strncmp(v, FL_HTML_ATTACHMENT_PATH, strlen(FL_HTML_ATTACHMENT_PATH)))
+		return 0;
+	digits = strspn(p, "0123456789");
+	if (!digits || digits > 19)
+		return 0;
+	p += digits;
+	if (!*p)
+		return 1;
+	if (*p++ != '/')
+		return 0;
+	name = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+	return name && name <= 255 && !p[name] && !strstr(p, "..");
+}
+
 /* A link a browser may follow from our page (*relative set when it stays
  * on our site: article mode only). */
 static int safe_url(const char *v, int image, int mode, int *relative)
@@ -92,9 +117,7 @@ static int safe_url(const char *v, int image, int mode, int *relative)
 	*relative = 0;
 	if (mode == FL_HTML_ARTICLE) {
 		if (image)
-			return !strncasecmp(v, "https://", 8) ||
-			       !strncmp(v, FL_HTML_ATTACHMENT_PATH,
-					strlen(FL_HTML_ATTACHMENT_PATH));
+			return !strncasecmp(v, "https://", 8) || attachment_url(v);
 		if (relative_url(v))
 			return *relative = 1;
 	}

@@ -17,7 +17,8 @@ char *fl_html_sanitize(const char *html, fl_arena *a);
 /* What fl_html_sanitize_as keeps: FL_HTML_MAIL is fl_html_sanitize's
  * allowlist; FL_HTML_ARTICLE (knowledge-base articles, written by agents
  * and shown on the help center) also keeps images from https: and from
- * FL_HTML_ATTACHMENT_PATH (the knowledge base's own attachments, never
+ * FL_HTML_ATTACHMENT_PATH (the knowledge base's own attachments: that
+ * path, digits and at most "/" and a file name of safe characters; never
  * cid:), links relative to our site without target=_blank (same tab),
  * and h5, h6 and del. */
 enum { FL_HTML_MAIL = 0, FL_HTML_ARTICLE = 1 };

@@ -3,7 +3,9 @@
  *   POST /api/v2/help_center/preview  {"body_markdown": "…"} → {"body": "…"}
  *     the Markdown as readers would get it: rendered and sanitized by the
  *     very code a save runs (fl_kb_render), checked by the same rules (a
- *     422 naming "body_markdown"). Nothing is written.
+ *     422 naming "body_markdown"). {"body": "…"} instead previews HTML as
+ *     a save of an HTML body would keep it (the editor edits a translation
+ *     written as HTML as HTML). Nothing is written.
  *   GET  /api/v2/help_center/editor/articles[?section=&label_names=]
  *     every article, archived ones too, each with a summary of all its
  *     translations (locale, title, draft, counts): one list from which the
@@ -21,8 +23,8 @@
 #define HC "/api/v2/help_center"
 
 struct ctx {
-	const char *md;
-	int has_md;
+	const char *md, *body;
+	int has_md, has_body;
 	char *html;
 	struct fl_kb_filter filter;
 	struct fl_kb_entry *all; /* every locale's entries, sorted by article */
@@ -30,11 +32,14 @@ struct ctx {
 	int truncated; /* some locale had more than FL_STORE_KB_LIST_MAX */
 };
 
-/* The body's Markdown as a string of at most FL_KB_BODY_MAX characters;
- * fl_kb_translation_check then counts its bytes as a save would. */
+/* The body's Markdown (or HTML) as a string of at most FL_KB_BODY_MAX
+ * characters; fl_kb_translation_check then counts its bytes as a save
+ * would. */
 static const struct fl_field preview_fields[] = {
 	{"body_markdown", FL_FT_STRING, FL_KB_BODY_MAX, 0, 0, NULL, offsetof(struct ctx, md),
 	 offsetof(struct ctx, has_md), 0, 0},
+	{"body", FL_FT_STRING, FL_KB_BODY_MAX, 0, 0, NULL, offsetof(struct ctx, body),
+	 offsetof(struct ctx, has_body), 0, 0},
 	FL_FIELDS_END,
 };
 
@@ -49,14 +54,16 @@ static int h_preview(struct fl_req *r)
 				   "the body must be {\"body_markdown\": \"…\"}");
 	if ((rc = fl_input_decode(r->body, preview_fields, c, &r->arena, &r->err)))
 		return rc;
-	if (!c->has_md)
+	if (c->has_md == c->has_body)
 		return fl_req_fail(r, FL_EINVAL, "body_markdown", "Blank",
-				   "Body: cannot be missing (an empty string previews nothing)");
+				   "Body: body_markdown or body, one of them (an empty string "
+				   "previews nothing)");
 	/* a title and locale stand in so that the body meets exactly the
 	 * checks a save would put it through */
 	t.locale = "en";
 	t.title = "preview";
-	t.body_md = (char *)c->md;
+	t.body_md = c->has_md ? (char *)c->md : NULL;
+	t.body_html = c->has_body ? (char *)c->body : NULL;
 	if ((rc = fl_kb_translation_check(&t, &r->err)) ||
 	    (rc = fl_kb_render(&t, &r->arena, &r->err)))
 		return rc;

@@ -861,14 +861,15 @@ static void iso_time(int64_t t, char out[21])
 		out[0] = 0;
 }
 
-int fl_hc_sitemap_start(fl_buf *b, const char *base)
+int fl_hc_sitemap_start(fl_buf *b, const char *base, size_t *room)
 {
 	int rc = fl_buf_adds(b,
 			     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
 			     "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
 	/* the home, in every language */
-	for (int i = 0; i < FL_HC_NLOCALES && !rc; i++) {
+	for (int i = 0; i < FL_HC_NLOCALES && !rc && *room; i++) {
+		--*room;
 		rc = fl_buf_adds(b, "<url><loc>");
 		if (!rc)
 			rc = esc(b, base);
@@ -888,16 +889,18 @@ int fl_hc_sitemap_start(fl_buf *b, const char *base)
 	return rc;
 }
 
-int fl_hc_sitemap_add(fl_buf *b, const char *base, const struct fl_hc_sitemap_entry *e)
+int fl_hc_sitemap_add(fl_buf *b, const char *base, const struct fl_hc_sitemap_entry *e,
+		      size_t *room)
 {
 	fl_buf u;
 	int rc = 0;
 
 	fl_buf_init(&u, 1u << 16);
-	for (int i = 0; i < FL_HC_NLOCALES && !rc; i++) {
+	for (int i = 0; i < FL_HC_NLOCALES && !rc && *room; i++) {
 		char when[21];
 		if (!e->has[i])
 			continue;
+		--*room;
 		fl_buf_reset(&u);
 		rc = fl_hc_url(&u, base, e->kind, fl_hc_locales[i], e->id, e->slugs[i]);
 		if (!rc)

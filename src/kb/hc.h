@@ -222,9 +222,14 @@ struct fl_hc_sitemap_entry {
 	int64_t updated[FL_HC_NLOCALES]; /* lastmod per language, Unix seconds; 0: none */
 };
 /* The sitemap (sitemaps.org, with xhtml:link alternates): the home in
- * each language and one <url> per language of each entry. */
-int fl_hc_sitemap_start(fl_buf *b, const char *base);
-int fl_hc_sitemap_add(fl_buf *b, const char *base, const struct fl_hc_sitemap_entry *e);
+ * each language and one <url> per language of each entry, while *room
+ * (the <url>s still allowed, counted down) lasts: a caller starts it at
+ * FL_HC_SITEMAP_MAX, the protocol's most for one file, and what does not
+ * fit is left out (no sitemap index is made yet). */
+#define FL_HC_SITEMAP_MAX 50000
+int fl_hc_sitemap_start(fl_buf *b, const char *base, size_t *room);
+int fl_hc_sitemap_add(fl_buf *b, const char *base, const struct fl_hc_sitemap_entry *e,
+		      size_t *room);
 int fl_hc_sitemap_end(fl_buf *b);
 
 /* An HTTP date (RFC 9110 section 5.6.7) of t into out (30 bytes). */

@@ -24,7 +24,6 @@
 
 #include "auth/auth.h"
 #include "build_info.h"
-#include "core/limit.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "core/time.h"
@@ -44,10 +43,6 @@
 static const char page_csp[] =
 	"default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-/* Votes: 8 per client address a minute, enough for a person changing
- * their mind, not for a script. */
-static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
 
 #define VOTER_COOKIE "fl_hc_voter"
 #define VOTER_LEN 32        /* hex characters */
@@ -554,13 +549,18 @@ static void click_logged(void *arg, int rc)
 }
 
 /* An article opened from the search page (its link carries ?q=): the
- * search's click, recorded off the answer's path as the search was. */
+ * search's click, recorded off the answer's path as the search was; not
+ * past the clicks a minute per address (fl_kb_limit_click), nor when the
+ * write queue is deep (fl_store_write_spare): a lost click is a small
+ * error in a report, a queue without bound is an outage. */
 static void click_record(struct fl_req *r, const char *query, const char *locale,
 			 int64_t article_id)
 {
 	struct click_log *l;
+	int64_t wait;
 
-	if (!query || !*query || strlen(query) > FL_QUERY_MAX_LEN || !(l = malloc(sizeof *l)))
+	if (!query || !*query || strlen(query) > FL_QUERY_MAX_LEN ||
+	    fl_kb_limit_click(fl_req_peer(r), &wait) || !(l = malloc(sizeof *l)))
 		return;
 	if (!(l->query = strdup(query))) {
 		free(l);
@@ -568,7 +568,7 @@ static void click_record(struct fl_req *r, const char *query, const char *locale
 	}
 	l->locale = locale;
 	l->article_id = article_id;
-	if (fl_store_write_async(r->store, tx_click_log, l, click_logged, l)) {
+	if (fl_store_write_spare(r->store, tx_click_log, l, click_logged, l)) {
 		free(l->query);
 		free(l);
 	}
@@ -819,7 +819,7 @@ static int tx_search_log(fl_tx *tx, void *arg)
 {
 	struct search_log *l = arg;
 	int64_t id;
-	return fl_kb_search_record(tx, l->query, l->locale, l->results, "hc", &id);
+	return fl_kb_search_record(tx, l->query, l->locale, l->results, "hc", &id, NULL);
 }
 
 static void search_logged(void *arg, int rc)
@@ -832,18 +832,23 @@ static void search_logged(void *arg, int rc)
 }
 
 /* Records the search for the failed-search report, off the answer's path:
- * the page does not wait for the write. */
+ * the page does not wait for the write. Not past the searches recorded per
+ * address (fl_kb_limit_search_log), nor when the write queue is deep
+ * (fl_store_write_spare): the search is answered all the same. */
 static void search_record(struct fl_req *r, struct page_ctx *c)
 {
-	struct search_log *l = malloc(sizeof *l);
+	struct search_log *l;
+	int64_t wait;
 
-	if (!l || !(l->query = strdup(c->query))) {
+	if (fl_kb_limit_search_log(fl_req_peer(r), &wait))
+		return;
+	if (!(l = malloc(sizeof *l)) || !(l->query = strdup(c->query))) {
 		free(l);
 		return;
 	}
 	l->locale = c->path.locale;
 	l->results = c->found_out.count;
-	if (fl_store_write_async(r->store, tx_search_log, l, search_logged, l)) {
+	if (fl_store_write_spare(r->store, tx_search_log, l, search_logged, l)) {
 		free(l->query);
 		free(l);
 	}
@@ -880,7 +885,7 @@ static int search_page(struct fl_req *r, struct page_ctx *c, struct fl_hc_page *
 /* ---- the sitemap ------------------------------------------------------------ */
 
 static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, int64_t id,
-		     const struct fl_kb_name *names, size_t n)
+		     const struct fl_kb_name *names, size_t n, size_t *room)
 {
 	struct fl_hc_sitemap_entry e = {.kind = kind, .id = id};
 
@@ -892,16 +897,17 @@ static int map_names(fl_buf *b, struct fl_req *r, const char *base, int kind, in
 		e.slugs[li] = fl_kb_slugify(names[k].name, &r->arena);
 		e.updated[li] = names[k].updated_at;
 	}
-	return fl_hc_sitemap_add(b, base, &e);
+	return fl_hc_sitemap_add(b, base, &e, room);
 }
 
 /* Every public published article's translations, every category and
- * section, read in one transaction. */
+ * section, read in one transaction; at most FL_HC_SITEMAP_MAX <url>s in
+ * all, the homes, categories and sections first. */
 static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
 	struct fl_hc_map_row *rows = NULL;
-	size_t n = 0;
+	size_t n = 0, room = FL_HC_SITEMAP_MAX;
 	int rc = base_url(tx, r, c);
 
 	if (!rc)
@@ -912,16 +918,16 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 		rc = fl_store_hc_map(tx, FL_STORE_HC_MAP_MAX, &r->arena, &rows, &n);
 	if (!rc) {
 		fl_buf_init(c->out, 256u << 20);
-		rc = fl_hc_sitemap_start(c->out, c->base);
+		rc = fl_hc_sitemap_start(c->out, c->base, &room);
 	}
 	for (size_t i = 0; i < c->ncats && !rc; i++)
 		rc = map_names(c->out, r, c->base, FL_HC_CATEGORY, c->cats[i].id, c->cats[i].names,
-			       c->cats[i].nnames);
+			       c->cats[i].nnames, &room);
 	for (size_t i = 0; i < c->nsecs && !rc; i++)
 		rc = map_names(c->out, r, c->base, FL_HC_SECTION, c->secs[i].id, c->secs[i].names,
-			       c->secs[i].nnames);
+			       c->secs[i].nnames, &room);
 	/* the rows come by article: each article's translations together */
-	for (size_t i = 0; i < n && !rc;) {
+	for (size_t i = 0; i < n && !rc && room;) {
 		struct fl_hc_sitemap_entry e = {.kind = FL_HC_ARTICLE, .id = rows[i].article_id};
 		for (; i < n && rows[i].article_id == e.id; i++) {
 			struct fl_kb_translation t = {.title = rows[i].title, .slug = rows[i].slug};
@@ -932,7 +938,7 @@ static int tx_sitemap(fl_tx *tx, struct fl_req *r)
 			e.slugs[li] = fl_kb_slug(&t, &r->arena);
 			e.updated[li] = rows[i].updated_at;
 		}
-		rc = fl_hc_sitemap_add(c->out, c->base, &e);
+		rc = fl_hc_sitemap_add(c->out, c->base, &e, &room);
 	}
 	if (!rc)
 		rc = fl_hc_sitemap_end(c->out);
@@ -1022,7 +1028,7 @@ static int h_page(struct fl_req *r)
 struct vote_ctx {
 	struct fl_hc_path path;
 	int value;
-	char voter[2 + VOTER_LEN + 1]; /* "k:" and the cookie */
+	char voter[2 + VOTER_LEN + 1]; /* "k:" and the cookie, or "u:" and the user's id */
 	const char *session;
 	struct fl_actor actor;
 	int found;
@@ -1062,9 +1068,13 @@ static int tx_vote(fl_tx *tx, struct fl_req *r)
 	const char *csrf;
 	int rc;
 
-	/* who votes decides what they may vote on: the portal's session, if any */
+	/* who votes decides what they may vote on: the portal's session, if
+	 * any; and a signed-in voter's vote is theirs ("u:ID", as the API
+	 * counts it), not their browser's, so that it counts once */
 	if (c->session && fl_auth_session_check(tx, c->session, &r->arena, &c->actor, &csrf) != 0)
 		c->actor = (struct fl_actor){0, FL_ROLE_ANONYMOUS};
+	if (c->actor.id > 0)
+		snprintf(c->voter, sizeof c->voter, "u:%lld", (long long)c->actor.id);
 	rc = fl_store_kb_article_get(tx, c->path.id, &r->arena, &art);
 	if (!rc)
 		rc = fl_store_kb_translation_get(tx, c->path.id, c->path.locale, &r->arena, &tr);
@@ -1101,7 +1111,7 @@ static int h_vote(struct fl_req *r)
 	struct vote_ctx *c = r->ctx;
 	struct fl_form_limits lim = {8, 64, 0};
 	struct fl_form form;
-	char key[48], secs[24], cookie[VOTER_LEN + 1], header[160];
+	char secs[24], cookie[VOTER_LEN + 1], header[160];
 	const char *body, *value = NULL;
 	int64_t wait;
 	size_t n;
@@ -1109,8 +1119,8 @@ static int h_vote(struct fl_req *r)
 
 	if (fl_hc_path_parse(r->url, &c->path) || c->path.kind != FL_HC_VOTE)
 		return not_found(r, c->path.locale, fl_req_base(r));
-	fl_limit_address_key(fl_req_peer(r), key);
-	if (fl_limiter_take(&vote_limit, key, fl_now(), &wait)) {
+	/* votes a minute per address, the API's anonymous votes counted too */
+	if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
 		snprintf(secs, sizeof secs, "%lld", (long long)wait);
 		fl_req_header(r, "Retry-After", secs);
 		return fl_req_fail(r, FL_ERATE, NULL, NULL,

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/html.h"
+#include "core/limit.h"
+#include "core/random.h"
 #include "core/str.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -567,6 +569,38 @@ int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const c
 				    fl_now());
 }
 
+int fl_kb_voter_key_ok(const char *key)
+{
+	return key && strlen(key) == FL_KB_VOTER_KEY_LEN &&
+	       strspn(key, "0123456789abcdef") == FL_KB_VOTER_KEY_LEN;
+}
+
+static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
+static struct fl_limiter search_log_limit = FL_LIMITER(8, 20);
+static struct fl_limiter click_limit = FL_LIMITER(8, 60);
+
+static int limit_take(struct fl_limiter *l, const char *addr, int64_t *retry_after)
+{
+	char key[48];
+	fl_limit_address_key(addr ? addr : "", key);
+	return fl_limiter_take(l, key, fl_now(), retry_after);
+}
+
+int fl_kb_limit_vote(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&vote_limit, addr, retry_after);
+}
+
+int fl_kb_limit_search_log(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&search_log_limit, addr, retry_after);
+}
+
+int fl_kb_limit_click(const char *addr, int64_t *retry_after)
+{
+	return limit_take(&click_limit, addr, retry_after);
+}
+
 /* ---- search ---- */
 
 int fl_kb_edit_distance(const char *x, const char *y, int max)
@@ -783,17 +817,22 @@ static int query_key(const char *query, fl_buf *key)
 }
 
 int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
-			const char *source, int64_t *id)
+			const char *source, int64_t *id, char token[FL_KB_SEARCH_TOKEN_LEN + 1])
 {
+	char tok[FL_KB_SEARCH_TOKEN_LEN + 1];
 	fl_buf key;
 	int rc;
 
+	fl_random_hex(tok, FL_KB_SEARCH_TOKEN_LEN);
+	tok[FL_KB_SEARCH_TOKEN_LEN] = 0;
 	fl_buf_init(&key, 4096);
 	rc = query_key(query, &key);
 	if (!rc)
 		rc = fl_store_kb_search_log(tx, query ? query : "", key.p ? key.p : "", locale,
-					    results, source, fl_now(), id);
+					    results, source, tok, fl_now(), id);
 	fl_buf_free(&key);
+	if (!rc && token)
+		memcpy(token, tok, sizeof tok);
 	return rc;
 }
 
@@ -812,7 +851,36 @@ int fl_kb_search_click_query(struct fl_tx *tx, const char *query, const char *lo
 	return rc;
 }
 
-int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id)
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, const char *token, int64_t article_id,
+		       int level, struct fl_err *e)
 {
-	return fl_store_kb_search_click(tx, id, article_id);
+	fl_arena a;
+	struct fl_kb_article art;
+	struct fl_kb_translation tr;
+	char *locale;
+	int rc;
+
+	if (!token || strlen(token) != FL_KB_SEARCH_TOKEN_LEN)
+		return FL_ENOTFOUND;
+	fl_arena_init(&a, 0);
+	rc = fl_store_kb_search_open(tx, id, token, fl_now() - FL_KB_CLICK_WINDOW, &a, &locale);
+	if (!rc) {
+		rc = fl_store_kb_article_get(tx, article_id, &a, &art);
+		if (!rc)
+			rc = fl_store_kb_translation_get(tx, article_id, locale, &a, &tr);
+		if (rc == FL_ENOTFOUND || (!rc && !fl_kb_visible(level, &art, &tr)))
+			rc = fl_err_set(e, FL_EINVAL, "article_id", "InvalidValue",
+					"Article: one of the search's results");
+	}
+	if (!rc)
+		rc = fl_store_kb_search_click(tx, id, article_id);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_kb_search_purge_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e)
+{
+	int rc = fl_store_kb_search_purge(tx, fl_now() - FL_KB_SEARCH_KEEP);
+	(void)job;
+	return rc ? fl_err_set(e, rc, NULL, NULL, "purging old searches failed") : 0;
 }

@@ -227,6 +227,24 @@ int fl_kb_revision_restore(struct fl_tx *tx, const struct fl_actor *actor, int64
  * user or "k:<key>" for a key the caller gives (at most 128 bytes). */
 int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const char *voter,
 	       int value, struct fl_err *e);
+/* A voter key from someone who is not signed in is the help center's voter
+ * cookie: FL_KB_VOTER_KEY_LEN lower-case hex characters, which the help
+ * center makes at random. 1 when key is one. */
+#define FL_KB_VOTER_KEY_LEN 32
+int fl_kb_voter_key_ok(const char *key);
+
+/* What anyone may do without an account, limited per client address
+ * (core/limit.h: in this process's memory, IPv6 by its /64). Each returns
+ * 0 when addr may, else FL_ERATE with the seconds to wait in *retry_after.
+ * - votes, the help center's form and the API's together: 8 a minute,
+ *   enough for a person changing their mind, not for a script;
+ * - searches recorded for the failed-search report: 8 in 20 seconds; past
+ *   that a search is answered but not recorded;
+ * - clicks on search results (the API's, and an article opened from the
+ *   help center's results): 8 a minute, past which they are not recorded. */
+int fl_kb_limit_vote(const char *addr, int64_t *retry_after);
+int fl_kb_limit_search_log(const char *addr, int64_t *retry_after);
+int fl_kb_limit_click(const char *addr, int64_t *retry_after);
 
 /* Search: the published translations of one locale that a reader may see,
  * matched by core/text.c's analysis (inflections find each other: "оплату"
@@ -272,12 +290,28 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 		 struct fl_kb_search_out *out, struct fl_err *e);
 /* Records a search from the help center or portal (source "hc", "portal",
  * "api"): the query, its locale and how many results it had; *id is the
- * search's, for fl_kb_search_click. In a write transaction. */
+ * search's and token (FL_KB_SEARCH_TOKEN_LEN hex characters and a 0, made
+ * at random) the secret its click must give back (fl_kb_search_click). In
+ * a write transaction. */
+#define FL_KB_SEARCH_TOKEN_LEN 32
 int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
-			const char *source, int64_t *id);
-/* The searcher clicked article_id among the results of search id
- * (FL_ENOTFOUND when there is no such search). */
-int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id);
+			const char *source, int64_t *id, char token[FL_KB_SEARCH_TOKEN_LEN + 1]);
+/* The searcher opened article_id among the results of search id: counted
+ * only when token is the search's, the search was made in the last
+ * FL_KB_CLICK_WINDOW seconds and has no click yet (FL_ENOTFOUND
+ * otherwise: walking ids clears nothing), and the article's translation in
+ * the search's locale is one a reader at level may see (FL_EINVAL naming
+ * "article_id" otherwise, a missing article alike). */
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, const char *token, int64_t article_id,
+		       int level, struct fl_err *e);
+/* Searches are kept FL_KB_SEARCH_KEEP seconds (the failed-search report
+ * reads no further back), then deleted by the periodic job
+ * "kb-search-purge" (fl_kb_search_purge_job, every
+ * FL_KB_SEARCH_PURGE_PERIOD seconds). */
+#define FL_KB_SEARCH_KEEP (90 * 86400)
+#define FL_KB_SEARCH_PURGE_PERIOD 3600
+struct fl_job;
+int fl_kb_search_purge_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 /* The same for a page that knows the search by its query, not its id (the
  * help center records its searches after answering them, so a result's
  * link cannot name one): the latest search of those words in locale in the

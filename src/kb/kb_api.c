@@ -115,6 +115,7 @@ struct ctx {
 	const char *data;
 	size_t size;
 	char name[FL_ATTACHMENT_NAME_MAX + 1], type[128], digest[65], token[33];
+	char search_token[FL_KB_SEARCH_TOKEN_LEN + 1];
 };
 
 /* ---- reading the request ---- */
@@ -1218,7 +1219,10 @@ static int render_vote(struct fl_req *r)
 }
 
 /* A vote from a signed-in user counts once for them; anyone else gives a
- * voter_key (the help center's voter cookie) that counts once. */
+ * voter_key that has the help center's voter cookie's shape
+ * (fl_kb_voter_key_ok) and counts once, and is held to the help center's
+ * votes a minute per address (fl_kb_limit_vote): a script that makes up
+ * keys gets no more votes than the form would give it. */
 static int h_vote(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -1245,16 +1249,26 @@ static int h_vote(struct fl_req *r)
 		c->voter = v;
 	} else {
 		const char *k = json_string_value(key);
-		size_t n = k ? strlen(k) : 0;
-		char *v;
-		if (!n || n > 128)
-			return fl_req_fail(r, FL_EINVAL, "voter_key", "Blank",
-					   "Voter key: 1 to 128 characters, for a vote without "
-					   "signing in");
-		v = fl_arena_alloc(&r->arena, n + 3);
+		char *v, secs[24];
+		int64_t wait;
+		if (!fl_kb_voter_key_ok(k))
+			return fl_req_fail(r, FL_EINVAL, "voter_key", "InvalidValue",
+					   "Voter key: the help center's voter cookie (%d "
+					   "lower-case hex characters), for a vote without "
+					   "signing in",
+					   FL_KB_VOTER_KEY_LEN);
+		if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
+			snprintf(secs, sizeof secs, "%lld", (long long)wait);
+			fl_req_header(r, "Retry-After", secs);
+			return fl_req_fail(
+				r, FL_ERATE, NULL, NULL,
+				"Too many votes from your address; retry in %lld seconds",
+				(long long)wait);
+		}
+		v = fl_arena_alloc(&r->arena, FL_KB_VOTER_KEY_LEN + 3);
 		if (!v)
 			return FL_ENOMEM;
-		snprintf(v, n + 3, "k:%s", k);
+		snprintf(v, FL_KB_VOTER_KEY_LEN + 3, "k:%s", k);
 		c->voter = v;
 	}
 	return fl_req_write(r, tx_vote, render_vote);
@@ -1275,7 +1289,7 @@ static int tx_record(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_kb_search_record(tx, c->search.query, c->search.locale, c->found.count, "api",
-				   &c->search_id);
+				   &c->search_id, c->search_token);
 }
 
 static int render_search(struct fl_req *r)
@@ -1296,15 +1310,20 @@ static int render_search(struct fl_req *r)
 		json_object_set_new(o, "corrected_query", json_string(c->found.corrected_query));
 	if (c->found.matched_any)
 		json_object_set_new(o, "matched_any", json_true());
-	if (c->search_id)
+	if (c->search_id) {
 		json_object_set_new(o, "search_id", json_integer(c->search_id));
+		json_object_set_new(o, "search_token", json_string(c->search_token));
+	}
 	return fl_req_reply(r, 200, o);
 }
 
+/* Past the per-address limit a search is answered but not recorded (and
+ * has no search_id): the report counts people, not a script's loop. */
 static int after_search(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	if (c->level >= FL_KB_AGENTS)
+	int64_t wait;
+	if (c->level >= FL_KB_AGENTS || fl_kb_limit_search_log(fl_req_peer(r), &wait))
 		return render_search(r);
 	return fl_req_write(r, tx_record, render_search);
 }
@@ -1342,17 +1361,37 @@ static int h_search(struct fl_req *r)
 
 static int tx_click(fl_tx *tx, struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
 	json_t *a = r->body ? json_object_get(r->body, "article_id") : NULL;
+	json_t *t = r->body ? json_object_get(r->body, "search_token") : NULL;
 
 	if (!json_is_integer(a) || json_integer_value(a) <= 0)
 		return fl_err_set(&r->err, FL_EINVAL, "article_id", "InvalidValue",
 				  "Article: the id of the article clicked");
-	return fl_kb_search_click(tx, r->id[0], json_integer_value(a));
+	if (!json_is_string(t))
+		return fl_err_set(&r->err, FL_EINVAL, "search_token", "Blank",
+				  "Search token: the search_token of the search's answer");
+	return fl_kb_search_click(tx, r->id[0], json_string_value(t), json_integer_value(a),
+				  c->level, &r->err);
 }
 
-/* The searcher opened one of the results: the search is not a failure. */
+/* The searcher opened one of the results: the search is not a failure.
+ * Only with the search's token, within the hour, once, for an article the
+ * caller may see, and at most fl_kb_limit_click's clicks per address. */
 static int h_click(struct fl_req *r)
 {
+	struct ctx *c = r->ctx;
+	char secs[24];
+	int64_t wait;
+
+	if (fl_kb_limit_click(fl_req_peer(r), &wait)) {
+		snprintf(secs, sizeof secs, "%lld", (long long)wait);
+		fl_req_header(r, "Retry-After", secs);
+		return fl_req_fail(r, FL_ERATE, NULL, NULL,
+				   "Too many clicks from your address; retry in %lld seconds",
+				   (long long)wait);
+	}
+	c->level = fl_kb_reader_level(&r->actor);
 	return fl_req_write(r, tx_click, fl_req_no_content);
 }
 
@@ -1492,8 +1531,10 @@ static int h_files(struct fl_req *r)
 	return fl_req_read(r, tx_files, render_files);
 }
 
-/* A file of an article the reader may see (its visibility, not archived;
- * agents any): 404 otherwise, as for the article. */
+/* A file of an article the reader may see: at least one of its translations
+ * visible to them (published, the article's visibility, not archived; agents
+ * any). Otherwise the same 404 as a missing file: a draft's images are as
+ * private as its text, and attachment ids are sequential. */
 static int tx_file(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -1502,8 +1543,14 @@ static int tx_file(fl_tx *tx, struct fl_req *r)
 
 	if (!rc)
 		rc = fl_store_kb_article_get(tx, article, &r->arena, &c->art);
-	if (!rc && !fl_kb_visible(c->level, &c->art, NULL))
-		rc = FL_ENOTFOUND;
+	if (!rc && c->level < FL_KB_AGENTS) {
+		int seen = 0;
+		rc = fl_store_kb_translation_list(tx, article, &r->arena, &c->trs, &c->n);
+		for (size_t i = 0; !rc && i < c->n && !seen; i++)
+			seen = fl_kb_visible(c->level, &c->art, &c->trs[i]);
+		if (!rc && !seen)
+			rc = FL_ENOTFOUND;
+	}
 	if (!rc)
 		rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->file);
 	if (!rc && c->file.in_db)

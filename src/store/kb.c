@@ -881,13 +881,25 @@ int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, int len_min
 }
 
 int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,
-			   int64_t results, const char *source, int64_t now, int64_t *id)
+			   int64_t results, const char *source, const char *token, int64_t now,
+			   int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO kb_searches (query, query_key, locale, results, source, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?)"
+		"INSERT INTO kb_searches (query, query_key, locale, results, source, token, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	return fl_q_int(tx, sql, id, "tttiti", query, key, locale, results, source, now);
+	return fl_q_int(tx, sql, id, "tttitti", query, key, locale, results, source, token, now);
+}
+
+int fl_store_kb_search_open(fl_tx *tx, int64_t id, const char *token, int64_t since, fl_arena *a,
+			    char **locale)
+{
+	static const char sql[] =
+		"SELECT locale"
+		" FROM kb_searches"
+		" WHERE id = ? AND token = ? AND token <> '' AND created_at >= ?"
+		"   AND clicked_article_id = 0";
+	return fl_q_text(tx, sql, a, locale, "iti", id, token, since);
 }
 
 int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id)
@@ -895,10 +907,18 @@ int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id)
 	static const char sql[] =
 		"UPDATE kb_searches"
 		" SET clicked_article_id = ?"
-		" WHERE id = ?"
+		" WHERE id = ? AND clicked_article_id = 0"
 		" RETURNING id";
 	int64_t got;
 	return fl_q_int(tx, sql, &got, "ii", article_id, id);
+}
+
+int fl_store_kb_search_purge(fl_tx *tx, int64_t before)
+{
+	static const char sql[] =
+		"DELETE FROM kb_searches"
+		" WHERE created_at < ?";
+	return fl_q_exec(tx, sql, "i", before);
 }
 
 int fl_store_kb_search_click_key(fl_tx *tx, const char *key, const char *locale, int64_t article_id,

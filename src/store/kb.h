@@ -166,10 +166,20 @@ int fl_store_kb_attachment_article(fl_tx *tx, int64_t attachment_id, int64_t *ar
 int fl_store_kb_attachment_list(fl_tx *tx, int64_t article_id, fl_arena *a,
 				struct fl_attachment **out, size_t *n);
 
-/* The search log (kb_searches). */
+/* The search log (kb_searches). token: the secret the search's answer
+ * carries, for its click. */
 int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,
-			   int64_t results, const char *source, int64_t now, int64_t *id);
+			   int64_t results, const char *source, const char *token, int64_t now,
+			   int64_t *id);
+/* The locale of search id when token is its token, it was made at or after
+ * since and has no click yet; FL_ENOTFOUND otherwise. */
+int fl_store_kb_search_open(fl_tx *tx, int64_t id, const char *token, int64_t since, fl_arena *a,
+			    char **locale);
+/* Marks search id as clicked to article_id unless it already has a click
+ * (FL_ENOTFOUND then, and when there is no such search). */
 int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id);
+/* Deletes the searches made before `before`. */
+int fl_store_kb_search_purge(fl_tx *tx, int64_t before);
 /* Marks the latest search with key and locale since `since` that has no
  * click yet as clicked to article_id; 0 also when there is none. */
 int fl_store_kb_search_click_key(fl_tx *tx, const char *key, const char *locale, int64_t article_id,

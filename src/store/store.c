@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct fl_store {
 	pthread_mutex_t q_lock;
 	pthread_cond_t q_cond;
 	struct job *head, *tail;
+	size_t queued; /* jobs between head and tail, for fl_store_write_spare */
 	int closing;
 	struct writer writers[WRITERS_MAX];
 	size_t nwriters;
@@ -393,6 +395,7 @@ static void *writer_main(void *arg)
 		if (!s->head)
 			s->tail = NULL;
 		j->next = NULL;
+		s->queued -= n + 1;
 		w->listen_fn = s->listen_fn;
 		w->listen_arg = s->listen_arg;
 		pthread_mutex_unlock(&s->q_lock);
@@ -657,8 +660,8 @@ int fl_store_read(fl_store *s, fl_tx_fn fn, void *arg)
 	return rc;
 }
 
-int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
-			 void *done_arg)
+static int enqueue(fl_store *s, size_t max, fl_tx_fn fn, void *arg,
+		   void (*done)(void *done_arg, int rc), void *done_arg)
 {
 	struct job *j;
 
@@ -671,7 +674,7 @@ int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void 
 	j->done = done;
 	j->done_arg = done_arg;
 	pthread_mutex_lock(&s->q_lock);
-	if (s->closing) {
+	if (s->closing || s->queued >= max) {
 		pthread_mutex_unlock(&s->q_lock);
 		free(j);
 		return FL_EBUSY;
@@ -681,9 +684,22 @@ int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void 
 	else
 		s->head = j;
 	s->tail = j;
+	s->queued++;
 	pthread_cond_signal(&s->q_cond);
 	pthread_mutex_unlock(&s->q_lock);
 	return 0;
+}
+
+int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
+			 void *done_arg)
+{
+	return enqueue(s, SIZE_MAX, fn, arg, done, done_arg);
+}
+
+int fl_store_write_spare(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
+			 void *done_arg)
+{
+	return enqueue(s, FL_STORE_SPARE_QUEUE_MAX, fn, arg, done, done_arg);
 }
 
 struct waiter {

@@ -53,6 +53,15 @@ int fl_store_write(fl_store *s, fl_tx_fn fn, void *arg);
  * failure). Returns FL_EBUSY when the store is closing. */
 int fl_store_write_async(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
 			 void *done_arg);
+/* The same for a write of low value that may be lost (a search logged for
+ * a report, a click on a result): queued only while fewer than
+ * FL_STORE_SPARE_QUEUE_MAX writes wait, else refused with FL_EBUSY and
+ * done is not called, so that a flood of them cannot grow the queue
+ * without bound nor hold up the writes behind them. Never for a customer's
+ * or an agent's data, which fl_store_write_async always queues. */
+#define FL_STORE_SPARE_QUEUE_MAX 256
+int fl_store_write_spare(fl_store *s, fl_tx_fn fn, void *arg, void (*done)(void *done_arg, int rc),
+			 void *done_arg);
 
 /* Attachments' bytes in the folder (fl_store_opts.files): written and
  * fsynced under their digest before the row that names them commits;

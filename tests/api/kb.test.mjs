@@ -188,21 +188,23 @@ describe('knowledge base', () => {
 	});
 
 	it('votes count once per voter, who may change their mind', async () => {
+		// the help center's voter cookie: 32 lower-case hex characters
+		const COOKIE = 'c0ffee'.padEnd(32, '0');
 		const up = `${HC}/articles/${article.id}/up`, down = `${HC}/articles/${article.id}/down`;
-		await ok('POST', up, { locale: 'uk', voter_key: 'cookie-1' }, 'anonymous');
-		await ok('POST', up, { locale: 'uk', voter_key: 'cookie-1' }, 'anonymous');
+		await ok('POST', up, { locale: 'uk', voter_key: COOKIE }, 'anonymous');
+		await ok('POST', up, { locale: 'uk', voter_key: COOKIE }, 'anonymous');
 		await ok('POST', up, { locale: 'uk' }, alice);
 		await ok('POST', down, { locale: 'uk' }, alice);
-		await ok('POST', up, { locale: 'en', voter_key: 'cookie-1' }, 'anonymous');
+		await ok('POST', up, { locale: 'en', voter_key: COOKIE }, 'anonymous');
 		const uk = (await ok('GET', `${HC}/articles/${article.id}?locale=uk`)).article;
 		assert.equal(uk.vote_sum, 0);
 		assert.equal(uk.vote_count, 2);
 		const en = (await ok('GET', `${HC}/articles/${article.id}?locale=en`)).article;
 		assert.equal(en.vote_count, 1);
 		refused(await srv.api('POST', up, { locale: 'uk' }, { auth: 'anonymous' }), 422, 'voter_key');
-		refused(await srv.api('POST', up, { locale: 'de', voter_key: 'k' }, { auth: 'anonymous' }), 422, 'locale');
+		refused(await srv.api('POST', up, { locale: 'de', voter_key: COOKIE }, { auth: 'anonymous' }), 422, 'locale');
 		// what a voter may not see, they may not vote on
-		refused(await srv.api('POST', `${HC}/articles/${internal.id}/up`, { locale: 'en', voter_key: 'k' },
+		refused(await srv.api('POST', `${HC}/articles/${internal.id}/up`, { locale: 'en', voter_key: COOKIE },
 			{ auth: 'anonymous' }), 404);
 	});
 

@@ -8,7 +8,8 @@
 // Markdown at the cursor and shows in the preview; an empty title and a
 // label too long are refused next to their fields; leaving with unsaved
 // changes asks first; the agent changes it, reads the diff of two revisions
-// (marked + and −, not by colour alone) and restores the first. In
+// (marked + and −, not by colour alone) and restores the first. An article
+// written as HTML through the API is edited and saved as HTML. In
 // Ukrainian the screens speak Ukrainian. An admin adds a category, names it
 // in Lithuanian, moves it first and adds a section to it.
 import assert from 'node:assert/strict';
@@ -201,6 +202,43 @@ it('writes, previews, publishes, translates side by side, diffs and restores an 
 		assert.equal(restored.revision, 3);
 
 		assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+	});
+});
+
+// An article a Zendesk client wrote as HTML (body, no body_markdown): the
+// editor edits its HTML and saves it as HTML, saying so beside the field;
+// saved as Markdown its tags would turn into text on the help center.
+it('edits an article written as HTML as HTML: after a save its tags are still tags', async () => {
+	const HTML_BODY = '<h2>Steps</h2><p>Open <strong>your order</strong>.</p><ul><li>by card</li></ul>';
+	const a = (await ok('POST', `${HC}/sections/${section.id}/articles`,
+		{ article: { title: 'Paying in HTML', body: HTML_BODY, locale: 'en', draft: false } })).article;
+	await desk.withTab({ locale: 'en-US' }, async (tab) => {
+		const { page } = tab;
+		await asAgent(tab, `/agent/kb/articles/${a.id}?locale=en`);
+		await page.waitForSelector('[data-test=kb-editor]');
+		assert.equal(await page.inputValue('[data-test=kb-body]'), HTML_BODY, 'the HTML itself, to edit');
+		assert.match(await page.textContent('#kb-body-hint'), /written in HTML/);
+		await page.waitForSelector('[data-test=kb-preview] h2');
+		assert.equal(await page.textContent('[data-test=kb-preview] strong'), 'your order');
+
+		await page.fill('[data-test=kb-body]', HTML_BODY.replace('by card', 'by card or in cash'));
+		await page.waitForSelector('[data-test=kb-preview] li >> text=by card or in cash');
+		await page.click('[data-test=kb-save]');
+		await page.waitForSelector('[data-test=kb-revision][data-n="2"]');
+		await page.waitForSelector('[data-test=kb-unsaved]', { state: 'detached' });
+		const saved = await translation(a.id, 'en');
+		assert.equal(saved.body_markdown, null, 'still HTML');
+		assert.equal(saved.body, HTML_BODY.replace('by card', 'by card or in cash'));
+		assert.ok(!saved.body.includes('&lt;'), 'no tag became text');
+		// the help center shows a heading, not its tags
+		const hc = await fetch(`${srv.base}/hc/en/articles/${a.id}`);
+		const text = await hc.text();
+		assert.match(text, /<h2>Steps<\/h2>/);
+		assert.ok(!text.includes('&lt;h2&gt;'));
+		// a Markdown article is still edited as Markdown
+		await tab.goto(`/agent/kb/articles/new?section=${section.id}`);
+		await page.waitForSelector('[data-test=kb-editor]');
+		assert.match(await page.textContent('#kb-body-hint'), /^Markdown/);
 	});
 });
 

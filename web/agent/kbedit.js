@@ -10,6 +10,9 @@
 // and the translation's, one transaction; a new translation is a POST of
 // it (then the article's fields, when they changed). Images are uploaded
 // as the article's attachments and inserted as Markdown ![alt](url).
+// A translation written as HTML (a Zendesk client's `body`, which has no
+// body_markdown) is edited as HTML and saved as `body`, with a note that
+// says so: saved as Markdown, its tags would become text.
 // Revisions: the list, a line diff between two, restore. What the server
 // refuses is said next to the field it names; leaving with unsaved changes
 // asks first.
@@ -41,25 +44,32 @@ function said(err, field) {
 }
 
 const labelsOf = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
-const textOf = (tr) => (tr ? { title: tr.title, body: tr.body_markdown ?? tr.body ?? '' } : { title: '', body: '' });
+// html: the translation's body is HTML, not Markdown (it has no
+// body_markdown), and is edited and saved as such.
+const textOf = (tr) => (tr
+	? { title: tr.title, body: tr.body_markdown ?? tr.body ?? '', html: tr.body_markdown == null }
+	: { title: '', body: '', html: false });
 const metaOf = (a, section) => (a
 	? { section_id: String(a.section_id), visibility: a.visibility, promoted: a.promoted, labels: a.label_names.join(', ') }
 	: { section_id: section || '', visibility: 'public', promoted: false, labels: '' });
 
-// The server's rendering of md, a moment after the agent stops typing;
-// sanitized there (the help center shows the same HTML).
-function usePreview(md) {
+// The server's rendering of body (Markdown, or HTML when isHtml), a
+// moment after the agent stops typing; sanitized there (the help center
+// shows the same HTML).
+function usePreview(body, isHtml) {
 	const [out, setOut] = useState({ html: '', error: null });
 	const seq = useRef(0);
 	useEffect(() => {
 		const n = ++seq.current;
-		const id = setTimeout(() => post(`${HC}/preview`, { body_markdown: md }).then(
+		const id = setTimeout(() => post(`${HC}/preview`, isHtml ? { body } : { body_markdown: body }).then(
 			(r) => n === seq.current && setOut({ html: r.body, error: null }),
 			(e) => n === seq.current && setOut((o) => ({ html: o.html, error: e }))), 300);
 		return () => clearTimeout(id);
-	}, [md]);
+	}, [body, isHtml]);
 	return out;
 }
+
+const escapeAttr = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // Asks before leaving with unsaved changes: a reload or closing the tab
 // (the browser's own question), and a link inside the workspace.
@@ -186,7 +196,7 @@ function Form({ id, data, query, reload }) {
 	const body = useRef(null);
 	const resync = useRef(false); // after a save or a restore: the form takes what the server has
 	const tr = trs[locale];
-	const preview = usePreview(text.body);
+	const preview = usePreview(text.body, text.html);
 	const textDirty = text.title !== saved.text.title || text.body !== saved.text.body;
 	const metaDirty = JSON.stringify(meta) !== JSON.stringify(saved.meta);
 	useLeaveGuard(textDirty || metaDirty);
@@ -226,7 +236,9 @@ function Form({ id, data, query, reload }) {
 	async function save(draft) {
 		setBusy(true);
 		setErr(null);
-		const tfields = { title: text.title, body_markdown: text.body, draft };
+		// an HTML body stays HTML: sent as body_markdown its tags would be text
+		const tfields = text.html ? { title: text.title, body: text.body, draft }
+			: { title: text.title, body_markdown: text.body, draft };
 		const afields = { section_id: Number(meta.section_id) || null, visibility: meta.visibility, promoted: meta.promoted,
 			label_names: labelsOf(meta.labels) };
 		let created = false; // a new translation saved, the article's fields not (yet)
@@ -278,7 +290,7 @@ function Form({ id, data, query, reload }) {
 			const alt = file.name.replace(/\.[^.]*$/, '').replace(/[[\]\\]/g, '');
 			const el = body.current;
 			const at = el ? el.selectionStart : text.body.length;
-			const md = `![${alt}](${url})`;
+			const md = text.html ? `<img src="${escapeAttr(url)}" alt="${escapeAttr(alt)}">` : `![${alt}](${url})`;
 			setText({ ...text, body: text.body.slice(0, at) + md + text.body.slice(at) });
 		} catch (x) {
 			toast(`${t('kb.upload_failed')} ${x.message}`, 'error');
@@ -320,7 +332,7 @@ function Form({ id, data, query, reload }) {
 				<div class="kb-write" lang=${locale}>
 					<${Field} id="kb-title" label=${t('kb.title')} problem=${p('title') || p('slug')}>
 						${(a) => html`<input ...${a} value=${text.title} maxlength="255" onInput=${(e) => setText({ ...text, title: e.target.value })} data-test="kb-title" />`}</${Field}>
-					<${Field} id="kb-body" label=${t('kb.body')} hint=${t('kb.body_hint')} problem=${p('body_markdown') || p('body')}>
+					<${Field} id="kb-body" label=${t('kb.body')} hint=${text.html ? t('kb.body_html') : t('kb.body_hint')} problem=${p('body_markdown') || p('body')}>
 						${(a) => html`<textarea ...${a} ref=${body} rows="18" value=${text.body} onInput=${(e) => setText({ ...text, body: e.target.value })}
 							data-test="kb-body"></textarea>`}</${Field}>
 					<div class="row">
@@ -330,7 +342,7 @@ function Form({ id, data, query, reload }) {
 				</div>
 				<div class="kb-preview-box">
 					<h2 id="kb-preview-title">${t('kb.preview')}</h2>
-					${preview.error && html`<${Problem} id="kb-preview-problem" problem=${said(preview.error, 'body_markdown') || { text: preview.error.message }} />`}
+					${preview.error && html`<${Problem} id="kb-preview-problem" problem=${said(preview.error, 'body_markdown') || said(preview.error, 'body') || { text: preview.error.message }} />`}
 					<div class="kb-preview" aria-labelledby="kb-preview-title" aria-live="polite" lang=${locale} data-test="kb-preview"
 						dangerouslySetInnerHTML=${{ __html: preview.html }}></div></div>
 			</div>

@@ -394,11 +394,12 @@ static void test_sitemap(void **state)
 		.updated = {1767225600, 0, 0, 1767312000},
 	};
 	fl_buf b;
+	size_t room = FL_HC_SITEMAP_MAX;
 	(void)state;
 
 	fl_buf_init(&b, 0);
-	assert_int_equal(fl_hc_sitemap_start(&b, "https://h.example"), 0);
-	assert_int_equal(fl_hc_sitemap_add(&b, "https://h.example", &e), 0);
+	assert_int_equal(fl_hc_sitemap_start(&b, "https://h.example", &room), 0);
+	assert_int_equal(fl_hc_sitemap_add(&b, "https://h.example", &e, &room), 0);
 	assert_int_equal(fl_hc_sitemap_end(&b), 0);
 	assert_true(!strncmp(b.p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset ", 46));
 	assert_non_null(strstr(b.p, "<url><loc>https://h.example/hc/lt</loc>"));
@@ -425,6 +426,46 @@ static void test_sitemap(void **state)
 	fl_buf_free(&b);
 }
 
+/* A sitemap file holds at most FL_HC_SITEMAP_MAX <url>s however many
+ * pages there are: the homes, then entries while room lasts, none cut in
+ * the middle of its <url>. */
+static void test_sitemap_cap(void **state)
+{
+	struct fl_hc_sitemap_entry e = {
+		.kind = FL_HC_SECTION,
+		.has = {1, 1, 1, 1},
+		.slugs = {"a", "b", "c", "d"},
+	};
+	fl_buf b;
+	size_t room = FL_HC_SITEMAP_MAX, opened = 0, closed = 0;
+	(void)state;
+
+	fl_buf_init(&b, 256u << 20); /* the help center's own bound */
+	assert_int_equal(fl_hc_sitemap_start(&b, "https://h.example", &room), 0);
+	/* 4 homes + 12,600 entries of 4 languages = 50,404 pages */
+	for (e.id = 1; e.id <= 12600; e.id++)
+		assert_int_equal(fl_hc_sitemap_add(&b, "https://h.example", &e, &room), 0);
+	assert_int_equal(fl_hc_sitemap_end(&b), 0);
+	assert_int_equal(room, 0);
+	/* counted by hand: ASan's strstr reads the whole 15 MB at each call */
+	for (size_t k = 0; k + 6 <= b.n; k++) {
+		opened += !memcmp(b.p + k, "<url>", 5);
+		closed += !memcmp(b.p + k, "</url>", 6);
+	}
+	assert_int_equal(opened, FL_HC_SITEMAP_MAX);
+	assert_int_equal(closed, opened);
+	fl_buf_free(&b);
+	/* room for fewer than the home's four: only what fits */
+	room = 2;
+	fl_buf_init(&b, 0);
+	assert_int_equal(fl_hc_sitemap_start(&b, "https://h.example", &room), 0);
+	opened = 0;
+	for (const char *s = b.p; (s = strstr(s, "<url>")); s++)
+		opened++;
+	assert_int_equal(opened, 2);
+	fl_buf_free(&b);
+}
+
 static void test_http_date(void **state)
 {
 	char d[30];
@@ -436,12 +477,12 @@ static void test_http_date(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_path_parse), cmocka_unit_test(test_url),
-		cmocka_unit_test(test_words),      cmocka_unit_test(test_page_frame),
-		cmocka_unit_test(test_article),    cmocka_unit_test(test_missing),
-		cmocka_unit_test(test_home_lists), cmocka_unit_test(test_section_pages),
-		cmocka_unit_test(test_search),     cmocka_unit_test(test_sitemap),
-		cmocka_unit_test(test_http_date),
+		cmocka_unit_test(test_path_parse),  cmocka_unit_test(test_url),
+		cmocka_unit_test(test_words),       cmocka_unit_test(test_page_frame),
+		cmocka_unit_test(test_article),     cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_home_lists),  cmocka_unit_test(test_section_pages),
+		cmocka_unit_test(test_search),      cmocka_unit_test(test_sitemap),
+		cmocka_unit_test(test_sitemap_cap), cmocka_unit_test(test_http_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

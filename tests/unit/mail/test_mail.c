@@ -314,6 +314,57 @@ static void test_sanitize_html(void **state)
 	assert_null(fl_html_sanitize(NULL, &g_a));
 }
 
+/* The article mode's images from our own files: exactly
+ * /hc/article_attachments/<digits>[/<safe file name>]; a path that a
+ * browser would normalise to somewhere else of ours loses its src. */
+static void test_sanitize_article_images(void **state)
+{
+	static const char *const kept[] = {
+		"/hc/article_attachments/7",
+		"/hc/article_attachments/123/card.png",
+		"/hc/article_attachments/9/My_file-2.v1.jpeg",
+	};
+	static const char *const dropped[] = {
+		"/hc/article_attachments/../../api/v2/users/me",
+		"/hc/article_attachments/1/../../../api/v2/x",
+		"/hc/article_attachments/%2e%2e/api/v2/x",
+		"/hc/article_attachments/1/%2e%2e%2fapi",
+		"/hc/article_attachments/1%2f..%2f..%2fapi",
+		"/hc/article_attachments/1\\..\\..\\api",
+		"/hc/article_attachments/&#46;&#46;/api/v2/x",
+		"/hc/article_attachments/1?x=/../../api",
+		"/hc/article_attachments/1#../api",
+		"/hc/article_attachments/1/a..png",
+		"/hc/article_attachments/1/",
+		"/hc/article_attachments/",
+		"/hc/article_attachments/abc",
+		"/hc/article_attachments/1/a b.png",
+		"/hc/article_attachments/1/a/b.png",
+		"/hc/article_attachments/1 ",
+		"/hc/article_attachments//api",
+		"/HC/article_attachments/1",
+	};
+	char in[256], want[256];
+	char *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+		snprintf(in, sizeof in, "<img src=\"%s\" alt=\"a\">", kept[i]);
+		out = fl_html_sanitize_as(in, FL_HTML_ARTICLE, &g_a);
+		assert_non_null(out);
+		assert_string_equal(out, in);
+	}
+	for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++) {
+		snprintf(in, sizeof in, "<img src=\"%s\" alt=\"a\">", dropped[i]);
+		snprintf(want, sizeof want, "<img alt=\"a\">");
+		out = fl_html_sanitize_as(in, FL_HTML_ARTICLE, &g_a);
+		assert_non_null(out);
+		if (strcmp(out, want))
+			fprintf(stderr, "kept: %s\n", dropped[i]);
+		assert_string_equal(out, want);
+	}
+}
+
 static void test_subject_token(void **state)
 {
 	(void)state;
@@ -337,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_address_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sanitize_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sanitize_article_images, setup, teardown),
 		cmocka_unit_test(test_subject_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

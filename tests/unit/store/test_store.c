@@ -23,6 +23,8 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "core/time.h"
+#include "kb/kb.h"
 #include "store/attachments.h"
 #include "store/jobs.h"
 #include "store/kb.h"
@@ -1947,6 +1949,133 @@ static void test_kb(void **state)
 	fl_arena_free(&k.a);
 }
 
+/* The search log (kb/kb.h): a search's click needs its token, within the
+ * window and once; the purge job forgets what the report no longer reads
+ * and keeps the rest. */
+static int tx_kb_search_log(fl_tx *tx, void *arg)
+{
+	fl_arena *a = arg;
+	int64_t now = fl_now(), old, fresh, clicked;
+	struct fl_kb_search_stat *st;
+	struct fl_err e = {0};
+	char *locale;
+	size_t n;
+
+	EXPECT_RC(fl_store_kb_search_log(tx, "warranty", "warranty", "en", 0, "hc", "t-old",
+					 now - FL_KB_SEARCH_KEEP - 10, &old),
+		  0);
+	EXPECT_RC(fl_store_kb_search_log(tx, "refund", "refund", "en", 2, "hc", "t-new", now - 60,
+					 &fresh),
+		  0);
+	EXPECT_RC(fl_store_kb_search_log(tx, "card", "card", "uk", 1, "api", "", now, &clicked), 0);
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now - 3600, a, &locale), 0);
+	EXPECT_STR(locale, "en");
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-old", now - 3600, a, &locale),
+		  FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now, a, &locale), FL_ENOTFOUND);
+	/* a search logged without a token takes no click by token */
+	EXPECT_RC(fl_store_kb_search_open(tx, clicked, "", now - 3600, a, &locale), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_search_click(tx, fresh, 7), 0);
+	EXPECT_RC(fl_store_kb_search_click(tx, fresh, 8), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_search_open(tx, fresh, "t-new", now - 3600, a, &locale),
+		  FL_ENOTFOUND);
+	EXPECT_RC(fl_kb_search_purge_job(tx, NULL, &e), 0);
+	EXPECT_RC(fl_store_kb_search_report(tx, NULL, 0, now + 1, 100, a, &st, &n), 0);
+	/* the old warranty search is gone and refund was clicked: the report
+	 * lists card alone (a result, no click) */
+	EXPECT(n == 1);
+	EXPECT_STR(st[0].query, "card");
+	return 0;
+}
+
+static void test_kb_search_log(void **state)
+{
+	fl_arena a;
+
+	(void)state;
+	fl_arena_init(&a, 0);
+	WRITE(tx_kb_search_log, &a);
+	fl_arena_free(&a);
+}
+
+/* fl_store_write_spare: low-value writes are refused once
+ * FL_STORE_SPARE_QUEUE_MAX writes wait, and every other write is still
+ * queued. The one writer is held in a transaction meanwhile. */
+struct hold {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int started, release, done;
+};
+
+static int tx_hold(fl_tx *tx, void *arg)
+{
+	struct hold *h = arg;
+	(void)tx;
+	pthread_mutex_lock(&h->lock);
+	h->started = 1;
+	pthread_cond_broadcast(&h->cond);
+	while (!h->release)
+		pthread_cond_wait(&h->cond, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+	return 0;
+}
+
+static int tx_nothing(fl_tx *tx, void *arg)
+{
+	(void)tx;
+	(void)arg;
+	return 0;
+}
+
+static void hold_done(void *arg, int rc)
+{
+	struct hold *h = arg;
+	(void)rc;
+	pthread_mutex_lock(&h->lock);
+	h->done++;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void test_write_spare_bounded(void **state)
+{
+	struct hold h = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+	struct fl_store_opts o = {.target = g_target, .writers = 1};
+	int accepted = 0, refused = 0;
+
+	(void)state;
+	fl_store_free(g_store);
+	assert_int_equal(fl_store_open(&g_store, &o, NULL), 0);
+	assert_int_equal(fl_store_write_async(g_store, tx_hold, &h, hold_done, &h), 0);
+	pthread_mutex_lock(&h.lock);
+	while (!h.started)
+		pthread_cond_wait(&h.cond, &h.lock);
+	pthread_mutex_unlock(&h.lock);
+	for (int i = 0; i < FL_STORE_SPARE_QUEUE_MAX + 40; i++) {
+		int rc = fl_store_write_spare(g_store, tx_nothing, NULL, hold_done, &h);
+		if (rc == 0)
+			accepted++;
+		else if (rc == FL_EBUSY)
+			refused++;
+	}
+	assert_int_equal(accepted, FL_STORE_SPARE_QUEUE_MAX);
+	assert_int_equal(refused, 40);
+	/* a write that matters is queued however deep the queue is */
+	assert_int_equal(fl_store_write_async(g_store, tx_nothing, NULL, hold_done, &h), 0);
+	pthread_mutex_lock(&h.lock);
+	h.release = 1;
+	pthread_cond_broadcast(&h.cond);
+	while (h.done < accepted + 2)
+		pthread_cond_wait(&h.cond, &h.lock);
+	pthread_mutex_unlock(&h.lock);
+	/* drained: spare writes are queued again */
+	assert_int_equal(fl_store_write_spare(g_store, tx_nothing, NULL, hold_done, &h), 0);
+	pthread_mutex_lock(&h.lock);
+	while (h.done < accepted + 3)
+		pthread_cond_wait(&h.cond, &h.lock);
+	pthread_mutex_unlock(&h.lock);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1977,6 +2106,8 @@ int main(void)
 		T(test_open_refuses_newer_schema),
 		T(test_backup_owner_only),
 		T(test_kb),
+		T(test_kb_search_log),
+		T(test_write_spare_bounded),
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 

@@ -968,6 +968,7 @@ export default {
 	'kb.source': "{language} (read only)",
 	'kb.body': "Text (Markdown)",
 	'kb.body_hint': "Markdown: **bold**, _italic_, # heading, - list, [link](https://…), tables. HTML is shown as text.",
+	'kb.body_html': "This translation was written in HTML (through the API), so you edit its HTML here and it is saved as HTML: headings, lists, links, images and tables are kept; scripts, styles and anything unsafe are removed on save.",
 	'kb.image': "Insert an image",
 	'kb.image_after_save': "Save the article first, then add images.",
 	'kb.upload_failed': "The image was not uploaded:",

@@ -967,6 +967,7 @@ export default {
 	'kb.source': "{language} (tik skaityti)",
 	'kb.body': "Tekstas (Markdown)",
 	'kb.body_hint': "Markdown: **paryškintas**, _kursyvas_, # antraštė, - sąrašas, [nuoroda](https://…), lentelės. HTML rodomas kaip tekstas.",
+	'kb.body_html': "Šis vertimas parašytas HTML (per API), todėl čia redaguojate jo HTML ir jis išsaugomas kaip HTML: antraštės, sąrašai, nuorodos, paveikslėliai ir lentelės lieka; scenarijai, stiliai ir visa, kas nesaugu, pašalinama išsaugant.",
 	'kb.image': "Įterpti paveikslėlį",
 	'kb.image_after_save': "Pirmiausia išsaugokite straipsnį, tada pridėkite paveikslėlius.",
 	'kb.upload_failed': "Paveikslėlis neįkeltas:",
