@@ -722,11 +722,17 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 	memset(out, 0, sizeof *out);
 	if ((rc = fl_kb_locale_check(s->locale, "locale", e)))
 		return rc;
+	/* a query the parser refuses is a 422 naming it: the parser's field,
+	 * reason and message kept, only the code changed (copying e's buffers
+	 * onto themselves through fl_err_set would be undefined) */
 	if ((rc = fl_query_parse_words(fl_str_c(s->query ? s->query : ""), "the knowledge base", a,
-				       &f, e)))
-		return rc == FL_EMALFORMED
-			       ? fl_err_set(e, FL_EINVAL, e->field, e->reason, "%s", e->msg)
-			       : rc;
+				       &f, e))) {
+		if (rc != FL_EMALFORMED)
+			return rc;
+		if (e)
+			e->code = FL_EINVAL;
+		return FL_EINVAL;
+	}
 	if ((rc = run_search(tx, s, &f, s->any, a, out)) || out->count || !f.ntext)
 		return rc;
 	/* nothing matched: correct the typos a short query may have */
