@@ -667,7 +667,10 @@ int fl_store_kb_index(fl_tx *tx, const struct fl_kb_translation *t)
 	if (!text)
 		text = "";
 	if (pg) {
+		/* a position left out after the title: a phrase does not run from
+		 * the title into the body, as FTS5's columns keep them apart */
 		rc = tx->drv->fts_doc(t->title, 'A', &pos, &tsv);
+		pos++;
 		if (!rc)
 			rc = tx->drv->fts_doc(text, 0, &pos, &tsv);
 		if (!rc)
