@@ -400,16 +400,16 @@ static void test_text_snippet_bounded(void **state)
 
 	for (size_t i = 0; i < n; i += 8)
 		memcpy(body + i, "refunds ", 8);
-	strcpy(body + n, "zebrafinal");
+	memcpy(body + n, "zebrafinal", 11);
 	fl_buf_init(&b, 0);
 	/* the hit is 1.6 MB in: not looked for so far, the start is shown */
 	assert_int_equal(fl_text_snippet(body, strlen(body), q, pre, 1, 4, &b), 0);
 	assert_string_equal(b.p, "refunds refunds refunds refunds…");
 	fl_buf_reset(&b);
 	/* 100 KB of spaces and dashes between two words */
-	strcpy(pad, "alpha");
+	memcpy(pad, "alpha", 5);
 	memset(pad + 5, '-', 100000);
-	strcpy(pad + 100005, " beta.");
+	memcpy(pad + 100005, " beta.", 7);
 	assert_int_equal(fl_text_snippet(pad, strlen(pad), q2, pre, 1, 16, &b), 0);
 	assert_string_equal(b.p,
 			    "alpha … \x01"
@@ -454,10 +454,10 @@ static void test_text_index_bound(void **state)
 	assert_int_equal(fl_text_index_terms(body, n, count_term, &s), 0);
 	assert_int_equal(s.words, 200000); /* all of it */
 	/* 150,000 distinct words: past the bound, the rest is left out */
-	k += (size_t)sprintf(many, "beginmarker");
+	k += (size_t)snprintf(many, 64, "beginmarker");
 	for (unsigned i = 0; i < 150000; i++)
-		k += (size_t)sprintf(many + k, " zq%ux", i * 7919u);
-	k += (size_t)sprintf(many + k, " endmarker");
+		k += (size_t)snprintf(many + k, 64, " zq%ux", i * 7919u);
+	k += (size_t)snprintf(many + k, 64, " endmarker");
 	for (size_t i = 0; i < k; i++) /* digits to letters: words of letters */
 		if (many[i] >= '0' && many[i] <= '9')
 			many[i] = (char)('a' + many[i] - '0');
