@@ -505,7 +505,100 @@ int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn 
 	return rc;
 }
 
+/* Documents to index (text.h: fl_text_index_terms) */
+
+#define POS_KEPT 256 /* positions PostgreSQL keeps of one term */
+#define WORD_TERMS 6 /* a word's terms at most: itself and 5 stems */
+#define TERM_COST 5  /* a term's cost besides its bytes */
+#define WORD_COST_MAX (WORD_TERMS * (FL_TEXT_TERM_MAX + TERM_COST))
+
+struct bounded {
+	fl_text_term_fn fn;
+	void *ctx;
+	GHashTable *seen; /* term → its positions counted, up to POS_KEPT */
+	size_t used;
+	/* the word being read, given on once it is known to fit */
+	char t[WORD_TERMS][FL_TEXT_TERM_MAX];
+	size_t n[WORD_TERMS], nt, pos, start, end;
+	int full; /* the budget is spent: stopped */
+};
+
+/* Gives b's word on when it fits in the budget; 1 (and full) when not. */
+static int bounded_flush(struct bounded *b)
+{
+	size_t cost = 0;
+	gpointer v[WORD_TERMS];
+	char *key[WORD_TERMS];
+	int rc = 0;
+
+	for (size_t i = 0; i < b->nt; i++) {
+		key[i] = g_strndup(b->t[i], b->n[i]);
+		v[i] = g_hash_table_lookup(b->seen, key[i]);
+		cost += !v[i] ? b->n[i] + TERM_COST : GPOINTER_TO_UINT(v[i]) < POS_KEPT ? 2 : 0;
+	}
+	if (b->used + cost > FL_TEXT_INDEX_MAX) {
+		for (size_t i = 0; i < b->nt; i++)
+			g_free(key[i]);
+		b->full = 1;
+		return 1;
+	}
+	b->used += cost;
+	for (size_t i = 0; i < b->nt; i++) {
+		unsigned k = GPOINTER_TO_UINT(v[i]);
+		if (k < POS_KEPT)
+			g_hash_table_replace(b->seen, key[i], GUINT_TO_POINTER(k + 1));
+		else
+			g_free(key[i]);
+	}
+	for (size_t i = 0; i < b->nt && !rc; i++)
+		rc = b->fn(b->ctx, b->t[i], b->n[i], i > 0, b->pos, b->start, b->end);
+	b->nt = 0;
+	return rc;
+}
+
+static int bounded_term(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+			size_t start, size_t end)
+{
+	struct bounded *b = ctx;
+	int rc = 0;
+
+	if (!colocated && b->nt)
+		rc = bounded_flush(b);
+	if (rc || b->nt == WORD_TERMS)
+		return rc;
+	memcpy(b->t[b->nt], term, len);
+	b->n[b->nt++] = len;
+	b->pos = pos, b->start = start, b->end = end;
+	return 0;
+}
+
+int fl_text_index_terms(const char *text, size_t len, fl_text_term_fn fn, void *ctx)
+{
+	struct bounded *b;
+	int rc;
+
+	/* words are a byte or more with a byte between: a text this short
+	 * cannot reach the budget, whatever its words */
+	if ((len / 2 + 1) * WORD_COST_MAX <= FL_TEXT_INDEX_MAX)
+		return fl_text_terms(text, len, 0, fn, ctx);
+	if (!(b = calloc(1, sizeof *b)))
+		return FL_ENOMEM;
+	b->fn = fn, b->ctx = ctx;
+	b->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rc = fl_text_terms(text, len, 0, bounded_term, b);
+	if (!rc && b->nt)
+		rc = bounded_flush(b);
+	if (b->full)
+		rc = 0;
+	g_hash_table_destroy(b->seen);
+	free(b);
+	return rc;
+}
+
 /* Snippets */
+
+#define SNIPPET_SCAN (256 * 1024) /* bytes of a text a hit is looked for in */
+#define SNIPPET_GAP 64            /* bytes between words shown as they are */
 
 struct qterm {
 	char t[FL_TEXT_TERM_MAX + 1];
@@ -544,12 +637,15 @@ struct sword {
 };
 
 /* The words of the text, while reading it: up to `words` before the first
- * hit (the last ones), then up to `words` from it on. */
+ * hit (the last ones), then up to `words` from it on; and the text's first
+ * `words` words, the snippet when nothing matches. */
 struct snip {
 	const struct qterms *q;
 	size_t words;
-	struct sword *w; /* 2 * words */
-	size_t n, hit;   /* hit: w[hit] is the first hit, when found */
+	struct sword *w;    /* 2 * words */
+	struct sword *head; /* words */
+	size_t n, hit;      /* hit: w[hit] is the first hit, when found */
+	size_t nhead, seen; /* seen: words read */
 	int found, more;
 };
 
@@ -578,6 +674,9 @@ static int snip_term(void *ctx, const char *term, size_t len, int colocated, siz
 			s->n--;
 		}
 		s->w[s->n++] = (struct sword){start, end, pos, 0};
+		if (s->nhead < s->words)
+			s->head[s->nhead++] = (struct sword){start, end, pos, 0};
+		s->seen++;
 	}
 	if (hit && !s->w[s->n - 1].hit) {
 		s->w[s->n - 1].hit = 1;
@@ -588,16 +687,30 @@ static int snip_term(void *ctx, const char *term, size_t len, int colocated, siz
 	return 0;
 }
 
+/* Appends the text between two words (or before the first, after the
+ * last): as it is when short, else cut to "…", so that a run of spaces or
+ * punctuation a stranger pads a mail with is not the snippet. */
+static int add_gap(fl_buf *out, const char *p, size_t n)
+{
+	return n <= SNIPPET_GAP ? fl_buf_add(out, p, n) : fl_buf_adds(out, " … ");
+}
+
 int fl_text_snippet(const char *text, size_t len, const char *const *terms, const int *prefix,
 		    size_t nterms, size_t words, fl_buf *out)
 {
 	struct qterms q = {0};
 	struct snip s = {0};
-	size_t from = 0, to = 0;
+	size_t from = 0, to = 0, scan = len;
 	int rc = 0;
 
 	if (words < 4)
 		words = 4;
+	/* a hit further on is not looked for: the start is shown instead */
+	if (scan > SNIPPET_SCAN) {
+		scan = SNIPPET_SCAN;
+		while (scan && ((unsigned char)text[scan] & 0xC0) == 0x80)
+			scan--;
+	}
 	for (size_t i = 0; i < nterms && !rc; i++) {
 		q.prefix = prefix && prefix[i];
 		rc = fl_text_terms(terms[i], strlen(terms[i]), q.prefix ? FL_TEXT_PREFIX : 0,
@@ -605,21 +718,22 @@ int fl_text_snippet(const char *text, size_t len, const char *const *terms, cons
 	}
 	s.q = &q;
 	s.words = words;
-	if (!rc && !(s.w = calloc(2 * words, sizeof *s.w)))
+	if (!rc &&
+	    (!(s.w = calloc(2 * words, sizeof *s.w)) || !(s.head = calloc(words, sizeof *s.head))))
 		rc = FL_ENOMEM;
 	if (!rc) {
-		rc = fl_text_terms(text, len, 0, snip_term, &s);
+		rc = fl_text_terms(text, scan, 0, snip_term, &s);
 		if (rc == 1)
 			rc = 0;
 	}
+	if (!rc && scan < len)
+		s.more = 1;
 	if (!rc && !s.found && s.n) {
 		/* nothing matched: the text's first words */
-		struct qterms none = {0};
-		struct snip f = {.q = &none, .words = words, .w = s.w, .found = 1};
-		rc = fl_text_terms(text, len, 0, snip_term, &f);
-		if (rc == 1)
-			rc = 0;
-		s = f;
+		memcpy(s.w, s.head, s.nhead * sizeof *s.w);
+		s.more = s.more || s.seen > s.nhead;
+		s.n = s.nhead;
+		s.hit = 0;
 	}
 	if (!rc && s.n) {
 		/* `words` words from a quarter of them before the first hit,
@@ -632,7 +746,7 @@ int fl_text_snippet(const char *text, size_t len, const char *const *terms, cons
 		from = s.w[first].pos > 0 ? s.w[first].start : 0;
 		for (size_t i = first; i < last && !rc; i++) {
 			size_t gap = i > first ? s.w[i - 1].end : from;
-			rc = fl_buf_add(out, text + gap, s.w[i].start - gap);
+			rc = add_gap(out, text + gap, s.w[i].start - gap);
 			if (!rc && s.w[i].hit)
 				rc = fl_buf_addc(out, '\x01');
 			if (!rc)
@@ -644,11 +758,16 @@ int fl_text_snippet(const char *text, size_t len, const char *const *terms, cons
 		to = s.w[last - 1].end;
 		if (!rc)
 			rc = s.more || last < s.n ? fl_buf_adds(out, "…")
-						  : fl_buf_add(out, text + to, len - to);
+						  : add_gap(out, text + to, len - to);
 	} else if (!rc) {
-		rc = fl_buf_add(out, text, len < 200 ? len : 200); /* no words at all */
+		/* no words at all: the start, cut at a character */
+		size_t n = len < 200 ? len : 200;
+		while (n < len && n && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+		rc = fl_buf_add(out, text, n);
 	}
 	free(s.w);
+	free(s.head);
 	free(q.v);
 	return rc;
 }

@@ -39,7 +39,7 @@
 
 #include "core/str.h"
 
-#define FL_TEXT_VERSION 1 /* bump when the terms change: indexes are rebuilt (docs/search.md) */
+#define FL_TEXT_VERSION 2 /* bump when the terms change: indexes are rebuilt (docs/search.md) */
 #define FL_TEXT_TERM_MAX 64
 #define FL_TEXT_FEW_WORDS 4
 enum { FL_TEXT_PREFIX = 1 }; /* the text is one query prefix: emit folded words only, no stems */
@@ -55,6 +55,19 @@ typedef int (*fl_text_term_fn)(void *ctx, const char *term, size_t len, int colo
  * 0 when all were given, fn's non-zero return, or FL_ENOMEM when a stemmer
  * could not be made (no term is given without its stems). */
 int fl_text_terms(const char *text, size_t len, unsigned flags, fl_text_term_fn fn, void *ctx);
+
+/* fl_text_terms for a document being indexed (both backends' indexes call
+ * it, never fl_text_terms, for what they store): the same terms, but the
+ * text is indexed up to the word whose terms would take its index past
+ * FL_TEXT_INDEX_MAX bytes, the rest left out, as PostgreSQL counts a
+ * tsvector's size: each distinct term's bytes and 5, and 2 bytes for each
+ * of its positions but the first, up to 256 positions. PostgreSQL refuses
+ * a tsvector of 1 MB; FL_TEXT_INDEX_MAX leaves room for an article's title
+ * (255 characters) in the same one. A text of natural language reaches it
+ * only past some 100,000 distinct words; a word repeated costs 2 bytes for
+ * 256 of its positions, then nothing. Returns as fl_text_terms does. */
+#define FL_TEXT_INDEX_MAX 800000
+int fl_text_index_terms(const char *text, size_t len, fl_text_term_fn fn, void *ctx);
 
 /* The languages fl_text_detect finds, as bits. */
 enum {
@@ -87,8 +100,10 @@ size_t fl_text_stem_uk(const char *word, size_t n, int alt, char *out, size_t ca
  * user typed them; prefix[i] 1 for a prefix): about `words` words from a
  * little before the first word any term matches (its folded form or one of
  * its stems, by fl_text_terms), each matching word between \x01 and \x02,
- * "…" where text was cut. The start of text when nothing matches. Appended
- * to out; 0 or FL_ENOMEM/FL_ETOOBIG. */
+ * "…" where text was cut. The start of text when nothing matches. Bounded
+ * on any text: a hit is looked for in the first 256 KB only, reading stops
+ * once the window is full, and a run of more than 64 bytes between words
+ * is shown as " … ". Appended to out; 0 or FL_ENOMEM/FL_ETOOBIG. */
 int fl_text_snippet(const char *text, size_t len, const char *const *terms, const int *prefix,
 		    size_t nterms, size_t words, fl_buf *out);
 

@@ -705,30 +705,42 @@ static int run_search(struct fl_tx *tx, const struct fl_kb_search_in *s, const s
 
 /* A plain word of the query (no phrase, no prefix) of 3 letters or more
  * that the vocabulary lacks, replaced by its closest word there; 1 when
- * it was. */
+ * it was. The candidates are read a length at a time (the word's own
+ * first, where it is found when the vocabulary has it), each length
+ * FL_KB_TYPO_NEAR words either side of the word and of its tail
+ * (fl_store_kb_vocabulary): at most FL_KB_TYPO_ROWS read and compared,
+ * however large the vocabulary. Ties go to the first in byte order, so
+ * that the answer does not hang on the order rows come in. */
 static int correct_word(struct fl_tx *tx, const struct fl_kb_search_in *s, const char *word,
 			fl_arena *a, const char **out)
 {
+	static const int step[] = {0, -1, 1, -2, 2};
 	char folded[FL_TEXT_TERM_MAX + 1];
 	size_t len = fl_text_fold(word, strlen(word), folded);
 	long chars = g_utf8_strlen(folded, (gssize)len);
 	int max = chars >= 6 ? 2 : 1, best = max + 1;
-	char **vocab;
-	size_t n;
 	const char *pick = NULL;
 
-	if (chars < 3 || strchr(word, ' ') ||
-	    fl_store_kb_vocabulary(tx, s->locale, s->level, (int)chars - max, (int)chars + max, a,
-				   &vocab, &n))
+	if (chars < 3 || strchr(word, ' '))
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int d;
-		if (!strcmp(vocab[i], folded))
-			return 0; /* a word we have: not a typo */
-		d = fl_kb_edit_distance(folded, vocab[i], max);
-		if (d < best || (d == best && pick && strcmp(vocab[i], pick) < 0)) {
-			best = d;
-			pick = vocab[i];
+	for (size_t k = 0; k < sizeof step / sizeof *step; k++) {
+		int at = (int)chars + step[k];
+		char **vocab;
+		size_t n;
+		if (step[k] > max || -step[k] > max || at < 3)
+			continue;
+		if (fl_store_kb_vocabulary(tx, s->locale, s->level, folded, at, FL_KB_TYPO_NEAR, a,
+					   &vocab, &n))
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			int d;
+			if (!strcmp(vocab[i], folded))
+				return 0; /* a word we have: not a typo */
+			d = fl_kb_edit_distance(folded, vocab[i], max);
+			if (d < best || (d == best && pick && strcmp(vocab[i], pick) < 0)) {
+				best = d;
+				pick = vocab[i];
+			}
 		}
 	}
 	if (!pick || best > max)
@@ -756,15 +768,21 @@ int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
 	memset(out, 0, sizeof *out);
 	if ((rc = fl_kb_locale_check(s->locale, "locale", e)))
 		return rc;
+	/* a query the parser refuses is a 422 naming it: the parser's field,
+	 * reason and message kept, only the code changed (copying e's buffers
+	 * onto themselves through fl_err_set would be undefined) */
 	if ((rc = fl_query_parse_words(fl_str_c(s->query ? s->query : ""), "the knowledge base", a,
-				       &f, e)))
-		return rc == FL_EMALFORMED
-			       ? fl_err_set(e, FL_EINVAL, e->field, e->reason, "%s", e->msg)
-			       : rc;
+				       &f, e))) {
+		if (rc != FL_EMALFORMED)
+			return rc;
+		if (e)
+			e->code = FL_EINVAL;
+		return FL_EINVAL;
+	}
 	if ((rc = run_search(tx, s, &f, s->any, a, out)) || out->count || !f.ntext)
 		return rc;
 	/* nothing matched: correct the typos a short query may have */
-	for (size_t i = 0; i < f.ntext && f.ntext <= 8; i++) {
+	for (size_t i = 0; i < f.ntext && f.ntext <= FL_KB_TYPO_WORDS; i++) {
 		const char *fix;
 		if (!f.text_prefix[i] && correct_word(tx, s, f.text[i], a, &fix)) {
 			f.text[i] = fix;

@@ -255,13 +255,20 @@ int fl_kb_limit_click(const char *addr, int64_t *retry_after);
  * naming "query"). When nothing matches, each plain word of 3 letters or
  * more that the locale's visible articles do not contain is corrected to
  * the closest one they do (edit distance 1, or 2 for words of 6 letters or
- * more) and the search runs again: corrected_query says so. When that
+ * more; the candidates are FL_KB_TYPO_NEAR words on either side of it,
+ * and of it without its first letter, in byte order, in each length it
+ * may have: at most FL_KB_TYPO_ROWS words read and compared a word, of at
+ * most FL_KB_TYPO_WORDS words) and the search runs again: corrected_query
+ * says so. When that
  * finds nothing either, a query of several words is run once more for
  * articles with any of them (matched_any), ranked the same way: bm25
  * weighs the rare words a customer's sentence has over its common ones,
  * so "як повернути гроші за товар" still finds the refund article. any
  * asks for that reading at once (the contact form's suggestions). */
 #define FL_KB_SEARCH_PER_PAGE_MAX 100
+#define FL_KB_TYPO_WORDS 8
+#define FL_KB_TYPO_NEAR 16
+#define FL_KB_TYPO_ROWS (5 * 4 * FL_KB_TYPO_NEAR) /* 5 lengths, 4 walks */
 struct fl_kb_search_in {
 	const char *query;
 	const char *locale;              /* one of fl_kb_locales */

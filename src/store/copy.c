@@ -203,10 +203,10 @@ static const struct table tables[] = {
  * are neither copied nor compared. The search index is each backend's own
  * (FTS5's tables, a tsvector): the copy rebuilds it in the target from the
  * tickets copied (fl_store_search_reindex), as an upgrade does. */
-/* The knowledge base's index (kb_fts, kb_words) is rebuilt the same way
- * (fl_store_kb_reindex). */
-static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts", "kb_fts",
-				      "kb_words"};
+/* The knowledge base's index (kb_fts, kb_words, kb_vocab) is rebuilt the
+ * same way (fl_store_kb_reindex). */
+static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts",
+				      "kb_fts",        "kb_words",      "kb_vocab"};
 #define NDERIVED (sizeof derived / sizeof *derived)
 
 /* One batch of rows of a table, and where the next batch starts. */

@@ -118,17 +118,22 @@ struct fl_driver {
 	 * limit (expression, public only, limit). fts_rank is a query of
 	 * (ticket_id, rank) pairs with the first two parameters, lower rank
 	 * first. fts_snippet is a query with parameters (expression, first and
-	 * last rowid of the ticket, public only) giving one row: a snippet of
-	 * the ticket's first match with hits between \x01 and \x02. */
+	 * last rowid of the ticket, public only) giving one row: the text of
+	 * the ticket's first matching row, which the store cuts into a snippet
+	 * with fl_text_snippet on both backends (FTS5's snippet() costs the
+	 * square of a row's hits, and ts_headline knows nothing of our stems). */
 	int (*fts_term)(const char *term, int prefix, fl_buf *out);
 	/* Both backends index core/text.c's terms (fl_text_terms), and so
 	 * answer the same queries alike. On SQLite the FTS5 tokenizer "fl"
 	 * makes them from what is inserted and matched: fts_term quotes the
 	 * term for it, and fts_doc is NULL. On PostgreSQL the store hands the
 	 * terms over itself: fts_doc appends to out a tsvector literal of
-	 * text's terms ('term':pos, with weight 'A'–'C' after each position;
-	 * 0 or 'D' for none), the positions following *pos, which it advances
-	 * by text's words (start at 0; a title then a body continue), capped at
+	 * text's terms as fl_text_index_terms bounds them, each distinct term
+	 * once with its positions ('term':3,9,12, at most 256 of them, with
+	 * weight 'A'–'C' after each; 0 or 'D' for none): the literal is about
+	 * the size of the distinct terms, which PostgreSQL caps at 1 MB, not of
+	 * the text. The positions follow *pos, which it advances by text's
+	 * words indexed (start at 0; a title then a body continue), capped at
 	 * 16383 as PostgreSQL caps them; colocated terms share their position.
 	 * Bind it as ?::tsvector. fts_term there appends a tsquery literal for
 	 * ?::tsquery: ('w' | 's1' | 's2') for a word and its stems, a phrase's
@@ -136,11 +141,6 @@ struct fl_driver {
 	 * parentheses; a term without words matches nothing. Both return 0,
 	 * FL_ENOMEM or FL_ETOOBIG (out's cap). */
 	int (*fts_doc)(const char *text, char weight, size_t *pos, fl_buf *out);
-	/* 1 where fts_snippet and fts_snippets_* give the matching row's whole
-	 * text, which the store cuts with fl_text_snippet (PostgreSQL's
-	 * ts_headline knows nothing of our stems); 0 where they give the
-	 * snippet itself (SQLite's snippet() goes through the tokenizer). */
-	int snippet_in_c;
 	const char *fts_or;
 	const char *fts_match;
 	const char *fts_ids;
@@ -153,7 +153,7 @@ struct fl_driver {
 	 * network), snippets of many tickets in one query: fts_snippets_head,
 	 * a "?" for each ticket id joined by ", ", then fts_snippets_tail; the
 	 * parameters are the expression, the ids, then public only. It gives
-	 * rows (ticket_id, snippet of its first matching row). NULL: one
+	 * rows (ticket_id, text of its first matching row). NULL: one
 	 * fts_snippet query a ticket. */
 	const char *fts_snippets_head;
 	const char *fts_snippets_tail;

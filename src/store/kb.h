@@ -48,7 +48,9 @@ int fl_store_kb_article_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_kb_art
 /* Writes art (its labels into kb_article_labels too), setting art->id. */
 int fl_store_kb_article_insert(fl_tx *tx, struct fl_kb_article *art);
 /* Writes art's section, position, promoted, visibility, labels,
- * archived_at and updated_at over article art->id. */
+ * archived_at and updated_at over article art->id; a change of visibility
+ * or of being archived moves its words in kb_vocab to the readers who may
+ * now see them. */
 int fl_store_kb_article_update(fl_tx *tx, const struct fl_kb_article *art);
 
 /* What a list of articles in one locale selects. Zero / NULL members do
@@ -114,9 +116,9 @@ int fl_store_kb_vote_put(fl_tx *tx, int64_t article_id, const char *locale, cons
  * An article that no longer exists is skipped (0). */
 int fl_store_kb_views_add(fl_tx *tx, int64_t article_id, const char *locale, int64_t n);
 
-/* The search index of translation t (kb_fts and kb_words), written over
- * what it had: its title and the text of its body_html when t is
- * published, nothing when it is a draft. fl_kb_translation_save calls it
+/* The search index of translation t (kb_fts, kb_words and its counts in
+ * kb_vocab), written over what it had: its title and the text of its
+ * body_html when t is published, nothing when it is a draft. fl_kb_translation_save calls it
  * in the same transaction as the save. */
 int fl_store_kb_index(fl_tx *tx, const struct fl_kb_translation *t);
 /* Builds the whole index again from the translations (after a copy
@@ -152,10 +154,15 @@ struct fl_kb_hit {
  * q->offset; *total is how many match in all. No words: none. */
 int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 		       struct fl_kb_hit **out, size_t *n, int64_t *total);
-/* The distinct words (folded) of locale's published translations a reader
- * at level may see, of len_min..len_max characters: at most 50,000. */
-int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, int len_min, int len_max,
-			   fl_arena *a, char ***out, size_t *n);
+/* Candidates to correct word (folded) to: words of len characters of
+ * locale's published translations of articles a reader at level may read
+ * (kb_vocab), the near nearest word in byte order on either side of it
+ * (word itself first when there is one), and the near nearest either side
+ * of word's tail (without its first letter: a mistyped first letter). At
+ * most 4 * near rows are read, whatever the vocabulary's size; a word may
+ * come twice. The same rows on both backends. */
+int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, const char *word, int len,
+			   int near, fl_arena *a, char ***out, size_t *n);
 
 /* Article attachments: attachment_id (an attachments row, written with
  * fl_store_attachment_insert) is article_id's; article_of gives the

@@ -11,6 +11,7 @@
  * Durability: a COMMIT returns once the server has flushed its WAL
  * (synchronous_commit on), unless the store was opened without sync_full. */
 #include <errno.h>
+#include <glib.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdint.h>
@@ -473,11 +474,28 @@ static int add_lexeme(fl_buf *out, const char *p, size_t n)
 }
 
 #define PG_POS_MAX 16383 /* PostgreSQL's last position in a tsvector */
+#define PG_POS_KEPT 256  /* and the positions it keeps of one lexeme */
 
+/* A text's lexemes while they are read: each distinct term once, with its
+ * positions (at most PG_POS_KEPT), so that the literal is about the size
+ * of the distinct terms, not of the text. PostgreSQL counts the bytes of
+ * every lexeme of the literal, repeated ones too, against its 1 MB. */
+struct pg_lexeme {
+	size_t at, len; /* the term: terms.p + at */
+	size_t npos;
+};
+struct pg_occ {
+	uint32_t lexeme;
+	uint16_t pos;
+};
 struct pg_doc {
-	fl_buf *out;
 	size_t base, words;
-	char weight;
+	GHashTable *index; /* term → its lexeme's index + 1 */
+	fl_buf terms;
+	struct pg_lexeme *lex;
+	size_t nlex, caplex;
+	struct pg_occ *occ;
+	size_t nocc, capocc;
 };
 
 static int pg_doc_term(void *ctx, const char *term, size_t len, int colocated, size_t pos,
@@ -485,24 +503,91 @@ static int pg_doc_term(void *ctx, const char *term, size_t len, int colocated, s
 {
 	struct pg_doc *d = ctx;
 	size_t at = d->base + pos + 1;
-	int rc = d->out->n ? fl_buf_addc(d->out, ' ') : 0;
+	char *key = g_strndup(term, len);
+	size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(d->index, key));
 	(void)colocated, (void)start, (void)end;
 
 	d->words = pos + 1;
+	if (!i) {
+		if (d->nlex == d->caplex) {
+			size_t cap = d->caplex ? 2 * d->caplex : 256;
+			struct pg_lexeme *v = realloc(d->lex, cap * sizeof *v);
+			if (!v)
+				goto nomem;
+			d->lex = v, d->caplex = cap;
+		}
+		d->lex[d->nlex] = (struct pg_lexeme){d->terms.n, len, 0};
+		if (fl_buf_add(&d->terms, term, len))
+			goto nomem;
+		i = ++d->nlex;
+		g_hash_table_insert(d->index, key, GSIZE_TO_POINTER(i));
+	} else {
+		g_free(key);
+	}
+	if (d->lex[i - 1].npos == PG_POS_KEPT)
+		return 0;
+	if (d->nocc == d->capocc) {
+		size_t cap = d->capocc ? 2 * d->capocc : 1024;
+		struct pg_occ *v = realloc(d->occ, cap * sizeof *v);
+		if (!v)
+			return FL_ENOMEM;
+		d->occ = v, d->capocc = cap;
+	}
+	d->lex[i - 1].npos++;
+	d->occ[d->nocc++] = (struct pg_occ){(uint32_t)(i - 1), at < PG_POS_MAX ? at : PG_POS_MAX};
+	return 0;
+nomem:
+	g_free(key);
+	return FL_ENOMEM;
+}
+
+/* Writes d's lexemes, in the order they came, each with its positions. */
+static int pg_doc_write(struct pg_doc *d, char weight, fl_buf *out)
+{
+	size_t *first = calloc(d->nlex + 1, sizeof *first);
+	uint16_t *pos = malloc((d->nocc + 1) * sizeof *pos);
+	int rc = first && pos ? 0 : FL_ENOMEM;
+
+	/* the positions grouped by lexeme, in order (a counting sort) */
+	for (size_t i = 0; !rc && i < d->nlex; i++)
+		first[i + 1] = first[i] + d->lex[i].npos;
+	for (size_t i = 0, *fill = first; !rc && i < d->nocc; i++)
+		pos[fill[d->occ[i].lexeme]++] = d->occ[i].pos;
+	for (size_t i = d->nlex; !rc && i > 0; i--)
+		first[i] = first[i - 1];
 	if (!rc)
-		rc = add_lexeme(d->out, term, len);
-	if (!rc)
-		rc = fl_buf_addf(d->out, ":%zu", at < PG_POS_MAX ? at : PG_POS_MAX);
-	if (!rc && d->weight >= 'A' && d->weight <= 'C')
-		rc = fl_buf_addc(d->out, d->weight);
+		first[0] = 0;
+	for (size_t i = 0; !rc && i < d->nlex; i++) {
+		if (out->n)
+			rc = fl_buf_addc(out, ' ');
+		if (!rc)
+			rc = add_lexeme(out, d->terms.p + d->lex[i].at, d->lex[i].len);
+		for (size_t k = first[i]; !rc && k < first[i] + d->lex[i].npos; k++) {
+			rc = fl_buf_addf(out, k == first[i] ? ":%u" : ",%u", (unsigned)pos[k]);
+			if (!rc && weight >= 'A' && weight <= 'C')
+				rc = fl_buf_addc(out, weight);
+		}
+	}
+	free(first);
+	free(pos);
 	return rc;
 }
 
 static int pg_fts_doc(const char *text, char weight, size_t *pos, fl_buf *out)
 {
-	struct pg_doc d = {out, *pos, 0, weight};
-	int rc = fl_text_terms(text, strlen(text), 0, pg_doc_term, &d);
+	struct pg_doc d = {.base = *pos};
+	int rc;
+
+	d.index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	fl_buf_init(&d.terms, 0);
+	rc = fl_text_index_terms(text, strlen(text), pg_doc_term, &d);
+	if (!rc)
+		rc = pg_doc_write(&d, weight, out);
 	*pos += d.words;
+	g_hash_table_destroy(d.index);
+	fl_buf_free(&d.terms);
+	free(d.lex);
+	free(d.occ);
 	return rc;
 }
 
@@ -605,7 +690,6 @@ const struct fl_driver fl_driver_postgres = {
 	.fts_term = pg_fts_term,
 	.fts_or = " | ",
 	.fts_doc = pg_fts_doc,
-	.snippet_in_c = 1,
 	/* the same rowid scheme as SQLite's index (FL_FTS_SEQ_BITS) */
 	.fts_match = "t.id IN (SELECT rowid >> 21 FROM search_fts WHERE" FTS_WHERE ")",
 	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts WHERE" FTS_WHERE,
@@ -621,7 +705,7 @@ const struct fl_driver fl_driver_postgres = {
 		" FROM (SELECT ?::tsquery AS q) x, search_fts"
 		" WHERE tsv @@ q AND (? = 0 OR rowid & 1 = 1)"
 		" GROUP BY 1",
-	/* the row's body: the store cuts the snippet (snippet_in_c) */
+	/* the row's body: the store cuts the snippet */
 	.fts_snippet =
 		"SELECT body"
 		" FROM (SELECT ?::tsquery AS q) x, search_fts"

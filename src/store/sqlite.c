@@ -237,7 +237,8 @@ static int nomem(sqlite3 *db)
  * terms, documents and queries alike, stems as colocated tokens (FTS5
  * matches a query token or any of its colocated ones: a query word's stems
  * are alternatives). A prefix query term (FTS5_TOKENIZE_PREFIX) gets
- * folded words only: a stem is no prefix of what the user typed. */
+ * folded words only: a stem is no prefix of what the user typed. A
+ * document is indexed as on PostgreSQL, up to fl_text_index_terms's bound. */
 struct fts_call {
 	void *ctx;
 	int (*token)(void *ctx, int flags, const char *p, int n, int start, int end);
@@ -274,8 +275,14 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	(void)t;
 	if (n <= 0)
 		return SQLITE_OK;
-	rc = fl_text_terms(text, (size_t)n, (flags & FTS5_TOKENIZE_PREFIX) ? FL_TEXT_PREFIX : 0,
-			   fts_token, &c);
+	/* a document (stored, or read again to be deleted) within the same
+	 * bound as PostgreSQL's */
+	if (flags & FTS5_TOKENIZE_QUERY)
+		rc = fl_text_terms(text, (size_t)n,
+				   (flags & FTS5_TOKENIZE_PREFIX) ? FL_TEXT_PREFIX : 0, fts_token,
+				   &c);
+	else
+		rc = fl_text_index_terms(text, (size_t)n, fts_token, &c);
 	return rc == FL_ENOMEM ? SQLITE_NOMEM : rc;
 }
 
@@ -638,12 +645,13 @@ const struct fl_driver fl_driver_sqlite = {
 		" WHERE search_fts MATCH ? AND (? = 0 OR rowid & 1)"
 		" GROUP BY 1",
 	/* the ticket's first matching row (the subject, else the earliest
-	 * comment): ORDER BY rank would rank every match in the index */
+	 * comment): ORDER BY rank would rank every match in the index. Its
+	 * body: the store cuts the snippet */
 	.fts_snippet =
-		"SELECT snippet(search_fts, 0, char(1), char(2), '…', 16)"
+		"SELECT body"
 		" FROM search_fts"
 		" WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1)"
-		" LIMIT 1",
+		" ORDER BY rowid LIMIT 1",
 	.custom_field_match =
 		"EXISTS (SELECT 1 FROM json_each(t.custom_fields) j"
 		" WHERE (? = 0 OR json_extract(j.value, '$.id') = ?)"

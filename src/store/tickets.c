@@ -741,9 +741,9 @@ static const char *const sort_col[FL_SORT__MAX] = {
 	[FL_SORT_SLA_BREACH] = SLA_BREACH_SQL,
 };
 
-/* The snippet in column col of st: as the driver made it, or, where it
- * gives the matching row's text (snippet_in_c), cut from it here by the same
- * analysis that indexed it, so that inflected words are highlighted too. */
+/* The snippet of the matching row's text in column col of st, cut here by
+ * the same analysis that indexed it (inflected words are highlighted too),
+ * alike on both backends. */
 static char *snippet_col(fl_tx *tx, fl_stmt *st, int col, const struct fl_filter *f, fl_arena *a,
 			 int *err)
 {
@@ -751,7 +751,7 @@ static char *snippet_col(fl_tx *tx, fl_stmt *st, int col, const struct fl_filter
 	fl_buf b;
 	int rc;
 
-	if (!body || !tx->drv->snippet_in_c)
+	if (!body)
 		return body;
 	fl_buf_init(&b, 64 * 1024);
 	rc = fl_text_snippet(body, strlen(body), f->text, f->text_prefix, f->ntext, 16, &b);

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
@@ -386,6 +387,94 @@ static void test_text_snippet(void **state)
 	fl_buf_free(&b);
 }
 
+/* A snippet of any text is bounded: a hit is looked for in the first 256 KB,
+ * and padding between words is cut. */
+static void test_text_snippet_bounded(void **state)
+{
+	const char *q[] = {"zebrafinal"}, *q2[] = {"beta"};
+	int pre[] = {0};
+	size_t n = 200000 * 8;
+	char *body = malloc(n + 32), *pad = malloc(100032);
+	fl_buf b;
+	(void)state;
+
+	for (size_t i = 0; i < n; i += 8)
+		memcpy(body + i, "refunds ", 8);
+	memcpy(body + n, "zebrafinal", 11);
+	fl_buf_init(&b, 0);
+	/* the hit is 1.6 MB in: not looked for so far, the start is shown */
+	assert_int_equal(fl_text_snippet(body, strlen(body), q, pre, 1, 4, &b), 0);
+	assert_string_equal(b.p, "refunds refunds refunds refunds…");
+	fl_buf_reset(&b);
+	/* 100 KB of spaces and dashes between two words */
+	memcpy(pad, "alpha", 5);
+	memset(pad + 5, '-', 100000);
+	memcpy(pad + 100005, " beta.", 7);
+	assert_int_equal(fl_text_snippet(pad, strlen(pad), q2, pre, 1, 16, &b), 0);
+	assert_string_equal(b.p,
+			    "alpha … \x01"
+			    "beta\x02.");
+	fl_buf_free(&b);
+	free(body);
+	free(pad);
+}
+
+struct index_seen {
+	size_t terms, words, last_pos;
+	int first, last;
+};
+
+static int count_term(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		      size_t start, size_t end)
+{
+	struct index_seen *s = ctx;
+	(void)start, (void)end;
+	s->terms++;
+	s->words += !colocated;
+	s->last_pos = pos;
+	if (len == 11 && !memcmp(term, "beginmarker", 11))
+		s->first = 1;
+	if (len == 9 && !memcmp(term, "endmarker", 9))
+		s->last = 1;
+	return 0;
+}
+
+/* What a text's index holds is bounded as PostgreSQL bounds a tsvector;
+ * repeated words cost nearly nothing. */
+static void test_text_index_bound(void **state)
+{
+	size_t n = 200000 * 8, k = 0;
+	char *body = malloc(n + 1), *many = malloc(4 * 1024 * 1024);
+	struct index_seen s = {0}, t = {0};
+	(void)state;
+
+	for (size_t i = 0; i < n; i += 8)
+		memcpy(body + i, "refunds ", 8);
+	body[n] = 0;
+	assert_int_equal(fl_text_index_terms(body, n, count_term, &s), 0);
+	assert_int_equal(s.words, 200000); /* all of it */
+	/* 150,000 distinct words: past the bound, the rest is left out */
+	k += (size_t)snprintf(many, 64, "beginmarker");
+	for (unsigned i = 0; i < 150000; i++)
+		k += (size_t)snprintf(many + k, 64, " zq%ux", i * 7919u);
+	k += (size_t)snprintf(many + k, 64, " endmarker");
+	for (size_t i = 0; i < k; i++) /* digits to letters: words of letters */
+		if (many[i] >= '0' && many[i] <= '9')
+			many[i] = (char)('a' + many[i] - '0');
+	assert_int_equal(fl_text_index_terms(many, k, count_term, &t), 0);
+	assert_true(t.first);
+	assert_false(t.last);
+	assert_true(t.words > 10000 && t.words < 150000);
+	assert_int_equal(t.last_pos + 1, t.words); /* whole words, in order */
+	/* each word here is new: its terms' bytes and 5 each, under the bound */
+	assert_true(t.terms * 5 < FL_TEXT_INDEX_MAX);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(fl_text_index_terms("beginmarker endmarker", 21, count_term, &s), 0);
+	assert_true(s.first && s.last);
+	free(body);
+	free(many);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +492,8 @@ int main(void)
 		cmocka_unit_test(test_text_stop),
 		cmocka_unit_test(test_text_threads),
 		cmocka_unit_test(test_text_snippet),
+		cmocka_unit_test(test_text_snippet_bounded),
+		cmocka_unit_test(test_text_index_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

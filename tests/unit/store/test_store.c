@@ -2076,6 +2076,188 @@ static void test_write_spare_bounded(void **state)
 	pthread_mutex_unlock(&h.lock);
 }
 
+/* ---- the typo vocabulary (kb_vocab, fl_store_kb_vocabulary) ---- */
+
+#define VOCAB_N 3000
+#define VOCAB_NEAR 16
+
+struct vocab {
+	fl_arena a;
+	int64_t agent, section, article, internal, rows;
+};
+
+/* Word i of the test's vocabulary: "qj", four letters, "zz" (8 letters);
+ * in byte order as i is. */
+static void vocab_word(int i, char out[9])
+{
+	out[0] = 'q', out[1] = 'j';
+	for (int k = 5; k >= 2; k--, i /= 26)
+		out[k] = (char)('a' + i % 26);
+	out[6] = out[7] = 'z';
+	out[8] = 0;
+}
+
+static int tx_vocab_build(fl_tx *tx, void *arg)
+{
+	struct vocab *v = arg;
+	struct fl_actor agent = {0, FL_ROLE_AGENT, 0};
+	struct fl_kb_category c = {
+		.position = 1, .source_locale = "en", .created_at = T0, .updated_at = T0};
+	struct fl_kb_section s = {
+		.position = 1, .source_locale = "en", .created_at = T0, .updated_at = T0};
+	struct fl_kb_article art = {.visibility = FL_KB_PUBLIC, .source_locale = "en"};
+	struct fl_kb_translation t = {.title = "Words", .draft = 0};
+	struct fl_err e = {0};
+	fl_buf body;
+	char w[9];
+
+	EXPECT_RC(add_user(tx, "vocab@example.com", &agent.id), 0);
+	v->agent = agent.id;
+	EXPECT_RC(fl_store_kb_category_insert(tx, &c), 0);
+	s.category_id = c.id;
+	EXPECT_RC(fl_store_kb_section_insert(tx, &s), 0);
+	v->section = art.section_id = s.id;
+	fl_buf_init(&body, 0);
+	for (int i = 0; i < VOCAB_N; i++) {
+		vocab_word(i, w);
+		EXPECT_RC(fl_buf_addf(&body, "%s ", w), 0);
+	}
+	t.body_md = body.p;
+	EXPECT_RC(fl_kb_article_create(tx, &agent, &art, &t, &v->a, &e), 0);
+	fl_buf_free(&body);
+	v->article = art.id;
+	/* an internal article: a word only agents may be offered */
+	art = (struct fl_kb_article){
+		.section_id = s.id, .visibility = FL_KB_AGENTS, .source_locale = "en"};
+	t = (struct fl_kb_translation){.title = "Internal", .body_md = "qjsecret", .draft = 0};
+	EXPECT_RC(fl_kb_article_create(tx, &agent, &art, &t, &v->a, &e), 0);
+	v->internal = art.id;
+	return 0;
+}
+
+/* Whether word is among the candidates for q at level. */
+static int vocab_has(fl_tx *tx, struct vocab *v, int level, const char *q, const char *word)
+{
+	char **got;
+	size_t n;
+
+	if (fl_store_kb_vocabulary(tx, "en", level, q, 8, VOCAB_NEAR, &v->a, &got, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(got[i], word))
+			return 1;
+	return 0;
+}
+
+static int tx_vocab_read(fl_tx *tx, void *arg)
+{
+	static const char rows[] = "SELECT count(*) FROM kb_vocab";
+	struct vocab *v = arg;
+	char q[9], w[9];
+	char **got;
+	size_t n;
+	int mid = VOCAB_N / 2, lo = VOCAB_N, hi = -1;
+
+	/* however large the vocabulary, at most 4 * near rows are read: the
+	 * near either side of the word and of its tail, the word itself
+	 * among them; the same rows on both backends */
+	vocab_word(mid, q);
+	EXPECT_RC(fl_store_kb_vocabulary(tx, "en", FL_KB_PUBLIC, q, 8, VOCAB_NEAR, &v->a, &got, &n),
+		  0);
+	EXPECT(n == 4 * VOCAB_NEAR);
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)(got[i][2] - 'a') * 26 * 26 * 26 + (got[i][3] - 'a') * 26 * 26 +
+			(got[i][4] - 'a') * 26 + (got[i][5] - 'a');
+		vocab_word(k, w);
+		EXPECT_STR(got[i], w);
+		lo = k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	EXPECT(lo == mid - VOCAB_NEAR && hi == mid + VOCAB_NEAR - 1);
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, q, q) == 1);
+	/* the last word, past every short one, is found as well as the first */
+	vocab_word(VOCAB_N - 1, w);
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, "qjzzzzzz", w) == 1);
+	/* a mistyped first letter: found by the tail */
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, "xjaaaazz", "qjaaaazz") == 1);
+	/* a word of another length, or of a locale without one, is not read */
+	EXPECT_RC(fl_store_kb_vocabulary(tx, "en", FL_KB_PUBLIC, q, 9, VOCAB_NEAR, &v->a, &got, &n),
+		  0);
+	EXPECT(n == 0);
+	EXPECT_RC(fl_store_kb_vocabulary(tx, "uk", FL_KB_PUBLIC, q, 8, VOCAB_NEAR, &v->a, &got, &n),
+		  0);
+	EXPECT(n == 0);
+	/* the internal article's word: for agents only */
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, "qjsecres", "qjsecret") == 0);
+	EXPECT(vocab_has(tx, v, FL_KB_SIGNED_IN, "qjsecres", "qjsecret") == 0);
+	EXPECT(vocab_has(tx, v, FL_KB_AGENTS, "qjsecres", "qjsecret") == 1);
+	EXPECT_RC(fl_q_int(tx, rows, &v->rows, ""), 0);
+	return 0;
+}
+
+/* The internal article made public, then archived, then its words changed:
+ * the vocabulary follows in the same transaction. */
+static int tx_vocab_moves(fl_tx *tx, void *arg)
+{
+	struct vocab *v = arg;
+	struct fl_actor agent = {v->agent, FL_ROLE_AGENT, 0};
+	struct fl_kb_article art;
+	struct fl_kb_translation t;
+	struct fl_err e = {0};
+
+	EXPECT_RC(fl_store_kb_article_get(tx, v->internal, &v->a, &art), 0);
+	art.visibility = FL_KB_PUBLIC;
+	EXPECT_RC(fl_store_kb_article_update(tx, &art), 0);
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, "qjsecres", "qjsecret") == 1);
+	art.archived_at = T0;
+	EXPECT_RC(fl_store_kb_article_update(tx, &art), 0);
+	EXPECT(vocab_has(tx, v, FL_KB_AGENTS, "qjsecres", "qjsecret") == 0);
+	art.archived_at = 0;
+	art.visibility = FL_KB_SIGNED_IN;
+	EXPECT_RC(fl_store_kb_article_update(tx, &art), 0);
+	EXPECT(vocab_has(tx, v, FL_KB_PUBLIC, "qjsecres", "qjsecret") == 0);
+	EXPECT(vocab_has(tx, v, FL_KB_SIGNED_IN, "qjsecres", "qjsecret") == 1);
+	/* a draft has no words; published again, it has its new ones */
+	EXPECT_RC(fl_store_kb_translation_get(tx, v->internal, "en", &v->a, &t), 0);
+	t.draft = 1;
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 0, &v->a, &e), 0);
+	EXPECT(vocab_has(tx, v, FL_KB_AGENTS, "qjsecres", "qjsecret") == 0);
+	t.draft = 0;
+	t.body_md = "qjsecrit";
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 0, &v->a, &e), 0);
+	EXPECT(vocab_has(tx, v, FL_KB_SIGNED_IN, "qjsecres", "qjsecret") == 0);
+	EXPECT(vocab_has(tx, v, FL_KB_SIGNED_IN, "qjsecres", "qjsecrit") == 1);
+	/* back as it was, for the reindex to compare with */
+	t.body_md = "qjsecret";
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 0, &v->a, &e), 0);
+	art.visibility = FL_KB_AGENTS;
+	EXPECT_RC(fl_store_kb_article_update(tx, &art), 0);
+	return 0;
+}
+
+static void test_kb_vocabulary(void **state)
+{
+	struct vocab v = {0};
+	int64_t rows;
+
+	(void)state;
+	fl_arena_init(&v.a, 0);
+	WRITE(tx_vocab_build, &v);
+	READ(tx_vocab_read, &v);
+	rows = v.rows;
+	/* the public article's words and title ("words") at 3 levels each, the
+	 * internal one's ("internal", "qjsecret") at the agents' only */
+	assert_int_equal(rows, 3 * (VOCAB_N + 1) + 2);
+	WRITE(tx_vocab_moves, &v);
+	READ(tx_vocab_read, &v);
+	assert_int_equal(v.rows, rows);
+	/* rebuilt from the translations: the same vocabulary */
+	assert_int_equal(fl_store_kb_reindex(g_store), 0);
+	READ(tx_vocab_read, &v);
+	assert_int_equal(v.rows, rows);
+	fl_arena_free(&v.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -2108,6 +2290,7 @@ int main(void)
 		T(test_kb),
 		T(test_kb_search_log),
 		T(test_write_spare_bounded),
+		T(test_kb_vocabulary),
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
