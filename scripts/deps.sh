@@ -26,6 +26,9 @@ need_pc libpq libpq-dev
 need_pc gmime-3.0 libgmime-3.0-dev
 need_pc libcurl libcurl4-openssl-dev
 need_pc gumbo libgumbo-dev
+need_pc md4c-html "libmd4c-dev libmd4c-html0-dev"
+# Snowball's stemmers: no pkg-config file
+need_glob "/usr/include/libstemmer.h" libstemmer-dev
 # the browser apps are bundled from npm packages (web/package-lock.json)
 need_cmd node nodejs
 need_cmd npm npm

@@ -36,6 +36,7 @@ extern const struct fl_route fl_task_routes[];
 extern const struct fl_route fl_dryrun_routes[];
 extern const struct fl_route fl_macro_routes[];
 extern const struct fl_route fl_automation_routes[];
+extern const struct fl_route fl_kb_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -57,7 +58,7 @@ static const struct fl_route *const parts[] = {
 	fl_sla_policy_routes, fl_contract_routes, fl_tier_routes,     fl_whatif_routes,
 	fl_sla_report_routes, fl_template_routes, fl_routing_routes,  fl_trigger_routes,
 	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,   fl_macro_routes,
-	fl_automation_routes,
+	fl_automation_routes, fl_kb_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "store/tickets.h"
 
 #define BATCH 500
 #define BATCH_BYTES 8 /* rows of a table with files in it (up to 20 MiB each) */
@@ -33,7 +34,9 @@ struct table {
 
 /* In an order that satisfies every foreign key. */
 static const struct table tables[] = {
-	{"settings", "key, value", "tt", "key", 1, 0, 0},
+	/* the store writes search.text_version when it opens (tickets.h):
+	 * the target's own, not data */
+	{"settings", "key, value", "tt", "key", 1, 0, 1, "key <> 'search.text_version'"},
 	{"tiers", "id, name, name_key, position, created_at, updated_at", "ittiii", "id", 1, 1, 0},
 	{"organizations",
 	 "id, name, details, notes, domain_names, tags, created_at, updated_at,"
@@ -72,7 +75,6 @@ static const struct table tables[] = {
 	 "id, title, description, active, position, conditions, sort_by, sort_desc,"
 	 " created_at, updated_at, title_translations",
 	 "ittiittiiit", "id", 1, 1, 1},
-	{"search_fts", "rowid, body", "it", "rowid", 1, 0, 0},
 	{"jobs",
 	 "id, kind, payload, state, attempts, max_attempts, run_at, lease_until,"
 	 " lease_owner, last_error, unique_key, created_at, updated_at, request_id",
@@ -159,14 +161,36 @@ static const struct table tables[] = {
 	{"ticket_clocks",
 	 "ticket_id, status_at, assigned_at, requester_updated_at, assignee_updated_at", "iiiii",
 	 "ticket_id", 1, 0, 0},
+	{"kb_categories", "id, position, source_locale, created_at, updated_at", "iitii", "id", 1,
+	 1, 0},
+	{"kb_sections", "id, category_id, position, source_locale, created_at, updated_at",
+	 "iiitii", "id", 1, 1, 0},
+	{"kb_names", "kind, owner_id, locale, name, description, updated_at", "tittti",
+	 "kind, owner_id, locale", 3, 0, 0},
+	{"kb_articles",
+	 "id, section_id, position, promoted, visibility, labels, author_id, source_locale,"
+	 " archived_at, created_at, updated_at",
+	 "iiiiititiii", "id", 1, 1, 0},
+	{"kb_article_labels", "article_id, name", "it", "article_id, name", 2, 0, 0},
+	{"kb_translations",
+	 "id, article_id, locale, title, slug, body_md, body_html, draft, author_id, editor_id,"
+	 " revision, created_at, updated_at, edited_at",
+	 "iitttttiiiiiii", "id", 1, 1, 0},
+	{"kb_revisions", "translation_id, n, title, body, markdown, author_id, created_at",
+	 "iittiii", "translation_id, n", 2, 0, 0},
+	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
+	 "article_id, locale, voter", 3, 0, 0},
+	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
 /* Tables the target's own triggers fill as the tables above are copied
  * (migration 012): the queue counts and the tickets' write generation
  * follow from the tickets written, a row per writer connection, so they
- * are neither copied nor compared. */
-static const char *const derived[] = {"ticket_counts", "ticket_writes"};
+ * are neither copied nor compared. The search index is each backend's own
+ * (FTS5's tables, a tsvector): the copy rebuilds it in the target from the
+ * tickets copied (fl_store_search_reindex), as an upgrade does. */
+static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts"};
 #define NDERIVED (sizeof derived / sizeof *derived)
 
 /* One batch of rows of a table, and where the next batch starts. */
@@ -251,10 +275,6 @@ static int check_columns(fl_tx *tx, const struct batch *b)
 	fl_stmt *st;
 	int rc, have = 0;
 
-	/* the search index is each database's own shape (SQLite hides its
-	 * rowid from "*", PostgreSQL adds a tsvector): only its text is ours */
-	if (!strcmp(b->t->name, "search_fts"))
-		return 0;
 	snprintf(sql, sizeof sql, "SELECT * FROM %s LIMIT 1", b->t->name);
 	if ((rc = fl_q_dyn(tx, sql, NULL, 0, &st)))
 		return rc;
@@ -527,6 +547,9 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s",
 					  tables[i].name);
 	}
+	if ((rc = fl_store_search_reindex(to, NULL, NULL)))
+		return fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",
+				  fl_err_describe(rc));
 	return 0;
 }
 

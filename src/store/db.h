@@ -121,6 +121,26 @@ struct fl_driver {
 	 * last rowid of the ticket, public only) giving one row: a snippet of
 	 * the ticket's first match with hits between \x01 and \x02. */
 	int (*fts_term)(const char *term, int prefix, fl_buf *out);
+	/* Both backends index core/text.c's terms (fl_text_terms), and so
+	 * answer the same queries alike. On SQLite the FTS5 tokenizer "fl"
+	 * makes them from what is inserted and matched: fts_term quotes the
+	 * term for it, and fts_doc is NULL. On PostgreSQL the store hands the
+	 * terms over itself: fts_doc appends to out a tsvector literal of
+	 * text's terms ('term':pos, with weight 'A'–'C' after each position;
+	 * 0 or 'D' for none), the positions following *pos, which it advances
+	 * by text's words (start at 0; a title then a body continue), capped at
+	 * 16383 as PostgreSQL caps them; colocated terms share their position.
+	 * Bind it as ?::tsvector. fts_term there appends a tsquery literal for
+	 * ?::tsquery: ('w' | 's1' | 's2') for a word and its stems, a phrase's
+	 * words joined by <->, a prefix 'w':* (folded words only), in
+	 * parentheses; a term without words matches nothing. Both return 0,
+	 * FL_ENOMEM or FL_ETOOBIG (out's cap). */
+	int (*fts_doc)(const char *text, char weight, size_t *pos, fl_buf *out);
+	/* 1 where fts_snippet and fts_snippets_* give the matching row's whole
+	 * text, which the store cuts with fl_text_snippet (PostgreSQL's
+	 * ts_headline knows nothing of our stems); 0 where they give the
+	 * snippet itself (SQLite's snippet() goes through the tokenizer). */
+	int snippet_in_c;
 	const char *fts_or;
 	const char *fts_match;
 	const char *fts_ids;

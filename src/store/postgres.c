@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "core/embed.h"
+#include "core/err.h"
+#include "core/text.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "store/db.h"
@@ -456,20 +458,91 @@ static void pg_done(fl_stmt *s)
 		s->c->dyn.busy[s->dyn - 1] = 0;
 }
 
-/* to_tsquery syntax (postgresql.org/docs/current/datatype-textsearch.html):
- * the term in single quotes, so nothing a user types is an operator; inside,
- * a quote is doubled and a backslash escaped. fl_tsquery (the migration)
- * reads a quoted phrase as words in sequence; ':*' asks for a prefix. */
-static int pg_fts_term(const char *term, int prefix, fl_buf *out)
+/* A lexeme in tsvector and tsquery input syntax
+ * (postgresql.org/docs/current/datatype-textsearch.html): in single quotes,
+ * a quote doubled and a backslash escaped. Terms are letters and digits,
+ * but the syntax is kept whatever they hold. */
+static int add_lexeme(fl_buf *out, const char *p, size_t n)
 {
 	int rc = fl_buf_addc(out, '\'');
-	for (const char *p = term; *p && !rc; p++)
-		rc = *p == '\''   ? fl_buf_adds(out, "''")
-		     : *p == '\\' ? fl_buf_adds(out, "\\\\")
-				  : fl_buf_addc(out, *p);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = p[i] == '\''   ? fl_buf_adds(out, "''")
+		     : p[i] == '\\' ? fl_buf_adds(out, "\\\\")
+				    : fl_buf_addc(out, p[i]);
+	return rc ? rc : fl_buf_addc(out, '\'');
+}
+
+#define PG_POS_MAX 16383 /* PostgreSQL's last position in a tsvector */
+
+struct pg_doc {
+	fl_buf *out;
+	size_t base, words;
+	char weight;
+};
+
+static int pg_doc_term(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		       size_t start, size_t end)
+{
+	struct pg_doc *d = ctx;
+	size_t at = d->base + pos + 1;
+	int rc = d->out->n ? fl_buf_addc(d->out, ' ') : 0;
+	(void)colocated, (void)start, (void)end;
+
+	d->words = pos + 1;
 	if (!rc)
-		rc = fl_buf_adds(out, prefix ? "':*" : "'");
+		rc = add_lexeme(d->out, term, len);
+	if (!rc)
+		rc = fl_buf_addf(d->out, ":%zu", at < PG_POS_MAX ? at : PG_POS_MAX);
+	if (!rc && d->weight >= 'A' && d->weight <= 'C')
+		rc = fl_buf_addc(d->out, d->weight);
 	return rc;
+}
+
+static int pg_fts_doc(const char *text, char weight, size_t *pos, fl_buf *out)
+{
+	struct pg_doc d = {out, *pos, 0, weight};
+	int rc = fl_text_terms(text, strlen(text), 0, pg_doc_term, &d);
+	*pos += d.words;
+	return rc;
+}
+
+struct pg_query {
+	fl_buf *out;
+	int any;
+};
+
+static int pg_query_term(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+			 size_t start, size_t end)
+{
+	struct pg_query *q = ctx;
+	int rc = 0;
+	(void)pos, (void)start, (void)end;
+
+	if (colocated)
+		rc = fl_buf_adds(q->out, " | ");
+	else if (q->any)
+		rc = fl_buf_adds(q->out, ") <-> (");
+	else
+		rc = fl_buf_addc(q->out, '(');
+	q->any = 1;
+	return rc ? rc : add_lexeme(q->out, term, len);
+}
+
+/* The query term as core/text.c's terms in tsquery syntax (db.h). A term
+ * without a word is the lexeme '-', which no text gives. */
+static int pg_fts_term(const char *term, int prefix, fl_buf *out)
+{
+	struct pg_query q = {out, 0};
+	int rc = fl_buf_addc(out, '(');
+
+	if (!rc)
+		rc = fl_text_terms(term, strlen(term), prefix ? FL_TEXT_PREFIX : 0, pg_query_term,
+				   &q);
+	if (!rc && !q.any)
+		rc = fl_buf_adds(out, "'-'");
+	else if (!rc)
+		rc = fl_buf_adds(out, prefix ? ":*)" : ")");
+	return rc ? rc : fl_buf_addc(out, ')');
 }
 
 #define CHANNEL "frontline_events"
@@ -502,7 +575,7 @@ static int pg_wait_notify(fl_conn *c, int timeout_ms, void (*fn)(void *arg, cons
 	return 0;
 }
 
-#define FTS_WHERE " tsv @@ fl_tsquery(?) AND (? = 0 OR rowid & 1 = 1)"
+#define FTS_WHERE " tsv @@ ?::tsquery AND (? = 0 OR rowid & 1 = 1)"
 
 const struct fl_driver fl_driver_postgres = {
 	.name = "postgres",
@@ -531,31 +604,33 @@ const struct fl_driver fl_driver_postgres = {
 	.done = pg_done,
 	.fts_term = pg_fts_term,
 	.fts_or = " | ",
+	.fts_doc = pg_fts_doc,
+	.snippet_in_c = 1,
 	/* the same rowid scheme as SQLite's index (FL_FTS_SEQ_BITS) */
 	.fts_match = "t.id IN (SELECT rowid >> 21 FROM search_fts WHERE" FTS_WHERE ")",
 	.fts_ids = "SELECT DISTINCT rowid >> 21 FROM search_fts WHERE" FTS_WHERE,
 	.fts_rowids = "SELECT rowid FROM search_fts WHERE" FTS_WHERE " ORDER BY rowid",
 	.fts_in_ticket =
-		"EXISTS (SELECT 1 FROM search_fts WHERE tsv @@ fl_tsquery(?)"
+		"EXISTS (SELECT 1 FROM search_fts WHERE tsv @@ ?::tsquery"
 		" AND rowid BETWEEN d.id << 21 AND (d.id << 21) + 2097151"
 		" AND (? = 0 OR rowid & 1 = 1))",
 	.fts_rows = "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts WHERE" FTS_WHERE " LIMIT ?) m",
 	/* higher ts_rank is better; the store sorts lower rank first */
 	.fts_rank =
 		"SELECT rowid >> 21 AS ticket_id, MIN(-ts_rank_cd(tsv, q)) AS rank"
-		" FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
+		" FROM (SELECT ?::tsquery AS q) x, search_fts"
 		" WHERE tsv @@ q AND (? = 0 OR rowid & 1 = 1)"
 		" GROUP BY 1",
+	/* the row's body: the store cuts the snippet (snippet_in_c) */
 	.fts_snippet =
-		"SELECT fl_snippet(body, q)"
-		" FROM (SELECT fl_tsquery(?) AS q) x, search_fts"
+		"SELECT body"
+		" FROM (SELECT ?::tsquery AS q) x, search_fts"
 		" WHERE rowid BETWEEN ? AND ? AND (? = 0 OR rowid & 1 = 1) AND tsv @@ q"
 		" ORDER BY rowid LIMIT 1",
-	/* the first matching row of each ticket, then one ts_headline each
-	 * (it parses the whole text: the costly part) */
+	/* the first matching row of each ticket */
 	.fts_snippets_head =
-		"SELECT m.rowid >> 21, fl_snippet(m.body, x.q)"
-		" FROM (SELECT fl_tsquery(?) AS q) x,"
+		"SELECT m.rowid >> 21, m.body"
+		" FROM (SELECT ?::tsquery AS q) x,"
 		" LATERAL (SELECT DISTINCT ON (rowid >> 21) rowid, body"
 		"          FROM search_fts WHERE rowid >> 21 IN (",
 	.fts_snippets_tail =

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/embed.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "store/db.h"
 
@@ -232,6 +233,71 @@ static int nomem(sqlite3 *db)
 	return !db || (sqlite3_errcode(db) & 0xff) == SQLITE_NOMEM;
 }
 
+/* The FTS5 tokenizer "fl": every search index's words are core/text.c's
+ * terms, documents and queries alike, stems as colocated tokens (FTS5
+ * matches a query token or any of its colocated ones: a query word's stems
+ * are alternatives). A prefix query term (FTS5_TOKENIZE_PREFIX) gets
+ * folded words only: a stem is no prefix of what the user typed. */
+struct fts_call {
+	void *ctx;
+	int (*token)(void *ctx, int flags, const char *p, int n, int start, int end);
+};
+
+static int fts_token(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		     size_t start, size_t end)
+{
+	struct fts_call *c = ctx;
+	(void)pos;
+	return c->token(c->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)len, (int)start,
+			(int)end);
+}
+
+static int fts_create(void *arg, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	static char tokenizer; /* it keeps nothing: any non-NULL address */
+	(void)arg, (void)argv, (void)argc;
+	*out = (Fts5Tokenizer *)&tokenizer;
+	return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
+			int (*token)(void *ctx, int flags, const char *p, int n, int start,
+				     int end))
+{
+	struct fts_call c = {ctx, token};
+	int rc;
+	(void)t;
+	if (n <= 0)
+		return SQLITE_OK;
+	rc = fl_text_terms(text, (size_t)n, (flags & FTS5_TOKENIZE_PREFIX) ? FL_TEXT_PREFIX : 0,
+			   fts_token, &c);
+	return rc == FL_ENOMEM ? SQLITE_NOMEM : rc;
+}
+
+/* Registers the tokenizer on db, through the fts5_api pointer SQLite
+ * hands out (sqlite.org/fts5.html, "Extending FTS5"). */
+static int fts_register(sqlite3 *db)
+{
+	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	rc = sqlite3_finalize(st);
+	if (rc == SQLITE_OK && !api)
+		rc = SQLITE_ERROR;
+	return rc == SQLITE_OK ? api->xCreateTokenizer(api, "fl", NULL, &tok, NULL) : rc;
+}
+
 static int sq_open(const char *path, int writer, int sync_full, fl_conn **out, struct fl_err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -273,7 +339,8 @@ static int sq_open(const char *path, int writer, int sync_full, fl_conn **out, s
 		 "PRAGMA temp_store=MEMORY;"
 		 "PRAGMA query_only=%d;",
 		 sync_full ? "FULL" : "NORMAL", writer ? -8000 : -1000, !writer);
-	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+	    fts_register(c->db) != SQLITE_OK) {
 		int rc = fl_err_set(e, nomem(c->db) ? FL_ENOMEM : FL_EIO, NULL, NULL,
 				    "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		sqlite3_close(c->db);

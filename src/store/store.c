@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include "core/embed.h"
+#include "core/log.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "store/attachments.h"
 #include "store/files.h"
 #include "store/store_int.h"
+#include "store/tickets.h"
 
 /* Transactions one commit may carry. Large enough that 64 concurrent
  * writers share one fsync, small enough that one batch stays short. */
@@ -439,7 +442,7 @@ static void stop_writers(fl_store *s)
 int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *e)
 {
 	fl_store *s = calloc(1, sizeof *s);
-	int rc;
+	int rc, stale = 0;
 
 	if (!s)
 		return FL_ENOMEM;
@@ -478,6 +481,18 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 			goto fail;
 		}
 		s->writers[i].started = 1;
+	}
+	/* an index built by another analysis (or none, after migration 031)
+	 * is built again before anything searches it */
+	if (!(rc = fl_store_search_stale(s, &stale)) && stale) {
+		fl_log("info", "store: rebuilding the search index (analysis version %d)",
+		       FL_TEXT_VERSION);
+		rc = fl_store_search_reindex(s, NULL, NULL);
+	}
+	if (rc) {
+		rc = fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",
+				fl_err_describe(rc));
+		goto fail;
 	}
 	*out = s;
 	return 0;

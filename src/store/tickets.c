@@ -1,9 +1,12 @@
 /* Queries about tickets: the tickets themselves with their tags and CCs,
  * comments, audits, the full-text index and filtered listings. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+#include "store/settings.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
 
@@ -280,14 +283,153 @@ static int64_t fts_rowid(int64_t ticket_id, int64_t seq, int is_public)
 	return (ticket_id << FL_FTS_SEQ_BITS) | (seq << 1) | (is_public ? 1 : 0);
 }
 
-static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
+/* Writes the search index's row rowid for body: SQLite's tokenizer makes
+ * the terms from body; PostgreSQL is given them (the driver's fts_doc). */
+static int index_row(fl_tx *tx, int64_t rowid, const char *body)
 {
-	static const char del[] = "DELETE FROM search_fts WHERE rowid = ?";
 	static const char ins[] =
 		"INSERT INTO search_fts (rowid, body)"
 		" VALUES (?, ?)";
+	static const char ins_tsv[] =
+		"INSERT INTO search_fts (rowid, body, tsv)"
+		" VALUES (?, ?, ?::tsvector)";
+	fl_buf tsv;
+	size_t pos = 0;
+	int rc;
+
+	if (!tx->drv->fts_doc)
+		return fl_q_exec(tx, ins, "it", rowid, body);
+	fl_buf_init(&tsv, 0);
+	rc = tx->drv->fts_doc(body, 0, &pos, &tsv);
+	if (!rc)
+		rc = fl_q_exec(tx, ins_tsv, "itt", rowid, body, tsv.p ? tsv.p : "");
+	fl_buf_free(&tsv);
+	return rc;
+}
+
+static int index_subject(fl_tx *tx, const struct fl_ticket *t, int replace)
+{
+	static const char del[] = "DELETE FROM search_fts WHERE rowid = ?";
 	int rc = replace ? fl_q_exec(tx, del, "i", fts_rowid(t->id, 0, 1)) : 0;
-	return rc ? rc : fl_q_exec(tx, ins, "it", fts_rowid(t->id, 0, 1), t->subject);
+	return rc ? rc : index_row(tx, fts_rowid(t->id, 0, 1), t->subject);
+}
+
+/* Rebuilding the index (fl_store_search_reindex): the tickets with ids in
+ * [from, to), in one transaction. */
+struct reindex {
+	int64_t from, to;
+};
+
+static int reindex_batch(fl_tx *tx, void *arg)
+{
+	static const char del[] = "DELETE FROM search_fts WHERE rowid >= ? AND rowid < ?";
+	static const char subjects[] = "SELECT id, subject FROM tickets WHERE id >= ? AND id < ?";
+	static const char comments[] =
+		"SELECT ticket_id, seq, public, body FROM comments"
+		" WHERE ticket_id >= ? AND ticket_id < ?";
+	const struct reindex *r = arg;
+	fl_arena a;
+	fl_stmt *st;
+	int rc = fl_q_exec(tx, del, "ii", r->from << FL_FTS_SEQ_BITS, r->to << FL_FTS_SEQ_BITS);
+
+	/* the rows are read first, then written: a statement's rows are not
+	 * read while another writes on the same connection */
+	struct row {
+		int64_t rowid;
+		char *body;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+
+	fl_arena_init(&a, 0);
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		rc = fl_q(tx, pass ? comments : subjects, 0, &st, "ii", r->from, r->to);
+		if (rc)
+			break;
+		while ((rc = fl_q_step(tx, st)) == 1) {
+			int err = 0;
+			if (n == cap) {
+				struct row *v =
+					realloc(rows, (cap = cap ? cap * 2 : 256) * sizeof *v);
+				if (!v) {
+					rc = FL_ENOMEM;
+					break;
+				}
+				rows = v;
+			}
+			rows[n].rowid =
+				pass ? fts_rowid(fl_col_int(tx, st, 0), fl_col_int(tx, st, 1),
+						 (int)fl_col_int(tx, st, 2))
+				     : fts_rowid(fl_col_int(tx, st, 0), 0, 1);
+			rows[n].body = fl_col_text(tx, st, pass ? 3 : 1, &a, &err);
+			if (err) {
+				rc = err;
+				break;
+			}
+			n++;
+		}
+		fl_q_done(tx, st);
+		rc = rc < 0 ? rc : 0;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = index_row(tx, rows[i].rowid, rows[i].body ? rows[i].body : "");
+	free(rows);
+	fl_arena_free(&a);
+	return rc;
+}
+
+static int reindex_range(fl_tx *tx, void *arg)
+{
+	int64_t *range = arg;
+	return fl_q_int(tx, "SELECT COALESCE(MAX(id), 0) FROM tickets", &range[1], "");
+}
+
+static int reindex_done(fl_tx *tx, void *arg)
+{
+	char v[16];
+	(void)arg;
+	snprintf(v, sizeof v, "%d", FL_TEXT_VERSION);
+	return fl_store_setting_set(tx, "search.text_version", v);
+}
+
+struct version {
+	int64_t v;
+};
+
+static int read_version(fl_tx *tx, void *arg)
+{
+	struct version *ver = arg;
+	fl_arena a;
+	char *z = NULL;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, "search.text_version", &a, &z);
+	ver->v = !rc && z ? strtoll(z, NULL, 10) : 0;
+	fl_arena_free(&a);
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+int fl_store_search_stale(fl_store *s, int *stale)
+{
+	struct version v = {0};
+	int rc = fl_store_read(s, read_version, &v);
+	*stale = !rc && v.v != FL_TEXT_VERSION;
+	return rc;
+}
+
+int fl_store_search_reindex(fl_store *s, void (*progress)(void *arg, int64_t done, int64_t total),
+			    void *arg)
+{
+	int64_t range[2] = {0, 0};
+	int rc = fl_store_read(s, reindex_range, range);
+
+	for (int64_t id = 0; !rc && id <= range[1]; id += FL_REINDEX_BATCH) {
+		struct reindex r = {id, id + FL_REINDEX_BATCH};
+		rc = fl_store_write(s, reindex_batch, &r);
+		if (!rc && progress)
+			progress(arg, r.to < range[1] ? r.to : range[1], range[1]);
+	}
+	return rc ? rc : fl_store_write(s, reindex_done, NULL);
 }
 
 int fl_store_ticket_insert(fl_tx *tx, struct fl_ticket *t)
@@ -593,6 +735,27 @@ static const char *const sort_col[FL_SORT__MAX] = {
 	[FL_SORT_SLA_BREACH] = SLA_BREACH_SQL,
 };
 
+/* The snippet in column col of st: as the driver made it, or, where it
+ * gives the matching row's text (snippet_in_c), cut from it here by the same
+ * analysis that indexed it, so that inflected words are highlighted too. */
+static char *snippet_col(fl_tx *tx, fl_stmt *st, int col, const struct fl_filter *f, fl_arena *a,
+			 int *err)
+{
+	char *body = fl_col_text(tx, st, col, a, err), *z;
+	fl_buf b;
+	int rc;
+
+	if (!body || !tx->drv->snippet_in_c)
+		return body;
+	fl_buf_init(&b, 64 * 1024);
+	rc = fl_text_snippet(body, strlen(body), f->text, f->text_prefix, f->ntext, 16, &b);
+	z = rc ? NULL : fl_arena_strndup(a, b.p ? b.p : "", b.n);
+	fl_buf_free(&b);
+	if (!z)
+		*err = rc ? rc : FL_ENOMEM;
+	return z;
+}
+
 /* fill_snippets in one query (the driver's fts_snippets_*). */
 static int fill_snippets_at_once(fl_tx *tx, const struct fl_filter *f, const char *any, fl_arena *a,
 				 struct fl_ticket *rows, size_t n)
@@ -621,7 +784,7 @@ static int fill_snippets_at_once(fl_tx *tx, const struct fl_filter *f, const cha
 		int err = 0;
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].id == id)
-				rows[i].snippet = fl_col_text(tx, st, 1, a, &err);
+				rows[i].snippet = snippet_col(tx, st, 1, f, a, &err);
 		if (err) {
 			rc = err;
 			break;
@@ -649,7 +812,7 @@ static int fill_snippets(fl_tx *tx, const struct fl_filter *f, const char *any, 
 			break;
 		rc = fl_q_step(tx, st);
 		if (rc == 1)
-			rows[i].snippet = fl_col_text(tx, st, 0, a, &err);
+			rows[i].snippet = snippet_col(tx, st, 0, f, a, &err);
 		fl_q_done(tx, st);
 		rc = rc < 0 ? rc : err;
 	}
@@ -972,9 +1135,6 @@ int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
 		"                      html_body, channel, created_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id";
-	static const char idx[] =
-		"INSERT INTO search_fts (rowid, body)"
-		" VALUES (?, ?)";
 	int64_t seq;
 	int rc = fl_q_int(tx, sql_seq, &seq, "i", c->ticket_id);
 
@@ -986,7 +1146,7 @@ int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c)
 			      c->created_at);
 	if (rc)
 		return rc;
-	return fl_q_exec(tx, idx, "it", fts_rowid(c->ticket_id, seq, c->public), c->body);
+	return index_row(tx, fts_rowid(c->ticket_id, seq, c->public), c->body);
 }
 
 static int read_comment(fl_tx *tx, fl_stmt *st, fl_arena *a, void *row)

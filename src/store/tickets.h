@@ -49,6 +49,20 @@ int fl_store_ticket_count(fl_tx *tx, const struct fl_filter *f, int64_t *n);
 int64_t fl_store_ticket_sort_key(const struct fl_ticket *t, int sort);
 
 int fl_store_comment_insert(fl_tx *tx, struct fl_comment *c);
+
+/* The search index is built with core/text.c's analysis, whose version
+ * (FL_TEXT_VERSION) the store keeps in the setting search.text_version.
+ * fl_store_search_stale sets *stale when the index was built with another
+ * (or none: after migration 031); fl_store_search_reindex builds it again
+ * from every ticket's subject and comments, FL_REINDEX_BATCH ticket ids a
+ * transaction so that a big desk holds no huge one, calling progress (unless
+ * NULL) after each, then records the version. Searches meanwhile find the
+ * tickets already done (and, on PostgreSQL, the others by their old terms);
+ * an interrupted rebuild is run again whole. */
+#define FL_REINDEX_BATCH 500
+int fl_store_search_stale(fl_store *s, int *stale);
+int fl_store_search_reindex(fl_store *s, void (*progress)(void *arg, int64_t done, int64_t total),
+			    void *arg);
 /* Tickets requester opened since since, on any channel, deleted ones left
  * out (the intake's acknowledgement limit, tickets/intake.h). */
 int fl_store_ticket_recent(fl_tx *tx, int64_t requester, int64_t since, int64_t *n);

@@ -25,6 +25,7 @@
 
 #include "store/attachments.h"
 #include "store/jobs.h"
+#include "store/kb.h"
 #include "store/mail.h"
 #include "store/outbox.h"
 #include "store/portal.h"
@@ -35,6 +36,7 @@
 #include "store/store_int.h"
 #include "store/tickets.h"
 #include "store/views.h"
+#include "users/user.h"
 
 #define T0 1800000000
 #define DAY 86400
@@ -1718,6 +1720,233 @@ static void test_sla_steps_many(void **state)
 	fl_arena_free(&a);
 }
 
+/* ---- the knowledge base (store/kb.h, through kb/kb.h's writes) ---- */
+
+struct kb {
+	fl_arena a;
+	int64_t agent, section, article, internal;
+};
+
+static int tx_kb_build(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_actor agent = {0, FL_ROLE_AGENT, 0};
+	struct fl_kb_category c = {
+		.position = 1, .source_locale = "uk", .created_at = T0, .updated_at = T0};
+	struct fl_kb_name cn = {"uk", "Оплата", "", T0}, cn_en = {"en", "Payments", "How", T0};
+	struct fl_kb_section s = {
+		.position = 1, .source_locale = "uk", .created_at = T0, .updated_at = T0};
+	struct fl_kb_article art = {.visibility = FL_KB_PUBLIC,
+				    .labels = "payment,card",
+				    .source_locale = "uk",
+				    .position = 2};
+	struct fl_kb_translation t = {
+		.title = "Як оплатити карткою", .body_md = "# Кроки\n\n1. a", .draft = 0};
+	struct fl_err e = {0};
+	struct fl_kb_category got;
+
+	EXPECT_RC(add_user(tx, "kb@example.com", &agent.id), 0);
+	k->agent = agent.id;
+	EXPECT_RC(fl_store_kb_category_insert(tx, &c), 0);
+	EXPECT_RC(fl_store_kb_name_put(tx, "category", c.id, &cn_en), 0);
+	EXPECT_RC(fl_store_kb_name_put(tx, "category", c.id, &cn), 0);
+	cn.name = "Оплата і рахунки"; /* written over */
+	EXPECT_RC(fl_store_kb_name_put(tx, "category", c.id, &cn), 0);
+	EXPECT_RC(fl_store_kb_category_get(tx, c.id, &k->a, &got), 0);
+	EXPECT(got.nnames == 2);
+	EXPECT_STR(got.names[0].locale, "uk");
+	EXPECT_STR(got.names[0].name, "Оплата і рахунки");
+	EXPECT_STR(got.names[1].description, "How");
+	s.category_id = c.id;
+	EXPECT_RC(fl_store_kb_section_insert(tx, &s), 0);
+	k->section = s.id;
+	art.section_id = s.id;
+	EXPECT_RC(fl_kb_article_create(tx, &agent, &art, &t, &k->a, &e), 0);
+	k->article = art.id;
+	EXPECT(t.id > 0 && t.revision == 1 && t.author_id == agent.id);
+	EXPECT(strstr(t.body_html, "<h1>Кроки</h1>") != NULL);
+	/* a section that does not exist: 422 naming it, nothing written */
+	art.section_id = s.id + 1000;
+	EXPECT_RC(fl_kb_article_create(tx, &agent, &art, &t, &k->a, &e), FL_EINVAL);
+	EXPECT_STR(e.field, "section_id");
+	/* an agents-only article in the same section, first in position */
+	art = (struct fl_kb_article){.section_id = s.id,
+				     .visibility = FL_KB_AGENTS,
+				     .source_locale = "uk",
+				     .position = 1};
+	t = (struct fl_kb_translation){.title = "Внутрішнє", .body_md = "секрет", .draft = 0};
+	EXPECT_RC(fl_kb_article_create(tx, &agent, &art, &t, &k->a, &e), 0);
+	k->internal = art.id;
+	return 0;
+}
+
+static int tx_kb_translations(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_actor agent = {k->agent, FL_ROLE_AGENT, 0};
+	struct fl_kb_translation t = {.article_id = k->article,
+				      .locale = "en",
+				      .title = "Pay by card",
+				      .body_html = "<p>Hi<script>x()</script></p>",
+				      .slug = "pay-by-card",
+				      .draft = 1};
+	struct fl_kb_translation clash = {.article_id = k->internal,
+					  .locale = "en",
+					  .title = "Other",
+					  .body_md = "x",
+					  .slug = "pay-by-card"};
+	struct fl_kb_translation missing = {
+		.article_id = 999999, .locale = "en", .title = "x", .body_md = "x"};
+	struct fl_kb_translation again = {
+		.article_id = k->article, .locale = "en", .title = "x", .body_md = "x"};
+	struct fl_err e = {0};
+
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 1, &k->a, &e), 0);
+	EXPECT_STR(t.body_html, "<p>Hi</p>");
+	EXPECT(t.body_md == NULL);
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &clash, 1, &k->a, &e), FL_EINVAL);
+	EXPECT_STR(e.field, "slug");
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &missing, 1, &k->a, &e), FL_ENOTFOUND);
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &again, 1, &k->a, &e), FL_EINVAL);
+	EXPECT_STR(e.field, "locale");
+	return 0;
+}
+
+/* A save that fails part way leaves nothing: the transaction is whole. */
+static int tx_kb_half(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_actor agent = {k->agent, FL_ROLE_AGENT, 0};
+	struct fl_kb_translation t = {
+		.article_id = k->internal, .locale = "lt", .title = "Vidinis", .body_md = "x"};
+	struct fl_err e = {0};
+
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 1, &k->a, &e), 0);
+	return FL_EINVAL; /* as a later check would */
+}
+
+static int tx_kb_revisions(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_actor agent = {k->agent, FL_ROLE_AGENT, 0};
+	struct fl_kb_translation t, lt;
+	struct fl_kb_revision *revs;
+	size_t n;
+	struct fl_err e = {0};
+
+	EXPECT_RC(fl_store_kb_translation_get(tx, k->internal, "lt", &k->a, &lt), FL_ENOTFOUND);
+	EXPECT_RC(fl_store_kb_translation_get(tx, k->article, "uk", &k->a, &t), 0);
+	t.title = "Як оплатити банківською карткою";
+	t.body_md = "# Кроки\n\n1. a\n2. b";
+	EXPECT_RC(fl_kb_translation_save(tx, &agent, &t, 0, &k->a, &e), 0);
+	EXPECT(t.revision == 2);
+	EXPECT_RC(fl_store_kb_revision_list(tx, t.id, 10, &k->a, &revs, &n), 0);
+	EXPECT(n == 2 && revs[0].n == 2 && revs[1].n == 1 && revs[1].markdown == 1);
+	EXPECT_STR(revs[1].title, "Як оплатити карткою");
+	EXPECT_RC(fl_kb_revision_restore(tx, &agent, k->article, "uk", 1, &k->a, &t, &e), 0);
+	EXPECT(t.revision == 3);
+	EXPECT_STR(t.title, "Як оплатити карткою");
+	EXPECT_STR(t.body_md, "# Кроки\n\n1. a");
+	EXPECT_RC(fl_kb_revision_restore(tx, &agent, k->article, "uk", 9, &k->a, &t, &e),
+		  FL_ENOTFOUND);
+	return 0;
+}
+
+static int tx_kb_counts(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_kb_translation t;
+	struct fl_err e = {0};
+
+	EXPECT_RC(fl_kb_vote(tx, k->article, "uk", "u:1", 1, &e), 0);
+	EXPECT_RC(fl_kb_vote(tx, k->article, "uk", "k:cookie", 1, &e), 0);
+	EXPECT_RC(fl_kb_vote(tx, k->article, "uk", "k:cookie", -1, &e), 0); /* changed mind */
+	EXPECT_RC(fl_kb_vote(tx, k->article, "en", "k:cookie", 1, &e), 0);
+	EXPECT_RC(fl_kb_vote(tx, k->article, "de", "k:cookie", 1, &e), FL_EINVAL);
+	EXPECT_RC(fl_store_kb_views_add(tx, k->article, "uk", 3), 0);
+	EXPECT_RC(fl_store_kb_views_add(tx, k->article, "uk", 4), 0);
+	EXPECT_RC(fl_store_kb_views_add(tx, 999999, "uk", 4), 0); /* gone: skipped */
+	EXPECT_RC(fl_store_kb_translation_get(tx, k->article, "uk", &k->a, &t), 0);
+	EXPECT(t.vote_sum == 0 && t.vote_count == 2 && t.view_count == 7);
+	return 0;
+}
+
+static int tx_kb_lists(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_kb_filter f = {.locale = "uk", .level = FL_KB_PUBLIC};
+	struct fl_kb_entry *e;
+	struct fl_kb_article *miss;
+	struct fl_kb_label_count *labels;
+	size_t n;
+	int64_t total;
+
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 1 && total == 1 && e[0].article.id == k->article);
+	EXPECT_STR(e[0].tr.locale, "uk");
+	EXPECT_STR(e[0].article.labels, "payment,card");
+	f.level = FL_KB_AGENTS;
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 2 && e[0].article.id == k->internal); /* by position */
+	f.label = "card";
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 1 && e[0].article.id == k->article);
+	f.label = NULL;
+	f.section_id = k->section + 1000;
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 0 && total == 0);
+	/* the English translation is a draft: readers do not list it */
+	f = (struct fl_kb_filter){.locale = "en", .level = FL_KB_SIGNED_IN};
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 0);
+	f.drafts = 1;
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 1);
+	EXPECT_RC(fl_store_kb_missing(tx, "en", 10, &k->a, &miss, &n), 0);
+	EXPECT(n == 1 && miss[0].id == k->internal);
+	EXPECT_RC(fl_store_kb_labels(tx, &k->a, &labels, &n), 0);
+	EXPECT(n == 2 && labels[0].count == 1);
+	EXPECT_STR(labels[0].name, "card");
+	return 0;
+}
+
+static int tx_kb_archive(fl_tx *tx, void *arg)
+{
+	struct kb *k = arg;
+	struct fl_kb_article art;
+	struct fl_kb_filter f = {.locale = "uk", .level = FL_KB_AGENTS};
+	struct fl_kb_entry *e;
+	size_t n;
+	int64_t total;
+
+	EXPECT_RC(fl_store_kb_article_get(tx, k->article, &k->a, &art), 0);
+	art.archived_at = T0;
+	art.labels = "card";
+	EXPECT_RC(fl_store_kb_article_update(tx, &art), 0);
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 1 && e[0].article.id == k->internal);
+	f.archived = 1;
+	EXPECT_RC(fl_store_kb_entry_list(tx, &f, &k->a, &e, &n, &total), 0);
+	EXPECT(n == 2);
+	return 0;
+}
+
+static void test_kb(void **state)
+{
+	struct kb k = {0};
+
+	(void)state;
+	fl_arena_init(&k.a, 0);
+	WRITE(tx_kb_build, &k);
+	WRITE(tx_kb_translations, &k);
+	assert_int_equal(fl_store_write(g_store, tx_kb_half, &k), FL_EINVAL);
+	WRITE(tx_kb_revisions, &k);
+	WRITE(tx_kb_counts, &k);
+	READ(tx_kb_lists, &k);
+	WRITE(tx_kb_archive, &k);
+	fl_arena_free(&k.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1747,6 +1976,7 @@ int main(void)
 		T(test_notify_after_commit),
 		T(test_open_refuses_newer_schema),
 		T(test_backup_owner_only),
+		T(test_kb),
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 

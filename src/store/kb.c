@@ -1,0 +1,582 @@
+/* Queries about the knowledge base (store/kb.h). */
+#include <string.h>
+
+#include "store/kb.h"
+#include "store/store_int.h"
+
+#define NAME_COLUMNS(X, S)  \
+	X(locale, "locale") \
+	S X(name, "name") S X(description, "description") S X(updated_at, "updated_at")
+#define NAME_COLUMN(m, expr) FL_COLUMN(struct fl_kb_name, m)
+static const struct fl_col name_col[] = {NAME_COLUMNS(NAME_COLUMN, FL_COMMA)};
+static const struct fl_cols name_cols = FL_COLS(struct fl_kb_name, name_col);
+
+/* A name as a list reads it, with its owner. */
+struct name_row {
+	int64_t owner_id;
+	struct fl_kb_name n;
+};
+#define NAME_ROW_COLUMNS(X, S)                                                             \
+	X(owner_id, "owner_id")                                                            \
+	S X(n.locale, "locale") S X(n.name, "name") S X(n.description, "description") S X( \
+		n.updated_at, "updated_at")
+#define NAME_ROW_COLUMN(m, expr) FL_COLUMN(struct name_row, m)
+static const struct fl_col name_row_col[] = {NAME_ROW_COLUMNS(NAME_ROW_COLUMN, FL_COMMA)};
+static const struct fl_cols name_row_cols = FL_COLS(struct name_row, name_row_col);
+
+#define CATEGORY_COLUMNS(X, S)                                                            \
+	X(id, "id")                                                                       \
+	S X(position, "position") S X(source_locale, "source_locale") S X(created_at,     \
+									  "created_at") S \
+	X(updated_at, "updated_at")
+#define CATEGORY_COLUMN(m, expr) FL_COLUMN(struct fl_kb_category, m)
+static const struct fl_col category_col[] = {CATEGORY_COLUMNS(CATEGORY_COLUMN, FL_COMMA)};
+static const struct fl_cols category_cols = FL_COLS(struct fl_kb_category, category_col);
+
+#define SECTION_COLUMNS(X, S)                                                            \
+	X(id, "id")                                                                      \
+	S X(category_id, "category_id") S X(position, "position") S X(source_locale,     \
+								      "source_locale") S \
+	X(created_at, "created_at") S                                                    \
+	X(updated_at, "updated_at")
+#define SECTION_COLUMN(m, expr) FL_COLUMN(struct fl_kb_section, m)
+static const struct fl_col section_col[] = {SECTION_COLUMNS(SECTION_COLUMN, FL_COMMA)};
+static const struct fl_cols section_cols = FL_COLS(struct fl_kb_section, section_col);
+
+#define ARTICLE_COLUMNS(X, S)                                                                     \
+	X(id, "a.id")                                                                             \
+	S X(section_id, "a.section_id") S X(position, "a.position") S X(promoted, "a.promoted") S \
+	X(visibility, "a.visibility") S                                                           \
+	X(labels, "a.labels") S                                                                   \
+	X(author_id, "a.author_id") S                                                             \
+	X(source_locale, "a.source_locale") S                                                     \
+	X(archived_at, "a.archived_at") S                                                         \
+	X(created_at, "a.created_at") S                                                           \
+	X(updated_at, "a.updated_at")
+#define ARTICLE_COLUMN(m, expr) FL_COLUMN(struct fl_kb_article, m)
+static const struct fl_col article_col[] = {ARTICLE_COLUMNS(ARTICLE_COLUMN, FL_COMMA)};
+static const struct fl_cols article_cols = FL_COLS(struct fl_kb_article, article_col);
+
+/* A translation's columns, of kb_translations t, with its counts. */
+#define TRANSLATION_COLUMNS(X, S)                                                          \
+	X(id, "t.id")                                                                      \
+	S X(article_id, "t.article_id") S X(locale, "t.locale") S X(title, "t.title") S X( \
+		slug, "t.slug") S                                                          \
+	X(body_md, "t.body_md") S                                                          \
+	X(body_html, "t.body_html") S                                                      \
+	X(draft, "t.draft") S                                                              \
+	X(author_id, "t.author_id") S                                                      \
+	X(editor_id, "t.editor_id") S                                                      \
+	X(revision, "t.revision") S                                                        \
+	X(created_at, "t.created_at") S                                                    \
+	X(updated_at, "t.updated_at") S                                                    \
+	X(edited_at, "t.edited_at") S                                                      \
+	X(vote_sum,                                                                        \
+	  "(SELECT COALESCE(SUM(v.value), 0) FROM kb_votes v"                              \
+	  " WHERE v.article_id = t.article_id AND v.locale = t.locale)") S                 \
+	X(vote_count,                                                                      \
+	  "(SELECT COUNT(*) FROM kb_votes v"                                               \
+	  " WHERE v.article_id = t.article_id AND v.locale = t.locale)") S                 \
+	X(view_count,                                                                      \
+	  "COALESCE((SELECT w.n FROM kb_views w"                                           \
+	  " WHERE w.article_id = t.article_id AND w.locale = t.locale), 0)")
+#define TRANSLATION_COLUMN(m, expr) FL_COLUMN(struct fl_kb_translation, m)
+static const struct fl_col translation_col[] = {TRANSLATION_COLUMNS(TRANSLATION_COLUMN, FL_COMMA)};
+static const struct fl_cols translation_cols = FL_COLS(struct fl_kb_translation, translation_col);
+
+/* An entry: the article's columns, then its translation's. */
+#define ENTRY_ARTICLE(m, expr) FL_COLUMN(struct fl_kb_entry, article.m)
+#define ENTRY_TR(m, expr) FL_COLUMN(struct fl_kb_entry, tr.m)
+static const struct fl_col entry_col[] = {ARTICLE_COLUMNS(ENTRY_ARTICLE, FL_COMMA),
+					  TRANSLATION_COLUMNS(ENTRY_TR, FL_COMMA)};
+static const struct fl_cols entry_cols = FL_COLS(struct fl_kb_entry, entry_col);
+
+#define REVISION_COLUMNS(X, S)                                                           \
+	X(translation_id, "translation_id")                                              \
+	S X(n, "n") S X(title, "title") S X(body, "body") S X(markdown, "markdown") S X( \
+		author_id, "author_id") S                                                \
+	X(created_at, "created_at")
+#define REVISION_COLUMN(m, expr) FL_COLUMN(struct fl_kb_revision, m)
+static const struct fl_col revision_col[] = {REVISION_COLUMNS(REVISION_COLUMN, FL_COMMA)};
+static const struct fl_cols revision_cols = FL_COLS(struct fl_kb_revision, revision_col);
+
+#define LABEL_COLUMNS(X, S) X(name, "name") S X(count, "COUNT(*)")
+#define LABEL_COLUMN(m, expr) FL_COLUMN(struct fl_kb_label_count, m)
+static const struct fl_col label_col[] = {LABEL_COLUMNS(LABEL_COLUMN, FL_COMMA)};
+static const struct fl_cols label_cols = FL_COLS(struct fl_kb_label_count, label_col);
+
+/* Names of owners ids[0..n) of kind: each owner gets its run of rows
+ * (names must be in order of owner). The names are put through set(i,
+ * names, count). */
+static int names_of(fl_tx *tx, const char *kind, int64_t owner_id, fl_arena *a,
+		    struct fl_kb_name **out, size_t *n)
+{
+	/* in fl_kb_locales order: uk, ru, lt, en */
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(NAME_COLUMNS)
+		" FROM kb_names"
+		" WHERE kind = ?"
+		"   AND owner_id = ?"
+		" ORDER BY CASE locale WHEN 'uk' THEN 0 WHEN 'ru' THEN 1 WHEN 'lt' THEN 2 ELSE 3 END";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "ti", kind, owner_id);
+	return rc ? rc : fl_q_rows_cols(tx, st, &name_cols, a, FL_KB_NLOCALES, (void **)out, n);
+}
+
+/* Every name of kind, by owner then locale. */
+static int names_all(fl_tx *tx, const char *kind, fl_arena *a, struct name_row **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(NAME_ROW_COLUMNS)
+		" FROM kb_names"
+		" WHERE kind = ?"
+		" ORDER BY owner_id,"
+		"   CASE locale WHEN 'uk' THEN 0 WHEN 'ru' THEN 1 WHEN 'lt' THEN 2 ELSE 3 END";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "t", kind);
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &name_row_cols, a, FL_STORE_KB_LIST_MAX * FL_KB_NLOCALES,
+				   (void **)out, n);
+}
+
+/* The names of owner id among rows (sorted by owner) into *out, *n. */
+static int names_pick(const struct name_row *rows, size_t nrows, int64_t id, fl_arena *a,
+		      struct fl_kb_name **out, size_t *n)
+{
+	size_t k = 0;
+
+	*out = fl_arena_alloc(a, FL_KB_NLOCALES * sizeof **out);
+	if (!*out)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < nrows && k < FL_KB_NLOCALES; i++)
+		if (rows[i].owner_id == id)
+			(*out)[k++] = rows[i].n;
+	*n = k;
+	return 0;
+}
+
+int fl_store_kb_name_put(fl_tx *tx, const char *kind, int64_t owner_id, const struct fl_kb_name *n)
+{
+	static const char sql[] =
+		"INSERT INTO kb_names (kind, owner_id, locale, name, description, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (kind, owner_id, locale) DO UPDATE SET"
+		"   name = excluded.name, description = excluded.description,"
+		"   updated_at = excluded.updated_at";
+	return fl_q_exec(tx, sql, "tittti", kind, owner_id, n->locale, n->name,
+			 n->description ? n->description : "", n->updated_at);
+}
+
+int fl_store_kb_category_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_kb_category *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(CATEGORY_COLUMNS)
+		" FROM kb_categories"
+		" WHERE id = ?";
+	struct fl_kb_category c;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+
+	if (!rc)
+		rc = fl_q_one_cols(tx, st, &category_cols, a, &c);
+	if (!rc)
+		rc = names_of(tx, "category", id, a, &c.names, &c.nnames);
+	if (!rc)
+		*out = c;
+	return rc;
+}
+
+int fl_store_kb_category_list(fl_tx *tx, fl_arena *a, struct fl_kb_category **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(CATEGORY_COLUMNS)
+		" FROM kb_categories"
+		" ORDER BY position, id"
+		" LIMIT 1000";
+	struct fl_kb_category *c;
+	struct name_row *names;
+	size_t nc, nn;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "");
+
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &category_cols, a, FL_STORE_KB_LIST_MAX, (void **)&c,
+				    &nc);
+	if (!rc)
+		rc = names_all(tx, "category", a, &names, &nn);
+	for (size_t i = 0; !rc && i < nc; i++)
+		rc = names_pick(names, nn, c[i].id, a, &c[i].names, &c[i].nnames);
+	if (!rc) {
+		*out = c;
+		*n = nc;
+	}
+	return rc;
+}
+
+int fl_store_kb_category_insert(fl_tx *tx, struct fl_kb_category *c)
+{
+	static const char sql[] =
+		"INSERT INTO kb_categories (position, source_locale, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, &c->id, "itii", (int64_t)c->position, c->source_locale,
+			c->created_at, c->updated_at);
+}
+
+int fl_store_kb_category_update(fl_tx *tx, const struct fl_kb_category *c)
+{
+	static const char sql[] =
+		"UPDATE kb_categories"
+		" SET position = ?, updated_at = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "iii", (int64_t)c->position, c->updated_at, c->id);
+}
+
+int fl_store_kb_section_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_kb_section *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(SECTION_COLUMNS)
+		" FROM kb_sections"
+		" WHERE id = ?";
+	struct fl_kb_section s;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+
+	if (!rc)
+		rc = fl_q_one_cols(tx, st, &section_cols, a, &s);
+	if (!rc)
+		rc = names_of(tx, "section", id, a, &s.names, &s.nnames);
+	if (!rc)
+		*out = s;
+	return rc;
+}
+
+int fl_store_kb_section_list(fl_tx *tx, int64_t category_id, fl_arena *a,
+			     struct fl_kb_section **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(SECTION_COLUMNS)
+		" FROM kb_sections"
+		" WHERE (? = 0 OR category_id = ?)"
+		" ORDER BY position, id"
+		" LIMIT 1000";
+	struct fl_kb_section *s;
+	struct name_row *names;
+	size_t ns, nn;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "ii", category_id, category_id);
+
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &section_cols, a, FL_STORE_KB_LIST_MAX, (void **)&s,
+				    &ns);
+	if (!rc)
+		rc = names_all(tx, "section", a, &names, &nn);
+	for (size_t i = 0; !rc && i < ns; i++)
+		rc = names_pick(names, nn, s[i].id, a, &s[i].names, &s[i].nnames);
+	if (!rc) {
+		*out = s;
+		*n = ns;
+	}
+	return rc;
+}
+
+int fl_store_kb_section_insert(fl_tx *tx, struct fl_kb_section *s)
+{
+	static const char sql[] =
+		"INSERT INTO kb_sections (category_id, position, source_locale, created_at,"
+		"                         updated_at)"
+		" VALUES (?, ?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, &s->id, "iitii", s->category_id, (int64_t)s->position,
+			s->source_locale, s->created_at, s->updated_at);
+}
+
+int fl_store_kb_section_update(fl_tx *tx, const struct fl_kb_section *s)
+{
+	static const char sql[] =
+		"UPDATE kb_sections"
+		" SET category_id = ?, position = ?, updated_at = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "iiii", s->category_id, (int64_t)s->position, s->updated_at,
+			 s->id);
+}
+
+int fl_store_kb_article_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_kb_article *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS)
+		" FROM kb_articles a"
+		" WHERE a.id = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", id);
+	return rc ? rc : fl_q_one_cols(tx, st, &article_cols, a, out);
+}
+
+/* kb_article_labels of art: the names in art->labels. */
+static int labels_put(fl_tx *tx, const struct fl_kb_article *art)
+{
+	static const char clear[] =
+		"DELETE FROM kb_article_labels"
+		" WHERE article_id = ?";
+	static const char put[] =
+		"INSERT INTO kb_article_labels (article_id, name)"
+		" VALUES (?, ?)"
+		" ON CONFLICT (article_id, name) DO NOTHING";
+	const char *p = art->labels ? art->labels : "";
+	int rc = fl_q_exec(tx, clear, "i", art->id);
+
+	while (!rc && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char name[FL_KB_LABEL_MAX * 4 + 1];
+
+		if (len && len < sizeof name) {
+			memcpy(name, p, len);
+			name[len] = 0;
+			rc = fl_q_exec(tx, put, "it", art->id, name);
+		}
+		p += len + (comma ? 1 : 0);
+	}
+	return rc;
+}
+
+int fl_store_kb_article_insert(fl_tx *tx, struct fl_kb_article *art)
+{
+	static const char sql[] =
+		"INSERT INTO kb_articles (section_id, position, promoted, visibility, labels,"
+		"                         author_id, source_locale, archived_at, created_at,"
+		"                         updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	int rc = fl_q_int(tx, sql, &art->id, "iiiititiii", art->section_id, (int64_t)art->position,
+			  (int64_t)art->promoted, (int64_t)art->visibility,
+			  art->labels ? art->labels : "", art->author_id, art->source_locale,
+			  art->archived_at, art->created_at, art->updated_at);
+	return rc ? rc : labels_put(tx, art);
+}
+
+int fl_store_kb_article_update(fl_tx *tx, const struct fl_kb_article *art)
+{
+	static const char sql[] =
+		"UPDATE kb_articles"
+		" SET section_id = ?, position = ?, promoted = ?, visibility = ?, labels = ?,"
+		"     archived_at = ?, updated_at = ?"
+		" WHERE id = ?";
+	int rc = fl_q_exec(tx, sql, "iiiitiii", art->section_id, (int64_t)art->position,
+			   (int64_t)art->promoted, (int64_t)art->visibility,
+			   art->labels ? art->labels : "", art->archived_at, art->updated_at,
+			   art->id);
+	return rc ? rc : labels_put(tx, art);
+}
+
+int fl_store_kb_entry_list(fl_tx *tx, const struct fl_kb_filter *f, fl_arena *a,
+			   struct fl_kb_entry **out, size_t *n, int64_t *total)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		" FROM kb_articles a"
+		" JOIN kb_translations t ON t.article_id = a.id AND t.locale = ?"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE a.visibility <= ?"
+		"   AND (? = 1 OR t.draft = 0)"
+		"   AND (? = 1 OR a.archived_at = 0)"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))"
+		"   AND (? = 0 OR a.promoted = 1)"
+		" ORDER BY a.position, a.id"
+		" LIMIT ? OFFSET ?";
+	/* the same FROM and WHERE */
+	static const char count[] =
+		"SELECT COUNT(*)"
+		" FROM kb_articles a"
+		" JOIN kb_translations t ON t.article_id = a.id AND t.locale = ?"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE a.visibility <= ?"
+		"   AND (? = 1 OR t.draft = 0)"
+		"   AND (? = 1 OR a.archived_at = 0)"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))"
+		"   AND (? = 0 OR a.promoted = 1)";
+	const char *label = f->label ? f->label : "";
+	size_t limit =
+		f->limit && f->limit < FL_STORE_KB_LIST_MAX ? f->limit : FL_STORE_KB_LIST_MAX;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "tiiiiiiittiii", f->locale, (int64_t)f->level,
+		      (int64_t)f->drafts, (int64_t)f->archived, f->section_id, f->section_id,
+		      f->category_id, f->category_id, label, label, (int64_t)f->promoted_only,
+		      (int64_t)limit, (int64_t)f->offset);
+
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &entry_cols, a, limit, (void **)out, n);
+	if (!rc && total)
+		rc = fl_q_int(tx, count, total, "tiiiiiiitti", f->locale, (int64_t)f->level,
+			      (int64_t)f->drafts, (int64_t)f->archived, f->section_id,
+			      f->section_id, f->category_id, f->category_id, label, label,
+			      (int64_t)f->promoted_only);
+	return rc;
+}
+
+int fl_store_kb_missing(fl_tx *tx, const char *locale, size_t limit, fl_arena *a,
+			struct fl_kb_article **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS)
+		" FROM kb_articles a"
+		" WHERE a.archived_at = 0"
+		"   AND NOT EXISTS (SELECT 1 FROM kb_translations t"
+		"                   WHERE t.article_id = a.id AND t.locale = ?)"
+		" ORDER BY a.id"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc;
+
+	if (!limit || limit > FL_STORE_KB_LIST_MAX)
+		limit = FL_STORE_KB_LIST_MAX;
+	rc = fl_q(tx, sql, 0, &st, "ti", locale, (int64_t)limit);
+	return rc ? rc : fl_q_rows_cols(tx, st, &article_cols, a, limit, (void **)out, n);
+}
+
+int fl_store_kb_labels(fl_tx *tx, fl_arena *a, struct fl_kb_label_count **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(LABEL_COLUMNS)
+		" FROM kb_article_labels l"
+		" JOIN kb_articles a ON a.id = l.article_id"
+		" WHERE a.archived_at = 0"
+		" GROUP BY name"
+		" ORDER BY name"
+		" LIMIT 1000";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "");
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &label_cols, a, FL_STORE_KB_LIST_MAX, (void **)out, n);
+}
+
+int fl_store_kb_translation_get(fl_tx *tx, int64_t article_id, const char *locale, fl_arena *a,
+				struct fl_kb_translation *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		" FROM kb_translations t"
+		" WHERE t.article_id = ?"
+		"   AND t.locale = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "it", article_id, locale);
+	return rc ? rc : fl_q_one_cols(tx, st, &translation_cols, a, out);
+}
+
+int fl_store_kb_translation_list(fl_tx *tx, int64_t article_id, fl_arena *a,
+				 struct fl_kb_translation **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		" FROM kb_translations t"
+		" WHERE t.article_id = ?"
+		" ORDER BY CASE t.locale WHEN 'uk' THEN 0 WHEN 'ru' THEN 1 WHEN 'lt' THEN 2"
+		"   ELSE 3 END";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "i", article_id);
+	return rc ? rc
+		  : fl_q_rows_cols(tx, st, &translation_cols, a, FL_KB_NLOCALES, (void **)out, n);
+}
+
+int fl_store_kb_translation_insert(fl_tx *tx, struct fl_kb_translation *t)
+{
+	static const char sql[] =
+		"INSERT INTO kb_translations (article_id, locale, title, slug, body_md, body_html,"
+		"                             draft, author_id, editor_id, revision, created_at,"
+		"                             updated_at, edited_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, &t->id, "itttttiiiiiii", t->article_id, t->locale, t->title,
+			t->slug, t->body_md, t->body_html, (int64_t)t->draft, t->author_id,
+			t->editor_id, (int64_t)t->revision, t->created_at, t->updated_at,
+			t->edited_at);
+}
+
+int fl_store_kb_translation_update(fl_tx *tx, const struct fl_kb_translation *t)
+{
+	static const char sql[] =
+		"UPDATE kb_translations"
+		" SET title = ?, slug = ?, body_md = ?, body_html = ?, draft = ?, editor_id = ?,"
+		"     revision = ?, updated_at = ?, edited_at = ?"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ttttiiiiii", t->title, t->slug, t->body_md, t->body_html,
+			 (int64_t)t->draft, t->editor_id, (int64_t)t->revision, t->updated_at,
+			 t->edited_at, t->id);
+}
+
+int fl_store_kb_slug_owner(fl_tx *tx, const char *locale, const char *slug, int64_t *translation_id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM kb_translations"
+		" WHERE locale = ?"
+		"   AND slug = ?";
+	return fl_q_int(tx, sql, translation_id, "tt", locale, slug);
+}
+
+int fl_store_kb_revision_insert(fl_tx *tx, const struct fl_kb_revision *r)
+{
+	static const char sql[] =
+		"INSERT INTO kb_revisions (translation_id, n, title, body, markdown, author_id,"
+		"                          created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)";
+	return fl_q_exec(tx, sql, "iittiii", r->translation_id, (int64_t)r->n, r->title, r->body,
+			 (int64_t)r->markdown, r->author_id, r->created_at);
+}
+
+int fl_store_kb_revision_list(fl_tx *tx, int64_t translation_id, size_t limit, fl_arena *a,
+			      struct fl_kb_revision **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(REVISION_COLUMNS)
+		" FROM kb_revisions"
+		" WHERE translation_id = ?"
+		" ORDER BY n DESC"
+		" LIMIT ?";
+	fl_stmt *st;
+	int rc;
+
+	if (!limit || limit > FL_STORE_KB_LIST_MAX)
+		limit = FL_STORE_KB_LIST_MAX;
+	rc = fl_q(tx, sql, 0, &st, "ii", translation_id, (int64_t)limit);
+	return rc ? rc : fl_q_rows_cols(tx, st, &revision_cols, a, limit, (void **)out, n);
+}
+
+int fl_store_kb_revision_get(fl_tx *tx, int64_t translation_id, int n, fl_arena *a,
+			     struct fl_kb_revision *out)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(REVISION_COLUMNS)
+		" FROM kb_revisions"
+		" WHERE translation_id = ?"
+		"   AND n = ?";
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "ii", translation_id, (int64_t)n);
+	return rc ? rc : fl_q_one_cols(tx, st, &revision_cols, a, out);
+}
+
+int fl_store_kb_vote_put(fl_tx *tx, int64_t article_id, const char *locale, const char *voter,
+			 int value, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO kb_votes (article_id, locale, voter, value, updated_at)"
+		" VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (article_id, locale, voter) DO UPDATE SET"
+		"   value = excluded.value, updated_at = excluded.updated_at";
+	return fl_q_exec(tx, sql, "ittii", article_id, locale, voter, (int64_t)value, now);
+}
+
+int fl_store_kb_views_add(fl_tx *tx, int64_t article_id, const char *locale, int64_t n)
+{
+	static const char sql[] =
+		"INSERT INTO kb_views (article_id, locale, n)"
+		" SELECT id, ?, ? FROM kb_articles WHERE id = ?"
+		" ON CONFLICT (article_id, locale) DO UPDATE SET n = kb_views.n + excluded.n";
+	return fl_q_exec(tx, sql, "tii", locale, n, article_id);
+}
