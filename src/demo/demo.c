@@ -12,11 +12,13 @@
 #include "core/progress.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "kb/kb.h"
 #include "routing/routing.h"
 #include "rules/trigger.h"
 #include "rules/macro.h"
 #include "sla/policy.h"
 #include "sla/schedule.h"
+#include "store/kb.h"
 #include "store/mail.h"
 #include "store/routing.h"
 #include "store/schedules.h"
@@ -34,6 +36,7 @@
 #define MAX_KEYS 128
 
 extern const struct fl_embedded fl_demo_data[];
+extern const struct fl_embedded fl_demo_kb_data[];
 
 struct key_id {
 	const char *key;
@@ -44,6 +47,7 @@ struct key_id {
 
 struct demo {
 	json_t *root;
+	json_t *kb; /* the knowledge base (kb.json) */
 	struct key_id keys[MAX_KEYS];
 	size_t nkeys;
 	int64_t base;
@@ -668,6 +672,119 @@ static int load_macros(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* The names of a category or section ({"uk": {"name", "description"}, …})
+ * written through the same checks the API makes. */
+static int load_kb_names(fl_tx *tx, struct demo *d, const char *kind, int64_t id, json_t *tr)
+{
+	const char *locale;
+	json_t *v;
+	int rc = 0;
+
+	json_object_foreach(tr, locale, v)
+	{
+		struct fl_kb_name n = {(char *)locale, (char *)str(v, "name"),
+				       (char *)str(v, "description"), d->base};
+		if (!n.description)
+			n.description = "";
+		if ((rc = fl_kb_name_check(&n, "name", &d->err)))
+			break;
+		n.locale = (char *)fl_kb_locale_name(locale);
+		if ((rc = fl_store_kb_name_put(tx, kind, id, &n)))
+			break;
+	}
+	return rc;
+}
+
+/* An article: created in its first translation (Ukrainian when it has
+ * one), the others added, all published, by the first agent. */
+static int load_kb_article(fl_tx *tx, struct demo *d, const struct fl_actor *who, int64_t section,
+			   json_t *j, fl_arena *a)
+{
+	json_t *tr = json_object_get(j, "translations"), *labels = json_object_get(j, "labels"), *v;
+	const char *names[FL_KB_LABELS_MAX], *first = json_object_get(tr, "uk") ? "uk" : NULL,
+					     *locale;
+	struct fl_kb_article art = {.section_id = section,
+				    .position =
+					    (int)json_integer_value(json_object_get(j, "position")),
+				    .promoted = json_is_true(json_object_get(j, "promoted")),
+				    .visibility = fl_kb_visibility_parse(str(j, "visibility"))};
+	struct fl_kb_translation t = {0};
+	size_t n = 0, i;
+	int rc;
+
+	json_array_foreach(labels, i, v) if (n < FL_KB_LABELS_MAX) names[n++] =
+		json_string_value(v);
+	if ((rc = fl_kb_labels_join(names, n, a, &art.labels, &d->err)))
+		return rc;
+	if (art.visibility < 0)
+		art.visibility = FL_KB_PUBLIC;
+	if (!first) {
+		void *it = json_object_iter(tr);
+		first = it ? json_object_iter_key(it) : "en";
+	}
+	art.source_locale = (char *)first;
+	v = json_object_get(tr, first);
+	t.title = (char *)str(v, "title");
+	t.body_md = (char *)str(v, "body");
+	if ((rc = fl_kb_article_create(tx, who, &art, &t, a, &d->err)))
+		return rc;
+	json_object_foreach(tr, locale, v)
+	{
+		if (!strcmp(locale, first))
+			continue;
+		t = (struct fl_kb_translation){.article_id = art.id,
+					       .locale = (char *)locale,
+					       .title = (char *)str(v, "title"),
+					       .body_md = (char *)str(v, "body")};
+		if ((rc = fl_kb_translation_save(tx, who, &t, 1, a, &d->err)))
+			break;
+	}
+	return rc;
+}
+
+/* The knowledge base (kb.json): categories, their sections, their
+ * articles in four languages, through the domain's writes (rendered,
+ * sanitized, indexed for search). */
+static int load_kb(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *admin = json_array_get(json_object_get(d->root, "agents"), 0), *c, *s, *art;
+	struct fl_actor who = {lookup(d, json_object_get(admin, "key"), NULL), FL_ROLE_ADMIN, 0};
+	size_t i, k, m;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->kb, "categories"), i, c)
+	{
+		struct fl_kb_category cat = {
+			.position = (int)json_integer_value(json_object_get(c, "position")),
+			.source_locale = "uk",
+			.created_at = d->base,
+			.updated_at = d->base};
+		if (rc || (rc = fl_store_kb_category_insert(tx, &cat)) ||
+		    (rc = load_kb_names(tx, d, "category", cat.id,
+					json_object_get(c, "translations"))))
+			break;
+		json_array_foreach(json_object_get(c, "sections"), k, s)
+		{
+			struct fl_kb_section sec = {
+				.category_id = cat.id,
+				.position = (int)json_integer_value(json_object_get(s, "position")),
+				.source_locale = "uk",
+				.created_at = d->base,
+				.updated_at = d->base};
+			if (rc || (rc = fl_store_kb_section_insert(tx, &sec)) ||
+			    (rc = load_kb_names(tx, d, "section", sec.id,
+						json_object_get(s, "translations"))))
+				break;
+			json_array_foreach(json_object_get(s, "articles"), m, art)
+			{
+				if ((rc = load_kb_article(tx, d, &who, sec.id, art, a)))
+					break;
+			}
+		}
+	}
+	return rc;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -701,6 +818,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_rules(tx, d, &a);
 	if (!rc)
 		rc = load_macros(tx, d, &a);
+	if (!rc)
+		rc = load_kb(tx, d, &a);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{
@@ -729,7 +848,8 @@ static void usage(FILE *f)
 		"policies (VIP, under contract, everyone else), shared macros with replies\n"
 		"in four languages, and tickets in Ukrainian,\n"
 		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
-		"goods, billing and complaints. Demo\n"
+		"goods, billing and complaints, and a knowledge base of articles in the\n"
+		"four languages. Demo\n"
 		"agents sign in with the password '" DEMO_PASSWORD
 		"'. Loading twice does\n"
 		"nothing.\n");
@@ -765,12 +885,20 @@ int fl_cmd_demo(int argc, char **argv)
 		fprintf(stderr, "frontline: demo data: %s\n", jerr.text);
 		return 1;
 	}
+	d.kb = json_loadb(fl_demo_kb_data[0].data, fl_demo_kb_data[0].len, 0, &jerr);
+	if (!d.kb) {
+		fprintf(stderr, "frontline: demo knowledge base: %s\n", jerr.text);
+		json_decref(d.root);
+		return 1;
+	}
 	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
 		json_decref(d.root);
+		json_decref(d.kb);
 		return 1;
 	}
 	if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
 		json_decref(d.root);
+		json_decref(d.kb);
 		fl_store_free(store);
 		return fl_cli_fail("the demo password", &d.err);
 	}
@@ -793,6 +921,7 @@ int fl_cmd_demo(int argc, char **argv)
 		       who ? who : "a demo agent");
 	}
 	json_decref(d.root);
+	json_decref(d.kb);
 	free(d.agent_hash);
 	return rc;
 }

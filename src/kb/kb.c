@@ -7,9 +7,11 @@
 
 #include "core/html.h"
 #include "core/str.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "kb/kb.h"
 #include "kb/markdown.h"
+#include "search/query.h"
 #include "store/kb.h"
 #include "users/user.h"
 
@@ -495,7 +497,7 @@ int fl_kb_translation_save(struct fl_tx *tx, const struct fl_actor *actor,
 	rev = (struct fl_kb_revision){
 		t->id,     t->revision, (char *)t->title, (char *)source, t->body_md != NULL,
 		actor->id, now};
-	if ((rc = fl_store_kb_revision_insert(tx, &rev)))
+	if ((rc = fl_store_kb_revision_insert(tx, &rev)) || (rc = fl_store_kb_index(tx, t)))
 		return rc;
 	art.updated_at = now;
 	rc = fl_store_kb_article_update(tx, &art);
@@ -563,4 +565,216 @@ int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const c
 		return fl_err_set(e, FL_EINVAL, "value", "InvalidValue", "Vote: up or down");
 	return fl_store_kb_vote_put(tx, article_id, fl_kb_locale_name(locale), voter, value,
 				    fl_now());
+}
+
+/* ---- search ---- */
+
+int fl_kb_edit_distance(const char *x, const char *y, int max)
+{
+	gunichar a[FL_TEXT_TERM_MAX + 1], b[FL_TEXT_TERM_MAX + 1];
+	int row[FL_TEXT_TERM_MAX + 2], na = 0, nb = 0;
+
+	for (const char *p = x; *p && na < FL_TEXT_TERM_MAX; p = g_utf8_next_char(p))
+		a[na++] = g_utf8_get_char(p);
+	for (const char *p = y; *p && nb < FL_TEXT_TERM_MAX; p = g_utf8_next_char(p))
+		b[nb++] = g_utf8_get_char(p);
+	if (na - nb > max || nb - na > max)
+		return max + 1;
+	for (int j = 0; j <= nb; j++)
+		row[j] = j;
+	for (int i = 1; i <= na; i++) {
+		int diag = row[0], best;
+		row[0] = best = i;
+		for (int j = 1; j <= nb; j++) {
+			int up = row[j];
+			int v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[nb] > max ? max + 1 : row[nb];
+}
+
+/* The snippet of hit's text as HTML: escaped, hits in <em>. */
+static char *snippet_html(const char *text, const struct fl_filter *f, fl_arena *a)
+{
+	fl_buf raw, html;
+	char *out = NULL;
+	int rc;
+
+	fl_buf_init(&raw, 64 * 1024);
+	fl_buf_init(&html, 256 * 1024);
+	rc = fl_text_snippet(text ? text : "", text ? strlen(text) : 0, f->text, f->text_prefix,
+			     f->ntext, 24, &raw);
+	for (const char *p = raw.p; !rc && p && *p;) {
+		size_t k = strcspn(p, "\x01\x02");
+		rc = fl_buf_add_html(&html, p, k);
+		p += k;
+		if (!rc && *p)
+			rc = fl_buf_adds(&html, *p == '\x01' ? "<em>" : "</em>");
+		if (*p)
+			p++;
+	}
+	if (!rc)
+		out = fl_arena_strdup(a, html.p ? html.p : "");
+	fl_buf_free(&raw);
+	fl_buf_free(&html);
+	return out;
+}
+
+static int run_search(struct fl_tx *tx, const struct fl_kb_search_in *s, const struct fl_filter *f,
+		      fl_arena *a, struct fl_kb_search_out *out)
+{
+	struct fl_kb_search_q q = {
+		.locale = s->locale,
+		.level = s->level,
+		.section_id = s->section_id,
+		.category_id = s->category_id,
+		.label = s->label,
+		.words = f->text,
+		.prefix = f->text_prefix,
+		.nwords = f->ntext,
+		.not_words = f->not_text,
+		.not_prefix = f->not_text_prefix,
+		.nnot = f->nnot_text,
+		.offset = (s->page - 1) * s->per_page,
+		.limit = s->per_page,
+	};
+	struct fl_kb_hit *hits;
+	size_t n;
+	int rc = fl_store_kb_search(tx, &q, a, &hits, &n, &out->count);
+
+	if (rc)
+		return rc;
+	out->results = fl_arena_alloc(a, (n + 1) * sizeof *out->results);
+	if (!out->results)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		out->results[i].e = hits[i].e;
+		if (!(out->results[i].snippet = snippet_html(hits[i].text, f, a)))
+			return FL_ENOMEM;
+	}
+	out->n = n;
+	out->has_more = (int64_t)(q.offset + n) < out->count;
+	return 0;
+}
+
+/* A plain word of the query (no phrase, no prefix) of 3 letters or more
+ * that the vocabulary lacks, replaced by its closest word there; 1 when
+ * it was. */
+static int correct_word(struct fl_tx *tx, const struct fl_kb_search_in *s, const char *word,
+			fl_arena *a, const char **out)
+{
+	char folded[FL_TEXT_TERM_MAX + 1];
+	size_t len = fl_text_fold(word, strlen(word), folded);
+	long chars = g_utf8_strlen(folded, (gssize)len);
+	int max = chars >= 6 ? 2 : 1, best = max + 1;
+	char **vocab;
+	size_t n;
+	const char *pick = NULL;
+
+	if (chars < 3 || strchr(word, ' ') ||
+	    fl_store_kb_vocabulary(tx, s->locale, s->level, (int)chars - max, (int)chars + max, a,
+				   &vocab, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int d;
+		if (!strcmp(vocab[i], folded))
+			return 0; /* a word we have: not a typo */
+		d = fl_kb_edit_distance(folded, vocab[i], max);
+		if (d < best || (d == best && pick && strcmp(vocab[i], pick) < 0)) {
+			best = d;
+			pick = vocab[i];
+		}
+	}
+	if (!pick || best > max)
+		return 0;
+	*out = pick;
+	return 1;
+}
+
+int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
+		 struct fl_kb_search_out *out, struct fl_err *e)
+{
+	struct fl_filter f;
+	int rc, changed = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = fl_kb_locale_check(s->locale, "locale", e)))
+		return rc;
+	if ((rc = fl_query_parse_words(fl_str_c(s->query ? s->query : ""), "the knowledge base", a,
+				       &f, e)))
+		return rc == FL_EMALFORMED
+			       ? fl_err_set(e, FL_EINVAL, e->field, e->reason, "%s", e->msg)
+			       : rc;
+	if ((rc = run_search(tx, s, &f, a, out)) || out->count || !f.ntext)
+		return rc;
+	/* nothing matched: correct the typos a short query may have */
+	for (size_t i = 0; i < f.ntext && f.ntext <= 8; i++) {
+		const char *fix;
+		if (!f.text_prefix[i] && correct_word(tx, s, f.text[i], a, &fix)) {
+			f.text[i] = fix;
+			changed = 1;
+		}
+	}
+	if (!changed)
+		return 0;
+	{
+		fl_buf b;
+		fl_buf_init(&b, 8192);
+		for (size_t i = 0; i < f.ntext; i++)
+			fl_buf_addf(&b, strchr(f.text[i], ' ') ? "%s\"%s\"%s" : "%s%s%s",
+				    i ? " " : "", f.text[i], f.text_prefix[i] ? "*" : "");
+		for (size_t i = 0; i < f.nnot_text; i++)
+			fl_buf_addf(&b, strchr(f.not_text[i], ' ') ? " -\"%s\"%s" : " -%s%s",
+				    f.not_text[i], f.not_text_prefix[i] ? "*" : "");
+		out->corrected_query = fl_arena_strdup(a, b.p ? b.p : "");
+		fl_buf_free(&b);
+		if (!out->corrected_query)
+			return FL_ENOMEM;
+	}
+	return run_search(tx, s, &f, a, out);
+}
+
+int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
+			const char *source, int64_t *id)
+{
+	fl_buf key;
+	char w[FL_TEXT_TERM_MAX + 1];
+	const char *p = query ? query : "";
+	int rc = 0;
+
+	/* the key: the query's words folded, one space between */
+	fl_buf_init(&key, 4096);
+	while (*p && !rc) {
+		size_t k = strcspn(p, " \t\r\n\"*");
+		if (k) {
+			size_t n = fl_text_fold(p, k, w);
+			if (n)
+				rc = key.n ? fl_buf_addc(&key, ' ') : 0;
+			if (!rc && n)
+				rc = fl_buf_add(&key, w, n);
+		}
+		p += k;
+		if (*p)
+			p++;
+	}
+	if (!rc)
+		rc = fl_store_kb_search_log(tx, query ? query : "", key.p ? key.p : "", locale,
+					    results, source, fl_now(), id);
+	fl_buf_free(&key);
+	return rc;
+}
+
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id)
+{
+	return fl_store_kb_search_click(tx, id, article_id);
 }

@@ -228,4 +228,51 @@ int fl_kb_revision_restore(struct fl_tx *tx, const struct fl_actor *actor, int64
 int fl_kb_vote(struct fl_tx *tx, int64_t article_id, const char *locale, const char *voter,
 	       int value, struct fl_err *e);
 
+/* Search: the published translations of one locale that a reader may see,
+ * matched by core/text.c's analysis (inflections find each other: "оплату"
+ * finds "оплата"), ranked by bm25 on SQLite and ts_rank on PostgreSQL with
+ * the title weighing four times the body. The query is ticket search's
+ * language for words (search/query.h): words all of which must appear,
+ * "phrases", prefix*, -negations; a field:value is refused (FL_EINVAL
+ * naming "query"). When nothing matches, each plain word of 3 letters or
+ * more that the locale's visible articles do not contain is corrected to
+ * the closest one they do (edit distance 1, or 2 for words of 6 letters or
+ * more) and the search runs again: corrected_query says so. */
+#define FL_KB_SEARCH_PER_PAGE_MAX 100
+struct fl_kb_search_in {
+	const char *query;
+	const char *locale;              /* one of fl_kb_locales */
+	int level;                       /* the searcher's fl_kb_reader_level */
+	const char *label;               /* NULL: any */
+	int64_t section_id, category_id; /* 0: any */
+	size_t page, per_page;           /* 1-based; 1..FL_KB_SEARCH_PER_PAGE_MAX */
+};
+struct fl_kb_result {
+	struct fl_kb_entry e;
+	/* HTML: the body's text around its first hit, escaped, every hit
+	 * (an inflected form too) in <em>…</em> */
+	char *snippet;
+};
+struct fl_kb_search_out {
+	struct fl_kb_result *results; /* in a */
+	size_t n;
+	int64_t count; /* matches in all */
+	int has_more;
+	char *corrected_query; /* NULL unless the query was corrected */
+};
+/* Runs s in the caller's (read) transaction; everything in a. */
+int fl_kb_search(struct fl_tx *tx, const struct fl_kb_search_in *s, fl_arena *a,
+		 struct fl_kb_search_out *out, struct fl_err *e);
+/* Records a search from the help center or portal (source "hc", "portal",
+ * "api"): the query, its locale and how many results it had; *id is the
+ * search's, for fl_kb_search_click. In a write transaction. */
+int fl_kb_search_record(struct fl_tx *tx, const char *query, const char *locale, int64_t results,
+			const char *source, int64_t *id);
+/* The searcher clicked article_id among the results of search id
+ * (FL_ENOTFOUND when there is no such search). */
+int fl_kb_search_click(struct fl_tx *tx, int64_t id, int64_t article_id);
+/* Edit distance (Levenshtein, in characters) of two UTF-8 words, or max + 1
+ * when it is more than max. */
+int fl_kb_edit_distance(const char *x, const char *y, int max);
+
 #endif

@@ -102,6 +102,11 @@ struct ctx {
 	struct fl_req_page pg;
 	int vote, against;
 	const char *voter;
+	struct fl_kb_search_in search;
+	struct fl_kb_search_out found;
+	int64_t search_id;
+	struct fl_kb_search_stat *stats;
+	int64_t from, to;
 };
 
 /* ---- reading the request ---- */
@@ -1247,6 +1252,148 @@ static int h_vote(struct fl_req *r)
 	return fl_req_write(r, tx_vote, render_vote);
 }
 
+/* ---- search ---- */
+
+static int tx_search(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_kb_search(tx, &c->search, &r->arena, &c->found, &r->err);
+}
+
+/* A search from someone who is not an agent (the help center, the
+ * portal, a customer's client) is recorded for the failed-search report;
+ * after the read, in a write of its own. */
+static int tx_record(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_kb_search_record(tx, c->search.query, c->search.locale, c->found.count, "api",
+				   &c->search_id);
+}
+
+static int render_search(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array(), *o;
+
+	for (size_t i = 0; i < c->found.n; i++) {
+		const struct fl_kb_result *x = &c->found.results[i];
+		json_t *a = article_json(r, &x->e.article, &x->e.tr);
+		json_object_set_new(a, "snippet", json_string(x->snippet));
+		json_object_set_new(a, "result_type", json_string("article"));
+		json_array_append_new(list, a);
+	}
+	o = json_pack("{s:o}", "results", list);
+	fl_req_page_links(r, &c->pg, o, c->found.has_more, c->found.count, 0, 0);
+	if (c->found.corrected_query)
+		json_object_set_new(o, "corrected_query", json_string(c->found.corrected_query));
+	if (c->search_id)
+		json_object_set_new(o, "search_id", json_integer(c->search_id));
+	return fl_req_reply(r, 200, o);
+}
+
+static int after_search(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	if (c->level >= FL_KB_AGENTS)
+		return render_search(r);
+	return fl_req_write(r, tx_record, render_search);
+}
+
+static int h_search(struct fl_req *r)
+{
+	static const char *const allowed[] = {"query",    "locale", "label_names", "section",
+					      "category", "page",   "per_page",    NULL};
+	struct ctx *c = r->ctx;
+	const char *z, *label = fl_req_arg(r, "label_names");
+	int rc;
+
+	if ((rc = fl_req_args_only(r, allowed)) || (rc = fl_req_paging(r, &c->pg)) ||
+	    (rc = arg_locale(r, "en", &c->locale)))
+		return rc;
+	c->pg.cursor = 0;
+	c->level = fl_kb_reader_level(&r->actor);
+	z = fl_req_arg(r, "query");
+	if (!z || !*z)
+		return fl_req_fail(r, FL_EINVAL, "query", "Blank", "Query: cannot be blank");
+	c->search = (struct fl_kb_search_in){.query = z,
+					     .locale = c->locale,
+					     .level = c->level,
+					     .label = label && *label ? label : NULL,
+					     .page = c->pg.page,
+					     .per_page = c->pg.per_page};
+	if ((z = fl_req_arg(r, "section")) &&
+	    (fl_str_to_i64(fl_str_c(z), &c->search.section_id) || c->search.section_id <= 0))
+		return fl_req_fail(r, FL_EINVAL, "section", "InvalidValue", "Section: an id");
+	if ((z = fl_req_arg(r, "category")) &&
+	    (fl_str_to_i64(fl_str_c(z), &c->search.category_id) || c->search.category_id <= 0))
+		return fl_req_fail(r, FL_EINVAL, "category", "InvalidValue", "Category: an id");
+	return fl_req_read(r, tx_search, after_search);
+}
+
+static int tx_click(fl_tx *tx, struct fl_req *r)
+{
+	json_t *a = r->body ? json_object_get(r->body, "article_id") : NULL;
+
+	if (!json_is_integer(a) || json_integer_value(a) <= 0)
+		return fl_err_set(&r->err, FL_EINVAL, "article_id", "InvalidValue",
+				  "Article: the id of the article clicked");
+	return fl_kb_search_click(tx, r->id[0], json_integer_value(a));
+}
+
+/* The searcher opened one of the results: the search is not a failure. */
+static int h_click(struct fl_req *r)
+{
+	return fl_req_write(r, tx_click, fl_req_no_content);
+}
+
+static int tx_report(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_kb_search_report(tx, c->locale, c->from, c->to, 100, &r->arena, &c->stats,
+					 &c->n);
+}
+
+static int render_report(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s, s:I, s:I, s:I}", "query",
+						c->stats[i].query, "locale", c->stats[i].locale,
+						"searches", (json_int_t)c->stats[i].searches,
+						"no_result", (json_int_t)c->stats[i].no_result,
+						"no_click", (json_int_t)c->stats[i].no_click));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o, s:o, s:o}", "searches", list, "start_time",
+				      fl_json_time(c->from), "end_time", fl_json_time(c->to)));
+}
+
+/* What customers searched for and did not find (no result) or did not
+ * open (no click), by locale, over [start_time, end_time) (unix seconds
+ * or ISO dates; the last 30 days by default). */
+static int h_report(struct fl_req *r)
+{
+	static const char *const allowed[] = {"locale", "start_time", "end_time", NULL};
+	struct ctx *c = r->ctx;
+	const char *from = fl_req_arg(r, "start_time"), *to = fl_req_arg(r, "end_time");
+	int rc;
+
+	if ((rc = fl_req_args_only(r, allowed)) || (rc = arg_locale(r, NULL, &c->locale)))
+		return rc;
+	c->to = fl_now() + 1;
+	c->from = c->to - 30 * 86400;
+	if (from && fl_str_to_i64(fl_str_c(from), &c->from) &&
+	    fl_time_parse(fl_str_c(from), &c->from))
+		return fl_req_fail(r, FL_EINVAL, "start_time", "InvalidValue",
+				   "Start time: unix seconds or an ISO 8601 date");
+	if (to && fl_str_to_i64(fl_str_c(to), &c->to) && fl_time_parse(fl_str_c(to), &c->to))
+		return fl_req_fail(r, FL_EINVAL, "end_time", "InvalidValue",
+				   "End time: unix seconds or an ISO 8601 date");
+	return fl_req_read(r, tx_report, render_report);
+}
+
 #define ARTICLE HC "/articles/{id}"
 #define TR(l) ARTICLE "/translations/" l
 #define LOCALE_ROUTES(l)                                                                             \
@@ -1292,6 +1439,9 @@ const struct fl_route fl_kb_routes[] = {
 	 sizeof(struct ctx)},
 	{"GET", HC "/articles", h_articles, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"GET", HC "/articles/labels", h_labels, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", HC "/articles/search", h_search, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
+	{"POST", HC "/searches/{id}/click", h_click, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
+	{"GET", HC "/reports/searches", h_report, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", HC "/translations/missing", h_missing, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", ARTICLE, h_article, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"PUT", ARTICLE, h_article_update, FL_ROLE_AGENT, ARTICLE_BODY_LIMIT, sizeof(struct ctx)},

@@ -362,3 +362,33 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a, struct fl_filter *ou
 	*out = f;
 	return 0;
 }
+
+int fl_query_parse_words(fl_str q, const char *what, fl_arena *a, struct fl_filter *out,
+			 struct fl_err *e)
+{
+	struct fl_filter f;
+	struct term t;
+	size_t nterms = 0;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	if (q.n > FL_QUERY_MAX_LEN)
+		return fl_err_set(e, FL_EMALFORMED, "query", "TooLong",
+				  "a query may be at most %d bytes", FL_QUERY_MAX_LEN);
+	if (!fl_utf8_valid(q.p, q.n))
+		return fl_err_set(e, FL_EMALFORMED, "query", "InvalidEncoding",
+				  "the query is not valid UTF-8");
+	while ((rc = next_term(&q, &t, e)) == 1) {
+		if (++nterms > FL_QUERY_MAX_TERMS)
+			return fl_err_set(e, FL_EMALFORMED, "query", "TooManyTerms",
+					  "a query may have at most %d terms", FL_QUERY_MAX_TERMS);
+		if (t.key.n)
+			return unknown(e, &t, what);
+		if ((rc = add_text(&f, &t, a, e)))
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	*out = f;
+	return 0;
+}

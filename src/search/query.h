@@ -60,4 +60,12 @@ struct fl_people_query {
 int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *arena, struct fl_filter *out,
 		   struct fl_people_query *people, struct fl_err *e);
 
+/* A search of text alone (the knowledge base's): the words, "phrases",
+ * prefix* and -negations of q into out's text and not_text, read as
+ * fl_query_parse reads them (the same limits, the same refusals); any
+ * field:value term is refused with FL_EINVAL naming "query" and the term
+ * (what names what is searched, for the message). */
+int fl_query_parse_words(fl_str q, const char *what, fl_arena *arena, struct fl_filter *out,
+			 struct fl_err *e);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/kb.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
 
@@ -181,6 +182,9 @@ static const struct table tables[] = {
 	{"kb_votes", "article_id, locale, voter, value, updated_at", "ittii",
 	 "article_id, locale, voter", 3, 0, 0},
 	{"kb_views", "article_id, locale, n", "iti", "article_id, locale", 2, 0, 0},
+	{"kb_searches",
+	 "id, query, query_key, locale, results, source, clicked_article_id, created_at",
+	 "itttitii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -190,7 +194,10 @@ static const struct table tables[] = {
  * are neither copied nor compared. The search index is each backend's own
  * (FTS5's tables, a tsvector): the copy rebuilds it in the target from the
  * tickets copied (fl_store_search_reindex), as an upgrade does. */
-static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts"};
+/* The knowledge base's index (kb_fts, kb_words) is rebuilt the same way
+ * (fl_store_kb_reindex). */
+static const char *const derived[] = {"ticket_counts", "ticket_writes", "search_fts", "kb_fts",
+				      "kb_words"};
 #define NDERIVED (sizeof derived / sizeof *derived)
 
 /* One batch of rows of a table, and where the next batch starts. */
@@ -547,7 +554,7 @@ int fl_store_copy(fl_store *from, fl_store *to, int resume,
 			return fl_err_set(e, rc, NULL, NULL, "cannot move the ids of %s",
 					  tables[i].name);
 	}
-	if ((rc = fl_store_search_reindex(to, NULL, NULL)))
+	if ((rc = fl_store_search_reindex(to, NULL, NULL)) || (rc = fl_store_kb_reindex(to)))
 		return fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",
 				  fl_err_describe(rc));
 	return 0;

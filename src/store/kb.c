@@ -1,6 +1,8 @@
 /* Queries about the knowledge base (store/kb.h). */
 #include <string.h>
 
+#include "core/html.h"
+#include "core/text.h"
 #include "store/kb.h"
 #include "store/store_int.h"
 
@@ -579,4 +581,349 @@ int fl_store_kb_views_add(fl_tx *tx, int64_t article_id, const char *locale, int
 		" SELECT id, ?, ? FROM kb_articles WHERE id = ?"
 		" ON CONFLICT (article_id, locale) DO UPDATE SET n = kb_views.n + excluded.n";
 	return fl_q_exec(tx, sql, "tii", locale, n, article_id);
+}
+
+/* ---- search ---- */
+
+/* The distinct folded words of a text, 3 characters or more. */
+struct words {
+	fl_arena *a;
+	char **w;
+	int *len;
+	size_t n, cap;
+	int rc;
+};
+
+static int add_word(void *ctx, const char *term, size_t len, int colocated, size_t pos,
+		    size_t start, size_t end)
+{
+	struct words *ws = ctx;
+	size_t chars = fl_utf8_len(term, len);
+	(void)pos, (void)start, (void)end;
+
+	if (colocated || chars < 3)
+		return 0;
+	for (size_t i = 0; i < ws->n; i++)
+		if (strlen(ws->w[i]) == len && !memcmp(ws->w[i], term, len))
+			return 0;
+	if (ws->n == ws->cap) {
+		size_t cap = ws->cap ? 2 * ws->cap : 256;
+		char **w = fl_arena_alloc(ws->a, cap * sizeof *w);
+		int *l = fl_arena_alloc(ws->a, cap * sizeof *l);
+		if (!w || !l)
+			return FL_ENOMEM;
+		if (ws->n) {
+			memcpy(w, ws->w, ws->n * sizeof *w);
+			memcpy(l, ws->len, ws->n * sizeof *l);
+		}
+		ws->w = w;
+		ws->len = l;
+		ws->cap = cap;
+	}
+	if (!(ws->w[ws->n] = fl_arena_strndup(ws->a, term, len)))
+		return FL_ENOMEM;
+	ws->len[ws->n++] = (int)chars;
+	return 0;
+}
+
+int fl_store_kb_index(fl_tx *tx, const struct fl_kb_translation *t)
+{
+	static const char del_fts[] = "DELETE FROM kb_fts WHERE rowid = ?";
+	static const char del_fts_pg[] = "DELETE FROM kb_fts WHERE translation_id = ?";
+	static const char del_words[] = "DELETE FROM kb_words WHERE translation_id = ?";
+	static const char ins_fts[] =
+		"INSERT INTO kb_fts (rowid, title, body)"
+		" VALUES (?, ?, ?)";
+	static const char ins_fts_pg[] =
+		"INSERT INTO kb_fts (translation_id, title, body, tsv)"
+		" VALUES (?, ?, ?, ?::tsvector)";
+	static const char ins_word[] =
+		"INSERT INTO kb_words (translation_id, word, len)"
+		" VALUES (?, ?, ?)";
+	int pg = tx->drv->fts_doc != NULL;
+	fl_arena a;
+	struct words ws = {.a = &a};
+	char *text;
+	fl_buf tsv;
+	size_t pos = 0;
+	int rc = fl_q_exec(tx, pg ? del_fts_pg : del_fts, "i", t->id);
+
+	if (!rc)
+		rc = fl_q_exec(tx, del_words, "i", t->id);
+	if (rc || t->draft)
+		return rc;
+	fl_arena_init(&a, 0);
+	fl_buf_init(&tsv, 0);
+	text = fl_html_text(t->body_html ? t->body_html : "", &a);
+	if (!text)
+		text = "";
+	if (pg) {
+		rc = tx->drv->fts_doc(t->title, 'A', &pos, &tsv);
+		if (!rc)
+			rc = tx->drv->fts_doc(text, 0, &pos, &tsv);
+		if (!rc)
+			rc = fl_q_exec(tx, ins_fts_pg, "ittt", t->id, t->title, text,
+				       tsv.p ? tsv.p : "");
+	} else {
+		rc = fl_q_exec(tx, ins_fts, "itt", t->id, t->title, text);
+	}
+	if (!rc)
+		rc = fl_text_terms(t->title, strlen(t->title), 0, add_word, &ws);
+	if (!rc)
+		rc = fl_text_terms(text, strlen(text), 0, add_word, &ws);
+	for (size_t i = 0; !rc && i < ws.n; i++)
+		rc = fl_q_exec(tx, ins_word, "iti", t->id, ws.w[i], (int64_t)ws.len[i]);
+	fl_buf_free(&tsv);
+	fl_arena_free(&a);
+	return rc;
+}
+
+/* The translations with ids in [from, from + BATCH), indexed again. */
+#define REINDEX_BATCH 200
+struct reindex {
+	int64_t from, last;
+};
+
+static int tx_reindex(fl_tx *tx, void *arg)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		" FROM kb_translations t"
+		" WHERE t.id >= ?"
+		" ORDER BY t.id"
+		" LIMIT 200";
+	struct reindex *r = arg;
+	struct fl_kb_translation *t;
+	size_t n;
+	fl_arena a;
+	fl_stmt *st;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_q(tx, sql, 0, &st, "i", r->from);
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &translation_cols, &a, REINDEX_BATCH, (void **)&t, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fl_store_kb_index(tx, &t[i]);
+	r->last = !rc && n ? t[n - 1].id : 0;
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_store_kb_reindex(fl_store *s)
+{
+	struct reindex r = {1, 0};
+	int rc;
+
+	while (!(rc = fl_store_write(s, tx_reindex, &r)) && r.last)
+		r.from = r.last + 1;
+	return rc;
+}
+
+/* The driver's match expression for q: every word, and none of the
+ * negated ones. */
+static int search_expr(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a, char **out)
+{
+	int pg = tx->drv->fts_doc != NULL;
+	fl_buf b;
+	int rc = 0;
+
+	fl_buf_init(&b, 64 * 1024);
+	for (size_t i = 0; !rc && i < q->nwords; i++) {
+		if (i)
+			rc = fl_buf_adds(&b, pg ? " & " : " AND ");
+		if (!rc)
+			rc = tx->drv->fts_term(q->words[i], q->prefix ? q->prefix[i] : 0, &b);
+	}
+	for (size_t i = 0; !rc && i < q->nnot; i++) {
+		rc = fl_buf_adds(&b, pg ? " & !" : " NOT ");
+		if (!rc)
+			rc = tx->drv->fts_term(q->not_words[i],
+					       q->not_prefix ? q->not_prefix[i] : 0, &b);
+	}
+	if (!rc && !(*out = fl_arena_strndup(a, b.p ? b.p : "", b.n)))
+		rc = FL_ENOMEM;
+	fl_buf_free(&b);
+	return rc;
+}
+
+#define HIT_ARTICLE(m, expr) FL_COLUMN(struct fl_kb_hit, e.article.m)
+#define HIT_TR(m, expr) FL_COLUMN(struct fl_kb_hit, e.tr.m)
+static const struct fl_col hit_col[] = {ARTICLE_COLUMNS(HIT_ARTICLE, FL_COMMA),
+					TRANSLATION_COLUMNS(HIT_TR, FL_COMMA),
+					FL_COLUMN(struct fl_kb_hit, text)};
+static const struct fl_cols hit_cols = FL_COLS(struct fl_kb_hit, hit_col);
+
+int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
+		       struct fl_kb_hit **out, size_t *n, int64_t *total)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		", f.body"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.rowid"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE kb_fts MATCH ?"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))"
+		" ORDER BY bm25(kb_fts, 4.0, 1.0), t.id"
+		" LIMIT ? OFFSET ?";
+	static const char count[] =
+		"SELECT COUNT(*)"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.rowid"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE kb_fts MATCH ?"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))";
+	/* ts_rank's weights are {D, C, B, A}: the title (A) 4 to the body (D) 1 */
+	static const char sql_pg[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		", f.body"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.translation_id"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE f.tsv @@ CAST(? AS tsquery)"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))"
+		" ORDER BY ts_rank('{0.25, 0.25, 0.25, 1.0}', f.tsv, CAST(? AS tsquery)) DESC, t.id"
+		" LIMIT ? OFFSET ?";
+	static const char count_pg[] =
+		"SELECT COUNT(*)"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.translation_id"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE f.tsv @@ CAST(? AS tsquery)"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))";
+	int pg = tx->drv->fts_doc != NULL;
+	const char *label = q->label ? q->label : "";
+	size_t limit =
+		q->limit && q->limit < FL_STORE_KB_LIST_MAX ? q->limit : FL_STORE_KB_LIST_MAX;
+	char *expr;
+	fl_stmt *st;
+	int rc;
+
+	*n = 0;
+	*total = 0;
+	if (!q->nwords)
+		return 0;
+	if ((rc = search_expr(tx, q, a, &expr)))
+		return rc;
+	if (pg)
+		rc = fl_q(tx, sql_pg, 0, &st, "ttiiiiitttii", expr, q->locale, (int64_t)q->level,
+			  q->section_id, q->section_id, q->category_id, q->category_id, label,
+			  label, expr, (int64_t)limit, (int64_t)q->offset);
+	else
+		rc = fl_q(tx, sql, 0, &st, "ttiiiiittii", expr, q->locale, (int64_t)q->level,
+			  q->section_id, q->section_id, q->category_id, q->category_id, label,
+			  label, (int64_t)limit, (int64_t)q->offset);
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &hit_cols, a, limit, (void **)out, n);
+	if (!rc)
+		rc = fl_q_int(tx, pg ? count_pg : count, total, "ttiiiiitt", expr, q->locale,
+			      (int64_t)q->level, q->section_id, q->section_id, q->category_id,
+			      q->category_id, label, label);
+	return rc;
+}
+
+struct word_row {
+	char *word;
+};
+#define WORD_COLUMNS(X, S) X(word, "w.word")
+#define WORD_COLUMN(m, expr) FL_COLUMN(struct word_row, m)
+static const struct fl_col word_col[] = {WORD_COLUMNS(WORD_COLUMN, FL_COMMA)};
+static const struct fl_cols word_cols = FL_COLS(struct word_row, word_col);
+
+int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, int len_min, int len_max,
+			   fl_arena *a, char ***out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT DISTINCT " FL_COLUMNS_SQL(WORD_COLUMNS)
+		" FROM kb_words w"
+		" JOIN kb_translations t ON t.id = w.translation_id"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" WHERE w.len BETWEEN ? AND ?"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		" LIMIT 50000";
+	struct word_row *rows;
+	fl_stmt *st;
+	int rc = fl_q(tx, sql, 0, &st, "iiti", (int64_t)len_min, (int64_t)len_max, locale,
+		      (int64_t)level);
+
+	if (!rc)
+		rc = fl_q_rows_cols(tx, st, &word_cols, a, 50000, (void **)&rows, n);
+	if (rc)
+		return rc;
+	/* struct word_row is one char *: the array is one of char * */
+	*out = (char **)rows;
+	return 0;
+}
+
+int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,
+			   int64_t results, const char *source, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO kb_searches (query, query_key, locale, results, source, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?)"
+		" RETURNING id";
+	return fl_q_int(tx, sql, id, "tttiti", query, key, locale, results, source, now);
+}
+
+int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id)
+{
+	static const char sql[] =
+		"UPDATE kb_searches"
+		" SET clicked_article_id = ?"
+		" WHERE id = ?"
+		" RETURNING id";
+	int64_t got;
+	return fl_q_int(tx, sql, &got, "ii", article_id, id);
+}
+
+#define STAT_COLUMNS(X, S)                                                   \
+	X(query, "MAX(query)")                                               \
+	S X(locale, "locale") S X(searches, "COUNT(*)") S X(                 \
+		no_result, "SUM(CASE WHEN results = 0 THEN 1 ELSE 0 END)") S \
+	X(no_click, "SUM(CASE WHEN results > 0 AND clicked_article_id = 0 THEN 1 ELSE 0 END)")
+#define STAT_COLUMN(m, expr) FL_COLUMN(struct fl_kb_search_stat, m)
+static const struct fl_col stat_col[] = {STAT_COLUMNS(STAT_COLUMN, FL_COMMA)};
+static const struct fl_cols stat_cols = FL_COLS(struct fl_kb_search_stat, stat_col);
+
+int fl_store_kb_search_report(fl_tx *tx, const char *locale, int64_t from, int64_t to, size_t limit,
+			      fl_arena *a, struct fl_kb_search_stat **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " FL_COLUMNS_SQL(STAT_COLUMNS)
+		" FROM kb_searches"
+		" WHERE created_at >= ? AND created_at < ?"
+		"   AND (? = '' OR locale = ?)"
+		" GROUP BY query_key, locale"
+		" HAVING SUM(CASE WHEN results = 0 OR clicked_article_id = 0 THEN 1 ELSE 0 END) > 0"
+		" ORDER BY COUNT(*) DESC, MAX(query)"
+		" LIMIT ?";
+	const char *l = locale ? locale : "";
+	fl_stmt *st;
+	int rc;
+
+	if (!limit || limit > FL_STORE_KB_LIST_MAX)
+		limit = FL_STORE_KB_LIST_MAX;
+	rc = fl_q(tx, sql, 0, &st, "iitti", from, to, l, l, (int64_t)limit);
+	return rc ? rc : fl_q_rows_cols(tx, st, &stat_cols, a, limit, (void **)out, n);
 }

@@ -113,4 +113,61 @@ int fl_store_kb_vote_put(fl_tx *tx, int64_t article_id, const char *locale, cons
  * An article that no longer exists is skipped (0). */
 int fl_store_kb_views_add(fl_tx *tx, int64_t article_id, const char *locale, int64_t n);
 
+/* The search index of translation t (kb_fts and kb_words), written over
+ * what it had: its title and the text of its body_html when t is
+ * published, nothing when it is a draft. fl_kb_translation_save calls it
+ * in the same transaction as the save. */
+int fl_store_kb_index(fl_tx *tx, const struct fl_kb_translation *t);
+/* Builds the whole index again from the translations (after a copy
+ * between backends, which does not copy it), a batch a transaction. */
+int fl_store_kb_reindex(fl_store *s);
+
+/* A search as the store runs it: the words (search/query.h's terms:
+ * phrases as one string, prefix[i] for a prefix*), all of which must
+ * match, and the negated ones, none of which may; in locale, for a reader
+ * at level, with the filters of fl_kb_filter (0 / NULL: any). */
+struct fl_kb_search_q {
+	const char *locale;
+	int level;
+	int64_t section_id, category_id;
+	const char *label;
+	const char *const *words;
+	const int *prefix;
+	size_t nwords;
+	const char *const *not_words;
+	const int *not_prefix;
+	size_t nnot;
+	size_t offset, limit;
+};
+/* A match: the entry, and the text of its body (for the snippet). */
+struct fl_kb_hit {
+	struct fl_kb_entry e;
+	char *text;
+};
+/* The matches of q, best first (bm25 with the title weighing 4 on SQLite,
+ * ts_rank with the title's weight A on PostgreSQL), at most q->limit from
+ * q->offset; *total is how many match in all. No words: none. */
+int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
+		       struct fl_kb_hit **out, size_t *n, int64_t *total);
+/* The distinct words (folded) of locale's published translations a reader
+ * at level may see, of len_min..len_max characters: at most 50,000. */
+int fl_store_kb_vocabulary(fl_tx *tx, const char *locale, int level, int len_min, int len_max,
+			   fl_arena *a, char ***out, size_t *n);
+
+/* The search log (kb_searches). */
+int fl_store_kb_search_log(fl_tx *tx, const char *query, const char *key, const char *locale,
+			   int64_t results, const char *source, int64_t now, int64_t *id);
+int fl_store_kb_search_click(fl_tx *tx, int64_t id, int64_t article_id);
+/* Queries searched in [from, to) (in locale, or every locale when NULL),
+ * grouped by their folded words and locale: how often, how often with no
+ * result, how often with results but no click; the most searched first,
+ * at most limit. */
+struct fl_kb_search_stat {
+	char *query; /* one of the group's queries as typed */
+	char *locale;
+	int64_t searches, no_result, no_click;
+};
+int fl_store_kb_search_report(fl_tx *tx, const char *locale, int64_t from, int64_t to, size_t limit,
+			      fl_arena *a, struct fl_kb_search_stat **out, size_t *n);
+
 #endif

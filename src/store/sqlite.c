@@ -653,7 +653,8 @@ const struct fl_driver fl_driver_sqlite = {
 	.migrations = fl_sqlite_migrations,
 	.tables =
 		"SELECT name FROM sqlite_master WHERE type = 'table'"
-		" AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'",
+		" AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts_%'"
+		" AND name NOT LIKE 'kb_fts_%'",
 	/* one writer at a time: the subquery's choice cannot be raced */
 	.job_claim =
 		"UPDATE jobs"

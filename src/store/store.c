@@ -13,6 +13,7 @@
 #include "core/time.h"
 #include "store/attachments.h"
 #include "store/files.h"
+#include "store/kb.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
 
@@ -488,6 +489,8 @@ int fl_store_open(fl_store **out, const struct fl_store_opts *o, struct fl_err *
 		fl_log("info", "store: rebuilding the search index (analysis version %d)",
 		       FL_TEXT_VERSION);
 		rc = fl_store_search_reindex(s, NULL, NULL);
+		if (!rc) /* the knowledge base's index: the same analysis */
+			rc = fl_store_kb_reindex(s);
 	}
 	if (rc) {
 		rc = fl_err_set(e, rc, NULL, NULL, "cannot build the search index: %s",

@@ -337,6 +337,20 @@ static void test_diff_large(void **state)
 	fl_arena_free(&a);
 }
 
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(fl_kb_edit_distance("оплата", "оплата", 2), 0);
+	assert_int_equal(fl_kb_edit_distance("оплта", "оплата", 2), 1);
+	assert_int_equal(fl_kb_edit_distance("доствка", "доставка", 2), 1);
+	assert_int_equal(fl_kb_edit_distance("sąskaita", "saskaita", 2),
+			 1); /* a letter, not a byte */
+	assert_int_equal(fl_kb_edit_distance("refnud", "refund", 2), 2);
+	assert_int_equal(fl_kb_edit_distance("cat", "dog", 1), 2); /* over max: max + 1 */
+	assert_int_equal(fl_kb_edit_distance("a", "abcdef", 2), 3);
+	assert_int_equal(fl_kb_edit_distance("", "ab", 2), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_article_check), cmocka_unit_test(test_visibility),
 		cmocka_unit_test(test_render),        cmocka_unit_test(test_render_hostile),
 		cmocka_unit_test(test_diff),          cmocka_unit_test(test_diff_large),
+		cmocka_unit_test(test_edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

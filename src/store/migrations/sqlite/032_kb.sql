@@ -112,3 +112,37 @@ CREATE TABLE kb_views (
 	n          INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (article_id, locale)
 );
+
+-- Article search (kb/kb.h fl_kb_search): a translation's title and the
+-- text of its body, indexed by core/text.c's analysis through the FTS5
+-- tokenizer "fl" (store/sqlite.c); rowid is the translation's id. Only
+-- published translations are here; the query joins the rest (archived,
+-- visibility). Rebuilt, not copied, by frontline migrate.
+CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tokenize = 'fl');
+
+-- The words (folded as core/text.c folds them, 3 letters or more, len in
+-- characters) of each published translation: the vocabulary a mistyped
+-- query word is corrected to.
+CREATE TABLE kb_words (
+	translation_id INTEGER NOT NULL REFERENCES kb_translations(id),
+	word           TEXT NOT NULL,
+	len            INTEGER NOT NULL,
+	PRIMARY KEY (translation_id, word)
+);
+CREATE INDEX kb_words_by_len ON kb_words (len, word);
+
+-- Every search from the help center and the portal, and the article
+-- clicked from its results (0: none yet): what customers look for that
+-- the knowledge base does not answer. query_key is the query's words
+-- folded, so that "Оплата" and "оплата " count as one.
+CREATE TABLE kb_searches (
+	id                 INTEGER PRIMARY KEY,
+	query              TEXT NOT NULL,
+	query_key          TEXT NOT NULL,
+	locale             TEXT NOT NULL,
+	results            INTEGER NOT NULL,
+	source             TEXT NOT NULL,
+	clicked_article_id INTEGER NOT NULL DEFAULT 0,
+	created_at         INTEGER NOT NULL
+);
+CREATE INDEX kb_searches_by_time ON kb_searches (created_at);
