@@ -382,20 +382,27 @@ static int tree_node(fl_tx *tx, struct articles *g, json_t *o, int section, int6
 	if ((*id = key_find(section ? g->secs : g->cats, section ? g->nsecs : g->ncats, key)))
 		return 0;
 	if (section) {
-		struct fl_kb_section c = {0, category_id, position, (char *)"en", now, now, NULL, 0};
+		struct fl_kb_section c = {.category_id = category_id,
+					  .position = position,
+					  .source_locale = (char *)"en",
+					  .created_at = now,
+					  .updated_at = now};
 		rc = fl_store_kb_section_insert(tx, &c);
 		*id = c.id;
 	} else {
-		struct fl_kb_category c = {0, position, (char *)"en", now, now, NULL, 0};
+		struct fl_kb_category c = {.position = position,
+					   .source_locale = (char *)"en",
+					   .created_at = now,
+					   .updated_at = now};
 		rc = fl_store_kb_category_insert(tx, &c);
 		*id = c.id;
 	}
 	json_object_foreach(tr, locale, v)
 	{
-		struct fl_kb_name n = {
-			(char *)fl_kb_locale_name(locale),
-			(char *)json_string_value(json_object_get(v, "name")),
-			(char *)json_string_value(json_object_get(v, "description")), now};
+		struct fl_kb_name n = {(char *)fl_kb_locale_name(locale),
+				       (char *)json_string_value(json_object_get(v, "name")),
+				       (char *)json_string_value(json_object_get(v, "description")),
+				       now};
 		if (!n.description)
 			n.description = "";
 		if (!rc && !(rc = fl_kb_name_check(&n, "name", &g->s->err)))
@@ -435,7 +442,8 @@ static int write_article(fl_tx *tx, struct articles *g, const char *line, fl_are
 	json_array_foreach(labels, i, v) if (json_is_string(v) && nlabels < FL_KB_LABELS_MAX)
 		names[nlabels++] = json_string_value(v);
 	art.section_id = sec;
-	art.position = (int)json_integer_value(json_object_get(art_in, "position")) % FL_KB_POSITION_MAX;
+	art.position =
+		(int)json_integer_value(json_object_get(art_in, "position")) % FL_KB_POSITION_MAX;
 	art.promoted = json_is_true(json_object_get(art_in, "promoted"));
 	art.visibility =
 		fl_kb_visibility_parse(json_string_value(json_object_get(art_in, "visibility")));
@@ -550,11 +558,15 @@ static int number(const char *z, int64_t lo, int64_t *out)
 int fl_cmd_seed(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},    {"config", required_argument, 0, 'c'},
-		{"tickets", required_argument, 0, 't'}, {"articles", required_argument, 0, 'r'},
+		{"data", required_argument, 0, 'd'},
+		{"config", required_argument, 0, 'c'},
+		{"tickets", required_argument, 0, 't'},
+		{"articles", required_argument, 0, 'r'},
 		{"agents", required_argument, 0, 'a'},
-		{"groups", required_argument, 0, 'g'},  {"customers", required_argument, 0, 'u'},
-		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+		{"groups", required_argument, 0, 'g'},
+		{"customers", required_argument, 0, 'u'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
@@ -579,8 +591,8 @@ int fl_cmd_seed(int argc, char **argv)
 		}
 	}
 	/* one kind a run: both read standard input */
-	if (bad || !s.total == !narticles || optind < argc || s.nagents > 10000 || s.ngroups > 10000 ||
-	    s.ncustomers > 1000000) {
+	if (bad || !s.total == !narticles || optind < argc || s.nagents > 10000 ||
+	    s.ngroups > 10000 || s.ncustomers > 1000000) {
 		usage(stderr);
 		return 2;
 	}
