@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "core/progress.h"
 #include "core/time.h"
+#include "kb/kb.h"
+#include "store/kb.h"
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/ticket.h"
@@ -25,6 +27,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: frontline seed --data DIR --tickets N [--agents A] [--groups G]\n"
 		"                      [--customers C] < TICKETS\n"
+		"       frontline seed --data DIR --articles N [--agents A] < ARTICLES\n"
 		"\n"
 		"Writes up to N tickets read from standard input, one JSON object a line\n"
 		"in the shape of the \"ticket\" of POST /api/v2/tickets (subject,\n"
@@ -47,7 +50,20 @@ static void usage(FILE *f)
 		"it was last updated. The database is FRONTLINE_DB's when set, as for\n"
 		"serve. Input that ends early ends the seeding there, successfully.\n"
 		"\n"
-		"Prints the tickets written and the highest ticket id.\n");
+		"Prints the tickets written and the highest ticket id.\n"
+		"\n"
+		"With --articles, writes up to N knowledge-base articles instead, one\n"
+		"JSON object a line (bench/articles.mjs prints them from the demo\n"
+		"desk's articles): {\"category\": {key, position, translations:\n"
+		"{locale: {name, description}}}, \"section\": {the same},\n"
+		"\"article\": {position, labels, visibility, promoted, translations:\n"
+		"{locale: {title, body}}}}, body in Markdown. Each is saved as the\n"
+		"API saves one (rendered, sanitized, revised and indexed), published,\n"
+		"its author the first bench agent, ARTICLE_BATCH articles a\n"
+		"transaction, with a progress bar. A category or section is made the\n"
+		"first time its key is met in this run (keys are not stored: a\n"
+		"second run makes new ones). Prints the articles and translations\n"
+		"written.\n");
 }
 
 /* Batches written at once: PostgreSQL's store has several writer
@@ -71,6 +87,7 @@ struct seed {
 	int64_t total, nagents, ngroups, ncustomers;
 	int64_t *agents, *groups, *customers;
 	int64_t now, read, done;
+	int64_t translations; /* --articles: the translations written */
 	struct batch b[IN_FLIGHT];
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* a batch finished */
@@ -300,6 +317,234 @@ static int write_tickets(fl_store *store, struct seed *s, struct fl_progress *ba
 	return rc;
 }
 
+/* Articles a write transaction: each is a few dozen statements and a
+ * Markdown rendering per translation, so fewer than tickets. */
+#define ARTICLE_BATCH 100
+#define ARTICLE_LINE_MAX (1024 * 1024)
+#define KEYS_MAX 100000
+
+/* A category's or section's key in the input, and the id it got. */
+struct key_id {
+	char *key;
+	int64_t id;
+};
+
+struct articles {
+	struct seed *s;
+	struct fl_actor actor;
+	struct key_id *cats, *secs;
+	size_t ncats, nsecs;
+	char *lines[ARTICLE_BATCH];
+	size_t n;
+	int64_t first, articles, translations;
+};
+
+static int64_t key_find(const struct key_id *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].key, key))
+			return v[i].id;
+	return 0;
+}
+
+static int key_add(struct key_id **v, size_t *n, const char *key, int64_t id)
+{
+	struct key_id *w;
+	char *k;
+
+	if (*n >= KEYS_MAX)
+		return FL_ETOOBIG;
+	if (!(w = realloc(*v, (*n + 1) * sizeof **v)))
+		return FL_ENOMEM;
+	*v = w;
+	if (!(k = strdup(key)))
+		return FL_ENOMEM;
+	w[(*n)++] = (struct key_id){k, id};
+	return 0;
+}
+
+/* The category (section: 1, in category_id) o describes: the one made
+ * earlier in this run under its key, or a new one with its names. */
+static int tree_node(fl_tx *tx, struct articles *g, json_t *o, int section, int64_t category_id,
+		     int64_t *id)
+{
+	const char *key = json_string_value(json_object_get(o, "key"));
+	json_t *tr = json_object_get(o, "translations"), *v;
+	int position = (int)json_integer_value(json_object_get(o, "position"));
+	int64_t now = g->s->now;
+	const char *locale;
+	int rc;
+
+	if (!key || !json_object_size(tr))
+		return fl_err_set(&g->s->err, FL_EINVAL, NULL, NULL,
+				  "article %lld: a %s needs a key and translations",
+				  (long long)g->first + 1, section ? "section" : "category");
+	if ((*id = key_find(section ? g->secs : g->cats, section ? g->nsecs : g->ncats, key)))
+		return 0;
+	if (section) {
+		struct fl_kb_section c = {.category_id = category_id,
+					  .position = position,
+					  .source_locale = (char *)"en",
+					  .created_at = now,
+					  .updated_at = now};
+		rc = fl_store_kb_section_insert(tx, &c);
+		*id = c.id;
+	} else {
+		struct fl_kb_category c = {.position = position,
+					   .source_locale = (char *)"en",
+					   .created_at = now,
+					   .updated_at = now};
+		rc = fl_store_kb_category_insert(tx, &c);
+		*id = c.id;
+	}
+	json_object_foreach(tr, locale, v)
+	{
+		struct fl_kb_name n = {(char *)fl_kb_locale_name(locale),
+				       (char *)json_string_value(json_object_get(v, "name")),
+				       (char *)json_string_value(json_object_get(v, "description")),
+				       now};
+		if (!n.description)
+			n.description = "";
+		if (!rc && !(rc = fl_kb_name_check(&n, "name", &g->s->err)))
+			rc = fl_store_kb_name_put(tx, section ? "section" : "category", *id, &n);
+	}
+	if (!rc)
+		rc = section ? key_add(&g->secs, &g->nsecs, key, *id)
+			     : key_add(&g->cats, &g->ncats, key, *id);
+	return rc;
+}
+
+/* One line: its category and section, then the article with its first
+ * translation (in fl_kb_locales order) and the others, as the API saves
+ * them. */
+static int write_article(fl_tx *tx, struct articles *g, const char *line, fl_arena *a)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(line, 0, &jerr), *art_in, *tr, *labels, *v;
+	struct fl_kb_article art = {0};
+	const char *names[FL_KB_LABELS_MAX];
+	int64_t cat, sec;
+	size_t nlabels = 0, i;
+	int rc, made = 0;
+
+	art_in = json_object_get(o, "article");
+	tr = json_object_get(art_in, "translations");
+	if (!o || !json_object_size(tr)) {
+		json_decref(o);
+		return fl_err_set(&g->s->err, FL_EINVAL, NULL, NULL,
+				  "article %lld: a line needs an article with translations",
+				  (long long)g->first + 1);
+	}
+	if ((rc = tree_node(tx, g, json_object_get(o, "category"), 0, 0, &cat)) ||
+	    (rc = tree_node(tx, g, json_object_get(o, "section"), 1, cat, &sec)))
+		goto out;
+	labels = json_object_get(art_in, "labels");
+	json_array_foreach(labels, i, v) if (json_is_string(v) && nlabels < FL_KB_LABELS_MAX)
+		names[nlabels++] = json_string_value(v);
+	art.section_id = sec;
+	art.position =
+		(int)json_integer_value(json_object_get(art_in, "position")) % FL_KB_POSITION_MAX;
+	art.promoted = json_is_true(json_object_get(art_in, "promoted"));
+	art.visibility =
+		fl_kb_visibility_parse(json_string_value(json_object_get(art_in, "visibility")));
+	if (art.visibility < 0)
+		art.visibility = FL_KB_PUBLIC;
+	if ((rc = fl_kb_labels_join(names, nlabels, a, &art.labels, &g->s->err)))
+		goto out;
+	for (int l = 0; l < FL_KB_NLOCALES && !rc; l++) {
+		json_t *t_in = json_object_get(tr, fl_kb_locales[l]);
+		struct fl_kb_translation t = {0};
+		if (!t_in)
+			continue;
+		t.title = (char *)json_string_value(json_object_get(t_in, "title"));
+		t.body_md = (char *)json_string_value(json_object_get(t_in, "body"));
+		t.locale = (char *)fl_kb_locales[l];
+		if (!made) {
+			art.source_locale = t.locale;
+			rc = fl_kb_article_create(tx, &g->actor, &art, &t, a, &g->s->err);
+			made = 1;
+		} else {
+			t.article_id = art.id;
+			rc = fl_kb_translation_save(tx, &g->actor, &t, 1, a, &g->s->err);
+		}
+		if (!rc)
+			g->translations++;
+	}
+	if (!rc)
+		g->articles++;
+out:
+	json_decref(o);
+	return rc;
+}
+
+static int tx_articles(fl_tx *tx, void *arg)
+{
+	struct articles *g = arg;
+	int rc = 0;
+
+	for (size_t i = 0; i < g->n && !rc; i++) {
+		fl_arena a;
+		fl_arena_init(&a, 0);
+		rc = write_article(tx, g, g->lines[i], &a);
+		fl_arena_free(&a);
+		g->first++;
+	}
+	return rc;
+}
+
+/* Reads the input ARTICLE_BATCH lines at a time and writes each batch in
+ * its own transaction, in turn. */
+static int write_articles(fl_store *store, struct seed *s, struct fl_progress *bar)
+{
+	struct articles g = {.s = s};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len = 0;
+	int rc = 0;
+
+	if (!s->nagents)
+		return fl_err_set(&s->err, FL_EINVAL, NULL, NULL,
+				  "articles need an author: --agents must be at least 1");
+	g.actor = (struct fl_actor){s->agents[0], FL_ROLE_AGENT, 0};
+	while (!rc && len >= 0 && s->read < s->total) {
+		int64_t before = s->read;
+		g.n = 0;
+		g.first = s->read;
+		while (!rc && g.n < ARTICLE_BATCH && s->read < s->total &&
+		       (len = getline(&line, &cap, stdin)) > 0 && line[len - 1] == '\n') {
+			if (len > ARTICLE_LINE_MAX || !(g.lines[g.n] = strdup(line)))
+				rc = fl_err_set(&s->err, FL_ETOOBIG, NULL, NULL,
+						"article %lld: a line is too long",
+						(long long)s->read + 1);
+			else
+				g.n++, s->read++;
+		}
+		if (len > 0 && line[len - 1] != '\n')
+			len = -1; /* a last line without its newline was cut */
+		if (!rc && g.n) {
+			int64_t a0 = g.articles, t0 = g.translations;
+			rc = fl_store_write(store, tx_articles, &g);
+			if (rc) /* rolled back: none of the batch was written */
+				g.articles = a0, g.translations = t0;
+		}
+		for (size_t i = 0; i < g.n; i++)
+			free(g.lines[i]);
+		s->done = g.articles;
+		fl_progress_update(bar, (uint64_t)s->done, (uint64_t)s->total);
+		if (s->read == before)
+			break;
+	}
+	free(line);
+	for (size_t i = 0; i < g.ncats; i++)
+		free(g.cats[i].key);
+	for (size_t i = 0; i < g.nsecs; i++)
+		free(g.secs[i].key);
+	free(g.cats);
+	free(g.secs);
+	s->translations = g.translations;
+	return rc;
+}
+
 static int last_id(fl_tx *tx, void *arg)
 {
 	return fl_store_ticket_last_id(tx, arg);
@@ -313,10 +558,15 @@ static int number(const char *z, int64_t lo, int64_t *out)
 int fl_cmd_seed(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},    {"config", required_argument, 0, 'c'},
-		{"tickets", required_argument, 0, 't'}, {"agents", required_argument, 0, 'a'},
-		{"groups", required_argument, 0, 'g'},  {"customers", required_argument, 0, 'u'},
-		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+		{"data", required_argument, 0, 'd'},
+		{"config", required_argument, 0, 'c'},
+		{"tickets", required_argument, 0, 't'},
+		{"articles", required_argument, 0, 'r'},
+		{"agents", required_argument, 0, 'a'},
+		{"groups", required_argument, 0, 'g'},
+		{"customers", required_argument, 0, 'u'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct fl_cli_flags flags = {0};
 	struct fl_config cfg;
@@ -324,6 +574,7 @@ int fl_cmd_seed(int argc, char **argv)
 	struct seed s = {.nagents = 20, .ngroups = 5, .ncustomers = 5000};
 	fl_store *store;
 	int64_t max_id = 0;
+	int64_t narticles = 0;
 	int opt, bad = 0, rc;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -331,6 +582,7 @@ int fl_cmd_seed(int argc, char **argv)
 		case 'd': fl_cli_flag(&flags, "data", optarg); break;
 		case 'c': flags.config = optarg; break;
 		case 't': bad |= number(optarg, 1, &s.total); break;
+		case 'r': bad |= number(optarg, 1, &narticles); break;
 		case 'a': bad |= number(optarg, 0, &s.nagents); break;
 		case 'g': bad |= number(optarg, 0, &s.ngroups); break;
 		case 'u': bad |= number(optarg, 1, &s.ncustomers); break;
@@ -338,8 +590,9 @@ int fl_cmd_seed(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (bad || !s.total || optind < argc || s.nagents > 10000 || s.ngroups > 10000 ||
-	    s.ncustomers > 1000000) {
+	/* one kind a run: both read standard input */
+	if (bad || !s.total == !narticles || optind < argc || s.nagents > 10000 ||
+	    s.ngroups > 10000 || s.ncustomers > 1000000) {
 		usage(stderr);
 		return 2;
 	}
@@ -352,15 +605,20 @@ int fl_cmd_seed(int argc, char **argv)
 	pthread_cond_init(&s.cond, NULL);
 	s.agents = calloc((size_t)s.nagents + 1, sizeof *s.agents);
 	s.groups = calloc((size_t)s.ngroups + 1, sizeof *s.groups);
-	s.customers = calloc((size_t)s.ncustomers, sizeof *s.customers);
+	if (narticles) {
+		s.total = narticles;
+		/* articles have no requester: only their author is needed */
+		s.ncustomers = 0;
+	}
+	s.customers = calloc((size_t)s.ncustomers + 1, sizeof *s.customers);
 	rc = !s.agents || !s.groups || !s.customers ? FL_ENOMEM
 						    : fl_store_write(store, tx_people, &s);
 	fl_progress_start(&bar, "seed");
 	if (!rc)
-		rc = write_tickets(store, &s, &bar);
+		rc = narticles ? write_articles(store, &s, &bar) : write_tickets(store, &s, &bar);
 	fl_progress_update(&bar, (uint64_t)s.done, (uint64_t)s.total);
 	fl_progress_end(&bar);
-	if (!rc)
+	if (!rc && !narticles)
 		rc = fl_store_read(store, last_id, &max_id);
 	free(s.agents);
 	free(s.groups);
@@ -370,6 +628,11 @@ int fl_cmd_seed(int argc, char **argv)
 	fl_store_free(store);
 	if (rc)
 		return fl_cli_fail("seed", &s.err);
-	printf("{\"tickets\": %lld, \"max_id\": %lld}\n", (long long)s.done, (long long)max_id);
+	if (narticles)
+		printf("{\"articles\": %lld, \"translations\": %lld}\n", (long long)s.done,
+		       (long long)s.translations);
+	else
+		printf("{\"tickets\": %lld, \"max_id\": %lld}\n", (long long)s.done,
+		       (long long)max_id);
 	return 0;
 }

@@ -868,7 +868,7 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
 		", f.body"
 		" FROM kb_fts f"
-		" JOIN kb_translations t ON t.id = f.rowid"
+		" CROSS JOIN kb_translations t ON t.id = f.rowid"
 		" JOIN kb_articles a ON a.id = t.article_id"
 		" JOIN kb_sections s ON s.id = a.section_id"
 		" WHERE kb_fts MATCH ?"
@@ -882,7 +882,7 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 	static const char count[] =
 		"SELECT COUNT(*)"
 		" FROM kb_fts f"
-		" JOIN kb_translations t ON t.id = f.rowid"
+		" CROSS JOIN kb_translations t ON t.id = f.rowid"
 		" JOIN kb_articles a ON a.id = t.article_id"
 		" JOIN kb_sections s ON s.id = a.section_id"
 		" WHERE kb_fts MATCH ?"
