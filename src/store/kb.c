@@ -861,68 +861,94 @@ static const struct fl_col hit_col[] = {ARTICLE_COLUMNS(HIT_ARTICLE, FL_COMMA),
 					FL_COLUMN(struct fl_kb_hit, text)};
 static const struct fl_cols hit_cols = FL_COLS(struct fl_kb_hit, hit_col);
 
+/* The filters every search has, after the match (both dialects): the
+ * translation by the narrow index kb_translations_search on SQLite, so
+ * that a match costs a page of that index, not a page of the translation's
+ * (kilobytes of Markdown and HTML) — a common word matches thousands. */
+#define SEARCH_FILTERS                                                                     \
+	"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?" \
+	"   AND (? = 0 OR a.section_id = ?)"                                               \
+	"   AND (? = 0 OR s.category_id = ?)"                                              \
+	"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"                      \
+	"                          WHERE l.article_id = a.id AND l.name = ?))"
+#define SEARCH_FROM                                                              \
+	" FROM kb_fts f"                                                         \
+	" CROSS JOIN kb_translations t INDEXED BY kb_translations_search"        \
+	"   ON t.id = f.rowid"                                                   \
+	" JOIN kb_articles a ON a.id = t.article_id"                             \
+	" JOIN kb_sections s ON s.id = a.section_id"                             \
+	" WHERE kb_fts MATCH ?" SEARCH_FILTERS
+#define SEARCH_FROM_PG                                                     \
+	" FROM kb_fts f"                                                   \
+	" JOIN kb_translations t ON t.id = f.translation_id"               \
+	" JOIN kb_articles a ON a.id = t.article_id"                       \
+	" JOIN kb_sections s ON s.id = a.section_id"                       \
+	" WHERE f.tsv @@ CAST(? AS tsquery)" SEARCH_FILTERS
+
+/* The rank query's rows: the ids of the page (at most max, in a) and the
+ * number of matches, which every row carries (COUNT(*) OVER (): one walk
+ * of the matches for both). Releases st. */
+static int rank_ids(fl_tx *tx, fl_stmt *st, fl_arena *a, size_t max, int64_t **out, size_t *n,
+		    int64_t *total)
+{
+	int64_t *ids = fl_arena_alloc(a, (max + 1) * sizeof *ids);
+	size_t k = 0;
+	int rc = ids ? 0 : FL_ENOMEM;
+
+	while (!rc && (rc = fl_q_step(tx, st)) == 1) {
+		*total = fl_col_int(tx, st, 1);
+		if (k < max)
+			ids[k++] = fl_col_int(tx, st, 0);
+		rc = 0;
+	}
+	fl_q_done(tx, st);
+	if (rc < 0)
+		return rc;
+	*out = ids;
+	*n = k;
+	return 0;
+}
+
 int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 		       struct fl_kb_hit **out, size_t *n, int64_t *total)
 {
-	static const char sql[] =
-		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
-		", f.body"
-		" FROM kb_fts f"
-		" CROSS JOIN kb_translations t ON t.id = f.rowid"
-		" JOIN kb_articles a ON a.id = t.article_id"
-		" JOIN kb_sections s ON s.id = a.section_id"
-		" WHERE kb_fts MATCH ?"
-		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
-		"   AND (? = 0 OR a.section_id = ?)"
-		"   AND (? = 0 OR s.category_id = ?)"
-		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
-		"                          WHERE l.article_id = a.id AND l.name = ?))"
-		" ORDER BY bm25(kb_fts, 4.0, 1.0), t.id"
+	/* the page's ids first, best first (only ids are sorted), then each
+	 * hit's columns and indexed text: 25 rows read whole, not every match */
+	/* bm25 in a subquery: FTS5 answers it only while its cursor is on the
+	 * row, which a window's rows no longer are */
+	static const char rank[] =
+		"SELECT id, COUNT(*) OVER ()"
+		" FROM (SELECT t.id AS id, bm25(kb_fts, 4.0, 1.0) AS r" SEARCH_FROM ")"
+		" ORDER BY r, id"
 		" LIMIT ? OFFSET ?";
-	static const char count[] =
-		"SELECT COUNT(*)"
-		" FROM kb_fts f"
-		" CROSS JOIN kb_translations t ON t.id = f.rowid"
-		" JOIN kb_articles a ON a.id = t.article_id"
-		" JOIN kb_sections s ON s.id = a.section_id"
-		" WHERE kb_fts MATCH ?"
-		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
-		"   AND (? = 0 OR a.section_id = ?)"
-		"   AND (? = 0 OR s.category_id = ?)"
-		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
-		"                          WHERE l.article_id = a.id AND l.name = ?))";
+	static const char count[] = "SELECT COUNT(*)" SEARCH_FROM;
 	/* ts_rank's weights are {D, C, B, A}: the title (A) 4 to the body (D) 1 */
-	static const char sql_pg[] =
-		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
-		", f.body"
-		" FROM kb_fts f"
-		" JOIN kb_translations t ON t.id = f.translation_id"
-		" JOIN kb_articles a ON a.id = t.article_id"
-		" JOIN kb_sections s ON s.id = a.section_id"
-		" WHERE f.tsv @@ CAST(? AS tsquery)"
-		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
-		"   AND (? = 0 OR a.section_id = ?)"
-		"   AND (? = 0 OR s.category_id = ?)"
-		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
-		"                          WHERE l.article_id = a.id AND l.name = ?))"
+	static const char rank_pg[] =
+		"SELECT t.id, COUNT(*) OVER ()" SEARCH_FROM_PG
 		" ORDER BY ts_rank('{0.25, 0.25, 0.25, 1.0}', f.tsv, CAST(? AS tsquery)) DESC, t.id"
 		" LIMIT ? OFFSET ?";
-	static const char count_pg[] =
-		"SELECT COUNT(*)"
+	static const char count_pg[] = "SELECT COUNT(*)" SEARCH_FROM_PG;
+	static const char hit[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		", f.body"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.rowid"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" WHERE f.rowid = ?";
+	static const char hit_pg[] =
+		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
+		", f.body"
 		" FROM kb_fts f"
 		" JOIN kb_translations t ON t.id = f.translation_id"
 		" JOIN kb_articles a ON a.id = t.article_id"
-		" JOIN kb_sections s ON s.id = a.section_id"
-		" WHERE f.tsv @@ CAST(? AS tsquery)"
-		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
-		"   AND (? = 0 OR a.section_id = ?)"
-		"   AND (? = 0 OR s.category_id = ?)"
-		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
-		"                          WHERE l.article_id = a.id AND l.name = ?))";
+		" WHERE f.translation_id = ?";
 	int pg = tx->drv->fts_doc != NULL;
 	const char *label = q->label ? q->label : "";
 	size_t limit =
 		q->limit && q->limit < FL_STORE_KB_LIST_MAX ? q->limit : FL_STORE_KB_LIST_MAX;
+	struct fl_kb_hit *hits;
+	int64_t *ids;
+	size_t nids = 0;
 	char *expr;
 	fl_stmt *st;
 	int rc;
@@ -934,19 +960,31 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 	if ((rc = search_expr(tx, q, a, &expr)))
 		return rc;
 	if (pg)
-		rc = fl_q(tx, sql_pg, 0, &st, "ttiiiiitttii", expr, q->locale, (int64_t)q->level,
+		rc = fl_q(tx, rank_pg, 0, &st, "ttiiiiitttii", expr, q->locale, (int64_t)q->level,
 			  q->section_id, q->section_id, q->category_id, q->category_id, label,
 			  label, expr, (int64_t)limit, (int64_t)q->offset);
 	else
-		rc = fl_q(tx, sql, 0, &st, "ttiiiiittii", expr, q->locale, (int64_t)q->level,
+		rc = fl_q(tx, rank, 0, &st, "ttiiiiittii", expr, q->locale, (int64_t)q->level,
 			  q->section_id, q->section_id, q->category_id, q->category_id, label,
 			  label, (int64_t)limit, (int64_t)q->offset);
 	if (!rc)
-		rc = fl_q_rows_cols(tx, st, &hit_cols, a, limit, (void **)out, n);
-	if (!rc)
+		rc = rank_ids(tx, st, a, limit, &ids, &nids, total);
+	if (!rc && !(hits = fl_arena_alloc(a, (nids + 1) * sizeof *hits)))
+		rc = FL_ENOMEM;
+	for (size_t i = 0; !rc && i < nids; i++) {
+		rc = fl_q(tx, pg ? hit_pg : hit, 0, &st, "i", ids[i]);
+		if (!rc)
+			rc = fl_q_one_cols(tx, st, &hit_cols, a, &hits[i]);
+	}
+	/* a page past the last: the count from a query of its own */
+	if (!rc && !nids && q->offset)
 		rc = fl_q_int(tx, pg ? count_pg : count, total, "ttiiiiitt", expr, q->locale,
 			      (int64_t)q->level, q->section_id, q->section_id, q->category_id,
 			      q->category_id, label, label);
+	if (!rc) {
+		*out = hits;
+		*n = nids;
+	}
 	return rc;
 }
 
