@@ -21,14 +21,8 @@
 #include "users/user.h"
 
 struct ctx {
-	struct fl_attachment a;
-	const char *data;
-	size_t n;
-	char name[FL_ATTACHMENT_NAME_MAX + 1];
-	char type[128];
-	char digest[65];
-	char token[33];
-	int content; /* the bytes were asked for */
+	struct fl_upload u; /* an upload's; u.a the attachment shown */
+	int content;        /* the bytes were asked for */
 };
 
 json_t *fl_attachment_json(struct fl_req *r, const struct fl_attachment *a)
@@ -48,21 +42,20 @@ json_t *fl_attachment_json(struct fl_req *r, const struct fl_attachment *a)
 static int tx_upload(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_store_attachment_insert(tx, &c->a, c->data, c->n);
+	return fl_store_attachment_insert(tx, &c->u.a, c->u.data, c->u.n);
 }
 
 static int render_upload(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *a = fl_attachment_json(r, &c->a);
+	json_t *a = fl_attachment_json(r, &c->u.a);
 	return fl_req_reply(r, 201,
-			    json_pack("{s:{s:s, s:O, s:[o]}}", "upload", "token", c->token,
+			    json_pack("{s:{s:s, s:O, s:[o]}}", "upload", "token", c->u.token,
 				      "attachment", a, "attachments", a));
 }
 
-static int h_upload(struct fl_req *r)
+int fl_upload_read(struct fl_req *r, struct fl_upload *u)
 {
-	struct ctx *c = r->ctx;
 	const char *name = fl_req_arg(r, "filename");
 	unsigned char hash[32];
 	int rc;
@@ -70,26 +63,33 @@ static int h_upload(struct fl_req *r)
 	if (!name || !*name)
 		return fl_req_fail(r, FL_EINVAL, "filename", "Blank",
 				   "filename: say the file's name, ?filename=NAME");
-	if ((rc = fl_attachment_name(name, c->name, sizeof c->name, &r->err)))
+	if ((rc = fl_attachment_name(name, u->name, sizeof u->name, &r->err)))
 		return rc;
-	c->data = fl_req_body(r, &c->n);
-	if (!c->n)
+	u->data = fl_req_body(r, &u->n);
+	if (!u->n)
 		return fl_req_fail(r, FL_EINVAL, "file", "Blank", "the file is empty");
-	fl_attachment_type(fl_req_header_in(r, "Content-Type"), c->type, sizeof c->type);
-	crypto_hash_sha256(hash, (const unsigned char *)c->data, c->n);
-	sodium_bin2hex(c->digest, sizeof c->digest, hash, sizeof hash);
-	fl_random_hex(c->token, 32);
-	c->a = (struct fl_attachment){.token = c->token,
+	fl_attachment_type(fl_req_header_in(r, "Content-Type"), u->type, sizeof u->type);
+	crypto_hash_sha256(hash, (const unsigned char *)u->data, u->n);
+	sodium_bin2hex(u->digest, sizeof u->digest, hash, sizeof hash);
+	fl_random_hex(u->token, 32);
+	u->a = (struct fl_attachment){.token = u->token,
 				      .uploader_id = r->actor.id,
-				      .file_name = c->name,
-				      .content_type = c->type,
-				      .size = (int64_t)c->n,
-				      .digest = c->digest,
+				      .file_name = u->name,
+				      .content_type = u->type,
+				      .size = (int64_t)u->n,
+				      .digest = u->digest,
 				      .in_db = fl_store_files_in_db(r->store),
 				      .created_at = fl_now()};
-	if (!c->a.in_db && (rc = fl_store_file_put(r->store, c->digest, c->data, c->n, &r->err)))
-		return rc;
-	return fl_req_write(r, tx_upload, render_upload);
+	if (!u->a.in_db)
+		return fl_store_file_put(r->store, u->digest, u->data, u->n, &r->err);
+	return 0;
+}
+
+static int h_upload(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_upload_read(r, &c->u);
+	return rc ? rc : fl_req_write(r, tx_upload, render_upload);
 }
 
 /* Loads attachment r->id[0] if the actor may have it (404 otherwise, as
@@ -99,24 +99,26 @@ static int tx_get(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	struct fl_ticket t;
-	int rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->a), visible = 0;
+	int rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->u.a), visible = 0;
 
-	if (!rc && c->a.ticket_id)
-		visible = fl_ticket_load(tx, &r->actor, c->a.ticket_id, &r->arena, &t) == 0;
-	if (!rc && !fl_attachment_visible(&c->a, &r->actor, visible))
+	if (!rc && c->u.a.ticket_id)
+		visible = fl_ticket_load(tx, &r->actor, c->u.a.ticket_id, &r->arena, &t) == 0;
+	if (!rc && !fl_attachment_visible(&c->u.a, &r->actor, visible))
 		rc = FL_ENOTFOUND;
 	if (rc == FL_ENOTFOUND)
 		return fl_req_fail(r, rc, NULL, NULL, "There is no attachment %lld",
 				   (long long)r->id[0]);
-	if (!rc && c->content && c->a.in_db)
-		rc = fl_store_attachment_data(tx, c->a.id, &r->arena, (void **)&c->data, &c->n);
+	if (!rc && c->content && c->u.a.in_db)
+		rc = fl_store_attachment_data(tx, c->u.a.id, &r->arena, (void **)&c->u.data,
+					      &c->u.n);
 	return rc;
 }
 
 static int render_show(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 200, json_pack("{s:o}", "attachment", fl_attachment_json(r, &c->a)));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o}", "attachment", fl_attachment_json(r, &c->u.a)));
 }
 
 static int h_show(struct fl_req *r)
@@ -186,7 +188,7 @@ int fl_attachment_reply(struct fl_req *r, const struct fl_attachment *a, const c
 static int render_content(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_attachment_reply(r, &c->a, c->data, c->n);
+	return fl_attachment_reply(r, &c->u.a, c->u.data, c->u.n);
 }
 
 static int h_content(struct fl_req *r)

@@ -18,4 +18,22 @@ json_t *fl_attachment_json(struct fl_req *r, const struct fl_attachment *a);
 int fl_attachment_reply(struct fl_req *r, const struct fl_attachment *a, const char *data,
 			size_t n);
 
+/* A file sent as a request's body (POST …?filename=NAME): its name
+ * cleaned, its type as the client says (never trusted when it is served),
+ * its digest and a random token, its bytes kept in the shared folder
+ * already when the store keeps files there (else they go into the
+ * database with the row: fl_store_attachment_insert with data, n). Every
+ * string of a points into u, which must outlive it. A 422 naming
+ * filename or file when there is none. */
+struct fl_upload {
+	struct fl_attachment a;
+	const char *data; /* the request's body */
+	size_t n;
+	char name[FL_ATTACHMENT_NAME_MAX + 1];
+	char type[128];
+	char digest[65];
+	char token[33];
+};
+int fl_upload_read(struct fl_req *r, struct fl_upload *u);
+
 #endif

@@ -17,7 +17,6 @@
  * readers who are not agents see only what fl_kb_visible lets them: the
  * rest is 404, as if it did not exist. A write is one transaction that
  * checks everything before it writes (a 422 naming the field). */
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,10 +110,8 @@ struct ctx {
 	int64_t search_id;
 	struct fl_kb_search_stat *stats;
 	int64_t from, to;
-	struct fl_attachment file, *files;
-	const char *data;
-	size_t size;
-	char name[FL_ATTACHMENT_NAME_MAX + 1], type[128], digest[65], token[33];
+	struct fl_attachment *files;
+	struct fl_upload up; /* a file added, or the one served (up.a) */
 	char search_token[FL_KB_SEARCH_TOKEN_LEN + 1];
 };
 
@@ -1462,8 +1459,8 @@ static int tx_file_add(fl_tx *tx, struct fl_req *r)
 	int rc = fl_store_kb_article_get(tx, r->id[0], &r->arena, &c->art);
 
 	if (!rc)
-		rc = fl_store_attachment_insert(tx, &c->file, c->data, c->size);
-	return rc ? rc : fl_store_kb_attachment_link(tx, c->art.id, c->file.id, c->file.created_at);
+		rc = fl_store_attachment_insert(tx, &c->up.a, c->up.data, c->up.n);
+	return rc ? rc : fl_store_kb_attachment_link(tx, c->art.id, c->up.a.id, c->up.a.created_at);
 }
 
 static int render_file(struct fl_req *r)
@@ -1471,7 +1468,7 @@ static int render_file(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, 201,
 			    json_pack("{s:o}", "article_attachment",
-				      file_json(r, c->art.id, &c->file)));
+				      file_json(r, c->art.id, &c->up.a)));
 }
 
 /* A file for an article (an image to show in it, most often), under the
@@ -1480,34 +1477,8 @@ static int render_file(struct fl_req *r)
 static int h_file_add(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	const char *name = fl_req_arg(r, "filename");
-	unsigned char hash[32];
-	int rc;
-
-	if (!name || !*name)
-		return fl_req_fail(r, FL_EINVAL, "filename", "Blank",
-				   "filename: say the file's name, ?filename=NAME");
-	if ((rc = fl_attachment_name(name, c->name, sizeof c->name, &r->err)))
-		return rc;
-	c->data = fl_req_body(r, &c->size);
-	if (!c->size)
-		return fl_req_fail(r, FL_EINVAL, "file", "Blank", "the file is empty");
-	fl_attachment_type(fl_req_header_in(r, "Content-Type"), c->type, sizeof c->type);
-	crypto_hash_sha256(hash, (const unsigned char *)c->data, c->size);
-	sodium_bin2hex(c->digest, sizeof c->digest, hash, sizeof hash);
-	fl_random_hex(c->token, 32);
-	c->file = (struct fl_attachment){.token = c->token,
-					 .uploader_id = r->actor.id,
-					 .file_name = c->name,
-					 .content_type = c->type,
-					 .size = (int64_t)c->size,
-					 .digest = c->digest,
-					 .in_db = fl_store_files_in_db(r->store),
-					 .created_at = fl_now()};
-	if (!c->file.in_db &&
-	    (rc = fl_store_file_put(r->store, c->digest, c->data, c->size, &r->err)))
-		return rc;
-	return fl_req_write(r, tx_file_add, render_file);
+	int rc = fl_upload_read(r, &c->up);
+	return rc ? rc : fl_req_write(r, tx_file_add, render_file);
 }
 
 static int tx_files(fl_tx *tx, struct fl_req *r)
@@ -1552,17 +1523,17 @@ static int tx_file(fl_tx *tx, struct fl_req *r)
 			rc = FL_ENOTFOUND;
 	}
 	if (!rc)
-		rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->file);
-	if (!rc && c->file.in_db)
-		rc = fl_store_attachment_data(tx, c->file.id, &r->arena, (void **)&c->data,
-					      &c->size);
+		rc = fl_store_attachment_get(tx, r->id[0], &r->arena, &c->up.a);
+	if (!rc && c->up.a.in_db)
+		rc = fl_store_attachment_data(tx, c->up.a.id, &r->arena, (void **)&c->up.data,
+					      &c->up.n);
 	return rc;
 }
 
 static int render_file_content(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_attachment_reply(r, &c->file, c->data, c->size);
+	return fl_attachment_reply(r, &c->up.a, c->up.data, c->up.n);
 }
 
 static int h_file(struct fl_req *r)

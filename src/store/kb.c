@@ -865,24 +865,24 @@ static const struct fl_cols hit_cols = FL_COLS(struct fl_kb_hit, hit_col);
  * translation by the narrow index kb_translations_search on SQLite, so
  * that a match costs a page of that index, not a page of the translation's
  * (kilobytes of Markdown and HTML) — a common word matches thousands. */
-#define SEARCH_FILTERS                                                                     \
+#define SEARCH_FILTERS                                                                    \
 	"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?" \
-	"   AND (? = 0 OR a.section_id = ?)"                                               \
-	"   AND (? = 0 OR s.category_id = ?)"                                              \
-	"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"                      \
+	"   AND (? = 0 OR a.section_id = ?)"                                              \
+	"   AND (? = 0 OR s.category_id = ?)"                                             \
+	"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"                     \
 	"                          WHERE l.article_id = a.id AND l.name = ?))"
-#define SEARCH_FROM                                                              \
-	" FROM kb_fts f"                                                         \
-	" CROSS JOIN kb_translations t INDEXED BY kb_translations_search"        \
-	"   ON t.id = f.rowid"                                                   \
-	" JOIN kb_articles a ON a.id = t.article_id"                             \
-	" JOIN kb_sections s ON s.id = a.section_id"                             \
+#define SEARCH_FROM                                                       \
+	" FROM kb_fts f"                                                  \
+	" CROSS JOIN kb_translations t INDEXED BY kb_translations_search" \
+	"   ON t.id = f.rowid"                                            \
+	" JOIN kb_articles a ON a.id = t.article_id"                      \
+	" JOIN kb_sections s ON s.id = a.section_id"                      \
 	" WHERE kb_fts MATCH ?" SEARCH_FILTERS
-#define SEARCH_FROM_PG                                                     \
-	" FROM kb_fts f"                                                   \
-	" JOIN kb_translations t ON t.id = f.translation_id"               \
-	" JOIN kb_articles a ON a.id = t.article_id"                       \
-	" JOIN kb_sections s ON s.id = a.section_id"                       \
+#define SEARCH_FROM_PG                                       \
+	" FROM kb_fts f"                                     \
+	" JOIN kb_translations t ON t.id = f.translation_id" \
+	" JOIN kb_articles a ON a.id = t.article_id"         \
+	" JOIN kb_sections s ON s.id = a.section_id"         \
 	" WHERE f.tsv @@ CAST(? AS tsquery)" SEARCH_FILTERS
 
 /* The rank query's rows: the ids of the page (at most max, in a) and the
@@ -918,7 +918,8 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 	 * row, which a window's rows no longer are */
 	static const char rank[] =
 		"SELECT id, COUNT(*) OVER ()"
-		" FROM (SELECT t.id AS id, bm25(kb_fts, 4.0, 1.0) AS r" SEARCH_FROM ")"
+		" FROM (SELECT t.id AS id, bm25(kb_fts, 4.0, 1.0) AS r" SEARCH_FROM
+		")"
 		" ORDER BY r, id"
 		" LIMIT ? OFFSET ?";
 	static const char count[] = "SELECT COUNT(*)" SEARCH_FROM;
