@@ -122,6 +122,10 @@ void fl_stream_wake(struct fl_stream *s);
  * transaction. */
 int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason, const char *fmt,
 		...) __attribute__((format(printf, 5, 6)));
+/* A client's address over a limit (core/limit.h) for wait seconds more:
+ * Retry-After, and FL_ERATE (429) saying "Too many <what> from your
+ * address". */
+int fl_req_too_many(struct fl_req *r, int64_t wait, const char *what);
 
 /* Sign-in throttling for handlers that check passwords themselves:
  * fl_req_login_allowed is 0 or FL_ERATE (with Retry-After set). */

@@ -259,6 +259,17 @@ int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reaso
 	return code;
 }
 
+int fl_req_too_many(struct fl_req *r, int64_t wait, const char *what)
+{
+	char secs[24];
+
+	snprintf(secs, sizeof secs, "%lld", (long long)wait);
+	fl_req_header(r, "Retry-After", secs);
+	return fl_req_fail(r, FL_ERATE, NULL, NULL,
+			   "Too many %s from your address; retry in %lld seconds", what,
+			   (long long)wait);
+}
+
 const char *fl_req_body(struct fl_req *r, size_t *n)
 {
 	*n = r->priv->body.n;

@@ -36,14 +36,6 @@ const char *fl_deflect_channel_name(int channel)
 	return channel >= 0 && channel < FL_DEFLECT_CHANNEL__MAX ? channels[channel] : NULL;
 }
 
-int fl_deflect_channel_parse(const char *z)
-{
-	for (int i = 0; z && i < FL_DEFLECT_CHANNEL__MAX; i++)
-		if (!strcmp(z, channels[i]))
-			return i;
-	return -1;
-}
-
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';

@@ -32,7 +32,6 @@ enum fl_deflect_channel { FL_DEFLECT_JS, FL_DEFLECT_NOJS, FL_DEFLECT_CHANNEL__MA
 const char *fl_deflect_outcome_name(int outcome);
 int fl_deflect_outcome_parse(const char *z);
 const char *fl_deflect_channel_name(int channel);
-int fl_deflect_channel_parse(const char *z);
 
 /* What was shown is signed: the suggestions (the API's and the plain
  * form's confirmation step) carry a token, an HMAC-SHA256 over the locale,

@@ -83,17 +83,11 @@ static struct fl_limiter suggest_limit = FL_LIMITER(8, 8);
  * Retry-After. */
 static int over(struct fl_req *r, struct fl_limiter *l, const char *what)
 {
-	char key[48], secs[24];
+	char key[48];
 	int64_t wait;
 
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (!fl_limiter_take(l, key, fl_now(), &wait))
-		return 0;
-	snprintf(secs, sizeof secs, "%lld", (long long)wait);
-	fl_req_header(r, "Retry-After", secs);
-	return fl_req_fail(r, FL_ERATE, NULL, NULL,
-			   "Too many %s from your address; retry in %lld seconds", what,
-			   (long long)wait);
+	return fl_limiter_take(l, key, fl_now(), &wait) ? fl_req_too_many(r, wait, what) : 0;
 }
 
 static int over_limit(struct fl_req *r)

@@ -1111,7 +1111,7 @@ static int h_vote(struct fl_req *r)
 	struct vote_ctx *c = r->ctx;
 	struct fl_form_limits lim = {8, 64, 0};
 	struct fl_form form;
-	char secs[24], cookie[VOTER_LEN + 1], header[160];
+	char cookie[VOTER_LEN + 1], header[160];
 	const char *body, *value = NULL;
 	int64_t wait;
 	size_t n;
@@ -1120,13 +1120,8 @@ static int h_vote(struct fl_req *r)
 	if (fl_hc_path_parse(r->url, &c->path) || c->path.kind != FL_HC_VOTE)
 		return not_found(r, c->path.locale, fl_req_base(r));
 	/* votes a minute per address, the API's anonymous votes counted too */
-	if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
-		snprintf(secs, sizeof secs, "%lld", (long long)wait);
-		fl_req_header(r, "Retry-After", secs);
-		return fl_req_fail(r, FL_ERATE, NULL, NULL,
-				   "Too many votes from your address; retry in %lld seconds",
-				   (long long)wait);
-	}
+	if (fl_kb_limit_vote(fl_req_peer(r), &wait))
+		return fl_req_too_many(r, wait, "votes");
 	body = fl_req_body(r, &n);
 	rc = fl_form_parse(fl_req_header_in(r, "Content-Type"), body, n, &lim, &r->arena, &form,
 			   &r->err);

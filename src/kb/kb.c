@@ -69,11 +69,6 @@ int fl_kb_reader_level(const struct fl_actor *actor)
 	return actor->role >= FL_ROLE_AGENT ? FL_KB_AGENTS : FL_KB_SIGNED_IN;
 }
 
-int fl_kb_may_write(const struct fl_actor *actor)
-{
-	return actor && actor->id > 0 && actor->role >= FL_ROLE_AGENT;
-}
-
 int fl_kb_visible(int level, const struct fl_kb_article *a, const struct fl_kb_translation *t)
 {
 	if (level >= FL_KB_AGENTS)

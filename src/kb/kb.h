@@ -51,8 +51,6 @@ const char *fl_kb_visibility_name(int v);
  * admins, FL_KB_SIGNED_IN for a signed-in end user, FL_KB_PUBLIC for
  * nobody signed in (actor NULL or anonymous). */
 int fl_kb_reader_level(const struct fl_actor *actor);
-/* 1 when actor may write the knowledge base (agents and admins). */
-int fl_kb_may_write(const struct fl_actor *actor);
 
 /* Limits (each checked with a 422 naming the field): */
 #define FL_KB_TITLE_MAX 255         /* characters of a title or a name */

@@ -1246,7 +1246,7 @@ static int h_vote(struct fl_req *r)
 		c->voter = v;
 	} else {
 		const char *k = json_string_value(key);
-		char *v, secs[24];
+		char *v;
 		int64_t wait;
 		if (!fl_kb_voter_key_ok(k))
 			return fl_req_fail(r, FL_EINVAL, "voter_key", "InvalidValue",
@@ -1254,14 +1254,8 @@ static int h_vote(struct fl_req *r)
 					   "lower-case hex characters), for a vote without "
 					   "signing in",
 					   FL_KB_VOTER_KEY_LEN);
-		if (fl_kb_limit_vote(fl_req_peer(r), &wait)) {
-			snprintf(secs, sizeof secs, "%lld", (long long)wait);
-			fl_req_header(r, "Retry-After", secs);
-			return fl_req_fail(
-				r, FL_ERATE, NULL, NULL,
-				"Too many votes from your address; retry in %lld seconds",
-				(long long)wait);
-		}
+		if (fl_kb_limit_vote(fl_req_peer(r), &wait))
+			return fl_req_too_many(r, wait, "votes");
 		v = fl_arena_alloc(&r->arena, FL_KB_VOTER_KEY_LEN + 3);
 		if (!v)
 			return FL_ENOMEM;
@@ -1378,16 +1372,10 @@ static int tx_click(fl_tx *tx, struct fl_req *r)
 static int h_click(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	char secs[24];
 	int64_t wait;
 
-	if (fl_kb_limit_click(fl_req_peer(r), &wait)) {
-		snprintf(secs, sizeof secs, "%lld", (long long)wait);
-		fl_req_header(r, "Retry-After", secs);
-		return fl_req_fail(r, FL_ERATE, NULL, NULL,
-				   "Too many clicks from your address; retry in %lld seconds",
-				   (long long)wait);
-	}
+	if (fl_kb_limit_click(fl_req_peer(r), &wait))
+		return fl_req_too_many(r, wait, "clicks");
 	c->level = fl_kb_reader_level(&r->actor);
 	return fl_req_write(r, tx_click, fl_req_no_content);
 }

@@ -19,14 +19,14 @@ import { ErrorBanner, toast, useLoad } from './ui.js';
 
 // The translation an agent reads an article in: their language, else the
 // article's source, else any.
-export function shownTranslation(a, lang = currentLocale()) {
+function shownTranslation(a, lang = currentLocale()) {
 	const trs = a.translations || [];
 	return trs.find((x) => x.locale === lang) || trs.find((x) => x.locale === a.source_locale) || trs[0] || null;
 }
 
 // What "missing in locale" means on the missing list: an article neither
 // archived nor without a published translation, that has none in locale.
-export const lacks = (a, locale) => !a.archived && (a.translations || []).some((x) => !x.draft)
+const lacks = (a, locale) => !a.archived && (a.translations || []).some((x) => !x.draft)
 	&& !(a.translations || []).some((x) => x.locale === locale);
 
 function Tabs({ at }) {

@@ -15,6 +15,7 @@ import { html, useEffect, useRef, useState } from '../shared/html.js';
 import { get, post, del } from '../shared/api.js';
 import { t, currentLocale, LOCALE_NAMES } from '../shared/i18n.js';
 import { navigate } from './router.js';
+import { Snippet } from './search.js';
 import { Dialog, ErrorBanner, StatusBadge, toast, useLoad } from './ui.js';
 
 const HC = '/api/v2/help_center';
@@ -23,7 +24,7 @@ const SHOWN = 8;          // results per language asked for
 
 // A language's name in the agent's language, for sentences ("Ukrainian",
 // "українська"); its own name where the browser cannot say.
-export function langName(l) {
+function langName(l) {
 	try {
 		return new Intl.DisplayNames([currentLocale()], { type: 'language' }).of(l) || LOCALE_NAMES[l] || l;
 	} catch {
@@ -31,17 +32,9 @@ export function langName(l) {
 	}
 }
 
-// A search snippet (the server's escaped HTML, hits in <em>) as text and
-// marks, never as markup: [{text, hit}].
-export function snippetParts(snippet) {
-	const text = (s) => new DOMParser().parseFromString(`<p>${s}</p>`, 'text/html').body.textContent;
-	return String(snippet || '').split(/(<em>.*?<\/em>)/).filter(Boolean)
-		.map((s) => (s.startsWith('<em>') ? { text: text(s.slice(4, -5)), hit: true } : { text: text(s), hit: false }));
-}
-
 // A Markdown link whose title cannot break out of its brackets nor its
 // address out of its parentheses.
-export function markdownLink(title, url) {
+function markdownLink(title, url) {
 	const label = String(title).replace(/[\\[\]]/g, (c) => `\\${c}`);
 	const href = String(url).replace(/[()\s]/g, (c) => encodeURIComponent(c));
 	return `[${label}](${href})`;
@@ -199,7 +192,7 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose, reply }) {
 					${x.hit.visibility === 'signed_in' && html` <span class="badge">${t('kb.signed_in')}</span>`}
 					${info && info.linked.has(x.hit.id) && html` <span class="hint">${t('kb.linked_already')}</span>`}
 					${x.link.fallback && html`<div class="hint" data-test="kb-fallback">${langNote(x)}</div>`}
-					<div class="hint" lang=${x.hit.locale}>${snippetParts(x.hit.snippet).map((p) => (p.hit ? html`<mark>${p.text}</mark>` : p.text))}</div>
+					<div lang=${x.hit.locale}><${Snippet} text=${x.hit.snippet || ''} /></div>
 				</li>`)}
 			</ul>
 			<p class="hint">${t('kb.keys')}</p>

@@ -10,7 +10,7 @@ const KINDS = ['ticket', 'user', 'organization'];
 
 // The server's snippet is escaped text with <em> around hits: show it as
 // text with marks, never as HTML.
-function Snippet({ text }) {
+export function Snippet({ text }) {
 	const parts = String(text).split(/<\/?em>/);
 	const plain = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
 		.replace(/&#39;/g, "'").replace(/&amp;/g, '&');

@@ -85,7 +85,7 @@ export function serverErrors(details) {
 // first words (the server cuts the same way).
 const QUERY_WORDS = 12;
 const SUGGEST_DELAY = 400; // ms after the last keystroke
-export function suggestQuery(v) {
+function suggestQuery(v) {
 	const words = v.description.trim().split(/\s+/).filter(Boolean).slice(0, QUERY_WORDS);
 	// 500 characters as the server counts them, code points: a cut by
 	// UTF-16 units could split an emoji, and half of one is no text at all

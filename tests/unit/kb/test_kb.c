@@ -174,8 +174,6 @@ static void test_visibility(void **state)
 	assert_false(fl_kb_visible(lc, &internal, &published));
 	assert_false(fl_kb_visible(lc, &archived, &published));
 	assert_true(fl_kb_visible(lg, &internal, &draft));
-	assert_false(fl_kb_may_write(&customer));
-	assert_true(fl_kb_may_write(&agent));
 	assert_int_equal(fl_kb_reader_level(NULL), FL_KB_PUBLIC);
 }
 
