@@ -861,30 +861,6 @@ static const struct fl_col hit_col[] = {ARTICLE_COLUMNS(HIT_ARTICLE, FL_COMMA),
 					FL_COLUMN(struct fl_kb_hit, text)};
 static const struct fl_cols hit_cols = FL_COLS(struct fl_kb_hit, hit_col);
 
-/* The filters every search has, after the match (both dialects): the
- * translation by the narrow index kb_translations_search on SQLite, so
- * that a match costs a page of that index, not a page of the translation's
- * (kilobytes of Markdown and HTML) — a common word matches thousands. */
-#define SEARCH_FILTERS                                                                    \
-	"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?" \
-	"   AND (? = 0 OR a.section_id = ?)"                                              \
-	"   AND (? = 0 OR s.category_id = ?)"                                             \
-	"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"                     \
-	"                          WHERE l.article_id = a.id AND l.name = ?))"
-#define SEARCH_FROM                                                       \
-	" FROM kb_fts f"                                                  \
-	" CROSS JOIN kb_translations t INDEXED BY kb_translations_search" \
-	"   ON t.id = f.rowid"                                            \
-	" JOIN kb_articles a ON a.id = t.article_id"                      \
-	" JOIN kb_sections s ON s.id = a.section_id"                      \
-	" WHERE kb_fts MATCH ?" SEARCH_FILTERS
-#define SEARCH_FROM_PG                                       \
-	" FROM kb_fts f"                                     \
-	" JOIN kb_translations t ON t.id = f.translation_id" \
-	" JOIN kb_articles a ON a.id = t.article_id"         \
-	" JOIN kb_sections s ON s.id = a.section_id"         \
-	" WHERE f.tsv @@ CAST(? AS tsquery)" SEARCH_FILTERS
-
 /* The rank query's rows: the ids of the page (at most max, in a) and the
  * number of matches, which every row carries (COUNT(*) OVER (): one walk
  * of the matches for both). Releases st. */
@@ -913,22 +889,69 @@ int fl_store_kb_search(fl_tx *tx, const struct fl_kb_search_q *q, fl_arena *a,
 		       struct fl_kb_hit **out, size_t *n, int64_t *total)
 {
 	/* the page's ids first, best first (only ids are sorted), then each
-	 * hit's columns and indexed text: 25 rows read whole, not every match */
-	/* bm25 in a subquery: FTS5 answers it only while its cursor is on the
-	 * row, which a window's rows no longer are */
+	 * hit's columns and indexed text: 25 rows read whole, not every match.
+	 * The matches are filtered through the narrow index
+	 * kb_translations_search on SQLite, so that a match costs a page of
+	 * that index, not a page of the translation's (kilobytes of Markdown
+	 * and HTML): a common word matches thousands. bm25 is in a subquery:
+	 * FTS5 answers it only while its cursor is on the row, which a
+	 * window's rows no longer are. */
 	static const char rank[] =
 		"SELECT id, COUNT(*) OVER ()"
-		" FROM (SELECT t.id AS id, bm25(kb_fts, 4.0, 1.0) AS r" SEARCH_FROM
-		")"
+		" FROM (SELECT t.id AS id, bm25(kb_fts, 4.0, 1.0) AS r"
+		"       FROM kb_fts f"
+		"       CROSS JOIN kb_translations t INDEXED BY kb_translations_search"
+		"         ON t.id = f.rowid"
+		"       JOIN kb_articles a ON a.id = t.article_id"
+		"       JOIN kb_sections s ON s.id = a.section_id"
+		"       WHERE kb_fts MATCH ?"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?)))"
 		" ORDER BY r, id"
 		" LIMIT ? OFFSET ?";
-	static const char count[] = "SELECT COUNT(*)" SEARCH_FROM;
+	static const char count[] =
+		"SELECT COUNT(*)"
+		" FROM kb_fts f"
+		" CROSS JOIN kb_translations t INDEXED BY kb_translations_search"
+		"   ON t.id = f.rowid"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE kb_fts MATCH ?"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))";
 	/* ts_rank's weights are {D, C, B, A}: the title (A) 4 to the body (D) 1 */
 	static const char rank_pg[] =
-		"SELECT t.id, COUNT(*) OVER ()" SEARCH_FROM_PG
+		"SELECT t.id, COUNT(*) OVER ()"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.translation_id"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE f.tsv @@ CAST(? AS tsquery)"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))"
 		" ORDER BY ts_rank('{0.25, 0.25, 0.25, 1.0}', f.tsv, CAST(? AS tsquery)) DESC, t.id"
 		" LIMIT ? OFFSET ?";
-	static const char count_pg[] = "SELECT COUNT(*)" SEARCH_FROM_PG;
+	static const char count_pg[] =
+		"SELECT COUNT(*)"
+		" FROM kb_fts f"
+		" JOIN kb_translations t ON t.id = f.translation_id"
+		" JOIN kb_articles a ON a.id = t.article_id"
+		" JOIN kb_sections s ON s.id = a.section_id"
+		" WHERE f.tsv @@ CAST(? AS tsquery)"
+		"   AND t.locale = ? AND t.draft = 0 AND a.archived_at = 0 AND a.visibility <= ?"
+		"   AND (? = 0 OR a.section_id = ?)"
+		"   AND (? = 0 OR s.category_id = ?)"
+		"   AND (? = '' OR EXISTS (SELECT 1 FROM kb_article_labels l"
+		"                          WHERE l.article_id = a.id AND l.name = ?))";
 	static const char hit[] =
 		"SELECT " FL_COLUMNS_SQL(ARTICLE_COLUMNS) ", " FL_COLUMNS_SQL(TRANSLATION_COLUMNS)
 		", f.body"
