@@ -7,7 +7,7 @@
 // (notifications with recipient, subject and body, and a preview of the
 // body on a ticket), save with the server's 422 beside the field it names,
 // and a dry run listing the tickets the rule would have fired on.
-import { html, useState } from '../shared/html.js';
+import { html, useEffect, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { navigate, useRoute } from './router.js';
@@ -264,6 +264,22 @@ function List({ kind }) {
 	const [res, error, reload] = useLoad(() => get(k.base), [kind]);
 	const [err, setErr] = useState(null);
 	const list = res ? res[k.many] : [];
+	// A switch turns at once and stays turned while its save is on the way:
+	// the checkbox is controlled, so any render before the reload lands would
+	// otherwise put it back. An override goes when the list agrees with it,
+	// or when its save is refused.
+	const [turned, setTurned] = useState({});
+	useEffect(() => setTurned((o) => {
+		const left = Object.fromEntries(Object.entries(o).filter(([id, on]) => list.some((r) => String(r.id) === id && r.active !== on)));
+		return Object.keys(left).length === Object.keys(o).length ? o : left;
+	}), [res]);
+	const turn = (r, on) => {
+		setTurned((o) => ({ ...o, [r.id]: on }));
+		act(() => put(`${k.base}/${r.id}`, { [k.one]: { active: on } }).catch((x) => {
+			setTurned(({ [r.id]: _, ...o }) => o);
+			throw x;
+		}));
+	};
 	async function act(fn) {
 		try {
 			await fn();
@@ -290,7 +306,7 @@ function List({ kind }) {
 					data-test="rule-down" onClick=${() => move(i, 1)}>↓</button></td>
 			<td><a href="${k.path}/${r.id}" data-test="rule-title-link">${r.title}</a></td>
 			<td><input type="checkbox" role="switch" aria-label=${t('rules.active_of', { title: r.title })} data-test="rule-switch"
-				checked=${r.active} onChange=${(e) => act(() => put(`${k.base}/${r.id}`, { [k.one]: { active: e.target.checked } }))} /></td>
+				checked=${turned[r.id] ?? r.active} onChange=${(e) => turn(r, e.target.checked)} /></td>
 			<td><${ConfirmDelete} testid="rule" label=${t('rules.delete', { title: r.title })} question=${t('rules.delete_confirm', { title: r.title })}
 				onConfirm=${() => act(() => del(`${k.base}/${r.id}`)).then(() => true)} /></td></tr>`)}</tbody></table>`}
 		<p><a class="button primary" href="${k.path}/new" data-test="rule-new">${t(`rules.new.${kind}`)}</a></p>`;
