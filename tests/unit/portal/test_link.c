@@ -76,12 +76,12 @@ static void test_forged(void **state)
 	assert_int_equal(check(KEY, "csat", bad, 1000, &out, &why), FL_EINVAL);
 	/* each hex digit of the MAC changed, one at a time */
 	for (size_t i = strlen(tok) - 32; i < strlen(tok); i++) {
-		strcpy(bad, tok);
+		memcpy(bad, tok, strlen(tok) + 1);
 		bad[i] = bad[i] == 'a' ? 'b' : 'a';
 		assert_int_equal(check(KEY, "csat", bad, 1000, &out, &why), FL_EINVAL);
 	}
 	/* cut, lengthened, blank, a number too big for 64 bits */
-	strcpy(bad, tok);
+	memcpy(bad, tok, strlen(tok) + 1);
 	bad[strlen(bad) - 1] = 0;
 	assert_int_equal(check(KEY, "csat", bad, 1000, &out, &why), FL_EINVAL);
 	snprintf(bad, sizeof bad, "%s0", tok);
