@@ -126,3 +126,23 @@ it('a viewer signs in, reads the reports with contacts masked, and reaches no ti
 			(r.status === 401 && !r.url.endsWith('/api/v2/auth/session'))).map((r) => r.url), []);
 	});
 });
+
+it('an admin makes an agent a viewer on Admin → Agents, in Lithuanian', async () => {
+	const { rasa } = srv.users;
+	await desk.withTab({ locale: 'lt-LT' }, async (tab) => {
+		const { page } = tab;
+		await page.addInitScript(() => localStorage.setItem('fl.locale', 'lt'));
+		await tab.signIn(srv.admin);
+		await tab.goto('/agent/admin/agents');
+		const select = page.locator(`#role-${rasa.id}`);
+		await select.waitFor();
+		// the viewer already made is listed among the people with a role
+		assert.equal(await page.locator(`#role-${viewer.id}`).inputValue(), 'viewer');
+		assert.match(await page.textContent('[data-test=viewer-hint]'), /Stebėtojas skaito ataskaitas/);
+		await select.selectOption({ label: 'Stebėtojas' });
+		await page.waitForSelector('text=Išsaugota.');
+		const r = await srv.api('GET', `/api/v2/users/${rasa.id}`);
+		assert.equal(r.json.user.role, 'viewer');
+		await page.waitForFunction((id) => document.querySelector(`#role-${id}`)?.value === 'viewer', rasa.id);
+	});
+});
