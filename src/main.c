@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 		return fl_cmd_automations(argc - 1, argv + 1);
 	if (!strcmp(cmd, "search"))
 		return fl_cmd_search(argc - 1, argv + 1);
+	if (!strcmp(cmd, "routes")) /* hidden: the route table, for tests and audits */
+		return fl_cmd_routes(argc - 1, argv + 1);
 	fprintf(stderr, "frontline: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -255,8 +255,10 @@ static int h_password(struct fl_req *r)
 
 const struct fl_route fl_session_routes[] = {
 	{"POST", "/api/v2/auth/session", h_login, FL_ROLE_ANONYMOUS, 16384, sizeof(struct ctx)},
-	{"GET", "/api/v2/auth/session", h_session_show, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/auth/session", h_session_show, FL_ROLE_END_USER, 0, sizeof(struct ctx),
+	 FL_ROUTE_SELF},
 	{"DELETE", "/api/v2/auth/session", h_logout, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
-	{"PUT", "/api/v2/users/{id}/password", h_password, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"PUT", "/api/v2/users/{id}/password", h_password, FL_ROLE_END_USER, 0, sizeof(struct ctx),
+	 FL_ROUTE_SELF},
 	{0},
 };

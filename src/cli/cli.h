@@ -67,6 +67,8 @@ int fl_cmd_sla(int argc, char **argv);
 int fl_cmd_tasks(int argc, char **argv);
 int fl_cmd_automations(int argc, char **argv);
 int fl_cmd_search(int argc, char **argv);
+/* The route table as JSON (cli/routes.c): not listed in the usage. */
+int fl_cmd_routes(int argc, char **argv);
 /* The server's own mail parser child (mail/parser.h): not listed in the usage. */
 int fl_cmd_mail_parse(int argc, char **argv);
 

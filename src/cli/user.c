@@ -30,12 +30,15 @@ static void password_usage(FILE *f)
 static void user_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: frontline user add [--data DIR] [--db URI] --role admin|agent|end-user\n"
+		"usage: frontline user add [--data DIR] [--db URI]\n"
+		"                          --role admin|agent|viewer|end-user\n"
 		"                          --name NAME --email EMAIL [--password-stdin]\n"
 		"\n"
 		"Adds a user. With --password-stdin the first line of standard input is\n"
 		"the password (at least 8 characters); without it the user has no\n"
 		"password and signs in with an API token. Prints the new user's id.\n"
+		"A viewer signs in to the workspace and reads the reports, nothing\n"
+		"else (docs/security.md).\n"
 		"\n");
 	password_usage(f);
 }
@@ -103,7 +106,7 @@ static int user_add(int argc, char **argv)
 	}
 	a.u.role = fl_role_parse(fl_str_c(role));
 	if (a.u.role < 0) {
-		fprintf(stderr, "frontline: --role must be admin, agent or end-user\n");
+		fprintf(stderr, "frontline: --role must be admin, agent, viewer or end-user\n");
 		return 2;
 	}
 	snprintf(addr, sizeof addr, "%s", email);

@@ -254,6 +254,24 @@ static int take_quota(struct fl_req *r)
 			   r->priv->rate_limit, retry);
 }
 
+/* Authorization, all of it but ticket visibility (the domain's): the
+ * route row's least role, ranked END_USER < VIEWER < AGENT < ADMIN. A
+ * viewer — someone outside support who reads the reports — is let into the
+ * rows of its own rank and below but one kind: the rows of least role
+ * FL_ROLE_END_USER serve customers their own requests (the portal: tickets,
+ * their comments, uploads, search) and agents everything, the handler
+ * telling the two apart; a viewer is an employee, neither a customer with
+ * requests nor an agent, so of those rows it reaches only its own account's
+ * (FL_ROUTE_SELF). Anonymous rows are everyone's (docs/security.md). */
+static int allowed(const struct fl_actor *who, const struct fl_route *rt)
+{
+	if (who->role < rt->role)
+		return 0;
+	if (who->role == FL_ROLE_VIEWER && rt->role == FL_ROLE_END_USER)
+		return (rt->flags & FL_ROUTE_SELF) != 0;
+	return 1;
+}
+
 /* The first call, with the headers: everything that can be refused before a
  * body is read — size, type, credentials, rate, role — is refused here. */
 static enum MHD_Result check_headers(struct fl_req *r)
@@ -285,7 +303,7 @@ static enum MHD_Result check_headers(struct fl_req *r)
 		rc = take_quota(r);
 	if (rc)
 		return fl_req_respond_error(r, rc);
-	if (r->actor.role < r->route->role)
+	if (!allowed(&r->actor, r->route))
 		return fl_req_respond_error(r, r->actor.role == FL_ROLE_ANONYMOUS ? FL_EAUTH
 										  : FL_EFORBIDDEN);
 	return MHD_YES;

@@ -47,6 +47,11 @@ struct fl_route {
  * speaks for the address it gives, and a signed-in browser's form post has
  * no CSRF header to send. */
 #define FL_ROUTE_FORM_BODY 2u
+/* The route serves the caller's own account (who am I, my session, my
+ * password): every signed-in role reaches it, the viewer too, though its
+ * least role is FL_ROLE_END_USER (daemon.c keeps a viewer out of every other
+ * row of that role: see allowed() there). */
+#define FL_ROUTE_SELF 4u
 
 #define FL_REQ_MAX_HEADERS 6
 

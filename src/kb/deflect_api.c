@@ -453,7 +453,7 @@ const struct fl_route fl_deflect_routes[] = {
 	 FL_ROUTE_FORM_BODY},
 	{"GET", "/api/v2/help_center/deflections/suggestions", h_suggest, FL_ROLE_ANONYMOUS, 0,
 	 sizeof(struct ctx)},
-	{"GET", "/api/v2/help_center/reports/deflection", h_report, FL_ROLE_AGENT, 0,
+	{"GET", "/api/v2/help_center/reports/deflection", h_report, FL_ROLE_VIEWER, 0,
 	 sizeof(struct ctx)},
 	{0},
 };

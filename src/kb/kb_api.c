@@ -23,6 +23,7 @@
 #include "attachments/attachment_api.h"
 #include "core/input.h"
 #include "core/random.h"
+#include "core/redact.h"
 #include "core/time.h"
 #include "http/http.h"
 #include "kb/kb.h"
@@ -1387,18 +1388,29 @@ static int tx_report(fl_tx *tx, struct fl_req *r)
 					 &c->n);
 }
 
+/* What a customer typed, as the reader may see it: a viewer reads it with
+ * the e-mail addresses and telephone numbers in it masked (core/redact.h);
+ * when that cannot be done, not at all. */
+static const char *customer_text(struct fl_req *r, const char *text)
+{
+	if (r->actor.role != FL_ROLE_VIEWER || !text)
+		return text;
+	const char *masked = fl_redact_contacts(text, &r->arena);
+	return masked ? masked : "";
+}
+
 static int render_report(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(list,
-				      json_pack("{s:s, s:s, s:I, s:I, s:I}", "query",
-						c->stats[i].query, "locale", c->stats[i].locale,
-						"searches", (json_int_t)c->stats[i].searches,
-						"no_result", (json_int_t)c->stats[i].no_result,
-						"no_click", (json_int_t)c->stats[i].no_click));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I, s:I}", "query",
+						      customer_text(r, c->stats[i].query), "locale",
+						      c->stats[i].locale, "searches",
+						      (json_int_t)c->stats[i].searches, "no_result",
+						      (json_int_t)c->stats[i].no_result, "no_click",
+						      (json_int_t)c->stats[i].no_click));
 	return fl_req_reply(r, 200,
 			    json_pack("{s:o, s:o, s:o}", "searches", list, "start_time",
 				      fl_json_time(c->from), "end_time", fl_json_time(c->to)));
@@ -1578,7 +1590,7 @@ const struct fl_route fl_kb_routes[] = {
 	{"GET", HC "/articles/labels", h_labels, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", HC "/articles/search", h_search, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", HC "/searches/{id}/click", h_click, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
-	{"GET", HC "/reports/searches", h_report, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", HC "/reports/searches", h_report, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
 	{"GET", HC "/translations/missing", h_missing, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", ARTICLE, h_article, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"PUT", ARTICLE, h_article_update, FL_ROLE_AGENT, ARTICLE_BODY_LIMIT, sizeof(struct ctx)},

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/redact.h"
 #include "core/time.h"
 #include "http/http.h"
 #include "sla/clock.h"
@@ -110,6 +111,18 @@ static int id_arg(struct fl_req *r, const char *field, int64_t *out)
 		return fl_req_fail(r, FL_EINVAL, field, "InvalidValue", "%s: must be a positive id",
 				   field);
 	return 0;
+}
+
+/* A ticket's subject, which its requester may have written, as the reader
+ * may see it: a viewer reads it with the e-mail addresses and telephone
+ * numbers in it masked (core/redact.h); when that cannot be done, not at
+ * all. */
+static const char *customer_text(struct fl_req *r, const char *text)
+{
+	if (r->actor.role != FL_ROLE_VIEWER || !text)
+		return text;
+	const char *masked = fl_redact_contacts(text, &r->arena);
+	return masked ? masked : "";
 }
 
 /* The CSV in b as the reply, named for the report and its period. */
@@ -580,7 +593,7 @@ static int render_breaches_csv(struct fl_req *r)
 		fl_time_iso(x->breach_at, at);
 		rc = fl_csv_int(&b, 1, x->ticket_id);
 		if (!rc)
-			rc = fl_csv_text(&b, 0, x->subject);
+			rc = fl_csv_text(&b, 0, customer_text(r, x->subject));
 		if (!rc)
 			rc = fl_csv_text(&b, 0, x->metric);
 		if (!rc)
@@ -634,14 +647,14 @@ static int render_breaches(struct fl_req *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_store_sla_breach *x = &c->breaches[i];
 		json_array_append_new(
-			list,
-			json_pack("{s:I, s:o, s:s, s:o, s:I, s:b, s:o, s:o, s:o}", "ticket_id",
-				  (json_int_t)x->ticket_id, "subject", fl_json_str(x->subject),
-				  "metric", x->metric, "breach_at", fl_json_time(x->breach_at),
-				  "late", (json_int_t)x->late, "business_hours", x->business_hours,
-				  "group", named_json(x->group_id, x->group_name), "assignee",
-				  named_json(x->assignee_id, x->assignee_name), "policy",
-				  named_json(x->policy_id, x->policy_title)));
+			list, json_pack("{s:I, s:o, s:s, s:o, s:I, s:b, s:o, s:o, s:o}",
+					"ticket_id", (json_int_t)x->ticket_id, "subject",
+					fl_json_str(customer_text(r, x->subject)), "metric",
+					x->metric, "breach_at", fl_json_time(x->breach_at), "late",
+					(json_int_t)x->late, "business_hours", x->business_hours,
+					"group", named_json(x->group_id, x->group_name), "assignee",
+					named_json(x->assignee_id, x->assignee_name), "policy",
+					named_json(x->policy_id, x->policy_title)));
 	}
 	o = json_pack("{s:o}", "sla_breaches", list);
 	fl_req_page_links(r, &c->pg, o, c->nbreaches > c->pg.per_page, 0,
@@ -673,14 +686,14 @@ static int h_breaches(struct fl_req *r)
 }
 
 const struct fl_route fl_sla_report_routes[] = {
-	{"GET", "/api/v2/slas/reports/compliance", h_compliance, FL_ROLE_AGENT, 0,
+	{"GET", "/api/v2/slas/reports/compliance", h_compliance, FL_ROLE_VIEWER, 0,
 	 sizeof(struct ctx)},
-	{"GET", "/api/v2/slas/reports/compliance.csv", h_compliance, FL_ROLE_AGENT, 0,
+	{"GET", "/api/v2/slas/reports/compliance.csv", h_compliance, FL_ROLE_VIEWER, 0,
 	 sizeof(struct ctx)},
-	{"GET", "/api/v2/slas/reports/times", h_times, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/slas/reports/times.csv", h_times, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/slas/reports/breaches", h_breaches, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/slas/reports/breaches.csv", h_breaches, FL_ROLE_AGENT, 0,
+	{"GET", "/api/v2/slas/reports/times", h_times, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/slas/reports/times.csv", h_times, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/slas/reports/breaches", h_breaches, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/slas/reports/breaches.csv", h_breaches, FL_ROLE_VIEWER, 0,
 	 sizeof(struct ctx)},
 	{0},
 };

@@ -145,7 +145,7 @@ static int usable(struct fl_tx *tx, int64_t id, int agent, fl_arena *a, int *yes
 	struct fl_user u;
 	int rc = fl_store_user_get(tx, id, a, &u);
 
-	*yes = !rc && u.active && (!agent || u.role != FL_ROLE_END_USER);
+	*yes = !rc && u.active && (!agent || u.role >= FL_ROLE_AGENT);
 	return rc == FL_ENOTFOUND ? 0 : rc;
 }
 

@@ -317,7 +317,7 @@ static int check_user(struct fl_tx *tx, int64_t id, int need_agent, fl_arena *a,
 				  "%s: user %" PRId64 " does not exist", field, id);
 	if (rc)
 		return rc;
-	if (need_agent && u.role == FL_ROLE_END_USER)
+	if (need_agent && u.role < FL_ROLE_AGENT) /* a viewer is not one either */
 		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
 				  "%s: user %" PRId64 " is not an agent", field, id);
 	return 0;

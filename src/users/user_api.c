@@ -610,7 +610,8 @@ static int h_ident_add(struct fl_req *r)
 const struct fl_route fl_user_routes[] = {
 	{"GET", "/api/v2/users", h_user_list, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", "/api/v2/users", h_user_create, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
+	{"GET", "/api/v2/users/me", h_user_me, FL_ROLE_END_USER, 0, sizeof(struct ctx),
+	 FL_ROUTE_SELF},
 	{"GET", "/api/v2/users/me/preferences", h_prefs, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"PUT", "/api/v2/users/me/preferences", h_prefs_set, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"GET", "/api/v2/users/show_many", h_user_many, FL_ROLE_AGENT, 0, sizeof(struct ctx)},

@@ -47,7 +47,7 @@ function AddForm({ title, fields, onSubmit, submit }) {
 }
 
 function Agents() {
-	const [res, error, reload] = useLoad(() => Promise.all(['admin', 'agent'].map((r) => get(`/api/v2/users?role=${r}&per_page=100`))), []);
+	const [res, error, reload] = useLoad(() => Promise.all(['admin', 'agent', 'viewer'].map((r) => get(`/api/v2/users?role=${r}&per_page=100`))), []);
 	const users = res ? res.flatMap((r) => r.users) : [];
 	const [avail, reloadAvail] = useAvailabilities();
 	const done = async () => {
@@ -64,8 +64,10 @@ function Agents() {
 		}
 		done();
 	};
-	const roles = [['agent', t('role.agent')], ['admin', t('role.admin')]];
+	// a viewer reads the reports and nothing else (docs/security.md)
+	const roles = [['agent', t('role.agent')], ['admin', t('role.admin')], ['viewer', t('role.viewer')]];
 	return html`<${ErrorBanner} error=${error} />
+		<p class="muted" data-test="viewer-hint">${t('admin.viewer_hint')}</p>
 		<table class="list"><thead><tr><th>${t('people.name')}</th><th>${t('customer.email')}</th><th>${t('admin.role')}</th><th></th></tr></thead>
 		<tbody>${users.map((u) => html`<tr key=${u.id}><td>${u.name}</td><td>${u.email}</td>
 			<td><label class="sr-only" for="role-${u.id}">${t('admin.role')}</label>
@@ -77,7 +79,7 @@ function Agents() {
 					done();
 				}
 			}}>${t('admin.deactivate')}</button></td></tr>
-			<tr key=${`r${u.id}`}><td colspan="4"><${AgentRouting} user=${u} availability=${avail[u.id]} onSaved=${reloadAvail} /></td></tr>`)}</tbody></table>
+			${u.role !== 'viewer' && html`<tr key=${`r${u.id}`}><td colspan="4"><${AgentRouting} user=${u} availability=${avail[u.id]} onSaved=${reloadAvail} /></td></tr>`}`)}</tbody></table>
 		<${AddForm} title=${t('admin.add_agent')}
 			fields=${[['name', t('people.name')], ['email', t('customer.email'), 'email'], ['role', t('admin.role'), 'select', roles],
 				['password', t('signin.password'), 'password']]}

@@ -20,9 +20,12 @@ import { SlaReport } from './slareport.js';
 import { KbReport } from './kbreport.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
+import { NotAvailable, VIEWER_HOME } from './viewer.js';
 
-function Page({ route, views }) {
+function Page({ route, views, viewer }) {
 	const [a, b] = route.parts;
+	if (viewer && a !== 'reports') // a viewer reads the reports and nothing else
+		return html`<${NotAvailable} />`;
 	if (a === 'tickets' && /^\d+$/.test(b || ''))
 		return html`<${TicketPage} id=${Number(b)} onMissing=${() => {}} />`;
 	if (a === 'search')
@@ -66,15 +69,20 @@ function Shell({ me, onSignOut, onLocale }) {
 	const [menu, setMenu] = useState(false);
 	const [q, setQ] = useState(route.query.get('q') || '');
 	const search = useRef(null);
-	const counts = useCounts(views);
-	const tasks = useTaskCount();
+	const viewer = me.role === 'viewer';
+	const counts = useCounts(viewer ? null : views);
+	const tasks = useTaskCount(viewer);
 
 	useEffect(() => {
+		if (viewer)
+			return undefined;
 		get('/api/v2/views/active').then((r) => setViews(r.views), () => setViews([]));
 		startLive();
 		return stopLive;
 	}, []);
 	useEffect(() => {
+		if (viewer) // the keys are for queues and tickets
+			return undefined;
 		let g = false;
 		const key = (e) => {
 			if (e.target.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
@@ -101,18 +109,18 @@ function Shell({ me, onSignOut, onLocale }) {
 
 	const [a, b] = route.parts;
 	const active = a === 'queues' ? b : !a ? 'my-open' : null;
-	const section = (path, label) => html`<a href=${path} aria-current=${location.pathname.startsWith(path) ? 'page' : undefined}><span>${label}</span></a>`;
+	const section = (path, label) => (viewer && !path.startsWith('/agent/reports/') ? null : html`<a href=${path} aria-current=${location.pathname.startsWith(path) ? 'page' : undefined}><span>${label}</span></a>`);
 	return html`<div onClick=${linkClick}>
 		<a class="skip" href="#main">${t('skip')}</a>
 		<header class=${menu ? 'top open' : 'top'}>
 			<button type="button" class="menu" aria-expanded=${menu ? 'true' : 'false'} aria-controls="side"
 				aria-label=${t('nav.menu')} onClick=${() => setMenu(!menu)} data-test="menu">☰</button>
-			<a class="brand" href="/agent/queues/my-open"><img src="/assets/favicon.svg" alt="" /><span>Frontline</span></a>
-			<form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); navigate(`/agent/search?q=${encodeURIComponent(q)}`); }}>
+			<a class="brand" href=${viewer ? VIEWER_HOME : '/agent/queues/my-open'}><img src="/assets/favicon.svg" alt="" /><span>Frontline</span></a>
+			${!viewer && html`<form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); navigate(`/agent/search?q=${encodeURIComponent(q)}`); }}>
 				<label class="sr-only" for="top-search">${t('search.label')}</label>
 				<input id="top-search" ref=${search} type="search" placeholder=${t('search.placeholder')} value=${q}
 					onInput=${(e) => setQ(e.target.value)} data-test="top-search" />
-			</form>
+			</form>`}
 			<span class="spacer"></span>
 			<div class="tools">
 				<label class="sr-only" for="locale">${t('language')}</label>
@@ -120,19 +128,19 @@ function Shell({ me, onSignOut, onLocale }) {
 					<option value="" selected=${!localStorage.getItem('fl.locale')}>${t('language.auto')}</option>
 					${LOCALES.map((l) => html`<option value=${l} selected=${localStorage.getItem('fl.locale') === l}>${LOCALE_NAMES[l]}</option>`)}
 				</select>
-				<${StatusSwitch} />
-				<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>
+				${!viewer && html`<${StatusSwitch} />
+				<button type="button" onClick=${() => setHelp(true)} aria-label=${t('keys.title')}>?</button>`}
 				<button type="button" onClick=${() => setPassword(true)} title=${me.email}>${me.name}</button>
 				<button type="button" onClick=${onSignOut} data-test="sign-out">${t('signout')}</button>
 			</div>
 		</header>
 		<div class=${menu ? 'shell open' : 'shell'}>
 			<div class="side" id="side">
-				<${QueueNav} views=${views || []} counts=${counts} active=${active} />
-				<nav aria-label=${t('nav.more')}>
-					<h2>${t('nav.more')}</h2>
-					<a href="/agent/tasks" aria-current=${location.pathname.startsWith('/agent/tasks') ? 'page' : undefined}
-						data-test="nav-tasks"><span>${t('tasks.mine')}</span><${TaskNavCount} count=${tasks} /></a>
+				${!viewer && html`<${QueueNav} views=${views || []} counts=${counts} active=${active} />`}
+				<nav aria-label=${viewer ? t('nav.reports') : t('nav.more')} data-test="side-nav">
+					<h2>${viewer ? t('nav.reports') : t('nav.more')}</h2>
+					${!viewer && html`<a href="/agent/tasks" aria-current=${location.pathname.startsWith('/agent/tasks') ? 'page' : undefined}
+						data-test="nav-tasks"><span>${t('tasks.mine')}</span><${TaskNavCount} count=${tasks} /></a>`}
 					${section('/agent/kb', t('nav.kb'))}
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
@@ -142,7 +150,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>
-			<main id="main" tabindex="-1"><${Page} route=${route} views=${views || []} /></main>
+			<main id="main" tabindex="-1"><${Page} route=${route} views=${views || []} viewer=${viewer} /></main>
 		</div>
 		${help && html`<${Help} onClose=${() => setHelp(false)} />`}
 		${password && html`<${PasswordDialog} me=${me} onClose=${() => setPassword(false)} />`}
@@ -170,22 +178,23 @@ function App() {
 				return;
 			}
 			// the agent's own record carries the workspace preferences
+			// a viewer may not list agents and groups, and needs none
 			const [full] = await Promise.all([get('/api/v2/users/me').then((r) => r.user, () => user),
-				basics || loadBasics()]);
+				user.role === 'viewer' ? null : basics || loadBasics().catch(() => null)]);
 			state.me = full;
 			setExpired(false);
 			setMe(full);
 			if (location.pathname === '/agent/' || location.pathname === '/agent')
-				navigate('/agent/queues/my-open', { replace: true });
+				navigate(full.role === 'viewer' ? VIEWER_HOME : '/agent/queues/my-open', { replace: true });
 		} else {
 			setMe(null);
 		}
 	}
 	useEffect(() => {
 		applyLocale(null);
-		// both at once: a signed-in agent's page needs them together
-		const basics = loadBasics().catch(() => null);
-		session().then((u) => enter(u, basics), () => setMe(null));
+		// the agents and groups are asked for once the role is known (a
+		// viewer may not list them), beside /users/me: no later than before
+		session().then((u) => enter(u), () => setMe(null));
 		return onExpired(() => {
 			stopLive();
 			setExpired(true);

@@ -11,6 +11,7 @@ import { html, useState } from '../shared/html.js';
 import { get } from '../shared/api.js';
 import { t, formatDate, formatNumber } from '../shared/i18n.js';
 import { ErrorBanner, useLoad } from './ui.js';
+import { state } from './data.js';
 
 const BASE = '/api/v2/slas/reports';
 const BYS = ['policy', 'metric', 'group', 'agent', 'tier', 'channel'];
@@ -113,7 +114,8 @@ function Breaches({ query }) {
 		<th>${t('report.ticket')}</th><th>${t('report.metric')}</th><th>${t('report.breach_at')}</th>
 		<th>${t('report.late')}</th><th>${t('ticket.group')}</th><th>${t('ticket.assignee')}</th><th>${t('report.policy')}</th></tr></thead>
 		<tbody>${list.map((b) => html`<tr data-test="report-breach" key=${`${b.ticket_id}-${b.metric}`}>
-			<td><a href="/agent/tickets/${b.ticket_id}">#${b.ticket_id} ${b.subject}</a></td>
+			<td>${state.me && state.me.role === 'viewer' ? `#${b.ticket_id} ${b.subject}` // a viewer opens no ticket
+				: html`<a href="/agent/tickets/${b.ticket_id}">#${b.ticket_id} ${b.subject}</a>`}</td>
 			<td>${t(`sla.metric.${b.metric}`)}</td><td>${formatDate(b.breach_at)}</td>
 			<td>${hours(b.late)}${b.business_hours ? html` <span class="hint">(${t('report.business')})</span>` : ''}</td>
 			<td>${b.group?.name || ''}</td><td>${b.assignee?.name || ''}</td><td>${b.policy?.name || ''}</td></tr>`)}</tbody></table>

@@ -136,10 +136,13 @@ export function TaskPanel({ ticket }) {
 const BADGE = '/api/v2/tasks?owner_id=me&status=overdue,due&per_page=1';
 
 // My tasks overdue or due within a day, kept fresh by the live events.
-export function useTaskCount() {
+// off: a viewer, who has no tasks (and may not ask)
+export function useTaskCount(off) {
 	const [n, setN] = useState(undefined);
 	const load = () => get(BADGE).then((r) => setN(r.count), () => {});
 	useEffect(() => {
+		if (off)
+			return undefined;
 		load();
 		// a due time passing changes the count without any event
 		const id = setInterval(load, 60_000);

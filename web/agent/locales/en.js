@@ -233,6 +233,11 @@ export default {
 	'admin.quarantine.from_own_address': "From our own address",
 	'role.agent': 'Agent',
 	'role.admin': 'Administrator',
+	'role.viewer': 'Viewer',
+	'admin.viewer_hint': 'A viewer reads the reports — satisfaction, NPS, complaints, suggestions, SLA, self service — with customers’ e-mail addresses and phone numbers hidden, and can change nothing.',
+	'viewer.not_available': 'Not available for your role',
+	'viewer.not_available_why': 'As a viewer you can read the reports. Tickets, customers and settings are for agents.',
+	'viewer.to_reports': 'Go to the reports',
 
 	'keys.title': 'Keyboard shortcuts',
 	'keys.move': 'next / previous ticket',

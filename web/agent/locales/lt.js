@@ -232,6 +232,11 @@ export default {
 	'admin.quarantine.from_own_address': "Iš mūsų pačių adreso",
 	'role.agent': 'Agentas',
 	'role.admin': 'Administratorius',
+	'role.viewer': 'Stebėtojas',
+	'admin.viewer_hint': 'Stebėtojas skaito ataskaitas — pasitenkinimą, NPS, skundus, pasiūlymus, SLA, savitarną — nematydamas klientų el. pašto adresų ir telefono numerių, ir nieko negali pakeisti.',
+	'viewer.not_available': 'Jūsų vaidmeniui nepasiekiama',
+	'viewer.not_available_why': 'Kaip stebėtojas galite skaityti ataskaitas. Užklausos, klientai ir nustatymai skirti agentams.',
+	'viewer.to_reports': 'Į ataskaitas',
 
 	'keys.title': 'Spartieji klavišai',
 	'keys.move': 'kita / ankstesnė užklausa',
