@@ -194,6 +194,14 @@ static const struct table tables[] = {
 	 "iittttiit", "id", 1, 1, 0},
 	{"deflection_articles", "deflection_id, article_id, position", "iii",
 	 "deflection_id, article_id", 2, 0, 0},
+	{"ideas",
+	 "id, title, details, status, public, locale, answer, answered_by, answered_at,"
+	 " author_id, submitted_by, vote_count, comment_count, created_at, updated_at",
+	 "itttittiiiiiiii", "id", 1, 1, 0},
+	{"idea_votes", "idea_id, user_id, created_at", "iii", "idea_id, user_id", 2, 0, 0},
+	{"idea_comments", "id, idea_id, author_id, body, created_at", "iiiti", "id", 1, 1, 0},
+	{"idea_tickets", "idea_id, ticket_id, user_id, created_at", "iiii", "idea_id, ticket_id", 2,
+	 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
