@@ -106,6 +106,8 @@ int fl_idea_create(struct fl_tx *tx, const struct fl_actor *actor, const struct 
 
 	if (actor->id <= 0)
 		return FL_EAUTH;
+	if (actor->role == FL_ROLE_VIEWER)
+		return FL_EFORBIDDEN; /* reads only */
 	if ((rc = check_text(in->title, FL_IDEA_TITLE_MAX, 1, "title", "Title", e)) ||
 	    (rc = check_text(in->details, FL_IDEA_DETAILS_MAX, 0, "details", "Details", e)))
 		return rc;
@@ -209,12 +211,15 @@ int fl_idea_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 	return fl_store_idea_get(tx, i.id, actor->id, a, out);
 }
 
-/* Idea id for a signed-in actor who may read it. */
+/* Idea id for a signed-in actor who may read it and write about it (a
+ * vote, a comment): not the viewer role, which reads only. */
 static int readable(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, fl_arena *a,
 		    struct fl_idea *i)
 {
 	if (actor->id <= 0)
 		return FL_EAUTH;
+	if (actor->role == FL_ROLE_VIEWER)
+		return FL_EFORBIDDEN;
 	return fl_idea_get(tx, actor, id, a, i);
 }
 

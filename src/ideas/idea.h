@@ -9,7 +9,7 @@
  * Who sees what: anyone, signed in or not, reads public ideas and their
  * comments; an idea that is not public (an agent's choice, for one that
  * holds a customer's private details or is spam) only agents and its
- * author. Only agents change an idea's status, answer, title, details or
+ * author. The viewer role reads and writes nothing. Only agents change an idea's status, answer, title, details or
  * visibility, or link tickets. Plain C over the store: nothing here knows
  * HTTP or SQL. Ownership: results point into the arena given. Writes run
  * in the caller's write transaction and check everything before writing. */

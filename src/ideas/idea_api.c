@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/redact.h"
 #include "core/limit.h"
 #include "core/time.h"
 #include "http/http.h"
@@ -140,13 +141,19 @@ static const char *shown_name(struct fl_req *r, const char *name)
 	return out;
 }
 
-/* Free text as this reader may see it. A viewer (the read-only role) is
- * meant to get it with e-mail addresses and phone numbers masked:
- * fl_redact_contacts, when the viewer role's helper lands, goes here. */
+/* Free text as this reader may see it: a viewer (the read-only role)
+ * reads what customers wrote without the e-mail addresses and telephone
+ * numbers in it. */
 static const char *shown_text(struct fl_req *r, const char *z)
 {
-	(void)r;
-	return z ? z : "";
+	const char *masked;
+
+	if (!z)
+		return "";
+	if (r->actor.role != FL_ROLE_VIEWER)
+		return z;
+	masked = fl_redact_contacts(z, &r->arena);
+	return masked ? masked : "";
 }
 
 static json_t *idea_json(struct fl_req *r, const struct fl_idea *i)
@@ -567,7 +574,7 @@ static int h_report(struct fl_req *r)
 const struct fl_route fl_idea_routes[] = {
 	{"GET", IDEAS, h_list, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", IDEAS, h_create, FL_ROLE_END_USER, 256 * 1024, sizeof(struct ctx)},
-	{"GET", IDEAS "/report", h_report, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
+	{"GET", IDEAS "/report", h_report, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
 	{"GET", IDEAS "/{id}", h_show, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"PUT", IDEAS "/{id}", h_update, FL_ROLE_AGENT, 256 * 1024, sizeof(struct ctx)},
 	{"POST", IDEAS "/{id}/up", h_vote, FL_ROLE_END_USER, 1024, sizeof(struct ctx)},
