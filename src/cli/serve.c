@@ -25,6 +25,7 @@
 #include "mail/imap.h"
 #include "mail/outbound.h"
 #include "mail/parser.h"
+#include "portal/link.h"
 #include "portal/site.h"
 #include "routing/routing.h"
 #include "rules/automation.h"
@@ -152,8 +153,11 @@ static int tx_site(fl_tx *tx, void *arg)
 {
 	struct site *si = arg;
 	int rc = fl_site_url_init(tx, si->configured, si->fallback, &si->a, &si->url);
-	/* and the key the contact form's suggestions are signed with */
-	return rc ? rc : fl_deflect_key_init(tx);
+	/* and the keys the contact form's suggestions and mail's one-click
+	 * links are signed with */
+	if (!rc)
+		rc = fl_deflect_key_init(tx);
+	return rc ? rc : fl_link_key_init(tx);
 }
 
 /* The public URL links in mail are built on (portal/site.h): the

@@ -1,7 +1,11 @@
 /* Queries about routing (store/routing.h). */
 
+#include "users/user.h"
 #include "store/routing.h"
 #include "store/store_int.h"
+
+/* the SQL below writes FL_ROLE_AGENT as the number the store keeps */
+_Static_assert(FL_ROLE_AGENT == 2, "roles are stored by rank (schema 39)");
 
 /* An agent's open load: their tickets new, open, pending or on hold (the
  * tickets_assignee index's range). */
@@ -24,7 +28,7 @@ static const struct fl_cols agent_cols = FL_COLS(struct fl_routing_agent, agent_
 #define AGENTS_FROM     \
 	" FROM users u" \
 	" LEFT JOIN agent_availabilities a ON a.user_id = u.id"
-#define AGENTS_WHERE " u.role >= 1 AND u.active = 1 AND u.suspended = 0 AND u.id > 0"
+#define AGENTS_WHERE " u.role >= 2 AND u.active = 1 AND u.suspended = 0 AND u.id > 0"
 
 int fl_store_availability_get(fl_tx *tx, int64_t user_id, fl_arena *a, struct fl_routing_agent *out)
 {

@@ -154,7 +154,7 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		"SELECT COUNT(*)"
 		" FROM users"
 		" WHERE active = 1"
-		"   AND (? = 0 OR role IN (?, ?, ?))"
+		"   AND (? = 0 OR role IN (?, ?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
 		"   AND (? IS NULL OR lower(external_id) = lower(?))"
 		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
@@ -164,7 +164,7 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		"SELECT " FL_COLUMNS_SQL(USER_COLUMNS)
 		" FROM users"
 		" WHERE active = 1"
-		"   AND (? = 0 OR role IN (?, ?, ?))"
+		"   AND (? = 0 OR role IN (?, ?, ?, ?))"
 		"   AND (? = 0 OR organization_id = ?)"
 		"   AND (? IS NULL OR lower(external_id) = lower(?))"
 		"   AND (? IS NULL OR email = ? OR EXISTS (SELECT 1 FROM user_identities i"
@@ -181,13 +181,14 @@ int fl_store_user_list(fl_tx *tx, const struct fl_user_filter *f, size_t offset,
 		return rc;
 	for (int i = 0; i < FL_ROLE__MAX; i++)
 		role[i] = f->roles & (1u << i) ? i : -1;
-	rc = fl_q_int(tx, sql_count, total, "iiiiiitttttttt", (int64_t)f->roles, role[0], role[1],
-		      role[2], f->org_id, f->org_id, f->external_id, f->external_id, f->email,
-		      f->email, f->email, like, like, like);
+	rc = fl_q_int(tx, sql_count, total, "iiiiiiitttttttt", (int64_t)f->roles, role[0], role[1],
+		      role[2], role[3], f->org_id, f->org_id, f->external_id, f->external_id,
+		      f->email, f->email, f->email, like, like, like);
 	if (!rc)
-		rc = fl_q(tx, sql, 0, &st, "iiiiiittttttttii", (int64_t)f->roles, role[0], role[1],
-			  role[2], f->org_id, f->org_id, f->external_id, f->external_id, f->email,
-			  f->email, f->email, like, like, like, (int64_t)limit, (int64_t)offset);
+		rc = fl_q(tx, sql, 0, &st, "iiiiiiittttttttii", (int64_t)f->roles, role[0], role[1],
+			  role[2], role[3], f->org_id, f->org_id, f->external_id, f->external_id,
+			  f->email, f->email, f->email, like, like, like, (int64_t)limit,
+			  (int64_t)offset);
 	return rc ? rc : fl_q_rows(tx, st, read_user, a, sizeof **out, limit, (void **)out, n);
 }
 

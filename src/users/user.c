@@ -14,7 +14,7 @@
 #include "tickets/ticket.h"
 #include "users/tier.h"
 
-static const char *const roles[FL_ROLE__MAX] = {"end-user", "agent", "admin"};
+static const char *const roles[FL_ROLE__MAX] = {"end-user", "viewer", "agent", "admin"};
 static const char *const ident_types[FL_IDENT__MAX] = {"email", "phone_number"};
 
 const char *fl_role_name(int role)

@@ -12,8 +12,13 @@
 
 struct fl_tx;
 
+/* Ranked: a route row's role is the least one allowed (http/http.h), and
+ * the store keeps the rank (schema 39), so the order is part of the data.
+ * A viewer is someone outside support who reads the dashboards and the
+ * customers' comments in them, and changes nothing. */
 enum fl_role {
 	FL_ROLE_END_USER,
+	FL_ROLE_VIEWER,
 	FL_ROLE_AGENT,
 	FL_ROLE_ADMIN,
 	FL_ROLE__MAX,
