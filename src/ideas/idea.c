@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "feedback/unsub.h"
 #include "kb/kb.h"
 #include "portal/site.h"
 #include "sla/report.h"
@@ -310,7 +311,7 @@ int fl_idea_unlink(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, i
 
 /* The mail in the four languages of the desk. */
 static const struct {
-	const char *lang, *subject, *yours, *voted, *now, *answer, *see;
+	const char *lang, *subject, *yours, *voted, *now, *answer, *see, *unsub;
 	const char *status[FL_IDEA__MAX];
 } notice_text[] = {
 	{"uk",
@@ -320,6 +321,7 @@ static const struct {
 	 "Статус",
 	 "Відповідь команди",
 	 "Ідея на порталі",
+	 "Більше не отримувати таких листів",
 	 {"нова", "на розгляді", "заплановано", "зроблено", "відхилено"}},
 	{"ru",
 	 "Идея: ",
@@ -328,6 +330,7 @@ static const struct {
 	 "Статус",
 	 "Ответ команды",
 	 "Идея на портале",
+	 "Больше не получать такие письма",
 	 {"новая", "на рассмотрении", "запланировано", "сделано", "отклонено"}},
 	{"lt",
 	 "Idėja: ",
@@ -336,6 +339,7 @@ static const struct {
 	 "Būsena",
 	 "Komandos atsakymas",
 	 "Idėja portale",
+	 "Nebegauti tokių laiškų",
 	 {"nauja", "svarstoma", "suplanuota", "įgyvendinta", "atmesta"}},
 	{"en",
 	 "Idea: ",
@@ -344,6 +348,7 @@ static const struct {
 	 "Status",
 	 "Our answer",
 	 "The idea in the portal",
+	 "Stop these e-mails",
 	 {"new", "under review", "planned", "done", "declined"}},
 };
 
@@ -357,7 +362,8 @@ static size_t lang_index(const char *lang)
 }
 
 int fl_idea_notice_text(const char *lang, const struct fl_idea *i, int author, const char *url,
-			fl_arena *a, const char **msg_subject, const char **msg_body)
+			const char *unsub_url, fl_arena *a, const char **msg_subject,
+			const char **msg_body)
 {
 	const size_t k = lang_index(lang);
 	const int st = fl_idea_status_parse(fl_str_c(i->status ? i->status : ""));
@@ -375,7 +381,8 @@ int fl_idea_notice_text(const char *lang, const struct fl_idea *i, int author, c
 	     (i->answer && *i->answer &&
 	      (fl_buf_addf(&body, "\n%s:\n", notice_text[k].answer) ||
 	       fl_buf_adds(&body, i->answer) || fl_buf_adds(&body, "\n"))) ||
-	     (url && fl_buf_addf(&body, "\n%s: %s\n", notice_text[k].see, url));
+	     (url && fl_buf_addf(&body, "\n%s: %s\n", notice_text[k].see, url)) ||
+	     (unsub_url && fl_buf_addf(&body, "\n-- \n%s: %s\n", notice_text[k].unsub, unsub_url));
 	if (!rc) {
 		*msg_subject = fl_arena_strdup(a, subject.p);
 		*msg_body = fl_arena_strdup(a, body.p);
@@ -386,14 +393,6 @@ int fl_idea_notice_text(const char *lang, const struct fl_idea *i, int author, c
 	fl_buf_free(&subject);
 	fl_buf_free(&body);
 	return rc;
-}
-
-/* Whether user u asked not to be written to. */
-static int unsubscribed(struct fl_tx *tx, const struct fl_user *u)
-{
-	(void)tx;
-	(void)u;
-	return 0;
 }
 
 int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e)
@@ -430,18 +429,30 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 	for (size_t k = 0; !rc && k < n; k++) {
 		struct fl_user u;
 		const char *subject, *body;
+		char *unsub_url = NULL;
+		int unsub = 0;
 
 		rc = fl_store_user_get(tx, people[k], &a, &u);
 		if (rc == FL_ENOTFOUND) {
 			rc = 0;
 			continue;
 		}
-		if (rc || !u.active || unsubscribed(tx, &u))
-			continue;
-		rc = fl_idea_notice_text(u.locale, &i, u.id == i.author_id, *url ? url : NULL, &a, &subject,
-					 &body);
+		/* news of an idea is mail the desk sends unasked: not to someone
+		 * who said no more (feedback/unsub.h), and with the link to say so */
 		if (!rc)
-			rc = fl_message_send(tx, &(struct fl_message){u.id, 0, subject, body});
+			rc = fl_unsub_is(tx, u.id, &unsub);
+		if (rc || !u.active || unsub)
+			continue;
+		if ((rc = fl_unsub_url(tx, u.id, &a, &unsub_url)) == FL_ENOTFOUND) {
+			rc = 0; /* no public URL yet: a mail without the link */
+			unsub_url = NULL;
+		}
+		if (!rc)
+			rc = fl_idea_notice_text(u.locale, &i, u.id == i.author_id,
+						 *url ? url : NULL, unsub_url, &a, &subject, &body);
+		if (!rc)
+			rc = fl_message_send(tx, &(struct fl_message){u.id, 0, subject, body,
+								      unsub_url});
 	}
 	if (!rc && n == FL_IDEA_NOTIFY_BATCH) {
 		char next[128];

@@ -105,12 +105,14 @@ int fl_idea_link(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int
 int fl_idea_unlink(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int64_t ticket_id,
 		   struct fl_err *e);
 
-/* The mail telling a person that idea i is now status (its public answer
- * i->answer, when there is one, quoted), in lang (uk, ru, lt, else en);
- * url: the idea's page in the portal. author: they submitted it (else
- * they voted for it). */
+/* The mail telling a person that idea i is now in its status (its public
+ * answer i->answer, when there is one, quoted), in lang (uk, ru, lt, else
+ * en); url: the idea's page in the portal, unsub_url: the person's
+ * unsubscribe link (either NULL: left out). author: they submitted it
+ * (else they voted for it). */
 int fl_idea_notice_text(const char *lang, const struct fl_idea *i, int author, const char *url,
-			fl_arena *a, const char **subject, const char **body);
+			const char *unsub_url, fl_arena *a, const char **subject,
+			const char **body);
 
 /* The "idea-notify" job (payload {"idea_id", "status", "after"}): tells
  * the next FL_IDEA_NOTIFY_BATCH of the idea's author and voters with ids

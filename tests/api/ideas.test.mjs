@@ -245,6 +245,24 @@ describe('telling voters', () => {
 		await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { answer: 'Coming in April.' } }, { auth: agent });
 		await new Promise((res) => setTimeout(res, 1500));
 		assert.equal((await smtp.messages()).filter(about).length, 3, 'one mail a person');
+
+		// Olena follows her mail's unsubscribe link; the next change tells
+		// the others and not her
+		assert.match(uk.headers['list-unsubscribe'] ?? '', /\/unsubscribe\//);
+		const link = /(https?:\/\/\S+\/unsubscribe\/[0-9a-f-]+)/.exec(uk.text);
+		assert.ok(link, uk.text);
+		const u = new URL(link[1]);
+		const off = await fetch(`${srv.base}${u.pathname}`, { method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+		assert.equal(off.status, 200, await off.text());
+		const done = await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'done' } }, { auth: agent });
+		assert.equal(done.status, 200, done.text);
+		const isDone = (m) => about(m) && /done|įgyvendinta|зроблено/.test(m.headers.subject);
+		await smtp.waitFor((m) => isDone(m) && /bob@example\.test/.test(m.headers.to));
+		await smtp.waitFor((m) => isDone(m) && /alice@example\.test/.test(m.headers.to));
+		await new Promise((res) => setTimeout(res, 1500));
+		assert.ok(!(await smtp.messages()).some((m) => isDone(m) && /olena@example\.test/.test(m.headers.to)),
+			'an unsubscribed author was mailed');
 	});
 });
 
