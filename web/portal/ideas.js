@@ -38,7 +38,7 @@ function VoteButton({ idea, user, onChange }) {
 		setBusy(true);
 		setProblem(null);
 		try {
-			const r = idea.voted ? await api('DELETE', `${API}/${idea.id}/vote`) : await post(`${API}/${idea.id}/up`, null);
+			const r = idea.voted ? await api('DELETE', `${API}/${idea.id}/vote`) : await post(`${API}/${idea.id}/up`, {});
 			onChange(r.idea);
 		} catch (e) {
 			setProblem(problemOf(e, 'idea.err'));
