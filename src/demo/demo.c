@@ -788,7 +788,6 @@ static int load_kb(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
-
 /* The suggestion box (ideas.json): a dozen ideas in four languages, each
  * submitted through the ideas' own door (by its customer, or by an agent
  * for them from a ticket), voted for and commented on by demo customers;
@@ -829,7 +828,8 @@ static int load_ideas(fl_tx *tx, struct demo *d, fl_arena *a)
 		{
 			struct fl_actor v = {0};
 			v.id = lookup(d, x, &v.role);
-			if ((rc = fl_idea_vote(tx, &v, idea.id, at + 3600 * (int64_t)(k + 1), &d->err)))
+			if ((rc = fl_idea_vote(tx, &v, idea.id, at + 3600 * (int64_t)(k + 1),
+					       &d->err)))
 				return rc;
 		}
 		json_array_foreach(json_object_get(j, "comments"), k, x)
@@ -837,7 +837,8 @@ static int load_ideas(fl_tx *tx, struct demo *d, fl_arena *a)
 			struct fl_actor c = {0};
 			struct fl_idea_comment out;
 			c.id = lookup(d, json_array_get(x, 0), &c.role);
-			if ((rc = fl_idea_comment(tx, &c, idea.id, json_string_value(json_array_get(x, 1)),
+			if ((rc = fl_idea_comment(tx, &c, idea.id,
+						  json_string_value(json_array_get(x, 1)),
 						  at + 7200 * (int64_t)(k + 1), a, &out, &d->err)))
 				return rc;
 		}

@@ -67,8 +67,8 @@ static int blank(const char *z)
 	return 1;
 }
 
-static int check_text(const char *z, size_t max, int required, const char *field,
-		      const char *label, struct fl_err *e)
+static int check_text(const char *z, size_t max, int required, const char *field, const char *label,
+		      struct fl_err *e)
 {
 	if (required && blank(z))
 		return fl_err_set(e, FL_EINVAL, field, "Blank", "%s: cannot be blank", label);
@@ -179,8 +179,7 @@ int fl_idea_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		i.title = (char *)in->title;
 	}
 	if (in->has_details) {
-		if ((rc = check_text(in->details, FL_IDEA_DETAILS_MAX, 0, "details", "Details",
-				     e)))
+		if ((rc = check_text(in->details, FL_IDEA_DETAILS_MAX, 0, "details", "Details", e)))
 			return rc;
 		i.details = (char *)(in->details ? in->details : "");
 	}
@@ -204,8 +203,8 @@ int fl_idea_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		/* the author and voters are told by a job, in batches, so that an
 		 * idea with thousands of votes costs this request nothing */
 		char payload[128];
-		snprintf(payload, sizeof payload, "{\"idea_id\":%" PRId64 ",\"status\":\"%s\",\"after\":0}",
-			 i.id, i.status);
+		snprintf(payload, sizeof payload,
+			 "{\"idea_id\":%" PRId64 ",\"status\":\"%s\",\"after\":0}", i.id, i.status);
 		if ((rc = fl_store_job_enqueue(tx, "idea-notify", payload, now, 5, NULL, now)))
 			return rc;
 	}
@@ -288,7 +287,8 @@ int fl_idea_link(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int
 	fl_arena_init(&a, 0);
 	rc = fl_idea_get(tx, actor, id, &a, &i);
 	if (!rc && (rc = fl_ticket_load(tx, actor, ticket_id, &a, &t)) == FL_ENOTFOUND)
-		rc = fl_err_set(e, FL_EINVAL, "ticket_id", "InvalidValue", "Ticket: no such ticket");
+		rc = fl_err_set(e, FL_EINVAL, "ticket_id", "InvalidValue",
+				"Ticket: no such ticket");
 	fl_arena_free(&a);
 	return rc ? rc : fl_store_idea_ticket_put(tx, id, ticket_id, actor->id, now, &added);
 }

@@ -163,18 +163,18 @@ static json_t *idea_json(struct fl_req *r, const struct fl_idea *i)
 
 	snprintf(url, sizeof url, "%s/api/v2/ideas/%" PRId64 ".json", fl_req_base(r), i->id);
 	snprintf(html_url, sizeof html_url, "%s/portal/ideas/%" PRId64, fl_req_base(r), i->id);
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:I, s:o, s:I, "
-		      "s:I, s:o, s:o}",
-		      "id", (json_int_t)i->id, "url", url, "html_url", html_url, "title", i->title,
-		      "details", shown_text(r, i->details), "status", i->status, "public",
-		      i->public, "locale", i->locale, "answer", shown_text(r, i->answer),
-		      "answered_at", fl_json_time(i->answered_at), "answered_by_name",
-		      fl_json_str(i->answered_by ? shown_name(r, i->answered_by_name) : NULL),
-		      "author_id", (json_int_t)i->author_id, "author_name",
-		      fl_json_str(shown_name(r, i->author_name)), "vote_count",
-		      (json_int_t)i->vote_count, "comment_count", (json_int_t)i->comment_count,
-		      "created_at", fl_json_time(i->created_at), "updated_at",
-		      fl_json_time(i->updated_at));
+	o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:I, s:o, s:I, "
+		"s:I, s:o, s:o}",
+		"id", (json_int_t)i->id, "url", url, "html_url", html_url, "title", i->title,
+		"details", shown_text(r, i->details), "status", i->status, "public", i->public,
+		"locale", i->locale, "answer", shown_text(r, i->answer), "answered_at",
+		fl_json_time(i->answered_at), "answered_by_name",
+		fl_json_str(i->answered_by ? shown_name(r, i->answered_by_name) : NULL),
+		"author_id", (json_int_t)i->author_id, "author_name",
+		fl_json_str(shown_name(r, i->author_name)), "vote_count", (json_int_t)i->vote_count,
+		"comment_count", (json_int_t)i->comment_count, "created_at",
+		fl_json_time(i->created_at), "updated_at", fl_json_time(i->updated_at));
 	if (!o)
 		return NULL;
 	/* whether the reader voted: only for someone who may */
@@ -189,9 +189,9 @@ static json_t *idea_json(struct fl_req *r, const struct fl_idea *i)
 
 static json_t *comment_json(struct fl_req *r, const struct fl_idea_comment *c)
 {
-	return json_pack("{s:I, s:I, s:s, s:I, s:o, s:b, s:o}", "id", (json_int_t)c->id,
-			 "idea_id", (json_int_t)c->idea_id, "body", shown_text(r, c->body),
-			 "author_id", (json_int_t)c->author_id, "author_name",
+	return json_pack("{s:I, s:I, s:s, s:I, s:o, s:b, s:o}", "id", (json_int_t)c->id, "idea_id",
+			 (json_int_t)c->idea_id, "body", shown_text(r, c->body), "author_id",
+			 (json_int_t)c->author_id, "author_name",
 			 fl_json_str(shown_name(r, c->author_name)), "official",
 			 c->author_role >= FL_ROLE_AGENT, "created_at",
 			 fl_json_time(c->created_at));
@@ -249,8 +249,9 @@ static int list_args(struct fl_req *r, struct ctx *c)
 	if (status && *status && fl_idea_status_parse(fl_str_c(status)) < 0)
 		return fl_req_fail(r, FL_EINVAL, "status", "InvalidValue",
 				   "Status: is new, under_review, planned, done or declined");
-	c->q.status = status && *status ? fl_idea_status_name(fl_idea_status_parse(fl_str_c(status)))
-					: "";
+	c->q.status = status && *status
+			      ? fl_idea_status_name(fl_idea_status_parse(fl_str_c(status)))
+			      : "";
 	c->q.by_votes = !sort || !strcmp(sort, "votes");
 	c->q.me = r->actor.id > 0 ? r->actor.id : 0;
 	c->q.mine_or_public = !is_agent(r);
@@ -427,8 +428,8 @@ static int tx_tickets(fl_tx *tx, struct fl_req *r)
 	struct ctx *c = r->ctx;
 	int rc = fl_idea_get(tx, &r->actor, r->id[0], &r->arena, &c->idea);
 	return rc ? rc
-		  : fl_store_idea_tickets(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena,
-					  &c->links, &c->n);
+		  : fl_store_idea_tickets(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena, &c->links,
+					  &c->n);
 }
 
 static int render_links(struct fl_req *r)
@@ -438,8 +439,8 @@ static int render_links(struct fl_req *r)
 
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(list, link_json(&c->links[i]));
-	return fl_req_reply(r, 200,
-			    json_pack("{s:o, s:I}", "idea_tickets", list, "count", (json_int_t)c->n));
+	return fl_req_reply(
+		r, 200, json_pack("{s:o, s:I}", "idea_tickets", list, "count", (json_int_t)c->n));
 }
 
 static int h_tickets(struct fl_req *r)
@@ -486,8 +487,8 @@ static int tx_ticket_ideas(fl_tx *tx, struct fl_req *r)
 	struct fl_ticket t;
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &t);
 	return rc ? rc
-		  : fl_store_ticket_ideas(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena,
-					  &c->links, &c->n);
+		  : fl_store_ticket_ideas(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena, &c->links,
+					  &c->n);
 }
 
 static int h_ticket_ideas(struct fl_req *r)
@@ -560,7 +561,8 @@ static int h_report(struct fl_req *r)
 	if ((rc = fl_req_args_only(r, allowed)) || (rc = list_args(r, c)))
 		return rc;
 	if (format && strcmp(format, "csv") && strcmp(format, "json"))
-		return fl_req_fail(r, FL_EINVAL, "format", "InvalidValue", "Format: is json or csv");
+		return fl_req_fail(r, FL_EINVAL, "format", "InvalidValue",
+				   "Format: is json or csv");
 	if (limit && (fl_str_to_i64(fl_str_c(limit), &n) || n < 1 || n > REPORT_TOP_MAX))
 		return fl_req_fail(r, FL_EINVAL, "limit", "InvalidValue",
 				   "Limit: a whole number from 1 to %d", REPORT_TOP_MAX);
@@ -585,7 +587,6 @@ const struct fl_route fl_idea_routes[] = {
 	{"GET", IDEAS "/{id}/tickets", h_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", IDEAS "/{id}/tickets", h_link, FL_ROLE_AGENT, 1024, sizeof(struct ctx)},
 	{"DELETE", IDEAS "/{id}/tickets/{id}", h_unlink, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
-	{"GET", "/api/v2/tickets/{id}/ideas", h_ticket_ideas, FL_ROLE_AGENT, 0,
-	 sizeof(struct ctx)},
+	{"GET", "/api/v2/tickets/{id}/ideas", h_ticket_ideas, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{0},
 };

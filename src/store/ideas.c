@@ -5,45 +5,52 @@
 
 /* An idea with its author's and answerer's names; the FROM every read of
  * ideas uses joins them as a, b, and the reader's vote as v. */
-#define IDEA_COLUMNS(X, S)                                                                  \
-	X(id, "i.id")                                                                       \
-	S X(title, "i.title") S X(details, "i.details") S X(status, "i.status") S X(        \
-		public, "i.public") S X(locale, "i.locale") S X(answer, "i.answer")         \
-		S X(answered_by, "i.answered_by") S X(answered_at, "i.answered_at")         \
-			S X(author_id, "i.author_id") S X(submitted_by, "i.submitted_by")   \
-				S X(vote_count, "i.vote_count")                             \
-					S X(comment_count, "i.comment_count")               \
-						S X(created_at, "i.created_at")             \
-							S X(updated_at, "i.updated_at")     \
-								S X(author_name, "a.name")  \
-									S X(answered_by_name, \
-									    "b.name")     \
-										S X(voted, \
-										    "CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END")
+#define IDEA_COLUMNS(X, S)                                                      \
+	X(id, "i.id")                                                           \
+	S X(title, "i.title") S X(details, "i.details") S X(status, "i.status") \
+		S X(public, "i.public") S                                       \
+		X(locale, "i.locale") S                                         \
+		X(answer, "i.answer") S                                         \
+		X(answered_by, "i.answered_by") S                               \
+		X(answered_at, "i.answered_at") S                               \
+		X(author_id, "i.author_id") S                                   \
+		X(submitted_by, "i.submitted_by") S                             \
+		X(vote_count, "i.vote_count") S                                 \
+		X(comment_count, "i.comment_count") S                           \
+		X(created_at, "i.created_at") S                                 \
+		X(updated_at, "i.updated_at") S                                 \
+		X(author_name, "a.name") S                                      \
+		X(answered_by_name, "b.name") S                                 \
+		X(voted, "CASE WHEN v.user_id IS NULL THEN 0 ELSE 1 END")
 #define IDEA_COLUMN(m, expr) FL_COLUMN(struct fl_idea, m)
 static const struct fl_col idea_col[] = {IDEA_COLUMNS(IDEA_COLUMN, FL_COMMA)};
 static const struct fl_cols idea_cols = FL_COLS(struct fl_idea, idea_col);
 
-#define COMMENT_COLUMNS(X, S)                                                                  \
-	X(id, "c.id")                                                                          \
-	S X(idea_id, "c.idea_id") S X(author_id, "c.author_id") S X(body, "c.body")           \
-		S X(created_at, "c.created_at") S X(author_name, "u.name") S X(author_role, \
-										   "u.role")
+#define COMMENT_COLUMNS(X, S)                                                            \
+	X(id, "c.id")                                                                    \
+	S X(idea_id, "c.idea_id") S X(author_id, "c.author_id") S X(body, "c.body") S X( \
+		created_at, "c.created_at") S                                            \
+	X(author_name, "u.name") S                                                       \
+	X(author_role, "u.role")
 #define COMMENT_COLUMN(m, expr) FL_COLUMN(struct fl_idea_comment, m)
 static const struct fl_col comment_col[] = {COMMENT_COLUMNS(COMMENT_COLUMN, FL_COMMA)};
 static const struct fl_cols comment_cols = FL_COLS(struct fl_idea_comment, comment_col);
 
-#define LINK_COLUMNS(X, S)                                                                     \
-	X(idea_id, "l.idea_id")                                                                \
-	S X(ticket_id, "l.ticket_id") S X(user_id, "l.user_id") S X(created_at, "l.created_at") \
-		S X(subject, "t.subject") S X(status, "t.status") S X(idea_title, "i.title")   \
-			S X(idea_status, "i.status") S X(idea_votes, "i.vote_count")
+#define LINK_COLUMNS(X, S)                                                                        \
+	X(idea_id, "l.idea_id")                                                                   \
+	S X(ticket_id, "l.ticket_id") S X(user_id, "l.user_id") S X(created_at, "l.created_at") S \
+	X(subject, "t.subject") S                                                                 \
+	X(status, "t.status") S                                                                   \
+	X(idea_title, "i.title") S                                                                \
+	X(idea_status, "i.status") S                                                              \
+	X(idea_votes, "i.vote_count")
 #define LINK_COLUMN(m, expr) FL_COLUMN(struct fl_idea_ticket, m)
 static const struct fl_col link_col[] = {LINK_COLUMNS(LINK_COLUMN, FL_COMMA)};
 static const struct fl_cols link_cols = FL_COLS(struct fl_idea_ticket, link_col);
 
 #define STATUS_COUNT_COLUMNS(X, S) \
-	X(status, "status") S X(ideas, "COUNT(*)") S X(votes, "CAST(COALESCE(SUM(vote_count), 0) AS BIGINT)")
+	X(status, "status")        \
+	S X(ideas, "COUNT(*)") S X(votes, "CAST(COALESCE(SUM(vote_count), 0) AS BIGINT)")
 #define STATUS_COUNT_COLUMN(m, expr) FL_COLUMN(struct fl_idea_status_count, m)
 static const struct fl_col status_count_col[] = {
 	STATUS_COUNT_COLUMNS(STATUS_COUNT_COLUMN, FL_COMMA)};
@@ -79,8 +86,8 @@ int fl_store_idea_get(fl_tx *tx, int64_t id, int64_t me, fl_arena *a, struct fl_
 	return rc;
 }
 
-int fl_store_idea_list(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a,
-		       struct fl_idea **out, size_t *n, int64_t *total)
+int fl_store_idea_list(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a, struct fl_idea **out,
+		       size_t *n, int64_t *total)
 {
 	static const char by_votes[] =
 		"SELECT " FL_COLUMNS_SQL(IDEA_COLUMNS)
@@ -118,8 +125,7 @@ int fl_store_idea_list(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a,
 	else if (!rc)
 		rc = fl_q(tx, recent, 0, &st, "ittiiii", q->me, status, status, mine, q->me,
 			  q->limit, q->offset);
-	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &idea_cols, a, (size_t)q->limit, (void **)out, n);
+	return rc ? rc : fl_q_rows_cols(tx, st, &idea_cols, a, (size_t)q->limit, (void **)out, n);
 }
 
 int fl_store_idea_insert(fl_tx *tx, struct fl_idea *i)
@@ -141,9 +147,8 @@ int fl_store_idea_update(fl_tx *tx, const struct fl_idea *i)
 		" SET title = ?, details = ?, status = ?, public = ?, answer = ?,"
 		" answered_by = ?, answered_at = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "tttitIiii", i->title, i->details, i->status,
-			 (int64_t)i->public, i->answer, i->answered_by, i->answered_at,
-			 i->updated_at, i->id);
+	return fl_q_exec(tx, sql, "tttitIiii", i->title, i->details, i->status, (int64_t)i->public,
+			 i->answer, i->answered_by, i->answered_at, i->updated_at, i->id);
 }
 
 /* Counts idea_id's votes into the idea's row again. */
@@ -210,8 +215,8 @@ int fl_store_idea_audience(fl_tx *tx, int64_t idea_id, int64_t after, size_t max
 	return rc ? rc : fl_q_ids(tx, st, a, max, out, n);
 }
 
-int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max,
-			       fl_arena *a, struct fl_idea_comment **out, size_t *n)
+int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max, fl_arena *a,
+			       struct fl_idea_comment **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(COMMENT_COLUMNS)
@@ -236,8 +241,8 @@ int fl_store_idea_comment_insert(fl_tx *tx, struct fl_idea_comment *c)
 		"UPDATE ideas"
 		" SET comment_count = (SELECT COUNT(*) FROM idea_comments WHERE idea_id = ?)"
 		" WHERE id = ?";
-	int rc = fl_q_int(tx, ins, &c->id, "iiti", c->idea_id, c->author_id, c->body,
-			  c->created_at);
+	int rc =
+		fl_q_int(tx, ins, &c->id, "iiti", c->idea_id, c->author_id, c->body, c->created_at);
 	return rc ? rc : fl_q_exec(tx, recount, "ii", c->idea_id, c->idea_id);
 }
 

@@ -61,8 +61,8 @@ struct fl_idea_query {
  * caller decides who may see it. FL_ENOTFOUND when there is none. */
 int fl_store_idea_get(fl_tx *tx, int64_t id, int64_t me, fl_arena *a, struct fl_idea *out);
 /* The ideas q asks for, and how many there are in all (*total). */
-int fl_store_idea_list(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a,
-		       struct fl_idea **out, size_t *n, int64_t *total);
+int fl_store_idea_list(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a, struct fl_idea **out,
+		       size_t *n, int64_t *total);
 /* Writes a new idea (title, details, status, public, locale, author_id,
  * submitted_by, created_at, updated_at), setting i->id. */
 int fl_store_idea_insert(fl_tx *tx, struct fl_idea *i);
@@ -81,8 +81,8 @@ int fl_store_idea_audience(fl_tx *tx, int64_t idea_id, int64_t after, size_t max
 			   int64_t **out, size_t *n);
 
 /* Comments, oldest first, after comment id after, at most max. */
-int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max,
-			       fl_arena *a, struct fl_idea_comment **out, size_t *n);
+int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max, fl_arena *a,
+			       struct fl_idea_comment **out, size_t *n);
 /* Writes c (idea_id, author_id, body, created_at), sets c->id and counts
  * the idea's comments again. */
 int fl_store_idea_comment_insert(fl_tx *tx, struct fl_idea_comment *c);
