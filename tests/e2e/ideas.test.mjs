@@ -101,3 +101,43 @@ it('a customer submits and votes, an agent answers and plans it, the portal show
 	});
 	assert.equal((await srv.api('GET', `/api/v2/ideas/${id}`, null, { auth: agent })).json.idea.vote_count, 2);
 });
+
+it('from a ticket an agent suggests an idea for the customer and links another ticket to it; the report counts it (in Russian)', async () => {
+	const t1 = await srv.ticket({ subject: 'Можно ли доставку в субботу?' }, { auth: jonas });
+	const t2 = await srv.ticket({ subject: 'Доставка по выходным' }, { auth: olena });
+	let id;
+	await desk.withTab({ locale: 'ru-RU' }, async (tab) => {
+		const { page } = tab;
+		await signInAs(tab, agent, `/agent/tickets/${t1.id}`);
+		const panel = page.locator('[data-test=ticket-ideas]');
+		await panel.getByText('Это обращение ещё не связано с идеями.').waitFor();
+		await panel.locator('[data-test=idea-suggest]').click();
+		assert.equal(await page.getByLabel('Название', { exact: true }).inputValue(), 'Можно ли доставку в субботу?', 'the subject to begin with');
+		await page.getByLabel('Название', { exact: true }).fill('Доставка по субботам');
+		await page.getByLabel('Подробности', { exact: true }).fill('Клиент работает в будни.');
+		await page.locator('[data-test=idea-new-save]').click();
+		const row = panel.locator('[data-test=ticket-idea]');
+		await row.getByText('Доставка по субботам').waitFor();
+		id = Number(await row.getAttribute('data-id'));
+
+		await tab.goto(`/agent/tickets/${t2.id}`);
+		const panel2 = page.locator('[data-test=ticket-ideas]');
+		await panel2.locator('[data-test=idea-link-existing]').click();
+		await page.locator(`[data-test=idea-pick-pick][data-id="${id}"]`).click();
+		await panel2.locator(`[data-test=ticket-idea][data-id="${id}"]`).waitFor();
+
+		await tab.goto('/agent/reports/suggestions');
+		await page.locator('[data-test=idr-chart]').waitFor();
+		assert.equal(await page.locator('[data-test=idr-bar][data-status=new]').getAttribute('data-ideas'), '1');
+		assert.equal(await page.locator('[data-test=idr-status][data-status=planned] td').nth(1).textContent(), '1');
+		assert.equal(await page.locator('[data-test=idr-status] td').first().textContent(), 'Новая');
+		assert.match(await page.locator('[data-test=idr-csv]').getAttribute('href'), /format=csv/);
+		assert.ok(await page.locator(`[data-test=idr-idea][data-id="${id}"]`).count() === 1);
+	});
+	const idea = (await srv.api('GET', `/api/v2/ideas/${id}`, null, { auth: agent })).json.idea;
+	assert.equal(idea.author_id, jonas.id, 'the customer’s idea');
+	assert.equal(idea.submitted_by_id, agent.id);
+	assert.equal(idea.vote_count, 1);
+	const links = (await srv.api('GET', `/api/v2/ideas/${id}/tickets`, null, { auth: agent })).json.idea_tickets;
+	assert.deepEqual(links.map((l) => l.ticket_id).sort(), [t1.id, t2.id].sort());
+});
