@@ -24,6 +24,7 @@ CREATE TABLE ideas (
 	updated_at    BIGINT NOT NULL
 );
 CREATE INDEX ideas_by_votes ON ideas (vote_count, id);
+CREATE INDEX ideas_by_created ON ideas (created_at, id);
 CREATE INDEX ideas_by_status ON ideas (status, vote_count, id);
 CREATE INDEX ideas_by_author ON ideas (author_id);
 
