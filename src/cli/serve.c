@@ -18,6 +18,7 @@
 #include "events/hub.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "ideas/idea.h"
 #include "kb/deflect.h"
 #include "kb/hc_api.h"
 #include "kb/kb.h"
@@ -108,6 +109,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register(jobs, "automations", fl_automations_job, cfg->automation_tick) ||
 	    fl_jobs_register_tx(jobs, "kb-search-purge", NULL, fl_kb_search_purge_job,
 				FL_KB_SEARCH_PURGE_PERIOD) ||
+	    fl_jobs_register_tx(jobs, "idea-notify", NULL, fl_idea_notify_job, 0) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;

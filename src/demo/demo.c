@@ -12,6 +12,7 @@
 #include "core/progress.h"
 #include "core/random.h"
 #include "core/time.h"
+#include "ideas/idea.h"
 #include "kb/kb.h"
 #include "routing/routing.h"
 #include "rules/trigger.h"
@@ -37,6 +38,7 @@
 
 extern const struct fl_embedded fl_demo_data[];
 extern const struct fl_embedded fl_demo_kb_data[];
+extern const struct fl_embedded fl_demo_ideas_data[];
 
 struct key_id {
 	const char *key;
@@ -47,7 +49,8 @@ struct key_id {
 
 struct demo {
 	json_t *root;
-	json_t *kb; /* the knowledge base (kb.json) */
+	json_t *kb;    /* the knowledge base (kb.json) */
+	json_t *ideas; /* the suggestion box (ideas.json) */
 	struct key_id keys[MAX_KEYS];
 	size_t nkeys;
 	int64_t base;
@@ -785,6 +788,75 @@ static int load_kb(fl_tx *tx, struct demo *d, fl_arena *a)
 	return rc;
 }
 
+/* The suggestion box (ideas.json): a dozen ideas in four languages, each
+ * submitted through the ideas' own door (by its customer, or by an agent
+ * for them from a ticket), voted for and commented on by demo customers;
+ * its status and public answer are written as history, so that loading
+ * tells nobody by mail. A day apart, the first the oldest. */
+static int load_ideas(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *j, *x;
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->ideas, "ideas"), i, j)
+	{
+		const int64_t at = d->base - (int64_t)(30 - i) * 86400;
+		struct fl_actor who = {0}, author = {0};
+		struct fl_idea_in in = {.title = str(j, "title"),
+					.details = str(j, "details"),
+					.locale = str(j, "locale"),
+					.has_title = 1,
+					.has_details = 1,
+					.has_locale = 1};
+		struct fl_idea idea;
+
+		author.id = lookup(d, json_object_get(j, "author"), &author.role);
+		who = author;
+		if (json_object_get(j, "submitted_by")) {
+			who.id = lookup(d, json_object_get(j, "submitted_by"), &who.role);
+			in.author_id = author.id;
+			in.has_author_id = 1;
+		}
+		if (json_object_get(j, "ticket")) {
+			in.ticket_id = lookup(d, json_object_get(j, "ticket"), NULL);
+			in.has_ticket_id = in.ticket_id > 0;
+		}
+		if ((rc = fl_idea_create(tx, &who, &in, at, a, &idea, &d->err)))
+			return rc;
+		json_array_foreach(json_object_get(j, "voters"), k, x)
+		{
+			struct fl_actor v = {0};
+			v.id = lookup(d, x, &v.role);
+			if ((rc = fl_idea_vote(tx, &v, idea.id, at + 3600 * (int64_t)(k + 1),
+					       &d->err)))
+				return rc;
+		}
+		json_array_foreach(json_object_get(j, "comments"), k, x)
+		{
+			struct fl_actor c = {0};
+			struct fl_idea_comment out;
+			c.id = lookup(d, json_array_get(x, 0), &c.role);
+			if ((rc = fl_idea_comment(tx, &c, idea.id,
+						  json_string_value(json_array_get(x, 1)),
+						  at + 7200 * (int64_t)(k + 1), a, &out, &d->err)))
+				return rc;
+		}
+		if ((rc = fl_store_idea_get(tx, idea.id, 0, a, &idea)))
+			return rc;
+		idea.status = (char *)(str(j, "status") ? str(j, "status") : "new");
+		if (str(j, "answer")) {
+			idea.answer = (char *)str(j, "answer");
+			idea.answered_by = lookup(d, json_object_get(j, "answered_by"), NULL);
+			idea.answered_at = at + 86400 / 2;
+		}
+		idea.updated_at = at + 86400 / 2;
+		if ((rc = fl_store_idea_update(tx, &idea)))
+			return rc;
+	}
+	return 0;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -828,6 +900,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_ticket(tx, d, t, &a);
 		fl_progress_update(&d->bar, i + 1, n);
 	}
+	if (!rc)
+		rc = load_ideas(tx, d, &a);
 	if (!rc)
 		rc = fl_store_setting_set(tx, "demo_loaded", "1");
 	fl_arena_free(&a);
@@ -891,14 +965,24 @@ int fl_cmd_demo(int argc, char **argv)
 		json_decref(d.root);
 		return 1;
 	}
+	d.ideas = json_loadb(fl_demo_ideas_data[0].data, fl_demo_ideas_data[0].len, 0, &jerr);
+	if (!d.ideas) {
+		fprintf(stderr, "frontline: demo ideas: %s\n", jerr.text);
+		json_decref(d.root);
+		json_decref(d.kb);
+		json_decref(d.ideas);
+		return 1;
+	}
 	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
 		json_decref(d.root);
 		json_decref(d.kb);
+		json_decref(d.ideas);
 		return 1;
 	}
 	if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
 		json_decref(d.root);
 		json_decref(d.kb);
+		json_decref(d.ideas);
 		fl_store_free(store);
 		return fl_cli_fail("the demo password", &d.err);
 	}
@@ -922,6 +1006,7 @@ int fl_cmd_demo(int argc, char **argv)
 	}
 	json_decref(d.root);
 	json_decref(d.kb);
+	json_decref(d.ideas);
 	free(d.agent_hash);
 	return rc;
 }

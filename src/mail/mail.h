@@ -122,6 +122,9 @@ struct fl_mail_out {
 	size_t nrefs;
 	const char *text, *html; /* UTF-8; html may be NULL */
 	int automatic;           /* a notification: Auto-Submitted: auto-generated */
+	/* an https:// or http:// URL that unsubscribes the recipient, or NULL:
+	 * List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058) */
+	const char *list_unsubscribe;
 	int64_t date;
 };
 

@@ -723,6 +723,13 @@ int fl_mail_build(const struct fl_mail_out *m, fl_arena *a, char **out, size_t *
 	if (m->automatic)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", "auto-generated",
 					 NULL);
+	if (m->list_unsubscribe) {
+		char *v = g_strdup_printf("<%s>", m->list_unsubscribe);
+		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe", v, NULL);
+		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe-Post",
+					 "List-Unsubscribe=One-Click", NULL);
+		g_free(v);
+	}
 	if (m->html) {
 		GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
 		GMimePart *t = text_part("plain", m->text), *h = text_part("html", m->html);

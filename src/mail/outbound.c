@@ -171,6 +171,20 @@ static int msg_id_ok(const char *z)
 	return 1;
 }
 
+/* Whether z can be written as List-Unsubscribe's <URL>: http(s), visible
+ * ASCII without <>, and short. */
+static int unsubscribe_ok(const char *z)
+{
+	size_t n = strlen(z);
+
+	if (n > 500 || (strncmp(z, "https://", 8) && strncmp(z, "http://", 7)))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (z[i] <= ' ' || z[i] >= 0x7f || z[i] == '<' || z[i] == '>' || z[i] == ',')
+			return 0;
+	return 1;
+}
+
 int fl_mail_out_clean(struct fl_mail_out *m, fl_arena *a)
 {
 	size_t k = 0;
@@ -186,6 +200,10 @@ int fl_mail_out_clean(struct fl_mail_out *m, fl_arena *a)
 		if (msg_id_ok(m->refs[i]))
 			m->refs[k++] = m->refs[i];
 	m->nrefs = k;
+	/* an unsubscribe URL goes between <> in a header: plain visible ASCII
+	 * of a web address, else it is left out */
+	if (m->list_unsubscribe && !unsubscribe_ok(m->list_unsubscribe))
+		m->list_unsubscribe = NULL;
 	return 0;
 }
 
@@ -299,6 +317,12 @@ int fl_mail_message(fl_tx *tx, const struct fl_message *m)
 		      (json_int_t)(m->ticket_id > 0 ? m->ticket_id : 0), "subject",
 		      cut(m->subject, MESSAGE_SUBJECT_MAX), "body", cut(m->body, MESSAGE_TEXT_MAX),
 		      "nonce", nonce);
+	/* the unsubscribe link rides with the message until it is sent */
+	if (p && m->unsubscribe_url &&
+	    json_object_set_new(p, "unsubscribe", json_string(m->unsubscribe_url))) {
+		json_decref(p);
+		return FL_ENOMEM;
+	}
 	payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -644,6 +668,7 @@ static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct
 		m.refs[m.nrefs++] = mm.o.thread[i];
 	m.text = body ? body : "";
 	m.automatic = 1;
+	m.list_unsubscribe = json_string_value(json_object_get(p, "unsubscribe"));
 	if (mm.user.role == FL_ROLE_END_USER)
 		rc = auto_ok(s, mm.user.email, id, 0, &ok);
 	if (!rc && ok)

@@ -194,6 +194,24 @@ static const struct table tables[] = {
 	 "iittttiit", "id", 1, 1, 0},
 	{"deflection_articles", "deflection_id, article_id, position", "iii",
 	 "deflection_id, article_id", 2, 0, 0},
+	{"nps_surveys",
+	 "id, name, question, audience, audience_days, organization_id, tier_id, cool_off_days,"
+	 " on_detractor, status, created_by, created_at, updated_at, sent_at, last_user_id, sent,"
+	 " skipped_cool_off, skipped_unsubscribed, skipped_bouncing",
+	 "itttiiiittiiiiiiiii", "id", 1, 1, 0},
+	{"nps_responses",
+	 "id, survey_id, user_id, locale, sent_at, score, comment, answered_at, ticket_id, channel,"
+	 " group_id, agent_id, organization_id, tier_id, followup_ticket_id, followup_task_id",
+	 "iiitiitiiiiiiiii", "id", 1, 1, 0},
+	{"unsubscribes", "id, user_id, email, scope, created_at", "iitti", "id", 1, 1, 0},
+	{"ideas",
+	 "id, title, details, status, public, locale, answer, answered_by, answered_at,"
+	 " author_id, submitted_by, vote_count, comment_count, created_at, updated_at",
+	 "itttittiiiiiiii", "id", 1, 1, 0},
+	{"idea_votes", "idea_id, user_id, created_at", "iii", "idea_id, user_id", 2, 0, 0},
+	{"idea_comments", "id, idea_id, author_id, body, created_at", "iiiti", "id", 1, 1, 0},
+	{"idea_tickets", "idea_id, ticket_id, user_id, created_at", "iiii", "idea_id, ticket_id", 2,
+	 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

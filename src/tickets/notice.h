@@ -58,6 +58,9 @@ struct fl_message {
 	int64_t user_id;            /* to whom */
 	int64_t ticket_id;          /* about which ticket (the subject's "[#id]"), or 0 */
 	const char *subject, *body; /* plain text */
+	/* what the desk sends unasked (a survey): the person's unsubscribe
+	 * link (feedback/unsub.h), written as List-Unsubscribe; NULL: none */
+	const char *unsubscribe_url;
 };
 typedef int (*fl_message_deliverer)(fl_tx *tx, const struct fl_message *m);
 void fl_message_register(fl_message_deliverer fn);

@@ -190,6 +190,16 @@ describe('demo', () => {
 			const hooks = (await srv.api('GET', '/api/v2/webhooks')).json.webhooks;
 			assert.deepEqual(hooks.map((h) => [h.name, h.endpoint, h.status]),
 				[['CRM sync (example)', 'https://example.invalid/frontline/webhooks', 'inactive']]);
+			// the suggestion box: a dozen ideas in four languages, with votes, statuses and answers
+			const ideasDemo = JSON.parse(await fs.readFile(new URL('../../src/demo/ideas.json', import.meta.url))).ideas;
+			const ideas = (await srv.api('GET', '/api/v2/ideas?per_page=100')).json.ideas;
+			assert.equal(ideas.length, ideasDemo.length);
+			assert.deepEqual([...new Set(ideas.map((x) => x.locale))].sort(), ['en', 'lt', 'ru', 'uk']);
+			for (const x of ideasDemo) {
+				const got = ideas.find((i) => i.title === x.title);
+				assert.deepEqual([got.status, got.vote_count, got.comment_count, got.answer],
+					[x.status, 1 + x.voters.length, x.comments.length, x.answer ?? ''], x.title);
+			}
 			// a demo agent signs in with the documented password
 			const agent = demo.agents[0].email;
 			const login = await srv.api('POST', '/api/v2/auth/session',

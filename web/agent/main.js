@@ -18,6 +18,7 @@ import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
 import { KbReport } from './kbreport.js';
+import { IdeaList, IdeaPage, IdeaReport } from './ideas.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
@@ -40,6 +41,10 @@ function Page({ route, views, viewer }) {
 		return html`<${Expiring} />`;
 	if (a === 'reports' && b === 'self-service')
 		return html`<${KbReport} />`;
+	if (a === 'reports' && b === 'suggestions')
+		return html`<${IdeaReport} />`;
+	if (a === 'ideas')
+		return b ? html`<${IdeaPage} id=${Number(b)} key=${b} />` : html`<${IdeaList} query=${route.query} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
@@ -147,6 +152,8 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/contracts', t('nav.contracts'))}
 					${section('/agent/reports/sla', t('nav.reports'))}
 					${section('/agent/reports/self-service', t('nav.selfService'))}
+					${section('/agent/ideas', t('nav.ideas'))}
+					${section('/agent/reports/suggestions', t('nav.suggestions'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

@@ -15,6 +15,7 @@ import { Incidents, MergeAction, ProblemPicker } from './links.js';
 import { PersonOrg } from './people.js';
 import { Coverage } from './contracts.js';
 import { TaskPanel } from './tasks.js';
+import { TicketIdeas } from './ideas.js';
 import { TierBadge } from './tiers.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
@@ -393,6 +394,7 @@ export function TicketPage({ id, onMissing }) {
 			${ticket.type === 'problem' && html`<${Incidents} ticket=${ticket} />`}
 			<${ArticlesUsed} ticket=${ticket} reload=${linked} />
 			<${SimilarTickets} ticket=${ticket} />
+			<${TicketIdeas} ticket=${ticket} />
 			<${Customer} ticket=${ticket} />
 			<${EventLog} audits=${audits} />
 		</aside>

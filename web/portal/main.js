@@ -13,6 +13,7 @@ import { NewRequest, FIELDS } from './request-form.js';
 import { SignIn } from './signin.js';
 import { MyRequests } from './requests.js';
 import { RequestPage } from './request.js';
+import { Ideas, IdeaPage, NewIdea } from './ideas.js';
 
 // The language chosen in this browser's switcher ('fl.locale'), else the
 // customer's own setting, else the browser's (shared/i18n.js decides).
@@ -31,6 +32,14 @@ function route(path) {
 	const m = /^\/portal\/requests\/(\d{1,18})$/.exec(p);
 	if (m)
 		return { page: 'request', id: m[1], private: true };
+	// the suggestion box: anyone reads; a new idea needs sign-in
+	if (p === '/portal/ideas')
+		return { page: 'ideas' };
+	if (p === '/portal/ideas/new')
+		return { page: 'idea-new', private: true };
+	const idea = /^\/portal\/ideas\/(\d{1,18})$/.exec(p);
+	if (idea)
+		return { page: 'idea', id: idea[1] };
 	return { page: 'missing' };
 }
 
@@ -42,6 +51,7 @@ function Header({ user, here, onLocale, onSignOut }) {
 			<nav class="p-nav" aria-label=${t('nav.label')}>
 				<a href="/portal/requests/new" aria-current=${current('/portal/requests/new')} data-test="nav-submit">${t('nav.submit')}</a>
 				${user && html`<a href="/portal/requests" aria-current=${current('/portal/requests')} data-test="nav-my-requests">${t('nav.myRequests')}</a>`}
+				<a href="/portal/ideas" aria-current=${current('/portal/ideas')} data-test="nav-ideas">${t('nav.ideas')}</a>
 			</nav>
 			<div class="p-tools">
 				<label class="p-lang">
@@ -147,6 +157,12 @@ function App({ initialUser, offline }) {
 		page = html`<${MyRequests} user=${user} />`;
 	else if (r.page === 'request')
 		page = html`<${RequestPage} id=${r.id} user=${user} announce=${announce} key=${r.id} />`;
+	else if (r.page === 'ideas')
+		page = html`<${Ideas} user=${user} key=${here} />`;
+	else if (r.page === 'idea-new')
+		page = html`<${NewIdea} user=${user} />`;
+	else if (r.page === 'idea')
+		page = html`<${IdeaPage} id=${r.id} user=${user} key=${r.id} />`;
 	else
 		page = html`<${Missing} />`;
 
