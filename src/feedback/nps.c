@@ -41,8 +41,7 @@ static const struct mail_words mail_words[] = {
 	 "Нажмите подходящее число — от 0 (совсем маловероятно) до 10 (очень вероятно):",
 	 "совсем маловероятно", "очень вероятно",
 	 "Чтобы больше не получать от нас опросов, отпишитесь здесь:"},
-	{"lt", "Trumpas klausimas",
-	 "Kaip tikėtina, kad rekomenduotumėte mus draugui ar kolegai?",
+	{"lt", "Trumpas klausimas", "Kaip tikėtina, kad rekomenduotumėte mus draugui ar kolegai?",
 	 "Spustelėkite tinkamą skaičių – nuo 0 (visai netikėtina) iki 10 (labai tikėtina):",
 	 "visai netikėtina", "labai tikėtina",
 	 "Jei nebenorite gauti mūsų apklausų, atsisakykite čia:"},
@@ -86,9 +85,8 @@ int fl_nps_mail_text(const struct fl_nps_survey *s, const char *lang, const char
 	fl_buf_init(&b, 1u << 16);
 	rc = fl_buf_addf(&b, "%s\n\n%s\n\n", q ? q : w->question, w->click);
 	for (int i = 0; !rc && i <= FL_NPS_SCORE_MAX; i++)
-		rc = fl_buf_addf(&b, "%2d%s  %s%s%s?score=%d\n", i,
-				 i == 0 ? "" : "", base ? base : "", FL_NPS_PATH,
-				 token ? token : "TOKEN", i);
+		rc = fl_buf_addf(&b, "%2d%s  %s%s%s?score=%d\n", i, i == 0 ? "" : "",
+				 base ? base : "", FL_NPS_PATH, token ? token : "TOKEN", i);
 	if (!rc)
 		rc = fl_buf_addf(&b, "\n0 = %s, 10 = %s\n", w->low, w->high);
 	if (!rc && unsub)
@@ -124,7 +122,8 @@ static int check_question(const char *text, struct fl_err *e)
 	if (!json_is_object(q) || !json_object_size(q))
 		rc = fl_err_set(e, FL_EINVAL, "question", "InvalidValue",
 				"Question: an object of a text by language (uk, ru, lt, en)");
-	json_object_foreach (q, k, v) {
+	json_object_foreach(q, k, v)
+	{
 		int known = 0;
 		if (rc)
 			break;
@@ -135,9 +134,11 @@ static int check_question(const char *text, struct fl_err *e)
 					"Question: %s is not a language we write (uk, ru, lt, en)",
 					strlen(k) > 8 ? "a key" : k);
 		else if (!json_is_string(v) || !json_string_length(v) ||
-			 fl_utf8_len(json_string_value(v), json_string_length(v)) > FL_NPS_QUESTION_MAX)
+			 fl_utf8_len(json_string_value(v), json_string_length(v)) >
+				 FL_NPS_QUESTION_MAX)
 			rc = fl_err_set(e, FL_EINVAL, "question", "InvalidValue",
-					"Question: each text 1 to %d characters", FL_NPS_QUESTION_MAX);
+					"Question: each text 1 to %d characters",
+					FL_NPS_QUESTION_MAX);
 	}
 	json_decref(q);
 	return rc;
@@ -150,8 +151,8 @@ int fl_nps_survey_check(fl_tx *tx, struct fl_nps_survey *s, struct fl_err *e)
 	if (!s->name || blank(s->name))
 		return fl_err_set(e, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
 	if (fl_utf8_len(s->name, strlen(s->name)) > FL_NPS_NAME_MAX)
-		return fl_err_set(e, FL_EINVAL, "name", "TooLong",
-				  "Name: at most %d characters", FL_NPS_NAME_MAX);
+		return fl_err_set(e, FL_EINVAL, "name", "TooLong", "Name: at most %d characters",
+				  FL_NPS_NAME_MAX);
 	if (!s->audience || (strcmp(s->audience, "solved") && strcmp(s->audience, "organization") &&
 			     strcmp(s->audience, "tier")))
 		return fl_err_set(e, FL_EINVAL, "audience", "InvalidValue",
@@ -196,8 +197,8 @@ int fl_nps_survey_check(fl_tx *tx, struct fl_nps_survey *s, struct fl_err *e)
 		rc = fl_store_tier_get(tx, s->tier_id, &a, &t);
 		fl_arena_free(&a);
 		if (rc)
-			return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "tier_id", "InvalidValue",
-							       "Tier: no such tier")
+			return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "tier_id",
+							       "InvalidValue", "Tier: no such tier")
 						  : rc;
 	} else {
 		s->organization_id = s->tier_id = 0;
@@ -375,9 +376,9 @@ int fl_nps_response_of(fl_tx *tx, const char *token, int64_t now, fl_arena *a,
 		return rc;
 	rc = fl_store_nps_response_get(tx, l.a, a, r);
 	/* a survey deleted since: the link is no good any more */
-	return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "token", "InvalidValue",
-					       "This link is not valid")
-				  : rc;
+	return rc == FL_ENOTFOUND
+		       ? fl_err_set(e, FL_EINVAL, "token", "InvalidValue", "This link is not valid")
+		       : rc;
 }
 
 static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN, 0};
@@ -393,8 +394,8 @@ static int64_t agent_or_none(fl_tx *tx, int64_t id, fl_arena *a)
 }
 
 static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
-			   const struct fl_nps_response *r, int64_t agent, fl_arena *a,
-			   int64_t *id, struct fl_err *e)
+			   const struct fl_nps_response *r, int64_t agent, fl_arena *a, int64_t *id,
+			   struct fl_err *e)
 {
 	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
 	struct fl_ticket t;
@@ -446,8 +447,8 @@ static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a, struct 
 		struct fl_task out;
 		struct fl_err te = {0};
 		char title[300];
-		snprintf(title, sizeof title, "NPS: the customer answered %d of 10 (%s) — call back",
-			 r->score, s.name);
+		snprintf(title, sizeof title,
+			 "NPS: the customer answered %d of 10 (%s) — call back", r->score, s.name);
 		tp.title = title;
 		tp.has_title = 1;
 		tp.owner_id = agent;
@@ -533,39 +534,39 @@ static const struct {
 	struct fl_nps_words w;
 } page_words[] = {
 	{"en",
-	 {"Thank you", "Thank you! Your answer is recorded.",
-	  "Would you tell us why? (optional)", "Send", "Thank you for telling us.",
+	 {"Thank you", "Thank you! Your answer is recorded.", "Would you tell us why? (optional)",
+	  "Send", "Thank you for telling us.",
 	  "You have answered this survey already; your first answer stands.",
 	  "You have told us why already. Thank you!",
 	  "This link is not valid. Use the link from the e-mail as it came.",
 	  "This survey has closed. Thank you all the same.",
 	  "A score is a whole number from 0 to 10.", "Your answer:"}},
 	{"uk",
-	 {"Дякуємо", "Дякуємо! Вашу відповідь записано.",
-	  "Розкажете, чому? (необов’язково)", "Надіслати", "Дякуємо, що розповіли.",
+	 {"Дякуємо", "Дякуємо! Вашу відповідь записано.", "Розкажете, чому? (необов’язково)",
+	  "Надіслати", "Дякуємо, що розповіли.",
 	  "Ви вже відповіли на це опитування; зараховано вашу першу відповідь.",
 	  "Ви вже розповіли, чому. Дякуємо!",
 	  "Це посилання недійсне. Скористайтеся посиланням з листа в тому вигляді, в якому "
 	  "воно прийшло.",
-	  "Це опитування завершено. Все одно дякуємо.",
-	  "Оцінка — ціле число від 0 до 10.", "Ваша відповідь:"}},
+	  "Це опитування завершено. Все одно дякуємо.", "Оцінка — ціле число від 0 до 10.",
+	  "Ваша відповідь:"}},
 	{"ru",
-	 {"Спасибо", "Спасибо! Ваш ответ записан.",
-	  "Расскажете, почему? (необязательно)", "Отправить", "Спасибо, что рассказали.",
+	 {"Спасибо", "Спасибо! Ваш ответ записан.", "Расскажете, почему? (необязательно)",
+	  "Отправить", "Спасибо, что рассказали.",
 	  "Вы уже ответили на этот опрос; засчитан ваш первый ответ.",
 	  "Вы уже рассказали, почему. Спасибо!",
 	  "Эта ссылка недействительна. Воспользуйтесь ссылкой из письма в том виде, в каком "
 	  "она пришла.",
-	  "Этот опрос завершён. Всё равно спасибо.",
-	  "Оценка — целое число от 0 до 10.", "Ваш ответ:"}},
+	  "Этот опрос завершён. Всё равно спасибо.", "Оценка — целое число от 0 до 10.",
+	  "Ваш ответ:"}},
 	{"lt",
 	 {"Ačiū", "Ačiū! Jūsų atsakymas užregistruotas.",
 	  "Gal papasakotumėte, kodėl? (neprivaloma)", "Siųsti", "Ačiū, kad papasakojote.",
 	  "Į šią apklausą jau atsakėte; galioja jūsų pirmasis atsakymas.",
 	  "Jau papasakojote, kodėl. Ačiū!",
 	  "Ši nuoroda negalioja. Naudokite nuorodą iš laiško tokią, kokia ji atėjo.",
-	  "Ši apklausa baigėsi. Vis tiek ačiū.",
-	  "Įvertinimas – sveikasis skaičius nuo 0 iki 10.", "Jūsų atsakymas:"}},
+	  "Ši apklausa baigėsi. Vis tiek ačiū.", "Įvertinimas – sveikasis skaičius nuo 0 iki 10.",
+	  "Jūsų atsakymas:"}},
 };
 
 const struct fl_nps_words *fl_nps_words(const char *lang)

@@ -88,8 +88,8 @@ int fl_nps_comment(fl_tx *tx, const char *token, const char *comment, int64_t no
 
 /* The public pages' words, in lang (uk, ru, lt, else en). */
 struct fl_nps_words {
-	const char *title, *thanks, *why, *send, *thanks_comment, *already, *commented,
-		*bad_link, *expired, *bad_score, *your_score;
+	const char *title, *thanks, *why, *send, *thanks_comment, *already, *commented, *bad_link,
+		*expired, *bad_score, *your_score;
 };
 const struct fl_nps_words *fl_nps_words(const char *lang);
 

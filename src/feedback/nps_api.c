@@ -72,22 +72,21 @@ static json_t *survey_json(struct fl_req *r, const struct fl_nps_survey *s)
 	fl_nps_score(&t, &res);
 	snprintf(url, sizeof url, "%s/api/v2/nps/surveys/%lld.json", fl_req_base(r),
 		 (long long)s->id);
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:I, s:s, s:s, s:o, s:o, s:o, "
-			 "s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
-			 "id", (json_int_t)s->id, "url", url, "name", s->name, "question",
-			 fl_json_raw(s->question), "audience", s->audience, "audience_days",
-			 (json_int_t)s->audience_days, "organization_id",
-			 fl_json_id(s->organization_id), "tier_id", fl_json_id(s->tier_id),
-			 "cool_off_days", (json_int_t)s->cool_off_days, "on_detractor",
-			 s->on_detractor, "status", s->status, "created_by",
-			 fl_json_id(s->created_by), "created_at", fl_json_time(s->created_at),
-			 "updated_at", fl_json_time(s->updated_at), "sent_at",
-			 fl_json_time(s->sent_at), "counts", "sent", (json_int_t)s->sent,
-			 "answered", (json_int_t)s->answered, "skipped_cool_off",
-			 (json_int_t)s->skipped_cool_off, "skipped_unsubscribed",
-			 (json_int_t)s->skipped_unsubscribed, "skipped_bouncing",
-			 (json_int_t)s->skipped_bouncing, "nps",
-			 res.has ? json_real(round(res.nps * 10) / 10) : json_null());
+	return json_pack(
+		"{s:I, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:I, s:s, s:s, s:o, s:o, s:o, "
+		"s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+		"id", (json_int_t)s->id, "url", url, "name", s->name, "question",
+		fl_json_raw(s->question), "audience", s->audience, "audience_days",
+		(json_int_t)s->audience_days, "organization_id", fl_json_id(s->organization_id),
+		"tier_id", fl_json_id(s->tier_id), "cool_off_days", (json_int_t)s->cool_off_days,
+		"on_detractor", s->on_detractor, "status", s->status, "created_by",
+		fl_json_id(s->created_by), "created_at", fl_json_time(s->created_at), "updated_at",
+		fl_json_time(s->updated_at), "sent_at", fl_json_time(s->sent_at), "counts", "sent",
+		(json_int_t)s->sent, "answered", (json_int_t)s->answered, "skipped_cool_off",
+		(json_int_t)s->skipped_cool_off, "skipped_unsubscribed",
+		(json_int_t)s->skipped_unsubscribed, "skipped_bouncing",
+		(json_int_t)s->skipped_bouncing, "nps",
+		res.has ? json_real(round(res.nps * 10) / 10) : json_null());
 }
 
 static int render_survey(struct fl_req *r)
@@ -110,8 +109,8 @@ static int render_list(struct fl_req *r)
 
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(list, survey_json(r, &c->list[i]));
-	return fl_req_reply(r, 200,
-			    json_pack("{s:o, s:I}", "nps_surveys", list, "count", (json_int_t)c->n));
+	return fl_req_reply(
+		r, 200, json_pack("{s:o, s:I}", "nps_surveys", list, "count", (json_int_t)c->n));
 }
 
 static int h_list(struct fl_req *r)
@@ -143,8 +142,8 @@ static int h_create(struct fl_req *r)
 		return fl_req_fail(r, FL_EINVAL, "audience", "Blank",
 				   "Audience: solved, organization or tier");
 	c->s.name = (char *)c->in.name;
-	c->s.question = c->in.question && strcmp(c->in.question, "null") ? (char *)c->in.question
-									   : NULL;
+	c->s.question =
+		c->in.question && strcmp(c->in.question, "null") ? (char *)c->in.question : NULL;
 	c->s.audience = (char *)c->in.audience;
 	c->s.audience_days = c->in.has_audience_days ? (int)c->in.audience_days : 30;
 	c->s.cool_off_days =
@@ -229,34 +228,26 @@ static json_t *score_json(const struct fl_nps_tally *t)
 	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "nps",
 			 res.has ? json_real(round(res.nps * 10) / 10) : json_null(), "responses",
 			 (json_int_t)res.n, "promoters", (json_int_t)t->promoters, "passives",
-			 (json_int_t)t->passives, "detractors", (json_int_t)t->detractors,
-			 "ci_low", res.has ? json_real(round(res.low * 10) / 10) : json_null(),
-			 "ci_high", res.has ? json_real(round(res.high * 10) / 10) : json_null());
+			 (json_int_t)t->passives, "detractors", (json_int_t)t->detractors, "ci_low",
+			 res.has ? json_real(round(res.low * 10) / 10) : json_null(), "ci_high",
+			 res.has ? json_real(round(res.high * 10) / 10) : json_null());
 }
 
 /* The dimension d of answer a: its key and name. */
 enum { BY_TIER, BY_ORG, BY_CHANNEL, BY_GROUP, BY_AGENT, BY__MAX };
-static const char *const by_names[BY__MAX] = {"tier", "organization", "channel", "group",
-					      "agent"};
+static const char *const by_names[BY__MAX] = {"tier", "organization", "channel", "group", "agent"};
 
 static void key_of(const struct fl_nps_answer *a, int d, int64_t *key, const char **name)
 {
 	switch (d) {
-	case BY_TIER:
-		*key = a->tier_id, *name = a->tier_name;
-		break;
-	case BY_ORG:
-		*key = a->organization_id, *name = a->organization_name;
-		break;
+	case BY_TIER: *key = a->tier_id, *name = a->tier_name; break;
+	case BY_ORG: *key = a->organization_id, *name = a->organization_name; break;
 	case BY_CHANNEL:
 		*key = a->channel;
 		*name = a->channel >= 0 ? fl_channel_name((int)a->channel) : NULL;
 		break;
-	case BY_GROUP:
-		*key = a->group_id, *name = a->group_name;
-		break;
-	default:
-		*key = a->agent_id, *name = a->agent_name;
+	case BY_GROUP: *key = a->group_id, *name = a->group_name; break;
+	default: *key = a->agent_id, *name = a->agent_name;
 	}
 }
 
@@ -310,8 +301,9 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 	char *copy;
 
 	fl_buf_init(&b, 64u << 20);
-	rc = fl_buf_adds(&b, "dimension,key,name,responses,promoters,passives,detractors,nps,"
-			     "ci_low,ci_high\r\n");
+	rc = fl_buf_adds(&b,
+			 "dimension,key,name,responses,promoters,passives,detractors,nps,"
+			 "ci_low,ci_high\r\n");
 	for (int d = -2; !rc && d < BY__MAX; d++) {
 		struct group *g = NULL;
 		size_t n = 0;
@@ -327,13 +319,16 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 			struct fl_nps_result res;
 			char day[21];
 			fl_nps_score(&g[i].t, &res);
-			rc = fl_csv_text(&b, 1, d == -2 ? "total" : d == -1 ? "period" : by_names[d]);
+			rc = fl_csv_text(&b, 1,
+					 d == -2   ? "total"
+					 : d == -1 ? "period"
+						   : by_names[d]);
 			if (!rc && d == -1) {
 				fl_time_iso(g[i].key, day);
 				rc = fl_csv_text(&b, 0, day) || fl_csv_text(&b, 0, "");
 			} else if (!rc) {
 				rc = (g[i].key > 0 || d == BY_CHANNEL ? fl_csv_int(&b, 0, g[i].key)
-								       : fl_csv_text(&b, 0, "")) ||
+								      : fl_csv_text(&b, 0, "")) ||
 				     fl_csv_text(&b, 0, g[i].name);
 			}
 			if (!rc)
@@ -400,32 +395,31 @@ static int render_report(struct fl_req *r)
 		const struct fl_nps_answer *a = &c->answers[i];
 		if (a->score > 6 || !a->comment)
 			continue;
-		json_array_append_new(comments,
-				      json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
-						(json_int_t)a->id, "score", (json_int_t)a->score,
-						"user_name", fl_json_str(a->user_name), "comment",
-						a->comment, "answered_at",
-						fl_json_time(a->answered_at), "agent_name",
-						fl_json_str(a->agent_name)));
+		json_array_append_new(
+			comments, json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
+					    (json_int_t)a->id, "score", (json_int_t)a->score,
+					    "user_name", fl_json_str(a->user_name), "comment",
+					    a->comment, "answered_at", fl_json_time(a->answered_at),
+					    "agent_name", fl_json_str(a->agent_name)));
 	}
 	o = score_json(&all);
 	json_object_set_new(o, "asked", json_integer(c->asked));
 	rep = json_pack("{s:{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}}",
-			  "nps_report", "start_time", fl_json_time(c->start), "end_time",
-			  fl_json_time(c->end), "period", c->period == FL_NPS_WEEK ? "week" : "month",
-			  "score", o, "trend", trend, "breakdowns", by, "detractor_comments",
-			  comments, "closed_loop",
-			  "detractors", (json_int_t)c->loop.detractors, "followups",
-			  (json_int_t)c->loop.followups, "contacted", (json_int_t)c->loop.contacted,
-			  "answered_next", (json_int_t)c->loop.answered_next, "improved",
-			  (json_int_t)c->loop.improved);
+			"nps_report", "start_time", fl_json_time(c->start), "end_time",
+			fl_json_time(c->end), "period", c->period == FL_NPS_WEEK ? "week" : "month",
+			"score", o, "trend", trend, "breakdowns", by, "detractor_comments",
+			comments, "closed_loop", "detractors", (json_int_t)c->loop.detractors,
+			"followups", (json_int_t)c->loop.followups, "contacted",
+			(json_int_t)c->loop.contacted, "answered_next",
+			(json_int_t)c->loop.answered_next, "improved",
+			(json_int_t)c->loop.improved);
 	return fl_req_reply(r, 200, rep);
 }
 
 static int h_report(struct fl_req *r)
 {
-	static const char *const allowed[] = {"survey_id", "start_time", "end_time", "period",
-					      "format", NULL};
+	static const char *const allowed[] = {"survey_id", "start_time", "end_time",
+					      "period",    "format",     NULL};
 	struct ctx *c = r->ctx;
 	const char *v;
 	int rc;
@@ -460,7 +454,7 @@ static int h_report(struct fl_req *r)
 
 struct page_ctx {
 	const char *token, *comment;
-	int score; /* -1: none asked */
+	int score;   /* -1: none asked */
 	int outcome; /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
 	int expired, bad_score;
 	struct fl_nps_response resp;
@@ -527,8 +521,8 @@ static int render_page(struct fl_req *r)
 	if (!rc)
 		rc = fl_fb_page_p(&b, say);
 	if (!rc && c->found && c->resp.score >= 0)
-		rc = fl_buf_addf(&b, "<p>%s <strong class=\"nps-score\">%d</strong></p>\n",
-				 "", c->resp.score);
+		rc = fl_buf_addf(&b, "<p>%s <strong class=\"nps-score\">%d</strong></p>\n", "",
+				 c->resp.score);
 	if (!rc && c->found && c->resp.score < 0 && status != 410) {
 		/* no answer yet (a bad score): the eleven links again */
 		rc = fl_buf_adds(&b, "<p class=\"nps-scale\">");
@@ -608,7 +602,8 @@ static int tx_page_comment(fl_tx *tx, struct fl_req *r)
 	struct page_ctx *c = r->ctx;
 	int rc = fl_nps_comment(tx, c->token, c->comment, fl_now(), &r->arena, &c->resp, &r->err);
 
-	c->found = !rc || rc == FL_ECONFLICT || (rc == FL_EINVAL && !strcmp(r->err.field, "comment"));
+	c->found =
+		!rc || rc == FL_ECONFLICT || (rc == FL_EINVAL && !strcmp(r->err.field, "comment"));
 	if (rc == FL_ECONFLICT && c->resp.id && c->resp.score < 0)
 		c->comment = NULL; /* no score yet: the page asks for one */
 	return page_outcome(c, rc, &r->err);
