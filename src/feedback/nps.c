@@ -576,3 +576,56 @@ const struct fl_nps_words *fl_nps_words(const char *lang)
 			return &page_words[i].w;
 	return &page_words[0].w;
 }
+
+/* ---- the demo ------------------------------------------------------------ */
+
+int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
+{
+	static const int scores[] = {10, 9, 6, 8, 3, 10, 7, 9, 2, 10, 9, 5};
+	static const char *const why[] = {
+		"Відповіли швидко, але проблему довелося пояснювати двічі.",
+		"Курьер опоздал на три дня, никто не предупредил.",
+		"Grąžinimo teko laukti dvi savaites.",
+	};
+	struct fl_nps_survey s = {.name = "Autumn check",
+				  .audience = "solved",
+				  .audience_days = 366,
+				  .cool_off_days = FL_NPS_COOL_OFF_DEFAULT,
+				  .on_detractor = "none"};
+	struct fl_nps_person *people = NULL;
+	const struct fl_actor admin = {admin_id, FL_ROLE_ADMIN, 0};
+	size_t n = 0, k = 0;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_nps_survey_create(tx, &admin, &s, now - 21 * 86400, e);
+	if (!rc)
+		rc = fl_store_nps_audience(tx, &s, FL_ROLE_END_USER, 0, 0, 500, &a, &people, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct fl_nps_response r = {.survey_id = s.id,
+					    .user_id = people[i].id,
+					    .locale = (char *)fl_portal_lang(people[i].locale, NULL),
+					    .sent_at = now - 20 * 86400,
+					    .organization_id = people[i].organization_id,
+					    .tier_id = people[i].tier_id};
+		int score = scores[i % (sizeof scores / sizeof *scores)];
+		if ((rc = fl_store_nps_last_served(tx, people[i].id, &r)) ||
+		    (rc = fl_store_nps_response_insert(tx, &r)))
+			break;
+		s.sent++;
+		if (i % 5 == 4) /* some never answer */
+			continue;
+		rc = fl_store_nps_response_answer(tx, r.id, score, now - (int64_t)(19 - i % 15) * 86400);
+		if (!rc && score <= 6)
+			rc = fl_store_nps_response_comment(tx, r.id, why[k++ % 3]);
+	}
+	if (!rc) {
+		s.status = "sent";
+		s.sent_at = s.updated_at = now - 20 * 86400;
+		s.last_user_id = n ? people[n - 1].id : 0;
+		rc = fl_store_nps_survey_update(tx, &s);
+	}
+	fl_arena_free(&a);
+	return rc;
+}
