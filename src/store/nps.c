@@ -151,6 +151,11 @@ int fl_store_nps_survey_delete(fl_tx *tx, int64_t id)
 	return fl_q_exec(tx, sql, "i", id);
 }
 
+/* The audience walks users by id ("u.id > ?", the primary key): "+u.role"
+ * keeps the planner off the (role, name) index, which would read every
+ * customer and sort them for each batch; "+t.status" keeps it off the
+ * solved tickets' (status, solved_at) index, which would read every solved
+ * ticket for each person, rather than the person's own by requester. */
 int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user, int64_t since,
 			  int64_t after, size_t max, fl_arena *a, struct fl_nps_person **out,
 			  size_t *n)
@@ -160,13 +165,13 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND EXISTS (SELECT 1 FROM tickets t"
 		"               WHERE t.requester_id = u.id"
 		"                 AND t.deleted_at IS NULL"
-		"                 AND t.status IN (?, ?)"
+		"                 AND +t.status IN (?, ?)"
 		"                 AND t.solved_at >= ?)"
 		" ORDER BY u.id"
 		" LIMIT ?";
@@ -175,7 +180,7 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND u.organization_id = ?"
@@ -186,7 +191,7 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND COALESCE(u.tier_id, o.tier_id) = ?"
@@ -225,7 +230,7 @@ int fl_store_nps_last_served(fl_tx *tx, int64_t user_id, struct fl_nps_response 
 		" FROM tickets"
 		" WHERE requester_id = ?"
 		"   AND deleted_at IS NULL"
-		"   AND status IN (?, ?)"
+		"   AND +status IN (?, ?)"
 		" ORDER BY solved_at DESC, id DESC"
 		" LIMIT 1";
 	fl_stmt *st;
