@@ -605,7 +605,8 @@ int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct fl_nps_response r = {.survey_id = s.id,
 					    .user_id = people[i].id,
-					    .locale = (char *)fl_portal_lang(people[i].locale, NULL),
+					    .locale =
+						    (char *)fl_portal_lang(people[i].locale, NULL),
 					    .sent_at = now - 20 * 86400,
 					    .organization_id = people[i].organization_id,
 					    .tier_id = people[i].tier_id};
@@ -616,7 +617,8 @@ int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
 		s.sent++;
 		if (i % 5 == 4) /* some never answer */
 			continue;
-		rc = fl_store_nps_response_answer(tx, r.id, score, now - (int64_t)(19 - i % 15) * 86400);
+		rc = fl_store_nps_response_answer(tx, r.id, score,
+						  now - (int64_t)(19 - i % 15) * 86400);
 		if (!rc && score <= 6)
 			rc = fl_store_nps_response_comment(tx, r.id, why[k++ % 3]);
 	}

@@ -392,8 +392,8 @@ static int render_report(struct fl_req *r)
 	 * to reach a customer: until core/redact.h's fl_redact_contacts is
 	 * merged here, their copy leaves the words out (the call site: mask
 	 * a->comment with it and drop this condition) */
-	for (size_t i = 0; i < c->nanswers && json_array_size(comments) < 100 &&
-			   r->actor.role != FL_ROLE_VIEWER;
+	for (size_t i = 0;
+	     i < c->nanswers && json_array_size(comments) < 100 && r->actor.role != FL_ROLE_VIEWER;
 	     i++) {
 		const struct fl_nps_answer *a = &c->answers[i];
 		if (a->score > 6 || !a->comment)
