@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "events/hub.h"
 #include "http/http.h"
+#include "feedback/nps.h"
 #include "jobs/jobs.h"
 #include "ideas/idea.h"
 #include "kb/deflect.h"
@@ -99,6 +100,7 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 			     FL_UPLOAD_PURGE_PERIOD) ||
 	    fl_jobs_register(jobs, "mail-send", fl_mail_send_job, 0) ||
 	    fl_jobs_register(jobs, "webhook-send", fl_webhook_send_job, 0) ||
+	    fl_jobs_register(jobs, "nps-send", fl_nps_send_job, 0) ||
 	    fl_jobs_register(jobs, "imap-poll", fl_imap_poll_job, cfg->imap_poll) ||
 	    fl_jobs_register_tx(jobs, "probe", fl_jobs_probe_hold, fl_jobs_probe, 0) ||
 	    fl_jobs_register_tx(jobs, "task-remind", NULL, fl_task_remind_job, cfg->task_remind) ||

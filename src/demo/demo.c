@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "core/time.h"
 #include "ideas/idea.h"
+#include "feedback/nps.h"
 #include "kb/kb.h"
 #include "routing/routing.h"
 #include "rules/trigger.h"
@@ -900,6 +901,12 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_ticket(tx, d, t, &a);
 		fl_progress_update(&d->bar, i + 1, n);
 	}
+	/* a sent NPS survey with answers, by the first admin */
+	for (i = 0; !rc && i < d->nkeys; i++)
+		if (d->keys[i].role == FL_ROLE_ADMIN) {
+			rc = fl_nps_demo(tx, d->keys[i].id, fl_now(), &d->err);
+			break;
+		}
 	if (!rc)
 		rc = load_ideas(tx, d, &a);
 	if (!rc)

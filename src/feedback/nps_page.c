@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-const char fl_fb_page_csp[] = "default-src 'none'; style-src 'self'; form-action 'self'; "
-			      "base-uri 'none'; frame-ancestors 'none'";
+const char fl_fb_page_csp[] =
+	"default-src 'none'; style-src 'self'; form-action 'self'; "
+	"base-uri 'none'; frame-ancestors 'none'";
 
 static int add_html(fl_buf *b, const char *z)
 {
@@ -18,12 +19,13 @@ int fl_fb_page_start(fl_buf *b, const char *lang, const char *title)
 	if (!rc)
 		rc = add_html(b, lang);
 	if (!rc)
-		rc = fl_buf_adds(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-				    "<meta name=\"viewport\" content=\"width=device-width, "
-				    "initial-scale=1\">\n"
-				    "<meta name=\"robots\" content=\"noindex\">\n"
-				    "<link rel=\"stylesheet\" href=\"/assets/app.css\">\n"
-				    "<link rel=\"stylesheet\" href=\"/assets/portal.css\">\n<title>");
+		rc = fl_buf_adds(b,
+				 "\">\n<head>\n<meta charset=\"utf-8\">\n"
+				 "<meta name=\"viewport\" content=\"width=device-width, "
+				 "initial-scale=1\">\n"
+				 "<meta name=\"robots\" content=\"noindex\">\n"
+				 "<link rel=\"stylesheet\" href=\"/assets/app.css\">\n"
+				 "<link rel=\"stylesheet\" href=\"/assets/portal.css\">\n<title>");
 	if (!rc)
 		rc = add_html(b, title);
 	if (!rc)

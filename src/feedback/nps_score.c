@@ -14,15 +14,9 @@ int fl_nps_kind(int score)
 int fl_nps_tally_add(struct fl_nps_tally *t, int score)
 {
 	switch (fl_nps_kind(score)) {
-	case FL_NPS_DETRACTOR:
-		t->detractors++;
-		return 0;
-	case FL_NPS_PASSIVE:
-		t->passives++;
-		return 0;
-	case FL_NPS_PROMOTER:
-		t->promoters++;
-		return 0;
+	case FL_NPS_DETRACTOR: t->detractors++; return 0;
+	case FL_NPS_PASSIVE: t->passives++; return 0;
+	case FL_NPS_PROMOTER: t->promoters++; return 0;
 	}
 	return -1;
 }

@@ -72,25 +72,29 @@ static const struct {
 	struct fl_unsub_words w;
 } words[] = {
 	{"en",
-	 {"Unsubscribe", "Stop the surveys and other messages we send of our own accord? "
-			 "Answers to your requests will still reach you.",
+	 {"Unsubscribe",
+	  "Stop the surveys and other messages we send of our own accord? "
+	  "Answers to your requests will still reach you.",
 	  "Unsubscribe", "You are unsubscribed. We will not send you surveys or news again.",
 	  "This link is not valid. Use the link from the e-mail as it came."}},
 	{"uk",
-	 {"Відписатися", "Більше не надсилати вам опитувань та інших листів, які ми пишемо з "
-			 "власної ініціативи? Відповіді на ваші звернення надходитимуть і далі.",
+	 {"Відписатися",
+	  "Більше не надсилати вам опитувань та інших листів, які ми пишемо з "
+	  "власної ініціативи? Відповіді на ваші звернення надходитимуть і далі.",
 	  "Відписатися", "Вас відписано. Ми більше не надсилатимемо вам опитувань і новин.",
 	  "Це посилання недійсне. Скористайтеся посиланням з листа в тому вигляді, в якому "
 	  "воно прийшло."}},
 	{"ru",
-	 {"Отписаться", "Больше не присылать вам опросы и другие письма, которые мы пишем по "
-			"собственной инициативе? Ответы на ваши обращения будут приходить и дальше.",
+	 {"Отписаться",
+	  "Больше не присылать вам опросы и другие письма, которые мы пишем по "
+	  "собственной инициативе? Ответы на ваши обращения будут приходить и дальше.",
 	  "Отписаться", "Вы отписаны. Мы больше не будем присылать вам опросы и новости.",
 	  "Эта ссылка недействительна. Воспользуйтесь ссылкой из письма в том виде, в каком "
 	  "она пришла."}},
 	{"lt",
-	 {"Atsisakyti laiškų", "Nebesiųsti jums apklausų ir kitų laiškų, kuriuos rašome savo "
-			       "iniciatyva? Atsakymai į jūsų užklausas jus pasieks ir toliau.",
+	 {"Atsisakyti laiškų",
+	  "Nebesiųsti jums apklausų ir kitų laiškų, kuriuos rašome savo "
+	  "iniciatyva? Atsakymai į jūsų užklausas jus pasieks ir toliau.",
 	  "Atsisakyti", "Laiškų atsisakėte. Daugiau nesiųsime jums apklausų ir naujienų.",
 	  "Ši nuoroda negalioja. Naudokite nuorodą iš laiško tokią, kokia ji atėjo."}},
 };

@@ -68,11 +68,12 @@ static int render_page(struct fl_req *r)
 	else if (!rc) {
 		rc = fl_fb_page_p(&b, w->ask);
 		if (!rc)
-			rc = fl_buf_addf(&b, "<form method=\"post\" action=\"%s%s\">\n", FL_UNSUB_PATH,
-					 c->token);
+			rc = fl_buf_addf(&b, "<form method=\"post\" action=\"%s%s\">\n",
+					 FL_UNSUB_PATH, c->token);
 		if (!rc)
-			rc = fl_buf_adds(&b, "<input type=\"hidden\" name=\"List-Unsubscribe\" "
-					     "value=\"One-Click\">\n<button type=\"submit\">");
+			rc = fl_buf_adds(&b,
+					 "<input type=\"hidden\" name=\"List-Unsubscribe\" "
+					 "value=\"One-Click\">\n<button type=\"submit\">");
 		if (!rc)
 			rc = fl_buf_add_html(&b, w->button, strlen(w->button));
 		if (!rc)

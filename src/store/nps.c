@@ -8,57 +8,82 @@
 #include "store/store_int.h"
 #include "tickets/ticket.h"
 
-#define SURVEY_COLUMNS(X, S)                                                                  \
-	X(id, "id")                                                                           \
-	S X(name, "name") S X(question, "question") S X(audience, "audience")                 \
-	S X(audience_days, "audience_days") S X(organization_id, "organization_id")           \
-	S X(tier_id, "tier_id") S X(cool_off_days, "cool_off_days")                           \
-	S X(on_detractor, "on_detractor") S X(status, "status") S X(created_by, "created_by") \
-	S X(created_at, "created_at") S X(updated_at, "updated_at") S X(sent_at, "sent_at")   \
-	S X(last_user_id, "last_user_id") S X(sent, "sent")                                   \
-	S X(skipped_cool_off, "skipped_cool_off")                                             \
-	S X(skipped_unsubscribed, "skipped_unsubscribed")                                     \
-	S X(skipped_bouncing, "skipped_bouncing")                                             \
-	S X(answered, "(SELECT COUNT(*) FROM nps_responses r"                                 \
-		      " WHERE r.survey_id = nps_surveys.id AND r.score IS NOT NULL)")         \
-	S X(promoters, "(SELECT COUNT(*) FROM nps_responses r"                                \
-		       " WHERE r.survey_id = nps_surveys.id AND r.score >= 9)")               \
-	S X(detractors, "(SELECT COUNT(*) FROM nps_responses r"                               \
-			" WHERE r.survey_id = nps_surveys.id AND r.score <= 6)")
+#define SURVEY_COLUMNS(X, S)                                                                       \
+	X(id, "id")                                                                                \
+	S X(name, "name") S X(question, "question") S X(audience, "audience") S X(audience_days,   \
+										  "audience_days") \
+		S                                                                                  \
+		X(organization_id, "organization_id") S                                            \
+		X(tier_id, "tier_id") S                                                            \
+		X(cool_off_days, "cool_off_days") S                                                \
+		X(on_detractor, "on_detractor") S                                                  \
+		X(status, "status") S                                                              \
+		X(created_by, "created_by") S                                                      \
+		X(created_at, "created_at") S                                                      \
+		X(updated_at, "updated_at") S                                                      \
+		X(sent_at, "sent_at") S                                                            \
+		X(last_user_id, "last_user_id") S                                                  \
+		X(sent, "sent") S                                                                  \
+		X(skipped_cool_off, "skipped_cool_off") S                                          \
+		X(skipped_unsubscribed, "skipped_unsubscribed") S                                  \
+		X(skipped_bouncing, "skipped_bouncing") S                                          \
+		X(answered,                                                                        \
+		  "(SELECT COUNT(*) FROM nps_responses r"                                          \
+		  " WHERE r.survey_id = nps_surveys.id AND r.score IS NOT NULL)") S                \
+		X(promoters,                                                                       \
+		  "(SELECT COUNT(*) FROM nps_responses r"                                          \
+		  " WHERE r.survey_id = nps_surveys.id AND r.score >= 9)") S                       \
+		X(detractors,                                                                      \
+		  "(SELECT COUNT(*) FROM nps_responses r"                                          \
+		  " WHERE r.survey_id = nps_surveys.id AND r.score <= 6)")
 #define SURVEY_COLUMN(m, expr) FL_COLUMN(struct fl_nps_survey, m)
 static const struct fl_col survey_col[] = {SURVEY_COLUMNS(SURVEY_COLUMN, FL_COMMA)};
 static const struct fl_cols survey_cols = FL_COLS(struct fl_nps_survey, survey_col);
 
-#define RESPONSE_COLUMNS(X, S)                                                                 \
-	X(id, "id")                                                                            \
-	S X(survey_id, "survey_id") S X(user_id, "user_id") S X(locale, "locale")              \
-	S X(sent_at, "sent_at") S X(score, "COALESCE(score, -1)") S X(comment, "comment")      \
-	S X(answered_at, "answered_at") S X(ticket_id, "ticket_id") S X(channel, "channel")    \
-	S X(group_id, "group_id") S X(agent_id, "agent_id")                                    \
-	S X(organization_id, "organization_id") S X(tier_id, "tier_id")                       \
-	S X(followup_ticket_id, "followup_ticket_id") S X(followup_task_id, "followup_task_id")
+#define RESPONSE_COLUMNS(X, S)                                                                     \
+	X(id, "id")                                                                                \
+	S X(survey_id, "survey_id") S X(user_id, "user_id") S X(locale, "locale") S X(sent_at,     \
+										      "sent_at") S \
+	X(score, "COALESCE(score, -1)") S                                                          \
+	X(comment, "comment") S                                                                    \
+	X(answered_at, "answered_at") S                                                            \
+	X(ticket_id, "ticket_id") S                                                                \
+	X(channel, "channel") S                                                                    \
+	X(group_id, "group_id") S                                                                  \
+	X(agent_id, "agent_id") S                                                                  \
+	X(organization_id, "organization_id") S                                                    \
+	X(tier_id, "tier_id") S                                                                    \
+	X(followup_ticket_id, "followup_ticket_id") S                                              \
+	X(followup_task_id, "followup_task_id")
 #define RESPONSE_COLUMN(m, expr) FL_COLUMN(struct fl_nps_response, m)
 static const struct fl_col response_col[] = {RESPONSE_COLUMNS(RESPONSE_COLUMN, FL_COMMA)};
 static const struct fl_cols response_cols = FL_COLS(struct fl_nps_response, response_col);
 
-#define PERSON_COLUMNS(X, S)                                                  \
-	X(id, "u.id")                                                         \
-	S X(email, "u.email") S X(locale, "u.locale") S X(name, "u.name")     \
-	S X(organization_id, "u.organization_id")                             \
-	S X(tier_id, "COALESCE(u.tier_id, o.tier_id)")
+#define PERSON_COLUMNS(X, S)                                                                       \
+	X(id, "u.id")                                                                              \
+	S X(email, "u.email") S X(locale, "u.locale") S X(name, "u.name") S X(organization_id,     \
+									      "u.organization_id") \
+		S                                                                                  \
+		X(tier_id, "COALESCE(u.tier_id, o.tier_id)")
 #define PERSON_COLUMN(m, expr) FL_COLUMN(struct fl_nps_person, m)
 static const struct fl_col person_col[] = {PERSON_COLUMNS(PERSON_COLUMN, FL_COMMA)};
 static const struct fl_cols person_cols = FL_COLS(struct fl_nps_person, person_col);
 
-#define ANSWER_COLUMNS(X, S)                                                                 \
-	X(id, "r.id")                                                                        \
-	S X(survey_id, "r.survey_id") S X(user_id, "r.user_id") S X(score, "r.score")        \
-	S X(answered_at, "r.answered_at") S X(comment, "r.comment")                          \
-	S X(user_name, "u.name") S X(channel, "COALESCE(r.channel, -1)")                     \
-	S X(group_id, "r.group_id") S X(agent_id, "r.agent_id")                              \
-	S X(organization_id, "r.organization_id") S X(tier_id, "r.tier_id")                  \
-	S X(group_name, "g.name") S X(agent_name, "ag.name") S X(organization_name, "o.name") \
-	S X(tier_name, "ti.name")
+#define ANSWER_COLUMNS(X, S)                                                               \
+	X(id, "r.id")                                                                      \
+	S X(survey_id, "r.survey_id") S X(user_id, "r.user_id") S X(score, "r.score") S X( \
+		answered_at, "r.answered_at") S                                            \
+	X(comment, "r.comment") S                                                          \
+	X(user_name, "u.name") S                                                           \
+	X(channel, "COALESCE(r.channel, -1)") S                                            \
+	X(group_id, "r.group_id") S                                                        \
+	X(agent_id, "r.agent_id") S                                                        \
+	X(organization_id, "r.organization_id") S                                          \
+	X(tier_id, "r.tier_id") S                                                          \
+	X(group_name, "g.name") S                                                          \
+	X(agent_name, "ag.name") S                                                         \
+	X(organization_name, "o.name") S                                                   \
+	X(tier_name, "ti.name")
 #define ANSWER_COLUMN(m, expr) FL_COLUMN(struct fl_nps_answer, m)
 static const struct fl_col answer_col[] = {ANSWER_COLUMNS(ANSWER_COLUMN, FL_COMMA)};
 static const struct fl_cols answer_cols = FL_COLS(struct fl_nps_answer, answer_col);
@@ -114,8 +139,8 @@ int fl_store_nps_survey_list(fl_tx *tx, fl_arena *a, struct fl_nps_survey **out,
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "");
 	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &survey_cols, a, FL_STORE_NPS_SURVEYS_MAX,
-				   (void **)out, n);
+		  : fl_q_rows_cols(tx, st, &survey_cols, a, FL_STORE_NPS_SURVEYS_MAX, (void **)out,
+				   n);
 }
 
 int fl_store_nps_survey_delete(fl_tx *tx, int64_t id)
@@ -126,6 +151,11 @@ int fl_store_nps_survey_delete(fl_tx *tx, int64_t id)
 	return fl_q_exec(tx, sql, "i", id);
 }
 
+/* The audience walks users by id ("u.id > ?", the primary key): "+u.role"
+ * keeps the planner off the (role, name) index, which would read every
+ * customer and sort them for each batch; "+t.status" keeps it off the
+ * solved tickets' (status, solved_at) index, which would read every solved
+ * ticket for each person, rather than the person's own by requester. */
 int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user, int64_t since,
 			  int64_t after, size_t max, fl_arena *a, struct fl_nps_person **out,
 			  size_t *n)
@@ -135,13 +165,13 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND EXISTS (SELECT 1 FROM tickets t"
 		"               WHERE t.requester_id = u.id"
 		"                 AND t.deleted_at IS NULL"
-		"                 AND t.status IN (?, ?)"
+		"                 AND +t.status IN (?, ?)"
 		"                 AND t.solved_at >= ?)"
 		" ORDER BY u.id"
 		" LIMIT ?";
@@ -150,7 +180,7 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND u.organization_id = ?"
@@ -161,7 +191,7 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 		" FROM users u"
 		" LEFT JOIN organizations o ON o.id = u.organization_id"
 		" WHERE u.id > ?"
-		"   AND u.role = ?"
+		"   AND +u.role = ?"
 		"   AND u.active = 1"
 		"   AND u.email IS NOT NULL"
 		"   AND COALESCE(u.tier_id, o.tier_id) = ?"
@@ -172,7 +202,8 @@ int fl_store_nps_audience(fl_tx *tx, const struct fl_nps_survey *s, int end_user
 
 	if (!strcmp(s->audience, "solved"))
 		rc = fl_q(tx, solved, 0, &st, "iiiiii", after, (int64_t)end_user,
-			  (int64_t)FL_STATUS_SOLVED, (int64_t)FL_STATUS_CLOSED, since, (int64_t)max);
+			  (int64_t)FL_STATUS_SOLVED, (int64_t)FL_STATUS_CLOSED, since,
+			  (int64_t)max);
 	else if (!strcmp(s->audience, "organization"))
 		rc = fl_q(tx, org, 0, &st, "iiii", after, (int64_t)end_user, s->organization_id,
 			  (int64_t)max);
@@ -199,7 +230,7 @@ int fl_store_nps_last_served(fl_tx *tx, int64_t user_id, struct fl_nps_response 
 		" FROM tickets"
 		" WHERE requester_id = ?"
 		"   AND deleted_at IS NULL"
-		"   AND status IN (?, ?)"
+		"   AND +status IN (?, ?)"
 		" ORDER BY solved_at DESC, id DESC"
 		" LIMIT 1";
 	fl_stmt *st;

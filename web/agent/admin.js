@@ -13,10 +13,11 @@ import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './rout
 import { Slas } from './sla.js';
 import { Automations, Triggers } from './rules.js';
 import { Tiers } from './tiers.js';
+import { NpsSurveys } from './nps.js';
 import { Webhooks } from './webhooks.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox', 'nps'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -221,7 +222,7 @@ function Quarantine() {
 
 export function Admin({ section }) {
 	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
-		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
+		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox, nps: NpsSurveys }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"

@@ -19,6 +19,7 @@ import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
 import { KbReport } from './kbreport.js';
 import { IdeaList, IdeaPage, IdeaReport } from './ideas.js';
+import { NpsReport } from './nps.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
@@ -45,6 +46,8 @@ function Page({ route, views, viewer }) {
 		return html`<${IdeaReport} />`;
 	if (a === 'ideas')
 		return b ? html`<${IdeaPage} id=${Number(b)} key=${b} />` : html`<${IdeaList} query=${route.query} />`;
+	if (a === 'reports' && b === 'nps')
+		return html`<${NpsReport} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
@@ -154,6 +157,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/reports/self-service', t('nav.selfService'))}
 					${section('/agent/ideas', t('nav.ideas'))}
 					${section('/agent/reports/suggestions', t('nav.suggestions'))}
+					${section('/agent/reports/nps', t('nav.nps'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

@@ -334,6 +334,45 @@ static void test_headers_we_write(void **state)
 	fl_arena_free(&a);
 }
 
+/* List-Unsubscribe (feedback/unsub.h): a web address is written between
+ * <> with List-Unsubscribe-Post; anything that could break out of the
+ * header, or is not http(s), is left out. */
+static void test_list_unsubscribe(void **state)
+{
+	struct fl_mail_out m = {0};
+	fl_arena a;
+	char *raw, head[8192];
+	size_t n;
+	(void)state;
+
+	fl_arena_init(&a, 0);
+	m.from = "support@shop.test";
+	m.to[m.nto++] = "alice@customer.test";
+	m.subject = "A quick question";
+	m.message_id = "frontline-message-1@shop.test";
+	m.text = "0 … 10";
+	m.list_unsubscribe = "https://desk.test/unsubscribe/7-0-0-0123456789abcdef";
+	assert_int_equal(fl_mail_out_clean(&m, &a), 0);
+	assert_int_equal(fl_mail_build(&m, &a, &raw, &n), 0);
+	headers_of(raw, head, sizeof head);
+	assert_non_null(strstr(
+		head, "List-Unsubscribe: <https://desk.test/unsubscribe/7-0-0-0123456789abcdef>"));
+	assert_non_null(strstr(head, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+	/* a line break, a >, a mailto: or no scheme: not written */
+	static const char *const bad[] = {"https://desk.test/u\r\nBcc: evil@evil.example",
+					  "https://desk.test/u>, <mailto:x@evil.example",
+					  "mailto:unsub@desk.test", "desk.test/u"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		m.list_unsubscribe = bad[i];
+		assert_int_equal(fl_mail_out_clean(&m, &a), 0);
+		assert_null(m.list_unsubscribe);
+		assert_int_equal(fl_mail_build(&m, &a, &raw, &n), 0);
+		assert_null(strstr(raw, "List-Unsubscribe"));
+		assert_null(strstr(raw, "Bcc:"));
+	}
+	fl_arena_free(&a);
+}
+
 static void test_noreply(void **state)
 {
 	(void)state;
@@ -475,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_authres_raw),
 		cmocka_unit_test(test_smtp_refuses_commands),
 		cmocka_unit_test(test_headers_we_write),
+		cmocka_unit_test(test_list_unsubscribe),
 		cmocka_unit_test(test_noreply),
 	};
 	const struct CMUnitTest stored[] = {

@@ -1,0 +1,633 @@
+/* NPS surveys (feedback/nps.h). */
+#include "feedback/nps.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "core/time.h"
+#include "feedback/nps_score.h"
+#include "feedback/unsub.h"
+#include "portal/link.h"
+#include "portal/portal.h"
+#include "portal/site.h"
+#include "store/jobs.h"
+#include "store/settings.h"
+#include "store/tiers.h"
+#include "store/users.h"
+#include "tasks/task.h"
+#include "tickets/notice.h"
+#include "tickets/ticket.h"
+
+/* ---- the mail ------------------------------------------------------------ */
+
+struct mail_words {
+	const char *lang, *subject, *question, *click, *low, *high, *unsub;
+};
+
+static const struct mail_words mail_words[] = {
+	{"en", "A quick question", "How likely are you to recommend us to a friend or colleague?",
+	 "Click the number that fits, from 0 (not at all likely) to 10 (extremely likely):",
+	 "not at all likely", "extremely likely",
+	 "To receive no more surveys from us, unsubscribe here:"},
+	{"uk", "Коротке запитання",
+	 "Наскільки ймовірно, що ви порекомендуєте нас другові чи колезі?",
+	 "Натисніть відповідне число — від 0 (зовсім малоймовірно) до 10 (дуже ймовірно):",
+	 "зовсім малоймовірно", "дуже ймовірно",
+	 "Щоб більше не отримувати від нас опитувань, відпишіться тут:"},
+	{"ru", "Короткий вопрос",
+	 "Насколько вероятно, что вы порекомендуете нас другу или коллеге?",
+	 "Нажмите подходящее число — от 0 (совсем маловероятно) до 10 (очень вероятно):",
+	 "совсем маловероятно", "очень вероятно",
+	 "Чтобы больше не получать от нас опросов, отпишитесь здесь:"},
+	{"lt", "Trumpas klausimas", "Kaip tikėtina, kad rekomenduotumėte mus draugui ar kolegai?",
+	 "Spustelėkite tinkamą skaičių – nuo 0 (visai netikėtina) iki 10 (labai tikėtina):",
+	 "visai netikėtina", "labai tikėtina",
+	 "Jei nebenorite gauti mūsų apklausų, atsisakykite čia:"},
+};
+
+static const struct mail_words *mail_in(const char *lang)
+{
+	for (size_t i = 0; i < sizeof mail_words / sizeof *mail_words; i++)
+		if (lang && !strncmp(lang, mail_words[i].lang, 2))
+			return &mail_words[i];
+	return &mail_words[0];
+}
+
+/* The survey's own question in lang, else in English, else NULL. */
+static const char *own_question(const struct fl_nps_survey *s, const char *lang, fl_arena *a)
+{
+	json_t *q = s->question ? json_loads(s->question, 0, NULL) : NULL;
+	const char *v = NULL;
+	char *out = NULL;
+
+	if (json_is_object(q)) {
+		v = json_string_value(json_object_get(q, lang));
+		if (!v)
+			v = json_string_value(json_object_get(q, "en"));
+		if (v)
+			out = fl_arena_strdup(a, v);
+	}
+	json_decref(q);
+	return out;
+}
+
+int fl_nps_mail_text(const struct fl_nps_survey *s, const char *lang, const char *base,
+		     const char *token, const char *unsub, fl_arena *a, const char **subject,
+		     const char **body)
+{
+	const struct mail_words *w = mail_in(lang);
+	const char *q = own_question(s, w->lang, a);
+	fl_buf b;
+	int rc;
+
+	fl_buf_init(&b, 1u << 16);
+	rc = fl_buf_addf(&b, "%s\n\n%s\n\n", q ? q : w->question, w->click);
+	for (int i = 0; !rc && i <= FL_NPS_SCORE_MAX; i++)
+		rc = fl_buf_addf(&b, "%2d%s  %s%s%s?score=%d\n", i, i == 0 ? "" : "",
+				 base ? base : "", FL_NPS_PATH, token ? token : "TOKEN", i);
+	if (!rc)
+		rc = fl_buf_addf(&b, "\n0 = %s, 10 = %s\n", w->low, w->high);
+	if (!rc && unsub)
+		rc = fl_buf_addf(&b, "\n-- \n%s\n%s\n", w->unsub, unsub);
+	if (!rc && !(*body = fl_arena_strdup(a, b.p ? b.p : "")))
+		rc = FL_ENOMEM;
+	fl_buf_free(&b);
+	if (!rc)
+		*subject = q ? q : w->subject;
+	return rc;
+}
+
+/* ---- surveys ------------------------------------------------------------- */
+
+/* Whether z is only white space. */
+static int blank(const char *z)
+{
+	while (*z == ' ' || *z == '\t' || *z == '\n' || *z == '\r')
+		z++;
+	return !*z;
+}
+
+static int check_question(const char *text, struct fl_err *e)
+{
+	static const char *const langs[] = {"uk", "ru", "lt", "en"};
+	json_t *q, *v;
+	const char *k;
+	int rc = 0;
+
+	if (!text)
+		return 0;
+	q = json_loads(text, 0, NULL);
+	if (!json_is_object(q) || !json_object_size(q))
+		rc = fl_err_set(e, FL_EINVAL, "question", "InvalidValue",
+				"Question: an object of a text by language (uk, ru, lt, en)");
+	json_object_foreach(q, k, v)
+	{
+		int known = 0;
+		if (rc)
+			break;
+		for (size_t i = 0; i < 4; i++)
+			known |= !strcmp(k, langs[i]);
+		if (!known)
+			rc = fl_err_set(e, FL_EINVAL, "question", "InvalidValue",
+					"Question: %s is not a language we write (uk, ru, lt, en)",
+					strlen(k) > 8 ? "a key" : k);
+		else if (!json_is_string(v) || !json_string_length(v) ||
+			 fl_utf8_len(json_string_value(v), json_string_length(v)) >
+				 FL_NPS_QUESTION_MAX)
+			rc = fl_err_set(e, FL_EINVAL, "question", "InvalidValue",
+					"Question: each text 1 to %d characters",
+					FL_NPS_QUESTION_MAX);
+	}
+	json_decref(q);
+	return rc;
+}
+
+int fl_nps_survey_check(fl_tx *tx, struct fl_nps_survey *s, struct fl_err *e)
+{
+	int rc;
+
+	if (!s->name || blank(s->name))
+		return fl_err_set(e, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
+	if (fl_utf8_len(s->name, strlen(s->name)) > FL_NPS_NAME_MAX)
+		return fl_err_set(e, FL_EINVAL, "name", "TooLong", "Name: at most %d characters",
+				  FL_NPS_NAME_MAX);
+	if (!s->audience || (strcmp(s->audience, "solved") && strcmp(s->audience, "organization") &&
+			     strcmp(s->audience, "tier")))
+		return fl_err_set(e, FL_EINVAL, "audience", "InvalidValue",
+				  "Audience: solved, organization or tier");
+	if (!s->audience_days)
+		s->audience_days = 30;
+	if (s->audience_days < 1 || s->audience_days > FL_NPS_AUDIENCE_DAYS_MAX)
+		return fl_err_set(e, FL_EINVAL, "audience_days", "InvalidValue",
+				  "Audience days: 1 to %d", FL_NPS_AUDIENCE_DAYS_MAX);
+	if (s->cool_off_days < 0 || s->cool_off_days > FL_NPS_COOL_OFF_MAX)
+		return fl_err_set(e, FL_EINVAL, "cool_off_days", "InvalidValue",
+				  "Cool-off days: 0 to %d", FL_NPS_COOL_OFF_MAX);
+	if (!s->on_detractor)
+		s->on_detractor = "none";
+	if (strcmp(s->on_detractor, "none") && strcmp(s->on_detractor, "ticket") &&
+	    strcmp(s->on_detractor, "task"))
+		return fl_err_set(e, FL_EINVAL, "on_detractor", "InvalidValue",
+				  "On detractor: none, ticket or task");
+	if ((rc = check_question(s->question, e)))
+		return rc;
+	if (!strcmp(s->audience, "organization")) {
+		struct fl_org o;
+		fl_arena a;
+		s->tier_id = 0;
+		fl_arena_init(&a, 0);
+		rc = s->organization_id > 0 ? fl_store_org_get(tx, s->organization_id, &a, &o)
+					    : FL_ENOTFOUND;
+		fl_arena_free(&a);
+		if (rc)
+			return rc == FL_ENOTFOUND
+				       ? fl_err_set(e, FL_EINVAL, "organization_id", "InvalidValue",
+						    "Organization: no such organization")
+				       : rc;
+	} else if (!strcmp(s->audience, "tier")) {
+		struct fl_tier t;
+		fl_arena a;
+		s->organization_id = 0;
+		if (s->tier_id <= 0)
+			return fl_err_set(e, FL_EINVAL, "tier_id", "InvalidValue",
+					  "Tier: no such tier");
+		fl_arena_init(&a, 0);
+		rc = fl_store_tier_get(tx, s->tier_id, &a, &t);
+		fl_arena_free(&a);
+		if (rc)
+			return rc == FL_ENOTFOUND ? fl_err_set(e, FL_EINVAL, "tier_id",
+							       "InvalidValue", "Tier: no such tier")
+						  : rc;
+	} else {
+		s->organization_id = s->tier_id = 0;
+	}
+	return 0;
+}
+
+int fl_nps_survey_create(fl_tx *tx, const struct fl_actor *actor, struct fl_nps_survey *s,
+			 int64_t now, struct fl_err *e)
+{
+	int rc = fl_nps_survey_check(tx, s, e);
+
+	if (rc)
+		return rc;
+	s->status = "draft";
+	s->created_by = actor->id;
+	s->created_at = s->updated_at = now;
+	return fl_store_nps_survey_insert(tx, s);
+}
+
+int fl_nps_send(fl_tx *tx, int64_t id, int64_t now, fl_arena *a, struct fl_nps_survey *out,
+		struct fl_err *e)
+{
+	struct fl_nps_survey s;
+	char payload[64];
+	int rc = fl_store_nps_survey_get(tx, id, a, &s);
+
+	if (rc)
+		return rc;
+	if (strcmp(s.status, "draft"))
+		return fl_err_set(e, FL_EINVAL, "status", "AlreadySent",
+				  "Status: this survey is %s already; make a new one to ask again",
+				  s.status);
+	s.status = "sending";
+	s.updated_at = now;
+	snprintf(payload, sizeof payload, "{\"survey_id\":%lld}", (long long)id);
+	if ((rc = fl_store_nps_survey_update(tx, &s)) ||
+	    (rc = fl_store_job_enqueue(tx, "nps-send", payload, now, 10, NULL, now)))
+		return rc;
+	return fl_store_nps_survey_get(tx, id, a, out);
+}
+
+/* ---- sending ------------------------------------------------------------- */
+
+struct batch {
+	int64_t survey_id;
+	int done;
+};
+
+/* Whether mail to email bounced (the mail channel's record of it). */
+static int bouncing(fl_tx *tx, const char *email, fl_arena *a, int *yes)
+{
+	char key[340], *v = NULL;
+	int rc;
+
+	snprintf(key, sizeof key, "mail.bouncing:%s", email);
+	rc = fl_store_setting_get(tx, key, a, &v);
+	*yes = !rc;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
+/* Asks one person: their row, their links, their mail. */
+static int ask(fl_tx *tx, const struct fl_nps_survey *s, const struct fl_nps_person *p,
+	       const char *base, int64_t now, fl_arena *a)
+{
+	struct fl_nps_response r = {0};
+	const char *lang = fl_portal_lang(p->locale, NULL), *subject, *body;
+	char *token = NULL, *unsub = NULL;
+	int rc;
+
+	r.survey_id = s->id;
+	r.user_id = p->id;
+	r.locale = (char *)lang;
+	r.sent_at = now;
+	r.organization_id = p->organization_id;
+	r.tier_id = p->tier_id;
+	if ((rc = fl_store_nps_last_served(tx, p->id, &r)))
+		return rc;
+	if ((rc = fl_store_nps_response_insert(tx, &r)))
+		return rc == FL_ECONFLICT ? 0 : rc; /* asked already by this survey */
+	if ((rc = fl_link_make(tx, FL_NPS_PURPOSE,
+			       &(struct fl_link){r.id, 0, now + FL_NPS_LINK_DAYS * 86400LL}, a,
+			       &token)) ||
+	    (rc = fl_unsub_url(tx, p->id, a, &unsub)) ||
+	    (rc = fl_nps_mail_text(s, lang, base, token, unsub, a, &subject, &body)))
+		return rc;
+	return fl_message_send(tx, &(struct fl_message){p->id, 0, subject, body, unsub});
+}
+
+static int tx_batch(fl_tx *tx, void *arg)
+{
+	struct batch *b = arg;
+	struct fl_nps_survey s;
+	struct fl_nps_person *people = NULL;
+	int64_t now = fl_now();
+	size_t n = 0;
+	char *base = NULL;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_nps_survey_get(tx, b->survey_id, &a, &s);
+	if (rc == FL_ENOTFOUND || (!rc && strcmp(s.status, "sending"))) {
+		b->done = 1;
+		fl_arena_free(&a);
+		return 0;
+	}
+	if (!rc && (rc = fl_site_url(tx, &a, &base)) == FL_ENOTFOUND)
+		base = "", rc = 0;
+	if (!rc)
+		rc = fl_store_nps_audience(tx, &s, FL_ROLE_END_USER,
+					   now - (int64_t)s.audience_days * 86400, s.last_user_id,
+					   FL_NPS_BATCH, &a, &people, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t last = 0;
+		int unsub = 0, bounced = 0;
+		s.last_user_id = people[i].id;
+		if ((rc = fl_store_nps_last_asked(tx, people[i].id, s.id, &last)))
+			break;
+		if (!fl_nps_may_ask(last, now, s.cool_off_days)) {
+			s.skipped_cool_off++;
+			continue;
+		}
+		if ((rc = fl_unsub_is(tx, people[i].id, &unsub)))
+			break;
+		if (unsub) {
+			s.skipped_unsubscribed++;
+			continue;
+		}
+		if ((rc = bouncing(tx, people[i].email, &a, &bounced)))
+			break;
+		if (bounced) {
+			s.skipped_bouncing++;
+			continue;
+		}
+		if (!(rc = ask(tx, &s, &people[i], base, now, &a)))
+			s.sent++;
+	}
+	if (!rc && n < FL_NPS_BATCH) {
+		s.status = "sent";
+		s.sent_at = now;
+		b->done = 1;
+	}
+	s.updated_at = now;
+	if (!rc)
+		rc = fl_store_nps_survey_update(tx, &s);
+	fl_arena_free(&a);
+	return rc;
+}
+
+int fl_nps_send_job(fl_store *st, const struct fl_job *job, struct fl_err *e)
+{
+	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
+	struct batch b = {json_integer_value(json_object_get(p, "survey_id")), 0};
+	int rc = 0;
+
+	json_decref(p);
+	if (b.survey_id <= 0)
+		return fl_err_set(e, FL_EINVAL, "survey_id", "InvalidValue", "no survey to send");
+	/* a batch a transaction: the people of one are asked, or none */
+	while (!rc && !b.done)
+		rc = fl_store_write(st, tx_batch, &b);
+	return rc;
+}
+
+/* ---- answers ------------------------------------------------------------- */
+
+int fl_nps_response_of(fl_tx *tx, const char *token, int64_t now, fl_arena *a,
+		       struct fl_nps_response *r, struct fl_err *e)
+{
+	struct fl_link l;
+	int rc = fl_link_read(tx, FL_NPS_PURPOSE, token, now, a, &l, e);
+
+	if (rc)
+		return rc;
+	rc = fl_store_nps_response_get(tx, l.a, a, r);
+	/* a survey deleted since: the link is no good any more */
+	return rc == FL_ENOTFOUND
+		       ? fl_err_set(e, FL_EINVAL, "token", "InvalidValue", "This link is not valid")
+		       : rc;
+}
+
+static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN, 0};
+
+/* The active agent id names, else 0. */
+static int64_t agent_or_none(fl_tx *tx, int64_t id, fl_arena *a)
+{
+	struct fl_user u;
+
+	if (id <= 0 || fl_store_user_get(tx, id, a, &u) || !u.active || u.role < FL_ROLE_AGENT)
+		return 0;
+	return id;
+}
+
+static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
+			   const struct fl_nps_response *r, int64_t agent, fl_arena *a, int64_t *id,
+			   struct fl_err *e)
+{
+	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
+	struct fl_ticket t;
+	char subject[300], body[600];
+	int rc;
+
+	if (!p)
+		return FL_ENOMEM;
+	memset(p, 0, sizeof *p);
+	snprintf(subject, sizeof subject, "NPS follow-up: %d of 10 (%s)", r->score, s->name);
+	snprintf(body, sizeof body,
+		 "The customer answered the NPS survey \"%s\" with %d of 10: a detractor. "
+		 "Contact them to learn what went wrong%s.",
+		 s->name, r->score,
+		 r->ticket_id ? "; their last solved request is linked below" : "");
+	p->subject = subject;
+	p->has_subject = 1;
+	p->requester_id = r->user_id;
+	p->has_requester = 1;
+	p->comment_body = body;
+	p->comment_public = 0;
+	/* the note is the survey's maker's: the desk itself writes no comments */
+	p->comment_author_id = s->created_by;
+	p->quiet = 1;
+	if (r->group_id)
+		p->group_id = r->group_id, p->has_group = 1;
+	if (agent)
+		p->assignee_id = agent, p->has_assignee = 1;
+	p->tags[p->ntags++] = "nps_followup";
+	p->has_tags = 1;
+	rc = fl_ticket_create(tx, &desk, p, a, &t, e);
+	if (!rc)
+		*id = t.id;
+	return rc;
+}
+
+/* A detractor's answer: what the survey's on_detractor opens. */
+static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a, struct fl_err *e)
+{
+	struct fl_nps_survey s;
+	int64_t agent, ticket = 0, task = 0;
+	int rc = fl_store_nps_survey_get(tx, r->survey_id, a, &s);
+
+	if (rc || !strcmp(s.on_detractor, "none") || fl_nps_kind(r->score) != FL_NPS_DETRACTOR)
+		return rc;
+	agent = agent_or_none(tx, r->agent_id, a);
+	if (!strcmp(s.on_detractor, "task") && agent && r->ticket_id) {
+		struct fl_task_patch tp = {0};
+		struct fl_task out;
+		struct fl_err te = {0};
+		char title[300];
+		snprintf(title, sizeof title,
+			 "NPS: the customer answered %d of 10 (%s) — call back", r->score, s.name);
+		tp.title = title;
+		tp.has_title = 1;
+		tp.owner_id = agent;
+		tp.has_owner = 1;
+		tp.due_at = fl_now() + 2 * 86400;
+		tp.has_due_at = 1;
+		rc = fl_task_create(tx, &desk, r->ticket_id, &tp, a, &out, &te);
+		if (!rc)
+			task = out.id;
+		else if (rc != FL_EINVAL && rc != FL_ENOTFOUND)
+			return rc;
+		rc = 0; /* a closed request, a full one: the ticket below instead */
+	}
+	if (!task && (rc = followup_ticket(tx, &s, r, agent, a, &ticket, e)))
+		return rc;
+	r->followup_ticket_id = ticket;
+	r->followup_task_id = task;
+	return fl_store_nps_response_followup(tx, r->id, ticket, task);
+}
+
+int fl_nps_answer(fl_tx *tx, const char *token, int score, int64_t now, fl_arena *a,
+		  struct fl_nps_response *r, struct fl_err *e)
+{
+	int rc;
+
+	if (fl_nps_kind(score) < 0)
+		return fl_err_set(e, FL_EINVAL, "score", "InvalidValue", "Score: 0 to 10");
+	if ((rc = fl_nps_response_of(tx, token, now, a, r, e)))
+		return rc;
+	if (r->score >= 0)
+		return r->score == score ? 0 : FL_ECONFLICT;
+	if ((rc = fl_store_nps_response_answer(tx, r->id, score, now)))
+		return rc;
+	r->score = score;
+	r->answered_at = now;
+	return close_loop(tx, r, a, e);
+}
+
+int fl_nps_comment(fl_tx *tx, const char *token, const char *comment, int64_t now, fl_arena *a,
+		   struct fl_nps_response *r, struct fl_err *e)
+{
+	size_t n = comment ? fl_utf8_len(comment, strlen(comment)) : 0;
+	int rc;
+
+	if (!comment || blank(comment))
+		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
+	if (n > FL_NPS_COMMENT_MAX)
+		return fl_err_set(e, FL_EINVAL, "comment", "TooLong",
+				  "Comment: at most %d characters", FL_NPS_COMMENT_MAX);
+	if ((rc = fl_nps_response_of(tx, token, now, a, r, e)))
+		return rc;
+	if (r->score < 0 || r->comment)
+		return FL_ECONFLICT;
+	if ((rc = fl_store_nps_response_comment(tx, r->id, comment)))
+		return rc;
+	r->comment = (char *)comment;
+	/* the follow-up's agent reads why */
+	if (r->followup_ticket_id) {
+		struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
+		struct fl_nps_survey s;
+		struct fl_ticket t;
+		char *body;
+		size_t len = strlen(comment) + 64;
+		if (!p || !(body = fl_arena_alloc(a, len)))
+			return FL_ENOMEM;
+		if ((rc = fl_store_nps_survey_get(tx, r->survey_id, a, &s)))
+			return rc;
+		memset(p, 0, sizeof *p);
+		snprintf(body, len, "The customer's answer to \"why?\":\n\n%s", comment);
+		p->comment_body = body;
+		p->comment_public = 0;
+		p->comment_author_id = s.created_by;
+		p->quiet = 1;
+		rc = fl_ticket_update(tx, &desk, r->followup_ticket_id, p, a, &t, e);
+		if (rc == FL_ENOTFOUND) /* the follow-up was deleted */
+			rc = 0;
+	}
+	return rc;
+}
+
+static const struct {
+	const char *lang;
+	struct fl_nps_words w;
+} page_words[] = {
+	{"en",
+	 {"Thank you", "Thank you! Your answer is recorded.", "Would you tell us why? (optional)",
+	  "Send", "Thank you for telling us.",
+	  "You have answered this survey already; your first answer stands.",
+	  "You have told us why already. Thank you!",
+	  "This link is not valid. Use the link from the e-mail as it came.",
+	  "This survey has closed. Thank you all the same.",
+	  "A score is a whole number from 0 to 10.", "Your answer:"}},
+	{"uk",
+	 {"Дякуємо", "Дякуємо! Вашу відповідь записано.", "Розкажете, чому? (необов’язково)",
+	  "Надіслати", "Дякуємо, що розповіли.",
+	  "Ви вже відповіли на це опитування; зараховано вашу першу відповідь.",
+	  "Ви вже розповіли, чому. Дякуємо!",
+	  "Це посилання недійсне. Скористайтеся посиланням з листа в тому вигляді, в якому "
+	  "воно прийшло.",
+	  "Це опитування завершено. Все одно дякуємо.", "Оцінка — ціле число від 0 до 10.",
+	  "Ваша відповідь:"}},
+	{"ru",
+	 {"Спасибо", "Спасибо! Ваш ответ записан.", "Расскажете, почему? (необязательно)",
+	  "Отправить", "Спасибо, что рассказали.",
+	  "Вы уже ответили на этот опрос; засчитан ваш первый ответ.",
+	  "Вы уже рассказали, почему. Спасибо!",
+	  "Эта ссылка недействительна. Воспользуйтесь ссылкой из письма в том виде, в каком "
+	  "она пришла.",
+	  "Этот опрос завершён. Всё равно спасибо.", "Оценка — целое число от 0 до 10.",
+	  "Ваш ответ:"}},
+	{"lt",
+	 {"Ačiū", "Ačiū! Jūsų atsakymas užregistruotas.",
+	  "Gal papasakotumėte, kodėl? (neprivaloma)", "Siųsti", "Ačiū, kad papasakojote.",
+	  "Į šią apklausą jau atsakėte; galioja jūsų pirmasis atsakymas.",
+	  "Jau papasakojote, kodėl. Ačiū!",
+	  "Ši nuoroda negalioja. Naudokite nuorodą iš laiško tokią, kokia ji atėjo.",
+	  "Ši apklausa baigėsi. Vis tiek ačiū.", "Įvertinimas – sveikasis skaičius nuo 0 iki 10.",
+	  "Jūsų atsakymas:"}},
+};
+
+const struct fl_nps_words *fl_nps_words(const char *lang)
+{
+	for (size_t i = 0; i < sizeof page_words / sizeof *page_words; i++)
+		if (lang && !strncmp(lang, page_words[i].lang, 2))
+			return &page_words[i].w;
+	return &page_words[0].w;
+}
+
+/* ---- the demo ------------------------------------------------------------ */
+
+int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
+{
+	static const int scores[] = {10, 9, 6, 8, 3, 10, 7, 9, 2, 10, 9, 5};
+	static const char *const why[] = {
+		"Відповіли швидко, але проблему довелося пояснювати двічі.",
+		"Курьер опоздал на три дня, никто не предупредил.",
+		"Grąžinimo teko laukti dvi savaites.",
+	};
+	struct fl_nps_survey s = {.name = "Autumn check",
+				  .audience = "solved",
+				  .audience_days = 366,
+				  .cool_off_days = FL_NPS_COOL_OFF_DEFAULT,
+				  .on_detractor = "none"};
+	struct fl_nps_person *people = NULL;
+	const struct fl_actor admin = {admin_id, FL_ROLE_ADMIN, 0};
+	size_t n = 0, k = 0;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_nps_survey_create(tx, &admin, &s, now - 21 * 86400, e);
+	if (!rc)
+		rc = fl_store_nps_audience(tx, &s, FL_ROLE_END_USER, 0, 0, 500, &a, &people, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct fl_nps_response r = {.survey_id = s.id,
+					    .user_id = people[i].id,
+					    .locale =
+						    (char *)fl_portal_lang(people[i].locale, NULL),
+					    .sent_at = now - 20 * 86400,
+					    .organization_id = people[i].organization_id,
+					    .tier_id = people[i].tier_id};
+		int score = scores[i % (sizeof scores / sizeof *scores)];
+		if ((rc = fl_store_nps_last_served(tx, people[i].id, &r)) ||
+		    (rc = fl_store_nps_response_insert(tx, &r)))
+			break;
+		s.sent++;
+		if (i % 5 == 4) /* some never answer */
+			continue;
+		rc = fl_store_nps_response_answer(tx, r.id, score,
+						  now - (int64_t)(19 - i % 15) * 86400);
+		if (!rc && score <= 6)
+			rc = fl_store_nps_response_comment(tx, r.id, why[k++ % 3]);
+	}
+	if (!rc) {
+		s.status = "sent";
+		s.sent_at = s.updated_at = now - 20 * 86400;
+		s.last_user_id = n ? people[n - 1].id : 0;
+		rc = fl_store_nps_survey_update(tx, &s);
+	}
+	fl_arena_free(&a);
+	return rc;
+}

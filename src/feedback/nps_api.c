@@ -1,0 +1,676 @@
+/* NPS surveys and their report (feedback/nps.h, docs/api.md). Zendesk
+ * has no NPS API any more; these follow its conventions.
+ *   GET/POST  /api/v2/nps/surveys                 admins
+ *   GET       /api/v2/nps/surveys/{id}            admins: the survey, its progress
+ *   GET       /api/v2/nps/surveys/{id}/preview    admins: the mail, ?locale=
+ *   POST      /api/v2/nps/surveys/{id}/send       admins: 202, the nps-send job
+ *   GET       /api/v2/nps/report                  viewers and up; ?format=csv
+ * and the public pages of an answer (no sign-in; the link is the key):
+ *   GET       /nps/{token}?score=N                records N, asks "why?"
+ *   POST      /nps/{token}                        the "why?" form */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/input.h"
+#include "core/time.h"
+#include "feedback/nps.h"
+#include "feedback/nps_page.h"
+#include "feedback/nps_score.h"
+#include "http/form.h"
+#include "http/http.h"
+#include "portal/link.h"
+#include "portal/portal.h"
+#include "sla/report.h"
+#include "tickets/ticket.h"
+
+struct survey_in {
+	const char *name, *question, *audience, *on_detractor;
+	int64_t audience_days, cool_off_days, organization_id, tier_id;
+	int has_name, has_question, has_audience, has_on_detractor, has_audience_days,
+		has_cool_off_days, has_organization_id, has_tier_id;
+};
+
+#define S(m) offsetof(struct survey_in, m)
+static const struct fl_field survey_fields[] = {
+	{"name", FL_FT_STRING, FL_NPS_NAME_MAX, 0, 0, NULL, S(name), S(has_name), 0, 0},
+	{"question", FL_FT_JSON, 4096, 0, 1, NULL, S(question), S(has_question), 0, 0},
+	{"audience", FL_FT_STRING, 20, 0, 0, NULL, S(audience), S(has_audience), 0, 0},
+	{"audience_days", FL_FT_INT, FL_NPS_AUDIENCE_DAYS_MAX, 0, 0, NULL, S(audience_days),
+	 S(has_audience_days), 0, 1},
+	{"cool_off_days", FL_FT_INT, FL_NPS_COOL_OFF_MAX, 0, 0, NULL, S(cool_off_days),
+	 S(has_cool_off_days), 0, 0},
+	{"organization_id", FL_FT_ID, 0, 0, 1, NULL, S(organization_id), S(has_organization_id), 0,
+	 0},
+	{"tier_id", FL_FT_ID, 0, 0, 1, NULL, S(tier_id), S(has_tier_id), 0, 0},
+	{"on_detractor", FL_FT_STRING, 20, 0, 0, NULL, S(on_detractor), S(has_on_detractor), 0, 0},
+	FL_FIELDS_END,
+};
+
+struct ctx {
+	struct survey_in in;
+	struct fl_nps_survey s, *list;
+	size_t n;
+	const char *lang, *subject, *body;
+	/* the report */
+	int64_t survey_id, start, end;
+	int period, csv;
+	struct fl_nps_answer *answers;
+	size_t nanswers;
+	int64_t asked;
+	struct fl_nps_loop loop;
+};
+
+static json_t *survey_json(struct fl_req *r, const struct fl_nps_survey *s)
+{
+	struct fl_nps_tally t = {s->promoters, s->answered - s->promoters - s->detractors,
+				 s->detractors};
+	struct fl_nps_result res;
+	char url[300];
+
+	fl_nps_score(&t, &res);
+	snprintf(url, sizeof url, "%s/api/v2/nps/surveys/%lld.json", fl_req_base(r),
+		 (long long)s->id);
+	return json_pack(
+		"{s:I, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:I, s:s, s:s, s:o, s:o, s:o, "
+		"s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+		"id", (json_int_t)s->id, "url", url, "name", s->name, "question",
+		fl_json_raw(s->question), "audience", s->audience, "audience_days",
+		(json_int_t)s->audience_days, "organization_id", fl_json_id(s->organization_id),
+		"tier_id", fl_json_id(s->tier_id), "cool_off_days", (json_int_t)s->cool_off_days,
+		"on_detractor", s->on_detractor, "status", s->status, "created_by",
+		fl_json_id(s->created_by), "created_at", fl_json_time(s->created_at), "updated_at",
+		fl_json_time(s->updated_at), "sent_at", fl_json_time(s->sent_at), "counts", "sent",
+		(json_int_t)s->sent, "answered", (json_int_t)s->answered, "skipped_cool_off",
+		(json_int_t)s->skipped_cool_off, "skipped_unsubscribed",
+		(json_int_t)s->skipped_unsubscribed, "skipped_bouncing",
+		(json_int_t)s->skipped_bouncing, "nps",
+		res.has ? json_real(round(res.nps * 10) / 10) : json_null());
+}
+
+static int render_survey(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_req_reply(r, r->status ? r->status : 200,
+			    json_pack("{s:o}", "nps_survey", survey_json(r, &c->s)));
+}
+
+static int tx_list(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_nps_survey_list(tx, &r->arena, &c->list, &c->n);
+}
+
+static int render_list(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(list, survey_json(r, &c->list[i]));
+	return fl_req_reply(
+		r, 200, json_pack("{s:o, s:I}", "nps_surveys", list, "count", (json_int_t)c->n));
+}
+
+static int h_list(struct fl_req *r)
+{
+	return fl_req_read(r, tx_list, render_list);
+}
+
+static int tx_create(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_nps_survey_create(tx, &r->actor, &c->s, fl_now(), &r->err);
+	return rc ? rc : fl_store_nps_survey_get(tx, c->s.id, &r->arena, &c->s);
+}
+
+static int h_create(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	json_t *v = r->body ? json_object_get(r->body, "nps_survey") : NULL;
+	int rc;
+
+	if (!json_is_object(v))
+		return fl_req_fail(r, FL_EMALFORMED, "nps_survey", "InvalidRequest",
+				   "the body must be {\"nps_survey\": {...}}");
+	if ((rc = fl_input_decode(v, survey_fields, &c->in, &r->arena, &r->err)))
+		return rc;
+	if (!c->in.has_name)
+		return fl_req_fail(r, FL_EINVAL, "name", "Blank", "Name: cannot be blank");
+	if (!c->in.has_audience)
+		return fl_req_fail(r, FL_EINVAL, "audience", "Blank",
+				   "Audience: solved, organization or tier");
+	c->s.name = (char *)c->in.name;
+	c->s.question =
+		c->in.question && strcmp(c->in.question, "null") ? (char *)c->in.question : NULL;
+	c->s.audience = (char *)c->in.audience;
+	c->s.audience_days = c->in.has_audience_days ? (int)c->in.audience_days : 30;
+	c->s.cool_off_days =
+		c->in.has_cool_off_days ? (int)c->in.cool_off_days : FL_NPS_COOL_OFF_DEFAULT;
+	c->s.organization_id = c->in.organization_id;
+	c->s.tier_id = c->in.tier_id;
+	c->s.on_detractor = c->in.has_on_detractor ? (char *)c->in.on_detractor : "none";
+	r->status = 201;
+	return fl_req_write(r, tx_create, render_survey);
+}
+
+static int tx_show(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_store_nps_survey_get(tx, r->id[0], &r->arena, &c->s);
+}
+
+static int h_show(struct fl_req *r)
+{
+	return fl_req_read(r, tx_show, render_survey);
+}
+
+static int tx_send(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_nps_send(tx, r->id[0], fl_now(), &r->arena, &c->s, &r->err);
+}
+
+static int h_send(struct fl_req *r)
+{
+	r->status = 202;
+	return fl_req_write(r, tx_send, render_survey);
+}
+
+static int tx_preview(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_nps_survey_get(tx, r->id[0], &r->arena, &c->s);
+	return rc ? rc
+		  : fl_nps_mail_text(&c->s, c->lang, fl_req_base(r), NULL,
+				     "(the person's unsubscribe link)", &r->arena, &c->subject,
+				     &c->body);
+}
+
+static int render_preview(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	return fl_req_reply(r, 200,
+			    json_pack("{s:{s:s, s:s, s:s}}", "preview", "locale", c->lang,
+				      "subject", c->subject, "body", c->body));
+}
+
+static int h_preview(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	const char *l = fl_req_arg(r, "locale");
+
+	if (l && strcmp(l, "en") && strcmp(l, "uk") && strcmp(l, "ru") && strcmp(l, "lt"))
+		return fl_req_fail(r, FL_EINVAL, "locale", "InvalidValue",
+				   "Locale: uk, ru, lt or en");
+	c->lang = l ? l : "en";
+	return fl_req_read(r, tx_preview, render_preview);
+}
+
+/* ---- the report ------------------------------------------------------------ */
+
+static int tx_report(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	int rc = fl_store_nps_answers(tx, c->survey_id, c->start, c->end, FL_STORE_NPS_REPORT_MAX,
+				      &r->arena, &c->answers, &c->nanswers);
+	if (!rc)
+		rc = fl_store_nps_asked(tx, c->survey_id, c->start, c->end, &c->asked);
+	return rc ? rc : fl_store_nps_loop(tx, c->survey_id, c->start, c->end, &c->loop);
+}
+
+static json_t *score_json(const struct fl_nps_tally *t)
+{
+	struct fl_nps_result res;
+
+	fl_nps_score(t, &res);
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "nps",
+			 res.has ? json_real(round(res.nps * 10) / 10) : json_null(), "responses",
+			 (json_int_t)res.n, "promoters", (json_int_t)t->promoters, "passives",
+			 (json_int_t)t->passives, "detractors", (json_int_t)t->detractors, "ci_low",
+			 res.has ? json_real(round(res.low * 10) / 10) : json_null(), "ci_high",
+			 res.has ? json_real(round(res.high * 10) / 10) : json_null());
+}
+
+/* The dimension d of answer a: its key and name. */
+enum { BY_TIER, BY_ORG, BY_CHANNEL, BY_GROUP, BY_AGENT, BY__MAX };
+static const char *const by_names[BY__MAX] = {"tier", "organization", "channel", "group", "agent"};
+
+static void key_of(const struct fl_nps_answer *a, int d, int64_t *key, const char **name)
+{
+	switch (d) {
+	case BY_TIER: *key = a->tier_id, *name = a->tier_name; break;
+	case BY_ORG: *key = a->organization_id, *name = a->organization_name; break;
+	case BY_CHANNEL:
+		*key = a->channel;
+		*name = a->channel >= 0 ? fl_channel_name((int)a->channel) : NULL;
+		break;
+	case BY_GROUP: *key = a->group_id, *name = a->group_name; break;
+	default: *key = a->agent_id, *name = a->agent_name;
+	}
+}
+
+struct group {
+	int64_t key;
+	const char *name;
+	struct fl_nps_tally t;
+};
+
+/* The answers grouped by d (or by period when d < 0), into *out (in the
+ * request's arena): at most one group an answer. */
+static int group_by(struct fl_req *r, int d, struct group **out, size_t *n)
+{
+	struct ctx *c = r->ctx;
+	struct group *g = fl_arena_alloc(&r->arena, (c->nanswers + 1) * sizeof *g);
+	size_t k = 0;
+
+	if (!g)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < c->nanswers; i++) {
+		const struct fl_nps_answer *a = &c->answers[i];
+		int64_t key;
+		const char *name = NULL;
+		size_t j;
+		if (d < 0)
+			key = fl_nps_period_start(a->answered_at, c->period);
+		else
+			key_of(a, d, &key, &name);
+		for (j = 0; j < k && g[j].key != key; j++)
+			;
+		if (j == k)
+			g[k++] = (struct group){key, name, {0}};
+		fl_nps_tally_add(&g[j].t, a->score);
+	}
+	*out = g;
+	*n = k;
+	return 0;
+}
+
+static int cmp_period(const void *x, const void *y)
+{
+	const struct group *a = x, *b = y;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
+{
+	struct group total = {0, "all", *all};
+	fl_buf b;
+	int rc;
+	char *copy;
+
+	fl_buf_init(&b, 64u << 20);
+	rc = fl_buf_adds(&b,
+			 "dimension,key,name,responses,promoters,passives,detractors,nps,"
+			 "ci_low,ci_high\r\n");
+	for (int d = -2; !rc && d < BY__MAX; d++) {
+		struct group *g = NULL;
+		size_t n = 0;
+		if (d == -2) {
+			g = &total;
+			n = 1;
+		} else if ((rc = group_by(r, d, &g, &n))) {
+			break;
+		}
+		if (d == -1)
+			qsort(g, n, sizeof *g, cmp_period);
+		for (size_t i = 0; !rc && i < n; i++) {
+			struct fl_nps_result res;
+			char day[21];
+			fl_nps_score(&g[i].t, &res);
+			rc = fl_csv_text(&b, 1,
+					 d == -2   ? "total"
+					 : d == -1 ? "period"
+						   : by_names[d]);
+			if (!rc && d == -1) {
+				fl_time_iso(g[i].key, day);
+				rc = fl_csv_text(&b, 0, day) || fl_csv_text(&b, 0, "");
+			} else if (!rc) {
+				rc = (g[i].key > 0 || d == BY_CHANNEL ? fl_csv_int(&b, 0, g[i].key)
+								      : fl_csv_text(&b, 0, "")) ||
+				     fl_csv_text(&b, 0, g[i].name);
+			}
+			if (!rc)
+				rc = fl_buf_addf(&b, ",%lld,%lld,%lld,%lld,%.1f,%.1f,%.1f\r\n",
+						 (long long)res.n, (long long)g[i].t.promoters,
+						 (long long)g[i].t.passives,
+						 (long long)g[i].t.detractors, res.nps, res.low,
+						 res.high);
+		}
+	}
+	if (rc || !(copy = fl_arena_strndup(&r->arena, b.p ? b.p : "", b.n))) {
+		fl_buf_free(&b);
+		return rc ? rc : FL_ENOMEM;
+	}
+	r->status = 200;
+	r->raw = copy;
+	r->raw_len = b.n;
+	r->raw_type = "text/csv; charset=utf-8";
+	fl_req_header(r, "Content-Disposition", "attachment; filename=\"nps.csv\"");
+	fl_buf_free(&b);
+	return 0;
+}
+
+static int render_report(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	struct fl_nps_tally all = {0};
+	json_t *trend = json_array(), *by = json_object(), *comments = json_array(), *o, *rep;
+	struct group *g;
+	size_t n;
+	int rc;
+
+	for (size_t i = 0; i < c->nanswers; i++)
+		fl_nps_tally_add(&all, c->answers[i].score);
+	if (c->csv) {
+		json_decref(trend), json_decref(by), json_decref(comments);
+		return render_csv(r, &all);
+	}
+	if ((rc = group_by(r, -1, &g, &n)))
+		return rc;
+	qsort(g, n, sizeof *g, cmp_period);
+	for (size_t i = 0; i < n; i++) {
+		o = score_json(&g[i].t);
+		json_object_set_new(o, "period_start", fl_json_time(g[i].key));
+		json_array_append_new(trend, o);
+	}
+	for (int d = 0; d < BY__MAX; d++) {
+		json_t *rows = json_array();
+		if ((rc = group_by(r, d, &g, &n)))
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			o = score_json(&g[i].t);
+			json_object_set_new(o, "id",
+					    d == BY_CHANNEL ? json_null() : fl_json_id(g[i].key));
+			json_object_set_new(o, "name", fl_json_str(g[i].name));
+			json_array_append_new(rows, o);
+		}
+		json_object_set_new(by, by_names[d], rows);
+	}
+	/* the detractors' own words, newest first. A viewer may not read how
+	 * to reach a customer: until core/redact.h's fl_redact_contacts is
+	 * merged here, their copy leaves the words out (the call site: mask
+	 * a->comment with it and drop this condition) */
+	for (size_t i = 0;
+	     i < c->nanswers && json_array_size(comments) < 100 && r->actor.role != FL_ROLE_VIEWER;
+	     i++) {
+		const struct fl_nps_answer *a = &c->answers[i];
+		if (a->score > 6 || !a->comment)
+			continue;
+		json_array_append_new(
+			comments, json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
+					    (json_int_t)a->id, "score", (json_int_t)a->score,
+					    "user_name", fl_json_str(a->user_name), "comment",
+					    a->comment, "answered_at", fl_json_time(a->answered_at),
+					    "agent_name", fl_json_str(a->agent_name)));
+	}
+	o = score_json(&all);
+	json_object_set_new(o, "asked", json_integer(c->asked));
+	rep = json_pack("{s:{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}}",
+			"nps_report", "start_time", fl_json_time(c->start), "end_time",
+			fl_json_time(c->end), "period", c->period == FL_NPS_WEEK ? "week" : "month",
+			"score", o, "trend", trend, "breakdowns", by, "detractor_comments",
+			comments, "closed_loop", "detractors", (json_int_t)c->loop.detractors,
+			"followups", (json_int_t)c->loop.followups, "contacted",
+			(json_int_t)c->loop.contacted, "answered_next",
+			(json_int_t)c->loop.answered_next, "improved",
+			(json_int_t)c->loop.improved);
+	return fl_req_reply(r, 200, rep);
+}
+
+static int h_report(struct fl_req *r)
+{
+	static const char *const allowed[] = {"survey_id", "start_time", "end_time",
+					      "period",    "format",     NULL};
+	struct ctx *c = r->ctx;
+	const char *v;
+	int rc;
+
+	if ((rc = fl_req_args_only(r, allowed)))
+		return rc;
+	c->end = fl_now() + 1;
+	c->start = 0;
+	c->period = FL_NPS_MONTH;
+	if ((v = fl_req_arg(r, "survey_id")) &&
+	    (fl_str_to_i64(fl_str_c(v), &c->survey_id) || c->survey_id <= 0))
+		return fl_req_fail(r, FL_EINVAL, "survey_id", "InvalidValue",
+				   "survey_id: a survey's id");
+	if ((v = fl_req_arg(r, "start_time")) && fl_time_parse(fl_str_c(v), &c->start))
+		return fl_req_fail(r, FL_EINVAL, "start_time", "InvalidValue",
+				   "start_time: an ISO 8601 time");
+	if ((v = fl_req_arg(r, "end_time")) && fl_time_parse(fl_str_c(v), &c->end))
+		return fl_req_fail(r, FL_EINVAL, "end_time", "InvalidValue",
+				   "end_time: an ISO 8601 time");
+	if (c->end <= c->start)
+		return fl_req_fail(r, FL_EINVAL, "end_time", "InvalidValue",
+				   "end_time: after start_time");
+	if ((v = fl_req_arg(r, "period")) && (c->period = fl_nps_period_parse(v)) < 0)
+		return fl_req_fail(r, FL_EINVAL, "period", "InvalidValue", "period: week or month");
+	if ((v = fl_req_arg(r, "format")) && strcmp(v, "json") && strcmp(v, "csv"))
+		return fl_req_fail(r, FL_EINVAL, "format", "InvalidValue", "format: json or csv");
+	c->csv = v && !strcmp(v, "csv");
+	return fl_req_read(r, tx_report, render_report);
+}
+
+/* ---- the public pages ------------------------------------------------------ */
+
+struct page_ctx {
+	const char *token, *comment;
+	int score;   /* -1: none asked */
+	int outcome; /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
+	int expired, bad_score;
+	struct fl_nps_response resp;
+	int found;
+};
+
+static const char *page_token(struct fl_req *r)
+{
+	const char *t = r->url + strlen(FL_NPS_PATH);
+	size_t n = strcspn(t, "?");
+
+	if (!n || n > FL_LINK_TOKEN_MAX || strspn(t, "0123456789abcdef-") != n)
+		return NULL;
+	return fl_arena_strndup(&r->arena, t, n);
+}
+
+static int page_answer(struct fl_req *r, int status, fl_buf *b)
+{
+	char *copy = b->p ? fl_arena_strndup(&r->arena, b->p, b->n) : NULL;
+	size_t n = b->n;
+
+	fl_buf_free(b);
+	if (!copy)
+		return FL_ENOMEM;
+	r->status = status;
+	r->raw = copy;
+	r->raw_len = n;
+	r->raw_type = "text/html; charset=utf-8";
+	fl_req_header(r, "Content-Security-Policy", fl_fb_page_csp);
+	fl_req_header(r, "Cache-Control", "no-store");
+	fl_req_header(r, "Referrer-Policy", "no-referrer");
+	return 0;
+}
+
+/* The page: what happened, in the person's language, and the "why?" form
+ * while it can still be given. */
+static int render_page(struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	const char *lang = fl_portal_lang(c->found ? c->resp.locale : NULL,
+					  fl_req_header_in(r, "Accept-Language"));
+	const struct fl_nps_words *w = fl_nps_words(lang);
+	int status = 200, form = 0, rc;
+	const char *say;
+	fl_buf b;
+
+	if (c->outcome == FL_EINVAL && c->expired)
+		say = w->expired, status = 410;
+	else if (c->bad_score)
+		say = w->bad_score, status = 422;
+	else if (c->outcome == FL_EINVAL && !c->found)
+		say = w->bad_link, status = 400;
+	else if (c->outcome == FL_EINVAL)
+		say = c->comment ? w->why : w->bad_score, status = 422;
+	else if (c->outcome == FL_ECONFLICT)
+		say = c->comment ? w->commented : w->already, status = 409;
+	else if (c->comment)
+		say = w->thanks_comment;
+	else
+		say = w->thanks;
+	form = c->found && c->resp.score >= 0 && !c->resp.comment;
+	fl_buf_init(&b, 1u << 16);
+	rc = fl_fb_page_start(&b, lang, w->title);
+	if (!rc)
+		rc = fl_fb_page_p(&b, say);
+	if (!rc && c->found && c->resp.score >= 0)
+		rc = fl_buf_addf(&b, "<p>%s <strong class=\"nps-score\">%d</strong></p>\n", "",
+				 c->resp.score);
+	if (!rc && c->found && c->resp.score < 0 && status != 410) {
+		/* no answer yet (a bad score): the eleven links again */
+		rc = fl_buf_adds(&b, "<p class=\"nps-scale\">");
+		for (int i = 0; !rc && i <= FL_NPS_SCORE_MAX; i++)
+			rc = fl_buf_addf(&b, "<a href=\"%s%s?score=%d\">%d</a> ", FL_NPS_PATH,
+					 c->token, i, i);
+		if (!rc)
+			rc = fl_buf_adds(&b, "</p>\n");
+	}
+	if (!rc && form) {
+		rc = fl_buf_addf(&b,
+				 "<form method=\"post\" action=\"%s%s\">\n"
+				 "<label for=\"comment\">",
+				 FL_NPS_PATH, c->token);
+		if (!rc)
+			rc = fl_buf_add_html(&b, w->why, strlen(w->why));
+		if (!rc)
+			rc = fl_buf_addf(&b,
+					 "</label>\n<textarea id=\"comment\" name=\"comment\" "
+					 "rows=\"5\" maxlength=\"%d\"></textarea>\n"
+					 "<button type=\"submit\">",
+					 FL_NPS_COMMENT_MAX);
+		if (!rc)
+			rc = fl_buf_add_html(&b, w->send, strlen(w->send));
+		if (!rc)
+			rc = fl_buf_adds(&b, "</button>\n</form>\n");
+	}
+	if (!rc)
+		rc = fl_fb_page_end(&b);
+	if (rc) {
+		fl_buf_free(&b);
+		return rc;
+	}
+	return page_answer(r, status, &b);
+}
+
+/* A domain error the page tells (a bad link, a bad score, a second
+ * answer): recorded for the page, the transaction left whole. */
+static int page_outcome(struct page_ctx *c, int rc, const struct fl_err *e)
+{
+	/* only the link's, the score's and the comment's faults are the
+	 * page's to tell; anything else (the follow-up could not be opened)
+	 * fails the write whole */
+	if ((rc == FL_EINVAL && (!strcmp(e->field, "token") || !strcmp(e->field, "score") ||
+				 !strcmp(e->field, "comment"))) ||
+	    rc == FL_ECONFLICT) {
+		c->outcome = rc;
+		c->expired = !strcmp(e->reason, "Expired");
+		c->found = c->found || rc == FL_ECONFLICT ||
+			   (!strcmp(e->field, "score") && c->resp.id);
+		return 0;
+	}
+	return rc;
+}
+
+static int tx_page_read(fl_tx *tx, struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	struct fl_err e = {0};
+	int rc = fl_nps_response_of(tx, c->token, fl_now(), &r->arena, &c->resp, &e);
+
+	c->found = !rc;
+	return page_outcome(c, rc, &e);
+}
+
+static int tx_page_answer(fl_tx *tx, struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	int rc = fl_nps_answer(tx, c->token, c->score, fl_now(), &r->arena, &c->resp, &r->err);
+
+	c->found = !rc || rc == FL_ECONFLICT;
+	return page_outcome(c, rc, &r->err);
+}
+
+static int tx_page_comment(fl_tx *tx, struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	int rc = fl_nps_comment(tx, c->token, c->comment, fl_now(), &r->arena, &c->resp, &r->err);
+
+	c->found =
+		!rc || rc == FL_ECONFLICT || (rc == FL_EINVAL && !strcmp(r->err.field, "comment"));
+	if (rc == FL_ECONFLICT && c->resp.id && c->resp.score < 0)
+		c->comment = NULL; /* no score yet: the page asks for one */
+	return page_outcome(c, rc, &r->err);
+}
+
+static int h_nps_page(struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	const char *v = fl_req_arg(r, "score");
+	int64_t score;
+
+	c->score = -1;
+	if (!(c->token = page_token(r))) {
+		c->outcome = FL_EINVAL;
+		return render_page(r);
+	}
+	if (!v)
+		return fl_req_read(r, tx_page_read, render_page);
+	/* 11, -1, "ten": a clear page, nothing recorded */
+	if (fl_str_to_i64(fl_str_c(v), &score) || score < 0 || score > FL_NPS_SCORE_MAX) {
+		c->bad_score = 1;
+		return render_page(r);
+	}
+	c->score = (int)score;
+	return fl_req_write(r, tx_page_answer, render_page);
+}
+
+static int h_nps_comment(struct fl_req *r)
+{
+	struct page_ctx *c = r->ctx;
+	struct fl_form_limits lim = {4, FL_NPS_COMMENT_MAX * 4 + 16, 0};
+	struct fl_form form;
+	const char *body;
+	size_t n;
+	int rc;
+
+	c->score = -1;
+	if (!(c->token = page_token(r))) {
+		c->outcome = FL_EINVAL;
+		return render_page(r);
+	}
+	body = fl_req_body(r, &n);
+	rc = fl_form_parse(fl_req_header_in(r, "Content-Type"), body, n, &lim, &r->arena, &form,
+			   &r->err);
+	if (rc)
+		return rc == FL_ETOOBIG ? FL_EINVAL : rc;
+	for (size_t i = 0; i < form.nparts; i++)
+		if (!strcmp(form.parts[i].name, "comment") && !form.parts[i].file_name)
+			c->comment = form.parts[i].data;
+	if (!c->comment || !fl_utf8_valid(c->comment, strlen(c->comment)))
+		c->comment = "";
+	return fl_req_write(r, tx_page_comment, render_page);
+}
+
+#define NPS "/api/v2/nps"
+const struct fl_route fl_nps_routes[] = {
+	{"GET", NPS "/surveys", h_list, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"POST", NPS "/surveys", h_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", NPS "/surveys/{id}", h_show, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", NPS "/surveys/{id}/preview", h_preview, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"POST", NPS "/surveys/{id}/send", h_send, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	{"GET", NPS "/report", h_report, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
+	{"GET", "/nps/{*}", h_nps_page, FL_ROLE_ANONYMOUS, 0, sizeof(struct page_ctx)},
+	{"POST", "/nps/{*}", h_nps_comment, FL_ROLE_ANONYMOUS, 16384, sizeof(struct page_ctx),
+	 FL_ROUTE_FORM_BODY},
+	{0},
+};

@@ -1,0 +1,68 @@
+// NPS in a real browser (issue 16): an admin makes a survey in Admin → NPS
+// surveys, previews its Ukrainian mail and sends it; the customer answers
+// from the link in the captured mail — one click on 2, then "why?" in the
+// page's form, no script needed — and the report shows the score, the
+// trend chart and the detractor's words, with the follow-up opened.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+
+import { startSmtp } from '../api/lib/smtp.mjs';
+import { it, openDesk } from './lib/browser.mjs';
+
+let desk, srv, smtp;
+
+before(async () => {
+	smtp = await startSmtp();
+	desk = await openDesk({ agents: ['olena'], endUsers: ['alice'] });
+	srv = desk.srv;
+	let r = await srv.api('PUT', '/api/v2/mail/settings', { mail_settings: {
+		smtp_url: `smtp://127.0.0.1:${smtp.port}`, from_address: 'support@shop.test' } });
+	assert.equal(r.status, 200, r.text);
+	r = await srv.api('PUT', `/api/v2/users/${srv.users.alice.id}`, { user: { locale: 'uk' } });
+	assert.equal(r.status, 200, r.text);
+	const tk = await desk.ticket({ subject: 'Кавоварка не вмикається' }, { as: srv.users.alice });
+	r = await srv.api('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { assignee_id: srv.users.olena.id, status: 'solved',
+		comment: { body: 'Замінили блок живлення.', public: true } } }, { auth: srv.users.olena });
+	assert.equal(r.status, 200, r.text);
+});
+after(async () => {
+	await desk?.close();
+	await smtp?.cleanup();
+});
+
+it('an admin sends a survey, the customer answers from the mail, the report shows it', async () => {
+	await desk.withTab({}, async (admin) => {
+		await admin.signIn(srv.admin);
+		await admin.goto('/agent/admin/nps');
+		await admin.page.fill('[data-test=nps-name]', 'Грудень');
+		await admin.page.selectOption('[data-test=nps-detractor]', 'ticket');
+		await admin.page.click('[data-test=nps-create]');
+		const row = admin.page.locator('[data-test=nps-survey]').first();
+		await row.waitFor();
+		await row.locator('[data-test=nps-preview-open]').click();
+		await admin.page.selectOption('#nps-preview-lang', 'uk');
+		await admin.page.locator('[data-test=nps-preview] pre', { hasText: 'порекомендуєте' }).waitFor();
+		await row.locator('[data-test=nps-send]').click();
+		await admin.page.locator('[data-test=nps-survey][data-status=sent]').waitFor({ timeout: 15000 });
+	});
+
+	const mail = await smtp.waitFor((m) => m.headers.to === 'alice@example.test' && /score=/.test(m.text));
+	const link = mail.text.match(/https?:\/\/\S+\/nps\/[0-9a-f-]+\?score=2\b/)[0].replace(/^https?:\/\/[^/]+/, srv.base);
+	await desk.withTab({ locale: 'uk-UA', javaScriptEnabled: false }, async (cust) => {
+		await cust.page.goto(link);
+		assert.match(await cust.page.textContent('main'), /Дякуємо! Вашу відповідь записано/);
+		await cust.page.fill('textarea[name=comment]', 'Чекали відповіді тиждень');
+		await cust.page.click('button[type=submit]');
+		await cust.page.waitForSelector('text=Дякуємо, що розповіли');
+	});
+
+	await desk.withTab({}, async (admin) => {
+		await admin.signIn(srv.admin);
+		await admin.goto('/agent/reports/nps');
+		await admin.page.locator('[data-test=nps-value]', { hasText: '-100' }).waitFor();
+		assert.equal(await admin.page.locator('[data-test=nps-chart] [data-test=nps-point]').count(), 1);
+		assert.match(await admin.page.textContent('[data-test=nps-comments]'), /Чекали відповіді тиждень/);
+		assert.match(await admin.page.textContent('[data-test=nps-by-agent]'), /olena/i);
+		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'), /format=csv/);
+	});
+});
