@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/redact.h"
 #include "core/time.h"
 #include "feedback/nps.h"
 #include "feedback/nps_page.h"
@@ -388,21 +389,24 @@ static int render_report(struct fl_req *r)
 		}
 		json_object_set_new(by, by_names[d], rows);
 	}
-	/* the detractors' own words, newest first. A viewer may not read how
-	 * to reach a customer: until core/redact.h's fl_redact_contacts is
-	 * merged here, their copy leaves the words out (the call site: mask
-	 * a->comment with it and drop this condition) */
-	for (size_t i = 0;
-	     i < c->nanswers && json_array_size(comments) < 100 && r->actor.role != FL_ROLE_VIEWER;
-	     i++) {
+	/* the detractors' own words, newest first; a viewer reads them with
+	 * no way to reach the customer in them (core/redact.h) */
+	for (size_t i = 0; i < c->nanswers && json_array_size(comments) < 100; i++) {
 		const struct fl_nps_answer *a = &c->answers[i];
+		const char *words;
 		if (a->score > 6 || !a->comment)
 			continue;
+		words = r->actor.role == FL_ROLE_VIEWER ? fl_redact_contacts(a->comment, &r->arena)
+							: a->comment;
+		if (!words) {
+			json_decref(trend), json_decref(by), json_decref(comments);
+			return FL_ENOMEM;
+		}
 		json_array_append_new(
 			comments, json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
 					    (json_int_t)a->id, "score", (json_int_t)a->score,
 					    "user_name", fl_json_str(a->user_name), "comment",
-					    a->comment, "answered_at", fl_json_time(a->answered_at),
+					    words, "answered_at", fl_json_time(a->answered_at),
 					    "agent_name", fl_json_str(a->agent_name)));
 	}
 	o = score_json(&all);
