@@ -402,12 +402,12 @@ static int render_report(struct fl_req *r)
 			json_decref(trend), json_decref(by), json_decref(comments);
 			return FL_ENOMEM;
 		}
-		json_array_append_new(
-			comments, json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
-					    (json_int_t)a->id, "score", (json_int_t)a->score,
-					    "user_name", fl_json_str(a->user_name), "comment",
-					    words, "answered_at", fl_json_time(a->answered_at),
-					    "agent_name", fl_json_str(a->agent_name)));
+		json_array_append_new(comments,
+				      json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
+						(json_int_t)a->id, "score", (json_int_t)a->score,
+						"user_name", fl_json_str(a->user_name), "comment",
+						words, "answered_at", fl_json_time(a->answered_at),
+						"agent_name", fl_json_str(a->agent_name)));
 	}
 	o = score_json(&all);
 	json_object_set_new(o, "asked", json_integer(c->asked));
