@@ -631,7 +631,7 @@ static int render_report_csv(struct fl_req *r)
 	rc = fl_buf_adds(&b,
 			 CSV_BOM "section,key,name,asked,rated,good,bad,csat,response_rate\r\n");
 	if (!rc)
-		rc = fl_buf_adds(&b, "total,,,");
+		rc = fl_buf_adds(&b, "total,,");
 	if (!rc)
 		rc = csv_counts(&b, &c->all);
 	for (size_t i = 0; !rc && i < c->ntrend; i++) {

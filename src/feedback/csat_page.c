@@ -39,9 +39,11 @@ static const char page_csp[] =
 	"default-src 'none'; style-src 'self'; img-src 'self'; "
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/* Ratings sent: 20 per client address in any 10 minutes (a customer sends
- * one, or changes it once or twice). */
-static struct fl_limiter rate_limit = FL_LIMITER(20, 600);
+/* Ratings sent: 8 per client address in any 2 minutes (a customer sends
+ * one, or changes it once or twice; a limiter counts at most
+ * FL_LIMIT_MAX). The token cannot be guessed: this keeps a robot with
+ * one real link from making the writer busy. */
+static struct fl_limiter rate_limit = FL_LIMITER(8, 120);
 
 enum problem {
 	P_NONE,
