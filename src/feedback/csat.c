@@ -96,9 +96,9 @@ int fl_csat_reason_check(const struct fl_csat_reason *r, struct fl_err *e)
 /* Who served the customer, as the rating remembers it: the ticket's
  * assignee, group and channel, and the requester's tier (else their
  * organization's). */
-static int served(fl_tx *tx, const struct fl_ticket *t, struct fl_csat_rating *r)
+static int served(fl_tx *tx, const struct fl_ticket *t, struct fl_csat_rating *r, int *role)
 {
-	struct fl_user u;
+	struct fl_user u = {.role = -1};
 	struct fl_org o;
 	fl_arena a;
 	int rc;
@@ -116,6 +116,8 @@ static int served(fl_tx *tx, const struct fl_ticket *t, struct fl_csat_rating *r
 		    !(rc = fl_store_org_get(tx, u.organization_id, &a, &o)))
 			r->tier_id = o.tier_id;
 	}
+	if (role)
+		*role = u.role;
 	fl_arena_free(&a);
 	return rc == FL_ENOTFOUND ? 0 : rc;
 }
@@ -123,10 +125,14 @@ static int served(fl_tx *tx, const struct fl_ticket *t, struct fl_csat_rating *r
 int fl_csat_offer(fl_tx *tx, const struct fl_ticket *t, int64_t now)
 {
 	struct fl_csat_rating r = {0};
-	int rc = served(tx, t, &r);
+	int role, rc = served(tx, t, &r, &role);
 
+	/* only a customer is asked: an agent filing a ticket for themselves
+	 * is not, and is not counted as asked */
+	if (rc || role != FL_ROLE_END_USER)
+		return rc;
 	r.created_at = r.updated_at = now;
-	return rc ? rc : fl_store_csat_offer(tx, &r);
+	return fl_store_csat_offer(tx, &r);
 }
 
 int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struct fl_csat_in *in,
@@ -168,7 +174,7 @@ int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struc
 	if (rc && rc != FL_ENOTFOUND)
 		return rc;
 	had = !rc;
-	if ((rc = served(tx, &t, &r)))
+	if ((rc = served(tx, &t, &r, NULL)))
 		return rc;
 	r.score = in->score;
 	r.comment = (char *)(in->comment ? in->comment : had ? before.comment : "");

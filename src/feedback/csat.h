@@ -73,7 +73,8 @@ struct fl_csat_in {
 
 /* In the transaction that queues the solved notice: writes ticket t's
  * rating "offered" unless it has one (an answer is never undone by a
- * second solve). 0 or the store's error. */
+ * second solve), when its requester is an end user. 0 or the store's
+ * error. */
 int fl_csat_offer(fl_tx *tx, const struct fl_ticket *t, int64_t now);
 
 /* Records requester_id's answer on ticket_id at now, in a write
