@@ -82,3 +82,49 @@ it('rating from the e-mail link in the customer\'s language, then the Satisfacti
 		await page.waitForSelector('[data-test=csat-row][data-key=api]');
 	});
 });
+
+it('a signed-in customer rates a solved request on the portal, in Russian, with a reason; a closed one shows it', async () => {
+	const { rasa } = srv.users;
+	const igor = await desk.endUser('igor', { locale: 'ru' });
+	const reason = await srv.api('POST', '/api/v2/satisfaction_reasons', { reason: { value: 'It took too long',
+		translations: { uk: 'Це тривало надто довго', ru: 'Это заняло слишком много времени', lt: 'Tai užtruko per ilgai' } } });
+	assert.equal(reason.status, 201, reason.text);
+	const made = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Как вернуть кофемолку?', requester_id: igor.id,
+		assignee_id: rasa.id, comment: { body: 'Не мелет.' } } }, { auth: rasa });
+	const t = made.json.ticket;
+	const solved = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'solved',
+		comment: { body: 'Оформили возврат.', public: true } } }, { auth: rasa });
+	assert.equal(solved.status, 200, solved.text);
+
+	await desk.withTab({ locale: 'ru-RU' }, async (tab) => {
+		const { page } = tab;
+		await tab.signIn(igor);
+		await tab.goto(`/portal/requests/${t.id}`);
+		await page.waitForSelector('[data-test=rating-form]');
+		assert.equal(await page.textContent('[data-test=rating-form] legend'), 'Как вы оцениваете поддержку, которую получили?');
+		// nothing chosen: the form says so and sends nothing
+		await page.getByRole('button', { name: 'Отправить оценку' }).click();
+		assert.equal(await page.textContent('[data-test=rating-error]'), 'Выберите «хорошо» или «плохо».');
+		await page.getByLabel('Плохо, я недоволен(-на)').check();
+		await page.getByLabel('Что пошло не так? (необязательно)').selectOption({ label: 'Это заняло слишком много времени' });
+		await page.getByLabel('Хотите что-то нам сказать? (необязательно)').fill('Ждал две недели.');
+		await page.getByRole('button', { name: 'Отправить оценку' }).click();
+		await page.waitForSelector('[data-test=rating-current]');
+		assert.match(await page.textContent('[data-test=rating-current]'), /Ваша оценка: Плохо/);
+	});
+	let rating = (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: rasa })).json.ticket.satisfaction_rating;
+	assert.deepEqual([rating.score, rating.comment, rating.reason_id], ['bad', 'Ждал две недели.', reason.json.reason.id]);
+
+	const closed = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'closed' } }, { auth: rasa });
+	assert.equal(closed.status, 200, closed.text);
+	await desk.withTab({ locale: 'ru-RU' }, async (tab) => {
+		const { page } = tab;
+		await tab.signIn(igor);
+		await tab.goto(`/portal/requests/${t.id}`);
+		await page.waitForSelector('[data-test=rating-closed]');
+		assert.equal(await page.textContent('[data-test=rating-score]'), 'Плохо, я недоволен(-на)');
+		assert.equal(await page.locator('[data-test=rating-form]').count(), 0);
+	});
+	rating = (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: rasa })).json.ticket.satisfaction_rating;
+	assert.equal(rating.score, 'bad');
+});

@@ -1048,4 +1048,7 @@ export default {
 	'csat.err.name': "The English name is required, at most 200 characters.",
 	'csat.err.translation': "A name is at most 200 characters.",
 	'csat.err.invalid': "The server did not accept this.",
+	'rules.field.satisfaction_score': "Satisfaction rating received",
+	'csat.rule.good': "Good",
+	'csat.rule.bad': "Bad",
 };

@@ -1047,4 +1047,7 @@ export default {
 	'csat.err.name': "Reikia pavadinimo anglų k., ne daugiau kaip 200 simbolių.",
 	'csat.err.translation': "Pavadinimas — ne daugiau kaip 200 simbolių.",
 	'csat.err.invalid': "Serveris to nepriėmė.",
+	'rules.field.satisfaction_score': "Gautas pasitenkinimo įvertinimas",
+	'csat.rule.good': "Gerai",
+	'csat.rule.bad': "Blogai",
 };

@@ -1047,4 +1047,7 @@ export default {
 	'csat.err.name': "Нужно название по-английски, не более 200 символов.",
 	'csat.err.translation': "Название — не более 200 символов.",
 	'csat.err.invalid': "Сервер этого не принял.",
+	'rules.field.satisfaction_score': "Получена оценка удовлетворённости",
+	'csat.rule.good': "Хорошо",
+	'csat.rule.bad': "Плохо",
 };

@@ -1047,4 +1047,7 @@ export default {
 	'csat.err.name': "Потрібна назва англійською, щонайбільше 200 символів.",
 	'csat.err.translation': "Назва — щонайбільше 200 символів.",
 	'csat.err.invalid': "Сервер цього не прийняв.",
+	'rules.field.satisfaction_score': "Отримано оцінку задоволеності",
+	'csat.rule.good': "Добре",
+	'csat.rule.bad': "Погано",
 };
