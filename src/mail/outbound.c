@@ -411,10 +411,14 @@ static int tx_load(fl_tx *tx, void *arg)
 		return rc;
 	/* asked only while the ticket is still solved when the mail goes,
 	 * and only of a customer (an agent filing for themselves is not) */
-	if (o->csat && o->t.status == FL_STATUS_SOLVED && o->requester.role == FL_ROLE_END_USER &&
-	    (rc = fl_csat_ask(tx, &o->t, o->requester.locale, fl_now(), o->a, &o->csat_text,
-			      &o->csat_html)))
-		return rc;
+	if (o->csat && o->t.status == FL_STATUS_SOLVED && o->requester.role == FL_ROLE_END_USER) {
+		rc = fl_csat_ask(tx, &o->t, o->requester.locale, fl_now(), o->a, &o->csat_text,
+				 &o->csat_html);
+		/* a store no server started (no link key, no public URL yet):
+		 * the notice goes without the question rather than not at all */
+		if (rc && rc != FL_ENOTFOUND)
+			return rc;
+	}
 	return fl_store_mail_thread(tx, o->t.id, o->a, o->thread, FL_MAIL_MAX_REFS, &o->nthread,
 				    &o->last_in);
 }
