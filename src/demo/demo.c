@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "ideas/idea.h"
 #include "feedback/nps.h"
+#include "feedback/csat.h"
 #include "kb/kb.h"
 #include "routing/routing.h"
 #include "rules/trigger.h"
@@ -23,6 +24,7 @@
 #include "store/kb.h"
 #include "store/mail.h"
 #include "store/routing.h"
+#include "store/satisfaction.h"
 #include "store/schedules.h"
 #include "store/settings.h"
 #include "store/tiers.h"
@@ -59,6 +61,8 @@ struct demo {
 	struct fl_err err;
 	char *agent_hash; /* DEMO_PASSWORD, hashed once */
 	int skipped;
+	int64_t csat_reasons[FL_CSAT_REASONS_MAX]; /* the satisfaction reasons, in order */
+	size_t ncsat_reasons;
 };
 
 static int remember(struct demo *d, const char *key, int64_t id, int role, const char *email)
@@ -297,7 +301,48 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 		fin.status = enum_of(t, "status", fl_status_parse);
 		rc = fl_ticket_update(tx, &agent, out.id, &fin, a, &out, &d->err);
 	}
+	/* a solved ticket's rating is offered, as the solved mail would have
+	 * (no relay here: nothing was sent); the customer's answer, when the
+	 * demo has one, an hour after the solve */
+	if (!rc && out.status == FL_STATUS_SOLVED)
+		rc = fl_csat_offer(tx, &out, fl_now());
+	if (!rc && (v = json_object_get(t, "satisfaction"))) {
+		struct fl_csat_in ans = {fl_csat_score_parse(str(v, "score")), str(v, "comment"),
+					 0};
+		struct fl_csat_rating r;
+		size_t k = (size_t)json_integer_value(json_object_get(v, "reason"));
+		if (json_object_get(v, "reason") && k < d->ncsat_reasons)
+			ans.reason_id = d->csat_reasons[k];
+		fl_time_freeze(fl_now() + 3600);
+		rc = fl_csat_rate(tx, out.id, out.requester_id, &ans, fl_now(), a, &r, &d->err);
+	}
 	fl_time_freeze(0);
+	return rc;
+}
+
+/* The reasons a customer may give for a bad rating, in four languages. */
+static int load_csat_reasons(fl_tx *tx, struct demo *d)
+{
+	json_t *j;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(d->root, "satisfaction_reasons"), i, j)
+	{
+		struct fl_csat_reason r = {.name_en = (char *)str(j, "en"),
+					   .name_uk = (char *)str(j, "uk"),
+					   .name_ru = (char *)str(j, "ru"),
+					   .name_lt = (char *)str(j, "lt"),
+					   .position = (int)i,
+					   .active = 1,
+					   .created_at = fl_now(),
+					   .updated_at = fl_now()};
+		if (rc || d->ncsat_reasons == FL_CSAT_REASONS_MAX)
+			break;
+		if (!(rc = fl_csat_reason_check(&r, &d->err)) &&
+		    !(rc = fl_store_csat_reason_insert(tx, &r)))
+			d->csat_reasons[d->ncsat_reasons++] = r.id;
+	}
 	return rc;
 }
 
@@ -893,6 +938,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 		rc = load_macros(tx, d, &a);
 	if (!rc)
 		rc = load_kb(tx, d, &a);
+	if (!rc)
+		rc = load_csat_reasons(tx, d);
 	n = json_array_size(json_object_get(d->root, "tickets"));
 	json_array_foreach(json_object_get(d->root, "tickets"), i, t)
 	{

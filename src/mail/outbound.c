@@ -12,6 +12,7 @@
 #include "core/template.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "feedback/csat.h"
 #include "store/jobs.h"
 #include "store/mail.h"
 #include "store/outbox.h"
@@ -239,11 +240,19 @@ int fl_mail_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, in
 {
 	char payload[200], nonce[NONCE_LEN + 1];
 	int64_t now = fl_now();
+	/* the notice that tells the customer their ticket is solved (or the
+	 * reply that solves it) asks how they rate the support: the rating
+	 * is offered now, in the solve's transaction (feedback/csat.h) */
+	int csat = t->status == FL_STATUS_SOLVED && kind != FL_NOTICE_ACK;
+	int rc;
 
+	if (csat && (rc = fl_csat_offer(tx, t, now)))
+		return rc;
 	fl_random_hex(nonce, NONCE_LEN);
 	snprintf(payload, sizeof payload,
-		 "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld,\"nonce\":\"%s\"}",
-		 kinds[kind], (long long)t->id, (long long)comment_id, nonce);
+		 "{\"kind\":\"%s\",\"ticket_id\":%lld,\"comment_id\":%lld,\"nonce\":\"%s\"%s}",
+		 kinds[kind], (long long)t->id, (long long)comment_id, nonce,
+		 csat ? ",\"csat\":1" : "");
 	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
 }
 
@@ -361,7 +370,9 @@ struct out {
 	size_t ncc;
 	char *thread[FL_MAIL_MAX_REFS];
 	size_t nthread;
-	char *last_in; /* the customer's last message, to answer */
+	char *last_in;               /* the customer's last message, to answer */
+	int csat;                    /* the notice asks for a rating (fl_mail_notice) */
+	char *csat_text, *csat_html; /* the question and its links, when it still may */
 };
 
 /* The address kept mail is from while the mail.from setting is not set. */
@@ -422,6 +433,16 @@ static int tx_load(fl_tx *tx, void *arg)
 	if (o->kind == FL_NOTICE_REPLY &&
 	    (rc = fl_store_comment_get(tx, o->comment_id, o->a, &o->c)))
 		return rc;
+	/* asked only while the ticket is still solved when the mail goes,
+	 * and only of a customer (an agent filing for themselves is not) */
+	if (o->csat && o->t.status == FL_STATUS_SOLVED && o->requester.role == FL_ROLE_END_USER) {
+		rc = fl_csat_ask(tx, &o->t, o->requester.locale, fl_now(), o->a, &o->csat_text,
+				 &o->csat_html);
+		/* a store no server started (no link key, no public URL yet):
+		 * the notice goes without the question rather than not at all */
+		if (rc && rc != FL_ENOTFOUND)
+			return rc;
+	}
 	return fl_store_mail_thread(tx, o->t.id, o->a, o->thread, FL_MAIL_MAX_REFS, &o->nthread,
 				    &o->last_in);
 }
@@ -704,6 +725,8 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	o.a = &a;
 	o.ticket_id = json_integer_value(json_object_get(p, "ticket_id"));
 	o.comment_id = json_integer_value(json_object_get(p, "comment_id"));
+	o.csat = json_is_true(json_object_get(p, "csat")) ||
+		 json_integer_value(json_object_get(p, "csat")) == 1;
 	o.kind = !kind                     ? FL_NOTICE_ACK
 		 : !strcmp(kind, "reply")  ? FL_NOTICE_REPLY
 		 : !strcmp(kind, "solved") ? FL_NOTICE_SOLVED
@@ -728,6 +751,13 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	} else {
 		text = say(o.kind == FL_NOTICE_ACK ? w->ack : w->solved, o.t.id, NULL, &a);
 	}
+	if (text && o.csat_text) {
+		size_t nt = strlen(text) + strlen(o.csat_text) + 4;
+		char *both = fl_arena_alloc(&a, nt);
+		if (both)
+			snprintf(both, nt, "%s\n\n%s", text, o.csat_text);
+		text = both;
+	}
 	if (!text) {
 		/* out of memory: the job is tried again, not sent empty */
 		fl_arena_free(&a);
@@ -748,6 +778,13 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		m.refs[m.nrefs++] = o.thread[i];
 	m.text = text ? text : "";
 	m.html = o.kind == FL_NOTICE_REPLY ? o.c.html_body : NULL;
+	if (m.html && o.csat_html) {
+		size_t nh = strlen(m.html) + strlen(o.csat_html) + 2;
+		char *both = fl_arena_alloc(&a, nh);
+		if (both)
+			snprintf(both, nh, "%s\n%s", m.html, o.csat_html);
+		m.html = both ? both : m.html;
+	}
 	m.automatic = o.kind != FL_NOTICE_REPLY;
 	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, 0, &ok)) && ok))
 		rc = deliver(s, &o, kinds[o.kind], o.t.id, &m, &a, e);

@@ -32,6 +32,7 @@ static const char *const field_names[FL_RF__MAX] = {
 	"within_business_hours",
 	"sla_event",
 	"sla_metric",
+	"satisfaction_score",
 	"NEW",
 	"OPEN",
 	"PENDING",
@@ -80,6 +81,7 @@ static const char *const action_names[FL_RA__MAX] = {
 };
 static const char *const sla_event_names[FL_RULE_SLA__MAX] = {"warning", "breached", "achieved"};
 static const char *const update_names[] = {"Create", "Change", "sla"};
+static const char *const csat_names[FL_RULE_CSAT__MAX] = {"good", "bad"};
 
 const char *fl_rule_field_name(int f)
 {
@@ -96,6 +98,10 @@ const char *fl_rule_action_name(int act)
 const char *fl_rule_sla_event_name(int ev)
 {
 	return ev >= 0 && ev < FL_RULE_SLA__MAX ? sla_event_names[ev] : NULL;
+}
+const char *fl_rule_csat_name(int v)
+{
+	return v >= 0 && v < FL_RULE_CSAT__MAX ? csat_names[v] : NULL;
 }
 
 json_t *fl_rule_names_json(const char *(*name)(int), int from, int to)
@@ -154,6 +160,7 @@ static const unsigned field_ops[FL_RF__MAX] = {
 	[FL_RF_WITHIN_BUSINESS_HOURS] = EQ,
 	[FL_RF_SLA_EVENT] = EQ,
 	[FL_RF_SLA_METRIC] = EQ,
+	[FL_RF_SATISFACTION_SCORE] = EQ,
 	[FL_RF_HOURS_NEW] = TIME,
 	[FL_RF_HOURS_OPEN] = TIME,
 	[FL_RF_HOURS_PENDING] = TIME,
@@ -180,7 +187,7 @@ static int of_the_write(int field, int op)
 	return field == FL_RF_CURRENT_VIA || field == FL_RF_UPDATE_TYPE ||
 	       field == FL_RF_COMMENT_IS_PUBLIC || field == FL_RF_COMMENT_INCLUDES_WORD ||
 	       field == FL_RF_ROLE || field == FL_RF_SLA_EVENT || field == FL_RF_SLA_METRIC ||
-	       (B(op) & CHANGES);
+	       field == FL_RF_SATISFACTION_SCORE || (B(op) & CHANGES);
 }
 
 int fl_rule_op_allowed(int kind, int field, int op)
@@ -340,6 +347,13 @@ static int parse_sla_event(fl_str s)
 			return i;
 	return -1;
 }
+static int parse_csat(fl_str s)
+{
+	for (int i = 0; i < FL_RULE_CSAT__MAX; i++)
+		if (fl_str_eq(s, csat_names[i]))
+			return i;
+	return -1;
+}
 static int parse_update(fl_str s)
 {
 	for (int i = 0; i < 3; i++)
@@ -427,6 +441,8 @@ static int cond_value(struct dec *d, struct fl_rule_cond *c, json_t *v)
 	case FL_RF_SLA_METRIC:
 		return read_name(d, v, fl_sla_metric_parse, 0, 0, &c->value,
 				 "must be an SLA metric (first_reply_time, …)");
+	case FL_RF_SATISFACTION_SCORE:
+		return read_name(d, v, parse_csat, 0, 0, &c->value, "must be good or bad");
 	case FL_RF_COMMENT_IS_PUBLIC: return read_bool(d, v, &c->value);
 	case FL_RF_TAGS: return read_words(d, v, 1, &c->words, &c->nwords);
 	case FL_RF_COMMENT_INCLUDES_WORD:
@@ -680,6 +696,7 @@ static json_t *cond_value_json(const struct fl_rule_cond *c)
 	case FL_RF_ENTITLEMENT: return name_json(fl_sla_coverage_name(v));
 	case FL_RF_SLA_EVENT: return name_json(fl_rule_sla_event_name(v));
 	case FL_RF_SLA_METRIC: return name_json(fl_sla_metric_name(v));
+	case FL_RF_SATISFACTION_SCORE: return name_json(fl_rule_csat_name(v));
 	case FL_RF_COMMENT_IS_PUBLIC: return json_boolean(v);
 	case FL_RF_TAGS:
 	case FL_RF_COMMENT_INCLUDES_WORD:
@@ -952,6 +969,12 @@ static int cond_holds(const struct fl_rule_cond *c, const struct fl_rule_ctx *x)
 		if (x->sla_metric < 0)
 			return 0;
 		now = x->sla_metric;
+		break;
+	case FL_RF_SATISFACTION_SCORE:
+		/* only a rating arriving: never the ticket's other writes */
+		if (!x->csat)
+			return 0;
+		now = x->csat - 1;
 		break;
 	case FL_RF_WITHIN_BUSINESS_HOURS:
 		r = x->in_hours ? x->in_hours(x->in_hours_arg, v, x->now) : -1;

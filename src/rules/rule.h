@@ -55,6 +55,7 @@ enum fl_rule_field {
 	FL_RF_WITHIN_BUSINESS_HOURS, /* "within_business_hours": a schedule id */
 	FL_RF_SLA_EVENT,             /* "sla_event": warning, breached, achieved */
 	FL_RF_SLA_METRIC,            /* "sla_metric": first_reply_time, … */
+	FL_RF_SATISFACTION_SCORE,    /* "satisfaction_score": a rating arriving, good or bad */
 	/* automations only: hours since … (rule.h's clocks) */
 	FL_RF_HOURS_NEW, /* "NEW": since the ticket became new, while it is */
 	FL_RF_HOURS_OPEN,
@@ -213,7 +214,14 @@ struct fl_rule_ctx {
 	const int64_t *clocks;
 	int64_t (*biz_elapsed)(void *arg, int64_t from, int64_t to);
 	void *biz_arg;
+	/* a satisfaction rating arriving (feedback/csat.h): 1 + its
+	 * FL_RULE_CSAT_* score; 0 for any other write */
+	int csat;
 };
+
+/* satisfaction_score values: a rating that arrives */
+enum { FL_RULE_CSAT_GOOD, FL_RULE_CSAT_BAD, FL_RULE_CSAT__MAX };
+const char *fl_rule_csat_name(int v);
 
 enum { FL_RULE_SLA_WARNING, FL_RULE_SLA_BREACHED, FL_RULE_SLA_ACHIEVED, FL_RULE_SLA__MAX };
 const char *fl_rule_sla_event_name(int ev);

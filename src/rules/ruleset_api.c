@@ -319,6 +319,8 @@ static json_t *cond_values(int field)
 	case FL_RF_SLA_EVENT:
 		return fl_rule_names_json(fl_rule_sla_event_name, 0, FL_RULE_SLA__MAX);
 	case FL_RF_SLA_METRIC: return fl_rule_names_json(fl_sla_metric_name, 0, FL_SLA_METRIC__MAX);
+	case FL_RF_SATISFACTION_SCORE:
+		return fl_rule_names_json(fl_rule_csat_name, 0, FL_RULE_CSAT__MAX);
 	}
 	return NULL;
 }

@@ -482,6 +482,28 @@ int fl_rules_fire(fl_tx *tx, const struct fl_rule *rule, const char *why,
 	return rc;
 }
 
+int fl_rules_satisfaction(fl_tx *tx, const struct fl_ticket *t, int score, int64_t now)
+{
+	struct run r = {0};
+	int rc;
+
+	/* 1 good, 2 bad (feedback/csat.h's scores) */
+	if (t->deleted_at || t->status == FL_STATUS_CLOSED || depth || score < 1 || score > 2)
+		return 0;
+	npending = 0;
+	r.cur = *t;
+	r.c.before = t; /* nothing of the ticket changed: the rating is what happened */
+	r.c.update_type = FL_RULE_UPDATE_CHANGE;
+	r.c.actor_id = t->requester_id;
+	r.c.actor_role = FL_ROLE_END_USER;
+	r.c.via = FL_CHANNEL_WEB;
+	r.c.now = now;
+	r.c.sla_event = r.c.sla_metric = -1;
+	r.c.csat = score == 1 ? 1 + FL_RULE_CSAT_GOOD : 1 + FL_RULE_CSAT_BAD;
+	rc = run(tx, &r);
+	return rc ? rc : run_pending(tx);
+}
+
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
 		       int64_t now)
 {

@@ -38,6 +38,12 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
  * events are not for rules). */
 int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, int metric,
 		       int64_t now);
+/* The same for a satisfaction rating arriving on ticket t (feedback/csat.h:
+ * score FL_CSAT_GOOD or FL_CSAT_BAD), from its requester: triggers see the
+ * write as a Change by an end user on the web, with "satisfaction_score"
+ * set, so one can tell the team lead about a bad rating or make a
+ * follow-up task. Nothing on a closed or deleted ticket. */
+int fl_rules_satisfaction(fl_tx *tx, const struct fl_ticket *t, int score, int64_t now);
 /* Fires rule on ticket *cur outside the trigger cycle, as the trigger
  * engine fires a trigger: its changes one update by the desk whose audit
  * says "rule" why ("Automation 3: Close solved tickets"), then its mail,

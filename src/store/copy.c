@@ -212,6 +212,13 @@ static const struct table tables[] = {
 	{"idea_comments", "id, idea_id, author_id, body, created_at", "iiiti", "id", 1, 1, 0},
 	{"idea_tickets", "idea_id, ticket_id, user_id, created_at", "iiii", "idea_id, ticket_id", 2,
 	 0, 0},
+	{"satisfaction_reasons",
+	 "id, name_en, name_uk, name_ru, name_lt, position, active, created_at, updated_at",
+	 "ittttiiii", "id", 1, 1, 0},
+	{"satisfaction_ratings",
+	 "id, ticket_id, score, comment, reason_id, requester_id, assignee_id, group_id, tier_id,"
+	 " channel, created_at, rated_at, updated_at",
+	 "iittiiiiitiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -8,11 +8,13 @@
 #include "core/html.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "feedback/csat_api.h"
 #include "rules/macro.h"
 #include "sla/ticket_sla.h"
 #include "store/ticket_slas.h"
 #include "store/attachments.h"
 #include "store/queues.h"
+#include "store/satisfaction.h"
 #include "store/tickets.h"
 #include "store/users.h"
 #include "tickets/intake.h"
@@ -169,7 +171,9 @@ struct ctx {
 	size_t ngroups;
 	struct fl_org *orgs;
 	size_t norgs;
-	struct fl_ticket_sla sla;  /* with INCLUDE_SLAS */
+	struct fl_ticket_sla sla;   /* with INCLUDE_SLAS */
+	struct fl_csat_rating csat; /* the show's satisfaction_rating, when has_csat */
+	int has_csat;
 	struct fl_list_slas *slas; /* a list's, with INCLUDE_SLAS */
 };
 
@@ -967,6 +971,8 @@ static int render_one(struct fl_req *r, int status)
 	json_t *o = json_object(), *t = fl_ticket_json(r, &c->t);
 	if ((c->include & INCLUDE_SLAS) && fl_ticket_sees_private(&r->actor))
 		json_object_set_new(t, "slas", sla_json(&c->sla));
+	if (c->has_csat)
+		json_object_set_new(t, "satisfaction_rating", fl_csat_ticket_json(&c->csat));
 	json_object_set_new(o, "ticket", t);
 	render_side(r, c, o);
 	if (status == 201) {
@@ -1004,6 +1010,15 @@ static int tx_show(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &c->t);
+
+	/* Zendesk's satisfaction_rating: {id, score, comment, reason_id} once
+	 * offered (feedback/csat.h), else absent */
+	if (!rc) {
+		rc = fl_store_csat_get_ticket(tx, c->t.id, &r->arena, &c->csat);
+		c->has_csat = !rc;
+		if (rc == FL_ENOTFOUND)
+			rc = 0;
+	}
 	return rc || !c->include ? rc : include_one(tx, r, c);
 }
 

@@ -20,6 +20,7 @@ import { SlaReport } from './slareport.js';
 import { KbReport } from './kbreport.js';
 import { IdeaList, IdeaPage, IdeaReport } from './ideas.js';
 import { NpsReport } from './nps.js';
+import { CsatReport } from './csat.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
@@ -48,6 +49,8 @@ function Page({ route, views, viewer }) {
 		return b ? html`<${IdeaPage} id=${Number(b)} key=${b} />` : html`<${IdeaList} query=${route.query} />`;
 	if (a === 'reports' && b === 'nps')
 		return html`<${NpsReport} />`;
+	if (a === 'reports' && b === 'satisfaction')
+		return html`<${CsatReport} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
@@ -158,6 +161,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/ideas', t('nav.ideas'))}
 					${section('/agent/reports/suggestions', t('nav.suggestions'))}
 					${section('/agent/reports/nps', t('nav.nps'))}
+					${section('/agent/reports/satisfaction', t('nav.satisfaction'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

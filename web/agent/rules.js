@@ -41,6 +41,7 @@ const VALUE_KEYS = {
 	status: 'status', priority: 'priority', type: 'type', via_id: 'channel', current_via_id: 'channel',
 	role: 'role', sla_metric: 'sla.metric', entitlement: 'contracts.coverage', update_type: 'rules.update',
 	comment_is_public: 'rules.bool', comment_mode_is_public: 'rules.bool', sla_event: 'rules.sla_event',
+	satisfaction_score: 'csat.rule',
 };
 const fieldTitle = (d) => said_or(`rules.field.${d.value || d.subject}`, d.title);
 const opTitle = (o) => said_or(`rules.op.${o.value}`, o.title);

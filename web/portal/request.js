@@ -1,8 +1,8 @@
 // One request: its status, the public conversation, and the reply box.
 // Everything in a comment is the outside world's text, shown as text.
 import { html, useState, useEffect, useRef } from '../shared/html.js';
-import { get, put, upload } from '../shared/api.js';
-import { t, formatDate } from '../shared/i18n.js';
+import { get, post, put, upload } from '../shared/api.js';
+import { t, formatDate, currentLocale } from '../shared/i18n.js';
 import { Status, When } from './requests.js';
 import { FileList } from './request-form.js';
 import { store, draftReply, useTitle, formatSize, attachmentHref, say, tryLater, Icon } from './util.js';
@@ -65,6 +65,9 @@ export function RequestPage({ id, user, announce }) {
 			<ol class="p-thread" data-test="conversation">
 				${comments.map((c) => html`<${Comment} key=${c.id} c=${c} ticket=${ticket} user=${user} />`)}
 			</ol>
+			${(status === 'solved' || (status === 'closed' && ticket.satisfaction_rating
+				&& ticket.satisfaction_rating.score !== 'offered')) && user && user.id === ticket.requester_id
+				&& html`<${Rating} ticket=${ticket} onRated=${load} announce=${announce} />`}
 			${status === 'closed'
 				? html`<div class="card p-closed" data-test="closed">
 					<p>${t('request.closedMore')}</p>
@@ -73,6 +76,64 @@ export function RequestPage({ id, user, announce }) {
 				: html`<${Reply} ticket=${ticket} onSent=${load} announce=${announce} />`}
 		`}
 	</div>`;
+}
+
+// "How would you rate the support you received?" on a solved request (the
+// same question as the solved mail's links, docs/feedback.md "CSAT"): good
+// or bad, a reason for bad from the desk's list, a comment; changed until
+// the request is closed, when the rating is shown as it stands.
+function Rating({ ticket, onRated, announce }) {
+	const was = ticket.satisfaction_rating && ticket.satisfaction_rating.score !== 'offered' ? ticket.satisfaction_rating : null;
+	const [score, setScore] = useState(was ? was.score : '');
+	const [comment, setComment] = useState(was ? was.comment : '');
+	const [reason, setReason] = useState(was && was.reason_id ? String(was.reason_id) : '');
+	const [reasons, setReasons] = useState([]);
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	useEffect(() => {
+		get(`/api/v2/satisfaction_reasons?locale=${currentLocale()}`).then((r) => setReasons(r.reasons), () => setReasons([]));
+	}, []);
+	if (ticket.status === 'closed')
+		return html`<div class="card p-rating" data-test="rating-closed">
+			<p>${t('rating.yours')} <strong data-test="rating-score">${t(`rating.${was.score}`)}</strong></p>
+			${was.comment && html`<blockquote>${was.comment}</blockquote>`}</div>`;
+	async function send(e) {
+		e.preventDefault();
+		if (!score) {
+			setError({ key: 'rating.choose' });
+			return;
+		}
+		setBusy(true);
+		try {
+			await post(`/api/v2/tickets/${ticket.id}/satisfaction_rating`, { satisfaction_rating: { score, comment,
+				reason_id: score === 'bad' && reason ? Number(reason) : null } });
+			setError(null);
+			announce(t('rating.thanks'));
+			await onRated();
+		} catch (err) {
+			if (err.status !== 401)
+				setError(err.status === 0 ? { key: 'reply.offline' } : err.status === 429 ? tryLater()
+					: { key: 'rating.failed', vars: { reason: err.message } });
+		}
+		setBusy(false);
+	}
+	return html`<form class="card p-rating" onSubmit=${send} data-test="rating-form">
+		<fieldset><legend>${t('rating.question')}</legend>
+			<label><input type="radio" name="score" value="good" checked=${score === 'good'} onChange=${() => setScore('good')}
+				data-test="rating-good" /> ${t('rating.good')}</label>
+			<label><input type="radio" name="score" value="bad" checked=${score === 'bad'} onChange=${() => setScore('bad')}
+				data-test="rating-bad" /> ${t('rating.bad')}</label></fieldset>
+		${score === 'bad' && reasons.length > 0 && html`<label for="rating-reason">${t('rating.reason')}</label>
+			<select id="rating-reason" value=${reason} onChange=${(e) => setReason(e.currentTarget.value)} data-test="rating-reason">
+				<option value="">${t('rating.noReason')}</option>
+				${reasons.map((r) => html`<option value=${String(r.id)}>${r.value}</option>`)}</select>`}
+		<label for="rating-comment">${t('rating.comment')}</label>
+		<textarea id="rating-comment" rows="3" maxlength="2000" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)}
+			data-test="rating-comment"></textarea>
+		${error && html`<p class="p-err" role="alert" data-test="rating-error">${say(error)}</p>`}
+		${was && html`<p class="hint" data-test="rating-current">${t('rating.yours')} ${t(`rating.${was.score}`)}. ${t('rating.change')}</p>`}
+		<button type="submit" class="primary" disabled=${busy} data-test="rating-send">${t('rating.send')}</button>
+	</form>`;
 }
 
 function author(c, ticket, user) {

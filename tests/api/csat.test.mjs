@@ -1,0 +1,458 @@
+// Customer satisfaction (docs/feedback.md "CSAT"), through the real SMTP
+// test server: solving a ticket mails the requester "How would you rate
+// the support you received?" in their language with two signed links; a
+// scanner fetching both records nothing; the customer's click opens the
+// page with their choice made and one press records it; they change it
+// until the ticket closes; a tampered, expired or other ticket's link is
+// refused with a clear page and nothing recorded; the API answers in
+// Zendesk's shapes, refuses what does not read (422 naming the field), and
+// its report's arithmetic matches counts made by hand; triggers act on a
+// bad rating; a viewer reads comments without e-mail addresses or phones.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+
+import { startSmtp } from './lib/smtp.mjs';
+import { sqlOnServer, startServer } from './lib/server.mjs';
+
+let srv, smtp, agent, lead, viewer;
+let nextCustomer = 1;
+
+before(async () => {
+	smtp = await startSmtp();
+	srv = await startServer({ agents: ['agent', 'lead'] });
+	({ agent, lead } = srv.users);
+	viewer = await srv.addUser('viewer', 'Vira Viewer', 'vira@example.test');
+	const r = await srv.api('PUT', '/api/v2/mail/settings', { mail_settings: {
+		smtp_url: `smtp://127.0.0.1:${smtp.port}`, from_address: 'support@shop.test' } });
+	assert.equal(r.status, 200, r.text);
+});
+after(async () => {
+	await srv?.cleanup();
+	await smtp?.cleanup();
+});
+
+/** A new customer (their own address: the daily limit of automatic mail is per address). */
+async function customer(locale = 'en') {
+	const n = nextCustomer++;
+	const u = await srv.addUser('end-user', `Customer ${n}`, `customer${n}@example.test`);
+	const r = await srv.api('PUT', `/api/v2/users/${u.id}`, { user: { locale } });
+	assert.equal(r.status, 200, r.text);
+	return u;
+}
+
+async function newTicket(requester, subject = 'Parcel late') {
+	const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject, requester_id: requester.id,
+		assignee_id: agent.id, comment: { body: 'Where is my parcel?' } } }, { auth: agent });
+	assert.equal(r.status, 201, r.text);
+	return r.json.ticket;
+}
+
+async function setStatus(t, status, comment) {
+	const r = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status,
+		...(comment ? { comment: { body: comment, public: true } } : {}) } }, { auth: agent });
+	assert.equal(r.status, 200, r.text);
+}
+
+/** The solved mail of ticket t and its two links' paths. */
+async function solvedMail(t) {
+	const m = await smtp.waitFor((x) => x.headers.subject.includes(`[#${t.id}]`) && /\/csat\//.test(x.text));
+	const good = /https?:\/\/[^\s]+(\/csat\/[0-9a-f-]+\?score=good)/.exec(m.text);
+	const bad = /https?:\/\/[^\s]+(\/csat\/[0-9a-f-]+\?score=bad)/.exec(m.text);
+	assert.ok(good && bad, m.text);
+	return { mail: m, good: good[1], bad: bad[1], token: /\/csat\/([0-9a-f-]+)/.exec(good[1])[1] };
+}
+
+// The page's posts are limited per client address: each request comes from
+// a loopback address of its own (Linux routes all of 127/8 to lo) unless
+// from says which.
+let nextAddress = 10;
+function page(path, { method = 'GET', form, lang, from = `127.0.1.${nextAddress++ % 250 + 1}` } = {}) {
+	const headers = {};
+	if (lang)
+		headers['accept-language'] = lang;
+	const body = form ? Buffer.from(new URLSearchParams(form).toString()) : null;
+	if (body) {
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+		headers['content-length'] = body.length;
+	}
+	return new Promise((resolve, reject) => {
+		const req = http.request(srv.base + path, { method, headers, localAddress: from }, (res) => {
+			const chunks = [];
+			res.on('data', (d) => chunks.push(d));
+			res.on('end', () => resolve({ status: res.statusCode, headers: { get: (k) => res.headers[k] },
+				text: Buffer.concat(chunks).toString('utf8') }));
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+async function ticketRating(t) {
+	const r = await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: agent });
+	assert.equal(r.status, 200, r.text);
+	return r.json.ticket.satisfaction_rating;
+}
+
+/** A link as the desk signs it (portal/link.h), with the store's key. */
+async function sign(a, b, expires) {
+	const key = (await sqlOnServer(srv, "SELECT value FROM settings WHERE key = 'link.key'")).trim();
+	const nums = `${a}-${b}-${expires}-`;
+	const mac = createHmac('sha256', key).update(`link\ncsat\n${nums}`).digest('hex').slice(0, 32);
+	return nums + mac;
+}
+
+function refused(r, status, field) {
+	assert.equal(r.status, status, r.text);
+	if (field)
+		assert.ok(r.json.details?.[field], `expected ${field} named in ${r.text}`);
+}
+
+describe('the rating link, from the solved mail', () => {
+	it('solve → mail in the customer\'s language → click → recorded → changed → a closed ticket refuses', async () => {
+		const oksana = await customer('uk');
+		const t = await newTicket(oksana, 'Де моя посилка?');
+		assert.equal(await ticketRating(t), undefined, 'nothing offered before the solve');
+		await setStatus(t, 'solved', 'Посилку доставлено сьогодні.');
+		const { mail, good, bad, token } = await solvedMail(t);
+		assert.equal(mail.headers.to, oksana.email);
+		assert.match(mail.text, /Посилку доставлено сьогодні/, 'the reply that solves carries the question');
+		assert.match(mail.text, /Як ви оцінюєте підтримку, яку отримали\?/);
+		assert.match(mail.text, /Добре, я задоволений/);
+		// the link is the one the desk signs for this ticket and requester, 14 days ahead
+		const [a, b, exp] = token.split('-').map(Number);
+		assert.deepEqual([a, b], [t.id, oksana.id]);
+		assert.ok(Math.abs(exp - (Date.now() / 1000 + 14 * 86400)) < 600, `expires ${exp}`);
+		assert.equal(await sign(a, b, exp), token);
+		assert.deepEqual(await ticketRating(t), { id: (await ticketRating(t)).id, score: 'offered', comment: '',
+			reason_id: null });
+
+		// a mail scanner fetches both links: nothing is recorded
+		for (const p of [good, bad])
+			assert.equal((await page(p)).status, 200);
+		assert.equal((await ticketRating(t)).score, 'offered');
+
+		// the customer's click: the page in Ukrainian with "good" checked
+		const shown = await page(good, { lang: 'en' });
+		assert.equal(shown.status, 200);
+		assert.match(shown.text, /<html lang="uk">/);
+		assert.match(shown.text, /value="good" data-test="csat-good" checked/);
+		assert.doesNotMatch(shown.text, /value="bad" data-test="csat-bad" checked/);
+		assert.match(shown.headers.get('content-security-policy'), /default-src 'none'/);
+		const sent = await page(`/csat/${token}`, { method: 'POST', form: { score: 'good', comment: 'Дуже швидко, дякую!' } });
+		assert.equal(sent.status, 303, sent.text);
+		assert.equal(sent.headers.get('location'), `/csat/${token}?done=1`);
+		let rating = await ticketRating(t);
+		assert.equal(rating.score, 'good');
+		assert.equal(rating.comment, 'Дуже швидко, дякую!');
+		const thanks = await page(`/csat/${token}?done=1`);
+		assert.match(thanks.text, /Дякуємо: вашу оцінку збережено/);
+		assert.match(thanks.text, /data-score="good"/);
+
+		// changed while solved: bad, with a reason
+		const reason = await srv.api('POST', '/api/v2/satisfaction_reasons', { reason: { value: 'Too slow',
+			translations: { uk: 'Надто повільно', ru: 'Слишком медленно', lt: 'Per lėtai' } } });
+		refused(reason, 201);
+		const badPage = await page(bad);
+		assert.match(badPage.text, /value="bad" data-test="csat-bad" checked/);
+		assert.match(badPage.text, /Надто повільно/, 'reasons in the customer\'s language');
+		const changed = await page(`/csat/${token}`, { method: 'POST', form: { score: 'bad', comment: 'Чекала тиждень',
+			reason_id: String(reason.json.reason.id) } });
+		assert.equal(changed.status, 303, changed.text);
+		rating = await ticketRating(t);
+		assert.deepEqual([rating.score, rating.comment, rating.reason_id], ['bad', 'Чекала тиждень', reason.json.reason.id]);
+		const one = await srv.api('GET', `/api/v2/satisfaction_ratings?score=received`, null, { auth: agent });
+		assert.equal(one.json.satisfaction_ratings.filter((x) => x.ticket_id === t.id).length, 1, 'one rating a ticket');
+
+		// closed: the rating stands
+		await setStatus(t, 'closed');
+		const late = await page(`/csat/${token}`, { method: 'POST', form: { score: 'good' } });
+		assert.equal(late.status, 422);
+		assert.match(late.text, /data-problem="closed"/);
+		assert.match(late.text, /Це звернення закрито/);
+		assert.equal((await ticketRating(t)).score, 'bad');
+		const closedPage = await page(good);
+		assert.equal(closedPage.status, 200);
+		assert.doesNotMatch(closedPage.text, /<form/);
+	});
+
+	it('a solved notice without a reply asks too, in Lithuanian; a reopened ticket is not rated until solved again', async () => {
+		const jonas = await customer('lt');
+		const t = await newTicket(jonas);
+		await setStatus(t, 'solved');
+		const { mail, token } = await solvedMail(t);
+		assert.match(mail.text, /Jūsų užklausa #\d+ išspręsta/);
+		assert.match(mail.text, /Kaip vertinate gautą pagalbą\?/);
+		await setStatus(t, 'open', 'Reopened');
+		const r = await page(`/csat/${token}`, { method: 'POST', form: { score: 'good' } });
+		assert.equal(r.status, 422);
+		assert.match(r.text, /data-problem="not_solved"/);
+		assert.equal((await ticketRating(t)).score, 'offered');
+	});
+
+	it('a tampered, expired, made-up or another ticket\'s link: a clear page, never a 500, nothing recorded', async () => {
+		const ann = await customer('ru');
+		const t = await newTicket(ann);
+		await setStatus(t, 'solved', 'Готово.');
+		const { token } = await solvedMail(t);
+		const other = await newTicket(ann, 'Another');
+		await setStatus(other, 'solved', 'Done too.');
+		const last = token.at(-1) === '0' ? '1' : '0';
+		const cases = {
+			tampered: token.slice(0, -1) + last,
+			otherTicket: token.replace(/^\d+-/, `${other.id}-`), // the numbers changed, the MAC is this ticket's
+			otherPurpose: (() => { // a MAC for another purpose
+				const nums = token.slice(0, token.lastIndexOf('-') + 1);
+				return nums + createHmac('sha256', 'x').update(nums).digest('hex').slice(0, 32);
+			})(),
+			garbage: 'not-a-token',
+			huge: '1-'.repeat(200),
+		};
+		for (const [name, bad] of Object.entries(cases)) {
+			for (const method of ['GET', 'POST']) {
+				const r = await page(`/csat/${bad}`, { method, form: method === 'POST' ? { score: 'good' } : undefined,
+					lang: 'ru-RU,ru;q=0.9' });
+				assert.equal(r.status, 404, `${name} ${method}: ${r.status}`);
+				assert.match(r.text, /data-problem="bad_link"/, name);
+				assert.match(r.text, /Эта ссылка недействительна/, name);
+			}
+		}
+		// expired: signed as the desk signs, an hour ago
+		const expired = await sign(t.id, ann.id, Math.floor(Date.now() / 1000) - 3600);
+		const e = await page(`/csat/${expired}`, { method: 'POST', form: { score: 'good' }, lang: 'lt' });
+		assert.equal(e.status, 410);
+		assert.match(e.text, /data-problem="expired"/);
+		assert.match(e.text, /Šios nuorodos galiojimas baigėsi/);
+		// signed for this ticket but someone else as requester (the ticket changed hands)
+		const stranger = await sign(t.id, agent.id, Math.floor(Date.now() / 1000) + 3600);
+		assert.equal((await page(`/csat/${stranger}`, { method: 'POST', form: { score: 'bad' } })).status, 404);
+		// none of it recorded anything
+		assert.equal((await ticketRating(t)).score, 'offered');
+		assert.equal((await ticketRating(other)).score, 'offered');
+		// a score that is neither, from the real link: the page asks again
+		const none = await page(`/csat/${token}`, { method: 'POST', form: { score: 'excellent' } });
+		assert.equal(none.status, 422);
+		assert.match(none.text, /data-problem="unchosen"/);
+		const long = await page(`/csat/${token}`, { method: 'POST', form: { score: 'good', comment: 'ж'.repeat(2001) } });
+		assert.equal(long.status, 422);
+		assert.match(long.text, /data-problem="too_long"/);
+		assert.equal((await ticketRating(t)).score, 'offered');
+		// a robot posting from one address is stopped after 8 in 2 minutes
+		const codes = [];
+		for (let i = 0; i < 9; i++)
+			codes.push((await page(`/csat/${cases.tampered}`, { method: 'POST', form: { score: 'good' }, from: '127.0.2.1' })).status);
+		assert.deepEqual([codes[7], codes[8]], [404, 429]);
+	});
+
+	it('what a customer writes is shown as text, never as markup', async () => {
+		const c = await customer('en');
+		const t = await newTicket(c, '<script>alert(1)</script>');
+		await setStatus(t, 'solved', 'Done.');
+		const { token, good } = await solvedMail(t);
+		await page(`/csat/${token}`, { method: 'POST', form: { score: 'good', comment: '</textarea><img src=x onerror=alert(1)>' } });
+		const p = await page(good);
+		assert.doesNotMatch(p.text, /<script>alert|<img src=x/);
+		assert.match(p.text, /&lt;\/textarea&gt;&lt;img src=x onerror=alert\(1\)&gt;/);
+	});
+});
+
+describe('the API', () => {
+	it('the requester rates through POST /api/v2/tickets/{id}/satisfaction_rating; others and bad input are refused', async () => {
+		const c = await customer();
+		const stranger = await customer();
+		const t = await newTicket(c);
+		const rate = (body, auth = c) => srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, body, { auth });
+		refused(await rate({ satisfaction_rating: { score: 'good' } }), 422, 'ticket'); // not solved yet
+		await setStatus(t, 'solved', 'Done.');
+		refused(await rate({ satisfaction_rating: { score: 'great' } }), 422, 'score');
+		refused(await rate({ satisfaction_rating: { score: 11 } }), 422, 'score');
+		refused(await rate({ satisfaction_rating: { score: 'offered' } }), 422, 'score');
+		refused(await rate({ satisfaction_rating: {} }), 422, 'score');
+		refused(await rate({ satisfaction_rating: { score: 'bad', comment: 'x'.repeat(2001) } }), 422, 'comment');
+		refused(await rate({ satisfaction_rating: { score: 'bad', reason_id: 999999 } }), 422, 'reason_id');
+		refused(await rate({ satisfaction_rating: { score: 'bad', reason_id: -3 } }), 422, 'reason_id');
+		refused(await rate({ satisfaction_rating: 'good' }), 400);
+		refused(await rate({ satisfaction_rating: { score: 'good' } }, agent), 403);
+		refused(await rate({ satisfaction_rating: { score: 'good' } }, stranger), 403);
+		assert.equal((await ticketRating(t)).score, 'offered', 'nothing half-written');
+		const ok = await rate({ satisfaction_rating: { score: 'good', comment: 'Thanks' } });
+		assert.equal(ok.status, 200, ok.text);
+		const r = ok.json.satisfaction_rating;
+		assert.deepEqual([r.ticket_id, r.requester_id, r.assignee_id, r.score, r.comment, r.channel],
+			[t.id, c.id, agent.id, 'good', 'Thanks', 'api']);
+		const shown = await srv.api('GET', `/api/v2/satisfaction_ratings/${r.id}`, null, { auth: agent });
+		assert.equal(shown.status, 200);
+		assert.equal(shown.json.satisfaction_rating.url, `${srv.base}/api/v2/satisfaction_ratings/${r.id}.json`);
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings/99999999', null, { auth: agent }), 404);
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings', null, { auth: c }), 403);
+	});
+
+	it('the list filters as Zendesk\'s: score, start_time, end_time; anything else is named', async () => {
+		const all = await srv.api('GET', '/api/v2/satisfaction_ratings?per_page=100', null, { auth: agent });
+		assert.equal(all.status, 200);
+		const list = all.json.satisfaction_ratings;
+		assert.ok(list.length >= 4);
+		const by = async (q) => (await srv.api('GET', `/api/v2/satisfaction_ratings?per_page=100&${q}`, null,
+			{ auth: agent })).json.satisfaction_ratings.map((x) => x.id).sort();
+		const ids = (f) => list.filter(f).map((x) => x.id).sort();
+		assert.deepEqual(await by('score=good'), ids((x) => x.score === 'good'));
+		assert.deepEqual(await by('score=bad_with_comment'), ids((x) => x.score === 'bad' && x.comment));
+		assert.deepEqual(await by('score=received'), ids((x) => x.score !== 'offered'));
+		assert.deepEqual(await by('score=offered'), ids((x) => x.score === 'offered'));
+		assert.deepEqual(await by('start_time=9999999999'), []);
+		assert.deepEqual(await by('end_time=1'), []);
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings?score=11', null, { auth: agent }), 422, 'score');
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings?score=offered_with_comment', null, { auth: agent }), 422, 'score');
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings?start_time=yesterday', null, { auth: agent }), 422, 'start_time');
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings?sort_order=up', null, { auth: agent }), 422, 'sort_order');
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings?scor=good', null, { auth: agent }), 400);
+		const page1 = await srv.api('GET', '/api/v2/satisfaction_ratings?per_page=2&sort_order=desc', null, { auth: agent });
+		assert.equal(page1.json.satisfaction_ratings.length, 2);
+		assert.ok(page1.json.satisfaction_ratings[0].id > page1.json.satisfaction_ratings[1].id);
+		assert.equal(page1.json.count, list.length);
+		assert.ok(page1.json.next_page);
+	});
+
+	it('reasons: admins write in four languages, agents read, end users see the active ones', async () => {
+		const mk = (reason, auth) => srv.api('POST', '/api/v2/satisfaction_reasons', { reason }, auth ? { auth } : {});
+		refused(await mk({ value: 'Rude' }, agent), 403);
+		refused(await mk({ value: 'Rude' }, viewer), 403);
+		refused(await mk({ value: '   ' }), 422, 'value');
+		refused(await mk({}), 422, 'value');
+		refused(await mk({ value: 'x'.repeat(201) }), 422, 'value');
+		refused(await mk({ value: 'Rude', translations: { uk: 'ж'.repeat(201) } }), 422, 'translations.uk');
+		refused(await mk({ value: 'Rude', translations: 'uk' }), 422, 'translations');
+		refused(await mk({ value: 'Rude', position: 'first' }), 422, 'position');
+		const r = await mk({ value: 'Rude', translations: { uk: 'Неввічливо', ru: 'Грубо', lt: 'Nemandagiai' }, position: 2 });
+		assert.equal(r.status, 201, r.text);
+		const id = r.json.reason.id;
+		assert.deepEqual(r.json.reason.translations, { en: 'Rude', uk: 'Неввічливо', ru: 'Грубо', lt: 'Nemandagiai' });
+		const ru = await srv.api('GET', `/api/v2/satisfaction_reasons/${id}?locale=ru`, null, { auth: agent });
+		assert.equal(ru.json.reason.value, 'Грубо');
+		assert.equal(ru.json.reason.raw_value, 'Rude');
+		const off = await srv.api('PUT', `/api/v2/satisfaction_reasons/${id}`, { reason: { active: false } });
+		assert.equal(off.status, 200, off.text);
+		assert.equal(off.json.reason.active, false);
+		assert.equal(off.json.reason.translations.uk, 'Неввічливо', 'what is left out stays');
+		const c = await customer();
+		const seen = await srv.api('GET', '/api/v2/satisfaction_reasons', null, { auth: c });
+		assert.equal(seen.status, 200);
+		assert.ok(!seen.json.reasons.some((x) => x.id === id), 'an inactive reason is not offered');
+		refused(await srv.api('GET', `/api/v2/satisfaction_reasons/${id}`, null, { auth: c }), 404);
+		const agents = await srv.api('GET', '/api/v2/satisfaction_reasons', null, { auth: agent });
+		assert.ok(agents.json.reasons.some((x) => x.id === id));
+		refused(await srv.api('DELETE', `/api/v2/satisfaction_reasons/${id}`, null, { auth: agent }), 403);
+		assert.equal((await srv.api('DELETE', `/api/v2/satisfaction_reasons/${id}`)).status, 204);
+		refused(await srv.api('GET', `/api/v2/satisfaction_reasons/${id}`, null, { auth: agent }), 404);
+		refused(await srv.api('PUT', `/api/v2/satisfaction_reasons/${id}`, { reason: { value: 'x' } }), 404);
+	});
+
+	it('a viewer reads ratings and comments without e-mail addresses or phone numbers, and writes nothing', async () => {
+		const c = await customer();
+		const t = await newTicket(c);
+		await setStatus(t, 'solved', 'Done.');
+		const ok = await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: {
+			score: 'bad', comment: 'Call me at +380 67 123 45 67 or write to ivan@example.com' } }, { auth: c });
+		assert.equal(ok.status, 200, ok.text);
+		const asViewer = await srv.api('GET', `/api/v2/satisfaction_ratings/${ok.json.satisfaction_rating.id}`, null, { auth: viewer });
+		assert.equal(asViewer.status, 200);
+		const said = asViewer.json.satisfaction_rating.comment;
+		assert.doesNotMatch(said, /ivan@example\.com|123 45 67/);
+		assert.match(said, /Call me at/);
+		const list = await srv.api('GET', '/api/v2/satisfaction_ratings?score=bad_with_comment', null, { auth: viewer });
+		assert.ok(list.json.satisfaction_ratings.every((x) => !/@example\.com/.test(x.comment)));
+		const asAgent = await srv.api('GET', `/api/v2/satisfaction_ratings/${ok.json.satisfaction_rating.id}`, null, { auth: agent });
+		assert.match(asAgent.json.satisfaction_rating.comment, /ivan@example\.com/, 'agents read it whole');
+		refused(await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: { score: 'good' } },
+			{ auth: viewer }), 403);
+		assert.equal((await srv.api('GET', '/api/v2/satisfaction_ratings/report', null, { auth: viewer })).status, 200);
+	});
+});
+
+describe('rules', () => {
+	it('a bad rating fires a trigger on satisfaction_score: the team lead is told and the ticket tagged', async () => {
+		const tr = await srv.api('POST', '/api/v2/triggers', { trigger: { title: 'Bad rating to the lead',
+			conditions: { all: [{ field: 'satisfaction_score', operator: 'is', value: 'bad' }] },
+			actions: [{ field: 'current_tags', value: 'csat_bad' },
+				{ field: 'notification_user', value: [String(lead.id), 'Bad rating on #{{ticket.id}}', 'Please call the customer.'] }] } });
+		assert.equal(tr.status, 201, tr.text);
+		refused(await srv.api('POST', '/api/v2/triggers', { trigger: { title: 'x',
+			conditions: { all: [{ field: 'satisfaction_score', operator: 'is', value: 'excellent' }] },
+			actions: [{ field: 'current_tags', value: 'x' }] } }), 422, 'conditions.all[0].value');
+		const c = await customer();
+		const t = await newTicket(c);
+		await setStatus(t, 'solved', 'Done.');
+		const tags = async () => (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: agent })).json.ticket.tags;
+		assert.ok(!(await tags()).includes('csat_bad'), 'solving is no rating');
+		const { token } = await solvedMail(t);
+		await page(`/csat/${token}`, { method: 'POST', form: { score: 'good' } });
+		assert.ok(!(await tags()).includes('csat_bad'), 'a good rating does not fire it');
+		await page(`/csat/${token}`, { method: 'POST', form: { score: 'bad', comment: 'Not happy' } });
+		assert.ok((await tags()).includes('csat_bad'));
+		const m = await smtp.waitFor((x) => x.headers.to === lead.email && x.headers.subject.includes(`Bad rating on #${t.id}`));
+		assert.match(m.text, /Please call the customer/);
+		await srv.api('DELETE', `/api/v2/triggers/${tr.json.trigger.id}`);
+	});
+});
+
+describe('the report', () => {
+	it('CSAT and the response rate by agent, channel and week or month, as counted by hand; and as CSV', async () => {
+		// hand-made data on a day of its own, far back: Monday 2024-01-01 and
+		// the days after (created_at chooses the week and month)
+		const day = (iso) => Math.floor(Date.parse(`${iso}T12:00:00Z`) / 1000);
+		const c = await customer();
+		const rows = [
+			// [assignee, score, comment, created]
+			[agent, 'good', 'fine', '2024-01-01'],
+			[agent, 'good', '', '2024-01-03'],
+			[agent, 'bad', 'slow', '2024-01-07'],
+			[agent, 'offered', '', '2024-01-08'],
+			[lead, 'good', '', '2024-01-09'],
+			[lead, 'offered', '', '2024-01-10'],
+			[lead, 'offered', '', '2024-02-01'],
+			[lead, 'bad', '', '2024-02-02'],
+		];
+		for (const [who, score, comment, iso] of rows) {
+			const t = await newTicket(c, `report ${iso}`);
+			await sqlOnServer(srv, `INSERT INTO satisfaction_ratings (ticket_id, score, comment, requester_id, assignee_id,`
+				+ ` channel, created_at, rated_at, updated_at) VALUES (${t.id}, '${score}', '${comment}', ${c.id}, ${who.id},`
+				+ ` 'email', ${day(iso)}, ${day(iso)}, ${day(iso)})`);
+		}
+		const get = async (q) => {
+			const r = await srv.api('GET', `/api/v2/satisfaction_ratings/report?${q}`, null, { auth: viewer });
+			assert.equal(r.status, 200, r.text);
+			return r.json.report;
+		};
+		const w = await get('from=2024-01-01&to=2024-02-29&by=agent&period=week');
+		// by hand: asked 8, good 3, bad 2 → CSAT 3/5 = 60.0 %, answered 5/8 = 62.5 %
+		assert.deepEqual(w.total, { asked: 8, rated: 5, good: 3, bad: 2, csat: 60, response_rate: 62.5 });
+		// weeks from Monday: 1–7 Jan: good, good, bad; 8–14 Jan: offered, good, offered
+		assert.equal(w.trend[0].start, '2024-01-01');
+		assert.deepEqual(w.trend[0], { start: '2024-01-01', asked: 3, rated: 3, good: 2, bad: 1, csat: 66.7, response_rate: 100 });
+		assert.deepEqual(w.trend[1], { start: '2024-01-08', asked: 3, rated: 1, good: 1, bad: 0, csat: 100, response_rate: 33.3 });
+		assert.equal(w.trend[2].csat, null, 'a week nobody answered has no CSAT');
+		assert.equal(w.trend.length, 9, 'every week of the period, empty ones too');
+		const byAgent = Object.fromEntries(w.breakdown.map((x) => [x.key, x]));
+		assert.deepEqual(byAgent[agent.id], { key: agent.id, name: 'Agent agent', asked: 4, rated: 3, good: 2, bad: 1, csat: 66.7, response_rate: 75 });
+		assert.deepEqual(byAgent[lead.id], { key: lead.id, name: 'Agent lead', asked: 4, rated: 2, good: 1, bad: 1, csat: 50, response_rate: 50 });
+		const m = await get('from=2024-01-01&to=2024-02-29&by=channel&period=month');
+		assert.deepEqual(m.trend.map((x) => [x.start, x.asked, x.good, x.bad]), [['2024-01-01', 6, 3, 1], ['2024-02-01', 2, 0, 1]]);
+		assert.deepEqual(m.breakdown.map((x) => [x.key, x.asked, x.csat]), [['email', 8, 60]]);
+		const csv = await srv.api('GET', '/api/v2/satisfaction_ratings/report?from=2024-01-01&to=2024-02-29&by=agent&period=month&format=csv',
+			null, { auth: viewer });
+		assert.equal(csv.status, 200);
+		assert.match(csv.headers.get('content-type'), /text\/csv/);
+		assert.match(csv.headers.get('content-disposition'), /satisfaction-agent-2024-01-01-2024-02-29\.csv/);
+		const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+		assert.equal(lines[0], 'section,key,name,asked,rated,good,bad,csat,response_rate');
+		assert.equal(lines[1], 'total,,,8,5,3,2,60.0,62.5');
+		assert.equal(lines[2], 'month,2024-01-01,,6,4,3,1,75.0,66.7');
+		assert.ok(lines.includes(`agent,${agent.id},Agent agent,4,3,2,1,66.7,75.0`), csv.text);
+		for (const [q, field] of [['by=organization', 'by'], ['period=day', 'period'], ['from=2024-13-01', 'from'],
+			['format=xml', 'format'], ['from=2020-01-01&to=2024-01-01', 'to']])
+			refused(await srv.api('GET', `/api/v2/satisfaction_ratings/report?${q}`, null, { auth: agent }), 422, field);
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings/report?group=1', null, { auth: agent }), 400);
+		refused(await srv.api('GET', '/api/v2/satisfaction_ratings/report', null, { auth: c }), 403);
+	});
+});
