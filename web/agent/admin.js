@@ -1,4 +1,4 @@
-// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), triggers and automations (rules.js),
+// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), complaint reasons (complaints.js), triggers and automations (rules.js),
 // macros (macros.js), webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail
 // the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
@@ -13,10 +13,11 @@ import { AddMember, AgentRouting, GroupRouting, useAvailabilities } from './rout
 import { Slas } from './sla.js';
 import { Automations, Triggers } from './rules.js';
 import { Tiers } from './tiers.js';
+import { ComplaintReasons } from './complaints.js';
 import { Webhooks } from './webhooks.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'complaints', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -218,7 +219,7 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, complaints: ComplaintReasons, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
 		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>

@@ -18,6 +18,7 @@ import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
 import { SlaReport } from './slareport.js';
 import { KbReport } from './kbreport.js';
+import { ComplaintReport } from './complaints.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 
@@ -37,6 +38,8 @@ function Page({ route, views }) {
 		return html`<${Expiring} />`;
 	if (a === 'reports' && b === 'self-service')
 		return html`<${KbReport} />`;
+	if (a === 'reports' && b === 'complaints')
+		return html`<${ComplaintReport} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
@@ -139,6 +142,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/contracts', t('nav.contracts'))}
 					${section('/agent/reports/sla', t('nav.reports'))}
 					${section('/agent/reports/self-service', t('nav.selfService'))}
+					${section('/agent/reports/complaints', t('nav.complaints'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

@@ -16,6 +16,7 @@ import { PersonOrg } from './people.js';
 import { Coverage } from './contracts.js';
 import { TaskPanel } from './tasks.js';
 import { TierBadge } from './tiers.js';
+import { ComplaintControl, reasonLabel } from './complaints.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
 import { MacroPicker } from './macros.js';
@@ -44,6 +45,7 @@ function fields(tk) {
 		assignee_id: tk.assignee_id ? String(tk.assignee_id) : '',
 		group_id: tk.group_id ? String(tk.group_id) : '',
 		tags: (tk.tags || []).join(' '),
+		complaint: tk.complaint ? String(tk.complaint.reason_id) : '',
 		custom_fields: (tk.custom_fields || []).map((f) => ({ id: f.id, value: f.value ?? '' })),
 	};
 }
@@ -59,6 +61,8 @@ function asChange(edits) {
 			change[k] = v ? Number(v) : null;
 		else if (k === 'custom_fields')
 			change[k] = v;
+		else if (k === 'complaint')
+			change.complaint = v ? { reason_id: Number(v) } : null;
 		else
 			change[k] = v || null;
 	}
@@ -339,7 +343,7 @@ export function TicketPage({ id, onMissing }) {
 	// panel and sent with the submit (its status goes to the composer).
 	function applyMacro(tk) {
 		const f = fields({ ...latest.current, ...tk });
-		for (const k of ['priority', 'type', 'assignee_id', 'group_id', 'tags'])
+		for (const k of ['priority', 'type', 'assignee_id', 'group_id', 'tags', 'complaint'])
 			if (k in tk)
 				edit(k, f[k]);
 	}
@@ -783,6 +787,8 @@ function Properties({ ticket, edits, onEdit, onDiscard, onSave, onTake, changed 
 		${sel('prop-priority', t('ticket.priority'), 'priority', PRIORITIES.map((s) => [s, t(`priority.${s}`)]), '—')}
 		${sel('prop-type', t('ticket.type'), 'type', TYPES.map((s) => [s, t(`type.${s}`)]), '—')}
 		${f.type === 'incident' && html`<${ProblemPicker} ticket=${ticket} onSave=${onSave} />`}
+		<${ComplaintControl} value=${f.complaint} edited=${'complaint' in edits} mark=${mark('complaint')}
+			onEdit=${(v) => onEdit('complaint', v)} />
 		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'), take)}
 		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
 		<div class=${`field${'tags' in edits ? ' is-edited' : ''}`}><label for="prop-tags">${t('ticket.tags')}${mark('tags')}</label>
@@ -864,6 +870,7 @@ function valueText(field, v) {
 	if (field === 'type') return t(`type.${v}`);
 	if (field === 'assignee_id' || field === 'requester_id') return userName(Number(v));
 	if (field === 'group_id') return groupName(Number(v)) || v;
+	if (field === 'complaint_reason_id') return reasonLabel(v);
 	return v;
 }
 
