@@ -207,14 +207,14 @@ function Row({ reason, list, first, last, onChanged }) {
 				<button type="submit" class="primary" data-test="cr-rename-save">${t('save')}</button>
 				<button type="button" onClick=${() => { setNames(null); setErr(null); }}>${t('org.cancel')}</button></form>`}</td>
 		<td><label class="sr-only" for="${id}-parent">${t('complaints.parent_of', { name })}</label>
-			<select id="${id}-parent" value=${reason.parent_id ? String(reason.parent_id) : ''} data-test="cr-parent"
+			<select id="${id}-parent" value=${reason.parent_id ? String(reason.parent_id) : ''} data-test="cr-parent" style="max-width: 12em"
 				onChange=${(e) => save({ parent_id: e.target.value ? Number(e.target.value) : null }, 'complaints.saved')}>
 				<option value="">${t('complaints.top')}</option>
 				${parents.map((r) => html`<option value=${String(r.id)}>${reasonName(r)}</option>`)}</select></td>
 		<td><label class="inline"><input type="checkbox" checked=${reason.active} data-test="cr-active"
 			onChange=${(e) => save({ active: e.target.checked }, e.target.checked ? 'complaints.activated' : 'complaints.deactivated')} />
 			${t('complaints.active')}</label></td>
-		<td data-test="cr-count">${t('complaints.tickets', { count: reason.tickets_count })}</td>
+		<td data-test="cr-count" style="white-space: nowrap">${t('complaints.tickets', { count: reason.tickets_count })}</td>
 		<td><${ConfirmDelete} testid="cr" label=${t('complaints.delete_label', { name })}
 			question=${t('complaints.delete_confirm', { name })} onConfirm=${remove} />
 			<${Problem} id="${id}-problem" problem=${refusal(err)} /></td>
