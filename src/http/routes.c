@@ -64,8 +64,7 @@ static const struct fl_route *const parts[] = {
 	fl_sla_report_routes, fl_template_routes, fl_routing_routes,   fl_trigger_routes,
 	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,    fl_macro_routes,
 	fl_automation_routes, fl_kb_routes,       fl_ticket_kb_routes, fl_deflect_routes,
-	fl_kb_editor_routes,  fl_hc_routes,
-	fl_complaint_routes,
+	fl_kb_editor_routes,  fl_hc_routes,       fl_complaint_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -5,25 +5,30 @@
 #include "store/store_int.h"
 #include "users/user.h"
 
-#define REASON_COLUMNS(X, S)                                                               \
-	X(id, "r.id")                                                                      \
-	S X(parent_id, "r.parent_id") S X(name_uk, "r.name_uk") S X(name_ru, "r.name_ru") \
-	S X(name_lt, "r.name_lt") S X(name_en, "r.name_en") S X(position, "r.position")   \
-	S X(active, "r.active") S X(created_at, "r.created_at") S X(updated_at,           \
-								      "r.updated_at")
+#define REASON_COLUMNS(X, S)                                                                   \
+	X(id, "r.id")                                                                          \
+	S X(parent_id, "r.parent_id") S X(name_uk, "r.name_uk") S X(name_ru, "r.name_ru") S X( \
+		name_lt, "r.name_lt") S                                                        \
+	X(name_en, "r.name_en") S                                                              \
+	X(position, "r.position") S                                                            \
+	X(active, "r.active") S                                                                \
+	X(created_at, "r.created_at") S                                                        \
+	X(updated_at, "r.updated_at")
 #define REASON_COLUMN(m, expr) FL_COLUMN(struct fl_complaint_reason, m)
 static const struct fl_col reason_col[] = {REASON_COLUMNS(REASON_COLUMN, FL_COMMA)};
 static const struct fl_cols reason_cols = FL_COLS(struct fl_complaint_reason, reason_col);
 
 /* The same with the count of its tickets: a range of tickets_complaint. */
-#define REASON_COUNTED_COLUMNS(X, S)                                                       \
-	X(id, "r.id")                                                                      \
-	S X(parent_id, "r.parent_id") S X(name_uk, "r.name_uk") S X(name_ru, "r.name_ru") \
-	S X(name_lt, "r.name_lt") S X(name_en, "r.name_en") S X(position, "r.position")   \
-	S X(active, "r.active") S X(created_at, "r.created_at") S X(updated_at,           \
-								      "r.updated_at")      \
-	S X(tickets_count,                                                                 \
-	    "(SELECT COUNT(*) FROM tickets t WHERE t.complaint_reason_id = r.id)")
+#define REASON_COUNTED_COLUMNS(X, S)                                                           \
+	X(id, "r.id")                                                                          \
+	S X(parent_id, "r.parent_id") S X(name_uk, "r.name_uk") S X(name_ru, "r.name_ru") S X( \
+		name_lt, "r.name_lt") S                                                        \
+	X(name_en, "r.name_en") S                                                              \
+	X(position, "r.position") S                                                            \
+	X(active, "r.active") S                                                                \
+	X(created_at, "r.created_at") S                                                        \
+	X(updated_at, "r.updated_at") S                                                        \
+	X(tickets_count, "(SELECT COUNT(*) FROM tickets t WHERE t.complaint_reason_id = r.id)")
 #define REASON_COUNTED_COLUMN(m, expr) FL_COLUMN(struct fl_complaint_reason, m)
 static const struct fl_col reason_counted_col[] = {
 	REASON_COUNTED_COLUMNS(REASON_COUNTED_COLUMN, FL_COMMA)};
@@ -44,22 +49,19 @@ int fl_store_complaint_reason_get(fl_tx *tx, int64_t id, fl_arena *a,
 
 /* A tree's order: the top-level reason's position, then the reason under
  * it after it, by its own position. */
-#define TREE_ORDER                                                                    \
-	" ORDER BY COALESCE((SELECT p.position FROM complaint_reasons p"              \
-	" WHERE p.id = r.parent_id), r.position), COALESCE(r.parent_id, r.id),"      \
+#define TREE_ORDER                                                              \
+	" ORDER BY COALESCE((SELECT p.position FROM complaint_reasons p"        \
+	" WHERE p.id = r.parent_id), r.position), COALESCE(r.parent_id, r.id)," \
 	" CASE WHEN r.parent_id IS NULL THEN 0 ELSE 1 END, r.position, r.id"
 
 int fl_store_complaint_reason_list(fl_tx *tx, int counts, fl_arena *a,
 				   struct fl_complaint_reason **out, size_t *n)
 {
 	static const char plain[] =
-		"SELECT " FL_COLUMNS_SQL(REASON_COLUMNS)
-		" FROM complaint_reasons r" TREE_ORDER
-		" LIMIT 200";
-	static const char counted[] =
-		"SELECT " FL_COLUMNS_SQL(REASON_COUNTED_COLUMNS)
-		" FROM complaint_reasons r" TREE_ORDER
-		" LIMIT 200";
+		"SELECT " FL_COLUMNS_SQL(REASON_COLUMNS) " FROM complaint_reasons r" TREE_ORDER
+							 " LIMIT 200";
+	static const char counted[] = "SELECT " FL_COLUMNS_SQL(
+		REASON_COUNTED_COLUMNS) " FROM complaint_reasons r" TREE_ORDER " LIMIT 200";
 	fl_stmt *st;
 	int rc = fl_q(tx, counts ? counted : plain, 0, &st, "");
 	return rc ? rc
@@ -79,8 +81,8 @@ int fl_store_complaint_reason_siblings(fl_tx *tx, int64_t parent_id, fl_arena *a
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", parent_id);
 	return rc ? rc
-		  : fl_q_rows_cols(tx, st, &reason_cols, a, FL_COMPLAINT_REASONS_MAX,
-				   (void **)out, n);
+		  : fl_q_rows_cols(tx, st, &reason_cols, a, FL_COMPLAINT_REASONS_MAX, (void **)out,
+				   n);
 }
 
 int fl_store_complaint_reason_count(fl_tx *tx, int64_t *n)

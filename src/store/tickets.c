@@ -617,8 +617,9 @@ static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred
 		w_text(w, p->sval);
 	} else if (p->field == FL_F_COMPLAINT) {
 		/* tickets_complaint holds the complaints alone */
-		w_sql(w, (p->op == FL_OP_NE) == (p->ival != 0) ? "t.complaint_reason_id IS NULL"
-							       : "t.complaint_reason_id IS NOT NULL");
+		w_sql(w, (p->op == FL_OP_NE) == (p->ival != 0)
+				 ? "t.complaint_reason_id IS NULL"
+				 : "t.complaint_reason_id IS NOT NULL");
 	} else if (p->field == FL_F_COMPLAINT_REASON && p->ival == 0) {
 		w_sql(w, p->op == FL_OP_NE ? "t.complaint_reason_id IS NOT NULL"
 					   : "t.complaint_reason_id IS NULL");

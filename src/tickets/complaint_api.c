@@ -76,7 +76,8 @@ static json_t *names_json(struct fl_complaint_reason *r)
 {
 	json_t *o = json_object();
 	for (int l = 0; l < FL_COMPLAINT_LANGS; l++)
-		json_object_set_new(o, fl_complaint_lang(l), fl_json_str(*fl_complaint_name_at(r, l)));
+		json_object_set_new(o, fl_complaint_lang(l),
+				    fl_json_str(*fl_complaint_name_at(r, l)));
 	return o;
 }
 
@@ -90,9 +91,9 @@ static json_t *reason_json(struct fl_req *r, struct fl_complaint_reason *x, int 
 		 (long long)x->id);
 	o = json_pack("{s:I, s:s, s:o, s:o, s:s, s:I, s:b, s:o, s:o}", "id", (json_int_t)x->id,
 		      "url", url, "parent_id", fl_json_id(x->parent_id), "names", names_json(x),
-		      "name", fl_complaint_name(x, c->locale), "position",
-		      (json_int_t)x->position, "active", x->active, "created_at",
-		      fl_json_time(x->created_at), "updated_at", fl_json_time(x->updated_at));
+		      "name", fl_complaint_name(x, c->locale), "position", (json_int_t)x->position,
+		      "active", x->active, "created_at", fl_json_time(x->created_at), "updated_at",
+		      fl_json_time(x->updated_at));
 	if (o && counts)
 		json_object_set_new(o, "tickets_count", json_integer(x->tickets_count));
 	return o;
@@ -414,15 +415,17 @@ static int tally_up(struct fl_req *r, struct report *rp)
 	if (!rp->reasons || !rp->products || !rp->orgs || !rp->periods)
 		return FL_ENOMEM;
 	for (size_t i = 0; i < c->n; i++)
-		rp->reasons[i] = (struct tally){.key = c->reasons[i].id,
-						.name = fl_complaint_name(&c->reasons[i], c->locale)};
+		rp->reasons[i] =
+			(struct tally){.key = c->reasons[i].id,
+				       .name = fl_complaint_name(&c->reasons[i], c->locale)};
 	rp->nreasons = c->n;
 	for (int32_t d = first; d <= c->range.to_day && rp->nperiods < 60;
 	     d = fl_complaint_period_next(c->period, d))
 		rp->periods[rp->nperiods++] = (struct tally){.key = d};
 	for (size_t i = 0; i < n; i++) {
 		const struct fl_store_complaint_row *x = &c->rows[i];
-		int32_t day = fl_complaint_period_start(c->period, (int32_t)(x->created_at / DAY_SECONDS));
+		int32_t day = fl_complaint_period_start(c->period,
+							(int32_t)(x->created_at / DAY_SECONDS));
 		count(&rp->total, x);
 		for (size_t k = 0; k < rp->nreasons; k++)
 			if (rp->reasons[k].key == x->reason_id)
@@ -430,12 +433,12 @@ static int tally_up(struct fl_req *r, struct report *rp)
 		for (size_t k = 0; k < rp->nperiods; k++)
 			if (rp->periods[k].key == day)
 				count(&rp->periods[k], x);
-		rp->products[i] = (struct tally){
-			.skey = fl_complaint_product(x->custom_fields, c->product_field_id,
-						     &r->arena)};
+		rp->products[i] = (struct tally){.skey = fl_complaint_product(x->custom_fields,
+									      c->product_field_id,
+									      &r->arena)};
 		count(&rp->products[i], x);
-		rp->orgs[i] = (struct tally){.key = x->organization_id,
-					     .name = x->organization_name};
+		rp->orgs[i] =
+			(struct tally){.key = x->organization_id, .name = x->organization_name};
 		count(&rp->orgs[i], x);
 	}
 	rp->nproducts = c->product_field_id ? merge(rp->products, n) : 0;
@@ -447,8 +450,7 @@ static int tally_up(struct fl_req *r, struct report *rp)
  * (solved or not), to 0.001; -1 (null) for none. */
 static double share(const struct tally *t)
 {
-	return t->complaints ? (double)(t->first_contact * 1000 / t->complaints) / 1000
-			     : -1;
+	return t->complaints ? (double)(t->first_contact * 1000 / t->complaints) / 1000 : -1;
 }
 
 static json_t *counts_json(const struct tally *t, json_t *o)
@@ -469,8 +471,9 @@ static int render_report_csv(struct fl_req *r, const struct report *rp)
 	int rc;
 
 	fl_buf_init(&b, 0);
-	rc = fl_buf_adds(&b, CSV_BOM "by,key,name,complaints,solved,first_contact,"
-				     "first_contact_share\r\n");
+	rc = fl_buf_adds(&b, CSV_BOM
+			 "by,key,name,complaints,solved,first_contact,"
+			 "first_contact_share\r\n");
 	for (int dim = 0; dim < 5 && !rc; dim++) {
 		static const char *const dims[] = {"total", "reason", "product", "organization",
 						   "period"};
@@ -544,13 +547,13 @@ static int render_report(struct fl_req *r)
 		return render_report_csv(r, &rp);
 	for (size_t i = 0; i < rp.nreasons; i++)
 		json_array_append_new(
-			reasons,
-			counts_json(&rp.reasons[i],
-				    json_pack("{s:I, s:o, s:s, s:o, s:b}", "reason_id",
-					      (json_int_t)rp.reasons[i].key, "parent_id",
-					      fl_json_id(c->reasons[i].parent_id), "name",
-					      rp.reasons[i].name, "names", names_json(&c->reasons[i]),
-					      "active", c->reasons[i].active)));
+			reasons, counts_json(&rp.reasons[i],
+					     json_pack("{s:I, s:o, s:s, s:o, s:b}", "reason_id",
+						       (json_int_t)rp.reasons[i].key, "parent_id",
+						       fl_json_id(c->reasons[i].parent_id), "name",
+						       rp.reasons[i].name, "names",
+						       names_json(&c->reasons[i]), "active",
+						       c->reasons[i].active)));
 	for (size_t i = 0; i < rp.nproducts && i < REPORT_TOP; i++)
 		json_array_append_new(products,
 				      counts_json(&rp.products[i],
@@ -565,8 +568,8 @@ static int render_report(struct fl_req *r)
 								   : json_null())));
 	for (size_t i = 0; i < rp.nperiods; i++) {
 		fl_report_day_iso((int32_t)rp.periods[i].key, day);
-		json_array_append_new(periods,
-				      counts_json(&rp.periods[i], json_pack("{s:s}", "start", day)));
+		json_array_append_new(periods, counts_json(&rp.periods[i],
+							   json_pack("{s:s}", "start", day)));
 	}
 	fl_report_day_iso(c->range.from_day, from);
 	fl_report_day_iso(c->range.to_day, to);

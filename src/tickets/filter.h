@@ -35,7 +35,8 @@ enum fl_filter_field {
 	FL_F_VISIBLE_TO,   /* end-user scope: requester or CC is ival */
 	FL_F_PROBLEM,      /* ival: an incident's problem ticket */
 	FL_F_COMPLAINT,    /* ival: 1 a complaint (any reason), 0 not one */
-	FL_F_COMPLAINT_REASON, /* ival: the complaint's reason (0: none) */
+	/* ival: the complaint's reason (0: none) */
+	FL_F_COMPLAINT_REASON,
 	FL_F__MAX
 };
 

@@ -603,13 +603,12 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
 	if ((rc = end_user_public(agent, p, e)))
 		return rc;
-	if (!agent &&
-	    (p->has_assignee || p->has_group || p->has_status || p->has_organization ||
-	     p->has_external_id || p->has_ccs || p->has_cc_changes || p->has_custom_fields ||
-	     p->has_due_at || p->has_recipient || p->has_problem || p->has_followers ||
-	     p->has_follower_changes || p->has_complaint ||
-	     (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
-	     (p->has_requester && p->requester_id != actor->id)))
+	if (!agent && (p->has_assignee || p->has_group || p->has_status || p->has_organization ||
+		       p->has_external_id || p->has_ccs || p->has_cc_changes ||
+		       p->has_custom_fields || p->has_due_at || p->has_recipient ||
+		       p->has_problem || p->has_followers || p->has_follower_changes ||
+		       p->has_complaint || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
+		       (p->has_requester && p->requester_id != actor->id)))
 		return fl_err_set(
 			e, FL_EFORBIDDEN, NULL, NULL,
 			"End users may only set subject, description, priority, type, tags "

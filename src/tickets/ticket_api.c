@@ -440,11 +440,11 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 	json_object_set_new_nocheck(o, "has_incidents", json_false());
 	/* a complaint is the desk's own judgement of a request: agents' */
 	if (fl_ticket_sees_private(&r->actor))
-		json_object_set_new_nocheck(
-			o, "complaint",
-			t->complaint_reason_id
-				? json_pack("{s:I}", "reason_id", (json_int_t)t->complaint_reason_id)
-				: json_null());
+		json_object_set_new_nocheck(o, "complaint",
+					    t->complaint_reason_id
+						    ? json_pack("{s:I}", "reason_id",
+								(json_int_t)t->complaint_reason_id)
+						    : json_null());
 	if (t->snippet)
 		json_object_set_new_nocheck(o, "snippet", json_string_nocheck(t->snippet));
 	return o;
@@ -788,8 +788,9 @@ int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket 
 			rc = fl_buf_addc(&out, ',');
 		if (!rc)
 			rc = fl_req_item_json(r,
-					      fl_ticket_sees_private(&r->actor) ? ticket_item
-										: ticket_item_customer,
+					      fl_ticket_sees_private(&r->actor)
+						      ? ticket_item
+						      : ticket_item_customer,
 					      t->id, version, t, &out);
 		if (!rc && slas) {
 			out.n--; /* the item's closing brace */

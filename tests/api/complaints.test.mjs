@@ -317,6 +317,22 @@ describe('a ticket\'s complaint', () => {
 		assert.equal(c.count, 5);
 	});
 
+	it('a view of complaints lists them; of one reason, its tickets; a bad value is refused', async () => {
+		const view = async (all) => {
+			const r = await srv.api('POST', '/api/v2/views', { view: { title: 'Complaints', all } });
+			assert.equal(r.status, 201, r.text);
+			const list = await ok('GET', `/api/v2/views/${r.json.view.id}/tickets`, null, { auth: agent });
+			await ok('DELETE', `/api/v2/views/${r.json.view.id}`);
+			return list.tickets.map((x) => x.id);
+		};
+		const all = await view([{ field: 'complaint', operator: 'is', value: true }]);
+		assert.equal(all.length, 5);
+		assert.ok(all.includes(t.id) && !all.includes(other.id));
+		assert.deepEqual(await view([{ field: 'complaint_reason_id', operator: 'is', value: STAFF }]), [t.id]);
+		assert.ok((await view([{ field: 'complaint', operator: 'is', value: false }])).includes(other.id));
+		refused(await srv.api('POST', '/api/v2/views', { view: { title: 'x', all: [{ field: 'complaint', operator: 'is', value: 'maybe' }] } }), 422);
+	});
+
 	it('unmarked with null', async () => {
 		const r = await mark(t.id, null);
 		assert.equal(r.status, 200, r.text);

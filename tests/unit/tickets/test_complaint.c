@@ -77,17 +77,27 @@ static void test_periods(void **state)
 {
 	(void)state;
 	/* weeks start on Monday: 2026-12-07 is one */
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2026, 12, 7)), day(2026, 12, 7));
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2026, 12, 13)), day(2026, 12, 7));
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2027, 1, 1)), day(2026, 12, 28));
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(1970, 1, 1)), day(1969, 12, 29));
-	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_WEEK, day(2026, 12, 28)), day(2027, 1, 4));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2026, 12, 7)),
+			 day(2026, 12, 7));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2026, 12, 13)),
+			 day(2026, 12, 7));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(2027, 1, 1)),
+			 day(2026, 12, 28));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_WEEK, day(1970, 1, 1)),
+			 day(1969, 12, 29));
+	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_WEEK, day(2026, 12, 28)),
+			 day(2027, 1, 4));
 	/* months, a leap February and the turn of a year */
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2028, 2, 29)), day(2028, 2, 1));
-	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_MONTH, day(2028, 2, 1)), day(2028, 3, 1));
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2026, 12, 31)), day(2026, 12, 1));
-	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_MONTH, day(2026, 12, 1)), day(2027, 1, 1));
-	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2000, 3, 1)), day(2000, 3, 1));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2028, 2, 29)),
+			 day(2028, 2, 1));
+	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_MONTH, day(2028, 2, 1)),
+			 day(2028, 3, 1));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2026, 12, 31)),
+			 day(2026, 12, 1));
+	assert_int_equal(fl_complaint_period_next(FL_COMPLAINT_MONTH, day(2026, 12, 1)),
+			 day(2027, 1, 1));
+	assert_int_equal(fl_complaint_period_start(FL_COMPLAINT_MONTH, day(2000, 3, 1)),
+			 day(2000, 3, 1));
 	assert_int_equal(fl_complaint_period_parse("week"), FL_COMPLAINT_WEEK);
 	assert_int_equal(fl_complaint_period_parse("month"), FL_COMPLAINT_MONTH);
 	assert_int_equal(fl_complaint_period_parse("Month"), -1);
@@ -107,8 +117,9 @@ static void test_first_contact(void **state)
 static void test_product(void **state)
 {
 	fl_arena a;
-	const char *cf = "[{\"id\":3,\"value\":\"Kettle\"},{\"id\":4,\"value\":12},"
-			 "{\"id\":5,\"value\":true},{\"id\":6,\"value\":null},{\"id\":7,\"value\":\"\"}]";
+	const char *cf =
+		"[{\"id\":3,\"value\":\"Kettle\"},{\"id\":4,\"value\":12},"
+		"{\"id\":5,\"value\":true},{\"id\":6,\"value\":null},{\"id\":7,\"value\":\"\"}]";
 
 	(void)state;
 	fl_arena_init(&a, 1024);
@@ -128,8 +139,8 @@ static void test_product(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),     cmocka_unit_test(test_name_for_reader),
-		cmocka_unit_test(test_periods),   cmocka_unit_test(test_first_contact),
+		cmocka_unit_test(test_names),   cmocka_unit_test(test_name_for_reader),
+		cmocka_unit_test(test_periods), cmocka_unit_test(test_first_contact),
 		cmocka_unit_test(test_product),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
