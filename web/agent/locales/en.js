@@ -1006,6 +1006,7 @@ export default {
 	'kb.removed': "removed",
 
 	// complaints (complaints.js)
+	'macros.not_complaint': "Not a complaint",
 	'nav.complaints': "Complaints",
 	'admin.complaints': "Complaint reasons",
 	'field.complaint_reason_id': "Complaint",

@@ -1005,6 +1005,7 @@ export default {
 	'kb.removed': "pašalinta",
 
 	// complaints (complaints.js)
+	'macros.not_complaint': "Ne skundas",
 	'nav.complaints': "Skundai",
 	'admin.complaints': "Skundų priežastys",
 	'field.complaint_reason_id': "Skundas",

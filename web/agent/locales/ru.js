@@ -1005,6 +1005,7 @@ export default {
 	'kb.removed': "удалено",
 
 	// complaints (complaints.js)
+	'macros.not_complaint': "Не жалоба",
 	'nav.complaints': "Жалобы",
 	'admin.complaints': "Причины жалоб",
 	'field.complaint_reason_id': "Жалоба",

@@ -1005,6 +1005,7 @@ export default {
 	'kb.removed': "вилучено",
 
 	// complaints (complaints.js)
+	'macros.not_complaint': "Не скарга",
 	'nav.complaints': "Скарги",
 	'admin.complaints': "Причини скарг",
 	'field.complaint_reason_id': "Скарга",
