@@ -42,11 +42,11 @@ SET complaint_reason_id = id % 5 + 1,
 	status = CASE WHEN id % 2 = 0 THEN 4 ELSE 1 END
 WHERE id % 5 = 0;
 INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body, channel, created_at)
-SELECT id, 2, (SELECT MIN(id) FROM users WHERE role >= (SELECT role FROM users WHERE email = 'bench@example.com')),
+SELECT id, 2, (SELECT id FROM users WHERE email = 'bench@example.com'),
 	1, 'We are on it.', '<p>We are on it.</p>', 2, created_at + 600
 FROM tickets WHERE id % 5 = 0 AND id % 3 != 0;
 INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body, channel, created_at)
-SELECT id, 3, (SELECT MIN(id) FROM users WHERE role >= (SELECT role FROM users WHERE email = 'bench@example.com')),
+SELECT id, 3, (SELECT id FROM users WHERE email = 'bench@example.com'),
 	1, 'Done.', '<p>Done.</p>', 2, created_at + 1200
 FROM tickets WHERE id % 5 = 0 AND id % 3 != 0 AND id % 7 = 0;
 COMMIT;

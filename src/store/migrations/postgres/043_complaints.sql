@@ -22,9 +22,10 @@ CREATE INDEX complaint_reasons_parent ON complaint_reasons (parent_id) WHERE par
 -- A ticket is a complaint when it has a reason: one column on the ticket
 -- row, read by the one statement that loads a ticket (no join, no second
 -- table), NULL for the tickets that are not. The partial index holds only
--- complaints, for the report, the search and the delete's "in use".
+-- complaints, for the report, the search and the delete's "in use";
+-- deleted_at in it counts the live complaints from the index alone.
 ALTER TABLE tickets ADD COLUMN complaint_reason_id BIGINT REFERENCES complaint_reasons(id);
-CREATE INDEX tickets_complaint ON tickets (complaint_reason_id, created_at)
+CREATE INDEX tickets_complaint ON tickets (complaint_reason_id, created_at, deleted_at)
 	WHERE complaint_reason_id IS NOT NULL;
 
 INSERT INTO complaint_reasons (id, name_uk, name_ru, name_lt, name_en, position, created_at, updated_at) VALUES
