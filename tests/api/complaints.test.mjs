@@ -237,6 +237,24 @@ describe('complaint reasons', () => {
 	});
 });
 
+describe('moving between levels', () => {
+	it('a reason taken to the top goes last there and its old level closes the gap; and back', async () => {
+		const spare = (await ok('POST', BASE, { complaint_reason: { names: { en: 'Wrong address' }, parent_id: DELIVERY, position: 1 } })).complaint_reason;
+		const late = (await reasons()).find((x) => x.names.en === 'Late courier');
+		assert.deepEqual((await reasons()).filter((x) => x.parent_id === DELIVERY).map((x) => [x.id, x.position]),
+			[[spare.id, 1], [late.id, 2]]);
+		let r = await ok('PUT', `${BASE}/${spare.id}`, { complaint_reason: { parent_id: null } });
+		assert.equal(r.complaint_reason.position, 6);
+		assert.deepEqual((await reasons()).filter((x) => x.parent_id === DELIVERY).map((x) => [x.id, x.position]), [[late.id, 1]]);
+		r = await ok('PUT', `${BASE}/${spare.id}`, { complaint_reason: { parent_id: QUALITY, position: 1 } });
+		assert.equal(r.complaint_reason.parent_id, QUALITY);
+		const top = (await reasons()).filter((x) => !x.parent_id);
+		assert.deepEqual(top.map((x) => x.position), [1, 2, 3, 4, 5]);
+		assert.equal((await srv.api('DELETE', `${BASE}/${spare.id}`)).status, 204);
+		assert.equal((await reasons()).length, 6);
+	});
+});
+
 describe('a ticket\'s complaint', () => {
 	let t, other;
 	before(async () => {
