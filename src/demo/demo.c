@@ -205,6 +205,20 @@ static int enum_of(json_t *o, const char *k, int (*parse)(fl_str))
 	return v < 0 ? 0 : v;
 }
 
+/* A ticket's "complaint": one of the reasons migration 043 seeds, by a
+ * word (their ids are fixed there); 0 for none. */
+static int64_t complaint_of(json_t *t)
+{
+	static const char *const seeded[] = {"delivery", "quality", "billing", "staff",
+					     "contractor"};
+	const char *z = str(t, "complaint");
+
+	for (size_t i = 0; z && i < sizeof seeded / sizeof *seeded; i++)
+		if (!strcmp(z, seeded[i]))
+			return (int64_t)i + 1;
+	return 0;
+}
+
 static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 {
 	struct fl_ticket_patch p;
@@ -299,6 +313,9 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 		fin.has_status =
 			out.status != FL_STATUS_NEW || enum_of(t, "status", fl_status_parse);
 		fin.status = enum_of(t, "status", fl_status_parse);
+		/* an agent's judgement, made as they worked the ticket */
+		fin.complaint_reason_id = complaint_of(t);
+		fin.has_complaint = fin.complaint_reason_id != 0;
 		rc = fl_ticket_update(tx, &agent, out.id, &fin, a, &out, &d->err);
 	}
 	/* a solved ticket's rating is offered, as the solved mail would have

@@ -46,6 +46,7 @@ extern const struct fl_route fl_idea_routes[];
 extern const struct fl_route fl_nps_routes[];
 extern const struct fl_route fl_csat_routes[];
 extern const struct fl_route fl_csat_page_routes[];
+extern const struct fl_route fl_complaint_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -69,7 +70,7 @@ static const struct fl_route *const parts[] = {
 	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,    fl_macro_routes,
 	fl_automation_routes, fl_kb_routes,       fl_ticket_kb_routes, fl_deflect_routes,
 	fl_kb_editor_routes,  fl_hc_routes,       fl_unsub_routes,     fl_idea_routes,
-	fl_nps_routes,        fl_csat_routes,     fl_csat_page_routes,
+	fl_nps_routes,        fl_csat_routes,     fl_csat_page_routes, fl_complaint_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -356,6 +356,12 @@ static int render_apply(struct fl_req *r)
 		json_object_set_new(t, "group_id", fl_json_id(p->group_id));
 	if (p->has_assignee)
 		json_object_set_new(t, "assignee_id", fl_json_id(p->assignee_id));
+	if (p->has_complaint)
+		json_object_set_new(t, "complaint",
+				    p->complaint_reason_id
+					    ? json_pack("{s:I}", "reason_id",
+							(json_int_t)p->complaint_reason_id)
+					    : json_null());
 	if (x->has_tags) {
 		json_t *tags = json_array();
 		for (size_t i = 0; i < x->ntags; i++)
@@ -420,6 +426,10 @@ static json_t *action_json(int act)
 	else if (act == FL_RA_GROUP)
 		json_object_set_new(o, "values",
 				    json_pack("{s:s, s:s}", "type", "id", "url", "/api/v2/groups"));
+	else if (act == FL_RA_COMPLAINT)
+		json_object_set_new(o, "values",
+				    json_pack("{s:s, s:s}", "type", "id", "url",
+					      "/api/v2/complaint_reasons"));
 	else if (act == FL_RA_ASSIGNEE || act == FL_RA_FOLLOWER)
 		json_object_set_new(o, "values",
 				    json_pack("{s:s, s:s}", "type", "id", "url", "/api/v2/users"));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/complaints.h"
 #include "store/schedules.h"
 #include "store/users.h"
 #include "tickets/placeholder.h"
@@ -33,6 +34,8 @@ static const char *const field_names[FL_RF__MAX] = {
 	"sla_event",
 	"sla_metric",
 	"satisfaction_score",
+	"complaint",
+	"complaint_reason_id",
 	"NEW",
 	"OPEN",
 	"PENDING",
@@ -69,6 +72,7 @@ static const char *const action_names[FL_RA__MAX] = {
 	"type",
 	"group_id",
 	"assignee_id",
+	"complaint_reason_id",
 	"set_tags",
 	"current_tags",
 	"remove_tags",
@@ -161,6 +165,8 @@ static const unsigned field_ops[FL_RF__MAX] = {
 	[FL_RF_SLA_EVENT] = EQ,
 	[FL_RF_SLA_METRIC] = EQ,
 	[FL_RF_SATISFACTION_SCORE] = EQ,
+	[FL_RF_COMPLAINT] = EQ | CHANGES,
+	[FL_RF_COMPLAINT_REASON] = EQ | CHANGES,
 	[FL_RF_HOURS_NEW] = TIME,
 	[FL_RF_HOURS_OPEN] = TIME,
 	[FL_RF_HOURS_PENDING] = TIME,
@@ -443,7 +449,8 @@ static int cond_value(struct dec *d, struct fl_rule_cond *c, json_t *v)
 				 "must be an SLA metric (first_reply_time, …)");
 	case FL_RF_SATISFACTION_SCORE:
 		return read_name(d, v, parse_csat, 0, 0, &c->value, "must be good or bad");
-	case FL_RF_COMMENT_IS_PUBLIC: return read_bool(d, v, &c->value);
+	case FL_RF_COMMENT_IS_PUBLIC:
+	case FL_RF_COMPLAINT: return read_bool(d, v, &c->value);
 	case FL_RF_TAGS: return read_words(d, v, 1, &c->words, &c->nwords);
 	case FL_RF_COMMENT_INCLUDES_WORD:
 	case FL_RF_SUBJECT_INCLUDES_WORD: return read_words(d, v, 0, &c->words, &c->nwords);
@@ -536,7 +543,8 @@ static int action_value(struct dec *d, struct fl_rule_action *x, json_t *v)
 	case FL_RA_TYPE:
 		return read_name(d, v, fl_type_parse, 1, 1, &x->value,
 				 "must be a type: question, incident, problem or task");
-	case FL_RA_GROUP: return read_id(d, v, 1, &x->value);
+	case FL_RA_GROUP:
+	case FL_RA_COMPLAINT: return read_id(d, v, 1, &x->value);
 	case FL_RA_ASSIGNEE:
 	case FL_RA_FOLLOWER:
 		if (json_is_string(v) && !strcmp(json_string_value(v), "current_user")) {
@@ -697,7 +705,8 @@ static json_t *cond_value_json(const struct fl_rule_cond *c)
 	case FL_RF_SLA_EVENT: return name_json(fl_rule_sla_event_name(v));
 	case FL_RF_SLA_METRIC: return name_json(fl_sla_metric_name(v));
 	case FL_RF_SATISFACTION_SCORE: return name_json(fl_rule_csat_name(v));
-	case FL_RF_COMMENT_IS_PUBLIC: return json_boolean(v);
+	case FL_RF_COMMENT_IS_PUBLIC:
+	case FL_RF_COMPLAINT: return json_boolean(v);
 	case FL_RF_TAGS:
 	case FL_RF_COMMENT_INCLUDES_WORD:
 	case FL_RF_SUBJECT_INCLUDES_WORD: return words_json(c->words, c->nwords);
@@ -785,6 +794,14 @@ static int user_ok(fl_tx *tx, int64_t id, fl_arena *a)
 	return fl_store_user_get(tx, id, a, &u) == 0 && u.active;
 }
 
+/* A complaint reason that exists (and is active, for an action that
+ * gives it: tickets/complaint.h). */
+static int reason_ok(fl_tx *tx, int64_t id, int active, fl_arena *a)
+{
+	struct fl_complaint_reason r;
+	return fl_store_complaint_reason_get(tx, id, a, &r) == 0 && (r.active || !active);
+}
+
 static int conds_refs(fl_tx *tx, const struct fl_rule_cond *c, size_t n, const char *where,
 		      fl_arena *a, struct fl_err *e)
 {
@@ -801,6 +818,8 @@ static int conds_refs(fl_tx *tx, const struct fl_rule_cond *c, size_t n, const c
 		if (c[i].field == FL_RF_WITHIN_BUSINESS_HOURS &&
 		    fl_store_schedule_get(tx, v, a, &s))
 			return ref_bad(e, where, i, "value", "schedule", v);
+		if (c[i].field == FL_RF_COMPLAINT_REASON && !reason_ok(tx, v, 0, a))
+			return ref_bad(e, where, i, "value", "complaint reason", v);
 	}
 	return 0;
 }
@@ -823,6 +842,8 @@ int fl_rule_check_refs(fl_tx *tx, const struct fl_rule *r, fl_arena *a, struct f
 		else if ((x->field == FL_RA_ASSIGNEE || x->field == FL_RA_FOLLOWER) &&
 			 !agent_ok(tx, v, a))
 			rc = ref_bad(e, "actions", i, "value", "agent", v);
+		else if (x->field == FL_RA_COMPLAINT && !reason_ok(tx, v, 1, a))
+			rc = ref_bad(e, "actions", i, "value", "active complaint reason", v);
 		else if (x->field == FL_RA_MAIL_USER && !user_ok(tx, v, a))
 			rc = ref_bad(e, "actions", i, "value", "user", v);
 		else if (x->field == FL_RA_WEBHOOK && (!exists || exists(tx, v)))
@@ -847,6 +868,8 @@ static int64_t ticket_value(const struct fl_ticket *t, int field)
 	case FL_RF_REQUESTER: return t->requester_id;
 	case FL_RF_ORGANIZATION: return t->organization_id;
 	case FL_RF_VIA: return t->channel;
+	case FL_RF_COMPLAINT: return t->complaint_reason_id != 0;
+	case FL_RF_COMPLAINT_REASON: return t->complaint_reason_id;
 	}
 	return 0;
 }
@@ -1106,6 +1129,10 @@ int fl_rule_apply(const struct fl_rule *r, const struct fl_rule_ctx *c, fl_arena
 			p->has_group = 1;
 			p->group_id = x->value;
 			break;
+		case FL_RA_COMPLAINT:
+			p->has_complaint = 1;
+			p->complaint_reason_id = x->value;
+			break;
 		case FL_RA_ASSIGNEE:
 			if (id == FL_RULE_CURRENT_USER) {
 				/* only an agent who wrote can be given the ticket */
@@ -1189,7 +1216,8 @@ int fl_rule_patch_changes(const struct fl_ticket_patch *p, const struct fl_ticke
 	if ((p->has_status && p->status != t->status) ||
 	    (p->has_priority && p->priority != t->priority) ||
 	    (p->has_type && p->type != t->type) || (p->has_group && p->group_id != t->group_id) ||
-	    (p->has_assignee && p->assignee_id != t->assignee_id))
+	    (p->has_assignee && p->assignee_id != t->assignee_id) ||
+	    (p->has_complaint && p->complaint_reason_id != t->complaint_reason_id))
 		return 1;
 	if (p->has_tags) {
 		if (p->ntags != t->ntags)
@@ -1227,6 +1255,9 @@ static int action_resets(const struct fl_rule_action *x, const struct fl_rule_co
 	case FL_RA_PRIORITY: return f == FL_RF_PRIORITY || f == FL_RF_HOURS_UPDATED;
 	case FL_RA_TYPE: return f == FL_RF_TYPE || f == FL_RF_HOURS_UPDATED;
 	case FL_RA_GROUP: return f == FL_RF_GROUP || f == FL_RF_HOURS_UPDATED;
+	case FL_RA_COMPLAINT:
+		return f == FL_RF_COMPLAINT || f == FL_RF_COMPLAINT_REASON ||
+		       f == FL_RF_HOURS_UPDATED;
 	case FL_RA_ASSIGNEE:
 		return f == FL_RF_ASSIGNEE || f == FL_RF_HOURS_ASSIGNED || f == FL_RF_HOURS_UPDATED;
 	case FL_RA_SET_TAGS: return f == FL_RF_TAGS || f == FL_RF_HOURS_UPDATED;
@@ -1279,6 +1310,7 @@ static int action_cond_field(int act)
 	case FL_RA_TYPE: return FL_RF_TYPE;
 	case FL_RA_GROUP: return FL_RF_GROUP;
 	case FL_RA_ASSIGNEE: return FL_RF_ASSIGNEE;
+	case FL_RA_COMPLAINT: return FL_RF_COMPLAINT_REASON;
 	}
 	return -1;
 }

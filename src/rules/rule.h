@@ -56,6 +56,8 @@ enum fl_rule_field {
 	FL_RF_SLA_EVENT,             /* "sla_event": warning, breached, achieved */
 	FL_RF_SLA_METRIC,            /* "sla_metric": first_reply_time, … */
 	FL_RF_SATISFACTION_SCORE,    /* "satisfaction_score": a rating arriving, good or bad */
+	FL_RF_COMPLAINT,             /* "complaint": true, false (any reason) */
+	FL_RF_COMPLAINT_REASON,      /* "complaint_reason_id": a reason, null none */
 	/* automations only: hours since … (rule.h's clocks) */
 	FL_RF_HOURS_NEW, /* "NEW": since the ticket became new, while it is */
 	FL_RF_HOURS_OPEN,
@@ -133,6 +135,7 @@ enum fl_rule_act {
 	FL_RA_TYPE,
 	FL_RA_GROUP,
 	FL_RA_ASSIGNEE,
+	FL_RA_COMPLAINT, /* "complaint_reason_id": mark a complaint (null: unmark) */
 	FL_RA_SET_TAGS,
 	FL_RA_ADD_TAGS,    /* "current_tags" */
 	FL_RA_REMOVE_TAGS, /* "remove_tags" */

@@ -313,7 +313,8 @@ static json_t *cond_values(int field)
 	case FL_RF_VIA:
 	case FL_RF_CURRENT_VIA: return fl_rule_names_json(fl_channel_name, 0, FL_CHANNEL__MAX);
 	case FL_RF_UPDATE_TYPE: return fl_rule_names_json(update_name, 0, 2);
-	case FL_RF_COMMENT_IS_PUBLIC: return fl_rule_names_json(fl_rule_bool_name, 0, 2);
+	case FL_RF_COMMENT_IS_PUBLIC:
+	case FL_RF_COMPLAINT: return fl_rule_names_json(fl_rule_bool_name, 0, 2);
 	case FL_RF_ROLE: return fl_rule_names_json(fl_role_name, 0, FL_ROLE__MAX);
 	case FL_RF_ENTITLEMENT: return fl_rule_names_json(coverage_name, 0, FL_SLA_COVERAGE__MAX);
 	case FL_RF_SLA_EVENT:
@@ -338,6 +339,7 @@ static const char *value_type(int field)
 	case FL_RF_REQUESTER_TIER:
 	case FL_RF_ORGANIZATION_TIER: return "/api/v2/tiers";
 	case FL_RF_WITHIN_BUSINESS_HOURS: return "/api/v2/business_hours/schedules";
+	case FL_RF_COMPLAINT_REASON: return "/api/v2/complaint_reasons";
 	}
 	return NULL;
 }

@@ -32,6 +32,8 @@ static const struct {
 	{"description", FL_F_DESCRIPTION},
 	{"cc", FL_F_CC},
 	{"fieldvalue", FL_F_FIELDVALUE},
+	{"complaint", FL_F_COMPLAINT},
+	{"complaint_reason", FL_F_COMPLAINT_REASON},
 };
 
 #define CUSTOM_FIELD "custom_field_"
@@ -150,6 +152,12 @@ static int value_of(const struct term *t, int field, int64_t actor_id, fl_arena 
 	case FL_F_PRIORITY: x = fl_priority_parse(v); break;
 	case FL_F_TYPE: x = fl_type_parse(v); break;
 	case FL_F_CHANNEL: x = fl_channel_parse(v); break;
+	case FL_F_COMPLAINT:
+		if (fl_str_eqi(v, "true") || fl_str_eqi(v, "false")) {
+			*ival = fl_str_eqi(v, "true");
+			return 0;
+		}
+		return bad(e, t, "true or false, not");
 	case FL_F_CREATED:
 	case FL_F_UPDATED:
 	case FL_F_SOLVED:
@@ -316,6 +324,9 @@ int fl_query_parse(fl_str q, int64_t actor_id, fl_arena *a, struct fl_filter *ou
 			     : op == FL_OP_LE ? FL_OP_GT
 			     : op == FL_OP_GT ? FL_OP_LE
 					      : FL_OP_LT;
+		if ((field == FL_F_COMPLAINT || field == FL_F_COMPLAINT_REASON) && op != FL_OP_EQ &&
+		    op != FL_OP_NE)
+			return bad(e, &t, "complaints are found with ':' only, not");
 		if (sval && field != FL_F_ASSIGNEE && field != FL_F_REQUESTER &&
 		    field != FL_F_SUBMITTER && field != FL_F_CC && op != FL_OP_EQ && op != FL_OP_NE)
 			return bad(e, &t, "text fields take ':' only, not a comparison with");

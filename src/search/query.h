@@ -20,6 +20,10 @@
  *                                                    has exactly the value
  *   fieldvalue                                       any custom field has
  *                                                    exactly the value
+ *   complaint                                        true or false: the ticket
+ *                                                    is a complaint (any reason)
+ *   complaint_reason                                 a complaint reason's id
+ *                                                    ("none": no complaint)
  * and type:ticket|user|organization choosing what is searched. Values "me"
  * and "none" mean the actor and no one. Repeating a field with ':' ORs its
  * values (status:new status:open).

@@ -96,6 +96,14 @@ static int prepare(struct fl_req *r, struct ctx *c)
 	rc = fl_query_parse(fl_str_c(q), r->actor.id, &r->arena, &c->f, &c->people, &r->err);
 	if (rc)
 		return rc;
+	/* whether a request is a complaint is the desk's judgement, not the
+	 * customer's to search by (nor to learn from the counts) */
+	for (size_t i = 0; !fl_ticket_sees_private(&r->actor) && i < c->f.n; i++)
+		if (c->f.p[i].field == FL_F_COMPLAINT || c->f.p[i].field == FL_F_COMPLAINT_REASON)
+			return fl_req_fail(r, FL_EINVAL, "query", "UnknownField",
+					   "'%s' is not a field customers can search by",
+					   c->f.p[i].field == FL_F_COMPLAINT ? "complaint"
+									     : "complaint_reason");
 	return fl_ticket_scope(&r->actor, &c->f);
 }
 

@@ -54,12 +54,16 @@ static const struct table tables[] = {
 	{"agent_groups", "id, name, description, deleted, created_at, updated_at", "ittiii", "id",
 	 1, 1, 0},
 	{"group_members", "group_id, user_id", "ii", "group_id, user_id", 2, 0, 0},
+	{"complaint_reasons",
+	 "id, parent_id, name_uk, name_ru, name_lt, name_en, position, active, created_at,"
+	 " updated_at",
+	 "iittttiiii", "id", 1, 1, 1},
 	{"tickets",
 	 "id, subject, description, status, priority, type, channel, requester_id,"
 	 " submitter_id, assignee_id, group_id, organization_id, custom_fields,"
 	 " external_id, created_at, updated_at, solved_at, deleted_at, due_at,"
-	 " recipient, problem_id, updated_stamp",
-	 "ittiiiiiiiiittiiiiitii", "id", 1, 1, 0},
+	 " recipient, problem_id, updated_stamp, complaint_reason_id",
+	 "ittiiiiiiiiittiiiiitiii", "id", 1, 1, 0},
 	{"ticket_tags", "ticket_id, tag", "it", "ticket_id, tag", 2, 0, 0},
 	{"ticket_collaborators", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},
 	{"ticket_followers", "ticket_id, user_id", "ii", "ticket_id, user_id", 2, 0, 0},

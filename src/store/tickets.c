@@ -40,7 +40,8 @@
 	X(due_at, REF, ALL)          \
 	X(recipient, TEXT, ALL)      \
 	X(problem_id, REF, ALL)      \
-	X(updated_stamp, I64, ALL)
+	X(updated_stamp, I64, ALL)   \
+	X(complaint_reason_id, REF, ALL)
 
 enum col_type { COL_INT, COL_I64, COL_REF, COL_TEXT };
 enum col_write { COL_NONE, COL_NEW, COL_ALL };
@@ -530,6 +531,7 @@ static const char *const column[FL_F__MAX] = {
 	[FL_F_SUBJECT] = "t.subject",
 	[FL_F_DESCRIPTION] = "t.description",
 	[FL_F_PROBLEM] = "t.problem_id",
+	[FL_F_COMPLAINT_REASON] = "t.complaint_reason_id",
 };
 
 static const char *const op_sql[FL_OP__MAX] = {
@@ -613,6 +615,17 @@ static void w_pred(struct where *w, fl_tx *tx, fl_arena *a, const struct fl_pred
 		      "EXISTS (SELECT 1 FROM ticket_tags g"
 		      " WHERE g.ticket_id = t.id AND g.tag = ?)");
 		w_text(w, p->sval);
+	} else if (p->field == FL_F_COMPLAINT) {
+		/* tickets_complaint holds the complaints alone */
+		w_sql(w, (p->op == FL_OP_NE) == (p->ival != 0)
+				 ? "t.complaint_reason_id IS NULL"
+				 : "t.complaint_reason_id IS NOT NULL");
+	} else if (p->field == FL_F_COMPLAINT_REASON && p->ival == 0) {
+		w_sql(w, p->op == FL_OP_NE ? "t.complaint_reason_id IS NOT NULL"
+					   : "t.complaint_reason_id IS NULL");
+	} else if (p->field == FL_F_COMPLAINT_REASON && p->op == FL_OP_NE) {
+		w_sql(w, "COALESCE(t.complaint_reason_id, 0) <> ?");
+		w_int(w, p->ival);
 	} else if (p->field == FL_F_VISIBLE_TO) {
 		w_sql(w,
 		      "(t.requester_id = ? OR EXISTS (SELECT 1 FROM ticket_collaborators c"

@@ -34,6 +34,9 @@ enum fl_filter_field {
 	FL_F_FIELDVALUE,   /* sval: the value of any custom field */
 	FL_F_VISIBLE_TO,   /* end-user scope: requester or CC is ival */
 	FL_F_PROBLEM,      /* ival: an incident's problem ticket */
+	FL_F_COMPLAINT,    /* ival: 1 a complaint (any reason), 0 not one */
+	/* ival: the complaint's reason (0: none) */
+	FL_F_COMPLAINT_REASON,
 	FL_F__MAX
 };
 

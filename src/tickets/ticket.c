@@ -14,7 +14,12 @@
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"
+#include "tickets/complaint.h"
 #include "tickets/notice.h"
+
+/* What the API calls a ticket's complaint reason, in the errors that
+ * name it. */
+#define COMPLAINT_FIELD "complaint.reason_id"
 
 static const char *const status_names[FL_STATUS__MAX] = {"new",  "open",   "pending",
 							 "hold", "solved", "closed"};
@@ -598,12 +603,12 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		return fl_err_set(e, FL_EINVAL, "comment", "Blank", "Comment: cannot be blank");
 	if ((rc = end_user_public(agent, p, e)))
 		return rc;
-	if (!agent &&
-	    (p->has_assignee || p->has_group || p->has_status || p->has_organization ||
-	     p->has_external_id || p->has_ccs || p->has_cc_changes || p->has_custom_fields ||
-	     p->has_due_at || p->has_recipient || p->has_problem || p->has_followers ||
-	     p->has_follower_changes || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
-	     (p->has_requester && p->requester_id != actor->id)))
+	if (!agent && (p->has_assignee || p->has_group || p->has_status || p->has_organization ||
+		       p->has_external_id || p->has_ccs || p->has_cc_changes ||
+		       p->has_custom_fields || p->has_due_at || p->has_recipient ||
+		       p->has_problem || p->has_followers || p->has_follower_changes ||
+		       p->has_complaint || (p->has_channel && p->channel != FL_CHANNEL_WEB) ||
+		       (p->has_requester && p->requester_id != actor->id)))
 		return fl_err_set(
 			e, FL_EFORBIDDEN, NULL, NULL,
 			"End users may only set subject, description, priority, type, tags "
@@ -639,6 +644,10 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 	t.recipient = p->has_recipient ? (char *)p->recipient : NULL;
 	t.due_at = p->has_due_at ? p->due_at : 0;
 	t.problem_id = p->has_problem ? p->problem_id : 0;
+	t.complaint_reason_id = p->has_complaint ? p->complaint_reason_id : 0;
+	if (t.complaint_reason_id &&
+	    (rc = fl_complaint_reason_usable(tx, t.complaint_reason_id, COMPLAINT_FIELD, arena, e)))
+		return rc;
 	if ((rc = check_kind(&t, e)))
 		return rc;
 	t.created_at = t.updated_at = now;
@@ -701,6 +710,9 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 		event(&c, FL_EVENT_CREATE, "due_at", time_text(&c, t.due_at), NULL, 0);
 	if (t.problem_id)
 		event(&c, FL_EVENT_CREATE, "problem_id", id_text(&c, t.problem_id), NULL, 0);
+	if (t.complaint_reason_id)
+		event(&c, FL_EVENT_CREATE, "complaint_reason_id",
+		      id_text(&c, t.complaint_reason_id), NULL, 0);
 	if (p->event_field)
 		event(&c, FL_EVENT_CREATE, p->event_field, p->event_value, NULL, 0);
 	if (c.rc)
@@ -850,7 +862,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 			 p->has_organization || p->has_tags || p->has_ccs || p->has_custom_fields ||
 			 p->has_external_id || p->has_due_at || p->has_recipient ||
 			 p->has_problem || p->has_followers || p->has_add_tags ||
-			 p->has_remove_tags || p->has_cc_changes || p->has_follower_changes;
+			 p->has_remove_tags || p->has_cc_changes || p->has_follower_changes ||
+			 p->has_complaint;
 
 	if (!au)
 		return FL_ENOMEM;
@@ -924,6 +937,14 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 				  "problem_id: a ticket cannot be its own problem");
 	if (p->has_problem)
 		t.problem_id = p->problem_id;
+	/* a reason since deactivated stays on the tickets that have it; only
+	 * a change to one is checked */
+	if (p->has_complaint && p->complaint_reason_id != t.complaint_reason_id) {
+		if ((rc = fl_complaint_reason_usable(tx, p->complaint_reason_id, COMPLAINT_FIELD,
+						     arena, e)))
+			return rc;
+		t.complaint_reason_id = p->complaint_reason_id;
+	}
 	if (t.type != FL_TYPE_TASK && !p->has_due_at)
 		t.due_at = 0; /* no longer a task: no due date */
 	if (t.type != FL_TYPE_INCIDENT && !p->has_problem)
@@ -994,6 +1015,9 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		CHANGED("due_at", time_text(&c, t.due_at), time_text(&c, before.due_at));
 	if (t.problem_id != before.problem_id)
 		CHANGED("problem_id", id_text(&c, t.problem_id), id_text(&c, before.problem_id));
+	if (t.complaint_reason_id != before.complaint_reason_id)
+		CHANGED("complaint_reason_id", id_text(&c, t.complaint_reason_id),
+			id_text(&c, before.complaint_reason_id));
 	if (p->event_field)
 		CHANGED(p->event_field, p->event_value, NULL);
 	if (c.rc)

@@ -75,6 +75,8 @@ struct fl_ticket {
 	char *external_id;
 	char *recipient;    /* the address the request was sent to, or NULL */
 	int64_t problem_id; /* an incident's problem ticket, or 0 */
+	/* a complaint's reason (tickets/complaint.h); 0: not a complaint */
+	int64_t complaint_reason_id;
 	int64_t created_at, updated_at, solved_at, deleted_at, due_at;
 	/* milliseconds since the epoch of the last write, made larger by
 	 * every write even within one millisecond: what safe_update compares */
@@ -138,11 +140,14 @@ struct fl_ticket_patch {
 	int has_subject, has_status, has_priority, has_type, has_requester, has_assignee, has_group,
 		has_organization, has_tags, has_ccs, has_custom_fields, has_external_id,
 		has_channel, has_due_at, has_recipient, has_problem, has_followers, has_add_tags,
-		has_remove_tags, has_cc_changes, has_follower_changes;
+		has_remove_tags, has_cc_changes, has_follower_changes, has_complaint;
 	const char *subject;
 	int status, priority, type, channel;
 	int64_t requester_id, assignee_id, group_id, organization_id, problem_id;
 	int64_t due_at;
+	/* has_complaint: the complaint's reason, 0 for "not a complaint";
+	 * agents only, an active reason (tickets/complaint.h) */
+	int64_t complaint_reason_id;
 	const char *tags[FL_TICKET_MAX_TAGS];
 	size_t ntags;
 	/* on update: tags added to and removed from those the ticket has */

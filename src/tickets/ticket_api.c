@@ -249,6 +249,30 @@ static int decode_html(struct fl_req *r, struct comment_in *ci)
 	return 0;
 }
 
+/* The ticket's "complaint": null (not a complaint) or {"reason_id": id};
+ * left out, it stays as it is. Whether the reason exists and is active,
+ * and whether the actor may set it, is the domain's (tickets/ticket.c). */
+static int decode_complaint(struct fl_req *r, struct ctx *c, json_t *v)
+{
+	json_t *id;
+
+	if (!v)
+		return 0;
+	c->in.p.has_complaint = 1;
+	c->in.p.complaint_reason_id = 0;
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fl_req_fail(r, FL_EINVAL, "complaint", "InvalidType",
+				   "complaint: must be null or {\"reason_id\": id}");
+	id = json_object_get(v, "reason_id");
+	if (!json_is_integer(id) || json_integer_value(id) <= 0)
+		return fl_req_fail(r, FL_EINVAL, "complaint.reason_id", "InvalidValue",
+				   "complaint.reason_id: must be the id of a complaint reason");
+	c->in.p.complaint_reason_id = json_integer_value(id);
+	return 0;
+}
+
 /* Decodes {"ticket": {...}} into c->in. */
 static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 {
@@ -290,6 +314,8 @@ static int decode_ticket(struct fl_req *r, struct ctx *c, int creating)
 		return fl_req_fail(
 			r, FL_EINVAL, "updated_stamp", "Blank",
 			"updated_stamp: safe_update needs the updated_stamp the ticket was read with");
+	if ((rc = decode_complaint(r, c, json_object_get(t, "complaint"))))
+		return rc;
 	c->in.email_ccs = json_object_get(t, "email_ccs");
 	c->in.followers = json_object_get(t, "followers");
 	if ((rc = check_people(r, c->in.email_ccs, "email_ccs", FL_TICKET_MAX_CCS)) ||
@@ -416,12 +442,25 @@ json_t *fl_ticket_json(struct fl_req *r, const struct fl_ticket *t)
 	json_object_set_new_nocheck(o, "custom_fields", fl_json_raw(t->custom_fields));
 	json_object_set_new_nocheck(o, "is_public", json_true());
 	json_object_set_new_nocheck(o, "has_incidents", json_false());
+	/* a complaint is the desk's own judgement of a request: agents' */
+	if (fl_ticket_sees_private(&r->actor))
+		json_object_set_new_nocheck(o, "complaint",
+					    t->complaint_reason_id
+						    ? json_pack("{s:I}", "reason_id",
+								(json_int_t)t->complaint_reason_id)
+						    : json_null());
 	if (t->snippet)
 		json_object_set_new_nocheck(o, "snippet", json_string_nocheck(t->snippet));
 	return o;
 }
 
+/* Two kinds of kept rendering (http.h, fl_req_item_json): what agents
+ * see of a ticket is more than what its customer sees. */
 static json_t *ticket_item(struct fl_req *r, const void *t)
+{
+	return fl_ticket_json(r, t);
+}
+static json_t *ticket_item_customer(struct fl_req *r, const void *t)
 {
 	return fl_ticket_json(r, t);
 }
@@ -752,7 +791,11 @@ int fl_ticket_reply_list(struct fl_req *r, json_t *body, const struct fl_ticket 
 		if (i)
 			rc = fl_buf_addc(&out, ',');
 		if (!rc)
-			rc = fl_req_item_json(r, ticket_item, t->id, version, t, &out);
+			rc = fl_req_item_json(r,
+					      fl_ticket_sees_private(&r->actor)
+						      ? ticket_item
+						      : ticket_item_customer,
+					      t->id, version, t, &out);
 		if (!rc && slas) {
 			out.n--; /* the item's closing brace */
 			rc = fl_buf_add(&out, ",\"slas\":", 8);

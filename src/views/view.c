@@ -23,6 +23,8 @@ static const struct {
 	{"tags", FL_F_TAG},
 	{"created_at", FL_F_CREATED},
 	{"updated_at", FL_F_UPDATED},
+	{"complaint", FL_F_COMPLAINT},
+	{"complaint_reason_id", FL_F_COMPLAINT_REASON},
 };
 
 static const struct {
@@ -110,6 +112,16 @@ static int compile_one(json_t *c, const char *where, size_t i, int group, int64_
 		sval = fl_arena_strdup(a, z);
 		if (!sval)
 			return FL_ENOMEM;
+		break;
+	case FL_F_COMPLAINT:
+		if (json_is_boolean(v))
+			ival = json_is_true(v);
+		else if (z && (!strcmp(z, "true") || !strcmp(z, "false")))
+			ival = !strcmp(z, "true");
+		else
+			return bad(e, where, i, "value must be true or false");
+		if (op != FL_OP_EQ && op != FL_OP_NE)
+			return bad(e, where, i, "complaint takes is or is_not");
 		break;
 	case FL_F_CREATED:
 	case FL_F_UPDATED:

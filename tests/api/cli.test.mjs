@@ -102,6 +102,10 @@ describe('demo', () => {
 			assert.equal(first.json.details.password[0].error, 'PasswordChangeRequired');
 			const count = await srv.api('GET', '/api/v2/tickets/count');
 			assert.equal(count.json.count.value, demo.tickets.length, count.text);
+			// complaints across the reasons
+			const cs = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent('complaint:true')}`);
+			assert.equal(cs.json.count, demo.tickets.filter((x) => x.complaint).length, cs.text);
+			assert.ok(new Set(demo.tickets.map((x) => x.complaint).filter(Boolean)).size >= 4);
 			// a problem with its incidents, tasks with due dates, external ids
 			const problems = await srv.api('GET', `/api/v2/search?query=${encodeURIComponent('ticket_type:problem')}`);
 			const gateway = problems.json.results.find((p) => p.tags.includes('payment-gateway'));

@@ -1,4 +1,4 @@
-// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), triggers and automations (rules.js),
+// Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), complaint reasons (complaints.js), triggers and automations (rules.js),
 // macros (macros.js), webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail
 // the desk writes (outbox.js).
 import { html, useState } from '../shared/html.js';
@@ -15,10 +15,11 @@ import { Slas } from './sla.js';
 import { Automations, Triggers } from './rules.js';
 import { Tiers } from './tiers.js';
 import { NpsSurveys } from './nps.js';
+import { ComplaintReasons } from './complaints.js';
 import { Webhooks } from './webhooks.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox', 'nps', 'csat'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'complaints', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox', 'nps', 'csat'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -222,7 +223,7 @@ function Quarantine() {
 }
 
 export function Admin({ section }) {
-	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
+	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, complaints: ComplaintReasons, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
 		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox, nps: NpsSurveys,
 		csat: CsatReasons }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">

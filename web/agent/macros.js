@@ -12,6 +12,7 @@ import { get, post, put, del } from '../shared/api.js';
 import { t, LOCALE_NAMES } from '../shared/i18n.js';
 import { state } from './data.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
+import { reasonName, useReasons } from './complaints.js';
 import { Dialog, ErrorBanner, toast, useLoad } from './ui.js';
 
 // Whether every word of q is in title, case ignored (any alphabet).
@@ -95,14 +96,14 @@ export function MacroPicker({ ticketId, onApply, onClose }) {
 // The macros the admin may use and change (GET/POST /api/v2/macros,
 // docs/macros.md): each with its title, whether it is the admin's own or
 // shared, active, how often it was applied; an editor with the fields it
-// sets, and the four replies side by side, each previewed through POST
+// sets (a complaint's reason among them), and the four replies side by side, each previewed through POST
 // /api/v2/templates/preview in its language. Actions the editor does not
 // show (a type, a follower, tags replaced whole…) are kept as they are.
 // What the server refuses is said next to the field, with its sentence.
 
 const BASE = '/api/v2/macros';
 const LANGS = ['uk', 'ru', 'lt', 'en'];
-const SHOWN = ['status', 'priority', 'assignee_id', 'group_id', 'current_tags', 'remove_tags', 'comment_mode_is_public'];
+const SHOWN = ['status', 'priority', 'assignee_id', 'group_id', 'complaint_reason_id', 'current_tags', 'remove_tags', 'comment_mode_is_public'];
 const STATUSES = ['open', 'pending', 'hold', 'solved'];
 const LEVELS = ['low', 'normal', 'high', 'urgent'];
 
@@ -117,6 +118,7 @@ function formOf(m) {
 		status: val('status') || '', priority: val('priority') || '',
 		assignee: who === 'current_user' ? 'me' : who === null ? 'none' : '',
 		group_id: act('group_id') ? String(val('group_id') ?? '') : '',
+		complaint: act('complaint_reason_id') ? String(val('complaint_reason_id') ?? 'none') : '',
 		add_tags: val('current_tags') || '', remove_tags: val('remove_tags') || '',
 		public: val('comment_mode_is_public') === true,
 		replies: Object.fromEntries(LANGS.map((l) => [l, (m.translations && m.translations[l]) || ''])),
@@ -135,6 +137,8 @@ function macroOf(f, me) {
 		actions.push({ field: 'assignee_id', value: f.assignee === 'me' ? 'current_user' : null });
 	if (f.group_id)
 		actions.push({ field: 'group_id', value: Number(f.group_id) });
+	if (f.complaint)
+		actions.push({ field: 'complaint_reason_id', value: f.complaint === 'none' ? null : Number(f.complaint) });
 	if (f.add_tags.trim())
 		actions.push({ field: 'current_tags', value: f.add_tags.trim() });
 	if (f.remove_tags.trim())
@@ -175,6 +179,7 @@ function Preview({ lang, text }) {
 
 function Editor({ macro, onDone, onCancel }) {
 	const [f, setF] = useState(() => formOf(macro || {}));
+	const reasons = useReasons();
 	const [err, setErr] = useState(null);
 	const set = (k) => (e) => setF({ ...f, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
 	const setReply = (l) => (e) => setF({ ...f, replies: { ...f.replies, [l]: e.target.value } });
@@ -216,6 +221,8 @@ function Editor({ macro, onDone, onCancel }) {
 			${select('macro-priority', t('ticket.priority'), 'priority', [keep, ...LEVELS.map((s) => [s, t(`priority.${s}`)])])}
 			${select('macro-assignee', t('ticket.assignee'), 'assignee', [keep, ['me', t('macros.me')], ['none', t('ticket.unassigned')]])}
 			${select('macro-group', t('ticket.group'), 'group_id', [keep, ...state.groups.map((g) => [String(g.id), g.name])])}
+			${select('macro-complaint', t('complaints.flag'), 'complaint', [keep, ['none', t('macros.not_complaint')],
+				...reasons.filter((r) => r.active || String(r.id) === f.complaint).map((r) => [String(r.id), reasonName(r)])])}
 		</div>
 		<div class="row">
 			<${Field} id="macro-add-tags" label=${t('macros.field.add_tags')}>

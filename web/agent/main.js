@@ -21,6 +21,7 @@ import { KbReport } from './kbreport.js';
 import { IdeaList, IdeaPage, IdeaReport } from './ideas.js';
 import { NpsReport } from './nps.js';
 import { CsatReport } from './csat.js';
+import { ComplaintReport } from './complaints.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
@@ -51,6 +52,8 @@ function Page({ route, views, viewer }) {
 		return html`<${NpsReport} />`;
 	if (a === 'reports' && b === 'satisfaction')
 		return html`<${CsatReport} />`;
+	if (a === 'reports' && b === 'complaints')
+		return html`<${ComplaintReport} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'reports')
@@ -162,6 +165,7 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/reports/suggestions', t('nav.suggestions'))}
 					${section('/agent/reports/nps', t('nav.nps'))}
 					${section('/agent/reports/satisfaction', t('nav.satisfaction'))}
+					${section('/agent/reports/complaints', t('nav.complaints'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

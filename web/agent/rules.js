@@ -13,6 +13,7 @@ import { t } from '../shared/i18n.js';
 import { navigate, useRoute } from './router.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
+import { reasonName } from './complaints.js';
 
 export const KINDS = {
 	triggers: { base: '/api/v2/triggers', one: 'trigger', many: 'triggers', path: '/agent/admin/triggers', dryrun: true },
@@ -26,6 +27,7 @@ const SOURCES = {
 	'/api/v2/users': (r) => r.users.filter((u) => u.role !== 'end-user').map((u) => [u.id, u.name]),
 	'/api/v2/tiers': (r) => r.tiers.map((x) => [x.id, x.name]),
 	'/api/v2/business_hours/schedules': (r) => r.schedules.map((s) => [s.id, s.name]),
+	'/api/v2/complaint_reasons': (r) => r.complaint_reasons.filter((x) => x.active).map((x) => [x.id, reasonName(x)]),
 };
 const MAIL = ['notification_user', 'notification_group'];
 
@@ -42,6 +44,7 @@ const VALUE_KEYS = {
 	role: 'role', sla_metric: 'sla.metric', entitlement: 'contracts.coverage', update_type: 'rules.update',
 	comment_is_public: 'rules.bool', comment_mode_is_public: 'rules.bool', sla_event: 'rules.sla_event',
 	satisfaction_score: 'csat.rule',
+	complaint: 'rules.bool',
 };
 const fieldTitle = (d) => said_or(`rules.field.${d.value || d.subject}`, d.title);
 const opTitle = (o) => said_or(`rules.op.${o.value}`, o.title);

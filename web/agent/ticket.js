@@ -17,6 +17,7 @@ import { Coverage } from './contracts.js';
 import { TaskPanel } from './tasks.js';
 import { TicketIdeas } from './ideas.js';
 import { TierBadge } from './tiers.js';
+import { ComplaintControl, reasonLabel } from './complaints.js';
 import { SlaPanel } from './slaclock.js';
 import { position, step } from './walk.js';
 import { MacroPicker } from './macros.js';
@@ -45,6 +46,7 @@ function fields(tk) {
 		assignee_id: tk.assignee_id ? String(tk.assignee_id) : '',
 		group_id: tk.group_id ? String(tk.group_id) : '',
 		tags: (tk.tags || []).join(' '),
+		complaint: tk.complaint ? String(tk.complaint.reason_id) : '',
 		custom_fields: (tk.custom_fields || []).map((f) => ({ id: f.id, value: f.value ?? '' })),
 	};
 }
@@ -60,6 +62,8 @@ function asChange(edits) {
 			change[k] = v ? Number(v) : null;
 		else if (k === 'custom_fields')
 			change[k] = v;
+		else if (k === 'complaint')
+			change.complaint = v ? { reason_id: Number(v) } : null;
 		else
 			change[k] = v || null;
 	}
@@ -340,7 +344,7 @@ export function TicketPage({ id, onMissing }) {
 	// panel and sent with the submit (its status goes to the composer).
 	function applyMacro(tk) {
 		const f = fields({ ...latest.current, ...tk });
-		for (const k of ['priority', 'type', 'assignee_id', 'group_id', 'tags'])
+		for (const k of ['priority', 'type', 'assignee_id', 'group_id', 'tags', 'complaint'])
 			if (k in tk)
 				edit(k, f[k]);
 	}
@@ -785,6 +789,8 @@ function Properties({ ticket, edits, onEdit, onDiscard, onSave, onTake, changed 
 		${sel('prop-priority', t('ticket.priority'), 'priority', PRIORITIES.map((s) => [s, t(`priority.${s}`)]), '—')}
 		${sel('prop-type', t('ticket.type'), 'type', TYPES.map((s) => [s, t(`type.${s}`)]), '—')}
 		${f.type === 'incident' && html`<${ProblemPicker} ticket=${ticket} onSave=${onSave} />`}
+		<${ComplaintControl} value=${f.complaint} edited=${'complaint' in edits} mark=${mark('complaint')}
+			onEdit=${(v) => onEdit('complaint', v)} />
 		${sel('prop-assignee', t('ticket.assignee'), 'assignee_id', state.agents.map((a) => [String(a.id), a.name]), t('ticket.unassigned'), take)}
 		${sel('prop-group', t('ticket.group'), 'group_id', state.groups.map((g) => [String(g.id), g.name]), '—')}
 		<div class=${`field${'tags' in edits ? ' is-edited' : ''}`}><label for="prop-tags">${t('ticket.tags')}${mark('tags')}</label>
@@ -866,6 +872,7 @@ function valueText(field, v) {
 	if (field === 'type') return t(`type.${v}`);
 	if (field === 'assignee_id' || field === 'requester_id') return userName(Number(v));
 	if (field === 'group_id') return groupName(Number(v)) || v;
+	if (field === 'complaint_reason_id') return reasonLabel(v);
 	return v;
 }
 
