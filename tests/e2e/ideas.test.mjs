@@ -181,6 +181,9 @@ it('long lists page with "more" in both front ends, and an agent removes one abu
 	const left = (await srv.api('GET', `/api/v2/ideas/${thread.id}`, null, { auth: agent })).json.idea;
 	assert.equal(left.comment_count, 104);
 
+	const ivan = await srv.addUser('end-user', 'ivan.k@mail.test', 'ivan@example.test');
+	const named = (await srv.api('POST', '/api/v2/ideas', { idea: { title: 'Vardas – adresas', author_id: ivan.id } }, { auth: agent })).json.idea;
+
 	await desk.withTab({ locale: 'ru-RU' }, async (tab) => {
 		const { page } = tab;
 		await signInAs(tab, null, '/portal/ideas?sort=recent');
@@ -199,5 +202,11 @@ it('long lists page with "more" in both front ends, and an agent removes one abu
 		await page.locator('[data-test=idea-comment]', { hasText: 'Komentaras 105' }).waitFor();
 		assert.equal(await page.locator('[data-test=idea-comment]').count(), 104);
 		assert.equal(await page.getByText('Jūs visi idiotai').count(), 0, 'the removed comment is gone for customers too');
+
+		// a name that is an e-mail address is not published: "Клиент"
+		await tab.goto(`/portal/ideas/${named.id}`);
+		await page.locator('[data-test=idea-page]').waitFor();
+		assert.match(await page.locator('[data-test=idea-page] .p-row-meta').textContent(), /Клиент/);
+		assert.equal(await page.getByText('ivan.k@mail.test').count(), 0);
 	});
 });

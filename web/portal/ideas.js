@@ -44,6 +44,11 @@ function joined(rows, more) {
 	return [...rows, ...more.filter((x) => !seen.has(x.id) && seen.add(x.id))];
 }
 
+// A person's name as the API gives it; "Customer" (a name that was an
+// e-mail address or a telephone number, not published) in the reader's
+// language.
+const who = (name) => (name === 'Customer' ? t('idea.customer') : name || '');
+
 // Vote and take it back; the count as the server answers it.
 function VoteButton({ idea, user, onChange }) {
 	const [busy, setBusy] = useState(false);
@@ -148,7 +153,7 @@ export function IdeaPage({ id, user }) {
 		<div class="p-idea-head">
 			<${VoteButton} idea=${idea} user=${user} onChange=${setIdea} />
 			<div><h1 tabindex="-1" data-test="idea-title" lang=${idea.locale}>${idea.title}</h1>
-				<p class="p-row-meta"><${Status} status=${idea.status} /> · ${t('idea.by', { name: idea.author_name || '' })} · <${When} iso=${idea.created_at} /></p></div>
+				<p class="p-row-meta"><${Status} status=${idea.status} /> · ${t('idea.by', { name: who(idea.author_name) })} · <${When} iso=${idea.created_at} /></p></div>
 		</div>
 		${idea.details && html`<p class="idea-details" data-test="idea-details" lang=${idea.locale}>${idea.details}</p>`}
 		${idea.answer && html`<section class="card p-answer" aria-labelledby="answer-title" data-test="idea-answer">
@@ -157,7 +162,7 @@ export function IdeaPage({ id, user }) {
 		<section aria-labelledby="comments-title">
 			<h2 id="comments-title">${t('idea.comments', { count: idea.comment_count })}</h2>
 			<ul class="p-comments">${comments.list.map((c) => html`<li key=${c.id} data-test="idea-comment" class=${c.official ? 'official' : ''}>
-				<strong>${c.author_name}</strong>${c.official && html` <span class="badge">${t('idea.team')}</span>`} · <${When} iso=${c.created_at} />
+				<strong>${who(c.author_name)}</strong>${c.official && html` <span class="badge">${t('idea.team')}</span>`} · <${When} iso=${c.created_at} />
 				<p class="idea-details">${c.body}</p></li>`)}</ul>
 			${comments.next && html`<p><button type="button" onClick=${moreComments} data-test="idea-comments-more">${t('idea.moreComments')}</button></p>`}
 			${user ? html`<form onSubmit=${comment} class="card p-form">
