@@ -447,9 +447,15 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 		if ((rc = fl_store_idea_announce(tx, idea_id, status)))
 			goto out;
 	}
-	if (!rc)
+	if (!rc && !i.public) {
+		/* a private idea is news for its author only: the voters may no
+		 * longer read it, and its title would tell them what it holds */
+		people = &i.author_id;
+		n = after == 0;
+	} else if (!rc) {
 		rc = fl_store_idea_audience(tx, idea_id, after, FL_IDEA_NOTIFY_BATCH, &a, &people,
 					    &n);
+	}
 	url[0] = 0;
 	if (!rc && fl_site_url(tx, &a, &base) == 0)
 		snprintf(url, sizeof url, "%s/portal/ideas/%" PRId64, base, idea_id);
@@ -457,14 +463,8 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 		struct fl_user u;
 		const char *subject, *body;
 		char *unsub_url = NULL;
-		int unsub = 0;
+		int unsub = 0, bounced = 0;
 
-		int bounced = 0;
-
-		/* a private idea is news for its author only: the voters may no
-		 * longer read it, and its title would tell them what it holds */
-		if (!i.public && people[k] != i.author_id)
-			continue;
 		rc = fl_store_user_get(tx, people[k], &a, &u);
 		if (rc == FL_ENOTFOUND) {
 			rc = 0;
