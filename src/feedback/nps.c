@@ -13,7 +13,6 @@
 #include "portal/portal.h"
 #include "portal/site.h"
 #include "store/jobs.h"
-#include "store/settings.h"
 #include "store/tiers.h"
 #include "store/users.h"
 #include "tasks/task.h"
@@ -248,18 +247,6 @@ struct batch {
 	int done;
 };
 
-/* Whether mail to email bounced (the mail channel's record of it). */
-static int bouncing(fl_tx *tx, const char *email, fl_arena *a, int *yes)
-{
-	char key[340], *v = NULL;
-	int rc;
-
-	snprintf(key, sizeof key, "mail.bouncing:%s", email);
-	rc = fl_store_setting_get(tx, key, a, &v);
-	*yes = !rc;
-	return rc == FL_ENOTFOUND ? 0 : rc;
-}
-
 /* Asks one person: their row, their links, their mail. */
 static int ask(fl_tx *tx, const struct fl_nps_survey *s, const struct fl_nps_person *p,
 	       const char *base, int64_t now, fl_arena *a)
@@ -328,7 +315,7 @@ static int tx_batch(fl_tx *tx, void *arg)
 			s.skipped_unsubscribed++;
 			continue;
 		}
-		if ((rc = bouncing(tx, people[i].email, &a, &bounced)))
+		if ((rc = fl_unsub_bouncing(tx, people[i].email, &bounced)))
 			break;
 		if (bounced) {
 			s.skipped_bouncing++;

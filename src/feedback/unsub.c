@@ -8,11 +8,29 @@
 #include "portal/link.h"
 #include "portal/site.h"
 #include "store/nps.h"
+#include "store/settings.h"
 #include "store/users.h"
 
 int fl_unsub_is(fl_tx *tx, int64_t user_id, int *yes)
 {
 	return fl_store_unsub_is(tx, user_id, yes);
+}
+
+int fl_unsub_bouncing(fl_tx *tx, const char *email, int *yes)
+{
+	char key[340], *v = NULL;
+	fl_arena a;
+	int rc;
+
+	*yes = 0;
+	if (!email || !*email ||
+	    snprintf(key, sizeof key, "mail.bouncing:%s", email) >= (int)sizeof key)
+		return 0; /* none, or longer than any address the mail channel records */
+	fl_arena_init(&a, 0);
+	rc = fl_store_setting_get(tx, key, &a, &v);
+	fl_arena_free(&a);
+	*yes = !rc;
+	return rc == FL_ENOTFOUND ? 0 : rc;
 }
 
 int fl_unsub_url(fl_tx *tx, int64_t user_id, fl_arena *a, char **url)

@@ -31,6 +31,13 @@
 /* *yes = 1 when user_id (or their primary address) is unsubscribed. */
 int fl_unsub_is(fl_tx *tx, int64_t user_id, int *yes);
 
+/* *yes = 1 when mail to email bounced for good (the mail channel's
+ * "mail.bouncing:ADDRESS" setting, mail/inbound.h): whoever sends unasked
+ * skips such an address too, as it would an unsubscribed person. A NULL or
+ * empty email has not bounced (*yes = 0): having no address is the
+ * sender's own check. */
+int fl_unsub_bouncing(fl_tx *tx, const char *email, int *yes);
+
 /* The public URL that unsubscribes user_id (the site's URL, portal/site.h,
  * FL_UNSUB_PATH and a signed token), into *url in a. */
 int fl_unsub_url(fl_tx *tx, int64_t user_id, fl_arena *a, char **url);

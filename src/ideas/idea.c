@@ -274,6 +274,21 @@ int fl_idea_comment(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, 
 	return 0;
 }
 
+int fl_idea_comment_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+			   int64_t comment_id)
+{
+	struct fl_idea i;
+	fl_arena a;
+	int rc;
+
+	if (!is_agent(actor))
+		return FL_EFORBIDDEN;
+	fl_arena_init(&a, 0);
+	rc = fl_idea_get(tx, actor, id, &a, &i);
+	fl_arena_free(&a);
+	return rc ? rc : fl_store_idea_comment_delete(tx, id, comment_id);
+}
+
 int fl_idea_link(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int64_t ticket_id,
 		 int64_t now, struct fl_err *e)
 {
@@ -420,9 +435,27 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 		rc = 0;
 		goto out;
 	}
-	if (!rc)
+	if (!rc && after == 0) {
+		/* the first batch: news already sent is not news again (planned →
+		 * new → planned before the jobs ran sends "planned" once); the
+		 * batches after it belong to a job that was news */
+		char *announced = NULL;
+		if ((rc = fl_store_idea_announced(tx, idea_id, &a, &announced)))
+			goto out;
+		if (!strcmp(announced, status))
+			goto out;
+		if ((rc = fl_store_idea_announce(tx, idea_id, status)))
+			goto out;
+	}
+	if (!rc && !i.public) {
+		/* a private idea is news for its author only: the voters may no
+		 * longer read it, and its title would tell them what it holds */
+		people = &i.author_id;
+		n = after == 0;
+	} else if (!rc) {
 		rc = fl_store_idea_audience(tx, idea_id, after, FL_IDEA_NOTIFY_BATCH, &a, &people,
 					    &n);
+	}
 	url[0] = 0;
 	if (!rc && fl_site_url(tx, &a, &base) == 0)
 		snprintf(url, sizeof url, "%s/portal/ideas/%" PRId64, base, idea_id);
@@ -430,7 +463,7 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 		struct fl_user u;
 		const char *subject, *body;
 		char *unsub_url = NULL;
-		int unsub = 0;
+		int unsub = 0, bounced = 0;
 
 		rc = fl_store_user_get(tx, people[k], &a, &u);
 		if (rc == FL_ENOTFOUND) {
@@ -438,10 +471,13 @@ int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err
 			continue;
 		}
 		/* news of an idea is mail the desk sends unasked: not to someone
-		 * who said no more (feedback/unsub.h), and with the link to say so */
+		 * who said no more (feedback/unsub.h) or whose address bounces,
+		 * and with the link to say no more */
 		if (!rc)
 			rc = fl_unsub_is(tx, u.id, &unsub);
-		if (rc || !u.active || unsub)
+		if (!rc && !unsub)
+			rc = fl_unsub_bouncing(tx, u.email, &bounced);
+		if (rc || !u.active || unsub || bounced)
 			continue;
 		if ((rc = fl_unsub_url(tx, u.id, &a, &unsub_url)) == FL_ENOTFOUND) {
 			rc = 0; /* no public URL yet: a mail without the link */

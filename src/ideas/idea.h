@@ -41,7 +41,6 @@ enum fl_idea_status {
 #define FL_IDEA_DETAILS_MAX 10000 /* characters */
 #define FL_IDEA_ANSWER_MAX 10000  /* characters */
 #define FL_IDEA_COMMENT_MAX 5000  /* characters */
-#define FL_IDEA_TICKETS_MAX 100   /* tickets an idea's list shows */
 #define FL_IDEA_NOTIFY_BATCH 100  /* people a notify job writes to, then queues the rest */
 
 /* "new", "under_review", "planned", "done", "declined"; NULL when out of range. */
@@ -98,6 +97,12 @@ int fl_idea_unvote(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, i
 int fl_idea_comment(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, const char *body,
 		    int64_t now, fl_arena *a, struct fl_idea_comment *out, struct fl_err *e);
 
+/* Removes comment comment_id from idea id (agents: an abusive one), the
+ * idea's comment count with it. FL_ENOTFOUND when the idea has no such
+ * comment. */
+int fl_idea_comment_delete(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
+			   int64_t comment_id);
+
 /* Links ticket_id to idea id (agents; linking twice is once). FL_EINVAL
  * naming "ticket_id" for a ticket that does not exist. */
 int fl_idea_link(struct fl_tx *tx, const struct fl_actor *actor, int64_t id, int64_t ticket_id,
@@ -119,7 +124,9 @@ int fl_idea_notice_text(const char *lang, const struct fl_idea *i, int author, c
  * after "after" about its status, through fl_message_send, and queues
  * itself for the rest. Nothing is sent once the idea's status is no
  * longer the one the job was queued for (a later change has a job of its
- * own), nor to a person who unsubscribed. */
+ * own), nor when that status was the last one announced (a toggle back
+ * and forth is no news), nor to a person who unsubscribed or whose
+ * address bounces. A private idea's news goes to its author only. */
 int fl_idea_notify_job(struct fl_tx *tx, const struct fl_job *job, struct fl_err *e);
 
 /* The CSV of the report: a header line, then one line an idea. Cells are

@@ -8,6 +8,7 @@
  *   DELETE /api/v2/ideas/{id}/vote                    signed in: take it back
  *   GET    /api/v2/ideas/{id}/comments                anyone who may read it
  *   POST   /api/v2/ideas/{id}/comments                signed in
+ *   DELETE /api/v2/ideas/{id}/comments/{comment_id}   agents
  *   GET    /api/v2/ideas/{id}/tickets                 agents
  *   POST   /api/v2/ideas/{id}/tickets                 agents: {"ticket_id"}
  *   DELETE /api/v2/ideas/{id}/tickets/{ticket_id}     agents
@@ -15,9 +16,12 @@
  *   GET    /api/v2/ideas/report[?format=csv]          the Suggestions report
  * Votes, ideas and comments are limited per client address (this node's
  * memory): a flood from one address is refused 429 before it is counted.
- * Customers and visitors see an author by first name and initial; agents
- * by full name. Text is returned as it was typed: whoever shows it
- * escapes it. */
+ * Customers and visitors see an author by first name and initial (a name
+ * that holds an e-mail address or a telephone number: "Customer"); agents
+ * by full name; viewers by full name with contacts masked, as they read
+ * titles and text. Comments and linked tickets page as the other lists do
+ * (page and per_page, or page[size] and page[after]). Text is returned as
+ * it was typed: whoever shows it escapes it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,8 +41,6 @@ static struct fl_limiter vote_limit = FL_LIMITER(8, 60);
 static struct fl_limiter post_limit = FL_LIMITER(8, 600);
 
 #define REPORT_TOP_MAX 100
-/* An idea's comments, all on one page, oldest first. */
-#define COMMENTS_MAX 1000
 
 #define I(m) offsetof(struct fl_idea_in, m)
 static int status_parse(fl_str s)
@@ -110,15 +112,23 @@ static int over(struct fl_req *r, struct fl_limiter *l, const char *what)
 
 /* A person's name as customers and visitors see it: the first word and the
  * first letter of the second ("Olena K."), so that the suggestion box does
- * not publish whole names. */
+ * not publish whole names; "Customer" for a name that holds an e-mail
+ * address or a telephone number (people sign up with one as their name),
+ * which no part of is published. A viewer reads names whole, the contacts
+ * in them masked. */
 static const char *shown_name(struct fl_req *r, const char *name)
 {
-	const char *sp, *second;
+	const char *sp, *second, *masked;
 	size_t first, len;
 	char *out;
 
 	if (!name || is_agent(r))
 		return name;
+	masked = fl_redact_contacts(name, &r->arena);
+	if (r->actor.role == FL_ROLE_VIEWER)
+		return masked ? masked : "";
+	if (!masked || strcmp(masked, name))
+		return "Customer";
 	sp = strchr(name, ' ');
 	if (!sp)
 		return name;
@@ -166,10 +176,10 @@ static json_t *idea_json(struct fl_req *r, const struct fl_idea *i)
 	o = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:I, s:o, s:I, "
 		"s:I, s:o, s:o}",
-		"id", (json_int_t)i->id, "url", url, "html_url", html_url, "title", i->title,
-		"details", shown_text(r, i->details), "status", i->status, "public", i->public,
-		"locale", i->locale, "answer", shown_text(r, i->answer), "answered_at",
-		fl_json_time(i->answered_at), "answered_by_name",
+		"id", (json_int_t)i->id, "url", url, "html_url", html_url, "title",
+		shown_text(r, i->title), "details", shown_text(r, i->details), "status", i->status,
+		"public", i->public, "locale", i->locale, "answer", shown_text(r, i->answer),
+		"answered_at", fl_json_time(i->answered_at), "answered_by_name",
 		fl_json_str(i->answered_by ? shown_name(r, i->answered_by_name) : NULL),
 		"author_id", (json_int_t)i->author_id, "author_name",
 		fl_json_str(shown_name(r, i->author_name)), "vote_count", (json_int_t)i->vote_count,
@@ -357,30 +367,55 @@ static int h_vote(struct fl_req *r)
 
 /* ---- comments ---------------------------------------------------------------- */
 
+/* One more than the page: whether there is a next. */
 static int tx_comments(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_idea_get(tx, &r->actor, r->id[0], &r->arena, &c->idea);
 	return rc ? rc
-		  : fl_store_idea_comment_list(tx, r->id[0], 0, COMMENTS_MAX, &r->arena,
-					       &c->comments, &c->n);
+		  : fl_store_idea_comment_list(
+			    tx, r->id[0], c->pg.has_after ? c->pg.after_id : 0,
+			    c->pg.cursor ? 0 : (int64_t)((c->pg.page - 1) * c->pg.per_page),
+			    c->pg.per_page + 1, &r->arena, &c->comments, &c->n);
 }
 
 static int render_comments(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *list = json_array();
+	json_t *list = json_array(), *o;
+	size_t n = c->n > c->pg.per_page ? c->pg.per_page : c->n;
+	int64_t last = n ? c->comments[n - 1].id : 0;
 
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, comment_json(r, &c->comments[i]));
-	return fl_req_reply(r, 200,
-			    json_pack("{s:o, s:n, s:n, s:I}", "comments", list, "next_page",
-				      "previous_page", "count", (json_int_t)c->n));
+	o = json_pack("{s:o}", "comments", list);
+	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->idea.comment_count, last, last);
+	return fl_req_reply(r, 200, o);
 }
 
+/* Oldest first, a hundred a page unless asked for fewer: offset pages
+ * (page, per_page) or, for a long thread, cursor pages (page[size],
+ * page[after]) that a comment added meanwhile does not shift. */
 static int h_comments(struct fl_req *r)
 {
+	static const char *const allowed[] = {"page", "per_page", "page[size]", "page[after]",
+					      NULL};
+	struct ctx *c = r->ctx;
+	int rc;
+
+	if ((rc = fl_req_args_only(r, allowed)) || (rc = fl_req_paging(r, &c->pg)))
+		return rc;
 	return fl_req_read(r, tx_comments, render_comments);
+}
+
+static int tx_comment_delete(fl_tx *tx, struct fl_req *r)
+{
+	return fl_idea_comment_delete(tx, &r->actor, r->id[0], r->id[1]);
+}
+
+static int h_comment_delete(struct fl_req *r)
+{
+	return fl_req_write(r, tx_comment_delete, fl_req_no_content);
 }
 
 static int tx_comment(fl_tx *tx, struct fl_req *r)
@@ -423,29 +458,47 @@ static int h_comment(struct fl_req *r)
 
 /* ---- linked tickets ---------------------------------------------------------- */
 
+static int64_t links_offset(const struct ctx *c)
+{
+	return (int64_t)((c->pg.page - 1) * c->pg.per_page);
+}
+
+/* One more than the page: whether there is a next. */
 static int tx_tickets(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_idea_get(tx, &r->actor, r->id[0], &r->arena, &c->idea);
 	return rc ? rc
-		  : fl_store_idea_tickets(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena, &c->links,
-					  &c->n);
+		  : fl_store_idea_tickets(tx, r->id[0], links_offset(c), c->pg.per_page + 1,
+					  &r->arena, &c->links, &c->n, &c->total);
 }
 
 static int render_links(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *list = json_array();
+	json_t *list = json_array(), *o;
+	size_t n = c->n > c->pg.per_page ? c->pg.per_page : c->n;
 
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, link_json(&c->links[i]));
-	return fl_req_reply(
-		r, 200, json_pack("{s:o, s:I}", "idea_tickets", list, "count", (json_int_t)c->n));
+	o = json_pack("{s:o}", "idea_tickets", list);
+	fl_req_page_links(r, &c->pg, o, c->n > c->pg.per_page, c->total, 0, 0);
+	return fl_req_reply(r, 200, o);
+}
+
+/* Linked tickets and ideas page by offset (page, per_page: newest link
+ * first, a hundred a page unless asked for fewer). */
+static int links_paging(struct fl_req *r, struct ctx *c)
+{
+	static const char *const allowed[] = {"page", "per_page", NULL};
+	int rc = fl_req_args_only(r, allowed);
+	return rc ? rc : fl_req_paging(r, &c->pg);
 }
 
 static int h_tickets(struct fl_req *r)
 {
-	return fl_req_read(r, tx_tickets, render_links);
+	int rc = links_paging(r, r->ctx);
+	return rc ? rc : fl_req_read(r, tx_tickets, render_links);
 }
 
 static int tx_link(fl_tx *tx, struct fl_req *r)
@@ -460,6 +513,8 @@ static int h_link(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	int rc;
 
+	if ((rc = links_paging(r, c)))
+		return rc;
 	if (!r->body)
 		return fl_req_fail(r, FL_EMALFORMED, "ticket_id", "InvalidRequest",
 				   "the body must be {\"ticket_id\": ID}");
@@ -487,13 +542,14 @@ static int tx_ticket_ideas(fl_tx *tx, struct fl_req *r)
 	struct fl_ticket t;
 	int rc = fl_ticket_load(tx, &r->actor, r->id[0], &r->arena, &t);
 	return rc ? rc
-		  : fl_store_ticket_ideas(tx, r->id[0], FL_IDEA_TICKETS_MAX, &r->arena, &c->links,
-					  &c->n);
+		  : fl_store_ticket_ideas(tx, r->id[0], links_offset(c), c->pg.per_page + 1,
+					  &r->arena, &c->links, &c->n, &c->total);
 }
 
 static int h_ticket_ideas(struct fl_req *r)
 {
-	return fl_req_read(r, tx_ticket_ideas, render_links);
+	int rc = links_paging(r, r->ctx);
+	return rc ? rc : fl_req_read(r, tx_ticket_ideas, render_links);
 }
 
 /* ---- the report -------------------------------------------------------------- */
@@ -502,7 +558,7 @@ static int tx_report(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	int rc = fl_store_idea_list(tx, &c->q, &r->arena, &c->ideas, &c->n, &c->total);
-	return rc ? rc : fl_store_idea_status_counts(tx, &r->arena, &c->counts, &c->ncounts);
+	return rc ? rc : fl_store_idea_status_counts(tx, &c->q, &r->arena, &c->counts, &c->ncounts);
 }
 
 static int render_report(struct fl_req *r)
@@ -513,6 +569,12 @@ static int render_report(struct fl_req *r)
 	if (c->csv) {
 		fl_buf b;
 		int rc;
+		/* the CSV as the JSON: a viewer's without contacts in titles and
+		 * names */
+		for (size_t i = 0; i < c->n && r->actor.role == FL_ROLE_VIEWER; i++) {
+			c->ideas[i].title = (char *)shown_text(r, c->ideas[i].title);
+			c->ideas[i].author_name = (char *)shown_name(r, c->ideas[i].author_name);
+		}
 		fl_buf_init(&b, 0);
 		if ((rc = fl_idea_report_csv(c->ideas, c->n, &b)) || !b.p) {
 			fl_buf_free(&b);
@@ -583,6 +645,8 @@ const struct fl_route fl_idea_routes[] = {
 	{"DELETE", IDEAS "/{id}/vote", h_vote, FL_ROLE_END_USER, 0, sizeof(struct ctx)},
 	{"GET", IDEAS "/{id}/comments", h_comments, FL_ROLE_ANONYMOUS, 0, sizeof(struct ctx)},
 	{"POST", IDEAS "/{id}/comments", h_comment, FL_ROLE_END_USER, 256 * 1024,
+	 sizeof(struct ctx)},
+	{"DELETE", IDEAS "/{id}/comments/{id}", h_comment_delete, FL_ROLE_AGENT, 0,
 	 sizeof(struct ctx)},
 	{"GET", IDEAS "/{id}/tickets", h_tickets, FL_ROLE_AGENT, 0, sizeof(struct ctx)},
 	{"POST", IDEAS "/{id}/tickets", h_link, FL_ROLE_AGENT, 1024, sizeof(struct ctx)},

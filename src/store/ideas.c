@@ -3,6 +3,11 @@
 #include "store/ideas.h"
 #include "store/store_int.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "store/settings.h"
+
 /* An idea with its author's and answerer's names; the FROM every read of
  * ideas uses joins them as a, b, and the reader's vote as v. */
 #define IDEA_COLUMNS(X, S)                                                      \
@@ -215,8 +220,8 @@ int fl_store_idea_audience(fl_tx *tx, int64_t idea_id, int64_t after, size_t max
 	return rc ? rc : fl_q_ids(tx, st, a, max, out, n);
 }
 
-int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max, fl_arena *a,
-			       struct fl_idea_comment **out, size_t *n)
+int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, int64_t offset,
+			       size_t max, fl_arena *a, struct fl_idea_comment **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(COMMENT_COLUMNS)
@@ -225,10 +230,20 @@ int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t
 		" WHERE c.idea_id = ?"
 		"   AND c.id > ?"
 		" ORDER BY c.id"
-		" LIMIT ?";
+		" LIMIT ? OFFSET ?";
 	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "iii", idea_id, after, (int64_t)max);
+	int rc = fl_q(tx, sql, 0, &st, "iiii", idea_id, after, (int64_t)max, offset);
 	return rc ? rc : fl_q_rows_cols(tx, st, &comment_cols, a, max, (void **)out, n);
+}
+
+/* Counts idea_id's comments into the idea's row again. */
+static int recount_comments(fl_tx *tx, int64_t idea_id)
+{
+	static const char sql[] =
+		"UPDATE ideas"
+		" SET comment_count = (SELECT COUNT(*) FROM idea_comments WHERE idea_id = ?)"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ii", idea_id, idea_id);
 }
 
 int fl_store_idea_comment_insert(fl_tx *tx, struct fl_idea_comment *c)
@@ -237,13 +252,53 @@ int fl_store_idea_comment_insert(fl_tx *tx, struct fl_idea_comment *c)
 		"INSERT INTO idea_comments (idea_id, author_id, body, created_at)"
 		" VALUES (?, ?, ?, ?)"
 		" RETURNING id";
-	static const char recount[] =
-		"UPDATE ideas"
-		" SET comment_count = (SELECT COUNT(*) FROM idea_comments WHERE idea_id = ?)"
-		" WHERE id = ?";
 	int rc =
 		fl_q_int(tx, ins, &c->id, "iiti", c->idea_id, c->author_id, c->body, c->created_at);
-	return rc ? rc : fl_q_exec(tx, recount, "ii", c->idea_id, c->idea_id);
+	return rc ? rc : recount_comments(tx, c->idea_id);
+}
+
+int fl_store_idea_comment_delete(fl_tx *tx, int64_t idea_id, int64_t id)
+{
+	static const char has[] =
+		"SELECT COUNT(*) FROM idea_comments"
+		" WHERE idea_id = ? AND id = ?";
+	static const char del[] =
+		"DELETE FROM idea_comments"
+		" WHERE idea_id = ? AND id = ?";
+	int64_t n = 0;
+	int rc = fl_q_int(tx, has, &n, "ii", idea_id, id);
+
+	if (!rc && !n)
+		return FL_ENOTFOUND;
+	if (!rc)
+		rc = fl_q_exec(tx, del, "ii", idea_id, id);
+	return rc ? rc : recount_comments(tx, idea_id);
+}
+
+static void announced_key(int64_t id, char key[48])
+{
+	snprintf(key, 48, "ideas.announced:%" PRId64, id);
+}
+
+int fl_store_idea_announced(fl_tx *tx, int64_t id, fl_arena *a, char **status)
+{
+	char key[48];
+	int rc;
+
+	announced_key(id, key);
+	*status = NULL;
+	rc = fl_store_setting_get(tx, key, a, status);
+	if (rc == FL_ENOTFOUND || (!rc && !*status))
+		*status = "", rc = 0;
+	return rc;
+}
+
+int fl_store_idea_announce(fl_tx *tx, int64_t id, const char *status)
+{
+	char key[48];
+
+	announced_key(id, key);
+	return fl_store_setting_set(tx, key, status);
 }
 
 int fl_store_idea_ticket_put(fl_tx *tx, int64_t idea_id, int64_t ticket_id, int64_t user_id,
@@ -273,8 +328,8 @@ int fl_store_idea_ticket_delete(fl_tx *tx, int64_t idea_id, int64_t ticket_id)
 	return fl_q_exec(tx, sql, "ii", idea_id, ticket_id);
 }
 
-int fl_store_idea_tickets(fl_tx *tx, int64_t idea_id, size_t max, fl_arena *a,
-			  struct fl_idea_ticket **out, size_t *n)
+int fl_store_idea_tickets(fl_tx *tx, int64_t idea_id, int64_t offset, size_t max, fl_arena *a,
+			  struct fl_idea_ticket **out, size_t *n, int64_t *total)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(LINK_COLUMNS)
@@ -284,14 +339,23 @@ int fl_store_idea_tickets(fl_tx *tx, int64_t idea_id, size_t max, fl_arena *a,
 		" WHERE l.idea_id = ?"
 		"   AND t.deleted_at IS NULL"
 		" ORDER BY l.created_at DESC, l.ticket_id DESC"
-		" LIMIT ?";
+		" LIMIT ? OFFSET ?";
+	static const char count[] =
+		"SELECT COUNT(*)"
+		" FROM idea_tickets l"
+		" JOIN tickets t ON t.id = l.ticket_id"
+		" WHERE l.idea_id = ?"
+		"   AND t.deleted_at IS NULL";
 	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "ii", idea_id, (int64_t)max);
+	int rc = fl_q_int(tx, count, total, "i", idea_id);
+
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "iii", idea_id, (int64_t)max, offset);
 	return rc ? rc : fl_q_rows_cols(tx, st, &link_cols, a, max, (void **)out, n);
 }
 
-int fl_store_ticket_ideas(fl_tx *tx, int64_t ticket_id, size_t max, fl_arena *a,
-			  struct fl_idea_ticket **out, size_t *n)
+int fl_store_ticket_ideas(fl_tx *tx, int64_t ticket_id, int64_t offset, size_t max, fl_arena *a,
+			  struct fl_idea_ticket **out, size_t *n, int64_t *total)
 {
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(LINK_COLUMNS)
@@ -300,21 +364,30 @@ int fl_store_ticket_ideas(fl_tx *tx, int64_t ticket_id, size_t max, fl_arena *a,
 		" JOIN ideas i ON i.id = l.idea_id"
 		" WHERE l.ticket_id = ?"
 		" ORDER BY l.created_at DESC, l.idea_id DESC"
-		" LIMIT ?";
+		" LIMIT ? OFFSET ?";
+	static const char count[] =
+		"SELECT COUNT(*)"
+		" FROM idea_tickets"
+		" WHERE ticket_id = ?";
 	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "ii", ticket_id, (int64_t)max);
+	int rc = fl_q_int(tx, count, total, "i", ticket_id);
+
+	if (!rc)
+		rc = fl_q(tx, sql, 0, &st, "iii", ticket_id, (int64_t)max, offset);
 	return rc ? rc : fl_q_rows_cols(tx, st, &link_cols, a, max, (void **)out, n);
 }
 
-int fl_store_idea_status_counts(fl_tx *tx, fl_arena *a, struct fl_idea_status_count **out,
-				size_t *n)
+int fl_store_idea_status_counts(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a,
+				struct fl_idea_status_count **out, size_t *n)
 {
+	/* the lists' visibility filter: a report counts what its reader may see */
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(STATUS_COUNT_COLUMNS)
 		" FROM ideas"
+		" WHERE (? = 0 OR public = 1 OR author_id = ?)"
 		" GROUP BY status"
 		" ORDER BY status";
 	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "");
+	int rc = fl_q(tx, sql, 0, &st, "ii", (int64_t)(q->mine_or_public ? 1 : 0), q->me);
 	return rc ? rc : fl_q_rows_cols(tx, st, &status_count_cols, a, 8, (void **)out, n);
 }

@@ -80,31 +80,43 @@ int fl_store_idea_unvote(fl_tx *tx, int64_t idea_id, int64_t user_id, int64_t no
 int fl_store_idea_audience(fl_tx *tx, int64_t idea_id, int64_t after, size_t max, fl_arena *a,
 			   int64_t **out, size_t *n);
 
-/* Comments, oldest first, after comment id after, at most max. */
-int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, size_t max, fl_arena *a,
-			       struct fl_idea_comment **out, size_t *n);
+/* Comments, oldest first, after comment id after, skipping offset of
+ * them, at most max. */
+int fl_store_idea_comment_list(fl_tx *tx, int64_t idea_id, int64_t after, int64_t offset,
+			       size_t max, fl_arena *a, struct fl_idea_comment **out, size_t *n);
 /* Writes c (idea_id, author_id, body, created_at), sets c->id and counts
  * the idea's comments again. */
 int fl_store_idea_comment_insert(fl_tx *tx, struct fl_idea_comment *c);
+/* Removes comment id of idea_id and counts the idea's comments again;
+ * FL_ENOTFOUND when idea_id has no such comment. */
+int fl_store_idea_comment_delete(fl_tx *tx, int64_t idea_id, int64_t id);
+
+/* The status whose news was last sent about idea id ("" when none yet),
+ * and recording it. Kept in the settings ("ideas.announced:ID"), not in a
+ * column: no migration for one word an idea. */
+int fl_store_idea_announced(fl_tx *tx, int64_t id, fl_arena *a, char **status);
+int fl_store_idea_announce(fl_tx *tx, int64_t id, const char *status);
 
 /* Links ticket_id to idea_id (*added: whether it was not linked yet). */
 int fl_store_idea_ticket_put(fl_tx *tx, int64_t idea_id, int64_t ticket_id, int64_t user_id,
 			     int64_t now, int *added);
 int fl_store_idea_ticket_delete(fl_tx *tx, int64_t idea_id, int64_t ticket_id);
-/* The tickets idea_id links, newest link first, at most max. */
-int fl_store_idea_tickets(fl_tx *tx, int64_t idea_id, size_t max, fl_arena *a,
-			  struct fl_idea_ticket **out, size_t *n);
-/* The ideas ticket_id links, newest link first, at most max. */
-int fl_store_ticket_ideas(fl_tx *tx, int64_t ticket_id, size_t max, fl_arena *a,
-			  struct fl_idea_ticket **out, size_t *n);
+/* The tickets idea_id links, newest link first, skipping offset, at most
+ * max; *total: how many it links in all. */
+int fl_store_idea_tickets(fl_tx *tx, int64_t idea_id, int64_t offset, size_t max, fl_arena *a,
+			  struct fl_idea_ticket **out, size_t *n, int64_t *total);
+/* The ideas ticket_id links, the same way. */
+int fl_store_ticket_ideas(fl_tx *tx, int64_t ticket_id, int64_t offset, size_t max, fl_arena *a,
+			  struct fl_idea_ticket **out, size_t *n, int64_t *total);
 
 /* The report: how many ideas each status holds and their votes, one row
- * a status that holds any. */
+ * a status that holds any, of the ideas q->mine_or_public and q->me let
+ * the reader see (the rest of q is not used). */
 struct fl_idea_status_count {
 	char *status;
 	int64_t ideas, votes;
 };
-int fl_store_idea_status_counts(fl_tx *tx, fl_arena *a, struct fl_idea_status_count **out,
-				size_t *n);
+int fl_store_idea_status_counts(fl_tx *tx, const struct fl_idea_query *q, fl_arena *a,
+				struct fl_idea_status_count **out, size_t *n);
 
 #endif

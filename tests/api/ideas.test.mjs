@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
-import { startServer } from './lib/server.mjs';
+import { sqlOnServer, startServer } from './lib/server.mjs';
 import { startSmtp } from './lib/smtp.mjs';
 
 let srv, smtp, agent, alice, bob, olena, viewer;
@@ -372,5 +372,196 @@ describe('the report and the viewer role', () => {
 		assert.equal((await srv.api('POST', `/api/v2/ideas/${i.id}/comments`, { comment: { body: 'x' } }, { auth: viewer })).status, 403);
 		assert.equal((await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'done' } }, { auth: viewer })).status, 403);
 		assert.equal((await show(i.id, agent)).json.idea.vote_count, 1);
+	});
+});
+
+describe('what a reviewer found', () => {
+	const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+	const to = (who) => (m) => m.headers.to.includes(who.email);
+	const person = async (handle, name) => srv.addUser('end-user', name, `${handle}@example.test`);
+
+	it('a viewer reads titles and names with contacts masked, in the JSON and the CSV', async () => {
+		const maria = await person('maria', 'maria.k@mail.test');
+		const i = await submit({ title: 'Ring me on +380 67 123 45 67 or write to ivan.p@example.com' }, maria);
+		const leaks = (s) => /123 45 67|ivan\.p@example\.com|maria\.k@mail\.test/.test(s);
+		let r = await show(i.id, viewer);
+		assert.equal(r.status, 200, r.text);
+		assert.ok(!leaks(r.json.idea.title), r.json.idea.title);
+		assert.match(r.json.idea.title, /^Ring me on \+380 … 67 or write to i…@…$/);
+		assert.ok(!leaks(r.json.idea.author_name), r.json.idea.author_name);
+		r = await srv.api('GET', '/api/v2/ideas/report?limit=100', null, { auth: viewer });
+		const row = r.json.report.top.find((x) => x.id === i.id);
+		assert.ok(row && !leaks(JSON.stringify(row)), JSON.stringify(row));
+		r = await srv.api('GET', '/api/v2/ideas/report?limit=100&format=csv', null, { auth: viewer });
+		assert.equal(r.status, 200, r.text);
+		const line = r.text.split('\r\n').find((l) => l.startsWith(`${i.id},`));
+		assert.ok(line && !leaks(line), line);
+		// agents read it as it was written
+		r = await srv.api('GET', '/api/v2/ideas/report?limit=100&format=csv', null, { auth: agent });
+		assert.ok(r.text.includes('ivan.p@example.com') && r.text.includes('maria.k@mail.test'));
+	});
+
+	it('a name that is an e-mail address or a phone is shown to customers and visitors as "Customer"', async () => {
+		const mail = await person('nadia', 'nadia.s@mail.test');
+		const phone = await person('petro', '+380 67 765 43 21');
+		const i = await submit({ title: 'Named by contact' }, mail);
+		let r = await from(freshAddress(), 'POST', `/api/v2/ideas/${i.id}/comments`, { comment: { body: 'Me too' } }, phone);
+		assert.equal(r.status, 201, r.text);
+		for (const reader of [null, bob, phone]) {
+			assert.equal((await show(i.id, reader)).json.idea.author_name, 'Customer');
+			r = await srv.api('GET', `/api/v2/ideas/${i.id}/comments`, null, { auth: reader });
+			assert.deepEqual(r.json.comments.map((c) => c.author_name), ['Customer']);
+			r = await srv.api('GET', '/api/v2/ideas?sort=recent&per_page=5', null, { auth: reader });
+			assert.ok(!r.text.includes('nadia.s@mail.test') && !r.text.includes('765 43 21'));
+		}
+		assert.equal(i.author_name, 'Customer', 'the author herself, as everyone');
+		assert.equal((await show(i.id, agent)).json.idea.author_name, 'nadia.s@mail.test');
+		r = await srv.api('GET', `/api/v2/ideas/${i.id}/comments`, null, { auth: agent });
+		assert.equal(r.json.comments[0].author_name, '+380 67 765 43 21');
+	});
+
+	it('a private idea’s status is mailed to its author only, not to its voters', async () => {
+		const ira = await person('ira', 'Ira Author');
+		const voter = await person('vlad', 'Vlad Voter');
+		const i = await submit({ title: 'Private news' }, ira);
+		assert.equal((await vote(i.id, voter)).status, 200);
+		const about = (m) => m.headers.subject.includes('Private news');
+		let r = await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'under_review', public: false } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		await smtp.waitFor((m) => about(m) && to(ira)(m));
+		await sleep(1500);
+		assert.ok(!(await smtp.messages()).some((m) => about(m) && to(voter)(m)), 'a voter was told of a private idea');
+	});
+
+	it('a bouncing address is not told of an idea’s status', async () => {
+		const ira = await person('iryna', 'Iryna Author');
+		const voter = await person('vitalii', 'Vitalii Voter');
+		const bouncer = await person('dora', 'Dora Bounce');
+		await sqlOnServer(srv, "INSERT INTO settings (key, value) VALUES ('mail.bouncing:dora@example.test', '1');");
+		const j = await submit({ title: 'Bouncing news' }, ira);
+		assert.equal((await vote(j.id, voter)).status, 200);
+		assert.equal((await vote(j.id, bouncer)).status, 200);
+		const r = await srv.api('PUT', `/api/v2/ideas/${j.id}`, { idea: { status: 'planned' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		const bounce = (m) => m.headers.subject.includes('Bouncing news');
+		await smtp.waitFor((m) => bounce(m) && to(voter)(m));
+		await smtp.waitFor((m) => bounce(m) && to(ira)(m));
+		await sleep(1500);
+		assert.ok(!(await smtp.messages()).some((m) => bounce(m) && to(bouncer)(m)), 'a bouncing address was mailed');
+	});
+
+	it('a status set again after a change that told nobody is not news: one mail a person', async () => {
+		const ana = await person('ana', 'Ana Toggle');
+		const i = await submit({ title: 'Toggled news' }, ana);
+		const about = (m) => m.headers.subject.includes('Toggled news') && to(ana)(m);
+		let r = await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'planned' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		await smtp.waitFor(about);
+		// back to new and to planned again before the job for "new" ran (it
+		// then finds "planned" and stays silent): as if no job for "new" at all
+		await sqlOnServer(srv, `UPDATE ideas SET status = 'new' WHERE id = ${i.id};`);
+		r = await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'planned' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		await sleep(2000);
+		assert.equal((await smtp.messages()).filter(about).length, 1, '"planned" told twice');
+		// a real change is news again
+		r = await srv.api('PUT', `/api/v2/ideas/${i.id}`, { idea: { status: 'done' } }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		await smtp.waitFor((m) => about(m) && /done/.test(m.headers.subject));
+	});
+
+	it('comments, linked tickets and ticket ideas page: every one reached, none twice', async () => {
+		const i = await submit({ title: 'A long thread' });
+		for (let k = 1; k <= 5; k++) {
+			const r = await srv.api('POST', `/api/v2/ideas/${i.id}/comments`, { comment: { body: `Comment ${k}` } }, { auth: agent });
+			assert.equal(r.status, 201, r.text);
+		}
+		const bodies = ['Comment 1', 'Comment 2', 'Comment 3', 'Comment 4', 'Comment 5'];
+		// offset pages
+		let r = await srv.api('GET', `/api/v2/ideas/${i.id}/comments?per_page=2`, null, { auth: null });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.comments.length, 2);
+		assert.equal(r.json.count, 5);
+		let seen = r.json.comments.map((c) => c.body);
+		while (r.json.next_page) {
+			r = await srv.api('GET', new URL(r.json.next_page).pathname + new URL(r.json.next_page).search, null, { auth: null });
+			assert.equal(r.status, 200, r.text);
+			seen = seen.concat(r.json.comments.map((c) => c.body));
+		}
+		assert.deepEqual(seen, bodies);
+		// cursor pages
+		r = await srv.api('GET', `/api/v2/ideas/${i.id}/comments?page[size]=2`, null, { auth: null });
+		seen = r.json.comments.map((c) => c.body);
+		while (r.json.meta.has_more) {
+			const u = new URL(r.json.links.next);
+			r = await srv.api('GET', u.pathname + u.search, null, { auth: null });
+			assert.equal(r.status, 200, r.text);
+			seen = seen.concat(r.json.comments.map((c) => c.body));
+		}
+		assert.deepEqual(seen, bodies);
+		for (const q of ['per_page=0', 'per_page=101', 'page=-1', 'page[after]=nonsense', 'page[size]=1000'])
+			assert.equal((await srv.api('GET', `/api/v2/ideas/${i.id}/comments?${q}`, null, { auth: null })).status, 400, q);
+		assert.equal((await srv.api('GET', `/api/v2/ideas/${i.id}/comments?limit=5000`, null, { auth: null })).status, 400);
+
+		const tickets = [];
+		for (let k = 0; k < 3; k++)
+			tickets.push(await srv.ticket({ subject: `Asked for threads ${k}` }, { auth: bob }));
+		for (const t of tickets)
+			assert.equal((await srv.api('POST', `/api/v2/ideas/${i.id}/tickets`, { ticket_id: t.id }, { auth: agent })).status, 200);
+		r = await srv.api('GET', `/api/v2/ideas/${i.id}/tickets?per_page=2`, null, { auth: agent });
+		assert.equal(r.json.idea_tickets.length, 2);
+		assert.equal(r.json.count, 3);
+		assert.ok(r.json.next_page, r.text);
+		const second = await srv.api('GET', `/api/v2/ideas/${i.id}/tickets?per_page=2&page=2`, null, { auth: agent });
+		assert.deepEqual([...r.json.idea_tickets, ...second.json.idea_tickets].map((x) => x.ticket_id).sort(),
+			tickets.map((t) => t.id).sort());
+		assert.equal(second.json.next_page, null);
+		const other = await submit({ title: 'Another for the same ticket' });
+		await srv.api('POST', `/api/v2/ideas/${other.id}/tickets`, { ticket_id: tickets[0].id }, { auth: agent });
+		r = await srv.api('GET', `/api/v2/tickets/${tickets[0].id}/ideas?per_page=1`, null, { auth: agent });
+		assert.equal(r.json.idea_tickets.length, 1);
+		assert.equal(r.json.count, 2);
+		assert.ok(r.json.next_page);
+		assert.equal((await srv.api('GET', `/api/v2/ideas/${i.id}/tickets?per_page=500`, null, { auth: agent })).status, 400);
+	});
+
+	it('the report counts for a viewer only the ideas a viewer may read', async () => {
+		const hidden = await submit({ title: 'Hidden from the report', author_id: olena.id, public: false }, agent);
+		await srv.api('PUT', `/api/v2/ideas/${hidden.id}`, { idea: { status: 'declined' } }, { auth: agent });
+		const sum = (r) => r.json.report.by_status.reduce((n, s) => n + s.ideas, 0);
+		const publicCount = (await srv.api('GET', '/api/v2/ideas?per_page=1', null, { auth: null })).json.count;
+		const allCount = await count();
+		assert.ok(allCount > publicCount);
+		let r = await srv.api('GET', '/api/v2/ideas/report', null, { auth: viewer });
+		assert.equal(sum(r), publicCount);
+		assert.equal(r.json.report.total, publicCount);
+		r = await srv.api('GET', '/api/v2/ideas/report', null, { auth: agent });
+		assert.equal(sum(r), allCount);
+	});
+
+	it('an agent removes one abusive comment; the count follows; nobody else may', async () => {
+		const i = await submit({ title: 'Attracts abuse' });
+		const post = async (id, body, who) => (await from(freshAddress(), 'POST', `/api/v2/ideas/${id}/comments`, { comment: { body } }, who)).json.comment;
+		const good = await post(i.id, 'Nice idea', bob);
+		const bad = await post(i.id, 'You are all idiots', olena);
+		const later = await post(i.id, 'Agreed', alice);
+		const elsewhere = await submit({ title: 'Elsewhere' });
+		const foreign = await post(elsewhere.id, 'On another idea', bob);
+		assert.equal((await show(i.id, null)).json.idea.comment_count, 3);
+		for (const who of [olena, bob, viewer, null])
+			assert.ok([401, 403].includes((await srv.api('DELETE', `/api/v2/ideas/${i.id}/comments/${bad.id}`, null, { auth: who })).status));
+		assert.equal((await srv.api('DELETE', `/api/v2/ideas/${elsewhere.id}/comments/${bad.id}`, null, { auth: agent })).status, 404,
+			'a comment of another idea');
+		assert.equal((await srv.api('DELETE', `/api/v2/ideas/${i.id}/comments/${foreign.id}`, null, { auth: agent })).status, 404);
+		assert.equal((await srv.api('DELETE', `/api/v2/ideas/99999999/comments/${bad.id}`, null, { auth: agent })).status, 404);
+		assert.equal((await srv.api('DELETE', `/api/v2/ideas/${i.id}/comments/99999999`, null, { auth: agent })).status, 404);
+		let r = await srv.api('DELETE', `/api/v2/ideas/${i.id}/comments/${bad.id}`, null, { auth: agent });
+		assert.equal(r.status, 204, r.text);
+		assert.equal((await srv.api('DELETE', `/api/v2/ideas/${i.id}/comments/${bad.id}`, null, { auth: agent })).status, 404, 'gone');
+		r = await srv.api('GET', `/api/v2/ideas/${i.id}/comments`, null, { auth: null });
+		assert.deepEqual(r.json.comments.map((c) => c.id), [good.id, later.id]);
+		assert.equal(r.json.count, 2);
+		assert.equal((await show(i.id, null)).json.idea.comment_count, 2);
+		assert.equal((await show(elsewhere.id, null)).json.idea.comment_count, 1, 'the other idea’s untouched');
 	});
 });

@@ -3,7 +3,9 @@
 // as the text it is), another votes for it from the list in Lithuanian, an
 // agent finds it in the workspace's Ideas by its votes, answers it and
 // moves it to planned; the customer's portal shows the new status and the
-// answer; a visitor reads it and is sent to sign in to vote.
+// answer; a visitor reads it and is sent to sign in to vote. Long lists
+// page with a "more" button in both front ends, and an agent removes one
+// abusive comment.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -140,4 +142,71 @@ it('from a ticket an agent suggests an idea for the customer and links another t
 	assert.equal(idea.vote_count, 1);
 	const links = (await srv.api('GET', `/api/v2/ideas/${id}/tickets`, null, { auth: agent })).json.idea_tickets;
 	assert.deepEqual(links.map((l) => l.ticket_id).sort(), [t1.id, t2.id].sort());
+});
+
+it('long lists page with "more" in both front ends, and an agent removes one abusive comment (in Lithuanian and Russian)', async () => {
+	// 55 more public ideas (the portal shows 50 at a time) and a thread of
+	// 105 comments (100 at a time), one of them abuse
+	for (let k = 0; k < 55; k++) {
+		const r = await srv.api('POST', '/api/v2/ideas', { idea: { title: `Idėja ${k}`, author_id: jonas.id } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+	}
+	const thread = (await srv.api('POST', '/api/v2/ideas', { idea: { title: 'Ilga diskusija', author_id: olena.id } }, { auth: agent })).json.idea;
+	let abuse;
+	for (let k = 1; k <= 105; k++) {
+		const body = k === 3 ? 'Jūs visi idiotai' : `Komentaras ${k}`;
+		const r = await srv.api('POST', `/api/v2/ideas/${thread.id}/comments`, { comment: { body } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		if (k === 3)
+			abuse = r.json.comment;
+	}
+
+	await desk.withTab({ locale: 'lt-LT' }, async (tab) => {
+		const { page } = tab;
+		await signInAs(tab, agent, `/agent/ideas/${thread.id}`);
+		const comments = page.locator('[data-test=idea-comment]');
+		await page.locator('[data-test=idea-comments-more]').waitFor();
+		assert.equal(await comments.count(), 100);
+		await page.getByRole('button', { name: 'Rodyti daugiau komentarų' }).click();
+		await page.locator('[data-test=idea-comment]', { hasText: 'Komentaras 105' }).waitFor();
+		assert.equal(await comments.count(), 105);
+		assert.equal(await page.locator('[data-test=idea-comments-more]').count(), 0, 'no more after the last page');
+		const bad = page.locator(`[data-test=idea-comment][data-id="${abuse.id}"]`);
+		await bad.getByRole('button', { name: 'Pašalinti Agent agent komentarą' }).click();
+		await bad.getByText('Pašalinti šį Agent agent komentarą? Jo nebus galima atkurti.').waitFor();
+		await bad.locator('[data-test=idea-comment-delete-yes]').click();
+		await page.locator(`[data-test=idea-comment][data-id="${abuse.id}"]`).waitFor({ state: 'detached' });
+		assert.match(await page.locator('#idea-comments-title').textContent(), /\(104\)/);
+	});
+	const left = (await srv.api('GET', `/api/v2/ideas/${thread.id}`, null, { auth: agent })).json.idea;
+	assert.equal(left.comment_count, 104);
+
+	const ivan = await srv.addUser('end-user', 'ivan.k@mail.test', 'ivan@example.test');
+	const named = (await srv.api('POST', '/api/v2/ideas', { idea: { title: 'Vardas – adresas', author_id: ivan.id } }, { auth: agent })).json.idea;
+
+	await desk.withTab({ locale: 'ru-RU' }, async (tab) => {
+		const { page } = tab;
+		await signInAs(tab, null, '/portal/ideas?sort=recent');
+		const rows = page.locator('[data-test=idea-row]');
+		await page.locator('[data-test=ideas-more]').waitFor();
+		assert.equal(await rows.count(), 50);
+		const total = (await srv.api('GET', '/api/v2/ideas?per_page=1', null, { auth: null })).json.count;
+		await page.getByRole('button', { name: 'Показать ещё идеи' }).click();
+		await page.locator('[data-test=ideas-more]').waitFor({ state: 'detached' });
+		assert.equal(await rows.count(), total, 'every public idea, each once');
+
+		await tab.goto(`/portal/ideas/${thread.id}`);
+		await page.locator('[data-test=idea-comments-more]').waitFor();
+		assert.equal(await page.locator('[data-test=idea-comment]').count(), 100);
+		await page.getByRole('button', { name: 'Показать ещё комментарии' }).click();
+		await page.locator('[data-test=idea-comment]', { hasText: 'Komentaras 105' }).waitFor();
+		assert.equal(await page.locator('[data-test=idea-comment]').count(), 104);
+		assert.equal(await page.getByText('Jūs visi idiotai').count(), 0, 'the removed comment is gone for customers too');
+
+		// a name that is an e-mail address is not published: "Клиент"
+		await tab.goto(`/portal/ideas/${named.id}`);
+		await page.locator('[data-test=idea-page]').waitFor();
+		assert.match(await page.locator('[data-test=idea-page] .p-row-meta').textContent(), /Клиент/);
+		assert.equal(await page.getByText('ivan.k@mail.test').count(), 0);
+	});
 });

@@ -8,6 +8,7 @@
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber } from '../shared/i18n.js';
+import { ConfirmDelete } from './hours.js';
 import { navigate } from './router.js';
 import { Ago, Dialog, ErrorBanner, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
@@ -16,6 +17,39 @@ const API = '/api/v2/ideas';
 
 export const IdeaStatus = ({ status }) =>
 	html`<span class="badge idea-${status}" data-test="idea-status" data-status=${status}>${t(`ideas.status.${status}`)}</span>`;
+
+// The path of a list reply's next page (offset or cursor paging), or null.
+function nextOf(r) {
+	const u = r && (r.next_page || (r.meta && r.meta.has_more && r.links && r.links.next));
+	if (!u)
+		return null;
+	const x = new URL(u, location.origin);
+	return x.pathname + x.search;
+}
+
+// A list that grows by a "more" button: the first page as useLoad read it
+// (res), then each next page after it; a row a later page repeats (the
+// order moved meanwhile) is shown once. Starts again when res does.
+function useMore(res, field, key) {
+	const [more, setMore] = useState({ of: null, items: [], next: null, busy: false });
+	const cur = more.of === res ? more : { of: res, items: [], next: nextOf(res), busy: false };
+	const seen = new Set();
+	const items = (res ? [...(res[field] || []), ...cur.items] : []).filter((x) => !seen.has(x[key]) && seen.add(x[key]));
+	async function load() {
+		setMore({ ...cur, busy: true });
+		try {
+			const r = await get(cur.next);
+			setMore({ of: res, items: [...cur.items, ...(r[field] || [])], next: nextOf(r), busy: false });
+		} catch (e) {
+			toast(e.message, 'error');
+			setMore({ ...cur, busy: false });
+		}
+	}
+	return { items, next: cur.next, busy: cur.busy, load };
+}
+
+const More = ({ list, label, testid }) => list.next &&
+	html`<p><button type="button" disabled=${list.busy} onClick=${list.load} data-test=${testid}>${label}</button></p>`;
 
 // The refusal in the agent's words when it names a field we know.
 function refusal(x, prefix) {
@@ -29,7 +63,8 @@ export function IdeaList({ query }) {
 	const sort = query.get('sort') === 'recent' ? 'recent' : 'votes';
 	const [res, error] = useLoad(() => get(`${API}?sort=${sort}&per_page=100${status ? `&status=${status}` : ''}`), [status, sort]);
 	const go = (s, o) => navigate(`/agent/ideas?sort=${o}${s ? `&status=${s}` : ''}`);
-	const list = (res && res.ideas) || [];
+	const pages = useMore(res, 'ideas', 'id');
+	const list = pages.items;
 	return html`<section aria-labelledby="ideas-title" data-test="ideas">
 		<h1 id="ideas-title">${t('ideas.title')}</h1>
 		<div class="row">
@@ -51,15 +86,19 @@ export function IdeaList({ query }) {
 				<td><a href=${`/agent/ideas/${i.id}`}>${i.title}</a>${!i.public && html` <span class="badge internal">${t('ideas.private')}</span>`}</td>
 				<td><${IdeaStatus} status=${i.status} /></td><td data-test="idea-votes">${i.vote_count}</td>
 				<td>${i.comment_count}</td><td>${i.author_name}</td><td><${Ago} at=${i.created_at} /></td></tr>`)}</tbody></table>`}
+		<${More} list=${pages} label=${t('ideas.more')} testid="ideas-more" />
 	</section>`;
 }
 
 export function IdeaPage({ id }) {
-	const [res, error, again] = useLoad(() => Promise.all([get(`${API}/${id}`), get(`${API}/${id}/comments`),
-		get(`${API}/${id}/tickets`)]), [id]);
+	const [res, error, again] = useLoad(() => Promise.all([get(`${API}/${id}`), get(`${API}/${id}/comments?page[size]=100`),
+		get(`${API}/${id}/tickets?per_page=100`)]), [id]);
+	const comments = useMore(res && res[1], 'comments', 'id');
+	const links = useMore(res && res[2], 'idea_tickets', 'ticket_id');
 	if (!res)
 		return html`<${ErrorBanner} error=${error} />${!error && html`<p class="muted">${t('loading')}</p>`}`;
-	const [{ idea }, { comments }, { idea_tickets: tickets }] = res;
+	const [{ idea }] = res;
+	const tickets = links.items;
 	return html`<article class="idea-page" aria-labelledby="idea-title" data-test="idea" data-id=${idea.id}>
 		<p><a href="/agent/ideas">${t('ideas.back')}</a></p>
 		<h1 id="idea-title" data-test="idea-title">${idea.title}</h1>
@@ -76,6 +115,7 @@ export function IdeaPage({ id }) {
 				<a href=${`/agent/tickets/${x.ticket_id}`}>#${x.ticket_id} ${x.subject}</a> <${StatusBadge} status=${x.status} />
 				${' '}<button type="button" class="link" data-test="idea-unlink" aria-label=${t('ideas.unlink_ticket', { id: x.ticket_id })}
 					onClick=${async () => { try { await del(`${API}/${idea.id}/tickets/${x.ticket_id}`); } catch (e) { toast(e.message, 'error'); } again(); }}>${t('ideas.unlink')}</button></li>`)}</ul>
+			<${More} list=${links} label=${t('ideas.more_tickets')} testid="idea-tickets-more" />
 			<${LinkTicket} idea=${idea} onLinked=${again} />
 		</section>
 		<${Comments} idea=${idea} comments=${comments} onAdded=${again} />
@@ -140,9 +180,21 @@ function LinkTicket({ idea, onLinked }) {
 		${problem && html`<span class="banner error" role="alert">${problem}</span>`}</form>`;
 }
 
-function Comments({ idea, comments, onAdded }) {
+// The comments, oldest first, a page at a time; an agent removes an
+// abusive one (asked once more on the page: it cannot be brought back).
+function Comments({ idea, comments: pages, onAdded }) {
 	const [body, setBody] = useState('');
 	const [problem, setProblem] = useState(null);
+	const comments = pages.items;
+	async function remove(c) {
+		try {
+			await del(`${API}/${idea.id}/comments/${c.id}`);
+			toast(t('ideas.comment_deleted'));
+		} catch (x) {
+			toast(x.message, 'error');
+		}
+		onAdded();
+	}
 	async function add(e) {
 		e.preventDefault();
 		setProblem(null);
@@ -155,10 +207,14 @@ function Comments({ idea, comments, onAdded }) {
 		}
 	}
 	return html`<section class="panel" aria-labelledby="idea-comments-title" data-test="idea-comments">
-		<h2 id="idea-comments-title">${t('ideas.comments')} (${comments.length})</h2>
-		<ul class="events">${comments.map((c) => html`<li key=${c.id} data-test="idea-comment">
+		<h2 id="idea-comments-title">${t('ideas.comments')} (${idea.comment_count})</h2>
+		<ul class="events">${comments.map((c) => html`<li key=${c.id} data-test="idea-comment" data-id=${c.id}>
 			<strong>${c.author_name}</strong>${c.official && html` <span class="badge">${t('ideas.official')}</span>`}
-			<span class="muted"> · <${Ago} at=${c.created_at} /></span><p class="idea-details">${c.body}</p></li>`)}</ul>
+			<span class="muted"> · <${Ago} at=${c.created_at} /></span>
+			${' '}<${ConfirmDelete} testid="idea-comment" label=${t('ideas.delete_comment_label', { name: c.author_name })}
+				question=${t('ideas.delete_comment_confirm', { name: c.author_name })} onConfirm=${() => remove(c)} />
+			<p class="idea-details">${c.body}</p></li>`)}</ul>
+		<${More} list=${pages} label=${t('ideas.more_comments')} testid="idea-comments-more" />
 		<form onSubmit=${add}><div class="field"><label for="idea-comment">${t('ideas.add_comment')}</label>
 			<textarea id="idea-comment" rows="3" maxlength="5000" value=${body} required onInput=${(e) => setBody(e.target.value)}
 				data-test="idea-comment-body"></textarea></div>
@@ -170,9 +226,10 @@ function Comments({ idea, comments, onAdded }) {
 // The ticket page's panel: the ideas this ticket asked for, a new one
 // typed for the requester, or a link to one that exists.
 export function TicketIdeas({ ticket }) {
-	const [res, error, again] = useLoad(() => get(`/api/v2/tickets/${ticket.id}/ideas`), [ticket.id]);
+	const [res, error, again] = useLoad(() => get(`/api/v2/tickets/${ticket.id}/ideas?per_page=100`), [ticket.id]);
 	const [dialog, setDialog] = useState(null);
-	const list = (res && res.idea_tickets) || [];
+	const pages = useMore(res, 'idea_tickets', 'idea_id');
+	const list = pages.items;
 	return html`<section class="panel" aria-labelledby="ticket-ideas-title" data-test="ticket-ideas">
 		<h2 id="ticket-ideas-title">${t('ideas.title')}</h2>
 		<${ErrorBanner} error=${error} />
@@ -180,6 +237,7 @@ export function TicketIdeas({ ticket }) {
 		<ul class="events">${list.map((x) => html`<li key=${x.idea_id} data-test="ticket-idea" data-id=${x.idea_id}>
 			<a href=${`/agent/ideas/${x.idea_id}`}>${x.idea_title}</a> <${IdeaStatus} status=${x.idea_status} />
 			<span class="muted"> ${t('ideas.vote_count', { count: x.idea_votes })}</span></li>`)}</ul>
+		<${More} list=${pages} label=${t('ideas.more')} testid="ticket-ideas-more" />
 		<p class="row"><button type="button" onClick=${() => setDialog('new')} data-test="idea-suggest">${t('ideas.suggest')}</button>
 			<button type="button" onClick=${() => setDialog('link')} data-test="idea-link-existing">${t('ideas.link_existing')}</button></p>
 		${dialog === 'new' && html`<${Suggest} ticket=${ticket} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); again(); }} />`}

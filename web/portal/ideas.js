@@ -28,6 +28,27 @@ function problemOf(e, prefix) {
 	return f && t(`${prefix}.${f}`) !== `${prefix}.${f}` ? { key: `${prefix}.${f}` } : { text: e.message };
 }
 
+// The path of a list reply's next page (offset or cursor paging), or null.
+function nextOf(r) {
+	const u = r && (r.next_page || (r.meta && r.meta.has_more && r.links && r.links.next));
+	if (!u)
+		return null;
+	const x = new URL(u, location.origin);
+	return x.pathname + x.search;
+}
+
+// rows, then more of them, each id once (a list sorted by votes may move
+// between two pages).
+function joined(rows, more) {
+	const seen = new Set(rows.map((x) => x.id));
+	return [...rows, ...more.filter((x) => !seen.has(x.id) && seen.add(x.id))];
+}
+
+// A person's name as the API gives it; "Customer" (a name that was an
+// e-mail address or a telephone number, not published) in the reader's
+// language.
+const who = (name) => (name === 'Customer' ? t('idea.customer') : name || '');
+
 // Vote and take it back; the count as the server answers it.
 function VoteButton({ idea, user, onChange }) {
 	const [busy, setBusy] = useState(false);
@@ -56,13 +77,20 @@ export function Ideas({ user }) {
 	useTitle(t('idea.title'));
 	const status = query('status') || '';
 	const sort = query('sort') === 'recent' ? 'recent' : 'votes';
-	const [st, setSt] = useState({ loading: true, ideas: [], error: null });
+	const [st, setSt] = useState({ loading: true, ideas: [], next: null, error: null });
+	const failed = (e) => (e.status === 0 ? { key: 'error.offline' } : { key: 'error.load' });
 	useEffect(() => {
 		setSt((s) => ({ ...s, loading: true }));
-		get(`${API}?sort=${sort}&per_page=100${status ? `&status=${status}` : ''}`)
-			.then((r) => setSt({ loading: false, ideas: r.ideas, error: null }),
-				(e) => setSt({ loading: false, ideas: [], error: e.status === 0 ? { key: 'error.offline' } : { key: 'error.load' } }));
+		get(`${API}?sort=${sort}&per_page=50${status ? `&status=${status}` : ''}`)
+			.then((r) => setSt({ loading: false, ideas: r.ideas, next: nextOf(r), error: null }),
+				(e) => setSt({ loading: false, ideas: [], next: null, error: failed(e) }));
 	}, [status, sort]);
+	function more() {
+		const from = st.next;
+		setSt((s) => ({ ...s, loading: true }));
+		get(from).then((r) => setSt((s) => (s.next === from ? { loading: false, ideas: joined(s.ideas, r.ideas), next: nextOf(r), error: null } : s)),
+			(e) => setSt((s) => ({ ...s, loading: false, error: failed(e) })));
+	}
 	const go = (s, o) => navigate(`/portal/ideas?sort=${o}${s ? `&status=${s}` : ''}`, { replace: true });
 	const changed = (i) => setSt((s) => ({ ...s, ideas: s.ideas.map((x) => (x.id === i.id ? i : x)) }));
 	return html`<div class="p-wide">
@@ -85,19 +113,24 @@ export function Ideas({ user }) {
 			<span class="p-idea-main"><a href=${`/portal/ideas/${i.id}`} class="p-row-subject" data-test="idea-link">${i.title}</a>
 				<span class="p-row-meta"><${Status} status=${i.status} /> · ${t('idea.comments', { count: i.comment_count })} · <${When} iso=${i.created_at} /></span></span>
 		</li>`)}</ul>`}
+		${st.next && html`<p><button type="button" disabled=${st.loading} onClick=${more} data-test="ideas-more">${t('idea.more')}</button></p>`}
 	</div>`;
 }
 
 export function IdeaPage({ id, user }) {
 	const [idea, setIdea] = useState(null);
-	const [comments, setComments] = useState([]);
+	const [comments, setComments] = useState({ list: [], next: null });
 	const [error, setError] = useState(null);
 	const [body, setBody] = useState('');
 	const [problem, setProblem] = useState(null);
 	useTitle(idea ? idea.title : t('idea.title'));
-	const load = () => Promise.all([get(`${API}/${id}`), get(`${API}/${id}/comments`)])
-		.then(([a, b]) => { setIdea(a.idea); setComments(b.comments); setError(null); },
+	// comments oldest first, in cursor pages: one written meanwhile shifts none
+	const load = () => Promise.all([get(`${API}/${id}`), get(`${API}/${id}/comments?page[size]=100`)])
+		.then(([a, b]) => { setIdea(a.idea); setComments({ list: b.comments, next: nextOf(b) }); setError(null); },
 			(e) => setError(e.status === 404 ? { key: 'idea.missing' } : { key: 'error.load' }));
+	const moreComments = () => get(comments.next).then(
+		(b) => setComments((c) => ({ list: joined(c.list, b.comments), next: nextOf(b) })),
+		() => setError({ key: 'error.load' }));
 	useEffect(() => { load(); }, [id]);
 	async function comment(e) {
 		e.preventDefault();
@@ -120,17 +153,18 @@ export function IdeaPage({ id, user }) {
 		<div class="p-idea-head">
 			<${VoteButton} idea=${idea} user=${user} onChange=${setIdea} />
 			<div><h1 tabindex="-1" data-test="idea-title" lang=${idea.locale}>${idea.title}</h1>
-				<p class="p-row-meta"><${Status} status=${idea.status} /> · ${t('idea.by', { name: idea.author_name || '' })} · <${When} iso=${idea.created_at} /></p></div>
+				<p class="p-row-meta"><${Status} status=${idea.status} /> · ${t('idea.by', { name: who(idea.author_name) })} · <${When} iso=${idea.created_at} /></p></div>
 		</div>
 		${idea.details && html`<p class="idea-details" data-test="idea-details" lang=${idea.locale}>${idea.details}</p>`}
 		${idea.answer && html`<section class="card p-answer" aria-labelledby="answer-title" data-test="idea-answer">
 			<h2 id="answer-title">${t('idea.answer')}</h2><p class="idea-details">${idea.answer}</p>
 			${idea.answered_at && html`<p class="muted"><${When} iso=${idea.answered_at} /></p>`}</section>`}
 		<section aria-labelledby="comments-title">
-			<h2 id="comments-title">${t('idea.comments', { count: comments.length })}</h2>
-			<ul class="p-comments">${comments.map((c) => html`<li key=${c.id} data-test="idea-comment" class=${c.official ? 'official' : ''}>
-				<strong>${c.author_name}</strong>${c.official && html` <span class="badge">${t('idea.team')}</span>`} · <${When} iso=${c.created_at} />
+			<h2 id="comments-title">${t('idea.comments', { count: idea.comment_count })}</h2>
+			<ul class="p-comments">${comments.list.map((c) => html`<li key=${c.id} data-test="idea-comment" class=${c.official ? 'official' : ''}>
+				<strong>${who(c.author_name)}</strong>${c.official && html` <span class="badge">${t('idea.team')}</span>`} · <${When} iso=${c.created_at} />
 				<p class="idea-details">${c.body}</p></li>`)}</ul>
+			${comments.next && html`<p><button type="button" onClick=${moreComments} data-test="idea-comments-more">${t('idea.moreComments')}</button></p>`}
 			${user ? html`<form onSubmit=${comment} class="card p-form">
 				<div class="field"><label for="idea-comment">${t('idea.addComment')}</label>
 					<textarea id="idea-comment" rows="3" maxlength="5000" required value=${body} onInput=${(e) => setBody(e.target.value)} data-test="idea-comment-body"></textarea></div>

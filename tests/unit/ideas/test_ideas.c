@@ -4,7 +4,9 @@
  * formulas defused. Against a real store: one vote a person, the viewer
  * role refused, and the idea-notify job — every voter and the author told
  * once, a hundred a run with the rest queued by the run, an unsubscribed
- * voter left out, and nothing sent for a status the idea no longer has. */
+ * voter left out, and nothing sent for a status the idea no longer has;
+ * a bouncing voter left out, a status set back and forth told once, and a
+ * private idea's news its author's only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include "portal/link.h"
 #include "portal/site.h"
 #include "store/jobs.h"
+#include "store/settings.h"
 #include "tickets/notice.h"
 #include "users/user.h"
 
@@ -319,6 +322,58 @@ static void test_notify_in_batches(void **state)
 	fl_arena_free(&j.a);
 }
 
+static int tx_bounce(fl_tx *tx, void *arg)
+{
+	(void)arg;
+	return fl_store_setting_set(tx, "mail.bouncing:voter1@example.test", "1");
+}
+
+/* A bouncing voter is not told; a status set back before its jobs ran is
+ * told once; a private idea's news is its author's only. */
+static void test_notify_who(void **state)
+{
+	(void)state;
+	struct job j = {0};
+	int64_t id = new_idea("Told to few");
+
+	fl_arena_init(&j.a, 0);
+	j.idea.id = id;
+	for (int k = 0; k < 3; k++) {
+		j.who = g_voters[k];
+		assert_int_equal(fl_store_write(g_store, tx_vote, &j), 0);
+	}
+	assert_int_equal(fl_store_write(g_store, tx_bounce, NULL), 0);
+	memset(&g_told, 0, sizeof g_told);
+	set_status(id, FL_IDEA_PLANNED);
+	run_notify();
+	assert_int_equal(g_told.n, 3);
+	assert_int_equal(g_told.per_user[g_author.id], 1);
+	assert_int_equal(g_told.per_user[g_voters[0].id], 1);
+	assert_int_equal(g_told.per_user[g_voters[1].id], 0); /* bounces */
+	assert_int_equal(g_told.per_user[g_voters[2].id], 1);
+
+	/* planned → new → planned before the jobs ran: "planned" was told */
+	memset(&g_told, 0, sizeof g_told);
+	set_status(id, FL_IDEA_NEW);
+	set_status(id, FL_IDEA_PLANNED);
+	run_notify();
+	assert_int_equal(g_told.n, 0);
+	/* a change is news again */
+	set_status(id, FL_IDEA_DONE);
+	run_notify();
+	assert_int_equal(g_told.n, 3);
+
+	/* made private: its author only */
+	memset(&g_told, 0, sizeof g_told);
+	j.in = (struct fl_idea_in){
+		.public = 0, .has_public = 1, .status = FL_IDEA_DECLINED, .has_status = 1};
+	assert_int_equal(fl_store_write(g_store, tx_update, &j), 0);
+	run_notify();
+	assert_int_equal(g_told.n, 1);
+	assert_int_equal(g_told.per_user[g_author.id], 1);
+	fl_arena_free(&j.a);
+}
+
 static int tx_site(fl_tx *tx, void *arg)
 {
 	fl_arena *a = arg;
@@ -369,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_one_vote_each),
 		cmocka_unit_test(test_notify_in_batches),
+		cmocka_unit_test(test_notify_who),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
