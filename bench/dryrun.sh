@@ -60,7 +60,7 @@ SELECT a.id, 2, 'public', NULL, NULL, c.id
 FROM audits a JOIN comments c ON c.ticket_id = a.ticket_id AND c.seq = 1 ORDER BY a.id;
 -- two in three answered by an agent (up to 8 hours later), opening them
 INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body, channel, created_at)
-SELECT t.id, 2, (SELECT MIN(id) FROM users WHERE role = 2), 1,
+SELECT t.id, 2, (SELECT MIN(id) FROM users WHERE role = 3), 1,
 	'Thank you, we are looking into the invoice now.', '<p>Thank you, we are looking into the invoice now.</p>',
 	t.channel, t.created_at + 60 + (t.id * 7919) % (8 * 3600)
 FROM tickets t WHERE t.status != 0;

@@ -53,7 +53,7 @@ SELECT a.id, 2, 'public', NULL, NULL, c.id
 FROM audits a JOIN comments c ON c.ticket_id = a.ticket_id AND c.seq = 1 ORDER BY a.id;
 -- nine in ten answered by an agent, opening the ticket
 INSERT INTO comments (ticket_id, seq, author_id, public, body, html_body, channel, created_at)
-SELECT t.id, 2, (SELECT MIN(id) FROM users WHERE role = 1), 1, 'On it.', '<p>On it.</p>', t.channel,
+SELECT t.id, 2, (SELECT MIN(id) FROM users WHERE role = 2), 1, 'On it.', '<p>On it.</p>', t.channel,
 	MIN(t.created_at + 60 + (t.id * 7919) % (16 * 3600), $NOW)
 FROM tickets t WHERE t.id % 10 != 0;
 CREATE TEMP TABLE replies AS

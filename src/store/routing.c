@@ -5,7 +5,7 @@
 #include "store/store_int.h"
 
 /* the SQL below writes FL_ROLE_AGENT as the number the store keeps */
-_Static_assert(FL_ROLE_AGENT == 2, "roles are stored by rank (schema 39)");
+_Static_assert(FL_ROLE_AGENT == 2, "roles are stored by rank (schema 39; bench/*.sh too)");
 
 /* An agent's open load: their tickets new, open, pending or on hold (the
  * tickets_assignee index's range). */

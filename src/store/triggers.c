@@ -5,7 +5,7 @@
 #include "store/store_int.h"
 
 /* the SQL below writes FL_ROLE_AGENT as the number the store keeps */
-_Static_assert(FL_ROLE_AGENT == 2, "roles are stored by rank (schema 39)");
+_Static_assert(FL_ROLE_AGENT == 2, "roles are stored by rank (schema 39; bench/*.sh too)");
 
 int fl_store_group_agent_ids(fl_tx *tx, int64_t group_id, size_t max, fl_arena *a, int64_t **out,
 			     size_t *n)
