@@ -188,9 +188,9 @@ int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struc
 	had = !rc;
 	r.score = in->score;
 	r.comment = (char *)(in->comment ? in->comment : had ? before.comment : "");
-	r.reason_id = in->score != FL_CSAT_BAD ? 0
-		      : in->keep_reason ? (had ? before.reason_id : 0)
-					: in->reason_id;
+	r.reason_id = in->keep_reason && had ? before.reason_id : in->reason_id;
+	if (in->score != FL_CSAT_BAD)
+		r.reason_id = 0;
 	r.created_at = had ? before.created_at : now;
 	r.rated_at = r.updated_at = now;
 	if ((rc = fl_store_csat_put(tx, &r)))

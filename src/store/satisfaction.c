@@ -53,8 +53,8 @@ static const struct fl_cols channel_count_cols =
 /* The ratings lists and reports count: asked (the mail with the question
  * went) or answered, of a ticket not deleted (spam: nobody's rating).
  * tickets_deleted indexes the few deleted ones. */
-#define COUNTED                                                                 \
-	"(score <> 'offered' OR asked_at > 0)"                                  \
+#define COUNTED                                \
+	"(score <> 'offered' OR asked_at > 0)" \
 	" AND ticket_id NOT IN (SELECT id FROM tickets WHERE deleted_at IS NOT NULL)"
 
 int fl_store_csat_offer(fl_tx *tx, const struct fl_csat_rating *r)
