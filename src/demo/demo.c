@@ -318,11 +318,11 @@ static int load_ticket(fl_tx *tx, struct demo *d, json_t *t, fl_arena *a)
 		fin.has_complaint = fin.complaint_reason_id != 0;
 		rc = fl_ticket_update(tx, &agent, out.id, &fin, a, &out, &d->err);
 	}
-	/* a solved ticket's rating is offered, as the solved mail would have
-	 * (no relay here: nothing was sent); the customer's answer, when the
+	/* a solved ticket's rating is offered and asked, as the solved mail
+	 * would have (no relay here: nothing was sent); the customer's answer, when the
 	 * demo has one, an hour after the solve */
-	if (!rc && out.status == FL_STATUS_SOLVED)
-		rc = fl_csat_offer(tx, &out, fl_now());
+	if (!rc && out.status == FL_STATUS_SOLVED && !(rc = fl_csat_offer(tx, &out, fl_now())))
+		rc = fl_csat_asked(tx, out.id, fl_now());
 	if (!rc && (v = json_object_get(t, "satisfaction"))) {
 		struct fl_csat_in ans = {fl_csat_score_parse(str(v, "score")), str(v, "comment"),
 					 0};

@@ -135,13 +135,18 @@ int fl_csat_offer(fl_tx *tx, const struct fl_ticket *t, int64_t now)
 	return fl_store_csat_offer(tx, &r);
 }
 
+int fl_csat_asked(fl_tx *tx, int64_t ticket_id, int64_t now)
+{
+	return fl_store_csat_asked(tx, ticket_id, now);
+}
+
 int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struct fl_csat_in *in,
 		 int64_t now, fl_arena *a, struct fl_csat_rating *out, struct fl_err *e)
 {
 	struct fl_ticket t;
 	struct fl_csat_rating r = {0}, before;
 	struct fl_csat_reason reason;
-	int rc, had;
+	int rc, had, role;
 
 	if (in->score != FL_CSAT_GOOD && in->score != FL_CSAT_BAD)
 		return fl_err_set(e, FL_EINVAL, "score", "InvalidValue",
@@ -156,6 +161,13 @@ int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struc
 	if (t.requester_id != requester_id)
 		return fl_err_set(e, FL_EFORBIDDEN, "ticket", "Forbidden",
 				  "Only the ticket's requester rates it");
+	if ((rc = served(tx, &t, &r, &role)))
+		return rc;
+	/* only a customer rates: an agent (or viewer) who is the requester of
+	 * their own ticket was never asked, and their word is no customer's */
+	if (role != FL_ROLE_END_USER)
+		return fl_err_set(e, FL_EFORBIDDEN, "ticket", "Forbidden",
+				  "Only a customer rates their request");
 	if (t.status == FL_STATUS_CLOSED)
 		return fl_err_set(e, FL_EINVAL, "ticket", "Closed",
 				  "Ticket: closed; its rating can no longer change");
@@ -174,16 +186,21 @@ int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struc
 	if (rc && rc != FL_ENOTFOUND)
 		return rc;
 	had = !rc;
-	if ((rc = served(tx, &t, &r, NULL)))
-		return rc;
 	r.score = in->score;
 	r.comment = (char *)(in->comment ? in->comment : had ? before.comment : "");
-	r.reason_id = in->score == FL_CSAT_BAD ? in->reason_id : 0;
+	r.reason_id = in->keep_reason && had ? before.reason_id : in->reason_id;
+	if (in->score != FL_CSAT_BAD)
+		r.reason_id = 0;
 	r.created_at = had ? before.created_at : now;
 	r.rated_at = r.updated_at = now;
 	if ((rc = fl_store_csat_put(tx, &r)))
 		return rc;
 	*out = r;
+	/* the triggers act on a rating that arrives or changes its mind, not on
+	 * a comment edited or the same answer sent again (else the team lead
+	 * is told of one bad rating at every press of the button) */
+	if (had && before.score == in->score)
+		return 0;
 	return fl_rules_satisfaction(tx, &t, in->score, now);
 }
 

@@ -4,15 +4,20 @@
  * and, for bad, a reason from the admin's list.
  *
  * - One rating a ticket. The solved notice offers it (fl_csat_offer: the
- *   row is written "offered", what the response rate counts as asked);
- *   the requester answers through a signed link in that mail (purpose
+ *   row is written "offered" when the notice is queued) and, once the mail
+ *   with the question has gone, it counts as asked (fl_csat_asked): a
+ *   notice the send dropped asked nobody. The question goes to the
+ *   requester alone (mail/outbound.c); the requester, an end user,
+ *   answers through a signed link in that mail (purpose
  *   FL_CSAT_LINK_PURPOSE, portal/link.h: a = the ticket, b = the
  *   requester), on the portal or through the API, and may change the
  *   answer while the ticket is solved. A closed ticket's rating stands.
- * - A rating is an event rules act on: each one that arrives runs the
- *   triggers with the condition "satisfaction_score" set (rules/trigger.h).
+ * - A rating is an event rules act on: a new one, or one whose score
+ *   changed, runs the triggers with the condition "satisfaction_score" set
+ *   (rules/trigger.h); a comment changed alone does not.
  * - The report: CSAT = good ÷ (good + bad), the response rate = rated ÷
- *   asked, by agent, group, channel or tier and by week or month.
+ *   asked, by agent, group, channel or tier and by week or month; a
+ *   deleted ticket's rating counts nowhere.
  *
  * Plain C over the store: nothing of HTTP or SQL. Strings a struct here
  * holds point into the caller's arena or input. */
@@ -48,6 +53,7 @@ struct fl_csat_rating {
 	int64_t requester_id, assignee_id, group_id, tier_id;
 	char *channel; /* the ticket's (fl_channel_name) */
 	int64_t created_at, rated_at, updated_at;
+	int64_t asked_at; /* when the mail asking went; 0: not (yet) */
 };
 
 /* An admin's reason for a bad rating, named in each of the desk's four
@@ -69,6 +75,7 @@ struct fl_csat_in {
 	int score;           /* good or bad; anything else is refused */
 	const char *comment; /* NULL: keep the one given before ("" clears it) */
 	int64_t reason_id;   /* 0: none; kept only for a bad rating */
+	int keep_reason;     /* reason_id left out: keep the one given before */
 };
 
 /* In the transaction that queues the solved notice: writes ticket t's
@@ -77,9 +84,15 @@ struct fl_csat_in {
  * error. */
 int fl_csat_offer(fl_tx *tx, const struct fl_ticket *t, int64_t now);
 
+/* The mail with ticket_id's question went at now: its rating counts as
+ * asked (the first time only). 0 or the store's error. */
+int fl_csat_asked(fl_tx *tx, int64_t ticket_id, int64_t now);
+
 /* Records requester_id's answer on ticket_id at now, in a write
- * transaction, then runs the triggers for it. FL_ENOTFOUND when there is
- * no such ticket; FL_EFORBIDDEN when requester_id is not its requester;
+ * transaction, then runs the triggers when the score is new or changed.
+ * FL_ENOTFOUND when there is no such ticket (or it is deleted);
+ * FL_EFORBIDDEN when requester_id is not its requester, or is not an end
+ * user (an agent filing for themselves is never asked, nor rates);
  * FL_EINVAL naming "score" (not good or bad), "comment" (too long or not
  * text), "reason_id" (no such active reason) or "ticket" (reason
  * "Closed": a closed ticket's rating cannot change; "NotSolved": only a
@@ -101,7 +114,7 @@ int fl_csat_ask(fl_tx *tx, const struct fl_ticket *t, const char *lang, int64_t 
 /* ---- the report (pure) ------------------------------------------------------ */
 
 /* What the report counts for a group of ratings: asked is every rating
- * row (offered or answered), good and bad the answers. */
+ * asked (its mail went) or answered, good and bad the answers. */
 struct fl_csat_counts {
 	int64_t asked, good, bad;
 };

@@ -5,8 +5,8 @@
  *   GET  /api/v2/satisfaction_ratings/report?from=&to=&by=&period=&format=
  *        CSAT and the response rate in all, by week or month and by
  *        agent, group, channel or tier; ?format=csv the same as CSV
- *   POST /api/v2/tickets/{id}/satisfaction_rating   the ticket's requester
- *        {"satisfaction_rating": {"score", "comment", "reason_id"}}
+ *   POST /api/v2/tickets/{id}/satisfaction_rating   the ticket's requester,
+ *        an end user {"satisfaction_rating": {"score", "comment", "reason_id"}}
  *   GET  /api/v2/satisfaction_reasons[?locale=]     everyone signed in (an
  *        end user sees the active ones: the portal's form lists them)
  *   POST /api/v2/satisfaction_reasons, GET/PUT/DELETE …/{id}   admins write
@@ -269,11 +269,20 @@ static int h_show(struct fl_req *r)
 static int tx_rate(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
+	/* a comment or reason left out keeps the one given before; null or ""
+	 * clears it */
 	struct fl_csat_in in = {fl_csat_score_parse(c->in.score),
 				c->in.has_comment ? (c->in.comment ? c->in.comment : "") : NULL,
-				c->in.reason_id};
+				c->in.reason_id, !c->in.has_reason_id};
 	int rc = fl_csat_rate(tx, r->id[0], r->actor.id, &in, fl_now(), &r->arena, &c->rating,
 			      &r->err);
+
+	/* a customer cannot tell another's ticket from one that does not
+	 * exist; an agent, who may see it, is told it is not theirs to rate */
+	if (rc == FL_EFORBIDDEN && r->actor.role < FL_ROLE_AGENT) {
+		r->err = (struct fl_err){0};
+		rc = FL_ENOTFOUND;
+	}
 	return rc ? rc : fl_store_csat_reason_list(tx, 0, &r->arena, &c->reasons, &c->nreasons);
 }
 

@@ -13,8 +13,9 @@
  * press of the button records it. The token (portal/link.h) names the
  * ticket and its requester and expires FL_CSAT_LINK_TTL after the notice;
  * a link that is made up, changed or expired, or whose ticket is gone or
- * has another requester now, gets a page saying so in the visitor's
- * language, and nothing is recorded. The rating changes while the ticket
+ * has another requester now, gets a page saying so — in the language of
+ * the requester the link names once the desk's signature holds (an
+ * expired link too), else the visitor's — and nothing is recorded. The rating changes while the ticket
  * is solved; a closed one's stands. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -95,8 +96,21 @@ static int load(fl_tx *tx, struct fl_req *r, struct ctx *c, struct fl_link *l)
 		return 0;
 	}
 	rc = fl_link_read(tx, FL_CSAT_LINK_PURPOSE, c->token, fl_now(), &r->arena, l, &e);
+	if (rc == FL_EINVAL && !strcmp(e.reason, "Expired")) {
+		/* the desk signed it, only its time is up: read it as of no time
+		 * (a link with an end never ends at 0) to say so in the language
+		 * of the requester it names, as the valid page would */
+		c->problem = P_EXPIRED;
+		if (!fl_link_read(tx, FL_CSAT_LINK_PURPOSE, c->token, 0, &r->arena, l, &e) &&
+		    (rc = fl_store_user_get(tx, l->b, &r->arena, &u)) != FL_ENOTFOUND) {
+			if (rc)
+				return rc;
+			c->lang = fl_portal_lang(u.locale, NULL);
+		}
+		return 0;
+	}
 	if (rc == FL_EINVAL) {
-		c->problem = !strcmp(e.reason, "Expired") ? P_EXPIRED : P_BAD_LINK;
+		c->problem = P_BAD_LINK;
 		return 0;
 	}
 	if (rc)
@@ -114,6 +128,12 @@ static int load(fl_tx *tx, struct fl_req *r, struct ctx *c, struct fl_link *l)
 		c->lang = fl_portal_lang(u.locale, NULL);
 	else if (rc != FL_ENOTFOUND)
 		return rc;
+	/* only a customer rates (feedback/csat.h): a link whose requester is
+	 * no customer now holds nothing */
+	if (rc || u.role != FL_ROLE_END_USER) {
+		c->problem = P_BAD_LINK;
+		return 0;
+	}
 	rc = fl_store_csat_get_ticket(tx, c->t.id, &r->arena, &c->rating);
 	c->has_rating = !rc && c->rating.score != FL_CSAT_OFFERED;
 	if (rc && rc != FL_ENOTFOUND)

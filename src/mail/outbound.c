@@ -372,6 +372,7 @@ struct out {
 	size_t nthread;
 	char *last_in;               /* the customer's last message, to answer */
 	int csat;                    /* the notice asks for a rating (fl_mail_notice) */
+	int csat_apart;              /* it is the question alone (queue_question) */
 	char *csat_text, *csat_html; /* the question and its links, when it still may */
 };
 
@@ -450,12 +451,38 @@ static int tx_load(fl_tx *tx, void *arg)
 struct sent {
 	const char *message_id;
 	int64_t ticket_id;
+	int asked;          /* it carried the rating question, and went */
+	int question_apart; /* the question is to follow on its own */
 };
+
+/* The rating question alone, to the requester alone, as a solved notice
+ * of its own (fl_mail_send_job): a reply that goes to Cc's too cannot
+ * carry links signed for the requester (anyone on Cc could rate). */
+static int queue_question(fl_tx *tx, int64_t ticket_id)
+{
+	char payload[200], nonce[NONCE_LEN + 1];
+	int64_t now = fl_now();
+
+	fl_random_hex(nonce, NONCE_LEN);
+	snprintf(payload, sizeof payload,
+		 "{\"kind\":\"solved\",\"ticket_id\":%lld,\"comment_id\":0,\"nonce\":\"%s\","
+		 "\"csat\":1,\"csat_apart\":1}",
+		 (long long)ticket_id, nonce);
+	return fl_store_job_enqueue(tx, "mail-send", payload, now, 10, NULL, now);
+}
 
 static int tx_sent(fl_tx *tx, void *arg)
 {
 	struct sent *s = arg;
-	return fl_store_mail_record(tx, s->message_id, s->ticket_id, 1, fl_now());
+	int rc = fl_store_mail_record(tx, s->message_id, s->ticket_id, 1, fl_now());
+
+	/* the response rate counts the requester asked once the mail with
+	 * the question has gone, not when the notice was queued */
+	if (!rc && s->asked)
+		rc = fl_csat_asked(tx, s->ticket_id, fl_now());
+	if (!rc && s->question_apart)
+		rc = queue_question(tx, s->ticket_id);
+	return rc;
 }
 
 static int tx_keep(fl_tx *tx, void *arg)
@@ -713,7 +740,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	fl_arena a;
 	char subject[400], id[200], what[24], nonce[NONCE_LEN + 1] = "", *text;
 	size_t n;
-	int rc, ok = 0;
+	int rc, ok = 0, apart;
 
 	if (kind && (!strcmp(kind, "signin") || !strcmp(kind, "message"))) {
 		rc = !strcmp(kind, "signin") ? send_signin(s, job, p, e)
@@ -727,6 +754,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 	o.comment_id = json_integer_value(json_object_get(p, "comment_id"));
 	o.csat = json_is_true(json_object_get(p, "csat")) ||
 		 json_integer_value(json_object_get(p, "csat")) == 1;
+	o.csat_apart = json_integer_value(json_object_get(p, "csat_apart")) == 1;
 	o.kind = !kind                     ? FL_NOTICE_ACK
 		 : !strcmp(kind, "reply")  ? FL_NOTICE_REPLY
 		 : !strcmp(kind, "solved") ? FL_NOTICE_SOLVED
@@ -735,11 +763,19 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		snprintf(nonce, sizeof nonce, "%s", json_string_value(json_object_get(p, "nonce")));
 	json_decref(p);
 	rc = fl_store_read(s, tx_load, &o);
-	if (rc || !o.requester.email) {
+	/* the question alone, when it may no longer be asked: nothing to say */
+	if (rc || !o.requester.email || (o.csat_apart && !o.csat_text)) {
 		fl_arena_free(&a);
 		/* no one to write to: nothing to do */
 		return rc == FL_ENOTFOUND ? 0 : rc;
 	}
+	/* the question's links are signed for the requester: it rides on
+	 * this mail only when the requester is its one recipient (a reply
+	 * goes to the Cc's too: they get it without, and the question
+	 * follows to the requester alone) */
+	apart = o.csat_text && o.kind == FL_NOTICE_REPLY && o.ncc;
+	if (apart)
+		o.csat_text = o.csat_html = NULL;
 	w = in(o.requester.locale);
 	snprintf(subject, sizeof subject, "[#%lld] %s", (long long)o.t.id, o.t.subject);
 	if (o.kind == FL_NOTICE_REPLY) {
@@ -790,7 +826,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		rc = deliver(s, &o, kinds[o.kind], o.t.id, &m, &a, e);
 	/* replies to this message thread by its id */
 	if (!rc && (!m.automatic || ok)) {
-		struct sent sent = {id, o.t.id};
+		struct sent sent = {id, o.t.id, o.relay && o.csat_text, apart};
 		rc = fl_store_write(s, tx_sent, &sent);
 	}
 	fl_arena_free(&a);

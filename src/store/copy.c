@@ -221,8 +221,8 @@ static const struct table tables[] = {
 	 "ittttiiii", "id", 1, 1, 0},
 	{"satisfaction_ratings",
 	 "id, ticket_id, score, comment, reason_id, requester_id, assignee_id, group_id, tier_id,"
-	 " channel, created_at, rated_at, updated_at",
-	 "iittiiiiitiii", "id", 1, 1, 0},
+	 " channel, created_at, rated_at, asked_at, updated_at",
+	 "iittiiiiitiiii", "id", 1, 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -22,6 +22,7 @@
 	X(channel, "channel") S                                                        \
 	X(created_at, "created_at") S                                                  \
 	X(rated_at, "rated_at") S                                                      \
+	X(asked_at, "asked_at") S                                                      \
 	X(updated_at, "updated_at")
 #define RATING_COLUMN(m, expr) FL_COLUMN(struct fl_csat_rating, m)
 static const struct fl_col rating_col[] = {RATING_COLUMNS(RATING_COLUMN, FL_COMMA)};
@@ -49,6 +50,13 @@ static const struct fl_col channel_count_col[] = {CHANNEL_COUNT_COLUMNS(COUNT_CO
 static const struct fl_cols channel_count_cols =
 	FL_COLS(struct fl_store_csat_count, channel_count_col);
 
+/* The ratings lists and reports count: asked (the mail with the question
+ * went) or answered, of a ticket not deleted (spam: nobody's rating).
+ * tickets_deleted indexes the few deleted ones. */
+#define COUNTED                                \
+	"(score <> 'offered' OR asked_at > 0)" \
+	" AND ticket_id NOT IN (SELECT id FROM tickets WHERE deleted_at IS NOT NULL)"
+
 int fl_store_csat_offer(fl_tx *tx, const struct fl_csat_rating *r)
 {
 	static const char sql[] =
@@ -59,6 +67,16 @@ int fl_store_csat_offer(fl_tx *tx, const struct fl_csat_rating *r)
 	return fl_q_exec(tx, sql, "iiIIItii", r->ticket_id, r->requester_id, r->assignee_id,
 			 r->group_id, r->tier_id, r->channel ? r->channel : "", r->created_at,
 			 r->updated_at);
+}
+
+int fl_store_csat_asked(fl_tx *tx, int64_t ticket_id, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE satisfaction_ratings"
+		" SET asked_at = ?"
+		" WHERE ticket_id = ?"
+		"   AND asked_at = 0";
+	return fl_q_exec(tx, sql, "ii", now, ticket_id);
 }
 
 int fl_store_csat_put(fl_tx *tx, struct fl_csat_rating *r)
@@ -120,6 +138,7 @@ int fl_store_csat_list(fl_tx *tx, const struct fl_store_csat_filter *f, int64_t 
 		"   AND (score = ? OR score = ? OR score = ?)"
 		"   AND (? = 0 OR comment <> '')"
 		"   AND (? = 0 OR comment = '')"
+		"   AND " COUNTED
 		" ORDER BY id"
 		" LIMIT ? OFFSET ?";
 	static const char desc[] =
@@ -130,6 +149,7 @@ int fl_store_csat_list(fl_tx *tx, const struct fl_store_csat_filter *f, int64_t 
 		"   AND (score = ? OR score = ? OR score = ?)"
 		"   AND (? = 0 OR comment <> '')"
 		"   AND (? = 0 OR comment = '')"
+		"   AND " COUNTED
 		" ORDER BY id DESC"
 		" LIMIT ? OFFSET ?";
 	static const char count[] =
@@ -139,7 +159,8 @@ int fl_store_csat_list(fl_tx *tx, const struct fl_store_csat_filter *f, int64_t 
 		"   AND created_at < ?"
 		"   AND (score = ? OR score = ? OR score = ?)"
 		"   AND (? = 0 OR comment <> '')"
-		"   AND (? = 0 OR comment = '')";
+		"   AND (? = 0 OR comment = '')"
+		"   AND " COUNTED;
 	fl_stmt *st;
 	int rc = fl_q_int(tx, count, total, "iitttii", f->start, f->end, f->scores[0], f->scores[1],
 			  f->scores[2], (int64_t)f->with_comment, (int64_t)f->without_comment);
@@ -160,6 +181,7 @@ int fl_store_csat_count_by(fl_tx *tx, int by, int64_t start, int64_t end, fl_are
 		" FROM satisfaction_ratings"
 		" WHERE created_at >= ?"
 		"   AND created_at < ?"
+		"   AND " COUNTED
 		" GROUP BY 1, 2"
 		" ORDER BY 1, 2";
 	static const char group[] =
@@ -168,6 +190,7 @@ int fl_store_csat_count_by(fl_tx *tx, int by, int64_t start, int64_t end, fl_are
 		" FROM satisfaction_ratings"
 		" WHERE created_at >= ?"
 		"   AND created_at < ?"
+		"   AND " COUNTED
 		" GROUP BY 1, 2"
 		" ORDER BY 1, 2";
 	static const char tier[] =
@@ -176,6 +199,7 @@ int fl_store_csat_count_by(fl_tx *tx, int by, int64_t start, int64_t end, fl_are
 		" FROM satisfaction_ratings"
 		" WHERE created_at >= ?"
 		"   AND created_at < ?"
+		"   AND " COUNTED
 		" GROUP BY 1, 2"
 		" ORDER BY 1, 2";
 	static const char channel[] =
@@ -184,6 +208,7 @@ int fl_store_csat_count_by(fl_tx *tx, int by, int64_t start, int64_t end, fl_are
 		" FROM satisfaction_ratings"
 		" WHERE created_at >= ?"
 		"   AND created_at < ?"
+		"   AND " COUNTED
 		" GROUP BY 1, 2"
 		" ORDER BY 1, 2";
 	const char *sql = by == FL_CSAT_BY_GROUP     ? group
@@ -208,6 +233,7 @@ int fl_store_csat_count_days(fl_tx *tx, int64_t start, int64_t end, fl_arena *a,
 		" FROM satisfaction_ratings"
 		" WHERE created_at >= ?"
 		"   AND created_at < ?"
+		"   AND " COUNTED
 		" GROUP BY 1, 2"
 		" ORDER BY 1, 2";
 	fl_stmt *st;

@@ -14,6 +14,10 @@
  * assignee, group, tier, channel and created_at) unless the ticket has a
  * rating already. */
 int fl_store_csat_offer(fl_tx *tx, const struct fl_csat_rating *r);
+/* Notes that the mail asking ticket_id's requester went at now: its
+ * rating counts as asked from then (a rating asked before keeps that
+ * time; a ticket without one is left alone). */
+int fl_store_csat_asked(fl_tx *tx, int64_t ticket_id, int64_t now);
 /* Writes r over ticket r->ticket_id's rating, or as a new one: its score,
  * comment, reason, who served and rated_at, updated_at; a rating keeps
  * the created_at it was offered at. Sets r->id and r->created_at. */
@@ -24,7 +28,9 @@ int fl_store_csat_get_ticket(fl_tx *tx, int64_t ticket_id, fl_arena *a, struct f
 
 /* Which ratings a list holds: created in [start, end), with one of the
  * scores named (NULL: not that one; all NULL: none match), with a comment
- * (with_comment) or without one (without_comment) when set. */
+ * (with_comment) or without one (without_comment) when set. Lists and
+ * counts leave out a rating "offered" whose mail never went, and every
+ * rating of a deleted ticket. */
 struct fl_store_csat_filter {
 	int64_t start, end;
 	const char *scores[FL_CSAT__MAX];

@@ -218,12 +218,22 @@ describe('the rating link, from the solved mail', () => {
 				assert.match(r.text, /Эта ссылка недействительна/, name);
 			}
 		}
-		// expired: signed as the desk signs, an hour ago
+		// expired: signed as the desk signs, an hour ago; the signature holds,
+		// so the page is in the language of the requester it names (Russian),
+		// not the browser's (Lithuanian)
 		const expired = await sign(t.id, ann.id, Math.floor(Date.now() / 1000) - 3600);
-		const e = await page(`/csat/${expired}`, { method: 'POST', form: { score: 'good' }, lang: 'lt' });
-		assert.equal(e.status, 410);
-		assert.match(e.text, /data-problem="expired"/);
-		assert.match(e.text, /Šios nuorodos galiojimas baigėsi/);
+		for (const method of ['GET', 'POST']) {
+			const e = await page(`/csat/${expired}`, { method, form: method === 'POST' ? { score: 'good' } : undefined, lang: 'lt' });
+			assert.equal(e.status, 410);
+			assert.match(e.text, /data-problem="expired"/);
+			assert.match(e.text, /<html lang="ru">/);
+			assert.match(e.text, /Срок действия этой ссылки истёк/);
+		}
+		// an expired link whose numbers were changed is no link of ours: the browser's language
+		const forgedExpired = expired.replace(/^\d+-/, `${other.id}-`);
+		const fe = await page(`/csat/${forgedExpired}`, { lang: 'lt' });
+		assert.equal(fe.status, 404);
+		assert.match(fe.text, /Ši nuoroda negalioja/);
 		// signed for this ticket but someone else as requester (the ticket changed hands)
 		const stranger = await sign(t.id, agent.id, Math.floor(Date.now() / 1000) + 3600);
 		assert.equal((await page(`/csat/${stranger}`, { method: 'POST', form: { score: 'bad' } })).status, 404);
@@ -257,6 +267,68 @@ describe('the rating link, from the solved mail', () => {
 	});
 });
 
+describe('who is asked', () => {
+	it('a reply that solves and goes to Cc\'s too carries no rating links: the question follows to the requester alone', async () => {
+		const req = await customer('uk');
+		const cc = await customer('en');
+		const made = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Shared order', requester_id: req.id,
+			assignee_id: agent.id, collaborator_ids: [cc.id], comment: { body: 'Where is our order?' } } }, { auth: agent });
+		assert.equal(made.status, 201, made.text);
+		const t = made.json.ticket;
+		await setStatus(t, 'solved', 'Замовлення вже в дорозі.');
+		const reply = await smtp.waitFor((x) => x.headers.subject.includes(`[#${t.id}]`) && /Замовлення вже в дорозі/.test(x.text));
+		assert.match(reply.headers.to, new RegExp(cc.email.replace('.', '\\.')), 'the reply goes to the Cc too');
+		assert.doesNotMatch(reply.text, /\/csat\//);
+		assert.doesNotMatch(reply.raw, /csat/, 'nor in its HTML');
+		const { mail, token } = await solvedMail(t);
+		assert.equal(mail.headers.to, req.email, 'the question to the requester alone');
+		assert.match(mail.text, /Як ви оцінюєте підтримку, яку отримали\?/);
+		assert.deepEqual(token.split('-').slice(0, 2).map(Number), [t.id, req.id]);
+		assert.equal((await smtp.messages()).filter((x) => /\/csat\//.test(x.text) && x.headers.subject.includes(`[#${t.id}]`)
+			&& x.headers.to.includes(cc.email)).length, 0, 'no rating link reached the Cc');
+		const sent = await page(`/csat/${token}`, { method: 'POST', form: { score: 'good' } });
+		assert.equal(sent.status, 303, sent.text);
+		assert.equal((await ticketRating(t)).score, 'good');
+	});
+
+	it('the response rate counts a customer asked once the mail with the question went, not when the notice was queued', async () => {
+		// an agent of their own, so that the report's line for them holds only this test's tickets
+		const olha = await srv.addUser('agent', 'Olha Agent', 'olha@example.test');
+		const today = new Date().toISOString().slice(0, 10);
+		const line = async () => (await srv.api('GET', `/api/v2/satisfaction_ratings/report?from=${today}&to=${today}&by=agent`,
+			null, { auth: agent })).json.report.breakdown.find((x) => x.key === olha.id);
+		const solve = async (requester, subject) => {
+			const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject, requester_id: requester.id,
+				assignee_id: olha.id, comment: { body: 'Hello' } } }, { auth: olha });
+			assert.equal(r.status, 201, r.text);
+			await setStatus(r.json.ticket, 'solved');
+			return r.json.ticket;
+		};
+		// nobody reads this address: the solved notice is dropped
+		const robot = await srv.addUser('end-user', 'Shop robot', 'noreply+shop@example.test');
+		const dropped = await solve(robot, 'From a robot');
+		assert.equal((await ticketRating(dropped)).score, 'offered', 'offered when queued');
+		// a real customer's, solved after it: its mail goes
+		const c = await customer();
+		const t = await solve(c, 'From a customer');
+		await solvedMail(t);
+		let l;
+		for (let i = 0; i < 50 && !(l = await line())?.asked; i++)
+			await new Promise((r) => setTimeout(r, 100));
+		assert.deepEqual([l.asked, l.rated, l.response_rate], [1, 0, 0], 'the mail that went, and only it');
+		const offered = (await srv.api('GET', '/api/v2/satisfaction_ratings?score=offered&per_page=100', null,
+			{ auth: agent })).json.satisfaction_ratings.map((x) => x.ticket_id);
+		assert.ok(offered.includes(t.id));
+		assert.ok(!offered.includes(dropped.id), 'a rating nobody was asked for is not listed as offered');
+		// the customer answers: one asked, one rated
+		const rated = await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: { score: 'good' } },
+			{ auth: c });
+		assert.equal(rated.status, 200, rated.text);
+		l = await line();
+		assert.deepEqual([l.asked, l.rated, l.response_rate], [1, 1, 100]);
+	});
+});
+
 describe('the API', () => {
 	it('the requester rates through POST /api/v2/tickets/{id}/satisfaction_rating; others and bad input are refused', async () => {
 		const c = await customer();
@@ -274,7 +346,13 @@ describe('the API', () => {
 		refused(await rate({ satisfaction_rating: { score: 'bad', reason_id: -3 } }), 422, 'reason_id');
 		refused(await rate({ satisfaction_rating: 'good' }), 400);
 		refused(await rate({ satisfaction_rating: { score: 'good' } }, agent), 403);
-		refused(await rate({ satisfaction_rating: { score: 'good' } }, stranger), 403);
+		// to another customer the ticket is as missing as one that does not exist
+		const theirs = await rate({ satisfaction_rating: { score: 'good' } }, stranger);
+		const missing = await srv.api('POST', '/api/v2/tickets/99999999/satisfaction_rating',
+			{ satisfaction_rating: { score: 'good' } }, { auth: stranger });
+		refused(theirs, 404);
+		refused(missing, 404);
+		assert.deepEqual(theirs.json, missing.json);
 		assert.equal((await ticketRating(t)).score, 'offered', 'nothing half-written');
 		const ok = await rate({ satisfaction_rating: { score: 'good', comment: 'Thanks' } });
 		assert.equal(ok.status, 200, ok.text);
@@ -286,6 +364,45 @@ describe('the API', () => {
 		assert.equal(shown.json.satisfaction_rating.url, `${srv.base}/api/v2/satisfaction_ratings/${r.id}.json`);
 		refused(await srv.api('GET', '/api/v2/satisfaction_ratings/99999999', null, { auth: agent }), 404);
 		refused(await srv.api('GET', '/api/v2/satisfaction_ratings', null, { auth: c }), 403);
+	});
+
+	it('an agent who is the requester of their own ticket does not rate it, through the API or a link', async () => {
+		const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'My own laptop', requester_id: agent.id,
+			assignee_id: agent.id, comment: { body: 'Broken screen' } } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		const t = r.json.ticket;
+		await setStatus(t, 'solved', 'Replaced.');
+		refused(await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: { score: 'good' } },
+			{ auth: agent }), 403);
+		// a link signed for them (never sent: only customers are asked) holds nothing either
+		const link = await sign(t.id, agent.id, Math.floor(Date.now() / 1000) + 3600);
+		const p = await page(`/csat/${link}`, { method: 'POST', form: { score: 'good' } });
+		assert.equal(p.status, 404);
+		assert.match(p.text, /data-problem="bad_link"/);
+		assert.equal(await ticketRating(t), undefined, 'nothing recorded');
+	});
+
+	it('a reason left out of a change is kept; null clears it', async () => {
+		const c = await customer();
+		const t = await newTicket(c);
+		await setStatus(t, 'solved', 'Done.');
+		const reason = await srv.api('POST', '/api/v2/satisfaction_reasons', { reason: { value: 'Wrong answer' } });
+		assert.equal(reason.status, 201, reason.text);
+		const id = reason.json.reason.id;
+		const rate = (x) => srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: x }, { auth: c });
+		let r = await rate({ score: 'bad', comment: 'No', reason_id: id });
+		assert.equal(r.status, 200, r.text);
+		r = await rate({ score: 'bad', comment: 'Still no' });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.satisfaction_rating.comment, r.json.satisfaction_rating.reason_id], ['Still no', id]);
+		r = await rate({ score: 'bad' });
+		assert.deepEqual([r.json.satisfaction_rating.comment, r.json.satisfaction_rating.reason_id], ['Still no', id]);
+		assert.equal((await ticketRating(t)).reason_id, id);
+		r = await rate({ score: 'bad', reason_id: null });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.satisfaction_rating.comment, r.json.satisfaction_rating.reason_id], ['Still no', null]);
+		assert.equal((await ticketRating(t)).reason_id, null);
+		await srv.api('DELETE', `/api/v2/satisfaction_reasons/${id}`);
 	});
 
 	it('the list filters as Zendesk\'s: score, start_time, end_time; anything else is named', async () => {
@@ -392,6 +509,26 @@ describe('rules', () => {
 		assert.ok((await tags()).includes('csat_bad'));
 		const m = await smtp.waitFor((x) => x.headers.to === lead.email && x.headers.subject.includes(`Bad rating on #${t.id}`));
 		assert.match(m.text, /Please call the customer/);
+		// the same bad rating sent again, its comment changed, on the page and
+		// through the API: no new rating, so the lead is not told again
+		await page(`/csat/${token}`, { method: 'POST', form: { score: 'bad', comment: 'Still not happy' } });
+		const again = await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: {
+			score: 'bad', comment: 'Really not happy' } }, { auth: c });
+		assert.equal(again.status, 200, again.text);
+		assert.equal((await ticketRating(t)).comment, 'Really not happy');
+		// a later bad rating on another ticket tells the lead: once its mail
+		// is in, any mail the repeats had queued before it would be too
+		const c2 = await customer();
+		const t2 = await newTicket(c2);
+		await setStatus(t2, 'solved', 'Done.');
+		const rated = await srv.api('POST', `/api/v2/tickets/${t2.id}/satisfaction_rating`, { satisfaction_rating: {
+			score: 'bad' } }, { auth: c2 });
+		assert.equal(rated.status, 200, rated.text);
+		await smtp.waitFor((x) => x.headers.to === lead.email && x.headers.subject.includes(`Bad rating on #${t2.id}`));
+		await new Promise((r) => setTimeout(r, 500));
+		const told = (await smtp.messages()).filter((x) => x.headers.to === lead.email
+			&& x.headers.subject.includes(`Bad rating on #${t.id}`));
+		assert.equal(told.length, 1, 'one bad rating, one mail to the lead');
 		await srv.api('DELETE', `/api/v2/triggers/${tr.json.trigger.id}`);
 	});
 });
@@ -413,12 +550,29 @@ describe('the report', () => {
 			[lead, 'offered', '', '2024-02-01'],
 			[lead, 'bad', '', '2024-02-02'],
 		];
-		for (const [who, score, comment, iso] of rows) {
+		const insert = async (who, score, comment, iso, asked = true) => {
 			const t = await newTicket(c, `report ${iso}`);
 			await sqlOnServer(srv, `INSERT INTO satisfaction_ratings (ticket_id, score, comment, requester_id, assignee_id,`
-				+ ` channel, created_at, rated_at, updated_at) VALUES (${t.id}, '${score}', '${comment}', ${c.id}, ${who.id},`
-				+ ` 'email', ${day(iso)}, ${day(iso)}, ${day(iso)})`);
-		}
+				+ ` channel, created_at, rated_at, asked_at, updated_at) VALUES (${t.id}, '${score}', '${comment}', ${c.id},`
+				+ ` ${who.id}, 'email', ${day(iso)}, ${day(iso)}, ${asked ? day(iso) : 0}, ${day(iso)})`);
+			return t;
+		};
+		for (const [who, score, comment, iso] of rows)
+			await insert(who, score, comment, iso);
+		// none of these counts: offered by a notice whose mail never went (a
+		// bouncing address, the daily limit…), and ratings of tickets deleted
+		// as spam, answered or not
+		const unasked = await insert(agent, 'offered', '', '2024-01-02', false);
+		const spam = [await insert(agent, 'good', 'spam spam', '2024-01-02'), await insert(lead, 'bad', 'more spam', '2024-01-09'),
+			await insert(lead, 'offered', '', '2024-01-10')];
+		for (const t of spam)
+			assert.equal((await srv.api('DELETE', `/api/v2/tickets/${t.id}`, null, { auth: agent })).status, 204);
+		const listed = (await srv.api('GET', `/api/v2/satisfaction_ratings?per_page=100&start_time=${day('2024-01-01') - 86400}`
+			+ `&end_time=${day('2024-03-01')}`, null, { auth: viewer })).json;
+		assert.equal(listed.count, rows.length, 'the list leaves them out too');
+		assert.ok(!listed.satisfaction_ratings.some((x) => [unasked.id, ...spam.map((t) => t.id)].includes(x.ticket_id)));
+		const comments = await srv.api('GET', '/api/v2/satisfaction_ratings?score=received_with_comment&per_page=100', null, { auth: viewer });
+		assert.ok(!comments.json.satisfaction_ratings.some((x) => /spam/.test(x.comment)), 'no spam ticket\'s comment');
 		const get = async (q) => {
 			const r = await srv.api('GET', `/api/v2/satisfaction_ratings/report?${q}`, null, { auth: viewer });
 			assert.equal(r.status, 200, r.text);

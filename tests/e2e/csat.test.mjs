@@ -3,7 +3,8 @@
 // mail the real SMTP server caught — in an English browser, the page is in
 // her language, her choice made — writes a comment and presses the one
 // button; then the admin opens Reports → Satisfaction, whose SVG chart,
-// its table and the comments list show that rating.
+// its table and the comments list show that rating, and not one of a
+// ticket deleted as spam.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -54,6 +55,15 @@ it('rating from the e-mail link in the customer\'s language, then the Satisfacti
 	});
 	const rating = (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: rasa })).json.ticket.satisfaction_rating;
 	assert.deepEqual([rating.score, rating.comment], ['good', 'Швидко й чемно, дякую!']);
+	// a bad rating on a ticket then deleted as spam: no number and no comment counts it
+	const spammer = await desk.endUser('spammer', { locale: 'en' });
+	const spam = (await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Cheap watches', requester_id: spammer.id,
+		assignee_id: rasa.id, comment: { body: 'Buy now' } } }, { auth: rasa })).json.ticket;
+	assert.equal((await srv.api('PUT', `/api/v2/tickets/${spam.id}`, { ticket: { status: 'solved' } }, { auth: rasa })).status, 200);
+	const spamRated = await srv.api('POST', `/api/v2/tickets/${spam.id}/satisfaction_rating`, { satisfaction_rating: {
+		score: 'bad', comment: 'Spam comment' } }, { auth: spammer });
+	assert.equal(spamRated.status, 200, spamRated.text);
+	assert.equal((await srv.api('DELETE', `/api/v2/tickets/${spam.id}`, null, { auth: rasa })).status, 204);
 
 	await desk.withTab({ locale: 'en-US' }, async (tab) => {
 		const { page } = tab;

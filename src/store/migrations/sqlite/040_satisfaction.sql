@@ -5,8 +5,12 @@
 -- until the ticket closes). assignee_id, group_id, tier_id and channel are
 -- the ticket's when the rating was last written, so a report by agent
 -- credits whoever served the customer then, not whoever holds the ticket
--- later. Times are Unix seconds: created_at when the survey was offered,
--- rated_at when the customer last answered (0: not yet).
+-- later. Times are Unix seconds: created_at when the survey was offered
+-- (the notice queued), asked_at when the mail with the question went (0:
+-- not yet, and never when the send dropped it: a bouncing or no-reply
+-- address, the daily limit, the ticket reopened), rated_at when the
+-- customer last answered (0: not yet). The response rate counts as asked
+-- the rows asked or answered.
 CREATE TABLE satisfaction_reasons (
 	id         INTEGER PRIMARY KEY,
 	name_en    TEXT NOT NULL CHECK (length(name_en) BETWEEN 1 AND 200),
@@ -32,6 +36,7 @@ CREATE TABLE satisfaction_ratings (
 	channel      TEXT NOT NULL DEFAULT '',
 	created_at   INTEGER NOT NULL,
 	rated_at     INTEGER NOT NULL DEFAULT 0,
+	asked_at     INTEGER NOT NULL DEFAULT 0,
 	updated_at   INTEGER NOT NULL
 );
 CREATE INDEX satisfaction_ratings_by_time ON satisfaction_ratings (created_at, id);
