@@ -318,8 +318,8 @@ static int tx_batch(fl_tx *tx, void *arg)
 	fl_arena_init(&a, 0);
 	rc = fl_store_nps_survey_get(tx, b->survey_id, &a, &s);
 	/* gone, sent, or this batch done already (the job ran twice): nothing */
-	if (rc == FL_ENOTFOUND ||
-	    (!rc && (strcmp(s.status, "sending") || (b->after >= 0 && s.last_user_id != b->after)))) {
+	if (rc == FL_ENOTFOUND || (!rc && (strcmp(s.status, "sending") ||
+					   (b->after >= 0 && s.last_user_id != b->after)))) {
 		fl_arena_free(&a);
 		return 0;
 	}
@@ -442,8 +442,8 @@ static int followup_failed(fl_tx *tx, int64_t id, const char *step, const struct
 }
 
 static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
-			   const struct fl_nps_response *r, int64_t agent, int64_t group, fl_arena *a,
-			   int64_t *id, struct fl_err *e)
+			   const struct fl_nps_response *r, int64_t agent, int64_t group,
+			   fl_arena *a, int64_t *id, struct fl_err *e)
 {
 	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
 	struct fl_ticket t;
@@ -601,8 +601,7 @@ static const struct {
 	  "Це посилання недійсне. Скористайтеся посиланням з листа в тому вигляді, в якому "
 	  "воно прийшло.",
 	  "Це опитування завершено. Все одно дякуємо.", "Оцінка — ціле число від 0 до 10.",
-	  "Ваша відповідь:",
-	  "Це ваша відповідь? За бажання виберіть іншу, потім надішліть її.",
+	  "Ваша відповідь:", "Це ваша відповідь? За бажання виберіть іншу, потім надішліть її.",
 	  "Надіслати відповідь"}},
 	{"ru",
 	 {"Спасибо", "Спасибо! Ваш ответ записан.", "Расскажете, почему? (необязательно)",
@@ -612,8 +611,7 @@ static const struct {
 	  "Эта ссылка недействительна. Воспользуйтесь ссылкой из письма в том виде, в каком "
 	  "она пришла.",
 	  "Этот опрос завершён. Всё равно спасибо.", "Оценка — целое число от 0 до 10.",
-	  "Ваш ответ:",
-	  "Это ваш ответ? При желании выберите другой, затем отправьте его.",
+	  "Ваш ответ:", "Это ваш ответ? При желании выберите другой, затем отправьте его.",
 	  "Отправить ответ"}},
 	{"lt",
 	 {"Ačiū", "Ačiū! Jūsų atsakymas užregistruotas.",

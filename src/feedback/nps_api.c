@@ -358,6 +358,19 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 	return 0;
 }
 
+/* *z with contact details masked (core/redact.h), in the request's arena. */
+static int mask(struct fl_req *r, char **z)
+{
+	const char *m;
+
+	if (!*z)
+		return 0;
+	if (!(m = fl_redact_contacts(*z, &r->arena)))
+		return FL_ENOMEM;
+	*z = (char *)m;
+	return 0;
+}
+
 static int render_report(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -372,11 +385,7 @@ static int render_report(struct fl_req *r)
 	 * in the JSON and the CSV alike (core/redact.h); agents' are names */
 	for (size_t i = 0; r->actor.role == FL_ROLE_VIEWER && i < c->nanswers; i++) {
 		struct fl_nps_answer *a = &c->answers[i];
-		if ((a->user_name && !(a->user_name = (char *)fl_redact_contacts(a->user_name,
-										  &r->arena))) ||
-		    (a->organization_name &&
-		     !(a->organization_name =
-			       (char *)fl_redact_contacts(a->organization_name, &r->arena)))) {
+		if (mask(r, &a->user_name) || mask(r, &a->organization_name)) {
 			json_decref(trend), json_decref(by), json_decref(comments);
 			return FL_ENOMEM;
 		}
@@ -743,8 +752,7 @@ static int h_nps_post(struct fl_req *r)
 		else if (!strcmp(form.parts[i].name, "score"))
 			score = form.parts[i].data;
 	}
-	if (score && (fl_str_to_i64(fl_str_c(score), &n64) || n64 < 0 ||
-		      n64 > FL_NPS_SCORE_MAX)) {
+	if (score && (fl_str_to_i64(fl_str_c(score), &n64) || n64 < 0 || n64 > FL_NPS_SCORE_MAX)) {
 		c->bad_score = 1;
 		return fl_req_read(r, tx_page_read, render_page);
 	}
