@@ -69,6 +69,7 @@ it('an admin sends a survey, the customer answers from the mail, the report show
 		assert.equal(await admin.page.locator('[data-test=nps-chart] [data-test=nps-point]').count(), 1);
 		assert.match(await admin.page.textContent('[data-test=nps-comments]'), /Чекали відповіді тиждень/);
 		assert.match(await admin.page.textContent('[data-test=nps-by-agent]'), /olena/i);
+		assert.equal((await admin.page.textContent('[data-test=nps-followups-failed]')).trim(), '0');
 		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'), /format=csv/);
 	});
 });
