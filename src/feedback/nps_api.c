@@ -496,9 +496,10 @@ static struct fl_limiter rate_limit = FL_LIMITER(8, 120);
 
 struct page_ctx {
 	const char *token, *comment;
-	int score;   /* the score chosen, the link's or the form's; -1: none */
-	int posted;  /* a POST, which records; a GET records nothing */
-	int outcome; /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
+	const char *form_comment; /* the POST's why, as sent */
+	int score;                /* the score chosen, the link's or the form's; -1: none */
+	int posted;               /* a POST, which records; a GET records nothing */
+	int outcome;              /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
 	int expired, bad_score;
 	struct fl_nps_response resp;
 	int found;
@@ -675,9 +676,12 @@ static int tx_page_post(fl_tx *tx, struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
 	int64_t now = fl_now();
-	int rc = tx_page_read(tx, r);
+	int rc;
 
-	if (rc || !c->found)
+	/* afresh: a write may run again (store/store.h) */
+	c->comment = c->form_comment;
+	c->outcome = c->expired = c->bad_score = 0;
+	if ((rc = tx_page_read(tx, r)) || !c->found)
 		return rc;
 	if (c->score >= 0) {
 		rc = fl_nps_answer(tx, c->token, c->score, now, &r->arena, &c->resp, &r->err);
@@ -760,6 +764,7 @@ static int h_nps_post(struct fl_req *r)
 		c->score = (int)n64;
 	if (!c->comment || !fl_utf8_valid(c->comment, strlen(c->comment)))
 		c->comment = "";
+	c->form_comment = c->comment;
 	return fl_req_write(r, tx_page_post, render_page);
 }
 
