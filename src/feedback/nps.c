@@ -218,11 +218,23 @@ int fl_nps_survey_create(fl_tx *tx, const struct fl_actor *actor, struct fl_nps_
 	return fl_store_nps_survey_insert(tx, s);
 }
 
+/* Queues the "nps-send" job for survey id's batch after user id after,
+ * at run_at. Its unique key is the survey and the place: one job a batch,
+ * queued once however often the batch before it runs. */
+static int queue_batch(fl_tx *tx, int64_t id, int64_t after, int64_t run_at)
+{
+	char payload[96], key[64];
+
+	snprintf(payload, sizeof payload, "{\"survey_id\":%lld,\"after\":%lld}", (long long)id,
+		 (long long)after);
+	snprintf(key, sizeof key, "nps-send:%lld:%lld", (long long)id, (long long)after);
+	return fl_store_job_enqueue(tx, "nps-send", payload, run_at, 10, key, fl_now());
+}
+
 int fl_nps_send(fl_tx *tx, int64_t id, int64_t now, fl_arena *a, struct fl_nps_survey *out,
 		struct fl_err *e)
 {
 	struct fl_nps_survey s;
-	char payload[64];
 	int rc = fl_store_nps_survey_get(tx, id, a, &s);
 
 	if (rc)
@@ -233,9 +245,7 @@ int fl_nps_send(fl_tx *tx, int64_t id, int64_t now, fl_arena *a, struct fl_nps_s
 				  s.status);
 	s.status = "sending";
 	s.updated_at = now;
-	snprintf(payload, sizeof payload, "{\"survey_id\":%lld}", (long long)id);
-	if ((rc = fl_store_nps_survey_update(tx, &s)) ||
-	    (rc = fl_store_job_enqueue(tx, "nps-send", payload, now, 10, NULL, now)))
+	if ((rc = fl_store_nps_survey_update(tx, &s)) || (rc = queue_batch(tx, id, 0, now)))
 		return rc;
 	return fl_store_nps_survey_get(tx, id, a, out);
 }
@@ -244,7 +254,7 @@ int fl_nps_send(fl_tx *tx, int64_t id, int64_t now, fl_arena *a, struct fl_nps_s
 
 struct batch {
 	int64_t survey_id;
-	int done;
+	int64_t after; /* the place the job was queued for; -1: wherever it is */
 };
 
 /* Asks one person: their row, their links, their mail. */
@@ -286,10 +296,17 @@ static int tx_batch(fl_tx *tx, void *arg)
 	fl_arena a;
 	int rc;
 
+	/* one batch of any survey at a time: on PostgreSQL two batches (two
+	 * surveys, two nodes) would each read the other's people as not asked
+	 * yet and both ask them within the cool-off; the second to write this
+	 * row runs again after the first, seeing its rows */
+	if ((rc = fl_store_limit_lock(tx, "nps-send")))
+		return rc;
 	fl_arena_init(&a, 0);
 	rc = fl_store_nps_survey_get(tx, b->survey_id, &a, &s);
-	if (rc == FL_ENOTFOUND || (!rc && strcmp(s.status, "sending"))) {
-		b->done = 1;
+	/* gone, sent, or this batch done already (the job ran twice): nothing */
+	if (rc == FL_ENOTFOUND || (!rc && (strcmp(s.status, "sending") ||
+					   (b->after >= 0 && s.last_user_id != b->after)))) {
 		fl_arena_free(&a);
 		return 0;
 	}
@@ -327,7 +344,11 @@ static int tx_batch(fl_tx *tx, void *arg)
 	if (!rc && n < FL_NPS_BATCH) {
 		s.status = "sent";
 		s.sent_at = now;
-		b->done = 1;
+	} else if (!rc) {
+		/* the next batch a while later: the mail of this one is queued
+		 * (run_at now) before it, and an acknowledgement or a sign-in
+		 * link queued meanwhile goes ahead of the next hundred */
+		rc = queue_batch(tx, s.id, s.last_user_id, now + FL_NPS_BATCH_GAP);
 	}
 	s.updated_at = now;
 	if (!rc)
@@ -339,16 +360,15 @@ static int tx_batch(fl_tx *tx, void *arg)
 int fl_nps_send_job(fl_store *st, const struct fl_job *job, struct fl_err *e)
 {
 	json_t *p = json_loads(job->payload ? job->payload : "{}", 0, NULL);
-	struct batch b = {json_integer_value(json_object_get(p, "survey_id")), 0};
-	int rc = 0;
+	json_t *after = json_object_get(p, "after");
+	struct batch b = {json_integer_value(json_object_get(p, "survey_id")),
+			  json_is_integer(after) ? json_integer_value(after) : -1};
 
 	json_decref(p);
 	if (b.survey_id <= 0)
 		return fl_err_set(e, FL_EINVAL, "survey_id", "InvalidValue", "no survey to send");
-	/* a batch a transaction: the people of one are asked, or none */
-	while (!rc && !b.done)
-		rc = fl_store_write(st, tx_batch, &b);
-	return rc;
+	/* one batch a run, the people of it asked in one transaction, or none */
+	return fl_store_write(st, tx_batch, &b);
 }
 
 /* ---- answers ------------------------------------------------------------- */
@@ -380,9 +400,37 @@ static int64_t agent_or_none(fl_tx *tx, int64_t id, fl_arena *a)
 	return id;
 }
 
+/* group_id when it names a group that still exists, else 0: a follow-up
+ * goes to no group rather than not at all. */
+static int64_t group_or_none(fl_tx *tx, int64_t id, fl_arena *a)
+{
+	struct fl_group g;
+
+	if (id <= 0 || fl_store_group_get(tx, id, a, &g) || g.deleted)
+		return 0;
+	return id;
+}
+
+/* Whether rc is the ticket or task module refusing what was asked (its
+ * checks run before it writes anything), not the store failing. */
+static int refused(int rc)
+{
+	return rc == FL_EINVAL || rc == FL_ENOTFOUND || rc == FL_EFORBIDDEN;
+}
+
+/* Records on response id that its follow-up (or the "why?" note on it)
+ * could not be made, and why; the answer stands. */
+static int followup_failed(fl_tx *tx, int64_t id, const char *step, const struct fl_err *e, int rc)
+{
+	char why[300];
+
+	snprintf(why, sizeof why, "%s: %s", step, e && e->msg[0] ? e->msg : fl_err_name(rc));
+	return fl_store_nps_response_followup_error(tx, id, why);
+}
+
 static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
-			   const struct fl_nps_response *r, int64_t agent, fl_arena *a, int64_t *id,
-			   struct fl_err *e)
+			   const struct fl_nps_response *r, int64_t agent, int64_t group,
+			   fl_arena *a, int64_t *id, struct fl_err *e)
 {
 	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
 	struct fl_ticket t;
@@ -404,11 +452,11 @@ static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
 	p->has_requester = 1;
 	p->comment_body = body;
 	p->comment_public = 0;
-	/* the note is the survey's maker's: the desk itself writes no comments */
-	p->comment_author_id = s->created_by;
+	/* the note is the desk's own (FL_SYSTEM_USER_ID, as a trigger's), not
+	 * the survey's maker's, who may have left since */
 	p->quiet = 1;
-	if (r->group_id)
-		p->group_id = r->group_id, p->has_group = 1;
+	if (group)
+		p->group_id = group, p->has_group = 1;
 	if (agent)
 		p->assignee_id = agent, p->has_assignee = 1;
 	p->tags[p->ntags++] = "nps_followup";
@@ -419,16 +467,21 @@ static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
 	return rc;
 }
 
-/* A detractor's answer: what the survey's on_detractor opens. */
-static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a, struct fl_err *e)
+/* A detractor's answer: what the survey's on_detractor opens. The answer
+ * never fails for its follow-up: an agent or group gone since is left
+ * out, and what is refused still is recorded on the response
+ * (followup_error). */
+static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a)
 {
 	struct fl_nps_survey s;
-	int64_t agent, ticket = 0, task = 0;
+	struct fl_err e = {0};
+	int64_t agent, group, ticket = 0, task = 0;
 	int rc = fl_store_nps_survey_get(tx, r->survey_id, a, &s);
 
 	if (rc || !strcmp(s.on_detractor, "none") || fl_nps_kind(r->score) != FL_NPS_DETRACTOR)
 		return rc;
 	agent = agent_or_none(tx, r->agent_id, a);
+	group = group_or_none(tx, r->group_id, a);
 	if (!strcmp(s.on_detractor, "task") && agent && r->ticket_id) {
 		struct fl_task_patch tp = {0};
 		struct fl_task out;
@@ -445,12 +498,12 @@ static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a, struct 
 		rc = fl_task_create(tx, &desk, r->ticket_id, &tp, a, &out, &te);
 		if (!rc)
 			task = out.id;
-		else if (rc != FL_EINVAL && rc != FL_ENOTFOUND)
+		else if (!refused(rc))
 			return rc;
 		rc = 0; /* a closed request, a full one: the ticket below instead */
 	}
-	if (!task && (rc = followup_ticket(tx, &s, r, agent, a, &ticket, e)))
-		return rc;
+	if (!task && (rc = followup_ticket(tx, &s, r, agent, group, a, &ticket, &e)))
+		return refused(rc) ? followup_failed(tx, r->id, "follow-up", &e, rc) : rc;
 	r->followup_ticket_id = ticket;
 	r->followup_task_id = task;
 	return fl_store_nps_response_followup(tx, r->id, ticket, task);
@@ -471,7 +524,7 @@ int fl_nps_answer(fl_tx *tx, const char *token, int score, int64_t now, fl_arena
 		return rc;
 	r->score = score;
 	r->answered_at = now;
-	return close_loop(tx, r, a, e);
+	return close_loop(tx, r, a);
 }
 
 int fl_nps_comment(fl_tx *tx, const char *token, const char *comment, int64_t now, fl_arena *a,
@@ -492,26 +545,24 @@ int fl_nps_comment(fl_tx *tx, const char *token, const char *comment, int64_t no
 	if ((rc = fl_store_nps_response_comment(tx, r->id, comment)))
 		return rc;
 	r->comment = (char *)comment;
-	/* the follow-up's agent reads why */
+	/* the follow-up's agent reads why; a follow-up that takes no more
+	 * notes (closed, deleted) loses the note, never the why */
 	if (r->followup_ticket_id) {
 		struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
-		struct fl_nps_survey s;
 		struct fl_ticket t;
+		struct fl_err ne = {0};
 		char *body;
 		size_t len = strlen(comment) + 64;
 		if (!p || !(body = fl_arena_alloc(a, len)))
 			return FL_ENOMEM;
-		if ((rc = fl_store_nps_survey_get(tx, r->survey_id, a, &s)))
-			return rc;
 		memset(p, 0, sizeof *p);
 		snprintf(body, len, "The customer's answer to \"why?\":\n\n%s", comment);
 		p->comment_body = body;
 		p->comment_public = 0;
-		p->comment_author_id = s.created_by;
 		p->quiet = 1;
-		rc = fl_ticket_update(tx, &desk, r->followup_ticket_id, p, a, &t, e);
-		if (rc == FL_ENOTFOUND) /* the follow-up was deleted */
-			rc = 0;
+		rc = fl_ticket_update(tx, &desk, r->followup_ticket_id, p, a, &t, &ne);
+		if (refused(rc))
+			rc = followup_failed(tx, r->id, "why", &ne, rc);
 	}
 	return rc;
 }
@@ -527,7 +578,8 @@ static const struct {
 	  "You have told us why already. Thank you!",
 	  "This link is not valid. Use the link from the e-mail as it came.",
 	  "This survey has closed. Thank you all the same.",
-	  "A score is a whole number from 0 to 10.", "Your answer:"}},
+	  "A score is a whole number from 0 to 10.", "Your answer:",
+	  "Is this your answer? Choose another if you like, then send it.", "Send my answer"}},
 	{"uk",
 	 {"Дякуємо", "Дякуємо! Вашу відповідь записано.", "Розкажете, чому? (необов’язково)",
 	  "Надіслати", "Дякуємо, що розповіли.",
@@ -536,7 +588,8 @@ static const struct {
 	  "Це посилання недійсне. Скористайтеся посиланням з листа в тому вигляді, в якому "
 	  "воно прийшло.",
 	  "Це опитування завершено. Все одно дякуємо.", "Оцінка — ціле число від 0 до 10.",
-	  "Ваша відповідь:"}},
+	  "Ваша відповідь:", "Це ваша відповідь? За бажання виберіть іншу, потім надішліть її.",
+	  "Надіслати відповідь"}},
 	{"ru",
 	 {"Спасибо", "Спасибо! Ваш ответ записан.", "Расскажете, почему? (необязательно)",
 	  "Отправить", "Спасибо, что рассказали.",
@@ -545,7 +598,8 @@ static const struct {
 	  "Эта ссылка недействительна. Воспользуйтесь ссылкой из письма в том виде, в каком "
 	  "она пришла.",
 	  "Этот опрос завершён. Всё равно спасибо.", "Оценка — целое число от 0 до 10.",
-	  "Ваш ответ:"}},
+	  "Ваш ответ:", "Это ваш ответ? При желании выберите другой, затем отправьте его.",
+	  "Отправить ответ"}},
 	{"lt",
 	 {"Ačiū", "Ačiū! Jūsų atsakymas užregistruotas.",
 	  "Gal papasakotumėte, kodėl? (neprivaloma)", "Siųsti", "Ačiū, kad papasakojote.",
@@ -553,7 +607,9 @@ static const struct {
 	  "Jau papasakojote, kodėl. Ačiū!",
 	  "Ši nuoroda negalioja. Naudokite nuorodą iš laiško tokią, kokia ji atėjo.",
 	  "Ši apklausa baigėsi. Vis tiek ačiū.", "Įvertinimas – sveikasis skaičius nuo 0 iki 10.",
-	  "Jūsų atsakymas:"}},
+	  "Jūsų atsakymas:",
+	  "Ar tai jūsų atsakymas? Jei norite, pasirinkite kitą ir išsiųskite jį.",
+	  "Siųsti atsakymą"}},
 };
 
 const struct fl_nps_words *fl_nps_words(const char *lang)

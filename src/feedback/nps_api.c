@@ -6,14 +6,19 @@
  *   POST      /api/v2/nps/surveys/{id}/send       admins: 202, the nps-send job
  *   GET       /api/v2/nps/report                  viewers and up; ?format=csv
  * and the public pages of an answer (no sign-in; the link is the key):
- *   GET       /nps/{token}?score=N                records N, asks "why?"
- *   POST      /nps/{token}                        the "why?" form */
+ *   GET       /nps/{token}?score=N                N chosen in a form; records nothing
+ *   POST      /nps/{token}                        the form: score and "why?",
+ *                                                 or the "why?" after a score
+ * A GET records nothing because mail scanners and link previews open
+ * every link of a message, top to bottom, before the customer reads it:
+ * a score recorded on GET would be 0, the robot's first. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/input.h"
+#include "core/limit.h"
 #include "core/redact.h"
 #include "core/time.h"
 #include "feedback/nps.h"
@@ -353,6 +358,19 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 	return 0;
 }
 
+/* *z with contact details masked (core/redact.h), in the request's arena. */
+static int mask(struct fl_req *r, char **z)
+{
+	const char *m;
+
+	if (!*z)
+		return 0;
+	if (!(m = fl_redact_contacts(*z, &r->arena)))
+		return FL_ENOMEM;
+	*z = (char *)m;
+	return 0;
+}
+
 static int render_report(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -362,6 +380,16 @@ static int render_report(struct fl_req *r)
 	size_t n;
 	int rc;
 
+	/* a viewer reads customers' names, never how to reach them: a name
+	 * that is an address or a number (an organization's too) is masked,
+	 * in the JSON and the CSV alike (core/redact.h); agents' are names */
+	for (size_t i = 0; r->actor.role == FL_ROLE_VIEWER && i < c->nanswers; i++) {
+		struct fl_nps_answer *a = &c->answers[i];
+		if (mask(r, &a->user_name) || mask(r, &a->organization_name)) {
+			json_decref(trend), json_decref(by), json_decref(comments);
+			return FL_ENOMEM;
+		}
+	}
 	for (size_t i = 0; i < c->nanswers; i++)
 		fl_nps_tally_add(&all, c->answers[i].score);
 	if (c->csv) {
@@ -411,12 +439,13 @@ static int render_report(struct fl_req *r)
 	}
 	o = score_json(&all);
 	json_object_set_new(o, "asked", json_integer(c->asked));
-	rep = json_pack("{s:{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}}",
+	rep = json_pack("{s:{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}}",
 			"nps_report", "start_time", fl_json_time(c->start), "end_time",
 			fl_json_time(c->end), "period", c->period == FL_NPS_WEEK ? "week" : "month",
 			"score", o, "trend", trend, "breakdowns", by, "detractor_comments",
 			comments, "closed_loop", "detractors", (json_int_t)c->loop.detractors,
-			"followups", (json_int_t)c->loop.followups, "contacted",
+			"followups", (json_int_t)c->loop.followups, "followups_failed",
+			(json_int_t)c->loop.followups_failed, "contacted",
 			(json_int_t)c->loop.contacted, "answered_next",
 			(json_int_t)c->loop.answered_next, "improved",
 			(json_int_t)c->loop.improved);
@@ -459,10 +488,18 @@ static int h_report(struct fl_req *r)
 
 /* ---- the public pages ------------------------------------------------------ */
 
+/* Answers posted: 8 per client address in any 2 minutes (a customer sends
+ * a score and a why; a limiter counts at most FL_LIMIT_MAX). The token
+ * cannot be guessed: this keeps a robot with one real link from making
+ * the writer busy. */
+static struct fl_limiter rate_limit = FL_LIMITER(8, 120);
+
 struct page_ctx {
 	const char *token, *comment;
-	int score;   /* -1: none asked */
-	int outcome; /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
+	const char *form_comment; /* the POST's why, as sent */
+	int score;                /* the score chosen, the link's or the form's; -1: none */
+	int posted;               /* a POST, which records; a GET records nothing */
+	int outcome;              /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
 	int expired, bad_score;
 	struct fl_nps_response resp;
 	int found;
@@ -496,15 +533,54 @@ static int page_answer(struct fl_req *r, int status, fl_buf *b)
 	return 0;
 }
 
-/* The page: what happened, in the person's language, and the "why?" form
- * while it can still be given. */
+static int add_text(fl_buf *b, const char *z)
+{
+	return fl_buf_add_html(b, z, strlen(z));
+}
+
+/* The form that records an answer: the eleven scores (chosen checked),
+ * the "why?" and one button. */
+static int confirm_form(fl_buf *b, const struct page_ctx *c, const struct fl_nps_words *w)
+{
+	int rc = fl_buf_addf(b,
+			     "<form method=\"post\" action=\"%s%s\" data-test=\"nps-confirm\">\n"
+			     "<fieldset class=\"nps-scale\"><legend>",
+			     FL_NPS_PATH, c->token);
+
+	if (!rc)
+		rc = add_text(b, w->your_score);
+	if (!rc)
+		rc = fl_buf_adds(b, "</legend>\n");
+	for (int i = 0; !rc && i <= FL_NPS_SCORE_MAX; i++)
+		rc = fl_buf_addf(b,
+				 "<label><input type=\"radio\" name=\"score\" value=\"%d\"%s> "
+				 "%d</label>\n",
+				 i, i == c->score ? " checked" : "", i);
+	if (!rc)
+		rc = fl_buf_adds(b, "</fieldset>\n<label for=\"comment\">");
+	if (!rc)
+		rc = add_text(b, w->why);
+	if (!rc)
+		rc = fl_buf_addf(b,
+				 "</label>\n<textarea id=\"comment\" name=\"comment\" "
+				 "rows=\"5\" maxlength=\"%d\"></textarea>\n"
+				 "<button type=\"submit\" data-test=\"nps-send\">",
+				 FL_NPS_COMMENT_MAX);
+	if (!rc)
+		rc = add_text(b, w->confirm_send);
+	return rc ? rc : fl_buf_adds(b, "</button>\n</form>\n");
+}
+
+/* The page: what happened, in the person's language; while there is no
+ * answer the form that records one, and after it the "why?" form while
+ * it can still be given. */
 static int render_page(struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
 	const char *lang = fl_portal_lang(c->found ? c->resp.locale : NULL,
 					  fl_req_header_in(r, "Accept-Language"));
 	const struct fl_nps_words *w = fl_nps_words(lang);
-	int status = 200, form = 0, rc;
+	int status = 200, answered = c->found && c->resp.score >= 0, rc;
 	const char *say;
 	fl_buf b;
 
@@ -518,34 +594,35 @@ static int render_page(struct fl_req *r)
 		say = c->comment ? w->why : w->bad_score, status = 422;
 	else if (c->outcome == FL_ECONFLICT)
 		say = c->comment ? w->commented : w->already, status = 409;
-	else if (c->comment)
+	else if (!answered)
+		say = w->confirm; /* a GET: nothing recorded yet */
+	else if (!c->posted && c->score >= 0 && c->score != c->resp.score)
+		say = w->already, status = 409;
+	else if (c->posted && c->comment && c->resp.comment)
 		say = w->thanks_comment;
 	else
 		say = w->thanks;
-	form = c->found && c->resp.score >= 0 && !c->resp.comment;
 	fl_buf_init(&b, 1u << 16);
 	rc = fl_fb_page_start(&b, lang, w->title);
 	if (!rc)
 		rc = fl_fb_page_p(&b, say);
-	if (!rc && c->found && c->resp.score >= 0)
-		rc = fl_buf_addf(&b, "<p>%s <strong class=\"nps-score\">%d</strong></p>\n", "",
-				 c->resp.score);
-	if (!rc && c->found && c->resp.score < 0 && status != 410) {
-		/* no answer yet (a bad score): the eleven links again */
-		rc = fl_buf_adds(&b, "<p class=\"nps-scale\">");
-		for (int i = 0; !rc && i <= FL_NPS_SCORE_MAX; i++)
-			rc = fl_buf_addf(&b, "<a href=\"%s%s?score=%d\">%d</a> ", FL_NPS_PATH,
-					 c->token, i, i);
+	if (!rc && answered) {
+		rc = fl_buf_adds(&b, "<p>");
 		if (!rc)
-			rc = fl_buf_adds(&b, "</p>\n");
+			rc = add_text(&b, w->your_score);
+		if (!rc)
+			rc = fl_buf_addf(&b, " <strong class=\"nps-score\">%d</strong></p>\n",
+					 c->resp.score);
 	}
-	if (!rc && form) {
+	if (!rc && c->found && !answered && status != 410)
+		rc = confirm_form(&b, c, w);
+	if (!rc && answered && !c->resp.comment) {
 		rc = fl_buf_addf(&b,
-				 "<form method=\"post\" action=\"%s%s\">\n"
+				 "<form method=\"post\" action=\"%s%s\" data-test=\"nps-why\">\n"
 				 "<label for=\"comment\">",
 				 FL_NPS_PATH, c->token);
 		if (!rc)
-			rc = fl_buf_add_html(&b, w->why, strlen(w->why));
+			rc = add_text(&b, w->why);
 		if (!rc)
 			rc = fl_buf_addf(&b,
 					 "</label>\n<textarea id=\"comment\" name=\"comment\" "
@@ -553,7 +630,7 @@ static int render_page(struct fl_req *r)
 					 "<button type=\"submit\">",
 					 FL_NPS_COMMENT_MAX);
 		if (!rc)
-			rc = fl_buf_add_html(&b, w->send, strlen(w->send));
+			rc = add_text(&b, w->send);
 		if (!rc)
 			rc = fl_buf_adds(&b, "</button>\n</form>\n");
 	}
@@ -567,19 +644,17 @@ static int render_page(struct fl_req *r)
 }
 
 /* A domain error the page tells (a bad link, a bad score, a second
- * answer): recorded for the page, the transaction left whole. */
+ * answer): recorded for the page, the transaction left whole (what was
+ * recorded before it stands). */
 static int page_outcome(struct page_ctx *c, int rc, const struct fl_err *e)
 {
 	/* only the link's, the score's and the comment's faults are the
-	 * page's to tell; anything else (the follow-up could not be opened)
-	 * fails the write whole */
+	 * page's to tell; anything else is the store's and fails the write */
 	if ((rc == FL_EINVAL && (!strcmp(e->field, "token") || !strcmp(e->field, "score") ||
 				 !strcmp(e->field, "comment"))) ||
 	    rc == FL_ECONFLICT) {
 		c->outcome = rc;
 		c->expired = !strcmp(e->reason, "Expired");
-		c->found = c->found || rc == FL_ECONFLICT ||
-			   (!strcmp(e->field, "score") && c->resp.id);
 		return 0;
 	}
 	return rc;
@@ -595,24 +670,34 @@ static int tx_page_read(fl_tx *tx, struct fl_req *r)
 	return page_outcome(c, rc, &e);
 }
 
-static int tx_page_answer(fl_tx *tx, struct fl_req *r)
+/* The form: its score recorded (a detractor's follow-up opened), then its
+ * why, when it has one; or the why alone, after a score. */
+static int tx_page_post(fl_tx *tx, struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
-	int rc = fl_nps_answer(tx, c->token, c->score, fl_now(), &r->arena, &c->resp, &r->err);
+	int64_t now = fl_now();
+	int rc;
 
-	c->found = !rc || rc == FL_ECONFLICT;
-	return page_outcome(c, rc, &r->err);
-}
-
-static int tx_page_comment(fl_tx *tx, struct fl_req *r)
-{
-	struct page_ctx *c = r->ctx;
-	int rc = fl_nps_comment(tx, c->token, c->comment, fl_now(), &r->arena, &c->resp, &r->err);
-
-	c->found =
-		!rc || rc == FL_ECONFLICT || (rc == FL_EINVAL && !strcmp(r->err.field, "comment"));
-	if (rc == FL_ECONFLICT && c->resp.id && c->resp.score < 0)
-		c->comment = NULL; /* no score yet: the page asks for one */
+	/* afresh: a write may run again (store/store.h) */
+	c->comment = c->form_comment;
+	c->outcome = c->expired = c->bad_score = 0;
+	if ((rc = tx_page_read(tx, r)) || !c->found)
+		return rc;
+	if (c->score >= 0) {
+		rc = fl_nps_answer(tx, c->token, c->score, now, &r->arena, &c->resp, &r->err);
+		if (rc) {
+			c->comment = NULL; /* the score is what the page tells of */
+			return page_outcome(c, rc, &r->err);
+		}
+	} else if (c->resp.score < 0) {
+		c->bad_score = 1; /* no score chosen, none recorded: choose one */
+		return 0;
+	}
+	if (c->score >= 0 && (!c->comment || !c->comment[strspn(c->comment, " \t\r\n")])) {
+		c->comment = NULL; /* a score without a why */
+		return 0;
+	}
+	rc = fl_nps_comment(tx, c->token, c->comment, now, &r->arena, &c->resp, &r->err);
 	return page_outcome(c, rc, &r->err);
 }
 
@@ -627,27 +712,33 @@ static int h_nps_page(struct fl_req *r)
 		c->outcome = FL_EINVAL;
 		return render_page(r);
 	}
-	if (!v)
-		return fl_req_read(r, tx_page_read, render_page);
-	/* 11, -1, "ten": a clear page, nothing recorded */
-	if (fl_str_to_i64(fl_str_c(v), &score) || score < 0 || score > FL_NPS_SCORE_MAX) {
+	/* 11, -1, "ten": a clear page */
+	if (v && (fl_str_to_i64(fl_str_c(v), &score) || score < 0 || score > FL_NPS_SCORE_MAX)) {
 		c->bad_score = 1;
 		return render_page(r);
 	}
-	c->score = (int)score;
-	return fl_req_write(r, tx_page_answer, render_page);
+	if (v)
+		c->score = (int)score;
+	/* a GET records nothing: a mail scanner opens every link */
+	return fl_req_read(r, tx_page_read, render_page);
 }
 
-static int h_nps_comment(struct fl_req *r)
+static int h_nps_post(struct fl_req *r)
 {
 	struct page_ctx *c = r->ctx;
-	struct fl_form_limits lim = {4, FL_NPS_COMMENT_MAX * 4 + 16, 0};
+	struct fl_form_limits lim = {4, FL_NPS_COMMENT_MAX * 4 + 64, 0};
 	struct fl_form form;
-	const char *body;
+	const char *body, *score = NULL;
+	char key[48];
+	int64_t wait, n64;
 	size_t n;
 	int rc;
 
 	c->score = -1;
+	c->posted = 1;
+	fl_limit_address_key(fl_req_peer(r), key);
+	if (fl_limiter_take(&rate_limit, key, fl_now(), &wait))
+		return fl_req_too_many(r, wait, "answers");
 	if (!(c->token = page_token(r))) {
 		c->outcome = FL_EINVAL;
 		return render_page(r);
@@ -657,12 +748,24 @@ static int h_nps_comment(struct fl_req *r)
 			   &r->err);
 	if (rc)
 		return rc == FL_ETOOBIG ? FL_EINVAL : rc;
-	for (size_t i = 0; i < form.nparts; i++)
-		if (!strcmp(form.parts[i].name, "comment") && !form.parts[i].file_name)
+	for (size_t i = 0; i < form.nparts; i++) {
+		if (form.parts[i].file_name)
+			continue;
+		if (!strcmp(form.parts[i].name, "comment"))
 			c->comment = form.parts[i].data;
+		else if (!strcmp(form.parts[i].name, "score"))
+			score = form.parts[i].data;
+	}
+	if (score && (fl_str_to_i64(fl_str_c(score), &n64) || n64 < 0 || n64 > FL_NPS_SCORE_MAX)) {
+		c->bad_score = 1;
+		return fl_req_read(r, tx_page_read, render_page);
+	}
+	if (score)
+		c->score = (int)n64;
 	if (!c->comment || !fl_utf8_valid(c->comment, strlen(c->comment)))
 		c->comment = "";
-	return fl_req_write(r, tx_page_comment, render_page);
+	c->form_comment = c->comment;
+	return fl_req_write(r, tx_page_post, render_page);
 }
 
 #define NPS "/api/v2/nps"
@@ -674,7 +777,7 @@ const struct fl_route fl_nps_routes[] = {
 	{"POST", NPS "/surveys/{id}/send", h_send, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{"GET", NPS "/report", h_report, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
 	{"GET", "/nps/{*}", h_nps_page, FL_ROLE_ANONYMOUS, 0, sizeof(struct page_ctx)},
-	{"POST", "/nps/{*}", h_nps_comment, FL_ROLE_ANONYMOUS, 16384, sizeof(struct page_ctx),
+	{"POST", "/nps/{*}", h_nps_post, FL_ROLE_ANONYMOUS, 16384, sizeof(struct page_ctx),
 	 FL_ROUTE_FORM_BODY},
 	{0},
 };

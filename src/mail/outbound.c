@@ -559,6 +559,7 @@ static int deliver(fl_store *s, const struct out *o, const char *kind, int64_t t
 struct auto_ok {
 	const char *email, *message_id;
 	int signin;
+	int uncounted; /* mail with its own unsubscribe link (send_message) */
 	int ok;
 };
 
@@ -583,6 +584,10 @@ static int tx_auto_ok(fl_tx *tx, void *arg)
 	/* a user made before the address became ours: no loop to ourselves */
 	if ((rc = fl_store_mail_own_address(tx, q->email)) != FL_ENOTFOUND)
 		return rc;
+	if (q->uncounted) {
+		q->ok = 1;
+		return 0;
+	}
 	if (q->signin) {
 		char key[300];
 		snprintf(key, sizeof key, "signin:%s", q->email);
@@ -592,9 +597,10 @@ static int tx_auto_ok(fl_tx *tx, void *arg)
 	return fl_store_mail_auto_take(tx, q->email, q->message_id, limit, fl_now(), &q->ok);
 }
 
-static int auto_ok(fl_store *s, const char *email, const char *message_id, int signin, int *ok)
+static int auto_ok(fl_store *s, const char *email, const char *message_id, int signin,
+		   int uncounted, int *ok)
 {
-	struct auto_ok q = {email, message_id, signin, 0};
+	struct auto_ok q = {email, message_id, signin, uncounted, 0};
 	int rc;
 
 	*ok = 0;
@@ -663,7 +669,7 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 	m.automatic = 1;
 	if (!text)
 		rc = FL_ENOMEM;
-	else if (!(rc = auto_ok(s, si.user.email, id, 1, &ok)) && ok)
+	else if (!(rc = auto_ok(s, si.user.email, id, 1, 0, &ok)) && ok)
 		rc = deliver(s, &si.o, "signin", 0, &m, &a, e);
 	fl_arena_free(&a);
 	return rc;
@@ -671,7 +677,12 @@ static int send_signin(fl_store *s, const struct fl_job *job, json_t *p, struct 
 
 /* A message to a person (tickets/notice.h). Counted in mail.auto_limit
  * like ack and solved when the person is an end user; an agent's mail (a
- * rule's, a reminder) is the desk's own work and is not. */
+ * rule's, a reminder) is the desk's own work and is not. Nor is what the
+ * desk sends unasked with its own unsubscribe link (an NPS survey, news
+ * of an idea): its sender has its own rules of whom to write and how
+ * often (a survey's cool-off), the person stops it with one click, and
+ * it must neither be dropped silently by the cap nor use up what the cap
+ * leaves for the acknowledgements of the person's own requests. */
 static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct fl_err *e)
 {
 	struct person mm = {0};
@@ -718,7 +729,7 @@ static int send_message(fl_store *s, const struct fl_job *job, json_t *p, struct
 	m.automatic = 1;
 	m.list_unsubscribe = json_string_value(json_object_get(p, "unsubscribe"));
 	if (mm.user.role == FL_ROLE_END_USER)
-		rc = auto_ok(s, mm.user.email, id, 0, &ok);
+		rc = auto_ok(s, mm.user.email, id, 0, m.list_unsubscribe != NULL, &ok);
 	if (!rc && ok)
 		rc = deliver(s, &mm.o, "message", mm.o.ticket_id, &m, &a, e);
 	/* a customer's answer to it joins the ticket's conversation */
@@ -822,7 +833,7 @@ int fl_mail_send_job(fl_store *s, const struct fl_job *job, struct fl_err *e)
 		m.html = both ? both : m.html;
 	}
 	m.automatic = o.kind != FL_NOTICE_REPLY;
-	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, 0, &ok)) && ok))
+	if (!m.automatic || (!(rc = auto_ok(s, o.requester.email, id, 0, 0, &ok)) && ok))
 		rc = deliver(s, &o, kinds[o.kind], o.t.id, &m, &a, e);
 	/* replies to this message thread by its id */
 	if (!rc && (!m.automatic || ok)) {

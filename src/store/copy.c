@@ -205,8 +205,9 @@ static const struct table tables[] = {
 	 "itttiiiittiiiiiiiii", "id", 1, 1, 0},
 	{"nps_responses",
 	 "id, survey_id, user_id, locale, sent_at, score, comment, answered_at, ticket_id, channel,"
-	 " group_id, agent_id, organization_id, tier_id, followup_ticket_id, followup_task_id",
-	 "iiitiitiiiiiiiii", "id", 1, 1, 0},
+	 " group_id, agent_id, organization_id, tier_id, followup_ticket_id, followup_task_id,"
+	 " followup_error",
+	 "iiitiitiiiiiiiiit", "id", 1, 1, 0},
 	{"unsubscribes", "id, user_id, email, scope, created_at", "iitti", "id", 1, 1, 0},
 	{"ideas",
 	 "id, title, details, status, public, locale, answer, answered_by, answered_at,"

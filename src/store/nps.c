@@ -315,6 +315,15 @@ int fl_store_nps_response_followup(fl_tx *tx, int64_t id, int64_t ticket_id, int
 	return fl_q_exec(tx, sql, "IIi", ticket_id, task_id, id);
 }
 
+int fl_store_nps_response_followup_error(fl_tx *tx, int64_t id, const char *error)
+{
+	static const char sql[] =
+		"UPDATE nps_responses"
+		" SET followup_error = COALESCE(followup_error, ?)"
+		" WHERE id = ?";
+	return fl_q_exec(tx, sql, "ti", error, id);
+}
+
 int fl_store_nps_answers(fl_tx *tx, int64_t survey_id, int64_t start, int64_t end, size_t max,
 			 fl_arena *a, struct fl_nps_answer **out, size_t *n)
 {
@@ -358,10 +367,15 @@ int fl_store_nps_loop(fl_tx *tx, int64_t survey_id, int64_t start, int64_t end,
 		"   OR followup_task_id IS NOT NULL THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM comments c"
 		"   WHERE c.ticket_id = d.followup_ticket_id AND c.public = 1"
-		"     AND c.author_id <> d.user_id) THEN 1 ELSE 0 END), 0),"
+		"     AND c.author_id <> d.user_id)"
+		"   OR EXISTS (SELECT 1 FROM tasks k"
+		"   WHERE k.id = d.followup_task_id AND k.done_at IS NOT NULL)"
+		"   THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN d.next_score IS NOT NULL THEN 1 ELSE 0 END), 0),"
-		" COALESCE(SUM(CASE WHEN d.next_score > d.score THEN 1 ELSE 0 END), 0)"
+		" COALESCE(SUM(CASE WHEN d.next_score > d.score THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN d.followup_error IS NOT NULL THEN 1 ELSE 0 END), 0)"
 		" FROM (SELECT r.user_id, r.score, r.followup_ticket_id, r.followup_task_id,"
+		"   r.followup_error,"
 		"   (SELECT n.score FROM nps_responses n"
 		"    WHERE n.user_id = r.user_id AND n.sent_at > r.sent_at"
 		"      AND n.score IS NOT NULL"
@@ -383,6 +397,7 @@ int fl_store_nps_loop(fl_tx *tx, int64_t survey_id, int64_t start, int64_t end,
 		out->contacted = fl_col_int(tx, st, 2);
 		out->answered_next = fl_col_int(tx, st, 3);
 		out->improved = fl_col_int(tx, st, 4);
+		out->followups_failed = fl_col_int(tx, st, 5);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = FL_EINTERNAL;

@@ -79,6 +79,9 @@ int fl_store_nps_response_answer(fl_tx *tx, int64_t id, int score, int64_t now);
  * FL_ECONFLICT otherwise. */
 int fl_store_nps_response_comment(fl_tx *tx, int64_t id, const char *comment);
 int fl_store_nps_response_followup(fl_tx *tx, int64_t id, int64_t ticket_id, int64_t task_id);
+/* Records why response id's follow-up could not be made (the first
+ * reason stands). */
+int fl_store_nps_response_followup_error(fl_tx *tx, int64_t id, const char *error);
 
 /* One answer as the report reads it: the response's score, time and who
  * served the customer, with the names of the groups it falls in. */
@@ -99,11 +102,12 @@ int fl_store_nps_asked(fl_tx *tx, int64_t survey_id, int64_t start, int64_t end,
 
 /* The closed loop over detractors who answered in [start, end):
  * detractors; followups (a follow-up ticket or task was opened);
- * contacted (their follow-up ticket has a public comment by someone other
- * than them); answered_next (they answered a later survey) and improved
- * (that next answer's score was higher). */
+ * followups_failed (one could not be made: followup_error); contacted
+ * (their follow-up ticket has a public comment by someone other than
+ * them, or their follow-up task is done); answered_next (they answered a
+ * later survey) and improved (that next answer's score was higher). */
 struct fl_nps_loop {
-	int64_t detractors, followups, contacted, answered_next, improved;
+	int64_t detractors, followups, contacted, answered_next, improved, followups_failed;
 };
 int fl_store_nps_loop(fl_tx *tx, int64_t survey_id, int64_t start, int64_t end,
 		      struct fl_nps_loop *out);

@@ -1,8 +1,9 @@
 // NPS in a real browser (issue 16): an admin makes a survey in Admin → NPS
 // surveys, previews its Ukrainian mail and sends it; the customer answers
-// from the link in the captured mail — one click on 2, then "why?" in the
-// page's form, no script needed — and the report shows the score, the
-// trend chart and the detractor's words, with the follow-up opened.
+// from the link in the captured mail — a click on 2 shows it chosen, and
+// the page's button (with the "why?" beside it, no script needed) records
+// it — and the report shows the score, the trend chart and the
+// detractor's words, with the follow-up opened.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
@@ -46,14 +47,19 @@ it('an admin sends a survey, the customer answers from the mail, the report show
 		await admin.page.locator('[data-test=nps-survey][data-status=sent]').waitFor({ timeout: 15000 });
 	});
 
-	const mail = await smtp.waitFor((m) => m.headers.to === 'alice@example.test' && /score=/.test(m.text));
+	const mail = await smtp.waitFor((m) => m.headers.to === 'alice@example.test' && /\/nps\//.test(m.text));
 	const link = mail.text.match(/https?:\/\/\S+\/nps\/[0-9a-f-]+\?score=2\b/)[0].replace(/^https?:\/\/[^/]+/, srv.base);
 	await desk.withTab({ locale: 'uk-UA', javaScriptEnabled: false }, async (cust) => {
+		// the link only chooses: 2 checked, nothing recorded until the button
 		await cust.page.goto(link);
-		assert.match(await cust.page.textContent('main'), /Дякуємо! Вашу відповідь записано/);
+		assert.match(await cust.page.textContent('main'), /Це ваша відповідь\?/);
+		assert.equal(await cust.page.isChecked('input[name=score][value="2"]'), true);
+		const before = await srv.api('GET', '/api/v2/nps/report');
+		assert.equal(before.json.nps_report.score.responses, 0, 'opening the link records nothing');
 		await cust.page.fill('textarea[name=comment]', 'Чекали відповіді тиждень');
-		await cust.page.click('button[type=submit]');
+		await cust.page.click('[data-test=nps-send]');
 		await cust.page.waitForSelector('text=Дякуємо, що розповіли');
+		assert.match(await cust.page.textContent('.nps-score'), /^2$/);
 	});
 
 	await desk.withTab({}, async (admin) => {
@@ -63,6 +69,7 @@ it('an admin sends a survey, the customer answers from the mail, the report show
 		assert.equal(await admin.page.locator('[data-test=nps-chart] [data-test=nps-point]').count(), 1);
 		assert.match(await admin.page.textContent('[data-test=nps-comments]'), /Чекали відповіді тиждень/);
 		assert.match(await admin.page.textContent('[data-test=nps-by-agent]'), /olena/i);
+		assert.equal((await admin.page.textContent('[data-test=nps-followups-failed]')).trim(), '0');
 		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'), /format=csv/);
 	});
 });

@@ -181,6 +181,7 @@ export function NpsReport() {
 				<dl class="props" data-test="nps-loop">
 					<dt>${t('nps.loop.detractors')}</dt><dd>${rep.closed_loop.detractors}</dd>
 					<dt>${t('nps.loop.followups')}</dt><dd>${rep.closed_loop.followups}</dd>
+					<dt>${t('nps.loop.followups_failed')}</dt><dd data-test="nps-followups-failed">${rep.closed_loop.followups_failed}</dd>
 					<dt>${t('nps.loop.contacted')}</dt><dd data-test="nps-contacted">${rep.closed_loop.contacted}</dd>
 					<dt>${t('nps.loop.answered_next')}</dt><dd>${rep.closed_loop.answered_next}</dd>
 					<dt>${t('nps.loop.improved')}</dt><dd>${rep.closed_loop.improved}</dd></dl>

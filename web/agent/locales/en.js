@@ -1128,6 +1128,7 @@ export default {
 	'nps.loop': "The closed loop",
 	'nps.loop.detractors': "Detractors",
 	'nps.loop.followups': "Follow-ups opened",
+	'nps.loop.followups_failed': "Follow-ups that could not be made",
 	'nps.loop.contacted': "Contacted",
 	'nps.loop.answered_next': "Answered the next survey",
 	'nps.loop.improved': "Answered it better",

@@ -1127,6 +1127,7 @@ export default {
 	'nps.loop': "Darbas su kritikais",
 	'nps.loop.detractors': "Kritikai",
 	'nps.loop.followups': "Atidaryta užklausų ar užduočių",
+	'nps.loop.followups_failed': "Nepavyko atidaryti užklausos ar užduoties",
 	'nps.loop.contacted': "Su jais susisiekta",
 	'nps.loop.answered_next': "Atsakė į kitą apklausą",
 	'nps.loop.improved': "Atsakė geriau",

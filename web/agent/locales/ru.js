@@ -1127,6 +1127,7 @@ export default {
 	'nps.loop': "Обратная связь с критиками",
 	'nps.loop.detractors': "Критики",
 	'nps.loop.followups': "Открыто обращений или задач",
+	'nps.loop.followups_failed': "Не удалось открыть обращение или задачу",
 	'nps.loop.contacted': "С ними связались",
 	'nps.loop.answered_next': "Ответили на следующий опрос",
 	'nps.loop.improved': "Ответили лучше",

@@ -1127,6 +1127,7 @@ export default {
 	'nps.loop': "Зворотний зв’язок із критиками",
 	'nps.loop.detractors': "Критики",
 	'nps.loop.followups': "Відкрито звернень чи завдань",
+	'nps.loop.followups_failed': "Не вдалося відкрити звернення чи завдання",
 	'nps.loop.contacted': "З ними зв’язалися",
 	'nps.loop.answered_next': "Відповіли на наступне опитування",
 	'nps.loop.improved': "Відповіли краще",
