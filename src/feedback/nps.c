@@ -13,6 +13,7 @@
 #include "portal/portal.h"
 #include "portal/site.h"
 #include "store/jobs.h"
+#include "store/settings.h"
 #include "store/tiers.h"
 #include "store/users.h"
 #include "tasks/task.h"
