@@ -30,6 +30,11 @@ const SCREENS = [
 	{ name: 'ticket-list', path: '/agent/queues/all-open', as: 'agent', wait: '[data-test=ticket-row]', phone: true },
 	{ name: 'ticket', path: (ids) => `/agent/tickets/${ids.ticket}`, as: 'agent', wait: '[data-test=comment]' },
 	{ name: 'outgoing-mail', path: '/agent/admin/outbox', as: 'admin', wait: '[data-test=outbox-row]' },
+	{ name: 'satisfaction-report', path: '/agent/reports/satisfaction', as: 'admin', wait: 'main svg.report-chart' },
+	{ name: 'nps-report', path: '/agent/reports/nps', as: 'admin', wait: 'main svg.report-chart' },
+	{ name: 'complaints-report', path: '/agent/reports/complaints', as: 'admin', wait: 'main svg.report-chart' },
+	{ name: 'suggestions-report', path: '/agent/reports/suggestions', as: 'admin', wait: 'main svg.report-chart' },
+	{ name: 'portal-ideas', path: '/portal/ideas', wait: 'main h1', phone: true },
 ];
 const DEMO_ADMIN = 'olena.kovalchuk@kvitka.example';
 
