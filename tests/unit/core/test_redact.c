@@ -216,13 +216,78 @@ static void test_redact_bytes(void **state)
 	fl_arena_free(&arena);
 }
 
+/* Random texts of the pieces numbers and addresses are made of: no crash
+ * (the sanitizers watch), well-formed UTF-8 out of well-formed in, and a
+ * mask is not itself taken for a contact (redacting twice changes nothing). */
+static void test_redact_random(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"0",
+					     "1",
+					     "5",
+					     "67",
+					     "123",
+					     "+",
+					     "%2B",
+					     "%40",
+					     "%20",
+					     "@",
+					     ".",
+					     "-",
+					     " ",
+					     "\t",
+					     "(",
+					     ")",
+					     "/",
+					     ":",
+					     "a",
+					     "ivan",
+					     "ex",
+					     "com",
+					     "тел",
+					     "\xc2\xa0",
+					     "\xe2\x80\x93",
+					     "\xe2\x80\xaf",
+					     "[",
+					     "]",
+					     "&",
+					     "'",
+					     "…",
+					     "_",
+					     ","};
+	const size_t npieces = sizeof pieces / sizeof *pieces;
+	unsigned seed = 16;
+	int masked = 0;
+	fl_arena_init(&arena, 0);
+	for (int round = 0; round < 20000; round++) {
+		char text[512] = "";
+		size_t len = 0;
+		for (int k = (int)(rand_r(&seed) % 40); k > 0; k--) {
+			const char *p = pieces[(size_t)rand_r(&seed) % npieces];
+			memcpy(text + len, p, strlen(p) + 1);
+			len += strlen(p);
+		}
+		const char *once = redact(text);
+		assert_true(fl_utf8_valid(once, strlen(once)));
+		masked += strcmp(text, once) != 0;
+		const char *twice = redact(once);
+		if (strcmp(once, twice))
+			fail_msg("\"%s\" → \"%s\" → \"%s\"", text, once, twice);
+		if (round % 1000 == 999) {
+			fl_arena_free(&arena);
+			fl_arena_init(&arena, 0);
+		}
+	}
+	fl_arena_free(&arena);
+	assert_true(masked > 2000); /* the texts do hold contacts */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_emails),
-		cmocka_unit_test(test_redact_phones),
-		cmocka_unit_test(test_redact_not_phones),
-		cmocka_unit_test(test_redact_bytes),
+		cmocka_unit_test(test_redact_emails),     cmocka_unit_test(test_redact_phones),
+		cmocka_unit_test(test_redact_not_phones), cmocka_unit_test(test_redact_bytes),
+		cmocka_unit_test(test_redact_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
