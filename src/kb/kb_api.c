@@ -1313,9 +1313,8 @@ static int render_search(struct fl_req *r)
  * has no search_id): the report counts people, not a script's loop. */
 static int after_search(struct fl_req *r)
 {
-	struct ctx *c = r->ctx;
 	int64_t wait;
-	if (c->level >= FL_KB_AGENTS || fl_kb_limit_search_log(fl_req_peer(r), &wait))
+	if (r->actor.role >= FL_ROLE_VIEWER || fl_kb_limit_search_log(fl_req_peer(r), &wait))
 		return render_search(r);
 	return fl_req_write(r, tx_record, render_search);
 }

@@ -8,20 +8,42 @@
 // once. A route above the viewer must answer 403 (a 401 would mean the
 // role was never looked at: it fails here); a route the viewer reaches
 // must not hold any customer's address or number; and the database must
-// hold the same rows afterwards.
+// hold the same rows afterwards. Every listening surface is seeded through
+// the real flows (a rating by the requester, an NPS survey mailed and
+// answered, an idea and its comment, a complaint, an organisation), with
+// contacts written as customers write them, and each report is called in
+// every variant (VARIANTS): its CSV and each of its breakdowns.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { PASSWORD, runCli, sqlOnServer, startServer } from './lib/server.mjs';
+import { startSmtp } from './lib/smtp.mjs';
+import { PASSWORD, runCli, sleep, sqlOnServer, startServer } from './lib/server.mjs';
 
 const DAY = 86400;
-let srv, agent, ivan, olena, viewer, routes, ticket;
+let srv, smtp, agent, ivan, olena, petro, viewer, routes, ticket;
+const ids = {}; // a seeded row of each kind a viewer's {id} route reads
 const sql = (text) => sqlOnServer(srv, text);
+
+// A customer whose very name holds an address and a number, and an
+// organisation's name that does.
+const PETRO = 'Petro petro.k@example.test 067 555 12 34';
+const ORG = 'Kyiv Shop, 1 Khreshchatyk St, shop@kyivshop.test, +380 44 555 66 77';
+// What customers wrote, in the forms redaction has missed before: glued
+// to a word, as a link encodes it, with dashes and spaced separators, in
+// threes like money, with punctuation in the local part, in brackets.
+const RATING = 'Ring me: tel0671234567 or 067–123–45–67, ivan%40example.test';
+const WHY = 'Slow. Write ivan&co@example.test or call %2B380671234567';
+const IDEA = { title: 'A call-back button, mine is тел0501112233', details: 'Or 612 345 678, olena@example.test' };
+const IDEA_COMMENT = 'Yes! petro@[10.0.0.1], 067 - 555 - 12 - 34';
 
 // What the customers are reached at, as the store and their own words have
 // them: none of these may reach a viewer.
 const CONTACTS = ['ivan@example.test', 'olena@example.test', '+380 67 123 45 67', '+380671234567',
-	'050 765 43 21', '0507654321', '(044) 234-56-78'];
+	'050 765 43 21', '0507654321', '(044) 234-56-78', 'petro.k@', 'shop@kyivshop', '+380 44 555 66 77',
+	'067 555 12 34', 'tel0671234567', '067–123–45–67', 'ivan%40', '&co@', '%2B3806712', '0501112233',
+	'612 345 678', 'petro@[', '067 - 555 - 12 - 34'];
+// The same numbers' digits, looked for with whatever separated them taken out.
+const DIGITS = ['0671234567', '0507654321', '0442345678', '0445556677', '0675551234', '0501112233', '612345678'];
 
 async function ok(method, p, body, opts) {
 	const r = await srv.api(method, p, body, opts);
@@ -32,11 +54,61 @@ async function ok(method, p, body, opts) {
 // Every e-mail address and run of digits a body holds that is a customer's.
 function leaks(text) {
 	const found = CONTACTS.filter((c) => text.includes(c));
+	const bare = text.replace(/(?<=\d)(?:[\s\-\u2010-\u2015.()+]|%20){1,3}(?=\d)/gu, '');
+	found.push(...DIGITS.filter((d) => bare.includes(d)).map((d) => `digits ${d}`));
 	// any address at all but the viewer's own (agents' are not for viewers either)
-	for (const m of text.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/g) ?? [])
+	for (const m of text.match(/[A-Za-z0-9._%+&-]+(?:@|%40)(?:[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|\[)/g) ?? [])
 		if (m !== viewer.email)
 			found.push(m);
 	return found;
+}
+
+// Each report a viewer reads and the arguments it takes: every combination
+// is called (cross), so a breakdown or a CSV column that leaks is found. A
+// viewer's route missing here fails the matrix: say what it takes.
+const cross = (args) => Object.entries(args).reduce((qs, [k, vs]) =>
+	qs.flatMap((q) => vs.map((v) => [q, v === null ? '' : `${k}=${v}`].filter(Boolean).join('&'))), ['']);
+const VARIANTS = {
+	'/api/v2/slas/reports/compliance': cross({ by: ['policy', 'metric', 'group', 'agent', 'tier', 'channel'],
+		format: ['json', 'csv'] }),
+	'/api/v2/slas/reports/times': cross({ format: ['json', 'csv'] }),
+	'/api/v2/slas/reports/breaches': cross({ format: ['json', 'csv'] }),
+	'/api/v2/help_center/reports/searches': [''],
+	'/api/v2/help_center/reports/deflection': [''],
+	'/api/v2/ideas/report': cross({ status: [null, 'new'], format: ['json', 'csv'] }),
+	'/api/v2/nps/report': cross({ period: ['week', 'month'], format: ['json', 'csv'] }),
+	'/api/v2/satisfaction_ratings': cross({ score: [null, 'bad_with_comment', 'bad'] }),
+	'/api/v2/satisfaction_ratings/report': cross({ by: ['agent', 'group', 'channel', 'tier'],
+		period: ['week', 'month'], format: ['json', 'csv'] }),
+	'/api/v2/complaint_reasons': [''],
+	'/api/v2/complaints/settings': [''],
+	'/api/v2/complaints/report': cross({ period: ['week', 'month'], locale: [null, 'uk'], format: ['json', 'csv'] }),
+};
+
+// An answer to the NPS survey from the mail to addr: score n, and why.
+async function answerNps(addr, n, why) {
+	const m = await smtp.waitFor((x) => x.headers.to === addr && /\/nps\//.test(x.text));
+	const hit = [...m.text.matchAll(/https?:\/\/[^\s/]+(\/nps\/[0-9a-f-]+)\?score=(\d+)/g)]
+		.find((x) => Number(x[2]) === n);
+	assert.ok(hit, m.text);
+	let r = await fetch(`${srv.base}${hit[1]}?score=${n}`, { redirect: 'manual' });
+	assert.equal(r.status, 200, await r.text());
+	r = await fetch(srv.base + hit[1], { method: 'POST', redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ comment: why }).toString() });
+	assert.equal(r.status, 200, await r.text());
+}
+
+// Until no job is queued or running: what the seed set off is done before
+// the matrix compares the rows before and after it.
+async function settle() {
+	for (let i = 0; i < 150; i++) {
+		const n = Number(String(await sql(`SELECT COUNT(*) FROM jobs WHERE state IN (0, 1) AND run_at <= ${Math.floor(Date.now() / 1000) + 1};`)).trim());
+		if (n === 0)
+			return;
+		await sleep(200);
+	}
+	assert.fail('the jobs did not settle in 30 s');
 }
 
 // Each table's rows and the tickets', people's and comments' contents:
@@ -70,6 +142,37 @@ before(async () => {
 		comment: { body: 'My number is 050 765 43 21, olena@example.test' } } }, { auth: ivan })).ticket;
 	await ok('PUT', `/api/v2/tickets/${ticket.id}`, { ticket: { assignee_id: agent.id,
 		comment: { body: 'Internal: ivan@example.test called twice', public: false } } }, { auth: agent });
+	// the listening surfaces, through the flows customers and agents use
+	smtp = await startSmtp();
+	await ok('PUT', '/api/v2/mail/settings', { mail_settings: {
+		smtp_url: `smtp://127.0.0.1:${smtp.port}`, from_address: 'support@shop.test' } });
+	const org = (await ok('POST', '/api/v2/organizations', { organization: { name: ORG } })).organization;
+	petro = await srv.addUser('end-user', PETRO, 'petro@example.test');
+	for (const u of [ivan, petro])
+		await ok('PUT', `/api/v2/users/${u.id}`, { user: { organization_id: org.id } });
+	const reason = (await ok('POST', '/api/v2/complaint_reasons', { complaint_reason: { names: { en: 'Late courier' } } }))
+		.complaint_reason;
+	ids['/api/v2/complaint_reasons/{id}'] = reason.id;
+	const rated = [];
+	for (const [u, comment] of [[ivan, RATING], [petro, `I am ${PETRO}`]]) {
+		const t = (await ok('POST', '/api/v2/tickets', { ticket: { subject: `Refund to ${u === ivan ? 'tel0671234567' : PETRO}`,
+			requester_id: u.id, assignee_id: agent.id, comment: { body: 'Where is my refund?' } } }, { auth: agent })).ticket;
+		await ok('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'solved', complaint: { reason_id: reason.id },
+			comment: { body: 'Refunded.', public: true } } }, { auth: agent });
+		rated.push((await ok('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`,
+			{ satisfaction_rating: { score: 'bad', comment } }, { auth: u })).satisfaction_rating);
+	}
+	ids['/api/v2/satisfaction_ratings/{id}'] = rated[0].id;
+	const survey = (await ok('POST', '/api/v2/nps/surveys', { nps_survey: { name: 'Q4', audience: 'solved',
+		audience_days: 30 } })).nps_survey;
+	assert.equal((await srv.api('POST', `/api/v2/nps/surveys/${survey.id}/send`)).status, 202);
+	await answerNps('ivan@example.test', 2, WHY);
+	await answerNps('petro@example.test', 3, `Signed, ${PETRO}`);
+	const idea = (await ok('POST', '/api/v2/ideas', { idea: IDEA }, { auth: ivan })).idea;
+	await ok('POST', `/api/v2/ideas/${idea.id}/comments`, { comment: { body: IDEA_COMMENT } }, { auth: petro });
+	ids['/api/v2/ideas/{id}'] = ids['/api/v2/ideas/{id}/comments'] = idea.id;
+	await settle();
+
 	const policy = (await ok('POST', '/api/v2/slas/policies', { sla_policy: { title: 'Basic',
 		policy_metrics: [{ priority: 'normal', metric: 'first_reply_time', target: 60 }] } })).sla_policy;
 	for (let i = 0; i < 150; i++) { // the recompute the new policy queued would measure the ticket again
@@ -92,7 +195,10 @@ before(async () => {
 	assert.equal(r.code, 0, r.stderr);
 	routes = JSON.parse(r.stdout);
 });
-after(async () => { await srv?.cleanup(); });
+after(async () => {
+	await srv?.cleanup();
+	await smtp?.cleanup();
+});
 
 describe('the viewer role in the users API and the CLI', () => {
 	it('an admin makes, lists and unmakes viewers; nobody else can', async () => {
@@ -167,6 +273,25 @@ describe('the route matrix', () => {
 			assert.ok(reports.includes(p), p);
 		// a viewer's rows are all reads: nothing it reaches by its rank writes
 		assert.deepEqual(routes.filter((rt) => rt.role === 'viewer' && rt.method !== 'GET'), []);
+		// every report a viewer reads says in VARIANTS what it takes, and
+		// every {id} it reads has a seeded row
+		const lists = routes.filter((rt) => rt.role === 'viewer' && !rt.pattern.endsWith('.csv') &&
+			!rt.pattern.includes('{id}')).map((rt) => rt.pattern);
+		assert.deepEqual(lists.sort(), Object.keys(VARIANTS).sort());
+		for (const rt of routes.filter((x) => x.role === 'viewer' && x.pattern.includes('{id}')))
+			assert.ok(ids[rt.pattern], rt.pattern);
+		assert.ok(VARIANTS['/api/v2/satisfaction_ratings/report'].includes('by=tier&period=month&format=csv'));
+	});
+
+	it('each listening surface holds what was seeded, so the matrix reads real rows', async () => {
+		const agentSees = async (p) => (await srv.api('GET', p, null, { auth: agent })).text;
+		assert.match(await agentSees('/api/v2/satisfaction_ratings?score=bad'), /tel0671234567/);
+		assert.match(await agentSees('/api/v2/nps/report'), /ivan&co@example\.test/);
+		assert.match(await agentSees('/api/v2/nps/report'), /Kyiv Shop/);
+		assert.match(await agentSees('/api/v2/ideas/report'), /тел0501112233/);
+		assert.match(await agentSees(`/api/v2/ideas/${ids['/api/v2/ideas/{id}']}/comments`), /petro@\[10\.0\.0\.1\]/);
+		assert.match(await agentSees('/api/v2/complaints/report?format=csv'), /Late courier/);
+		assert.match(await agentSees('/api/v2/satisfaction_ratings/report?by=agent'), /"bad":\s*2/);
 	});
 
 	it('as a viewer: 403 above its role, no customer contact below, nothing written', async () => {
@@ -175,7 +300,7 @@ describe('the route matrix', () => {
 		const called = { denied: 0, reached: 0 };
 		for (const rt of routes) {
 			const path = rt.pattern
-				.replace(/\{id\}/g, () => String(rt.self ? viewer.id : ticket.id))
+				.replace(/\{id\}/g, () => String(rt.self ? viewer.id : ids[rt.pattern] ?? ticket.id))
 				.replace('{*}', 'en-us');
 			let body = null;
 			const headers = {};
@@ -190,25 +315,30 @@ describe('the route matrix', () => {
 					body = '{}';
 				}
 			}
-			const r = await srv.api(rt.method, path, body, { auth: viewer, headers });
-			const what = `${rt.method} ${rt.pattern} (${rt.role})`;
-			if (!reaches(rt)) {
-				called.denied++;
-				if (r.status !== 403)
-					wrong.push(`${what}: ${r.status}, not 403`);
-				continue;
+			const queries = reaches(rt) && rt.method === 'GET' ? VARIANTS[rt.pattern] ?? [''] : [''];
+			for (const q of queries) {
+				const r = await srv.api(rt.method, q ? `${path}?${q}` : path, body, { auth: viewer, headers });
+				const what = `${rt.method} ${rt.pattern}${q ? `?${q}` : ''} (${rt.role})`;
+				if (!reaches(rt)) {
+					called.denied++;
+					if (r.status !== 403)
+						wrong.push(`${what}: ${r.status}, not 403`);
+					continue;
+				}
+				called.reached++;
+				if (r.status === 401 || (r.status === 403 && rt.role !== 'anonymous'))
+					wrong.push(`${what}: ${r.status} on a route the viewer reaches`);
+				if (rt.role === 'viewer' && r.status !== 200)
+					wrong.push(`${what}: ${r.status} ${r.text.slice(0, 200)}`);
+				if (rt.role === 'viewer' && /format=csv/.test(q) && !/^text\/csv/.test(r.headers.get('content-type')))
+					wrong.push(`${what}: ${r.headers.get('content-type')}, not CSV`);
+				const found = leaks(r.text);
+				if (found.length)
+					wrong.push(`${what}: shows ${found.join(', ')}`);
 			}
-			called.reached++;
-			if (r.status === 401 || (r.status === 403 && rt.role !== 'anonymous'))
-				wrong.push(`${what}: ${r.status} on a route the viewer reaches`);
-			if (rt.role === 'viewer' && r.status !== 200)
-				wrong.push(`${what}: ${r.status} ${r.text.slice(0, 200)}`);
-			const found = leaks(r.text);
-			if (found.length)
-				wrong.push(`${what}: shows ${found.join(', ')}`);
 		}
 		assert.deepEqual(wrong, []);
-		assert.ok(called.denied > 150 && called.reached > 20, JSON.stringify(called));
+		assert.ok(called.denied > 150 && called.reached > 90, JSON.stringify(called));
 		const afterwards = await snapshot();
 		assert.equal(afterwards.counts, before.counts);
 		assert.equal(afterwards.rows, before.rows);
@@ -227,5 +357,21 @@ describe('the route matrix', () => {
 		assert.deepEqual(searches.map((s) => s.query).sort(), ['o…@… … 21', 'refund +380 … 67']);
 		const full = (await ok('GET', '/api/v2/help_center/reports/searches', null, { auth: agent })).searches;
 		assert.ok(full.some((s) => s.query.includes('olena@example.test')));
+	});
+
+	it('a viewer\'s help-center search is not counted as a customer\'s; a signed-in customer\'s is', async () => {
+		const search = (query, auth) => srv.api('GET',
+			`/api/v2/help_center/articles/search?query=${encodeURIComponent(query)}`, null, { auth });
+		const r = await search('viewer looked for zebra', viewer);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.search_id, undefined, 'no search_id: nothing recorded');
+		assert.equal((await search('agent looked for zebra', agent)).json.search_id, undefined);
+		const c = await search('customer looked for zebra', olena);
+		assert.equal(c.status, 200, c.text);
+		assert.ok(c.json.search_id > 0, c.text);
+		const queries = (await ok('GET', '/api/v2/help_center/reports/searches', null, { auth: agent })).searches
+			.map((s) => s.query);
+		assert.ok(queries.includes('customer looked for zebra'), JSON.stringify(queries));
+		assert.ok(!queries.some((q) => /viewer looked|agent looked/.test(q)), JSON.stringify(queries));
 	});
 });

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,21 @@ static void test_redact_emails(void **state)
 	/* In a link. */
 	assert_string_equal(redact("https://ex.com/?u=ivan@ex.com&x=1"),
 			    "https://ex.com/?u=i…@…&x=1");
+	/* The punctuation a local part may hold is the address's, not left
+	 * before the mask; quotes around an address are the sentence's. */
+	assert_string_equal(redact("ivan&co@ex.com"), "i…@…");
+	assert_string_equal(redact("o'brien@ex.ie, {x}|y~z#1!$*^`@ex.com"), "o…@…, {x…@…");
+	assert_string_equal(redact("'ivan@ex.com'"), "'i…@…'");
+	/* An address in brackets. */
+	assert_string_equal(redact("ivan@[10.0.0.1] or petr@[IPv6:2001:db8::1]."), "i…@… or p…@….");
+	assert_string_equal(redact("ivan@[10.0.0.1"), "i…@…");
+	SAME("ivan@[] and @[10.0.0.1]");
+	/* As a link writes it. */
+	assert_string_equal(redact("ivan%40ex.com"), "i…@…");
+	assert_string_equal(redact("https://ex.com/?u=ivan.p%2Bshop%40ex.com&x=1"),
+			    "https://ex.com/?u=i…@…&x=1");
+	assert_string_equal(redact("a%40b%40c.com"), "a…@…%40c.com");
+	SAME("100%40 of them");
 	/* An @ with nothing on one side is no address. */
 	SAME("@ivan wrote");
 	SAME("meet @ 5");
@@ -81,6 +97,40 @@ static void test_redact_phones(void **state)
 	assert_string_equal(redact("067 123 45 67 050 765 43 21"), "… 21");
 	/* A time after a number is not part of it. */
 	assert_string_equal(redact("067 123 45 67 14:30"), "… 67 14:30");
+	/* Glued to a word: 9 digits or more, or a "+", are a number even so. */
+	assert_string_equal(redact("tel0671234567"), "tel… 67");
+	assert_string_equal(redact("тел0671234567, тел.067-123-45-67"), "тел… 67, тел.… 67");
+	assert_string_equal(redact("0671234567ok"), "… 67ok");
+	assert_string_equal(redact("tel+380671234567 or tel+37061234567"),
+			    "tel+380 … 67 or tel+370 … 67");
+	assert_string_equal(redact("ID12345678901"), "ID… 01");
+	/* As a link writes it: "%2B" for "+", "%20" for a space, "+" too. */
+	assert_string_equal(redact("?tel=%2B380671234567&x=1"), "?tel=%2B380 … 67&x=1");
+	assert_string_equal(redact("%2b380 67 123 45 67"), "%2b380 … 67");
+	assert_string_equal(redact("?tel=067%20123%2045%2067"), "?tel=… 67");
+	assert_string_equal(redact("?tel=067+123+45+67&x=1"), "?tel=… 67&x=1");
+	/* Up to three separators between groups, dashes of every kind, tabs. */
+	assert_string_equal(redact("067 - 123 - 45 - 67"), "… 67");
+	assert_string_equal(redact("067 (123) 45 - 67"), "… 67");
+	assert_string_equal(redact("067–123–45–67"), "… 67");       /* en dash */
+	assert_string_equal(redact("067 — 123 — 45 — 67"), "… 67"); /* em dash */
+	for (unsigned d = 0x90; d <= 0x95; d++) {                   /* U+2010 to U+2015 */
+		char text[64];
+		snprintf(text, sizeof text, "067\xe2\x80%c123\xe2\x80%c45\xe2\x80%c67", d, d, d);
+		assert_string_equal(redact(text), "… 67");
+	}
+	assert_string_equal(redact("067−123−45−67"), "… 67"); /* minus sign */
+	assert_string_equal(redact("067\t123\t45\t67"), "… 67");
+	assert_string_equal(redact("067\xe2\x80\x89"
+				   "123\xe2\x80\xaf"
+				   "45\xe2\x80\x89"
+				   "67"),
+			    "… 67"); /* thin and narrow no-break spaces */
+	assert_string_equal(redact("123 – 45 – 67"), "… 67");
+	/* Nine digits in threes are a number, not money. */
+	assert_string_equal(redact("612 345 678"), "… 78");
+	assert_string_equal(redact("call 800 123 456."), "call … 56.");
+	assert_string_equal(redact("612.345.678"), "… 78");
 	fl_arena_free(&arena);
 }
 
@@ -101,10 +151,17 @@ static void test_redact_not_phones(void **state)
 	SAME("paid 1\xc2\xa0"
 	     "234\xc2\xa0"
 	     "567 грн");
-	SAME("ID12345678901 and A4 and v1.2.3"); /* digits inside a word */
-	SAME("SKU0671234567");
-	SAME("0671234567abc"); /* glued to a word after */
-	SAME("+ 5 and 3 + 4 = 7");
+	/* 8 digits or fewer inside a word */
+	SAME("ID12345678 and A4 and v1.2.3 and ab1234567cd");
+	SAME("IMG_20261207_143015.jpg");
+	SAME("since 2026-12-07T14:30:15Z");
+	SAME("on 2026–12–07"); /* an en dash's date */
+	SAME("paid 12 345 678.90 UAH");
+	SAME("paid 1\xe2\x80\xaf"
+	     "234\xe2\x80\xaf"
+	     "567 €");
+	SAME("+ 5 and 3 + 4 = 7, 3+4=7, 12+34");
+	SAME("1 - 2 - 3");
 	SAME("rated 9 of 10");
 	fl_arena_free(&arena);
 }
@@ -138,17 +195,99 @@ static void test_redact_bytes(void **state)
 	assert_true(strlen(r) < 16);
 	memset(big, '@', n);
 	assert_string_equal(redact(big), big);
+	/* The encoded at-sign and separators: each read a bounded number of
+	 * times, or this would not finish. */
+	for (size_t i = 0; i < n; i++)
+		big[i] = "a%40"[i % 4];
+	r = redact(big);
+	assert_true(strlen(r) < n * 3);
+	for (size_t i = 0; i < n; i++)
+		big[i] = "a.%4"[i % 4];
+	assert_string_equal(redact(big), big);
+	for (size_t i = 0; i < n; i++)
+		big[i] = "%20%2B5 -"[i % 9];
+	r = redact(big);
+	assert_true(fl_utf8_valid(r, strlen(r)));
+	for (size_t i = 0; i + 3 <= n; i += 3)
+		memcpy(big + i, i % 2 ? "\xe2\x80\x93" : "1\t4", 3);
+	r = redact(big);
+	assert_true(fl_utf8_valid(r, strlen(r)));
 	free(big);
 	fl_arena_free(&arena);
+}
+
+/* Random texts of the pieces numbers and addresses are made of: no crash
+ * (the sanitizers watch), well-formed UTF-8 out of well-formed in, and a
+ * mask is not itself taken for a contact (redacting twice changes nothing). */
+static void test_redact_random(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"0",
+					     "1",
+					     "5",
+					     "67",
+					     "123",
+					     "+",
+					     "%2B",
+					     "%40",
+					     "%20",
+					     "@",
+					     ".",
+					     "-",
+					     " ",
+					     "\t",
+					     "(",
+					     ")",
+					     "/",
+					     ":",
+					     "a",
+					     "ivan",
+					     "ex",
+					     "com",
+					     "тел",
+					     "\xc2\xa0",
+					     "\xe2\x80\x93",
+					     "\xe2\x80\xaf",
+					     "[",
+					     "]",
+					     "&",
+					     "'",
+					     "…",
+					     "_",
+					     ","};
+	const size_t npieces = sizeof pieces / sizeof *pieces;
+	unsigned seed = 16;
+	int masked = 0;
+	fl_arena_init(&arena, 0);
+	for (int round = 0; round < 20000; round++) {
+		char text[512] = "";
+		size_t len = 0;
+		for (int k = (int)(rand_r(&seed) % 40); k > 0; k--) {
+			const char *p = pieces[(size_t)rand_r(&seed) % npieces];
+			memcpy(text + len, p, strlen(p) + 1);
+			len += strlen(p);
+		}
+		const char *once = redact(text);
+		assert_true(fl_utf8_valid(once, strlen(once)));
+		masked += strcmp(text, once) != 0;
+		const char *twice = redact(once);
+		if (strcmp(once, twice))
+			fail_msg("\"%s\" → \"%s\" → \"%s\"", text, once, twice);
+		if (round % 1000 == 999) {
+			fl_arena_free(&arena);
+			fl_arena_init(&arena, 0);
+		}
+	}
+	fl_arena_free(&arena);
+	assert_true(masked > 2000); /* the texts do hold contacts */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_emails),
-		cmocka_unit_test(test_redact_phones),
-		cmocka_unit_test(test_redact_not_phones),
-		cmocka_unit_test(test_redact_bytes),
+		cmocka_unit_test(test_redact_emails),     cmocka_unit_test(test_redact_phones),
+		cmocka_unit_test(test_redact_not_phones), cmocka_unit_test(test_redact_bytes),
+		cmocka_unit_test(test_redact_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
