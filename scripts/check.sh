@@ -78,10 +78,13 @@ api() {
 	rc=$(grep -c '^# fail [1-9]' "$log")
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+	# a test cancelled (its file's before hook failed) did not pass
+	c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)
 	rm -f "$log"
 	[ -z "$p" ] && p=0 && f=1 # the runner itself failed
-	echo "$p ${f:-0}" >>"$counts"
-	[ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]
+	f=$((${f:-0} + ${c:-0}))
+	echo "$p $f" >>"$counts"
+	[ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
 }
 
 # The same suite with every server on a PostgreSQL server of its own,

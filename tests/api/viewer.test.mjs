@@ -91,11 +91,12 @@ async function answerNps(addr, n, why) {
 	const hit = [...m.text.matchAll(/https?:\/\/[^\s/]+(\/nps\/[0-9a-f-]+)\?score=(\d+)/g)]
 		.find((x) => Number(x[2]) === n);
 	assert.ok(hit, m.text);
+	// the link shows the score; the form's post records it with the why
 	let r = await fetch(`${srv.base}${hit[1]}?score=${n}`, { redirect: 'manual' });
 	assert.equal(r.status, 200, await r.text());
 	r = await fetch(srv.base + hit[1], { method: 'POST', redirect: 'manual',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ comment: why }).toString() });
+		body: new URLSearchParams({ score: String(n), comment: why }).toString() });
 	assert.equal(r.status, 200, await r.text());
 }
 
