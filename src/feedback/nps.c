@@ -623,54 +623,132 @@ const struct fl_nps_words *fl_nps_words(const char *lang)
 
 /* ---- the demo ------------------------------------------------------------ */
 
+/* The demo's follow-up, answered: the agent wrote back in the customer's
+ * language and solved it, so the closed loop shows "contacted". */
+static int demo_reply(fl_tx *tx, int64_t ticket, int64_t agent, const char *lang, fl_arena *a)
+{
+	static const char *const replies[][2] = {
+		{"uk", "Дякуємо за чесну оцінку. Ми розібралися, що пішло не так, і виправили це; "
+		       "наступного разу все має бути швидше."},
+		{"ru", "Спасибо за честную оценку. Мы разобрались, что пошло не так, и исправили это; "
+		       "в следующий раз всё должно быть быстрее."},
+		{"lt", "Ačiū už atvirą įvertinimą. Išsiaiškinome, kas nutiko, ir tai ištaisėme; "
+		       "kitą kartą viskas turėtų vykti greičiau."},
+		{"en", "Thank you for the honest score. We found what went wrong and fixed it; "
+		       "next time it should go faster."},
+	};
+	const struct fl_actor who = {agent, FL_ROLE_AGENT, 0};
+	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
+	struct fl_ticket t;
+	struct fl_err e = {0};
+	size_t k = sizeof replies / sizeof *replies - 1;
+
+	if (!p)
+		return FL_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		if (lang && !strcmp(lang, replies[i][0]))
+			k = i;
+	memset(p, 0, sizeof *p);
+	p->comment_body = replies[k][1];
+	p->comment_public = 1;
+	p->assignee_id = agent, p->has_assignee = 1;
+	p->status = FL_STATUS_SOLVED, p->has_status = 1;
+	p->quiet = 1; /* a demo mails nobody */
+	return fl_ticket_update(tx, &who, ticket, p, a, &t, &e);
+}
+
 int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
 {
+	/* Four waves over six months, so the trend has points to draw and
+	 * climbs a little (each wave's scores lifted by its number). Each
+	 * customer is asked every other wave, 95 days or more apart: the
+	 * default cool-off holds. The first three waves open a follow-up
+	 * ticket for a detractor; most were answered (contacted), and a
+	 * customer who was answered gives a better score next time, so the
+	 * closed loop shows each of its steps. */
+	static const struct {
+		char *name; /* a literal: fl_nps_survey's name is not const */
+		int days_ago, lift;
+	} waves[] = {
+		{"Spring check", 170, -2},
+		{"Summer check", 120, -1},
+		{"Early autumn check", 75, 0},
+		{"Autumn check", 21, 1},
+	};
 	static const int scores[] = {10, 9, 6, 8, 3, 10, 7, 9, 2, 10, 9, 5};
 	static const char *const why[] = {
 		"Відповіли швидко, але проблему довелося пояснювати двічі.",
 		"Курьер опоздал на три дня, никто не предупредил.",
 		"Grąžinimo teko laukti dvi savaites.",
 	};
-	struct fl_nps_survey s = {.name = "Autumn check",
-				  .audience = "solved",
-				  .audience_days = 366,
-				  .cool_off_days = FL_NPS_COOL_OFF_DEFAULT,
-				  .on_detractor = "none"};
+	const size_t nwaves = sizeof waves / sizeof *waves;
 	struct fl_nps_person *people = NULL;
 	const struct fl_actor admin = {admin_id, FL_ROLE_ADMIN, 0};
-	size_t n = 0, k = 0;
+	unsigned char *answered_to = NULL; /* per customer: their follow-up was answered */
+	size_t n = 0, k = 0, followups = 0;
 	fl_arena a;
-	int rc;
+	int rc = 0;
 
 	fl_arena_init(&a, 0);
-	rc = fl_nps_survey_create(tx, &admin, &s, now - 21 * 86400, e);
-	if (!rc)
-		rc = fl_store_nps_audience(tx, &s, FL_ROLE_END_USER, 0, 0, 500, &a, &people, &n);
-	for (size_t i = 0; !rc && i < n; i++) {
-		struct fl_nps_response r = {.survey_id = s.id,
-					    .user_id = people[i].id,
-					    .locale =
-						    (char *)fl_portal_lang(people[i].locale, NULL),
-					    .sent_at = now - 20 * 86400,
-					    .organization_id = people[i].organization_id,
-					    .tier_id = people[i].tier_id};
-		int score = scores[i % (sizeof scores / sizeof *scores)];
-		if ((rc = fl_store_nps_last_served(tx, people[i].id, &r)) ||
-		    (rc = fl_store_nps_response_insert(tx, &r)))
-			break;
-		s.sent++;
-		if (i % 5 == 4) /* some never answer */
-			continue;
-		rc = fl_store_nps_response_answer(tx, r.id, score,
-						  now - (int64_t)(19 - i % 15) * 86400);
-		if (!rc && score <= 6)
-			rc = fl_store_nps_response_comment(tx, r.id, why[k++ % 3]);
-	}
-	if (!rc) {
-		s.status = "sent";
-		s.sent_at = s.updated_at = now - 20 * 86400;
-		s.last_user_id = n ? people[n - 1].id : 0;
-		rc = fl_store_nps_survey_update(tx, &s);
+	for (size_t w = 0; !rc && w < nwaves; w++) {
+		const int64_t sent = now - (int64_t)waves[w].days_ago * 86400;
+		const int last = w + 1 == nwaves;
+		struct fl_nps_survey s = {.name = waves[w].name,
+					  .audience = "solved",
+					  .audience_days = 366,
+					  .cool_off_days = FL_NPS_COOL_OFF_DEFAULT,
+					  .on_detractor = last ? "none" : "ticket"};
+		int64_t last_user = 0;
+
+		rc = fl_nps_survey_create(tx, &admin, &s, sent - 86400, e);
+		if (!rc && !people) {
+			rc = fl_store_nps_audience(tx, &s, FL_ROLE_END_USER, 0, 0, 500, &a, &people,
+						   &n);
+			if (!rc && n && !(answered_to = fl_arena_alloc(&a, n)))
+				rc = FL_ENOMEM;
+			if (answered_to)
+				memset(answered_to, 0, n);
+		}
+		for (size_t i = w % 2; !rc && i < n; i += 2) {
+			struct fl_nps_response r = {
+				.survey_id = s.id,
+				.user_id = people[i].id,
+				.locale = (char *)fl_portal_lang(people[i].locale, NULL),
+				.sent_at = sent,
+				.organization_id = people[i].organization_id,
+				.tier_id = people[i].tier_id};
+			int score = scores[(i + w) % (sizeof scores / sizeof *scores)] + waves[w].lift;
+
+			score = score < 0 ? 0 : score > 10 ? 10 : score;
+			if (answered_to[i]) /* heard, and it shows */
+				score = 9;
+			if ((rc = fl_store_nps_last_served(tx, people[i].id, &r)) ||
+			    (rc = fl_store_nps_response_insert(tx, &r)))
+				break;
+			s.sent++;
+			last_user = people[i].id;
+			if ((i + w) % 5 == 4) /* some never answer */
+				continue;
+			r.score = score;
+			r.answered_at = sent + (int64_t)(1 + (i * 7 + w) % 18) * 86400;
+			rc = fl_store_nps_response_answer(tx, r.id, score, r.answered_at);
+			if (!rc && score <= 6)
+				rc = fl_store_nps_response_comment(tx, r.id, why[k++ % 3]);
+			if (!rc)
+				rc = close_loop(tx, &r, &a);
+			/* every third follow-up still waits for its call */
+			if (!rc && r.followup_ticket_id && followups++ % 3 != 2) {
+				rc = demo_reply(tx, r.followup_ticket_id, r.agent_id ? r.agent_id : admin_id,
+						r.locale, &a);
+				answered_to[i] = !rc;
+			}
+		}
+		if (!rc) {
+			s.status = "sent";
+			s.sent_at = s.updated_at = sent;
+			s.last_user_id = last_user;
+			rc = fl_store_nps_survey_update(tx, &s);
+		}
 	}
 	fl_arena_free(&a);
 	return rc;

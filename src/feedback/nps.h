@@ -98,9 +98,11 @@ int fl_nps_response_of(fl_tx *tx, const char *token, int64_t now, fl_arena *a,
 int fl_nps_comment(fl_tx *tx, const char *token, const char *comment, int64_t now, fl_arena *a,
 		   struct fl_nps_response *r, struct fl_err *e);
 
-/* The demo desk's survey (frontline demo): sent three weeks before now to
- * the customers with a solved request, by admin_id, most of them having
- * answered, the detractors with a why. */
+/* The demo desk's surveys (frontline demo): four waves over the six months
+ * before now to the customers with a solved request, by admin_id, most of
+ * them having answered, the detractors with a why; the earlier waves' detractors
+ * with follow-up tickets, most of them answered and solved, and a customer
+ * who was answered scoring better the next time. */
 int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e);
 
 /* The public pages' words, in lang (uk, ru, lt, else en). */

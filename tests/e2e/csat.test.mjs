@@ -70,8 +70,13 @@ it('rating from the e-mail link in the customer\'s language, then the Satisfacti
 		await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
 		await tab.signIn(srv.admin);
 		await tab.goto('/agent/queues/my-open');
+		// one Reports in the navigation, then the report's tab
+		await page.click('[data-test=nav-reports]');
+		await page.waitForSelector('[data-test=report-tabs]');
 		await page.getByRole('link', { name: 'Satisfaction' }).click();
 		await page.waitForSelector('[data-test=csat-chart]');
+		assert.equal(await page.getAttribute('[data-test=nav-reports]', 'aria-current'), 'page');
+		assert.equal(await page.getAttribute('[data-test=report-tab-sla]', 'aria-current'), null);
 		assert.equal(await page.textContent('h1'), 'Customer satisfaction');
 		assert.equal(await page.getAttribute('a[href="/agent/reports/satisfaction"]', 'aria-current'), 'page');
 		assert.equal(await page.textContent('[data-test=csat-total]'), '100 %');

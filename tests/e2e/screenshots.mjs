@@ -122,6 +122,10 @@ async function shoot(desk, lang, screen, ids, { phone }) {
 	const tab = await desk.tab({ locale, viewport, deviceScaleFactor: 1,
 		...(phone ? { isMobile: true, hasTouch: true } : {}) });
 	try {
+		// the demo's admin works in Ukrainian: the language picker's choice
+		// (kept in the browser) shows their screens in the shot's language
+		if (screen.as === 'admin')
+			await tab.page.addInitScript((l) => localStorage.setItem('fl.locale', l), lang);
 		if (screen.as)
 			await tab.signIn({ email: screen.as === 'admin' ? DEMO_ADMIN : agent }, DEMO_PASSWORD);
 		const where = typeof screen.path === 'function' ? screen.path(ids) : screen.path;

@@ -82,8 +82,12 @@ it('a viewer signs in, reads the reports with contacts masked, and reaches no ti
 
 		// the navigation is the reports and nothing else; no search, no queues
 		const links = await page.locator('[data-test=side-nav] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-		assert.ok(links.includes('/agent/reports/sla') && links.includes('/agent/reports/self-service'), links.join());
-		assert.deepEqual(links.filter((h) => !h.startsWith('/agent/reports/')), []);
+		assert.deepEqual(links, ['/agent/reports/sla']);
+		// and every report is a tab over the one shown, the one shown marked
+		const tabs = await page.locator('[data-test=report-tabs] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+		assert.deepEqual(tabs, ['sla', 'satisfaction', 'nps', 'complaints', 'suggestions', 'self-service'].map((r) => `/agent/reports/${r}`));
+		assert.equal(await page.getAttribute('[data-test=report-tab-sla]', 'aria-current'), 'page');
+		assert.equal(await page.getAttribute('[data-test=nav-reports]', 'aria-current'), 'page');
 		assert.equal(await page.locator('[data-test=top-search]').count(), 0);
 		assert.equal(await page.locator('[data-test=nav-tasks]').count(), 0);
 		assert.equal(await page.locator('.side a[href^="/agent/queues"]').count(), 0);
@@ -96,7 +100,7 @@ it('a viewer signs in, reads the reports with contacts masked, and reaches no ti
 		assert.ok(!text.includes('jonas@example.test') && !text.includes('123 45 67'), text);
 
 		// the other report: what the customer searched for, masked too
-		await page.click('[data-test=side-nav] a[href="/agent/reports/self-service"]');
+		await page.click('[data-test=report-tabs] a[href="/agent/reports/self-service"]');
 		await page.waitForSelector('[data-test=kbr-search]');
 		assert.match(await page.textContent('[data-test=kbr-searches]'), /доставка j…@… … 67/);
 		assert.ok(!(await page.textContent('body')).includes('jonas@example.test'));

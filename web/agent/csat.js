@@ -11,7 +11,7 @@ import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber, formatDate } from '../shared/i18n.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
-import { ErrorBanner, toast, useLoad } from './ui.js';
+import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
 
 const RATINGS = '/api/v2/satisfaction_ratings';
 const REASONS = '/api/v2/satisfaction_reasons';
@@ -48,15 +48,12 @@ const Counts = ({ r }) => html`<td>${r.asked}</td><td>${r.rated}</td><td>${r.goo
 const CountHeads = () => html`<th>${t('csat.asked')}</th><th>${t('csat.rated')}</th><th>${t('csat.good')}</th>
 	<th>${t('csat.bad')}</th><th>${t('csat.csat')}</th><th>${t('csat.response_rate')}</th>`;
 
-function Totals({ total }) {
-	const cell = (key, v, test) => html`<dt>${t(key)}</dt><dd data-test=${test}>${v}</dd>`;
-	return html`<dl class="props kbr-totals" data-test="csat-totals">
-		${cell('csat.csat', percent(total.csat), 'csat-total')}
-		${cell('csat.response_rate', percent(total.response_rate), 'csat-response')}
-		${cell('csat.asked', formatNumber(total.asked), 'csat-asked')}
-		${cell('csat.good', formatNumber(total.good), 'csat-good')}
-		${cell('csat.bad', formatNumber(total.bad), 'csat-bad')}</dl>`;
-}
+const Totals = ({ total }) => html`<${Figures} testid="csat-totals" items=${[
+	[t('csat.csat'), percent(total.csat), 'csat-total'],
+	[t('csat.response_rate'), percent(total.response_rate), 'csat-response'],
+	[t('csat.asked'), formatNumber(total.asked), 'csat-asked'],
+	[t('csat.good'), formatNumber(total.good), 'csat-good'],
+	[t('csat.bad'), formatNumber(total.bad), 'csat-bad']]} />`;
 
 function Comments() {
 	const [res, error] = useLoad(() => get(`${RATINGS}?score=received_with_comment&sort_order=desc&per_page=20`), []);

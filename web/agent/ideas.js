@@ -10,7 +10,7 @@ import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber } from '../shared/i18n.js';
 import { ConfirmDelete } from './hours.js';
 import { navigate } from './router.js';
-import { Ago, Dialog, ErrorBanner, Picker, StatusBadge, toast, useLoad } from './ui.js';
+import { Ago, Dialog, ErrorBanner, Figures, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
 export const IDEA_STATUSES = ['new', 'under_review', 'planned', 'done', 'declined'];
 const API = '/api/v2/ideas';
@@ -315,6 +315,9 @@ export function IdeaReport() {
 		<h1 id="idr-title">${t('idr.title')}</h1>
 		<${ErrorBanner} error=${error} />
 		${res && html`
+			<${Figures} testid="idr-totals" items=${[
+				[t('idr.ideas'), formatNumber(res.by_status.reduce((n, r) => n + r.ideas, 0)), 'idr-ideas'],
+				[t('ideas.votes'), formatNumber(res.by_status.reduce((n, r) => n + r.votes, 0)), 'idr-votes']]} />
 			<h2>${t('idr.by_status')}</h2>
 			<${StatusChart} rows=${res.by_status} />
 			<table class="list" data-test="idr-statuses"><caption class="sr-only">${t('idr.by_status')}</caption>

@@ -8,7 +8,7 @@
 import { html, useState } from '../shared/html.js';
 import { get } from '../shared/api.js';
 import { t, formatNumber, formatDate, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
-import { ErrorBanner, useLoad } from './ui.js';
+import { ErrorBanner, Figures, useLoad } from './ui.js';
 
 const HC = '/api/v2/help_center';
 const DAY = 86400_000;
@@ -39,14 +39,11 @@ function RateChart({ days }) {
 		})}</svg>`;
 }
 
-function Totals({ rep }) {
-	const cell = (key, v, test) => html`<dt>${t(key)}</dt><dd data-test=${test}>${v}</dd>`;
-	return html`<dl class="props kbr-totals" data-test="kbr-totals">
-		${cell('kbr.shown', formatNumber(rep.shown), 'kbr-shown')}
-		${cell('kbr.deflected', formatNumber(rep.deflected), 'kbr-deflected')}
-		${cell('kbr.submitted', formatNumber(rep.submitted), 'kbr-submitted')}
-		${cell('kbr.rate', percent(rep.rate), 'kbr-rate')}</dl>`;
-}
+const Totals = ({ rep }) => html`<${Figures} testid="kbr-totals" items=${[
+	[t('kbr.rate'), percent(rep.rate), 'kbr-rate'],
+	[t('kbr.shown'), formatNumber(rep.shown), 'kbr-shown'],
+	[t('kbr.deflected'), formatNumber(rep.deflected), 'kbr-deflected'],
+	[t('kbr.submitted'), formatNumber(rep.submitted), 'kbr-submitted']]} />`;
 
 const Counts = ({ r }) => html`<td>${r.shown}</td><td>${r.deflected}</td><td>${r.submitted}</td><td>${percent(r.rate)}</td>`;
 const CountHeads = () => html`<th>${t('kbr.shown')}</th><th>${t('kbr.deflected')}</th><th>${t('kbr.submitted')}</th><th>${t('kbr.rate')}</th>`;

@@ -25,11 +25,34 @@ import { ComplaintReport } from './complaints.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
+import { ReportTabs, REPORTS_HOME } from './reports.js';
+
+// A report: the row of tabs over it (reports.js), the same on each.
+function Report({ route }) {
+	const b = route.parts[1];
+	return html`<${ReportTabs} current=${b} /><div class="report"><${ReportPage} name=${b} /></div>`;
+}
+
+function ReportPage({ name }) {
+	if (name === 'self-service')
+		return html`<${KbReport} />`;
+	if (name === 'suggestions')
+		return html`<${IdeaReport} />`;
+	if (name === 'nps')
+		return html`<${NpsReport} />`;
+	if (name === 'satisfaction')
+		return html`<${CsatReport} />`;
+	if (name === 'complaints')
+		return html`<${ComplaintReport} />`;
+	return html`<${SlaReport} />`;
+}
 
 function Page({ route, views, viewer }) {
 	const [a, b] = route.parts;
 	if (viewer && a !== 'reports') // a viewer reads the reports and nothing else
 		return html`<${NotAvailable} />`;
+	if (a === 'reports')
+		return html`<${Report} route=${route} />`;
 	if (a === 'tickets' && /^\d+$/.test(b || ''))
 		return html`<${TicketPage} id=${Number(b)} onMissing=${() => {}} />`;
 	if (a === 'search')
@@ -42,22 +65,10 @@ function Page({ route, views, viewer }) {
 		return html`<${Admin} section=${b || 'agents'} />`;
 	if (a === 'contracts')
 		return html`<${Expiring} />`;
-	if (a === 'reports' && b === 'self-service')
-		return html`<${KbReport} />`;
-	if (a === 'reports' && b === 'suggestions')
-		return html`<${IdeaReport} />`;
 	if (a === 'ideas')
 		return b ? html`<${IdeaPage} id=${Number(b)} key=${b} />` : html`<${IdeaList} query=${route.query} />`;
-	if (a === 'reports' && b === 'nps')
-		return html`<${NpsReport} />`;
-	if (a === 'reports' && b === 'satisfaction')
-		return html`<${CsatReport} />`;
-	if (a === 'reports' && b === 'complaints')
-		return html`<${ComplaintReport} />`;
 	if (a === 'kb')
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
-	if (a === 'reports')
-		return html`<${SlaReport} />`;
 	if (a === 'tasks')
 		return html`<${MyTasks} />`;
 	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
@@ -159,13 +170,9 @@ function Shell({ me, onSignOut, onLocale }) {
 					${section('/agent/customers', t('nav.customers'))}
 					${section('/agent/organizations', t('nav.organizations'))}
 					${section('/agent/contracts', t('nav.contracts'))}
-					${section('/agent/reports/sla', t('nav.reports'))}
-					${section('/agent/reports/self-service', t('nav.selfService'))}
+					<a href=${REPORTS_HOME} aria-current=${a === 'reports' ? 'page' : undefined}
+						data-test="nav-reports"><span>${t('nav.reports')}</span></a>
 					${section('/agent/ideas', t('nav.ideas'))}
-					${section('/agent/reports/suggestions', t('nav.suggestions'))}
-					${section('/agent/reports/nps', t('nav.nps'))}
-					${section('/agent/reports/satisfaction', t('nav.satisfaction'))}
-					${section('/agent/reports/complaints', t('nav.complaints'))}
 					${me.role === 'admin' && section('/agent/admin', t('nav.admin'))}
 				</nav>
 			</div>

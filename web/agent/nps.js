@@ -9,7 +9,7 @@ import { get, post } from '../shared/api.js';
 import { t, formatNumber, formatDate, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
 import { Field } from './hours.js';
 import { TierSelect } from './tiers.js';
-import { ErrorBanner, toast, useLoad } from './ui.js';
+import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
 
 const BASE = '/api/v2/nps';
 const score = (v) => (v == null ? '—' : formatNumber(v));
@@ -164,13 +164,13 @@ export function NpsReport() {
 			<a class="button" href="${BASE}/report?${query}&format=csv" download data-test="nps-csv">${t('report.csv')}</a></form>
 		<${ErrorBanner} error=${error} />
 		${s && html`
-			<dl class="props" data-test="nps-score">
-				<dt>NPS</dt><dd data-test="nps-value">${score(s.nps)}</dd>
-				<dt>${t('nps.interval')}</dt><dd data-test="nps-interval">${s.nps == null ? '—' : `${score(s.ci_low)} … ${score(s.ci_high)}`}</dd>
-				<dt>${t('nps.responses')}</dt><dd data-test="nps-responses">${s.responses} / ${s.asked}</dd>
-				<dt>${t('nps.promoters')}</dt><dd>${s.promoters}</dd>
-				<dt>${t('nps.passives')}</dt><dd>${s.passives}</dd>
-				<dt>${t('nps.detractors')}</dt><dd>${s.detractors}</dd></dl>
+			<${Figures} testid="nps-score" items=${[
+				['NPS', score(s.nps), 'nps-value'],
+				[t('nps.interval'), s.nps == null ? '—' : `${score(s.ci_low)} … ${score(s.ci_high)}`, 'nps-interval'],
+				[t('nps.responses'), `${s.responses} / ${s.asked}`, 'nps-responses'],
+				[t('nps.promoters'), s.promoters],
+				[t('nps.passives'), s.passives],
+				[t('nps.detractors'), s.detractors]]} />
 			${s.responses === 0 ? html`<p class="hint" data-test="nps-empty">${t('nps.empty')}</p>` : html`
 				<h2>${t('nps.trend')}</h2>
 				<${TrendChart} trend=${rep.trend} />
@@ -178,13 +178,13 @@ export function NpsReport() {
 					<thead><tr><th>${t('nps.period')}</th><${Heads} /></tr></thead>
 					<tbody>${rep.trend.map((p) => html`<tr><td>${formatDate(p.period_start, { dateStyle: 'medium' })}</td><${Cells} r=${p} /></tr>`)}</tbody></table>
 				<h2>${t('nps.loop')}</h2>
-				<dl class="props" data-test="nps-loop">
-					<dt>${t('nps.loop.detractors')}</dt><dd>${rep.closed_loop.detractors}</dd>
-					<dt>${t('nps.loop.followups')}</dt><dd>${rep.closed_loop.followups}</dd>
-					<dt>${t('nps.loop.followups_failed')}</dt><dd data-test="nps-followups-failed">${rep.closed_loop.followups_failed}</dd>
-					<dt>${t('nps.loop.contacted')}</dt><dd data-test="nps-contacted">${rep.closed_loop.contacted}</dd>
-					<dt>${t('nps.loop.answered_next')}</dt><dd>${rep.closed_loop.answered_next}</dd>
-					<dt>${t('nps.loop.improved')}</dt><dd>${rep.closed_loop.improved}</dd></dl>
+				<${Figures} testid="nps-loop" items=${[
+					[t('nps.loop.detractors'), rep.closed_loop.detractors],
+					[t('nps.loop.followups'), rep.closed_loop.followups],
+					[t('nps.loop.followups_failed'), rep.closed_loop.followups_failed, 'nps-followups-failed'],
+					[t('nps.loop.contacted'), rep.closed_loop.contacted, 'nps-contacted'],
+					[t('nps.loop.answered_next'), rep.closed_loop.answered_next],
+					[t('nps.loop.improved'), rep.closed_loop.improved]]} />
 				${BYS.map((b) => html`<h2>${t(`nps.by.${b}`)}</h2>
 					<table class="list" data-test="nps-by-${b}"><thead><tr><th>${t(`nps.by.${b}`)}</th><${Heads} /></tr></thead>
 						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${r.name || t('nps.unknown')}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}

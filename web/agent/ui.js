@@ -126,3 +126,9 @@ export function Picker({ id, label, placeholder, search, initial, show, onPick, 
 				data-test="${testid}-pick" data-id=${x.id}>${show(x)}</button></li>`)}</ul>`}
 	</div>`;
 }
+
+// A report's headline figures as a row of cards (app.css dl.figures):
+// items are [label, value, data-test of the value] (the data-test may be
+// left out); testid names the whole row.
+export const Figures = ({ items, testid }) => html`<dl class="figures" data-test=${testid}>
+	${items.filter(Boolean).map(([label, value, test]) => html`<div><dt>${label}</dt><dd data-test=${test}>${value}</dd></div>`)}</dl>`;
