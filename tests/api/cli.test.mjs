@@ -100,8 +100,17 @@ describe('demo', () => {
 			const first = await srv.api('GET', '/api/v2/tickets/count', null, { auth: { basic: ['admin@frontline.local', pw[1]] } });
 			assert.equal(first.status, 403, first.text);
 			assert.equal(first.json.details.password[0].error, 'PasswordChangeRequired');
+			// the demo's tickets, and the NPS follow-ups its surveys opened
 			const count = await srv.api('GET', '/api/v2/tickets/count');
-			assert.equal(count.json.count.value, demo.tickets.length, count.text);
+			const followups = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent('tags:nps_followup')}`);
+			assert.ok(followups.json.count >= 3, followups.text);
+			assert.equal(count.json.count.value, demo.tickets.length + followups.json.count, count.text);
+			// NPS over months, and each step of its closed loop taken by someone
+			const nps = (await srv.api('GET', '/api/v2/nps/report')).json.nps_report;
+			assert.ok(nps.trend.filter((p) => p.nps != null).length >= 5, JSON.stringify(nps.trend));
+			assert.equal(nps.closed_loop.followups, followups.json.count);
+			assert.ok(nps.closed_loop.contacted >= 1 && nps.closed_loop.contacted < nps.closed_loop.followups, JSON.stringify(nps.closed_loop));
+			assert.ok(nps.closed_loop.improved >= 1, JSON.stringify(nps.closed_loop));
 			// complaints across the reasons
 			const cs = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent('complaint:true')}`);
 			assert.equal(cs.json.count, demo.tickets.filter((x) => x.complaint).length, cs.text);
