@@ -628,14 +628,18 @@ const struct fl_nps_words *fl_nps_words(const char *lang)
 static int demo_reply(fl_tx *tx, int64_t ticket, int64_t agent, const char *lang, fl_arena *a)
 {
 	static const char *const replies[][2] = {
-		{"uk", "Дякуємо за чесну оцінку. Ми розібралися, що пішло не так, і виправили це; "
-		       "наступного разу все має бути швидше."},
-		{"ru", "Спасибо за честную оценку. Мы разобрались, что пошло не так, и исправили это; "
-		       "в следующий раз всё должно быть быстрее."},
-		{"lt", "Ačiū už atvirą įvertinimą. Išsiaiškinome, kas nutiko, ir tai ištaisėme; "
-		       "kitą kartą viskas turėtų vykti greičiau."},
-		{"en", "Thank you for the honest score. We found what went wrong and fixed it; "
-		       "next time it should go faster."},
+		{"uk",
+		 "Дякуємо за чесну оцінку. Ми розібралися, що пішло не так, і виправили це; "
+		 "наступного разу все має бути швидше."},
+		{"ru",
+		 "Спасибо за честную оценку. Мы разобрались, что пошло не так, и исправили это; "
+		 "в следующий раз всё должно быть быстрее."},
+		{"lt",
+		 "Ačiū už atvirą įvertinimą. Išsiaiškinome, kas nutiko, ir tai ištaisėme; "
+		 "kitą kartą viskas turėtų vykti greičiau."},
+		{"en",
+		 "Thank you for the honest score. We found what went wrong and fixed it; "
+		 "next time it should go faster."},
 	};
 	const struct fl_actor who = {agent, FL_ROLE_AGENT, 0};
 	struct fl_ticket_patch *p = fl_arena_alloc(a, sizeof *p);
@@ -717,7 +721,8 @@ int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
 				.sent_at = sent,
 				.organization_id = people[i].organization_id,
 				.tier_id = people[i].tier_id};
-			int score = scores[(i + w) % (sizeof scores / sizeof *scores)] + waves[w].lift;
+			int score =
+				scores[(i + w) % (sizeof scores / sizeof *scores)] + waves[w].lift;
 
 			score = score < 0 ? 0 : score > 10 ? 10 : score;
 			if (answered_to[i]) /* heard, and it shows */
@@ -738,8 +743,8 @@ int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e)
 				rc = close_loop(tx, &r, &a);
 			/* every third follow-up still waits for its call */
 			if (!rc && r.followup_ticket_id && followups++ % 3 != 2) {
-				rc = demo_reply(tx, r.followup_ticket_id, r.agent_id ? r.agent_id : admin_id,
-						r.locale, &a);
+				rc = demo_reply(tx, r.followup_ticket_id,
+						r.agent_id ? r.agent_id : admin_id, r.locale, &a);
 				answered_to[i] = !rc;
 			}
 		}
