@@ -57,10 +57,12 @@ int fl_store_complaint_reason_get(fl_tx *tx, int64_t id, fl_arena *a,
 int fl_store_complaint_reason_list(fl_tx *tx, int counts, fl_arena *a,
 				   struct fl_complaint_reason **out, size_t *n)
 {
-	static const char plain[] =
-		"SELECT " FL_COLUMNS_SQL(REASON_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER " LIMIT 200";
+	static const char plain[] = "SELECT " FL_COLUMNS_SQL(
+		REASON_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER
+				" LIMIT 200";
 	static const char counted[] = "SELECT " FL_COLUMNS_SQL(
-		REASON_COUNTED_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER " LIMIT 200";
+		REASON_COUNTED_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER
+					" LIMIT 200";
 	fl_stmt *st;
 	int rc = fl_q(tx, counts ? counted : plain, 0, &st, "");
 	return rc ? rc

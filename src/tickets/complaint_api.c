@@ -470,10 +470,10 @@ static int tally_up(struct fl_req *r, struct report *rp)
  * -1 (null) for none. */
 static double share(const struct tally *t)
 {
-	return t->complaints ? (double)((t->first_contact * 2000 + t->complaints) /
-					(2 * t->complaints)) /
-				       1000
-			     : -1;
+	return t->complaints
+		       ? (double)((t->first_contact * 2000 + t->complaints) / (2 * t->complaints)) /
+				 1000
+		       : -1;
 }
 
 static json_t *counts_json(const struct tally *t, json_t *o)
