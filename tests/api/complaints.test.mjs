@@ -4,7 +4,9 @@
 // complaint.reason_id, the ticket unchanged); a reason in use kept from
 // deletion; search by complaint: and complaint_reason:; a trigger that
 // marks a complaint and one that reacts to it; and the report, its counts
-// and its share resolved at first contact worked out by hand.
+// and its share resolved at first contact worked out by hand; and the
+// review's findings (a viewer's masked report, a rule whose reason went,
+// soft delete, merges, an end user's 403, rounding), each failing before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
