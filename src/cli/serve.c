@@ -268,6 +268,7 @@ int fl_cmd_serve(int argc, char **argv)
 	struct timespec beat = {HEARTBEAT_SECONDS, 0};
 	fl_store *store;
 	sigset_t set;
+	unsigned long listen_port;
 	int opt, sig;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -321,6 +322,13 @@ int fl_cmd_serve(int argc, char **argv)
 		fl_hub_free(hub);
 		return 1;
 	}
+	/* the public URL and the signing keys are stored before the first
+	 * job runs and the first request is served (one just after /healthz
+	 * first answers may mail a link), unless the port is the system's
+	 * choice (":0"), which the URL is only known with once listening */
+	listen_port = strtoul(strrchr(cfg.listen, ':') + 1, NULL, 10);
+	if (listen_port && site_url(store, &cfg, listen_port))
+		fl_log("error", "cannot store the public URL: sign-in links will not be mailed");
 	if (start_jobs(store, &cfg, jobs)) {
 		fl_store_free(store);
 		fl_hub_free(hub);
@@ -337,7 +345,7 @@ int fl_cmd_serve(int argc, char **argv)
 	fl_log("info", "frontline listening on http://%.*s:%u with data in %s",
 	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
 	       (unsigned)fl_server_port(srv), cfg.data);
-	if (site_url(store, &cfg, fl_server_port(srv)))
+	if (!listen_port && site_url(store, &cfg, fl_server_port(srv)))
 		fl_log("error", "cannot store the public URL: sign-in links will not be mailed");
 	fflush(stdout);
 

@@ -15,6 +15,7 @@
 #include "store/schedules.h"
 #include "store/triggers.h"
 #include "store/users.h"
+#include "tickets/complaint.h"
 #include "tickets/notice.h"
 #include "tickets/placeholder.h"
 
@@ -211,6 +212,19 @@ static int fire(struct run *r, const struct fl_rule *rule)
 		p.has_assignee = 0;
 		if (rc < 0 || (rc = failed(r, "%s %lld is no longer an active agent", "assignee",
 					   p.assignee_id)))
+			return rc;
+	}
+	if (p.has_complaint && p.complaint_reason_id) {
+		/* a reason deleted or deactivated since the rule was saved:
+		 * that action is dropped and logged, the others still apply */
+		rc = fl_complaint_reason_usable(r->tx, p.complaint_reason_id, "reason", r->a, &e);
+		if (rc == FL_EINVAL) {
+			p.has_complaint = 0;
+			rc = failed(r, "%s %lld is deleted or no longer active", "complaint reason",
+				    p.complaint_reason_id);
+			memset(&e, 0, sizeof e);
+		}
+		if (rc)
 			return rc;
 	}
 	for (size_t i = 0; i < p.nfollower_add; i++)

@@ -41,7 +41,7 @@ int fl_store_complaint_reason_get(fl_tx *tx, int64_t id, fl_arena *a,
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(REASON_COUNTED_COLUMNS)
 		" FROM complaint_reasons r"
-		" WHERE r.id = ?";
+		" WHERE r.id = ? AND r.deleted_at IS NULL";
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "i", id);
 	return rc ? rc : fl_q_one_cols(tx, st, &reason_counted_cols, a, out);
@@ -57,11 +57,12 @@ int fl_store_complaint_reason_get(fl_tx *tx, int64_t id, fl_arena *a,
 int fl_store_complaint_reason_list(fl_tx *tx, int counts, fl_arena *a,
 				   struct fl_complaint_reason **out, size_t *n)
 {
-	static const char plain[] =
-		"SELECT " FL_COLUMNS_SQL(REASON_COLUMNS) " FROM complaint_reasons r" TREE_ORDER
-							 " LIMIT 200";
+	static const char plain[] = "SELECT " FL_COLUMNS_SQL(
+		REASON_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER
+				" LIMIT 200";
 	static const char counted[] = "SELECT " FL_COLUMNS_SQL(
-		REASON_COUNTED_COLUMNS) " FROM complaint_reasons r" TREE_ORDER " LIMIT 200";
+		REASON_COUNTED_COLUMNS) " FROM complaint_reasons r WHERE r.deleted_at IS NULL" TREE_ORDER
+					" LIMIT 200";
 	fl_stmt *st;
 	int rc = fl_q(tx, counts ? counted : plain, 0, &st, "");
 	return rc ? rc
@@ -75,7 +76,7 @@ int fl_store_complaint_reason_siblings(fl_tx *tx, int64_t parent_id, fl_arena *a
 	static const char sql[] =
 		"SELECT " FL_COLUMNS_SQL(REASON_COLUMNS)
 		" FROM complaint_reasons r"
-		" WHERE COALESCE(r.parent_id, 0) = ?"
+		" WHERE COALESCE(r.parent_id, 0) = ? AND r.deleted_at IS NULL"
 		" ORDER BY r.position, r.id"
 		" LIMIT 200";
 	fl_stmt *st;
@@ -89,7 +90,8 @@ int fl_store_complaint_reason_count(fl_tx *tx, int64_t *n)
 {
 	static const char sql[] =
 		"SELECT COUNT(*)"
-		" FROM complaint_reasons";
+		" FROM complaint_reasons"
+		" WHERE deleted_at IS NULL";
 	return fl_q_int(tx, sql, n, "");
 }
 
@@ -98,7 +100,7 @@ int fl_store_complaint_reason_children(fl_tx *tx, int64_t id, int64_t *n)
 	static const char sql[] =
 		"SELECT COUNT(*)"
 		" FROM complaint_reasons"
-		" WHERE parent_id = ?";
+		" WHERE parent_id = ? AND deleted_at IS NULL";
 	return fl_q_int(tx, sql, n, "i", id);
 }
 
@@ -146,12 +148,13 @@ int fl_store_complaint_reason_set_position(fl_tx *tx, int64_t id, int64_t positi
 	return fl_q_exec(tx, sql, "ii", position, id);
 }
 
-int fl_store_complaint_reason_delete(fl_tx *tx, int64_t id)
+int fl_store_complaint_reason_delete(fl_tx *tx, int64_t id, int64_t now)
 {
 	static const char sql[] =
-		"DELETE FROM complaint_reasons"
+		"UPDATE complaint_reasons"
+		" SET active = 0, deleted_at = ?, updated_at = ?"
 		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "i", id);
+	return fl_q_exec(tx, sql, "iii", now, now, id);
 }
 
 /* The row's columns in the order of the report's SELECT (written out in
@@ -173,17 +176,29 @@ int fl_store_complaint_rows(fl_tx *tx, int64_t start, int64_t end, size_t max, f
 {
 	/* the replies are an agent's or an admin's (a role bound, never
 	 * written as a number: roles are renumbered as they grow), not the
-	 * desk's own (a rule's comment is by the system user, id -1) */
+	 * desk's own (a rule's comment is by the system user, id -1), nor a
+	 * merge's note (its audit has a merged_from or merged_into event).
+	 * A complaint closed by a merge (its audits say merged_into; the
+	 * closed_by_merge tag can be taken off) is left out: it goes on in
+	 * its target. Both looks go through audits_ticket, never a scan. */
 	static const char sql[] =
 		"SELECT t.id, t.complaint_reason_id, t.organization_id, t.created_at, t.status,"
 		" COALESCE(o.name, ''), t.custom_fields,"
 		" (SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.author_id"
 		" WHERE c.ticket_id = t.id AND c.seq > 1 AND c.public = 1"
-		" AND c.author_id > 0 AND u.role >= ?)"
+		" AND c.author_id > 0 AND u.role >= ?"
+		" AND NOT EXISTS (SELECT 1 FROM audits a"
+		" JOIN audit_events ce ON ce.audit_id = a.id AND ce.comment_id = c.id"
+		" JOIN audit_events me ON me.audit_id = a.id"
+		" AND me.field IN ('merged_from', 'merged_into')"
+		" WHERE a.ticket_id = t.id))"
 		" FROM tickets t"
 		" LEFT JOIN organizations o ON o.id = t.organization_id"
 		" WHERE t.complaint_reason_id IS NOT NULL AND t.deleted_at IS NULL"
 		" AND t.created_at >= ? AND t.created_at < ?"
+		" AND NOT EXISTS (SELECT 1 FROM audits a"
+		" JOIN audit_events me ON me.audit_id = a.id AND me.field = 'merged_into'"
+		" WHERE a.ticket_id = t.id)"
 		" ORDER BY t.id"
 		" LIMIT ?";
 	fl_stmt *st;

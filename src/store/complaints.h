@@ -31,7 +31,9 @@ int fl_store_complaint_reason_insert(fl_tx *tx, struct fl_complaint_reason *r);
 /* Writes r's parent, names, position, active and updated_at over r->id. */
 int fl_store_complaint_reason_update(fl_tx *tx, const struct fl_complaint_reason *r);
 int fl_store_complaint_reason_set_position(fl_tx *tx, int64_t id, int64_t position);
-int fl_store_complaint_reason_delete(fl_tx *tx, int64_t id);
+/* Hides reason id (deleted_at: the reads above no longer see it) and
+ * deactivates it; the row stays, so its id is never given to another. */
+int fl_store_complaint_reason_delete(fl_tx *tx, int64_t id, int64_t now);
 
 /* The most complaints a report reads: far more than a desk files in a
  * year; the report says when it stopped there. */

@@ -56,8 +56,8 @@ static const struct table tables[] = {
 	{"group_members", "group_id, user_id", "ii", "group_id, user_id", 2, 0, 0},
 	{"complaint_reasons",
 	 "id, parent_id, name_uk, name_ru, name_lt, name_en, position, active, created_at,"
-	 " updated_at",
-	 "iittttiiii", "id", 1, 1, 1},
+	 " updated_at, deleted_at",
+	 "iittttiiiii", "id", 1, 1, 1},
 	{"tickets",
 	 "id, subject, description, status, priority, type, channel, requester_id,"
 	 " submitter_id, assignee_id, group_id, organization_id, custom_fields,"

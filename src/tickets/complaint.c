@@ -215,7 +215,7 @@ int fl_complaint_reason_delete(fl_tx *tx, int64_t id, fl_arena *a, struct fl_err
 		return fl_err_set(e, FL_EINVAL, "id", "InUse",
 				  "Complaint reason: reasons are under it; move or delete them "
 				  "first");
-	if ((rc = fl_store_complaint_reason_delete(tx, id)))
+	if ((rc = fl_store_complaint_reason_delete(tx, id, fl_now())))
 		return rc;
 	/* close the gap: the others keep their order */
 	r.id = 0;

@@ -67,7 +67,10 @@ int fl_complaint_reason_create(fl_tx *tx, struct fl_complaint_reason *r, fl_aren
 int fl_complaint_reason_update(fl_tx *tx, struct fl_complaint_reason *r, fl_arena *a,
 			       struct fl_err *e);
 /* Deletes reason id (FL_ENOTFOUND when there is none) and closes the gap
- * it leaves. Refused with FL_EINVAL naming "id" while a ticket (deleted
+ * it leaves: a soft delete, the reason hidden from every read and
+ * inactive, its row and id kept, so that a rule, macro or view naming it
+ * names a reason that is gone (skipped and logged when a rule fires),
+ * never one created after it. Refused with FL_EINVAL naming "id" while a ticket (deleted
  * ones too: their audits name it) has it — deactivate it instead — or
  * while reasons are under it. */
 int fl_complaint_reason_delete(fl_tx *tx, int64_t id, fl_arena *a, struct fl_err *e);

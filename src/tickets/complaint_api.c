@@ -7,14 +7,16 @@
  * "position", "active", "tickets_count", …}; "name" is the one for
  * ?locale= (else English, else the first given). A write that does not
  * validate is refused whole (422 naming the field) inside its transaction,
- * before anything is written. The report is read by viewers too (nothing
- * in it is a person's address or a note: reason, product and organization
- * names and counts). */
+ * before anything is written. The report is read by viewers too: reason,
+ * product and organization names and counts, the product and organization
+ * names with the e-mail addresses and telephone numbers in them masked for
+ * a viewer (anyone may type one into a custom field or a name). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/input.h"
+#include "core/redact.h"
 #include "core/time.h"
 #include "http/http.h"
 #include "sla/report.h"
@@ -388,6 +390,15 @@ static size_t merge(struct tally *t, size_t n)
 	return k;
 }
 
+/* Text that anyone may have typed (a product field's value, an
+ * organization's name) as the reader may see it: a viewer reads it with
+ * the e-mail addresses and telephone numbers in it masked (core/redact.h).
+ * Text must not be NULL; NULL when out of memory. */
+static const char *viewer_text(struct fl_req *r, const char *text)
+{
+	return r->actor.role == FL_ROLE_VIEWER ? fl_redact_contacts(text, &r->arena) : text;
+}
+
 struct report {
 	struct tally total;
 	struct tally *reasons, *products, *orgs, *periods;
@@ -443,14 +454,26 @@ static int tally_up(struct fl_req *r, struct report *rp)
 	}
 	rp->nproducts = c->product_field_id ? merge(rp->products, n) : 0;
 	rp->norgs = merge(rp->orgs, n);
+	/* masked after the merge: two products that mask alike stay two rows */
+	for (size_t i = 0; i < rp->nproducts; i++)
+		if (rp->products[i].skey &&
+		    !(rp->products[i].skey = viewer_text(r, rp->products[i].skey)))
+			return FL_ENOMEM;
+	for (size_t i = 0; i < rp->norgs; i++)
+		if (rp->orgs[i].name && !(rp->orgs[i].name = viewer_text(r, rp->orgs[i].name)))
+			return FL_ENOMEM;
 	return 0;
 }
 
 /* The share resolved at first contact: of all the complaints counted
- * (solved or not), to 0.001; -1 (null) for none. */
+ * (solved or not), to 0.001 rounded half up as the other reports round;
+ * -1 (null) for none. */
 static double share(const struct tally *t)
 {
-	return t->complaints ? (double)(t->first_contact * 1000 / t->complaints) / 1000 : -1;
+	return t->complaints
+		       ? (double)((t->first_contact * 2000 + t->complaints) / (2 * t->complaints)) /
+				 1000
+		       : -1;
 }
 
 static json_t *counts_json(const struct tally *t, json_t *o)

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"
+#include "tickets/complaint.h"
 
 #define QUOTE_MAX 4000 /* characters of a source's last comment quoted on the target */
 
@@ -191,6 +192,22 @@ static int target_patch(struct fl_tx *tx, const struct part *target, const struc
 			rc = add_person(tx, s->followers[k], 1, t->followers, t->nfollowers,
 					p->follower_add, &p->nfollower_add, FL_TICKET_MAX_FOLLOWERS,
 					a);
+	}
+	/* a complaint merged into a request that is not one makes it one:
+	 * the first source's reason that may still be given (the report
+	 * leaves the closed sources out and counts the target) */
+	for (size_t i = 0; i < n && !rc && !t->complaint_reason_id && !p->has_complaint; i++) {
+		struct fl_err e = {0};
+		int64_t id = src[i].t.complaint_reason_id;
+		if (!id)
+			continue;
+		rc = fl_complaint_reason_usable(tx, id, "complaint.reason_id", a, &e);
+		if (!rc) {
+			p->has_complaint = 1;
+			p->complaint_reason_id = id;
+		} else if (rc == FL_EINVAL) {
+			rc = 0; /* deactivated or deleted: not given again */
+		}
 	}
 	return rc;
 }

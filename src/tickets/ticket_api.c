@@ -260,7 +260,9 @@ static int decode_complaint(struct fl_req *r, struct ctx *c, json_t *v)
 		return 0;
 	c->in.p.has_complaint = 1;
 	c->in.p.complaint_reason_id = 0;
-	if (json_is_null(v))
+	/* not theirs to set, well-formed or not: the domain refuses it (403)
+	 * before its shape is looked at, so a 422 tells no one it is there */
+	if (json_is_null(v) || !fl_ticket_sees_private(&r->actor))
 		return 0;
 	if (!json_is_object(v))
 		return fl_req_fail(r, FL_EINVAL, "complaint", "InvalidType",

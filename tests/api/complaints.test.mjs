@@ -4,7 +4,9 @@
 // complaint.reason_id, the ticket unchanged); a reason in use kept from
 // deletion; search by complaint: and complaint_reason:; a trigger that
 // marks a complaint and one that reacts to it; and the report, its counts
-// and its share resolved at first contact worked out by hand.
+// and its share resolved at first contact worked out by hand; and the
+// review's findings (a viewer's masked report, a rule whose reason went,
+// soft delete, merges, an end user's 403, rounding), each failing before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -410,5 +412,138 @@ describe('rules', () => {
 		assert.deepEqual(r.result.ticket.complaint, { reason_id: QUALITY });
 		assert.equal((await ticket(t.id)).complaint, null);
 		await ok('DELETE', `/api/v2/macros/${m.id}`);
+	});
+});
+
+// The review's findings, each with what a user saw before it was fixed.
+describe('what the review found', () => {
+	const SYSTEM = -1;
+	let viewer;
+	before(async () => {
+		viewer = await srv.addUser('viewer', 'Vera Viewer', 'vera@example.test');
+	});
+	after(async () => {
+		const list = (await ok('GET', '/api/v2/triggers', null, { auth: agent })).triggers;
+		for (const x of list)
+			await ok('DELETE', `/api/v2/triggers/${x.id}`);
+	});
+
+	const newReason = async (en) =>
+		(await ok('POST', BASE, { complaint_reason: { names: { en } } })).complaint_reason;
+	const byReason = async (id, auth = agent) => {
+		const r = await srv.api('GET', REPORT, null, { auth });
+		assert.equal(r.status, 200, r.text);
+		return counts(r.json.complaints_report.by_reason.find((x) => x.reason_id === id));
+	};
+	const reply = (id, body) =>
+		ok('PUT', `/api/v2/tickets/${id}`, { ticket: { comment: { body, public: true } } }, { auth: agent });
+	const solve = (id) => ok('PUT', `/api/v2/tickets/${id}`, { ticket: { status: 'solved' } }, { auth: agent });
+	const deskEvents = async (id) => (await ok('GET', `/api/v2/tickets/${id}/audits`, null, { auth: agent })).audits
+		.filter((a) => a.author_id === SYSTEM)
+		.flatMap((a) => a.events.filter((e) => e.type !== 'Comment').map((e) => [e.field_name, e.value]));
+
+	it('a viewer reads organization names and products with e-mail addresses and phone numbers masked', async () => {
+		const org = (await ok('POST', '/api/v2/organizations', { organization: { name: 'Boss boss@acme.test +380 44 123 4567' } })).organization;
+		const r = await newReason('Masked');
+		await srv.ticket({ subject: 'Contacts', requester_id: alice.id, organization_id: org.id,
+			custom_fields: [{ id: PRODUCT_FIELD, value: 'Router, ask ivan@shop.test' }],
+			complaint: { reason_id: r.id } }, { auth: agent });
+		const leaks = /boss@acme\.test|123 4567|ivan@shop\.test/;
+		const seen = (await ok('GET', REPORT, null, { auth: viewer })).complaints_report;
+		const org2 = seen.by_organization.find((x) => x.organization_id === org.id);
+		assert.ok(org2 && org2.name.startsWith('Boss') && !leaks.test(org2.name), JSON.stringify(org2));
+		const prod = seen.by_product.find((x) => x.product?.startsWith('Router, ask'));
+		assert.ok(prod && !leaks.test(prod.product), JSON.stringify(seen.by_product));
+		const csv = await srv.api('GET', `${REPORT}.csv`, null, { auth: viewer });
+		assert.equal(csv.status, 200, csv.text);
+		assert.ok(csv.text.includes('organization,') && !leaks.test(csv.text), csv.text);
+		// agents read them as they are
+		const full = (await ok('GET', REPORT, null, { auth: agent })).complaints_report;
+		assert.equal(full.by_organization.find((x) => x.organization_id === org.id).name, org.name);
+		assert.ok((await srv.api('GET', `${REPORT}.csv`, null, { auth: agent })).text.includes('ivan@shop.test'));
+	});
+
+	it('a trigger whose reason was deactivated: that action is skipped and logged, the others apply', async () => {
+		const r = await newReason('Wobbly');
+		const trig = (await ok('POST', '/api/v2/triggers', { trigger: {
+			title: 'Wobbly furniture', conditions: { all: [{ field: 'subject_includes_word', operator: 'includes', value: 'wobbly' }] },
+			actions: [{ field: 'complaint_reason_id', value: r.id }, { field: 'priority', value: 'high' }],
+		} })).trigger;
+		await ok('PUT', `${BASE}/${r.id}`, { complaint_reason: { active: false } });
+		const t = await srv.ticket({ subject: 'A wobbly table', requester_id: alice.id }, { auth: alice });
+		const now = await ticket(t.id);
+		assert.equal(now.complaint, null);
+		assert.equal(now.priority, 'high', 'the rest of the trigger still applies');
+		const failed = (await deskEvents(t.id)).find((e) => e[0] === 'rule_failed');
+		assert.ok(failed, 'rule_failed logged');
+		assert.match(failed[1], new RegExp(`Trigger ${trig.id}.*complaint reason ${r.id}`));
+	});
+
+	it('deleting a reason a trigger names: hidden, its id never reused, the trigger skips it', async () => {
+		const r = await newReason('Short-lived');
+		const trig = (await ok('POST', '/api/v2/triggers', { trigger: {
+			title: 'Creaky doors', conditions: { all: [{ field: 'subject_includes_word', operator: 'includes', value: 'creaky' }] },
+			actions: [{ field: 'complaint_reason_id', value: r.id }, { field: 'priority', value: 'urgent' }],
+		} })).trigger;
+		assert.equal((await srv.api('DELETE', `${BASE}/${r.id}`)).status, 204);
+		refused(await srv.api('GET', `${BASE}/${r.id}`, null, { auth: agent }), 404);
+		assert.ok(!(await reasons()).some((x) => x.id === r.id));
+		refused(await srv.api('DELETE', `${BASE}/${r.id}`), 404);
+		refused(await srv.api('PUT', `${BASE}/${r.id}`, { complaint_reason: { active: true } }), 404);
+		refused(await mark((await srv.ticket({ subject: 'x', requester_id: alice.id }, { auth: agent })).id,
+			{ reason_id: r.id }), 422, 'complaint.reason_id');
+		const next = await newReason('Unrelated');
+		assert.ok(next.id > r.id, `id ${r.id} given again`);
+		const t = await srv.ticket({ subject: 'The creaky door', requester_id: alice.id }, { auth: alice });
+		const now = await ticket(t.id);
+		assert.equal(now.complaint, null, 'filed under another reason');
+		assert.equal(now.priority, 'urgent');
+		const failed = (await deskEvents(t.id)).find((e) => e[0] === 'rule_failed');
+		assert.match(failed?.[1] ?? '', new RegExp(`Trigger ${trig.id}.*complaint reason ${r.id}`));
+	});
+
+	it('merging: the closed source is left out, its reason carried to the target; the merge note is not a reply', async () => {
+		// a complaint merged into a plain request answered twice: one
+		// complaint (the target's), not at first contact
+		const m1 = await newReason('Merged away');
+		const src = await srv.ticket({ subject: 'Dup', requester_id: alice.id, complaint: { reason_id: m1.id } }, { auth: agent });
+		const tgt = await srv.ticket({ subject: 'Original', requester_id: alice.id }, { auth: agent });
+		await reply(tgt.id, 'First.');
+		await reply(tgt.id, 'Second.');
+		let r = await srv.api('POST', `/api/v2/tickets/${tgt.id}/merge`, { ids: [src.id] }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual((await ticket(tgt.id)).complaint, { reason_id: m1.id });
+		await solve(tgt.id);
+		assert.deepEqual(await byReason(m1.id), [1, 1, 0, 0]);
+		// a plain duplicate merged into a complaint answered once: at first contact
+		const m2 = await newReason('Merged into');
+		const c = await srv.ticket({ subject: 'Complaint', requester_id: alice.id, complaint: { reason_id: m2.id } }, { auth: agent });
+		const dup = await srv.ticket({ subject: 'Same again', requester_id: alice.id }, { auth: agent });
+		await reply(c.id, 'Sorted.');
+		r = await srv.api('POST', `/api/v2/tickets/${c.id}/merge`, { ids: [dup.id] }, { auth: agent });
+		assert.equal(r.status, 200, r.text);
+		await solve(c.id);
+		assert.deepEqual(await byReason(m2.id), [1, 1, 1, 1]);
+	});
+
+	it('the share rounds half up: 2 of 3 is 0.667', async () => {
+		const r = await newReason('Thirds');
+		for (const answers of [1, 1, 2]) {
+			const t = await srv.ticket({ subject: 'Third', requester_id: alice.id, complaint: { reason_id: r.id } }, { auth: agent });
+			for (let i = 0; i < answers; i++)
+				await reply(t.id, `Answer ${i}`);
+			await solve(t.id);
+		}
+		assert.deepEqual(await byReason(r.id), [3, 3, 2, 0.667]);
+		const csv = (await srv.api('GET', `${REPORT}.csv`, null, { auth: agent })).text;
+		assert.ok(csv.includes(`reason,${r.id},Thirds,3,3,2,0.667`), csv);
+	});
+
+	it('an end user\'s complaint is 403 whatever its shape: a 422 would say the field is there', async () => {
+		const t = await srv.ticket({ subject: 'Mine', requester_id: alice.id }, { auth: agent });
+		for (const v of [5, 'x', {}, { reason_id: -1 }, { reason_id: QUALITY }])
+			refused(await mark(t.id, v, alice), 403);
+		refused(await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Mine', comment: { body: 'x' }, complaint: 5 } }, { auth: alice }), 403);
+		assert.equal((await ticket(t.id)).complaint, null);
 	});
 });

@@ -4,9 +4,13 @@
 -- (parent_id names a top-level reason; the domain checks it, so that a copy
 -- that loads reasons in id order needs no order among them), in the order
 -- position gives within a level. A reason in use is deactivated, never
--- deleted: the tickets' foreign key holds that.
+-- deleted: the tickets' foreign key holds that. Deleting one that no
+-- ticket has hides it (deleted_at) and deactivates it, the row kept: a
+-- trigger, automation, macro or view that names it by id then names a
+-- reason that is gone, never another one that took its id (the ids are
+-- not reused: AUTOINCREMENT on SQLite, an identity on PostgreSQL).
 CREATE TABLE complaint_reasons (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	parent_id  INTEGER,
 	name_uk    TEXT,
 	name_ru    TEXT,
@@ -15,7 +19,8 @@ CREATE TABLE complaint_reasons (
 	position   INTEGER NOT NULL,
 	active     INTEGER NOT NULL DEFAULT 1,
 	created_at INTEGER NOT NULL,
-	updated_at INTEGER NOT NULL
+	updated_at INTEGER NOT NULL,
+	deleted_at INTEGER
 );
 CREATE INDEX complaint_reasons_parent ON complaint_reasons (parent_id) WHERE parent_id IS NOT NULL;
 
