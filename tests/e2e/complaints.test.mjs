@@ -51,8 +51,10 @@ it('an agent marks a ticket as a complaint and sees it in the report', async () 
 	assert.equal(await page.$eval('[data-test=complaint-reason]', (s) => s.selectedOptions[0].textContent.trim()), 'Quality');
 	await page.waitForSelector('text=Complaint: — → Quality');
 
-	// Reports → Complaints, from the navigation
-	await page.click('a[href="/agent/reports/complaints"]');
+	// Reports → Complaints, from the navigation: Reports, then the report's tab
+	await page.click('[data-test=nav-reports]');
+	await page.click('[data-test=report-tabs] a[href="/agent/reports/complaints"]');
+	assert.equal(await page.getAttribute('[data-test=report-tab-complaints]', 'aria-current'), 'page');
 	await page.waitForSelector('[data-test=complaints-report] [data-test=cr-total]');
 	assert.equal(await page.textContent('[data-test=cr-total]'), '1');
 	const month = new Date().toISOString().slice(0, 8) + '01';

@@ -14,7 +14,7 @@ import { get, post, put, del } from '../shared/api.js';
 import { t, currentLocale, formatNumber, formatDate } from '../shared/i18n.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
 import { state } from './data.js';
-import { ErrorBanner, toast, useLoad } from './ui.js';
+import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
 
 const BASE = '/api/v2/complaint_reasons';
 const REPORT = '/api/v2/complaints/report';
@@ -323,11 +323,11 @@ export function ComplaintReport() {
 			<a class="button" href="${REPORT}.csv?${query}" download data-test="cr-csv">${t('report.csv')}</a></form>
 		<${ErrorBanner} error=${error} />
 		${rep && html`
-			<dl class="props" data-test="cr-totals">
-				<dt>${t('complaints.count')}</dt><dd data-test="cr-total">${formatNumber(rep.complaints)}</dd>
-				<dt>${t('complaints.solved')}</dt><dd>${formatNumber(rep.solved)}</dd>
-				<dt>${t('complaints.first_contact')}</dt><dd data-test="cr-first">${formatNumber(rep.first_contact)}</dd>
-				<dt>${t('complaints.share')}</dt><dd data-test="cr-share">${percent(rep.first_contact_share)}</dd></dl>
+			<${Figures} testid="cr-totals" items=${[
+				[t('complaints.count'), formatNumber(rep.complaints), 'cr-total'],
+				[t('complaints.solved'), formatNumber(rep.solved)],
+				[t('complaints.first_contact'), formatNumber(rep.first_contact), 'cr-first'],
+				[t('complaints.share'), percent(rep.first_contact_share), 'cr-share']]} />
 			<p class="hint">${t('complaints.share_hint')}</p>
 			${rep.truncated && html`<p class="error" role="alert">${t('complaints.truncated')}</p>`}
 			<h2>${t('complaints.chart_label')}</h2>
