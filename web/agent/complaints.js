@@ -12,6 +12,7 @@
 import { html, useEffect, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, currentLocale, formatNumber, formatDate } from '../shared/i18n.js';
+import { BarChart } from './charts.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
 import { state } from './data.js';
 import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
@@ -274,8 +275,10 @@ const Heads = () => html`<th>${t('complaints.count')}</th><th>${t('complaints.so
 const Cells = ({ r }) => html`<td>${formatNumber(r.complaints)}</td><td>${formatNumber(r.solved)}</td>
 	<td>${formatNumber(r.first_contact)}</td><td>${percent(r.first_contact_share)}</td>`;
 
-function Table({ title, testid, rows, name, heading = true }) {
+// bars(row): the row's name as text, for a bar chart (charts.js) over the table.
+function Table({ title, testid, rows, name, heading = true, bars }) {
 	return html`${heading && html`<h2>${title}</h2>`}
+		${bars && html`<${BarChart} chart=${testid} title="${t('complaints.count')} — ${title}" rows=${rows} name=${bars} value=${(r) => r.complaints} />`}
 		<table class="list" data-test=${testid}><thead><tr><th>${title}</th><${Heads} /></tr></thead>
 		<tbody>${rows.map((r) => html`<tr data-test="${testid}-row"><td>${name(r)}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`;
 }
@@ -335,12 +338,15 @@ export function ComplaintReport() {
 			<${Table} title=${t('complaints.by_period')} testid="cr-periods" rows=${rep.by_period}
 				name=${(r) => formatDate(`${r.start}T12:00:00Z`, { dateStyle: 'medium' })} />
 			<${Table} title=${t('complaints.reason')} testid="cr-reasons" rows=${rep.by_reason}
+				bars=${(r) => reasonName({ ...r, id: r.reason_id })}
 				name=${(r) => html`${r.parent_id ? '\u2003' : ''}${reasonName({ ...r, id: r.reason_id })}`} />
 			<h2>${t('complaints.product')}</h2>
 			<${ProductField} id=${rep.product_field_id} onSaved=${reload} />
 			${rep.product_field_id && html`<${Table} title=${t('complaints.product')} heading=${false} testid="cr-products" rows=${rep.by_product}
+				bars=${(r) => r.product ?? t('complaints.no_value')}
 				name=${(r) => r.product ?? t('complaints.no_value')} />`}
 			<${Table} title=${t('complaints.organization')} testid="cr-orgs" rows=${rep.by_organization}
+				bars=${(r) => r.name ?? t('complaints.no_org')}
 				name=${(r) => r.name ?? t('complaints.no_org')} />`}
 	</section>`;
 }

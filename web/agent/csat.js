@@ -10,6 +10,7 @@
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber, formatDate } from '../shared/i18n.js';
+import { BarChart } from './charts.js';
 import { ConfirmDelete, Field, Problem } from './hours.js';
 import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
 
@@ -105,6 +106,7 @@ export function CsatReport() {
 					<tbody>${res.trend.map((p) => html`<tr data-test="csat-period-row" data-start=${p.start}>
 						<td>${formatDate(`${p.start}T12:00:00Z`, { dateStyle: 'medium' })}</td><${Counts} r=${p} /></tr>`)}</tbody></table>
 				<h2>${t(`csat.by.${asked.by}`)}</h2>
+				<${BarChart} chart="csat-${asked.by}" title="${t('csat.csat')} — ${t(`csat.by.${asked.by}`)}" rows=${res.breakdown} name=${keyName} value=${(x) => x.csat} domain=${[0, 100]} label=${(x) => (x.csat == null ? t('csat.no_answers') : `${percent(x.csat)} (${t('csat.of', x)})`)} />
 				<table class="list" data-test="csat-breakdown"><thead><tr><th>${t(`csat.by.${asked.by}`)}</th><${CountHeads} /></tr></thead>
 					<tbody>${res.breakdown.map((x) => html`<tr data-test="csat-row" data-key=${String(x.key)}>
 						<td>${keyName(x)}</td><${Counts} r=${x} /></tr>`)}</tbody></table>`}`}

@@ -8,6 +8,7 @@
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber } from '../shared/i18n.js';
+import { BarChart } from './charts.js';
 import { ConfirmDelete } from './hours.js';
 import { navigate } from './router.js';
 import { Ago, Dialog, ErrorBanner, Figures, Picker, StatusBadge, toast, useLoad } from './ui.js';
@@ -330,6 +331,7 @@ export function IdeaReport() {
 					<option value="">${t('ideas.all')}</option>
 					${IDEA_STATUSES.map((s) => html`<option value=${s}>${t(`ideas.status.${s}`)}</option>`)}</select>
 				<a class="button" href=${`${API}/report?format=csv&limit=100${q}`} download="suggestions.csv" data-test="idr-csv">${t('idr.csv')}</a></div>
+			<${BarChart} chart="idr-top" title=${t('idr.top')} rows=${res.top} name=${(i) => i.title} value=${(i) => i.vote_count} />
 			${res.top.length ? html`<table class="list" data-test="idr-top"><thead><tr><th>${t('ideas.idea')}</th><th>${t('ideas.status')}</th>
 				<th>${t('ideas.votes')}</th><th>${t('ideas.comments')}</th></tr></thead>
 				<tbody>${res.top.map((i) => html`<tr data-test="idr-idea" data-id=${i.id}><td><a href=${`/agent/ideas/${i.id}`}>${i.title}</a></td>

@@ -7,6 +7,7 @@
 import { html, useEffect, useState } from '../shared/html.js';
 import { get, post } from '../shared/api.js';
 import { t, formatNumber, formatDate, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
+import { BarChart } from './charts.js';
 import { Field } from './hours.js';
 import { TierSelect } from './tiers.js';
 import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
@@ -186,6 +187,7 @@ export function NpsReport() {
 					[t('nps.loop.answered_next'), rep.closed_loop.answered_next],
 					[t('nps.loop.improved'), rep.closed_loop.improved]]} />
 				${BYS.map((b) => html`<h2>${t(`nps.by.${b}`)}</h2>
+					<${BarChart} chart="nps-${b}" title="NPS — ${t(`nps.by.${b}`)}" rows=${rep.breakdowns[b]} name=${(r) => r.name || t('nps.unknown')} value=${(r) => r.nps} domain=${[-100, 100]} label=${(r) => `${score(r.nps)} (${t('nps.responses')}: ${r.responses})`} />
 					<table class="list" data-test="nps-by-${b}"><thead><tr><th>${t(`nps.by.${b}`)}</th><${Heads} /></tr></thead>
 						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${r.name || t('nps.unknown')}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}
 				<h2>${t('nps.comments')}</h2>

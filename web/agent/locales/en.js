@@ -648,6 +648,7 @@ export default {
 	'report.policy': "Policy",
 	'report.more': "More",
 	'report.csv': "Download CSV",
+	'chart.bars': "{title}: a bar for each row (the table below has the same figures)",
 	'report.no_promise_tickets': { one: "{count} ticket no policy applied to", other: "{count} tickets no policy applied to" },
 
 	'field.routing': 'Routing',

@@ -647,6 +647,7 @@ export default {
 	'report.policy': "Politika",
 	'report.more': "Daugiau",
 	'report.csv': "Atsisiųsti CSV",
+	'chart.bars': "{title}: juosta kiekvienai eilutei (tie patys skaičiai – lentelėje žemiau)",
 	'report.no_promise_tickets': { one: "{count} užklausa, kuriai netaikoma jokia politika", few: "{count} užklausos, kurioms netaikoma jokia politika", many: "{count} užklausos, kurioms netaikoma jokia politika", other: "{count} užklausų, kurioms netaikoma jokia politika" },
 
 	'field.routing': 'Skirstymas',
