@@ -6,15 +6,21 @@
 // and any other workspace address — a ticket's, the queues' — says "not
 // available for your role" in Ukrainian, Russian, Lithuanian and English,
 // with the way back, without the page ever asking the API for a ticket.
+// Then the listening reports — Satisfaction, NPS, Complaints, Suggestions —
+// over what customers said through the real flows, contacts in their words:
+// each chart and its table, no error, no address or number in the page; and
+// an idea the Suggestions report links to, opened read-only with its
+// answer and comments.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
 import { sqlOn } from '../api/lib/server.mjs';
+import { startSmtp } from '../api/lib/smtp.mjs';
 import { PASSWORD, it, openDesk } from './lib/browser.mjs';
 
-let desk, srv, viewer, late;
+let desk, srv, smtp, viewer, late, idea;
 
 function sqlite(db, text) {
 	return new Promise((resolve, reject) => {
@@ -58,8 +64,53 @@ before(async () => {
 		UPDATE ticket_slas SET next_event_at = NULL WHERE ticket_id = ${late.id};`);
 	const q = encodeURIComponent('доставка jonas@example.test 067 123 45 67');
 	assert.equal((await srv.api('GET', `/api/v2/help_center/articles/search?query=${q}`, null, { auth: 'anonymous' })).status, 200);
+	await listening();
 });
-after(async () => { await desk?.close(); });
+after(async () => {
+	await desk?.close();
+	await smtp?.cleanup();
+});
+
+// What the customer said, with their contacts in it, through the flows
+// customers and agents use: a ticket solved as a complaint and rated bad,
+// an NPS survey mailed and answered from its link, an idea with a comment
+// and the team's answer.
+const SAID = {
+	rating: 'Подзвоніть 067 765 43 21 або jonas.p@example.test',
+	why: 'Повільно. Пишіть jonas@example.test',
+	idea: 'Кнопка «передзвоніть» на 067 765 43 21',
+	details: 'Або напишіть jonas.p@example.test',
+	comment: 'Так! Мій номер +380 50 111 22 33',
+};
+const LEAKS = ['jonas@example.test', 'jonas.p@example.test', '765 43 21', '111 22 33'];
+
+async function listening() {
+	const { jonas, rasa } = srv.users;
+	smtp = await startSmtp();
+	await ok('PUT', '/api/v2/mail/settings', { mail_settings: { smtp_url: `smtp://127.0.0.1:${smtp.port}`,
+		from_address: 'support@shop.test' } });
+	const reason = (await ok('POST', '/api/v2/complaint_reasons', { complaint_reason: { names: { en: 'Late courier',
+		uk: 'Кур’єр запізнився' } } })).complaint_reason;
+	const tk = (await ok('POST', '/api/v2/tickets', { ticket: { subject: 'Де моє повернення?', requester_id: jonas.id,
+		assignee_id: rasa.id, comment: { body: 'Де гроші?' } } }, rasa)).ticket;
+	await ok('PUT', `/api/v2/tickets/${tk.id}`, { ticket: { status: 'solved', complaint: { reason_id: reason.id },
+		comment: { body: 'Повернули.', public: true } } }, rasa);
+	await ok('POST', `/api/v2/tickets/${tk.id}/satisfaction_rating`, { satisfaction_rating: { score: 'bad',
+		comment: SAID.rating } }, jonas);
+	const survey = (await ok('POST', '/api/v2/nps/surveys', { nps_survey: { name: 'Грудень', audience: 'solved',
+		audience_days: 30 } })).nps_survey;
+	assert.equal((await srv.api('POST', `/api/v2/nps/surveys/${survey.id}/send`)).status, 202);
+	const m = await smtp.waitFor((x) => x.headers.to === jonas.email && /\/nps\//.test(x.text));
+	const link = m.text.match(/https?:\/\/[^\s/]+(\/nps\/[0-9a-f-]+)\?score=2\b/);
+	assert.ok(link, m.text);
+	const r = await fetch(srv.base + link[1], { method: 'POST', redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ score: '2', comment: SAID.why }).toString() });
+	assert.equal(r.status, 200, await r.text());
+	idea = (await ok('POST', '/api/v2/ideas', { idea: { title: SAID.idea, details: SAID.details } }, jonas)).idea;
+	await ok('POST', `/api/v2/ideas/${idea.id}/comments`, { comment: { body: SAID.comment } }, jonas);
+	await ok('PUT', `/api/v2/ideas/${idea.id}`, { idea: { status: 'planned', answer: 'Зробимо до весни.' } }, rasa);
+}
 
 const NOT_AVAILABLE = {
 	uk: ['Недоступно для вашої ролі', 'До звітів'],
@@ -128,6 +179,61 @@ it('a viewer signs in, reads the reports with contacts masked, and reaches no ti
 		// and was refused nothing (but "who is signed in?" before the sign-in)
 		assert.deepEqual(tab.network().filter((r) => r.status === 403 ||
 			(r.status === 401 && !r.url.endsWith('/api/v2/auth/session'))).map((r) => r.url), []);
+	});
+});
+
+// The NPS page's survey picker asks for /api/v2/nps/surveys, which answers a
+// viewer 403 until the npsgaps branch (which opens it to viewers) is merged;
+// the picker falls back to none. Delete this and its two uses then.
+const SURVEYS_403 = /status of 403 .*\/api\/v2\/nps\/surveys\)$/;
+
+it('a viewer reads the listening reports and opens an idea read-only, contacts masked', async () => {
+	await desk.withTab({ locale: 'uk-UA', allow: [SURVEYS_403] }, async (tab) => {
+		const { page } = tab;
+		await page.addInitScript(() => localStorage.setItem('fl.locale', 'uk'));
+		await tab.signIn(viewer);
+		const clean = async (what) => {
+			assert.equal(await page.locator('.banner.error').count(), 0, what);
+			const text = await page.textContent('main');
+			assert.deepEqual(LEAKS.filter((x) => text.includes(x)), [], what);
+		};
+		// each report: its chart, the same figures as a table, what was said
+		for (const [report, chart, table] of [['satisfaction', 'csat-chart', 'csat-trend'], ['nps', 'nps-chart', 'nps-trend'],
+			['complaints', 'complaints-chart', 'cr-reasons'], ['suggestions', 'idr-chart', 'idr-statuses']]) {
+			await tab.goto(`/agent/reports/${report}`);
+			await page.waitForSelector(`[data-test=${chart}]`);
+			assert.ok(await page.locator(`[data-test=${table}] tbody tr`).count() > 0, report);
+			await tab.idle();
+			await clean(report);
+		}
+		await tab.goto('/agent/reports/nps');
+		await page.locator('[data-test=nps-comment]', { hasText: 'Повільно. Пишіть j…@…' }).waitFor();
+		await tab.goto('/agent/reports/complaints');
+		assert.match(await page.textContent('[data-test=cr-reasons]'), /Кур’єр запізнився/);
+
+		// the idea the report links to: its text, answer and comment, masked, and nothing to change
+		await tab.goto('/agent/reports/suggestions');
+		await page.click(`[data-test=idr-idea][data-id="${idea.id}"] a`);
+		await page.waitForSelector('[data-test=idea-comment]');
+		assert.match(await page.textContent('[data-test=idea-title]'), /передзвоніть» на … 21/);
+		assert.match(await page.textContent('[data-test=idea-details]'), /напишіть j…@…/);
+		assert.match(await page.textContent('[data-test=idea-answer-read]'), /Зробимо до весни\./);
+		assert.match(await page.textContent('[data-test=idea-comment]'), /Мій номер \+380 … 33/);
+		assert.equal(await page.getAttribute('[data-test=idea-status]', 'data-status'), 'planned');
+		const article = page.locator('[data-test=idea]');
+		assert.equal(await article.locator('button, input, select, textarea, form').count(), 0);
+		assert.equal(await page.locator('[data-test=idea-tickets], [data-test=not-available]').count(), 0);
+		await tab.idle();
+		await clean('idea');
+		// and the list of ideas it goes back to
+		await page.click('text=← Усі ідеї');
+		await page.waitForSelector(`[data-test=idea-row][data-id="${idea.id}"]`);
+		await clean('ideas');
+
+		// nothing asked was refused, no ticket asked for
+		const asked = tab.network();
+		assert.deepEqual(asked.filter((r) => /\/api\/v2\/tickets\b|\/ideas\/\d+\/tickets/.test(r.url)).map((r) => r.url), []);
+		assert.deepEqual(asked.filter((r) => r.status === 403 && !r.url.endsWith('/api/v2/nps/surveys')).map((r) => r.url), []);
 	});
 });
 

@@ -5,12 +5,15 @@
 // link the ticket to one that exists) and Reports → Suggestions (ideas
 // per status as SVG bars with the same figures in a table, the top ideas,
 // and the CSV). Text customers typed is shown as text: never as HTML.
+// A viewer (docs/security.md "Roles") reads the list and an idea's page
+// with its answer and comments, and is offered nothing that changes them.
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t, formatNumber } from '../shared/i18n.js';
 import { BarChart } from './charts.js';
 import { ConfirmDelete } from './hours.js';
 import { navigate } from './router.js';
+import { state } from './data.js';
 import { Ago, Dialog, ErrorBanner, Figures, Picker, StatusBadge, toast, useLoad } from './ui.js';
 
 export const IDEA_STATUSES = ['new', 'under_review', 'planned', 'done', 'declined'];
@@ -92,8 +95,10 @@ export function IdeaList({ query }) {
 }
 
 export function IdeaPage({ id }) {
+	// the linked tickets are an agent's (a viewer opens no ticket)
+	const reader = !!(state.me && state.me.role === 'viewer');
 	const [res, error, again] = useLoad(() => Promise.all([get(`${API}/${id}`), get(`${API}/${id}/comments?page[size]=100`),
-		get(`${API}/${id}/tickets?per_page=100`)]), [id]);
+		reader ? null : get(`${API}/${id}/tickets?per_page=100`)]), [id]);
 	const comments = useMore(res && res[1], 'comments', 'id');
 	const links = useMore(res && res[2], 'idea_tickets', 'ticket_id');
 	if (!res)
@@ -108,8 +113,8 @@ export function IdeaPage({ id }) {
 			<span class="muted">${t('ideas.by', { name: idea.author_name })} · <${Ago} at=${idea.created_at} /></span>
 			${!idea.public && html`<span class="badge internal">${t('ideas.private')}</span>`}</p>
 		${idea.details && html`<p class="idea-details" data-test="idea-details">${idea.details}</p>`}
-		<${Answer} idea=${idea} onSaved=${again} />
-		<section class="panel" aria-labelledby="idea-tickets-title" data-test="idea-tickets">
+		${reader ? html`<${AnswerRead} idea=${idea} />` : html`<${Answer} idea=${idea} onSaved=${again} />`}
+		${!reader && html`<section class="panel" aria-labelledby="idea-tickets-title" data-test="idea-tickets">
 			<h2 id="idea-tickets-title">${t('ideas.tickets')}</h2>
 			${!tickets.length && html`<p class="muted">${t('ideas.tickets_none')}</p>`}
 			<ul class="events">${tickets.map((x) => html`<li key=${x.ticket_id} data-test="idea-ticket" data-id=${x.ticket_id}>
@@ -118,8 +123,8 @@ export function IdeaPage({ id }) {
 					onClick=${async () => { try { await del(`${API}/${idea.id}/tickets/${x.ticket_id}`); } catch (e) { toast(e.message, 'error'); } again(); }}>${t('ideas.unlink')}</button></li>`)}</ul>
 			<${More} list=${links} label=${t('ideas.more_tickets')} testid="idea-tickets-more" />
 			<${LinkTicket} idea=${idea} onLinked=${again} />
-		</section>
-		<${Comments} idea=${idea} comments=${comments} onAdded=${again} />
+		</section>`}
+		<${Comments} idea=${idea} comments=${comments} onAdded=${again} reader=${reader} />
 	</article>`;
 }
 
@@ -159,6 +164,13 @@ function Answer({ idea, onSaved }) {
 	</form>`;
 }
 
+// The public answer as the customers read it, for a viewer.
+const AnswerRead = ({ idea }) => (idea.answer ? html`<section class="panel" aria-labelledby="idea-answer-title" data-test="idea-answer-read">
+	<h2 id="idea-answer-title">${t('ideas.answer')}</h2>
+	<p class="idea-details">${idea.answer}</p>
+	${idea.answered_at && html`<p class="hint">${t('ideas.answered', { name: idea.answered_by_name || '' })} <${Ago} at=${idea.answered_at} /></p>`}
+</section>` : null);
+
 function LinkTicket({ idea, onLinked }) {
 	const [num, setNum] = useState('');
 	const [problem, setProblem] = useState(null);
@@ -182,8 +194,9 @@ function LinkTicket({ idea, onLinked }) {
 }
 
 // The comments, oldest first, a page at a time; an agent removes an
-// abusive one (asked once more on the page: it cannot be brought back).
-function Comments({ idea, comments: pages, onAdded }) {
+// abusive one (asked once more on the page: it cannot be brought back);
+// a reader (a viewer) reads them and no more.
+function Comments({ idea, comments: pages, onAdded, reader }) {
 	const [body, setBody] = useState('');
 	const [problem, setProblem] = useState(null);
 	const comments = pages.items;
@@ -212,15 +225,15 @@ function Comments({ idea, comments: pages, onAdded }) {
 		<ul class="events">${comments.map((c) => html`<li key=${c.id} data-test="idea-comment" data-id=${c.id}>
 			<strong>${c.author_name}</strong>${c.official && html` <span class="badge">${t('ideas.official')}</span>`}
 			<span class="muted"> · <${Ago} at=${c.created_at} /></span>
-			${' '}<${ConfirmDelete} testid="idea-comment" label=${t('ideas.delete_comment_label', { name: c.author_name })}
-				question=${t('ideas.delete_comment_confirm', { name: c.author_name })} onConfirm=${() => remove(c)} />
+			${!reader && html` <${ConfirmDelete} testid="idea-comment" label=${t('ideas.delete_comment_label', { name: c.author_name })}
+				question=${t('ideas.delete_comment_confirm', { name: c.author_name })} onConfirm=${() => remove(c)} />`}
 			<p class="idea-details">${c.body}</p></li>`)}</ul>
 		<${More} list=${pages} label=${t('ideas.more_comments')} testid="idea-comments-more" />
-		<form onSubmit=${add}><div class="field"><label for="idea-comment">${t('ideas.add_comment')}</label>
+		${!reader && html`<form onSubmit=${add}><div class="field"><label for="idea-comment">${t('ideas.add_comment')}</label>
 			<textarea id="idea-comment" rows="3" maxlength="5000" value=${body} required onInput=${(e) => setBody(e.target.value)}
 				data-test="idea-comment-body"></textarea></div>
 			${problem && html`<div class="banner error" role="alert">${problem}</div>`}
-			<button type="submit" data-test="idea-comment-add">${t('ideas.comment')}</button></form>
+			<button type="submit" data-test="idea-comment-add">${t('ideas.comment')}</button></form>`}
 	</section>`;
 }
 

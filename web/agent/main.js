@@ -49,7 +49,9 @@ function ReportPage({ name }) {
 
 function Page({ route, views, viewer }) {
 	const [a, b] = route.parts;
-	if (viewer && a !== 'reports') // a viewer reads the reports and nothing else
+	// a viewer reads the reports, and the ideas they link to read-only
+	// (ideas.js), and nothing else
+	if (viewer && a !== 'reports' && a !== 'ideas')
 		return html`<${NotAvailable} />`;
 	if (a === 'reports')
 		return html`<${Report} route=${route} />`;
