@@ -60,10 +60,10 @@ enum problem {
 
 struct ctx {
 	const char *token;
-	int64_t wait; /* over the limit: seconds until a rating is taken again */
 	int score; /* the choice checked: the form's, the link's, or the rating's */
 	int done;  /* ?done=1: just recorded */
 	enum problem problem;
+	int64_t wait; /* over the limit: seconds until a rating is taken again */
 	const char *lang;
 	struct fl_ticket t;
 	int has_rating;
@@ -171,7 +171,7 @@ static const char *problem_text(const struct fl_csat_words *w, enum problem p)
 
 static const char *problem_name(enum problem p)
 {
-	static const char *const names[] = {"",           "bad_link", "expired", "closed",
+	static const char *const names[] = {"",           "bad_link", "expired",  "closed",
 					    "not_solved", "too_long", "unchosen", "too_many"};
 	return names[p];
 }
