@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "feedback/unsub.h"
 #include "portal/link.h"
 #include "portal/site.h"
 #include "rules/trigger.h"
@@ -285,7 +286,9 @@ static const struct fl_csat_words words[] = {
 	 "This request is open again: you can rate it once it is solved.",
 	 "This link is not valid. Please use the link from our e-mail as it came.",
 	 "This link has expired, and the rating can no longer be given through it.",
-	 "The comment is too long (at most 2000 characters).", "Choose good or bad."},
+	 "The comment is too long (at most 2000 characters).", "Choose good or bad.",
+	 "Too many ratings were sent from your address just now. Please wait a minute or two "
+	 "and send yours again."},
 	{"uk", "Як ви оцінюєте підтримку, яку отримали?", "Добре, я задоволений(-а)",
 	 "Погано, я незадоволений(-а)", "Оцініть звернення #%s",
 	 "Хочете щось нам сказати? (необов’язково)", "Що пішло не так? (необов’язково)",
@@ -295,7 +298,9 @@ static const struct fl_csat_words words[] = {
 	 "Це звернення знову відкрито: оцінити його можна, коли його буде вирішено.",
 	 "Це посилання недійсне. Скористайтеся посиланням із нашого листа без змін.",
 	 "Термін дії цього посилання минув, і оцінити за ним уже не можна.",
-	 "Коментар задовгий (щонайбільше 2000 символів).", "Оберіть «добре» чи «погано»."},
+	 "Коментар задовгий (щонайбільше 2000 символів).", "Оберіть «добре» чи «погано».",
+	 "З вашої адреси щойно надіслано забагато оцінок. Зачекайте хвилину-дві й надішліть "
+	 "свою ще раз."},
 	{"ru", "Как вы оцениваете поддержку, которую получили?", "Хорошо, я доволен(-на)",
 	 "Плохо, я недоволен(-на)", "Оцените обращение #%s",
 	 "Хотите что-то нам сказать? (необязательно)", "Что пошло не так? (необязательно)",
@@ -305,7 +310,9 @@ static const struct fl_csat_words words[] = {
 	 "Это обращение снова открыто: оценить его можно, когда оно будет решено.",
 	 "Эта ссылка недействительна. Воспользуйтесь ссылкой из нашего письма без изменений.",
 	 "Срок действия этой ссылки истёк, и оценить по ней уже нельзя.",
-	 "Комментарий слишком длинный (не более 2000 символов).", "Выберите «хорошо» или «плохо»."},
+	 "Комментарий слишком длинный (не более 2000 символов).", "Выберите «хорошо» или «плохо».",
+	 "С вашего адреса только что отправлено слишком много оценок. Подождите минуту-другую "
+	 "и отправьте свою ещё раз."},
 	{"lt", "Kaip vertinate gautą pagalbą?", "Gerai, esu patenkintas (-a)",
 	 "Blogai, esu nepatenkintas (-a)", "Įvertinkite užklausą #%s",
 	 "Ar norėtumėte mums ką nors pasakyti? (neprivaloma)", "Kas nepavyko? (neprivaloma)",
@@ -315,7 +322,9 @@ static const struct fl_csat_words words[] = {
 	 "Ši užklausa vėl atidaryta: ją įvertinti galėsite, kai ji bus išspręsta.",
 	 "Ši nuoroda negalioja. Naudokite nuorodą iš mūsų laiško be pakeitimų.",
 	 "Šios nuorodos galiojimas baigėsi, ir ja įvertinti nebegalima.",
-	 "Komentaras per ilgas (daugiausia 2000 simbolių).", "Pasirinkite „gerai“ arba „blogai“."},
+	 "Komentaras per ilgas (daugiausia 2000 simbolių).", "Pasirinkite „gerai“ arba „blogai“.",
+	 "Iš jūsų adreso ką tik išsiųsta per daug įvertinimų. Palaukite minutę ar dvi ir "
+	 "išsiųskite savo įvertinimą dar kartą."},
 };
 
 const struct fl_csat_words *fl_csat_words(const char *lang)
@@ -342,8 +351,13 @@ int fl_csat_ask(fl_tx *tx, const struct fl_ticket *t, const char *lang, int64_t 
 	char *token = NULL, *base = NULL, *good, *bad;
 	size_t n;
 	fl_buf b;
-	int rc;
+	int rc, unsub = 0;
 
+	/* the notice is theirs and goes; the question is ours, unasked: not
+	 * for someone who unsubscribed (feedback/unsub.h) */
+	*text = *html = NULL;
+	if ((rc = fl_unsub_is(tx, t->requester_id, &unsub)) || unsub)
+		return rc;
 	if ((rc = fl_link_make(tx, FL_CSAT_LINK_PURPOSE, &l, a, &token)) ||
 	    (rc = fl_site_url(tx, a, &base)))
 		return rc;

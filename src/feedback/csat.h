@@ -106,7 +106,8 @@ int fl_csat_rate(fl_tx *tx, int64_t ticket_id, int64_t requester_id, const struc
  * *html the same as an HTML paragraph, escaped. The links are the public
  * page FL_CSAT_PAGE_PATH with a token signed for the ticket and its
  * requester, working FL_CSAT_LINK_TTL seconds from now, and
- * "?score=good" or "?score=bad". In a. */
+ * "?score=good" or "?score=bad". In a. A requester who unsubscribed
+ * (feedback/unsub.h) is not asked: 0 with *text and *html NULL. */
 #define FL_CSAT_PAGE_PATH "/csat/"
 int fl_csat_ask(fl_tx *tx, const struct fl_ticket *t, const char *lang, int64_t now, fl_arena *a,
 		char **text, char **html);
@@ -169,6 +170,7 @@ struct fl_csat_words {
 	const char *expired;    /* "This link has expired. …" */
 	const char *too_long;   /* "The comment is too long (at most 2000 characters)." */
 	const char *unchosen;   /* "Choose good or bad." */
+	const char *too_many;   /* "Too many ratings were sent from your address …" */
 };
 const struct fl_csat_words *fl_csat_words(const char *lang);
 

@@ -5,7 +5,8 @@
  *        and one button; the rating as it stands, when there is one
  *   POST /csat/{token}                  the form (score, comment,
  *        reason_id): records the rating, then 303 to the page with
- *        ?done=1 ("thank you"); refused with the page saying why (422)
+ *        ?done=1 ("thank you"); refused with the page saying why (422;
+ *        429 with Retry-After when one address sends too many)
  * Why GET records nothing: mail scanners and link previews fetch every
  * link in a message — both "good" and "bad" — before the customer sees
  * it; a rating recorded on GET would be whichever the robot fetched last.
@@ -54,6 +55,7 @@ enum problem {
 	P_NOT_SOLVED,
 	P_TOO_LONG,
 	P_UNCHOSEN,
+	P_TOO_MANY,
 };
 
 struct ctx {
@@ -61,6 +63,7 @@ struct ctx {
 	int score; /* the choice checked: the form's, the link's, or the rating's */
 	int done;  /* ?done=1: just recorded */
 	enum problem problem;
+	int64_t wait; /* over the limit: seconds until a rating is taken again */
 	const char *lang;
 	struct fl_ticket t;
 	int has_rating;
@@ -161,14 +164,15 @@ static const char *problem_text(const struct fl_csat_words *w, enum problem p)
 	case P_NOT_SOLVED: return w->not_solved;
 	case P_TOO_LONG: return w->too_long;
 	case P_UNCHOSEN: return w->unchosen;
+	case P_TOO_MANY: return w->too_many;
 	default: return NULL;
 	}
 }
 
 static const char *problem_name(enum problem p)
 {
-	static const char *const names[] = {"",           "bad_link", "expired", "closed",
-					    "not_solved", "too_long", "unchosen"};
+	static const char *const names[] = {"",           "bad_link", "expired",  "closed",
+					    "not_solved", "too_long", "unchosen", "too_many"};
 	return names[p];
 }
 
@@ -311,6 +315,7 @@ static int status_of(enum problem p)
 	switch (p) {
 	case P_BAD_LINK: return 404;
 	case P_EXPIRED: return 410;
+	case P_TOO_MANY: return 429;
 	case P_NONE: return 200;
 	default: return 422;
 	}
@@ -382,12 +387,32 @@ static int tx_rate(fl_tx *tx, struct fl_req *r)
 	return rc;
 }
 
+/* Over the limit: nothing recorded, the page (the form as it was sent)
+ * says to wait, 429 with Retry-After. A link that does not hold, or a
+ * ticket closed or open again, says that instead: waiting would not help. */
+static int tx_limited(fl_tx *tx, struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	struct fl_link l;
+	int rc = load(tx, r, c, &l);
+
+	if (!rc && !c->problem)
+		c->problem = P_TOO_MANY;
+	return rc;
+}
+
 static int render_rate(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	char *to;
 	size_t n;
 
+	if (c->wait > 0) {
+		char secs[24];
+		snprintf(secs, sizeof secs, "%" PRId64, c->wait);
+		fl_req_header(r, "Retry-After", secs);
+		return page(r, 429);
+	}
 	if (c->problem)
 		return page(r, status_of(c->problem));
 	n = strlen(c->token) + 32;
@@ -417,11 +442,11 @@ static int h_rate(struct fl_req *r)
 	c->token = path_token(r);
 	fl_limit_address_key(fl_req_peer(r), key);
 	if (fl_limiter_take(&rate_limit, key, fl_now(), &wait))
-		return fl_req_too_many(r, wait, "ratings");
+		c->wait = wait > 0 ? wait : 1;
 	body = fl_req_body(r, &n);
 	rc = fl_form_parse(fl_req_header_in(r, "Content-Type"), body, n, &lim, &r->arena, &form,
 			   &e);
-	if (rc == FL_ETOOBIG) {
+	if (rc == FL_ETOOBIG && !c->wait) {
 		c->problem = P_TOO_LONG;
 		return fl_req_read(r, tx_show, render_rate);
 	}
@@ -439,6 +464,9 @@ static int h_rate(struct fl_req *r)
 			 (fl_str_to_i64(fl_str_c(p->data), &c->reason_id) || c->reason_id < 0))
 			c->reason_id = 0;
 	}
+	/* the page in the customer's language, the form as they sent it */
+	if (c->wait)
+		return fl_req_read(r, tx_limited, render_rate);
 	return fl_req_write(r, tx_rate, render_rate);
 }
 

@@ -96,10 +96,10 @@ async function ticketRating(t) {
 }
 
 /** A link as the desk signs it (portal/link.h), with the store's key. */
-async function sign(a, b, expires) {
+async function sign(a, b, expires, purpose = 'csat') {
 	const key = (await sqlOnServer(srv, "SELECT value FROM settings WHERE key = 'link.key'")).trim();
 	const nums = `${a}-${b}-${expires}-`;
-	const mac = createHmac('sha256', key).update(`link\ncsat\n${nums}`).digest('hex').slice(0, 32);
+	const mac = createHmac('sha256', key).update(`link\n${purpose}\n${nums}`).digest('hex').slice(0, 32);
 	return nums + mac;
 }
 
@@ -533,7 +533,132 @@ describe('rules', () => {
 	});
 });
 
+describe('unsubscribed and flooding customers', () => {
+	it('an unsubscribed customer still gets the solved notice, without the question, and is not counted as asked', async () => {
+		const c = await customer('uk');
+		const unsub = await page(`/unsubscribe/${await sign(c.id, 0, 0, 'unsub')}`, { method: 'POST',
+			form: { 'List-Unsubscribe': 'One-Click' } });
+		assert.equal(unsub.status, 200, unsub.text);
+		// solved by a reply, and solved with no word: both mails go, neither asks
+		const t1 = await newTicket(c, 'Відписана: відповідь');
+		await setStatus(t1, 'solved', 'Посилку доставлено.');
+		const t2 = await newTicket(c, 'Відписана: без слова');
+		await setStatus(t2, 'solved');
+		for (const t of [t1, t2]) {
+			const m = await smtp.waitFor((x) => x.headers.subject.includes(`[#${t.id}]`) && x.headers.to === c.email);
+			assert.doesNotMatch(m.text, /\/csat\/|Як ви оцінюєте підтримку/, m.text);
+		}
+		assert.match((await smtp.waitFor((x) => x.headers.subject.includes(`[#${t1.id}]`))).text, /Посилку доставлено/);
+		// a sent mail is marked asked just after it goes
+		await new Promise((r) => setTimeout(r, 500));
+		const asked = await sqlOnServer(srv, `SELECT COUNT(*) FROM satisfaction_ratings WHERE ticket_id IN (${t1.id}, ${t2.id})`
+			+ ' AND asked_at > 0');
+		assert.equal(asked.trim(), '0');
+		assert.equal((await smtp.messages()).filter((x) => x.headers.to === c.email && /\/csat\//.test(x.text)).length, 0,
+			'no question followed on its own');
+		// a customer who did not unsubscribe is asked as before
+		const d = await customer('uk');
+		const t4 = await newTicket(d);
+		await setStatus(t4, 'solved');
+		await solvedMail(t4);
+	});
+
+	it('a flood of rating posts from one address: 429 with Retry-After, a page in the customer\'s language, nothing recorded', async () => {
+		const c = await customer('ru');
+		const t = await newTicket(c, 'Где заказ?');
+		await setStatus(t, 'solved', 'Заказ доставлен.');
+		const { token } = await solvedMail(t);
+		const from = '127.0.3.1';
+		for (let i = 0; i < 8; i++)
+			assert.equal((await page(`/csat/${token}`, { method: 'POST', form: { score: 'good' }, from })).status, 303);
+		const r = await page(`/csat/${token}`, { method: 'POST', form: { score: 'bad', comment: 'Очень долго' }, from, lang: 'en' });
+		assert.equal(r.status, 429, r.text);
+		assert.match(r.headers.get('retry-after'), /^[1-9][0-9]*$/);
+		assert.ok(Number(r.headers.get('retry-after')) <= 120);
+		assert.match(r.headers.get('content-type'), /^text\/html/);
+		assert.match(r.text, /<html lang="ru">/);
+		assert.match(r.text, /data-problem="too_many"/);
+		assert.match(r.text, /слишком много оценок/);
+		assert.doesNotMatch(r.text, /Too many/);
+		// the form as it was sent, to send again once the wait is over
+		assert.match(r.text, /value="bad" data-test="csat-bad" checked/);
+		assert.match(r.text, />Очень долго<\/textarea>/);
+		assert.equal((await ticketRating(t)).score, 'good');
+		// another address is not held up
+		assert.equal((await page(`/csat/${token}`, { method: 'POST', form: { score: 'bad' } })).status, 303);
+		assert.equal((await ticketRating(t)).score, 'bad');
+	});
+});
+
 describe('the report', () => {
+	it('CSAT and the response rate by group and by tier, from real solves and ratings, as counted by hand', async () => {
+		const made = async (path, body) => {
+			const r = await srv.api('POST', path, body);
+			assert.equal(r.status, 201, r.text);
+			return r.json;
+		};
+		const billing = (await made('/api/v2/groups', { group: { name: 'CSAT Billing' } })).group;
+		const delivery = (await made('/api/v2/groups', { group: { name: 'CSAT Delivery' } })).group;
+		const gold = (await made('/api/v2/tiers', { tier: { name: 'CSAT Gold', position: 10 } })).tier;
+		const silver = (await made('/api/v2/tiers', { tier: { name: 'CSAT Silver', position: 11 } })).tier;
+		// [group, tier, answer]: each by a customer of their own, solved,
+		// its mail caught, then answered (or not) on the API as the customer
+		const rows = [
+			[billing, gold, 'good'],
+			[billing, gold, 'bad'],
+			[billing, silver, null],
+			[delivery, silver, 'good'],
+			[delivery, null, 'good'],
+		];
+		for (const [group, tier, score] of rows) {
+			const c = await customer();
+			if (tier)
+				assert.equal((await srv.api('PUT', `/api/v2/users/${c.id}`, { user: { tier_id: tier.id } })).status, 200);
+			const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: `by ${group.name}`, requester_id: c.id,
+				group_id: group.id, comment: { body: 'Help' } } }, { auth: agent });
+			assert.equal(r.status, 201, r.text);
+			const t = r.json.ticket;
+			await setStatus(t, 'solved', 'Done.');
+			await solvedMail(t);
+			if (score) {
+				const rated = await srv.api('POST', `/api/v2/tickets/${t.id}/satisfaction_rating`, { satisfaction_rating: { score } },
+					{ auth: c });
+				assert.equal(rated.status, 200, rated.text);
+			}
+		}
+		const today = new Date().toISOString().slice(0, 10);
+		const lines = async (by, keys, want) => {
+			// the last mail is marked asked just after it went
+			for (let i = 0; ; i++) {
+				const r = await srv.api('GET', `/api/v2/satisfaction_ratings/report?from=${today}&to=${today}&by=${by}`, null,
+					{ auth: viewer });
+				assert.equal(r.status, 200, r.text);
+				const got = Object.fromEntries(r.json.report.breakdown.map((x) => [x.key, x]));
+				const asked = keys.reduce((n, x) => n + (got[x.id]?.asked ?? 0), 0);
+				if (asked >= want || i > 50)
+					return got;
+				await new Promise((res) => setTimeout(res, 100));
+			}
+		};
+		// by hand: Billing asked 3, good 1, bad 1 → CSAT 1/2 = 50 %, answered 2/3 = 66.7 %;
+		// Delivery asked 2, good 2 → 100 %, 100 %
+		const g = await lines('group', [billing, delivery], 5);
+		assert.deepEqual(g[billing.id], { key: billing.id, name: 'CSAT Billing', asked: 3, rated: 2, good: 1, bad: 1, csat: 50,
+			response_rate: 66.7 });
+		assert.deepEqual(g[delivery.id], { key: delivery.id, name: 'CSAT Delivery', asked: 2, rated: 2, good: 2, bad: 0, csat: 100,
+			response_rate: 100 });
+		// Gold asked 2, good 1, bad 1 → 50 %, 100 %; Silver asked 2, good 1 → 100 %, 50 %
+		const tr = await lines('tier', [gold, silver], 4);
+		assert.deepEqual(tr[gold.id], { key: gold.id, name: 'CSAT Gold', asked: 2, rated: 2, good: 1, bad: 1, csat: 50,
+			response_rate: 100 });
+		assert.deepEqual(tr[silver.id], { key: silver.id, name: 'CSAT Silver', asked: 2, rated: 1, good: 1, bad: 0, csat: 100,
+			response_rate: 50 });
+		const csv = await srv.api('GET', `/api/v2/satisfaction_ratings/report?from=${today}&to=${today}&by=tier&format=csv`, null,
+			{ auth: viewer });
+		assert.equal(csv.status, 200);
+		assert.ok(csv.text.split('\r\n').includes(`tier,${gold.id},CSAT Gold,2,2,1,1,50.0,100.0`), csv.text);
+	});
+
 	it('CSAT and the response rate by agent, channel and week or month, as counted by hand; and as CSV', async () => {
 		// hand-made data on a day of its own, far back: Monday 2024-01-01 and
 		// the days after (created_at chooses the week and month)

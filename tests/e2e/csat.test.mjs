@@ -143,3 +143,43 @@ it('a signed-in customer rates a solved request on the portal, in Russian, with 
 	rating = (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: rasa })).json.ticket.satisfaction_rating;
 	assert.equal(rating.score, 'bad');
 });
+
+it('the portal says why a rating was not saved in the customer\'s words, the server\'s English only as a detail', async () => {
+	const { rasa } = srv.users;
+	const olha = await desk.endUser('olha', { locale: 'uk' });
+	const made = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Кавоварка тече', requester_id: olha.id,
+		assignee_id: rasa.id, comment: { body: 'Тече вода.' } } }, { auth: rasa });
+	const t = made.json.ticket;
+	const solved = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'solved',
+		comment: { body: 'Замінили ущільнювач.', public: true } } }, { auth: rasa });
+	assert.equal(solved.status, 200, solved.text);
+
+	// the two refusals the test asks for, and nothing else
+	const refusals = [/status of 422 .*\/satisfaction_rating/, /status of 503 .*\/satisfaction_rating/];
+	await desk.withTab({ locale: 'uk-UA', allow: refusals }, async (tab) => {
+		const { page } = tab;
+		await tab.signIn(olha);
+		await tab.goto(`/portal/requests/${t.id}`);
+		await page.waitForSelector('[data-test=rating-form]');
+		// the agent opens the request again while the form is on her screen
+		const reopened = await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { status: 'open' } }, { auth: rasa });
+		assert.equal(reopened.status, 200, reopened.text);
+		await page.getByLabel('Добре, я задоволений(-а)').check();
+		await page.getByRole('button', { name: 'Надіслати оцінку' }).click();
+		await page.waitForSelector('[data-test=rating-error]');
+		assert.equal(await page.textContent('[data-test=rating-error]'),
+			'Це звернення знову відкрито: оцінити його можна, коли його буде вирішено.');
+		assert.equal(await page.locator('[data-test=rating-error-detail]').count(), 0);
+		// a refusal the portal does not know: its own sentence, the server's
+		// words after it as a detail
+		await page.route(`**/api/v2/tickets/${t.id}/satisfaction_rating`, (route) => route.fulfill({ status: 503,
+			contentType: 'application/json', body: JSON.stringify({ error: 'ServiceUnavailable', description: 'Storage failure; retry later' }) }));
+		await page.getByRole('button', { name: 'Надіслати оцінку' }).click();
+		await page.waitForSelector('[data-test=rating-error-detail]');
+		assert.equal(await page.textContent('[data-test=rating-error]'),
+			'Оцінку не збережено. Спробуйте пізніше. (Storage failure; retry later)');
+		await page.unroute(`**/api/v2/tickets/${t.id}/satisfaction_rating`);
+	});
+	const rating = (await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: rasa })).json.ticket.satisfaction_rating;
+	assert.equal(rating.score, 'offered');
+});

@@ -82,6 +82,23 @@ export function RequestPage({ id, user, announce }) {
 // same question as the solved mail's links, docs/feedback.md "CSAT"): good
 // or bad, a reason for bad from the desk's list, a comment; changed until
 // the request is closed, when the rating is shown as it stands.
+// A refusal of the rating in the customer's words: ours for each one we
+// know by its field and reason, else a general sentence with the server's
+// own text kept as a detail (it is English).
+const RATING_ERRORS = {
+	'score/InvalidValue': 'rating.choose',
+	'comment/TooLong': 'rating.err.tooLong',
+	'reason_id/InvalidValue': 'rating.err.reason',
+	'ticket/Closed': 'rating.err.closed',
+	'ticket/NotSolved': 'rating.err.notSolved',
+};
+function ratingError(err) {
+	const [field] = Object.keys(err.fields);
+	const first = field && err.fields[field][0];
+	const key = err.status === 404 ? 'rating.err.gone' : first && RATING_ERRORS[`${field}/${first.error}`];
+	return key ? { key } : { key: 'rating.failed', detail: err.message };
+}
+
 function Rating({ ticket, onRated, announce }) {
 	const was = ticket.satisfaction_rating && ticket.satisfaction_rating.score !== 'offered' ? ticket.satisfaction_rating : null;
 	const [score, setScore] = useState(was ? was.score : '');
@@ -113,7 +130,7 @@ function Rating({ ticket, onRated, announce }) {
 		} catch (err) {
 			if (err.status !== 401)
 				setError(err.status === 0 ? { key: 'reply.offline' } : err.status === 429 ? tryLater()
-					: { key: 'rating.failed', vars: { reason: err.message } });
+					: ratingError(err));
 		}
 		setBusy(false);
 	}
@@ -130,7 +147,8 @@ function Rating({ ticket, onRated, announce }) {
 		<label for="rating-comment">${t('rating.comment')}</label>
 		<textarea id="rating-comment" rows="3" maxlength="2000" value=${comment} onInput=${(e) => setComment(e.currentTarget.value)}
 			data-test="rating-comment"></textarea>
-		${error && html`<p class="p-err" role="alert" data-test="rating-error">${say(error)}</p>`}
+		${error && html`<p class="p-err" role="alert" data-test="rating-error">${say(error)}${error.detail
+			&& html` <span class="muted" lang="en" data-test="rating-error-detail">(${error.detail})</span>`}</p>`}
 		${was && html`<p class="hint" data-test="rating-current">${t('rating.yours')} ${t(`rating.${was.score}`)}. ${t('rating.change')}</p>`}
 		<button type="submit" class="primary" disabled=${busy} data-test="rating-send">${t('rating.send')}</button>
 	</form>`;
