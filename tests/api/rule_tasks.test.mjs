@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { sqlOnServer, startServer } from './lib/server.mjs';
+import { runCli, sqlOnServer, startServer } from './lib/server.mjs';
 
 let srv, agent, lead, alice;
 let nextCustomer = 1;
@@ -146,6 +146,33 @@ describe('a trigger opens follow-up tasks', () => {
 		const r = await srv.api('GET', `/api/v2/tickets/${t.id}`, null, { auth: agent });
 		assert.equal(r.json.ticket.satisfaction_rating.score, 'bad');
 		await srv.api('DELETE', `/api/v2/triggers/${tr.json.trigger.id}`);
+	});
+});
+
+describe('an automation opens follow-up tasks', () => {
+	it('a ticket pending 24 hours: a task for its assignee, due 2 hours after the pass, once a window', async () => {
+		const a = await srv.api('POST', '/api/v2/automations', { automation: { title: 'Chase the pending',
+			conditions: { all: [{ field: 'status', operator: 'is', value: 'pending' },
+				{ field: 'PENDING', operator: 'is', value: '24' }] },
+			actions: [{ field: 'create_task', value: ['assignee_id', 2, 'Chase #{{ticket.id}}'] }] } });
+		assert.equal(a.status, 201, a.text);
+		const r = await srv.api('POST', '/api/v2/tickets', { ticket: { subject: 'Waiting for the photo', requester_id: alice.id,
+			assignee_id: agent.id, status: 'pending', comment: { body: 'Please send a photo.' } } }, { auth: agent });
+		assert.equal(r.status, 201, r.text);
+		const t = r.json.ticket;
+		// pending for 24 and a half hours by the pass
+		const passAt = now();
+		await srv.api('PUT', `/api/v2/tickets/${t.id}`, { ticket: { priority: 'high' } }, { auth: agent });
+		await sqlOnServer(srv, `UPDATE ticket_clocks SET status_at = ${passAt - 24 * 3600 - 1800} WHERE ticket_id = ${t.id};`);
+		const iso = new Date(passAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		for (let i = 0; i < 2; i++) {
+			const p = await runCli(['automations', 'run', '--data', srv.dir, '--now', iso]);
+			assert.equal(p.code, 0, p.stderr);
+		}
+		const list = await tasks(t);
+		assert.deepEqual(list.map((x) => [x.owner_id, x.title, at(x.due_at)]), [[agent.id, `Chase #${t.id}`, passAt + 2 * 3600]]);
+		assert.match(list[0].notes, new RegExp(`Automation ${a.json.automation.id}`));
+		await srv.api('DELETE', `/api/v2/automations/${a.json.automation.id}`);
 	});
 });
 
