@@ -536,7 +536,8 @@ static int read_text(struct dec *d, json_t *v, size_t max, int blank_ok, const c
 static int read_task(struct dec *d, struct fl_rule_action *x, json_t *v)
 {
 	json_t *owner = json_array_get(v, 0), *hours = json_array_get(v, 1);
-	const char *z = json_string_value(hours);
+	const char *o = json_string_value(owner), *z = json_string_value(hours);
+	int64_t id = 0;
 	double h = -1;
 	char *end = NULL;
 
@@ -544,14 +545,15 @@ static int read_task(struct dec *d, struct fl_rule_action *x, json_t *v)
 		return bad(d, "value", "InvalidType",
 			   "must be [owner, due in hours, title]: owner is assignee_id or an "
 			   "agent's id");
-	if (json_is_string(owner) && !strcmp(json_string_value(owner), "assignee_id"))
+	/* an id, or its digits as text */
+	if (json_is_integer(owner))
+		id = json_integer_value(owner);
+	else if (o && *o && strlen(o) < 19 && strspn(o, "0123456789") == strlen(o))
+		id = strtoll(o, NULL, 10);
+	if (o && !strcmp(o, "assignee_id"))
 		x->value = FL_RULE_ASSIGNEE;
-	else if (json_is_integer(owner) && json_integer_value(owner) > 0)
-		x->value = json_integer_value(owner);
-	else if (json_is_string(owner) && strlen(json_string_value(owner)) < 19 &&
-		 strspn(json_string_value(owner), "0123456789") == strlen(json_string_value(owner)) &&
-		 (x->value = strtoll(json_string_value(owner), NULL, 10)) > 0)
-		; /* its digits as text, as the editor may send them */
+	else if (id > 0)
+		x->value = id;
 	else
 		return bad(d, "value[0]", "InvalidValue",
 			   "must be assignee_id or an agent's id (a positive whole number)");
@@ -790,6 +792,14 @@ json_t *fl_rule_conditions_json(const struct fl_rule *r)
 			 conds_json(r->any, r->nany));
 }
 
+/* A task's due time as hours: whole ones as an integer, null for none. */
+static json_t *due_json(int64_t due)
+{
+	if (due == FL_RULE_NO_DUE)
+		return json_null();
+	return due % 3600 ? json_real(due / 3600.0) : json_integer(due / 3600);
+}
+
 static json_t *action_value_json(const struct fl_rule_action *x)
 {
 	int v = (int)x->value;
@@ -807,11 +817,7 @@ static json_t *action_value_json(const struct fl_rule_action *x)
 		return json_pack("[o, s, s]", id_json(x->value), x->subject, x->text);
 	case FL_RA_WEBHOOK: return json_pack("[o, s]", id_json(x->value), x->text);
 	case FL_RA_TASK:
-		return json_pack("[o, o, s]", id_json(x->value),
-				 x->due == FL_RULE_NO_DUE ? json_null()
-				 : x->due % 3600	  ? json_real(x->due / 3600.0)
-							  : json_integer(x->due / 3600),
-				 x->subject);
+		return json_pack("[o, o, s]", id_json(x->value), due_json(x->due), x->subject);
 	default: return id_json(x->value);
 	}
 }
@@ -1272,8 +1278,8 @@ int fl_rule_apply(const struct fl_rule *r, const struct fl_rule_ctx *c, fl_arena
 			 * task was opened */
 			if (id == FL_RULE_ASSIGNEE)
 				id = c->t->assignee_id > 0 ? c->t->assignee_id : 0;
-			out[n++] = (struct fl_rule_effect){FL_FX_TASK, id, x->subject, NULL, 0,
-							   (int)i,      x->due};
+			out[n++] = (struct fl_rule_effect){FL_FX_TASK, id,     x->subject, NULL,
+							   0,          (int)i, x->due};
 			break;
 		}
 	}
