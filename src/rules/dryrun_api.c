@@ -182,6 +182,11 @@ static json_t *effect_json(const struct fl_rule_effect *fx)
 		return json_pack("{s:s, s:I, s:s, s:s}", "action", "notification_group", "group_id",
 				 (json_int_t)fx->id, "subject", fx->subject ? fx->subject : "",
 				 "body", fx->text ? fx->text : "");
+	case FL_FX_TASK:
+		return json_pack("{s:s, s:o, s:s, s:o}", "action", "create_task", "owner_id",
+				 fx->id > 0 ? json_integer(fx->id) : json_null(), "title",
+				 fx->subject ? fx->subject : "", "due_in_seconds",
+				 fx->due == FL_RULE_NO_DUE ? json_null() : json_integer(fx->due));
 	default:
 		return json_pack("{s:s, s:I, s:s}", "action", "notification_webhook", "webhook_id",
 				 (json_int_t)fx->id, "body", fx->text ? fx->text : "");

@@ -82,6 +82,7 @@ static const char *const action_names[FL_RA__MAX] = {
 	"notification_user",
 	"notification_group",
 	"notification_webhook",
+	"create_task",
 };
 static const char *const sla_event_names[FL_RULE_SLA__MAX] = {"warning", "breached", "achieved"};
 static const char *const update_names[] = {"Create", "Change", "sla"};
@@ -213,9 +214,9 @@ int fl_rule_action_allowed(int kind, int act)
 	if (act < 0 || act >= FL_RA__MAX)
 		return 0;
 	/* a macro is applied by an agent who then submits: it writes the
-	 * ticket, it does not mail or call out */
-	return kind != FL_RULE_MACRO ||
-	       (act != FL_RA_MAIL_USER && act != FL_RA_MAIL_GROUP && act != FL_RA_WEBHOOK);
+	 * ticket, it does not mail, call out or open tasks */
+	return kind != FL_RULE_MACRO || (act != FL_RA_MAIL_USER && act != FL_RA_MAIL_GROUP &&
+					 act != FL_RA_WEBHOOK && act != FL_RA_TASK);
 }
 
 /* ---- decoding ---- */
@@ -528,6 +529,61 @@ static int read_text(struct dec *d, json_t *v, size_t max, int blank_ok, const c
 	return (*out = fl_arena_strdup(d->a, z)) ? 0 : FL_ENOMEM;
 }
 
+/* A follow-up task's [owner, due in hours, title]: the owner
+ * "assignee_id" (the ticket's, when it fires) or an agent's id; the hours
+ * a number (or its text) from 0 to FL_RULE_TASK_HOURS_MAX, "0.5" half an
+ * hour, or null for no due time; the title a one-line template. */
+static int read_task(struct dec *d, struct fl_rule_action *x, json_t *v)
+{
+	json_t *owner = json_array_get(v, 0), *hours = json_array_get(v, 1);
+	const char *o = json_string_value(owner), *z = json_string_value(hours);
+	int64_t id = 0;
+	double h = -1;
+	char *end = NULL;
+
+	if (!json_is_array(v) || json_array_size(v) != 3)
+		return bad(d, "value", "InvalidType",
+			   "must be [owner, due in hours, title]: owner is assignee_id or an "
+			   "agent's id");
+	/* an id, or its digits as text */
+	if (json_is_integer(owner))
+		id = json_integer_value(owner);
+	else if (o && *o && strlen(o) < 19 && strspn(o, "0123456789") == strlen(o))
+		id = strtoll(o, NULL, 10);
+	if (o && !strcmp(o, "assignee_id"))
+		x->value = FL_RULE_ASSIGNEE;
+	else if (id > 0)
+		x->value = id;
+	else
+		return bad(d, "value[0]", "InvalidValue",
+			   "must be assignee_id or an agent's id (a positive whole number)");
+	if (json_is_null(hours) || (z && !*z)) {
+		x->due = FL_RULE_NO_DUE;
+	} else {
+		if (json_is_number(hours))
+			h = json_number_value(hours);
+		else if (z && strlen(z) < 32 && plain_decimal(z)) {
+			h = strtod(z, &end);
+			if (*end || end == z)
+				h = -1;
+		}
+		/* NaN fails both comparisons, so it is refused too */
+		if (!(h >= 0 && h <= FL_RULE_TASK_HOURS_MAX))
+			return bad(d, "value[1]", "InvalidValue",
+				   "must be a number of hours from 0 to 8760 (\"0.5\" is 30 "
+				   "minutes), or null for no due time");
+		x->due = (int64_t)(h * 3600 + 0.5);
+	}
+	if (read_text(d, json_array_get(v, 2), FL_RULE_SUBJECT_MAX, 0, &x->subject, "value[2]"))
+		return FL_EINVAL;
+	/* a task's title is one line: a list's row and a reminder's subject */
+	for (const char *c = x->subject; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return bad(d, "value[2]", "InvalidValue",
+				   "must be one line, without control characters");
+	return 0;
+}
+
 /* The value of an action: its kind says its shape. Lists (the
  * notifications') are [to, subject, body] and [webhook_id, body]. */
 static int action_value(struct dec *d, struct fl_rule_action *x, json_t *v)
@@ -595,6 +651,7 @@ static int action_value(struct dec *d, struct fl_rule_action *x, json_t *v)
 			return FL_EINVAL;
 		return read_text(d, json_array_get(v, 1), FL_RULE_TEXT_MAX, 1, &x->text,
 				 "value[1]");
+	case FL_RA_TASK: return read_task(d, x, v);
 	}
 	return FL_EINTERNAL;
 }
@@ -735,6 +792,14 @@ json_t *fl_rule_conditions_json(const struct fl_rule *r)
 			 conds_json(r->any, r->nany));
 }
 
+/* A task's due time as hours: whole ones as an integer, null for none. */
+static json_t *due_json(int64_t due)
+{
+	if (due == FL_RULE_NO_DUE)
+		return json_null();
+	return due % 3600 ? json_real(due / 3600.0) : json_integer(due / 3600);
+}
+
 static json_t *action_value_json(const struct fl_rule_action *x)
 {
 	int v = (int)x->value;
@@ -751,6 +816,8 @@ static json_t *action_value_json(const struct fl_rule_action *x)
 	case FL_RA_MAIL_GROUP:
 		return json_pack("[o, s, s]", id_json(x->value), x->subject, x->text);
 	case FL_RA_WEBHOOK: return json_pack("[o, s]", id_json(x->value), x->text);
+	case FL_RA_TASK:
+		return json_pack("[o, o, s]", id_json(x->value), due_json(x->due), x->subject);
 	default: return id_json(x->value);
 	}
 }
@@ -844,6 +911,8 @@ int fl_rule_check_refs(fl_tx *tx, const struct fl_rule *r, fl_arena *a, struct f
 			rc = ref_bad(e, "actions", i, "value", "agent", v);
 		else if (x->field == FL_RA_COMPLAINT && !reason_ok(tx, v, 1, a))
 			rc = ref_bad(e, "actions", i, "value", "active complaint reason", v);
+		else if (x->field == FL_RA_TASK && !agent_ok(tx, v, a))
+			rc = ref_bad(e, "actions", i, "value[0]", "active agent", v);
 		else if (x->field == FL_RA_MAIL_USER && !user_ok(tx, v, a))
 			rc = ref_bad(e, "actions", i, "value", "user", v);
 		else if (x->field == FL_RA_WEBHOOK && (!exists || exists(tx, v)))
@@ -1203,6 +1272,14 @@ int fl_rule_apply(const struct fl_rule *r, const struct fl_rule_ctx *c, fl_arena
 		case FL_RA_WEBHOOK:
 			out[n++] = (struct fl_rule_effect){FL_FX_WEBHOOK, id, NULL,
 							   x->text,       0,  (int)i};
+			break;
+		case FL_RA_TASK:
+			/* no assignee: still an effect, so the engine says why no
+			 * task was opened */
+			if (id == FL_RULE_ASSIGNEE)
+				id = c->t->assignee_id > 0 ? c->t->assignee_id : 0;
+			out[n++] = (struct fl_rule_effect){FL_FX_TASK, id,     x->subject, NULL,
+							   0,          (int)i, x->due};
 			break;
 		}
 	}

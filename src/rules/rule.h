@@ -145,6 +145,7 @@ enum fl_rule_act {
 	FL_RA_MAIL_USER,      /* "notification_user" */
 	FL_RA_MAIL_GROUP,     /* "notification_group" */
 	FL_RA_WEBHOOK,        /* "notification_webhook" */
+	FL_RA_TASK,           /* "create_task": [owner, due in hours, title] */
 	FL_RA__MAX
 };
 
@@ -155,7 +156,14 @@ struct fl_rule_action {
 	size_t nwords;
 	const char *subject; /* mail */
 	const char *text;    /* comment, mail or webhook body (a template) */
+	int64_t due;         /* create_task: seconds until due, FL_RULE_NO_DUE none */
 };
+
+/* create_task: a follow-up task (tasks/task.h) on the ticket for its
+ * assignee or an agent, due so many hours after the rule fires (at most
+ * FL_RULE_TASK_HOURS_MAX; null: no due time), titled from a template. */
+#define FL_RULE_NO_DUE (-1)
+#define FL_RULE_TASK_HOURS_MAX 8760 /* a year */
 
 struct fl_rule {
 	struct fl_rule_cond *all, *any;
@@ -256,7 +264,13 @@ int64_t fl_rule_window(const struct fl_rule *r, const struct fl_rule_ctx *c);
 int fl_rule_nullifies(const struct fl_rule *r);
 
 /* A side effect of a rule's actions, to be done by who runs it. */
-enum fl_rule_effect_kind { FL_FX_COMMENT, FL_FX_MAIL_USER, FL_FX_MAIL_GROUP, FL_FX_WEBHOOK };
+enum fl_rule_effect_kind {
+	FL_FX_COMMENT,
+	FL_FX_MAIL_USER,
+	FL_FX_MAIL_GROUP,
+	FL_FX_WEBHOOK,
+	FL_FX_TASK
+};
 struct fl_rule_effect {
 	int kind;
 	int64_t id;          /* the user (FL_RULE_* resolved), group or webhook */
@@ -264,6 +278,9 @@ struct fl_rule_effect {
 	const char *text;    /* comment, mail or webhook body: a template */
 	int public;          /* a comment */
 	int action;          /* the index of the action it came from */
+	/* a task: id is its owner (0: the ticket has no assignee), subject
+	 * its title (a template), due seconds after firing or FL_RULE_NO_DUE */
+	int64_t due;
 };
 
 /* Turns r's actions over ticket c->t into p (zeroed here; strings

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "core/time.h"
 #include "core/template.h"
 #include "sla/schedule.h"
@@ -15,6 +16,7 @@
 #include "store/schedules.h"
 #include "store/triggers.h"
 #include "store/users.h"
+#include "tasks/task.h"
 #include "tickets/complaint.h"
 #include "tickets/notice.h"
 #include "tickets/placeholder.h"
@@ -182,6 +184,52 @@ static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 	return err;
 }
 
+/* Opens the follow-up task fx says on the ticket, through the tasks' own
+ * door (audited and announced as any task), by the desk, in the rule's
+ * transaction. Its title is rendered in the owner's language and made to
+ * fit a task's (one line, FL_TASK_TITLE_MAX characters): a long subject
+ * in it shortens the title rather than losing the task. A task that
+ * cannot be opened (no assignee, an owner no longer an agent, a closed
+ * ticket, a ticket with its 100 tasks) is skipped and logged. */
+static int task(struct run *r, const struct fl_rule_effect *fx)
+{
+	struct fl_render_ctx rc2 = {&r->cur, r->c.actor_id, lang_of(r, fx->id)};
+	struct fl_task_patch p = {0};
+	struct fl_task out;
+	struct fl_err e = {0};
+	char msg[800], *title;
+	int rc;
+
+	if (fx->id <= 0)
+		return failed(r, "%s %lld: the ticket has no assignee to own the task",
+			      "task of action", fx->action);
+	rc = fl_placeholders_render(r->tx, fx->subject, &rc2, 0, r->a, &title, &e);
+	if (template_fault(rc))
+		return failed(r, "%s %lld: its title cannot be written (too long?)",
+			      "task of action", fx->action);
+	if (rc)
+		return rc;
+	title[fl_utf8_prefix(title, strlen(title), FL_TASK_TITLE_MAX)] = 0;
+	for (char *c = title; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	p.has_title = p.has_owner = p.has_notes = 1;
+	p.title = title;
+	p.owner_id = fx->id;
+	p.notes = r->why; /* which rule opened it */
+	if (fx->due != FL_RULE_NO_DUE) {
+		p.has_due_at = 1;
+		p.due_at = r->c.now + fx->due;
+	}
+	rc = fl_task_create(r->tx, &desk, r->cur.id, &p, r->a, &out, &e);
+	if (rc == FL_EINVAL || rc == FL_EFORBIDDEN || rc == FL_ENOTFOUND) {
+		snprintf(msg, sizeof msg, "%s: task of action %d: %s", r->why, fx->action,
+			 e.msg[0] ? e.msg : fl_err_name(rc));
+		return log_event(r, "rule_failed", msg);
+	}
+	return rc;
+}
+
 /* Fires rule (r->why names it): its changes as one update by the desk,
  * then its mail and webhooks. A part that names what is gone is skipped
  * and logged. */
@@ -313,6 +361,8 @@ tell:
 					r,
 					"%s %lld: the rendered body is not a JSON object of at most 256 KiB",
 					"webhook", fx[i].id);
+		} else if (fx[i].kind == FL_FX_TASK) {
+			rc = task(r, &fx[i]);
 		}
 	}
 	return rc;

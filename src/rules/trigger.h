@@ -41,8 +41,10 @@ int fl_rules_sla_event(fl_tx *tx, const struct fl_ticket *t, const char *kind, i
 /* The same for a satisfaction rating arriving on ticket t (feedback/csat.h:
  * score FL_CSAT_GOOD or FL_CSAT_BAD), from its requester: triggers see the
  * write as a Change by an end user on the web, with "satisfaction_score"
- * set, so one can tell the team lead about a bad rating or make a
- * follow-up task. Nothing on a closed or deleted ticket. */
+ * set, so one can tell the team lead about a bad rating
+ * ("notification_user") or open a follow-up task for them ("create_task":
+ * fl_task_create by the desk, in this transaction). Nothing on a closed
+ * or deleted ticket. */
 int fl_rules_satisfaction(fl_tx *tx, const struct fl_ticket *t, int score, int64_t now);
 /* Fires rule on ticket *cur outside the trigger cycle, as the trigger
  * engine fires a trigger: its changes one update by the desk whose audit

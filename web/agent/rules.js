@@ -117,6 +117,7 @@ const actionValues = (field, conds) => {
 // own group unless another is chosen.
 const freshAction = (field, conds) => ({ field, value: field === 'notification_user' ? ['requester_id', '', '']
 	: field === 'notification_group' ? ['group_id', '', ''] : field === 'notification_webhook' ? [null, '']
+		: field === 'create_task' ? ['assignee_id', 24, '']
 		: field === 'comment_mode_is_public' ? true
 			: actionValues(field, conds) ? actionValues(field, conds).values.list[0].value : '' });
 
@@ -144,17 +145,17 @@ function Actions({ defs, conds, list, lists, err, onChange }) {
 		${list.map((a, i) => {
 			const n = i + 1, problem = said(err, `actions[${i}].value`) || said(err, `actions[${i}].field`) || said(err, `actions[${i}]`)
 				|| [0, 1, 2].map((k) => said(err, `actions[${i}].value[${k}]`)).find(Boolean);
-			const mail = MAIL.includes(a.field), hook = a.field === 'notification_webhook';
+			const mail = MAIL.includes(a.field), hook = a.field === 'notification_webhook', task = a.field === 'create_task';
 			const part = (k, v) => set(i, { ...a, value: a.value.map((x, j) => (j === k ? v : x)) });
 			return html`<div key=${i} data-test="rule-action"><div class="row">
 				<select aria-label=${t('rules.action_field', { n })} data-test="action-field" value=${a.field}
 					onChange=${(e) => set(i, freshAction(e.target.value, conds))}>
 					${defs.map((d) => html`<option value=${d.subject}>${actionTitle(d)}</option>`)}</select>
-				${!mail && !hook && actionValues(a.field, conds) && html`<${Value} def=${actionValues(a.field, conds)} field=${a.field}
+				${!mail && !hook && !task && actionValues(a.field, conds) && html`<${Value} def=${actionValues(a.field, conds)} field=${a.field}
 					value=${a.value === true || a.value === false ? String(a.value) : a.value} label=${t('rules.action_value', { n })}
 					lists=${lists} testid="action-value"
 					onChange=${(value) => set(i, { ...a, value: a.field === 'comment_mode_is_public' ? value === 'true' : value })} />`}
-				${!mail && !hook && !actionValues(a.field, conds) && html`<input type="text" aria-label=${t('rules.action_value', { n })} data-test="action-value"
+				${!mail && !hook && !task && !actionValues(a.field, conds) && html`<input type="text" aria-label=${t('rules.action_value', { n })} data-test="action-value"
 					value=${a.value ?? ''} onInput=${(e) => set(i, { ...a, value: /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value })} />`}
 				${a.field === 'notification_user' && html`<select aria-label=${t('rules.recipient', { n })} data-test="action-recipient"
 					value=${String(a.value[0])} onChange=${(e) => part(0, /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value)}>
@@ -167,8 +168,17 @@ function Actions({ defs, conds, list, lists, err, onChange }) {
 					${lists['/api/v2/groups'].map(([id, name]) => html`<option value=${String(id)}>${name}</option>`)}</select>`}
 				${((a.field === 'notification_group' && !lists['/api/v2/groups']) || hook) && html`<input type="number" min="1" aria-label=${t('rules.recipient', { n })}
 					data-test="action-recipient" value=${a.value[0] ?? ''} onInput=${(e) => part(0, e.target.value === '' ? null : Number(e.target.value))} />`}
+				${task && html`<select aria-label=${t('rules.task_owner', { n })} data-test="action-task-owner"
+					value=${String(a.value[0])} onChange=${(e) => part(0, /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value)}>
+					<option value="assignee_id">${t('rules.to.assignee_id')}</option>
+					${(lists['/api/v2/users'] || []).map(([id, name]) => html`<option value=${String(id)}>${name}</option>`)}</select>
+					<input type="number" min="0" max="8760" step="0.5" aria-label=${t('rules.task_hours', { n })} data-test="action-task-hours"
+						placeholder=${t('rules.task_no_due')} value=${a.value[1] ?? ''}
+						onInput=${(e) => part(1, e.target.value === '' ? null : Number(e.target.value))} />`}
 				<button type="button" class="link" aria-label=${t('rules.remove', { n })} data-test="action-remove"
 					onClick=${() => onChange(list.filter((_, j) => j !== i))}>✕</button></div>
+				${task && html`<input type="text" maxlength="255" aria-label=${t('rules.task_title', { n })} data-test="action-task-title"
+					value=${a.value[2]} onInput=${(e) => part(2, e.target.value)} />`}
 				${mail && html`<input type="text" aria-label=${t('rules.subject', { n })} data-test="action-subject" value=${a.value[1]}
 					onInput=${(e) => part(1, e.target.value)} />`}
 				${(mail || hook) && html`<textarea rows="3" aria-label=${t('rules.body', { n })} data-test="action-body"
