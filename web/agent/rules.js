@@ -24,7 +24,7 @@ export const KINDS = {
 // Records a value may name, by the definitions' url: their list and names.
 const SOURCES = {
 	'/api/v2/groups': (r) => r.groups.map((g) => [g.id, g.name]),
-	'/api/v2/users': (r) => r.users.filter((u) => u.role !== 'end-user').map((u) => [u.id, u.name]),
+	'/api/v2/users': (r) => r.users.filter((u) => u.role === 'agent' || u.role === 'admin').map((u) => [u.id, u.name]),
 	'/api/v2/tiers': (r) => r.tiers.map((x) => [x.id, x.name]),
 	'/api/v2/business_hours/schedules': (r) => r.schedules.map((s) => [s.id, s.name]),
 	'/api/v2/complaint_reasons': (r) => r.complaint_reasons.filter((x) => x.active).map((x) => [x.id, reasonName(x)]),
