@@ -666,22 +666,14 @@ static int render_report_csv(struct fl_req *r)
 		if (!rc)
 			rc = csv_counts(&b, &c->lines[i].c);
 	}
-	if (rc || !b.p) {
+	if (rc) {
 		fl_buf_free(&b);
-		return rc ? rc : FL_ENOMEM;
+		return rc;
 	}
-	r->raw = fl_arena_strndup(&r->arena, b.p, b.n);
-	r->raw_len = b.n;
-	fl_buf_free(&b);
-	if (!r->raw)
-		return FL_ENOMEM;
-	r->raw_type = "text/csv; charset=utf-8";
-	r->status = 200;
 	fl_report_day_iso(c->days.from_day, from);
 	fl_report_day_iso(c->days.to_day, to);
-	snprintf(name, sizeof name, "attachment; filename=\"satisfaction-%s-%s-%s.csv\"",
-		 fl_csat_by_name(c->by), from, to);
-	return fl_req_header(r, "Content-Disposition", fl_arena_strdup(&r->arena, name));
+	snprintf(name, sizeof name, "satisfaction-%s-%s-%s.csv", fl_csat_by_name(c->by), from, to);
+	return fl_req_reply_csv(r, &b, name);
 }
 
 static int render_report(struct fl_req *r)

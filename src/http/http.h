@@ -106,6 +106,10 @@ int fl_req_reply_list(struct fl_req *r, int status, json_t *body, fl_buf *items)
 typedef json_t *(*fl_render_item)(struct fl_req *r, const void *item);
 int fl_req_item_json(struct fl_req *r, fl_render_item render, int64_t id, int64_t version,
 		     const void *item, fl_buf *out);
+/* 200 with the CSV in csv (UTF-8, from core's fl_csv_*) as a download
+ * named filename (a plain name: no quotes). Takes csv, also on failure:
+ * FL_ENOMEM when it is empty for want of memory. */
+int fl_req_reply_csv(struct fl_req *r, fl_buf *csv, const char *filename);
 /* 204 No Content: the render of writes that answer nothing. */
 int fl_req_no_content(struct fl_req *r);
 int fl_req_header(struct fl_req *r, const char *name, const char *value);

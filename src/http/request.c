@@ -249,6 +249,21 @@ int fl_req_header(struct fl_req *r, const char *name, const char *value)
 	return 0;
 }
 
+int fl_req_reply_csv(struct fl_req *r, fl_buf *csv, const char *filename)
+{
+	char disposition[160];
+
+	r->raw = csv->p ? fl_arena_strndup(&r->arena, csv->p, csv->n) : NULL;
+	r->raw_len = csv->n;
+	fl_buf_free(csv);
+	if (!r->raw)
+		return FL_ENOMEM;
+	r->raw_type = "text/csv; charset=utf-8";
+	r->status = 200;
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+	return fl_req_header(r, "Content-Disposition", disposition);
+}
+
 int fl_req_fail(struct fl_req *r, int code, const char *field, const char *reason, const char *fmt,
 		...)
 {

@@ -576,19 +576,11 @@ static int render_report(struct fl_req *r)
 			c->ideas[i].author_name = (char *)shown_name(r, c->ideas[i].author_name);
 		}
 		fl_buf_init(&b, 0);
-		if ((rc = fl_idea_report_csv(c->ideas, c->n, &b)) || !b.p) {
+		if ((rc = fl_idea_report_csv(c->ideas, c->n, &b))) {
 			fl_buf_free(&b);
-			return rc ? rc : FL_ENOMEM;
+			return rc;
 		}
-		r->raw = fl_arena_strndup(&r->arena, b.p, b.n);
-		r->raw_len = b.n;
-		fl_buf_free(&b);
-		if (!r->raw)
-			return FL_ENOMEM;
-		r->raw_type = "text/csv; charset=utf-8";
-		r->status = 200;
-		return fl_req_header(r, "Content-Disposition",
-				     "attachment; filename=\"suggestions.csv\"");
+		return fl_req_reply_csv(r, &b, "suggestions.csv");
 	}
 	top = json_array();
 	for (size_t i = 0; i < c->n; i++)

@@ -131,21 +131,10 @@ static int reply_csv(struct fl_req *r, const char *report, fl_buf *b)
 	struct ctx *c = r->ctx;
 	char from[11], to[11], name[96];
 
-	if (!b->p) {
-		fl_buf_free(b);
-		return FL_ENOMEM;
-	}
-	r->raw = fl_arena_strndup(&r->arena, b->p, b->n);
-	r->raw_len = b->n;
-	fl_buf_free(b);
-	if (!r->raw)
-		return FL_ENOMEM;
-	r->raw_type = "text/csv; charset=utf-8";
-	r->status = 200;
 	fl_report_day_iso(c->period.from_day, from);
 	fl_report_day_iso(c->period.to_day, to);
-	snprintf(name, sizeof name, "attachment; filename=\"sla-%s-%s-%s.csv\"", report, from, to);
-	return fl_req_header(r, "Content-Disposition", fl_arena_strdup(&r->arena, name));
+	snprintf(name, sizeof name, "sla-%s-%s-%s.csv", report, from, to);
+	return fl_req_reply_csv(r, b, name);
 }
 
 static json_t *period_json(const struct fl_report_period *p, json_t *o)

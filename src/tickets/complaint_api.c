@@ -538,21 +538,14 @@ static int render_report_csv(struct fl_req *r, const struct report *rp)
 				rc = fl_csv_end(&b);
 		}
 	}
-	if (rc || !b.p) {
+	if (rc) {
 		fl_buf_free(&b);
-		return rc ? rc : FL_ENOMEM;
+		return rc;
 	}
-	r->raw = fl_arena_strndup(&r->arena, b.p, b.n);
-	r->raw_len = b.n;
-	fl_buf_free(&b);
-	if (!r->raw)
-		return FL_ENOMEM;
-	r->raw_type = "text/csv; charset=utf-8";
-	r->status = 200;
 	fl_report_day_iso(c->range.from_day, from);
 	fl_report_day_iso(c->range.to_day, to);
-	snprintf(name, sizeof name, "attachment; filename=\"complaints-%s-%s.csv\"", from, to);
-	return fl_req_header(r, "Content-Disposition", fl_arena_strdup(&r->arena, name));
+	snprintf(name, sizeof name, "complaints-%s-%s.csv", from, to);
+	return fl_req_reply_csv(r, &b, name);
 }
 
 static int render_report(struct fl_req *r)
