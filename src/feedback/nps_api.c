@@ -400,8 +400,7 @@ static int mask(struct fl_req *r, char **z)
 }
 
 /* The comments filter's words, by kind + 1 (all is -1). */
-static const char *const comment_filters[] = {"all", "detractors", "passives", "promoters",
-					      NULL};
+static const char *const comment_filters[] = {"all", "detractors", "passives", "promoters", NULL};
 #define FL_NPS_COMMENTS_PAGE 100
 
 /* The "why?"s of kind (FL_NPS_*, or -1: every score), newest first, the
@@ -418,8 +417,7 @@ static int comments_json(struct fl_req *r, int kind, int64_t offset, json_t *out
 	for (size_t i = 0; i < c->nanswers; i++) {
 		const struct fl_nps_answer *a = &c->answers[i];
 		const char *words;
-		if (!a->comment || (kind >= 0 && fl_nps_kind(a->score) != kind) ||
-		    seen++ < offset)
+		if (!a->comment || (kind >= 0 && fl_nps_kind(a->score) != kind) || seen++ < offset)
 			continue;
 		if (json_array_size(out) == FL_NPS_COMMENTS_PAGE) {
 			if (next)
@@ -510,8 +508,8 @@ static int render_report(struct fl_req *r)
 	/* the detractors' own words, newest first; a viewer reads them with
 	 * no way to reach the customer in them (core/redact.h) */
 	if ((rc = comments_json(r, FL_NPS_DETRACTOR, 0, comments, NULL)) ||
-	    (rc = comments_json(r, c->comments, c->comments_offset,
-				(page = json_array()), &next))) {
+	    (rc = comments_json(r, c->comments, c->comments_offset, (page = json_array()),
+				&next))) {
 		json_decref(trend), json_decref(by), json_decref(comments), json_decref(page);
 		return rc;
 	}
@@ -533,15 +531,15 @@ static int render_report(struct fl_req *r)
 			    json_pack("{s:s, s:I, s:o, s:o}", "filter",
 				      comment_filters[c->comments + 1], "offset",
 				      (json_int_t)c->comments_offset, "next_offset",
-				      next >= 0 ? json_integer(next) : json_null(), "items",
-				      page));
+				      next >= 0 ? json_integer(next) : json_null(), "items", page));
 	return fl_req_reply(r, 200, rep);
 }
 
 static int h_report(struct fl_req *r)
 {
-	static const char *const allowed[] = {"survey_id", "start_time",      "end_time", "period",
-					      "format",    "comments", "comments_offset", NULL};
+	static const char *const allowed[] = {"survey_id",       "start_time", "end_time",
+					      "period",          "format",     "comments",
+					      "comments_offset", NULL};
 	struct ctx *c = r->ctx;
 	const char *v;
 	int rc;
@@ -571,8 +569,8 @@ static int h_report(struct fl_req *r)
 	c->csv = v && !strcmp(v, "csv");
 	c->comments = -1;
 	if ((v = fl_req_arg(r, "comments"))) {
-		for (c->comments = 0; comment_filters[c->comments] &&
-				      strcmp(comment_filters[c->comments], v);
+		for (c->comments = 0;
+		     comment_filters[c->comments] && strcmp(comment_filters[c->comments], v);
 		     c->comments++)
 			;
 		if (!comment_filters[c->comments--])

@@ -13,7 +13,7 @@ import http from 'node:http';
 import { after, before, it } from 'node:test';
 
 import { startSmtp } from './lib/smtp.mjs';
-import { sqlOnServer, startServer, sleep } from './lib/server.mjs';
+import { PG, sqlOnServer, startServer, sleep } from './lib/server.mjs';
 
 let srv, smtp, olena, alice, bob, carol, dave, team;
 
@@ -565,4 +565,24 @@ it('turns an expired answer link away with a page that says so, recording nothin
 	r = await form(expired, { score: 2 });
 	assert.equal(r.status, 410);
 	assert.equal((await report(`?survey_id=${s.id}`)).score.responses, 0);
+});
+
+it('takes an answer on another node than the one that made its link (one key in the store)', { skip: !PG && 'two nodes share a PostgreSQL database' }, async () => {
+	const node2 = await startServer({ joining: srv });
+	try {
+		const c = await customers('Node Co', ['nina']);
+		const s = await sendAs(undefined, { audience: 'organization', organization_id: c.org.id });
+		const m = await smtp.waitFor(mailTo('nina@example.test'));
+		const path = link(m, 9);
+		// the link is the first node's; the second shows it and records it
+		let r = await node2.api('GET', path);
+		assert.equal(r.status, 200, r.text);
+		assert.match(r.text, /value="9" checked/);
+		r = await fetch(node2.base + path.split('?')[0], { method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'score=9' });
+		assert.equal(r.status, 200, await r.text());
+		assert.equal((await report(`?survey_id=${s.id}`)).score.promoters, 1);
+	} finally {
+		await node2.cleanup();
+	}
 });

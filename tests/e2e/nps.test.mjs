@@ -71,5 +71,20 @@ it('an admin sends a survey, the customer answers from the mail, the report show
 		assert.match(await admin.page.textContent('[data-test=nps-by-agent]'), /olena/i);
 		assert.equal((await admin.page.textContent('[data-test=nps-followups-failed]')).trim(), '0');
 		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'), /format=csv/);
+		// a channel by its name in the reader's language, not the API's key
+		assert.match(await admin.page.textContent('[data-test=nps-by-channel] tbody'), /^API/);
+		// what customers said, by kind: alice, a detractor, is no promoter
+		await admin.page.selectOption('[data-test=nps-c-kind]', 'promoters');
+		await admin.page.locator('[data-test=nps-comments]').waitFor({ state: 'detached' });
+		await admin.page.selectOption('[data-test=nps-c-kind]', 'detractors');
+		assert.match(await admin.page.locator('[data-test=nps-comment]').first().textContent(), /Чекали відповіді тиждень/);
+		// a week to yesterday: nobody had answered yet
+		const day = (n) => new Date(Date.now() + n * 86400e3).toISOString().slice(0, 10);
+		await admin.page.fill('[data-test=nps-r-from]', day(-7));
+		await admin.page.fill('[data-test=nps-r-to]', day(-1));
+		await admin.page.click('[data-test=nps-r-show]');
+		await admin.page.locator('[data-test=nps-empty]').waitFor();
+		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'),
+			new RegExp(`start_time=${day(-7)}T00:00:00Z&end_time=${day(0)}T00:00:00`));
 	});
 });
