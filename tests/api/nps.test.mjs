@@ -484,6 +484,8 @@ it('counts a done follow-up task as contacted', async () => {
 	const tasks = (await ok('GET', `/api/v2/tickets/${c.mia.ticket.id}/tasks`, null, olena)).tasks;
 	assert.equal(tasks.length, 1);
 	assert.equal(tasks[0].owner_id, olena.id);
+	// mia's language (English here) and no survey name
+	assert.equal(tasks[0].title, 'Call back: the customer answered 4 of 10');
 	let rep = await report(`?survey_id=${s.id}`);
 	assert.deepEqual([rep.closed_loop.followups, rep.closed_loop.contacted], [1, 0]);
 	await ok('PUT', `/api/v2/tasks/${tasks[0].id}`, { task: { done: true } }, olena);
@@ -585,4 +587,22 @@ it('takes an answer on another node than the one that made its link (one key in 
 	} finally {
 		await node2.cleanup();
 	}
+});
+
+it('tells a customer who posts too often so on a page in their own language', async () => {
+	const c = await customers('Busy Co', ['ulas']);
+	await ok('PUT', `/api/v2/users/${c.ulas.id}`, { user: { locale: 'lt' } });
+	const s = await sendAs(undefined, { audience: 'organization', organization_id: c.org.id });
+	await sent(s.id);
+	const path = link(await smtp.waitFor(mailTo('ulas@example.test')), 7).split('?')[0];
+	const codes = [];
+	for (let i = 0; i < 9; i++)
+		codes.push((await form(path, { score: 7 }, '127.0.5.1')).status);
+	assert.deepEqual(codes, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
+	const r = await form(path, { score: 7 }, '127.0.5.1');
+	assert.equal(r.status, 429);
+	const text = await r.text();
+	assert.match(text, /<html lang="lt"/);
+	assert.match(text, /Iš jūsų adreso atėjo per daug atsakymų/);
+	assert.doesNotMatch(text, /<form/, 'no form that could not be sent now');
 });
