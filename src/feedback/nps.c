@@ -429,6 +429,29 @@ static int followup_failed(fl_tx *tx, int64_t id, const char *step, const struct
 	return fl_store_nps_response_followup_error(tx, id, why);
 }
 
+/* The follow-up's subject and the task's title, in the customer's
+ * language: the customer reads the subject (the portal, the agent's
+ * reply), so it names no survey (its name is the desk's own), only their
+ * score. */
+static const struct {
+	const char *lang, *subject, *task;
+} followup_words[] = {
+	{"en", "Your feedback: %d of 10", "Call back: the customer answered %d of 10"},
+	{"uk", "Ваш відгук: %d з 10", "Зателефонувати: клієнт відповів %d з 10"},
+	{"ru", "Ваш отзыв: %d из 10", "Перезвонить: клиент ответил %d из 10"},
+	{"lt", "Jūsų atsiliepimas: %d iš 10", "Paskambinti: klientas atsakė %d iš 10"},
+};
+
+static const char *followup_in(const char *lang, int task)
+{
+	size_t i = 0;
+
+	for (size_t j = 0; j < sizeof followup_words / sizeof *followup_words; j++)
+		if (lang && !strncmp(lang, followup_words[j].lang, 2))
+			i = j;
+	return task ? followup_words[i].task : followup_words[i].subject;
+}
+
 static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
 			   const struct fl_nps_response *r, int64_t agent, int64_t group,
 			   fl_arena *a, int64_t *id, struct fl_err *e)
@@ -441,7 +464,7 @@ static int followup_ticket(fl_tx *tx, const struct fl_nps_survey *s,
 	if (!p)
 		return FL_ENOMEM;
 	memset(p, 0, sizeof *p);
-	snprintf(subject, sizeof subject, "NPS follow-up: %d of 10 (%s)", r->score, s->name);
+	snprintf(subject, sizeof subject, followup_in(r->locale, 0), r->score);
 	snprintf(body, sizeof body,
 		 "The customer answered the NPS survey \"%s\" with %d of 10: a detractor. "
 		 "Contact them to learn what went wrong%s.",
@@ -488,8 +511,7 @@ static int close_loop(fl_tx *tx, struct fl_nps_response *r, fl_arena *a)
 		struct fl_task out;
 		struct fl_err te = {0};
 		char title[300];
-		snprintf(title, sizeof title,
-			 "NPS: the customer answered %d of 10 (%s) — call back", r->score, s.name);
+		snprintf(title, sizeof title, followup_in(r->locale, 1), r->score);
 		tp.title = title;
 		tp.has_title = 1;
 		tp.owner_id = agent;
@@ -580,7 +602,8 @@ static const struct {
 	  "This link is not valid. Use the link from the e-mail as it came.",
 	  "This survey has closed. Thank you all the same.",
 	  "A score is a whole number from 0 to 10.", "Your answer:",
-	  "Is this your answer? Choose another if you like, then send it.", "Send my answer"}},
+	  "Is this your answer? Choose another if you like, then send it.", "Send my answer",
+	  "Too many answers came from your address. Please try again in a few minutes."}},
 	{"uk",
 	 {"Дякуємо", "Дякуємо! Вашу відповідь записано.", "Розкажете, чому? (необов’язково)",
 	  "Надіслати", "Дякуємо, що розповіли.",
@@ -590,7 +613,8 @@ static const struct {
 	  "воно прийшло.",
 	  "Це опитування завершено. Все одно дякуємо.", "Оцінка — ціле число від 0 до 10.",
 	  "Ваша відповідь:", "Це ваша відповідь? За бажання виберіть іншу, потім надішліть її.",
-	  "Надіслати відповідь"}},
+	  "Надіслати відповідь",
+	  "З вашої адреси надійшло забагато відповідей. Спробуйте ще раз за кілька хвилин."}},
 	{"ru",
 	 {"Спасибо", "Спасибо! Ваш ответ записан.", "Расскажете, почему? (необязательно)",
 	  "Отправить", "Спасибо, что рассказали.",
@@ -600,7 +624,9 @@ static const struct {
 	  "она пришла.",
 	  "Этот опрос завершён. Всё равно спасибо.", "Оценка — целое число от 0 до 10.",
 	  "Ваш ответ:", "Это ваш ответ? При желании выберите другой, затем отправьте его.",
-	  "Отправить ответ"}},
+	  "Отправить ответ",
+	  "С вашего адреса пришло слишком много ответов. Попробуйте ещё раз через несколько "
+	  "минут."}},
 	{"lt",
 	 {"Ačiū", "Ačiū! Jūsų atsakymas užregistruotas.",
 	  "Gal papasakotumėte, kodėl? (neprivaloma)", "Siųsti", "Ačiū, kad papasakojote.",
@@ -610,7 +636,8 @@ static const struct {
 	  "Ši apklausa baigėsi. Vis tiek ačiū.", "Įvertinimas – sveikasis skaičius nuo 0 iki 10.",
 	  "Jūsų atsakymas:",
 	  "Ar tai jūsų atsakymas? Jei norite, pasirinkite kitą ir išsiųskite jį.",
-	  "Siųsti atsakymą"}},
+	  "Siųsti atsakymą",
+	  "Iš jūsų adreso atėjo per daug atsakymų. Bandykite dar kartą po kelių minučių."}},
 };
 
 const struct fl_nps_words *fl_nps_words(const char *lang)

@@ -108,7 +108,7 @@ int fl_nps_demo(fl_tx *tx, int64_t admin_id, int64_t now, struct fl_err *e);
 /* The public pages' words, in lang (uk, ru, lt, else en). */
 struct fl_nps_words {
 	const char *title, *thanks, *why, *send, *thanks_comment, *already, *commented, *bad_link,
-		*expired, *bad_score, *your_score, *confirm, *confirm_send;
+		*expired, *bad_score, *your_score, *confirm, *confirm_send, *too_many;
 };
 const struct fl_nps_words *fl_nps_words(const char *lang);
 

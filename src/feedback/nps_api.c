@@ -1,6 +1,7 @@
 /* NPS surveys and their report (feedback/nps.h, docs/api.md). Zendesk
  * has no NPS API any more; these follow its conventions.
- *   GET/POST  /api/v2/nps/surveys                 admins
+ *   GET       /api/v2/nps/surveys                 viewers and up (the report's picker)
+ *   POST      /api/v2/nps/surveys                 admins
  *   GET       /api/v2/nps/surveys/{id}            admins: the survey, its progress
  *   GET       /api/v2/nps/surveys/{id}/preview    admins: the mail, ?locale=
  *   POST      /api/v2/nps/surveys/{id}/send       admins: 202, the nps-send job
@@ -61,7 +62,9 @@ struct ctx {
 	const char *lang, *subject, *body;
 	/* the report */
 	int64_t survey_id, start, end;
-	int period, csv;
+	int period, csv, truncated;
+	int comments;            /* which comments: FL_NPS_* or -1, all */
+	int64_t comments_offset; /* the page of them: how many skipped */
 	struct fl_nps_answer *answers;
 	size_t nanswers;
 	int64_t asked;
@@ -113,8 +116,13 @@ static int render_list(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	json_t *list = json_array();
 
-	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(list, survey_json(r, &c->list[i]));
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *o = survey_json(r, &c->list[i]);
+		/* viewers and agents read names, dates and counts: not who made it */
+		if (r->actor.role < FL_ROLE_ADMIN)
+			json_object_set_new(o, "created_by", json_null());
+		json_array_append_new(list, o);
+	}
 	return fl_req_reply(
 		r, 200, json_pack("{s:o, s:I}", "nps_surveys", list, "count", (json_int_t)c->n));
 }
@@ -219,8 +227,13 @@ static int h_preview(struct fl_req *r)
 static int tx_report(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_store_nps_answers(tx, c->survey_id, c->start, c->end, FL_STORE_NPS_REPORT_MAX,
-				      &r->arena, &c->answers, &c->nanswers);
+	/* one past the most: whether there were more, said as truncated */
+	int rc = fl_store_nps_answers(tx, c->survey_id, c->start, c->end,
+				      FL_STORE_NPS_REPORT_MAX + 1, &r->arena, &c->answers,
+				      &c->nanswers);
+	c->truncated = c->nanswers > FL_STORE_NPS_REPORT_MAX;
+	if (c->truncated)
+		c->nanswers = FL_STORE_NPS_REPORT_MAX;
 	if (!rc)
 		rc = fl_store_nps_asked(tx, c->survey_id, c->start, c->end, &c->asked);
 	return rc ? rc : fl_store_nps_loop(tx, c->survey_id, c->start, c->end, &c->loop);
@@ -291,6 +304,21 @@ static int group_by(struct fl_req *r, int d, struct group **out, size_t *n)
 	*out = g;
 	*n = k;
 	return 0;
+}
+
+/* The most periods the trend fills in, going back from end_time: ten
+ * years of weeks. */
+#define FL_NPS_TREND_MAX 520
+
+static int64_t period_next(int64_t p, int period)
+{
+	return period == FL_NPS_WEEK ? p + 7 * 86400
+				     : fl_nps_period_start(p + 32 * 86400, FL_NPS_MONTH);
+}
+
+static int64_t periods_between(int64_t from, int64_t to, int period)
+{
+	return (to - from) / ((period == FL_NPS_WEEK ? 7 : 28) * 86400);
 }
 
 static int cmp_period(const void *x, const void *y)
@@ -371,6 +399,45 @@ static int mask(struct fl_req *r, char **z)
 	return 0;
 }
 
+/* The comments filter's words, by kind + 1 (all is -1). */
+static const char *const comment_filters[] = {"all", "detractors", "passives", "promoters", NULL};
+#define FL_NPS_COMMENTS_PAGE 100
+
+/* The "why?"s of kind (FL_NPS_*, or -1: every score), newest first, the
+ * page past offset of them appended to out; *next the offset of the page
+ * after it, or -1 when there is none. A viewer reads them with no way to
+ * reach the customer in them (core/redact.h). */
+static int comments_json(struct fl_req *r, int kind, int64_t offset, json_t *out, int64_t *next)
+{
+	struct ctx *c = r->ctx;
+	int64_t seen = 0;
+
+	if (next)
+		*next = -1;
+	for (size_t i = 0; i < c->nanswers; i++) {
+		const struct fl_nps_answer *a = &c->answers[i];
+		const char *words;
+		if (!a->comment || (kind >= 0 && fl_nps_kind(a->score) != kind) || seen++ < offset)
+			continue;
+		if (json_array_size(out) == FL_NPS_COMMENTS_PAGE) {
+			if (next)
+				*next = offset + FL_NPS_COMMENTS_PAGE;
+			break;
+		}
+		words = r->actor.role == FL_ROLE_VIEWER ? fl_redact_contacts(a->comment, &r->arena)
+							: a->comment;
+		if (!words)
+			return FL_ENOMEM;
+		json_array_append_new(out,
+				      json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
+						(json_int_t)a->id, "score", (json_int_t)a->score,
+						"user_name", fl_json_str(a->user_name), "comment",
+						words, "answered_at", fl_json_time(a->answered_at),
+						"agent_name", fl_json_str(a->agent_name)));
+	}
+	return 0;
+}
+
 static int render_report(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -378,6 +445,8 @@ static int render_report(struct fl_req *r)
 	json_t *trend = json_array(), *by = json_object(), *comments = json_array(), *o, *rep;
 	struct group *g;
 	size_t n;
+	int64_t p, last, next = -1;
+	json_t *page = NULL;
 	int rc;
 
 	/* a viewer reads customers' names, never how to reach them: a name
@@ -399,10 +468,26 @@ static int render_report(struct fl_req *r)
 	if ((rc = group_by(r, -1, &g, &n)))
 		return rc;
 	qsort(g, n, sizeof *g, cmp_period);
-	for (size_t i = 0; i < n; i++) {
-		o = score_json(&g[i].t);
-		json_object_set_new(o, "period_start", fl_json_time(g[i].key));
+	/* every period, those nobody answered in too (their NPS null), as
+	 * the CSAT and complaints reports list them: from start_time's (the
+	 * first answer's when there is none, or when start_time lies more
+	 * than FL_NPS_TREND_MAX periods back) to end_time's */
+	last = fl_nps_period_start(c->end - 1, c->period);
+	p = c->start > 0 ? fl_nps_period_start(c->start, c->period) : 0;
+	if (c->start <= 0 || periods_between(p, last, c->period) > FL_NPS_TREND_MAX)
+		p = n ? g[0].key : last;
+	for (size_t i = 0; p <= last || i < n;) {
+		const struct fl_nps_tally none = {0};
+		int has = i < n && g[i].key <= p;
+		o = score_json(has ? &g[i].t : &none);
+		json_object_set_new(o, "period_start", fl_json_time(has ? g[i].key : p));
 		json_array_append_new(trend, o);
+		if (has && g[i].key < p) {
+			i++; /* before the range (cannot be): listed as it is */
+			continue;
+		}
+		i += has;
+		p = period_next(p, c->period);
 	}
 	for (int d = 0; d < BY__MAX; d++) {
 		json_t *rows = json_array();
@@ -413,29 +498,20 @@ static int render_report(struct fl_req *r)
 			json_object_set_new(o, "id",
 					    d == BY_CHANNEL ? json_null() : fl_json_id(g[i].key));
 			json_object_set_new(o, "name", fl_json_str(g[i].name));
+			/* a channel's name is a key the workspace translates */
+			if (d == BY_CHANNEL)
+				json_object_set_new(o, "key", fl_json_str(g[i].name));
 			json_array_append_new(rows, o);
 		}
 		json_object_set_new(by, by_names[d], rows);
 	}
 	/* the detractors' own words, newest first; a viewer reads them with
 	 * no way to reach the customer in them (core/redact.h) */
-	for (size_t i = 0; i < c->nanswers && json_array_size(comments) < 100; i++) {
-		const struct fl_nps_answer *a = &c->answers[i];
-		const char *words;
-		if (a->score > 6 || !a->comment)
-			continue;
-		words = r->actor.role == FL_ROLE_VIEWER ? fl_redact_contacts(a->comment, &r->arena)
-							: a->comment;
-		if (!words) {
-			json_decref(trend), json_decref(by), json_decref(comments);
-			return FL_ENOMEM;
-		}
-		json_array_append_new(comments,
-				      json_pack("{s:I, s:I, s:o, s:s, s:o, s:o}", "response_id",
-						(json_int_t)a->id, "score", (json_int_t)a->score,
-						"user_name", fl_json_str(a->user_name), "comment",
-						words, "answered_at", fl_json_time(a->answered_at),
-						"agent_name", fl_json_str(a->agent_name)));
+	if ((rc = comments_json(r, FL_NPS_DETRACTOR, 0, comments, NULL)) ||
+	    (rc = comments_json(r, c->comments, c->comments_offset, (page = json_array()),
+				&next))) {
+		json_decref(trend), json_decref(by), json_decref(comments), json_decref(page);
+		return rc;
 	}
 	o = score_json(&all);
 	json_object_set_new(o, "asked", json_integer(c->asked));
@@ -449,13 +525,21 @@ static int render_report(struct fl_req *r)
 			(json_int_t)c->loop.contacted, "answered_next",
 			(json_int_t)c->loop.answered_next, "improved",
 			(json_int_t)c->loop.improved);
+	json_object_set_new(json_object_get(rep, "nps_report"), "truncated",
+			    json_boolean(c->truncated));
+	json_object_set_new(json_object_get(rep, "nps_report"), "comments",
+			    json_pack("{s:s, s:I, s:o, s:o}", "filter",
+				      comment_filters[c->comments + 1], "offset",
+				      (json_int_t)c->comments_offset, "next_offset",
+				      next >= 0 ? json_integer(next) : json_null(), "items", page));
 	return fl_req_reply(r, 200, rep);
 }
 
 static int h_report(struct fl_req *r)
 {
-	static const char *const allowed[] = {"survey_id", "start_time", "end_time",
-					      "period",    "format",     NULL};
+	static const char *const allowed[] = {"survey_id",       "start_time", "end_time",
+					      "period",          "format",     "comments",
+					      "comments_offset", NULL};
 	struct ctx *c = r->ctx;
 	const char *v;
 	int rc;
@@ -483,6 +567,21 @@ static int h_report(struct fl_req *r)
 	if ((v = fl_req_arg(r, "format")) && strcmp(v, "json") && strcmp(v, "csv"))
 		return fl_req_fail(r, FL_EINVAL, "format", "InvalidValue", "format: json or csv");
 	c->csv = v && !strcmp(v, "csv");
+	c->comments = -1;
+	if ((v = fl_req_arg(r, "comments"))) {
+		for (c->comments = 0;
+		     comment_filters[c->comments] && strcmp(comment_filters[c->comments], v);
+		     c->comments++)
+			;
+		if (!comment_filters[c->comments--])
+			return fl_req_fail(r, FL_EINVAL, "comments", "InvalidValue",
+					   "comments: detractors, passives, promoters or all");
+	}
+	if ((v = fl_req_arg(r, "comments_offset")) &&
+	    (fl_str_to_i64(fl_str_c(v), &c->comments_offset) || c->comments_offset < 0 ||
+	     c->comments_offset > FL_STORE_NPS_REPORT_MAX))
+		return fl_req_fail(r, FL_EINVAL, "comments_offset", "InvalidValue",
+				   "comments_offset: a whole number from 0");
 	return fl_req_read(r, tx_report, render_report);
 }
 
@@ -501,6 +600,7 @@ struct page_ctx {
 	int posted;               /* a POST, which records; a GET records nothing */
 	int outcome;              /* 0, or the error: FL_EINVAL bad link or score, FL_ECONFLICT */
 	int expired, bad_score;
+	int too_many; /* the address posted too often: told, nothing read further */
 	struct fl_nps_response resp;
 	int found;
 };
@@ -584,7 +684,9 @@ static int render_page(struct fl_req *r)
 	const char *say;
 	fl_buf b;
 
-	if (c->outcome == FL_EINVAL && c->expired)
+	if (c->too_many)
+		say = w->too_many, status = 429;
+	else if (c->outcome == FL_EINVAL && c->expired)
 		say = w->expired, status = 410;
 	else if (c->bad_score)
 		say = w->bad_score, status = 422;
@@ -606,6 +708,8 @@ static int render_page(struct fl_req *r)
 	rc = fl_fb_page_start(&b, lang, w->title);
 	if (!rc)
 		rc = fl_fb_page_p(&b, say);
+	if (status == 429)
+		answered = 0, c->found = 0; /* no form: it could not be sent now */
 	if (!rc && answered) {
 		rc = fl_buf_adds(&b, "<p>");
 		if (!rc)
@@ -737,8 +841,17 @@ static int h_nps_post(struct fl_req *r)
 	c->score = -1;
 	c->posted = 1;
 	fl_limit_address_key(fl_req_peer(r), key);
-	if (fl_limiter_take(&rate_limit, key, fl_now(), &wait))
-		return fl_req_too_many(r, wait, "answers");
+	if (fl_limiter_take(&rate_limit, key, fl_now(), &wait)) {
+		char secs[24];
+		/* a page in the customer's language (the link's, else the
+		 * browser's), as every other answer of this form is */
+		snprintf(secs, sizeof secs, "%lld", (long long)wait);
+		fl_req_header(r, "Retry-After", secs);
+		c->too_many = 1;
+		if (!(c->token = page_token(r)))
+			return render_page(r);
+		return fl_req_read(r, tx_page_read, render_page);
+	}
 	if (!(c->token = page_token(r))) {
 		c->outcome = FL_EINVAL;
 		return render_page(r);
@@ -770,7 +883,8 @@ static int h_nps_post(struct fl_req *r)
 
 #define NPS "/api/v2/nps"
 const struct fl_route fl_nps_routes[] = {
-	{"GET", NPS "/surveys", h_list, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
+	/* the list is the report's survey picker: viewers read it */
+	{"GET", NPS "/surveys", h_list, FL_ROLE_VIEWER, 0, sizeof(struct ctx)},
 	{"POST", NPS "/surveys", h_create, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{"GET", NPS "/surveys/{id}", h_show, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},
 	{"GET", NPS "/surveys/{id}/preview", h_preview, FL_ROLE_ADMIN, 0, sizeof(struct ctx)},

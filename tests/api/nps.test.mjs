@@ -8,11 +8,12 @@
 // or bouncing address is skipped, a score of 11, a second answer and a
 // tampered link are each refused with a clear page and counted nowhere.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { after, before, it } from 'node:test';
 
 import { startSmtp } from './lib/smtp.mjs';
-import { sqlOnServer, startServer, sleep } from './lib/server.mjs';
+import { PG, sqlOnServer, startServer, sleep } from './lib/server.mjs';
 
 let srv, smtp, olena, alice, bob, carol, dave, team;
 
@@ -192,6 +193,9 @@ it('sends, records a click, asks why, and opens a follow-up for a detractor; the
 	assert.equal(fu.requester_id, alice.id);
 	assert.equal(fu.assignee_id, olena.id);
 	assert.equal(fu.group_id, team.id);
+	// alice reads its subject in the portal and in any reply: Ukrainian,
+	// and without the survey's internal name
+	assert.equal(fu.subject, 'Ваш відгук: 3 з 10');
 	const comments = (await ok('GET', `/api/v2/tickets/${fu.id}/comments`)).comments;
 	assert.ok(comments.every((c) => !c.public), 'the notes are internal');
 	assert.ok(comments.some((c) => c.body.includes('Waited <b>a week</b>')), 'the why is on the follow-up');
@@ -237,6 +241,33 @@ it('sends, records a click, asks why, and opens a follow-up for a detractor; the
 	assert.equal(rep.detractor_comments[0].user_name, 'alice@example.test (+380 67 123 45 67)');
 	assert.equal(rep.breakdowns.agent[0].name, olena.name);
 	assert.equal(rep.breakdowns.group[0].name, 'Care');
+	assert.equal(rep.truncated, false, 'every answer was read');
+	// every "why?", filtered by kind, newest first, a page at a time
+	assert.deepEqual(rep.comments.items.map((c) => c.comment).sort(),
+		['Quick and kind', 'Waited <b>a week</b> for an answer']);
+	assert.equal(rep.comments.filter, 'all');
+	assert.equal(rep.comments.next_offset, null);
+	for (const [kind, words] of [['promoters', ['Quick and kind']], ['passives', []],
+		['detractors', ['Waited <b>a week</b> for an answer']], ['all', ['Quick and kind', 'Waited <b>a week</b> for an answer']]]) {
+		const c = (await report(`?survey_id=${s.id}&comments=${kind}`)).comments;
+		assert.deepEqual(c.items.map((x) => x.comment).sort(), words, kind);
+	}
+	assert.deepEqual((await report(`?survey_id=${s.id}&comments_offset=1`)).comments.items.length, 1);
+	assert.deepEqual((await report(`?survey_id=${s.id}&comments_offset=2`)).comments.items, []);
+	for (const q of ['comments=haters', 'comments_offset=-1', 'comments_offset=x', 'comments_offset=99999999999']) {
+		const bad = await srv.api('GET', `/api/v2/nps/report?${q}`);
+		assert.equal(bad.status, 422, q);
+		assert.match(bad.text, new RegExp(q.split('=')[0]));
+	}
+	// a channel is a key the workspace translates
+	assert.deepEqual(rep.breakdowns.channel.map((c) => c.key), ['api']);
+	// the trend lists the weeks nobody answered in too, their NPS null
+	const weeks = (await report(`?survey_id=${s.id}&period=week&start_time=${
+		new Date(Date.now() - 21 * 86400e3).toISOString()}`)).trend;
+	assert.equal(weeks.length, 4, JSON.stringify(weeks));
+	assert.deepEqual(weeks.slice(0, 3).map((w) => [w.nps, w.responses]), [[null, 0], [null, 0], [null, 0]]);
+	assert.equal(weeks[3].responses, 2);
+	assert.ok(weeks.every((w, i) => !i || Date.parse(w.period_start) - Date.parse(weeks[i - 1].period_start) === 7 * 86400e3));
 	// a viewer sees the figures and what customers wrote, never how to
 	// reach them, and no survey
 	const viewer = await srv.addUser('viewer', 'Vera Viewer', 'vera@example.test');
@@ -257,7 +288,14 @@ it('sends, records a click, asks why, and opens a follow-up for a detractor; the
 	assert.match(vcsv.text, new RegExp(olena.name));
 	const acsv = await srv.api('GET', `/api/v2/nps/report?survey_id=${s.id}&format=csv`);
 	assert.match(acsv.text, /billing@alice\.test/, 'an admin reads it whole');
-	assert.equal((await srv.api('GET', '/api/v2/nps/surveys', null, { auth: viewer })).status, 403);
+	// the report's survey picker: names, dates and counts, nobody's id
+	const vl = await srv.api('GET', '/api/v2/nps/surveys', null, { auth: viewer });
+	assert.equal(vl.status, 200, vl.text);
+	assert.equal(vl.json.nps_surveys.find((x) => x.id === s.id).name, 'Q4');
+	assert.ok(vl.json.nps_surveys.every((x) => x.created_by === null));
+	assert.equal((await srv.api('POST', '/api/v2/nps/surveys', { nps_survey: { name: 'V', audience: 'solved' } },
+		{ auth: viewer })).status, 403);
+	assert.equal((await srv.api('GET', `/api/v2/nps/surveys/${s.id}`, null, { auth: viewer })).status, 403);
 	assert.equal((await srv.api('POST', `/api/v2/nps/surveys/${s.id}/send`, null, { auth: viewer })).status, 403);
 
 	// olena writes to alice: the detractor was contacted
@@ -446,6 +484,8 @@ it('counts a done follow-up task as contacted', async () => {
 	const tasks = (await ok('GET', `/api/v2/tickets/${c.mia.ticket.id}/tasks`, null, olena)).tasks;
 	assert.equal(tasks.length, 1);
 	assert.equal(tasks[0].owner_id, olena.id);
+	// mia's language (English here) and no survey name
+	assert.equal(tasks[0].title, 'Call back: the customer answered 4 of 10');
 	let rep = await report(`?survey_id=${s.id}`);
 	assert.deepEqual([rep.closed_loop.followups, rep.closed_loop.contacted], [1, 0]);
 	await ok('PUT', `/api/v2/tasks/${tasks[0].id}`, { task: { done: true } }, olena);
@@ -477,5 +517,92 @@ it('stops a robot posting answers from one address after 8 in 2 minutes', async 
 	for (let i = 0; i < 9; i++)
 		codes.push((await form('/nps/123-abc', { score: 1 }, '127.0.4.1')).status);
 	assert.deepEqual([codes[7], codes[8]], [400, 429]);
+	// told by a page, as every answer of the form is, not by JSON
+	const r = await form('/nps/123-abc', { score: 1 }, '127.0.4.1');
+	assert.equal(r.status, 429);
+	assert.match(r.headers.get('content-type'), /text\/html/);
+	assert.match(await r.text(), /Too many answers came from your address/);
+	assert.ok(Number(r.headers.get('retry-after')) > 0);
 	assert.equal((await form('/nps/123-abc', { score: 1 }, '127.0.4.2')).status, 400, 'another address is not stopped');
+});
+
+it('asks a tier — its customers and its organizations\' — and breaks the answers down by tier and channel', async () => {
+	const gold = (await ok('POST', '/api/v2/tiers', { tier: { name: 'Gold NPS' } })).tier;
+	const c = await customers('Tier Co', ['tina', 'tom']);
+	const d = await customers('Gold Org', ['tess']);
+	await ok('PUT', `/api/v2/users/${c.tina.id}`, { user: { tier_id: gold.id } });
+	await ok('PUT', `/api/v2/organizations/${d.org.id}`, { organization: { tier_id: gold.id } });
+	// tess's latest request came by e-mail
+	const t = await srv.ticket({ subject: 'By mail', requester_id: d.tess.id, via: { channel: 'email' } });
+	await ok('PUT', `/api/v2/tickets/${t.id}`, { ticket: { assignee_id: olena.id, status: 'solved',
+		comment: { body: 'Done.', public: true } } }, olena);
+	const s = await sendAs(undefined, { audience: 'tier', tier_id: gold.id });
+	assert.deepEqual((await sent(s.id)).counts.sent, 2, 'tina and tess; tom is in no tier');
+	const mt = await smtp.waitFor(mailTo('tina@example.test'));
+	const ms = await smtp.waitFor(mailTo('tess@example.test'));
+	assert.equal((await answer(mt, 9)).status, 200);
+	assert.equal((await answer(ms, 4)).status, 200);
+	const rep = await report(`?survey_id=${s.id}`);
+	assert.deepEqual(rep.breakdowns.tier.map((x) => [x.id, x.name, x.responses, x.nps]), [[gold.id, 'Gold NPS', 2, 0]]);
+	const ch = Object.fromEntries(rep.breakdowns.channel.map((x) => [x.key, [x.responses, x.promoters, x.detractors, x.nps]]));
+	assert.deepEqual(ch, { api: [1, 1, 0, 100], email: [1, 0, 1, -100] });
+});
+
+it('turns an expired answer link away with a page that says so, recording nothing', async () => {
+	const c = await customers('Late Co', ['luke']);
+	const s = await sendAs(undefined, { audience: 'organization', organization_id: c.org.id });
+	const m = await smtp.waitFor(mailTo('luke@example.test'));
+	// the same link as the mail's, signed as the desk would with an expiry
+	// a second ago: the store's own key (shared by every node)
+	const [, a, b, , mac] = link(m, 2).match(/\/nps\/(\d+)-(\d+)-(\d+)-([0-9a-f]+)/);
+	const key = (await sqlOnServer(srv, "SELECT value FROM settings WHERE key = 'link.key';")).trim();
+	const sign = (nums) => createHmac('sha256', key).update(`link\nnps\n${nums}`).digest('hex').slice(0, 32);
+	assert.equal(sign(`${a}-${b}-${link(m, 2).match(/-(\d+)-[0-9a-f]+\?/)[1]}-`), mac, 'signed as the desk signs');
+	const nums = `${a}-${b}-${Math.floor(Date.now() / 1000) - 1}-`;
+	const expired = `/nps/${nums}${sign(nums)}`;
+	let r = await page(`${expired}?score=2`);
+	assert.equal(r.status, 410);
+	assert.match(await r.text(), /This survey has closed/);
+	assert.doesNotMatch(await r.clone().text(), /<form/);
+	r = await form(expired, { score: 2 });
+	assert.equal(r.status, 410);
+	assert.equal((await report(`?survey_id=${s.id}`)).score.responses, 0);
+});
+
+it('takes an answer on another node than the one that made its link (one key in the store)', { skip: !PG && 'two nodes share a PostgreSQL database' }, async () => {
+	const node2 = await startServer({ joining: srv });
+	try {
+		const c = await customers('Node Co', ['nina']);
+		const s = await sendAs(undefined, { audience: 'organization', organization_id: c.org.id });
+		const m = await smtp.waitFor(mailTo('nina@example.test'));
+		const path = link(m, 9);
+		// the link is the first node's; the second shows it and records it
+		let r = await node2.api('GET', path);
+		assert.equal(r.status, 200, r.text);
+		assert.match(r.text, /value="9" checked/);
+		r = await fetch(node2.base + path.split('?')[0], { method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'score=9' });
+		assert.equal(r.status, 200, await r.text());
+		assert.equal((await report(`?survey_id=${s.id}`)).score.promoters, 1);
+	} finally {
+		await node2.cleanup();
+	}
+});
+
+it('tells a customer who posts too often so on a page in their own language', async () => {
+	const c = await customers('Busy Co', ['ulas']);
+	await ok('PUT', `/api/v2/users/${c.ulas.id}`, { user: { locale: 'lt' } });
+	const s = await sendAs(undefined, { audience: 'organization', organization_id: c.org.id });
+	await sent(s.id);
+	const path = link(await smtp.waitFor(mailTo('ulas@example.test')), 7).split('?')[0];
+	const codes = [];
+	for (let i = 0; i < 9; i++)
+		codes.push((await form(path, { score: 7 }, '127.0.5.1')).status);
+	assert.deepEqual(codes, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
+	const r = await form(path, { score: 7 }, '127.0.5.1');
+	assert.equal(r.status, 429);
+	const text = await r.text();
+	assert.match(text, /<html lang="lt"/);
+	assert.match(text, /Iš jūsų adreso atėjo per daug atsakymų/);
+	assert.doesNotMatch(text, /<form/, 'no form that could not be sent now');
 });

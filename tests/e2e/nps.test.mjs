@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import { startSmtp } from '../api/lib/smtp.mjs';
-import { it, openDesk } from './lib/browser.mjs';
+import { PASSWORD, it, openDesk } from './lib/browser.mjs';
 
 let desk, srv, smtp;
 
@@ -71,5 +71,34 @@ it('an admin sends a survey, the customer answers from the mail, the report show
 		assert.match(await admin.page.textContent('[data-test=nps-by-agent]'), /olena/i);
 		assert.equal((await admin.page.textContent('[data-test=nps-followups-failed]')).trim(), '0');
 		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'), /format=csv/);
+		// a channel by its name in the reader's language, not the API's key
+		assert.match(await admin.page.textContent('[data-test=nps-by-channel] tbody'), /^API/);
+		// what customers said, by kind: alice, a detractor, is no promoter
+		await admin.page.selectOption('[data-test=nps-c-kind]', 'promoters');
+		await admin.page.locator('[data-test=nps-comments]').waitFor({ state: 'detached' });
+		await admin.page.selectOption('[data-test=nps-c-kind]', 'detractors');
+		assert.match(await admin.page.locator('[data-test=nps-comment]').first().textContent(), /Чекали відповіді тиждень/);
+		// a week to yesterday: nobody had answered yet
+		const day = (n) => new Date(Date.now() + n * 86400e3).toISOString().slice(0, 10);
+		await admin.page.fill('[data-test=nps-r-from]', day(-7));
+		await admin.page.fill('[data-test=nps-r-to]', day(-1));
+		await admin.page.click('[data-test=nps-r-show]');
+		await admin.page.locator('[data-test=nps-empty]').waitFor();
+		assert.match(await admin.page.getAttribute('[data-test=nps-csv]', 'href'),
+			new RegExp(`start_time=${day(-7)}T00:00:00Z&end_time=${day(0)}T00:00:00`));
+	});
+});
+
+it('a viewer picks a survey on the report as everyone does: the survey list is theirs to read', async () => {
+	const r = await srv.api('POST', '/api/v2/users', { user: { name: 'Віра Переглядач', email: 'vira.nps@example.test',
+		role: 'viewer', password: PASSWORD } });
+	assert.equal(r.status, 201, r.text);
+	await desk.withTab({}, async (tab) => {
+		await tab.signIn({ email: 'vira.nps@example.test', password: PASSWORD });
+		await tab.goto('/agent/reports/nps');
+		await tab.page.locator('[data-test=nps-r-survey] option', { hasText: 'Грудень' }).waitFor({ state: 'attached' });
+		await tab.page.selectOption('[data-test=nps-r-survey]', { label: 'Грудень' });
+		await tab.page.click('[data-test=nps-r-show]');
+		await tab.page.locator('[data-test=nps-value]', { hasText: '-100' }).waitFor();
 	});
 });

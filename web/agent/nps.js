@@ -142,11 +142,38 @@ const Cells = ({ r }) => html`<td>${score(r.nps)}</td><td>${r.responses}</td><td
 	<td>${r.detractors}</td><td>${r.nps == null ? '—' : `${score(r.ci_low)} … ${score(r.ci_high)}`}</td>`;
 
 const BYS = ['tier', 'organization', 'channel', 'group', 'agent'];
+const KINDS = ['all', 'detractors', 'passives', 'promoters'];
+
+// What customers said, of the kind chosen, a page at a time (the report's
+// comments=&comments_offset=).
+function Comments({ query }) {
+	const [kind, setKind] = useState('all');
+	const [items, setItems] = useState([]);
+	const [next, setNext] = useState(null);
+	const [error, setError] = useState(null);
+	const load = (offset, keep) => get(`${BASE}/report?${query}&comments=${kind}&comments_offset=${offset}`)
+		.then((r) => { setItems([...keep, ...r.nps_report.comments.items]); setNext(r.nps_report.comments.next_offset); setError(null); }, setError);
+	useEffect(() => { load(0, []); }, [query, kind]);
+	return html`<h2>${t('nps.comments')}</h2>
+		<div class="row"><label for="nps-c-kind">${t('nps.comments_of')}</label>
+			<select id="nps-c-kind" value=${kind} onChange=${(e) => setKind(e.target.value)} data-test="nps-c-kind">
+				${KINDS.map((k) => html`<option value=${k}>${t(k === 'all' ? 'nps.comments_all' : `nps.${k}`)}</option>`)}</select></div>
+		<${ErrorBanner} error=${error} />
+		${items.length ? html`<ul class="stack" data-test="nps-comments">
+			${items.map((c) => html`<li data-test="nps-comment"><strong>${c.score}</strong> — ${c.comment}
+				<span class="hint"> ${c.user_name || ''}, ${formatDate(c.answered_at)}</span></li>`)}</ul>`
+			: html`<p class="hint">${t('nps.no_comments')}</p>`}
+		${next != null && html`<button type="button" onClick=${() => load(next, items)} data-test="nps-c-more">${t('report.more')}</button>`}`;
+}
+
+// The day after YYYY-MM-DD, for an end_time that takes in the To day.
+const dayAfter = (d) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400e3).toISOString();
 
 export function NpsReport() {
-	const [form, setForm] = useState({ survey: '', period: 'month' });
+	const [form, setForm] = useState({ survey: '', period: 'month', from: '', to: '' });
 	const [asked, setAsked] = useState(form);
-	const query = `period=${asked.period}${asked.survey ? `&survey_id=${asked.survey}` : ''}`;
+	const query = `period=${asked.period}${asked.survey ? `&survey_id=${asked.survey}` : ''}${
+		asked.from ? `&start_time=${asked.from}T00:00:00Z` : ''}${asked.to ? `&end_time=${dayAfter(asked.to)}` : ''}`;
 	const [rep, error] = useLoad(() => get(`${BASE}/report?${query}`).then((r) => r.nps_report), [query]);
 	const [surveys] = useLoad(() => get(`${BASE}/surveys`).then((r) => r.nps_surveys, () => []), []);
 	const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
@@ -161,6 +188,10 @@ export function NpsReport() {
 			<label for="nps-r-period">${t('nps.period')}</label>
 			<select id="nps-r-period" value=${form.period} onChange=${set('period')} data-test="nps-r-period">
 				<option value="month">${t('nps.month')}</option><option value="week">${t('nps.week')}</option></select>
+			<label for="nps-r-from">${t('report.from')}</label>
+			<input id="nps-r-from" type="date" value=${form.from} onChange=${set('from')} data-test="nps-r-from" />
+			<label for="nps-r-to">${t('report.to')}</label>
+			<input id="nps-r-to" type="date" value=${form.to} onChange=${set('to')} data-test="nps-r-to" />
 			<button type="submit" data-test="nps-r-show">${t('report.show')}</button>
 			<a class="button" href="${BASE}/report?${query}&format=csv" download data-test="nps-csv">${t('report.csv')}</a></form>
 		<${ErrorBanner} error=${error} />
@@ -189,11 +220,7 @@ export function NpsReport() {
 				${BYS.map((b) => html`<h2>${t(`nps.by.${b}`)}</h2>
 					<${BarChart} chart="nps-${b}" title="NPS — ${t(`nps.by.${b}`)}" rows=${rep.breakdowns[b]} name=${(r) => r.name || t('nps.unknown')} value=${(r) => r.nps} domain=${[-100, 100]} label=${(r) => `${score(r.nps)} (${t('nps.responses')}: ${r.responses})`} />
 					<table class="list" data-test="nps-by-${b}"><thead><tr><th>${t(`nps.by.${b}`)}</th><${Heads} /></tr></thead>
-						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${r.name || t('nps.unknown')}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}
-				<h2>${t('nps.comments')}</h2>
-				${rep.detractor_comments.length ? html`<ul class="stack" data-test="nps-comments">
-					${rep.detractor_comments.map((c) => html`<li data-test="nps-comment"><strong>${c.score}</strong> — ${c.comment}
-						<span class="hint"> ${c.user_name || ''}, ${formatDate(c.answered_at)}</span></li>`)}</ul>`
-					: html`<p class="hint">${t('nps.no_comments')}</p>`}`}`}
+						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${b === 'channel' && r.key ? t(`channel.${r.key}`) : r.name || t('nps.unknown')}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}
+				<${Comments} query=${query} />`}`}
 	</section>`;
 }
