@@ -332,7 +332,6 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 	struct group total = {0, "all", *all};
 	fl_buf b;
 	int rc;
-	char *copy;
 
 	fl_buf_init(&b, 64u << 20);
 	rc = fl_buf_adds(&b,
@@ -373,17 +372,11 @@ static int render_csv(struct fl_req *r, struct fl_nps_tally *all)
 						 res.high);
 		}
 	}
-	if (rc || !(copy = fl_arena_strndup(&r->arena, b.p ? b.p : "", b.n))) {
+	if (rc) {
 		fl_buf_free(&b);
-		return rc ? rc : FL_ENOMEM;
+		return rc;
 	}
-	r->status = 200;
-	r->raw = copy;
-	r->raw_len = b.n;
-	r->raw_type = "text/csv; charset=utf-8";
-	fl_req_header(r, "Content-Disposition", "attachment; filename=\"nps.csv\"");
-	fl_buf_free(&b);
-	return 0;
+	return fl_req_reply_csv(r, &b, "nps.csv");
 }
 
 /* *z with contact details masked (core/redact.h), in the request's arena. */

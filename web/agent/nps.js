@@ -14,6 +14,9 @@ import { ErrorBanner, Figures, toast, useLoad } from './ui.js';
 
 const BASE = '/api/v2/nps';
 const score = (v) => (v == null ? '—' : formatNumber(v));
+// a breakdown row's name, the same in the chart and the table: a channel
+// by its key in the reader's language
+const rowName = (by, r) => (by === 'channel' && r.key ? t(`channel.${r.key}`) : r.name || t('nps.unknown'));
 
 // ---- Admin → NPS surveys ----------------------------------------------------
 
@@ -218,9 +221,9 @@ export function NpsReport() {
 					[t('nps.loop.answered_next'), rep.closed_loop.answered_next],
 					[t('nps.loop.improved'), rep.closed_loop.improved]]} />
 				${BYS.map((b) => html`<h2>${t(`nps.by.${b}`)}</h2>
-					<${BarChart} chart="nps-${b}" title="NPS — ${t(`nps.by.${b}`)}" rows=${rep.breakdowns[b]} name=${(r) => r.name || t('nps.unknown')} value=${(r) => r.nps} domain=${[-100, 100]} label=${(r) => `${score(r.nps)} (${t('nps.responses')}: ${r.responses})`} />
+					<${BarChart} chart="nps-${b}" title="NPS — ${t(`nps.by.${b}`)}" rows=${rep.breakdowns[b]} name=${(r) => rowName(b, r)} value=${(r) => r.nps} domain=${[-100, 100]} label=${(r) => `${score(r.nps)} (${t('nps.responses')}: ${r.responses})`} />
 					<table class="list" data-test="nps-by-${b}"><thead><tr><th>${t(`nps.by.${b}`)}</th><${Heads} /></tr></thead>
-						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${b === 'channel' && r.key ? t(`channel.${r.key}`) : r.name || t('nps.unknown')}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}
+						<tbody>${rep.breakdowns[b].map((r) => html`<tr><td>${rowName(b, r)}</td><${Cells} r=${r} /></tr>`)}</tbody></table>`)}
 				<${Comments} query=${query} />`}`}
 	</section>`;
 }
