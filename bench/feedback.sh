@@ -233,6 +233,9 @@ if (survey)
 		`batches skipped (${survey.batches_hurried} batches moved forward; as designed the send takes ` +
 		`about ${Math.ceil(survey.people / 100) * 20} s more); ${survey.goal.what}: ${survey.goal.met ? "met" : "MISSED"}`);
 if (survey)
+	console.log(`  before sending, the job runner was busy for ${survey.runner_idle_wait_s} s (jobs queued at the start); ` +
+		`a survey sent then waits that long`);
+if (survey)
 	console.log(`  between batches of 100 seen done: p50 ${survey.batch_gap_p50_ms} ms, fastest ${survey.batch_gap_min_ms} ms ` +
 		`(each includes the wait of the job runner for work, up to its 1 s idle poll)`);
 if (r.failures)
