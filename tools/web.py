@@ -7,8 +7,11 @@ usage: web.py SRC_DIR OUT_DIR OUT.c DEPFILE
    older than the lockfile (`npm ci`; under a lock, since several build
    folders may build at once).
 2. Bundles each app (web/agent/main.js, web/portal/main.js) with esbuild into
-   OUT_DIR/assets/, copies the pages and shared files, and stamps the pages
-   with a version so that assets can be cached for good.
+   OUT_DIR/assets/, split into chunks: what both apps share, and each screen
+   an app loads on demand with import(), goes to OUT_DIR/assets/chunks/ under
+   a name that carries its content hash. Copies the pages and shared files,
+   and stamps the pages with a version so that assets can be cached for good
+   (a chunk is cached for good by its name: src/http/web.c).
 3. Writes OUT.c: `const struct fl_web_file fl_web_files[]`, each file with
    its content type, its bytes, the same gzip-compressed when that is smaller,
    and an ETag. OUT_DIR is what `frontline serve --web-dir` takes.
@@ -60,16 +63,20 @@ def build(src, out):
     assets = os.path.join(out, 'assets')
     os.makedirs(assets)
     esbuild = os.path.join(src, 'node_modules', '.bin', 'esbuild')
-    subprocess.run([esbuild, '--bundle', '--minify', '--format=esm', '--target=es2020',
+    subprocess.run([esbuild, '--bundle', '--minify', '--format=esm', '--target=es2020', '--splitting',
+                    '--chunk-names=chunks/[name]-[hash]',
                     '--log-level=warning', '--legal-comments=none', '--charset=utf8', '--outdir=' + assets]
                    + ['%s=%s' % (app, os.path.join(src, app, 'main.js')) for app in APPS]
                    + ['app=' + os.path.join(src, 'shared', 'app.css')],
                    check=True)
     for n in os.listdir(os.path.join(src, 'shared', 'static')):
         shutil.copy(os.path.join(src, 'shared', 'static', n), assets)
+    # the chunks too: an entry names the chunks it imports, but the pages'
+    # version must change whenever any file under assets/ does
     digest = hashlib.sha256()
-    for n in sorted(os.listdir(assets)):
-        digest.update(open(os.path.join(assets, n), 'rb').read())
+    for p in sorted(sources(assets)):
+        digest.update(os.path.relpath(p, assets).encode() + b'\0')
+        digest.update(open(p, 'rb').read())
     version = digest.hexdigest()[:12]
     for app in APPS:
         os.makedirs(os.path.join(out, app))

@@ -1,7 +1,7 @@
 /* The browser apps' pages and assets: the copy built into the binary, or the
  * files under --web-dir while developing. Every page of an app is its
  * index.html (the app reads the path); assets are cached for good when the
- * page asks for them by version. No database, no credentials: the apps talk
+ * page asks for them by version, and chunks always (their names change). No database, no credentials: the apps talk
  * to the JSON API for everything else. */
 #include <errno.h>
 #include <fcntl.h>
@@ -168,9 +168,12 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	fl_req_header(r, "Content-Type", f.type);
 	if (is_page)
 		fl_req_header(r, "Content-Security-Policy", page_csp);
+	/* a chunk's name carries its content's hash (tools/web.py): a changed
+	 * chunk is another file, so it is as safe to keep as a versioned asset */
 	fl_req_header(r, "Cache-Control",
-		      !is_page && fl_req_arg(r, "v") ? "public, max-age=31536000, immutable"
-						     : "no-cache");
+		      !is_page && (fl_req_arg(r, "v") || !strncmp(path, "/assets/chunks/", 15))
+			      ? "public, max-age=31536000, immutable"
+			      : "no-cache");
 	if (f.etag) {
 		fl_req_header(r, "ETag", f.etag);
 		inm = fl_req_header_in(r, "If-None-Match");

@@ -143,14 +143,6 @@ int fl_store_nps_survey_list(fl_tx *tx, fl_arena *a, struct fl_nps_survey **out,
 				   n);
 }
 
-int fl_store_nps_survey_delete(fl_tx *tx, int64_t id)
-{
-	static const char sql[] =
-		"DELETE FROM nps_surveys"
-		" WHERE id = ?";
-	return fl_q_exec(tx, sql, "i", id);
-}
-
 /* The audience walks users by id ("u.id > ?", the primary key): "+u.role"
  * keeps the planner off the (role, name) index, which would read every
  * customer and sort them for each batch; "+t.status" keeps it off the

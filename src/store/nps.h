@@ -55,7 +55,6 @@ int fl_store_nps_survey_update(fl_tx *tx, const struct fl_nps_survey *s);
 int fl_store_nps_survey_get(fl_tx *tx, int64_t id, fl_arena *a, struct fl_nps_survey *out);
 /* Newest first, at most FL_STORE_NPS_SURVEYS_MAX. */
 int fl_store_nps_survey_list(fl_tx *tx, fl_arena *a, struct fl_nps_survey **out, size_t *n);
-int fl_store_nps_survey_delete(fl_tx *tx, int64_t id);
 
 /* The next max people of s's audience with an id above after, in id
  * order: active end users with an address (end_user the role bound), for

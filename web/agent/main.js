@@ -12,20 +12,53 @@ import { QueueNav, TicketList, useCounts } from './queues.js';
 import { TicketPage } from './ticket.js';
 import { SearchPage } from './search.js';
 import { People, Person, Organizations, Organization } from './people.js';
-import { Admin } from './admin.js';
-import { KnowledgeBase } from './kb.js';
 import { Expiring } from './contracts.js';
 import { StatusSwitch } from './routing.js';
-import { SlaReport } from './slareport.js';
-import { KbReport } from './kbreport.js';
 import { IdeaList, IdeaPage, IdeaReport } from './ideas.js';
-import { NpsReport } from './nps.js';
-import { CsatReport } from './csat.js';
 import { ComplaintReport } from './complaints.js';
 import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
 import { ReportTabs, REPORTS_HOME } from './reports.js';
+
+// A screen the first visit (sign-in, queues, a ticket) does not need, loaded
+// the first time it is shown: esbuild puts each import() below, with what
+// only it uses, in a chunk of its own (tools/web.py). load is that import(),
+// name the component the module exports. While the chunk comes the screen
+// says so, as every screen does while its data comes; if it cannot come
+// (the network, or a deploy that replaced it), an error banner with a retry.
+// Ideas and complaints are not among them: the ticket page uses them.
+function lazy(load, name) {
+	let Loaded = null; // once loaded, for every later visit to the screen
+	return function Lazy(props) {
+		const [, setLoaded] = useState(Loaded);
+		const [failed, setFailed] = useState(false);
+		useEffect(() => {
+			if (Loaded || failed)
+				return undefined;
+			let live = true;
+			load().then((m) => {
+				Loaded = m[name];
+				if (live)
+					setLoaded(() => Loaded);
+			}, () => live && setFailed(true));
+			return () => { live = false; };
+		}, [failed]);
+		if (Loaded)
+			return html`<${Loaded} ...${props} />`;
+		if (failed)
+			return html`<div class="banner error" role="alert" data-test="lazy-failed">${t('lazy.failed')}
+				<button type="button" onClick=${() => setFailed(false)} data-test="lazy-retry">${t('lazy.retry')}</button></div>`;
+		return html`<p class="muted">${t('loading')}</p>`;
+	};
+}
+
+const Admin = lazy(() => import('./admin.js'), 'Admin');
+const KnowledgeBase = lazy(() => import('./kb.js'), 'KnowledgeBase');
+const SlaReport = lazy(() => import('./slareport.js'), 'SlaReport');
+const KbReport = lazy(() => import('./kbreport.js'), 'KbReport');
+const NpsReport = lazy(() => import('./nps.js'), 'NpsReport');
+const CsatReport = lazy(() => import('./csat.js'), 'CsatReport');
 
 // A report: the row of tabs over it (reports.js), the same on each.
 function Report({ route }) {

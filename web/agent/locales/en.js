@@ -2,6 +2,8 @@
 // fall back to it key by key). Plural entries use Intl.PluralRules forms.
 export default {
 	loading: 'Loading…',
+	'lazy.failed': 'This screen could not be loaded.',
+	'lazy.retry': 'Try again',
 	skip: 'Skip to content',
 	close: 'Close',
 	save: 'Save',

@@ -1,6 +1,8 @@
 // The workspace's words in Lithuanian ("ticket" = užklausa); missing keys fall back to en.js.
 export default {
 	loading: 'Įkeliama…',
+	'lazy.failed': 'Nepavyko įkelti šio ekrano.',
+	'lazy.retry': 'Bandyti dar kartą',
 	skip: 'Pereiti prie turinio',
 	close: 'Uždaryti',
 	save: 'Išsaugoti',

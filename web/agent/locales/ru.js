@@ -1,6 +1,8 @@
 // The workspace's words in Russian ("ticket" = обращение); missing keys fall back to en.js.
 export default {
 	loading: 'Загрузка…',
+	'lazy.failed': 'Не удалось загрузить этот экран.',
+	'lazy.retry': 'Попробовать ещё раз',
 	skip: 'Перейти к содержимому',
 	close: 'Закрыть',
 	save: 'Сохранить',

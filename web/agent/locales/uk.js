@@ -1,6 +1,8 @@
 // The workspace's words in Ukrainian ("ticket" = звернення); missing keys fall back to en.js.
 export default {
 	loading: 'Завантаження…',
+	'lazy.failed': 'Не вдалося завантажити цей екран.',
+	'lazy.retry': 'Спробувати ще раз',
 	skip: 'Перейти до вмісту',
 	close: 'Закрити',
 	save: 'Зберегти',
