@@ -367,7 +367,7 @@ static int by_key(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	if (!x->skey || !y->skey)
-		return !x->skey - !y->skey ? (x->skey ? -1 : 1) : 0;
+		return x->skey ? -1 : y->skey ? 1 : 0; /* a missing key last */
 	return strcmp(x->skey, y->skey);
 }
 
