@@ -119,6 +119,17 @@ it('j and k move through the compact list, Enter opens the ticket', async () => 
 		assert.equal(await cursor(), ids[2]);
 		await page.keyboard.press('Enter');
 		await page.waitForURL(`**/agent/tickets/${ids[2]}`);
+
+		// keys typed faster than the list renders: "j j Enter" in one go opens
+		// the ticket two rows down, not the one the cursor was on
+		await tab.goto('/agent/queues/all-open');
+		await page.waitForSelector('[data-test=ticket-list][data-density=compact] [data-test=ticket-row]');
+		assert.equal(await cursor(), ids[0]);
+		await page.evaluate(() => {
+			for (const key of ['j', 'j', 'Enter'])
+				document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+		});
+		await page.waitForURL(`**/agent/tickets/${ids[2]}`);
 	});
 });
 

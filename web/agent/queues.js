@@ -194,26 +194,32 @@ export function TicketList({ queue, views, query }) {
 	}, [queue, applied, sort.by, sort.desc, page, views]);
 
 	const tickets = data ? data.tickets : [];
-	// j/k move, Enter opens, x selects
+	// j/k move, Enter opens, x selects. One listener reads the list and the
+	// cursor from refs that each key moves at once: "k" then "Enter" typed
+	// before the next render (or before an effect would bind a listener
+	// anew) opens the ticket the cursor moved to, not the one it left.
+	const keys = useRef({ tickets, cur });
+	keys.current.tickets = tickets;
+	keys.current.cur = cur;
 	useEffect(() => {
 		const key = (e) => {
 			if (e.target.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
 				return;
-			if (e.key === 'j')
-				setCur((c) => Math.min(c + 1, tickets.length - 1));
-			else if (e.key === 'k')
-				setCur((c) => Math.max(c - 1, 0));
-			else if (e.key === 'Enter' && tickets[cur])
-				navigate(`/agent/tickets/${tickets[cur].id}`);
-			else if (e.key === 'x' && tickets[cur])
-				toggle(tickets[cur].id);
+			const k = keys.current, at = k.tickets[k.cur];
+			if (e.key === 'j' || e.key === 'k') {
+				k.cur = e.key === 'j' ? Math.max(0, Math.min(k.cur + 1, k.tickets.length - 1)) : Math.max(k.cur - 1, 0);
+				setCur(k.cur);
+			} else if (e.key === 'Enter' && at)
+				navigate(`/agent/tickets/${at.id}`);
+			else if (e.key === 'x' && at)
+				toggle(at.id);
 			else
 				return;
 			e.preventDefault();
 		};
 		document.addEventListener('keydown', key);
 		return () => document.removeEventListener('keydown', key);
-	}, [tickets, cur]);
+	}, []);
 	useEffect(() => {
 		const row = document.querySelector('tr.cursor');
 		if (row && row.scrollIntoView)
