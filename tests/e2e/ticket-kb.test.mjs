@@ -91,6 +91,9 @@ it('a finds an article, Enter inserts the link in the customer’s language and 
 		await page.locator('[data-test=ticket]').focus();
 		await page.keyboard.press('a');
 		await page.waitForSelector('[data-test=kb-picker]');
+		// typed before the search box has the focus, "r" and "n" would be the
+		// composer's keys (reply, note)
+		await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.test === 'kb-search');
 		await page.keyboard.type('refunds by hand');
 		await page.locator(`[data-test=kb-option][data-id="${internal.id}"][aria-selected=true]`).waitFor();
 		assert.equal(await page.locator(`[data-test=kb-option][data-id="${internal.id}"] [data-test=kb-internal-blocked]`).count(), 1);
@@ -104,6 +107,9 @@ it('a finds an article, Enter inserts the link in the customer’s language and 
 		await page.click('[data-test=mode-note]');
 		await page.click('[data-test=kb-button]');
 		await page.waitForSelector('[data-test=kb-picker]');
+		// typed before the search box has the focus, "r" and "n" would be the
+		// composer's keys (reply, note)
+		await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.test === 'kb-search');
 		await page.keyboard.type('refunds by hand');
 		await page.locator(`[data-test=kb-option][data-id="${internal.id}"][aria-selected=true]`).waitFor();
 		assert.equal(await page.locator('[data-test=kb-internal-blocked]').count(), 0);
