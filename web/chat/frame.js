@@ -229,7 +229,7 @@ function Sent({ id }) {
 
 function Receipt({ m, chat }) {
 	if (m.pending)
-		return html`<span class="rc" data-test="receipt" data-state="sending" title=${t('receipt.sending')} aria-label=${t('receipt.sending')}>🕓</span>`;
+		return html`<span class="rc" data-test="receipt" data-state="sending" title=${t('receipt.sending')} aria-label=${t('receipt.sending')}>…</span>`;
 	const read = (chat.agent_read_seq || 0) >= m.seq;
 	const label = read ? t('receipt.read') : t('receipt.sent');
 	return html`<span class=${`rc${read ? ' read' : ''}`} data-test="receipt" data-state=${read ? 'read' : 'sent'} title=${label} aria-label=${label}>${read ? '✓✓' : '✓'}</span>`;
@@ -312,7 +312,9 @@ function Composer() {
 				onInput=${(e) => { setBody(e.target.value); S.typing(); }} onKeyDown=${key}></textarea>
 			<input type="file" ref=${file} multiple class="sr" tabindex="-1" aria-hidden="true" data-test="file-input" onChange=${pickFiles} />
 			<button type="button" class="icon" aria-label=${t('attach')} title=${t('attach')} disabled=${uploading}
-				data-test="attach" onClick=${() => file.current.click()}>📎</button>
+				data-test="attach" onClick=${() => file.current.click()}>
+				<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>
+			</button>
 			<button type="submit" class="primary" data-test="send">${t('send')}</button>
 		</div>
 		${uploading && html`<p class="note" role="status">${t('uploading')}</p>`}
@@ -372,8 +374,8 @@ function Rating() {
 	return html`<form class="rating" onSubmit=${submit} data-test="rating">
 		<fieldset>
 			<legend>${t('rating.ask')}</legend>
-			<label class="choice"><input type="radio" name="score" value="good" data-test="rate-good" checked=${score === 'good'} onChange=${() => setScore('good')} /> 👍 ${t('rating.good')}</label>
-			<label class="choice"><input type="radio" name="score" value="bad" data-test="rate-bad" checked=${score === 'bad'} onChange=${() => setScore('bad')} /> 👎 ${t('rating.bad')}</label>
+			<label class="choice"><input type="radio" name="score" value="good" data-test="rate-good" checked=${score === 'good'} onChange=${() => setScore('good')} /> ${t('rating.good')}</label>
+			<label class="choice"><input type="radio" name="score" value="bad" data-test="rate-bad" checked=${score === 'bad'} onChange=${() => setScore('bad')} /> ${t('rating.bad')}</label>
 		</fieldset>
 		<label for="r-comment">${t('rating.comment')} <span class="opt">${t('optional')}</span></label>
 		<textarea id="r-comment" rows="2" data-test="rate-comment" value=${comment} onInput=${(e) => setComment(e.target.value)}></textarea>
@@ -454,6 +456,25 @@ function App() {
 	</div>`;
 }
 
+// Without storage of our own, the host page keeps it (session.js): ask
+// widget.js for it first, and give up waiting after a moment.
+function hostStorage() {
+	if (!framed || S.ownStorage)
+		return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(resolve, 1500);
+		window.addEventListener('message', function got(e) {
+			if (e.origin !== parentOrigin || e.source !== window.parent || e.data?.fl !== 'chat' || e.data.type !== 'storage')
+				return;
+			window.removeEventListener('message', got);
+			clearTimeout(timer);
+			S.useHostStorage(e.data.data, (data) => toHost({ type: 'store', data }));
+			resolve();
+		});
+		toHost({ type: 'hello' });
+	});
+}
+
 document.title = t('title');
 render(html`<${App} />`, document.getElementById('app'));
-S.boot(currentLocale());
+hostStorage().then(() => S.boot(currentLocale()));

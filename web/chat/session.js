@@ -20,18 +20,45 @@ const TYPING_IDLE = 4000; // quiet this long: "stopped typing"
 const AGENT_TYPING_FOR = 8000; // an agent's "typing" lapses if not repeated
 const RETRY_MAX = 5000;
 
-// Storage can be refused (a browser blocking third-party storage): the
-// chat then works for this page load only.
+// Where the token and the outbox live: the frame's own localStorage when
+// the browser lets a third-party frame have one (partitioned by the host
+// site). Browsers that refuse it outright (Chrome's incognito, Brave) get
+// the host page's instead, through widget.js: the frame sends it the whole
+// little store after each change, and widget.js hands it back when the
+// frame loads (useHostStorage). Scripts of the host page can then read the
+// visitor token; they could read the chat on screen anyway. Neither at
+// all: the chat lasts as long as the page.
+let own = true;
+try {
+	localStorage.setItem('fl.chat.probe', '1');
+	localStorage.removeItem('fl.chat.probe');
+} catch {
+	own = false;
+}
+export const ownStorage = own;
 const memory = {};
+let relay = null;
+export function useHostStorage(data, save) {
+	for (const [k, v] of Object.entries(data || {}))
+		if (typeof v === 'string')
+			memory[k] = v;
+	relay = save;
+}
 const store = {
 	get(k) {
-		try { return localStorage.getItem(k); } catch { return memory[k] ?? null; }
+		return own ? localStorage.getItem(k) : memory[k] ?? null;
 	},
 	set(k, v) {
-		try { localStorage.setItem(k, v); } catch { memory[k] = v; }
+		if (own)
+			return localStorage.setItem(k, v);
+		memory[k] = v;
+		relay?.({ ...memory });
 	},
 	remove(k) {
-		try { localStorage.removeItem(k); } catch { delete memory[k]; }
+		if (own)
+			return localStorage.removeItem(k);
+		delete memory[k];
+		relay?.({ ...memory });
 	},
 };
 

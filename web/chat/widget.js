@@ -46,7 +46,7 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 
 	const host = document.createElement('div');
 	host.setAttribute('data-frontline-chat', '');
-	const root = host.attachShadow({ mode: 'closed' });
+	const root = host.attachShadow({ mode: 'open' });
 	const sheet = new CSSStyleSheet();
 	sheet.replaceSync(CSS);
 	root.adoptedStyleSheets = [sheet];
@@ -73,6 +73,22 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 	badge.hidden = true;
 	button.append(icon, badge);
 	root.append(frame, button);
+
+	// The frame's token and outbox, kept here when the browser gives a
+	// third-party frame no storage of its own (see session.js).
+	const KEY = 'fl.chat';
+	function load() {
+		try {
+			return JSON.parse(localStorage.getItem(KEY) || '{}');
+		} catch (e) {
+			return {};
+		}
+	}
+	function save(data) {
+		try {
+			localStorage.setItem(KEY, JSON.stringify(data));
+		} catch (e) { /* no storage here either: the chat lasts as long as the page */ }
+	}
 
 	let open = false;
 	const post = (msg) => frame.contentWindow && frame.contentWindow.postMessage(msg, origin);
@@ -109,6 +125,10 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 			show(false, true);
 		else if (d.type === 'open' && !open)
 			show(true);
+		else if (d.type === 'hello')
+			post({ fl: 'chat', type: 'storage', data: load() });
+		else if (d.type === 'store' && d.data && typeof d.data === 'object')
+			save(d.data);
 	});
 	show(false);
 	(document.body || document.documentElement).append(host);
