@@ -119,8 +119,8 @@ struct ctx {
 
 #define M(m) offsetof(struct msg_in, m)
 static const struct fl_field msg_fields[] = {
-	{"client_id", FL_FT_STRING, FL_CHAT_CLIENT_ID_MAX, 0, 0, NULL, M(client_id), M(has_client_id),
-	 0, 0},
+	{"client_id", FL_FT_STRING, FL_CHAT_CLIENT_ID_MAX, 0, 0, NULL, M(client_id),
+	 M(has_client_id), 0, 0},
 	/* the characters are counted by fl_chat_body_check, which names the
 	 * field; this only bounds the copy */
 	{"body", FL_FT_STRING, JSON_LIMIT, 0, 1, NULL, M(body), M(has_body), 0, 0},
@@ -144,7 +144,8 @@ static const struct fl_field act_fields[] = {
 	{"seq", FL_FT_INT, INT32_MAX, 0, 0, NULL, A(seq), A(has_seq), 0, 0},
 	{"email", FL_FT_STRING, 254, 0, 1, NULL, A(email), A(has_email), 0, 0},
 	{"score", FL_FT_STRING, 16, 0, 0, NULL, A(score), A(has_score), 0, 0},
-	{"comment", FL_FT_STRING, FL_CSAT_COMMENT_MAX, 0, 1, NULL, A(comment), A(has_comment), 0, 0},
+	{"comment", FL_FT_STRING, FL_CSAT_COMMENT_MAX, 0, 1, NULL, A(comment), A(has_comment), 0,
+	 0},
 	FL_FIELDS_END,
 };
 
@@ -304,7 +305,8 @@ static int render_frame(struct fl_req *r)
 		return fl_req_page(r, "/chat/index.html", "*");
 	for (size_t i = 0; i < c->settings.norigins && !rc; i++) {
 		const char *o = c->settings.origins[i];
-		if (strspn(o, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-") ==
+		if (strspn(o,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-") ==
 		    strlen(o))
 			rc = fl_buf_addf(&b, "%s%s", b.n ? " " : "", o);
 	}
@@ -335,19 +337,18 @@ static int render_config(struct fl_req *r)
 	json_t *topics = json_array();
 
 	for (size_t i = 0; topics && i < s->ntopics; i++)
-		json_array_append_new(topics, json_pack("{s:s, s:s}", "key", s->topics[i].key,
-							"label",
-							fl_chat_words_in(&s->topics[i].label,
-									 c->lang)));
-	return fl_req_reply(
-		r, 200,
-		json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b, s:I, s:o, s:s}", "color", s->color,
-			  "title", fl_chat_words_in(&s->title, c->lang), "greeting",
-			  fl_chat_words_in(&s->greeting, c->lang), "prechat", prechat_json(s),
-			  "topics", topics, "enabled", s->enabled, "open",
-			  s->enabled && c->status.open_now, "expected_wait_seconds",
-			  (json_int_t)c->status.expected_wait, "next_open_at",
-			  fl_json_time(c->status.next_open_at), "locale", c->lang));
+		json_array_append_new(topics,
+				      json_pack("{s:s, s:s}", "key", s->topics[i].key, "label",
+						fl_chat_words_in(&s->topics[i].label, c->lang)));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b, s:I, s:o, s:s}", "color",
+				      s->color, "title", fl_chat_words_in(&s->title, c->lang),
+				      "greeting", fl_chat_words_in(&s->greeting, c->lang),
+				      "prechat", prechat_json(s), "topics", topics, "enabled",
+				      s->enabled, "open", s->enabled && c->status.open_now,
+				      "expected_wait_seconds", (json_int_t)c->status.expected_wait,
+				      "next_open_at", fl_json_time(c->status.next_open_at),
+				      "locale", c->lang));
 }
 
 /* GET /chat/api/config?locale=: what the widget shows before anyone
@@ -377,8 +378,9 @@ static int tx_visitor_new(fl_tx *tx, struct fl_req *r)
 static int render_visitor_new(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 201, json_pack("{s:s, s:I}", "token", c->token, "visitor_id",
-					      (json_int_t)c->visitor_id));
+	return fl_req_reply(r, 201,
+			    json_pack("{s:s, s:I}", "token", c->token, "visitor_id",
+				      (json_int_t)c->visitor_id));
 }
 
 /* POST /chat/api/visitors {"locale"?}: 201 {"token","visitor_id"}. */
@@ -431,7 +433,8 @@ static int tx_repeat_start(fl_tx *tx, struct fl_req *r)
 		if (!fl_chat_state_live(c->chats[i].state))
 			continue;
 		rc = fl_chat_messages(tx, &c->who, c->chats[i].id, 0, 1, &r->arena, &m, &n);
-		if (!rc && n && m[0].client_id && !strcmp(m[0].client_id, c->start.message.client_id)) {
+		if (!rc && n && m[0].client_id &&
+		    !strcmp(m[0].client_id, c->start.message.client_id)) {
 			c->chat = c->chats[i];
 			c->msg = m[0];
 			c->dup = 1;
@@ -476,8 +479,7 @@ static int h_start(struct fl_req *r)
 
 	if (rc || (rc = decode(r, start_fields, &c->sin)))
 		return rc;
-	rc = decode_message(r, json_object_get(r->body, "message"), "message.",
-			    &c->start.message);
+	rc = decode_message(r, json_object_get(r->body, "message"), "message.", &c->start.message);
 	if (rc)
 		return rc;
 	c->start.name = c->sin.name;

@@ -18,7 +18,7 @@
  * in a sandboxed srcdoc frame, which inherits this policy. No other site
  * may frame a page (clickjacking), but the chat widget's frame: see
  * fl_req_page. */
-#define PAGE_CSP                                                                                 \
+#define PAGE_CSP                                                                                \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " \
 	"connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "            \
 	"form-action 'self'; frame-ancestors "
