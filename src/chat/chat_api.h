@@ -24,4 +24,16 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now);
 json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
 			     const char *visitor_token);
 
+/* What a stranger sends, read as the visitor's handlers read it (and the
+ * fuzz target, tests/fuzz/fuzz_chat.c): a message {"client_id","body",
+ * "uploads":[tokens]} from obj, its client id and text checked
+ * (fl_chat_client_id_check, fl_chat_body_check: "" only with uploads),
+ * fields named under prefix ("message." within a start, "" alone); a
+ * start {"name","email","topic","locale","message":{…}}, the name
+ * checked. Strings in a (or borrowed from obj, which must outlive out).
+ * FL_EINVAL naming the field; FL_ENOMEM. */
+int fl_chat_message_decode(json_t *obj, const char *prefix, fl_arena *a,
+			   struct fl_chat_post_in *out, struct fl_err *e);
+int fl_chat_start_decode(json_t *obj, fl_arena *a, struct fl_chat_start_in *out, struct fl_err *e);
+
 #endif

@@ -106,7 +106,6 @@ struct ctx {
 	struct fl_chat_start_in start;
 	struct fl_chat_post_in post;
 	struct fl_chat_offline_in offline;
-	struct msg_in min;
 	struct start_in sin;
 	struct act_in ain;
 	int64_t after, ticket_id, chat_id;
@@ -235,32 +234,59 @@ static int decode(struct fl_req *r, const struct fl_field *spec, void *out)
 	return fl_input_decode(b, spec, out, &r->arena, &r->err);
 }
 
-/* A message's fields from obj into the post; field errors named under
- * prefix ("message." for the start's). */
-static int decode_message(struct fl_req *r, json_t *obj, const char *prefix,
-			  struct fl_chat_post_in *out)
+int fl_chat_message_decode(json_t *obj, const char *prefix, fl_arena *a,
+			   struct fl_chat_post_in *out, struct fl_err *e)
 {
-	struct ctx *c = r->ctx;
+	struct msg_in in = {0};
+	char field[64];
 	int rc;
 
 	if (!json_is_object(obj))
-		return fl_req_fail(r, FL_EINVAL, "message", "InvalidType",
-				   "message: an object with client_id and body");
-	rc = fl_input_decode(obj, msg_fields, &c->min, &r->arena, &r->err);
+		return fl_err_set(e, FL_EINVAL, *prefix ? "message" : "body", "InvalidType",
+				  "%s: an object with client_id and body",
+				  *prefix ? "message" : "body");
+	rc = fl_input_decode(obj, msg_fields, &in, a, e);
 	if (rc == FL_EINVAL && *prefix) {
-		char field[sizeof r->err.field];
-		snprintf(field, sizeof field, "%s%s", prefix, r->err.field);
-		snprintf(r->err.field, sizeof r->err.field, "%s", field);
+		snprintf(field, sizeof field, "%s%s", prefix, e->field);
+		snprintf(e->field, sizeof e->field, "%s", field);
 	}
 	if (rc)
 		return rc;
-	if (!c->min.has_client_id)
-		return fl_req_fail(r, FL_EINVAL, *prefix ? "message.client_id" : "client_id",
-				   "Blank", "client_id: every message carries the client's id");
-	*out = (struct fl_chat_post_in){.body = c->min.body ? c->min.body : "",
-					.client_id = c->min.client_id,
-					.nuploads = c->min.nuploads};
-	memcpy(out->uploads, c->min.uploads, c->min.nuploads * sizeof *out->uploads);
+	snprintf(field, sizeof field, "%sclient_id", prefix);
+	if (!in.has_client_id)
+		return fl_err_set(e, FL_EINVAL, field, "Blank",
+				  "client_id: every message carries the client's id");
+	if ((rc = fl_chat_client_id_check(in.client_id, e))) {
+		snprintf(e->field, sizeof e->field, "%s", field);
+		return rc;
+	}
+	snprintf(field, sizeof field, "%sbody", prefix);
+	if ((rc = fl_chat_body_check(in.body ? in.body : "", in.nuploads > 0, field, e)))
+		return rc;
+	*out = (struct fl_chat_post_in){
+		.body = in.body ? in.body : "", .client_id = in.client_id, .nuploads = in.nuploads};
+	memcpy(out->uploads, in.uploads, in.nuploads * sizeof *out->uploads);
+	return 0;
+}
+
+int fl_chat_start_decode(json_t *obj, fl_arena *a, struct fl_chat_start_in *out, struct fl_err *e)
+{
+	struct start_in in = {0};
+	struct fl_chat_start_in s = {0};
+	int rc = fl_input_decode(obj, start_fields, &in, a, e);
+
+	if (!rc)
+		rc = fl_chat_name_check(in.name, "name", e);
+	if (!rc)
+		rc = fl_chat_message_decode(json_object_get(obj, "message"), "message.", a,
+					    &s.message, e);
+	if (rc)
+		return rc;
+	s.name = in.name;
+	s.email = in.email;
+	s.topic = in.topic;
+	s.locale = in.locale;
+	*out = s;
 	return 0;
 }
 
@@ -477,15 +503,8 @@ static int h_start(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	int rc = by_address(r, &messages_by_address, "messages from your address");
 
-	if (rc || (rc = decode(r, start_fields, &c->sin)))
+	if (rc || (rc = fl_chat_start_decode(body_of(r), &r->arena, &c->start, &r->err)))
 		return rc;
-	rc = decode_message(r, json_object_get(r->body, "message"), "message.", &c->start.message);
-	if (rc)
-		return rc;
-	c->start.name = c->sin.name;
-	c->start.email = c->sin.email;
-	c->start.topic = c->sin.topic;
-	c->start.locale = c->sin.locale;
 	return as_visitor(r, &starts, "chats started", 1, tx_start, render_start);
 }
 
@@ -553,7 +572,7 @@ static int h_post(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	int rc = by_address(r, &messages_by_address, "messages from your address");
 
-	if (rc || (rc = decode_message(r, body_of(r), "", &c->post)))
+	if (rc || (rc = fl_chat_message_decode(body_of(r), "", &r->arena, &c->post, &r->err)))
 		return rc;
 	return as_visitor(r, &messages, "messages", 1, tx_post, render_message);
 }
