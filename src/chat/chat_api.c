@@ -22,6 +22,7 @@
 #include "core/input.h"
 #include "core/time.h"
 #include "sla/report.h"
+#include "store/tiers.h"
 #include "store/users.h"
 #include "tickets/ticket.h"
 #include "users/contract.h"
@@ -61,6 +62,7 @@ struct ctx {
 	int64_t start, end;
 	struct fl_chat_stats_row *rows, all;
 	const char **names;
+	struct fl_tier *tiers; /* the list's: each chat's requester's (id 0: none) */
 };
 
 #define I(m) offsetof(struct act_in, m)
@@ -91,7 +93,7 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now)
 						       : c->created_at;
 	const char *state = fl_chat_state_name(c->state);
 
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:I, s:o, s:s, s:o, s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o, "
 		"s:o, s:I, s:I, s:I, s:I}",
 		"id", (json_int_t)c->id, "ticket_id", fl_json_id(c->ticket_id), "state",
@@ -105,6 +107,10 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now)
 		(json_int_t)c->last_seq, "visitor_read_seq", (json_int_t)c->visitor_read_seq,
 		"agent_read_seq", (json_int_t)c->agent_read_seq, "wait_seconds",
 		(json_int_t)(until > c->created_at ? until - c->created_at : 0));
+
+	if (o)
+		json_object_set_new(o, "offered_to", fl_json_id(c->offered_to));
+	return o;
 }
 
 static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, const char *token)
@@ -188,8 +194,23 @@ static int tx_list(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	c->filter.offset = (int64_t)((c->pg.page - 1) * c->pg.per_page);
+	int rc;
+
 	c->filter.limit = (int64_t)c->pg.per_page;
-	return fl_chat_list(tx, &c->filter, &r->arena, &c->chats, &c->n, &c->total);
+	rc = fl_chat_list(tx, &c->filter, &r->arena, &c->chats, &c->n, &c->total);
+	if (rc)
+		return rc;
+	c->tiers = fl_arena_alloc(&r->arena, (c->n ? c->n : 1) * sizeof *c->tiers);
+	if (!c->tiers)
+		return FL_ENOMEM;
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		int64_t mine = 0, org = 0, id;
+		rc = fl_store_tier_of_customer(tx, c->chats[i].requester_id, 0, &mine, &org);
+		id = mine ? mine : org;
+		if (!rc && id && fl_store_tier_get(tx, id, &r->arena, &c->tiers[i]))
+			c->tiers[i] = (struct fl_tier){0};
+	}
+	return rc;
 }
 
 static int render_list(struct fl_req *r)
@@ -197,8 +218,18 @@ static int render_list(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	json_t *list = json_array(), *o;
 
-	for (size_t i = 0; list && i < c->n; i++)
-		json_array_append_new(list, fl_chat_json(&c->chats[i], 0, c->now));
+	for (size_t i = 0; list && i < c->n; i++) {
+		const struct fl_tier *t = &c->tiers[i];
+		json_t *chat = fl_chat_json(&c->chats[i], 0, c->now);
+		if (chat)
+			json_object_set_new(chat, "tier",
+					    t->id ? json_pack("{s:I, s:s, s:I}", "id",
+							      (json_int_t)t->id, "name",
+							      t->name ? t->name : "", "position",
+							      (json_int_t)t->position)
+						  : json_null());
+		json_array_append_new(list, chat);
+	}
 	o = json_pack("{s:o}", "chats", list);
 	if (o)
 		fl_req_page_links(r, &c->pg, o,
