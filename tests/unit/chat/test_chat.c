@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "chat/chat.h"
@@ -26,6 +27,7 @@
 #include "jobs/jobs.h"
 #include "portal/link.h"
 #include "routing/routing.h"
+#include "rules/ruleset.h"
 #include "rules/trigger.h"
 #include "store/chats.h"
 #include "store/store.h"
@@ -824,6 +826,67 @@ static void test_offline_and_stats(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A trigger that mails the requester on every update fires for an
+ * agent's reply on the ticket page, but not for the chat's own writes:
+ * the customer read those in the widget (rules/trigger.c's hush). */
+static int tx_quiet_triggers(fl_tx *tx, void *arg)
+{
+	static const char conds[] =
+		"{\"all\":[{\"field\":\"update_type\",\"operator\":\"is\",\"value\":\"Change\"}]}";
+	static const char acts[] =
+		"[{\"field\":\"notification_user\",\"value\":[\"requester_id\",\"Updated\","
+		"\"Your request #{{ticket.id}} was updated\"]}]";
+	struct world *w = arg;
+	struct fl_ruleset_rule t = {.title = "Tell the requester", .active = 1};
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Let me check", .client_id = "a-1"};
+	struct fl_ticket_patch p = {0};
+	struct fl_chat_message m;
+	struct fl_ticket out;
+	struct fl_chat c;
+	struct fl_err e = {0};
+	json_t *jc = json_loads(conds, 0, NULL), *ja = json_loads(acts, 0, NULL);
+	int dup, rc;
+
+	rc = fl_rule_decode(FL_RULE_TRIGGER, jc, ja, &w->a, &t.rule, &e);
+	json_decref(jc);
+	json_decref(ja);
+	EXPECT_RC(rc, 0);
+	EXPECT_RC(fl_ruleset_create(tx, &fl_triggers, &t, &w->a, &e), 0);
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "cust@example.com", T0), 0);
+	ag.agent = &w->agents[0];
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	in.client_id = "v-1";
+	in.body = "Thanks";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 20, &w->a, &m, &dup, &e), 0);
+	EXPECT(g_messages == 0);
+	/* after the chat, a reply on the ticket page is mailed as usual */
+	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 0, T0 + 30, &w->a, &c, &e), 0);
+	EXPECT(g_messages == 0);
+	p.comment_body = "Following up by mail";
+	p.comment_public = 1;
+	EXPECT_RC(fl_ticket_update(tx, &w->agents[0], c.ticket_id, &p, &w->a, &out, &e), 0);
+	EXPECT(g_messages == 1);
+	return 0;
+}
+
+static void test_quiet_triggers(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	/* the hooks stay for the process: this case runs last */
+	fl_ticket_add_hook(fl_rules_ticket_written);
+	fl_message_register(count_message);
+	WRITE(tx_quiet_triggers, &w);
+	fl_message_register(NULL);
+	fl_arena_free(&w.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -841,6 +904,7 @@ int main(void)
 		T(test_transfer),
 		T(test_missed),
 		T(test_offline_and_stats),
+		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
