@@ -251,6 +251,17 @@ int fl_chat_upload(fl_tx *tx, int64_t visitor_id, const struct fl_intake_file *f
 	return out->token && out->name && out->type ? 0 : FL_ENOMEM;
 }
 
+int fl_chat_file_get(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
+		     int64_t attachment_id, fl_arena *a, struct fl_attachment *out)
+{
+	struct fl_chat c;
+	int rc = fl_chat_load(tx, who, chat_id, a, &c);
+
+	if (!rc)
+		rc = fl_store_chat_file_of(tx, chat_id, attachment_id);
+	return rc ? rc : fl_store_attachment_get(tx, attachment_id, a, out);
+}
+
 /* ---- messages ---- */
 
 /* The attachments of comment_id on ticket_id as the JSON array a message

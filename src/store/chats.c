@@ -535,6 +535,18 @@ int fl_store_chat_upload_get(fl_tx *tx, const char *token, int64_t visitor_id,
 	return fl_q_int(tx, sql, attachment_id, "ti", token, visitor_id);
 }
 
+int fl_store_chat_file_of(fl_tx *tx, int64_t chat_id, int64_t attachment_id)
+{
+	static const char sql[] =
+		"SELECT a.id"
+		" FROM attachments a"
+		" JOIN chat_messages m ON m.comment_id = a.comment_id"
+		" WHERE m.chat_id = ?"
+		"   AND a.id = ?";
+	int64_t id;
+	return fl_q_int(tx, sql, &id, "ii", chat_id, attachment_id);
+}
+
 /* ---- reports ---- */
 
 int fl_store_chat_facts(fl_tx *tx, int64_t start, int64_t end, size_t max, fl_arena *a,

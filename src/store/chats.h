@@ -127,6 +127,10 @@ int fl_store_chat_upload_insert(fl_tx *tx, const char *token, int64_t visitor_id
 int fl_store_chat_upload_get(fl_tx *tx, const char *token, int64_t visitor_id,
 			     int64_t *attachment_id);
 
+/* Whether attachment_id went with a message of chat_id (FL_ENOTFOUND
+ * when not). */
+int fl_store_chat_file_of(fl_tx *tx, int64_t chat_id, int64_t attachment_id);
+
 /* ---- reports ---- */
 
 /* A chat as the report reads it. */

@@ -826,6 +826,72 @@ static void test_offline_and_stats(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A visitor's upload: theirs alone to send, once; an executable is
+ * refused; the message names the file and only that chat's visitor may
+ * fetch it. */
+struct uploads {
+	struct world w;
+	struct fl_intake_file pic, prog, other;
+};
+
+static int tx_uploads(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	struct world *w = &u->w;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL}, o = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "", .client_id = "pic", .nuploads = 1};
+	struct fl_chat_message m;
+	struct fl_chat_file f, g;
+	struct fl_attachment at;
+	struct fl_err e = {0};
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0), 0);
+	v.visitor_id = w->visitors[0];
+	o.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->prog, T0, &w->a, &f, &e), FL_EINVAL);
+	EXPECT(!strcmp(e.field, "file"));
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->pic, T0, &w->a, &f, &e), 0);
+	EXPECT(f.id > 0 && !strcmp(f.name, "cat.png") && f.size == 8);
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[1], &u->other, T0, &w->a, &g, &e), 0);
+	/* another visitor's token is nothing to this one */
+	in.uploads[0] = g.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), FL_EINVAL);
+	EXPECT(!strcmp(e.field, "uploads"));
+	in.uploads[0] = f.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), 0);
+	EXPECT(m.attachments && strstr(m.attachments, "\"cat.png\""));
+	/* sent once: not again with another message */
+	in.client_id = "pic-again";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 2, &w->a, &m, &dup, &e), FL_EINVAL);
+	EXPECT_RC(fl_chat_file_get(tx, &v, w->chats[0], f.id, &w->a, &at), 0);
+	EXPECT(at.comment_id > 0);
+	EXPECT_RC(fl_chat_file_get(tx, &o, w->chats[0], f.id, &w->a, &at), FL_ENOTFOUND);
+	EXPECT_RC(fl_chat_file_get(tx, &o, w->chats[1], f.id, &w->a, &at), FL_ENOTFOUND);
+	return 0;
+}
+
+static void test_uploads(void **state)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n";
+	struct uploads u = {0};
+	struct fl_err e;
+
+	(void)state;
+	fl_arena_init(&u.w.a, 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.pic, "cat.png", "image/png", png, 8, &e), 0);
+	assert_int_equal(fl_intake_file_prepare(g_store, &u.prog, "cat.png", "image/png",
+						"MZ\x90\x00rest", 8, &e),
+			 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.other, "dog.png", "image/png", png, 8, &e), 0);
+	WRITE(tx_uploads, &u);
+	fl_arena_free(&u.w.a);
+}
+
 /* A trigger that mails the requester on every update fires for an
  * agent's reply on the ticket page, but not for the chat's own writes:
  * the customer read those in the widget (rules/trigger.c's hush). */
@@ -904,6 +970,7 @@ int main(void)
 		T(test_transfer),
 		T(test_missed),
 		T(test_offline_and_stats),
+		T(test_uploads),
 		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
