@@ -400,7 +400,7 @@ int fl_chat_visitor_chats(fl_tx *tx, int64_t visitor_id, fl_arena *a, struct fl_
 			  size_t *n);
 
 /* The agents' list: state -1 for any, agent_id 0 for anyone; queued ones
- * oldest first, others newest first. */
+ * oldest first, then the others newest first. */
 struct fl_chat_filter {
 	int state;
 	int64_t agent_id, group_id;

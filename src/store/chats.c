@@ -224,13 +224,13 @@ int fl_store_chat_list_visitor(fl_tx *tx, int64_t visitor_id, size_t max, fl_are
 int fl_store_chat_list(fl_tx *tx, const struct fl_chat_filter *f, fl_arena *a, struct fl_chat **out,
 		       size_t *n, int64_t *total)
 {
-	/* queued ones are served oldest first (the queue), the others newest
-	 * first (history) */
+	/* the queue first, oldest first; then the rest, newest first (history) */
 	static const char sql[] = "SELECT " FL_COLUMNS_SQL(CHAT_COLUMNS) CHAT_FROM
 		" WHERE (? < 0 OR c.state = ?)"
 		"   AND (? = 0 OR c.agent_id = ?)"
 		"   AND (? = 0 OR c.group_id = ?)"
-		" ORDER BY CASE WHEN c.state = 0 THEN c.id ELSE -c.id END"
+		" ORDER BY CASE WHEN c.state = 0 THEN 0 ELSE 1 END,"
+		"          CASE WHEN c.state = 0 THEN c.id ELSE -c.id END"
 		" LIMIT ? OFFSET ?";
 	static const char count[] =
 		"SELECT COUNT(*)"

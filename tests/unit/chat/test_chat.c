@@ -811,6 +811,31 @@ static int tx_offline_and_stats(fl_tx *tx, void *arg)
 	EXPECT(all.wait_p50 == 40 && all.duration_p50 == 340 && all.peak == 1);
 	EXPECT(n == 2); /* nobody's (the offline message, the queued chat) and the agent's */
 	EXPECT(rows[1].key == w->agents[0].id && rows[1].answered == 1);
+	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_DAY, T0 - 10, T0 + 86400, &w->a, &rows, &n, &all),
+		  0);
+	EXPECT(n == 1 && rows[0].key == T0 / 86400 && rows[0].chats == 3);
+	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_GROUP, T0 + 5, T0 + 86400, &w->a, &rows, &n, &all),
+		  0);
+	EXPECT(n == 1 && rows[0].chats == 1 && rows[0].wait_p50 == -1);
+	/* the lists: the queue oldest first, the rest newest first */
+	{
+		struct fl_chat_filter f = {.state = -1};
+		struct fl_chat_context x;
+		struct fl_chat *list;
+		int64_t total;
+		EXPECT_RC(fl_chat_list(tx, &f, &w->a, &list, &n, &total), 0);
+		EXPECT(n == 3 && total == 3 && list[0].id == w->chats[1]);
+		f.state = FL_CHAT_ENDED;
+		f.agent_id = w->agents[0].id;
+		EXPECT_RC(fl_chat_list(tx, &f, &w->a, &list, &n, &total), 0);
+		EXPECT(n == 1 && list[0].id == w->chats[0] &&
+		       !strcmp(list[0].agent_name, "a@desk.example"));
+		EXPECT_RC(fl_chat_visitor_chats(tx, vid, &w->a, &list, &n), 0);
+		EXPECT(n == 1 && list[0].state == FL_CHAT_OFFLINE && list[0].ticket_id == ticket);
+		EXPECT_RC(fl_chat_context(tx, &list[0], &w->a, &x), 0);
+		EXPECT(!strcmp(x.requester.email, "ruta@example.com") && x.ntickets == 1);
+		EXPECT(x.tier.id == 0 && x.ncontracts == 0 && !x.email_verified);
+	}
 	return 0;
 }
 
