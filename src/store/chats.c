@@ -498,6 +498,16 @@ int fl_store_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int
 	return fl_q_exec(tx, sql, "iii", user_id, capacity, now);
 }
 
+int fl_store_chat_agent_touch(fl_tx *tx, int64_t user_id, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO chat_agents (user_id, capacity, updated_at)"
+		" VALUES (?, ?, ?)"
+		" ON CONFLICT (user_id) DO UPDATE"
+		" SET updated_at = excluded.updated_at";
+	return fl_q_exec(tx, sql, "iii", user_id, (int64_t)FL_CHAT_CAPACITY_DEFAULT, now);
+}
+
 /* ---- transfers ---- */
 
 int fl_store_chat_transfer_insert(fl_tx *tx, struct fl_chat_transfer *t)

@@ -108,6 +108,12 @@ int fl_store_chat_agent_wrote(fl_tx *tx, int64_t chat_id, int *yes);
 int fl_store_chat_capacity_get(fl_tx *tx, int64_t user_id, int64_t *capacity);
 int fl_store_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int64_t now);
 
+/* Writes user_id's chat_agents row (made with the default capacity when
+ * there is none) with updated_at now: every offer and acceptance does,
+ * so that two writers giving one agent a chat at once conflict
+ * (PostgreSQL) instead of both passing the capacity. */
+int fl_store_chat_agent_touch(fl_tx *tx, int64_t user_id, int64_t now);
+
 /* ---- transfers ---- */
 
 struct fl_chat_transfer {
