@@ -301,8 +301,10 @@ struct fl_chat_start_in {
 };
 
 /* Starts a chat for visitor_id at now (see the top): FL_ECONFLICT naming
- * "chat" when they have a queued or active chat already; FL_EINVAL naming
- * "chat" (reason "Disabled") when chat is off; the message's checks
+ * "chat" when they have a queued or active chat already (reason "Open")
+ * or the schedule is closed (reason "Closed": the widget offers the
+ * offline form); FL_EINVAL naming "chat" (reason "Disabled") when chat is
+ * off; the message's checks
  * (naming "message.body", "message.client_id", "message.uploads").
  * *chat and *msg as written. */
 int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *in, int64_t now,
@@ -310,7 +312,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 
 /* Posts a message in chat_id by who (a visitor: theirs only; an agent: any
  * live chat; FL_ENOTFOUND otherwise). A client_id the chat has already is
- * the stored message, *dup = 1, nothing written; else *dup = 0 and: the
+ * the stored message, *dup = 1, nothing written (another writer's id:
+ * FL_ECONFLICT naming "client_id"); else *dup = 0 and: the
  * next seq, the ticket comment (visitor: through the intake with
  * thread_id; agent: a public comment by fl_ticket_update, quiet), files
  * claimed, "chat.message". An agent's first message accepts a chat only
