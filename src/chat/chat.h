@@ -372,9 +372,11 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 		       int64_t now, struct fl_err *e);
 /* The visitor's rating of their chat_id once it ended: "good" or "bad"
  * (FL_CSAT_GOOD, FL_CSAT_BAD) with an optional comment, recorded through
- * fl_csat_rate on the ticket (offered first when the solved mail never
- * asked); may change while the ticket may. FL_ECONFLICT naming "chat"
- * while it is live. */
+ * fl_csat_rate on the ticket (an agent's end with solve offered it and
+ * counted it asked, as no mail asks); may change while the ticket may.
+ * FL_ECONFLICT naming "chat" while it is live; fl_csat_rate's errors
+ * otherwise (FL_EINVAL naming "ticket", reason "NotSolved", when the
+ * agent kept the ticket open; "score", "comment"). */
 int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, const char *comment,
 		 int64_t now, struct fl_err *e);
 
