@@ -767,6 +767,10 @@ int fl_chat_decline(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, in
 		c.offered_to = c.offered_at = 0;
 		rc = fl_store_chat_update(tx, &c);
 	}
+	/* agent_id 0: the offer is withdrawn (the next one, if any, follows) */
+	if (!rc)
+		rc = notify(tx, "chat.offered", "{\"chat_id\":%" PRId64 ",\"agent_id\":0}",
+			    chat_id);
 	if (!rc)
 		rc = fl_chat_route(tx, chat_id, now);
 	fl_arena_free(&a);
