@@ -91,7 +91,7 @@ function PersonFields({ cfg, v, set, errors, emailRequired }) {
 	const topics = cfg.topics || [];
 	return html`
 		${mode('name') !== 'off' && html`<${Field} id="f-name" label=${t('field.name')} optional=${mode('name') === 'optional'} error=${errors.name}>
-			<input id="f-name" data-test="name" autocomplete="name" maxlength="200" value=${v.name} data-autofocus
+			<input id="f-name" data-test="name" autocomplete="name" maxlength="100" value=${v.name} data-autofocus
 				required=${mode('name') === 'required'} aria-invalid=${!!errors.name}
 				onInput=${(e) => set({ name: e.target.value })} />
 		<//>`}

@@ -163,7 +163,7 @@ function loadOutbox() {
 async function ensureVisitor() {
 	if (store.get(TOKEN))
 		return;
-	const r = await call('POST', '/chat/api/visitors', {});
+	const r = await call('POST', '/chat/api/visitors', { locale: document.documentElement.lang });
 	store.set(TOKEN, r.token);
 }
 
