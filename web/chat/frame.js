@@ -357,8 +357,11 @@ function Rating() {
 	const [score, setScore] = useState('');
 	const [comment, setComment] = useState('');
 	const [err, setErr] = useState('');
+	const [later, setLater] = useState(false);
 	if (S.state.rated)
 		return html`<p class="note" role="status" data-test="rating-thanks">${t('rating.thanks')}</p>`;
+	if (later)
+		return html`<p class="note" role="status" data-test="rating-later">${t('rating.later')}</p>`;
 	async function submit(e) {
 		e.preventDefault();
 		if (!score) {
@@ -368,7 +371,11 @@ function Rating() {
 		try {
 			await S.rate(score, comment);
 		} catch (e2) {
-			setErr(errorText(e2));
+			// the agent kept the request open: it is rated when it is solved (by mail)
+			if (e2.body?.details?.ticket?.[0]?.error === 'NotSolved')
+				setLater(true);
+			else
+				setErr(errorText(e2));
 		}
 	}
 	return html`<form class="rating" onSubmit=${submit} data-test="rating">
@@ -425,7 +432,7 @@ function App() {
 	}), []);
 	useEffect(() => {
 		if (st.config)
-			toHost({ type: 'config', color: st.config.color || '' });
+			toHost({ type: 'config', color: st.config.color || '', enabled: st.config.enabled !== false });
 	}, [st.config]);
 	const cfg = st.config || {};
 	if (cfg.color && /^#[0-9a-f]{3,8}$/i.test(cfg.color))
@@ -442,6 +449,8 @@ function App() {
 	else if (st.view === 'error')
 		body = html`<div class="body"><p class="err" role="alert" data-test="load-error">${errorText(st.error)}</p>
 			<button type="button" onClick=${() => location.reload()}>${t('retry')}</button></div>`;
+	else if (st.view === 'off')
+		body = '';
 	else if (st.view === 'prechat')
 		body = html`<${PreChat} cfg=${cfg} />`;
 	else if (st.view === 'offline')

@@ -435,7 +435,7 @@ export async function boot(locale) {
 			setChat(open);
 			await fetchNew();
 		} else {
-			state.view = state.config.open ? 'prechat' : 'offline';
+			state.view = startView();
 		}
 	} catch (err) {
 		state.view = 'error';
@@ -466,6 +466,13 @@ export async function start({ name, email, topic, body, clientId }) {
 	} catch (err) {
 		if (err.status !== 409)
 			throw err;
+		if (err.body.details?.chat?.[0]?.error === 'Closed') {
+			// the schedule closed while the form was filled in
+			state.config = { ...state.config, open: false };
+			state.view = startView();
+			changed();
+			return;
+		}
 	}
 	const r = await call('GET', '/chat/api/chats');
 	const open = (r.chats || []).find(isOpen);
@@ -504,8 +511,16 @@ export async function offline(fields) {
 	changed();
 }
 
+// Chat turned off in the settings: no widget at all (widget.js hides the
+// launcher); closed or nobody online: the message form.
+function startView() {
+	if (state.config.enabled === false)
+		return 'off';
+	return state.config.open ? 'prechat' : 'offline';
+}
+
 /** Back to the start: a new chat after one ended. */
-export function restart() {
+export async function restart() {
 	disconnect();
 	state.chat = null;
 	state.messages = [];
@@ -513,7 +528,10 @@ export function restart() {
 	state.rated = '';
 	fetchedSeq = 0;
 	readSent = 0;
-	state.view = state.config.open ? 'prechat' : 'offline';
+	try {
+		state.config = await call('GET', `/chat/api/config?locale=${state.config.locale || 'en'}`);
+	} catch { /* as it was */ }
+	state.view = startView();
 	changed();
 }
 

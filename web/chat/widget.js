@@ -36,7 +36,7 @@ background:var(--c,#2563eb);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba
 .b svg{width:28px;height:28px;fill:currentColor}
 .n{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;border-radius:10px;background:#dc2626;color:#fff;
 font:600 12px/20px system-ui,sans-serif;text-align:center;padding:0 5px;box-sizing:border-box}
-.n[hidden],.f[hidden]{display:none}
+.n[hidden],.f[hidden],.b[hidden]{display:none}
 .f{position:fixed;right:20px;bottom:88px;z-index:2147483647;width:380px;height:600px;max-height:calc(100vh - 108px);
 max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.3);background:#fff}
 @media (max-width:480px){.f{right:0;bottom:0;width:100vw;height:100vh;max-width:none;max-height:none;border-radius:0}}`;
@@ -71,6 +71,7 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 	const badge = document.createElement('span');
 	badge.className = 'n';
 	badge.hidden = true;
+	button.hidden = true; // until the frame is there to open, and says chat is on
 	button.append(icon, badge);
 	root.append(frame, button);
 
@@ -115,9 +116,14 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 		const d = e.data;
 		if (e.origin !== origin || e.source !== frame.contentWindow || !d || d.fl !== 'chat')
 			return;
-		if (d.type === 'config' && /^#[0-9a-f]{3,8}$/i.test(d.color || ''))
-			button.style.setProperty('--c', d.color);
-		else if (d.type === 'unread') {
+		if (d.type === 'config') {
+			if (/^#[0-9a-f]{3,8}$/i.test(d.color || ''))
+				button.style.setProperty('--c', d.color);
+			// chat turned off in the settings: no launcher at all
+			button.hidden = !d.enabled;
+			if (!d.enabled)
+				show(false);
+		} else if (d.type === 'unread') {
 			const n = Math.max(0, Math.min(99, d.count | 0));
 			badge.textContent = n ? String(n) : '';
 			badge.hidden = !n || open;
