@@ -24,7 +24,7 @@ window.addEventListener('message', (e) => {
 	if (e.data.type === 'open') {
 		S.setVisible(true);
 		// the first field of whatever shows, or the composer
-		setTimeout(() => document.querySelector('[data-autofocus]')?.focus(), 0);
+		setTimeout(() => document.querySelector('[data-autofocus], .body input, .body textarea, .body button')?.focus(), 0);
 	} else if (e.data.type === 'close') {
 		S.setVisible(false);
 	}
