@@ -84,6 +84,40 @@ static void test_inline(void **state)
 	assert_null(fl_attachment_inline_type("\x89PN", 3));
 }
 
+/* What a stranger may not send: programs and scripts, by their first
+ * bytes or their name, whatever the other says. */
+static void test_executable(void **state)
+{
+	static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+	static const unsigned char macho64[] = {0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1};
+	static const unsigned char fat[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2};
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+	(void)state;
+	/* by the bytes, under an innocent name */
+	assert_true(fl_attachment_executable("photo.jpg", "MZ\x90\x00", 4));
+	assert_true(fl_attachment_executable("notes.txt", elf, sizeof elf));
+	assert_true(fl_attachment_executable("a.pdf", macho64, sizeof macho64));
+	assert_true(fl_attachment_executable(NULL, fat, sizeof fat));
+	assert_true(fl_attachment_executable("readme", "#!/bin/sh\nrm -rf ~", 19));
+	/* by the name, whatever the bytes */
+	const char *const bad[] = {"setup.exe",       "RUN.BAT",    "x.cmd",   "a.com",
+				   "s.scr",           "i.msi",      "p.ps1",   "v.vbs",
+				   "app.js",          "lib.jar",    "g.apk",   "Tool.app",
+				   "d.dmg",           "install.sh", "p.deb",   "p.rpm",
+				   "invoice.pdf.exe", "x.exe.",     "x.Exe . "};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_true(fl_attachment_executable(bad[i], "hello", 5));
+	/* what is not */
+	assert_false(fl_attachment_executable("photo.png", png, sizeof png));
+	assert_false(fl_attachment_executable("notes.txt", "hello", 5));
+	assert_false(fl_attachment_executable("report.json", "{}", 2));
+	assert_false(fl_attachment_executable("exe", "hello", 5));
+	assert_false(fl_attachment_executable("archive.sha", "hello", 5));
+	assert_false(fl_attachment_executable("M", "M", 1));
+	assert_false(fl_attachment_executable(NULL, NULL, 0));
+}
+
 static void test_visible(void **state)
 {
 	struct fl_attachment a = {.uploader_id = 7};
@@ -150,6 +184,55 @@ static void test_hub(void **state)
 	fl_hub_leave(h, &l);
 	fl_hub_leave(h, &late);
 	assert_int_equal(fl_hub_listeners(h), 0);
+	fl_hub_free(h);
+}
+
+/* A visitor's stream keeps its own chat's events, and is woken for them
+ * only; an agent's (no filter) hears everything. */
+static void test_hub_chat(void **state)
+{
+	struct fl_hub *h = fl_hub_new();
+	struct fl_hub_listener agent = {.wake = wake}, visitor = {.wake = wake, .chat_id = 7};
+	char buf[4096];
+	long n;
+	(void)state;
+
+	assert_int_equal(fl_hub_event_chat("chat.message {\"chat_id\":7,\"seq\":2}"), 7);
+	assert_int_equal(fl_hub_event_chat("chat.message {\"chat_id\":70}"), 70);
+	assert_int_equal(fl_hub_event_chat("ticket.updated {\"ticket_id\":7}"), 0);
+	assert_int_equal(fl_hub_event_chat("chat.x {\"seq\":1,\"chat_id\":7}"), 0);
+	assert_int_equal(fl_hub_event_chat("chat.x {\"chat_id\":99999999999999999999}"), 0);
+	assert_int_equal(fl_hub_event_chat("nospace"), 0);
+
+	fl_hub_join(h, &agent, 0);
+	fl_hub_join(h, &visitor, 0);
+	woken = 0;
+	fl_hub_publish(h, "ticket.updated {\"ticket_id\":7}");
+	fl_hub_publish(h, "chat.message {\"chat_id\":70,\"seq\":1,\"author\":\"visitor\"}");
+	assert_int_equal(woken, 2); /* the agent, twice */
+	assert_int_equal(fl_hub_read(h, &visitor, buf, sizeof buf), 0);
+	fl_hub_publish(h, "chat.typing {\"chat_id\":7,\"author\":\"agent\",\"typing\":true}");
+	assert_int_equal(woken, 4);
+	n = fl_hub_read(h, &visitor, buf, sizeof buf);
+	assert_true(n > 0);
+	buf[n] = 0;
+	assert_string_equal(buf,
+			    "id: 3\nevent: chat.typing\ndata: "
+			    "{\"chat_id\":7,\"author\":\"agent\",\"typing\":true}\n\n");
+	n = fl_hub_read(h, &agent, buf, sizeof buf);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, "id: 1\n"));
+	assert_non_null(strstr(buf, "id: 2\n"));
+	assert_non_null(strstr(buf, "id: 3\n"));
+	/* resuming after event 1 skips the other chat's event 2 */
+	fl_hub_leave(h, &visitor);
+	fl_hub_join(h, &visitor, 1);
+	n = fl_hub_read(h, &visitor, buf, sizeof buf);
+	buf[n] = 0;
+	assert_null(strstr(buf, "id: 2\n"));
+	assert_non_null(strstr(buf, "id: 3\n"));
+	fl_hub_leave(h, &agent);
+	fl_hub_leave(h, &visitor);
 	fl_hub_free(h);
 }
 
@@ -272,7 +355,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),  cmocka_unit_test(test_types),
 		cmocka_unit_test(test_inline), cmocka_unit_test(test_visible),
-		cmocka_unit_test(test_hub),    cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_hub),    cmocka_unit_test(test_hub_chat),
+		cmocka_unit_test(test_purge),  cmocka_unit_test(test_executable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
