@@ -930,9 +930,9 @@ static const char *customer_name(struct demo *d, json_t *key)
 	json_t *o;
 	size_t i;
 
-	json_array_foreach(json_object_get(d->root, "customers"), i, o) if (k && str(o, "key") &&
-									    !strcmp(str(o, "key"), k))
-		return str(o, "name");
+	json_array_foreach(json_object_get(d->root, "customers"), i,
+			   o) if (k && str(o, "key") &&
+				  !strcmp(str(o, "key"), k)) return str(o, "name");
 	return NULL;
 }
 
@@ -972,8 +972,9 @@ static int chat_step(fl_tx *tx, struct demo *d, json_t *j, json_t *s, const char
 	}
 	if ((tr = json_object_get(s, "transfer"))) {
 		agent.id = lookup(d, json_object_get(tr, "by"), &agent.role);
-		return fl_chat_transfer(tx, &agent, chat->id, lookup(d, json_object_get(tr, "to"), NULL),
-					0, str(tr, "note"), at, &d->err);
+		return fl_chat_transfer(tx, &agent, chat->id,
+					lookup(d, json_object_get(tr, "to"), NULL), 0,
+					str(tr, "note"), at, &d->err);
 	}
 	if (str(s, "end")) {
 		if (!strcmp(str(s, "end"), "system")) {
@@ -982,8 +983,8 @@ static int chat_step(fl_tx *tx, struct demo *d, json_t *j, json_t *s, const char
 			agent.id = lookup(d, json_object_get(s, "end"), &agent.role);
 			who = (struct fl_chat_who){FL_CHAT_AGENT, 0, &agent};
 		}
-		return fl_chat_end(tx, &who, chat->id, json_is_true(json_object_get(s, "solve")), at,
-				   a, chat, &d->err);
+		return fl_chat_end(tx, &who, chat->id, json_is_true(json_object_get(s, "solve")),
+				   at, a, chat, &d->err);
 	}
 	if (str(s, "rate"))
 		return fl_chat_rate(tx, visitor, chat->id, fl_csat_score_parse(str(s, "rate")),
@@ -1035,22 +1036,24 @@ static int load_chats(fl_tx *tx, struct demo *d, fl_arena *a)
 	json_array_foreach(json_object_get(d->chats, "chats"), i, j)
 	{
 		const int64_t start =
-			d->base - (int64_t)json_integer_value(json_object_get(j, "ago_minutes")) * 60;
+			d->base -
+			(int64_t)json_integer_value(json_object_get(j, "ago_minutes")) * 60;
 		struct fl_chat chat = {0};
 		int64_t visitor;
-		json_t *s;
+		json_t *step;
 		size_t k;
 
 		fl_time_freeze(start);
 		rc = fl_chat_visitor_new(tx, str(j, "locale"), start, &visitor);
-		json_array_foreach(json_object_get(j, "steps"), k, s)
+		json_array_foreach(json_object_get(j, "steps"), k, step)
 		{
-			char cid[40];
+			char cid[64];
 			if (rc)
 				break;
 			snprintf(cid, sizeof cid, "demo-%zu-%zu", i, k);
-			fl_time_freeze(start + (int64_t)json_integer_value(json_object_get(s, "at")));
-			rc = chat_step(tx, d, j, s, cid, visitor, &chat, a);
+			fl_time_freeze(start +
+				       (int64_t)json_integer_value(json_object_get(step, "at")));
+			rc = chat_step(tx, d, j, step, cid, visitor, &chat, a);
 		}
 		fl_time_freeze(0);
 		if (rc)
@@ -1135,7 +1138,8 @@ static void usage(FILE *f)
 		"goods, billing and complaints, a knowledge base of articles in the four\n"
 		"languages, ideas, an NPS survey, and live chat switched on with chats\n"
 		"of the last weeks and a few going on now. Demo agents sign in with the\n"
-		"password '" DEMO_PASSWORD "'. Loading twice does\n"
+		"password '" DEMO_PASSWORD
+		"'. Loading twice does\n"
 		"nothing.\n");
 }
 
