@@ -930,9 +930,11 @@ static const char *customer_name(struct demo *d, json_t *key)
 	json_t *o;
 	size_t i;
 
-	json_array_foreach(json_object_get(d->root, "customers"), i,
-			   o) if (k && str(o, "key") &&
-				  !strcmp(str(o, "key"), k)) return str(o, "name");
+	json_array_foreach(json_object_get(d->root, "customers"), i, o)
+	{
+		if (k && str(o, "key") && !strcmp(str(o, "key"), k))
+			return str(o, "name");
+	}
 	return NULL;
 }
 
