@@ -21,7 +21,8 @@
  *   ended; queued or active with no agent message yet -> missed when it
  *   ends; offline is a message left while nobody chats (a ticket, no live
  *   chat, acknowledged by mail like the portal's form).
- * - Live events go through fl_store_notify ("chat.queued", "chat.offered",
+ * - Live events go through fl_store_notify ("chat.queued", "chat.offered"
+ *   — agent_id 0 when an offer is withdrawn (declined, lapsed) —,
  *   "chat.updated", "chat.message", "chat.typing", "chat.read"), each JSON
  *   starting with "chat_id":N; they only say what changed, clients fetch
  *   the rest.

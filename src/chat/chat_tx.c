@@ -470,6 +470,7 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 	}
 	if (rc != FL_ENOTFOUND)
 		return rc;
+	rc = 0; /* a new message: the branches below must not see the lookup's miss */
 	if (!fl_chat_state_live(c.state))
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
 	m.chat_id = chat_id;
@@ -767,6 +768,10 @@ int fl_chat_decline(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, in
 		c.offered_to = c.offered_at = 0;
 		rc = fl_store_chat_update(tx, &c);
 	}
+	/* agent_id 0: the offer is withdrawn (the next one, if any, follows) */
+	if (!rc)
+		rc = notify(tx, "chat.offered", "{\"chat_id\":%" PRId64 ",\"agent_id\":0}",
+			    chat_id);
 	if (!rc)
 		rc = fl_chat_route(tx, chat_id, now);
 	fl_arena_free(&a);
