@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "chat/chat.h"
 #include "cli/cli.h"
 #include "core/embed.h"
 #include "core/progress.h"
@@ -42,6 +43,7 @@
 extern const struct fl_embedded fl_demo_data[];
 extern const struct fl_embedded fl_demo_kb_data[];
 extern const struct fl_embedded fl_demo_ideas_data[];
+extern const struct fl_embedded fl_demo_chats_data[];
 
 struct key_id {
 	const char *key;
@@ -54,6 +56,7 @@ struct demo {
 	json_t *root;
 	json_t *kb;    /* the knowledge base (kb.json) */
 	json_t *ideas; /* the suggestion box (ideas.json) */
+	json_t *chats; /* live chat (chats.json) */
 	struct key_id keys[MAX_KEYS];
 	size_t nkeys;
 	int64_t base;
@@ -920,6 +923,147 @@ static int load_ideas(fl_tx *tx, struct demo *d, fl_arena *a)
 	return 0;
 }
 
+/* The name a demo customer (key) goes by, or NULL. */
+static const char *customer_name(struct demo *d, json_t *key)
+{
+	const char *k = json_string_value(key);
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(d->root, "customers"), i, o)
+	{
+		if (k && str(o, "key") && !strcmp(str(o, "key"), k))
+			return str(o, "name");
+	}
+	return NULL;
+}
+
+/* One step of a demo chat (chats.json) at its time: the visitor's or an
+ * agent's message (whoever writes has read up to it), a transfer, the
+ * end, the visitor's rating. The first step is the visitor's first
+ * message, which starts the chat. */
+static int chat_step(fl_tx *tx, struct demo *d, json_t *j, json_t *s, const char *cid,
+		     int64_t visitor, struct fl_chat *chat, fl_arena *a)
+{
+	const int64_t at = fl_now();
+	struct fl_chat_who vis = {FL_CHAT_VISITOR, visitor, NULL}, who = vis;
+	struct fl_chat_post_in post = {.client_id = cid};
+	struct fl_actor agent = {0};
+	struct fl_chat_message msg;
+	json_t *tr;
+	int dup, rc;
+
+	if (!chat->id) {
+		json_t *customer = json_object_get(j, "customer");
+		struct fl_chat_start_in in = {
+			.name = str(j, "name") ? str(j, "name") : customer_name(d, customer),
+			.email = email_of(d, customer),
+			.topic = str(j, "topic"),
+			.locale = str(j, "locale"),
+			.message = {.body = str(s, "visitor"), .client_id = cid}};
+		rc = fl_chat_start(tx, visitor, &in, at, a, chat, &msg, &d->err);
+		return rc ? rc : fl_chat_read(tx, &vis, chat->id, msg.seq, &d->err);
+	}
+	if ((post.body = str(s, "visitor")) || (post.body = str(s, "say"))) {
+		if (str(s, "agent")) {
+			agent.id = lookup(d, json_object_get(s, "agent"), &agent.role);
+			who = (struct fl_chat_who){FL_CHAT_AGENT, 0, &agent};
+		}
+		rc = fl_chat_post(tx, &who, chat->id, &post, at, a, &msg, &dup, &d->err);
+		return rc ? rc : fl_chat_read(tx, &who, chat->id, msg.seq, &d->err);
+	}
+	if ((tr = json_object_get(s, "transfer"))) {
+		agent.id = lookup(d, json_object_get(tr, "by"), &agent.role);
+		return fl_chat_transfer(tx, &agent, chat->id,
+					lookup(d, json_object_get(tr, "to"), NULL), 0,
+					str(tr, "note"), at, &d->err);
+	}
+	if (str(s, "end")) {
+		if (!strcmp(str(s, "end"), "system")) {
+			who = (struct fl_chat_who){FL_CHAT_SYSTEM, 0, NULL};
+		} else if (strcmp(str(s, "end"), "visitor")) {
+			agent.id = lookup(d, json_object_get(s, "end"), &agent.role);
+			who = (struct fl_chat_who){FL_CHAT_AGENT, 0, &agent};
+		}
+		return fl_chat_end(tx, &who, chat->id, json_is_true(json_object_get(s, "solve")),
+				   at, a, chat, &d->err);
+	}
+	if (str(s, "rate"))
+		return fl_chat_rate(tx, visitor, chat->id, fl_csat_score_parse(str(s, "rate")),
+				    str(s, "comment"), at, &d->err);
+	return fl_err_set(&d->err, FL_EINVAL, "chats", NULL, "demo chat: a step of no known kind");
+}
+
+/* Live chat (docs/chat.md): the widget's settings (their group named by
+ * its key), each agent's chat capacity, then chats.json's chats, each
+ * through the visitor's and the agents' own doors (chat/chat.h) at the
+ * times it gives: a visitor made, the chat started with its ticket,
+ * messages both ways, a transfer, the end (missed when no agent wrote),
+ * a rating. The oldest are weeks old, so Reports → Chat has figures; the
+ * last are live now, so the console has chats in it. Nothing is mailed:
+ * chat writes are quiet, and no transcript is asked for. */
+static int load_chats(fl_tx *tx, struct demo *d, fl_arena *a)
+{
+	json_t *set = json_deep_copy(json_object_get(d->chats, "settings")), *j, *v;
+	struct fl_chat_settings s;
+	const char *key;
+	char *text;
+	size_t i;
+	int rc;
+
+	if (!set)
+		return FL_ENOMEM;
+	json_object_set_new(set, "group_id",
+			    json_integer(lookup(d, json_object_get(set, "group"), NULL)));
+	json_object_del(set, "group");
+	text = json_dumps(set, JSON_COMPACT);
+	json_decref(set);
+	if (!text)
+		return FL_ENOMEM;
+	rc = fl_chat_settings_parse(text, strlen(text), a, &s, &d->err);
+	free(text);
+	if (rc || (rc = fl_chat_settings_put(tx, &s, &d->err)))
+		return rc;
+	json_object_foreach(json_object_get(d->chats, "capacity"), key, v)
+	{
+		json_t *k = json_string(key);
+		int64_t id = k ? lookup(d, k, NULL) : 0;
+		json_decref(k);
+		if (!id)
+			return fl_err_set(&d->err, FL_EINVAL, "capacity", NULL,
+					  "demo chat: no agent %s", key);
+		if ((rc = fl_chat_capacity_set(tx, id, json_integer_value(v), d->base, &d->err)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(d->chats, "chats"), i, j)
+	{
+		const int64_t start =
+			d->base -
+			(int64_t)json_integer_value(json_object_get(j, "ago_minutes")) * 60;
+		struct fl_chat chat = {0};
+		int64_t visitor;
+		json_t *step;
+		size_t k;
+
+		fl_time_freeze(start);
+		rc = fl_chat_visitor_new(tx, str(j, "locale"), start, &visitor);
+		json_array_foreach(json_object_get(j, "steps"), k, step)
+		{
+			char cid[64];
+			if (rc)
+				break;
+			snprintf(cid, sizeof cid, "demo-%zu-%zu", i, k);
+			fl_time_freeze(start +
+				       (int64_t)json_integer_value(json_object_get(step, "at")));
+			rc = chat_step(tx, d, j, step, cid, visitor, &chat, a);
+		}
+		fl_time_freeze(0);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int tx_demo(fl_tx *tx, void *arg)
 {
 	struct demo *d = arg;
@@ -974,6 +1118,8 @@ static int tx_demo(fl_tx *tx, void *arg)
 	if (!rc)
 		rc = load_ideas(tx, d, &a);
 	if (!rc)
+		rc = load_chats(tx, d, &a);
+	if (!rc)
 		rc = fl_store_setting_set(tx, "demo_loaded", "1");
 	fl_arena_free(&a);
 	return rc;
@@ -989,13 +1135,12 @@ static void usage(FILE *f)
 		"policies (VIP, under contract, everyone else), routing by language and\n"
 		"load, triggers (urgent Gold and VIP tickets to Tier 2, Lithuanian\n"
 		"customers to Support, refund requests tagged), an example webhook (off),\n"
-		"and tickets in Ukrainian,\n"
-		"policies (VIP, under contract, everyone else), shared macros with replies\n"
-		"in four languages, and tickets in Ukrainian,\n"
+		"shared macros with replies in four languages, tickets in Ukrainian,\n"
 		"Russian, Lithuanian and English about refunds, late deliveries, damaged\n"
-		"goods, billing and complaints, and a knowledge base of articles in the\n"
-		"four languages. Demo\n"
-		"agents sign in with the password '" DEMO_PASSWORD
+		"goods, billing and complaints, a knowledge base of articles in the four\n"
+		"languages, ideas, an NPS survey, and live chat switched on with chats\n"
+		"of the last weeks and a few going on now. Demo agents sign in with the\n"
+		"password '" DEMO_PASSWORD
 		"'. Loading twice does\n"
 		"nothing.\n");
 }
@@ -1044,16 +1189,26 @@ int fl_cmd_demo(int argc, char **argv)
 		json_decref(d.ideas);
 		return 1;
 	}
+	d.chats = json_loadb(fl_demo_chats_data[0].data, fl_demo_chats_data[0].len, 0, &jerr);
+	if (!d.chats) {
+		fprintf(stderr, "frontline: demo chats: %s\n", jerr.text);
+		json_decref(d.root);
+		json_decref(d.kb);
+		json_decref(d.ideas);
+		return 1;
+	}
 	if (fl_cli_config(&cfg, &flags) || fl_cli_open_store(&cfg, &store)) {
 		json_decref(d.root);
 		json_decref(d.kb);
 		json_decref(d.ideas);
+		json_decref(d.chats);
 		return 1;
 	}
 	if (fl_password_hash(DEMO_PASSWORD, &d.agent_hash, &d.err)) {
 		json_decref(d.root);
 		json_decref(d.kb);
 		json_decref(d.ideas);
+		json_decref(d.chats);
 		fl_store_free(store);
 		return fl_cli_fail("the demo password", &d.err);
 	}
@@ -1078,6 +1233,7 @@ int fl_cmd_demo(int argc, char **argv)
 	json_decref(d.root);
 	json_decref(d.kb);
 	json_decref(d.ideas);
+	json_decref(d.chats);
 	free(d.agent_hash);
 	return rc;
 }

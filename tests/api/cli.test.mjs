@@ -100,11 +100,12 @@ describe('demo', () => {
 			const first = await srv.api('GET', '/api/v2/tickets/count', null, { auth: { basic: ['admin@frontline.local', pw[1]] } });
 			assert.equal(first.status, 403, first.text);
 			assert.equal(first.json.details.password[0].error, 'PasswordChangeRequired');
-			// the demo's tickets, and the NPS follow-ups its surveys opened
+			// the demo's tickets, the NPS follow-ups its surveys opened, and a ticket a chat
 			const count = await srv.api('GET', '/api/v2/tickets/count');
+			const chatCount = JSON.parse(await fs.readFile(new URL('../../src/demo/chats.json', import.meta.url))).chats.length;
 			const followups = await srv.api('GET', `/api/v2/search/count?query=${encodeURIComponent('tags:nps_followup')}`);
 			assert.ok(followups.json.count >= 3, followups.text);
-			assert.equal(count.json.count.value, demo.tickets.length + followups.json.count, count.text);
+			assert.equal(count.json.count.value, demo.tickets.length + followups.json.count + chatCount, count.text);
 			// NPS over months, and each step of its closed loop taken by someone
 			const nps = (await srv.api('GET', '/api/v2/nps/report')).json.nps_report;
 			assert.ok(nps.trend.filter((p) => p.nps != null).length >= 5, JSON.stringify(nps.trend));
@@ -213,6 +214,36 @@ describe('demo', () => {
 				assert.deepEqual([got.status, got.vote_count, got.comment_count, got.answer],
 					[x.status, 1 + x.voters.length, x.comments.length, x.answer ?? ''], x.title);
 			}
+			// live chat: on, in four languages, with capacities, weeks of chats for the report and some live now
+			const chatDemo = JSON.parse(await fs.readFile(new URL('../../src/demo/chats.json', import.meta.url)));
+			const chatSettings = await srv.api('GET', '/api/v2/chat/settings');
+			assert.equal(chatSettings.status, 200, chatSettings.text);
+			const settings = chatSettings.json.settings;
+			assert.equal(settings.enabled, true);
+			assert.equal(settings.group_id, groups.find((g) => g.name === 'Support').id);
+			assert.deepEqual(settings.topics.map((t) => t.key), chatDemo.settings.topics.map((t) => t.key));
+			for (const [key, capacity] of Object.entries(chatDemo.capacity)) {
+				const cap = await srv.api('GET', `/api/v2/chat/agents/${agentId(key)}`);
+				assert.equal(cap.json.agent.capacity, capacity, key);
+			}
+			const has = (c, k) => c.steps.some((s) => s[k] !== undefined);
+			const listed = async (state) => (await srv.api('GET', `/api/v2/chats?state=${state}&per_page=100`)).json.chats;
+			const ended = await listed('ended');
+			assert.equal(ended.length, chatDemo.chats.filter((c) => has(c, 'end') && has(c, 'say')).length);
+			assert.deepEqual([...new Set(ended.map((c) => c.locale))].sort(), ['en', 'lt', 'ru', 'uk']);
+			// missed: ended before an agent wrote (and the queued one, once the job sees its visitor gone)
+			assert.ok((await listed('missed')).length >= chatDemo.chats.filter((c) => has(c, 'end') && !has(c, 'say')).length);
+			assert.equal((await listed('active')).length, chatDemo.chats.filter((c) => !has(c, 'end') && has(c, 'say')).length);
+			const transferred = ended.find((c) => c.name === 'Марія');
+			const lines = (await srv.api('GET', `/api/v2/chats/${transferred.id}/messages`)).json.messages;
+			assert.ok(lines.some((m) => m.author === 'system'), JSON.stringify(lines));
+			assert.equal(transferred.agent_id, agentId('a-olena'));
+			const rated = (await srv.api('GET', `/api/v2/tickets/${ended.find((c) => c.name === demo.customers.find((x) => x.key === 'c-viktor').name).ticket_id}`)).json.ticket;
+			assert.equal(rated.satisfaction_rating.score, 'bad', JSON.stringify(rated.satisfaction_rating));
+			const stats = (await srv.api('GET', '/api/v2/chat/stats?by=agent')).json.stats;
+			assert.equal(stats.total.chats, chatDemo.chats.length, JSON.stringify(stats.total));
+			assert.equal(stats.total.answered, chatDemo.chats.filter((c) => has(c, 'say')).length);
+			assert.ok(stats.total.wait_p50 > 0 && stats.total.duration_p50 > 0, JSON.stringify(stats.total));
 			// a demo agent signs in with the documented password
 			const agent = demo.agents[0].email;
 			const login = await srv.api('POST', '/api/v2/auth/session',
