@@ -9,7 +9,7 @@
 // read receipts show both ways; a picture is sent; the page reloads and
 // the history is there; the network is cut mid-chat, two messages typed,
 // the network back: the agent has each exactly once, in order; the chat
-// ends with a rating on the ticket. Script in a name, message or file name
+// ends with a rating on the ticket. A flood is slowed down (429), not lost. Script in a name, message or file name
 // shows as text. With nobody online, the widget is a message form that
 // makes a ticket; with chat turned off there is no launcher. The widget's JavaScript stays under 25 KB gzipped and nothing
 // is fetched from a third party.
@@ -262,6 +262,33 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 				const ticket = (await srv.api('GET', `/api/v2/tickets/${chat.ticket_id}`, null, { auth: rasa })).json.ticket;
 				assert.equal(ticket.via?.channel ?? ticket.channel, 'chat');
 				assert.deepEqual([ticket.satisfaction_rating?.score, ticket.satisfaction_rating?.comment], ['good', 'Дуже швидко 👍']);
+			});
+		});
+
+		it('a flood is slowed down, not lost: every message arrives once, in order', async () => {
+			await desk.withTab({ locale: 'en-US', allow: [/status of 429/] }, async (tab) => {
+				const { page, context } = tab;
+				const refused = [];
+				context.on('response', (r) => r.status() === 429 && refused.push(r.url()));
+				await tab.goto(host.url(srv.base, { lang: 'en' }));
+				const f = await openWidget(page, 'prechat');
+				await f.locator('[data-test=name]').fill('Petras');
+				await f.locator('[data-test=first-message]').fill('flood 0');
+				await f.locator('[data-test=start]').click();
+				const input = f.locator('[data-test=composer-input]');
+				await input.waitFor();
+				const sent = Array.from({ length: 14 }, (_, i) => `flood ${i + 1}`);
+				for (const text of sent) {
+					await input.fill(text);
+					await input.press('Enter');
+				}
+				await until(() => shown(f), (m) => m.length === 15 && m.every((x) => x.receipt === 'sent'), 30_000);
+				assert.ok(refused.length > 0, 'the server never said "slow down"');
+				const chatId = Number(/chats\/(\d+)\//.exec(refused[0])[1]);
+				const bodies = (await agentSees(srv, rasa, chatId)).map((m) => m.body);
+				assert.deepEqual(bodies, ['flood 0', ...sent]);
+				await f.locator('[data-test=end]').click();
+				await f.locator('[data-test=rating]').waitFor();
 			});
 		});
 
