@@ -190,6 +190,8 @@ function addMessages(list) {
 
 let fetching = null, fetchAgain = false;
 export async function fetchNew() {
+	if (!state.chat)
+		return undefined;
 	if (fetching) {
 		fetchAgain = true;
 		return fetching;
