@@ -29,6 +29,7 @@
 		.find((l) => WORDS[l]) || 'en';
 	const [openLabel, closeLabel, frameTitle] = WORDS[locale];
 
+	// On a phone the open chat fills the screen and closes by its own button.
 	const CSS = `:host{all:initial}
 .b{position:fixed;right:20px;bottom:20px;z-index:2147483647;width:56px;height:56px;border:0;border-radius:50%;
 background:var(--c,#2563eb);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center;padding:0}
@@ -39,7 +40,8 @@ font:600 12px/20px system-ui,sans-serif;text-align:center;padding:0 5px;box-sizi
 .n[hidden],.f[hidden],.b[hidden]{display:none}
 .f{position:fixed;right:20px;bottom:88px;z-index:2147483647;width:380px;height:600px;max-height:calc(100vh - 108px);
 max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.3);background:#fff}
-@media (max-width:480px){.f{right:0;bottom:0;width:100vw;height:100vh;max-width:none;max-height:none;border-radius:0}}`;
+@media (max-width:480px){.f{right:0;bottom:0;width:100vw;height:100vh;max-width:none;max-height:none;border-radius:0}
+.b[aria-expanded=true]{display:none}}`;
 	const CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
 	const CLOSE = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z';
 	const SVG = 'http://www.w3.org/2000/svg';
