@@ -6,7 +6,8 @@
 //
 // A visitor opens the widget, fills the pre-chat form, chats; an agent
 // answers through the API (the console has tests of its own); typing and
-// read receipts show both ways; a picture is sent; the page reloads and
+// read receipts show both ways (and the launcher counts what came while it
+// was closed); a picture is sent; the page reloads and
 // the history is there; the network is cut mid-chat, two messages typed,
 // the network back: the agent has each exactly once, in order; the chat
 // ends with a rating on the ticket. A flood is slowed down (429), not lost. Script in a name, message or file name
@@ -229,11 +230,23 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 				assert.deepEqual(bodies.slice(-2), ['Перше без мережі', 'Друге без мережі 🚲']);
 				assert.equal(bodies.filter((b) => b === 'Перше без мережі').length, 1);
 				assert.equal(bodies.filter((b) => b === 'Друге без мережі 🚲').length, 1);
-				// and the agent still reaches the visitor after the cut
+				// and the agent still reaches the visitor after the cut; with the
+				// chat closed, the launcher counts it, and it is read only when opened
+				await page.keyboard.press('Escape');
+				await until(() => page.locator('[data-frontline-chat] iframe').isHidden(), Boolean);
 				const later = await srv.api('POST', `/api/v2/chats/${chat.id}/messages`,
 					{ client_id: 'agent-2', body: 'Знайшли: доставимо завтра.' }, { auth: rasa });
 				assert.equal(later.status, 201, later.text);
+				const badge = page.locator('[data-frontline-chat] .n');
+				await until(() => badge.isVisible(), Boolean);
+				assert.equal(await badge.textContent(), '1');
+				const unseen = (await srv.api('GET', `/api/v2/chats/${chat.id}`, null, { auth: rasa })).json.chat;
+				assert.ok(unseen.visitor_read_seq < later.json.message.seq, 'read while the chat was closed');
+				await openWidget(page, 'chat');
+				assert.equal(await badge.isHidden(), true);
 				await until(() => shown(f), (m) => m.at(-1).body === 'Знайшли: доставимо завтра.');
+				await until(async () => (await srv.api('GET', `/api/v2/chats/${chat.id}`, null, { auth: rasa })).json.chat,
+					(c) => c.visitor_read_seq >= later.json.message.seq);
 
 				// the transcript by e-mail; the agent ends the chat, solving its
 				// ticket, and the visitor rates it
