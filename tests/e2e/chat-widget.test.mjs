@@ -6,14 +6,15 @@
 //
 // A visitor opens the widget, fills the pre-chat form, chats; an agent
 // answers through the API (the console has tests of its own); typing and
-// read receipts show both ways (and the launcher counts what came while it
-// was closed); a picture is sent; the page reloads and
-// the history is there; the network is cut mid-chat, two messages typed,
-// the network back: the agent has each exactly once, in order; the chat
-// ends with a rating on the ticket. A flood is slowed down (429), not lost. Script in a name, message or file name
-// shows as text. With nobody online, the widget is a message form that
-// makes a ticket; with chat turned off there is no launcher. The widget's JavaScript stays under 25 KB gzipped and nothing
-// is fetched from a third party.
+// read receipts show both ways, and the launcher counts what came while
+// the chat was closed; a picture is sent; the page reloads and the history
+// is there; the network is cut mid-chat, two messages typed, the network
+// back: the agent has each exactly once, in order; the chat ends with a
+// rating on the ticket. A flood is slowed down (429), not lost. Script in
+// a name, message or file name shows as text. With nobody online, the
+// widget is a message form that makes a ticket; with chat turned off there
+// is no launcher. The widget's JavaScript stays under 25 KB gzipped, and
+// nothing is fetched from a third party.
 //
 // On SQLite; with FRONTLINE_TEST_PG also on PostgreSQL, where the visitor
 // on one node chats with an agent on another (two servers, one database).
