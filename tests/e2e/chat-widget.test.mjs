@@ -357,6 +357,42 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 			}
 		});
 
+		it('out of business hours: the message form says when chat opens, and takes over a pre-chat form the closing caught', async () => {
+			// a one-hour interval twelve hours from now (UTC): closed now
+			const now = new Date();
+			const start = (now.getUTCDay() * 1440 + now.getUTCHours() * 60 + now.getUTCMinutes() + 720) % 10020;
+			const s = await srv.api('POST', '/api/v2/business_hours/schedules', { schedule: {
+				name: 'Chat hours', time_zone: 'UTC', intervals: [{ start_time: start, end_time: start + 60 }] } });
+			assert.equal(s.status, 201, s.text);
+			try {
+				await desk.withTab({ locale: 'ru-RU', allow: [/status of 409 .*\/chat\/api\/chats/] }, async (tab) => {
+					const { page } = tab;
+					await tab.goto(host.url(srv.base, { lang: 'ru' }));
+					const f = await openWidget(page, 'prechat');
+					await f.locator('[data-test=name]').fill('Игорь');
+					await f.locator('[data-test=first-message]').fill('Кофемолка не мелет');
+					// the schedule closes while he types
+					await chatSettings(srv, { schedule_id: s.json.schedule.id });
+					await f.locator('[data-test=start]').click();
+					await f.locator('[data-test=chat-window][data-view=offline]').waitFor();
+					assert.equal(await f.locator('[data-test=name]').inputValue(), 'Игорь');
+					assert.equal(await f.locator('[data-test=offline-message]').inputValue(), 'Кофемолка не мелет');
+					await f.locator('[data-test=email]').fill('igor@example.test');
+					await f.locator('[data-test=offline-send]').click();
+					await f.locator('[data-test=offline-sent]').waitFor();
+					assert.match(await f.locator('[data-test=offline-sent]').textContent(), /Спасибо, мы получили ваше сообщение\.Номер вашего обращения — \d+\./);
+				});
+				// a later visit finds it closed from the start, and when it opens
+				await desk.withTab({ locale: 'en-US' }, async (tab) => {
+					await tab.goto(host.url(srv.base, { lang: 'en' }));
+					const f = await openWidget(tab.page, 'offline');
+					assert.match(await f.locator('[data-test=next-open]').textContent(), /^We are back .+\.$/);
+				});
+			} finally {
+				await chatSettings(srv, { schedule_id: 0 });
+			}
+		});
+
 		it('the widget\'s JavaScript is under 25 KB gzipped, and the page fetches nothing from a third party', async () => {
 			const sizes = {};
 			await desk.withTab({ locale: 'en-US' }, async (tab) => {

@@ -182,7 +182,7 @@ function PreChat({ cfg }) {
 }
 
 function Offline({ cfg }) {
-	const [v, setV] = useState({ name: '', email: '', topic: '', body: '' });
+	const [v, setV] = useState(S.state.draft || { name: '', email: '', topic: '', body: '' });
 	const [errors, setErrors] = useState({});
 	const [busy, setBusy] = useState(false);
 	const [fail, setFail] = useState('');

@@ -123,6 +123,7 @@ export const state = {
 	notice: '', // 'offline' | 'slow' while sends wait
 	visible: false, // the launcher opened us
 	ticketId: 0, // an offline message's ticket
+	draft: null, // what the pre-chat form had when the schedule closed
 	rated: '',
 };
 
@@ -469,8 +470,10 @@ export async function start({ name, email, topic, body, clientId }) {
 		if (err.status !== 409)
 			throw err;
 		if (err.body.details?.chat?.[0]?.error === 'Closed') {
-			// the schedule closed while the form was filled in
+			// the schedule closed while the form was filled in: the offline
+			// form takes over what was typed
 			state.config = { ...state.config, open: false };
+			state.draft = { name, email, topic, body };
 			state.view = startView();
 			changed();
 			return;
