@@ -139,5 +139,9 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 			save(d.data);
 	});
 	show(false);
-	(document.body || document.documentElement).append(host);
+	// a tag in <head> without async runs before there is a body
+	if (document.body)
+		document.body.append(host);
+	else
+		document.addEventListener('DOMContentLoaded', () => document.body.append(host));
 })();
