@@ -77,12 +77,12 @@ export class ApiError extends Error {
 }
 
 // Worth trying again: no answer at all, the server busy or asking us to slow down.
-export const transient = (err) => !(err instanceof ApiError) || err.status >= 500 ||
+const transient = (err) => !(err instanceof ApiError) || err.status >= 500 ||
 	err.status === 429 || err.status === 408;
 
 // Bidirectional overrides in a name would turn the text around it (see shared/api.js).
 const OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
-export const clean = (s) => String(s ?? '').replace(OVERRIDES, '');
+const clean = (s) => String(s ?? '').replace(OVERRIDES, '');
 
 async function call(method, path, body, type) {
 	const headers = { Accept: 'application/json' };
@@ -109,7 +109,7 @@ async function call(method, path, body, type) {
 	return data;
 }
 
-const newClientId = () => (crypto.randomUUID ? crypto.randomUUID()
+export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID()
 	: Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
 
 export const state = {
@@ -190,7 +190,7 @@ function addMessages(list) {
 }
 
 let fetching = null, fetchAgain = false;
-export async function fetchNew() {
+async function fetchNew() {
 	if (!state.chat)
 		return undefined;
 	if (fetching) {
@@ -311,7 +311,7 @@ function agentTyping(on) {
 // ---- sending: the outbox ----
 
 let flushing = false, retryTimer = 0, backoff = 1000;
-export async function flush() {
+async function flush() {
 	if (flushing)
 		return;
 	flushing = true;
@@ -539,5 +539,3 @@ export async function restart() {
 	state.view = startView();
 	changed();
 }
-
-export { newClientId };
