@@ -19,10 +19,11 @@ static void usage(FILE *f)
 		"usage: frontline routes --json\n"
 		"\n"
 		"Prints every route of the API as a JSON array of {method, pattern,\n"
-		"role, body, self}: role is the least role let in (anonymous, end-user,\n"
-		"viewer, agent, admin); body is json, raw (a file) or form (an HTML\n"
-		"form, read without credentials); self is true for the routes of a\n"
-		"person's own account that every signed-in role reaches.\n"
+		"role, body, self, no_auth}: role is the least role let in (anonymous,\n"
+		"end-user, viewer, agent, admin); body is json, raw (a file) or form\n"
+		"(an HTML form, read without credentials); self is true for the routes\n"
+		"of a person's own account that every signed-in role reaches; no_auth\n"
+		"for a chat visitor's routes, which read a visitor token and no session.\n"
 		"Authorization itself is in src/http/daemon.c (docs/security.md).\n");
 }
 
@@ -47,9 +48,10 @@ int fl_cmd_routes(int argc, char **argv)
 		const char *body = f & FL_ROUTE_FORM_BODY  ? "form"
 				   : f & FL_ROUTE_RAW_BODY ? "raw"
 							   : "json";
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "method", rt->method, "pattern",
-				      rt->pattern, "role", fl_role_name(rt->role), "body", body,
-				      "self", (f & FL_ROUTE_SELF) != 0);
+		json_t *o =
+			json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "method", rt->method, "pattern",
+				  rt->pattern, "role", fl_role_name(rt->role), "body", body, "self",
+				  (f & FL_ROUTE_SELF) != 0, "no_auth", (f & FL_ROUTE_NO_AUTH) != 0);
 		if (!o || json_array_append_new(list, o)) {
 			json_decref(list);
 			list = NULL;
