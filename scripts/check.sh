@@ -5,7 +5,8 @@
 #   api   black-box HTTP tests against the sanitized binary (node --test),
 #         once on SQLite and once on a PostgreSQL server it starts (api-pg)
 #   e2e   the browser apps in Debian's Chromium, driven by playwright-core,
-#         against the sanitized binary (tests/e2e, node --test)
+#         against the sanitized binary (tests/e2e, node --test); the tests
+#         that cover both backends also on a PostgreSQL server it starts
 #   install  make install into a scratch root and the .deb unpacked: the files,
 #         systemd-analyze on the unit, its ExecStart started by hand (tests/install)
 #   fuzz  every libFuzzer target for FUZZ_SECONDS (default 20) over its corpus
@@ -105,14 +106,23 @@ api_pg() {
 # The browser tests: tests/e2e/*.test.mjs, E2E_CONCURRENCY files at a time
 # (each runs a server and a Chromium of its own), each test bounded by its
 # own timeout (tests/e2e/lib/browser.mjs's it: Node 18, Debian 12's, has no
-# --test-timeout), the whole run by E2E_TIMEOUT seconds.
+# --test-timeout), the whole run by E2E_TIMEOUT seconds. A PostgreSQL
+# server started here is FRONTLINE_TEST_PG for the run: the files that
+# test both backends (openDesk's postgres option; several nodes on one
+# database) use it, the others stay on SQLite.
 e2e() {
 	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
 	tests/e2e/install.sh || { echo "0 1" >>"$counts"; return 1; }
+	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/frontline-pg.XXXXXX")
+	if ! uri=$(scripts/pg.sh start "$pgdir"); then
+		echo "0 1" >>"$counts"
+		return 1
+	fi
 	log=$(mktemp)
 	# shellcheck disable=SC2086 # E2E_TESTS may name several files
-	FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" timeout -k 30 "${E2E_TIMEOUT:-1200}" \
+	FRONTLINE_TEST_PG=$uri FRONTLINE_BIN="$PWD/$SAN_BUILD/frontline" timeout -k 30 "${E2E_TIMEOUT:-1200}" \
 		node --test --test-concurrency="${E2E_CONCURRENCY:-2}" ${E2E_TESTS:-tests/e2e/*.test.mjs} 2>&1 | tee "$log"
+	scripts/pg.sh stop "$pgdir"
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
 	c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$log" | tail -1)

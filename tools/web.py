@@ -12,6 +12,12 @@ usage: web.py SRC_DIR OUT_DIR OUT.c DEPFILE
    a name that carries its content hash. Copies the pages and shared files,
    and stamps the pages with a version so that assets can be cached for good
    (a chunk is cached for good by its name: src/http/web.c).
+   The chat widget is built apart, with nothing shared: its frame app
+   (web/chat/frame.js -> assets/chat.js, its page chat/index.html, served as
+   /chat/frame) in one file, and the loader companies paste
+   (web/chat/widget.js -> chat/widget.js) as a classic script under a name
+   that never changes. The build fails when the two together are over
+   WIDGET_BUDGET gzipped (issue 17: "under 25 KB of JavaScript gzipped").
 3. Writes OUT.c: `const struct fl_web_file fl_web_files[]`, each file with
    its content type, its bytes, the same gzip-compressed when that is smaller,
    and an ETag. OUT_DIR is what `frontline serve --web-dir` takes.
@@ -35,6 +41,7 @@ TYPES = {
     '.txt': 'text/plain; charset=utf-8',
 }
 APPS = ('agent', 'portal')
+WIDGET_BUDGET = 25 * 1024
 
 
 def npm_ci(src):
@@ -69,6 +76,7 @@ def build(src, out):
                    + ['%s=%s' % (app, os.path.join(src, app, 'main.js')) for app in APPS]
                    + ['app=' + os.path.join(src, 'shared', 'app.css')],
                    check=True)
+    build_chat(src, out, esbuild)
     for n in os.listdir(os.path.join(src, 'shared', 'static')):
         shutil.copy(os.path.join(src, 'shared', 'static', n), assets)
     # the chunks too: an entry names the chunks it imports, but the pages'
@@ -78,11 +86,34 @@ def build(src, out):
         digest.update(os.path.relpath(p, assets).encode() + b'\0')
         digest.update(open(p, 'rb').read())
     version = digest.hexdigest()[:12]
-    for app in APPS:
-        os.makedirs(os.path.join(out, app))
+    for app in APPS + ('chat',):
+        os.makedirs(os.path.join(out, app), exist_ok=True)
         page = open(os.path.join(src, app, 'index.html')).read()
         with open(os.path.join(out, app, 'index.html'), 'w') as f:
             f.write(page.replace('__VERSION__', version))
+
+
+def build_chat(src, out, esbuild):
+    chat = os.path.join(src, 'chat')
+    common = ['--bundle', '--minify', '--log-level=warning', '--legal-comments=none', '--charset=utf8']
+    subprocess.run([esbuild] + common + ['--format=esm', '--target=es2020',
+                    '--outdir=' + os.path.join(out, 'assets'),
+                    'chat=' + os.path.join(chat, 'frame.js'), 'chat=' + os.path.join(chat, 'chat.css')],
+                   check=True)
+    # a host page loads the loader with a plain <script async>: no module
+    subprocess.run([esbuild] + common + ['--format=iife', '--target=es2019',
+                    '--outfile=' + os.path.join(out, 'chat', 'widget.js'), os.path.join(chat, 'widget.js')],
+                   check=True)
+    size = widget_size(out)
+    if size > WIDGET_BUDGET:
+        sys.exit('web.py: the chat widget\'s JavaScript (chat/widget.js + assets/chat.js) is %d bytes '
+                 'gzipped, over its budget of %d' % (size, WIDGET_BUDGET))
+
+
+def widget_size(out):
+    """What a visitor downloads of the widget's JavaScript, gzipped as served."""
+    return sum(len(gzip.compress(open(os.path.join(out, p), 'rb').read(), 9, mtime=0))
+               for p in ('chat/widget.js', 'assets/chat.js'))
 
 
 def c_bytes(data):

@@ -17,7 +17,8 @@
 // measure what the browser downloaded.
 //
 // Environment: FRONTLINE_BIN (the binary; tests/api/lib/server.mjs),
-// FRONTLINE_CHROMIUM (default /usr/bin/chromium).
+// FRONTLINE_CHROMIUM (default /usr/bin/chromium), FRONTLINE_TEST_PG (a
+// PostgreSQL server for the desks opened with postgres: true).
 import assert from 'node:assert/strict';
 import { it as nodeIt } from 'node:test';
 
@@ -493,9 +494,15 @@ export class Desk {
 	}
 }
 
-/** Starts a server (startServer's options) and Chromium; see Desk. */
-export async function openDesk(serverOpts = {}) {
-	const srv = await startServer(serverOpts);
+/**
+ * Starts a server (startServer's options) and Chromium; see Desk. The
+ * server keeps its data in SQLite unless postgres is true and
+ * FRONTLINE_TEST_PG names a PostgreSQL server (scripts/check.sh e2e starts
+ * one): a test that runs on both backends asks for it, the others stay on
+ * SQLite.
+ */
+export async function openDesk({ postgres = false, ...serverOpts } = {}) {
+	const srv = await startServer({ sqlite: !postgres, ...serverOpts });
 	let browser;
 	try {
 		browser = await launchBrowser();
