@@ -13,10 +13,13 @@ import { ErrorBanner, Figures, useLoad } from './ui.js';
 const STATS = '/api/v2/chat/stats';
 const DAY = 86400_000;
 const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+// A day as the server names it: "2026-12-07", or days since 1970-01-01.
+const dayOf = (d) => (typeof d === 'number' ? new Date(d * DAY).toISOString() : `${d}T12:00:00Z`);
 
-// Seconds as "45 s", "3 min 20 s", "1 h 05 min"; "—" for none.
+// Seconds as "45 s", "3 min 20 s", "1 h 05 min"; "—" for none (no chat
+// gave one: null, or the server's -1).
 export function span(s) {
-	if (s == null)
+	if (s == null || s < 0)
 		return '—';
 	const n = Math.round(s);
 	if (n < 60)
@@ -39,7 +42,7 @@ const FIGURES = [
 	['wait_p50', (x) => span(x.wait_p50)],
 	['wait_p90', (x) => span(x.wait_p90)],
 	['duration_p50', (x) => span(x.duration_p50)],
-	['peak_concurrency', (x) => formatNumber(x.peak_concurrency ?? 0)],
+	['peak_concurrency', (x) => formatNumber(x.peak_concurrency ?? x.peak ?? 0)],
 ];
 
 export function ChatReport() {
@@ -49,7 +52,7 @@ export function ChatReport() {
 	const q = `start=${asked.start}&end=${asked.end}&by=${asked.by}`;
 	const [res, error] = useLoad(() => get(`${STATS}?${q}`).then(read), [q]);
 	const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
-	const name = (x) => (asked.by === 'day' ? formatDate(`${x.key || x.day}T12:00:00Z`, { dateStyle: 'medium' })
+	const name = (x) => (asked.by === 'day' ? formatDate(dayOf(x.day ?? x.key), { dateStyle: 'medium', timeZone: 'UTC' })
 		: x.name || (x.key ? `#${x.key}` : t('chat.report.nobody')));
 	return html`<section aria-labelledby="chat-report-title" data-test="chat-report">
 		<h1 id="chat-report-title">${t('chat.report.title')}</h1>
