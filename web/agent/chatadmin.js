@@ -130,7 +130,7 @@ export function ChatSettings() {
 		<${Field} id="chat-color" label=${t('chat.admin.color')} problem=${problem('color')}>${(a) => html`<div class="row">
 			<input ...${a} type="text" value=${s.color} maxlength="7" style="width:7em" data-test="chat-color"
 				onInput=${(e) => set({ color: e.target.value })} />
-			<input type="color" value=${/^#[0-9a-f]{6}$/i.test(s.color) ? s.color : '#1f5fbf'} aria-label=${t('chat.admin.color')}
+			<input type="color" class="chat-swatch" value=${/^#[0-9a-f]{6}$/i.test(s.color) ? s.color : '#1f5fbf'} aria-label=${t('chat.admin.color')}
 				onInput=${(e) => set({ color: e.target.value })} /></div>`}</${Field}>
 		<h3>${t('chat.admin.title_h')}</h3>${langs('title')}
 		<h3>${t('chat.admin.greeting_h')}</h3>${langs('greeting')}
