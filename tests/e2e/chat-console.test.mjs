@@ -25,7 +25,7 @@ before(async () => {
 	desk = await openDesk({ agents: ['olena', 'taras', 'rasa'] });
 	srv = desk.srv;
 	({ olena, taras, rasa } = srv.users);
-	const r = await srv.api('PUT', '/api/v2/chat/settings', { chat_settings: { enabled: true,
+	const r = await srv.api('PUT', '/api/v2/chat/settings', { settings: { enabled: true,
 		prechat: { name: 'optional', email: 'optional', topic: 'optional' },
 		topics: [{ key: 'orders', label: { en: 'Orders', uk: 'Замовлення', ru: 'Заказы', lt: 'Užsakymai' } }] } });
 	assert.equal(r.status, 200, r.text);
@@ -290,7 +290,7 @@ describe('Admin → Chat', () => {
 			await page.click('[data-test=chat-settings-save]');
 			await page.locator('.toast', { hasText: 'Chat settings saved.' }).waitFor();
 			const s = (await srv.api('GET', '/api/v2/chat/settings')).json;
-			const got = s.chat_settings || s.settings || s;
+			const got = s.settings;
 			assert.equal(got.title.en, 'Talk to Kvitka');
 			assert.equal(got.title.uk, 'Напишіть нам');
 			assert.equal(got.prechat.email, 'required');
@@ -315,7 +315,7 @@ describe('Admin → Chat', () => {
 			await page.locator('#chat-offer-problem').waitFor();
 			assert.equal(await problem.count(), 0);
 			const kept = (await srv.api('GET', '/api/v2/chat/settings')).json;
-			assert.equal((kept.chat_settings || kept.settings || kept).offer_seconds, 45, 'nothing of a refused save is kept');
+			assert.equal(kept.settings.offer_seconds, 45, 'nothing of a refused save is kept');
 
 			// an agent's capacity
 			const row = page.locator(`[data-test=chat-capacity-row][data-agent="${olena.id}"]`);
@@ -323,7 +323,7 @@ describe('Admin → Chat', () => {
 			await row.locator('button[type=submit]').click();
 			await page.locator('.toast', { hasText: 'Saved.' }).waitFor();
 			const cap = (await srv.api('GET', `/api/v2/chat/agents/${olena.id}`)).json;
-			assert.equal((cap.chat_agent || cap).capacity, 4);
+			assert.equal(cap.agent.capacity, 4);
 		});
 	});
 });

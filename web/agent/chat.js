@@ -41,10 +41,16 @@ export function clock(seconds) {
 	return h ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
 }
 
-// A link only to our own attachments: a URL the visitor's upload got from
-// the server is a path of ours; anything else (javascript:, another site)
-// is not made a link.
-const ownUrl = (u) => (typeof u === 'string' && /^\/(?!\/)/.test(u) ? u : null);
+// A link only to our own attachments (the server gives their address, on
+// this desk); anything else (javascript:, another site) is not made a link.
+function ownUrl(u) {
+	try {
+		const url = new URL(u, location.origin);
+		return url.origin === location.origin ? url.href : null;
+	} catch {
+		return null;
+	}
+}
 
 // The topic's label in the agent's language from the chat settings' topics.
 function topicLabel(topics, key) {
@@ -110,7 +116,8 @@ function Context({ chat, context }) {
 			<dt>${t('chat.language')}</dt><dd>${language(chat) || '—'}</dd>
 		</dl>
 		<h3>${t('chat.contracts')}</h3>
-		${contracts.length ? html`<ul class="plain" data-test="chat-contracts">${contracts.map((k) => html`<li key=${k.id}>${k.name || k.title || `#${k.id}`}
+		${contracts.length ? html`<ul class="plain" data-test="chat-contracts">${contracts.map((k) => html`<li key=${k.id}>
+			${[k.product, k.level].filter(Boolean).join(' · ') || `#${k.id}`}
 			${k.end_date && html` <span class="muted">${t('chat.until', { date: formatDate(`${k.end_date}T00:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' }) })}</span>`}</li>`)}</ul>`
 			: html`<p class="muted">${t('chat.none')}</p>`}
 		<h3>${t('chat.tickets')}</h3>
@@ -504,7 +511,7 @@ export function ChatConsole() {
 	useEffect(() => {
 		loadQueue();
 		loadMine();
-		get('/api/v2/chat/settings').then((r) => setTopics(((r.chat_settings || r.settings || r) || {}).topics || []), () => {});
+		get('/api/v2/chat/settings').then((r) => setTopics((r.settings || r).topics || []), () => {});
 		return () => clearTimeout(timer.current);
 	}, []);
 	useLive((kind, d) => {

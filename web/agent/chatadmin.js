@@ -54,7 +54,7 @@ function asSettings(v) {
 
 // The server's details by field name, as said for the form: "title.uk",
 // "topics[1].key" and "topics.1.key" are the same field.
-const norm = (k) => String(k).replace(/\[(\d+)\]/g, '.$1').replace(/^chat_settings\./, '');
+const norm = (k) => String(k).replace(/\[(\d+)\]/g, '.$1').replace(/^settings\./, '');
 function problems(err) {
 	const out = new Map();
 	if (!err || err.status !== 422)
@@ -72,7 +72,7 @@ export function ChatSettings() {
 	const [v, setV] = useState(null);
 	const [err, setErr] = useState(null);
 	const [busy, setBusy] = useState(false);
-	const loaded = res && (res.chat_settings || res.settings || res);
+	const loaded = res && (res.settings || res);
 	if (!loaded)
 		return html`<${ErrorBanner} error=${error} /><p class="muted">${t('loading')}</p>`;
 	const s = v || editable(loaded);
@@ -93,7 +93,7 @@ export function ChatSettings() {
 		e.preventDefault();
 		setBusy(true);
 		try {
-			await put(SETTINGS, { chat_settings: asSettings(s) });
+			await put(SETTINGS, { settings: asSettings(s) });
 			setErr(null);
 			toast(t('chat.admin.saved'));
 		} catch (x) {
@@ -200,7 +200,7 @@ function Snippet() {
 function Capacities() {
 	const agents = state.agents;
 	const [res, error, reload] = useLoad(() => Promise.all(agents.map((a) => get(`/api/v2/chat/agents/${a.id}`)
-		.then((r) => [a.id, (r.chat_agent || r.agent || r).capacity], () => [a.id, null]))).then((l) => Object.fromEntries(l)), []);
+		  .then((r) => [a.id, (r.agent || r).capacity], () => [a.id, null]))).then((l) => Object.fromEntries(l)), []);
 	const [edits, setEdits] = useState({});
 	const [err, setErr] = useState({});
 	async function save(a) {

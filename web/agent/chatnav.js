@@ -29,24 +29,33 @@ export function readStatus(r) {
 	};
 }
 
+// One request for every part of the page that asks at the same moment
+// (the sidebar's count, the offers, the console).
+let asking = null;
+function askStatus() {
+	if (!asking) {
+		asking = get('/api/v2/chat/status').then(readStatus);
+		asking.then(() => { asking = null; }, () => { asking = null; });
+	}
+	return asking;
+}
+
 // The agent's own status, asked again (a short pause first, so that a burst
 // of events is one request) after every event that can change it.
-export function useChatStatus(enabled = true) {
+export function useChatStatus() {
 	const [status, setStatus] = useState(null);
 	const timer = useRef(0);
-	const load = () => get('/api/v2/chat/status').then((r) => setStatus(readStatus(r)), () => {});
+	const load = () => askStatus().then(setStatus, () => {});
 	useEffect(() => {
-		if (!enabled)
-			return undefined;
 		load();
 		return () => clearTimeout(timer.current);
-	}, [enabled]);
+	}, []);
 	useLive((kind) => {
-		if (!enabled || !(kind === 'chat.queued' || kind === 'chat.updated' || kind === 'chat.offered' || kind === 'reset'))
+		if (kind !== 'chat.queued' && kind !== 'chat.updated' && kind !== 'chat.offered' && kind !== 'reset')
 			return;
 		clearTimeout(timer.current);
 		timer.current = setTimeout(load, 300);
-	}, [enabled]);
+	}, []);
 	return status;
 }
 
@@ -76,14 +85,19 @@ export function ChatOffers() {
 			return;
 		setOffers((l) => (l.some((o) => o.chat_id === id) ? l : [...l, { chat_id: id, chat }]));
 	};
-	// an offer made before this page was loaded
+	// an offer made before this page was loaded, looked for while chats wait
+	const status = useChatStatus();
+	const waiting = status ? status.queue > 0 : false;
 	const pending = () => get(`${CHATS}?state=queued&per_page=100`).then((r) => {
 		setOffers([]);
 		for (const c of r.chats || [])
 			if (c.offered_to === me)
 				add(c.id);
 	}, () => {});
-	useEffect(() => { pending(); }, []);
+	useEffect(() => {
+		if (waiting)
+			pending();
+	}, [waiting]);
 	useLive((kind, d) => {
 		if (kind === 'chat.offered') {
 			if (d.agent_id === me)
@@ -92,10 +106,10 @@ export function ChatOffers() {
 				drop(d.chat_id);
 		} else if (kind === 'chat.updated') {
 			drop(d.chat_id);
-		} else if (kind === 'reset') {
+		} else if (kind === 'reset' && waiting) {
 			pending();
 		}
-	}, [me]);
+	}, [me, waiting]);
 	// the window's title says it too: seen from another tab or window
 	useEffect(() => {
 		if (offers.length && title.current === null) {
