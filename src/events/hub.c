@@ -32,6 +32,30 @@ static void wake_all(struct fl_hub *h)
 		l->wake(l->arg);
 }
 
+int64_t fl_hub_event_chat(const char *event)
+{
+	static const char key[] = "{\"chat_id\":";
+	const char *sp = strchr(event, ' ');
+	int64_t n = 0;
+
+	if (!sp || strncmp(sp + 1, key, sizeof key - 1))
+		return 0;
+	for (const char *p = sp + sizeof key; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+/* A listener filtered on a chat hears only that chat's events: with a
+ * thousand visitors' streams open, an event wakes the agents and the one
+ * visitor it concerns, not every connection. */
+static int keeps(const struct fl_hub_listener *l, int64_t chat)
+{
+	return !l->chat_id || l->chat_id == chat;
+}
+
 void fl_hub_close(struct fl_hub *h)
 {
 	if (!h)
@@ -56,12 +80,17 @@ void fl_hub_publish(struct fl_hub *h, const char *event)
 	size_t n = strlen(event);
 	const char *sp = strchr(event, ' ');
 
+	int64_t chat;
+
 	if (n >= FL_HUB_EVENT_MAX || !sp || sp == event || strpbrk(event, "\r\n"))
 		return;
+	chat = fl_hub_event_chat(event);
 	pthread_mutex_lock(&h->lock);
 	h->last++;
 	memcpy(h->ring[h->last % FL_HUB_KEEP], event, n + 1);
-	wake_all(h);
+	for (struct fl_hub_listener *l = h->head; l; l = l->nextl)
+		if (keeps(l, chat))
+			l->wake(l->arg);
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -122,8 +151,13 @@ long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t 
 	}
 	while (l->next <= h->last) {
 		const char *e = h->ring[l->next % FL_HUB_KEEP], *sp = strchr(e, ' ');
-		int k = snprintf(buf + used, cap - used, "id: %llu\nevent: %.*s\ndata: %s\n\n",
-				 (unsigned long long)l->next, (int)(sp - e), e, sp + 1);
+		int k;
+		if (!keeps(l, fl_hub_event_chat(e))) {
+			l->next++;
+			continue;
+		}
+		k = snprintf(buf + used, cap - used, "id: %llu\nevent: %.*s\ndata: %s\n\n",
+			     (unsigned long long)l->next, (int)(sp - e), e, sp + 1);
 		if (k < 0 || (size_t)k >= cap - used)
 			break; /* the rest next time */
 		used += (size_t)k;

@@ -20,10 +20,14 @@ struct fl_hub;
 
 /* A listener. wake(arg) is called, from any thread, when there is
  * something new to read (or the hub is closing); it must not call back
- * into the hub. */
+ * into the hub. chat_id, set before fl_hub_join, keeps only the events
+ * whose JSON starts with "chat_id":N for that N (a visitor's stream reads
+ * its own chat and nothing else, and is not woken for the others); 0 keeps
+ * every event. */
 struct fl_hub_listener {
 	uint64_t next; /* the number of the next event to read */
 	int ping;      /* a heartbeat to write */
+	int64_t chat_id;
 	void (*wake)(void *arg);
 	void *arg;
 	struct fl_hub_listener *prev, *nextl;
@@ -48,11 +52,15 @@ size_t fl_hub_listeners(struct fl_hub *h);
 
 /* Writes the events l has not read as Server-Sent Events ("id: N",
  * "event: TYPE", "data: JSON") into buf, whole events only, and moves l
- * on; "event: reset" when events were lost. Returns the bytes written:
+ * on past the ones its chat_id filter leaves out; "event: reset" when
+ * events were lost. Returns the bytes written:
  * 0 when there is nothing new, -1 when the hub is closing. */
 long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t cap);
 /* Wakes every listener without an event: each writes a comment line, so
  * that idle connections stay open through proxies. */
 void fl_hub_heartbeat(struct fl_hub *h);
+/* The N of an event JSON's leading "chat_id":N ("TYPE {\"chat_id\":N,..."),
+ * 0 when it does not start so. */
+int64_t fl_hub_event_chat(const char *event);
 
 #endif

@@ -296,7 +296,7 @@ static enum MHD_Result check_headers(struct fl_req *r)
 				    "or application/x-www-form-urlencoded");
 		return fl_req_respond_error(r, FL_EMEDIA);
 	}
-	if (flags & FL_ROUTE_FORM_BODY)
+	if (flags & (FL_ROUTE_FORM_BODY | FL_ROUTE_NO_AUTH))
 		return MHD_YES; /* anonymous, credentials unread (http.h) */
 	rc = fl_auth_request(r);
 	if (!rc)

@@ -52,6 +52,12 @@ struct fl_route {
  * least role is FL_ROLE_END_USER (daemon.c keeps a viewer out of every other
  * row of that role: see allowed() there). */
 #define FL_ROUTE_SELF 4u
+/* The route is anonymous and reads no credentials: its caller proves who
+ * they are some other way, which is the handler's to check (the chat
+ * widget's visitor token). A desk session cookie the browser also holds
+ * neither signs such a request nor gets it refused for want of a CSRF
+ * token. */
+#define FL_ROUTE_NO_AUTH 8u
 
 #define FL_REQ_MAX_HEADERS 6
 
@@ -110,6 +116,13 @@ int fl_req_item_json(struct fl_req *r, fl_render_item render, int64_t id, int64_
  * named filename (a plain name: no quotes). Takes csv, also on failure:
  * FL_ENOMEM when it is empty for want of memory. */
 int fl_req_reply_csv(struct fl_req *r, fl_buf *csv, const char *filename);
+/* Answers r with a browser app's page (path as web/'s build names it:
+ * "/chat/index.html") under the pages' Content-Security-Policy, whose
+ * frame-ancestors is ancestors: NULL or "'none'" for a page no other site
+ * may frame, "*" for any site, or a list of origins. A framable page goes
+ * without X-Frame-Options (which cannot name origins). FL_ENOTFOUND when
+ * there is no such page. */
+int fl_req_page(struct fl_req *r, const char *path, const char *ancestors);
 /* 204 No Content: the render of writes that answer nothing. */
 int fl_req_no_content(struct fl_req *r);
 int fl_req_header(struct fl_req *r, const char *name, const char *value);

@@ -129,6 +129,7 @@ struct fl_req_priv {
 	 * JSON joined by commas, and the body's member they fill */
 	fl_buf items;
 	char items_key[32];
+	int framable; /* sent without X-Frame-Options: fl_req_page */
 };
 
 /* Answers r with the JSON error for code (r->err when it is for that code,

@@ -118,7 +118,8 @@ enum MHD_Result fl_req_queue(struct fl_req *r, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (!has_header(r, "Cache-Control"))
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (!r->priv->framable)
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	/* a kept-alive connection waits for its next request at most
 	 * header_timeout (guard.c): clients that read this (undici, Firefox)

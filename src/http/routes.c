@@ -47,6 +47,8 @@ extern const struct fl_route fl_nps_routes[];
 extern const struct fl_route fl_csat_routes[];
 extern const struct fl_route fl_csat_page_routes[];
 extern const struct fl_route fl_complaint_routes[];
+extern const struct fl_route fl_chat_routes[];
+extern const struct fl_route fl_chat_visitor_routes[];
 
 int fl_metrics_handler(struct fl_req *r);
 int fl_healthz_handler(struct fl_req *r);
@@ -60,17 +62,18 @@ static const struct fl_route ops_routes[] = {
 };
 
 static const struct fl_route *const parts[] = {
-	ops_routes,           fl_ticket_routes,   fl_user_routes,      fl_org_routes,
-	fl_group_routes,      fl_session_routes,  fl_token_routes,     fl_search_routes,
-	fl_view_routes,       fl_job_routes,      fl_event_routes,     fl_attachment_routes,
-	fl_mail_routes,       fl_mailbox_routes,  fl_portal_routes,    fl_site_routes,
-	fl_outbox_routes,     fl_queue_routes,    fl_schedule_routes,  fl_sla_event_routes,
-	fl_sla_policy_routes, fl_contract_routes, fl_tier_routes,      fl_whatif_routes,
-	fl_sla_report_routes, fl_template_routes, fl_routing_routes,   fl_trigger_routes,
-	fl_webhook_routes,    fl_task_routes,     fl_dryrun_routes,    fl_macro_routes,
-	fl_automation_routes, fl_kb_routes,       fl_ticket_kb_routes, fl_deflect_routes,
-	fl_kb_editor_routes,  fl_hc_routes,       fl_unsub_routes,     fl_idea_routes,
-	fl_nps_routes,        fl_csat_routes,     fl_csat_page_routes, fl_complaint_routes,
+	ops_routes,           fl_ticket_routes,       fl_user_routes,      fl_org_routes,
+	fl_group_routes,      fl_session_routes,      fl_token_routes,     fl_search_routes,
+	fl_view_routes,       fl_job_routes,          fl_event_routes,     fl_attachment_routes,
+	fl_mail_routes,       fl_mailbox_routes,      fl_portal_routes,    fl_site_routes,
+	fl_outbox_routes,     fl_queue_routes,        fl_schedule_routes,  fl_sla_event_routes,
+	fl_sla_policy_routes, fl_contract_routes,     fl_tier_routes,      fl_whatif_routes,
+	fl_sla_report_routes, fl_template_routes,     fl_routing_routes,   fl_trigger_routes,
+	fl_webhook_routes,    fl_task_routes,         fl_dryrun_routes,    fl_macro_routes,
+	fl_automation_routes, fl_kb_routes,           fl_ticket_kb_routes, fl_deflect_routes,
+	fl_kb_editor_routes,  fl_hc_routes,           fl_unsub_routes,     fl_idea_routes,
+	fl_nps_routes,        fl_csat_routes,         fl_csat_page_routes, fl_complaint_routes,
+	fl_chat_routes,       fl_chat_visitor_routes,
 };
 
 const struct fl_route *fl_routes;

@@ -15,11 +15,20 @@
 #include "http/web.h"
 
 /* Pages may load only our own scripts, styles and API; e-mail HTML is shown
- * in a sandboxed srcdoc frame, which inherits this policy. */
-static const char page_csp[] =
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-	"connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
-	"form-action 'self'; frame-ancestors 'none'";
+ * in a sandboxed srcdoc frame, which inherits this policy. No other site
+ * may frame a page (clickjacking), but the chat widget's frame: see
+ * fl_req_page. */
+#define PAGE_CSP                                                                                \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " \
+	"connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "            \
+	"form-action 'self'; frame-ancestors "
+static const char page_csp[] = PAGE_CSP "'none'";
+
+/* The chat widget's loader, which any site's page loads as a classic
+ * script from our origin: a stable name, so it is cached for minutes
+ * only (a new release reaches every site within five), and readable
+ * cross-origin under the host's Cross-Origin-Embedder-Policy. */
+static const char widget_js[] = "/chat/widget.js";
 
 static const char *const apps[] = {"agent", "portal"};
 
@@ -109,7 +118,8 @@ static const char *app_of(const char *url, size_t *prefix)
 int fl_web_owns(const char *url)
 {
 	size_t n;
-	return !strcmp(url, "/") || !strncmp(url, "/assets/", 8) || app_of(url, &n);
+	return !strcmp(url, "/") || !strncmp(url, "/assets/", 8) || app_of(url, &n) ||
+	       !strcmp(url, widget_js);
 }
 
 static int accepts_gzip(struct fl_req *r)
@@ -168,12 +178,18 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	fl_req_header(r, "Content-Type", f.type);
 	if (is_page)
 		fl_req_header(r, "Content-Security-Policy", page_csp);
-	/* a chunk's name carries its content's hash (tools/web.py): a changed
-	 * chunk is another file, so it is as safe to keep as a versioned asset */
-	fl_req_header(r, "Cache-Control",
-		      !is_page && (fl_req_arg(r, "v") || !strncmp(path, "/assets/chunks/", 15))
-			      ? "public, max-age=31536000, immutable"
-			      : "no-cache");
+	if (!strcmp(path, widget_js)) {
+		fl_req_header(r, "Cache-Control", "public, max-age=300");
+		fl_req_header(r, "Cross-Origin-Resource-Policy", "cross-origin");
+	} else {
+		/* a chunk's name carries its content's hash (tools/web.py): a changed
+		 * chunk is another file, so it is as safe to keep as a versioned asset */
+		fl_req_header(r, "Cache-Control",
+			      !is_page && (fl_req_arg(r, "v") ||
+					   !strncmp(path, "/assets/chunks/", 15))
+				      ? "public, max-age=31536000, immutable"
+				      : "no-cache");
+	}
 	if (f.etag) {
 		fl_req_header(r, "ETag", f.etag);
 		inm = fl_req_header_in(r, "If-None-Match");
@@ -193,4 +209,36 @@ enum MHD_Result fl_web_respond(struct fl_req *r)
 	ret = answer(r, f.data, f.len, f.owned ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
 	free(f.owned);
 	return ret;
+}
+
+int fl_req_page(struct fl_req *r, const char *path, const char *ancestors)
+{
+	static const char base[] = PAGE_CSP;
+	const char *anc = ancestors ? ancestors : "'none'";
+	size_t n = strlen(anc);
+	struct file f;
+	char *csp;
+	int rc = 0;
+
+	if (!find(r->config, path, &f))
+		return fl_req_fail(r, FL_ENOTFOUND, NULL, NULL, "No such page");
+	csp = fl_arena_alloc(&r->arena, sizeof base + n);
+	if (csp) {
+		memcpy(csp, base, sizeof base - 1);
+		memcpy(csp + sizeof base - 1, anc, n + 1);
+	}
+	r->raw = fl_arena_strndup(&r->arena, f.data, f.len);
+	if (!csp || !r->raw) {
+		rc = FL_ENOMEM;
+		goto out;
+	}
+	r->raw_len = f.len;
+	r->raw_type = f.type;
+	r->status = 200;
+	r->priv->framable = ancestors && strcmp(ancestors, "'none'");
+	fl_req_header(r, "Content-Security-Policy", csp);
+	fl_req_header(r, "Cache-Control", "no-cache");
+out:
+	free(f.owned);
+	return rc;
 }

@@ -224,6 +224,22 @@ static const struct table tables[] = {
 	 "id, ticket_id, score, comment, reason_id, requester_id, assignee_id, group_id, tier_id,"
 	 " channel, created_at, rated_at, asked_at, updated_at",
 	 "iittiiiiitiiii", "id", 1, 1, 0},
+	{"chat_visitors", "id, user_id, name, email, locale, created_at", "iittti", "id", 1, 1, 0},
+	{"chats",
+	 "id, visitor_id, ticket_id, requester_id, state, group_id, agent_id, offered_to,"
+	 " offered_at, topic, locale, created_at, accepted_at, first_answer_at, ended_at,"
+	 " ended_by, last_seq, visitor_read_seq, agent_read_seq, visitor_seen_at,"
+	 " transcript_sent_at, rated",
+	 "iiiiiiiiittiiiitiiiiii", "id", 1, 1, 0},
+	{"chat_messages",
+	 "id, chat_id, seq, author, author_id, client_id, body, comment_id, attachments,"
+	 " created_at",
+	 "iiitittiti", "id", 1, 1, 0},
+	{"chat_agents", "user_id, capacity, updated_at", "iii", "user_id", 1, 0, 0},
+	{"chat_transfers", "id, chat_id, from_agent_id, to_agent_id, to_group_id, note, created_at",
+	 "iiiiiti", "id", 1, 1, 0},
+	{"chat_skips", "chat_id, user_id", "ii", "chat_id, user_id", 2, 0, 0},
+	{"chat_uploads", "token, visitor_id, attachment_id, created_at", "tiii", "token", 1, 0, 0},
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

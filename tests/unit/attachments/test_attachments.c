@@ -153,6 +153,55 @@ static void test_hub(void **state)
 	fl_hub_free(h);
 }
 
+/* A visitor's stream keeps its own chat's events, and is woken for them
+ * only; an agent's (no filter) hears everything. */
+static void test_hub_chat(void **state)
+{
+	struct fl_hub *h = fl_hub_new();
+	struct fl_hub_listener agent = {.wake = wake}, visitor = {.wake = wake, .chat_id = 7};
+	char buf[4096];
+	long n;
+	(void)state;
+
+	assert_int_equal(fl_hub_event_chat("chat.message {\"chat_id\":7,\"seq\":2}"), 7);
+	assert_int_equal(fl_hub_event_chat("chat.message {\"chat_id\":70}"), 70);
+	assert_int_equal(fl_hub_event_chat("ticket.updated {\"ticket_id\":7}"), 0);
+	assert_int_equal(fl_hub_event_chat("chat.x {\"seq\":1,\"chat_id\":7}"), 0);
+	assert_int_equal(fl_hub_event_chat("chat.x {\"chat_id\":99999999999999999999}"), 0);
+	assert_int_equal(fl_hub_event_chat("nospace"), 0);
+
+	fl_hub_join(h, &agent, 0);
+	fl_hub_join(h, &visitor, 0);
+	woken = 0;
+	fl_hub_publish(h, "ticket.updated {\"ticket_id\":7}");
+	fl_hub_publish(h, "chat.message {\"chat_id\":70,\"seq\":1,\"author\":\"visitor\"}");
+	assert_int_equal(woken, 2); /* the agent, twice */
+	assert_int_equal(fl_hub_read(h, &visitor, buf, sizeof buf), 0);
+	fl_hub_publish(h, "chat.typing {\"chat_id\":7,\"author\":\"agent\",\"typing\":true}");
+	assert_int_equal(woken, 4);
+	n = fl_hub_read(h, &visitor, buf, sizeof buf);
+	assert_true(n > 0);
+	buf[n] = 0;
+	assert_string_equal(buf,
+			    "id: 3\nevent: chat.typing\ndata: "
+			    "{\"chat_id\":7,\"author\":\"agent\",\"typing\":true}\n\n");
+	n = fl_hub_read(h, &agent, buf, sizeof buf);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, "id: 1\n"));
+	assert_non_null(strstr(buf, "id: 2\n"));
+	assert_non_null(strstr(buf, "id: 3\n"));
+	/* resuming after event 1 skips the other chat's event 2 */
+	fl_hub_leave(h, &visitor);
+	fl_hub_join(h, &visitor, 1);
+	n = fl_hub_read(h, &visitor, buf, sizeof buf);
+	buf[n] = 0;
+	assert_null(strstr(buf, "id: 2\n"));
+	assert_non_null(strstr(buf, "id: 3\n"));
+	fl_hub_leave(h, &agent);
+	fl_hub_leave(h, &visitor);
+	fl_hub_free(h);
+}
+
 struct upload {
 	struct fl_attachment a;
 	const char *bytes;
@@ -272,7 +321,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),  cmocka_unit_test(test_types),
 		cmocka_unit_test(test_inline), cmocka_unit_test(test_visible),
-		cmocka_unit_test(test_hub),    cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_hub),    cmocka_unit_test(test_hub_chat),
+		cmocka_unit_test(test_purge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,39 @@
+/* Rendering chats and their messages, for the visitor's handlers
+ * (visitor_api.c) and the agents' (chat_api.c): one shape on both sides,
+ * as /tmp design "live chat" fixes it. */
+#ifndef FL_CHAT_CHAT_API_H
+#define FL_CHAT_CHAT_API_H
+
+#include <jansson.h>
+
+#include "chat/chat.h"
+#include "http/http.h"
+
+/* {"id","ticket_id","state","agent_id","agent_name","group_id","topic",
+ * "name","email","email_verified","locale","created_at","accepted_at",
+ * "first_answer_at","ended_at","last_seq","visitor_read_seq",
+ * "agent_read_seq","wait_seconds","offered_to"}: wait_seconds from the start to the
+ * first answer, or to now while nobody answered a live chat, or to its end. */
+json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now);
+
+/* {"id","seq","chat_id","author","author_name","client_id","body",
+ * "attachments":[{"id","name","type","size","url"}],"created_at"}. The
+ * files' url is the visitor's (/chat/api/chats/C/attachments/A?token=T)
+ * with visitor_token, else the agents' (/api/v2/attachments/A/content);
+ * upload tokens are never shown. */
+json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
+			     const char *visitor_token);
+
+/* What a stranger sends, read as the visitor's handlers read it (and the
+ * fuzz target, tests/fuzz/fuzz_chat.c): a message {"client_id","body",
+ * "uploads":[tokens]} from obj, its client id and text checked
+ * (fl_chat_client_id_check, fl_chat_body_check: "" only with uploads),
+ * fields named under prefix ("message." within a start, "" alone); a
+ * start {"name","email","topic","locale","message":{…}}, the name
+ * checked. Strings in a (or borrowed from obj, which must outlive out).
+ * FL_EINVAL naming the field; FL_ENOMEM. */
+int fl_chat_message_decode(json_t *obj, const char *prefix, fl_arena *a,
+			   struct fl_chat_post_in *out, struct fl_err *e);
+int fl_chat_start_decode(json_t *obj, fl_arena *a, struct fl_chat_start_in *out, struct fl_err *e);
+
+#endif
