@@ -818,15 +818,15 @@ static void sse_wake(void *arg)
 }
 
 /* Called on this node's threads whenever the hub woke the stream: for an
- * event of its chat, or a heartbeat (every 15 s), which is also when a
- * visitor who keeps the stream open is noted as still there (a write that
- * may be lost: the next heartbeat tries again). */
+ * event of its chat, or a heartbeat (every 15 s), so at least that often;
+ * which is also when a visitor who keeps the stream open is noted as
+ * still there (a write that may be lost: the next wake tries again). */
 static long sse_read(void *arg, char *buf, size_t cap)
 {
 	struct sse *x = arg;
 	int64_t now = fl_now();
 
-	if (x->l.ping && now - x->seen_at >= SEEN_EVERY) {
+	if (now - x->seen_at >= SEEN_EVERY) {
 		struct seen *s = malloc(sizeof *s);
 		x->seen_at = now;
 		if (s) {

@@ -14,7 +14,7 @@ let nextAddress = 1;
 /** A loopback address no other visitor of this process used. */
 export function newAddress() {
 	const n = nextAddress++;
-	return `127.${(n >> 16) & 255 || 2}.${(n >> 8) & 255}.${(n & 255) || 1}`;
+	return `127.3.${(n >> 8) & 255}.${n & 255}`;
 }
 
 /**
@@ -126,6 +126,9 @@ export function visitorWith(srv, token, id, from = newAddress()) {
 	};
 	return v;
 }
+
+/** The field an error answer names (its details' key), or undefined. */
+export const fieldOf = (r) => Object.keys(r.json?.details ?? {})[0];
 
 let nextClient = 1;
 /** A client id no other message of this process used. */
