@@ -17,8 +17,9 @@ import { useLive } from './live.js';
 import { MacroPicker } from './macros.js';
 import { TierBadge } from './tiers.js';
 import { getTimed, serverNow, useNow } from './slaclock.js';
-import { CHATS, chatWho, useChatStatus } from './chatnav.js';
+import { CHATS, chatWho, over, useChatStatus } from './chatnav.js';
 import { Dialog, ErrorBanner, StatusBadge, toast } from './ui.js';
+import './chatwords.js';
 
 export const BODY_MAX = 4000; // FL_CHAT_BODY_MAX, in characters
 const TYPING_EVERY = 3000; // ms between "typing" signals while the agent types
@@ -332,7 +333,7 @@ function ChatPane({ first, onGone }) {
 			const r = await get(`${CHATS}/${id}`);
 			if (!held.current.alive)
 				return;
-			setChat((c) => ({ ...c, ...r.chat }));
+			setChat((c) => over(c, r.chat));
 			setContext(r.context || (r.chat && r.chat.context) || null);
 		} catch (e) {
 			setError(e);
@@ -448,7 +449,7 @@ function ChatPane({ first, onGone }) {
 		${dialog === 'transfer' && html`<${TransferDialog} chat=${chat} onClose=${() => setDialog(null)}
 			onDone=${(text) => { setDialog(null); onGone(id, text); }} />`}
 		${dialog === 'end' && html`<${EndDialog} chat=${chat} onClose=${() => setDialog(null)}
-			onDone=${(c) => { setDialog(null); setChat((x) => ({ ...x, ...(c || {}), state: (c && c.state) || 'ended' })); toast(t('chat.ended')); }} />`}
+			onDone=${(c) => { setDialog(null); setChat((x) => ({ ...over(x, c), state: (c && c.state) || 'ended' })); toast(t('chat.ended')); }} />`}
 	</section>`;
 }
 
@@ -530,7 +531,7 @@ export function ChatConsole() {
 	async function accept(c) {
 		try {
 			const r = await post(`${CHATS}/${c.id}/accept`, {});
-			setOpen((was) => (was.some((x) => x.id === c.id) ? was : [...was, { ...c, ...((r && r.chat) || {}), state: 'active' }]));
+			setOpen((was) => (was.some((x) => x.id === c.id) ? was : [...was, { ...over(c, r && r.chat), state: 'active' }]));
 			setQueue((q) => (q || []).filter((x) => x.id !== c.id));
 		} catch (e) {
 			toast(e.message, 'error');

@@ -13,6 +13,7 @@ import { t, LOCALES, LOCALE_NAMES } from '../shared/i18n.js';
 import { state } from './data.js';
 import { Field, Problem } from './hours.js';
 import { ErrorBanner, toast, useLoad } from './ui.js';
+import './chatwords.js';
 
 const SETTINGS = '/api/v2/chat/settings';
 const PRECHAT = ['name', 'email', 'topic'];

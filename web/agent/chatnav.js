@@ -128,7 +128,7 @@ export function ChatOffers() {
 		try {
 			const r = await post(`${CHATS}/${o.chat_id}/${accept ? 'accept' : 'decline'}`, {});
 			if (accept) {
-				const chat = (r && r.chat) || { id: o.chat_id };
+				const chat = { ...over(o.chat || { id: o.chat_id }, r && r.chat), state: 'active' };
 				emit('chat.updated', { chat_id: o.chat_id, state: 'active', agent_id: me, chat });
 				navigate(CONSOLE);
 			}
@@ -148,6 +148,10 @@ export function ChatOffers() {
 			<button type="button" onClick=${() => answer(o, false)} data-test="chat-offer-decline">${t('chat.decline')}</button>
 		</div>`)}</div>`;
 }
+
+// a's fields with b's over them, but for those b leaves blank (an answer
+// that does not carry the visitor's name does not wipe the one known)
+export const over = (a, b) => ({ ...a, ...Object.fromEntries(Object.entries(b || {}).filter(([, v]) => v !== '' && v != null)) });
 
 // Who a chat is with, as text: the name the visitor gave, else their e-mail,
 // else "Visitor".

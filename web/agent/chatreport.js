@@ -9,6 +9,7 @@ import { get } from '../shared/api.js';
 import { t, formatNumber, formatDate } from '../shared/i18n.js';
 import { BarChart } from './charts.js';
 import { ErrorBanner, Figures, useLoad } from './ui.js';
+import './chatwords.js';
 
 const STATS = '/api/v2/chat/stats';
 const DAY = 86400_000;
