@@ -49,8 +49,9 @@ async function capacity(agent, n) {
 async function newVisitor() {
 	const r = await fetch(`${desk.base}/chat/api/visitors`, { method: 'POST',
 		headers: { 'content-type': 'application/json' }, body: '{}' });
-	assert.equal(r.status, 201, await r.text());
-	const { token } = await r.json();
+	const made = await r.text();
+	assert.equal(r.status, 201, made);
+	const { token } = JSON.parse(made);
 	let n = 0;
 	const call = async (method, path, body) => {
 		const res = await fetch(`${desk.base}/chat/api${path}`, { method,
