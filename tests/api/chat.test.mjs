@@ -67,6 +67,8 @@ describe('the queue and offers', () => {
 			const acc = await act(chat.id, 'accept');
 			assert.equal(acc.status, 200, acc.text);
 			assert.deepEqual([acc.json.chat.state, acc.json.chat.agent_id], ['active', ana.id]);
+			const hi = await act(chat.id, 'messages', { client_id: clientId(), body: `Hello ${i}` });
+			assert.equal(hi.status, 201, hi.text);
 			chats.push(chat);
 		}
 		const { chat: fourth } = await start({ body: 'one too many' });
