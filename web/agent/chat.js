@@ -283,11 +283,15 @@ function ChatPane({ first, onGone }) {
 	const typingTimer = useRef(0);
 	const list = useRef(null);
 
-	function merge(fresh) {
+	// fresh: messages from the server; fetched: they are every one after
+	// the last seq held (a fetch's answer), so that seq moves on — a send's
+	// answer does not move it, or a message between would never be fetched.
+	function merge(fresh, fetched) {
 		if (!fresh.length)
 			return;
 		const h = held.current;
-		h.last = Math.max(h.last, ...fresh.map((m) => m.seq));
+		if (fetched)
+			h.last = Math.max(h.last, ...fresh.map((m) => m.seq));
 		setMessages((old) => {
 			const bySeq = new Map(old.map((m) => [m.seq, m]));
 			for (const m of fresh)
@@ -316,7 +320,7 @@ function ChatPane({ first, onGone }) {
 				if (!h.alive)
 					return;
 				const got = r.messages || [];
-				merge(got);
+				merge(got, true);
 				if (got.length < PAGE && !h.again)
 					break;
 			}
