@@ -656,6 +656,15 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.accepted_at == T0 + 30 && c.first_answer_at == T0 + 30 && c.offered_to == 0);
 	EXPECT_RC(fl_store_ticket_get(tx, c.ticket_id, &w->a, &t), 0);
 	EXPECT(t.assignee_id == w->agents[0].id);
+	/* and goes on answering the chat, now active: each a new message */
+	for (int i = 0; i < 2; i++) {
+		in.client_id = i ? "agent-3" : "agent-2";
+		EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 31 + i, &w->a, &m, &dup, &e),
+			  0);
+		EXPECT(!dup && m.comment_id > 0 && m.author == FL_CHAT_AGENT);
+	}
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	EXPECT(c.first_answer_at == T0 + 30);
 	/* the visitor's client id is not the agent's to reuse */
 	in.client_id = "first";
 	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 30, &w->a, &m, &dup, &e),
@@ -683,7 +692,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.last_seq == 1);
 	/* the system line in the conversation, the visitor sees it */
 	v.visitor_id = w->visitors[0];
-	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 2, 0, &w->a, &list, &n), 0);
+	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
 	/* B ends it and solves the ticket, quietly */
 	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 1, T0 + 100, &w->a, &c, &e), 0);
