@@ -133,6 +133,7 @@ describe('the chat console', () => {
 			const pa = pane(a.page, chat);
 			await pa.waitFor();
 			// what the visitor typed is text: the name, the message, nothing run
+			await pa.locator('[data-test=chat-title]', { hasText: 'Іван' }).waitFor();
 			assert.equal(await pa.locator('[data-test=chat-title]').textContent(), NASTY_NAME);
 			const first = pa.locator('[data-test=chat-msg][data-author=visitor] [data-test=chat-msg-body]').first();
 			await first.waitFor();
@@ -321,8 +322,9 @@ describe('Admin → Chat', () => {
 			// an agent's capacity
 			const row = page.locator(`[data-test=chat-capacity-row][data-agent="${olena.id}"]`);
 			await row.locator('[data-test=chat-capacity]').fill('4');
+			const saved = page.waitForResponse((q) => q.url().endsWith(`/api/v2/chat/agents/${olena.id}`) && q.request().method() === 'PUT');
 			await row.locator('button[type=submit]').click();
-			await page.locator('.toast', { hasText: 'Saved.' }).waitFor();
+			assert.equal((await saved).status(), 200);
 			const cap = (await srv.api('GET', `/api/v2/chat/agents/${olena.id}`)).json;
 			assert.equal(cap.agent.capacity, 4);
 		});

@@ -528,9 +528,13 @@ export function ChatConsole() {
 			clearTimeout(timer.current);
 			timer.current = setTimeout(loadQueue, 250);
 		}
-		if (kind === 'chat.updated' && d.state === 'active' && d.agent_id === me && !open.some((c) => c.id === d.chat_id))
-			setOpen((was) => (was.some((c) => c.id === d.chat_id) ? was : [...was, { ...(d.chat || {}), id: d.chat_id, state: 'active' }]));
-	}, [open]);
+		// taken by this agent (elsewhere, or given to them): a column, with
+		// what the queue knew of it until the chat itself is read
+		if (kind === 'chat.updated' && d.state === 'active' && d.agent_id === me && !open.some((c) => c.id === d.chat_id)) {
+			const known = over((queue || []).find((c) => c.id === d.chat_id) || {}, d.chat);
+			setOpen((was) => (was.some((c) => c.id === d.chat_id) ? was : [...was, { ...known, id: d.chat_id, state: 'active' }]));
+		}
+	}, [open, queue]);
 
 	async function accept(c) {
 		try {
