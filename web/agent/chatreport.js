@@ -51,7 +51,10 @@ export function ChatReport() {
 	const [form, setForm] = useState({ start: iso(today - 29 * DAY), end: iso(today), by: 'day' });
 	const [asked, setAsked] = useState(form);
 	const q = `start=${asked.start}&end=${asked.end}&by=${asked.by}`;
-	const [res, error] = useLoad(() => get(`${STATS}?${q}`).then(read), [q]);
+	// the answer for this q only: another period's rows are never shown
+	// under this one's heading while it comes
+	const [got, error] = useLoad(() => get(`${STATS}?${q}`).then((r) => ({ ...read(r), q })), [q]);
+	const res = got && got.q === q ? got : null;
 	const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
 	const name = (x) => (asked.by === 'day' ? formatDate(dayOf(x.day ?? x.key), { dateStyle: 'medium', timeZone: 'UTC' })
 		: x.name || (x.key ? `#${x.key}` : t('chat.report.nobody')));
