@@ -21,6 +21,18 @@ const NASTY_BODY = `<script>window.${PWNED}=1</script> Доброго дня! <b
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Resolves get()'s value once ok(value), asking every 100 ms for 10 s.
+async function until(get, ok) {
+	let v;
+	for (let i = 0; i < 100; i++) {
+		v = await get();
+		if (ok(v))
+			return v;
+		await sleep(100);
+	}
+	assert.fail(`never came: ${JSON.stringify(v)}`);
+}
+
 before(async () => {
 	desk = await openDesk({ agents: ['olena', 'taras', 'rasa'] });
 	srv = desk.srv;
@@ -69,6 +81,18 @@ async function newVisitor() {
 		},
 		async say(chat, body) {
 			const r2 = await call('POST', `/chats/${chat.id}/messages`, { client_id: `v-${++n}`, body });
+			assert.equal(r2.status, 201, r2.text);
+			return r2.json.message;
+		},
+		async upload(name, text) {
+			const res = await fetch(`${desk.base}/chat/api/uploads?filename=${encodeURIComponent(name)}`, { method: 'POST',
+				headers: { 'x-chat-token': token, 'content-type': 'text/plain' }, body: text });
+			const got = await res.text();
+			assert.equal(res.status, 201, got);
+			return JSON.parse(got).upload.token;
+		},
+		async sayWith(chat, body, uploads) {
+			const r2 = await call('POST', `/chats/${chat.id}/messages`, { client_id: `v-${++n}`, body, uploads });
 			assert.equal(r2.status, 201, r2.text);
 			return r2.json.message;
 		},
@@ -166,6 +190,16 @@ describe('the chat console', () => {
 			await pa.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).waitFor();
 			await sleep(500);
 			assert.equal(await pa.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).count(), 1);
+			// a file the visitor sent: a link to it on this desk, its name as text
+			const file = `<img src=x onerror="window.${PWNED}=1">order.txt`;
+			const sent = await v.sayWith(chat, 'Ось квитанція', [await v.upload(file, 'KV-7731 paid')]);
+			const link = pa.locator('a[data-test=chat-attachment]');
+			await link.waitFor();
+			assert.equal(await link.textContent(), sent.attachments[0].name);
+			assert.equal(await pa.locator('[data-test=chat-log] img').count(), 0);
+			assert.equal(new URL(await link.getAttribute('href')).origin, desk.base);
+			const got = await a.context.request.get(await link.getAttribute('href'));
+			assert.equal(await got.text(), 'KV-7731 paid');
 			// Olena's read receipt reached the server
 			await a.page.waitForResponse((q) => q.url().endsWith(`/api/v2/chats/${chat.id}/read`)).catch(() => {});
 
@@ -264,12 +298,20 @@ describe('the chat console', () => {
 			// the first ends: room again, and the second is offered
 			await v1.call('POST', `/chats/${one.id}/end`);
 			await pane(r.page, one).locator('[data-test=chat-follow-up]').waitFor();
-			await r.page.locator(`[data-test=chat-offer][data-chat="${two.id}"]`).waitFor({ timeout: 15000 });
+			const again = r.page.locator(`[data-test=chat-offer][data-chat="${two.id}"]`);
+			await again.waitFor({ timeout: 15000 });
+			// declined: the notice goes, and the chat is offered to a colleague
+			await status(taras, 'online');
+			await again.locator('[data-test=chat-offer-decline]').click();
+			await until(async () => (await srv.api('GET', `/api/v2/chats/${two.id}`)).json.chat,
+				(c) => c.state === 'queued' && c.offered_to === taras.id);
+			assert.equal(await again.count(), 0);
 			r.allow.push(/status of 409/);
 			await closeClean(r);
 		} finally {
 			await r.close();
 			await status(rasa, 'offline');
+			await status(taras, 'offline');
 		}
 	});
 });
