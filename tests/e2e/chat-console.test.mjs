@@ -149,6 +149,7 @@ describe('the chat console', () => {
 			await offer.waitFor();
 			assert.equal(await offer.getAttribute('role'), 'alert');
 			assert.equal(await offer.locator('[data-test=chat-offer-who]').textContent(), NASTY_NAME);
+			assert.equal(await offer.locator('.tag').textContent(), 'Orders');
 			assert.match(await a.page.title(), /A chat for you/);
 			assert.equal(await b.page.locator('[data-test=chat-offer]').count(), 0, 'offered to Taras, who is offline');
 			await offer.locator('[data-test=chat-offer-accept]').click();
@@ -159,6 +160,7 @@ describe('the chat console', () => {
 			// what the visitor typed is text: the name, the message, nothing run
 			await pa.locator('[data-test=chat-title]', { hasText: 'Іван' }).waitFor();
 			assert.equal(await pa.locator('[data-test=chat-title]').textContent(), NASTY_NAME);
+			assert.equal(await pa.locator('[data-test=chat-topic]').textContent(), 'Orders');
 			const first = pa.locator('[data-test=chat-msg][data-author=visitor] [data-test=chat-msg-body]').first();
 			await first.waitFor();
 			assert.equal(await first.textContent(), NASTY_BODY);

@@ -17,7 +17,7 @@ import { useLive } from './live.js';
 import { MacroPicker } from './macros.js';
 import { TierBadge } from './tiers.js';
 import { getTimed, serverNow, useNow } from './slaclock.js';
-import { CHATS, chatWho, over, useChatStatus } from './chatnav.js';
+import { CHATS, chatWho, over, topicLabel, useChatStatus } from './chatnav.js';
 import { Dialog, ErrorBanner, StatusBadge, toast } from './ui.js';
 import './chatwords.js';
 
@@ -51,15 +51,6 @@ function ownUrl(u) {
 	} catch {
 		return null;
 	}
-}
-
-// The topic's label in the agent's language from the chat settings' topics.
-function topicLabel(topics, key) {
-	const x = (topics || []).find((tp) => tp.key === key);
-	if (!x)
-		return key || '';
-	const l = x.label || {};
-	return l[document.documentElement.lang] || l.en || key;
 }
 
 // The language a chat is in, named in that language.
@@ -269,7 +260,7 @@ function Composer({ chat, onSend }) {
 }
 
 // One chat this agent holds (or held: an ended chat stays until closed).
-function ChatPane({ first, onGone }) {
+function ChatPane({ first, topics, onGone }) {
 	const me = state.me.id;
 	const id = first.id;
 	const [chat, setChat] = useState(first);
@@ -427,7 +418,7 @@ function ChatPane({ first, onGone }) {
 		<header class="chat-head">
 			<h2 id="chat-title-${id}" data-test="chat-title">${chatWho(chat)}</h2>
 			<div class="row muted">
-				${chat.topic && html`<span class="tag">${chat.topic}</span>`}
+				${chat.topic && html`<span class="tag" data-test="chat-topic">${topicLabel(topics, chat.topic)}</span>`}
 				${language(chat) && html`<span>${language(chat)}</span>`}
 				<${Tier} chat=${chat} />
 				${!live && html`<span class="tag" data-test="chat-ended">${t(`chat.state.${chat.state}`)}</span>`}
@@ -564,6 +555,6 @@ export function ChatConsole() {
 		<${Queue} chats=${queue} read=${read} topics=${topics} me=${me} onAccept=${accept} />
 		<h2>${t('chat.mine')}</h2>
 		${open.length === 0 && html`<p class="muted" data-test="chat-none-open">${t('chat.none_open')}</p>`}
-		<div class="chat-panes">${open.map((c) => html`<${ChatPane} key=${c.id} first=${c} onGone=${gone} />`)}</div>
+		<div class="chat-panes">${open.map((c) => html`<${ChatPane} key=${c.id} first=${c} topics=${topics} onGone=${gone} />`)}</div>
 	</section>`;
 }

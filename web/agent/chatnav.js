@@ -7,7 +7,7 @@
 // only says what changed.
 import { html, useEffect, useRef, useState } from '../shared/html.js';
 import { get, post } from '../shared/api.js';
-import { t, formatNumber } from '../shared/i18n.js';
+import { t, currentLocale, formatNumber } from '../shared/i18n.js';
 import { state } from './data.js';
 import { emit, useLive } from './live.js';
 import { navigate } from './router.js';
@@ -77,13 +77,14 @@ export function ChatOffers() {
 	const me = state.me && state.me.id;
 	const drop = (id) => setOffers((l) => l.filter((o) => o.chat_id !== id));
 	const add = async (id) => {
-		let chat = null;
+		let chat = null, topic = '';
 		try {
 			chat = (await get(`${CHATS}/${id}`)).chat;
+			topic = chat.topic ? topicLabel(await readTopics(), chat.topic) : '';
 		} catch { /* shown by its number */ }
 		if (chat && chat.state !== undefined && chat.state !== 'queued')
 			return;
-		setOffers((l) => (l.some((o) => o.chat_id === id) ? l : [...l, { chat_id: id, chat }]));
+		setOffers((l) => (l.some((o) => o.chat_id === id) ? l : [...l, { chat_id: id, chat, topic }]));
 	};
 	// an offer made before this page was loaded, looked for while chats wait
 	const status = useChatStatus();
@@ -142,12 +143,30 @@ export function ChatOffers() {
 		<div class="banner info chat-offer" role="alert" data-test="chat-offer" data-chat=${o.chat_id} key=${o.chat_id}>
 			<strong>${t('chat.offer.title')}</strong>
 			<span data-test="chat-offer-who">${o.chat ? chatWho(o.chat) : `#${o.chat_id}`}</span>
-			${o.chat && o.chat.topic && html`<span class="tag">${o.chat.topic}</span>`}
+			${o.topic && html`<span class="tag">${o.topic}</span>`}
 			<span class="spacer"></span>
 			<button type="button" class="primary" onClick=${() => answer(o, true)} data-test="chat-offer-accept">${t('chat.accept')}</button>
 			<button type="button" onClick=${() => answer(o, false)} data-test="chat-offer-decline">${t('chat.decline')}</button>
 		</div>`)}</div>`;
 }
+
+// The topic's label in the agent's language from the chat settings'
+// topics (its key when the settings name it no more).
+export function topicLabel(topics, key) {
+	const x = (topics || []).find((tp) => tp.key === key);
+	if (!x)
+		return key || '';
+	const l = x.label || {};
+	return l[currentLocale()] || l.en || key;
+}
+
+// The topics, read once when an offer first needs them.
+let topicsRead = null;
+const readTopics = () => {
+	if (!topicsRead)
+		topicsRead = get('/api/v2/chat/settings').then((r) => (r.settings || r).topics || [], () => { topicsRead = null; return []; });
+	return topicsRead;
+};
 
 // a's fields with b's over them, but for those b leaves blank (an answer
 // that does not carry the visitor's name does not wipe the one known)
