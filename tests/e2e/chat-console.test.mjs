@@ -308,6 +308,12 @@ describe('the chat console', () => {
 			await until(async () => (await srv.api('GET', `/api/v2/chats/${two.id}`)).json.chat,
 				(c) => c.state === 'queued' && c.offered_to === taras.id);
 			assert.equal(await again.count(), 0);
+			// her own capacity, changed from the console
+			await r.page.click('[data-test=chat-capacity-edit]');
+			await r.page.fill('#my-capacity', '2');
+			await r.page.locator('#my-capacity').press('Enter');
+			await r.page.locator('[data-test=chat-my-load]', { hasText: 'My chats: 0 of 2' }).waitFor();
+			assert.equal((await srv.api('GET', `/api/v2/chat/agents/${rasa.id}`)).json.agent.capacity, 2);
 			r.allow.push(/status of 409/);
 			await closeClean(r);
 		} finally {

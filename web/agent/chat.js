@@ -17,7 +17,7 @@ import { useLive } from './live.js';
 import { MacroPicker } from './macros.js';
 import { TierBadge } from './tiers.js';
 import { getTimed, serverNow, useNow } from './slaclock.js';
-import { CHATS, chatWho, over, topicLabel, useChatStatus } from './chatnav.js';
+import { CHATS, chatWho, over, refreshStatus, topicLabel, useChatStatus } from './chatnav.js';
 import { Dialog, ErrorBanner, StatusBadge, toast } from './ui.js';
 import './chatwords.js';
 
@@ -459,6 +459,7 @@ function Capacity({ status }) {
 		try {
 			await put(`/api/v2/chat/agents/${state.me.id}`, { capacity: Number(value) });
 			setEditing(false);
+			refreshStatus();
 			toast(t('ticket.saved'));
 		} catch (err) {
 			toast(err.message, 'error');

@@ -40,6 +40,10 @@ function askStatus() {
 	return asking;
 }
 
+// The status's readers on the page, asked again by refreshStatus().
+const readers = new Set();
+export const refreshStatus = () => readers.forEach((fn) => fn());
+
 // The agent's own status, asked again (a short pause first, so that a burst
 // of events is one request) after every event that can change it.
 export function useChatStatus() {
@@ -48,7 +52,11 @@ export function useChatStatus() {
 	const load = () => askStatus().then(setStatus, () => {});
 	useEffect(() => {
 		load();
-		return () => clearTimeout(timer.current);
+		readers.add(load);
+		return () => {
+			readers.delete(load);
+			clearTimeout(timer.current);
+		};
 	}, []);
 	useLive((kind) => {
 		if (kind !== 'chat.queued' && kind !== 'chat.updated' && kind !== 'chat.offered' && kind !== 'reset')
