@@ -35,6 +35,8 @@ const SCREENS = [
 	{ name: 'complaints-report', path: '/agent/reports/complaints', as: 'admin', wait: 'main svg.report-chart' },
 	{ name: 'suggestions-report', path: '/agent/reports/suggestions', as: 'admin', wait: 'main svg.report-chart' },
 	{ name: 'portal-ideas', path: '/portal/ideas', wait: 'main h1', phone: true },
+	{ name: 'chat-console', path: '/agent/chat', as: 'agent', wait: '[data-test=chat-console] h2' },
+	{ name: 'chat-report', path: '/agent/reports/chat', as: 'admin', wait: '[data-test=chat-totals]' },
 ];
 const DEMO_ADMIN = 'olena.kovalchuk@kvitka.example';
 

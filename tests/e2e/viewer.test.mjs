@@ -136,7 +136,7 @@ it('a viewer signs in, reads the reports with contacts masked, and reaches no ti
 		assert.deepEqual(links, ['/agent/reports/sla']);
 		// and every report is a tab over the one shown, the one shown marked
 		const tabs = await page.locator('[data-test=report-tabs] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-		assert.deepEqual(tabs, ['sla', 'satisfaction', 'nps', 'complaints', 'suggestions', 'self-service'].map((r) => `/agent/reports/${r}`));
+		assert.deepEqual(tabs, ['sla', 'satisfaction', 'nps', 'complaints', 'suggestions', 'self-service', 'chat'].map((r) => `/agent/reports/${r}`));
 		assert.equal(await page.getAttribute('[data-test=report-tab-sla]', 'aria-current'), 'page');
 		assert.equal(await page.getAttribute('[data-test=nav-reports]', 'aria-current'), 'page');
 		assert.equal(await page.locator('[data-test=top-search]').count(), 0);

@@ -1,6 +1,6 @@
 // Admin: agents and roles, groups, business hours (hours.js), SLA policies (sla.js), customer tiers (tiers.js), complaint reasons (complaints.js), triggers and automations (rules.js),
-// macros (macros.js), webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, and the mail
-// the desk writes (outbox.js).
+// macros (macros.js), webhooks (webhooks.js), API tokens, mailboxes, mail settings, the check-in of follow-up tasks (tasks.js), quarantined mail, the mail
+// the desk writes (outbox.js), and live chat (chatadmin.js).
 import { html, useState } from '../shared/html.js';
 import { get, post, put, del } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
@@ -17,9 +17,10 @@ import { Tiers } from './tiers.js';
 import { NpsSurveys } from './nps.js';
 import { ComplaintReasons } from './complaints.js';
 import { Webhooks } from './webhooks.js';
+import { ChatSettings } from './chatadmin.js';
 import { Ago, ErrorBanner, toast, useLoad } from './ui.js';
 
-const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'complaints', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox', 'nps', 'csat'];
+const SECTIONS = ['agents', 'groups', 'hours', 'slas', 'tiers', 'complaints', 'triggers', 'automations', 'macros', 'webhooks', 'tokens', 'mailboxes', 'settings', 'tasks', 'quarantine', 'outbox', 'nps', 'csat', 'chat'];
 
 // A small form: fields [name, label, type]; submit gets the values.
 function AddForm({ title, fields, onSubmit, submit }) {
@@ -225,7 +226,7 @@ function Quarantine() {
 export function Admin({ section }) {
 	const Body = { agents: Agents, groups: Groups, hours: Hours, slas: Slas, tiers: Tiers, complaints: ComplaintReasons, triggers: Triggers, automations: Automations, macros: Macros, webhooks: Webhooks,
 		tokens: Tokens, mailboxes: Mailboxes, settings: Settings, tasks: TaskSettings, quarantine: Quarantine, outbox: Outbox, nps: NpsSurveys,
-		csat: CsatReasons }[section] || Agents;
+		csat: CsatReasons, chat: ChatSettings }[section] || Agents;
 	return html`<section aria-labelledby="admin-title">
 		<h1 id="admin-title">${t('nav.admin')}</h1>
 		<nav class="row" aria-label=${t('nav.admin')}>${SECTIONS.map((s) => html`<a class="button ${s === section ? 'primary' : ''}"

@@ -1,9 +1,14 @@
 // Live events (Server-Sent Events from /api/v2/events), fanned out to the
 // pages that listen: ticket.created, ticket.updated, ticket.deleted,
-// agent.viewing, task.changed, task.due, and reset (reload everything shown).
+// agent.viewing, task.changed, task.due, the live chat's chat.queued,
+// chat.offered, chat.updated, chat.message, chat.typing and chat.read
+// (each only says what changed: a page fetches the rest), and reset
+// (reload everything shown).
 import { neutralize } from '../shared/api.js';
 import { useEffect } from '../shared/html.js';
 
+const KINDS = ['ticket.created', 'ticket.updated', 'ticket.deleted', 'agent.viewing', 'task.changed', 'task.due',
+	'chat.queued', 'chat.offered', 'chat.updated', 'chat.message', 'chat.typing', 'chat.read', 'reset'];
 const listeners = new Set();
 let source = null;
 
@@ -11,7 +16,7 @@ export function startLive() {
 	if (source)
 		return;
 	source = new EventSource('/api/v2/events');
-	for (const kind of ['ticket.created', 'ticket.updated', 'ticket.deleted', 'agent.viewing', 'task.changed', 'task.due', 'reset']) {
+	for (const kind of KINDS) {
 		source.addEventListener(kind, (e) => {
 			let data = {};
 			try {
@@ -19,9 +24,17 @@ export function startLive() {
 			} catch {
 				return;
 			}
-			for (const fn of listeners) fn(kind, data);
+			emit(kind, data);
 		});
 	}
+}
+
+// Tells the listeners of an event this page caused itself, before the
+// server's comes (an offer accepted from the notice: the console shows
+// the chat at once); the server's own event still follows and must be
+// harmless to hear twice.
+export function emit(kind, data) {
+	for (const fn of listeners) fn(kind, data);
 }
 
 export function stopLive() {

@@ -20,6 +20,7 @@ import { MyTasks, TaskNavCount, useTaskCount } from './tasks.js';
 import { Dialog, Toasts } from './ui.js';
 import { NotAvailable, VIEWER_HOME } from './viewer.js';
 import { ReportTabs, REPORTS_HOME } from './reports.js';
+import { ChatNav, ChatOffers } from './chatnav.js';
 
 // A screen the first visit (sign-in, queues, a ticket) does not need, loaded
 // the first time it is shown: esbuild puts each import() below, with what
@@ -59,6 +60,8 @@ const SlaReport = lazy(() => import('./slareport.js'), 'SlaReport');
 const KbReport = lazy(() => import('./kbreport.js'), 'KbReport');
 const NpsReport = lazy(() => import('./nps.js'), 'NpsReport');
 const CsatReport = lazy(() => import('./csat.js'), 'CsatReport');
+const ChatConsole = lazy(() => import('./chat.js'), 'ChatConsole');
+const ChatReport = lazy(() => import('./chatreport.js'), 'ChatReport');
 
 // A report: the row of tabs over it (reports.js), the same on each.
 function Report({ route }) {
@@ -77,6 +80,8 @@ function ReportPage({ name }) {
 		return html`<${CsatReport} />`;
 	if (name === 'complaints')
 		return html`<${ComplaintReport} />`;
+	if (name === 'chat')
+		return html`<${ChatReport} />`;
 	return html`<${SlaReport} />`;
 }
 
@@ -106,6 +111,8 @@ function Page({ route, views, viewer }) {
 		return html`<${KnowledgeBase} parts=${route.parts} query=${route.query} />`;
 	if (a === 'tasks')
 		return html`<${MyTasks} />`;
+	if (a === 'chat')
+		return html`<${ChatConsole} />`;
 	return html`<${TicketList} queue=${a === 'queues' && b ? b : 'my-open'} views=${views} query=${route.query} />`;
 }
 
@@ -199,6 +206,7 @@ function Shell({ me, onSignOut, onLocale }) {
 				${!viewer && html`<${QueueNav} views=${views || []} counts=${counts} active=${active} />`}
 				<nav aria-label=${viewer ? t('nav.reports') : t('nav.more')} data-test="side-nav">
 					<h2>${viewer ? t('nav.reports') : t('nav.more')}</h2>
+					${!viewer && html`<${ChatNav} current=${a === 'chat'} />`}
 					${!viewer && html`<a href="/agent/tasks" aria-current=${location.pathname.startsWith('/agent/tasks') ? 'page' : undefined}
 						data-test="nav-tasks"><span>${t('tasks.mine')}</span><${TaskNavCount} count=${tasks} /></a>`}
 					${section('/agent/kb', t('nav.kb'))}
@@ -215,6 +223,7 @@ function Shell({ me, onSignOut, onLocale }) {
 		</div>
 		${help && html`<${Help} onClose=${() => setHelp(false)} />`}
 		${password && html`<${PasswordDialog} me=${me} onClose=${() => setPassword(false)} />`}
+		${!viewer && html`<${ChatOffers} />`}
 		<${Toasts} />
 	</div>`;
 }

@@ -14,6 +14,7 @@ export const REPORTS = [
 	['complaints', 'nav.complaints'],
 	['suggestions', 'reports.tab.suggestions'],
 	['self-service', 'nav.selfService'],
+	['chat', 'reports.tab.chat'],
 ];
 export const REPORTS_HOME = `/agent/reports/${REPORTS[0][0]}`;
 

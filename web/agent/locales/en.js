@@ -1269,4 +1269,11 @@ export default {
 	'complaints.no_value': "No product",
 	'complaints.organization': "Organization",
 	'complaints.no_org': "No organization",
+	'reports.tab.chat': "Chat",
+	'chat.nav': "Chat",
+	'chat.queued_n': { one: "{count} chat waiting", other: "{count} chats waiting" },
+	'chat.offer.title': "A chat for you",
+	'chat.accept': "Accept",
+	'chat.decline': "Decline",
+	'chat.visitor': "Visitor",
 };

@@ -1268,4 +1268,11 @@ export default {
 	'complaints.no_value': "Be produkto",
 	'complaints.organization': "Organizacija",
 	'complaints.no_org': "Be organizacijos",
+	'reports.tab.chat': "Pokalbiai",
+	'chat.nav': "Pokalbiai",
+	'chat.queued_n': { one: "Laukia {count} pokalbis", few: "Laukia {count} pokalbiai", many: "Laukia {count} pokalbio", other: "Laukia {count} pokalbių" },
+	'chat.offer.title': "Jums siūlomas pokalbis",
+	'chat.accept': "Priimti",
+	'chat.decline': "Atmesti",
+	'chat.visitor': "Lankytojas",
 };

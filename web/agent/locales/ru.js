@@ -1268,4 +1268,11 @@ export default {
 	'complaints.no_value': "Без продукта",
 	'complaints.organization': "Организация",
 	'complaints.no_org': "Без организации",
+	'reports.tab.chat': "Чат",
+	'chat.nav': "Чат",
+	'chat.queued_n': { one: "{count} чат ждёт", few: "{count} чата ждут", many: "{count} чатов ждут", other: "{count} чата ждут" },
+	'chat.offer.title': "Вам предлагают чат",
+	'chat.accept': "Принять",
+	'chat.decline': "Отклонить",
+	'chat.visitor': "Посетитель",
 };

@@ -1268,4 +1268,11 @@ export default {
 	'complaints.no_value': "Без продукту",
 	'complaints.organization': "Організація",
 	'complaints.no_org': "Без організації",
+	'reports.tab.chat': "Чат",
+	'chat.nav': "Чат",
+	'chat.queued_n': { one: "{count} чат чекає", few: "{count} чати чекають", many: "{count} чатів чекають", other: "{count} чату чекає" },
+	'chat.offer.title': "Вам пропонують чат",
+	'chat.accept': "Прийняти",
+	'chat.decline': "Відхилити",
+	'chat.visitor': "Відвідувач",
 };

@@ -1,0 +1,423 @@
+// The agents' chat console in a real browser (web/agent/chat.js, issue 17
+// "Agents"): a visitor, driven through the widget's own API (/chat/api/*),
+// starts a chat; agent Olena, in one browser context, is offered it and
+// accepts from the notice, reads the visitor's script-laden name and
+// message as text, answers, sees the visitor type and read, puts a canned
+// reply in, and transfers the chat with a note to Taras, in a second
+// context, who ends it; the transcript is on the ticket's page. Then an
+// agent at capacity 1 is not offered a second chat; the admin saves the
+// chat settings and a bad value is refused under its field; and the chat
+// report shows the figures, to a viewer too.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+
+import { PASSWORD, it, openDesk } from './lib/browser.mjs';
+
+let desk, srv, olena, taras, rasa;
+// a page running a visitor's script would set this
+const PWNED = '__chatPwned';
+const NASTY_NAME = `<img src=x onerror="window.${PWNED}=1">Іван`;
+const NASTY_BODY = `<script>window.${PWNED}=1</script> Доброго дня! <b>bold</b>`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resolves get()'s value once ok(value), asking every 100 ms for 10 s.
+async function until(get, ok) {
+	let v;
+	for (let i = 0; i < 100; i++) {
+		v = await get();
+		if (ok(v))
+			return v;
+		await sleep(100);
+	}
+	assert.fail(`never came: ${JSON.stringify(v)}`);
+}
+
+before(async () => {
+	desk = await openDesk({ agents: ['olena', 'taras', 'rasa'] });
+	srv = desk.srv;
+	({ olena, taras, rasa } = srv.users);
+	const r = await srv.api('PUT', '/api/v2/chat/settings', { settings: { enabled: true,
+		prechat: { name: 'optional', email: 'optional', topic: 'optional' },
+		topics: [{ key: 'orders', label: { en: 'Orders', uk: 'Замовлення', ru: 'Заказы', lt: 'Užsakymai' } }] } });
+	assert.equal(r.status, 200, r.text);
+	// nobody takes chats until a test says so
+	for (const a of [olena, taras, rasa])
+		await status(a, 'offline');
+});
+after(async () => { await desk?.close(); });
+
+async function status(agent, to) {
+	const r = await srv.api('PUT', `/api/v2/agent_availabilities/${agent.id}`, { agent_availability: { status: to } });
+	assert.equal(r.status, 200, r.text);
+}
+
+async function capacity(agent, n) {
+	const r = await srv.api('PUT', `/api/v2/chat/agents/${agent.id}`, { capacity: n });
+	assert.equal(r.status, 200, r.text);
+}
+
+// A visitor of the widget: the anonymous API with the token it was given.
+async function newVisitor() {
+	const r = await fetch(`${desk.base}/chat/api/visitors`, { method: 'POST',
+		headers: { 'content-type': 'application/json' }, body: '{}' });
+	const made = await r.text();
+	assert.equal(r.status, 201, made);
+	const { token } = JSON.parse(made);
+	let n = 0;
+	const call = async (method, path, body) => {
+		const res = await fetch(`${desk.base}/chat/api${path}`, { method,
+			headers: { 'x-chat-token': token, ...(body ? { 'content-type': 'application/json' } : {}) },
+			body: body ? JSON.stringify(body) : undefined });
+		const text = await res.text();
+		return { status: res.status, json: text ? JSON.parse(text) : null, text };
+	};
+	return {
+		token, call,
+		async start(fields, body) {
+			const r2 = await call('POST', '/chats', { ...fields, message: { client_id: `v-${++n}`, body } });
+			assert.equal(r2.status, 201, r2.text);
+			return r2.json.chat;
+		},
+		async say(chat, body) {
+			const r2 = await call('POST', `/chats/${chat.id}/messages`, { client_id: `v-${++n}`, body });
+			assert.equal(r2.status, 201, r2.text);
+			return r2.json.message;
+		},
+		async upload(name, text) {
+			const res = await fetch(`${desk.base}/chat/api/uploads?filename=${encodeURIComponent(name)}`, { method: 'POST',
+				headers: { 'x-chat-token': token, 'content-type': 'text/plain' }, body: text });
+			const got = await res.text();
+			assert.equal(res.status, 201, got);
+			return JSON.parse(got).upload.token;
+		},
+		async sayWith(chat, body, uploads) {
+			const r2 = await call('POST', `/chats/${chat.id}/messages`, { client_id: `v-${++n}`, body, uploads });
+			assert.equal(r2.status, 201, r2.text);
+			return r2.json.message;
+		},
+		async messages(chat) {
+			const r2 = await call('GET', `/chats/${chat.id}/messages?after=0`);
+			assert.equal(r2.status, 200, r2.text);
+			return r2.json.messages;
+		},
+	};
+}
+
+// An agent's console, signed in, in a browser context of its own.
+async function consoleOf(agent) {
+	const tab = await desk.tab({ locale: 'en-US' });
+	await tab.page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+	await tab.signIn(agent);
+	await tab.goto('/agent/chat');
+	await tab.ready('[data-test=chat-console]');
+	return tab;
+}
+
+async function closeClean(...tabs) {
+	await sleep(50);
+	for (const tab of tabs) {
+		try {
+			tab.assertClean();
+		} finally {
+			await tab.close();
+		}
+	}
+}
+
+const pane = (page, chat) => page.locator(`[data-test=chat-pane][data-chat="${chat.id}"]`);
+
+describe('the chat console', () => {
+	it('offered, accepted, answered, transferred with a note, ended; the transcript on the ticket', async () => {
+		await capacity(olena, 3);
+		await capacity(taras, 3);
+		await status(olena, 'online');
+		const ask = 'Could you tell me the order number, please?';
+		const macro = await srv.api('POST', '/api/v2/macros', { macro: { title: 'Chat: order number',
+			actions: [{ field: 'comment_mode_is_public', value: true }],
+			translations: { uk: ask, ru: ask, lt: ask, en: ask } } });
+		assert.equal(macro.status, 201, macro.text);
+
+		const a = await consoleOf(olena);
+		const b = await consoleOf(taras);
+		try {
+			const v = await newVisitor();
+			const chat = await v.start({ name: NASTY_NAME, email: 'ivan@example.test', topic: 'orders', locale: 'uk' }, NASTY_BODY);
+
+			// the offer pops on Olena's page, visibly, with its own buttons
+			const offer = a.page.locator(`[data-test=chat-offer][data-chat="${chat.id}"]`);
+			await offer.waitFor();
+			assert.equal(await offer.getAttribute('role'), 'alert');
+			assert.equal(await offer.locator('[data-test=chat-offer-who]').textContent(), NASTY_NAME);
+			assert.equal(await offer.locator('.tag').textContent(), 'Orders');
+			assert.match(await a.page.title(), /A chat for you/);
+			assert.equal(await b.page.locator('[data-test=chat-offer]').count(), 0, 'offered to Taras, who is offline');
+			await offer.locator('[data-test=chat-offer-accept]').click();
+			await offer.waitFor({ state: 'detached' });
+
+			const pa = pane(a.page, chat);
+			await pa.waitFor();
+			// what the visitor typed is text: the name, the message, nothing run
+			await pa.locator('[data-test=chat-title]', { hasText: 'Іван' }).waitFor();
+			assert.equal(await pa.locator('[data-test=chat-title]').textContent(), NASTY_NAME);
+			assert.equal(await pa.locator('[data-test=chat-topic]').textContent(), 'Orders');
+			const first = pa.locator('[data-test=chat-msg][data-author=visitor] [data-test=chat-msg-body]').first();
+			await first.waitFor();
+			assert.equal(await first.textContent(), NASTY_BODY);
+			assert.equal(await pa.locator('[data-test=chat-log] script, [data-test=chat-log] img, [data-test=chat-log] b').count(), 0);
+			assert.equal(await a.page.evaluate((k) => window[k], PWNED), undefined);
+			// the customer: the e-mail they typed, marked unverified
+			await pa.locator('[data-test=chat-context] summary').click();
+			assert.equal(await pa.locator('[data-test=chat-context-email]').textContent(), 'ivan@example.test');
+			await pa.locator('[data-test=chat-unverified]').waitFor();
+
+			// the visitor types: Olena sees it; then they read what she wrote
+			assert.equal((await v.call('POST', `/chats/${chat.id}/typing`, { typing: true })).status, 204);
+			await pa.locator('[data-test=chat-typing]', { hasText: 'is typing' }).waitFor();
+
+			// Olena types (the visitor is told, at most every few seconds) and sends
+			const typing = a.page.waitForRequest((q) => q.url().endsWith(`/api/v2/chats/${chat.id}/typing`) && q.method() === 'POST');
+			await pa.locator('[data-test=chat-input]').fill('Вітаю! Дивлюся ваше замовлення.');
+			await typing;
+			await pa.locator('[data-test=chat-input]').press('Enter');
+			await pa.locator('[data-test=chat-msg][data-author=agent]', { hasText: 'Дивлюся ваше замовлення' }).waitFor();
+			await a.page.waitForFunction((id) => !document.querySelector(`[data-test=chat-pane][data-chat="${id}"] .chat-msg.pending`), chat.id);
+			let seen = await v.messages(chat);
+			assert.deepEqual(seen.map((m) => [m.author, m.body]), [['visitor', NASTY_BODY], ['agent', 'Вітаю! Дивлюся ваше замовлення.']]);
+			assert.equal((await v.call('POST', `/chats/${chat.id}/read`, { seq: seen[1].seq })).status, 204);
+			await pa.locator('[data-test=chat-seen]').waitFor();
+
+			// the visitor answers: shown once, whatever the event and the fetch do
+			await v.say(chat, 'Номер KV-7731');
+			await pa.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).waitFor();
+			await sleep(500);
+			assert.equal(await pa.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).count(), 1);
+			// a file the visitor sent: a link to it on this desk, its name as text
+			const file = `<img src=x onerror="window.${PWNED}=1">order.txt`;
+			const sent = await v.sayWith(chat, 'Ось квитанція', [await v.upload(file, 'KV-7731 paid')]);
+			const link = pa.locator('a[data-test=chat-attachment]');
+			await link.waitFor();
+			assert.equal(await link.textContent(), sent.attachments[0].name);
+			assert.equal(await pa.locator('[data-test=chat-log] img').count(), 0);
+			assert.equal(new URL(await link.getAttribute('href')).origin, desk.base);
+			const got = await a.context.request.get(await link.getAttribute('href'));
+			assert.equal(await got.text(), 'KV-7731 paid');
+			// Olena's read receipt reached the server
+			await a.page.waitForResponse((q) => q.url().endsWith(`/api/v2/chats/${chat.id}/read`)).catch(() => {});
+
+			// a canned reply: the macro's text goes into the composer
+			await pa.locator('[data-test=chat-macros]').click();
+			const search = a.page.locator('[data-test=macro-search]');
+			await search.fill('order number');
+			await a.page.locator('[data-test=macro-option][aria-selected=true]', { hasText: 'Chat: order number' }).waitFor();
+			await search.press('Enter');
+			await a.page.locator('[data-test=macro-picker]').waitFor({ state: 'detached' });
+			assert.equal(await pa.locator('[data-test=chat-input]').inputValue(), ask);
+			await pa.locator('[data-test=chat-input]').fill('Дякую, передаю колезі з доставки.');
+			await pa.locator('[data-test=chat-send]').click();
+			await pa.locator('[data-test=chat-msg-body]', { hasText: 'передаю колезі' }).waitFor();
+
+			// transfer to Taras with a note: it leaves Olena, reaches him
+			await status(taras, 'online');
+			await pa.locator('[data-test=chat-transfer]').click();
+			await a.page.selectOption('[data-test=chat-transfer-to]', `a:${taras.id}`);
+			await a.page.fill('[data-test=chat-transfer-note]', 'Клієнт чекає на трек-номер KV-7731');
+			await a.page.click('[data-test=chat-transfer-go]');
+			await pa.waitFor({ state: 'detached' });
+			const pb = pane(b.page, chat);
+			await pb.waitFor();
+			await pb.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).waitFor();
+			assert.equal(await pb.locator('[data-test=chat-msg-body]', { hasText: 'Номер KV-7731' }).count(), 1);
+
+			// Taras answers and ends it, "solve the ticket" checked by default
+			await pb.locator('[data-test=chat-input]').fill('Трек-номер: 2045 0000 7731.');
+			await pb.locator('[data-test=chat-input]').press('Enter');
+			await pb.locator('[data-test=chat-msg-body]', { hasText: '2045 0000 7731' }).waitFor();
+			await pb.locator('[data-test=chat-end]').click();
+			assert.equal(await b.page.isChecked('[data-test=chat-end-solve]'), true);
+			await b.page.click('[data-test=chat-end-go]');
+			await pb.locator('[data-test=chat-follow-up]').waitFor();
+			assert.equal(await pb.getAttribute('data-state'), 'ended');
+			const ended = (await srv.api('GET', `/api/v2/chats/${chat.id}`)).json.chat;
+			assert.equal(ended.state, 'ended');
+			assert.equal(ended.agent_id, taras.id);
+			const ticket = (await srv.api('GET', `/api/v2/tickets/${chat.ticket_id}`)).json.ticket;
+			assert.equal(ticket.status, 'solved');
+
+			// the transcript is the ticket's conversation; the note is private
+			await pb.locator('[data-test=chat-open-ticket]').click();
+			await b.page.waitForSelector('[data-test=comment]');
+			const bodies = await b.page.locator('[data-test=comment]').allTextContents();
+			for (const text of ['Доброго дня!', 'Дивлюся ваше замовлення', 'Номер KV-7731', '2045 0000 7731', 'Клієнт чекає на трек-номер'])
+				assert.ok(bodies.some((x) => x.includes(text)), `"${text}" on the ticket page: ${bodies.join(' | ')}`);
+			assert.equal(await b.page.evaluate((k) => window[k], PWNED), undefined);
+			const comments = (await srv.api('GET', `/api/v2/tickets/${chat.ticket_id}/comments`)).json.comments;
+			const note = comments.find((c) => c.body.includes('Клієнт чекає на трек-номер'));
+			assert.equal(note && note.public, false, 'the transfer note is a private comment');
+			await closeClean(a, b);
+		} finally {
+			await a.close();
+			await b.close();
+			await status(olena, 'offline');
+			await status(taras, 'offline');
+		}
+	});
+
+	it('an agent at capacity 1 is not offered a second chat', async () => {
+		await capacity(rasa, 1);
+		await status(rasa, 'online');
+		const r = await consoleOf(rasa);
+		try {
+			await r.ready('[data-test=chat-my-load]');
+			const v1 = await newVisitor();
+			const one = await v1.start({ name: 'Pirmas', topic: 'orders', locale: 'lt' }, 'Laba diena');
+			const offer = r.page.locator(`[data-test=chat-offer][data-chat="${one.id}"]`);
+			await offer.waitFor();
+			await offer.locator('[data-test=chat-offer-accept]').click();
+			await pane(r.page, one).waitFor();
+			await pane(r.page, one).locator('[data-test=chat-input]').fill('Laba diena, klausau.');
+			await pane(r.page, one).locator('[data-test=chat-input]').press('Enter');
+			await pane(r.page, one).locator('[data-test=chat-msg][data-author=agent][data-seq="2"]').waitFor();
+			await r.page.locator('[data-test=chat-my-load]', { hasText: 'My chats: 1 of 1' }).waitFor();
+
+			const v2 = await newVisitor();
+			const two = await v2.start({ name: 'Antras', locale: 'lt' }, 'Ar yra kas nors?');
+			// it waits in the queue, its wait ticking, and no offer comes
+			const row = r.page.locator(`[data-test=chat-queued][data-chat="${two.id}"]`);
+			await row.waitFor();
+			const w1 = await row.locator('[data-test=chat-wait]').textContent();
+			await sleep(7000); // past the offer job's period (FL_CHAT_OFFER_PERIOD)
+			assert.notEqual(await row.locator('[data-test=chat-wait]').textContent(), w1, 'the wait ticks');
+			assert.equal(await r.page.locator('[data-test=chat-offer]').count(), 0, 'a second chat offered at capacity 1');
+			assert.equal(await r.page.locator('[data-test=nav-chat] [data-test=chat-queue-count]').textContent(), '1');
+			const still = (await srv.api('GET', `/api/v2/chats/${two.id}`)).json.chat;
+			assert.equal(still.state, 'queued');
+			// accepting it from the queue is refused, said in a toast
+			await row.locator('[data-test=chat-accept]').click();
+			await r.page.locator('.toast.error').waitFor();
+			assert.equal(await pane(r.page, two).count(), 0);
+
+			// the first ends: room again, and the second is offered
+			await v1.call('POST', `/chats/${one.id}/end`);
+			await pane(r.page, one).locator('[data-test=chat-follow-up]').waitFor();
+			const again = r.page.locator(`[data-test=chat-offer][data-chat="${two.id}"]`);
+			await again.waitFor({ timeout: 15000 });
+			// declined: the notice goes, and the chat is offered to a colleague
+			await status(taras, 'online');
+			await again.locator('[data-test=chat-offer-decline]').click();
+			await until(async () => (await srv.api('GET', `/api/v2/chats/${two.id}`)).json.chat,
+				(c) => c.state === 'queued' && c.offered_to === taras.id);
+			assert.equal(await again.count(), 0);
+			// her own capacity, changed from the console
+			await r.page.click('[data-test=chat-capacity-edit]');
+			await r.page.fill('#my-capacity', '2');
+			await r.page.locator('#my-capacity').press('Enter');
+			await r.page.locator('[data-test=chat-my-load]', { hasText: 'My chats: 0 of 2' }).waitFor();
+			assert.equal((await srv.api('GET', `/api/v2/chat/agents/${rasa.id}`)).json.agent.capacity, 2);
+			r.allow.push(/status of 409/);
+			await closeClean(r);
+		} finally {
+			await r.close();
+			await status(rasa, 'offline');
+			await status(taras, 'offline');
+		}
+	});
+});
+
+describe('Admin → Chat', () => {
+	it('saves the settings, shows the snippet, and says under the field what the server refuses', async () => {
+		await desk.withTab({ locale: 'en-US', allow: [/status of 422/] }, async (tab) => {
+			const { page } = tab;
+			await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+			await tab.signIn(srv.admin);
+			await tab.goto('/agent/admin/chat');
+			await tab.ready('[data-test=chat-settings]');
+			assert.equal(await page.isChecked('[data-test=chat-enabled]'), true);
+			await page.fill('[data-test=chat-title-en]', 'Talk to Kvitka');
+			await page.fill('[data-test=chat-title-uk]', 'Напишіть нам');
+			await page.selectOption('[data-test=chat-prechat-email]', 'required');
+			await page.click('[data-test=chat-topic-add]');
+			await page.locator('[data-test=chat-topic-key]').nth(1).fill('billing');
+			await page.locator('[data-test=chat-topic-en]').nth(1).fill('Billing');
+			await page.fill('[data-test=chat-offer-seconds]', '45');
+			await page.fill('[data-test=chat-origins]', 'https://shop.example\nhttps://kvitka.example:8443');
+			await page.click('[data-test=chat-settings-save]');
+			await page.locator('.toast', { hasText: 'Chat settings saved.' }).waitFor();
+			const s = (await srv.api('GET', '/api/v2/chat/settings')).json;
+			const got = s.settings;
+			assert.equal(got.title.en, 'Talk to Kvitka');
+			assert.equal(got.title.uk, 'Напишіть нам');
+			assert.equal(got.prechat.email, 'required');
+			assert.deepEqual(got.topics.map((x) => x.key), ['orders', 'billing']);
+			assert.equal(got.offer_seconds, 45);
+			assert.deepEqual(got.allowed_origins, ['https://shop.example', 'https://kvitka.example:8443']);
+
+			// the snippet names this desk's own address
+			assert.equal(await page.inputValue('[data-test=chat-snippet]'), `<script src="${desk.base}/chat/widget.js" async></script>`);
+
+			// a colour that is not one: refused, said under the colour
+			await page.fill('[data-test=chat-color]', 'blue');
+			await page.click('[data-test=chat-settings-save]');
+			const problem = page.locator('#chat-color-problem');
+			await problem.waitFor();
+			assert.equal(await page.getAttribute('[data-test=chat-color]', 'aria-invalid'), 'true');
+			assert.match(await page.getAttribute('[data-test=chat-color]', 'aria-describedby'), /chat-color-problem/);
+			// the same for an offer time out of bounds
+			await page.fill('[data-test=chat-color]', '#0a7d4f');
+			await page.fill('[data-test=chat-offer-seconds]', '1');
+			await page.click('[data-test=chat-settings-save]');
+			await page.locator('#chat-offer-problem').waitFor();
+			assert.equal(await problem.count(), 0);
+			const kept = (await srv.api('GET', '/api/v2/chat/settings')).json;
+			assert.equal(kept.settings.offer_seconds, 45, 'nothing of a refused save is kept');
+
+			// an agent's capacity
+			const row = page.locator(`[data-test=chat-capacity-row][data-agent="${olena.id}"]`);
+			await row.locator('[data-test=chat-capacity]').fill('4');
+			const saved = page.waitForResponse((q) => q.url().endsWith(`/api/v2/chat/agents/${olena.id}`) && q.request().method() === 'PUT');
+			await row.locator('button[type=submit]').click();
+			assert.equal((await saved).status(), 200);
+			const cap = (await srv.api('GET', `/api/v2/chat/agents/${olena.id}`)).json;
+			assert.equal(cap.agent.capacity, 4);
+		});
+	});
+});
+
+describe('Reports → Chat', () => {
+	it('shows the figures, the chart and the table, to a viewer too', async () => {
+		const made = await srv.api('POST', '/api/v2/users', { user: { name: 'Vira Viewer', email: 'vira@example.test',
+			role: 'viewer', password: PASSWORD } });
+		assert.equal(made.status, 201, made.text);
+		const viewer = { ...made.json.user, password: PASSWORD };
+		for (const who of [srv.admin, viewer]) {
+			await desk.withTab({ locale: 'en-US' }, async (tab) => {
+				const { page } = tab;
+				await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+				await tab.signIn(who);
+				await tab.goto('/agent/reports/chat');
+				await tab.ready('[data-test=chat-report]');
+				await page.waitForSelector('[data-test=chat-totals]');
+				assert.equal(await page.getAttribute('[data-test=report-tab-chat]', 'aria-current'), 'page');
+				// three chats so far, two answered (the capacity test's second
+				// was never taken)
+				assert.equal(await page.textContent('[data-test=chat-total-chats]'), '3');
+				assert.equal(await page.textContent('[data-test=chat-total-answered]'), '2');
+				assert.notEqual(await page.textContent('[data-test=chat-total-wait_p50]'), '—');
+				await page.waitForSelector('[data-test=bar-chart][data-chart=chat-day] [data-test=bar]');
+				const rows = await page.locator('[data-test=chat-report-row]').count();
+				assert.equal(rows, 1, 'one day');
+				await page.selectOption('[data-test=chat-report-by]', 'agent');
+				await page.click('[data-test=chat-report-show]');
+				await page.waitForSelector('[data-test=bar-chart][data-chart=chat-agent]');
+				// a chat counts for the agent who held it last (the transferred
+				// one for Taras); the one nobody took, for nobody
+				const names = await page.locator('[data-test=chat-report-row] td:first-child').allTextContents();
+				assert.deepEqual(names.sort(), ['Agent rasa', 'Agent taras', 'Nobody']);
+				const csv = await page.getAttribute('[data-test=chat-report-csv]', 'href');
+				const r = await tab.context.request.get(desk.base + csv);
+				assert.equal(r.status(), 200);
+				assert.match(r.headers()['content-type'], /text\/csv/);
+			});
+		}
+	});
+});
