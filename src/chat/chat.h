@@ -463,10 +463,14 @@ struct fl_chat_status {
 	int64_t online;        /* agents online with a chat capacity */
 	int64_t room;          /* free places among them */
 	int64_t queue;         /* queued chats */
-	int64_t expected_wait; /* seconds: median answered wait of the last
-				 * FL_CHAT_WAIT_WINDOW (60 when none) x
-				 * (queue + 1) / online; 0 when an agent has
-				 * room (a new chat is offered at once) */
+	int64_t expected_wait; /* seconds a new chat may wait: 0 whenever
+				 * an online agent has room (a new chat is
+				 * offered at once, though chats queued
+				 * before may still wait for their answer)
+				 * and while nobody is online (open_now is 0
+				 * then); else the median answered wait of
+				 * the last FL_CHAT_WAIT_WINDOW (60 when
+				 * none) x (queue + 1) / online */
 	int open_now;          /* enabled, in business hours, someone online */
 	int64_t next_open_at;  /* when closed by the schedule; 0 otherwise */
 	int64_t capacity;      /* the asking agent's (agent_id given) */

@@ -788,6 +788,47 @@ static void test_missed(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* The widget's expected wait: 0 while nobody is online (the widget is
+ * closed) and whenever an online agent has room, even with chats waiting
+ * for their answer; else a minute (no answered chat to go by) a place in
+ * the queue per agent online. */
+static int tx_expected_wait(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_status st;
+	struct fl_err e = {0};
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 0, 1, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0, &st), 0);
+	EXPECT(st.online == 0 && st.queue == 1 && st.expected_wait == 0 && !st.open_now);
+	/* online with one place: chat 0 is offered it, a new chat waits */
+	EXPECT_RC(fl_routing_set_status(tx, w->agents[0].id, FL_AGENT_ONLINE, T0 + 1), 0);
+	EXPECT_RC(fl_chat_route_all(tx, T0 + 1, NULL), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 1, &st), 0);
+	EXPECT(st.online == 1 && st.room == 0 && st.queue == 1);
+	EXPECT(st.expected_wait == 60 * 2);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0 + 2), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 2, &st), 0);
+	EXPECT(st.queue == 2 && st.expected_wait == 60 * 3);
+	/* room again: 0, though both chats still wait for an answer */
+	EXPECT_RC(fl_chat_capacity_set(tx, w->agents[0].id, 3, T0 + 3, &e), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 3, &st), 0);
+	EXPECT(st.room == 1 && st.queue == 2 && st.expected_wait == 0);
+	return 0;
+}
+
+static void test_expected_wait(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_expected_wait, &w);
+	fl_arena_free(&w.a);
+}
+
 static int tx_offline_and_stats(fl_tx *tx, void *arg)
 {
 	struct world *w = arg;
@@ -820,7 +861,7 @@ static int tx_offline_and_stats(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_chat_status(tx, w->agents[0].id, T0 + 400, &st), 0);
 	EXPECT(st.online == 1 && st.queue == 1 && st.open_now == 1);
 	EXPECT(st.capacity == 3 && st.active == 1); /* chat 1, offered to them */
-	EXPECT(st.expected_wait == 0);              /* room and nobody else waits */
+	EXPECT(st.expected_wait == 0);              /* room, though chat 1 waits */
 	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_AGENT, T0 - 10, T0 + 86400, &w->a, &rows, &n, &all),
 		  0);
 	EXPECT(all.chats == 3 && all.answered == 1 && all.offline == 1);
@@ -1060,6 +1101,7 @@ int main(void)
 		T(test_tier_first),
 		T(test_transfer),
 		T(test_missed),
+		T(test_expected_wait),
 		T(test_offline_and_stats),
 		T(test_uploads),
 		T(test_closed),
