@@ -295,7 +295,8 @@ struct fl_chat_post_in {
 
 /* The pre-chat form and the first message. name, email, topic: NULL or ""
  * when not given; the settings decide which are required (FL_EINVAL
- * naming "name", "email", "topic"). locale: the widget's. */
+ * naming "name", "email", "topic"). locale: the widget's; NULL or "": the
+ * language the visitor was made with (fl_chat_visitor_new). */
 struct fl_chat_start_in {
 	const char *name, *email, *topic, *locale;
 	struct fl_chat_post_in message;
@@ -381,8 +382,9 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, const char *comment,
 		 int64_t now, struct fl_err *e);
 
-/* An offline message: email required (FL_EINVAL naming "email"), name and
- * topic as for a chat, body checked like a message's ("message"). A
+/* An offline message: email required (FL_EINVAL naming "email"), name,
+ * topic and locale as for a chat, body checked like a message's
+ * ("message"). A
  * ticket on the chat channel, acknowledged like the portal's form, and a
  * chat row in state offline for the visitor's history. *ticket_id. */
 struct fl_chat_offline_in {

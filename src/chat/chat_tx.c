@@ -538,6 +538,13 @@ int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t
 
 /* ---- starting ---- */
 
+/* The language a chat of v's is in: the widget's locale when it says one,
+ * else the one v was made with (the page's or browser's language). */
+static const char *visitor_lang(const struct fl_chat_visitor *v, const char *locale)
+{
+	return fl_chat_lang(locale && *locale ? locale : v->locale);
+}
+
 /* Checks the pre-chat form against the settings: a required field given,
  * a field the form leaves off ignored, the e-mail normalized (*email, in
  * a, NULL for none), the topic one of the settings' (*topic, "" none). */
@@ -622,7 +629,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	struct fl_intake_result res;
 	struct fl_chat c = {0};
 	struct fl_chat_message m = {0};
-	const char *lang = fl_chat_lang(in->locale), *topic;
+	const char *lang, *topic;
 	char *email, uid[24];
 	int64_t live;
 	int rc;
@@ -638,6 +645,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 				  "chat: we are closed now; leave a message instead");
 	if ((rc = fl_store_chat_visitor_get(tx, visitor_id, a, &v)))
 		return rc;
+	lang = visitor_lang(&v, in->locale);
 	rc = fl_store_chat_live_of_visitor(tx, visitor_id, &live);
 	if (!rc)
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Open",
@@ -1154,7 +1162,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	struct fl_intake_result res;
 	struct fl_chat c = {0};
 	struct fl_chat_message m = {0};
-	const char *lang = fl_chat_lang(in->locale), *topic;
+	const char *lang, *topic;
 	char *email, cid[40];
 	fl_arena a;
 	int rc;
@@ -1163,6 +1171,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	if ((rc = fl_chat_settings_get(tx, &a, &s)) ||
 	    (rc = fl_store_chat_visitor_get(tx, visitor_id, &a, &v)))
 		goto out;
+	lang = visitor_lang(&v, in->locale);
 	if (!s.enabled) {
 		rc = fl_err_set(e, FL_EINVAL, "chat", "Disabled", "chat: chat is turned off");
 		goto out;

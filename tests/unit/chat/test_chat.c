@@ -788,6 +788,50 @@ static void test_missed(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A start or an offline message without a locale is in the language the
+ * visitor was made with; one with a locale is in that. */
+static int tx_visitor_lang(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_offline_in off = {.email = "ona@example.com", .body = "Paskambinkite"};
+	struct fl_chat_start_in in = {0};
+	struct fl_chat_message m;
+	struct fl_chat c, *list;
+	struct fl_err e = {0};
+	int64_t ticket;
+	size_t n;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(fl_chat_visitor_new(tx, "lt-LT", T0, &w->visitors[0]), 0);
+	in.message.body = "Labas";
+	in.message.client_id = "first";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[0], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "lt"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "ru", T0, &w->visitors[1]), 0);
+	in.locale = "";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[1], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "ru"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "ru", T0, &w->visitors[2]), 0);
+	in.locale = "uk";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[2], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "uk"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "lt", T0, &w->visitors[3]), 0);
+	EXPECT_RC(fl_chat_offline(tx, w->visitors[3], &off, T0, &ticket, &e), 0);
+	EXPECT_RC(fl_chat_visitor_chats(tx, w->visitors[3], &w->a, &list, &n), 0);
+	EXPECT(n == 1 && !strcmp(list[0].locale, "lt"));
+	return 0;
+}
+
+static void test_visitor_lang(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_visitor_lang, &w);
+	fl_arena_free(&w.a);
+}
+
 /* The widget's expected wait: 0 while nobody is online (the widget is
  * closed) and whenever an online agent has room, even with chats waiting
  * for their answer; else a minute (no answered chat to go by) a place in
@@ -1101,6 +1145,7 @@ int main(void)
 		T(test_tier_first),
 		T(test_transfer),
 		T(test_missed),
+		T(test_visitor_lang),
 		T(test_expected_wait),
 		T(test_offline_and_stats),
 		T(test_uploads),
