@@ -326,8 +326,9 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e);
 
-/* A system line in the conversation ("Olena joined", a transfer), seq
- * and "chat.message" like any; no ticket comment. */
+/* A system line in the conversation (a transfer), seq and "chat.message"
+ * like any; no ticket comment. body is what the visitor reads: the
+ * caller writes it in the chat's language (its locale). */
 int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t now);
 
 /* Agent takes chat_id: queued (or offered to them) -> active, assigned to
@@ -346,7 +347,8 @@ int fl_chat_decline(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, in
  * queued again in that group and offered there: naming "group_id"),
  * exactly one of them; note (NULL or "": none, at most FL_CHAT_NOTE_MAX)
  * becomes a private comment on the ticket; a chat_transfers row; a system
- * line. */
+ * line in the chat's language ("Transferred to Olena", uk "Розмову
+ * передано: Olena"). */
 int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, int64_t to_agent_id,
 		     int64_t to_group_id, const char *note, int64_t now, struct fl_err *e);
 /* Ends chat_id (a visitor their own; an agent any; the system any):

@@ -67,6 +67,31 @@ static int is_agent(const struct fl_actor *a)
 	return a && a->role >= FL_ROLE_AGENT;
 }
 
+/* What the chat says to the visitor, in each language: the transcript's
+ * mail, and the system lines of the conversation (a transfer's is
+ * transferred followed by the agent's or group's name). */
+struct chat_words {
+	const char *lang, *subject, *intro, *visitor, *system, *transferred;
+};
+static const struct chat_words chat_words[] = {
+	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат",
+	 "Розмову передано: "},
+	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат",
+	 "Разговор передан: "},
+	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis",
+	 "Pokalbis perduotas: "},
+	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to "},
+};
+
+static const struct chat_words *words_for(const char *lang)
+{
+	lang = fl_chat_lang(lang);
+	for (size_t i = 0; i < sizeof chat_words / sizeof *chat_words; i++)
+		if (!strcmp(chat_words[i].lang, lang))
+			return &chat_words[i];
+	return &chat_words[3];
+}
+
 /* chat_id as who may see it (chat.h fl_chat_load). */
 int fl_chat_load(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, fl_arena *a,
 		 struct fl_chat *out)
@@ -815,7 +840,9 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 	struct fl_chat_transfer tr = {0};
 	struct fl_ticket_patch more = {0};
 	struct fl_chat c;
-	char line[200];
+	const char *to;
+	char *line;
+	size_t n;
 	fl_arena a;
 	int rc;
 
@@ -864,7 +891,7 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 		c.offered_to = c.offered_at = 0;
 		more.has_assignee = 1;
 		more.assignee_id = to_agent_id;
-		snprintf(line, sizeof line, "Transferred to %s", u.name);
+		to = u.name;
 	} else {
 		struct fl_group g;
 		rc = fl_store_group_get(tx, to_group_id, &a, &g);
@@ -885,8 +912,15 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 		more.group_id = to_group_id;
 		more.has_assignee = 1;
 		more.assignee_id = 0;
-		snprintf(line, sizeof line, "Transferred to %s", g.name);
+		to = g.name;
 	}
+	/* the line the visitor reads, in their language, the name whole */
+	n = strlen(words_for(c.locale)->transferred) + strlen(to) + 1;
+	if (!(line = fl_arena_alloc(&a, n))) {
+		rc = FL_ENOMEM;
+		goto out;
+	}
+	snprintf(line, n, "%s%s", words_for(c.locale)->transferred, to);
 	tr.chat_id = chat_id;
 	tr.from_agent_id = agent->id;
 	tr.to_agent_id = to_agent_id;
@@ -1008,28 +1042,8 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
 
 /* ---- after the chat ---- */
 
-/* What the transcript's mail says, in each language. */
-struct transcript_words {
-	const char *lang, *subject, *intro, *visitor, *system;
-};
-static const struct transcript_words transcript_words[] = {
-	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат"},
-	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат"},
-	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis"},
-	{"en", "Your chat", "Here is your chat with us:", "You", "Chat"},
-};
-
-static const struct transcript_words *words_for(const char *lang)
-{
-	lang = fl_chat_lang(lang);
-	for (size_t i = 0; i < sizeof transcript_words / sizeof *transcript_words; i++)
-		if (!strcmp(transcript_words[i].lang, lang))
-			return &transcript_words[i];
-	return &transcript_words[3];
-}
-
 /* The conversation of c as plain text into b. */
-static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct transcript_words *w,
+static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat_words *w,
 			   fl_arena *a, fl_buf *b)
 {
 	int64_t after = 0;
@@ -1062,7 +1076,7 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 		       int64_t now, struct fl_err *e)
 {
 	struct fl_chat_who who = {FL_CHAT_VISITOR, visitor_id, NULL};
-	const struct transcript_words *w;
+	const struct chat_words *w;
 	struct fl_chat c;
 	struct fl_user u;
 	struct fl_message msg = {0};

@@ -694,6 +694,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	v.visitor_id = w->visitors[0];
 	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
+	EXPECT(!strcmp(list[0].body, "Розмову передано: b@desk.example")); /* a "uk" chat */
 	/* B ends it and solves the ticket, quietly */
 	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 1, T0 + 100, &w->a, &c, &e), 0);
 	EXPECT(c.state == FL_CHAT_ENDED && c.ended_by == FL_CHAT_AGENT && c.ended_at == T0 + 100);
