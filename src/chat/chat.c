@@ -504,16 +504,6 @@ out:
 	return rc;
 }
 
-int fl_chat_origin_allowed(const struct fl_chat_settings *s, const char *origin)
-{
-	if (!s->norigins)
-		return 1;
-	for (size_t i = 0; origin && i < s->norigins; i++)
-		if (!strcmp(s->origins[i], origin))
-			return 1;
-	return 0;
-}
-
 /* ---- the report's arithmetic ---- */
 
 int64_t fl_chat_percentile(const int64_t *sorted, size_t n, int q)

@@ -235,7 +235,9 @@ int fl_chat_settings_parse(const char *json, size_t n, fl_arena *a, struct fl_ch
  * characters; topic keys well formed and unique; offer_seconds within
  * FL_CHAT_OFFER_MIN..MAX; origins "http(s)://host[:port]" without a path;
  * ids not negative. FL_EINVAL naming the field. Existence of the schedule
- * and group is fl_chat_settings_put's. */
+ * and group is fl_chat_settings_put's. The origins' check is the only one:
+ * the browser enforces them (the frame's CSP frame-ancestors lists them as
+ * they are), and every settings value read passes through here. */
 int fl_chat_settings_check(const struct fl_chat_settings *s, struct fl_err *e);
 /* s as the JSON object the settings are stored and served as, into out. */
 int fl_chat_settings_json(const struct fl_chat_settings *s, fl_buf *out);
@@ -244,9 +246,6 @@ int fl_chat_settings_get(fl_tx *tx, fl_arena *a, struct fl_chat_settings *out);
 /* Checks s (and that its schedule and group exist: FL_EINVAL naming
  * "schedule_id", "group_id") and stores it. */
 int fl_chat_settings_put(fl_tx *tx, const struct fl_chat_settings *s, struct fl_err *e);
-/* Whether origin (a request's Origin or the frame's parent, "" or NULL:
- * unknown) may embed the widget: any when s lists none. */
-int fl_chat_origin_allowed(const struct fl_chat_settings *s, const char *origin);
 
 /* ---- visitors and their token ----------------------------------------------- */
 

@@ -32,6 +32,7 @@
 #include "sla/schedule.h"
 #include "store/chats.h"
 #include "store/schedules.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
@@ -272,8 +273,7 @@ static void test_settings(void **state)
 	/* a language left out says the English */
 	assert_string_equal(fl_chat_words_in(&s.title, "lt"), "Chat");
 	assert_string_equal(fl_chat_words_in(&s.topics[0].label, "uk-UA"), "Оплата");
-	assert_true(fl_chat_origin_allowed(&s, "https://shop.example:8443"));
-	assert_false(fl_chat_origin_allowed(&s, "https://evil.example"));
+	assert_int_equal(s.norigins, 1);
 	/* what it writes reads back the same */
 	assert_int_equal(fl_chat_settings_json(&s, &b), 0);
 	assert_int_equal(fl_chat_settings_parse(b.p, b.n, &a, &back, &e), 0);
@@ -284,7 +284,7 @@ static void test_settings(void **state)
 	settings_case("{}", 0, NULL);
 	fl_chat_settings_defaults(&s);
 	assert_false(s.enabled);
-	assert_true(fl_chat_origin_allowed(&s, "https://anyone.example"));
+	assert_int_equal(s.norigins, 0);
 	/* each error names its field */
 	settings_case("[1]", FL_EMALFORMED, NULL);
 	settings_case("{\"enabled\":", FL_EMALFORMED, NULL);
@@ -309,6 +309,14 @@ static void test_settings(void **state)
 	settings_case("{\"allowed_origins\":[\"https://a.example\",\"javascript:x\"]}", FL_EINVAL,
 		      "allowed_origins[1]");
 	settings_case("{\"allowed_origins\":\"https://a.example\"}", FL_EINVAL, "allowed_origins");
+	/* the frame's header lists the origins as they are: nothing that
+	 * would add a directive or a header passes */
+	settings_case("{\"allowed_origins\":[\"https://a.example; script-src *\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
+	settings_case("{\"allowed_origins\":[\"https://a.example 'unsafe-inline'\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
+	settings_case("{\"allowed_origins\":[\"https://a.example\\r\\nX-A: b\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
 	fl_buf_free(&b);
 	fl_arena_free(&a);
 }
@@ -789,6 +797,39 @@ static void test_missed(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* Settings are read through their check: a stored value that fails it
+ * (written by hand) is the defaults, so what the frame's header lists was
+ * always checked. */
+static int tx_settings_stored(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_settings s;
+
+	EXPECT_RC(fl_store_setting_set(tx, FL_CHAT_SETTINGS_KEY,
+				       "{\"enabled\":true,\"allowed_origins\":"
+				       "[\"https://a.example; frame-ancestors *\"]}"),
+		  0);
+	EXPECT_RC(fl_chat_settings_get(tx, &w->a, &s), 0);
+	EXPECT(!s.enabled && s.norigins == 0);
+	EXPECT_RC(fl_store_setting_set(tx, FL_CHAT_SETTINGS_KEY,
+				       "{\"enabled\":true,\"allowed_origins\":"
+				       "[\"https://a.example\",\"http://127.0.0.1:8080\"]}"),
+		  0);
+	EXPECT_RC(fl_chat_settings_get(tx, &w->a, &s), 0);
+	EXPECT(s.enabled && s.norigins == 2 && !strcmp(s.origins[1], "http://127.0.0.1:8080"));
+	return 0;
+}
+
+static void test_settings_stored(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_settings_stored, &w);
+	fl_arena_free(&w.a);
+}
+
 /* A start or an offline message without a locale is in the language the
  * visitor was made with; one with a locale is in that. */
 static int tx_visitor_lang(fl_tx *tx, void *arg)
@@ -1146,6 +1187,7 @@ int main(void)
 		T(test_tier_first),
 		T(test_transfer),
 		T(test_missed),
+		T(test_settings_stored),
 		T(test_visitor_lang),
 		T(test_expected_wait),
 		T(test_offline_and_stats),
