@@ -504,6 +504,11 @@ out:
 	return rc;
 }
 
+int fl_chat_rateable(const struct fl_chat *c)
+{
+	return c->state == FL_CHAT_ENDED && c->ticket_status == FL_STATUS_SOLVED;
+}
+
 /* ---- the report's arithmetic ---- */
 
 int64_t fl_chat_percentile(const int64_t *sorted, size_t n, int q)

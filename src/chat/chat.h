@@ -140,8 +140,10 @@ struct fl_chat {
 	int64_t visitor_seen_at, transcript_sent_at;
 	int rated;
 	/* loaded with the chat, never written by it: the visitor's name and
-	 * e-mail as given, the agent's name ("" for none) */
+	 * e-mail as given, the agent's name ("" for none), the ticket's
+	 * status (enum fl_ticket_status) */
 	char *name, *email, *agent_name;
+	int ticket_status;
 };
 
 /* What a message's attachment says (chat_messages.attachments holds a
@@ -353,8 +355,13 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 /* Ends chat_id (a visitor their own; an agent any; the system any):
  * ended, or missed when no agent wrote. solve (agents only): the ticket
  * is solved, quietly (the widget asks for the rating itself); else it
- * stays as it is, for a follow-up by mail. Ending an ended chat is 0 and
- * changes nothing. *out as it is now (may be NULL). */
+ * stays as it is, for a follow-up by mail. A visitor who ends an active
+ * chat (an agent answered and serves it) solves the ticket the same way,
+ * by the desk: they are done, and the widget offers the rating. A missed
+ * chat's ticket stays open (answered by mail), and so does that of a
+ * chat ended while queued again after a transfer to a group. Ending an
+ * ended chat is 0 and changes nothing. *out as it is now (may be
+ * NULL). */
 int fl_chat_end(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int solve, int64_t now,
 		fl_arena *a, struct fl_chat *out, struct fl_err *e);
 /* who is typing (or stopped) in chat_id: "chat.typing", nothing written. */
@@ -373,13 +380,19 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
  * transcript never goes to a stranger's box. */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
 		       int64_t now, struct fl_err *e);
-/* The visitor's rating of their chat_id once it ended: "good" or "bad"
- * (FL_CSAT_GOOD, FL_CSAT_BAD) with an optional comment, recorded through
- * fl_csat_rate on the ticket (an agent's end with solve offered it and
- * counted it asked, as no mail asks); may change while the ticket may.
- * FL_ECONFLICT naming "chat" while it is live; fl_csat_rate's errors
- * otherwise (FL_EINVAL naming "ticket", reason "NotSolved", when the
- * agent kept the ticket open; "score", "comment"). */
+/* Whether c may be rated now: it ended (not missed, not offline) and its
+ * ticket is solved (an agent's end with solve, or the visitor's end of an
+ * active chat); a rating given may change while that holds. What the
+ * widget's chat JSON says as "rateable". Pure. */
+int fl_chat_rateable(const struct fl_chat *c);
+/* The visitor's rating of their chat_id: "good" or "bad" (FL_CSAT_GOOD,
+ * FL_CSAT_BAD) with an optional comment, recorded through fl_csat_rate on
+ * the ticket (the solve at the end offered it and counted it asked, as no
+ * mail asks). FL_ECONFLICT naming "chat" when it is not rateable: reason
+ * "Live" (rate it once it ended), "Missed" (nobody answered; an offline
+ * message too), "NotSolved" (the agent kept the ticket open for a
+ * follow-up by mail, or it was reopened); fl_csat_rate's errors otherwise
+ * ("ticket" "Closed", "score", "comment"). */
 int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, const char *comment,
 		 int64_t now, struct fl_err *e);
 

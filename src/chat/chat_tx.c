@@ -961,35 +961,48 @@ static int finish(fl_tx *tx, struct fl_chat *c, int by, int64_t now)
 	return notify_updated(tx, c);
 }
 
+/* Solves c's ticket by actor, quietly (no solved mail: the widget asks for
+ * the rating itself, so the ask counts from now), assigned to assignee_id
+ * when it has nobody. A ticket solved or closed already is left as it
+ * is. */
+static int solve_quietly(fl_tx *tx, const struct fl_actor *actor, const struct fl_chat *c,
+			 int64_t assignee_id, int64_t now, fl_arena *a, struct fl_err *e)
+{
+	struct fl_ticket_patch more = {0};
+	struct fl_ticket t;
+	int rc = fl_store_ticket_get(tx, c->ticket_id, a, &t);
+
+	if (rc || t.status >= FL_STATUS_SOLVED)
+		return rc;
+	more.has_status = 1;
+	more.status = FL_STATUS_SOLVED;
+	if (!t.assignee_id)
+		more.has_assignee = 1, more.assignee_id = assignee_id;
+	if ((rc = private_note(tx, actor, c->ticket_id, NULL, &more, a, e)) ||
+	    (rc = fl_store_ticket_get(tx, c->ticket_id, a, &t)) ||
+	    (rc = fl_csat_offer(tx, &t, now)))
+		return rc;
+	return fl_csat_asked(tx, t.id, now);
+}
+
 int fl_chat_end(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int solve, int64_t now,
 		fl_arena *a, struct fl_chat *out, struct fl_err *e)
 {
 	struct fl_chat c;
-	int rc = load(tx, who, chat_id, a, &c, e);
+	int served, rc = load(tx, who, chat_id, a, &c, e);
 
 	if (rc)
 		return rc;
+	/* an agent serves it: they answered (or took it to answer) */
+	served = c.state == FL_CHAT_ACTIVE && c.agent_id;
 	if (fl_chat_state_live(c.state) && (rc = finish(tx, &c, who->kind, now)))
 		return rc;
-	if (solve && who->kind == FL_CHAT_AGENT && c.ticket_id) {
-		struct fl_ticket_patch more = {0};
-		struct fl_ticket t;
-		if ((rc = fl_store_ticket_get(tx, c.ticket_id, a, &t)))
-			return rc;
-		if (t.status < FL_STATUS_SOLVED) {
-			more.has_status = 1;
-			more.status = FL_STATUS_SOLVED;
-			if (!t.assignee_id)
-				more.has_assignee = 1, more.assignee_id = who->agent->id;
-			/* quiet: no solved mail; the widget asks for the
-			 * rating itself, so the ask counts from now */
-			if ((rc = private_note(tx, who->agent, c.ticket_id, NULL, &more, a, e)) ||
-			    (rc = fl_store_ticket_get(tx, c.ticket_id, a, &t)) ||
-			    (rc = fl_csat_offer(tx, &t, now)) ||
-			    (rc = fl_csat_asked(tx, t.id, now)))
-				return rc;
-		}
-	}
+	if (c.ticket_id && solve && who->kind == FL_CHAT_AGENT)
+		rc = solve_quietly(tx, who->agent, &c, who->agent->id, now, a, e);
+	else if (c.ticket_id && served && c.state == FL_CHAT_ENDED && who->kind == FL_CHAT_VISITOR)
+		rc = solve_quietly(tx, &desk, &c, c.agent_id, now, a, e);
+	if (rc)
+		return rc;
 	return out ? fl_store_chat_get(tx, chat_id, a, out) : 0;
 }
 
@@ -1156,6 +1169,14 @@ int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, cons
 	if (!rc && fl_chat_state_live(c.state))
 		rc = fl_err_set(e, FL_ECONFLICT, "chat", "Live",
 				"chat: rate the chat once it has ended");
+	else if (!rc && c.state != FL_CHAT_ENDED)
+		rc = fl_err_set(e, FL_ECONFLICT, "chat", "Missed",
+				"chat: nobody answered in this chat, so there is nothing to rate; "
+				"we reply by e-mail");
+	else if (!rc && c.ticket_status < FL_STATUS_SOLVED)
+		rc = fl_err_set(e, FL_ECONFLICT, "chat", "NotSolved",
+				"chat: your request is still open; we follow it up by e-mail, "
+				"and you can rate it once it is solved");
 	if (!rc)
 		rc = fl_csat_rate(tx, c.ticket_id, c.requester_id, &in, now, &a, &r, e);
 	if (!rc && !c.rated) {

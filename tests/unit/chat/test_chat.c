@@ -24,6 +24,7 @@
 
 #include "chat/chat.h"
 #include "core/time.h"
+#include "feedback/csat.h"
 #include "jobs/jobs.h"
 #include "portal/link.h"
 #include "routing/routing.h"
@@ -797,6 +798,73 @@ static void test_missed(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* The rating after the end: a chat the visitor ends after an agent
+ * answered solves its ticket quietly and may be rated; a missed chat, and
+ * one the agent ended keeping the ticket open, may not — each refused
+ * naming "chat" — and say so (fl_chat_rateable). */
+static int tx_rating(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Done, anything else?", .client_id = "a-1"};
+	struct fl_chat_message m;
+	struct fl_chat c;
+	struct fl_ticket t;
+	struct fl_err e = {0};
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	ag.agent = &w->agents[0];
+	for (int i = 0; i < 3; i++)
+		EXPECT_RC(start(tx, w, i, NULL, NULL, T0), 0);
+	/* answered, then the visitor ends: solved, quietly; rateable */
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[0], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_ENDED && c.ended_by == FL_CHAT_VISITOR);
+	EXPECT(fl_chat_rateable(&c));
+	EXPECT_RC(fl_store_ticket_get(tx, c.ticket_id, &w->a, &t), 0);
+	EXPECT(t.status == FL_STATUS_SOLVED && t.assignee_id == w->agents[0].id);
+	EXPECT(g_notices[FL_NOTICE_SOLVED] == 0);
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[0], w->chats[0], FL_CSAT_GOOD, "Thanks", T0 + 30,
+			       &e),
+		  0);
+	/* nobody answered: missed, the ticket open; not rateable */
+	v.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[1], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_MISSED && !fl_chat_rateable(&c));
+	EXPECT(c.ticket_status < FL_STATUS_SOLVED);
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[1], w->chats[1], FL_CSAT_GOOD, NULL, T0 + 30, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "Missed"));
+	/* the agent ends keeping the ticket open: not rateable */
+	in.client_id = "a-2";
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[2], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[2], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_ENDED && !fl_chat_rateable(&c));
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[2], w->chats[2], FL_CSAT_BAD, NULL, T0 + 30, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "NotSolved"));
+	/* the visitor's end after the agent's changes nothing */
+	v.visitor_id = w->visitors[2];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[2], 0, T0 + 40, &w->a, &c, &e), 0);
+	EXPECT(c.ticket_status < FL_STATUS_SOLVED && c.ended_by == FL_CHAT_AGENT);
+	return 0;
+}
+
+static void test_rating(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	fl_notice_register(FL_CHANNEL_CHAT, count_notice);
+	WRITE(tx_rating, &w);
+	fl_notice_register(FL_CHANNEL_CHAT, NULL);
+	fl_arena_free(&w.a);
+}
+
 /* Settings are read through their check: a stored value that fails it
  * (written by hand) is the defaults, so what the frame's header lists was
  * always checked. */
@@ -1187,6 +1255,7 @@ int main(void)
 		T(test_tier_first),
 		T(test_transfer),
 		T(test_missed),
+		T(test_rating),
 		T(test_settings_stored),
 		T(test_visitor_lang),
 		T(test_expected_wait),
