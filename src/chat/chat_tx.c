@@ -650,6 +650,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	struct fl_chat_status st;
 	struct fl_chat_visitor v;
 	struct fl_user u;
+	struct fl_ticket_patch keep = {0};
 	struct fl_intake it = {0};
 	struct fl_intake_result res;
 	struct fl_chat c = {0};
@@ -693,6 +694,13 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	if (*topic)
 		it.tags[it.ntags++] = topic;
 	it.quiet = 1;
+	/* made unassigned on purpose, as a hand's assignment to nobody, which
+	 * ticket routing leaves alone: chat routing offers it. The chat row
+	 * that keeps it from ticket routing after that (store/routing.h) is
+	 * written just below, once the ticket has its id. */
+	keep.has_assignee = 1;
+	keep.comment_public = 1;
+	it.more = &keep;
 	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)))
 		return rc;
 	c.visitor_id = visitor_id;
