@@ -258,9 +258,19 @@ int fl_chat_visitor_new(fl_tx *tx, const char *lang, int64_t now, int64_t *visit
 int fl_chat_visitor_token(fl_tx *tx, int64_t visitor_id, int64_t now, fl_arena *a, char **token);
 /* The visitor token names, when the desk signed it for a chat visitor and
  * it has not expired and the visitor exists: FL_EAUTH naming "token"
- * otherwise (forged, cut, another purpose's, expired, unknown). */
+ * otherwise (forged, cut, another purpose's, expired, unknown). That is
+ * fl_chat_visitor_check with the store's key, then
+ * fl_chat_visitor_known. */
 int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
 			 struct fl_err *e);
+/* The visitor token names as key (the store's link key, portal/link.h
+ * fl_link_key) signed it: for a chat visitor, not expired. FL_EAUTH
+ * naming "token" otherwise. Pure (an HMAC): a handler checks a stranger's
+ * token before it costs a transaction or a place in a rate limit. */
+int fl_chat_visitor_check(const char *key, const char *token, int64_t now, int64_t *visitor_id,
+			  struct fl_err *e);
+/* 0 when visitor_id exists; FL_EAUTH naming "token" when it is gone. */
+int fl_chat_visitor_known(fl_tx *tx, int64_t visitor_id, struct fl_err *e);
 int fl_chat_visitor_get(fl_tx *tx, int64_t visitor_id, fl_arena *a, struct fl_chat_visitor *out);
 /* Notes that the visitor was there at now (their stream is open, or a
  * request came): what keeps their queued chats from being missed. Writes

@@ -203,36 +203,61 @@ int fl_chat_visitor_token(fl_tx *tx, int64_t visitor_id, int64_t now, fl_arena *
 	return fl_link_make(tx, FL_CHAT_TOKEN_PURPOSE, &l, a, token);
 }
 
-int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
-			 struct fl_err *e)
+int fl_chat_visitor_check(const char *key, const char *token, int64_t now, int64_t *visitor_id,
+			  struct fl_err *e)
 {
-	struct fl_chat_visitor v;
 	struct fl_link l;
-	struct fl_err ignored;
-	fl_arena a;
+	struct fl_err why;
 	int rc;
 
 	if (!token || !*token || strlen(token) > FL_LINK_TOKEN_MAX)
 		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
 				  "token: a chat visitor's token is needed");
-	fl_arena_init(&a, 0);
-	rc = fl_link_read(tx, FL_CHAT_TOKEN_PURPOSE, token, now, &a, &l, &ignored);
+	rc = fl_link_check(key, FL_CHAT_TOKEN_PURPOSE, token, now, &l, &why);
 	if (rc == FL_EINVAL)
-		rc = fl_err_set(e, FL_EAUTH, "token",
-				strcmp(ignored.reason, "Expired") ? "InvalidValue" : "Expired",
-				"token: this chat visitor's token is not valid");
+		return fl_err_set(e, FL_EAUTH, "token",
+				  strcmp(why.reason, "Expired") ? "InvalidValue" : "Expired",
+				  "token: this chat visitor's token is not valid");
 	if (!rc && l.b != 0)
-		rc = fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
-				"token: this chat visitor's token is not valid");
-	if (!rc) {
-		rc = fl_store_chat_visitor_get(tx, l.a, &a, &v);
-		if (rc == FL_ENOTFOUND)
-			rc = fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
-					"token: this chat visitor is gone");
-	}
+		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
+				  "token: this chat visitor's token is not valid");
 	if (!rc)
 		*visitor_id = l.a;
+	return rc;
+}
+
+int fl_chat_visitor_known(fl_tx *tx, int64_t visitor_id, struct fl_err *e)
+{
+	struct fl_chat_visitor v;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_chat_visitor_get(tx, visitor_id, &a, &v);
 	fl_arena_free(&a);
+	if (rc == FL_ENOTFOUND)
+		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
+				  "token: this chat visitor is gone");
+	return rc;
+}
+
+int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
+			 struct fl_err *e)
+{
+	char *key = NULL;
+	int64_t id;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_link_key(tx, &a, &key);
+	if (!rc)
+		rc = fl_chat_visitor_check(key, token, now, &id, e);
+	fl_arena_free(&a);
+	if (!rc)
+		rc = fl_chat_visitor_known(tx, id, e);
+	if (!rc)
+		*visitor_id = id;
 	return rc;
 }
 

@@ -321,6 +321,24 @@ describe('after the chat', () => {
 });
 
 describe('strangers', () => {
+	it('a forged token is 401 every time and takes nobody\'s place in the limits; a visitor\'s limit follows them', async () => {
+		const v = await visitor(srv);
+		const last = v.token.slice(-1);
+		const forged = v.token.slice(0, -1) + (last === '0' ? '1' : '0');
+		const typing = (token) => request(srv, 'POST', '/chat/api/chats/1/typing', { typing: true },
+			{ from: newAddress(), token });
+		const answers = [];
+		for (let i = 0; i < 10; i++)
+			answers.push((await typing(forged)).status);
+		assert.deepEqual(answers, Array(10).fill(401));
+		// the visitor's own limit (8 typing notes in 10 s) counts them, from any address
+		const mine = [];
+		for (let i = 0; i < 9; i++)
+			mine.push((await typing(v.token)).status);
+		assert.ok(mine.slice(0, 8).every((s) => s !== 429), JSON.stringify(mine));
+		assert.equal(mine[8], 429, JSON.stringify(mine));
+	});
+
 	it('script and HTML in a name, a message and a file name come back as text', async () => {
 		const v = await visitor(srv);
 		const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
