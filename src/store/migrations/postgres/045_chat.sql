@@ -46,6 +46,8 @@ CREATE TABLE chats (
 CREATE INDEX chats_by_visitor ON chats (visitor_id, id);
 CREATE INDEX chats_by_state ON chats (state, created_at);
 CREATE INDEX chats_by_agent ON chats (agent_id, state);
+-- an agent's load counts the chats offered to them too (OR: both sides indexed)
+CREATE INDEX chats_by_offer ON chats (offered_to, state);
 CREATE INDEX chats_by_time ON chats (created_at);
 
 CREATE TABLE chat_messages (
