@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/str.h"
 #include "core/time.h"
@@ -100,4 +101,45 @@ int fl_attachments_purge_job(fl_store *s, const struct fl_job *job, struct fl_er
 	while (!rc && n == 1000)
 		rc = fl_store_upload_purge(s, fl_now() - FL_UPLOAD_KEEP, &n);
 	return rc ? fl_err_set(e, rc, NULL, NULL, "purging unclaimed uploads failed") : 0;
+}
+
+int fl_attachment_executable(const char *name, const void *head, size_t n)
+{
+	static const char *const exts[] = {"exe", "bat", "cmd", "com", "scr", "msi", "ps1", "vbs",
+					   "js",  "jar", "apk", "app", "dmg", "sh",  "deb", "rpm"};
+	static const unsigned char macho[][4] = {{0xfe, 0xed, 0xfa, 0xce},
+						 {0xce, 0xfa, 0xed, 0xfe},
+						 {0xfe, 0xed, 0xfa, 0xcf},
+						 {0xcf, 0xfa, 0xed, 0xfe},
+						 {0xca, 0xfe, 0xba, 0xbe}};
+	const unsigned char *p = head;
+	const char *dot;
+	size_t len;
+
+	if (n >= 2 && ((p[0] == 'M' && p[1] == 'Z') || (p[0] == '#' && p[1] == '!')))
+		return 1;
+	if (n >= 4 && !memcmp(p,
+			      "\x7f"
+			      "ELF",
+			      4))
+		return 1;
+	for (size_t i = 0; n >= 4 && i < sizeof macho / sizeof *macho; i++)
+		if (!memcmp(p, macho[i], 4))
+			return 1;
+	if (!name)
+		return 0;
+	/* Windows drops trailing dots and spaces: "x.exe. " runs as x.exe */
+	len = strlen(name);
+	while (len && (name[len - 1] == '.' || name[len - 1] == ' '))
+		len--;
+	for (dot = name + len; dot > name && dot[-1] != '.' && dot[-1] != '/';)
+		dot--;
+	if (dot == name || dot[-1] != '.')
+		return 0;
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+		size_t k = strlen(exts[i]);
+		if ((size_t)(name + len - dot) == k && !strncasecmp(dot, exts[i], k))
+			return 1;
+	}
+	return 0;
 }

@@ -44,6 +44,13 @@ void fl_attachment_type(const char *declared, char *out, size_t cap);
  * bytes are a PNG, JPEG, GIF or WebP image; NULL for everything else,
  * which is served as a download. */
 const char *fl_attachment_inline_type(const void *head, size_t n);
+/* Whether a file is a program or a script, by its bytes or its name:
+ * starting with "MZ" (Windows), "\x7fELF", a Mach-O magic (32/64-bit,
+ * either byte order, or universal) or "#!" (a script), or named with an
+ * extension a system runs (exe bat cmd com scr msi ps1 vbs js jar apk app
+ * dmg sh deb rpm, any case). name may be NULL; head is the first n
+ * bytes. What a stranger sends (the chat's uploads) is refused when so. */
+int fl_attachment_executable(const char *name, const void *head, size_t n);
 /* Whether actor may download a: its uploader, or (once claimed) whoever
  * may see the comment — the ticket check itself is the caller's
  * (fl_ticket_load); private comments only for agents. */

@@ -85,6 +85,9 @@ struct run {
 	struct fl_sla_facts facts;
 	char why[400]; /* "Trigger 12: Urgent to Tier 2": the rule that fires */
 	int quiet;     /* its update starts no cycle (a trigger's) */
+	/* the write that started it was quiet (a chat's message): the
+	 * requester saw it where it was written, so no rule mails them */
+	int hush;
 };
 
 /* Writes one event into the ticket's audit log as the desk; a closed
@@ -172,7 +175,11 @@ static int mail(struct run *r, int64_t user, const struct fl_rule_effect *fx)
 	struct fl_render_ctx rc = {&r->cur, r->c.actor_id, lang_of(r, user)};
 	char *subject, *body;
 	struct fl_err e;
-	int err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
+	int err;
+
+	if (r->hush && user == r->cur.requester_id)
+		return 0;
+	err = fl_placeholders_render(r->tx, fx->subject, &rc, 0, r->a, &subject, &e);
 
 	if (!err)
 		err = fl_placeholders_render(r->tx, fx->text, &rc, 0, r->a, &body, &e);
@@ -521,6 +528,7 @@ int fl_rules_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 	r.c.via = w->audit ? w->audit->channel : w->t->channel;
 	r.c.now = w->now;
 	r.c.sla_event = r.c.sla_metric = -1;
+	r.hush = w->p && w->p->quiet;
 	rc = run(tx, &r);
 	return rc ? rc : run_pending(tx);
 }

@@ -41,6 +41,25 @@ int fl_intake_file_prepare(fl_store *s, struct fl_intake_file *f, const char *na
 	return f->in_db ? 0 : fl_store_file_put(s, f->digest, data, n, e);
 }
 
+/* The end user a chat visitor's sender names: the chat channel found or
+ * made them (chat/chat.h) and keeps them as the visitor's, so the value is
+ * that user's id. Only an end user: a visitor never writes as an agent. */
+static int visitor(struct fl_tx *tx, const struct fl_sender *s, const char *field, fl_arena *a,
+		   struct fl_user *out, struct fl_err *e)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (!s->value || fl_str_to_i64(fl_str_c(s->value), &id) || id <= 0)
+		return fl_err_set(e, FL_EINVAL, field, "InvalidValue", "%s: no such visitor",
+				  field);
+	rc = fl_store_user_get(tx, id, a, out);
+	if (rc == FL_ENOTFOUND || (!rc && out->role != FL_ROLE_END_USER))
+		return fl_err_set(e, FL_EINVAL, field, "InvalidValue", "%s: no such visitor",
+				  field);
+	return rc;
+}
+
 /* The user s names, made an end user when there is none; inactive and
  * suspended ones too (the callers decide). */
 static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field, const char *lang,
@@ -51,6 +70,8 @@ static int person(struct fl_tx *tx, const struct fl_sender *s, const char *field
 	char *email;
 	int rc;
 
+	if (s->kind == FL_SENDER_VISITOR)
+		return visitor(tx, s, field, a, out, e);
 	if (s->kind != FL_SENDER_EMAIL)
 		return fl_err_set(e, FL_EINVAL, field, "InvalidValue",
 				  "%s: %s cannot name a customer yet; give an e-mail address",
@@ -252,6 +273,9 @@ int fl_ticket_intake(struct fl_tx *tx, const struct fl_intake *in, fl_arena *a,
 		p->comment_html = in->html;
 	p->comment_public = in->more && !t.id ? in->more->comment_public : 1;
 	p->comment_author_id = in->author_id ? in->author_id : sender.id;
+	/* a channel that answers by itself (the chat) tells nobody by mail:
+	 * not the notices, not a trigger's mail to the requester */
+	p->quiet = p->quiet || in->quiet;
 	p->channel = in->channel;
 	p->has_channel = 1;
 	if (t.id) {

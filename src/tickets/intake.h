@@ -9,9 +9,10 @@
  * - The customer is found by the sender's identity, or made an end user
  *   (named by the display name, else the address's local part; speaking
  *   the language hint). A deactivated or suspended customer is refused
- *   (FL_EINVAL naming the channel's field). Only e-mail addresses are
- *   stored as identities today: the other kinds are refused, FL_EINVAL
- *   naming the field, until they have storage. CC'd people are found or
+ *   (FL_EINVAL naming the channel's field). E-mail addresses are stored
+ *   as identities; a chat visitor is the end user the chat channel keeps
+ *   for them; the other kinds are refused, FL_EINVAL naming the field,
+ *   until they have storage. CC'd people are found or
  *   made the same way (inactive ones are left out).
  * - thread_id (the ticket the channel says this continues, when the
  *   channel trusts that) makes a comment on that ticket, when it exists:
@@ -22,6 +23,9 @@
  * - files are stored as the writer's uploads, and the comment takes them.
  *   Their bytes were put away by fl_intake_file_prepare before the
  *   transaction.
+ * - quiet (the channel answers by itself, as the chat does) goes on the
+ *   ticket write: no notice, and no trigger's mail to the requester
+ *   (rules/trigger.h), tells the customer what they just read.
  * - A new ticket is acknowledged (tickets/notice.h) unless the channel
  *   says it was automatic or suspicious, or asks for quiet, and only while
  *   its requester opened at most FL_INTAKE_ACKS_AN_HOUR tickets in the
@@ -46,7 +50,9 @@ enum fl_sender_kind {
 	FL_SENDER_EMAIL,     /* an e-mail address: stored as a user's identity */
 	FL_SENDER_PHONE,     /* an E.164 number (SMS, voice): no storage yet */
 	FL_SENDER_MESSENGER, /* a messenger's user id: no storage yet */
-	FL_SENDER_VISITOR,   /* a web chat visitor's token: no storage yet */
+	/* a web chat visitor: value is the id (decimal) of the end user the
+	 * chat channel keeps as theirs (chat_visitors.user_id, chat/chat.h) */
+	FL_SENDER_VISITOR,
 	FL_SENDER__MAX
 };
 
