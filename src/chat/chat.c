@@ -210,8 +210,8 @@ static int get_text(json_t *o, const char *key, const char *field, fl_arena *a, 
 	return (*out = fl_arena_strdup(a, json_string_value(v))) ? 0 : FL_ENOMEM;
 }
 
-static int get_words(json_t *o, const char *key, fl_arena *a, struct fl_chat_words *w,
-		     struct fl_err *e)
+static int get_words(json_t *o, const char *key, const char *name, fl_arena *a,
+		     struct fl_chat_words *w, struct fl_err *e)
 {
 	static const char *const langs[] = {"uk", "ru", "lt", "en"};
 	char **slot[] = {&w->uk, &w->ru, &w->lt, &w->en};
@@ -221,10 +221,12 @@ static int get_words(json_t *o, const char *key, fl_arena *a, struct fl_chat_wor
 	if (!v)
 		return 0;
 	if (!json_is_object(v))
-		return wrong_type(e, key, "an object of texts by language (uk, ru, lt, en)");
+		return wrong_type(e, name, "an object of texts by language (uk, ru, lt, en)");
+	/* given, it is the whole text: a language left out falls back to en */
+	*w = (struct fl_chat_words){"", "", "", ""};
 	for (size_t i = 0; i < 4; i++) {
 		int rc;
-		snprintf(field, sizeof field, "%s.%s", key, langs[i]);
+		snprintf(field, sizeof field, "%s.%s", name, langs[i]);
 		if ((rc = get_text(v, langs[i], field, a, slot[i], e)))
 			return rc;
 	}
@@ -280,7 +282,7 @@ static int parse_topics(json_t *v, fl_arena *a, struct fl_chat_settings *s, stru
 		if ((rc = get_text(t, "key", field, a, &tp->key, e)))
 			return rc;
 		snprintf(field, sizeof field, "topics[%zu].label", i);
-		if ((rc = get_words(t, "label", a, &tp->label, e)))
+		if ((rc = get_words(t, "label", field, a, &tp->label, e)))
 			return rc;
 		if (!json_object_get(t, "label"))
 			tp->label.en = tp->key;
@@ -332,8 +334,8 @@ int fl_chat_settings_parse(const char *json, size_t n, fl_arena *a, struct fl_ch
 		s.enabled = json_is_true(v);
 	}
 	if ((rc = get_text(root, "color", "color", a, &s.color, e)) ||
-	    (rc = get_words(root, "title", a, &s.title, e)) ||
-	    (rc = get_words(root, "greeting", a, &s.greeting, e)) ||
+	    (rc = get_words(root, "title", "title", a, &s.title, e)) ||
+	    (rc = get_words(root, "greeting", "greeting", a, &s.greeting, e)) ||
 	    (rc = get_int(root, "schedule_id", &s.schedule_id, e)) ||
 	    (rc = get_int(root, "group_id", &s.group_id, e)) ||
 	    (rc = get_int(root, "offer_seconds", &s.offer_seconds, e)))

@@ -451,8 +451,9 @@ struct fl_chat_status {
 	int64_t room;          /* free places among them */
 	int64_t queue;         /* queued chats */
 	int64_t expected_wait; /* seconds: median answered wait of the last
-				 * FL_CHAT_WAIT_WINDOW x (queue + 1) / online;
-				 * 0 when nobody waits */
+				 * FL_CHAT_WAIT_WINDOW (60 when none) x
+				 * (queue + 1) / online; 0 when an agent has
+				 * room (a new chat is offered at once) */
 	int open_now;          /* enabled, in business hours, someone online */
 	int64_t next_open_at;  /* when closed by the schedule; 0 otherwise */
 	int64_t capacity;      /* the asking agent's (agent_id given) */

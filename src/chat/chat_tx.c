@@ -57,6 +57,11 @@ static int notify_updated(fl_tx *tx, const struct fl_chat *c)
 
 /* ---- small helpers ---- */
 
+/* Who writes a visitor's words into their ticket: the desk, for them, as
+ * the mail channel writes as its mailbox's owner (an end user may not
+ * name the chat channel or a group). */
+static const struct fl_actor desk = {FL_SYSTEM_USER_ID, FL_ROLE_ADMIN};
+
 static int is_agent(const struct fl_actor *a)
 {
 	return a && a->role >= FL_ROLE_AGENT;
@@ -360,6 +365,7 @@ static int visitor_comment(fl_tx *tx, const struct fl_chat *c, const struct fl_c
 
 	snprintf(uid, sizeof uid, "%" PRId64, c->requester_id);
 	it.channel = FL_CHANNEL_CHAT;
+	it.via = &desk;
 	it.from = (struct fl_sender){FL_SENDER_VISITOR, uid, c->name};
 	it.field = "chat";
 	it.lang = lang;
@@ -620,6 +626,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 		return rc;
 	snprintf(uid, sizeof uid, "%" PRId64, u.id);
 	it.channel = FL_CHANNEL_CHAT;
+	it.via = &desk;
 	it.from = (struct fl_sender){FL_SENDER_VISITOR, uid, u.name};
 	it.field = "chat";
 	it.lang = lang;
@@ -1136,6 +1143,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	    (rc = requester(tx, &v, in->name, email, lang, &a, &u, e)))
 		goto out;
 	it.channel = FL_CHANNEL_CHAT;
+	it.via = &desk;
 	it.from = (struct fl_sender){FL_SENDER_EMAIL, email, in->name};
 	it.field = "email";
 	it.lang = lang;

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "core/str.h"
+#include "chat/chat.h"
 #include "events/hub.h"
 #include "http/http.h"
 #include "feedback/nps.h"
@@ -112,6 +113,8 @@ static int start_jobs(fl_store *store, const struct fl_config *cfg, struct fl_jo
 	    fl_jobs_register_tx(jobs, "kb-search-purge", NULL, fl_kb_search_purge_job,
 				FL_KB_SEARCH_PURGE_PERIOD) ||
 	    fl_jobs_register_tx(jobs, "idea-notify", NULL, fl_idea_notify_job, 0) ||
+	    fl_jobs_register_tx(jobs, FL_CHAT_OFFER_JOB, NULL, fl_chat_offer_job,
+				FL_CHAT_OFFER_PERIOD) ||
 	    register_sla(jobs, cfg) || register_sla(sla, cfg) || fl_jobs_start(jobs) ||
 	    fl_jobs_start(sla))
 		goto fail;
