@@ -537,9 +537,12 @@ static int tx_settings(fl_tx *tx, struct fl_req *r)
 static int render_settings(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	fl_buf b = {0};
+	fl_buf b;
 	json_t *s;
-	int rc = fl_chat_settings_json(&c->settings, &b);
+	int rc;
+
+	fl_buf_init(&b, FL_CHAT_SETTINGS_MAX);
+	rc = fl_chat_settings_json(&c->settings, &b);
 
 	s = rc ? NULL : fl_json_raw(b.p);
 	fl_buf_free(&b);
@@ -560,10 +563,11 @@ static int tx_settings_put(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	json_t *given = json_object_get(r->body, "settings"), *now = NULL;
-	fl_buf b = {0};
+	fl_buf b;
 	char *text = NULL;
 	int rc = fl_chat_settings_get(tx, &r->arena, &c->settings);
 
+	fl_buf_init(&b, FL_CHAT_SETTINGS_MAX);
 	if (!given)
 		given = r->body;
 	if (!rc)
@@ -732,8 +736,11 @@ static int render_stats_csv(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	static const char *const head[] = {"chats",    "answered", "missed",       "offline",
 					   "wait_p50", "wait_p90", "duration_p50", "peak"};
-	fl_buf b = {0};
-	int rc = fl_buf_add(&b, CSV_BOM, sizeof CSV_BOM - 1);
+	fl_buf b;
+	int rc;
+
+	fl_buf_init(&b, 0);
+	rc = fl_buf_add(&b, CSV_BOM, sizeof CSV_BOM - 1);
 
 	if (!rc)
 		rc = fl_csv_text(&b, 1, fl_chat_by_name(c->by));

@@ -324,11 +324,12 @@ static int tx_settings(fl_tx *tx, struct fl_req *r)
 static int render_frame(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	fl_buf b = {0};
+	fl_buf b;
 	int rc = 0;
 
 	if (!c->settings.norigins)
 		return fl_req_page(r, "/chat/index.html", "*");
+	fl_buf_init(&b, FL_CHAT_ORIGINS_MAX * (FL_CHAT_ORIGIN_MAX + 1) + 8);
 	for (size_t i = 0; i < c->settings.norigins && !rc; i++) {
 		const char *o = c->settings.origins[i];
 		if (strspn(o,
