@@ -42,9 +42,10 @@ step() {
 	fi
 }
 
-# Every cmocka program on SQLite; then the store's suites (test_store,
-# test_store_fence) once more on a PostgreSQL server started here, where
-# each case creates a database of its own and drops it.
+# Every cmocka program on SQLite; then the suites that run over a store
+# (test_store, test_store_fence, test_chat) once more on a PostgreSQL
+# server started here, where each case creates a database of its own and
+# drops it.
 unit() {
 	ninja -C "$SAN_BUILD" || { echo "0 1" >>"$counts"; return 1; }
 	# adds the tests of the last meson test run (its exit code $1): cmocka
@@ -64,7 +65,7 @@ unit() {
 		return 1
 	fi
 	echo "-- the store's suites on PostgreSQL"
-	FRONTLINE_TEST_PG=$uri meson test -C "$SAN_BUILD" --print-errorlogs test_store test_store_fence
+	FRONTLINE_TEST_PG=$uri meson test -C "$SAN_BUILD" --print-errorlogs test_store test_store_fence test_chat
 	pg_rc=$?
 	scripts/pg.sh stop "$pgdir"
 	unit_count $pg_rc

@@ -273,6 +273,13 @@ int fl_chat_visitor_seen(fl_tx *tx, int64_t visitor_id, int64_t now);
 int fl_chat_upload(fl_tx *tx, int64_t visitor_id, const struct fl_intake_file *f, int64_t now,
 		   fl_arena *a, struct fl_chat_file *out, struct fl_err *e);
 
+/* Attachment attachment_id when it went with a message of chat_id and who
+ * may see that chat (fl_chat_load): what a visitor may download.
+ * FL_ENOTFOUND otherwise. *out in a (its bytes: the store's attachment
+ * reads). */
+int fl_chat_file_get(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
+		     int64_t attachment_id, fl_arena *a, struct fl_attachment *out);
+
 /* ---- the conversation ------------------------------------------------------- */
 
 /* A message as sent: body (may be "" when uploads are given), the client's
@@ -393,7 +400,7 @@ int fl_chat_visitor_chats(fl_tx *tx, int64_t visitor_id, fl_arena *a, struct fl_
 			  size_t *n);
 
 /* The agents' list: state -1 for any, agent_id 0 for anyone; queued ones
- * oldest first, others newest first. */
+ * oldest first, then the others newest first. */
 struct fl_chat_filter {
 	int state;
 	int64_t agent_id, group_id;

@@ -101,7 +101,8 @@ int fl_chat_route(fl_tx *tx, int64_t chat_id, int64_t now)
 		goto out;
 	c.offered_to = ag[i].user_id;
 	c.offered_at = now;
-	if (!(rc = fl_store_chat_update(tx, &c)))
+	if (!(rc = fl_store_chat_update(tx, &c)) &&
+	    !(rc = fl_store_chat_agent_touch(tx, c.offered_to, now)))
 		rc = offered(tx, chat_id, c.offered_to);
 out:
 	fl_arena_free(&a);

@@ -251,6 +251,17 @@ int fl_chat_upload(fl_tx *tx, int64_t visitor_id, const struct fl_intake_file *f
 	return out->token && out->name && out->type ? 0 : FL_ENOMEM;
 }
 
+int fl_chat_file_get(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
+		     int64_t attachment_id, fl_arena *a, struct fl_attachment *out)
+{
+	struct fl_chat c;
+	int rc = fl_chat_load(tx, who, chat_id, a, &c);
+
+	if (!rc)
+		rc = fl_store_chat_file_of(tx, chat_id, attachment_id);
+	return rc ? rc : fl_store_attachment_get(tx, attachment_id, a, out);
+}
+
 /* ---- messages ---- */
 
 /* The attachments of comment_id on ticket_id as the JSON array a message
@@ -426,7 +437,8 @@ static int activate(fl_tx *tx, struct fl_chat *c, const struct fl_actor *agent, 
 	p->has_assignee = 1;
 	p->assignee_id = agent->id;
 	p->quiet = 1;
-	if ((rc = fl_store_chat_update(tx, c)) || (rc = fl_store_chat_skips_clear(tx, c->id)))
+	if ((rc = fl_store_chat_update(tx, c)) || (rc = fl_store_chat_skips_clear(tx, c->id)) ||
+	    (rc = fl_store_chat_agent_touch(tx, agent->id, now)))
 		return rc;
 	if (c->ticket_id && (rc = fl_ticket_update(tx, agent, c->ticket_id, p, a, &t, e)))
 		return rc;
@@ -858,6 +870,7 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 	tr.note = (char *)(note ? note : "");
 	tr.created_at = now;
 	if ((rc = fl_store_chat_update(tx, &c)) || (rc = fl_store_chat_skips_clear(tx, chat_id)) ||
+	    (to_agent_id && (rc = fl_store_chat_agent_touch(tx, to_agent_id, now))) ||
 	    (rc = fl_store_chat_transfer_insert(tx, &tr)) ||
 	    (rc = private_note(tx, agent, c.ticket_id, note, &more, &a, e)) ||
 	    (rc = fl_chat_system_message(tx, chat_id, line, now)) || (rc = notify_updated(tx, &c)))

@@ -224,13 +224,13 @@ int fl_store_chat_list_visitor(fl_tx *tx, int64_t visitor_id, size_t max, fl_are
 int fl_store_chat_list(fl_tx *tx, const struct fl_chat_filter *f, fl_arena *a, struct fl_chat **out,
 		       size_t *n, int64_t *total)
 {
-	/* queued ones are served oldest first (the queue), the others newest
-	 * first (history) */
+	/* the queue first, oldest first; then the rest, newest first (history) */
 	static const char sql[] = "SELECT " FL_COLUMNS_SQL(CHAT_COLUMNS) CHAT_FROM
 		" WHERE (? < 0 OR c.state = ?)"
 		"   AND (? = 0 OR c.agent_id = ?)"
 		"   AND (? = 0 OR c.group_id = ?)"
-		" ORDER BY CASE WHEN c.state = 0 THEN c.id ELSE -c.id END"
+		" ORDER BY CASE WHEN c.state = 0 THEN 0 ELSE 1 END,"
+		"          CASE WHEN c.state = 0 THEN c.id ELSE -c.id END"
 		" LIMIT ? OFFSET ?";
 	static const char count[] =
 		"SELECT COUNT(*)"
@@ -498,6 +498,16 @@ int fl_store_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int
 	return fl_q_exec(tx, sql, "iii", user_id, capacity, now);
 }
 
+int fl_store_chat_agent_touch(fl_tx *tx, int64_t user_id, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO chat_agents (user_id, capacity, updated_at)"
+		" VALUES (?, ?, ?)"
+		" ON CONFLICT (user_id) DO UPDATE"
+		" SET updated_at = excluded.updated_at";
+	return fl_q_exec(tx, sql, "iii", user_id, (int64_t)FL_CHAT_CAPACITY_DEFAULT, now);
+}
+
 /* ---- transfers ---- */
 
 int fl_store_chat_transfer_insert(fl_tx *tx, struct fl_chat_transfer *t)
@@ -533,6 +543,18 @@ int fl_store_chat_upload_get(fl_tx *tx, const char *token, int64_t visitor_id,
 		"   AND u.visitor_id = ?"
 		"   AND a.comment_id IS NULL";
 	return fl_q_int(tx, sql, attachment_id, "ti", token, visitor_id);
+}
+
+int fl_store_chat_file_of(fl_tx *tx, int64_t chat_id, int64_t attachment_id)
+{
+	static const char sql[] =
+		"SELECT a.id"
+		" FROM attachments a"
+		" JOIN chat_messages m ON m.comment_id = a.comment_id"
+		" WHERE m.chat_id = ?"
+		"   AND a.id = ?";
+	int64_t id;
+	return fl_q_int(tx, sql, &id, "ii", chat_id, attachment_id);
 }
 
 /* ---- reports ---- */

@@ -108,6 +108,12 @@ int fl_store_chat_agent_wrote(fl_tx *tx, int64_t chat_id, int *yes);
 int fl_store_chat_capacity_get(fl_tx *tx, int64_t user_id, int64_t *capacity);
 int fl_store_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int64_t now);
 
+/* Writes user_id's chat_agents row (made with the default capacity when
+ * there is none) with updated_at now: every offer and acceptance does,
+ * so that two writers giving one agent a chat at once conflict
+ * (PostgreSQL) instead of both passing the capacity. */
+int fl_store_chat_agent_touch(fl_tx *tx, int64_t user_id, int64_t now);
+
 /* ---- transfers ---- */
 
 struct fl_chat_transfer {
@@ -126,6 +132,10 @@ int fl_store_chat_upload_insert(fl_tx *tx, const char *token, int64_t visitor_id
  * has claimed it: FL_ENOTFOUND otherwise. */
 int fl_store_chat_upload_get(fl_tx *tx, const char *token, int64_t visitor_id,
 			     int64_t *attachment_id);
+
+/* Whether attachment_id went with a message of chat_id (FL_ENOTFOUND
+ * when not). */
+int fl_store_chat_file_of(fl_tx *tx, int64_t chat_id, int64_t attachment_id);
 
 /* ---- reports ---- */
 

@@ -81,7 +81,7 @@ describe('the visitor', () => {
 
 	it('starts a chat: a ticket on the chat channel with the first message', async () => {
 		const v = await visitor(srv, { locale: 'uk' });
-		const { chat, message } = await startChat(v, { name: 'Олена', body: 'Добрий день 👋' });
+		const { chat, message } = await startChat(v, { name: 'Олена', locale: 'uk', body: 'Добрий день 👋' });
 		assert.equal(chat.state, 'queued');
 		assert.ok(chat.ticket_id > 0);
 		assert.equal(chat.last_seq, 1);

@@ -135,8 +135,8 @@ let nextClient = 1;
 export const clientId = () => `c-${process.pid}-${nextClient++}`;
 
 /** Starts a chat for v; resolves {chat, message}. */
-export async function startChat(v, { name = 'Olena', email, topic, body = 'Hello, I need help', client_id = clientId() } = {}) {
-	const r = await v.api('POST', '/chat/api/chats', { name, email, topic,
+export async function startChat(v, { name = 'Olena', email, topic, locale, body = 'Hello, I need help', client_id = clientId() } = {}) {
+	const r = await v.api('POST', '/chat/api/chats', { name, email, topic, locale,
 		message: { client_id, body } });
 	assert.equal(r.status, 201, r.text);
 	return r.json;

@@ -84,6 +84,40 @@ static void test_inline(void **state)
 	assert_null(fl_attachment_inline_type("\x89PN", 3));
 }
 
+/* What a stranger may not send: programs and scripts, by their first
+ * bytes or their name, whatever the other says. */
+static void test_executable(void **state)
+{
+	static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+	static const unsigned char macho64[] = {0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1};
+	static const unsigned char fat[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2};
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+	(void)state;
+	/* by the bytes, under an innocent name */
+	assert_true(fl_attachment_executable("photo.jpg", "MZ\x90\x00", 4));
+	assert_true(fl_attachment_executable("notes.txt", elf, sizeof elf));
+	assert_true(fl_attachment_executable("a.pdf", macho64, sizeof macho64));
+	assert_true(fl_attachment_executable(NULL, fat, sizeof fat));
+	assert_true(fl_attachment_executable("readme", "#!/bin/sh\nrm -rf ~", 19));
+	/* by the name, whatever the bytes */
+	const char *const bad[] = {"setup.exe",       "RUN.BAT",    "x.cmd",   "a.com",
+				   "s.scr",           "i.msi",      "p.ps1",   "v.vbs",
+				   "app.js",          "lib.jar",    "g.apk",   "Tool.app",
+				   "d.dmg",           "install.sh", "p.deb",   "p.rpm",
+				   "invoice.pdf.exe", "x.exe.",     "x.Exe . "};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_true(fl_attachment_executable(bad[i], "hello", 5));
+	/* what is not */
+	assert_false(fl_attachment_executable("photo.png", png, sizeof png));
+	assert_false(fl_attachment_executable("notes.txt", "hello", 5));
+	assert_false(fl_attachment_executable("report.json", "{}", 2));
+	assert_false(fl_attachment_executable("exe", "hello", 5));
+	assert_false(fl_attachment_executable("archive.sha", "hello", 5));
+	assert_false(fl_attachment_executable("M", "M", 1));
+	assert_false(fl_attachment_executable(NULL, NULL, 0));
+}
+
 static void test_visible(void **state)
 {
 	struct fl_attachment a = {.uploader_id = 7};
@@ -322,7 +356,7 @@ int main(void)
 		cmocka_unit_test(test_names),  cmocka_unit_test(test_types),
 		cmocka_unit_test(test_inline), cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_hub),    cmocka_unit_test(test_hub_chat),
-		cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_purge),  cmocka_unit_test(test_executable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

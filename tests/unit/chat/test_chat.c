@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "chat/chat.h"
@@ -26,6 +27,7 @@
 #include "jobs/jobs.h"
 #include "portal/link.h"
 #include "routing/routing.h"
+#include "rules/ruleset.h"
 #include "rules/trigger.h"
 #include "store/chats.h"
 #include "store/store.h"
@@ -809,6 +811,31 @@ static int tx_offline_and_stats(fl_tx *tx, void *arg)
 	EXPECT(all.wait_p50 == 40 && all.duration_p50 == 340 && all.peak == 1);
 	EXPECT(n == 2); /* nobody's (the offline message, the queued chat) and the agent's */
 	EXPECT(rows[1].key == w->agents[0].id && rows[1].answered == 1);
+	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_DAY, T0 - 10, T0 + 86400, &w->a, &rows, &n, &all),
+		  0);
+	EXPECT(n == 1 && rows[0].key == T0 / 86400 && rows[0].chats == 3);
+	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_GROUP, T0 + 5, T0 + 86400, &w->a, &rows, &n, &all),
+		  0);
+	EXPECT(n == 1 && rows[0].chats == 1 && rows[0].wait_p50 == -1);
+	/* the lists: the queue oldest first, the rest newest first */
+	{
+		struct fl_chat_filter f = {.state = -1};
+		struct fl_chat_context x;
+		struct fl_chat *list;
+		int64_t total;
+		EXPECT_RC(fl_chat_list(tx, &f, &w->a, &list, &n, &total), 0);
+		EXPECT(n == 3 && total == 3 && list[0].id == w->chats[1]);
+		f.state = FL_CHAT_ENDED;
+		f.agent_id = w->agents[0].id;
+		EXPECT_RC(fl_chat_list(tx, &f, &w->a, &list, &n, &total), 0);
+		EXPECT(n == 1 && list[0].id == w->chats[0] &&
+		       !strcmp(list[0].agent_name, "a@desk.example"));
+		EXPECT_RC(fl_chat_visitor_chats(tx, vid, &w->a, &list, &n), 0);
+		EXPECT(n == 1 && list[0].state == FL_CHAT_OFFLINE && list[0].ticket_id == ticket);
+		EXPECT_RC(fl_chat_context(tx, &list[0], &w->a, &x), 0);
+		EXPECT(!strcmp(x.requester.email, "ruta@example.com") && x.ntickets == 1);
+		EXPECT(x.tier.id == 0 && x.ncontracts == 0 && !x.email_verified);
+	}
 	return 0;
 }
 
@@ -821,6 +848,133 @@ static void test_offline_and_stats(void **state)
 	fl_notice_register(FL_CHANNEL_CHAT, count_notice);
 	WRITE(tx_offline_and_stats, &w);
 	fl_notice_register(FL_CHANNEL_CHAT, NULL);
+	fl_arena_free(&w.a);
+}
+
+/* A visitor's upload: theirs alone to send, once; an executable is
+ * refused; the message names the file and only that chat's visitor may
+ * fetch it. */
+struct uploads {
+	struct world w;
+	struct fl_intake_file pic, prog, other;
+};
+
+static int tx_uploads(fl_tx *tx, void *arg)
+{
+	struct uploads *u = arg;
+	struct world *w = &u->w;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL}, o = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "", .client_id = "pic", .nuploads = 1};
+	struct fl_chat_message m;
+	struct fl_chat_file f, g;
+	struct fl_attachment at;
+	struct fl_err e = {0};
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0), 0);
+	v.visitor_id = w->visitors[0];
+	o.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->prog, T0, &w->a, &f, &e), FL_EINVAL);
+	EXPECT(!strcmp(e.field, "file"));
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->pic, T0, &w->a, &f, &e), 0);
+	EXPECT(f.id > 0 && !strcmp(f.name, "cat.png") && f.size == 8);
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[1], &u->other, T0, &w->a, &g, &e), 0);
+	/* another visitor's token is nothing to this one */
+	in.uploads[0] = g.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), FL_EINVAL);
+	EXPECT(!strcmp(e.field, "uploads"));
+	in.uploads[0] = f.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), 0);
+	EXPECT(m.attachments && strstr(m.attachments, "\"cat.png\""));
+	/* sent once: not again with another message */
+	in.client_id = "pic-again";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 2, &w->a, &m, &dup, &e), FL_EINVAL);
+	EXPECT_RC(fl_chat_file_get(tx, &v, w->chats[0], f.id, &w->a, &at), 0);
+	EXPECT(at.comment_id > 0);
+	EXPECT_RC(fl_chat_file_get(tx, &o, w->chats[0], f.id, &w->a, &at), FL_ENOTFOUND);
+	EXPECT_RC(fl_chat_file_get(tx, &o, w->chats[1], f.id, &w->a, &at), FL_ENOTFOUND);
+	return 0;
+}
+
+static void test_uploads(void **state)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n";
+	struct uploads u = {0};
+	struct fl_err e;
+
+	(void)state;
+	fl_arena_init(&u.w.a, 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.pic, "cat.png", "image/png", png, 8, &e), 0);
+	assert_int_equal(fl_intake_file_prepare(g_store, &u.prog, "cat.png", "image/png",
+						"MZ\x90\x00rest", 8, &e),
+			 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.other, "dog.png", "image/png", png, 8, &e), 0);
+	WRITE(tx_uploads, &u);
+	fl_arena_free(&u.w.a);
+}
+
+/* A trigger that mails the requester on every update fires for an
+ * agent's reply on the ticket page, but not for the chat's own writes:
+ * the customer read those in the widget (rules/trigger.c's hush). */
+static int tx_quiet_triggers(fl_tx *tx, void *arg)
+{
+	static const char conds[] =
+		"{\"all\":[{\"field\":\"update_type\",\"operator\":\"is\",\"value\":\"Change\"}]}";
+	static const char acts[] =
+		"[{\"field\":\"notification_user\",\"value\":[\"requester_id\",\"Updated\","
+		"\"Your request #{{ticket.id}} was updated\"]}]";
+	struct world *w = arg;
+	struct fl_ruleset_rule t = {.title = "Tell the requester", .active = 1};
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Let me check", .client_id = "a-1"};
+	struct fl_ticket_patch p = {0};
+	struct fl_chat_message m;
+	struct fl_ticket out;
+	struct fl_chat c;
+	struct fl_err e = {0};
+	json_t *jc = json_loads(conds, 0, NULL), *ja = json_loads(acts, 0, NULL);
+	int dup, rc;
+
+	rc = fl_rule_decode(FL_RULE_TRIGGER, jc, ja, &w->a, &t.rule, &e);
+	json_decref(jc);
+	json_decref(ja);
+	EXPECT_RC(rc, 0);
+	EXPECT_RC(fl_ruleset_create(tx, &fl_triggers, &t, &w->a, &e), 0);
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "cust@example.com", T0), 0);
+	ag.agent = &w->agents[0];
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	in.client_id = "v-1";
+	in.body = "Thanks";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 20, &w->a, &m, &dup, &e), 0);
+	EXPECT(g_messages == 0);
+	/* after the chat, a reply on the ticket page is mailed as usual */
+	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 0, T0 + 30, &w->a, &c, &e), 0);
+	EXPECT(g_messages == 0);
+	p.comment_body = "Following up by mail";
+	p.comment_public = 1;
+	EXPECT_RC(fl_ticket_update(tx, &w->agents[0], c.ticket_id, &p, &w->a, &out, &e), 0);
+	EXPECT(g_messages == 1);
+	return 0;
+}
+
+static void test_quiet_triggers(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	/* the hooks stay for the process: this case runs last */
+	fl_ticket_add_hook(fl_rules_ticket_written);
+	fl_message_register(count_message);
+	WRITE(tx_quiet_triggers, &w);
+	fl_message_register(NULL);
 	fl_arena_free(&w.a);
 }
 
@@ -841,6 +995,8 @@ int main(void)
 		T(test_transfer),
 		T(test_missed),
 		T(test_offline_and_stats),
+		T(test_uploads),
+		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
