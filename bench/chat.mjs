@@ -88,8 +88,13 @@ const summary = (xs) => {
 		max_ms: r2(s.at(-1)) };
 };
 
-// one keep-alive pool: node pools its sockets by host, port and local address
+// one keep-alive pool for the talk (node pools its sockets by host, port
+// and local address, as a browser would keep its connections); the setup's
+// requests close theirs, so that the memory before the streams is not
+// counting 1,100 kept-alive connections
 const pool = new http.Agent({ keepAlive: true, maxSockets: 4 });
+const noKeep = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+let agentFor = noKeep;
 let requests = 0;
 const status429 = { count: 0 };
 
@@ -108,7 +113,7 @@ function request(method, path, body, { from, token, bearer, timeout = 30000 } = 
 	}
 	requests++;
 	return new Promise((resolve) => {
-		const req = http.request(u.origin + path, { method, headers, agent: pool, localAddress: from }, (res) => {
+		const req = http.request(u.origin + path, { method, headers, agent: agentFor, localAddress: from }, (res) => {
 			const chunks = [];
 			res.on('data', (d) => chunks.push(d));
 			res.on('end', () => {
@@ -343,8 +348,13 @@ log(`${opened} idle streams open in ${openSecs.toFixed(1)} s: VmRSS ${after.rss_
 	`(${memory.rss_kb_per_stream} KiB a stream), ${after.fds} descriptors`);
 
 // ---- 3. the talking chats' streams, the agents' streams, the ceiling ------------------
-const sent = new Map(); // client id -> {t, dir}
+agentFor = pool;
+const sent = new Map(); // client id -> {t: POST sent, posted: its answer came, measured, reply}
+const heard = new Map(); // "chat:seq" -> when the reader's stream told of it
 const latency = { visitor_to_agent: [], agent_to_visitor: [] };
+// where the time goes: the POST's answer (the write committed) and the
+// event on the reader's stream, each from the POST sent
+const stages = { visitor_to_agent: { posted: [], heard: [] }, agent_to_visitor: { posted: [], heard: [] } };
 let delivered = { visitor_to_agent: 0, agent_to_visitor: 0 };
 let measuring = false;
 const byChat = new Map(active.map((v) => [v.chat.id, v]));
@@ -381,8 +391,13 @@ async function fetchNew(v, side) {
 			s.got = true;
 			const dir = agentSide ? 'visitor_to_agent' : 'agent_to_visitor';
 			delivered[dir]++;
-			if (s.measured)
+			if (s.measured) {
 				latency[dir].push(at - s.t);
+				const h = heard.get(`${v.chat.id}:${m.seq}`);
+				if (h)
+					stages[dir].heard.push(h - s.t);
+			}
+			heard.delete(`${v.chat.id}:${m.seq}`);
 			if (agentSide && s.reply)
 				reply(v);
 		}
@@ -393,10 +408,16 @@ async function fetchNew(v, side) {
 /** The agent answers v's chat. */
 async function reply(v) {
 	const cid = clientId(`a${v.chat.id}`);
-	sent.set(cid, { t: performance.now(), measured: measuring });
-	await must('agent message', 'POST', `/api/v2/chats/${v.chat.id}/messages`,
+	const s = { t: performance.now(), measured: measuring };
+	sent.set(cid, s);
+	const r = await must('agent message', 'POST', `/api/v2/chats/${v.chat.id}/messages`,
 		{ client_id: cid, body: `bench answer to chat ${v.chat.id}` }, { bearer: v.agent.token, from: '127.0.0.1' },
 		[201]);
+	s.posted = performance.now();
+	if (s.measured)
+		stages.agent_to_visitor.posted.push(s.posted - s.t);
+	if (r.status !== 201)
+		s.got = true; // not posted: nothing to wait for (counted as a failure)
 }
 
 log(`opening ${active.length} talking visitors' streams and ${agents.length} agents' streams`);
@@ -405,8 +426,10 @@ await each(active, 16, async (v) => {
 	const s = await stream(`/chat/api/stream?token=${encodeURIComponent(v.token)}&chat_id=${v.chat.id}`, {
 		from: v.from,
 		onEvent: (ev) => {
-			if (ev.event === 'chat.message' && ev.data?.author === 'agent')
+			if (ev.event === 'chat.message' && ev.data?.author === 'agent') {
+				heard.set(`${v.chat.id}:${ev.data.seq}`, performance.now());
 				fetchNew(v, 'visitorFetch');
+			}
 			else if (ev.event === 'reset')
 				fetchNew(v, 'visitorFetch');
 		},
@@ -427,6 +450,7 @@ for (const a of agentOf.values()) {
 			}
 			if (ev.event !== 'chat.message' || ev.data?.author !== 'visitor' || !a.chats.has(ev.data.chat_id))
 				return;
+			heard.set(`${ev.data.chat_id}:${ev.data.seq}`, performance.now());
 			fetchNew(byChat.get(ev.data.chat_id), 'agentFetch');
 		},
 	});
@@ -451,12 +475,15 @@ const talkers = active.map((v, i) => (async () => {
 	for (let n = 1; !stop; n++) {
 		const due = performance.now() + period;
 		const cid = clientId(`v${v.chat.id}`);
-		sent.set(cid, { t: performance.now(), measured: true, reply: true });
+		const s = { t: performance.now(), measured: true, reply: true };
+		sent.set(cid, s);
 		const r = await must('visitor message', 'POST', `/chat/api/chats/${v.chat.id}/messages`,
 			{ client_id: cid, body: `bench message ${n} from chat ${v.chat.id}` }, { token: v.token, from: v.from },
 			[201]);
+		s.posted = performance.now();
+		stages.visitor_to_agent.posted.push(s.posted - s.t);
 		if (r.status !== 201)
-			sent.get(cid).got = true; // not posted: nothing to wait for (counted as a failure)
+			s.got = true; // not posted: nothing to wait for (counted as a failure)
 		const rest = due - performance.now();
 		if (rest > 0)
 			await sleep(rest);
@@ -513,6 +540,7 @@ const end = proc();
 for (const s of [...idleStreams, ...talkStreams, ...agentStreams])
 	s.close?.();
 pool.destroy();
+noKeep.destroy();
 
 const msgs = delivered.visitor_to_agent + delivered.agent_to_visitor;
 const ceilingLoad = summary(healthUnderLoad);
@@ -531,6 +559,8 @@ const out = {
 		vs_ceiling_rps: Number((loadRequests / loadSecs / ceiling[8].rps).toFixed(4)),
 		rss_kb_max: Math.max(...rssDuring), rss_kb_min: Math.min(...rssDuring) },
 	visitor_to_agent: v2a, agent_to_visitor: a2v,
+	stages: Object.fromEntries(Object.entries(stages).map(([k, x]) => [k, { posted: summary(x.posted),
+		heard: summary(x.heard) }])),
 	healthz_under_load: ceilingLoad,
 	goal: { what: 'visitor → agent p99 < 50 ms', met: v2a.p99_ms != null && v2a.p99_ms < 50 },
 	end,

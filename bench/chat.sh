@@ -163,8 +163,12 @@ const row = (name, s, rps = "") => console.log(pad(name, 34) + lpad(s.n ?? "", 7
 	lpad(s.p90_ms, 9) + lpad(s.p99_ms, 9) + lpad(s.max_ms, 9));
 row("ceiling GET /healthz, 1 conn", r.ceiling[1], r.ceiling[1].rps);
 row("ceiling GET /healthz, 8 conns", r.ceiling[8], r.ceiling[8].rps);
-row("visitor -> agent", r.visitor_to_agent);
-row("agent -> visitor", r.agent_to_visitor);
+row("visitor -> agent (has the text)", r.visitor_to_agent);
+row("  its POST answered (committed)", r.stages.visitor_to_agent.posted);
+row("  chat.message on /api/v2/events", r.stages.visitor_to_agent.heard);
+row("agent -> visitor (has the text)", r.agent_to_visitor);
+row("  its POST answered (committed)", r.stages.agent_to_visitor.posted);
+row("  chat.message on the stream", r.stages.agent_to_visitor.heard);
 row("GET /healthz under the load", r.healthz_under_load);
 console.log(`load: ${l.seconds} s, ${l.messages} messages (${l.messages_per_s}/s), ${l.requests} requests ` +
 	`(${l.requests_per_s}/s, ${(100 * l.vs_ceiling_rps).toFixed(1)} % of the ceiling at 8 connections); ` +
