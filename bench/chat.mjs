@@ -238,6 +238,14 @@ function newAddress() {
 	return `127.5.${Math.floor(n / 254)}.${(n % 254) + 1}`;
 }
 
+/** The store's counters from /metrics: transactions' seconds, commits, writes. */
+async function dbCounters() {
+	const r = await request('GET', '/metrics', null, { from: '127.0.0.1' });
+	const num = (k) => Number(new RegExp(`^${k} ([0-9.e+]+)$`, 'm').exec(r.text)?.[1] ?? NaN);
+	return { seconds: num('frontline_db_seconds_total'), commits: num('frontline_db_commits_total'),
+		writes: num('frontline_db_writes_total'), t: performance.now() };
+}
+
 async function healthz(samples, connections) {
 	const times = [];
 	let next = 0;
@@ -468,6 +476,7 @@ log(`${active.length} chats exchange a message every ${(1 / o.rate).toFixed(2)} 
 const period = 1000 / o.rate;
 const healthUnderLoad = [];
 let stop = false;
+const db0 = await dbCounters();
 const tLoad = performance.now();
 const req0 = requests;
 const talkers = active.map((v, i) => (async () => {
@@ -508,6 +517,12 @@ await Promise.all(talkers);
 const loadSecs = (performance.now() - tLoad) / 1000;
 const loadRequests = requests - req0;
 await prober;
+const db1 = await dbCounters();
+const dbSecs = (db1.t - db0.t) / 1000;
+const store = { writes_per_s: Number(((db1.writes - db0.writes) / dbSecs).toFixed(1)),
+	commits_per_s: Number(((db1.commits - db0.commits) / dbSecs).toFixed(1)),
+	writes_per_commit: Number(((db1.writes - db0.writes) / Math.max(1, db1.commits - db0.commits)).toFixed(2)),
+	tx_seconds_per_s: Number(((db1.seconds - db0.seconds) / dbSecs).toFixed(3)) };
 // what was sent arrives, or is lost
 const drainUntil = performance.now() + 10000;
 const pending = () => [...sent.values()].filter((s) => !s.got).length;
@@ -562,6 +577,7 @@ const out = {
 	stages: Object.fromEntries(Object.entries(stages).map(([k, x]) => [k, { posted: summary(x.posted),
 		heard: summary(x.heard) }])),
 	healthz_under_load: ceilingLoad,
+	store,
 	goal: { what: 'visitor → agent p99 < 50 ms', met: v2a.p99_ms != null && v2a.p99_ms < 50 },
 	end,
 	rate_limited: status429.count, lost, failures, first_failures: firstFailures,

@@ -27,7 +27,8 @@
 # Environment: IDLE=1000, ACTIVE=100, DURATION=30 (seconds), RATE=1 (messages a second
 # a chat, each answered), HOLD=75 (seconds the idle streams are held: past
 # libmicrohttpd's 60 s idle timeout), CAPACITY=20 (each agent's chats,
-# FL_CHAT_CAPACITY_MAX), KEEP_DATA=1 keeps the data folder. --db start
+# FL_CHAT_CAPACITY_MAX), KEEP_DATA=1 keeps the data folder, LOG_REQUESTS=1 has the
+# server log every request there (server.log: each with its duration_ms). --db start
 # starts a throwaway PostgreSQL (scripts/pg.sh, fsync off).
 # Prints a table, writes bench/out/chat.json (and chat-pg.json); exit
 # status 0 when every request succeeded, every message arrived and every
@@ -55,6 +56,7 @@ RATE=${RATE:-1}
 HOLD=${HOLD:-75}
 CAPACITY=${CAPACITY:-20}
 KEEP_DATA=${KEEP_DATA:-0}
+LOG_REQUESTS=${LOG_REQUESTS:-0}
 
 die() { echo "chat: $*" >&2; exit 2; }
 log() { echo "chat: $*" >&2; }
@@ -110,7 +112,8 @@ echo ']' >>"$WORK/agents.json"
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE=http://127.0.0.1:$PORT
-"$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" --quiet --rate-limit 0 2>"$WORK/server.log" &
+"$BIN" serve --data "$WORK" --listen "127.0.0.1:$PORT" $([ "$LOG_REQUESTS" = 1 ] || echo --quiet) \
+	--rate-limit 0 2>"$WORK/server.log" &
 SRV=$!
 for _ in $(seq 100); do
 	curl -fs "$BASE/healthz" >/dev/null && break
@@ -173,6 +176,8 @@ row("GET /healthz under the load", r.healthz_under_load);
 console.log(`load: ${l.seconds} s, ${l.messages} messages (${l.messages_per_s}/s), ${l.requests} requests ` +
 	`(${l.requests_per_s}/s, ${(100 * l.vs_ceiling_rps).toFixed(1)} % of the ceiling at 8 connections); ` +
 	`VmRSS ${mb(l.rss_kb_min)}..${mb(l.rss_kb_max)}`);
+console.log(`store during the load: ${r.store.writes_per_s} writes/s in ${r.store.commits_per_s} commits/s ` +
+	`(${r.store.writes_per_commit} a commit), ${r.store.tx_seconds_per_s} s in transactions a second`);
 const ratio = (a, b) => (b ? (a / b).toFixed(1) : "?");
 console.log(`visitor -> agent p50/p99 = ${ratio(r.visitor_to_agent.p50_ms, r.healthz_under_load.p50_ms)}x / ` +
 	`${ratio(r.visitor_to_agent.p99_ms, r.healthz_under_load.p99_ms)}x GET /healthz under the same load`);
