@@ -220,6 +220,13 @@ function proc() {
 	return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), threads: kb('Threads'), fds };
 }
 
+/** The server's CPU seconds so far (user + system; the kernel counts in 1/100 s). */
+function cpuSeconds() {
+	const st = readFileSync(`/proc/${o.pid}/stat`, 'utf8');
+	const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+	return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** Runs fn over items with at most n in flight. */
 async function each(items, n, fn) {
 	let next = 0;
@@ -477,6 +484,7 @@ const period = 1000 / o.rate;
 const healthUnderLoad = [];
 let stop = false;
 const db0 = await dbCounters();
+const cpu0 = cpuSeconds();
 const tLoad = performance.now();
 const req0 = requests;
 const talkers = active.map((v, i) => (async () => {
@@ -518,11 +526,13 @@ const loadSecs = (performance.now() - tLoad) / 1000;
 const loadRequests = requests - req0;
 await prober;
 const db1 = await dbCounters();
+const cpu1 = cpuSeconds();
 const dbSecs = (db1.t - db0.t) / 1000;
 const store = { writes_per_s: Number(((db1.writes - db0.writes) / dbSecs).toFixed(1)),
 	commits_per_s: Number(((db1.commits - db0.commits) / dbSecs).toFixed(1)),
 	writes_per_commit: Number(((db1.writes - db0.writes) / Math.max(1, db1.commits - db0.commits)).toFixed(2)),
-	tx_seconds_per_s: Number(((db1.seconds - db0.seconds) / dbSecs).toFixed(3)) };
+	tx_seconds_per_s: Number(((db1.seconds - db0.seconds) / dbSecs).toFixed(3)),
+	server_cpu_per_s: Number(((cpu1 - cpu0) / dbSecs).toFixed(3)) };
 // what was sent arrives, or is lost
 const drainUntil = performance.now() + 10000;
 const pending = () => [...sent.values()].filter((s) => !s.got).length;
