@@ -465,7 +465,6 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 	}
 	if (rc != FL_ENOTFOUND)
 		return rc;
-	rc = 0;
 	if (!fl_chat_state_live(c.state))
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
 	m.chat_id = chat_id;
