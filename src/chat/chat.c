@@ -365,7 +365,7 @@ static int words_check(const struct fl_chat_words *w, const char *key, size_t ma
 {
 	const char *langs[] = {"uk", "ru", "lt", "en"};
 	const char *z[] = {w->uk, w->ru, w->lt, w->en};
-	char field[64];
+	char field[64 + 4]; /* key (a settings name, < 64) "." and a language */
 
 	for (size_t i = 0; i < 4; i++) {
 		int rc;
@@ -542,6 +542,8 @@ int64_t fl_chat_peak(int64_t *starts, int64_t *ends, size_t n)
 	size_t i = 0, j = 0;
 	int64_t cur = 0, peak = 0;
 
+	if (!n)
+		return 0; /* and qsort is never given NULL */
 	for (size_t k = 0; k < n; k++)
 		if (!ends[k])
 			ends[k] = INT64_MAX;

@@ -21,7 +21,8 @@
  *   ended; queued or active with no agent message yet -> missed when it
  *   ends; offline is a message left while nobody chats (a ticket, no live
  *   chat, acknowledged by mail like the portal's form).
- * - Live events go through fl_store_notify ("chat.queued", "chat.offered",
+ * - Live events go through fl_store_notify ("chat.queued", "chat.offered"
+ *   — agent_id 0 when an offer is withdrawn (declined, lapsed) —,
  *   "chat.updated", "chat.message", "chat.typing", "chat.read"), each JSON
  *   starting with "chat_id":N; they only say what changed, clients fetch
  *   the rest.
@@ -301,8 +302,10 @@ struct fl_chat_start_in {
 };
 
 /* Starts a chat for visitor_id at now (see the top): FL_ECONFLICT naming
- * "chat" when they have a queued or active chat already; FL_EINVAL naming
- * "chat" (reason "Disabled") when chat is off; the message's checks
+ * "chat" when they have a queued or active chat already (reason "Open")
+ * or the schedule is closed (reason "Closed": the widget offers the
+ * offline form); FL_EINVAL naming "chat" (reason "Disabled") when chat is
+ * off; the message's checks
  * (naming "message.body", "message.client_id", "message.uploads").
  * *chat and *msg as written. */
 int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *in, int64_t now,
@@ -310,7 +313,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 
 /* Posts a message in chat_id by who (a visitor: theirs only; an agent: any
  * live chat; FL_ENOTFOUND otherwise). A client_id the chat has already is
- * the stored message, *dup = 1, nothing written; else *dup = 0 and: the
+ * the stored message, *dup = 1, nothing written (another writer's id:
+ * FL_ECONFLICT naming "client_id"); else *dup = 0 and: the
  * next seq, the ticket comment (visitor: through the intake with
  * thread_id; agent: a public comment by fl_ticket_update, quiet), files
  * claimed, "chat.message". An agent's first message accepts a chat only
@@ -369,9 +373,11 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 		       int64_t now, struct fl_err *e);
 /* The visitor's rating of their chat_id once it ended: "good" or "bad"
  * (FL_CSAT_GOOD, FL_CSAT_BAD) with an optional comment, recorded through
- * fl_csat_rate on the ticket (offered first when the solved mail never
- * asked); may change while the ticket may. FL_ECONFLICT naming "chat"
- * while it is live. */
+ * fl_csat_rate on the ticket (an agent's end with solve offered it and
+ * counted it asked, as no mail asks); may change while the ticket may.
+ * FL_ECONFLICT naming "chat" while it is live; fl_csat_rate's errors
+ * otherwise (FL_EINVAL naming "ticket", reason "NotSolved", when the
+ * agent kept the ticket open; "score", "comment"). */
 int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, const char *comment,
 		 int64_t now, struct fl_err *e);
 

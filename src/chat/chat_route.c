@@ -176,7 +176,8 @@ int fl_chat_offer_job(fl_tx *tx, const struct fl_job *job, struct fl_err *e)
 		if ((rc = fl_store_chat_skip_add(tx, c.id, c.offered_to)))
 			break;
 		c.offered_to = c.offered_at = 0;
-		rc = fl_store_chat_update(tx, &c);
+		if (!(rc = fl_store_chat_update(tx, &c)))
+			rc = offered(tx, c.id, 0);
 	}
 	/* visitors who left before anyone answered: missed, the ticket stays
 	 * open so someone answers by mail */

@@ -459,12 +459,18 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		return rc;
 	rc = fl_store_chat_message_by_client(tx, chat_id, in->client_id, a, &m);
 	if (!rc) {
+		/* a resend is the same writer's; another's id is a clash */
+		int64_t me = who->kind == FL_CHAT_VISITOR ? who->visitor_id : who->agent->id;
+		if (m.author != who->kind || m.author_id != me)
+			return fl_err_set(e, FL_ECONFLICT, "client_id", "DuplicateValue",
+					  "client_id: taken in this chat; make a new one");
 		*out = m;
 		*dup = 1;
 		return 0;
 	}
 	if (rc != FL_ENOTFOUND)
 		return rc;
+	rc = 0; /* a new message: the branches below must not see the lookup's miss */
 	if (!fl_chat_state_live(c.state))
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
 	m.chat_id = chat_id;
@@ -609,6 +615,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 		  fl_arena *a, struct fl_chat *chat, struct fl_chat_message *msg, struct fl_err *e)
 {
 	struct fl_chat_settings s;
+	struct fl_chat_status st;
 	struct fl_chat_visitor v;
 	struct fl_user u;
 	struct fl_intake it = {0};
@@ -624,6 +631,11 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 		return rc;
 	if (!s.enabled)
 		return fl_err_set(e, FL_EINVAL, "chat", "Disabled", "chat: chat is turned off");
+	if ((rc = fl_chat_status(tx, 0, now, &st)))
+		return rc;
+	if (st.next_open_at)
+		return fl_err_set(e, FL_ECONFLICT, "chat", "Closed",
+				  "chat: we are closed now; leave a message instead");
 	if ((rc = fl_store_chat_visitor_get(tx, visitor_id, a, &v)))
 		return rc;
 	rc = fl_store_chat_live_of_visitor(tx, visitor_id, &live);
@@ -756,6 +768,10 @@ int fl_chat_decline(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, in
 		c.offered_to = c.offered_at = 0;
 		rc = fl_store_chat_update(tx, &c);
 	}
+	/* agent_id 0: the offer is withdrawn (the next one, if any, follows) */
+	if (!rc)
+		rc = notify(tx, "chat.offered", "{\"chat_id\":%" PRId64 ",\"agent_id\":0}",
+			    chat_id);
 	if (!rc)
 		rc = fl_chat_route(tx, chat_id, now);
 	fl_arena_free(&a);

@@ -54,9 +54,9 @@
 
 #define JSON_LIMIT (64 * 1024)
 /* A visitor's stream notes that they are still there at most this often,
- * from the heartbeats: well within FL_CHAT_GONE_SECONDS, so that a queued
+ * from its wakes (at least every 15 s): well within FL_CHAT_GONE_SECONDS, so that a queued
  * visitor watching an open stream is never taken for gone. */
-#define SEEN_EVERY 45
+#define SEEN_EVERY 30
 
 static struct fl_limiter visitors_by_address = FL_LIMITER(8, 60);
 static struct fl_limiter messages_by_address = FL_LIMITER(8, 1);
@@ -716,17 +716,13 @@ static int h_upload(struct fl_req *r)
 	return rc ? rc : as_visitor(r, &uploads, "uploads", 1, tx_upload, render_upload);
 }
 
-/* A file the visitor may have: on a public comment of their chat's
- * ticket (the chat's messages are those comments). */
+/* A file the visitor may have: one that went with a message of their
+ * chat (the domain decides). */
 static int tx_attachment(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_chat_load(tx, &c->who, r->id[0], &r->arena, &c->chat);
+	int rc = fl_chat_file_get(tx, &c->who, r->id[0], r->id[1], &r->arena, &c->att);
 
-	if (!rc)
-		rc = fl_store_attachment_get(tx, r->id[1], &r->arena, &c->att);
-	if (!rc && (c->att.ticket_id != c->chat.ticket_id || !c->att.comment_public))
-		rc = FL_ENOTFOUND;
 	if (rc == FL_ENOTFOUND)
 		return fl_req_fail(r, rc, NULL, NULL, "There is no such file in this chat");
 	if (!rc && c->att.in_db)

@@ -67,10 +67,13 @@ describe('the queue and offers', () => {
 			const acc = await act(chat.id, 'accept');
 			assert.equal(acc.status, 200, acc.text);
 			assert.deepEqual([acc.json.chat.state, acc.json.chat.agent_id], ['active', ana.id]);
+			const hi = await act(chat.id, 'messages', { client_id: clientId(), body: `Hello ${i}` });
+			assert.equal(hi.status, 201, hi.text);
 			chats.push(chat);
 		}
 		const { chat: fourth } = await start({ body: 'one too many' });
-		await new Promise((r) => setTimeout(r, 500));
+		// times are in seconds: the three overlap for a whole one (the report's peak)
+		await new Promise((r) => setTimeout(r, 1100));
 		assert.equal((await getChat(fourth.id)).offered_to, null);
 		const refused = await act(fourth.id, 'accept');
 		assert.equal(refused.status, 409, refused.text);

@@ -29,7 +29,9 @@
 #include "routing/routing.h"
 #include "rules/ruleset.h"
 #include "rules/trigger.h"
+#include "sla/schedule.h"
 #include "store/chats.h"
+#include "store/schedules.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
@@ -654,6 +656,20 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.accepted_at == T0 + 30 && c.first_answer_at == T0 + 30 && c.offered_to == 0);
 	EXPECT_RC(fl_store_ticket_get(tx, c.ticket_id, &w->a, &t), 0);
 	EXPECT(t.assignee_id == w->agents[0].id);
+	/* and goes on answering the chat, now active: each a new message */
+	for (int i = 0; i < 2; i++) {
+		in.client_id = i ? "agent-3" : "agent-2";
+		EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 31 + i, &w->a, &m, &dup, &e),
+			  0);
+		EXPECT(!dup && m.comment_id > 0 && m.author == FL_CHAT_AGENT);
+	}
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	EXPECT(c.first_answer_at == T0 + 30);
+	/* the visitor's client id is not the agent's to reuse */
+	in.client_id = "first";
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 30, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "client_id"));
 	/* B may not write in A's chat */
 	ag.agent = &w->agents[1];
 	in.client_id = "b-1";
@@ -676,7 +692,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.last_seq == 1);
 	/* the system line in the conversation, the visitor sees it */
 	v.visitor_id = w->visitors[0];
-	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 2, 0, &w->a, &list, &n), 0);
+	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
 	/* B ends it and solves the ticket, quietly */
 	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 1, T0 + 100, &w->a, &c, &e), 0);
@@ -851,6 +867,56 @@ static void test_offline_and_stats(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* Out of the schedule's hours a chat cannot start: the widget offers the
+ * offline form, and says when it opens. */
+static int tx_closed(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_interval sunday = {0, 60}; /* Sunday 00:00-01:00 UTC */
+	struct fl_schedule sc = {.name = "Sundays",
+				 .time_zone = "UTC",
+				 .intervals = &sunday,
+				 .nintervals = 1,
+				 .created_at = T0,
+				 .updated_at = T0};
+	struct fl_chat_settings s;
+	struct fl_chat_start_in in = {0};
+	struct fl_chat_status st;
+	struct fl_chat_message m;
+	struct fl_chat c;
+	struct fl_err e = {0};
+	int64_t vid;
+
+	EXPECT_RC(fl_store_schedule_insert(tx, &sc), 0);
+	fl_chat_settings_defaults(&s);
+	s.enabled = 1;
+	s.schedule_id = sc.id + 1000;
+	EXPECT_RC(fl_chat_settings_put(tx, &s, &e), FL_EINVAL);
+	EXPECT(!strcmp(e.field, "schedule_id"));
+	s.schedule_id = sc.id;
+	EXPECT_RC(fl_chat_settings_put(tx, &s, &e), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0, &st), 0);
+	EXPECT(!st.open_now && st.online == 1 && st.next_open_at > T0);
+	EXPECT(st.next_open_at % (7 * 86400) == 3 * 86400); /* a Sunday, 00:00 UTC */
+	EXPECT_RC(fl_chat_visitor_new(tx, "en", T0, &vid), 0);
+	in.message.body = "anyone?";
+	in.message.client_id = "x";
+	EXPECT_RC(fl_chat_start(tx, vid, &in, T0, &w->a, &c, &m, &e), FL_ECONFLICT);
+	EXPECT(!strcmp(e.reason, "Closed"));
+	return 0;
+}
+
+static void test_closed(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_closed, &w);
+	fl_arena_free(&w.a);
+}
+
 /* A visitor's upload: theirs alone to send, once; an executable is
  * refused; the message names the file and only that chat's visitor may
  * fetch it. */
@@ -996,6 +1062,7 @@ int main(void)
 		T(test_missed),
 		T(test_offline_and_stats),
 		T(test_uploads),
+		T(test_closed),
 		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
