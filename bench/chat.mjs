@@ -485,6 +485,7 @@ const healthUnderLoad = [];
 let stop = false;
 const db0 = await dbCounters();
 const cpu0 = cpuSeconds();
+const me0 = process.cpuUsage();
 const tLoad = performance.now();
 const req0 = requests;
 const talkers = active.map((v, i) => (async () => {
@@ -527,12 +528,14 @@ const loadRequests = requests - req0;
 await prober;
 const db1 = await dbCounters();
 const cpu1 = cpuSeconds();
+const me1 = process.cpuUsage(me0);
 const dbSecs = (db1.t - db0.t) / 1000;
 const store = { writes_per_s: Number(((db1.writes - db0.writes) / dbSecs).toFixed(1)),
 	commits_per_s: Number(((db1.commits - db0.commits) / dbSecs).toFixed(1)),
 	writes_per_commit: Number(((db1.writes - db0.writes) / Math.max(1, db1.commits - db0.commits)).toFixed(2)),
 	tx_seconds_per_s: Number(((db1.seconds - db0.seconds) / dbSecs).toFixed(3)),
-	server_cpu_per_s: Number(((cpu1 - cpu0) / dbSecs).toFixed(3)) };
+	server_cpu_per_s: Number(((cpu1 - cpu0) / dbSecs).toFixed(3)),
+	client_cpu_per_s: Number(((me1.user + me1.system) / 1e6 / dbSecs).toFixed(3)) };
 // what was sent arrives, or is lost
 const drainUntil = performance.now() + 10000;
 const pending = () => [...sent.values()].filter((s) => !s.got).length;

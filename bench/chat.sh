@@ -178,7 +178,8 @@ console.log(`load: ${l.seconds} s, ${l.messages} messages (${l.messages_per_s}/s
 	`VmRSS ${mb(l.rss_kb_min)}..${mb(l.rss_kb_max)}`);
 console.log(`store during the load: ${r.store.writes_per_s} writes/s in ${r.store.commits_per_s} commits/s ` +
 	`(${r.store.writes_per_commit} a commit), ${r.store.tx_seconds_per_s} s in transactions a second; the server ` +
-	`used ${(100 * r.store.server_cpu_per_s).toFixed(0)} % of a core (${(1000 * r.store.server_cpu_per_s / l.messages_per_s).toFixed(2)} ms a message)`);
+	`used ${(100 * r.store.server_cpu_per_s).toFixed(0)} % of a core (${(1000 * r.store.server_cpu_per_s / l.messages_per_s).toFixed(2)} ms a message), this client ` +
+	`${(100 * r.store.client_cpu_per_s).toFixed(0)} %`);
 const ratio = (a, b) => (b ? (a / b).toFixed(1) : "?");
 console.log(`visitor -> agent p50/p99 = ${ratio(r.visitor_to_agent.p50_ms, r.healthz_under_load.p50_ms)}x / ` +
 	`${ratio(r.visitor_to_agent.p99_ms, r.healthz_under_load.p99_ms)}x GET /healthz under the same load`);
