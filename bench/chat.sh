@@ -17,23 +17,25 @@
 # every visitor, starts ACTIVE chats the agents accept and IDLE chats that
 # stay queued, reads the server's VmRSS and descriptors before and after
 # the IDLE visitors open GET /chat/api/stream, measures GET /healthz (the
-# ceiling), and for DURATION seconds has each active chat's visitor post a message
-# every 1/RATE s, which the agent hears on GET /api/v2/events, fetches and
-# answers at once; the visitor hears the answer on their stream and fetches
-# it. Latency is from the POST sent to the fetch holding the text.
+# ceiling), and for DURATION seconds has each active chat's visitor post
+# a message every 1/RATE s, which the agent hears on GET /api/v2/events,
+# fetches and answers at once; the visitor hears the answer on their
+# stream and fetches it. Latency is from the POST sent to the fetch
+# holding the text.
 #
 #   bench/chat.sh [--db URI|start] [BIN]     (BIN: build/frontline)
 #
-# Environment: IDLE=1000, ACTIVE=100, DURATION=30 (seconds), RATE=1 (messages a second
-# a chat, each answered), HOLD=75 (seconds the idle streams are held: past
-# libmicrohttpd's 60 s idle timeout), CAPACITY=20 (each agent's chats,
-# FL_CHAT_CAPACITY_MAX), KEEP_DATA=1 keeps the data folder, LOG_REQUESTS=1 has the
-# server log every request there (server.log: each with its duration_ms). --db start
-# starts a throwaway PostgreSQL (scripts/pg.sh, fsync off).
-# Prints a table, writes bench/out/chat.json (and chat-pg.json); exit
-# status 0 when every request succeeded, every message arrived and every
-# stream stayed open (a missed goal is reported, not failed), 1 otherwise,
-# 2 on a setup error.
+# Environment: IDLE=1000, ACTIVE=100, DURATION=30 (seconds), RATE=1
+# (messages a second a chat, each answered), HOLD=75 (seconds the idle
+# streams are held: past libmicrohttpd's 60 s idle timeout), CAPACITY=20
+# (each agent's chats, FL_CHAT_CAPACITY_MAX), KEEP_DATA=1 keeps the data
+# folder, LOG_REQUESTS=1 has the server log every request there
+# (server.log, each with its duration_ms). --db start starts a throwaway
+# PostgreSQL (scripts/pg.sh, fsync off).
+# Prints a table, writes bench/out/chat.json (chat-pg.json on
+# PostgreSQL); exit status 0 when every request succeeded, every message
+# arrived and every stream stayed open (a missed goal is reported, not
+# failed), 1 otherwise, 2 on a setup error.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
