@@ -68,10 +68,11 @@ for t in node curl; do
 done
 [ "$CAPACITY" -ge 1 ] && [ "$CAPACITY" -le 20 ] || die "CAPACITY: 1 to 20 (FL_CHAT_CAPACITY_MAX)"
 # the server's streams and this client's sockets: a descriptor each, twice
+# (the soft limit only: the server raises its own to the hard one)
 want_fds=$(((IDLE + ACTIVE) * 2 + 1024))
 [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge "$want_fds" ] ||
 	die "open files are limited to $(ulimit -Hn); $want_fds needed"
-ulimit -n "$want_fds"
+[ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$want_fds" ] && ulimit -Sn "$want_fds"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/frontline-chat.XXXXXX")
 SRV=
