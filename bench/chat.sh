@@ -31,7 +31,8 @@
 # (each agent's chats, FL_CHAT_CAPACITY_MAX), KEEP_DATA=1 keeps the data
 # folder, LOG_REQUESTS=1 has the server log every request there
 # (server.log, each with its duration_ms). --db start starts a throwaway
-# PostgreSQL (scripts/pg.sh, fsync off).
+# PostgreSQL (scripts/pg.sh, fsync off). TMPDIR decides where the data
+# folder (and PostgreSQL's) go: /dev/shm takes the disk out.
 # Prints a table, writes bench/out/chat.json (chat-pg.json on
 # PostgreSQL); exit status 0 when every request succeeded, every message
 # arrived and every stream stayed open (a missed goal is reported, not
