@@ -109,38 +109,15 @@ out:
 	return rc;
 }
 
-/* Whether any agent routing sees could take a chat now (online, under
- * their chat capacity). When none can, a pass over the queue offers
- * nothing, and each chat's look at the agents counts every agent's chats:
- * with 1,000 chats queued that held the one writer for up to 300 ms every
- * FL_CHAT_OFFER_PERIOD (bench/chat.sh). A group's members are among the
- * agents of group 0, so nobody there means nobody in any group. */
-static int anyone_has_room(fl_tx *tx, int *room)
+int fl_chat_route_all(fl_tx *tx, int64_t now, size_t *n)
 {
-	struct fl_routing_agent *ag;
-	size_t n;
+	int64_t *ids;
+	size_t m, offered = 0;
 	fl_arena a;
 	int rc;
 
 	fl_arena_init(&a, 0);
-	rc = candidates(tx, 0, NULL, 0, &a, &ag, &n);
-	if (!rc)
-		*room = fl_routing_choose(FL_ROUTING_LEAST_OPEN, ag, n, 0, NULL, 0) >= 0;
-	fl_arena_free(&a);
-	return rc;
-}
-
-int fl_chat_route_all(fl_tx *tx, int64_t now, size_t *n)
-{
-	int64_t *ids;
-	size_t m = 0, offered = 0;
-	fl_arena a;
-	int room = 0, rc;
-
-	fl_arena_init(&a, 0);
-	rc = anyone_has_room(tx, &room);
-	if (!rc && room)
-		rc = fl_store_chat_queued(tx, 1, ROUTE_MAX, &a, &ids, &m);
+	rc = fl_store_chat_queued(tx, 1, ROUTE_MAX, &a, &ids, &m);
 	for (size_t i = 0; !rc && i < m; i++) {
 		struct fl_chat c;
 		if (!(rc = fl_chat_route(tx, ids[i], now)) &&
