@@ -23,76 +23,14 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { after, before, describe } from 'node:test';
 
-import { chatSettings, online, until } from '../api/lib/chat.mjs';
+import { chatSettings, online } from '../api/lib/chat.mjs';
 import { PG } from '../api/lib/server.mjs';
 import { it, openDesk, startServer } from './lib/browser.mjs';
+import { OFFLINE_NOISE, PNG, agentSees, launcher, openWidget, shown, startHost, until } from './lib/chat.mjs';
 
 // Runs if it ever runs: sets window.__xss in whatever frame it lands.
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 const BUDGET = 25 * 1024;
-const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /ERR_NETWORK_CHANGED/, /ERR_NETWORK_IO_SUSPENDED/];
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFElEQVR42mNk+M9QzwAEjDAGNzYAAAwQAfwY1XeIAAAAAElFTkSuQmCC', 'base64');
-
-/**
- * The company's site: GET /?desk=ORIGIN&lang=xx[&locale=yy] is a page in
- * language xx that embeds the widget of the desk at ORIGIN, under a CSP
- * that allows that origin and nothing else.
- */
-async function startHost() {
-	const server = http.createServer((req, res) => {
-		const q = new URL(req.url, 'http://host').searchParams;
-		const desk = q.get('desk');
-		if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(desk || '')) {
-			res.writeHead(404).end();
-			return;
-		}
-		const locale = q.get('locale') ? ` data-locale="${q.get('locale')}"` : '';
-		res.writeHead(200, {
-			'content-type': 'text/html; charset=utf-8',
-			'content-security-policy': `default-src 'none'; script-src ${desk}; frame-src ${desk}; ` +
-				"connect-src 'none'; base-uri 'none'; form-action 'none'",
-		});
-		res.end(`<!doctype html><html lang="${q.get('lang') || 'en'}"><head><meta charset="utf-8"><title>Shop</title></head>` +
-			`<body><h1>Coffee grinders</h1><p>Our shop.</p><button id="host-button">Buy</button>` +
-			`<script src="${desk}/chat/widget.js"${locale} async></script></body></html>`);
-	});
-	await new Promise((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: (desk, q = {}) => `http://localhost:${server.address().port}/?${new URLSearchParams({ desk, ...q })}`,
-		close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-	};
-}
-
-/** The launcher (in the widget's shadow root) and the chat frame of a tab's page. */
-const launcher = (page) => page.locator('[data-frontline-chat] button');
-const frameOf = (page) => page.frameLocator('[data-frontline-chat] iframe');
-
-/** Opens the widget on the host page and waits for view (a data-view of the frame). */
-async function openWidget(page, view) {
-	const button = launcher(page);
-	await button.waitFor();
-	await button.click();
-	const f = frameOf(page);
-	await f.locator(`[data-test=chat-window][data-view=${view}]`).waitFor();
-	assert.equal(await button.getAttribute('aria-expanded'), 'true');
-	return f;
-}
-
-/** The chat's messages as the agent's API lists them: "author:body", in seq order. */
-async function agentSees(srv, agent, chatId) {
-	const r = await srv.api('GET', `/api/v2/chats/${chatId}/messages?after=0`, null, { auth: agent });
-	assert.equal(r.status, 200, r.text);
-	return r.json.messages.sort((a, b) => a.seq - b.seq);
-}
-
-/** What the frame shows: [{author, body, receipt}] in order. */
-function shown(f) {
-	return f.locator('[data-test=message]').evaluateAll((els) => els.map((el) => ({
-		author: el.dataset.author,
-		body: el.querySelector('[data-test=body]')?.textContent ?? '',
-		receipt: el.querySelector('[data-test=receipt]')?.dataset.state ?? '',
-	})));
-}
 
 /** Neither the host page nor the chat frame ran a payload. */
 async function assertNoScript(page) {

@@ -113,4 +113,5 @@ export default {
 	'chat.report.s': "{s} s",
 	'chat.report.min_s': "{m} min {s} s",
 	'chat.report.h_min': "{h} h {m} min",
+	'chat.files_max': "At most {max} files go with one message.",
 };
