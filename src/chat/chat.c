@@ -504,14 +504,9 @@ out:
 	return rc;
 }
 
-int fl_chat_origin_allowed(const struct fl_chat_settings *s, const char *origin)
+int fl_chat_rateable(const struct fl_chat *c)
 {
-	if (!s->norigins)
-		return 1;
-	for (size_t i = 0; origin && i < s->norigins; i++)
-		if (!strcmp(s->origins[i], origin))
-			return 1;
-	return 0;
+	return c->state == FL_CHAT_ENDED && c->ticket_status == FL_STATUS_SOLVED;
 }
 
 /* ---- the report's arithmetic ---- */

@@ -140,8 +140,10 @@ struct fl_chat {
 	int64_t visitor_seen_at, transcript_sent_at;
 	int rated;
 	/* loaded with the chat, never written by it: the visitor's name and
-	 * e-mail as given, the agent's name ("" for none) */
+	 * e-mail as given, the agent's name ("" for none), the ticket's
+	 * status (enum fl_ticket_status) */
 	char *name, *email, *agent_name;
+	int ticket_status;
 };
 
 /* What a message's attachment says (chat_messages.attachments holds a
@@ -235,7 +237,9 @@ int fl_chat_settings_parse(const char *json, size_t n, fl_arena *a, struct fl_ch
  * characters; topic keys well formed and unique; offer_seconds within
  * FL_CHAT_OFFER_MIN..MAX; origins "http(s)://host[:port]" without a path;
  * ids not negative. FL_EINVAL naming the field. Existence of the schedule
- * and group is fl_chat_settings_put's. */
+ * and group is fl_chat_settings_put's. The origins' check is the only one:
+ * the browser enforces them (the frame's CSP frame-ancestors lists them as
+ * they are), and every settings value read passes through here. */
 int fl_chat_settings_check(const struct fl_chat_settings *s, struct fl_err *e);
 /* s as the JSON object the settings are stored and served as, into out. */
 int fl_chat_settings_json(const struct fl_chat_settings *s, fl_buf *out);
@@ -244,9 +248,6 @@ int fl_chat_settings_get(fl_tx *tx, fl_arena *a, struct fl_chat_settings *out);
 /* Checks s (and that its schedule and group exist: FL_EINVAL naming
  * "schedule_id", "group_id") and stores it. */
 int fl_chat_settings_put(fl_tx *tx, const struct fl_chat_settings *s, struct fl_err *e);
-/* Whether origin (a request's Origin or the frame's parent, "" or NULL:
- * unknown) may embed the widget: any when s lists none. */
-int fl_chat_origin_allowed(const struct fl_chat_settings *s, const char *origin);
 
 /* ---- visitors and their token ----------------------------------------------- */
 
@@ -257,9 +258,19 @@ int fl_chat_visitor_new(fl_tx *tx, const char *lang, int64_t now, int64_t *visit
 int fl_chat_visitor_token(fl_tx *tx, int64_t visitor_id, int64_t now, fl_arena *a, char **token);
 /* The visitor token names, when the desk signed it for a chat visitor and
  * it has not expired and the visitor exists: FL_EAUTH naming "token"
- * otherwise (forged, cut, another purpose's, expired, unknown). */
+ * otherwise (forged, cut, another purpose's, expired, unknown). That is
+ * fl_chat_visitor_check with the store's key, then
+ * fl_chat_visitor_known. */
 int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
 			 struct fl_err *e);
+/* The visitor token names as key (the store's link key, portal/link.h
+ * fl_link_key) signed it: for a chat visitor, not expired. FL_EAUTH
+ * naming "token" otherwise. Pure (an HMAC): a handler checks a stranger's
+ * token before it costs a transaction or a place in a rate limit. */
+int fl_chat_visitor_check(const char *key, const char *token, int64_t now, int64_t *visitor_id,
+			  struct fl_err *e);
+/* 0 when visitor_id exists; FL_EAUTH naming "token" when it is gone. */
+int fl_chat_visitor_known(fl_tx *tx, int64_t visitor_id, struct fl_err *e);
 int fl_chat_visitor_get(fl_tx *tx, int64_t visitor_id, fl_arena *a, struct fl_chat_visitor *out);
 /* Notes that the visitor was there at now (their stream is open, or a
  * request came): what keeps their queued chats from being missed. Writes
@@ -295,7 +306,8 @@ struct fl_chat_post_in {
 
 /* The pre-chat form and the first message. name, email, topic: NULL or ""
  * when not given; the settings decide which are required (FL_EINVAL
- * naming "name", "email", "topic"). locale: the widget's. */
+ * naming "name", "email", "topic"). locale: the widget's; NULL or "": the
+ * language the visitor was made with (fl_chat_visitor_new). */
 struct fl_chat_start_in {
 	const char *name, *email, *topic, *locale;
 	struct fl_chat_post_in message;
@@ -325,8 +337,9 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e);
 
-/* A system line in the conversation ("Olena joined", a transfer), seq
- * and "chat.message" like any; no ticket comment. */
+/* A system line in the conversation (a transfer), seq and "chat.message"
+ * like any; no ticket comment. body is what the visitor reads: the
+ * caller writes it in the chat's language (its locale). */
 int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t now);
 
 /* Agent takes chat_id: queued (or offered to them) -> active, assigned to
@@ -345,14 +358,20 @@ int fl_chat_decline(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, in
  * queued again in that group and offered there: naming "group_id"),
  * exactly one of them; note (NULL or "": none, at most FL_CHAT_NOTE_MAX)
  * becomes a private comment on the ticket; a chat_transfers row; a system
- * line. */
+ * line in the chat's language ("Transferred to Olena", uk "Розмову
+ * передано: Olena"). */
 int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, int64_t to_agent_id,
 		     int64_t to_group_id, const char *note, int64_t now, struct fl_err *e);
 /* Ends chat_id (a visitor their own; an agent any; the system any):
  * ended, or missed when no agent wrote. solve (agents only): the ticket
  * is solved, quietly (the widget asks for the rating itself); else it
- * stays as it is, for a follow-up by mail. Ending an ended chat is 0 and
- * changes nothing. *out as it is now (may be NULL). */
+ * stays as it is, for a follow-up by mail. A visitor who ends an active
+ * chat (an agent answered and serves it) solves the ticket the same way,
+ * by the desk: they are done, and the widget offers the rating. A missed
+ * chat's ticket stays open (answered by mail), and so does that of a
+ * chat ended while queued again after a transfer to a group. Ending an
+ * ended chat is 0 and changes nothing. *out as it is now (may be
+ * NULL). */
 int fl_chat_end(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int solve, int64_t now,
 		fl_arena *a, struct fl_chat *out, struct fl_err *e);
 /* who is typing (or stopped) in chat_id: "chat.typing", nothing written. */
@@ -371,18 +390,25 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
  * transcript never goes to a stranger's box. */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
 		       int64_t now, struct fl_err *e);
-/* The visitor's rating of their chat_id once it ended: "good" or "bad"
- * (FL_CSAT_GOOD, FL_CSAT_BAD) with an optional comment, recorded through
- * fl_csat_rate on the ticket (an agent's end with solve offered it and
- * counted it asked, as no mail asks); may change while the ticket may.
- * FL_ECONFLICT naming "chat" while it is live; fl_csat_rate's errors
- * otherwise (FL_EINVAL naming "ticket", reason "NotSolved", when the
- * agent kept the ticket open; "score", "comment"). */
+/* Whether c may be rated now: it ended (not missed, not offline) and its
+ * ticket is solved (an agent's end with solve, or the visitor's end of an
+ * active chat); a rating given may change while that holds. What the
+ * widget's chat JSON says as "rateable". Pure. */
+int fl_chat_rateable(const struct fl_chat *c);
+/* The visitor's rating of their chat_id: "good" or "bad" (FL_CSAT_GOOD,
+ * FL_CSAT_BAD) with an optional comment, recorded through fl_csat_rate on
+ * the ticket (the solve at the end offered it and counted it asked, as no
+ * mail asks). FL_ECONFLICT naming "chat" when it is not rateable: reason
+ * "Live" (rate it once it ended), "Missed" (nobody answered; an offline
+ * message too), "NotSolved" (the agent kept the ticket open for a
+ * follow-up by mail, or it was reopened); fl_csat_rate's errors otherwise
+ * ("ticket" "Closed", "score", "comment"). */
 int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, const char *comment,
 		 int64_t now, struct fl_err *e);
 
-/* An offline message: email required (FL_EINVAL naming "email"), name and
- * topic as for a chat, body checked like a message's ("message"). A
+/* An offline message: email required (FL_EINVAL naming "email"), name,
+ * topic and locale as for a chat, body checked like a message's
+ * ("message"). A
  * ticket on the chat channel, acknowledged like the portal's form, and a
  * chat row in state offline for the visitor's history. *ticket_id. */
 struct fl_chat_offline_in {
@@ -463,10 +489,14 @@ struct fl_chat_status {
 	int64_t online;        /* agents online with a chat capacity */
 	int64_t room;          /* free places among them */
 	int64_t queue;         /* queued chats */
-	int64_t expected_wait; /* seconds: median answered wait of the last
-				 * FL_CHAT_WAIT_WINDOW (60 when none) x
-				 * (queue + 1) / online; 0 when an agent has
-				 * room (a new chat is offered at once) */
+	int64_t expected_wait; /* seconds a new chat may wait: 0 whenever
+				 * an online agent has room (a new chat is
+				 * offered at once, though chats queued
+				 * before may still wait for their answer)
+				 * and while nobody is online (open_now is 0
+				 * then); else the median answered wait of
+				 * the last FL_CHAT_WAIT_WINDOW (60 when
+				 * none) x (queue + 1) / online */
 	int open_now;          /* enabled, in business hours, someone online */
 	int64_t next_open_at;  /* when closed by the schedule; 0 otherwise */
 	int64_t capacity;      /* the asking agent's (agent_id given) */

@@ -108,8 +108,10 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now)
 		"agent_read_seq", (json_int_t)c->agent_read_seq, "wait_seconds",
 		(json_int_t)(until > c->created_at ? until - c->created_at : 0));
 
-	if (o)
+	if (o) {
 		json_object_set_new(o, "offered_to", fl_json_id(c->offered_to));
+		json_object_set_new(o, "rateable", json_boolean(fl_chat_rateable(c)));
+	}
 	return o;
 }
 

@@ -12,8 +12,10 @@
 /* {"id","ticket_id","state","agent_id","agent_name","group_id","topic",
  * "name","email","email_verified","locale","created_at","accepted_at",
  * "first_answer_at","ended_at","last_seq","visitor_read_seq",
- * "agent_read_seq","wait_seconds","offered_to"}: wait_seconds from the start to the
- * first answer, or to now while nobody answered a live chat, or to its end. */
+ * "agent_read_seq","wait_seconds","offered_to","rateable"}: wait_seconds
+ * from the start to the first answer, or to now while nobody answered a
+ * live chat, or to its end; rateable as fl_chat_rateable (the widget
+ * offers the rating only then). */
 json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now);
 
 /* {"id","seq","chat_id","author","author_name","client_id","body",

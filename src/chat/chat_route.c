@@ -227,7 +227,8 @@ int fl_chat_status(fl_tx *tx, int64_t agent_id, int64_t now, struct fl_chat_stat
 					     &nwaits)) ||
 	    (rc = schedule_open(tx, s.schedule_id, now, &open, &st.next_open_at)))
 		goto out;
-	/* room somewhere: a new chat is offered at once */
+	/* room somewhere: a new chat is offered at once, whoever waits;
+	 * nobody online: no wait to tell (the widget is closed) */
 	if (st.online && !st.room) {
 		/* nobody's median known: a minute a place in the queue */
 		int64_t median = nwaits ? fl_chat_percentile(waits, nwaits, 50) : 60;

@@ -67,6 +67,31 @@ static int is_agent(const struct fl_actor *a)
 	return a && a->role >= FL_ROLE_AGENT;
 }
 
+/* What the chat says to the visitor, in each language: the transcript's
+ * mail, and the system lines of the conversation (a transfer's is
+ * transferred followed by the agent's or group's name). */
+struct chat_words {
+	const char *lang, *subject, *intro, *visitor, *system, *transferred;
+};
+static const struct chat_words chat_words[] = {
+	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат",
+	 "Розмову передано: "},
+	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат",
+	 "Разговор передан: "},
+	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis",
+	 "Pokalbis perduotas: "},
+	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to "},
+};
+
+static const struct chat_words *words_for(const char *lang)
+{
+	lang = fl_chat_lang(lang);
+	for (size_t i = 0; i < sizeof chat_words / sizeof *chat_words; i++)
+		if (!strcmp(chat_words[i].lang, lang))
+			return &chat_words[i];
+	return &chat_words[3];
+}
+
 /* chat_id as who may see it (chat.h fl_chat_load). */
 int fl_chat_load(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, fl_arena *a,
 		 struct fl_chat *out)
@@ -178,36 +203,61 @@ int fl_chat_visitor_token(fl_tx *tx, int64_t visitor_id, int64_t now, fl_arena *
 	return fl_link_make(tx, FL_CHAT_TOKEN_PURPOSE, &l, a, token);
 }
 
-int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
-			 struct fl_err *e)
+int fl_chat_visitor_check(const char *key, const char *token, int64_t now, int64_t *visitor_id,
+			  struct fl_err *e)
 {
-	struct fl_chat_visitor v;
 	struct fl_link l;
-	struct fl_err ignored;
-	fl_arena a;
+	struct fl_err why;
 	int rc;
 
 	if (!token || !*token || strlen(token) > FL_LINK_TOKEN_MAX)
 		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
 				  "token: a chat visitor's token is needed");
-	fl_arena_init(&a, 0);
-	rc = fl_link_read(tx, FL_CHAT_TOKEN_PURPOSE, token, now, &a, &l, &ignored);
+	rc = fl_link_check(key, FL_CHAT_TOKEN_PURPOSE, token, now, &l, &why);
 	if (rc == FL_EINVAL)
-		rc = fl_err_set(e, FL_EAUTH, "token",
-				strcmp(ignored.reason, "Expired") ? "InvalidValue" : "Expired",
-				"token: this chat visitor's token is not valid");
+		return fl_err_set(e, FL_EAUTH, "token",
+				  strcmp(why.reason, "Expired") ? "InvalidValue" : "Expired",
+				  "token: this chat visitor's token is not valid");
 	if (!rc && l.b != 0)
-		rc = fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
-				"token: this chat visitor's token is not valid");
-	if (!rc) {
-		rc = fl_store_chat_visitor_get(tx, l.a, &a, &v);
-		if (rc == FL_ENOTFOUND)
-			rc = fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
-					"token: this chat visitor is gone");
-	}
+		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
+				  "token: this chat visitor's token is not valid");
 	if (!rc)
 		*visitor_id = l.a;
+	return rc;
+}
+
+int fl_chat_visitor_known(fl_tx *tx, int64_t visitor_id, struct fl_err *e)
+{
+	struct fl_chat_visitor v;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_store_chat_visitor_get(tx, visitor_id, &a, &v);
 	fl_arena_free(&a);
+	if (rc == FL_ENOTFOUND)
+		return fl_err_set(e, FL_EAUTH, "token", "InvalidValue",
+				  "token: this chat visitor is gone");
+	return rc;
+}
+
+int fl_chat_visitor_read(fl_tx *tx, const char *token, int64_t now, int64_t *visitor_id,
+			 struct fl_err *e)
+{
+	char *key = NULL;
+	int64_t id;
+	fl_arena a;
+	int rc;
+
+	fl_arena_init(&a, 0);
+	rc = fl_link_key(tx, &a, &key);
+	if (!rc)
+		rc = fl_chat_visitor_check(key, token, now, &id, e);
+	fl_arena_free(&a);
+	if (!rc)
+		rc = fl_chat_visitor_known(tx, id, e);
+	if (!rc)
+		*visitor_id = id;
 	return rc;
 }
 
@@ -538,6 +588,13 @@ int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t
 
 /* ---- starting ---- */
 
+/* The language a chat of v's is in: the widget's locale when it says one,
+ * else the one v was made with (the page's or browser's language). */
+static const char *visitor_lang(const struct fl_chat_visitor *v, const char *locale)
+{
+	return fl_chat_lang(locale && *locale ? locale : v->locale);
+}
+
 /* Checks the pre-chat form against the settings: a required field given,
  * a field the form leaves off ignored, the e-mail normalized (*email, in
  * a, NULL for none), the topic one of the settings' (*topic, "" none). */
@@ -618,11 +675,12 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	struct fl_chat_status st;
 	struct fl_chat_visitor v;
 	struct fl_user u;
+	struct fl_ticket_patch keep = {0};
 	struct fl_intake it = {0};
 	struct fl_intake_result res;
 	struct fl_chat c = {0};
 	struct fl_chat_message m = {0};
-	const char *lang = fl_chat_lang(in->locale), *topic;
+	const char *lang, *topic;
 	char *email, uid[24];
 	int64_t live;
 	int rc;
@@ -638,6 +696,7 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 				  "chat: we are closed now; leave a message instead");
 	if ((rc = fl_store_chat_visitor_get(tx, visitor_id, a, &v)))
 		return rc;
+	lang = visitor_lang(&v, in->locale);
 	rc = fl_store_chat_live_of_visitor(tx, visitor_id, &live);
 	if (!rc)
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Open",
@@ -660,6 +719,13 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	if (*topic)
 		it.tags[it.ntags++] = topic;
 	it.quiet = 1;
+	/* made unassigned on purpose, as a hand's assignment to nobody, which
+	 * ticket routing leaves alone: chat routing offers it. The chat row
+	 * that keeps it from ticket routing after that (store/routing.h) is
+	 * written just below, once the ticket has its id. */
+	keep.has_assignee = 1;
+	keep.comment_public = 1;
+	it.more = &keep;
 	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)))
 		return rc;
 	c.visitor_id = visitor_id;
@@ -807,7 +873,9 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 	struct fl_chat_transfer tr = {0};
 	struct fl_ticket_patch more = {0};
 	struct fl_chat c;
-	char line[200];
+	const char *to;
+	char *line;
+	size_t n;
 	fl_arena a;
 	int rc;
 
@@ -856,7 +924,7 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 		c.offered_to = c.offered_at = 0;
 		more.has_assignee = 1;
 		more.assignee_id = to_agent_id;
-		snprintf(line, sizeof line, "Transferred to %s", u.name);
+		to = u.name;
 	} else {
 		struct fl_group g;
 		rc = fl_store_group_get(tx, to_group_id, &a, &g);
@@ -877,8 +945,15 @@ int fl_chat_transfer(fl_tx *tx, const struct fl_actor *agent, int64_t chat_id, i
 		more.group_id = to_group_id;
 		more.has_assignee = 1;
 		more.assignee_id = 0;
-		snprintf(line, sizeof line, "Transferred to %s", g.name);
+		to = g.name;
 	}
+	/* the line the visitor reads, in their language, the name whole */
+	n = strlen(words_for(c.locale)->transferred) + strlen(to) + 1;
+	if (!(line = fl_arena_alloc(&a, n))) {
+		rc = FL_ENOMEM;
+		goto out;
+	}
+	snprintf(line, n, "%s%s", words_for(c.locale)->transferred, to);
 	tr.chat_id = chat_id;
 	tr.from_agent_id = agent->id;
 	tr.to_agent_id = to_agent_id;
@@ -919,35 +994,48 @@ static int finish(fl_tx *tx, struct fl_chat *c, int by, int64_t now)
 	return notify_updated(tx, c);
 }
 
+/* Solves c's ticket by actor, quietly (no solved mail: the widget asks for
+ * the rating itself, so the ask counts from now), assigned to assignee_id
+ * when it has nobody. A ticket solved or closed already is left as it
+ * is. */
+static int solve_quietly(fl_tx *tx, const struct fl_actor *actor, const struct fl_chat *c,
+			 int64_t assignee_id, int64_t now, fl_arena *a, struct fl_err *e)
+{
+	struct fl_ticket_patch more = {0};
+	struct fl_ticket t;
+	int rc = fl_store_ticket_get(tx, c->ticket_id, a, &t);
+
+	if (rc || t.status >= FL_STATUS_SOLVED)
+		return rc;
+	more.has_status = 1;
+	more.status = FL_STATUS_SOLVED;
+	if (!t.assignee_id)
+		more.has_assignee = 1, more.assignee_id = assignee_id;
+	if ((rc = private_note(tx, actor, c->ticket_id, NULL, &more, a, e)) ||
+	    (rc = fl_store_ticket_get(tx, c->ticket_id, a, &t)) ||
+	    (rc = fl_csat_offer(tx, &t, now)))
+		return rc;
+	return fl_csat_asked(tx, t.id, now);
+}
+
 int fl_chat_end(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int solve, int64_t now,
 		fl_arena *a, struct fl_chat *out, struct fl_err *e)
 {
 	struct fl_chat c;
-	int rc = load(tx, who, chat_id, a, &c, e);
+	int served, rc = load(tx, who, chat_id, a, &c, e);
 
 	if (rc)
 		return rc;
+	/* an agent serves it: they answered (or took it to answer) */
+	served = c.state == FL_CHAT_ACTIVE && c.agent_id;
 	if (fl_chat_state_live(c.state) && (rc = finish(tx, &c, who->kind, now)))
 		return rc;
-	if (solve && who->kind == FL_CHAT_AGENT && c.ticket_id) {
-		struct fl_ticket_patch more = {0};
-		struct fl_ticket t;
-		if ((rc = fl_store_ticket_get(tx, c.ticket_id, a, &t)))
-			return rc;
-		if (t.status < FL_STATUS_SOLVED) {
-			more.has_status = 1;
-			more.status = FL_STATUS_SOLVED;
-			if (!t.assignee_id)
-				more.has_assignee = 1, more.assignee_id = who->agent->id;
-			/* quiet: no solved mail; the widget asks for the
-			 * rating itself, so the ask counts from now */
-			if ((rc = private_note(tx, who->agent, c.ticket_id, NULL, &more, a, e)) ||
-			    (rc = fl_store_ticket_get(tx, c.ticket_id, a, &t)) ||
-			    (rc = fl_csat_offer(tx, &t, now)) ||
-			    (rc = fl_csat_asked(tx, t.id, now)))
-				return rc;
-		}
-	}
+	if (c.ticket_id && solve && who->kind == FL_CHAT_AGENT)
+		rc = solve_quietly(tx, who->agent, &c, who->agent->id, now, a, e);
+	else if (c.ticket_id && served && c.state == FL_CHAT_ENDED && who->kind == FL_CHAT_VISITOR)
+		rc = solve_quietly(tx, &desk, &c, c.agent_id, now, a, e);
+	if (rc)
+		return rc;
 	return out ? fl_store_chat_get(tx, chat_id, a, out) : 0;
 }
 
@@ -1000,28 +1088,8 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
 
 /* ---- after the chat ---- */
 
-/* What the transcript's mail says, in each language. */
-struct transcript_words {
-	const char *lang, *subject, *intro, *visitor, *system;
-};
-static const struct transcript_words transcript_words[] = {
-	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат"},
-	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат"},
-	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis"},
-	{"en", "Your chat", "Here is your chat with us:", "You", "Chat"},
-};
-
-static const struct transcript_words *words_for(const char *lang)
-{
-	lang = fl_chat_lang(lang);
-	for (size_t i = 0; i < sizeof transcript_words / sizeof *transcript_words; i++)
-		if (!strcmp(transcript_words[i].lang, lang))
-			return &transcript_words[i];
-	return &transcript_words[3];
-}
-
 /* The conversation of c as plain text into b. */
-static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct transcript_words *w,
+static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat_words *w,
 			   fl_arena *a, fl_buf *b)
 {
 	int64_t after = 0;
@@ -1054,7 +1122,7 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 		       int64_t now, struct fl_err *e)
 {
 	struct fl_chat_who who = {FL_CHAT_VISITOR, visitor_id, NULL};
-	const struct transcript_words *w;
+	const struct chat_words *w;
 	struct fl_chat c;
 	struct fl_user u;
 	struct fl_message msg = {0};
@@ -1134,6 +1202,14 @@ int fl_chat_rate(fl_tx *tx, int64_t visitor_id, int64_t chat_id, int score, cons
 	if (!rc && fl_chat_state_live(c.state))
 		rc = fl_err_set(e, FL_ECONFLICT, "chat", "Live",
 				"chat: rate the chat once it has ended");
+	else if (!rc && c.state != FL_CHAT_ENDED)
+		rc = fl_err_set(e, FL_ECONFLICT, "chat", "Missed",
+				"chat: nobody answered in this chat, so there is nothing to rate; "
+				"we reply by e-mail");
+	else if (!rc && c.ticket_status < FL_STATUS_SOLVED)
+		rc = fl_err_set(e, FL_ECONFLICT, "chat", "NotSolved",
+				"chat: your request is still open; we follow it up by e-mail, "
+				"and you can rate it once it is solved");
 	if (!rc)
 		rc = fl_csat_rate(tx, c.ticket_id, c.requester_id, &in, now, &a, &r, e);
 	if (!rc && !c.rated) {
@@ -1154,7 +1230,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	struct fl_intake_result res;
 	struct fl_chat c = {0};
 	struct fl_chat_message m = {0};
-	const char *lang = fl_chat_lang(in->locale), *topic;
+	const char *lang, *topic;
 	char *email, cid[40];
 	fl_arena a;
 	int rc;
@@ -1163,6 +1239,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	if ((rc = fl_chat_settings_get(tx, &a, &s)) ||
 	    (rc = fl_store_chat_visitor_get(tx, visitor_id, &a, &v)))
 		goto out;
+	lang = visitor_lang(&v, in->locale);
 	if (!s.enabled) {
 		rc = fl_err_set(e, FL_EINVAL, "chat", "Disabled", "chat: chat is turned off");
 		goto out;

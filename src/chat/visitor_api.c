@@ -27,7 +27,8 @@
  *   per address: 8 new visitors a minute, 8 messages a second (an office
  *   behind one address chats), 8 uploads in 10 s, 8 offline messages in
  *   10 minutes (each mails an acknowledgement);
- *   per visitor (their token): 8 chats started in 10 minutes, 8 messages
+ *   per visitor (the one their token proves, checked first: a forged
+ *   token counts against nobody): 8 chats started in 10 minutes, 8 messages
  *   in 2 s, 8 typing notes in 10 s, 8 read receipts in 2 s, 8 uploads a
  *   minute, 8 transcripts, ratings, ends in 10 minutes, 8 streams opened
  *   in 10 s.
@@ -35,6 +36,7 @@
  * 422 naming "body" past it; a megabyte is a 413 before it is read), JSON
  * nested at most 64 deep (core/input.c), files as the attachment rules say
  * and never an executable (422 naming "file"). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,7 @@ struct act_in {
 
 struct ctx {
 	const char *token;
+	char *key; /* the store's link key (link_key) */
 	int64_t now, visitor_id;
 	struct fl_chat_who who;
 	fl_req_tx then; /* the handler's transaction, run as the visitor */
@@ -178,10 +181,51 @@ static int token_shaped(const char *z)
 	return n && n <= FL_LINK_TOKEN_MAX && strspn(z, "0123456789abcdef-") == n;
 }
 
+/* The store's link key (portal/link.h), read once and kept: a server
+ * makes it at its first start and never changes it, so that a visitor's
+ * token is checked (an HMAC) before it costs a transaction or a place in
+ * a limiter. Kept with the store it came from: a process serves one. */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+static const fl_store *key_store;
+static char *kept_key;
+
+static int tx_key(fl_tx *tx, void *arg)
+{
+	struct fl_req *r = arg;
+	struct ctx *c = r->ctx;
+	return fl_link_key(tx, &r->arena, &c->key);
+}
+
+/* c->key: the link key, in r's arena. */
+static int link_key(struct fl_req *r)
+{
+	struct ctx *c = r->ctx;
+	char *fresh;
+	int rc;
+
+	pthread_mutex_lock(&key_lock);
+	c->key = key_store == r->store && kept_key ? fl_arena_strdup(&r->arena, kept_key) : NULL;
+	pthread_mutex_unlock(&key_lock);
+	if (c->key)
+		return 0;
+	if ((rc = fl_store_read(r->store, tx_key, r)))
+		return rc;
+	if (!c->key) /* fl_link_key_init runs before the server serves */
+		return FL_EINTERNAL;
+	if (!(fresh = strdup(c->key)))
+		return FL_ENOMEM;
+	pthread_mutex_lock(&key_lock);
+	free(kept_key);
+	kept_key = fresh;
+	key_store = r->store;
+	pthread_mutex_unlock(&key_lock);
+	return 0;
+}
+
 static int tx_visitor(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = fl_chat_visitor_read(tx, c->token, c->now, &c->visitor_id, &r->err);
+	int rc = fl_chat_visitor_known(tx, c->visitor_id, &r->err);
 
 	if (rc)
 		return rc;
@@ -191,15 +235,19 @@ static int tx_visitor(fl_tx *tx, struct fl_req *r)
 	return c->then(tx, r);
 }
 
-/* Every visitor's request comes through here: their token (401 naming
- * "token" when missing or not the desk's), their limit l for what they do
- * (what: "messages", …; NULL for none), then fn as that visitor in a write
- * (writes) or read transaction, and render. */
+/* Every visitor's request comes through here (after the handler's limit
+ * per address, if any): their token, checked before anything else costs
+ * (401 naming "token" when missing or not the desk's), their limit l for
+ * what they do (what: "messages", …; NULL for none) counted by the
+ * visitor the token proves — a forged token counts nowhere —, then fn as
+ * that visitor in a write (writes) or read transaction, and render. */
 static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, int writes,
 		      fl_req_tx fn, fl_render render)
 {
 	struct ctx *c = r->ctx;
+	char key[32];
 	int64_t wait;
+	int rc;
 
 	c->token = fl_req_header_in(r, "X-Chat-Token");
 	if (!c->token)
@@ -211,7 +259,11 @@ static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, 
 		return fl_req_fail(r, FL_EAUTH, "token", "InvalidValue",
 				   "token: this is not a visitor token of this desk");
 	c->now = fl_now();
-	if (l && fl_limiter_take(l, c->token, c->now, &wait))
+	if ((rc = link_key(r)) ||
+	    (rc = fl_chat_visitor_check(c->key, c->token, c->now, &c->visitor_id, &r->err)))
+		return rc;
+	snprintf(key, sizeof key, "visitor %lld", (long long)c->visitor_id);
+	if (l && fl_limiter_take(l, key, c->now, &wait))
 		return too_many(r, wait, what);
 	c->then = fn;
 	c->writes = writes;
@@ -318,9 +370,11 @@ static int tx_settings(fl_tx *tx, struct fl_req *r)
 	return rc;
 }
 
-/* The frame's frame-ancestors: any site, or the allowed origins (checked
- * by the settings as scheme://host[:port]; anything else that would break
- * out of the header is left out). */
+/* The frame's frame-ancestors: any site, or the allowed origins. This is
+ * where allowed origins are enforced (by the browser, which knows the
+ * parent page's origin; no request of ours does): each one is
+ * scheme://host[:port] as fl_chat_settings_check made sure, so it goes in
+ * the header as it is. */
 static int render_frame(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
@@ -330,15 +384,8 @@ static int render_frame(struct fl_req *r)
 	if (!c->settings.norigins)
 		return fl_req_page(r, "/chat/index.html", "*");
 	fl_buf_init(&b, FL_CHAT_ORIGINS_MAX * (FL_CHAT_ORIGIN_MAX + 1) + 8);
-	for (size_t i = 0; i < c->settings.norigins && !rc; i++) {
-		const char *o = c->settings.origins[i];
-		if (strspn(o,
-			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-") ==
-		    strlen(o))
-			rc = fl_buf_addf(&b, "%s%s", b.n ? " " : "", o);
-	}
-	if (!rc && !b.n)
-		rc = fl_buf_addf(&b, "'none'");
+	for (size_t i = 0; i < c->settings.norigins && !rc; i++)
+		rc = fl_buf_addf(&b, "%s%s", i ? " " : "", c->settings.origins[i]);
 	if (!rc)
 		rc = fl_req_page(r, "/chat/index.html", b.p);
 	fl_buf_free(&b);

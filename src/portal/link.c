@@ -103,10 +103,21 @@ forged:
 		"Token: not a link this desk made; open the link from the mail as it came");
 }
 
+int fl_link_key(fl_tx *tx, fl_arena *a, char **key)
+{
+	int rc = fl_store_setting_get(tx, FL_LINK_KEY_SETTING, a, key);
+
+	if (rc == FL_ENOTFOUND) {
+		*key = NULL;
+		return 0;
+	}
+	return rc;
+}
+
 int fl_link_make(fl_tx *tx, const char *purpose, const struct fl_link *l, fl_arena *a, char **token)
 {
 	char *key = NULL;
-	int rc = fl_store_setting_get(tx, FL_LINK_KEY_SETTING, a, &key);
+	int rc = fl_link_key(tx, a, &key);
 
 	if (rc)
 		return rc;
@@ -122,9 +133,7 @@ int fl_link_read(fl_tx *tx, const char *purpose, const char *token, int64_t now,
 		 struct fl_link *l, struct fl_err *e)
 {
 	char *key = NULL;
-	int rc = fl_store_setting_get(tx, FL_LINK_KEY_SETTING, a, &key);
+	int rc = fl_link_key(tx, a, &key);
 
-	if (rc && rc != FL_ENOTFOUND)
-		return rc;
-	return fl_link_check(key, purpose, token, now, l, e);
+	return rc ? rc : fl_link_check(key, purpose, token, now, l, e);
 }

@@ -51,6 +51,11 @@ void fl_link_sign(const char *key, const char *purpose, const struct fl_link *l,
 int fl_link_check(const char *key, const char *purpose, const char *token, int64_t now,
 		  struct fl_link *l, struct fl_err *e);
 
+/* The store's key, *key in a (NULL when fl_link_key_init never ran). It
+ * never changes once made, so a caller may read it once and keep it, to
+ * check tokens with fl_link_check before they cost a transaction. */
+int fl_link_key(fl_tx *tx, fl_arena *a, char **key);
+
 /* fl_link_sign and fl_link_check with the store's key, in a transaction. */
 int fl_link_make(fl_tx *tx, const char *purpose, const struct fl_link *l, fl_arena *a,
 		 char **token);

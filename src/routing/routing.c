@@ -392,10 +392,16 @@ int fl_routing_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
 	agent = freed(w);
 	if (w->kind != FL_EVENT_DELETE && unrouted(w->t) && !(w->p && w->p->has_assignee)) {
 		fl_buf why;
+		int64_t *ids;
+		size_t n = 0;
 		fl_arena_init(&a, 0);
 		fl_buf_init(&why, 1024);
-		rc = group_load(tx, w->t->group_id, &a, &g);
-		if (!rc && g.method != FL_ROUTING_NONE)
+		/* waiting as the drain sees it (a live chat's ticket is chat
+		 * routing's) */
+		rc = fl_store_routing_waiting(tx, w->t->group_id, 0, w->t->id, 1, &a, &ids, &n);
+		if (!rc && n)
+			rc = group_load(tx, w->t->group_id, &a, &g);
+		if (!rc && n && g.method != FL_ROUTING_NONE)
 			rc = route_one(tx, &g, w->t, w->now, &a, &why);
 		/* said once, in the ticket's log: when the ticket starts
 		 * waiting, not at every write or drain after */
@@ -430,7 +436,8 @@ static int drain(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t skip, int
 	if (depth)
 		return 0;
 	fl_arena_init(&a, 0);
-	rc = fl_store_routing_waiting(tx, group_id, user_id, FL_ROUTING_DRAIN_MAX, &a, &ids, &nids);
+	rc = fl_store_routing_waiting(tx, group_id, user_id, 0, FL_ROUTING_DRAIN_MAX, &a, &ids,
+				      &nids);
 	for (size_t i = 0; !rc && i < nids; i++) {
 		struct fl_ticket t;
 		struct group_state *g = NULL;

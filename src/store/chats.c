@@ -11,8 +11,9 @@
 static const struct fl_col visitor_col[] = {VISITOR_COLUMNS(VISITOR_COLUMN, FL_COMMA)};
 static const struct fl_cols visitor_cols = FL_COLS(struct fl_chat_visitor, visitor_col);
 
-/* A chat with its visitor's name and e-mail and its agent's name: every
- * read of chats joins the visitor as v and the agent as u. ended_by is
+/* A chat with its visitor's name and e-mail, its agent's name and its
+ * ticket's status: every read of chats joins the visitor as v, the agent
+ * as u and the ticket as t. ended_by is
  * stored by name and read as enum fl_chat_author (-1 while live). */
 #define CHAT_COLUMNS(X, S)                                                                    \
 	X(id, "c.id")                                                                         \
@@ -40,14 +41,16 @@ static const struct fl_cols visitor_cols = FL_COLS(struct fl_chat_visitor, visit
 	X(rated, "c.rated") S                                                                 \
 	X(name, "v.name") S                                                                   \
 	X(email, "v.email") S                                                                 \
-	X(agent_name, "COALESCE(u.name, '')")
+	X(agent_name, "COALESCE(u.name, '')") S                                               \
+	X(ticket_status, "COALESCE(t.status, 0)")
 #define CHAT_COLUMN(m, expr) FL_COLUMN(struct fl_chat, m)
 static const struct fl_col chat_col[] = {CHAT_COLUMNS(CHAT_COLUMN, FL_COMMA)};
 static const struct fl_cols chat_cols = FL_COLS(struct fl_chat, chat_col);
 #define CHAT_FROM                                      \
 	" FROM chats c"                                \
 	" JOIN chat_visitors v ON v.id = c.visitor_id" \
-	" LEFT JOIN users u ON u.id = c.agent_id"
+	" LEFT JOIN users u ON u.id = c.agent_id"      \
+	" LEFT JOIN tickets t ON t.id = c.ticket_id"
 
 /* A message with its author's name: the visitor's as given (else
  * "Visitor"), the agent's, the desk's for the system. */

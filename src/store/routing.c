@@ -133,10 +133,11 @@ int fl_store_routing_members(fl_tx *tx, int64_t group_id, fl_arena *a,
 				   (void **)out, n);
 }
 
-int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max, fl_arena *a,
-			     int64_t **out, size_t *n)
+int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t ticket_id,
+			     size_t max, fl_arena *a, int64_t **out, size_t *n)
 {
-	/* the tickets_group index's range for each routed group */
+	/* the tickets_group index's range for each routed group; the live
+	 * chats by chats_by_state (few: the ones waiting or being answered) */
 	static const char sql[] =
 		"SELECT t.id"
 		" FROM tickets t"
@@ -149,12 +150,18 @@ int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_
 		"   AND t.status < 4"
 		"   AND t.assignee_id IS NULL"
 		"   AND t.deleted_at IS NULL"
+		"   AND t.id NOT IN"
+		"       (SELECT c.ticket_id FROM chats c"
+		"         WHERE c.state IN (0, 1)"
+		"           AND c.ticket_id IS NOT NULL)"
 		"   AND (? = 0 OR t.group_id = ?)"
 		"   AND (? = 0 OR t.group_id IN"
 		"        (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ?))"
+		"   AND (? = 0 OR t.id = ?)"
 		" ORDER BY COALESCE(rt.position, ot.position, 1000000), t.created_at, t.id"
 		" LIMIT ?";
 	fl_stmt *st;
-	int rc = fl_q(tx, sql, 0, &st, "iiiii", group_id, group_id, user_id, user_id, (int64_t)max);
+	int rc = fl_q(tx, sql, 0, &st, "iiiiiii", group_id, group_id, user_id, user_id, ticket_id,
+		      ticket_id, (int64_t)max);
 	return rc ? rc : fl_q_ids(tx, st, a, max, out, n);
 }

@@ -43,10 +43,14 @@ int fl_store_routing_members(fl_tx *tx, int64_t group_id, fl_arena *a,
 			     struct fl_routing_agent **out, size_t *n);
 
 /* Up to max waiting tickets' ids: live, unassigned, below solved, in a
- * group with a routing method (group_id 0: any; user_id not 0: a group
- * user_id is in), by the customer's tier position (the requester's, else
- * their organization's; none last), then created_at, then id. */
-int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, size_t max, fl_arena *a,
-			     int64_t **out, size_t *n);
+ * group with a routing method, and not the ticket of a live chat (queued
+ * or active: chat routing offers that one; once the chat is missed or
+ * ended, an open unassigned ticket waits here like any) — group_id 0:
+ * any; user_id not 0: a group user_id is in; ticket_id not 0: that ticket
+ * only —, by the customer's tier position (the requester's, else their
+ * organization's; none last), then created_at, then id. The one rule of
+ * what ticket routing may take: the write hook asks it too. */
+int fl_store_routing_waiting(fl_tx *tx, int64_t group_id, int64_t user_id, int64_t ticket_id,
+			     size_t max, fl_arena *a, int64_t **out, size_t *n);
 
 #endif

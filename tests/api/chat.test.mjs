@@ -252,3 +252,45 @@ describe('settings', () => {
 		assert.equal((await srv.api('PUT', '/api/v2/chat/settings', { settings: 'on' })).status, 422);
 	});
 });
+
+describe('ticket routing and the chats\' group', () => {
+	it('leaves a live chat\'s ticket to chat routing; a missed one\'s open ticket is routed like any', async () => {
+		const g = (await srv.api('POST', '/api/v2/groups', { group: { name: 'Chats', routing: { method: 'round_robin' } } })).json.group;
+		assert.ok(g?.id, 'group');
+		for (const u of [ana, bo]) {
+			const m = await srv.api('POST', '/api/v2/group_memberships', { group_membership: { user_id: u.id, group_id: g.id } });
+			assert.equal(m.status, 201, m.text);
+		}
+		await chatSettings(srv, { group_id: g.id });
+		await online(srv, ana);
+		await online(srv, bo);
+		const ticketOf = async (id) => (await srv.api('GET', `/api/v2/tickets/${id}`, null, { auth: ana })).json.ticket;
+		try {
+			const { chat, v } = await start({ body: 'Is my order on its way?' });
+			assert.equal(chat.group_id, g.id);
+			const offered = await until(() => getChat(chat.id), (c) => c.offered_to !== null);
+			assert.ok([ana.id, bo.id].includes(offered.offered_to));
+			let t = await ticketOf(chat.ticket_id);
+			assert.deepEqual([t.group_id, t.assignee_id], [g.id, null]);
+			// a visitor's message writes the ticket again: still chat routing's
+			const more = await v.api('POST', `/chat/api/chats/${chat.id}/messages`, { client_id: clientId(), body: 'Order 5512' });
+			assert.equal(more.status, 201, more.text);
+			assert.equal((await ticketOf(chat.ticket_id)).assignee_id, null);
+			// an agent coming online drains the group's waiting tickets: not this one
+			await online(srv, ana, 'away');
+			await online(srv, ana);
+			assert.equal((await ticketOf(chat.ticket_id)).assignee_id, null);
+			// the visitor leaves unanswered: missed, the ticket open and now
+			// ticket routing's (bo coming online drains bo's groups)
+			const gone = await v.api('POST', `/chat/api/chats/${chat.id}/end`);
+			assert.equal(gone.json.chat.state, 'missed');
+			await online(srv, bo, 'away');
+			await online(srv, bo);
+			t = await ticketOf(chat.ticket_id);
+			assert.ok([ana.id, bo.id].includes(t.assignee_id), JSON.stringify(t));
+			assert.ok(t.status === 'open' || t.status === 'new', t.status);
+		} finally {
+			await chatSettings(srv, { group_id: 0 });
+		}
+	});
+});

@@ -232,6 +232,50 @@ describe('after the chat', () => {
 		assert.deepEqual([t.json.ticket.satisfaction_rating.score, t.json.ticket.satisfaction_rating.comment], ['good', 'Quick <b>help</b>']);
 	});
 
+	it('says whether the chat may be rated: after the visitor ends an answered chat, not a missed or kept-open one', async () => {
+		await endAll();
+		const answered = async (body) => {
+			const v = await visitor(srv);
+			const { chat } = await startChat(v, { body });
+			await take(chat);
+			const a = await srv.api('POST', `/api/v2/chats/${chat.id}/messages`, { client_id: clientId(), body: 'Done' }, { auth: agent });
+			assert.equal(a.status, 201, a.text);
+			return { v, chat };
+		};
+		// the visitor ends after an answer: the ticket is solved, quietly, and rated from the widget
+		const one = await answered('Change my address, please');
+		assert.equal((await one.v.api('GET', `/chat/api/chats/${one.chat.id}`)).json.chat.rateable, false);
+		const end = await one.v.api('POST', `/chat/api/chats/${one.chat.id}/end`);
+		assert.equal(end.status, 200, end.text);
+		assert.deepEqual([end.json.chat.state, end.json.chat.rateable], ['ended', true]);
+		const t = await srv.api('GET', `/api/v2/tickets/${one.chat.ticket_id}`, null, { auth: agent });
+		assert.deepEqual([t.json.ticket.status, t.json.ticket.assignee_id], ['solved', agent.id]);
+		const rated = await one.v.api('POST', `/chat/api/chats/${one.chat.id}/rating`, { score: 'good' });
+		assert.equal(rated.status, 200, rated.text);
+		assert.equal(rated.json.chat.rateable, true); // it may change while the ticket is solved
+		// nobody answered: missed, the ticket open, no rating
+		const v2 = await visitor(srv);
+		const { chat: missed } = await startChat(v2, { body: 'Hello?' });
+		const gone = await v2.api('POST', `/chat/api/chats/${missed.id}/end`);
+		assert.deepEqual([gone.json.chat.state, gone.json.chat.rateable], ['missed', false]);
+		const no = await v2.api('POST', `/chat/api/chats/${missed.id}/rating`, { score: 'good' });
+		assert.equal(no.status, 409, no.text);
+		assert.equal(fieldOf(no), 'chat');
+		assert.match(no.text, /Missed/);
+		// the agent ends keeping the ticket open: no rating either
+		const three = await answered('Call me tomorrow');
+		const kept = await srv.api('POST', `/api/v2/chats/${three.chat.id}/end`, { solve: false }, { auth: agent });
+		assert.equal(kept.status, 200, kept.text);
+		const shown = await three.v.api('GET', `/chat/api/chats/${three.chat.id}`);
+		assert.deepEqual([shown.json.chat.state, shown.json.chat.rateable], ['ended', false]);
+		const refused = await three.v.api('POST', `/chat/api/chats/${three.chat.id}/rating`, { score: 'bad' });
+		assert.equal(refused.status, 409, refused.text);
+		assert.equal(fieldOf(refused), 'chat');
+		assert.match(refused.text, /NotSolved/);
+		const list = await three.v.api('GET', '/chat/api/chats');
+		assert.equal(list.json.chats[0].rateable, false);
+	});
+
 	it('an offline message makes a ticket and an acknowledgement', async () => {
 		const v = await visitor(srv);
 		const email = `offline${process.pid}@example.test`;
@@ -277,6 +321,24 @@ describe('after the chat', () => {
 });
 
 describe('strangers', () => {
+	it('a forged token is 401 every time and takes nobody\'s place in the limits; a visitor\'s limit follows them', async () => {
+		const v = await visitor(srv);
+		const last = v.token.slice(-1);
+		const forged = v.token.slice(0, -1) + (last === '0' ? '1' : '0');
+		const typing = (token) => request(srv, 'POST', '/chat/api/chats/1/typing', { typing: true },
+			{ from: newAddress(), token });
+		const answers = [];
+		for (let i = 0; i < 10; i++)
+			answers.push((await typing(forged)).status);
+		assert.deepEqual(answers, Array(10).fill(401));
+		// the visitor's own limit (8 typing notes in 10 s) counts them, from any address
+		const mine = [];
+		for (let i = 0; i < 9; i++)
+			mine.push((await typing(v.token)).status);
+		assert.ok(mine.slice(0, 8).every((s) => s !== 429), JSON.stringify(mine));
+		assert.equal(mine[8], 429, JSON.stringify(mine));
+	});
+
 	it('script and HTML in a name, a message and a file name come back as text', async () => {
 		const v = await visitor(srv);
 		const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';

@@ -24,6 +24,7 @@
 
 #include "chat/chat.h"
 #include "core/time.h"
+#include "feedback/csat.h"
 #include "jobs/jobs.h"
 #include "portal/link.h"
 #include "routing/routing.h"
@@ -32,6 +33,7 @@
 #include "sla/schedule.h"
 #include "store/chats.h"
 #include "store/schedules.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "store/tickets.h"
@@ -272,8 +274,7 @@ static void test_settings(void **state)
 	/* a language left out says the English */
 	assert_string_equal(fl_chat_words_in(&s.title, "lt"), "Chat");
 	assert_string_equal(fl_chat_words_in(&s.topics[0].label, "uk-UA"), "Оплата");
-	assert_true(fl_chat_origin_allowed(&s, "https://shop.example:8443"));
-	assert_false(fl_chat_origin_allowed(&s, "https://evil.example"));
+	assert_int_equal(s.norigins, 1);
 	/* what it writes reads back the same */
 	assert_int_equal(fl_chat_settings_json(&s, &b), 0);
 	assert_int_equal(fl_chat_settings_parse(b.p, b.n, &a, &back, &e), 0);
@@ -284,7 +285,7 @@ static void test_settings(void **state)
 	settings_case("{}", 0, NULL);
 	fl_chat_settings_defaults(&s);
 	assert_false(s.enabled);
-	assert_true(fl_chat_origin_allowed(&s, "https://anyone.example"));
+	assert_int_equal(s.norigins, 0);
 	/* each error names its field */
 	settings_case("[1]", FL_EMALFORMED, NULL);
 	settings_case("{\"enabled\":", FL_EMALFORMED, NULL);
@@ -309,6 +310,14 @@ static void test_settings(void **state)
 	settings_case("{\"allowed_origins\":[\"https://a.example\",\"javascript:x\"]}", FL_EINVAL,
 		      "allowed_origins[1]");
 	settings_case("{\"allowed_origins\":\"https://a.example\"}", FL_EINVAL, "allowed_origins");
+	/* the frame's header lists the origins as they are: nothing that
+	 * would add a directive or a header passes */
+	settings_case("{\"allowed_origins\":[\"https://a.example; script-src *\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
+	settings_case("{\"allowed_origins\":[\"https://a.example 'unsafe-inline'\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
+	settings_case("{\"allowed_origins\":[\"https://a.example\\r\\nX-A: b\"]}", FL_EINVAL,
+		      "allowed_origins[0]");
 	fl_buf_free(&b);
 	fl_arena_free(&a);
 }
@@ -694,6 +703,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	v.visitor_id = w->visitors[0];
 	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
+	EXPECT(!strcmp(list[0].body, "Розмову передано: b@desk.example")); /* a "uk" chat */
 	/* B ends it and solves the ticket, quietly */
 	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[0], 1, T0 + 100, &w->a, &c, &e), 0);
 	EXPECT(c.state == FL_CHAT_ENDED && c.ended_by == FL_CHAT_AGENT && c.ended_at == T0 + 100);
@@ -788,6 +798,191 @@ static void test_missed(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* The rating after the end: a chat the visitor ends after an agent
+ * answered solves its ticket quietly and may be rated; a missed chat, and
+ * one the agent ended keeping the ticket open, may not — each refused
+ * naming "chat" — and say so (fl_chat_rateable). */
+static int tx_rating(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Done, anything else?", .client_id = "a-1"};
+	struct fl_chat_message m;
+	struct fl_chat c;
+	struct fl_ticket t;
+	struct fl_err e = {0};
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	ag.agent = &w->agents[0];
+	for (int i = 0; i < 3; i++)
+		EXPECT_RC(start(tx, w, i, NULL, NULL, T0), 0);
+	/* answered, then the visitor ends: solved, quietly; rateable */
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[0], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_ENDED && c.ended_by == FL_CHAT_VISITOR);
+	EXPECT(fl_chat_rateable(&c));
+	EXPECT_RC(fl_store_ticket_get(tx, c.ticket_id, &w->a, &t), 0);
+	EXPECT(t.status == FL_STATUS_SOLVED && t.assignee_id == w->agents[0].id);
+	EXPECT(g_notices[FL_NOTICE_SOLVED] == 0);
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[0], w->chats[0], FL_CSAT_GOOD, "Thanks", T0 + 30,
+			       &e),
+		  0);
+	/* nobody answered: missed, the ticket open; not rateable */
+	v.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[1], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_MISSED && !fl_chat_rateable(&c));
+	EXPECT(c.ticket_status < FL_STATUS_SOLVED);
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[1], w->chats[1], FL_CSAT_GOOD, NULL, T0 + 30, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "Missed"));
+	/* the agent ends keeping the ticket open: not rateable */
+	in.client_id = "a-2";
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[2], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_chat_end(tx, &ag, w->chats[2], 0, T0 + 20, &w->a, &c, &e), 0);
+	EXPECT(c.state == FL_CHAT_ENDED && !fl_chat_rateable(&c));
+	EXPECT_RC(fl_chat_rate(tx, w->visitors[2], w->chats[2], FL_CSAT_BAD, NULL, T0 + 30, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "NotSolved"));
+	/* the visitor's end after the agent's changes nothing */
+	v.visitor_id = w->visitors[2];
+	EXPECT_RC(fl_chat_end(tx, &v, w->chats[2], 0, T0 + 40, &w->a, &c, &e), 0);
+	EXPECT(c.ticket_status < FL_STATUS_SOLVED && c.ended_by == FL_CHAT_AGENT);
+	return 0;
+}
+
+static void test_rating(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	fl_notice_register(FL_CHANNEL_CHAT, count_notice);
+	WRITE(tx_rating, &w);
+	fl_notice_register(FL_CHANNEL_CHAT, NULL);
+	fl_arena_free(&w.a);
+}
+
+/* Settings are read through their check: a stored value that fails it
+ * (written by hand) is the defaults, so what the frame's header lists was
+ * always checked. */
+static int tx_settings_stored(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_settings s;
+
+	EXPECT_RC(fl_store_setting_set(tx, FL_CHAT_SETTINGS_KEY,
+				       "{\"enabled\":true,\"allowed_origins\":"
+				       "[\"https://a.example; frame-ancestors *\"]}"),
+		  0);
+	EXPECT_RC(fl_chat_settings_get(tx, &w->a, &s), 0);
+	EXPECT(!s.enabled && s.norigins == 0);
+	EXPECT_RC(fl_store_setting_set(tx, FL_CHAT_SETTINGS_KEY,
+				       "{\"enabled\":true,\"allowed_origins\":"
+				       "[\"https://a.example\",\"http://127.0.0.1:8080\"]}"),
+		  0);
+	EXPECT_RC(fl_chat_settings_get(tx, &w->a, &s), 0);
+	EXPECT(s.enabled && s.norigins == 2 && !strcmp(s.origins[1], "http://127.0.0.1:8080"));
+	return 0;
+}
+
+static void test_settings_stored(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_settings_stored, &w);
+	fl_arena_free(&w.a);
+}
+
+/* A start or an offline message without a locale is in the language the
+ * visitor was made with; one with a locale is in that. */
+static int tx_visitor_lang(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_offline_in off = {.email = "ona@example.com", .body = "Paskambinkite"};
+	struct fl_chat_start_in in = {0};
+	struct fl_chat_message m;
+	struct fl_chat c, *list;
+	struct fl_err e = {0};
+	int64_t ticket;
+	size_t n;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(fl_chat_visitor_new(tx, "lt-LT", T0, &w->visitors[0]), 0);
+	in.message.body = "Labas";
+	in.message.client_id = "first";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[0], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "lt"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "ru", T0, &w->visitors[1]), 0);
+	in.locale = "";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[1], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "ru"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "ru", T0, &w->visitors[2]), 0);
+	in.locale = "uk";
+	EXPECT_RC(fl_chat_start(tx, w->visitors[2], &in, T0, &w->a, &c, &m, &e), 0);
+	EXPECT(!strcmp(c.locale, "uk"));
+	EXPECT_RC(fl_chat_visitor_new(tx, "lt", T0, &w->visitors[3]), 0);
+	EXPECT_RC(fl_chat_offline(tx, w->visitors[3], &off, T0, &ticket, &e), 0);
+	EXPECT_RC(fl_chat_visitor_chats(tx, w->visitors[3], &w->a, &list, &n), 0);
+	EXPECT(n == 1 && !strcmp(list[0].locale, "lt"));
+	return 0;
+}
+
+static void test_visitor_lang(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_visitor_lang, &w);
+	fl_arena_free(&w.a);
+}
+
+/* The widget's expected wait: 0 while nobody is online (the widget is
+ * closed) and whenever an online agent has room, even with chats waiting
+ * for their answer; else a minute (no answered chat to go by) a place in
+ * the queue per agent online. */
+static int tx_expected_wait(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_status st;
+	struct fl_err e = {0};
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 0, 1, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0, &st), 0);
+	EXPECT(st.online == 0 && st.queue == 1 && st.expected_wait == 0 && !st.open_now);
+	/* online with one place: chat 0 is offered it, a new chat waits */
+	EXPECT_RC(fl_routing_set_status(tx, w->agents[0].id, FL_AGENT_ONLINE, T0 + 1), 0);
+	EXPECT_RC(fl_chat_route_all(tx, T0 + 1, NULL), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 1, &st), 0);
+	EXPECT(st.online == 1 && st.room == 0 && st.queue == 1);
+	EXPECT(st.expected_wait == 60 * 2);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0 + 2), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 2, &st), 0);
+	EXPECT(st.queue == 2 && st.expected_wait == 60 * 3);
+	/* room again: 0, though both chats still wait for an answer */
+	EXPECT_RC(fl_chat_capacity_set(tx, w->agents[0].id, 3, T0 + 3, &e), 0);
+	EXPECT_RC(fl_chat_status(tx, 0, T0 + 3, &st), 0);
+	EXPECT(st.room == 1 && st.queue == 2 && st.expected_wait == 0);
+	return 0;
+}
+
+static void test_expected_wait(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_expected_wait, &w);
+	fl_arena_free(&w.a);
+}
+
 static int tx_offline_and_stats(fl_tx *tx, void *arg)
 {
 	struct world *w = arg;
@@ -820,7 +1015,7 @@ static int tx_offline_and_stats(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_chat_status(tx, w->agents[0].id, T0 + 400, &st), 0);
 	EXPECT(st.online == 1 && st.queue == 1 && st.open_now == 1);
 	EXPECT(st.capacity == 3 && st.active == 1); /* chat 1, offered to them */
-	EXPECT(st.expected_wait == 0);              /* room and nobody else waits */
+	EXPECT(st.expected_wait == 0);              /* room, though chat 1 waits */
 	EXPECT_RC(fl_chat_stats(tx, FL_CHAT_BY_AGENT, T0 - 10, T0 + 86400, &w->a, &rows, &n, &all),
 		  0);
 	EXPECT(all.chats == 3 && all.answered == 1 && all.offline == 1);
@@ -1060,6 +1255,10 @@ int main(void)
 		T(test_tier_first),
 		T(test_transfer),
 		T(test_missed),
+		T(test_rating),
+		T(test_settings_stored),
+		T(test_visitor_lang),
+		T(test_expected_wait),
 		T(test_offline_and_stats),
 		T(test_uploads),
 		T(test_closed),
