@@ -10,7 +10,10 @@
 // the chat was closed; a picture is sent; the page reloads and the history
 // is there; the network is cut mid-chat, two messages typed, the network
 // back: the agent has each exactly once, in order; the chat ends with a
-// rating on the ticket. A flood is slowed down (429), not lost. Script in
+// rating on the ticket. The rating is offered only when the chat can be
+// rated: the visitor's end of an answered chat, yes; a chat nobody
+// answered or one the agent kept open, no (the widget says why). A flood
+// is slowed down (429), not lost. Script in
 // a name, message or file name shows as text. With nobody online, the
 // widget is a message form that makes a ticket; with chat turned off there
 // is no launcher. The widget's JavaScript stays under 25 KB gzipped, and
@@ -239,8 +242,39 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 				const chatId = Number(/chats\/(\d+)\//.exec(refused[0])[1]);
 				const bodies = (await agentSees(srv, rasa, chatId)).map((m) => m.body);
 				assert.deepEqual(bodies, ['flood 0', ...sent]);
+				// nobody answered: no rating, and the widget says so
 				await f.locator('[data-test=end]').click();
-				await f.locator('[data-test=rating]').waitFor();
+				await f.locator('[data-test=missed]').waitFor();
+				assert.equal(await f.locator('[data-test=missed]').textContent(),
+					'Sorry, nobody could answer in time. We have your message.');
+				assert.equal(await f.locator('[data-test=rating]').count(), 0);
+			});
+		});
+
+		it('a chat the agent ends keeping its ticket open is not rated now: the widget says when it will be', async () => {
+			await desk.withTab({ locale: 'en-US' }, async (tab) => {
+				const { page } = tab;
+				await tab.goto(host.url(srv.base, { lang: 'lt' }));
+				const f = await openWidget(page, 'prechat');
+				await f.locator('[data-test=name]').fill('Rūta');
+				await f.locator('[data-test=email]').fill('ruta@example.test');
+				await f.locator('[data-test=first-message]').fill('Ar galiu grąžinti malūnėlį?');
+				await f.locator('[data-test=start]').click();
+				await f.locator('[data-test=composer-input]').waitFor();
+				const queued = await until(() => srv.api('GET', '/api/v2/chats?state=queued', null, { auth: rasa }),
+					(r) => r.json?.chats?.some((c) => c.email === 'ruta@example.test'));
+				const chat = queued.json.chats.find((c) => c.email === 'ruta@example.test');
+				assert.equal((await srv.api('POST', `/api/v2/chats/${chat.id}/accept`, {}, { auth: rasa })).status, 200);
+				const answer = await srv.api('POST', `/api/v2/chats/${chat.id}/messages`,
+					{ client_id: 'open-1', body: 'Taip, atsakysime el. paštu.' }, { auth: rasa });
+				assert.equal(answer.status, 201, answer.text);
+				await until(() => shown(f), (m) => m.at(-1)?.body === 'Taip, atsakysime el. paštu.');
+				const end = await srv.api('POST', `/api/v2/chats/${chat.id}/end`, { solve: false }, { auth: rasa });
+				assert.equal(end.status, 200, end.text);
+				await f.locator('[data-test=rating-later]').waitFor();
+				assert.equal(await f.locator('[data-test=rating-later]').textContent(),
+					'Jūsų užklausa dar atvira; įvertinimo paprašysime, kai ji bus išspręsta.');
+				assert.equal(await f.locator('[data-test=rating]').count(), 0);
 			});
 		});
 
@@ -368,10 +402,8 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 
 		it('the visitor on node 1, the agent on node 2 (one PostgreSQL database)', { skip: backend !== 'postgres' && 'several nodes share a PostgreSQL database' }, async () => {
 			const node2 = await startServer({ joining: srv });
-			// the rating refused while the ticket is open (the widget says so)
-			const allow = [/status of 422 .*\/chat\/api\/chats\/\d+\/rating/];
 			try {
-				await desk.withTab({ locale: 'en-US', allow }, async (tab) => {
+				await desk.withTab({ locale: 'en-US' }, async (tab) => {
 					const { page } = tab;
 					await tab.goto(host.url(srv.base, { lang: 'en' }));
 					const f = await openWidget(page, 'prechat');
@@ -400,11 +432,14 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 					assert.equal((await node2.api('POST', `/api/v2/chats/${chat.id}/read`, { seq }, { auth: rasa })).status, 204);
 					await until(() => shown(f), (m) => m.at(-1).receipt === 'read');
 					events.close();
-					// the visitor ends it; the ticket stays open, so the rating waits for its solving
+					// the visitor ends it: an answered chat, so its ticket is solved and rated
 					await f.locator('[data-test=end]').click();
 					await f.locator('[data-test=rate-bad]').check();
 					await f.locator('[data-test=rate-send]').click();
-					await f.locator('[data-test=rating-later]').waitFor();
+					await f.locator('[data-test=rating-thanks]').waitFor();
+					const t = (await node2.api('GET', `/api/v2/tickets/${chat.ticket_id}`, null, { auth: rasa })).json.ticket;
+					assert.equal(t.status, 'solved');
+					assert.equal(t.satisfaction_rating?.score, 'bad');
 				});
 			} finally {
 				await node2.stop();
