@@ -27,7 +27,7 @@ const TYPING_EVERY = 3000; // ms between "typing" signals while the agent types
 const TYPING_IDLE = 4000; // ms without a key before "stopped typing"
 const TYPING_FORGET = 8000; // the visitor's typing shown at most this long without news
 const PAGE = 200; // messages an answer holds at most
-const FILES_MAX = 5; // FL_CHAT_UPLOADS_MAX: files with one message
+const FILES_MAX = 10; // FL_CHAT_UPLOADS_MAX: files with one message
 
 // A client id for a message: random, made before its first send, so that a
 // send repeated after a lost answer is the same message to the server.
