@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { PASSWORD, it, openDesk } from './lib/browser.mjs';
+import { consoleOf as consoleAt, pane, until } from './lib/chat.mjs';
 
 let desk, srv, olena, taras, rasa;
 // a page running a visitor's script would set this
@@ -20,18 +21,6 @@ const NASTY_NAME = `<img src=x onerror="window.${PWNED}=1">Іван`;
 const NASTY_BODY = `<script>window.${PWNED}=1</script> Доброго дня! <b>bold</b>`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Resolves get()'s value once ok(value), asking every 100 ms for 10 s.
-async function until(get, ok) {
-	let v;
-	for (let i = 0; i < 100; i++) {
-		v = await get();
-		if (ok(v))
-			return v;
-		await sleep(100);
-	}
-	assert.fail(`never came: ${JSON.stringify(v)}`);
-}
 
 before(async () => {
 	desk = await openDesk({ agents: ['olena', 'taras', 'rasa'] });
@@ -105,14 +94,7 @@ async function newVisitor() {
 }
 
 // An agent's console, signed in, in a browser context of its own.
-async function consoleOf(agent) {
-	const tab = await desk.tab({ locale: 'en-US' });
-	await tab.page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
-	await tab.signIn(agent);
-	await tab.goto('/agent/chat');
-	await tab.ready('[data-test=chat-console]');
-	return tab;
-}
+const consoleOf = (agent) => consoleAt(desk, agent);
 
 async function closeClean(...tabs) {
 	await sleep(50);
@@ -124,8 +106,6 @@ async function closeClean(...tabs) {
 		}
 	}
 }
-
-const pane = (page, chat) => page.locator(`[data-test=chat-pane][data-chat="${chat.id}"]`);
 
 describe('the chat console', () => {
 	it('offered, accepted, answered, transferred with a note, ended; the transcript on the ticket', async () => {

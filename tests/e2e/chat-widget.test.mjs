@@ -10,7 +10,10 @@
 // the chat was closed; a picture is sent; the page reloads and the history
 // is there; the network is cut mid-chat, two messages typed, the network
 // back: the agent has each exactly once, in order; the chat ends with a
-// rating on the ticket. A flood is slowed down (429), not lost. Script in
+// rating on the ticket. The rating is offered only when the chat can be
+// rated: the visitor's end of an answered chat, yes; a chat nobody
+// answered or one the agent kept open, no (the widget says why). A flood
+// is slowed down (429), not lost. Script in
 // a name, message or file name shows as text. With nobody online, the
 // widget is a message form that makes a ticket; with chat turned off there
 // is no launcher. The widget's JavaScript stays under 25 KB gzipped, and
@@ -23,76 +26,14 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { after, before, describe } from 'node:test';
 
-import { chatSettings, online, until } from '../api/lib/chat.mjs';
+import { chatSettings, online } from '../api/lib/chat.mjs';
 import { PG } from '../api/lib/server.mjs';
 import { it, openDesk, startServer } from './lib/browser.mjs';
+import { OFFLINE_NOISE, PNG, agentSees, launcher, openWidget, shown, startHost, until } from './lib/chat.mjs';
 
 // Runs if it ever runs: sets window.__xss in whatever frame it lands.
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 const BUDGET = 25 * 1024;
-const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /ERR_NETWORK_CHANGED/, /ERR_NETWORK_IO_SUSPENDED/];
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFElEQVR42mNk+M9QzwAEjDAGNzYAAAwQAfwY1XeIAAAAAElFTkSuQmCC', 'base64');
-
-/**
- * The company's site: GET /?desk=ORIGIN&lang=xx[&locale=yy] is a page in
- * language xx that embeds the widget of the desk at ORIGIN, under a CSP
- * that allows that origin and nothing else.
- */
-async function startHost() {
-	const server = http.createServer((req, res) => {
-		const q = new URL(req.url, 'http://host').searchParams;
-		const desk = q.get('desk');
-		if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(desk || '')) {
-			res.writeHead(404).end();
-			return;
-		}
-		const locale = q.get('locale') ? ` data-locale="${q.get('locale')}"` : '';
-		res.writeHead(200, {
-			'content-type': 'text/html; charset=utf-8',
-			'content-security-policy': `default-src 'none'; script-src ${desk}; frame-src ${desk}; ` +
-				"connect-src 'none'; base-uri 'none'; form-action 'none'",
-		});
-		res.end(`<!doctype html><html lang="${q.get('lang') || 'en'}"><head><meta charset="utf-8"><title>Shop</title></head>` +
-			`<body><h1>Coffee grinders</h1><p>Our shop.</p><button id="host-button">Buy</button>` +
-			`<script src="${desk}/chat/widget.js"${locale} async></script></body></html>`);
-	});
-	await new Promise((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: (desk, q = {}) => `http://localhost:${server.address().port}/?${new URLSearchParams({ desk, ...q })}`,
-		close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-	};
-}
-
-/** The launcher (in the widget's shadow root) and the chat frame of a tab's page. */
-const launcher = (page) => page.locator('[data-frontline-chat] button');
-const frameOf = (page) => page.frameLocator('[data-frontline-chat] iframe');
-
-/** Opens the widget on the host page and waits for view (a data-view of the frame). */
-async function openWidget(page, view) {
-	const button = launcher(page);
-	await button.waitFor();
-	await button.click();
-	const f = frameOf(page);
-	await f.locator(`[data-test=chat-window][data-view=${view}]`).waitFor();
-	assert.equal(await button.getAttribute('aria-expanded'), 'true');
-	return f;
-}
-
-/** The chat's messages as the agent's API lists them: "author:body", in seq order. */
-async function agentSees(srv, agent, chatId) {
-	const r = await srv.api('GET', `/api/v2/chats/${chatId}/messages?after=0`, null, { auth: agent });
-	assert.equal(r.status, 200, r.text);
-	return r.json.messages.sort((a, b) => a.seq - b.seq);
-}
-
-/** What the frame shows: [{author, body, receipt}] in order. */
-function shown(f) {
-	return f.locator('[data-test=message]').evaluateAll((els) => els.map((el) => ({
-		author: el.dataset.author,
-		body: el.querySelector('[data-test=body]')?.textContent ?? '',
-		receipt: el.querySelector('[data-test=receipt]')?.dataset.state ?? '',
-	})));
-}
 
 /** Neither the host page nor the chat frame ran a payload. */
 async function assertNoScript(page) {
@@ -301,8 +242,39 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 				const chatId = Number(/chats\/(\d+)\//.exec(refused[0])[1]);
 				const bodies = (await agentSees(srv, rasa, chatId)).map((m) => m.body);
 				assert.deepEqual(bodies, ['flood 0', ...sent]);
+				// nobody answered: no rating, and the widget says so
 				await f.locator('[data-test=end]').click();
-				await f.locator('[data-test=rating]').waitFor();
+				await f.locator('[data-test=missed]').waitFor();
+				assert.equal(await f.locator('[data-test=missed]').textContent(),
+					'Sorry, nobody could answer in time. We have your message.');
+				assert.equal(await f.locator('[data-test=rating]').count(), 0);
+			});
+		});
+
+		it('a chat the agent ends keeping its ticket open is not rated now: the widget says when it will be', async () => {
+			await desk.withTab({ locale: 'en-US' }, async (tab) => {
+				const { page } = tab;
+				await tab.goto(host.url(srv.base, { lang: 'lt' }));
+				const f = await openWidget(page, 'prechat');
+				await f.locator('[data-test=name]').fill('Rūta');
+				await f.locator('[data-test=email]').fill('ruta@example.test');
+				await f.locator('[data-test=first-message]').fill('Ar galiu grąžinti malūnėlį?');
+				await f.locator('[data-test=start]').click();
+				await f.locator('[data-test=composer-input]').waitFor();
+				const queued = await until(() => srv.api('GET', '/api/v2/chats?state=queued', null, { auth: rasa }),
+					(r) => r.json?.chats?.some((c) => c.email === 'ruta@example.test'));
+				const chat = queued.json.chats.find((c) => c.email === 'ruta@example.test');
+				assert.equal((await srv.api('POST', `/api/v2/chats/${chat.id}/accept`, {}, { auth: rasa })).status, 200);
+				const answer = await srv.api('POST', `/api/v2/chats/${chat.id}/messages`,
+					{ client_id: 'open-1', body: 'Taip, atsakysime el. paštu.' }, { auth: rasa });
+				assert.equal(answer.status, 201, answer.text);
+				await until(() => shown(f), (m) => m.at(-1)?.body === 'Taip, atsakysime el. paštu.');
+				const end = await srv.api('POST', `/api/v2/chats/${chat.id}/end`, { solve: false }, { auth: rasa });
+				assert.equal(end.status, 200, end.text);
+				await f.locator('[data-test=rating-later]').waitFor();
+				assert.equal(await f.locator('[data-test=rating-later]').textContent(),
+					'Jūsų užklausa dar atvira; įvertinimo paprašysime, kai ji bus išspręsta.');
+				assert.equal(await f.locator('[data-test=rating]').count(), 0);
 			});
 		});
 
@@ -430,10 +402,8 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 
 		it('the visitor on node 1, the agent on node 2 (one PostgreSQL database)', { skip: backend !== 'postgres' && 'several nodes share a PostgreSQL database' }, async () => {
 			const node2 = await startServer({ joining: srv });
-			// the rating refused while the ticket is open (the widget says so)
-			const allow = [/status of 422 .*\/chat\/api\/chats\/\d+\/rating/];
 			try {
-				await desk.withTab({ locale: 'en-US', allow }, async (tab) => {
+				await desk.withTab({ locale: 'en-US' }, async (tab) => {
 					const { page } = tab;
 					await tab.goto(host.url(srv.base, { lang: 'en' }));
 					const f = await openWidget(page, 'prechat');
@@ -462,11 +432,14 @@ for (const backend of PG ? ['sqlite', 'postgres'] : ['sqlite'])
 					assert.equal((await node2.api('POST', `/api/v2/chats/${chat.id}/read`, { seq }, { auth: rasa })).status, 204);
 					await until(() => shown(f), (m) => m.at(-1).receipt === 'read');
 					events.close();
-					// the visitor ends it; the ticket stays open, so the rating waits for its solving
+					// the visitor ends it: an answered chat, so its ticket is solved and rated
 					await f.locator('[data-test=end]').click();
 					await f.locator('[data-test=rate-bad]').check();
 					await f.locator('[data-test=rate-send]').click();
-					await f.locator('[data-test=rating-later]').waitFor();
+					await f.locator('[data-test=rating-thanks]').waitFor();
+					const t = (await node2.api('GET', `/api/v2/tickets/${chat.ticket_id}`, null, { auth: rasa })).json.ticket;
+					assert.equal(t.status, 'solved');
+					assert.equal(t.satisfaction_rating?.score, 'bad');
 				});
 			} finally {
 				await node2.stop();

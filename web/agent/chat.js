@@ -10,7 +10,7 @@
 // ("reset") loses nothing. Everything a visitor wrote is text: names,
 // messages and file names are rendered as text nodes, never as HTML.
 import { html, useEffect, useRef, useState } from '../shared/html.js';
-import { get, post, put } from '../shared/api.js';
+import { get, post, put, upload } from '../shared/api.js';
 import { t, formatDate, formatNumber, LOCALE_NAMES } from '../shared/i18n.js';
 import { state, userName } from './data.js';
 import { useLive } from './live.js';
@@ -19,6 +19,7 @@ import { TierBadge } from './tiers.js';
 import { getTimed, serverNow, useNow } from './slaclock.js';
 import { CHATS, chatWho, over, refreshStatus, topicLabel, useChatStatus } from './chatnav.js';
 import { Dialog, ErrorBanner, StatusBadge, toast } from './ui.js';
+import { Clip } from './ticket.js';
 import './chatwords.js';
 
 export const BODY_MAX = 4000; // FL_CHAT_BODY_MAX, in characters
@@ -26,6 +27,7 @@ const TYPING_EVERY = 3000; // ms between "typing" signals while the agent types
 const TYPING_IDLE = 4000; // ms without a key before "stopped typing"
 const TYPING_FORGET = 8000; // the visitor's typing shown at most this long without news
 const PAGE = 200; // messages an answer holds at most
+const FILES_MAX = 10; // FL_CHAT_UPLOADS_MAX: files with one message
 
 // A client id for a message: random, made before its first send, so that a
 // send repeated after a lost answer is the same message to the server.
@@ -195,8 +197,12 @@ function EndDialog({ chat, onClose, onDone }) {
 // The composer: Enter sends, Shift+Enter a new line; while the agent types
 // the visitor is told so, at most every TYPING_EVERY, and told they stopped
 // after TYPING_IDLE without a key; a canned reply (a macro) puts its text in.
+// Files chosen (or dropped) go with the next message, alone or with text,
+// uploaded as the ticket page's composer uploads them.
 function Composer({ chat, onSend }) {
 	const [body, setBody] = useState('');
+	const [files, setFiles] = useState([]);
+	const [dragging, setDragging] = useState(false);
 	const [picking, setPicking] = useState(false);
 	const area = useRef(null);
 	const typing = useRef({ sent: 0, timer: 0 });
@@ -220,13 +226,32 @@ function Composer({ chat, onSend }) {
 	}
 	function send() {
 		const text = body.trim();
-		if (!text || [...text].length > BODY_MAX)
+		if ((!text && !files.length) || [...text].length > BODY_MAX)
 			return;
 		clearTimeout(typing.current.timer);
 		typing.current.sent = 0;
 		setBody('');
-		onSend(text);
+		setFiles([]);
+		onSend(text, files);
 	}
+	const add = (list) => {
+		const all = [...files, ...list];
+		if (all.length > FILES_MAX)
+			toast(t('chat.files_max', { max: FILES_MAX }), 'error');
+		setFiles(all.slice(0, FILES_MAX));
+	};
+	const drop = (e) => {
+		e.preventDefault();
+		setDragging(false);
+		if (e.dataTransfer && e.dataTransfer.files.length)
+			add([...e.dataTransfer.files]);
+	};
+	const dragOver = (e) => {
+		if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
+			e.preventDefault();
+			setDragging(true);
+		}
+	};
 	function applied(result) {
 		setPicking(false);
 		const text = result && result.comment && result.comment.body;
@@ -238,7 +263,8 @@ function Composer({ chat, onSend }) {
 		setTimeout(() => area.current && area.current.focus(), 0);
 	}
 	const over = [...body].length > BODY_MAX;
-	return html`<form class="chat-composer" onSubmit=${(e) => { e.preventDefault(); send(); }} data-test="chat-composer">
+	return html`<form class=${`chat-composer${dragging ? ' dragging' : ''}`} onSubmit=${(e) => { e.preventDefault(); send(); }} data-test="chat-composer"
+		onDragOver=${dragOver} onDragLeave=${(e) => { if (!e.currentTarget.contains(e.relatedTarget)) setDragging(false); }} onDrop=${drop}>
 		<label class="sr-only" for="chat-body-${chat.id}">${t('chat.message_to', { name: chatWho(chat) })}</label>
 		<textarea id="chat-body-${chat.id}" ref=${area} value=${body} rows="3" placeholder=${t('chat.placeholder')}
 			aria-invalid=${over ? 'true' : undefined} aria-describedby=${over ? `chat-over-${chat.id}` : undefined}
@@ -252,8 +278,13 @@ function Composer({ chat, onSend }) {
 		${over && html`<p id="chat-over-${chat.id}" class="error" role="alert">${t('chat.too_long', { max: formatNumber(BODY_MAX) })}</p>`}
 		<div class="row">
 			<button type="button" onClick=${() => setPicking(true)} data-test="chat-macros">${t('chat.canned')}</button>
+			<label class="button attach"><input type="file" multiple class="sr-only" data-test="chat-files"
+				onChange=${(e) => { add([...e.target.files]); e.target.value = ''; }} /><${Clip} />${t('composer.attach')}</label>
+			${files.map((f, i) => html`<span class="file" data-test="chat-file">${f.name}
+				<button type="button" class="link" aria-label=${t('composer.remove', { name: f.name })}
+					onClick=${() => setFiles(files.filter((_, k) => k !== i))}>×</button></span>`)}
 			<span class="spacer"></span>
-			<button type="submit" class="primary" disabled=${!body.trim() || over} data-test="chat-send">${t('chat.send')}</button>
+			<button type="submit" class="primary" disabled=${(!body.trim() && !files.length) || over} data-test="chat-send">${t('chat.send')}</button>
 		</div>
 		${picking && html`<${MacroPicker} ticketId=${chat.ticket_id} onApply=${applied} onClose=${() => setPicking(false)} />`}
 	</form>`;
@@ -396,11 +427,20 @@ function ChatPane({ first, topics, onGone }) {
 			el.scrollTop = el.scrollHeight;
 	}, [messages.length, pending.length, visitorTyping]);
 
-	async function send(body, again) {
-		const m = again || { client_id: clientId(), body, author: 'agent', pending: true, created_at: new Date().toISOString() };
+	// files: File objects, uploaded before the message goes; their tokens
+	// are kept with it, so that a retry sends the same files, not again.
+	async function send(body, files, again) {
+		const m = again || { client_id: clientId(), body, author: 'agent', pending: true, created_at: new Date().toISOString(),
+			files: files || [], uploads: null, attachments: (files || []).map((f) => ({ name: f.name })) };
 		setPending((p) => (again ? p.map((x) => (x.client_id === m.client_id ? { ...x, failed: false } : x)) : [...p, m]));
 		try {
-			const r = await post(`${CHATS}/${id}/messages`, { client_id: m.client_id, body: m.body });
+			if (!m.uploads) {
+				const tokens = [];
+				for (const f of m.files)
+					tokens.push((await upload(f)).token);
+				m.uploads = tokens;
+			}
+			const r = await post(`${CHATS}/${id}/messages`, { client_id: m.client_id, body: m.body, uploads: m.uploads });
 			if (r && r.message)
 				merge([r.message]);
 			else
@@ -438,9 +478,9 @@ function ChatPane({ first, topics, onGone }) {
 		</ol>
 		${pending.filter((m) => m.failed).map((m) => html`<div class="banner error" role="alert" key=${m.client_id} data-test="chat-send-failed">
 			${t('chat.not_sent')} ${m.error}
-			<button type="button" onClick=${() => send(m.body, m)} data-test="chat-retry">${t('lazy.retry')}</button></div>`)}
+			<button type="button" onClick=${() => send(m.body, m.files, m)} data-test="chat-retry">${t('lazy.retry')}</button></div>`)}
 		<p class="chat-typing muted" aria-live="polite" data-test="chat-typing">${visitorTyping && live ? t('chat.typing', { name: chatWho(chat) }) : ''}</p>
-		${live ? html`<${Composer} chat=${chat} onSend=${(b) => send(b)} />` : html`<p class="hint" data-test="chat-follow-up">${t('chat.follow_up')}</p>`}
+		${live ? html`<${Composer} chat=${chat} onSend=${(b, files) => send(b, files)} />` : html`<p class="hint" data-test="chat-follow-up">${t('chat.follow_up')}</p>`}
 		${dialog === 'transfer' && html`<${TransferDialog} chat=${chat} onClose=${() => setDialog(null)}
 			onDone=${(text) => { setDialog(null); onGone(id, text); }} />`}
 		${dialog === 'end' && html`<${EndDialog} chat=${chat} onClose=${() => setDialog(null)}

@@ -77,7 +77,7 @@ export function ChatReport() {
 				<h2>${t(`chat.report.by.${asked.by}`)}</h2>
 				<${BarChart} chart="chat-${asked.by}" title="${t('chat.report.chats')} — ${t(`chat.report.by.${asked.by}`)}"
 					rows=${res.rows} name=${name} value=${(x) => x.chats ?? 0}
-					label=${(x) => t('chat.report.bar', { chats: formatNumber(x.chats ?? 0), missed: formatNumber(x.missed ?? 0) })} />
+					label=${(x) => t('chat.report.bar', { count: x.chats ?? 0, chats: formatNumber(x.chats ?? 0), missed: formatNumber(x.missed ?? 0) })} />
 				<table class="list" data-test="chat-report-table"><caption class="sr-only">${t(`chat.report.by.${asked.by}`)}</caption>
 					<thead><tr><th>${t(`chat.report.by.${asked.by}`)}</th>${FIGURES.map(([k]) => html`<th>${t(`chat.report.${k}`)}</th>`)}</tr></thead>
 					<tbody>${res.rows.map((x) => html`<tr data-test="chat-report-row" data-key=${String(x.key ?? x.day ?? '')}>

@@ -688,7 +688,7 @@ function Composer({ ticket, handle, edited, onSubmit, onSent, next, onNext, onMa
 }
 
 // A paper clip drawn here: not every system has an emoji font.
-const Clip = () => html`<svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+export const Clip = () => html`<svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
 	<path d="M10.5 4.5 5.8 9.2a1.3 1.3 0 0 0 1.8 1.8l5-5a2.6 2.6 0 0 0-3.7-3.7l-5 5a3.9 3.9 0 0 0 5.5 5.5l4.3-4.3"
 		fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" /></svg>`;
 

@@ -353,14 +353,19 @@ function Transcript({ chat }) {
 	</form>`;
 }
 
-function Rating() {
+// The rating, offered only when the chat says it can be rated (it ended
+// with its ticket solved); a chat nobody answered says so instead, and one
+// the agent kept open says the rating comes once it is solved.
+function Rating({ chat }) {
 	const [score, setScore] = useState('');
 	const [comment, setComment] = useState('');
 	const [err, setErr] = useState('');
 	const [later, setLater] = useState(false);
 	if (S.state.rated)
 		return html`<p class="note" role="status" data-test="rating-thanks">${t('rating.thanks')}</p>`;
-	if (later)
+	if (S.stateName(chat) === 'missed')
+		return html`<p class="note" role="status" data-test="missed">${t('missed')}${chat.email ? ` ${t('missed.email', { email: chat.email })}` : ''}</p>`;
+	if (later || !chat.rateable)
 		return html`<p class="note" role="status" data-test="rating-later">${t('rating.later')}</p>`;
 	async function submit(e) {
 		e.preventDefault();
@@ -371,8 +376,8 @@ function Rating() {
 		try {
 			await S.rate(score, comment);
 		} catch (e2) {
-			// the agent kept the request open: it is rated when it is solved (by mail)
-			if (e2.body?.details?.ticket?.[0]?.error === 'NotSolved')
+			// reopened since it ended: it is rated when it is solved (by mail)
+			if (e2.body?.details?.chat?.[0]?.error === 'NotSolved')
 				setLater(true);
 			else
 				setErr(errorText(e2));
@@ -415,7 +420,7 @@ function Conversation({ st }) {
 			<button type="button" class="link" data-test="end" onClick=${() => S.end().catch(() => {})}>${t('end')}</button></div>`}
 		${ended && html`<div class="ended" data-test="ended">
 			<p class="sys">${t('ended')}</p>
-			<${Rating} />
+			<${Rating} chat=${chat} />
 			<div class="tools"><${Transcript} chat=${chat} />
 				<button type="button" class="link" data-test="new-chat" onClick=${S.restart}>${t('newChat')}</button></div>
 		</div>`}

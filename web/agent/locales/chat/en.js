@@ -109,8 +109,9 @@ export default {
 	'chat.report.peak_concurrency': "Most at once",
 	'chat.report.empty': "No chat in this period.",
 	'chat.report.nobody': "Nobody",
-	'chat.report.bar': "{chats} chats, {missed} missed",
+	'chat.report.bar': { one: "{count} chat, {missed} missed", other: "{count} chats, {missed} missed" },
 	'chat.report.s': "{s} s",
 	'chat.report.min_s': "{m} min {s} s",
 	'chat.report.h_min': "{h} h {m} min",
+	'chat.files_max': "At most {max} files go with one message.",
 };

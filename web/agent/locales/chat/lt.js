@@ -113,4 +113,5 @@ export default {
 	'chat.report.s': "{s} s",
 	'chat.report.min_s': "{m} min. {s} s",
 	'chat.report.h_min': "{h} val. {m} min.",
+	'chat.files_max': "Su viena žinute galima siųsti ne daugiau kaip {max} failus.",
 };

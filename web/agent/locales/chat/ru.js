@@ -113,4 +113,5 @@ export default {
 	'chat.report.s': "{s} с",
 	'chat.report.min_s': "{m} мин {s} с",
 	'chat.report.h_min': "{h} ч {m} мин",
+	'chat.files_max': "С одним сообщением можно отправить не более {max} файлов.",
 };

@@ -113,4 +113,5 @@ export default {
 	'chat.report.s': "{s} с",
 	'chat.report.min_s': "{m} хв {s} с",
 	'chat.report.h_min': "{h} год {m} хв",
+	'chat.files_max': "З одним повідомленням можна надіслати не більше {max} файлів.",
 };
