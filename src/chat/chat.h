@@ -176,7 +176,9 @@ struct fl_chat_message {
  * "Blank"). */
 int fl_chat_body_check(const char *body, int empty_ok, const char *field, struct fl_err *e);
 /* Checks a client's id: 1..FL_CHAT_CLIENT_ID_MAX bytes of A-Z a-z 0-9 . _
- * : -. FL_EINVAL naming "client_id". */
+ * : -. FL_EINVAL naming "client_id". The desk's own ids (a system line's
+ * "system#SEQ", an offline message's "offline#CHAT") have a '#', which
+ * this refuses: no client can take one first. */
 int fl_chat_client_id_check(const char *id, struct fl_err *e);
 /* Checks a visitor's name: NULL or "" is none; else at most
  * FL_CHAT_NAME_MAX characters of text, no control characters. FL_EINVAL

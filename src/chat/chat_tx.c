@@ -581,8 +581,10 @@ int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t
 	fl_arena_free(&a);
 	if (rc)
 		return rc;
-	/* a system line's id is its seq: one a seq, never resent */
-	snprintf(cid, sizeof cid, "system-%" PRId64, c.last_seq + 1);
+	/* a system line's id is its seq: one a seq, never resent; the '#'
+	 * no client's id may have (fl_chat_client_id_check) keeps a visitor
+	 * from taking it first */
+	snprintf(cid, sizeof cid, "system#%" PRId64, c.last_seq + 1);
 	return write_message(tx, &m);
 }
 
@@ -1272,7 +1274,7 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	c.ended_by = FL_CHAT_VISITOR;
 	if ((rc = fl_store_chat_insert(tx, &c)))
 		goto out;
-	snprintf(cid, sizeof cid, "offline-%" PRId64, c.id);
+	snprintf(cid, sizeof cid, "offline#%" PRId64, c.id);
 	m.chat_id = c.id;
 	m.author = FL_CHAT_VISITOR;
 	m.author_id = visitor_id;

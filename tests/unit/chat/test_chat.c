@@ -229,6 +229,7 @@ static void test_client_id(void **state)
 	assert_int_equal(fl_chat_client_id_check(NULL, &e), FL_EINVAL);
 	assert_int_equal(fl_chat_client_id_check("a b", &e), FL_EINVAL);
 	assert_int_equal(fl_chat_client_id_check("<x>", &e), FL_EINVAL);
+	assert_int_equal(fl_chat_client_id_check("system#3", &e), FL_EINVAL);
 	memset(id, 'a', sizeof id - 1);
 	id[sizeof id - 1] = 0;
 	assert_int_equal(fl_chat_client_id_check(id, &e), FL_EINVAL);
@@ -638,6 +639,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	struct fl_chat c;
 	struct fl_ticket t;
 	struct fl_err e = {0};
+	char sysid[32];
 	size_t n;
 	int dup;
 
@@ -684,6 +686,13 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	in.client_id = "b-1";
 	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 31, &w->a, &m, &dup, &e),
 		  FL_EFORBIDDEN);
+	/* a visitor's id that looks like the next system line's takes
+	 * nothing from it */
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	snprintf(sysid, sizeof sysid, "system-%lld", (long long)c.last_seq + 2);
+	in.client_id = sysid;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 32, &w->a, &m, &dup, &e), 0);
 	/* A hands it to B with a note */
 	EXPECT_RC(fl_chat_transfer(tx, &w->agents[0], w->chats[0], 0, 0, NULL, T0, &e), FL_EINVAL);
 	EXPECT_RC(fl_chat_transfer(tx, &w->agents[0], w->chats[0], w->agents[1].id, 0,
@@ -701,7 +710,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.last_seq == 1);
 	/* the system line in the conversation, the visitor sees it */
 	v.visitor_id = w->visitors[0];
-	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
+	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 5, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
 	EXPECT(!strcmp(list[0].body, "Розмову передано: b@desk.example")); /* a "uk" chat */
 	/* B ends it and solves the ticket, quietly */
