@@ -37,6 +37,7 @@
  * nested at most 64 deep (core/input.c), files as the attachment rules say
  * and never an executable (422 naming "file"). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -831,28 +832,47 @@ static int h_offline(struct fl_req *r)
 
 /* ---- the stream -------------------------------------------------------------------- */
 
+/* A stream's notes that its visitor is still there. Shared by the stream
+ * and the write in flight (each holds a reference), since the write's
+ * done runs on the writer thread, possibly after the stream closed. at
+ * moves only when a write committed: one refused (the queue busy) or
+ * failed is tried again at the next wake, not SEEN_EVERY later. */
+struct seen {
+	atomic_int refs;
+	atomic_int writing;  /* a write is queued and not done */
+	_Atomic int64_t at;  /* the time of the last committed note */
+	_Atomic int64_t now; /* the time the queued write notes */
+	int64_t visitor_id;
+};
+
 struct sse {
 	struct fl_hub *hub;
 	struct fl_hub_listener l;
 	struct fl_stream *stream;
 	fl_store *store;
-	int64_t visitor_id, seen_at;
+	struct seen *seen;
 };
 
-struct seen {
-	int64_t visitor_id, now;
-};
+static void seen_put(struct seen *s)
+{
+	if (atomic_fetch_sub(&s->refs, 1) == 1)
+		free(s);
+}
 
 static int tx_seen(fl_tx *tx, void *arg)
 {
 	struct seen *s = arg;
-	return fl_chat_visitor_seen(tx, s->visitor_id, s->now);
+	return fl_chat_visitor_seen(tx, s->visitor_id, atomic_load(&s->now));
 }
 
 static void seen_done(void *arg, int rc)
 {
-	(void)rc;
-	free(arg);
+	struct seen *s = arg;
+
+	if (!rc)
+		atomic_store(&s->at, atomic_load(&s->now));
+	atomic_store(&s->writing, 0);
+	seen_put(s);
 }
 
 static void sse_wake(void *arg)
@@ -864,19 +884,19 @@ static void sse_wake(void *arg)
 /* Called on this node's threads whenever the hub woke the stream: for an
  * event of its chat, or a heartbeat (every 15 s), so at least that often;
  * which is also when a visitor who keeps the stream open is noted as
- * still there (a write that may be lost: the next wake tries again). */
+ * still there, one write at a time, until one commits. */
 static long sse_read(void *arg, char *buf, size_t cap)
 {
 	struct sse *x = arg;
+	struct seen *s = x->seen;
 	int64_t now = fl_now();
 
-	if (now - x->seen_at >= SEEN_EVERY) {
-		struct seen *s = malloc(sizeof *s);
-		x->seen_at = now;
-		if (s) {
-			*s = (struct seen){x->visitor_id, now};
-			if (fl_store_write_spare(x->store, tx_seen, s, seen_done, s))
-				free(s);
+	if (now - atomic_load(&s->at) >= SEEN_EVERY && !atomic_exchange(&s->writing, 1)) {
+		atomic_store(&s->now, now);
+		atomic_fetch_add(&s->refs, 1);
+		if (fl_store_write_spare(x->store, tx_seen, s, seen_done, s)) {
+			atomic_store(&s->writing, 0);
+			seen_put(s);
 		}
 	}
 	return fl_hub_read(x->hub, &x->l, buf, cap);
@@ -886,6 +906,7 @@ static void sse_done(void *arg)
 {
 	struct sse *x = arg;
 	fl_hub_leave(x->hub, &x->l);
+	seen_put(x->seen);
 	free(x);
 }
 
@@ -903,20 +924,24 @@ static int render_stream(struct fl_req *r)
 	int64_t seen = 0;
 	int rc;
 
-	if (!x)
+	if (!x || !(x->seen = calloc(1, sizeof *x->seen))) {
+		free(x);
 		return FL_ENOMEM;
+	}
 	if (last && (fl_str_to_i64(fl_str_c(last), &seen) || seen < 0))
 		seen = 0;
 	x->hub = r->hub;
 	x->store = r->store;
-	x->visitor_id = c->visitor_id;
-	x->seen_at = c->now;
+	atomic_init(&x->seen->refs, 1);
+	atomic_init(&x->seen->at, c->now); /* the opening request noted it */
+	x->seen->visitor_id = c->visitor_id;
 	x->l.wake = sse_wake;
 	x->l.arg = x;
 	x->l.chat_id = c->chat.id;
 	rc = fl_req_stream(r, "text/event-stream; charset=utf-8", sse_read, sse_done, x,
 			   &x->stream);
 	if (rc < 0) {
+		seen_put(x->seen);
 		free(x);
 		return rc;
 	}
