@@ -526,7 +526,10 @@ static int tx_start(fl_tx *tx, struct fl_req *r)
 	int rc = fl_chat_start(tx, c->visitor_id, &c->start, c->now, &r->arena, &c->chat, &c->msg,
 			       &e);
 
-	if (rc == FL_ECONFLICT) {
+	/* only a chat already open may be this start's repeat; another
+	 * conflict (a unique key raced on PostgreSQL, the transaction now
+	 * aborted) goes back to the store, which retries the whole start */
+	if (rc == FL_ECONFLICT && !strcmp(e.reason, "Open")) {
 		int again = tx_repeat_start(tx, r);
 		if (again)
 			return again < 0 ? again : 0;
