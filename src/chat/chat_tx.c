@@ -433,9 +433,10 @@ static int visitor_comment(fl_tx *tx, const struct fl_chat *c, const struct fl_c
 	it.text = comment_text(in->body, in->nuploads);
 	it.thread_id = c->ticket_id;
 	it.quiet = 1;
-	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)) ||
-	    (rc = fl_store_chat_last_comment(tx, res.ticket.id, comment_id)) ||
-	    (rc = claim_visitor_files(tx, c->visitor_id, in, res.ticket.id, *comment_id, "uploads",
+	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)))
+		return rc;
+	*comment_id = res.comment_id;
+	if ((rc = claim_visitor_files(tx, c->visitor_id, in, res.ticket.id, *comment_id, "uploads",
 				      e)))
 		return rc;
 	return in->nuploads ? files_json(tx, res.ticket.id, *comment_id, a, files) : 0;
@@ -459,10 +460,10 @@ static int agent_comment(fl_tx *tx, const struct fl_actor *agent, const struct f
 	p->has_channel = 1;
 	p->channel = FL_CHANNEL_CHAT;
 	p->quiet = 1;
+	p->made_comment = comment_id;
 	for (size_t i = 0; i < in->nuploads; i++)
 		p->uploads[p->nuploads++] = in->uploads[i];
-	if ((rc = fl_ticket_update(tx, agent, c->ticket_id, p, a, &t, e)) ||
-	    (rc = fl_store_chat_last_comment(tx, c->ticket_id, comment_id)))
+	if ((rc = fl_ticket_update(tx, agent, c->ticket_id, p, a, &t, e)))
 		return rc;
 	return in->nuploads ? files_json(tx, c->ticket_id, *comment_id, a, files) : 0;
 }
@@ -747,8 +748,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	m.client_id = (char *)in->message.client_id;
 	m.body = (char *)(in->message.body ? in->message.body : "");
 	m.created_at = now;
-	if ((rc = fl_store_chat_last_comment(tx, c.ticket_id, &m.comment_id)) ||
-	    (rc = claim_visitor_files(tx, visitor_id, &in->message, c.ticket_id, m.comment_id,
+	m.comment_id = res.comment_id;
+	if ((rc = claim_visitor_files(tx, visitor_id, &in->message, c.ticket_id, m.comment_id,
 				      "message.uploads", e)))
 		return rc;
 	if (in->message.nuploads &&
@@ -1281,8 +1282,8 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	m.client_id = cid;
 	m.body = (char *)in->body;
 	m.created_at = now;
-	if (!(rc = fl_store_chat_last_comment(tx, c.ticket_id, &m.comment_id)) &&
-	    !(rc = fl_store_chat_message_insert(tx, &m)))
+	m.comment_id = res.comment_id;
+	if (!(rc = fl_store_chat_message_insert(tx, &m)))
 		*ticket_id = c.ticket_id;
 out:
 	fl_arena_free(&a);

@@ -360,15 +360,6 @@ int fl_store_chat_requester_tickets(fl_tx *tx, int64_t requester_id, size_t max,
 	return rc ? rc : fl_q_ids(tx, st, a, max, ids, n);
 }
 
-int fl_store_chat_last_comment(fl_tx *tx, int64_t ticket_id, int64_t *comment_id)
-{
-	static const char sql[] =
-		"SELECT MAX(id)"
-		" FROM comments"
-		" WHERE ticket_id = ?";
-	return fl_q_int(tx, sql, comment_id, "i", ticket_id);
-}
-
 /* ---- declined offers ---- */
 
 int fl_store_chat_skip_add(fl_tx *tx, int64_t chat_id, int64_t user_id)

@@ -71,9 +71,6 @@ int fl_store_chat_recent_waits(fl_tx *tx, int64_t since, size_t max, fl_arena *a
  * first, at most max. */
 int fl_store_chat_requester_tickets(fl_tx *tx, int64_t requester_id, size_t max, fl_arena *a,
 				    int64_t **ids, size_t *n);
-/* The newest comment of ticket_id (the one a write in this transaction
- * just added). */
-int fl_store_chat_last_comment(fl_tx *tx, int64_t ticket_id, int64_t *comment_id);
 
 /* ---- declined offers (not offered the same chat again) ---- */
 

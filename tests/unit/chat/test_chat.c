@@ -1248,6 +1248,78 @@ static void test_quiet_triggers(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A trigger that adds a note on every update writes its comment inside
+ * the chat's own write, after the chat's: each message still names the
+ * comment it became (its text), and a visitor's file goes with that one. */
+static int tx_comment_of_write(fl_tx *tx, void *arg)
+{
+	static const char conds[] =
+		"{\"all\":[{\"field\":\"update_type\",\"operator\":\"is\",\"value\":\"Change\"}]}";
+	static const char acts[] =
+		"[{\"field\":\"comment_value\",\"value\":\"Noted\"},"
+		"{\"field\":\"comment_mode_is_public\",\"value\":false}]";
+	struct uploads *u = arg;
+	struct world *w = &u->w;
+	struct fl_ruleset_rule t = {.title = "Note every change", .active = 1};
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Let me check", .client_id = "a-1"};
+	struct fl_chat_message m;
+	struct fl_chat_file f;
+	struct fl_attachment at;
+	struct fl_err e = {0};
+	json_t *jc = json_loads(conds, 0, NULL), *ja = json_loads(acts, 0, NULL);
+	int64_t n;
+	int dup, rc;
+
+	rc = fl_rule_decode(FL_RULE_TRIGGER, jc, ja, &w->a, &t.rule, &e);
+	json_decref(jc);
+	json_decref(ja);
+	EXPECT_RC(rc, 0);
+	EXPECT_RC(fl_ruleset_create(tx, &fl_triggers, &t, &w->a, &e), 0);
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "cust@example.com", T0), 0);
+	ag.agent = &w->agents[0];
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_q_int(tx,
+			   "SELECT COUNT(*) FROM comments WHERE id = ? AND body = 'Let me check'",
+			   &n, "i", m.comment_id),
+		  0);
+	EXPECT(n == 1);
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->pic, T0 + 11, &w->a, &f, &e), 0);
+	in = (struct fl_chat_post_in){.body = "Here", .client_id = "v-1", .nuploads = 1};
+	in.uploads[0] = f.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 20, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM comments WHERE id = ? AND body = 'Here'", &n,
+			   "i", m.comment_id),
+		  0);
+	EXPECT(n == 1);
+	EXPECT(m.attachments && strstr(m.attachments, "\"cat.png\""));
+	EXPECT_RC(fl_chat_file_get(tx, &v, w->chats[0], f.id, &w->a, &at), 0);
+	EXPECT(at.comment_id == m.comment_id);
+	/* the trigger did write: the comment ids were not simply the last */
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM comments WHERE body = 'Noted' AND id > ?", &n,
+			   "i", m.comment_id),
+		  0);
+	EXPECT(n >= 1);
+	return 0;
+}
+
+static void test_comment_of_write(void **state)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n";
+	struct uploads u = {0};
+	struct fl_err e;
+
+	(void)state;
+	fl_arena_init(&u.w.a, 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.pic, "cat.png", "image/png", png, 8, &e), 0);
+	WRITE(tx_comment_of_write, &u);
+	fl_arena_free(&u.w.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1271,7 +1343,8 @@ int main(void)
 		T(test_offline_and_stats),
 		T(test_uploads),
 		T(test_closed),
-		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
+		T(test_quiet_triggers), /* it adds the rules' ticket hook: the rest need it */
+		T(test_comment_of_write),
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
