@@ -333,8 +333,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
  * thread_id; agent: a public comment by fl_ticket_update, quiet), files
  * claimed, "chat.message". An agent's first message accepts a chat only
  * offered or queued (capacity not checked: answering is accepting) and
- * sets first_answer_at. FL_ECONFLICT naming "chat" for a chat not live
- * (reason "Ended"). */
+ * sets first_answer_at. FL_ECONFLICT naming "chat" for a chat not live,
+ * or whose ticket was deleted (reason "Ended"). */
 int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e);
@@ -392,6 +392,12 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
  * transcript never goes to a stranger's box. */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
 		       int64_t now, struct fl_err *e);
+/* The ticket write hook (tickets/ticket.h fl_ticket_add_hook): a deleted
+ * ticket's live chat ends, by the system (missed when nobody answered),
+ * so that the visitor's next message is refused (FL_ECONFLICT naming
+ * "chat", reason "Ended") instead of making a new ticket. fl_chat_post
+ * refuses a message for a chat whose ticket is gone all the same. */
+int fl_chat_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
 /* Whether c may be rated now: it ended (not missed, not offline) and its
  * ticket is solved (an agent's end with solve, or the visitor's end of an
  * active chat); a rating given may change while that holds. What the

@@ -496,6 +496,21 @@ static int activate(fl_tx *tx, struct fl_chat *c, const struct fl_actor *agent, 
 	return notify_updated(tx, c);
 }
 
+/* 1 when c's ticket was deleted (or purged: no id), so that a message
+ * has nowhere to go: the intake would make a new ticket of it. */
+static int ticket_gone(fl_tx *tx, const struct fl_chat *c, fl_arena *a)
+{
+	struct fl_ticket t;
+	int rc;
+
+	if (!c->ticket_id)
+		return 1;
+	rc = fl_store_ticket_get(tx, c->ticket_id, a, &t);
+	if (rc == FL_ENOTFOUND)
+		return 1;
+	return rc ? rc : t.deleted_at != 0;
+}
+
 int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e)
@@ -522,8 +537,10 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 	if (rc != FL_ENOTFOUND)
 		return rc;
 	rc = 0; /* a new message: the branches below must not see the lookup's miss */
-	if (!fl_chat_state_live(c.state))
+	if (!fl_chat_state_live(c.state) || (rc = ticket_gone(tx, &c, a)) > 0)
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
+	if (rc)
+		return rc;
 	m.chat_id = chat_id;
 	m.client_id = (char *)in->client_id;
 	m.body = (char *)(in->body ? in->body : "");
@@ -1380,4 +1397,24 @@ int fl_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int64_t n
 	if (!rc)
 		rc = fl_store_chat_capacity_set(tx, user_id, capacity, now);
 	return rc ? rc : fl_chat_route_all(tx, now, NULL);
+}
+
+int fl_chat_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
+{
+	struct fl_chat c;
+	int64_t chat_id;
+	fl_arena a;
+	int rc;
+
+	if (w->kind != FL_EVENT_DELETE)
+		return 0;
+	rc = fl_store_chat_live_of_ticket(tx, w->t->id, &chat_id);
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	fl_arena_init(&a, 0);
+	rc = fl_store_chat_get(tx, chat_id, &a, &c);
+	if (!rc)
+		rc = finish(tx, &c, FL_CHAT_SYSTEM, w->now);
+	fl_arena_free(&a);
+	return rc;
 }

@@ -1320,6 +1320,55 @@ static void test_comment_of_write(void **state)
 	fl_arena_free(&u.w.a);
 }
 
+/* A chat whose ticket was deleted takes no more messages (no new ticket
+ * made of one); with the chat's ticket hook, the delete ends it. */
+static int tx_deleted_ticket(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Still there?", .client_id = "v-1"};
+	struct fl_chat_message m;
+	struct fl_chat c;
+	struct fl_err e = {0};
+	int64_t before, after;
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 0, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	EXPECT_RC(fl_ticket_delete(tx, &w->agents[0], c.ticket_id, &e), 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM tickets", &before, ""), 0);
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 5, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "Ended"));
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM tickets", &after, ""), 0);
+	EXPECT(after == before);
+
+	EXPECT_RC(fl_ticket_add_hook(fl_chat_ticket_written), 0);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0 + 10), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[1], &w->a, &c), 0);
+	EXPECT_RC(fl_ticket_delete(tx, &w->agents[0], c.ticket_id, &e), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[1], &w->a, &c), 0);
+	EXPECT(c.state == FL_CHAT_MISSED && c.ended_by == FL_CHAT_SYSTEM);
+	v.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[1], &in, T0 + 15, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.reason, "Ended"));
+	return 0;
+}
+
+static void test_deleted_ticket(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_deleted_ticket, &w);
+	fl_arena_free(&w.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1345,6 +1394,7 @@ int main(void)
 		T(test_closed),
 		T(test_quiet_triggers), /* it adds the rules' ticket hook: the rest need it */
 		T(test_comment_of_write),
+		T(test_deleted_ticket), /* it adds the chat's ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
