@@ -383,15 +383,18 @@ int fl_chat_typing(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, in
  * visitor_read_seq or agent_read_seq, "chat.read". */
 int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int64_t seq,
 		 struct fl_err *e);
-/* Mails the conversation of visitor_id's chat_id to email (NULL or "":
- * the e-mail given at the start, else FL_EINVAL naming "email"), in the
- * chat's language, through the message deliverer (tickets/notice.h).
+/* Mails the conversation of visitor_id's chat_id, in the chat's
+ * language, through the message deliverer (tickets/notice.h), to the
+ * address the chat's customer was found or made by at the start — never
+ * to one named only now, and nobody is found or made by it. email (NULL
+ * or "": that address) must be that address (FL_EINVAL naming "email",
+ * reason "NotYours"); a chat whose customer has no address is refused
+ * (FL_EINVAL naming "email", reason "Blank": give it at the start).
  * FL_ERATE naming "chat" when one went less than FL_CHAT_TRANSCRIPT_EVERY
- * ago. An address other than the requester's own is refused (FL_EINVAL
- * naming "email", reason "NotYours") when the requester has one: a
- * transcript never goes to a stranger's box. */
+ * ago. *to (to may be NULL): the address mailed, in a, for the caller's
+ * limit per address (refusing after this rolls the mail back). */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
-		       int64_t now, struct fl_err *e);
+		       int64_t now, fl_arena *a, char **to, struct fl_err *e);
 /* The ticket write hook (tickets/ticket.h fl_ticket_add_hook): a deleted
  * ticket's live chat ends, by the system (missed when nobody answered),
  * so that the visitor's next message is refused (FL_ECONFLICT naming

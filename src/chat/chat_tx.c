@@ -1139,7 +1139,7 @@ static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat
 }
 
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
-		       int64_t now, struct fl_err *e)
+		       int64_t now, fl_arena *out_a, char **to, struct fl_err *e)
 {
 	struct fl_chat_who who = {FL_CHAT_VISITOR, visitor_id, NULL};
 	const struct chat_words *w;
@@ -1172,23 +1172,20 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 			goto out;
 		}
 	}
+	/* only to the address the chat's customer was found or made by: one
+	 * named now would make the desk mail a stranger what a visitor wrote */
 	if ((rc = fl_store_user_get(tx, c.requester_id, &a, &u)))
 		goto out;
-	if (u.email && norm && strcmp(u.email, norm)) {
+	if (!u.email || !*u.email) {
+		rc = fl_err_set(e, FL_EINVAL, "email", "Blank",
+				"email: this chat has no e-mail address; give yours when you start "
+				"a chat to get its transcript");
+		goto out;
+	}
+	if (norm && strcmp(u.email, norm)) {
 		rc = fl_err_set(e, FL_EINVAL, "email", "NotYours",
 				"email: the transcript goes to the address you gave at the start");
 		goto out;
-	}
-	if (!u.email && !norm) {
-		rc = fl_err_set(e, FL_EINVAL, "email", "Blank", "email: give an address");
-		goto out;
-	}
-	if (!u.email) {
-		/* no address at the start: the one given now, found or made
-		 * like the portal form's */
-		struct fl_sender s = {FL_SENDER_EMAIL, norm, c.name};
-		if ((rc = fl_intake_customer(tx, &s, "email", c.locale, 1, &a, &u, e)))
-			goto out;
 	}
 	w = words_for(c.locale);
 	snprintf(subject, sizeof subject, "%s [#%" PRId64 "]", w->subject, c.ticket_id);
@@ -1201,6 +1198,8 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 	c.transcript_sent_at = now;
 	if (!(rc = fl_message_send(tx, &msg)))
 		rc = fl_store_chat_update(tx, &c);
+	if (!rc && to && !(*to = fl_arena_strdup(out_a, u.email)))
+		rc = FL_ENOMEM;
 out:
 	fl_buf_free(&b);
 	fl_arena_free(&a);

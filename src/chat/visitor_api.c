@@ -26,7 +26,8 @@
  * nothing is lost or doubled):
  *   per address: 8 new visitors a minute, 8 messages a second (an office
  *   behind one address chats), 8 uploads in 10 s, 8 offline messages in
- *   10 minutes (each mails an acknowledgement);
+ *   10 minutes (each mails an acknowledgement), 8 transcripts an hour;
+ *   per address mailed: 3 transcripts an hour, across visitors;
  *   per visitor (the one their token proves, checked first: a forged
  *   token counts against nobody): 8 chats started in 10 minutes, 8 messages
  *   in 2 s, 8 typing notes in 10 s, 8 read receipts in 2 s, 8 uploads a
@@ -65,6 +66,10 @@ static struct fl_limiter visitors_by_address = FL_LIMITER(8, 60);
 static struct fl_limiter messages_by_address = FL_LIMITER(8, 1);
 static struct fl_limiter uploads_by_address = FL_LIMITER(8, 10);
 static struct fl_limiter offline_by_address = FL_LIMITER(8, 600);
+static struct fl_limiter transcripts_by_address = FL_LIMITER(8, 3600);
+/* keyed by the address mailed, across visitors and nodes' visitors alike:
+ * however many chats claim one address, it gets few transcripts */
+static struct fl_limiter transcripts_by_email = FL_LIMITER(3, 3600);
 static struct fl_limiter starts = FL_LIMITER(8, 600);
 static struct fl_limiter messages = FL_LIMITER(8, 2);
 static struct fl_limiter typings = FL_LIMITER(8, 10);
@@ -236,14 +241,13 @@ static int tx_visitor(fl_tx *tx, struct fl_req *r)
 	return c->then(tx, r);
 }
 
-/* Every visitor's request comes through here (after the handler's limit
- * per address, if any): their token, checked before anything else costs
- * (401 naming "token" when missing or not the desk's), their limit l for
+/* Who the visitor is (after the handler's limit per address, if any):
+ * their token, checked before anything else costs (401 naming "token"
+ * when missing or not the desk's), c->visitor_id, then their limit l for
  * what they do (what: "messages", …; NULL for none) counted by the
- * visitor the token proves — a forged token counts nowhere —, then fn as
- * that visitor in a write (writes) or read transaction, and render. */
-static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, int writes,
-		      fl_req_tx fn, fl_render render)
+ * visitor the token proves — a forged token counts nowhere. No
+ * transaction: the visitor's existence is tx_visitor's. */
+static int visitor_auth(struct fl_req *r, struct fl_limiter *l, const char *what)
 {
 	struct ctx *c = r->ctx;
 	char key[32];
@@ -266,9 +270,27 @@ static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, 
 	snprintf(key, sizeof key, "visitor %lld", (long long)c->visitor_id);
 	if (l && fl_limiter_take(l, key, c->now, &wait))
 		return too_many(r, wait, what);
+	return 0;
+}
+
+/* fn as the visitor visitor_auth proved, in a write (writes) or read
+ * transaction, and render. */
+static int run_visitor(struct fl_req *r, int writes, fl_req_tx fn, fl_render render)
+{
+	struct ctx *c = r->ctx;
+
 	c->then = fn;
 	c->writes = writes;
 	return writes ? fl_req_write(r, tx_visitor, render) : fl_req_read(r, tx_visitor, render);
+}
+
+/* Every visitor's request comes through here: visitor_auth, then
+ * run_visitor. */
+static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, int writes,
+		      fl_req_tx fn, fl_render render)
+{
+	int rc = visitor_auth(r, l, what);
+	return rc ? rc : run_visitor(r, writes, fn, render);
 }
 
 /* The JSON body as an object (an empty one when none was sent). */
@@ -681,7 +703,18 @@ static int h_end(struct fl_req *r)
 static int tx_transcript(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_chat_transcript(tx, c->visitor_id, r->id[0], c->ain.email, c->now, &r->err);
+	char *to, key[300];
+	int64_t wait;
+	int rc = fl_chat_transcript(tx, c->visitor_id, r->id[0], c->ain.email, c->now, &r->arena,
+				    &to, &r->err);
+
+	if (rc)
+		return rc;
+	/* counted once the mail is sure; refused, the mail is rolled back */
+	snprintf(key, sizeof key, "email %s", to);
+	if (fl_limiter_take(&transcripts_by_email, key, c->now, &wait))
+		return too_many(r, wait, "transcripts to this address");
+	return 0;
 }
 
 static int render_accepted(struct fl_req *r)
@@ -689,12 +722,16 @@ static int render_accepted(struct fl_req *r)
 	return fl_req_reply(r, 202, json_pack("{s:s}", "status", "queued"));
 }
 
-/* POST …/transcript {"email"?}: 202 once the mail is queued. */
+/* POST …/transcript {"email"?}: 202 once the mail is queued, to the
+ * address given at the chat's start (the domain's rule). */
 static int h_transcript(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = decode(r, act_fields, &c->ain);
-	return rc ? rc : as_visitor(r, &closings, "requests", 1, tx_transcript, render_accepted);
+	int rc = by_address(r, &transcripts_by_address, "transcripts from your address");
+
+	if (rc || (rc = decode(r, act_fields, &c->ain)))
+		return rc;
+	return as_visitor(r, &closings, "requests", 1, tx_transcript, render_accepted);
 }
 
 static int tx_rating(fl_tx *tx, struct fl_req *r)

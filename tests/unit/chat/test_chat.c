@@ -514,7 +514,8 @@ static int tx_token(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_chat_end(tx, &other, w->chats[0], 0, T0, &w->a, &c, &e), FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_read(tx, &other, w->chats[0], 1, &e), FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_typing(tx, &other, w->chats[0], 1, &e), FL_ENOTFOUND);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[0], "x@example.com", T0, &e),
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[0], "x@example.com", T0, NULL,
+				     NULL, &e),
 		  FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_rate(tx, w->visitors[1], w->chats[0], 1, NULL, T0, &e), FL_ENOTFOUND);
 	/* a visitor with no e-mail is "Visitor N" */
@@ -639,7 +640,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	struct fl_chat c;
 	struct fl_ticket t;
 	struct fl_err e = {0};
-	char sysid[32];
+	char sysid[32], *to;
 	size_t n;
 	int dup;
 
@@ -730,19 +731,36 @@ static int tx_transfer(fl_tx *tx, void *arg)
 		  0);
 	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
 	EXPECT(c.rated == 1);
-	/* the transcript: no address given anywhere */
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 300, &e),
+	/* the transcript: no address at the start, and one named now is
+	 * nobody's to mail (found or made by nothing) */
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 300, NULL, NULL,
+				     &e),
+		  FL_EINVAL);
+	EXPECT(!strcmp(e.field, "email") && !strcmp(e.reason, "Blank"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "victim@example.com",
+				     T0 + 300, NULL, NULL, &e),
 		  FL_EINVAL);
 	EXPECT(!strcmp(e.field, "email"));
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com", T0 + 300,
+	EXPECT(g_messages == 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM users WHERE email = 'victim@example.com'",
+			   &c.last_seq, ""),
+		  0);
+	EXPECT(c.last_seq == 0);
+	/* a chat started with an address: to it, and only to it */
+	EXPECT_RC(start(tx, w, 1, "Petro", "Petro@Example.com", T0 + 300), 0);
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "victim@example.com",
+				     T0 + 300, NULL, NULL, &e),
+		  FL_EINVAL);
+	EXPECT(!strcmp(e.reason, "NotYours"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], NULL, T0 + 300, &w->a, &to,
 				     &e),
 		  0);
-	EXPECT(g_messages == 1);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com", T0 + 400,
-				     &e),
+	EXPECT(g_messages == 1 && !strcmp(to, "petro@example.com"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "petro@example.com", T0 + 400,
+				     NULL, NULL, &e),
 		  FL_ERATE);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com",
-				     T0 + 300 + FL_CHAT_TRANSCRIPT_EVERY, &e),
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "petro@example.com",
+				     T0 + 300 + FL_CHAT_TRANSCRIPT_EVERY, NULL, NULL, &e),
 		  0);
 	EXPECT(g_messages == 2);
 	return 0;

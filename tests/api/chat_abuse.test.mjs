@@ -1,0 +1,81 @@
+// The chat widget's API against a stranger who means harm (the review of
+// issue 17): the transcript mail is no relay to someone else's box, nor
+// many mails to one box; a file without a valid token, or an executable,
+// leaves nothing behind in the attachments folder; a chat has a size; the
+// visitor's token stays out of URLs, and the visitor sees no desk user ids.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { chatSettings, clientId, fieldOf, online, request, startChat, visitor } from './lib/chat.mjs';
+import { startSmtp } from './lib/smtp.mjs';
+import { startServer } from './lib/server.mjs';
+
+let srv, smtp, agent, files;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+	files = await fs.mkdtemp(path.join(os.tmpdir(), 'fl-chat-files-'));
+	smtp = await startSmtp();
+	srv = await startServer({ agents: ['agent'], env: { FRONTLINE_ATTACHMENTS: files } });
+	({ agent } = srv.users);
+	const r = await srv.api('PUT', '/api/v2/mail/settings', { mail_settings: {
+		smtp_url: `smtp://127.0.0.1:${smtp.port}`, from_address: 'support@shop.test' } });
+	assert.equal(r.status, 200, r.text);
+	await chatSettings(srv, { prechat: { name: 'optional', email: 'optional', topic: 'off' } });
+	await online(srv, agent);
+});
+after(async () => {
+	await srv?.cleanup();
+	await smtp?.cleanup();
+	if (files)
+		await fs.rm(files, { recursive: true, force: true });
+});
+
+/** Every file under dir, however deep. */
+async function filesIn(dir) {
+	const out = [];
+	for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true }))
+		if (e.isFile())
+			out.push(e.name);
+	return out;
+}
+
+describe('the transcript', () => {
+	it('never goes to an address named after the start; without one it is refused naming "email"', async () => {
+		const v = await visitor(srv);
+		const { chat } = await startChat(v, { body: 'Your account is locked, verify at https://evil.example' });
+		const victim = `victim${process.pid}@example.test`;
+		const r = await v.api('POST', `/chat/api/chats/${chat.id}/transcript`, { email: victim });
+		assert.equal(r.status, 422, r.text);
+		assert.equal(fieldOf(r), 'email');
+		assert.match(r.json.description, /start/);
+		const none = await v.api('POST', `/chat/api/chats/${chat.id}/transcript`, {});
+		assert.equal(none.status, 422, none.text);
+		assert.equal(fieldOf(none), 'email');
+		// nobody was made of the address, nothing mailed to it
+		const users = await srv.api('GET', '/api/v2/users?role=end-user&per_page=100', null, { auth: agent });
+		assert.equal(users.status, 200, users.text);
+		assert.ok(!users.json.users.some((u) => u.email === victim), users.text);
+		await sleep(500);
+		assert.equal((await smtp.messages()).filter((m) => m.headers.to?.includes(victim)).length, 0);
+		await v.api('POST', `/chat/api/chats/${chat.id}/end`);
+	});
+
+	it('an address gets a few transcripts an hour, however many visitors claim it', async () => {
+		const email = `claimed${process.pid}@example.test`;
+		const got = [];
+		for (let i = 0; i < 4; i++) {
+			const v = await visitor(srv);
+			const { chat } = await startChat(v, { email, body: `round ${i}` });
+			const r = await v.api('POST', `/chat/api/chats/${chat.id}/transcript`, {});
+			got.push(r.status);
+			if (r.status === 429)
+				assert.match(r.headers['retry-after'], /^[1-9][0-9]*$/);
+			await v.api('POST', `/chat/api/chats/${chat.id}/end`);
+		}
+		assert.deepEqual(got, [202, 202, 202, 429]);
+	});
+});
