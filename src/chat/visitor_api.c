@@ -783,11 +783,16 @@ static int render_upload(struct fl_req *r)
 
 /* POST /chat/api/uploads?filename=NAME, the bytes as the body: 201
  * {"upload":{"token","name","type","size"}}; the token goes with a
- * message's "uploads". The bytes are put away before the transaction. */
+ * message's "uploads". The bytes are put away (in a folder, for good:
+ * nothing purges a file no row names) only once the visitor's token and
+ * limit passed and the file is not an executable, then recorded in the
+ * transaction. */
 static int h_upload(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	const char *name = fl_req_arg(r, "filename"), *data;
+	char clean[sizeof c->file.name];
+	struct fl_err ignore = {0};
 	size_t n;
 	int rc = by_address(r, &uploads_by_address, "uploads from your address");
 
@@ -799,9 +804,17 @@ static int h_upload(struct fl_req *r)
 	data = fl_req_body(r, &n);
 	if (!n)
 		return fl_req_fail(r, FL_EINVAL, "file", "Blank", "file: the file is empty");
+	if ((rc = visitor_auth(r, &uploads, "uploads")))
+		return rc;
+	/* by the name as given and as it will be kept (cleaned) */
+	if (fl_attachment_name(name, clean, sizeof clean, &ignore))
+		snprintf(clean, sizeof clean, "attachment");
+	if (fl_attachment_executable(name, data, n) || fl_attachment_executable(clean, data, n))
+		return fl_req_fail(r, FL_EINVAL, "file", "Executable",
+				   "file: programs and scripts cannot be sent in a chat");
 	rc = fl_intake_file_prepare(r->store, &c->file, name, fl_req_header_in(r, "Content-Type"),
 				    data, n, &r->err);
-	return rc ? rc : as_visitor(r, &uploads, "uploads", 1, tx_upload, render_upload);
+	return rc ? rc : run_visitor(r, 1, tx_upload, render_upload);
 }
 
 /* A file the visitor may have: one that went with a message of their

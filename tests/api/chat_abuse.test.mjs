@@ -79,3 +79,30 @@ describe('the transcript', () => {
 		assert.deepEqual(got, [202, 202, 202, 429]);
 	});
 });
+
+describe('uploads', () => {
+	it('store nothing for a missing or forged token, nor for an executable', async () => {
+		const v = await visitor(srv);
+		const before = await filesIn(files);
+		const bytes = Buffer.from(`random ${process.pid} ${Date.now()}`);
+		const forged = v.token.replace(/.$/, (d) => (d === '0' ? '1' : '0'));
+		for (const token of [undefined, forged]) {
+			const r = await request(srv, 'POST', '/chat/api/uploads?filename=x.bin', bytes,
+				{ from: v.from, token, headers: { 'content-type': 'application/octet-stream' } });
+			assert.equal(r.status, 401, r.text);
+		}
+		for (const [name, exe] of [['setup.exe', Buffer.from(`MZ\x90\x00 ${Date.now()}`)],
+			['invoice.pdf', Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01'), Buffer.from(String(Date.now()))])]]) {
+			const r = await v.api('POST', `/chat/api/uploads?filename=${name}`, exe,
+				{ headers: { 'content-type': 'application/octet-stream' } });
+			assert.equal(r.status, 422, r.text);
+			assert.equal(fieldOf(r), 'file');
+		}
+		assert.deepEqual(await filesIn(files), before);
+		// a good one is stored
+		const ok = await v.api('POST', '/chat/api/uploads?filename=cat.png', Buffer.from(`\x89PNG\r\n\x1a\n${Date.now()}`),
+			{ headers: { 'content-type': 'image/png' } });
+		assert.equal(ok.status, 201, ok.text);
+		assert.equal((await filesIn(files)).length, before.length + 1);
+	});
+});
