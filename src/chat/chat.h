@@ -82,6 +82,12 @@ struct fl_job;
 #define FL_CHAT_GONE_SECONDS 120
 /* A transcript is mailed at most once in this long a chat. */
 #define FL_CHAT_TRANSCRIPT_EVERY 600
+/* Messages a chat holds at most (its seqs): past them a post is refused,
+ * so that a visitor cannot keep one queued chat growing forever. */
+#define FL_CHAT_MESSAGES_MAX 2000
+/* Bytes of conversation one transcript mail carries at most; the rest is
+ * left out, with a line that says so. */
+#define FL_CHAT_TRANSCRIPT_MAX (256 * 1024)
 #define FL_CHAT_TOKEN_PURPOSE "chat-visitor"
 #define FL_CHAT_TOKEN_TTL (366 * 86400)
 #define FL_CHAT_SETTINGS_KEY "chat.settings"
@@ -334,7 +340,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
  * claimed, "chat.message". An agent's first message accepts a chat only
  * offered or queued (capacity not checked: answering is accepting) and
  * sets first_answer_at. FL_ECONFLICT naming "chat" for a chat not live,
- * or whose ticket was deleted (reason "Ended"). */
+ * or whose ticket was deleted (reason "Ended"), or that holds
+ * FL_CHAT_MESSAGES_MAX messages (reason "TooLong": start a new chat). */
 int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e);
@@ -392,7 +399,8 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
  * (FL_EINVAL naming "email", reason "Blank": give it at the start).
  * FL_ERATE naming "chat" when one went less than FL_CHAT_TRANSCRIPT_EVERY
  * ago. *to (to may be NULL): the address mailed, in a, for the caller's
- * limit per address (refusing after this rolls the mail back). */
+ * limit per address (refusing after this rolls the mail back). The
+ * conversation is cut at FL_CHAT_TRANSCRIPT_MAX bytes. */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
 		       int64_t now, fl_arena *a, char **to, struct fl_err *e);
 /* The ticket write hook (tickets/ticket.h fl_ticket_add_hook): a deleted

@@ -71,16 +71,17 @@ static int is_agent(const struct fl_actor *a)
  * mail, and the system lines of the conversation (a transfer's is
  * transferred followed by the agent's or group's name). */
 struct chat_words {
-	const char *lang, *subject, *intro, *visitor, *system, *transferred;
+	const char *lang, *subject, *intro, *visitor, *system, *transferred, *cut;
 };
 static const struct chat_words chat_words[] = {
 	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат",
-	 "Розмову передано: "},
+	 "Розмову передано: ", "… (розмова довша, ніж уміщує один лист)"},
 	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат",
-	 "Разговор передан: "},
+	 "Разговор передан: ", "… (разговор длиннее, чем вмещает одно письмо)"},
 	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis",
-	 "Pokalbis perduotas: "},
-	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to "},
+	 "Pokalbis perduotas: ", "… (pokalbis ilgesnis, nei telpa viename laiške)"},
+	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to ",
+	 "… (the conversation is longer than one mail holds)"},
 };
 
 static const struct chat_words *words_for(const char *lang)
@@ -541,6 +542,10 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
 	if (rc)
 		return rc;
+	if (c.last_seq >= FL_CHAT_MESSAGES_MAX)
+		return fl_err_set(e, FL_ECONFLICT, "chat", "TooLong",
+				  "chat: this chat is too long (%d messages); start a new chat",
+				  FL_CHAT_MESSAGES_MAX);
 	m.chat_id = chat_id;
 	m.client_id = (char *)in->client_id;
 	m.body = (char *)(in->body ? in->body : "");
@@ -1108,7 +1113,10 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
 
 /* ---- after the chat ---- */
 
-/* The conversation of c as plain text into b. */
+/* The conversation of c as plain text into b (made with room for
+ * FL_CHAT_TRANSCRIPT_MAX and one message more): past
+ * FL_CHAT_TRANSCRIPT_MAX bytes, the rest is left out with w->cut. The
+ * pages read are in a, so they are bounded the same way. */
 static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat_words *w,
 			   fl_arena *a, fl_buf *b)
 {
@@ -1127,6 +1135,8 @@ static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat
 					  : m[i].author == FL_CHAT_AGENT ? m[i].author_name
 									 : w->system;
 			char when[21];
+			if (b->n > FL_CHAT_TRANSCRIPT_MAX)
+				return fl_buf_addf(b, "%s\n", w->cut);
 			fl_time_iso(m[i].created_at, when);
 			rc = fl_buf_addf(b, "[%s] %s:\n%s\n\n", when, who,
 					 m[i].body ? m[i].body : "");
@@ -1153,7 +1163,9 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 	int rc;
 
 	fl_arena_init(&a, 0);
-	fl_buf_init(&b, 0);
+	/* a message is at most FL_CHAT_BODY_MAX characters of 4 bytes, and
+	 * its line of time and name fits in 1 KB */
+	fl_buf_init(&b, FL_CHAT_TRANSCRIPT_MAX + FL_CHAT_BODY_MAX * 4 + 1024);
 	if ((rc = load(tx, &who, chat_id, &a, &c, e)))
 		goto out;
 	if (c.transcript_sent_at && now - c.transcript_sent_at < FL_CHAT_TRANSCRIPT_EVERY) {

@@ -94,6 +94,7 @@ static int pg_admin(const char *sql)
 /* What the notice and message deliverers were asked: nothing is mailed
  * for what the widget showed. */
 static int g_notices[FL_NOTICE__MAX], g_messages;
+static size_t g_message_len; /* the last message's body, bytes */
 static int count_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t c)
 {
 	(void)tx, (void)t, (void)c;
@@ -102,8 +103,9 @@ static int count_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *
 }
 static int count_message(fl_tx *tx, const struct fl_message *m)
 {
-	(void)tx, (void)m;
+	(void)tx;
 	g_messages++;
+	g_message_len = m->body ? strlen(m->body) : 0;
 	return 0;
 }
 
@@ -1387,6 +1389,60 @@ static void test_deleted_ticket(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A chat holds FL_CHAT_MESSAGES_MAX messages; its transcript carries at
+ * most FL_CHAT_TRANSCRIPT_MAX bytes of them and says the rest is left
+ * out. */
+static int tx_too_long(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {0};
+	struct fl_chat_message m;
+	struct fl_err e = {0};
+	char *big = fl_arena_alloc(&w->a, FL_CHAT_BODY_MAX * 4 + 1), id[16];
+	int dup;
+
+	EXPECT(big != NULL);
+	for (int i = 0; i < FL_CHAT_BODY_MAX; i++)
+		memcpy(big + 4 * i, "😀", 4);
+	big[4 * FL_CHAT_BODY_MAX] = 0;
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "long@example.com", T0), 0);
+	v.visitor_id = w->visitors[0];
+	in.body = big;
+	for (int i = 0; i < FL_CHAT_TRANSCRIPT_MAX / (FL_CHAT_BODY_MAX * 4) + 4; i++) {
+		snprintf(id, sizeof id, "m-%d", i);
+		in.client_id = id;
+		EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), 0);
+	}
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 2, NULL, NULL, &e),
+		  0);
+	EXPECT(g_messages == 1);
+	EXPECT(g_message_len <= FL_CHAT_TRANSCRIPT_MAX + FL_CHAT_BODY_MAX * 4 + 1024);
+	/* a chat at its last seq takes no more */
+	EXPECT_RC(fl_q_exec(tx, "UPDATE chats SET last_seq = ? WHERE id = ?", "ii",
+			    (int64_t)FL_CHAT_MESSAGES_MAX, w->chats[0]),
+		  0);
+	in.body = "one more";
+	in.client_id = "over";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 3, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "TooLong"));
+	return 0;
+}
+
+static void test_too_long(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	fl_message_register(count_message);
+	WRITE(tx_too_long, &w);
+	fl_message_register(NULL);
+	fl_arena_free(&w.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1410,6 +1466,7 @@ int main(void)
 		T(test_offline_and_stats),
 		T(test_uploads),
 		T(test_closed),
+		T(test_too_long),
 		T(test_quiet_triggers), /* it adds the rules' ticket hook: the rest need it */
 		T(test_comment_of_write),
 		T(test_deleted_ticket), /* it adds the chat's ticket hook */
