@@ -115,6 +115,17 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now)
 	return o;
 }
 
+json_t *fl_chat_visitor_json(const struct fl_chat *c, int64_t now)
+{
+	json_t *o = fl_chat_json(c, 0, now);
+
+	if (o) {
+		json_object_del(o, "agent_id");
+		json_object_del(o, "offered_to");
+	}
+	return o;
+}
+
 static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, const char *token)
 {
 	json_t *out = json_array(), *in = NULL, *f;

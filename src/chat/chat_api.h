@@ -17,6 +17,9 @@
  * live chat, or to its end; rateable as fl_chat_rateable (the widget
  * offers the rating only then). */
 json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now);
+/* The visitor's view of c: fl_chat_json without the desk's user ids
+ * (agent_id, offered_to); the agent is known by name only. */
+json_t *fl_chat_visitor_json(const struct fl_chat *c, int64_t now);
 
 /* {"id","seq","chat_id","author","author_name","client_id","body",
  * "attachments":[{"id","name","type","size","url"}],"created_at"}. The

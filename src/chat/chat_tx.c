@@ -685,9 +685,10 @@ static int requester(fl_tx *tx, struct fl_chat_visitor *v, const char *name, con
 	}
 	if (rc)
 		return rc;
+	/* said without saying why: a stranger learns no staff address */
 	if (out->role != FL_ROLE_END_USER)
 		return fl_err_set(e, FL_EINVAL, "email", "InvalidValue",
-				  "email: this address belongs to the desk's staff");
+				  "email: this address cannot be used for a chat; give another");
 	v->user_id = out->id;
 	return fl_store_chat_visitor_update(tx, v->id, out->id, name && *name ? name : NULL, email,
 					    lang);

@@ -370,7 +370,8 @@ int fl_chat_start_decode(json_t *obj, fl_arena *a, struct fl_chat_start_in *out,
 static int render_chat(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 200, json_pack("{s:o}", "chat", fl_chat_json(&c->chat, 0, c->now)));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o}", "chat", fl_chat_visitor_json(&c->chat, c->now)));
 }
 
 static int render_message(struct fl_req *r)
@@ -508,7 +509,7 @@ static int render_chats(struct fl_req *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_json(&c->chats[i], 0, c->now));
+		json_array_append_new(a, fl_chat_visitor_json(&c->chats[i], c->now));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "chats", a));
 }
 
@@ -564,7 +565,7 @@ static int render_start(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
-			    json_pack("{s:o, s:o}", "chat", fl_chat_json(&c->chat, 0, c->now),
+			    json_pack("{s:o, s:o}", "chat", fl_chat_visitor_json(&c->chat, c->now),
 				      "message", fl_chat_message_json(r, &c->msg, c->token)));
 }
 
@@ -748,7 +749,7 @@ static int render_rating(struct fl_req *r)
 	return fl_req_reply(r, 200,
 			    json_pack("{s:{s:s, s:s}, s:o}", "rating", "score", c->ain.score,
 				      "comment", c->ain.comment ? c->ain.comment : "", "chat",
-				      fl_chat_json(&c->chat, 0, c->now)));
+				      fl_chat_visitor_json(&c->chat, c->now)));
 }
 
 /* POST …/rating {"score":"good|bad","comment"}: 200 {"rating","chat"};

@@ -106,3 +106,30 @@ describe('uploads', () => {
 		assert.equal((await filesIn(files)).length, before.length + 1);
 	});
 });
+
+describe('what a visitor sees of the desk', () => {
+	it('the agent by name only, no desk user ids; no word of who is staff', async () => {
+		const v = await visitor(srv);
+		const { chat } = await startChat(v, { body: 'Who is there?' });
+		for (const c of [chat])
+			assert.ok(!('agent_id' in c) && !('offered_to' in c), JSON.stringify(c));
+		const taken = await srv.api('POST', `/api/v2/chats/${chat.id}/accept`, {}, { auth: agent });
+		assert.equal(taken.status, 200, taken.text);
+		const one = await v.api('GET', `/chat/api/chats/${chat.id}`);
+		assert.equal(one.json.chat.agent_name, agent.name);
+		const list = await v.api('GET', '/chat/api/chats');
+		for (const c of [one.json.chat, ...list.json.chats])
+			assert.ok(!('agent_id' in c) && !('offered_to' in c), JSON.stringify(c));
+		const ended = await v.api('POST', `/chat/api/chats/${chat.id}/end`);
+		assert.ok(!('agent_id' in ended.json.chat), ended.text);
+		// the agent side still has them
+		const desk = await srv.api('GET', `/api/v2/chats/${chat.id}`, null, { auth: agent });
+		assert.equal(desk.json.chat.agent_id, agent.id);
+
+		const w = await visitor(srv);
+		const staff = await w.api('POST', '/chat/api/chats', { email: agent.email, message: { client_id: clientId(), body: 'hi' } });
+		assert.equal(staff.status, 422, staff.text);
+		assert.equal(fieldOf(staff), 'email');
+		assert.ok(!/staff|agent|desk/i.test(staff.json.description), staff.text);
+	});
+});
