@@ -90,6 +90,14 @@ struct fl_job;
 #define FL_CHAT_TRANSCRIPT_MAX (256 * 1024)
 #define FL_CHAT_TOKEN_PURPOSE "chat-visitor"
 #define FL_CHAT_TOKEN_TTL (366 * 86400)
+/* A visitor's link to one file of their chat (portal/link.h, a = the
+ * chat, b = the attachment): what an <img> or a new tab opens, so the
+ * year-long token never travels in a URL. It works until the hour after
+ * now + FL_CHAT_FILE_TTL - 3600 starts, at least FL_CHAT_FILE_TTL - 1 h:
+ * one hour's links are the same text, so the widget's pictures stay
+ * cached across fetches. */
+#define FL_CHAT_FILE_PURPOSE "chat-file"
+#define FL_CHAT_FILE_TTL (4 * 3600)
 #define FL_CHAT_SETTINGS_KEY "chat.settings"
 #define FL_CHAT_SETTINGS_MAX 65536 /* bytes of the settings' JSON */
 /* The window the widget's expected wait reads answered chats from. */

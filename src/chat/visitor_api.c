@@ -9,14 +9,15 @@
  *   GET  /chat/api/chats/{id}/messages?after= the messages after a seq
  *   POST /chat/api/chats/{id}/messages        a message (client_id deduplicates)
  *   POST /chat/api/chats/{id}/typing | read | end | transcript | rating
- *   GET  /chat/api/chats/{id}/attachments/{a}?token=   a file of the chat
+ *   GET  /chat/api/chats/{id}/attachments/{a}?link=    a file of the chat
  *   POST /chat/api/uploads?filename=          a file, its bytes as the body
  *   POST /chat/api/offline                    a message while nobody chats
  *   GET  /chat/api/stream?token=&chat_id=     that chat's events (SSE)
  *
  * Everything here comes from strangers. A visitor is who their token says
- * (X-Chat-Token, or ?token= where a browser sends no headers: EventSource,
- * <img>): every handler goes through as_visitor, which checks it and then
+ * (X-Chat-Token; ?token= only where a browser sends no headers: the
+ * EventSource stream, and a file's download): every handler goes through
+ * as_visitor, which checks it and then
  * runs the handler's transaction as that visitor; the domain answers 404
  * for another visitor's chat. Routes read no session cookie
  * (FL_ROUTE_NO_AUTH): an agent's browser testing the widget is a visitor.
@@ -100,7 +101,8 @@ struct act_in {
 
 struct ctx {
 	const char *token;
-	char *key; /* the store's link key (link_key) */
+	int query_token; /* ?token= is read too: where a browser sends no headers */
+	char *key;       /* the store's link key (link_key) */
 	int64_t now, visitor_id;
 	struct fl_chat_who who;
 	fl_req_tx then; /* the handler's transaction, run as the visitor */
@@ -255,7 +257,7 @@ static int visitor_auth(struct fl_req *r, struct fl_limiter *l, const char *what
 	int rc;
 
 	c->token = fl_req_header_in(r, "X-Chat-Token");
-	if (!c->token)
+	if (!c->token && c->query_token)
 		c->token = fl_req_arg(r, "token");
 	if (!c->token || !*c->token)
 		return fl_req_fail(r, FL_EAUTH, "token", "Blank",
@@ -379,7 +381,7 @@ static int render_message(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
 			    json_pack("{s:o}", "message",
-				      fl_chat_message_json(r, &c->msg, c->token)));
+				      fl_chat_message_json(r, &c->msg, c->key, c->now)));
 }
 
 /* ---- the frame and the configuration ---------------------------------------- */
@@ -566,7 +568,7 @@ static int render_start(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
 			    json_pack("{s:o, s:o}", "chat", fl_chat_visitor_json(&c->chat, c->now),
-				      "message", fl_chat_message_json(r, &c->msg, c->token)));
+				      "message", fl_chat_message_json(r, &c->msg, c->key, c->now)));
 }
 
 /* POST /chat/api/chats {"name","email","topic","locale","message":{…}}:
@@ -609,7 +611,7 @@ static int render_messages(struct fl_req *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], c->token));
+		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], c->key, c->now));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
 }
 
@@ -844,9 +846,35 @@ static int render_attachment(struct fl_req *r)
 	return rc;
 }
 
+/* GET …/attachments/{a}?link=L: the file a message's url names (L signed
+ * for it, chat.h FL_CHAT_FILE_PURPOSE; 401 naming "link" when not
+ * the desk's or expired: fetch the messages again for fresh ones); or,
+ * without link, the visitor's own file by their token. */
 static int h_attachment(struct fl_req *r)
 {
-	return as_visitor(r, NULL, NULL, 0, tx_attachment, render_attachment);
+	struct ctx *c = r->ctx;
+	const char *link = fl_req_arg(r, "link");
+	struct fl_link l;
+	struct fl_err why;
+	int rc;
+
+	c->query_token = 1;
+	if (!link)
+		return as_visitor(r, NULL, NULL, 0, tx_attachment, render_attachment);
+	c->now = fl_now();
+	if (!token_shaped(link))
+		return fl_req_fail(r, FL_EAUTH, "link", "InvalidValue",
+				   "link: this is not a file link of this desk");
+	if ((rc = link_key(r)))
+		return rc;
+	if (fl_link_check(c->key, FL_CHAT_FILE_PURPOSE, link, c->now, &l, &why) ||
+	    l.a != r->id[0] || l.b != r->id[1])
+		return fl_req_fail(r, FL_EAUTH, "link", "InvalidValue",
+				   "link: this file's link is not valid any more; fetch the "
+				   "messages again");
+	/* the link proves the desk showed this file to this chat's visitor */
+	c->who = (struct fl_chat_who){.kind = FL_CHAT_SYSTEM};
+	return fl_req_read(r, tx_attachment, render_attachment);
 }
 
 /* ---- offline --------------------------------------------------------------------- */
@@ -1016,6 +1044,7 @@ static int h_stream(struct fl_req *r)
 	if (!z || fl_str_to_i64(fl_str_c(z), &c->chat_id) || c->chat_id <= 0)
 		return fl_req_fail(r, FL_EINVAL, "chat_id", "InvalidValue",
 				   "chat_id: the chat whose events to stream");
+	c->query_token = 1; /* EventSource sends no headers */
 	return as_visitor(r, &streams, "streams opened", 1, tx_stream, render_stream);
 }
 

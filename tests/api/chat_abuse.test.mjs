@@ -133,3 +133,43 @@ describe('what a visitor sees of the desk', () => {
 		assert.ok(!/staff|agent|desk/i.test(staff.json.description), staff.text);
 	});
 });
+
+describe('the visitor token in URLs', () => {
+	it('files carry a signed link of their own, not the token; ?token= only on the stream and a file', async () => {
+		const v = await visitor(srv);
+		const { chat } = await startChat(v);
+		const up = await v.api('POST', '/chat/api/uploads?filename=cat.png', Buffer.from(`\x89PNG\r\n\x1a\n${Date.now()}`),
+			{ headers: { 'content-type': 'image/png' } });
+		assert.equal(up.status, 201, up.text);
+		const sent = await v.api('POST', `/chat/api/chats/${chat.id}/messages`, { client_id: clientId(), body: '', uploads: [up.json.upload.token] });
+		assert.equal(sent.status, 201, sent.text);
+		const url = new URL(sent.json.message.attachments[0].url);
+		assert.ok(!url.href.includes(v.token), url.href);
+		assert.equal(url.searchParams.get('token'), null);
+		assert.match(url.pathname, new RegExp(`^/chat/api/chats/${chat.id}/attachments/\\d+$`));
+		// what an <img> does: no header, from anywhere
+		const got = await request(srv, 'GET', url.pathname + url.search, null, {});
+		assert.equal(got.status, 200, got.text);
+		// the link is for that file of that chat only
+		const link = url.searchParams.get('link');
+		const ov = await visitor(srv);
+		const other = await startChat(ov);
+		for (const p of [`/chat/api/chats/${other.chat.id}/attachments${url.pathname.replace(/^.*attachments/, '')}?link=${link}`,
+			`${url.pathname}?link=${link.replace(/.$/, (d) => (d === '0' ? '1' : '0'))}`]) {
+			const r = await request(srv, 'GET', p, null, {});
+			assert.equal(r.status, 401, `${p}: ${r.text}`);
+			assert.equal(fieldOf(r), 'link');
+		}
+		// the token in a query: the stream and a file, nothing else
+		const q = `token=${encodeURIComponent(v.token)}`;
+		const list = await request(srv, 'GET', `/chat/api/chats?${q}`, null, { from: v.from });
+		assert.equal(list.status, 401, list.text);
+		const byToken = await request(srv, 'GET', `${url.pathname}?${q}`, null, { from: v.from });
+		assert.equal(byToken.status, 200, byToken.text);
+		const s = await v.stream(chat.id);
+		assert.equal(s.status, 200);
+		s.close();
+		await v.api('POST', `/chat/api/chats/${chat.id}/end`);
+		await ov.api('POST', `/chat/api/chats/${other.chat.id}/end`);
+	});
+});
