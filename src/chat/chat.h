@@ -82,8 +82,22 @@ struct fl_job;
 #define FL_CHAT_GONE_SECONDS 120
 /* A transcript is mailed at most once in this long a chat. */
 #define FL_CHAT_TRANSCRIPT_EVERY 600
+/* Messages a chat holds at most (its seqs): past them a post is refused,
+ * so that a visitor cannot keep one queued chat growing forever. */
+#define FL_CHAT_MESSAGES_MAX 2000
+/* Bytes of conversation one transcript mail carries at most; the rest is
+ * left out, with a line that says so. */
+#define FL_CHAT_TRANSCRIPT_MAX (256 * 1024)
 #define FL_CHAT_TOKEN_PURPOSE "chat-visitor"
 #define FL_CHAT_TOKEN_TTL (366 * 86400)
+/* A visitor's link to one file of their chat (portal/link.h, a = the
+ * chat, b = the attachment): what an <img> or a new tab opens, so the
+ * year-long token never travels in a URL. It works until the hour after
+ * now + FL_CHAT_FILE_TTL - 3600 starts, at least FL_CHAT_FILE_TTL - 1 h:
+ * one hour's links are the same text, so the widget's pictures stay
+ * cached across fetches. */
+#define FL_CHAT_FILE_PURPOSE "chat-file"
+#define FL_CHAT_FILE_TTL (4 * 3600)
 #define FL_CHAT_SETTINGS_KEY "chat.settings"
 #define FL_CHAT_SETTINGS_MAX 65536 /* bytes of the settings' JSON */
 /* The window the widget's expected wait reads answered chats from. */
@@ -176,7 +190,9 @@ struct fl_chat_message {
  * "Blank"). */
 int fl_chat_body_check(const char *body, int empty_ok, const char *field, struct fl_err *e);
 /* Checks a client's id: 1..FL_CHAT_CLIENT_ID_MAX bytes of A-Z a-z 0-9 . _
- * : -. FL_EINVAL naming "client_id". */
+ * : -. FL_EINVAL naming "client_id". The desk's own ids (a system line's
+ * "system#SEQ", an offline message's "offline#CHAT") have a '#', which
+ * this refuses: no client can take one first. */
 int fl_chat_client_id_check(const char *id, struct fl_err *e);
 /* Checks a visitor's name: NULL or "" is none; else at most
  * FL_CHAT_NAME_MAX characters of text, no control characters. FL_EINVAL
@@ -331,8 +347,9 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
  * thread_id; agent: a public comment by fl_ticket_update, quiet), files
  * claimed, "chat.message". An agent's first message accepts a chat only
  * offered or queued (capacity not checked: answering is accepting) and
- * sets first_answer_at. FL_ECONFLICT naming "chat" for a chat not live
- * (reason "Ended"). */
+ * sets first_answer_at. FL_ECONFLICT naming "chat" for a chat not live,
+ * or whose ticket was deleted (reason "Ended"), or that holds
+ * FL_CHAT_MESSAGES_MAX messages (reason "TooLong": start a new chat). */
 int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e);
@@ -381,15 +398,25 @@ int fl_chat_typing(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, in
  * visitor_read_seq or agent_read_seq, "chat.read". */
 int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int64_t seq,
 		 struct fl_err *e);
-/* Mails the conversation of visitor_id's chat_id to email (NULL or "":
- * the e-mail given at the start, else FL_EINVAL naming "email"), in the
- * chat's language, through the message deliverer (tickets/notice.h).
+/* Mails the conversation of visitor_id's chat_id, in the chat's
+ * language, through the message deliverer (tickets/notice.h), to the
+ * address the chat's customer was found or made by at the start — never
+ * to one named only now, and nobody is found or made by it. email (NULL
+ * or "": that address) must be that address (FL_EINVAL naming "email",
+ * reason "NotYours"); a chat whose customer has no address is refused
+ * (FL_EINVAL naming "email", reason "Blank": give it at the start).
  * FL_ERATE naming "chat" when one went less than FL_CHAT_TRANSCRIPT_EVERY
- * ago. An address other than the requester's own is refused (FL_EINVAL
- * naming "email", reason "NotYours") when the requester has one: a
- * transcript never goes to a stranger's box. */
+ * ago. *to (to may be NULL): the address mailed, in a, for the caller's
+ * limit per address (refusing after this rolls the mail back). The
+ * conversation is cut at FL_CHAT_TRANSCRIPT_MAX bytes. */
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
-		       int64_t now, struct fl_err *e);
+		       int64_t now, fl_arena *a, char **to, struct fl_err *e);
+/* The ticket write hook (tickets/ticket.h fl_ticket_add_hook): a deleted
+ * ticket's live chat ends, by the system (missed when nobody answered),
+ * so that the visitor's next message is refused (FL_ECONFLICT naming
+ * "chat", reason "Ended") instead of making a new ticket. fl_chat_post
+ * refuses a message for a chat whose ticket is gone all the same. */
+int fl_chat_ticket_written(fl_tx *tx, const struct fl_ticket_write *w);
 /* Whether c may be rated now: it ended (not missed, not offline) and its
  * ticket is solved (an agent's end with solve, or the visitor's end of an
  * active chat); a rating given may change while that holds. What the

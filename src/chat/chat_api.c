@@ -21,6 +21,7 @@
 #include "chat/chat_api.h"
 #include "core/input.h"
 #include "core/time.h"
+#include "portal/link.h"
 #include "sla/report.h"
 #include "store/tiers.h"
 #include "store/users.h"
@@ -115,7 +116,19 @@ json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now)
 	return o;
 }
 
-static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, const char *token)
+json_t *fl_chat_visitor_json(const struct fl_chat *c, int64_t now)
+{
+	json_t *o = fl_chat_json(c, 0, now);
+
+	if (o) {
+		json_object_del(o, "agent_id");
+		json_object_del(o, "offered_to");
+	}
+	return o;
+}
+
+static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, const char *key,
+			  int64_t now)
 {
 	json_t *out = json_array(), *in = NULL, *f;
 	size_t i;
@@ -130,11 +143,14 @@ static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, con
 	json_array_foreach(in, i, f)
 	{
 		json_int_t id = json_integer_value(json_object_get(f, "id"));
-		if (token)
-			snprintf(url, sizeof url,
-				 "%s/chat/api/chats/%lld/attachments/%lld?token=%s", fl_req_base(r),
-				 (long long)m->chat_id, (long long)id, token);
-		else
+		if (key) {
+			struct fl_link l = {m->chat_id, id,
+					    (now / 3600 + 1) * 3600 + FL_CHAT_FILE_TTL - 3600};
+			char link[FL_LINK_TOKEN_MAX + 1];
+			fl_link_sign(key, FL_CHAT_FILE_PURPOSE, &l, link);
+			snprintf(url, sizeof url, "%s/chat/api/chats/%lld/attachments/%lld?link=%s",
+				 fl_req_base(r), (long long)m->chat_id, (long long)id, link);
+		} else
 			snprintf(url, sizeof url, "%s/api/v2/attachments/%lld/content",
 				 fl_req_base(r), (long long)id);
 		json_array_append_new(out, json_pack("{s:I, s:O, s:O, s:I, s:s}", "id", id, "name",
@@ -148,7 +164,7 @@ static json_t *files_json(struct fl_req *r, const struct fl_chat_message *m, con
 }
 
 json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
-			     const char *visitor_token)
+			     const char *link_key, int64_t now)
 {
 	const char *author = fl_chat_author_name(m->author);
 
@@ -156,7 +172,7 @@ json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
 			 "seq", (json_int_t)m->seq, "chat_id", (json_int_t)m->chat_id, "author",
 			 author ? author : "", "author_name", m->author_name ? m->author_name : "",
 			 "client_id", fl_json_str(m->client_id), "body", m->body ? m->body : "",
-			 "attachments", files_json(r, m, visitor_token), "created_at",
+			 "attachments", files_json(r, m, link_key, now), "created_at",
 			 fl_json_time(m->created_at));
 }
 
@@ -346,7 +362,7 @@ static int render_messages(struct fl_req *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], NULL));
+		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], NULL, 0));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
 }
 
@@ -373,7 +389,8 @@ static int render_message(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
-			    json_pack("{s:o}", "message", fl_chat_message_json(r, &c->msg, NULL)));
+			    json_pack("{s:o}", "message",
+				      fl_chat_message_json(r, &c->msg, NULL, 0)));
 }
 
 /* POST /api/v2/chats/{id}/messages {"client_id","body","uploads"}: 201

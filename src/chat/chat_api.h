@@ -17,14 +17,19 @@
  * live chat, or to its end; rateable as fl_chat_rateable (the widget
  * offers the rating only then). */
 json_t *fl_chat_json(const struct fl_chat *c, int email_verified, int64_t now);
+/* The visitor's view of c: fl_chat_json without the desk's user ids
+ * (agent_id, offered_to); the agent is known by name only. */
+json_t *fl_chat_visitor_json(const struct fl_chat *c, int64_t now);
 
 /* {"id","seq","chat_id","author","author_name","client_id","body",
  * "attachments":[{"id","name","type","size","url"}],"created_at"}. The
- * files' url is the visitor's (/chat/api/chats/C/attachments/A?token=T)
- * with visitor_token, else the agents' (/api/v2/attachments/A/content);
- * upload tokens are never shown. */
+ * files' url is the visitor's, with link_key (the store's link key):
+ * /chat/api/chats/C/attachments/A?link=L, L a link signed for that file
+ * (FL_CHAT_FILE_PURPOSE) working FL_CHAT_FILE_TTL or so from now; else
+ * the agents' (/api/v2/attachments/A/content). Upload tokens and the
+ * visitor's token are never shown. */
 json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
-			     const char *visitor_token);
+			     const char *link_key, int64_t now);
 
 /* What a stranger sends, read as the visitor's handlers read it (and the
  * fuzz target, tests/fuzz/fuzz_chat.c): a message {"client_id","body",

@@ -71,16 +71,17 @@ static int is_agent(const struct fl_actor *a)
  * mail, and the system lines of the conversation (a transfer's is
  * transferred followed by the agent's or group's name). */
 struct chat_words {
-	const char *lang, *subject, *intro, *visitor, *system, *transferred;
+	const char *lang, *subject, *intro, *visitor, *system, *transferred, *cut;
 };
 static const struct chat_words chat_words[] = {
 	{"uk", "Розмова в чаті", "Ось ваша розмова з нами в чаті:", "Ви", "Чат",
-	 "Розмову передано: "},
+	 "Розмову передано: ", "… (розмова довша, ніж уміщує один лист)"},
 	{"ru", "Разговор в чате", "Вот ваш разговор с нами в чате:", "Вы", "Чат",
-	 "Разговор передан: "},
+	 "Разговор передан: ", "… (разговор длиннее, чем вмещает одно письмо)"},
 	{"lt", "Pokalbis", "Štai jūsų pokalbis su mumis:", "Jūs", "Pokalbis",
-	 "Pokalbis perduotas: "},
-	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to "},
+	 "Pokalbis perduotas: ", "… (pokalbis ilgesnis, nei telpa viename laiške)"},
+	{"en", "Your chat", "Here is your chat with us:", "You", "Chat", "Transferred to ",
+	 "… (the conversation is longer than one mail holds)"},
 };
 
 static const struct chat_words *words_for(const char *lang)
@@ -433,9 +434,10 @@ static int visitor_comment(fl_tx *tx, const struct fl_chat *c, const struct fl_c
 	it.text = comment_text(in->body, in->nuploads);
 	it.thread_id = c->ticket_id;
 	it.quiet = 1;
-	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)) ||
-	    (rc = fl_store_chat_last_comment(tx, res.ticket.id, comment_id)) ||
-	    (rc = claim_visitor_files(tx, c->visitor_id, in, res.ticket.id, *comment_id, "uploads",
+	if ((rc = fl_ticket_intake(tx, &it, a, &res, e)))
+		return rc;
+	*comment_id = res.comment_id;
+	if ((rc = claim_visitor_files(tx, c->visitor_id, in, res.ticket.id, *comment_id, "uploads",
 				      e)))
 		return rc;
 	return in->nuploads ? files_json(tx, res.ticket.id, *comment_id, a, files) : 0;
@@ -459,10 +461,10 @@ static int agent_comment(fl_tx *tx, const struct fl_actor *agent, const struct f
 	p->has_channel = 1;
 	p->channel = FL_CHANNEL_CHAT;
 	p->quiet = 1;
+	p->made_comment = comment_id;
 	for (size_t i = 0; i < in->nuploads; i++)
 		p->uploads[p->nuploads++] = in->uploads[i];
-	if ((rc = fl_ticket_update(tx, agent, c->ticket_id, p, a, &t, e)) ||
-	    (rc = fl_store_chat_last_comment(tx, c->ticket_id, comment_id)))
+	if ((rc = fl_ticket_update(tx, agent, c->ticket_id, p, a, &t, e)))
 		return rc;
 	return in->nuploads ? files_json(tx, c->ticket_id, *comment_id, a, files) : 0;
 }
@@ -495,6 +497,21 @@ static int activate(fl_tx *tx, struct fl_chat *c, const struct fl_actor *agent, 
 	return notify_updated(tx, c);
 }
 
+/* 1 when c's ticket was deleted (or purged: no id), so that a message
+ * has nowhere to go: the intake would make a new ticket of it. */
+static int ticket_gone(fl_tx *tx, const struct fl_chat *c, fl_arena *a)
+{
+	struct fl_ticket t;
+	int rc;
+
+	if (!c->ticket_id)
+		return 1;
+	rc = fl_store_ticket_get(tx, c->ticket_id, a, &t);
+	if (rc == FL_ENOTFOUND)
+		return 1;
+	return rc ? rc : t.deleted_at != 0;
+}
+
 int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 		 const struct fl_chat_post_in *in, int64_t now, fl_arena *a,
 		 struct fl_chat_message *out, int *dup, struct fl_err *e)
@@ -521,8 +538,14 @@ int fl_chat_post(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id,
 	if (rc != FL_ENOTFOUND)
 		return rc;
 	rc = 0; /* a new message: the branches below must not see the lookup's miss */
-	if (!fl_chat_state_live(c.state))
+	if (!fl_chat_state_live(c.state) || (rc = ticket_gone(tx, &c, a)) > 0)
 		return fl_err_set(e, FL_ECONFLICT, "chat", "Ended", "chat: this chat has ended");
+	if (rc)
+		return rc;
+	if (c.last_seq >= FL_CHAT_MESSAGES_MAX)
+		return fl_err_set(e, FL_ECONFLICT, "chat", "TooLong",
+				  "chat: this chat is too long (%d messages); start a new chat",
+				  FL_CHAT_MESSAGES_MAX);
 	m.chat_id = chat_id;
 	m.client_id = (char *)in->client_id;
 	m.body = (char *)(in->body ? in->body : "");
@@ -581,8 +604,10 @@ int fl_chat_system_message(fl_tx *tx, int64_t chat_id, const char *body, int64_t
 	fl_arena_free(&a);
 	if (rc)
 		return rc;
-	/* a system line's id is its seq: one a seq, never resent */
-	snprintf(cid, sizeof cid, "system-%" PRId64, c.last_seq + 1);
+	/* a system line's id is its seq: one a seq, never resent; the '#'
+	 * no client's id may have (fl_chat_client_id_check) keeps a visitor
+	 * from taking it first */
+	snprintf(cid, sizeof cid, "system#%" PRId64, c.last_seq + 1);
 	return write_message(tx, &m);
 }
 
@@ -660,9 +685,10 @@ static int requester(fl_tx *tx, struct fl_chat_visitor *v, const char *name, con
 	}
 	if (rc)
 		return rc;
+	/* said without saying why: a stranger learns no staff address */
 	if (out->role != FL_ROLE_END_USER)
 		return fl_err_set(e, FL_EINVAL, "email", "InvalidValue",
-				  "email: this address belongs to the desk's staff");
+				  "email: this address cannot be used for a chat; give another");
 	v->user_id = out->id;
 	return fl_store_chat_visitor_update(tx, v->id, out->id, name && *name ? name : NULL, email,
 					    lang);
@@ -745,8 +771,8 @@ int fl_chat_start(fl_tx *tx, int64_t visitor_id, const struct fl_chat_start_in *
 	m.client_id = (char *)in->message.client_id;
 	m.body = (char *)(in->message.body ? in->message.body : "");
 	m.created_at = now;
-	if ((rc = fl_store_chat_last_comment(tx, c.ticket_id, &m.comment_id)) ||
-	    (rc = claim_visitor_files(tx, visitor_id, &in->message, c.ticket_id, m.comment_id,
+	m.comment_id = res.comment_id;
+	if ((rc = claim_visitor_files(tx, visitor_id, &in->message, c.ticket_id, m.comment_id,
 				      "message.uploads", e)))
 		return rc;
 	if (in->message.nuploads &&
@@ -1088,7 +1114,10 @@ int fl_chat_read(fl_tx *tx, const struct fl_chat_who *who, int64_t chat_id, int6
 
 /* ---- after the chat ---- */
 
-/* The conversation of c as plain text into b. */
+/* The conversation of c as plain text into b (made with room for
+ * FL_CHAT_TRANSCRIPT_MAX and one message more): past
+ * FL_CHAT_TRANSCRIPT_MAX bytes, the rest is left out with w->cut. The
+ * pages read are in a, so they are bounded the same way. */
 static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat_words *w,
 			   fl_arena *a, fl_buf *b)
 {
@@ -1107,6 +1136,8 @@ static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat
 					  : m[i].author == FL_CHAT_AGENT ? m[i].author_name
 									 : w->system;
 			char when[21];
+			if (b->n > FL_CHAT_TRANSCRIPT_MAX)
+				return fl_buf_addf(b, "%s\n", w->cut);
 			fl_time_iso(m[i].created_at, when);
 			rc = fl_buf_addf(b, "[%s] %s:\n%s\n\n", when, who,
 					 m[i].body ? m[i].body : "");
@@ -1119,7 +1150,7 @@ static int transcript_text(fl_tx *tx, const struct fl_chat *c, const struct chat
 }
 
 int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const char *email,
-		       int64_t now, struct fl_err *e)
+		       int64_t now, fl_arena *out_a, char **to, struct fl_err *e)
 {
 	struct fl_chat_who who = {FL_CHAT_VISITOR, visitor_id, NULL};
 	const struct chat_words *w;
@@ -1133,7 +1164,9 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 	int rc;
 
 	fl_arena_init(&a, 0);
-	fl_buf_init(&b, 0);
+	/* a message is at most FL_CHAT_BODY_MAX characters of 4 bytes, and
+	 * its line of time and name fits in 1 KB */
+	fl_buf_init(&b, FL_CHAT_TRANSCRIPT_MAX + FL_CHAT_BODY_MAX * 4 + 1024);
 	if ((rc = load(tx, &who, chat_id, &a, &c, e)))
 		goto out;
 	if (c.transcript_sent_at && now - c.transcript_sent_at < FL_CHAT_TRANSCRIPT_EVERY) {
@@ -1152,23 +1185,20 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 			goto out;
 		}
 	}
+	/* only to the address the chat's customer was found or made by: one
+	 * named now would make the desk mail a stranger what a visitor wrote */
 	if ((rc = fl_store_user_get(tx, c.requester_id, &a, &u)))
 		goto out;
-	if (u.email && norm && strcmp(u.email, norm)) {
+	if (!u.email || !*u.email) {
+		rc = fl_err_set(e, FL_EINVAL, "email", "Blank",
+				"email: this chat has no e-mail address; give yours when you start "
+				"a chat to get its transcript");
+		goto out;
+	}
+	if (norm && strcmp(u.email, norm)) {
 		rc = fl_err_set(e, FL_EINVAL, "email", "NotYours",
 				"email: the transcript goes to the address you gave at the start");
 		goto out;
-	}
-	if (!u.email && !norm) {
-		rc = fl_err_set(e, FL_EINVAL, "email", "Blank", "email: give an address");
-		goto out;
-	}
-	if (!u.email) {
-		/* no address at the start: the one given now, found or made
-		 * like the portal form's */
-		struct fl_sender s = {FL_SENDER_EMAIL, norm, c.name};
-		if ((rc = fl_intake_customer(tx, &s, "email", c.locale, 1, &a, &u, e)))
-			goto out;
 	}
 	w = words_for(c.locale);
 	snprintf(subject, sizeof subject, "%s [#%" PRId64 "]", w->subject, c.ticket_id);
@@ -1181,6 +1211,8 @@ int fl_chat_transcript(fl_tx *tx, int64_t visitor_id, int64_t chat_id, const cha
 	c.transcript_sent_at = now;
 	if (!(rc = fl_message_send(tx, &msg)))
 		rc = fl_store_chat_update(tx, &c);
+	if (!rc && to && !(*to = fl_arena_strdup(out_a, u.email)))
+		rc = FL_ENOMEM;
 out:
 	fl_buf_free(&b);
 	fl_arena_free(&a);
@@ -1272,15 +1304,15 @@ int fl_chat_offline(fl_tx *tx, int64_t visitor_id, const struct fl_chat_offline_
 	c.ended_by = FL_CHAT_VISITOR;
 	if ((rc = fl_store_chat_insert(tx, &c)))
 		goto out;
-	snprintf(cid, sizeof cid, "offline-%" PRId64, c.id);
+	snprintf(cid, sizeof cid, "offline#%" PRId64, c.id);
 	m.chat_id = c.id;
 	m.author = FL_CHAT_VISITOR;
 	m.author_id = visitor_id;
 	m.client_id = cid;
 	m.body = (char *)in->body;
 	m.created_at = now;
-	if (!(rc = fl_store_chat_last_comment(tx, c.ticket_id, &m.comment_id)) &&
-	    !(rc = fl_store_chat_message_insert(tx, &m)))
+	m.comment_id = res.comment_id;
+	if (!(rc = fl_store_chat_message_insert(tx, &m)))
 		*ticket_id = c.ticket_id;
 out:
 	fl_arena_free(&a);
@@ -1377,4 +1409,24 @@ int fl_chat_capacity_set(fl_tx *tx, int64_t user_id, int64_t capacity, int64_t n
 	if (!rc)
 		rc = fl_store_chat_capacity_set(tx, user_id, capacity, now);
 	return rc ? rc : fl_chat_route_all(tx, now, NULL);
+}
+
+int fl_chat_ticket_written(fl_tx *tx, const struct fl_ticket_write *w)
+{
+	struct fl_chat c;
+	int64_t chat_id;
+	fl_arena a;
+	int rc;
+
+	if (w->kind != FL_EVENT_DELETE)
+		return 0;
+	rc = fl_store_chat_live_of_ticket(tx, w->t->id, &chat_id);
+	if (rc)
+		return rc == FL_ENOTFOUND ? 0 : rc;
+	fl_arena_init(&a, 0);
+	rc = fl_store_chat_get(tx, chat_id, &a, &c);
+	if (!rc)
+		rc = finish(tx, &c, FL_CHAT_SYSTEM, w->now);
+	fl_arena_free(&a);
+	return rc;
 }

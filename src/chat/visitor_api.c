@@ -9,14 +9,15 @@
  *   GET  /chat/api/chats/{id}/messages?after= the messages after a seq
  *   POST /chat/api/chats/{id}/messages        a message (client_id deduplicates)
  *   POST /chat/api/chats/{id}/typing | read | end | transcript | rating
- *   GET  /chat/api/chats/{id}/attachments/{a}?token=   a file of the chat
+ *   GET  /chat/api/chats/{id}/attachments/{a}?link=    a file of the chat
  *   POST /chat/api/uploads?filename=          a file, its bytes as the body
  *   POST /chat/api/offline                    a message while nobody chats
  *   GET  /chat/api/stream?token=&chat_id=     that chat's events (SSE)
  *
  * Everything here comes from strangers. A visitor is who their token says
- * (X-Chat-Token, or ?token= where a browser sends no headers: EventSource,
- * <img>): every handler goes through as_visitor, which checks it and then
+ * (X-Chat-Token; ?token= only where a browser sends no headers: the
+ * EventSource stream, and a file's download): every handler goes through
+ * as_visitor, which checks it and then
  * runs the handler's transaction as that visitor; the domain answers 404
  * for another visitor's chat. Routes read no session cookie
  * (FL_ROUTE_NO_AUTH): an agent's browser testing the widget is a visitor.
@@ -26,7 +27,8 @@
  * nothing is lost or doubled):
  *   per address: 8 new visitors a minute, 8 messages a second (an office
  *   behind one address chats), 8 uploads in 10 s, 8 offline messages in
- *   10 minutes (each mails an acknowledgement);
+ *   10 minutes (each mails an acknowledgement), 8 transcripts an hour;
+ *   per address mailed: 3 transcripts an hour, across visitors;
  *   per visitor (the one their token proves, checked first: a forged
  *   token counts against nobody): 8 chats started in 10 minutes, 8 messages
  *   in 2 s, 8 typing notes in 10 s, 8 read receipts in 2 s, 8 uploads a
@@ -37,6 +39,7 @@
  * nested at most 64 deep (core/input.c), files as the attachment rules say
  * and never an executable (422 naming "file"). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +67,10 @@ static struct fl_limiter visitors_by_address = FL_LIMITER(8, 60);
 static struct fl_limiter messages_by_address = FL_LIMITER(8, 1);
 static struct fl_limiter uploads_by_address = FL_LIMITER(8, 10);
 static struct fl_limiter offline_by_address = FL_LIMITER(8, 600);
+static struct fl_limiter transcripts_by_address = FL_LIMITER(8, 3600);
+/* keyed by the address mailed, across visitors and nodes' visitors alike:
+ * however many chats claim one address, it gets few transcripts */
+static struct fl_limiter transcripts_by_email = FL_LIMITER(3, 3600);
 static struct fl_limiter starts = FL_LIMITER(8, 600);
 static struct fl_limiter messages = FL_LIMITER(8, 2);
 static struct fl_limiter typings = FL_LIMITER(8, 10);
@@ -94,7 +101,8 @@ struct act_in {
 
 struct ctx {
 	const char *token;
-	char *key; /* the store's link key (link_key) */
+	int query_token; /* ?token= is read too: where a browser sends no headers */
+	char *key;       /* the store's link key (link_key) */
 	int64_t now, visitor_id;
 	struct fl_chat_who who;
 	fl_req_tx then; /* the handler's transaction, run as the visitor */
@@ -235,14 +243,13 @@ static int tx_visitor(fl_tx *tx, struct fl_req *r)
 	return c->then(tx, r);
 }
 
-/* Every visitor's request comes through here (after the handler's limit
- * per address, if any): their token, checked before anything else costs
- * (401 naming "token" when missing or not the desk's), their limit l for
+/* Who the visitor is (after the handler's limit per address, if any):
+ * their token, checked before anything else costs (401 naming "token"
+ * when missing or not the desk's), c->visitor_id, then their limit l for
  * what they do (what: "messages", …; NULL for none) counted by the
- * visitor the token proves — a forged token counts nowhere —, then fn as
- * that visitor in a write (writes) or read transaction, and render. */
-static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, int writes,
-		      fl_req_tx fn, fl_render render)
+ * visitor the token proves — a forged token counts nowhere. No
+ * transaction: the visitor's existence is tx_visitor's. */
+static int visitor_auth(struct fl_req *r, struct fl_limiter *l, const char *what)
 {
 	struct ctx *c = r->ctx;
 	char key[32];
@@ -250,7 +257,7 @@ static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, 
 	int rc;
 
 	c->token = fl_req_header_in(r, "X-Chat-Token");
-	if (!c->token)
+	if (!c->token && c->query_token)
 		c->token = fl_req_arg(r, "token");
 	if (!c->token || !*c->token)
 		return fl_req_fail(r, FL_EAUTH, "token", "Blank",
@@ -265,9 +272,27 @@ static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, 
 	snprintf(key, sizeof key, "visitor %lld", (long long)c->visitor_id);
 	if (l && fl_limiter_take(l, key, c->now, &wait))
 		return too_many(r, wait, what);
+	return 0;
+}
+
+/* fn as the visitor visitor_auth proved, in a write (writes) or read
+ * transaction, and render. */
+static int run_visitor(struct fl_req *r, int writes, fl_req_tx fn, fl_render render)
+{
+	struct ctx *c = r->ctx;
+
 	c->then = fn;
 	c->writes = writes;
 	return writes ? fl_req_write(r, tx_visitor, render) : fl_req_read(r, tx_visitor, render);
+}
+
+/* Every visitor's request comes through here: visitor_auth, then
+ * run_visitor. */
+static int as_visitor(struct fl_req *r, struct fl_limiter *l, const char *what, int writes,
+		      fl_req_tx fn, fl_render render)
+{
+	int rc = visitor_auth(r, l, what);
+	return rc ? rc : run_visitor(r, writes, fn, render);
 }
 
 /* The JSON body as an object (an empty one when none was sent). */
@@ -347,7 +372,8 @@ int fl_chat_start_decode(json_t *obj, fl_arena *a, struct fl_chat_start_in *out,
 static int render_chat(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_req_reply(r, 200, json_pack("{s:o}", "chat", fl_chat_json(&c->chat, 0, c->now)));
+	return fl_req_reply(r, 200,
+			    json_pack("{s:o}", "chat", fl_chat_visitor_json(&c->chat, c->now)));
 }
 
 static int render_message(struct fl_req *r)
@@ -355,7 +381,7 @@ static int render_message(struct fl_req *r)
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
 			    json_pack("{s:o}", "message",
-				      fl_chat_message_json(r, &c->msg, c->token)));
+				      fl_chat_message_json(r, &c->msg, c->key, c->now)));
 }
 
 /* ---- the frame and the configuration ---------------------------------------- */
@@ -485,7 +511,7 @@ static int render_chats(struct fl_req *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_json(&c->chats[i], 0, c->now));
+		json_array_append_new(a, fl_chat_visitor_json(&c->chats[i], c->now));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "chats", a));
 }
 
@@ -525,7 +551,10 @@ static int tx_start(fl_tx *tx, struct fl_req *r)
 	int rc = fl_chat_start(tx, c->visitor_id, &c->start, c->now, &r->arena, &c->chat, &c->msg,
 			       &e);
 
-	if (rc == FL_ECONFLICT) {
+	/* only a chat already open may be this start's repeat; another
+	 * conflict (a unique key raced on PostgreSQL, the transaction now
+	 * aborted) goes back to the store, which retries the whole start */
+	if (rc == FL_ECONFLICT && !strcmp(e.reason, "Open")) {
 		int again = tx_repeat_start(tx, r);
 		if (again)
 			return again < 0 ? again : 0;
@@ -538,8 +567,8 @@ static int render_start(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	return fl_req_reply(r, c->dup ? 200 : 201,
-			    json_pack("{s:o, s:o}", "chat", fl_chat_json(&c->chat, 0, c->now),
-				      "message", fl_chat_message_json(r, &c->msg, c->token)));
+			    json_pack("{s:o, s:o}", "chat", fl_chat_visitor_json(&c->chat, c->now),
+				      "message", fl_chat_message_json(r, &c->msg, c->key, c->now)));
 }
 
 /* POST /chat/api/chats {"name","email","topic","locale","message":{…}}:
@@ -582,7 +611,7 @@ static int render_messages(struct fl_req *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], c->token));
+		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], c->key, c->now));
 	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
 }
 
@@ -677,7 +706,18 @@ static int h_end(struct fl_req *r)
 static int tx_transcript(fl_tx *tx, struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	return fl_chat_transcript(tx, c->visitor_id, r->id[0], c->ain.email, c->now, &r->err);
+	char *to, key[300];
+	int64_t wait;
+	int rc = fl_chat_transcript(tx, c->visitor_id, r->id[0], c->ain.email, c->now, &r->arena,
+				    &to, &r->err);
+
+	if (rc)
+		return rc;
+	/* counted once the mail is sure; refused, the mail is rolled back */
+	snprintf(key, sizeof key, "email %s", to);
+	if (fl_limiter_take(&transcripts_by_email, key, c->now, &wait))
+		return too_many(r, wait, "transcripts to this address");
+	return 0;
 }
 
 static int render_accepted(struct fl_req *r)
@@ -685,12 +725,16 @@ static int render_accepted(struct fl_req *r)
 	return fl_req_reply(r, 202, json_pack("{s:s}", "status", "queued"));
 }
 
-/* POST …/transcript {"email"?}: 202 once the mail is queued. */
+/* POST …/transcript {"email"?}: 202 once the mail is queued, to the
+ * address given at the chat's start (the domain's rule). */
 static int h_transcript(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = decode(r, act_fields, &c->ain);
-	return rc ? rc : as_visitor(r, &closings, "requests", 1, tx_transcript, render_accepted);
+	int rc = by_address(r, &transcripts_by_address, "transcripts from your address");
+
+	if (rc || (rc = decode(r, act_fields, &c->ain)))
+		return rc;
+	return as_visitor(r, &closings, "requests", 1, tx_transcript, render_accepted);
 }
 
 static int tx_rating(fl_tx *tx, struct fl_req *r)
@@ -707,7 +751,7 @@ static int render_rating(struct fl_req *r)
 	return fl_req_reply(r, 200,
 			    json_pack("{s:{s:s, s:s}, s:o}", "rating", "score", c->ain.score,
 				      "comment", c->ain.comment ? c->ain.comment : "", "chat",
-				      fl_chat_json(&c->chat, 0, c->now)));
+				      fl_chat_visitor_json(&c->chat, c->now)));
 }
 
 /* POST …/rating {"score":"good|bad","comment"}: 200 {"rating","chat"};
@@ -742,11 +786,16 @@ static int render_upload(struct fl_req *r)
 
 /* POST /chat/api/uploads?filename=NAME, the bytes as the body: 201
  * {"upload":{"token","name","type","size"}}; the token goes with a
- * message's "uploads". The bytes are put away before the transaction. */
+ * message's "uploads". The bytes are put away (in a folder, for good:
+ * nothing purges a file no row names) only once the visitor's token and
+ * limit passed and the file is not an executable, then recorded in the
+ * transaction. */
 static int h_upload(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
 	const char *name = fl_req_arg(r, "filename"), *data;
+	char clean[sizeof c->file.name];
+	struct fl_err ignore = {0};
 	size_t n;
 	int rc = by_address(r, &uploads_by_address, "uploads from your address");
 
@@ -758,9 +807,17 @@ static int h_upload(struct fl_req *r)
 	data = fl_req_body(r, &n);
 	if (!n)
 		return fl_req_fail(r, FL_EINVAL, "file", "Blank", "file: the file is empty");
+	if ((rc = visitor_auth(r, &uploads, "uploads")))
+		return rc;
+	/* by the name as given and as it will be kept (cleaned) */
+	if (fl_attachment_name(name, clean, sizeof clean, &ignore))
+		snprintf(clean, sizeof clean, "attachment");
+	if (fl_attachment_executable(name, data, n) || fl_attachment_executable(clean, data, n))
+		return fl_req_fail(r, FL_EINVAL, "file", "Executable",
+				   "file: programs and scripts cannot be sent in a chat");
 	rc = fl_intake_file_prepare(r->store, &c->file, name, fl_req_header_in(r, "Content-Type"),
 				    data, n, &r->err);
-	return rc ? rc : as_visitor(r, &uploads, "uploads", 1, tx_upload, render_upload);
+	return rc ? rc : run_visitor(r, 1, tx_upload, render_upload);
 }
 
 /* A file the visitor may have: one that went with a message of their
@@ -789,9 +846,35 @@ static int render_attachment(struct fl_req *r)
 	return rc;
 }
 
+/* GET …/attachments/{a}?link=L: the file a message's url names (L signed
+ * for it, chat.h FL_CHAT_FILE_PURPOSE; 401 naming "link" when not
+ * the desk's or expired: fetch the messages again for fresh ones); or,
+ * without link, the visitor's own file by their token. */
 static int h_attachment(struct fl_req *r)
 {
-	return as_visitor(r, NULL, NULL, 0, tx_attachment, render_attachment);
+	struct ctx *c = r->ctx;
+	const char *link = fl_req_arg(r, "link");
+	struct fl_link l;
+	struct fl_err why;
+	int rc;
+
+	c->query_token = 1;
+	if (!link)
+		return as_visitor(r, NULL, NULL, 0, tx_attachment, render_attachment);
+	c->now = fl_now();
+	if (!token_shaped(link))
+		return fl_req_fail(r, FL_EAUTH, "link", "InvalidValue",
+				   "link: this is not a file link of this desk");
+	if ((rc = link_key(r)))
+		return rc;
+	if (fl_link_check(c->key, FL_CHAT_FILE_PURPOSE, link, c->now, &l, &why) ||
+	    l.a != r->id[0] || l.b != r->id[1])
+		return fl_req_fail(r, FL_EAUTH, "link", "InvalidValue",
+				   "link: this file's link is not valid any more; fetch the "
+				   "messages again");
+	/* the link proves the desk showed this file to this chat's visitor */
+	c->who = (struct fl_chat_who){.kind = FL_CHAT_SYSTEM};
+	return fl_req_read(r, tx_attachment, render_attachment);
 }
 
 /* ---- offline --------------------------------------------------------------------- */
@@ -831,28 +914,47 @@ static int h_offline(struct fl_req *r)
 
 /* ---- the stream -------------------------------------------------------------------- */
 
+/* A stream's notes that its visitor is still there. Shared by the stream
+ * and the write in flight (each holds a reference), since the write's
+ * done runs on the writer thread, possibly after the stream closed. at
+ * moves only when a write committed: one refused (the queue busy) or
+ * failed is tried again at the next wake, not SEEN_EVERY later. */
+struct seen {
+	atomic_int refs;
+	atomic_int writing;  /* a write is queued and not done */
+	_Atomic int64_t at;  /* the time of the last committed note */
+	_Atomic int64_t now; /* the time the queued write notes */
+	int64_t visitor_id;
+};
+
 struct sse {
 	struct fl_hub *hub;
 	struct fl_hub_listener l;
 	struct fl_stream *stream;
 	fl_store *store;
-	int64_t visitor_id, seen_at;
+	struct seen *seen;
 };
 
-struct seen {
-	int64_t visitor_id, now;
-};
+static void seen_put(struct seen *s)
+{
+	if (atomic_fetch_sub(&s->refs, 1) == 1)
+		free(s);
+}
 
 static int tx_seen(fl_tx *tx, void *arg)
 {
 	struct seen *s = arg;
-	return fl_chat_visitor_seen(tx, s->visitor_id, s->now);
+	return fl_chat_visitor_seen(tx, s->visitor_id, atomic_load(&s->now));
 }
 
 static void seen_done(void *arg, int rc)
 {
-	(void)rc;
-	free(arg);
+	struct seen *s = arg;
+
+	if (!rc)
+		atomic_store(&s->at, atomic_load(&s->now));
+	atomic_store(&s->writing, 0);
+	seen_put(s);
 }
 
 static void sse_wake(void *arg)
@@ -864,19 +966,19 @@ static void sse_wake(void *arg)
 /* Called on this node's threads whenever the hub woke the stream: for an
  * event of its chat, or a heartbeat (every 15 s), so at least that often;
  * which is also when a visitor who keeps the stream open is noted as
- * still there (a write that may be lost: the next wake tries again). */
+ * still there, one write at a time, until one commits. */
 static long sse_read(void *arg, char *buf, size_t cap)
 {
 	struct sse *x = arg;
+	struct seen *s = x->seen;
 	int64_t now = fl_now();
 
-	if (now - x->seen_at >= SEEN_EVERY) {
-		struct seen *s = malloc(sizeof *s);
-		x->seen_at = now;
-		if (s) {
-			*s = (struct seen){x->visitor_id, now};
-			if (fl_store_write_spare(x->store, tx_seen, s, seen_done, s))
-				free(s);
+	if (now - atomic_load(&s->at) >= SEEN_EVERY && !atomic_exchange(&s->writing, 1)) {
+		atomic_store(&s->now, now);
+		atomic_fetch_add(&s->refs, 1);
+		if (fl_store_write_spare(x->store, tx_seen, s, seen_done, s)) {
+			atomic_store(&s->writing, 0);
+			seen_put(s);
 		}
 	}
 	return fl_hub_read(x->hub, &x->l, buf, cap);
@@ -886,6 +988,7 @@ static void sse_done(void *arg)
 {
 	struct sse *x = arg;
 	fl_hub_leave(x->hub, &x->l);
+	seen_put(x->seen);
 	free(x);
 }
 
@@ -903,20 +1006,24 @@ static int render_stream(struct fl_req *r)
 	int64_t seen = 0;
 	int rc;
 
-	if (!x)
+	if (!x || !(x->seen = calloc(1, sizeof *x->seen))) {
+		free(x);
 		return FL_ENOMEM;
+	}
 	if (last && (fl_str_to_i64(fl_str_c(last), &seen) || seen < 0))
 		seen = 0;
 	x->hub = r->hub;
 	x->store = r->store;
-	x->visitor_id = c->visitor_id;
-	x->seen_at = c->now;
+	atomic_init(&x->seen->refs, 1);
+	atomic_init(&x->seen->at, c->now); /* the opening request noted it */
+	x->seen->visitor_id = c->visitor_id;
 	x->l.wake = sse_wake;
 	x->l.arg = x;
 	x->l.chat_id = c->chat.id;
 	rc = fl_req_stream(r, "text/event-stream; charset=utf-8", sse_read, sse_done, x,
 			   &x->stream);
 	if (rc < 0) {
+		seen_put(x->seen);
 		free(x);
 		return rc;
 	}
@@ -937,6 +1044,7 @@ static int h_stream(struct fl_req *r)
 	if (!z || fl_str_to_i64(fl_str_c(z), &c->chat_id) || c->chat_id <= 0)
 		return fl_req_fail(r, FL_EINVAL, "chat_id", "InvalidValue",
 				   "chat_id: the chat whose events to stream");
+	c->query_token = 1; /* EventSource sends no headers */
 	return as_visitor(r, &streams, "streams opened", 1, tx_stream, render_stream);
 }
 

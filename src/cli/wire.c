@@ -1,5 +1,6 @@
 /* The desk's reactions to a ticket write, wired once per process before
  * any request or job may write (cli/cli.h: fl_cli_wire). */
+#include "chat/chat.h"
 #include "cli/cli.h"
 #include "mail/outbound.h"
 #include "routing/routing.h"
@@ -41,5 +42,7 @@ void fl_cli_wire(const struct fl_config *cfg)
 	fl_ticket_add_hook(fl_webhooks_ticket_written);
 	/* … and, last, the clocks the automations wait on move (rules/automation.h) */
 	fl_ticket_add_hook(fl_automations_ticket_written);
+	/* a deleted ticket's live chat ends with it (chat/chat.h) */
+	fl_ticket_add_hook(fl_chat_ticket_written);
 	fl_webhooks_set_backoff(cfg->webhook_backoff);
 }

@@ -88,9 +88,15 @@ void fl_hub_publish(struct fl_hub *h, const char *event)
 	pthread_mutex_lock(&h->lock);
 	h->last++;
 	memcpy(h->ring[h->last % FL_HUB_KEEP], event, n + 1);
-	for (struct fl_hub_listener *l = h->head; l; l = l->nextl)
+	for (struct fl_hub_listener *l = h->head; l; l = l->nextl) {
 		if (keeps(l, chat))
 			l->wake(l->arg);
+		else if (l->next == h->last)
+			/* caught up and not woken: moved past it here, so that a
+			 * quiet visitor's stream never falls FL_HUB_KEEP behind
+			 * on other chats' events and is told to reset */
+			l->next = h->last + 1;
+	}
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -98,8 +104,13 @@ void fl_hub_join(struct fl_hub *h, struct fl_hub_listener *l, uint64_t last_seen
 {
 	pthread_mutex_lock(&h->lock);
 	l->next = h->last + 1;
+	l->reset = 0;
 	if (last_seen && last_seen <= h->last && h->last - last_seen < FL_HUB_KEEP)
 		l->next = last_seen + 1;
+	else if (last_seen)
+		/* from another node, or older than the ring: what came
+		 * between is unknown, so the first read says reset */
+		l->reset = 1;
 	l->ping = 0;
 	l->prev = NULL;
 	l->nextl = h->head;
@@ -142,12 +153,14 @@ long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t 
 		pthread_mutex_unlock(&h->lock);
 		return -1;
 	}
-	if (h->last >= l->next && h->last - l->next >= FL_HUB_KEEP) {
-		/* overwritten before this listener read them */
+	if (l->reset || (h->last >= l->next && h->last - l->next >= FL_HUB_KEEP)) {
+		/* overwritten before this listener read them, or never held */
 		int k = snprintf(buf, cap, "event: reset\ndata: {}\n\n");
 		if (k > 0 && (size_t)k < cap)
 			used = (size_t)k;
-		l->next = h->last + 1;
+		if (!l->reset)
+			l->next = h->last + 1;
+		l->reset = 0;
 	}
 	while (l->next <= h->last) {
 		const char *e = h->ring[l->next % FL_HUB_KEEP], *sp = strchr(e, ' ');

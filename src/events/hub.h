@@ -27,6 +27,7 @@ struct fl_hub;
 struct fl_hub_listener {
 	uint64_t next; /* the number of the next event to read */
 	int ping;      /* a heartbeat to write */
+	int reset;     /* joined with a Last-Event-ID not held: say reset first */
 	int64_t chat_id;
 	void (*wake)(void *arg);
 	void *arg;
@@ -44,7 +45,12 @@ void fl_hub_free(struct fl_hub *h);
  * a type: dropped. */
 void fl_hub_publish(struct fl_hub *h, const char *event);
 /* Joins at the next event, or after last_seen when the hub still has the
- * events since (a client resuming with Last-Event-ID). */
+ * events since (a client resuming with Last-Event-ID). A last_seen it
+ * cannot resume from (another node's number, or fallen out of the ring)
+ * joins at the next event with "reset" as the first thing read. A
+ * listener filtered on a chat that has read everything is moved past the
+ * events it does not keep as they come, so other chats' traffic never
+ * makes it reset. */
 void fl_hub_join(struct fl_hub *h, struct fl_hub_listener *l, uint64_t last_seen);
 void fl_hub_leave(struct fl_hub *h, struct fl_hub_listener *l);
 /* Listeners now. */

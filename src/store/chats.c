@@ -212,6 +212,18 @@ int fl_store_chat_live_of_visitor(fl_tx *tx, int64_t visitor_id, int64_t *chat_i
 	return fl_q_int(tx, sql, chat_id, "i", visitor_id);
 }
 
+int fl_store_chat_live_of_ticket(fl_tx *tx, int64_t ticket_id, int64_t *chat_id)
+{
+	static const char sql[] =
+		"SELECT id"
+		" FROM chats"
+		" WHERE ticket_id = ?"
+		"   AND state IN (0, 1)"
+		" ORDER BY id DESC"
+		" LIMIT 1";
+	return fl_q_int(tx, sql, chat_id, "i", ticket_id);
+}
+
 int fl_store_chat_list_visitor(fl_tx *tx, int64_t visitor_id, size_t max, fl_arena *a,
 			       struct fl_chat **out, size_t *n)
 {
@@ -358,15 +370,6 @@ int fl_store_chat_requester_tickets(fl_tx *tx, int64_t requester_id, size_t max,
 	fl_stmt *st;
 	int rc = fl_q(tx, sql, 0, &st, "ii", requester_id, (int64_t)max);
 	return rc ? rc : fl_q_ids(tx, st, a, max, ids, n);
-}
-
-int fl_store_chat_last_comment(fl_tx *tx, int64_t ticket_id, int64_t *comment_id)
-{
-	static const char sql[] =
-		"SELECT MAX(id)"
-		" FROM comments"
-		" WHERE ticket_id = ?";
-	return fl_q_int(tx, sql, comment_id, "i", ticket_id);
 }
 
 /* ---- declined offers ---- */

@@ -37,6 +37,8 @@ int fl_store_chat_get_visitor(fl_tx *tx, int64_t id, int64_t visitor_id, fl_aren
 int fl_store_chat_update(fl_tx *tx, const struct fl_chat *c);
 /* visitor_id's live chat (queued or active), FL_ENOTFOUND when none. */
 int fl_store_chat_live_of_visitor(fl_tx *tx, int64_t visitor_id, int64_t *chat_id);
+/* The live chat (queued or active) of ticket_id, FL_ENOTFOUND when none. */
+int fl_store_chat_live_of_ticket(fl_tx *tx, int64_t ticket_id, int64_t *chat_id);
 /* A visitor's chats, newest first, at most max. */
 int fl_store_chat_list_visitor(fl_tx *tx, int64_t visitor_id, size_t max, fl_arena *a,
 			       struct fl_chat **out, size_t *n);
@@ -71,9 +73,6 @@ int fl_store_chat_recent_waits(fl_tx *tx, int64_t since, size_t max, fl_arena *a
  * first, at most max. */
 int fl_store_chat_requester_tickets(fl_tx *tx, int64_t requester_id, size_t max, fl_arena *a,
 				    int64_t **ids, size_t *n);
-/* The newest comment of ticket_id (the one a write in this transaction
- * just added). */
-int fl_store_chat_last_comment(fl_tx *tx, int64_t ticket_id, int64_t *comment_id);
 
 /* ---- declined offers (not offered the same chat again) ---- */
 

@@ -276,6 +276,7 @@ int fl_ticket_intake(struct fl_tx *tx, const struct fl_intake *in, fl_arena *a,
 	/* a channel that answers by itself (the chat) tells nobody by mail:
 	 * not the notices, not a trigger's mail to the requester */
 	p->quiet = p->quiet || in->quiet;
+	p->made_comment = &res.comment_id;
 	p->channel = in->channel;
 	p->has_channel = 1;
 	if (t.id) {

@@ -118,6 +118,7 @@ struct fl_intake_result {
 	int64_t requester_id;    /* the sender's user */
 	int created;             /* a new ticket (else a comment on thread_id) */
 	int acknowledged;        /* an acknowledgement was asked of the notice queue */
+	int64_t comment_id;      /* the comment this intake wrote (not a trigger's) */
 };
 
 /* Takes in in a write transaction: the customer, the files, the ticket or

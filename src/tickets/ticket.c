@@ -732,6 +732,8 @@ int fl_ticket_create(struct fl_tx *tx, const struct fl_actor *actor,
 					    .now = now};
 		rc = written(tx, "ticket.created", &w, 1);
 	}
+	if (!rc && p->made_comment)
+		*p->made_comment = comment_id;
 	if (!rc)
 		*out = t;
 	return rc;
@@ -1059,6 +1061,8 @@ int fl_ticket_update(struct fl_tx *tx, const struct fl_actor *actor, int64_t id,
 		rc = tell_requester(tx, actor, p, &before, &t, comment_id);
 	if (!rc && before.type == FL_TYPE_PROBLEM && t.type != FL_TYPE_PROBLEM)
 		rc = unlink_incidents(tx, actor, t.id, arena, e);
+	if (!rc && p->made_comment)
+		*p->made_comment = comment_id;
 	if (!rc)
 		*out = t;
 	return rc;

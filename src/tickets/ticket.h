@@ -190,6 +190,9 @@ struct fl_ticket_patch {
 	 * tickets/merge.c) */
 	const char *event_field, *event_value;
 	int quiet;
+	/* when set, gets the id of the comment this write adds (0: none):
+	 * the write's own, never one a trigger adds inside the same call */
+	int64_t *made_comment;
 };
 
 /* One ticket write, as the write hooks see it. Everything is borrowed and

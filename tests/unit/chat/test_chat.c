@@ -94,6 +94,7 @@ static int pg_admin(const char *sql)
 /* What the notice and message deliverers were asked: nothing is mailed
  * for what the widget showed. */
 static int g_notices[FL_NOTICE__MAX], g_messages;
+static size_t g_message_len; /* the last message's body, bytes */
 static int count_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *t, int64_t c)
 {
 	(void)tx, (void)t, (void)c;
@@ -102,8 +103,9 @@ static int count_notice(fl_tx *tx, enum fl_notice kind, const struct fl_ticket *
 }
 static int count_message(fl_tx *tx, const struct fl_message *m)
 {
-	(void)tx, (void)m;
+	(void)tx;
 	g_messages++;
+	g_message_len = m->body ? strlen(m->body) : 0;
 	return 0;
 }
 
@@ -229,6 +231,7 @@ static void test_client_id(void **state)
 	assert_int_equal(fl_chat_client_id_check(NULL, &e), FL_EINVAL);
 	assert_int_equal(fl_chat_client_id_check("a b", &e), FL_EINVAL);
 	assert_int_equal(fl_chat_client_id_check("<x>", &e), FL_EINVAL);
+	assert_int_equal(fl_chat_client_id_check("system#3", &e), FL_EINVAL);
 	memset(id, 'a', sizeof id - 1);
 	id[sizeof id - 1] = 0;
 	assert_int_equal(fl_chat_client_id_check(id, &e), FL_EINVAL);
@@ -513,7 +516,8 @@ static int tx_token(fl_tx *tx, void *arg)
 	EXPECT_RC(fl_chat_end(tx, &other, w->chats[0], 0, T0, &w->a, &c, &e), FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_read(tx, &other, w->chats[0], 1, &e), FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_typing(tx, &other, w->chats[0], 1, &e), FL_ENOTFOUND);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[0], "x@example.com", T0, &e),
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[0], "x@example.com", T0, NULL,
+				     NULL, &e),
 		  FL_ENOTFOUND);
 	EXPECT_RC(fl_chat_rate(tx, w->visitors[1], w->chats[0], 1, NULL, T0, &e), FL_ENOTFOUND);
 	/* a visitor with no e-mail is "Visitor N" */
@@ -638,6 +642,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	struct fl_chat c;
 	struct fl_ticket t;
 	struct fl_err e = {0};
+	char sysid[32], *to;
 	size_t n;
 	int dup;
 
@@ -684,6 +689,13 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	in.client_id = "b-1";
 	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 31, &w->a, &m, &dup, &e),
 		  FL_EFORBIDDEN);
+	/* a visitor's id that looks like the next system line's takes
+	 * nothing from it */
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	snprintf(sysid, sizeof sysid, "system-%lld", (long long)c.last_seq + 2);
+	in.client_id = sysid;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 32, &w->a, &m, &dup, &e), 0);
 	/* A hands it to B with a note */
 	EXPECT_RC(fl_chat_transfer(tx, &w->agents[0], w->chats[0], 0, 0, NULL, T0, &e), FL_EINVAL);
 	EXPECT_RC(fl_chat_transfer(tx, &w->agents[0], w->chats[0], w->agents[1].id, 0,
@@ -701,7 +713,7 @@ static int tx_transfer(fl_tx *tx, void *arg)
 	EXPECT(c.last_seq == 1);
 	/* the system line in the conversation, the visitor sees it */
 	v.visitor_id = w->visitors[0];
-	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 4, 0, &w->a, &list, &n), 0);
+	EXPECT_RC(fl_chat_messages(tx, &v, w->chats[0], 5, 0, &w->a, &list, &n), 0);
 	EXPECT(n == 1 && list[0].author == FL_CHAT_SYSTEM);
 	EXPECT(!strcmp(list[0].body, "Розмову передано: b@desk.example")); /* a "uk" chat */
 	/* B ends it and solves the ticket, quietly */
@@ -721,19 +733,36 @@ static int tx_transfer(fl_tx *tx, void *arg)
 		  0);
 	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
 	EXPECT(c.rated == 1);
-	/* the transcript: no address given anywhere */
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 300, &e),
+	/* the transcript: no address at the start, and one named now is
+	 * nobody's to mail (found or made by nothing) */
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 300, NULL, NULL,
+				     &e),
+		  FL_EINVAL);
+	EXPECT(!strcmp(e.field, "email") && !strcmp(e.reason, "Blank"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "victim@example.com",
+				     T0 + 300, NULL, NULL, &e),
 		  FL_EINVAL);
 	EXPECT(!strcmp(e.field, "email"));
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com", T0 + 300,
+	EXPECT(g_messages == 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM users WHERE email = 'victim@example.com'",
+			   &c.last_seq, ""),
+		  0);
+	EXPECT(c.last_seq == 0);
+	/* a chat started with an address: to it, and only to it */
+	EXPECT_RC(start(tx, w, 1, "Petro", "Petro@Example.com", T0 + 300), 0);
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "victim@example.com",
+				     T0 + 300, NULL, NULL, &e),
+		  FL_EINVAL);
+	EXPECT(!strcmp(e.reason, "NotYours"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], NULL, T0 + 300, &w->a, &to,
 				     &e),
 		  0);
-	EXPECT(g_messages == 1);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com", T0 + 400,
-				     &e),
+	EXPECT(g_messages == 1 && !strcmp(to, "petro@example.com"));
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "petro@example.com", T0 + 400,
+				     NULL, NULL, &e),
 		  FL_ERATE);
-	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], "ivan@example.com",
-				     T0 + 300 + FL_CHAT_TRANSCRIPT_EVERY, &e),
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[1], w->chats[1], "petro@example.com",
+				     T0 + 300 + FL_CHAT_TRANSCRIPT_EVERY, NULL, NULL, &e),
 		  0);
 	EXPECT(g_messages == 2);
 	return 0;
@@ -1239,6 +1268,181 @@ static void test_quiet_triggers(void **state)
 	fl_arena_free(&w.a);
 }
 
+/* A trigger that adds a note on every update writes its comment inside
+ * the chat's own write, after the chat's: each message still names the
+ * comment it became (its text), and a visitor's file goes with that one. */
+static int tx_comment_of_write(fl_tx *tx, void *arg)
+{
+	static const char conds[] =
+		"{\"all\":[{\"field\":\"update_type\",\"operator\":\"is\",\"value\":\"Change\"}]}";
+	static const char acts[] =
+		"[{\"field\":\"comment_value\",\"value\":\"Noted\"},"
+		"{\"field\":\"comment_mode_is_public\",\"value\":false}]";
+	struct uploads *u = arg;
+	struct world *w = &u->w;
+	struct fl_ruleset_rule t = {.title = "Note every change", .active = 1};
+	struct fl_chat_who ag = {FL_CHAT_AGENT, 0, NULL}, v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Let me check", .client_id = "a-1"};
+	struct fl_chat_message m;
+	struct fl_chat_file f;
+	struct fl_attachment at;
+	struct fl_err e = {0};
+	json_t *jc = json_loads(conds, 0, NULL), *ja = json_loads(acts, 0, NULL);
+	int64_t n;
+	int dup, rc;
+
+	rc = fl_rule_decode(FL_RULE_TRIGGER, jc, ja, &w->a, &t.rule, &e);
+	json_decref(jc);
+	json_decref(ja);
+	EXPECT_RC(rc, 0);
+	EXPECT_RC(fl_ruleset_create(tx, &fl_triggers, &t, &w->a, &e), 0);
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "cust@example.com", T0), 0);
+	ag.agent = &w->agents[0];
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &ag, w->chats[0], &in, T0 + 10, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_q_int(tx,
+			   "SELECT COUNT(*) FROM comments WHERE id = ? AND body = 'Let me check'",
+			   &n, "i", m.comment_id),
+		  0);
+	EXPECT(n == 1);
+	EXPECT_RC(fl_chat_upload(tx, w->visitors[0], &u->pic, T0 + 11, &w->a, &f, &e), 0);
+	in = (struct fl_chat_post_in){.body = "Here", .client_id = "v-1", .nuploads = 1};
+	in.uploads[0] = f.token;
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 20, &w->a, &m, &dup, &e), 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM comments WHERE id = ? AND body = 'Here'", &n,
+			   "i", m.comment_id),
+		  0);
+	EXPECT(n == 1);
+	EXPECT(m.attachments && strstr(m.attachments, "\"cat.png\""));
+	EXPECT_RC(fl_chat_file_get(tx, &v, w->chats[0], f.id, &w->a, &at), 0);
+	EXPECT(at.comment_id == m.comment_id);
+	/* the trigger did write: the comment ids were not simply the last */
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM comments WHERE body = 'Noted' AND id > ?", &n,
+			   "i", m.comment_id),
+		  0);
+	EXPECT(n >= 1);
+	return 0;
+}
+
+static void test_comment_of_write(void **state)
+{
+	static const char png[] = "\x89PNG\r\n\x1a\n";
+	struct uploads u = {0};
+	struct fl_err e;
+
+	(void)state;
+	fl_arena_init(&u.w.a, 0);
+	assert_int_equal(
+		fl_intake_file_prepare(g_store, &u.pic, "cat.png", "image/png", png, 8, &e), 0);
+	WRITE(tx_comment_of_write, &u);
+	fl_arena_free(&u.w.a);
+}
+
+/* A chat whose ticket was deleted takes no more messages (no new ticket
+ * made of one); with the chat's ticket hook, the delete ends it. */
+static int tx_deleted_ticket(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {.body = "Still there?", .client_id = "v-1"};
+	struct fl_chat_message m;
+	struct fl_chat c;
+	struct fl_err e = {0};
+	int64_t before, after;
+	int dup;
+
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(add_agent(tx, "a@desk.example", 0, 3, &w->agents[0]), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, NULL, T0), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[0], &w->a, &c), 0);
+	EXPECT_RC(fl_ticket_delete(tx, &w->agents[0], c.ticket_id, &e), 0);
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM tickets", &before, ""), 0);
+	v.visitor_id = w->visitors[0];
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 5, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "Ended"));
+	EXPECT_RC(fl_q_int(tx, "SELECT COUNT(*) FROM tickets", &after, ""), 0);
+	EXPECT(after == before);
+
+	EXPECT_RC(fl_ticket_add_hook(fl_chat_ticket_written), 0);
+	EXPECT_RC(start(tx, w, 1, NULL, NULL, T0 + 10), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[1], &w->a, &c), 0);
+	EXPECT_RC(fl_ticket_delete(tx, &w->agents[0], c.ticket_id, &e), 0);
+	EXPECT_RC(fl_store_chat_get(tx, w->chats[1], &w->a, &c), 0);
+	EXPECT(c.state == FL_CHAT_MISSED && c.ended_by == FL_CHAT_SYSTEM);
+	v.visitor_id = w->visitors[1];
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[1], &in, T0 + 15, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.reason, "Ended"));
+	return 0;
+}
+
+static void test_deleted_ticket(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_deleted_ticket, &w);
+	fl_arena_free(&w.a);
+}
+
+/* A chat holds FL_CHAT_MESSAGES_MAX messages; its transcript carries at
+ * most FL_CHAT_TRANSCRIPT_MAX bytes of them and says the rest is left
+ * out. */
+static int tx_too_long(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_who v = {FL_CHAT_VISITOR, 0, NULL};
+	struct fl_chat_post_in in = {0};
+	struct fl_chat_message m;
+	struct fl_err e = {0};
+	char *big = fl_arena_alloc(&w->a, FL_CHAT_BODY_MAX * 4 + 1), id[16];
+	int dup;
+
+	EXPECT(big != NULL);
+	for (int i = 0; i < FL_CHAT_BODY_MAX; i++)
+		memcpy(big + 4 * i, "😀", 4);
+	big[4 * FL_CHAT_BODY_MAX] = 0;
+	EXPECT_RC(enable(tx), 0);
+	EXPECT_RC(start(tx, w, 0, NULL, "long@example.com", T0), 0);
+	v.visitor_id = w->visitors[0];
+	in.body = big;
+	for (int i = 0; i < FL_CHAT_TRANSCRIPT_MAX / (FL_CHAT_BODY_MAX * 4) + 4; i++) {
+		snprintf(id, sizeof id, "m-%d", i);
+		in.client_id = id;
+		EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 1, &w->a, &m, &dup, &e), 0);
+	}
+	EXPECT_RC(fl_chat_transcript(tx, w->visitors[0], w->chats[0], NULL, T0 + 2, NULL, NULL, &e),
+		  0);
+	EXPECT(g_messages == 1);
+	EXPECT(g_message_len <= FL_CHAT_TRANSCRIPT_MAX + FL_CHAT_BODY_MAX * 4 + 1024);
+	/* a chat at its last seq takes no more */
+	EXPECT_RC(fl_q_exec(tx, "UPDATE chats SET last_seq = ? WHERE id = ?", "ii",
+			    (int64_t)FL_CHAT_MESSAGES_MAX, w->chats[0]),
+		  0);
+	in.body = "one more";
+	in.client_id = "over";
+	EXPECT_RC(fl_chat_post(tx, &v, w->chats[0], &in, T0 + 3, &w->a, &m, &dup, &e),
+		  FL_ECONFLICT);
+	EXPECT(!strcmp(e.field, "chat") && !strcmp(e.reason, "TooLong"));
+	return 0;
+}
+
+static void test_too_long(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	fl_message_register(count_message);
+	WRITE(tx_too_long, &w);
+	fl_message_register(NULL);
+	fl_arena_free(&w.a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1262,7 +1466,10 @@ int main(void)
 		T(test_offline_and_stats),
 		T(test_uploads),
 		T(test_closed),
-		T(test_quiet_triggers), /* last: it adds the rules' ticket hook */
+		T(test_too_long),
+		T(test_quiet_triggers), /* it adds the rules' ticket hook: the rest need it */
+		T(test_comment_of_write),
+		T(test_deleted_ticket), /* it adds the chat's ticket hook */
 	};
 	const char *server = getenv("FRONTLINE_TEST_PG");
 
