@@ -170,11 +170,12 @@ async function ensureVisitor() {
 
 // ---- the messages held, and fetching what is missing ----
 
-let fetchedSeq = 0; // every message up to here is held
+// Only the shown chat's: an answer about a chat left behind (a fetch or a
+// send still under way when "New chat" was pressed) must not fill the new one.
 function addMessages(list) {
 	let added = false;
 	for (const m of list || []) {
-		if (!m || state.messages.some((x) => x.seq === m.seq))
+		if (!m || m.chat_id !== state.chat?.id || state.messages.some((x) => x.seq === m.seq))
 			continue;
 		state.messages.push({ ...m, author_name: clean(m.author_name),
 			attachments: (m.attachments || []).map((a) => ({ ...a, name: clean(a.name) })) });
@@ -189,35 +190,45 @@ function addMessages(list) {
 	}
 }
 
-let fetching = null, fetchAgain = false;
+// What has been fetched, per chat: a new chat starts from nothing, and a
+// fetch of the old one still under way neither blocks the new chat's nor
+// moves its seq on.
+let feed = { chatId: 0, seq: 0, busy: null, again: false };
 async function fetchNew() {
-	if (!state.chat)
-		return undefined;
-	if (fetching) {
-		fetchAgain = true;
-		return fetching;
-	}
 	const chat = state.chat;
-	fetching = (async () => {
+	if (!chat)
+		return undefined;
+	if (feed.chatId !== chat.id)
+		feed = { chatId: chat.id, seq: 0, busy: null, again: false };
+	const f = feed; // every message of the chat up to f.seq is held
+	if (f.busy) {
+		f.again = true;
+		return f.busy;
+	}
+	const current = () => state.chat?.id === chat.id && feed === f;
+	f.busy = (async () => {
 		do {
-			fetchAgain = false;
+			f.again = false;
 			for (;;) {
-				const r = await call('GET', `/chat/api/chats/${chat.id}/messages?after=${fetchedSeq}`);
+				const r = await call('GET', `/chat/api/chats/${chat.id}/messages?after=${f.seq}`);
+				if (!current())
+					return;
 				const got = r.messages || [];
 				addMessages(got);
 				if (!got.length)
 					break;
-				fetchedSeq = Math.max(fetchedSeq, ...got.map((m) => m.seq));
+				f.seq = Math.max(f.seq, ...got.map((m) => m.seq));
 				if (got.length < 200)
 					break;
 			}
-		} while (fetchAgain && state.chat === chat);
+		} while (f.again && current());
 	})();
 	try {
-		await fetching;
+		await f.busy;
 	} catch { /* the stream's next open fetches again */ } finally {
-		fetching = null;
+		f.busy = null;
 	}
+	return undefined;
 }
 
 async function refreshChat() {
@@ -234,10 +245,8 @@ function setChat(c) {
 	state.chat = was && was.id === c.id
 		? { ...c, agent_read_seq: Math.max(c.agent_read_seq || 0, was.agent_read_seq || 0) } : c;
 	state.chat.agent_name = clean(state.chat.agent_name);
-	if (!was || was.id !== c.id) {
+	if (!was || was.id !== c.id)
 		state.messages = [];
-		fetchedSeq = 0;
-	}
 	if (isOpen(state.chat)) {
 		state.view = 'chat';
 		connect();
@@ -531,7 +540,7 @@ export async function restart() {
 	state.messages = [];
 	state.failed = [];
 	state.rated = '';
-	fetchedSeq = 0;
+	feed = { chatId: 0, seq: 0, busy: null, again: false };
 	readSent = 0;
 	try {
 		state.config = await call('GET', `/chat/api/config?locale=${state.config.locale || 'en'}`);
