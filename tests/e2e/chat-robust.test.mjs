@@ -1,12 +1,17 @@
 // The chat in the browser where timing, tabs and a hostile host page meet
 // it (the review of issue 17): a new chat started while the old chat's
-// fetch hangs shows the new chat's messages only.
+// fetch hangs shows the new chat's messages only; two tabs of one visitor,
+// offline, each with a message waiting, then one closed: both messages
+// arrive, once each, whether the chat keeps its own storage or (a browser
+// that gives a third-party frame none) the host page's.
 //
 // The chat page is opened by itself (/chat/frame, as a visitor may) unless
-// a test needs a host page; requests a test holds back go through
+// a test needs a host page (another origin: "localhost" on a port of its
+// own, embedding widget.js); requests a test holds back go through
 // Playwright's routing, so those tabs leave DevTools' Fetch domain alone
 // (watchAuth: false).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe } from 'node:test';
 
 import { chatSettings, online, until } from '../api/lib/chat.mjs';
@@ -14,6 +19,47 @@ import { it, openDesk } from './lib/browser.mjs';
 
 // the chat page opened by itself: the browser asks for a favicon we have not
 const FAVICON = [/404 .*\/favicon\.ico/];
+const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /ERR_NETWORK_CHANGED/, /ERR_NETWORK_IO_SUSPENDED/];
+const OUT = 'fl.chat.out.';
+
+/** A company's page on another origin that embeds the widget of the desk at ?desk=. */
+async function startHost() {
+	const server = http.createServer((req, res) => {
+		const desk = new URL(req.url, 'http://host').searchParams.get('desk');
+		if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(desk || '')) {
+			res.writeHead(404).end();
+			return;
+		}
+		res.writeHead(200, { 'content-type': 'text/html; charset=utf-8',
+			'content-security-policy': `default-src 'none'; script-src ${desk}; frame-src ${desk}` });
+		res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>` +
+			`<body><h1>Shop</h1><script src="${desk}/chat/widget.js" async></script></body></html>`);
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	return {
+		url: (desk) => `http://localhost:${server.address().port}/?desk=${encodeURIComponent(desk)}`,
+		close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+	};
+}
+
+/** The chat frames of the context get no storage of their own (Brave, an incognito window). */
+function noFrameStorage(context) {
+	return context.addInitScript(() => {
+		if (location.pathname === '/chat/frame')
+			Object.defineProperty(window, 'localStorage', { get() {
+				throw new DOMException('Access is denied for this document.', 'SecurityError');
+			} });
+	});
+}
+
+/** Opens the widget on a host page; resolves its frame once it shows view. */
+async function openWidget(page, view) {
+	const button = page.locator('[data-frontline-chat] button');
+	await button.click();
+	const f = page.frameLocator('[data-frontline-chat] iframe');
+	await f.locator(`[data-test=chat-window][data-view=${view}]`).waitFor();
+	return f;
+}
 
 /** What the chat page shows: [{author, body, receipt}] in order. */
 function shown(f) {
@@ -41,16 +87,20 @@ function holdBack() {
 }
 
 describe('the chat, robust', () => {
-	let desk, srv, rasa;
+	let desk, srv, rasa, host;
 
 	before(async () => {
+		host = await startHost();
 		desk = await openDesk({ agents: ['rasa'] });
 		srv = desk.srv;
 		({ rasa } = srv.users);
 		await chatSettings(srv, { prechat: { name: 'required', email: 'optional', topic: 'off' } });
 		await online(srv, rasa);
 	});
-	after(async () => { await desk?.close(); });
+	after(async () => {
+		await desk?.close();
+		await host?.close();
+	});
 
 	const agent = (method, path, body) => srv.api(method, path, body, { auth: rasa });
 	async function queuedChat(name) {
@@ -63,6 +113,16 @@ describe('the chat, robust', () => {
 		assert.equal(r.status, 201, r.text);
 		return r.json.message;
 	}
+	async function bodies(chat) {
+		const r = await agent('GET', `/api/v2/chats/${chat.id}/messages?after=0`);
+		assert.equal(r.status, 200, r.text);
+		return r.json.messages.sort((a, b) => a.seq - b.seq).map((m) => m.body);
+	}
+	async function type(f, text) {
+		await f.locator('[data-test=composer-input]').fill(text);
+		await f.locator('[data-test=composer-input]').press('Enter');
+	}
+	const waiting = (f) => shown(f).then((m) => m.filter((x) => x.receipt === 'sending').length);
 	async function startHere(page, name, body) {
 		await page.locator('[data-test=name]').fill(name);
 		await page.locator('[data-test=first-message]').fill(body);
@@ -112,6 +172,75 @@ describe('the chat, robust', () => {
 			assert.ok(late.seq > 3);
 			await until(() => shown(page), (m) => m.at(-1)?.body === 'new answer three');
 			assert.equal((await shown(page)).length, 4);
+		});
+	});
+
+	it('two tabs of one visitor: a message waiting in one is not lost when the other saves', async () => {
+		await desk.withTab({ locale: 'en-US', allow: [...FAVICON, ...OFFLINE_NOISE] }, async (tab) => {
+			const { page: a, context } = tab;
+			await tab.goto('/chat/frame?locale=en');
+			await a.locator('[data-test=chat-window][data-view=prechat]').waitFor();
+			await startHere(a, 'Two Tabs', 'hello from tab A');
+			const chat = await queuedChat('Two Tabs');
+			const b = await context.newPage();
+			await b.goto(`${srv.base}/chat/frame?locale=en`);
+			await b.locator('[data-test=chat-window][data-view=chat]').waitFor();
+
+			await context.setOffline(true);
+			await type(a, 'typed in A');
+			await until(() => waiting(a), (n) => n === 1);
+			await type(b, 'typed in B'); // B may take up A's too: the server keeps one of each
+			await until(() => waiting(b), (n) => n >= 1);
+			const stored = () => b.evaluate((out) => Object.keys(localStorage).filter((k) => k.startsWith(out)).length, OUT);
+			assert.equal(await stored(), 2, 'both tabs\' messages wait in storage');
+
+			// A is closed before it could send; B, back online, sends both
+			await a.close();
+			await context.setOffline(false);
+			await until(() => bodies(chat), (x) => x.includes('typed in A') && x.includes('typed in B'), 20_000);
+			assert.deepEqual(await bodies(chat), ['hello from tab A', 'typed in A', 'typed in B']);
+			await until(() => shown(b), (m) => m.length === 3 && m.every((x) => x.receipt === 'sent'));
+			await until(stored, (n) => n === 0);
+			await b.close();
+			await agent('POST', `/api/v2/chats/${chat.id}/end`, { solve: true });
+		});
+	});
+
+	it('two tabs, the storage the host page keeps: neither tab\'s save drops the other\'s message', async () => {
+		await desk.withTab({ locale: 'en-US', allow: OFFLINE_NOISE }, async (tab) => {
+			const { page: a, context } = tab;
+			await noFrameStorage(context);
+			await tab.goto(host.url(srv.base));
+			const fa = await openWidget(a, 'prechat');
+			await startHere(fa, 'Host Tabs', 'hello from host tab A');
+			const chat = await queuedChat('Host Tabs');
+			const b = await context.newPage();
+			await b.goto(host.url(srv.base));
+			const fb = await openWidget(b, 'chat');
+			const kept = () => b.evaluate(() => JSON.parse(localStorage.getItem('fl.chat') || '{}'));
+			assert.ok((await kept())['fl.chat.token'], 'the host page keeps the token');
+
+			await context.setOffline(true);
+			await type(fa, 'host typed in A');
+			await until(() => waiting(fa), (n) => n === 1);
+			await type(fb, 'host typed in B');
+			await until(() => waiting(fb), (n) => n === 1);
+			const outs = async () => Object.keys(await kept()).filter((k) => k.startsWith(OUT)).length;
+			await until(outs, (n) => n === 2);
+
+			// A is closed before it could send; B sends its own, and the next
+			// load of the chat finds A's waiting and sends it
+			await a.close();
+			await context.setOffline(false);
+			await until(() => shown(fb), (m) => m.length === 2 && m.every((x) => x.receipt === 'sent'), 20_000);
+			assert.equal(await outs(), 1);
+			await b.reload();
+			const again = await openWidget(b, 'chat');
+			await until(() => shown(again), (m) => m.length === 3 && m.every((x) => x.receipt === 'sent'), 20_000);
+			assert.deepEqual((await bodies(chat)).sort(), ['hello from host tab A', 'host typed in A', 'host typed in B']);
+			await until(outs, (n) => n === 0);
+			await b.close();
+			await agent('POST', `/api/v2/chats/${chat.id}/end`, { solve: true });
 		});
 	});
 });

@@ -477,7 +477,7 @@ function hostStorage() {
 				return;
 			window.removeEventListener('message', got);
 			clearTimeout(timer);
-			S.useHostStorage(e.data.data, (data) => toHost({ type: 'store', data }));
+			S.useHostStorage(e.data.data, (data, changes) => toHost({ type: 'store', data, changes }));
 			resolve();
 		});
 		toHost({ type: 'hello' });

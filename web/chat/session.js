@@ -12,6 +12,10 @@
 // it is), so a reconnect fetches exactly what was missed.
 
 const TOKEN = 'fl.chat.token';
+// One key per message waiting, not one list: two tabs of one visitor each
+// write and remove only their own messages' keys, so neither writes the
+// other's unsent message away. (OUTBOX is the old single list, moved.)
+const OUT = 'fl.chat.out.';
 const OUTBOX = 'fl.chat.outbox';
 const STATES = ['queued', 'active', 'ended', 'missed', 'offline'];
 export const BODY_MAX = 4000; // FL_CHAT_BODY_MAX, in characters
@@ -23,11 +27,11 @@ const RETRY_MAX = 5000;
 // Where the token and the outbox live: the frame's own localStorage when
 // the browser lets a third-party frame have one (partitioned by the host
 // site). Browsers that refuse it outright (Chrome's incognito, Brave) get
-// the host page's instead, through widget.js: the frame sends it the whole
-// little store after each change, and widget.js hands it back when the
-// frame loads (useHostStorage). Scripts of the host page can then read the
-// visitor token; they could read the chat on screen anyway. Neither at
-// all: the chat lasts as long as the page.
+// the host page's instead, through widget.js: the frame sends it each
+// change (and the whole little store, for a widget.js of before), and
+// widget.js hands it back when the frame loads (useHostStorage). Scripts
+// of the host page can then read the visitor token; they could read the
+// chat on screen anyway. Neither at all: the chat lasts as long as the page.
 let own = true;
 try {
 	localStorage.setItem('fl.chat.probe', '1');
@@ -52,13 +56,16 @@ const store = {
 		if (own)
 			return localStorage.setItem(k, v);
 		memory[k] = v;
-		relay?.({ ...memory });
+		relay?.({ ...memory }, { [k]: v });
 	},
 	remove(k) {
 		if (own)
 			return localStorage.removeItem(k);
 		delete memory[k];
-		relay?.({ ...memory });
+		relay?.({ ...memory }, { [k]: null });
+	},
+	keys() {
+		return own ? Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)) : Object.keys(memory);
 	},
 };
 
@@ -147,18 +154,49 @@ function changed() {
 export const stateName = (c) => (typeof c?.state === 'number' ? STATES[c.state] : c?.state) || 'queued';
 const isOpen = (c) => c && ['queued', 'active'].includes(stateName(c));
 
-function saveOutbox() {
-	store.set(OUTBOX, JSON.stringify(state.outbox.map(({ files, ...item }) =>
-		({ ...item, files: files.map(({ preview, ...f }) => f) }))));
+// a picture's preview is this page's blob: URL, gone with the page
+function keep(item) {
+	store.set(OUT + item.client_id, JSON.stringify({ ...item,
+		files: item.files.map(({ preview, ...f }) => f) }));
 }
 
-function loadOutbox() {
+const drop = (item) => store.remove(OUT + item.client_id);
+
+function parse(text) {
 	try {
-		const items = JSON.parse(store.get(OUTBOX) || '[]');
-		return Array.isArray(items) ? items.filter((i) => i && i.client_id && i.chat_id) : [];
+		return JSON.parse(text);
 	} catch {
-		return [];
+		return null;
 	}
+}
+
+const byTime = (a, b) => String(a.at).localeCompare(String(b.at));
+
+/** Every message waiting in storage, this tab's and other tabs', oldest first. */
+function loadOutbox() {
+	const old = parse(store.get(OUTBOX));
+	if (old !== null) {
+		for (const i of Array.isArray(old) ? old : [])
+			if (i && i.client_id && i.chat_id)
+				keep({ ...i, files: i.files || [] });
+		store.remove(OUTBOX);
+	}
+	return store.keys().filter((k) => k.startsWith(OUT)).map((k) => parse(store.get(k)))
+		.filter((i) => i && i.client_id && i.chat_id)
+		.map((i) => ({ ...i, files: i.files || [] }))
+		.sort(byTime);
+}
+
+// Another tab's messages for this chat that wait in storage (that tab
+// closed, say, before it could send them) are sent from here too: the
+// server keeps one message per client id, so both tabs may send one.
+function adopt() {
+	if (!state.chat)
+		return;
+	const have = new Set([...state.outbox, ...state.messages].map((i) => i.client_id));
+	const more = loadOutbox().filter((i) => i.chat_id === state.chat.id && !have.has(i.client_id));
+	if (more.length)
+		state.outbox = [...state.outbox, ...more].sort(byTime);
 }
 
 async function ensureVisitor() {
@@ -325,6 +363,7 @@ async function flush() {
 		return;
 	flushing = true;
 	clearTimeout(retryTimer);
+	adopt();
 	try {
 		while (state.outbox.length) {
 			const item = state.outbox[0];
@@ -344,8 +383,7 @@ async function flush() {
 					state.failed.push({ ...item, error: err });
 				}
 			}
-			state.outbox.shift();
-			saveOutbox();
+			drop(state.outbox.shift());
 			backoff = 1000;
 			state.notice = '';
 			changed();
@@ -358,11 +396,12 @@ async function flush() {
 /** Queues a message (text and/or uploaded files) in the open chat and sends it. */
 export function send(body, uploads = []) {
 	stopTyping();
-	state.outbox.push({ client_id: newClientId(), chat_id: state.chat.id, body,
+	const item = { client_id: newClientId(), chat_id: state.chat.id, body,
 		uploads: uploads.map((u) => u.token),
 		files: uploads.map((u) => ({ name: clean(u.name), type: u.type, size: u.size, preview: u.preview })),
-		at: new Date().toISOString() });
-	saveOutbox();
+		at: new Date().toISOString() };
+	state.outbox.push(item);
+	keep(item);
 	changed();
 	flush();
 }
@@ -440,8 +479,13 @@ export async function boot(locale) {
 					throw err;
 			}
 		}
-		state.outbox = loadOutbox().filter((i) => open && i.chat_id === open.id);
-		saveOutbox();
+		// what waits for a chat no longer open can never be sent
+		state.outbox = [];
+		for (const i of loadOutbox())
+			if (open && i.chat_id === open.id)
+				state.outbox.push(i);
+			else
+				drop(i);
 		if (open) {
 			readSent = open.visitor_read_seq || 0;
 			setChat(open);
@@ -495,9 +539,10 @@ export async function start({ name, email, topic, body, clientId }) {
 	setChat(open);
 	await fetchNew();
 	if (!state.messages.some((m) => m.client_id === clientId)) {
-		state.outbox.push({ client_id: clientId, chat_id: open.id, body, uploads: [], files: [],
-			at: new Date().toISOString() });
-		saveOutbox();
+		const item = { client_id: clientId, chat_id: open.id, body, uploads: [], files: [],
+			at: new Date().toISOString() };
+		state.outbox.push(item);
+		keep(item);
 		flush();
 	}
 }
