@@ -3,7 +3,10 @@
 // fetch hangs shows the new chat's messages only; two tabs of one visitor,
 // offline, each with a message waiting, then one closed: both messages
 // arrive, once each, whether the chat keeps its own storage or (a browser
-// that gives a third-party frame none) the host page's.
+// that gives a third-party frame none) the host page's; and a host page
+// that hands the chat storage of its making (any site may embed it) gets
+// no link made of it: only known fields of known types are taken, and a
+// file is a link only to our own origin.
 //
 // The chat page is opened by itself (/chat/frame, as a visitor may) unless
 // a test needs a host page (another origin: "localhost" on a port of its
@@ -14,7 +17,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
 
-import { chatSettings, online, until } from '../api/lib/chat.mjs';
+import { chatSettings, online, startChat, until, visitor } from '../api/lib/chat.mjs';
 import { it, openDesk } from './lib/browser.mjs';
 
 // the chat page opened by itself: the browser asks for a favicon we have not
@@ -241,6 +244,40 @@ describe('the chat, robust', () => {
 			await until(outs, (n) => n === 0);
 			await b.close();
 			await agent('POST', `/api/v2/chats/${chat.id}/end`, { solve: true });
+		});
+	});
+
+	it('storage a host page hands the chat is taken field by field: no javascript: or foreign link', async () => {
+		// the attacker's visitor, with a chat open, and "waiting messages"
+		// whose files point at script and at another site
+		const v = await visitor(srv);
+		const { chat } = await startChat(v, { name: 'Attacker', body: 'bait' });
+		const at = new Date().toISOString();
+		const evil = (id, url) => ({ client_id: id, chat_id: chat.id, body: '', uploads: [], at, extra: '<b>x</b>',
+			files: [{ name: `${id}.png`, type: 'image/png', size: 1, url, preview: url }] });
+		const planted = {
+			'fl.chat.token': v.token,
+			[`${OUT}js-1`]: JSON.stringify(evil('js-1', 'javascript:window.__xss=1')),
+			'fl.chat.outbox': JSON.stringify([evil('far-1', 'https://evil.example/phish')]),
+			'fl.chat.other': 'kept by nobody',
+		};
+		await desk.withTab({ locale: 'en-US', allow: [/status of 422 .*\/chat\/api\/chats\/\d+\/messages/] }, async (tab) => {
+			const { page, context } = tab;
+			await noFrameStorage(context);
+			await tab.goto(host.url(srv.base));
+			await page.evaluate((data) => localStorage.setItem('fl.chat', JSON.stringify(data)), planted);
+			await page.reload();
+			const f = await openWidget(page, 'chat');
+			// both refused by the server (no text, no file) and shown as not sent, named as text
+			await until(() => f.locator('[data-test=send-error]').count(), (n) => n === 2);
+			const names = await f.locator('[data-test=file-name]').evaluateAll((els) => els.map((el) => [el.tagName, el.textContent]));
+			assert.deepEqual(names.sort(), [['SPAN', 'far-1.png'], ['SPAN', 'js-1.png']]);
+			const frame = page.frames().find((fr) => fr.url().startsWith(`${srv.base}/chat/frame`));
+			const addresses = await frame.evaluate(() => [...document.querySelectorAll('[href], [src]')]
+				.map((el) => el.getAttribute('href') ?? el.getAttribute('src')));
+			assert.deepEqual(addresses.filter((a) => !a.startsWith(`${srv.base}/`) && !a.startsWith('/')), []);
+			await f.locator('[data-test=file-name]').first().click();
+			assert.equal(await frame.evaluate(() => window.__xss), undefined);
 		});
 	});
 });

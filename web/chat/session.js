@@ -42,9 +42,13 @@ try {
 export const ownStorage = own;
 const memory = {};
 let relay = null;
+// What the host page hands back is whatever that page (any site may frame
+// us) chose to send: only our keys, as text, are taken, and the items
+// waiting are rebuilt field by field when read (loadOutbox).
+const TOKEN_TEXT = /^[0-9A-Za-z._-]{1,256}$/;
 export function useHostStorage(data, save) {
-	for (const [k, v] of Object.entries(data || {}))
-		if (typeof v === 'string')
+	for (const [k, v] of Object.entries(data && typeof data === 'object' ? data : {}))
+		if (typeof v === 'string' && (k === TOKEN ? TOKEN_TEXT.test(v) : k.startsWith(OUT) || k === OUTBOX))
 			memory[k] = v;
 	relay = save;
 }
@@ -172,19 +176,49 @@ function parse(text) {
 
 const byTime = (a, b) => String(a.at).localeCompare(String(b.at));
 
+const text = (v, max) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+// A stored item as this page wrote it, or null: the known fields of the
+// known types only. Storage may be the host page's, so nothing else of it
+// is kept; above all no address (a file's url or preview) that a link or
+// an image would be made of.
+function sane(i) {
+	if (!i || typeof i !== 'object' || !Number.isSafeInteger(i.chat_id) || i.chat_id <= 0 ||
+	    typeof i.client_id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(i.client_id))
+		return null;
+	const list = (v) => (Array.isArray(v) ? v.slice(0, 10) : []);
+	return {
+		client_id: i.client_id,
+		chat_id: i.chat_id,
+		body: text(i.body, BODY_MAX * 2),
+		uploads: list(i.uploads).filter((u) => typeof u === 'string' && u.length <= 512),
+		files: list(i.files).filter((f) => f && typeof f === 'object').map((f) => ({
+			name: clean(text(f.name, 255)),
+			type: /^[\w.+-]{1,64}\/[\w.+-]{1,64}$/.test(f.type) ? f.type : '',
+			size: Number.isSafeInteger(f.size) && f.size >= 0 ? f.size : 0,
+		})),
+		at: Number.isNaN(Date.parse(i.at)) ? new Date().toISOString() : new Date(i.at).toISOString(),
+	};
+}
+
 /** Every message waiting in storage, this tab's and other tabs', oldest first. */
 function loadOutbox() {
 	const old = parse(store.get(OUTBOX));
 	if (old !== null) {
-		for (const i of Array.isArray(old) ? old : [])
-			if (i && i.client_id && i.chat_id)
-				keep({ ...i, files: i.files || [] });
+		for (const i of Array.isArray(old) ? old.map(sane) : [])
+			if (i)
+				keep(i);
 		store.remove(OUTBOX);
 	}
-	return store.keys().filter((k) => k.startsWith(OUT)).map((k) => parse(store.get(k)))
-		.filter((i) => i && i.client_id && i.chat_id)
-		.map((i) => ({ ...i, files: i.files || [] }))
-		.sort(byTime);
+	const items = [];
+	for (const k of store.keys().filter((key) => key.startsWith(OUT))) {
+		const i = sane(parse(store.get(k)));
+		if (i && k === OUT + i.client_id)
+			items.push(i);
+		else
+			store.remove(k); // not ours: it would never be sent nor removed
+	}
+	return items.sort(byTime);
 }
 
 // Another tab's messages for this chat that wait in storage (that tab
