@@ -6,7 +6,8 @@
 // that gives a third-party frame none) the host page's; and a host page
 // that hands the chat storage of its making (any site may embed it) gets
 // no link made of it: only known fields of known types are taken, and a
-// file is a link only to our own origin.
+// file is a link only to our own origin. In the agents' console, a chat
+// taken while "my chats" is being read keeps its pane.
 //
 // The chat page is opened by itself (/chat/frame, as a visitor may) unless
 // a test needs a host page (another origin: "localhost" on a port of its
@@ -73,18 +74,33 @@ function shown(f) {
 	})));
 }
 
-/** A request held until release() (resolves when the first one arrived). */
-function holdBack() {
-	let release, arrived;
+/**
+ * The first request a route matches, held until release() (first resolves
+ * when it came, done when it was let go); later ones pass. read: the
+ * server answers it at once, and only the answer is held (a list read
+ * before whatever happens meanwhile).
+ */
+function holdBack({ read = false } = {}) {
+	let release, arrived, finished;
 	const gate = new Promise((r) => { release = r; });
 	const first = new Promise((r) => { arrived = r; });
+	const done = new Promise((r) => { finished = r; });
+	let held = false;
 	return {
 		first,
+		done,
 		release,
 		handler: async (route) => {
+			if (held)
+				return route.continue();
+			held = true;
+			const answer = read ? await route.fetch() : null;
 			arrived();
 			await gate;
-			await route.continue().catch(() => {}); // the page may be gone
+			// the page may be gone
+			await (answer ? route.fulfill({ response: answer }) : route.continue()).catch(() => {});
+			finished();
+			return undefined;
 		},
 	};
 }
@@ -175,6 +191,7 @@ describe('the chat, robust', () => {
 			assert.ok(late.seq > 3);
 			await until(() => shown(page), (m) => m.at(-1)?.body === 'new answer three');
 			assert.equal((await shown(page)).length, 4);
+			assert.equal((await agent('POST', `/api/v2/chats/${chat.id}/end`, { solve: true })).status, 200);
 		});
 	});
 
@@ -279,5 +296,32 @@ describe('the chat, robust', () => {
 			await f.locator('[data-test=file-name]').first().click();
 			assert.equal(await frame.evaluate(() => window.__xss), undefined);
 		});
+		assert.equal((await v.api('POST', `/chat/api/chats/${chat.id}/end`)).status, 200);
+	});
+
+	it('the console: a chat taken while "my chats" is being read keeps its pane', async () => {
+		const v = await visitor(srv);
+		const { chat } = await startChat(v, { name: 'Console Race', body: 'anyone there?' });
+		await desk.withTab({ locale: 'en-US', watchAuth: false }, async (tab) => {
+			const { page, context } = tab;
+			await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+			await tab.signIn(rasa);
+			// "my chats" read before the accept and answered after it: a
+			// reset's reload in the review's case, the console's first here
+			const hold = holdBack({ read: true });
+			await context.route(/\/api\/v2\/chats\?state=active&/, hold.handler);
+			await tab.goto('/agent/chat');
+			await tab.ready('[data-test=chat-console]');
+			await hold.first;
+			await page.locator(`[data-test=chat-queued][data-chat="${chat.id}"] [data-test=chat-accept]`).click();
+			const pane = page.locator(`[data-test=chat-pane][data-chat="${chat.id}"]`);
+			await pane.waitFor();
+			hold.release();
+			await hold.done;
+			await page.waitForTimeout(500);
+			assert.equal(await pane.count(), 1, 'the pane of the chat just taken is gone');
+			await pane.locator('[data-test=chat-msg-body]').filter({ hasText: 'anyone there?' }).waitFor();
+		});
+		assert.equal((await agent('POST', `/api/v2/chats/${chat.id}/end`, { solve: true })).status, 200);
 	});
 });
