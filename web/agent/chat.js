@@ -536,11 +536,13 @@ export function ChatConsole() {
 	}
 	async function loadMine() {
 		try {
+			const asked = Date.now();
 			const r = await get(`${CHATS}?state=active&agent_id=${me}&per_page=100`);
 			const mine = (r.chats || []).filter((c) => !c.agent_id || c.agent_id === me);
-			// ended ones stay until the agent closes them
-			setOpen((was) => [...was.filter((c) => !mine.some((m) => m.id === c.id) && c.state !== 'active'), ...mine]
-				.sort((a, b) => a.id - b.id));
+			// ended ones stay until the agent closes them, and so do chats
+			// taken while the list was on its way (it may have been read before)
+			setOpen((was) => [...was.filter((c) => !mine.some((m) => m.id === c.id) &&
+				(c.state !== 'active' || c.takenAt >= asked)), ...mine].sort((a, b) => a.id - b.id));
 		} catch (e) {
 			setError(e);
 		}
@@ -564,14 +566,16 @@ export function ChatConsole() {
 		// what the queue knew of it until the chat itself is read
 		if (kind === 'chat.updated' && d.state === 'active' && d.agent_id === me && !open.some((c) => c.id === d.chat_id)) {
 			const known = over((queue || []).find((c) => c.id === d.chat_id) || {}, d.chat);
-			setOpen((was) => (was.some((c) => c.id === d.chat_id) ? was : [...was, { ...known, id: d.chat_id, state: 'active' }]));
+			setOpen((was) => (was.some((c) => c.id === d.chat_id) ? was
+				: [...was, { ...known, id: d.chat_id, state: 'active', takenAt: Date.now() }]));
 		}
 	}, [open, queue]);
 
 	async function accept(c) {
 		try {
 			const r = await post(`${CHATS}/${c.id}/accept`, {});
-			setOpen((was) => (was.some((x) => x.id === c.id) ? was : [...was, { ...over(c, r && r.chat), state: 'active' }]));
+			setOpen((was) => (was.some((x) => x.id === c.id) ? was
+				: [...was, { ...over(c, r && r.chat), state: 'active', takenAt: Date.now() }]));
 			setQueue((q) => (q || []).filter((x) => x.id !== c.id));
 		} catch (e) {
 			toast(e.message, 'error');

@@ -235,12 +235,26 @@ function Receipt({ m, chat }) {
 	return html`<span class=${`rc${read ? ' read' : ''}`} data-test="receipt" data-state=${read ? 'read' : 'sent'} title=${label} aria-label=${label}>${read ? '✓✓' : '✓'}</span>`;
 }
 
+// An address of ours (an attachment, this page's blob: preview) or null:
+// a javascript: URL or another site's page never becomes a link or image.
+function ownUrl(u) {
+	if (typeof u !== 'string' || !u)
+		return null;
+	try {
+		const url = new URL(u, location.href);
+		return /^(https?|blob):$/.test(url.protocol) && url.origin === location.origin ? url.href : null;
+	} catch {
+		return null;
+	}
+}
+
 function Files({ files }) {
 	return html`<ul class="files">${files.map((f) => {
-		const src = f.url || f.preview;
+		const url = ownUrl(f.url);
+		const src = url || ownUrl(f.preview);
 		return html`<li data-test="attachment">
-			${src && /^image\//.test(f.type || '') ? html`<a href=${f.url || src} target="_blank" rel="noopener noreferrer"><img src=${src} alt=${f.name} data-test="image-preview" /></a>` : ''}
-			${f.url ? html`<a href=${f.url} target="_blank" rel="noopener noreferrer" data-test="file-name">${f.name}</a>` : html`<span data-test="file-name">${f.name}</span>`}
+			${src && /^image\//.test(f.type || '') ? html`<a href=${url || src} target="_blank" rel="noopener noreferrer"><img src=${src} alt=${f.name} data-test="image-preview" /></a>` : ''}
+			${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer" data-test="file-name">${f.name}</a>` : html`<span data-test="file-name">${f.name}</span>`}
 		</li>`;
 	})}</ul>`;
 }
@@ -482,7 +496,7 @@ function hostStorage() {
 				return;
 			window.removeEventListener('message', got);
 			clearTimeout(timer);
-			S.useHostStorage(e.data.data, (data) => toHost({ type: 'store', data }));
+			S.useHostStorage(e.data.data, (data, changes) => toHost({ type: 'store', data, changes }));
 			resolve();
 		});
 		toHost({ type: 'hello' });

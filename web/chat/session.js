@@ -12,6 +12,10 @@
 // it is), so a reconnect fetches exactly what was missed.
 
 const TOKEN = 'fl.chat.token';
+// One key per message waiting, not one list: two tabs of one visitor each
+// write and remove only their own messages' keys, so neither writes the
+// other's unsent message away. (OUTBOX is the old single list, moved.)
+const OUT = 'fl.chat.out.';
 const OUTBOX = 'fl.chat.outbox';
 const STATES = ['queued', 'active', 'ended', 'missed', 'offline'];
 export const BODY_MAX = 4000; // FL_CHAT_BODY_MAX, in characters
@@ -23,11 +27,11 @@ const RETRY_MAX = 5000;
 // Where the token and the outbox live: the frame's own localStorage when
 // the browser lets a third-party frame have one (partitioned by the host
 // site). Browsers that refuse it outright (Chrome's incognito, Brave) get
-// the host page's instead, through widget.js: the frame sends it the whole
-// little store after each change, and widget.js hands it back when the
-// frame loads (useHostStorage). Scripts of the host page can then read the
-// visitor token; they could read the chat on screen anyway. Neither at
-// all: the chat lasts as long as the page.
+// the host page's instead, through widget.js: the frame sends it each
+// change (and the whole little store, for a widget.js of before), and
+// widget.js hands it back when the frame loads (useHostStorage). Scripts
+// of the host page can then read the visitor token; they could read the
+// chat on screen anyway. Neither at all: the chat lasts as long as the page.
 let own = true;
 try {
 	localStorage.setItem('fl.chat.probe', '1');
@@ -38,9 +42,13 @@ try {
 export const ownStorage = own;
 const memory = {};
 let relay = null;
+// What the host page hands back is whatever that page (any site may frame
+// us) chose to send: only our keys, as text, are taken, and the items
+// waiting are rebuilt field by field when read (loadOutbox).
+const TOKEN_TEXT = /^[0-9A-Za-z._-]{1,256}$/;
 export function useHostStorage(data, save) {
-	for (const [k, v] of Object.entries(data || {}))
-		if (typeof v === 'string')
+	for (const [k, v] of Object.entries(data && typeof data === 'object' ? data : {}))
+		if (typeof v === 'string' && (k === TOKEN ? TOKEN_TEXT.test(v) : k.startsWith(OUT) || k === OUTBOX))
 			memory[k] = v;
 	relay = save;
 }
@@ -52,13 +60,16 @@ const store = {
 		if (own)
 			return localStorage.setItem(k, v);
 		memory[k] = v;
-		relay?.({ ...memory });
+		relay?.({ ...memory }, { [k]: v });
 	},
 	remove(k) {
 		if (own)
 			return localStorage.removeItem(k);
 		delete memory[k];
-		relay?.({ ...memory });
+		relay?.({ ...memory }, { [k]: null });
+	},
+	keys() {
+		return own ? Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)) : Object.keys(memory);
 	},
 };
 
@@ -147,18 +158,79 @@ function changed() {
 export const stateName = (c) => (typeof c?.state === 'number' ? STATES[c.state] : c?.state) || 'queued';
 const isOpen = (c) => c && ['queued', 'active'].includes(stateName(c));
 
-function saveOutbox() {
-	store.set(OUTBOX, JSON.stringify(state.outbox.map(({ files, ...item }) =>
-		({ ...item, files: files.map(({ preview, ...f }) => f) }))));
+// a picture's preview is this page's blob: URL, gone with the page
+function keep(item) {
+	store.set(OUT + item.client_id, JSON.stringify({ ...item,
+		files: item.files.map(({ preview, ...f }) => f) }));
 }
 
-function loadOutbox() {
+const drop = (item) => store.remove(OUT + item.client_id);
+
+function parse(text) {
 	try {
-		const items = JSON.parse(store.get(OUTBOX) || '[]');
-		return Array.isArray(items) ? items.filter((i) => i && i.client_id && i.chat_id) : [];
+		return JSON.parse(text);
 	} catch {
-		return [];
+		return null;
 	}
+}
+
+const byTime = (a, b) => String(a.at).localeCompare(String(b.at));
+
+const text = (v, max) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+// A stored item as this page wrote it, or null: the known fields of the
+// known types only. Storage may be the host page's, so nothing else of it
+// is kept; above all no address (a file's url or preview) that a link or
+// an image would be made of.
+function sane(i) {
+	if (!i || typeof i !== 'object' || !Number.isSafeInteger(i.chat_id) || i.chat_id <= 0 ||
+	    typeof i.client_id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(i.client_id))
+		return null;
+	const list = (v) => (Array.isArray(v) ? v.slice(0, 10) : []);
+	return {
+		client_id: i.client_id,
+		chat_id: i.chat_id,
+		body: text(i.body, BODY_MAX * 2),
+		uploads: list(i.uploads).filter((u) => typeof u === 'string' && u.length <= 512),
+		files: list(i.files).filter((f) => f && typeof f === 'object').map((f) => ({
+			name: clean(text(f.name, 255)),
+			type: /^[\w.+-]{1,64}\/[\w.+-]{1,64}$/.test(f.type) ? f.type : '',
+			size: Number.isSafeInteger(f.size) && f.size >= 0 ? f.size : 0,
+		})),
+		at: Number.isNaN(Date.parse(i.at)) ? new Date().toISOString() : new Date(i.at).toISOString(),
+	};
+}
+
+/** Every message waiting in storage, this tab's and other tabs', oldest first. */
+function loadOutbox() {
+	const old = parse(store.get(OUTBOX));
+	if (old !== null) {
+		for (const i of Array.isArray(old) ? old.map(sane) : [])
+			if (i)
+				keep(i);
+		store.remove(OUTBOX);
+	}
+	const items = [];
+	for (const k of store.keys().filter((key) => key.startsWith(OUT))) {
+		const i = sane(parse(store.get(k)));
+		if (i && k === OUT + i.client_id)
+			items.push(i);
+		else
+			store.remove(k); // not ours: it would never be sent nor removed
+	}
+	return items.sort(byTime);
+}
+
+// Another tab's messages for this chat that wait in storage (that tab
+// closed, say, before it could send them) are sent from here too: the
+// server keeps one message per client id, so both tabs may send one.
+function adopt() {
+	if (!state.chat)
+		return;
+	const have = new Set([...state.outbox, ...state.messages].map((i) => i.client_id));
+	const more = loadOutbox().filter((i) => i.chat_id === state.chat.id && !have.has(i.client_id));
+	if (more.length)
+		state.outbox = [...state.outbox, ...more].sort(byTime);
 }
 
 async function ensureVisitor() {
@@ -170,11 +242,12 @@ async function ensureVisitor() {
 
 // ---- the messages held, and fetching what is missing ----
 
-let fetchedSeq = 0; // every message up to here is held
+// Only the shown chat's: an answer about a chat left behind (a fetch or a
+// send still under way when "New chat" was pressed) must not fill the new one.
 function addMessages(list) {
 	let added = false;
 	for (const m of list || []) {
-		if (!m || state.messages.some((x) => x.seq === m.seq))
+		if (!m || m.chat_id !== state.chat?.id || state.messages.some((x) => x.seq === m.seq))
 			continue;
 		state.messages.push({ ...m, author_name: clean(m.author_name),
 			attachments: (m.attachments || []).map((a) => ({ ...a, name: clean(a.name) })) });
@@ -189,35 +262,45 @@ function addMessages(list) {
 	}
 }
 
-let fetching = null, fetchAgain = false;
+// What has been fetched, per chat: a new chat starts from nothing, and a
+// fetch of the old one still under way neither blocks the new chat's nor
+// moves its seq on.
+let feed = { chatId: 0, seq: 0, busy: null, again: false };
 async function fetchNew() {
-	if (!state.chat)
-		return undefined;
-	if (fetching) {
-		fetchAgain = true;
-		return fetching;
-	}
 	const chat = state.chat;
-	fetching = (async () => {
+	if (!chat)
+		return undefined;
+	if (feed.chatId !== chat.id)
+		feed = { chatId: chat.id, seq: 0, busy: null, again: false };
+	const f = feed; // every message of the chat up to f.seq is held
+	if (f.busy) {
+		f.again = true;
+		return f.busy;
+	}
+	const current = () => state.chat?.id === chat.id && feed === f;
+	f.busy = (async () => {
 		do {
-			fetchAgain = false;
+			f.again = false;
 			for (;;) {
-				const r = await call('GET', `/chat/api/chats/${chat.id}/messages?after=${fetchedSeq}`);
+				const r = await call('GET', `/chat/api/chats/${chat.id}/messages?after=${f.seq}`);
+				if (!current())
+					return;
 				const got = r.messages || [];
 				addMessages(got);
 				if (!got.length)
 					break;
-				fetchedSeq = Math.max(fetchedSeq, ...got.map((m) => m.seq));
+				f.seq = Math.max(f.seq, ...got.map((m) => m.seq));
 				if (got.length < 200)
 					break;
 			}
-		} while (fetchAgain && state.chat === chat);
+		} while (f.again && current());
 	})();
 	try {
-		await fetching;
+		await f.busy;
 	} catch { /* the stream's next open fetches again */ } finally {
-		fetching = null;
+		f.busy = null;
 	}
+	return undefined;
 }
 
 async function refreshChat() {
@@ -234,10 +317,8 @@ function setChat(c) {
 	state.chat = was && was.id === c.id
 		? { ...c, agent_read_seq: Math.max(c.agent_read_seq || 0, was.agent_read_seq || 0) } : c;
 	state.chat.agent_name = clean(state.chat.agent_name);
-	if (!was || was.id !== c.id) {
+	if (!was || was.id !== c.id)
 		state.messages = [];
-		fetchedSeq = 0;
-	}
 	if (isOpen(state.chat)) {
 		state.view = 'chat';
 		connect();
@@ -316,6 +397,7 @@ async function flush() {
 		return;
 	flushing = true;
 	clearTimeout(retryTimer);
+	adopt();
 	try {
 		while (state.outbox.length) {
 			const item = state.outbox[0];
@@ -335,8 +417,7 @@ async function flush() {
 					state.failed.push({ ...item, error: err });
 				}
 			}
-			state.outbox.shift();
-			saveOutbox();
+			drop(state.outbox.shift());
 			backoff = 1000;
 			state.notice = '';
 			changed();
@@ -349,11 +430,12 @@ async function flush() {
 /** Queues a message (text and/or uploaded files) in the open chat and sends it. */
 export function send(body, uploads = []) {
 	stopTyping();
-	state.outbox.push({ client_id: newClientId(), chat_id: state.chat.id, body,
+	const item = { client_id: newClientId(), chat_id: state.chat.id, body,
 		uploads: uploads.map((u) => u.token),
 		files: uploads.map((u) => ({ name: clean(u.name), type: u.type, size: u.size, preview: u.preview })),
-		at: new Date().toISOString() });
-	saveOutbox();
+		at: new Date().toISOString() };
+	state.outbox.push(item);
+	keep(item);
 	changed();
 	flush();
 }
@@ -431,8 +513,13 @@ export async function boot(locale) {
 					throw err;
 			}
 		}
-		state.outbox = loadOutbox().filter((i) => open && i.chat_id === open.id);
-		saveOutbox();
+		// what waits for a chat no longer open can never be sent
+		state.outbox = [];
+		for (const i of loadOutbox())
+			if (open && i.chat_id === open.id)
+				state.outbox.push(i);
+			else
+				drop(i);
 		if (open) {
 			readSent = open.visitor_read_seq || 0;
 			setChat(open);
@@ -486,9 +573,10 @@ export async function start({ name, email, topic, body, clientId }) {
 	setChat(open);
 	await fetchNew();
 	if (!state.messages.some((m) => m.client_id === clientId)) {
-		state.outbox.push({ client_id: clientId, chat_id: open.id, body, uploads: [], files: [],
-			at: new Date().toISOString() });
-		saveOutbox();
+		const item = { client_id: clientId, chat_id: open.id, body, uploads: [], files: [],
+			at: new Date().toISOString() };
+		state.outbox.push(item);
+		keep(item);
 		flush();
 	}
 }
@@ -531,7 +619,7 @@ export async function restart() {
 	state.messages = [];
 	state.failed = [];
 	state.rated = '';
-	fetchedSeq = 0;
+	feed = { chatId: 0, seq: 0, busy: null, again: false };
 	readSent = 0;
 	try {
 		state.config = await call('GET', `/chat/api/config?locale=${state.config.locale || 'en'}`);

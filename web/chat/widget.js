@@ -82,7 +82,8 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 	const KEY = 'fl.chat';
 	function load() {
 		try {
-			return JSON.parse(localStorage.getItem(KEY) || '{}');
+			const data = JSON.parse(localStorage.getItem(KEY) || '{}');
+			return data && typeof data === 'object' && !Array.isArray(data) ? data : {};
 		} catch (e) {
 			return {};
 		}
@@ -135,7 +136,18 @@ max-width:calc(100vw - 40px);border:0;border-radius:12px;box-shadow:0 8px 32px r
 			show(true);
 		else if (d.type === 'hello')
 			post({ fl: 'chat', type: 'storage', data: load() });
-		else if (d.type === 'store' && d.data && typeof d.data === 'object')
+		else if (d.type === 'store' && d.changes && typeof d.changes === 'object') {
+			// applied to what is stored now: another tab's frame may have
+			// stored its own messages meanwhile (one key each)
+			const data = load();
+			for (const k of Object.keys(d.changes)) {
+				if (typeof d.changes[k] === 'string')
+					data[k] = d.changes[k];
+				else
+					delete data[k];
+			}
+			save(data);
+		} else if (d.type === 'store' && d.data && typeof d.data === 'object')
 			save(d.data);
 	});
 	show(false);
