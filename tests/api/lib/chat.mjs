@@ -46,7 +46,11 @@ export function request(srv, method, path, body = null, { from, headers = {}, to
 			});
 		});
 		req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
-		req.on('error', reject);
+		// a body over the limit is answered (413) and the connection closed
+		// before all of it is sent: the write then fails while the answer is
+		// still on its way, so wait for it a moment before calling it an error
+		req.on('error', (err) => (err.code === 'EPIPE' || err.code === 'ECONNRESET'
+			? setTimeout(() => reject(err), 2000) : reject(err)));
 		req.end(payload);
 	});
 }
