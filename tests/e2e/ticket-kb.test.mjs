@@ -60,7 +60,8 @@ it('a finds an article, Enter inserts the link in the customer’s language and 
 		await page.keyboard.press('a');
 		await page.waitForSelector('[data-test=kb-picker]');
 		await page.waitForFunction(() => document.activeElement && document.activeElement.dataset.test === 'kb-search');
-		assert.match(await page.textContent('[data-test=kb-picker-lang]'), /Ukrainian/);
+		// the ticket's language, once the picker has read it
+		await page.locator('[data-test=kb-picker-lang]', { hasText: 'Ukrainian' }).waitFor();
 		await page.keyboard.type('card payment');
 		// found by English words, shown by its Ukrainian title
 		const first = page.locator(`[data-test=kb-option][data-id="${card.id}"]`);

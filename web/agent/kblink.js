@@ -173,7 +173,7 @@ export function KbPicker({ ticketId, onInsert, onLinked, onClose, reply }) {
 
 	return html`<${Dialog} title=${t('kb.picker_title')} onClose=${onClose}>
 		<div class="macro-picker" data-test="kb-picker">
-			<p class="hint" data-test="kb-picker-lang">${want ? t('kb.for_lang', { lang: langName(want) }) : t('kb.lang_unknown')}</p>
+			<p class="hint" data-test="kb-picker-lang">${!info ? '' : want ? t('kb.for_lang', { lang: langName(want) }) : t('kb.lang_unknown')}</p>
 			<label class="sr-only" for="kb-search">${t('kblink.search')}</label>
 			<input id="kb-search" ref=${input} value=${q} placeholder=${t('kblink.search')} autocomplete="off"
 				role="combobox" aria-expanded="true" aria-controls="kb-list"
