@@ -47,9 +47,28 @@ function pick(v) {
 
 const chars = (s) => [...s].length; // code points: an emoji is one
 
-function errorText(err) {
+// Refusals the catalog words alike (field.Reason, a message's fields as
+// "body"): the pre-chat form's and the composer's own words.
+const SAME = {
+	'body.Blank': 'err.body', 'body.TooLong': 'err.long', 'name.Blank': 'err.name', 'email.Blank': 'err.email',
+	'topic.Blank': 'err.topic', 'topic.InvalidValue': 'err.topic', 'score.InvalidValue': 'rating.choose',
+	'chat.Missed': 'missed', 'chat.NotSolved': 'rating.later', 'transcript.email.Blank': 'transcript.none',
+};
+
+// What went wrong in the visitor's words: the server's refusal by the field
+// and reason it names ("why.field.Reason"; where, ctx, may word it its own
+// way), else a general sentence. The server's description is English, so
+// only the English catalog shows it (as the general sentence's detail).
+function errorText(err, ctx = '') {
 	if (!(err instanceof S.ApiError))
 		return t('err.network');
+	const [field = '', list] = Object.entries(err.fields)[0] || [];
+	const f = field.replace(/^message\.?/, '') || 'body';
+	for (const k of [`${ctx}${f}.${list?.[0]?.error}`, `${f}.${list?.[0]?.error}`]) {
+		const key = SAME[k] || `why.${k}`;
+		if (key in catalogs.en)
+			return t(key, { count: S.BODY_MAX });
+	}
 	if (err.status === 429)
 		return t('err.slow');
 	if (err.status === 413)
@@ -313,7 +332,7 @@ function Composer() {
 			}
 			S.send('', ups);
 		} catch (e2) {
-			setErr(e2.status === 422 ? t('err.file', { reason: e2.message }) : errorText(e2));
+			setErr(errorText(e2));
 		} finally {
 			setUploading(false);
 		}
@@ -335,36 +354,29 @@ function Composer() {
 	</form>`;
 }
 
-function Transcript({ chat }) {
-	const [asking, setAsking] = useState(false);
-	const [email, setEmail] = useState(chat.email || '');
-	const [done, setDone] = useState('');
+// The transcript goes only to the address the chat started with (the
+// server's rule), so it is offered only then, saying where it goes.
+function Transcript({ chat, ended }) {
+	const [done, setDone] = useState(false);
 	const [err, setErr] = useState('');
-	async function sendIt(e) {
-		e?.preventDefault();
-		if (!email.trim()) {
-			setAsking(true);
-			return;
-		}
+	if (!chat.email)
+		return ended ? html`<p class="note" data-test="transcript-none">${t('transcript.none')}</p>` : '';
+	if (done)
+		return html`<p class="note" role="status" data-test="transcript-sent">${t('transcript.sent', { email: chat.email })}</p>`;
+	async function sendIt() {
 		setErr('');
 		try {
-			await S.transcript(email.trim() === chat.email ? '' : email.trim());
-			setDone(t('transcript.sent', { email: email.trim() }));
-			setAsking(false);
+			await S.transcript();
+			setDone(true);
 		} catch (e2) {
-			setErr(errorText(e2));
+			setErr(errorText(e2, 'transcript.'));
 		}
 	}
-	if (done)
-		return html`<p class="note" role="status" data-test="transcript-sent">${done}</p>`;
-	if (!asking)
-		return html`<button type="button" class="link" data-test="transcript" onClick=${() => (chat.email ? sendIt() : setAsking(true))}>${t('transcript')}</button>`;
-	return html`<form class="inline" onSubmit=${sendIt} data-test="transcript-form">
-		<label for="t-email">${t('field.email')}</label>
-		<input id="t-email" type="email" required value=${email} onInput=${(e) => setEmail(e.target.value)} />
-		<button type="submit">${t('transcript.send')}</button>
-		${err && html`<p class="err" role="alert">${err}</p>`}
-	</form>`;
+	return html`<div class="tr">
+		<button type="button" class="link" data-test="transcript" aria-describedby="tr-to" onClick=${sendIt}>${t('transcript')}</button>
+		<span class="note" id="tr-to" data-test="transcript-to">${t('transcript.to', { email: chat.email })}</span>
+		${err && html`<p class="err" role="alert" data-test="transcript-error">${err}</p>`}
+	</div>`;
 }
 
 // The rating, offered only when the chat says it can be rated (it ended
@@ -404,7 +416,7 @@ function Rating({ chat }) {
 			<label class="choice"><input type="radio" name="score" value="bad" data-test="rate-bad" checked=${score === 'bad'} onChange=${() => setScore('bad')} /> ${t('rating.bad')}</label>
 		</fieldset>
 		<label for="r-comment">${t('rating.comment')} <span class="opt">${t('optional')}</span></label>
-		<textarea id="r-comment" rows="2" data-test="rate-comment" value=${comment} onInput=${(e) => setComment(e.target.value)}></textarea>
+		<textarea id="r-comment" rows="2" maxlength="2000" data-test="rate-comment" value=${comment} onInput=${(e) => setComment(e.target.value)}></textarea>
 		${err && html`<p class="err" role="alert" data-test="rating-error">${err}</p>`}
 		<button type="submit" class="primary" data-test="rate-send">${t('rating.send')}</button>
 	</form>`;
@@ -435,7 +447,7 @@ function Conversation({ st }) {
 		${ended && html`<div class="ended" data-test="ended">
 			<p class="sys">${t('ended')}</p>
 			<${Rating} chat=${chat} />
-			<div class="tools"><${Transcript} chat=${chat} />
+			<div class="tools"><${Transcript} chat=${chat} ended />
 				<button type="button" class="link" data-test="new-chat" onClick=${S.restart}>${t('newChat')}</button></div>
 		</div>`}
 	</div>`;

@@ -586,8 +586,9 @@ export async function end() {
 	setChat(r.chat);
 }
 
-export async function transcript(email) {
-	await call('POST', `/chat/api/chats/${state.chat.id}/transcript`, email ? { email } : {});
+// to the address the chat started with, the only one the server mails
+export async function transcript() {
+	await call('POST', `/chat/api/chats/${state.chat.id}/transcript`, {});
 }
 
 export async function rate(score, comment) {
