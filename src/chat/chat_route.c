@@ -16,6 +16,7 @@
 #include "store/chats.h"
 #include "store/routing.h"
 #include "store/schedules.h"
+#include "store/tickets.h"
 
 #define ROUTE_MAX 200 /* chats one pass offers or moves on at most */
 
@@ -60,6 +61,27 @@ static int candidates(fl_tx *tx, int64_t group_id, const int64_t *skip, size_t n
 	return rc;
 }
 
+/* What the chat asks of its agent besides the language, as ticket
+ * routing asks it of a ticket: its topic and its ticket's tags (the topic
+ * is one of them unless someone took it off; what an agent or a trigger
+ * added since counts too). Into tags (FL_TICKET_MAX_TAGS + 1), pointers
+ * into a; a ticket gone leaves the topic alone. */
+static int chat_tags(fl_tx *tx, const struct fl_chat *c, fl_arena *a, const char **tags, size_t *n)
+{
+	struct fl_ticket t;
+	size_t k = 0;
+	int rc;
+
+	if (c->topic && *c->topic)
+		tags[k++] = c->topic;
+	rc = fl_store_ticket_get(tx, c->ticket_id, a, &t);
+	for (size_t i = 0; !rc && i < t.ntags; i++)
+		if (!k || strcmp(t.tags[i], tags[0]))
+			tags[k++] = t.tags[i];
+	*n = k;
+	return rc == FL_ENOTFOUND ? 0 : rc;
+}
+
 static int offered(fl_tx *tx, int64_t chat_id, int64_t agent_id)
 {
 	char ev[128];
@@ -72,10 +94,10 @@ int fl_chat_route(fl_tx *tx, int64_t chat_id, int64_t now)
 {
 	struct fl_routing_agent *ag;
 	struct fl_chat c;
-	const char *need[4];
+	const char *tags[FL_TICKET_MAX_TAGS + 1], *need[FL_TICKET_MAX_TAGS + 2];
 	char lang[3];
 	int64_t *skip;
-	size_t nskip, n, nneed;
+	size_t nskip, n, ntags, nneed;
 	fl_arena a;
 	int i, rc;
 
@@ -83,18 +105,22 @@ int fl_chat_route(fl_tx *tx, int64_t chat_id, int64_t now)
 	rc = fl_store_chat_get(tx, chat_id, &a, &c);
 	if (rc || c.state != FL_CHAT_QUEUED || c.offered_to)
 		goto out;
-	if ((rc = fl_store_chat_skips(tx, chat_id, 1000, &a, &skip, &nskip)) ||
+	if ((rc = chat_tags(tx, &c, &a, tags, &ntags)) ||
+	    (rc = fl_store_chat_skips(tx, chat_id, 1000, &a, &skip, &nskip)) ||
 	    (rc = candidates(tx, c.group_id, skip, nskip, &a, &ag, &n)))
 		goto out;
-	/* the visitor's language is a skill when someone has it */
-	nneed = fl_routing_needs(c.locale, NULL, 0, ag, n, lang, need, 4);
+	/* the visitor's language, the topic and the tags are skills when
+	 * someone has them */
+	nneed = fl_routing_needs(c.locale, tags, ntags, ag, n, lang, need,
+				 sizeof need / sizeof *need);
 	i = fl_routing_choose(FL_ROUTING_LEAST_OPEN, ag, n, 0, need, nneed);
 	if (i < 0 && nskip) {
 		/* everyone let it pass: offer it round again rather than never */
 		if ((rc = fl_store_chat_skips_clear(tx, chat_id)) ||
 		    (rc = candidates(tx, c.group_id, NULL, 0, &a, &ag, &n)))
 			goto out;
-		nneed = fl_routing_needs(c.locale, NULL, 0, ag, n, lang, need, 4);
+		nneed = fl_routing_needs(c.locale, tags, ntags, ag, n, lang, need,
+					 sizeof need / sizeof *need);
 		i = fl_routing_choose(FL_ROUTING_LEAST_OPEN, ag, n, 0, need, nneed);
 	}
 	if (i < 0)

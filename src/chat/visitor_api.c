@@ -68,8 +68,9 @@ static struct fl_limiter messages_by_address = FL_LIMITER(8, 1);
 static struct fl_limiter uploads_by_address = FL_LIMITER(8, 10);
 static struct fl_limiter offline_by_address = FL_LIMITER(8, 600);
 static struct fl_limiter transcripts_by_address = FL_LIMITER(8, 3600);
-/* keyed by the address mailed, across visitors and nodes' visitors alike:
- * however many chats claim one address, it gets few transcripts */
+/* keyed by the address mailed, across this node's visitors: however many
+ * chats claim one address, it gets few transcripts from each node (like
+ * every limiter here, it is this process's memory, not shared) */
 static struct fl_limiter transcripts_by_email = FL_LIMITER(3, 3600);
 static struct fl_limiter starts = FL_LIMITER(8, 600);
 static struct fl_limiter messages = FL_LIMITER(8, 2);

@@ -56,6 +56,33 @@ static int keeps(const struct fl_hub_listener *l, int64_t chat)
 	return !l->chat_id || l->chat_id == chat;
 }
 
+/* The event JSON in as a visitor reads it, into out (FL_HUB_EVENT_MAX
+ * bytes; never longer than in): each "agent_id":N as "agent_id":0. A
+ * visitor's chat JSON names its agent by name only, and so must its
+ * stream, which carries the same events the consoles read with the ids.
+ * Events hold ids and numbers, never text, so the key cannot be inside a
+ * string. */
+static const char *hide_staff_ids(const char *in, char *out)
+{
+	static const char key[] = "\"agent_id\":";
+	const char *p = in, *hit;
+	char *o = out;
+
+	while ((hit = strstr(p, key))) {
+		size_t n = (size_t)(hit - p) + sizeof key - 1;
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+		if (*p >= '0' && *p <= '9') {
+			*o++ = '0';
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	memcpy(o, p, strlen(p) + 1);
+	return out;
+}
+
 void fl_hub_close(struct fl_hub *h)
 {
 	if (!h)
@@ -163,14 +190,16 @@ long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t 
 		l->reset = 0;
 	}
 	while (l->next <= h->last) {
-		const char *e = h->ring[l->next % FL_HUB_KEEP], *sp = strchr(e, ' ');
+		const char *e = h->ring[l->next % FL_HUB_KEEP], *sp = strchr(e, ' '), *data;
+		char hidden[FL_HUB_EVENT_MAX];
 		int k;
 		if (!keeps(l, fl_hub_event_chat(e))) {
 			l->next++;
 			continue;
 		}
+		data = l->chat_id ? hide_staff_ids(sp + 1, hidden) : sp + 1;
 		k = snprintf(buf + used, cap - used, "id: %llu\nevent: %.*s\ndata: %s\n\n",
-			     (unsigned long long)l->next, (int)(sp - e), e, sp + 1);
+			     (unsigned long long)l->next, (int)(sp - e), e, data);
 		if (k < 0 || (size_t)k >= cap - used)
 			break; /* the rest next time */
 		used += (size_t)k;

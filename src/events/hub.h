@@ -20,10 +20,13 @@ struct fl_hub;
 
 /* A listener. wake(arg) is called, from any thread, when there is
  * something new to read (or the hub is closing); it must not call back
- * into the hub. chat_id, set before fl_hub_join, keeps only the events
- * whose JSON starts with "chat_id":N for that N (a visitor's stream reads
- * its own chat and nothing else, and is not woken for the others); 0 keeps
- * every event. */
+ * into the hub. chat_id, set before fl_hub_join, makes it a visitor's:
+ * it keeps only the events whose JSON starts with "chat_id":N for that N
+ * (a visitor's stream reads its own chat and nothing else, and is not
+ * woken for the others), and reads the staff's user ids in them
+ * ("agent_id":N) as 0, since a visitor knows the desk's people by name
+ * only while the agents' consoles need the ids of the same events; 0
+ * keeps every event as published. */
 struct fl_hub_listener {
 	uint64_t next; /* the number of the next event to read */
 	int ping;      /* a heartbeat to write */
@@ -58,8 +61,8 @@ size_t fl_hub_listeners(struct fl_hub *h);
 
 /* Writes the events l has not read as Server-Sent Events ("id: N",
  * "event: TYPE", "data: JSON") into buf, whole events only, and moves l
- * on past the ones its chat_id filter leaves out; "event: reset" when
- * events were lost. Returns the bytes written:
+ * on past the ones its chat_id filter leaves out (a visitor's with the
+ * staff's ids as 0); "event: reset" when events were lost. Returns the bytes written:
  * 0 when there is nothing new, -1 when the hub is closing. */
 long fl_hub_read(struct fl_hub *h, struct fl_hub_listener *l, char *buf, size_t cap);
 /* Wakes every listener without an event: each writes a comment line, so

@@ -2,7 +2,8 @@
 // speaks it: a signed token, a chat started with its first message, a
 // message posted twice (its client id) is one message and one comment,
 // the history across page loads, the live stream (the agent's message,
-// typing and read receipts; Last-Event-ID resumes), the transcript by mail,
+// typing and read receipts; Last-Event-ID resumes; no agent's user id),
+// the transcript by mail,
 // the rating as the ticket's CSAT, the offline message as a ticket, out of
 // business hours by a schedule; and the strangers' abuse: script as text,
 // a forged token, another visitor's chat, a flood (429, nothing lost), a
@@ -195,6 +196,31 @@ describe('the live stream', () => {
 		assert.equal(foreign.status, 404, foreign.text);
 		await srv.api('POST', `/api/v2/chats/${chat.id}/end`, { solve: false }, { auth: agent });
 		await other.api('POST', `/chat/api/chats/${otherChat.id}/end`);
+	});
+});
+
+describe('the live stream, staff ids', () => {
+	it("carries no agent's user id to the visitor, while the agents' stream has them", async () => {
+		await endAll();
+		const v = await visitor(srv);
+		const { chat } = await startChat(v);
+		const s = await v.stream(chat.id);
+		assert.equal(s.status, 200);
+		const ev = await srv.events(agent);
+		// the only agent declines: withdrawn, then offered round again
+		const dec = await srv.api('POST', `/api/v2/chats/${chat.id}/decline`, {}, { auth: agent });
+		assert.equal(dec.status, 200, dec.text);
+		await take(chat);
+		const mine = (e) => e.data.chat_id === chat.id && e.data.agent_id === agent.id;
+		await ev.waitFor((e) => e.event === 'chat.offered' && mine(e));
+		await ev.waitFor((e) => e.event === 'chat.updated' && e.data.state === 'active' && mine(e));
+		ev.close();
+		await s.waitFor((e) => e.event === 'chat.updated' && e.data.state === 'active');
+		assert.ok(s.events.some((e) => e.event === 'chat.offered'), JSON.stringify(s.events));
+		for (const e of s.events)
+			assert.ok(!e.data.agent_id, `${e.event} carries agent_id ${e.data.agent_id} to the visitor`);
+		s.close();
+		await srv.api('POST', `/api/v2/chats/${chat.id}/end`, { solve: false }, { auth: agent });
 	});
 });
 

@@ -163,7 +163,7 @@ function TransferDialog({ chat, onClose, onDone }) {
 				<optgroup label=${t('chat.groups')}>${state.groups.map((g) => html`<option value="g:${g.id}">${g.name}</option>`)}</optgroup>
 			</select>
 			<label for="transfer-note-${chat.id}">${t('chat.transfer_note')}</label>
-			<textarea id="transfer-note-${chat.id}" value=${note} maxlength="2000" onInput=${(e) => setNote(e.target.value)}
+			<textarea id="transfer-note-${chat.id}" value=${note} maxlength="1000" onInput=${(e) => setNote(e.target.value)}
 				aria-describedby="transfer-note-hint-${chat.id}" data-test="chat-transfer-note"></textarea>
 			<p id="transfer-note-hint-${chat.id}" class="hint">${t('chat.transfer_note_hint')}</p>
 			<div class="row"><button type="submit" class="primary" disabled=${!to} data-test="chat-transfer-go">${t('chat.transfer')}</button>

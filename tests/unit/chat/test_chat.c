@@ -2,6 +2,7 @@
  * client id, the settings' parser and its errors, the report's
  * arithmetic) and the transactions over a real store — a chat is a ticket,
  * a resent message is one row and one comment, capacity, tier first,
+ * skills (the language, the topic),
  * decline and transfer, missed chats, the visitor's token and another
  * visitor's chat, nothing mailed for what the widget showed.
  *
@@ -32,6 +33,7 @@
 #include "rules/trigger.h"
 #include "sla/schedule.h"
 #include "store/chats.h"
+#include "store/routing.h"
 #include "store/schedules.h"
 #include "store/settings.h"
 #include "store/store.h"
@@ -630,6 +632,97 @@ static void test_tier_first(void **state)
 	(void)state;
 	fl_arena_init(&w.a, 0);
 	WRITE(tx_tier_first, &w);
+	fl_arena_free(&w.a);
+}
+
+/* Gives agent user_id the skills (a normalized text, "billing uk"). */
+static int set_skills(fl_tx *tx, int64_t user_id, const char *skills, fl_arena *a)
+{
+	struct fl_routing_agent ag;
+	int rc;
+
+	if ((rc = fl_store_availability_get(tx, user_id, a, &ag)))
+		return rc;
+	ag.skills = (char *)skills;
+	return fl_store_availability_put(tx, &ag, T0);
+}
+
+/* Starts chat i for a new visitor speaking locale, on topic ("" none). */
+static int start_on(fl_tx *tx, struct world *w, int i, const char *locale, const char *topic,
+		    int64_t now)
+{
+	struct fl_chat_start_in in = {0};
+	struct fl_chat c;
+	struct fl_chat_message m;
+	struct fl_err e = {0};
+	int rc;
+
+	if ((rc = fl_chat_visitor_new(tx, locale, now, &w->visitors[i])))
+		return rc;
+	in.topic = topic;
+	in.locale = locale;
+	in.message.body = "Hello";
+	in.message.client_id = "first";
+	if ((rc = fl_chat_start(tx, w->visitors[i], &in, now, &w->a, &c, &m, &e)))
+		return rc;
+	w->chats[i] = c.id;
+	return 0;
+}
+
+static int64_t offered_to(fl_tx *tx, struct world *w, int i)
+{
+	struct fl_chat c;
+
+	return fl_store_chat_get(tx, w->chats[i], &w->a, &c) ? -1 : c.offered_to;
+}
+
+static int tx_skills(fl_tx *tx, void *arg)
+{
+	struct world *w = arg;
+	struct fl_chat_settings s;
+	struct fl_err e = {0};
+
+	fl_chat_settings_defaults(&s);
+	s.enabled = 1;
+	s.prechat_topic = FL_CHAT_FIELD_OPTIONAL;
+	s.topics[0] = (struct fl_chat_topic){"billing", {.en = "Billing"}};
+	s.topics[1] = (struct fl_chat_topic){"other", {.en = "Other"}};
+	s.ntopics = 2;
+	EXPECT_RC(fl_chat_settings_put(tx, &s, &e), 0);
+	/* A knows nothing in particular, B billing, C Ukrainian: least open
+	 * first, so without skills A, the first, would be offered each */
+	EXPECT_RC(add_agent(tx, "a@desk.example", 1, 3, &w->agents[0]), 0);
+	EXPECT_RC(add_agent(tx, "b@desk.example", 1, 3, &w->agents[1]), 0);
+	EXPECT_RC(add_agent(tx, "c@desk.example", 1, 3, &w->agents[2]), 0);
+	EXPECT_RC(set_skills(tx, w->agents[1].id, "billing", &w->a), 0);
+	EXPECT_RC(set_skills(tx, w->agents[2].id, "uk", &w->a), 0);
+	/* the topic is a skill: billing to B */
+	EXPECT_RC(start_on(tx, w, 0, "en", "billing", T0), 0);
+	EXPECT(offered_to(tx, w, 0) == w->agents[1].id);
+	/* the language is a skill: Ukrainian to C */
+	EXPECT_RC(start_on(tx, w, 1, "uk", "", T0 + 1), 0);
+	EXPECT(offered_to(tx, w, 1) == w->agents[2].id);
+	/* a topic or language nobody has as a skill asks nothing: A, who
+	 * holds least */
+	EXPECT_RC(start_on(tx, w, 2, "lt", "other", T0 + 2), 0);
+	EXPECT(offered_to(tx, w, 2) == w->agents[0].id);
+	/* billing in Ukrainian asks both, as a ticket would: nobody has both,
+	 * so it waits; once B speaks Ukrainian it is B's */
+	EXPECT_RC(start_on(tx, w, 3, "uk", "billing", T0 + 3), 0);
+	EXPECT(offered_to(tx, w, 3) == 0);
+	EXPECT_RC(set_skills(tx, w->agents[1].id, "billing uk", &w->a), 0);
+	EXPECT_RC(fl_chat_route_all(tx, T0 + 4, NULL), 0);
+	EXPECT(offered_to(tx, w, 3) == w->agents[1].id);
+	return 0;
+}
+
+static void test_skills(void **state)
+{
+	struct world w = {0};
+
+	(void)state;
+	fl_arena_init(&w.a, 0);
+	WRITE(tx_skills, &w);
 	fl_arena_free(&w.a);
 }
 
@@ -1457,6 +1550,7 @@ int main(void)
 		T(test_token),
 		T(test_capacity),
 		T(test_tier_first),
+		T(test_skills),
 		T(test_transfer),
 		T(test_missed),
 		T(test_rating),

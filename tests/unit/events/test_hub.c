@@ -1,6 +1,7 @@
 /* Unit tests for src/events/hub.c: a visitor's stream filtered on its chat
- * keeps up with its own events however much other chats say, and a
- * Last-Event-ID the hub cannot resume from is told to reset. */
+ * keeps up with its own events however much other chats say and reads no
+ * staff ids, and a Last-Event-ID the hub cannot resume from is told to
+ * reset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,6 +60,42 @@ static void test_quiet_listener_keeps_up(void **state)
 	fl_hub_free(h);
 }
 
+/* The same chat.offered and chat.updated read by an agent's stream with
+ * the agent's id, by the chat's visitor with 0 in its place. */
+static void test_visitor_reads_no_staff_ids(void **state)
+{
+	struct fl_hub *h = fl_hub_new();
+	struct fl_hub_listener agent = {.wake = wake}, visitor = {.chat_id = 7, .wake = wake};
+	char buf[4096];
+	long n;
+
+	(void)state;
+	assert_non_null(h);
+	fl_hub_join(h, &agent, 0);
+	fl_hub_join(h, &visitor, 0);
+	fl_hub_publish(h, "chat.offered {\"chat_id\":7,\"agent_id\":1234}");
+	fl_hub_publish(h, "chat.updated {\"chat_id\":7,\"state\":\"active\",\"agent_id\":56}");
+	fl_hub_publish(h, "chat.offered {\"chat_id\":7,\"agent_id\":0}");
+	n = fl_hub_read(h, &agent, buf, sizeof buf);
+	assert_true(n > 0);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, "data: {\"chat_id\":7,\"agent_id\":1234}\n"));
+	assert_non_null(strstr(buf, "\"state\":\"active\",\"agent_id\":56}\n"));
+	n = fl_hub_read(h, &visitor, buf, sizeof buf);
+	assert_true(n > 0);
+	buf[n] = 0;
+	assert_string_equal(buf,
+			    "id: 1\nevent: chat.offered\n"
+			    "data: {\"chat_id\":7,\"agent_id\":0}\n\n"
+			    "id: 2\nevent: chat.updated\n"
+			    "data: {\"chat_id\":7,\"state\":\"active\",\"agent_id\":0}\n\n"
+			    "id: 3\nevent: chat.offered\n"
+			    "data: {\"chat_id\":7,\"agent_id\":0}\n\n");
+	fl_hub_leave(h, &agent);
+	fl_hub_leave(h, &visitor);
+	fl_hub_free(h);
+}
+
 /* Last-Event-ID: resumed when held; a number the hub never had (another
  * node's) or one fallen out of the ring reads "reset" first, then what
  * comes. */
@@ -106,6 +143,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_listener_keeps_up),
 		cmocka_unit_test(test_resume_or_reset),
+		cmocka_unit_test(test_visitor_reads_no_staff_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
