@@ -446,24 +446,31 @@ describe('two chats side by side', () => {
 			const pm = pane(a.page, withTier);
 			const pp = pane(a.page, plain);
 
-			// side by side: columns of one row, both within the window at once
-			const [bm, bp] = [await pm.boundingBox(), await pp.boundingBox()];
-			const view = a.page.viewportSize();
-			assert.ok(bm && bp, 'both panes laid out');
-			assert.ok(Math.abs(bm.y - bp.y) < 1, `one row: ${JSON.stringify([bm, bp])}`);
-			assert.ok(bm.x + bm.width <= bp.x || bp.x + bp.width <= bm.x, `columns that do not overlap: ${JSON.stringify([bm, bp])}`);
-			for (const b of [bm, bp])
-				assert.ok(b.x >= 0 && b.x + b.width <= view.width && b.width >= 280, `a column within the window: ${JSON.stringify(b)}`);
+			// side by side: columns of one row, both on screen at once, each
+			// with its log and composer. Measured in one go, once the queue
+			// above has let go of both (its rows shift the panes down).
+			for (const c of [withTier, plain])
+				await a.page.locator(`[data-test=chat-queued][data-chat="${c.id}"]`).waitFor({ state: 'detached' });
 			assert.equal(await a.page.locator('[data-test=chat-pane] [data-test=chat-input]').count(), 2, 'a composer each');
-			// scrolled to them, both whole panes are on screen together
-			await pm.evaluate((el) => el.scrollIntoView({ block: 'end' }));
-			const onScreen = (loc) => loc.evaluate((el) => {
-				const r = el.getBoundingClientRect();
-				return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
-			});
-			for (const p of [pm, pp])
-				for (const what of ['chat-log', 'chat-input'])
-					assert.equal(await onScreen(p.locator(`[data-test=${what}]`)), true, `${what} of both panes on screen together`);
+			const box = await a.page.evaluate((ids) => {
+				const panes = ids.map((id) => document.querySelector(`[data-test=chat-pane][data-chat="${id}"]`));
+				panes[0].scrollIntoView({ block: 'end' });
+				const rect = (el) => {
+					const r = el.getBoundingClientRect();
+					return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+				};
+				return { width: window.innerWidth, height: window.innerHeight, panes: panes.map((el) => ({ pane: rect(el),
+					parts: ['chat-log', 'chat-input'].map((what) => rect(el.querySelector(`[data-test=${what}]`))) })) };
+			}, [withTier.id, plain.id]);
+			const [bm, bp] = box.panes.map((x) => x.pane);
+			const seen = JSON.stringify(box);
+			assert.ok(Math.abs(bm.top - bp.top) < 1, `one row: ${seen}`);
+			assert.ok(bm.right <= bp.left || bp.right <= bm.left, `columns that do not overlap: ${seen}`);
+			for (const { pane: b, parts } of box.panes) {
+				assert.ok(b.left >= 0 && b.right <= box.width && b.width >= 280, `a column within the window: ${seen}`);
+				for (const r of parts)
+					assert.ok(r.height > 0 && r.top >= 0 && r.bottom <= box.height, `the log and the composer of both on screen: ${seen}`);
+			}
 
 			// each conversation in its own pane
 			await pm.locator('[data-test=chat-msg-body]', { hasText: 'Моя кавомолка гуде' }).waitFor();
