@@ -7,12 +7,15 @@
 // context, who ends it; the transcript is on the ticket's page. Then an
 // agent at capacity 1 is not offered a second chat; the admin saves the
 // chat settings and a bad value is refused under its field; and the chat
-// report shows the figures, to a viewer too.
+// report shows the figures, to a viewer too. Last (after the report, whose
+// counts it would change), one agent holds two chats side by side, one
+// customer's tier and contract beside them, and the chat's ticket is then
+// in that customer's timeline.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { PASSWORD, it, openDesk } from './lib/browser.mjs';
-import { consoleOf as consoleAt, pane, until } from './lib/chat.mjs';
+import { columnShows, consoleOf as consoleAt, pane, until } from './lib/chat.mjs';
 
 let desk, srv, olena, taras, rasa;
 // a page running a visitor's script would set this
@@ -399,5 +402,147 @@ describe('Reports → Chat', () => {
 				assert.match(r.headers()['content-type'], /text\/csv/);
 			});
 		}
+	});
+});
+
+describe('two chats side by side', () => {
+	it('each pane its own conversation, composer and customer (tier, contract); the ticket in the customer\'s timeline', async () => {
+		// a customer on a tier, with a contract, known before they chat
+		const tier = await srv.api('POST', '/api/v2/tiers', { tier: { name: 'Золотий' } });
+		assert.equal(tier.status, 201, tier.text);
+		const made = await srv.api('POST', '/api/v2/users', { user: { name: 'Марта Коваль', email: 'marta@example.test' } });
+		assert.equal(made.status, 201, made.text);
+		const marta = made.json.user;
+		const tiered = await srv.api('PUT', `/api/v2/users/${marta.id}`, { user: { tier_id: tier.json.tier.id } });
+		assert.equal(tiered.status, 200, tiered.text);
+		const day = (n) => new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
+		const contract = await srv.api('POST', '/api/v2/service_contracts', { service_contract: { user_id: marta.id,
+			product: 'Кавомолка KV-200', level: 'premium', kind: 'warranty', starts_on: day(-10), ends_on: day(355) } });
+		assert.equal(contract.status, 201, contract.text);
+
+		// the admin, online since signing in above, would be offered one
+		await status(srv.admin, 'offline');
+		await capacity(olena, 3);
+		await status(olena, 'online');
+		const a = await consoleOf(olena);
+		let withTier;
+		try {
+			const vm = await newVisitor();
+			withTier = await vm.start({ name: 'Марта', email: 'marta@example.test', topic: 'orders', locale: 'uk' },
+				'Моя кавомолка гуде');
+			const vp = await newVisitor();
+			const plain = await vp.start({ name: 'Petras', email: 'petras@example.test', locale: 'lt' }, 'Sveiki, kur mano siuntinys?');
+			const ticket = (await srv.api('GET', `/api/v2/tickets/${withTier.ticket_id}`)).json.ticket;
+			assert.equal(ticket.requester_id, marta.id, 'the chat is the known customer\'s, found by the address');
+
+			// both offered to Olena (room for three); she takes both
+			for (const c of [withTier, plain]) {
+				const offer = a.page.locator(`[data-test=chat-offer][data-chat="${c.id}"]`);
+				await offer.waitFor();
+				await offer.locator('[data-test=chat-offer-accept]').click();
+				await pane(a.page, c).waitFor();
+			}
+			await a.page.locator('[data-test=chat-my-load]', { hasText: 'My chats: 2 of 3' }).waitFor();
+			const pm = pane(a.page, withTier);
+			const pp = pane(a.page, plain);
+
+			// side by side: columns of one row, both on screen at once, each
+			// with its log and composer. Measured in one go, once the queue
+			// above has let go of both (its rows shift the panes down).
+			for (const c of [withTier, plain])
+				await a.page.locator(`[data-test=chat-queued][data-chat="${c.id}"]`).waitFor({ state: 'detached' });
+			assert.equal(await a.page.locator('[data-test=chat-pane] [data-test=chat-input]').count(), 2, 'a composer each');
+			const box = await a.page.evaluate((ids) => {
+				const panes = ids.map((id) => document.querySelector(`[data-test=chat-pane][data-chat="${id}"]`));
+				panes[0].scrollIntoView({ block: 'end' });
+				const rect = (el) => {
+					const r = el.getBoundingClientRect();
+					return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+				};
+				return { width: window.innerWidth, height: window.innerHeight, panes: panes.map((el) => ({ pane: rect(el),
+					parts: ['chat-log', 'chat-input'].map((what) => rect(el.querySelector(`[data-test=${what}]`))) })) };
+			}, [withTier.id, plain.id]);
+			const [bm, bp] = box.panes.map((x) => x.pane);
+			const seen = JSON.stringify(box);
+			assert.ok(Math.abs(bm.top - bp.top) < 1, `one row: ${seen}`);
+			assert.ok(bm.right <= bp.left || bp.right <= bm.left, `columns that do not overlap: ${seen}`);
+			for (const { pane: b, parts } of box.panes) {
+				assert.ok(b.left >= 0 && b.right <= box.width && b.width >= 280, `a column within the window: ${seen}`);
+				for (const r of parts)
+					assert.ok(r.height > 0 && r.top >= 0 && r.bottom <= box.height, `the log and the composer of both on screen: ${seen}`);
+			}
+
+			// each conversation in its own pane
+			await pm.locator('[data-test=chat-msg-body]', { hasText: 'Моя кавомолка гуде' }).waitFor();
+			await pp.locator('[data-test=chat-msg-body]', { hasText: 'kur mano siuntinys' }).waitFor();
+			assert.equal(await pm.locator('[data-test=chat-msg-body]', { hasText: 'kur mano siuntinys' }).count(), 0);
+			assert.equal(await pp.locator('[data-test=chat-msg-body]', { hasText: 'Моя кавомолка гуде' }).count(), 0);
+
+			// typed in one pane, it lands in that chat alone; then the other
+			await pm.locator('[data-test=chat-input]').fill('Марто, надішліть, будь ласка, фото наклейки.');
+			await pm.locator('[data-test=chat-input]').press('Enter');
+			await pp.locator('[data-test=chat-input]').fill('Laba diena, tikrinu siuntą.');
+			await pp.locator('[data-test=chat-send]').click();
+			await pm.locator('[data-test=chat-msg][data-author=agent]', { hasText: 'фото наклейки' }).waitFor();
+			await pp.locator('[data-test=chat-msg][data-author=agent]', { hasText: 'tikrinu siuntą' }).waitFor();
+			await a.page.waitForFunction(() => !document.querySelector('[data-test=chat-pane] .chat-msg.pending'));
+			assert.equal(await pm.locator('[data-test=chat-input]').inputValue(), '');
+			assert.equal(await pp.locator('[data-test=chat-input]').inputValue(), '');
+			const mine = [['visitor', 'Моя кавомолка гуде'], ['agent', 'Марто, надішліть, будь ласка, фото наклейки.']];
+			const his = [['visitor', 'Sveiki, kur mano siuntinys?'], ['agent', 'Laba diena, tikrinu siuntą.']];
+			assert.deepEqual((await columnShows(pm)).map((m) => [m.author, m.body]), mine);
+			assert.deepEqual((await columnShows(pp)).map((m) => [m.author, m.body]), his);
+			assert.deepEqual((await vm.messages(withTier)).map((m) => [m.author, m.body]), mine);
+			assert.deepEqual((await vp.messages(plain)).map((m) => [m.author, m.body]), his);
+			// a visitor's answer reaches their own pane only
+			await vp.say(plain, 'Ačiū!');
+			await pp.locator('[data-test=chat-msg-body]', { hasText: 'Ačiū!' }).waitFor();
+			await sleep(500);
+			assert.equal(await pm.locator('[data-test=chat-msg-body]', { hasText: 'Ačiū!' }).count(), 0);
+
+			// the customer beside each: Marta's tier and contract; Petras, new, none
+			await pm.locator('[data-test=chat-context] summary').click();
+			await pp.locator('[data-test=chat-context] summary').click();
+			const cm = pm.locator('[data-test=chat-context]');
+			const cp = pp.locator('[data-test=chat-context]');
+			await cm.locator('[data-test=chat-contracts]').waitFor();
+			assert.equal(await cm.locator('[data-test=chat-context-name]').textContent(), 'Марта Коваль');
+			assert.equal(await cm.locator('[data-test=chat-context-email]').textContent(), 'marta@example.test');
+			assert.equal((await cm.locator('[data-test=chat-tier]').textContent()).trim(), 'Золотий');
+			assert.equal(await cm.locator('[data-test=chat-tier]').isVisible(), true);
+			assert.deepEqual((await cm.locator('[data-test=chat-contracts] li').allTextContents()).map((x) => x.trim()),
+				['Кавомолка KV-200 · premium']);
+			assert.equal(await cm.locator('[data-test=chat-contracts]').isVisible(), true);
+			assert.equal(await cm.locator('[data-test=chat-tickets] a', { hasText: `#${withTier.ticket_id}` }).count(), 1);
+			assert.equal(await cp.locator('[data-test=chat-context-name]').textContent(), 'Petras');
+			assert.equal(await cp.locator('[data-test=chat-tier]').count(), 0, 'no tier for a customer without one');
+			assert.equal(await cp.locator('[data-test=chat-contracts]').count(), 0);
+
+			// Marta's chat ends (its ticket solved); Petras's goes on
+			await pm.locator('[data-test=chat-end]').click();
+			await a.page.click('[data-test=chat-end-go]');
+			await pm.locator('[data-test=chat-follow-up]').waitFor();
+			assert.equal(await pp.getAttribute('data-state'), 'active');
+			assert.equal(await pp.locator('[data-test=chat-input]').isVisible(), true);
+			await closeClean(a);
+		} finally {
+			await a.close();
+			await status(olena, 'offline');
+		}
+
+		// the chat's ticket is in Marta's timeline on her page: channel Chat
+		await desk.withTab({ locale: 'en-US' }, async (tab) => {
+			const { page } = tab;
+			await page.addInitScript(() => localStorage.setItem('fl.locale', 'en'));
+			await tab.signIn(olena);
+			await tab.goto(`/agent/customers/${marta.id}`);
+			await tab.ready('[data-test=person]');
+			const link = `a[href="/agent/tickets/${withTier.ticket_id}"]`;
+			const row = page.locator('[data-test=person] ul.events li', { has: page.locator(link) });
+			await row.waitFor();
+			assert.match(await row.locator(link).textContent(), new RegExp(`^#${withTier.ticket_id} `));
+			assert.match(await row.locator('.hint').textContent(), /^\s*Chat ·/);
+			assert.equal(await row.locator('[data-test=status]').textContent(), 'Solved');
+		});
 	});
 });
