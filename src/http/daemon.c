@@ -615,14 +615,17 @@ int fl_server_start(struct fl_server **out, const struct fl_config *c, fl_store 
 	 * byte: it ends connections that stopped (a client that reads no
 	 * answer); the guard ends those that go too slowly. The logger comes
 	 * first, or libmicrohttpd's messages about the options before it go to
-	 * its own logger */
+	 * its own logger. A connection's memory pool holds its headers and
+	 * buffers: 32 KB, not 64, as a waiting chat visitor's stream holds its
+	 * pool the whole time (1,000 of them: 31 KB each, not 47 — bench/chat.sh);
+	 * browsers' headers are a few KB */
 	srv->daemon = MHD_start_daemon(
 		flags, 0, fl_guard_accept, srv->guard, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, fl_guard_notify, srv->guard,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		(size_t)(32 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!srv->daemon) {
 		free_parts(srv);
