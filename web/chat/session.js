@@ -8,7 +8,7 @@
 // id it already holds); a failed send (network down, 5xx, 429) is retried,
 // in order, after a pause, when the browser is back online, and whenever
 // the stream reconnects. Messages from the server are only ever fetched
-// "after the last seq held" (design.md: events say what changed, not what
+// "after the last seq held" (the stream's events say what changed, not what
 // it is), so a reconnect fetches exactly what was missed.
 
 const TOKEN = 'fl.chat.token';
