@@ -106,7 +106,6 @@ void fl_hub_publish(struct fl_hub *h, const char *event)
 {
 	size_t n = strlen(event);
 	const char *sp = strchr(event, ' ');
-
 	int64_t chat;
 
 	if (n >= FL_HUB_EVENT_MAX || !sp || sp == event || strpbrk(event, "\r\n"))

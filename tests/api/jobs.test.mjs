@@ -26,8 +26,11 @@ it('lists the queued periodic session purge', async () => {
 	assert.ok(purge, 'no session-purge job queued');
 	assert.equal(purge.state, 'queued');
 	assert.match(purge.run_at, /^\d{4}-\d\d-\d\dT/);
+	// the unfiltered list has it too — or its next run, when the runner took
+	// this one between the two requests (a periodic kind queues its next
+	// run under a new id as one finishes)
 	const all = await srv.api('GET', '/api/v2/jobs');
-	assert.ok(all.json.jobs.some((j) => j.id === purge.id));
+	assert.ok(all.json.jobs.some((j) => j.kind === 'session-purge' && j.id >= purge.id), JSON.stringify(all.json.jobs));
 });
 
 it('is for admins only', async () => {
