@@ -1,4 +1,4 @@
-/* Live chat (issue 17, /tmp design "live chat"): a visitor on the
+/* Live chat (issue 17; docs/chat.md, docs/internals/chat.md): a visitor on the
  * company's site talks with an agent in real time, and every chat IS a
  * ticket on the chat channel.
  *

@@ -1,4 +1,4 @@
-/* Live chat for the desk (/tmp design "live chat", the agent side):
+/* Live chat for the desk (docs/api.md "Live chat", the agent side):
  *   GET  /api/v2/chats?state=&agent_id=&group_id=&page=&per_page=
  *   GET  /api/v2/chats/{id}              with "context": who the customer is
  *   GET  /api/v2/chats/{id}/messages?after=SEQ

@@ -1,6 +1,6 @@
 /* Rendering chats and their messages, for the visitor's handlers
  * (visitor_api.c) and the agents' (chat_api.c): one shape on both sides,
- * as /tmp design "live chat" fixes it. */
+ * as docs/api.md "Live chat" gives it. */
 #ifndef FL_CHAT_CHAT_API_H
 #define FL_CHAT_CHAT_API_H
 

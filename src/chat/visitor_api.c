@@ -1,5 +1,5 @@
 /* The chat widget's API: what a visitor on a company's site may do, with
- * no account (/tmp design "live chat", the visitor side).
+ * no account (docs/api.md "Live chat", the visitor side).
  *   GET  /chat/frame                          the widget's page, framable
  *   GET  /chat/api/config?locale=             looks, pre-chat form, open or not
  *   POST /chat/api/visitors                   a visitor and their token
