@@ -356,26 +356,39 @@ static int tx_messages(fl_tx *tx, struct fl_req *r)
 				&c->msgs, &c->n);
 }
 
+int fl_chat_after_arg(struct fl_req *r, int64_t *after)
+{
+	const char *z = fl_req_arg(r, "after");
+
+	*after = 0;
+	if (z && (fl_str_to_i64(fl_str_c(z), after) || *after < 0))
+		return fl_req_fail(r, FL_EINVAL, "after", "InvalidValue",
+				   "after: the seq of the last message held, 0 or more");
+	return 0;
+}
+
+int fl_chat_messages_reply(struct fl_req *r, const struct fl_chat_message *m, size_t n,
+			   const char *link_key, int64_t now)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, fl_chat_message_json(r, &m[i], link_key, now));
+	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
+}
+
 static int render_messages(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], NULL, 0));
-	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
+	return fl_chat_messages_reply(r, c->msgs, c->n, NULL, 0);
 }
 
 /* GET /api/v2/chats/{id}/messages?after=SEQ: at most FL_CHAT_MESSAGES_PAGE. */
 static int h_messages(struct fl_req *r)
 {
 	struct ctx *c = agent(r);
-	const char *z = fl_req_arg(r, "after");
-
-	if (z && (fl_str_to_i64(fl_str_c(z), &c->after) || c->after < 0))
-		return fl_req_fail(r, FL_EINVAL, "after", "InvalidValue",
-				   "after: the seq of the last message held, 0 or more");
-	return fl_req_read(r, tx_messages, render_messages);
+	int rc = fl_chat_after_arg(r, &c->after);
+	return rc ? rc : fl_req_read(r, tx_messages, render_messages);
 }
 
 static int tx_post(fl_tx *tx, struct fl_req *r)

@@ -31,6 +31,14 @@ json_t *fl_chat_visitor_json(const struct fl_chat *c, int64_t now);
 json_t *fl_chat_message_json(struct fl_req *r, const struct fl_chat_message *m,
 			     const char *link_key, int64_t now);
 
+/* A page of messages, as both sides fetch it: fl_chat_after_arg reads
+ * ?after=SEQ (0 when left out; 400 naming "after" otherwise), and
+ * fl_chat_messages_reply answers {"messages":[…]} of the n in m, each
+ * fl_chat_message_json's with link_key and now. */
+int fl_chat_after_arg(struct fl_req *r, int64_t *after);
+int fl_chat_messages_reply(struct fl_req *r, const struct fl_chat_message *m, size_t n,
+			   const char *link_key, int64_t now);
+
 /* What a stranger sends, read as the visitor's handlers read it (and the
  * fuzz target, tests/fuzz/fuzz_chat.c): a message {"client_id","body",
  * "uploads":[tokens]} from obj, its client id and text checked

@@ -609,29 +609,13 @@ static int tx_messages(fl_tx *tx, struct fl_req *r)
 static int render_messages(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < c->n; i++)
-		json_array_append_new(a, fl_chat_message_json(r, &c->msgs[i], c->key, c->now));
-	return fl_req_reply(r, 200, json_pack("{s:o}", "messages", a));
-}
-
-/* The ?after=SEQ of a fetch: 0 when left out. */
-static int after_arg(struct fl_req *r, int64_t *after)
-{
-	const char *z = fl_req_arg(r, "after");
-
-	*after = 0;
-	if (z && (fl_str_to_i64(fl_str_c(z), after) || *after < 0))
-		return fl_req_fail(r, FL_EINVAL, "after", "InvalidValue",
-				   "after: the seq of the last message held, 0 or more");
-	return 0;
+	return fl_chat_messages_reply(r, c->msgs, c->n, c->key, c->now);
 }
 
 static int h_messages(struct fl_req *r)
 {
 	struct ctx *c = r->ctx;
-	int rc = after_arg(r, &c->after);
+	int rc = fl_chat_after_arg(r, &c->after);
 	return rc ? rc : as_visitor(r, NULL, NULL, 0, tx_messages, render_messages);
 }
 
